@@ -1,0 +1,180 @@
+package dev.ivr.fakepbx;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the person on the phone does, in order. Each step is used by the command that gives
+ * the caller a chance to act:
+ * <ul>
+ *   <li>{@link #press(String)}: keys typed when the server next asks for input (GET DATA,
+ *       WAIT FOR DIGIT, GET OPTION, RECORD FILE). Prompts before that play to the end.</li>
+ *   <li>{@link #bargeIn(String)}: keys typed while the next prompt plays; the first key ends a
+ *       prompt that allows it (escape digits) and is returned by it, the rest stay typed
+ *       for the next input. If the prompt allows no keys they wait for the next input.</li>
+ *   <li>{@link #silence()}: the next input times out with nothing typed.</li>
+ *   <li>{@link #hangUp()}: hangs up during the next prompt or input (the command returns
+ *       {@code result=-1}, then {@code HANGUP} follows about 40 ms later).</li>
+ *   <li>{@link #hangUpBetweenCommands()}: hangs up right after the current reply, while the
+ *       server is between commands ({@code HANGUP} is sent at once).</li>
+ *   <li>{@link #hold(CompletableFuture)} / {@link #pause(Duration)}: the next prompt or input
+ *       does not complete until released / until the time has passed (a caller listening).</li>
+ *   <li>{@link #dial(DialOutcome)}: how the next {@code EXEC Dial} ends.</li>
+ *   <li>{@link #reply(String)}: the next command of any kind gets this raw line as its reply
+ *       (for garbage and protocol-error tests).</li>
+ * </ul>
+ * When the steps run out, the caller hangs up at the next prompt or input (or keeps silent,
+ * with {@link #thenSilence()}), so a flow that loops never holds a test forever.
+ */
+public final class Caller {
+
+    /** How {@code EXEC Dial} ends; DIALSTATUS is set accordingly. */
+    public enum DialOutcome {
+        /** The agent answered; the bridged call ended when the caller hung up. */
+        ANSWER,
+        /** The agent answered; the agent hung up first, the caller's channel is still up. */
+        ANSWER_AGENT_HANGS_UP,
+        NOANSWER,
+        BUSY,
+        CHANUNAVAIL,
+        CONGESTION
+    }
+
+    sealed interface Step permits Press, Silence, HangUp, HangUpBetween, Hold, Pause, Dial, RawReply {
+    }
+
+    record Press(String digits, boolean duringPrompt) implements Step {
+    }
+
+    record Silence() implements Step {
+    }
+
+    record HangUp() implements Step {
+    }
+
+    record HangUpBetween() implements Step {
+    }
+
+    record Hold(CompletableFuture<?> release) implements Step {
+    }
+
+    record Pause(Duration duration) implements Step {
+    }
+
+    record Dial(DialOutcome outcome) implements Step {
+    }
+
+    record RawReply(String line) implements Step {
+    }
+
+    private final Deque<Step> steps = new ArrayDeque<>();
+    private boolean silentWhenDone;
+
+    private Caller() {
+    }
+
+    /** A caller with no steps yet. */
+    public static Caller script() {
+        return new Caller();
+    }
+
+    public Caller press(String digits) {
+        requireDigits(digits);
+        steps.add(new Press(digits, false));
+        return this;
+    }
+
+    public Caller bargeIn(String digits) {
+        requireDigits(digits);
+        steps.add(new Press(digits, true));
+        return this;
+    }
+
+    public Caller silence() {
+        steps.add(new Silence());
+        return this;
+    }
+
+    /** {@code n} inputs in a row with nothing typed. */
+    public Caller silence(int n) {
+        for (int i = 0; i < n; i++) {
+            silence();
+        }
+        return this;
+    }
+
+    public Caller hangUp() {
+        steps.add(new HangUp());
+        return this;
+    }
+
+    public Caller hangUpBetweenCommands() {
+        steps.add(new HangUpBetween());
+        return this;
+    }
+
+    public Caller hold(CompletableFuture<?> release) {
+        steps.add(new Hold(Objects.requireNonNull(release)));
+        return this;
+    }
+
+    public Caller pause(Duration duration) {
+        steps.add(new Pause(Objects.requireNonNull(duration)));
+        return this;
+    }
+
+    public Caller dial(DialOutcome outcome) {
+        steps.add(new Dial(Objects.requireNonNull(outcome)));
+        return this;
+    }
+
+    public Caller reply(String rawLine) {
+        steps.add(new RawReply(Objects.requireNonNull(rawLine)));
+        return this;
+    }
+
+    /** When the steps run out, keep silent instead of hanging up. */
+    public Caller thenSilence() {
+        silentWhenDone = true;
+        return this;
+    }
+
+    private static void requireDigits(String digits) {
+        if (digits == null || digits.isEmpty() || !digits.matches("[0-9*#A-D]+")) {
+            throw new IllegalArgumentException("DTMF keys are 0-9, *, #, A-D: '" + digits + "'");
+        }
+    }
+
+    // ---- used by FakeCall, one thread at a time ----
+
+    Step peek() {
+        Step s = steps.peekFirst();
+        if (s != null) {
+            return s;
+        }
+        return silentWhenDone ? new Silence() : new HangUp();
+    }
+
+    Step peekOrNull() {
+        return steps.peekFirst();
+    }
+
+    void consume() {
+        steps.pollFirst();
+    }
+
+    void pushFront(Step step) {
+        steps.addFirst(step);
+    }
+
+    /** A copy, so one script can drive many calls. */
+    Caller copy() {
+        Caller c = new Caller();
+        c.steps.addAll(steps);
+        c.silentWhenDone = silentWhenDone;
+        return c;
+    }
+}

@@ -1,0 +1,657 @@
+package dev.ivr.fakepbx;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One call in progress: the PBX side of a FastAGI connection. Answers each command as
+ * Asterisk 20 does (ASTERISK-FACTS.md) and records it.
+ */
+public final class FakeCall {
+
+    private static final String DEAD = "511 Command Not Permitted on a dead channel or intercept routine";
+    private static final String UNKNOWN = "510 Invalid or unknown command";
+
+    private final String host;
+    private final int port;
+    private final List<String> environment;
+    private final String uniqueId;
+    private final Caller caller;
+    private final Map<String, String> variables = new ConcurrentHashMap<>();
+    private final Map<String, String> astDb = new ConcurrentHashMap<>();
+    private final boolean exitOnHangup;
+    private final CallListener listener;
+    private final Duration hangupLineDelay;
+
+    private final List<AgiCommand> commands = Collections.synchronizedList(new ArrayList<>());
+    private final CompletableFuture<CallResult> result = new CompletableFuture<>();
+    private final CompletableFuture<Void> hangupRequest = new CompletableFuture<>();
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    /** Stands for a hang-up asked by {@link #hangUpNow()}: not a step of the script. */
+    private static final Caller.HangUp REQUESTED_HANGUP = new Caller.HangUp();
+
+    private volatile Socket socket;
+    private OutputStream out;
+    private volatile boolean dead;
+    private volatile CallResult.HungUpBy hungUpBy = CallResult.HungUpBy.NOBODY;
+    private volatile boolean inCommand;
+    private long pendingHangupLineAt = -1; // nanoTime when the unprompted HANGUP is due
+    private boolean answered;
+    private String error;
+
+    FakeCall(String host, int port, List<String> environment, String uniqueId, Caller caller,
+             Map<String, String> initialVariables, boolean exitOnHangup, CallListener listener,
+             Duration hangupLineDelay) {
+        this.host = host;
+        this.port = port;
+        this.environment = environment;
+        this.uniqueId = uniqueId;
+        this.caller = caller;
+        this.variables.putAll(initialVariables);
+        this.exitOnHangup = exitOnHangup;
+        this.listener = listener;
+        this.hangupLineDelay = hangupLineDelay;
+    }
+
+    public String uniqueId() {
+        return uniqueId;
+    }
+
+    void start() {
+        Thread.ofVirtual().name("fake-call-" + uniqueId).start(this::runSafely);
+    }
+
+    /** Waits for the call to end. */
+    public CallResult await(Duration timeout) {
+        try {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("call " + uniqueId + " still running after " + timeout
+                    + "; commands so far: " + snapshot(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
+        }
+    }
+
+    /** Completes when the call ends. */
+    public CompletableFuture<CallResult> result() {
+        return result;
+    }
+
+    /** Waits until the environment block has been sent. */
+    public void awaitConnected(Duration timeout) {
+        try {
+            connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("call " + uniqueId + " did not connect: " + e, e);
+        }
+    }
+
+    /** Commands received so far. */
+    public List<AgiCommand> snapshot() {
+        synchronized (commands) {
+            return List.copyOf(commands);
+        }
+    }
+
+    public boolean isEnded() {
+        return result.isDone();
+    }
+
+    /**
+     * The caller hangs up now, from any thread: during a command in progress (held or
+     * paused) it returns -1 and HANGUP follows; between commands HANGUP is sent at once.
+     */
+    public void hangUpNow() {
+        hangupRequest.complete(null);
+        writeLock.lock();
+        try {
+            if (!inCommand && !dead && out != null) {
+                dead = true;
+                hungUpBy = CallResult.HungUpBy.CALLER;
+                sendHangupLines();
+            }
+        } catch (IOException e) {
+            // the server may have closed already
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void runSafely() {
+        try {
+            run();
+        } catch (Throwable t) {
+            error = error != null ? error : t.toString();
+            finish(AgiStatus.FAILURE);
+        }
+    }
+
+    private void run() throws IOException {
+        try (Socket s = new Socket()) {
+            socket = s;
+            s.setTcpNoDelay(true);
+            try {
+                s.connect(new InetSocketAddress(host, port), 5_000);
+            } catch (IOException e) {
+                error = "connect: " + e.getMessage();
+                connected.complete(null);
+                finish(AgiStatus.FAILURE);
+                return;
+            }
+            out = s.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1024);
+            StringBuilder env = new StringBuilder(1024);
+            for (String line : environment) {
+                env.append(line).append('\n');
+            }
+            env.append('\n');
+            write(env.toString());
+            connected.complete(null);
+            hangUpBetweenCommandsIfScripted();
+            long lastReplyAt = System.nanoTime();
+
+            while (true) {
+                String line = readCommand(s, in);
+                if (line == null) {
+                    break; // the server closed the socket: the AGI application returns
+                }
+                long serverNanos = System.nanoTime() - lastReplyAt;
+                AgiCommand cmd = AgiCommand.parse(line);
+                commands.add(cmd);
+                listener.onCommand(cmd, serverNanos);
+                respond(cmd);
+                lastReplyAt = System.nanoTime();
+                hangUpBetweenCommandsIfScripted();
+                if (dead && exitOnHangup) {
+                    break;
+                }
+            }
+            finish(dead ? AgiStatus.HANGUP : AgiStatus.SUCCESS);
+        } catch (IOException e) {
+            if (error == null) {
+                error = e.toString();
+            }
+            finish(dead ? AgiStatus.HANGUP : AgiStatus.FAILURE);
+        }
+    }
+
+    /** Reads the next command, sending the delayed HANGUP line when it falls due meanwhile. */
+    private String readCommand(Socket s, BufferedReader in) throws IOException {
+        while (true) {
+            int timeout = 0;
+            if (pendingHangupLineAt >= 0) {
+                long leftMs = (pendingHangupLineAt - System.nanoTime()) / 1_000_000;
+                if (leftMs <= 0) {
+                    pendingHangupLineAt = -1;
+                    writeLocked(this::sendHangupLines);
+                    if (exitOnHangup) {
+                        return null;
+                    }
+                    continue;
+                }
+                timeout = (int) leftMs;
+            }
+            s.setSoTimeout(timeout);
+            try {
+                return in.readLine();
+            } catch (SocketTimeoutException e) {
+                // loop: the HANGUP line is due now
+            }
+        }
+    }
+
+    private void finish(AgiStatus status) {
+        Map<String, String> vars = new java.util.TreeMap<>(variables);
+        vars.put("AGISTATUS", status.name());
+        result.complete(new CallResult(uniqueId, status, hungUpBy, snapshot(), vars, error));
+    }
+
+    // ---------------------------------------------------------------- replies
+
+    private void respond(AgiCommand cmd) throws IOException {
+        Caller.Step step = caller.peek();
+        if (step instanceof Caller.RawReply raw) {
+            caller.consume();
+            write(raw.line() + "\n");
+            return;
+        }
+        if (dead) {
+            write(deadReply(cmd) + "\n");
+            return;
+        }
+        String reply = switch (cmd.name()) {
+            case "ANSWER" -> {
+                answered = true;
+                yield "200 result=0";
+            }
+            case "HANGUP" -> {
+                // the server hangs up: 200 result=1, then the HANGUP line
+                writeLocked(() -> {
+                    write("200 result=1\n");
+                    dead = true;
+                    hungUpBy = CallResult.HungUpBy.SERVER;
+                    sendHangupLines();
+                });
+                yield null;
+            }
+            case "NOOP" -> "200 result=0";
+            case "VERBOSE" -> cmd.args().isEmpty() ? usage(cmd) : "200 result=1";
+            case "SET VARIABLE" -> {
+                if (cmd.args().size() < 2) {
+                    yield usage(cmd);
+                }
+                variables.put(cmd.args().get(0), cmd.args().get(1));
+                yield "200 result=1";
+            }
+            case "GET VARIABLE" -> {
+                if (cmd.args().isEmpty()) {
+                    yield usage(cmd);
+                }
+                String v = variable(cmd.args().get(0));
+                yield v == null ? "200 result=0" : "200 result=1 (" + v + ")";
+            }
+            case "GET FULL VARIABLE" -> {
+                if (cmd.args().isEmpty()) {
+                    yield usage(cmd);
+                }
+                yield "200 result=1 (" + substitute(cmd.args().get(0)) + ")";
+            }
+            case "SET CONTEXT", "SET EXTENSION", "SET PRIORITY", "SET MUSIC", "SET CALLERID", "SET AUTOHANGUP" ->
+                    cmd.args().isEmpty() ? usage(cmd) : "200 result=0";
+            case "CHANNEL STATUS" -> "200 result=" + (answered ? 6 : 4);
+            case "DATABASE PUT" -> {
+                if (cmd.args().size() < 3) {
+                    yield usage(cmd);
+                }
+                astDb.put(cmd.args().get(0) + "/" + cmd.args().get(1), cmd.args().get(2));
+                yield "200 result=1";
+            }
+            case "DATABASE GET" -> {
+                String v = cmd.args().size() < 2 ? null : astDb.get(cmd.args().get(0) + "/" + cmd.args().get(1));
+                yield v == null ? "200 result=0" : "200 result=1 (" + v + ")";
+            }
+            case "DATABASE DEL", "DATABASE DELTREE" -> "200 result=1";
+            case "STREAM FILE", "CONTROL STREAM FILE" -> cmd.args().size() < 2 ? usage(cmd) : prompt(cmd, 1, false);
+            case "SAY DIGITS", "SAY NUMBER", "SAY ALPHA", "SAY PHONETIC", "SAY DATE", "SAY TIME", "SAY DATETIME" ->
+                    cmd.args().size() < 2 ? usage(cmd) : prompt(cmd, 1, false);
+            case "GET OPTION" -> cmd.args().size() < 2 ? usage(cmd) : prompt(cmd, 1, true);
+            case "GET DATA" -> cmd.args().isEmpty() ? usage(cmd) : getData(cmd);
+            case "WAIT FOR DIGIT" -> cmd.args().isEmpty() ? usage(cmd) : waitForDigit();
+            case "RECORD FILE" -> cmd.args().size() < 4 ? usage(cmd) : recordFile(cmd);
+            case "EXEC" -> cmd.args().isEmpty() ? usage(cmd) : exec(cmd);
+            default -> UNKNOWN;
+        };
+        if (reply != null) {
+            write(reply + "\n");
+        }
+    }
+
+    /** After hang-up only commands that do not touch the channel still run (ASTERISK-FACTS.md). */
+    private String deadReply(AgiCommand cmd) {
+        return switch (cmd.name()) {
+            case "GET VARIABLE" -> {
+                String v = cmd.args().isEmpty() ? null : variable(cmd.args().get(0));
+                yield v == null ? "200 result=0" : "200 result=1 (" + v + ")";
+            }
+            case "GET FULL VARIABLE" -> "200 result=1 (" + substitute(cmd.arg(0, "")) + ")";
+            case "SET VARIABLE" -> {
+                if (cmd.args().size() >= 2) {
+                    variables.put(cmd.args().get(0), cmd.args().get(1));
+                }
+                yield "200 result=1";
+            }
+            case "VERBOSE", "DATABASE PUT", "DATABASE DEL", "DATABASE DELTREE", "ASYNCAGI BREAK" -> "200 result=1";
+            case "NOOP", "DATABASE GET" -> "200 result=0";
+            case "EXEC" -> "200 result=-1";
+            default -> DEAD;
+        };
+    }
+
+    private String usage(AgiCommand cmd) {
+        return "520-Invalid command syntax.  Proper usage follows:\n"
+                + " Usage: " + cmd.name() + " <arguments>\n"
+                + "520 End of proper usage.";
+    }
+
+    private String variable(String name) {
+        return switch (name) {
+            case "CHANNEL" -> environmentValue("agi_channel");
+            case "UNIQUEID" -> uniqueId;
+            case "CALLERID(num)" -> environmentValue("agi_callerid");
+            default -> variables.get(name);
+        };
+    }
+
+    private String environmentValue(String key) {
+        for (String line : environment) {
+            if (line.startsWith(key + ": ")) {
+                return line.substring(key.length() + 2);
+            }
+        }
+        return null;
+    }
+
+    private String substitute(String expr) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < expr.length()) {
+            int start = expr.indexOf("${", i);
+            if (start < 0) {
+                sb.append(expr, i, expr.length());
+                break;
+            }
+            int end = expr.indexOf('}', start);
+            if (end < 0) {
+                sb.append(expr, i, expr.length());
+                break;
+            }
+            sb.append(expr, i, start);
+            String v = variable(expr.substring(start + 2, end));
+            sb.append(v == null ? "" : v);
+            i = end + 1;
+        }
+        return sb.toString();
+    }
+
+    /** A prompt that plays (STREAM FILE, SAY ..., GET OPTION); escapes is the escape-digit argument. */
+    private String prompt(AgiCommand cmd, int escapeArg, boolean waitsForKey) throws IOException {
+        String escapes = cmd.arg(escapeArg, "");
+        Caller.Step step = takeTimedSteps();
+        if (step == null || dead) {
+            return "200 result=-1 endpos=" + 800;
+        }
+        if (step instanceof Caller.HangUp) {
+            consumeHangUp(step);
+            return callerHangsUpDuringCommand("200 result=-1 endpos=" + 1600);
+        }
+        if (step instanceof Caller.Press p && (p.duringPrompt() || waitsForKey)) {
+            char key = p.digits().charAt(0);
+            if (escapes.indexOf(key) >= 0) {
+                consumeKeys(p, 1);
+                return "200 result=" + (int) key + " endpos=" + 4000;
+            }
+        }
+        if (waitsForKey && step instanceof Caller.Silence) {
+            caller.consume();
+        }
+        return "200 result=0 endpos=" + 16000;
+    }
+
+    private String getData(AgiCommand cmd) throws IOException {
+        int max = parseInt(cmd.arg(2, "1024"), 1024);
+        if (max <= 0) {
+            max = 1024;
+        }
+        Caller.Step step = takeTimedSteps();
+        if (step == null || dead) {
+            return "200 result=-1";
+        }
+        if (step instanceof Caller.HangUp) {
+            consumeHangUp(step);
+            return callerHangsUpDuringCommand("200 result=-1");
+        }
+        if (step instanceof Caller.Press p) {
+            String digits = p.digits();
+            int hash = digits.indexOf('#');
+            int take;
+            boolean timedOut;
+            String typed;
+            if (hash >= 0 && hash <= max) {
+                typed = digits.substring(0, Math.min(hash, max));
+                take = hash + 1;
+                timedOut = false;
+            } else if (digits.length() >= max) {
+                typed = digits.substring(0, max);
+                take = max;
+                timedOut = false;
+            } else {
+                typed = digits;
+                take = digits.length();
+                timedOut = true;
+            }
+            consumeKeys(p, take);
+            return "200 result=" + typed + (timedOut ? " (timeout)" : "");
+        }
+        if (step instanceof Caller.Silence) {
+            caller.consume();
+        }
+        return "200 result= (timeout)";
+    }
+
+    private String waitForDigit() throws IOException {
+        Caller.Step step = takeTimedSteps();
+        if (step == null || dead) {
+            return "200 result=-1";
+        }
+        if (step instanceof Caller.HangUp) {
+            consumeHangUp(step);
+            return callerHangsUpDuringCommand("200 result=-1");
+        }
+        if (step instanceof Caller.Press p) {
+            char key = p.digits().charAt(0);
+            consumeKeys(p, 1);
+            return "200 result=" + (int) key;
+        }
+        if (step instanceof Caller.Silence) {
+            caller.consume();
+        }
+        return "200 result=0";
+    }
+
+    private String recordFile(AgiCommand cmd) throws IOException {
+        String escapes = cmd.arg(2, "");
+        Caller.Step step = takeTimedSteps();
+        if (step == null || dead) {
+            return "200 result=-1 (hangup) endpos=0";
+        }
+        if (step instanceof Caller.HangUp) {
+            consumeHangUp(step);
+            return callerHangsUpDuringCommand("200 result=-1 (hangup) endpos=24000");
+        }
+        if (step instanceof Caller.Press p && escapes.indexOf(p.digits().charAt(0)) >= 0) {
+            char key = p.digits().charAt(0);
+            consumeKeys(p, 1);
+            return "200 result=" + (int) key + " (dtmf) endpos=24000";
+        }
+        if (step instanceof Caller.Silence) {
+            caller.consume();
+        }
+        return "200 result=0 (timeout) endpos=24000";
+    }
+
+    private String exec(AgiCommand cmd) throws IOException {
+        String app = cmd.app().toLowerCase(Locale.ROOT);
+        switch (app) {
+            case "dial" -> {
+                Caller.Step step = takeTimedSteps();
+                if (step == null || dead) {
+                    return "200 result=-1";
+                }
+                Caller.DialOutcome outcome = Caller.DialOutcome.ANSWER;
+                if (step instanceof Caller.Dial d) {
+                    caller.consume();
+                    outcome = d.outcome();
+                } else if (step instanceof Caller.HangUp) {
+                    consumeHangUp(step);
+                    variables.put("DIALSTATUS", "CANCEL");
+                    return callerHangsUpDuringCommand("200 result=-1");
+                }
+                return switch (outcome) {
+                    case ANSWER -> {
+                        variables.put("DIALSTATUS", "ANSWER");
+                        yield callerHangsUpDuringCommand("200 result=-1");
+                    }
+                    case ANSWER_AGENT_HANGS_UP -> {
+                        variables.put("DIALSTATUS", "ANSWER");
+                        yield "200 result=0";
+                    }
+                    default -> {
+                        variables.put("DIALSTATUS", outcome.name());
+                        yield "200 result=0";
+                    }
+                };
+            }
+            case "set" -> {
+                String arg = cmd.arg(1, "");
+                int eq = arg.indexOf('=');
+                if (eq > 0) {
+                    variables.put(arg.substring(0, eq), arg.substring(eq + 1));
+                }
+                return "200 result=0";
+            }
+            case "playback", "background", "musiconhold", "startmusiconhold", "stopmusiconhold", "wait",
+                 "answer", "noop", "goto", "gosub", "voicemail", "voicemailmain", "record", "audiosocket",
+                 "progress", "ringing", "playtones", "stopplaytones", "senddtmf", "read", "mixmonitor",
+                 "stopmixmonitor", "hangup", "queue", "echo", "milliwatt", "userevent", "log", "verbose",
+                 "saynumber", "saydigits", "sayalpha", "sayunixtime", "confbridge", "transfer", "system" -> {
+                Caller.Step step = takeTimedSteps();
+                if (step instanceof Caller.HangUp) {
+                    consumeHangUp(step);
+                    return callerHangsUpDuringCommand("200 result=-1");
+                }
+                return "200 result=0";
+            }
+            default -> {
+                // Asterisk answers -2 when the application does not exist (not loaded)
+                return "200 result=-2";
+            }
+        }
+    }
+
+    /**
+     * Applies the steps that only delay (hold, pause, hang up between commands is left for
+     * after the reply) and returns the step that decides the reply, or null if the caller hung
+     * up while the command was held.
+     */
+    private Caller.Step takeTimedSteps() throws IOException {
+        while (true) {
+            Caller.Step step = caller.peek();
+            if (step instanceof Caller.Hold h) {
+                caller.consume();
+                inCommand = true;
+                try {
+                    CompletableFuture.anyOf(h.release(), hangupRequest).join();
+                } finally {
+                    inCommand = false;
+                }
+            } else if (step instanceof Caller.Pause p) {
+                caller.consume();
+                inCommand = true;
+                try {
+                    hangupRequest.get(p.duration().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // paused long enough
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new IOException(e);
+                } finally {
+                    inCommand = false;
+                }
+            } else {
+                if (hangupRequest.isDone() && !dead) {
+                    return REQUESTED_HANGUP;
+                }
+                return step;
+            }
+        }
+    }
+
+    private void consumeHangUp(Caller.Step step) {
+        if (step != REQUESTED_HANGUP) {
+            caller.consume();
+        }
+    }
+
+    private void consumeKeys(Caller.Press p, int n) {
+        caller.consume();
+        if (n < p.digits().length()) {
+            caller.pushFront(new Caller.Press(p.digits().substring(n), false));
+        }
+    }
+
+    /** The caller hung up during this command: reply as given, HANGUP follows 40 ms later. */
+    private String callerHangsUpDuringCommand(String reply) {
+        dead = true;
+        hungUpBy = CallResult.HungUpBy.CALLER;
+        pendingHangupLineAt = System.nanoTime() + hangupLineDelay.toNanos();
+        return reply;
+    }
+
+    private void sendHangupLines() throws IOException {
+        write("HANGUP\n");
+        if (exitOnHangup) {
+            write("HANGUP\n");
+            socket.shutdownOutput();
+        }
+    }
+
+    private void write(String s) throws IOException {
+        writeLock.lock();
+        try {
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** A scripted hang-up between commands happens right after the reply that precedes it. */
+    private void hangUpBetweenCommandsIfScripted() throws IOException {
+        Caller.Step next = caller.peekOrNull();
+        if (next instanceof Caller.HangUpBetween && !dead) {
+            caller.consume();
+            dead = true;
+            hungUpBy = CallResult.HungUpBy.CALLER;
+            writeLock.lock();
+            try {
+                sendHangupLines();
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private void writeLocked(IoAction action) throws IOException {
+        writeLock.lock();
+        try {
+            action.run();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static int parseInt(String s, int fallback) {
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.ivr.fakepbx;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A stand-in for Asterisk 20 that places FastAGI calls to a server over TCP, as
+ * {@code AGI(agi://host:port/NAME,args)} does (../shared/ASTERISK-FACTS.md).
+ *
+ * <pre>{@code
+ * FakePbx pbx = new FakePbx("127.0.0.1", 4573);
+ * CallResult r = pbx.call("customer-service").callerId("3612345678")
+ *         .caller(Caller.script().press("1").silence().hangUp())
+ *         .run(Duration.ofSeconds(10));
+ * }</pre>
+ */
+public final class FakePbx {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final String host;
+    private final int port;
+    private final long epoch = System.currentTimeMillis() / 1000;
+
+    public FakePbx(String host, int port) {
+        this.host = host;
+        this.port = port;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Starts describing a call to {@code agi://host:port/script}. */
+    public CallBuilder call(String script) {
+        return new CallBuilder(this, script);
+    }
+
+    /** A raw TCP connection to the server, for tests that send broken or no environment. */
+    public RawConnection raw() throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(host, port), 5_000);
+        return new RawConnection(s);
+    }
+
+    String nextUniqueId() {
+        return epoch + "." + SEQUENCE.incrementAndGet();
+    }
+
+    String nextChannelSuffix() {
+        return String.format("%08x", SEQUENCE.get());
+    }
+
+    /** Everything about one call before it is placed. */
+    public static final class CallBuilder {
+        private final FakePbx pbx;
+        private final String script;
+        private final List<String> args = new ArrayList<>();
+        private String query = "";
+        private String callerId = "3612345678";
+        private String callerIdName = "unknown";
+        private String dnid = "1000";
+        private String extension = "1000";
+        private String context = "from-pstn";
+        private String language = "en";
+        private String channelType = "PJSIP";
+        private String channel;
+        private String uniqueId;
+        private Caller caller = Caller.script();
+        private boolean exitOnHangup;
+        private final Map<String, String> variables = new LinkedHashMap<>();
+        private CallListener listener = CallListener.NONE;
+        private Duration hangupLineDelay = Duration.ofMillis(40);
+
+        CallBuilder(FakePbx pbx, String script) {
+            this.pbx = pbx;
+            this.script = script;
+        }
+
+        /** AGI arguments: {@code AGI(agi://.../NAME,arg1,arg2)} → agi_arg_1, agi_arg_2. */
+        public CallBuilder args(String... a) {
+            args.addAll(List.of(a));
+            return this;
+        }
+
+        /** A query string on the script path: {@code agi://host/NAME?query}. */
+        public CallBuilder query(String q) {
+            this.query = q;
+            return this;
+        }
+
+        /** The caller's number as Asterisk reports it ("unknown" when withheld). */
+        public CallBuilder callerId(String number) {
+            this.callerId = number;
+            return this;
+        }
+
+        public CallBuilder callerIdName(String name) {
+            this.callerIdName = name;
+            return this;
+        }
+
+        /** The dialled number (agi_dnid and agi_extension). */
+        public CallBuilder dialled(String number) {
+            this.dnid = number;
+            this.extension = number;
+            return this;
+        }
+
+        public CallBuilder context(String c) {
+            this.context = c;
+            return this;
+        }
+
+        public CallBuilder language(String lang) {
+            this.language = lang;
+            return this;
+        }
+
+        /** A {@code Local/...} channel instead of PJSIP: agi_dnid is then "unknown". */
+        public CallBuilder localChannel() {
+            this.channelType = "Local";
+            return this;
+        }
+
+        /** Reuses a unique id, as Asterisk does when the dialplan retries a call on another server. */
+        public CallBuilder uniqueId(String id) {
+            this.uniqueId = id;
+            return this;
+        }
+
+        public CallBuilder caller(Caller c) {
+            this.caller = c;
+            return this;
+        }
+
+        /** Channel variables already set when the AGI starts (GET VARIABLE returns them). */
+        public CallBuilder variable(String name, String value) {
+            variables.put(name, value);
+            return this;
+        }
+
+        /** {@code Set(AGIEXITONHANGUP=yes)}: on hang-up Asterisk sends HANGUP twice and closes. */
+        public CallBuilder exitOnHangup() {
+            this.exitOnHangup = true;
+            return this;
+        }
+
+        public CallBuilder listener(CallListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        /** The gap between {@code result=-1} and the unprompted HANGUP line (40 ms on Asterisk 20). */
+        public CallBuilder hangupLineDelay(Duration d) {
+            this.hangupLineDelay = d;
+            return this;
+        }
+
+        /** Places the call and returns at once; the call runs on its own virtual thread. */
+        public FakeCall start() {
+            String id = uniqueId != null ? uniqueId : pbx.nextUniqueId();
+            String chan = channel != null ? channel
+                    : channelType.equals("Local") ? "Local/" + extension + "@" + context + "-" + pbx.nextChannelSuffix() + ";1"
+                    : channelType + "/trunk-" + pbx.nextChannelSuffix();
+            List<String> env = environment(id, chan);
+            FakeCall call = new FakeCall(pbx.host, pbx.port, env, id, caller.copy(), variables, exitOnHangup,
+                    listener, hangupLineDelay);
+            call.start();
+            return call;
+        }
+
+        /** Places the call and waits for it to end. */
+        public CallResult run(Duration timeout) {
+            return start().await(timeout);
+        }
+
+        private List<String> environment(String id, String chan) {
+            String path = script + (query.isEmpty() ? "" : "?" + query);
+            List<String> env = new ArrayList<>();
+            env.add("agi_network: yes");
+            env.add("agi_network_script: " + path);
+            env.add("agi_request: agi://" + pbx.host + ":" + pbx.port + "/" + path);
+            env.add("agi_channel: " + chan);
+            env.add("agi_language: " + language);
+            env.add("agi_type: " + channelType);
+            env.add("agi_uniqueid: " + id);
+            env.add("agi_version: 20.20.1");
+            env.add("agi_callerid: " + callerId);
+            env.add("agi_calleridname: " + callerIdName);
+            env.add("agi_callingpres: 0");
+            env.add("agi_callingani2: 0");
+            env.add("agi_callington: 0");
+            env.add("agi_callingtns: 0");
+            env.add("agi_dnid: " + (channelType.equals("Local") ? "unknown" : dnid));
+            env.add("agi_rdnis: unknown");
+            env.add("agi_context: " + context);
+            env.add("agi_extension: " + extension);
+            env.add("agi_priority: 3");
+            env.add("agi_enhanced: 0.0");
+            env.add("agi_accountcode: ");
+            env.add("agi_threadid: " + (140095491770048L + Math.abs(id.hashCode())));
+            for (int i = 0; i < args.size(); i++) {
+                env.add("agi_arg_" + (i + 1) + ": " + args.get(i));
+            }
+            return env;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package dev.ivr.server;
+
+public final class Main {
+    public static void main(String[] args) {
+    }
+}
