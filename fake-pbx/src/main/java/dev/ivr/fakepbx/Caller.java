@@ -26,8 +26,10 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link #reply(String)}: the next command of any kind gets this raw line as its reply
  *       (for garbage and protocol-error tests).</li>
  * </ul>
- * When the steps run out, the caller hangs up at the next prompt or input (or keeps silent,
- * with {@link #thenSilence()}), so a flow that loops never holds a test forever.
+ * When the steps run out, prompts still play to the end, and the caller hangs up at the next
+ * input (or keeps silent, with {@link #thenSilence()}); after {@value #PROMPTS_AFTER_END}
+ * prompts with no input the caller hangs up anyway, so a flow that loops never holds a test
+ * forever.
  */
 public final class Caller {
 
@@ -69,6 +71,9 @@ public final class Caller {
 
     record RawReply(String line) implements Step {
     }
+
+    /** Prompts a caller with no steps left listens to before hanging up. */
+    public static final int PROMPTS_AFTER_END = 50;
 
     private final Deque<Step> steps = new ArrayDeque<>();
     private boolean silentWhenDone;
@@ -156,6 +161,10 @@ public final class Caller {
             return s;
         }
         return silentWhenDone ? new Silence() : new HangUp();
+    }
+
+    boolean exhausted() {
+        return steps.isEmpty();
     }
 
     Step peekOrNull() {

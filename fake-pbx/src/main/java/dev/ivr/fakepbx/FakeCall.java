@@ -57,6 +57,7 @@ public final class FakeCall {
     private volatile boolean inCommand;
     private long pendingHangupLineAt = -1; // nanoTime when the unprompted HANGUP is due
     private boolean answered;
+    private int promptsAfterEnd;
     private String error;
 
     FakeCall(String host, int port, List<String> environment, String uniqueId, Caller caller,
@@ -383,6 +384,9 @@ public final class FakeCall {
         Caller.Step step = takeTimedSteps();
         if (step == null || dead) {
             return "200 result=-1 endpos=" + 800;
+        }
+        if (step != REQUESTED_HANGUP && caller.exhausted() && ++promptsAfterEnd <= Caller.PROMPTS_AFTER_END) {
+            return "200 result=0 endpos=" + 16000; // a caller with nothing left to do still listens
         }
         if (step instanceof Caller.HangUp) {
             consumeHangUp(step);

@@ -1,0 +1,191 @@
+package dev.ivr.server;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.server.agi.AgiListener;
+import dev.ivr.server.agi.CallHandler;
+import dev.ivr.server.agi.DiagnosticScript;
+import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.server.agi.ScriptResolvers;
+import dev.ivr.server.api.Auth;
+import dev.ivr.server.api.HttpApi;
+import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.server.call.Speaker;
+import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.config.DurationText;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.health.Health;
+import dev.ivr.server.health.HealthRegistry;
+import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.tts.MaryTts;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server process: starts every component in order and stops them in reverse, draining
+ * calls first. The composition root: the one place that knows all the parts.
+ */
+public final class IvrServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IvrServer.class);
+
+    private final IvrConfig config;
+    private final String nodeName;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private Metrics metrics;
+    private ClusterMember cluster;
+    private Database database;
+    private MaryTts tts;
+    private Vertx vertx;
+    private HttpApi http;
+    private AgiListener agi;
+    private volatile boolean stopped;
+
+    private IvrServer(IvrConfig config) {
+        this.config = config;
+        this.nodeName = config.node().effectiveName();
+    }
+
+    /** Starts a server; on failure, whatever was started is stopped again. */
+    public static IvrServer start(IvrConfig config) throws IOException {
+        IvrServer s = new IvrServer(config);
+        try {
+            s.startComponents();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.closeComponents();
+            throw e;
+        }
+    }
+
+    private void startComponents() throws IOException {
+        long t0 = System.nanoTime();
+        LOG.info("starting ivr {} as node '{}' (data in {})", version(), nodeName, config.dataDir());
+        Files.createDirectories(config.dataDir());
+        HealthRegistry health = new HealthRegistry();
+
+        metrics = new Metrics(nodeName);
+        toClose.add(metrics);
+
+        cluster = ClusterMember.start(config.cluster(), nodeName);
+        toClose.add(cluster);
+        health.register("hazelcast", true, cluster::health);
+
+        database = Database.open(config.database(), config.dataDir());
+        toClose.add(database);
+        health.register("database", false, database::health);
+
+        tts = MaryTts.start(config.tts());
+        toClose.add(tts);
+        health.register("tts", false, tts::health);
+
+        ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
+                DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), Speaker.NONE)));
+        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins));
+
+        agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
+        agi.start();
+        toClose.add(agi::close);
+        health.register("agi", true, () -> agi.isListening()
+                ? Health.up("listening on " + config.agi().bind() + ":" + agi.port() + ", " + agi.activeCalls() + " call(s)")
+                : Health.down("not listening"));
+
+        if (config.http().enabled()) {
+            vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+            toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
+            List<HttpRoutes> routes = List.of();
+            http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
+            toClose.add(http);
+        }
+        LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
+                config.agi().bind(), agi.port(),
+                http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    /**
+     * Graceful stop: no new calls, calls in progress get up to {@code agi.drain-time} to
+     * finish, then everything closes.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        LOG.info("stopping: no new calls; draining for up to {}", DurationText.format(config.agi().drainTime()));
+        if (agi != null) {
+            agi.stopAccepting();
+            if (!agi.drain(config.agi().drainTime())) {
+                LOG.warn("drain time over with {} call(s) still in progress", agi.openConnections());
+            }
+        }
+        closeComponents();
+        LOG.info("stopped");
+    }
+
+    private void closeComponents() {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while stopping: {}", e.toString());
+            }
+        }
+        toClose.clear();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public IvrConfig config() {
+        return config;
+    }
+
+    public String nodeName() {
+        return nodeName;
+    }
+
+    public int agiPort() {
+        return agi.port();
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    public int activeCalls() {
+        return agi.activeCalls();
+    }
+
+    public HazelcastInstance hazelcast() {
+        return cluster.hazelcast();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public MaryTts tts() {
+        return tts;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The build's version, from the jar manifest ("dev" when run from classes). */
+    public static String version() {
+        String v = IvrServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.ivr.server.agi;
+
+import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.CallFailedException;
+import dev.ivr.server.call.CallInfo;
+import dev.ivr.server.call.CallerHungUpException;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.InvalidCommandSyntaxException;
+import org.asteriskjava.fastagi.InvalidOrUnknownCommandException;
+import org.asteriskjava.fastagi.command.AgiCommand;
+import org.asteriskjava.fastagi.command.AnswerCommand;
+import org.asteriskjava.fastagi.command.ExecCommand;
+import org.asteriskjava.fastagi.command.GetDataCommand;
+import org.asteriskjava.fastagi.command.GetFullVariableCommand;
+import org.asteriskjava.fastagi.command.HangupCommand;
+import org.asteriskjava.fastagi.command.RecordFileCommand;
+import org.asteriskjava.fastagi.command.SayAlphaCommand;
+import org.asteriskjava.fastagi.command.SayDigitsCommand;
+import org.asteriskjava.fastagi.command.SetVariableCommand;
+import org.asteriskjava.fastagi.command.StreamFileCommand;
+import org.asteriskjava.fastagi.command.VerboseCommand;
+import org.asteriskjava.fastagi.command.WaitForDigitCommand;
+import org.asteriskjava.fastagi.reply.AgiReply;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@link CallChannel} over a FastAGI connection, with Asterisk 20's replies read as
+ * ASTERISK-FACTS.md describes: {@code result=-1} or {@code 511} mean the caller hung up,
+ * DTMF comes back as the key's ASCII code, GET DATA's {@code (timeout)} marks a timeout.
+ */
+final class AgiCallChannel implements CallChannel {
+    private final CallInfo info;
+    private final AgiChannel agi;
+    private final AgiSocket socket;
+    private boolean answered;
+    private boolean hungUp;
+
+    AgiCallChannel(CallInfo info, AgiChannel agi, AgiSocket socket) {
+        this.info = info;
+        this.agi = agi;
+        this.socket = socket;
+    }
+
+    @Override
+    public CallInfo info() {
+        return info;
+    }
+
+    @Override
+    public void answer() {
+        if (!answered) {
+            send(new AnswerCommand(), true);
+            answered = true;
+        }
+    }
+
+    @Override
+    public Optional<Character> play(String file, String escapeDigits) {
+        requireFile(file);
+        return key(send(new StreamFileCommand(file, escapeDigits == null ? "" : escapeDigits), true));
+    }
+
+    @Override
+    public Digits readDigits(String promptFile, Duration timeout, int maxDigits) {
+        requireFile(promptFile);
+        AgiReply r = send(new GetDataCommand(promptFile, timeout.toMillis(), maxDigits), true);
+        String digits = r.getResult() == null ? "" : r.getResult();
+        if (digits.equals("-1")) {
+            throw hungUp();
+        }
+        return new Digits(digits, "timeout".equals(r.getExtra()));
+    }
+
+    @Override
+    public Optional<Character> waitForDigit(Duration timeout) {
+        return key(send(new WaitForDigitCommand(timeout.toMillis()), true));
+    }
+
+    @Override
+    public Optional<Character> sayDigits(String digits, String escapeDigits) {
+        return key(send(new SayDigitsCommand(digits, escapeDigits == null ? "" : escapeDigits), true));
+    }
+
+    @Override
+    public Optional<Character> sayAlpha(String text, String escapeDigits) {
+        return key(send(new SayAlphaCommand(text, escapeDigits == null ? "" : escapeDigits), true));
+    }
+
+    @Override
+    public void setVariable(String name, String value) {
+        send(new SetVariableCommand(name, value), false);
+    }
+
+    @Override
+    public Optional<String> getVariable(String name) {
+        // GET FULL VARIABLE evaluates ${name}, so dialplan functions such as CALLERID(name) work too
+        AgiReply r = send(new GetFullVariableCommand("${" + name + "}"), false);
+        if (r.getResultCode() != 1) {
+            return Optional.empty();
+        }
+        String v = r.getExtra();
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    @Override
+    public int exec(String application, String arguments) {
+        AgiReply r = send(arguments == null || arguments.isEmpty()
+                ? new ExecCommand(application) : new ExecCommand(application, arguments), false);
+        return r.getResultCode();
+    }
+
+    @Override
+    public Recording record(String file, String format, String escapeDigits, Duration maxDuration,
+                            Duration silence, boolean beep) {
+        AgiReply r = send(new RecordFileCommand(file, format, escapeDigits == null ? "" : escapeDigits,
+                (int) maxDuration.toMillis(), 0, beep, (int) silence.toSeconds()), true);
+        if (r.getResultCode() == -1) {
+            throw hungUp();
+        }
+        long end = parseLong(r.getAttribute("endpos"));
+        Optional<Character> key = r.getResultCode() > 0 ? Optional.of((char) r.getResultCode()) : Optional.empty();
+        return new Recording(key, "timeout".equals(r.getExtra()), end);
+    }
+
+    @Override
+    public void verbose(String message, int level) {
+        send(new VerboseCommand(message.replace('\n', ' '), level), false);
+    }
+
+    @Override
+    public void hangup() {
+        if (hungUp) {
+            return;
+        }
+        try {
+            send(new HangupCommand(), false);
+        } catch (CallerHungUpException e) {
+            // already gone: fine
+        }
+        hungUp = true;
+    }
+
+    @Override
+    public boolean isHungUp() {
+        return hungUp || socket.hangupReceived();
+    }
+
+    private Optional<Character> key(AgiReply r) {
+        int code = r.getResultCode();
+        if (code == -1) {
+            throw hungUp();
+        }
+        return code > 0 ? Optional.of((char) code) : Optional.empty();
+    }
+
+    private CallerHungUpException hungUp() {
+        hungUp = true;
+        return new CallerHungUpException();
+    }
+
+    /**
+     * Sends a command. {@code needsChannel}: a command that touches the channel, which fails
+     * at once once the caller has hung up (Asterisk would answer 511).
+     */
+    private AgiReply send(AgiCommand command, boolean needsChannel) {
+        if (needsChannel && isHungUp()) {
+            throw hungUp();
+        }
+        try {
+            return agi.sendCommand(command);
+        } catch (AgiHangupException e) {
+            if (socket.protocolError() != null) {
+                throw new CallFailedException("AGI connection ended: " + socket.protocolError(), e);
+            }
+            if (socket.peerClosed() && !socket.hangupReceived() && !hungUp) {
+                throw new CallFailedException("the PBX closed the AGI connection", e);
+            }
+            throw hungUp();
+        } catch (InvalidOrUnknownCommandException e) {
+            throw new CallFailedException("the PBX does not know the command: " + command.buildCommand(), e);
+        } catch (InvalidCommandSyntaxException e) {
+            throw new CallFailedException("the PBX refused the syntax of: " + command.buildCommand(), e);
+        } catch (AgiException e) {
+            throw new CallFailedException("AGI command failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireFile(String file) {
+        if (file == null || file.isBlank()) {
+            throw new IllegalArgumentException("no sound file given");
+        }
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.ivr.server.agi;
+
+import dev.ivr.server.config.AgiConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiChannelFactory;
+import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiReader;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiWriter;
+import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.asteriskjava.fastagi.internal.AgiChannelImpl;
+import org.asteriskjava.fastagi.reply.AgiReply;
+import org.asteriskjava.util.ServerSocketFacade;
+import org.asteriskjava.util.SocketConnectionFacade;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one virtual thread per
+ * call instead of its bounded platform-thread pool, an allowlist of PBX addresses checked
+ * before anything is read, guarded connections ({@link AgiSocket}), a cap on calls, per-command
+ * latency metrics and a graceful drain.
+ */
+public final class AgiListener {
+    private static final Logger LOG = LoggerFactory.getLogger(AgiListener.class);
+
+    private final AgiConfig config;
+    private final List<Cidr> allow;
+    private final AgiMetrics metrics;
+    private final CallDispatcher dispatcher;
+    private final Set<AgiSocket> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger activeCalls = new AtomicInteger();
+    private final AtomicLong threadCounter = new AtomicLong();
+    private volatile ServerSocket serverSocket;
+    private volatile boolean accepting;
+    private Server server;
+    private Thread acceptThread;
+
+    public AgiListener(AgiConfig config, String nodeName, ScriptResolver scripts, MeterRegistry registry) {
+        this.config = config;
+        this.allow = Cidr.parseAll(config.allow());
+        this.metrics = new AgiMetrics(registry, activeCalls::get);
+        this.dispatcher = new CallDispatcher(nodeName, scripts, metrics, activeCalls);
+    }
+
+    /** Binds the port (failing here if it cannot) and starts accepting calls. */
+    public synchronized void start() throws IOException {
+        if (serverSocket != null) {
+            throw new IllegalStateException("already started");
+        }
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        try {
+            ss.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 4096);
+        } catch (IOException e) {
+            ss.close();
+            throw new IOException("cannot listen for FastAGI on " + config.bind() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        serverSocket = ss;
+        accepting = true;
+        server = new Server(new GuardedServerSocket());
+        acceptThread = Thread.ofPlatform().name("agi-accept").daemon(true).start(() -> {
+            try {
+                server.startup();
+            } catch (IOException e) {
+                LOG.error("FastAGI listener stopped: {}", e.getMessage());
+            }
+        });
+        LOG.info("FastAGI listening on {}:{} (allow {})", config.bind(), port(), config.allow());
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int port() {
+        return serverSocket == null ? -1 : serverSocket.getLocalPort();
+    }
+
+    public boolean isListening() {
+        return accepting && serverSocket != null && !serverSocket.isClosed();
+    }
+
+    public int activeCalls() {
+        return activeCalls.get();
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /** Stops accepting new connections; calls in progress go on. */
+    public synchronized void stopAccepting() {
+        if (!accepting) {
+            return;
+        }
+        accepting = false;
+        if (server != null) {
+            server.shutdown(); // closes the server socket; the accept loop ends
+        }
+        if (acceptThread != null) {
+            try {
+                acceptThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code time} for calls in progress to end.
+     *
+     * @return true if none is left
+     */
+    public boolean drain(Duration time) {
+        long deadline = System.nanoTime() + time.toNanos();
+        int lastLogged = -1;
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            int n = connections.size();
+            if (n != lastLogged) {
+                LOG.info("waiting for {} call(s) to finish (up to {} s more)", n,
+                        Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000));
+                lastLogged = n;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return connections.isEmpty();
+    }
+
+    /** Stops accepting and cuts every remaining connection. */
+    public void close() {
+        stopAccepting();
+        int n = connections.size();
+        if (n > 0) {
+            LOG.warn("cutting {} call(s) still in progress", n);
+        }
+        for (AgiSocket s : List.copyOf(connections)) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------
+
+    /** Asterisk-Java's server with our socket, executor and channel factory. */
+    private final class Server extends DefaultAgiServer {
+        private final GuardedServerSocket socket;
+
+        Server(GuardedServerSocket socket) {
+            super(null, (request, channel) -> dispatcher.scriptFor(request), new MeteredChannelFactory(metrics));
+            this.socket = socket;
+        }
+
+        @Override
+        protected ServerSocketFacade createServerSocket() {
+            return socket;
+        }
+
+        /** One virtual thread per call, instead of the stock bounded platform-thread pool. */
+        @Override
+        protected void execute(Runnable command) {
+            Thread.ofVirtual().name("call-" + threadCounter.incrementAndGet()).start(() -> {
+                try {
+                    command.run();
+                } finally {
+                    MDC.clear();
+                    AgiSocket.clearCurrent();
+                }
+            });
+        }
+
+        @Override
+        protected void handleException(String message, Exception e) {
+            if (accepting) {
+                LOG.warn("{}: {}", message, e.toString());
+            }
+        }
+
+        @Override
+        public synchronized void shutdown() {
+            super.shutdown();
+        }
+    }
+
+    /** Accepts only allowed PBX addresses, within the call cap, and wraps each connection. */
+    private final class GuardedServerSocket implements ServerSocketFacade {
+        @Override
+        public SocketConnectionFacade accept() throws IOException {
+            while (true) {
+                Socket s = serverSocket.accept();
+                InetAddress peer = s.getInetAddress();
+                String reason = null;
+                if (!accepting) {
+                    reason = "shutdown";
+                } else if (allow.stream().noneMatch(c -> c.contains(peer))) {
+                    reason = "allowlist";
+                    LOG.warn("refused FastAGI connection from {}: not in agi.allow {}", peer.getHostAddress(), config.allow());
+                } else if (connections.size() >= config.maxCalls()) {
+                    reason = "capacity";
+                    LOG.warn("refused FastAGI connection from {}: {} calls in progress (agi.max-calls)",
+                            peer.getHostAddress(), connections.size());
+                }
+                if (reason != null) {
+                    metrics.refused(reason);
+                    closeQuietly(s);
+                    continue;
+                }
+                AgiSocket conn = new AgiSocket(s, config.maxLineLength(), config.idleTimeout().toMillis(),
+                        connections::remove, metrics::protocolError);
+                connections.add(conn);
+                return conn;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            serverSocket.close();
+        }
+
+        @Override
+        public void setSocketReadTimeout(int socketReadTimeout) {
+            // timeouts are per connection phase, see AgiSocket
+        }
+
+        private void closeQuietly(Socket s) {
+            try {
+                s.setSoLinger(true, 0);
+                s.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
+        }
+    }
+
+    /** Times each command from send to reply into the latency histogram. */
+    private static final class MeteredChannelFactory implements AgiChannelFactory {
+        private final AgiMetrics metrics;
+
+        MeteredChannelFactory(AgiMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public AgiChannel createAgiChannel(AgiRequest request, AgiWriter writer, AgiReader reader) {
+            long[] sentAt = new long[1];
+            String[] name = new String[1];
+            AgiWriter timedWriter = command -> {
+                name[0] = CommandNames.of(command);
+                sentAt[0] = System.nanoTime();
+                writer.sendCommand(command);
+            };
+            AgiReader timedReader = new AgiReader() {
+                @Override
+                public AgiRequest readRequest() throws AgiException {
+                    return reader.readRequest();
+                }
+
+                @Override
+                public AgiReply readReply() throws AgiException {
+                    AgiReply reply = reader.readReply();
+                    if (name[0] != null) {
+                        metrics.commandLatency(name[0], System.nanoTime() - sentAt[0]);
+                        name[0] = null;
+                    }
+                    return reply;
+                }
+            };
+            return new MeteredChannel(request, timedWriter, timedReader);
+        }
+    }
+
+    /** Asterisk-Java's channel; its constructor is protected. */
+    private static final class MeteredChannel extends AgiChannelImpl {
+        MeteredChannel(AgiRequest request, AgiWriter writer, AgiReader reader) {
+            super(request, writer, reader);
+        }
+    }
+}

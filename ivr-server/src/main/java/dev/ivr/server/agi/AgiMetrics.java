@@ -1,0 +1,68 @@
+package dev.ivr.server.agi;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The FastAGI listener's meters: calls active and total, command latency, refusals, protocol errors. */
+final class AgiMetrics {
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60), Duration.ofSeconds(300)};
+
+    private final MeterRegistry registry;
+    private final Map<String, Timer> commandTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> calls = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
+
+    AgiMetrics(MeterRegistry registry, Supplier<Number> activeCalls) {
+        this.registry = registry;
+        Gauge.builder("ivr.calls.active", activeCalls)
+                .description("Calls in progress on this server")
+                .register(registry);
+    }
+
+    /** Round trip of one AGI command: sent by the server until the PBX's reply arrived. */
+    void commandLatency(String command, long nanos) {
+        commandTimers.computeIfAbsent(command, c -> Timer.builder("ivr.agi.command")
+                .description("AGI command round trip: command sent to reply received (includes playback and caller time)")
+                .tag("command", c)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A call ended; outcome is completed, caller_hangup, not_found, failed or protocol_error. */
+    void callEnded(String outcome) {
+        calls.computeIfAbsent(outcome, o -> Counter.builder("ivr.calls")
+                .description("Calls served since start, by how they ended")
+                .tag("outcome", o)
+                .register(registry)).increment();
+    }
+
+    void refused(String reason) {
+        refused.computeIfAbsent(reason, r -> Counter.builder("ivr.agi.connections.refused")
+                .description("FastAGI connections closed at once: not in the allowlist, over capacity, shutting down")
+                .tag("reason", r)
+                .register(registry)).increment();
+    }
+
+    void protocolError(String kind) {
+        protocolErrors.computeIfAbsent(kind, k -> Counter.builder("ivr.agi.protocol.errors")
+                .description("FastAGI connections ended for a protocol problem")
+                .tag("kind", k)
+                .register(registry)).increment();
+    }
+}

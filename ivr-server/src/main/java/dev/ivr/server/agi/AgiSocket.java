@@ -1,0 +1,285 @@
+package dev.ivr.server.agi;
+
+import org.asteriskjava.util.SocketConnectionFacade;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * One FastAGI connection, as Asterisk-Java's reader and writer see it, with the guards the
+ * stock implementation lacks:
+ * <ul>
+ *   <li>the AGI environment must arrive within the idle timeout (a deadline for the whole
+ *       block, so a peer trickling bytes cannot hold the connection);</li>
+ *   <li>a line longer than the limit, an environment line that is not {@code agi_x: value},
+ *       or a reply that is not {@code NNN ...}/{@code HANGUP} ends the call;</li>
+ *   <li>small buffers (1 KiB), so thousands of calls fit in little memory.</li>
+ * </ul>
+ * The unique id of the call goes into the logging MDC as soon as the environment names it,
+ * so every line of the call, this class's included, carries it.
+ */
+final class AgiSocket implements SocketConnectionFacade {
+    private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
+    private static final Pattern ENV_LINE = Pattern.compile("(agi|ogi)_[A-Za-z0-9_]+:( .*)?");
+    private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
+    private static final int MAX_ENV_LINES = 512;
+    private static final ThreadLocal<AgiSocket> CURRENT = new ThreadLocal<>();
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final int maxLine;
+    private final long idleTimeoutMillis;
+    private final Consumer<AgiSocket> onClose;
+    private final Consumer<String> onProtocolError;
+    private final byte[] buf = new byte[1024];
+    private int pos;
+    private int limit;
+    private byte[] line = new byte[256];
+
+    private long environmentDeadline;
+    private boolean environmentDone;
+    private int environmentLines;
+    private boolean inUsageBlock;
+    private volatile boolean hangupReceived;
+    private volatile String protocolError;
+    private volatile boolean closed;
+    private volatile boolean peerClosed;
+
+    AgiSocket(Socket socket, int maxLine, long idleTimeoutMillis, Consumer<AgiSocket> onClose,
+              Consumer<String> onProtocolError) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.maxLine = maxLine;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.onClose = onClose;
+        this.onProtocolError = onProtocolError;
+        socket.setTcpNoDelay(true);
+        socket.setKeepAlive(true);
+    }
+
+    /** The connection whose call runs on the current thread, or null. */
+    static AgiSocket current() {
+        return CURRENT.get();
+    }
+
+    static void clearCurrent() {
+        CURRENT.remove();
+    }
+
+    boolean hangupReceived() {
+        return hangupReceived;
+    }
+
+    /** Whether the PBX closed its side of the connection. */
+    boolean peerClosed() {
+        return peerClosed;
+    }
+
+    /** Why the connection was ended for a protocol error, or null. */
+    String protocolError() {
+        return protocolError;
+    }
+
+    @Override
+    public String readLine() throws IOException {
+        if (!environmentDone && environmentDeadline == 0) {
+            CURRENT.set(this);
+            environmentDeadline = System.nanoTime() + idleTimeoutMillis * 1_000_000L;
+        }
+        String l = readRawLine();
+        if (l == null) {
+            return null;
+        }
+        if (!environmentDone) {
+            checkEnvironmentLine(l);
+        } else {
+            checkReplyLine(l);
+        }
+        return l;
+    }
+
+    private void checkEnvironmentLine(String l) throws IOException {
+        if (l.isEmpty()) {
+            environmentDone = true;
+            socket.setSoTimeout(0);
+            return;
+        }
+        if (++environmentLines > MAX_ENV_LINES) {
+            throw protocolError("malformed_environment", "AGI environment has more than " + MAX_ENV_LINES + " lines");
+        }
+        if (!ENV_LINE.matcher(l).matches()) {
+            throw protocolError("malformed_environment", "malformed AGI environment line: " + printable(l));
+        }
+        if (l.startsWith("agi_uniqueid: ")) {
+            MDC.put("call", l.substring("agi_uniqueid: ".length()).trim());
+        }
+    }
+
+    private void checkReplyLine(String l) throws IOException {
+        if (inUsageBlock) {
+            if (l.startsWith("520 ")) {
+                inUsageBlock = false;
+            }
+            return;
+        }
+        if (l.startsWith("HANGUP")) {
+            hangupReceived = true;
+            return;
+        }
+        if (!REPLY_LINE.matcher(l).matches()) {
+            throw protocolError("malformed_reply", "malformed AGI reply from the PBX: " + printable(l));
+        }
+        if (l.startsWith("520-") || l.startsWith("520 Invalid command syntax.  Proper usage follows")) {
+            inUsageBlock = true;
+        }
+    }
+
+    private String readRawLine() throws IOException {
+        int len = 0;
+        while (true) {
+            if (pos >= limit) {
+                if (!fill()) {
+                    if (len == 0) {
+                        return null;
+                    }
+                    break; // last line without newline
+                }
+            }
+            byte b = buf[pos++];
+            if (b == '\n') {
+                break;
+            }
+            if (len >= maxLine) {
+                throw protocolError("line_too_long", "line from the PBX longer than " + maxLine + " bytes");
+            }
+            if (len == line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(maxLine + 1, line.length * 2));
+            }
+            line[len++] = b;
+        }
+        if (len > 0 && line[len - 1] == '\r') {
+            len--;
+        }
+        String s = new String(line, 0, len, StandardCharsets.UTF_8);
+        if (line.length > 1024) {
+            line = new byte[256]; // do not keep a big buffer for the rest of the call
+        }
+        return s;
+    }
+
+    private boolean fill() throws IOException {
+        if (!environmentDone) {
+            long left = (environmentDeadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw idleTimeout();
+            }
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        }
+        int n;
+        try {
+            n = in.read(buf, 0, buf.length);
+        } catch (SocketTimeoutException e) {
+            throw idleTimeout();
+        }
+        if (n < 0) {
+            peerClosed = true;
+            return false;
+        }
+        pos = 0;
+        limit = n;
+        return true;
+    }
+
+    private AgiProtocolException idleTimeout() {
+        return protocolError("idle_timeout", "no complete AGI environment within " + idleTimeoutMillis + " ms");
+    }
+
+    /** Logs, counts and closes at once: nothing more is sent to a peer that broke the protocol. */
+    private AgiProtocolException protocolError(String kind, String message) {
+        protocolError = kind;
+        LOG.warn("closing AGI connection from {}: {}", describePeer(), message);
+        onProtocolError.accept(kind);
+        try {
+            close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        return new AgiProtocolException(kind, message);
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        StringBuilder sb = new StringBuilder(cut.length() + 2).append('\'');
+        for (char c : cut.toCharArray()) {
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return sb.append('\'').toString();
+    }
+
+    String describePeer() {
+        return socket.getInetAddress().getHostAddress() + ":" + socket.getPort();
+    }
+
+    @Override
+    public void write(String s) throws IOException {
+        if (closed) {
+            throw new IOException("connection closed");
+        }
+        out.write(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            socket.close();
+        } finally {
+            onClose.accept(this);
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        return socket.isConnected() && !socket.isClosed();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        return socket.getLocalAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return socket.getLocalPort();
+    }
+
+    @Override
+    public InetAddress getRemoteAddress() {
+        return socket.getInetAddress();
+    }
+
+    @Override
+    public int getRemotePort() {
+        return socket.getPort();
+    }
+}

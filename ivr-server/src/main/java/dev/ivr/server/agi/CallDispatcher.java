@@ -1,0 +1,147 @@
+package dev.ivr.server.agi;
+
+import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.CallFailedException;
+import dev.ivr.server.call.CallInfo;
+import dev.ivr.server.call.CallerHungUpException;
+import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiRequest;
+import org.asteriskjava.fastagi.AgiScript;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Turns each AGI request into a call: finds what serves the script name, runs it with the
+ * call's id in the logging context, and ends the call cleanly whatever happens: a caller
+ * hang-up, a broken connection, a bug in a flow. An unknown script name gets a log line,
+ * {@code IVR_STATUS=NOT_FOUND} for the dialplan and a hang-up.
+ */
+final class CallDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(CallDispatcher.class);
+
+    private final String nodeName;
+    private final ScriptResolver scripts;
+    private final AgiMetrics metrics;
+    private final AtomicInteger activeCalls;
+
+    CallDispatcher(String nodeName, ScriptResolver scripts, AgiMetrics metrics, AtomicInteger activeCalls) {
+        this.nodeName = nodeName;
+        this.scripts = scripts;
+        this.metrics = metrics;
+        this.activeCalls = activeCalls;
+    }
+
+    AgiScript scriptFor(AgiRequest request) {
+        return (req, agi) -> serve(req, agi);
+    }
+
+    private void serve(AgiRequest request, AgiChannel agi) {
+        AgiSocket socket = AgiSocket.current();
+        CallInfo info = callInfo(request);
+        MDC.put("call", info.uniqueId());
+        activeCalls.incrementAndGet();
+        long start = System.nanoTime();
+        String outcome = "completed";
+        CallChannel channel = new AgiCallChannel(info, agi, socket);
+        try {
+            Optional<CallHandler> handler = validName(info.script()) ? scripts.resolve(info.script()) : Optional.empty();
+            if (handler.isEmpty()) {
+                outcome = "not_found";
+                notFound(info, channel);
+                return;
+            }
+            LOG.info("call from {} to {} on {} runs '{}'", printableAni(info), info.dnis(), info.channel(), info.script());
+            channel.setVariable("IVR_NODE", nodeName);
+            handler.get().handle(channel);
+            if (channel.isHungUp() && socket.hangupReceived()) {
+                outcome = "caller_hangup";
+            }
+        } catch (CallerHungUpException e) {
+            outcome = "caller_hangup";
+            LOG.info("caller hung up");
+        } catch (CallFailedException e) {
+            outcome = socket.protocolError() != null ? "protocol_error" : "failed";
+            LOG.warn("call failed: {}", e.getMessage());
+        } catch (Exception e) {
+            outcome = "failed";
+            LOG.error("call failed in '{}': {}", info.script(), e.toString(), e);
+            endQuietly(channel, "FAILED");
+        } finally {
+            activeCalls.decrementAndGet();
+            metrics.callEnded(outcome);
+            LOG.info("call ended: {} after {} ms", outcome, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private void notFound(CallInfo info, CallChannel channel) {
+        LOG.warn("no flow or script named '{}'; known: {}; hanging up",
+                printable(info.script()), new TreeSet<>(scripts.names()));
+        try {
+            channel.verbose("ivr: no flow named '" + printable(info.script()) + "' on node " + nodeName, 1);
+            channel.setVariable("IVR_STATUS", "NOT_FOUND");
+            channel.hangup();
+        } catch (CallerHungUpException | CallFailedException e) {
+            // the caller or PBX is gone already
+        }
+    }
+
+    private static void endQuietly(CallChannel channel, String status) {
+        try {
+            channel.setVariable("IVR_STATUS", status);
+            channel.hangup();
+        } catch (RuntimeException e) {
+            // best effort
+        }
+    }
+
+    static boolean validName(String script) {
+        return script != null && script.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}") && !script.contains("..");
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    private static String printableAni(CallInfo info) {
+        return info.aniWithheld() ? "withheld number" : printable(info.ani());
+    }
+
+    static CallInfo callInfo(AgiRequest request) {
+        Map<String, String> env = request.getRequest();
+        Map<String, String> query = new LinkedHashMap<>();
+        Map<String, String[]> params = request.getParameterMap();
+        if (params != null) {
+            params.forEach((k, v) -> query.put(k, v.length == 0 ? "" : v[0]));
+        }
+        String[] args = request.getArguments();
+        String dnid = env.getOrDefault("dnid", "unknown");
+        String dnis = dnid == null || dnid.equals("unknown") ? env.getOrDefault("extension", "") : dnid;
+        String name = env.getOrDefault("calleridname", "");
+        return new CallInfo(
+                env.getOrDefault("uniqueid", "no-id-" + System.nanoTime()),
+                request.getScript() == null ? "" : request.getScript(),
+                query,
+                args == null ? List.of() : Arrays.asList(args),
+                env.getOrDefault("callerid", "unknown"),
+                "unknown".equals(name) ? "" : name,
+                dnis,
+                env.getOrDefault("channel", ""),
+                env.getOrDefault("language", "en"),
+                env.getOrDefault("context", ""),
+                env.getOrDefault("extension", ""),
+                request.getRemoteAddress() == null ? "" : request.getRemoteAddress().getHostAddress());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.ivr.server.call;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The one interface between call logic and telephony: what a flow can do to a caller's
+ * channel. The FastAGI implementation sends Asterisk commands; the simulator and tests
+ * provide others, so flows run without sockets and the AGI layer is tested without flows.
+ *
+ * <p>Every method that needs the caller throws {@link CallerHungUpException} once the caller
+ * has hung up, and {@link CallFailedException} when the connection to the PBX breaks.
+ */
+public interface CallChannel {
+
+    /** Who is calling whom, from the AGI environment. */
+    CallInfo info();
+
+    /** Answers the channel (a no-op if already answered). */
+    void answer();
+
+    /**
+     * Plays a sound file (name without extension, as Asterisk expects, or an http(s) URL).
+     *
+     * @param escapeDigits keys that stop the playback (barge-in); empty for none
+     * @return the key that stopped it, or empty when it played to the end
+     */
+    Optional<Character> play(String file, String escapeDigits);
+
+    /**
+     * Plays a prompt and collects digits (Asterisk GET DATA): keys pressed during the prompt
+     * count; {@code #} ends the input and is not included.
+     */
+    Digits readDigits(String promptFile, Duration timeout, int maxDigits);
+
+    /** Waits for one key; empty on timeout. */
+    Optional<Character> waitForDigit(Duration timeout);
+
+    /** Speaks digits with the PBX's own sounds (SAY DIGITS), e.g. as a fallback without TTS. */
+    Optional<Character> sayDigits(String digits, String escapeDigits);
+
+    /** Spells text with the PBX's own sounds (SAY ALPHA). */
+    Optional<Character> sayAlpha(String text, String escapeDigits);
+
+    void setVariable(String name, String value);
+
+    /** A channel variable or dialplan function, e.g. {@code CALLERID(name)}; empty if unset. */
+    Optional<String> getVariable(String name);
+
+    /**
+     * Runs a dialplan application (Dial, Voicemail, AudioSocket, ...) and returns its AGI
+     * result code ({@code -2} when the application does not exist).
+     */
+    int exec(String application, String arguments);
+
+    /**
+     * Records the caller to {@code file.format}.
+     *
+     * @return how the recording ended
+     */
+    Recording record(String file, String format, String escapeDigits, Duration maxDuration,
+                     Duration silence, boolean beep);
+
+    /** A line in the Asterisk console at the given verbosity (1-4). */
+    void verbose(String message, int level);
+
+    /** Hangs the channel up (the server's side ends the call). */
+    void hangup();
+
+    /** Whether the caller (or the server) has hung up. */
+    boolean isHungUp();
+
+    /** Digits collected by {@link #readDigits}. */
+    record Digits(String digits, boolean timedOut) {
+        public boolean isEmpty() {
+            return digits.isEmpty();
+        }
+    }
+
+    /** How a recording ended: by a key, by silence/max duration, with its length in samples. */
+    record Recording(Optional<Character> key, boolean timedOut, long endSample) {
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ivr.server.cli;
+
+import ch.qos.logback.classic.LoggerContext;
+import dev.ivr.server.IvrServer;
+import dev.ivr.server.config.ConfigException;
+import dev.ivr.server.config.IvrConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ivr-server run}: starts the server and serves until SIGTERM/SIGINT, then drains and stops. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the server (FastAGI, HTTP, cluster member, database, TTS) until stopped.")
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+        IvrConfig cfg;
+        try {
+            cfg = config.load();
+        } catch (ConfigException e) {
+            System.err.println("ivr-server: the configuration has problems:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 2;
+        }
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        IvrServer server;
+        try {
+            server = IvrServer.start(cfg);
+        } catch (Exception e) {
+            LOG.error("cannot start: {}", e.getMessage());
+            stopLogging();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
+            try {
+                server.stop();
+            } finally {
+                stopped.countDown();
+                stopLogging();
+            }
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.stop();
+        }
+    }
+}

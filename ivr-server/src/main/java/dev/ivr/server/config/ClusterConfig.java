@@ -1,0 +1,38 @@
+package dev.ivr.server.config;
+
+import java.util.List;
+
+public record ClusterConfig(
+        @Doc("Cluster name: only members with the same name join each other.")
+        String name,
+        @Doc("Address the Hazelcast member binds to and advertises.")
+        String bind,
+        @Doc("Hazelcast member port; the next ports are tried when it is taken.")
+        int port,
+        @Doc("Other members to join as host:port. Empty with multicast off: a single-node cluster.")
+        List<String> members,
+        @Doc("Find members by multicast instead of the list (same network segment only).")
+        boolean multicast,
+        @Doc("Synchronous backups of every partition: how many members may die at once without losing state.")
+        int backupCount) implements Validated {
+
+    public ClusterConfig {
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    @Override
+    public void validate(Problems p) {
+        p.notBlank("name", name);
+        p.notBlank("bind", bind);
+        p.port("port", port);
+        for (int i = 0; i < members.size(); i++) {
+            String m = members.get(i);
+            if (!m.matches("[^\\s:]+(:\\d{1,5})?") && !m.matches("\\[[0-9a-fA-F:]+](:\\d{1,5})?")) {
+                p.add("members[" + i + "]", "must be host or host:port (got '" + m + "')");
+            }
+        }
+        if (backupCount < 0 || backupCount > 6) {
+            p.add("backup-count", "must be between 0 and 6 (got " + backupCount + ")");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.ivr.server.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole server configuration: {@code config/ivr.yaml} over the bundled defaults, then
+ * {@code IVR_*} environment variables over both. Every key is documented with {@link Doc};
+ * {@code ivr-server config-reference} prints them all.
+ */
+public record IvrConfig(
+        @Doc("This server: its name in logs, metrics and the cluster, and where it keeps its data.")
+        NodeConfig node,
+        @Doc("The FastAGI listener that Asterisk connects to.")
+        AgiConfig agi,
+        @Doc("The HTTP server: health, metrics, REST API, agent desktop and supervisor pages.")
+        HttpConfig http,
+        @Doc("The embedded Hazelcast member that shares agents, queues and calls between servers.")
+        ClusterConfig cluster,
+        @Doc("The database for customers, accounts and the contact history.")
+        DatabaseConfig database,
+        @Doc("Text to speech.")
+        TtsConfig tts,
+        @Doc("Where the IVR flows are.")
+        FlowsConfig flows) implements Validated {
+
+    @Override
+    public void validate(Problems p) {
+        p.section("node", node);
+        p.section("agi", agi);
+        p.section("http", http);
+        p.section("cluster", cluster);
+        p.section("database", database);
+        p.section("tts", tts);
+        p.section("flows", flows);
+        if (http.enabled() && agi.port() != 0 && agi.port() == http.port() && agi.bind().equals(http.bind())) {
+            p.add("http.port", "must differ from agi.port (both are " + agi.port() + ")");
+        }
+    }
+
+    /** The data directory, resolved against the working directory. */
+    public Path dataDir() {
+        return node.dataDir().toAbsolutePath().normalize();
+    }
+}

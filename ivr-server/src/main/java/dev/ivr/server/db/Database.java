@@ -1,0 +1,183 @@
+package dev.ivr.server.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.server.health.Health;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The database: a HikariCP pool and Flyway migrations (one set of scripts in
+ * {@code db/migration}, for H2 and PostgreSQL). An unreachable database does not stop the
+ * server: migrations are retried in the background and {@link #health()} says DOWN until
+ * they succeed, while calls go on without the database.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final String url;
+    private volatile boolean migrated;
+    private volatile String lastError = "not connected yet";
+    private volatile Thread migrator;
+    private volatile boolean closed;
+
+    private Database(HikariDataSource pool, String url) {
+        this.pool = pool;
+        this.url = url;
+    }
+
+    /**
+     * Opens the pool and migrates the schema. If the database cannot be reached, retries in
+     * the background; use {@link #awaitReady} to wait.
+     */
+    public static Database open(DatabaseConfig config, Path dataDir) {
+        String url = effectiveUrl(config, dataDir);
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("ivr-db");
+        hc.setJdbcUrl(url);
+        hc.setUsername(config.user());
+        hc.setPassword(config.password());
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(Math.min(2, config.poolSize()));
+        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setValidationTimeout(Math.min(1000, config.connectTimeout().toMillis()));
+        hc.setInitializationFailTimeout(-1); // start without the database; connect when it is there
+        Database db = new Database(new HikariDataSource(hc), url);
+        LOG.info("database {}", redact(url));
+        if (!db.tryMigrate()) {
+            db.retryInBackground();
+        }
+        return db;
+    }
+
+    /** The configured URL, or the default H2 file database in the data directory. */
+    public static String effectiveUrl(DatabaseConfig config, Path dataDir) {
+        if (config.url() != null && !config.url().isBlank()) {
+            return config.url();
+        }
+        Path file = dataDir.resolve("db").resolve("ivr").toAbsolutePath();
+        // DB_CLOSE_ON_EXIT=FALSE: the server closes the database itself, after draining calls
+        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    private boolean tryMigrate() {
+        try {
+            Flyway flyway = Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(false)
+                    .load();
+            MigrateResult r = flyway.migrate();
+            migrated = true;
+            lastError = null;
+            LOG.info("database schema at version {} ({} migration(s) applied now)",
+                    r.targetSchemaVersion == null ? flyway.info().current() == null ? "empty"
+                            : flyway.info().current().getVersion() : r.targetSchemaVersion, r.migrationsExecuted);
+            return true;
+        } catch (RuntimeException e) {
+            lastError = rootMessage(e);
+            LOG.warn("database not ready: {}", lastError);
+            return false;
+        }
+    }
+
+    private void retryInBackground() {
+        migrator = Thread.ofVirtual().name("db-migrate").start(() -> {
+            long delay = 1000;
+            while (!migrated && !closed) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!closed && tryMigrate()) {
+                    LOG.info("database is back");
+                }
+                delay = Math.min(delay * 2, 30_000);
+            }
+        });
+    }
+
+    /** Waits until the schema is migrated; false on timeout. */
+    public boolean awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!migrated && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return migrated;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public boolean isReady() {
+        return migrated;
+    }
+
+    /** True for PostgreSQL, false for H2: for the few statements that differ. */
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    public Health health() {
+        if (!migrated) {
+            return Health.down(lastError == null ? "migrating" : lastError);
+        }
+        try (Connection c = pool.getConnection()) {
+            if (c.isValid(1)) {
+                return Health.up((isPostgres() ? "PostgreSQL" : "H2") + ", pool " + pool.getHikariPoolMXBean().getActiveConnections()
+                        + "/" + pool.getMaximumPoolSize() + " in use");
+            }
+            return Health.down("connection not valid");
+        } catch (SQLException e) {
+            return Health.down(rootMessage(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (migrator != null) {
+            migrator.interrupt();
+        }
+        if (!isPostgres() && migrated) {
+            try (Connection c = pool.getConnection(); var st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                LOG.debug("H2 shutdown: {}", e.getMessage());
+            }
+        }
+        pool.close();
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+}

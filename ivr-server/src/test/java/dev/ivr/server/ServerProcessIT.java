@@ -1,0 +1,136 @@
+package dev.ivr.server;
+
+import dev.ivr.fakepbx.AgiStatus;
+import dev.ivr.fakepbx.CallResult;
+import dev.ivr.fakepbx.Caller;
+import dev.ivr.fakepbx.FakeCall;
+import dev.ivr.fakepbx.FakePbx;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The packaged server as a real process: start, serve, SIGTERM, drain, exit. */
+class ServerProcessIT {
+    @TempDir
+    Path data;
+    Process process;
+
+    @AfterEach
+    void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sigtermStopsNewCallsLetsTheCallInProgressFinishThenExits() throws Exception {
+        int agiPort = freePort();
+        int httpPort = freePort();
+        Path log = data.resolve("server.log");
+        process = start(agiPort, httpPort, log, Map.of("IVR_AGI_DRAIN_TIME", "60s"));
+        awaitHealthy(httpPort, log);
+
+        FakePbx pbx = new FakePbx("127.0.0.1", agiPort);
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        FakeCall inProgress = pbx.call("diag").caller(Caller.script().hold(release)).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("took call " + inProgress.uniqueId()));
+
+        process.destroy(); // SIGTERM
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("draining"));
+        CallResult refused = pbx.call("diag").run(Duration.ofSeconds(10));
+        assertThat(refused.agiStatus()).isEqualTo(AgiStatus.FAILURE);
+        assertThat(process.isAlive()).isTrue();
+
+        release.complete(null);
+        CallResult finished = inProgress.await(Duration.ofSeconds(20));
+        assertThat(finished.error()).isNull();
+        assertThat(finished.commandNames()).contains("HANGUP");
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String out = Files.readString(log);
+        assertThat(out).contains("call ended: completed").contains("stopped");
+        assertThat(out).doesNotContain("cutting");
+        // one line format, the call's id on every line of that call
+        assertThat(out.lines().filter(l -> l.contains("[call-")))
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains("call=" + inProgress.uniqueId()));
+    }
+
+    @Test
+    void badConfigurationIsReportedAndTheServerDoesNotStart() throws Exception {
+        Path cfg = data.resolve("bad.yaml");
+        Files.writeString(cfg, "agi:\n  port: 99999\n  allow: [nowhere]\n");
+        Path log = data.resolve("server.log");
+        ProcessBuilder pb = new ProcessBuilder(java(), "-jar", jar().toString(), "run", "--config", cfg.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        process = pb.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(log))
+                .contains(cfg + ":2:3: agi.port: must be a TCP port")
+                .contains(cfg + ":3:11: agi.allow[0]: 'nowhere' is not an IPv4 or IPv6 address block");
+    }
+
+    private Process start(int agiPort, int httpPort, Path log, Map<String, String> extra) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx512m", "-jar", jar().toString(), "run")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("IVR_"));
+        env.put("IVR_NODE_DATA_DIR", data.toString());
+        env.put("IVR_AGI_PORT", String.valueOf(agiPort));
+        env.put("IVR_HTTP_PORT", String.valueOf(httpPort));
+        env.put("IVR_CLUSTER_NAME", "proc-" + UUID.randomUUID());
+        env.put("IVR_CLUSTER_PORT", "16701");
+        env.put("IVR_TTS_ENABLED", "false");
+        env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
+        env.putAll(extra);
+        return pb.start();
+    }
+
+    private static void awaitHealthy(int httpPort, Path log) {
+        HttpClient http = HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .conditionEvaluationListener(c -> { })
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    static Path jar() {
+        Path jar = Path.of("target", "ivr-server.jar");
+        assertThat(jar).as("the packaged server (mvn package runs before integration tests)").exists();
+        return jar;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static List<String> lines(Path log) throws IOException {
+        return new ArrayList<>(Files.readAllLines(log));
+    }
+}

@@ -1,0 +1,263 @@
+package dev.ivr.server.agi;
+
+import dev.ivr.fakepbx.AgiCommand;
+import dev.ivr.fakepbx.AgiStatus;
+import dev.ivr.fakepbx.CallResult;
+import dev.ivr.fakepbx.Caller;
+import dev.ivr.fakepbx.FakeCall;
+import dev.ivr.fakepbx.FakePbx;
+import dev.ivr.fakepbx.RawConnection;
+import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.config.AgiConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The FastAGI listener against the fake PBX over real sockets, with test scripts (no flows). */
+class AgiListenerIT {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private AgiListener listener;
+    private FakePbx pbx;
+
+    /** Reads up to 4 digits and says them back until the caller is silent, then says goodbye. */
+    static void echo(CallChannel ch) {
+        ch.answer();
+        while (true) {
+            CallChannel.Digits d = ch.readDigits("enter-digits", Duration.ofSeconds(5), 4);
+            if (d.isEmpty()) {
+                ch.play("goodbye", "");
+                ch.hangup();
+                return;
+            }
+            ch.sayDigits(d.digits(), "");
+        }
+    }
+
+    private void start(AgiConfig config) throws IOException {
+        listener = new AgiListener(config, "test-node", ScriptResolvers.fixed(Map.of(
+                "echo", AgiListenerIT::echo,
+                "boom", ch -> {
+                    ch.answer();
+                    throw new IllegalStateException("bug in a script");
+                })), registry);
+        listener.start();
+        pbx = new FakePbx("127.0.0.1", listener.port());
+    }
+
+    private static AgiConfig config(List<String> allow, Duration idle) {
+        return new AgiConfig("127.0.0.1", 0, allow, idle, 1024, 5000, Duration.ofSeconds(5));
+    }
+
+    private void start() throws IOException {
+        start(config(List.of("127.0.0.1/32"), Duration.ofSeconds(5)));
+    }
+
+    @AfterEach
+    void stop() {
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    @Test
+    void servesACallTheWayAsteriskExpects() throws IOException {
+        start();
+        CallResult r = pbx.call("echo").caller(Caller.script().press("12").silence()).run(CALL_TIMEOUT);
+
+        assertThat(r.commandNames()).containsExactly("SET VARIABLE", "ANSWER", "GET DATA", "SAY DIGITS", "GET DATA",
+                "STREAM FILE", "HANGUP", "SET VARIABLE");
+        assertThat(r.commands("SAY DIGITS").get(0).args()).containsExactly("12", "");
+        assertThat(r.commands("GET DATA").get(0).args()).containsExactly("enter-digits", "5000", "4");
+        assertThat(r.variable("IVR_NODE")).isEqualTo("test-node");
+        assertThat(r.hungUpBy()).isEqualTo(CallResult.HungUpBy.SERVER);
+        assertThat(r.agiStatus()).isEqualTo(AgiStatus.HANGUP);
+        assertThat(r.error()).isNull();
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
+        assertThat(counter("ivr.calls", "outcome", "completed")).isEqualTo(1);
+        assertThat(registry.find("ivr.agi.command").tag("command", "GET DATA").timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void unknownScriptIsLoggedAndHungUpAndTheServerGoesOn() throws IOException {
+        start();
+        CallResult r = pbx.call("no-such-flow").run(CALL_TIMEOUT);
+        assertThat(r.commandNames()).containsSubsequence("VERBOSE", "SET VARIABLE", "HANGUP");
+        assertThat(r.variable("IVR_STATUS")).isEqualTo("NOT_FOUND");
+        assertThat(r.commands("VERBOSE").get(0).args().get(0)).contains("no flow named 'no-such-flow'");
+
+        CallResult hostile = pbx.call("../../etc/passwd").run(CALL_TIMEOUT);
+        assertThat(hostile.variable("IVR_STATUS")).isEqualTo("NOT_FOUND");
+
+        assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
+        assertThat(counter("ivr.calls", "outcome", "not_found")).isEqualTo(2);
+    }
+
+    @Test
+    void connectionsFromOutsideTheAllowlistAreClosedAtOnce() throws IOException {
+        start(config(List.of("10.9.9.9/32"), Duration.ofSeconds(5)));
+        try (RawConnection raw = pbx.raw()) {
+            assertThat(raw.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        CallResult r = pbx.call("echo").run(CALL_TIMEOUT);
+        assertThat(r.commands()).isEmpty();
+        assertThat(r.agiStatus()).isEqualTo(AgiStatus.FAILURE);
+        assertThat(counter("ivr.agi.connections.refused", "reason", "allowlist")).isEqualTo(2);
+        assertThat(listener.openConnections()).isZero();
+    }
+
+    @Test
+    void connectionsThatNeverSendTheEnvironmentAreClosedAfterTheIdleTimeout() throws Exception {
+        start(config(List.of("127.0.0.1/32"), Duration.ofMillis(300)));
+        try (RawConnection silent = pbx.raw();
+             RawConnection partial = pbx.raw().send("agi_network: yes\nagi_network_script: echo\n");
+             RawConnection trickle = pbx.raw()) {
+            // a peer that sends a line every 100 ms is still held to the deadline for the whole block
+            CompletableFuture<Void> trickling = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 30; i++) {
+                        trickle.send("agi_arg_" + i + ": x\n");
+                        Thread.sleep(100);
+                    }
+                } catch (Exception e) {
+                    // closed by the server: expected
+                }
+            });
+            assertThat(silent.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(partial.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(trickle.closedByServerWithin(Duration.ofSeconds(2))).isTrue();
+            trickling.join();
+        }
+        await().until(() -> listener.openConnections() == 0);
+        assertThat(counter("ivr.agi.protocol.errors", "kind", "idle_timeout")).isEqualTo(3);
+        assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
+    }
+
+    @Test
+    void garbageInTheEnvironmentEndsThatConnectionOnly() throws IOException {
+        start();
+        try (RawConnection raw = pbx.raw().send("agi_network: yes\nGET / HTTP/1.1\n\n")) {
+            assertThat(raw.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        try (RawConnection raw = pbx.raw().sendBytes(new byte[]{0x16, 0x03, 0x01, 0x02, 0x00, 0x01, '\n'})) {
+            assertThat(raw.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(counter("ivr.agi.protocol.errors", "kind", "malformed_environment")).isEqualTo(2);
+        assertThat(pbx.call("echo").caller(Caller.script().press("5").silence()).run(CALL_TIMEOUT).error()).isNull();
+    }
+
+    @Test
+    void oversizedLinesEndThatCallOnly() throws IOException {
+        start();
+        try (RawConnection raw = pbx.raw().send("agi_network: yes\nagi_arg_1: " + "x".repeat(100_000) + "\n\n")) {
+            assertThat(raw.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        CallResult r = pbx.call("echo").caller(Caller.script().reply("200 result=" + "1".repeat(5000))).run(CALL_TIMEOUT);
+        assertThat(r.commands()).hasSize(1);
+        assertThat(counter("ivr.agi.protocol.errors", "kind", "line_too_long")).isEqualTo(2);
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
+        assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
+    }
+
+    @Test
+    void aGarbageReplyMidCallClosesThatCallCleanly() throws IOException {
+        start();
+        CallResult r = pbx.call("echo").caller(Caller.script().press("1").reply("this is not AGI")).run(CALL_TIMEOUT);
+        // the call got as far as the garbage, then the server closed it without another command
+        assertThat(r.commandNames()).containsExactly("SET VARIABLE", "ANSWER", "GET DATA", "SAY DIGITS");
+        assertThat(r.agiStatus()).isEqualTo(AgiStatus.SUCCESS); // the server closed the socket
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
+        assertThat(counter("ivr.calls", "outcome", "protocol_error")).isEqualTo(1);
+        assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
+    }
+
+    @Test
+    void callerHangingUpMidFlowReleasesTheCall() throws IOException {
+        start();
+        CallResult r = pbx.call("echo").caller(Caller.script().press("42").hangUp()).run(CALL_TIMEOUT);
+        assertThat(r.hungUpBy()).isEqualTo(CallResult.HungUpBy.CALLER);
+        assertThat(r.agiStatus()).isEqualTo(AgiStatus.HANGUP);
+        // after result=-1 the server touches the channel no more
+        List<String> names = r.commandNames();
+        int hangupAt = names.lastIndexOf("GET DATA");
+        assertThat(names.subList(hangupAt + 1, names.size())).doesNotContain("STREAM FILE", "GET DATA", "HANGUP", "ANSWER");
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
+        assertThat(counter("ivr.calls", "outcome", "caller_hangup")).isEqualTo(1);
+    }
+
+    @Test
+    void callerHangingUpBetweenCommandsAndWithExitOnHangup() throws IOException {
+        start();
+        CallResult between = pbx.call("echo").caller(Caller.script().press("7").hangUpBetweenCommands()).run(CALL_TIMEOUT);
+        assertThat(between.hungUpBy()).isEqualTo(CallResult.HungUpBy.CALLER);
+        CallResult exiting = pbx.call("echo").exitOnHangup().caller(Caller.script().hangUp()).run(CALL_TIMEOUT);
+        assertThat(exiting.agiStatus()).isEqualTo(AgiStatus.HANGUP);
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
+        assertThat(counter("ivr.calls", "outcome", "caller_hangup")).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingScriptEndsItsCallAndNothingElse() throws IOException {
+        start();
+        CallResult r = pbx.call("boom").run(CALL_TIMEOUT);
+        assertThat(r.variable("IVR_STATUS")).isEqualTo("FAILED");
+        assertThat(r.commandNames()).contains("HANGUP");
+        assertThat(counter("ivr.calls", "outcome", "failed")).isEqualTo(1);
+        assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
+    }
+
+    @Test
+    void holdsTwoThousandCallsAtOnce() throws IOException {
+        start();
+        int n = 2000;
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        Caller waiting = Caller.script().press("1").hold(release).press("2").silence();
+        List<FakeCall> calls = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            calls.add(pbx.call("echo").caller(waiting).start());
+        }
+        // every call is in the middle of its flow, waiting in GET DATA at the same time
+        await().atMost(Duration.ofSeconds(120)).until(() -> listener.activeCalls() == n);
+        assertThat(calls).allSatisfy(c -> assertThat(c.isEnded()).isFalse());
+        release.complete(null);
+        for (FakeCall c : calls) {
+            CallResult r = c.await(Duration.ofSeconds(120));
+            assertThat(r.error()).isNull();
+            assertThat(r.commands("SAY DIGITS")).extracting(AgiCommand::args)
+                    .containsExactly(List.of("1", ""), List.of("2", ""));
+        }
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
+        assertThat(counter("ivr.calls", "outcome", "completed")).isEqualTo(n);
+        assertThat(registry.find("ivr.agi.connections.refused").counters()).isEmpty();
+    }
+
+    @Test
+    void drainLetsCallsInProgressFinishAndRefusesNewOnes() throws Exception {
+        start();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        FakeCall inProgress = pbx.call("echo").caller(Caller.script().hold(release).press("3").silence()).start();
+        await().until(() -> listener.activeCalls() == 1);
+        listener.stopAccepting();
+        assertThat(pbx.call("echo").run(CALL_TIMEOUT).agiStatus()).isEqualTo(AgiStatus.FAILURE);
+        CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> listener.drain(Duration.ofSeconds(30)));
+        release.complete(null);
+        assertThat(drained.get()).isTrue();
+        assertThat(inProgress.await(CALL_TIMEOUT).error()).isNull();
+    }
+
+    private double counter(String name, String tag, String value) {
+        var c = registry.find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+}

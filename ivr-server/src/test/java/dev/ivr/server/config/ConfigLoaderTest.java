@@ -1,0 +1,167 @@
+package dev.ivr.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAloneAreValid() {
+        IvrConfig c = ConfigLoader.load(Map.of());
+        assertThat(c.agi().port()).isEqualTo(4573);
+        assertThat(c.agi().bind()).isEqualTo("127.0.0.1");
+        assertThat(c.agi().idleTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.cluster().members()).isEmpty();
+        assertThat(c.database().url()).isEmpty();
+    }
+
+    @Test
+    void theShippedConfigFileIsValid() {
+        IvrConfig c = ConfigLoader.load(Path.of("..", "config", "ivr.yaml"), Map.of());
+        assertThat(c.agi().allow()).contains("127.0.0.1/32");
+    }
+
+    @Test
+    void fileOverridesDefaultsAndEnvironmentOverridesFile() throws IOException {
+        Path f = write("""
+                agi:
+                  port: 4600
+                  allow: [10.0.0.0/8]
+                  idle-timeout: 1500ms
+                cluster:
+                  members: [10.0.0.2:5701]
+                """);
+        IvrConfig c = ConfigLoader.load(f, Map.of("IVR_AGI_PORT", "4700", "IVR_CLUSTER_MEMBERS", "10.0.0.3,10.0.0.4:5702",
+                "PATH", "/usr/bin"));
+        assertThat(c.agi().port()).isEqualTo(4700);
+        assertThat(c.agi().allow()).containsExactly("10.0.0.0/8");
+        assertThat(c.agi().idleTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.cluster().members()).containsExactly("10.0.0.3", "10.0.0.4:5702");
+        assertThat(c.http().port()).isEqualTo(8080); // untouched default
+    }
+
+    @Test
+    void unknownKeyIsReportedWithLineAndColumn() throws IOException {
+        Path f = write("""
+                agi:
+                  port: 4573
+                  prot: 4574
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(f + ":3:3: agi.prot: unknown key")
+                .hasMessageContaining("known keys here: bind, port");
+    }
+
+    @Test
+    void badValuesAreAllReportedAtOnceWithTheirPlace() throws IOException {
+        Path f = write("""
+                agi:
+                  port: 70000
+                  allow: [10.0.0.0/33, example.com]
+                database:
+                  url: jdbc:mysql://db/ivr
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        f + ":2:3: agi.port: must be a TCP port between 1 and 65535, or 0 for any free port (got 70000)",
+                        f + ":3:11: agi.allow[0]: '10.0.0.0/33': the prefix length must be 0-32",
+                        f + ":3:24: agi.allow[1]: 'example.com' is not an IPv4 or IPv6 address block (host names are not allowed)",
+                        f + ":5:3: database.url: only H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql://...) are supported (got 'jdbc:mysql://db/ivr')"));
+    }
+
+    @Test
+    void wrongTypeNamesTheKey() throws IOException {
+        Path f = write("""
+                agi:
+                  idle-timeout: soon
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(f + ":2:3: agi.idle-timeout: 'soon' is not a duration");
+    }
+
+    @Test
+    void brokenYamlIsReportedWithPosition() throws IOException {
+        Path f = write("agi:\n  port: [4573\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(f + ":")
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void environmentReferencesAreResolvedAndMissingOnesReported() throws IOException {
+        Path f = write("""
+                database:
+                  url: jdbc:postgresql://db:5432/ivr
+                  password: ${DB_PASSWORD}
+                  user: ${DB_USER:-ivr}
+                """);
+        IvrConfig c = ConfigLoader.load(f, Map.of("DB_PASSWORD", "s3cret"));
+        assertThat(c.database().password()).isEqualTo("s3cret");
+        assertThat(c.database().user()).isEqualTo("ivr");
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .hasMessageContaining("database.password: environment variable DB_PASSWORD is not set");
+    }
+
+    @Test
+    void unknownIvrEnvironmentVariableIsAnError() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("IVR_AGI_PROT", "1")))
+                .hasMessageContaining("IVR_AGI_PROT is not a configuration key");
+        // launcher and test variables are not configuration
+        ConfigLoader.load(Map.of("IVR_JAVA_OPTS", "-Xmx1g", "IVR_TEST_PG_URL", "x"));
+    }
+
+    @Test
+    void tokensAreChecked() throws IOException {
+        Path f = write("""
+                http:
+                  tokens:
+                    - name: desk
+                      roles: [agent, boss]
+                      token: short
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anySatisfy(p ->
+                                assertThat(p).contains("http.tokens[0].roles: unknown role 'boss'"))
+                        .anySatisfy(p -> assertThat(p).contains("http.tokens[0].token: is too short"))
+                        .anySatisfy(p -> assertThat(p).contains("http.tokens[0].agent: a token with the agent role")));
+    }
+
+    @Test
+    void aliasBombIsRefused() throws IOException {
+        StringBuilder sb = new StringBuilder("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
+        for (char c = 'b'; c <= 'k'; c++) {
+            char p = (char) (c - 1);
+            sb.append(c).append(": &").append(c).append(" [*").append(p).append(",*").append(p).append(",*").append(p)
+                    .append(",*").append(p).append(",*").append(p).append(",*").append(p).append("]\n");
+        }
+        Path f = write(sb.toString());
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void everyKeyHasAnEnvironmentVariable() {
+        assertThat(ConfigLoader.leafKeys()).contains("agi.idle-timeout", "http.tokens", "node.data-dir");
+        assertThat(ConfigLoader.envName("agi.idle-timeout")).isEqualTo("IVR_AGI_IDLE_TIMEOUT");
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path f = dir.resolve("ivr.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+}
