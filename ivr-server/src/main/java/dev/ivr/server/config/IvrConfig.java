@@ -21,7 +21,9 @@ public record IvrConfig(
         @Doc("Text to speech.")
         TtsConfig tts,
         @Doc("Where the IVR flows are.")
-        FlowsConfig flows) implements Validated {
+        FlowsConfig flows,
+        @Doc("Prompt catalogs: what flows say, per language.")
+        PromptsConfig prompts) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -32,6 +34,7 @@ public record IvrConfig(
         p.section("database", database);
         p.section("tts", tts);
         p.section("flows", flows);
+        p.section("prompts", prompts);
         if (http.enabled() && agi.port() != 0 && agi.port() == http.port() && agi.bind().equals(http.bind())) {
             p.add("http.port", "must differ from agi.port (both are " + agi.port() + ")");
         }

@@ -1,0 +1,33 @@
+package dev.ivr.server.crm;
+
+import java.util.Optional;
+
+/**
+ * The CRM store as calls use it: who is calling (by number), is it really them (account +
+ * PIN), and the contact history. The public surface of the {@code crm} package; the flow
+ * engine's {@code identify} and {@code authenticate} nodes and the agent desktop use it.
+ *
+ * <p>No method throws because the database is down: they answer {@code UNAVAILABLE} (so the
+ * flow goes on as for an unidentified caller) and {@link #record} keeps the interaction until
+ * the database is back.
+ */
+public interface CrmStore {
+
+    /** Customers with this phone number; {@code ani} as the PBX sent it, normalised here to E.164. */
+    Identification identify(String ani);
+
+    /**
+     * Checks an account number and PIN. Failures are counted per account across calls and
+     * servers; after too many the account is locked for a while. An unknown account and a wrong
+     * PIN look the same to the caller, and take the same time.
+     *
+     * @param callId the call's unique id, for the attempt log (the PIN is never stored or logged)
+     */
+    Authentication authenticate(String accountNumber, String pin, String callId);
+
+    /** A customer by id. */
+    Optional<Customer> customer(String customerId);
+
+    /** Stores the contact record of a call; never loses it (queued while the database is down). */
+    void record(Interaction interaction);
+}
