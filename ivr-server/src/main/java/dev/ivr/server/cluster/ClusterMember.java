@@ -62,8 +62,10 @@ public final class ClusterMember implements AutoCloseable {
 
         NetworkConfig net = config.getNetworkConfig();
         net.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(20);
-        net.getInterfaces().setEnabled(true).addInterface(cluster.bind());
-        config.setProperty("hazelcast.local.localAddress", cluster.bind());
+        if (!cluster.bind().equals("0.0.0.0")) { // 0.0.0.0: every interface, Hazelcast picks the address to advertise
+            net.getInterfaces().setEnabled(true).addInterface(cluster.bind());
+            config.setProperty("hazelcast.local.localAddress", cluster.bind());
+        }
         JoinConfig join = net.getJoin();
         join.getAutoDetectionConfig().setEnabled(false);
         join.getMulticastConfig().setEnabled(cluster.multicast());
