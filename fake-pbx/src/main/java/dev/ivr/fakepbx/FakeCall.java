@@ -40,6 +40,7 @@ public final class FakeCall {
     private final boolean exitOnHangup;
     private final CallListener listener;
     private final Duration hangupLineDelay;
+    private final Duration promptTime;
 
     private final List<AgiCommand> commands = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<CallResult> result = new CompletableFuture<>();
@@ -62,7 +63,7 @@ public final class FakeCall {
 
     FakeCall(String host, int port, List<String> environment, String uniqueId, Caller caller,
              Map<String, String> initialVariables, boolean exitOnHangup, CallListener listener,
-             Duration hangupLineDelay) {
+             Duration hangupLineDelay, Duration promptTime) {
         this.host = host;
         this.port = port;
         this.environment = environment;
@@ -72,6 +73,7 @@ public final class FakeCall {
         this.exitOnHangup = exitOnHangup;
         this.listener = listener;
         this.hangupLineDelay = hangupLineDelay;
+        this.promptTime = promptTime;
     }
 
     public String uniqueId() {
@@ -381,6 +383,7 @@ public final class FakeCall {
     /** A prompt that plays (STREAM FILE, SAY ..., GET OPTION); escapes is the escape-digit argument. */
     private String prompt(AgiCommand cmd, int escapeArg, boolean waitsForKey) throws IOException {
         String escapes = cmd.arg(escapeArg, "");
+        playFor(promptTime);
         Caller.Step step = takeTimedSteps();
         if (step == null || dead) {
             return "200 result=-1 endpos=" + 800;
@@ -410,6 +413,7 @@ public final class FakeCall {
         if (max <= 0) {
             max = 1024;
         }
+        playFor(promptTime);
         Caller.Step step = takeTimedSteps();
         if (step == null || dead) {
             return "200 result=-1";
@@ -580,6 +584,23 @@ public final class FakeCall {
                 }
                 return step;
             }
+        }
+    }
+
+    /** The prompt plays for a while; a hang-up asked meanwhile cuts it short. */
+    private void playFor(Duration d) throws IOException {
+        if (d.isZero() || hangupRequest.isDone()) {
+            return;
+        }
+        inCommand = true;
+        try {
+            hangupRequest.get(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // played to the end
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IOException(e);
+        } finally {
+            inCommand = false;
         }
     }
 

@@ -82,6 +82,7 @@ public final class FakePbx {
         private final Map<String, String> variables = new LinkedHashMap<>();
         private CallListener listener = CallListener.NONE;
         private Duration hangupLineDelay = Duration.ofMillis(40);
+        private Duration promptTime = Duration.ZERO;
 
         CallBuilder(FakePbx pbx, String script) {
             this.pbx = pbx;
@@ -168,6 +169,15 @@ public final class FakePbx {
             return this;
         }
 
+        /**
+         * How long each prompt plays before its reply (STREAM FILE, SAY ..., the prompt of GET
+         * DATA / GET OPTION), as a real caller would hear it. Zero (the default) for tests.
+         */
+        public CallBuilder promptTime(Duration d) {
+            this.promptTime = d;
+            return this;
+        }
+
         /** Places the call and returns at once; the call runs on its own virtual thread. */
         public FakeCall start() {
             String id = uniqueId != null ? uniqueId : pbx.nextUniqueId();
@@ -176,7 +186,7 @@ public final class FakePbx {
                     : channelType + "/trunk-" + pbx.nextChannelSuffix();
             List<String> env = environment(id, chan);
             FakeCall call = new FakeCall(pbx.host, pbx.port, env, id, caller.copy(), variables, exitOnHangup,
-                    listener, hangupLineDelay);
+                    listener, hangupLineDelay, promptTime);
             call.start();
             return call;
         }

@@ -1,0 +1,225 @@
+package dev.ivr.loadgen;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code loadgen compare}: the ivr server and the stock Asterisk-Java DefaultAgiServer, same
+ * scenario, same machine, one after the other, in one command; {@code loadgen run}: load on
+ * a server already running; {@code loadgen soak}: a long plateau with churn, sampled over time.
+ */
+@Command(name = "loadgen", mixinStandardHelpOptions = true, description = "FastAGI load generator for ivr.",
+        subcommands = {LoadGen.Compare.class, LoadGen.Run.class, LoadGen.Soak.class})
+public final class LoadGen {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadGen()).execute(args));
+    }
+
+    /** Options shared by the commands. */
+    static class Common {
+        @Option(names = "--scenario", defaultValue = "customer-service",
+                description = "What each caller does: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                completionCandidates = Scenarios.Names.class)
+        String scenario;
+
+        @Option(names = "--prompt-time", defaultValue = "2s", description = "How long each prompt plays (default ${DEFAULT-VALUE}).")
+        String promptTime;
+
+        @Option(names = "--ramp", defaultValue = "400", description = "New calls per second at most while ramping (default ${DEFAULT-VALUE}).")
+        int ramp;
+
+        @Option(names = "--hold", defaultValue = "30s", description = "How long each plateau is measured (default ${DEFAULT-VALUE}).")
+        String hold;
+
+        @Option(names = "--out", defaultValue = "target/loadgen", description = "Directory for CSV, PNG and Markdown.")
+        Path out;
+
+        Duration duration(String s) {
+            return dev.ivr.loadgen.Durations.parse(s);
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Start the ivr server and the baseline, load both with the same scenario, write the comparison.")
+    static final class Compare extends Common implements Callable<Integer> {
+        @Option(names = "--levels", defaultValue = "100,1000,2000,5000,10000", split = ",",
+                description = "Concurrent-call plateaus (default ${DEFAULT-VALUE}).")
+        List<Integer> levels;
+
+        @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
+        Path ivrJar;
+
+        @Option(names = "--server-heap", defaultValue = "2g", description = "-Xmx of each server (default ${DEFAULT-VALUE}).")
+        String heap;
+
+        @Option(names = "--only", description = "Run one server only: ivr or baseline.")
+        String only;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(out);
+            Scenario sc = Scenarios.byName(scenario);
+            List<StepResult> rows = new ArrayList<>();
+            List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseG1GC");
+            for (String server : List.of("ivr", "baseline")) {
+                if (only != null && !only.equals(server)) {
+                    continue;
+                }
+                int port = freePort();
+                Path log = out.resolve(server + "-server.log");
+                ServerProcess sp = server.equals("ivr")
+                        ? ServerProcess.ivr(ivrJar, port, freePort(), out.resolve("ivr-data"), jvm,
+                        Map.of("IVR_AGI_MAX_CALLS", "50000"), log)
+                        : ServerProcess.baseline(port, jvm, log);
+                try (sp) {
+                    sp.awaitListening(Duration.ofSeconds(120));
+                    Thread.sleep(Duration.ofSeconds(5)); // let start-up work (prompt rendering) settle
+                    rows.addAll(levels(sp, sc));
+                }
+            }
+            Report.csv(rows, out.resolve("compare.csv"));
+            Report.png(rows, out.resolve("compare.png"));
+            String md = Report.markdown(rows);
+            Files.writeString(out.resolve("compare.md"), md);
+            System.out.println(md);
+            System.out.println("written: " + out.resolve("compare.csv") + ", " + out.resolve("compare.png"));
+            return 0;
+        }
+
+        private List<StepResult> levels(ServerProcess sp, Scenario sc) throws Exception {
+            ProcessProbe probe = new ProcessProbe(sp.pid());
+            long idleHeap = probe.heapAfterFullGc();
+            long idleRss = probe.rss();
+            List<StepResult> rows = new ArrayList<>();
+            try (LoadRunner runner = new LoadRunner("127.0.0.1", sp.port(), sc, duration(promptTime), ramp,
+                    Duration.ofMinutes(10))) {
+                for (int level : levels) {
+                    runner.target(level);
+                    int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
+                    StepResult r = Measurement.plateau(sp.name(), level, runner, probe, idleHeap, idleRss, duration(hold));
+                    rows.add(r);
+                    System.out.printf("%s %,d calls: reached %,d, %d failed %s, p99 %.2f ms, heap/call %.1f KB%n",
+                            sp.name(), level, Math.max(reached, r.reached()), r.failed(), r.failures(),
+                            r.p99Micros() / 1000.0, r.heapPerCall() / 1024.0);
+                    if (r.failed() > Math.max(10, r.started() / 2)) {
+                        System.out.printf("%s: more than half the calls fail at %,d; not going higher%n", sp.name(), level);
+                        break;
+                    }
+                }
+                runner.stop(Duration.ofSeconds(90));
+            }
+            return rows;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Load a server that is already running.")
+    static final class Run extends Common implements Callable<Integer> {
+        @Option(names = "--host", defaultValue = "127.0.0.1")
+        String host;
+
+        @Option(names = "--port", defaultValue = "4573")
+        int port;
+
+        @Option(names = "--pid", description = "The server's process id, to read its memory (optional).")
+        Long pid;
+
+        @Option(names = "--levels", defaultValue = "100,1000", split = ",")
+        List<Integer> levels;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(out);
+            Scenario sc = Scenarios.byName(scenario);
+            ProcessProbe probe = pid == null ? null : new ProcessProbe(pid);
+            long idleHeap = probe == null ? -1 : probe.heapAfterFullGc();
+            long idleRss = probe == null ? -1 : probe.rss();
+            List<StepResult> rows = new ArrayList<>();
+            try (LoadRunner runner = new LoadRunner(host, port, sc, duration(promptTime), ramp, Duration.ofMinutes(10))) {
+                for (int level : levels) {
+                    runner.target(level);
+                    runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
+                    rows.add(Measurement.plateau("server", level, runner, probe, idleHeap, idleRss, duration(hold)));
+                }
+                runner.stop(Duration.ofSeconds(90));
+            }
+            Report.csv(rows, out.resolve("run.csv"));
+            Report.png(rows, out.resolve("run.png"));
+            System.out.println(Report.markdown(rows));
+            return rows.stream().anyMatch(r -> r.failed() > 0) ? 1 : 0;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "Hold a number of calls with churn for a long time; sample heap after full GC, threads and files.")
+    static final class Soak extends Common implements Callable<Integer> {
+        @Option(names = "--calls", defaultValue = "1000")
+        int calls;
+
+        @Option(names = "--duration", defaultValue = "1h")
+        String length;
+
+        @Option(names = "--sample", defaultValue = "1m")
+        String sample;
+
+        @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
+        Path ivrJar;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(out);
+            Scenario sc = Scenarios.byName(scenario);
+            int port = freePort();
+            List<String> lines = new ArrayList<>();
+            lines.add("elapsed_s,active,started,succeeded,failed,p99_us,heap_after_gc_bytes,rss_bytes,threads,open_files");
+            List<StepResult> samples = new ArrayList<>();
+            try (ServerProcess sp = ServerProcess.ivr(ivrJar, port, freePort(), out.resolve("soak-data"),
+                    List.of("-Xmx1g", "-XX:+UseG1GC"), Map.of(), out.resolve("soak-server.log"))) {
+                sp.awaitListening(Duration.ofSeconds(120));
+                ProcessProbe probe = new ProcessProbe(sp.pid());
+                long idleHeap = probe.heapAfterFullGc();
+                long idleRss = probe.rss();
+                Instant start = Instant.now();
+                try (LoadRunner runner = new LoadRunner("127.0.0.1", port, sc, duration(promptTime), ramp, Duration.ofMinutes(10))) {
+                    runner.target(calls);
+                    runner.awaitTarget(Duration.ofMinutes(2));
+                    long end = System.nanoTime() + duration(length).toNanos();
+                    while (System.nanoTime() < end) {
+                        StepResult r = Measurement.plateau("ivr", calls, runner, probe, idleHeap, idleRss, duration(sample));
+                        samples.add(r);
+                        long elapsed = Duration.between(start, Instant.now()).toSeconds();
+                        lines.add(String.join(",", String.valueOf(elapsed), String.valueOf(runner.stats().active()),
+                                String.valueOf(runner.stats().started()), String.valueOf(runner.stats().succeeded()),
+                                String.valueOf(runner.stats().failed()), String.valueOf(r.p99Micros()),
+                                String.valueOf(r.heapBytes()), String.valueOf(r.rssBytes()), String.valueOf(r.threads()),
+                                String.valueOf(r.openFiles())));
+                        System.out.println(lines.get(lines.size() - 1));
+                        Files.write(out.resolve("soak.csv"), lines);
+                    }
+                    runner.stop(Duration.ofSeconds(90));
+                }
+            }
+            long failed = samples.stream().mapToLong(StepResult::failed).sum();
+            System.out.println("soak done: " + failed + " failed calls; samples in " + out.resolve("soak.csv"));
+            return failed == 0 ? 0 : 1;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.ivr.loadgen;
+
+import dev.ivr.fakepbx.CallResult;
+import dev.ivr.fakepbx.FakeCall;
+import dev.ivr.fakepbx.FakePbx;
+
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps a target number of calls in progress against one server: new calls start as soon as
+ * others end (churn), at most {@code rampPerSecond} new calls a second. Each call is a fake
+ * PBX call with the scenario's caller; its commands' response times and its outcome go to
+ * {@link Stats}.
+ */
+public final class LoadRunner implements AutoCloseable {
+    private final FakePbx pbx;
+    private final Scenario scenario;
+    private final Duration promptTime;
+    private final int rampPerSecond;
+    private final Duration maxCallTime;
+    private final Stats stats = new Stats();
+    private final AtomicLong seed = new AtomicLong(42);
+    private volatile int target;
+    private volatile boolean running = true;
+    private final Thread launcher;
+
+    public LoadRunner(String host, int port, Scenario scenario, Duration promptTime, int rampPerSecond,
+                      Duration maxCallTime) {
+        this.pbx = new FakePbx(host, port);
+        this.scenario = scenario;
+        this.promptTime = promptTime;
+        this.rampPerSecond = rampPerSecond;
+        this.maxCallTime = maxCallTime;
+        this.launcher = Thread.ofPlatform().name("loadgen-launcher").daemon(true).start(this::launchLoop);
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** Sets how many calls should be in progress. */
+    public void target(int calls) {
+        this.target = calls;
+    }
+
+    /** Waits until the target is reached (or the time is up); returns the calls in progress. */
+    public int awaitTarget(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (stats.active() < target && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return stats.active();
+    }
+
+    private void launchLoop() {
+        long intervalNanos = 1_000_000_000L / Math.max(1, rampPerSecond);
+        long next = System.nanoTime();
+        while (running) {
+            if (stats.active() >= target) {
+                sleepNanos(2_000_000);
+                next = System.nanoTime();
+                continue;
+            }
+            long now = System.nanoTime();
+            if (now < next) {
+                sleepNanos(next - now);
+                continue;
+            }
+            next += intervalNanos;
+            startCall();
+        }
+    }
+
+    private void startCall() {
+        Random random = new Random(seed.incrementAndGet());
+        stats.callStarted();
+        FakeCall call = pbx.call(scenario.script())
+                .callerId(scenario.callerId(random))
+                .caller(scenario.caller(random))
+                .promptTime(promptTime)
+                .listener((command, nanos) -> stats.command(nanos))
+                .start();
+        call.result()
+                .orTimeout(maxCallTime.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        call.hangUpNow();
+                        stats.callEnded("call_too_long");
+                    } else {
+                        stats.callEnded(Failures.classify(r, scenario));
+                    }
+                });
+    }
+
+    private static void sleepNanos(long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops starting calls; waits up to {@code drain} for those in progress to end. */
+    public void stop(Duration drain) throws InterruptedException {
+        target = 0;
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (stats.active() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        running = false;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        launcher.interrupt();
+    }
+
+    /** For tests: one call, synchronously. */
+    CallResult single(Duration timeout) {
+        Random random = new Random(seed.incrementAndGet());
+        return pbx.call(scenario.script()).caller(scenario.caller(random)).promptTime(promptTime).run(timeout);
+    }
+}

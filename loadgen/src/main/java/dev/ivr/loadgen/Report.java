@@ -1,0 +1,116 @@
+package dev.ivr.loadgen;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes a run's results: CSV, a PNG of latency and memory against concurrency, a Markdown table. */
+public final class Report {
+    private Report() {
+    }
+
+    public static void csv(List<StepResult> rows, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add(StepResult.CSV_HEADER);
+        rows.forEach(r -> lines.add(r.csv()));
+        Files.write(file, lines);
+    }
+
+    public static String markdown(List<StepResult> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| server | target calls | reached | calls/s | failed | p50 ms | p99 ms | p99.9 ms | max ms | heap/call KB | RSS/call KB |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (StepResult r : rows) {
+            sb.append(String.format("| %s | %,d | %,d | %.0f | %s | %s | %s | %s | %s | %s | %s |%n", r.server(), r.target(),
+                    r.reached(), r.callsPerSecond(), failedText(r), ms(r.p50Micros()), ms(r.p99Micros()),
+                    ms(r.p999Micros()), ms(r.maxMicros()), kb(r.heapPerCall()), kb(r.rssPerCall())));
+        }
+        return sb.toString();
+    }
+
+    private static String failedText(StepResult r) {
+        if (r.failed() == 0) {
+            return "0";
+        }
+        StringBuilder sb = new StringBuilder(String.format("%,d (", r.failed()));
+        r.failures().forEach((k, v) -> sb.append(k).append(' ').append(v).append(", "));
+        sb.setLength(sb.length() - 2);
+        return sb.append(')').toString();
+    }
+
+    private static String ms(long micros) {
+        return micros < 0 ? "-" : String.format("%.2f", micros / 1000.0);
+    }
+
+    private static String kb(long bytes) {
+        return bytes < 0 ? "-" : String.format("%.1f", bytes / 1024.0);
+    }
+
+    /** Two panels: p99 (and p50) response time, and heap per call, against concurrent calls, one line per server. */
+    public static void png(List<StepResult> rows, Path file) throws IOException {
+        Map<String, List<StepResult>> byServer = new LinkedHashMap<>();
+        rows.forEach(r -> byServer.computeIfAbsent(r.server(), k -> new ArrayList<>()).add(r));
+
+        XYChart latency = chart("Server response time per AGI command", "ms");
+        XYChart memory = chart("Heap per call in progress (after full GC)", "KB");
+        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
+        int i = 0;
+        for (Map.Entry<String, List<StepResult>> e : byServer.entrySet()) {
+            List<StepResult> ok = e.getValue().stream().filter(r -> r.reached() > 0 && r.p99Micros() >= 0).toList();
+            if (ok.isEmpty()) {
+                continue;
+            }
+            double[] x = ok.stream().mapToDouble(StepResult::reached).toArray();
+            Color c = colors[i++ % colors.length];
+            var p99 = latency.addSeries(e.getKey() + " p99", x, ok.stream().mapToDouble(r -> r.p99Micros() / 1000.0).toArray());
+            p99.setLineColor(c);
+            p99.setMarkerColor(c);
+            p99.setMarker(SeriesMarkers.CIRCLE);
+            var p50 = latency.addSeries(e.getKey() + " p50", x, ok.stream().mapToDouble(r -> r.p50Micros() / 1000.0).toArray());
+            p50.setLineColor(c.brighter());
+            p50.setMarkerColor(c.brighter());
+            p50.setMarker(SeriesMarkers.DIAMOND);
+            p50.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                    10f, new float[]{6f, 4f}, 0f));
+            var mem = memory.addSeries(e.getKey(), x, ok.stream().mapToDouble(r -> Math.max(0, r.heapPerCall()) / 1024.0).toArray());
+            mem.setLineColor(c);
+            mem.setMarkerColor(c);
+            mem.setMarker(SeriesMarkers.CIRCLE);
+        }
+        BufferedImage a = BitmapEncoder.getBufferedImage(latency);
+        BufferedImage b = BitmapEncoder.getBufferedImage(memory);
+        BufferedImage out = new BufferedImage(a.getWidth() + b.getWidth(), Math.max(a.getHeight(), b.getHeight()),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.drawImage(a, 0, 0, null);
+        g.drawImage(b, a.getWidth(), 0, null);
+        g.dispose();
+        javax.imageio.ImageIO.write(out, "png", file.toFile());
+    }
+
+    private static XYChart chart(String title, String yTitle) {
+        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("concurrent calls")
+                .yAxisTitle(yTitle).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotBackgroundColor(Color.WHITE);
+        c.getStyler().setXAxisLogarithmic(true);
+        c.getStyler().setXAxisDecimalPattern("#,###");
+        return c;
+    }
+}

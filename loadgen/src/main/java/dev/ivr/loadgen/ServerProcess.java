@@ -1,0 +1,93 @@
+package dev.ivr.loadgen;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** A server under test in its own JVM: the ivr server, or the stock Asterisk-Java baseline. */
+public final class ServerProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final int port;
+
+    private ServerProcess(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The ivr server from its packaged jar, with its own data directory and cluster. */
+    public static ServerProcess ivr(Path jar, int agiPort, int httpPort, Path dataDir, List<String> jvmOptions,
+                                    Map<String, String> env, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString(), "run"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> e = pb.environment();
+        e.keySet().removeIf(k -> k.startsWith("IVR_"));
+        e.put("IVR_AGI_PORT", String.valueOf(agiPort));
+        e.put("IVR_HTTP_PORT", String.valueOf(httpPort));
+        e.put("IVR_NODE_DATA_DIR", dataDir.toString());
+        e.put("IVR_CLUSTER_NAME", "loadgen-" + UUID.randomUUID());
+        e.putAll(env);
+        return new ServerProcess("ivr", pb.start(), agiPort);
+    }
+
+    /** The stock DefaultAgiServer (default thread pool) with the hand-written baseline script. */
+    public static ServerProcess baseline(int port, List<String> jvmOptions, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ivr.loadgen.baseline.BaselineServer",
+                String.valueOf(port)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        return new ServerProcess("baseline", pb.start(), port);
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Waits until the FastAGI port accepts connections. */
+    public void awaitListening(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(name + " server exited with " + process.exitValue());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new IOException(name + " server not listening on " + port + " after " + timeout);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

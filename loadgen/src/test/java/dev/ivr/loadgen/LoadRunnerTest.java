@@ -1,0 +1,155 @@
+package dev.ivr.loadgen;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The generator against a server that misbehaves on purpose, in known proportions: every
+ * failure it is fed must be counted, under the right kind, and nothing else.
+ */
+class LoadRunnerTest {
+    private ServerSocket server;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+    private final AtomicLong commandsSent = new AtomicLong();
+
+    @AfterEach
+    void close() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Call n: 0 mod 5 closed at once, 1 mod 5 reset mid-call, 2 mod 5 ends without the expected HANGUP, others fine. */
+    private void startMisbehavingServer() throws IOException {
+        server = new ServerSocket(0, 1000);
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    int n = connections.getAndIncrement();
+                    Thread.ofVirtual().start(() -> serve(s, n));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void serve(Socket s, int n) {
+        try (s) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream out = s.getOutputStream();
+            if (n % 5 == 0) {
+                served.computeIfAbsent("closed_before_service", k -> new AtomicInteger()).incrementAndGet();
+                return;
+            }
+            String line;
+            while ((line = in.readLine()) != null && !line.isEmpty()) {
+                // environment
+            }
+            send(out, in, "ANSWER");
+            if (n % 5 == 1) {
+                // the connection breaks mid-call (reset)
+                served.computeIfAbsent("dropped_mid_call", k -> new AtomicInteger()).incrementAndGet();
+                s.setSoLinger(true, 0);
+                return;
+            }
+            if (n % 5 == 2) {
+                // the call completes but not as the scenario expects (no HANGUP)
+                send(out, in, "VERBOSE \"x\" 1");
+                served.computeIfAbsent("scenario_no_hangup", k -> new AtomicInteger()).incrementAndGet();
+                return;
+            }
+            send(out, in, "STREAM FILE \"beep\" \"\"");
+            send(out, in, "HANGUP");
+            served.computeIfAbsent("ok", k -> new AtomicInteger()).incrementAndGet();
+        } catch (IOException e) {
+            served.computeIfAbsent("server_error", k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    private void send(OutputStream out, BufferedReader in, String cmd) throws IOException {
+        out.write((cmd + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        commandsSent.incrementAndGet();
+        in.readLine();
+    }
+
+    @Test
+    void countsEveryFailureItIsFedByKind() throws Exception {
+        startMisbehavingServer();
+        LoadRunner runner = new LoadRunner("127.0.0.1", server.getLocalPort(), Scenarios.byName("diag"), Duration.ZERO,
+                2000, Duration.ofSeconds(30));
+        try (runner) {
+            runner.target(20);
+            while (runner.stats().started() < 500) {
+                Thread.sleep(10);
+            }
+            runner.stop(Duration.ofSeconds(30));
+        }
+        Stats s = runner.stats();
+        assertThat(s.active()).isZero();
+        assertThat(s.started()).isEqualTo(connections.get());
+        assertThat(s.succeeded()).isEqualTo(served.get("ok").get());
+        assertThat(s.failures()).containsOnlyKeys("closed_before_service", "dropped_mid_call", "scenario_no_hangup");
+        s.failures().forEach((kind, count) -> assertThat(count).as(kind).isEqualTo(served.get(kind).get()));
+        assertThat(s.succeeded() + s.failed()).isEqualTo(s.started());
+        assertThat(s.commands()).isEqualTo(commandsSent.get());
+    }
+
+    @Test
+    void aServerThatIsNotThereIsAConnectFailureForEveryCall() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        LoadRunner runner = new LoadRunner("127.0.0.1", port, Scenarios.byName("diag"), Duration.ZERO, 1000,
+                Duration.ofSeconds(30));
+        try (runner) {
+            runner.target(5);
+            while (runner.stats().started() < 50) {
+                Thread.sleep(10);
+            }
+            runner.stop(Duration.ofSeconds(30));
+        }
+        assertThat(runner.stats().failures()).containsOnlyKeys("connect_failed");
+        assertThat(runner.stats().failed()).isEqualTo(runner.stats().started());
+        assertThat(runner.stats().succeeded()).isZero();
+    }
+
+    @Test
+    void reportsAreWritten(@TempDir Path dir) throws IOException {
+        List<StepResult> rows = List.of(
+                new StepResult("ivr", 100, 100, 10, 100, 100, Map.of(), 800, 120, 900, 1500, 2000, 30_000, 60_000,
+                        100_000_000, 200_000_000, 40, 150),
+                new StepResult("baseline", 100, 100, 10, 100, 90, Map.of("closed_before_service", 10L), 700, 150, 1200,
+                        2500, 4000, 90_000, 300_000, 120_000_000, 300_000_000, 540, 150));
+        Report.csv(rows, dir.resolve("r.csv"));
+        Report.png(rows, dir.resolve("r.png"));
+        assertThat(Files.readAllLines(dir.resolve("r.csv"))).hasSize(3)
+                .element(2).asString().contains("closed_before_service=10");
+        assertThat(Files.size(dir.resolve("r.png"))).isGreaterThan(5_000);
+        assertThat(Report.markdown(rows)).contains("| baseline | 100 | 100 | 10 | 10 (closed_before_service 10) |")
+                .contains("| 0.90 |");
+    }
+}
