@@ -1,0 +1,353 @@
+package dev.ivr.fakepbx;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A stand-in for Asterisk 20's manager interface (AMI, TCP 5038), enough for the server's
+ * needs: MD5 challenge login, CoreSettings, Ping, Originate (with scripted outcomes reported
+ * by {@code OriginateResponse}), PJSIPShowEndpoints (device states), Status, Hangup, and
+ * events pushed by the test (DeviceStateChange, ContactStatus, Hangup). Messages are
+ * {@code Key: Value} lines ending with a blank line, CRLF, as Asterisk sends them.
+ */
+public final class FakeAmi implements AutoCloseable {
+
+    /** How an Originate ends. Reason codes as in Asterisk's OriginateResponse. */
+    public enum OriginateOutcome {
+        ANSWERED(4), NO_ANSWER(3), BUSY(5), CONGESTION(8), FAILED(0);
+
+        final int reason;
+
+        OriginateOutcome(int reason) {
+            this.reason = reason;
+        }
+    }
+
+    private final String username;
+    private final String secret;
+    private final ServerSocket server;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final List<Map<String, String>> actions = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, String> deviceStates = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong(1000);
+    private volatile Function<Map<String, String>, OriginateOutcome> originateOutcomes = a -> OriginateOutcome.ANSWERED;
+    private volatile Duration originateDelay = Duration.ofMillis(50);
+
+    public FakeAmi(String username, String secret) throws IOException {
+        this.username = username;
+        this.secret = secret;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().name("fake-ami-accept").start(this::acceptLoop);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Every action received, in order, as key → value (keys looked up ignoring case). */
+    public List<Map<String, String>> actions() {
+        synchronized (actions) {
+            return List.copyOf(actions);
+        }
+    }
+
+    /** The actions of one kind, e.g. "Originate". */
+    public List<Map<String, String>> actions(String action) {
+        return actions().stream().filter(a -> action.equalsIgnoreCase(a.get("Action"))).toList();
+    }
+
+    /** Decides how each Originate ends (default: answered). */
+    public void originateOutcomes(Function<Map<String, String>, OriginateOutcome> f) {
+        this.originateOutcomes = f;
+    }
+
+    public void originateDelay(Duration d) {
+        this.originateDelay = d;
+    }
+
+    /** An endpoint known to the PBX, with its device state (NOT_INUSE, INUSE, RINGING, UNAVAILABLE ...). */
+    public void endpoint(String device, String state) {
+        deviceStates.put(device, state);
+    }
+
+    /** The device's state changes: DeviceStateChange to every logged-in session. */
+    public void deviceState(String device, String state) {
+        deviceStates.put(device, state);
+        emit(event("DeviceStateChange", "Device", device, "State", state));
+    }
+
+    /** A PJSIP contact changes status (Reachable, Unreachable, Removed, Created). */
+    public void contactStatus(String endpoint, String status) {
+        emit(event("ContactStatus", "URI", "sip:" + endpoint + "@192.0.2.10:5060", "ContactStatus", status,
+                "AOR", endpoint, "EndpointName", endpoint));
+    }
+
+    /** A channel hangs up. */
+    public void hangup(String channel, String uniqueId) {
+        emit(event("Hangup", "Channel", channel, "Uniqueid", uniqueId, "Cause", "16", "Cause-txt", "Normal Clearing"));
+    }
+
+    /** Sends an event to every logged-in session. */
+    public void emit(Map<String, String> event) {
+        for (Session s : sessions) {
+            if (s.loggedIn) {
+                s.send(event);
+            }
+        }
+    }
+
+    /** Logged-in manager connections. */
+    public int sessions() {
+        return (int) sessions.stream().filter(s -> s.loggedIn).count();
+    }
+
+    private static Map<String, String> event(String name, String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Event", name);
+        m.put("Privilege", "call,all");
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Session session = new Session(s);
+                sessions.add(session);
+                Thread.ofVirtual().name("fake-ami-session").start(session::run);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Session s : sessions) {
+            s.close();
+        }
+    }
+
+    private final class Session {
+        private final Socket socket;
+        private final OutputStream out;
+        private volatile boolean loggedIn;
+        private String challenge;
+
+        Session(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = socket.getOutputStream();
+        }
+
+        void run() {
+            try (socket) {
+                write("Asterisk Call Manager/9.0.0\r\n");
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                Map<String, String> msg = new TreeMap<>(String.CASE_INSENSITIVE_ORDER); // AMI keys ignore case
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.isEmpty()) {
+                        if (!msg.isEmpty()) {
+                            actions.add(Collections.unmodifiableMap(msg));
+                            if (!handle(msg)) {
+                                return;
+                            }
+                            msg = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                        }
+                        continue;
+                    }
+                    int colon = line.indexOf(':');
+                    if (colon > 0) {
+                        String key = line.substring(0, colon).trim();
+                        String value = line.substring(colon + 1).trim();
+                        // repeated keys (Variable) are kept comma-joined
+                        msg.merge(key, value, (a, b) -> a + "," + b);
+                    }
+                }
+            } catch (IOException e) {
+                // connection ended
+            } finally {
+                sessions.remove(this);
+            }
+        }
+
+        /** @return false to close the session */
+        private boolean handle(Map<String, String> a) {
+            String action = a.getOrDefault("Action", "");
+            String id = a.get("ActionID");
+            if (!loggedIn && !action.equalsIgnoreCase("Challenge") && !action.equalsIgnoreCase("Login")) {
+                send(response(id, "Error", "Message", "Permission denied"));
+                return true;
+            }
+            switch (action.toLowerCase()) {
+                case "challenge" -> {
+                    challenge = String.valueOf(100_000_000 + sequence.incrementAndGet());
+                    send(response(id, "Success", "Challenge", challenge));
+                }
+                case "login" -> {
+                    boolean ok = username.equals(a.get("Username")) && keyMatches(a);
+                    if (!ok) {
+                        send(response(id, "Error", "Message", "Authentication failed"));
+                        return false;
+                    }
+                    loggedIn = true;
+                    send(response(id, "Success", "Message", "Authentication accepted"));
+                    send(event("FullyBooted", "Status", "Fully Booted", "Uptime", "1000", "LastReload", "1000"));
+                }
+                case "coresettings" -> send(response(id, "Success", "AMIversion", "9.0.0", "AsteriskVersion", "20.20.1",
+                        "SystemName", "", "CoreMaxCalls", "0", "CoreMaxLoadAvg", "0.000000", "CoreRunUser", "asterisk",
+                        "CoreRunGroup", "asterisk", "CoreMaxFilehandles", "0", "CoreRealTimeEnabled", "No",
+                        "CoreCDRenabled", "Yes", "CoreHTTPenabled", "No"));
+                case "ping" -> send(response(id, "Success", "Ping", "Pong", "Timestamp", "1763843012.000000"));
+                case "logoff" -> {
+                    send(response(id, "Goodbye", "Message", "Thanks for all the fish."));
+                    return false;
+                }
+                case "originate" -> originate(a, id);
+                case "pjsipshowendpoints" -> endpoints(id);
+                case "status" -> {
+                    send(response(id, "Success", "EventList", "start", "Message", "Channel status will follow"));
+                    send(withId(event("StatusComplete", "EventList", "Complete", "ListItems", "0", "Items", "0"), id));
+                }
+                case "hangup" -> {
+                    send(response(id, "Success", "Message", "Channel Hungup"));
+                    hangup(a.getOrDefault("Channel", ""), "");
+                }
+                case "setvar", "getvar", "redirect", "events" -> send(response(id, "Success"));
+                default -> send(response(id, "Error", "Message", "Invalid/unknown command"));
+            }
+            return true;
+        }
+
+        private boolean keyMatches(Map<String, String> a) {
+            if (!"MD5".equalsIgnoreCase(a.get("AuthType"))) {
+                return secret.equals(a.get("Secret"));
+            }
+            try {
+                MessageDigest md = MessageDigest.getInstance("MD5");
+                md.update((challenge == null ? "" : challenge).getBytes(StandardCharsets.UTF_8));
+                md.update(secret.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(md.digest()).equalsIgnoreCase(a.getOrDefault("Key", ""));
+            } catch (NoSuchAlgorithmException e) {
+                return false;
+            }
+        }
+
+        private void originate(Map<String, String> a, String id) {
+            send(response(id, "Success", "Message", "Originate successfully queued"));
+            OriginateOutcome outcome = originateOutcomes.apply(a);
+            String channel = a.getOrDefault("Channel", "");
+            String uid = "1763843100." + sequence.incrementAndGet();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(originateDelay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Map<String, String> ev = event("OriginateResponse", "Response",
+                        outcome == OriginateOutcome.ANSWERED ? "Success" : "Failure", "Channel", channel,
+                        "Context", a.getOrDefault("Context", ""), "Exten", a.getOrDefault("Exten", ""),
+                        "Application", a.getOrDefault("Application", ""), "Data", a.getOrDefault("Data", ""),
+                        "Reason", String.valueOf(outcome.reason), "Uniqueid", uid,
+                        "CallerIDNum", a.getOrDefault("CallerID", "<unknown>"), "CallerIDName", "<unknown>");
+                send(withId(ev, id));
+                if (outcome == OriginateOutcome.ANSWERED) {
+                    String device = channel.contains("/") ? channel : "PJSIP/" + channel;
+                    deviceState(device, "INUSE");
+                }
+            });
+        }
+
+        private void endpoints(String id) {
+            send(response(id, "Success", "EventList", "start",
+                    "Message", "A listing of Endpoints follows, presented as EndpointList events"));
+            Map<String, String> sorted = new TreeMap<>(deviceStates);
+            for (Map.Entry<String, String> e : sorted.entrySet()) {
+                String name = e.getKey().replaceFirst("^PJSIP/", "");
+                send(withId(event("EndpointList", "ObjectType", "endpoint", "ObjectName", name, "Transport", "",
+                        "Aor", name, "Auths", "", "OutboundAuths", "", "Contacts", name + "/sip:" + name + "@192.0.2.10:5060,",
+                        "DeviceState", humanState(e.getValue()), "ActiveChannels", ""), id));
+            }
+            send(withId(event("EndpointListComplete", "EventList", "Complete", "ListItems", String.valueOf(sorted.size())), id));
+        }
+
+        private String humanState(String state) {
+            return switch (state) {
+                case "NOT_INUSE" -> "Not in use";
+                case "INUSE" -> "In use";
+                case "BUSY" -> "Busy";
+                case "RINGING" -> "Ringing";
+                case "UNAVAILABLE" -> "Unavailable";
+                default -> "Unknown";
+            };
+        }
+
+        private Map<String, String> response(String id, String response, String... kv) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("Response", response);
+            if (id != null) {
+                m.put("ActionID", id);
+            }
+            for (int i = 0; i + 1 < kv.length; i += 2) {
+                m.put(kv[i], kv[i + 1]);
+            }
+            return m;
+        }
+
+        private Map<String, String> withId(Map<String, String> ev, String id) {
+            Map<String, String> m = new LinkedHashMap<>(ev);
+            if (id != null) {
+                m.put("ActionID", id);
+            }
+            return m;
+        }
+
+        synchronized void send(Map<String, String> message) {
+            StringBuilder sb = new StringBuilder();
+            message.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+            sb.append("\r\n");
+            try {
+                write(sb.toString());
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        private synchronized void write(String s) throws IOException {
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}
