@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 ConfigReferenceCommand.class,
+                ValidateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {
