@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 ConfigReferenceCommand.class,
                 ValidateCommand.class,
+                SimulateCommand.class,
+                TestFlowsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

@@ -31,6 +31,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ToolLogging.quiet();
         FlowLoader.Sources src = sources.resolve();
         FlowLoader.Loaded loaded = FlowLoader.load(src);
         List<Problem> problems = loaded.allProblems().stream().filter(this::selected).toList();

@@ -42,6 +42,17 @@ public final class FlowLoader {
                     || flows.values().stream().anyMatch(r -> r.problems().stream().anyMatch(Problem::isError));
         }
 
+        /** The valid flows as a snapshot to run (what the tools use). */
+        public dev.ivr.server.flow.FlowSet flowSet() {
+            Map<String, dev.ivr.server.flow.model.Flow> ok = new LinkedHashMap<>();
+            flows.forEach((n, r) -> {
+                if (r.ok()) {
+                    ok.put(n, r.flow());
+                }
+            });
+            return new dev.ivr.server.flow.FlowSet(ok, prompts == null ? PromptCatalog.empty() : prompts, calendars);
+        }
+
         public List<Problem> allProblems() {
             List<Problem> all = new ArrayList<>(problems);
             flows.values().forEach(r -> all.addAll(r.problems()));
