@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 SimulateCommand.class,
                 TestFlowsCommand.class,
+                GraphCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {
