@@ -73,7 +73,7 @@ class HotReloadIT {
             FlowStatus s = h.repository.status("hello").orElseThrow();
             assertThat(s.version()).isEqualTo(v2);
             assertThat(s.fileVersion()).isNotEqualTo(v2);
-            assertThat(s.lastError()).isEqualTo(file + ":11:11: node 'second' goes to 'nowhere' (next), which is not a "
+            assertThat(s.lastError()).isEqualTo(file + ":10:11: node 'second' goes to 'nowhere' (next), which is not a "
                     + "node of this flow");
             assertThat(played(h.pbx.call("hello").run(T))).containsExactly("tts/two_first", "tts/two_second");
 

@@ -70,6 +70,7 @@ class ResumeIT {
         a.hazelcast().getLifecycleService().terminate();
         a.stop();
         a = null;
+        first.hangUpNow(); // the PBX sees its AGI connection gone
         first.await(Duration.ofSeconds(30));
 
         // the dialplan calls again, same unique id, now reaching B: 3 = sales, and on from there

@@ -670,7 +670,12 @@ public final class FlowEngine {
             String to = safe(render(n.to(), n), "[A-Za-z0-9*#+_-]+");
             observer.event("transfer to " + to + "@" + n.context());
             int r = channel.exec("Dial", "Local/" + to + "@" + n.context() + "," + Math.max(1, n.timeout().toSeconds()));
-            String status = channel.getVariable("DIALSTATUS").orElse("");
+            String status;
+            try {
+                status = channel.getVariable("DIALSTATUS").orElse("");
+            } catch (CallerHungUpException e) {
+                status = ""; // the caller's channel is gone and the PBX no longer answers: the outcome is unknown
+            }
             observer.event("dial status " + (status.isEmpty() ? "unknown" : status));
             if (status.equals("ANSWER")) {
                 st.outcome = Interaction.Outcome.TRANSFERRED;

@@ -107,7 +107,7 @@ public final class FlowCompiler {
         if (!langs.isEmpty()) {
             languages = List.copyOf(langs);
         }
-        for (String l : languages) {
+        for (String l : YamlDoc.get(root, "languages") == null ? List.<String>of() : languages) {
             if (!ctx.prompts().languages().contains(l)) {
                 error(YamlDoc.get(root, "languages") == null ? root : YamlDoc.get(root, "languages"),
                         "language '" + l + "' has no prompt catalog (prompts/" + l + "/*.yaml)");
@@ -420,9 +420,7 @@ public final class FlowCompiler {
         for (String lang : languages) {
             var entry = ctx.prompts().find(id, lang);
             if (entry.isEmpty()) {
-                if (ctx.prompts().languages().contains(lang)) {
-                    error(v, "prompt '" + id + "' is not in the " + lang + " catalog (prompts/" + lang + "/*.yaml)");
-                }
+                error(v, "prompt '" + id + "' is not in the " + lang + " catalog (prompts/" + lang + "/*.yaml)");
                 continue;
             }
             compilePromptText(entry.get());
