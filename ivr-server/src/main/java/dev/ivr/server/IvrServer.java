@@ -14,6 +14,14 @@ import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.db.Database;
+import dev.ivr.server.flow.FlowRepository;
+import dev.ivr.server.flow.FlowScripts;
+import dev.ivr.server.flow.NoCrmStore;
+import dev.ivr.server.flow.api.FlowRoutes;
+import dev.ivr.server.flow.engine.FlowEngine;
+import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
@@ -47,6 +55,7 @@ public final class IvrServer implements AutoCloseable {
     private Vertx vertx;
     private HttpApi http;
     private AgiListener agi;
+    private FlowRepository flows;
     private volatile boolean stopped;
 
     private IvrServer(IvrConfig config) {
@@ -89,7 +98,16 @@ public final class IvrServer implements AutoCloseable {
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), Speaker.NONE)));
-        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins));
+        flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
+                config.flows().calendars()), java.time.Clock.systemUTC());
+        toClose.add(flows);
+        if (config.flows().watch()) {
+            flows.watch();
+        }
+        FlowEngine engine = new FlowEngine(flows::current, PromptAudio.recordingsOnly(), new NoCrmStore(), null,
+                new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
+                java.time.Clock.systemUTC(), nodeName);
+        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine)));
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
         agi.start();
@@ -102,7 +120,7 @@ public final class IvrServer implements AutoCloseable {
             vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
-            List<HttpRoutes> routes = List.of();
+            List<HttpRoutes> routes = List.of(new FlowRoutes(flows));
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
@@ -181,6 +199,10 @@ public final class IvrServer implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    public FlowRepository flows() {
+        return flows;
     }
 
     /** The build's version, from the jar manifest ("dev" when run from classes). */

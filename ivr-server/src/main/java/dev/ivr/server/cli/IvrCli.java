@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 ConfigReferenceCommand.class,
+                ValidateCommand.class,
+                SimulateCommand.class,
+                TestFlowsCommand.class,
+                GraphCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

@@ -1,15 +1,26 @@
 package dev.ivr.server.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 public record FlowsConfig(
         @Doc("Directory of flow files: flows/NAME.yaml serves agi://host/NAME.")
-        Path dir) implements Validated {
+        Path dir,
+        @Doc("Opening-hours calendars used by hours nodes (time zone, weekly hours, holidays). A missing file means no calendars.")
+        Path calendars,
+        @Doc("Reload flows, prompts and calendars when their files change (an invalid edit is refused and the previous version keeps serving).")
+        boolean watch,
+        @Doc("How long a call's checkpoint (position and variables, no secrets) stays in the cluster after its last node, for another server to resume the call.")
+        Duration checkpointTtl) implements Validated {
 
     @Override
     public void validate(Problems p) {
         if (dir == null) {
             p.add("dir", "must be set");
         }
+        if (calendars == null) {
+            p.add("calendars", "must be set (the file may be missing)");
+        }
+        p.positive("checkpoint-ttl", checkpointTtl);
     }
 }

@@ -33,6 +33,8 @@ public final class TestConfigs {
         env.put("IVR_CLUSTER_PORT", "15701");
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
+        env.put("IVR_FLOWS_CALENDARS", Path.of("..", "config", "calendars.yaml").toAbsolutePath().normalize().toString());
+        env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());
         env.putAll(overrides);
         return ConfigLoader.load(env);
     }

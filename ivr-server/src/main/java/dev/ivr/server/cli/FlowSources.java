@@ -1,0 +1,35 @@
+package dev.ivr.server.cli;
+
+import dev.ivr.server.config.ConfigException;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.flow.load.FlowLoader;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Where the flow tools find flows, prompts and calendars: options, else the configuration. */
+public final class FlowSources {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--flows", paramLabel = "DIR", description = "Flows directory (default: flows.dir of the configuration).")
+    Path flows;
+
+    @Option(names = "--prompts", paramLabel = "DIR", description = "Prompt catalogs (default: prompts.dir).")
+    Path prompts;
+
+    @Option(names = "--calendars", paramLabel = "FILE", description = "Calendars file (default: flows.calendars).")
+    Path calendars;
+
+    /** @throws ConfigException when the configuration is needed and broken */
+    public FlowLoader.Sources resolve() {
+        if (flows != null && prompts != null && calendars != null) {
+            return new FlowLoader.Sources(flows, prompts, calendars);
+        }
+        IvrConfig c = config.load();
+        return new FlowLoader.Sources(flows != null ? flows : c.flows().dir(),
+                prompts != null ? prompts : c.prompts().dir(),
+                calendars != null ? calendars : c.flows().calendars());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ivr.server.cli;
+
+import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.NoCrmStore;
+import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.flow.tools.CallerSteps;
+import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.flow.tools.ScriptedRouter;
+import dev.ivr.server.flow.tools.Simulation;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ivr-server simulate FLOW}: runs a flow in the terminal with no PBX: prints what the
+ * caller hears, reads keys (or follows {@code --script}), shows the path and the variables.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Run a flow in the terminal without a PBX: prompts as text, keys from the keyboard or --script.")
+public final class SimulateCommand implements Callable<Integer> {
+    @Mixin
+    FlowSources sources;
+
+    @Parameters(paramLabel = "FLOW", description = "The flow to call.")
+    String flow;
+
+    @Option(names = "--ani", paramLabel = "NUMBER", defaultValue = "3612345678", description = "Caller's number (default ${DEFAULT-VALUE}; 'unknown' for withheld).")
+    String ani;
+
+    @Option(names = "--dnis", paramLabel = "NUMBER", defaultValue = "1000", description = "Called number (default ${DEFAULT-VALUE}).")
+    String dnis;
+
+    @Option(names = "--language", paramLabel = "LANG", defaultValue = "en", description = "Channel language (default ${DEFAULT-VALUE}).")
+    String language;
+
+    @Option(names = "--arg", paramLabel = "VALUE", description = "AGI argument (repeatable): call.args.")
+    List<String> args = List.of();
+
+    @Option(names = "--time", paramLabel = "ISO-TIME", description = "The clock for hours nodes, e.g. 2025-06-02T10:00:00+02:00 (default: now).")
+    String time;
+
+    @Option(names = "--script", paramLabel = "STEPS", description = "Caller steps, comma-separated: keys (1, 1234#), barge:KEYS (during the prompt), silence, hangup, dial:STATUS. Without it: interactive.")
+    String script;
+
+    @Option(names = "--customers", paramLabel = "FILE", description = "CRM data for the call: a YAML file with 'customers:' (and optionally 'routing:'), as in flow tests.")
+    Path customers;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Integer call() throws Exception {
+        ToolLogging.quiet();
+        FlowLoader.Loaded loaded = FlowLoader.load(sources.resolve());
+        var result = loaded.flows().get(flow);
+        if (result == null) {
+            System.err.println("no flow named '" + flow + "' (known: " + String.join(", ", loaded.flows().keySet()) + ")");
+            return 2;
+        }
+        if (!result.ok()) {
+            result.problems().stream().filter(Problem::isError).forEach(System.err::println);
+            return 2;
+        }
+        FlowSet set = loaded.flowSet();
+        CrmStore crm = new NoCrmStore();
+        ScriptedRouter router = null;
+        if (customers != null) {
+            LoadSettings ls = LoadSettings.builder().setMaxAliasesForCollections(20).build();
+            Map<String, Object> data = (Map<String, Object>) new Load(ls).loadFromString(Files.readString(customers));
+            crm = new ScriptedCrm((List<Map<String, Object>>) data.getOrDefault("customers", List.of()), false);
+            router = new ScriptedRouter((Map<String, Map<String, Object>>) data.getOrDefault("routing", Map.of()));
+        }
+        Instant at = time == null ? Instant.now() : OffsetDateTime.parse(time).toInstant();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Simulation.Call call = new Simulation.Call(flow, ani, dnis, language, args, at,
+                script == null ? List.of() : CallerSteps.parse(script),
+                script == null ? CallerSteps.interactive(in, System.out) : null, crm, router);
+        Simulation.run(set, call, System.out::println);
+        return 0;
+    }
+}

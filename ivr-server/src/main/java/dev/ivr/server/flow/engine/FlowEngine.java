@@ -1,0 +1,734 @@
+package dev.ivr.server.flow.engine;
+
+import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.CallFailedException;
+import dev.ivr.server.call.CallerHungUpException;
+import dev.ivr.server.crm.Authentication;
+import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.Identification;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.expr.EvalException;
+import dev.ivr.server.flow.expr.Expr;
+import dev.ivr.server.flow.expr.Template;
+import dev.ivr.server.flow.hours.Calendar;
+import dev.ivr.server.flow.model.Flow;
+import dev.ivr.server.flow.model.Node;
+import dev.ivr.server.flow.model.PromptRef;
+import dev.ivr.server.flow.route.CallRouter;
+import dev.ivr.server.flow.route.RouteRequest;
+import dev.ivr.server.flow.route.RouteResult;
+import dev.ivr.server.prompt.PromptAudio;
+import dev.ivr.server.prompt.PromptEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Runs flows on calls. One call runs on one thread, through its {@link CallChannel} only, on
+ * the {@link FlowSet} that was current when it started. After each node the position and
+ * variables are checkpointed (secrets excluded); a call that arrives with the unique id of a
+ * checkpoint resumes there. At the end, one {@link Interaction} goes to the CRM store.
+ */
+public final class FlowEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(FlowEngine.class);
+    static final String ALL_KEYS = "0123456789*#";
+    /** Nodes run in a row with no caller input before the call is ended as a runaway loop. */
+    static final int MAX_NODES_WITHOUT_INPUT = 200;
+
+    private final Supplier<FlowSet> flows;
+    private final PromptAudio audio;
+    private final CrmStore crm;
+    private final CallRouter router;
+    private final Checkpoints checkpoints;
+    private final Clock clock;
+    private final String nodeName;
+    private final Set<String> warnedSilent = ConcurrentHashMap.newKeySet();
+
+    /** @param router null when no routing is configured: route nodes then take their failure edge */
+    public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
+                      Checkpoints checkpoints, Clock clock, String nodeName) {
+        this.flows = flows;
+        this.audio = audio;
+        this.crm = crm;
+        this.router = router;
+        this.checkpoints = checkpoints;
+        this.clock = clock;
+        this.nodeName = nodeName;
+    }
+
+    /** Whether a flow of that name is served now. */
+    public boolean serves(String flowName) {
+        return flows.get().flow(flowName).isPresent();
+    }
+
+    /** Runs (or resumes) the call in flow {@code flowName}. */
+    public CallSummary run(CallChannel channel, String flowName) {
+        return run(channel, flowName, CallObserver.NONE);
+    }
+
+    public CallSummary run(CallChannel channel, String flowName, CallObserver observer) {
+        FlowSet set = flows.get();
+        Flow flow = set.flow(flowName).orElseThrow(() -> new IllegalArgumentException("no flow named " + flowName));
+        CallState st = resume(set, channel, flowName).orElse(null);
+        if (st == null) {
+            st = new CallState(channel.info(), clock.instant());
+            st.stack.push(new CallState.Frame(flow, flow.start(), new LinkedHashMap<>(flow.variables()), null));
+            if (!flow.languages().contains(st.language)) {
+                st.setLanguage(flow.languages().get(0));
+            }
+        }
+        Run run = new Run(set, channel, st, observer);
+        try {
+            channel.answer();
+            if (st.resumedFrom == null) {
+                run.readChannelVariables(flow);
+            }
+            run.loop();
+            finish(run, null);
+        } catch (CallerHungUpException e) {
+            if (st.outcome == null) {
+                st.outcome = st.inQueue ? Interaction.Outcome.ABANDONED_IN_QUEUE : Interaction.Outcome.ABANDONED_IN_IVR;
+            }
+            finish(run, null);
+            throw e;
+        } catch (CallFailedException e) {
+            st.outcome = Interaction.Outcome.FAILED;
+            finish(run, e); // the checkpoint stays: the dialplan may bring the call to another server
+            throw e;
+        } catch (RuntimeException e) {
+            st.outcome = Interaction.Outcome.FAILED;
+            finish(run, null);
+            throw e;
+        }
+        return run.summary;
+    }
+
+    private Optional<CallState> resume(FlowSet set, CallChannel channel, String flowName) {
+        String callId = channel.info().uniqueId();
+        Optional<String> saved = checkpoints.load(callId);
+        if (saved.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder why = new StringBuilder();
+        Optional<CallState> st = CallState.fromJson(saved.get(), channel.info(), set, why);
+        if (st.isEmpty()) {
+            LOG.warn("call {} has a checkpoint but cannot resume ({}): starting '{}' over", callId, why, flowName);
+        } else {
+            LOG.info("resuming call at node '{}' of flow '{}' (checkpointed by {}; {} nodes done)",
+                    st.get().frame().node, st.get().frame().flow.name(), st.get().resumedFrom, st.get().path.size());
+        }
+        return st;
+    }
+
+    private void finish(Run run, CallFailedException failure) {
+        CallState st = run.st;
+        if (failure == null) {
+            checkpoints.delete(st.info.uniqueId());
+        }
+        if (st.outcome == null) {
+            st.outcome = Interaction.Outcome.SELF_SERVED;
+        }
+        Map<String, String> inputs = new LinkedHashMap<>(st.inputs); // secrets already masked
+        Flow bottom = st.stack.isEmpty() ? null : st.stack.getLast().flow;
+        Interaction interaction = new Interaction(st.info.uniqueId(), st.info.ani(), st.info.dnis(),
+                bottom == null ? st.info.script() : bottom.name(), bottom == null ? null : bottom.version(),
+                st.start, clock.instant(), st.path, inputs, st.customerId, st.authOutcome, st.queue, st.agentId,
+                st.waitTime, st.talkTime, st.outcome, nodeName);
+        try {
+            crm.record(interaction);
+        } catch (RuntimeException e) {
+            LOG.error("interaction not recorded: {}", e.toString());
+        }
+        if (failure == null && !run.channel.isHungUp()) {
+            try {
+                run.channel.setVariable("IVR_OUTCOME", st.outcome.name());
+            } catch (RuntimeException e) {
+                // the caller is gone: fine
+            }
+        }
+        LOG.info("flow ended: {} after {} nodes", st.outcome, st.path.size());
+        run.summary = new CallSummary(List.copyOf(st.path), st.stack.isEmpty() ? Map.of() : Map.copyOf(nullSafe(st.frame().vars)),
+                Map.copyOf(inputs), st.customer, st.auth, interaction);
+        run.observer.ended(run.summary);
+    }
+
+    private static Map<String, Object> nullSafe(Map<String, Object> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v == null ? "null" : v));
+        return out;
+    }
+
+    /** What a node decided: the node to run next in the current frame, or the end of the call. */
+    private record Next(String node, boolean end) {
+        static final Next END = new Next(null, true);
+
+        static Next to(String node) {
+            return new Next(node, false);
+        }
+    }
+
+    /** One call being run. */
+    private final class Run {
+        final FlowSet set;
+        final CallChannel channel;
+        final CallState st;
+        final CallObserver observer;
+        CallSummary summary;
+
+        Run(FlowSet set, CallChannel channel, CallState st, CallObserver observer) {
+            this.set = set;
+            this.channel = channel;
+            this.st = st;
+            this.observer = observer;
+        }
+
+        void readChannelVariables(Flow flow) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> vars = (Map<String, Object>) st.call.get("vars");
+            for (String v : flow.channelVariables()) {
+                vars.put(v, channel.getVariable(v).orElse(""));
+            }
+        }
+
+        void loop() {
+            while (true) {
+                CallState.Frame f = st.frame();
+                Node node = f.flow.node(f.node);
+                if (node == null) {
+                    throw new IllegalStateException("flow '" + f.flow.name() + "' has no node '" + f.node + "'");
+                }
+                st.path.add(st.stack.size() > 1 ? f.flow.name() + "/" + node.id() : node.id());
+                observer.node(f.flow.name(), node);
+                if (++st.nodesSinceInput > MAX_NODES_WITHOUT_INPUT) {
+                    LOG.error("flow '{}' ran {} nodes without caller input (at '{}'): ending the call", f.flow.name(),
+                            MAX_NODES_WITHOUT_INPUT, node.id());
+                    st.outcome = Interaction.Outcome.FAILED;
+                    channel.hangup();
+                    return;
+                }
+                if (node.info().log() != null) {
+                    LOG.info("[{}] {}", node.id(), render(node.info().log(), node));
+                }
+                if (node.takesInput()) {
+                    st.nodesSinceInput = 0;
+                }
+                Next next = execute(node);
+                if (next.end()) {
+                    return;
+                }
+                if (next.node() != null) {
+                    st.frame().node = next.node();
+                }
+                checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
+            }
+        }
+
+        Next execute(Node node) {
+            return switch (node) {
+                case Node.Say n -> {
+                    Optional<Character> key = say(n.prompt(), n.bargeIn() ? ALL_KEYS : "", node);
+                    key.ifPresent(k -> st.typeAhead = k);
+                    yield Next.to(n.next());
+                }
+                case Node.Play n -> {
+                    observer.prompt(n.transcript() != null ? n.transcript() : "[sound: " + n.sound() + "]", null);
+                    channel.play(n.sound(), n.bargeIn() ? ALL_KEYS : "").ifPresent(k -> st.typeAhead = k);
+                    yield Next.to(n.next());
+                }
+                case Node.Menu n -> menu(n);
+                case Node.Collect n -> collect(n);
+                case Node.SetVars n -> set(n);
+                case Node.Branch n -> {
+                    for (Node.Condition c : n.conditions()) {
+                        if (test(c.test(), node)) {
+                            yield Next.to(c.next());
+                        }
+                    }
+                    yield Next.to(n.otherwise());
+                }
+                case Node.Goto n -> {
+                    if (n.node() != null) {
+                        yield Next.to(n.node());
+                    }
+                    Flow target = set.flow(n.flow()).orElseThrow(() ->
+                            new IllegalStateException("goto: no flow '" + n.flow() + "' is served"));
+                    CallState.Frame old = st.stack.pop();
+                    st.stack.push(new CallState.Frame(target, target.start(), new LinkedHashMap<>(target.variables()),
+                            old.returnNode));
+                    observer.event("continues in flow " + target.name());
+                    yield new Next(null, false);
+                }
+                case Node.Subflow n -> {
+                    Flow target = set.flow(n.flow()).orElseThrow(() ->
+                            new IllegalStateException("subflow: no flow '" + n.flow() + "' is served"));
+                    Map<String, Object> vars = new LinkedHashMap<>(target.variables());
+                    for (Map.Entry<String, Expr> a : n.args().entrySet()) {
+                        vars.put(a.getKey(), eval(a.getValue(), node));
+                    }
+                    st.stack.push(new CallState.Frame(target, target.start(), vars, n.id()));
+                    yield new Next(null, false);
+                }
+                case Node.Return n -> {
+                    if (st.stack.size() == 1) {
+                        yield Next.END; // a return at the top: the flow is done, the dialplan continues
+                    }
+                    CallState.Frame done = st.stack.pop();
+                    Node.Subflow caller = (Node.Subflow) st.frame().flow.node(done.returnNode);
+                    String target = n.outcome() == null ? null : caller.outcomes().get(n.outcome());
+                    observer.event("returns from " + done.flow.name() + (n.outcome() == null ? "" : " with " + n.outcome()));
+                    yield Next.to(target != null ? target : caller.next());
+                }
+                case Node.Hours n -> {
+                    Calendar cal = set.calendars().find(n.calendar()).orElseThrow(() ->
+                            new IllegalStateException("no calendar '" + n.calendar() + "'"));
+                    Calendar.Status s = cal.status(clock.instant());
+                    observer.event("calendar " + n.calendar() + ": " + s);
+                    String t = n.outcomes().targets().get(s.name().toLowerCase());
+                    if (t == null && s == Calendar.Status.HOLIDAY) {
+                        t = n.outcomes().targets().get("closed");
+                    }
+                    yield Next.to(t);
+                }
+                case Node.Identify n -> identify(n);
+                case Node.Authenticate n -> authenticate(n);
+                case Node.Route n -> route(n);
+                case Node.Transfer n -> transfer(n);
+                case Node.Voicemail n -> {
+                    String box = safe(render(n.mailbox(), node), "[A-Za-z0-9_@.-]+");
+                    observer.event("voicemail " + box);
+                    int r = channel.exec("VoiceMail", box + (n.options().isEmpty() ? "" : "," + n.options()));
+                    st.outcome = Interaction.Outcome.VOICEMAIL;
+                    if (r == -1 || n.next() == null) {
+                        yield Next.END;
+                    }
+                    yield Next.to(n.next());
+                }
+                case Node.Record n -> {
+                    if (n.prompt() != null) {
+                        say(n.prompt(), "", node);
+                    }
+                    String file = n.file() == null ? "ivr/recordings/" + st.info.uniqueId() + "-" + n.into()
+                            : safe(render(n.file(), node), "[A-Za-z0-9_/.-]+");
+                    if (file.contains("..")) {
+                        file = "ivr/recordings/" + st.info.uniqueId() + "-" + n.into();
+                    }
+                    channel.record(file, n.format(), "#", n.maxDuration(), n.silence(), n.beep());
+                    st.input(n.into(), file + "." + n.format(), false);
+                    observer.event("recorded " + file + "." + n.format());
+                    yield Next.to(n.next());
+                }
+                case Node.Hangup n -> {
+                    if (n.outcome() != null) {
+                        st.outcome = Interaction.Outcome.valueOf(n.outcome().toUpperCase().replace('-', '_'));
+                    }
+                    observer.event("hangs up");
+                    finishOutcomeBeforeHangup();
+                    channel.hangup();
+                    yield Next.END;
+                }
+            };
+        }
+
+        private void finishOutcomeBeforeHangup() {
+            if (st.outcome == null) {
+                st.outcome = Interaction.Outcome.SELF_SERVED;
+            }
+            try {
+                channel.setVariable("IVR_OUTCOME", st.outcome.name());
+            } catch (CallerHungUpException e) {
+                // gone already
+            }
+        }
+
+        // ----------------------------------------------------------- prompts
+
+        /** Says a prompt; returns the key that stopped it (only keys in {@code escapes}). */
+        Optional<Character> say(PromptRef ref, String escapes, Node node) {
+            if (ref == null) {
+                return Optional.empty();
+            }
+            Flow flow = st.frame().flow;
+            String lang = flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
+            String text;
+            Optional<String> file;
+            if (ref.id() != null) {
+                PromptEntry entry = set.prompts().find(ref.id(), lang).orElse(null);
+                if (entry == null) {
+                    LOG.warn("prompt '{}' missing in language {}: skipped", ref.id(), lang);
+                    return Optional.empty();
+                }
+                Template t = flow.promptText(lang, ref.id());
+                text = t == null ? null : render(t, node);
+                observer.prompt(text == null ? "[" + ref.id() + "]" : text, ref.id());
+                file = audio.forPrompt(entry, text);
+            } else {
+                text = render(ref.text(), node);
+                observer.prompt(text, null);
+                file = text.isBlank() ? Optional.empty() : audio.fileFor(text, lang);
+            }
+            if (file.isEmpty()) {
+                String what = ref.id() != null ? "prompt '" + ref.id() + "'" : "text of node '" + node.id() + "'";
+                if (warnedSilent.add(flow.name() + "/" + flow.version() + "/" + lang + "/" + what)) {
+                    LOG.warn("{} ({}) has no audio now (no recording, no speech): skipped", what, lang);
+                }
+                return Optional.empty();
+            }
+            return channel.play(file.get(), escapes);
+        }
+
+        private Optional<Character> takeTypeAhead() {
+            Character k = st.typeAhead;
+            st.typeAhead = null;
+            return Optional.ofNullable(k);
+        }
+
+        // -------------------------------------------------------------- menu
+
+        Next menu(Node.Menu n) {
+            int failures = 0;
+            while (true) {
+                Optional<Character> key = takeTypeAhead();
+                if (key.isEmpty()) {
+                    key = say(n.prompt(), n.bargeIn() ? ALL_KEYS : "", n);
+                }
+                if (key.isEmpty()) {
+                    key = channel.waitForDigit(n.timeout());
+                }
+                if (key.isPresent() && n.options().containsKey(String.valueOf(key.get()))) {
+                    String k = String.valueOf(key.get());
+                    observer.event("caller chose " + k);
+                    st.input(n.into(), k, false);
+                    return Next.to(n.options().get(k));
+                }
+                Node.Reprompt r = key.isEmpty() ? n.noInput() : n.invalid();
+                observer.event(key.isEmpty() ? "no input" : "invalid key " + key.get());
+                if (++failures > n.retries()) {
+                    observer.event("retries used up");
+                    return Next.to(n.fallback());
+                }
+                if (r != null && r.next() != null) {
+                    return Next.to(r.next());
+                }
+                if (r != null) {
+                    say(r.prompt(), "", n);
+                }
+            }
+        }
+
+        // ----------------------------------------------------------- collect
+
+        /** Digits typed after a prompt: up to max, ended by the terminator or a pause; empty on silence. */
+        String digits(PromptRef prompt, boolean bargeIn, int max, String terminator, Duration first, Duration between,
+                      Node node) {
+            StringBuilder sb = new StringBuilder();
+            Optional<Character> key = takeTypeAhead();
+            if (key.isEmpty()) {
+                key = say(prompt, bargeIn ? ALL_KEYS : "", node);
+            }
+            if (key.isEmpty()) {
+                key = channel.waitForDigit(first);
+            }
+            while (key.isPresent()) {
+                char k = key.get();
+                if (!terminator.isEmpty() && terminator.indexOf(k) >= 0) {
+                    break;
+                }
+                sb.append(k);
+                if (sb.length() >= max) {
+                    break;
+                }
+                key = channel.waitForDigit(between);
+            }
+            return sb.toString();
+        }
+
+        Next collect(Node.Collect n) {
+            int failures = 0;
+            while (true) {
+                String value = digits(n.prompt(), n.bargeIn(), n.maxLength(), n.terminator(), n.timeout(),
+                        n.interDigitTimeout(), n);
+                String problem = value.isEmpty() ? null : invalid(n, value);
+                if (!value.isEmpty() && problem == null) {
+                    st.input(n.into(), value, n.secret());
+                    observer.event("collected " + n.into() + " = " + (n.secret() ? CallState.MASK : value));
+                    return Next.to(n.next());
+                }
+                Node.Reprompt r = value.isEmpty() ? n.noInput() : n.invalid();
+                observer.event(value.isEmpty() ? "no input" : "invalid input (" + problem + ")");
+                if (++failures > n.retries()) {
+                    observer.event("retries used up");
+                    return Next.to(n.fallback());
+                }
+                if (r != null && r.next() != null) {
+                    return Next.to(r.next());
+                }
+                if (r != null) {
+                    say(r.prompt(), "", n);
+                }
+            }
+        }
+
+        private String invalid(Node.Collect n, String value) {
+            if (value.length() < n.minLength()) {
+                return "shorter than " + n.minLength();
+            }
+            if (n.pattern() != null && !n.pattern().matcher(value).matches()) {
+                return "does not match the pattern";
+            }
+            if (n.luhn() && !Luhn.valid(value)) {
+                return "fails the Luhn check";
+            }
+            if (n.condition() != null) {
+                Map<String, Object> a = st.activation();
+                a.put("value", value);
+                try {
+                    if (!n.condition().test(a)) {
+                        return "fails the condition";
+                    }
+                } catch (EvalException e) {
+                    LOG.warn("[{}] validation condition failed: {}", n.id(), e.getMessage());
+                    return "fails the condition";
+                }
+            }
+            return null;
+        }
+
+        // --------------------------------------------------------------- set
+
+        Next set(Node.SetVars n) {
+            for (Map.Entry<String, Expr> e : n.vars().entrySet()) {
+                st.frame().vars.put(e.getKey(), eval(e.getValue(), n));
+            }
+            if (n.language() != null) {
+                String lang = render(n.language(), n).trim();
+                if (lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
+                    st.setLanguage(lang);
+                    observer.event("language " + lang);
+                } else {
+                    LOG.warn("[{}] '{}' is not a language code: language stays {}", n.id(), lang, st.language);
+                }
+            }
+            for (Map.Entry<String, Template> e : n.channel().entrySet()) {
+                channel.setVariable(e.getKey(), render(e.getValue(), n).replaceAll("[\\r\\n]", " "));
+            }
+            return Next.to(n.next());
+        }
+
+        // ----------------------------------------------------------------- crm
+
+        Next identify(Node.Identify n) {
+            String number = n.number() == null ? (String) st.call.get("ani") : render(n.number(), n);
+            Identification id = st.info.aniWithheld() && n.number() == null
+                    ? Identification.of(Identification.Status.WITHHELD) : crm.identify(number);
+            if (id.status() == Identification.Status.IDENTIFIED && !id.customers().isEmpty()) {
+                st.customer = CallState.customerMap(id.customers().get(0), 1);
+                st.customerId = id.customers().get(0).id();
+                if (st.customer.get("language") instanceof String l && !l.isBlank()
+                        && st.frame().flow.languages().contains(l)) {
+                    st.setLanguage(l);
+                }
+            } else if (id.status() == Identification.Status.AMBIGUOUS) {
+                st.customer.put("matches", (long) id.customers().size());
+            }
+            observer.event("identify: " + id.status() + (st.customerId == null ? "" : " (customer " + st.customerId + ")"));
+            String outcome = id.status().name().toLowerCase();
+            return Next.to(n.outcomes().target(outcome));
+        }
+
+        Next authenticate(Node.Authenticate n) {
+            String account = null;
+            for (int attempt = 1; attempt <= n.attempts(); attempt++) {
+                if (account == null || n.account() == null) {
+                    account = n.account() != null ? render(n.account(), n).trim()
+                            : digits(n.accountPrompt(), true, n.accountMaxLength(), "#", n.timeout(), Duration.ofSeconds(3), n);
+                }
+                String pin = account.isEmpty() ? "" : digits(n.pinPrompt(), true, n.pinMaxLength(), "#", n.timeout(),
+                        Duration.ofSeconds(3), n);
+                Authentication a;
+                if (account.isEmpty() || pin.isEmpty()) {
+                    observer.event("authenticate: no input");
+                    a = null;
+                } else {
+                    a = crm.authenticate(account, pin, st.info.uniqueId());
+                    observer.event("authenticate account " + account + ": " + a.status());
+                }
+                if (a != null && a.status() != Authentication.Status.FAILED) {
+                    return authResult(n, a, account);
+                }
+                st.auth.put("status", "FAILED");
+                st.auth.put("account", account);
+                st.auth.put("attempts_left", a == null ? (long) (n.attempts() - attempt) : (long) a.attemptsLeft());
+                st.authOutcome = "FAILED";
+                if (a != null && a.attemptsLeft() <= 0) {
+                    break;
+                }
+                if (attempt < n.attempts()) {
+                    say(n.failedPrompt(), "", n);
+                }
+            }
+            return Next.to(n.outcomes().target("failed"));
+        }
+
+        private Next authResult(Node.Authenticate n, Authentication a, String account) {
+            st.authOutcome = a.status().name();
+            st.auth.put("status", a.status().name());
+            st.auth.put("account", account);
+            st.auth.put("attempts_left", (long) a.attemptsLeft());
+            st.auth.put("ok", a.status() == Authentication.Status.OK);
+            if (a.status() == Authentication.Status.OK && a.customer() != null) {
+                st.customer = CallState.customerMap(a.customer(), 1);
+                st.customerId = a.customer().id();
+            }
+            return Next.to(n.outcomes().target(a.status().name().toLowerCase()));
+        }
+
+        // --------------------------------------------------------------- route
+
+        Next route(Node.Route n) {
+            st.queue = n.queue();
+            if (router == null) {
+                LOG.error("[{}] route to queue '{}': no call router is configured on this server; taking the failure edge",
+                        n.id(), n.queue());
+                observer.event("route " + n.queue() + ": FAILED (no router)");
+                return Next.to(n.outcomes().target("failed"));
+            }
+            Map<String, String> context = new LinkedHashMap<>();
+            n.context().forEach((k, t) -> context.put(k, render(t, n)));
+            RouteRequest.Announcement ann = null;
+            if (n.announcement() != null) {
+                String text = null;
+                String file = null;
+                PromptRef p = n.announcement().prompt();
+                if (p != null) {
+                    String lang = st.frame().flow.languages().contains(st.language) ? st.language
+                            : st.frame().flow.languages().get(0);
+                    Template t = st.frame().flow.promptText(lang, p.id());
+                    text = t == null ? null : render(t, n);
+                    PromptEntry e = set.prompts().find(p.id(), lang).orElse(null);
+                    file = e == null ? null : audio.forPrompt(e, text).orElse(null);
+                }
+                ann = new RouteRequest.Announcement(file, text, n.announcement().every(), n.announcement().position(),
+                        n.announcement().music());
+            }
+            RouteRequest req = new RouteRequest(st.info.uniqueId(), st.frame().flow.name(), n.id(), st.info.ani(),
+                    n.queue(), n.skills(), n.priority(), context, n.maxWait(), ann, n.waitOptions().keySet(),
+                    st.customerId, st.language);
+            observer.event("route to queue " + n.queue() + " skills " + n.skills() + " priority " + n.priority());
+            st.inQueue = true;
+            RouteResult r;
+            try {
+                r = router.route(req, channel);
+            } catch (CallerHungUpException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.error("[{}] routing failed: {}", n.id(), e.toString());
+                r = new RouteResult.Failed(e.toString());
+            }
+            st.inQueue = false;
+            observer.event("route: " + r);
+            return switch (r) {
+                case RouteResult.Connected c -> {
+                    st.agentId = c.agentId();
+                    st.waitTime = c.waitTime();
+                    st.talkTime = c.talkTime();
+                    st.outcome = Interaction.Outcome.ROUTED;
+                    String t = n.outcomes().target("connected");
+                    yield t == null ? Next.END : Next.to(t);
+                }
+                case RouteResult.TimedOut t -> {
+                    st.waitTime = t.waitTime();
+                    yield Next.to(n.outcomes().target("timeout"));
+                }
+                case RouteResult.NoAgents x -> Next.to(n.outcomes().target("no-agents"));
+                case RouteResult.Failed f -> Next.to(n.outcomes().target("failed"));
+                case RouteResult.KeyPressed k -> {
+                    st.waitTime = k.waitTime();
+                    String t = n.waitOptions().get(String.valueOf(k.key()));
+                    yield Next.to(t != null ? t : n.outcomes().target("failed"));
+                }
+                case RouteResult.CallerHungUp h -> {
+                    st.waitTime = h.waitTime();
+                    st.outcome = Interaction.Outcome.ABANDONED_IN_QUEUE;
+                    throw new CallerHungUpException();
+                }
+            };
+        }
+
+        // ------------------------------------------------------------ transfer
+
+        Next transfer(Node.Transfer n) {
+            String to = safe(render(n.to(), n), "[A-Za-z0-9*#+_-]+");
+            observer.event("transfer to " + to + "@" + n.context());
+            int r = channel.exec("Dial", "Local/" + to + "@" + n.context() + "," + Math.max(1, n.timeout().toSeconds()));
+            String status;
+            try {
+                status = channel.getVariable("DIALSTATUS").orElse("");
+            } catch (CallerHungUpException e) {
+                status = ""; // the caller's channel is gone and the PBX no longer answers: the outcome is unknown
+            }
+            observer.event("dial status " + (status.isEmpty() ? "unknown" : status));
+            if (status.equals("ANSWER")) {
+                st.outcome = Interaction.Outcome.TRANSFERRED;
+                return r == -1 || n.next() == null ? Next.END : Next.to(n.next());
+            }
+            if (r == -1) {
+                throw new CallerHungUpException();
+            }
+            if (n.onFailure() != null) {
+                return Next.to(n.onFailure());
+            }
+            st.outcome = Interaction.Outcome.FAILED;
+            return Next.END;
+        }
+
+        // ----------------------------------------------------------- helpers
+
+        String render(Template t, Node node) {
+            try {
+                return t.render(st.activation());
+            } catch (EvalException e) {
+                LOG.warn("[{}] {}", node.id(), e.getMessage());
+                return "";
+            }
+        }
+
+        Object eval(Expr e, Node node) {
+            try {
+                return e.eval(st.activation());
+            } catch (EvalException ex) {
+                LOG.warn("[{}] {}: the value is null", node.id(), ex.getMessage());
+                return null;
+            }
+        }
+
+        boolean test(Expr e, Node node) {
+            try {
+                return e.test(st.activation());
+            } catch (EvalException ex) {
+                LOG.warn("[{}] {}: taken as false", node.id(), ex.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /** Keeps only what may go into a dialplan argument (no commas, pipes, quotes, newlines). */
+    static String safe(String s, String allowed) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : s.split("")) {
+            if (part.matches(allowed)) {
+                sb.append(part);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.ivr.server.flow.engine;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checkpoints in a Hazelcast map shared by the cluster (with the cluster's backup count), each
+ * entry living {@code ttl} after its last write: a call that never ends cleanly does not stay.
+ * A cluster problem never fails a call: it is logged and the call goes on without checkpoint.
+ */
+public final class HazelcastCheckpoints implements Checkpoints {
+    public static final String MAP = "ivr.flow.checkpoints";
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastCheckpoints.class);
+
+    private final IMap<String, String> map;
+    private final long ttlMillis;
+
+    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl) {
+        this.map = hazelcast.getMap(MAP);
+        this.ttlMillis = ttl.toMillis();
+    }
+
+    @Override
+    public void save(String callId, String state) {
+        try {
+            map.set(callId, state, ttlMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint not saved: {}", e.toString());
+        }
+    }
+
+    @Override
+    public Optional<String> load(String callId) {
+        try {
+            return Optional.ofNullable(map.get(callId));
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint not read: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void delete(String callId) {
+        try {
+            map.delete(callId);
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint not deleted: {}", e.toString());
+        }
+    }
+}

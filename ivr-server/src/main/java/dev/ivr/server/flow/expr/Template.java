@@ -1,0 +1,61 @@
+package dev.ivr.server.flow.expr;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text with {@code ${expression}} parts, e.g. {@code "Hello ${customer.first_name}"}. {@code $$}
+ * writes a literal {@code $}. Immutable.
+ */
+public final class Template {
+    sealed interface Part permits Literal, Dynamic {
+    }
+
+    record Literal(String text) implements Part {
+    }
+
+    record Dynamic(Expr expr) implements Part {
+    }
+
+    private final String source;
+    private final List<Part> parts;
+
+    Template(String source, List<Part> parts) {
+        this.source = source;
+        this.parts = List.copyOf(parts);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Whether it has any {@code ${...}} part. */
+    public boolean isDynamic() {
+        return parts.stream().anyMatch(p -> p instanceof Dynamic);
+    }
+
+    /** The expressions inside, in order. */
+    public List<Expr> expressions() {
+        return parts.stream().filter(p -> p instanceof Dynamic).map(p -> ((Dynamic) p).expr()).toList();
+    }
+
+    public String render(Map<String, Object> variables) throws EvalException {
+        StringBuilder sb = new StringBuilder();
+        for (Part p : parts) {
+            if (p instanceof Literal l) {
+                sb.append(l.text());
+            } else {
+                sb.append(Values.text(((Dynamic) p).expr().eval(variables)));
+            }
+            if (sb.length() > Values.MAX_TEXT) {
+                throw new EvalException("template '" + source + "' renders longer than " + Values.MAX_TEXT + " characters");
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

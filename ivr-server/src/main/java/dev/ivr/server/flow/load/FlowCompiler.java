@@ -1,0 +1,558 @@
+package dev.ivr.server.flow.load;
+
+import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.Problem.Pos;
+import dev.ivr.server.flow.expr.Expr;
+import dev.ivr.server.flow.expr.ExprEnv;
+import dev.ivr.server.flow.expr.ExprException;
+import dev.ivr.server.flow.expr.Template;
+import dev.ivr.server.flow.hours.Calendars;
+import dev.ivr.server.flow.model.Flow;
+import dev.ivr.server.flow.model.Node;
+import dev.ivr.server.flow.model.Node.Info;
+import dev.ivr.server.flow.model.Node.Outcomes;
+import dev.ivr.server.flow.model.Node.Reprompt;
+import dev.ivr.server.flow.model.PromptRef;
+import dev.ivr.server.prompt.PromptCatalog;
+import dev.ivr.server.prompt.PromptEntry;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Turns a flow file into a checked {@link Flow}: JSON Schema first, then every expression and
+ * template compiled (CEL, type-checked), every prompt looked up in the catalog for each
+ * language the flow offers, calendars and other flows resolved, then the graph checks of
+ * {@link FlowChecks}. Every problem has its file:line:column.
+ */
+public final class FlowCompiler {
+    private static final Pattern SECRET_REF_TEMPLATE = Pattern.compile("\\binputs\\s*(\\.\\s*%1$s\\b|\\[\\s*[\"']%1$s[\"']\\s*])");
+
+    /** What a flow is checked against. */
+    public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames) {
+    }
+
+    /** The flow when it has no errors (warnings may remain), and every problem found. */
+    public record Result(Flow flow, List<Problem> problems) {
+        public boolean ok() {
+            return flow != null;
+        }
+    }
+
+    private final String name;
+    private final YamlDoc doc;
+    private final Path file;
+    private final Context ctx;
+    private final List<Problem> problems = new ArrayList<>();
+    private ExprEnv env;
+    private ExprEnv valueEnv;
+    private List<String> languages = List.of("en");
+    private final Set<String> secretInputs = new LinkedHashSet<>();
+    private final Map<String, Template> promptTexts = new LinkedHashMap<>();
+    private final Set<String> checkedPrompts = new LinkedHashSet<>();
+
+    private FlowCompiler(String name, YamlDoc doc, Context ctx) {
+        this.name = name;
+        this.doc = doc;
+        this.file = doc.file();
+        this.ctx = ctx;
+    }
+
+    /** Reads, parses and checks a flow file. */
+    public static Result compile(String name, Path file, Context ctx) {
+        YamlDoc doc;
+        try {
+            doc = YamlDoc.read(file);
+        } catch (YamlDoc.Failure f) {
+            return new Result(null, List.of(f.problem()));
+        }
+        return compile(name, doc, ctx);
+    }
+
+    public static Result compile(String name, YamlDoc doc, Context ctx) {
+        List<Problem> schema = FlowSchema.check(doc);
+        if (!schema.isEmpty()) {
+            return new Result(null, schema);
+        }
+        FlowCompiler c = new FlowCompiler(name, doc, ctx);
+        Flow flow = c.build();
+        if (flow != null) {
+            c.problems.addAll(FlowChecks.check(flow));
+        }
+        List<Problem> all = new ArrayList<>(c.problems);
+        all.sort(Problem.ORDER);
+        boolean errors = all.stream().anyMatch(Problem::isError);
+        return new Result(errors ? null : flow, List.copyOf(all));
+    }
+
+    // ------------------------------------------------------------------ flow
+
+    private Flow build() {
+        var root = doc.root();
+        List<String> langs = new ArrayList<>();
+        if (YamlDoc.get(root, "languages") instanceof SequenceNode s) {
+            s.getValue().forEach(n -> langs.add(YamlDoc.text(n)));
+        }
+        if (!langs.isEmpty()) {
+            languages = List.copyOf(langs);
+        }
+        for (String l : YamlDoc.get(root, "languages") == null ? List.<String>of() : languages) {
+            if (!ctx.prompts().languages().contains(l)) {
+                error(YamlDoc.get(root, "languages") == null ? root : YamlDoc.get(root, "languages"),
+                        "language '" + l + "' has no prompt catalog (prompts/" + l + "/*.yaml)");
+            }
+        }
+        // pre-pass: the flow's variables and its secret inputs
+        Map<String, Object> variables = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(root, "variables"))) {
+            variables.put(e.getKey().getValue(), scalarValue(e.getValue()));
+        }
+        Set<String> varNames = new LinkedHashSet<>(variables.keySet());
+        org.snakeyaml.engine.v2.nodes.Node nodesNode = YamlDoc.get(root, "nodes");
+        for (var e : YamlDoc.entries(nodesNode)) {
+            var n = e.getValue();
+            String type = YamlDoc.text(YamlDoc.get(n, "type"));
+            if ("set".equals(type)) {
+                for (var v : YamlDoc.entries(YamlDoc.get(n, "vars"))) {
+                    varNames.add(v.getKey().getValue());
+                }
+            }
+            if ("collect".equals(type) && "true".equals(YamlDoc.text(YamlDoc.get(n, "secret")))) {
+                secretInputs.add(YamlDoc.text(YamlDoc.get(n, "into")));
+            }
+        }
+        for (String v : varNames) {
+            variables.putIfAbsent(v, null);
+        }
+        env = new ExprEnv(varNames);
+        valueEnv = new ExprEnv(varNames, Set.of("value"));
+
+        List<String> channelVars = new ArrayList<>();
+        if (YamlDoc.get(root, "channel-variables") instanceof SequenceNode s) {
+            s.getValue().forEach(n -> channelVars.add(YamlDoc.text(n)));
+        }
+        Map<String, Node> nodes = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(nodesNode)) {
+            Node node = node(e.getKey(), e.getValue());
+            if (node != null) {
+                nodes.put(node.id(), node);
+            }
+        }
+        String start = YamlDoc.text(YamlDoc.get(root, "start"));
+        return new Flow(name, file, doc.hash(), YamlDoc.text(YamlDoc.get(root, "description")), start,
+                languages, java.util.Collections.unmodifiableMap(variables), List.copyOf(channelVars),
+                java.util.Collections.unmodifiableMap(nodes), Set.copyOf(secretInputs), Map.copyOf(promptTexts));
+    }
+
+    private static Object scalarValue(org.snakeyaml.engine.v2.nodes.Node n) {
+        if (!(n instanceof ScalarNode s)) {
+            return null;
+        }
+        Tag t = s.getTag();
+        try {
+            if (t.equals(Tag.INT)) {
+                return Long.parseLong(s.getValue().replace("_", ""));
+            }
+            if (t.equals(Tag.FLOAT)) {
+                return Double.parseDouble(s.getValue());
+            }
+        } catch (NumberFormatException e) {
+            return s.getValue();
+        }
+        if (t.equals(Tag.BOOL)) {
+            return Boolean.parseBoolean(s.getValue().toLowerCase());
+        }
+        if (t.equals(Tag.NULL)) {
+            return null;
+        }
+        return s.getValue();
+    }
+
+    // ----------------------------------------------------------------- nodes
+
+    private Node node(ScalarNode key, org.snakeyaml.engine.v2.nodes.Node n) {
+        String id = key.getValue();
+        String type = YamlDoc.text(YamlDoc.get(n, "type"));
+        Template log = template(n, "log", true);
+        Info info = new Info(id, type, YamlDoc.pos(key), YamlDoc.text(YamlDoc.get(n, "description")), log);
+        return switch (type) {
+            case "say" -> new Node.Say(info, prompt(n), bool(n, "barge-in", false), str(n, "next"), pos(n, "next"));
+            case "play" -> new Node.Play(info, str(n, "sound"), str(n, "transcript"), bool(n, "barge-in", false),
+                    str(n, "next"), pos(n, "next"));
+            case "menu" -> menu(info, n);
+            case "collect" -> collect(info, n);
+            case "set" -> set(info, n);
+            case "branch" -> branch(info, n);
+            case "goto" -> {
+                String flow = str(n, "flow");
+                if (flow != null) {
+                    checkFlow(n, "flow", flow);
+                }
+                yield new Node.Goto(info, str(n, "node"), flow, pos(n, flow == null ? "node" : "flow"));
+            }
+            case "subflow" -> subflow(info, n);
+            case "return" -> new Node.Return(info, str(n, "outcome"));
+            case "hours" -> {
+                String cal = str(n, "calendar");
+                if (ctx.calendars().find(cal).isEmpty()) {
+                    error(YamlDoc.get(n, "calendar"), "no calendar '" + cal + "' in the calendars file"
+                            + (ctx.calendars().names().isEmpty() ? " (none defined)" : " (known: "
+                            + String.join(", ", ctx.calendars().names()) + ")"));
+                }
+                yield new Node.Hours(info, cal, pos(n, "calendar"), outcomes(n, "open", "closed", "holiday"));
+            }
+            case "identify" -> new Node.Identify(info, template(n, "number", true),
+                    outcomes(n, "identified", "ambiguous", "unknown", "withheld", "unavailable"));
+            case "authenticate" -> authenticate(info, n);
+            case "route" -> route(info, n);
+            case "transfer" -> new Node.Transfer(info, template(n, "to", true), strOr(n, "context", "from-internal"),
+                    duration(n, "timeout", Duration.ofSeconds(30)), str(n, "on-failure"), pos(n, "on-failure"),
+                    str(n, "next"), pos(n, "next"));
+            case "voicemail" -> new Node.Voicemail(info, template(n, "mailbox", true), strOr(n, "options", ""),
+                    str(n, "next"), pos(n, "next"));
+            case "record" -> new Node.Record(info, optionalPrompt(n), str(n, "into"), template(n, "file", true),
+                    strOr(n, "format", "wav"), duration(n, "max-duration", Duration.ofSeconds(60)),
+                    duration(n, "silence", Duration.ofSeconds(3)), bool(n, "beep", true), str(n, "next"),
+                    pos(n, "next"));
+            case "hangup" -> new Node.Hangup(info, str(n, "outcome"));
+            default -> {
+                error(YamlDoc.get(n, "type"), "unknown node type '" + type + "'");
+                yield null;
+            }
+        };
+    }
+
+    private Node menu(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        Map<String, String> options = new LinkedHashMap<>();
+        Map<String, Pos> optionPos = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "options"))) {
+            options.put(e.getKey().getValue(), YamlDoc.text(e.getValue()));
+            optionPos.put(e.getKey().getValue(), YamlDoc.pos(e.getValue()));
+        }
+        return new Node.Menu(info, prompt(n), options, optionPos, duration(n, "timeout", Duration.ofSeconds(5)),
+                integer(n, "retries", 2), bool(n, "barge-in", true), reprompt(n, "no-input"), reprompt(n, "invalid"),
+                str(n, "fallback"), pos(n, "fallback"), str(n, "into"));
+    }
+
+    private Node collect(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        int max = integer(n, "max-length", 16);
+        int min = integer(n, "min-length", 1);
+        if (min > max) {
+            error(YamlDoc.get(n, "min-length"), "min-length " + min + " is more than max-length " + max);
+        }
+        var validate = YamlDoc.get(n, "validate");
+        Pattern pattern = null;
+        String regex = YamlDoc.text(YamlDoc.get(validate, "pattern"));
+        if (regex != null) {
+            try {
+                pattern = Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                error(YamlDoc.get(validate, "pattern"), "not a regular expression: " + e.getDescription());
+            }
+        }
+        Expr condition = null;
+        var condNode = YamlDoc.get(validate, "condition");
+        if (condNode != null) {
+            condition = expr((ScalarNode) condNode, true, valueEnv);
+        }
+        String into = str(n, "into");
+        return new Node.Collect(info, prompt(n), into, min, max, strOr(n, "terminator", "#"),
+                duration(n, "timeout", Duration.ofSeconds(5)), duration(n, "inter-digit-timeout", Duration.ofSeconds(3)),
+                pattern, bool(validate, "luhn", false), condition, integer(n, "retries", 2), bool(n, "barge-in", true),
+                secretInputs.contains(into), reprompt(n, "no-input"), reprompt(n, "invalid"), str(n, "fallback"),
+                pos(n, "fallback"), str(n, "next"), pos(n, "next"));
+    }
+
+    private Node set(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        Map<String, Expr> vars = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "vars"))) {
+            ScalarNode v = (ScalarNode) e.getValue();
+            Object literal = scalarValue(v);
+            Expr ex = literal instanceof String ? expr(v, false, env) : Expr.literal(literal);
+            if (ex != null) {
+                vars.put(e.getKey().getValue(), ex);
+            }
+        }
+        Map<String, Template> channel = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "channel"))) {
+            Template t = template((ScalarNode) e.getValue(), "channel variable");
+            if (t != null) {
+                channel.put(e.getKey().getValue(), t);
+            }
+        }
+        return new Node.SetVars(info, vars, template(n, "language", true), channel, str(n, "next"), pos(n, "next"));
+    }
+
+    private Node branch(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        List<Node.Condition> conds = new ArrayList<>();
+        if (YamlDoc.get(n, "conditions") instanceof SequenceNode s) {
+            for (var c : s.getValue()) {
+                Expr ex = expr((ScalarNode) YamlDoc.get(c, "if"), true, env);
+                if (ex != null) {
+                    conds.add(new Node.Condition(ex, YamlDoc.text(YamlDoc.get(c, "next")), YamlDoc.pos(YamlDoc.get(c, "next"))));
+                }
+            }
+        }
+        return new Node.Branch(info, conds, str(n, "else"), pos(n, "else"));
+    }
+
+    private Node subflow(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        String flow = str(n, "flow");
+        checkFlow(n, "flow", flow);
+        if (name.equals(flow)) {
+            error(YamlDoc.get(n, "flow"), "a flow cannot call itself as a subflow");
+        }
+        Map<String, Expr> args = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "args"))) {
+            ScalarNode v = (ScalarNode) e.getValue();
+            Object literal = scalarValue(v);
+            Expr ex = literal instanceof String ? expr(v, false, env) : Expr.literal(literal);
+            if (ex != null) {
+                args.put(e.getKey().getValue(), ex);
+            }
+        }
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        Map<String, Pos> outcomePos = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "outcomes"))) {
+            outcomes.put(e.getKey().getValue(), YamlDoc.text(e.getValue()));
+            outcomePos.put(e.getKey().getValue(), YamlDoc.pos(e.getValue()));
+        }
+        return new Node.Subflow(info, flow, pos(n, "flow"), args, outcomes, outcomePos, str(n, "next"), pos(n, "next"));
+    }
+
+    private Node authenticate(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        Template account = template(n, "account", true);
+        PromptRef accountPrompt = promptId(n, "account-prompt");
+        if (account == null && accountPrompt == null) {
+            error(n, "authenticate needs 'account' (a template) or 'account-prompt' (to ask the caller)");
+        }
+        return new Node.Authenticate(info, account, accountPrompt, promptId(n, "pin-prompt"),
+                promptId(n, "failed-prompt"), integer(n, "account-max-length", 12), integer(n, "pin-max-length", 8),
+                integer(n, "attempts", 3), duration(n, "timeout", Duration.ofSeconds(6)),
+                outcomes(n, "ok", "failed", "locked", "unavailable"));
+    }
+
+    private Node route(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        Map<String, Integer> skills = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "skills"))) {
+            skills.put(e.getKey().getValue(), Integer.parseInt(YamlDoc.text(e.getValue())));
+        }
+        Map<String, Template> context = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "context"))) {
+            Template t = template((ScalarNode) e.getValue(), "screen-pop field");
+            if (t != null) {
+                context.put(e.getKey().getValue(), t);
+            }
+        }
+        Node.Announcement ann = null;
+        var a = YamlDoc.get(n, "announcement");
+        if (a != null) {
+            ann = new Node.Announcement(promptId(a, "prompt"), duration(a, "every", Duration.ofSeconds(30)),
+                    bool(a, "position", false), str(a, "music"));
+        }
+        Map<String, String> waitOptions = new LinkedHashMap<>();
+        Map<String, Pos> waitPos = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "wait-options"))) {
+            waitOptions.put(e.getKey().getValue(), YamlDoc.text(e.getValue()));
+            waitPos.put(e.getKey().getValue(), YamlDoc.pos(e.getValue()));
+        }
+        return new Node.Route(info, str(n, "queue"), skills, integer(n, "priority", 0), context,
+                duration(n, "max-wait", Duration.ofMinutes(5)), ann, waitOptions, waitPos,
+                outcomes(n, "connected", "timeout", "no-agents", "failed"));
+    }
+
+    private Outcomes outcomes(org.snakeyaml.engine.v2.nodes.Node n, String... names) {
+        Map<String, String> targets = new LinkedHashMap<>();
+        Map<String, Pos> pos = new LinkedHashMap<>();
+        for (String o : names) {
+            String t = str(n, "on-" + o);
+            if (t != null) {
+                targets.put(o, t);
+                pos.put(o, pos(n, "on-" + o));
+            }
+        }
+        return new Outcomes(targets, pos, str(n, "next"), pos(n, "next"));
+    }
+
+    // --------------------------------------------------------------- prompts
+
+    private PromptRef prompt(org.snakeyaml.engine.v2.nodes.Node n) {
+        return optionalPrompt(n);
+    }
+
+    private PromptRef optionalPrompt(org.snakeyaml.engine.v2.nodes.Node n) {
+        if (YamlDoc.get(n, "prompt") != null) {
+            return promptId(n, "prompt");
+        }
+        if (YamlDoc.get(n, "text") != null) {
+            Template t = template(n, "text", true);
+            return t == null ? null : PromptRef.ofText(t, pos(n, "text"));
+        }
+        return null;
+    }
+
+    private Reprompt reprompt(org.snakeyaml.engine.v2.nodes.Node n, String key) {
+        var r = YamlDoc.get(n, key);
+        if (r == null) {
+            return null;
+        }
+        return new Reprompt(optionalPrompt(r), str(r, "next"), YamlDoc.pos(r));
+    }
+
+    /** A catalog prompt by id: it must exist in every language of the flow; its text is compiled. */
+    private PromptRef promptId(org.snakeyaml.engine.v2.nodes.Node n, String key) {
+        var v = YamlDoc.get(n, key);
+        String id = YamlDoc.text(v);
+        if (id == null) {
+            return null;
+        }
+        for (String lang : languages) {
+            var entry = ctx.prompts().find(id, lang);
+            if (entry.isEmpty()) {
+                error(v, "prompt '" + id + "' is not in the " + lang + " catalog (prompts/" + lang + "/*.yaml)");
+                continue;
+            }
+            compilePromptText(entry.get());
+        }
+        return PromptRef.ofId(id, YamlDoc.pos(v));
+    }
+
+    private void compilePromptText(PromptEntry e) {
+        String key = e.language() + "/" + e.id();
+        if (!checkedPrompts.add(key) || e.text() == null) {
+            return;
+        }
+        try {
+            Template t = env.template(e.text());
+            checkSecrets(e.text(), "prompt text", e.source(), new Pos(e.line(), e.column()));
+            promptTexts.put(key, t);
+        } catch (ExprException ex) {
+            problems.add(new Problem(e.source(), e.line(), e.column(), Problem.Severity.ERROR,
+                    "prompt '" + e.id() + "' (used by flow " + name + "): " + ex.getMessage()));
+        }
+    }
+
+    private void checkFlow(org.snakeyaml.engine.v2.nodes.Node n, String key, String flow) {
+        if (flow != null && !ctx.flowNames().contains(flow)) {
+            error(YamlDoc.get(n, key), "no flow named '" + flow + "' (flows/" + flow + ".yaml)");
+        }
+    }
+
+    // ---------------------------------------------------- expressions/templates
+
+    private Template template(org.snakeyaml.engine.v2.nodes.Node n, String key, boolean optional) {
+        var v = YamlDoc.get(n, key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof ScalarNode s)) {
+            error(v, key + " must be text");
+            return null;
+        }
+        return template(s, key.equals("log") ? "log line" : "template");
+    }
+
+    private Template template(ScalarNode s, String what) {
+        try {
+            Template t = env.template(s.getValue());
+            checkSecrets(s.getValue(), what, file, YamlDoc.pos(s));
+            return t;
+        } catch (ExprException e) {
+            problems.add(Problem.error(file, at(s, e.offset()), e.getMessage()));
+            return null;
+        }
+    }
+
+    private Expr expr(ScalarNode s, boolean condition, ExprEnv in) {
+        if (s == null) {
+            return null;
+        }
+        try {
+            Expr e = in.compile(s.getValue(), condition);
+            checkSecrets(s.getValue(), "expression", file, YamlDoc.pos(s));
+            return e;
+        } catch (ExprException e) {
+            problems.add(Problem.error(file, at(s, e.offset()), e.getMessage()));
+            return null;
+        }
+    }
+
+    /** Secret inputs (PINs) never reach a template, log line, screen-pop field or expression. */
+    private void checkSecrets(String source, String what, Path where, Pos pos) {
+        for (String secret : secretInputs) {
+            if (secret != null && Pattern.compile(String.format(SECRET_REF_TEMPLATE.pattern(), Pattern.quote(secret)))
+                    .matcher(source).find()) {
+                problems.add(Problem.error(where, pos, "the secret input '" + secret + "' (secret: true) must not reach a "
+                        + what + ": it would be logged, stored or shown"));
+            }
+        }
+    }
+
+    /** Where an offset inside a scalar is, when it is on one line. */
+    static Pos at(ScalarNode s, int offset) {
+        Pos p = YamlDoc.pos(s);
+        if (s.getValue().indexOf('\n') >= 0) {
+            return p;
+        }
+        int quote = switch (s.getScalarStyle()) {
+            case SINGLE_QUOTED, DOUBLE_QUOTED -> 1;
+            default -> 0;
+        };
+        return new Pos(p.line(), p.column() + quote + Math.min(offset, s.getValue().length()));
+    }
+
+    // ------------------------------------------------------------- scalars
+
+    private static String str(org.snakeyaml.engine.v2.nodes.Node n, String key) {
+        return YamlDoc.text(YamlDoc.get(n, key));
+    }
+
+    private static String strOr(org.snakeyaml.engine.v2.nodes.Node n, String key, String fallback) {
+        String s = str(n, key);
+        return s == null ? fallback : s;
+    }
+
+    private static Pos pos(org.snakeyaml.engine.v2.nodes.Node n, String key) {
+        var v = YamlDoc.get(n, key);
+        return v == null ? YamlDoc.pos(n) : YamlDoc.pos(v);
+    }
+
+    private static boolean bool(org.snakeyaml.engine.v2.nodes.Node n, String key, boolean fallback) {
+        String s = str(n, key);
+        return s == null ? fallback : Boolean.parseBoolean(s.toLowerCase());
+    }
+
+    private static int integer(org.snakeyaml.engine.v2.nodes.Node n, String key, int fallback) {
+        String s = str(n, key);
+        return s == null ? fallback : Integer.parseInt(s);
+    }
+
+    private Duration duration(org.snakeyaml.engine.v2.nodes.Node n, String key, Duration fallback) {
+        String s = str(n, key);
+        if (s == null) {
+            return fallback;
+        }
+        try {
+            return dev.ivr.server.config.DurationText.parse(s);
+        } catch (RuntimeException e) {
+            error(YamlDoc.get(n, key), "'" + s + "' is not a duration; write e.g. 500ms, 5s, 2m");
+            return fallback;
+        }
+    }
+
+    private void error(org.snakeyaml.engine.v2.nodes.Node at, String message) {
+        problems.add(Problem.error(file, YamlDoc.pos(at), message));
+    }
+
+}

@@ -1,0 +1,120 @@
+package dev.ivr.server.flow.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.ivr.server.flow.Problem;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The JSON Schema of flow files (draft 2020-12), the same file editors use
+ * ({@code flows/flow.schema.json}; a test keeps the two copies equal). Each violation becomes
+ * a problem at the YAML node it is about.
+ */
+public final class FlowSchema {
+    static final String RESOURCE = "flow.schema.json";
+    private static final JsonSchema SCHEMA = load();
+
+    private FlowSchema() {
+    }
+
+    private static JsonSchema load() {
+        try (InputStream in = FlowSchema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RESOURCE);
+            }
+            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The schema text, as shipped. */
+    public static String text() {
+        try (InputStream in = FlowSchema.class.getResourceAsStream(RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Checks a document; returns its problems (none when it conforms). */
+    public static List<Problem> check(YamlDoc doc) {
+        List<Problem> problems = new ArrayList<>();
+        JsonNode json = doc.toJson(problems);
+        Set<ValidationMessage> messages = SCHEMA.validate(json);
+        for (ValidationMessage m : messages) {
+            String type = m.getType();
+            if (type != null && (type.equals("allOf") || type.equals("if") || type.equals("then"))) {
+                continue; // wrappers of the real message, reported on their own
+            }
+            if (!"oneOf".equals(type) && m.getEvaluationPath().toString().contains("oneOf")) {
+                continue; // the branches of a oneOf: its own message says it better
+            }
+            String path = pointer(m.getInstanceLocation());
+            Node at = null;
+            if ("additionalProperties".equals(type) && m.getProperty() != null) {
+                at = doc.keyAt(path + "/" + m.getProperty());
+            }
+            if (at == null && ("additionalProperties".equals(type) || "required".equals(type)
+                    || "oneOf".equals(type))) {
+                at = doc.keyAt(path);
+            }
+            if (at == null) {
+                at = doc.nodeAt(path);
+            }
+            problems.add(Problem.error(doc.file(), YamlDoc.pos(at), message(m, path)));
+        }
+        problems.sort(Problem.ORDER);
+        return dedupe(problems);
+    }
+
+    private static List<Problem> dedupe(List<Problem> in) {
+        List<Problem> out = new ArrayList<>();
+        for (Problem p : in) {
+            if (out.isEmpty() || !out.get(out.size() - 1).equals(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static String pointer(JsonNodePath p) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < p.getNameCount(); i++) {
+            sb.append('/').append(p.getElement(i));
+        }
+        return sb.toString();
+    }
+
+    /** networknt's message without the "$.a.b: " prefix, which the position replaces, plus a hint. */
+    private static String message(ValidationMessage m, String path) {
+        String msg = m.getMessage();
+        int colon = msg.indexOf(": ");
+        if ((msg.startsWith("$") || msg.startsWith("/")) && colon > 0) {
+            msg = msg.substring(colon + 2);
+        }
+        String where = path.isEmpty() ? "" : path.substring(1).replace('/', '.') + ": ";
+        if ("oneOf".equals(m.getType()) && m.getSchemaNode() != null && m.getSchemaNode().isArray()) {
+            List<String> names = new ArrayList<>();
+            m.getSchemaNode().forEach(alt -> alt.path("required").forEach(r -> names.add("'" + r.asText() + "'")));
+            if (!names.isEmpty()) {
+                msg = "give exactly one of " + String.join(" or ", names);
+            }
+        }
+        return where + msg;
+    }
+}

@@ -1,0 +1,228 @@
+package dev.ivr.server.flow.model;
+
+import dev.ivr.server.flow.Problem.Pos;
+import dev.ivr.server.flow.expr.Expr;
+import dev.ivr.server.flow.expr.Template;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** A step of a flow. Each type is a record; {@link #edges()} lists where it can go next. */
+public sealed interface Node {
+
+    /** What every node has: id, type name, position, description, optional log line. */
+    record Info(String id, String type, Pos pos, String description, Template log) {
+    }
+
+    Info info();
+
+    default String id() {
+        return info().id();
+    }
+
+    default String type() {
+        return info().type();
+    }
+
+    /** Every way out, in the order written. */
+    List<Edge> edges();
+
+    /** Whether the node waits for keys from the caller. */
+    default boolean takesInput() {
+        return false;
+    }
+
+    /** What happens on no input / an invalid key: a prompt, then the node again, or {@code next} at once. */
+    record Reprompt(PromptRef prompt, String next, Pos pos) {
+    }
+
+    record Say(Info info, PromptRef prompt, boolean bargeIn, String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
+        }
+    }
+
+    record Play(Info info, String sound, String transcript, boolean bargeIn, String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
+        }
+    }
+
+    record Menu(Info info, PromptRef prompt, Map<String, String> options, Map<String, Pos> optionPos, Duration timeout,
+                int retries, boolean bargeIn, Reprompt noInput, Reprompt invalid, String fallback, Pos fallbackPos,
+                String into) implements Node {
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            options.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.KEY, optionPos.get(k))));
+            if (noInput != null && noInput.next() != null) {
+                out.add(new Edge("no input", noInput.next(), Edge.Kind.FAILURE, noInput.pos()));
+            }
+            if (invalid != null && invalid.next() != null) {
+                out.add(new Edge("invalid", invalid.next(), Edge.Kind.FAILURE, invalid.pos()));
+            }
+            out.add(new Edge("retries used up", fallback, Edge.Kind.FAILURE, fallbackPos));
+            return out;
+        }
+
+        @Override
+        public boolean takesInput() {
+            return true;
+        }
+    }
+
+    record Collect(Info info, PromptRef prompt, String into, int minLength, int maxLength, String terminator,
+                   Duration timeout, Duration interDigitTimeout, Pattern pattern, boolean luhn, Expr condition,
+                   int retries, boolean bargeIn, boolean secret, Reprompt noInput, Reprompt invalid,
+                   String fallback, Pos fallbackPos, String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            out.add(new Edge("valid", next, Edge.Kind.KEY, nextPos));
+            if (noInput != null && noInput.next() != null) {
+                out.add(new Edge("no input", noInput.next(), Edge.Kind.FAILURE, noInput.pos()));
+            }
+            if (invalid != null && invalid.next() != null) {
+                out.add(new Edge("invalid", invalid.next(), Edge.Kind.FAILURE, invalid.pos()));
+            }
+            out.add(new Edge("retries used up", fallback, Edge.Kind.FAILURE, fallbackPos));
+            return out;
+        }
+
+        @Override
+        public boolean takesInput() {
+            return true;
+        }
+    }
+
+    record SetVars(Info info, Map<String, Expr> vars, Template language, Map<String, Template> channel, String next,
+                   Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
+        }
+    }
+
+    record Condition(Expr test, String next, Pos pos) {
+    }
+
+    record Branch(Info info, List<Condition> conditions, String otherwise, Pos elsePos) implements Node {
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            conditions.forEach(c -> out.add(new Edge(c.test().source(), c.next(), Edge.Kind.CONDITION, c.pos())));
+            out.add(new Edge("else", otherwise, Edge.Kind.ELSE, elsePos));
+            return out;
+        }
+    }
+
+    /** To another node ({@code node}) or into another flow for good ({@code flow}). */
+    record Goto(Info info, String node, String flow, Pos targetPos) implements Node {
+        public List<Edge> edges() {
+            return node == null ? List.of() : List.of(new Edge("next", node, Edge.Kind.NEXT, targetPos));
+        }
+    }
+
+    record Subflow(Info info, String flow, Pos flowPos, Map<String, Expr> args, Map<String, String> outcomes,
+                   Map<String, Pos> outcomePos, String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            outcomes.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.OUTCOME, outcomePos.get(k))));
+            out.add(new Edge("returned", next, Edge.Kind.NEXT, nextPos));
+            return out;
+        }
+    }
+
+    record Return(Info info, String outcome) implements Node {
+        public List<Edge> edges() {
+            return List.of();
+        }
+    }
+
+    /** Outcome edges by outcome name ("open", "identified", "ok", ...), plus an optional default. */
+    record Outcomes(Map<String, String> targets, Map<String, Pos> pos, String next, Pos nextPos) {
+        public String target(String outcome) {
+            return targets.getOrDefault(outcome, next);
+        }
+
+        List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            targets.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.OUTCOME, pos.get(k))));
+            if (next != null) {
+                out.add(new Edge(targets.isEmpty() ? "next" : "otherwise", next, Edge.Kind.OUTCOME, nextPos));
+            }
+            return out;
+        }
+    }
+
+    record Hours(Info info, String calendar, Pos calendarPos, Outcomes outcomes) implements Node {
+        public List<Edge> edges() {
+            return outcomes.edges();
+        }
+    }
+
+    record Identify(Info info, Template number, Outcomes outcomes) implements Node {
+        public List<Edge> edges() {
+            return outcomes.edges();
+        }
+    }
+
+    record Authenticate(Info info, Template account, PromptRef accountPrompt, PromptRef pinPrompt,
+                        PromptRef failedPrompt, int accountMaxLength, int pinMaxLength, int attempts,
+                        Duration timeout, Outcomes outcomes) implements Node {
+        public List<Edge> edges() {
+            return outcomes.edges();
+        }
+
+        @Override
+        public boolean takesInput() {
+            return true;
+        }
+    }
+
+    record Announcement(PromptRef prompt, Duration every, boolean position, String music) {
+    }
+
+    record Route(Info info, String queue, Map<String, Integer> skills, int priority, Map<String, Template> context,
+                 Duration maxWait, Announcement announcement, Map<String, String> waitOptions,
+                 Map<String, Pos> waitOptionPos, Outcomes outcomes) implements Node {
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            waitOptions.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.KEY, waitOptionPos.get(k))));
+            out.addAll(outcomes.edges());
+            return out;
+        }
+    }
+
+    record Transfer(Info info, Template to, String context, Duration timeout, String onFailure, Pos failurePos,
+                    String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            if (onFailure != null) {
+                out.add(new Edge("failure", onFailure, Edge.Kind.OUTCOME, failurePos));
+            }
+            if (next != null) {
+                out.add(new Edge("after the call", next, Edge.Kind.NEXT, nextPos));
+            }
+            return out;
+        }
+    }
+
+    record Voicemail(Info info, Template mailbox, String options, String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            return next == null ? List.of() : List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
+        }
+    }
+
+    record Record(Info info, PromptRef prompt, String into, Template file, String format, Duration maxDuration,
+                  Duration silence, boolean beep, String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
+        }
+    }
+
+    record Hangup(Info info, String outcome) implements Node {
+        public List<Edge> edges() {
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.ivr.server.flow.tools;
+
+import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.CallInfo;
+import dev.ivr.server.call.CallerHungUpException;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A {@link CallChannel} with no PBX: a caller who follows a script of {@link CallerStep}s (or
+ * types at a terminal), reacting as Asterisk and the fake PBX do: keys typed during a prompt
+ * that allows barge-in stop it; other keys wait for the next input; when the script runs out
+ * the caller hangs up at the next input. What the caller does is written to {@code out}.
+ */
+public final class SimulatedChannel implements CallChannel {
+    private final CallInfo info;
+    private final Deque<CallerStep> steps;
+    private final Supplier<CallerStep> more;
+    private final Consumer<String> out;
+    private final Map<String, String> variables = new HashMap<>();
+    private boolean hungUp;
+    private boolean answered;
+
+    /**
+     * @param more asked for the next step when the script is empty (interactive mode), or null:
+     *             the caller then hangs up at the next input
+     */
+    public SimulatedChannel(CallInfo info, Iterable<CallerStep> script, Supplier<CallerStep> more, Consumer<String> out) {
+        this.info = info;
+        this.steps = new ArrayDeque<>();
+        script.forEach(this.steps::add);
+        this.more = more;
+        this.out = out;
+    }
+
+    public Map<String, String> variables() {
+        return variables;
+    }
+
+    @Override
+    public CallInfo info() {
+        return info;
+    }
+
+    @Override
+    public void answer() {
+        requireUp();
+        answered = true;
+    }
+
+    private CallerStep peekForInput() {
+        if (steps.isEmpty() && more != null) {
+            CallerStep s = more.get();
+            if (s != null) {
+                steps.add(s);
+            }
+        }
+        return steps.peek();
+    }
+
+    @Override
+    public Optional<Character> play(String file, String escapeDigits) {
+        requireUp();
+        CallerStep s = steps.peek();
+        if (s instanceof CallerStep.HangUp) {
+            steps.poll();
+            return hangUpNow("caller hangs up during the prompt");
+        }
+        if (s instanceof CallerStep.Press p && p.bargeIn()) {
+            char k = p.keys().charAt(0);
+            if (escapeDigits != null && escapeDigits.indexOf(k) >= 0) {
+                consumeKeys(p, 1);
+                out.accept("  caller presses " + k + " (barge-in)");
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Digits readDigits(String promptFile, Duration timeout, int maxDigits) {
+        Optional<Character> first = play(promptFile, "0123456789*#");
+        StringBuilder sb = new StringBuilder();
+        first.ifPresent(sb::append);
+        while (sb.length() < maxDigits) {
+            Optional<Character> k = waitForDigit(timeout);
+            if (k.isEmpty()) {
+                return new Digits(sb.toString(), true);
+            }
+            if (k.get() == '#') {
+                break;
+            }
+            sb.append(k.get());
+        }
+        return new Digits(sb.toString(), false);
+    }
+
+    @Override
+    public Optional<Character> waitForDigit(Duration timeout) {
+        requireUp();
+        CallerStep s = peekForInput();
+        if (s == null || s instanceof CallerStep.HangUp) {
+            steps.poll();
+            return hangUpNow(s == null ? "caller hangs up (end of script)" : "caller hangs up");
+        }
+        if (s instanceof CallerStep.Press p) {
+            char k = p.keys().charAt(0);
+            consumeKeys(p, 1);
+            out.accept("  caller presses " + k);
+            return Optional.of(k);
+        }
+        if (s instanceof CallerStep.Silence) {
+            steps.poll();
+            out.accept("  caller: silence (" + timeout.toMillis() / 1000.0 + " s)");
+            return Optional.empty();
+        }
+        // a dial step waiting for its transfer: the caller says nothing meanwhile
+        out.accept("  caller: silence");
+        return Optional.empty();
+    }
+
+    private void consumeKeys(CallerStep.Press p, int n) {
+        steps.poll();
+        if (n < p.keys().length()) {
+            steps.addFirst(new CallerStep.Press(p.keys().substring(n), false));
+        }
+    }
+
+    private Optional<Character> hangUpNow(String why) {
+        hungUp = true;
+        out.accept("  " + why);
+        throw new CallerHungUpException();
+    }
+
+    @Override
+    public Optional<Character> sayDigits(String digits, String escapeDigits) {
+        return play("digits/" + digits, escapeDigits);
+    }
+
+    @Override
+    public Optional<Character> sayAlpha(String text, String escapeDigits) {
+        return play("letters/" + text, escapeDigits);
+    }
+
+    @Override
+    public void setVariable(String name, String value) {
+        variables.put(name, value);
+    }
+
+    @Override
+    public Optional<String> getVariable(String name) {
+        return Optional.ofNullable(variables.get(name));
+    }
+
+    @Override
+    public int exec(String application, String arguments) {
+        requireUp();
+        if (application.equalsIgnoreCase("Dial")) {
+            String status = "ANSWER";
+            if (steps.peek() instanceof CallerStep.Dial d) {
+                steps.poll();
+                status = d.status();
+            } else if (steps.peek() instanceof CallerStep.HangUp) {
+                steps.poll();
+                variables.put("DIALSTATUS", "CANCEL");
+                hungUp = true;
+                out.accept("  caller hangs up while it rings");
+                return -1;
+            }
+            variables.put("DIALSTATUS", status);
+            out.accept("  PBX: Dial(" + arguments + ") → " + status);
+            if (status.equals("ANSWER")) {
+                hungUp = true; // the bridged call ran and ended
+                return -1;
+            }
+            return 0;
+        }
+        out.accept("  PBX: " + application + "(" + arguments + ")");
+        return 0;
+    }
+
+    @Override
+    public Recording record(String file, String format, String escapeDigits, Duration maxDuration, Duration silence,
+                            boolean beep) {
+        requireUp();
+        CallerStep s = steps.peek();
+        if (s instanceof CallerStep.HangUp) {
+            steps.poll();
+            hangUpNow("caller hangs up while recording");
+        }
+        out.accept("  caller speaks (recorded to " + file + "." + format + ")");
+        return new Recording(Optional.empty(), true, 8000L * Math.min(maxDuration.toSeconds(), 5));
+    }
+
+    @Override
+    public void verbose(String message, int level) {
+    }
+
+    @Override
+    public void hangup() {
+        hungUp = true;
+    }
+
+    @Override
+    public boolean isHungUp() {
+        return hungUp;
+    }
+
+    public boolean answered() {
+        return answered;
+    }
+
+    private void requireUp() {
+        if (hungUp) {
+            throw new CallerHungUpException();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ivr.server.flow.tools;
+
+import dev.ivr.server.call.CallInfo;
+import dev.ivr.server.call.CallerHungUpException;
+import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.engine.Checkpoints;
+import dev.ivr.server.flow.engine.FlowEngine;
+import dev.ivr.server.flow.route.CallRouter;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/** Runs one call through a flow with no PBX and no server: the engine, a simulated caller, a transcript. */
+public final class Simulation {
+    private Simulation() {
+    }
+
+    /**
+     * A call to simulate.
+     *
+     * @param interactive asked for steps once the script is used up (null: the caller hangs up)
+     * @param router      null: no router (route nodes take their failure edge)
+     */
+    public record Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
+                       List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router) {
+    }
+
+    public static Transcript run(FlowSet flows, Call call, Consumer<String> sink) {
+        Transcript t = new Transcript(sink);
+        CallInfo info = new CallInfo("sim-" + Long.toHexString(call.time().toEpochMilli()), call.flow(), Map.of(),
+                call.args(), call.ani(), "", call.dnis(), "Local/simulator-00000001;1", call.language(), "simulator",
+                call.dnis(), "127.0.0.1");
+        t.accept("call from " + (info.aniWithheld() ? "a withheld number" : call.ani()) + " to " + call.dnis()
+                + " (" + call.language() + ") at " + call.time() + ", flow " + call.flow());
+        SimulatedChannel channel = new SimulatedChannel(info, call.script(), call.interactive(), t);
+        FlowEngine engine = new FlowEngine(() -> flows, new TranscriptAudio(), call.crm(), call.router(),
+                Checkpoints.NONE, Clock.fixed(call.time(), ZoneOffset.UTC), "simulator");
+        try {
+            engine.run(channel, call.flow(), t);
+        } catch (CallerHungUpException e) {
+            // the transcript has it
+        } catch (RuntimeException e) {
+            t.accept("! the call failed: " + e.getMessage());
+        }
+        return t;
+    }
+}
