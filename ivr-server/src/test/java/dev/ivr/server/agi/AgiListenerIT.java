@@ -109,6 +109,9 @@ class AgiListenerIT {
         start(config(List.of("10.9.9.9/32"), Duration.ofSeconds(5)));
         try (RawConnection raw = pbx.raw()) {
             assertThat(raw.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+        } catch (java.net.SocketException e) {
+            // the server's reset arrived before the client finished connecting: closed at once as well
+            assertThat(e.getMessage()).contains("reset");
         }
         CallResult r = pbx.call("echo").run(CALL_TIMEOUT);
         assertThat(r.commands()).isEmpty();
