@@ -9,7 +9,6 @@ import dev.ivr.server.agi.ScriptResolvers;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
-import dev.ivr.server.call.Speaker;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
@@ -17,6 +16,9 @@ import dev.ivr.server.db.Database;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.prompt.PromptCatalog;
+import dev.ivr.server.prompt.render.HazelcastSharedAudio;
+import dev.ivr.server.prompt.render.Voice;
 import dev.ivr.server.tts.MaryTts;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -44,6 +46,7 @@ public final class IvrServer implements AutoCloseable {
     private ClusterMember cluster;
     private Database database;
     private MaryTts tts;
+    private Voice voice;
     private Vertx vertx;
     private HttpApi http;
     private AgiListener agi;
@@ -87,8 +90,18 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(tts);
         health.register("tts", false, tts::health);
 
+        PromptCatalog promptCatalog = PromptCatalog.load(config.prompts().dir());
+        voice = Voice.create(config, () -> promptCatalog, tts,
+                new HazelcastSharedAudio(cluster.hazelcast(), config.prompts().clusterCacheMb()), metrics.registry(),
+                () -> http == null ? -1 : http.port());
+        toClose.add(voice);
+        voice.missingRecordings().forEach(problem -> LOG.warn("prompts: {}", problem));
+        if (config.prompts().prerender()) {
+            voice.prerenderInBackground(() -> tts.awaitReady(10, TimeUnit.MINUTES));
+        }
+
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
-                DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), Speaker.NONE)));
+                DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins));
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
@@ -102,7 +115,7 @@ public final class IvrServer implements AutoCloseable {
             vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
-            List<HttpRoutes> routes = List.of();
+            List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
@@ -177,6 +190,11 @@ public final class IvrServer implements AutoCloseable {
 
     public MaryTts tts() {
         return tts;
+    }
+
+    /** Prompts, spoken values and their delivery to Asterisk. */
+    public Voice voice() {
+        return voice;
     }
 
     public Metrics metrics() {
