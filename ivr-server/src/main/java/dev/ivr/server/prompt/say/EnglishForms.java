@@ -16,8 +16,6 @@ import java.util.Map;
  * "Tuesday, March third, twenty twenty-five", "nine oh five a m".
  */
 final class EnglishForms implements SpokenForms {
-    static final EnglishForms INSTANCE = new EnglishForms();
-
     private static final String[] ONES = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
             "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
     private static final String[] TENS = {"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
@@ -38,6 +36,9 @@ final class EnglishForms implements SpokenForms {
             "AUD", new String[]{"dollar", "dollars", "cent", "cents"},
             "CHF", new String[]{"franc", "francs", "centime", "centimes"},
             "HUF", new String[]{"forint", "forints", null, null});
+
+    /** Created after the tables above (static initialisation runs in text order). */
+    static final EnglishForms INSTANCE = new EnglishForms();
 
     private final Map<String, String> texts;
 
