@@ -19,6 +19,9 @@ import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.render.Voice;
+import dev.ivr.server.speech.AudioSocketServer;
+import dev.ivr.server.speech.SpeechService;
+import dev.ivr.server.speech.VoskRecognizers;
 import dev.ivr.server.tts.MaryTts;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,6 +50,7 @@ public final class IvrServer implements AutoCloseable {
     private Database database;
     private MaryTts tts;
     private Voice voice;
+    private SpeechService speech;
     private Vertx vertx;
     private HttpApi http;
     private AgiListener agi;
@@ -111,9 +115,13 @@ public final class IvrServer implements AutoCloseable {
                 ? Health.up("listening on " + config.agi().bind() + ":" + agi.port() + ", " + agi.activeCalls() + " call(s)")
                 : Health.down("not listening"));
 
-        if (config.http().enabled()) {
+        if (config.http().enabled() || config.speech().enabled()) {
             vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        }
+        startSpeech(health);
+
+        if (config.http().enabled()) {
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
@@ -122,6 +130,35 @@ public final class IvrServer implements AutoCloseable {
         LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
                 config.agi().bind(), agi.port(),
                 http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    private void startSpeech(HealthRegistry health) {
+        var sc = config.speech();
+        AudioSocketServer audioSocket = null;
+        String advertise = sc.advertise();
+        if (sc.enabled()) {
+            List<String> allow = sc.allow().isEmpty() ? config.agi().allow() : sc.allow();
+            audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.agi.Cidr.parseAll(allow),
+                    sc.maxSessions());
+            if (advertise == null || advertise.isBlank()) {
+                advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
+            }
+        }
+        speech = new SpeechService(sc, audioSocket, new VoskRecognizers(sc.models()), advertise, metrics.registry());
+        toClose.add(speech);
+        sc.models().keySet().forEach(lang -> {
+            var status = speech.modelStatus(lang);
+            if (!status.available()) {
+                LOG.warn("speech: {}", status.detail());
+            }
+        });
+        if (audioSocket != null) {
+            AudioSocketServer as = audioSocket;
+            String adv = advertise;
+            health.register("speech", false, () -> Health.up("AudioSocket on " + sc.bind() + ":" + as.port()
+                    + " (Asterisk connects to " + adv + "), " + as.activeConnections() + " session(s), models: "
+                    + (sc.models().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(sc.models().keySet())))));
+        }
     }
 
     /**
@@ -195,6 +232,11 @@ public final class IvrServer implements AutoCloseable {
     /** Prompts, spoken values and their delivery to Asterisk. */
     public Voice voice() {
         return voice;
+    }
+
+    /** Speech input (AudioSocket + recognition) for listen nodes and menus. */
+    public SpeechService speech() {
+        return speech;
     }
 
     public Metrics metrics() {
