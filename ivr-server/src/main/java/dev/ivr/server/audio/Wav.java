@@ -54,12 +54,25 @@ public final class Wav {
         }
     }
 
+    /**
+     * Reads to the end with plain read calls: some audio streams (MaryTTS's appendable
+     * sequence stream) stop early under InputStream.readNBytes/readAllBytes.
+     */
     private static byte[] readAll(InputStream in) throws IOException {
-        byte[] b = in.readNBytes((int) MAX_BYTES + 1);
-        if (b.length > MAX_BYTES) {
-            throw new IOException("sound file longer than " + MAX_BYTES / (1024 * 1024) + " MB of samples");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 * 1024);
+        byte[] buf = new byte[8192];
+        int zeros = 0;
+        while (true) {
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0 || n == 0 && ++zeros > 3) {
+                break;
+            }
+            out.write(buf, 0, n);
+            if (out.size() > MAX_BYTES) {
+                throw new IOException("sound file longer than " + MAX_BYTES / (1024 * 1024) + " MB of samples");
+            }
         }
-        return b;
+        return out.toByteArray();
     }
 
     /** A RIFF/WAVE file: PCM, 16-bit, mono, at the audio's rate (what Asterisk's format_wav reads). */
