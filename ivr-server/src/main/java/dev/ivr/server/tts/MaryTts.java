@@ -109,8 +109,8 @@ public final class MaryTts implements Synthesizer, AutoCloseable {
         }
     }
 
-    /** Voices by language: tts.voice speaks English, tts.voices the others. */
-    static Map<String, String> voicesByLanguage(TtsConfig config) {
+    /** Voices by language: tts.voice speaks English, tts.voices the others (none when TTS is off). */
+    public static Map<String, String> voicesByLanguage(TtsConfig config) {
         Map<String, String> m = new LinkedHashMap<>();
         if (config.enabled()) {
             m.put("en", config.voice());
@@ -121,6 +121,11 @@ public final class MaryTts implements Synthesizer, AutoCloseable {
 
     @Override
     public Optional<String> voiceFor(String language) {
+        return voiceFor(config, language);
+    }
+
+    /** The configured voice of a language ({@code en-GB} falls back to {@code en}), without starting MaryTTS. */
+    public static Optional<String> voiceFor(TtsConfig config, String language) {
         if (language == null) {
             return Optional.empty();
         }

@@ -3,10 +3,11 @@ package dev.ivr.server.prompt.render;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.prompt.say.Say;
-import dev.ivr.server.tts.Synthesizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What a language without a TTS voice lacks: prompts that have a text but no recording
@@ -18,10 +19,11 @@ public final class PromptChecks {
     }
 
     /** One line per problem, {@code file:line:column: message} where a catalog entry is at fault. */
-    public static List<String> missingRecordings(PromptCatalog catalog, Synthesizer voices) {
+    /** @param voiceFor the TTS voice of a language, if it has one */
+    public static List<String> missingRecordings(PromptCatalog catalog, Function<String, Optional<String>> voiceFor) {
         List<String> problems = new ArrayList<>();
         for (String lang : catalog.languages()) {
-            boolean voice = voices.voiceFor(lang).isPresent();
+            boolean voice = voiceFor.apply(lang).isPresent();
             if (voice) {
                 continue;
             }

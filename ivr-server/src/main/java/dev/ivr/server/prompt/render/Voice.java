@@ -71,7 +71,9 @@ public final class Voice implements AutoCloseable {
         TtsPromptAudio audio = new TtsPromptAudio(renderer, delivery, pc.latencyBudget(), registry);
         Say say = new Say(catalog, renderer, delivery, pc.latencyBudget());
         LOG.info("prompts: cache {} ({}), delivery {}, latency budget {} ms", cache.dir(),
-                formats.stream().map(AsteriskFormat::extension).toList(), delivery.describe(), pc.latencyBudget().toMillis());
+                formats.stream().map(AsteriskFormat::extension).toList(), "http".equals(pc.delivery())
+                        ? "http " + (pc.httpUrl() == null || pc.httpUrl().isBlank() ? "on this server's HTTP port" : pc.httpUrl())
+                        : delivery.describe(), pc.latencyBudget().toMillis());
         return new Voice(renderer, delivery, audio, say, routes, catalog);
     }
 
@@ -133,7 +135,7 @@ public final class Voice implements AutoCloseable {
 
     /** Prompts that a language without a voice lacks recordings for. */
     public List<String> missingRecordings() {
-        return PromptChecks.missingRecordings(catalog.get(), renderer.synthesizer());
+        return PromptChecks.missingRecordings(catalog.get(), renderer.synthesizer()::voiceFor);
     }
 
     public Optional<Thread> prerenderThread() {

@@ -32,11 +32,11 @@ class PromptChecksTest {
                   sound: beep
                 """);
         PromptCatalog catalog = PromptCatalog.load(prompts);
-        List<String> problems = PromptChecks.missingRecordings(catalog, new FakeSynthesizer(Map.of("en", "v")));
+        List<String> problems = PromptChecks.missingRecordings(catalog, new FakeSynthesizer(Map.of("en", "v"))::voiceFor);
         assertThat(problems).singleElement().satisfies(p -> assertThat(p)
                 .startsWith(prompts.resolve("hu/main.yaml") + ":4:1: prompt 'goodbye' (hu) has a text but no recording"));
 
         // with a voice for Hungarian nothing is missing
-        assertThat(PromptChecks.missingRecordings(catalog, new FakeSynthesizer(Map.of("en", "v", "hu", "v-hu")))).isEmpty();
+        assertThat(PromptChecks.missingRecordings(catalog, new FakeSynthesizer(Map.of("en", "v", "hu", "v-hu"))::voiceFor)).isEmpty();
     }
 }
