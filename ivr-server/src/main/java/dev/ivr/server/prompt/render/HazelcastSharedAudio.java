@@ -23,11 +23,15 @@ public final class HazelcastSharedAudio implements SharedAudio {
     private final IMap<String, byte[]> map;
 
     public HazelcastSharedAudio(HazelcastInstance hz, int maxMegabytesPerMember) {
-        hz.getConfig().addMapConfig(new MapConfig(MAP)
-                .setEvictionConfig(new EvictionConfig()
-                        .setEvictionPolicy(EvictionPolicy.LRU)
-                        .setMaxSizePolicy(MaxSizePolicy.USED_HEAP_SIZE)
-                        .setSize(maxMegabytesPerMember)));
+        try {
+            hz.getConfig().addMapConfig(new MapConfig(MAP)
+                    .setEvictionConfig(new EvictionConfig()
+                            .setEvictionPolicy(EvictionPolicy.LRU)
+                            .setMaxSizePolicy(MaxSizePolicy.USED_HEAP_SIZE)
+                            .setSize(maxMegabytesPerMember)));
+        } catch (RuntimeException e) { // another member configured the map differently (another cluster-cache-mb)
+            LOG.warn("shared prompt cache: keeping the cluster's existing settings for map {} ({})", MAP, e.getMessage());
+        }
         this.map = hz.getMap(MAP);
     }
 
