@@ -162,7 +162,7 @@ class AudioSocketProtocolIT {
             big.raw(new byte[]{0x10, (byte) 0x7f, (byte) 0xff});           // 32767-byte audio frame announced
             gone.sendAudio(Speech.word(200));
             gone.socket.setSoLinger(true, 0);
-            gone.close();                                                  // the caller hung up: no hangup frame
+            gone.socket.close();                                           // the caller hung up: no hangup frame
 
             assertThat(garbage.result().get(20, TimeUnit.SECONDS).detail()).contains("unknown frame kind 0x42");
             assertThat(oversized.result().get(20, TimeUnit.SECONDS).detail()).contains("over the limit");
