@@ -23,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link #hold(CompletableFuture)} / {@link #pause(Duration)}: the next prompt or input
  *       does not complete until released / until the time has passed (a caller listening).</li>
  *   <li>{@link #dial(DialOutcome)}: how the next {@code EXEC Dial} ends.</li>
+ *   <li>{@link #speak(byte[])}: what the caller says during the next {@code EXEC AudioSocket}
+ *       (speech input); keys and hang-up steps work there too.</li>
  *   <li>{@link #reply(String)}: the next command of any kind gets this raw line as its reply
  *       (for garbage and protocol-error tests).</li>
  * </ul>
@@ -45,7 +47,7 @@ public final class Caller {
         CONGESTION
     }
 
-    sealed interface Step permits Press, Silence, HangUp, HangUpBetween, Hold, Pause, Dial, RawReply {
+    sealed interface Step permits Press, Silence, HangUp, HangUpBetween, Hold, Pause, Dial, RawReply, Speak {
     }
 
     record Press(String digits, boolean duringPrompt) implements Step {
@@ -70,6 +72,9 @@ public final class Caller {
     }
 
     record RawReply(String line) implements Step {
+    }
+
+    record Speak(byte[] audio) implements Step {
     }
 
     /** Prompts a caller with no steps left listens to before hanging up. */
@@ -133,6 +138,17 @@ public final class Caller {
 
     public Caller dial(DialOutcome outcome) {
         steps.add(new Dial(Objects.requireNonNull(outcome)));
+        return this;
+    }
+
+    /**
+     * Says something during the next {@code EXEC AudioSocket}: the audio (8 kHz 16-bit signed
+     * linear, little-endian, mono) is streamed to the server, then silence until it ends the
+     * session. A {@link #press} or {@link #hangUp} at an AudioSocket sends a DTMF frame, or
+     * closes the connection, after 200 ms of silence; {@link #silence()} just stays silent.
+     */
+    public Caller speak(byte[] slin8k) {
+        steps.add(new Speak(Objects.requireNonNull(slin8k).clone()));
         return this;
     }
 

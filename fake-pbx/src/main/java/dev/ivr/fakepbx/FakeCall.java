@@ -47,6 +47,8 @@ public final class FakeCall {
     private final CompletableFuture<Void> hangupRequest = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final List<AudioSocketSession> audioSessions = Collections.synchronizedList(new ArrayList<>());
+    private volatile Duration audioPacing = Duration.ofMillis(2);
 
     /** Stands for a hang-up asked by {@link #hangUpNow()}: not a step of the script. */
     private static final Caller.HangUp REQUESTED_HANGUP = new Caller.HangUp();
@@ -523,6 +525,9 @@ public final class FakeCall {
                     }
                 };
             }
+            case "audiosocket" -> {
+                return audioSocket(cmd);
+            }
             case "set" -> {
                 String arg = cmd.arg(1, "");
                 int eq = arg.indexOf('=');
@@ -532,7 +537,7 @@ public final class FakeCall {
                 return "200 result=0";
             }
             case "playback", "background", "musiconhold", "startmusiconhold", "stopmusiconhold", "wait",
-                 "answer", "noop", "goto", "gosub", "voicemail", "voicemailmain", "record", "audiosocket",
+                 "answer", "noop", "goto", "gosub", "voicemail", "voicemailmain", "record",
                  "progress", "ringing", "playtones", "stopplaytones", "senddtmf", "read", "mixmonitor",
                  "stopmixmonitor", "hangup", "queue", "echo", "milliwatt", "userevent", "log", "verbose",
                  "saynumber", "saydigits", "sayalpha", "sayunixtime", "confbridge", "transfer", "system" -> {
@@ -548,6 +553,50 @@ public final class FakeCall {
                 return "200 result=-2";
             }
         }
+    }
+
+    /** EXEC AudioSocket uuid,host:port: connects to the server and streams what the caller does. */
+    private String audioSocket(AgiCommand cmd) throws IOException {
+        Caller.Step step = takeTimedSteps();
+        if (step == null || dead) {
+            return "200 result=-1";
+        }
+        AudioSocketClient.Plan plan;
+        if (step instanceof Caller.Speak sp) {
+            caller.consume();
+            plan = new AudioSocketClient.Plan(sp.audio(), null, false);
+        } else if (step instanceof Caller.Press p) {
+            consumeKeys(p, 1);
+            plan = new AudioSocketClient.Plan(new byte[0], p.digits().charAt(0), false);
+        } else if (step instanceof Caller.HangUp) {
+            consumeHangUp(step);
+            plan = new AudioSocketClient.Plan(new byte[0], null, true);
+        } else {
+            if (step instanceof Caller.Silence) {
+                caller.consume();
+            }
+            plan = AudioSocketClient.Plan.silence();
+        }
+        AudioSocketSession session = AudioSocketClient.run(cmd.arg(1, ""), plan, audioPacing);
+        audioSessions.add(session);
+        if (!session.connected()) {
+            return "200 result=-1"; // the application fails; the channel is still up
+        }
+        if (session.callerHungUp()) {
+            return callerHangsUpDuringCommand("200 result=-1");
+        }
+        return "200 result=0";
+    }
+
+    /** The AudioSocket sessions of this call so far. */
+    public List<AudioSocketSession> audioSocketSessions() {
+        synchronized (audioSessions) {
+            return List.copyOf(audioSessions);
+        }
+    }
+
+    void audioPacing(Duration pacing) {
+        this.audioPacing = pacing;
     }
 
     /**

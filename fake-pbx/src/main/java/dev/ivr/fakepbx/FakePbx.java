@@ -83,6 +83,7 @@ public final class FakePbx {
         private CallListener listener = CallListener.NONE;
         private Duration hangupLineDelay = Duration.ofMillis(40);
         private Duration promptTime = Duration.ZERO;
+        private Duration audioPacing = Duration.ofMillis(2);
 
         CallBuilder(FakePbx pbx, String script) {
             this.pbx = pbx;
@@ -178,6 +179,15 @@ public final class FakePbx {
             return this;
         }
 
+        /**
+         * Time between the 20 ms audio frames streamed during AudioSocket: 2 ms by default (ten
+         * times real time, so tests do not wait for the caller's silences); 20 ms is real time.
+         */
+        public CallBuilder audioPacing(Duration d) {
+            this.audioPacing = d;
+            return this;
+        }
+
         /** Places the call and returns at once; the call runs on its own virtual thread. */
         public FakeCall start() {
             String id = uniqueId != null ? uniqueId : pbx.nextUniqueId();
@@ -187,6 +197,7 @@ public final class FakePbx {
             List<String> env = environment(id, chan);
             FakeCall call = new FakeCall(pbx.host, pbx.port, env, id, caller.copy(), variables, exitOnHangup,
                     listener, hangupLineDelay, promptTime);
+            call.audioPacing(audioPacing);
             call.start();
             return call;
         }

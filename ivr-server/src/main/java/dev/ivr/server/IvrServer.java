@@ -9,7 +9,6 @@ import dev.ivr.server.agi.ScriptResolvers;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
-import dev.ivr.server.call.Speaker;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
@@ -21,10 +20,14 @@ import dev.ivr.server.flow.api.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.HazelcastCheckpoints;
 import dev.ivr.server.flow.load.FlowLoader;
-import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.prompt.render.HazelcastSharedAudio;
+import dev.ivr.server.prompt.render.Voice;
+import dev.ivr.server.speech.AudioSocketServer;
+import dev.ivr.server.speech.SpeechService;
+import dev.ivr.server.speech.VoskRecognizers;
 import dev.ivr.server.tts.MaryTts;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -52,6 +55,8 @@ public final class IvrServer implements AutoCloseable {
     private ClusterMember cluster;
     private Database database;
     private MaryTts tts;
+    private Voice voice;
+    private SpeechService speech;
     private Vertx vertx;
     private HttpApi http;
     private AgiListener agi;
@@ -96,15 +101,25 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(tts);
         health.register("tts", false, tts::health);
 
-        ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
-                DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), Speaker.NONE)));
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
                 config.flows().calendars()), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
         }
-        FlowEngine engine = new FlowEngine(flows::current, PromptAudio.recordingsOnly(), new NoCrmStore(), null,
+        // the prompt catalog follows the flows' hot reloads (one immutable set per version)
+        voice = Voice.create(config, () -> flows.current().prompts(), tts,
+                new HazelcastSharedAudio(cluster.hazelcast(), config.prompts().clusterCacheMb()), metrics.registry(),
+                () -> http == null ? -1 : http.port());
+        toClose.add(voice);
+        voice.missingRecordings().forEach(problem -> LOG.warn("prompts: {}", problem));
+        if (config.prompts().prerender()) {
+            voice.prerenderInBackground(() -> tts.awaitReady(10, TimeUnit.MINUTES));
+        }
+
+        ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
+                DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
+        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), new NoCrmStore(), null,
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName);
         ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine)));
@@ -116,17 +131,51 @@ public final class IvrServer implements AutoCloseable {
                 ? Health.up("listening on " + config.agi().bind() + ":" + agi.port() + ", " + agi.activeCalls() + " call(s)")
                 : Health.down("not listening"));
 
-        if (config.http().enabled()) {
+        if (config.http().enabled() || config.speech().enabled()) {
             vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        }
+        startSpeech(health);
+
+        if (config.http().enabled()) {
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
-            List<HttpRoutes> routes = List.of(new FlowRoutes(flows));
+            List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
+            routes.add(new FlowRoutes(flows));
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
         LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
                 config.agi().bind(), agi.port(),
                 http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    private void startSpeech(HealthRegistry health) {
+        var sc = config.speech();
+        AudioSocketServer audioSocket = null;
+        String advertise = sc.advertise();
+        if (sc.enabled()) {
+            List<String> allow = sc.allow().isEmpty() ? config.agi().allow() : sc.allow();
+            audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.agi.Cidr.parseAll(allow),
+                    sc.maxSessions());
+            if (advertise == null || advertise.isBlank()) {
+                advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
+            }
+        }
+        speech = new SpeechService(sc, audioSocket, new VoskRecognizers(sc.models()), advertise, metrics.registry());
+        toClose.add(speech);
+        sc.models().keySet().forEach(lang -> {
+            var status = speech.modelStatus(lang);
+            if (!status.available()) {
+                LOG.warn("speech: {}", status.detail());
+            }
+        });
+        if (audioSocket != null) {
+            AudioSocketServer as = audioSocket;
+            String adv = advertise;
+            health.register("speech", false, () -> Health.up("AudioSocket on " + sc.bind() + ":" + as.port()
+                    + " (Asterisk connects to " + adv + "), " + as.activeConnections() + " session(s), models: "
+                    + (sc.models().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(sc.models().keySet())))));
+        }
     }
 
     /**
@@ -195,6 +244,16 @@ public final class IvrServer implements AutoCloseable {
 
     public MaryTts tts() {
         return tts;
+    }
+
+    /** Prompts, spoken values and their delivery to Asterisk. */
+    public Voice voice() {
+        return voice;
+    }
+
+    /** Speech input (AudioSocket + recognition) for listen nodes and menus. */
+    public SpeechService speech() {
+        return speech;
     }
 
     public Metrics metrics() {

@@ -100,6 +100,7 @@ class ServerProcessIT {
         env.put("IVR_CLUSTER_NAME", "proc-" + UUID.randomUUID());
         env.put("IVR_CLUSTER_PORT", "16701");
         env.put("IVR_TTS_ENABLED", "false");
+        env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
         env.putAll(extra);
         return pb.start();

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
                 SimulateCommand.class,
                 TestFlowsCommand.class,
                 GraphCommand.class,
+                RenderPromptsCommand.class,
+                CheckPromptsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

@@ -280,6 +280,21 @@ public final class ConfigLoader {
                     }
                 }
                 parent.set(leaf, arr);
+            } else if (current != null && current.isObject()) {
+                // a map (e.g. speech.models): "en=/opt/vosk/en,de=/opt/vosk/de"
+                ObjectNode map = JsonNodeFactory.instance.objectNode();
+                for (String item : e.getValue().split(",")) {
+                    if (item.isBlank()) {
+                        continue;
+                    }
+                    int eq = item.indexOf('=');
+                    if (eq <= 0) {
+                        problems.add("environment: " + name + ": write entries as key=value, separated by commas");
+                        break;
+                    }
+                    map.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+                }
+                parent.set(leaf, map);
             } else {
                 parent.set(leaf, TextNode.valueOf(e.getValue()));
             }

@@ -22,8 +22,10 @@ public record IvrConfig(
         TtsConfig tts,
         @Doc("Where the IVR flows are.")
         FlowsConfig flows,
-        @Doc("Prompt catalogs: what flows say, per language.")
-        PromptsConfig prompts) implements Validated {
+        @Doc("Prompt catalogs: what flows say, per language; how prompts are rendered, cached and delivered to Asterisk.")
+        PromptsConfig prompts,
+        @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk).")
+        SpeechConfig speech) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -35,6 +37,10 @@ public record IvrConfig(
         p.section("tts", tts);
         p.section("flows", flows);
         p.section("prompts", prompts);
+        p.section("speech", speech);
+        if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
+            p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
+        }
         if (http.enabled() && agi.port() != 0 && agi.port() == http.port() && agi.bind().equals(http.bind())) {
             p.add("http.port", "must differ from agi.port (both are " + agi.port() + ")");
         }

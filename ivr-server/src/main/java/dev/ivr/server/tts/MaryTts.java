@@ -1,5 +1,7 @@
 package dev.ivr.server.tts;
 
+import dev.ivr.server.audio.Pcm;
+import dev.ivr.server.audio.Wav;
 import dev.ivr.server.config.TtsConfig;
 import dev.ivr.server.health.Health;
 import marytts.LocalMaryInterface;
@@ -10,6 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sound.sampled.AudioInputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * Embedded MaryTTS ({@link LocalMaryInterface}), started in the background because loading
  * voices takes seconds: the server takes calls meanwhile, and {@link #health()} says STARTING.
  */
-public final class MaryTts implements AutoCloseable {
+public final class MaryTts implements Synthesizer, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MaryTts.class);
 
     private final TtsConfig config;
@@ -47,8 +54,10 @@ public final class MaryTts implements AutoCloseable {
         try {
             MaryInterface m = new LocalMaryInterface();
             Set<String> voices = m.getAvailableVoices();
-            if (!voices.contains(config.voice())) {
-                throw new MaryConfigurationException("voice '" + config.voice() + "' is not installed; installed: " + voices);
+            for (String v : voicesByLanguage(config).values()) {
+                if (!voices.contains(v)) {
+                    throw new MaryConfigurationException("voice '" + v + "' is not installed; installed: " + voices);
+                }
             }
             m.setVoice(config.voice());
             LOG.info("MaryTTS ready in {} ms with voice {} (installed: {})", (System.nanoTime() - t0) / 1_000_000,
@@ -73,6 +82,7 @@ public final class MaryTts implements AutoCloseable {
         }
     }
 
+    @Override
     public boolean isReady() {
         return mary.isDone() && !mary.isCompletedExceptionally();
     }
@@ -94,8 +104,60 @@ public final class MaryTts implements AutoCloseable {
         }
         MaryInterface m = mary.join();
         synchronized (m) { // LocalMaryInterface keeps per-instance settings; one request at a time
+            m.setVoice(config.voice());
             return m.generateAudio(text);
         }
+    }
+
+    /** Voices by language: tts.voice speaks English, tts.voices the others (none when TTS is off). */
+    public static Map<String, String> voicesByLanguage(TtsConfig config) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (config.enabled()) {
+            m.put("en", config.voice());
+            config.voices().forEach((lang, voice) -> m.put(lang.toLowerCase(Locale.ROOT), voice));
+        }
+        return m;
+    }
+
+    @Override
+    public Optional<String> voiceFor(String language) {
+        return voiceFor(config, language);
+    }
+
+    /** The configured voice of a language ({@code en-GB} falls back to {@code en}), without starting MaryTTS. */
+    public static Optional<String> voiceFor(TtsConfig config, String language) {
+        if (language == null) {
+            return Optional.empty();
+        }
+        Map<String, String> m = voicesByLanguage(config);
+        String lang = language.toLowerCase(Locale.ROOT);
+        String v = m.get(lang);
+        if (v == null && lang.contains("-")) {
+            v = m.get(lang.substring(0, lang.indexOf('-')));
+        }
+        return Optional.ofNullable(v);
+    }
+
+    @Override
+    public Pcm synthesize(String text, String voice) {
+        if (!isReady()) {
+            throw new IllegalStateException("text to speech is not available: " + (error != null ? error : "starting"));
+        }
+        MaryInterface m = mary.join();
+        AudioInputStream audio;
+        try {
+            synchronized (m) {
+                m.setVoice(voice);
+                audio = m.generateAudio(text);
+            }
+            return Wav.read(audio);
+        } catch (SynthesisException | IOException | RuntimeException e) {
+            throw new TtsException("MaryTTS could not speak \"" + abbreviate(text) + "\" with " + voice + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
     public Health health() {

@@ -32,6 +32,7 @@ public final class TestConfigs {
         env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
         env.put("IVR_CLUSTER_PORT", "15701");
         env.put("IVR_TTS_ENABLED", "false");
+        env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
         env.put("IVR_FLOWS_CALENDARS", Path.of("..", "config", "calendars.yaml").toAbsolutePath().normalize().toString());
         env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());

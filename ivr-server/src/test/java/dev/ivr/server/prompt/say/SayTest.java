@@ -1,0 +1,103 @@
+package dev.ivr.server.prompt.say;
+
+import dev.ivr.server.audio.AsteriskFormat;
+import dev.ivr.server.audio.Pcm;
+import dev.ivr.server.audio.Wav;
+import dev.ivr.server.prompt.PromptCatalog;
+import dev.ivr.server.prompt.render.Delivery;
+import dev.ivr.server.prompt.render.Prerenderer;
+import dev.ivr.server.prompt.render.PromptCache;
+import dev.ivr.server.prompt.render.PromptRenderer;
+import dev.ivr.server.prompt.render.SharedAudio;
+import dev.ivr.server.tts.Synthesizer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SayTest {
+    @TempDir
+    Path dir;
+    final AtomicInteger syntheses = new AtomicInteger();
+    PromptRenderer renderer;
+    Say say;
+
+    /** 200 ms of tone per text: enough to tell joined lengths apart. */
+    final Synthesizer tts = new Synthesizer() {
+        @Override
+        public Optional<String> voiceFor(String language) {
+            return language.startsWith("en") ? Optional.of("v") : Optional.empty();
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public Pcm synthesize(String text, String voice) {
+            syntheses.incrementAndGet();
+            short[] s = new short[3200];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = (short) (4000 * Math.sin(2 * Math.PI * 300 * i / 16000.0));
+            }
+            return new Pcm(s, 16000);
+        }
+    };
+
+    @BeforeEach
+    void setUp() {
+        renderer = new PromptRenderer(tts, new PromptCache(dir.resolve("cache"), List.of(AsteriskFormat.WAV,
+                AsteriskFormat.SLN16), SharedAudio.NONE));
+        PromptCatalog catalog = PromptCatalog.empty();
+        say = new Say(() -> catalog, renderer, Delivery.directory(renderer.cache(), null), Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void tearDown() {
+        renderer.close();
+    }
+
+    @Test
+    void afterPreRenderingNumbersAndDatesCostNoSynthesis() throws Exception {
+        Prerenderer.Result r = Prerenderer.run(Prerenderer.items(PromptCatalog.empty(), renderer, say), (d, t, w) -> { });
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.rendered()).isEqualTo(Say.segments("en").size());
+        int before = syntheses.get();
+
+        Spoken amount = say.amount(new BigDecimal("321.05"), "USD", "en").orElseThrow();
+        assertThat(amount.text()).isEqualTo("three hundred twenty one dollars and five cents");
+        String file = say.fileFor(amount).orElseThrow();
+        Spoken date = say.date(LocalDate.of(2025, 3, 4), "en").orElseThrow();
+        assertThat(say.fileFor(date)).isPresent();
+        assertThat(syntheses.get()).isEqualTo(before);
+
+        // one file: the segments one after the other with short gaps
+        Pcm joined = Wav.read(Files.readAllBytes(Path.of(file + ".wav")));
+        Pcm one = Wav.read(Files.readAllBytes(renderer.cache().file(
+                Path.of(say.fileFor(say.number(7, "en").orElseThrow()).orElseThrow()).getFileName().toString(),
+                AsteriskFormat.WAV)));
+        int n = amount.segments().size();
+        assertThat(joined.length()).isEqualTo(n * one.length() + (n - 1) * 8000 * Say.GAP_MILLIS / 1000);
+    }
+
+    @Test
+    void aLanguageWithoutRulesOrAudioGetsNothing() {
+        assertThat(say.number(5, "hu")).isEmpty();
+        Spoken fake = new Spoken("öt", "hu", List.of("5"));
+        assertThat(say.fileFor(fake)).isEmpty();
+        assertThat(Say.missingSegments(PromptCatalog.empty(), "en", false)).contains("5", "hundred", "month.3");
+        assertThat(Say.missingSegments(PromptCatalog.empty(), "en", true)).isEmpty();
+    }
+}
