@@ -1,0 +1,62 @@
+package dev.ivr.routing.internal;
+
+import com.hazelcast.map.EntryProcessor;
+
+import java.util.Map;
+
+/** An entry processor applying one change to a waiting call's entry. Deterministic, also run on backups. */
+public record CallCommand(Op op, long now, String agentId, String agentName, String endpoint)
+        implements EntryProcessor<String, CallRecord, CallResult>, Wire {
+
+    public enum Op {
+        /** Waiting to offered to {@code agentId}. */
+        OFFER,
+        /** Offered to {@code agentId} back to waiting, at the head of the queue. */
+        REQUEUE,
+        /** Removed whatever its state (caller hung up). */
+        REMOVE,
+        /** Removed if offered to {@code agentId} (answered). */
+        REMOVE_IF_OFFERED,
+        /** Removed if waiting and not offered (maximum wait). */
+        REMOVE_IF_WAITING,
+        /** Removed if owned by node {@code agentId} (owner left the cluster). */
+        REMOVE_IF_OWNER
+    }
+
+    static CallCommand offer(AgentRecord agent, long now) {
+        return new CallCommand(Op.OFFER, now, agent.id(), agent.name(), agent.endpoint());
+    }
+
+    static CallCommand of(Op op, String agentOrOwner, long now) {
+        return new CallCommand(op, now, agentOrOwner, null, null);
+    }
+
+    @Override
+    public CallResult process(Map.Entry<String, CallRecord> entry) {
+        CallRecord current = entry.getValue();
+        if (current == null) {
+            return new CallResult(false, null, null);
+        }
+        boolean remove = switch (op) {
+            case REMOVE -> true;
+            case REMOVE_IF_OFFERED -> current.isOfferedTo(agentId);
+            case REMOVE_IF_WAITING -> !current.isOffered();
+            case REMOVE_IF_OWNER -> agentId.equals(current.owner());
+            case OFFER, REQUEUE -> false;
+        };
+        if (remove) {
+            entry.setValue(null);
+            return new CallResult(true, current, null);
+        }
+        CallRecord next = switch (op) {
+            case OFFER -> current.offer(agentId, agentName, endpoint, now);
+            case REQUEUE -> current.requeue(agentId);
+            default -> null;
+        };
+        if (next == null) {
+            return new CallResult(false, current, current);
+        }
+        entry.setValue(next);
+        return new CallResult(true, current, next);
+    }
+}
