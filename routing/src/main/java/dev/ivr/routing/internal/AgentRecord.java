@@ -18,11 +18,16 @@ import java.util.Set;
  * @param callOwner     node owning {@link #callId()}
  * @param reservedUntil epoch millis after which a reservation is released
  * @param restoreSince  READY stateSince before the reservation, restored if it is released
+ * @param prevState     state before the last applied command
+ * @param prevSince     stateSince before the last applied command
+ * @param token         token of the last applied command: a command retried by Hazelcast after a member
+ *                      failure is recognised and not applied twice
  */
 public record AgentRecord(String id, String name, String endpoint, Map<String, Integer> skills,
                           Set<String> languages, long session, AgentState state, long stateSince, String reasonCode,
                           String callId, String queueId, String callOwner, long reservedUntil, long restoreSince,
-                          long wrapUpUntil, String pendingReason, long version) implements Wire {
+                          long wrapUpUntil, String pendingReason, long version, AgentState prevState, long prevSince,
+                          long token) implements Wire {
 
     static final String LOGIN_REASON = "login";
 
@@ -39,7 +44,8 @@ public record AgentRecord(String id, String name, String endpoint, Map<String, I
         }
         long version = current == null ? 1 : current.version + 1;
         return new AgentRecord(p.id(), p.name(), p.endpoint(), p.skills(), p.languages(), session,
-                AgentState.NOT_READY, now, LOGIN_REASON, null, null, null, 0, 0, 0, null, version);
+                AgentState.NOT_READY, now, LOGIN_REASON, null, null, null, 0, 0, 0, null, version,
+                current == null ? AgentState.LOGGED_OUT : current.state, current == null ? now : current.stateSince, 0);
     }
 
     /** A copy in {@code target} state; checks the transition against {@link AgentState#canTransitionTo}. */
@@ -50,12 +56,21 @@ public record AgentRecord(String id, String name, String endpoint, Map<String, I
             return null;
         }
         return new AgentRecord(id, name, endpoint, skills, languages, session, target, since, reason, callId,
-                queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pendingReason, version + 1);
+                queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pendingReason, version + 1,
+                state, stateSince, 0);
     }
 
     private AgentRecord withPending(String pending) {
         return new AgentRecord(id, name, endpoint, skills, languages, session, state, stateSince, reasonCode,
-                callId, queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pending, version + 1);
+                callId, queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pending, version + 1,
+                state, stateSince, 0);
+    }
+
+    /** This record marked as produced by the command with {@code commandToken}. */
+    AgentRecord stamped(long commandToken) {
+        return new AgentRecord(id, name, endpoint, skills, languages, session, state, stateSince, reasonCode,
+                callId, queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pendingReason, version,
+                prevState, prevSince, commandToken);
     }
 
     /** READY from NOT_READY or WRAP_UP; unchanged if already READY. */

@@ -3,9 +3,13 @@ package dev.ivr.routing.internal;
 import com.hazelcast.map.EntryProcessor;
 
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** An entry processor applying one change to a waiting call's entry. Deterministic, also run on backups. */
-public record CallCommand(Op op, long now, String agentId, String agentName, String endpoint)
+/**
+ * An entry processor applying one change to a waiting call's entry. Deterministic, also run on backups; a retried
+ * OFFER or REQUEUE is recognised by its token (see {@link AgentCommand}).
+ */
+public record CallCommand(Op op, long now, String agentId, String agentName, String endpoint, long token)
         implements EntryProcessor<String, CallRecord, CallResult>, Wire {
 
     public enum Op {
@@ -24,11 +28,19 @@ public record CallCommand(Op op, long now, String agentId, String agentName, Str
     }
 
     static CallCommand offer(AgentRecord agent, long now) {
-        return new CallCommand(Op.OFFER, now, agent.id(), agent.name(), agent.endpoint());
+        return new CallCommand(Op.OFFER, now, agent.id(), agent.name(), agent.endpoint(), newToken());
     }
 
     static CallCommand of(Op op, String agentOrOwner, long now) {
-        return new CallCommand(op, now, agentOrOwner, null, null);
+        return new CallCommand(op, now, agentOrOwner, null, null, newToken());
+    }
+
+    private static long newToken() {
+        long token;
+        do {
+            token = ThreadLocalRandom.current().nextLong();
+        } while (token == 0);
+        return token;
     }
 
     @Override
@@ -36,6 +48,9 @@ public record CallCommand(Op op, long now, String agentId, String agentName, Str
         CallRecord current = entry.getValue();
         if (current == null) {
             return new CallResult(false, null, null);
+        }
+        if (current.token() == token) {
+            return new CallResult(true, current, current);
         }
         boolean remove = switch (op) {
             case REMOVE -> true;
@@ -56,6 +71,7 @@ public record CallCommand(Op op, long now, String agentId, String agentName, Str
         if (next == null) {
             return new CallResult(false, current, current);
         }
+        next = next.stamped(token);
         entry.setValue(next);
         return new CallResult(true, current, next);
     }

@@ -423,8 +423,13 @@ public final class HazelcastRoutingService implements RoutingService {
     @Override
     public boolean cancel(String callId) {
         long now = now();
+        CallEntry known = view.call(callId);
         CallResult r = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE, null, now));
         if (!r.applied()) {
+            if (known != null && known.record.agentId() != null) {
+                // already gone (a removal retried after a member failure): still free the agent it was offered to
+                freeAgent(known.record.agentId(), callId, now);
+            }
             return false;
         }
         CallRecord call = r.before();

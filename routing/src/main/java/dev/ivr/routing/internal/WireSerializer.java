@@ -80,6 +80,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
                     writeLevels(out, p.skills());
                     writeStrings(out, p.languages());
                 }
+                out.writeLong(c.token());
             }
             case AgentResult r -> {
                 out.writeByte(AGENT_RESULT);
@@ -98,6 +99,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
                 out.writeString(c.agentId());
                 out.writeString(c.agentName());
                 out.writeString(c.endpoint());
+                out.writeLong(c.token());
             }
             case CallResult r -> {
                 out.writeByte(CALL_RESULT);
@@ -156,7 +158,8 @@ public final class WireSerializer implements StreamSerializer<Wire> {
                     profile = new AgentProfile(in.readString(), in.readString(), in.readString(), readLevels(in),
                             readStrings(in));
                 }
-                yield new AgentCommand(op, now, callId, queueId, owner, session, millis, reason, profile);
+                yield new AgentCommand(op, now, callId, queueId, owner, session, millis, reason, profile,
+                        in.readLong());
             }
             case AGENT_RESULT -> {
                 boolean applied = in.readBoolean();
@@ -166,7 +169,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
                 yield new AgentResult(applied, from, fromSince, record);
             }
             case CALL_COMMAND -> new CallCommand(CALL_OPS[in.readByte()], in.readLong(), in.readString(),
-                    in.readString(), in.readString());
+                    in.readString(), in.readString(), in.readLong());
             case CALL_RESULT -> {
                 CallRecord before = readNullableCall(in);
                 byte afterTag = in.readByte();
@@ -210,12 +213,16 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         out.writeLong(a.wrapUpUntil());
         out.writeString(a.pendingReason());
         out.writeLong(a.version());
+        writeState(out, a.prevState());
+        out.writeLong(a.prevSince());
+        out.writeLong(a.token());
     }
 
     private static AgentRecord readAgent(ObjectDataInput in) throws IOException {
         return new AgentRecord(in.readString(), in.readString(), in.readString(), readLevels(in), readStrings(in),
                 in.readLong(), readState(in), in.readLong(), in.readString(), in.readString(), in.readString(),
-                in.readString(), in.readLong(), in.readLong(), in.readLong(), in.readString(), in.readLong());
+                in.readString(), in.readLong(), in.readLong(), in.readLong(), in.readString(), in.readLong(),
+                readState(in), in.readLong(), in.readLong());
     }
 
     private static void writeCall(ObjectDataOutput out, CallRecord c) throws IOException {
@@ -235,12 +242,13 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         out.writeLong(c.offeredAt());
         out.writeInt(c.offers());
         out.writeLong(c.version());
+        out.writeLong(c.token());
     }
 
     private static CallRecord readCall(ObjectDataInput in) throws IOException {
         return new CallRecord(in.readString(), in.readString(), readLevels(in), in.readString(), in.readInt(),
                 in.readString(), in.readString(), in.readLong(), in.readLong(), in.readBoolean(), in.readString(),
-                in.readString(), in.readString(), in.readLong(), in.readInt(), in.readLong());
+                in.readString(), in.readString(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
     }
 
     private static void writeNullableCall(ObjectDataOutput out, CallRecord c) throws IOException {
