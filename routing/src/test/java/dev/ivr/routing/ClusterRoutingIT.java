@@ -75,8 +75,9 @@ class ClusterRoutingIT {
         Node(int index, HazelcastInstance member) {
             this.index = index;
             this.member = member;
+            // a reservation time to live far beyond the test: the state must settle without it
             this.router = RoutingService.start(member, queues(), RoutingOptions.defaults().withName(NAME)
-                    .withMaintenanceInterval(Duration.ofMillis(100)).withReservationTtl(Duration.ofSeconds(60)));
+                    .withMaintenanceInterval(Duration.ofMillis(100)).withReservationTtl(Duration.ofMinutes(10)));
         }
 
         void startLoad() {

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * member owning the partition died before replying), it reports the earlier result instead of applying twice.
  */
 public record AgentCommand(Op op, long now, String callId, String queueId, String owner, long session, long millis,
-                           String reason, AgentProfile profile, long token)
+                           String reason, AgentProfile profile, String decider, long token)
         implements EntryProcessor<String, AgentRecord, AgentResult>, Wire {
 
     public enum Op {
@@ -23,35 +23,41 @@ public record AgentCommand(Op op, long now, String callId, String queueId, Strin
     }
 
     static AgentCommand login(AgentProfile profile, long session, long now) {
-        return new AgentCommand(Op.LOGIN, now, null, null, null, session, 0, null, profile, newToken());
+        return new AgentCommand(Op.LOGIN, now, null, null, null, session, 0, null, profile, null, newToken());
     }
 
     static AgentCommand simple(Op op, long now) {
-        return new AgentCommand(op, now, null, null, null, 0, 0, null, null, newToken());
+        return new AgentCommand(op, now, null, null, null, 0, 0, null, null, null, newToken());
     }
 
     static AgentCommand notReady(String reason, long now) {
-        return new AgentCommand(Op.NOT_READY, now, null, null, null, 0, 0, reason, null, newToken());
+        return new AgentCommand(Op.NOT_READY, now, null, null, null, 0, 0, reason, null, null, newToken());
     }
 
     static AgentCommand reserve(long session, String callId, String queueId, String owner, long until, long now) {
-        return new AgentCommand(Op.RESERVE, now, callId, queueId, owner, session, until, null, null, newToken());
+        return reserve(session, callId, queueId, owner, until, now, null);
+    }
+
+    static AgentCommand reserve(long session, String callId, String queueId, String owner, long until, long now,
+                                String decider) {
+        return new AgentCommand(Op.RESERVE, now, callId, queueId, owner, session, until, null, null, decider,
+                newToken());
     }
 
     static AgentCommand forCall(Op op, String callId, long now) {
-        return new AgentCommand(op, now, callId, null, null, 0, 0, null, null, newToken());
+        return new AgentCommand(op, now, callId, null, null, 0, 0, null, null, null, newToken());
     }
 
     static AgentCommand offerFailed(String callId, String reason, long now) {
-        return new AgentCommand(Op.OFFER_FAILED, now, callId, null, null, 0, 0, reason, null, newToken());
+        return new AgentCommand(Op.OFFER_FAILED, now, callId, null, null, 0, 0, reason, null, null, newToken());
     }
 
     static AgentCommand callEnded(String callId, long wrapUpMillis, long now) {
-        return new AgentCommand(Op.CALL_ENDED, now, callId, null, null, 0, wrapUpMillis, null, null, newToken());
+        return new AgentCommand(Op.CALL_ENDED, now, callId, null, null, 0, wrapUpMillis, null, null, null, newToken());
     }
 
     static AgentCommand ownerLost(String owner, long wrapUpMillis, long now) {
-        return new AgentCommand(Op.OWNER_LOST, now, null, null, owner, 0, wrapUpMillis, null, null, newToken());
+        return new AgentCommand(Op.OWNER_LOST, now, null, null, owner, 0, wrapUpMillis, null, null, null, newToken());
     }
 
     private static long newToken() {
@@ -94,7 +100,7 @@ public record AgentCommand(Op op, long now, String callId, String queueId, Strin
             case NOT_READY -> current.notReady(reason, now);
             case WRAP_UP_DONE -> current.wrapUpDone(now);
             case LOGOUT -> current.logout(now);
-            case RESERVE -> current.reserve(session, callId, queueId, owner, millis, now);
+            case RESERVE -> current.reserve(session, callId, queueId, owner, millis, now, decider);
             case RELEASE -> current.release(callId, now);
             case EXPIRE -> current.expire(callId, now);
             case ANSWER -> current.answer(callId, now);

@@ -22,12 +22,14 @@ import java.util.Set;
  * @param prevSince     stateSince before the last applied command
  * @param token         token of the last applied command: a command retried by Hazelcast after a member
  *                      failure is recognised and not applied twice
+ * @param reservedBy    node that made the current reservation (RESERVED only): if it leaves the cluster before
+ *                      offering the call, the reservation is released at once
  */
 public record AgentRecord(String id, String name, String endpoint, Map<String, Integer> skills,
                           Set<String> languages, long session, AgentState state, long stateSince, String reasonCode,
                           String callId, String queueId, String callOwner, long reservedUntil, long restoreSince,
                           long wrapUpUntil, String pendingReason, long version, AgentState prevState, long prevSince,
-                          long token) implements Wire {
+                          long token, String reservedBy) implements Wire {
 
     static final String LOGIN_REASON = "login";
 
@@ -45,32 +47,40 @@ public record AgentRecord(String id, String name, String endpoint, Map<String, I
         long version = current == null ? 1 : current.version + 1;
         return new AgentRecord(p.id(), p.name(), p.endpoint(), p.skills(), p.languages(), session,
                 AgentState.NOT_READY, now, LOGIN_REASON, null, null, null, 0, 0, 0, null, version,
-                current == null ? AgentState.LOGGED_OUT : current.state, current == null ? now : current.stateSince, 0);
+                current == null ? AgentState.LOGGED_OUT : current.state, current == null ? now : current.stateSince, 0,
+                null);
     }
 
     /** A copy in {@code target} state; checks the transition against {@link AgentState#canTransitionTo}. */
     private AgentRecord to(AgentState target, long since, String reason, String callId, String queueId,
                            String callOwner, long reservedUntil, long restoreSince, long wrapUpUntil,
                            String pendingReason) {
+        return to(target, since, reason, callId, queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil,
+                pendingReason, null);
+    }
+
+    private AgentRecord to(AgentState target, long since, String reason, String callId, String queueId,
+                           String callOwner, long reservedUntil, long restoreSince, long wrapUpUntil,
+                           String pendingReason, String reserver) {
         if (!state.canTransitionTo(target)) {
             return null;
         }
         return new AgentRecord(id, name, endpoint, skills, languages, session, target, since, reason, callId,
                 queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pendingReason, version + 1,
-                state, stateSince, 0);
+                state, stateSince, 0, reserver);
     }
 
     private AgentRecord withPending(String pending) {
         return new AgentRecord(id, name, endpoint, skills, languages, session, state, stateSince, reasonCode,
                 callId, queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pending, version + 1,
-                state, stateSince, 0);
+                state, stateSince, 0, reservedBy);
     }
 
     /** This record marked as produced by the command with {@code commandToken}. */
     AgentRecord stamped(long commandToken) {
         return new AgentRecord(id, name, endpoint, skills, languages, session, state, stateSince, reasonCode,
                 callId, queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pendingReason, version,
-                prevState, prevSince, commandToken);
+                prevState, prevSince, commandToken, reservedBy);
     }
 
     /** READY from NOT_READY or WRAP_UP; unchanged if already READY. */
@@ -107,10 +117,16 @@ public record AgentRecord(String id, String name, String endpoint, Map<String, I
 
     /** READY to RESERVED for a call, if the agent is still in the login session the decision was based on. */
     AgentRecord reserve(long expectedSession, String call, String queue, String owner, long until, long now) {
+        return reserve(expectedSession, call, queue, owner, until, now, null);
+    }
+
+    /** READY to RESERVED, remembering the node that decides ({@code decider}). */
+    AgentRecord reserve(long expectedSession, String call, String queue, String owner, long until, long now,
+                        String decider) {
         if (state != AgentState.READY || session != expectedSession) {
             return null;
         }
-        return to(AgentState.RESERVED, now, null, call, queue, owner, until, stateSince, 0, null);
+        return to(AgentState.RESERVED, now, null, call, queue, owner, until, stateSince, 0, null, decider);
     }
 
     /** RESERVED for {@code call} back to READY, keeping the agent's idle time (or NOT_READY if asked for). */

@@ -14,7 +14,7 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
-import com.hazelcast.topic.ReliableMessageListener;
+import com.hazelcast.topic.MessageListener;
 import dev.ivr.routing.Agent;
 import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.AgentState;
@@ -62,8 +62,13 @@ import java.util.function.Consumer;
 public final class HazelcastRoutingService implements RoutingService {
     private static final Logger log = LoggerFactory.getLogger(RoutingService.class);
     private static final long DISPATCH_DELAY_MILLIS = 50;
-    private static final long FIGURES_TTL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long FIGURES_TTL_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** Calls newer than this in a node's view may have been unknown to the node that made an agent ready. */
+    private static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(2);
     static final String RESERVATION_EXPIRED = "reservation-expired";
+    private static final int[] ALL_COUNTERS = java.util.stream.IntStream.range(0, QueueStatsRecord.COUNTERS).toArray();
+    /** Every this many maintenance runs, all waiting calls are tried again, changed or not. */
+    private static final int FULL_PASS_EVERY = 10;
 
     private final HazelcastInstance hazelcast;
     private final RoutingOptions options;
@@ -81,9 +86,15 @@ public final class HazelcastRoutingService implements RoutingService {
     private final ConcurrentHashMap<String, Waiter> waiters = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<? super RoutingEvent>> subscribers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Figures> figures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, long[]> pendingStats = new ConcurrentHashMap<>();
     private final List<Runnable> unregister = new CopyOnWriteArrayList<>();
     private final AtomicBoolean dispatchScheduled = new AtomicBoolean();
+    private final Set<String> newlyReady = ConcurrentHashMap.newKeySet();
+    /** Last agent version this node's own commands produced: this node already matched those agents. */
+    private final ConcurrentHashMap<String, Long> madeHere = new ConcurrentHashMap<>();
+    private int maintenanceRuns;
     private volatile boolean closed;
+    private UUID topicListener;
 
     /** Handle time and staffing of a queue, cached briefly for wait-time estimates. */
     private record Figures(long computedAt, long handleMillis, int staffed) {
@@ -98,7 +109,7 @@ public final class HazelcastRoutingService implements RoutingService {
         this.callMap = hazelcast.getMap(options.name() + ".calls");
         this.queueMap = hazelcast.getMap(options.name() + ".queues");
         this.statsMap = hazelcast.getMap(options.name() + ".stats");
-        this.topic = hazelcast.getReliableTopic(options.name() + ".events");
+        this.topic = hazelcast.getTopic(options.name() + ".events");
         this.matcher = new Matcher(view, options.strategy());
         this.ttlMillis = options.reservationTtl().toMillis();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -133,8 +144,6 @@ public final class HazelcastRoutingService implements RoutingService {
         for (CallRecord call : callMap.values()) {
             view.applyCall(call);
         }
-        UUID t = topic.addMessageListener(new EventListener());
-        unregister.add(() -> topic.removeMessageListener(t));
         UUID m = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -308,12 +317,13 @@ public final class HazelcastRoutingService implements RoutingService {
             waiters.remove(request.callId(), waiter);
             throw new RoutingException(RoutingException.Reason.DUPLICATE_CALL, "call " + request.callId() + " is already queued");
         }
-        CallEntry entry = view.applyCall(record);
+        view.applyCall(record);
         publish(new RoutingEvent.CallQueued(request.callId(), request.queueId(),
                 request.priority(), nodeId, Instant.ofEpochMilli(now)));
         offerCall(request.callId());
         CallEntry current = view.call(request.callId());
-        return positionOf(current != null ? current : entry, now());
+        // the call may already be offered, answered and gone: its position is then that of a new call
+        return positionOf(current != null ? current : new CallEntry(record, null), now());
     }
 
     @Override
@@ -382,11 +392,18 @@ public final class HazelcastRoutingService implements RoutingService {
     private QueuePosition positionOf(CallEntry call, long now) {
         String queueId = call.record.queueId();
         int ahead = 0;
-        int waiting = 0;
-        for (CallEntry other : view.calls()) {
-            if (other.record.queueId().equals(queueId)) {
-                waiting++;
-                if (other != call && !other.record.isOffered() && view.compare(other, call, now) < 0) {
+        int waiting = view.waitingIn(queueId);
+        Iterable<CallEntry> before = view.queueCallsBefore(call);
+        if (before != null) {
+            for (CallEntry other : before) {
+                if (!other.record.isOffered()) {
+                    ahead++;
+                }
+            }
+        } else {
+            for (CallEntry other : view.calls()) {
+                if (other.record.queueId().equals(queueId) && other != call && !other.record.isOffered()
+                        && view.compare(other, call, now) < 0) {
                     ahead++;
                 }
             }
@@ -457,8 +474,28 @@ public final class HazelcastRoutingService implements RoutingService {
         }
     }
 
+    /**
+     * Whether the call is offered to the agent: from this node's view when it says so (always the case on the
+     * owner after {@link #awaitAgent}), otherwise from the cluster. An agent reserved for a call that is not
+     * (yet) offered to it is in the middle of another node's reservation and must not be answered for.
+     */
+    private boolean isOffered(Reservation reservation) {
+        CallEntry call = view.call(reservation.callId());
+        if (call != null && call.record.isOfferedTo(reservation.agentId())) {
+            return true;
+        }
+        CallRecord record = callMap.get(reservation.callId());
+        if (record != null) {
+            onCallRecord(record);
+        }
+        return record != null && record.isOfferedTo(reservation.agentId());
+    }
+
     @Override
     public boolean answered(Reservation reservation) {
+        if (!isOffered(reservation)) {
+            return false;
+        }
         long now = now();
         String callId = reservation.callId();
         AgentResult a = agentCommand(reservation.agentId(), AgentCommand.forCall(AgentCommand.Op.ANSWER, callId, now));
@@ -484,6 +521,9 @@ public final class HazelcastRoutingService implements RoutingService {
 
     @Override
     public boolean offerFailed(Reservation reservation, String reasonCode) {
+        if (!isOffered(reservation)) {
+            return false;
+        }
         long now = now();
         String reason = reasonCode == null || reasonCode.isBlank() ? "no-answer" : reasonCode;
         String callId = reservation.callId();
@@ -547,7 +587,7 @@ public final class HazelcastRoutingService implements RoutingService {
     private Pairing pair(AgentEntry agent, CallEntry call, long now) {
         CallRecord c = call.record;
         AgentResult reserved = agentCommand(agent.id(), AgentCommand.reserve(agent.record.session(), c.callId(),
-                c.queueId(), c.owner(), now + ttlMillis, now));
+                c.queueId(), c.owner(), now + ttlMillis, now, nodeId));
         if (!reserved.applied()) {
             return new Pairing(Outcome.AGENT_LOST, null);
         }
@@ -577,6 +617,7 @@ public final class HazelcastRoutingService implements RoutingService {
             long now = now();
             AgentEntry agent = matcher.chooseAgent(call, now, excluded);
             if (agent == null) {
+                call.triedWith = matcher.eligibilityKey(call, now);
                 return false;
             }
             Pairing p = pair(agent, call, now);
@@ -596,6 +637,14 @@ public final class HazelcastRoutingService implements RoutingService {
 
     /** Agent side: gives a ready agent the first waiting call it can serve. Returns the reserved agent or null. */
     AgentRecord offerAgent(String agentId) {
+        return offerAgent(agentId, null, Long.MIN_VALUE);
+    }
+
+    /**
+     * Agent side, among the calls owned by {@code owner} (all calls when null) that reached this node's view at or
+     * after {@code seenSince} (System.nanoTime, Long.MIN_VALUE for all).
+     */
+    private AgentRecord offerAgent(String agentId, String owner, long seenSince) {
         Set<String> excluded = Set.of();
         for (int attempt = 0; attempt < options.maxAttempts() && !closed; attempt++) {
             AgentEntry agent = view.agent(agentId);
@@ -603,7 +652,7 @@ public final class HazelcastRoutingService implements RoutingService {
                 return null;
             }
             long now = now();
-            CallEntry call = matcher.chooseCall(agent, now, excluded);
+            CallEntry call = matcher.chooseCall(agent, now, excluded, owner, seenSince);
             if (call == null) {
                 return null;
             }
@@ -622,15 +671,19 @@ public final class HazelcastRoutingService implements RoutingService {
         return null;
     }
 
-    /** Offers this node's waiting calls, in queue order, to ready agents (catches what events alone missed). */
-    void dispatchOwnedCalls() {
+    /**
+     * Offers this node's waiting calls, in queue order, to ready agents, when what they accept has changed since
+     * they were last tried (a relaxation step, the end of a preferred-agent wait) or, every few runs, all of them.
+     */
+    void dispatchOwnedCalls(boolean all) {
         if (view.readyCount() == 0) {
             return;
         }
         long now = now();
         List<CallEntry> owned = new ArrayList<>();
         for (CallEntry call : view.calls()) {
-            if (!call.record.isOffered() && nodeId.equals(call.record.owner())) {
+            if (!call.record.isOffered() && nodeId.equals(call.record.owner())
+                    && (all || call.triedWith != matcher.eligibilityKey(call, now))) {
                 owned.add(call);
             }
         }
@@ -643,12 +696,39 @@ public final class HazelcastRoutingService implements RoutingService {
         }
     }
 
-    private void requestDispatch() {
+    /** For tests: every waiting call of this node is tried now. */
+    void dispatchOwnedCalls() {
+        dispatchOwnedCalls(true);
+    }
+
+    /**
+     * Agents that became ready through another node: that node gave them the best call it knew of, but it may
+     * not have seen a call this node queued (or re-queued) a moment ago. Give each of them the first of those
+     * recent calls it can serve, if it is still ready. (Older calls were known to that node; the periodic full
+     * pass catches anything else.)
+     */
+    private void dispatchToNewlyReady() {
+        List<String> agents = new ArrayList<>(newlyReady);
+        newlyReady.removeAll(agents);
+        for (String agentId : agents) {
+            if (view.readyCount() == 0 || closed) {
+                return;
+            }
+            AgentEntry agent = view.agent(agentId);
+            Long mine = madeHere.get(agentId);
+            if (agent != null && agent.isReady() && (mine == null || mine != agent.record.version())) {
+                offerAgent(agentId, nodeId, System.nanoTime() - RECENT_NANOS);
+            }
+        }
+    }
+
+    private void requestDispatch(String agentId) {
+        newlyReady.add(agentId);
         if (!closed && dispatchScheduled.compareAndSet(false, true)) {
             try {
                 scheduler.schedule(() -> {
                     dispatchScheduled.set(false);
-                    guarded(this::dispatchOwnedCalls);
+                    guarded(this::dispatchToNewlyReady);
                 }, DISPATCH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 dispatchScheduled.set(false);
@@ -661,6 +741,7 @@ public final class HazelcastRoutingService implements RoutingService {
     private void maintain() {
         guarded(() -> {
             view.purgeTombstones();
+            flushStats();
             if (isOldestMember()) {
                 long now = now();
                 expireWrapUps(now);
@@ -668,7 +749,7 @@ public final class HazelcastRoutingService implements RoutingService {
                 repairStaleOffers(now);
                 cleanUpDepartedOwners();
             }
-            dispatchOwnedCalls();
+            dispatchOwnedCalls(++maintenanceRuns % FULL_PASS_EVERY == 0);
         });
     }
 
@@ -783,6 +864,15 @@ public final class HazelcastRoutingService implements RoutingService {
         }
         for (AgentEntry agent : view.agents()) {
             AgentRecord record = agent.record;
+            if (record.state() == AgentState.RESERVED && record.reservedBy() != null
+                    && !members.contains(record.reservedBy()) && members.contains(record.callOwner())) {
+                // reserved by a node that died before offering the call: nobody will finish that pairing
+                CallRecord call = callMap.get(record.callId());
+                if (call == null || !call.isOfferedTo(agent.id())) {
+                    freeAgent(agent.id(), record.callId(), now);
+                }
+                continue;
+            }
             if (record.state().isBusy() && record.callOwner() != null && !members.contains(record.callOwner())) {
                 QueueRules rules = record.queueId() == null ? null : view.queue(record.queueId());
                 long wrapUp = rules == null ? 0 : rules.definition.wrapUp().toMillis();
@@ -802,6 +892,9 @@ public final class HazelcastRoutingService implements RoutingService {
     private AgentResult agentCommand(String agentId, AgentCommand command) {
         AgentResult r = agentMap.executeOnKey(agentId, command);
         if (r.record() != null) {
+            if (r.applied()) {
+                madeHere.put(agentId, r.record().version());
+            }
             view.applyAgent(r.record());
         }
         return r;
@@ -835,14 +928,34 @@ public final class HazelcastRoutingService implements RoutingService {
         }
     }
 
+    /** Adds to this node's pending counters of a queue; {@link #flushStats} writes them to the cluster. */
     private void recordStats(String queueId, long now, int[] counters, long[] deltas) {
-        QueueRules rules = view.queue(queueId);
-        long window = rules == null ? Duration.ofMinutes(30).toMillis() : rules.definition.serviceLevel().window().toMillis();
-        statsMap.submitToKey(queueId, new StatsCommand(now, window, counters, deltas))
-                .exceptionally(e -> {
-                    log.debug("statistics of queue {} not recorded", queueId, e);
-                    return null;
-                });
+        pendingStats.compute(queueId, (id, pending) -> {
+            long[] sum = pending == null ? new long[QueueStatsRecord.COUNTERS] : pending;
+            for (int i = 0; i < counters.length; i++) {
+                sum[counters[i]] += deltas[i];
+            }
+            return sum;
+        });
+    }
+
+    /**
+     * Writes the counters gathered since the last flush, one entry processor per queue (rather than one per call
+     * outcome). A flush happens at every maintenance run, so a count lands in the bucket of its flush time, at
+     * most one maintenance interval late; a node that dies loses the counts of that interval.
+     */
+    private void flushStats() {
+        long now = now();
+        for (String queueId : List.copyOf(pendingStats.keySet())) {
+            long[] deltas = pendingStats.remove(queueId);
+            if (deltas == null) {
+                continue;
+            }
+            QueueRules rules = view.queue(queueId);
+            long window = rules == null ? Duration.ofMinutes(30).toMillis()
+                    : rules.definition.serviceLevel().window().toMillis();
+            statsMap.executeOnKey(queueId, new StatsCommand(now, window, ALL_COUNTERS, deltas));
+        }
     }
 
     private void publishStateChange(AgentResult r, String callId) {
@@ -855,15 +968,20 @@ public final class HazelcastRoutingService implements RoutingService {
     }
 
     private void publish(RoutingEvent event) {
-        topic.publishAsync(new EventEnvelope(event)).exceptionally(e -> {
-            log.debug("event not published: {}", event, e);
-            return null;
-        });
+        topic.publish(new EventEnvelope(event));
     }
 
     @Override
     public Subscription subscribe(Consumer<? super RoutingEvent> listener) {
-        subscribers.add(listener);
+        synchronized (subscribers) {
+            if (topicListener == null && !closed) {
+                // read the event stream only once someone on this node listens
+                UUID id = topic.addMessageListener(new EventListener());
+                topicListener = id;
+                unregister.add(() -> topic.removeMessageListener(id));
+            }
+            subscribers.add(listener);
+        }
         return () -> subscribers.remove(listener);
     }
 
@@ -871,6 +989,11 @@ public final class HazelcastRoutingService implements RoutingService {
     public void close() {
         if (closed) {
             return;
+        }
+        try {
+            flushStats();
+        } catch (RuntimeException e) {
+            log.debug("statistics not flushed at close", e);
         }
         closed = true;
         scheduler.shutdownNow();
@@ -901,8 +1024,9 @@ public final class HazelcastRoutingService implements RoutingService {
 
         private void changed(AgentRecord record) {
             AgentEntry entry = view.applyAgent(record);
-            if (entry != null && entry.isReady()) {
-                requestDispatch();
+            Long mine = madeHere.get(record.id());
+            if (entry != null && entry.isReady() && (mine == null || mine != record.version())) {
+                requestDispatch(entry.id());
             }
         }
     }
@@ -954,7 +1078,7 @@ public final class HazelcastRoutingService implements RoutingService {
         }
     }
 
-    private final class EventListener implements ReliableMessageListener<EventEnvelope> {
+    private final class EventListener implements MessageListener<EventEnvelope> {
         @Override
         public void onMessage(Message<EventEnvelope> message) {
             RoutingEvent event = message.getMessageObject().event();
@@ -967,23 +1091,5 @@ public final class HazelcastRoutingService implements RoutingService {
             }
         }
 
-        @Override
-        public long retrieveInitialSequence() {
-            return -1;
-        }
-
-        @Override
-        public void storeSequence(long sequence) {
-        }
-
-        @Override
-        public boolean isLossTolerant() {
-            return true;
-        }
-
-        @Override
-        public boolean isTerminal(Throwable failure) {
-            return false;
-        }
     }
 }

@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,13 +30,21 @@ final class LocalView {
     private static final long TOMBSTONE_NANOS = 120_000_000_000L;
 
     final SkillIds skillIds = new SkillIds();
+    final SkillIds languageIds = new SkillIds();
     private final ConcurrentHashMap<String, AgentEntry> agents = new ConcurrentHashMap<>();
-    private final Set<AgentEntry> ready = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<Integer, Set<AgentEntry>> readyBySkill = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<AgentEntry> ready = new ConcurrentSkipListSet<>(SkillIndex.IDLE);
+    private final AtomicInteger readyCount = new AtomicInteger();
+    private final ConcurrentHashMap<Integer, SkillIndex> readyBySkill = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CallEntry> calls = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Long> tombstones = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, QueueRules> queues = new ConcurrentHashMap<>();
     private final AtomicLong queuesEpoch = new AtomicLong();
+    /** Waiting calls in queue order, valid while no queue ages priorities ({@link #anyAging}). */
+    private final ConcurrentSkipListMap<CallEntry.OrderKey, CallEntry> ordered = new ConcurrentSkipListMap<>();
+    private final ConcurrentHashMap<String, ConcurrentSkipListMap<CallEntry.OrderKey, CallEntry>> orderedByQueue =
+            new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> waitingByQueue = new ConcurrentHashMap<>();
+    private volatile boolean anyAging;
 
     // ------------------------------------------------------------------ agents
 
@@ -51,7 +62,7 @@ final class LocalView {
             if (current != null && current.record.version() >= record.version()) {
                 return current;
             }
-            AgentEntry next = new AgentEntry(record, skillIds);
+            AgentEntry next = new AgentEntry(record, skillIds, languageIds);
             if (current != null && current.isReady()) {
                 unindex(current);
             }
@@ -65,18 +76,22 @@ final class LocalView {
     }
 
     private void index(AgentEntry entry) {
-        ready.add(entry);
-        for (String skill : entry.record.skills().keySet()) {
-            readyBySkill.computeIfAbsent(skillIds.id(skill), k -> ConcurrentHashMap.newKeySet()).add(entry);
+        if (ready.add(entry)) {
+            readyCount.incrementAndGet();
+        }
+        for (int i = 0; i < entry.skillIds.length; i++) {
+            readyBySkill.computeIfAbsent(entry.skillIds[i], k -> new SkillIndex()).add(entry, entry.skillLevels[i]);
         }
     }
 
     private void unindex(AgentEntry entry) {
-        ready.remove(entry);
-        for (String skill : entry.record.skills().keySet()) {
-            Set<AgentEntry> set = readyBySkill.get(skillIds.id(skill));
-            if (set != null) {
-                set.remove(entry);
+        if (ready.remove(entry)) {
+            readyCount.decrementAndGet();
+        }
+        for (int i = 0; i < entry.skillIds.length; i++) {
+            SkillIndex index = readyBySkill.get(entry.skillIds[i]);
+            if (index != null) {
+                index.remove(entry, entry.skillLevels[i]);
             }
         }
     }
@@ -90,16 +105,17 @@ final class LocalView {
     }
 
     int readyCount() {
-        return ready.size();
+        return readyCount.get();
     }
 
-    Set<AgentEntry> ready() {
+    /** Every ready agent, longest idle first. */
+    Iterable<AgentEntry> ready() {
         return ready;
     }
 
-    Set<AgentEntry> readyWith(int skillId) {
-        Set<AgentEntry> set = readyBySkill.get(skillId);
-        return set == null ? Set.of() : set;
+    /** The ready agents having a skill, by level; null if none has it. */
+    SkillIndex readyWith(int skillId) {
+        return readyBySkill.get(skillId);
     }
 
     // ------------------------------------------------------------------ calls
@@ -123,10 +139,51 @@ final class LocalView {
                 return current;
             }
             CallEntry next = new CallEntry(record, snapshot(record));
+            if (current != null) {
+                unorder(current);
+            }
+            order(next);
             applied[0] = next;
             return next;
         });
         return applied[0];
+    }
+
+    private void order(CallEntry entry) {
+        QueueRules rules = queues.get(entry.record.queueId());
+        int priority = entry.record.priority() + (rules == null ? 0 : rules.definition.priority());
+        CallEntry.OrderKey key = new CallEntry.OrderKey(entry.record.head(), priority, entry.record.enqueuedAt(),
+                entry.id());
+        entry.orderKey = key;
+        ordered.put(key, entry);
+        orderedByQueue.computeIfAbsent(entry.record.queueId(), q -> new ConcurrentSkipListMap<>()).put(key, entry);
+        waitingByQueue.computeIfAbsent(entry.record.queueId(), q -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private void unorder(CallEntry entry) {
+        CallEntry.OrderKey key = entry.orderKey;
+        if (key != null && ordered.remove(key, entry)) {
+            orderedByQueue.get(entry.record.queueId()).remove(key, entry);
+            waitingByQueue.get(entry.record.queueId()).decrementAndGet();
+        }
+    }
+
+    /** Calls in a queue (waiting or being offered). */
+    int waitingIn(String queueId) {
+        AtomicInteger n = waitingByQueue.get(queueId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Waiting calls in queue order, or null when the order depends on time (a queue ages priorities). */
+    Iterable<CallEntry> callsInOrder() {
+        return anyAging ? null : ordered.values();
+    }
+
+    /** The calls of the same queue before {@code call} in queue order, or null when not available. */
+    Iterable<CallEntry> queueCallsBefore(CallEntry call) {
+        CallEntry.OrderKey key = call.orderKey;
+        var queue = orderedByQueue.get(call.record.queueId());
+        return anyAging || key == null || queue == null ? null : queue.headMap(key).values();
     }
 
     /**
@@ -143,6 +200,7 @@ final class LocalView {
         calls.computeIfPresent(record.callId(), (id, current) -> {
             if (current.record.incarnation() == record.incarnation()) {
                 removed[0] = true;
+                unorder(current);
                 return null;
             }
             return current;
@@ -182,13 +240,26 @@ final class LocalView {
     // ------------------------------------------------------------------ queues
 
     void applyQueue(QueueDefinition definition) {
-        queues.put(definition.id(), new QueueRules(definition, skillIds));
-        queuesEpoch.incrementAndGet();
+        queues.put(definition.id(), new QueueRules(definition, skillIds, languageIds));
+        queuesChanged();
     }
 
     void removeQueue(String id) {
         queues.remove(id);
+        queuesChanged();
+    }
+
+    /** New rules: requirements are recompiled lazily; queue priorities may have changed the order. */
+    private void queuesChanged() {
         queuesEpoch.incrementAndGet();
+        anyAging = queues.values().stream().anyMatch(q -> q.agingMillis > 0);
+        for (String id : calls.keySet()) {
+            calls.computeIfPresent(id, (k, entry) -> {
+                unorder(entry);
+                order(entry);
+                return entry;
+            });
+        }
     }
 
     QueueRules queue(String id) {
@@ -217,15 +288,17 @@ final class LocalView {
         }
         QueueRules rules = queues.get(call.record.queueId());
         CallRecord r = call.record;
+        Map<String, Integer> scoring = rules == null ? r.skills() : merge(rules.definition.requiredSkills(), r.skills());
+        int[] scored = scoring.keySet().stream().mapToInt(skillIds::id).toArray();
         Requirement[][] stages;
         if (rules == null) {
-            stages = new Requirement[][]{{new Requirement(r.skills(), r.language(), skillIds)}};
+            stages = new Requirement[][]{{new Requirement(r.skills(), r.language(), skillIds, languageIds)}};
         } else {
             List<RelaxationStep> steps = rules.definition.relaxation();
             stages = new Requirement[steps.size() + 1][];
             Map<String, Integer> primary = new HashMap<>(merge(rules.definition.requiredSkills(), r.skills()));
             List<Requirement> others = new ArrayList<>();
-            stages[0] = new Requirement[]{new Requirement(primary, r.language(), skillIds)};
+            stages[0] = new Requirement[]{new Requirement(primary, r.language(), skillIds, languageIds)};
             for (int k = 0; k < steps.size(); k++) {
                 RelaxationStep step = steps.get(k);
                 step.skillLevels().forEach((skill, level) -> {
@@ -238,20 +311,25 @@ final class LocalView {
                 for (String other : step.addQueues()) {
                     QueueRules otherRules = queues.get(other);
                     if (otherRules != null) {
-                        others.add(new Requirement(otherRules.definition.requiredSkills(), r.language(), skillIds));
+                        others.add(new Requirement(otherRules.definition.requiredSkills(), r.language(), skillIds, languageIds));
                     }
                 }
                 Requirement[] alternatives = new Requirement[1 + others.size()];
-                alternatives[0] = new Requirement(primary, r.language(), skillIds);
+                alternatives[0] = new Requirement(primary, r.language(), skillIds, languageIds);
                 for (int i = 0; i < others.size(); i++) {
                     alternatives[i + 1] = others.get(i);
                 }
                 stages[k + 1] = alternatives;
             }
         }
-        compiled = new CallEntry.Compiled(epoch, rules, stages);
+        compiled = new CallEntry.Compiled(epoch, rules, stages, scored);
         call.compiled = compiled;
         return compiled;
+    }
+
+    /** Skill ids whose levels score an agent for this call (the queue's and the call's own skills). */
+    int[] scoredSkills(CallEntry call) {
+        return compiled(call).scoredSkills();
     }
 
     /** Effective priority of a call at {@code now}: call + queue priority + aging. */

@@ -6,6 +6,7 @@ import dev.ivr.routing.MatchingStrategy;
 
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
@@ -36,6 +37,9 @@ final class Matcher {
         if (view.readyCount() == 0) {
             return null;
         }
+        if (strategy instanceof MatchingStrategy.BuiltIn builtIn) {
+            return chooseBuiltIn(builtIn, call, alternatives, excluded);
+        }
         Agent chosen = strategy.choose(call.call, () -> new Candidates(alternatives, excluded));
         if (chosen == null) {
             return null;
@@ -47,14 +51,96 @@ final class Matcher {
         return entry;
     }
 
+    /**
+     * The built-in strategies on the skill index: the same choice as {@link MatchingStrategy.BuiltIn#choose}
+     * (score, then longest idle, then id) without looking skills up by name. Ready agents are indexed by skill,
+     * by level and in idle order, so when one skill scores the call the first eligible agent of the highest
+     * level is the answer; longest idle alone is the first eligible ready agent.
+     */
+    private AgentEntry chooseBuiltIn(MatchingStrategy.BuiltIn builtIn, CallEntry call, Requirement[] alternatives,
+                                     Set<String> excluded) {
+        if (builtIn == MatchingStrategy.BuiltIn.LONGEST_IDLE) {
+            return firstEligible(view.ready(), alternatives, excluded);
+        }
+        int[] scored = view.scoredSkills(call);
+        if (scored.length == 1) {
+            SkillIndex index = view.readyWith(scored[0]);
+            for (int level = 10; index != null && level >= 1; level--) {
+                AgentEntry first = firstEligible(index.at(level), alternatives, excluded);
+                if (first != null) {
+                    return first;
+                }
+            }
+            // no eligible agent has the scored skill: they all score 0, the general scan below decides
+        }
+        Candidates candidates = new Candidates(alternatives, excluded);
+        AgentEntry best = null;
+        int bestScore = Integer.MIN_VALUE;
+        while (candidates.advance()) {
+            AgentEntry agent = candidates.entry;
+            int score = 0;
+            for (int skill : scored) {
+                score += agent.level(skill);
+            }
+            if (best == null || score > bestScore || score == bestScore && longerIdle(agent, best)) {
+                best = agent;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    private static AgentEntry firstEligible(Iterable<AgentEntry> inIdleOrder, Requirement[] alternatives,
+                                            Set<String> excluded) {
+        for (AgentEntry agent : inIdleOrder) {
+            if (agent.isReady() && !excluded.contains(agent.id()) && matchesAny(agent, alternatives)) {
+                return agent;
+            }
+        }
+        return null;
+    }
+
+    private static boolean longerIdle(AgentEntry a, AgentEntry b) {
+        long sa = a.record.stateSince();
+        long sb = b.record.stateSince();
+        return sa < sb || sa == sb && a.id().compareTo(b.id()) < 0;
+    }
+
     /** The first call in queue order that a ready agent can serve now, skipping {@code excluded} call ids. */
     CallEntry chooseCall(AgentEntry agent, long now, Set<String> excluded) {
+        return chooseCall(agent, now, excluded, null);
+    }
+
+    /** As {@link #chooseCall(AgentEntry, long, Set)}, among the calls owned by {@code owner} (all if null). */
+    CallEntry chooseCall(AgentEntry agent, long now, Set<String> excluded, String owner) {
+        return chooseCall(agent, now, excluded, owner, Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #chooseCall(AgentEntry, long, Set, String)}, among the calls whose current version reached this
+     * view at or after {@code seenSince} (System.nanoTime; Long.MIN_VALUE for all).
+     */
+    CallEntry chooseCall(AgentEntry agent, long now, Set<String> excluded, String owner, long seenSince) {
         if (!agent.isReady()) {
+            return null;
+        }
+        Iterable<CallEntry> inOrder = view.callsInOrder();
+        if (inOrder != null) {
+            // queue order does not depend on time: the first call the agent can serve is the one
+            for (CallEntry call : inOrder) {
+                if (!call.record.isOffered() && seenAfter(call, seenSince)
+                        && (owner == null || owner.equals(call.record.owner()))
+                        && (excluded.isEmpty() || !excluded.contains(call.id())) && canServe(agent, call, now)) {
+                    return call;
+                }
+            }
             return null;
         }
         CallEntry best = null;
         for (CallEntry call : view.calls()) {
-            if (call.record.isOffered() || excluded.contains(call.id())) {
+            if (call.record.isOffered() || !seenAfter(call, seenSince)
+                    || owner != null && !owner.equals(call.record.owner())
+                    || !excluded.isEmpty() && excluded.contains(call.id())) {
                 continue;
             }
             if (best != null && view.compare(call, best, now) >= 0) {
@@ -67,6 +153,10 @@ final class Matcher {
         return best;
     }
 
+    private static boolean seenAfter(CallEntry call, long seenSince) {
+        return seenSince == Long.MIN_VALUE || call.seenAt - seenSince >= 0;
+    }
+
     /** Whether the agent meets the call's requirements at {@code now}, preferred-agent rule included. */
     boolean canServe(AgentEntry agent, CallEntry call, long now) {
         Requirement[] alternatives = view.alternatives(call, now);
@@ -75,6 +165,18 @@ final class Matcher {
         }
         String preferred = activePreferredAgent(call, alternatives, now);
         return preferred == null || preferred.equals(agent.id());
+    }
+
+    /**
+     * What decides which agents a call accepts at {@code now} besides their states: its relaxation stage and
+     * whether it is still kept for its preferred agent. While this value stays the same, a call that found no
+     * agent need not be tried again until an agent becomes ready.
+     */
+    int eligibilityKey(CallEntry call, long now) {
+        QueueRules rules = view.queue(call.record.queueId());
+        int stage = rules == null ? 0 : rules.stage(now - call.record.enqueuedAt());
+        boolean kept = activePreferredAgent(call, view.alternatives(call, now), now) != null;
+        return stage * 2 + (kept ? 1 : 0);
     }
 
     /**
@@ -125,24 +227,36 @@ final class Matcher {
             this.seen = alternatives.length > 1 ? new HashSet<>() : null;
         }
 
-        @Override
-        public boolean hasNext() {
-            while (next == null) {
+        /** The current candidate after {@link #advance()} returned true. */
+        AgentEntry entry;
+
+        /** Moves to the next eligible agent; false when there is none. */
+        boolean advance() {
+            while (true) {
                 if (source == null || !source.hasNext()) {
                     if (++alternative >= alternatives.length) {
+                        entry = null;
                         return false;
                     }
                     requirement = alternatives[alternative];
                     source = smallestSource(requirement).iterator();
                     continue;
                 }
-                AgentEntry entry = source.next();
-                if (entry.isReady() && requirement.matches(entry) && !excluded.contains(entry.id())
-                        && (seen == null || seen.add(entry.id()))) {
-                    next = entry.agent;
+                AgentEntry candidate = source.next();
+                if (candidate.isReady() && requirement.matches(candidate) && !excluded.contains(candidate.id())
+                        && (seen == null || seen.add(candidate.id()))) {
+                    entry = candidate;
+                    return true;
                 }
             }
-            return true;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && advance()) {
+                next = entry.agent;
+            }
+            return next != null;
         }
 
         @Override
@@ -155,15 +269,19 @@ final class Matcher {
             return agent;
         }
 
-        private Set<AgentEntry> smallestSource(Requirement requirement) {
-            Set<AgentEntry> smallest = null;
+        /** The ready agents at or above the level of the requirement's skill that has the fewest of them. */
+        private Iterable<AgentEntry> smallestSource(Requirement requirement) {
+            Iterable<AgentEntry> smallest = null;
             int size = Integer.MAX_VALUE;
-            for (int skill : requirement.skills) {
-                Set<AgentEntry> set = view.readyWith(skill);
-                int s = set.size();
-                if (s < size) {
-                    smallest = set;
-                    size = s;
+            for (int i = 0; i < requirement.skills.length; i++) {
+                SkillIndex index = view.readyWith(requirement.skills[i]);
+                if (index == null) {
+                    return List.of();
+                }
+                int n = index.countAtLeast(requirement.levels[i]);
+                if (n < size) {
+                    smallest = index.atLeast(requirement.levels[i]);
+                    size = n;
                 }
             }
             return smallest == null ? view.ready() : smallest;

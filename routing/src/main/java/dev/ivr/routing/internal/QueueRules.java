@@ -11,9 +11,9 @@ final class QueueRules {
     final long preferredWaitMillis;
     final long maxWaitMillis;
 
-    QueueRules(QueueDefinition definition, SkillIds ids) {
+    QueueRules(QueueDefinition definition, SkillIds ids, SkillIds languageIds) {
         this.definition = definition;
-        this.base = new Requirement(definition.requiredSkills(), null, ids);
+        this.base = new Requirement(definition.requiredSkills(), null, ids, languageIds);
         this.stepAfter = definition.relaxation().stream().mapToLong(s -> s.after().toMillis()).toArray();
         this.agingMillis = definition.priorityAgingStep() == null ? 0 : definition.priorityAgingStep().toMillis();
         this.preferredWaitMillis = definition.preferredAgentWait().toMillis();

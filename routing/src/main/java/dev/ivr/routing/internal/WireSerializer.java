@@ -80,6 +80,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
                     writeLevels(out, p.skills());
                     writeStrings(out, p.languages());
                 }
+                out.writeString(c.decider());
                 out.writeLong(c.token());
             }
             case AgentResult r -> {
@@ -159,7 +160,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
                             readStrings(in));
                 }
                 yield new AgentCommand(op, now, callId, queueId, owner, session, millis, reason, profile,
-                        in.readLong());
+                        in.readString(), in.readLong());
             }
             case AGENT_RESULT -> {
                 boolean applied = in.readBoolean();
@@ -216,13 +217,14 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         writeState(out, a.prevState());
         out.writeLong(a.prevSince());
         out.writeLong(a.token());
+        out.writeString(a.reservedBy());
     }
 
     private static AgentRecord readAgent(ObjectDataInput in) throws IOException {
         return new AgentRecord(in.readString(), in.readString(), in.readString(), readLevels(in), readStrings(in),
                 in.readLong(), readState(in), in.readLong(), in.readString(), in.readString(), in.readString(),
                 in.readString(), in.readLong(), in.readLong(), in.readLong(), in.readString(), in.readLong(),
-                readState(in), in.readLong(), in.readLong());
+                readState(in), in.readLong(), in.readLong(), in.readString());
     }
 
     private static void writeCall(ObjectDataOutput out, CallRecord c) throws IOException {

@@ -114,6 +114,15 @@ class AgentRecordTest {
     }
 
     @Test
+    void theDecidingNodeIsKeptWhileReservedOnly() {
+        AgentRecord reserved = fresh.ready(T0).reserve(42, "c1", "q", "owner", T0 + 100, T0, "decider");
+        assertThat(reserved.reservedBy()).isEqualTo("decider");
+        assertThat(reserved.notReady("break", T0 + 1).reservedBy()).as("pending keeps it").isEqualTo("decider");
+        assertThat(reserved.answer("c1", T0 + 2).reservedBy()).isNull();
+        assertThat(reserved.release("c1", T0 + 2).reservedBy()).isNull();
+    }
+
+    @Test
     void reloginOnlyWhenNotHoldingACall() {
         AgentProfile profile = new AgentProfile("a1", "A", "PJSIP/2", Map.of("sales", 9), Set.of());
         AgentRecord reserved = fresh.ready(T0).reserve(42, "c1", "q", "n", T0 + 100, T0);

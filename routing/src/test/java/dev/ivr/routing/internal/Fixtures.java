@@ -37,7 +37,7 @@ final class Fixtures {
     static AgentRecord withState(AgentRecord r, AgentState state) {
         return new AgentRecord(r.id(), r.name(), r.endpoint(), r.skills(), r.languages(), r.session(), state,
                 r.stateSince(), r.reasonCode(), r.callId(), r.queueId(), r.callOwner(), r.reservedUntil(),
-                r.restoreSince(), r.wrapUpUntil(), r.pendingReason(), r.version() + 1, r.state(), r.stateSince(), 0);
+                r.restoreSince(), r.wrapUpUntil(), r.pendingReason(), r.version() + 1, r.state(), r.stateSince(), 0, r.reservedBy());
     }
 
     static CallRecord call(String id, String queue, long enqueuedAt, int priority, String... skills) {

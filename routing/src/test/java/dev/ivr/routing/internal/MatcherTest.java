@@ -29,8 +29,6 @@ class MatcherTest {
         matcher = new Matcher(view, MatchingStrategy.bestSkillThenLongestIdle());
         view.applyQueue(QueueDefinition.builder("sales").requireSkill("sales", 3).build());
         view.applyQueue(QueueDefinition.builder("vip").requireSkill("sales", 3).priority(10).build());
-        view.applyQueue(QueueDefinition.builder("aging").requireSkill("sales", 3)
-                .priorityAging(Duration.ofSeconds(10)).build());
         view.applyQueue(QueueDefinition.builder("loyal").requireSkill("sales", 3)
                 .preferredAgentWait(Duration.ofSeconds(20)).build());
     }
@@ -105,6 +103,8 @@ class MatcherTest {
 
     @Test
     void agingRaisesLongWaitingCalls() {
+        view.applyQueue(QueueDefinition.builder("aging").requireSkill("sales", 3)
+                .priorityAging(Duration.ofSeconds(10)).build());
         view.applyCall(call("sales-prio1", "sales", T0 + 30_000, 1));
         view.applyCall(call("aging-long", "aging", T0, 0));
         view.applyAgent(ready("a", T0 + 31_000, "sales:5"));
@@ -191,11 +191,11 @@ class MatcherTest {
     void theReadyIndexFollowsStateChanges() {
         AgentRecord a = ready("a", T0, "sales:5");
         view.applyAgent(a);
-        assertThat(view.readyWith(view.skillIds.id("sales"))).hasSize(1);
+        assertThat(view.readyWith(view.skillIds.id("sales")).countAtLeast(1)).isEqualTo(1);
         AgentRecord reserved = a.reserve(42, "c", "sales", "n", T0 + 1, T0);
         view.applyAgent(reserved);
         assertThat(view.readyCount()).isZero();
-        assertThat(view.readyWith(view.skillIds.id("sales"))).isEmpty();
+        assertThat(view.readyWith(view.skillIds.id("sales")).countAtLeast(1)).isZero();
         view.applyAgent(a);
         assertThat(view.readyCount()).as("an older version is ignored").isZero();
         view.applyAgent(reserved.release("c", T0 + 2));

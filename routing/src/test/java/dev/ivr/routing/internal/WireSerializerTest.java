@@ -35,12 +35,12 @@ class WireSerializerTest {
     @Test
     void agentRecordsAndCommands() {
         AgentRecord agent = Fixtures.loggedIn("a1", Map.of("sales", 7, "french", 3), Set.of("fr", "en"))
-                .ready(T0).reserve(42, "c1", "sales", "node", T0 + 5, T0 + 1).notReady("break", T0 + 2);
+                .ready(T0).reserve(42, "c1", "sales", "node", T0 + 5, T0 + 1, "decider").notReady("break", T0 + 2);
         assertThat((AgentRecord) roundTrip(agent)).isEqualTo(agent);
 
         AgentCommand login = AgentCommand.login(new AgentProfile("a", "Ann", "PJSIP/1", Map.of("x", 2), Set.of("en")), 9, T0);
         assertThat((AgentCommand) roundTrip(login)).isEqualTo(login);
-        AgentCommand reserve = AgentCommand.reserve(9, "c", "q", "n", T0 + 9, T0);
+        AgentCommand reserve = AgentCommand.reserve(9, "c", "q", "n", T0 + 9, T0, "decider");
         assertThat((AgentCommand) roundTrip(reserve)).isEqualTo(reserve);
 
         AgentResult result = new AgentResult(true, AgentState.READY, T0, agent);
