@@ -135,8 +135,10 @@ public interface RoutingService extends AutoCloseable {
     // ---------------------------------------------------------------- events
 
     /**
-     * Subscribes to the cluster-wide event stream. The listener runs on a Hazelcast thread: keep it short and
-     * non-blocking (hand events over to an event loop or a queue).
+     * Subscribes to the cluster-wide event stream (a Hazelcast topic): events published by every node, in order
+     * per publishing thread, best effort (no replay of events published before the subscription or lost with a
+     * member). The listener runs on a Hazelcast event thread: keep it short and non-blocking (hand events over
+     * to an event loop or a queue).
      */
     Subscription subscribe(Consumer<? super RoutingEvent> listener);
 
