@@ -8,6 +8,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // CompletableFuture's async methods start a new thread per task when the common pool has
+        // fewer than two workers, which is the default on a 2-core machine; Hazelcast uses them
+        if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null
+                && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
+        }
         int code = IvrCli.execute(args);
         if (code != IvrCli.KEEP_RUNNING) {
             System.exit(code);

@@ -1,5 +1,11 @@
 /**
- * Skills-based routing: agents and their states, queues, waiting calls and the matcher that
- * pairs them, with shared state in Hazelcast. This library knows nothing about telephony.
+ * Skills-based routing: agents and their states, queues, waiting calls and the matcher that pairs them, with
+ * shared state in Hazelcast. This library knows nothing about telephony.
+ *
+ * <p>Start with {@link dev.ivr.routing.RoutingService#start}: queues are {@link dev.ivr.routing.QueueDefinition}s,
+ * agents log in with an {@link dev.ivr.routing.AgentProfile}, calls are queued with a
+ * {@link dev.ivr.routing.CallRequest} and paired with an agent through a {@link dev.ivr.routing.Reservation};
+ * {@link dev.ivr.routing.RoutingEvent}s report every change cluster-wide. {@code dev.ivr.routing.internal} is
+ * not part of the API.
  */
 package dev.ivr.routing;

@@ -1,0 +1,68 @@
+package dev.ivr.routing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning of a {@link RoutingService}; {@link #defaults()} suits production.
+ *
+ * @param name                prefix of the Hazelcast structures ({@code <name>.agents}, {@code <name>.calls},
+ *                            {@code <name>.queues}, {@code <name>.stats}, {@code <name>.events}); services with
+ *                            the same name in one cluster share agents and calls
+ * @param clock               time source of every routing rule (relaxation, wrap-up, reservation expiry, stats)
+ * @param strategy            how an agent is chosen for a call
+ * @param reservationTtl      a reservation not answered, failed or released within this time is released
+ *                            (agent back to ready, call back to the head of its queue); keep it above
+ *                            the ring time plus the longest announcement
+ * @param maintenanceInterval how often timed rules run: wrap-up end, reservation expiry, relaxation steps,
+ *                            calls of departed nodes
+ * @param maxAttempts         reservation attempts per decision when other nodes win the race for candidates
+ */
+public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy, Duration reservationTtl,
+                             Duration maintenanceInterval, int maxAttempts) {
+
+    public RoutingOptions {
+        Skills.require(name, "name");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(reservationTtl, "reservationTtl");
+        Objects.requireNonNull(maintenanceInterval, "maintenanceInterval");
+        if (reservationTtl.isNegative() || reservationTtl.isZero()
+                || maintenanceInterval.isNegative() || maintenanceInterval.isZero()) {
+            throw new IllegalArgumentException("durations must be positive");
+        }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1");
+        }
+    }
+
+    public static RoutingOptions defaults() {
+        return new RoutingOptions("ivr.routing", Clock.systemUTC(), MatchingStrategy.bestSkillThenLongestIdle(),
+                Duration.ofSeconds(120), Duration.ofSeconds(1), 8);
+    }
+
+    public RoutingOptions withName(String name) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts);
+    }
+
+    public RoutingOptions withClock(Clock clock) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts);
+    }
+
+    public RoutingOptions withStrategy(MatchingStrategy strategy) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts);
+    }
+
+    public RoutingOptions withReservationTtl(Duration ttl) {
+        return new RoutingOptions(name, clock, strategy, ttl, maintenanceInterval, maxAttempts);
+    }
+
+    public RoutingOptions withMaintenanceInterval(Duration interval) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, interval, maxAttempts);
+    }
+
+    public RoutingOptions withMaxAttempts(int attempts) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, attempts);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.ivr.routing;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.routing.internal.HazelcastRoutingService;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Skills-based routing over a Hazelcast cluster. One instance per process, built on the process's
+ * Hazelcast member with {@link #start}. Every method is thread-safe and may block (network round trips);
+ * call it from virtual threads or worker threads, never from an event loop.
+ *
+ * <p>Agents, waiting calls, queue definitions and queue statistics live in Hazelcast maps with the
+ * configured backups (Hazelcast's default is one), so losing a member loses no agent state and no call
+ * owned by a surviving member. A call is owned by the node that enqueued it ({@link #nodeId()}); when a
+ * member leaves the cluster its waiting calls are removed and reported as {@link RoutingEvent.CallAbandoned}
+ * with reason {@link RoutingEvent#OWNER_LEFT}, and agents that held its calls are freed.
+ *
+ * <p>A reservation pairs one agent with one call atomically: no agent is ever offered two calls and no
+ * call is offered to two agents at once, whatever the number of nodes deciding at the same time.
+ */
+public interface RoutingService extends AutoCloseable {
+
+    /** Starts routing on this member with default options. */
+    static RoutingService start(HazelcastInstance hazelcast, Collection<QueueDefinition> queues) {
+        return start(hazelcast, queues, RoutingOptions.defaults());
+    }
+
+    /**
+     * Starts routing on this member. The queue definitions are published to the cluster (the last node to
+     * publish a queue wins, so every node should be given the same configuration).
+     */
+    static RoutingService start(HazelcastInstance hazelcast, Collection<QueueDefinition> queues,
+                                RoutingOptions options) {
+        return HazelcastRoutingService.start(hazelcast, queues, options);
+    }
+
+    /** This node's id (its Hazelcast member UUID): the owner of the calls it enqueues. */
+    String nodeId();
+
+    // ---------------------------------------------------------------- agents
+
+    /** Logs an agent in (or back in, with a new profile); the agent starts NOT_READY with reason "login". */
+    Agent login(AgentProfile profile);
+
+    /** NOT_READY or WRAP_UP to READY; the agent is immediately matched with the best waiting call it can serve. */
+    Agent ready(String agentId);
+
+    /**
+     * To NOT_READY with a reason code. During an offer or a call the request is remembered and applied when
+     * the call's wrap-up ends (the agent does not become ready in between).
+     */
+    Agent notReady(String agentId, String reasonCode);
+
+    /** Ends wrap-up early: READY (or NOT_READY if the agent asked for it during the call). */
+    Agent wrapUpDone(String agentId);
+
+    /** READY, NOT_READY or WRAP_UP to LOGGED_OUT. */
+    Agent logout(String agentId);
+
+    /** The current state of an agent, read from the cluster. */
+    Optional<Agent> agent(String agentId);
+
+    /** All known agents (including logged-out ones), from this node's replica: may lag by milliseconds. */
+    List<Agent> agents();
+
+    // ---------------------------------------------------------------- queues
+
+    /** Publishes new or changed queue definitions (for a configuration reload). */
+    void defineQueues(Collection<QueueDefinition> queues);
+
+    /** Every queue with its figures, for supervisors. */
+    List<QueueStatus> queues();
+
+    /** The calls waiting in a queue, in the order they will be served. */
+    List<WaitingCall> waitingCalls(String queueId);
+
+    // ---------------------------------------------------------------- calls
+
+    /**
+     * Puts a call in its queue, owned by this node, and offers it at once to the best ready agent if there is
+     * one. Then wait with {@link #awaitAgent}.
+     *
+     * @return the call's position right after it was queued
+     * @throws RoutingException UNKNOWN_QUEUE, DUPLICATE_CALL
+     */
+    QueuePosition enqueue(CallRequest request);
+
+    /**
+     * Blocks until an agent is reserved for the call, the timeout passes, or the queue's maximum wait is reached.
+     * Only the node that enqueued the call can wait for it.
+     *
+     * @throws RoutingException NOT_OWNER
+     */
+    WaitResult awaitAgent(String callId, Duration timeout) throws InterruptedException;
+
+    /** Position and estimated wait of a waiting call; empty if it is not waiting. */
+    Optional<QueuePosition> position(String callId);
+
+    /**
+     * The caller hung up while waiting or while an agent was being offered the call: the call leaves the queue
+     * at once (an offered agent becomes ready again) and a {@link RoutingEvent.CallAbandoned} is published.
+     *
+     * @return false if the call was not in a queue
+     */
+    boolean cancel(String callId);
+
+    /**
+     * The agent answered: agent to ON_CALL, the call leaves the queue.
+     *
+     * @return false if the reservation no longer holds (it expired or the call was cancelled); do not connect
+     */
+    boolean answered(Reservation reservation);
+
+    /**
+     * The offer failed (no answer within the ring time, busy, channel failure): the agent goes NOT_READY with
+     * {@code reasonCode} and the call goes back to the head of its queue, offered again to the next agent.
+     *
+     * @return false if the reservation no longer holds
+     */
+    boolean offerFailed(Reservation reservation, String reasonCode);
+
+    /**
+     * The connected call ended: the agent goes to WRAP_UP for the queue's wrap-up time, then READY (or
+     * NOT_READY if asked for during the call).
+     *
+     * @return false if the agent was not on this call
+     */
+    boolean callEnded(Reservation reservation);
+
+    // ---------------------------------------------------------------- events
+
+    /**
+     * Subscribes to the cluster-wide event stream (a Hazelcast topic): events published by every node, in order
+     * per publishing thread, best effort (no replay of events published before the subscription or lost with a
+     * member). The listener runs on a Hazelcast event thread: keep it short and non-blocking (hand events over
+     * to an event loop or a queue).
+     */
+    Subscription subscribe(Consumer<? super RoutingEvent> listener);
+
+    /** A subscription; close it to stop receiving events. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Stops this node's routing tasks and listeners (the Hazelcast instance stays up). */
+    @Override
+    void close();
+}
