@@ -3,13 +3,18 @@ package dev.ivr.server.flow;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.ivr.server.cli.IvrCli;
+import dev.ivr.server.call.CallInfo;
+import dev.ivr.server.flow.engine.Checkpoints;
+import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.CallerSteps;
 import dev.ivr.server.flow.tools.FlowGraph;
 import dev.ivr.server.flow.tools.FlowTests;
 import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.flow.tools.SimulatedChannel;
 import dev.ivr.server.flow.tools.Simulation;
 import dev.ivr.server.flow.tools.Transcript;
+import dev.ivr.server.flow.tools.TranscriptAudio;
 import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -25,8 +30,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Listen nodes and menus with speech: validation against speech models, the simulator, flow tests, graphs. */
 class SpeechFlowsTest {
@@ -201,6 +208,55 @@ class SpeechFlowsTest {
         assertThat(simulate("silence", true).summary().path()).containsExactly("ask", "silent", "done");
         assertThat(simulate("say:billing", false).lines()).contains("  speech unavailable (speech is off in this simulation)");
         assertThat(simulate("hangup", true).summary().interaction().outcome().name()).isEqualTo("ABANDONED_IN_IVR");
+    }
+
+    @Test
+    void anAnswerSurvivesACheckpointAndResume() {
+        var set = load(DIR, SpeechModels.SIMULATED).flowSet();
+        CallInfo info = new CallInfo("resume-1", "listen", Map.of(), List.of(), "+3612345678", "", "1000",
+                "PJSIP/1-1", "en", "from-pbx", "1000", "127.0.0.1");
+        // the first server checkpoints after "ask" (the answer is in), then dies before "billing" runs
+        Map<String, String> saved = new java.util.HashMap<>();
+        Checkpoints dying = new Checkpoints() {
+            @Override
+            public void save(String callId, String state) {
+                saved.putIfAbsent(callId, state);
+                throw new IllegalStateException("server dies");
+            }
+
+            @Override
+            public Optional<String> load(String callId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void delete(String callId) {
+            }
+        };
+        SimulatedChannel first = new SimulatedChannel(info, CallerSteps.parse("say:my invoice@0.75"), null, x -> { });
+        assertThatThrownBy(() -> new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), null, dying,
+                Clock.systemUTC(), "a", first.speech(true)).run(first, "listen")).hasMessage("server dies");
+        assertThat(saved.get("resume-1")).contains("\"node\":\"billing\"").contains("\"confidence\":0.75");
+
+        Checkpoints resume = new Checkpoints() {
+            @Override
+            public void save(String callId, String state) {
+            }
+
+            @Override
+            public Optional<String> load(String callId) {
+                return Optional.ofNullable(saved.get(callId));
+            }
+
+            @Override
+            public void delete(String callId) {
+            }
+        };
+        SimulatedChannel second = new SimulatedChannel(info, List.of(), null, x -> { });
+        var summary = new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), null, resume, Clock.systemUTC(),
+                "b", second.speech(true)).run(second, "listen");
+        assertThat(summary.variables()).containsEntry("reason", "billing");
+        assertThat(second.variables()).containsEntry("SPOKEN", "my invoice").containsEntry("CONFIDENCE", "0.75");
     }
 
     @Test

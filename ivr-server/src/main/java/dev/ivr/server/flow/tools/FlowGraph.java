@@ -71,7 +71,7 @@ public final class FlowGraph {
         String d = switch (n) {
             case Node.Say s -> s.prompt() == null ? "" : s.prompt().label();
             case Node.Play p -> p.sound();
-            case Node.Menu m -> m.prompt() == null ? "" : m.prompt().label();
+            case Node.Menu m -> (m.prompt() == null ? "" : m.prompt().label()) + (m.speech() == null ? "" : " + speech");
             case Node.Collect c -> c.into() + (c.secret() ? " (secret)" : "");
             case Node.Listen l -> l.prompt() != null ? l.prompt().label() : l.phrases().freeText() ? "free text" : "phrases";
             case Node.Hours h -> h.calendar();
