@@ -26,6 +26,7 @@ import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.render.Voice;
 import dev.ivr.server.speech.AudioSocketServer;
+import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.SpeechService;
 import dev.ivr.server.speech.VoskRecognizers;
 import dev.ivr.server.tts.MaryTts;
@@ -102,7 +103,7 @@ public final class IvrServer implements AutoCloseable {
         health.register("tts", false, tts::health);
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars()), java.time.Clock.systemUTC());
+                config.flows().calendars(), SpeechModels.fromConfig(config.speech())), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -117,11 +118,17 @@ public final class IvrServer implements AutoCloseable {
             voice.prerenderInBackground(() -> tts.awaitReady(10, TimeUnit.MINUTES));
         }
 
+        if (config.http().enabled() || config.speech().enabled()) {
+            vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+            toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        }
+        startSpeech(health); // before the engine: calls may listen as soon as FastAGI accepts them
+
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), new NoCrmStore(), null,
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
-                java.time.Clock.systemUTC(), nodeName);
+                java.time.Clock.systemUTC(), nodeName, speech);
         ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine)));
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
@@ -130,12 +137,6 @@ public final class IvrServer implements AutoCloseable {
         health.register("agi", true, () -> agi.isListening()
                 ? Health.up("listening on " + config.agi().bind() + ":" + agi.port() + ", " + agi.activeCalls() + " call(s)")
                 : Health.down("not listening"));
-
-        if (config.http().enabled() || config.speech().enabled()) {
-            vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-            toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        }
-        startSpeech(health);
 
         if (config.http().enabled()) {
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());

@@ -3,6 +3,7 @@ package dev.ivr.server.cli;
 import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.speech.SpeechModels;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -22,14 +23,34 @@ public final class FlowSources {
     @Option(names = "--calendars", paramLabel = "FILE", description = "Calendars file (default: flows.calendars).")
     Path calendars;
 
-    /** @throws ConfigException when the configuration is needed and broken */
+    /**
+     * For the tools that run flows without a PBX (simulate, test-flows, graph): what the caller
+     * says is typed, so speech counts as available in every language.
+     *
+     * @throws ConfigException when the configuration is needed and broken
+     */
     public FlowLoader.Sources resolve() {
         if (flows != null && prompts != null && calendars != null) {
-            return new FlowLoader.Sources(flows, prompts, calendars);
+            return new FlowLoader.Sources(flows, prompts, calendars, SpeechModels.SIMULATED);
         }
+        return resolve(config.load(), SpeechModels.SIMULATED);
+    }
+
+    /**
+     * As a server with this configuration loads the flows: speech models are the ones
+     * {@code speech.models} names (checked on disk), so flows that listen in a language
+     * without a model are errors.
+     *
+     * @throws ConfigException when the configuration is broken
+     */
+    public FlowLoader.Sources resolveAsServer() {
         IvrConfig c = config.load();
+        return resolve(c, SpeechModels.fromConfig(c.speech()));
+    }
+
+    private FlowLoader.Sources resolve(IvrConfig c, SpeechModels speech) {
         return new FlowLoader.Sources(flows != null ? flows : c.flows().dir(),
                 prompts != null ? prompts : c.prompts().dir(),
-                calendars != null ? calendars : c.flows().calendars());
+                calendars != null ? calendars : c.flows().calendars(), speech);
     }
 }

@@ -55,8 +55,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--time", paramLabel = "ISO-TIME", description = "The clock for hours nodes, e.g. 2025-06-02T10:00:00+02:00 (default: now).")
     String time;
 
-    @Option(names = "--script", paramLabel = "STEPS", description = "Caller steps, comma-separated: keys (1, 1234#), barge:KEYS (during the prompt), silence, hangup, dial:STATUS. Without it: interactive.")
+    @Option(names = "--script", paramLabel = "STEPS", description = "Caller steps, comma-separated: keys (1, 1234#), barge:KEYS (during the prompt), silence, hangup, dial:STATUS, say:WORDS (speech, optionally @CONFIDENCE), mumble. Without it: interactive.")
     String script;
+
+    @Option(names = "--no-speech", description = "Simulate a server without a speech model: menus take keys only, listen nodes fail over.")
+    boolean noSpeech;
 
     @Option(names = "--customers", paramLabel = "FILE", description = "CRM data for the call: a YAML file with 'customers:' (and optionally 'routing:'), as in flow tests.")
     Path customers;
@@ -88,7 +91,7 @@ public final class SimulateCommand implements Callable<Integer> {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Simulation.Call call = new Simulation.Call(flow, ani, dnis, language, args, at,
                 script == null ? List.of() : CallerSteps.parse(script),
-                script == null ? CallerSteps.interactive(in, System.out) : null, crm, router);
+                script == null ? CallerSteps.interactive(in, System.out) : null, crm, router, !noSpeech);
         Simulation.run(set, call, System.out::println);
         return 0;
     }

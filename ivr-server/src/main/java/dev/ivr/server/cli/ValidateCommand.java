@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code ivr-server validate}: checks every flow (schema, node types, references to nodes,
  * prompts, calendars and flows, reachability, endless loops, expressions) and lints it; each
- * problem as file:line:column: message. Exit 1 on any error (or warning with --strict).
+ * problem as file:line:column: message. Exit 1 on any error (or warning with --strict); notes
+ * never fail. Speech models are checked as the server would: {@code speech.models} of the
+ * configuration, on disk.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Check the flows, prompt catalogs and calendars; print each problem as file:line:column: message.")
@@ -32,15 +34,16 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ToolLogging.quiet();
-        FlowLoader.Sources src = sources.resolve();
+        FlowLoader.Sources src = sources.resolveAsServer();
         FlowLoader.Loaded loaded = FlowLoader.load(src);
         List<Problem> problems = loaded.allProblems().stream().filter(this::selected).toList();
         problems.forEach(p -> System.out.println(p));
         long errors = problems.stream().filter(Problem::isError).count();
-        long warnings = problems.size() - errors;
+        long warnings = problems.stream().filter(p -> p.severity() == Problem.Severity.WARNING).count();
+        long notes = problems.size() - errors - warnings;
         int checked = only.isEmpty() ? loaded.flows().size() : only.size();
         System.err.println(checked + " flow(s) checked in " + src.flowsDir() + ": " + errors + " error(s), "
-                + warnings + " warning(s)");
+                + warnings + " warning(s)" + (notes == 0 ? "" : ", " + notes + " note(s)"));
         if (!only.isEmpty()) {
             for (String o : only) {
                 if (!loaded.flows().containsKey(name(o))) {

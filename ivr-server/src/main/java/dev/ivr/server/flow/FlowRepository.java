@@ -112,7 +112,9 @@ public final class FlowRepository implements AutoCloseable {
                             before == null ? "" : " (was " + before.version() + ")", f.nodes().size());
                 }
                 r.problems().forEach(p -> {
-                    if (changed) {
+                    if (changed && p.severity() == Problem.Severity.NOTE) {
+                        LOG.info("flow '{}': {}", name, p);
+                    } else if (changed) {
                         LOG.warn("flow '{}': {}", name, p);
                     }
                 });

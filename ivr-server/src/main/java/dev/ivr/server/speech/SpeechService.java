@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * speaking, presses an allowed key or hangs up, and returns the result; the AGI command
  * returns when the server ends the session.
  */
-public final class SpeechService implements AutoCloseable {
+public final class SpeechService implements SpeechInput, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpeechService.class);
 
     private final SpeechConfig config;
@@ -45,6 +45,7 @@ public final class SpeechService implements AutoCloseable {
     }
 
     /** Whether a language can be listened to, and why not: for the flow validator. */
+    @Override
     public RecognizerFactory.ModelStatus modelStatus(String language) {
         if (server == null) {
             return new RecognizerFactory.ModelStatus(language, false, "speech input is disabled (speech.enabled: false)");
@@ -62,6 +63,7 @@ public final class SpeechService implements AutoCloseable {
      *
      * @throws CallerHungUpException when the caller hangs up while listening
      */
+    @Override
     public ListenResult listen(CallChannel channel, ListenRequest request) {
         ListenResult r = doListen(channel, request);
         outcomes.computeIfAbsent(r.outcome(), o -> Counter.builder("ivr_speech_results_total")
@@ -87,9 +89,11 @@ public final class SpeechService implements AutoCloseable {
             return ListenResult.error(e.getMessage());
         }
         Duration noInput = request.noInputTimeout() != null ? request.noInputTimeout() : config.noInputTimeout();
-        EndOfSpeech vad = new EndOfSpeech(noInput, config.endSilence(), config.maxDuration(), config.speechLevel());
+        Duration endSilence = request.endSilence() != null ? request.endSilence() : config.endSilence();
+        Duration maxDuration = request.maxDuration() != null ? request.maxDuration() : config.maxDuration();
+        EndOfSpeech vad = new EndOfSpeech(noInput, endSilence, maxDuration, config.speechLevel());
         // a wall-clock guard in case Asterisk stops sending audio (no transmit_silence)
-        Duration guard = noInput.plus(config.maxDuration()).plus(config.endSilence()).plusSeconds(2);
+        Duration guard = noInput.plus(maxDuration).plus(endSilence).plusSeconds(2);
         SpeechSession session = new SpeechSession(UUID.randomUUID(), channel.info().uniqueId(), request, recognizer, vad, guard);
         server.expect(session);
         int code;

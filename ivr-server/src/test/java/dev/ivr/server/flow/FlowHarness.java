@@ -11,6 +11,7 @@ import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
+import dev.ivr.server.speech.SpeechInput;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
@@ -46,11 +47,17 @@ final class FlowHarness implements AutoCloseable {
 
     FlowHarness(Path flows, Path prompts, Path calendars, Clock clock, CrmStore crm, CallRouter router,
                 Checkpoints checkpoints, boolean watch) throws IOException {
-        repository = FlowRepository.open(new FlowLoader.Sources(flows, prompts, calendars), clock);
+        this(flows, prompts, calendars, clock, crm, router, checkpoints, watch, SpeechInput.NONE);
+    }
+
+    /** With speech input: flows are validated against its models, listen nodes and speech menus use it. */
+    FlowHarness(Path flows, Path prompts, Path calendars, Clock clock, CrmStore crm, CallRouter router,
+                Checkpoints checkpoints, boolean watch, SpeechInput speech) throws IOException {
+        repository = FlowRepository.open(new FlowLoader.Sources(flows, prompts, calendars, speech::modelStatus), clock);
         if (watch) {
             repository.watch();
         }
-        engine = new FlowEngine(repository::current, AUDIO, crm, router, checkpoints, clock, "harness");
+        engine = new FlowEngine(repository::current, AUDIO, crm, router, checkpoints, clock, "harness", speech);
         listener = new AgiListener(new AgiConfig("127.0.0.1", 0, List.of("127.0.0.1/32"), Duration.ofSeconds(10), 8192,
                 5000, Duration.ofSeconds(5)), "harness", ScriptResolvers.firstOf(List.of(new FlowScripts(repository, engine))),
                 new SimpleMeterRegistry());

@@ -45,8 +45,8 @@ class FlowToolsTest {
                 "> main-menu (menu, customer-service)",
                 "  invalid key 9",
                 "  IVR: Sorry, that is not a valid choice.",
-                "  IVR: For billing and payments, press 1. For technical support, press 2. To buy a new plan, press 3. "
-                        + "To speak to an operator, press 0.",
+                "  IVR: For billing and payments, press 1 or say billing. For technical support, press 2 or say support. "
+                        + "To buy a new plan, press 3 or say sales. To speak to an operator, press 0 or say operator.",
                 "  caller presses 0",
                 "  caller chose 0",
                 "> operator (transfer, customer-service)",
@@ -82,8 +82,9 @@ class FlowToolsTest {
             assertThat(FlowGraph.dot(f)).startsWith("digraph \"" + f.name() + "\"");
         }
         String cs = FlowGraph.svg(SET.flow("customer-service").orElseThrow());
-        assertThat(FlowGraph.mermaid(SET.flow("customer-service").orElseThrow())).contains("|\"key 1\"|");
-        assertThat(cs).contains(">key 0</text>", ">retries used up</text>", ">open</text>", ">holiday</text>");
+        assertThat(FlowGraph.mermaid(SET.flow("customer-service").orElseThrow())).contains("|\"key 1 or “billing”\"|");
+        assertThat(cs).contains(">key 0 or “operator”</text>", ">retries used up</text>", ">open</text>", ">holiday</text>",
+                ">key 1</text>"); // the language menu: keys only
     }
 
     @Test

@@ -27,7 +27,7 @@ class FlowValidationTest {
         String d = BROKEN + "/";
         assertThat(p).contains(
                 d + "unknown-type.yaml:4:11: nodes.hello.type: does not have a value in the enumeration [\"say\", \"play\", "
-                        + "\"menu\", \"collect\", \"set\", \"branch\", \"goto\", \"subflow\", \"return\", \"hours\", "
+                        + "\"menu\", \"collect\", \"listen\", \"set\", \"branch\", \"goto\", \"subflow\", \"return\", \"hours\", "
                         + "\"identify\", \"authenticate\", \"route\", \"transfer\", \"voicemail\", \"record\", \"hangup\"]",
                 d + "missing-node.yaml:7:12: node 'menu' goes to 'billling' (1), which is not a node of this flow; "
                         + "did you mean 'billing'?",
@@ -87,7 +87,12 @@ class FlowValidationTest {
 
     @Test
     void theShippedFlowsHaveNoProblemAtAll() {
-        assertThat(problems(Path.of("../flows"))).isEmpty();
+        // only notes: without a speech model the main menu takes keys only (validate --strict passes)
+        assertThat(problems(Path.of("../flows"))).containsExactly(
+                "../flows/customer-service.yaml:103:5: note: menu 'main-menu' takes keys only in en here: no speech "
+                        + "recognition is configured here (speech.models)",
+                "../flows/customer-service.yaml:103:5: note: menu 'main-menu' takes keys only in es here: no speech "
+                        + "recognition is configured here (speech.models)");
         var loaded = FlowLoader.load(new FlowLoader.Sources(Path.of("../flows"), PROMPTS, CALENDARS));
         assertThat(loaded.flows().keySet()).contains("customer-service", "after-hours", "verify-caller");
     }

@@ -52,6 +52,10 @@ final class CallState {
     Map<String, Object> auth = noAuth();
     final Map<String, String> inputs = new LinkedHashMap<>();
     final Map<String, String> secrets = new LinkedHashMap<>();
+    /** Answers of listen nodes as expressions see them: inputs.NAME.text, .value, .confidence, .key */
+    final Map<String, Map<String, Object>> answers = new LinkedHashMap<>();
+    /** Speech failed on this call (no AudioSocket, a broken model): menus take keys only from now on. */
+    boolean speechOff;
     final List<String> path = new ArrayList<>();
     String language;
     Character typeAhead;
@@ -100,8 +104,24 @@ final class CallState {
         a.put("call", call);
         a.put("customer", customer);
         a.put("auth", auth);
-        a.put("inputs", new LinkedHashMap<String, Object>(inputs));
+        Map<String, Object> in = new LinkedHashMap<>(inputs);
+        in.putAll(answers);
+        a.put("inputs", in);
         return a;
+    }
+
+    /** A listen node's answer: its value goes into the contact history, all of it to expressions. */
+    void answer(String name, String text, String value, double confidence, String key) {
+        if (name == null) {
+            return;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("text", text);
+        m.put("value", value);
+        m.put("confidence", confidence);
+        m.put("key", key);
+        answers.put(name, m);
+        inputs.put(name, value);
     }
 
     void input(String name, String value, boolean secret) {
@@ -174,6 +194,8 @@ final class CallState {
         Map<String, String> publicInputs = new LinkedHashMap<>(inputs);
         secrets.keySet().forEach(publicInputs::remove);
         m.put("inputs", publicInputs);
+        m.put("answers", answers);
+        m.put("speechOff", speechOff);
         m.put("path", path);
         List<Map<String, Object>> frames = new ArrayList<>();
         for (Iterator<Frame> it = stack.descendingIterator(); it.hasNext(); ) {
@@ -215,6 +237,9 @@ final class CallState {
         s.auth = (Map<String, Object>) Values.fromCel(m.get("auth"));
         s.authOutcome = (String) m.get("authOutcome");
         ((Map<String, Object>) m.getOrDefault("inputs", Map.of())).forEach((k, v) -> s.inputs.put(k, String.valueOf(v)));
+        ((Map<String, Object>) m.getOrDefault("answers", Map.of())).forEach((k, v) ->
+                s.answers.put(k, (Map<String, Object>) Values.fromCel(v)));
+        s.speechOff = Boolean.TRUE.equals(m.get("speechOff"));
         s.path.addAll((List<String>) m.getOrDefault("path", List.of()));
         for (Map<String, Object> fm : (List<Map<String, Object>>) m.get("frames")) {
             String flowName = (String) fm.get("flow");

@@ -20,6 +20,9 @@ import dev.ivr.server.flow.route.RouteRequest;
 import dev.ivr.server.flow.route.RouteResult;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
+import dev.ivr.server.speech.ListenRequest;
+import dev.ivr.server.speech.ListenResult;
+import dev.ivr.server.speech.SpeechInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +55,22 @@ public final class FlowEngine {
     private final Checkpoints checkpoints;
     private final Clock clock;
     private final String nodeName;
+    private final SpeechInput speech;
     private final Set<String> warnedSilent = ConcurrentHashMap.newKeySet();
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
                       Checkpoints checkpoints, Clock clock, String nodeName) {
+        this(flows, audio, crm, router, checkpoints, clock, nodeName, SpeechInput.NONE);
+    }
+
+    /**
+     * @param speech speech input for listen nodes and menus with speech ({@link SpeechInput#NONE}: menus take
+     *               keys only, listen nodes take their on-error edge)
+     */
+    public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
+                      Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech) {
+        this.speech = speech == null ? SpeechInput.NONE : speech;
         this.flows = flows;
         this.audio = audio;
         this.crm = crm;
@@ -247,6 +261,7 @@ public final class FlowEngine {
                 }
                 case Node.Menu n -> menu(n);
                 case Node.Collect n -> collect(n);
+                case Node.Listen n -> listen(n);
                 case Node.SetVars n -> set(n);
                 case Node.Branch n -> {
                     for (Node.Condition c : n.conditions()) {
@@ -397,11 +412,40 @@ public final class FlowEngine {
         Next menu(Node.Menu n) {
             int failures = 0;
             while (true) {
+                String lang = language();
+                boolean speechOn = speechOn(n.speech(), lang);
                 Optional<Character> key = takeTypeAhead();
                 if (key.isEmpty()) {
-                    key = say(n.prompt(), n.bargeIn() ? ALL_KEYS : "", n);
+                    PromptRef prompt = speechOn && n.speech().prompt() != null ? n.speech().prompt() : n.prompt();
+                    key = say(prompt, n.bargeIn() ? ALL_KEYS : "", n);
                 }
-                if (key.isEmpty()) {
+                String notUnderstood = null;
+                if (key.isEmpty() && speechOn) {
+                    // keys still work: any key ends listening and counts as the answer
+                    ListenResult r = speech.listen(channel, new ListenRequest(lang, n.speech().phrases().list(lang),
+                            n.timeout(), ALL_KEYS));
+                    switch (r.outcome()) {
+                        case KEY -> key = Optional.of(r.key().charAt(0));
+                        case SPEECH -> {
+                            String option = n.speech().phrases().value(lang, r.text());
+                            if (option == null || r.confidence() < n.speech().minConfidence()) {
+                                notUnderstood = heard(r) + (option == null ? "" : ", below min-confidence");
+                            } else {
+                                observer.event("caller said " + heard(r));
+                                key = Optional.of(option.charAt(0));
+                            }
+                        }
+                        case NO_MATCH -> notUnderstood = r.detail();
+                        case NO_INPUT -> { }
+                        case HANGUP -> throw new CallerHungUpException();
+                        case ERROR -> {
+                            st.speechOff = true;
+                            LOG.warn("[{}] speech unavailable ({}): keys only for the rest of the call", n.id(), r.detail());
+                            observer.event("speech unavailable: keys only");
+                            key = channel.waitForDigit(n.timeout());
+                        }
+                    }
+                } else if (key.isEmpty()) {
                     key = channel.waitForDigit(n.timeout());
                 }
                 if (key.isPresent() && n.options().containsKey(String.valueOf(key.get()))) {
@@ -410,8 +454,9 @@ public final class FlowEngine {
                     st.input(n.into(), k, false);
                     return Next.to(n.options().get(k));
                 }
-                Node.Reprompt r = key.isEmpty() ? n.noInput() : n.invalid();
-                observer.event(key.isEmpty() ? "no input" : "invalid key " + key.get());
+                Node.Reprompt r = key.isEmpty() && notUnderstood == null ? n.noInput() : n.invalid();
+                observer.event(notUnderstood != null ? "not understood (" + notUnderstood + ")"
+                        : key.isEmpty() ? "no input" : "invalid key " + key.get());
                 if (++failures > n.retries()) {
                     observer.event("retries used up");
                     return Next.to(n.fallback());
@@ -421,6 +466,81 @@ public final class FlowEngine {
                 }
                 if (r != null) {
                     say(r.prompt(), "", n);
+                }
+            }
+        }
+
+        // ------------------------------------------------------------ speech
+
+        /** The language prompts and speech use now: the call's, when the flow offers it. */
+        String language() {
+            Flow flow = st.frame().flow;
+            return flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
+        }
+
+        /** Whether a menu listens too: it has phrases for the language, which has a model, and speech has not failed. */
+        boolean speechOn(Node.MenuSpeech ms, String lang) {
+            return ms != null && !st.speechOff && ms.phrases().has(lang) && speech.modelStatus(lang).available();
+        }
+
+        static String heard(ListenResult r) {
+            return "\u201c" + r.text() + "\u201d (" + Math.round(r.confidence() * 100) + "%)";
+        }
+
+        Next listen(Node.Listen n) {
+            int failures = 0;
+            String keys = String.join("", n.keys().keySet());
+            while (true) {
+                String lang = language();
+                Optional<Character> key = takeTypeAhead().filter(k -> keys.indexOf(k) >= 0);
+                if (key.isEmpty()) {
+                    key = say(n.prompt(), n.bargeIn() ? keys : "", n);
+                }
+                ListenResult r = key.isPresent() ? ListenResult.key(key.get()) : speech.listen(channel,
+                        new ListenRequest(lang, n.phrases().list(lang), n.timeout(), keys, n.endSilence(), n.maxDuration()));
+                String notUnderstood = null;
+                switch (r.outcome()) {
+                    case KEY -> {
+                        String target = n.keys().get(r.key());
+                        if (target != null) {
+                            observer.event("caller pressed " + r.key());
+                            st.answer(n.into(), "", r.key(), 1.0, r.key());
+                            return Next.to(target);
+                        }
+                        notUnderstood = "key " + r.key();
+                    }
+                    case SPEECH -> {
+                        String value = n.phrases().freeText() ? r.text() : n.phrases().value(lang, r.text());
+                        if (value == null || r.confidence() < n.minConfidence()) {
+                            notUnderstood = heard(r) + (value == null ? "" : ", below min-confidence");
+                        } else {
+                            observer.event("caller said " + heard(r) + (value.equals(r.text()) ? "" : ": " + value));
+                            st.answer(n.into(), r.text(), value, r.confidence(), "");
+                            String option = n.options().get(value);
+                            return Next.to(option != null ? option : n.next());
+                        }
+                    }
+                    case NO_MATCH -> notUnderstood = r.detail();
+                    case NO_INPUT -> { }
+                    case HANGUP -> throw new CallerHungUpException();
+                    case ERROR -> {
+                        String to = n.onError() != null ? n.onError() : n.fallback();
+                        LOG.warn("[{}] cannot listen ({}): going to '{}'", n.id(), r.detail(), to);
+                        observer.event("speech unavailable (" + r.detail() + ")");
+                        return Next.to(to);
+                    }
+                }
+                observer.event(notUnderstood == null ? "no input" : "not understood (" + notUnderstood + ")");
+                Node.Reprompt rp = notUnderstood == null ? n.noInput() : n.noMatch();
+                if (++failures > n.retries()) {
+                    observer.event("retries used up");
+                    return Next.to(n.fallback());
+                }
+                if (rp != null && rp.next() != null) {
+                    return Next.to(rp.next());
+                }
+                if (rp != null) {
+                    say(rp.prompt(), "", n);
                 }
             }
         }

@@ -19,8 +19,9 @@ import java.util.function.Predicate;
 /**
  * Checks of a flow's graph. Errors: the start node or an edge's target missing, nodes that
  * cannot be reached, loops that nothing (no caller input, no condition, no outcome) can end.
- * Lint (warnings): a menu/collect without a no-input or invalid branch, retry loops a silent
- * caller goes round for ever (no counter on the way).
+ * Lint (warnings): a menu/collect without a no-input or invalid branch, a listen without a
+ * no-input or no-match branch, retry loops a silent caller goes round for ever (no counter on
+ * the way).
  */
 public final class FlowChecks {
     private FlowChecks() {
@@ -78,10 +79,19 @@ public final class FlowChecks {
                 lintReprompts(flow, n, m.noInput(), m.invalid(), out);
             } else if (n instanceof Node.Collect c) {
                 lintReprompts(flow, n, c.noInput(), c.invalid(), out);
+            } else if (n instanceof Node.Listen l) {
+                if (l.noInput() == null) {
+                    out.add(Problem.warning(flow.file(), n.info().pos(), "listen '" + n.id() + "' has no 'no-input' branch:"
+                            + " a caller who says nothing hears the same prompt again with no help"));
+                }
+                if (l.noMatch() == null) {
+                    out.add(Problem.warning(flow.file(), n.info().pos(), "listen '" + n.id() + "' has no 'no-match' branch:"
+                            + " a caller who is not understood is not told so"));
+                }
             }
         }
         // lint: retry loops without a bound: what a silent caller goes round (no key, no condition)
-        Predicate<Edge> silent = e -> e.kind() != Edge.Kind.KEY && e.kind() != Edge.Kind.CONDITION;
+        Predicate<Edge> silent = e -> !e.byCaller() && e.kind() != Edge.Kind.CONDITION;
         for (Set<String> scc : cycles(nodes, silent)) {
             boolean input = scc.stream().anyMatch(id -> nodes.get(id).takesInput());
             if (input) {

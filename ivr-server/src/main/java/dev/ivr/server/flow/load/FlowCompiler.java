@@ -15,6 +15,9 @@ import dev.ivr.server.flow.model.Node.Reprompt;
 import dev.ivr.server.flow.model.PromptRef;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptEntry;
+import dev.ivr.server.speech.ListenRequest;
+import dev.ivr.server.speech.RecognizerFactory;
+import dev.ivr.server.speech.SpeechModels;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
@@ -39,8 +42,15 @@ import java.util.regex.PatternSyntaxException;
 public final class FlowCompiler {
     private static final Pattern SECRET_REF_TEMPLATE = Pattern.compile("\\binputs\\s*(\\.\\s*%1$s\\b|\\[\\s*[\"']%1$s[\"']\\s*])");
 
-    /** What a flow is checked against. */
-    public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames) {
+    /** What a flow is checked against; {@code speech}: the languages speech can be recognised in. */
+    public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech) {
+        public Context {
+            speech = speech == null ? SpeechModels.NONE : speech;
+        }
+
+        public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames) {
+            this(prompts, calendars, flowNames, SpeechModels.NONE);
+        }
     }
 
     /** The flow when it has no errors (warnings may remain), and every problem found. */
@@ -192,6 +202,7 @@ public final class FlowCompiler {
                     str(n, "next"), pos(n, "next"));
             case "menu" -> menu(info, n);
             case "collect" -> collect(info, n);
+            case "listen" -> listen(info, n);
             case "set" -> set(info, n);
             case "branch" -> branch(info, n);
             case "goto" -> {
@@ -242,7 +253,137 @@ public final class FlowCompiler {
         }
         return new Node.Menu(info, prompt(n), options, optionPos, duration(n, "timeout", Duration.ofSeconds(5)),
                 integer(n, "retries", 2), bool(n, "barge-in", true), reprompt(n, "no-input"), reprompt(n, "invalid"),
-                str(n, "fallback"), pos(n, "fallback"), str(n, "into"));
+                str(n, "fallback"), pos(n, "fallback"), str(n, "into"), menuSpeech(info, n, options));
+    }
+
+    // ---------------------------------------------------------------- speech
+
+    /** A menu's optional {@code speech:} block: phrases per language and option key. */
+    private Node.MenuSpeech menuSpeech(Info info, org.snakeyaml.engine.v2.nodes.Node n, Map<String, String> options) {
+        var sp = YamlDoc.get(n, "speech");
+        if (sp == null) {
+            return null;
+        }
+        Node.Phrases phrases = phrases(YamlDoc.get(sp, "phrases"));
+        for (var lang : YamlDoc.entries(YamlDoc.get(sp, "phrases"))) {
+            for (var k : YamlDoc.entries(lang.getValue())) {
+                if (!options.containsKey(k.getKey().getValue())) {
+                    error(k.getKey(), "menu '" + info.id() + "': phrases for key '" + k.getKey().getValue()
+                            + "', which is not an option of the menu");
+                }
+            }
+        }
+        // speech in a menu is optional: where it cannot be used the menu takes keys only; say so
+        Pos at = YamlDoc.pos(YamlDoc.keyNode(n, "speech"));
+        for (String lang : languages) {
+            if (!phrases.has(lang)) {
+                problems.add(Problem.note(file, at, "menu '" + info.id() + "' has no speech phrases for " + lang
+                        + ": callers in " + lang + " use keys only"));
+                continue;
+            }
+            RecognizerFactory.ModelStatus st = ctx.speech().status(lang);
+            if (!st.available()) {
+                problems.add(Problem.note(file, at, "menu '" + info.id() + "' takes keys only in " + lang + " here: "
+                        + st.detail()));
+            }
+        }
+        return new Node.MenuSpeech(promptId(sp, "prompt"), phrases, number(sp, "min-confidence", 0.5), at);
+    }
+
+    private Node listen(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        var phrasesNode = YamlDoc.get(n, "phrases");
+        Node.Phrases phrases = phrasesNode == null ? Node.Phrases.FREE_TEXT : phrases(phrasesNode);
+        Map<String, String> options = new LinkedHashMap<>();
+        Map<String, Pos> optionPos = new LinkedHashMap<>();
+        Set<String> values = phrases.values();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "options"))) {
+            String value = e.getKey().getValue();
+            options.put(value, YamlDoc.text(e.getValue()));
+            optionPos.put(value, YamlDoc.pos(e.getValue()));
+            if (phrases.freeText()) {
+                error(e.getKey(), "listen '" + info.id() + "': options need phrases (free text has no values to choose by)");
+            } else if (!values.contains(value)) {
+                error(e.getKey(), "listen '" + info.id() + "': option '" + value + "' is not the value of any phrase");
+            }
+        }
+        Map<String, String> keys = new LinkedHashMap<>();
+        Map<String, Pos> keyPos = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "keys"))) {
+            keys.put(e.getKey().getValue(), YamlDoc.text(e.getValue()));
+            keyPos.put(e.getKey().getValue(), YamlDoc.pos(e.getValue()));
+        }
+        String next = str(n, "next");
+        if (next == null && (phrases.freeText() || !options.keySet().containsAll(values))) {
+            problems.add(Problem.error(file, info.pos(), "listen '" + info.id() + "' needs 'next': where a recognised answer goes"
+                    + (phrases.freeText() ? "" : " when its value has no option")));
+        }
+        // listening is what this node is for: every language of the flow needs a model
+        for (String lang : languages) {
+            if (!phrases.freeText() && !phrases.has(lang)) {
+                error(YamlDoc.keyNode(n, "phrases"), "listen '" + info.id() + "' has no phrases for " + lang
+                        + " (a language of this flow)");
+                continue;
+            }
+            RecognizerFactory.ModelStatus st = ctx.speech().status(lang);
+            if (!st.available()) {
+                problems.add(Problem.error(file, info.pos(), "listen '" + info.id() + "' cannot listen in " + lang
+                        + ": " + st.detail()));
+            }
+        }
+        return new Node.Listen(info, optionalPrompt(n), phrases, options, optionPos, keys, keyPos,
+                duration(n, "timeout", null), duration(n, "end-silence", null), duration(n, "max-duration", null),
+                number(n, "min-confidence", 0.5), str(n, "into"), integer(n, "retries", 2), bool(n, "barge-in", true),
+                reprompt(n, "no-input"), reprompt(n, "no-match"), str(n, "on-error"), pos(n, "on-error"),
+                str(n, "fallback"), pos(n, "fallback"), next, pos(n, "next"));
+    }
+
+    /**
+     * Phrases per language: {@code LANG: [phrase, ...]} (each phrase its own value) or
+     * {@code LANG: {value: phrase | [phrase, ...]}}. Phrases are compared in normal form (case,
+     * punctuation); one phrase cannot stand for two values.
+     */
+    private Node.Phrases phrases(org.snakeyaml.engine.v2.nodes.Node n) {
+        Map<String, Map<String, String>> by = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(n)) {
+            String lang = e.getKey().getValue();
+            if (!languages.contains(lang)) {
+                error(e.getKey(), "phrases for " + lang + ", which is not a language of this flow (languages: "
+                        + String.join(", ", languages) + ")");
+                continue;
+            }
+            Map<String, String> byPhrase = new LinkedHashMap<>();
+            Map<String, String> normal = new LinkedHashMap<>();
+            if (e.getValue() instanceof SequenceNode seq) {
+                seq.getValue().forEach(p -> addPhrase(p, YamlDoc.text(p), lang, byPhrase, normal));
+            } else {
+                for (var v : YamlDoc.entries(e.getValue())) {
+                    String value = v.getKey().getValue();
+                    if (v.getValue() instanceof SequenceNode seq) {
+                        seq.getValue().forEach(p -> addPhrase(p, value, lang, byPhrase, normal));
+                    } else {
+                        addPhrase(v.getValue(), value, lang, byPhrase, normal);
+                    }
+                }
+            }
+            by.put(lang, java.util.Collections.unmodifiableMap(byPhrase));
+        }
+        return new Node.Phrases(java.util.Collections.unmodifiableMap(by));
+    }
+
+    private void addPhrase(org.snakeyaml.engine.v2.nodes.Node p, String value, String lang, Map<String, String> byPhrase,
+                           Map<String, String> normal) {
+        String phrase = YamlDoc.text(p);
+        String norm = phrase == null ? "" : ListenRequest.normalise(phrase);
+        if (norm.isEmpty()) {
+            error(p, "a phrase needs at least one word");
+            return;
+        }
+        String before = normal.putIfAbsent(norm, value);
+        if (before != null && !before.equals(value)) {
+            error(p, "the phrase '" + phrase + "' (" + lang + ") stands for both '" + before + "' and '" + value + "'");
+        } else if (before == null) {
+            byPhrase.put(phrase, value);
+        }
     }
 
     private Node collect(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
@@ -536,6 +677,11 @@ public final class FlowCompiler {
     private static int integer(org.snakeyaml.engine.v2.nodes.Node n, String key, int fallback) {
         String s = str(n, key);
         return s == null ? fallback : Integer.parseInt(s);
+    }
+
+    private static double number(org.snakeyaml.engine.v2.nodes.Node n, String key, double fallback) {
+        String s = str(n, key);
+        return s == null ? fallback : Double.parseDouble(s);
     }
 
     private Duration duration(org.snakeyaml.engine.v2.nodes.Node n, String key, Duration fallback) {

@@ -4,6 +4,7 @@ import dev.ivr.server.flow.Problem;
 import dev.ivr.server.flow.hours.Calendars;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptCatalogException;
+import dev.ivr.server.speech.SpeechModels;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +25,19 @@ public final class FlowLoader {
     /** Names a flow file may have (the AGI script name rules). */
     public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]{0,127}";
 
-    /** Where the pieces are. */
-    public record Sources(Path flowsDir, Path promptsDir, Path calendarsFile) {
+    /**
+     * Where the pieces are, and which languages speech can be recognised in (flows that listen
+     * are checked against it).
+     */
+    public record Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech) {
+        public Sources {
+            speech = speech == null ? SpeechModels.NONE : speech;
+        }
+
+        /** Without speech recognition: listen nodes fail validation, menus take keys only. */
+        public Sources(Path flowsDir, Path promptsDir, Path calendarsFile) {
+            this(flowsDir, promptsDir, calendarsFile, SpeechModels.NONE);
+        }
     }
 
     /**
@@ -90,7 +102,7 @@ public final class FlowLoader {
         Calendars calendars = Calendars.load(src.calendarsFile(), problems);
         Map<String, Path> files = flowFiles(src.flowsDir());
         FlowCompiler.Context ctx = new FlowCompiler.Context(prompts == null ? PromptCatalog.empty() : prompts,
-                calendars, files.keySet());
+                calendars, files.keySet(), src.speech());
         Map<String, FlowCompiler.Result> flows = new LinkedHashMap<>();
         files.forEach((name, file) -> {
             if (!name.matches(NAME_PATTERN) || name.contains("..")) {

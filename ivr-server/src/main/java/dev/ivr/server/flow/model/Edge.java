@@ -15,6 +15,8 @@ public record Edge(String label, String target, Kind kind, Pos pos) {
         NEXT,
         /** the caller pressed a key of a menu (or while waiting in a queue) */
         KEY,
+        /** the caller said a phrase (listen, or a menu with speech) */
+        SPEECH,
         /** a branch condition held */
         CONDITION,
         /** no condition held */
@@ -25,8 +27,8 @@ public record Edge(String label, String target, Kind kind, Pos pos) {
         OUTCOME
     }
 
-    /** Whether the caller chose it (pressed a key for it). */
+    /** Whether the caller chose it (pressed a key or said a phrase for it). */
     public boolean byCaller() {
-        return kind == Kind.KEY;
+        return kind == Kind.KEY || kind == Kind.SPEECH;
     }
 }

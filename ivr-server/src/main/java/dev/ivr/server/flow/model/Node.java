@@ -51,9 +51,14 @@ public sealed interface Node {
         }
     }
 
+    /**
+     * A menu: a key (or, with {@code speech}, a phrase) picks an option.
+     *
+     * @param speech null for a menu of keys only
+     */
     record Menu(Info info, PromptRef prompt, Map<String, String> options, Map<String, Pos> optionPos, Duration timeout,
                 int retries, boolean bargeIn, Reprompt noInput, Reprompt invalid, String fallback, Pos fallbackPos,
-                String into) implements Node {
+                String into, MenuSpeech speech) implements Node {
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             options.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.KEY, optionPos.get(k))));
@@ -62,6 +67,91 @@ public sealed interface Node {
             }
             if (invalid != null && invalid.next() != null) {
                 out.add(new Edge("invalid", invalid.next(), Edge.Kind.FAILURE, invalid.pos()));
+            }
+            out.add(new Edge("retries used up", fallback, Edge.Kind.FAILURE, fallbackPos));
+            return out;
+        }
+
+        @Override
+        public boolean takesInput() {
+            return true;
+        }
+    }
+
+    /**
+     * Speech as an alternative to keys in a menu, where the call's language has a speech model.
+     *
+     * @param prompt        said instead of the menu's prompt while speech is on ("press 1 or say billing"); null: the menu's
+     * @param phrases       per language, phrase → option key
+     * @param minConfidence recognitions below it count as not understood (0..1)
+     */
+    record MenuSpeech(PromptRef prompt, Phrases phrases, double minConfidence, Pos pos) {
+    }
+
+    /**
+     * What callers may say, per language: each phrase as written, with the value it stands for
+     * (synonyms share a value). Empty for free text.
+     */
+    record Phrases(Map<String, Map<String, String>> byLanguage) {
+        public static final Phrases FREE_TEXT = new Phrases(Map.of());
+
+        public boolean freeText() {
+            return byLanguage.isEmpty();
+        }
+
+        /** The phrases of a language, as written (empty when it has none). */
+        public List<String> list(String language) {
+            Map<String, String> m = byLanguage.get(language);
+            return m == null ? List.of() : List.copyOf(m.keySet());
+        }
+
+        public boolean has(String language) {
+            return byLanguage.containsKey(language);
+        }
+
+        /** The value of a phrase (as returned by the recognizer: one of {@link #list}), or null. */
+        public String value(String language, String phrase) {
+            Map<String, String> m = byLanguage.get(language);
+            return m == null ? null : m.get(phrase);
+        }
+
+        /** Every value, in order of first appearance. */
+        public java.util.Set<String> values() {
+            java.util.Set<String> out = new java.util.LinkedHashSet<>();
+            byLanguage.values().forEach(m -> out.addAll(m.values()));
+            return out;
+        }
+    }
+
+    /**
+     * Listens to the caller (speech recognition): phrases of a grammar, or free text. The result
+     * goes into {@code inputs.INTO} ({@code text}, {@code value}, {@code confidence}, {@code key}).
+     *
+     * @param options    value → node (phrases whose value has no option go to {@code next})
+     * @param keys       key → node: keys that end listening (and stop the prompt when {@code bargeIn})
+     * @param timeout    no input after this; null for speech.no-input-timeout (likewise endSilence, maxDuration)
+     * @param onError    where to go when speech cannot be recognised now (null: {@code fallback})
+     */
+    record Listen(Info info, PromptRef prompt, Phrases phrases, Map<String, String> options, Map<String, Pos> optionPos,
+                  Map<String, String> keys, Map<String, Pos> keyPos, Duration timeout, Duration endSilence,
+                  Duration maxDuration, double minConfidence, String into, int retries, boolean bargeIn,
+                  Reprompt noInput, Reprompt noMatch, String onError, Pos onErrorPos, String fallback, Pos fallbackPos,
+                  String next, Pos nextPos) implements Node {
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            options.forEach((v, t) -> out.add(new Edge(v, t, Edge.Kind.SPEECH, optionPos.get(v))));
+            if (next != null) {
+                out.add(new Edge(options.isEmpty() ? "recognised" : "other phrase", next, Edge.Kind.SPEECH, nextPos));
+            }
+            keys.forEach((k, t) -> out.add(new Edge(k, t, Edge.Kind.KEY, keyPos.get(k))));
+            if (noInput != null && noInput.next() != null) {
+                out.add(new Edge("no input", noInput.next(), Edge.Kind.FAILURE, noInput.pos()));
+            }
+            if (noMatch != null && noMatch.next() != null) {
+                out.add(new Edge("no match", noMatch.next(), Edge.Kind.FAILURE, noMatch.pos()));
+            }
+            if (onError != null) {
+                out.add(new Edge("no speech", onError, Edge.Kind.FAILURE, onErrorPos));
             }
             out.add(new Edge("retries used up", fallback, Edge.Kind.FAILURE, fallbackPos));
             return out;

@@ -18,12 +18,24 @@ public sealed interface CallerStep {
     record HangUp() implements CallerStep {
     }
 
+    /**
+     * What the caller says when the flow next listens (a listen node, a menu with speech); the
+     * recogniser "hears" it with this confidence (0..1). Where nothing listens, it is lost like
+     * words said to a keys-only menu.
+     */
+    record Say(String text, double confidence) implements CallerStep {
+    }
+
+    /** The caller speaks, but nothing is recognised (noise, mumbling). */
+    record Mumble() implements CallerStep {
+    }
+
     /** How the next transfer (Dial) ends: ANSWER, NOANSWER, BUSY, CHANUNAVAIL, CONGESTION. */
     record Dial(String status) implements CallerStep {
     }
 
     /**
-     * Parses a script such as {@code 1,barge:2,12345678#,silence,dial:BUSY,hangup}.
+     * Parses a script such as {@code 1,barge:2,12345678#,silence,say:billing,dial:BUSY,hangup}.
      *
      * @throws IllegalArgumentException naming the bad token
      */
@@ -46,6 +58,12 @@ public sealed interface CallerStep {
         if (lower.equals("hangup") || lower.equals("hang-up")) {
             return new HangUp();
         }
+        if (lower.equals("mumble")) {
+            return new Mumble();
+        }
+        if (lower.startsWith("say:") || lower.startsWith("say ")) {
+            return say(t.substring(4).trim());
+        }
         if (lower.startsWith("barge:") || lower.startsWith("barge-in:")) {
             return new Press(keys(t.substring(t.indexOf(':') + 1).trim()), true);
         }
@@ -61,8 +79,30 @@ public sealed interface CallerStep {
 
     private static String keys(String k) {
         if (!k.matches("[0-9*#A-D]+")) {
-            throw new IllegalArgumentException("'" + k + "' is not keys (0-9 * # A-D), silence, hangup, barge:KEYS or dial:STATUS");
+            throw new IllegalArgumentException("'" + k + "' is not keys (0-9 * # A-D), silence, hangup, barge:KEYS, "
+                    + "say:TEXT, mumble or dial:STATUS");
         }
         return k;
+    }
+
+    /** {@code billing}, {@code "pay my bill"}, {@code billing@0.4} (with a confidence). */
+    private static Say say(String s) {
+        double confidence = 0.9;
+        int at = s.lastIndexOf('@');
+        if (at > 0 && s.substring(at + 1).matches("\\d*(\\.\\d+)?")) {
+            String c = s.substring(at + 1);
+            if (!c.isEmpty()) {
+                confidence = Double.parseDouble(c);
+            }
+            if (confidence > 1) {
+                throw new IllegalArgumentException("'" + s + "': a confidence is between 0 and 1, e.g. say:billing@0.4");
+            }
+            s = s.substring(0, at).trim();
+        }
+        s = s.replaceAll("^[\"']|[\"']$", "").trim();
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("say: what does the caller say? e.g. say:billing or say:billing@0.4");
+        }
+        return new Say(s, confidence);
     }
 }

@@ -11,7 +11,7 @@ public final class CallerSteps {
     private CallerSteps() {
     }
 
-    /** {@code 1,barge:2,12345678#,silence,dial:BUSY,hangup} */
+    /** {@code 1,barge:2,12345678#,silence,say:billing,mumble,dial:BUSY,hangup} */
     public static List<CallerStep> parse(String script) {
         return CallerStep.parse(script);
     }
@@ -20,7 +20,7 @@ public final class CallerSteps {
     public static Supplier<CallerStep> interactive(BufferedReader in, PrintStream prompt) {
         return () -> {
             while (true) {
-                prompt.print("  keys (or 'silence', 'hangup')> ");
+                prompt.print("  keys (or 'say WORDS', 'silence', 'hangup')> ");
                 prompt.flush();
                 try {
                     String line = in.readLine();

@@ -58,7 +58,7 @@ public final class FlowGraph {
         out.add(new Arrow("__start", flow.start(), "", Edge.Kind.NEXT));
         for (Node n : flow.nodes().values()) {
             for (Edge e : n.edges()) {
-                out.add(new Arrow(n.id(), e.target(), label(e), e.kind()));
+                out.add(new Arrow(n.id(), e.target(), label(n, e), e.kind()));
             }
             if (n instanceof Node.Goto g && g.flow() != null) {
                 out.add(new Arrow(n.id(), "__flow_" + g.flow(), "continues in", Edge.Kind.NEXT));
@@ -71,8 +71,9 @@ public final class FlowGraph {
         String d = switch (n) {
             case Node.Say s -> s.prompt() == null ? "" : s.prompt().label();
             case Node.Play p -> p.sound();
-            case Node.Menu m -> m.prompt() == null ? "" : m.prompt().label();
+            case Node.Menu m -> (m.prompt() == null ? "" : m.prompt().label()) + (m.speech() == null ? "" : " + speech");
             case Node.Collect c -> c.into() + (c.secret() ? " (secret)" : "");
+            case Node.Listen l -> l.prompt() != null ? l.prompt().label() : l.phrases().freeText() ? "free text" : "phrases";
             case Node.Hours h -> h.calendar();
             case Node.Route r -> r.queue() + " " + r.skills();
             case Node.Transfer t -> "to " + t.to().source();
@@ -94,6 +95,7 @@ public final class FlowGraph {
             case Node.Play p -> "speak";
             case Node.Menu m -> "input";
             case Node.Collect c -> "input";
+            case Node.Listen l -> "input";
             case Node.Identify i -> "crm";
             case Node.Authenticate a -> "crm";
             case Node.Route r -> "route";
@@ -106,14 +108,30 @@ public final class FlowGraph {
         };
     }
 
-    private static String label(Edge e) {
+    private static String label(Node n, Edge e) {
         String l = switch (e.kind()) {
-            case KEY -> e.label().length() == 1 ? "key " + e.label() : e.label();
+            case KEY -> (e.label().length() == 1 ? "key " + e.label() : e.label()) + spoken(n, e.label());
+            case SPEECH -> n instanceof Node.Listen li && li.options().containsKey(e.label())
+                    ? "\u201c" + e.label() + "\u201d" : e.label();
             case CONDITION -> "if " + e.label();
             case NEXT -> e.label().equals("next") ? "" : e.label();
             default -> e.label();
         };
         return l.length() > 40 ? l.substring(0, 39) + "…" : l;
+    }
+
+    /** For a menu key that may also be said: " or “billing”" (the first phrase of the first language). */
+    private static String spoken(Node n, String key) {
+        if (n instanceof Node.Menu m && m.speech() != null) {
+            for (Map<String, String> byPhrase : m.speech().phrases().byLanguage().values()) {
+                for (Map.Entry<String, String> p : byPhrase.entrySet()) {
+                    if (p.getValue().equals(key)) {
+                        return " or \u201c" + p.getKey() + "\u201d";
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     // --------------------------------------------------------------- SVG
@@ -166,7 +184,7 @@ public final class FlowGraph {
                 + "</marker></defs>\n");
         sb.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
         sb.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.0f\" font-size=\"11\" fill=\"#666\">%s (version %s): "
-                + "green speaks, blue waits for keys, purple asks the CRM, orange hands the call on, red ends</text>%n",
+                + "green speaks, blue waits for keys or speech, purple asks the CRM, orange hands the call on, red ends</text>%n",
                 height - 10, esc(flow.name()), esc(flow.version())));
         for (Map.Entry<ElkEdge, Arrow> en : arrowOf.entrySet()) {
             ElkEdge e = en.getKey();
@@ -180,7 +198,7 @@ public final class FlowGraph {
                 d.append(String.format(Locale.ROOT, " L %.1f %.1f", s.getEndX(), s.getEndY()));
                 String stroke = switch (a.kind()) {
                     case FAILURE -> "#c0392b\" stroke-dasharray=\"5,3";
-                    case KEY -> "#1f5fa8";
+                    case KEY, SPEECH -> "#1f5fa8";
                     case CONDITION, ELSE -> "#8a6d00";
                     default -> "#555";
                 };

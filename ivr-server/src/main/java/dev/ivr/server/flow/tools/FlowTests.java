@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * cases:
  *   - name: billing, verified
  *     caller: "+3612345678"
- *     keys: ["1", "12345678#", "4321#"]   # also barge:KEYS, silence, hangup, dial:STATUS
+ *     keys: ["1", "12345678#", "4321#"]   # also barge:KEYS, silence, hangup, dial:STATUS, say:TEXT, mumble
+ *     speech: off                         # as on a server without a speech model (default: on)
  *     expect:
  *       path-contains: [main-menu, verify, to-billing]
  *       heard: ["Hello Anna", "You are verified"]
@@ -175,9 +176,10 @@ public final class FlowTests {
                 doc.getOrDefault("customers", List.of())), unavailable);
         ScriptedRouter router = new ScriptedRouter((Map<String, Map<String, Object>>) c.getOrDefault("routing",
                 doc.getOrDefault("routing", Map.of())));
+        Object speech = c.getOrDefault("speech", doc.getOrDefault("speech", true));
         Simulation.Call call = new Simulation.Call(flow, String.valueOf(c.getOrDefault("caller", "unknown")),
                 String.valueOf(c.getOrDefault("dialled", "1000")), String.valueOf(c.getOrDefault("language", "en")),
-                List.of(), at, steps, null, crm, router);
+                List.of(), at, steps, null, crm, router, !List.of("false", "off", "no").contains(String.valueOf(speech)));
         Transcript t = Simulation.run(flows, call, x -> { });
         Map<String, Object> expect = (Map<String, Object>) c.getOrDefault("expect", Map.of());
         check(expect, t, router, failures);

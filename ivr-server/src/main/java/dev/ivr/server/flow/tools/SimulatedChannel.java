@@ -3,6 +3,10 @@ package dev.ivr.server.flow.tools;
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.call.CallerHungUpException;
+import dev.ivr.server.speech.ListenRequest;
+import dev.ivr.server.speech.ListenResult;
+import dev.ivr.server.speech.RecognizerFactory;
+import dev.ivr.server.speech.SpeechInput;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -121,9 +125,80 @@ public final class SimulatedChannel implements CallChannel {
             out.accept("  caller: silence (" + timeout.toMillis() / 1000.0 + " s)");
             return Optional.empty();
         }
+        if (s instanceof CallerStep.Say || s instanceof CallerStep.Mumble) {
+            steps.poll();
+            out.accept("  caller " + (s instanceof CallerStep.Say say ? "says \u201c" + say.text() + "\u201d" : "mumbles")
+                    + " (nothing listens: keys only)");
+            return Optional.empty();
+        }
         // a dial step waiting for its transfer: the caller says nothing meanwhile
         out.accept("  caller: silence");
         return Optional.empty();
+    }
+
+    /**
+     * Speech input for this caller: hears what the script says ({@code say:TEXT}, {@code mumble}),
+     * keys and silence as the AudioSocket session would. With {@code available} false no
+     * language can be listened to (as on a server without a speech model).
+     */
+    public SpeechInput speech(boolean available) {
+        return new SpeechInput() {
+            @Override
+            public RecognizerFactory.ModelStatus modelStatus(String language) {
+                return new RecognizerFactory.ModelStatus(language, available,
+                        available ? "simulated" : "speech is off in this simulation");
+            }
+
+            @Override
+            public ListenResult listen(CallChannel channel, ListenRequest request) {
+                return available ? SimulatedChannel.this.listen(request)
+                        : ListenResult.error("speech is off in this simulation");
+            }
+        };
+    }
+
+    private ListenResult listen(ListenRequest req) {
+        requireUp();
+        CallerStep s = peekForInput();
+        if (s == null || s instanceof CallerStep.HangUp) {
+            steps.poll();
+            hangUpNow(s == null ? "caller hangs up (end of script)" : "caller hangs up while the IVR listens");
+        }
+        if (s instanceof CallerStep.Press p) {
+            char k = p.keys().charAt(0);
+            consumeKeys(p, 1);
+            if (req.keys().indexOf(k) >= 0) {
+                out.accept("  caller presses " + k);
+                return ListenResult.key(k);
+            }
+            out.accept("  caller presses " + k + " (ignored while listening)");
+            return ListenResult.noInput();
+        }
+        if (s instanceof CallerStep.Mumble) {
+            steps.poll();
+            out.accept("  caller mumbles");
+            return ListenResult.noMatch("");
+        }
+        if (s instanceof CallerStep.Say say) {
+            steps.poll();
+            out.accept("  caller says \u201c" + say.text() + "\u201d");
+            String heard = ListenRequest.normalise(say.text());
+            if (req.phrases().isEmpty()) {
+                return heard.isEmpty() ? ListenResult.noMatch("") : ListenResult.speech(heard, say.confidence());
+            }
+            for (String phrase : req.phrases()) {
+                if (ListenRequest.normalise(phrase).equals(heard)) {
+                    return ListenResult.speech(phrase, say.confidence());
+                }
+            }
+            return ListenResult.noMatch(heard);
+        }
+        if (s instanceof CallerStep.Silence) {
+            steps.poll();
+        }
+        out.accept("  caller: silence" + (req.noInputTimeout() == null ? ""
+                : " (" + req.noInputTimeout().toMillis() / 1000.0 + " s)"));
+        return ListenResult.noInput();
     }
 
     private void consumeKeys(CallerStep.Press p, int n) {

@@ -26,9 +26,16 @@ public final class Simulation {
      *
      * @param interactive asked for steps once the script is used up (null: the caller hangs up)
      * @param router      null: no router (route nodes take their failure edge)
+     * @param speech      whether speech is recognised (what the caller says is heard); false: as on a server without
+     *                    a speech model (menus take keys only, listen nodes take their on-error edge)
      */
     public record Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
-                       List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router) {
+                       List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
+                       boolean speech) {
+        public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
+                    List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router) {
+            this(flow, ani, dnis, language, args, time, script, interactive, crm, router, true);
+        }
     }
 
     public static Transcript run(FlowSet flows, Call call, Consumer<String> sink) {
@@ -40,7 +47,7 @@ public final class Simulation {
                 + " (" + call.language() + ") at " + call.time() + ", flow " + call.flow());
         SimulatedChannel channel = new SimulatedChannel(info, call.script(), call.interactive(), t);
         FlowEngine engine = new FlowEngine(() -> flows, new TranscriptAudio(), call.crm(), call.router(),
-                Checkpoints.NONE, Clock.fixed(call.time(), ZoneOffset.UTC), "simulator");
+                Checkpoints.NONE, Clock.fixed(call.time(), ZoneOffset.UTC), "simulator", channel.speech(call.speech()));
         try {
             engine.run(channel, call.flow(), t);
         } catch (CallerHungUpException e) {
