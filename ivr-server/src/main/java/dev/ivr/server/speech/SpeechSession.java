@@ -155,8 +155,7 @@ final class SpeechSession {
             if (!attached) {
                 recognizer.close();
             }
-            log("speech session {} ended: {} {}", id, r.outcome(), r.outcome() == ListenResult.Outcome.SPEECH
-                    ? "'" + r.text() + "' (" + Math.round(r.confidence() * 100) + "%)" : r.detail());
+            log("speech session {} ended: {} {}", id, r.outcome(), describeForLog(r));
         }
         return first;
     }
@@ -228,6 +227,25 @@ final class SpeechSession {
             }
         }
         return ListenResult.noMatch(heard);
+    }
+
+    /**
+     * What the log may say about a result: a phrase of the node's grammar is the designer's
+     * word and may be logged; free text or words outside the grammar are the caller's own and
+     * may carry personal data (names, numbers), so only their length is logged.
+     */
+    private String describeForLog(ListenResult r) {
+        boolean grammar = !request.phrases().isEmpty();
+        return switch (r.outcome()) {
+            case SPEECH -> (grammar ? "'" + r.text() + "'" : "free text of " + words(r.text()) + " word(s)")
+                    + " (" + Math.round(r.confidence() * 100) + "%)";
+            case NO_MATCH -> "not in the grammar: " + words(r.detail()) + " word(s)";
+            default -> r.detail() == null ? "" : r.detail();
+        };
+    }
+
+    private static int words(String s) {
+        return s == null || s.isBlank() ? 0 : s.strip().split("\\s+").length;
     }
 
     static String normalise(String s) {
