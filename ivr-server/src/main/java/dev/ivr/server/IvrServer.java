@@ -13,6 +13,10 @@ import dev.ivr.server.call.Speaker;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.crm.CrmQueries;
+import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.http.CrmRoutes;
+import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
@@ -43,6 +47,7 @@ public final class IvrServer implements AutoCloseable {
     private Metrics metrics;
     private ClusterMember cluster;
     private Database database;
+    private JdbcCrmStore crm;
     private MaryTts tts;
     private Vertx vertx;
     private HttpApi http;
@@ -83,6 +88,10 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(database);
         health.register("database", false, database::health);
 
+        crm = JdbcCrmStore.open(database, config.crm(), config.dataDir(), nodeName, metrics.registry());
+        toClose.add(crm);
+        health.register("crm", false, crm::health);
+
         tts = MaryTts.start(config.tts());
         toClose.add(tts);
         health.register("tts", false, tts::health);
@@ -102,7 +111,7 @@ public final class IvrServer implements AutoCloseable {
             vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
-            List<HttpRoutes> routes = List.of();
+            List<HttpRoutes> routes = List.of(new CrmRoutes(crm));
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
@@ -173,6 +182,16 @@ public final class IvrServer implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The CRM store the flows' identify and authenticate nodes use, and that keeps every call's interaction. */
+    public CrmStore crmStore() {
+        return crm;
+    }
+
+    /** Customer profiles and contact history (agent desktop, tools). */
+    public CrmQueries crmQueries() {
+        return crm;
     }
 
     public MaryTts tts() {

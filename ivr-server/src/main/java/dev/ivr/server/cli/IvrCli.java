@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 ConfigReferenceCommand.class,
+                ImportCustomersCommand.class,
+                ExportCustomersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

@@ -23,7 +23,9 @@ public record IvrConfig(
         @Doc("Where the IVR flows are.")
         FlowsConfig flows,
         @Doc("Prompt catalogs: what flows say, per language.")
-        PromptsConfig prompts) implements Validated {
+        PromptsConfig prompts,
+        @Doc("The CRM store: identifying callers by number, PIN authentication, the contact history.")
+        CrmConfig crm) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -35,6 +37,7 @@ public record IvrConfig(
         p.section("tts", tts);
         p.section("flows", flows);
         p.section("prompts", prompts);
+        p.section("crm", crm);
         if (http.enabled() && agi.port() != 0 && agi.port() == http.port() && agi.bind().equals(http.bind())) {
             p.add("http.port", "must differ from agi.port (both are " + agi.port() + ")");
         }
