@@ -33,6 +33,7 @@ public final class PostgresServer {
     public static final String USER = "ivr";
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresServer instance;
+    private static PostgresServer durable;
 
     private final Path bin;
     private final Path dir;
@@ -49,22 +50,37 @@ public final class PostgresServer {
     /** The running server, started on first use; skips (or on CI fails) the test when PostgreSQL is not installed. */
     public static synchronized PostgresServer get() {
         if (instance == null) {
-            Path bin = findBinaries();
-            if (bin == null) {
-                String msg = "PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin"
-                        + " or $IVR_TEST_PG_BIN; install Debian's postgresql package (.ci/setup does)";
-                if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                    throw new IllegalStateException(msg + " -- CI must run the PostgreSQL tests, not skip them");
-                }
-                Assumptions.abort(msg + "; skipping the PostgreSQL tests");
-            }
-            try {
-                instance = start(bin);
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException("cannot start a test PostgreSQL server: " + e.getMessage(), e);
-            }
+            instance = start(false);
         }
         return instance;
+    }
+
+    /**
+     * A server with PostgreSQL's default durability (fsync, synchronous commit), for benchmarks;
+     * {@link #get()}'s server trades that for speed, as tests may.
+     */
+    public static synchronized PostgresServer durable() {
+        if (durable == null) {
+            durable = start(true);
+        }
+        return durable;
+    }
+
+    private static PostgresServer start(boolean durable) {
+        Path bin = findBinaries();
+        if (bin == null) {
+            String msg = "PostgreSQL server binaries (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin"
+                    + " or $IVR_TEST_PG_BIN; install Debian's postgresql package (.ci/setup does)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new IllegalStateException(msg + " -- CI must run the PostgreSQL tests, not skip them");
+            }
+            Assumptions.abort(msg + "; skipping the PostgreSQL tests");
+        }
+        try {
+            return start(bin, durable);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot start a test PostgreSQL server: " + e.getMessage(), e);
+        }
     }
 
     private static Path findBinaries() {
@@ -94,7 +110,7 @@ public final class PostgresServer {
         }
     }
 
-    private static PostgresServer start(Path bin) throws IOException, InterruptedException {
+    private static PostgresServer start(Path bin, boolean durable) throws IOException, InterruptedException {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("ivr-pg-");
         List<String> asUser = List.of();
@@ -114,7 +130,8 @@ public final class PostgresServer {
                 }
                 s.run(120, "pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(),
                         "-w", "-t", "90", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1"
-                                + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+                                + " -c max_connections=300" + (durable ? " -c shared_buffers=512MB"
+                                : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"),
                         "start");
                 Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(s::stop));
                 return s;
@@ -154,6 +171,17 @@ public final class PostgresServer {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // temp dir; best effort
+        }
+    }
+
+    /** The server's version, e.g. "15.18". */
+    public String version() {
+        try (Connection c = DriverManager.getConnection(url("postgres"), USER, "");
+             Statement st = c.createStatement(); var rs = st.executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1).replaceAll(" .*", "");
+        } catch (SQLException e) {
+            return "?";
         }
     }
 
