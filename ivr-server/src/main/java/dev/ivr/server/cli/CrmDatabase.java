@@ -45,7 +45,7 @@ final class CrmDatabase {
         db.close();
         err.println("ivr-server: cannot reach the database " + Database.effectiveUrl(config.database(), config.dataDir())
                 .replaceAll("(?i)(password=)[^;&]*", "$1***") + ": " + why);
-        if (why != null && why.contains("already in use")) {
+        if (why != null && (why.contains("is locked") || why.contains("already in use"))) {
             err.println("ivr-server: an H2 file database has one user at a time: stop the server first,"
                     + " or run the server on PostgreSQL (database.url)");
         }

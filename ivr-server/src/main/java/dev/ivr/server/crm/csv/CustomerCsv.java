@@ -132,7 +132,7 @@ public final class CustomerCsv {
                 }
                 case PhoneNumbers.Withheld w -> problems.add("phones: '" + p + "' is not a phone number");
                 case PhoneNumbers.Invalid bad -> problems.add("phones: '" + p + "' is not a phone number (" + bad.reason()
-                        + " for default country " + numbers.defaultCountry() + ")");
+                        + "; default country " + numbers.defaultCountry() + ")");
             }
         }
         if (phones.size() > MAX_PHONES) {

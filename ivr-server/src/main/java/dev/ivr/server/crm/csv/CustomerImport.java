@@ -110,7 +110,8 @@ public final class CustomerImport {
              CSVParser parser = CustomerCsv.FORMAT.parse(reader);
              Connection c = dataSource.getConnection()) {
             Map<String, Integer> header = header(parser);
-            List<String> headerProblems = CustomerCsv.checkHeader(new ArrayList<>(header.keySet()));
+            List<String> headerProblems = CustomerCsv.checkHeader(parser.getHeaderNames().stream()
+                    .map(h -> h.replace("\uFEFF", "").strip()).toList());
             if (!headerProblems.isEmpty()) {
                 throw new ImportFailed(file + ": line 1: " + String.join("; ", headerProblems), null);
             }
@@ -163,6 +164,8 @@ public final class CustomerImport {
             }
         } catch (UncheckedIOException e) {
             throw new ImportFailed(file + ": not valid CSV after record " + records + ": " + e.getCause().getMessage(), e);
+        } catch (IllegalArgumentException e) { // Commons CSV on a header it cannot use
+            throw new ImportFailed(file + ": line 1: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ImportFailed("cannot read " + file + ": " + e.getMessage(), e);
         } catch (SQLException e) {

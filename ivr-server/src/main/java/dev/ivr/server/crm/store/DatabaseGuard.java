@@ -59,6 +59,7 @@ final class DatabaseGuard {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(retryAfter)
                 .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true) // health shows the retry without waiting for a call
                 .recordException(e -> e instanceof SQLException s && !isDataError(s))
                 .build());
         breaker.getEventPublisher().onStateTransition(e -> {
