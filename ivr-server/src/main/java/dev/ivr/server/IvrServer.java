@@ -12,6 +12,10 @@ import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.crm.CrmQueries;
+import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.http.CrmRoutes;
+import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
@@ -55,6 +59,7 @@ public final class IvrServer implements AutoCloseable {
     private Metrics metrics;
     private ClusterMember cluster;
     private Database database;
+    private JdbcCrmStore crm;
     private MaryTts tts;
     private Voice voice;
     private SpeechService speech;
@@ -98,6 +103,10 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(database);
         health.register("database", false, database::health);
 
+        crm = JdbcCrmStore.open(database, config.crm(), config.dataDir(), nodeName, metrics.registry());
+        toClose.add(crm);
+        health.register("crm", false, crm::health);
+
         tts = MaryTts.start(config.tts());
         toClose.add(tts);
         health.register("tts", false, tts::health);
@@ -126,7 +135,7 @@ public final class IvrServer implements AutoCloseable {
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
-        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), new NoCrmStore(), null,
+        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, null,
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName, speech);
         ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine)));
@@ -142,6 +151,7 @@ public final class IvrServer implements AutoCloseable {
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             routes.add(new FlowRoutes(flows));
+            routes.add(new CrmRoutes(crm));
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
@@ -241,6 +251,16 @@ public final class IvrServer implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The CRM store the flows' identify and authenticate nodes use, and that keeps every call's interaction. */
+    public CrmStore crmStore() {
+        return crm;
+    }
+
+    /** Customer profiles and contact history (agent desktop, tools). */
+    public CrmQueries crmQueries() {
+        return crm;
     }
 
     public MaryTts tts() {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
                 GraphCommand.class,
                 RenderPromptsCommand.class,
                 CheckPromptsCommand.class,
+                ImportCustomersCommand.class,
+                ExportCustomersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

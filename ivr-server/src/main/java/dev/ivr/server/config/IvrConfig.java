@@ -25,7 +25,9 @@ public record IvrConfig(
         @Doc("Prompt catalogs: what flows say, per language; how prompts are rendered, cached and delivered to Asterisk.")
         PromptsConfig prompts,
         @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk).")
-        SpeechConfig speech) implements Validated {
+        SpeechConfig speech,
+        @Doc("The CRM store: identifying callers by number, PIN authentication, the contact history.")
+        CrmConfig crm) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -41,6 +43,7 @@ public record IvrConfig(
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }
+        p.section("crm", crm);
         if (http.enabled() && agi.port() != 0 && agi.port() == http.port() && agi.bind().equals(http.bind())) {
             p.add("http.port", "must differ from agi.port (both are " + agi.port() + ")");
         }

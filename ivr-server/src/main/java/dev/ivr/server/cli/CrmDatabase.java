@@ -1,0 +1,54 @@
+package dev.ivr.server.cli;
+
+import ch.qos.logback.classic.Level;
+import dev.ivr.server.config.ConfigException;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.db.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/** What the customer import and export commands share: configuration, quiet logs, the database. */
+final class CrmDatabase {
+    private CrmDatabase() {
+    }
+
+    /** The configuration, or null after printing its problems. */
+    static IvrConfig config(ConfigOption option, PrintWriter err) {
+        try {
+            return option.load();
+        } catch (ConfigException e) {
+            err.println("ivr-server: the configuration has problems:");
+            e.problems().forEach(p -> err.println("  " + p));
+            return null;
+        }
+    }
+
+    /** Server log lines would mix with the command's output: only warnings, or nothing at all. */
+    static void quietLogs(boolean silent) {
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(silent ? Level.OFF : Level.WARN);
+        }
+    }
+
+    /** Opens the database and waits for its schema; null after printing why it cannot be reached. */
+    static Database open(IvrConfig config, PrintWriter err) {
+        Database db = Database.open(config.database(), config.dataDir());
+        Duration wait = config.database().connectTimeout().multipliedBy(5).compareTo(Duration.ofSeconds(10)) > 0
+                ? config.database().connectTimeout().multipliedBy(5) : Duration.ofSeconds(10);
+        if (db.awaitReady(wait)) {
+            return db;
+        }
+        String why = db.health().detail();
+        db.close();
+        err.println("ivr-server: cannot reach the database " + Database.effectiveUrl(config.database(), config.dataDir())
+                .replaceAll("(?i)(password=)[^;&]*", "$1***") + ": " + why);
+        if (why != null && (why.contains("is locked") || why.contains("already in use"))) {
+            err.println("ivr-server: an H2 file database has one user at a time: stop the server first,"
+                    + " or run the server on PostgreSQL (database.url)");
+        }
+        return null;
+    }
+}

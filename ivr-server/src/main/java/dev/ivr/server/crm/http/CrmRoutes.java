@@ -1,0 +1,178 @@
+package dev.ivr.server.crm.http;
+
+import dev.ivr.server.api.Auth;
+import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.server.crm.CrmQueries;
+import dev.ivr.server.crm.CrmUnavailableException;
+import dev.ivr.server.crm.Customer;
+import dev.ivr.server.crm.CustomerProfile;
+import dev.ivr.server.crm.Interaction;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CRM store's HTTP API, for the agent desktop and tools (roles agent, supervisor, admin):
+ * <ul>
+ *   <li>{@code GET /api/customers?phone=NUMBER}: customers with this number</li>
+ *   <li>{@code GET /api/customers/{id}}: a customer with numbers and accounts (never PINs)</li>
+ *   <li>{@code GET /api/customers/{id}/interactions?limit=20&offset=0}: contact history, newest first</li>
+ *   <li>{@code GET /api/interactions/{callId}}: one call's record</li>
+ * </ul>
+ * 401 without a valid token, 403 without the role, 404 for an unknown id, 503 while the
+ * database is down. Database work runs on worker threads, never on the event loop.
+ */
+public final class CrmRoutes implements HttpRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(CrmRoutes.class);
+    public static final int DEFAULT_LIMIT = 20;
+    public static final int MAX_LIMIT = 200;
+
+    private final CrmQueries crm;
+
+    public CrmRoutes(CrmQueries crm) {
+        this.crm = crm;
+    }
+
+    @Override
+    public void mount(Router router, Auth auth) {
+        Handler<RoutingContext> readers = auth.require("agent", "supervisor");
+        router.get("/api/customers").handler(readers);
+        router.get("/api/customers").blockingHandler(guarded(this::byPhone), false);
+        router.get("/api/customers/:id").handler(readers);
+        router.get("/api/customers/:id").blockingHandler(guarded(this::customer), false);
+        router.get("/api/customers/:id/interactions").handler(readers);
+        router.get("/api/customers/:id/interactions").blockingHandler(guarded(this::history), false);
+        router.get("/api/interactions/:callId").handler(readers);
+        router.get("/api/interactions/:callId").blockingHandler(guarded(this::interaction), false);
+    }
+
+    private void byPhone(RoutingContext ctx) {
+        String phone = ctx.request().getParam("phone");
+        if (phone == null || phone.isBlank()) {
+            error(ctx, 400, "give ?phone=NUMBER");
+            return;
+        }
+        JsonArray list = new JsonArray();
+        crm.findByPhone(phone).forEach(c -> list.add(customerJson(c)));
+        ok(ctx, new JsonObject().put("customers", list));
+    }
+
+    private void customer(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        crm.profile(id).ifPresentOrElse(p -> ok(ctx, profileJson(p)), () -> error(ctx, 404, "no customer '" + id + "'"));
+    }
+
+    private void history(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Integer limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        Integer offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        if (limit == null || offset == null) {
+            return;
+        }
+        if (crm.profile(id).isEmpty()) {
+            error(ctx, 404, "no customer '" + id + "'");
+            return;
+        }
+        List<Interaction> page = crm.history(id, limit + 1, offset);
+        JsonArray items = new JsonArray();
+        page.stream().limit(limit).forEach(i -> items.add(interactionJson(i)));
+        JsonObject body = new JsonObject().put("customerId", id).put("limit", limit).put("offset", offset).put("items", items);
+        body.put("next", page.size() > limit
+                ? "/api/customers/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/interactions?limit=" + limit + "&offset=" + (offset + limit)
+                : null);
+        ok(ctx, body);
+    }
+
+    private void interaction(RoutingContext ctx) {
+        String callId = ctx.pathParam("callId");
+        crm.interaction(callId).ifPresentOrElse(i -> ok(ctx, interactionJson(i)),
+                () -> error(ctx, 404, "no interaction for call '" + callId + "'"));
+    }
+
+    private static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
+        return ctx -> {
+            try {
+                h.handle(ctx);
+            } catch (CrmUnavailableException e) {
+                LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+                error(ctx, 503, "the customer database is unavailable; try again shortly");
+            }
+        };
+    }
+
+    private static Integer intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+        String v = ctx.request().getParam(name);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        error(ctx, 400, name + " must be a whole number from " + min + " to " + max + " (got '" + v + "')");
+        return null;
+    }
+
+    private static void ok(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                .end(body.encodePrettily());
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+
+    // ---------------------------------------------------------------- JSON forms
+
+    public static JsonObject customerJson(Customer c) {
+        JsonObject attrs = new JsonObject();
+        c.attributes().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> attrs.put(e.getKey(), e.getValue()));
+        return new JsonObject().put("id", c.id()).put("firstName", c.firstName()).put("lastName", c.lastName())
+                .put("name", c.name()).put("language", c.language()).put("tier", c.tier()).put("attributes", attrs);
+    }
+
+    public static JsonObject profileJson(CustomerProfile p) {
+        JsonArray accounts = new JsonArray();
+        for (CustomerProfile.Account a : p.accounts()) {
+            accounts.add(new JsonObject().put("number", a.number()).put("status", a.status()).put("hasPin", a.hasPin())
+                    .put("lockedUntil", text(a.lockedUntil())));
+        }
+        return customerJson(p.customer()).put("phones", new JsonArray(p.phones())).put("accounts", accounts);
+    }
+
+    public static JsonObject interactionJson(Interaction i) {
+        JsonObject inputs = new JsonObject();
+        i.inputs().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> inputs.put(e.getKey(), e.getValue()));
+        return new JsonObject().put("callId", i.callId()).put("ani", i.ani()).put("dnis", i.dnis()).put("flow", i.flow())
+                .put("flowVersion", i.flowVersion()).put("start", text(i.start())).put("end", text(i.end()))
+                .put("path", new JsonArray(i.path())).put("inputs", inputs).put("customerId", i.customerId())
+                .put("authOutcome", i.authOutcome()).put("queue", i.queue()).put("agentId", i.agentId())
+                .put("waitSeconds", seconds(i.waitTime())).put("talkSeconds", seconds(i.talkTime()))
+                .put("outcome", i.outcome() == null ? null : i.outcome().name()).put("node", i.node());
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static Double seconds(Duration d) {
+        return d == null ? null : d.toMillis() / 1000.0;
+    }
+}

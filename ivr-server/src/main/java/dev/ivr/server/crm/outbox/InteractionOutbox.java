@@ -1,0 +1,259 @@
+package dev.ivr.server.crm.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ivr.server.crm.Interaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Interactions that could not be written to the database, kept on local disk until it is back.
+ * An append-only journal of JSON lines in segment files ({@code interactions-*.jsonl}), each
+ * line forced to disk before {@link #append} returns, so a crash or restart loses nothing.
+ * {@link #flush} writes the closed segments to a {@link Sink} in order and deletes each once
+ * all its lines are written; the sink must be idempotent on the call id, since a segment cut
+ * short by a failure is replayed whole next time. Lines the sink rejects for good (bad data,
+ * not an outage) go to {@code rejected.jsonl} for a person to look at.
+ */
+public final class InteractionOutbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InteractionOutbox.class);
+    private static final String PREFIX = "interactions-";
+    private static final String SUFFIX = ".jsonl";
+
+    /** Where flushed interactions go: the database. Must ignore a call id it already has. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * @throws Rejected when this interaction can never be written (it is set aside)
+         * @throws Exception anything else: the database is not there; try again later
+         */
+        void write(Interaction interaction) throws Exception;
+    }
+
+    /** The sink will never accept this interaction (invalid data, not an outage). */
+    public static final class Rejected extends Exception {
+        public Rejected(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path dir;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final AtomicInteger pending = new AtomicInteger();
+    private FileChannel current;
+    private Path currentPath;
+    private long sequence;
+
+    /** Opens (creating if needed) the outbox in {@code dir}; segments left by a previous run are pending. */
+    public InteractionOutbox(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+            int left = 0;
+            for (Path p : segments()) {
+                left += lines(p).size();
+            }
+            pending.set(left);
+            if (left > 0) {
+                LOG.warn("{} interaction(s) from a previous run are waiting in {} for the database", left, dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the interaction outbox " + dir, e);
+        }
+    }
+
+    /** Appends one interaction durably (forced to disk). */
+    public void append(Interaction interaction) throws IOException {
+        byte[] line = (JSON.writeValueAsString(interaction) + "\n").getBytes(StandardCharsets.UTF_8);
+        appendLock.lock();
+        try {
+            if (current == null) {
+                currentPath = dir.resolve(PREFIX + System.currentTimeMillis() + "-" + String.format("%06d", sequence++) + SUFFIX);
+                current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+                forceDirectory();
+            }
+            ByteBuffer buf = ByteBuffer.wrap(line);
+            while (buf.hasRemaining()) {
+                current.write(buf);
+            }
+            current.force(false);
+            pending.incrementAndGet();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Interactions not yet confirmed written to the sink. */
+    public int pending() {
+        return pending.get();
+    }
+
+    /**
+     * Writes every pending interaction to the sink, oldest first. Stops at the first failure
+     * (the rest stays for the next flush).
+     *
+     * @return true when nothing is pending any more
+     */
+    public boolean flush(Sink sink) {
+        flushLock.lock();
+        try {
+            seal();
+            for (Path segment : segments()) {
+                List<String> lines = lines(segment);
+                for (String line : lines) {
+                    Interaction i;
+                    try {
+                        i = JSON.readValue(line, Interaction.class);
+                    } catch (JsonProcessingException e) {
+                        setAside(line, "unreadable line in " + segment.getFileName() + ": " + e.getOriginalMessage());
+                        continue;
+                    }
+                    String previous = MDC.get("call");
+                    MDC.put("call", i.callId());
+                    try {
+                        sink.write(i);
+                    } catch (Rejected e) {
+                        setAside(line, e.getMessage());
+                    } catch (Exception e) {
+                        LOG.debug("outbox flush stopped: {}", e.toString());
+                        return false;
+                    } finally {
+                        restore(previous);
+                    }
+                }
+                Files.delete(segment);
+                pending.addAndGet(-lines.size());
+            }
+            return pending.get() == 0;
+        } catch (IOException e) {
+            LOG.error("cannot read the interaction outbox {}: {}", dir, e.toString());
+            return false;
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /** Keeps an interaction the sink refused for good in {@code rejected.jsonl}, and says so. */
+    public void reject(Interaction interaction, String why) {
+        try {
+            setAside(JSON.writeValueAsString(interaction), why);
+        } catch (JsonProcessingException e) {
+            LOG.error("cannot keep rejected interaction {}: {}", interaction.callId(), e.getOriginalMessage());
+        }
+    }
+
+    private void setAside(String line, String why) {
+        Path rejected = dir.resolve("rejected.jsonl");
+        try {
+            Files.writeString(rejected, line.strip() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+            LOG.error("interaction set aside in {}: {}", rejected, why);
+        } catch (IOException e) {
+            LOG.error("cannot write {}: {} (interaction refused: {})", rejected, e.toString(), why);
+        }
+    }
+
+    /** Closes the segment being appended to, so that a flush can take it. */
+    private void seal() throws IOException {
+        appendLock.lock();
+        try {
+            if (current != null) {
+                current.close();
+                current = null;
+                currentPath = null;
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(PREFIX) && n.endsWith(SUFFIX) && !p.equals(currentPath);
+            }).sorted().toList();
+        }
+    }
+
+    /** The complete lines of a segment; a torn last line (a crash mid-write) is set aside. */
+    private List<String> lines(Path segment) throws IOException {
+        String text = Files.readString(segment, StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+            String line = text.substring(start, nl);
+            if (!line.isBlank()) {
+                out.add(line);
+            }
+            start = nl + 1;
+        }
+        if (start < text.length() && !text.substring(start).isBlank()) {
+            out.add(text.substring(start)); // unreadable JSON is set aside when flushed
+        }
+        return out;
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every platform can sync a directory; the file itself is forced
+        }
+    }
+
+    private static void restore(String previous) {
+        if (previous == null) {
+            MDC.remove("call");
+        } else {
+            MDC.put("call", previous);
+        }
+    }
+
+    @Override
+    public void close() {
+        appendLock.lock();
+        try {
+            if (current != null) {
+                current.close();
+                current = null;
+                currentPath = null;
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the outbox: {}", e.toString());
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** The JSON form used in the journal (also handy for tools). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+}

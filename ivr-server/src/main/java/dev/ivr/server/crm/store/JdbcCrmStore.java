@@ -1,0 +1,737 @@
+package dev.ivr.server.crm.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ivr.server.config.CrmConfig;
+import dev.ivr.server.crm.Authentication;
+import dev.ivr.server.crm.CrmQueries;
+import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.CrmUnavailableException;
+import dev.ivr.server.crm.Customer;
+import dev.ivr.server.crm.CustomerProfile;
+import dev.ivr.server.crm.Identification;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.crm.outbox.InteractionOutbox;
+import dev.ivr.server.crm.phone.PhoneNumbers;
+import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.health.Health;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The CRM store on a JDBC database (H2 or PostgreSQL, same SQL). Calls never wait on a dead
+ * database for long and never fail because of it: {@link DatabaseGuard} answers UNAVAILABLE at
+ * once while it is down, and {@link #record} keeps interactions in a durable
+ * {@link InteractionOutbox} that a background thread writes to the database when it is back.
+ */
+public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcCrmStore.class);
+    static final String MASK = "***";
+    private static final int MAX_CUSTOMERS_PER_NUMBER = 20;
+    private static final int MAX_PATH = 2000;
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9]{1,64}");
+    private static final Pattern ACCOUNT_SEPARATORS = Pattern.compile("[\\s./-]");
+    private static final TypeReference<List<String>> LIST = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
+    };
+    private static final String CUSTOMER_COLUMNS =
+            "c.id, c.first_name, c.last_name, c.language, c.tier, a.attr_name, a.attr_value";
+    private static final String INTERACTION_COLUMNS = "call_id, ani, dnis, flow, flow_version, started_at, ended_at, path,"
+            + " inputs, customer_id, auth_outcome, queue, agent_id, wait_ms, talk_ms, outcome, node";
+
+    private final DatabaseGuard db;
+    private final PhoneNumbers phones;
+    private final PinHasher pins;
+    private final LockoutPolicy lockout;
+    private final Set<String> secretWords;
+    private final Clock clock;
+    private final String node;
+    private final Duration retryAfter;
+    private final InteractionOutbox outbox;
+    private final Queue<Interaction> unsaved = new ConcurrentLinkedQueue<>();
+    private final ObjectMapper json = InteractionOutbox.json();
+    private final MeterRegistry meters;
+    private final Timer identifyTimer;
+    private final Timer authenticateTimer;
+    private final Thread flusher;
+    private volatile boolean closed;
+
+    /** The store of a server: on its database, with the outbox in {@code <data-dir>/outbox}. */
+    public static JdbcCrmStore open(Database database, CrmConfig config, Path dataDir, String node, MeterRegistry meters) {
+        return new JdbcCrmStore(database.dataSource(), database::isReady, config, dataDir.resolve("outbox"), node,
+                Clock.systemUTC(), meters);
+    }
+
+    /**
+     * @param ready     whether the schema is migrated (calls before that answer UNAVAILABLE)
+     * @param outboxDir where interactions wait while the database is down
+     * @param node      this server's name, stored with attempts and interactions
+     */
+    public JdbcCrmStore(DataSource dataSource, BooleanSupplier ready, CrmConfig config, Path outboxDir, String node,
+                        Clock clock, MeterRegistry meters) {
+        this(dataSource, ready, config, new PinHasher(config.pinHash()), outboxDir, node, clock, meters);
+    }
+
+    JdbcCrmStore(DataSource dataSource, BooleanSupplier ready, CrmConfig config, PinHasher pins, Path outboxDir,
+                 String node, Clock clock, MeterRegistry meters) {
+        this.db = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());
+        this.phones = new PhoneNumbers(config.region());
+        this.pins = pins;
+        this.lockout = new LockoutPolicy(config.lockout());
+        this.secretWords = config.secretInputs().stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        this.clock = clock;
+        this.node = node;
+        this.retryAfter = config.retryDatabaseAfter();
+        this.outbox = new InteractionOutbox(outboxDir);
+        this.meters = meters;
+        this.identifyTimer = Timer.builder("ivr.crm.request").description("CRM store calls by the flows")
+                .tag("op", "identify").register(meters);
+        this.authenticateTimer = Timer.builder("ivr.crm.request").description("CRM store calls by the flows")
+                .tag("op", "authenticate").register(meters);
+        Gauge.builder("ivr.crm.outbox.pending", this, s -> s.pendingInteractions())
+                .description("Interactions kept on local disk until the database is back").register(meters);
+        this.flusher = Thread.ofVirtual().name("crm-outbox").start(this::flushLoop);
+    }
+
+    // ------------------------------------------------------------------ identify
+
+    @Override
+    public Identification identify(String ani) {
+        long t0 = System.nanoTime();
+        Identification r = doIdentify(ani);
+        identifyTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        count("ivr.crm.identify", r.status().name());
+        return r;
+    }
+
+    private Identification doIdentify(String ani) {
+        if (!(phones.parse(ani) instanceof PhoneNumbers.Number number)) {
+            LOG.info("identify: WITHHELD (no usable caller number)");
+            return Identification.of(Identification.Status.WITHHELD);
+        }
+        try {
+            List<Customer> found = db.call(c -> customersByPhone(c, number.e164()));
+            Identification.Status status = switch (found.size()) {
+                case 0 -> Identification.Status.UNKNOWN;
+                case 1 -> Identification.Status.IDENTIFIED;
+                default -> Identification.Status.AMBIGUOUS;
+            };
+            LOG.info("identify: {}{}", status, found.isEmpty() ? ""
+                    : " customer(s) " + found.stream().map(Customer::id).collect(Collectors.joining(",")));
+            return new Identification(status, found);
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.warn("identify: UNAVAILABLE ({})", e.getMessage());
+            return Identification.of(Identification.Status.UNAVAILABLE);
+        }
+    }
+
+    private List<Customer> customersByPhone(Connection c, String e164) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + CUSTOMER_COLUMNS
+                + " from phone_numbers p join customers c on c.id = p.customer_id"
+                + " left join customer_attributes a on a.customer_id = c.id"
+                + " where p.e164 = ? order by c.id, a.attr_name")) {
+            ps.setString(1, e164);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Customer> all = readCustomers(rs);
+                return all.size() > MAX_CUSTOMERS_PER_NUMBER ? all.subList(0, MAX_CUSTOMERS_PER_NUMBER) : all;
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- authenticate
+
+    @Override
+    public Authentication authenticate(String accountNumber, String pin, String callId) {
+        long t0 = System.nanoTime();
+        Authentication r = doAuthenticate(accountNumber, pin, callId);
+        authenticateTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        count("ivr.crm.authenticate", r.status().name());
+        return r;
+    }
+
+    private record AccountRow(String customerId, String pinHash, String status) {
+    }
+
+    private record Check(AccountRow account, LockoutPolicy.State lock) {
+    }
+
+    private Authentication doAuthenticate(String rawAccount, String pin, String callId) {
+        String account = normaliseAccount(rawAccount);
+        if (account == null) {
+            pins.verify(pin, null); // the same time as any wrong PIN
+            LOG.info("authentication: FAILED (not an account number)");
+            return new Authentication(Authentication.Status.FAILED, rawAccount, null, lockout.maxFailures(), null);
+        }
+        String shown = maskAccount(account);
+        Check check;
+        try {
+            check = db.call(c -> new Check(accountRow(c, account), lockState(c, account)));
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.warn("authentication for account {}: UNAVAILABLE ({})", shown, e.getMessage());
+            return unavailable(account);
+        }
+        Instant now = clock.instant();
+        if (lockout.isLocked(check.lock(), now)) {
+            try {
+                db.call(c -> {
+                    logAttempt(c, account, callId, now, Authentication.Status.LOCKED);
+                    return null;
+                });
+            } catch (DatabaseGuard.Unavailable e) {
+                LOG.debug("attempt not logged: {}", e.getMessage());
+            }
+            LOG.info("authentication for account {}: LOCKED until {}", shown, check.lock().lockedUntil());
+            return new Authentication(Authentication.Status.LOCKED, account, null, 0, check.lock().lockedUntil());
+        }
+        AccountRow row = check.account();
+        // an unknown account is checked against a dummy hash: it costs what a wrong PIN costs
+        boolean matched = pins.verify(pin, row == null ? null : row.pinHash()) && row != null && "active".equals(row.status());
+        String rehash = matched && pins.needsRehash(row.pinHash()) ? pins.hash(pin) : null;
+        try {
+            Authentication r = db.call(c -> settle(c, account, row, matched, rehash, callId));
+            switch (r.status()) {
+                case OK -> LOG.info("authentication for account {}: OK (customer {})", shown, r.customer().id());
+                case FAILED -> LOG.info("authentication for account {}: FAILED ({} attempt(s) left)", shown, r.attemptsLeft());
+                case LOCKED -> LOG.warn("authentication for account {}: LOCKED until {} after too many wrong PINs", shown,
+                        r.lockedUntil());
+                default -> LOG.info("authentication for account {}: {}", shown, r.status());
+            }
+            return r;
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.warn("authentication for account {}: UNAVAILABLE ({})", shown, e.getMessage());
+            return unavailable(account);
+        }
+    }
+
+    /** Counts the result under the account's row lock, so concurrent calls on any server count exactly. */
+    private Authentication settle(Connection c, String account, AccountRow row, boolean matched, String rehash,
+                                  String callId) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into auth_lockouts (account_number, failures) values (?, 0) on conflict do nothing")) {
+                ps.setString(1, account);
+                ps.executeUpdate();
+            }
+            LockoutPolicy.State state;
+            try (PreparedStatement ps = c.prepareStatement("select failures, window_started_at, locked_until"
+                    + " from auth_lockouts where account_number = ? for update")) {
+                ps.setString(1, account);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    state = new LockoutPolicy.State(rs.getInt(1), instant(rs, 2), instant(rs, 3));
+                }
+            }
+            Instant now = clock.instant();
+            LockoutPolicy.Decision d = lockout.decide(state, matched, now);
+            if (!d.next().equals(state)) {
+                try (PreparedStatement ps = c.prepareStatement("update auth_lockouts set failures = ?,"
+                        + " window_started_at = ?, locked_until = ? where account_number = ?")) {
+                    ps.setInt(1, d.next().failures());
+                    setInstant(ps, 2, d.next().windowStartedAt());
+                    setInstant(ps, 3, d.next().lockedUntil());
+                    ps.setString(4, account);
+                    ps.executeUpdate();
+                }
+            }
+            logAttempt(c, account, callId, now, d.status());
+            Customer customer = null;
+            if (d.status() == Authentication.Status.OK) {
+                customer = customerById(c, row.customerId()).orElse(null);
+                if (rehash != null) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "update accounts set pin_hash = ?, updated_at = ? where account_number = ?")) {
+                        ps.setString(1, rehash);
+                        setInstant(ps, 2, now);
+                        ps.setString(3, account);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+            return new Authentication(d.status(), account, customer, d.attemptsLeft(),
+                    d.status() == Authentication.Status.LOCKED ? d.next().lockedUntil() : null);
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    private AccountRow accountRow(Connection c, String account) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select customer_id, pin_hash, status from accounts where account_number = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new AccountRow(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
+            }
+        }
+    }
+
+    private LockoutPolicy.State lockState(Connection c, String account) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "select failures, window_started_at, locked_until from auth_lockouts where account_number = ?")) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new LockoutPolicy.State(rs.getInt(1), instant(rs, 2), instant(rs, 3))
+                        : LockoutPolicy.State.NONE;
+            }
+        }
+    }
+
+    private void logAttempt(Connection c, String account, String callId, Instant at, Authentication.Status outcome)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into auth_attempts (account_number, call_id, node,"
+                + " attempted_at, outcome) values (?, ?, ?, ?, ?)")) {
+            ps.setString(1, account);
+            ps.setString(2, cut(callId, 128));
+            ps.setString(3, cut(node, 100));
+            setInstant(ps, 4, at);
+            ps.setString(5, outcome.name());
+            ps.executeUpdate();
+        }
+    }
+
+    private Authentication unavailable(String account) {
+        return new Authentication(Authentication.Status.UNAVAILABLE, account, null, 0, null);
+    }
+
+    /** Account numbers as callers type or CSV files write them: separators dropped; null if not one. */
+    public static String normaliseAccount(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String s = ACCOUNT_SEPARATORS.matcher(raw).replaceAll("");
+        return ACCOUNT.matcher(s).matches() ? s : null;
+    }
+
+    /** For logs: only the last four characters. */
+    static String maskAccount(String account) {
+        int keep = Math.min(4, account.length() / 2);
+        return "*".repeat(account.length() - keep) + account.substring(account.length() - keep);
+    }
+
+    // ------------------------------------------------------------------ customers
+
+    @Override
+    public Optional<Customer> customer(String customerId) {
+        try {
+            return db.call(c -> customerById(c, customerId));
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.warn("customer {}: database unavailable ({})", customerId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Customer> customerById(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + CUSTOMER_COLUMNS + " from customers c"
+                + " left join customer_attributes a on a.customer_id = c.id where c.id = ? order by a.attr_name")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return readCustomers(rs).stream().findFirst();
+            }
+        }
+    }
+
+    /** Rows of CUSTOMER_COLUMNS ordered by customer id: one customer per id, attributes collected. */
+    private static List<Customer> readCustomers(ResultSet rs) throws SQLException {
+        List<Customer> out = new ArrayList<>();
+        String id = null;
+        String[] fields = null;
+        Map<String, String> attrs = null;
+        while (rs.next()) {
+            String rowId = rs.getString("id");
+            if (!rowId.equals(id)) {
+                if (id != null) {
+                    out.add(new Customer(id, fields[0], fields[1], fields[2], fields[3], attrs));
+                }
+                id = rowId;
+                fields = new String[]{rs.getString("first_name"), rs.getString("last_name"), rs.getString("language"),
+                        rs.getString("tier")};
+                attrs = new LinkedHashMap<>();
+            }
+            String name = rs.getString("attr_name");
+            if (name != null) {
+                attrs.put(name, rs.getString("attr_value"));
+            }
+        }
+        if (id != null) {
+            out.add(new Customer(id, fields[0], fields[1], fields[2], fields[3], attrs));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<CustomerProfile> profile(String customerId) {
+        return query(c -> {
+            Optional<Customer> customer = customerById(c, customerId);
+            if (customer.isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> numbers = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select e164 from phone_numbers where customer_id = ? order by e164")) {
+                ps.setString(1, customerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        numbers.add(rs.getString(1));
+                    }
+                }
+            }
+            List<CustomerProfile.Account> accounts = new ArrayList<>();
+            Instant now = clock.instant();
+            try (PreparedStatement ps = c.prepareStatement("select a.account_number, a.status, a.pin_hash is not null,"
+                    + " l.locked_until from accounts a left join auth_lockouts l on l.account_number = a.account_number"
+                    + " where a.customer_id = ? order by a.account_number")) {
+                ps.setString(1, customerId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Instant locked = instant(rs, 4);
+                        accounts.add(new CustomerProfile.Account(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                                locked != null && locked.isAfter(now) ? locked : null));
+                    }
+                }
+            }
+            return Optional.of(new CustomerProfile(customer.get(), numbers, accounts));
+        });
+    }
+
+    @Override
+    public List<Customer> findByPhone(String number) {
+        if (!(phones.parse(number) instanceof PhoneNumbers.Number n)) {
+            return List.of();
+        }
+        return query(c -> customersByPhone(c, n.e164()));
+    }
+
+    @Override
+    public List<Interaction> history(String customerId, int limit, int offset) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select " + INTERACTION_COLUMNS + " from interactions"
+                    + " where customer_id = ? order by started_at desc, call_id desc limit ? offset ?")) {
+                ps.setString(1, customerId);
+                ps.setInt(2, Math.max(0, limit));
+                ps.setInt(3, Math.max(0, offset));
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<Interaction> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(readInteraction(rs));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Interaction> interaction(String callId) {
+        return query(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select " + INTERACTION_COLUMNS
+                    + " from interactions where call_id = ?")) {
+                ps.setString(1, callId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(readInteraction(rs)) : Optional.<Interaction>empty();
+                }
+            }
+        });
+    }
+
+    private <T> T query(DatabaseGuard.Work<T> work) {
+        try {
+            return db.call(work);
+        } catch (DatabaseGuard.Unavailable e) {
+            throw new CrmUnavailableException("the CRM database is unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    // -------------------------------------------------------------- interactions
+
+    @Override
+    public void record(Interaction interaction) {
+        Interaction i = sanitise(interaction);
+        if (db.available()) {
+            try {
+                db.call(c -> {
+                    insert(c, i);
+                    return null;
+                });
+                count("ivr.crm.interactions", "written");
+                return;
+            } catch (DatabaseGuard.Unavailable e) {
+                if (e.dataError()) {
+                    outbox.reject(i, e.getMessage());
+                    count("ivr.crm.interactions", "rejected");
+                    return;
+                }
+                LOG.warn("interaction kept in the outbox: database unavailable ({})", e.getMessage());
+            }
+        }
+        keep(i);
+    }
+
+    private void keep(Interaction i) {
+        try {
+            outbox.append(i);
+            count("ivr.crm.interactions", "queued");
+            LOG.info("interaction {} kept in the outbox until the database is back ({} waiting)", i.callId(),
+                    outbox.pending());
+        } catch (IOException e) {
+            unsaved.add(i);
+            LOG.error("cannot write the interaction outbox ({}); interaction {} kept in memory", e, i.callId());
+        }
+    }
+
+    /** The interaction as it may be stored: secrets masked, sizes bounded, a call id always there. */
+    Interaction sanitise(Interaction i) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : i.inputs().entrySet()) {
+            String key = cut(e.getKey(), 100);
+            inputs.put(key, isSecret(e.getKey()) ? MASK : cut(e.getValue(), 1000));
+        }
+        List<String> path = i.path().size() > MAX_PATH
+                ? i.path().subList(i.path().size() - MAX_PATH, i.path().size()) : i.path();
+        path = path.stream().map(p -> cut(p, 200)).toList();
+        String callId = i.callId();
+        if (callId == null || callId.isBlank()) {
+            callId = "no-call-id-" + UUID.randomUUID();
+            LOG.warn("interaction without a call id stored as {}", callId);
+        }
+        Interaction.Outcome outcome = i.outcome() == null ? Interaction.Outcome.FAILED : i.outcome();
+        return new Interaction(cut(callId, 128), cut(i.ani(), 100), cut(i.dnis(), 100), cut(i.flow(), 200),
+                cut(i.flowVersion(), 100), i.start(), i.end(), path, inputs, cut(i.customerId(), 64),
+                cut(i.authOutcome(), 16), cut(i.queue(), 200), cut(i.agentId(), 200), i.waitTime(), i.talkTime(),
+                outcome, i.node() == null ? node : cut(i.node(), 100));
+    }
+
+    /** Whether an input name holds a secret: one of its words (split at non-letters and camelCase) is a secret word. */
+    boolean isSecret(String inputName) {
+        if (inputName == null) {
+            return false;
+        }
+        String spaced = inputName.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+        for (String word : spaced.split("[^a-z]+")) {
+            if (secretWords.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void insert(Connection c, Interaction i) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into interactions (" + INTERACTION_COLUMNS
+                + ", ani_e164, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict do nothing")) {
+            ps.setString(1, i.callId());
+            ps.setString(2, i.ani());
+            ps.setString(3, i.dnis());
+            ps.setString(4, i.flow());
+            ps.setString(5, i.flowVersion());
+            setInstant(ps, 6, i.start());
+            setInstant(ps, 7, i.end());
+            ps.setString(8, toJson(i.path()));
+            ps.setString(9, toJson(i.inputs()));
+            ps.setString(10, i.customerId());
+            ps.setString(11, i.authOutcome());
+            ps.setString(12, i.queue());
+            ps.setString(13, i.agentId());
+            setMillis(ps, 14, i.waitTime());
+            setMillis(ps, 15, i.talkTime());
+            ps.setString(16, i.outcome().name());
+            ps.setString(17, i.node());
+            ps.setString(18, phones.e164(i.ani()).orElse(null));
+            setInstant(ps, 19, clock.instant());
+            if (ps.executeUpdate() == 0) {
+                LOG.debug("interaction {} was already recorded", i.callId());
+            }
+        }
+    }
+
+    private Interaction readInteraction(ResultSet rs) throws SQLException {
+        return new Interaction(rs.getString("call_id"), rs.getString("ani"), rs.getString("dnis"), rs.getString("flow"),
+                rs.getString("flow_version"), instant(rs, "started_at"), instant(rs, "ended_at"),
+                fromJson(rs.getString("path"), LIST), fromJson(rs.getString("inputs"), MAP), rs.getString("customer_id"),
+                rs.getString("auth_outcome"), rs.getString("queue"), rs.getString("agent_id"), millis(rs, "wait_ms"),
+                millis(rs, "talk_ms"), Interaction.Outcome.valueOf(rs.getString("outcome")), rs.getString("node"));
+    }
+
+    // -------------------------------------------------------------------- outbox
+
+    /** Interactions waiting for the database (on disk, or in memory if the disk failed). */
+    public int pendingInteractions() {
+        return outbox.pending() + unsaved.size();
+    }
+
+    private void flushLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(this, retryAfter.toNanos());
+            if (!closed) {
+                flushOutbox();
+            }
+        }
+    }
+
+    /** Writes what waits in the outbox, if the database is there. Idempotent; called by the flusher. */
+    void flushOutbox() {
+        for (Interaction i; (i = unsaved.peek()) != null; ) {
+            try {
+                outbox.append(i);
+                unsaved.poll();
+            } catch (IOException e) {
+                break;
+            }
+        }
+        int before = outbox.pending();
+        if (before == 0 || !db.ready()) {
+            return;
+        }
+        boolean done = outbox.flush(i -> {
+            try {
+                db.direct(c -> {
+                    insert(c, i);
+                    return null;
+                });
+            } catch (SQLException e) {
+                if (DatabaseGuard.isDataError(e)) {
+                    throw new InteractionOutbox.Rejected(DatabaseGuard.rootMessage(e), e);
+                }
+                throw e;
+            }
+        });
+        int written = before - outbox.pending();
+        if (written > 0) {
+            LOG.info("{} interaction(s) from the outbox written to the database{}", written,
+                    done ? "" : " (" + outbox.pending() + " still waiting)");
+            db.recovered();
+        }
+    }
+
+    public Health health() {
+        int waiting = pendingInteractions();
+        if (!db.ready()) {
+            return Health.down("database not ready; " + waiting + " interaction(s) waiting in the outbox");
+        }
+        if (!db.available()) {
+            return Health.degraded("database unavailable: callers are not identified; " + waiting
+                    + " interaction(s) waiting in the outbox");
+        }
+        return waiting > 0 ? Health.degraded(waiting + " interaction(s) waiting in the outbox for the database")
+                : Health.up("identify and authenticate available; outbox empty");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(flusher);
+        try {
+            flusher.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (pendingInteractions() > 0 && db.ready()) {
+            flushOutbox();
+        }
+        if (!unsaved.isEmpty()) {
+            LOG.error("{} interaction(s) could not be kept (the outbox cannot be written) and are lost: {}", unsaved.size(),
+                    unsaved.stream().map(Interaction::callId).collect(Collectors.joining(", ")));
+        }
+        if (outbox.pending() > 0) {
+            LOG.warn("{} interaction(s) stay in the outbox and will be written after the next start", outbox.pending());
+        }
+        outbox.close();
+    }
+
+    // ------------------------------------------------------------------- helpers
+
+    private void count(String name, String result) {
+        Counter.builder(name).tag("result", result).register(meters).increment();
+    }
+
+    private String toJson(Object o) throws SQLException {
+        try {
+            return json.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("cannot encode " + o.getClass().getSimpleName(), "22000", e);
+        }
+    }
+
+    private <T> T fromJson(String s, TypeReference<T> type) throws SQLException {
+        if (s == null) {
+            return null;
+        }
+        try {
+            return json.readValue(s, type);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("stored JSON is not readable: " + e.getOriginalMessage(), "22000", e);
+        }
+    }
+
+    static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(i, t.atOffset(ZoneOffset.UTC));
+        }
+    }
+
+    private static void setMillis(PreparedStatement ps, int i, Duration d) throws SQLException {
+        if (d == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, d.toMillis());
+        }
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Duration millis(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Duration.ofMillis(v);
+    }
+}

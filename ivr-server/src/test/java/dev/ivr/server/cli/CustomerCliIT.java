@@ -1,0 +1,134 @@
+package dev.ivr.server.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code import-customers} and {@code export-customers} as an admin runs them, on the default H2 database. */
+class CustomerCliIT {
+    static final Path SAMPLE = Path.of("..", "config", "sample-customers.csv");
+    @TempDir
+    Path dir;
+    Path config;
+    StringWriter out;
+    StringWriter err;
+    Level rootLevel;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        config = dir.resolve("ivr.yaml");
+        Files.writeString(config, """
+                node:
+                  data-dir: %s
+                crm:
+                  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
+                """.formatted(dir.resolve("data")));
+        rootLevel = root().getLevel();
+    }
+
+    @AfterEach
+    void restoreLogging() {
+        root().setLevel(rootLevel); // the commands quieten the server's logs
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cl = new CommandLine(new IvrCli());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void theSampleImportsExportsAndImportsAgain() throws Exception {
+        assertThat(run("import-customers", "-c", config.toString(), SAMPLE.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("imported 12 customer(s)").contains("12 new, 0 updated");
+        assertThat(out.toString() + err).doesNotContain("1234,").doesNotContain("argon2");
+
+        Path export = dir.resolve("export.csv");
+        assertThat(run("export-customers", "-c", config.toString(), "--with-pin-hashes", export.toString()))
+                .as(err.toString()).isZero();
+        assertThat(err.toString()).contains("exported 12 customer(s) to " + export);
+        String csv = Files.readString(export);
+        assertThat(csv).startsWith("id,first_name,last_name,language,tier,phones,accounts,statuses,pin_hashes,"
+                + "attr.balance_band,attr.open_ticket,attr.segment\n");
+        assertThat(csv).contains("C1001,Anna,Kovács,hu,gold,+3612345678;+36301234567,10001,active,\"$argon2id$");
+        assertThat(csv).contains("C1010,Péter,Kiss,hu,standard,+3615550110,10011,blocked,");
+        assertThat(csv.lines()).hasSize(13);
+
+        assertThat(run("import-customers", "-c", config.toString(), export.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("0 new, 12 updated");
+    }
+
+    @Test
+    void rejectedRowsAreListedWithLineNumbersAndNothingIsImported() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, """
+                id,first_name,phones,accounts,pins
+                C1,Anna,+36 1 234 5678,10001,1234
+                C2,Bela,call me,10002,12
+                C3,Cili,+36 1 234 5679,10003,4321
+                """);
+        assertThat(run("import-customers", "-c", config.toString(), bad.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains(bad + ": line 3: phones: 'call me' is not a phone number")
+                .contains("pins: entry 1 (account 10002) must be 4 to 16 digits")
+                .contains("nothing imported: 1 row(s) rejected (fix them, or use --skip-invalid to import the 2 valid row(s))");
+        assertThat(out.toString()).doesNotContain(",12");
+
+        assertThat(run("import-customers", "-c", config.toString(), "--dry-run", SAMPLE.toString())).isZero();
+        assertThat(out.toString()).contains("dry run: 12 record(s) read, 12 valid (12 new, 0 updated), 0 rejected");
+        assertThat(run("export-customers", "-c", config.toString(), dir.resolve("empty.csv").toString())).isZero();
+        assertThat(Files.readString(dir.resolve("empty.csv")).lines()).as("nothing was imported").hasSize(1);
+
+        assertThat(run("import-customers", "-c", config.toString(), "--skip-invalid", bad.toString())).isZero();
+        assertThat(out.toString()).contains("imported 2 customer(s)").contains("1 row(s) rejected and skipped");
+    }
+
+    @Test
+    void aLargeFileShowsProgress() throws Exception {
+        Path big = dir.resolve("big.csv");
+        StringBuilder sb = new StringBuilder("id,first_name,phones\n");
+        for (int i = 0; i < 2500; i++) {
+            sb.append("B").append(i).append(",Name ").append(i).append(",+36 1 600 ").append(String.format("%04d", i)).append('\n');
+        }
+        Files.writeString(big, sb);
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(run("import-customers", "-c", config.toString(), big.toString())).as(err.toString()).isZero();
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(out.toString()).contains("imported 2500 customer(s)");
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("Importing").contains("100%").contains("2500/2500");
+    }
+
+    @Test
+    void badUsageIsExplained() {
+        assertThat(run("import-customers", "-c", config.toString(), dir.resolve("missing.csv").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("missing.csv: no such file");
+        assertThat(run("import-customers")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter: 'FILE.csv'");
+    }
+}

@@ -1,0 +1,201 @@
+package dev.ivr.server.crm.http;
+
+import dev.ivr.server.IvrServer;
+import dev.ivr.server.config.ConfigLoader;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.crm.Authentication;
+import dev.ivr.server.crm.Identification;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.crm.csv.CustomerImport;
+import dev.ivr.server.crm.phone.PhoneNumbers;
+import dev.ivr.server.crm.pin.PinHasher;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CRM store inside a whole server (H2 default database): the shipped sample customers,
+ * the store the flows get, and the HTTP API the agent desktop reads.
+ */
+class CrmHttpIT {
+    static final String AGENT = "agent-token-0123456789";
+    static final String MONITOR = "monitor-token-0123456789";
+    static final String SUPERVISOR = "supervisor-token-0123456789";
+    static final Path SAMPLE = Path.of("..", "config", "sample-customers.csv");
+    @TempDir
+    static Path data;
+    static IvrServer server;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path yaml = data.resolve("ivr.yaml");
+        Files.writeString(yaml, """
+                http:
+                  tokens:
+                    - name: desk
+                      roles: [agent]
+                      agent: agent-7
+                      token: %s
+                    - name: prometheus
+                      roles: [monitor]
+                      token: %s
+                    - name: floor
+                      roles: [supervisor]
+                      token: %s
+                crm:
+                  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
+                """.formatted(AGENT, MONITOR, SUPERVISOR));
+        Map<String, String> env = new HashMap<>();
+        env.put("IVR_NODE_NAME", "crm-http-" + UUID.randomUUID().toString().substring(0, 8));
+        env.put("IVR_NODE_DATA_DIR", data.resolve("data").toString());
+        env.put("IVR_AGI_PORT", "0");
+        env.put("IVR_HTTP_PORT", "0");
+        env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
+        env.put("IVR_CLUSTER_PORT", "15701");
+        env.put("IVR_TTS_ENABLED", "false");
+        IvrConfig config = ConfigLoader.load(yaml, env);
+        server = IvrServer.start(config);
+        assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
+        CustomerImport.Report r = new CustomerImport(server.database().dataSource(),
+                new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
+                .run(SAMPLE, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE);
+        assertThat(r.rejected()).isEmpty();
+        assertThat(r.created()).isEqualTo(12);
+        Instant t = Instant.parse("2025-03-01T09:00:00Z");
+        for (int i = 1; i <= 3; i++) {
+            server.crmStore().record(new Interaction("1740819600." + i, "3612345678", "1000", "customer-service", "1",
+                    t.plusSeconds(i * 3600L), t.plusSeconds(i * 3600L + 120), List.of("welcome", "identify", "menu"),
+                    Map.of("menu", "2", "pin", "***"), "C1001", "OK", "billing", "agent-7", Duration.ofSeconds(15),
+                    Duration.ofSeconds(90), Interaction.Outcome.ROUTED, null));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void theServerGivesFlowsAStoreThatKnowsTheSampleCustomers() {
+        Identification id = server.crmStore().identify("3612345678");
+        assertThat(id.status()).isEqualTo(Identification.Status.IDENTIFIED);
+        assertThat(id.customers().get(0).id()).isEqualTo("C1001");
+        assertThat(id.customers().get(0).name()).isEqualTo("Anna Kovács");
+        assertThat(server.crmStore().identify("06 20 555 0104").status()).isEqualTo(Identification.Status.AMBIGUOUS);
+        assertThat(server.crmStore().authenticate("10001", "1234", "call-x").status()).isEqualTo(Authentication.Status.OK);
+        assertThat(server.crmStore().authenticate("10011", "1122", "call-x").status()).as("blocked sample account")
+                .isEqualTo(Authentication.Status.FAILED);
+    }
+
+    @Test
+    void aCustomerNeedsATokenWithAnAgentOrSupervisorRole() throws Exception {
+        assertThat(get("/api/customers/C1001", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/customers/C1001", "wrong-token-0123456789").statusCode()).isEqualTo(401);
+        assertThat(get("/api/customers/C1001", MONITOR).statusCode()).isEqualTo(403);
+        assertThat(get("/api/customers/C1001/interactions", null).statusCode()).isEqualTo(401);
+        assertThat(get("/api/customers/C1001/interactions", MONITOR).statusCode()).isEqualTo(403);
+        assertThat(get("/api/customers/C1001", AGENT).statusCode()).isEqualTo(200);
+        assertThat(get("/api/customers/C1001/interactions", SUPERVISOR).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCustomerComesWithNumbersAndAccountsButNoPins() throws Exception {
+        HttpResponse<String> r = get("/api/customers/C1001", AGENT);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonObject c = new JsonObject(r.body());
+        assertThat(c.getString("id")).isEqualTo("C1001");
+        assertThat(c.getString("name")).isEqualTo("Anna Kovács");
+        assertThat(c.getString("language")).isEqualTo("hu");
+        assertThat(c.getString("tier")).isEqualTo("gold");
+        assertThat(c.getJsonObject("attributes").getString("balance_band")).isEqualTo("high");
+        assertThat(c.getJsonArray("phones")).containsExactly("+3612345678", "+36301234567");
+        JsonObject account = c.getJsonArray("accounts").getJsonObject(0);
+        assertThat(account.getString("number")).isEqualTo("10001");
+        assertThat(account.getString("status")).isEqualTo("active");
+        assertThat(account.getBoolean("hasPin")).isTrue();
+        assertThat(r.body()).doesNotContain("argon2").doesNotContain("\"1234\"");
+        assertThat(get("/api/customers/C404", AGENT).statusCode()).isEqualTo(404);
+        assertThat(get("/api/customers/C404/interactions", AGENT).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theContactHistoryIsPagedNewestFirst() throws Exception {
+        JsonObject page1 = new JsonObject(get("/api/customers/C1001/interactions?limit=2", AGENT).body());
+        JsonArray items = page1.getJsonArray("items");
+        assertThat(items).hasSize(2);
+        assertThat(items.getJsonObject(0).getString("callId")).isEqualTo("1740819600.3");
+        assertThat(items.getJsonObject(1).getString("callId")).isEqualTo("1740819600.2");
+        assertThat(items.getJsonObject(0).getString("outcome")).isEqualTo("ROUTED");
+        assertThat(items.getJsonObject(0).getDouble("waitSeconds")).isEqualTo(15.0);
+        assertThat(items.getJsonObject(0).getJsonArray("path")).containsExactly("welcome", "identify", "menu");
+        assertThat(items.getJsonObject(0).getJsonObject("inputs").getString("pin")).isEqualTo("***");
+        assertThat(page1.getString("next")).isEqualTo("/api/customers/C1001/interactions?limit=2&offset=2");
+
+        JsonObject page2 = new JsonObject(get(page1.getString("next"), AGENT).body());
+        assertThat(page2.getJsonArray("items")).hasSize(1);
+        assertThat(page2.getJsonArray("items").getJsonObject(0).getString("callId")).isEqualTo("1740819600.1");
+        assertThat(page2.getString("next")).isNull();
+
+        assertThat(get("/api/customers/C1001/interactions?limit=0", AGENT).statusCode()).isEqualTo(400);
+        assertThat(get("/api/customers/C1001/interactions?limit=x", AGENT).body()).contains("limit must be a whole number");
+        assertThat(get("/api/customers/C1001/interactions?offset=-1", AGENT).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void callersCanBeLookedUpByNumberAndCallsById() throws Exception {
+        JsonObject found = new JsonObject(get("/api/customers?phone=" + URLEncoder.encode("06 1 234 5678",
+                StandardCharsets.UTF_8), AGENT).body());
+        assertThat(found.getJsonArray("customers")).hasSize(1);
+        assertThat(found.getJsonArray("customers").getJsonObject(0).getString("id")).isEqualTo("C1001");
+        assertThat(get("/api/customers", AGENT).statusCode()).isEqualTo(400);
+        JsonObject call = new JsonObject(get("/api/interactions/1740819600.2", AGENT).body());
+        assertThat(call.getString("customerId")).isEqualTo("C1001");
+        assertThat(call.getString("agentId")).isEqualTo("agent-7");
+        assertThat(get("/api/interactions/nope", AGENT).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void healthAndMetricsShowTheCrmStore() throws Exception {
+        JsonObject crm = new JsonObject(get("/health", null).body()).getJsonObject("components").getJsonObject("crm");
+        assertThat(crm.getString("status")).isEqualTo("UP");
+        server.crmStore().identify("3612345678");
+        String metrics = get("/metrics", MONITOR).body();
+        assertThat(metrics).contains("ivr_crm_request_seconds_count{").contains("op=\"identify\"")
+                .contains("ivr_crm_identify_total{").contains("result=\"IDENTIFIED\"")
+                .contains("ivr_crm_authenticate_total{").contains("ivr_crm_interactions_total{")
+                .contains("result=\"written\"").contains("ivr_crm_outbox_pending{");
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
