@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 ConfigReferenceCommand.class,
+                DoctorCommand.class,
                 ValidateCommand.class,
                 SimulateCommand.class,
                 TestFlowsCommand.class,

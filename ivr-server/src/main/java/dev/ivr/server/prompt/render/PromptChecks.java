@@ -18,8 +18,11 @@ public final class PromptChecks {
     private PromptChecks() {
     }
 
-    /** One line per problem, {@code file:line:column: message} where a catalog entry is at fault. */
-    /** @param voiceFor the TTS voice of a language, if it has one */
+    /**
+     * One line per problem, {@code file:line:column: message} where a catalog entry is at fault.
+     *
+     * @param voiceFor the TTS voice of a language, if it has one
+     */
     public static List<String> missingRecordings(PromptCatalog catalog, Function<String, Optional<String>> voiceFor) {
         List<String> problems = new ArrayList<>();
         for (String lang : catalog.languages()) {

@@ -1,0 +1,358 @@
+package dev.ivr.server.doctor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.prompt.PromptCatalog;
+import dev.ivr.server.prompt.PromptCatalogException;
+import dev.ivr.server.prompt.render.PromptChecks;
+import dev.ivr.server.speech.RecognizerFactory;
+import dev.ivr.server.speech.SpeechModels;
+import dev.ivr.server.tts.MaryTts;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Checks a deployment from the admin's side, with the configuration the server uses: is the
+ * FastAGI listener reachable and does it run the diagnostic script, is the allowlist sane
+ * (and does it admit the PBXs given), what the server's /health says of each component,
+ * whether the cluster has its members, the database, prompt catalogs and TTS voices, speech
+ * models, flows, and whether the prompt files are where Asterisk will look for them. Each
+ * finding says what to fix.
+ */
+public final class Doctor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final IvrConfig config;
+    private final List<String> pbxAddresses;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final List<Finding> findings = new ArrayList<>();
+
+    public Doctor(IvrConfig config, List<String> pbxAddresses) {
+        this.config = config;
+        this.pbxAddresses = List.copyOf(pbxAddresses);
+    }
+
+    /** Runs every check. */
+    public List<Finding> run() {
+        findings.clear();
+        checkAllowlist();
+        checkAgi();
+        Optional<JsonNode> health = checkHealth();
+        health.ifPresent(this::checkCluster);
+        checkDatabase();
+        PromptCatalog catalog = checkPrompts();
+        checkSpeechModels();
+        checkFlows();
+        checkPromptDelivery(catalog);
+        return List.copyOf(findings);
+    }
+
+    private String localHost(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    // ----------------------------------------------------------------- FastAGI
+
+    private void checkAllowlist() {
+        List<Cidr> allow = Cidr.parseAll(config.agi().allow());
+        boolean open = allow.stream().anyMatch(c -> c.prefix() == 0);
+        if (open) {
+            findings.add(Finding.warn("allowlist", "agi.allow " + config.agi().allow()
+                            + " admits every address: anyone who reaches the port can run flows (FastAGI has no authentication)",
+                    "list only your PBX addresses in agi.allow, e.g. [10.0.0.5/32]"));
+        }
+        boolean loopbackBind = config.agi().bind().startsWith("127.") || config.agi().bind().equals("::1");
+        for (String pbx : pbxAddresses) {
+            InetAddress a;
+            try {
+                a = InetAddress.getByName(pbx);
+            } catch (IOException e) {
+                findings.add(Finding.fail("allowlist", "PBX address '" + pbx + "' does not resolve", "give the PBX's IP address"));
+                continue;
+            }
+            if (allow.stream().noneMatch(c -> c.contains(a))) {
+                findings.add(Finding.fail("allowlist", "the PBX " + pbx + " is not in agi.allow " + config.agi().allow()
+                        + ": its calls would be refused", "add " + a.getHostAddress() + "/32 to agi.allow"));
+            } else if (loopbackBind && !a.isLoopbackAddress()) {
+                findings.add(Finding.fail("allowlist", "the PBX " + pbx + " is allowed, but agi.bind is "
+                        + config.agi().bind() + ": it cannot reach the listener", "set agi.bind to 0.0.0.0 or the server's address"));
+            } else {
+                findings.add(Finding.ok("allowlist", "the PBX " + pbx + " is allowed by agi.allow"));
+            }
+        }
+        if (!open && pbxAddresses.isEmpty()) {
+            findings.add(Finding.ok("allowlist", "agi.allow " + config.agi().allow()
+                    + " (give --pbx ADDRESS to check that a PBX is admitted)"));
+        }
+    }
+
+    private void checkAgi() {
+        String host = localHost(config.agi().bind());
+        int port = config.agi().port();
+        AgiProbe.Result r = AgiProbe.call(host, port, 10_000);
+        if (!r.connected()) {
+            findings.add(Finding.fail("agi", "nothing answers on " + host + ":" + port + " (" + r.error() + ")",
+                    "start the server (./ivr run, or systemctl start ivr) and check agi.bind/agi.port"));
+        } else if (r.refusedAtOnce()) {
+            findings.add(Finding.warn("agi", "the listener on " + host + ":" + port
+                            + " closed this test call at once: this host is not in agi.allow (PBXs that are still get through)",
+                    "to let the doctor place its test call, add this host to agi.allow"));
+        } else if ("OK".equals(r.variables().get("IVR_STATUS"))) {
+            findings.add(Finding.ok("agi", "FastAGI on " + host + ":" + port + " ran the diag script on node "
+                    + r.variables().getOrDefault("IVR_NODE", "?") + " (" + r.commands().size() + " AGI commands)"));
+        } else {
+            findings.add(Finding.fail("agi", "FastAGI on " + host + ":" + port + " answered but the diag script did not finish: "
+                    + r.commands() + (r.error() == null ? "" : " (" + r.error() + ")"), "read the server log for this call"));
+        }
+    }
+
+    // ------------------------------------------------------------------ health
+
+    private Optional<JsonNode> checkHealth() {
+        if (!config.http().enabled()) {
+            findings.add(Finding.warn("health", "the HTTP server is disabled (http.enabled: false): components cannot be asked",
+                    "enable it to use /health and /metrics"));
+            return Optional.empty();
+        }
+        String url = "http://" + localHost(config.http().bind()) + ":" + config.http().port() + "/health";
+        JsonNode body;
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            body = JSON.readTree(r.body());
+        } catch (IOException e) {
+            findings.add(Finding.fail("health", "cannot read " + url + ": " + e.getMessage(),
+                    "start the server and check http.bind/http.port"));
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = body.path("components").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> c = it.next();
+            String status = c.getValue().path("status").asText();
+            String detail = c.getValue().path("detail").asText();
+            String check = "health:" + c.getKey();
+            switch (status) {
+                case "UP" -> findings.add(Finding.ok(check, detail));
+                case "STARTING" -> findings.add(Finding.warn(check, "still starting: " + detail, "wait a minute and run doctor again"));
+                default -> findings.add(new Finding(status.equals("DOWN") ? Finding.Level.FAIL : Finding.Level.WARN, check,
+                        status.toLowerCase() + ": " + detail, fixFor(c.getKey())));
+            }
+        }
+        return Optional.of(body);
+    }
+
+    private static String fixFor(String component) {
+        return switch (component) {
+            case "database", "crm" -> "check database.url, user and password, and that the database server runs";
+            case "tts" -> "check tts.voices (installed MaryTTS voices) or switch TTS off and provide recordings";
+            case "hazelcast" -> "check cluster.bind/port and that the member can bind its port";
+            case "speech" -> "check speech.bind/port and speech.models";
+            default -> "see the server log";
+        };
+    }
+
+    private void checkCluster(JsonNode health) {
+        String detail = health.path("components").path("hazelcast").path("detail").asText("");
+        int members = detail.matches("\\d+ member.*") ? Integer.parseInt(detail.substring(0, detail.indexOf(' '))) : -1;
+        int configured = config.cluster().members().size();
+        if (configured > 0 && members == 1) {
+            findings.add(Finding.warn("cluster", "cluster.members lists " + configured
+                            + " address(es) but this member is alone in cluster '" + config.cluster().name() + "'",
+                    "check that the other servers run with the same cluster.name and that port " + config.cluster().port()
+                            + "+ is open between them"));
+        } else if (members > 0) {
+            findings.add(Finding.ok("cluster", members + " member(s) in cluster '" + config.cluster().name() + "'"));
+        }
+    }
+
+    // ---------------------------------------------------------------- database
+
+    private void checkDatabase() {
+        String url = config.database().url();
+        if (url == null || !url.startsWith("jdbc:postgresql:")) {
+            findings.add(Finding.ok("database", "H2 file database in the data directory (checked through the server's /health)"));
+            return;
+        }
+        DriverManager.setLoginTimeout(5);
+        try (Connection c = DriverManager.getConnection(url, config.database().user(), config.database().password());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select max(version) from flyway_schema_history where success")) {
+            rs.next();
+            findings.add(Finding.ok("database", "PostgreSQL reachable, schema version " + rs.getString(1)));
+        } catch (SQLException e) {
+            findings.add(Finding.fail("database", "PostgreSQL: " + e.getMessage(),
+                    "check database.url, user, password, pg_hba.conf and that the server has started once (it migrates the schema)"));
+        }
+    }
+
+    // ----------------------------------------------------------- prompts/voices
+
+    private PromptCatalog checkPrompts() {
+        PromptCatalog catalog;
+        try {
+            catalog = PromptCatalog.load(config.prompts().dir());
+        } catch (PromptCatalogException e) {
+            findings.add(Finding.fail("prompts", e.problems().size() + " problem(s) in the prompt catalogs, first: "
+                    + e.problems().get(0), "run ./ivr check-prompts and fix each file:line:column"));
+            return PromptCatalog.empty();
+        }
+        java.util.function.Function<String, Optional<String>> voiceFor =
+                lang -> config.tts().enabled() ? MaryTts.voiceFor(config.tts(), lang) : Optional.empty();
+        List<String> missing = PromptChecks.missingRecordings(catalog, voiceFor);
+        for (String lang : catalog.languages()) {
+            Optional<String> voice = voiceFor.apply(lang);
+            List<String> gapsOfLang = missing.stream().filter(m -> m.contains("(" + lang + ")")
+                    || m.startsWith(String.valueOf(catalog.languageDir(lang)))).toList();
+            long gaps = gapsOfLang.size();
+            if (voice.isPresent()) {
+                findings.add(Finding.ok("voices", "'" + lang + "': " + catalog.prompts(lang).size()
+                        + " prompt(s), spoken by MaryTTS voice " + voice.get()));
+            } else if (gaps == 0) {
+                findings.add(Finding.ok("voices", "'" + lang + "': no TTS voice; every prompt has a recording"));
+            } else {
+                findings.add(Finding.fail("voices", "'" + lang + "': no TTS voice and " + gaps
+                                + " prompt(s) without a recording, e.g. " + gapsOfLang.get(0),
+                        "record them (audio: in prompts/" + lang + "/*.yaml) or configure a voice in tts.voices"));
+            }
+        }
+        return catalog;
+    }
+
+    private void checkSpeechModels() {
+        if (!config.speech().enabled()) {
+            return;
+        }
+        SpeechModels models = SpeechModels.fromConfig(config.speech());
+        for (String lang : config.speech().models().keySet()) {
+            RecognizerFactory.ModelStatus s = models.status(lang);
+            if (s.available()) {
+                findings.add(Finding.ok("speech", "Vosk model for '" + lang + "': " + s.detail()));
+            } else {
+                findings.add(Finding.fail("speech", "Vosk model for '" + lang + "': " + s.detail(),
+                        "download a Vosk model and point speech.models." + lang + " at its directory"));
+            }
+        }
+    }
+
+    private void checkFlows() {
+        FlowLoader.Loaded loaded = FlowLoader.load(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
+                config.flows().calendars(), SpeechModels.fromConfig(config.speech())));
+        List<Problem> errors = loaded.allProblems().stream().filter(Problem::isError).toList();
+        if (errors.isEmpty()) {
+            findings.add(Finding.ok("flows", loaded.flows().size() + " flow(s) in " + config.flows().dir() + " are valid"));
+        } else {
+            findings.add(Finding.fail("flows", errors.size() + " error(s), first: " + errors.get(0),
+                    "run ./ivr validate and fix each file:line:column (the server refuses flows with errors)"));
+        }
+    }
+
+    // ---------------------------------------------------------- prompt delivery
+
+    private void checkPromptDelivery(PromptCatalog catalog) {
+        Path cache = config.prompts().cacheDir(config.dataDir());
+        Optional<Path> sample = sampleFile(cache);
+        if ("http".equals(config.prompts().delivery())) {
+            String base = config.prompts().httpUrl() == null || config.prompts().httpUrl().isBlank()
+                    ? "http://" + localHost(config.http().bind()) + ":" + config.http().port() + "/prompts"
+                    : config.prompts().httpUrl();
+            if (sample.isEmpty()) {
+                findings.add(Finding.warn("delivery", "no rendered prompt in " + cache + " yet to fetch from " + base,
+                        "let the server pre-render (prompts.prerender) and run doctor again"));
+                return;
+            }
+            String name = sample.get().getFileName().toString();
+            String url = base + "/" + name.substring(0, name.lastIndexOf('.')) + ".wav";
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD",
+                        HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    findings.add(Finding.ok("delivery", "prompts are served at " + base + " (HEAD " + url + ": 200)"));
+                } else if (r.statusCode() == 403) {
+                    findings.add(Finding.warn("delivery", "this host may not fetch " + url + " (403): only prompts.http-allow may",
+                            "make sure the PBX's address is in prompts.http-allow (or agi.allow)"));
+                } else {
+                    findings.add(Finding.fail("delivery", "HEAD " + url + " answered " + r.statusCode(),
+                            "check prompts.http-url: Asterisk fetches the prompts from there"));
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                findings.add(Finding.fail("delivery", "cannot fetch " + url + ": " + e.getMessage(),
+                        "prompts.http-url must be reachable from the PBX"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        if (!Files.isDirectory(cache)) {
+            findings.add(Finding.fail("delivery", "the prompt directory " + cache + " does not exist",
+                    "start the server once (it creates and fills it) or fix prompts.cache-dir"));
+            return;
+        }
+        String asteriskDir = config.prompts().asteriskDir();
+        boolean mapped = asteriskDir != null && !asteriskDir.isBlank() && !Path.of(asteriskDir).equals(cache);
+        if (!othersCanRead(cache)) {
+            findings.add(Finding.warn("delivery", cache + " is not readable by other users: Asterisk runs as its own user",
+                    "chmod o+rx the directory tree (or give it a group Asterisk is in)"));
+        }
+        if (mapped) {
+            Path seen = Path.of(asteriskDir);
+            if (sample.isPresent() && Files.isRegularFile(seen.resolve(cache.relativize(sample.get())))) {
+                findings.add(Finding.ok("delivery", "prompts in " + cache + " are visible as " + seen + " (checked on this host)"));
+            } else {
+                findings.add(Finding.warn("delivery", "Asterisk is told to read prompts from " + seen
+                                + ", which this host cannot check (not mounted here)",
+                        "on the PBX, check that " + seen + " shows the files of " + cache + " (NFS or bind mount)"));
+            }
+        } else {
+            findings.add(Finding.ok("delivery", "Asterisk reads prompts from " + cache
+                    + (sample.isPresent() ? "" : " (nothing rendered yet)") + ": the PBX must run on this host or mount it at the same path"));
+        }
+    }
+
+    private static Optional<Path> sampleFile(Path cache) {
+        if (!Files.isDirectory(cache)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.walk(cache, 3)) {
+            return s.filter(p -> p.toString().endsWith(".wav")).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean othersCanRead(Path dir) {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir);
+            return p.contains(PosixFilePermission.OTHERS_READ) && p.contains(PosixFilePermission.OTHERS_EXECUTE);
+        } catch (IOException | UnsupportedOperationException e) {
+            return true;
+        }
+    }
+}
