@@ -9,10 +9,13 @@ import dev.ivr.server.agi.ScriptResolvers;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.routing.RoutingService;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.db.Database;
+import dev.ivr.server.desk.Desk;
+import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
 import dev.ivr.server.flow.NoCrmStore;
@@ -61,6 +64,9 @@ public final class IvrServer implements AutoCloseable {
     private HttpApi http;
     private AgiListener agi;
     private FlowRepository flows;
+    private RoutingService routing;
+    private IvrExits ivrExits;
+    private Desk desk;
     private volatile boolean stopped;
 
     private IvrServer(IvrConfig config) {
@@ -117,12 +123,17 @@ public final class IvrServer implements AutoCloseable {
             voice.prerenderInBackground(() -> tts.awaitReady(10, TimeUnit.MINUTES));
         }
 
+        // desk: until the calls branch configures queues (config section routing), none are defined here
+        routing = RoutingService.start(cluster.hazelcast(), List.of());
+        toClose.add(routing);
+        ivrExits = new IvrExits(cluster.hazelcast(), config.desk().ivrExitsWindow(), java.time.Clock.systemUTC());
+
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), new NoCrmStore(), null,
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName);
-        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine)));
+        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine, ivrExits::observer)));
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
         agi.start();
@@ -141,6 +152,10 @@ public final class IvrServer implements AutoCloseable {
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             routes.add(new FlowRoutes(flows));
+            desk = Desk.start(vertx, cluster.hazelcast(), database.dataSource(), routing, ivrExits, config.desk(), nodeName);
+            toClose.add(desk);
+            auth = auth.withSessions(desk.sessions());
+            routes.addAll(desk.routes());
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
@@ -258,6 +273,26 @@ public final class IvrServer implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** Skills-based routing on the cluster: agents, queues, waiting calls. */
+    public RoutingService routing() {
+        return routing;
+    }
+
+    /** The agent desktop and supervisor dashboard side (null without HTTP). */
+    public Desk desk() {
+        return desk;
+    }
+
+    /** Where callers leave the IVR, per flow node, cluster-wide. */
+    public IvrExits ivrExits() {
+        return ivrExits;
+    }
+
+    /** The HTTP server (null when disabled). */
+    public HttpApi http() {
+        return http;
     }
 
     public FlowRepository flows() {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 GraphCommand.class,
                 RenderPromptsCommand.class,
                 CheckPromptsCommand.class,
+                UsersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

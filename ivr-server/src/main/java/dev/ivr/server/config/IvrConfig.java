@@ -25,7 +25,9 @@ public record IvrConfig(
         @Doc("Prompt catalogs: what flows say, per language; how prompts are rendered, cached and delivered to Asterisk.")
         PromptsConfig prompts,
         @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk).")
-        SpeechConfig speech) implements Validated {
+        SpeechConfig speech,
+        @Doc("The agent desktop and supervisor dashboard: sessions, live updates, IVR exit statistics.")
+        DeskConfig desk) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -38,6 +40,7 @@ public record IvrConfig(
         p.section("flows", flows);
         p.section("prompts", prompts);
         p.section("speech", speech);
+        p.section("desk", desk);
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }
