@@ -191,8 +191,8 @@ function renderCall() {
   for (const [title, map] of [['What the caller entered', c.inputs], ['Details', c.fields], ['Customer', c.attributes]]) {
     const entries = Object.entries(map || {});
     if (entries.length === 0) continue;
-    details.push(el('h3', {}, title), el('table', {class: 'kv'},
-      el('tbody', {}, entries.map(([k, v]) => el('tr', {}, el('td', {}, capital(words(k))), el('td', {}, v))))));
+    details.push(el('section', {}, el('h3', {}, title), el('table', {class: 'kv'},
+      el('tbody', {}, entries.map(([k, v]) => el('tr', {}, el('td', {}, capital(words(k))), el('td', {}, v)))))));
   }
   $('#pop-details').replaceChildren(...details);
 }

@@ -110,7 +110,7 @@ function renderAgents(agents, byState) {
     el('td', {class: 'num'}, duration(since(a.since))),
     el('td', {}, a.state === 'NOT_READY' ? words(a.reason) : a.callId ? (a.queue ? a.queue + ' · ' : '') + a.callId : ''),
     el('td', {}, ['READY', 'NOT_READY', 'WRAP_UP'].includes(a.state)
-      ? el('button', {type: 'button', class: 'danger', 'aria-label': 'Log out ' + a.name, onclick: () => forceLogout(a)}, 'Log out')
+      ? el('button', {type: 'button', class: 'danger small', 'aria-label': 'Log out ' + a.name, onclick: () => forceLogout(a)}, 'Log out')
       : null))));
 }
 

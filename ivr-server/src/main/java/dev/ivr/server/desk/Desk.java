@@ -53,7 +53,7 @@ public final class Desk implements AutoCloseable {
                 .start(config.dashboardInterval(), config.sessionIdleTimeout());
         List<HttpRoutes> routes = List.of(
                 new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config),
-                new UserRoutes(users, sessions, routing, hub),
+                new UserRoutes(users, sessions, routing),
                 new Pages());
         return new Desk(sessions, users, hub, routes);
     }

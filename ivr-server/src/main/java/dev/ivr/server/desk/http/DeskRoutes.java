@@ -169,7 +169,6 @@ public final class DeskRoutes implements HttpRoutes {
             error(ctx, 400, "this token is not a sign-in session (configured tokens cannot sign out)");
             return;
         }
-        hub.sessionEnded(Sessions.keyOf(token));
         LOG.info("user '{}' signed out", principal(ctx).name());
         noContent(ctx);
     }

@@ -56,8 +56,15 @@ public final class Pages implements HttpRoutes {
         }
     }
 
+    /** Redirects the exact path (Vert.x matches "/agent" for "/agent/" too: those go on to the files). */
     private static Handler<RoutingContext> redirect(String to) {
-        return ctx -> ctx.response().setStatusCode(302).putHeader("Location", to).end();
+        return ctx -> {
+            if (ctx.request().path().equals(to)) {
+                ctx.next();
+                return;
+            }
+            ctx.response().setStatusCode(302).putHeader("Location", to).end();
+        };
     }
 
     private static void securityHeaders(RoutingContext ctx) {

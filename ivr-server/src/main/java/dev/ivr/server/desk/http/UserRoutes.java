@@ -5,7 +5,6 @@ import dev.ivr.routing.RoutingException;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpRoutes;
-import dev.ivr.server.desk.live.DeskHub;
 import dev.ivr.server.desk.live.DeskJson;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.User;
@@ -41,13 +40,11 @@ public final class UserRoutes implements HttpRoutes {
     private final UserStore users;
     private final Sessions sessions;
     private final RoutingService routing;
-    private final DeskHub hub;
 
-    public UserRoutes(UserStore users, Sessions sessions, RoutingService routing, DeskHub hub) {
+    public UserRoutes(UserStore users, Sessions sessions, RoutingService routing) {
         this.users = users;
         this.sessions = sessions;
         this.routing = routing;
-        this.hub = hub;
     }
 
     @Override
@@ -115,7 +112,7 @@ public final class UserRoutes implements HttpRoutes {
     }
 
     private void endSessions(String userId) {
-        sessions.closeAll(userId).forEach(hub::sessionEnded);
+        sessions.closeAll(userId); // their open desktops are told by the hub, on every server
     }
 
     /** The body as a spec; fields of the wrong type are reported as problems by {@link IllegalArgumentException}. */

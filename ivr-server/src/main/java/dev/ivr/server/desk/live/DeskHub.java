@@ -70,6 +70,7 @@ public final class DeskHub implements AutoCloseable {
     private UUID popRegistration;
     private RoutingService.Subscription routingSubscription;
     private UUID exitsRegistration;
+    private UUID sessionsRegistration;
     private long dashboardTimer = -1;
     private long keepaliveTimer = -1;
 
@@ -78,6 +79,7 @@ public final class DeskHub implements AutoCloseable {
         final Context context;
         final String sessionKey;
         final Session session;
+        final AtomicBoolean ending = new AtomicBoolean();
 
         Conn(ServerWebSocket ws, Context context, String sessionKey, Session session) {
             this.ws = ws;
@@ -118,6 +120,7 @@ public final class DeskHub implements AutoCloseable {
         popRegistration = pops.subscribe(this::onDesk);
         routingSubscription = routing.subscribe(this::onRouting);
         exitsRegistration = exits.listen(() -> dirty.set(true));
+        sessionsRegistration = sessions.onEnd(this::sessionEnded);
         dashboardTimer = vertx.setPeriodic(dashboardInterval.toMillis(), id -> refreshDashboards());
         long keepalive = Math.max(1_000, Math.min(60_000, sessionIdleTimeout.toMillis() / 3));
         keepaliveTimer = vertx.setPeriodic(keepalive, id -> keepalive());
@@ -296,7 +299,7 @@ public final class DeskHub implements AutoCloseable {
 
     // ---------------------------------------------------------------- sessions
 
-    /** Keeps the sessions of open connections alive (sliding expiry) and closes those that ended. */
+    /** Keeps the sessions of open connections alive (sliding expiry); closes any whose end was missed. */
     private void keepalive() {
         for (Conn c : connections) {
             c.context.runOnContext(v -> {
@@ -312,12 +315,18 @@ public final class DeskHub implements AutoCloseable {
         }
     }
 
-    /** Tells the connections of a session that it ended and closes them (sign-out, expiry, user changed). */
-    public void sessionEnded(String sessionKey) {
+    /**
+     * Tells this server's connections of a session that it ended and closes them (signed out,
+     * expired, user changed): called for sessions ending anywhere in the cluster.
+     */
+    private void sessionEnded(String sessionKey) {
         connections.stream().filter(c -> c.sessionKey.equals(sessionKey)).forEach(this::endSession);
     }
 
     private void endSession(Conn c) {
+        if (!c.ending.compareAndSet(false, true)) {
+            return;
+        }
         c.send(new JsonObject().put("type", "session-ended"), false);
         c.context.runOnContext(v -> c.ws.close(SESSION_ENDED, "session ended"));
     }
@@ -344,6 +353,9 @@ public final class DeskHub implements AutoCloseable {
             }
             if (exitsRegistration != null) {
                 exits.unlisten(exitsRegistration);
+            }
+            if (sessionsRegistration != null) {
+                sessions.removeListener(sessionsRegistration);
             }
         } catch (RuntimeException e) {
             LOG.debug("desk hub: {}", e.toString()); // the cluster may be gone already

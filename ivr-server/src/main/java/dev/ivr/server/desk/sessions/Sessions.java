@@ -1,7 +1,11 @@
 package dev.ivr.server.desk.sessions;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import dev.ivr.server.api.Principal;
 import dev.ivr.server.api.SessionResolver;
 import dev.ivr.server.desk.users.User;
@@ -18,7 +22,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Sign-in sessions, WebSocket tickets and sign-in lockouts, all in the cluster so that any
@@ -104,6 +110,36 @@ public final class Sessions implements SessionResolver {
         }
         keys.forEach(sessions::delete);
         return keys;
+    }
+
+    /**
+     * Calls {@code ended} with the key of every session that ends anywhere in the cluster (signed
+     * out, expired, ended by an admin), on a Hazelcast thread: hand over, do not block.
+     */
+    public UUID onEnd(Consumer<String> ended) {
+        return sessions.addEntryListener(new Ended(ended), false);
+    }
+
+    public void removeListener(UUID registration) {
+        sessions.removeEntryListener(registration);
+    }
+
+    private record Ended(Consumer<String> ended) implements EntryRemovedListener<String, Session>,
+            EntryExpiredListener<String, Session>, EntryEvictedListener<String, Session> {
+        @Override
+        public void entryRemoved(EntryEvent<String, Session> event) {
+            ended.accept(event.getKey());
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, Session> event) {
+            ended.accept(event.getKey());
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, Session> event) {
+            ended.accept(event.getKey());
+        }
     }
 
     /** Whether the session of this key is still open; the read restarts its idle time. */
