@@ -152,7 +152,8 @@ public final class IvrServer implements AutoCloseable {
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             routes.add(new FlowRoutes(flows));
-            desk = Desk.start(vertx, cluster.hazelcast(), database.dataSource(), routing, ivrExits, config.desk(), nodeName);
+            desk = Desk.start(vertx, cluster.hazelcast(), database.dataSource(), routing, ivrExits, config.desk(), nodeName,
+                    metrics.registry());
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());

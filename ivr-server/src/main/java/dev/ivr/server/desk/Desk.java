@@ -13,6 +13,7 @@ import dev.ivr.server.desk.live.DeskHub;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.PasswordHasher;
 import dev.ivr.server.desk.users.UserStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
 import javax.sql.DataSource;
@@ -43,16 +44,17 @@ public final class Desk implements AutoCloseable {
     }
 
     public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
-                             DeskConfig config, String nodeName) {
+                             DeskConfig config, String nodeName, MeterRegistry metrics) {
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
                 config.loginAttempts(), config.loginLockout(), clock);
         UserStore users = new UserStore(db, new PasswordHasher(), clock);
         CallContexts contexts = new CallContexts(hz, CONTEXT_TTL);
-        DeskHub hub = new DeskHub(vertx, sessions, routing, contexts, exits, new TopicScreenPops(hz), nodeName)
-                .start(config.dashboardInterval(), config.sessionIdleTimeout());
+        DeskHub hub = new DeskHub(vertx, sessions, routing, contexts, exits, new TopicScreenPops(hz), nodeName,
+                metrics).start(config.dashboardInterval(), config.sessionIdleTimeout());
         List<HttpRoutes> routes = List.of(
-                new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config),
+                new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config,
+                        metrics),
                 new UserRoutes(users, sessions, routing),
                 new Pages());
         return new Desk(sessions, users, hub, routes);

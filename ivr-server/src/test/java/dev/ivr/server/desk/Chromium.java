@@ -77,6 +77,17 @@ final class Chromium {
         }
     }
 
+    /** Accessibility basics of the page as shown (language, labels, names, contrast): the problems found. */
+    @SuppressWarnings("unchecked")
+    static List<String> accessibilityProblems(WebDriver driver) {
+        try (var in = Chromium.class.getResourceAsStream("/desk/a11y-check.js")) {
+            String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return (List<String>) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static Optional<Path> find(String... names) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         dirs.add("/usr/bin");

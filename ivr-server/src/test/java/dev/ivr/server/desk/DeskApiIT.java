@@ -243,6 +243,35 @@ class DeskApiIT {
     }
 
     @Test
+    void thePagesAreServedWithAStrictContentSecurityPolicy() {
+        for (String page : List.of("/agent/", "/supervisor/")) {
+            Reply r = api.get(page, null);
+            assertThat(r.status()).as(page).isEqualTo(200);
+            assertThat(r.header("Content-Type")).startsWith("text/html");
+            assertThat(r.header("Content-Security-Policy")).contains("script-src 'self'", "frame-ancestors 'none'");
+            assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(r.body()).contains("<html lang=\"en\">", "Sign in").doesNotContain("<script>", "style=");
+        }
+        assertThat(api.get("/assets/desk.js", null).header("Content-Type")).contains("javascript");
+        assertThat(api.get("/agent/../../logback.xml", null).status()).isEqualTo(404);
+        Reply root = api.get("/", null);
+        assertThat(root.status()).isEqualTo(302);
+        assertThat(root.header("Location")).isEqualTo("/agent/");
+        assertThat(api.get("/supervisor", null).header("Location")).isEqualTo("/supervisor/");
+    }
+
+    @Test
+    void signInsAndDesktopConnectionsAreMeasured() {
+        String sam = api.login("sam", PASSWORD);
+        try (DeskClient.Live live = api.live(sam)) {
+            live.awaitType("dashboard");
+            String metrics = api.get("/metrics", admin).body();
+            assertThat(metrics).contains("ivr_desk_signins_total{", "outcome=\"ok\"", "ivr_desk_websockets{");
+            assertThat(metrics).containsPattern("ivr_desk_websockets\\{[^}]*} [1-9]");
+        }
+    }
+
+    @Test
     void theOpenApiDocumentDescribesEveryMountedRouteAndNothingElse() {
         Reply doc = api.get("/api/openapi.yaml", null);
         assertThat(doc.status()).isEqualTo(200);

@@ -20,7 +20,11 @@ import java.util.function.Predicate;
 final class DeskClient {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    record Reply(int status, String body) {
+    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         JsonObject json() {
             return body == null || body.isBlank() ? new JsonObject() : new JsonObject(body);
         }
@@ -66,7 +70,7 @@ final class DeskClient {
         }
         try {
             HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.body());
+            return new Reply(r.statusCode(), r.body(), r.headers());
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + ": " + e, e);
         }

@@ -86,7 +86,10 @@ class DeskPagesIT {
         IvrExits exits = new IvrExits(cluster.hazelcast(), cfg.desk().ivrExitsWindow(), Clock.systemUTC());
         Vertx vertx = Vertx.vertx();
         open.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        Desk desk = Desk.start(vertx, cluster.hazelcast(), db.dataSource(), routing, exits, cfg.desk(), "ivr-1");
+        Metrics metrics = new Metrics("ivr-1");
+        open.add(metrics);
+        Desk desk = Desk.start(vertx, cluster.hazelcast(), db.dataSource(), routing, exits, cfg.desk(), "ivr-1",
+                metrics.registry());
         open.add(desk);
         List<HttpRoutes> routes = new ArrayList<>(desk.routes());
         routes.add(new CrmRoutesDouble(
@@ -96,7 +99,7 @@ class DeskPagesIT {
                         .add(CrmRoutesDouble.interaction("1698000000.2", "2025-05-20T16:02:00Z", "ABANDONED_IN_QUEUE", "billing", null, 95, 0))
                         .add(CrmRoutesDouble.interaction("1697000000.3", "2025-05-02T11:40:00Z", "SELF_SERVED", null, null, 0, 0)))));
         HttpApi http = HttpApi.start(vertx, cfg.http(), Auth.of(List.of()).withSessions(desk.sessions()),
-                new HealthRegistry(), new Metrics("pages"), routes);
+                new HealthRegistry(), metrics, routes);
         open.add(http);
         String base = "http://127.0.0.1:" + http.port();
 
@@ -123,12 +126,14 @@ class DeskPagesIT {
 
         // ---- the supervisor signs in: nobody waits
         browser.get(base + "/supervisor/");
+        assertThat(Chromium.accessibilityProblems(browser)).as("sign-in page").isEmpty();
         signIn(wait, "sam");
         wait.until(ExpectedConditions.attributeContains(By.id("conn"), "class", "live"));
         By billingWaiting = By.cssSelector("#queues-table tr[data-queue='billing'] td.waiting");
         wait.until(ExpectedConditions.textToBe(billingWaiting, "0"));
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#exits-table tr[data-exit='customer-service/main-menu'] td.num"), "5"));
         assertThat(browser.findElement(By.id("kpi-ready")).getText()).isEqualTo("1");
+        assertThat(Chromium.accessibilityProblems(browser)).as("dashboard").isEmpty();
         String supervisorWindow = browser.getWindowHandle();
 
         // ---- a call queues for billing: the dashboard shows it without a reload
@@ -172,6 +177,7 @@ class DeskPagesIT {
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history-table tbody tr:not(.empty-row)"), 3));
         assertThat(browser.findElement(By.id("history-table")).getText()).contains("Talked to an agent", "Hung up in queue", "bob");
         Path pop = Chromium.screenshot(browser, "agent-screen-pop");
+        assertThat(Chromium.accessibilityProblems(browser)).as("desktop with a screen pop").isEmpty();
 
         // ---- answered: the desktop says so, the dashboard shows her on the call and nobody waiting
         assertThat(routing.answered(r)).isTrue();

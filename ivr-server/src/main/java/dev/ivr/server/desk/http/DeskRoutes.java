@@ -19,6 +19,8 @@ import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.User;
 import dev.ivr.server.desk.users.UserException;
 import dev.ivr.server.desk.users.UserStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,9 +59,10 @@ public final class DeskRoutes implements HttpRoutes {
     private final IvrExits exits;
     private final DeskHub hub;
     private final DeskConfig config;
+    private final Function<String, Counter> signIns;
 
     public DeskRoutes(Sessions sessions, UserStore users, RoutingService routing, CallContexts contexts,
-                      ContextTokens contextTokens, IvrExits exits, DeskHub hub, DeskConfig config) {
+                      ContextTokens contextTokens, IvrExits exits, DeskHub hub, DeskConfig config, MeterRegistry metrics) {
         this.sessions = sessions;
         this.users = users;
         this.routing = routing;
@@ -68,6 +71,9 @@ public final class DeskRoutes implements HttpRoutes {
         this.exits = exits;
         this.hub = hub;
         this.config = config;
+        this.signIns = outcome -> Counter.builder("ivr.desk.signins").tag("outcome", outcome)
+                .description("Sign-in attempts: ok, refused (wrong id or password), locked (too many wrong passwords)")
+                .register(metrics);
     }
 
     @Override
@@ -137,6 +143,7 @@ public final class DeskRoutes implements HttpRoutes {
             return;
         }
         if (sessions.lockedOut(id)) {
+            signIns.apply("locked").increment();
             ctx.response().putHeader("Retry-After", Long.toString(sessions.lockout().toSeconds()));
             error(ctx, 429, "too many wrong passwords for this user: try again in "
                     + Math.max(1, sessions.lockout().toMinutes()) + " minute(s)");
@@ -144,6 +151,7 @@ public final class DeskRoutes implements HttpRoutes {
         }
         Optional<User> user = users.authenticate(id, password);
         if (user.isEmpty()) {
+            signIns.apply("refused").increment();
             sessions.failed(id);
             if (sessions.lockedOut(id)) {
                 LOG.warn("sign-in refused for '{}': too many wrong passwords, locked for {}", printable(id),
@@ -155,6 +163,7 @@ public final class DeskRoutes implements HttpRoutes {
             return;
         }
         sessions.succeeded(id);
+        signIns.apply("ok").increment();
         String token = sessions.open(user.get());
         LOG.info("user '{}' signed in", id);
         ok(ctx, new JsonObject().put("token", token)

@@ -11,6 +11,9 @@ import dev.ivr.server.desk.TopicScreenPops;
 import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.sessions.Session;
 import dev.ivr.server.desk.sessions.Sessions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -59,6 +62,7 @@ public final class DeskHub implements AutoCloseable {
     private final IvrExits exits;
     private final TopicScreenPops pops;
     private final String nodeName;
+    private final java.util.function.Function<String, Counter> delivered;
 
     private final Set<Conn> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<Conn>> byAgent = new ConcurrentHashMap<>();
@@ -105,7 +109,7 @@ public final class DeskHub implements AutoCloseable {
     }
 
     public DeskHub(Vertx vertx, Sessions sessions, RoutingService routing, CallContexts contexts, IvrExits exits,
-                   TopicScreenPops pops, String nodeName) {
+                   TopicScreenPops pops, String nodeName, MeterRegistry metrics) {
         this.vertx = vertx;
         this.sessions = sessions;
         this.routing = routing;
@@ -113,6 +117,10 @@ public final class DeskHub implements AutoCloseable {
         this.exits = exits;
         this.pops = pops;
         this.nodeName = nodeName;
+        Gauge.builder("ivr.desk.websockets", connections, Set::size)
+                .description("WebSocket connections of desktops and dashboards on this server").register(metrics);
+        this.delivered = kind -> Counter.builder("ivr.desk.screen.pops").tag("kind", kind)
+                .description("Desk messages (offered, connected, ended) delivered to desktops on this server").register(metrics);
     }
 
     /** Subscribes to the cluster and starts the timers. */
@@ -236,6 +244,7 @@ public final class DeskHub implements AutoCloseable {
         }
         JsonObject json = DeskJson.desk(m);
         conns.forEach(c -> c.send(json, false));
+        delivered.apply(m.kind().name().toLowerCase()).increment();
         LOG.debug("{} of call {} sent to {} desktop(s) of {}", m.kind(), m.callId(), conns.size(), m.agentId());
     }
 
