@@ -174,14 +174,19 @@ public final class UsersCommand implements Runnable {
             e.problems().forEach(p -> err.println("  " + p));
             return 2;
         }
-        ToolLogging.quiet();
+        // the command prints its own messages; the database layer's retry warnings would only repeat them
+        for (String name : new String[]{org.slf4j.Logger.ROOT_LOGGER_NAME, "com.zaxxer.hikari", "org.flywaydb"}) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.OFF);
+            }
+        }
         Database db = Database.open(cfg.database(), cfg.dataDir());
         try (db) {
             Duration wait = cfg.database().connectTimeout().multipliedBy(5);
             if (!db.awaitReady(wait.compareTo(Duration.ofSeconds(10)) > 0 ? wait : Duration.ofSeconds(10))) {
                 String why = db.health().detail();
                 err.println("ivr-server: cannot reach the database: " + why);
-                if (why != null && why.contains("already in use")) {
+                if (why != null && (why.contains("already in use") || why.contains("is locked"))) {
                     err.println("ivr-server: an H2 file database has one user at a time: stop the server first,"
                             + " or use the REST API (POST /api/users) while it runs");
                 }
