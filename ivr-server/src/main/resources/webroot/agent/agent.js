@@ -50,9 +50,11 @@ async function start(user) {
 
 function onMessage(m) {
   switch (m.type) {
-    case 'agent':
-      agent = m.agent;
-      renderState();
+    case 'agent': // the state on connect: unless a change arrived in the meantime
+      if (!agent || !agent.since || !m.agent.since || Date.parse(m.agent.since) >= Date.parse(agent.since)) {
+        agent = Object.assign(agent || {}, m.agent);
+        renderState();
+      }
       break;
     case 'state':
       agent = Object.assign(agent || {}, {state: m.agent.state, since: m.agent.since, reason: m.agent.reason,

@@ -16,47 +16,50 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 
-/** A test client of one server's desk API and WebSocket (java.net.http, nothing else). */
-final class DeskClient {
+/**
+ * A test client of one server's desk API and WebSocket (java.net.http, nothing else); public for
+ * other features' end-to-end tests (a call through the fake PBX popping on an agent's desktop).
+ */
+public final class DeskClient {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    record Reply(int status, String body, java.net.http.HttpHeaders headers) {
-        String header(String name) {
+    public record Reply(int status, String body, java.net.http.HttpHeaders headers) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
 
-        JsonObject json() {
+        public JsonObject json() {
             return body == null || body.isBlank() ? new JsonObject() : new JsonObject(body);
         }
 
-        String error() {
+        public String error() {
             return json().getString("error");
         }
     }
 
     private final String base;
 
-    DeskClient(int port) {
+    public DeskClient(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    String base() {
+    public String base() {
         return base;
     }
 
-    Reply get(String path, String token) {
+    public Reply get(String path, String token) {
         return send("GET", path, token, null);
     }
 
-    Reply post(String path, String token, JsonObject body) {
+    public Reply post(String path, String token, JsonObject body) {
         return send("POST", path, token, body);
     }
 
-    Reply send(String method, String path, String token, JsonObject body) {
+    public Reply send(String method, String path, String token, JsonObject body) {
         return send(method, path, token, body, null);
     }
 
-    Reply send(String method, String path, String token, JsonObject body, String contextHeader) {
+    public Reply send(String method, String path, String token, JsonObject body, String contextHeader) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
         if (body != null) {
@@ -77,7 +80,7 @@ final class DeskClient {
     }
 
     /** Signs in; returns the session token. */
-    String login(String id, String password) {
+    public String login(String id, String password) {
         Reply r = post("/api/login", null, new JsonObject().put("id", id).put("password", password));
         if (r.status() != 200) {
             throw new AssertionError("login of " + id + ": " + r);
@@ -86,7 +89,7 @@ final class DeskClient {
     }
 
     /** Creates a user through the admin API. */
-    void createUser(String adminToken, JsonObject user) {
+    public void createUser(String adminToken, JsonObject user) {
         Reply r = post("/api/users", adminToken, user);
         if (r.status() != 201) {
             throw new AssertionError("create user " + user.getString("id") + ": " + r);
@@ -94,7 +97,7 @@ final class DeskClient {
     }
 
     /** Opens the live WebSocket with a ticket bought by {@code token}. */
-    Live live(String token) {
+    public Live live(String token) {
         Reply t = post("/api/ws-ticket", token, null);
         if (t.status() != 200) {
             throw new AssertionError("ws-ticket: " + t);
@@ -102,7 +105,7 @@ final class DeskClient {
         return connect(t.json().getString("ticket"));
     }
 
-    Live connect(String ticket) {
+    public Live connect(String ticket) {
         Live live = new Live();
         URI uri = URI.create(base.replace("http:", "ws:") + "/api/ws?ticket=" + ticket);
         live.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, live).join();
@@ -110,9 +113,9 @@ final class DeskClient {
     }
 
     /** A WebSocket that keeps every text message it receives. */
-    static final class Live implements WebSocket.Listener, AutoCloseable {
-        final List<JsonObject> messages = new CopyOnWriteArrayList<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    public static final class Live implements WebSocket.Listener, AutoCloseable {
+        public final List<JsonObject> messages = new CopyOnWriteArrayList<>();
+        public final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
         WebSocket socket;
 
@@ -139,16 +142,16 @@ final class DeskClient {
         }
 
         /** The first message matching, waiting for it. */
-        JsonObject await(Predicate<JsonObject> match) {
+        public JsonObject await(Predicate<JsonObject> match) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> find(match).isPresent());
             return find(match).orElseThrow();
         }
 
-        JsonObject awaitType(String type) {
+        public JsonObject awaitType(String type) {
             return await(m -> type.equals(m.getString("type")));
         }
 
-        Optional<JsonObject> find(Predicate<JsonObject> match) {
+        public Optional<JsonObject> find(Predicate<JsonObject> match) {
             return messages.stream().filter(match).findFirst();
         }
 

@@ -39,7 +39,7 @@ public final class IvrExits {
     static final int BUCKETS = 24;
     private static final String CALLS = "*";
 
-    /** One node's exits (or, for {@code node == null}, nothing: see {@link Snapshot#calls}). */
+    /** Callers who hung up at one node of a flow. */
     public record Exit(String flow, String node, long count) {
     }
 
