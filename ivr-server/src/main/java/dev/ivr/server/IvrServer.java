@@ -9,6 +9,7 @@ import dev.ivr.server.agi.ScriptResolvers;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.routing.RoutingService;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
@@ -17,6 +18,8 @@ import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.http.CrmRoutes;
 import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
+import dev.ivr.server.desk.Desk;
+import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
 import dev.ivr.server.flow.NoCrmStore;
@@ -67,6 +70,9 @@ public final class IvrServer implements AutoCloseable {
     private HttpApi http;
     private AgiListener agi;
     private FlowRepository flows;
+    private RoutingService routing;
+    private IvrExits ivrExits;
+    private Desk desk;
     private volatile boolean stopped;
 
     private IvrServer(IvrConfig config) {
@@ -132,13 +138,17 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
         startSpeech(health); // before the engine: calls may listen as soon as FastAGI accepts them
+        // desk: until the calls branch configures queues (config section routing), none are defined here
+        routing = RoutingService.start(cluster.hazelcast(), List.of());
+        toClose.add(routing);
+        ivrExits = new IvrExits(cluster.hazelcast(), config.desk().ivrExitsWindow(), java.time.Clock.systemUTC());
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, null,
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName, speech);
-        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine)));
+        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine, ivrExits::observer)));
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
         agi.start();
@@ -152,6 +162,11 @@ public final class IvrServer implements AutoCloseable {
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             routes.add(new FlowRoutes(flows));
             routes.add(new CrmRoutes(crm));
+            desk = Desk.start(vertx, cluster.hazelcast(), database.dataSource(), routing, ivrExits, config.desk(), nodeName,
+                    metrics.registry());
+            toClose.add(desk);
+            auth = auth.withSessions(desk.sessions());
+            routes.addAll(desk.routes());
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
@@ -279,6 +294,26 @@ public final class IvrServer implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** Skills-based routing on the cluster: agents, queues, waiting calls. */
+    public RoutingService routing() {
+        return routing;
+    }
+
+    /** The agent desktop and supervisor dashboard side (null without HTTP). */
+    public Desk desk() {
+        return desk;
+    }
+
+    /** Where callers leave the IVR, per flow node, cluster-wide. */
+    public IvrExits ivrExits() {
+        return ivrExits;
+    }
+
+    /** The HTTP server (null when disabled). */
+    public HttpApi http() {
+        return http;
     }
 
     public FlowRepository flows() {

@@ -26,7 +26,8 @@ import java.util.Set;
  * Bearer tokens and roles for the HTTP API. Tokens are compared by their SHA-256 in constant
  * time and never logged. With no token configured, an admin token is generated once into
  * {@code <data-dir>/admin-token} (readable by the owner only) so a fresh install is usable
- * and still closed.
+ * and still closed. Besides configured tokens, sign-in session tokens are accepted once a
+ * {@link SessionResolver} is added with {@link #withSessions}.
  */
 public final class Auth {
     private static final Logger LOG = LoggerFactory.getLogger(Auth.class);
@@ -37,9 +38,20 @@ public final class Auth {
     }
 
     private final List<Entry> entries;
+    private final SessionResolver sessions;
 
     private Auth(List<Entry> entries) {
+        this(entries, null);
+    }
+
+    private Auth(List<Entry> entries, SessionResolver sessions) {
         this.entries = List.copyOf(entries);
+        this.sessions = sessions;
+    }
+
+    /** The same configured tokens, and session tokens resolved by {@code sessions} (checked after them). */
+    public Auth withSessions(SessionResolver sessions) {
+        return new Auth(entries, sessions);
     }
 
     /** From configured tokens; generates the admin token file when there are none. */
@@ -114,25 +126,45 @@ public final class Auth {
         return null;
     }
 
-    /** A handler that lets the request through only with a valid token holding one of the roles (admin always). */
+    /**
+     * A handler that lets the request through only with a valid token holding one of the roles
+     * (admin always). A session token is looked up on a worker thread, never on the event loop.
+     */
     public Handler<RoutingContext> require(String... roles) {
         Set<String> wanted = Set.of(roles);
         return ctx -> {
-            Optional<Principal> p = authenticate(bearer(ctx));
-            if (p.isEmpty()) {
-                ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"ivr\"")
-                        .putHeader("Content-Type", "application/json")
-                        .end("{\"error\":\"a valid bearer token is required\"}");
+            String token = bearer(ctx);
+            Optional<Principal> p = authenticate(token);
+            if (p.isPresent() || sessions == null || token == null || token.isEmpty()) {
+                decide(ctx, p, wanted);
                 return;
             }
-            if (!p.get().hasAnyRole(wanted)) {
-                ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
-                        .end("{\"error\":\"this token lacks the role: " + String.join(" or ", wanted) + "\"}");
-                return;
-            }
-            ctx.put(PRINCIPAL, p.get());
-            ctx.next();
+            ctx.vertx().executeBlocking(() -> sessions.resolve(token), false).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    decide(ctx, ar.result(), wanted);
+                } else {
+                    LOG.warn("session lookup failed: {}", ar.cause().toString());
+                    ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                            .end("{\"error\":\"sessions are unavailable; try again shortly\"}");
+                }
+            });
         };
+    }
+
+    private static void decide(RoutingContext ctx, Optional<Principal> p, Set<String> wanted) {
+        if (p.isEmpty()) {
+            ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"ivr\"")
+                    .putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"a valid bearer token is required\"}");
+            return;
+        }
+        if (!p.get().hasAnyRole(wanted)) {
+            ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"this token lacks the role: " + String.join(" or ", wanted) + "\"}");
+            return;
+        }
+        ctx.put(PRINCIPAL, p.get());
+        ctx.next();
     }
 
     static byte[] sha256(String s) {

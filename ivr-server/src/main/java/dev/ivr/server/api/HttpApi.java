@@ -25,9 +25,11 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final HttpServer server;
+    private final List<String> apiRoutes;
 
-    private HttpApi(HttpServer server) {
+    private HttpApi(HttpServer server, List<String> apiRoutes) {
         this.server = server;
+        this.apiRoutes = apiRoutes;
     }
 
     public static HttpApi start(Vertx vertx, HttpConfig config, Auth auth, HealthRegistry health, Metrics metrics,
@@ -58,7 +60,7 @@ public final class HttpApi implements AutoCloseable {
                     .listen(config.port(), config.bind())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("HTTP listening on {}:{}", config.bind(), s.actualPort());
-            return new HttpApi(s);
+            return new HttpApi(s, apiRoutes(router));
         } catch (Exception e) {
             throw new IllegalStateException("cannot listen for HTTP on " + config.bind() + ":" + config.port() + ": "
                     + e.getMessage(), e);
@@ -67,6 +69,27 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /**
+     * Every operation mounted under {@code /api/} as {@code "METHOD /api/path/{param}"}, sorted
+     * (what the OpenAPI document must describe).
+     */
+    public List<String> apiRoutes() {
+        return apiRoutes;
+    }
+
+    private static List<String> apiRoutes(Router router) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+            String path = r.getPath();
+            if (path == null || !path.startsWith("/api/") || !r.isExactPath() || r.methods() == null) {
+                continue;
+            }
+            String templated = path.replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            r.methods().forEach(m -> out.add(m.name() + " " + templated));
+        }
+        return List.copyOf(out);
     }
 
     @Override

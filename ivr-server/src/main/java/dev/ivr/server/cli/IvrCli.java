@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 CheckPromptsCommand.class,
                 ImportCustomersCommand.class,
                 ExportCustomersCommand.class,
+                UsersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

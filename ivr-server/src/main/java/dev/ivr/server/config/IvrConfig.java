@@ -27,7 +27,10 @@ public record IvrConfig(
         @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk).")
         SpeechConfig speech,
         @Doc("The CRM store: identifying callers by number, PIN authentication, the contact history.")
-        CrmConfig crm) implements Validated {
+        CrmConfig crm,
+
+        @Doc("The agent desktop and supervisor dashboard: sessions, live updates, IVR exit statistics.")
+        DeskConfig desk) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -40,6 +43,7 @@ public record IvrConfig(
         p.section("flows", flows);
         p.section("prompts", prompts);
         p.section("speech", speech);
+        p.section("desk", desk);
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }

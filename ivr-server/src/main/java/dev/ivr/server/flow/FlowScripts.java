@@ -2,19 +2,28 @@ package dev.ivr.server.flow;
 
 import dev.ivr.server.agi.CallHandler;
 import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.server.flow.engine.CallObserver;
 import dev.ivr.server.flow.engine.FlowEngine;
 
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Plugs the flows into the FastAGI listener: {@code agi://host/NAME} runs flow NAME. */
 public final class FlowScripts implements ScriptResolver {
     private final FlowRepository flows;
     private final FlowEngine engine;
+    private final Supplier<CallObserver> observers;
 
     public FlowScripts(FlowRepository flows, FlowEngine engine) {
+        this(flows, engine, () -> CallObserver.NONE);
+    }
+
+    /** @param observers a new observer for each call (statistics such as where callers leave the IVR) */
+    public FlowScripts(FlowRepository flows, FlowEngine engine, Supplier<CallObserver> observers) {
         this.flows = flows;
         this.engine = engine;
+        this.observers = observers;
     }
 
     @Override
@@ -22,7 +31,7 @@ public final class FlowScripts implements ScriptResolver {
         if (flows.flow(script).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(channel -> engine.run(channel, script));
+        return Optional.of(channel -> engine.run(channel, script, observers.get()));
     }
 
     @Override

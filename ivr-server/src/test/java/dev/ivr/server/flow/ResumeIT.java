@@ -66,6 +66,9 @@ class ResumeIT {
         String saved = checkpoints.get(first.uniqueId());
         assertThat(saved).contains("\"path\":[\"check-hours\",\"identify-caller\",\"greet-anonymous\",\"language-menu\"]");
 
+        // the checkpoint's backup is on B once migrations are over (the cluster is "safe"); killing A
+        // sooner loses the partitions still moving, which backups do not protect against
+        await().atMost(Duration.ofSeconds(60)).until(() -> b.hazelcast().getPartitionService().isClusterSafe());
         // A crashes: its cluster member is terminated (no graceful leave), its AGI sockets cut
         a.hazelcast().getLifecycleService().terminate();
         a.stop();

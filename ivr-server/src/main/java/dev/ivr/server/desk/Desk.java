@@ -1,0 +1,85 @@
+package dev.ivr.server.desk;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.routing.RoutingService;
+import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.server.api.SessionResolver;
+import dev.ivr.server.config.DeskConfig;
+import dev.ivr.server.desk.exits.IvrExits;
+import dev.ivr.server.desk.http.DeskRoutes;
+import dev.ivr.server.desk.http.Pages;
+import dev.ivr.server.desk.http.UserRoutes;
+import dev.ivr.server.desk.live.DeskHub;
+import dev.ivr.server.desk.sessions.Sessions;
+import dev.ivr.server.desk.users.PasswordHasher;
+import dev.ivr.server.desk.users.UserStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The agent desktop and supervisor side of a server, put together: users (database), sessions
+ * (cluster), the WebSocket hub, the REST routes and the pages. The server gives it its Vert.x,
+ * cluster member, database, router and IVR exit counters, mounts {@link #routes()} and lets
+ * {@link #sessions()} resolve bearer tokens.
+ */
+public final class Desk implements AutoCloseable {
+    /** How long this server keeps a call context it reads: it only reads them (the routing side stores them). */
+    private static final Duration CONTEXT_TTL = Duration.ofHours(1);
+
+    private final Sessions sessions;
+    private final UserStore users;
+    private final DeskHub hub;
+    private final List<HttpRoutes> routes;
+
+    private Desk(Sessions sessions, UserStore users, DeskHub hub, List<HttpRoutes> routes) {
+        this.sessions = sessions;
+        this.users = users;
+        this.hub = hub;
+        this.routes = routes;
+    }
+
+    public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
+                             DeskConfig config, String nodeName, MeterRegistry metrics) {
+        Clock clock = Clock.systemUTC();
+        Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
+                config.loginAttempts(), config.loginLockout(), clock);
+        UserStore users = new UserStore(db, new PasswordHasher(), clock);
+        CallContexts contexts = new CallContexts(hz, CONTEXT_TTL);
+        DeskHub hub = new DeskHub(vertx, sessions, routing, contexts, exits, new TopicScreenPops(hz), nodeName,
+                metrics).start(config.dashboardInterval(), config.sessionIdleTimeout());
+        List<HttpRoutes> routes = List.of(
+                new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config,
+                        metrics),
+                new UserRoutes(users, sessions, routing),
+                new Pages());
+        return new Desk(sessions, users, hub, routes);
+    }
+
+    /** Resolves sign-in session tokens for {@link dev.ivr.server.api.Auth#withSessions}. */
+    public SessionResolver sessions() {
+        return sessions;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public DeskHub hub() {
+        return hub;
+    }
+
+    /** The desk's HTTP routes: API, WebSocket, pages, OpenAPI document. */
+    public List<HttpRoutes> routes() {
+        return routes;
+    }
+
+    @Override
+    public void close() {
+        hub.close();
+    }
+}

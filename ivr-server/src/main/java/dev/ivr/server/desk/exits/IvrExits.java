@@ -1,0 +1,196 @@
+package dev.ivr.server.desk.exits;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.flow.engine.CallObserver;
+import dev.ivr.server.flow.engine.CallSummary;
+import dev.ivr.server.flow.model.Node;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Where callers leave the IVR: per flow and node, the calls whose caller hung up while still in
+ * the IVR (in a prompt, a menu, an input; not in a queue), and per flow the calls that ended at
+ * all, over a sliding window, cluster-wide.
+ *
+ * <p>Counts live in the Hazelcast map {@value #MAP} (key {@code flow \n node}, or
+ * {@code flow \n *} for a flow's calls), each value holding 24 time buckets of 1/24 of the window;
+ * increments are entry processors, atomic on the key's partition whatever the number of servers.
+ * The flow engine reports each call through a {@link CallObserver} from {@link #observer()}.
+ */
+public final class IvrExits {
+    private static final Logger LOG = LoggerFactory.getLogger(IvrExits.class);
+    public static final String MAP = "ivr.desk.ivr-exits";
+    static final int BUCKETS = 24;
+    private static final String CALLS = "*";
+
+    /** Callers who hung up at one node of a flow. */
+    public record Exit(String flow, String node, long count) {
+    }
+
+    /**
+     * @param exits  callers who hung up in the IVR, per flow node, most first
+     * @param calls  calls that ended, per flow they entered by
+     * @param window the time covered (about: bucketed in 24ths)
+     */
+    public record Snapshot(List<Exit> exits, Map<String, Long> calls, Duration window) {
+        public long totalExits() {
+            return exits.stream().mapToLong(Exit::count).sum();
+        }
+
+        public long totalCalls() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private final IMap<String, Buckets> map;
+    private final Duration window;
+    private final long bucketMillis;
+    private final Clock clock;
+
+    public IvrExits(HazelcastInstance hz, Duration window, Clock clock) {
+        this.map = hz.getMap(MAP);
+        this.window = window;
+        this.bucketMillis = Math.max(60_000, window.toMillis() / BUCKETS);
+        this.clock = clock;
+    }
+
+    /** An observer for one call: remembers the last node the call entered and counts the call when it ends. */
+    public CallObserver observer() {
+        return new CallObserver() {
+            private String flow;
+            private String node;
+
+            @Override
+            public void node(String flowName, Node n) {
+                flow = flowName;
+                node = n.id();
+            }
+
+            @Override
+            public void ended(CallSummary summary) {
+                Interaction i = summary.interaction();
+                if (i == null) {
+                    return;
+                }
+                try {
+                    if (i.outcome() == Interaction.Outcome.ABANDONED_IN_IVR && flow != null) {
+                        record(flow, node);
+                    }
+                    if (i.flow() != null) {
+                        record(i.flow(), CALLS);
+                    }
+                } catch (RuntimeException e) { // statistics never fail a call
+                    LOG.warn("IVR exit not counted: {}", e.toString());
+                }
+            }
+        };
+    }
+
+    /** Counts one caller leaving at {@code node} of {@code flow}. */
+    public void exit(String flow, String node) {
+        record(flow, node);
+    }
+
+    /** Counts one call that entered by {@code flow} and ended. */
+    public void call(String flow) {
+        record(flow, CALLS);
+    }
+
+    private void record(String flow, String node) {
+        long bucket = clock.millis() / bucketMillis;
+        map.executeOnKey(flow + "\n" + node, new Increment(bucket, bucket - BUCKETS + 1));
+    }
+
+    /** The counts over the window, read from the cluster. */
+    public Snapshot snapshot() {
+        long oldest = clock.millis() / bucketMillis - BUCKETS + 1;
+        List<Exit> exits = new ArrayList<>();
+        Map<String, Long> calls = new TreeMap<>();
+        for (Map.Entry<String, Buckets> e : map.entrySet()) {
+            long n = e.getValue().sumFrom(oldest);
+            if (n == 0) {
+                continue;
+            }
+            int nl = e.getKey().indexOf('\n');
+            String flow = e.getKey().substring(0, nl);
+            String node = e.getKey().substring(nl + 1);
+            if (node.equals(CALLS)) {
+                calls.merge(flow, n, Long::sum);
+            } else {
+                exits.add(new Exit(flow, node, n));
+            }
+        }
+        exits.sort(Comparator.comparingLong(Exit::count).reversed().thenComparing(Exit::flow).thenComparing(Exit::node));
+        return new Snapshot(List.copyOf(exits), Map.copyOf(calls), window);
+    }
+
+    /** Runs {@code onChange} (on a Hazelcast thread: hand over, do not block) whenever a count changes anywhere. */
+    public UUID listen(Runnable onChange) {
+        return map.addEntryListener(new Changes(onChange), false);
+    }
+
+    public void unlisten(UUID id) {
+        map.removeEntryListener(id);
+    }
+
+    private record Changes(Runnable onChange) implements EntryAddedListener<String, Buckets>, EntryUpdatedListener<String, Buckets> {
+        @Override
+        public void entryAdded(com.hazelcast.core.EntryEvent<String, Buckets> event) {
+            onChange.run();
+        }
+
+        @Override
+        public void entryUpdated(com.hazelcast.core.EntryEvent<String, Buckets> event) {
+            onChange.run();
+        }
+    }
+
+    /** Counts per time bucket (bucket index → count); buckets older than the window are dropped on update. */
+    public static final class Buckets implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final TreeMap<Long, Long> counts = new TreeMap<>();
+
+        long sumFrom(long oldest) {
+            return counts.tailMap(oldest, true).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Adds one to a bucket, atomically on the key's partition. */
+    static final class Increment implements EntryProcessor<String, Buckets, Void> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final long bucket;
+        private final long oldest;
+
+        Increment(long bucket, long oldest) {
+            this.bucket = bucket;
+            this.oldest = oldest;
+        }
+
+        @Override
+        public Void process(Map.Entry<String, Buckets> entry) {
+            Buckets b = entry.getValue() == null ? new Buckets() : entry.getValue();
+            b.counts.headMap(oldest, false).clear();
+            b.counts.merge(bucket, 1L, Long::sum);
+            entry.setValue(b);
+            return null;
+        }
+    }
+}

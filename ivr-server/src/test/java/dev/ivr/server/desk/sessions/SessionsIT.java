@@ -1,0 +1,124 @@
+package dev.ivr.server.desk.sessions;
+
+import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.desk.users.User;
+import dev.ivr.server.testing.TestConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Sessions, tickets and lockouts on a real Hazelcast member. */
+class SessionsIT {
+    static ClusterMember member;
+
+    @BeforeAll
+    static void start(@TempDir Path dir) {
+        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "sessions-test");
+    }
+
+    @AfterAll
+    static void stop() {
+        member.close();
+    }
+
+    /** The tests share the cluster's maps: their tokens are random and their user ids distinct. */
+    static Sessions sessions(Duration idle) {
+        return new Sessions(member.hazelcast(), idle, Duration.ofHours(1), Duration.ofSeconds(30), 3, Duration.ofMinutes(5),
+                Clock.systemUTC());
+    }
+
+    static User user(String id, Set<String> roles) {
+        return new User(id, id + " Name", roles, roles.contains("agent") ? "PJSIP/" + id : null, Map.of("billing", 5),
+                Set.of("en"), true, Instant.EPOCH, Instant.EPOCH);
+    }
+
+    @Test
+    void aSessionCarriesTheUsersProfileAndEndsOnSignOut() {
+        Sessions s = sessions(Duration.ofMinutes(5));
+        List<String> ended = new CopyOnWriteArrayList<>();
+        var reg = s.onEnd(ended::add);
+        String token = s.open(user("alice", Set.of("agent")));
+        Session session = s.find(token).orElseThrow();
+        assertThat(session.agentId()).isEqualTo("alice");
+        assertThat(session.endpoint()).isEqualTo("PJSIP/alice");
+        assertThat(session.skills()).containsEntry("billing", 5);
+        assertThat(s.resolve(token).orElseThrow().roles()).containsExactly("agent");
+        assertThat(member.hazelcast().getMap(Sessions.SESSIONS).containsKey(token)).isFalse(); // only its hash is kept
+        assertThat(s.resolve("nope")).isEmpty();
+        assertThat(s.close(token)).isTrue();
+        assertThat(s.find(token)).isEmpty();
+        assertThat(s.close(token)).isFalse();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ended.contains(Sessions.keyOf(token)));
+        s.removeListener(reg);
+
+        String sup = s.open(user("sam", Set.of("supervisor")));
+        assertThat(s.find(sup).orElseThrow().agentId()).isNull();
+    }
+
+    @Test
+    void anIdleSessionExpiresAndItsEndIsReported() {
+        Sessions s = sessions(Duration.ofSeconds(1));
+        List<String> ended = new CopyOnWriteArrayList<>();
+        var reg = s.onEnd(ended::add);
+        String token = s.open(user("bob", Set.of("agent")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> s.find(token).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> ended.contains(Sessions.keyOf(token)));
+        s.removeListener(reg);
+    }
+
+    @Test
+    void aTicketIsRedeemedOnceForItsSession() {
+        Sessions s = sessions(Duration.ofMinutes(5));
+        String token = s.open(user("carol", Set.of("agent")));
+        String ticket = s.ticket(token).orElseThrow();
+        assertThat(ticket).isNotEqualTo(token);
+        Sessions.Ref ref = s.redeem(ticket).orElseThrow();
+        assertThat(ref.key()).isEqualTo(Sessions.keyOf(token));
+        assertThat(ref.session().userId()).isEqualTo("carol");
+        assertThat(s.redeem(ticket)).isEmpty();
+        assertThat(s.ticket("not-a-session")).isEmpty();
+        // a ticket of a session that ended opens nothing
+        String late = s.ticket(token).orElseThrow();
+        s.close(token);
+        assertThat(s.redeem(late)).isEmpty();
+    }
+
+    @Test
+    void wrongPasswordsLockAUserOutUntilASuccess() {
+        Sessions s = sessions(Duration.ofMinutes(5));
+        assertThat(s.lockedOut("dave")).isFalse();
+        s.failed("dave");
+        s.failed("dave");
+        assertThat(s.lockedOut("dave")).isFalse();
+        s.failed("dave");
+        assertThat(s.lockedOut("dave")).isTrue();
+        assertThat(s.lockedOut("erin")).isFalse();
+        s.succeeded("dave");
+        assertThat(s.lockedOut("dave")).isFalse();
+    }
+
+    @Test
+    void closeAllEndsEverySessionOfOneUser() {
+        Sessions s = sessions(Duration.ofMinutes(5));
+        String t1 = s.open(user("frank", Set.of("agent")));
+        String t2 = s.open(user("frank", Set.of("agent")));
+        String other = s.open(user("gina", Set.of("agent")));
+        assertThat(s.closeAll("frank")).containsExactlyInAnyOrder(Sessions.keyOf(t1), Sessions.keyOf(t2));
+        assertThat(s.find(t1)).isEmpty();
+        assertThat(s.find(t2)).isEmpty();
+        assertThat(s.find(other)).isPresent();
+    }
+}
