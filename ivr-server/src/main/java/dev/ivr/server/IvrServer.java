@@ -12,7 +12,9 @@ import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.db.Database;
+import dev.ivr.server.desk.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
 import dev.ivr.server.flow.NoCrmStore;
@@ -23,8 +25,13 @@ import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.pbx.AgentPhones;
+import dev.ivr.server.pbx.AmiConnection;
+import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.render.Voice;
+import dev.ivr.server.routing.QueueVoice;
+import dev.ivr.server.routing.RoutingModule;
 import dev.ivr.server.speech.AudioSocketServer;
 import dev.ivr.server.speech.SpeechService;
 import dev.ivr.server.speech.VoskRecognizers;
@@ -61,6 +68,7 @@ public final class IvrServer implements AutoCloseable {
     private HttpApi http;
     private AgiListener agi;
     private FlowRepository flows;
+    private RoutingModule routing;
     private volatile boolean stopped;
 
     private IvrServer(IvrConfig config) {
@@ -119,10 +127,17 @@ public final class IvrServer implements AutoCloseable {
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
-        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), new NoCrmStore(), null,
+        CrmStore crm = new NoCrmStore();
+        startRouting(health, crm);
+        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName);
-        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine)));
+        List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
+        if (routing != null) {
+            resolvers.add(routing.scripts());
+        }
+        resolvers.add(new FlowScripts(flows, engine));
+        ScriptResolver scripts = ScriptResolvers.firstOf(resolvers);
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
         agi.start();
@@ -147,6 +162,29 @@ public final class IvrServer implements AutoCloseable {
         LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
                 config.agi().bind(), agi.port(),
                 http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    /** AMI (when enabled), routing with the configured queues (when enabled), agent states kept true to the phones. */
+    private void startRouting(HealthRegistry health, CrmStore crm) {
+        AmiConnection ami = null;
+        AmiOriginator originator = null;
+        if (config.ami().enabled()) {
+            ami = AmiConnection.start(config.ami());
+            toClose.add(ami);
+            health.register("ami", false, ami::health);
+            originator = new AmiOriginator(ami, java.time.Clock.systemUTC());
+        }
+        if (!config.routing().enabled()) {
+            LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");
+            return;
+        }
+        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), crm, new TopicScreenPops(cluster.hazelcast()),
+                QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
+                java.time.Clock.systemUTC(), nodeName);
+        toClose.add(routing);
+        if (ami != null) {
+            toClose.add(AgentPhones.start(ami, routing.service(), originator));
+        }
     }
 
     private void startSpeech(HealthRegistry health) {
@@ -254,6 +292,15 @@ public final class IvrServer implements AutoCloseable {
     /** Speech input (AudioSocket + recognition) for listen nodes and menus. */
     public SpeechService speech() {
         return speech;
+    }
+
+    /**
+     * Routing on this server: {@code routing().service()} is the routing library (agents log in,
+     * change state, queues and their figures), {@code contexts()} the call contexts; null when
+     * {@code routing.enabled} is false.
+     */
+    public RoutingModule routing() {
+        return routing;
     }
 
     public Metrics metrics() {

@@ -25,7 +25,11 @@ public record IvrConfig(
         @Doc("Prompt catalogs: what flows say, per language; how prompts are rendered, cached and delivered to Asterisk.")
         PromptsConfig prompts,
         @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk).")
-        SpeechConfig speech) implements Validated {
+        SpeechConfig speech,
+        @Doc("Routing calls to agents: queues, waiting, how the agent is dialled, the call context (screen pop), callbacks.")
+        RoutingConfig routing,
+        @Doc("Asterisk's manager interface (AMI): callbacks, and agent states kept true to the phones.")
+        AmiConfig ami) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -38,6 +42,8 @@ public record IvrConfig(
         p.section("flows", flows);
         p.section("prompts", prompts);
         p.section("speech", speech);
+        p.section("routing", routing);
+        p.section("ami", ami);
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }
