@@ -26,7 +26,7 @@ public record RoutingConfig(
         Duration callbackExpiry,
         @Doc("Dialplan context Asterisk runs, with the customer's number as extension, once the agent answered a callback (AMI Originate).")
         String callbackContext,
-        @Doc("The queues route nodes name. Each: id, name, skills (skill: minimum level 1-10), priority, priority-aging, service-level (0-1) and service-level-time, relaxation (list of {after, skills, add-queues}), max-wait and max-wait-target, ring-time, wrap-up, preferred-agent-wait, default-handle-time, match-language.")
+        @Doc("The queues route nodes name (the defaults serve the example flows).")
         List<QueueConfig> queues) implements Validated {
 
     public static final Set<String> DIAL_MODES = Set.of("exec", "dialplan");

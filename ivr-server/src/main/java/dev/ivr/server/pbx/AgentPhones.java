@@ -73,7 +73,11 @@ public final class AgentPhones implements AutoCloseable {
 
     /** @param originator told when callback channels ended while the connection was down; may be null */
     public static AgentPhones start(AmiConnection ami, RoutingService router, AmiOriginator originator) {
-        return new AgentPhones(ami, router, originator);
+        AgentPhones phones = new AgentPhones(ami, router, originator);
+        if (ami.available()) {
+            phones.work.execute(phones::reconcile); // logged in before the hook was registered
+        }
+        return phones;
     }
 
     /** The last known state of a device (e.g. NOT_INUSE, INUSE, UNAVAILABLE), if any was reported. */

@@ -157,6 +157,8 @@ public final class QueueCallRouter implements CallRouter {
         Instant nextAnnouncement;
         QueuePosition position;
         String connectedAgent;
+        /** The offer being made, until its outcome is reported: ended on the desktop if the call breaks off. */
+        Reservation offering;
         Duration waitTime;
         Duration talkTime;
 
@@ -190,6 +192,10 @@ public final class QueueCallRouter implements CallRouter {
                 LOG.error("queue {}: routing failed: {}", req.queue(), e.getMessage());
                 return new RouteResult.Failed(e.getMessage());
             } finally {
+                if (offering != null) {
+                    screenPops.ended(offering.agentId(), req.callId(), "caller-hangup");
+                    offers.remove(req.callId());
+                }
                 if (queued) {
                     try {
                         router.cancel(req.callId()); // at once: no agent is offered a call whose caller left
@@ -383,6 +389,13 @@ public final class QueueCallRouter implements CallRouter {
         // ------------------------------------------------------------ the offer
 
         private OfferOutcome offer(Reservation r) {
+            offering = r;
+            OfferOutcome outcome = offerTo(r);
+            offering = null;
+            return outcome;
+        }
+
+        private OfferOutcome offerTo(Reservation r) {
             String callId = req.callId();
             CallContext ctx = contexts.build(req, r, enqueuedAt, clock.instant(), false);
             callContexts.put(ctx);
