@@ -43,6 +43,8 @@ public final class QueueCallRouter implements CallRouter {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
     /** How long one wait for a key lasts: the latency of offers, keys and hang-ups while waiting. */
     static final Duration TICK = Duration.ofSeconds(1);
+    /** Every how many ticks a waiting call checks that someone could still serve it (a pass over the agents). */
+    private static final int ELIGIBILITY_TICKS = 10;
     /** How long the caller has to confirm a callback after its prompt. */
     private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
@@ -159,6 +161,7 @@ public final class QueueCallRouter implements CallRouter {
         String connectedAgent;
         /** The offer being made, until its outcome is reported: ended on the desktop if the call breaks off. */
         Reservation offering;
+        long ticks;
         Duration waitTime;
         Duration talkTime;
 
@@ -247,7 +250,8 @@ public final class QueueCallRouter implements CallRouter {
                     LOG.info("queue {}: no agent within the node's max-wait of {} s", req.queue(), req.maxWait().toSeconds());
                     return new RouteResult.TimedOut(waited);
                 }
-                if (!Eligibility.anyoneCouldServe(call, queue, queues, req.maxWait(), router.agents())) {
+                if (++ticks % ELIGIBILITY_TICKS == 0
+                        && !Eligibility.anyoneCouldServe(call, queue, queues, req.maxWait(), router.agents())) {
                     LOG.info("queue {}: every agent who could take the call logged out", req.queue());
                     return new RouteResult.NoAgents();
                 }
