@@ -260,9 +260,9 @@ public final class QueueCallRouter implements CallRouter {
                     key = announce();
                     nextAnnouncement = clock.instant().plus(req.announcement().every());
                 }
-                music(true);
                 long t0 = System.nanoTime();
                 if (key.isEmpty()) {
+                    music(true);
                     key = ch.waitForDigit(TICK);
                 }
                 if (key.isPresent()) {
