@@ -35,7 +35,7 @@ def record(pid, text):
             f = pathlib.Path(tmp) / f"{i}.wav"
             speak(t, voice, f)
             files.append(str(f))
-        subprocess.run(["sox", *files, "-r", "8000", "-c", "1", "-b", "16", str(target), "norm", "-3"], check=True)
+        subprocess.run(["sox", "-D", *files, "-r", "8000", "-c", "1", "-b", "16", str(target), "norm", "-3"], check=True)
     print(target.relative_to(HERE.parent.parent))
 
 

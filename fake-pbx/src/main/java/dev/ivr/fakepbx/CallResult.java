@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
  * @param commands      every command the server sent, in order
  * @param variables     channel variables at the end (those set by the server included)
  * @param error         a connection or protocol problem seen by the PBX, or null
+ * @param dials         the channels {@code EXEC Dial} rang, in order
  */
 public record CallResult(String uniqueId, AgiStatus agiStatus, HungUpBy hungUpBy, List<AgiCommand> commands,
-                         Map<String, String> variables, String error) {
+                         Map<String, String> variables, String error, List<DialedLeg> dials) {
 
     public enum HungUpBy { NOBODY, CALLER, SERVER }
 

@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
  *       server is between commands ({@code HANGUP} is sent at once).</li>
  *   <li>{@link #hold(CompletableFuture)} / {@link #pause(Duration)}: the next prompt or input
  *       does not complete until released / until the time has passed (a caller listening).</li>
- *   <li>{@link #dial(DialOutcome)}: how the next {@code EXEC Dial} ends.</li>
+ *   <li>{@link #dial(DialOutcome)}: how the next {@code EXEC Dial} ends;
+ *       {@link #dial(DialOutcome, CompletableFuture)} keeps an answered call talking until
+ *       released (or until the caller hangs up with {@link FakeCall#hangUpNow()}).</li>
  *   <li>{@link #speak(byte[])}: what the caller says during the next {@code EXEC AudioSocket}
  *       (speech input); keys and hang-up steps work there too.</li>
  *   <li>{@link #reply(String)}: the next command of any kind gets this raw line as its reply
@@ -68,7 +70,8 @@ public final class Caller {
     record Pause(Duration duration) implements Step {
     }
 
-    record Dial(DialOutcome outcome) implements Step {
+    /** @param talkUntil an answered call lasts until this completes; null: it ends at once */
+    record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil) implements Step {
     }
 
     record RawReply(String line) implements Step {
@@ -137,7 +140,16 @@ public final class Caller {
     }
 
     public Caller dial(DialOutcome outcome) {
-        steps.add(new Dial(Objects.requireNonNull(outcome)));
+        steps.add(new Dial(Objects.requireNonNull(outcome), null));
+        return this;
+    }
+
+    /**
+     * How the next {@code EXEC Dial} ends; when it is answered, the conversation goes on until
+     * {@code talkUntil} completes (ANSWEREDTIME then counts that time).
+     */
+    public Caller dial(DialOutcome outcome, CompletableFuture<?> talkUntil) {
+        steps.add(new Dial(Objects.requireNonNull(outcome), Objects.requireNonNull(talkUntil)));
         return this;
     }
 

@@ -43,12 +43,37 @@ public final class FakeAmi implements AutoCloseable {
         }
     }
 
+    /**
+     * An Originate the fake carried out.
+     *
+     * @param action   the action as received
+     * @param uniqueId the unique id of the channel it created (in OriginateResponse, and in the
+     *                 Hangup event {@link #hangup(String, String)} sends for it)
+     */
+    public record Originated(Map<String, String> action, String channel, String uniqueId, OriginateOutcome outcome) {
+        /** The channel variables it set: every {@code Variable: NAME=value} header (Asterisk splits them at commas). */
+        public Map<String, String> variables() {
+            Map<String, String> out = new LinkedHashMap<>();
+            String all = action.get("Variable");
+            if (all != null) {
+                for (String kv : all.split(",")) {
+                    int eq = kv.indexOf('=');
+                    if (eq > 0) {
+                        out.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
     private final String username;
     private final String secret;
     private final ServerSocket server;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final List<Map<String, String>> actions = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> deviceStates = new ConcurrentHashMap<>();
+    private final List<Originated> originated = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong sequence = new AtomicLong(1000);
     private volatile Function<Map<String, String>, OriginateOutcome> originateOutcomes = a -> OriginateOutcome.ANSWERED;
     private volatile Duration originateDelay = Duration.ofMillis(50);
@@ -74,6 +99,20 @@ public final class FakeAmi implements AutoCloseable {
     /** The actions of one kind, e.g. "Originate". */
     public List<Map<String, String>> actions(String action) {
         return actions().stream().filter(a -> action.equalsIgnoreCase(a.get("Action"))).toList();
+    }
+
+    /** The Originates carried out so far, in order. */
+    public List<Originated> originated() {
+        synchronized (originated) {
+            return List.copyOf(originated);
+        }
+    }
+
+    /** Closes every manager connection, as an Asterisk restart or a network cut does; clients may log in again. */
+    public void dropConnections() {
+        for (Session s : sessions) {
+            s.close();
+        }
     }
 
     /** Decides how each Originate ends (default: answered). */
@@ -262,6 +301,8 @@ public final class FakeAmi implements AutoCloseable {
             OriginateOutcome outcome = originateOutcomes.apply(a);
             String channel = a.getOrDefault("Channel", "");
             String uid = "1763843100." + sequence.incrementAndGet();
+            String created = (channel.contains("/") ? channel : "PJSIP/" + channel) + "-" + String.format("%08x", sequence.get());
+            originated.add(new Originated(Collections.unmodifiableMap(a), created, uid, outcome));
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(originateDelay);

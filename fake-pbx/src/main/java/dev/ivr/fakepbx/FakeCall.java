@@ -30,6 +30,7 @@ public final class FakeCall {
     private static final String DEAD = "511 Command Not Permitted on a dead channel or intercept routine";
     private static final String UNKNOWN = "510 Invalid or unknown command";
 
+    private final FakePbx pbx;
     private final String host;
     private final int port;
     private final List<String> environment;
@@ -43,6 +44,7 @@ public final class FakeCall {
     private final Duration promptTime;
 
     private final List<AgiCommand> commands = Collections.synchronizedList(new ArrayList<>());
+    private final List<DialedLeg> dials = Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<CallResult> result = new CompletableFuture<>();
     private final CompletableFuture<Void> hangupRequest = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -63,11 +65,12 @@ public final class FakeCall {
     private int promptsAfterEnd;
     private String error;
 
-    FakeCall(String host, int port, List<String> environment, String uniqueId, Caller caller,
+    FakeCall(FakePbx pbx, List<String> environment, String uniqueId, Caller caller,
              Map<String, String> initialVariables, boolean exitOnHangup, CallListener listener,
              Duration hangupLineDelay, Duration promptTime) {
-        this.host = host;
-        this.port = port;
+        this.pbx = pbx;
+        this.host = pbx.host();
+        this.port = pbx.port();
         this.environment = environment;
         this.uniqueId = uniqueId;
         this.caller = caller;
@@ -119,6 +122,13 @@ public final class FakeCall {
     public List<AgiCommand> snapshot() {
         synchronized (commands) {
             return List.copyOf(commands);
+        }
+    }
+
+    /** The channels {@code EXEC Dial} has rung so far. */
+    public List<DialedLeg> dials() {
+        synchronized (dials) {
+            return List.copyOf(dials);
         }
     }
 
@@ -232,7 +242,11 @@ public final class FakeCall {
     private void finish(AgiStatus status) {
         Map<String, String> vars = new java.util.TreeMap<>(variables);
         vars.put("AGISTATUS", status.name());
-        result.complete(new CallResult(uniqueId, status, hungUpBy, snapshot(), vars, error));
+        List<DialedLeg> legs;
+        synchronized (dials) {
+            legs = List.copyOf(dials);
+        }
+        result.complete(new CallResult(uniqueId, status, hungUpBy, snapshot(), vars, error, legs));
     }
 
     // ---------------------------------------------------------------- replies
@@ -347,8 +361,28 @@ public final class FakeCall {
             case "CHANNEL" -> environmentValue("agi_channel");
             case "UNIQUEID" -> uniqueId;
             case "CALLERID(num)" -> environmentValue("agi_callerid");
-            default -> variables.get(name);
+            default -> {
+                // ${NAME} also finds _NAME and __NAME (inheritable variables), as Asterisk does
+                String v = variables.get(name);
+                if (v == null) {
+                    v = variables.get("_" + name);
+                }
+                yield v != null ? v : variables.get("__" + name);
+            }
         };
+    }
+
+    /** What a channel dialled from this one inherits: __NAME (kept as __NAME) and _NAME (as NAME). */
+    private Map<String, String> inheritable(boolean forDisplay) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        variables.forEach((k, v) -> {
+            if (k.startsWith("__")) {
+                out.put(forDisplay ? k.substring(2) : k, v);
+            } else if (k.startsWith("_")) {
+                out.put(k.substring(1), v);
+            }
+        });
+        return out;
     }
 
     private String environmentValue(String key) {
@@ -497,33 +531,7 @@ public final class FakeCall {
         String app = cmd.app().toLowerCase(Locale.ROOT);
         switch (app) {
             case "dial" -> {
-                Caller.Step step = takeTimedSteps();
-                if (step == null || dead) {
-                    return "200 result=-1";
-                }
-                Caller.DialOutcome outcome = Caller.DialOutcome.ANSWER;
-                if (step instanceof Caller.Dial d) {
-                    caller.consume();
-                    outcome = d.outcome();
-                } else if (step instanceof Caller.HangUp) {
-                    consumeHangUp(step);
-                    variables.put("DIALSTATUS", "CANCEL");
-                    return callerHangsUpDuringCommand("200 result=-1");
-                }
-                return switch (outcome) {
-                    case ANSWER -> {
-                        variables.put("DIALSTATUS", "ANSWER");
-                        yield callerHangsUpDuringCommand("200 result=-1");
-                    }
-                    case ANSWER_AGENT_HANGS_UP -> {
-                        variables.put("DIALSTATUS", "ANSWER");
-                        yield "200 result=0";
-                    }
-                    default -> {
-                        variables.put("DIALSTATUS", outcome.name());
-                        yield "200 result=0";
-                    }
-                };
+                return dial(cmd);
             }
             case "audiosocket" -> {
                 return audioSocket(cmd);
@@ -553,6 +561,88 @@ public final class FakeCall {
                 return "200 result=-2";
             }
         }
+    }
+
+    /**
+     * EXEC Dial target,timeout,options. Like Asterisk 20's app_dial: the DIAL* variables are
+     * cleared first; DIALSTATUS is set at the end; an answered call sets ANSWEREDTIME and
+     * DIALEDTIME (whole seconds) and their _MS forms when it ends. The caller hanging up ends
+     * the application with -1 (DIALSTATUS CANCEL while it rings).
+     */
+    private String dial(AgiCommand cmd) throws IOException {
+        String[] parts = cmd.arg(1, "").split(",", -1);
+        String target = parts[0];
+        Integer timeout = parts.length > 1 && !parts[1].isBlank() ? parseInt(parts[1], 0) : null;
+        String options = parts.length > 2 ? parts[2] : "";
+        for (String v : List.of("DIALSTATUS", "ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS")) {
+            variables.remove(v);
+        }
+        long started = System.nanoTime();
+        Map<String, String> inherited = inheritable(true);
+        Caller.Step step = takeTimedSteps();
+        if (step == null || dead) {
+            return "200 result=-1";
+        }
+        Caller.DialOutcome outcome = Caller.DialOutcome.ANSWER;
+        CompletableFuture<?> talkUntil = null;
+        if (step instanceof Caller.Dial d) {
+            caller.consume();
+            outcome = d.outcome();
+            talkUntil = d.talkUntil();
+        } else if (step instanceof Caller.HangUp) {
+            consumeHangUp(step);
+            variables.put("DIALSTATUS", "CANCEL");
+            dials.add(new DialedLeg(target, timeout, options, inherited, "CANCEL", Duration.ZERO, null));
+            return callerHangsUpDuringCommand("200 result=-1");
+        }
+        if (outcome != Caller.DialOutcome.ANSWER && outcome != Caller.DialOutcome.ANSWER_AGENT_HANGS_UP) {
+            variables.put("DIALSTATUS", outcome.name());
+            dials.add(new DialedLeg(target, timeout, options, inherited, outcome.name(), Duration.ZERO, null));
+            return "200 result=0";
+        }
+        long answered = System.nanoTime();
+        CallResult gosub = answerGosub(target, options);
+        boolean callerLeft = false;
+        if (talkUntil != null) {
+            inCommand = true;
+            try {
+                CompletableFuture.anyOf(talkUntil, hangupRequest).join();
+            } finally {
+                inCommand = false;
+            }
+            callerLeft = hangupRequest.isDone();
+        }
+        long end = System.nanoTime();
+        setDuration("ANSWEREDTIME", (end - answered) / 1_000_000);
+        setDuration("DIALEDTIME", (end - started) / 1_000_000);
+        variables.put("DIALSTATUS", "ANSWER");
+        dials.add(new DialedLeg(target, timeout, options, inherited, "ANSWER", Duration.ofNanos(end - answered), gosub));
+        if (outcome == Caller.DialOutcome.ANSWER_AGENT_HANGS_UP && !callerLeft) {
+            return "200 result=0";
+        }
+        return callerHangsUpDuringCommand("200 result=-1"); // the caller hung up to end the conversation
+    }
+
+    private void setDuration(String name, long millis) {
+        variables.put(name, Long.toString(millis / 1000));
+        variables.put(name + "_MS", Long.toString(millis));
+    }
+
+    /** The U(context^exten^priority) subroutine of an answered Dial, when the test mapped it to a script. */
+    private CallResult answerGosub(String target, String options) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("U\\(([^)^]+)").matcher(options);
+        if (!m.find()) {
+            return null;
+        }
+        String script = pbx.answerGosubScript(m.group(1));
+        if (script == null) {
+            return null;
+        }
+        FakePbx.CallBuilder leg = pbx.call(script).channel(target + "-" + pbx.nextChannelSuffix())
+                .callerId(environmentValue("agi_callerid")).context(m.group(1)).dialled("s")
+                .caller(Caller.script().thenSilence());
+        inheritable(false).forEach(leg::variable);
+        return leg.run(Duration.ofSeconds(30));
     }
 
     /** EXEC AudioSocket uuid,host:port: connects to the server and streams what the caller does. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,10 +29,26 @@ public final class FakePbx {
     private final String host;
     private final int port;
     private final long epoch = System.currentTimeMillis() / 1000;
+    private final Map<String, String> answerGosubs = new ConcurrentHashMap<>();
 
     public FakePbx(String host, int port) {
         this.host = host;
         this.port = port;
+    }
+
+    /**
+     * Stands for a dialplan subroutine that runs {@code AGI(agi://host:port/SCRIPT)} on the
+     * called channel when it answers: an {@code EXEC Dial} with {@code U(context^...)} among its
+     * options then makes that FastAGI call from the answered channel (with the variables it
+     * inherited) and bridges only once it has ended, as Asterisk's Dial does with {@code U()}.
+     */
+    public FakePbx answerGosub(String context, String script) {
+        answerGosubs.put(context, script);
+        return this;
+    }
+
+    String answerGosubScript(String context) {
+        return answerGosubs.get(context);
     }
 
     public String host() {
@@ -136,6 +153,16 @@ public final class FakePbx {
             return this;
         }
 
+        /** The channel name, e.g. {@code PJSIP/1001-0000002a} (its technology becomes agi_type). */
+        public CallBuilder channel(String name) {
+            this.channel = name;
+            int slash = name.indexOf('/');
+            if (slash > 0) {
+                this.channelType = name.substring(0, slash);
+            }
+            return this;
+        }
+
         /** Reuses a unique id, as Asterisk does when the dialplan retries a call on another server. */
         public CallBuilder uniqueId(String id) {
             this.uniqueId = id;
@@ -195,7 +222,7 @@ public final class FakePbx {
                     : channelType.equals("Local") ? "Local/" + extension + "@" + context + "-" + pbx.nextChannelSuffix() + ";1"
                     : channelType + "/trunk-" + pbx.nextChannelSuffix();
             List<String> env = environment(id, chan);
-            FakeCall call = new FakeCall(pbx.host, pbx.port, env, id, caller.copy(), variables, exitOnHangup,
+            FakeCall call = new FakeCall(pbx, env, id, caller.copy(), variables, exitOnHangup,
                     listener, hangupLineDelay, promptTime);
             call.audioPacing(audioPacing);
             call.start();

@@ -176,6 +176,52 @@ class FakePbxTest {
     }
 
     @Test
+    void dialledChannelsInheritUnderscoreVariablesAndAnsweredCallsReportTheirDuration() throws Exception {
+        CompletableFuture<Void> talk = new CompletableFuture<>();
+        CompletableFuture<Session> s = serve(
+                "SET VARIABLE \"__IVR_CALL_ID\" \"42.1\"",
+                "SET VARIABLE \"_ONCE\" \"x\"",
+                "SET VARIABLE \"LOCAL\" \"y\"",
+                "GET VARIABLE \"IVR_CALL_ID\"",
+                "SET MUSIC on default",
+                "EXEC \"Dial\" \"PJSIP/1001,20,b(leg^s^1)\"",
+                "GET VARIABLE \"DIALSTATUS\"",
+                "GET VARIABLE \"ANSWEREDTIME\"");
+        FakeCall call = pbx.call("flow").caller(Caller.script().dial(Caller.DialOutcome.ANSWER, talk)).start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> call.snapshot().stream()
+                .anyMatch(c -> c.isExec("Dial")));
+        assertThat(call.dials()).isEmpty(); // still talking
+        talk.complete(null);
+        CallResult r = call.await(Duration.ofSeconds(10));
+        Session session = s.get(10, TimeUnit.SECONDS);
+        assertThat(session.replies).containsExactly("200 result=1", "200 result=1", "200 result=1",
+                "200 result=1 (42.1)", "200 result=0", "200 result=-1", "200 result=1 (ANSWER)",
+                "200 result=1 (" + Long.parseLong(r.variable("ANSWEREDTIME_MS")) / 1000 + ")");
+        assertThat(r.dials()).singleElement().satisfies(d -> {
+            assertThat(d.target()).isEqualTo("PJSIP/1001");
+            assertThat(d.timeout()).isEqualTo(20);
+            assertThat(d.options()).isEqualTo("b(leg^s^1)");
+            assertThat(d.inherited()).containsOnly(java.util.Map.entry("IVR_CALL_ID", "42.1"),
+                    java.util.Map.entry("ONCE", "x"));
+            assertThat(d.status()).isEqualTo("ANSWER");
+            assertThat(d.talk().toMillis()).isEqualTo(Long.parseLong(r.variable("ANSWEREDTIME_MS")));
+        });
+        assertThat(r.hungUpBy()).isEqualTo(CallResult.HungUpBy.CALLER);
+    }
+
+    @Test
+    void anUnansweredDialClearsTheDurationsOfThePreviousOne() throws Exception {
+        Session s = run(Caller.script().dial(Caller.DialOutcome.ANSWER_AGENT_HANGS_UP).dial(Caller.DialOutcome.BUSY),
+                "EXEC \"Dial\" \"PJSIP/1001,20\"",
+                "GET VARIABLE \"ANSWEREDTIME\"",
+                "EXEC \"Dial\" \"PJSIP/1002,20\"",
+                "GET VARIABLE \"DIALSTATUS\"",
+                "GET VARIABLE \"ANSWEREDTIME\"");
+        assertThat(s.replies).containsExactly("200 result=0", "200 result=1 (0)", "200 result=0", "200 result=1 (BUSY)",
+                "200 result=0");
+    }
+
+    @Test
     void parsesQuotedArguments() {
         AgiCommand c = AgiCommand.parse("EXEC \"Dial\" \"PJSIP/1001,20,b(handler^s^1)\"");
         assertThat(c.name()).isEqualTo("EXEC");

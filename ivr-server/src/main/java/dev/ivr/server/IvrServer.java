@@ -9,7 +9,6 @@ import dev.ivr.server.agi.ScriptResolvers;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
-import dev.ivr.routing.RoutingService;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
@@ -20,6 +19,7 @@ import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.desk.Desk;
 import dev.ivr.server.desk.exits.IvrExits;
+import dev.ivr.server.desk.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
 import dev.ivr.server.flow.NoCrmStore;
@@ -30,8 +30,13 @@ import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.pbx.AgentPhones;
+import dev.ivr.server.pbx.AmiConnection;
+import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.render.Voice;
+import dev.ivr.server.routing.QueueVoice;
+import dev.ivr.server.routing.RoutingModule;
 import dev.ivr.server.speech.AudioSocketServer;
 import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.SpeechService;
@@ -70,7 +75,7 @@ public final class IvrServer implements AutoCloseable {
     private HttpApi http;
     private AgiListener agi;
     private FlowRepository flows;
-    private RoutingService routing;
+    private RoutingModule routing;
     private IvrExits ivrExits;
     private Desk desk;
     private volatile boolean stopped;
@@ -138,17 +143,20 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
         startSpeech(health); // before the engine: calls may listen as soon as FastAGI accepts them
-        // desk: until the calls branch configures queues (config section routing), none are defined here
-        routing = RoutingService.start(cluster.hazelcast(), List.of());
-        toClose.add(routing);
         ivrExits = new IvrExits(cluster.hazelcast(), config.desk().ivrExitsWindow(), java.time.Clock.systemUTC());
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
-        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, null,
+        startRouting(health, crm);
+        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName, speech);
-        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(builtins, new FlowScripts(flows, engine, ivrExits::observer)));
+        List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
+        if (routing != null) {
+            resolvers.add(routing.scripts());
+        }
+        resolvers.add(new FlowScripts(flows, engine, ivrExits::observer));
+        ScriptResolver scripts = ScriptResolvers.firstOf(resolvers);
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
         agi.start();
@@ -162,17 +170,44 @@ public final class IvrServer implements AutoCloseable {
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             routes.add(new FlowRoutes(flows));
             routes.add(new CrmRoutes(crm));
-            desk = Desk.start(vertx, cluster.hazelcast(), database.dataSource(), routing, ivrExits, config.desk(), nodeName,
-                    metrics.registry());
-            toClose.add(desk);
-            auth = auth.withSessions(desk.sessions());
-            routes.addAll(desk.routes());
+            if (routing != null) { // agents log in to routing: no desktop without it
+                desk = Desk.start(vertx, cluster.hazelcast(), database.dataSource(), routing.service(), ivrExits,
+                        config.desk(), nodeName, metrics.registry());
+                toClose.add(desk);
+                auth = auth.withSessions(desk.sessions());
+                routes.addAll(desk.routes());
+            } else {
+                LOG.info("agent desktop and supervisor dashboard are off: routing is off");
+            }
             http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
             toClose.add(http);
         }
         LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
                 config.agi().bind(), agi.port(),
                 http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    /** AMI (when enabled), routing with the configured queues (when enabled), agent states kept true to the phones. */
+    private void startRouting(HealthRegistry health, CrmStore crm) {
+        AmiConnection ami = null;
+        AmiOriginator originator = null;
+        if (config.ami().enabled()) {
+            ami = AmiConnection.start(config.ami());
+            toClose.add(ami);
+            health.register("ami", false, ami::health);
+            originator = new AmiOriginator(ami, java.time.Clock.systemUTC());
+        }
+        if (!config.routing().enabled()) {
+            LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");
+            return;
+        }
+        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), crm, new TopicScreenPops(cluster.hazelcast()),
+                QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
+                java.time.Clock.systemUTC(), nodeName);
+        toClose.add(routing);
+        if (ami != null) {
+            toClose.add(AgentPhones.start(ami, routing.service(), originator));
+        }
     }
 
     private void startSpeech(HealthRegistry health) {
@@ -292,16 +327,20 @@ public final class IvrServer implements AutoCloseable {
         return speech;
     }
 
+    /**
+     * Routing on this server: {@code routing().service()} is the routing library (agents log in,
+     * change state, queues and their figures), {@code contexts()} the call contexts; null when
+     * {@code routing.enabled} is false.
+     */
+    public RoutingModule routing() {
+        return routing;
+    }
+
     public Metrics metrics() {
         return metrics;
     }
 
-    /** Skills-based routing on the cluster: agents, queues, waiting calls. */
-    public RoutingService routing() {
-        return routing;
-    }
-
-    /** The agent desktop and supervisor dashboard side (null without HTTP). */
+    /** The agent desktop and supervisor dashboard side (null without HTTP or routing). */
     public Desk desk() {
         return desk;
     }

@@ -18,6 +18,8 @@ import org.asteriskjava.fastagi.command.HangupCommand;
 import org.asteriskjava.fastagi.command.RecordFileCommand;
 import org.asteriskjava.fastagi.command.SayAlphaCommand;
 import org.asteriskjava.fastagi.command.SayDigitsCommand;
+import org.asteriskjava.fastagi.command.SetMusicOffCommand;
+import org.asteriskjava.fastagi.command.SetMusicOnCommand;
 import org.asteriskjava.fastagi.command.SetVariableCommand;
 import org.asteriskjava.fastagi.command.StreamFileCommand;
 import org.asteriskjava.fastagi.command.VerboseCommand;
@@ -88,6 +90,12 @@ final class AgiCallChannel implements CallChannel {
     @Override
     public Optional<Character> sayAlpha(String text, String escapeDigits) {
         return key(send(new SayAlphaCommand(text, escapeDigits == null ? "" : escapeDigits), true));
+    }
+
+    @Override
+    public void musicOnHold(boolean on, String musicClass) {
+        send(on ? (musicClass == null || musicClass.isBlank() ? new SetMusicOnCommand() : new SetMusicOnCommand(musicClass))
+                : new SetMusicOffCommand(), true);
     }
 
     @Override

@@ -42,6 +42,14 @@ public interface CallChannel {
     /** Spells text with the PBX's own sounds (SAY ALPHA). */
     Optional<Character> sayAlpha(String text, String escapeDigits);
 
+    /**
+     * Starts ({@code on}) or stops music on hold for the caller (Asterisk SET MUSIC): it plays
+     * between commands and during waits for a key, until stopped or a prompt plays.
+     *
+     * @param musicClass the music-on-hold class, or null for the PBX's default
+     */
+    void musicOnHold(boolean on, String musicClass);
+
     void setVariable(String name, String value);
 
     /** A channel variable or dialplan function, e.g. {@code CALLERID(name)}; empty if unset. */

@@ -30,7 +30,12 @@ public record IvrConfig(
         CrmConfig crm,
 
         @Doc("The agent desktop and supervisor dashboard: sessions, live updates, IVR exit statistics.")
-        DeskConfig desk) implements Validated {
+        DeskConfig desk,
+
+        @Doc("Routing calls to agents: queues, waiting, how the agent is dialled, the call context (screen pop), callbacks.")
+        RoutingConfig routing,
+        @Doc("Asterisk's manager interface (AMI): callbacks, and agent states kept true to the phones.")
+        AmiConfig ami) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -44,6 +49,8 @@ public record IvrConfig(
         p.section("prompts", prompts);
         p.section("speech", speech);
         p.section("desk", desk);
+        p.section("routing", routing);
+        p.section("ami", ami);
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }

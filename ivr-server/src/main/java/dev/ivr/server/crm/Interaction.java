@@ -19,7 +19,9 @@ public record Interaction(String callId, String ani, String dnis, String flow, S
                           String customerId, String authOutcome, String queue, String agentId,
                           Duration waitTime, Duration talkTime, Outcome outcome, String node) {
     public enum Outcome {
-        SELF_SERVED, ROUTED, ABANDONED_IN_IVR, ABANDONED_IN_QUEUE, TRANSFERRED, VOICEMAIL, FAILED
+        SELF_SERVED, ROUTED, ABANDONED_IN_IVR, ABANDONED_IN_QUEUE, TRANSFERRED, VOICEMAIL, FAILED,
+        /** the caller chose to be called back and hung up, keeping the place in the queue (the callback has its own record) */
+        CALLBACK_REQUESTED
     }
 
     public Interaction {

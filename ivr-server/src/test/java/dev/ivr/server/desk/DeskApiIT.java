@@ -49,7 +49,7 @@ class DeskApiIT {
         Files.writeString(calendars, "calendars:\n  support:\n    time-zone: UTC\n    open:\n      mon-sun: \"00:00-24:00\"\n");
         server = IvrServer.start(TestConfigs.server(dir.resolve("data"), Map.of("IVR_FLOWS_CALENDARS", calendars.toString(),
                 "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s", "IVR_DESK_LOGIN_ATTEMPTS", "3")));
-        server.routing().defineQueues(List.of(QueueDefinition.builder("billing").requireSkill("billing", 5).build()));
+        server.routing().service().defineQueues(List.of(QueueDefinition.builder("billing").requireSkill("billing", 5).build()));
         api = new DeskClient(server.httpPort());
         admin = Files.readString(dir.resolve("data/admin-token")).trim();
         api.createUser(admin, agent("alice", "PJSIP/1001").put("skills", new JsonObject().put("billing", 7).put("support", 5)));

@@ -56,7 +56,7 @@ public final class DeskBenchmark {
         for (String q : List.of("billing", "support", "sales", "retention", "vip")) {
             queues.add(QueueDefinition.builder(q).requireSkill(q, 3).build());
         }
-        a.routing().defineQueues(queues);
+        a.routing().service().defineQueues(queues);
         DeskClient onA = new DeskClient(a.httpPort());
         DeskClient onB = new DeskClient(b.httpPort());
 

@@ -53,7 +53,7 @@ class DeskClusterIT {
         bEnv.put("IVR_CLUSTER_MEMBERS", "127.0.0.1:" + a.hazelcast().getCluster().getLocalMember().getAddress().getPort());
         b = IvrServer.start(TestConfigs.server(Files.createDirectories(dir.resolve("b")), bEnv));
         await().atMost(Duration.ofSeconds(60)).until(() -> b.hazelcast().getCluster().getMembers().size() == 2);
-        a.routing().defineQueues(List.of(QueueDefinition.builder("billing").requireSkill("billing", 5).build()));
+        a.routing().service().defineQueues(List.of(QueueDefinition.builder("billing").requireSkill("billing", 5).build()));
 
         DeskClient onA = new DeskClient(a.httpPort());
         DeskClient onB = new DeskClient(b.httpPort());
@@ -95,10 +95,10 @@ class DeskClusterIT {
             onA.post("/api/agents/alice/not-ready", alice, new JsonObject().put("reason", "break"));
             try (DeskClient.Live dashboard = onB.live(sam)) {
                 dashboard.await(m -> "dashboard".equals(m.getString("type")) && waiting(m, "billing") == 0);
-                a.routing().enqueue(CallRequest.builder("call-42", "billing").build());
+                a.routing().service().enqueue(CallRequest.builder("call-42", "billing").build());
                 JsonObject d = dashboard.await(m -> "dashboard".equals(m.getString("type")) && waiting(m, "billing") == 1);
                 assertThat(d.getString("node")).isEqualTo(b.nodeName());
-                a.routing().cancel("call-42");
+                a.routing().service().cancel("call-42");
                 dashboard.await(m -> "dashboard".equals(m.getString("type")) && waiting(m, "billing") == 0
                         && queue(m, "billing").getLong("abandoned") == 1);
                 // a caller leaving the IVR on A is counted for the dashboard on B

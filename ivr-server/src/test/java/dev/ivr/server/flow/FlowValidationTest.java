@@ -36,7 +36,8 @@ class FlowValidationTest {
                 d + "endless-loop.yaml:3:3: the loop a → b → a cannot end: no node in it waits for the caller and none "
                         + "leads out of it",
                 d + "not-yaml.yaml:7:1: not valid YAML: found unexpected end of stream",
-                d + "duplicate-key.yaml:9:3: 'bye' is given twice here");
+                d + "duplicate-key.yaml:9:3: 'bye' is given twice here",
+                d + "callback-key-clash.yaml:10:12: key 1 is already a wait option of this node");
         assertThat(p).anyMatch(s -> s.startsWith(d + "bad-expression.yaml:6:39: 'customer.tier == \"gold\" &&': mismatched input"));
         // every file in the directory is reported, each line as file:line:column: message
         assertThat(p).allMatch(s -> s.matches("^\\S+\\.yaml:\\d+:\\d+: .+"));

@@ -45,7 +45,8 @@ class ResumeIT {
         Files.writeString(calendars, "calendars:\n  support:\n    time-zone: UTC\n    open:\n      mon-sun: \"00:00-24:00\"\n");
         String cluster = "resume-" + UUID.randomUUID();
         Map<String, String> common = Map.of("IVR_CLUSTER_NAME", cluster, "IVR_FLOWS_CALENDARS", calendars.toString(),
-                "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s", "IVR_HTTP_ENABLED", "false");
+                "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s", "IVR_HTTP_ENABLED", "false",
+                "IVR_ROUTING_ENABLED", "false");
         a = IvrServer.start(TestConfigs.server(Files.createDirectories(dir.resolve("a")), common));
         int port = a.hazelcast().getCluster().getLocalMember().getAddress().getPort();
         var bEnv = new java.util.HashMap<>(common);
@@ -80,7 +81,7 @@ class ResumeIT {
         CallResult resumed = new FakePbx("127.0.0.1", b.agiPort()).call("customer-service").callerId("+3619999999")
                 .uniqueId(first.uniqueId()).caller(Caller.script().press("3").silence()).run(Duration.ofSeconds(30));
         // had it started over, "3" would be an invalid key in the language menu; resumed at the
-        // main menu it is sales, whose routing fails here (no router), so the operator
+        // main menu it is sales, whose routing fails here (routing off), so the operator
         assertThat(resumed.execs("Dial")).extracting(c -> c.raw()).anyMatch(c -> c.contains("Local/100@from-ivr"));
         assertThat(resumed.commands("WAIT FOR DIGIT")).hasSize(1);
         await().until(() -> checkpoints.get(first.uniqueId()) == null); // a call that ended leaves no checkpoint

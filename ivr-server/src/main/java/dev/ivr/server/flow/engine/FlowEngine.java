@@ -740,9 +740,12 @@ public final class FlowEngine {
                 ann = new RouteRequest.Announcement(file, text, n.announcement().every(), n.announcement().position(),
                         n.announcement().music());
             }
+            String intent = n.intent() == null ? n.queue() : render(n.intent(), n);
+            RouteRequest.Journey journey = new RouteRequest.Journey(List.copyOf(st.path), new LinkedHashMap<>(st.inputs),
+                    st.start, intent.isBlank() ? n.queue() : intent, st.authOutcome);
             RouteRequest req = new RouteRequest(st.info.uniqueId(), st.frame().flow.name(), n.id(), st.info.ani(),
                     n.queue(), n.skills(), n.priority(), context, n.maxWait(), ann, n.waitOptions().keySet(),
-                    st.customerId, st.language);
+                    st.customerId, st.language, journey, callbackOption(n));
             observer.event("route to queue " + n.queue() + " skills " + n.skills() + " priority " + n.priority());
             st.inQueue = true;
             RouteResult r;
@@ -765,6 +768,22 @@ public final class FlowEngine {
                     String t = n.outcomes().target("connected");
                     yield t == null ? Next.END : Next.to(t);
                 }
+                case RouteResult.HandedToDialplan d -> {
+                    st.agentId = d.agentId();
+                    st.waitTime = d.waitTime();
+                    st.outcome = Interaction.Outcome.ROUTED;
+                    yield Next.END; // the dialplan dials the agent once the script ends
+                }
+                case RouteResult.CallbackScheduled cb -> {
+                    st.waitTime = cb.waitTime();
+                    st.outcome = Interaction.Outcome.CALLBACK_REQUESTED;
+                    String t = n.outcomes().targets().get("callback");
+                    if (t == null) {
+                        channel.hangup();
+                        yield Next.END;
+                    }
+                    yield Next.to(t);
+                }
                 case RouteResult.TimedOut t -> {
                     st.waitTime = t.waitTime();
                     yield Next.to(n.outcomes().target("timeout"));
@@ -782,6 +801,28 @@ public final class FlowEngine {
                     throw new CallerHungUpException();
                 }
             };
+        }
+
+        /** The node's callback option with its confirmation prompt made playable and the number rendered. */
+        private RouteRequest.Callback callbackOption(Node.Route n) {
+            Node.CallbackOption cb = n.callback();
+            if (cb == null || cb.key() == null || cb.key().isEmpty()) {
+                return null;
+            }
+            String text = null;
+            String file = null;
+            if (cb.prompt() != null) {
+                String lang = st.frame().flow.languages().contains(st.language) ? st.language
+                        : st.frame().flow.languages().get(0);
+                Template t = st.frame().flow.promptText(lang, cb.prompt().id());
+                text = t == null ? null : render(t, n);
+                PromptEntry e = set.prompts().find(cb.prompt().id(), lang).orElse(null);
+                file = e == null ? null : audio.forPrompt(e, text).orElse(null);
+            }
+            String number = cb.number() != null ? render(cb.number(), n) : st.info.aniWithheld() ? "" : st.info.ani();
+            String confirm = cb.confirmKey() == null || cb.confirmKey().isEmpty() ? "1" : cb.confirmKey();
+            return new RouteRequest.Callback(cb.key().charAt(0), file, text, confirm.charAt(0),
+                    safe(number, "[0-9+]"));
         }
 
         // ------------------------------------------------------------ transfer

@@ -508,9 +508,20 @@ public final class FlowCompiler {
             waitOptions.put(e.getKey().getValue(), YamlDoc.text(e.getValue()));
             waitPos.put(e.getKey().getValue(), YamlDoc.pos(e.getValue()));
         }
+        Node.CallbackOption callback = null;
+        var cb = YamlDoc.get(n, "callback");
+        if (cb != null) {
+            String key = str(cb, "key");
+            String confirm = str(cb, "confirm-key") == null ? "1" : str(cb, "confirm-key");
+            if (key != null && waitOptions.containsKey(key)) {
+                error(YamlDoc.get(cb, "key"), "key " + key + " is already a wait option of this node");
+            }
+            callback = new Node.CallbackOption(key, promptId(cb, "prompt"), confirm, template(cb, "number", true));
+        }
         return new Node.Route(info, str(n, "queue"), skills, integer(n, "priority", 0), context,
                 duration(n, "max-wait", Duration.ofMinutes(5)), ann, waitOptions, waitPos,
-                outcomes(n, "connected", "timeout", "no-agents", "failed"));
+                outcomes(n, "connected", "timeout", "no-agents", "failed", "callback"), template(n, "intent", true),
+                callback);
     }
 
     private Outcomes outcomes(org.snakeyaml.engine.v2.nodes.Node n, String... names) {

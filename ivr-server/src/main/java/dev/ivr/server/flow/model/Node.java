@@ -272,9 +272,17 @@ public sealed interface Node {
     record Announcement(PromptRef prompt, Duration every, boolean position, String music) {
     }
 
+    /**
+     * The callback option of a route node: {@code key} while waiting, {@code prompt} to confirm
+     * with {@code confirmKey}; {@code number} to call back (null: the caller's number).
+     */
+    record CallbackOption(String key, PromptRef prompt, String confirmKey, Template number) {
+    }
+
     record Route(Info info, String queue, Map<String, Integer> skills, int priority, Map<String, Template> context,
                  Duration maxWait, Announcement announcement, Map<String, String> waitOptions,
-                 Map<String, Pos> waitOptionPos, Outcomes outcomes) implements Node {
+                 Map<String, Pos> waitOptionPos, Outcomes outcomes, Template intent, CallbackOption callback)
+            implements Node {
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             waitOptions.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.KEY, waitOptionPos.get(k))));

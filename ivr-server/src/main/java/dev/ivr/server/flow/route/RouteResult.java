@@ -9,6 +9,17 @@ public sealed interface RouteResult {
     record Connected(String agentId, Duration waitTime, Duration talkTime) implements RouteResult {
     }
 
+    /**
+     * An agent is reserved and the dialplan dials them after the AGI script ends (routing's
+     * dial mode {@code dialplan}): the flow ends here without hanging up.
+     */
+    record HandedToDialplan(String agentId, Duration waitTime) implements RouteResult {
+    }
+
+    /** The caller chose to be called back and keeps the place in the queue; the call can end. */
+    record CallbackScheduled(String number, Duration waitTime) implements RouteResult {
+    }
+
     /** No agent within the node's max-wait. */
     record TimedOut(Duration waitTime) implements RouteResult {
     }

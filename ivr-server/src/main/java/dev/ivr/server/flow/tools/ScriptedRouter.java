@@ -20,8 +20,10 @@ import java.util.Map;
  *   billing: {result: connected, agent: agent-7, wait: 40s, talk: 4m}
  *   support: {result: timeout, wait: 10m}
  *   sales: {result: key, key: "1"}          # the caller pressed a wait option
+ *   vip: {result: callback, number: "+3612345678"}   # the caller asked to be called back
  * </pre>
- * Results: connected, timeout, no-agents, failed, key, hangup. Queues not listed: failed.
+ * Results: connected, dialplan (handed to the dialplan to dial the agent), callback, timeout,
+ * no-agents, failed, key, hangup. Queues not listed: failed.
  */
 public final class ScriptedRouter implements CallRouter {
     private final Map<String, Map<String, Object>> byQueue;
@@ -43,6 +45,9 @@ public final class ScriptedRouter implements CallRouter {
         return switch (result) {
             case "connected" -> new RouteResult.Connected(String.valueOf(spec.getOrDefault("agent", "agent-1")), wait,
                     duration(spec.get("talk"), Duration.ofMinutes(3)));
+            case "dialplan" -> new RouteResult.HandedToDialplan(String.valueOf(spec.getOrDefault("agent", "agent-1")), wait);
+            case "callback" -> new RouteResult.CallbackScheduled(String.valueOf(spec.getOrDefault("number",
+                    request.callback() == null ? "" : request.callback().number())), wait);
             case "timeout" -> new RouteResult.TimedOut(wait);
             case "no-agents" -> new RouteResult.NoAgents();
             case "key" -> new RouteResult.KeyPressed(String.valueOf(spec.getOrDefault("key", "1")).charAt(0), wait);

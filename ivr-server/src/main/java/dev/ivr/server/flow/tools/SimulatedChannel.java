@@ -225,6 +225,12 @@ public final class SimulatedChannel implements CallChannel {
     }
 
     @Override
+    public void musicOnHold(boolean on, String musicClass) {
+        requireUp();
+        out.accept(on ? "  PBX: music on hold" + (musicClass == null ? "" : " (" + musicClass + ")") : "  PBX: music off");
+    }
+
+    @Override
     public void setVariable(String name, String value) {
         variables.put(name, value);
     }

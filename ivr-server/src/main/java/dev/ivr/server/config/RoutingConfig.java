@@ -1,0 +1,92 @@
+package dev.ivr.server.config;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+public record RoutingConfig(
+        @Doc("Whether this server routes calls to agents. Off: route nodes take their failure edge.")
+        boolean enabled,
+        @Doc("How the agent is dialled: exec (the server sends EXEC Dial through AGI and sees the outcome; no-answer is re-offered at once) or dialplan (the AGI ends with IVR_STATUS=ROUTE and IVR_DIAL_ENDPOINT, IVR_DIAL_TIMEOUT, IVR_DIAL_OPTIONS set, and the dialplan dials; see config/asterisk/extensions.conf).")
+        String dialMode,
+        @Doc("Dialplan context of the pre-dial handler run on the agent's channel before it rings (Dial option b): the sample sets the X-IVR-Context SIP header there. Empty: none.")
+        String preDialHandler,
+        @Doc("Dialplan context of the subroutine run on the agent's channel when the agent answers (Dial option U): the sample calls AGI(agi://.../agent-answered) there, which tells the router at once. Empty: none; the answer is then only known when Dial returns, so a conversation longer than reservation-ttl loses its agent.")
+        String answerHandler,
+        @Doc("Music-on-hold class callers hear while they wait (a route node's announcement.music overrides it).")
+        String musicClass,
+        @Doc("Time to live of an agent reservation: an offer not answered, failed or released within it is released (the agent is ready again, the call back at the head of its queue). Must exceed every queue's ring time.")
+        Duration reservationTtl,
+        @Doc("How long a call's context (the screen pop) stays in the cluster after the agent was offered the call.")
+        Duration contextTtl,
+        @Doc("Customer attributes (from the CRM) copied into the screen pop and the agent leg. Empty: all of them.")
+        List<String> contextAttributes,
+        @Doc("How long a callback keeps its place in the queue before it is given up (needs ami.enabled).")
+        Duration callbackExpiry,
+        @Doc("Dialplan context Asterisk runs, with the customer's number as extension, once the agent answered a callback (AMI Originate).")
+        String callbackContext,
+        @Doc("The queues route nodes name (the defaults serve the example flows).")
+        List<QueueConfig> queues) implements Validated {
+
+    public static final Set<String> DIAL_MODES = Set.of("exec", "dialplan");
+
+    public RoutingConfig {
+        contextAttributes = contextAttributes == null ? List.of() : List.copyOf(contextAttributes);
+        queues = queues == null ? List.of() : List.copyOf(queues);
+    }
+
+    @Override
+    public void validate(Problems p) {
+        if (!DIAL_MODES.contains(dialMode)) {
+            p.add("dial-mode", "must be exec or dialplan (got " + dialMode + ")");
+        }
+        context(p, "pre-dial-handler", preDialHandler);
+        context(p, "answer-handler", answerHandler);
+        context(p, "callback-context", callbackContext);
+        if (callbackContext == null || callbackContext.isBlank()) {
+            p.add("callback-context", "must not be empty");
+        }
+        if (musicClass == null || !musicClass.matches("[A-Za-z0-9_-]+")) {
+            p.add("music-class", "must be a music-on-hold class name such as default (got " + musicClass + ")");
+        }
+        p.positive("reservation-ttl", reservationTtl);
+        p.positive("context-ttl", contextTtl);
+        p.positive("callback-expiry", callbackExpiry);
+        Set<String> ids = new HashSet<>();
+        for (QueueConfig q : queues) {
+            if (q != null && q.id() != null) {
+                ids.add(q.id());
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < queues.size(); i++) {
+            QueueConfig q = queues.get(i);
+            p.section("queues[" + i + "]", q == null ? null : problems -> q.validate(problems, ids));
+            if (q == null || q.id() == null) {
+                continue;
+            }
+            if (!seen.add(q.id())) {
+                p.add("queues[" + i + "].id", "'" + q.id() + "' is used twice");
+            }
+            if (reservationTtl != null && q.effectiveRingTime().plusSeconds(10).compareTo(reservationTtl) > 0) {
+                p.add("queues[" + i + "].ring-time", "must be at least 10s shorter than routing.reservation-ttl ("
+                        + DurationText.format(reservationTtl) + ")");
+            }
+        }
+        if (enabled && queues.isEmpty()) {
+            p.add("queues", "must list at least one queue when routing is enabled");
+        }
+    }
+
+    private static void context(Problems p, String key, String value) {
+        if (value != null && !value.isEmpty() && !value.matches("[A-Za-z0-9_.-]+")) {
+            p.add(key, "must be a dialplan context name (letters, digits, '_', '-', '.'), got " + value);
+        }
+    }
+
+    /** The queue of that id, if configured. */
+    public java.util.Optional<QueueConfig> queue(String id) {
+        return queues.stream().filter(q -> q.id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.ivr.server.pbx;
+
+import dev.ivr.routing.Agent;
+import dev.ivr.routing.AgentState;
+import dev.ivr.routing.RoutingEvent;
+import dev.ivr.routing.RoutingException;
+import dev.ivr.routing.RoutingService;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.PJSipShowEndpointsAction;
+import org.asteriskjava.manager.event.ContactStatusEvent;
+import org.asteriskjava.manager.event.DeviceStateChangeEvent;
+import org.asteriskjava.manager.event.EndpointList;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Keeps agent states true to their phones, from the PBX's point of view:
+ * <ul>
+ *   <li>a READY agent whose phone is in use, ringing or busy with a call the router did not
+ *       give them goes NOT_READY ({@value #BUSY_ELSEWHERE}), and back to READY when the phone is
+ *       idle again;</li>
+ *   <li>a phone that is unavailable (not registered) or whose contact is removed or unreachable
+ *       makes a READY agent NOT_READY ({@value #UNREGISTERED}), READY again once it registers;</li>
+ *   <li>after every AMI login (start, reconnection) {@code PJSIPShowEndpoints} is compared with
+ *       every logged-in agent and the same corrections are made; an agent who becomes READY
+ *       with a phone known to be unavailable or busy is corrected at once.</li>
+ * </ul>
+ * Agents the router has RESERVED or ON_CALL, and agents NOT_READY for their own reasons, are
+ * never touched. Every server with AMI does this; the corrections are idempotent.
+ */
+public final class AgentPhones implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentPhones.class);
+    public static final String BUSY_ELSEWHERE = "busy-elsewhere";
+    public static final String UNREGISTERED = "phone-unregistered";
+    private static final Set<String> OURS = Set.of(BUSY_ELSEWHERE, UNREGISTERED);
+    private static final Set<String> BUSY = Set.of("INUSE", "BUSY", "RINGING", "RINGINUSE", "ONHOLD");
+    private static final Set<String> UNAVAILABLE = Set.of("UNAVAILABLE", "INVALID");
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final AmiConnection ami;
+    private final RoutingService router;
+    private final AmiOriginator originator;
+    /** Last known device state per endpoint (upper case, e.g. PJSIP/1001). */
+    private final Map<String, String> devices = new ConcurrentHashMap<>();
+    private final ExecutorService work = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("agent-phones").factory());
+    private final RoutingService.Subscription subscription;
+
+    private AgentPhones(AmiConnection ami, RoutingService router, AmiOriginator originator) {
+        this.ami = ami;
+        this.router = router;
+        this.originator = originator;
+        ami.addListener(this::onEvent);
+        ami.onLogin(this::reconcile);
+        this.subscription = router.subscribe(e -> {
+            if (e instanceof RoutingEvent.AgentStateChanged c && c.to() == AgentState.READY) {
+                work.execute(() -> checkReadyAgent(c.agentId()));
+            }
+        });
+    }
+
+    /** @param originator told when callback channels ended while the connection was down; may be null */
+    public static AgentPhones start(AmiConnection ami, RoutingService router, AmiOriginator originator) {
+        AgentPhones phones = new AgentPhones(ami, router, originator);
+        if (ami.available()) {
+            phones.work.execute(phones::reconcile); // logged in before the hook was registered
+        }
+        return phones;
+    }
+
+    /** The last known state of a device (e.g. NOT_INUSE, INUSE, UNAVAILABLE), if any was reported. */
+    public Optional<String> deviceState(String endpoint) {
+        return Optional.ofNullable(devices.get(key(endpoint)));
+    }
+
+    private void onEvent(ManagerEvent e) {
+        if (e instanceof DeviceStateChangeEvent d && d.getDevice() != null && d.getState() != null) {
+            String state = d.getState().toUpperCase(Locale.ROOT);
+            devices.put(key(d.getDevice()), state);
+            apply(d.getDevice(), state);
+        } else if (e instanceof ContactStatusEvent c) {
+            String name = c.getEndpointName() != null ? c.getEndpointName() : c.getAor();
+            if (name == null || c.getContactStatus() == null) {
+                return;
+            }
+            String endpoint = "PJSIP/" + name;
+            switch (c.getContactStatus()) {
+                case "Removed", "Unreachable" -> {
+                    devices.put(key(endpoint), "UNAVAILABLE");
+                    apply(endpoint, "UNAVAILABLE");
+                }
+                case "Created", "Reachable" -> {
+                    String before = devices.get(key(endpoint));
+                    if (before == null || UNAVAILABLE.contains(before)) {
+                        devices.put(key(endpoint), "NOT_INUSE");
+                        apply(endpoint, "NOT_INUSE");
+                    }
+                }
+                default -> {
+                    // Updated, Unknown: nothing to conclude
+                }
+            }
+        }
+    }
+
+    /** Compares every logged-in agent with the PBX's endpoints; returns the idle endpoints. */
+    Set<String> reconcile() {
+        ResponseEvents r;
+        try {
+            r = ami.send(new PJSipShowEndpointsAction(), LIST_TIMEOUT);
+        } catch (Exception e) {
+            LOG.warn("AMI: PJSIPShowEndpoints failed ({}): agent states not reconciled with the phones", e.getMessage());
+            return Set.of();
+        }
+        Map<String, String> states = new HashMap<>();
+        for (ResponseEvent e : r.getEvents()) {
+            if (e instanceof EndpointList l && l.getObjectName() != null) {
+                states.put(key("PJSIP/" + l.getObjectName()), stateOf(l.getDevicestate()));
+            }
+        }
+        devices.putAll(states);
+        int corrected = 0;
+        for (Agent a : router.agents()) {
+            if (a.state() == AgentState.LOGGED_OUT || !a.endpoint().regionMatches(true, 0, "PJSIP/", 0, 6)) {
+                continue; // only PJSIP endpoints are listed
+            }
+            String state = states.getOrDefault(key(a.endpoint()), "UNAVAILABLE"); // unknown to the PBX: cannot ring
+            if (correct(a.id(), state)) {
+                corrected++;
+            }
+        }
+        Set<String> idle = new HashSet<>();
+        states.forEach((endpoint, state) -> {
+            if (!BUSY.contains(state)) {
+                idle.add(endpoint);
+            }
+        });
+        if (originator != null) {
+            originator.endpointsIdle(idle);
+        }
+        LOG.info("AMI: reconciled {} endpoint(s) with the agents: {} agent state(s) corrected", states.size(), corrected);
+        return idle;
+    }
+
+    private void checkReadyAgent(String agentId) {
+        try {
+            router.agent(agentId).ifPresent(a -> {
+                String state = devices.get(key(a.endpoint()));
+                if (state != null && (BUSY.contains(state) || UNAVAILABLE.contains(state))) {
+                    correct(agentId, state);
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("agent {}: phone check failed: {}", agentId, e.toString());
+        }
+    }
+
+    private void apply(String device, String state) {
+        for (Agent a : router.agents()) {
+            if (a.state() != AgentState.LOGGED_OUT && a.endpoint().equalsIgnoreCase(device)) {
+                correct(a.id(), state);
+            }
+        }
+    }
+
+    /** @return whether the agent's state was changed */
+    private boolean correct(String agentId, String deviceState) {
+        Agent a = router.agent(agentId).orElse(null);
+        if (a == null) {
+            return false;
+        }
+        try {
+            if (BUSY.contains(deviceState) && a.state() == AgentState.READY) {
+                router.notReady(agentId, BUSY_ELSEWHERE);
+                LOG.info("agent {}: phone {} is {} with a call not routed here: not ready ({})", agentId, a.endpoint(),
+                        deviceState, BUSY_ELSEWHERE);
+                return true;
+            }
+            if (UNAVAILABLE.contains(deviceState) && (a.state() == AgentState.READY
+                    || a.state() == AgentState.NOT_READY && BUSY_ELSEWHERE.equals(a.reasonCode()))) {
+                router.notReady(agentId, UNREGISTERED);
+                LOG.warn("agent {}: phone {} is unavailable (not registered): not ready ({})", agentId, a.endpoint(),
+                        UNREGISTERED);
+                return true;
+            }
+            if (deviceState.equals("NOT_INUSE") && a.state() == AgentState.NOT_READY && OURS.contains(a.reasonCode())) {
+                router.ready(agentId);
+                LOG.info("agent {}: phone {} is idle again: ready", agentId, a.endpoint());
+                return true;
+            }
+        } catch (RoutingException e) {
+            LOG.debug("agent {}: state changed meanwhile ({})", agentId, e.getMessage());
+        }
+        return false;
+    }
+
+    /** Asterisk's device state text (PJSIPShowEndpoints) as the DeviceStateChange constant. */
+    static String stateOf(String text) {
+        if (text == null) {
+            return "UNKNOWN";
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "not in use" -> "NOT_INUSE";
+            case "in use" -> "INUSE";
+            case "busy" -> "BUSY";
+            case "ringing" -> "RINGING";
+            case "ring+inuse" -> "RINGINUSE";
+            case "on hold" -> "ONHOLD";
+            case "unavailable" -> "UNAVAILABLE";
+            case "invalid" -> "INVALID";
+            default -> "UNKNOWN";
+        };
+    }
+
+    private static String key(String endpoint) {
+        return endpoint.toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+        work.shutdownNow();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.ivr.server.pbx;
+
+import dev.ivr.server.routing.Originator;
+import org.asteriskjava.manager.ResponseEvents;
+import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.event.HangupEvent;
+import org.asteriskjava.manager.event.ManagerEvent;
+import org.asteriskjava.manager.event.OriginateResponseEvent;
+import org.asteriskjava.manager.event.ResponseEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Callbacks through AMI: an asynchronous {@code Originate} rings the agent's endpoint, and the
+ * agent answering sends the new channel into the callback context with the customer's number
+ * as extension (the dialplan dials the customer there). The outcome is Asterisk's
+ * {@code OriginateResponse} (reason 4 answered, 3 no answer, 5 busy, 8 congestion, 0/1 failed);
+ * the end of the call is the {@code Hangup} event of the channel it created, or, when that was
+ * missed during a reconnection, its endpoint found idle afterwards.
+ */
+public final class AmiOriginator implements Originator {
+    private static final Logger LOG = LoggerFactory.getLogger(AmiOriginator.class);
+    private static final Duration RESPONSE_MARGIN = Duration.ofSeconds(15);
+
+    private record Active(String endpoint, CompletableFuture<Instant> hangup) {
+    }
+
+    private final AmiConnection ami;
+    private final Clock clock;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+
+    public AmiOriginator(AmiConnection ami, Clock clock) {
+        this.ami = ami;
+        this.clock = clock;
+        ami.addListener(this::onEvent);
+    }
+
+    @Override
+    public boolean available() {
+        return ami.available();
+    }
+
+    @Override
+    public Result originate(Request request) throws InterruptedException {
+        OriginateAction a = new OriginateAction();
+        a.setChannel(request.channel());
+        a.setContext(request.context());
+        a.setExten(request.exten());
+        a.setPriority(1);
+        a.setTimeout(request.timeout().toMillis());
+        a.setCallerId(request.callerId());
+        a.setAsync(true);
+        a.setVariables(request.variables());
+        ResponseEvents r;
+        try {
+            r = ami.send(a, request.timeout().plus(RESPONSE_MARGIN));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new OriginateException(e.getMessage(), e);
+        }
+        if (r.getResponse() != null && "Error".equalsIgnoreCase(r.getResponse().getResponse())) {
+            throw new OriginateException("Originate refused: " + r.getResponse().getMessage(), null);
+        }
+        for (ResponseEvent e : r.getEvents()) {
+            if (e instanceof OriginateResponseEvent o) {
+                if (o.isSuccess() || "Success".equalsIgnoreCase(o.getResponse())) {
+                    CompletableFuture<Instant> hangup = new CompletableFuture<>();
+                    active.put(o.getUniqueId(), new Active(request.channel(), hangup));
+                    hangup.whenComplete((t, x) -> active.remove(o.getUniqueId()));
+                    return new Result(true, null, o.getUniqueId(), hangup);
+                }
+                return new Result(false, reason(o.getReason()), null, new CompletableFuture<>());
+            }
+        }
+        throw new OriginateException("no OriginateResponse within " + request.timeout().plus(RESPONSE_MARGIN), null);
+    }
+
+    static String reason(Integer code) {
+        if (code == null) {
+            return "failed";
+        }
+        return switch (code) {
+            case 3 -> "no-answer";
+            case 5 -> "busy";
+            case 8 -> "congestion";
+            default -> "failed";
+        };
+    }
+
+    private void onEvent(ManagerEvent e) {
+        if (e instanceof HangupEvent h && h.getUniqueId() != null) {
+            Active a = active.get(h.getUniqueId());
+            if (a != null) {
+                a.hangup().complete(clock.instant());
+            }
+        }
+    }
+
+    /** After a reconnection: calls whose endpoint is idle now ended while the connection was down. */
+    void endpointsIdle(java.util.Set<String> idleEndpoints) {
+        active.values().forEach(a -> {
+            if (idleEndpoints.contains(a.endpoint().toUpperCase(java.util.Locale.ROOT))) {
+                LOG.info("callback channel on {} ended while AMI was away", a.endpoint());
+                a.hangup().complete(clock.instant());
+            }
+        });
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Asterisk's manager interface (AMI): the connection ({@link dev.ivr.server.pbx.AmiConnection}),
+ * callbacks placed with {@code Originate} ({@link dev.ivr.server.pbx.AmiOriginator}), and agent
+ * states kept true to the phones from device-state, contact and hang-up events and a
+ * reconciliation at every login ({@link dev.ivr.server.pbx.AgentPhones}).
+ */
+package dev.ivr.server.pbx;

@@ -1,0 +1,52 @@
+package dev.ivr.server.routing;
+
+import dev.ivr.routing.Reservation;
+import dev.ivr.routing.RoutingService;
+import dev.ivr.server.desk.ScreenPops;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * An agent answering: reported to the router (agent ON_CALL, the call leaves the queue) and to
+ * the agent's desktop once, whichever server hears of it first (the answer subroutine's
+ * {@code agent-answered} script, the dialplan's {@code route-ended} report, or the server that
+ * ran Dial when it returns).
+ */
+final class Answers {
+    private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
+
+    private final RoutingService router;
+    private final Offers offers;
+    private final ScreenPops screenPops;
+
+    Answers(RoutingService router, Offers offers, ScreenPops screenPops) {
+        this.router = router;
+        this.offers = offers;
+        this.screenPops = screenPops;
+    }
+
+    /** @return true if this report was the first and the router accepted it */
+    boolean confirm(String callId, Instant at) {
+        Optional<Offers.Offer> offer = offers.markAnswered(callId, at);
+        if (offer.isEmpty()) {
+            return false;
+        }
+        Reservation r = offer.get().reservation();
+        if (router.answered(r)) {
+            screenPops.connected(r.agentId(), callId);
+            LOG.info("agent {} answered call {}", r.agentId(), callId);
+            return true;
+        }
+        LOG.error("agent {} answered call {} after its reservation ended (longer than routing.reservation-ttl?)",
+                r.agentId(), callId);
+        return false;
+    }
+
+    /** When the agent answered, if it was reported. */
+    Optional<Instant> answeredAt(String callId) {
+        return offers.get(callId).filter(Offers.Offer::answered).map(o -> Instant.ofEpochMilli(o.answeredAt()));
+    }
+}

@@ -1,0 +1,51 @@
+package dev.ivr.server.routing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Places calls from the server's side (Asterisk's manager interface, AMI {@code Originate}):
+ * what callbacks need. Implemented in {@code dev.ivr.server.pbx}.
+ */
+public interface Originator {
+
+    /** Whether calls can be placed now (connected and logged in). */
+    boolean available();
+
+    /**
+     * Rings {@code channel} (the agent's endpoint) for at most {@code timeout}; once it answers,
+     * the PBX runs {@code context}, extension {@code exten} (the customer's number) on it.
+     * Blocks until the channel answered or the attempt failed.
+     *
+     * @throws OriginateException when the PBX could not be asked (not connected, refused)
+     */
+    Result originate(Request request) throws InterruptedException;
+
+    /**
+     * @param callerId caller id the agent's phone shows, e.g. {@code "Callback Anna Kovacs" <+3612345678>}
+     */
+    record Request(String channel, String context, String exten, String callerId, Duration timeout,
+                   Map<String, String> variables) {
+        public Request {
+            variables = Map.copyOf(variables);
+        }
+    }
+
+    /**
+     * @param answered whether the channel answered
+     * @param reason   why not: no-answer, busy, congestion, failed
+     * @param uniqueId the created channel's unique id (when answered)
+     * @param hangup   completes with the time the answered channel hung up (never completes otherwise)
+     */
+    record Result(boolean answered, String reason, String uniqueId, CompletableFuture<Instant> hangup) {
+    }
+
+    /** The PBX could not be asked to place the call. */
+    final class OriginateException extends RuntimeException {
+        public OriginateException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.ivr.server.routing;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.routing.QueueDefinition;
+import dev.ivr.routing.RoutingOptions;
+import dev.ivr.routing.RoutingService;
+import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.server.config.QueueConfig;
+import dev.ivr.server.config.RoutingConfig;
+import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.desk.CallContexts;
+import dev.ivr.server.desk.ContextTokens;
+import dev.ivr.server.desk.ScreenPops;
+import dev.ivr.server.flow.route.CallRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Routing in the server: the routing library started on this member with the configured
+ * queues, the {@code route} node's {@link CallRouter}, the dialplan's report scripts and the
+ * callback dispatcher.
+ *
+ * <pre>{@code
+ * RoutingModule routing = RoutingModule.start(hazelcast, config.routing(), crm, screenPops, voice, originator,
+ *         clock, nodeName);
+ * new FlowEngine(..., routing.router(), ...);          // route nodes
+ * ScriptResolvers.firstOf(List.of(builtins, routing.scripts(), flows));
+ * routing.service().login(profile);                    // agents (REST API)
+ * }</pre>
+ */
+public final class RoutingModule implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingModule.class);
+
+    private final RoutingService service;
+    private final QueueCallRouter router;
+    private final DialplanReports scripts;
+    private final CallbackDispatcher callbacks;
+    private final DialplanWatch dialplanWatch;
+    private final CallContexts contexts;
+    private final ContextTokens tokens;
+
+    private RoutingModule(RoutingService service, QueueCallRouter router, DialplanReports scripts,
+                          CallbackDispatcher callbacks, DialplanWatch dialplanWatch, CallContexts contexts,
+                          ContextTokens tokens) {
+        this.service = service;
+        this.router = router;
+        this.scripts = scripts;
+        this.callbacks = callbacks;
+        this.dialplanWatch = dialplanWatch;
+        this.contexts = contexts;
+        this.tokens = tokens;
+    }
+
+    /**
+     * @param screenPops where screen pops go ({@link dev.ivr.server.desk.TopicScreenPops} in the server)
+     * @param originator places callbacks (AMI); null when there is none: callbacks are then refused with a prompt
+     */
+    public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, CrmStore crm,
+                                      ScreenPops screenPops, QueueVoice voice, Originator originator, Clock clock,
+                                      String nodeName) {
+        return start(hazelcast, config, RoutingOptions.defaults(), crm, screenPops, voice, originator, clock, nodeName);
+    }
+
+    /** With routing library options of the caller's (tests: a name of their own, a clock). */
+    public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, RoutingOptions options,
+                                      CrmStore crm, ScreenPops screenPops, QueueVoice voice, Originator originator,
+                                      Clock clock, String nodeName) {
+        Map<String, QueueDefinition> queues = Queues.definitions(config);
+        Map<String, Boolean> matchLanguage = new LinkedHashMap<>();
+        for (QueueConfig q : config.queues()) {
+            matchLanguage.put(q.id(), q.effectiveMatchLanguage());
+        }
+        RoutingService service = RoutingService.start(hazelcast, new ArrayList<>(queues.values()),
+                options.withReservationTtl(config.reservationTtl()));
+        CallContexts contexts = new CallContexts(hazelcast, config.contextTtl());
+        ContextTokens tokens = ContextTokens.forCluster(hazelcast);
+        Offers offers = new Offers(hazelcast, config.contextTtl());
+        ContextFactory factory = new ContextFactory(crm, config.contextAttributes());
+        Answers answers = new Answers(service, offers, screenPops);
+        CallbackDispatcher callbacks = new CallbackDispatcher(service, originator, offers, factory, contexts, tokens,
+                screenPops, crm, config.callbackContext(), config.callbackExpiry(), clock, nodeName);
+        DialplanWatch watch = new DialplanWatch(service, offers, screenPops);
+        AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
+        QueueCallRouter router = new QueueCallRouter(service, queues, matchLanguage, "dialplan".equals(config.dialMode()),
+                config.musicClass(), leg, factory, contexts, tokens, screenPops, offers, answers, callbacks, watch, voice,
+                clock, nodeName);
+        DialplanReports scripts = new DialplanReports(service, offers, answers, tokens, screenPops, clock);
+        LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", queues.size(), queues.keySet(), config.dialMode(),
+                originator == null ? "off (no AMI)" : "through AMI");
+        return new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens);
+    }
+
+    /** The routing library on this member: agents, queues and their figures (for the REST API and dashboards). */
+    public RoutingService service() {
+        return service;
+    }
+
+    /** The {@code route} node's router. */
+    public CallRouter router() {
+        return router;
+    }
+
+    /** The dialplan's report scripts: {@code agent-answered}, {@code route-ended}. */
+    public ScriptResolver scripts() {
+        return scripts;
+    }
+
+    /** Call contexts (screen pops) of the cluster. */
+    public CallContexts contexts() {
+        return contexts;
+    }
+
+    /** The cluster's signed references to call contexts (the X-IVR-Context header). */
+    public ContextTokens tokens() {
+        return tokens;
+    }
+
+    /** Callbacks this node is waiting to place. */
+    public int pendingCallbacks() {
+        return callbacks.pending();
+    }
+
+    @Override
+    public void close() {
+        callbacks.close();
+        dialplanWatch.close();
+        service.close();
+    }
+}

@@ -1,0 +1,206 @@
+package dev.ivr.server.pbx;
+
+import dev.ivr.fakepbx.FakeAmi;
+import dev.ivr.routing.Agent;
+import dev.ivr.routing.AgentProfile;
+import dev.ivr.routing.AgentState;
+import dev.ivr.routing.CallRequest;
+import dev.ivr.routing.QueueDefinition;
+import dev.ivr.routing.Reservation;
+import dev.ivr.routing.RoutingOptions;
+import dev.ivr.routing.RoutingService;
+import dev.ivr.routing.WaitResult;
+import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.config.AmiConfig;
+import dev.ivr.server.testing.TestConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Agent states kept true to the phones: the fake AMI over TCP, Asterisk-Java's client, a real Hazelcast member. */
+class AgentPhonesIT {
+    static final Duration T = Duration.ofSeconds(30);
+    static final String SECRET = "manager-secret-for-tests";
+    static final AtomicInteger NAMES = new AtomicInteger();
+
+    @TempDir
+    static Path dir;
+    static ClusterMember member;
+
+    FakeAmi ami;
+    RoutingService router;
+    AmiConnection connection;
+    AgentPhones phones;
+
+    @BeforeAll
+    static void cluster() {
+        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", "15861")).cluster(), "phones");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (member != null) {
+            member.close();
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        ami = new FakeAmi("ivr", SECRET);
+        router = RoutingService.start(member.hazelcast(), List.of(QueueDefinition.builder("support")
+                        .requireSkill("technical", 1).build()),
+                RoutingOptions.defaults().withName("phones-" + NAMES.incrementAndGet()));
+    }
+
+    /** Connects to the fake AMI and starts keeping the agents true to their phones. */
+    void connect() {
+        connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", SECRET));
+        phones = AgentPhones.start(connection, router, null);
+        await().atMost(T).until(() -> connection.available() && !ami.actions("PJSIPShowEndpoints").isEmpty());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (phones != null) {
+            phones.close();
+        }
+        if (connection != null) {
+            connection.close();
+        }
+        router.close();
+        ami.close();
+    }
+
+    void ready(String id, String endpoint) {
+        router.login(new AgentProfile(id, id, endpoint, Map.of("technical", 5), Set.of("en")));
+        router.ready(id);
+    }
+
+    Agent agent(String id) {
+        return router.agent(id).orElseThrow();
+    }
+
+    void awaitState(String id, AgentState state, String reason) {
+        await().atMost(T).untilAsserted(() -> {
+            assertThat(agent(id).state()).isEqualTo(state);
+            assertThat(agent(id).reasonCode()).isEqualTo(reason);
+        });
+    }
+
+    @Test
+    void aReadyAgentWhosePhoneIsBusyWithAnotherCallIsNotReadyUntilItIsIdleAgain() {
+        ami.endpoint("PJSIP/1001", "NOT_INUSE");
+        ami.endpoint("PJSIP/1005", "NOT_INUSE");
+        ready("ann", "PJSIP/1001");
+        router.login(new AgentProfile("ben", "ben", "PJSIP/1005", Map.of("technical", 5), Set.of("en")));
+        router.notReady("ben", "lunch");
+        connect();
+
+        ami.deviceState("PJSIP/1001", "INUSE");
+        awaitState("ann", AgentState.NOT_READY, AgentPhones.BUSY_ELSEWHERE);
+        ami.deviceState("PJSIP/1001", "NOT_INUSE");
+        awaitState("ann", AgentState.READY, null);
+
+        // an agent not ready for their own reason is left alone: the phone going idle does not make them ready
+        ami.deviceState("PJSIP/1005", "INUSE");
+        ami.deviceState("PJSIP/1005", "NOT_INUSE");
+        ami.deviceState("PJSIP/1001", "RINGING"); // a marker: once ann is corrected, ben's events were handled too
+        awaitState("ann", AgentState.NOT_READY, AgentPhones.BUSY_ELSEWHERE);
+        assertThat(agent("ben").state()).isEqualTo(AgentState.NOT_READY);
+        assertThat(agent("ben").reasonCode()).isEqualTo("lunch");
+    }
+
+    @Test
+    void anAgentOnACallTheRouterGaveThemIsLeftAlone() throws Exception {
+        ami.endpoint("PJSIP/1001", "NOT_INUSE");
+        ready("ann", "PJSIP/1001");
+        connect();
+        router.enqueue(CallRequest.builder("call-1", "support").build());
+        Reservation r = ((WaitResult.Offered) router.awaitAgent("call-1", T)).reservation();
+        ami.deviceState("PJSIP/1001", "RINGING");
+        assertThat(router.answered(r)).isTrue();
+        ami.deviceState("PJSIP/1001", "INUSE");
+        router.callEnded(r); // no wrap-up: ready at once
+        ami.deviceState("PJSIP/1001", "NOT_INUSE");
+        ami.deviceState("PJSIP/1002", "INUSE"); // another phone: the marker that the events above were handled
+        await().atMost(T).until(() -> phones.deviceState("PJSIP/1002").isPresent());
+        assertThat(agent("ann").state()).isEqualTo(AgentState.READY);
+    }
+
+    @Test
+    void anUnregisteredPhoneMakesItsAgentNotReadyUntilItRegistersAgain() {
+        ami.endpoint("PJSIP/1002", "NOT_INUSE");
+        ready("cleo", "PJSIP/1002");
+        connect();
+
+        ami.contactStatus("1002", "Removed");
+        awaitState("cleo", AgentState.NOT_READY, AgentPhones.UNREGISTERED);
+        // the agent asks to be ready while the phone is still away: corrected at once
+        router.ready("cleo");
+        awaitState("cleo", AgentState.NOT_READY, AgentPhones.UNREGISTERED);
+        ami.contactStatus("1002", "Reachable");
+        awaitState("cleo", AgentState.READY, null);
+
+        ami.deviceState("PJSIP/1002", "UNAVAILABLE");
+        awaitState("cleo", AgentState.NOT_READY, AgentPhones.UNREGISTERED);
+        ami.deviceState("PJSIP/1002", "NOT_INUSE");
+        awaitState("cleo", AgentState.READY, null);
+    }
+
+    @Test
+    void atLoginAndAfterEveryReconnectionTheAgentsAreCheckedAgainstTheEndpoints() {
+        ami.endpoint("PJSIP/1001", "NOT_INUSE");
+        ami.endpoint("PJSIP/1002", "UNAVAILABLE");
+        ami.endpoint("PJSIP/1003", "INUSE");
+        ready("ann", "PJSIP/1001");
+        ready("cleo", "PJSIP/1002");
+        ready("dan", "PJSIP/1003");
+        ready("eve", "PJSIP/1009"); // no such endpoint on the PBX
+        connect();
+        awaitState("cleo", AgentState.NOT_READY, AgentPhones.UNREGISTERED);
+        awaitState("dan", AgentState.NOT_READY, AgentPhones.BUSY_ELSEWHERE);
+        awaitState("eve", AgentState.NOT_READY, AgentPhones.UNREGISTERED);
+        assertThat(agent("ann").state()).isEqualTo(AgentState.READY);
+
+        // while the connection is down the phones change without events reaching the server
+        ami.endpoint("PJSIP/1002", "NOT_INUSE");
+        ami.endpoint("PJSIP/1003", "NOT_INUSE");
+        ami.endpoint("PJSIP/1001", "UNAVAILABLE");
+        ami.dropConnections();
+        await().atMost(T).until(() -> ami.actions("PJSIPShowEndpoints").size() >= 2);
+        awaitState("cleo", AgentState.READY, null);
+        awaitState("dan", AgentState.READY, null);
+        awaitState("ann", AgentState.NOT_READY, AgentPhones.UNREGISTERED);
+        assertThat(ami.actions("Login")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void withoutTheManagerInterfaceTheServerRunsAndCallbacksAreRefused() throws Exception {
+        int port = ami.port();
+        ami.close(); // nothing listens: Asterisk is not there (yet)
+        connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", port, "ivr", SECRET));
+        assertThat(connection.available()).isFalse();
+        assertThat(connection.health().status()).isEqualTo(dev.ivr.server.health.Health.Status.DOWN);
+        AmiOriginator originator = new AmiOriginator(connection, Clock.systemUTC());
+        assertThat(originator.available()).isFalse();
+        assertThatThrownBy(() -> originator.originate(new dev.ivr.server.routing.Originator.Request("PJSIP/1001",
+                "ivr-callback", "+3612345678", "Callback", Duration.ofSeconds(20), Map.of())))
+                .isInstanceOf(dev.ivr.server.routing.Originator.OriginateException.class)
+                .hasMessageContaining("not connected");
+    }
+}

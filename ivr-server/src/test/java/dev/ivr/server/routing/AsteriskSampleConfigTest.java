@@ -1,0 +1,163 @@
+package dev.ivr.server.routing;
+
+import dev.ivr.server.agi.DiagnosticScript;
+import dev.ivr.server.config.ConfigLoader;
+import dev.ivr.server.config.RoutingConfig;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample Asterisk configuration in config/asterisk agrees with the server: the scripts the
+ * dialplan calls exist, the IVR_* variables it reads are ones the server sets (and the ones the
+ * server sets for it are read), the contexts the routing configuration names exist and do what
+ * the server expects, and the AMI user has what the server uses and no more.
+ */
+class AsteriskSampleConfigTest {
+    static final Path DIR = Path.of("..", "config", "asterisk");
+    static final Pattern CONTEXT = Pattern.compile("^\\[([A-Za-z0-9_.-]+)](\\(!\\))?");
+    static final Pattern AGI = Pattern.compile("AGI\\((?:\\$\\{IVR}|h?agi://[^/)]+)/([A-Za-z0-9_.-]+)");
+    static final Pattern READS = Pattern.compile("\\$\\{(IVR_[A-Z_]+)");
+    static final Pattern SETS = Pattern.compile("Set\\((_{0,2}IVR_[A-Z_]+)=");
+
+    /** Each context with its active lines (comments removed). */
+    static Map<String, List<String>> dialplan() throws IOException {
+        Map<String, List<String>> contexts = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String raw : Files.readAllLines(DIR.resolve("extensions.conf"))) {
+            String line = raw.replaceFirst(";.*$", "").strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher m = CONTEXT.matcher(line);
+            if (m.find()) {
+                current = contexts.computeIfAbsent(m.group(1), k -> new ArrayList<>());
+                continue;
+            }
+            if (current != null) {
+                current.add(line);
+            }
+        }
+        return contexts;
+    }
+
+    static String all(Map<String, List<String>> dialplan) {
+        return String.join("\n", dialplan.values().stream().flatMap(List::stream).toList());
+    }
+
+    /** The IVR_* variables the server sets on channels. */
+    static Set<String> serverSets() throws IllegalAccessException {
+        Set<String> names = new TreeSet<>(Set.of("IVR_NODE", "IVR_OUTCOME"));
+        for (Field f : AgentLeg.class.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                f.setAccessible(true);
+                String v = (String) f.get(null);
+                if (v.startsWith("IVR_")) {
+                    names.add(v);
+                }
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void everyScriptTheDialplanCallsIsAFlowOrABuiltInScript() throws IOException {
+        Set<String> scripts = new HashSet<>();
+        Matcher m = AGI.matcher(all(dialplan()));
+        while (m.find()) {
+            scripts.add(m.group(1));
+        }
+        Set<String> known = new HashSet<>(List.of(DiagnosticScript.NAME, DialplanReports.AGENT_ANSWERED,
+                DialplanReports.ROUTE_ENDED));
+        try (Stream<Path> flows = Files.list(Path.of("..", "flows"))) {
+            flows.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.endsWith(".test.yaml"))
+                    .forEach(n -> known.add(n.substring(0, n.length() - ".yaml".length())));
+        }
+        assertThat(scripts).contains("customer-service", "diag", "agent-answered", "route-ended");
+        assertThat(known).containsAll(scripts);
+        // the high-availability variant is shown
+        assertThat(Files.readString(DIR.resolve("extensions.conf"))).contains(";IVR=hagi://");
+    }
+
+    @Test
+    void theDialplanReadsOnlyVariablesTheServerSetsAndReadsThoseItMust() throws Exception {
+        String dialplan = all(dialplan());
+        Set<String> reads = new TreeSet<>();
+        Matcher m = READS.matcher(dialplan);
+        while (m.find()) {
+            reads.add(m.group(1));
+        }
+        Set<String> ownVariables = new HashSet<>();
+        Matcher s = SETS.matcher(dialplan);
+        while (s.find()) {
+            ownVariables.add(s.group(1).replaceFirst("^_+", ""));
+        }
+        Set<String> fromServer = new TreeSet<>(reads);
+        fromServer.removeAll(ownVariables);
+        assertThat(serverSets()).containsAll(fromServer);
+        // what the dialplan must read for routing to work
+        assertThat(reads).contains("IVR_STATUS", "IVR_OUTCOME", "IVR_NODE", "IVR_CONTEXT", "IVR_DIAL_ENDPOINT",
+                "IVR_DIAL_TIMEOUT", "IVR_DIAL_OPTIONS", "IVR_CALL_ID");
+    }
+
+    @Test
+    void theContextsTheRoutingConfigurationNamesExistAndDoTheirJob() throws IOException {
+        RoutingConfig routing = ConfigLoader.load(Map.of()).routing();
+        Map<String, List<String>> dialplan = dialplan();
+        assertThat(dialplan).containsKeys(routing.preDialHandler(), routing.answerHandler(), routing.callbackContext(),
+                "ivr-route", "ivr-down");
+        List<String> leg = dialplan.get(routing.preDialHandler());
+        assertThat(leg.get(0)).startsWith("exten => s,1,")
+                .contains("Set(PJSIP_HEADER(add,X-IVR-Context)=${IVR_CONTEXT})");
+        assertThat(leg).last().asString().contains("Return()");
+        List<String> answered = dialplan.get(routing.answerHandler());
+        assertThat(answered.get(0)).startsWith("exten => s,1,").contains("/agent-answered)");
+        assertThat(answered).last().asString().contains("Return()");
+        // callbacks: the customer's number (with or without +) is the extension Originate names
+        assertThat(dialplan.get(routing.callbackContext())).anyMatch(l -> l.startsWith("exten => _X.,1,"))
+                .anyMatch(l -> l.startsWith("exten => _+X.,1,"));
+        // dial mode dialplan: Dial with what the server set, then the report; and from h
+        List<String> route = dialplan.get("ivr-route");
+        assertThat(route.get(0)).contains("Dial(${IVR_DIAL_ENDPOINT},${IVR_DIAL_TIMEOUT},${IVR_DIAL_OPTIONS})");
+        assertThat(route).anyMatch(l -> l.startsWith("exten => h,1,") && l.contains("/route-ended"));
+        // the server unreachable: a fallback
+        assertThat(dialplan.get("from-pstn")).anyMatch(l -> l.contains("Goto(ivr-down,s,1)"));
+    }
+
+    @Test
+    void theManagerUserHasTheLeastPrivilegesTheServerNeeds() throws IOException {
+        Map<String, String> user = new LinkedHashMap<>();
+        String section = null;
+        for (String raw : Files.readAllLines(DIR.resolve("manager.conf"))) {
+            String line = raw.replaceFirst(";.*$", "").strip();
+            Matcher m = CONTEXT.matcher(line);
+            if (m.find()) {
+                section = m.group(1);
+            } else if ("ivr".equals(section) && line.contains("=")) {
+                user.merge(line.substring(0, line.indexOf('=')).strip(), line.substring(line.indexOf('=') + 1).strip(),
+                        (a, b) -> a + "," + b);
+            }
+        }
+        assertThat(Set.of(user.get("read").split("\\s*,\\s*"))).containsExactlyInAnyOrder("call", "system");
+        assertThat(Set.of(user.get("write").split("\\s*,\\s*"))).containsExactlyInAnyOrder("originate", "system");
+        assertThat(user.get("deny")).isEqualTo("0.0.0.0/0.0.0.0");
+        assertThat(user).containsKey("permit");
+        assertThat(user.get("secret")).startsWith("change-me");
+    }
+}

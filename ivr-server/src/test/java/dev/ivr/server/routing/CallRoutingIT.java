@@ -1,0 +1,427 @@
+package dev.ivr.server.routing;
+
+import dev.ivr.fakepbx.AgiCommand;
+import dev.ivr.fakepbx.CallResult;
+import dev.ivr.fakepbx.Caller;
+import dev.ivr.fakepbx.DialedLeg;
+import dev.ivr.fakepbx.FakeAmi;
+import dev.ivr.fakepbx.FakeCall;
+import dev.ivr.routing.AgentProfile;
+import dev.ivr.routing.AgentState;
+import dev.ivr.routing.RoutingOptions;
+import dev.ivr.routing.RoutingService;
+import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.config.AmiConfig;
+import dev.ivr.server.config.ClusterConfig;
+import dev.ivr.server.config.RoutingConfig;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.desk.CallContext;
+import dev.ivr.server.desk.CallContexts;
+import dev.ivr.server.desk.ContextTokens;
+import dev.ivr.server.desk.DeskMessage;
+import dev.ivr.server.desk.TopicScreenPops;
+import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.pbx.AmiConnection;
+import dev.ivr.server.pbx.AmiOriginator;
+import dev.ivr.server.testing.TestConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.ivr.server.routing.RoutingHarness.config;
+import static dev.ivr.server.routing.RoutingHarness.queue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Calls routed end to end: the fake PBX over TCP, the server's FastAGI listener, flows and
+ * routing on one Hazelcast member, and a second member where an agent desktop would be (its
+ * screen pops, its view of agents and contexts).
+ */
+class CallRoutingIT {
+    static final Duration T = Duration.ofSeconds(60);
+    static final String ANNA = "+3612345678";
+    static final Map<String, Integer> TECH = Map.of("technical", 3);
+
+    @TempDir
+    static Path dir;
+    static ClusterMember a;
+    static ClusterMember b;
+
+    RoutingHarness h;
+    final List<DeskMessage> desk = new CopyOnWriteArrayList<>();
+    UUID deskSubscription;
+
+    @BeforeAll
+    static void cluster() {
+        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
+                "IVR_CLUSTER_PORT", "15841")).cluster();
+        a = ClusterMember.start(cluster, "a");
+        b = ClusterMember.start(cluster, "b");
+        await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    @BeforeEach
+    void subscribeOnTheOtherMember() {
+        deskSubscription = new TopicScreenPops(b.hazelcast()).subscribe(desk::add);
+    }
+
+    @AfterEach
+    void stop() {
+        new TopicScreenPops(b.hazelcast()).unsubscribe(deskSubscription);
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    static RoutingConfig supportAndSales(String dialMode) {
+        return config(dialMode, queue("support", Map.of("technical", 1), Duration.ofSeconds(20), Duration.ZERO),
+                queue("sales", Map.of("sales", 1), Duration.ofSeconds(20), Duration.ZERO));
+    }
+
+    void testFlows(RoutingConfig config, Originator originator) throws Exception {
+        h = new RoutingHarness(a.hazelcast(), RoutingHarness.testFlows(), RoutingHarness.testPrompts(),
+                dir.resolve("no-calendars.yaml"), config, new ScriptedCrm(List.of(), false), originator, Clock.systemUTC());
+    }
+
+    List<DeskMessage> deskFor(String callId) {
+        return desk.stream().filter(m -> m.callId().equals(callId)).toList();
+    }
+
+    static List<String> played(CallResult r) {
+        return r.commands("STREAM FILE").stream().map(c -> c.arg(0, "")).toList();
+    }
+
+    // --------------------------------------------------------------- end to end
+
+    @Test
+    void anIdentifiedAndVerifiedCallerReachesTheOneAgentWithTheSkillsWithTheContextEverywhere() throws Exception {
+        ScriptedCrm crm = new ScriptedCrm(List.of(Map.of("id", "C-1001", "first-name", "Anna", "last-name", "Kovacs",
+                "tier", "gold", "language", "en", "phones", List.of(ANNA), "attributes", Map.of("segment", "retail"),
+                "accounts", List.of(Map.of("number", "12345678", "pin", "4321")))), false);
+        // the support calendar is open on a Monday morning
+        Clock monday = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), Instant.parse("2025-06-02T08:00:00Z")));
+        RoutingConfig routing = config("exec", queue("billing", Map.of("billing", 1), Duration.ofSeconds(20), Duration.ZERO),
+                queue("support", Map.of("technical", 1), Duration.ofSeconds(20), Duration.ZERO),
+                queue("sales", Map.of("sales", 1), Duration.ofSeconds(20), Duration.ZERO));
+        h = new RoutingHarness(a.hazelcast(), Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),
+                routing, crm, null, monday);
+        // the agents log in on the other server, as their desktops would
+        RoutingService onB = RoutingService.start(b.hazelcast(), new ArrayList<>(Queues.definitions(routing).values()),
+                RoutingOptions.defaults().withName(h.routingName));
+        try {
+            onB.login(new AgentProfile("sales-ann", "Ann", "PJSIP/1002", Map.of("sales", 5), Set.of("en")));
+            onB.login(new AgentProfile("junior-joe", "Joe", "PJSIP/1003", Map.of("billing", 2), Set.of("en")));
+            onB.login(new AgentProfile("billing-bea", "Bea", "PJSIP/1001", Map.of("billing", 5), Set.of("en", "es")));
+            onB.ready("sales-ann");
+            onB.ready("junior-joe");
+            onB.ready("billing-bea");
+
+            CompletableFuture<Void> talk = new CompletableFuture<>();
+            FakeCall call = h.pbx.call("customer-service").callerId(ANNA)
+                    .caller(Caller.script().press("1").press("12345678#").press("4321#")
+                            .dial(Caller.DialOutcome.ANSWER, talk))
+                    .start();
+            String callId = call.uniqueId();
+
+            // while they talk: the agent is on the call everywhere, and the desktop had its screen pop
+            await().atMost(T).until(() -> onB.agent("billing-bea").orElseThrow().state() == AgentState.ON_CALL);
+            assertThat(onB.agent("sales-ann").orElseThrow().state()).isEqualTo(AgentState.READY);
+            assertThat(onB.agent("junior-joe").orElseThrow().state()).isEqualTo(AgentState.READY);
+            await().atMost(T).until(() -> deskFor(callId).size() >= 2);
+            assertThat(deskFor(callId)).extracting(DeskMessage::kind, DeskMessage::agentId).startsWith(
+                    org.assertj.core.groups.Tuple.tuple(DeskMessage.Kind.OFFERED, "billing-bea"),
+                    org.assertj.core.groups.Tuple.tuple(DeskMessage.Kind.CONNECTED, "billing-bea"));
+            CallContext pop = deskFor(callId).get(0).context();
+            assertThat(pop.callId()).isEqualTo(callId);
+            assertThat(pop.ani()).isEqualTo(ANNA);
+            assertThat(pop.customerId()).isEqualTo("C-1001");
+            assertThat(pop.customerName()).isEqualTo("Anna Kovacs");
+            assertThat(pop.tier()).isEqualTo("gold");
+            assertThat(pop.attributes()).containsEntry("segment", "retail");
+            assertThat(pop.authResult()).isEqualTo("OK");
+            assertThat(pop.intent()).isEqualTo("billing");
+            assertThat(pop.queue()).isEqualTo("billing");
+            assertThat(pop.agentId()).isEqualTo("billing-bea");
+            assertThat(pop.fields()).containsEntry("reason", "billing").containsEntry("account", "12345678")
+                    .containsEntry("verified", "true");
+            assertThat(pop.ivrPath()).containsSubsequence("identify-caller", "main-menu", "billing", "verify",
+                    "verify-caller/ask", "to-billing");
+            assertThat(pop.inputs()).containsEntry("menu_choice", "1");
+            assertThat(pop.timeInIvr()).isNotNull();
+            assertThat(pop.timeInQueue()).isNotNull();
+            assertThat(pop.callback()).isFalse();
+            assertThat(pop.toString()).doesNotContain("4321");
+            assertThat(new CallContexts(b.hazelcast(), Duration.ofHours(1)).get(callId)).contains(pop);
+
+            talk.complete(null);
+            CallResult r = call.await(T);
+
+            // the Dial command: the agent's endpoint, the queue's ring time, the pre-dial handler and answer subroutine
+            assertThat(r.execs("Dial")).singleElement().extracting(c -> c.arg(1, ""))
+                    .isEqualTo("PJSIP/1001,20,b(ivr-agent-leg^s^1)U(ivr-agent-answered^s^1)");
+            DialedLeg leg = r.dials().get(0);
+            assertThat(leg.inherited()).containsEntry("IVR_CALL_ID", callId).containsEntry("IVR_CUSTOMER_ID", "C-1001")
+                    .containsEntry("IVR_CUSTOMER_NAME", "Anna Kovacs").containsEntry("IVR_QUEUE", "billing")
+                    .containsEntry("IVR_INTENT", "billing").containsEntry("IVR_AUTH", "OK")
+                    .containsEntry("IVR_AGENT_ID", "billing-bea");
+            assertThat(r.variables()).containsKeys("__IVR_CALL_ID", "__IVR_CONTEXT"); // inherited by the agent's channel
+            assertThat(ContextTokens.forCluster(b.hazelcast()).verify(leg.inherited().get("IVR_CONTEXT"))).contains(callId);
+            assertThat(leg.answerGosub().variable("IVR_STATUS")).isEqualTo("OK"); // the answer was reported at once
+
+            // the interaction record shows the whole path
+            Interaction i = h.interaction(callId);
+            assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+            assertThat(i.agentId()).isEqualTo("billing-bea");
+            assertThat(i.queue()).isEqualTo("billing");
+            assertThat(i.customerId()).isEqualTo("C-1001");
+            assertThat(i.authOutcome()).isEqualTo("OK");
+            assertThat(i.path()).containsSubsequence("check-hours", "identify-caller", "greet-known", "main-menu",
+                    "billing", "verify", "verify-caller/ask", "verify-caller/thank-you", "to-billing", "end-call");
+            assertThat(i.waitTime()).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
+            assertThat(i.talkTime()).isEqualTo(Duration.ofSeconds(Long.parseLong(r.variable("ANSWEREDTIME"))));
+            assertThat(i.inputs().values()).noneMatch(v -> v.contains("4321"));
+            await().atMost(T).until(() -> deskFor(callId).stream().anyMatch(m -> m.kind() == DeskMessage.Kind.ENDED));
+            assertThat(deskFor(callId)).last().satisfies(m -> assertThat(m.reason()).isEqualTo("completed"));
+            await().atMost(T).until(() -> onB.agent("billing-bea").orElseThrow().state() == AgentState.READY);
+        } finally {
+            onB.close();
+        }
+    }
+
+    // ------------------------------------------------------------ not answered
+
+    @Test
+    void anAgentWhoDoesNotAnswerBecomesNotReadyAndTheNextAgentGetsTheCall() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.ready("ted", "PJSIP/2001", TECH);
+        h.ready("tina", "PJSIP/2002", TECH);
+        CallResult r = h.pbx.call("queue-test").callerId(ANNA)
+                .caller(Caller.script().dial(Caller.DialOutcome.NOANSWER).dial(Caller.DialOutcome.ANSWER)).run(T);
+        assertThat(r.dials()).extracting(DialedLeg::status).containsExactly("NOANSWER", "ANSWER");
+        String first = r.dials().get(0).inherited().get("IVR_AGENT_ID");
+        String second = r.dials().get(1).inherited().get("IVR_AGENT_ID");
+        assertThat(Set.of(first, second)).containsExactlyInAnyOrder("ted", "tina");
+        assertThat(h.service().agent(first).orElseThrow()).satisfies(ag -> {
+            assertThat(ag.state()).isEqualTo(AgentState.NOT_READY);
+            assertThat(ag.reasonCode()).isEqualTo("noanswer");
+        });
+        Interaction i = h.interaction(r.uniqueId());
+        assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+        assertThat(i.agentId()).isEqualTo(second);
+        await().atMost(T).until(() -> deskFor(r.uniqueId()).size() >= 5);
+        assertThat(deskFor(r.uniqueId())).extracting(DeskMessage::kind, DeskMessage::agentId, DeskMessage::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(DeskMessage.Kind.OFFERED, first, null),
+                        org.assertj.core.groups.Tuple.tuple(DeskMessage.Kind.ENDED, first, "noanswer"),
+                        org.assertj.core.groups.Tuple.tuple(DeskMessage.Kind.OFFERED, second, null),
+                        org.assertj.core.groups.Tuple.tuple(DeskMessage.Kind.CONNECTED, second, null),
+                        org.assertj.core.groups.Tuple.tuple(DeskMessage.Kind.ENDED, second, "completed"));
+    }
+
+    // ------------------------------------------------------------------ abandon
+
+    @Test
+    void aCallerWhoHangsUpWhileWaitingLeavesTheQueueAtOnceAndNoAgentIsOfferedTheCall() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.service().login(new AgentProfile("tom", "Tom", "PJSIP/2003", TECH, Set.of("en"))); // logged in, not ready
+        FakeCall call = h.pbx.call("queue-test").callerId(ANNA).caller(Caller.script().thenSilence()).start();
+        await().atMost(T).until(() -> h.service().waitingCalls("support").stream()
+                .anyMatch(c -> c.callId().equals(call.uniqueId())));
+        call.hangUpNow();
+        CallResult r = call.await(T);
+        Interaction i = h.interaction(r.uniqueId());
+        assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
+        assertThat(i.queue()).isEqualTo("support");
+        assertThat(i.waitTime()).isNotNull();
+        assertThat(h.service().waitingCalls("support")).isEmpty();
+        // an agent becoming ready now is matched at once, with nothing: the dead call is gone
+        assertThat(h.service().ready("tom").state()).isEqualTo(AgentState.READY);
+        assertThat(deskFor(r.uniqueId())).isEmpty();
+        assertThat(r.execs("Dial")).isEmpty();
+        // the supervisors' figures count it (statistics are flushed once per maintenance interval)
+        await().atMost(T).until(() -> h.service().queues().stream()
+                .anyMatch(q -> q.queueId().equals("support") && q.abandoned() == 1));
+    }
+
+    // ---------------------------------------------------------------- max wait
+
+    @Test
+    void theNodesMaximumWaitEndsTheWaitOnItsTimeoutEdge() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.service().login(new AgentProfile("tom", "Tom", "PJSIP/2003", TECH, Set.of("en")));
+        CallResult r = h.pbx.call("queue-test").args("short").callerId(ANNA).caller(Caller.script().thenSilence()).run(T);
+        Interaction i = h.interaction(r.uniqueId());
+        assertThat(i.path()).containsExactly("pick", "short-wait", "too-long", "bye");
+        assertThat(i.waitTime()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(played(r)).contains("tts/Sorry_it_took_too_long_");
+        assertThat(r.commands("SET MUSIC")).extracting(AgiCommand::raw).first().asString().containsIgnoringCase("on");
+        assertThat(h.service().waitingCalls("support")).isEmpty();
+    }
+
+    // ------------------------------------------------------------ announcements
+
+    @Test
+    void waitingCallersHearMusicAndAnnouncementsOfTheirPositionAndCanPressAWaitOption() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.service().login(new AgentProfile("tom", "Tom", "PJSIP/2003", TECH, Set.of("en")));
+        // about six seconds of waiting (one key wait per second), then the caller presses 9: voicemail
+        CallResult r = h.pbx.call("queue-test").callerId(ANNA).caller(Caller.script().silence(6).press("9")).run(T);
+        List<String> played = played(r);
+        assertThat(played).containsSubsequence("ivr/en/hold-on", "ivr/en/system.queue-position", "say/en/1",
+                "ivr/en/system.queue-position-end", "ivr/en/system.queue-wait", "say/en/1", "ivr/en/system.queue-wait-minute",
+                "ivr/en/hold-on");
+        assertThat(played.stream().filter(p -> p.equals("ivr/en/hold-on")).count()).isGreaterThanOrEqualTo(2);
+        // music on hold while waiting, off for each announcement, the caller's class
+        List<String> music = r.commands("SET MUSIC").stream().map(c -> String.join(" ", c.args()).toLowerCase()).toList();
+        assertThat(music).startsWith("on default", "off", "on default").endsWith("off");
+        assertThat(r.commands("STREAM FILE")).allSatisfy(c -> assertThat(c.arg(1, "")).isEqualTo("92"));
+        Interaction i = h.interaction(r.uniqueId());
+        assertThat(i.path()).containsExactly("pick", "wait", "voicemail");
+        assertThat(i.outcome()).isEqualTo(Interaction.Outcome.VOICEMAIL);
+        assertThat(h.service().waitingCalls("support")).isEmpty();
+    }
+
+    // ------------------------------------------------------------ no agents
+
+    @Test
+    void nobodyLoggedInWithTheSkillsMeansNoWait() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.ready("tom", "PJSIP/2003", TECH); // support only: nobody for sales
+        CallResult r = h.pbx.call("queue-test").args("sales").callerId(ANNA).caller(Caller.script().thenSilence()).run(T);
+        assertThat(h.interaction(r.uniqueId()).path()).containsExactly("pick", "sales", "nobody", "bye");
+        assertThat(r.commands("SET MUSIC")).isEmpty();
+        assertThat(h.service().waitingCalls("sales")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- callbacks
+
+    @Test
+    void aCallbackKeepsThePlaceInTheQueueAndRingsTheAgentFirstThenTheCustomer() throws Exception {
+        try (FakeAmi ami = new FakeAmi("ivr", "manager-secret-for-tests")) {
+            AtomicInteger originates = new AtomicInteger();
+            ami.originateOutcomes(x -> originates.getAndIncrement() == 0 ? FakeAmi.OriginateOutcome.NO_ANSWER
+                    : FakeAmi.OriginateOutcome.ANSWERED);
+            AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr",
+                    "manager-secret-for-tests"));
+            try {
+                await().atMost(T).until(connection::available);
+                testFlows(supportAndSales("exec"), new AmiOriginator(connection, Clock.systemUTC()));
+                h.service().login(new AgentProfile("ted", "Ted", "PJSIP/3001", TECH, Set.of("en")));
+                h.service().login(new AgentProfile("tina", "Tina", "PJSIP/3002", TECH, Set.of("en")));
+
+                // the caller presses 2 while waiting, confirms with 1 and hangs up
+                CallResult r = h.pbx.call("queue-test").callerId(ANNA).caller(Caller.script().press("2").press("1")).run(T);
+                String callId = r.uniqueId();
+                assertThat(played(r)).containsSubsequence("ivr/en/callback-offer", "tts/We_will_call_you_back_");
+                Interaction asked = h.interaction(callId);
+                assertThat(asked.outcome()).isEqualTo(Interaction.Outcome.CALLBACK_REQUESTED);
+                assertThat(asked.path()).containsExactly("pick", "wait", "booked", "bye");
+                assertThat(h.service().waitingCalls("support")).extracting(c -> c.callId()).containsExactly(callId);
+
+                // the first agent does not answer: not ready, the callback waits for the next one
+                h.service().ready("ted");
+                await().atMost(T).until(() -> h.service().agent("ted").orElseThrow().state() == AgentState.NOT_READY);
+                assertThat(h.service().agent("ted").orElseThrow().reasonCode()).isEqualTo("no-answer");
+                assertThat(h.service().waitingCalls("support")).extracting(c -> c.callId()).containsExactly(callId);
+
+                h.service().ready("tina");
+                await().atMost(T).until(() -> h.service().agent("tina").orElseThrow().state() == AgentState.ON_CALL);
+                assertThat(ami.originated()).hasSize(2);
+                FakeAmi.Originated o = ami.originated().get(1);
+                assertThat(o.action()).containsEntry("Channel", "PJSIP/3002").containsEntry("Context", "ivr-callback")
+                        .containsEntry("Exten", ANNA);
+                assertThat(o.variables()).containsEntry("IVR_CALL_ID", callId).containsEntry("IVR_CALLBACK_NUMBER", ANNA)
+                        .containsEntry("IVR_QUEUE", "support").containsEntry("IVR_INTENT", "technical support");
+                assertThat(ContextTokens.forCluster(b.hazelcast()).verify(o.variables().get("IVR_CONTEXT"))).contains(callId);
+                assertThat(deskFor(callId)).filteredOn(m -> m.kind() == DeskMessage.Kind.OFFERED).last()
+                        .satisfies(m -> assertThat(m.context().callback()).isTrue());
+
+                // the conversation ends: the agent is free, the callback has its own record
+                ami.hangup(o.channel(), o.uniqueId());
+                await().atMost(T).until(() -> h.service().agent("tina").orElseThrow().state() == AgentState.READY);
+                Interaction done = h.interaction(callId + "-callback");
+                assertThat(done.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+                assertThat(done.agentId()).isEqualTo("tina");
+                assertThat(done.ani()).isEqualTo(ANNA);
+                assertThat(done.path()).endsWith("callback");
+                assertThat(h.service().waitingCalls("support")).isEmpty();
+            } finally {
+                connection.close();
+            }
+        }
+    }
+
+    @Test
+    void withoutTheManagerInterfaceACallbackIsRefusedWithAPromptAndTheCallerKeepsWaiting() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.service().login(new AgentProfile("tom", "Tom", "PJSIP/2003", TECH, Set.of("en")));
+        CallResult r = h.pbx.call("queue-test").callerId(ANNA).caller(Caller.script().press("2").hangUp()).run(T);
+        assertThat(played(r)).contains("ivr/en/system.callback-unavailable").doesNotContain("ivr/en/callback-offer");
+        assertThat(h.interaction(r.uniqueId()).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
+    }
+
+    // ----------------------------------------------------------- dial mode dialplan
+
+    @Test
+    void inDialplanModeTheDialplanDialsTheAgentAndItsReportsEndTheOffer() throws Exception {
+        testFlows(supportAndSales("dialplan"), null);
+        h.ready("tom", "PJSIP/4001", TECH);
+        CallResult r = h.pbx.call("queue-test").callerId(ANNA).caller(Caller.script().thenSilence()).run(T);
+        String callId = r.uniqueId();
+        assertThat(r.execs("Dial")).isEmpty();
+        assertThat(r.variables()).containsEntry("IVR_STATUS", "ROUTE").containsEntry("IVR_DIAL_ENDPOINT", "PJSIP/4001")
+                .containsEntry("IVR_DIAL_TIMEOUT", "20")
+                .containsEntry("IVR_DIAL_OPTIONS", "b(ivr-agent-leg^s^1)U(ivr-agent-answered^s^1)")
+                .containsEntry("__IVR_AGENT_ID", "tom").containsEntry("IVR_OUTCOME", "ROUTED");
+        assertThat(r.commandNames()).doesNotContain("HANGUP");
+        Interaction i = h.interaction(callId);
+        assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+        assertThat(i.agentId()).isEqualTo("tom");
+        String token = r.variable("__IVR_CONTEXT");
+
+        // a report with a forged reference is refused
+        CallResult forged = h.pbx.call("agent-answered").channel("PJSIP/4001-00000001")
+                .variable("__IVR_CONTEXT", callId + ";sig=AAAAAAAAAAAAAAAAAAAAAA").run(T);
+        assertThat(forged.variable("IVR_STATUS")).isEqualTo("INVALID");
+        assertThat(h.service().agent("tom").orElseThrow().state()).isEqualTo(AgentState.RESERVED);
+
+        // the agent answers (the answer subroutine on the agent's channel), then the call ends
+        CallResult answered = h.pbx.call("agent-answered").channel("PJSIP/4001-00000002")
+                .variable("__IVR_CONTEXT", token).run(T);
+        assertThat(answered.variable("IVR_STATUS")).isEqualTo("OK");
+        assertThat(h.service().agent("tom").orElseThrow().state()).isEqualTo(AgentState.ON_CALL);
+        CallResult ended = h.pbx.call("route-ended").uniqueId(callId).variable("__IVR_CONTEXT", token)
+                .variable("DIALSTATUS", "ANSWER").variable("ANSWEREDTIME", "42").run(T);
+        assertThat(ended.variable("IVR_STATUS")).isEqualTo("COMPLETED");
+        assertThat(h.service().agent("tom").orElseThrow().state()).isEqualTo(AgentState.READY);
+        await().atMost(T).until(() -> deskFor(callId).size() >= 3);
+        assertThat(deskFor(callId)).extracting(DeskMessage::kind).containsExactly(DeskMessage.Kind.OFFERED,
+                DeskMessage.Kind.CONNECTED, DeskMessage.Kind.ENDED);
+    }
+}
