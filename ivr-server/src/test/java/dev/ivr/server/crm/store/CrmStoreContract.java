@@ -449,7 +449,7 @@ abstract class CrmStoreContract {
         for (Interaction got : history) {
             assertThat(got).usingRecursiveComparison().isEqualTo(sent.get(got.callId()));
         }
-        assertThat(count(db, "select count(*) from interactions where ani_e164 = '+3612345678'")).isEqualTo(7);
+        assertThat(count(db, "select count(*) from interactions where ani_e164 = '+3612345678'")).isEqualTo(Interaction.Outcome.values().length);
     }
 
     @Test
