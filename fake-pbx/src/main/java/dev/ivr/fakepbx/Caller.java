@@ -71,7 +71,8 @@ public final class Caller {
     }
 
     /** @param talkUntil an answered call lasts until this completes; null: it ends at once */
-    record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil) implements Step {
+    /** @param talk an answered call lasts this long (when talkUntil is null); null: no fixed time */
+    record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk) implements Step {
     }
 
     record RawReply(String line) implements Step {
@@ -140,7 +141,7 @@ public final class Caller {
     }
 
     public Caller dial(DialOutcome outcome) {
-        steps.add(new Dial(Objects.requireNonNull(outcome), null));
+        steps.add(new Dial(Objects.requireNonNull(outcome), null, null));
         return this;
     }
 
@@ -149,7 +150,13 @@ public final class Caller {
      * {@code talkUntil} completes (ANSWEREDTIME then counts that time).
      */
     public Caller dial(DialOutcome outcome, CompletableFuture<?> talkUntil) {
-        steps.add(new Dial(Objects.requireNonNull(outcome), Objects.requireNonNull(talkUntil)));
+        steps.add(new Dial(Objects.requireNonNull(outcome), Objects.requireNonNull(talkUntil), null));
+        return this;
+    }
+
+    /** How the next {@code EXEC Dial} ends; when answered, the conversation lasts {@code talk}. */
+    public Caller dial(DialOutcome outcome, Duration talk) {
+        steps.add(new Dial(Objects.requireNonNull(outcome), null, Objects.requireNonNull(talk)));
         return this;
     }
 

@@ -63,6 +63,7 @@ public final class FakeCall {
     private long pendingHangupLineAt = -1; // nanoTime when the unprompted HANGUP is due
     private boolean answered;
     private int promptsAfterEnd;
+    private volatile boolean realTimeouts;
     private String error;
 
     FakeCall(FakePbx pbx, List<String> environment, String uniqueId, Caller caller,
@@ -319,7 +320,7 @@ public final class FakeCall {
                     cmd.args().size() < 2 ? usage(cmd) : prompt(cmd, 1, false);
             case "GET OPTION" -> cmd.args().size() < 2 ? usage(cmd) : prompt(cmd, 1, true);
             case "GET DATA" -> cmd.args().isEmpty() ? usage(cmd) : getData(cmd);
-            case "WAIT FOR DIGIT" -> cmd.args().isEmpty() ? usage(cmd) : waitForDigit();
+            case "WAIT FOR DIGIT" -> cmd.args().isEmpty() ? usage(cmd) : waitForDigit(cmd);
             case "RECORD FILE" -> cmd.args().size() < 4 ? usage(cmd) : recordFile(cmd);
             case "EXEC" -> cmd.args().isEmpty() ? usage(cmd) : exec(cmd);
             default -> UNKNOWN;
@@ -483,10 +484,11 @@ public final class FakeCall {
         if (step instanceof Caller.Silence) {
             caller.consume();
         }
+        waitOut(cmd.arg(1, "2000"));
         return "200 result= (timeout)";
     }
 
-    private String waitForDigit() throws IOException {
+    private String waitForDigit(AgiCommand cmd) throws IOException {
         Caller.Step step = takeTimedSteps();
         if (step == null || dead) {
             return "200 result=-1";
@@ -503,7 +505,22 @@ public final class FakeCall {
         if (step instanceof Caller.Silence) {
             caller.consume();
         }
+        waitOut(cmd.arg(0, "-1"));
         return "200 result=0";
+    }
+
+    /** With real timeouts, an input nobody answers takes its whole timeout, as on Asterisk. */
+    private void waitOut(String timeoutMillis) throws IOException {
+        if (!realTimeouts) {
+            return;
+        }
+        long ms = parseInt(timeoutMillis, -1);
+        playFor(Duration.ofMillis(ms < 0 ? 600_000 : ms));
+    }
+
+    /** Input commands nobody answers take their whole timeout (load generation), instead of returning at once. */
+    void realTimeouts(boolean on) {
+        this.realTimeouts = on;
     }
 
     private String recordFile(AgiCommand cmd) throws IOException {
@@ -588,7 +605,9 @@ public final class FakeCall {
         if (step instanceof Caller.Dial d) {
             caller.consume();
             outcome = d.outcome();
-            talkUntil = d.talkUntil();
+            talkUntil = d.talkUntil() != null || d.talk() == null ? d.talkUntil()
+                    : CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(d.talk().toMillis(), TimeUnit.MILLISECONDS));
         } else if (step instanceof Caller.HangUp) {
             consumeHangUp(step);
             variables.put("DIALSTATUS", "CANCEL");

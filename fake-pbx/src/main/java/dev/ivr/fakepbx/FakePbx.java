@@ -101,6 +101,7 @@ public final class FakePbx {
         private Duration hangupLineDelay = Duration.ofMillis(40);
         private Duration promptTime = Duration.ZERO;
         private Duration audioPacing = Duration.ofMillis(2);
+        private boolean realTimeouts;
 
         CallBuilder(FakePbx pbx, String script) {
             this.pbx = pbx;
@@ -215,6 +216,15 @@ public final class FakePbx {
             return this;
         }
 
+        /**
+         * Inputs nobody answers (WAIT FOR DIGIT, GET DATA in silence) take their whole timeout,
+         * as on Asterisk, instead of returning at once: for load generation. Off by default.
+         */
+        public CallBuilder realTimeouts() {
+            this.realTimeouts = true;
+            return this;
+        }
+
         /** Places the call and returns at once; the call runs on its own virtual thread. */
         public FakeCall start() {
             String id = uniqueId != null ? uniqueId : pbx.nextUniqueId();
@@ -225,6 +235,7 @@ public final class FakePbx {
             FakeCall call = new FakeCall(pbx, env, id, caller.copy(), variables, exitOnHangup,
                     listener, hangupLineDelay, promptTime);
             call.audioPacing(audioPacing);
+            call.realTimeouts(realTimeouts);
             call.start();
             return call;
         }

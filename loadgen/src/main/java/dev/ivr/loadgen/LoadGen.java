@@ -47,6 +47,27 @@ public final class LoadGen {
         @Option(names = "--out", defaultValue = "target/loadgen", description = "Directory for CSV, PNG and Markdown.")
         Path out;
 
+        @Option(names = "--agents", defaultValue = "500", description = "Agents logged in and ready (default ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--wrap-up", defaultValue = "3s", description = "Agents' wrap-up after each call (default ${DEFAULT-VALUE}).")
+        String wrapUp;
+
+        @Option(names = "--warmup", defaultValue = "60s",
+                description = "Calls at the first level for this long before anything is measured (default ${DEFAULT-VALUE}).")
+        String warmup;
+
+        @Option(names = "--talk", defaultValue = "20s-40s", description = "How long agents talk, min-max (default ${DEFAULT-VALUE}).")
+        String talk;
+
+        Scenario scenario() {
+            if (scenario.equals(CustomerServiceScenario.NAME)) {
+                String[] t = talk.split("-");
+                return new CustomerServiceScenario(duration(t[0]), duration(t[t.length - 1]));
+            }
+            return Scenarios.byName(scenario);
+        }
+
         Duration duration(String s) {
             return dev.ivr.loadgen.Durations.parse(s);
         }
@@ -71,7 +92,7 @@ public final class LoadGen {
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
-            Scenario sc = Scenarios.byName(scenario);
+            Scenario sc = scenario();
             List<StepResult> rows = new ArrayList<>();
             List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseG1GC");
             for (String server : List.of("ivr", "baseline")) {
@@ -79,14 +100,19 @@ public final class LoadGen {
                     continue;
                 }
                 int port = freePort();
+                int httpPort = freePort();
                 Path log = out.resolve(server + "-server.log");
                 ServerProcess sp = server.equals("ivr")
-                        ? ServerProcess.ivr(ivrJar, port, freePort(), out.resolve("ivr-data"), jvm,
-                        Map.of("IVR_AGI_MAX_CALLS", "50000"), log)
-                        : ServerProcess.baseline(port, jvm, log);
+                        ? ServerProcess.ivr(ivrJar, BenchDeployment.writeConfig(out, Path.of("").toAbsolutePath(), port,
+                        httpPort, duration(wrapUp)), port, jvm, log)
+                        : ServerProcess.baseline(port, agents, duration(wrapUp), jvm, log);
                 try (sp) {
-                    sp.awaitListening(Duration.ofSeconds(120));
-                    Thread.sleep(Duration.ofSeconds(5)); // let start-up work (prompt rendering) settle
+                    sp.awaitListening(Duration.ofSeconds(180));
+                    if (server.equals("ivr")) {
+                        // prompts are pre-rendered at start; agents sign in through the REST API
+                        Thread.sleep(Duration.ofSeconds(30));
+                        BenchDeployment.agents(httpPort, out.resolve("ivr-data"), agents);
+                    }
                     rows.addAll(levels(sp, sc));
                 }
             }
@@ -105,7 +131,9 @@ public final class LoadGen {
             long idleRss = probe.rss();
             List<StepResult> rows = new ArrayList<>();
             try (LoadRunner runner = new LoadRunner("127.0.0.1", sp.port(), sc, duration(promptTime), ramp,
-                    Duration.ofMinutes(10))) {
+                    Duration.ofMinutes(40))) {
+                runner.target(levels.get(0));
+                Thread.sleep(duration(warmup)); // JIT, caches, first syntheses: not measured
                 for (int level : levels) {
                     runner.target(level);
                     int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
@@ -139,10 +167,18 @@ public final class LoadGen {
         @Option(names = "--levels", defaultValue = "100,1000", split = ",")
         List<Integer> levels;
 
+        @Option(names = "--agents-via", paramLabel = "HTTP_PORT:DATA_DIR",
+                description = "Create and ready --agents agents first, through this server's REST API (its admin token is in DATA_DIR).")
+        String agentsVia;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
-            Scenario sc = Scenarios.byName(scenario);
+            Scenario sc = scenario();
+            if (agentsVia != null) {
+                String[] p = agentsVia.split(":", 2);
+                BenchDeployment.agents(Integer.parseInt(p[0]), Path.of(p[1]), agents);
+            }
             ProcessProbe probe = pid == null ? null : new ProcessProbe(pid);
             long idleHeap = probe == null ? -1 : probe.heapAfterFullGc();
             long idleRss = probe == null ? -1 : probe.rss();
@@ -180,14 +216,19 @@ public final class LoadGen {
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
-            Scenario sc = Scenarios.byName(scenario);
+            Scenario sc = scenario();
             int port = freePort();
+            int httpPort = freePort();
+            Path dir = out.resolve("soak");
             List<String> lines = new ArrayList<>();
             lines.add("elapsed_s,active,started,succeeded,failed,p99_us,heap_after_gc_bytes,rss_bytes,threads,open_files");
             List<StepResult> samples = new ArrayList<>();
-            try (ServerProcess sp = ServerProcess.ivr(ivrJar, port, freePort(), out.resolve("soak-data"),
-                    List.of("-Xmx1g", "-XX:+UseG1GC"), Map.of(), out.resolve("soak-server.log"))) {
-                sp.awaitListening(Duration.ofSeconds(120));
+            try (ServerProcess sp = ServerProcess.ivr(ivrJar,
+                    BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp)), port,
+                    List.of("-Xmx1g", "-XX:+UseG1GC"), dir.resolve("server.log"))) {
+                sp.awaitListening(Duration.ofSeconds(180));
+                Thread.sleep(Duration.ofSeconds(30));
+                BenchDeployment.agents(httpPort, dir.resolve("ivr-data"), agents);
                 ProcessProbe probe = new ProcessProbe(sp.pid());
                 long idleHeap = probe.heapAfterFullGc();
                 long idleRss = probe.rss();

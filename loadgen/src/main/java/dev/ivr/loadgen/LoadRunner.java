@@ -29,6 +29,7 @@ public final class LoadRunner implements AutoCloseable {
     public LoadRunner(String host, int port, Scenario scenario, Duration promptTime, int rampPerSecond,
                       Duration maxCallTime) {
         this.pbx = new FakePbx(host, port);
+        scenario.configure(pbx);
         this.scenario = scenario;
         this.promptTime = promptTime;
         this.rampPerSecond = rampPerSecond;
@@ -76,12 +77,15 @@ public final class LoadRunner implements AutoCloseable {
     private void startCall() {
         Random random = new Random(seed.incrementAndGet());
         stats.callStarted();
-        FakeCall call = pbx.call(scenario.script())
+        FakePbx.CallBuilder b = pbx.call(scenario.script())
                 .callerId(scenario.callerId(random))
                 .caller(scenario.caller(random))
                 .promptTime(promptTime)
-                .listener((command, nanos) -> stats.command(nanos))
-                .start();
+                .listener((command, nanos) -> stats.command(command.name().equals("EXEC") ? "EXEC " + command.app() : command.name(), nanos));
+        if (!promptTime.isZero()) {
+            b.realTimeouts(); // a realistic caller: silent inputs take their whole timeout
+        }
+        FakeCall call = b.start();
         call.result()
                 .orTimeout(maxCallTime.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> {

@@ -20,6 +20,7 @@ final class Measurement {
                               long idleRss, Duration hold) throws IOException, InterruptedException {
         Stats s = runner.stats();
         s.intervalResponseTimes(); // start a fresh window
+        s.intervalByCommand();
         s.resetMaxActive();
         long started0 = s.started();
         long ok0 = s.succeeded();
@@ -29,6 +30,12 @@ final class Measurement {
         Thread.sleep(hold);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Histogram h = s.intervalResponseTimes();
+        s.intervalByCommand().forEach((name, hc) -> {
+            if (hc.getTotalCount() > 0) {
+                System.out.printf("    %-20s %8d  p50 %7.2f  p99 %8.2f  max %8.2f ms%n", name, hc.getTotalCount(),
+                        hc.getValueAtPercentile(50) / 1e6, hc.getValueAtPercentile(99) / 1e6, hc.getMaxValue() / 1e6);
+            }
+        });
         int reached = s.maxActive();
         int activeNow = s.active();
         long started = s.started() - started0;

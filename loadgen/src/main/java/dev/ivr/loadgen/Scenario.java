@@ -11,6 +11,10 @@ public interface Scenario {
     /** The script (flow) name the call asks for: {@code agi://host/NAME}. */
     String script();
 
+    /** Settings of the fake PBX the scenario needs (dialplan subroutines the server relies on). */
+    default void configure(dev.ivr.fakepbx.FakePbx pbx) {
+    }
+
     /** A caller for one call: keys, think times, hang-up point. */
     Caller caller(Random random);
 

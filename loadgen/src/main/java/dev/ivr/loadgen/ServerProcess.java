@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** A server under test in its own JVM: the ivr server, or the stock Asterisk-Java baseline. */
@@ -23,29 +21,24 @@ public final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** The ivr server from its packaged jar, with its own data directory and cluster. */
-    public static ServerProcess ivr(Path jar, int agiPort, int httpPort, Path dataDir, List<String> jvmOptions,
-                                    Map<String, String> env, Path log) throws IOException {
+    /** The ivr server from its packaged jar with the given configuration file. */
+    public static ServerProcess ivr(Path jar, Path config, int agiPort, List<String> jvmOptions, Path log)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-jar", jar.toString(), "run"));
+        cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("IVR_"));
-        e.put("IVR_AGI_PORT", String.valueOf(agiPort));
-        e.put("IVR_HTTP_PORT", String.valueOf(httpPort));
-        e.put("IVR_NODE_DATA_DIR", dataDir.toString());
-        e.put("IVR_CLUSTER_NAME", "loadgen-" + UUID.randomUUID());
-        e.putAll(env);
+        pb.environment().keySet().removeIf(k -> k.startsWith("IVR_"));
         return new ServerProcess("ivr", pb.start(), agiPort);
     }
 
     /** The stock DefaultAgiServer (default thread pool) with the hand-written baseline script. */
-    public static ServerProcess baseline(int port, List<String> jvmOptions, Path log) throws IOException {
+    public static ServerProcess baseline(int port, int agents, Duration wrapUp, List<String> jvmOptions, Path log)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ivr.loadgen.baseline.BaselineServer",
-                String.valueOf(port)));
+                String.valueOf(port), String.valueOf(agents), String.valueOf(wrapUp.toMillis())));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         return new ServerProcess("baseline", pb.start(), port);
     }

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Stats {
     /** Server response time per AGI command, nanoseconds, up to 60 s with 3 significant digits. */
     private final Recorder responseTimes = new Recorder(60_000_000_000L, 3);
+    /** The same, per command (STREAM FILE, WAIT FOR DIGIT, EXEC Dial ...), to find what is slow. */
+    private final Map<String, Recorder> byCommand = new ConcurrentHashMap<>();
     private final LongAdder started = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder commands = new LongAdder();
@@ -35,9 +37,18 @@ public final class Stats {
         }
     }
 
-    void command(long serverNanos) {
+    void command(String name, long serverNanos) {
         commands.increment();
-        responseTimes.recordValue(Math.min(serverNanos, 60_000_000_000L));
+        long v = Math.min(serverNanos, 60_000_000_000L);
+        responseTimes.recordValue(v);
+        byCommand.computeIfAbsent(name, n -> new Recorder(60_000_000_000L, 2)).recordValue(v);
+    }
+
+    /** Per command name, the response times recorded since the previous call of this method. */
+    public Map<String, Histogram> intervalByCommand() {
+        Map<String, Histogram> out = new TreeMap<>();
+        byCommand.forEach((k, r) -> out.put(k, r.getIntervalHistogram()));
+        return out;
     }
 
     public int active() {

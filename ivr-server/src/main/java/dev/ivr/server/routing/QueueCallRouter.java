@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,7 +32,11 @@ import java.util.Optional;
  *
  * <p>Waiting is a loop of short ticks: music on hold ({@code SET MUSIC on}), then
  * {@code WAIT FOR DIGIT} for up to a tick, then a check of the reservation for the rest of the
- * tick; so a wait option, the caller's hang-up and an offer are each handled within a tick.
+ * tick. A key or the caller's hang-up ends {@code WAIT FOR DIGIT} at once, whatever the tick;
+ * an offer is picked up at the end of the tick. So the tick adapts to the call's place in the
+ * queue: one second near the head, where an offer is close, longer further back, where it is
+ * not ({@link #tickFor}): thousands of waiting callers then cost the server and the PBX a
+ * fraction of the commands.
  * Announcements (the node's prompt, then position and estimated wait) interrupt the music every
  * {@code every}. An agent reserved: the context is built and stored, the agent's desktop pops,
  * the agent leg's variables are set and the agent is dialled ({@code EXEC Dial} with the ring
@@ -43,6 +48,8 @@ public final class QueueCallRouter implements CallRouter {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
     /** How long one wait for a key lasts: the latency of offers, keys and hang-ups while waiting. */
     static final Duration TICK = Duration.ofSeconds(1);
+    /** The longest tick, for calls far from the head of their queue. */
+    static final Duration LONG_TICK = Duration.ofSeconds(5);
     /** Every how many ticks a waiting call checks that someone could still serve it (a pass over the agents). */
     private static final int ELIGIBILITY_TICKS = 10;
     /** How long the caller has to confirm a callback after its prompt. */
@@ -146,6 +153,18 @@ public final class QueueCallRouter implements CallRouter {
     private enum OfferOutcome { CONNECTED, HANDED_OVER, CALLER_GONE, NOT_ANSWERED }
 
     /** One caller waiting, on the call's own thread. */
+    /**
+     * How long a waiting call's {@code WAIT FOR DIGIT} lasts: one second within the first ten
+     * places of the queue (or before the position is known), two seconds up to place fifty, five
+     * seconds beyond. Keys and hang-ups end it at once; only picking up an offer waits for it.
+     */
+    static Duration tickFor(QueuePosition position) {
+        if (position == null || position.position() <= 10) {
+            return TICK;
+        }
+        return position.position() <= 50 ? Duration.ofSeconds(2) : LONG_TICK;
+    }
+
     private final class Wait {
         final RouteRequest req;
         final CallChannel ch;
@@ -261,9 +280,10 @@ public final class QueueCallRouter implements CallRouter {
                     nextAnnouncement = clock.instant().plus(req.announcement().every());
                 }
                 long t0 = System.nanoTime();
+                Duration tick = tickFor(position);
                 if (key.isEmpty()) {
                     music(true);
-                    key = ch.waitForDigit(TICK);
+                    key = ch.waitForDigit(tick);
                 }
                 if (key.isPresent()) {
                     char k = key.get();
@@ -279,7 +299,7 @@ public final class QueueCallRouter implements CallRouter {
                         }
                     }
                 }
-                rest = TICK.minusNanos(System.nanoTime() - t0);
+                rest = tick.minusNanos(System.nanoTime() - t0);
                 if (rest.isNegative()) {
                     rest = Duration.ZERO;
                 }
@@ -353,11 +373,17 @@ public final class QueueCallRouter implements CallRouter {
         }
 
         private Optional<Character> sayNumber(long n) {
-            Optional<String> file = voice.number(n, req.language());
-            if (file.isPresent()) {
-                return ch.play(file.get(), escapes);
+            Optional<List<String>> files = voice.number(n, req.language());
+            if (files.isEmpty()) {
+                return ch.sayDigits(Long.toString(n), escapes); // the PBX's own sounds, in the channel's language
             }
-            return ch.sayDigits(Long.toString(n), escapes); // the PBX's own sounds, in the channel's language
+            for (String file : files.get()) {
+                Optional<Character> key = ch.play(file, escapes);
+                if (key.isPresent()) {
+                    return key;
+                }
+            }
+            return Optional.empty();
         }
 
         /** The caller asked for a callback: confirm, then hand the queued call to the dispatcher. */

@@ -4,6 +4,7 @@ import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.say.Say;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -26,8 +27,12 @@ public interface QueueVoice {
     /** A catalog prompt, playable (STREAM FILE argument); empty when it has no audio in that language now. */
     Optional<String> prompt(String id, String language);
 
-    /** A number in words of the language, playable; empty without rules or audio for the language. */
-    Optional<String> number(long n, String language);
+    /**
+     * A number in words of the language, as pre-rendered segments to play one after the other
+     * (no file is made per number: positions take thousands of values); empty without rules or
+     * audio for the language.
+     */
+    Optional<List<String>> number(long n, String language);
 
     /** Over the server's prompt catalogs (as hot-reloaded), audio and spoken values. */
     static QueueVoice of(Supplier<PromptCatalog> catalog, PromptAudio audio, Say say) {
@@ -38,8 +43,8 @@ public interface QueueVoice {
             }
 
             @Override
-            public Optional<String> number(long n, String language) {
-                return say == null ? Optional.empty() : say.number(n, language).flatMap(say::fileFor);
+            public Optional<List<String>> number(long n, String language) {
+                return say == null ? Optional.empty() : say.number(n, language).flatMap(say::segmentFiles);
             }
         };
     }

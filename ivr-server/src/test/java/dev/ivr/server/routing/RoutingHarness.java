@@ -55,7 +55,7 @@ final class RoutingHarness implements AutoCloseable {
         }
     };
 
-    /** System prompts as ivr/LANG/ID, numbers as say/LANG/N. */
+    /** System prompts as ivr/LANG/ID, numbers as say/LANG/N (one segment). */
     static final QueueVoice VOICE = new QueueVoice() {
         @Override
         public Optional<String> prompt(String id, String language) {
@@ -63,8 +63,8 @@ final class RoutingHarness implements AutoCloseable {
         }
 
         @Override
-        public Optional<String> number(long n, String language) {
-            return Optional.of("say/" + language + "/" + n);
+        public Optional<java.util.List<String>> number(long n, String language) {
+            return Optional.of(java.util.List.of("say/" + language + "/" + n));
         }
     };
 

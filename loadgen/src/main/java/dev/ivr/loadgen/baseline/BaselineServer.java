@@ -17,9 +17,12 @@ public final class BaselineServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
+        int agents = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        long wrapUpMillis = args.length > 2 ? Long.parseLong(args[2]) : 3000;
         SimpleMappingStrategy mapping = new SimpleMappingStrategy();
         mapping.setMappings(Map.<String, AgiScript>of(
-                "diag", new DiagScript()));
+                "diag", new DiagScript(),
+                "customer-service", new CustomerServiceScript(agents, wrapUpMillis)));
         DefaultAgiServer server = new DefaultAgiServer(mapping);
         server.setPort(port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));

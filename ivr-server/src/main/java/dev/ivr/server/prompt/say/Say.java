@@ -124,6 +124,39 @@ public final class Say {
     }
 
     /**
+     * The spoken value as its segments' own files, to be played one after the other: nothing
+     * new is made or cached, whatever the value (for values with very many possible forms, such
+     * as queue positions, where {@link #fileFor} would cache a joined file for each). Empty when a
+     * segment cannot be played within the latency budget.
+     */
+    public Optional<List<String>> segmentFiles(Spoken spoken) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        List<String> files = new ArrayList<>();
+        for (String id : spoken.segments()) {
+            Optional<CompletableFuture<String>> job = segment(id, spoken.language(), PromptRenderer.Priority.CALL);
+            if (job.isEmpty()) {
+                LOG.warn("no audio for segment '{}' in {} (record say.{} or configure a voice): \"{}\" is not played",
+                        id, spoken.language(), id, spoken.text());
+                return Optional.empty();
+            }
+            try {
+                String key = job.get().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (!renderer.isCached(key)) {
+                    return Optional.empty();
+                }
+                files.add(delivery.reference(key));
+            } catch (TimeoutException | ExecutionException e) {
+                LOG.warn("segment '{}' of \"{}\" not playable: {}", id, spoken.text(), e.toString());
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.of(files);
+    }
+
+    /**
      * Starts rendering one segment of a language: its recording or text from the catalog
      * ({@code say.<id>}), else the rules' text with the language's voice. Empty when there is
      * nothing to make it from.

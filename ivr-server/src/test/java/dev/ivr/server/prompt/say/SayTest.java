@@ -70,6 +70,23 @@ class SayTest {
     }
 
     @Test
+    void segmentFilesPlayAValueFromItsSegmentsWithoutMakingANewFile() throws Exception {
+        Prerenderer.run(Prerenderer.items(PromptCatalog.empty(), renderer, say), (d, t, w) -> { });
+        long filesBefore;
+        try (var s = Files.walk(dir.resolve("cache"))) {
+            filesBefore = s.filter(Files::isRegularFile).count();
+        }
+        int synthesesBefore = syntheses.get();
+        List<String> files = say.number(1234, "en").flatMap(say::segmentFiles).orElseThrow();
+        assertThat(files).hasSize(say.number(1234, "en").orElseThrow().segments().size()).hasSizeGreaterThan(1);
+        assertThat(files).allSatisfy(f -> assertThat(Path.of(f + ".wav")).exists());
+        try (var s = Files.walk(dir.resolve("cache"))) {
+            assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(filesBefore);
+        }
+        assertThat(syntheses.get()).isEqualTo(synthesesBefore);
+    }
+
+    @Test
     void afterPreRenderingNumbersAndDatesCostNoSynthesis() throws Exception {
         Prerenderer.Result r = Prerenderer.run(Prerenderer.items(PromptCatalog.empty(), renderer, say), (d, t, w) -> { });
         assertThat(r.failures()).isEmpty();
