@@ -223,6 +223,7 @@ public final class LoadGen {
             List<String> lines = new ArrayList<>();
             lines.add("elapsed_s,active,started,succeeded,failed,p99_us,heap_after_gc_bytes,rss_bytes,threads,open_files");
             List<StepResult> samples = new ArrayList<>();
+            List<double[]> plot = new ArrayList<>();
             try (ServerProcess sp = ServerProcess.ivr(ivrJar,
                     BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp)), port,
                     List.of("-Xmx1g", "-XX:+UseG1GC"), dir.resolve("server.log"))) {
@@ -248,6 +249,9 @@ public final class LoadGen {
                                 String.valueOf(r.openFiles())));
                         System.out.println(lines.get(lines.size() - 1));
                         Files.write(out.resolve("soak.csv"), lines);
+                        plot.add(new double[]{elapsed / 60.0, r.heapBytes() / 1048576.0, r.rssBytes() / 1048576.0,
+                                r.threads(), r.openFiles()});
+                        Report.soakPng(plot, out.resolve("soak.png"));
                     }
                     runner.stop(Duration.ofSeconds(90));
                 }

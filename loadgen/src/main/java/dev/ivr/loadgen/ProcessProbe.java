@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * resident memory, threads and open file descriptors (/proc).
  */
 public final class ProcessProbe {
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total.*?used (\\d+)K");
+    /** G1, Parallel and Serial print "heap total 393216K, used 123456K"; ZGC prints "ZHeap used 120M". */
+    private static final Pattern HEAP_USED = Pattern.compile("(?:heap\\s+total.*?|ZHeap\\s+)used (\\d+)([KMG])");
 
     private final long pid;
     private final Path jcmd;
@@ -31,12 +32,21 @@ public final class ProcessProbe {
     /** Heap in use right after a full GC, in bytes. */
     public long heapAfterFullGc() throws IOException, InterruptedException {
         run("GC.run");
-        String info = run("GC.heap_info");
-        Matcher m = HEAP_USED.matcher(info);
+        return heapUsed(run("GC.heap_info"));
+    }
+
+    /** The heap in use, in bytes, from the output of {@code jcmd PID GC.heap_info}. */
+    static long heapUsed(String heapInfo) throws IOException {
+        Matcher m = HEAP_USED.matcher(heapInfo);
         if (!m.find()) {
-            throw new IOException("cannot read heap usage from jcmd GC.heap_info: " + info);
+            throw new IOException("cannot read heap usage from jcmd GC.heap_info: " + heapInfo);
         }
-        return Long.parseLong(m.group(1)) * 1024;
+        int shift = switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            default -> 30;
+        };
+        return Long.parseLong(m.group(1)) << shift;
     }
 
     /** Resident set size in bytes. */

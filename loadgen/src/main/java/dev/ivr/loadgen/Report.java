@@ -103,6 +103,39 @@ public final class Report {
         javax.imageio.ImageIO.write(out, "png", file.toFile());
     }
 
+    /**
+     * The soak's plot: heap after full GC and resident memory (MB), threads and open files, against
+     * minutes elapsed; flat lines are the point.
+     */
+    public static void soakPng(List<double[]> samples, Path file) throws IOException {
+        // each sample: minutes, heap MB, RSS MB, threads, open files
+        double[] x = samples.stream().mapToDouble(r -> r[0]).toArray();
+        XYChart memory = soakChart("Server memory during the soak", "MB");
+        memory.addSeries("heap after full GC", x, samples.stream().mapToDouble(r -> r[1]).toArray()).setMarker(SeriesMarkers.CIRCLE);
+        memory.addSeries("resident (RSS)", x, samples.stream().mapToDouble(r -> r[2]).toArray()).setMarker(SeriesMarkers.DIAMOND);
+        XYChart os = soakChart("Server threads and file descriptors", "count");
+        os.addSeries("threads", x, samples.stream().mapToDouble(r -> r[3]).toArray()).setMarker(SeriesMarkers.CIRCLE);
+        os.addSeries("open files", x, samples.stream().mapToDouble(r -> r[4]).toArray()).setMarker(SeriesMarkers.DIAMOND);
+        BufferedImage a = BitmapEncoder.getBufferedImage(memory);
+        BufferedImage b = BitmapEncoder.getBufferedImage(os);
+        BufferedImage out = new BufferedImage(a.getWidth() + b.getWidth(), Math.max(a.getHeight(), b.getHeight()),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(a, 0, 0, null);
+        g.drawImage(b, a.getWidth(), 0, null);
+        g.dispose();
+        javax.imageio.ImageIO.write(out, "png", file.toFile());
+    }
+
+    private static XYChart soakChart(String title, String yTitle) {
+        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("minutes").yAxisTitle(yTitle).build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+        c.getStyler().setChartBackgroundColor(Color.WHITE);
+        c.getStyler().setPlotBackgroundColor(Color.WHITE);
+        c.getStyler().setYAxisMin(0.0);
+        return c;
+    }
+
     private static XYChart chart(String title, String yTitle) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("concurrent calls")
                 .yAxisTitle(yTitle).build();

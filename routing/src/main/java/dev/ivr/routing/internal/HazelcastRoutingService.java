@@ -238,7 +238,7 @@ public final class HazelcastRoutingService implements RoutingService {
 
     @Override
     public List<Agent> agents() {
-        return view.agents().stream().map(e -> e.agent).sorted(Comparator.comparing(Agent::id)).toList();
+        return view.agentsById();
     }
 
     // =================================================================== queues
@@ -391,16 +391,10 @@ public final class HazelcastRoutingService implements RoutingService {
 
     private QueuePosition positionOf(CallEntry call, long now) {
         String queueId = call.record.queueId();
-        int ahead = 0;
         int waiting = view.waitingIn(queueId);
-        Iterable<CallEntry> before = view.queueCallsBefore(call);
-        if (before != null) {
-            for (CallEntry other : before) {
-                if (!other.record.isOffered()) {
-                    ahead++;
-                }
-            }
-        } else {
+        int ahead = view.waitingAhead(call);
+        if (ahead < 0) {
+            ahead = 0;
             for (CallEntry other : view.calls()) {
                 if (other.record.queueId().equals(queueId) && other != call && !other.record.isOffered()
                         && view.compare(other, call, now) < 0) {

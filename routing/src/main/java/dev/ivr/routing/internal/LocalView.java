@@ -44,6 +44,12 @@ final class LocalView {
             new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> waitingByQueue = new ConcurrentHashMap<>();
     private volatile boolean anyAging;
+    /** Counts every change of the calls' order (and of their offered flag): a queue's order snapshot is valid while it holds. */
+    private final AtomicLong orderEpoch = new AtomicLong();
+    private final ConcurrentHashMap<String, QueueOrder> queueOrders = new ConcurrentHashMap<>();
+    /** Counts every applied agent change: the sorted agent list is rebuilt only after one. */
+    private final AtomicLong agentsEpoch = new AtomicLong();
+    private volatile AgentList agentList;
 
     // ------------------------------------------------------------------ agents
 
@@ -62,6 +68,7 @@ final class LocalView {
                 return current;
             }
             AgentEntry next = new AgentEntry(record, skillIds, languageIds);
+            agentsEpoch.incrementAndGet();
             if (current != null && current.isReady()) {
                 unindex(current);
             }
@@ -101,6 +108,24 @@ final class LocalView {
 
     Collection<AgentEntry> agents() {
         return agents.values();
+    }
+
+    /**
+     * Every agent, sorted by id; the list is rebuilt only when an agent changed since the last call, so
+     * thousands of waiting calls asking in turn share one copy.
+     */
+    List<dev.ivr.routing.Agent> agentsById() {
+        long epoch = agentsEpoch.get();
+        AgentList list = agentList;
+        if (list == null || list.epoch != epoch) {
+            list = new AgentList(epoch, agents.values().stream().map(e -> e.agent)
+                    .sorted(Comparator.comparing(dev.ivr.routing.Agent::id)).toList());
+            agentList = list;
+        }
+        return list.agents;
+    }
+
+    private record AgentList(long epoch, List<dev.ivr.routing.Agent> agents) {
     }
 
     int readyCount() {
@@ -154,6 +179,7 @@ final class LocalView {
         CallEntry.OrderKey key = new CallEntry.OrderKey(entry.record.head(), priority, entry.record.enqueuedAt(),
                 entry.id());
         entry.orderKey = key;
+        orderEpoch.incrementAndGet();
         ordered.put(key, entry);
         orderedByQueue.computeIfAbsent(entry.record.queueId(), q -> new ConcurrentSkipListMap<>()).put(key, entry);
         waitingByQueue.computeIfAbsent(entry.record.queueId(), q -> new AtomicInteger()).incrementAndGet();
@@ -162,6 +188,7 @@ final class LocalView {
     private void unorder(CallEntry entry) {
         CallEntry.OrderKey key = entry.orderKey;
         if (key != null && ordered.remove(key, entry)) {
+            orderEpoch.incrementAndGet();
             orderedByQueue.get(entry.record.queueId()).remove(key, entry);
             waitingByQueue.get(entry.record.queueId()).decrementAndGet();
         }
@@ -178,11 +205,55 @@ final class LocalView {
         return anyAging ? null : ordered.values();
     }
 
-    /** The calls of the same queue before {@code call} in queue order, or null when not available. */
-    Iterable<CallEntry> queueCallsBefore(CallEntry call) {
+    /**
+     * How many calls of its queue wait ahead of {@code call} (offered ones do not count), or -1 when the
+     * order depends on time (a queue ages priorities). Reads a snapshot of the queue's order, taken in one
+     * pass and kept until the order changes, so that announcing positions to every waiting caller costs a
+     * binary search each rather than a walk of the queue each.
+     */
+    int waitingAhead(CallEntry call) {
         CallEntry.OrderKey key = call.orderKey;
-        var queue = orderedByQueue.get(call.record.queueId());
-        return anyAging || key == null || queue == null ? null : queue.headMap(key).values();
+        String queueId = call.record.queueId();
+        var queue = orderedByQueue.get(queueId);
+        if (anyAging || key == null || queue == null) {
+            return -1;
+        }
+        long epoch = orderEpoch.get();
+        QueueOrder order = queueOrders.get(queueId);
+        if (order == null || order.epoch != epoch) {
+            order = QueueOrder.of(epoch, queue.values());
+            queueOrders.put(queueId, order);
+        }
+        int i = java.util.Arrays.binarySearch(order.keys, key);
+        if (i >= 0) {
+            return order.waitingBefore[i];
+        }
+        int ahead = 0; // the order changed while the snapshot was taken: count directly
+        for (CallEntry other : queue.headMap(key).values()) {
+            if (!other.record.isOffered()) {
+                ahead++;
+            }
+        }
+        return ahead;
+    }
+
+    /** A queue's calls in order, and for each how many not-offered calls come before it. */
+    private record QueueOrder(long epoch, CallEntry.OrderKey[] keys, int[] waitingBefore) {
+        static QueueOrder of(long epoch, Collection<CallEntry> inOrder) {
+            List<CallEntry> calls = new ArrayList<>(inOrder);
+            CallEntry.OrderKey[] keys = new CallEntry.OrderKey[calls.size()];
+            int[] before = new int[calls.size()];
+            int waiting = 0;
+            for (int i = 0; i < keys.length; i++) {
+                CallEntry c = calls.get(i);
+                keys[i] = c.orderKey;
+                before[i] = waiting;
+                if (!c.record.isOffered()) {
+                    waiting++;
+                }
+            }
+            return new QueueOrder(epoch, keys, before);
+        }
     }
 
     /**

@@ -321,6 +321,27 @@ class HazelcastRoutingServiceTest {
     }
 
     @Test
+    void positionsFollowEveryChangeOfTheQueueWhileTheyAreAskedOver() throws Exception {
+        for (String c : List.of("c1", "c2", "c3", "c4")) {
+            router.enqueue(CallRequest.builder(c, "sales").build());
+        }
+        assertThat(positions("c1", "c2", "c3", "c4")).containsExactly(1, 2, 3, 4);
+        assertThat(positions("c1", "c2", "c3", "c4")).containsExactly(1, 2, 3, 4); // asked again: same answers
+
+        readyAgent("a1", "sales:5"); // c1 is offered: it no longer counts as waiting ahead
+        assertThat(offered("c1").agentId()).isEqualTo("a1");
+        assertThat(positions("c2", "c3", "c4")).containsExactly(1, 2, 3);
+        router.cancel("c3");
+        assertThat(positions("c2", "c4")).containsExactly(1, 2);
+        router.enqueue(CallRequest.builder("urgent", "sales").priority(9).build());
+        assertThat(positions("urgent", "c2", "c4")).containsExactly(1, 2, 3);
+    }
+
+    private List<Integer> positions(String... callIds) {
+        return java.util.Arrays.stream(callIds).map(id -> router.position(id).orElseThrow().position()).toList();
+    }
+
+    @Test
     void requestsTheStateMachineRefusesAreRejected() throws Exception {
         assertThatThrownBy(() -> router.ready("nobody")).isInstanceOfSatisfying(RoutingException.class,
                 e -> assertThat(e.reason()).isEqualTo(RoutingException.Reason.UNKNOWN_AGENT));

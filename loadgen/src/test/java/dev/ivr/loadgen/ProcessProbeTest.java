@@ -1,0 +1,38 @@
+package dev.ivr.loadgen;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The heap figure is read from jcmd's GC.heap_info as each collector prints it. */
+class ProcessProbeTest {
+    @Test
+    void readsTheHeapInUseOfG1() throws Exception {
+        String g1 = """
+                12345:
+                 garbage-first heap   total 393216K, used 204800K [0x0000000080000000, 0x0000000100000000)
+                  region size 1024K, 20 young (20480K), 3 survivors (3072K)
+                 Metaspace       used 61234K, committed 62080K, reserved 1114112K
+                """;
+        assertThat(ProcessProbe.heapUsed(g1)).isEqualTo(204800L * 1024);
+    }
+
+    @Test
+    void readsTheHeapInUseOfZgc() throws Exception {
+        String zgc = """
+                24546:
+                 ZHeap           used 120M, capacity 1880M, max capacity 2048M
+                  Cache           1760M (19)
+                 Metaspace       used 60000K, committed 61000K, reserved 1114112K
+                """;
+        assertThat(ProcessProbe.heapUsed(zgc)).isEqualTo(120L << 20);
+    }
+
+    @Test
+    void anUnknownFormatIsAnErrorNotAZero() {
+        assertThatThrownBy(() -> ProcessProbe.heapUsed("12345:\n Metaspace used 1K\n")).isInstanceOf(IOException.class);
+    }
+}
