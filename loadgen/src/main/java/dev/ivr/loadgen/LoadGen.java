@@ -113,7 +113,7 @@ public final class LoadGen {
                         Thread.sleep(Duration.ofSeconds(30));
                         BenchDeployment.agents(httpPort, out.resolve("ivr-data"), agents);
                     }
-                    rows.addAll(levels(sp, sc));
+                    rows.addAll(levels(sp, sc, server.equals("ivr") ? ServerMetrics.of(httpPort, out.resolve("ivr-data")) : null));
                 }
             }
             Report.csv(rows, out.resolve("compare.csv"));
@@ -125,7 +125,7 @@ public final class LoadGen {
             return 0;
         }
 
-        private List<StepResult> levels(ServerProcess sp, Scenario sc) throws Exception {
+        private List<StepResult> levels(ServerProcess sp, Scenario sc, ServerMetrics metrics) throws Exception {
             ProcessProbe probe = new ProcessProbe(sp.pid());
             long idleHeap = probe.heapAfterFullGc();
             long idleRss = probe.rss();
@@ -137,11 +137,13 @@ public final class LoadGen {
                 for (int level : levels) {
                     runner.target(level);
                     int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
-                    StepResult r = Measurement.plateau(sp.name(), level, runner, probe, idleHeap, idleRss, duration(hold));
+                    StepResult r = Measurement.plateau(sp.name(), level, runner, probe, metrics, idleHeap, idleRss,
+                            duration(hold));
                     rows.add(r);
-                    System.out.printf("%s %,d calls: reached %,d, %d failed %s, p99 %.2f ms, heap/call %.1f KB%n",
+                    System.out.printf("%s %,d calls: reached %,d, %d failed %s, p99 %.2f ms (in server: %s), heap/call %.1f KB%n",
                             sp.name(), level, Math.max(reached, r.reached()), r.failed(), r.failures(),
-                            r.p99Micros() / 1000.0, r.heapPerCall() / 1024.0);
+                            r.p99Micros() / 1000.0, r.serverP99Micros() < 0 ? "-" : "≤ " + r.serverP99Micros() / 1000.0 + " ms",
+                            r.heapPerCall() / 1024.0);
                     if (r.failed() > Math.max(10, r.started() / 2)) {
                         System.out.printf("%s: more than half the calls fail at %,d; not going higher%n", sp.name(), level);
                         break;
@@ -175,9 +177,11 @@ public final class LoadGen {
         public Integer call() throws Exception {
             Files.createDirectories(out);
             Scenario sc = scenario();
+            ServerMetrics metrics = null;
             if (agentsVia != null) {
                 String[] p = agentsVia.split(":", 2);
                 BenchDeployment.agents(Integer.parseInt(p[0]), Path.of(p[1]), agents);
+                metrics = ServerMetrics.of(Integer.parseInt(p[0]), Path.of(p[1]));
             }
             ProcessProbe probe = pid == null ? null : new ProcessProbe(pid);
             long idleHeap = probe == null ? -1 : probe.heapAfterFullGc();
@@ -187,7 +191,7 @@ public final class LoadGen {
                 for (int level : levels) {
                     runner.target(level);
                     runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
-                    rows.add(Measurement.plateau("server", level, runner, probe, idleHeap, idleRss, duration(hold)));
+                    rows.add(Measurement.plateau("server", level, runner, probe, metrics, idleHeap, idleRss, duration(hold)));
                 }
                 runner.stop(Duration.ofSeconds(90));
             }
@@ -221,7 +225,8 @@ public final class LoadGen {
             int httpPort = freePort();
             Path dir = out.resolve("soak");
             List<String> lines = new ArrayList<>();
-            lines.add("elapsed_s,active,started,succeeded,failed,p99_us,heap_after_gc_bytes,rss_bytes,threads,open_files");
+            lines.add("elapsed_s,active,started,succeeded,failed,p99_us,server_p99_us,heap_after_gc_bytes,rss_bytes,threads,"
+                    + "open_files");
             List<StepResult> samples = new ArrayList<>();
             List<double[]> plot = new ArrayList<>();
             try (ServerProcess sp = ServerProcess.ivr(ivrJar,
@@ -231,6 +236,7 @@ public final class LoadGen {
                 Thread.sleep(Duration.ofSeconds(30));
                 BenchDeployment.agents(httpPort, dir.resolve("ivr-data"), agents);
                 ProcessProbe probe = new ProcessProbe(sp.pid());
+                ServerMetrics metrics = ServerMetrics.of(httpPort, dir.resolve("ivr-data"));
                 long idleHeap = probe.heapAfterFullGc();
                 long idleRss = probe.rss();
                 Instant start = Instant.now();
@@ -239,12 +245,13 @@ public final class LoadGen {
                     runner.awaitTarget(Duration.ofMinutes(2));
                     long end = System.nanoTime() + duration(length).toNanos();
                     while (System.nanoTime() < end) {
-                        StepResult r = Measurement.plateau("ivr", calls, runner, probe, idleHeap, idleRss, duration(sample));
+                        StepResult r = Measurement.plateau("ivr", calls, runner, probe, metrics, idleHeap, idleRss,
+                                duration(sample));
                         samples.add(r);
                         long elapsed = Duration.between(start, Instant.now()).toSeconds();
                         lines.add(String.join(",", String.valueOf(elapsed), String.valueOf(runner.stats().active()),
                                 String.valueOf(runner.stats().started()), String.valueOf(runner.stats().succeeded()),
-                                String.valueOf(runner.stats().failed()), String.valueOf(r.p99Micros()),
+                                String.valueOf(runner.stats().failed()), String.valueOf(r.p99Micros()), String.valueOf(r.serverP99Micros()),
                                 String.valueOf(r.heapBytes()), String.valueOf(r.rssBytes()), String.valueOf(r.threads()),
                                 String.valueOf(r.openFiles())));
                         System.out.println(lines.get(lines.size() - 1));

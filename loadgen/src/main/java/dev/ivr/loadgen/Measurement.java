@@ -16,9 +16,10 @@ final class Measurement {
      * Holds the current target for {@code hold}, then reads response times and counts for that
      * window, and the server's memory (after a full GC, once the latency window is closed).
      */
-    static StepResult plateau(String server, int target, LoadRunner runner, ProcessProbe probe, long idleHeap,
-                              long idleRss, Duration hold) throws IOException, InterruptedException {
+    static StepResult plateau(String server, int target, LoadRunner runner, ProcessProbe probe, ServerMetrics metrics,
+                              long idleHeap, long idleRss, Duration hold) throws IOException, InterruptedException {
         Stats s = runner.stats();
+        Map<Double, Long> serverBefore = metrics == null ? null : metrics.snapshot();
         s.intervalResponseTimes(); // start a fresh window
         s.intervalByCommand();
         s.resetMaxActive();
@@ -30,6 +31,7 @@ final class Measurement {
         Thread.sleep(hold);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Histogram h = s.intervalResponseTimes();
+        java.util.TreeMap<Double, Long> serverAfter = metrics == null ? null : metrics.snapshot();
         s.intervalByCommand().forEach((name, hc) -> {
             if (hc.getTotalCount() > 0) {
                 System.out.printf("    %-20s %8d  p50 %7.2f  p99 %8.2f  max %8.2f ms%n", name, hc.getTotalCount(),
@@ -67,6 +69,8 @@ final class Measurement {
                 hasLatency ? h.getMaxValue() / 1000 : -1,
                 heap < 0 ? -1 : Math.max(0, heap - idleHeap) / calls,
                 rss < 0 ? -1 : Math.max(0, rss - idleRss) / calls,
-                heap, rss, threads, files);
+                heap, rss, threads, files,
+                metrics == null ? -1 : ServerMetrics.percentileMicros(serverBefore, serverAfter, 50),
+                metrics == null ? -1 : ServerMetrics.percentileMicros(serverBefore, serverAfter, 99));
     }
 }

@@ -31,12 +31,13 @@ public final class Report {
 
     public static String markdown(List<StepResult> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| server | target calls | reached | calls/s | failed | p50 ms | p99 ms | p99.9 ms | max ms | heap/call KB | RSS/call KB |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| server | target calls | reached | calls/s | failed | p50 ms | p99 ms | p99.9 ms | max ms "
+                + "| in-server p50 / p99 ms | heap/call KB | RSS/call KB |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StepResult r : rows) {
-            sb.append(String.format("| %s | %,d | %,d | %.0f | %s | %s | %s | %s | %s | %s | %s |%n", r.server(), r.target(),
-                    r.reached(), r.callsPerSecond(), failedText(r), ms(r.p50Micros()), ms(r.p99Micros()),
-                    ms(r.p999Micros()), ms(r.maxMicros()), kb(r.heapPerCall()), kb(r.rssPerCall())));
+            sb.append(String.format("| %s | %,d | %,d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.server(),
+                    r.target(), r.reached(), r.callsPerSecond(), failedText(r), ms(r.p50Micros()), ms(r.p99Micros()),
+                    ms(r.p999Micros()), ms(r.maxMicros()), inServer(r), kb(r.heapPerCall()), kb(r.rssPerCall())));
         }
         return sb.toString();
     }
@@ -49,6 +50,18 @@ public final class Report {
         r.failures().forEach((k, v) -> sb.append(k).append(' ').append(v).append(", "));
         sb.setLength(sb.length() - 2);
         return sb.append(')').toString();
+    }
+
+    /** The server's own histogram: each figure is the upper bound of its bucket. */
+    private static String inServer(StepResult r) {
+        if (r.serverP99Micros() < 0) {
+            return "-";
+        }
+        return "≤ " + bound(r.serverP50Micros()) + " / ≤ " + bound(r.serverP99Micros());
+    }
+
+    private static String bound(long micros) {
+        return micros == Long.MAX_VALUE ? "∞" : String.format("%.2f", micros / 1000.0);
     }
 
     private static String ms(long micros) {

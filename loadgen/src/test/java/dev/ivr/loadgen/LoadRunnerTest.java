@@ -141,15 +141,15 @@ class LoadRunnerTest {
     void reportsAreWritten(@TempDir Path dir) throws IOException {
         List<StepResult> rows = List.of(
                 new StepResult("ivr", 100, 100, 10, 100, 100, Map.of(), 800, 120, 900, 1500, 2000, 30_000, 60_000,
-                        100_000_000, 200_000_000, 40, 150),
+                        100_000_000, 200_000_000, 40, 150, 300, 1_500),
                 new StepResult("baseline", 100, 100, 10, 100, 90, Map.of("closed_before_service", 10L), 700, 150, 1200,
-                        2500, 4000, 90_000, 300_000, 120_000_000, 300_000_000, 540, 150));
+                        2500, 4000, 90_000, 300_000, 120_000_000, 300_000_000, 540, 150, -1, -1));
         Report.csv(rows, dir.resolve("r.csv"));
         Report.png(rows, dir.resolve("r.png"));
         assertThat(Files.readAllLines(dir.resolve("r.csv"))).hasSize(3)
                 .element(2).asString().contains("closed_before_service=10");
         assertThat(Files.size(dir.resolve("r.png"))).isGreaterThan(5_000);
         assertThat(Report.markdown(rows)).contains("| baseline | 100 | 100 | 10 | 10 (closed_before_service 10) |")
-                .contains("| 0.90 |");
+                .contains("| 0.90 |").contains("| ≤ 0.30 / ≤ 1.50 |");
     }
 }

@@ -263,10 +263,12 @@ public final class AgiListener {
         @Override
         public AgiChannel createAgiChannel(AgiRequest request, AgiWriter writer, AgiReader reader) {
             long[] sentAt = new long[1];
+            long[] readAt = {System.nanoTime()}; // the AGI environment has just been read
             String[] name = new String[1];
             AgiWriter timedWriter = command -> {
                 name[0] = CommandNames.of(command);
                 sentAt[0] = System.nanoTime();
+                metrics.responseTime(name[0], sentAt[0] - readAt[0]);
                 writer.sendCommand(command);
             };
             AgiReader timedReader = new AgiReader() {
@@ -278,8 +280,9 @@ public final class AgiListener {
                 @Override
                 public AgiReply readReply() throws AgiException {
                     AgiReply reply = reader.readReply();
+                    readAt[0] = System.nanoTime();
                     if (name[0] != null) {
-                        metrics.commandLatency(name[0], System.nanoTime() - sentAt[0]);
+                        metrics.commandLatency(name[0], readAt[0] - sentAt[0]);
                         name[0] = null;
                     }
                     return reply;

@@ -20,8 +20,16 @@ final class AgiMetrics {
             Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
             Duration.ofSeconds(60), Duration.ofSeconds(300)};
 
+    /** The server's own turn is short: finer buckets where the targets are (under 2 ms). */
+    private static final Duration[] RESPONSE_BUCKETS = {
+            Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(200_000), Duration.ofNanos(300_000),
+            Duration.ofNanos(500_000), Duration.ofNanos(750_000), Duration.ofMillis(1), Duration.ofNanos(1_500_000),
+            Duration.ofMillis(2), Duration.ofMillis(3), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
+
     private final MeterRegistry registry;
     private final Map<String, Timer> commandTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> responseTimers = new ConcurrentHashMap<>();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
@@ -41,6 +49,20 @@ final class AgiMetrics {
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The server's turn before one AGI command: from the previous reply (or the AGI environment)
+     * read to this command written, i.e. the flow's own work plus waiting for a CPU.
+     */
+    void responseTime(String command, long nanos) {
+        responseTimers.computeIfAbsent(command, c -> Timer.builder("ivr.agi.response")
+                .description("Server response time: previous reply (or the AGI environment) read to this command sent")
+                .tag("command", c)
+                .serviceLevelObjectives(RESPONSE_BUCKETS)
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofMinutes(1))
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 

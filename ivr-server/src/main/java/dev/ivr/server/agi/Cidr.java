@@ -49,6 +49,23 @@ public record Cidr(byte[] network, int prefix, String text) {
         return texts.stream().map(Cidr::parse).toList();
     }
 
+    /**
+     * Whether a peer's address, as a server library reports it in text ({@code 127.0.0.1},
+     * {@code ::1%lo}), lies in one of the blocks. Only literal addresses count: anything else,
+     * a missing address included, is refused without a DNS lookup.
+     */
+    public static boolean anyContains(List<Cidr> blocks, String remote) {
+        if (remote == null || !remote.matches("[0-9a-fA-F:.]+(%[\\w.-]+)?")) {
+            return false;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(remote.contains("%") ? remote.substring(0, remote.indexOf('%')) : remote);
+            return blocks.stream().anyMatch(c -> c.contains(a));
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     /** Whether {@code address} lies in this block. IPv4-mapped IPv6 addresses match IPv4 blocks. */
     public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();

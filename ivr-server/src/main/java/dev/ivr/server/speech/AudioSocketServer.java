@@ -8,8 +8,6 @@ import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -90,15 +88,7 @@ public final class AudioSocketServer implements AutoCloseable {
     }
 
     private boolean allowed(String remote) {
-        if (remote == null || !remote.matches("[0-9a-fA-F:.%]+")) {
-            return false;
-        }
-        try {
-            InetAddress a = InetAddress.getByName(remote.contains("%") ? remote.substring(0, remote.indexOf('%')) : remote);
-            return allow.stream().anyMatch(c -> c.contains(a));
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return Cidr.anyContains(allow, remote);
     }
 
     /** One TCP connection from Asterisk, on the event loop. */

@@ -10,6 +10,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CidrTest {
     @Test
+    void peersReportedAsTextAreCheckedWithoutLookingUpNames() {
+        java.util.List<Cidr> allow = Cidr.parseAll(java.util.List.of("127.0.0.1", "::1", "10.0.0.0/8"));
+        assertThat(Cidr.anyContains(allow, "127.0.0.1")).isTrue();
+        assertThat(Cidr.anyContains(allow, "10.20.30.40")).isTrue();
+        assertThat(Cidr.anyContains(allow, "::1%lo")).isTrue(); // zone ids as some libraries report them
+        assertThat(Cidr.anyContains(allow, "192.168.1.1")).isFalse();
+        assertThat(Cidr.anyContains(allow, "localhost")).isFalse(); // a name is never resolved
+        assertThat(Cidr.anyContains(allow, null)).isFalse();
+    }
+
+    @Test
     void ipv4Blocks() throws UnknownHostException {
         Cidr c = Cidr.parse("10.1.0.0/16");
         assertThat(c.contains(ip("10.1.200.3"))).isTrue();

@@ -11,8 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -83,14 +81,6 @@ public final class PromptHttpRoutes implements HttpRoutes {
     }
 
     private boolean allowed(String remote) {
-        if (remote == null || !remote.matches("[0-9a-fA-F:.%]+")) {
-            return false;
-        }
-        try {
-            InetAddress a = InetAddress.getByName(remote.contains("%") ? remote.substring(0, remote.indexOf('%')) : remote);
-            return allow.stream().anyMatch(c -> c.contains(a));
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return Cidr.anyContains(allow, remote);
     }
 }
