@@ -89,9 +89,14 @@ public final class LoadGen {
         @Option(names = "--only", description = "Run one server only: ivr or baseline.")
         String only;
 
+        @Option(names = "--work", defaultValue = "target/loadgen-work",
+                description = "The servers' data, configuration and logs (default ${DEFAULT-VALUE}); --out gets the results only.")
+        Path work;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
+            Files.createDirectories(work);
             Scenario sc = scenario();
             List<StepResult> rows = new ArrayList<>();
             List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseG1GC");
@@ -101,19 +106,19 @@ public final class LoadGen {
                 }
                 int port = freePort();
                 int httpPort = freePort();
-                Path log = out.resolve(server + "-server.log");
+                Path log = work.resolve(server + "-server.log");
                 ServerProcess sp = server.equals("ivr")
-                        ? ServerProcess.ivr(ivrJar, BenchDeployment.writeConfig(out, Path.of("").toAbsolutePath(), port,
+                        ? ServerProcess.ivr(ivrJar, BenchDeployment.writeConfig(work, Path.of("").toAbsolutePath(), port,
                         httpPort, duration(wrapUp)), port, jvm, log)
                         : ServerProcess.baseline(port, agents, duration(wrapUp), jvm, log);
                 try (sp) {
                     sp.awaitListening(Duration.ofSeconds(180));
                     if (server.equals("ivr")) {
-                        // prompts are pre-rendered at start; agents sign in through the REST API
-                        Thread.sleep(Duration.ofSeconds(30));
-                        BenchDeployment.agents(httpPort, out.resolve("ivr-data"), agents);
+                        // prompts are pre-rendered at start (not measured); agents sign in through the REST API
+                        awaitPrerender(sp);
+                        BenchDeployment.agents(httpPort, work.resolve("ivr-data"), agents);
                     }
-                    rows.addAll(levels(sp, sc, server.equals("ivr") ? ServerMetrics.of(httpPort, out.resolve("ivr-data")) : null));
+                    rows.addAll(levels(sp, sc, server.equals("ivr") ? ServerMetrics.of(httpPort, work.resolve("ivr-data")) : null));
                 }
             }
             Report.csv(rows, out.resolve("compare.csv"));
@@ -233,7 +238,7 @@ public final class LoadGen {
                     BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp)), port,
                     List.of("-Xmx1g", "-XX:+UseG1GC"), dir.resolve("server.log"))) {
                 sp.awaitListening(Duration.ofSeconds(180));
-                Thread.sleep(Duration.ofSeconds(30));
+                awaitPrerender(sp);
                 BenchDeployment.agents(httpPort, dir.resolve("ivr-data"), agents);
                 ProcessProbe probe = new ProcessProbe(sp.pid());
                 ServerMetrics metrics = ServerMetrics.of(httpPort, dir.resolve("ivr-data"));
@@ -266,6 +271,13 @@ public final class LoadGen {
             long failed = samples.stream().mapToLong(StepResult::failed).sum();
             System.out.println("soak done: " + failed + " failed calls; samples in " + out.resolve("soak.csv"));
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    /** The server synthesises its prompts once at start, in the background: the load waits for that. */
+    static void awaitPrerender(ServerProcess sp) throws IOException, InterruptedException {
+        if (!sp.awaitLog("pre-rendered ", Duration.ofMinutes(10))) {
+            System.out.println(sp.name() + ": prompts not pre-rendered after 10 minutes; loading anyway");
         }
     }
 

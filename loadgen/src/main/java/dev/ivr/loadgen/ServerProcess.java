@@ -14,11 +14,13 @@ public final class ServerProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private ServerProcess(String name, Process process, int port) {
+    private ServerProcess(String name, Process process, int port, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     /** The ivr server from its packaged jar with the given configuration file. */
@@ -26,10 +28,11 @@ public final class ServerProcess implements AutoCloseable {
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmOptions);
+        cmd.addAll(unsafeAllowed());
         cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("IVR_"));
-        return new ServerProcess("ivr", pb.start(), agiPort);
+        return new ServerProcess("ivr", pb.start(), agiPort, log);
     }
 
     /** The stock DefaultAgiServer (default thread pool) with the hand-written baseline script. */
@@ -37,10 +40,16 @@ public final class ServerProcess implements AutoCloseable {
             throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(jvmOptions);
+        cmd.addAll(unsafeAllowed());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ivr.loadgen.baseline.BaselineServer",
                 String.valueOf(port), String.valueOf(agents), String.valueOf(wrapUp.toMillis())));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        return new ServerProcess("baseline", pb.start(), port);
+        return new ServerProcess("baseline", pb.start(), port, log);
+    }
+
+    /** As ./ivr and bin/ivr-server do on JDK 24+: Hazelcast's shaded JCTools still uses sun.misc.Unsafe. */
+    private static List<String> unsafeAllowed() {
+        return Runtime.version().feature() >= 24 ? List.of("--sun-misc-unsafe-memory-access=allow") : List.of();
     }
 
     static String java() {
@@ -60,6 +69,18 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits until the FastAGI port accepts connections. */
+    /** Waits until the server's log has a line containing {@code text}; false when the time ran out first. */
+    public boolean awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            if (java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(text)) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
     public void awaitListening(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

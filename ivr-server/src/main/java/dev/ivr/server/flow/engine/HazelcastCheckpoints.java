@@ -26,10 +26,19 @@ public final class HazelcastCheckpoints implements Checkpoints {
         this.ttlMillis = ttl.toMillis();
     }
 
+    /**
+     * Sends the checkpoint without waiting for it (nor for its backup) to be stored: a flow step
+     * is not held up by a cluster round trip before its next command. Writes of one call go in
+     * order to the partition that owns its key, and the delete at its end comes after them.
+     */
     @Override
     public void save(String callId, String state) {
         try {
-            map.set(callId, state, ttlMillis, TimeUnit.MILLISECONDS);
+            map.setAsync(callId, state, ttlMillis, TimeUnit.MILLISECONDS).whenComplete((ok, e) -> {
+                if (e != null) {
+                    LOG.warn("checkpoint not saved: {}", e.toString());
+                }
+            });
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not saved: {}", e.toString());
         }

@@ -17,6 +17,9 @@ public final class PromptKey {
     /** Bump when the audio pipeline changes what it produces (old cache entries are then unused). */
     public static final String PIPELINE_VERSION = "mastering-1";
     private static final Pattern KEY = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern BLANKS = Pattern.compile("\\s+");
+    /** Cloned for each use: MessageDigest.getInstance looks the provider up every time (one virtual thread per call: no ThreadLocal). */
+    private static final MessageDigest SHA256 = newDigest();
 
     private PromptKey() {
     }
@@ -39,7 +42,7 @@ public final class PromptKey {
 
     /** Texts that differ only in blanks sound the same. */
     static String normalise(String text) {
-        return text.strip().replaceAll("\\s+", " ");
+        return BLANKS.matcher(text.strip()).replaceAll(" ");
     }
 
     private static String hash(String... parts) {
@@ -57,6 +60,14 @@ public final class PromptKey {
     }
 
     private static MessageDigest digest() {
+        try {
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newDigest();
+        }
+    }
+
+    private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
