@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * a server already running; {@code loadgen soak}: a long plateau with churn, sampled over time.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, description = "FastAGI load generator for ivr.",
-        subcommands = {LoadGen.Compare.class, LoadGen.Run.class, LoadGen.Soak.class})
+        subcommands = {LoadGen.Compare.class, LoadGen.Run.class, LoadGen.Soak.class, LoadGen.Redraw.class})
 public final class LoadGen {
 
     public static void main(String[] args) {
@@ -53,9 +53,14 @@ public final class LoadGen {
         @Option(names = "--wrap-up", defaultValue = "3s", description = "Agents' wrap-up after each call (default ${DEFAULT-VALUE}).")
         String wrapUp;
 
-        @Option(names = "--warmup", defaultValue = "60s",
-                description = "Calls at the first level for this long before anything is measured (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "120s",
+                description = "Calls at --warmup-calls for this long before anything is measured (default ${DEFAULT-VALUE}).")
         String warmup;
+
+        @Option(names = "--warmup-calls", defaultValue = "1000",
+                description = "Calls in progress during the warm-up (default ${DEFAULT-VALUE}): enough work for the JIT to compile the "
+                        + "call path before the first level is measured.")
+        int warmupCalls;
 
         @Option(names = "--talk", defaultValue = "20s-40s", description = "How long agents talk, min-max (default ${DEFAULT-VALUE}).")
         String talk;
@@ -137,10 +142,11 @@ public final class LoadGen {
             List<StepResult> rows = new ArrayList<>();
             try (LoadRunner runner = new LoadRunner("127.0.0.1", sp.port(), sc, duration(promptTime), ramp,
                     Duration.ofMinutes(40))) {
-                runner.target(levels.get(0));
+                runner.target(Math.min(warmupCalls, levels.getLast()));
                 Thread.sleep(duration(warmup)); // JIT, caches, first syntheses: not measured
                 for (int level : levels) {
                     runner.target(level);
+                    runner.awaitAtMost(level, Duration.ofMinutes(10)); // down from the warm-up: calls end by themselves
                     int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
                     StepResult r = Measurement.plateau(sp.name(), level, runner, probe, metrics, idleHeap, idleRss,
                             duration(hold));
@@ -271,6 +277,25 @@ public final class LoadGen {
             long failed = samples.stream().mapToLong(StepResult::failed).sum();
             System.out.println("soak done: " + failed + " failed calls; samples in " + out.resolve("soak.csv"));
             return failed == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "redraw", mixinStandardHelpOptions = true,
+            description = "Draw the plot and the table of a run again from its CSV (after a change to the report).")
+    static final class Redraw implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "CSV", description = "compare.csv or run.csv")
+        Path csv;
+
+        @Override
+        public Integer call() throws Exception {
+            List<StepResult> rows = Report.readCsv(csv);
+            String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
+            Path dir = csv.toAbsolutePath().getParent();
+            Report.png(rows, dir.resolve(name + ".png"));
+            String md = Report.markdown(rows);
+            Files.writeString(dir.resolve(name + ".md"), md);
+            System.out.println(md);
+            return 0;
         }
     }
 

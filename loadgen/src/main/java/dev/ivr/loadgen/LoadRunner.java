@@ -55,6 +55,15 @@ public final class LoadRunner implements AutoCloseable {
         return stats.active();
     }
 
+    /** Waits until no more than {@code calls} are in progress (or the time is up), as calls end by themselves. */
+    public int awaitAtMost(int calls, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (stats.active() > calls && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return stats.active();
+    }
+
     private void launchLoop() {
         long intervalNanos = 1_000_000_000L / Math.max(1, rampPerSecond);
         long next = System.nanoTime();

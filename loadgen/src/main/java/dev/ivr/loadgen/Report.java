@@ -29,6 +29,28 @@ public final class Report {
         Files.write(file, lines);
     }
 
+    /** Reads back a {@link #csv} file, to draw the plot and the table again. */
+    public static List<StepResult> readCsv(Path file) throws IOException {
+        List<StepResult> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",", -1);
+            Map<String, Long> failures = new LinkedHashMap<>();
+            if (!f[7].isEmpty()) {
+                for (String kv : f[7].split(";")) {
+                    String[] p = kv.split("=");
+                    failures.put(p[0], Long.parseLong(p[1]));
+                }
+            }
+            rows.add(new StepResult(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3]),
+                    Long.parseLong(f[4]), Long.parseLong(f[5]), failures, Long.parseLong(f[8]), Long.parseLong(f[9]),
+                    Long.parseLong(f[10]), Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
+                    Long.parseLong(f[14]), Long.parseLong(f[15]), Long.parseLong(f[16]), Long.parseLong(f[17]),
+                    Long.parseLong(f[18]), f.length > 19 ? Long.parseLong(f[19]) : -1, f.length > 20 ? Long.parseLong(f[20]) : -1));
+        }
+        return rows;
+    }
+
     public static String markdown(List<StepResult> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("| server | target calls | reached | calls/s | failed | p50 ms | p99 ms | p99.9 ms | max ms "
@@ -98,6 +120,16 @@ public final class Report {
             p50.setMarker(SeriesMarkers.DIAMOND);
             p50.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
                     10f, new float[]{6f, 4f}, 0f));
+            List<StepResult> inServer = ok.stream()
+                    .filter(r -> r.serverP99Micros() >= 0 && r.serverP99Micros() != Long.MAX_VALUE).toList();
+            if (!inServer.isEmpty()) {
+                var s = latency.addSeries(e.getKey() + " p99 in server (bucket bound)",
+                        inServer.stream().mapToDouble(StepResult::reached).toArray(),
+                        inServer.stream().mapToDouble(r -> r.serverP99Micros() / 1000.0).toArray());
+                s.setLineColor(c.darker());
+                s.setMarkerColor(c.darker());
+                s.setMarker(SeriesMarkers.SQUARE);
+            }
             var mem = memory.addSeries(e.getKey(), x, ok.stream().mapToDouble(r -> Math.max(0, r.heapPerCall()) / 1024.0).toArray());
             mem.setLineColor(c);
             mem.setMarkerColor(c);

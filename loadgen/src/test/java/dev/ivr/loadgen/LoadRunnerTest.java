@@ -149,6 +149,7 @@ class LoadRunnerTest {
         assertThat(Files.readAllLines(dir.resolve("r.csv"))).hasSize(3)
                 .element(2).asString().contains("closed_before_service=10");
         assertThat(Files.size(dir.resolve("r.png"))).isGreaterThan(5_000);
+        assertThat(Report.readCsv(dir.resolve("r.csv"))).isEqualTo(rows); // the plot and table can be drawn again
         assertThat(Report.markdown(rows)).contains("| baseline | 100 | 100 | 10 | 10 (closed_before_service 10) |")
                 .contains("| 0.90 |").contains("| ≤ 0.30 / ≤ 1.50 |");
     }
