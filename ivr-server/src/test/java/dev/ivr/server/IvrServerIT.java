@@ -83,8 +83,8 @@ class IvrServerIT {
                 .contains("ivr_agi_command_seconds_bucket{command=\"ANSWER\"")
                 .contains("le=\"0.002\"")
                 // the server's own turn before each command, with buckets fine enough for a 2 ms target
-                .containsPattern("ivr_agi_response_seconds_count\\{command=\"ANSWER\"} [1-9]")
-                .contains("ivr_agi_response_seconds_bucket{command=\"ANSWER\",le=\"0.0015\"}");
+                .containsPattern("ivr_agi_response_seconds_count\\{command=\"ANSWER\",node=\"[^\"]+\"} [1-9]")
+                .containsPattern("ivr_agi_response_seconds_bucket\\{command=\"ANSWER\",node=\"[^\"]+\",le=\"0.0015\"}");
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {
