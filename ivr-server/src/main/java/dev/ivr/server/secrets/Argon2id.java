@@ -51,14 +51,24 @@ public final class Argon2id {
     }
 
     /**
-     * Whether the secret matches the stored hash; false too when the stored value is not an
-     * Argon2id hash within {@code max} (callers spend a dummy hash's time then: see {@link #isHash}).
+     * Whether the secret matches the stored hash. When the stored value is not an Argon2id hash
+     * within {@code max} (an unknown user or account, a broken value), the secret is checked
+     * against {@code dummy} instead and the answer is false: the time taken does not tell
+     * whether a hash existed.
      */
-    public static boolean matches(String secret, String stored, Cost max) {
+    public static boolean verify(String secret, String stored, Cost max, String dummy) {
         Matcher m = stored == null ? null : PHC.matcher(stored);
         if (m == null || !readable(m, max)) {
+            Matcher d = PHC.matcher(dummy);
+            if (d.matches()) {
+                compare(secret, d);
+            }
             return false;
         }
+        return compare(secret, m);
+    }
+
+    private static boolean compare(String secret, Matcher m) {
         byte[] salt = B64D.decode(m.group(4));
         byte[] expected = B64D.decode(m.group(5));
         byte[] actual = argon2(secret == null ? "" : secret, salt, Integer.parseInt(m.group(1)),

@@ -43,14 +43,10 @@ public final class PinHasher {
      */
     public boolean verify(String pin, String stored) {
         String p = pin == null ? "" : pin;
-        if (Argon2id.isHash(stored, MAX)) {
-            return Argon2id.matches(p, stored, MAX);
-        }
         if (stored != null && BCRYPT.matcher(stored).matches()) {
             return OpenBSDBCrypt.checkPassword(stored, p.toCharArray());
         }
-        Argon2id.matches(p, dummy, MAX);
-        return false;
+        return Argon2id.verify(p, stored, MAX, dummy);
     }
 
     /** Whether a stored hash is of another kind or cost than configured (then it is replaced at the next good PIN). */
