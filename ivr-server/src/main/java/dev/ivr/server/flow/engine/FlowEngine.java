@@ -457,17 +457,30 @@ public final class FlowEngine {
                 Node.Reprompt r = key.isEmpty() && notUnderstood == null ? n.noInput() : n.invalid();
                 observer.event(notUnderstood != null ? "not understood (" + notUnderstood + ")"
                         : key.isEmpty() ? "no input" : "invalid key " + key.get());
-                if (++failures > n.retries()) {
-                    observer.event("retries used up");
-                    return Next.to(n.fallback());
-                }
-                if (r != null && r.next() != null) {
-                    return Next.to(r.next());
-                }
-                if (r != null) {
-                    say(r.prompt(), "", n);
+                Next after = afterFailure(++failures, n.retries(), n.fallback(), r, n);
+                if (after != null) {
+                    return after;
                 }
             }
+        }
+
+        /**
+         * After a failed attempt of a menu, listen or collect node: its fallback once the retries
+         * are used up, else the reprompt's own next node; otherwise the reprompt is said and null
+         * means ask again.
+         */
+        private Next afterFailure(int failures, int retries, String fallback, Node.Reprompt reprompt, Node node) {
+            if (failures > retries) {
+                observer.event("retries used up");
+                return Next.to(fallback);
+            }
+            if (reprompt != null && reprompt.next() != null) {
+                return Next.to(reprompt.next());
+            }
+            if (reprompt != null) {
+                say(reprompt.prompt(), "", node);
+            }
+            return null;
         }
 
         // ------------------------------------------------------------ speech
@@ -532,15 +545,9 @@ public final class FlowEngine {
                 }
                 observer.event(notUnderstood == null ? "no input" : "not understood (" + notUnderstood + ")");
                 Node.Reprompt rp = notUnderstood == null ? n.noInput() : n.noMatch();
-                if (++failures > n.retries()) {
-                    observer.event("retries used up");
-                    return Next.to(n.fallback());
-                }
-                if (rp != null && rp.next() != null) {
-                    return Next.to(rp.next());
-                }
-                if (rp != null) {
-                    say(rp.prompt(), "", n);
+                Next after = afterFailure(++failures, n.retries(), n.fallback(), rp, n);
+                if (after != null) {
+                    return after;
                 }
             }
         }
@@ -585,15 +592,9 @@ public final class FlowEngine {
                 }
                 Node.Reprompt r = value.isEmpty() ? n.noInput() : n.invalid();
                 observer.event(value.isEmpty() ? "no input" : "invalid input (" + problem + ")");
-                if (++failures > n.retries()) {
-                    observer.event("retries used up");
-                    return Next.to(n.fallback());
-                }
-                if (r != null && r.next() != null) {
-                    return Next.to(r.next());
-                }
-                if (r != null) {
-                    say(r.prompt(), "", n);
+                Next after = afterFailure(++failures, n.retries(), n.fallback(), r, n);
+                if (after != null) {
+                    return after;
                 }
             }
         }
