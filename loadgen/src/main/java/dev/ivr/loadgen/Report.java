@@ -135,8 +135,13 @@ public final class Report {
             mem.setMarkerColor(c);
             mem.setMarker(SeriesMarkers.CIRCLE);
         }
-        BufferedImage a = BitmapEncoder.getBufferedImage(latency);
-        BufferedImage b = BitmapEncoder.getBufferedImage(memory);
+        sideBySide(latency, memory, file);
+    }
+
+    /** Two charts next to each other in one PNG. */
+    private static void sideBySide(XYChart left, XYChart right, Path file) throws IOException {
+        BufferedImage a = BitmapEncoder.getBufferedImage(left);
+        BufferedImage b = BitmapEncoder.getBufferedImage(right);
         BufferedImage out = new BufferedImage(a.getWidth() + b.getWidth(), Math.max(a.getHeight(), b.getHeight()),
                 BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -161,15 +166,7 @@ public final class Report {
         XYChart os = soakChart("Server threads and file descriptors", "count");
         os.addSeries("threads", x, samples.stream().mapToDouble(r -> r[3]).toArray()).setMarker(SeriesMarkers.CIRCLE);
         os.addSeries("open files", x, samples.stream().mapToDouble(r -> r[4]).toArray()).setMarker(SeriesMarkers.DIAMOND);
-        BufferedImage a = BitmapEncoder.getBufferedImage(memory);
-        BufferedImage b = BitmapEncoder.getBufferedImage(os);
-        BufferedImage out = new BufferedImage(a.getWidth() + b.getWidth(), Math.max(a.getHeight(), b.getHeight()),
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.drawImage(a, 0, 0, null);
-        g.drawImage(b, a.getWidth(), 0, null);
-        g.dispose();
-        javax.imageio.ImageIO.write(out, "png", file.toFile());
+        sideBySide(memory, os, file);
     }
 
     private static XYChart soakChart(String title, String yTitle) {

@@ -43,13 +43,9 @@ final class AgiMetrics {
 
     /** Round trip of one AGI command: sent by the server until the PBX's reply arrived. */
     void commandLatency(String command, long nanos) {
-        commandTimers.computeIfAbsent(command, c -> Timer.builder("ivr.agi.command")
-                .description("AGI command round trip: command sent to reply received (includes playback and caller time)")
-                .tag("command", c)
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .minimumExpectedValue(Duration.ofNanos(100_000))
-                .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        commandTimers.computeIfAbsent(command, c -> timer("ivr.agi.command",
+                "AGI command round trip: command sent to reply received (includes playback and caller time)", c,
+                LATENCY_BUCKETS, Duration.ofNanos(100_000), Duration.ofMinutes(10))).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -57,13 +53,15 @@ final class AgiMetrics {
      * read to this command written, i.e. the flow's own work plus waiting for a CPU.
      */
     void responseTime(String command, long nanos) {
-        responseTimers.computeIfAbsent(command, c -> Timer.builder("ivr.agi.response")
-                .description("Server response time: previous reply (or the AGI environment) read to this command sent")
-                .tag("command", c)
-                .serviceLevelObjectives(RESPONSE_BUCKETS)
-                .minimumExpectedValue(Duration.ofNanos(10_000))
-                .maximumExpectedValue(Duration.ofMinutes(1))
-                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        responseTimers.computeIfAbsent(command, c -> timer("ivr.agi.response",
+                "Server response time: previous reply (or the AGI environment) read to this command sent", c,
+                RESPONSE_BUCKETS, Duration.ofNanos(10_000), Duration.ofMinutes(1))).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A histogram per AGI command with Prometheus buckets at {@code buckets}. */
+    private Timer timer(String name, String description, String command, Duration[] buckets, Duration min, Duration max) {
+        return Timer.builder(name).description(description).tag("command", command).serviceLevelObjectives(buckets)
+                .minimumExpectedValue(min).maximumExpectedValue(max).register(registry);
     }
 
     /** A call ended; outcome is completed, caller_hangup, not_found, failed or protocol_error. */

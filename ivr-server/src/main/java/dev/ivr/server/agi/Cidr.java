@@ -6,6 +6,8 @@ import java.util.List;
 
 /** An address block such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix, String text) {
+    /** A literal IPv4 or IPv6 peer address, with an optional zone ({@code %lo}); checked on every request. */
+    private static final java.util.regex.Pattern PEER = java.util.regex.Pattern.compile("[0-9a-fA-F:.]+(%[\\w.-]+)?");
 
     /**
      * Parses CIDR text. Only literal addresses are accepted (no host names: a DNS lookup must
@@ -55,7 +57,7 @@ public record Cidr(byte[] network, int prefix, String text) {
      * a missing address included, is refused without a DNS lookup.
      */
     public static boolean anyContains(List<Cidr> blocks, String remote) {
-        if (remote == null || !remote.matches("[0-9a-fA-F:.]+(%[\\w.-]+)?")) {
+        if (remote == null || !PEER.matcher(remote).matches()) {
             return false;
         }
         try {

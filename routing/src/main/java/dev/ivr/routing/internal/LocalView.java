@@ -1,5 +1,6 @@
 package dev.ivr.routing.internal;
 
+import dev.ivr.routing.Agent;
 import dev.ivr.routing.AgentState;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.RelaxationStep;
@@ -7,6 +8,7 @@ import dev.ivr.routing.WaitingCall;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -114,18 +116,18 @@ final class LocalView {
      * Every agent, sorted by id; the list is rebuilt only when an agent changed since the last call, so
      * thousands of waiting calls asking in turn share one copy.
      */
-    List<dev.ivr.routing.Agent> agentsById() {
+    List<Agent> agentsById() {
         long epoch = agentsEpoch.get();
         AgentList list = agentList;
         if (list == null || list.epoch != epoch) {
             list = new AgentList(epoch, agents.values().stream().map(e -> e.agent)
-                    .sorted(Comparator.comparing(dev.ivr.routing.Agent::id)).toList());
+                    .sorted(Comparator.comparing(Agent::id)).toList());
             agentList = list;
         }
         return list.agents;
     }
 
-    private record AgentList(long epoch, List<dev.ivr.routing.Agent> agents) {
+    private record AgentList(long epoch, List<Agent> agents) {
     }
 
     int readyCount() {
@@ -224,7 +226,7 @@ final class LocalView {
             order = QueueOrder.of(epoch, queue.values());
             queueOrders.put(queueId, order);
         }
-        int i = java.util.Arrays.binarySearch(order.keys, key);
+        int i = Arrays.binarySearch(order.keys, key);
         if (i >= 0) {
             return order.waitingBefore[i];
         }
