@@ -75,6 +75,27 @@ class ServerProcessIT {
     }
 
     @Test
+    void controlCharactersSentByThePbxAreEscapedInTheLog() throws Exception {
+        int agiPort = freePort();
+        int httpPort = freePort();
+        Path log = data.resolve("server.log");
+        process = start(agiPort, httpPort, log, Map.of());
+        awaitHealthy(httpPort, log);
+
+        // a hostile peer on the allowlist: ESC sequences (clear screen, set the terminal title) and NUL
+        String id = "1.1\u001b[2J\u0000x";
+        CallResult r = new FakePbx("127.0.0.1", agiPort).call("diag").uniqueId(id)
+                .callerIdName("\u001b]0;pwned\u0007").dialled("100\u001b[1A").channel("PJSIP/evil\u0000-1")
+                .run(Duration.ofSeconds(20));
+        assertThat(r.error()).isNull();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("call ended"));
+        String out = Files.readString(log);
+        assertThat(out.chars().filter(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f))
+                .as("control characters in the log").isEmpty();
+        assertThat(out).contains("call=1.1\\e[2J\\0x - ");
+    }
+
+    @Test
     void badConfigurationIsReportedAndTheServerDoesNotStart() throws Exception {
         Path cfg = data.resolve("bad.yaml");
         Files.writeString(cfg, "agi:\n  port: 99999\n  allow: [nowhere]\n");

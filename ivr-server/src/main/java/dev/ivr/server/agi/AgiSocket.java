@@ -1,6 +1,7 @@
 package dev.ivr.server.agi;
 
 import org.asteriskjava.util.SocketConnectionFacade;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -123,7 +124,7 @@ final class AgiSocket implements SocketConnectionFacade {
             throw protocolError("malformed_environment", "malformed AGI environment line: " + printable(l));
         }
         if (l.startsWith("agi_uniqueid: ")) {
-            MDC.put("call", l.substring("agi_uniqueid: ".length()).trim());
+            MDC.put("call", LogText.callId(l.substring("agi_uniqueid: ".length()).trim()));
         }
     }
 

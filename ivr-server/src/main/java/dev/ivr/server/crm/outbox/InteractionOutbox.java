@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -135,7 +136,7 @@ public final class InteractionOutbox implements AutoCloseable {
                         continue;
                     }
                     String previous = MDC.get("call");
-                    MDC.put("call", i.callId());
+                    MDC.put("call", LogText.callId(i.callId()));
                     try {
                         sink.write(i);
                     } catch (Rejected e) {
