@@ -96,6 +96,42 @@ class ServerProcessIT {
     }
 
     @Test
+    void weakSettingsStopTheStartUnlessAcceptedByNameAndAreWarnedAboutWhenAccepted() throws Exception {
+        Path cfg = data.resolve("weak.yaml");
+        Files.writeString(cfg, """
+                node:
+                  data-dir: %s
+                agi:
+                  bind: 0.0.0.0
+                  allow: [0.0.0.0/0]
+                crm:
+                  pin-hash: {memory: 8, iterations: 1, parallelism: 1}
+                """.formatted(data.resolve("weak-data")));
+        Path refusedLog = data.resolve("refused.log");
+        ProcessBuilder pb = new ProcessBuilder(java(), "-jar", jar().toString(), "run", "--config", cfg.toString())
+                .redirectErrorStream(true).redirectOutput(refusedLog.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("IVR_"));
+        pb.environment().put("IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"); // one accepted, one not
+        process = pb.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(refusedLog)).contains("refusing to start with weak settings")
+                .contains("agi.allow: agi.allow [0.0.0.0/0] admits every address to the FastAGI port 4573")
+                .contains("node.accept-weak-settings: [agi.allow]")
+                .doesNotContain("crm.pin-hash: Argon2id");
+        assertThat(data.resolve("weak-data")).doesNotExist();
+
+        // accepted by name: the server starts, and says so loudly
+        int httpPort = freePort();
+        Path log = data.resolve("server.log");
+        process = start(freePort(), httpPort, log, Map.of("IVR_CRM_PIN_HASH_MEMORY", "8", "IVR_CRM_PIN_HASH_ITERATIONS", "1",
+                "IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"));
+        awaitHealthy(httpPort, log);
+        assertThat(Files.readString(log)).contains("WARN ").contains("WEAK SETTING accepted by node.accept-weak-settings:"
+                + " crm.pin-hash: Argon2id with 8 KiB and 1 pass(es) is below OWASP's minimum");
+    }
+
+    @Test
     void badConfigurationIsReportedAndTheServerDoesNotStart() throws Exception {
         Path cfg = data.resolve("bad.yaml");
         Files.writeString(cfg, "agi:\n  port: 99999\n  allow: [nowhere]\n");
