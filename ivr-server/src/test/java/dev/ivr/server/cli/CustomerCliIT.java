@@ -2,6 +2,7 @@ package dev.ivr.server.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.ivr.server.crm.pin.PinPepper;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +78,11 @@ class CustomerCliIT {
         assertThat(csv).startsWith("id,first_name,last_name,language,tier,phones,accounts,statuses,pin_hashes,"
                 + "attr.balance_band,attr.open_ticket,attr.segment\n");
         // cells starting with + (and = - @) are written behind an apostrophe: spreadsheets take them as text
-        assertThat(csv).contains("C1001,Anna,Kovács,hu,gold,'+3612345678;+36301234567,10001,active,\"$argon2id$");
+        // PINs are hashed with the pepper generated into the data directory (0600), which the hash names
+        Path pepper = dir.resolve("data/pin-pepper");
+        assertThat(Files.getPosixFilePermissions(pepper)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(csv).contains("C1001,Anna,Kovács,hu,gold,'+3612345678;+36301234567,10001,active,\"$pepper$k="
+                + PinPepper.of(Files.readString(pepper).strip().getBytes(StandardCharsets.US_ASCII)).id() + "$argon2id$");
         assertThat(csv).contains("C1010,Péter,Kiss,hu,standard,'+3615550110,10011,blocked,");
         assertThat(csv.lines()).hasSize(13);
 
