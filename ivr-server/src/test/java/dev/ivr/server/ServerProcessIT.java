@@ -163,7 +163,7 @@ class ServerProcessIT {
         return pb.start();
     }
 
-    private static void awaitHealthy(int httpPort, Path log) {
+    static void awaitHealthy(int httpPort, Path log) {
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .conditionEvaluationListener(c -> { })

@@ -140,7 +140,8 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("IVR_AGI_PROT", "1")))
                 .hasMessageContaining("IVR_AGI_PROT is not a configuration key");
         // launcher and test variables are not configuration
-        ConfigLoader.load(Map.of("IVR_JAVA_OPTS", "-Xmx1g", "IVR_TEST_PG_URL", "x"));
+        ConfigLoader.load(Map.of("IVR_JAVA_OPTS", "-Xmx1g", "IVR_TEST_PG_URL", "x", "IVR_ETC", "/etc/ivr",
+                "IVR_INSTALL_ROOT", "/tmp/root"));
     }
 
     @Test
