@@ -15,6 +15,8 @@ import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.http.CrmRoutes;
+import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.desk.Desk;
@@ -37,6 +39,7 @@ import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.render.Voice;
 import dev.ivr.server.routing.QueueVoice;
 import dev.ivr.server.routing.RoutingModule;
+import dev.ivr.server.secrets.PrivateFiles;
 import dev.ivr.server.speech.AudioSocketServer;
 import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.SpeechService;
@@ -100,7 +103,7 @@ public final class IvrServer implements AutoCloseable {
     private void startComponents() throws IOException {
         long t0 = System.nanoTime();
         LOG.info("starting ivr {} as node '{}' (data in {})", version(), nodeName, config.dataDir());
-        Files.createDirectories(config.dataDir());
+        PrivateFiles.directory(config.dataDir());
         HealthRegistry health = new HealthRegistry();
 
         metrics = new Metrics(nodeName);
@@ -114,7 +117,14 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(database);
         health.register("database", false, database::health);
 
-        crm = JdbcCrmStore.open(database, config.crm(), config.dataDir(), nodeName, metrics.registry());
+        PinPepper pepper = PinPepper.load(config.crm().pinPepperFile(), config.crm().pinOldPepperFiles(), config.dataDir());
+        if (!config.database().url().isBlank() && config.crm().pinPepperFile().isBlank()) {
+            LOG.warn("crm.pin-pepper-file is not set: PINs are peppered with {}/pin-pepper, made for this server alone;"
+                    + " every server sharing the database {} needs the same pepper file", config.dataDir(),
+                    Database.redact(config.database().url()));
+        }
+        crm = JdbcCrmStore.open(database, config.crm(), new PinHasher(config.crm().pinHash(), pepper), config.dataDir(),
+                nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
 

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,8 @@ class IvrServerIT {
 
     @BeforeAll
     static void start() throws IOException {
+        // as an older version (or a umask of 022) left it: readable by everyone
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
         server = IvrServer.start(TestConfigs.server(data));
         pbx = new FakePbx("127.0.0.1", server.agiPort());
     }
@@ -52,6 +55,27 @@ class IvrServerIT {
         assertThat(r.commands("VERBOSE").get(0).args().get(0))
                 .contains("node " + server.nodeName()).contains("took call " + r.uniqueId());
         assertThat(r.commands("SAY ALPHA").get(0).args().get(0)).isEqualTo(server.nodeName());
+    }
+
+    @Test
+    void theDataDirectoryAndItsSecretsAreTheServersUserAlone() throws IOException {
+        assertThat(mode(data)).isEqualTo("rwx------");
+        assertThat(mode(data.resolve("db"))).isEqualTo("rwx------");
+        try (var files = Files.list(data.resolve("db"))) {
+            assertThat(files.toList()).as("the H2 database's files").isNotEmpty()
+                    .allSatisfy(f -> assertThat(mode(f)).as("%s", f).isEqualTo("rw-------"));
+        }
+        assertThat(mode(data.resolve("admin-token"))).isEqualTo("rw-------");
+        assertThat(mode(data.resolve("pin-pepper"))).isEqualTo("rw-------");
+        assertThat(mode(data.resolve("outbox"))).isEqualTo("rwx------");
+    }
+
+    private static String mode(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

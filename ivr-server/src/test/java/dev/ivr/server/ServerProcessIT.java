@@ -75,6 +75,63 @@ class ServerProcessIT {
     }
 
     @Test
+    void controlCharactersSentByThePbxAreEscapedInTheLog() throws Exception {
+        int agiPort = freePort();
+        int httpPort = freePort();
+        Path log = data.resolve("server.log");
+        process = start(agiPort, httpPort, log, Map.of());
+        awaitHealthy(httpPort, log);
+
+        // a hostile peer on the allowlist: ESC sequences (clear screen, set the terminal title) and NUL
+        String id = "1.1\u001b[2J\u0000x";
+        CallResult r = new FakePbx("127.0.0.1", agiPort).call("diag").uniqueId(id)
+                .callerIdName("\u001b]0;pwned\u0007").dialled("100\u001b[1A").channel("PJSIP/evil\u0000-1")
+                .run(Duration.ofSeconds(20));
+        assertThat(r.error()).isNull();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("call ended"));
+        String out = Files.readString(log);
+        assertThat(out.chars().filter(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f))
+                .as("control characters in the log").isEmpty();
+        assertThat(out).contains("call=1.1\\e[2J\\0x - ");
+    }
+
+    @Test
+    void weakSettingsStopTheStartUnlessAcceptedByNameAndAreWarnedAboutWhenAccepted() throws Exception {
+        Path cfg = data.resolve("weak.yaml");
+        Files.writeString(cfg, """
+                node:
+                  data-dir: %s
+                agi:
+                  bind: 0.0.0.0
+                  allow: [0.0.0.0/0]
+                crm:
+                  pin-hash: {memory: 8, iterations: 1, parallelism: 1}
+                """.formatted(data.resolve("weak-data")));
+        Path refusedLog = data.resolve("refused.log");
+        ProcessBuilder pb = new ProcessBuilder(java(), "-jar", jar().toString(), "run", "--config", cfg.toString())
+                .redirectErrorStream(true).redirectOutput(refusedLog.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("IVR_"));
+        pb.environment().put("IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"); // one accepted, one not
+        process = pb.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(refusedLog)).contains("refusing to start with weak settings")
+                .contains("agi.allow: agi.allow [0.0.0.0/0] admits every address to the FastAGI port 4573")
+                .contains("node.accept-weak-settings: [agi.allow]")
+                .doesNotContain("crm.pin-hash: Argon2id");
+        assertThat(data.resolve("weak-data")).doesNotExist();
+
+        // accepted by name: the server starts, and says so loudly
+        int httpPort = freePort();
+        Path log = data.resolve("server.log");
+        process = start(freePort(), httpPort, log, Map.of("IVR_CRM_PIN_HASH_MEMORY", "8", "IVR_CRM_PIN_HASH_ITERATIONS", "1",
+                "IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"));
+        awaitHealthy(httpPort, log);
+        assertThat(Files.readString(log)).contains("WARN ").contains("WEAK SETTING accepted by node.accept-weak-settings:"
+                + " crm.pin-hash: Argon2id with 8 KiB and 1 pass(es) is below OWASP's minimum");
+    }
+
+    @Test
     void badConfigurationIsReportedAndTheServerDoesNotStart() throws Exception {
         Path cfg = data.resolve("bad.yaml");
         Files.writeString(cfg, "agi:\n  port: 99999\n  allow: [nowhere]\n");
@@ -106,7 +163,7 @@ class ServerProcessIT {
         return pb.start();
     }
 
-    private static void awaitHealthy(int httpPort, Path log) {
+    static void awaitHealthy(int httpPort, Path log) {
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .conditionEvaluationListener(c -> { })

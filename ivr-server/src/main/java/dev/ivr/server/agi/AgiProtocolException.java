@@ -11,7 +11,8 @@ final class AgiProtocolException extends IOException {
         this.kind = kind;
     }
 
-    /** A short metric label: idle_timeout, line_too_long, malformed_environment, malformed_reply. */
+    /** A short metric label: idle_timeout, line_too_long, malformed_environment,
+     * environment_too_large, malformed_reply. */
     String kind() {
         return kind;
     }

@@ -1,6 +1,7 @@
 package dev.ivr.server.agi;
 
 import org.asteriskjava.util.SocketConnectionFacade;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -21,6 +22,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>the AGI environment must arrive within the idle timeout (a deadline for the whole
  *       block, so a peer trickling bytes cannot hold the connection);</li>
+ *   <li>the environment is at most {@value #MAX_ENV_LINES} variables and {@value #MAX_ENV_BYTES}
+ *       bytes in all (so an allowed peer cannot park megabytes per call for the call's length);</li>
  *   <li>a line longer than the limit, an environment line that is not {@code agi_x: value},
  *       or a reply that is not {@code NNN ...}/{@code HANGUP} ends the call;</li>
  *   <li>small buffers (1 KiB), so thousands of calls fit in little memory.</li>
@@ -32,7 +35,10 @@ final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
     private static final Pattern ENV_LINE = Pattern.compile("(agi|ogi)_[A-Za-z0-9_]+:( .*)?");
     private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
-    private static final int MAX_ENV_LINES = 512;
+    /** Asterisk sends about 25 lines and at most 127 agi_arg_N (res_agi.c: MAX_ARGS 128). */
+    static final int MAX_ENV_LINES = 256;
+    /** All environment lines of a call together: what a peer can make the server keep for a call. */
+    static final int MAX_ENV_BYTES = 64 * 1024;
     private static final ThreadLocal<AgiSocket> CURRENT = new ThreadLocal<>();
 
     private final Socket socket;
@@ -50,6 +56,8 @@ final class AgiSocket implements SocketConnectionFacade {
     private long environmentDeadline;
     private boolean environmentDone;
     private int environmentLines;
+    private long environmentBytes;
+    private int lastLineBytes;
     private boolean inUsageBlock;
     private volatile boolean hangupReceived;
     private volatile String protocolError;
@@ -117,13 +125,18 @@ final class AgiSocket implements SocketConnectionFacade {
             return;
         }
         if (++environmentLines > MAX_ENV_LINES) {
-            throw protocolError("malformed_environment", "AGI environment has more than " + MAX_ENV_LINES + " lines");
+            throw protocolError("environment_too_large", "AGI environment has more than " + MAX_ENV_LINES + " variables");
+        }
+        environmentBytes += lastLineBytes + 1;
+        if (environmentBytes > MAX_ENV_BYTES) {
+            throw protocolError("environment_too_large", "AGI environment larger than " + MAX_ENV_BYTES
+                    + " bytes (after " + environmentLines + " variables)");
         }
         if (!ENV_LINE.matcher(l).matches()) {
             throw protocolError("malformed_environment", "malformed AGI environment line: " + printable(l));
         }
         if (l.startsWith("agi_uniqueid: ")) {
-            MDC.put("call", l.substring("agi_uniqueid: ".length()).trim());
+            MDC.put("call", LogText.callId(l.substring("agi_uniqueid: ".length()).trim()));
         }
     }
 
@@ -172,6 +185,7 @@ final class AgiSocket implements SocketConnectionFacade {
         if (len > 0 && line[len - 1] == '\r') {
             len--;
         }
+        lastLineBytes = len;
         String s = new String(line, 0, len, StandardCharsets.UTF_8);
         if (line.length > 1024) {
             line = new byte[256]; // do not keep a big buffer for the rest of the call

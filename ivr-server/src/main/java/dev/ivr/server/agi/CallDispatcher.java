@@ -7,6 +7,7 @@ import dev.ivr.server.call.CallerHungUpException;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -47,7 +48,7 @@ final class CallDispatcher {
     private void serve(AgiRequest request, AgiChannel agi) {
         AgiSocket socket = AgiSocket.current();
         CallInfo info = callInfo(request);
-        MDC.put("call", info.uniqueId());
+        MDC.put("call", LogText.callId(info.uniqueId()));
         activeCalls.incrementAndGet();
         long start = System.nanoTime();
         String outcome = "completed";
@@ -59,7 +60,8 @@ final class CallDispatcher {
                 notFound(info, channel);
                 return;
             }
-            LOG.info("call from {} to {} on {} runs '{}'", printableAni(info), info.dnis(), info.channel(), info.script());
+            LOG.info("call from {} to {} on {} runs '{}'", printableAni(info), printable(info.dnis()), printable(info.channel()),
+                    info.script());
             channel.setVariable("IVR_NODE", nodeName);
             handler.get().handle(channel);
             if (channel.isHungUp() && socket.hangupReceived()) {

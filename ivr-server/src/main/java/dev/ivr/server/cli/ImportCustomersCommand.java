@@ -4,6 +4,7 @@ import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.db.Database;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -64,13 +65,20 @@ public final class ImportCustomersCommand implements Callable<Integer> {
             return 2;
         }
         CrmDatabase.quietLogs(false);
+        PinPepper pepper;
+        try {
+            pepper = PinPepper.load(cfg.crm().pinPepperFile(), cfg.crm().pinOldPepperFiles(), cfg.dataDir());
+        } catch (IllegalStateException e) {
+            err.println("ivr-server: " + e.getMessage());
+            return 2;
+        }
         Database db = CrmDatabase.open(cfg, err);
         if (db == null) {
             return 1;
         }
         try (db) {
             CustomerImport importer = new CustomerImport(db.dataSource(), new PhoneNumbers(cfg.crm().region()),
-                    new PinHasher(cfg.crm().pinHash()), Clock.systemUTC());
+                    new PinHasher(cfg.crm().pinHash(), pepper), Clock.systemUTC());
             CustomerImport.Report r = importer.run(file, new CustomerImport.Options(skipInvalid, dryRun), new Bar());
             for (CustomerImport.Rejection rej : r.rejected()) {
                 out.println(file + ": line " + rej.line() + ": " + rej.problem());

@@ -4,11 +4,13 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.config.WeakSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -30,6 +32,19 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("ivr-server: the configuration has problems:");
             e.problems().forEach(p -> System.err.println("  " + p));
             return 2;
+        }
+        List<WeakSettings.Weakness> refused = WeakSettings.refused(cfg);
+        if (!refused.isEmpty()) {
+            System.err.println("ivr-server: refusing to start with weak settings:");
+            refused.forEach(w -> System.err.println("  " + w));
+            System.err.println("  to run with them anyway, accept each by name: node.accept-weak-settings: "
+                    + refused.stream().map(WeakSettings.Weakness::key).toList()
+                    + " (or IVR_NODE_ACCEPT_WEAK_SETTINGS=" + String.join(",",
+                    refused.stream().map(WeakSettings.Weakness::key).toList()) + ")");
+            return 2;
+        }
+        for (WeakSettings.Weakness w : WeakSettings.accepted(cfg)) {
+            LOG.warn("WEAK SETTING accepted by node.accept-weak-settings: {}", w);
         }
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();

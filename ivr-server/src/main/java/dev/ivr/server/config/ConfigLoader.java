@@ -31,25 +31,29 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads the configuration: bundled defaults, then the YAML file, then {@code IVR_*}
  * environment variables ({@code IVR_AGI_PORT=4574} sets {@code agi.port}; lists are
- * comma-separated), then {@code ${VAR}} / {@code ${VAR:-default}} references in values.
+ * comma-separated), then {@code ${VAR}} / {@code ${VAR:-default}} references in values. A
+ * variable the file refers to is a value, not a configuration key, whatever its name
+ * ({@code password: ${IVR_DB_PASSWORD}}).
  * Every problem is reported at once, with file:line:column where the file has the key.
  */
 public final class ConfigLoader {
 
     /** Environment variables with the IVR_ prefix that are not configuration keys. */
     private static final List<String> NOT_CONFIG = List.of("IVR_JAVA_HOME", "IVR_JAVA_OPTS", "IVR_TEST_", "IVR_HOME",
-            "IVR_CONFIG", "IVR_LOG_DIR", "IVR_BENCH_");
+            "IVR_CONFIG", "IVR_LOG_DIR", "IVR_BENCH_", "IVR_ETC", "IVR_INSTALL_");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
@@ -124,7 +128,10 @@ public final class ConfigLoader {
             checkKeys((ObjectNode) user, IvrConfig.class, "", file, text, problems);
             merge(tree, (ObjectNode) user);
         }
-        applyEnvironment(tree, env, problems);
+        // variables the file refers to (${IVR_DB_PASSWORD}) are values, not configuration keys
+        Set<String> referenced = new HashSet<>();
+        collectReferences(tree, referenced);
+        applyEnvironment(tree, env, referenced, problems);
         substituteReferences(tree, "", env, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -250,7 +257,20 @@ public final class ConfigLoader {
         return "IVR_" + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
-    private static void applyEnvironment(ObjectNode tree, Map<String, String> env, List<String> problems) {
+    /** The names of the variables referenced as {@code ${NAME}} anywhere in the tree. */
+    private static void collectReferences(JsonNode node, Set<String> names) {
+        if (node.isTextual()) {
+            Matcher m = REFERENCE.matcher(node.asText());
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        } else {
+            node.forEach(child -> collectReferences(child, names));
+        }
+    }
+
+    private static void applyEnvironment(ObjectNode tree, Map<String, String> env, Set<String> referenced,
+                                         List<String> problems) {
         Map<String, String> byEnv = new LinkedHashMap<>();
         for (String key : leafKeys()) {
             byEnv.put(envName(key), key);
@@ -261,6 +281,9 @@ public final class ConfigLoader {
                 continue;
             }
             String key = byEnv.get(name);
+            if (key == null && referenced.contains(name)) {
+                continue; // a variable the file refers to, such as ${IVR_DB_PASSWORD}
+            }
             if (key == null) {
                 problems.add("environment: " + name + " is not a configuration key (see ivr-server config-reference)");
                 continue;

@@ -11,6 +11,10 @@ public record CrmConfig(
         String defaultCountry,
         @Doc("Argon2id cost of PIN hashes. Raising it makes each authentication slower (see docs/benchmarks.md); stored hashes keep their own cost and are upgraded on the next successful login.")
         PinHashConfig pinHash,
+        @Doc("File with the PIN pepper: a secret of at least 32 bytes, kept outside the database, with which every PIN is HMAC-SHA256'd before Argon2id, so that stolen hashes (a database copy, an export with --with-pin-hashes) cannot be guessed offline without this file too. Every server sharing a database needs the same file. It must not be readable by other users. Empty: <data-dir>/pin-pepper, generated on first start. Hashes made without a pepper get one at the account's next good PIN.")
+        String pinPepperFile,
+        @Doc("Earlier pepper files, after a rotation: still accepted, and a hash made with one is made again with the current pepper at the account's next good PIN.")
+        List<String> pinOldPepperFiles,
         @Doc("Locking an account after too many wrong PINs, counted in the database across calls and servers.")
         LockoutConfig lockout,
         @Doc("Once the database fails, identify and authenticate answer UNAVAILABLE at once for this long (the caller is not kept waiting), then try it again.")
@@ -20,6 +24,7 @@ public record CrmConfig(
 
     public CrmConfig {
         secretInputs = secretInputs == null ? List.of() : List.copyOf(secretInputs);
+        pinOldPepperFiles = pinOldPepperFiles == null ? List.of() : List.copyOf(pinOldPepperFiles);
     }
 
     @Override

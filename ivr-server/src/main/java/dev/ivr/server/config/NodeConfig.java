@@ -2,12 +2,19 @@ package dev.ivr.server.config;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 
 public record NodeConfig(
         @Doc("Name of this server in logs, metrics, the diagnostic script and the cluster. Empty: the host name.")
         String name,
-        @Doc("Directory for the H2 database, generated tokens, the prompt cache and other state; created if missing.")
-        Path dataDir) implements Validated {
+        @Doc("Directory for the H2 database, generated tokens, the prompt cache and other state; created if missing (mode 0700).")
+        Path dataDir,
+        @Doc("Weak settings this server may run with anyway, by key: crm.pin-hash (Argon2id below OWASP's minimum), crm.lockout (more than 10 wrong PINs per window), agi.allow, speech.allow, prompts.http-allow (a block of /8 or wider, /16 for IPv6, on a listener not bound to loopback). The server refuses to start with a weak setting not listed here, and warns at every start about those listed.")
+        List<String> acceptWeakSettings) implements Validated {
+
+    public NodeConfig {
+        acceptWeakSettings = acceptWeakSettings == null ? List.of() : List.copyOf(acceptWeakSettings);
+    }
 
     @Override
     public void validate(Problems p) {
@@ -16,6 +23,12 @@ public record NodeConfig(
         }
         if (dataDir == null) {
             p.add("data-dir", "must be set");
+        }
+        for (int i = 0; i < acceptWeakSettings.size(); i++) {
+            if (!WeakSettings.KEYS.contains(acceptWeakSettings.get(i))) {
+                p.add("accept-weak-settings[" + i + "]", "'" + acceptWeakSettings.get(i) + "' is not one of "
+                        + String.join(", ", WeakSettings.KEYS));
+            }
         }
     }
 

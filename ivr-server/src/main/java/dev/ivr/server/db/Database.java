@@ -4,12 +4,15 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.health.Health;
+import dev.ivr.server.secrets.PrivateFiles;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,10 +34,14 @@ public final class Database implements AutoCloseable {
     private volatile String lastError = "not connected yet";
     private volatile Thread migrator;
     private volatile boolean closed;
+    /** The directory of the default H2 file database, or null for any other database. */
+    private final Path h2Dir;
+    private final WriteFailures writeFailures = new WriteFailures();
 
-    private Database(HikariDataSource pool, String url) {
+    private Database(HikariDataSource pool, String url, Path h2Dir) {
         this.pool = pool;
         this.url = url;
+        this.h2Dir = h2Dir;
     }
 
     /**
@@ -43,6 +50,10 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(DatabaseConfig config, Path dataDir) {
         String url = effectiveUrl(config, dataDir);
+        Path h2Dir = null;
+        if (url.startsWith(H2_FILE)) {
+            h2Dir = privateH2Directory(dataDir);
+        }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("ivr-db");
         hc.setJdbcUrl(url);
@@ -53,7 +64,7 @@ public final class Database implements AutoCloseable {
         hc.setConnectionTimeout(config.connectTimeout().toMillis());
         hc.setValidationTimeout(Math.min(1000, config.connectTimeout().toMillis()));
         hc.setInitializationFailTimeout(-1); // start without the database; connect when it is there
-        Database db = new Database(new HikariDataSource(hc), url);
+        Database db = new Database(new HikariDataSource(hc), url, h2Dir);
         LOG.info("database {}", redact(url));
         if (!db.tryMigrate()) {
             db.retryInBackground();
@@ -61,15 +72,49 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    /** The configured URL, or the default H2 file database in the data directory. */
+    /**
+     * The configured URL, or the default H2 file database in the data directory. The default
+     * database is on {@link DurableFilePath} with {@code WRITE_DELAY=0}: H2 writes every commit
+     * before the statement returns (its default keeps commits in memory for up to 500 ms and
+     * writes them from a background thread, so a full disk or a crash loses them unseen), and
+     * the write reaches the device.
+     */
     public static String effectiveUrl(DatabaseConfig config, Path dataDir) {
         if (config.url() != null && !config.url().isBlank()) {
             return config.url();
         }
         Path file = dataDir.resolve("db").resolve("ivr").toAbsolutePath();
         // DB_CLOSE_ON_EXIT=FALSE: the server closes the database itself, after draining calls
-        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";DB_CLOSE_ON_EXIT=FALSE";
+        return H2_FILE + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    }
+
+    private static final String H2_FILE = "jdbc:h2:" + DurableFilePath.SCHEME + ":";
+
+    /** The default database's directory, 0700, its files 0600 (also those an older version left readable). */
+    private static Path privateH2Directory(Path dataDir) {
+        DurableFilePath.register();
+        Path dir = dataDir.resolve("db");
+        try {
+            PrivateFiles.directory(dir);
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    PrivateFiles.file(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot make the database directory {} private: {}", dir, e.toString());
+        }
+        return dir.toAbsolutePath();
+    }
+
+    /**
+     * Told by the writers (the CRM store) how their writes went: while the last one failed,
+     * {@link #health()} is DEGRADED with the reason, even when a new connection still answers
+     * (H2 reopens a database whose last write failed; reads work, writes do not).
+     */
+    public WriteFailures writes() {
+        return writeFailures;
     }
 
     private boolean tryMigrate() {
@@ -141,16 +186,36 @@ public final class Database implements AutoCloseable {
         if (!migrated) {
             return Health.down(lastError == null ? "migrating" : lastError);
         }
+        Health connected;
         try (Connection c = pool.getConnection()) {
-            if (c.isValid(1)) {
-                return Health.up((isPostgres() ? "PostgreSQL" : "H2") + ", pool " + pool.getHikariPoolMXBean().getActiveConnections()
-                        + "/" + pool.getMaximumPoolSize() + " in use");
+            if (!c.isValid(1)) {
+                return Health.down("connection not valid");
             }
-            return Health.down("connection not valid");
+            connected = Health.up((isPostgres() ? "PostgreSQL" : "H2") + ", pool "
+                    + pool.getHikariPoolMXBean().getActiveConnections() + "/" + pool.getMaximumPoolSize() + " in use");
         } catch (SQLException e) {
             return Health.down(rootMessage(e));
         }
+        String failing = writeFailures.describe();
+        if (failing != null) {
+            return Health.degraded(failing);
+        }
+        if (h2Dir != null) {
+            try {
+                long free = Files.getFileStore(h2Dir).getUsableSpace();
+                if (free < LOW_DISK_BYTES) {
+                    return Health.degraded("only " + free / 1024 + " KiB free on the disk of " + h2Dir
+                            + ": writes will fail when it is full");
+                }
+            } catch (IOException e) {
+                return Health.degraded("cannot read the free space of " + h2Dir + ": " + e.getMessage());
+            }
+        }
+        return connected;
     }
+
+    /** Below this much free space on the default database's disk, health says DEGRADED. */
+    static final long LOW_DISK_BYTES = 64L * 1024 * 1024;
 
     @Override
     public void close() {
@@ -168,7 +233,7 @@ public final class Database implements AutoCloseable {
         pool.close();
     }
 
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.agi.Cidr;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.config.WeakSettings;
 import dev.ivr.server.flow.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.prompt.PromptCatalog;
@@ -61,6 +62,7 @@ public final class Doctor {
     public List<Finding> run() {
         findings.clear();
         checkAllowlist();
+        checkWeakSettings();
         checkAgi();
         Optional<JsonNode> health = checkHealth();
         health.ifPresent(this::checkCluster);
@@ -108,6 +110,22 @@ public final class Doctor {
         if (!open && pbxAddresses.isEmpty()) {
             findings.add(Finding.ok("allowlist", "agi.allow " + config.agi().allow()
                     + " (give --pbx ADDRESS to check that a PBX is admitted)"));
+        }
+    }
+
+    private void checkWeakSettings() {
+        List<WeakSettings.Weakness> weak = WeakSettings.of(config);
+        for (WeakSettings.Weakness w : weak) {
+            if (config.node().acceptWeakSettings().contains(w.key())) {
+                findings.add(Finding.warn("weak-settings", w.problem() + " (accepted by node.accept-weak-settings)",
+                        w.advice()));
+            } else {
+                findings.add(Finding.fail("weak-settings", w.problem() + ": the server refuses to start with it",
+                        w.advice() + "; or accept it knowingly: node.accept-weak-settings: [" + w.key() + "]"));
+            }
+        }
+        if (weak.isEmpty()) {
+            findings.add(Finding.ok("weak-settings", "no weak settings (PIN hashing cost, lockout, allowlists)"));
         }
     }
 

@@ -11,6 +11,7 @@ import dev.ivr.server.desk.CallContexts;
 import dev.ivr.server.desk.ContextTokens;
 import dev.ivr.server.desk.ScreenPops;
 import dev.ivr.server.flow.route.RouteRequest;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -94,13 +95,13 @@ final class CallbackDispatcher implements AutoCloseable {
 
     /** Takes over a queued call whose caller confirmed a callback. */
     void adopt(Callback cb) {
-        Thread t = Thread.ofVirtual().name("callback-" + cb.callId()).unstarted(() -> run(cb));
+        Thread t = Thread.ofVirtual().name("callback-" + LogText.callId(cb.callId())).unstarted(() -> run(cb));
         threads.add(t);
         t.start();
     }
 
     private void run(Callback cb) {
-        MDC.put("call", cb.callId());
+        MDC.put("call", LogText.callId(cb.callId()));
         LOG.info("callback to {} waits in queue {}", cb.number(), cb.request().queue());
         try {
             Instant expires = cb.requestedAt().plus(expiry);

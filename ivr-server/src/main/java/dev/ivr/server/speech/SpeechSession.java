@@ -3,6 +3,7 @@ package dev.ivr.server.speech;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -254,7 +255,7 @@ final class SpeechSession {
 
     private void log(String format, Object... args) {
         String previous = MDC.get("call");
-        MDC.put("call", callId);
+        MDC.put("call", LogText.callId(callId));
         try {
             LOG.info(format, args);
         } finally {

@@ -174,6 +174,31 @@ class AgiListenerIT {
     }
 
     @Test
+    void anEnvironmentTooLargeInAllIsRefused() throws IOException {
+        start(); // lines of up to 1024 bytes
+        // every line within the line limit, but 100 KB in all: refused before it is kept for the call
+        StringBuilder big = new StringBuilder("agi_network: yes\nagi_network_script: echo\n");
+        for (int i = 1; i <= 100; i++) {
+            big.append("agi_arg_").append(i).append(": ").append("x".repeat(1000)).append('\n');
+        }
+        // short lines, but more variables than Asterisk ever sends
+        StringBuilder many = new StringBuilder("agi_network: yes\nagi_network_script: echo\n");
+        for (int i = 1; i <= 300; i++) {
+            many.append("agi_arg_").append(i).append(": x\n");
+        }
+        try (RawConnection a = pbx.raw().send(big.append('\n').toString());
+             RawConnection b = pbx.raw().send(many.append('\n').toString())) {
+            assertThat(a.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(b.closedByServerWithin(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(counter("ivr.agi.protocol.errors", "kind", "environment_too_large")).isEqualTo(2);
+        assertThat(listener.activeCalls()).isZero();
+        // a real call's environment (and its arguments) is far below both limits
+        assertThat(pbx.call("echo").args("a".repeat(500), "b").caller(Caller.script().silence()).run(CALL_TIMEOUT).error())
+                .isNull();
+    }
+
+    @Test
     void aGarbageReplyMidCallClosesThatCallCleanly() throws IOException {
         start();
         CallResult r = pbx.call("echo").caller(Caller.script().press("1").reply("this is not AGI")).run(CALL_TIMEOUT);

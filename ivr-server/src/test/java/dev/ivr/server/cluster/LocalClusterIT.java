@@ -5,6 +5,7 @@ import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
+import dev.ivr.server.testing.Listeners;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,10 @@ class LocalClusterIT {
             return pids.size() == 3 || !cluster.isAlive();
         });
         assertThat(cluster.isAlive()).as("./ivr cluster is running: %s", Files.readString(out)).isTrue();
+        // the shared H2 database server listens on loopback only
+        await("the H2 server listens on 9123").atMost(T).until(() -> !Listeners.on(9123).isEmpty());
+        assertThat(Listeners.on(9123)).as("addresses the H2 server listens on")
+                .allSatisfy(a -> assertThat(a.isLoopbackAddress()).as("%s is loopback", a).isTrue());
         for (int n = 1; n <= 3; n++) {
             int node = n;
             await("node" + node + " sees a cluster of three").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))

@@ -118,11 +118,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void variablesTheFileRefersToAreNotTakenForConfigurationKeys() throws IOException {
+        // as the README writes it: the secret comes from the environment (systemd's secrets.env)
+        Path f = write("""
+                database:
+                  url: jdbc:postgresql://db:5432/ivr
+                  password: ${IVR_DB_PASSWORD}
+                ami:
+                  secret: "${IVR_AMI_SECRET:-}"
+                """);
+        IvrConfig c = ConfigLoader.load(f, Map.of("IVR_DB_PASSWORD", "s3cret", "IVR_AMI_SECRET", "amis3cret"));
+        assertThat(c.database().password()).isEqualTo("s3cret");
+        assertThat(c.ami().secret()).isEqualTo("amis3cret");
+        // a variable nothing refers to is still checked as a configuration key
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("IVR_DB_PASSWORD", "s3cret", "IVR_DB_PASSWROD", "x")))
+                .hasMessageContaining("IVR_DB_PASSWROD is not a configuration key");
+    }
+
+    @Test
     void unknownIvrEnvironmentVariableIsAnError() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("IVR_AGI_PROT", "1")))
                 .hasMessageContaining("IVR_AGI_PROT is not a configuration key");
         // launcher and test variables are not configuration
-        ConfigLoader.load(Map.of("IVR_JAVA_OPTS", "-Xmx1g", "IVR_TEST_PG_URL", "x"));
+        ConfigLoader.load(Map.of("IVR_JAVA_OPTS", "-Xmx1g", "IVR_TEST_PG_URL", "x", "IVR_ETC", "/etc/ivr",
+                "IVR_INSTALL_ROOT", "/tmp/root"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.ivr.server.crm.csv;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.store.JdbcCrmStore;
+import dev.ivr.server.logging.LogText;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
@@ -29,6 +30,11 @@ import java.util.regex.Pattern;
  *               current status (active for a new account)
  * attr.NAME     one column per attribute; an empty cell means no such attribute
  * </pre>
+ * Messages about a row never quote a value that could be a PIN or a PIN hash, in whatever
+ * column it landed (columns shifted by a missing header or a stray separator): see
+ * {@link #shown}. Export writes cells that a spreadsheet would take for a formula (starting
+ * with {@code = + - @}, tab or CR) behind an apostrophe ({@link #neutralise}); import takes
+ * one leading apostrophe off such a cell ({@link #restore}).
  */
 public final class CustomerCsv {
     public static final String ID = "id";
@@ -54,6 +60,9 @@ public final class CustomerCsv {
     private static final Pattern LANGUAGE_PATTERN = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}");
     private static final Pattern ATTR_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Pattern PIN = Pattern.compile("[0-9]{4,16}");
+    /** Values that could be a PIN: all digits, PIN-long (account numbers often are, so they are not quoted either). */
+    private static final Pattern PIN_LIKE = Pattern.compile("[0-9]{4,16}");
+    private static final String FORMULA_START = "=+-@\t\r";
     private static final int MAX_ACCOUNTS = 50;
     private static final int MAX_PHONES = 50;
 
@@ -76,20 +85,63 @@ public final class CustomerCsv {
                       List<String> phones, List<AccountEntry> accounts, Map<String, String> attributes) {
     }
 
+    /**
+     * A value as messages may quote it: in quotes, control characters escaped, cut to 40
+     * characters; a value that could be a PIN (4-16 digits) or is a PIN hash is described
+     * instead, never quoted.
+     */
+    static String shown(String value) {
+        String v = value.strip();
+        if (PIN_LIKE.matcher(v).matches()) {
+            return "(" + v.length() + " digits, not shown)";
+        }
+        if (PinHasher.isHash(v) || v.startsWith("$argon2") || v.startsWith("$2")) {
+            return "(a PIN hash, not shown)";
+        }
+        String cut = v.length() > 40 ? v.substring(0, 40) + "..." : v;
+        return "'" + LogText.escape(cut) + "'";
+    }
+
+    /**
+     * A cell for export: one a spreadsheet would run as a formula ({@code = + - @}, tab, CR at
+     * the start), or that starts with an apostrophe, gets an apostrophe in front, which
+     * spreadsheets take as "text" and {@link #restore} takes off again.
+     */
+    public static String neutralise(String cell) {
+        if (cell == null || cell.isEmpty()) {
+            return cell;
+        }
+        char c = cell.charAt(0);
+        return FORMULA_START.indexOf(c) >= 0 || c == '\'' ? "'" + cell : cell;
+    }
+
+    /** A cell as imported: the apostrophe {@link #neutralise} put in front taken off. */
+    static String restore(String cell) {
+        if (cell.length() >= 2 && cell.charAt(0) == '\'') {
+            char c = cell.charAt(1);
+            if (FORMULA_START.indexOf(c) >= 0 || c == '\'') {
+                return cell.substring(1);
+            }
+        }
+        return cell;
+    }
+
     /** Problems with the header: unknown columns, no id. Empty when it is fine. */
     static List<String> checkHeader(List<String> header) {
         List<String> problems = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (String h : header) {
             if (!seen.add(h)) {
-                problems.add("column '" + h + "' appears twice");
+                problems.add("column " + shown(h) + " appears twice");
             }
             if (h.startsWith(ATTR)) {
                 if (!ATTR_NAME.matcher(h.substring(ATTR.length())).matches()) {
-                    problems.add("column '" + h + "': attribute names are 1-100 letters, digits, '_', '.' or '-'");
+                    problems.add("column " + shown(h) + ": attribute names are 1-100 letters, digits, '_', '.' or '-'");
                 }
             } else if (!COLUMNS.contains(h)) {
-                problems.add("unknown column '" + h + "'; columns are " + String.join(", ", COLUMNS) + " and attr.NAME");
+                // a file without a header row: its first customer is taken for the header, PINs included
+                problems.add("unknown column " + shown(h) + "; columns are " + String.join(", ", COLUMNS)
+                        + " and attr.NAME (is the header row missing?)");
             }
         }
         if (!seen.contains(ID)) {
@@ -109,29 +161,32 @@ public final class CustomerCsv {
         }
         String id = get(r, header, ID);
         if (!ID_PATTERN.matcher(id).matches()) {
-            problems.add("id: " + (id.isEmpty() ? "is empty" : "'" + id + "' is not 1-64 letters, digits, '.', '_' or '-'"));
+            problems.add("id: " + (id.isEmpty() ? "is empty" : shown(id) + " is not 1-64 letters, digits, '.', '_' or '-'"));
         }
         String first = text(r, header, FIRST_NAME, 200, problems);
         String last = text(r, header, LAST_NAME, 200, problems);
         String language = get(r, header, LANGUAGE);
         if (!language.isEmpty() && !LANGUAGE_PATTERN.matcher(language).matches()) {
-            problems.add("language: '" + language + "' is not a language tag such as en, hu or en-GB");
+            problems.add("language: " + shown(language) + " is not a language tag such as en, hu or en-GB");
         }
         String tier = text(r, header, TIER, 64, problems);
 
         List<String> phones = new ArrayList<>();
-        for (String p : list(get(r, header, PHONES))) {
+        List<String> phoneEntries = list(get(r, header, PHONES));
+        for (int i = 0; i < phoneEntries.size(); i++) {
+            String p = phoneEntries.get(i);
             if (p.isEmpty()) {
                 continue;
             }
+            String entry = "phones: entry " + (i + 1) + " " + shown(p);
             switch (numbers.parse(p)) {
                 case PhoneNumbers.Number n -> {
                     if (!phones.contains(n.e164())) {
                         phones.add(n.e164());
                     }
                 }
-                case PhoneNumbers.Withheld w -> problems.add("phones: '" + p + "' is not a phone number");
-                case PhoneNumbers.Invalid bad -> problems.add("phones: '" + p + "' is not a phone number (" + bad.reason()
+                case PhoneNumbers.Withheld w -> problems.add(entry + " is not a phone number");
+                case PhoneNumbers.Invalid bad -> problems.add(entry + " is not a phone number (" + bad.reason()
                         + "; default country " + numbers.defaultCountry() + ")");
             }
         }
@@ -144,7 +199,7 @@ public final class CustomerCsv {
         Map<String, String> attrs = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> h : header.entrySet()) {
             if (h.getKey().startsWith(ATTR)) {
-                String v = r.get(h.getValue());
+                String v = restore(r.get(h.getValue()));
                 if (v.length() > 1000) {
                     problems.add(h.getKey() + ": longer than 1000 characters");
                 } else if (!v.isEmpty()) {
@@ -176,15 +231,16 @@ public final class CustomerCsv {
                 || !aligned(STATUSES, statuses, numbers.size(), problems)) {
             return out;
         }
-        Set<String> seen = new LinkedHashSet<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
         for (int i = 0; i < numbers.size(); i++) {
             String number = JdbcCrmStore.normaliseAccount(numbers.get(i));
             if (number == null) {
-                problems.add("accounts: entry " + (i + 1) + " ('" + numbers.get(i) + "') is not 1-64 letters and digits");
+                problems.add("accounts: entry " + (i + 1) + " " + shown(numbers.get(i)) + " is not 1-64 letters and digits");
                 continue;
             }
-            if (!seen.add(number)) {
-                problems.add("accounts: " + number + " is listed twice");
+            Integer first = seen.putIfAbsent(number, i + 1);
+            if (first != null) {
+                problems.add("accounts: entry " + (i + 1) + " repeats entry " + first);
                 continue;
             }
             String pin = i < pins.size() && !pins.get(i).isEmpty() ? pins.get(i) : null;
@@ -192,16 +248,16 @@ public final class CustomerCsv {
             String status = i < statuses.size() && !statuses.get(i).isEmpty()
                     ? statuses.get(i).toLowerCase(java.util.Locale.ROOT) : null;
             if (pin != null && !PIN.matcher(pin).matches()) {
-                problems.add("pins: entry " + (i + 1) + " (account " + number + ") must be 4 to 16 digits");
+                problems.add("pins: entry " + (i + 1) + " must be 4 to 16 digits");
             }
             if (hash != null && !PinHasher.isHash(hash)) {
-                problems.add("pin_hashes: entry " + (i + 1) + " (account " + number + ") is not an Argon2id or bcrypt hash");
+                problems.add("pin_hashes: entry " + (i + 1) + " is not an Argon2id or bcrypt hash");
             }
             if (pin != null && hash != null) {
-                problems.add("account " + number + ": give a PIN or a PIN hash, not both");
+                problems.add("accounts: entry " + (i + 1) + ": give a PIN or a PIN hash, not both");
             }
             if (status != null && !STATUS_VALUES.contains(status)) {
-                problems.add("statuses: entry " + (i + 1) + " ('" + status + "') must be active, blocked or closed");
+                problems.add("statuses: entry " + (i + 1) + " " + shown(status) + " must be active, blocked or closed");
             }
             out.add(new AccountEntry(number, pin, hash, status));
         }
@@ -229,7 +285,7 @@ public final class CustomerCsv {
 
     private static String get(CSVRecord r, Map<String, Integer> header, String column) {
         Integer i = header.get(column);
-        return i == null ? "" : r.get(i);
+        return i == null ? "" : restore(r.get(i));
     }
 
     /** {@code a; b;;c} → [a, b, "", c]; an empty cell → [""]. */

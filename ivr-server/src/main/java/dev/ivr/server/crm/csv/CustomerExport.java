@@ -19,7 +19,9 @@ import java.util.Map;
  * Writes every customer as CSV in the import format ({@link CustomerCsv}), ordered by id, a page
  * at a time (any number of customers in little memory). PINs are never exported; with
  * {@code withPinHashes} their hashes are, so that an export imports into another database with
- * the same PINs.
+ * the same PINs. A cell a spreadsheet would run as a formula ({@code =cmd|...}, {@code +36...},
+ * {@code @SUM(...)}) is written behind an apostrophe ({@link CustomerCsv#neutralise}), which the
+ * import takes off again.
  */
 public final class CustomerExport {
     private static final int PAGE = 1000;
@@ -110,7 +112,7 @@ public final class CustomerExport {
                         String id = e.getKey();
                         String[] f = e.getValue();
                         List<Account> acc = accounts.getOrDefault(id, List.of());
-                        List<Object> row = new ArrayList<>(List.of(id, nz(f[0]), nz(f[1]), nz(f[2]), nz(f[3]),
+                        List<String> row = new ArrayList<>(List.of(id, nz(f[0]), nz(f[1]), nz(f[2]), nz(f[3]),
                                 String.join(";", phones.getOrDefault(id, List.of())),
                                 String.join(";", acc.stream().map(Account::number).toList()),
                                 String.join(";", acc.stream().map(Account::status).toList())));
@@ -119,7 +121,7 @@ public final class CustomerExport {
                         }
                         Map<String, String> a = attrs.getOrDefault(id, Map.of());
                         attrNames.forEach(n -> row.add(nz(a.get(n))));
-                        printer.printRecord(row);
+                        printer.printRecord(row.stream().map(CustomerCsv::neutralise).toList());
                         written++;
                     }
                     after = ids.get(ids.size() - 1);

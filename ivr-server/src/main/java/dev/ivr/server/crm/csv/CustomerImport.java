@@ -129,12 +129,12 @@ public final class CustomerImport {
                     if (row != null) {
                         Long first = idLines.putIfAbsent(row.id(), line);
                         if (first != null) {
-                            problems.add("id " + row.id() + " is already on line " + first);
+                            problems.add("id " + CustomerCsv.shown(row.id()) + " is already on line " + first);
                         }
-                        for (CustomerCsv.AccountEntry a : row.accounts()) {
-                            Long other = accountLines.putIfAbsent(a.number(), line);
+                        for (int j = 0; j < row.accounts().size(); j++) {
+                            Long other = accountLines.putIfAbsent(row.accounts().get(j).number(), line);
                             if (other != null) {
-                                problems.add("account " + a.number() + " is already on line " + other);
+                                problems.add("accounts: entry " + (j + 1) + " is already on line " + other);
                             }
                         }
                     }
@@ -165,14 +165,26 @@ public final class CustomerImport {
         } catch (UncheckedIOException e) {
             throw new ImportFailed(file + ": not valid CSV after record " + records + ": " + e.getCause().getMessage(), e);
         } catch (IllegalArgumentException e) { // Commons CSV on a header it cannot use
-            throw new ImportFailed(file + ": line 1: " + e.getMessage(), e);
+            // its message lists the header's names: the first customer's PINs when the header row is missing
+            String why = String.valueOf(e.getMessage());
+            throw new ImportFailed(file + ": line 1: " + (why.contains(":") ? why.substring(0, why.indexOf(':')) : why)
+                    + " (is the header row missing?)", e);
         } catch (IOException e) {
             throw new ImportFailed("cannot read " + file + ": " + e.getMessage(), e);
         } catch (SQLException e) {
-            throw new ImportFailed("database error, nothing imported: " + e.getMessage(), e);
+            throw new ImportFailed("database error, nothing imported: " + withoutValues(e), e);
         } finally {
             progress.finish();
         }
+    }
+
+    /**
+     * A database error as it may be printed: drivers quote the offending values (a key that
+     * is already there, a value too long), which may be a PIN of a shifted column.
+     */
+    static String withoutValues(SQLException e) {
+        String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        return m.replaceAll("'[^']*'", "'...'") + " (SQL state " + e.getSQLState() + ")";
     }
 
     private static Map<String, Integer> header(CSVParser parser) {
@@ -209,10 +221,14 @@ public final class CustomerImport {
         }
         List<CustomerCsv.Row> ok = new ArrayList<>();
         for (CustomerCsv.Row r : rows) {
-            String conflict = r.accounts().stream()
-                    .filter(a -> owners.containsKey(a.number()) && !owners.get(a.number()).equals(r.id()))
-                    .map(a -> "account " + a.number() + " belongs to customer " + owners.get(a.number()))
-                    .reduce((a, b) -> a + "; " + b).orElse(null);
+            List<String> conflicts = new ArrayList<>();
+            for (int j = 0; j < r.accounts().size(); j++) {
+                String owner = owners.get(r.accounts().get(j).number());
+                if (owner != null && !owner.equals(r.id())) {
+                    conflicts.add("accounts: entry " + (j + 1) + " belongs to customer " + owner);
+                }
+            }
+            String conflict = conflicts.isEmpty() ? null : String.join("; ", conflicts);
             if (conflict == null) {
                 ok.add(r);
             } else {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.secrets.PrivateFiles;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -14,12 +16,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -73,7 +77,12 @@ public final class InteractionOutbox implements AutoCloseable {
     public InteractionOutbox(Path dir) {
         this.dir = dir;
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    PrivateFiles.file(f); // written by a version that left them readable
+                }
+            }
             int left = 0;
             for (Path p : segments()) {
                 left += lines(p).size();
@@ -87,26 +96,65 @@ public final class InteractionOutbox implements AutoCloseable {
         }
     }
 
-    /** Appends one interaction durably (forced to disk). */
+    /**
+     * Appends one interaction durably: when this returns, the line is on the device (forced).
+     * When it throws, the outbox holds nothing of it: a line cut short by a full disk is cut
+     * off again, so the next line does not land glued to it.
+     */
     public void append(Interaction interaction) throws IOException {
         byte[] line = (JSON.writeValueAsString(interaction) + "\n").getBytes(StandardCharsets.UTF_8);
         appendLock.lock();
         try {
             if (current == null) {
                 currentPath = dir.resolve(PREFIX + System.currentTimeMillis() + "-" + String.format("%06d", sequence++) + SUFFIX);
-                current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND);
-                forceDirectory();
+                try {
+                    current = FileChannel.open(currentPath, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            StandardOpenOption.APPEND), PrivateFiles.fileAttributes(currentPath));
+                    forceDirectory();
+                } catch (IOException e) {
+                    abandonSegment();
+                    throw e;
+                }
             }
-            ByteBuffer buf = ByteBuffer.wrap(line);
-            while (buf.hasRemaining()) {
-                current.write(buf);
+            long start = current.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(line);
+                while (buf.hasRemaining()) {
+                    current.write(buf);
+                }
+                current.force(false);
+            } catch (IOException e) {
+                cutBack(start);
+                throw e;
             }
-            current.force(false);
             pending.incrementAndGet();
         } finally {
             appendLock.unlock();
         }
+    }
+
+    /** Takes off what a failed append wrote; if even that fails, leaves the segment for a new one. */
+    private void cutBack(long size) {
+        try {
+            current.truncate(size);
+            current.force(false);
+        } catch (IOException e) {
+            LOG.error("cannot cut a failed write off {}: {}; starting a new segment", currentPath, e.toString());
+            abandonSegment();
+        }
+    }
+
+    /** Closes the segment being written (what it holds stays for the flusher); the next append starts another. */
+    private void abandonSegment() {
+        try {
+            if (current != null) {
+                current.close();
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+        current = null;
+        currentPath = null;
     }
 
     /** Interactions not yet confirmed written to the sink. */
@@ -135,7 +183,7 @@ public final class InteractionOutbox implements AutoCloseable {
                         continue;
                     }
                     String previous = MDC.get("call");
-                    MDC.put("call", i.callId());
+                    MDC.put("call", LogText.callId(i.callId()));
                     try {
                         sink.write(i);
                     } catch (Rejected e) {
@@ -171,8 +219,14 @@ public final class InteractionOutbox implements AutoCloseable {
     private void setAside(String line, String why) {
         Path rejected = dir.resolve("rejected.jsonl");
         try {
-            Files.writeString(rejected, line.strip() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.SYNC);
+            try (SeekableByteChannel ch = Files.newByteChannel(rejected, Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.SYNC),
+                    PrivateFiles.fileAttributes(rejected))) {
+                ByteBuffer buf = ByteBuffer.wrap((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
             LOG.error("interaction set aside in {}: {}", rejected, why);
         } catch (IOException e) {
             LOG.error("cannot write {}: {} (interaction refused: {})", rejected, e.toString(), why);

@@ -16,6 +16,7 @@ import dev.ivr.server.crm.outbox.InteractionOutbox;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.db.Database;
+import dev.ivr.server.db.WriteFailures;
 import dev.ivr.server.health.Health;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -90,12 +91,16 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private final Timer identifyTimer;
     private final Timer authenticateTimer;
     private final Thread flusher;
+    private final WriteFailures writes;
+    /** Why the outbox could not be written the last time it failed (while interactions are only in memory). */
+    private volatile String outboxFailure;
     private volatile boolean closed;
 
     /** The store of a server: on its database, with the outbox in {@code <data-dir>/outbox}. */
-    public static JdbcCrmStore open(Database database, CrmConfig config, Path dataDir, String node, MeterRegistry meters) {
-        return new JdbcCrmStore(database.dataSource(), database::isReady, config, dataDir.resolve("outbox"), node,
-                Clock.systemUTC(), meters);
+    public static JdbcCrmStore open(Database database, CrmConfig config, PinHasher pins, Path dataDir, String node,
+                                    MeterRegistry meters) {
+        return new JdbcCrmStore(database.dataSource(), database::isReady, config, pins, dataDir.resolve("outbox"), node,
+                Clock.systemUTC(), meters, database.writes());
     }
 
     /**
@@ -105,11 +110,18 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
      */
     public JdbcCrmStore(DataSource dataSource, BooleanSupplier ready, CrmConfig config, Path outboxDir, String node,
                         Clock clock, MeterRegistry meters) {
-        this(dataSource, ready, config, new PinHasher(config.pinHash()), outboxDir, node, clock, meters);
+        this(dataSource, ready, config, new PinHasher(config.pinHash()), outboxDir, node, clock, meters, new WriteFailures());
     }
 
     JdbcCrmStore(DataSource dataSource, BooleanSupplier ready, CrmConfig config, PinHasher pins, Path outboxDir,
                  String node, Clock clock, MeterRegistry meters) {
+        this(dataSource, ready, config, pins, outboxDir, node, clock, meters, new WriteFailures());
+    }
+
+    /** @param writes told how each write went (the database's health shows writes that fail) */
+    JdbcCrmStore(DataSource dataSource, BooleanSupplier ready, CrmConfig config, PinHasher pins, Path outboxDir,
+                 String node, Clock clock, MeterRegistry meters, WriteFailures writes) {
+        this.writes = writes;
         this.db = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());
         this.phones = new PhoneNumbers(config.region());
         this.pins = pins;
@@ -220,11 +232,25 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
             return new Authentication(Authentication.Status.LOCKED, account, null, 0, check.lock().lockedUntil());
         }
         AccountRow row = check.account();
+        if (row != null && !pins.canVerify(row.pinHash())) {
+            pins.verify(pin, null); // the time of any check
+            LOG.error("authentication for account {}: UNAVAILABLE: its PIN hash was made with pepper {}, which this server"
+                    + " does not have (its pepper: {}); every server sharing the database needs the same crm.pin-pepper-file,"
+                    + " and earlier ones in crm.pin-old-pepper-files", shown, PinHasher.pepperId(row.pinHash()), pins.pepperId());
+            return unavailable(account);
+        }
         // an unknown account is checked against a dummy hash: it costs what a wrong PIN costs
         boolean matched = pins.verify(pin, row == null ? null : row.pinHash()) && row != null && "active".equals(row.status());
         String rehash = matched && pins.needsRehash(row.pinHash()) ? pins.hash(pin) : null;
         try {
-            Authentication r = db.call(c -> settle(c, account, row, matched, rehash, callId));
+            Authentication r;
+            try {
+                r = db.call(c -> settle(c, account, row, matched, rehash, callId));
+            } catch (DatabaseGuard.Unavailable e) {
+                failedWrite(e);
+                throw e;
+            }
+            writes.succeeded();
             switch (r.status()) {
                 case OK -> LOG.info("authentication for account {}: OK (customer {})", shown, r.customer().id());
                 case FAILED -> LOG.info("authentication for account {}: FAILED ({} attempt(s) left)", shown, r.attemptsLeft());
@@ -483,6 +509,23 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     @Override
     public void record(Interaction interaction) {
+        store(interaction);
+    }
+
+    /** Where {@link #record} left an interaction. */
+    public enum Kept {
+        /** Committed to the database. */
+        DATABASE,
+        /** Forced to disk in the outbox; written to the database when it is back. */
+        OUTBOX,
+        /** Neither database nor outbox could take it: in memory only, lost if the server stops first. */
+        MEMORY,
+        /** The database refuses it for good (bad data): set aside in {@code outbox/rejected.jsonl}. */
+        REJECTED
+    }
+
+    /** {@link #record}, saying where the interaction is now. */
+    public Kept store(Interaction interaction) {
         Interaction i = sanitise(interaction);
         if (db.available()) {
             try {
@@ -490,29 +533,37 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                     insert(c, i);
                     return null;
                 });
+                writes.succeeded();
                 count("ivr.crm.interactions", "written");
-                return;
+                return Kept.DATABASE;
             } catch (DatabaseGuard.Unavailable e) {
                 if (e.dataError()) {
                     outbox.reject(i, e.getMessage());
                     count("ivr.crm.interactions", "rejected");
-                    return;
+                    return Kept.REJECTED;
                 }
-                LOG.warn("interaction kept in the outbox: database unavailable ({})", e.getMessage());
+                failedWrite(e);
+                LOG.warn("interaction not written to the database ({}): keeping it in the outbox", e.getMessage());
             }
         }
-        keep(i);
+        return keep(i);
     }
 
-    private void keep(Interaction i) {
+    private Kept keep(Interaction i) {
         try {
             outbox.append(i);
             count("ivr.crm.interactions", "queued");
             LOG.info("interaction {} kept in the outbox until the database is back ({} waiting)", i.callId(),
                     outbox.pending());
+            return Kept.OUTBOX;
         } catch (IOException e) {
             unsaved.add(i);
-            LOG.error("cannot write the interaction outbox ({}); interaction {} kept in memory", e, i.callId());
+            outboxFailure = DatabaseGuard.rootMessage(e);
+            count("ivr.crm.interactions", "memory");
+            LOG.error("interaction {} is NOT on disk: the outbox cannot be written ({}); kept in memory only"
+                    + " ({} so), lost if the server stops before the disk or the database takes it", i.callId(),
+                    outboxFailure, unsaved.size());
+            return Kept.MEMORY;
         }
     }
 
@@ -607,31 +658,12 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     /** Writes what waits in the outbox, if the database is there. Idempotent; called by the flusher. */
     void flushOutbox() {
-        for (Interaction i; (i = unsaved.peek()) != null; ) {
-            try {
-                outbox.append(i);
-                unsaved.poll();
-            } catch (IOException e) {
-                break;
-            }
-        }
+        saveFromMemory();
         int before = outbox.pending();
         if (before == 0 || !db.ready()) {
             return;
         }
-        boolean done = outbox.flush(i -> {
-            try {
-                db.direct(c -> {
-                    insert(c, i);
-                    return null;
-                });
-            } catch (SQLException e) {
-                if (DatabaseGuard.isDataError(e)) {
-                    throw new InteractionOutbox.Rejected(DatabaseGuard.rootMessage(e), e);
-                }
-                throw e;
-            }
-        });
+        boolean done = outbox.flush(this::insertDirect);
         int written = before - outbox.pending();
         if (written > 0) {
             LOG.info("{} interaction(s) from the outbox written to the database{}", written,
@@ -640,16 +672,85 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         }
     }
 
+    /** Interactions only in memory go to the outbox once the disk takes them, or straight to the database. */
+    private void saveFromMemory() {
+        int onDisk = 0;
+        int inDatabase = 0;
+        for (Interaction i; (i = unsaved.peek()) != null; ) {
+            try {
+                outbox.append(i);
+                onDisk++;
+            } catch (IOException e) {
+                outboxFailure = DatabaseGuard.rootMessage(e);
+                if (!db.ready()) {
+                    break;
+                }
+                try {
+                    insertDirect(i);
+                    inDatabase++;
+                } catch (InteractionOutbox.Rejected r) {
+                    outbox.reject(i, r.getMessage());
+                } catch (Exception dbDown) {
+                    break;
+                }
+            }
+            unsaved.poll();
+        }
+        if (onDisk + inDatabase > 0) {
+            LOG.info("{} interaction(s) that were only in memory are safe now: {} in the outbox, {} in the database"
+                    + " ({} still only in memory)", onDisk + inDatabase, onDisk, inDatabase, unsaved.size());
+        }
+        if (unsaved.isEmpty()) {
+            outboxFailure = null;
+        }
+    }
+
+    /** A write the database was asked for and did not make (not one refused at once by the open circuit). */
+    private void failedWrite(DatabaseGuard.Unavailable e) {
+        if (e.getCause() instanceof SQLException && !e.dataError()) {
+            writes.failed(e.getMessage());
+        }
+    }
+
+    /** One interaction straight to the database (outside the circuit breaker: the flusher probes with it). */
+    private void insertDirect(Interaction i) throws Exception {
+        try {
+            db.direct(c -> {
+                insert(c, i);
+                return null;
+            });
+            writes.succeeded();
+        } catch (SQLException e) {
+            if (DatabaseGuard.isDataError(e)) {
+                throw new InteractionOutbox.Rejected(DatabaseGuard.rootMessage(e), e);
+            }
+            writes.failed(DatabaseGuard.rootMessage(e));
+            throw e;
+        }
+    }
+
+    /**
+     * Says exactly where interactions that are not in the database are: on disk in the outbox,
+     * or only in memory (the outbox cannot be written), which is lost if the server stops.
+     */
     public Health health() {
-        int waiting = pendingInteractions();
+        int onDisk = outbox.pending();
+        int inMemory = unsaved.size();
+        String waiting = (onDisk == 0 && inMemory == 0 ? "no interaction waiting"
+                : onDisk + " interaction(s) on disk in the outbox waiting for the database")
+                + (inMemory == 0 ? "" : "; " + inMemory + " interaction(s) ONLY IN MEMORY, not on disk (the outbox cannot be"
+                + " written: " + outboxFailure + "): lost if the server stops before the disk or the database takes them");
         if (!db.ready()) {
-            return Health.down("database not ready; " + waiting + " interaction(s) waiting in the outbox");
+            return Health.down("database not ready; " + waiting);
         }
         if (!db.available()) {
-            return Health.degraded("database unavailable: callers are not identified; " + waiting
-                    + " interaction(s) waiting in the outbox");
+            return Health.degraded("database unavailable: callers are not identified; " + waiting);
         }
-        return waiting > 0 ? Health.degraded(waiting + " interaction(s) waiting in the outbox for the database")
+        String failing = writes.describe();
+        if (failing != null) {
+            return Health.degraded("database writes fail (" + failing + "); " + waiting);
+        }
+        return onDisk + inMemory > 0 ? Health.degraded(waiting)
                 : Health.up("identify and authenticate available; outbox empty");
     }
 

@@ -23,6 +23,7 @@ import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.speech.ListenRequest;
 import dev.ivr.server.speech.ListenResult;
 import dev.ivr.server.speech.SpeechInput;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,7 +232,7 @@ public final class FlowEngine {
                     return;
                 }
                 if (node.info().log() != null) {
-                    LOG.info("[{}] {}", node.id(), render(node.info().log(), node));
+                    LOG.info("[{}] {}", node.id(), LogText.escape(render(node.info().log(), node))); // caller-supplied values in it
                 }
                 if (node.takesInput()) {
                     st.nodesSinceInput = 0;

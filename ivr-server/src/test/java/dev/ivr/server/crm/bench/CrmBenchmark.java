@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * then for each operation runs T threads for S seconds after a warm-up and reports
  * round trips per second and p50/p99 latency. Authenticate uses the default Argon2id cost
  * (crm.pin-hash); every account shares one PIN hash, which costs the same to verify as
- * distinct ones. PostgreSQL runs with its default durability (fsync on); H2 with its defaults.
+ * distinct ones. PostgreSQL runs with its default durability (fsync on); H2 as the server opens its default
+ * database (WRITE_DELAY=0, writes through to the device: a commit is on disk when it returns).
  * Logging is set to WARN (the store logs one INFO line per call, which on a console would be
  * measured instead).
  *

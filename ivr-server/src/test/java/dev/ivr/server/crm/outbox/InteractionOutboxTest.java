@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,30 @@ class InteractionOutboxTest {
         assertThat(written.get(0)).isEqualTo(call("c1"));
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void theOutboxIsReadableByTheServersUserAlone() throws IOException {
+        Path old = Files.createDirectories(dir.resolve("old"));
+        Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path earlier = Files.writeString(old.resolve("interactions-1-000000.jsonl"), "");
+        Files.setPosixFilePermissions(earlier, PosixFilePermissions.fromString("rw-r--r--"));
+        try (InteractionOutbox box = new InteractionOutbox(old)) {
+            box.append(call("c1"));
+            box.reject(call("c2"), "bad data");
+        }
+        assertThat(mode(old)).isEqualTo("rwx------");
+        try (var files = Files.list(old)) {
+            assertThat(files.toList()).hasSize(3).allSatisfy(f -> assertThat(mode(f)).as("%s", f).isEqualTo("rw-------"));
+        }
+    }
+
+    private static String mode(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

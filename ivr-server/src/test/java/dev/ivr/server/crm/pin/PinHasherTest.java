@@ -50,6 +50,52 @@ class PinHasherTest {
         assertThat(hasher.needsRehash(bcrypt)).isTrue();
     }
 
+    static final byte[] KEY = "0123456789abcdef0123456789abcdef-pepper".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] OLD_KEY = "an earlier pepper, rotated out: 32+ bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    @Test
+    void withAPepperTheHashNamesItAndIsWorthlessWithoutIt() {
+        PinPepper pepper = PinPepper.of(KEY);
+        PinHasher peppered = new PinHasher(new PinHashConfig(256, 1, 1), pepper);
+        String h = peppered.hash("1234");
+        assertThat(h).startsWith("$pepper$k=" + pepper.id() + "$argon2id$v=19$m=256,t=1,p=1$");
+        assertThat(PinHasher.isHash(h)).isTrue();
+        assertThat(PinHasher.pepperId(h)).isEqualTo(pepper.id());
+        assertThat(peppered.verify("1234", h)).isTrue();
+        assertThat(peppered.verify("1235", h)).isFalse();
+        assertThat(peppered.needsRehash(h)).isFalse();
+        // the Argon2id part alone does not take the PIN: guessing needs the pepper too
+        String inner = h.substring(h.indexOf("$argon2id$"));
+        assertThat(hasher.verify("1234", inner)).isFalse();
+        // another server's pepper: cannot check it at all (and says so), rather than calling the PIN wrong
+        PinHasher other = new PinHasher(new PinHashConfig(256, 1, 1), PinPepper.of(OLD_KEY));
+        assertThat(other.canVerify(h)).isFalse();
+        assertThat(other.verify("1234", h)).isFalse();
+        assertThat(hasher.canVerify(h)).isFalse();
+        assertThat(peppered.canVerify(h)).isTrue();
+    }
+
+    @Test
+    void hashesWithoutThePepperOrWithAnEarlierOneVerifyAndAreMadeAgain() {
+        PinHasher current = new PinHasher(new PinHashConfig(256, 1, 1), PinPepper.of(KEY, OLD_KEY));
+        String unpeppered = hasher.hash("4321");
+        String earlier = new PinHasher(new PinHashConfig(256, 1, 1), PinPepper.of(OLD_KEY)).hash("4321");
+        for (String stored : new String[]{unpeppered, earlier}) {
+            assertThat(current.canVerify(stored)).isTrue();
+            assertThat(current.verify("4321", stored)).isTrue();
+            assertThat(current.verify("4322", stored)).isFalse();
+            assertThat(current.needsRehash(stored)).as(stored).isTrue();
+        }
+        assertThat(current.needsRehash(current.hash("4321"))).isFalse();
+        assertThat(current.verify("4321", null)).isFalse();
+    }
+
+    @Test
+    void thePepperIdIsStableAndTellsNothingOfTheKey() {
+        assertThat(PinPepper.of(KEY).id()).isEqualTo(PinPepper.of(KEY.clone()).id()).hasSize(8)
+                .isNotEqualTo(PinPepper.of(OLD_KEY).id());
+    }
+
     @Test
     void aStoredHashCannotAskForAbsurdCost() {
         String huge = "$argon2id$v=19$m=99999999,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$" + "A".repeat(43);

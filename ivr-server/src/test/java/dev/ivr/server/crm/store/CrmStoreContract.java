@@ -18,6 +18,7 @@ import dev.ivr.server.crm.csv.CustomerExport;
 import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.testing.MutableClock;
 import dev.ivr.server.testing.TcpProxy;
@@ -29,6 +30,7 @@ import org.mockito.Mockito;
 import org.slf4j.LoggerFactory;
 
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -368,6 +370,28 @@ abstract class CrmStoreContract {
         assertThat(store.authenticate("55501", "4321", "call-2").status()).isEqualTo(Authentication.Status.OK);
     }
 
+    @Test
+    void aHashWithoutThePepperGetsItAtTheNextGoodPin() throws Exception {
+        Database db = database();
+        importCsv(db, "id,accounts,pins\nC9,55501,4321\n"); // hashed as before peppers: Argon2id of the PIN alone
+        assertThat(dump(db, "accounts")).doesNotContain("$pepper$");
+        PinPepper pepper = PinPepper.of("the pepper of the servers sharing this db".getBytes(StandardCharsets.US_ASCII));
+        JdbcCrmStore store = store(db, "a", new PinHasher(crmConfig().pinHash(), pepper));
+        assertThat(store.authenticate("55501", "4321", "call-1").status()).isEqualTo(Authentication.Status.OK);
+        assertThat(dump(db, "accounts")).contains("$pepper$k=" + pepper.id() + "$argon2id$v=19$m=256,t=1,p=1$");
+        assertThat(store.authenticate("55501", "4321", "call-2").status()).isEqualTo(Authentication.Status.OK);
+        assertThat(store.authenticate("55501", "1111", "call-3").status()).isEqualTo(Authentication.Status.FAILED);
+
+        // a server with another pepper cannot check the PIN: UNAVAILABLE (the flow hands the caller on), never a
+        // wrong PIN that counts towards a lock
+        JdbcCrmStore other = store(db, "b", new PinHasher(crmConfig().pinHash(),
+                PinPepper.of("a pepper no other server has, 32 bytes+".getBytes(StandardCharsets.US_ASCII))));
+        for (int i = 0; i < 4; i++) {
+            assertThat(other.authenticate("55501", "4321", "call-4").status()).isEqualTo(Authentication.Status.UNAVAILABLE);
+        }
+        assertThat(store.authenticate("55501", "4321", "call-5").status()).isEqualTo(Authentication.Status.OK);
+    }
+
     // ------------------------------------------------------------- no PIN leaks
 
     @Test
@@ -539,10 +563,10 @@ abstract class CrmStoreContract {
         CustomerImport.Report r = importCsv(db, csv);
         assertThat(r.committed()).isFalse();
         assertThat(r.rejected()).extracting(CustomerImport.Rejection::line).containsExactly(3L, 4L, 5L, 6L, 7L);
-        assertThat(r.rejected().get(0).problem()).contains("phones: 'not a number'");
-        assertThat(r.rejected().get(1).problem()).contains("account 10001 is already on line 2");
+        assertThat(r.rejected().get(0).problem()).contains("phones: entry 1 'not a number'");
+        assertThat(r.rejected().get(1).problem()).contains("accounts: entry 1 is already on line 2");
         assertThat(r.rejected().get(2).problem()).contains("id: is empty");
-        assertThat(r.rejected().get(3).problem()).contains("id C1 is already on line 2");
+        assertThat(r.rejected().get(3).problem()).contains("id 'C1' is already on line 2");
         assertThat(r.rejected().get(4).problem()).contains("pins: 1 entries for 2 account(s)");
         assertThat(count(db, "select count(*) from customers")).isZero();
 
@@ -615,7 +639,7 @@ abstract class CrmStoreContract {
         assertThat(store.authenticate("10009", "5555", "c").status()).isEqualTo(Authentication.Status.OK);
         assertThat(store.identify("3612345678").status()).isEqualTo(Identification.Status.UNKNOWN);
         assertThat(importCsv(db, "id,accounts\nC2,10001\n").rejected()).singleElement()
-                .satisfies(rej -> assertThat(rej.problem()).contains("account 10001 belongs to customer C1"));
+                .satisfies(rej -> assertThat(rej.problem()).contains("accounts: entry 1 belongs to customer C1"));
     }
 
     @Test
@@ -627,7 +651,7 @@ abstract class CrmStoreContract {
         assertThat(n).isEqualTo(3);
         assertThat(out.toString()).doesNotContain(PIN).startsWith(
                 "id,first_name,last_name,language,tier,phones,accounts,statuses,pin_hashes,attr.open_ticket,attr.segment\n");
-        assertThat(out.toString()).contains("C1,Anna,Kovacs,hu,gold,+3612345678;+36301234567,10001,active,\"$argon2id$v=19$m=256,t=1,p=1$");
+        assertThat(out.toString()).contains("C1,Anna,Kovacs,hu,gold,'+3612345678;+36301234567,10001,active,\"$argon2id$v=19$m=256,t=1,p=1$");
 
         Database other = database(newDatabaseUrl(), tmp.resolve("other"));
         CustomerImport.Report r = importCsv(other, out.toString());
