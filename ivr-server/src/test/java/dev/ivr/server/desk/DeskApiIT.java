@@ -189,7 +189,12 @@ class DeskApiIT {
         assertThat(seen.getBoolean("verified")).isTrue();
         assertThat(seen.getJsonObject("inputs").getString("pin")).isEqualTo("****");
         assertThat(seen.getDouble("timeInIvrSeconds")).isEqualTo(42.0);
-        assertThat(api.get("/api/calls/" + callId + "/context", bob).status()).isEqualTo(403);
+        // another agent's call and a call that does not exist get the same answer: no oracle of call ids
+        Reply othersCall = api.get("/api/calls/" + callId + "/context", bob);
+        Reply noSuchCall = api.get("/api/calls/1700000000.43/context", bob);
+        assertThat(othersCall.status()).isEqualTo(404);
+        assertThat(noSuchCall.status()).isEqualTo(othersCall.status());
+        assertThat(noSuchCall.error().replace("1700000000.43", callId)).isEqualTo(othersCall.error());
         assertThat(api.get("/api/calls/" + callId + "/context", sam).status()).isEqualTo(200);
         assertThat(api.send("GET", "/api/calls/" + callId + "/context", null, null, header).status()).isEqualTo(200);
         assertThat(api.send("GET", "/api/calls/" + callId + "/context", null, null, callId + ";sig=forged").status()).isEqualTo(401);

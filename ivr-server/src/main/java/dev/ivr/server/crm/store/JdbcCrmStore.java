@@ -76,6 +76,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
             + " inputs, customer_id, auth_outcome, queue, agent_id, wait_ms, talk_ms, outcome, node";
 
     private final DatabaseGuard db;
+    /** The queries of the HTTP side (profiles, history) go through their own pool: they never take a call's connection. */
+    private DatabaseGuard queries;
     private final PhoneNumbers phones;
     private final PinHasher pins;
     private final LockoutPolicy lockout;
@@ -95,7 +97,13 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     /** The store of a server: on its database, with the outbox in {@code <data-dir>/outbox}. */
     public static JdbcCrmStore open(Database database, CrmConfig config, Path dataDir, String node, MeterRegistry meters) {
         return new JdbcCrmStore(database.dataSource(), database::isReady, config, dataDir.resolve("outbox"), node,
-                Clock.systemUTC(), meters);
+                Clock.systemUTC(), meters).queriesOn(database.httpDataSource(), database::isReady, config);
+    }
+
+    /** Runs the {@link CrmQueries} (the HTTP side) on another pool than the calls. */
+    JdbcCrmStore queriesOn(DataSource dataSource, BooleanSupplier ready, CrmConfig config) {
+        this.queries = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());
+        return this;
     }
 
     /**
@@ -111,6 +119,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     JdbcCrmStore(DataSource dataSource, BooleanSupplier ready, CrmConfig config, PinHasher pins, Path outboxDir,
                  String node, Clock clock, MeterRegistry meters) {
         this.db = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());
+        this.queries = db;
         this.phones = new PhoneNumbers(config.region());
         this.pins = pins;
         this.lockout = new LockoutPolicy(config.lockout());
@@ -473,7 +482,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     private <T> T query(DatabaseGuard.Work<T> work) {
         try {
-            return db.call(work);
+            return queries.call(work);
         } catch (DatabaseGuard.Unavailable e) {
             throw new CrmUnavailableException("the CRM database is unavailable: " + e.getMessage(), e);
         }
