@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AgiListener {
     private static final Logger LOG = LoggerFactory.getLogger(AgiListener.class);
+    /** A failed accept keeps health DOWN this long (failures repeat every 100 ms while they last). */
+    private static final long ACCEPT_FAILURE_MEMORY_NANOS = 2_000_000_000L;
 
     private final AgiConfig config;
     private final List<Cidr> allow;
@@ -48,9 +50,10 @@ public final class AgiListener {
     private final AtomicInteger activeCalls = new AtomicInteger();
     private final AtomicLong threadCounter = new AtomicLong();
     private final ServerSocketFactory sockets;
-    /** Accepts that failed in a row (0 after any success), and the last failure: health says DOWN while they fail. */
+    /** Accepts that failed in a row (0 after any success), the last failure and when: DOWN while they go on. */
     private final AtomicInteger acceptFailures = new AtomicInteger();
     private volatile String acceptError;
+    private volatile long acceptFailedAt;
     /** An error no call can recover from (a class that cannot initialise, out of memory): DOWN for good. */
     private volatile String broken;
     private volatile ServerSocket serverSocket;
@@ -123,7 +126,7 @@ public final class AgiListener {
             return Health.down("not listening");
         }
         int failures = acceptFailures.get();
-        if (failures > 0) {
+        if (failures > 0 && System.nanoTime() - acceptFailedAt < ACCEPT_FAILURE_MEMORY_NANOS) {
             return Health.down("cannot accept calls (" + failures + " failure(s) in a row): " + acceptError);
         }
         return Health.up("listening on " + config.bind() + ":" + port() + ", " + activeCalls() + " call(s)");
@@ -254,6 +257,7 @@ public final class AgiListener {
                 } catch (IOException e) {
                     if (accepting) {
                         acceptError = e.getMessage();
+                        acceptFailedAt = System.nanoTime();
                         if (acceptFailures.incrementAndGet() == 1) {
                             LOG.error("FastAGI cannot accept calls: {}", e.getMessage());
                         }

@@ -69,6 +69,8 @@ public final class HttpApi implements AutoCloseable {
             f.mount(router, auth);
         }
         HttpServerOptions options = new HttpServerOptions()
+                // no clear-text HTTP/2: a connection is then set up (and counted) as it opens, not at its first bytes
+                .setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) Math.max(1, config.idleTimeout().toMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxInitialLineLength(8192)
@@ -119,7 +121,7 @@ public final class HttpApi implements AutoCloseable {
 
     /** A plain-HTTP port that only sends browsers to HTTPS; it reads no body and serves nothing. */
     private static HttpServer startRedirect(Vertx vertx, HttpConfig config, int httpsPort) {
-        HttpServerOptions options = new HttpServerOptions().setIdleTimeout(10).setIdleTimeoutUnit(TimeUnit.SECONDS)
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false).setIdleTimeout(10).setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxInitialLineLength(8192).setMaxHeaderSize(16 * 1024);
         Guards guards = new Guards(vertx, config.maxConnections(), config.headerTimeout().toMillis());
         try {
@@ -128,7 +130,7 @@ public final class HttpApi implements AutoCloseable {
                 String target = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpsPort + req.uri();
                 boolean safe = req.method().name().equals("GET") || req.method().name().equals("HEAD");
                 req.response().setStatusCode(safe ? 308 : 403).putHeader("Location", target)
-                        .putHeader("Content-Type", "text/plain").putHeader("Connection", "close")
+                        .putHeader("Content-Type", "text/plain")
                         .end(safe ? "This server speaks HTTPS: " + target + "\n"
                                 : "Plain HTTP is refused; use HTTPS (a token sent here has crossed the network in clear).\n");
             }).listen(config.tls().redirectPort(), config.bind()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
