@@ -41,6 +41,14 @@ public final class ClusterCipher implements ValueSeal {
     private final SecretKeySpec ownKey;
     private final AtomicLong counter = new AtomicLong();
     private final Map<ByteBuffer, SecretKeySpec> keys = new ConcurrentHashMap<>();
+    /** A cipher object per thread (Hazelcast's partition threads seal and open all the time); made on first use. */
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     /**
      * @param clusterKey 256 bits, the same on every member ({@link ClusterSecret#derive})
@@ -64,7 +72,7 @@ public final class ClusterCipher implements ValueSeal {
         System.arraycopy(salt, 0, out, 1, SALT);
         ByteBuffer.wrap(out, 1 + SALT + 4, 8).putLong(n); // 4 zero bytes, then the counter
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = CIPHER.get();
             c.init(Cipher.ENCRYPT_MODE, ownKey, new GCMParameterSpec(TAG_BITS, out, 1 + SALT, NONCE));
             c.updateAAD(aad);
             c.doFinal(plain, 0, plain.length, out, HEADER);
@@ -86,7 +94,7 @@ public final class ClusterCipher implements ValueSeal {
             key = keyFor(saltOf.array());
         }
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = CIPHER.get();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1 + SALT, NONCE));
             c.updateAAD(aad);
             byte[] plain = c.doFinal(sealed, HEADER, sealed.length - HEADER);

@@ -41,13 +41,7 @@ public record HttpConfig(
         if (maxConnections < 1 || maxConnections > 1_000_000) {
             p.add("max-connections", "must be between 1 and 1000000 (got " + maxConnections + ")");
         }
-        for (int i = 0; i < trustedProxies.size(); i++) {
-            try {
-                dev.ivr.server.agi.Cidr.parse(trustedProxies.get(i));
-            } catch (IllegalArgumentException e) {
-                p.add("trusted-proxies[" + i + "]", e.getMessage());
-            }
-        }
+        p.cidrs("trusted-proxies", trustedProxies);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < tokens.size(); i++) {
             TokenConfig t = tokens.get(i);

@@ -123,7 +123,9 @@ class SessionsIT {
 
     @Test
     void parallelAttemptsAreCountedAtomically() throws Exception {
-        Sessions s = sessions(Duration.ofMinutes(5));
+        // an address budget above the attempts made: only the per-id-and-address limit decides here
+        Sessions s = new Sessions(member.hazelcast(), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(30), 3,
+                100, Duration.ofMinutes(5), Clock.systemUTC());
         int parallel = 40;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
