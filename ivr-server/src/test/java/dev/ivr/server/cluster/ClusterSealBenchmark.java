@@ -19,9 +19,11 @@ import java.util.Set;
 
 /**
  * What sealing costs per value: a routing agent record and a call context written and read through Hazelcast's
- * serialization service, plain and sealed (AES-256-GCM, {@link ClusterCipher}). Run:
- * {@code ./ivr mvn -q -pl ivr-server -am test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=dev.ivr.server.cluster.ClusterSealBenchmark} (or from an IDE); prints ns per operation.
+ * serialization service, plain and sealed (AES-256-GCM, {@link ClusterCipher}); prints µs per operation. Run:
+ * <pre>
+ * ./ivr mvn -q -pl ivr-server -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp ivr-server/target/test-classes:ivr-server/target/classes:$(cat /tmp/cp.txt) dev.ivr.server.cluster.ClusterSealBenchmark
+ * </pre>
  */
 public final class ClusterSealBenchmark {
     private ClusterSealBenchmark() {
