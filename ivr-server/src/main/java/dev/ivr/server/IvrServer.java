@@ -29,6 +29,7 @@ import dev.ivr.server.flow.api.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.HazelcastCheckpoints;
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
@@ -66,6 +67,8 @@ public final class IvrServer implements AutoCloseable {
 
     private final IvrConfig config;
     private final String nodeName;
+    private final java.util.function.Consumer<String> onFatal;
+    private volatile String fatal;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Metrics metrics;
     private ClusterMember cluster;
@@ -83,14 +86,25 @@ public final class IvrServer implements AutoCloseable {
     private Desk desk;
     private volatile boolean stopped;
 
-    private IvrServer(IvrConfig config) {
+    private IvrServer(IvrConfig config, java.util.function.Consumer<String> onFatal) {
         this.config = config;
         this.nodeName = config.node().effectiveName();
+        this.onFatal = onFatal;
     }
 
-    /** Starts a server; on failure, whatever was started is stopped again. */
+    /** Starts a server (embedded: a fatal failure is logged and reported by /health only). */
     public static IvrServer start(IvrConfig config) throws IOException {
-        IvrServer s = new IvrServer(config);
+        return start(config, reason -> { });
+    }
+
+    /**
+     * Starts a server; on failure, whatever was started is stopped again.
+     *
+     * @param onFatal called once when the server can no longer work as it should (its cluster member is gone):
+     *                the process running it should exit, so that its supervisor starts a healthy one
+     */
+    public static IvrServer start(IvrConfig config, java.util.function.Consumer<String> onFatal) throws IOException {
+        IvrServer s = new IvrServer(config, onFatal);
         try {
             s.startComponents();
             return s;
@@ -109,7 +123,8 @@ public final class IvrServer implements AutoCloseable {
         metrics = new Metrics(nodeName);
         toClose.add(metrics);
 
-        cluster = ClusterMember.start(config.cluster(), nodeName);
+        health.register("process", true, this::processHealth);
+        cluster = ClusterMember.start(config.cluster(), nodeName, config.dataDir(), this::fatal);
         toClose.add(cluster);
         health.register("hazelcast", true, cluster::health);
 
@@ -171,9 +186,7 @@ public final class IvrServer implements AutoCloseable {
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
         agi.start();
         toClose.add(agi::close);
-        health.register("agi", true, () -> agi.isListening()
-                ? Health.up("listening on " + config.agi().bind() + ":" + agi.port() + ", " + agi.activeCalls() + " call(s)")
-                : Health.down("not listening"));
+        health.register("agi", true, agi::health);
 
         if (config.http().enabled()) {
             Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
@@ -181,8 +194,8 @@ public final class IvrServer implements AutoCloseable {
             routes.add(new FlowRoutes(flows));
             routes.add(new CrmRoutes(crm));
             if (routing != null) { // agents log in to routing: no desktop without it
-                desk = Desk.start(vertx, cluster.hazelcast(), database.dataSource(), routing.service(), ivrExits,
-                        config.desk(), nodeName, metrics.registry());
+                desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
+                        config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
                 toClose.add(desk);
                 auth = auth.withSessions(desk.sessions());
                 routes.addAll(desk.routes());
@@ -195,6 +208,26 @@ public final class IvrServer implements AutoCloseable {
         LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
                 config.agi().bind(), agi.port(),
                 http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    /** The server can no longer work as it should: /health says DOWN, and whoever runs it is told (once). */
+    private void fatal(String reason) {
+        synchronized (this) {
+            if (fatal != null || stopped) {
+                return;
+            }
+            fatal = reason;
+        }
+        LOG.error("fatal: {}", reason);
+        onFatal.accept(reason);
+    }
+
+    /** The process itself: DOWN after a fatal failure, or when it is out of file descriptors (no socket can be accepted). */
+    private Health processHealth() {
+        if (fatal != null) {
+            return Health.down(fatal);
+        }
+        return FileDescriptors.health();
     }
 
     /** AMI (when enabled), routing with the configured queues (when enabled), agent states kept true to the phones. */

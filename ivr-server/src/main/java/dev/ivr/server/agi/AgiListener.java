@@ -1,6 +1,7 @@
 package dev.ivr.server.agi;
 
 import dev.ivr.server.config.AgiConfig;
+import dev.ivr.server.health.Health;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiChannelFactory;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import javax.net.ServerSocketFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AgiListener {
     private static final Logger LOG = LoggerFactory.getLogger(AgiListener.class);
+    /** A failed accept keeps health DOWN this long (failures repeat every 100 ms while they last). */
+    private static final long ACCEPT_FAILURE_MEMORY_NANOS = 2_000_000_000L;
 
     private final AgiConfig config;
     private final List<Cidr> allow;
@@ -45,12 +49,25 @@ public final class AgiListener {
     private final Set<AgiSocket> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger activeCalls = new AtomicInteger();
     private final AtomicLong threadCounter = new AtomicLong();
+    private final ServerSocketFactory sockets;
+    /** Accepts that failed in a row (0 after any success), the last failure and when: DOWN while they go on. */
+    private final AtomicInteger acceptFailures = new AtomicInteger();
+    private volatile String acceptError;
+    private volatile long acceptFailedAt;
+    /** An error no call can recover from (a class that cannot initialise, out of memory): DOWN for good. */
+    private volatile String broken;
     private volatile ServerSocket serverSocket;
     private volatile boolean accepting;
     private Server server;
     private Thread acceptThread;
 
     public AgiListener(AgiConfig config, String nodeName, ScriptResolver scripts, MeterRegistry registry) {
+        this(config, nodeName, scripts, registry, ServerSocketFactory.getDefault());
+    }
+
+    /** With the server socket made by {@code sockets} (tests make one that fails). */
+    AgiListener(AgiConfig config, String nodeName, ScriptResolver scripts, MeterRegistry registry, ServerSocketFactory sockets) {
+        this.sockets = sockets;
         this.config = config;
         this.allow = Cidr.parseAll(config.allow());
         this.metrics = new AgiMetrics(registry, activeCalls::get);
@@ -62,7 +79,7 @@ public final class AgiListener {
         if (serverSocket != null) {
             throw new IllegalStateException("already started");
         }
-        ServerSocket ss = new ServerSocket();
+        ServerSocket ss = sockets.createServerSocket();
         ss.setReuseAddress(true);
         try {
             ss.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), config.port()), 4096);
@@ -79,6 +96,9 @@ public final class AgiListener {
                 server.startup();
             } catch (IOException e) {
                 LOG.error("FastAGI listener stopped: {}", e.getMessage());
+            } catch (Error e) {
+                broken = "the accept loop died: " + e;
+                LOG.error("FastAGI listener stopped: {}", e.toString(), e);
             }
         });
         LOG.info("FastAGI listening on {}:{} (allow {})", config.bind(), port(), config.allow());
@@ -90,7 +110,26 @@ public final class AgiListener {
     }
 
     public boolean isListening() {
-        return accepting && serverSocket != null && !serverSocket.isClosed();
+        return accepting && serverSocket != null && !serverSocket.isClosed() && acceptThread != null && acceptThread.isAlive();
+    }
+
+    /**
+     * UP while calls can be accepted; DOWN when the listener is closed, its accept loop is gone, accepting has
+     * failed since the last success (out of file descriptors ...), or a call died of an error the process cannot
+     * recover from.
+     */
+    public Health health() {
+        if (broken != null) {
+            return Health.down(broken);
+        }
+        if (!isListening()) {
+            return Health.down("not listening");
+        }
+        int failures = acceptFailures.get();
+        if (failures > 0 && System.nanoTime() - acceptFailedAt < ACCEPT_FAILURE_MEMORY_NANOS) {
+            return Health.down("cannot accept calls (" + failures + " failure(s) in a row): " + acceptError);
+        }
+        return Health.up("listening on " + config.bind() + ":" + port() + ", " + activeCalls() + " call(s)");
     }
 
     public int activeCalls() {
@@ -182,6 +221,10 @@ public final class AgiListener {
             Thread.ofVirtual().name("call-" + threadCounter.incrementAndGet()).start(() -> {
                 try {
                     command.run();
+                } catch (VirtualMachineError | LinkageError e) { // every later call would fail the same way
+                    broken = "a call failed with " + e;
+                    LOG.error("call failed: {}", e.toString(), e);
+                    throw e;
                 } finally {
                     MDC.clear();
                     AgiSocket.clearCurrent();
@@ -207,7 +250,21 @@ public final class AgiListener {
         @Override
         public SocketConnectionFacade accept() throws IOException {
             while (true) {
-                Socket s = serverSocket.accept();
+                Socket s;
+                try {
+                    s = serverSocket.accept();
+                    acceptFailures.set(0);
+                } catch (IOException e) {
+                    if (accepting) {
+                        acceptError = e.getMessage();
+                        acceptFailedAt = System.nanoTime();
+                        if (acceptFailures.incrementAndGet() == 1) {
+                            LOG.error("FastAGI cannot accept calls: {}", e.getMessage());
+                        }
+                        pause(); // the same failure again at once would spin
+                    }
+                    throw e;
+                }
                 InetAddress peer = s.getInetAddress();
                 String reason = null;
                 if (!accepting) {
@@ -240,6 +297,14 @@ public final class AgiListener {
         @Override
         public void setSocketReadTimeout(int socketReadTimeout) {
             // timeouts are per connection phase, see AgiSocket
+        }
+
+        private void pause() {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void closeQuietly(Socket s) {

@@ -117,6 +117,23 @@ public final class Auth {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * The principal for a presented token: a configured token, else a sign-in session (a cluster lookup: call
+     * it on a worker thread). Empty when the token is neither, or sessions cannot be read now.
+     */
+    public Optional<Principal> resolve(String token) {
+        Optional<Principal> p = authenticate(token);
+        if (p.isPresent() || sessions == null || token == null || token.isEmpty()) {
+            return p;
+        }
+        try {
+            return sessions.resolve(token);
+        } catch (RuntimeException e) {
+            LOG.warn("session lookup failed: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
     /** The bearer token of a request, from the Authorization header (or ?token= for WebSocket). */
     public static String bearer(RoutingContext ctx) {
         String h = ctx.request().getHeader("Authorization");

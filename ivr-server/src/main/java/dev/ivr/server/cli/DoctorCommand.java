@@ -24,6 +24,10 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--pbx", paramLabel = "ADDRESS", description = "A PBX address that must be allowed to connect (repeatable).")
     List<String> pbx = List.of();
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = "A token with role monitor, supervisor or admin, for"
+            + " /health's details (default: <data-dir>/admin-token when readable).")
+    String token;
+
     @Override
     public Integer call() {
         ToolLogging.quiet();
@@ -36,7 +40,7 @@ public final class DoctorCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("ivr doctor: " + (config.resolve() == null ? "built-in defaults" : config.resolve()));
-        List<Finding> findings = new Doctor(cfg, pbx).run();
+        List<Finding> findings = new Doctor(cfg, pbx, token).run();
         for (Finding f : findings) {
             System.out.printf("%-5s %-16s %s%n", f.level(), f.check(), f.message());
             if (f.fix() != null) {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 ImportCustomersCommand.class,
                 ExportCustomersCommand.class,
                 UsersCommand.class,
+                ClusterKeyCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class IvrCli implements Runnable {

@@ -50,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
         org.slf4j.bridge.SLF4JBridgeHandler.install();
         IvrServer server;
         try {
-            server = IvrServer.start(cfg);
+            server = IvrServer.start(cfg, RunCommand::exitAfterFatal);
         } catch (Exception e) {
             LOG.error("cannot start: {}", e.getMessage());
             stopLogging();
@@ -67,6 +67,28 @@ public final class RunCommand implements Callable<Integer> {
         }));
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The server cannot work on (its cluster member is gone): exit with status {@value #FATAL_EXIT} so that the
+     * supervisor (systemd's Restart=on-failure, a container runtime) starts a healthy process. Calls in progress
+     * get the usual drain on the way out; if that hangs, the process is halted.
+     */
+    static final int FATAL_EXIT = 70;
+
+    private static void exitAfterFatal(String reason) {
+        Thread.ofPlatform().name("fatal-exit").start(() -> {
+            LOG.error("exiting ({}) so that the service manager restarts the server", reason);
+            Thread halt = Thread.ofPlatform().daemon(true).name("fatal-halt").start(() -> {
+                try {
+                    Thread.sleep(120_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Runtime.getRuntime().halt(FATAL_EXIT);
+            });
+            System.exit(FATAL_EXIT);
+        });
     }
 
     private static void stopLogging() {

@@ -5,7 +5,7 @@ import java.util.List;
 public record ClusterConfig(
         @Doc("Cluster name: only members with the same name join each other.")
         String name,
-        @Doc("Address the Hazelcast member binds to and advertises.")
+        @Doc("Address the Hazelcast member binds to and advertises; it listens on this address only (0.0.0.0: every interface, on purpose). Anything but loopback needs secret-file.")
         String bind,
         @Doc("Hazelcast member port; the next ports are tried when it is taken.")
         int port,
@@ -14,7 +14,9 @@ public record ClusterConfig(
         @Doc("Find members by multicast instead of the list (same network segment only).")
         boolean multicast,
         @Doc("Synchronous backups of every partition: how many members may die at once without losing state.")
-        int backupCount) implements Validated {
+        int backupCount,
+        @Doc("File with the secret every member of the cluster shares: at least 32 random bytes as base64 or hex ('ivr-server cluster-key FILE' writes one), owned by the service user and readable by it only. Every value kept in the cluster is encrypted and authenticated with keys derived from it, and members without it cannot join. Required when bind, members or multicast reach beyond loopback; empty on loopback: generated as <data-dir>/cluster.key.")
+        String secretFile) implements Validated {
 
     public ClusterConfig {
         members = members == null ? List.of() : List.copyOf(members);

@@ -9,8 +9,10 @@ public record DatabaseConfig(
         String user,
         @Doc("Database password; prefer ${ENV_VAR}.")
         String password,
-        @Doc("Most connections in the pool.")
+        @Doc("Most connections in the pool of calls (identify, authenticate, contact history writes).")
         int poolSize,
+        @Doc("Most connections in a separate pool for the HTTP side (sign-in, users, the CRM API): a flood of HTTP requests never takes a connection calls need.")
+        int httpPoolSize,
         @Doc("How long a call waits for a connection before it goes on without the database.")
         Duration connectTimeout) implements Validated {
 
@@ -21,6 +23,9 @@ public record DatabaseConfig(
         }
         if (poolSize < 1 || poolSize > 500) {
             p.add("pool-size", "must be between 1 and 500 (got " + poolSize + ")");
+        }
+        if (httpPoolSize < 1 || httpPoolSize > 500) {
+            p.add("http-pool-size", "must be between 1 and 500 (got " + httpPoolSize + ")");
         }
         p.positive("connect-timeout", connectTimeout);
         if (connectTimeout != null && connectTimeout.toMillis() < 250) {

@@ -13,10 +13,14 @@ public record DeskConfig(
         Duration sessionMaxAge,
         @Doc("Lifetime of the one-time ticket a page trades for its WebSocket connection (the session token never goes into a URL).")
         Duration wsTicketTtl,
-        @Doc("Wrong passwords in a row for one user id before sign-in is refused for login-lockout (counted across the cluster).")
+        @Doc("Wrong passwords for one user id from one client address before sign-in of that id from that address is refused for login-lockout (counted across the cluster). Only the guessing address is stopped: the user signs in from elsewhere, so nobody can lock a named account out.")
         int loginAttempts,
-        @Doc("How long sign-in stays refused after login-attempts wrong passwords.")
+        @Doc("Wrong passwords from one client address, whatever the user ids, before sign-in from that address is refused for login-lockout.")
+        int loginAddressAttempts,
+        @Doc("How long sign-in stays refused after too many wrong passwords, counted from the last attempt.")
         Duration loginLockout,
+        @Doc("Password checks (Argon2id, 19 MiB each) running at once on this server; more sign-ins at the same moment are answered 503 with Retry-After. 0: the number of processors.")
+        int maxConcurrentSignIns,
         @Doc("Supervisor dashboards get a new snapshot at most this often after something changed (and every 5 seconds anyway).")
         Duration dashboardInterval,
         @Doc("The supervisor dashboard counts where callers hung up in the IVR over about this much time (in 24 buckets).")
@@ -26,6 +30,11 @@ public record DeskConfig(
 
     public DeskConfig {
         notReadyReasons = notReadyReasons == null ? List.of() : List.copyOf(notReadyReasons);
+    }
+
+    /** Password checks allowed at once: the configured number, or the number of processors for 0. */
+    public int signInChecks() {
+        return maxConcurrentSignIns > 0 ? maxConcurrentSignIns : Runtime.getRuntime().availableProcessors();
     }
 
     @Override
@@ -38,6 +47,13 @@ public record DeskConfig(
         p.positive("ws-ticket-ttl", wsTicketTtl);
         if (loginAttempts < 1) {
             p.add("login-attempts", "must be at least 1 (got " + loginAttempts + ")");
+        }
+        if (loginAddressAttempts < 1) {
+            p.add("login-address-attempts", "must be at least 1 (got " + loginAddressAttempts + ")");
+        }
+        if (maxConcurrentSignIns < 0 || maxConcurrentSignIns > 1000) {
+            p.add("max-concurrent-sign-ins", "must be between 0 (the number of processors) and 1000 (got "
+                    + maxConcurrentSignIns + ")");
         }
         p.positive("login-lockout", loginLockout);
         p.positive("dashboard-interval", dashboardInterval);

@@ -62,6 +62,17 @@ public final class Problems {
         }
     }
 
+    /** Each entry must be an address block (CIDR, IPv4 or IPv6, no host names). */
+    public void cidrs(String key, java.util.List<String> blocks) {
+        for (int i = 0; i < blocks.size(); i++) {
+            try {
+                dev.ivr.server.agi.Cidr.parse(blocks.get(i));
+            } catch (IllegalArgumentException e) {
+                add(key + "[" + i + "]", e.getMessage());
+            }
+        }
+    }
+
     public void notBlank(String key, String value) {
         if (value == null || value.isBlank()) {
             add(key, "must not be empty");

@@ -62,13 +62,7 @@ public record PromptsConfig(
         if (httpUrl != null && !httpUrl.isBlank() && !httpUrl.matches("https?://[^\\s/]+(/[^\\s?#]*)?")) {
             p.add("http-url", "must be an http(s) URL without query, e.g. http://ivr-1:8080/prompts (got " + httpUrl + ")");
         }
-        for (int i = 0; i < httpAllow.size(); i++) {
-            try {
-                dev.ivr.server.agi.Cidr.parse(httpAllow.get(i));
-            } catch (IllegalArgumentException e) {
-                p.add("http-allow[" + i + "]", e.getMessage());
-            }
-        }
+        p.cidrs("http-allow", httpAllow);
     }
 
     /** The cache directory, resolved against the data directory when not configured. */

@@ -44,13 +44,7 @@ public record SpeechConfig(
         if (enabled && (advertise == null || advertise.isBlank()) && (bind.equals("0.0.0.0") || bind.equals("::"))) {
             p.add("advertise", "must be set when bind is " + bind + ": Asterisk needs an address it can connect to");
         }
-        for (int i = 0; i < allow.size(); i++) {
-            try {
-                dev.ivr.server.agi.Cidr.parse(allow.get(i));
-            } catch (IllegalArgumentException e) {
-                p.add("allow[" + i + "]", e.getMessage());
-            }
-        }
+        p.cidrs("allow", allow);
         models.forEach((lang, path) -> {
             if (!lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
                 p.add("models." + lang, "is not a language code such as en or pt-BR");

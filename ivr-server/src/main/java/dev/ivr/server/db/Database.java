@@ -24,11 +24,16 @@ import java.util.concurrent.TimeUnit;
  * {@code db/migration}, for H2 and PostgreSQL). An unreachable database does not stop the
  * server: migrations are retried in the background and {@link #health()} says DOWN until
  * they succeed, while calls go on without the database.
+ *
+ * <p>Two pools: one for calls ({@link #dataSource()}, {@code database.pool-size}) and one for
+ * the HTTP side ({@link #httpDataSource()}, {@code database.http-pool-size}), so that no number
+ * of HTTP requests can take the connections calls need.
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource pool;
+    private final HikariDataSource httpPool;
     private final String url;
     private volatile boolean migrated;
     private volatile String lastError = "not connected yet";
@@ -38,8 +43,9 @@ public final class Database implements AutoCloseable {
     private final Path h2Dir;
     private final WriteFailures writeFailures = new WriteFailures();
 
-    private Database(HikariDataSource pool, String url, Path h2Dir) {
+    private Database(HikariDataSource pool, HikariDataSource httpPool, String url, Path h2Dir) {
         this.pool = pool;
+        this.httpPool = httpPool;
         this.url = url;
         this.h2Dir = h2Dir;
     }
@@ -54,17 +60,8 @@ public final class Database implements AutoCloseable {
         if (url.startsWith(H2_FILE)) {
             h2Dir = privateH2Directory(dataDir);
         }
-        HikariConfig hc = new HikariConfig();
-        hc.setPoolName("ivr-db");
-        hc.setJdbcUrl(url);
-        hc.setUsername(config.user());
-        hc.setPassword(config.password());
-        hc.setMaximumPoolSize(config.poolSize());
-        hc.setMinimumIdle(Math.min(2, config.poolSize()));
-        hc.setConnectionTimeout(config.connectTimeout().toMillis());
-        hc.setValidationTimeout(Math.min(1000, config.connectTimeout().toMillis()));
-        hc.setInitializationFailTimeout(-1); // start without the database; connect when it is there
-        Database db = new Database(new HikariDataSource(hc), url, h2Dir);
+        Database db = new Database(pool("ivr-db", url, config, config.poolSize()),
+                pool("ivr-db-http", url, config, config.httpPoolSize()), url, h2Dir);
         LOG.info("database {}", redact(url));
         if (!db.tryMigrate()) {
             db.retryInBackground();
@@ -115,6 +112,20 @@ public final class Database implements AutoCloseable {
      */
     public WriteFailures writes() {
         return writeFailures;
+    }
+
+    private static HikariDataSource pool(String name, String url, DatabaseConfig config, int size) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName(name);
+        hc.setJdbcUrl(url);
+        hc.setUsername(config.user());
+        hc.setPassword(config.password());
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(Math.min(2, size));
+        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setValidationTimeout(Math.min(1000, config.connectTimeout().toMillis()));
+        hc.setInitializationFailTimeout(-1); // start without the database; connect when it is there
+        return new HikariDataSource(hc);
     }
 
     private boolean tryMigrate() {
@@ -169,8 +180,14 @@ public final class Database implements AutoCloseable {
         return migrated;
     }
 
+    /** Connections for calls (and migrations, tools). */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** Connections for the HTTP side: sign-in, users, the CRM API. */
+    public DataSource httpDataSource() {
+        return httpPool;
     }
 
     public boolean isReady() {
@@ -192,7 +209,8 @@ public final class Database implements AutoCloseable {
                 return Health.down("connection not valid");
             }
             connected = Health.up((isPostgres() ? "PostgreSQL" : "H2") + ", pool "
-                    + pool.getHikariPoolMXBean().getActiveConnections() + "/" + pool.getMaximumPoolSize() + " in use");
+                    + pool.getHikariPoolMXBean().getActiveConnections() + "/" + pool.getMaximumPoolSize() + " in use, HTTP pool "
+                    + httpPool.getHikariPoolMXBean().getActiveConnections() + "/" + httpPool.getMaximumPoolSize());
         } catch (SQLException e) {
             return Health.down(rootMessage(e));
         }
@@ -223,6 +241,7 @@ public final class Database implements AutoCloseable {
         if (migrator != null) {
             migrator.interrupt();
         }
+        httpPool.close();
         if (!isPostgres() && migrated) {
             try (Connection c = pool.getConnection(); var st = c.createStatement()) {
                 st.execute("SHUTDOWN");

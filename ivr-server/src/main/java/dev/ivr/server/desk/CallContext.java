@@ -1,5 +1,7 @@
 package dev.ivr.server.desk;
 
+import dev.ivr.server.cluster.ClusterValue;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,11 +24,16 @@ public record CallContext(String callId, String ani, String flow, String custome
                           String tier, Map<String, String> attributes, String authResult, String intent,
                           Map<String, String> fields, List<String> ivrPath, Map<String, String> inputs,
                           Duration timeInIvr, Duration timeInQueue, String queue, String agentId,
-                          Instant offeredAt, boolean callback) implements java.io.Serializable {
+                          Instant offeredAt, boolean callback) implements ClusterValue {
     public CallContext {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
         fields = fields == null ? Map.of() : Map.copyOf(fields);
         ivrPath = ivrPath == null ? List.of() : List.copyOf(ivrPath);
         inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
+    }
+
+    @Override
+    public String key() {
+        return callId;
     }
 }

@@ -2,6 +2,9 @@ package dev.ivr.server.desk;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -14,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CallContexts {
     public static final String MAP = "ivr.call-contexts";
+    private static final Logger LOG = LoggerFactory.getLogger(CallContexts.class);
 
     private final IMap<String, CallContext> map;
     private final Duration ttl;
@@ -27,8 +31,14 @@ public final class CallContexts {
         map.set(context.callId(), context, ttl.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The context of a call; empty when unknown, expired, or not sealed for this call with the cluster's key. */
     public Optional<CallContext> get(String callId) {
-        return Optional.ofNullable(map.get(callId));
+        try {
+            return Optional.ofNullable(map.get(callId)).filter(c -> c.belongsTo(callId));
+        } catch (HazelcastSerializationException e) {
+            LOG.warn("a call context that does not open with the cluster's key was refused: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     public void remove(String callId) {

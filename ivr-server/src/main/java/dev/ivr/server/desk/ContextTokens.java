@@ -1,25 +1,24 @@
 package dev.ivr.server.desk;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.server.cluster.ClusterSecret;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 
 /**
  * Short signed references to a call's context, for the agent leg's SIP header
  * ({@code X-IVR-Context: <callId>;sig=<signature>}) and for integrations that fetch the context
- * with it: HMAC-SHA256 of the call id, truncated to 128 bits, under a key shared by the
- * cluster (created once by the first server, kept in the cluster). Whoever holds the header
- * value can read that one call's context, nothing else.
+ * with it: HMAC-SHA256 of the call id, truncated to 128 bits, under a key derived from the
+ * cluster secret: the same on every member and never stored in the cluster, so reading the
+ * cluster gives no way to sign. Whoever holds the header value can read that one call's
+ * context, nothing else.
  */
 public final class ContextTokens {
-    private static final String SECRETS = "ivr.secrets";
-    private static final String KEY = "context-token-key";
 
     private final byte[] key;
 
@@ -30,12 +29,9 @@ public final class ContextTokens {
         this.key = key.clone();
     }
 
-    /** The cluster's key: created by the first server that asks, the same for all after that. */
+    /** The cluster's tokens: the key is derived from this member's cluster secret, the same on every member. */
     public static ContextTokens forCluster(HazelcastInstance hazelcast) {
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        byte[] existing = hazelcast.<String, byte[]>getMap(SECRETS).putIfAbsent(KEY, fresh);
-        return new ContextTokens(existing != null ? existing : fresh);
+        return new ContextTokens(ClusterSecret.of(hazelcast).derive("ivr/context-tokens/v1"));
     }
 
     /** {@code <callId>;sig=<signature>}: the header value for a call. */

@@ -43,15 +43,22 @@ public final class Desk implements AutoCloseable {
         this.routes = routes;
     }
 
+    /**
+     * @param db              the HTTP side's connections (never the calls' pool)
+     * @param httpIdleTimeout open desktops are pinged well within it, so the HTTP server does not close them
+     */
     public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
-                             DeskConfig config, String nodeName, MeterRegistry metrics) {
+                             DeskConfig config, Duration httpIdleTimeout, String nodeName, MeterRegistry metrics) {
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
-                config.loginAttempts(), config.loginLockout(), clock);
-        UserStore users = new UserStore(db, new PasswordHasher(), clock);
+                config.loginAttempts(), config.loginAddressAttempts(), config.loginLockout(), clock);
+        UserStore users = new UserStore(db, new PasswordHasher(), clock, config.signInChecks());
         CallContexts contexts = new CallContexts(hz, CONTEXT_TTL);
+        // open desktops are pinged (and their sessions touched) every third of this: within both time-outs
+        Duration touchWithin = httpIdleTimeout.multipliedBy(3).dividedBy(2).compareTo(config.sessionIdleTimeout()) < 0
+                ? httpIdleTimeout.multipliedBy(3).dividedBy(2) : config.sessionIdleTimeout();
         DeskHub hub = new DeskHub(vertx, sessions, routing, contexts, exits, new TopicScreenPops(hz), nodeName,
-                metrics).start(config.dashboardInterval(), config.sessionIdleTimeout());
+                metrics).start(config.dashboardInterval(), touchWithin);
         List<HttpRoutes> routes = List.of(
                 new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config,
                         metrics),

@@ -1,6 +1,6 @@
 package dev.ivr.server.desk;
 
-import java.io.Serializable;
+import dev.ivr.server.cluster.ClusterValue;
 
 /**
  * One message for an agent's desktop, published on the cluster topic {@value TopicScreenPops#TOPIC}:
@@ -11,6 +11,6 @@ import java.io.Serializable;
  *                busy, caller-hangup, completed ...; else null
  */
 public record DeskMessage(Kind kind, String agentId, String callId, CallContext context, String reason)
-        implements Serializable {
+        implements ClusterValue {
     public enum Kind { OFFERED, CONNECTED, ENDED }
 }

@@ -50,12 +50,36 @@ public final class Doctor {
 
     private final IvrConfig config;
     private final List<String> pbxAddresses;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
+    private final String token;
     private final List<Finding> findings = new ArrayList<>();
 
     public Doctor(IvrConfig config, List<String> pbxAddresses) {
+        this(config, pbxAddresses, null);
+    }
+
+    /**
+     * @param token a token with role monitor, supervisor or admin for /health's details; null: the one
+     *              generated in the data directory if this user may read it (without one, statuses only)
+     */
+    public Doctor(IvrConfig config, List<String> pbxAddresses, String token) {
         this.config = config;
         this.pbxAddresses = List.copyOf(pbxAddresses);
+        this.token = token != null ? token : generatedToken(config);
+        this.http = HttpTls.client(config.http().tls());
+    }
+
+    private static String generatedToken(IvrConfig config) {
+        try {
+            return java.nio.file.Files.readString(config.dataDir().resolve("admin-token")).strip();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private String baseUrl() {
+        return (config.http().tls().enabled() ? "https://" : "http://") + localHost(config.http().bind()) + ":"
+                + config.http().port();
     }
 
     /** Runs every check. */
@@ -157,11 +181,14 @@ public final class Doctor {
                     "enable it to use /health and /metrics"));
             return Optional.empty();
         }
-        String url = "http://" + localHost(config.http().bind()) + ":" + config.http().port() + "/health";
+        String url = baseUrl() + "/health";
         JsonNode body;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+            if (token != null) {
+                req.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
             body = JSON.readTree(r.body());
         } catch (IOException e) {
             findings.add(Finding.fail("health", "cannot read " + url + ": " + e.getMessage(),
@@ -170,6 +197,10 @@ public final class Doctor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        }
+        if (token == null) {
+            findings.add(Finding.warn("health", "statuses only: /health gives details to a token of role monitor,"
+                    + " supervisor or admin", "run doctor as the service user (it reads <data-dir>/admin-token) or give --token"));
         }
         Iterator<Map.Entry<String, JsonNode>> it = body.path("components").fields();
         while (it.hasNext()) {
@@ -299,7 +330,7 @@ public final class Doctor {
         Optional<Path> sample = sampleFile(cache);
         if ("http".equals(config.prompts().delivery())) {
             String base = config.prompts().httpUrl() == null || config.prompts().httpUrl().isBlank()
-                    ? "http://" + localHost(config.http().bind()) + ":" + config.http().port() + "/prompts"
+                    ? baseUrl() + "/prompts"
                     : config.prompts().httpUrl();
             if (sample.isEmpty()) {
                 findings.add(Finding.warn("delivery", "no rendered prompt in " + cache + " yet to fetch from " + base,

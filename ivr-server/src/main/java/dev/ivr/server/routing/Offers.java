@@ -1,10 +1,11 @@
 package dev.ivr.server.routing;
 
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.ivr.routing.Reservation;
+import dev.ivr.server.cluster.ClusterValue;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -24,7 +25,11 @@ final class Offers {
 
     /** A reservation as stored; {@code answeredAt} is 0 until the agent answers. */
     record Offer(String callId, String queueId, String agentId, String agentName, String endpoint, int offer,
-                 long offeredAt, long ringMillis, Mode mode, String ownerNode, long answeredAt) implements Serializable {
+                 long offeredAt, long ringMillis, Mode mode, String ownerNode, long answeredAt) implements ClusterValue {
+        @Override
+        public String key() {
+            return callId;
+        }
 
         static Offer of(Reservation r, Mode mode, String ownerNode) {
             return new Offer(r.callId(), r.queueId(), r.agentId(), r.agentName(), r.endpoint(), r.offer(),
@@ -59,7 +64,11 @@ final class Offers {
     }
 
     Optional<Offer> get(String callId) {
-        return Optional.ofNullable(map.get(callId));
+        try {
+            return Optional.ofNullable(map.get(callId)).filter(o -> o.belongsTo(callId));
+        } catch (com.hazelcast.nio.serialization.HazelcastSerializationException e) { // not sealed with the cluster's key
+            return Optional.empty();
+        }
     }
 
     /**
@@ -69,14 +78,19 @@ final class Offers {
      * answer), empty when there is no such offer or it was marked already
      */
     Optional<Offer> markAnswered(String callId, Instant at) {
-        while (true) {
-            Offer current = map.get(callId);
-            if (current == null || current.answered()) {
-                return Optional.empty();
+        return Optional.ofNullable(map.executeOnKey(callId, new MarkAnswered(at.toEpochMilli())));
+    }
+
+    /** Marks an offer answered on its partition, atomically; answers the offer as it was, or null when it was not marked now. */
+    record MarkAnswered(long at) implements EntryProcessor<String, Offer, Offer>, ClusterValue {
+        @Override
+        public Offer process(java.util.Map.Entry<String, Offer> entry) {
+            Offer current = entry.getValue();
+            if (current == null || current.answered() || !current.belongsTo(entry.getKey())) {
+                return null;
             }
-            if (map.replace(callId, current, current.answered(at))) {
-                return Optional.of(current);
-            }
+            entry.setValue(current.answered(Instant.ofEpochMilli(at)));
+            return current;
         }
     }
 

@@ -255,9 +255,12 @@ class LocalClusterIT {
         call.dials().forEach(d -> into.add(d.target()));
     }
 
+    /** /health with the node's generated admin token: the details (member count) are for tokens only. */
     private String health(int httpPort) throws Exception {
+        String token = Files.readString(dir.resolve("cluster/node" + (httpPort - 8080) + "/admin-token")).trim();
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private String get(int httpPort, String token, String path) throws Exception {

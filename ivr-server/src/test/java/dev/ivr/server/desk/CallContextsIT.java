@@ -1,36 +1,35 @@
 package dev.ivr.server.desk;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class CallContextsIT {
+    static ClusterMember member;
     static HazelcastInstance hz;
 
     @BeforeAll
-    static void start() {
-        Config c = new Config().setClusterName("ctx-" + UUID.randomUUID());
-        c.setProperty("hazelcast.phone.home.enabled", "false");
-        c.getNetworkConfig().setPort(17801).getJoin().getMulticastConfig().setEnabled(false);
-        c.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        hz = Hazelcast.newHazelcastInstance(c);
+    static void start(@TempDir Path dir) {
+        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "contexts", dir);
+        hz = member.hazelcast();
     }
 
     @AfterAll
     static void stop() {
-        hz.shutdown();
+        member.close();
     }
 
     @Test

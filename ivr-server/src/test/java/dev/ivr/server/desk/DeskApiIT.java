@@ -48,7 +48,8 @@ class DeskApiIT {
         Path calendars = dir.resolve("calendars.yaml"); // open around the clock
         Files.writeString(calendars, "calendars:\n  support:\n    time-zone: UTC\n    open:\n      mon-sun: \"00:00-24:00\"\n");
         server = IvrServer.start(TestConfigs.server(dir.resolve("data"), Map.of("IVR_FLOWS_CALENDARS", calendars.toString(),
-                "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s", "IVR_DESK_LOGIN_ATTEMPTS", "3")));
+                "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s", "IVR_DESK_LOGIN_ATTEMPTS", "3",
+                "IVR_DESK_LOGIN_ADDRESS_ATTEMPTS", "20")));
         server.routing().service().defineQueues(List.of(QueueDefinition.builder("billing").requireSkill("billing", 5).build()));
         api = new DeskClient(server.httpPort());
         admin = Files.readString(dir.resolve("data/admin-token")).trim();
@@ -172,6 +173,89 @@ class DeskApiIT {
     }
 
     @Test
+    void parallelWrongPasswordsAreCheckedNoMoreThanTheLimitAndDoNotLockTheUserOut() throws Exception {
+        api.createUser(admin, agent("dora", "PJSIP/1004"));
+        double checkedBefore = signIns("refused");
+        int parallel = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            answers.add(pool.submit(() -> {
+                go.await();
+                return Integer.parseInt(postFrom("127.0.0.5", "/api/login", new JsonObject().put("id", "dora")
+                        .put("password", "guess " + Math.random())).substring(0, 3));
+            }));
+        }
+        go.countDown();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (var f : answers) {
+            statuses.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(statuses).allMatch(st -> st == 401 || st == 429 || st == 503);
+        assertThat(signIns("refused") - checkedBefore).as("passwords checked").isLessThanOrEqualTo(3);
+        assertThat(statuses).contains(429);
+        // the guesses came from 127.0.0.5: dora signs in from her own address
+        assertThat(postFrom("127.0.0.2", "/api/login", new JsonObject().put("id", "dora").put("password", PASSWORD)))
+                .startsWith("200");
+        assertThat(postFrom("127.0.0.5", "/api/login", new JsonObject().put("id", "dora").put("password", PASSWORD)))
+                .as("still refused from the guessing address").startsWith("429");
+    }
+
+    @Test
+    void oneAddressGuessingManyIdsIsStoppedAndOthersAreNot() {
+        String guesser = "127.0.0.3";
+        List<String> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) { // login-address-attempts: 20 here
+            answers.add(postFrom(guesser, "/api/login", new JsonObject().put("id", "nobody-" + i).put("password", "guess")));
+        }
+        assertThat(answers.subList(0, 20)).allMatch(a -> a.startsWith("401"));
+        assertThat(answers.subList(20, 25)).allMatch(a -> a.startsWith("429"));
+        assertThat(postFrom(guesser, "/api/login", new JsonObject().put("id", "bob").put("password", PASSWORD)))
+                .startsWith("429");
+        assertThat(postFrom("127.0.0.4", "/api/login", new JsonObject().put("id", "bob").put("password", PASSWORD)))
+                .startsWith("200");
+    }
+
+    @Test
+    void overlongIdsAndBodiesAreRefusedAtTheEdgeAndNothingIsStoredForThem() {
+        Reply longId = api.post("/api/login", null, new JsonObject().put("id", "x".repeat(10_000)).put("password", "p"));
+        assertThat(longId.status()).isEqualTo(400);
+        assertThat(longId.error()).contains("at most 64");
+        Reply huge = api.post("/api/login", null, new JsonObject().put("id", "x".repeat(2_000_000)).put("password", "p"));
+        assertThat(huge.status()).isEqualTo(413);
+        api.post("/api/login", null, new JsonObject().put("id", "y".repeat(64)).put("password", "wrong"));
+        assertThat(server.hazelcast().getMap(dev.ivr.server.desk.sessions.Sessions.FAILURES).keySet())
+                .allMatch(k -> k.toString().length() <= 42);
+    }
+
+    /** A sign-in sent from another local address (127.0.0.0/8): the status line and body of the answer. */
+    String postFrom(String localAddress, String path, JsonObject body) {
+        byte[] json = body.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.bind(new java.net.InetSocketAddress(localAddress, 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.httpPort()), 5_000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + json.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().write(json);
+            String reply = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return reply.substring(reply.indexOf(' ') + 1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    double signIns(String outcome) {
+        String metrics = api.get("/metrics", admin).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ivr_desk_signins_total\\{[^}]*outcome=\"" + outcome
+                + "\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
     void aCallContextIsReadByItsAgentSupervisorsAndTheSignedHeaderOnly() {
         String callId = "1700000000.42";
         CallContext context = new CallContext(callId, "+3612345678", "customer-service", "C-1", "Jane Roe", "gold",
@@ -189,7 +273,12 @@ class DeskApiIT {
         assertThat(seen.getBoolean("verified")).isTrue();
         assertThat(seen.getJsonObject("inputs").getString("pin")).isEqualTo("****");
         assertThat(seen.getDouble("timeInIvrSeconds")).isEqualTo(42.0);
-        assertThat(api.get("/api/calls/" + callId + "/context", bob).status()).isEqualTo(403);
+        // another agent's call and a call that does not exist get the same answer: no oracle of call ids
+        Reply othersCall = api.get("/api/calls/" + callId + "/context", bob);
+        Reply noSuchCall = api.get("/api/calls/1700000000.43/context", bob);
+        assertThat(othersCall.status()).isEqualTo(404);
+        assertThat(noSuchCall.status()).isEqualTo(othersCall.status());
+        assertThat(noSuchCall.error().replace("1700000000.43", callId)).isEqualTo(othersCall.error());
         assertThat(api.get("/api/calls/" + callId + "/context", sam).status()).isEqualTo(200);
         assertThat(api.send("GET", "/api/calls/" + callId + "/context", null, null, header).status()).isEqualTo(200);
         assertThat(api.send("GET", "/api/calls/" + callId + "/context", null, null, callId + ";sig=forged").status()).isEqualTo(401);

@@ -73,7 +73,7 @@ class DeskPagesIT {
     void theDesktopPopsTheCallersContextAndTheDashboardFollowsTheQueueLive(@TempDir Path dir) throws Exception {
         // ---- the desk side of a server, as IvrServer composes it, plus the CRM double
         IvrConfig cfg = TestConfigs.server(dir.resolve("data"), Map.of("IVR_DESK_DASHBOARD_INTERVAL", "200ms"));
-        ClusterMember cluster = ClusterMember.start(cfg.cluster(), "pages");
+        ClusterMember cluster = ClusterMember.start(cfg.cluster(), "pages", cfg.dataDir());
         open.add(cluster);
         Database db = Database.open(cfg.database(), cfg.dataDir());
         open.add(db);
@@ -88,8 +88,8 @@ class DeskPagesIT {
         open.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         Metrics metrics = new Metrics("ivr-1");
         open.add(metrics);
-        Desk desk = Desk.start(vertx, cluster.hazelcast(), db.dataSource(), routing, exits, cfg.desk(), "ivr-1",
-                metrics.registry());
+        Desk desk = Desk.start(vertx, cluster.hazelcast(), db.httpDataSource(), routing, exits, cfg.desk(),
+                cfg.http().idleTimeout(), "ivr-1", metrics.registry());
         open.add(desk);
         List<HttpRoutes> routes = new ArrayList<>(desk.routes());
         routes.add(new CrmRoutesDouble(

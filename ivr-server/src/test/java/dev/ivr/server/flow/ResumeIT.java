@@ -1,6 +1,5 @@
 package dev.ivr.server.flow;
 
-import com.hazelcast.map.IMap;
 import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
@@ -59,12 +58,10 @@ class ResumeIT {
         CompletableFuture<Void> never = new CompletableFuture<>();
         FakeCall first = new FakePbx("127.0.0.1", a.agiPort()).call("customer-service").callerId("+3619999999")
                 .caller(Caller.script().press("1").hold(never)).start();
-        IMap<String, String> checkpoints = b.hazelcast().getMap(HazelcastCheckpoints.MAP);
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            String cp = checkpoints.get(first.uniqueId());
-            return cp != null && cp.contains("\"node\":\"main-menu\"");
-        });
-        String saved = checkpoints.get(first.uniqueId());
+        HazelcastCheckpoints checkpoints = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5));
+        await().atMost(Duration.ofSeconds(30)).until(() -> checkpoints.load(first.uniqueId())
+                .filter(cp -> cp.contains("\"node\":\"main-menu\"")).isPresent());
+        String saved = checkpoints.load(first.uniqueId()).orElseThrow();
         assertThat(saved).contains("\"path\":[\"check-hours\",\"identify-caller\",\"greet-anonymous\",\"language-menu\"]");
 
         // the checkpoint's backup is on B once migrations are over (the cluster is "safe"); killing A
@@ -84,6 +81,6 @@ class ResumeIT {
         // main menu it is sales, whose routing fails here (routing off), so the operator
         assertThat(resumed.execs("Dial")).extracting(c -> c.raw()).anyMatch(c -> c.contains("Local/100@from-ivr"));
         assertThat(resumed.commands("WAIT FOR DIGIT")).hasSize(1);
-        await().until(() -> checkpoints.get(first.uniqueId()) == null); // a call that ended leaves no checkpoint
+        await().until(() -> checkpoints.load(first.uniqueId()).isEmpty()); // a call that ended leaves no checkpoint
     }
 }

@@ -49,7 +49,7 @@ class AgentPhonesIT {
 
     @BeforeAll
     static void cluster() {
-        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", "15861")).cluster(), "phones");
+        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", "15861")).cluster(), "phones", dir);
     }
 
     @AfterAll

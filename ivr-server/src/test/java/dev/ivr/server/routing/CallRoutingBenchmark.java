@@ -44,7 +44,7 @@ public final class CallRoutingBenchmark {
         int calls = Integer.getInteger("calls", 2000);
         Path dir = Files.createTempDirectory("routing-bench");
         ClusterMember member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", "15881")).cluster(),
-                "bench");
+                "bench", dir);
         try (RoutingHarness h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(),
                 RoutingHarness.testPrompts(), dir.resolve("none.yaml"),
                 config("exec", queue("support", Map.of("technical", 1), Duration.ofSeconds(20), Duration.ZERO),

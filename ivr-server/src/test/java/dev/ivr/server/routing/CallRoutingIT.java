@@ -72,8 +72,8 @@ class CallRoutingIT {
     static void cluster() {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
                 "IVR_CLUSTER_PORT", "15841")).cluster();
-        a = ClusterMember.start(cluster, "a");
-        b = ClusterMember.start(cluster, "b");
+        a = ClusterMember.start(cluster, "a", dir);
+        b = ClusterMember.start(cluster, "b", dir);
         await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
     }
 

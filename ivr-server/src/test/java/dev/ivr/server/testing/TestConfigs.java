@@ -3,6 +3,10 @@ package dev.ivr.server.testing;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,12 +14,40 @@ import java.util.UUID;
 
 /**
  * Configurations for servers started by tests: free ports, a cluster of their own (a unique
- * name, so tests running at the same time never join each other), a temporary data
- * directory, no TTS unless asked. Built through the same loader as production, with the
+ * name, so tests running at the same time never join each other; a base port the system
+ * found free; one cluster secret shared by every test server of this JVM, so the members a
+ * test starts can join each other), a temporary data directory, no TTS unless asked. Built through the same loader as production, with the
  * overrides given as IVR_* environment variables.
  */
 public final class TestConfigs {
     private TestConfigs() {
+    }
+
+    private static Path sharedSecret;
+
+    /** One cluster secret for every test server of this JVM (in a temporary directory, mode 600). */
+    public static synchronized Path clusterSecret() {
+        if (sharedSecret == null) {
+            try {
+                Path dir = Files.createTempDirectory("ivr-test-secret");
+                dir.toFile().deleteOnExit();
+                sharedSecret = dir.resolve("cluster.key");
+                dev.ivr.server.cluster.ClusterSecret.generate(sharedSecret);
+                sharedSecret.toFile().deleteOnExit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sharedSecret;
+    }
+
+    /** A TCP port the system found free just now (a base for Hazelcast, which tries the next ones when taken). */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static IvrConfig server(Path dataDir) {
@@ -30,7 +62,8 @@ public final class TestConfigs {
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", "15701");
+        env.put("IVR_CLUSTER_PORT", Integer.toString(freePort()));
+        env.put("IVR_CLUSTER_SECRET_FILE", clusterSecret().toString());
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());

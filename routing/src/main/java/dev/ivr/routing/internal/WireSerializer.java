@@ -10,8 +10,15 @@ import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.RelaxationStep;
 import dev.ivr.routing.RoutingEvent;
 import dev.ivr.routing.ServiceLevelTarget;
+import dev.ivr.routing.ValueSeal;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +32,10 @@ import java.util.Set;
  * Writes every {@link Wire} object as a one-byte tag followed by its fields, in a fixed order. Compact and
  * allocation-light (no class descriptors, unlike Java serialization); see docs/benchmarks.md for the figures.
  * Adding a field means a new tag or a cluster-wide upgrade: members of different versions do not mix.
+ *
+ * <p>With a {@link ValueSeal} the encoded bytes are sealed before Hazelcast sees them, and anything that does
+ * not open under the seal is refused before a field is read: a process without the key reads only ciphertext
+ * and cannot forge a record, a command or an event.
  */
 public final class WireSerializer implements StreamSerializer<Wire> {
     /** Hazelcast type id of this serializer ("IVR" + 1); must not clash with other custom serializers. */
@@ -45,6 +56,18 @@ public final class WireSerializer implements StreamSerializer<Wire> {
     private static final AgentCommand.Op[] AGENT_OPS = AgentCommand.Op.values();
     private static final CallCommand.Op[] CALL_OPS = CallCommand.Op.values();
 
+    private final ValueSeal seal;
+
+    /** Plain bytes: what the library registers by itself (see {@link WireSerializerHook}). */
+    public WireSerializer() {
+        this(null);
+    }
+
+    /** Every value sealed by {@code seal}; null for plain bytes. */
+    public WireSerializer(ValueSeal seal) {
+        this.seal = seal;
+    }
+
     @Override
     public int getTypeId() {
         return TYPE_ID;
@@ -52,6 +75,34 @@ public final class WireSerializer implements StreamSerializer<Wire> {
 
     @Override
     public void write(ObjectDataOutput out, Wire object) throws IOException {
+        Out buffer = new Out();
+        encode(buffer, object);
+        byte[] bytes = buffer.toByteArray();
+        out.writeByteArray(seal == null ? bytes : seal.seal(bytes));
+    }
+
+    @Override
+    public Wire read(ObjectDataInput in) throws IOException {
+        byte[] bytes = in.readByteArray();
+        if (bytes == null) {
+            throw new HazelcastSerializationException("routing value without content");
+        }
+        if (seal != null) {
+            try {
+                bytes = seal.open(bytes);
+            } catch (SecurityException e) {
+                throw new HazelcastSerializationException("routing value refused: " + e.getMessage());
+            }
+        }
+        In input = new In(bytes);
+        Wire value = decode(input);
+        if (input.available() != 0) {
+            throw new HazelcastSerializationException("routing value with " + input.available() + " unread byte(s)");
+        }
+        return value;
+    }
+
+    private static void encode(Out out, Wire object) throws IOException {
         switch (object) {
             case AgentRecord a -> {
                 out.writeByte(AGENT_RECORD);
@@ -139,8 +190,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         }
     }
 
-    @Override
-    public Wire read(ObjectDataInput in) throws IOException {
+    private static Wire decode(In in) throws IOException {
         byte tag = in.readByte();
         return switch (tag) {
             case AGENT_RECORD -> readAgent(in);
@@ -196,7 +246,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
 
     // ------------------------------------------------------------------ records
 
-    private static void writeAgent(ObjectDataOutput out, AgentRecord a) throws IOException {
+    private static void writeAgent(Out out, AgentRecord a) throws IOException {
         out.writeString(a.id());
         out.writeString(a.name());
         out.writeString(a.endpoint());
@@ -220,14 +270,14 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         out.writeString(a.reservedBy());
     }
 
-    private static AgentRecord readAgent(ObjectDataInput in) throws IOException {
+    private static AgentRecord readAgent(In in) throws IOException {
         return new AgentRecord(in.readString(), in.readString(), in.readString(), readLevels(in), readStrings(in),
                 in.readLong(), readState(in), in.readLong(), in.readString(), in.readString(), in.readString(),
                 in.readString(), in.readLong(), in.readLong(), in.readLong(), in.readString(), in.readLong(),
                 readState(in), in.readLong(), in.readLong(), in.readString());
     }
 
-    private static void writeCall(ObjectDataOutput out, CallRecord c) throws IOException {
+    private static void writeCall(Out out, CallRecord c) throws IOException {
         out.writeString(c.callId());
         out.writeString(c.queueId());
         writeLevels(out, c.skills());
@@ -247,13 +297,13 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         out.writeLong(c.token());
     }
 
-    private static CallRecord readCall(ObjectDataInput in) throws IOException {
+    private static CallRecord readCall(In in) throws IOException {
         return new CallRecord(in.readString(), in.readString(), readLevels(in), in.readString(), in.readInt(),
                 in.readString(), in.readString(), in.readLong(), in.readLong(), in.readBoolean(), in.readString(),
                 in.readString(), in.readString(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
     }
 
-    private static void writeNullableCall(ObjectDataOutput out, CallRecord c) throws IOException {
+    private static void writeNullableCall(Out out, CallRecord c) throws IOException {
         if (c == null) {
             out.writeByte(0);
         } else {
@@ -262,11 +312,11 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         }
     }
 
-    private static CallRecord readNullableCall(ObjectDataInput in) throws IOException {
+    private static CallRecord readNullableCall(In in) throws IOException {
         return in.readByte() == 1 ? readCall(in) : null;
     }
 
-    private static void writeQueue(ObjectDataOutput out, QueueDefinition q) throws IOException {
+    private static void writeQueue(Out out, QueueDefinition q) throws IOException {
         out.writeString(q.id());
         out.writeString(q.name());
         writeLevels(out, q.requiredSkills());
@@ -289,7 +339,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         writeDuration(out, q.defaultHandleTime());
     }
 
-    private static QueueDefinition readQueue(ObjectDataInput in) throws IOException {
+    private static QueueDefinition readQueue(In in) throws IOException {
         String id = in.readString();
         String name = in.readString();
         Map<String, Integer> skills = readLevels(in);
@@ -315,7 +365,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
     private static final byte CALL_ABANDONED = 6;
     private static final byte MAX_WAIT_REACHED = 7;
 
-    private static void writeEvent(ObjectDataOutput out, RoutingEvent event) throws IOException {
+    private static void writeEvent(Out out, RoutingEvent event) throws IOException {
         switch (event) {
             case RoutingEvent.AgentStateChanged e -> {
                 out.writeByte(AGENT_STATE_CHANGED);
@@ -372,7 +422,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         out.writeInt(event.at().getNano());
     }
 
-    private static RoutingEvent readEvent(ObjectDataInput in) throws IOException {
+    private static RoutingEvent readEvent(In in) throws IOException {
         byte kind = in.readByte();
         return switch (kind) {
             case AGENT_STATE_CHANGED -> new RoutingEvent.AgentStateChanged(in.readString(), readState(in),
@@ -395,7 +445,7 @@ public final class WireSerializer implements StreamSerializer<Wire> {
 
     // ------------------------------------------------------------------ small types
 
-    private static void writeLevels(ObjectDataOutput out, Map<String, Integer> levels) throws IOException {
+    private static void writeLevels(Out out, Map<String, Integer> levels) throws IOException {
         out.writeInt(levels.size());
         for (Map.Entry<String, Integer> e : levels.entrySet()) {
             out.writeString(e.getKey());
@@ -403,8 +453,8 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         }
     }
 
-    private static Map<String, Integer> readLevels(ObjectDataInput in) throws IOException {
-        int size = in.readInt();
+    private static Map<String, Integer> readLevels(In in) throws IOException {
+        int size = in.length(in.readInt(), Integer.BYTES);
         if (size == 0) {
             return Map.of();
         }
@@ -415,15 +465,15 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         return levels;
     }
 
-    private static void writeStrings(ObjectDataOutput out, Set<String> strings) throws IOException {
+    private static void writeStrings(Out out, Set<String> strings) throws IOException {
         out.writeInt(strings.size());
         for (String s : strings) {
             out.writeString(s);
         }
     }
 
-    private static Set<String> readStrings(ObjectDataInput in) throws IOException {
-        int size = in.readInt();
+    private static Set<String> readStrings(In in) throws IOException {
+        int size = in.length(in.readInt(), Integer.BYTES);
         if (size == 0) {
             return Set.of();
         }
@@ -434,25 +484,103 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         return strings;
     }
 
-    private static void writeState(ObjectDataOutput out, AgentState state) throws IOException {
+    private static void writeState(Out out, AgentState state) throws IOException {
         out.writeByte(state == null ? -1 : state.ordinal());
     }
 
-    private static AgentState readState(ObjectDataInput in) throws IOException {
+    private static AgentState readState(In in) throws IOException {
         byte b = in.readByte();
         return b < 0 ? null : STATES[b];
     }
 
-    private static void writeDuration(ObjectDataOutput out, Duration d) throws IOException {
+    private static void writeDuration(Out out, Duration d) throws IOException {
         out.writeLong(d == null ? Long.MIN_VALUE : d.toMillis());
     }
 
-    private static Duration readDuration(ObjectDataInput in) throws IOException {
+    private static Duration readDuration(In in) throws IOException {
         long millis = in.readLong();
         return millis == Long.MIN_VALUE ? null : Duration.ofMillis(millis);
     }
 
-    private static Instant readInstant(ObjectDataInput in) throws IOException {
+    private static Instant readInstant(In in) throws IOException {
         return Instant.ofEpochSecond(in.readLong(), in.readInt());
+    }
+
+    // ------------------------------------------------------------------ byte streams
+
+    /** The encoding's output: Java's data output plus nullable strings and arrays. */
+    private static final class Out extends DataOutputStream {
+        Out() {
+            super(new ByteArrayOutputStream(256));
+        }
+
+        void writeString(String s) throws IOException {
+            if (s == null) {
+                writeInt(-1);
+                return;
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            writeInt(b.length);
+            write(b);
+        }
+
+        void writeLongArray(long[] a) throws IOException {
+            writeInt(a.length);
+            for (long v : a) {
+                writeLong(v);
+            }
+        }
+
+        void writeIntArray(int[] a) throws IOException {
+            writeInt(a.length);
+            for (int v : a) {
+                writeInt(v);
+            }
+        }
+
+        byte[] toByteArray() throws IOException {
+            flush();
+            return ((ByteArrayOutputStream) out).toByteArray();
+        }
+    }
+
+    /** Reads what {@link Out} wrote; a length beyond the bytes left is refused before anything is allocated. */
+    private static final class In extends DataInputStream {
+        In(byte[] bytes) {
+            super(new ByteArrayInputStream(bytes));
+        }
+
+        String readString() throws IOException {
+            int n = readInt();
+            if (n == -1) {
+                return null;
+            }
+            byte[] b = new byte[length(n, 1)];
+            readFully(b);
+            return new String(b, StandardCharsets.UTF_8);
+        }
+
+        long[] readLongArray() throws IOException {
+            long[] a = new long[length(readInt(), Long.BYTES)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = readLong();
+            }
+            return a;
+        }
+
+        int[] readIntArray() throws IOException {
+            int[] a = new int[length(readInt(), Integer.BYTES)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = readInt();
+            }
+            return a;
+        }
+
+        int length(int n, int bytesEach) throws IOException {
+            if (n < 0 || (long) n * bytesEach > available()) {
+                throw new EOFException("length " + n + " beyond the value's end");
+            }
+            return n;
+        }
     }
 }

@@ -6,7 +6,8 @@ import com.hazelcast.nio.serialization.SerializerHook;
 /**
  * Registers {@link WireSerializer} with every Hazelcast member and client that has this library on its class
  * path, through {@code META-INF/services/com.hazelcast.SerializerHook}: no serialization configuration needed.
- * (A shaded jar must merge service files.)
+ * (A shaded jar must merge service files.) Overwritable: {@link dev.ivr.routing.RoutingSerialization#seal}
+ * replaces it with a sealing serializer through the member's serialization configuration.
  */
 public final class WireSerializerHook implements SerializerHook<Wire> {
 
@@ -22,6 +23,6 @@ public final class WireSerializerHook implements SerializerHook<Wire> {
 
     @Override
     public boolean isOverwritable() {
-        return false;
+        return true;
     }
 }

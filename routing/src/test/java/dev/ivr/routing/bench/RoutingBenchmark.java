@@ -48,6 +48,8 @@ public final class RoutingBenchmark {
     private static final int THREADS = Integer.getInteger("bench.threads", 8);
     private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 10));
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
+    /** Routing values sealed with AES-256-GCM, as the server seals them ({@code -Dbench.sealed=true}). */
+    private static final boolean SEALED = Boolean.getBoolean("bench.sealed");
 
     public static void main(String[] args) throws Exception {
         int[] sizes = args.length == 0 ? new int[]{1, 3} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
@@ -56,9 +58,9 @@ public final class RoutingBenchmark {
             rows.add(new RoutingBenchmark(members, Scenario.AGENT_READY).run());
             rows.add(new RoutingBenchmark(members, Scenario.CALL_ARRIVAL).run());
         }
-        System.out.printf("%n%d agents, %d skills, %d waiting calls, %d worker threads, %d s measured after %d s warm-up, %d cores%n%n",
+        System.out.printf("%n%d agents, %d skills, %d waiting calls, %d worker threads, %d s measured after %d s warm-up, %d cores%s%n%n",
                 AGENTS, SKILLS, WAITING, THREADS, MEASURE.toSeconds(), WARMUP.toSeconds(),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), SEALED ? ", values sealed (AES-256-GCM)" : "");
         System.out.println("| members | decision | decisions/s | p50 (ms) | p99 (ms) | reserved |");
         System.out.println("|---:|---|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
@@ -110,7 +112,7 @@ public final class RoutingBenchmark {
 
     private String run() throws Exception {
         System.out.printf("--- %s on %d member(s): starting%n", scenario, members);
-        try (TestCluster cluster = TestCluster.start(members, 271)) {
+        try (TestCluster cluster = TestCluster.start(members, 271, SEALED ? new dev.ivr.routing.test.TestSeal((byte) 1) : null)) {
             for (int m = 0; m < members; m++) {
                 RoutingService router = RoutingService.start(cluster.member(m), queues(),
                         RoutingOptions.defaults().withName("bench"));

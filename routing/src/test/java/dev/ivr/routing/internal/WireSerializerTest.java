@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.ivr.routing.test.TestSeal;
+
 import static dev.ivr.routing.internal.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,6 +32,29 @@ class WireSerializerTest {
         assertThat(data.getType()).as("written by WireSerializer, not Java serialization")
                 .isEqualTo(WireSerializer.TYPE_ID);
         return ss.toObject(data);
+    }
+
+    @Test
+    void withASealValuesAreSealedAndNothingElseIsRead() {
+        SerializationService sealed = sealedService(new TestSeal((byte) 1));
+        AgentRecord agent = Fixtures.loggedIn("a1", Map.of("sales", 7), Set.of("en"));
+        Data data = sealed.toData(agent);
+        assertThat(data.getType()).isEqualTo(WireSerializer.TYPE_ID);
+        assertThat(new String(data.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("a1", "sales");
+        assertThat((AgentRecord) sealed.toObject(data)).isEqualTo(agent);
+        // another key, or no key at all, reads nothing; the sealed reader refuses plain bytes
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sealedService(new TestSeal((byte) 2)).toObject(data))
+                .isInstanceOf(com.hazelcast.nio.serialization.HazelcastSerializationException.class)
+                .hasMessageContaining("refused");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ss.toObject(data)).isInstanceOf(RuntimeException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sealed.toObject(ss.toData(agent)))
+                .hasMessageContaining("refused");
+    }
+
+    static SerializationService sealedService(dev.ivr.routing.ValueSeal seal) {
+        com.hazelcast.config.SerializationConfig config = new com.hazelcast.config.SerializationConfig();
+        dev.ivr.routing.RoutingSerialization.seal(config, seal);
+        return new DefaultSerializationServiceBuilder().setConfig(config).build();
     }
 
     @Test

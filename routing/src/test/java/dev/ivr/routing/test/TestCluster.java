@@ -23,9 +23,11 @@ public final class TestCluster implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final List<HazelcastInstance> members = new ArrayList<>();
     private final int partitions;
+    private final dev.ivr.routing.ValueSeal seal;
 
-    private TestCluster(int size, int partitions) {
+    private TestCluster(int size, int partitions, dev.ivr.routing.ValueSeal seal) {
         this.partitions = partitions;
+        this.seal = seal;
         for (int i = 0; i < size; i++) {
             ports.add(freePort());
         }
@@ -37,7 +39,12 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public static TestCluster start(int size, int partitions) {
-        TestCluster cluster = new TestCluster(size, partitions);
+        return start(size, partitions, null);
+    }
+
+    /** Members whose routing values are sealed by {@code seal} (null: plain). */
+    public static TestCluster start(int size, int partitions, dev.ivr.routing.ValueSeal seal) {
+        TestCluster cluster = new TestCluster(size, partitions, seal);
         try {
             for (int i = 0; i < size; i++) {
                 cluster.members.add(Hazelcast.newHazelcastInstance(cluster.config(i)));
@@ -74,6 +81,9 @@ public final class TestCluster implements AutoCloseable {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "20");
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        if (seal != null) {
+            dev.ivr.routing.RoutingSerialization.seal(config.getSerializationConfig(), seal);
+        }
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(ports.get(index)).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");

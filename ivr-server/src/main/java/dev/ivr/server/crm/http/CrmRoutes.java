@@ -75,9 +75,11 @@ public final class CrmRoutes implements HttpRoutes {
 
     private void history(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        Integer limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-        Integer offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        if (limit == null || offset == null) {
+        List<String> problems = new java.util.ArrayList<>();
+        Integer limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems);
+        Integer offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE, problems);
+        if (!problems.isEmpty()) { // one answer for every bad parameter
+            error(ctx, 400, String.join("; ", problems));
             return;
         }
         if (crm.profile(id).isEmpty()) {
@@ -112,7 +114,8 @@ public final class CrmRoutes implements HttpRoutes {
         };
     }
 
-    private static Integer intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    /** The parameter's value, its default when absent, or null with a line added to {@code problems}. */
+    private static Integer intParam(RoutingContext ctx, String name, int dflt, int min, int max, List<String> problems) {
         String v = ctx.request().getParam(name);
         if (v == null || v.isBlank()) {
             return dflt;
@@ -125,7 +128,7 @@ public final class CrmRoutes implements HttpRoutes {
         } catch (NumberFormatException e) {
             // reported below
         }
-        error(ctx, 400, name + " must be a whole number from " + min + " to " + max + " (got '" + v + "')");
+        problems.add(name + " must be a whole number from " + min + " to " + max + " (got '" + v + "')");
         return null;
     }
 

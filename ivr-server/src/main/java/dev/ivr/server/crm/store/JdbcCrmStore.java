@@ -77,6 +77,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
             + " inputs, customer_id, auth_outcome, queue, agent_id, wait_ms, talk_ms, outcome, node";
 
     private final DatabaseGuard db;
+    /** The queries of the HTTP side (profiles, history) go through their own pool: they never take a call's connection. */
+    private DatabaseGuard queries;
     private final PhoneNumbers phones;
     private final PinHasher pins;
     private final LockoutPolicy lockout;
@@ -100,7 +102,13 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     public static JdbcCrmStore open(Database database, CrmConfig config, PinHasher pins, Path dataDir, String node,
                                     MeterRegistry meters) {
         return new JdbcCrmStore(database.dataSource(), database::isReady, config, pins, dataDir.resolve("outbox"), node,
-                Clock.systemUTC(), meters, database.writes());
+                Clock.systemUTC(), meters, database.writes()).queriesOn(database.httpDataSource(), database::isReady, config);
+    }
+
+    /** Runs the {@link CrmQueries} (the HTTP side) on another pool than the calls. */
+    JdbcCrmStore queriesOn(DataSource dataSource, BooleanSupplier ready, CrmConfig config) {
+        this.queries = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());
+        return this;
     }
 
     /**
@@ -123,6 +131,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                  String node, Clock clock, MeterRegistry meters, WriteFailures writes) {
         this.writes = writes;
         this.db = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());
+        this.queries = db;
         this.phones = new PhoneNumbers(config.region());
         this.pins = pins;
         this.lockout = new LockoutPolicy(config.lockout());
@@ -499,7 +508,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     private <T> T query(DatabaseGuard.Work<T> work) {
         try {
-            return db.call(work);
+            return queries.call(work);
         } catch (DatabaseGuard.Unavailable e) {
             throw new CrmUnavailableException("the CRM database is unavailable: " + e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.ivr.server.cluster.ClusterValue;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.engine.CallObserver;
 import dev.ivr.server.flow.engine.CallSummary;
@@ -12,8 +13,6 @@ import dev.ivr.server.flow.model.Node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.Serial;
-import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,10 +161,10 @@ public final class IvrExits {
     }
 
     /** Counts per time bucket (bucket index → count); buckets older than the window are dropped on update. */
-    public static final class Buckets implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final TreeMap<Long, Long> counts = new TreeMap<>();
+    public record Buckets(TreeMap<Long, Long> counts) implements ClusterValue {
+        public Buckets {
+            counts = counts == null ? new TreeMap<>() : new TreeMap<>(counts);
+        }
 
         long sumFrom(long oldest) {
             return counts.tailMap(oldest, true).values().stream().mapToLong(Long::longValue).sum();
@@ -173,23 +172,13 @@ public final class IvrExits {
     }
 
     /** Adds one to a bucket, atomically on the key's partition. */
-    static final class Increment implements EntryProcessor<String, Buckets, Void> {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        private final long bucket;
-        private final long oldest;
-
-        Increment(long bucket, long oldest) {
-            this.bucket = bucket;
-            this.oldest = oldest;
-        }
-
+    record Increment(long bucket, long oldest) implements EntryProcessor<String, Buckets, Void>, ClusterValue {
         @Override
         public Void process(Map.Entry<String, Buckets> entry) {
-            Buckets b = entry.getValue() == null ? new Buckets() : entry.getValue();
-            b.counts.headMap(oldest, false).clear();
-            b.counts.merge(bucket, 1L, Long::sum);
-            entry.setValue(b);
+            TreeMap<Long, Long> counts = entry.getValue() == null ? new TreeMap<>() : entry.getValue().counts();
+            counts.headMap(oldest, false).clear();
+            counts.merge(bucket, 1L, Long::sum);
+            entry.setValue(new Buckets(counts));
             return null;
         }
     }

@@ -5,6 +5,7 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.RoutingException;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.server.api.Auth;
+import dev.ivr.server.api.ClientAddress;
 import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.api.Principal;
 import dev.ivr.server.config.DeskConfig;
@@ -50,6 +51,9 @@ import static dev.ivr.server.desk.http.Replies.ok;
 public final class DeskRoutes implements HttpRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(DeskRoutes.class);
     static final String[] SIGNED_IN = {"agent", "supervisor", "monitor"};
+    /** Longer ids or passwords are refused before anything is counted, hashed or stored. */
+    static final int MAX_ID = 64;
+    static final int MAX_PASSWORD = dev.ivr.server.desk.users.UserSpec.MAX_PASSWORD;
 
     private final Sessions sessions;
     private final UserStore users;
@@ -72,7 +76,8 @@ public final class DeskRoutes implements HttpRoutes {
         this.hub = hub;
         this.config = config;
         this.signIns = outcome -> Counter.builder("ivr.desk.signins").tag("outcome", outcome)
-                .description("Sign-in attempts: ok, refused (wrong id or password), locked (too many wrong passwords)")
+                .description("Sign-in attempts: ok, refused (wrong id or password), locked (too many wrong passwords"
+                        + " from the address), busy (too many password checks at once)")
                 .register(metrics);
     }
 
@@ -142,27 +147,39 @@ public final class DeskRoutes implements HttpRoutes {
             error(ctx, 400, "give id and password");
             return;
         }
-        if (sessions.lockedOut(id)) {
+        if (id.length() > MAX_ID || password.length() > MAX_PASSWORD) { // nothing that long is a user: not counted, not stored
+            error(ctx, 400, "id must be at most " + MAX_ID + " characters and password at most " + MAX_PASSWORD);
+            return;
+        }
+        String address = ClientAddress.of(ctx);
+        Optional<Sessions.Refusal> refused = sessions.attempt(id, address);
+        if (refused.isPresent()) {
             signIns.apply("locked").increment();
+            LOG.warn("sign-in refused for '{}' from {}: {}", printable(id), address, refused.get() == Sessions.Refusal.ADDRESS
+                    ? "too many wrong passwords from this address" : "too many wrong passwords for this id from this address");
             ctx.response().putHeader("Retry-After", Long.toString(sessions.lockout().toSeconds()));
-            error(ctx, 429, "too many wrong passwords for this user: try again in "
+            error(ctx, 429, "too many wrong passwords from this address: try again in "
                     + Math.max(1, sessions.lockout().toMinutes()) + " minute(s)");
             return;
         }
-        Optional<User> user = users.authenticate(id, password);
+        Optional<User> user;
+        try {
+            user = users.authenticate(id, password);
+        } catch (UserException e) {
+            sessions.forgive(id, address); // not checked: does not count
+            if (e.kind() == UserException.Kind.BUSY) {
+                signIns.apply("busy").increment();
+                ctx.response().putHeader("Retry-After", "1");
+            }
+            throw e;
+        }
         if (user.isEmpty()) {
             signIns.apply("refused").increment();
-            sessions.failed(id);
-            if (sessions.lockedOut(id)) {
-                LOG.warn("sign-in refused for '{}': too many wrong passwords, locked for {}", printable(id),
-                        dev.ivr.server.config.DurationText.format(sessions.lockout()));
-            } else {
-                LOG.info("sign-in refused for '{}'", printable(id));
-            }
+            LOG.info("sign-in refused for '{}' from {}", printable(id), address);
             error(ctx, 401, "wrong user id or password");
             return;
         }
-        sessions.succeeded(id);
+        sessions.succeeded(id, address);
         signIns.apply("ok").increment();
         String token = sessions.open(user.get());
         LOG.info("user '{}' signed in", id);
@@ -347,14 +364,12 @@ public final class DeskRoutes implements HttpRoutes {
 
     private void callContext(RoutingContext ctx) {
         String callId = ctx.pathParam("callId");
-        Optional<CallContext> c = contexts.get(callId);
-        if (c.isEmpty()) {
-            error(ctx, 404, "no context for call '" + callId + "' (unknown, or expired)");
-            return;
-        }
         Principal p = ctx.get(Auth.PRINCIPAL);
-        if (p != null && !p.hasAnyRole(Set.of("supervisor")) && !java.util.Objects.equals(p.agentId(), c.get().agentId())) {
-            error(ctx, 403, "this call was not offered to you");
+        // another agent's call answers exactly as a call that does not exist: no way to learn which call ids exist
+        Optional<CallContext> c = contexts.get(callId).filter(context -> p == null || p.hasAnyRole(Set.of("supervisor"))
+                || java.util.Objects.equals(p.agentId(), context.agentId()));
+        if (c.isEmpty()) {
+            error(ctx, 404, "no context for call '" + printable(callId) + "' that you may read (unknown, expired, or not offered to you)");
             return;
         }
         ok(ctx, DeskJson.context(c.get()));
@@ -382,7 +397,7 @@ public final class DeskRoutes implements HttpRoutes {
                     case INVALID -> 400;
                     case NOT_FOUND -> 404;
                     case EXISTS -> 409;
-                    case UNAVAILABLE -> 503;
+                    case UNAVAILABLE, BUSY -> 503;
                 };
                 error(ctx, status, e.getMessage());
             } catch (IllegalArgumentException e) {

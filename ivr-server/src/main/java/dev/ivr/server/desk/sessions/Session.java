@@ -2,7 +2,6 @@ package dev.ivr.server.desk.sessions;
 
 import dev.ivr.server.api.Principal;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -14,7 +13,7 @@ import java.util.Set;
  * @param agentId the agent id (the user id) for users with the agent role, else null
  */
 public record Session(String userId, String name, Set<String> roles, String agentId, String endpoint,
-                      Map<String, Integer> skills, Set<String> languages, Instant createdAt) implements Serializable {
+                      Map<String, Integer> skills, Set<String> languages, Instant createdAt) {
     public Session {
         roles = Set.copyOf(roles);
         skills = skills == null ? Map.of() : Map.copyOf(skills);

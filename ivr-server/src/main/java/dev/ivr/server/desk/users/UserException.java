@@ -4,7 +4,8 @@ package dev.ivr.server.desk.users;
 public final class UserException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    public enum Kind { INVALID, NOT_FOUND, EXISTS, UNAVAILABLE }
+    /** BUSY: too many password checks at once on this server (try again in a moment). */
+    public enum Kind { INVALID, NOT_FOUND, EXISTS, UNAVAILABLE, BUSY }
 
     private final Kind kind;
 

@@ -21,12 +21,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 
 /**
  * Users in the database (tables {@code users} and {@code user_skills}, migration V20). Every
  * method blocks on JDBC: call it from worker or virtual threads, never from an event loop.
  * Database failures surface as {@link UserException} of kind UNAVAILABLE.
+ *
+ * <p>Sign-in never holds a database connection while a password is hashed, and at most a fixed number of
+ * password checks run at once: a flood of sign-ins costs CPU within that bound and no connection at all, and
+ * what exceeds it is refused at once (BUSY) instead of queueing behind the hashes.
  */
 public final class UserStore {
     private static final Logger LOG = LoggerFactory.getLogger(UserStore.class);
@@ -34,20 +39,37 @@ public final class UserStore {
     private final DataSource db;
     private final PasswordHasher hasher;
     private final Clock clock;
+    private final Semaphore checks;
 
     public UserStore(DataSource db, PasswordHasher hasher, Clock clock) {
+        this(db, hasher, clock, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** @param concurrentChecks password checks allowed at once; more are refused with BUSY */
+    public UserStore(DataSource db, PasswordHasher hasher, Clock clock, int concurrentChecks) {
         this.db = db;
         this.hasher = hasher;
         this.clock = clock;
+        this.checks = new Semaphore(concurrentChecks);
     }
 
-    /** The user if the id exists, is enabled and the password matches; the same time is spent either way. */
+    /**
+     * The user if the id exists, is enabled and the password matches; the same time is spent either way. The
+     * stored hash is read on a connection given back before hashing.
+     *
+     * @throws UserException BUSY when the allowed number of password checks are running already
+     */
     public Optional<User> authenticate(String id, String password) {
-        try (Connection c = db.getConnection()) {
+        if (!checks.tryAcquire()) {
+            throw new UserException(UserException.Kind.BUSY, "too many sign-ins at this moment; try again in a second");
+        }
+        boolean ok;
+        boolean enabled = false;
+        try {
             String hash = null;
-            boolean enabled = false;
             if (id != null && UserSpec.ID.matcher(id).matches()) {
-                try (PreparedStatement ps = c.prepareStatement("select password_hash, enabled from users where id = ?")) {
+                try (Connection c = db.getConnection();
+                     PreparedStatement ps = c.prepareStatement("select password_hash, enabled from users where id = ?")) {
                     ps.setString(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
@@ -55,13 +77,15 @@ public final class UserStore {
                             enabled = rs.getBoolean(2);
                         }
                     }
+                } catch (SQLException e) {
+                    throw unavailable(e);
                 }
             }
-            boolean ok = hasher.verify(password, hash); // a dummy hash when the user is unknown
-            return ok && enabled ? find(c, id) : Optional.empty();
-        } catch (SQLException e) {
-            throw unavailable(e);
+            ok = hasher.verify(password, hash); // a dummy hash when the user is unknown; no connection held
+        } finally {
+            checks.release();
         }
+        return ok && enabled ? find(id) : Optional.empty();
     }
 
     public Optional<User> find(String id) {

@@ -2,6 +2,7 @@ package dev.ivr.server.flow.engine;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.ivr.server.cluster.ClusterValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,15 @@ public final class HazelcastCheckpoints implements Checkpoints {
     public static final String MAP = "ivr.flow.checkpoints";
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastCheckpoints.class);
 
-    private final IMap<String, String> map;
+    /** A checkpoint as kept in the cluster: sealed, and bound to its call id. */
+    record Checkpoint(String callId, String state) implements ClusterValue {
+        @Override
+        public String key() {
+            return callId;
+        }
+    }
+
+    private final IMap<String, Checkpoint> map;
     private final long ttlMillis;
 
     public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl) {
@@ -34,7 +43,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
     @Override
     public void save(String callId, String state) {
         try {
-            map.setAsync(callId, state, ttlMillis, TimeUnit.MILLISECONDS).whenComplete((ok, e) -> {
+            map.setAsync(callId, new Checkpoint(callId, state), ttlMillis, TimeUnit.MILLISECONDS).whenComplete((ok, e) -> {
                 if (e != null) {
                     LOG.warn("checkpoint not saved: {}", e.toString());
                 }
@@ -47,7 +56,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
     @Override
     public Optional<String> load(String callId) {
         try {
-            return Optional.ofNullable(map.get(callId));
+            return Optional.ofNullable(map.get(callId)).filter(c -> c.belongsTo(callId)).map(Checkpoint::state);
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not read: {}", e.toString());
             return Optional.empty();

@@ -6,6 +6,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.ivr.server.cluster.ClusterValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,15 @@ public final class HazelcastSharedAudio implements SharedAudio {
     public static final String MAP = "ivr-prompt-audio";
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastSharedAudio.class);
 
-    private final IMap<String, byte[]> map;
+    /** Rendered audio as kept in the cluster: sealed (a dynamic prompt may say a customer's name), bound to its name. */
+    record SharedPrompt(String name, byte[] audio) implements ClusterValue {
+        @Override
+        public String key() {
+            return name;
+        }
+    }
+
+    private final IMap<String, SharedPrompt> map;
 
     public HazelcastSharedAudio(HazelcastInstance hz, int maxMegabytesPerMember) {
         try {
@@ -38,7 +47,7 @@ public final class HazelcastSharedAudio implements SharedAudio {
     @Override
     public Optional<byte[]> get(String name) {
         try {
-            return Optional.ofNullable(map.get(name));
+            return Optional.ofNullable(map.get(name)).filter(p -> p.belongsTo(name)).map(SharedPrompt::audio);
         } catch (RuntimeException e) {
             LOG.warn("shared prompt cache unavailable ({}): rendering locally", e.toString());
             return Optional.empty();
@@ -48,7 +57,7 @@ public final class HazelcastSharedAudio implements SharedAudio {
     @Override
     public void put(String name, byte[] bytes) {
         try {
-            map.set(name, bytes);
+            map.set(name, new SharedPrompt(name, bytes));
         } catch (RuntimeException e) {
             LOG.warn("could not share rendered prompt {}: {}", name, e.toString());
         }

@@ -61,7 +61,8 @@ public final class Voice implements AutoCloseable {
             String configured = pc.httpUrl();
             String host = config.http().bind().contains(":") ? "[" + config.http().bind() + "]" : config.http().bind();
             delivery = Delivery.http(() -> configured == null || configured.isBlank()
-                    ? "http://" + host + ":" + httpPort.getAsInt() + "/prompts" : configured, formats.get(0));
+                    ? (config.http().tls().enabled() ? "https://" : "http://") + host + ":" + httpPort.getAsInt() + "/prompts"
+                    : configured, formats.get(0));
             List<String> allow = pc.httpAllow().isEmpty() ? config.agi().allow() : pc.httpAllow();
             routes = List.of(new PromptHttpRoutes(cache, Cidr.parseAll(allow)));
         } else {

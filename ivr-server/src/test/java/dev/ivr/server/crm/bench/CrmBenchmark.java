@@ -107,7 +107,7 @@ public final class CrmBenchmark {
 
     private static List<Result> run(Options o, CrmConfig crm, String url, String user, Path dir, String label)
             throws Exception {
-        try (Database db = Database.open(new DatabaseConfig(url, user, "", Math.max(10, o.threads() + 2),
+        try (Database db = Database.open(new DatabaseConfig(url, user, "", Math.max(10, o.threads() + 2), 2,
                 Duration.ofSeconds(5)), dir)) {
             if (!db.awaitReady(Duration.ofSeconds(60))) {
                 throw new IllegalStateException(label + ": " + db.health().detail());

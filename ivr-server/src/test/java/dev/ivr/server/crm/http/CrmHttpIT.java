@@ -9,6 +9,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.server.testing.CapturedLogs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -163,6 +164,18 @@ class CrmHttpIT {
         assertThat(get("/api/customers/C1001/interactions?limit=0", AGENT).statusCode()).isEqualTo(400);
         assertThat(get("/api/customers/C1001/interactions?limit=x", AGENT).body()).contains("limit must be a whole number");
         assertThat(get("/api/customers/C1001/interactions?offset=-1", AGENT).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void twoBadPagingParametersGetOneClearAnswerAndNothingBreaks() throws Exception {
+        try (CapturedLogs logs = new CapturedLogs()) {
+            HttpResponse<String> r = get("/api/customers/C1001/interactions?limit=-1&offset=-5", AGENT);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(r.body()).getString("error")).contains("limit must be a whole number from 1 to 200")
+                    .contains("offset must be a whole number from 0");
+            Thread.sleep(200); // a second answer to the same request would be logged after the first went out
+            assertThat(logs.lines()).noneMatch(l -> l.contains("already sent") || l.startsWith("ERROR"));
+        }
     }
 
     @Test

@@ -112,7 +112,7 @@ abstract class CrmStoreContract {
     }
 
     Database database(String url, Path dataDir) {
-        Database db = Database.open(new DatabaseConfig(url, user(), "", 5, Duration.ofMillis(500)), dataDir);
+        Database db = Database.open(new DatabaseConfig(url, user(), "", 5, 2, Duration.ofMillis(500)), dataDir);
         assertThat(db.awaitReady(Duration.ofSeconds(30))).as("database ready: " + db.health().detail()).isTrue();
         toClose.add(db);
         return db;

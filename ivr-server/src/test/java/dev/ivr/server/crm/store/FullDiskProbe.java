@@ -94,7 +94,7 @@ public final class FullDiskProbe {
     }
 
     private static Database open(Path data) {
-        Database db = Database.open(new DatabaseConfig("", "sa", "", 4, Duration.ofSeconds(2)), data);
+        Database db = Database.open(new DatabaseConfig("", "sa", "", 4, 2, Duration.ofSeconds(2)), data);
         if (!db.awaitReady(Duration.ofSeconds(60))) {
             throw new IllegalStateException("database not ready: " + db.health());
         }

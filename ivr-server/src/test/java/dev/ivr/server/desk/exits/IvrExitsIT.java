@@ -37,7 +37,7 @@ class IvrExitsIT {
                 return now.get();
             }
         };
-        try (ClusterMember member = ClusterMember.start(TestConfigs.server(dir).cluster(), "exits-test")) {
+        try (ClusterMember member = ClusterMember.start(TestConfigs.server(dir).cluster(), "exits-test", dir)) {
             IvrExits exits = new IvrExits(member.hazelcast(), Duration.ofHours(24), clock);
             AtomicBoolean changed = new AtomicBoolean();
             exits.listen(() -> changed.set(true));

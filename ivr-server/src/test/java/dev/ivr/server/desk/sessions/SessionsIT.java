@@ -26,7 +26,7 @@ class SessionsIT {
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "sessions-test");
+        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "sessions-test", dir);
     }
 
     @AfterAll
@@ -36,8 +36,8 @@ class SessionsIT {
 
     /** The tests share the cluster's maps: their tokens are random and their user ids distinct. */
     static Sessions sessions(Duration idle) {
-        return new Sessions(member.hazelcast(), idle, Duration.ofHours(1), Duration.ofSeconds(30), 3, Duration.ofMinutes(5),
-                Clock.systemUTC());
+        return new Sessions(member.hazelcast(), idle, Duration.ofHours(1), Duration.ofSeconds(30), 3, 5,
+                Duration.ofMinutes(5), Clock.systemUTC());
     }
 
     static User user(String id, Set<String> roles) {
@@ -97,17 +97,59 @@ class SessionsIT {
     }
 
     @Test
-    void wrongPasswordsLockAUserOutUntilASuccess() {
+    void attemptsAreCountedPerUserAndAddressAndPerAddress() {
         Sessions s = sessions(Duration.ofMinutes(5));
-        assertThat(s.lockedOut("dave")).isFalse();
-        s.failed("dave");
-        s.failed("dave");
-        assertThat(s.lockedOut("dave")).isFalse();
-        s.failed("dave");
-        assertThat(s.lockedOut("dave")).isTrue();
-        assertThat(s.lockedOut("erin")).isFalse();
-        s.succeeded("dave");
-        assertThat(s.lockedOut("dave")).isFalse();
+        String attacker = "192.0.2.66";
+        for (int i = 0; i < 3; i++) {
+            assertThat(s.attempt("dave", attacker)).as("attempt %d", i + 1).isEmpty();
+        }
+        assertThat(s.attempt("dave", attacker)).contains(Sessions.Refusal.USER_FROM_ADDRESS);
+        assertThat(s.attempt("Dave", attacker)).as("ids are counted without case").contains(Sessions.Refusal.USER_FROM_ADDRESS);
+        // dave from his own desk is not affected
+        assertThat(s.attempt("dave", "198.51.100.7")).isEmpty();
+        s.succeeded("dave", "198.51.100.7");
+        // the attacker's address has now used its 5 attempts, whatever the id
+        assertThat(s.attempt("erin", attacker)).contains(Sessions.Refusal.ADDRESS);
+        // an attempt that was never checked is forgiven
+        assertThat(s.attempt("fred", "203.0.113.9")).isEmpty();
+        s.forgive("fred", "203.0.113.9");
+        for (int i = 0; i < 3; i++) {
+            assertThat(s.attempt("fred", "203.0.113.9")).isEmpty();
+        }
+        // a right password clears the count for that id and address
+        s.succeeded("fred", "203.0.113.9");
+        assertThat(s.attempt("fred", "203.0.113.9")).isEmpty();
+    }
+
+    @Test
+    void parallelAttemptsAreCountedAtomically() throws Exception {
+        // an address budget above the attempts made: only the per-id-and-address limit decides here
+        Sessions s = new Sessions(member.hazelcast(), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(30), 3,
+                100, Duration.ofMinutes(5), Clock.systemUTC());
+        int parallel = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Boolean>> allowed = new java.util.ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            allowed.add(pool.submit(() -> {
+                go.await();
+                return s.attempt("grace", "192.0.2.77").isEmpty();
+            }));
+        }
+        go.countDown();
+        int checked = 0;
+        for (var f : allowed) {
+            checked += f.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(checked).isEqualTo(3);
+    }
+
+    @Test
+    void throttlingKeysAreBoundedWhateverTheIdLength() {
+        Sessions s = sessions(Duration.ofMinutes(5));
+        s.attempt("x".repeat(100_000), "192.0.2.88");
+        assertThat(member.hazelcast().getMap(Sessions.FAILURES).keySet()).allMatch(k -> k.toString().length() < 64);
     }
 
     @Test

@@ -1,0 +1,63 @@
+package dev.ivr.server.cluster;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClusterCipherTest {
+    static final byte[] KEY = new byte[32];
+    static final byte[] OTHER_KEY = new byte[32];
+
+    static {
+        Arrays.fill(KEY, (byte) 7);
+        Arrays.fill(OTHER_KEY, (byte) 8);
+    }
+
+    @Test
+    void whatOneMemberSealsAnotherOpensAndNobodyElse() {
+        ClusterCipher a = new ClusterCipher(KEY, "server values");
+        ClusterCipher b = new ClusterCipher(KEY, "server values");
+        byte[] plain = "Jane Roe, account 10001".getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = a.seal(plain);
+        assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("Jane", "10001");
+        assertThat(b.open(sealed)).isEqualTo(plain);
+        assertThat(b.open(b.seal(plain))).isEqualTo(plain);
+        assertThatThrownBy(() -> new ClusterCipher(OTHER_KEY, "server values").open(sealed))
+                .isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> new ClusterCipher(KEY, "routing values").open(sealed)).as("another domain")
+                .isInstanceOf(SecurityException.class);
+    }
+
+    @Test
+    void anyChangedByteIsRefused() {
+        ClusterCipher c = new ClusterCipher(KEY, "server values");
+        byte[] sealed = c.seal("admin".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < sealed.length; i++) {
+            byte[] tampered = sealed.clone();
+            tampered[i] ^= 1;
+            assertThatThrownBy(() -> c.open(tampered)).as("byte %d changed", i).isInstanceOf(SecurityException.class);
+        }
+        assertThatThrownBy(() -> c.open(new byte[5])).isInstanceOf(SecurityException.class);
+        assertThatThrownBy(() -> c.open(Arrays.copyOf(sealed, sealed.length - 1))).isInstanceOf(SecurityException.class);
+    }
+
+    @Test
+    void noNonceRepeatsAndEqualValuesLookDifferent() {
+        ClusterCipher c = new ClusterCipher(KEY, "server values");
+        Set<String> nonces = new HashSet<>();
+        Set<String> values = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            byte[] sealed = c.seal(new byte[]{1, 2, 3});
+            nonces.add(Arrays.toString(Arrays.copyOfRange(sealed, 1, 29)));
+            values.add(Arrays.toString(sealed));
+        }
+        assertThat(nonces).hasSize(10_000);
+        assertThat(values).hasSize(10_000);
+    }
+}
