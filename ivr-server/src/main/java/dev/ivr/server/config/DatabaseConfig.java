@@ -11,7 +11,7 @@ public record DatabaseConfig(
         String password,
         @Doc("Most connections in the pool of calls (identify, authenticate, contact history writes).")
         int poolSize,
-        @Doc("Most connections in a separate pool for the HTTP side (sign-in, users, the CRM API): a flood of HTTP requests never takes a connection calls need.")
+        @Doc("Most connections in a separate pool for the HTTP side (sign-in, users, the CRM API): a flood of HTTP requests never takes a connection calls need. Not used with the default embedded H2 file database, which one pool serves (the HTTP side shares it; sign-ins are bounded by desk.max-concurrent-sign-ins).")
         int httpPoolSize,
         @Doc("How long a call waits for a connection before it goes on without the database.")
         Duration connectTimeout) implements Validated {

@@ -60,8 +60,13 @@ public final class Database implements AutoCloseable {
         if (url.startsWith(H2_FILE)) {
             h2Dir = privateH2Directory(dataDir);
         }
-        Database db = new Database(pool("ivr-db", url, config, config.poolSize()),
-                pool("ivr-db-http", url, config, config.httpPoolSize()), url, h2Dir);
+        HikariDataSource calls = pool("ivr-db", url, config, config.poolSize());
+        // the embedded H2 file database is opened in this process: a second pool on it would open
+        // it a second time after H2 closed it on a failed write, and find its file locked. The HTTP
+        // side then shares the calls' pool (bounded by desk.max-concurrent-sign-ins, and no
+        // connection is held during a password check).
+        HikariDataSource http = h2Dir != null ? calls : pool("ivr-db-http", url, config, config.httpPoolSize());
+        Database db = new Database(calls, http, url, h2Dir);
         LOG.info("database {}", redact(url));
         if (!db.tryMigrate()) {
             db.retryInBackground();
@@ -209,8 +214,9 @@ public final class Database implements AutoCloseable {
                 return Health.down("connection not valid");
             }
             connected = Health.up((isPostgres() ? "PostgreSQL" : "H2") + ", pool "
-                    + pool.getHikariPoolMXBean().getActiveConnections() + "/" + pool.getMaximumPoolSize() + " in use, HTTP pool "
-                    + httpPool.getHikariPoolMXBean().getActiveConnections() + "/" + httpPool.getMaximumPoolSize());
+                    + pool.getHikariPoolMXBean().getActiveConnections() + "/" + pool.getMaximumPoolSize() + " in use"
+                    + (httpPool == pool ? " (shared by the HTTP side)" : ", HTTP pool "
+                    + httpPool.getHikariPoolMXBean().getActiveConnections() + "/" + httpPool.getMaximumPoolSize()));
         } catch (SQLException e) {
             return Health.down(rootMessage(e));
         }
@@ -241,7 +247,9 @@ public final class Database implements AutoCloseable {
         if (migrator != null) {
             migrator.interrupt();
         }
-        httpPool.close();
+        if (httpPool != pool) {
+            httpPool.close();
+        }
         if (!isPostgres() && migrated) {
             try (Connection c = pool.getConnection(); var st = c.createStatement()) {
                 st.execute("SHUTDOWN");

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -103,14 +105,55 @@ final class DatabaseGuard {
      * Runs work on a pooled connection. A connection that failed for another reason than the
      * data is evicted from the pool: not every driver's error codes tell the pool that the
      * connection is dead (H2's "database closed" does not), and the next call must not get it again.
+     * When the failed connection turns out to be dead (the database was closed and opened again
+     * since it was pooled, as H2 does after a failed write), every connection of the pool is
+     * retired and the work is tried once more on a fresh one, so stale pooled connections never
+     * cost a caller or a request.
      */
     private <T> T onConnection(Work<T> work) throws SQLException {
+        try {
+            return attempt(work);
+        } catch (StaleConnection stale) {
+            try {
+                return attempt(work);
+            } catch (StaleConnection again) {
+                throw again.failure;
+            }
+        }
+    }
+
+    private static boolean isValid(Connection c) {
+        try {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The work failed on a connection that is dead: worth one more try on another. */
+    private static final class StaleConnection extends SQLException {
+        final SQLException failure;
+
+        StaleConnection(SQLException failure) {
+            super(failure.getMessage(), failure.getSQLState(), failure);
+            this.failure = failure;
+        }
+    }
+
+    private <T> T attempt(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             try {
                 return work.run(c);
             } catch (SQLException e) {
                 if (!isDataError(e) && dataSource instanceof HikariDataSource pool) {
+                    boolean dead = e instanceof SQLNonTransientConnectionException
+                            || e instanceof SQLTransientConnectionException || !isValid(c);
                     pool.evictConnection(c);
+                    if (dead) {
+                        // the others pooled with it are as stale: none of them is handed out again
+                        pool.getHikariPoolMXBean().softEvictConnections();
+                        throw new StaleConnection(e);
+                    }
                 }
                 throw e;
             }
