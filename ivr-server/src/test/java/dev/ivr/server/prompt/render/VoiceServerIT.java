@@ -97,11 +97,14 @@ class VoiceServerIT {
         String voiceName = server.tts().voice();
         assertThat(voice.renderer().isCached(PromptKey.forText(voiceName, "Please hold while we connect you."))).isTrue();
         assertThat(voice.renderer().isCached(PromptKey.forText(voiceName, "twenty"))).isTrue();
-        // so saying an amount costs no synthesis
+        // so saying a number (a queue position) costs no synthesis; an amount is spoken whole, once
         long before = voice.renderer().synthesisCount();
+        assertThat(voice.say().number(342, "en").flatMap(voice.say()::segmentFiles)).hasValueSatisfying(
+                files -> assertThat(files).hasSize(2));
+        assertThat(voice.renderer().synthesisCount()).isEqualTo(before);
         assertThat(voice.say().amount(new java.math.BigDecimal("42.10"), "EUR", "en").flatMap(voice.say()::fileFor))
                 .hasValueSatisfying(u -> assertThat(u).endsWith(".wav"));
-        assertThat(voice.renderer().synthesisCount()).isEqualTo(before);
+        assertThat(voice.renderer().synthesisCount()).isEqualTo(before + 1);
     }
 
     @Test
