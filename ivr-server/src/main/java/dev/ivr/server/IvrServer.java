@@ -41,7 +41,7 @@ import dev.ivr.server.speech.AudioSocketServer;
 import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.SpeechService;
 import dev.ivr.server.speech.VoskRecognizers;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.TtsEngines;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -68,7 +68,7 @@ public final class IvrServer implements AutoCloseable {
     private ClusterMember cluster;
     private Database database;
     private JdbcCrmStore crm;
-    private MaryTts tts;
+    private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
     private Vertx vertx;
@@ -118,7 +118,7 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(crm);
         health.register("crm", false, crm::health);
 
-        tts = MaryTts.start(config.tts());
+        tts = TtsEngines.start(config.tts());
         toClose.add(tts);
         health.register("tts", false, tts::health);
 
@@ -313,7 +313,8 @@ public final class IvrServer implements AutoCloseable {
         return crm;
     }
 
-    public MaryTts tts() {
+    /** Text to speech: MaryTTS and eSpeak NG, the engine chosen per language. */
+    public TtsEngines tts() {
         return tts;
     }
 

@@ -11,7 +11,8 @@ import dev.ivr.server.prompt.PromptCatalogException;
 import dev.ivr.server.prompt.render.PromptChecks;
 import dev.ivr.server.speech.RecognizerFactory;
 import dev.ivr.server.speech.SpeechModels;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.ESpeakNg;
+import dev.ivr.server.tts.TtsEngines;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -172,7 +173,7 @@ public final class Doctor {
     private static String fixFor(String component) {
         return switch (component) {
             case "database", "crm" -> "check database.url, user and password, and that the database server runs";
-            case "tts" -> "check tts.voices (installed MaryTTS voices) or switch TTS off and provide recordings";
+            case "tts" -> "check tts.voices (installed MaryTTS voices), tts.espeak (espeak-ng installed, its voices), or provide recordings";
             case "hazelcast" -> "check cluster.bind/port and that the member can bind its port";
             case "speech" -> "check speech.bind/port and speech.models";
             default -> "see the server log";
@@ -224,8 +225,8 @@ public final class Doctor {
                     + e.problems().get(0), "run ./ivr check-prompts and fix each file:line:column"));
             return PromptCatalog.empty();
         }
-        java.util.function.Function<String, Optional<String>> voiceFor =
-                lang -> config.tts().enabled() ? MaryTts.voiceFor(config.tts(), lang) : Optional.empty();
+        java.util.function.Function<String, Optional<String>> voiceFor = lang -> TtsEngines.voiceFor(config.tts(), lang);
+        checkEspeak();
         List<String> missing = PromptChecks.missingRecordings(catalog, voiceFor);
         for (String lang : catalog.languages()) {
             Optional<String> voice = voiceFor.apply(lang);
@@ -234,16 +235,47 @@ public final class Doctor {
             long gaps = gapsOfLang.size();
             if (voice.isPresent()) {
                 findings.add(Finding.ok("voices", "'" + lang + "': " + catalog.prompts(lang).size()
-                        + " prompt(s), spoken by MaryTTS voice " + voice.get()));
+                        + " prompt(s), spoken by " + TtsEngines.engineOf(voice.get()) + " voice "
+                        + voice.get().replace(ESpeakNg.PREFIX, "") + (gaps == 0 ? "" : " (" + gaps + " recording(s) missing)")));
             } else if (gaps == 0) {
                 findings.add(Finding.ok("voices", "'" + lang + "': no TTS voice; every prompt has a recording"));
             } else {
                 findings.add(Finding.fail("voices", "'" + lang + "': no TTS voice and " + gaps
                                 + " prompt(s) without a recording, e.g. " + gapsOfLang.get(0),
-                        "record them (audio: in prompts/" + lang + "/*.yaml) or configure a voice in tts.voices"));
+                        "record them (audio: in prompts/" + lang + "/*.yaml) or configure a voice in tts.voices (MaryTTS) or tts.espeak.voices"));
             }
         }
         return catalog;
+    }
+
+    /** eSpeak NG on this host: the program runs and has the voice of each language it is to speak. */
+    private void checkEspeak() {
+        java.util.Map<String, String> plan = TtsEngines.plan(config.tts());
+        java.util.Map<String, String> espeakLangs = new java.util.TreeMap<>();
+        plan.forEach((lang, voice) -> {
+            if (voice.startsWith(ESpeakNg.PREFIX)) {
+                espeakLangs.put(lang, voice);
+            }
+        });
+        if (espeakLangs.isEmpty()) {
+            return;
+        }
+        try (ESpeakNg espeak = ESpeakNg.start(config.tts().espeak())) {
+            if (!espeak.awaitReady(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                findings.add(Finding.fail("voices", "eSpeak NG should speak " + String.join(", ", espeakLangs.keySet())
+                        + " but " + espeak.health().detail(), "install it (Debian: apt-get install espeak-ng) or set tts.espeak.command"));
+                return;
+            }
+            espeakLangs.forEach((lang, voice) -> {
+                if (espeak.hasVoice(voice)) {
+                    findings.add(Finding.ok("voices", "'" + lang + "': eSpeak NG " + espeak.version() + " has voice "
+                            + voice.substring(ESpeakNg.PREFIX.length())));
+                } else {
+                    findings.add(Finding.fail("voices", "'" + lang + "': eSpeak NG has no voice "
+                            + voice.substring(ESpeakNg.PREFIX.length()), "espeak-ng --voices lists them; fix tts.espeak.voices." + lang));
+                }
+            });
+        }
     }
 
     private void checkSpeechModels() {

@@ -633,7 +633,7 @@ public final class FlowEngine {
             if (n.language() != null) {
                 String lang = render(n.language(), n).trim();
                 if (lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
-                    st.setLanguage(lang);
+                    switchLanguage(lang);
                     observer.event("language " + lang);
                 } else {
                     LOG.warn("[{}] '{}' is not a language code: language stays {}", n.id(), lang, st.language);
@@ -643,6 +643,17 @@ public final class FlowEngine {
                 channel.setVariable(e.getKey(), render(e.getValue(), n).replaceAll("[\\r\\n]", " "));
             }
             return Next.to(n.next());
+        }
+
+        /**
+         * The call's language from now on: prompts, voice, speech, the agent's language skill, and
+         * Asterisk's own sounds (CHANNEL(language): voicemail, SAY DIGITS) follow it.
+         */
+        void switchLanguage(String lang) {
+            if (!lang.equals(st.language)) {
+                st.setLanguage(lang);
+                channel.setVariable("CHANNEL(language)", lang);
+            }
         }
 
         // ----------------------------------------------------------------- crm
@@ -656,8 +667,10 @@ public final class FlowEngine {
                 st.customerId = id.customers().get(0).id();
                 if (st.customer.get("language") instanceof String l && !l.isBlank()
                         && st.frame().flow.languages().contains(l)) {
-                    st.setLanguage(l);
+                    switchLanguage(l);
+                    observer.event("language " + l + " (customer record)");
                 }
+                st.setLanguage(st.language); // customer.name as the call's language says it
             } else if (id.status() == Identification.Status.AMBIGUOUS) {
                 st.customer.put("matches", (long) id.customers().size());
             }
@@ -709,6 +722,7 @@ public final class FlowEngine {
             if (a.status() == Authentication.Status.OK && a.customer() != null) {
                 st.customer = CallState.customerMap(a.customer(), 1);
                 st.customerId = a.customer().id();
+                st.setLanguage(st.language); // customer.name as the call's language says it
             }
             return Next.to(n.outcomes().target(a.status().name().toLowerCase()));
         }

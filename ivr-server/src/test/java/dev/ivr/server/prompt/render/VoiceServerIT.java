@@ -94,7 +94,7 @@ class VoiceServerIT {
     void staticPromptsArePreRenderedAtStart() {
         Voice voice = server.voice();
         await().atMost(Duration.ofMinutes(3)).until(() -> voice.prerenderThread().map(t -> !t.isAlive()).orElse(false));
-        String voiceName = server.tts().voice();
+        String voiceName = server.tts().mary().voice();
         assertThat(voice.renderer().isCached(PromptKey.forText(voiceName, "Please hold while we connect you."))).isTrue();
         assertThat(voice.renderer().isCached(PromptKey.forText(voiceName, "twenty"))).isTrue();
         // so saying a number (a queue position) costs no synthesis; an amount is spoken whole, once
@@ -116,7 +116,7 @@ class VoiceServerIT {
             new PromptHttpRoutes(cache, Cidr.parseAll(List.of("192.0.2.0/24"))).mount(router, Auth.of(List.of()));
             HttpServer http = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            String key = PromptKey.forText(server.tts().voice(), "Please hold while we connect you.");
+            String key = PromptKey.forText(server.tts().mary().voice(), "Please hold while we connect you.");
             await().atMost(Duration.ofMinutes(3)).until(() -> cache.contains(key));
             HttpResponse<byte[]> r = get("http://127.0.0.1:" + http.actualPort() + "/prompts/" + key + "."
                     + AsteriskFormat.WAV.extension(), null);
