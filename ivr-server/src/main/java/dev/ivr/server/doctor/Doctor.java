@@ -268,8 +268,8 @@ public final class Doctor {
             }
             espeakLangs.forEach((lang, voice) -> {
                 if (espeak.hasVoice(voice)) {
-                    findings.add(Finding.ok("voices", "'" + lang + "': eSpeak NG " + espeak.version() + " has voice "
-                            + voice.substring(ESpeakNg.PREFIX.length())));
+                    findings.add(Finding.ok("voices", "'" + lang + "': eSpeak NG has voice "
+                            + voice.substring(ESpeakNg.PREFIX.length()) + " (" + espeak.version() + ")"));
                 } else {
                     findings.add(Finding.fail("voices", "'" + lang + "': eSpeak NG has no voice "
                             + voice.substring(ESpeakNg.PREFIX.length()), "espeak-ng --voices lists them; fix tts.espeak.voices." + lang));

@@ -143,7 +143,7 @@ public final class TtsEngines implements Synthesizer, AutoCloseable {
     public Health health() {
         Map<String, Assignment> langs = languages();
         if (!config.enabled()) {
-            return Health.up("text to speech off: recordings only");
+            return Health.down("disabled in configuration (tts.enabled: false): recordings only");
         }
         StringBuilder sb = new StringBuilder();
         int up = 0;

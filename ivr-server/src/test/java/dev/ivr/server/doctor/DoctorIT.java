@@ -42,7 +42,8 @@ class DoctorIT {
                     .contains("allowlist", "health:hazelcast", "health:database", "health:tts", "cluster", "voices",
                             "flows", "delivery");
             assertThat(findings).filteredOn(f -> f.check().equals("voices"))
-                    .anySatisfy(f -> assertThat(f.message()).contains("'es': no TTS voice; every prompt has a recording"));
+                    .anySatisfy(f -> assertThat(f.message()).contains("'hu': eSpeak NG").contains("has voice hu"))
+                    .anySatisfy(f -> assertThat(f.message()).contains("'hu':").contains("spoken by espeak-ng voice hu"));
         }
     }
 
