@@ -38,9 +38,8 @@ import dev.ivr.server.prompt.render.Voice;
 import dev.ivr.server.routing.QueueVoice;
 import dev.ivr.server.routing.RoutingModule;
 import dev.ivr.server.speech.AudioSocketServer;
-import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.SpeechService;
-import dev.ivr.server.speech.VoskRecognizers;
+import dev.ivr.server.speech.engines.SpeechEngines;
 import dev.ivr.server.tts.TtsEngines;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -123,7 +122,7 @@ public final class IvrServer implements AutoCloseable {
         health.register("tts", false, tts::health);
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars(), SpeechModels.fromConfig(config.speech())), java.time.Clock.systemUTC());
+                config.flows().calendars(), SpeechEngines.models(config.speech())), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -222,7 +221,8 @@ public final class IvrServer implements AutoCloseable {
                 advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
             }
         }
-        speech = new SpeechService(sc, audioSocket, new VoskRecognizers(sc.models()), advertise, metrics.registry());
+        SpeechEngines recognizers = SpeechEngines.start(sc);
+        speech = new SpeechService(sc, audioSocket, recognizers, advertise, metrics.registry());
         toClose.add(speech);
         sc.models().keySet().forEach(lang -> {
             var status = speech.modelStatus(lang);
@@ -233,9 +233,12 @@ public final class IvrServer implements AutoCloseable {
         if (audioSocket != null) {
             AudioSocketServer as = audioSocket;
             String adv = advertise;
-            health.register("speech", false, () -> Health.up("AudioSocket on " + sc.bind() + ":" + as.port()
-                    + " (Asterisk connects to " + adv + "), " + as.activeConnections() + " session(s), models: "
-                    + (sc.models().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(sc.models().keySet())))));
+            health.register("speech", false, () -> {
+                Health h = recognizers.health();
+                String detail = "AudioSocket on " + sc.bind() + ":" + as.port() + " (Asterisk connects to " + adv + "), "
+                        + as.activeConnections() + " session(s); recognisers: " + h.detail();
+                return new Health(h.status(), detail);
+            });
         }
     }
 

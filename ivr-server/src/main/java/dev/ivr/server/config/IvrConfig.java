@@ -24,7 +24,7 @@ public record IvrConfig(
         FlowsConfig flows,
         @Doc("Prompt catalogs: what flows say, per language; how prompts are rendered, cached and delivered to Asterisk.")
         PromptsConfig prompts,
-        @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk).")
+        @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk, CMU Sphinx4).")
         SpeechConfig speech,
         @Doc("The CRM store: identifying callers by number, PIN authentication, the contact history.")
         CrmConfig crm,

@@ -11,6 +11,8 @@ import dev.ivr.server.prompt.PromptCatalogException;
 import dev.ivr.server.prompt.render.PromptChecks;
 import dev.ivr.server.speech.RecognizerFactory;
 import dev.ivr.server.speech.SpeechModels;
+import dev.ivr.server.speech.engines.SpeechEngines;
+import dev.ivr.server.speech.sphinx.SphinxRecognizers;
 import dev.ivr.server.tts.ESpeakNg;
 import dev.ivr.server.tts.TtsEngines;
 
@@ -67,7 +69,7 @@ public final class Doctor {
         health.ifPresent(this::checkCluster);
         checkDatabase();
         PromptCatalog catalog = checkPrompts();
-        checkSpeechModels();
+        checkSpeechModels(catalog);
         checkFlows();
         checkPromptDelivery(catalog);
         return List.copyOf(findings);
@@ -278,25 +280,59 @@ public final class Doctor {
         }
     }
 
-    private void checkSpeechModels() {
+    /**
+     * Which recogniser serves each language (of the configuration and of the prompt catalogs),
+     * and whether it works here: Vosk's model directories are checked, Sphinx4 is loaded once.
+     */
+    private void checkSpeechModels(PromptCatalog catalog) {
         if (!config.speech().enabled()) {
             return;
         }
-        SpeechModels models = SpeechModels.fromConfig(config.speech());
-        for (String lang : config.speech().models().keySet()) {
+        SpeechModels models = SpeechEngines.models(config.speech());
+        java.util.TreeSet<String> langs = new java.util.TreeSet<>(SpeechEngines.plan(config.speech()).keySet());
+        langs.addAll(catalog.languages());
+        boolean sphinxWorks = !SpeechEngines.plan(config.speech()).containsValue(SpeechEngines.SPHINX) || checkSphinxLoads();
+        for (String lang : langs) {
+            String engine = SpeechEngines.engineFor(config.speech(), lang);
             RecognizerFactory.ModelStatus s = models.status(lang);
-            if (s.available()) {
-                findings.add(Finding.ok("speech", "Vosk model for '" + lang + "': " + s.detail()));
+            if (engine == null) {
+                findings.add(Finding.ok("speech", "'" + lang + "': no recogniser, menus take keys only ("
+                        + "a Vosk model in speech.models." + lang + " would add speech)"));
+            } else if (!s.available()) {
+                findings.add(Finding.fail("speech", "'" + lang + "': " + engine + ": " + s.detail(),
+                        engine.equals(SpeechEngines.VOSK) ? "download a Vosk model and point speech.models." + lang + " at its directory"
+                                : "set speech.engines." + lang + " to vosk with a model, or remove it"));
+            } else if (engine.equals(SpeechEngines.SPHINX) && !sphinxWorks) {
+                findings.add(Finding.fail("speech", "'" + lang + "': sphinx: the model does not load (see above)",
+                        "check the log; speech.sphinx.enabled: false turns it off"));
             } else {
-                findings.add(Finding.fail("speech", "Vosk model for '" + lang + "': " + s.detail(),
-                        "download a Vosk model and point speech.models." + lang + " at its directory"));
+                findings.add(Finding.ok("speech", "'" + lang + "': " + engine + ": " + s.detail()));
             }
         }
     }
 
+    /** Loads Sphinx4 once (one decoder), as the server will: proves the model and the library work on this JVM. */
+    private boolean checkSphinxLoads() {
+        var sc = config.speech().sphinx();
+        long t0 = System.nanoTime();
+        try (SphinxRecognizers sphinx = SphinxRecognizers.start(new dev.ivr.server.config.SphinxConfig(true, 1,
+                sc.maxWaiting(), sc.timeout()))) {
+            if (sphinx.awaitReady(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                findings.add(Finding.ok("speech", "Sphinx4 loads " + SphinxRecognizers.modelName() + " in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms (" + sc.decoderCount() + " decoder(s) in the server)"));
+                return true;
+            }
+            findings.add(Finding.fail("speech", "Sphinx4 does not load: " + sphinx.status("en").detail(),
+                    "check the class path (sphinx4-data) or set speech.sphinx.enabled: false"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     private void checkFlows() {
         FlowLoader.Loaded loaded = FlowLoader.load(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars(), SpeechModels.fromConfig(config.speech())));
+                config.flows().calendars(), SpeechEngines.models(config.speech())));
         List<Problem> errors = loaded.allProblems().stream().filter(Problem::isError).toList();
         if (errors.isEmpty()) {
             findings.add(Finding.ok("flows", loaded.flows().size() + " flow(s) in " + config.flows().dir() + " are valid"));

@@ -1,11 +1,9 @@
 package dev.ivr.server.speech;
 
-import dev.ivr.server.config.SpeechConfig;
-
 /**
  * Which languages have a usable speech model: what flow validation asks about flows that
- * listen. Needs no running server: {@link #fromConfig} checks the model directories that
- * {@code speech.models} names (the same check {@link SpeechService#modelStatus} makes).
+ * listen. A server's configuration gives one without running anything
+ * ({@code SpeechEngines.models}: Vosk's model directories, Sphinx4's bundled model).
  */
 @FunctionalInterface
 public interface SpeechModels {
@@ -19,13 +17,4 @@ public interface SpeechModels {
 
     RecognizerFactory.ModelStatus status(String language);
 
-    /** What a server with this configuration will have: {@code speech.enabled} and the model directories. */
-    static SpeechModels fromConfig(SpeechConfig config) {
-        if (!config.enabled()) {
-            return language -> new RecognizerFactory.ModelStatus(language, false,
-                    "speech input is disabled (speech.enabled: false)");
-        }
-        VoskRecognizers models = new VoskRecognizers(config.models());
-        return models::status;
-    }
 }

@@ -328,6 +328,10 @@ public final class FlowCompiler {
             if (!st.available()) {
                 problems.add(Problem.error(file, info.pos(), "listen '" + info.id() + "' cannot listen in " + lang
                         + ": " + st.detail()));
+            } else if (phrases.freeText() && !st.freeText()) {
+                problems.add(Problem.error(file, info.pos(), "listen '" + info.id() + "' takes free text, which cannot be"
+                        + " recognised in " + lang + " here (" + st.detail() + "): give it phrases, or a Vosk model"
+                        + " (speech.models." + lang + ")"));
             }
         }
         return new Node.Listen(info, optionalPrompt(n), phrases, options, optionPos, keys, keyPos,
