@@ -48,7 +48,16 @@ import java.util.regex.Pattern;
  * takes microseconds).
  */
 final class IcuForms implements SpokenForms {
-    private static final Pattern SEGMENT = Pattern.compile("n\\.(\\d{1,15})");
+    /** Segment ids: {@code n.<value>}, or {@code n.<m|f|n>.<value>} for a number counting a noun of that gender. */
+    private static final Pattern SEGMENT = Pattern.compile("n\\.(?:([mfn])\\.)?(\\d{1,15})");
+    /** Genders a counted noun may have, as CLDR names its cardinal rule sets ({@code %spellout-cardinal-<gender>}). */
+    static final List<String> GENDERS = List.of("masculine", "feminine", "neuter");
+    /**
+     * The word that joins a round number of millions to what it counts, where the language
+     * needs one: "un millón de euros", "un milione di euro", "um milhão de euros", "un million
+     * d'euros" (but "un millón doscientos mil euros": only when the millions end the number).
+     */
+    private static final Map<String, String> MILLIONS_OF = Map.of("es", "de", "pt", "de", "it", "di", "fr", "de", "ca", "de");
     private static final Pattern HU_TWO_BEFORE_MULTIPLIER = Pattern.compile("kettő(?=ezer|millió|milliárd)");
     private static final Pattern HU_GROUP_END = Pattern.compile("(ezer|millió|milliárd)(?=\\p{L})");
     private static final String SOFT_HYPHEN = "\u00AD";
@@ -64,6 +73,8 @@ final class IcuForms implements SpokenForms {
     private final PluralRules plurals;
     private final ListFormatter and;
     private final PersonNameFormatter names;
+    /** Gender code (m, f, n) to the language's cardinal rule set for it; only genders the language has. */
+    private final Map<String, String> genderSets;
     private final Set<String> prerender;
 
     private IcuForms(String language, ULocale locale, RuleBasedNumberFormat spell) {
@@ -81,14 +92,29 @@ final class IcuForms implements SpokenForms {
         this.names = PersonNameFormatter.builder().setLocale(locale.toLocale())
                 .setLength(PersonNameFormatter.Length.MEDIUM).setUsage(PersonNameFormatter.Usage.REFERRING)
                 .setFormality(PersonNameFormatter.Formality.FORMAL).build();
+        Map<String, String> g = new LinkedHashMap<>();
+        for (String gender : GENDERS) {
+            if (sets.contains("%spellout-cardinal-" + gender)) {
+                g.put(gender.substring(0, 1), "%spellout-cardinal-" + gender);
+            }
+        }
+        this.genderSets = Map.copyOf(g);
+        List<Long> base = new ArrayList<>();
+        for (long i = 0; i <= 100; i++) {
+            base.add(i);
+        }
+        for (long i = 200; i <= 900; i += 100) {
+            base.add(i);
+        }
+        base.add(1000L);
         Set<String> p = new LinkedHashSet<>();
-        for (int i = 0; i <= 100; i++) {
-            p.add("n." + i);
-        }
-        for (int i = 200; i <= 900; i += 100) {
-            p.add("n." + i);
-        }
-        p.add("n.1000");
+        base.forEach(i -> p.add("n." + i));
+        // counting forms where they differ from the plain number ("eine", "un", "veintiún")
+        genderSets.forEach((code, set) -> base.forEach(i -> {
+            if (!words(i, set).equals(cardinal(i))) {
+                p.add("n." + code + "." + i);
+            }
+        }));
         this.prerender = Set.copyOf(p);
     }
 
@@ -161,17 +187,58 @@ final class IcuForms implements SpokenForms {
      */
     @Override
     public List<String> number(long n) {
+        return segments(n, null);
+    }
+
+    /**
+     * A number counting a noun of that gender, with the language's gendered cardinal rules
+     * (CLDR {@code %spellout-cardinal-feminine} ...): German "eine Minute", Italian "un minuto",
+     * Spanish "veintiún minutos". A segment whose words are those of the plain number is the
+     * plain number's segment, so only the words that differ are rendered twice.
+     */
+    @Override
+    public List<String> count(long n, String gender) {
+        String code = gender == null ? null : gender.strip().toLowerCase(Locale.ROOT);
+        if (code != null && !GENDERS.contains(code)) {
+            throw new IllegalArgumentException("a counted noun is masculine, feminine or neuter, not '" + gender + "'");
+        }
+        code = code == null ? null : code.substring(0, 1);
+        return segments(n, code != null && genderSets.containsKey(code) ? code : null);
+    }
+
+    private List<String> segments(long n, String gender) {
         if (n < 0) {
             throw new IllegalArgumentException("negative numbers are spoken as one utterance, not from segments: " + n);
         }
         List<String> out = new ArrayList<>();
-        split(n, out);
+        split(n, gender, out);
         return out;
     }
 
-    private void split(long n, List<String> out) {
+    /** The words of a number, plain (gender null) or counting a noun of that gender. */
+    private String words(long n, String gender, boolean counting) {
+        return counting && gender != null ? words(n, genderSets.get(gender)) : cardinal(n);
+    }
+
+    /** The words of a number counting a noun of that gender (for tests: what the segments must say). */
+    String countWords(long n, String gender) {
+        String code = gender.substring(0, 1);
+        return genderSets.containsKey(code) ? words(n, genderSets.get(code)) : cardinal(n);
+    }
+
+    private String segmentId(long n, String gender) {
+        return gender == null || words(n, gender, true).equals(cardinal(n)) ? "n." + n : "n." + gender + "." + n;
+    }
+
+    /**
+     * Splits a number where its words split: the head's words then the rest's make exactly the
+     * words of the whole (with a space, a hyphen or nothing between), else the number is one
+     * segment. So "twelve thousand | three hundred | forty-five", "tizenkétezer | háromszáz |
+     * negyvenöt"; Spanish 101 "ciento uno" stays whole (100 alone is "cien").
+     */
+    private void split(long n, String gender, List<String> out) {
         if (n <= 100) {
-            out.add("n." + n);
+            out.add(segmentId(n, gender));
             return;
         }
         long scale = 100;
@@ -183,11 +250,12 @@ final class IcuForms implements SpokenForms {
         }
         long tail = n % scale;
         long head = n - tail;
-        if (tail != 0 && joins(cardinal(head), cardinal(tail), cardinal(n))) {
-            out.add("n." + head);
-            split(tail, out);
+        boolean counting = gender != null;
+        if (tail != 0 && joins(words(head, gender, counting), words(tail, gender, counting), words(n, gender, counting))) {
+            out.add(segmentId(head, gender));
+            split(tail, gender, out);
         } else {
-            out.add("n." + n);
+            out.add(segmentId(n, gender));
         }
     }
 
@@ -210,7 +278,14 @@ final class IcuForms implements SpokenForms {
     @Override
     public String segmentText(String id) {
         Matcher m = SEGMENT.matcher(id);
-        return m.matches() ? cardinal(Long.parseLong(m.group(1))) : null;
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(2));
+        if (m.group(1) == null) {
+            return cardinal(n);
+        }
+        return genderSets.containsKey(m.group(1)) ? words(n, genderSets.get(m.group(1))) : null;
     }
 
     @Override
@@ -232,7 +307,7 @@ final class IcuForms implements SpokenForms {
         long major = abs.longValue();
         long minor = fraction == 0 ? 0 : abs.remainder(BigDecimal.ONE).movePointRight(fraction).longValue();
         String unit = unitName(cur, "currency." + code, major, unitNames);
-        String majorWords = amountWords(major) + " " + unit;
+        String majorWords = amountWords(major) + " " + millionsOf(major, unit);
         String spoken;
         if (minor == 0) {
             spoken = majorWords;
@@ -250,6 +325,17 @@ final class IcuForms implements SpokenForms {
                     .format(amount.signum() < 0 ? abs.negate() : abs).toString();
         }
         return new Spoken.Text(spoken, tidy(written + " " + unit));
+    }
+
+    /** The unit after a number, with the word joining round millions to it where the language has one ("de euros"). */
+    private String millionsOf(long n, String unit) {
+        String of = MILLIONS_OF.get(locale.getLanguage());
+        if (of == null || n == 0 || n % 1_000_000 != 0) {
+            return unit;
+        }
+        boolean elide = "de".equals(of) && ("fr".equals(locale.getLanguage()) || "ca".equals(locale.getLanguage()))
+                && !unit.isEmpty() && "aeiouhàâéèêëîïôöùûüœ".indexOf(Character.toLowerCase(unit.charAt(0))) >= 0;
+        return elide ? "d'" + unit : of + " " + unit;
     }
 
     private String amountWords(long n) {

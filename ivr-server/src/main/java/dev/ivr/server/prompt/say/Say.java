@@ -64,6 +64,18 @@ public final class Say {
                 : segmented(f, f.number(n), f.writtenNumber(n), language));
     }
 
+    /**
+     * A number counting a noun ("one minute", "eine Minute", "un minuto"), as segments. The
+     * noun's grammatical gender is the language's to say: its catalog's {@code say.count.<noun>}
+     * ({@code masculine}, {@code feminine} or {@code neuter}); without it the plain number is said.
+     */
+    public Optional<Spoken> count(long n, String noun, String language) {
+        String gender = catalog.get().find("say.count." + noun, language).map(PromptEntry::text).orElse(null);
+        return SpokenForms.forLanguage(language).map(f -> n < 0
+                ? new Spoken(f.cardinal(n), f.writtenNumber(n), language, List.of())
+                : segmented(f, f.count(n, gender), f.writtenNumber(n), language));
+    }
+
     /** Each digit on its own, from the same segments as numbers. */
     public Optional<Spoken> digits(String digits, String language) {
         return SpokenForms.forLanguage(language).map(f -> segmented(f, f.digits(digits), digits, language));

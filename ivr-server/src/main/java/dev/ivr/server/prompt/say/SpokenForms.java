@@ -32,6 +32,15 @@ public interface SpokenForms {
     /** A number as segments ({@code n.<value>}) whose texts joined say it. */
     List<String> number(long n);
 
+    /**
+     * A number counting a noun of the given gender ({@code masculine}, {@code feminine} or
+     * {@code neuter}), as segments: "eine Minute" (not "eins Minute"), "un minuto", "veintiún
+     * minutos". A language without gendered numbers, or without that gender, says the plain
+     * number. The segments are the plain number's where the words are the same, else
+     * {@code n.<m|f|n>.<value>}.
+     */
+    List<String> count(long n, String gender);
+
     /** Each digit on its own ("one two three"), for account numbers and codes: segments {@code n.0}..{@code n.9}. */
     List<String> digits(String digits);
 

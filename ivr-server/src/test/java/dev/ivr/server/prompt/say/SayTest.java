@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SayTest {
     @TempDir
@@ -138,6 +139,35 @@ class SayTest {
         assertThat(hu.time(java.time.LocalTime.of(9, 5), "hu").orElseThrow().text()).isEqualTo("kilenc óra öt perc");
         assertThat(hu.number(5, "hu").orElseThrow().text()).isEqualTo("öt");
         assertThat(hu.fileFor(amount)).as("no Hungarian voice in this test").isEmpty();
+    }
+
+    @Test
+    void aCountedNounTakesTheGenderItsCatalogGives(@TempDir Path prompts) throws Exception {
+        Files.createDirectories(prompts.resolve("de"));
+        Files.writeString(prompts.resolve("de/say.yaml"), "say.count.minute: feminine\n");
+        PromptCatalog catalog = PromptCatalog.load(prompts);
+        Say de = new Say(() -> catalog, renderer, Delivery.directory(renderer.cache(), null), Duration.ofSeconds(30));
+        Spoken one = de.count(1, "minute", "de").orElseThrow();
+        assertThat(one.text()).isEqualTo("eine");
+        assertThat(one.segments()).containsExactly("n.f.1");
+        assertThat(de.count(3, "minute", "de").orElseThrow().segments()).containsExactly("n.3");
+        assertThat(de.count(1, "hour", "de").orElseThrow().text()).as("a noun the catalog does not name").isEqualTo("eins");
+
+        Files.writeString(prompts.resolve("de/say.yaml"), "say.count.minute: weiblich\n");
+        assertThatThrownBy(() -> PromptCatalog.load(prompts)).isInstanceOf(dev.ivr.server.prompt.PromptCatalogException.class)
+                .hasMessageContaining("'say.count.minute' is the grammatical gender of a counted noun: masculine, feminine or neuter");
+    }
+
+    @Test
+    void theShippedCatalogsCountMinutesInTheirLanguagesGender() {
+        PromptCatalog shipped = PromptCatalog.load(Path.of("..", "prompts"));
+        Say s = new Say(() -> shipped, renderer, Delivery.directory(renderer.cache(), null), Duration.ofSeconds(30));
+        assertThat(s.count(1, "minute", "de").orElseThrow().text()).isEqualTo("eine");
+        assertThat(s.count(1, "minute", "it").orElseThrow().text()).isEqualTo("un");
+        assertThat(s.count(1, "minute", "es").orElseThrow().text()).isEqualTo("un");
+        assertThat(s.count(21, "minute", "es").orElseThrow().text()).isEqualTo("veintiún");
+        assertThat(s.count(1, "minute", "en").orElseThrow().text()).isEqualTo("one");
+        assertThat(s.count(1, "minute", "hu").orElseThrow().text()).isEqualTo("egy");
     }
 
     @Test

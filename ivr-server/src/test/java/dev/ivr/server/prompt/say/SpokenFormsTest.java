@@ -156,6 +156,65 @@ class SpokenFormsTest {
         assertThat(f.date(DEC_2).spoken()).isEqualTo("martes, dos de diciembre de dos mil veinticinco");
     }
 
+    /** The words of a counted number's segments, joined. */
+    static String counted(String lang, long n, String gender) {
+        SpokenForms f = forms(lang);
+        return f.count(n, gender).stream().map(f::segmentText).collect(Collectors.joining(" "));
+    }
+
+    @Test
+    void aNumberBeforeTheNounItCountsAgreesWithItsGender() {
+        // the queue's "eins Minute" / "uno minuto" / "veintiuno minutos": the noun's gender picks CLDR's cardinal rules
+        assertThat(forms("de").count(1, "feminine")).containsExactly("n.f.1");
+        assertThat(counted("de", 1, "feminine")).isEqualTo("eine");
+        assertThat(counted("de", 1, "masculine")).isEqualTo("ein");
+        assertThat(forms("de").count(2, "feminine")).as("zwei is zwei: the plain segment").containsExactly("n.2");
+        assertThat(counted("de", 21, "feminine")).isEqualTo("einundzwanzig");
+        assertThat(counted("it", 1, "masculine")).isEqualTo("un");
+        assertThat(counted("it", 21, "masculine")).isEqualTo("ventun");
+        assertThat(counted("it", 1, "feminine")).isEqualTo("una");
+        assertThat(counted("es", 1, "masculine")).isEqualTo("un");
+        assertThat(counted("es", 21, "masculine")).isEqualTo("veintiún");
+        assertThat(counted("es", 31, "masculine")).isEqualTo("treinta y un");
+        assertThat(counted("es", 21, "feminine")).isEqualTo("veintiuna");
+        assertThat(counted("es", 200, "feminine")).isEqualTo("doscientas");
+        assertThat(forms("es").count(1_021, "masculine")).containsExactly("n.1000", "n.m.21");
+        // languages whose numbers do not agree, or a gender they lack: the plain number
+        assertThat(forms("en").count(1, "feminine")).containsExactly("n.1");
+        assertThat(forms("hu").count(1, "masculine")).containsExactly("n.1");
+        assertThat(forms("it").count(1, "neuter")).containsExactly("n.1");
+        assertThat(forms("de").count(1, null)).containsExactly("n.1");
+        assertThatThrownBy(() -> forms("de").count(1, "weiblich")).isInstanceOf(IllegalArgumentException.class);
+        // the counting forms that differ are rendered ahead of time too
+        assertThat(forms("de").prerenderSegments()).contains("n.f.1", "n.m.1", "n.n.1").doesNotContain("n.f.2");
+        assertThat(forms("es").prerenderSegments()).contains("n.m.21", "n.f.21", "n.f.200");
+        assertThat(forms("hu").segmentText("n.f.1")).isNull();
+        for (String lang : List.of("de", "it", "es")) {
+            for (long n = 0; n <= 2_500; n++) {
+                SpokenForms f = forms(lang);
+                String joined = f.count(n, "feminine").stream().map(f::segmentText).collect(Collectors.joining(""));
+                assertThat(joined.replace(" ", "").replace("-", "").replace("\u00AD", ""))
+                        .as("%s %d", lang, n).isEqualTo(((IcuForms) f).countWords(n, "feminine").replace(" ", "").replace("-", ""));
+            }
+        }
+    }
+
+    @Test
+    void roundMillionsTakeTheLanguagesOfBeforeWhatTheyCount() {
+        assertThat(forms("es").amount(new BigDecimal("1000000"), "EUR", Map.of()).spoken()).isEqualTo("un millón de euros");
+        assertThat(forms("es").amount(new BigDecimal("2000000"), "EUR", Map.of()).spoken()).isEqualTo("dos millones de euros");
+        assertThat(forms("es").amount(new BigDecimal("1200000"), "EUR", Map.of()).spoken())
+                .isEqualTo("un millón doscientos mil euros");
+        assertThat(forms("es").amount(new BigDecimal("1000000.50"), "EUR", Map.of("currency.EUR.minor.other", "céntimos"))
+                .spoken()).isEqualTo("un millón de euros y cincuenta céntimos");
+        assertThat(forms("it").amount(new BigDecimal("1000000"), "EUR", Map.of()).spoken()).isEqualTo("un milione di euro");
+        assertThat(forms("fr").amount(new BigDecimal("3000000"), "EUR", Map.of()).spoken()).isEqualTo("trois millions d’euros"
+                .replace("’", "'"));
+        assertThat(forms("pt").amount(new BigDecimal("1000000"), "EUR", Map.of()).spoken()).isEqualTo("um milhão de Euros"); // CLDR capitalises the unit in Portuguese
+        assertThat(forms("de").amount(new BigDecimal("1000000"), "EUR", Map.of()).spoken()).isEqualTo("eine Million Euro");
+        assertThat(forms("en").amount(new BigDecimal("1000000"), "EUR", Map.of()).spoken()).isEqualTo("one million euros");
+    }
+
     @Test
     void numbersSplitIntoSegmentsExactlyWhereTheirWordsSplit() {
         for (String lang : List.of("en", "hu", "de", "it", "es")) {
