@@ -26,6 +26,7 @@ import dev.ivr.server.flow.NoCrmStore;
 import dev.ivr.server.flow.api.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
@@ -149,7 +150,7 @@ public final class IvrServer implements AutoCloseable {
         startRouting(health, crm);
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
-                java.time.Clock.systemUTC(), nodeName, speech);
+                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
         List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
         if (routing != null) {
             resolvers.add(routing.scripts());

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * admin does) calls the shipped customer-service flow through the fake PBX: the real server
  * identifies her by number, switches the call to Hungarian (CHANNEL(language) too) and greets
  * her in Hungarian with her family name first, spoken by eSpeak NG into an 8 kHz file that
- * exists where STREAM FILE points.
+ * exists where STREAM FILE points. A caller nobody knows who dials the Hungarian number
+ * ({@code languages.by-dnis}) is welcomed in Hungarian before anything else is known.
  */
 class HungarianCallerIT {
     static final Path SAMPLE = Path.of("..", "config", "sample-customers.csv").toAbsolutePath().normalize();
@@ -65,7 +66,7 @@ class HungarianCallerIT {
         server = IvrServer.start(TestConfigs.server(data, Map.of("IVR_TTS_ENABLED", "true",
                 "IVR_PROMPTS_PRERENDER", "false", "IVR_PROMPTS_LATENCY_BUDGET", "30s",
                 "IVR_FLOWS_CALENDARS", calendars.toString(), "IVR_CRM_PIN_HASH_MEMORY", "1024",
-                "IVR_CRM_PIN_HASH_ITERATIONS", "1")));
+                "IVR_CRM_PIN_HASH_ITERATIONS", "1", "IVR_LANGUAGES_BY_DNIS", "3615550000=hu,4930*=de")));
         boolean espeak = server.tts().espeak().awaitReady(1, TimeUnit.MINUTES);
         if (!espeak && "true".equals(System.getenv("CI"))) {
             throw new AssertionError("eSpeak NG is needed in CI (.ci/setup installs espeak-ng)");
@@ -99,6 +100,30 @@ class HungarianCallerIT {
         // then the main menu, in Hungarian too
         assertThat(played).contains(server.voice().delivery().reference(PromptKey.forText("espeak-ng:hu",
                 hungarianMainMenu())));
+    }
+
+    @Test
+    void aStrangerDiallingTheHungarianNumberIsWelcomedInHungarian() throws Exception {
+        CallResult r = pbx.call("customer-service").callerId("+15550000009").dialled("+36 1 555 0000")
+                .caller(Caller.script().hangUp()).run(Duration.ofSeconds(90));
+        assertThat(r.commands("SET VARIABLE")).extracting(AgiCommand::raw)
+                .anyMatch(c -> c.contains("CHANNEL(language)") && c.contains("hu"));
+        assertThat(r.prompts()).first().as("the welcome, in Hungarian")
+                .isEqualTo(server.voice().delivery().reference(PromptKey.forText("espeak-ng:hu", catalogText("welcome", "hu"))));
+    }
+
+    @Test
+    void aNumberUnderTheGermanPrefixIsGerman() {
+        CallResult r = pbx.call("customer-service").callerId("+15550000010").dialled("4930 1234567")
+                .caller(Caller.script().hangUp()).run(Duration.ofSeconds(90));
+        assertThat(r.commands("SET VARIABLE")).extracting(AgiCommand::raw)
+                .anyMatch(c -> c.contains("CHANNEL(language)") && c.contains("de"));
+        assertThat(r.prompts()).first().isEqualTo(server.voice().delivery().reference(
+                PromptKey.forText("espeak-ng:de", catalogText("welcome", "de"))));
+    }
+
+    static String catalogText(String id, String lang) {
+        return dev.ivr.server.prompt.PromptCatalog.load(Path.of("..", "prompts")).find(id, lang).orElseThrow().text();
     }
 
     static String hungarianMainMenu() {

@@ -56,6 +56,7 @@ public final class FlowEngine {
     private final Clock clock;
     private final String nodeName;
     private final SpeechInput speech;
+    private final LanguageByDnis byDnis;
     private final Set<String> warnedSilent = ConcurrentHashMap.newKeySet();
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
@@ -70,6 +71,13 @@ public final class FlowEngine {
      */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
                       Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech) {
+        this(flows, audio, crm, router, checkpoints, clock, nodeName, speech, LanguageByDnis.NONE);
+    }
+
+    /** @param byDnis the language a call starts in by the number dialled ({@code languages.by-dnis}) */
+    public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
+                      Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech, LanguageByDnis byDnis) {
+        this.byDnis = byDnis == null ? LanguageByDnis.NONE : byDnis;
         this.speech = speech == null ? SpeechInput.NONE : speech;
         this.flows = flows;
         this.audio = audio;
@@ -105,6 +113,7 @@ public final class FlowEngine {
         try {
             channel.answer();
             if (st.resumedFrom == null) {
+                run.languageByDnis(flow);
                 run.readChannelVariables(flow);
             }
             run.loop();
@@ -643,6 +652,20 @@ public final class FlowEngine {
                 channel.setVariable(e.getKey(), render(e.getValue(), n).replaceAll("[\\r\\n]", " "));
             }
             return Next.to(n.next());
+        }
+
+        /** The language the dialled number starts the call in ({@code languages.by-dnis}), where the flow offers it. */
+        void languageByDnis(Flow flow) {
+            String dnis = st.info.dnis();
+            byDnis.languageFor(dnis).ifPresent(lang -> {
+                if (flow.languages().contains(lang)) {
+                    switchLanguage(lang);
+                    observer.event("language " + lang + " (dialled number)");
+                } else {
+                    LOG.info("languages.by-dnis gives {} for the dialled number, which flow '{}' does not offer: the call"
+                            + " stays in {}", lang, flow.name(), st.language);
+                }
+            });
         }
 
         /**
