@@ -17,4 +17,12 @@ public interface SpeechModels {
 
     RecognizerFactory.ModelStatus status(String language);
 
+    /**
+     * Phrases of a language its recogniser can never hear, each with why (a word its
+     * pronunciation dictionary lacks); empty when all can be heard, or when this cannot be known.
+     */
+    default java.util.List<String> unrecognisable(String language, java.util.List<String> phrases) {
+        return java.util.List.of();
+    }
+
 }

@@ -114,6 +114,24 @@ class SpeechFlowsTest {
         Path en = model(data.resolve("vosk-en"));
         assertThat(problems(free, fromConfig(data, Map.of("IVR_SPEECH_SPHINX_ENABLED", "true", "IVR_SPEECH_MODELS", "en=" + en))))
                 .isEmpty();
+        // a phrase with a word Sphinx4's dictionary lacks can never be heard: validation says which word
+        Path odd = Files.createDirectories(data.resolve("odd"));
+        Files.writeString(odd.resolve("odd.yaml"), """
+                start: menu
+                nodes:
+                  menu:
+                    type: menu
+                    text: Press 1 or say billing.
+                    options: {"1": done}
+                    fallback: done
+                    speech:
+                      phrases:
+                        en: {"1": [billing, zorblax account]}
+                  done:
+                    type: hangup
+                """);
+        assertThat(problems(odd, fromConfig(data, sphinx))).contains(odd + "/odd.yaml:8:5: warning: menu 'menu': Sphinx4 "
+                + "cannot recognise 'zorblax account' in English: its dictionary has no 'zorblax'");
     }
 
     @Test

@@ -96,18 +96,27 @@ public final class SpeechEngines implements RecognizerFactory {
             return language -> new ModelStatus(language, false, "speech input is disabled (speech.enabled: false)");
         }
         VoskRecognizers vosk = new VoskRecognizers(config.models());
-        return language -> {
-            String engine = engineFor(config, language);
-            if (VOSK.equals(engine)) {
-                return vosk.status(language);
+        return new SpeechModels() {
+            @Override
+            public ModelStatus status(String language) {
+                String engine = engineFor(config, language);
+                if (VOSK.equals(engine)) {
+                    return vosk.status(language);
+                }
+                if (SPHINX.equals(engine)) {
+                    return SphinxRecognizers.hasModel(language)
+                            ? new ModelStatus(language, true, "Sphinx4 " + SphinxRecognizers.modelName() + ", phrases only", false)
+                            : new ModelStatus(language, false, "speech.engines." + language + " is sphinx, but Sphinx4 has no model for "
+                            + language + " (it ships " + SphinxRecognizers.modelName() + " only)", false);
+                }
+                return none(config, language);
             }
-            if (SPHINX.equals(engine)) {
-                return SphinxRecognizers.hasModel(language)
-                        ? new ModelStatus(language, true, "Sphinx4 " + SphinxRecognizers.modelName() + ", phrases only", false)
-                        : new ModelStatus(language, false, "speech.engines." + language + " is sphinx, but Sphinx4 has no model for "
-                        + language + " (it ships " + SphinxRecognizers.modelName() + " only)", false);
+
+            @Override
+            public List<String> unrecognisable(String language, List<String> phrases) {
+                return SPHINX.equals(engineFor(config, language)) && SphinxRecognizers.hasModel(language)
+                        ? SphinxRecognizers.unrecognisable(phrases) : List.of();
             }
-            return none(config, language);
         };
     }
 

@@ -21,11 +21,19 @@ import java.util.function.Predicate;
  * back to the phrase as the flow wrote it.
  */
 final class SphinxGrammar {
+    /** A phrase that cannot be recognised, with the words the dictionary lacks. */
+    record Unknown(String phrase, List<String> words) {
+        @Override
+        public String toString() {
+            return phrase + " (" + String.join(", ", words) + ")";
+        }
+    }
+
     private final String jsgf;
     private final Map<String, String> phraseBySpoken;
-    private final List<String> unknown;
+    private final List<Unknown> unknown;
 
-    private SphinxGrammar(String jsgf, Map<String, String> phraseBySpoken, List<String> unknown) {
+    private SphinxGrammar(String jsgf, Map<String, String> phraseBySpoken, List<Unknown> unknown) {
         this.jsgf = jsgf;
         this.phraseBySpoken = phraseBySpoken;
         this.unknown = unknown;
@@ -39,7 +47,7 @@ final class SphinxGrammar {
     static SphinxGrammar compile(List<String> phrases, Predicate<String> known, Locale locale) {
         RuleBasedNumberFormat spell = new RuleBasedNumberFormat(ULocale.forLocale(locale), RuleBasedNumberFormat.SPELLOUT);
         Map<String, String> bySpoken = new LinkedHashMap<>();
-        List<String> unknown = new ArrayList<>();
+        List<Unknown> unknown = new ArrayList<>();
         for (String phrase : phrases) {
             List<String> words = words(phrase, spell);
             if (words.isEmpty()) {
@@ -47,7 +55,7 @@ final class SphinxGrammar {
             }
             List<String> missing = words.stream().filter(w -> !known.test(w)).distinct().toList();
             if (!missing.isEmpty()) {
-                unknown.add(phrase + " (" + String.join(", ", missing) + ")");
+                unknown.add(new Unknown(phrase, missing));
                 continue;
             }
             bySpoken.putIfAbsent(String.join(" ", words), phrase);
@@ -107,7 +115,7 @@ final class SphinxGrammar {
     }
 
     /** Phrases left out, each with the words the dictionary lacks. */
-    List<String> unknown() {
+    List<Unknown> unknown() {
         return unknown;
     }
 

@@ -107,6 +107,22 @@ public final class SphinxRecognizers implements RecognizerFactory {
         return serves(SphinxModel.BUNDLED_EN_US, language) && SphinxModel.BUNDLED_EN_US.present();
     }
 
+    /**
+     * Phrases the bundled model can never hear, each with the words its dictionary lacks (for
+     * flow validation; reads the dictionary once, without loading the model).
+     */
+    public static List<String> unrecognisable(List<String> phrases) {
+        try {
+            Set<String> words = SphinxVocabulary.bundled();
+            return SphinxGrammar.compile(phrases, words::contains, SphinxModel.BUNDLED_EN_US.locale()).unknown().stream()
+                    .map(u -> "Sphinx4 cannot recognise '" + u.phrase() + "' in English: its dictionary has no "
+                            + String.join(", ", u.words().stream().map(w -> "'" + w + "'").toList()))
+                    .toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
     /** What the model is, for /health and doctor. */
     public static String modelName() {
         return SphinxModel.BUNDLED_EN_US.toString();
@@ -126,7 +142,7 @@ public final class SphinxRecognizers implements RecognizerFactory {
             if (!model.present()) {
                 throw new java.io.IOException("the model is not on the class path (the sphinx4-data jar is missing)");
             }
-            vocabulary = SphinxVocabulary.read(model.dictionary());
+            vocabulary = model == SphinxModel.BUNDLED_EN_US ? SphinxVocabulary.bundled() : SphinxVocabulary.read(model.dictionary());
             for (int i = 0; i < decoderCount && !closed; i++) {
                 SphinxDecoder d = SphinxDecoder.load(model, tuning);
                 synchronized (all) {
@@ -207,7 +223,8 @@ public final class SphinxRecognizers implements RecognizerFactory {
         }
         SphinxGrammar g = grammar(phrases);
         if (g.isEmpty()) {
-            throw new SpeechUnavailableException("Sphinx4 knows none of the phrases: " + String.join("; ", g.unknown()));
+            throw new SpeechUnavailableException("Sphinx4 knows none of the phrases: "
+                    + String.join("; ", g.unknown().stream().map(Object::toString).toList()));
         }
         return new SphinxRecognizer(g);
     }
@@ -224,7 +241,7 @@ public final class SphinxRecognizers implements RecognizerFactory {
         SphinxGrammar g = SphinxGrammar.compile(phrases, words::contains, model.locale());
         if (!g.unknown().isEmpty()) {
             LOG.warn("Sphinx4 cannot recognise {} phrase(s), their words are not in its dictionary: {}",
-                    g.unknown().size(), String.join("; ", g.unknown()));
+                    g.unknown().size(), String.join("; ", g.unknown().stream().map(Object::toString).toList()));
         }
         synchronized (grammars) {
             grammars.put(List.copyOf(phrases), g);

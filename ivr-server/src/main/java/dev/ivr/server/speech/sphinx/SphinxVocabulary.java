@@ -20,6 +20,22 @@ final class SphinxVocabulary {
     private SphinxVocabulary() {
     }
 
+    /** The bundled model's words, read once per process (for servers and tools alike). */
+    static Set<String> bundled() throws IOException {
+        return Bundled.get();
+    }
+
+    private static final class Bundled {
+        private static Set<String> words;
+
+        static synchronized Set<String> get() throws IOException {
+            if (words == null) {
+                words = read(SphinxModel.BUNDLED_EN_US.dictionary());
+            }
+            return words;
+        }
+    }
+
     static Set<String> read(String location) throws IOException {
         URL url = SphinxModel.resource(location);
         try (InputStream in = url != null ? url.openStream() : Files.newInputStream(Path.of(location));
