@@ -99,17 +99,7 @@ public final class SpeechEngines implements RecognizerFactory {
         return new SpeechModels() {
             @Override
             public ModelStatus status(String language) {
-                String engine = engineFor(config, language);
-                if (VOSK.equals(engine)) {
-                    return vosk.status(language);
-                }
-                if (SPHINX.equals(engine)) {
-                    return SphinxRecognizers.hasModel(language)
-                            ? new ModelStatus(language, true, "Sphinx4 " + SphinxRecognizers.modelName() + ", phrases only", false)
-                            : new ModelStatus(language, false, "speech.engines." + language + " is sphinx, but Sphinx4 has no model for "
-                            + language + " (it ships " + SphinxRecognizers.modelName() + " only)", false);
-                }
-                return none(config, language);
+                return SpeechEngines.status(config, language, vosk, SpeechEngines::configuredSphinx);
             }
 
             @Override
@@ -118,6 +108,27 @@ public final class SpeechEngines implements RecognizerFactory {
                         ? SphinxRecognizers.unrecognisable(phrases) : List.of();
             }
         };
+    }
+
+    /** What Sphinx4 will do for a language by configuration alone (the model is on the class path or not). */
+    private static ModelStatus configuredSphinx(String language) {
+        return SphinxRecognizers.hasModel(language)
+                ? new ModelStatus(language, true, "Sphinx4 " + SphinxRecognizers.modelName() + ", phrases only", false)
+                : new ModelStatus(language, false, "speech.engines." + language + " is sphinx, but Sphinx4 has no model for "
+                + language + " (it ships " + SphinxRecognizers.modelName() + " only)", false);
+    }
+
+    /** The status of a language from its recogniser: Vosk's, Sphinx4's (as given), or none. */
+    private static ModelStatus status(SpeechConfig config, String language, VoskRecognizers vosk,
+                                      java.util.function.Function<String, ModelStatus> sphinx) {
+        String engine = engineFor(config, language);
+        if (VOSK.equals(engine)) {
+            return vosk.status(language);
+        }
+        if (SPHINX.equals(engine)) {
+            return sphinx.apply(language);
+        }
+        return none(config, language);
     }
 
     private static ModelStatus none(SpeechConfig config, String language) {
@@ -129,14 +140,7 @@ public final class SpeechEngines implements RecognizerFactory {
 
     @Override
     public ModelStatus status(String language) {
-        String engine = engineFor(config, language);
-        if (VOSK.equals(engine)) {
-            return vosk.status(language);
-        }
-        if (SPHINX.equals(engine)) {
-            return sphinx.status(language);
-        }
-        return none(config, language);
+        return status(config, language, vosk, sphinx::status);
     }
 
     @Override
