@@ -104,8 +104,8 @@ class SpeechLoopIT {
         assertThat(r.execs("AudioSocket")).hasSize(1);
         AudioSocketSession s = call.audioSocketSessions().get(0);
         assertThat(s.endedByServer()).as("the server heard the end of the utterance and ended the session").isTrue();
-        assertThat(s.audioFramesSent()).as("all of the phrase went over the socket, in 20 ms frames")
-                .isGreaterThanOrEqualTo(billing.length / 320);
+        assertThat(s.audioFramesSent()).as("all of the phrase went over the socket, in 20 ms frames (the server may"
+                + " end the session during the half second of line after it)").isGreaterThanOrEqualTo((billing.length - 16 * 500) / 320);
     }
 
     @Test
