@@ -28,6 +28,7 @@ import dev.ivr.server.flow.NoCrmStore;
 import dev.ivr.server.flow.api.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
@@ -42,10 +43,9 @@ import dev.ivr.server.routing.QueueVoice;
 import dev.ivr.server.routing.RoutingModule;
 import dev.ivr.server.secrets.PrivateFiles;
 import dev.ivr.server.speech.AudioSocketServer;
-import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.SpeechService;
-import dev.ivr.server.speech.VoskRecognizers;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.speech.engines.SpeechEngines;
+import dev.ivr.server.tts.TtsEngines;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -74,7 +74,7 @@ public final class IvrServer implements AutoCloseable {
     private ClusterMember cluster;
     private Database database;
     private JdbcCrmStore crm;
-    private MaryTts tts;
+    private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
     private Vertx vertx;
@@ -143,12 +143,12 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(crm);
         health.register("crm", false, crm::health);
 
-        tts = MaryTts.start(config.tts());
+        tts = TtsEngines.start(config.tts());
         toClose.add(tts);
         health.register("tts", false, tts::health);
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars(), SpeechModels.fromConfig(config.speech())), java.time.Clock.systemUTC());
+                config.flows().calendars(), SpeechEngines.models(config.speech())), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -175,7 +175,7 @@ public final class IvrServer implements AutoCloseable {
         startRouting(health, crm);
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
-                java.time.Clock.systemUTC(), nodeName, speech);
+                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
         List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
         if (routing != null) {
             resolvers.add(routing.scripts());
@@ -265,7 +265,8 @@ public final class IvrServer implements AutoCloseable {
                 advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
             }
         }
-        speech = new SpeechService(sc, audioSocket, new VoskRecognizers(sc.models()), advertise, metrics.registry());
+        SpeechEngines recognizers = SpeechEngines.start(sc);
+        speech = new SpeechService(sc, audioSocket, recognizers, advertise, metrics.registry());
         toClose.add(speech);
         sc.models().keySet().forEach(lang -> {
             var status = speech.modelStatus(lang);
@@ -276,9 +277,12 @@ public final class IvrServer implements AutoCloseable {
         if (audioSocket != null) {
             AudioSocketServer as = audioSocket;
             String adv = advertise;
-            health.register("speech", false, () -> Health.up("AudioSocket on " + sc.bind() + ":" + as.port()
-                    + " (Asterisk connects to " + adv + "), " + as.activeConnections() + " session(s), models: "
-                    + (sc.models().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(sc.models().keySet())))));
+            health.register("speech", false, () -> {
+                Health h = recognizers.health();
+                String detail = "AudioSocket on " + sc.bind() + ":" + as.port() + " (Asterisk connects to " + adv + "), "
+                        + as.activeConnections() + " session(s); recognisers: " + h.detail();
+                return new Health(h.status(), detail);
+            });
         }
     }
 
@@ -356,7 +360,8 @@ public final class IvrServer implements AutoCloseable {
         return crm;
     }
 
-    public MaryTts tts() {
+    /** Text to speech: MaryTTS and eSpeak NG, the engine chosen per language. */
+    public TtsEngines tts() {
         return tts;
     }
 

@@ -12,7 +12,10 @@ import dev.ivr.server.prompt.PromptCatalogException;
 import dev.ivr.server.prompt.render.PromptChecks;
 import dev.ivr.server.speech.RecognizerFactory;
 import dev.ivr.server.speech.SpeechModels;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.speech.engines.SpeechEngines;
+import dev.ivr.server.speech.sphinx.SphinxRecognizers;
+import dev.ivr.server.tts.ESpeakNg;
+import dev.ivr.server.tts.TtsEngines;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -92,7 +95,7 @@ public final class Doctor {
         health.ifPresent(this::checkCluster);
         checkDatabase();
         PromptCatalog catalog = checkPrompts();
-        checkSpeechModels();
+        checkSpeechModels(catalog);
         checkFlows();
         checkPromptDelivery(catalog);
         return List.copyOf(findings);
@@ -221,7 +224,7 @@ public final class Doctor {
     private static String fixFor(String component) {
         return switch (component) {
             case "database", "crm" -> "check database.url, user and password, and that the database server runs";
-            case "tts" -> "check tts.voices (installed MaryTTS voices) or switch TTS off and provide recordings";
+            case "tts" -> "check tts.voices (installed MaryTTS voices), tts.espeak (espeak-ng installed, its voices), or provide recordings";
             case "hazelcast" -> "check cluster.bind/port and that the member can bind its port";
             case "speech" -> "check speech.bind/port and speech.models";
             default -> "see the server log";
@@ -273,8 +276,8 @@ public final class Doctor {
                     + e.problems().get(0), "run ./ivr check-prompts and fix each file:line:column"));
             return PromptCatalog.empty();
         }
-        java.util.function.Function<String, Optional<String>> voiceFor =
-                lang -> config.tts().enabled() ? MaryTts.voiceFor(config.tts(), lang) : Optional.empty();
+        java.util.function.Function<String, Optional<String>> voiceFor = lang -> TtsEngines.voiceFor(config.tts(), lang);
+        checkEspeak();
         List<String> missing = PromptChecks.missingRecordings(catalog, voiceFor);
         for (String lang : catalog.languages()) {
             Optional<String> voice = voiceFor.apply(lang);
@@ -283,37 +286,102 @@ public final class Doctor {
             long gaps = gapsOfLang.size();
             if (voice.isPresent()) {
                 findings.add(Finding.ok("voices", "'" + lang + "': " + catalog.prompts(lang).size()
-                        + " prompt(s), spoken by MaryTTS voice " + voice.get()));
+                        + " prompt(s), spoken by " + TtsEngines.engineOf(voice.get()) + " voice "
+                        + voice.get().replace(ESpeakNg.PREFIX, "") + (gaps == 0 ? "" : " (" + gaps + " recording(s) missing)")));
             } else if (gaps == 0) {
                 findings.add(Finding.ok("voices", "'" + lang + "': no TTS voice; every prompt has a recording"));
             } else {
                 findings.add(Finding.fail("voices", "'" + lang + "': no TTS voice and " + gaps
                                 + " prompt(s) without a recording, e.g. " + gapsOfLang.get(0),
-                        "record them (audio: in prompts/" + lang + "/*.yaml) or configure a voice in tts.voices"));
+                        "record them (audio: in prompts/" + lang + "/*.yaml) or configure a voice in tts.voices (MaryTTS) or tts.espeak.voices"));
             }
         }
         return catalog;
     }
 
-    private void checkSpeechModels() {
+    /** eSpeak NG on this host: the program runs and has the voice of each language it is to speak. */
+    private void checkEspeak() {
+        java.util.Map<String, String> plan = TtsEngines.plan(config.tts());
+        java.util.Map<String, String> espeakLangs = new java.util.TreeMap<>();
+        plan.forEach((lang, voice) -> {
+            if (voice.startsWith(ESpeakNg.PREFIX)) {
+                espeakLangs.put(lang, voice);
+            }
+        });
+        if (espeakLangs.isEmpty()) {
+            return;
+        }
+        try (ESpeakNg espeak = ESpeakNg.start(config.tts().espeak())) {
+            if (!espeak.awaitReady(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                findings.add(Finding.fail("voices", "eSpeak NG should speak " + String.join(", ", espeakLangs.keySet())
+                        + " but " + espeak.health().detail(), "install it (Debian: apt-get install espeak-ng) or set tts.espeak.command"));
+                return;
+            }
+            espeakLangs.forEach((lang, voice) -> {
+                if (espeak.hasVoice(voice)) {
+                    findings.add(Finding.ok("voices", "'" + lang + "': eSpeak NG has voice "
+                            + voice.substring(ESpeakNg.PREFIX.length()) + " (" + espeak.version() + ")"));
+                } else {
+                    findings.add(Finding.fail("voices", "'" + lang + "': eSpeak NG has no voice "
+                            + voice.substring(ESpeakNg.PREFIX.length()), "espeak-ng --voices lists them; fix tts.espeak.voices." + lang));
+                }
+            });
+        }
+    }
+
+    /**
+     * Which recogniser serves each language (of the configuration and of the prompt catalogs),
+     * and whether it works here: Vosk's model directories are checked, Sphinx4 is loaded once.
+     */
+    private void checkSpeechModels(PromptCatalog catalog) {
         if (!config.speech().enabled()) {
             return;
         }
-        SpeechModels models = SpeechModels.fromConfig(config.speech());
-        for (String lang : config.speech().models().keySet()) {
+        SpeechModels models = SpeechEngines.models(config.speech());
+        java.util.TreeSet<String> langs = new java.util.TreeSet<>(SpeechEngines.plan(config.speech()).keySet());
+        langs.addAll(catalog.languages());
+        boolean sphinxWorks = !SpeechEngines.plan(config.speech()).containsValue(SpeechEngines.SPHINX) || checkSphinxLoads();
+        for (String lang : langs) {
+            String engine = SpeechEngines.engineFor(config.speech(), lang);
             RecognizerFactory.ModelStatus s = models.status(lang);
-            if (s.available()) {
-                findings.add(Finding.ok("speech", "Vosk model for '" + lang + "': " + s.detail()));
+            if (engine == null) {
+                findings.add(Finding.ok("speech", "'" + lang + "': no recogniser, menus take keys only ("
+                        + "a Vosk model in speech.models." + lang + " would add speech)"));
+            } else if (!s.available()) {
+                findings.add(Finding.fail("speech", "'" + lang + "': " + engine + ": " + s.detail(),
+                        engine.equals(SpeechEngines.VOSK) ? "download a Vosk model and point speech.models." + lang + " at its directory"
+                                : "set speech.engines." + lang + " to vosk with a model, or remove it"));
+            } else if (engine.equals(SpeechEngines.SPHINX) && !sphinxWorks) {
+                findings.add(Finding.fail("speech", "'" + lang + "': sphinx: the model does not load (see above)",
+                        "check the log; speech.sphinx.enabled: false turns it off"));
             } else {
-                findings.add(Finding.fail("speech", "Vosk model for '" + lang + "': " + s.detail(),
-                        "download a Vosk model and point speech.models." + lang + " at its directory"));
+                findings.add(Finding.ok("speech", "'" + lang + "': " + engine + ": " + s.detail()));
             }
         }
     }
 
+    /** Loads Sphinx4 once (one decoder), as the server will: proves the model and the library work on this JVM. */
+    private boolean checkSphinxLoads() {
+        var sc = config.speech().sphinx();
+        long t0 = System.nanoTime();
+        try (SphinxRecognizers sphinx = SphinxRecognizers.start(new dev.ivr.server.config.SphinxConfig(true, 1,
+                sc.maxWaiting(), sc.timeout()))) {
+            if (sphinx.awaitReady(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                findings.add(Finding.ok("speech", "Sphinx4 loads " + SphinxRecognizers.modelName() + " in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms (" + sc.decoderCount() + " decoder(s) in the server)"));
+                return true;
+            }
+            findings.add(Finding.fail("speech", "Sphinx4 does not load: " + sphinx.status("en").detail(),
+                    "check the class path (sphinx4-data) or set speech.sphinx.enabled: false"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     private void checkFlows() {
         FlowLoader.Loaded loaded = FlowLoader.load(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars(), SpeechModels.fromConfig(config.speech())));
+                config.flows().calendars(), SpeechEngines.models(config.speech())));
         List<Problem> errors = loaded.allProblems().stream().filter(Problem::isError).toList();
         if (errors.isEmpty()) {
             findings.add(Finding.ok("flows", loaded.flows().size() + " flow(s) in " + config.flows().dir() + " are valid"));

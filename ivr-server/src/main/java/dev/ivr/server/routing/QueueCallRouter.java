@@ -354,7 +354,7 @@ public final class QueueCallRouter implements CallRouter {
             }
             key = say(QueueVoice.WAIT);
             if (key.isEmpty()) {
-                key = sayNumber(minutes);
+                key = play(voice.count(minutes, QueueVoice.MINUTE_NOUN, req.language()), minutes);
             }
             if (key.isEmpty()) {
                 key = say(minutes == 1 ? QueueVoice.MINUTE : QueueVoice.MINUTES);
@@ -373,7 +373,11 @@ public final class QueueCallRouter implements CallRouter {
         }
 
         private Optional<Character> sayNumber(long n) {
-            Optional<List<String>> files = voice.number(n, req.language());
+            return play(voice.number(n, req.language()), n);
+        }
+
+        /** A number's segments one after the other; the PBX's own digits when there are none. */
+        private Optional<Character> play(Optional<List<String>> files, long n) {
             if (files.isEmpty()) {
                 return ch.sayDigits(Long.toString(n), escapes); // the PBX's own sounds, in the channel's language
             }

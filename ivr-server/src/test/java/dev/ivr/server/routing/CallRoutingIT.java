@@ -294,7 +294,7 @@ class CallRoutingIT {
         CallResult r = h.pbx.call("queue-test").callerId(ANNA).caller(Caller.script().silence(6).press("9")).run(T);
         List<String> played = played(r);
         assertThat(played).containsSubsequence("ivr/en/hold-on", "ivr/en/system.queue-position", "say/en/1",
-                "ivr/en/system.queue-position-end", "ivr/en/system.queue-wait", "say/en/1", "ivr/en/system.queue-wait-minute",
+                "ivr/en/system.queue-position-end", "ivr/en/system.queue-wait", "say/en/minute/1", "ivr/en/system.queue-wait-minute",
                 "ivr/en/hold-on");
         assertThat(played.stream().filter(p -> p.equals("ivr/en/hold-on")).count()).isGreaterThanOrEqualTo(2);
         // music on hold while waiting, off for each announcement, the caller's class

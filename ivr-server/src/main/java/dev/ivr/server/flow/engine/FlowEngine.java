@@ -57,6 +57,7 @@ public final class FlowEngine {
     private final Clock clock;
     private final String nodeName;
     private final SpeechInput speech;
+    private final LanguageByDnis byDnis;
     private final Set<String> warnedSilent = ConcurrentHashMap.newKeySet();
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
@@ -71,6 +72,13 @@ public final class FlowEngine {
      */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
                       Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech) {
+        this(flows, audio, crm, router, checkpoints, clock, nodeName, speech, LanguageByDnis.NONE);
+    }
+
+    /** @param byDnis the language a call starts in by the number dialled ({@code languages.by-dnis}) */
+    public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
+                      Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech, LanguageByDnis byDnis) {
+        this.byDnis = byDnis == null ? LanguageByDnis.NONE : byDnis;
         this.speech = speech == null ? SpeechInput.NONE : speech;
         this.flows = flows;
         this.audio = audio;
@@ -106,6 +114,7 @@ public final class FlowEngine {
         try {
             channel.answer();
             if (st.resumedFrom == null) {
+                run.languageByDnis(flow);
                 run.readChannelVariables(flow);
             }
             run.loop();
@@ -634,7 +643,7 @@ public final class FlowEngine {
             if (n.language() != null) {
                 String lang = render(n.language(), n).trim();
                 if (lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
-                    st.setLanguage(lang);
+                    switchLanguage(lang);
                     observer.event("language " + lang);
                 } else {
                     LOG.warn("[{}] '{}' is not a language code: language stays {}", n.id(), lang, st.language);
@@ -644,6 +653,31 @@ public final class FlowEngine {
                 channel.setVariable(e.getKey(), render(e.getValue(), n).replaceAll("[\\r\\n]", " "));
             }
             return Next.to(n.next());
+        }
+
+        /** The language the dialled number starts the call in ({@code languages.by-dnis}), where the flow offers it. */
+        void languageByDnis(Flow flow) {
+            String dnis = st.info.dnis();
+            byDnis.languageFor(dnis).ifPresent(lang -> {
+                if (flow.languages().contains(lang)) {
+                    switchLanguage(lang);
+                    observer.event("language " + lang + " (dialled number)");
+                } else {
+                    LOG.info("languages.by-dnis gives {} for the dialled number, which flow '{}' does not offer: the call"
+                            + " stays in {}", lang, flow.name(), st.language);
+                }
+            });
+        }
+
+        /**
+         * The call's language from now on: prompts, voice, speech, the agent's language skill, and
+         * Asterisk's own sounds (CHANNEL(language): voicemail, SAY DIGITS) follow it.
+         */
+        void switchLanguage(String lang) {
+            if (!lang.equals(st.language)) {
+                st.setLanguage(lang);
+                channel.setVariable("CHANNEL(language)", lang);
+            }
         }
 
         // ----------------------------------------------------------------- crm
@@ -657,8 +691,10 @@ public final class FlowEngine {
                 st.customerId = id.customers().get(0).id();
                 if (st.customer.get("language") instanceof String l && !l.isBlank()
                         && st.frame().flow.languages().contains(l)) {
-                    st.setLanguage(l);
+                    switchLanguage(l);
+                    observer.event("language " + l + " (customer record)");
                 }
+                st.setLanguage(st.language); // customer.name as the call's language says it
             } else if (id.status() == Identification.Status.AMBIGUOUS) {
                 st.customer.put("matches", (long) id.customers().size());
             }
@@ -710,6 +746,7 @@ public final class FlowEngine {
             if (a.status() == Authentication.Status.OK && a.customer() != null) {
                 st.customer = CallState.customerMap(a.customer(), 1);
                 st.customerId = a.customer().id();
+                st.setLanguage(st.language); // customer.name as the call's language says it
             }
             return Next.to(n.outcomes().target(a.status().name().toLowerCase()));
         }
