@@ -63,6 +63,8 @@ public final class IvrServer implements AutoCloseable {
 
     private final IvrConfig config;
     private final String nodeName;
+    /** Speech recognition given by the caller (tests); null: Vosk with the configured models. */
+    private final dev.ivr.server.speech.RecognizerFactory recognizers;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Metrics metrics;
     private ClusterMember cluster;
@@ -80,14 +82,23 @@ public final class IvrServer implements AutoCloseable {
     private Desk desk;
     private volatile boolean stopped;
 
-    private IvrServer(IvrConfig config) {
+    private IvrServer(IvrConfig config, dev.ivr.server.speech.RecognizerFactory recognizers) {
         this.config = config;
         this.nodeName = config.node().effectiveName();
+        this.recognizers = recognizers;
     }
 
     /** Starts a server; on failure, whatever was started is stopped again. */
     public static IvrServer start(IvrConfig config) throws IOException {
-        IvrServer s = new IvrServer(config);
+        return start(config, null);
+    }
+
+    /**
+     * Starts a server that recognises speech with {@code recognizers} instead of Vosk models from
+     * {@code speech.models} (tests: a recognizer that hears words in tones); null: Vosk.
+     */
+    public static IvrServer start(IvrConfig config, dev.ivr.server.speech.RecognizerFactory recognizers) throws IOException {
+        IvrServer s = new IvrServer(config, recognizers);
         try {
             s.startComponents();
             return s;
@@ -123,7 +134,8 @@ public final class IvrServer implements AutoCloseable {
         health.register("tts", false, tts::health);
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars(), SpeechModels.fromConfig(config.speech())), java.time.Clock.systemUTC());
+                config.flows().calendars(), recognizers != null ? recognizers::status : SpeechModels.fromConfig(config.speech())),
+                java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -136,6 +148,8 @@ public final class IvrServer implements AutoCloseable {
         voice.missingRecordings().forEach(problem -> LOG.warn("prompts: {}", problem));
         if (config.prompts().prerender()) {
             voice.prerenderInBackground(() -> tts.awaitReady(10, TimeUnit.MINUTES));
+        } else {
+            Thread.ofVirtual().name("prompt-cache-permissions").start(voice::repairCachePermissions);
         }
 
         if (config.http().enabled() || config.speech().enabled()) {
@@ -214,7 +228,11 @@ public final class IvrServer implements AutoCloseable {
         var sc = config.speech();
         AudioSocketServer audioSocket = null;
         String advertise = sc.advertise();
-        if (sc.enabled()) {
+        if (sc.enabled() && sc.models().isEmpty() && recognizers == null) {
+            // nothing could listen: no port is opened (another program may well hold it)
+            LOG.info("speech input is off: no speech.models configured, so the AudioSocket port {}:{} is not opened",
+                    sc.bind(), sc.port());
+        } else if (sc.enabled()) {
             List<String> allow = sc.allow().isEmpty() ? config.agi().allow() : sc.allow();
             audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.agi.Cidr.parseAll(allow),
                     sc.maxSessions());
@@ -222,7 +240,8 @@ public final class IvrServer implements AutoCloseable {
                 advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
             }
         }
-        speech = new SpeechService(sc, audioSocket, new VoskRecognizers(sc.models()), advertise, metrics.registry());
+        speech = new SpeechService(sc, audioSocket, recognizers != null ? recognizers : new VoskRecognizers(sc.models()),
+                advertise, metrics.registry());
         toClose.add(speech);
         sc.models().keySet().forEach(lang -> {
             var status = speech.modelStatus(lang);
