@@ -155,16 +155,14 @@ final class AgentPhone implements AutoCloseable {
             """;
 
     private static String answer(Answer a) {
-        String invite = """
-                  <recv request="INVITE" crlf="true">
-                    ACTIONS
-                  </recv>
-                  <send>
-                    <![CDATA[
-                      SIP/2.0 180 Ringing
-                HEAD      Content-Length: 0
-                    ]]>
-                  </send>
+        // what a BYE of the phone's needs (sipp refuses variables it sets but never uses)
+        String invite = ringing(a.talk() == null ? "" : """
+                    <action>
+                      <ereg regexp="sip:[^>;]*" search_in="hdr" header="Contact:" check_it="true" assign_to="peer"/>
+                      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
+                      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="to"/>
+                    </action>
+                """) + """
                   <pause milliseconds="RING"/>
                   <send retrans="500">
                     <![CDATA[
@@ -184,45 +182,13 @@ final class AgentPhone implements AutoCloseable {
                   </send>
                   <recv request="ACK" crlf="true"/>
                 """.replace("HEAD", RESPONSE_HEAD)
-                .replace("RING", Long.toString(a.ring().toMillis()))
-                // what a BYE of the phone's needs (sipp refuses variables it sets but never uses)
-                .replace("ACTIONS", a.talk() == null ? "" : """
-                        <action>
-                          <ereg regexp="sip:[^>;]*" search_in="hdr" header="Contact:" check_it="true" assign_to="peer"/>
-                          <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
-                          <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="to"/>
-                        </action>
-                        """);
+                .replace("RING", Long.toString(a.ring().toMillis()));
         String ending;
         if (a.talk() == null) {
-            ending = """
-                      <recv request="BYE"/>
-                      <send>
-                        <![CDATA[
-                          SIP/2.0 200 OK
-                          [last_Via:]
-                          [last_From:]
-                          [last_To:]
-                          [last_Call-ID:]
-                          [last_CSeq:]
-                          Content-Length: 0
-                        ]]>
-                      </send>
-                    """;
+            ending = "      <recv request=\"BYE\"/>\n" + Sipp.okToLast("");
         } else {
-            ending = """
-                      <recv request="BYE" timeout="TALK" ontimeout="hangup"/>
-                      <send next="end">
-                        <![CDATA[
-                          SIP/2.0 200 OK
-                          [last_Via:]
-                          [last_From:]
-                          [last_To:]
-                          [last_Call-ID:]
-                          [last_CSeq:]
-                          Content-Length: 0
-                        ]]>
-                      </send>
+            ending = "      <recv request=\"BYE\" timeout=\"" + a.talk().toMillis() + "\" ontimeout=\"hangup\"/>\n"
+                    + Sipp.okToLast("next=\"end\"") + """
                       <label id="hangup"/>
                       <send retrans="500">
                         <![CDATA[
@@ -239,24 +205,17 @@ final class AgentPhone implements AutoCloseable {
                       </send>
                       <recv response="200"/>
                       <label id="end"/>
-                    """.replace("TALK", Long.toString(a.talk().toMillis()));
+                    """;
         }
         return invite + ending;
     }
 
     private static String noAnswer() {
-        return """
-                  <recv request="INVITE" crlf="true">
+        return ringing("""
                     <action>
                       <ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" check_it="true" assign_to="cseq"/>
                     </action>
-                  </recv>
-                  <send>
-                    <![CDATA[
-                      SIP/2.0 180 Ringing
-                HEAD      Content-Length: 0
-                    ]]>
-                  </send>
+                """) + """
                   <recv request="CANCEL"/>
                   <send>
                     <![CDATA[
@@ -277,6 +236,20 @@ final class AgentPhone implements AutoCloseable {
                   </send>
                   <recv request="ACK"/>
                 """.replace("HEAD", RESPONSE_HEAD);
+    }
+
+    /** Receive the INVITE (running sipp {@code actions} on it) and answer 180 Ringing. */
+    private static String ringing(String actions) {
+        return """
+                  <recv request="INVITE" crlf="true">
+                ACTIONS  </recv>
+                  <send>
+                    <![CDATA[
+                      SIP/2.0 180 Ringing
+                HEAD      Content-Length: 0
+                    ]]>
+                  </send>
+                """.replace("ACTIONS", actions).replace("HEAD", RESPONSE_HEAD);
     }
 
     private static String busy() {

@@ -5,6 +5,7 @@ import dev.ivr.server.prompt.render.PromptRenderer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * own caller and customer), as calls do.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(SystemRig.ONE_AT_A_TIME)
 class CallFlowSystemIT {
     static final Duration CALL = Duration.ofSeconds(90);
     static SystemRig rig;
@@ -83,16 +85,7 @@ class CallFlowSystemIT {
         }
     }
 
-    static Interaction interaction(String callId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> node.server.crmQueries().interaction(callId).isPresent());
-        return node.server.crmQueries().interaction(callId).orElseThrow();
-    }
 
-    static Interaction latestOf(String customerId) {
-        await().alias("an interaction of " + customerId).atMost(Duration.ofSeconds(30))
-                .until(() -> !node.server.crmQueries().history(customerId, 1, 0).isEmpty());
-        return node.server.crmQueries().history(customerId, 1, 0).get(0);
-    }
 
     // ------------------------------------------------------------------ scenario 1
 
@@ -126,7 +119,7 @@ class CallFlowSystemIT {
         assertThat(emma.await(CALL)).as("Emma's SIP call went as scripted").isTrue();
 
         for (String customer : List.of("C1001", "C1003")) {
-            Interaction i = latestOf(customer);
+            Interaction i = node.latestOf(customer);
             assertThat(i.inputs()).containsEntry("menu_choice", "1");
             assertThat(i.authOutcome()).isEqualTo("OK");
             assertThat(i.path()).contains("greet-known", "main-menu", "billing", "verify-caller/thank-you", "to-billing",
@@ -175,7 +168,8 @@ class CallFlowSystemIT {
                 played.merge(pending.remove(channel), Integer.parseInt(r.group(2)), Math::max);
             }
         }
-        List<String> rendered = played.keySet().stream().filter(f -> f.contains("/prompt-cache/")).toList();
+        String cache = node.server.voice().renderer().cache().dir().toString();
+        List<String> rendered = played.keySet().stream().filter(f -> f.startsWith(cache)).toList();
         assertThat(rendered).as("rendered prompts Asterisk played").isNotEmpty();
         for (String f : rendered) {
             assertThat(played.get(f)).as("samples Asterisk played of " + f).isPositive();
@@ -198,7 +192,7 @@ class CallFlowSystemIT {
                 .bargeIn("10002#").bargeIn("1111#").bargeIn("10002#").bargeIn("2222#").thenSilence();
         LocalCall first = LocalCall.place(asterisk, "1000", "3612345679", "Bence Toth", wrong);
         first.awaitEnd(CALL);
-        Interaction failed = interaction(first.callId);
+        Interaction failed = node.interaction(first.callId);
         assertThat(failed.authOutcome()).isIn("FAILED", "LOCKED");
         assertThat(failed.path()).contains("verify-caller/ask", "operator");
         assertThat(failed.outcome()).isEqualTo(Interaction.Outcome.TRANSFERRED);
@@ -206,7 +200,7 @@ class CallFlowSystemIT {
         LocalCall second = LocalCall.place(asterisk, "1000", "3612345679", "Bence Toth",
                 LocalCall.Script.of().bargeIn("1").bargeIn("10002#").bargeIn("2345#").thenSilence());
         second.awaitEnd(CALL);
-        Interaction locked = interaction(second.callId);
+        Interaction locked = node.interaction(second.callId);
         assertThat(locked.authOutcome()).isEqualTo("LOCKED");
         assertThat(locked.path()).contains("account-locked", "operator");
         // Asterisk dialled the operator for both (the transfer node through [from-ivr])
@@ -239,7 +233,7 @@ class CallFlowSystemIT {
         assertThat(busy).anyMatch(f -> !f.isDone()); // still rendering: no command of the IVR's is running
         call.key('1'); // "billing", typed during the greeting as callers who know the menu do
         call.awaitEnd(CALL);
-        Interaction i = interaction(call.callId);
+        Interaction i = node.interaction(call.callId);
         assertThat(i.inputs()).containsEntry("menu_choice", "1");
         assertThat(i.authOutcome()).isEqualTo("OK");
         assertThat(i.customerId()).isEqualTo("C1008");
@@ -287,14 +281,14 @@ class CallFlowSystemIT {
         LocalCall urgent = LocalCall.place(asterisk, "system-test-lines", "flow-after-hours", "3612345678", "Anna",
                 LocalCall.Script.of().bargeIn("9").thenSilence());
         urgent.awaitEnd(CALL);
-        assertThat(interaction(urgent.callId).outcome()).isEqualTo(Interaction.Outcome.TRANSFERRED);
+        assertThat(node.interaction(urgent.callId).outcome()).isEqualTo(Interaction.Outcome.TRANSFERRED);
         assertThat(asterisk.logSince(mark)).contains("Executing [199@from-ivr:1] Dial(");
         assertThat(operator.invites()).anyMatch(i -> i.firstLine().startsWith("INVITE sip:oncall@"));
         // 1: a message in the support mailbox (voicemail.conf sample)
         LocalCall message = LocalCall.place(asterisk, "system-test-lines", "flow-after-hours", "3612345678", "Anna",
                 LocalCall.Script.of().bargeIn("1").leaveMessage(Duration.ofSeconds(14)));
         message.awaitEnd(CALL);
-        assertThat(interaction(message.callId).outcome()).isEqualTo(Interaction.Outcome.VOICEMAIL);
+        assertThat(node.interaction(message.callId).outcome()).isEqualTo(Interaction.Outcome.VOICEMAIL);
         Path inbox = asterisk.spool.resolve("voicemail/support/2000/INBOX");
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(inbox) && messages(inbox).anyMatch(
                 m -> m.contains("callerid=\"Anna\" <3612345678>")));

@@ -142,6 +142,20 @@ final class IvrNode implements AutoCloseable {
         return this;
     }
 
+    /** The interaction the server recorded for a call (waits for it). */
+    dev.ivr.server.crm.Interaction interaction(String callId) {
+        org.awaitility.Awaitility.await().alias("the interaction of " + callId).atMost(Duration.ofSeconds(30))
+                .until(() -> server.crmQueries().interaction(callId).isPresent());
+        return server.crmQueries().interaction(callId).orElseThrow();
+    }
+
+    /** A customer's latest interaction (waits for one). */
+    dev.ivr.server.crm.Interaction latestOf(String customerId) {
+        org.awaitility.Awaitility.await().alias("an interaction of " + customerId).atMost(Duration.ofSeconds(30))
+                .until(() -> !server.crmQueries().history(customerId, 1, 0).isEmpty());
+        return server.crmQueries().history(customerId, 1, 0).get(0);
+    }
+
     int agiPort() {
         return server.agiPort();
     }
@@ -164,7 +178,12 @@ final class IvrNode implements AutoCloseable {
     }
 
     private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        // while logback initialises (tests starting at once) SLF4J hands out stand-ins: wait for it
+        for (int i = 0; i < 100 && !(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext); i++) {
+            PrivateAsterisk.sleep(50);
+        }
+        return ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     @Override

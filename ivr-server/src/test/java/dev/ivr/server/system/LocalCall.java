@@ -61,13 +61,13 @@ final class LocalCall {
             return new Script();
         }
 
-        /** Keys typed when the IVR next waits for input (WAIT FOR DIGIT, GET DATA): one key per WAIT FOR DIGIT. */
+        /** Keys typed when the IVR next waits for input (WAIT FOR DIGIT, GET DATA), at a person's pace. */
         Script press(String digits) {
             steps.add(new Press(digits));
             return this;
         }
 
-        /** Keys typed while the next prompt that accepts keys plays: the first stops it, the rest follow as {@link #press}. */
+        /** Keys typed while the next prompt that accepts keys plays: the first stops it, the rest follow at a person's pace. */
         Script bargeIn(String digits) {
             steps.add(new BargeIn(digits));
             return this;
@@ -150,17 +150,32 @@ final class LocalCall {
     /** A call into {@code exten@context} (the test's own lines are in {@code system-test-lines}). */
     static LocalCall place(PrivateAsterisk asterisk, String context, String exten, String number, String name,
                            Script script) {
+        return originate(asterisk, "Local/s@caller-sim/n", context, exten, number, name, script);
+    }
+
+    /**
+     * A caller the dialplan drives by itself ({@code caller-sim-typing}): it types the menu choice,
+     * the account and the PIN while the prompts play, at fixed moments (no test in the loop: for
+     * many callers at once).
+     */
+    static LocalCall placeTyping(PrivateAsterisk asterisk, String exten, String number, String name, String menu,
+                                 String account, String pin) {
+        return originate(asterisk, "Local/" + menu + "-" + account + "-" + pin + "@caller-sim-typing/n", "from-pstn", exten,
+                number, name, Script.of().thenSilence());
+    }
+
+    private static LocalCall originate(PrivateAsterisk asterisk, String callerChannel, String context, String exten,
+                                       String number, String name, Script script) {
         long n = SEQUENCE.incrementAndGet();
         String base = asterisk.systemName + "-" + (System.currentTimeMillis() / 1000) + "." + n;
         LocalCall call = new LocalCall(asterisk.ami(), base, base + "-caller", script);
         asterisk.ami().onEvent(call.listener);
-        Ami.Message r = asterisk.ami().action(Ami.of("Action", "Originate", "Channel", "Local/s@caller-sim/n",
+        // asynchronous: the call's events tell how it goes (no wait for the response, so many calls start at once)
+        asterisk.ami().send(Ami.of("Action", "Originate", "Channel", callerChannel,
                 "Context", context, "Exten", exten, "Priority", "1",
                 "CallerID", (name == null ? "" : "\"" + name + "\" ") + "<" + number + ">",
-                "ChannelId", call.callId, "OtherChannelId", call.callerSide, "Timeout", "30000", "Async", "true"));
-        if (!"Success".equalsIgnoreCase(r.get("Response"))) {
-            throw new IllegalStateException("Originate refused: " + r);
-        }
+                "ChannelId", call.callId, "OtherChannelId", call.callerSide, "Timeout", "30000", "Async", "true"),
+                asterisk.ami().nextId());
         return call;
     }
 
@@ -189,6 +204,10 @@ final class LocalCall {
         boolean audioSocket = c.text().toLowerCase(java.util.Locale.ROOT).matches("exec \"?audiosocket.*");
         boolean exec = name.equals("EXEC");
         synchronized (script) {
+            List<Command> all = commands();
+            if (!all.isEmpty() && all.get(all.size() - 1) != c) {
+                return; // the IVR has moved on (the caller was typing meanwhile): too late for this one
+            }
             Script.Step step = script.steps.peek();
             if (step == null) {
                 if (!script.silentWhenDone && input) {
@@ -213,11 +232,8 @@ final class LocalCall {
             }
             if (prompt && step instanceof Script.BargeIn b && !escapeDigits(c.text()).isEmpty()) {
                 script.steps.poll();
-                if (b.digits().length() > 1) {
-                    script.steps.addFirst(new Script.Press(b.digits().substring(1)));
-                }
                 sleep(150); // the prompt has started playing
-                key(b.digits().charAt(0));
+                type(b.digits());
                 return;
             }
             if (audioSocket && step instanceof Script.Say s) {
@@ -242,20 +258,26 @@ final class LocalCall {
             }
             if (step instanceof Script.Press p) {
                 script.steps.poll();
-                if (name.equals("GET DATA")) {
-                    for (char k : p.digits().toCharArray()) {
-                        key(k);
-                        sleep(250);
-                    }
-                    return;
-                }
-                if (p.digits().length() > 1) {
-                    script.steps.addFirst(new Script.Press(p.digits().substring(1)));
-                }
-                key(p.digits().charAt(0));
+                type(p.digits());
             }
         }
     }
+
+    /**
+     * Types keys as a person does, one every {@value #KEY_GAP_MILLIS} ms from now, whatever the IVR
+     * does meanwhile (the IVR takes each with its next input command; a key that comes while no
+     * command runs is lost, as on any phone).
+     */
+    private void type(String digits) {
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0) {
+                sleep(KEY_GAP_MILLIS);
+            }
+            key(digits.charAt(i));
+        }
+    }
+
+    static final long KEY_GAP_MILLIS = 350;
 
     /** The caller presses a key now, whatever the IVR is doing. */
     void key(char k) {

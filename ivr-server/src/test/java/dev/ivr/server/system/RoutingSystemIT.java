@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.file.Files;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * Scenarios 3 to 7 of issue 13; findings 1 (talk time) and 5 (an agent reserved during an
  * announcement).
  */
+@ResourceLock(SystemRig.ONE_AT_A_TIME)
 class RoutingSystemIT {
     static final Duration CALL = Duration.ofSeconds(120);
     static final String PASSWORD = "agent password 1";
@@ -130,17 +132,7 @@ class RoutingSystemIT {
         return node.server.routing().service().agent(id).orElseThrow().state();
     }
 
-    static Interaction interaction(String callId) {
-        await().alias("the interaction of " + callId).atMost(Duration.ofSeconds(30))
-                .until(() -> node.server.crmQueries().interaction(callId).isPresent());
-        return node.server.crmQueries().interaction(callId).orElseThrow();
-    }
 
-    static Interaction latestOf(String customerId) {
-        await().alias("an interaction of " + customerId).atMost(Duration.ofSeconds(30))
-                .until(() -> !node.server.crmQueries().history(customerId, 1, 0).isEmpty());
-        return node.server.crmQueries().history(customerId, 1, 0).get(0);
-    }
 
     // ------------------------------------------------------------- scenario 3, finding 1
 
@@ -178,7 +170,7 @@ class RoutingSystemIT {
 
             // the interaction's times are Asterisk's: the agent's leg rang from DialBegin to its answer (DialEnd),
             // talked from then to its Hangup; the CDR of that leg bills the conversation
-            Interaction i = interaction(callId);
+            Interaction i = node.interaction(callId);
             assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
             assertThat(i.agentId()).isEqualTo("bea");
             Ami.Message dialBegin = asterisk.ami().await(e -> e.is("DialBegin") && leg.equals(e.get("DestChannel")),
@@ -233,7 +225,7 @@ class RoutingSystemIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> state("carl") == AgentState.NOT_READY);
         ready("dana", dana);
         call.awaitEnd(CALL);
-        Interaction i = interaction(call.callId);
+        Interaction i = node.interaction(call.callId);
         assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
         assertThat(i.agentId()).isEqualTo("dana");
         List<Ami.Message> dials = asterisk.ami().events(e -> e.is("DialEnd") && call.callId.equals(e.get("Uniqueid")));
@@ -290,9 +282,9 @@ class RoutingSystemIT {
         LocalCall call = LocalCall.place(asterisk, "1000", "+3612345680", "New Customer",
                 LocalCall.Script.of().silence().bargeIn("2").bargeIn("2").bargeIn("1").thenSilence());
         call.awaitEnd(CALL);
-        assertThat(interaction(call.callId).outcome()).isEqualTo(Interaction.Outcome.CALLBACK_REQUESTED);
+        assertThat(node.interaction(call.callId).outcome()).isEqualTo(Interaction.Outcome.CALLBACK_REQUESTED);
         ready("dana", dana);
-        Interaction callback = interaction(call.callId + "-callback");
+        Interaction callback = node.interaction(call.callId + "-callback");
         assertThat(callback.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
         assertThat(callback.agentId()).isEqualTo("dana");
         // Asterisk: the Originate to the agent's phone, the sample's callback context dialling the customer
@@ -353,7 +345,7 @@ class RoutingSystemIT {
         LocalCall inIvr = LocalCall.place(asterisk, "1000", "+3612345682", "Short Call",
                 LocalCall.Script.of().silence().hangUp());
         inIvr.awaitEnd(CALL);
-        assertThat(interaction(inIvr.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_IVR);
+        assertThat(node.interaction(inIvr.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_IVR);
         // in the queue, nobody ready
         String carl = shift("carl", "billing");
         LocalCall inQueue = LocalCall.place(asterisk, "1000", "+3612345679", "Bence Toth",
@@ -361,7 +353,7 @@ class RoutingSystemIT {
         await().atMost(CALL).until(() -> node.server.routing().service().position(inQueue.callId).isPresent());
         inQueue.hangUpNow();
         inQueue.awaitEnd(CALL);
-        assertThat(interaction(inQueue.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
+        assertThat(node.interaction(inQueue.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
         assertThat(node.server.routing().service().position(inQueue.callId)).isEmpty();
         // while the agent's phone rings: the call is cancelled, the agent is ready again at once
         PHONES.get("1002").behave(new AgentPhone.NoAnswer());
@@ -374,7 +366,7 @@ class RoutingSystemIT {
         ringing.awaitEnd(CALL);
         Ami.Message end = asterisk.ami().await(e -> e.is("DialEnd") && ringing.callId.equals(e.get("Uniqueid")), CALL);
         assertThat(end.get("DialStatus")).isEqualTo("CANCEL");
-        assertThat(interaction(ringing.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
+        assertThat(node.interaction(ringing.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
         await().atMost(Duration.ofSeconds(10)).until(() -> state("carl") == AgentState.READY);
         assertThat(Sipp.received(PHONES.get("1002").messageLog())).anyMatch(m -> m.isRequest("CANCEL"));
         desk.post("/api/agents/carl/logout", carl, null);

@@ -128,20 +128,8 @@ final class SipCaller {
                     ]]>
                   </send>
                 """.replace("FROM", from).replace("NUMBER", number).replace("PAYLOAD", Integer.toString(codec.payload))
-                .replace("RTPMAP", codec.rtpmap) + steps + (waitForBye ? """
-                  <recv request="BYE" timeout="TIMEOUT"/>
-                  <send>
-                    <![CDATA[
-                      SIP/2.0 200 OK
-                      [last_Via:]
-                      [last_From:]
-                      [last_To:]
-                      [last_Call-ID:]
-                      [last_CSeq:]
-                      Content-Length: 0
-                    ]]>
-                  </send>
-                """.replace("TIMEOUT", Long.toString(byeTimeout.toMillis())) : """
+                .replace("RTPMAP", codec.rtpmap) + steps + (waitForBye
+                ? "  <recv request=\"BYE\" timeout=\"" + byeTimeout.toMillis() + "\"/>\n" + Sipp.okToLast("") : """
                   <send retrans="500">
                     <![CDATA[
                       BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0

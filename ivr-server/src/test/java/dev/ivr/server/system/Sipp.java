@@ -120,6 +120,23 @@ final class Sipp {
         }
     }
 
+    /** A scenario step: answer the request just received (a BYE) with 200 OK; {@code attributes} of the send element. */
+    static String okToLast(String attributes) {
+        return """
+                  <send%s>
+                    <![CDATA[
+                      SIP/2.0 200 OK
+                      [last_Via:]
+                      [last_From:]
+                      [last_To:]
+                      [last_Call-ID:]
+                      [last_CSeq:]
+                      Content-Length: 0
+                    ]]>
+                  </send>
+                """.formatted(attributes.isEmpty() ? "" : " " + attributes);
+    }
+
     /** The scenario's XML around its steps. */
     static String scenario(String name, String body) {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"" + name + "\">\n" + body

@@ -5,6 +5,7 @@ import dev.ivr.server.testing.ToneRecognizers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * listener and streams the caller's audio (a word is a tone the test recognizer hears), and
  * what was recognised comes back into the flow and onto the channel.
  */
+@ResourceLock(SystemRig.ONE_AT_A_TIME)
 class SpeechSystemIT {
     static final Duration CALL = Duration.ofSeconds(60);
     static SystemRig rig;
@@ -48,10 +50,6 @@ class SpeechSystemIT {
         }
     }
 
-    static Interaction interaction(String callId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> node.server.crmQueries().interaction(callId).isPresent());
-        return node.server.crmQueries().interaction(callId).orElseThrow();
-    }
 
     @Test
     void whatTheCallerSaysOnARealCallReachesTheRecognizerAndComesBackIntoTheFlow() {
@@ -59,7 +57,7 @@ class SpeechSystemIT {
         LocalCall call = LocalCall.place(asterisk, "system-test-lines", "flow-listen", "3612345678", "Anna",
                 LocalCall.Script.of().say(440).thenSilence());
         call.awaitEnd(CALL);
-        Interaction i = interaction(call.callId);
+        Interaction i = node.interaction(call.callId);
         assertThat(i.path()).containsSubsequence("ask", "billing", "done");
         assertThat(i.inputs()).containsEntry("reason", "billing");
         String log = asterisk.logSince(mark);
@@ -74,7 +72,7 @@ class SpeechSystemIT {
         LocalCall call = LocalCall.place(asterisk, "system-test-lines", "flow-listen", "3612345678", "Anna",
                 LocalCall.Script.of().say(ToneRecognizers.GARBLE).say(660).thenSilence());
         call.awaitEnd(CALL);
-        Interaction i = interaction(call.callId);
+        Interaction i = node.interaction(call.callId);
         assertThat(i.path()).containsSubsequence("ask", "other", "done");
         assertThat(i.inputs()).containsEntry("reason", "support");
         assertThat(call.commandTexts().stream().filter(c -> c.startsWith("EXEC \"AudioSocket\"") || c.startsWith("EXEC AudioSocket")))

@@ -14,6 +14,12 @@ import java.util.List;
  * a copy of Asterisk's log and the sipp message logs in {@code target/system-tests/<class>/}.
  */
 final class SystemRig implements AutoCloseable {
+    /**
+     * The system test classes run one after the other (each with its Asterisk, servers and
+     * phones); a class may run its own tests side by side ({@code @Execution(CONCURRENT)}).
+     */
+    static final String ONE_AT_A_TIME = "ivr-system-tier";
+
     final AsteriskInstallation installation;
     final Path dir;
     private final String name;
