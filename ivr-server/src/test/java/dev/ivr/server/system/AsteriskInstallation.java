@@ -1,6 +1,9 @@
 package dev.ivr.server.system;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,5 +58,17 @@ public record AsteriskInstallation(Path prefix) {
         why.ifPresent(reason -> System.out.println("system tier skipped: " + reason));
         Assumptions.assumeTrue(why.isEmpty(), () -> "system tier skipped: " + why.orElse(""));
         return new AsteriskInstallation(configuredPrefix());
+    }
+
+    /**
+     * On a system test class: the class is reported skipped, with the reason, where the tier cannot run
+     * (an assumption failing in {@code @BeforeAll} would leave Surefire counting nothing at all).
+     */
+    public static final class Required implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            return missing().map(why -> ConditionEvaluationResult.disabled("system tier skipped: " + why))
+                    .orElseGet(() -> ConditionEvaluationResult.enabled("Asterisk " + VERSION + " at " + configuredPrefix()));
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.ivr.server.prompt.render.PromptRenderer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * own caller and customer), as calls do.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
 class CallFlowSystemIT {
     static final Duration CALL = Duration.ofSeconds(90);

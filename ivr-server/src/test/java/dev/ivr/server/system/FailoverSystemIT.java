@@ -8,6 +8,7 @@ import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * the call back, the sample's [ivr-agi] calls node B, which resumes the call where it was; the
  * agent's answer report, and new calls, reach node B while node A is down.
  */
+@ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
 class FailoverSystemIT {
     static final Duration CALL = Duration.ofSeconds(120);

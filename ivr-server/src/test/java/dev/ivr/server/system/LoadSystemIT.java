@@ -5,6 +5,7 @@ import dev.ivr.server.crm.Interaction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * Asterisk's log nor the server's has an error. (Finding 3: no key a caller types is lost while a
  * prompt renders: each call is verified with its own account.)
  */
+@ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
 class LoadSystemIT {
     static final int CALLS = 100;

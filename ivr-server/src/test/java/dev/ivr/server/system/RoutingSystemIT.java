@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * Scenarios 3 to 7 of issue 13; findings 1 (talk time) and 5 (an agent reserved during an
  * announcement).
  */
+@ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
 class RoutingSystemIT {
     static final Duration CALL = Duration.ofSeconds(120);

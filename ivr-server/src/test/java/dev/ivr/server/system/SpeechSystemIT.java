@@ -5,6 +5,7 @@ import dev.ivr.server.testing.ToneRecognizers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * listener and streams the caller's audio (a word is a tone the test recognizer hears), and
  * what was recognised comes back into the flow and onto the channel.
  */
+@ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
 class SpeechSystemIT {
     static final Duration CALL = Duration.ofSeconds(60);
