@@ -26,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -248,21 +249,36 @@ public final class Doctor {
     // ---------------------------------------------------------------- database
 
     private void checkDatabase() {
-        String url = config.database().url();
-        if (url == null || !url.startsWith("jdbc:postgresql:")) {
-            findings.add(Finding.ok("database", "H2 file database in the data directory (checked through the server's /health)"));
+        String url = config.database().url() == null ? "" : config.database().url();
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        boolean h2Server = url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:");
+        if (!postgres && !h2Server) {
+            // an embedded H2 file has one user at a time: the running server; its /health says how it is
+            String where = url.isEmpty() ? config.dataDir().resolve("db") + " (the data directory)" : url;
+            findings.add(Finding.ok("database", "H2 file database " + where + " (checked through the server's /health)"));
             return;
         }
+        String what = postgres ? "PostgreSQL" : "H2 server " + h2ServerAddress(url);
         DriverManager.setLoginTimeout(5);
         try (Connection c = DriverManager.getConnection(url, config.database().user(), config.database().password());
              Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select max(version) from flyway_schema_history where success")) {
+             ResultSet rs = st.executeQuery("select max(\"version\") from \"flyway_schema_history\" where \"success\"")) {
             rs.next();
-            findings.add(Finding.ok("database", "PostgreSQL reachable, schema version " + rs.getString(1)));
+            findings.add(Finding.ok("database", what + " reachable, schema version " + rs.getString(1)));
         } catch (SQLException e) {
-            findings.add(Finding.fail("database", "PostgreSQL: " + e.getMessage(),
-                    "check database.url, user, password, pg_hba.conf and that the server has started once (it migrates the schema)"));
+            findings.add(Finding.fail("database", what + ": " + e.getMessage(), postgres
+                    ? "check database.url, user, password, pg_hba.conf and that the server has started once (it migrates the schema)"
+                    : "check that the H2 server runs (org.h2.tools.Server -tcp) and database.url, user, password"));
         }
+    }
+
+    /** host:port of a {@code jdbc:h2:tcp://host:port/path} URL (9092 when no port is given). */
+    static String h2ServerAddress(String url) {
+        String rest = url.replaceFirst("^jdbc:h2:(tcp|ssl)://", "");
+        int slash = rest.indexOf('/');
+        String hostPort = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash);
+        return (hostPort.contains(":") ? hostPort : hostPort + ":9092") + (path.isEmpty() ? "" : " (database " + path.replaceFirst(";.*$", "") + ")");
     }
 
     // ----------------------------------------------------------- prompts/voices
@@ -434,10 +450,12 @@ public final class Doctor {
         }
         String asteriskDir = config.prompts().asteriskDir();
         boolean mapped = asteriskDir != null && !asteriskDir.isBlank() && !Path.of(asteriskDir).equals(cache);
-        if (!othersCanRead(cache)) {
-            findings.add(Finding.warn("delivery", cache + " is not readable by other users: Asterisk runs as its own user",
-                    "chmod o+rx the directory tree (or give it a group Asterisk is in)"));
-        }
+        Optional<String> closed = closedToAsterisk(cache, sample);
+        closed.ifPresent(problem -> findings.add(Finding.warn("delivery", problem + ": Asterisk runs as its own user "
+                        + "and cannot open prompts it may not read",
+                "let other users (or a group Asterisk is in) enter every directory down to " + cache + " and read the "
+                        + "files; the server writes prompts readable as the cache directory allows and repairs older "
+                        + "files at start")));
         if (mapped) {
             Path seen = Path.of(asteriskDir);
             if (sample.isPresent() && Files.isRegularFile(seen.resolve(cache.relativize(sample.get())))) {
@@ -464,12 +482,30 @@ public final class Doctor {
         }
     }
 
-    private static boolean othersCanRead(Path dir) {
+    /**
+     * Why a user other than the server's (Asterisk's) cannot read the prompts: a directory on the
+     * way that others (or the group) may not enter, or a prompt file they may not read; empty when
+     * they can, or where the file system has no POSIX permissions.
+     */
+    static Optional<String> closedToAsterisk(Path cache, Optional<Path> sample) {
         try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir);
-            return p.contains(PosixFilePermission.OTHERS_READ) && p.contains(PosixFilePermission.OTHERS_EXECUTE);
+            Set<PosixFilePermission> own = Files.getPosixFilePermissions(cache);
+            boolean viaOthers = own.contains(PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission enter = viaOthers ? PosixFilePermission.OTHERS_EXECUTE : PosixFilePermission.GROUP_EXECUTE;
+            PosixFilePermission read = viaOthers ? PosixFilePermission.OTHERS_READ : PosixFilePermission.GROUP_READ;
+            for (Path p = cache.toAbsolutePath(); p != null; p = p.getParent()) {
+                if (!Files.getPosixFilePermissions(p).contains(enter)) {
+                    return Optional.of(p + " may not be entered by other users (mode "
+                            + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + ")");
+                }
+            }
+            if (sample.isPresent() && !Files.getPosixFilePermissions(sample.get()).contains(read)) {
+                return Optional.of("prompt files such as " + sample.get() + " may not be read by other users (mode "
+                        + PosixFilePermissions.toString(Files.getPosixFilePermissions(sample.get())) + ")");
+            }
+            return Optional.empty();
         } catch (IOException | UnsupportedOperationException e) {
-            return true;
+            return Optional.empty();
         }
     }
 }

@@ -58,7 +58,8 @@ final class CallState {
     boolean speechOff;
     final List<String> path = new ArrayList<>();
     String language;
-    Character typeAhead;
+    /** Keys typed before the input that takes them (barge-in, or while a prompt was rendered), oldest first. */
+    String typeAhead = "";
     int nodesSinceInput;
     Instant start;
     String customerId;
@@ -69,6 +70,8 @@ final class CallState {
     Duration talkTime;
     Interaction.Outcome outcome;
     boolean inQueue;
+    /** The route node handed the call to the dialplan (IVR_STATUS=ROUTE): the end of the flow must not change IVR_STATUS. */
+    boolean handedToDialplan;
     String resumedFrom;
 
     CallState(CallInfo info, Instant start) {

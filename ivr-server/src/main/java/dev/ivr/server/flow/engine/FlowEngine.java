@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -117,6 +118,7 @@ public final class FlowEngine {
                 run.languageByDnis(flow);
                 run.readChannelVariables(flow);
             }
+            run.syncChannelLanguage();
             run.loop();
             finish(run, null);
         } catch (CallerHungUpException e) {
@@ -176,6 +178,9 @@ public final class FlowEngine {
         if (failure == null && !run.channel.isHungUp()) {
             try {
                 run.channel.setVariable("IVR_OUTCOME", st.outcome.name());
+                if (!st.handedToDialplan) {
+                    run.channel.setVariable("IVR_STATUS", "OK"); // the flow ran to its end: no fallback
+                }
             } catch (RuntimeException e) {
                 // the caller is gone: fine
             }
@@ -208,12 +213,27 @@ public final class FlowEngine {
         final CallState st;
         final CallObserver observer;
         CallSummary summary;
+        /** The language Asterisk's channel has (its own sounds: SAY DIGITS, voicemail, ...). */
+        String channelLanguage;
 
         Run(FlowSet set, CallChannel channel, CallState st, CallObserver observer) {
             this.set = set;
             this.channel = channel;
             this.st = st;
             this.observer = observer;
+            this.channelLanguage = channel.info().language();
+        }
+
+        /**
+         * Gives the channel the call's language ({@code CHANNEL(language)}), so that Asterisk's own
+         * sounds (numbers it says, voicemail) speak it too; Asterisk writes {@code en-GB} as {@code en_GB}.
+         */
+        void syncChannelLanguage() {
+            String lang = st.language == null ? null : st.language.replace('-', '_');
+            if (lang != null && !lang.equals(channelLanguage)) {
+                channel.setVariable("CHANNEL(language)", lang);
+                channelLanguage = lang;
+            }
         }
 
         void readChannelVariables(Flow flow) {
@@ -247,6 +267,9 @@ public final class FlowEngine {
                     st.nodesSinceInput = 0;
                 }
                 Next next = execute(node);
+                if (!channel.isHungUp()) {
+                    syncChannelLanguage();
+                }
                 if (next.end()) {
                     return;
                 }
@@ -261,12 +284,12 @@ public final class FlowEngine {
             return switch (node) {
                 case Node.Say n -> {
                     Optional<Character> key = say(n.prompt(), n.bargeIn() ? ALL_KEYS : "", node);
-                    key.ifPresent(k -> st.typeAhead = k);
+                    key.ifPresent(this::typeAhead);
                     yield Next.to(n.next());
                 }
                 case Node.Play n -> {
                     observer.prompt(n.transcript() != null ? n.transcript() : "[sound: " + n.sound() + "]", null);
-                    channel.play(n.sound(), n.bargeIn() ? ALL_KEYS : "").ifPresent(k -> st.typeAhead = k);
+                    channel.play(n.sound(), n.bargeIn() ? ALL_KEYS : "").ifPresent(this::typeAhead);
                     yield Next.to(n.next());
                 }
                 case Node.Menu n -> menu(n);
@@ -370,6 +393,7 @@ public final class FlowEngine {
             }
             try {
                 channel.setVariable("IVR_OUTCOME", st.outcome.name());
+                channel.setVariable("IVR_STATUS", "OK");
             } catch (CallerHungUpException e) {
                 // gone already
             }
@@ -377,7 +401,12 @@ public final class FlowEngine {
 
         // ----------------------------------------------------------- prompts
 
-        /** Says a prompt; returns the key that stopped it (only keys in {@code escapes}). */
+        /**
+         * Says a prompt; returns the key that stopped it (only keys in {@code escapes}). While the
+         * prompt is rendered the caller hears a short silence that keys end: a key that may stop
+         * the prompt is returned (the prompt is skipped: the caller has answered); any other key
+         * is kept as typed ahead for the next input, and the prompt plays once it is ready.
+         */
         Optional<Character> say(PromptRef ref, String escapes, Node node) {
             if (ref == null) {
                 return Optional.empty();
@@ -385,7 +414,7 @@ public final class FlowEngine {
             Flow flow = st.frame().flow;
             String lang = flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
             String text;
-            Optional<String> file;
+            CompletableFuture<Optional<String>> pending;
             if (ref.id() != null) {
                 PromptEntry entry = set.prompts().find(ref.id(), lang).orElse(null);
                 if (entry == null) {
@@ -395,12 +424,19 @@ public final class FlowEngine {
                 Template t = flow.promptText(lang, ref.id());
                 text = t == null ? null : render(t, node);
                 observer.prompt(text == null ? "[" + ref.id() + "]" : text, ref.id());
-                file = audio.forPrompt(entry, text);
+                pending = audio.prepare(entry, text);
             } else {
                 text = render(ref.text(), node);
                 observer.prompt(text, null);
-                file = text.isBlank() ? Optional.empty() : audio.fileFor(text, lang);
+                pending = text.isBlank() ? CompletableFuture.completedFuture(Optional.empty()) : audio.prepareText(text, lang);
             }
+            if (!pending.isDone()) {
+                Optional<Character> key = awaitRender(pending, escapes);
+                if (key.isPresent()) {
+                    return key;
+                }
+            }
+            Optional<String> file = pending.join(); // within the latency budget
             if (file.isEmpty()) {
                 String what = ref.id() != null ? "prompt '" + ref.id() + "'" : "text of node '" + node.id() + "'";
                 if (warnedSilent.add(flow.name() + "/" + flow.version() + "/" + lang + "/" + what)) {
@@ -411,10 +447,38 @@ public final class FlowEngine {
             return channel.play(file.get(), escapes);
         }
 
+        /**
+         * Waits for a prompt being rendered with the waiting sound playing, so keys are not lost
+         * (Asterisk drops keys while no command runs). A key in {@code escapes} is returned at once;
+         * others are kept as typed ahead.
+         */
+        private Optional<Character> awaitRender(CompletableFuture<Optional<String>> pending, String escapes) {
+            Optional<String> sound = audio.waitingSound();
+            while (sound.isPresent() && !pending.isDone()) {
+                Optional<Character> key = channel.playUntil(sound.get(), ALL_KEYS, pending);
+                if (key.isEmpty()) {
+                    break; // rendered, or the sound ended: wait for the rest of the budget
+                }
+                if (escapes.indexOf(key.get()) >= 0 && st.typeAhead.isEmpty()) {
+                    observer.event("key " + key.get() + " while the prompt was rendered: prompt skipped");
+                    return key;
+                }
+                typeAhead(key.get());
+            }
+            return Optional.empty();
+        }
+
+        void typeAhead(char key) {
+            st.typeAhead = st.typeAhead + key;
+        }
+
         private Optional<Character> takeTypeAhead() {
-            Character k = st.typeAhead;
-            st.typeAhead = null;
-            return Optional.ofNullable(k);
+            if (st.typeAhead.isEmpty()) {
+                return Optional.empty();
+            }
+            char k = st.typeAhead.charAt(0);
+            st.typeAhead = st.typeAhead.substring(1);
+            return Optional.of(k);
         }
 
         // -------------------------------------------------------------- menu
@@ -427,7 +491,7 @@ public final class FlowEngine {
                 Optional<Character> key = takeTypeAhead();
                 if (key.isEmpty()) {
                     PromptRef prompt = speechOn && n.speech().prompt() != null ? n.speech().prompt() : n.prompt();
-                    key = say(prompt, n.bargeIn() ? ALL_KEYS : "", n);
+                    key = say(prompt, n.bargeIn() ? ALL_KEYS : "", n).or(this::takeTypeAhead);
                 }
                 String notUnderstood = null;
                 if (key.isEmpty() && speechOn) {
@@ -517,7 +581,7 @@ public final class FlowEngine {
                 String lang = language();
                 Optional<Character> key = takeTypeAhead().filter(k -> keys.indexOf(k) >= 0);
                 if (key.isEmpty()) {
-                    key = say(n.prompt(), n.bargeIn() ? keys : "", n);
+                    key = say(n.prompt(), n.bargeIn() ? keys : "", n).or(() -> takeTypeAhead().filter(k -> keys.indexOf(k) >= 0));
                 }
                 ListenResult r = key.isPresent() ? ListenResult.key(key.get()) : speech.listen(channel,
                         new ListenRequest(lang, n.phrases().list(lang), n.timeout(), keys, n.endSilence(), n.maxDuration()));
@@ -570,7 +634,7 @@ public final class FlowEngine {
             StringBuilder sb = new StringBuilder();
             Optional<Character> key = takeTypeAhead();
             if (key.isEmpty()) {
-                key = say(prompt, bargeIn ? ALL_KEYS : "", node);
+                key = say(prompt, bargeIn ? ALL_KEYS : "", node).or(this::takeTypeAhead);
             }
             if (key.isEmpty()) {
                 key = channel.waitForDigit(first);
@@ -584,7 +648,10 @@ public final class FlowEngine {
                 if (sb.length() >= max) {
                     break;
                 }
-                key = channel.waitForDigit(between);
+                key = takeTypeAhead();
+                if (key.isEmpty()) {
+                    key = channel.waitForDigit(between);
+                }
             }
             return sb.toString();
         }
@@ -676,7 +743,7 @@ public final class FlowEngine {
         void switchLanguage(String lang) {
             if (!lang.equals(st.language)) {
                 st.setLanguage(lang);
-                channel.setVariable("CHANNEL(language)", lang);
+                syncChannelLanguage();
             }
         }
 
@@ -699,8 +766,33 @@ public final class FlowEngine {
                 st.customer.put("matches", (long) id.customers().size());
             }
             observer.event("identify: " + id.status() + (st.customerId == null ? "" : " (customer " + st.customerId + ")"));
+            if (st.customerId != null) {
+                prefetchCustomerPrompts();
+            }
             String outcome = id.status().name().toLowerCase();
             return Next.to(n.outcomes().target(outcome));
+        }
+
+        /**
+         * The caller is known: the prompts that speak to them by name (greetings, "thank you,
+         * Anna") start rendering now, before the flow reaches them.
+         */
+        private void prefetchCustomerPrompts() {
+            String lang = language();
+            for (Flow f : set.flows().values()) {
+                f.promptTexts().forEach((langAndId, template) -> {
+                    if (!langAndId.startsWith(lang + "/") || !template.source().contains("customer.")) {
+                        return;
+                    }
+                    set.prompts().find(langAndId.substring(lang.length() + 1), lang).ifPresent(entry -> {
+                        try {
+                            audio.prefetch(entry, template.render(st.activation()));
+                        } catch (EvalException e) {
+                            // a prompt that needs more than is known yet: rendered when it is said
+                        }
+                    });
+                });
+            }
         }
 
         Next authenticate(Node.Authenticate n) {
@@ -808,6 +900,7 @@ public final class FlowEngine {
                     yield t == null ? Next.END : Next.to(t);
                 }
                 case RouteResult.HandedToDialplan d -> {
+                    st.handedToDialplan = true;
                     st.agentId = d.agentId();
                     st.waitTime = d.waitTime();
                     st.outcome = Interaction.Outcome.ROUTED;

@@ -129,6 +129,19 @@ public final class PromptRenderer implements AutoCloseable {
     private record RecordingKey(String stamp, String key) {
     }
 
+    /** The key of a silent file of this length in every format, written now unless cached. */
+    public String silence(int millis) {
+        String key = PromptKey.forSilence(millis);
+        if (!cache.contains(key)) {
+            Map<AsteriskFormat, byte[]> files = new EnumMap<>(AsteriskFormat.class);
+            for (AsteriskFormat f : cache.formats()) {
+                files.put(f, f.encode(Pcm.silence(f.sampleRate(), millis)));
+            }
+            cache.put(key, files);
+        }
+        return key;
+    }
+
     /**
      * One prompt made of rendered parts played in order with a short gap (numbers, amounts,
      * dates): concatenated per format, no synthesis and no resampling. Every part must be
