@@ -89,7 +89,8 @@ class FailoverSystemIT {
     static Process startNodeA(String cluster, int clusterPort, String members) throws IOException {
         Path data = Files.createDirectories(rig.dir.resolve("node-a"));
         Path config = rig.dir.resolve("node-a.yaml");
-        Files.writeString(config, "database:\n  url: " + dbUrl + "\ncrm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n");
+        Files.writeString(config, "database:\n  url: " + dbUrl + "\ncrm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n"
+                + "node:\n  accept-weak-settings: [crm.pin-hash]\n"); // cheap hashes for the test's sample customers
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", Path.of("target", "ivr-server.jar")
                 .toAbsolutePath().toString(), "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(nodeALog.toFile());
