@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -147,7 +146,7 @@ class FailoverSystemIT {
 
     @Test
     void aCallWhoseNodeIsKilledResumesOnTheOtherWhereItWasAndTheAgentsAnswerReportReachesTheSurvivor() throws Exception {
-        nodeB.server.routing().service().login(new AgentProfile("bea", "Bea", "PJSIP/1001", Map.of("billing", 7), Set.of("en")));
+        nodeB.server.routing().service().login(new AgentProfile("bea", "Bea", "PJSIP/1001", Map.of("billing", 7), IvrNode.SAMPLE_LANGUAGES));
         nodeB.server.routing().service().ready("bea");
         long mark = asterisk.logMark();
         // menu 1 (billing) on node A; the account input is left silent: node A dies there

@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * warnings and errors are kept for the test to check.
  */
 final class IvrNode implements AutoCloseable {
+    /** The languages of the sample customers: agents speak them all, since calls are matched by the caller's language. */
+    static final java.util.Set<String> SAMPLE_LANGUAGES = java.util.Set.of("en", "hu", "de", "it", "es");
+
     static final Path SAMPLE_CUSTOMERS = Path.of("..", "config", "sample-customers.csv").toAbsolutePath().normalize();
 
     final IvrServer server;

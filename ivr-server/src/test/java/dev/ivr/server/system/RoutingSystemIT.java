@@ -111,8 +111,7 @@ class RoutingSystemIT {
         }
         desk.createUser(admin, new JsonObject().put("id", id).put("name", "Agent " + id).put("password", PASSWORD)
                 .put("roles", new JsonArray().add("agent")).put("endpoint", "PJSIP/" + endpoint)
-                // the sample customers speak English, Hungarian, German, Italian or Spanish
-                .put("languages", new JsonArray().add("en").add("hu").add("de").add("it").add("es")).put("skills", s));
+                .put("languages", new JsonArray(List.copyOf(IvrNode.SAMPLE_LANGUAGES))).put("skills", s));
     }
 
     /** Signs the agent in, logs them in to routing with every skill of their profile; returns the session. */
