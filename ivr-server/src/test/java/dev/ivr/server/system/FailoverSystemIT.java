@@ -102,6 +102,7 @@ class FailoverSystemIT {
         env.put("IVR_CLUSTER_NAME", cluster);
         env.put("IVR_CLUSTER_PORT", Integer.toString(clusterPort));
         env.put("IVR_CLUSTER_MEMBERS", members);
+        env.put("IVR_CLUSTER_SECRET_FILE", dev.ivr.server.testing.TestConfigs.clusterSecret().toString()); // node B's too
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
