@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * Reads a server process from outside, as an admin would: heap used after a full GC (jcmd),
- * resident memory, threads and open file descriptors (/proc).
+ * resident memory, threads, open file descriptors and CPU time (/proc).
  */
 public final class ProcessProbe {
     /** G1, Parallel and Serial print "heap total 393216K, used 123456K"; ZGC prints "ZHeap used 120M". */
@@ -27,6 +27,44 @@ public final class ProcessProbe {
 
     public long pid() {
         return pid;
+    }
+
+    /** The CPU time the process has used so far (user + system, all its threads), nanoseconds. */
+    public long cpuNanos() throws IOException {
+        return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) * (1_000_000_000L / CLOCK_TICKS);
+    }
+
+    /** Clock ticks per second of /proc's times (getconf CLK_TCK; 100 on Linux unless told otherwise). */
+    static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? Long.parseLong(out) : 100;
+        } catch (IOException | NumberFormatException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    /**
+     * utime + stime of a /proc/PID/stat line, in clock ticks: fields 14 and 15, counted after the
+     * command name in parentheses (which may itself hold spaces and parentheses).
+     */
+    static long cpuTicks(String stat) throws IOException {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            throw new IOException("not a /proc/PID/stat line: " + stat);
+        }
+        String[] f = stat.substring(close + 1).trim().split("\\s+");
+        if (f.length < 13) {
+            throw new IOException("not a /proc/PID/stat line: " + stat);
+        }
+        // after the name: state(3) ppid(4) ... utime(14) stime(15): indexes 11 and 12 here
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** Heap in use right after a full GC, in bytes. */

@@ -35,4 +35,18 @@ class ProcessProbeTest {
     void anUnknownFormatIsAnErrorNotAZero() {
         assertThatThrownBy(() -> ProcessProbe.heapUsed("12345:\n Metaspace used 1K\n")).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void cpuTimeIsUserPlusSystemCountedAfterTheCommandName() throws Exception {
+        // a command name with a space and a parenthesis must not shift the fields
+        String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 123 0 0 0 1500 250 3 4 20 0 57 0 1234 5678 910 "
+                + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+        assertThat(ProcessProbe.cpuTicks(stat)).isEqualTo(1750);
+        assertThatThrownBy(() -> ProcessProbe.cpuTicks("garbage")).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void thisProcessHasUsedSomeCpu() throws Exception {
+        assertThat(new ProcessProbe(ProcessHandle.current().pid()).cpuNanos()).isPositive();
+    }
 }
