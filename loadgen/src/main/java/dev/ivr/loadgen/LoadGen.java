@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
  * already running; {@code loadgen soak}: a long plateau with churn, sampled over time.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, description = "FastAGI load generator for ivr.",
-        subcommands = {LoadGen.Compare.class, LoadGen.Setup.class, LoadGen.Run.class, LoadGen.Soak.class, LoadGen.Redraw.class})
+        subcommands = {LoadGen.Compare.class, LoadGen.Setup.class, LoadGen.Run.class, LoadGen.Soak.class, LoadGen.Redraw.class,
+                LoadGen.Profile.class})
 public final class LoadGen {
 
     public static void main(String[] args) {
@@ -165,6 +166,9 @@ public final class LoadGen {
         @Option(names = "--name", defaultValue = "compare", description = "Base name of the result files (default ${DEFAULT-VALUE}).")
         String name;
 
+        @Option(names = "--jfr", description = "Record each measured plateau of the servers with JFR (profile settings) into this directory.")
+        Path jfr;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
@@ -204,6 +208,9 @@ public final class LoadGen {
                     try (LagMonitor lag = new LagMonitor()) {
                         Measurement m = new Measurement(new ProcessProbe(sp.pid()), ivr ? ServerMetrics.of(httpPort,
                                 work.resolve("ivr-data")) : null, lag);
+                        if (jfr != null) {
+                            m.recordInto(jfr);
+                        }
                         rows.addAll(levels(sp, sc, m, mine, search));
                         commandRows.addAll(m.commandRows());
                     }
@@ -265,7 +272,8 @@ public final class LoadGen {
             System.out.printf("%s %,d calls: reached %,d, %d failed %s, %.0f commands/s, p99 %.2f ms (in server: %s), "
                             + "CPU %.0f%% = %.0f ms per 1,000 commands, heap/call %.1f KB, lag p99 %.2f ms%n",
                     sp.name(), level, Math.max(reached, r.reached()), r.failed(), r.failures(), r.commandsPerSecond(),
-                    r.p99Micros() / 1000.0, r.serverP99Micros() < 0 ? "-" : "≤ " + r.serverP99Micros() / 1000.0 + " ms",
+                    r.p99Micros() / 1000.0, r.serverP99Micros() < 0 ? "-" : r.serverP99Micros() == Long.MAX_VALUE ? "beyond the last bucket"
+                            : "≤ " + r.serverP99Micros() / 1000.0 + " ms",
                     r.serverCpuPercent(), r.cpuMillisPer1000Commands(), r.heapPerCall() / 1024.0, r.lagP99Micros() / 1000.0);
             return r;
         }
@@ -497,6 +505,23 @@ public final class LoadGen {
             }
             Files.writeString(dir.resolve(name + ".md"), md);
             System.out.println(md);
+            return 0;
+        }
+    }
+
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = "Summarise a JFR recording of a plateau (compare --jfr): CPU and allocation by component, by the closest "
+                    + "ivr method and by top frame; file writes, pinned virtual threads, GC pauses, exceptions.")
+    static final class Profile implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "JFR")
+        Path jfr;
+
+        @Option(names = "--top", defaultValue = "15", description = "Rows per table (default ${DEFAULT-VALUE}).")
+        int top;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(JfrSummary.markdown(jfr, top));
             return 0;
         }
     }

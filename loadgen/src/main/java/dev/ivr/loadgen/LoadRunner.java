@@ -107,7 +107,7 @@ public final class LoadRunner implements AutoCloseable {
                 .callerId(scenario.callerId(random))
                 .caller(scenario.caller(random))
                 .promptTime(promptTime)
-                .listener((command, nanos) -> stats.command(command.name().equals("EXEC") ? "EXEC " + command.app() : command.name(), nanos));
+                .listener((command, nanos) -> stats.command(label(command), nanos));
         if (!promptTime.isZero()) {
             b.realTimeouts(); // a realistic caller: silent inputs take their whole timeout
         }
@@ -122,6 +122,19 @@ public final class LoadRunner implements AutoCloseable {
                         stats.callEnded(Failures.classify(r, scenario));
                     }
                 });
+    }
+
+    /**
+     * The name a command's response time is filed under: the command, with the application for
+     * EXEC and the variable for SET VARIABLE (the flows' variables are a small fixed set), so that
+     * a slow turn of the server can be told apart (AJ_AGISTATUS is set after the script ended).
+     */
+    static String label(dev.ivr.fakepbx.AgiCommand command) {
+        return switch (command.name()) {
+            case "EXEC" -> "EXEC " + command.app();
+            case "SET VARIABLE" -> "SET VARIABLE " + command.arg(0, "?");
+            default -> command.name();
+        };
     }
 
     private static void sleepNanos(long nanos) {

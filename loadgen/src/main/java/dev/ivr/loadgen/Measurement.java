@@ -36,6 +36,7 @@ final class Measurement {
     private final long idleHeap;
     private final long idleRss;
     private final List<CommandRow> commandRows = new ArrayList<>();
+    private Path recordings;
 
     /**
      * @param probe   the server process, or null when it is not on this machine
@@ -47,6 +48,11 @@ final class Measurement {
         this.lag = lag;
         this.idleHeap = probe == null ? -1 : probe.heapAfterFullGc();
         this.idleRss = probe == null ? -1 : probe.rss();
+    }
+
+    /** Records each plateau of the server with JFR (profile settings) into this directory, one file per plateau. */
+    void recordInto(Path dir) {
+        this.recordings = dir;
     }
 
     List<CommandRow> commandRows() {
@@ -72,12 +78,21 @@ final class Measurement {
         Map<String, Long> failures0 = s.failures();
         long cpu0 = probe == null ? -1 : probe.cpuNanos();
         long selfCpu0 = self.cpuNanos();
+        if (recordings != null && probe != null) {
+            probe.startRecording("loadgen-plateau");
+        }
         long t0 = System.nanoTime();
         Thread.sleep(hold);
         long cpu1 = probe == null ? -1 : probe.cpuNanos();
         long selfCpu1 = self.cpuNanos();
         double seconds = (System.nanoTime() - t0) / 1e9;
         Histogram h = s.intervalResponseTimes();
+        if (recordings != null && probe != null) {
+            Files.createDirectories(recordings);
+            Path file = recordings.resolve(server + "-" + scenario + "-" + target + ".jfr");
+            probe.stopRecording("loadgen-plateau", file);
+            System.out.println("    JFR recording of the plateau: " + file);
+        }
         Histogram virtualLag = lag.virtualInterval();
         Histogram platformLag = lag.platformInterval();
         TreeMap<Double, Long> serverAfter = metrics == null ? null : metrics.snapshot();

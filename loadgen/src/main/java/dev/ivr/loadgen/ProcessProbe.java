@@ -3,6 +3,8 @@ package dev.ivr.loadgen;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,11 +113,23 @@ public final class ProcessProbe {
         throw new IOException("no " + name + " in /proc/" + pid + "/status");
     }
 
-    private String run(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
+    /** Starts a JFR recording in the process (jcmd JFR.start), with the profile settings and CPU-time sampling. */
+    public void startRecording(String name) throws IOException, InterruptedException {
+        run("JFR.start", "name=" + name, "settings=profile", "jdk.CPUTimeSample#enabled=true", "jdk.CPUTimeSample#throttle=5ms");
+    }
+
+    /** Stops a recording started with {@link #startRecording} and writes it to {@code file}. */
+    public void stopRecording(String name, Path file) throws IOException, InterruptedException {
+        run("JFR.stop", "name=" + name, "filename=" + file.toAbsolutePath());
+    }
+
+    private String run(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("jcmd " + command + " failed: " + out);
+            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
         }
         return out;
     }

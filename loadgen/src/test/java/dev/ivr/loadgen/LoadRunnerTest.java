@@ -164,4 +164,12 @@ class LoadRunnerTest {
             }
         }
     }
+
+    @Test
+    void responseTimesAreFiledByCommandWithTheApplicationAndTheVariable() {
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("EXEC \"Dial\" \"PJSIP/a1,20\""))).isEqualTo("EXEC Dial");
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("SET VARIABLE \"AJ_AGISTATUS\" \"SUCCESS\"")))
+                .isEqualTo("SET VARIABLE AJ_AGISTATUS");
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("WAIT FOR DIGIT 5000"))).isEqualTo("WAIT FOR DIGIT");
+    }
 }
