@@ -87,6 +87,7 @@ final class AudioSocketClient {
                 ended.countDown();
             });
             int sent = 0;
+            Pacer pacer = new Pacer(pacing);
             Character dtmf = null;
             boolean hungUp = false;
             try {
@@ -99,7 +100,7 @@ final class AudioSocketClient {
                     System.arraycopy(speech, off, f, 0, Math.min(FRAME_BYTES, speech.length - off));
                     frame(out, 0x10, f);
                     sent++;
-                    pace(pacing);
+                    pacer.next();
                 }
                 byte[] silence = new byte[FRAME_BYTES];
                 boolean keyOrHangup = plan.key() != null || plan.hangUp();
@@ -116,7 +117,7 @@ final class AudioSocketClient {
                     }
                     frame(out, 0x10, silence);
                     sent++;
-                    pace(pacing);
+                    pacer.next();
                 }
             } catch (IOException e) {
                 // the server closed while we were writing: it ended the session
@@ -153,12 +154,31 @@ final class AudioSocketClient {
         out.flush();
     }
 
-    private static void pace(Duration pacing) {
-        if (!pacing.isZero()) {
-            try {
-                Thread.sleep(pacing);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    /**
+     * Frames on a clock, as Asterisk sends them: frame n leaves at n times the pacing after the
+     * first (sleeping only for what is left), so a 20 ms pacing is 50 frames a second however
+     * long each write takes.
+     */
+    private static final class Pacer {
+        private final long stepNanos;
+        private long due = System.nanoTime();
+
+        Pacer(Duration pacing) {
+            this.stepNanos = pacing.toNanos();
+        }
+
+        void next() {
+            if (stepNanos == 0) {
+                return;
+            }
+            due += stepNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -55,6 +55,18 @@ public final class FakeCall {
     /** Stands for a hang-up asked by {@link #hangUpNow()}: not a step of the script. */
     private static final Caller.HangUp REQUESTED_HANGUP = new Caller.HangUp();
 
+    /** Command lines from the server, read ahead by a reader thread (so a command can arrive while another runs). */
+    private final java.util.concurrent.LinkedBlockingQueue<String> incoming = new java.util.concurrent.LinkedBlockingQueue<>();
+    private static final String EOF = new String("<eof>");
+    /** Wakes a command that is waiting (a prompt playing, an input): new command, key, hang-up, release. */
+    private final Object signal = new Object();
+    private String keySink;          // keys the running command accepts, or null
+    private Character keyPressed;    // a key pressed while the command ran
+    private final List<Character> lostKeys = Collections.synchronizedList(new ArrayList<>());
+    private final long createdAt = System.nanoTime();
+    private volatile long answeredAt = -1;
+    private volatile IOException readError;
+
     private volatile Socket socket;
     private OutputStream out;
     private volatile boolean dead;
@@ -143,6 +155,9 @@ public final class FakeCall {
      */
     public void hangUpNow() {
         hangupRequest.complete(null);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
         writeLock.lock();
         try {
             if (!inCommand && !dead && out != null) {
@@ -154,6 +169,30 @@ public final class FakeCall {
             // the server may have closed already
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * The caller presses a key now, as on a real phone: a command that takes keys ends with it
+     * (a prompt whose escape digits include it, WAIT FOR DIGIT, GET DATA, RECORD FILE); a key
+     * pressed while no such command runs is lost, as Asterisk drops DTMF between commands
+     * ({@link #lostKeys()}).
+     */
+    public void pressKey(char key) {
+        synchronized (signal) {
+            if (keySink != null && keySink.indexOf(key) >= 0 && keyPressed == null) {
+                keyPressed = key;
+                signal.notifyAll();
+                return;
+            }
+        }
+        lostKeys.add(key);
+    }
+
+    /** Keys pressed with {@link #pressKey} while no command took them. */
+    public List<Character> lostKeys() {
+        synchronized (lostKeys) {
+            return List.copyOf(lostKeys);
         }
     }
 
@@ -180,6 +219,7 @@ public final class FakeCall {
             }
             out = s.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 1024);
+            Thread.ofVirtual().name("fake-call-reader-" + uniqueId).start(() -> readAhead(in));
             StringBuilder env = new StringBuilder(1024);
             for (String line : environment) {
                 env.append(line).append('\n');
@@ -191,7 +231,7 @@ public final class FakeCall {
             long lastReplyAt = System.nanoTime();
 
             while (true) {
-                String line = readCommand(s, in);
+                String line = readCommand();
                 if (line == null) {
                     break; // the server closed the socket: the AGI application returns
                 }
@@ -211,32 +251,128 @@ public final class FakeCall {
             if (error == null) {
                 error = e.toString();
             }
-            finish(dead ? AgiStatus.HANGUP : AgiStatus.FAILURE);
+            // the server went away in the middle of the call (killed, connection reset): the
+            // dialplan goes on with AGISTATUS=SUCCESS, as Asterisk 20 does; a connection that
+            // breaks before any command (refused by the server at once) is a FAILURE, as one
+            // that cannot be made
+            finish(dead ? AgiStatus.HANGUP : commands.isEmpty() ? AgiStatus.FAILURE : AgiStatus.SUCCESS);
         }
     }
 
-    /** Reads the next command, sending the delayed HANGUP line when it falls due meanwhile. */
-    private String readCommand(Socket s, BufferedReader in) throws IOException {
-        while (true) {
-            int timeout = 0;
-            if (pendingHangupLineAt >= 0) {
-                long leftMs = (pendingHangupLineAt - System.nanoTime()) / 1_000_000;
-                if (leftMs <= 0) {
-                    pendingHangupLineAt = -1;
-                    writeLocked(this::sendHangupLines);
-                    if (exitOnHangup) {
-                        return null;
-                    }
-                    continue;
+    private void readAhead(BufferedReader in) {
+        try {
+            String l;
+            while ((l = in.readLine()) != null) {
+                incoming.add(l);
+                synchronized (signal) {
+                    signal.notifyAll();
                 }
-                timeout = (int) leftMs;
             }
-            s.setSoTimeout(timeout);
+        } catch (IOException e) {
+            readError = e;
+        }
+        incoming.add(EOF);
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+    }
+
+    /** The next command (null: the server closed), sending the delayed HANGUP line when it falls due meanwhile. */
+    private String readCommand() throws IOException {
+        while (true) {
+            String l;
             try {
-                return in.readLine();
-            } catch (SocketTimeoutException e) {
-                // loop: the HANGUP line is due now
+                if (pendingHangupLineAt >= 0) {
+                    long leftMs = (pendingHangupLineAt - System.nanoTime()) / 1_000_000;
+                    if (leftMs <= 0) {
+                        pendingHangupLineAt = -1;
+                        writeLocked(this::sendHangupLines);
+                        if (exitOnHangup) {
+                            return null;
+                        }
+                        continue;
+                    }
+                    l = incoming.poll(leftMs, TimeUnit.MILLISECONDS);
+                } else {
+                    l = incoming.take();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
             }
+            if (l == null) {
+                continue; // the HANGUP line is due now
+            }
+            if (l == EOF) {
+                incoming.add(EOF);
+                if (readError != null) {
+                    throw readError;
+                }
+                return null;
+            }
+            return l;
+        }
+    }
+
+    /** What ended a wait inside a command. */
+    private enum Wake { TIME, RELEASE, HANGUP, COMMAND, KEY }
+
+    /**
+     * Waits while a command runs: {@code millis} (negative: no limit), until {@code release}
+     * completes, the caller hangs up, a key of {@code keys} is pressed ({@link #pressKey}), or,
+     * when {@code interruptible}, the server sends its next command (Asterisk ends a prompt so).
+     */
+    private Wake waitInCommand(long millis, CompletableFuture<?> release, String keys, boolean interruptible)
+            throws IOException {
+        long deadline = millis < 0 ? Long.MAX_VALUE : System.nanoTime() + millis * 1_000_000L;
+        if (release != null) {
+            release.whenComplete((v, e) -> {
+                synchronized (signal) {
+                    signal.notifyAll();
+                }
+            });
+        }
+        synchronized (signal) {
+            keySink = keys == null || keys.isEmpty() ? null : keys;
+            keyPressed = null;
+            inCommand = true;
+            try {
+                while (true) {
+                    if (hangupRequest.isDone()) {
+                        return Wake.HANGUP;
+                    }
+                    if (keyPressed != null) {
+                        return Wake.KEY;
+                    }
+                    if (interruptible && !incoming.isEmpty() && incoming.peek() != EOF) {
+                        return Wake.COMMAND;
+                    }
+                    if (release != null && release.isDone()) {
+                        return Wake.RELEASE;
+                    }
+                    long left = deadline == Long.MAX_VALUE ? 0 : (deadline - System.nanoTime()) / 1_000_000;
+                    if (deadline != Long.MAX_VALUE && left <= 0) {
+                        return Wake.TIME;
+                    }
+                    try {
+                        signal.wait(deadline == Long.MAX_VALUE ? 0 : left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted", e);
+                    }
+                }
+            } finally {
+                keySink = null;
+                inCommand = false;
+            }
+        }
+    }
+
+    private char takePressedKey() {
+        synchronized (signal) {
+            char k = keyPressed;
+            keyPressed = null;
+            return k;
         }
     }
 
@@ -265,6 +401,9 @@ public final class FakeCall {
         }
         String reply = switch (cmd.name()) {
             case "ANSWER" -> {
+                if (!answered) {
+                    answeredAt = System.nanoTime();
+                }
                 answered = true;
                 yield "200 result=0";
             }
@@ -360,6 +499,7 @@ public final class FakeCall {
     private String variable(String name) {
         return switch (name) {
             case "CHANNEL" -> environmentValue("agi_channel");
+            case "CHANNEL(language)" -> variables.getOrDefault("CHANNEL(language)", environmentValue("agi_language"));
             case "UNIQUEID" -> uniqueId;
             case "CALLERID(num)" -> environmentValue("agi_callerid");
             default -> {
@@ -417,11 +557,60 @@ public final class FakeCall {
         return sb.toString();
     }
 
+    /** Keys any input takes. */
+    private static final String ALL_KEYS = "0123456789*#";
+
+    /** How the command that runs takes keys and new commands. */
+    private record Running(String keys, boolean interruptible) {
+        static final Running NONE = new Running("", false);
+    }
+
+    /** A command cut short: by a key the caller pressed, or by the server's next command. */
+    private static final class Cut extends Exception {
+        final Wake why;
+        final char key;
+
+        Cut(Wake why, char key) {
+            super(null, null, false, false);
+            this.why = why;
+            this.key = key;
+        }
+    }
+
+    /**
+     * Sound files of STREAM FILE / GET DATA given as absolute paths must be there and readable
+     * in some format Asterisk plays; otherwise Asterisk answers {@code 200 result=-1 endpos=0}
+     * at once and the channel stays up (no HANGUP follows). Names relative to Asterisk's sounds
+     * and URLs are taken as present.
+     */
+    static boolean playable(String file) {
+        if (file == null || !file.startsWith("/")) {
+            return true;
+        }
+        for (String ext : List.of("wav", "sln16", "sln", "slin", "gsm", "ulaw", "alaw", "g722", "WAV", "wav16")) {
+            java.nio.file.Path p = java.nio.file.Path.of(file + "." + ext);
+            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isReadable(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A prompt that plays (STREAM FILE, SAY ..., GET OPTION); escapes is the escape-digit argument. */
     private String prompt(AgiCommand cmd, int escapeArg, boolean waitsForKey) throws IOException {
         String escapes = cmd.arg(escapeArg, "");
-        playFor(promptTime);
-        Caller.Step step = takeTimedSteps();
+        if ((cmd.name().equals("STREAM FILE") || cmd.name().equals("GET OPTION")) && !playable(cmd.arg(0, ""))) {
+            return "200 result=-1 endpos=0";
+        }
+        Running running = new Running(escapes, !cmd.name().equals("CONTROL STREAM FILE"));
+        Caller.Step step;
+        try {
+            playFor(promptTime, running);
+            step = takeTimedSteps(running);
+        } catch (Cut c) {
+            // the next command ends a prompt without a reply to it; a key ends it with the key
+            return c.why == Wake.COMMAND ? null : "200 result=" + (int) c.key + " endpos=" + 4000;
+        }
         if (step == null || dead) {
             return "200 result=-1 endpos=" + 800;
         }
@@ -450,8 +639,18 @@ public final class FakeCall {
         if (max <= 0) {
             max = 1024;
         }
-        playFor(promptTime);
-        Caller.Step step = takeTimedSteps();
+        if (!playable(cmd.arg(0, ""))) {
+            return "200 result=-1";
+        }
+        Running running = new Running(ALL_KEYS, true);
+        Caller.Step step;
+        try {
+            playFor(promptTime, running);
+            step = takeTimedSteps(running);
+        } catch (Cut c) {
+            return c.why == Wake.COMMAND ? null : "200 result=" + (c.key == '#' ? "" : String.valueOf(c.key))
+                    + (c.key == '#' || max == 1 ? "" : " (timeout)");
+        }
         if (step == null || dead) {
             return "200 result=-1";
         }
@@ -484,12 +683,23 @@ public final class FakeCall {
         if (step instanceof Caller.Silence) {
             caller.consume();
         }
-        waitOut(cmd.arg(1, "2000"));
+        try {
+            waitOut(cmd.arg(1, "2000"), running);
+        } catch (Cut c) {
+            return c.why == Wake.COMMAND ? null : "200 result=" + (c.key == '#' ? "" : String.valueOf(c.key))
+                    + (c.key == '#' || max == 1 ? "" : " (timeout)");
+        }
         return "200 result= (timeout)";
     }
 
     private String waitForDigit(AgiCommand cmd) throws IOException {
-        Caller.Step step = takeTimedSteps();
+        Running running = new Running(ALL_KEYS, true);
+        Caller.Step step;
+        try {
+            step = takeTimedSteps(running);
+        } catch (Cut c) {
+            return waitForDigitCut(c);
+        }
         if (step == null || dead) {
             return "200 result=-1";
         }
@@ -505,17 +715,29 @@ public final class FakeCall {
         if (step instanceof Caller.Silence) {
             caller.consume();
         }
-        waitOut(cmd.arg(0, "-1"));
+        try {
+            waitOut(cmd.arg(0, "-1"), running);
+        } catch (Cut c) {
+            return waitForDigitCut(c);
+        }
         return "200 result=0";
     }
 
+    /**
+     * WAIT FOR DIGIT cut short: a key is its result; a new command makes Asterisk answer
+     * {@code result=1} (logging "The FD we were waiting for has something waiting") before it runs it.
+     */
+    private static String waitForDigitCut(Cut c) {
+        return c.why == Wake.COMMAND ? "200 result=1" : "200 result=" + (int) c.key;
+    }
+
     /** With real timeouts, an input nobody answers takes its whole timeout, as on Asterisk. */
-    private void waitOut(String timeoutMillis) throws IOException {
+    private void waitOut(String timeoutMillis, Running running) throws IOException, Cut {
         if (!realTimeouts) {
             return;
         }
         long ms = parseInt(timeoutMillis, -1);
-        playFor(Duration.ofMillis(ms < 0 ? 600_000 : ms));
+        playFor(Duration.ofMillis(ms < 0 ? 600_000 : ms), running);
     }
 
     /** Input commands nobody answers take their whole timeout (load generation), instead of returning at once. */
@@ -525,7 +747,12 @@ public final class FakeCall {
 
     private String recordFile(AgiCommand cmd) throws IOException {
         String escapes = cmd.arg(2, "");
-        Caller.Step step = takeTimedSteps();
+        Caller.Step step;
+        try {
+            step = takeTimedSteps(new Running(escapes, false));
+        } catch (Cut c) {
+            return "200 result=" + (int) c.key + " (dtmf) endpos=24000";
+        }
         if (step == null || dead) {
             return "200 result=-1 (hangup) endpos=0";
         }
@@ -582,16 +809,19 @@ public final class FakeCall {
 
     /**
      * EXEC Dial target,timeout,options. Like Asterisk 20's app_dial: the DIAL* variables are
-     * cleared first; DIALSTATUS is set at the end; an answered call sets ANSWEREDTIME and
-     * DIALEDTIME (whole seconds) and their _MS forms when it ends. The caller hanging up ends
-     * the application with -1 (DIALSTATUS CANCEL while it rings).
+     * cleared first; DIALSTATUS is set at the end; RINGTIME when the agent's phone rings; an
+     * answered call sets ANSWEREDTIME and DIALEDTIME (whole seconds) and their _MS forms when it
+     * ends, counted from the caller's channel's answer and creation (so they include the IVR and
+     * the queue, not only the conversation). The caller hanging up ends the application with -1
+     * (DIALSTATUS CANCEL while it rings).
      */
     private String dial(AgiCommand cmd) throws IOException {
         String[] parts = cmd.arg(1, "").split(",", -1);
         String target = parts[0];
         Integer timeout = parts.length > 1 && !parts[1].isBlank() ? parseInt(parts[1], 0) : null;
         String options = parts.length > 2 ? parts[2] : "";
-        for (String v : List.of("DIALSTATUS", "ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS")) {
+        for (String v : List.of("DIALSTATUS", "ANSWEREDTIME", "ANSWEREDTIME_MS", "DIALEDTIME", "DIALEDTIME_MS",
+                "RINGTIME", "RINGTIME_MS", "PROGRESSTIME", "PROGRESSTIME_MS")) {
             variables.remove(v);
         }
         long started = System.nanoTime();
@@ -620,6 +850,7 @@ public final class FakeCall {
             return "200 result=0";
         }
         long answered = System.nanoTime();
+        setDuration("RINGTIME", 0); // the agent's phone rang at once (measured from the dialled channel's creation)
         CallResult gosub = answerGosub(target, options);
         boolean callerLeft = false;
         if (talkUntil != null) {
@@ -632,8 +863,10 @@ public final class FakeCall {
             callerLeft = hangupRequest.isDone();
         }
         long end = System.nanoTime();
-        setDuration("ANSWEREDTIME", (end - answered) / 1_000_000);
-        setDuration("DIALEDTIME", (end - started) / 1_000_000);
+        // Asterisk 20's app_dial: the *calling* channel's up time and whole duration, not the
+        // conversation's: IVR and queue time included (ASTERISK-FACTS.md)
+        setDuration("ANSWEREDTIME", (end - (answeredAt >= 0 ? answeredAt : createdAt)) / 1_000_000);
+        setDuration("DIALEDTIME", (end - createdAt) / 1_000_000);
         variables.put("DIALSTATUS", "ANSWER");
         dials.add(new DialedLeg(target, timeout, options, inherited, "ANSWER", Duration.ofNanos(end - answered), gosub));
         if (outcome == Caller.DialOutcome.ANSWER_AGENT_HANGS_UP && !callerLeft) {
@@ -708,34 +941,30 @@ public final class FakeCall {
         this.audioPacing = pacing;
     }
 
-    /**
-     * Applies the steps that only delay (hold, pause, hang up between commands is left for
-     * after the reply) and returns the step that decides the reply, or null if the caller hung
-     * up while the command was held.
-     */
+    /** Applies the delaying steps of a command that takes no keys and cannot be cut short (EXEC ...). */
     private Caller.Step takeTimedSteps() throws IOException {
+        try {
+            return takeTimedSteps(Running.NONE);
+        } catch (Cut c) {
+            throw new IllegalStateException("a command that takes no keys was cut short", c);
+        }
+    }
+
+    /**
+     * Applies the steps that only delay (hold, pause; hang up between commands is left for
+     * after the reply) and returns the step that decides the reply, or null if the caller hung
+     * up while the command was held. A key the command takes, or the server's next command when
+     * it can be cut short, ends the wait ({@link Cut}).
+     */
+    private Caller.Step takeTimedSteps(Running running) throws IOException, Cut {
         while (true) {
             Caller.Step step = caller.peek();
             if (step instanceof Caller.Hold h) {
                 caller.consume();
-                inCommand = true;
-                try {
-                    CompletableFuture.anyOf(h.release(), hangupRequest).join();
-                } finally {
-                    inCommand = false;
-                }
+                cutBy(waitInCommand(-1, h.release(), running.keys(), running.interruptible()));
             } else if (step instanceof Caller.Pause p) {
                 caller.consume();
-                inCommand = true;
-                try {
-                    hangupRequest.get(p.duration().toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    // paused long enough
-                } catch (InterruptedException | ExecutionException e) {
-                    throw new IOException(e);
-                } finally {
-                    inCommand = false;
-                }
+                cutBy(waitInCommand(p.duration().toMillis(), null, running.keys(), running.interruptible()));
             } else {
                 if (hangupRequest.isDone() && !dead) {
                     return REQUESTED_HANGUP;
@@ -745,20 +974,20 @@ public final class FakeCall {
         }
     }
 
-    /** The prompt plays for a while; a hang-up asked meanwhile cuts it short. */
-    private void playFor(Duration d) throws IOException {
+    /** The prompt plays for a while; a hang-up asked meanwhile cuts it short, so do keys it takes and a new command. */
+    private void playFor(Duration d, Running running) throws IOException, Cut {
         if (d.isZero() || hangupRequest.isDone()) {
             return;
         }
-        inCommand = true;
-        try {
-            hangupRequest.get(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // played to the end
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IOException(e);
-        } finally {
-            inCommand = false;
+        cutBy(waitInCommand(d.toMillis(), null, running.keys(), running.interruptible()));
+    }
+
+    private void cutBy(Wake w) throws Cut {
+        if (w == Wake.KEY) {
+            throw new Cut(w, takePressedKey());
+        }
+        if (w == Wake.COMMAND) {
+            throw new Cut(w, (char) 0);
         }
     }
 

@@ -204,9 +204,109 @@ class FakePbxTest {
             assertThat(d.inherited()).containsOnly(java.util.Map.entry("IVR_CALL_ID", "42.1"),
                     java.util.Map.entry("ONCE", "x"));
             assertThat(d.status()).isEqualTo("ANSWER");
-            assertThat(d.talk().toMillis()).isEqualTo(Long.parseLong(r.variable("ANSWEREDTIME_MS")));
+            // Asterisk 20: ANSWEREDTIME is the calling channel's up time, so at least the conversation
+            assertThat(Long.parseLong(r.variable("ANSWEREDTIME_MS"))).isGreaterThanOrEqualTo(d.talk().toMillis());
+            assertThat(Long.parseLong(r.variable("DIALEDTIME_MS")))
+                    .isGreaterThanOrEqualTo(Long.parseLong(r.variable("ANSWEREDTIME_MS")));
         });
         assertThat(r.hungUpBy()).isEqualTo(CallResult.HungUpBy.CALLER);
+    }
+
+    /** A scripted server: gets the connection once the environment is read. */
+    private interface Dialogue {
+        void talk(BufferedReader in, OutputStream out) throws Exception;
+    }
+
+    private CompletableFuture<Void> serveDialogue(Dialogue d) {
+        return CompletableFuture.runAsync(() -> {
+            try (Socket s = server.accept()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while (!(line = in.readLine()).isEmpty()) {
+                    // environment
+                }
+                d.talk(in, s.getOutputStream());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
+    private static void send(OutputStream out, String command) throws IOException {
+        out.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Test
+    void answeredTimeCountsFromTheCallersAnswerNotTheAgents() throws Exception {
+        Session s = run(Caller.script().pause(Duration.ofMillis(400)).dial(Caller.DialOutcome.ANSWER_AGENT_HANGS_UP),
+                "ANSWER", "WAIT FOR DIGIT 1000", "EXEC \"Dial\" \"PJSIP/1001,20\"", "GET VARIABLE \"ANSWEREDTIME_MS\"",
+                "GET VARIABLE \"RINGTIME_MS\"");
+        // the conversation lasted no time; the caller's channel had been up for the 400 ms before Dial
+        assertThat(Long.parseLong(s.replies.get(3).replaceAll(".*\\((\\d+)\\).*", "$1"))).isGreaterThanOrEqualTo(400);
+        assertThat(s.replies.get(4)).isEqualTo("200 result=1 (0)"); // RINGTIME: when the phone rang, not answered
+    }
+
+    @Test
+    void aFileAsteriskCannotOpenAnswersMinusOneWhileTheChannelStaysUp() throws Exception {
+        Session s = run(Caller.script(), "ANSWER", "STREAM FILE \"/nonexistent/prompt\" \"\"", "CHANNEL STATUS",
+                "GET DATA \"/nonexistent/prompt\" 1000 4");
+        assertThat(s.replies).containsExactly("200 result=0", "200 result=-1 endpos=0", "200 result=6", "200 result=-1");
+        assertThat(s.unprompted).doesNotContain("HANGUP");
+    }
+
+    @Test
+    void theNextCommandEndsAPlayingPromptWithoutAReplyAndAWaitForDigitWithResultOne() throws Exception {
+        List<String> replies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> server = serveDialogue((in, out) -> {
+            send(out, "STREAM FILE \"welcome\" \"\"");
+            Thread.sleep(200);
+            send(out, "NOOP");
+            replies.add(in.readLine()); // the NOOP's: the prompt had none
+            send(out, "WAIT FOR DIGIT 5000");
+            Thread.sleep(200);
+            send(out, "NOOP");
+            replies.add(in.readLine());
+            replies.add(in.readLine());
+        });
+        CallResult r = pbx.call("flow").promptTime(Duration.ofSeconds(5)).caller(Caller.script().thenSilence())
+                .realTimeouts().run(Duration.ofSeconds(10));
+        server.get(10, TimeUnit.SECONDS);
+        assertThat(replies).containsExactly("200 result=0", "200 result=1", "200 result=0");
+        assertThat(r.commandNames()).containsExactly("STREAM FILE", "NOOP", "WAIT FOR DIGIT", "NOOP");
+    }
+
+    @Test
+    void aKeyPressedWhileNoCommandRunsIsLostAndOneDuringAnInputIsItsResult() throws Exception {
+        CompletableFuture<FakeCall> call = new CompletableFuture<>();
+        List<String> replies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> server = serveDialogue((in, out) -> {
+            FakeCall c = call.get(5, TimeUnit.SECONDS);
+            c.pressKey('7'); // between commands: Asterisk drops it
+            send(out, "WAIT FOR DIGIT 5000");
+            Thread.sleep(200);
+            c.pressKey('3');
+            replies.add(in.readLine());
+            send(out, "STREAM FILE \"welcome\" \"12\"");
+            Thread.sleep(200);
+            c.pressKey('5'); // not an escape digit of this prompt: lost
+            c.pressKey('2');
+            replies.add(in.readLine());
+        });
+        FakeCall c = pbx.call("flow").promptTime(Duration.ofSeconds(5)).caller(Caller.script().thenSilence())
+                .realTimeouts().start();
+        call.complete(c);
+        server.get(10, TimeUnit.SECONDS);
+        c.await(Duration.ofSeconds(10));
+        assertThat(replies).containsExactly("200 result=51", "200 result=50 endpos=4000");
+        assertThat(c.lostKeys()).containsExactly('7', '5');
+    }
+
+    @Test
+    void settingTheChannelLanguageChangesIt() throws Exception {
+        Session s = run(Caller.script(), "GET FULL VARIABLE \"${CHANNEL(language)}\"",
+                "SET VARIABLE \"CHANNEL(language)\" \"es\"", "GET FULL VARIABLE \"${CHANNEL(language)}\"");
+        assertThat(s.replies).containsExactly("200 result=1 (en)", "200 result=1", "200 result=1 (es)");
     }
 
     @Test

@@ -28,6 +28,7 @@ import dev.ivr.server.flow.NoCrmStore;
 import dev.ivr.server.flow.api.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
@@ -42,10 +43,9 @@ import dev.ivr.server.routing.QueueVoice;
 import dev.ivr.server.routing.RoutingModule;
 import dev.ivr.server.secrets.PrivateFiles;
 import dev.ivr.server.speech.AudioSocketServer;
-import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.SpeechService;
-import dev.ivr.server.speech.VoskRecognizers;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.speech.engines.SpeechEngines;
+import dev.ivr.server.tts.TtsEngines;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -69,12 +69,14 @@ public final class IvrServer implements AutoCloseable {
     private final String nodeName;
     private final java.util.function.Consumer<String> onFatal;
     private volatile String fatal;
+    /** Speech recognition given by the embedding program (tests); null: the configured recognisers. */
+    private final dev.ivr.server.speech.RecognizerFactory givenRecognizers;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Metrics metrics;
     private ClusterMember cluster;
     private Database database;
     private JdbcCrmStore crm;
-    private MaryTts tts;
+    private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
     private Vertx vertx;
@@ -86,15 +88,25 @@ public final class IvrServer implements AutoCloseable {
     private Desk desk;
     private volatile boolean stopped;
 
-    private IvrServer(IvrConfig config, java.util.function.Consumer<String> onFatal) {
+    private IvrServer(IvrConfig config, java.util.function.Consumer<String> onFatal,
+                      dev.ivr.server.speech.RecognizerFactory givenRecognizers) {
         this.config = config;
         this.nodeName = config.node().effectiveName();
         this.onFatal = onFatal;
+        this.givenRecognizers = givenRecognizers;
     }
 
     /** Starts a server (embedded: a fatal failure is logged and reported by /health only). */
     public static IvrServer start(IvrConfig config) throws IOException {
         return start(config, reason -> { });
+    }
+
+    /**
+     * Starts a server that recognises speech with {@code recognizers} instead of the configured
+     * recognisers (tests: a recognizer that hears words in tones).
+     */
+    public static IvrServer start(IvrConfig config, dev.ivr.server.speech.RecognizerFactory recognizers) throws IOException {
+        return start(new IvrServer(config, reason -> { }, recognizers));
     }
 
     /**
@@ -104,7 +116,10 @@ public final class IvrServer implements AutoCloseable {
      *                the process running it should exit, so that its supervisor starts a healthy one
      */
     public static IvrServer start(IvrConfig config, java.util.function.Consumer<String> onFatal) throws IOException {
-        IvrServer s = new IvrServer(config, onFatal);
+        return start(new IvrServer(config, onFatal, null));
+    }
+
+    private static IvrServer start(IvrServer s) throws IOException {
         try {
             s.startComponents();
             return s;
@@ -143,12 +158,13 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(crm);
         health.register("crm", false, crm::health);
 
-        tts = MaryTts.start(config.tts());
+        tts = TtsEngines.start(config.tts());
         toClose.add(tts);
         health.register("tts", false, tts::health);
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars(), SpeechModels.fromConfig(config.speech())), java.time.Clock.systemUTC());
+                config.flows().calendars(), givenRecognizers != null ? givenRecognizers::status
+                : SpeechEngines.models(config.speech())), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -161,6 +177,8 @@ public final class IvrServer implements AutoCloseable {
         voice.missingRecordings().forEach(problem -> LOG.warn("prompts: {}", problem));
         if (config.prompts().prerender()) {
             voice.prerenderInBackground(() -> tts.awaitReady(10, TimeUnit.MINUTES));
+        } else {
+            Thread.ofVirtual().name("prompt-cache-permissions").start(voice::repairCachePermissions);
         }
 
         if (config.http().enabled() || config.speech().enabled()) {
@@ -175,7 +193,7 @@ public final class IvrServer implements AutoCloseable {
         startRouting(health, crm);
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
-                java.time.Clock.systemUTC(), nodeName, speech);
+                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
         List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
         if (routing != null) {
             resolvers.add(routing.scripts());
@@ -257,7 +275,11 @@ public final class IvrServer implements AutoCloseable {
         var sc = config.speech();
         AudioSocketServer audioSocket = null;
         String advertise = sc.advertise();
-        if (sc.enabled()) {
+        if (sc.enabled() && SpeechEngines.plan(sc).isEmpty() && givenRecognizers == null) {
+            // nothing could listen: no port is opened (another program may well hold it)
+            LOG.info("speech input is off: no recogniser is configured (speech.models, speech.sphinx), so the AudioSocket"
+                    + " port {}:{} is not opened", sc.bind(), sc.port());
+        } else if (sc.enabled()) {
             List<String> allow = sc.allow().isEmpty() ? config.agi().allow() : sc.allow();
             audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.agi.Cidr.parseAll(allow),
                     sc.maxSessions());
@@ -265,7 +287,9 @@ public final class IvrServer implements AutoCloseable {
                 advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
             }
         }
-        speech = new SpeechService(sc, audioSocket, new VoskRecognizers(sc.models()), advertise, metrics.registry());
+        SpeechEngines engines = givenRecognizers == null ? SpeechEngines.start(sc) : null;
+        speech = new SpeechService(sc, audioSocket, engines != null ? engines : givenRecognizers, advertise,
+                metrics.registry());
         toClose.add(speech);
         sc.models().keySet().forEach(lang -> {
             var status = speech.modelStatus(lang);
@@ -276,9 +300,12 @@ public final class IvrServer implements AutoCloseable {
         if (audioSocket != null) {
             AudioSocketServer as = audioSocket;
             String adv = advertise;
-            health.register("speech", false, () -> Health.up("AudioSocket on " + sc.bind() + ":" + as.port()
-                    + " (Asterisk connects to " + adv + "), " + as.activeConnections() + " session(s), models: "
-                    + (sc.models().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(sc.models().keySet())))));
+            health.register("speech", false, () -> {
+                Health h = engines != null ? engines.health() : Health.up("recognisers given by the embedding program");
+                String detail = "AudioSocket on " + sc.bind() + ":" + as.port() + " (Asterisk connects to " + adv + "), "
+                        + as.activeConnections() + " session(s); recognisers: " + h.detail();
+                return new Health(h.status(), detail);
+            });
         }
     }
 
@@ -356,7 +383,8 @@ public final class IvrServer implements AutoCloseable {
         return crm;
     }
 
-    public MaryTts tts() {
+    /** Text to speech: MaryTTS and eSpeak NG, the engine chosen per language. */
+    public TtsEngines tts() {
         return tts;
     }
 

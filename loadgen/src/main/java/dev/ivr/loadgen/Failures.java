@@ -17,11 +17,10 @@ public final class Failures {
         if (r.commands().isEmpty()) {
             return "closed_before_service"; // refused, or closed before the first command
         }
-        if (r.agiStatus() == AgiStatus.FAILURE) {
-            return "dropped_mid_call"; // reset or broken mid-call
-        }
         if (r.error() != null) {
-            return "protocol_error";
+            // a connection reset or broken mid-call leaves AGISTATUS=SUCCESS, as in Asterisk 20, with the
+            // I/O error; FAILURE after commands is something the fake PBX could not take (a malformed line)
+            return r.agiStatus() == AgiStatus.FAILURE ? "protocol_error" : "dropped_mid_call";
         }
         String kind = scenario.check(r);
         return kind == null ? null : "scenario_" + kind;

@@ -11,6 +11,7 @@ import org.asteriskjava.fastagi.InvalidCommandSyntaxException;
 import org.asteriskjava.fastagi.InvalidOrUnknownCommandException;
 import org.asteriskjava.fastagi.command.AgiCommand;
 import org.asteriskjava.fastagi.command.AnswerCommand;
+import org.asteriskjava.fastagi.command.ChannelStatusCommand;
 import org.asteriskjava.fastagi.command.ExecCommand;
 import org.asteriskjava.fastagi.command.GetDataCommand;
 import org.asteriskjava.fastagi.command.GetFullVariableCommand;
@@ -25,6 +26,8 @@ import org.asteriskjava.fastagi.command.StreamFileCommand;
 import org.asteriskjava.fastagi.command.VerboseCommand;
 import org.asteriskjava.fastagi.command.WaitForDigitCommand;
 import org.asteriskjava.fastagi.reply.AgiReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -33,8 +36,12 @@ import java.util.Optional;
  * {@link CallChannel} over a FastAGI connection, with Asterisk 20's replies read as
  * ASTERISK-FACTS.md describes: {@code result=-1} or {@code 511} mean the caller hung up,
  * DTMF comes back as the key's ASCII code, GET DATA's {@code (timeout)} marks a timeout.
+ * A prompt that answers {@code result=-1} while the channel is still up is a file Asterisk could
+ * not open (missing, unreadable for Asterisk's user): logged, and the flow goes on as if it had
+ * played; {@code -1} with the channel gone is the caller's hang-up.
  */
 final class AgiCallChannel implements CallChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(AgiCallChannel.class);
     private final CallInfo info;
     private final AgiChannel agi;
     private final AgiSocket socket;
@@ -63,7 +70,26 @@ final class AgiCallChannel implements CallChannel {
     @Override
     public Optional<Character> play(String file, String escapeDigits) {
         requireFile(file);
-        return key(send(new StreamFileCommand(file, escapeDigits == null ? "" : escapeDigits), true));
+        return prompt(send(new StreamFileCommand(file, escapeDigits == null ? "" : escapeDigits), true), file);
+    }
+
+    @Override
+    public Optional<Character> playUntil(String file, String escapeDigits, java.util.concurrent.CompletableFuture<?> stop) {
+        requireFile(file);
+        if (stop.isDone()) {
+            return Optional.empty();
+        }
+        socket.armInterrupt(stop::isDone);
+        stop.whenComplete((v, e) -> socket.interrupt());
+        AgiReply r = null;
+        boolean cut;
+        try {
+            r = send(new StreamFileCommand(file, escapeDigits == null ? "" : escapeDigits), true);
+        } finally {
+            // a reply with endpos is the prompt's own; without, it is the interrupting NOOP's
+            cut = socket.disarm(r == null || r.getAttribute("endpos") != null);
+        }
+        return cut ? Optional.empty() : prompt(r, file);
     }
 
     @Override
@@ -72,7 +98,8 @@ final class AgiCallChannel implements CallChannel {
         AgiReply r = send(new GetDataCommand(promptFile, timeout.toMillis(), maxDigits), true);
         String digits = r.getResult() == null ? "" : r.getResult();
         if (digits.equals("-1")) {
-            throw hungUp();
+            notPlayed(promptFile); // the caller hung up, or Asterisk could not open the prompt
+            return new Digits("", true);
         }
         return new Digits(digits, "timeout".equals(r.getExtra()));
     }
@@ -84,12 +111,12 @@ final class AgiCallChannel implements CallChannel {
 
     @Override
     public Optional<Character> sayDigits(String digits, String escapeDigits) {
-        return key(send(new SayDigitsCommand(digits, escapeDigits == null ? "" : escapeDigits), true));
+        return prompt(send(new SayDigitsCommand(digits, escapeDigits == null ? "" : escapeDigits), true), "digits " + digits);
     }
 
     @Override
     public Optional<Character> sayAlpha(String text, String escapeDigits) {
-        return key(send(new SayAlphaCommand(text, escapeDigits == null ? "" : escapeDigits), true));
+        return prompt(send(new SayAlphaCommand(text, escapeDigits == null ? "" : escapeDigits), true), "letters of " + text);
     }
 
     @Override
@@ -163,6 +190,35 @@ final class AgiCallChannel implements CallChannel {
             throw hungUp();
         }
         return code > 0 ? Optional.of((char) code) : Optional.empty();
+    }
+
+    /** The reply of a prompt: the key that stopped it, nothing, or (-1) a hang-up or a file Asterisk could not play. */
+    private Optional<Character> prompt(AgiReply r, String what) {
+        if (r.getResultCode() == -1) {
+            notPlayed(what);
+            return Optional.empty();
+        }
+        return key(r);
+    }
+
+    /**
+     * A prompt answered -1: Asterisk ends a prompt so when the caller hangs up and when it cannot
+     * open the file; CHANNEL STATUS tells which (a hung-up channel answers 511).
+     */
+    private void notPlayed(String what) {
+        if (!socket.hangupReceived() && !hungUp) {
+            try {
+                AgiReply status = agi.sendCommand(new ChannelStatusCommand());
+                if (status.getResultCode() >= 0 && !socket.hangupReceived()) {
+                    LOG.warn("Asterisk could not play {} (the channel is up): does the file exist in a format Asterisk "
+                            + "reads, and may Asterisk's user read it?", what);
+                    return;
+                }
+            } catch (AgiException e) {
+                // 511 or a closed connection: gone
+            }
+        }
+        throw hungUp();
     }
 
     private CallerHungUpException hungUp() {

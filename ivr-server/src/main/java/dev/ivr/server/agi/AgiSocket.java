@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  * </ul>
  * The unique id of the call goes into the logging MDC as soon as the environment names it,
  * so every line of the call, this class's included, carries it.
+ *
+ * <p>A prompt can be cut short from another thread ({@link #armInterrupt}, {@link #interrupt}):
+ * Asterisk stops a STREAM FILE without a reply when the next command arrives while it plays, so
+ * a {@code NOOP} is written then and its reply stands for the prompt's. When the prompt had
+ * ended (with its own reply) before the NOOP arrived, the NOOP's reply that follows is skipped.
  */
 final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
@@ -63,6 +68,12 @@ final class AgiSocket implements SocketConnectionFacade {
     private volatile String protocolError;
     private volatile boolean closed;
     private volatile boolean peerClosed;
+    /** Guards writes: the call's thread writes commands, another thread may write the interrupting NOOP. */
+    private final Object writeLock = new Object();
+    private java.util.function.BooleanSupplier armNext;
+    private java.util.function.BooleanSupplier armedStop;
+    private boolean interrupted;
+    private int repliesToSkip;
 
     AgiSocket(Socket socket, int maxLine, long idleTimeoutMillis, Consumer<AgiSocket> onClose,
               Consumer<String> onProtocolError) throws IOException {
@@ -106,16 +117,85 @@ final class AgiSocket implements SocketConnectionFacade {
             CURRENT.set(this);
             environmentDeadline = System.nanoTime() + idleTimeoutMillis * 1_000_000L;
         }
-        String l = readRawLine();
-        if (l == null) {
-            return null;
-        }
-        if (!environmentDone) {
-            checkEnvironmentLine(l);
-        } else {
+        while (true) {
+            String l = readRawLine();
+            if (l == null) {
+                return null;
+            }
+            if (!environmentDone) {
+                checkEnvironmentLine(l);
+                return l;
+            }
             checkReplyLine(l);
+            if (!inUsageBlock && !l.startsWith("HANGUP") && takeSkip()) {
+                continue; // the reply to an interrupting NOOP whose prompt had already ended
+            }
+            return l;
         }
-        return l;
+    }
+
+    /**
+     * The next command written (a prompt) may be interrupted: from then until {@link #disarm},
+     * {@link #interrupt} writes a NOOP, once. When {@code stop} is already true once the command
+     * is written, it is interrupted at once.
+     */
+    void armInterrupt(java.util.function.BooleanSupplier stop) {
+        synchronized (writeLock) {
+            armNext = stop;
+            armedStop = null;
+            interrupted = false;
+        }
+    }
+
+    /** Cuts the armed prompt short (any thread); false when there is nothing to interrupt (not armed, or done). */
+    boolean interrupt() {
+        synchronized (writeLock) {
+            if (armedStop == null || interrupted || closed) {
+                return false;
+            }
+            return writeInterrupt();
+        }
+    }
+
+    private boolean writeInterrupt() {
+        try {
+            out.write("NOOP\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            interrupted = true;
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The prompt's reply is in: no more interrupts.
+     *
+     * @param ownReply whether the reply read was the prompt's own (it has {@code endpos}): then the
+     *                 NOOP's reply, if one was sent, is still to come and is skipped
+     * @return whether the prompt was interrupted (its reply is the NOOP's)
+     */
+    boolean disarm(boolean ownReply) {
+        synchronized (writeLock) {
+            boolean wasInterrupted = interrupted;
+            if (interrupted && ownReply) {
+                repliesToSkip++;
+            }
+            armNext = null;
+            armedStop = null;
+            interrupted = false;
+            return wasInterrupted && !ownReply;
+        }
+    }
+
+    private boolean takeSkip() {
+        synchronized (writeLock) {
+            if (repliesToSkip > 0) {
+                repliesToSkip--;
+                return true;
+            }
+            return false;
+        }
     }
 
     private void checkEnvironmentLine(String l) throws IOException {
@@ -248,15 +328,27 @@ final class AgiSocket implements SocketConnectionFacade {
 
     @Override
     public void write(String s) throws IOException {
-        if (closed) {
-            throw new IOException("connection closed");
+        synchronized (writeLock) {
+            if (closed) {
+                throw new IOException("connection closed");
+            }
+            out.write(s.getBytes(StandardCharsets.UTF_8));
+            if (armNext != null) {
+                armedStop = armNext;
+                armNext = null;
+                if (armedStop.getAsBoolean()) {
+                    out.flush();
+                    writeInterrupt();
+                }
+            }
         }
-        out.write(s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void flush() throws IOException {
-        out.flush();
+        synchronized (writeLock) {
+            out.flush();
+        }
     }
 
     @Override

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Turns each AGI request into a call: finds what serves the script name, runs it with the
  * call's id in the logging context, and ends the call cleanly whatever happens: a caller
  * hang-up, a broken connection, a bug in a flow. An unknown script name gets a log line,
- * {@code IVR_STATUS=NOT_FOUND} for the dialplan and a hang-up.
+ * {@code IVR_STATUS=NOT_FOUND} for the dialplan, which takes its fallback: the call is neither
+ * answered nor hung up here. A call the server cannot run ends with {@code IVR_STATUS=FAILED}.
  */
 final class CallDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(CallDispatcher.class);
@@ -54,6 +55,7 @@ final class CallDispatcher {
         String outcome = "completed";
         CallChannel channel = new AgiCallChannel(info, agi, socket);
         try {
+            channel.setVariable("IVR_NODE", nodeName);
             Optional<CallHandler> handler = validName(info.script()) ? scripts.resolve(info.script()) : Optional.empty();
             if (handler.isEmpty()) {
                 outcome = "not_found";
@@ -62,7 +64,6 @@ final class CallDispatcher {
             }
             LOG.info("call from {} to {} on {} runs '{}'", printableAni(info), printable(info.dnis()), printable(info.channel()),
                     info.script());
-            channel.setVariable("IVR_NODE", nodeName);
             handler.get().handle(channel);
             if (channel.isHungUp() && socket.hangupReceived()) {
                 outcome = "caller_hangup";
@@ -76,7 +77,7 @@ final class CallDispatcher {
         } catch (Exception e) {
             outcome = "failed";
             LOG.error("call failed in '{}': {}", info.script(), e.toString(), e);
-            endQuietly(channel, "FAILED");
+            failed(channel);
         } finally {
             activeCalls.decrementAndGet();
             metrics.callEnded(outcome);
@@ -84,22 +85,29 @@ final class CallDispatcher {
         }
     }
 
+    /** The dialplan gets the call back with IVR_STATUS=NOT_FOUND (its fallback runs); the log says why. */
     private void notFound(CallInfo info, CallChannel channel) {
-        LOG.warn("no flow or script named '{}'; known: {}; hanging up",
-                printable(info.script()), new TreeSet<>(scripts.names()));
+        String name = printable(info.script());
+        Optional<String> refusal = validName(info.script()) ? scripts.refusal(info.script()) : Optional.empty();
+        if (refusal.isPresent()) {
+            LOG.warn("{}; IVR_STATUS=NOT_FOUND: the dialplan's fallback takes the call", refusal.get());
+        } else {
+            LOG.warn("no flow or script named '{}' (known: {}); IVR_STATUS=NOT_FOUND: the dialplan's fallback takes the call",
+                    name, new TreeSet<>(scripts.names()));
+        }
         try {
-            channel.verbose("ivr: no flow named '" + printable(info.script()) + "' on node " + nodeName, 1);
+            channel.verbose("ivr: " + (refusal.isPresent() ? "flow '" + name + "' is refused" : "no flow named '" + name + "'")
+                    + " on node " + nodeName + ": IVR_STATUS=NOT_FOUND", 1);
             channel.setVariable("IVR_STATUS", "NOT_FOUND");
-            channel.hangup();
         } catch (CallerHungUpException | CallFailedException e) {
             // the caller or PBX is gone already
         }
     }
 
-    private static void endQuietly(CallChannel channel, String status) {
+    /** A bug or an unexpected state: the dialplan gets the call back with IVR_STATUS=FAILED (its fallback runs). */
+    private static void failed(CallChannel channel) {
         try {
-            channel.setVariable("IVR_STATUS", status);
-            channel.hangup();
+            channel.setVariable("IVR_STATUS", "FAILED");
         } catch (RuntimeException e) {
             // best effort
         }

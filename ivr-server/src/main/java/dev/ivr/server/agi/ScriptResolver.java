@@ -10,4 +10,12 @@ public interface ScriptResolver {
 
     /** The names that resolve, for the log line when a name does not. */
     Collection<String> names();
+
+    /**
+     * Why {@code script} does not resolve when this resolver knows the name but refuses it (a flow
+     * file with errors), for the log; empty when the name is simply unknown here.
+     */
+    default Optional<String> refusal(String script) {
+        return Optional.empty();
+    }
 }

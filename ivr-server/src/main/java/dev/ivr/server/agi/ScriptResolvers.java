@@ -49,6 +49,11 @@ public final class ScriptResolvers {
                 copy.forEach(r -> all.addAll(r.names()));
                 return all;
             }
+
+            @Override
+            public Optional<String> refusal(String script) {
+                return copy.stream().map(r -> r.refusal(script)).flatMap(Optional::stream).findFirst();
+            }
         };
     }
 }

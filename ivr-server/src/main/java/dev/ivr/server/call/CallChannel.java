@@ -28,6 +28,18 @@ public interface CallChannel {
     Optional<Character> play(String file, String escapeDigits);
 
     /**
+     * Plays a sound file until it ends, a key in {@code escapeDigits} is pressed, or {@code stop}
+     * completes: then the playback is cut short at once (on Asterisk: by the next command, which
+     * ends a STREAM FILE without a reply). For waits that must keep listening for keys: while a
+     * prompt is rendered, while a caller waits for an agent.
+     *
+     * @return the key that stopped it, or empty (played to the end, or stopped)
+     */
+    default Optional<Character> playUntil(String file, String escapeDigits, java.util.concurrent.CompletableFuture<?> stop) {
+        return stop.isDone() ? Optional.empty() : play(file, escapeDigits);
+    }
+
+    /**
      * Plays a prompt and collects digits (Asterisk GET DATA): keys pressed during the prompt
      * count; {@code #} ends the input and is not included.
      */

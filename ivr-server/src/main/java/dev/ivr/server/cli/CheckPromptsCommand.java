@@ -5,7 +5,7 @@ import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptCatalogException;
 import dev.ivr.server.prompt.render.PromptChecks;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.TtsEngines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -36,7 +36,7 @@ public final class CheckPromptsCommand implements Callable<Integer> {
             e.problems().forEach(System.out::println);
             return 2;
         }
-        List<String> missing = PromptChecks.missingRecordings(catalog, lang -> MaryTts.voiceFor(cfg.tts(), lang));
+        List<String> missing = PromptChecks.missingRecordings(catalog, lang -> TtsEngines.voiceFor(cfg.tts(), lang));
         missing.forEach(System.out::println);
         int prompts = catalog.languages().stream().mapToInt(l -> catalog.prompts(l).size()).sum();
         System.out.println(catalog.languages().size() + " language(s), " + prompts + " prompt(s): "

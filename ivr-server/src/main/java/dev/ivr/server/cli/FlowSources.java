@@ -4,6 +4,7 @@ import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.speech.SpeechModels;
+import dev.ivr.server.speech.engines.SpeechEngines;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -45,7 +46,7 @@ public final class FlowSources {
      */
     public FlowLoader.Sources resolveAsServer() {
         IvrConfig c = config.load();
-        return resolve(c, SpeechModels.fromConfig(c.speech()));
+        return resolve(c, SpeechEngines.models(c.speech()));
     }
 
     private FlowLoader.Sources resolve(IvrConfig c, SpeechModels speech) {

@@ -12,7 +12,7 @@ import dev.ivr.server.prompt.render.PromptChecks;
 import dev.ivr.server.prompt.render.PromptRenderer;
 import dev.ivr.server.prompt.render.SharedAudio;
 import dev.ivr.server.prompt.say.Say;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.TtsEngines;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -51,11 +51,11 @@ public final class RenderPromptsCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.err.println("  " + p));
             return 2;
         }
-        for (String p : PromptChecks.missingRecordings(catalog, lang -> MaryTts.voiceFor(cfg.tts(), lang))) {
+        for (String p : PromptChecks.missingRecordings(catalog, lang -> TtsEngines.voiceFor(cfg.tts(), lang))) {
             System.err.println("warning: " + p);
         }
-        System.err.println("starting MaryTTS (voice " + cfg.tts().voice() + ")...");
-        MaryTts tts = MaryTts.start(cfg.tts());
+        System.err.println("starting text to speech " + TtsEngines.plan(cfg.tts()) + "...");
+        TtsEngines tts = TtsEngines.start(cfg.tts());
         if (cfg.tts().enabled() && !tts.awaitReady(10, TimeUnit.MINUTES)) {
             System.err.println("ivr-server: " + tts.health().detail());
             return 1;

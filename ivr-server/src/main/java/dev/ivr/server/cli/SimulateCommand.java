@@ -4,6 +4,7 @@ import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.flow.FlowSet;
 import dev.ivr.server.flow.NoCrmStore;
 import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.CallerSteps;
 import dev.ivr.server.flow.tools.ScriptedCrm;
@@ -43,7 +44,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--ani", paramLabel = "NUMBER", defaultValue = "3612345678", description = "Caller's number (default ${DEFAULT-VALUE}; 'unknown' for withheld).")
     String ani;
 
-    @Option(names = "--dnis", paramLabel = "NUMBER", defaultValue = "1000", description = "Called number (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dnis", paramLabel = "NUMBER", defaultValue = "1000", description = "Called number (default ${DEFAULT-VALUE}); languages.by-dnis of the configuration applies.")
     String dnis;
 
     @Option(names = "--language", paramLabel = "LANG", defaultValue = "en", description = "Channel language (default ${DEFAULT-VALUE}).")
@@ -63,6 +64,15 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--customers", paramLabel = "FILE", description = "CRM data for the call: a YAML file with 'customers:' (and optionally 'routing:'), as in flow tests.")
     Path customers;
+
+    /** The configuration's languages.by-dnis, as the server applies it (none when there is no usable configuration). */
+    private LanguageByDnis byDnis() {
+        try {
+            return LanguageByDnis.of(sources.config.load().languages());
+        } catch (dev.ivr.server.config.ConfigException e) {
+            return LanguageByDnis.NONE;
+        }
+    }
 
     @Override
     @SuppressWarnings("unchecked")
@@ -91,7 +101,7 @@ public final class SimulateCommand implements Callable<Integer> {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Simulation.Call call = new Simulation.Call(flow, ani, dnis, language, args, at,
                 script == null ? List.of() : CallerSteps.parse(script),
-                script == null ? CallerSteps.interactive(in, System.out) : null, crm, router, !noSpeech);
+                script == null ? CallerSteps.interactive(in, System.out) : null, crm, router, !noSpeech, byDnis());
         Simulation.run(set, call, System.out::println);
         return 0;
     }

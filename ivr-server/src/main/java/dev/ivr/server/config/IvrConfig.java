@@ -20,11 +20,13 @@ public record IvrConfig(
         DatabaseConfig database,
         @Doc("Text to speech.")
         TtsConfig tts,
+        @Doc("Callers' languages decided by the server: by the number dialled.")
+        LanguagesConfig languages,
         @Doc("Where the IVR flows are.")
         FlowsConfig flows,
         @Doc("Prompt catalogs: what flows say, per language; how prompts are rendered, cached and delivered to Asterisk.")
         PromptsConfig prompts,
-        @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk).")
+        @Doc("Speech input: the AudioSocket listener Asterisk streams callers' audio to, and speech recognition (Vosk, CMU Sphinx4).")
         SpeechConfig speech,
         @Doc("The CRM store: identifying callers by number, PIN authentication, the contact history.")
         CrmConfig crm,
@@ -45,6 +47,7 @@ public record IvrConfig(
         p.section("cluster", cluster);
         p.section("database", database);
         p.section("tts", tts);
+        p.section("languages", languages);
         p.section("flows", flows);
         p.section("prompts", prompts);
         p.section("speech", speech);

@@ -16,8 +16,12 @@ public record SpeechConfig(
         String advertise,
         @Doc("PBX addresses (CIDR) allowed to open AudioSocket sessions. Empty: the same as agi.allow.")
         List<String> allow,
-        @Doc("Vosk model directory per language, e.g. {en: /opt/vosk/vosk-model-small-en-us-0.15}. No model ships with ivr; flows that listen in a language without one fail validation.")
+        @Doc("Vosk model directory per language, e.g. {en: /opt/vosk/vosk-model-small-en-us-0.15}. No Vosk model ships with ivr; a language with one is recognised by Vosk (free text and phrases).")
         Map<String, Path> models,
+        @Doc("Which recogniser serves a language, by language code: vosk or sphinx, e.g. {en: sphinx}. Unlisted languages use Vosk where speech.models has a model, else Sphinx4 where it has one (US English ships inside ivr). Flows that listen in a language no recogniser serves fail validation.")
+        Map<String, String> engines,
+        @Doc("CMU Sphinx4, the recogniser that ships its US English model: phrases of menus and listen nodes (a grammar), not free text.")
+        SphinxConfig sphinx,
         @Doc("How long to wait for the caller to start speaking before giving up (no input).")
         Duration noInputTimeout,
         @Doc("Silence after speech that ends the utterance.")
@@ -32,7 +36,11 @@ public record SpeechConfig(
     public SpeechConfig {
         allow = allow == null ? List.of() : List.copyOf(allow);
         models = models == null ? Map.of() : Map.copyOf(models);
+        engines = engines == null ? Map.of() : Map.copyOf(engines);
     }
+
+    /** The recognisers {@code speech.engines} may name. */
+    public static final java.util.Set<String> ENGINES = java.util.Set.of("vosk", "sphinx");
 
     @Override
     public void validate(Problems p) {
@@ -50,6 +58,19 @@ public record SpeechConfig(
                 p.add("models." + lang, "is not a language code such as en or pt-BR");
             }
         });
+        engines.forEach((lang, engine) -> {
+            if (!lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
+                p.add("engines." + lang, "is not a language code such as en or pt-BR");
+            }
+            if (!ENGINES.contains(engine)) {
+                p.add("engines." + lang, "must be vosk or sphinx (got '" + engine + "')");
+            } else if (engine.equals("vosk") && !models.containsKey(lang)) {
+                p.add("engines." + lang, "is vosk, but speech.models has no model for " + lang);
+            } else if (engine.equals("sphinx") && sphinx != null && !sphinx.enabled()) {
+                p.add("engines." + lang, "is sphinx, but speech.sphinx.enabled is false");
+            }
+        });
+        p.section("sphinx", sphinx);
         p.positive("no-input-timeout", noInputTimeout);
         p.positive("end-silence", endSilence);
         p.positive("max-duration", maxDuration);

@@ -12,7 +12,10 @@ import dev.ivr.server.prompt.PromptCatalogException;
 import dev.ivr.server.prompt.render.PromptChecks;
 import dev.ivr.server.speech.RecognizerFactory;
 import dev.ivr.server.speech.SpeechModels;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.speech.engines.SpeechEngines;
+import dev.ivr.server.speech.sphinx.SphinxRecognizers;
+import dev.ivr.server.tts.ESpeakNg;
+import dev.ivr.server.tts.TtsEngines;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -92,7 +96,7 @@ public final class Doctor {
         health.ifPresent(this::checkCluster);
         checkDatabase();
         PromptCatalog catalog = checkPrompts();
-        checkSpeechModels();
+        checkSpeechModels(catalog);
         checkFlows();
         checkPromptDelivery(catalog);
         return List.copyOf(findings);
@@ -221,7 +225,7 @@ public final class Doctor {
     private static String fixFor(String component) {
         return switch (component) {
             case "database", "crm" -> "check database.url, user and password, and that the database server runs";
-            case "tts" -> "check tts.voices (installed MaryTTS voices) or switch TTS off and provide recordings";
+            case "tts" -> "check tts.voices (installed MaryTTS voices), tts.espeak (espeak-ng installed, its voices), or provide recordings";
             case "hazelcast" -> "check cluster.bind/port and that the member can bind its port";
             case "speech" -> "check speech.bind/port and speech.models";
             default -> "see the server log";
@@ -245,21 +249,36 @@ public final class Doctor {
     // ---------------------------------------------------------------- database
 
     private void checkDatabase() {
-        String url = config.database().url();
-        if (url == null || !url.startsWith("jdbc:postgresql:")) {
-            findings.add(Finding.ok("database", "H2 file database in the data directory (checked through the server's /health)"));
+        String url = config.database().url() == null ? "" : config.database().url();
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        boolean h2Server = url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:");
+        if (!postgres && !h2Server) {
+            // an embedded H2 file has one user at a time: the running server; its /health says how it is
+            String where = url.isEmpty() ? config.dataDir().resolve("db") + " (the data directory)" : url;
+            findings.add(Finding.ok("database", "H2 file database " + where + " (checked through the server's /health)"));
             return;
         }
+        String what = postgres ? "PostgreSQL" : "H2 server " + h2ServerAddress(url);
         DriverManager.setLoginTimeout(5);
         try (Connection c = DriverManager.getConnection(url, config.database().user(), config.database().password());
              Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select max(version) from flyway_schema_history where success")) {
+             ResultSet rs = st.executeQuery("select max(\"version\") from \"flyway_schema_history\" where \"success\"")) {
             rs.next();
-            findings.add(Finding.ok("database", "PostgreSQL reachable, schema version " + rs.getString(1)));
+            findings.add(Finding.ok("database", what + " reachable, schema version " + rs.getString(1)));
         } catch (SQLException e) {
-            findings.add(Finding.fail("database", "PostgreSQL: " + e.getMessage(),
-                    "check database.url, user, password, pg_hba.conf and that the server has started once (it migrates the schema)"));
+            findings.add(Finding.fail("database", what + ": " + e.getMessage(), postgres
+                    ? "check database.url, user, password, pg_hba.conf and that the server has started once (it migrates the schema)"
+                    : "check that the H2 server runs (org.h2.tools.Server -tcp) and database.url, user, password"));
         }
+    }
+
+    /** host:port of a {@code jdbc:h2:tcp://host:port/path} URL (9092 when no port is given). */
+    static String h2ServerAddress(String url) {
+        String rest = url.replaceFirst("^jdbc:h2:(tcp|ssl)://", "");
+        int slash = rest.indexOf('/');
+        String hostPort = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash);
+        return (hostPort.contains(":") ? hostPort : hostPort + ":9092") + (path.isEmpty() ? "" : " (database " + path.replaceFirst(";.*$", "") + ")");
     }
 
     // ----------------------------------------------------------- prompts/voices
@@ -273,8 +292,8 @@ public final class Doctor {
                     + e.problems().get(0), "run ./ivr check-prompts and fix each file:line:column"));
             return PromptCatalog.empty();
         }
-        java.util.function.Function<String, Optional<String>> voiceFor =
-                lang -> config.tts().enabled() ? MaryTts.voiceFor(config.tts(), lang) : Optional.empty();
+        java.util.function.Function<String, Optional<String>> voiceFor = lang -> TtsEngines.voiceFor(config.tts(), lang);
+        checkEspeak();
         List<String> missing = PromptChecks.missingRecordings(catalog, voiceFor);
         for (String lang : catalog.languages()) {
             Optional<String> voice = voiceFor.apply(lang);
@@ -283,37 +302,102 @@ public final class Doctor {
             long gaps = gapsOfLang.size();
             if (voice.isPresent()) {
                 findings.add(Finding.ok("voices", "'" + lang + "': " + catalog.prompts(lang).size()
-                        + " prompt(s), spoken by MaryTTS voice " + voice.get()));
+                        + " prompt(s), spoken by " + TtsEngines.engineOf(voice.get()) + " voice "
+                        + voice.get().replace(ESpeakNg.PREFIX, "") + (gaps == 0 ? "" : " (" + gaps + " recording(s) missing)")));
             } else if (gaps == 0) {
                 findings.add(Finding.ok("voices", "'" + lang + "': no TTS voice; every prompt has a recording"));
             } else {
                 findings.add(Finding.fail("voices", "'" + lang + "': no TTS voice and " + gaps
                                 + " prompt(s) without a recording, e.g. " + gapsOfLang.get(0),
-                        "record them (audio: in prompts/" + lang + "/*.yaml) or configure a voice in tts.voices"));
+                        "record them (audio: in prompts/" + lang + "/*.yaml) or configure a voice in tts.voices (MaryTTS) or tts.espeak.voices"));
             }
         }
         return catalog;
     }
 
-    private void checkSpeechModels() {
+    /** eSpeak NG on this host: the program runs and has the voice of each language it is to speak. */
+    private void checkEspeak() {
+        java.util.Map<String, String> plan = TtsEngines.plan(config.tts());
+        java.util.Map<String, String> espeakLangs = new java.util.TreeMap<>();
+        plan.forEach((lang, voice) -> {
+            if (voice.startsWith(ESpeakNg.PREFIX)) {
+                espeakLangs.put(lang, voice);
+            }
+        });
+        if (espeakLangs.isEmpty()) {
+            return;
+        }
+        try (ESpeakNg espeak = ESpeakNg.start(config.tts().espeak())) {
+            if (!espeak.awaitReady(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                findings.add(Finding.fail("voices", "eSpeak NG should speak " + String.join(", ", espeakLangs.keySet())
+                        + " but " + espeak.health().detail(), "install it (Debian: apt-get install espeak-ng) or set tts.espeak.command"));
+                return;
+            }
+            espeakLangs.forEach((lang, voice) -> {
+                if (espeak.hasVoice(voice)) {
+                    findings.add(Finding.ok("voices", "'" + lang + "': eSpeak NG has voice "
+                            + voice.substring(ESpeakNg.PREFIX.length()) + " (" + espeak.version() + ")"));
+                } else {
+                    findings.add(Finding.fail("voices", "'" + lang + "': eSpeak NG has no voice "
+                            + voice.substring(ESpeakNg.PREFIX.length()), "espeak-ng --voices lists them; fix tts.espeak.voices." + lang));
+                }
+            });
+        }
+    }
+
+    /**
+     * Which recogniser serves each language (of the configuration and of the prompt catalogs),
+     * and whether it works here: Vosk's model directories are checked, Sphinx4 is loaded once.
+     */
+    private void checkSpeechModels(PromptCatalog catalog) {
         if (!config.speech().enabled()) {
             return;
         }
-        SpeechModels models = SpeechModels.fromConfig(config.speech());
-        for (String lang : config.speech().models().keySet()) {
+        SpeechModels models = SpeechEngines.models(config.speech());
+        java.util.TreeSet<String> langs = new java.util.TreeSet<>(SpeechEngines.plan(config.speech()).keySet());
+        langs.addAll(catalog.languages());
+        boolean sphinxWorks = !SpeechEngines.plan(config.speech()).containsValue(SpeechEngines.SPHINX) || checkSphinxLoads();
+        for (String lang : langs) {
+            String engine = SpeechEngines.engineFor(config.speech(), lang);
             RecognizerFactory.ModelStatus s = models.status(lang);
-            if (s.available()) {
-                findings.add(Finding.ok("speech", "Vosk model for '" + lang + "': " + s.detail()));
+            if (engine == null) {
+                findings.add(Finding.ok("speech", "'" + lang + "': no recogniser, menus take keys only ("
+                        + "a Vosk model in speech.models." + lang + " would add speech)"));
+            } else if (!s.available()) {
+                findings.add(Finding.fail("speech", "'" + lang + "': " + engine + ": " + s.detail(),
+                        engine.equals(SpeechEngines.VOSK) ? "download a Vosk model and point speech.models." + lang + " at its directory"
+                                : "set speech.engines." + lang + " to vosk with a model, or remove it"));
+            } else if (engine.equals(SpeechEngines.SPHINX) && !sphinxWorks) {
+                findings.add(Finding.fail("speech", "'" + lang + "': sphinx: the model does not load (see above)",
+                        "check the log; speech.sphinx.enabled: false turns it off"));
             } else {
-                findings.add(Finding.fail("speech", "Vosk model for '" + lang + "': " + s.detail(),
-                        "download a Vosk model and point speech.models." + lang + " at its directory"));
+                findings.add(Finding.ok("speech", "'" + lang + "': " + engine + ": " + s.detail()));
             }
         }
     }
 
+    /** Loads Sphinx4 once (one decoder), as the server will: proves the model and the library work on this JVM. */
+    private boolean checkSphinxLoads() {
+        var sc = config.speech().sphinx();
+        long t0 = System.nanoTime();
+        try (SphinxRecognizers sphinx = SphinxRecognizers.start(new dev.ivr.server.config.SphinxConfig(true, 1,
+                sc.maxWaiting(), sc.timeout()))) {
+            if (sphinx.awaitReady(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                findings.add(Finding.ok("speech", "Sphinx4 loads " + SphinxRecognizers.modelName() + " in "
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms (" + sc.decoderCount() + " decoder(s) in the server)"));
+                return true;
+            }
+            findings.add(Finding.fail("speech", "Sphinx4 does not load: " + sphinx.status("en").detail(),
+                    "check the class path (sphinx4-data) or set speech.sphinx.enabled: false"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     private void checkFlows() {
         FlowLoader.Loaded loaded = FlowLoader.load(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
-                config.flows().calendars(), SpeechModels.fromConfig(config.speech())));
+                config.flows().calendars(), SpeechEngines.models(config.speech())));
         List<Problem> errors = loaded.allProblems().stream().filter(Problem::isError).toList();
         if (errors.isEmpty()) {
             findings.add(Finding.ok("flows", loaded.flows().size() + " flow(s) in " + config.flows().dir() + " are valid"));
@@ -366,10 +450,12 @@ public final class Doctor {
         }
         String asteriskDir = config.prompts().asteriskDir();
         boolean mapped = asteriskDir != null && !asteriskDir.isBlank() && !Path.of(asteriskDir).equals(cache);
-        if (!othersCanRead(cache)) {
-            findings.add(Finding.warn("delivery", cache + " is not readable by other users: Asterisk runs as its own user",
-                    "chmod o+rx the directory tree (or give it a group Asterisk is in)"));
-        }
+        Optional<String> closed = closedToAsterisk(cache, sample);
+        closed.ifPresent(problem -> findings.add(Finding.warn("delivery", problem + ": Asterisk runs as its own user "
+                        + "and cannot open prompts it may not read",
+                "let other users (or a group Asterisk is in) enter every directory down to " + cache + " and read the "
+                        + "files; the server writes prompts readable as the cache directory allows and repairs older "
+                        + "files at start")));
         if (mapped) {
             Path seen = Path.of(asteriskDir);
             if (sample.isPresent() && Files.isRegularFile(seen.resolve(cache.relativize(sample.get())))) {
@@ -396,12 +482,30 @@ public final class Doctor {
         }
     }
 
-    private static boolean othersCanRead(Path dir) {
+    /**
+     * Why a user other than the server's (Asterisk's) cannot read the prompts: a directory on the
+     * way that others (or the group) may not enter, or a prompt file they may not read; empty when
+     * they can, or where the file system has no POSIX permissions.
+     */
+    static Optional<String> closedToAsterisk(Path cache, Optional<Path> sample) {
         try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(dir);
-            return p.contains(PosixFilePermission.OTHERS_READ) && p.contains(PosixFilePermission.OTHERS_EXECUTE);
+            Set<PosixFilePermission> own = Files.getPosixFilePermissions(cache);
+            boolean viaOthers = own.contains(PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission enter = viaOthers ? PosixFilePermission.OTHERS_EXECUTE : PosixFilePermission.GROUP_EXECUTE;
+            PosixFilePermission read = viaOthers ? PosixFilePermission.OTHERS_READ : PosixFilePermission.GROUP_READ;
+            for (Path p = cache.toAbsolutePath(); p != null; p = p.getParent()) {
+                if (!Files.getPosixFilePermissions(p).contains(enter)) {
+                    return Optional.of(p + " may not be entered by other users (mode "
+                            + PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + ")");
+                }
+            }
+            if (sample.isPresent() && !Files.getPosixFilePermissions(sample.get()).contains(read)) {
+                return Optional.of("prompt files such as " + sample.get() + " may not be read by other users (mode "
+                        + PosixFilePermissions.toString(Files.getPosixFilePermissions(sample.get())) + ")");
+            }
+            return Optional.empty();
         } catch (IOException | UnsupportedOperationException e) {
-            return true;
+            return Optional.empty();
         }
     }
 }

@@ -38,4 +38,11 @@ public final class FlowScripts implements ScriptResolver {
     public Collection<String> names() {
         return flows.current().flows().keySet();
     }
+
+    @Override
+    public Optional<String> refusal(String script) {
+        return flows.status(script).filter(s -> s.version() == null && s.lastError() != null)
+                .map(s -> "flow '" + script + "' is refused: " + s.lastError()
+                        + (s.problems().stream().filter(Problem::isError).count() > 1 ? " (and more: ./ivr validate)" : ""));
+    }
 }

@@ -3,6 +3,7 @@ package dev.ivr.server.prompt;
 import dev.ivr.server.call.Speaker;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Makes what the caller hears into something the PBX can play: the argument of STREAM FILE
@@ -21,6 +22,36 @@ public interface PromptAudio extends Speaker {
     /** Inline text (say nodes with text, dynamic values). */
     @Override
     Optional<String> fileFor(String text, String language);
+
+    /**
+     * {@link #forPrompt} without blocking: done at once when the prompt is ready; otherwise it
+     * completes when it is rendered, or empty once the latency budget is over (the caller then
+     * goes on without it). Meanwhile the call can keep listening for keys ({@link #waitingSound()}).
+     */
+    default CompletableFuture<Optional<String>> prepare(PromptEntry prompt, String renderedText) {
+        return CompletableFuture.completedFuture(forPrompt(prompt, renderedText));
+    }
+
+    /** {@link #fileFor} without blocking, as {@link #prepare}. */
+    default CompletableFuture<Optional<String>> prepareText(String text, String language) {
+        return CompletableFuture.completedFuture(fileFor(text, language));
+    }
+
+    /**
+     * Starts rendering a prompt a call will probably need soon (a greeting with the caller's
+     * name once the caller is known), without waiting and without counting it as a call's wait.
+     */
+    default void prefetch(PromptEntry prompt, String renderedText) {
+    }
+
+    /**
+     * A silent sound the PBX plays while a prompt is being rendered, so that keys the caller
+     * presses meanwhile are heard (Asterisk drops keys that come while no command runs); empty:
+     * none, the call waits without a command.
+     */
+    default Optional<String> waitingSound() {
+        return Optional.empty();
+    }
 
     /**
      * Without text to speech: prompts with an Asterisk {@code sound} play it; everything else

@@ -156,6 +156,11 @@ public final class PromptCatalog {
                         problems.add(where + ": audio file of '" + id + "' not found: " + a);
                     }
                 }
+                if (id.startsWith("say.count.") && (blank(text) || !text.strip().matches("masculine|feminine|neuter"))) {
+                    problems.add(where + ": '" + id + "' is the grammatical gender of a counted noun: masculine, feminine"
+                            + " or neuter");
+                    continue;
+                }
                 if (!blank(sound) && !sound.matches("[A-Za-z0-9_/.-]+") || !blank(sound) && sound.contains("..")) {
                     problems.add(where + ": sound '" + sound + "' is not an Asterisk sound name");
                 }

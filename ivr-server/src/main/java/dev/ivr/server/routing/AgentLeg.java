@@ -44,6 +44,11 @@ final class AgentLeg {
         this.answerHandler = answerHandler == null ? "" : answerHandler;
     }
 
+    /** The answer subroutine's context ({@code routing.answer-handler}), empty when none. */
+    String answerHandler() {
+        return answerHandler;
+    }
+
     /** Whether Dial can be given this endpoint (an agent's endpoint comes from a login request). */
     static boolean dialable(String endpoint) {
         return endpoint != null && ENDPOINT.matcher(endpoint).matches();

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@code route} node's router: queues the call in the routing library and keeps the caller
@@ -183,6 +184,10 @@ public final class QueueCallRouter implements CallRouter {
         long ticks;
         Duration waitTime;
         Duration talkTime;
+        /** What a watcher saw while an announcement played (an offer): taken at the top of the loop. */
+        WaitResult seenDuringAnnouncement;
+        /** While an announcement plays: completes when an agent is reserved (the announcement is cut short); else null. */
+        CompletableFuture<Void> offeredNow;
 
         Wait(RouteRequest req, CallChannel ch, QueueDefinition queue, CallRequest call, Instant enqueuedAt) {
             this.req = req;
@@ -231,7 +236,8 @@ public final class QueueCallRouter implements CallRouter {
         private RouteResult loop() throws InterruptedException {
             Duration rest = Duration.ZERO;
             while (true) {
-                WaitResult w = router.awaitAgent(req.callId(), rest);
+                WaitResult w = seenDuringAnnouncement != null ? seenDuringAnnouncement : router.awaitAgent(req.callId(), rest);
+                seenDuringAnnouncement = null;
                 switch (w) {
                     case WaitResult.Offered o -> {
                         OfferOutcome out = offer(o.reservation());
@@ -276,8 +282,12 @@ public final class QueueCallRouter implements CallRouter {
                 }
                 Optional<Character> key = Optional.empty();
                 if (req.announcement() != null && !clock.instant().isBefore(nextAnnouncement)) {
-                    key = announce();
+                    key = announceWatchingForAnAgent();
                     nextAnnouncement = clock.instant().plus(req.announcement().every());
+                    if (key.isEmpty() && seenDuringAnnouncement != null) {
+                        rest = Duration.ZERO;
+                        continue; // an agent was reserved meanwhile: the announcement stopped, connect now
+                    }
                 }
                 long t0 = System.nanoTime();
                 Duration tick = tickFor(position);
@@ -318,15 +328,67 @@ public final class QueueCallRouter implements CallRouter {
             }
         }
 
+        /**
+         * Announces while a watcher waits for an agent: when one is reserved, the prompt being played
+         * is cut short (the offer is then made at once, not after the announcement's last word).
+         */
+        private Optional<Character> announceWatchingForAnAgent() throws InterruptedException {
+            CompletableFuture<Void> offered = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicReference<WaitResult> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            String callId = req.callId();
+            java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+            Thread watcher = Thread.ofVirtual().name("queue-watch-" + callId).start(() -> {
+                if (mdc != null) {
+                    org.slf4j.MDC.setContextMap(mdc);
+                }
+                try {
+                    while (!offered.isDone()) {
+                        WaitResult w = router.awaitAgent(callId, Duration.ofMillis(500));
+                        if (!(w instanceof WaitResult.Waiting)) {
+                            seen.set(w);
+                            offered.complete(null);
+                        }
+                    }
+                } catch (InterruptedException | RuntimeException e) {
+                    // the announcement is over (or the cluster went away: the main loop finds out)
+                }
+            });
+            offeredNow = offered;
+            try {
+                return announce();
+            } finally {
+                offeredNow = null;
+                boolean reserved = offered.isDone();
+                offered.complete(null);
+                watcher.interrupt();
+                watcher.join();
+                if (reserved) {
+                    seenDuringAnnouncement = seen.get();
+                    if (seenDuringAnnouncement instanceof WaitResult.Offered) {
+                        LOG.info("an agent was reserved during the announcement: it stopped");
+                    }
+                }
+            }
+        }
+
+        /** Plays one part of an announcement (or a prompt); an agent reserved meanwhile cuts an announcement short. */
+        private Optional<Character> announcePart(String file) {
+            CompletableFuture<Void> offered = offeredNow;
+            if (offered == null) {
+                return ch.play(file, escapes);
+            }
+            return offered.isDone() ? Optional.empty() : ch.playUntil(file, escapes, offered);
+        }
+
         /** The node's prompt, then position and estimated wait; a wait key stops it and is returned. */
         private Optional<Character> announce() {
             music(false);
             RouteRequest.Announcement a = req.announcement();
             Optional<Character> key = Optional.empty();
             if (a.file() != null) {
-                key = ch.play(a.file(), escapes);
+                key = announcePart(a.file());
             }
-            if (key.isEmpty() && a.position()) {
+            if (key.isEmpty() && a.position() && !offeredNow.isDone()) { // offeredNow: set while announcing
                 QueuePosition p = position != null ? position : router.position(req.callId()).orElse(null);
                 if (p != null) {
                     key = sayPosition(p);
@@ -354,7 +416,7 @@ public final class QueueCallRouter implements CallRouter {
             }
             key = say(QueueVoice.WAIT);
             if (key.isEmpty()) {
-                key = sayNumber(minutes);
+                key = play(voice.count(minutes, QueueVoice.MINUTE_NOUN, req.language()), minutes);
             }
             if (key.isEmpty()) {
                 key = say(minutes == 1 ? QueueVoice.MINUTE : QueueVoice.MINUTES);
@@ -369,16 +431,20 @@ public final class QueueCallRouter implements CallRouter {
                 LOG.debug("prompt {} has no audio in {}: skipped", promptId, req.language());
                 return Optional.empty();
             }
-            return ch.play(file.get(), escapes);
+            return announcePart(file.get());
         }
 
         private Optional<Character> sayNumber(long n) {
-            Optional<List<String>> files = voice.number(n, req.language());
+            return play(voice.number(n, req.language()), n);
+        }
+
+        /** A number's segments one after the other; the PBX's own digits when there are none. */
+        private Optional<Character> play(Optional<List<String>> files, long n) {
             if (files.isEmpty()) {
                 return ch.sayDigits(Long.toString(n), escapes); // the PBX's own sounds, in the channel's language
             }
             for (String file : files.get()) {
-                Optional<Character> key = ch.play(file, escapes);
+                Optional<Character> key = announcePart(file);
                 if (key.isPresent()) {
                     return key;
                 }
@@ -459,9 +525,16 @@ public final class QueueCallRouter implements CallRouter {
             }
             if (status.equals("ANSWER")) {
                 Instant end = clock.instant();
-                talkTime = ansTime(end);
-                Instant answeredAt = answers.answeredAt(callId).orElse(end.minus(talkTime));
-                answers.confirm(callId, answeredAt); // when the answer subroutine did not report it
+                // the talk time runs from the agent's answer, which the answer subroutine reported (on
+                // any node); Dial's ANSWEREDTIME would count from the caller's answer (IVR and queue too)
+                Optional<Instant> reported = answers.answeredAt(callId);
+                Instant answeredAt = reported.orElse(end);
+                if (reported.isEmpty()) {
+                    LOG.warn("agent {} answered, but no answer report came (routing.answer-handler '{}' in the "
+                            + "dialplan?): the talk time is unknown", r.agentId(), agentLeg.answerHandler());
+                    answers.confirm(callId, end);
+                }
+                talkTime = reported.map(a -> Duration.between(a, end)).orElse(null);
                 queued = false;
                 router.callEnded(r);
                 screenPops.ended(r.agentId(), callId, "completed");
@@ -471,7 +544,7 @@ public final class QueueCallRouter implements CallRouter {
                 if (waitTime.isNegative()) {
                     waitTime = Duration.ZERO;
                 }
-                LOG.info("agent {} talked {} s", r.agentId(), talkTime.toSeconds());
+                LOG.info("agent {} talked {}", r.agentId(), talkTime == null ? "(unknown)" : talkTime.toSeconds() + " s");
                 return OfferOutcome.CONNECTED;
             }
             if (rc == -1 || status.equals("CANCEL") || ch.isHungUp()) {
@@ -483,18 +556,6 @@ public final class QueueCallRouter implements CallRouter {
                 return OfferOutcome.CALLER_GONE;
             }
             return notAnswered(r, status.isEmpty() ? "failed" : status.toLowerCase(java.util.Locale.ROOT));
-        }
-
-        private Duration ansTime(Instant end) {
-            try {
-                Optional<String> secs = ch.getVariable("ANSWEREDTIME");
-                if (secs.isPresent() && secs.get().matches("\\d+")) {
-                    return Duration.ofSeconds(Long.parseLong(secs.get()));
-                }
-            } catch (CallerHungUpException e) {
-                // fall through
-            }
-            return answers.answeredAt(req.callId()).map(a -> Duration.between(a, end)).orElse(Duration.ZERO);
         }
 
         private OfferOutcome notAnswered(Reservation r, String reason) {

@@ -21,6 +21,8 @@ public interface QueueVoice {
     String MINUTE = "system.queue-wait-minute";
     String MINUTES = "system.queue-wait-minutes";
     String WAIT_SHORT = "system.queue-wait-short";
+    /** What the estimated wait counts: the catalog's {@code say.count.minute} gives the noun's gender. */
+    String MINUTE_NOUN = "minute";
     String CALLBACK_UNAVAILABLE = "system.callback-unavailable";
     String CALLBACK_NO_NUMBER = "system.callback-no-number";
 
@@ -34,6 +36,14 @@ public interface QueueVoice {
      */
     Optional<List<String>> number(long n, String language);
 
+    /**
+     * A number counting a noun ("eine Minute", "un minuto"): segments in the gender the
+     * language's catalog gives the noun ({@code say.count.<noun>}); the plain number by default.
+     */
+    default Optional<List<String>> count(long n, String noun, String language) {
+        return number(n, language);
+    }
+
     /** Over the server's prompt catalogs (as hot-reloaded), audio and spoken values. */
     static QueueVoice of(Supplier<PromptCatalog> catalog, PromptAudio audio, Say say) {
         return new QueueVoice() {
@@ -45,6 +55,11 @@ public interface QueueVoice {
             @Override
             public Optional<List<String>> number(long n, String language) {
                 return say == null ? Optional.empty() : say.number(n, language).flatMap(say::segmentFiles);
+            }
+
+            @Override
+            public Optional<List<String>> count(long n, String noun, String language) {
+                return say == null ? Optional.empty() : say.count(n, noun, language).flatMap(say::segmentFiles);
             }
         };
     }

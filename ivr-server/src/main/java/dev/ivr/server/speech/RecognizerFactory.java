@@ -21,8 +21,17 @@ public interface RecognizerFactory extends AutoCloseable {
     default void close() {
     }
 
-    /** Whether a language is usable, with the reason when not. */
-    record ModelStatus(String language, boolean available, String detail) {
+    /**
+     * Whether a language is usable, with the reason when not.
+     *
+     * @param freeText whether free text (a listen without phrases) can be recognised too, not
+     *                 only phrases (a grammar)
+     */
+    record ModelStatus(String language, boolean available, String detail, boolean freeText) {
+        /** A status where phrases and free text are both recognised when the language is available. */
+        public ModelStatus(String language, boolean available, String detail) {
+            this(language, available, detail, available);
+        }
     }
 
     /** No recognizer for that language, with a message for the log. */

@@ -1,11 +1,9 @@
 package dev.ivr.server.speech;
 
-import dev.ivr.server.config.SpeechConfig;
-
 /**
  * Which languages have a usable speech model: what flow validation asks about flows that
- * listen. Needs no running server: {@link #fromConfig} checks the model directories that
- * {@code speech.models} names (the same check {@link SpeechService#modelStatus} makes).
+ * listen. A server's configuration gives one without running anything
+ * ({@code SpeechEngines.models}: Vosk's model directories, Sphinx4's bundled model).
  */
 @FunctionalInterface
 public interface SpeechModels {
@@ -19,13 +17,12 @@ public interface SpeechModels {
 
     RecognizerFactory.ModelStatus status(String language);
 
-    /** What a server with this configuration will have: {@code speech.enabled} and the model directories. */
-    static SpeechModels fromConfig(SpeechConfig config) {
-        if (!config.enabled()) {
-            return language -> new RecognizerFactory.ModelStatus(language, false,
-                    "speech input is disabled (speech.enabled: false)");
-        }
-        VoskRecognizers models = new VoskRecognizers(config.models());
-        return models::status;
+    /**
+     * Phrases of a language its recogniser can never hear, each with why (a word its
+     * pronunciation dictionary lacks); empty when all can be heard, or when this cannot be known.
+     */
+    default java.util.List<String> unrecognisable(String language, java.util.List<String> phrases) {
+        return java.util.List.of();
     }
+
 }

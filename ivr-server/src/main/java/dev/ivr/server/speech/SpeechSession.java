@@ -162,6 +162,7 @@ final class SpeechSession {
     }
 
     private void recognise() {
+        MDC.put("call", callId); // this thread works for one call: every line it logs carries the call's id
         ArrayDeque<byte[]> preroll = new ArrayDeque<>();
         try (recognizer) {
             while (!result.isDone()) {

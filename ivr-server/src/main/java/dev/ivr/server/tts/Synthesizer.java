@@ -13,6 +13,11 @@ public interface Synthesizer {
     /** Whether {@link #synthesize} can work now. */
     boolean isReady();
 
+    /** Whether {@link #synthesize} can work now with that voice (engines with several back ends differ per voice). */
+    default boolean isReady(String voice) {
+        return isReady();
+    }
+
     /**
      * Speaks plain text with a voice, at the engine's own rate.
      *

@@ -90,11 +90,15 @@ class AgiListenerIT {
     }
 
     @Test
-    void unknownScriptIsLoggedAndHungUpAndTheServerGoesOn() throws IOException {
+    void anUnknownScriptIsLoggedAndGoesBackToTheDialplanWithItsStatusAndTheServerGoesOn() throws IOException {
         start();
         CallResult r = pbx.call("no-such-flow").run(CALL_TIMEOUT);
-        assertThat(r.commandNames()).containsSubsequence("VERBOSE", "SET VARIABLE", "HANGUP");
+        // neither answered nor hung up: the dialplan's fallback takes the call, knowing which node said so
+        assertThat(r.commandNames()).containsSubsequence("SET VARIABLE", "VERBOSE", "SET VARIABLE")
+                .doesNotContain("HANGUP", "ANSWER");
+        assertThat(r.agiStatus()).isEqualTo(AgiStatus.SUCCESS);
         assertThat(r.variable("IVR_STATUS")).isEqualTo("NOT_FOUND");
+        assertThat(r.variable("IVR_NODE")).isNotBlank();
         assertThat(r.commands("VERBOSE").get(0).args().get(0)).contains("no flow named 'no-such-flow'");
 
         CallResult hostile = pbx.call("../../etc/passwd").run(CALL_TIMEOUT);
@@ -239,8 +243,9 @@ class AgiListenerIT {
     void aFailingScriptEndsItsCallAndNothingElse() throws IOException {
         start();
         CallResult r = pbx.call("boom").run(CALL_TIMEOUT);
+        // back to the dialplan with the status, for its fallback (the caller is not hung up)
         assertThat(r.variable("IVR_STATUS")).isEqualTo("FAILED");
-        assertThat(r.commandNames()).contains("HANGUP");
+        assertThat(r.commandNames()).doesNotContain("HANGUP");
         assertThat(counter("ivr.calls", "outcome", "failed")).isEqualTo(1);
         assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
     }

@@ -28,10 +28,12 @@ class DoctorIT {
     @Test
     void aHealthyDeploymentPassesAndNamesWhatItChecked() throws Exception {
         Map<String, String> env = Map.of("IVR_AGI_PORT", String.valueOf(freePort()), "IVR_HTTP_PORT",
-                String.valueOf(freePort()), "IVR_TTS_ENABLED", "true");
+                String.valueOf(freePort()), "IVR_TTS_ENABLED", "true", "IVR_SPEECH_SPHINX_ENABLED", "true");
         IvrConfig cfg = TestConfigs.server(data, env);
         try (IvrServer server = IvrServer.start(cfg)) {
             assertThat(server.tts().awaitReady(2, TimeUnit.MINUTES)).isTrue();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(2))
+                    .until(() -> server.speech().modelStatus("en").available());
             List<Finding> findings = new Doctor(cfg, List.of("127.0.0.1")).run();
             assertThat(findings).noneMatch(f -> f.level() == Finding.Level.FAIL);
             assertThat(findings).anySatisfy(f -> {
@@ -42,7 +44,15 @@ class DoctorIT {
                     .contains("allowlist", "health:hazelcast", "health:database", "health:tts", "cluster", "voices",
                             "flows", "delivery");
             assertThat(findings).filteredOn(f -> f.check().equals("voices"))
-                    .anySatisfy(f -> assertThat(f.message()).contains("'es': no TTS voice; every prompt has a recording"));
+                    .anySatisfy(f -> assertThat(f.message()).contains("'hu': eSpeak NG").contains("has voice hu"))
+                    .anySatisfy(f -> assertThat(f.message()).contains("'hu':").contains("spoken by espeak-ng voice hu"));
+            // which recogniser serves each language
+            assertThat(findings).filteredOn(f -> f.check().equals("speech")).extracting(Finding::message)
+                    .anySatisfy(m -> assertThat(m).startsWith("Sphinx4 loads US English"))
+                    .anySatisfy(m -> assertThat(m).startsWith("'en': sphinx: Sphinx4 US English").endsWith("phrases only"))
+                    .anySatisfy(m -> assertThat(m).startsWith("'hu': no recogniser, menus take keys only"));
+            assertThat(findings).filteredOn(f -> f.check().equals("health:speech")).singleElement()
+                    .satisfies(f -> assertThat(f.message()).contains("recognisers: en: sphinx (ready"));
         }
     }
 
@@ -79,7 +89,7 @@ class DoctorIT {
                 .contains("FAIL  agi").contains("nothing answers on 127.0.0.1:")
                 .contains("fix: start the server")
                 .contains("FAIL  health").contains("cannot read http://127.0.0.1:")
-                .contains("FAIL  speech").contains("Vosk model for 'en'")
+                .contains("FAIL  speech").contains("'en': vosk: speech.models.en:")
                 .contains("FAIL  delivery").contains("does not exist")
                 .containsPattern("\\d+ ok, \\d+ warning\\(s\\), [1-9]\\d* failure\\(s\\)");
     }

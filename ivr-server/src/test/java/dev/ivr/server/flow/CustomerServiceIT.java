@@ -161,6 +161,8 @@ class CustomerServiceIT {
                 .run(T);
         assertThat(played(r)).containsSubsequence("ivr/en/language-menu", "ivr/es/main-menu");
         assertThat(interaction(r.uniqueId()).queue()).isEqualTo("sales");
+        // Asterisk's own sounds (numbers, voicemail) speak Spanish too
+        assertThat(r.variable("CHANNEL(language)")).isEqualTo("es");
     }
 
     @Test

@@ -53,11 +53,17 @@ final class FlowHarness implements AutoCloseable {
     /** With speech input: flows are validated against its models, listen nodes and speech menus use it. */
     FlowHarness(Path flows, Path prompts, Path calendars, Clock clock, CrmStore crm, CallRouter router,
                 Checkpoints checkpoints, boolean watch, SpeechInput speech) throws IOException {
+        this(flows, prompts, calendars, clock, crm, router, checkpoints, watch, speech, AUDIO);
+    }
+
+    /** With prompt audio of the test's own (renders that take time, files that are missing ...). */
+    FlowHarness(Path flows, Path prompts, Path calendars, Clock clock, CrmStore crm, CallRouter router,
+                Checkpoints checkpoints, boolean watch, SpeechInput speech, PromptAudio audio) throws IOException {
         repository = FlowRepository.open(new FlowLoader.Sources(flows, prompts, calendars, speech::modelStatus), clock);
         if (watch) {
             repository.watch();
         }
-        engine = new FlowEngine(repository::current, AUDIO, crm, router, checkpoints, clock, "harness", speech);
+        engine = new FlowEngine(repository::current, audio, crm, router, checkpoints, clock, "harness", speech);
         listener = new AgiListener(new AgiConfig("127.0.0.1", 0, List.of("127.0.0.1/32"), Duration.ofSeconds(10), 8192,
                 5000, Duration.ofSeconds(5)), "harness", ScriptResolvers.firstOf(List.of(new FlowScripts(repository, engine))),
                 new SimpleMeterRegistry());

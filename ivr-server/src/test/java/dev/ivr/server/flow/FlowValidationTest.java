@@ -94,11 +94,9 @@ class FlowValidationTest {
         int menu = lines.indexOf("  main-menu:");
         int line = menu + 1 + (int) lines.subList(menu, lines.size()).stream()
                 .takeWhile(l -> !l.startsWith("    speech:")).count();
-        assertThat(problems(Path.of("../flows"))).containsExactly(
-                "../flows/customer-service.yaml:" + line + ":5: note: menu 'main-menu' takes keys only in en here: no speech "
-                        + "recognition is configured here (speech.models)",
-                "../flows/customer-service.yaml:" + line + ":5: note: menu 'main-menu' takes keys only in es here: no speech "
-                        + "recognition is configured here (speech.models)");
+        assertThat(problems(Path.of("../flows"))).containsExactly(java.util.stream.Stream.of("de", "en", "es", "hu", "it")
+                .map(lang -> "../flows/customer-service.yaml:" + line + ":5: note: menu 'main-menu' takes keys only in " + lang
+                        + " here: no speech recognition is configured here (speech.models)").toArray(String[]::new));
         var loaded = FlowLoader.load(new FlowLoader.Sources(Path.of("../flows"), PROMPTS, CALENDARS));
         assertThat(loaded.flows().keySet()).contains("customer-service", "after-hours", "verify-caller");
     }

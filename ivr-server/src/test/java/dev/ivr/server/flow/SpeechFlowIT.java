@@ -11,6 +11,7 @@ import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.speech.AudioSocketServer;
 import dev.ivr.server.speech.SpeechService;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.server.testing.ToneRecognizers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;

@@ -57,26 +57,27 @@ class SpeechFlowsTest {
     }
 
     static SpeechModels fromConfig(Path data, Map<String, String> env) {
-        return SpeechModels.fromConfig(TestConfigs.server(data, env).speech());
+        return dev.ivr.server.speech.engines.SpeechEngines.models(TestConfigs.server(data, env).speech());
     }
 
     @Test
     void aListenNodeNeedsAModelAndAMenuWithoutOneTakesKeysOnly(@TempDir Path data) throws Exception {
+        // TestConfigs turns Sphinx4 off: no recogniser at all
         assertThat(problems(DIR, fromConfig(data, Map.of()))).containsExactly(
-                DIR + "/listen.yaml:5:3: listen 'ask' cannot listen in en: no Vosk model configured for language 'en' "
-                        + "(set speech.models.en to a model directory)",
-                DIR + "/speech-menu.yaml:15:5: note: menu 'menu' takes keys only in en here: no Vosk model configured "
-                        + "for language 'en' (set speech.models.en to a model directory)",
-                DIR + "/speech-menu.yaml:15:5: note: menu 'menu' takes keys only in es here: no Vosk model configured "
-                        + "for language 'es' (set speech.models.es to a model directory)");
+                DIR + "/listen.yaml:5:3: listen 'ask' cannot listen in en: no recogniser for 'en': no Vosk model "
+                        + "(set speech.models.en to a model directory), and Sphinx4 is off (speech.sphinx.enabled: false)",
+                DIR + "/speech-menu.yaml:15:5: note: menu 'menu' takes keys only in en here: no recogniser for 'en': no Vosk "
+                        + "model (set speech.models.en to a model directory), and Sphinx4 is off (speech.sphinx.enabled: false)",
+                DIR + "/speech-menu.yaml:15:5: note: menu 'menu' takes keys only in es here: no recogniser for 'es': no Vosk "
+                        + "model (set speech.models.es to a model directory), and Sphinx4 ships a US English model only");
         var loaded = load(DIR, fromConfig(data, Map.of()));
         assertThat(loaded.flows().get("listen").ok()).isFalse();
         assertThat(loaded.flows().get("speech-menu").ok()).isTrue();
 
         Path en = model(data.resolve("vosk-en"));
         assertThat(problems(DIR, fromConfig(data, Map.of("IVR_SPEECH_MODELS", "en=" + en)))).containsExactly(
-                DIR + "/speech-menu.yaml:15:5: note: menu 'menu' takes keys only in es here: no Vosk model configured "
-                        + "for language 'es' (set speech.models.es to a model directory)");
+                DIR + "/speech-menu.yaml:15:5: note: menu 'menu' takes keys only in es here: no recogniser for 'es': no Vosk "
+                        + "model (set speech.models.es to a model directory), and Sphinx4 ships a US English model only");
 
         assertThat(problems(DIR, fromConfig(data, Map.of("IVR_SPEECH_MODELS", "en=" + data.resolve("missing")))))
                 .contains(DIR + "/listen.yaml:5:3: listen 'ask' cannot listen in en: speech.models.en: "
@@ -84,6 +85,53 @@ class SpeechFlowsTest {
         assertThat(problems(DIR, fromConfig(data, Map.of("IVR_SPEECH_MODELS", "en=" + en, "IVR_SPEECH_ENABLED", "false"))))
                 .contains(DIR + "/listen.yaml:5:3: listen 'ask' cannot listen in en: speech input is disabled "
                         + "(speech.enabled: false)");
+    }
+
+    @Test
+    void withSphinxEnglishPhrasesAreHeardOutOfTheBoxButFreeTextNeedsVosk(@TempDir Path data) throws Exception {
+        Map<String, String> sphinx = Map.of("IVR_SPEECH_SPHINX_ENABLED", "true");
+        assertThat(problems(DIR, fromConfig(data, sphinx))).containsExactly(
+                DIR + "/speech-menu.yaml:15:5: note: menu 'menu' takes keys only in es here: no recogniser for 'es': no Vosk "
+                        + "model (set speech.models.es to a model directory), and Sphinx4 ships a US English model only");
+        Path free = Files.createDirectories(data.resolve("free"));
+        Files.writeString(free.resolve("free.yaml"), """
+                start: ask
+                nodes:
+                  ask:
+                    type: listen
+                    text: Tell me what you need.
+                    into: need
+                    no-input: {text: 'Sorry, I did not hear you.'}
+                    no-match: {text: 'Sorry, I did not understand.'}
+                    fallback: done
+                    next: done
+                  done:
+                    type: hangup
+                """);
+        assertThat(problems(free, fromConfig(data, sphinx))).containsExactly(free + "/free.yaml:3:3: listen 'ask' takes "
+                + "free text, which cannot be recognised in en here (Sphinx4 US English (CMU Sphinx en-us, bundled), "
+                + "phrases only): give it phrases, or a Vosk model (speech.models.en)");
+        Path en = model(data.resolve("vosk-en"));
+        assertThat(problems(free, fromConfig(data, Map.of("IVR_SPEECH_SPHINX_ENABLED", "true", "IVR_SPEECH_MODELS", "en=" + en))))
+                .isEmpty();
+        // a phrase with a word Sphinx4's dictionary lacks can never be heard: validation says which word
+        Path odd = Files.createDirectories(data.resolve("odd"));
+        Files.writeString(odd.resolve("odd.yaml"), """
+                start: menu
+                nodes:
+                  menu:
+                    type: menu
+                    text: Press 1 or say billing.
+                    options: {"1": done}
+                    fallback: done
+                    speech:
+                      phrases:
+                        en: {"1": [billing, zorblax account]}
+                  done:
+                    type: hangup
+                """);
+        assertThat(problems(odd, fromConfig(data, sphinx))).contains(odd + "/odd.yaml:8:5: warning: menu 'menu': Sphinx4 "
+                + "cannot recognise 'zorblax account' in English: its dictionary has no 'zorblax'");
     }
 
     @Test
@@ -101,14 +149,20 @@ class SpeechFlowsTest {
     void validateChecksModelsFromTheConfigurationWithoutAServer(@TempDir Path data) throws Exception {
         Path en = model(data.resolve("vosk-en"));
         Path without = data.resolve("without.yaml");
-        Files.writeString(without, "speech:\n  models: {}\n");
+        Files.writeString(without, "speech:\n  models: {}\n  sphinx: {enabled: false}\n");
         Path with = data.resolve("with.yaml");
         Files.writeString(with, "speech:\n  models:\n    en: " + en + "\n");
         String[] common = {"--flows", DIR.toString(), "--prompts", PROMPTS.toString(), "--calendars", CALENDARS.toString()};
 
         Output failed = validate(without, common);
         assertThat(failed.code).isEqualTo(1);
-        assertThat(failed.out).contains(DIR + "/listen.yaml:5:3: listen 'ask' cannot listen in en: no Vosk model configured");
+        assertThat(failed.out).contains(DIR + "/listen.yaml:5:3: listen 'ask' cannot listen in en: no recogniser for 'en'");
+
+        Path defaults = data.resolve("defaults.yaml"); // the default install: Sphinx4's bundled English
+        Files.writeString(defaults, "speech:\n  models: {}\n");
+        Output sphinx = validate(defaults, common);
+        assertThat(sphinx.code).isZero();
+        assertThat(sphinx.out).doesNotContain("listen.yaml");
 
         Output passed = validate(with, common);
         assertThat(passed.code).isZero();

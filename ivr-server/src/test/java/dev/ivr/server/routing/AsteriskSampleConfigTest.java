@@ -32,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AsteriskSampleConfigTest {
     static final Path DIR = Path.of("..", "config", "asterisk");
     static final Pattern CONTEXT = Pattern.compile("^\\[([A-Za-z0-9_.-]+)](\\(!\\))?");
-    static final Pattern AGI = Pattern.compile("AGI\\((?:\\$\\{IVR}|h?agi://[^/)]+)/([A-Za-z0-9_.-]+)");
+    static final Pattern AGI = Pattern.compile("AGI\\((?:\\$\\{IVR}|h?agi://[^/)]+)/([A-Za-z0-9_.-]+)"
+            + "|Gosub\\(ivr-agi,s,1\\(([A-Za-z0-9_.-]+)\\)");
+    static final Pattern GLOBAL = Pattern.compile("^(IVR_[A-Z_]+)=", Pattern.MULTILINE);
     static final Pattern READS = Pattern.compile("\\$\\{(IVR_[A-Z_]+)");
     static final Pattern SETS = Pattern.compile("Set\\((_{0,2}IVR_[A-Z_]+)=");
 
@@ -81,7 +83,7 @@ class AsteriskSampleConfigTest {
         Set<String> scripts = new HashSet<>();
         Matcher m = AGI.matcher(all(dialplan()));
         while (m.find()) {
-            scripts.add(m.group(1));
+            scripts.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
         Set<String> known = new HashSet<>(List.of(DiagnosticScript.NAME, DialplanReports.AGENT_ANSWERED,
                 DialplanReports.ROUTE_ENDED));
@@ -91,8 +93,8 @@ class AsteriskSampleConfigTest {
         }
         assertThat(scripts).contains("customer-service", "diag", "agent-answered", "route-ended");
         assertThat(known).containsAll(scripts);
-        // the high-availability variant is shown
-        assertThat(Files.readString(DIR.resolve("extensions.conf"))).contains(";IVR=hagi://");
+        // the high-availability variants are shown: a second address, and DNS SRV
+        assertThat(Files.readString(DIR.resolve("extensions.conf"))).contains(";IVR=hagi://").contains("IVR_BACKUP=agi://");
     }
 
     @Test
@@ -108,11 +110,15 @@ class AsteriskSampleConfigTest {
         while (s.find()) {
             ownVariables.add(s.group(1).replaceFirst("^_+", ""));
         }
+        Matcher g = GLOBAL.matcher(dialplan);
+        while (g.find()) {
+            ownVariables.add(g.group(1)); // [globals]: IVR, IVR_BACKUP
+        }
         Set<String> fromServer = new TreeSet<>(reads);
         fromServer.removeAll(ownVariables);
         assertThat(serverSets()).containsAll(fromServer);
         // what the dialplan must read for routing to work
-        assertThat(reads).contains("IVR_STATUS", "IVR_OUTCOME", "IVR_NODE", "IVR_CONTEXT", "IVR_DIAL_ENDPOINT",
+        assertThat(reads).contains("IVR_STATUS", "IVR_NODE", "IVR_CONTEXT", "IVR_DIAL_ENDPOINT",
                 "IVR_DIAL_TIMEOUT", "IVR_DIAL_OPTIONS", "IVR_CALL_ID");
     }
 
@@ -127,7 +133,7 @@ class AsteriskSampleConfigTest {
                 .contains("Set(PJSIP_HEADER(add,X-IVR-Context)=${IVR_CONTEXT})");
         assertThat(leg).last().asString().contains("Return()");
         List<String> answered = dialplan.get(routing.answerHandler());
-        assertThat(answered.get(0)).startsWith("exten => s,1,").contains("/agent-answered)");
+        assertThat(answered.get(0)).startsWith("exten => s,1,").contains("Gosub(ivr-agi,s,1(agent-answered))");
         assertThat(answered).last().asString().contains("Return()");
         // callbacks: the customer's number (with or without +) is the extension Originate names
         assertThat(dialplan.get(routing.callbackContext())).anyMatch(l -> l.startsWith("exten => _X.,1,"))
@@ -135,9 +141,61 @@ class AsteriskSampleConfigTest {
         // dial mode dialplan: Dial with what the server set, then the report; and from h
         List<String> route = dialplan.get("ivr-route");
         assertThat(route.get(0)).contains("Dial(${IVR_DIAL_ENDPOINT},${IVR_DIAL_TIMEOUT},${IVR_DIAL_OPTIONS})");
-        assertThat(route).anyMatch(l -> l.startsWith("exten => h,1,") && l.contains("/route-ended"));
-        // the server unreachable: a fallback
-        assertThat(dialplan.get("from-pstn")).anyMatch(l -> l.contains("Goto(ivr-down,s,1)"));
+        assertThat(route).anyMatch(l -> l.startsWith("exten => h,1,"))
+                .filteredOn(l -> l.contains("route-ended")).hasSize(2); // after Dial, and from h
+        // the server unreachable, or not serving the flow: a fallback
+        assertThat(dialplan.get("from-pstn")).anyMatch(l -> l.contains("Goto(ivr-down,s,1)"))
+                .anyMatch(l -> l.contains("Gosub(ivr-agi,s,1(customer-service))"));
+        // every call into the IVR tries IVR, then IVR_BACKUP (GotoIf: IF() splits agi://host:port at its ':')
+        List<String> agi = dialplan.get("ivr-agi");
+        assertThat(String.join("\n", agi)).contains("AGI(${IVR}/${ARG1})").contains("AGI(${IVR_BACKUP}/${ARG1})")
+                .contains("GotoIf(").doesNotContain("IF(").contains("Return()");
+        assertThat(all(dialplan)).doesNotContainPattern("AGI\\(\\$\\{IVR}/(customer-service|agent-answered|route-ended)");
+    }
+
+    @Test
+    void theTransferTargetsAndMailboxesOfTheShippedFlowsExist() throws IOException {
+        Map<String, List<String>> dialplan = dialplan();
+        String voicemail = Files.readString(DIR.resolve("voicemail.conf"));
+        Pattern transfer = Pattern.compile("type: transfer\\s+(?:description: [^\\n]*\\s+)?to: \"?([0-9]+)\"?\\s+context: ([a-z-]+)");
+        Pattern mailbox = Pattern.compile("mailbox: ([0-9]+)@([a-z]+)");
+        try (Stream<Path> flows = Files.list(Path.of("..", "flows"))) {
+            for (Path f : flows.filter(p -> p.toString().endsWith(".yaml") && !p.toString().endsWith(".test.yaml")).toList()) {
+                String yaml = Files.readString(f);
+                Matcher t = transfer.matcher(yaml);
+                while (t.find()) {
+                    assertThat(dialplan).as(f + ": transfer context").containsKey(t.group(2));
+                    assertThat(dialplan.get(t.group(2))).as(f + ": extension " + t.group(1) + " in [" + t.group(2) + "]")
+                            .anyMatch(l -> l.startsWith("exten => " + t.group(1) + ",1,"));
+                }
+                Matcher m = mailbox.matcher(yaml);
+                while (m.find()) {
+                    assertThat(voicemail).as(f + ": mailbox " + m.group()).contains("[" + m.group(2) + "]")
+                            .containsPattern("(?m)^" + m.group(1) + " => ");
+                }
+            }
+        }
+        assertThat(dialplan.get("ivr-down")).anyMatch(l -> l.contains("VoiceMail(2000@support"));
+    }
+
+    /** The README's dialplan examples are the sample's own lines (the system tests load the sample). */
+    @Test
+    void theReadmesDialplanSnippetsAreTakenFromTheSample() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String sample = Files.readString(DIR.resolve("extensions.conf"));
+        Matcher block = Pattern.compile("```[a-z]*\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        int snippets = 0;
+        while (block.find()) {
+            String text = block.group(1);
+            if (!text.contains("exten =>") && !text.contains("same =>")) {
+                continue;
+            }
+            snippets++;
+            for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
+                assertThat(sample).as("README dialplan line, in config/asterisk/extensions.conf").contains(line);
+            }
+        }
+        assertThat(snippets).isPositive();
     }
 
     @Test

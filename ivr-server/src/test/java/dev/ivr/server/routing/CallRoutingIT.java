@@ -145,7 +145,7 @@ class CallRoutingIT {
 
             CompletableFuture<Void> talk = new CompletableFuture<>();
             FakeCall call = h.pbx.call("customer-service").callerId(ANNA)
-                    .caller(Caller.script().press("1").press("12345678#").press("4321#")
+                    .caller(Caller.script().pause(Duration.ofMillis(600)).press("1").press("12345678#").press("4321#")
                             .dial(Caller.DialOutcome.ANSWER, talk))
                     .start();
             String callId = call.uniqueId();
@@ -205,7 +205,10 @@ class CallRoutingIT {
             assertThat(i.path()).containsSubsequence("check-hours", "identify-caller", "greet-known", "main-menu",
                     "billing", "verify", "verify-caller/ask", "verify-caller/thank-you", "to-billing", "end-call");
             assertThat(i.waitTime()).isNotNull().isGreaterThanOrEqualTo(Duration.ZERO);
-            assertThat(i.talkTime()).isEqualTo(Duration.ofSeconds(Long.parseLong(r.variable("ANSWEREDTIME"))));
+            // the talk time runs from the agent's answer (the answer subroutine's report) to Dial's end: not
+            // Dial's ANSWEREDTIME, which counts from the caller's answer, the IVR and the queue included
+            assertThat(i.talkTime()).isNotNull().isLessThanOrEqualTo(leg.talk().plusMillis(500));
+            assertThat(Long.parseLong(r.variable("ANSWEREDTIME_MS"))).isGreaterThanOrEqualTo(i.talkTime().toMillis() + 500);
             assertThat(i.inputs().values()).noneMatch(v -> v.contains("4321"));
             await().atMost(T).until(() -> deskFor(callId).stream().anyMatch(m -> m.kind() == DeskMessage.Kind.ENDED));
             assertThat(deskFor(callId)).last().satisfies(m -> assertThat(m.reason()).isEqualTo("completed"));
@@ -294,7 +297,7 @@ class CallRoutingIT {
         CallResult r = h.pbx.call("queue-test").callerId(ANNA).caller(Caller.script().silence(6).press("9")).run(T);
         List<String> played = played(r);
         assertThat(played).containsSubsequence("ivr/en/hold-on", "ivr/en/system.queue-position", "say/en/1",
-                "ivr/en/system.queue-position-end", "ivr/en/system.queue-wait", "say/en/1", "ivr/en/system.queue-wait-minute",
+                "ivr/en/system.queue-position-end", "ivr/en/system.queue-wait", "say/en/minute/1", "ivr/en/system.queue-wait-minute",
                 "ivr/en/hold-on");
         assertThat(played.stream().filter(p -> p.equals("ivr/en/hold-on")).count()).isGreaterThanOrEqualTo(2);
         // music on hold while waiting, off for each announcement, the caller's class
@@ -305,6 +308,28 @@ class CallRoutingIT {
         assertThat(i.path()).containsExactly("pick", "wait", "voicemail");
         assertThat(i.outcome()).isEqualTo(Interaction.Outcome.VOICEMAIL);
         assertThat(h.service().waitingCalls("support")).isEmpty();
+    }
+
+    @Test
+    void anAgentReservedDuringAnAnnouncementCutsItShortAndIsDialledAtOnce() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.service().login(new AgentProfile("tom", "Tom", "PJSIP/2003", TECH, Set.of("en")));
+        // every prompt plays four seconds, as on a phone; the announcement starts when the call is queued
+        FakeCall call = h.pbx.call("queue-test").callerId(ANNA).promptTime(Duration.ofSeconds(4))
+                .caller(Caller.script().dial(Caller.DialOutcome.ANSWER)).start();
+        await().atMost(T).until(() -> call.snapshot().stream().anyMatch(c -> c.name().equals("STREAM FILE")
+                && c.arg(0, "").equals("ivr/en/hold-on")));
+        h.service().ready("tom");
+        CallResult r = call.await(T);
+        // Asterisk ends a playing prompt when the next command comes: the NOOP, then the offer at once;
+        // the rest of the announcement (position, estimated wait) is not played
+        List<String> names = r.commandNames();
+        int announcement = played(r).indexOf("ivr/en/hold-on");
+        assertThat(announcement).isNotNegative();
+        assertThat(names.subList(names.indexOf("NOOP"), names.size())).containsSubsequence("NOOP", "EXEC")
+                .doesNotContain("STREAM FILE", "WAIT FOR DIGIT");
+        assertThat(played(r)).doesNotContain("ivr/en/system.queue-position");
+        assertThat(h.interaction(r.uniqueId()).outcome()).isEqualTo(Interaction.Outcome.ROUTED);
     }
 
     // ------------------------------------------------------------ no agents

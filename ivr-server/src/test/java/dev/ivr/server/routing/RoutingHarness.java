@@ -55,7 +55,7 @@ final class RoutingHarness implements AutoCloseable {
         }
     };
 
-    /** System prompts as ivr/LANG/ID, numbers as say/LANG/N (one segment). */
+    /** System prompts as ivr/LANG/ID, numbers as say/LANG/N (one segment), counted nouns as say/LANG/NOUN/N. */
     static final QueueVoice VOICE = new QueueVoice() {
         @Override
         public Optional<String> prompt(String id, String language) {
@@ -65,6 +65,11 @@ final class RoutingHarness implements AutoCloseable {
         @Override
         public Optional<java.util.List<String>> number(long n, String language) {
             return Optional.of(java.util.List.of("say/" + language + "/" + n));
+        }
+
+        @Override
+        public Optional<java.util.List<String>> count(long n, String noun, String language) {
+            return Optional.of(java.util.List.of("say/" + language + "/" + noun + "/" + n));
         }
     };
 

@@ -16,7 +16,9 @@ import java.util.UUID;
  * Configurations for servers started by tests: free ports, a cluster of their own (a unique
  * name, so tests running at the same time never join each other; a base port the system
  * found free; one cluster secret shared by every test server of this JVM, so the members a
- * test starts can join each other), a temporary data directory, no TTS unless asked. Built through the same loader as production, with the
+ * test starts can join each other), a temporary data directory, no TTS and no Sphinx4 unless
+ * asked (each loads models for seconds; the tests of speech turn it on). Built through the same
+ * loader as production, with the
  * overrides given as IVR_* environment variables.
  */
 public final class TestConfigs {
@@ -66,6 +68,7 @@ public final class TestConfigs {
         env.put("IVR_CLUSTER_SECRET_FILE", clusterSecret().toString());
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
+        env.put("IVR_SPEECH_SPHINX_ENABLED", "false");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
         env.put("IVR_FLOWS_CALENDARS", Path.of("..", "config", "calendars.yaml").toAbsolutePath().normalize().toString());
         env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());

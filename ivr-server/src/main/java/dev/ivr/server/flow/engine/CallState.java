@@ -58,7 +58,8 @@ final class CallState {
     boolean speechOff;
     final List<String> path = new ArrayList<>();
     String language;
-    Character typeAhead;
+    /** Keys typed before the input that takes them (barge-in, or while a prompt was rendered), oldest first. */
+    String typeAhead = "";
     int nodesSinceInput;
     Instant start;
     String customerId;
@@ -69,6 +70,8 @@ final class CallState {
     Duration talkTime;
     Interaction.Outcome outcome;
     boolean inQueue;
+    /** The route node handed the call to the dialplan (IVR_STATUS=ROUTE): the end of the flow must not change IVR_STATUS. */
+    boolean handedToDialplan;
     String resumedFrom;
 
     CallState(CallInfo info, Instant start) {
@@ -96,6 +99,19 @@ final class CallState {
     void setLanguage(String lang) {
         language = lang;
         call.put("language", lang);
+        if (Boolean.TRUE.equals(customer.get("known"))) {
+            customer.put("name", nameIn(lang, (String) customer.get("first_name"), (String) customer.get("last_name"),
+                    (String) customer.get("language"), (String) customer.get("name")));
+        }
+    }
+
+    /**
+     * A customer's name as the language puts it in a sentence ("Kovács Anna" in Hungarian, "Anna
+     * Kovács" in English: CLDR's person-name order), else as the CRM has it.
+     */
+    static String nameIn(String language, String first, String last, String nameLanguage, String fallback) {
+        return dev.ivr.server.prompt.say.SpokenForms.forLanguage(language)
+                .map(f -> f.personName(first, last, nameLanguage)).filter(n -> !n.isBlank()).orElse(nz(fallback));
     }
 
     /** Everything an expression may read: call, customer, auth, inputs (secrets masked), the frame's variables. */
@@ -156,7 +172,8 @@ final class CallState {
         c.put("id", nz(cu.id()));
         c.put("first_name", nz(cu.firstName()));
         c.put("last_name", nz(cu.lastName()));
-        c.put("name", cu.name());
+        c.put("name", nameIn(cu.language() == null || cu.language().isBlank() ? "en" : cu.language(),
+                cu.firstName(), cu.lastName(), cu.language(), cu.name()));
         c.put("tier", nz(cu.tier()));
         c.put("language", nz(cu.language()));
         c.put("attributes", new LinkedHashMap<String, Object>(cu.attributes()));

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -57,6 +58,7 @@ public final class FlowEngine {
     private final Clock clock;
     private final String nodeName;
     private final SpeechInput speech;
+    private final LanguageByDnis byDnis;
     private final Set<String> warnedSilent = ConcurrentHashMap.newKeySet();
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
@@ -71,6 +73,13 @@ public final class FlowEngine {
      */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
                       Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech) {
+        this(flows, audio, crm, router, checkpoints, clock, nodeName, speech, LanguageByDnis.NONE);
+    }
+
+    /** @param byDnis the language a call starts in by the number dialled ({@code languages.by-dnis}) */
+    public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
+                      Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech, LanguageByDnis byDnis) {
+        this.byDnis = byDnis == null ? LanguageByDnis.NONE : byDnis;
         this.speech = speech == null ? SpeechInput.NONE : speech;
         this.flows = flows;
         this.audio = audio;
@@ -106,8 +115,10 @@ public final class FlowEngine {
         try {
             channel.answer();
             if (st.resumedFrom == null) {
+                run.languageByDnis(flow);
                 run.readChannelVariables(flow);
             }
+            run.syncChannelLanguage();
             run.loop();
             finish(run, null);
         } catch (CallerHungUpException e) {
@@ -167,6 +178,9 @@ public final class FlowEngine {
         if (failure == null && !run.channel.isHungUp()) {
             try {
                 run.channel.setVariable("IVR_OUTCOME", st.outcome.name());
+                if (!st.handedToDialplan) {
+                    run.channel.setVariable("IVR_STATUS", "OK"); // the flow ran to its end: no fallback
+                }
             } catch (RuntimeException e) {
                 // the caller is gone: fine
             }
@@ -199,12 +213,27 @@ public final class FlowEngine {
         final CallState st;
         final CallObserver observer;
         CallSummary summary;
+        /** The language Asterisk's channel has (its own sounds: SAY DIGITS, voicemail, ...). */
+        String channelLanguage;
 
         Run(FlowSet set, CallChannel channel, CallState st, CallObserver observer) {
             this.set = set;
             this.channel = channel;
             this.st = st;
             this.observer = observer;
+            this.channelLanguage = channel.info().language();
+        }
+
+        /**
+         * Gives the channel the call's language ({@code CHANNEL(language)}), so that Asterisk's own
+         * sounds (numbers it says, voicemail) speak it too; Asterisk writes {@code en-GB} as {@code en_GB}.
+         */
+        void syncChannelLanguage() {
+            String lang = st.language == null ? null : st.language.replace('-', '_');
+            if (lang != null && !lang.equals(channelLanguage)) {
+                channel.setVariable("CHANNEL(language)", lang);
+                channelLanguage = lang;
+            }
         }
 
         void readChannelVariables(Flow flow) {
@@ -238,6 +267,9 @@ public final class FlowEngine {
                     st.nodesSinceInput = 0;
                 }
                 Next next = execute(node);
+                if (!channel.isHungUp()) {
+                    syncChannelLanguage();
+                }
                 if (next.end()) {
                     return;
                 }
@@ -252,12 +284,12 @@ public final class FlowEngine {
             return switch (node) {
                 case Node.Say n -> {
                     Optional<Character> key = say(n.prompt(), n.bargeIn() ? ALL_KEYS : "", node);
-                    key.ifPresent(k -> st.typeAhead = k);
+                    key.ifPresent(this::typeAhead);
                     yield Next.to(n.next());
                 }
                 case Node.Play n -> {
                     observer.prompt(n.transcript() != null ? n.transcript() : "[sound: " + n.sound() + "]", null);
-                    channel.play(n.sound(), n.bargeIn() ? ALL_KEYS : "").ifPresent(k -> st.typeAhead = k);
+                    channel.play(n.sound(), n.bargeIn() ? ALL_KEYS : "").ifPresent(this::typeAhead);
                     yield Next.to(n.next());
                 }
                 case Node.Menu n -> menu(n);
@@ -361,6 +393,7 @@ public final class FlowEngine {
             }
             try {
                 channel.setVariable("IVR_OUTCOME", st.outcome.name());
+                channel.setVariable("IVR_STATUS", "OK");
             } catch (CallerHungUpException e) {
                 // gone already
             }
@@ -368,7 +401,12 @@ public final class FlowEngine {
 
         // ----------------------------------------------------------- prompts
 
-        /** Says a prompt; returns the key that stopped it (only keys in {@code escapes}). */
+        /**
+         * Says a prompt; returns the key that stopped it (only keys in {@code escapes}). While the
+         * prompt is rendered the caller hears a short silence that keys end: a key that may stop
+         * the prompt is returned (the prompt is skipped: the caller has answered); any other key
+         * is kept as typed ahead for the next input, and the prompt plays once it is ready.
+         */
         Optional<Character> say(PromptRef ref, String escapes, Node node) {
             if (ref == null) {
                 return Optional.empty();
@@ -376,7 +414,7 @@ public final class FlowEngine {
             Flow flow = st.frame().flow;
             String lang = flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
             String text;
-            Optional<String> file;
+            CompletableFuture<Optional<String>> pending;
             if (ref.id() != null) {
                 PromptEntry entry = set.prompts().find(ref.id(), lang).orElse(null);
                 if (entry == null) {
@@ -386,12 +424,19 @@ public final class FlowEngine {
                 Template t = flow.promptText(lang, ref.id());
                 text = t == null ? null : render(t, node);
                 observer.prompt(text == null ? "[" + ref.id() + "]" : text, ref.id());
-                file = audio.forPrompt(entry, text);
+                pending = audio.prepare(entry, text);
             } else {
                 text = render(ref.text(), node);
                 observer.prompt(text, null);
-                file = text.isBlank() ? Optional.empty() : audio.fileFor(text, lang);
+                pending = text.isBlank() ? CompletableFuture.completedFuture(Optional.empty()) : audio.prepareText(text, lang);
             }
+            if (!pending.isDone()) {
+                Optional<Character> key = awaitRender(pending, escapes);
+                if (key.isPresent()) {
+                    return key;
+                }
+            }
+            Optional<String> file = pending.join(); // within the latency budget
             if (file.isEmpty()) {
                 String what = ref.id() != null ? "prompt '" + ref.id() + "'" : "text of node '" + node.id() + "'";
                 if (warnedSilent.add(flow.name() + "/" + flow.version() + "/" + lang + "/" + what)) {
@@ -402,10 +447,38 @@ public final class FlowEngine {
             return channel.play(file.get(), escapes);
         }
 
+        /**
+         * Waits for a prompt being rendered with the waiting sound playing, so keys are not lost
+         * (Asterisk drops keys while no command runs). A key in {@code escapes} is returned at once;
+         * others are kept as typed ahead.
+         */
+        private Optional<Character> awaitRender(CompletableFuture<Optional<String>> pending, String escapes) {
+            Optional<String> sound = audio.waitingSound();
+            while (sound.isPresent() && !pending.isDone()) {
+                Optional<Character> key = channel.playUntil(sound.get(), ALL_KEYS, pending);
+                if (key.isEmpty()) {
+                    break; // rendered, or the sound ended: wait for the rest of the budget
+                }
+                if (escapes.indexOf(key.get()) >= 0 && st.typeAhead.isEmpty()) {
+                    observer.event("key " + key.get() + " while the prompt was rendered: prompt skipped");
+                    return key;
+                }
+                typeAhead(key.get());
+            }
+            return Optional.empty();
+        }
+
+        void typeAhead(char key) {
+            st.typeAhead = st.typeAhead + key;
+        }
+
         private Optional<Character> takeTypeAhead() {
-            Character k = st.typeAhead;
-            st.typeAhead = null;
-            return Optional.ofNullable(k);
+            if (st.typeAhead.isEmpty()) {
+                return Optional.empty();
+            }
+            char k = st.typeAhead.charAt(0);
+            st.typeAhead = st.typeAhead.substring(1);
+            return Optional.of(k);
         }
 
         // -------------------------------------------------------------- menu
@@ -418,7 +491,7 @@ public final class FlowEngine {
                 Optional<Character> key = takeTypeAhead();
                 if (key.isEmpty()) {
                     PromptRef prompt = speechOn && n.speech().prompt() != null ? n.speech().prompt() : n.prompt();
-                    key = say(prompt, n.bargeIn() ? ALL_KEYS : "", n);
+                    key = say(prompt, n.bargeIn() ? ALL_KEYS : "", n).or(this::takeTypeAhead);
                 }
                 String notUnderstood = null;
                 if (key.isEmpty() && speechOn) {
@@ -508,7 +581,7 @@ public final class FlowEngine {
                 String lang = language();
                 Optional<Character> key = takeTypeAhead().filter(k -> keys.indexOf(k) >= 0);
                 if (key.isEmpty()) {
-                    key = say(n.prompt(), n.bargeIn() ? keys : "", n);
+                    key = say(n.prompt(), n.bargeIn() ? keys : "", n).or(() -> takeTypeAhead().filter(k -> keys.indexOf(k) >= 0));
                 }
                 ListenResult r = key.isPresent() ? ListenResult.key(key.get()) : speech.listen(channel,
                         new ListenRequest(lang, n.phrases().list(lang), n.timeout(), keys, n.endSilence(), n.maxDuration()));
@@ -561,7 +634,7 @@ public final class FlowEngine {
             StringBuilder sb = new StringBuilder();
             Optional<Character> key = takeTypeAhead();
             if (key.isEmpty()) {
-                key = say(prompt, bargeIn ? ALL_KEYS : "", node);
+                key = say(prompt, bargeIn ? ALL_KEYS : "", node).or(this::takeTypeAhead);
             }
             if (key.isEmpty()) {
                 key = channel.waitForDigit(first);
@@ -575,7 +648,10 @@ public final class FlowEngine {
                 if (sb.length() >= max) {
                     break;
                 }
-                key = channel.waitForDigit(between);
+                key = takeTypeAhead();
+                if (key.isEmpty()) {
+                    key = channel.waitForDigit(between);
+                }
             }
             return sb.toString();
         }
@@ -634,7 +710,7 @@ public final class FlowEngine {
             if (n.language() != null) {
                 String lang = render(n.language(), n).trim();
                 if (lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
-                    st.setLanguage(lang);
+                    switchLanguage(lang);
                     observer.event("language " + lang);
                 } else {
                     LOG.warn("[{}] '{}' is not a language code: language stays {}", n.id(), lang, st.language);
@@ -644,6 +720,31 @@ public final class FlowEngine {
                 channel.setVariable(e.getKey(), render(e.getValue(), n).replaceAll("[\\r\\n]", " "));
             }
             return Next.to(n.next());
+        }
+
+        /** The language the dialled number starts the call in ({@code languages.by-dnis}), where the flow offers it. */
+        void languageByDnis(Flow flow) {
+            String dnis = st.info.dnis();
+            byDnis.languageFor(dnis).ifPresent(lang -> {
+                if (flow.languages().contains(lang)) {
+                    switchLanguage(lang);
+                    observer.event("language " + lang + " (dialled number)");
+                } else {
+                    LOG.info("languages.by-dnis gives {} for the dialled number, which flow '{}' does not offer: the call"
+                            + " stays in {}", lang, flow.name(), st.language);
+                }
+            });
+        }
+
+        /**
+         * The call's language from now on: prompts, voice, speech, the agent's language skill, and
+         * Asterisk's own sounds (CHANNEL(language): voicemail, SAY DIGITS) follow it.
+         */
+        void switchLanguage(String lang) {
+            if (!lang.equals(st.language)) {
+                st.setLanguage(lang);
+                syncChannelLanguage();
+            }
         }
 
         // ----------------------------------------------------------------- crm
@@ -657,14 +758,41 @@ public final class FlowEngine {
                 st.customerId = id.customers().get(0).id();
                 if (st.customer.get("language") instanceof String l && !l.isBlank()
                         && st.frame().flow.languages().contains(l)) {
-                    st.setLanguage(l);
+                    switchLanguage(l);
+                    observer.event("language " + l + " (customer record)");
                 }
+                st.setLanguage(st.language); // customer.name as the call's language says it
             } else if (id.status() == Identification.Status.AMBIGUOUS) {
                 st.customer.put("matches", (long) id.customers().size());
             }
             observer.event("identify: " + id.status() + (st.customerId == null ? "" : " (customer " + st.customerId + ")"));
+            if (st.customerId != null) {
+                prefetchCustomerPrompts();
+            }
             String outcome = id.status().name().toLowerCase();
             return Next.to(n.outcomes().target(outcome));
+        }
+
+        /**
+         * The caller is known: the prompts that speak to them by name (greetings, "thank you,
+         * Anna") start rendering now, before the flow reaches them.
+         */
+        private void prefetchCustomerPrompts() {
+            String lang = language();
+            for (Flow f : set.flows().values()) {
+                f.promptTexts().forEach((langAndId, template) -> {
+                    if (!langAndId.startsWith(lang + "/") || !template.source().contains("customer.")) {
+                        return;
+                    }
+                    set.prompts().find(langAndId.substring(lang.length() + 1), lang).ifPresent(entry -> {
+                        try {
+                            audio.prefetch(entry, template.render(st.activation()));
+                        } catch (EvalException e) {
+                            // a prompt that needs more than is known yet: rendered when it is said
+                        }
+                    });
+                });
+            }
         }
 
         Next authenticate(Node.Authenticate n) {
@@ -710,6 +838,7 @@ public final class FlowEngine {
             if (a.status() == Authentication.Status.OK && a.customer() != null) {
                 st.customer = CallState.customerMap(a.customer(), 1);
                 st.customerId = a.customer().id();
+                st.setLanguage(st.language); // customer.name as the call's language says it
             }
             return Next.to(n.outcomes().target(a.status().name().toLowerCase()));
         }
@@ -771,6 +900,7 @@ public final class FlowEngine {
                     yield t == null ? Next.END : Next.to(t);
                 }
                 case RouteResult.HandedToDialplan d -> {
+                    st.handedToDialplan = true;
                     st.agentId = d.agentId();
                     st.waitTime = d.waitTime();
                     st.outcome = Interaction.Outcome.ROUTED;

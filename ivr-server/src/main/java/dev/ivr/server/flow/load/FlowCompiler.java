@@ -285,9 +285,18 @@ public final class FlowCompiler {
             if (!st.available()) {
                 problems.add(Problem.note(file, at, "menu '" + info.id() + "' takes keys only in " + lang + " here: "
                         + st.detail()));
+            } else {
+                unrecognisable("menu", info, at, lang, phrases);
             }
         }
         return new Node.MenuSpeech(promptId(sp, "prompt"), phrases, number(sp, "min-confidence", 0.5), at);
+    }
+
+    /** A warning for each phrase the language's recogniser can never hear (a word its dictionary lacks). */
+    private void unrecognisable(String kind, Info info, Pos at, String lang, Node.Phrases phrases) {
+        for (String why : ctx.speech().unrecognisable(lang, phrases.list(lang))) {
+            problems.add(Problem.warning(file, at, kind + " '" + info.id() + "': " + why));
+        }
     }
 
     private Node listen(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
@@ -328,6 +337,12 @@ public final class FlowCompiler {
             if (!st.available()) {
                 problems.add(Problem.error(file, info.pos(), "listen '" + info.id() + "' cannot listen in " + lang
                         + ": " + st.detail()));
+            } else if (!phrases.freeText()) {
+                unrecognisable("listen", info, info.pos(), lang, phrases);
+            } else if (!st.freeText()) {
+                problems.add(Problem.error(file, info.pos(), "listen '" + info.id() + "' takes free text, which cannot be"
+                        + " recognised in " + lang + " here (" + st.detail() + "): give it phrases, or a Vosk model"
+                        + " (speech.models." + lang + ")"));
             }
         }
         return new Node.Listen(info, optionalPrompt(n), phrases, options, optionPos, keys, keyPos,

@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  *     caller: "+3612345678"
  *     keys: ["1", "12345678#", "4321#"]   # also barge:KEYS, silence, hangup, dial:STATUS, say:TEXT, mumble
  *     speech: off                         # as on a server without a speech model (default: on)
+ *     language: hu                        # the language the call arrives in (default en), or
+ *     languages: [en, hu]                 # the case once per language, with expect.by-language.hu
+ *                                         # laid over the common expect
  *     expect:
  *       path-contains: [main-menu, verify, to-billing]
  *       heard: ["Hello Anna", "You are verified"]
@@ -117,7 +120,7 @@ public final class FlowTests {
                 continue;
             }
             List<Map<String, Object>> cases = (List<Map<String, Object>>) doc.getOrDefault("cases", List.of());
-            for (Map<String, Object> c : cases) {
+            for (Map<String, Object> c : cases.stream().flatMap(c -> perLanguage(c).stream()).toList()) {
                 CaseResult r = runCase(flows, file, flow, doc, c);
                 results.add(r);
                 out.accept((r.passed() ? "ok    " : "FAIL  ") + file.getFileName() + ": " + r.name());
@@ -149,6 +152,34 @@ public final class FlowTests {
                     taken.getOrDefault(f, Set.of())));
         }
         return new Report(results, coverage, errors);
+    }
+
+    /**
+     * A case with {@code languages: [hu, de]} is run once per language: the call starts in that
+     * language, the name gets " [hu]", and {@code expect.by-language.hu} is laid over the
+     * common {@code expect}.
+     */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> perLanguage(Map<String, Object> c) {
+        if (!(c.get("languages") instanceof List<?> langs) || langs.isEmpty()) {
+            return List.of(c);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object l : langs) {
+            String lang = String.valueOf(l);
+            Map<String, Object> one = new LinkedHashMap<>(c);
+            one.remove("languages");
+            one.put("language", lang);
+            one.put("name", c.getOrDefault("name", "case") + " [" + lang + "]");
+            Map<String, Object> expect = new LinkedHashMap<>((Map<String, Object>) c.getOrDefault("expect", Map.of()));
+            Object byLanguage = expect.remove("by-language");
+            if (byLanguage instanceof Map<?, ?> m && m.get(lang) instanceof Map<?, ?> own) {
+                ((Map<String, Object>) own).forEach(expect::put);
+            }
+            one.put("expect", expect);
+            out.add(one);
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,7 @@ import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.flow.FlowSet;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.engine.FlowEngine;
+import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.route.CallRouter;
 
 import java.time.Clock;
@@ -31,10 +32,16 @@ public final class Simulation {
      */
     public record Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                        List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
-                       boolean speech) {
+                       boolean speech, LanguageByDnis byDnis) {
         public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                     List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router) {
             this(flow, ani, dnis, language, args, time, script, interactive, crm, router, true);
+        }
+
+        public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
+                    List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
+                    boolean speech) {
+            this(flow, ani, dnis, language, args, time, script, interactive, crm, router, speech, LanguageByDnis.NONE);
         }
     }
 
@@ -47,7 +54,8 @@ public final class Simulation {
                 + " (" + call.language() + ") at " + call.time() + ", flow " + call.flow());
         SimulatedChannel channel = new SimulatedChannel(info, call.script(), call.interactive(), t);
         FlowEngine engine = new FlowEngine(() -> flows, new TranscriptAudio(), call.crm(), call.router(),
-                Checkpoints.NONE, Clock.fixed(call.time(), ZoneOffset.UTC), "simulator", channel.speech(call.speech()));
+                Checkpoints.NONE, Clock.fixed(call.time(), ZoneOffset.UTC), "simulator", channel.speech(call.speech()),
+                call.byDnis());
         try {
             engine.run(channel, call.flow(), t);
         } catch (CallerHungUpException e) {

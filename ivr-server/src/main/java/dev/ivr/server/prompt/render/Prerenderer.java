@@ -60,7 +60,7 @@ public final class Prerenderer {
                             () -> renderer.text(e.text(), v, PromptRenderer.Priority.PRERENDER))));
                 }
             }
-            for (String id : Say.segments(lang).keySet()) {
+            for (String id : new TreeSet<>(Say.segments(lang).keySet())) {
                 String segment = id;
                 if (say.canRender(segment, lang)) {
                     items.add(new Item(lang + "/say." + segment,

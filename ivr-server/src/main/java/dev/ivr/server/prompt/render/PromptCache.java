@@ -10,7 +10,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +24,12 @@ import java.util.Optional;
  * for each configured format, written atomically (Asterisk never sees half a file, and
  * servers sharing the directory can write the same key at once). Backed by the cluster's
  * {@link SharedAudio}: a key another server rendered is copied, not synthesised again.
+ *
+ * <p>Asterisk runs as its own user and must read the files: each file is readable by whoever may
+ * enter the cache directory (group and others as the directory's own mode says: the default
+ * 0755 lets every user read them, a 0750 directory of a group Asterisk is in only that group),
+ * and subdirectories get the directory's mode. Files an older version wrote owner-only are
+ * repaired by {@link #repairPermissions()}.
  */
 public final class PromptCache {
     private static final Logger LOG = LoggerFactory.getLogger(PromptCache.class);
@@ -27,6 +37,9 @@ public final class PromptCache {
     private final Path dir;
     private final List<AsteriskFormat> formats;
     private final SharedAudio shared;
+    /** The cache directory's mode for new subdirectories, and the mode of files; null without POSIX permissions. */
+    private final Set<PosixFilePermission> dirMode;
+    private final Set<PosixFilePermission> fileMode;
 
     public PromptCache(Path dir, List<AsteriskFormat> formats, SharedAudio shared) {
         if (formats.isEmpty()) {
@@ -40,6 +53,62 @@ public final class PromptCache {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the prompt cache directory " + this.dir, e);
         }
+        Set<PosixFilePermission> d;
+        try {
+            d = Files.getPosixFilePermissions(this.dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            d = null;
+        }
+        this.dirMode = d;
+        this.fileMode = d == null ? null : fileModeFor(d);
+    }
+
+    /** Owner read/write; group and others may read when they may enter the directory. */
+    static Set<PosixFilePermission> fileModeFor(Set<PosixFilePermission> dirMode) {
+        Set<PosixFilePermission> m = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        if (dirMode.contains(PosixFilePermission.GROUP_EXECUTE)) {
+            m.add(PosixFilePermission.GROUP_READ);
+        }
+        if (dirMode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+            m.add(PosixFilePermission.OTHERS_READ);
+        }
+        return m;
+    }
+
+    /** The mode prompt files get (null where the file system has no POSIX permissions). */
+    public Set<PosixFilePermission> fileMode() {
+        return fileMode == null ? null : Set.copyOf(fileMode);
+    }
+
+    /**
+     * Gives the read permissions of {@link #fileMode()} to cached files and subdirectories that
+     * lack them (written by an older version, or by hand).
+     *
+     * @return how many files and directories were changed
+     */
+    public int repairPermissions() {
+        if (fileMode == null) {
+            return 0;
+        }
+        int changed = 0;
+        try (Stream<Path> all = Files.walk(dir, 2)) {
+            for (Path p : all.toList()) {
+                if (p.equals(dir)) {
+                    continue;
+                }
+                Set<PosixFilePermission> want = Files.isDirectory(p) ? dirMode : fileMode;
+                Set<PosixFilePermission> have = Files.getPosixFilePermissions(p);
+                if (!have.containsAll(want)) {
+                    Set<PosixFilePermission> next = EnumSet.copyOf(have);
+                    next.addAll(want);
+                    Files.setPosixFilePermissions(p, next);
+                    changed++;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot check the permissions of the prompt cache {}: {}", dir, e.toString());
+        }
+        return changed;
     }
 
     public Path dir() {
@@ -127,10 +196,13 @@ public final class PromptCache {
         for (AsteriskFormat f : formats) {
             Path target = file(key, f);
             try {
-                Files.createDirectories(target.getParent());
+                createSubdirectory(target.getParent());
                 Path tmp = Files.createTempFile(target.getParent(), "." + key, ".tmp");
                 try {
                     Files.write(tmp, files.get(f));
+                    if (fileMode != null) {
+                        Files.setPosixFilePermissions(tmp, fileMode); // createTempFile makes it owner-only
+                    }
                     try {
                         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                     } catch (AtomicMoveNotSupportedException e) {
@@ -142,6 +214,16 @@ public final class PromptCache {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + target, e);
             }
+        }
+    }
+
+    private void createSubdirectory(Path sub) throws IOException {
+        if (Files.isDirectory(sub)) {
+            return;
+        }
+        Files.createDirectories(sub);
+        if (dirMode != null) {
+            Files.setPosixFilePermissions(sub, dirMode);
         }
     }
 

@@ -32,6 +32,11 @@ public final class PromptKey {
         return hash("recording", HexFormat.of().formatHex(sha256(content)));
     }
 
+    /** Silence of this length (played while a prompt is rendered). */
+    public static String forSilence(int millis) {
+        return hash("silence", Integer.toString(millis));
+    }
+
     public static String forJoin(List<String> keys, int gapMillis) {
         return hash("join", String.join(",", keys), Integer.toString(gapMillis));
     }

@@ -82,11 +82,11 @@ public final class PromptRenderer implements AutoCloseable {
     /** The key of a text spoken by a voice; rendered in the background unless cached. */
     public CompletableFuture<String> text(String text, String voice, Priority priority) {
         String key = PromptKey.forText(voice, text);
-        if (!tts.isReady() && !cache.contains(key)) {
+        if (!tts.isReady(voice) && !cache.contains(key)) {
             return CompletableFuture.failedFuture(new IllegalStateException("text to speech is not available"));
         }
         return submit(key, priority, () -> {
-            if (!tts.isReady()) {
+            if (!tts.isReady(voice)) {
                 throw new IllegalStateException("text to speech is not available");
             }
             long t0 = System.nanoTime();
@@ -127,6 +127,19 @@ public final class PromptRenderer implements AutoCloseable {
     }
 
     private record RecordingKey(String stamp, String key) {
+    }
+
+    /** The key of a silent file of this length in every format, written now unless cached. */
+    public String silence(int millis) {
+        String key = PromptKey.forSilence(millis);
+        if (!cache.contains(key)) {
+            Map<AsteriskFormat, byte[]> files = new EnumMap<>(AsteriskFormat.class);
+            for (AsteriskFormat f : cache.formats()) {
+                files.put(f, f.encode(Pcm.silence(f.sampleRate(), millis)));
+            }
+            cache.put(key, files);
+        }
+        return key;
     }
 
     /**

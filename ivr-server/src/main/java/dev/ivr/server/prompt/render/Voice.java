@@ -86,6 +86,7 @@ public final class Voice implements AutoCloseable {
      */
     public void prerenderInBackground(java.util.function.BooleanSupplier ttsReady) {
         prerender = Thread.ofPlatform().name("prompt-prerender").daemon(true).start(() -> {
+            repairCachePermissions();
             boolean tts = ttsReady.getAsBoolean();
             List<Prerenderer.Item> items = Prerenderer.items(catalog.get(), renderer, say);
             if (items.isEmpty()) {
@@ -112,6 +113,15 @@ public final class Voice implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** Makes cached prompts an older version wrote owner-only readable as the cache directory allows. */
+    public void repairCachePermissions() {
+        int repaired = renderer.cache().repairPermissions();
+        if (repaired > 0) {
+            LOG.info("prompt cache: {} file(s) and directories made readable as the cache directory allows "
+                    + "(Asterisk runs as its own user)", repaired);
+        }
     }
 
     public PromptAudio audio() {

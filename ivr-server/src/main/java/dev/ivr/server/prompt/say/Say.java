@@ -20,21 +20,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Numbers, amounts, dates, times and digit strings spoken in the caller's language, built
- * from segments rendered ahead of time ({@link #segments}) and joined into one file: no
- * synthesis on the call's path once the segments are cached.
+ * Numbers, amounts, dates, times and digit strings spoken in the caller's language. Numbers
+ * and digits are built from segments rendered ahead of time ({@link #segments}), played one
+ * after the other or joined into one file: no synthesis on the call's path once the segments
+ * are cached. Amounts, dates, times and ordinals are spoken whole by the language's voice
+ * (their words depend on each other) and cached by content.
  *
  * <pre>{@code
- * say.amount(new BigDecimal("12.50"), "USD", "en")   // "twelve dollars and fifty cents"
- *    .flatMap(s -> say.fileFor(s))                    // the STREAM FILE argument
+ * say.number(12345, "hu")                       // "tizenkétezer-háromszáznegyvenöt", written "12 345"
+ *    .flatMap(say::segmentFiles)                  // STREAM FILE arguments, pre-rendered segments
+ * say.amount(new BigDecimal("12345"), "HUF", "hu") // spoken whole: "tizenkétezer... forint"
+ *    .flatMap(say::fileFor)
  * }</pre>
  *
- * A language without rules ({@link SpokenForms#forLanguage}) gets empty: the flow then falls
- * back to Asterisk's own SAY NUMBER / SAY DIGITS, which know many languages.
+ * The words come from CLDR's rules ({@link SpokenForms}, ICU4J) for any language CLDR has
+ * spell-out rules for. A language without them gets empty: the flow then falls back to
+ * Asterisk's own SAY NUMBER / SAY DIGITS.
  */
 public final class Say {
     private static final Logger LOG = LoggerFactory.getLogger(Say.class);
@@ -53,36 +57,82 @@ public final class Say {
         this.budget = budget;
     }
 
+    /** A number in words, as segments (pre-rendered up to 100): queue positions, counts. */
     public Optional<Spoken> number(long n, String language) {
-        return spoken(language, f -> f.number(n));
+        return SpokenForms.forLanguage(language).map(f -> n < 0
+                ? new Spoken(f.cardinal(n), f.writtenNumber(n), language, List.of())
+                : segmented(f, f.number(n), f.writtenNumber(n), language));
     }
 
-    public Optional<Spoken> amount(BigDecimal amount, String currency, String language) {
-        return spoken(language, f -> f.amount(amount, currency));
+    /**
+     * A number counting a noun ("one minute", "eine Minute", "un minuto"), as segments. The
+     * noun's grammatical gender is the language's to say: its catalog's {@code say.count.<noun>}
+     * ({@code masculine}, {@code feminine} or {@code neuter}); without it the plain number is said.
+     */
+    public Optional<Spoken> count(long n, String noun, String language) {
+        String gender = catalog.get().find("say.count." + noun, language).map(PromptEntry::text).orElse(null);
+        return SpokenForms.forLanguage(language).map(f -> n < 0
+                ? new Spoken(f.cardinal(n), f.writtenNumber(n), language, List.of())
+                : segmented(f, f.count(n, gender), f.writtenNumber(n), language));
     }
 
-    public Optional<Spoken> date(LocalDate date, String language) {
-        return spoken(language, f -> f.date(date));
-    }
-
-    public Optional<Spoken> time(LocalTime time, String language) {
-        return spoken(language, f -> f.time(time));
-    }
-
+    /** Each digit on its own, from the same segments as numbers. */
     public Optional<Spoken> digits(String digits, String language) {
-        return spoken(language, f -> f.digits(digits));
+        return SpokenForms.forLanguage(language).map(f -> segmented(f, f.digits(digits), digits, language));
     }
 
-    private Optional<Spoken> spoken(String language, Function<SpokenForms, List<String>> rule) {
-        return SpokenForms.forLanguage(language).map(f -> {
-            List<String> ids = rule.apply(f);
-            List<String> words = new ArrayList<>();
-            for (String id : ids) {
-                words.add(catalog.get().find("say." + id, language).map(PromptEntry::text)
-                        .orElse(f.segmentTexts().getOrDefault(id, id)));
+    /** An ordinal in words ("twenty-first", "huszonegyedik"), spoken as one utterance. */
+    public Optional<Spoken> ordinal(long n, String language) {
+        return SpokenForms.forLanguage(language).map(f -> new Spoken(f.ordinal(n),
+                f instanceof IcuForms icu ? icu.writtenOrdinal(n) : Long.toString(n), language, List.of()));
+    }
+
+    /**
+     * An amount of money ("twelve thousand three hundred forty-five forint"); the language's
+     * catalog may name units ({@code say.currency.HUF: forint}, {@code say.currency.EUR.minor.one: cent}).
+     */
+    public Optional<Spoken> amount(BigDecimal amount, String currency, String language) {
+        return SpokenForms.forLanguage(language).map(f -> whole(f.amount(amount, currency, unitNames(language)), language));
+    }
+
+    /** A date with weekday and year, in the language's order. */
+    public Optional<Spoken> date(LocalDate date, String language) {
+        return SpokenForms.forLanguage(language).map(f -> whole(f.date(date), language));
+    }
+
+    /** Day and month ("december 2.", spoken "december másodika"). */
+    public Optional<Spoken> dayAndMonth(LocalDate date, String language) {
+        return SpokenForms.forLanguage(language).map(f -> whole(f.dayAndMonth(date), language));
+    }
+
+    /** A time of day; the catalog's {@code say.time} (an ICU MessageFormat pattern) says how the language puts it. */
+    public Optional<Spoken> time(LocalTime time, String language) {
+        String pattern = catalog.get().find("say.time", language).map(PromptEntry::text).orElse(null);
+        return SpokenForms.forLanguage(language).map(f -> whole(f.time(time, pattern), language));
+    }
+
+    private Spoken segmented(SpokenForms f, List<String> ids, String written, String language) {
+        List<String> words = new ArrayList<>();
+        for (String id : ids) {
+            words.add(catalog.get().find("say." + id, language).map(PromptEntry::text)
+                    .orElseGet(() -> f.segmentText(id)));
+        }
+        return new Spoken(String.join(" ", words), written, language, ids);
+    }
+
+    private static Spoken whole(Spoken.Text t, String language) {
+        return new Spoken(t.spoken(), t.written(), language, List.of());
+    }
+
+    /** Unit names the language's catalog gives: {@code say.currency.*} texts, by id without {@code say.}. */
+    private Map<String, String> unitNames(String language) {
+        Map<String, String> names = new java.util.HashMap<>();
+        catalog.get().prompts(language).forEach((id, e) -> {
+            if (id.startsWith("say.currency.") && e.text() != null) {
+                names.put(id.substring(4), e.text());
             }
-            return new Spoken(String.join(" ", words), language, ids);
         });
+        return names;
     }
 
     /**
@@ -91,6 +141,9 @@ public final class Say {
      * latency budget.
      */
     public Optional<String> fileFor(Spoken spoken) {
+        if (spoken.segments().isEmpty()) {
+            return utterance(spoken);
+        }
         long deadline = System.nanoTime() + budget.toNanos();
         List<String> keys = new ArrayList<>();
         for (String id : spoken.segments()) {
@@ -130,6 +183,9 @@ public final class Say {
      * segment cannot be played within the latency budget.
      */
     public Optional<List<String>> segmentFiles(Spoken spoken) {
+        if (spoken.segments().isEmpty()) {
+            return utterance(spoken).map(List::of);
+        }
         long deadline = System.nanoTime() + budget.toNanos();
         List<String> files = new ArrayList<>();
         for (String id : spoken.segments()) {
@@ -156,6 +212,27 @@ public final class Say {
         return Optional.of(files);
     }
 
+    /** A value spoken whole by the language's voice (cached by content), within the latency budget. */
+    private Optional<String> utterance(Spoken spoken) {
+        Optional<String> voice = renderer.synthesizer().voiceFor(spoken.language());
+        if (voice.isEmpty()) {
+            LOG.warn("no voice for {}: \"{}\" is not played", spoken.language(), spoken.written());
+            return Optional.empty();
+        }
+        try {
+            String key = renderer.text(spoken.text(), voice.get(), PromptRenderer.Priority.CALL)
+                    .get(budget.toMillis(), TimeUnit.MILLISECONDS);
+            return renderer.isCached(key) ? Optional.of(delivery.reference(key)) : Optional.empty();
+        } catch (TimeoutException e) {
+            LOG.warn("\"{}\" not rendered within the latency budget of {} ms: skipped", spoken.written(), budget.toMillis());
+        } catch (ExecutionException e) {
+            LOG.warn("\"{}\" cannot be rendered: {}", spoken.written(), e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+
     /**
      * Starts rendering one segment of a language: its recording or text from the catalog
      * ({@code say.<id>}), else the rules' text with the language's voice. Empty when there is
@@ -172,7 +249,7 @@ public final class Say {
             return Optional.empty();
         }
         String text = entry.map(PromptEntry::text)
-                .or(() -> SpokenForms.forLanguage(language).map(f -> f.segmentTexts().get(id)))
+                .or(() -> SpokenForms.forLanguage(language).map(f -> f.segmentText(id)))
                 .orElse(null);
         return text == null ? Optional.empty() : Optional.of(renderer.text(text, voice.get(), priority));
     }
@@ -183,13 +260,17 @@ public final class Say {
         if (entry.isPresent() && entry.get().audio() != null) {
             return true;
         }
-        return renderer.synthesizer().voiceFor(language).isPresent()
-                && (entry.map(PromptEntry::text).isPresent() || segments(language).containsKey(id));
+        return renderer.synthesizer().voiceFor(language).isPresent() && (entry.map(PromptEntry::text).isPresent()
+                || SpokenForms.forLanguage(language).map(f -> f.segmentText(id) != null).orElse(false));
     }
 
-    /** Every segment id the language's rules use, with its text (empty without rules). */
+    /** The segments rendered ahead of time for a language, with their texts (empty without rules). */
     public static Map<String, String> segments(String language) {
-        return SpokenForms.forLanguage(language).map(SpokenForms::segmentTexts).orElse(Map.of());
+        return SpokenForms.forLanguage(language).map(f -> {
+            Map<String, String> m = new java.util.TreeMap<>();
+            f.prerenderSegments().forEach(id -> m.put(id, f.segmentText(id)));
+            return m;
+        }).orElse(Map.of());
     }
 
     /**

@@ -94,14 +94,17 @@ class VoiceServerIT {
     void staticPromptsArePreRenderedAtStart() {
         Voice voice = server.voice();
         await().atMost(Duration.ofMinutes(3)).until(() -> voice.prerenderThread().map(t -> !t.isAlive()).orElse(false));
-        String voiceName = server.tts().voice();
+        String voiceName = server.tts().mary().voice();
         assertThat(voice.renderer().isCached(PromptKey.forText(voiceName, "Please hold while we connect you."))).isTrue();
         assertThat(voice.renderer().isCached(PromptKey.forText(voiceName, "twenty"))).isTrue();
-        // so saying an amount costs no synthesis
+        // so saying a number (a queue position) costs no synthesis; an amount is spoken whole, once
         long before = voice.renderer().synthesisCount();
+        assertThat(voice.say().number(342, "en").flatMap(voice.say()::segmentFiles)).hasValueSatisfying(
+                files -> assertThat(files).hasSize(2));
+        assertThat(voice.renderer().synthesisCount()).isEqualTo(before);
         assertThat(voice.say().amount(new java.math.BigDecimal("42.10"), "EUR", "en").flatMap(voice.say()::fileFor))
                 .hasValueSatisfying(u -> assertThat(u).endsWith(".wav"));
-        assertThat(voice.renderer().synthesisCount()).isEqualTo(before);
+        assertThat(voice.renderer().synthesisCount()).isEqualTo(before + 1);
     }
 
     @Test
@@ -113,7 +116,7 @@ class VoiceServerIT {
             new PromptHttpRoutes(cache, Cidr.parseAll(List.of("192.0.2.0/24"))).mount(router, Auth.of(List.of()));
             HttpServer http = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            String key = PromptKey.forText(server.tts().voice(), "Please hold while we connect you.");
+            String key = PromptKey.forText(server.tts().mary().voice(), "Please hold while we connect you.");
             await().atMost(Duration.ofMinutes(3)).until(() -> cache.contains(key));
             HttpResponse<byte[]> r = get("http://127.0.0.1:" + http.actualPort() + "/prompts/" + key + "."
                     + AsteriskFormat.WAV.extension(), null);

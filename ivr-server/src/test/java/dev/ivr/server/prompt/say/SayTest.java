@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SayTest {
     @TempDir
@@ -87,17 +88,17 @@ class SayTest {
     }
 
     @Test
-    void afterPreRenderingNumbersAndDatesCostNoSynthesis() throws Exception {
+    void afterPreRenderingNumbersAndDigitsCostNoSynthesis() throws Exception {
         Prerenderer.Result r = Prerenderer.run(Prerenderer.items(PromptCatalog.empty(), renderer, say), (d, t, w) -> { });
         assertThat(r.failures()).isEmpty();
         assertThat(r.rendered()).isEqualTo(Say.segments("en").size());
         int before = syntheses.get();
 
-        Spoken amount = say.amount(new BigDecimal("321.05"), "USD", "en").orElseThrow();
-        assertThat(amount.text()).isEqualTo("three hundred twenty one dollars and five cents");
-        String file = say.fileFor(amount).orElseThrow();
-        Spoken date = say.date(LocalDate.of(2025, 3, 4), "en").orElseThrow();
-        assertThat(say.fileFor(date)).isPresent();
+        Spoken n = say.number(321, "en").orElseThrow();
+        assertThat(n.text()).isEqualTo("three hundred twenty-one");
+        assertThat(n.segments()).containsExactly("n.300", "n.21");
+        String file = say.fileFor(n).orElseThrow();
+        assertThat(say.fileFor(say.digits("4711", "en").orElseThrow())).isPresent();
         assertThat(syntheses.get()).isEqualTo(before);
 
         // one file: the segments one after the other with short gaps
@@ -105,16 +106,77 @@ class SayTest {
         Pcm one = Wav.read(Files.readAllBytes(renderer.cache().file(
                 Path.of(say.fileFor(say.number(7, "en").orElseThrow()).orElseThrow()).getFileName().toString(),
                 AsteriskFormat.WAV)));
-        int n = amount.segments().size();
-        assertThat(joined.length()).isEqualTo(n * one.length() + (n - 1) * 8000 * Say.GAP_MILLIS / 1000);
+        assertThat(joined.length()).isEqualTo(2 * one.length() + 8000 * Say.GAP_MILLIS / 1000);
+    }
+
+    @Test
+    void amountsAndDatesAreSpokenWholeAndCachedByContent() {
+        Spoken amount = say.amount(new BigDecimal("321.05"), "USD", "en").orElseThrow();
+        assertThat(amount.text()).isEqualTo("three hundred twenty-one US dollars and five");
+        assertThat(amount.segments()).isEmpty();
+        int before = syntheses.get();
+        assertThat(say.fileFor(amount)).isPresent();
+        assertThat(say.fileFor(amount)).isPresent();
+        assertThat(syntheses.get()).isEqualTo(before + 1);
+        assertThat(say.date(LocalDate.of(2025, 3, 4), "en").orElseThrow().text())
+                .isEqualTo("Tuesday, March fourth, twenty twenty-five");
+        assertThat(say.segmentFiles(say.dayAndMonth(LocalDate.of(2025, 3, 4), "en").orElseThrow()).orElseThrow()).hasSize(1);
+    }
+
+    @Test
+    void theCatalogNamesUnitsAndSaysHowTheLanguageTellsTheTime(@TempDir Path prompts) throws Exception {
+        Files.createDirectories(prompts.resolve("hu"));
+        Files.writeString(prompts.resolve("hu/say.yaml"), """
+                say.currency.HUF: forint
+                say.time: "{m, plural, =0 {{hour} óra} other {{hour} óra {minute} perc}}"
+                say.n.5: {text: öt}
+                """);
+        PromptCatalog catalog = PromptCatalog.load(prompts);
+        Say hu = new Say(() -> catalog, renderer, Delivery.directory(renderer.cache(), null), Duration.ofSeconds(30));
+        Spoken amount = hu.amount(new BigDecimal("12345"), "HUF", "hu").orElseThrow();
+        assertThat(amount.text()).isEqualTo("tizenkétezer-háromszáznegyvenöt forint");
+        assertThat(amount.written()).isEqualTo("12 345 forint");
+        assertThat(hu.time(java.time.LocalTime.of(9, 5), "hu").orElseThrow().text()).isEqualTo("kilenc óra öt perc");
+        assertThat(hu.number(5, "hu").orElseThrow().text()).isEqualTo("öt");
+        assertThat(hu.fileFor(amount)).as("no Hungarian voice in this test").isEmpty();
+    }
+
+    @Test
+    void aCountedNounTakesTheGenderItsCatalogGives(@TempDir Path prompts) throws Exception {
+        Files.createDirectories(prompts.resolve("de"));
+        Files.writeString(prompts.resolve("de/say.yaml"), "say.count.minute: feminine\n");
+        PromptCatalog catalog = PromptCatalog.load(prompts);
+        Say de = new Say(() -> catalog, renderer, Delivery.directory(renderer.cache(), null), Duration.ofSeconds(30));
+        Spoken one = de.count(1, "minute", "de").orElseThrow();
+        assertThat(one.text()).isEqualTo("eine");
+        assertThat(one.segments()).containsExactly("n.f.1");
+        assertThat(de.count(3, "minute", "de").orElseThrow().segments()).containsExactly("n.3");
+        assertThat(de.count(1, "hour", "de").orElseThrow().text()).as("a noun the catalog does not name").isEqualTo("eins");
+
+        Files.writeString(prompts.resolve("de/say.yaml"), "say.count.minute: weiblich\n");
+        assertThatThrownBy(() -> PromptCatalog.load(prompts)).isInstanceOf(dev.ivr.server.prompt.PromptCatalogException.class)
+                .hasMessageContaining("'say.count.minute' is the grammatical gender of a counted noun: masculine, feminine or neuter");
+    }
+
+    @Test
+    void theShippedCatalogsCountMinutesInTheirLanguagesGender() {
+        PromptCatalog shipped = PromptCatalog.load(Path.of("..", "prompts"));
+        Say s = new Say(() -> shipped, renderer, Delivery.directory(renderer.cache(), null), Duration.ofSeconds(30));
+        assertThat(s.count(1, "minute", "de").orElseThrow().text()).isEqualTo("eine");
+        assertThat(s.count(1, "minute", "it").orElseThrow().text()).isEqualTo("un");
+        assertThat(s.count(1, "minute", "es").orElseThrow().text()).isEqualTo("un");
+        assertThat(s.count(21, "minute", "es").orElseThrow().text()).isEqualTo("veintiún");
+        assertThat(s.count(1, "minute", "en").orElseThrow().text()).isEqualTo("one");
+        assertThat(s.count(1, "minute", "hu").orElseThrow().text()).isEqualTo("egy");
     }
 
     @Test
     void aLanguageWithoutRulesOrAudioGetsNothing() {
-        assertThat(say.number(5, "hu")).isEmpty();
-        Spoken fake = new Spoken("öt", "hu", List.of("5"));
-        assertThat(say.fileFor(fake)).isEmpty();
-        assertThat(Say.missingSegments(PromptCatalog.empty(), "en", false)).contains("5", "hundred", "month.3");
-        assertThat(Say.missingSegments(PromptCatalog.empty(), "en", true)).isEmpty();
+        assertThat(say.number(5, "xx")).isEmpty();
+        Spoken hu = say.number(5, "hu").orElseThrow();
+        assertThat(hu.text()).isEqualTo("öt");
+        assertThat(say.fileFor(hu)).as("no voice, no recording").isEmpty();
+        assertThat(Say.missingSegments(PromptCatalog.empty(), "hu", false)).contains("n.5", "n.100", "n.1000");
+        assertThat(Say.missingSegments(PromptCatalog.empty(), "hu", true)).isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package dev.ivr.server.flow;
+package dev.ivr.server.testing;
 
 import dev.ivr.server.speech.Recognizer;
 import dev.ivr.server.speech.RecognizerFactory;
@@ -13,26 +13,26 @@ import java.util.Set;
  * Vosk with a grammar hears a phrase or "[unk]". So a test decides what the caller says by the
  * tone the fake PBX streams, and a wrong tone is a word outside the grammar.
  */
-final class ToneRecognizers implements RecognizerFactory {
+public final class ToneRecognizers implements RecognizerFactory {
     /** Pitch (Hz) → the word heard. */
-    static final Map<Integer, String> WORDS = Map.of(440, "billing", 660, "support", 880, "sales");
+    public static final Map<Integer, String> WORDS = Map.of(440, "billing", 660, "support", 880, "sales");
     /** Any other tone. */
-    static final int GARBLE = 1200;
+    public static final int GARBLE = 1200;
 
     private final Set<String> languages;
 
-    ToneRecognizers(Set<String> languages) {
+    public ToneRecognizers(Set<String> languages) {
         this.languages = languages;
     }
 
     /** What a caller says: 300 ms of line noise floor, the word's tone for 700 ms, then silence. */
-    static byte[] say(String word) {
+    public static byte[] say(String word) {
         int hz = WORDS.entrySet().stream().filter(e -> e.getValue().equals(word)).map(Map.Entry::getKey).findFirst()
                 .orElseThrow();
         return utterance(hz);
     }
 
-    static byte[] garble() {
+    public static byte[] garble() {
         return utterance(GARBLE);
     }
 

@@ -1,0 +1,203 @@
+package dev.ivr.server.system;
+
+import dev.ivr.routing.AgentProfile;
+import dev.ivr.routing.AgentState;
+import dev.ivr.server.doctor.Doctor;
+import dev.ivr.server.doctor.Finding;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Scenario 10 and findings 6, 7 and 11 (doctor): two ivr nodes in one cluster sharing an H2
+ * database server, the sample dialplan with IVR pointing at node A and IVR_BACKUP at node B.
+ * Node A (a process of its own) is killed with SIGKILL in the middle of a call: Asterisk gets
+ * the call back, the sample's [ivr-agi] calls node B, which resumes the call where it was; the
+ * agent's answer report, and new calls, reach node B while node A is down.
+ */
+@ExtendWith(AsteriskInstallation.Required.class)
+@ResourceLock(SystemRig.ONE_AT_A_TIME)
+class FailoverSystemIT {
+    static final Duration CALL = Duration.ofSeconds(120);
+    static SystemRig rig;
+    static PrivateAsterisk asterisk;
+    static Server h2;
+    static String dbUrl;
+    static Process nodeA;
+    static Path nodeALog;
+    static int agiA;
+    static int agiB;
+    static IvrNode nodeB;
+    static AgentPhone phone;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = new SystemRig(FailoverSystemIT.class);
+        asterisk = rig.asterisk();
+        phone = rig.add(new AgentPhone(asterisk, rig.dir, "1001"));
+        Path db = Files.createDirectories(rig.dir.resolve("db"));
+        h2 = Server.createTcpServer("-tcp", "-tcpPort", "0", "-ifNotExists", "-baseDir", db.toString()).start();
+        rig.add(h2::stop);
+        dbUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/./ivr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        agiA = Tools.freeTcpPort();
+        agiB = Tools.freeTcpPort();
+        int clusterA = Tools.freeTcpPort();
+        int clusterB = Tools.freeTcpPort();
+        String cluster = "failover-" + UUID.randomUUID();
+        String members = "127.0.0.1:" + clusterA + ",127.0.0.1:" + clusterB;
+        asterisk.ivr(agiA, agiB).agents("1001").start();
+        asterisk.cli("agi set debug on");
+        phone.behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(4)));
+        assertThat(phone.register()).isTrue();
+        // node B, in this JVM: it migrates the shared database and imports the sample customers
+        nodeB = rig.add(IvrNode.start(rig.dir, "node-b", asterisk.amiPort, "database:\n  url: " + dbUrl + "\n", Map.of(
+                "IVR_AGI_PORT", Integer.toString(agiB), "IVR_TTS_ENABLED", "false", "IVR_CLUSTER_NAME", cluster,
+                "IVR_CLUSTER_PORT", Integer.toString(clusterB), "IVR_CLUSTER_MEMBERS", members)));
+        // node A, a process of its own (so it can be killed)
+        nodeALog = rig.dir.resolve("node-a.log");
+        nodeA = startNodeA(cluster, clusterA, members);
+        rig.add(() -> {
+            if (nodeA.isAlive()) {
+                nodeA.destroyForcibly();
+            }
+        });
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(nodeALog).contains("started in"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.server.hazelcast().getCluster().getMembers().size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> countMatches(asterisk.logText(), "Manager 'ivr' logged on") >= 2);
+    }
+
+    static Process startNodeA(String cluster, int clusterPort, String members) throws IOException {
+        Path data = Files.createDirectories(rig.dir.resolve("node-a"));
+        Path config = rig.dir.resolve("node-a.yaml");
+        Files.writeString(config, "database:\n  url: " + dbUrl + "\ncrm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n");
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", Path.of("target", "ivr-server.jar")
+                .toAbsolutePath().toString(), "run", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(nodeALog.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("IVR_"));
+        env.put("IVR_NODE_NAME", "node-a");
+        env.put("IVR_NODE_DATA_DIR", data.toString());
+        env.put("IVR_AGI_PORT", Integer.toString(agiA));
+        env.put("IVR_HTTP_PORT", Integer.toString(Tools.freeTcpPort()));
+        env.put("IVR_CLUSTER_NAME", cluster);
+        env.put("IVR_CLUSTER_PORT", Integer.toString(clusterPort));
+        env.put("IVR_CLUSTER_MEMBERS", members);
+        env.put("IVR_TTS_ENABLED", "false");
+        env.put("IVR_SPEECH_PORT", "0");
+        env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
+        env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());
+        env.put("IVR_FLOWS_CALENDARS", IvrNode.resource("system/calendars.yaml").toString());
+        env.put("IVR_AMI_ENABLED", "true");
+        env.put("IVR_AMI_PORT", Integer.toString(asterisk.amiPort));
+        env.put("IVR_AMI_SECRET", PrivateAsterisk.IVR_AMI_SECRET);
+        return pb.start();
+    }
+
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    static int countMatches(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    /** What the shared database recorded for a call: outcome, node, path. */
+    static List<String> interaction(String callId) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
+             var ps = c.prepareStatement("select outcome, node, path, agent_id from interactions where call_id = ?")) {
+            ps.setString(1, callId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? List.of(rs.getString(1), rs.getString(2), rs.getString(3), String.valueOf(rs.getString(4)))
+                        : List.of();
+            }
+        }
+    }
+
+    @Test
+    void aCallWhoseNodeIsKilledResumesOnTheOtherWhereItWasAndTheAgentsAnswerReportReachesTheSurvivor() throws Exception {
+        nodeB.server.routing().service().login(new AgentProfile("bea", "Bea", "PJSIP/1001", Map.of("billing", 7), Set.of("en")));
+        nodeB.server.routing().service().ready("bea");
+        long mark = asterisk.logMark();
+        // menu 1 (billing) on node A; the account input is left silent: node A dies there
+        LocalCall call = LocalCall.place(asterisk, "1000", "3612345678", "Anna Kovacs",
+                LocalCall.Script.of().press("1").silence().press("10001#").press("1234#").thenSilence());
+        await().atMost(CALL).until(() -> call.commands().stream().filter(c -> c.text().startsWith("WAIT FOR DIGIT")).count() >= 2);
+        assertThat(Files.readString(nodeALog)).contains("call=" + call.callId);
+        nodeA.destroyForcibly(); // SIGKILL
+        assertThat(nodeA.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        // the agent answers on Asterisk while node A is down: the report goes to node B (finding 6)
+        Ami.Message answered = asterisk.ami().await(e -> e.is("DialEnd") && "ANSWER".equals(e.get("DialStatus"))
+                && call.callId.equals(e.get("Uniqueid")), CALL);
+        await().atMost(Duration.ofSeconds(5)).until(() -> nodeB.server.routing().service().agent("bea").orElseThrow()
+                .state() == AgentState.ON_CALL);
+        call.awaitEnd(CALL);
+        String log = asterisk.logSince(mark);
+        // Asterisk: node A's AGI ended without IVR_STATUS; the sample's [ivr-agi] called node B (finding 7)
+        assertThat(log).contains("IVR at agi://127.0.0.1:" + agiA + " did not answer customer-service (AGISTATUS=SUCCESS): "
+                + "trying agi://127.0.0.1:" + agiB);
+        assertThat(log).contains("did not answer agent-answered").contains("agi://127.0.0.1:" + agiB + "/agent-answered");
+        assertThat(answered.get("DestChannel")).startsWith("PJSIP/1001-");
+        // node B resumed the call where node A left it, and recorded the whole path
+        assertThat(nodeB.lines()).anyMatch(l -> l.contains("call=" + call.callId) && l.contains("resuming call at node 'ask'"));
+        List<String> i = interaction(call.callId);
+        assertThat(i).isNotEmpty();
+        assertThat(i.get(0)).isEqualTo("ROUTED");
+        assertThat(i.get(1)).isEqualTo("node-b");
+        assertThat(i.get(2)).contains("greet-known").contains("main-menu").contains("billing").contains("to-billing");
+        assertThat(i.get(3)).isEqualTo("bea");
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeB.server.routing().service().agent("bea").orElseThrow()
+                .state() != AgentState.ON_CALL);
+
+        // new calls go to the survivor
+        long next = asterisk.logMark();
+        LocalCall later = LocalCall.place(asterisk, "9999", "3612345678", "Anna Kovacs", LocalCall.Script.of());
+        later.awaitEnd(CALL);
+        LocalCall main = LocalCall.place(asterisk, "1000", "3612345678", "Anna Kovacs", LocalCall.Script.of().hangUp());
+        main.awaitEnd(CALL);
+        String after = asterisk.logSince(next);
+        assertThat(after).contains("Connecting to '127.0.0.1:" + agiA + "' failed")
+                .contains("agi://127.0.0.1:" + agiB + "/customer-service");
+        assertThat(nodeB.lines()).anyMatch(l -> l.contains("call=" + main.callId) && l.contains("runs 'customer-service'"));
+    }
+
+    @Test
+    void doctorDescribesTheSharedH2ServerItChecked() {
+        List<Finding> findings = new Doctor(nodeB.config, List.of("127.0.0.1")).run();
+        assertThat(findings).filteredOn(f -> f.check().equals("database")).singleElement().satisfies(f -> {
+            assertThat(f.level()).isEqualTo(Finding.Level.OK);
+            assertThat(f.message()).contains("H2 server 127.0.0.1:" + h2.getPort()).contains("schema version")
+                    .doesNotContain("file database");
+        });
+    }
+}

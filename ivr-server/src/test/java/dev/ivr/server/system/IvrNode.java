@@ -1,0 +1,205 @@
+package dev.ivr.server.system;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.ivr.server.IvrServer;
+import dev.ivr.server.config.ConfigLoader;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.crm.csv.CustomerImport;
+import dev.ivr.server.crm.phone.PhoneNumbers;
+import dev.ivr.server.crm.pin.PinHasher;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An ivr server in the test's JVM, configured for a {@link PrivateAsterisk}: FastAGI and HTTP on
+ * free ports, its own cluster, its data directory where Asterisk (another user) can read the
+ * prompts, the shipped flows and prompts with MaryTTS, AMI to that Asterisk with the sample
+ * manager user, calendars that are always open, and the twelve sample customers. The server's
+ * warnings and errors are kept for the test to check.
+ */
+final class IvrNode implements AutoCloseable {
+    static final Path SAMPLE_CUSTOMERS = Path.of("..", "config", "sample-customers.csv").toAbsolutePath().normalize();
+
+    final IvrServer server;
+    final IvrConfig config;
+    final Path dataDir;
+    private final ListAppender<ILoggingEvent> problems = new ListAppender<>();
+
+    private IvrNode(IvrConfig config, Path dataDir, dev.ivr.server.speech.RecognizerFactory recognizers) throws IOException {
+        this.config = config;
+        this.dataDir = dataDir;
+        problems.start();
+        root().addAppender(problems);
+        this.server = IvrServer.start(config, recognizers);
+    }
+
+    /**
+     * @param yaml  configuration over the defaults (may be empty)
+     * @param extra IVR_* variables over everything
+     */
+    static IvrNode start(Path base, String name, int amiPort, String yaml, Map<String, String> extra) {
+        return start(base, name, amiPort, yaml, extra, null);
+    }
+
+    /** @param recognizers speech recognition instead of Vosk models (null: as configured) */
+    static IvrNode start(Path base, String name, int amiPort, String yaml, Map<String, String> extra,
+                         dev.ivr.server.speech.RecognizerFactory recognizers) {
+        try {
+            Path data = base.resolve(name);
+            Files.createDirectories(data);
+            Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Map<String, String> env = new HashMap<>();
+            env.put("IVR_NODE_NAME", name);
+            env.put("IVR_NODE_DATA_DIR", data.toString());
+            env.put("IVR_AGI_PORT", "0");
+            env.put("IVR_HTTP_PORT", "0");
+            env.put("IVR_CLUSTER_NAME", "system-" + UUID.randomUUID());
+            env.put("IVR_CLUSTER_PORT", "17701");
+            env.put("IVR_SPEECH_PORT", "0");
+            env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
+            env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());
+            env.put("IVR_FLOWS_CALENDARS", resource("system/calendars.yaml").toString());
+            env.put("IVR_PROMPTS_CACHE_DIR", sharedPromptCache().toString());
+            env.put("IVR_AMI_ENABLED", "true");
+            env.put("IVR_AMI_HOST", "127.0.0.1");
+            env.put("IVR_AMI_PORT", Integer.toString(amiPort));
+            env.put("IVR_AMI_USERNAME", PrivateAsterisk.IVR_AMI_USER);
+            env.put("IVR_AMI_SECRET", PrivateAsterisk.IVR_AMI_SECRET);
+            env.putAll(extra);
+            Path file = base.resolve(name + ".yaml");
+            Files.writeString(file, "crm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n" + yaml);
+            IvrNode node = new IvrNode(ConfigLoader.load(file, env), data, recognizers);
+            node.importSampleCustomers();
+            return node;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One prompt cache for every system test and run on this machine (content-addressed, written
+     * atomically: sharing is safe), in a place Asterisk's user can enter: static prompts are
+     * synthesised once, not by every test class.
+     */
+    static Path sharedPromptCache() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "ivr-system-prompt-cache");
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
+    static Path resource(String name) {
+        try {
+            return Path.of(IvrNode.class.getClassLoader().getResource(name).toURI());
+        } catch (Exception e) {
+            throw new IllegalStateException("no test resource " + name, e);
+        }
+    }
+
+    private void importSampleCustomers() {
+        if (!server.database().awaitReady(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("the database did not become ready");
+        }
+        try {
+            CustomerImport.Report r = new CustomerImport(server.database().dataSource(),
+                    new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
+                    .run(SAMPLE_CUSTOMERS, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE);
+            if (!r.rejected().isEmpty()) {
+                throw new IllegalStateException("sample customers rejected: " + r.rejected());
+            }
+        } catch (CustomerImport.ImportFailed e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until every static prompt is rendered (so a test's timing is not the first render's). */
+    IvrNode awaitPrerendered() {
+        if (!server.tts().awaitReady(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("MaryTTS did not start");
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (server.voice().prerenderThread().map(Thread::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("prompts not pre-rendered within 5 minutes");
+            }
+            PrivateAsterisk.sleep(200);
+        }
+        return this;
+    }
+
+    /** The interaction the server recorded for a call (waits for it). */
+    dev.ivr.server.crm.Interaction interaction(String callId) {
+        org.awaitility.Awaitility.await().alias("the interaction of " + callId).atMost(Duration.ofSeconds(30))
+                .until(() -> server.crmQueries().interaction(callId).isPresent());
+        return server.crmQueries().interaction(callId).orElseThrow();
+    }
+
+    /** A customer's latest interaction (waits for one). */
+    dev.ivr.server.crm.Interaction latestOf(String customerId) {
+        org.awaitility.Awaitility.await().alias("an interaction of " + customerId).atMost(Duration.ofSeconds(30))
+                .until(() -> !server.crmQueries().history(customerId, 1, 0).isEmpty());
+        return server.crmQueries().history(customerId, 1, 0).get(0);
+    }
+
+    int agiPort() {
+        return server.agiPort();
+    }
+
+    /** The server's WARN and ERROR log lines so far (from every thread of this JVM while the node runs). */
+    List<String> problems() {
+        synchronized (problems.list) {
+            return problems.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .map(e -> e.getLevel() + " " + e.getLoggerName() + " call=" + e.getMDCPropertyMap().getOrDefault("call", "-")
+                            + " - " + e.getFormattedMessage()).toList();
+        }
+    }
+
+    /** Every log line so far (INFO and up), formatted. */
+    List<String> lines() {
+        synchronized (problems.list) {
+            return problems.list.stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " call="
+                    + e.getMDCPropertyMap().getOrDefault("call", "-") + " - " + e.getFormattedMessage()).toList();
+        }
+    }
+
+    private static Logger root() {
+        // while logback initialises (tests starting at once) SLF4J hands out stand-ins: wait for it
+        for (int i = 0; i < 100 && !(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext); i++) {
+            PrivateAsterisk.sleep(50);
+        }
+        return ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            root().detachAppender(problems);
+        }
+    }
+
+    static Map<String, String> env(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

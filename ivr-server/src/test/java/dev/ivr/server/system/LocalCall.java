@@ -1,0 +1,360 @@
+package dev.ivr.server.system;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A caller simulated inside Asterisk: {@code Originate} of {@code Local/s@caller-sim/n} into the
+ * sample dialplan with the caller's number as caller ID. The Local channel's half {@code ;1}
+ * runs the dialplan (and so the IVR); the other half {@code ;2} is the caller's phone: the test
+ * watches the IVR's AGI commands on {@code ;1} ({@code AGIExecStart} events) and, when the IVR
+ * asks for input, presses the caller's keys on {@code ;2} (AMI {@code PlayDTMF}), speaks
+ * (a tone, {@code Redirect} to {@code caller-say}) or hangs up ({@code Hangup}), as
+ * {@link Script} says: the same steps as the fake PBX's caller scripts.
+ */
+final class LocalCall {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
+
+    /** What the caller does, in order (the fake PBX's {@code Caller} steps). */
+    static final class Script {
+        sealed interface Step permits Press, BargeIn, Silence, HangUp, Say, Message {
+        }
+
+        record Press(String digits) implements Step {
+        }
+
+        record BargeIn(String digits) implements Step {
+        }
+
+        record Silence() implements Step {
+        }
+
+        /** @param after how long after the command started */
+        record HangUp(Duration after) implements Step {
+        }
+
+        record Say(int hz) implements Step {
+        }
+
+        /** At the next application, after {@code after}, the caller talks three seconds, then hangs up. */
+        record Message(Duration after) implements Step {
+        }
+
+        final Deque<Step> steps = new ArrayDeque<>();
+        boolean silentWhenDone;
+
+        static Script of() {
+            return new Script();
+        }
+
+        /** Keys typed when the IVR next waits for input (WAIT FOR DIGIT, GET DATA), at a person's pace. */
+        Script press(String digits) {
+            steps.add(new Press(digits));
+            return this;
+        }
+
+        /** Keys typed while the next prompt that accepts keys plays: the first stops it, the rest follow at a person's pace. */
+        Script bargeIn(String digits) {
+            steps.add(new BargeIn(digits));
+            return this;
+        }
+
+        /** The next input times out. */
+        Script silence() {
+            steps.add(new Silence());
+            return this;
+        }
+
+        /** Hangs up at the next prompt, input or application (EXEC). */
+        Script hangUp() {
+            return hangUpAfter(Duration.ZERO);
+        }
+
+        /** Hangs up this long after the next prompt, input or application (EXEC) started. */
+        Script hangUpAfter(Duration after) {
+            steps.add(new HangUp(after));
+            return this;
+        }
+
+        /** Says a word during the next AudioSocket session (a tone of this pitch). */
+        Script say(int hz) {
+            steps.add(new Say(hz));
+            return this;
+        }
+
+        /** Leaves a message: at the next application (VoiceMail), after its greeting, talks three seconds and hangs up. */
+        Script leaveMessage(Duration afterGreeting) {
+            steps.add(new Message(afterGreeting));
+            return this;
+        }
+
+        /** When the steps run out, the caller keeps listening and lets inputs time out (default: hangs up). */
+        Script thenSilence() {
+            silentWhenDone = true;
+            return this;
+        }
+    }
+
+    /** One AGI command Asterisk ran for the IVR on this call. */
+    record Command(String text, long atNanos) {
+        String name() {
+            String[] w = text.split(" ");
+            if (w.length >= 2 && (w[0].equals("STREAM") || w[0].equals("WAIT") || w[0].equals("GET")
+                    || w[0].equals("SET") || w[0].equals("SAY") || w[0].equals("CHANNEL") || w[0].equals("DATABASE"))) {
+                return w.length >= 3 && (w[1].equals("FOR") || w[1].equals("FULL")) ? w[0] + " " + w[1] + " " + w[2]
+                        : w[0] + " " + w[1];
+            }
+            return w[0];
+        }
+    }
+
+    private final Ami ami;
+    final String callId;
+    final String callerSide;
+    private final Script script;
+    private final List<Command> commands = Collections.synchronizedList(new ArrayList<>());
+    private final CompletableFuture<Ami.Message> ended = new CompletableFuture<>();
+    private final ExecutorService actions = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+    private final Consumer<Ami.Message> listener = this::onEvent;
+    private volatile boolean hungUp;
+
+    private LocalCall(Ami ami, String callId, String callerSide, Script script) {
+        this.ami = ami;
+        this.callId = callId;
+        this.callerSide = callerSide;
+        this.script = script;
+    }
+
+    /**
+     * Places the call: {@code exten} in {@code from-pstn} with this caller ID. The IVR sees
+     * {@link #callId} as Asterisk's unique id of the call.
+     */
+    static LocalCall place(PrivateAsterisk asterisk, String exten, String number, String name, Script script) {
+        return place(asterisk, "from-pstn", exten, number, name, script);
+    }
+
+    /** A call into {@code exten@context} (the test's own lines are in {@code system-test-lines}). */
+    static LocalCall place(PrivateAsterisk asterisk, String context, String exten, String number, String name,
+                           Script script) {
+        return originate(asterisk, "Local/s@caller-sim/n", context, exten, number, name, script);
+    }
+
+    /**
+     * A caller the dialplan drives by itself ({@code caller-sim-typing}): it types the menu choice,
+     * the account and the PIN while the prompts play, at fixed moments (no test in the loop: for
+     * many callers at once).
+     */
+    static LocalCall placeTyping(PrivateAsterisk asterisk, String exten, String number, String name, String menu,
+                                 String account, String pin) {
+        return originate(asterisk, "Local/" + menu + "-" + account + "-" + pin + "@caller-sim-typing/n", "from-pstn", exten,
+                number, name, Script.of().thenSilence());
+    }
+
+    private static LocalCall originate(PrivateAsterisk asterisk, String callerChannel, String context, String exten,
+                                       String number, String name, Script script) {
+        long n = SEQUENCE.incrementAndGet();
+        String base = asterisk.systemName + "-" + (System.currentTimeMillis() / 1000) + "." + n;
+        LocalCall call = new LocalCall(asterisk.ami(), base, base + "-caller", script);
+        asterisk.ami().onEvent(call.listener);
+        // asynchronous: the call's events tell how it goes (no wait for the response, so many calls start at once)
+        asterisk.ami().send(Ami.of("Action", "Originate", "Channel", callerChannel,
+                "Context", context, "Exten", exten, "Priority", "1",
+                "CallerID", (name == null ? "" : "\"" + name + "\" ") + "<" + number + ">",
+                "ChannelId", call.callId, "OtherChannelId", call.callerSide, "Timeout", "30000", "Async", "true"),
+                asterisk.ami().nextId());
+        return call;
+    }
+
+    private void onEvent(Ami.Message e) {
+        String uid = e.get("Uniqueid");
+        if (!callId.equals(uid)) {
+            return;
+        }
+        if (e.is("AGIExecStart")) {
+            Command c = new Command(e.getOrDefault("Command", ""), System.nanoTime());
+            commands.add(c);
+            actions.execute(() -> react(c));
+        } else if (e.is("Hangup")) {
+            ami.removeListener(listener);
+            ended.complete(e);
+            actions.shutdown();
+        }
+    }
+
+    /** What the caller does when the IVR starts this command. */
+    private void react(Command c) {
+        String name = c.name();
+        boolean input = name.equals("WAIT FOR DIGIT") || name.equals("GET DATA") || name.equals("GET OPTION")
+                || name.equals("RECORD FILE");
+        boolean prompt = name.equals("STREAM FILE") || name.equals("CONTROL STREAM") || name.startsWith("SAY ");
+        boolean audioSocket = c.text().toLowerCase(java.util.Locale.ROOT).matches("exec \"?audiosocket.*");
+        boolean exec = name.equals("EXEC");
+        synchronized (script) {
+            List<Command> all = commands();
+            if (!all.isEmpty() && all.get(all.size() - 1) != c) {
+                return; // the IVR has moved on (the caller was typing meanwhile): too late for this one
+            }
+            Script.Step step = script.steps.peek();
+            if (step == null) {
+                if (!script.silentWhenDone && input) {
+                    hangUpNow();
+                }
+                return;
+            }
+            if ((input || prompt || exec) && step instanceof Script.HangUp h) {
+                script.steps.poll();
+                sleep(h.after().toMillis());
+                hangUpNow();
+                return;
+            }
+            if (exec && step instanceof Script.Message m) {
+                script.steps.poll();
+                sleep(m.after().toMillis());
+                ami.send(Ami.of("Action", "Redirect", "Channel", callerSide, "Context", "caller-talk", "Exten", "440",
+                        "Priority", "1"), ami.nextId());
+                sleep(3500);
+                hangUpNow();
+                return;
+            }
+            if (prompt && step instanceof Script.BargeIn b && !escapeDigits(c.text()).isEmpty()) {
+                script.steps.poll();
+                sleep(150); // the prompt has started playing
+                type(b.digits());
+                return;
+            }
+            if (audioSocket && step instanceof Script.Say s) {
+                script.steps.poll();
+                sleep(300);
+                ami.send(Ami.of("Action", "Redirect", "Channel", callerSide, "Context", "caller-say",
+                        "Exten", Integer.toString(s.hz()), "Priority", "1"), ami.nextId());
+                return;
+            }
+            if (audioSocket && step instanceof Script.Press p) {
+                script.steps.poll();
+                sleep(300);
+                key(p.digits().charAt(0));
+                return;
+            }
+            if (!input) {
+                return;
+            }
+            if (step instanceof Script.Silence) {
+                script.steps.poll();
+                return;
+            }
+            if (step instanceof Script.Press p) {
+                script.steps.poll();
+                type(p.digits());
+            }
+        }
+    }
+
+    /**
+     * Types keys as a person does, one every {@value #KEY_GAP_MILLIS} ms from now, whatever the IVR
+     * does meanwhile (the IVR takes each with its next input command; a key that comes while no
+     * command runs is lost, as on any phone).
+     */
+    private void type(String digits) {
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0) {
+                sleep(KEY_GAP_MILLIS);
+            }
+            key(digits.charAt(i));
+        }
+    }
+
+    static final long KEY_GAP_MILLIS = 350;
+
+    /** The caller presses a key now, whatever the IVR is doing. */
+    void key(char k) {
+        ami.send(Ami.of("Action", "PlayDTMF", "Channel", callerSide, "Digit", String.valueOf(k), "Duration", "100"),
+                ami.nextId());
+    }
+
+    /** The caller hangs up now. */
+    void hangUpNow() {
+        if (!hungUp) {
+            hungUp = true;
+            ami.send(Ami.of("Action", "Hangup", "Channel", callerSide), ami.nextId());
+        }
+    }
+
+    static String escapeDigits(String command) {
+        Matcher m = QUOTED.matcher(command);
+        String last = "";
+        while (m.find()) {
+            last = m.group(1);
+        }
+        return last;
+    }
+
+    /** The AGI commands Asterisk ran for the IVR on this call so far. */
+    List<Command> commands() {
+        synchronized (commands) {
+            return List.copyOf(commands);
+        }
+    }
+
+    List<String> commandTexts() {
+        return commands().stream().map(Command::text).toList();
+    }
+
+    boolean isEnded() {
+        return ended.isDone();
+    }
+
+    /** Waits for the call's end (the Hangup event of its IVR side); returns it. */
+    Ami.Message awaitEnd(Duration timeout) {
+        try {
+            return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("call " + callId + " still up after " + timeout + "; AGI commands: " + commandTexts());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the IVR runs a command that starts with {@code prefix}. */
+    Command awaitCommand(String prefix, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Command c : commands()) {
+                if (c.text().startsWith(prefix)) {
+                    return c;
+                }
+            }
+            if (isEnded()) {
+                break;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("no AGI command '" + prefix + "...' on call " + callId + "; commands: " + commandTexts());
+    }
+
+    /** A channel variable of the IVR side as Asterisk has it now (while the call is up). */
+    String variable(String name) {
+        return ami.getvar(callId, name);
+    }
+
+    static Map<String, String> none() {
+        return Map.of();
+    }
+
+    private static void sleep(long ms) {
+        PrivateAsterisk.sleep(ms);
+    }
+}

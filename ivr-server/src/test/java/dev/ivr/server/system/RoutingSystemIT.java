@@ -1,0 +1,376 @@
+package dev.ivr.server.system;
+
+import dev.ivr.routing.AgentState;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.desk.DeskClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Routing against a real Asterisk 20 with PJSIP: agents' phones are sipp user agents that
+ * register with the sample's credentials, callers are sipp or Local channels through the sample
+ * dialplan, callbacks go through real AMI Originate and the sample's callback context to a trunk.
+ * Asserted is what Asterisk reports: the INVITEs the phones got, channel variables read over AMI,
+ * Dial's outcomes (DialEnd), CDR and CEL, music on hold and the AGI traffic in its log.
+ * Scenarios 3 to 7 of issue 13; findings 1 (talk time) and 5 (an agent reserved during an
+ * announcement).
+ */
+@ExtendWith(AsteriskInstallation.Required.class)
+@ResourceLock(SystemRig.ONE_AT_A_TIME)
+class RoutingSystemIT {
+    static final Duration CALL = Duration.ofSeconds(120);
+    static final String PASSWORD = "agent password 1";
+    static final String QUEUES = """
+            routing:
+              queues:
+                - {id: billing, name: Billing, skills: {billing: 1}, ring-time: 6s, wrap-up: 1s, default-handle-time: 1m}
+                - {id: support, name: Support, skills: {technical: 1}, ring-time: 8s, wrap-up: 1s, default-handle-time: 1m}
+                - {id: sales, name: Sales, skills: {sales: 1}, ring-time: 8s, wrap-up: 1s, default-handle-time: 1m}
+            """;
+    static SystemRig rig;
+    static PrivateAsterisk asterisk;
+    static IvrNode node;
+    static DeskClient desk;
+    static String admin;
+    static final Map<String, AgentPhone> PHONES = new java.util.LinkedHashMap<>();
+    static AgentPhone customerPhone;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = new SystemRig(RoutingSystemIT.class);
+        asterisk = rig.asterisk();
+        for (String endpoint : List.of("1001", "1002", "1003", "1004")) {
+            PHONES.put(endpoint, rig.add(new AgentPhone(asterisk, rig.dir, endpoint)));
+        }
+        customerPhone = rig.add(new AgentPhone(asterisk, rig.dir, "trunk"))
+                .behave(new AgentPhone.Answer(Duration.ofMillis(500), Duration.ofSeconds(2)));
+        int agiPort = Tools.freeTcpPort();
+        asterisk.ivr(agiPort, agiPort).agents("1001", "1002", "1003", "1004").staticPhone("trunk", customerPhone.port)
+                .start();
+        asterisk.cli("agi set debug on");
+        for (AgentPhone p : PHONES.values()) {
+            p.behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
+            assertThat(p.register()).as("phone " + p.endpoint + " registers").isTrue();
+        }
+        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, QUEUES, Map.of(
+                "IVR_AGI_PORT", Integer.toString(agiPort), "IVR_TTS_ENABLED", "true")));
+        node.awaitPrerendered();
+        // the server's manager connection, as Asterisk reports it (and its first reconciliation is done)
+        await().atMost(Duration.ofSeconds(60)).until(() -> asterisk.logText().contains("Manager 'ivr' logged on"));
+        PrivateAsterisk.sleep(1000);
+        desk = new DeskClient(node.server.httpPort());
+        admin = Files.readString(node.dataDir.resolve("admin-token")).trim();
+        agent("bea", "1001", "billing");
+        agent("carl", "1002", "billing");
+        agent("dana", "1003", "billing", "technical");
+        agent("eve", "1004", "sales");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    /** Every test starts with no agent logged in (a failed test may leave one ready). */
+    @AfterEach
+    void logEveryoneOut() {
+        for (var a : node.server.routing().service().agents()) {
+            try {
+                if (a.state() != AgentState.LOGGED_OUT) {
+                    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                        node.server.routing().service().logout(a.id());
+                        return true;
+                    });
+                }
+            } catch (RuntimeException e) {
+                System.err.println("agent " + a.id() + " not logged out: " + e);
+            }
+        }
+    }
+
+    static void agent(String id, String endpoint, String... skills) {
+        JsonObject s = new JsonObject();
+        for (String skill : skills) {
+            s.put(skill, 7);
+        }
+        desk.createUser(admin, new JsonObject().put("id", id).put("name", "Agent " + id).put("password", PASSWORD)
+                .put("roles", new JsonArray().add("agent")).put("endpoint", "PJSIP/" + endpoint)
+                .put("languages", new JsonArray().add("en")).put("skills", s));
+    }
+
+    /** Signs the agent in, logs them in to routing with every skill of their profile; returns the session. */
+    static String shift(String id, String... skills) {
+        String token = desk.login(id, PASSWORD);
+        JsonArray list = new JsonArray();
+        for (String s : skills) {
+            list.add(s);
+        }
+        assertThat(desk.post("/api/agents/" + id + "/login", token, new JsonObject().put("skills", list)).status())
+                .isEqualTo(200);
+        return token;
+    }
+
+    static void ready(String id, String token) {
+        assertThat(desk.post("/api/agents/" + id + "/ready", token, null).status()).isEqualTo(200);
+    }
+
+    static AgentState state(String id) {
+        return node.server.routing().service().agent(id).orElseThrow().state();
+    }
+
+
+
+    // ------------------------------------------------------------- scenario 3, finding 1
+
+    @Test
+    void aRoutedCallRingsThePjsipPhoneWithTheSignedHeaderAndVariablesPopsTheScreenAndRecordsTrueTimes() throws Exception {
+        AgentPhone phone = PHONES.get("1001").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(5)));
+        String token = shift("bea", "billing");
+        try (DeskClient.Live live = desk.live(token)) {
+            ready("bea", token);
+            SipCaller anna = new SipCaller(asterisk, rig.dir, "3612345678", "Anna Kovacs", "1000")
+                    .pause(Duration.ofMillis(2500)).keys("1").pause(Duration.ofMillis(2500)).keys("10001#")
+                    .pause(Duration.ofMillis(2500)).keys("1234#").thenWaitForHangUp(CALL).start();
+            // the agent's leg, as Asterisk has it while the two talk
+            Ami.Message answered = asterisk.ami().await(e -> e.is("DialEnd") && "ANSWER".equals(e.get("DialStatus"))
+                    && e.getOrDefault("DestChannel", "").startsWith("PJSIP/1001-"), CALL);
+            String leg = answered.get("DestChannel");
+            String callId = asterisk.ami().getvar(leg, "IVR_CALL_ID");
+            assertThat(asterisk.ami().getvar(leg, "IVR_CUSTOMER_ID")).isEqualTo("C1001");
+            assertThat(asterisk.ami().getvar(leg, "IVR_QUEUE")).isEqualTo("billing");
+            assertThat(asterisk.ami().getvar(leg, "IVR_AUTH")).isEqualTo("OK");
+            assertThat(asterisk.ami().getvar(leg, "IVR_AGENT_ID")).isEqualTo("bea");
+            assertThat(asterisk.ami().getvar(leg, "IVR_CONTEXT")).startsWith(callId + ";sig=");
+            assertThat(anna.await(CALL)).as("Anna's call went as scripted").isTrue();
+
+            // the phone got the signed context reference, which opens this call's context
+            Sipp.Received invite = phone.invites().get(phone.invites().size() - 1);
+            String header = invite.header("X-IVR-Context");
+            assertThat(header).startsWith(callId + ";sig=");
+            DeskClient.Reply context = desk.send("GET", "/api/calls/" + callId + "/context", null, null, header);
+            assertThat(context.status()).isEqualTo(200);
+            assertThat(context.body()).contains("C1001");
+            // the screen pop reached the agent's desktop
+            JsonObject offered = live.awaitType("offered");
+            assertThat(offered.encode()).contains(callId).contains("C1001");
+
+            // the interaction's times are Asterisk's: the agent's leg rang from DialBegin to its answer (DialEnd),
+            // talked from then to its Hangup; the CDR of that leg bills the conversation
+            Interaction i = node.interaction(callId);
+            assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+            assertThat(i.agentId()).isEqualTo("bea");
+            Ami.Message dialBegin = asterisk.ami().await(e -> e.is("DialBegin") && leg.equals(e.get("DestChannel")),
+                    Duration.ofSeconds(10));
+            Ami.Message legHangup = asterisk.ami().await(e -> e.is("Hangup") && leg.equals(e.get("Channel")),
+                    Duration.ofSeconds(10));
+            double talk = Duration.between(answered.receivedAt, legHangup.receivedAt).toMillis() / 1000.0;
+            double ring = Duration.between(dialBegin.receivedAt, answered.receivedAt).toMillis() / 1000.0;
+            assertThat(i.talkTime().toMillis() / 1000.0).as("talk time (Asterisk: %s s)", talk).isCloseTo(talk,
+                    org.assertj.core.data.Offset.offset(1.0));
+            assertThat(i.waitTime().toMillis() / 1000.0).as("wait time: ringing only (Asterisk: %s s)", ring)
+                    .isCloseTo(ring, org.assertj.core.data.Offset.offset(1.0));
+            // CEL (whole seconds): the agent's leg in the bridge with the caller
+            Ami.Message enter = asterisk.ami().await(e -> e.is("CEL") && "BRIDGE_ENTER".equals(e.get("EventName"))
+                    && leg.equals(e.get("Channel")), Duration.ofSeconds(10));
+            Ami.Message exit = asterisk.ami().await(e -> e.is("CEL") && "BRIDGE_EXIT".equals(e.get("EventName"))
+                    && leg.equals(e.get("Channel")), Duration.ofSeconds(10));
+            long bridged = Duration.between(java.time.LocalDateTime.parse(enter.get("EventTime").replace(' ', 'T')),
+                    java.time.LocalDateTime.parse(exit.get("EventTime").replace(' ', 'T'))).toSeconds();
+            assertThat(i.talkTime().toMillis() / 1000.0).as("talk time (CEL bridge: %s s)", bridged)
+                    .isCloseTo(bridged, org.assertj.core.data.Offset.offset(1.0));
+            // the CDR of the caller's channel bills from the IVR's answer: the IVR and the queue too, which is
+            // what Dial's ANSWEREDTIME counts as well (finding 1: it was taken for the talk time)
+            Ami.Message cdr = asterisk.ami().await(e -> e.is("Cdr") && leg.equals(e.get("DestinationChannel")),
+                    Duration.ofSeconds(10));
+            assertThat(Long.parseLong(cdr.get("BillableSeconds"))).isGreaterThan(i.talkTime().toSeconds() + 3);
+        } finally {
+            desk.post("/api/agents/bea/not-ready", token, new JsonObject().put("reason", "break"));
+        }
+    }
+
+    // ------------------------------------------------------------- scenario 4, finding 5
+
+    @Test
+    void aQueuedCallHearsMusicAndAnnouncementsIsConnectedAtOnceWhenAnAgentIsReadyAndMovesOnWhenOneDoesNotAnswer() {
+        PHONES.get("1002").behave(new AgentPhone.NoAnswer());
+        PHONES.get("1003").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        String carl = shift("carl", "billing");
+        String dana = shift("dana", "billing", "technical");
+        long mark = asterisk.logMark();
+        LocalCall call = LocalCall.place(asterisk, "1000", "+3612345679", "Bence Toth",
+                LocalCall.Script.of().bargeIn("1").bargeIn("10002#").bargeIn("2345#").thenSilence());
+        // queued: the announcement starts; an agent becomes ready while it plays
+        await().atMost(CALL).until(() -> node.server.routing().service().position(call.callId).isPresent());
+        await().atMost(CALL).until(() -> {
+            List<LocalCall.Command> c = call.commands();
+            return !c.isEmpty() && c.get(c.size() - 1).text().startsWith("STREAM FILE");
+        });
+        ready("carl", carl);
+        // carl's phone rings out (ring time 6 s): carl is made not ready, the call goes back to the head
+        asterisk.ami().await(e -> e.is("DialEnd") && e.getOrDefault("DestChannel", "").startsWith("PJSIP/1002-"), CALL);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state("carl") == AgentState.NOT_READY);
+        ready("dana", dana);
+        call.awaitEnd(CALL);
+        Interaction i = node.interaction(call.callId);
+        assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+        assertThat(i.agentId()).isEqualTo("dana");
+        List<Ami.Message> dials = asterisk.ami().events(e -> e.is("DialEnd") && call.callId.equals(e.get("Uniqueid")));
+        assertThat(dials).extracting(e -> e.get("DestChannel").substring(0, 10) + " " + e.get("DialStatus"))
+                .containsExactly("PJSIP/1002 NOANSWER", "PJSIP/1003 ANSWER");
+        String log = asterisk.logSince(mark);
+        assertThat(log).contains("Started music on hold, class 'default', on channel 'Local/s@caller-sim");
+        // finding 5: the announcement playing when carl became ready was cut short (the next command, a
+        // NOOP, ends a STREAM FILE) and Dial followed; no more of the announcement was played
+        List<String> agi = log.lines().filter(l -> l.contains("<" + localChannel(call) + ">AGI Rx <<"))
+                .map(l -> l.substring(l.indexOf("AGI Rx << ") + 10)).toList();
+        int firstDial = indexOf(agi, "EXEC \"Dial\" \"PJSIP/1002");
+        assertThat(firstDial).isPositive();
+        List<String> beforeDial = agi.subList(0, firstDial);
+        int lastPrompt = lastIndexOf(beforeDial, "STREAM FILE");
+        assertThat(beforeDial.subList(lastPrompt + 1, beforeDial.size())).first().isEqualTo("NOOP");
+        assertThat(beforeDial.subList(lastPrompt + 1, beforeDial.size())).noneMatch(c -> c.startsWith("STREAM FILE")
+                || c.startsWith("WAIT FOR DIGIT"));
+        desk.post("/api/agents/carl/logout", carl, null);
+        desk.post("/api/agents/dana/not-ready", dana, new JsonObject().put("reason", "break"));
+    }
+
+    static String localChannel(LocalCall call) {
+        return asterisk.ami().events(e -> e.is("Newchannel") && call.callId.equals(e.get("Uniqueid"))).get(0).get("Channel");
+    }
+
+    static int indexOf(List<String> list, String prefix) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static int lastIndexOf(List<String> list, String prefix) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // -------------------------------------------------------------------- scenario 5
+
+    @Test
+    void aCallbackBookedInTheQueueIsDialledThroughAmiOriginateAndReachesAnAgentThenTheCustomer() {
+        PHONES.get("1003").behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
+        String dana = shift("dana", "billing", "technical");
+        long mark = asterisk.logMark();
+        int trunkInvites = customerPhone.invites().size();
+        // an unknown caller: language menu (silence: English), 2 support, then 2 for a callback, 1 to confirm
+        LocalCall call = LocalCall.place(asterisk, "1000", "+3612345680", "New Customer",
+                LocalCall.Script.of().silence().bargeIn("2").bargeIn("2").bargeIn("1").thenSilence());
+        call.awaitEnd(CALL);
+        assertThat(node.interaction(call.callId).outcome()).isEqualTo(Interaction.Outcome.CALLBACK_REQUESTED);
+        ready("dana", dana);
+        Interaction callback = node.interaction(call.callId + "-callback");
+        assertThat(callback.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+        assertThat(callback.agentId()).isEqualTo("dana");
+        // Asterisk: the Originate to the agent's phone, the sample's callback context dialling the customer
+        String log = asterisk.logSince(mark);
+        assertThat(log).contains("Callback of call " + call.callId + " by agent dana to +3612345680");
+        assertThat(customerPhone.invites()).hasSize(trunkInvites + 1);
+        assertThat(customerPhone.invites().get(trunkInvites).firstLine()).startsWith("INVITE sip:+3612345680@");
+        // the agent's phone was rung first (AMI Originate into ivr-callback), then it dialled the trunk
+        Ami.Message agentDialled = asterisk.ami().await(e -> e.is("DialEnd") && e.getOrDefault("Channel", "")
+                .startsWith("PJSIP/1003-") && e.getOrDefault("DestChannel", "").startsWith("PJSIP/trunk-"), CALL);
+        assertThat(agentDialled.get("DialStatus")).isEqualTo("ANSWER");
+        desk.post("/api/agents/dana/not-ready", dana, new JsonObject().put("reason", "break"));
+    }
+
+    // -------------------------------------------------------------------- scenario 6
+
+    @Test
+    void agentStatesFollowTheRealDeviceStatesOfTheirPhones() {
+        AgentPhone phone = PHONES.get("1004");
+        phone.behave(new AgentPhone.Answer(Duration.ofMillis(500), null));
+        String eve = shift("eve", "sales");
+        ready("eve", eve);
+        // the phone goes offline: not ready (phone-unregistered), and no call is offered
+        assertThat(phone.unregister()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state("eve") == AgentState.NOT_READY);
+        assertThat(node.server.routing().service().agent("eve").orElseThrow().reasonCode()).isEqualTo("phone-unregistered");
+        assertThat(asterisk.ami().action(Ami.of("Action", "Getvar", "Variable", "DEVICE_STATE(PJSIP/1004)")).get("Value"))
+                .isEqualTo("UNAVAILABLE");
+        int invites = phone.invites().size();
+        LocalCall sales = LocalCall.place(asterisk, "1000", "+3612345681", "Sales Lead",
+                LocalCall.Script.of().silence().bargeIn("3").thenSilence());
+        await().atMost(CALL).until(() -> interactionOf(sales).isPresent() || node.server.routing().service()
+                .position(sales.callId).isPresent());
+        sales.hangUpNow();
+        sales.awaitEnd(CALL);
+        assertThat(phone.invites()).hasSize(invites);
+        // back online: ready again
+        assertThat(phone.register()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> state("eve") == AgentState.READY);
+        // a call the router did not give: the phone is busy, so eve is not ready (busy-elsewhere) until it is idle
+        asterisk.ami().action(Ami.of("Action", "Originate", "Channel", "PJSIP/1004", "Application", "Wait", "Data", "3",
+                "Async", "true"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> state("eve") == AgentState.NOT_READY);
+        assertThat(node.server.routing().service().agent("eve").orElseThrow().reasonCode()).isEqualTo("busy-elsewhere");
+        await().atMost(Duration.ofSeconds(30)).until(() -> state("eve") == AgentState.READY);
+        desk.post("/api/agents/eve/not-ready", eve, new JsonObject().put("reason", "break"));
+    }
+
+    static java.util.Optional<Interaction> interactionOf(LocalCall call) {
+        return node.server.crmQueries().interaction(call.callId);
+    }
+
+    // -------------------------------------------------------------------- scenario 7
+
+    @Test
+    void aCallerHangingUpInTheIvrInTheQueueOrWhileTheAgentRingsIsRecordedAndLeavesNoAgentReserved() {
+        // in the IVR: during the main menu
+        LocalCall inIvr = LocalCall.place(asterisk, "1000", "+3612345682", "Short Call",
+                LocalCall.Script.of().silence().hangUp());
+        inIvr.awaitEnd(CALL);
+        assertThat(node.interaction(inIvr.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_IVR);
+        // in the queue, nobody ready
+        String carl = shift("carl", "billing");
+        LocalCall inQueue = LocalCall.place(asterisk, "1000", "+3612345679", "Bence Toth",
+                LocalCall.Script.of().bargeIn("1").bargeIn("10002#").bargeIn("2345#").thenSilence());
+        await().atMost(CALL).until(() -> node.server.routing().service().position(inQueue.callId).isPresent());
+        inQueue.hangUpNow();
+        inQueue.awaitEnd(CALL);
+        assertThat(node.interaction(inQueue.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
+        assertThat(node.server.routing().service().position(inQueue.callId)).isEmpty();
+        // while the agent's phone rings: the call is cancelled, the agent is ready again at once
+        PHONES.get("1002").behave(new AgentPhone.NoAnswer());
+        ready("carl", carl);
+        LocalCall ringing = LocalCall.place(asterisk, "1000", "+3612345679", "Bence Toth",
+                LocalCall.Script.of().bargeIn("1").bargeIn("10002#").bargeIn("2345#").thenSilence());
+        Ami.Message dial = asterisk.ami().await(e -> e.is("DialBegin") && ringing.callId.equals(e.get("Uniqueid")), CALL);
+        assertThat(dial.get("DestChannel")).startsWith("PJSIP/1002-");
+        ringing.hangUpNow();
+        ringing.awaitEnd(CALL);
+        Ami.Message end = asterisk.ami().await(e -> e.is("DialEnd") && ringing.callId.equals(e.get("Uniqueid")), CALL);
+        assertThat(end.get("DialStatus")).isEqualTo("CANCEL");
+        assertThat(node.interaction(ringing.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> state("carl") == AgentState.READY);
+        assertThat(Sipp.received(PHONES.get("1002").messageLog())).anyMatch(m -> m.isRequest("CANCEL"));
+        desk.post("/api/agents/carl/logout", carl, null);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.ivr.server.system;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/** Small things the system tier needs: free ports on loopback, programs on the PATH, running a command. */
+final class Tools {
+    private Tools() {
+    }
+
+    static Optional<Path> onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(":")) {
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A TCP port free on 127.0.0.1 now (other tests run on this machine: never a fixed port). */
+    static int freeTcpPort() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free TCP port", e);
+        }
+    }
+
+    /** A TCP and UDP port free on 127.0.0.1 now (SIP listens on both). */
+    static int freeTcpAndUdpPort() {
+        for (int i = 0; i < 100; i++) {
+            int p = freeTcpPort();
+            if (udpFree(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no port free for both TCP and UDP");
+    }
+
+    /**
+     * The first of {@code n} consecutive UDP ports, starting at an even number, free on every
+     * address now (RTP ranges, sipp's media ports).
+     */
+    static int freeUdpRange(int n) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20000 + 2 * ThreadLocalRandom.current().nextInt(0, 19000);
+            List<DatagramSocket> held = new ArrayList<>();
+            boolean ok = true;
+            try {
+                for (int p = base; p < base + n; p++) {
+                    try {
+                        held.add(new DatagramSocket(p));
+                    } catch (IOException e) {
+                        ok = false;
+                        break;
+                    }
+                }
+            } finally {
+                held.forEach(DatagramSocket::close);
+            }
+            if (ok) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free range of " + n + " UDP ports");
+    }
+
+    static boolean udpFree(int port) {
+        try (DatagramSocket s = new DatagramSocket(port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Runs a command to its end and returns its output (stdout and stderr together). */
+    static String run(List<String> command, long timeoutSeconds) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(command + " did not end within " + timeoutSeconds + " s");
+            }
+            return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
