@@ -106,6 +106,7 @@ final class BenchDeployment {
                 prompts:
                   dir: %s
                 speech:
+                  enabled: false
                   port: 0
                 routing:
                   queues:

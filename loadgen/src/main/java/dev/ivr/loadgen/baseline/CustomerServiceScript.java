@@ -102,6 +102,7 @@ final class CustomerServiceScript extends BaseAgiScript {
                     channel.exec("VoiceMail", "2000@support,u");
                     c.outcome = "VOICEMAIL";
                     channel.setVariable("IVR_OUTCOME", c.outcome);                  // the flow ends: the dialplan goes on
+                    channel.setVariable("IVR_STATUS", "OK");                        // ran to its end: no fallback
                     yield null;
                 }
                 case "operator" -> operator(c);
@@ -146,6 +147,7 @@ final class CustomerServiceScript extends BaseAgiScript {
 
     private void endCall(Call c) throws AgiException {
         c.ch.setVariable("IVR_OUTCOME", c.outcome == null ? "SELF_SERVED" : c.outcome);
+        c.ch.setVariable("IVR_STATUS", "OK");
         try {
             c.ch.hangup();
         } catch (AgiHangupException e) {
@@ -310,9 +312,7 @@ final class CustomerServiceScript extends BaseAgiScript {
             status = "";
         }
         if ("ANSWER".equals(status)) {
-            String answered = c.ch.getFullVariable("${ANSWEREDTIME}");
-            agents.callEnded(endpoint, answered != null && answered.matches("\\d+")
-                    ? Duration.ofSeconds(Long.parseLong(answered)) : Duration.ofNanos(System.nanoTime() - t0));
+            agents.callEnded(endpoint, Duration.ofNanos(System.nanoTime() - t0)); // ivr reads no ANSWEREDTIME either
             c.outcome = "ROUTED";
             return "end-call";
         }

@@ -32,6 +32,7 @@ final class SimpleScript extends BaseAgiScript {
             }
         }
         channel.setVariable("IVR_OUTCOME", "SELF_SERVED");
+        channel.setVariable("IVR_STATUS", "OK");
         channel.hangup();
     }
 
