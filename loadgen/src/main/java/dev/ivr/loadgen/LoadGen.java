@@ -270,11 +270,12 @@ public final class LoadGen {
             Thread.sleep(Duration.ofSeconds(5)); // the new calls past their first commands
             StepResult r = m.plateau(sp.name(), scenario, level, runner, duration(hold));
             System.out.printf("%s %,d calls: reached %,d, %d failed %s, %.0f commands/s, p99 %.2f ms (in server: %s), "
-                            + "CPU %.0f%% = %.0f ms per 1,000 commands, heap/call %.1f KB, lag p99 %.2f ms%n",
+                            + "CPU %.0f%% = %.0f ms per 1,000 commands, heap/call %.1f KB, lag p99 %.2f ms, other processes' CPU %.0f%%%n",
                     sp.name(), level, Math.max(reached, r.reached()), r.failed(), r.failures(), r.commandsPerSecond(),
                     r.p99Micros() / 1000.0, r.serverP99Micros() < 0 ? "-" : r.serverP99Micros() == Long.MAX_VALUE ? "beyond the last bucket"
                             : "≤ " + r.serverP99Micros() / 1000.0 + " ms",
-                    r.serverCpuPercent(), r.cpuMillisPer1000Commands(), r.heapPerCall() / 1024.0, r.lagP99Micros() / 1000.0);
+                    r.serverCpuPercent(), r.cpuMillisPer1000Commands(), r.heapPerCall() / 1024.0, r.lagP99Micros() / 1000.0,
+                    r.otherCpuPercent());
             return r;
         }
     }
@@ -352,9 +353,9 @@ public final class LoadGen {
                         search.result(rate, held);
                         rows.add(r);
                         System.out.printf("%d new calls/s offered: %.1f started/s, %,d in progress, %d failed %s, p99 %.2f ms, "
-                                        + "CPU %.0f%%, lag p99 %.2f ms: %s%n", rate, r.callsPerSecond(), r.reached(), r.failed(),
-                                r.failures(), r.p99Micros() / 1000.0, r.serverCpuPercent(), r.lagP99Micros() / 1000.0,
-                                held ? "held" : "not held");
+                                        + "CPU %.0f%%, lag p99 %.2f ms, other processes' CPU %.0f%%: %s%n", rate, r.callsPerSecond(),
+                                r.reached(), r.failed(), r.failures(), r.p99Micros() / 1000.0, r.serverCpuPercent(),
+                                r.lagP99Micros() / 1000.0, r.otherCpuPercent(), held ? "held" : "not held");
                         writeSetup(rows, info, search);
                     }
                     runner.stop(Duration.ofSeconds(60));

@@ -78,6 +78,7 @@ final class Measurement {
         Map<String, Long> failures0 = s.failures();
         long cpu0 = probe == null ? -1 : probe.cpuNanos();
         long selfCpu0 = self.cpuNanos();
+        long machine0 = ProcessProbe.machineBusyNanos();
         if (recordings != null && probe != null) {
             probe.startRecording("loadgen-plateau");
         }
@@ -85,7 +86,9 @@ final class Measurement {
         Thread.sleep(hold);
         long cpu1 = probe == null ? -1 : probe.cpuNanos();
         long selfCpu1 = self.cpuNanos();
+        long machine1 = ProcessProbe.machineBusyNanos();
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double otherCpu = otherCpuPercent(machine0, machine1, cpu0, cpu1, selfCpu1 - selfCpu0, seconds);
         Histogram h = s.intervalResponseTimes();
         if (recordings != null && probe != null) {
             Files.createDirectories(recordings);
@@ -144,7 +147,20 @@ final class Measurement {
                 heap, rss, threads, files,
                 micros(virtualLag, 99), virtualLag.getTotalCount() == 0 ? -1 : virtualLag.getMaxValue() / 1000,
                 micros(platformLag, 99), platformLag.getTotalCount() == 0 ? -1 : platformLag.getMaxValue() / 1000,
-                loadAverage());
+                loadAverage(), otherCpu);
+    }
+
+    /**
+     * What the other processes on the machine took over the window, in % of one CPU: the machine's
+     * busy time minus the server's and the load generator's; -1 when either is unknown (a server on
+     * another machine, no /proc/stat).
+     */
+    static double otherCpuPercent(long machine0, long machine1, long server0, long server1, long selfNanos, double seconds) {
+        if (machine0 < 0 || machine1 < 0 || server0 < 0 || server1 < 0 || seconds <= 0) {
+            return -1;
+        }
+        long others = (machine1 - machine0) - (server1 - server0) - selfNanos;
+        return Math.max(0, others) / 1e7 / seconds;
     }
 
     private static long micros(Histogram h, double percentile) {

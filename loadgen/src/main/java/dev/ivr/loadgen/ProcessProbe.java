@@ -69,6 +69,34 @@ public final class ProcessProbe {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /**
+     * The CPU time every process on the machine has used so far (all CPUs, busy time: user, nice,
+     * system, irq, softirq, steal from /proc/stat), nanoseconds; -1 where there is no /proc/stat.
+     * Over a window, minus the server's and the load generator's own, it is what other work took.
+     */
+    static long machineBusyNanos() {
+        try (var lines = Files.lines(Path.of("/proc/stat"))) {
+            String cpu = lines.findFirst().orElse("");
+            return busyTicks(cpu) * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Busy clock ticks of /proc/stat's aggregate "cpu" line: all but idle and iowait (guest time is inside user). */
+    static long busyTicks(String cpuLine) throws IOException {
+        String[] f = cpuLine.trim().split("\\s+");
+        if (f.length < 9 || !f[0].equals("cpu")) {
+            throw new IOException("not /proc/stat's cpu line: " + cpuLine);
+        }
+        // cpu user nice system idle iowait irq softirq steal [guest guest_nice]
+        long busy = 0;
+        for (int i : new int[]{1, 2, 3, 6, 7, 8}) {
+            busy += Long.parseLong(f[i]);
+        }
+        return busy;
+    }
+
     /** Heap in use right after a full GC, in bytes. */
     public long heapAfterFullGc() throws IOException, InterruptedException {
         run("GC.run");

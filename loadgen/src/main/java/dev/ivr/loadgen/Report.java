@@ -63,14 +63,15 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("| server | calls | reached | failed | commands/s | p50 ms | p99 ms | p99.9 ms | max ms "
                 + "| in-server p50 / p99 ms | server CPU % | CPU ms per 1,000 commands | heap/call KB | RSS/call KB "
-                + "| threads | load generator lag p99 / max ms | load average |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| threads | load generator lag p99 / max ms | load average | other processes' CPU % |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StepResult r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.server(), r.target(), r.reached(), failedText(r), r.commandsPerSecond(), ms(r.p50Micros()),
                     ms(r.p99Micros()), ms(r.p999Micros()), ms(r.maxMicros()), inServer(r), pct(r.serverCpuPercent()),
                     num(r.cpuMillisPer1000Commands()), kb(r.heapPerCall()), kb(r.rssPerCall()), count(r.threads()),
-                    lag(r), r.loadAverage() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.loadAverage())));
+                    lag(r), r.loadAverage() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.loadAverage()),
+                    pct(r.otherCpuPercent())));
         }
         return sb.toString();
     }
@@ -123,13 +124,13 @@ public final class Report {
     /** The call-setup ramp: each rate of new calls offered, what started, and the response times. */
     public static String setupMarkdown(List<StepResult> rows) {
         StringBuilder sb = new StringBuilder("| new calls/s offered | started/s | calls in progress | failed | p50 ms | p99 ms "
-                + "| p99.9 ms | max ms | in-server p99 ms | server CPU % | load generator lag p99 / max ms |\n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| p99.9 ms | max ms | in-server p99 ms | server CPU % | load generator lag p99 / max ms | other processes' CPU % |\n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StepResult r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %,d | %.1f | %,d | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.target(),
+            sb.append(String.format(Locale.ROOT, "| %,d | %.1f | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.target(),
                     r.callsPerSecond(), r.reached(), failedText(r), ms(r.p50Micros()), ms(r.p99Micros()), ms(r.p999Micros()),
                     ms(r.maxMicros()), r.serverP99Micros() < 0 ? "-" : "≤ " + bound(r.serverP99Micros()),
-                    pct(r.serverCpuPercent()), lag(r)));
+                    pct(r.serverCpuPercent()), lag(r), pct(r.otherCpuPercent())));
         }
         return sb.toString();
     }

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param lagP99Micros         the load generator's own lateness (virtual-thread ticker, see {@link LagMonitor})
  * @param platformLagP99Micros the same, platform-thread ticker
  * @param loadAverage          the machine's one-minute load average at the end of the window
+ * @param otherCpuPercent      CPU the machine's other processes used over the window, % of one CPU; -1 unknown
  */
 public record StepResult(String server, String scenario, int target, int reached, double seconds, double callsPerSecond,
                          long started, long succeeded, Map<String, Long> failures, long commands,
@@ -28,7 +29,7 @@ public record StepResult(String server, String scenario, int target, int reached
                          double serverCpuPercent, long serverCpuNanos, double loadgenCpuPercent,
                          long heapPerCall, long rssPerCall, long heapBytes, long rssBytes, long threads, long openFiles,
                          long lagP99Micros, long lagMaxMicros, long platformLagP99Micros, long platformLagMaxMicros,
-                         double loadAverage) {
+                         double loadAverage, double otherCpuPercent) {
 
     public StepResult {
         failures = Map.copyOf(failures);
@@ -56,7 +57,7 @@ public record StepResult(String server, String scenario, int target, int reached
             "started", "succeeded", "failed", "failures", "commands", "p50_us", "p99_us", "p999_us", "max_us",
             "server_p50_us", "server_p99_us", "server_cpu_pct", "server_cpu_ns", "loadgen_cpu_pct", "heap_per_call_bytes",
             "rss_per_call_bytes", "heap_bytes", "rss_bytes", "threads", "open_files", "lag_p99_us", "lag_max_us",
-            "platform_lag_p99_us", "platform_lag_max_us", "load_average");
+            "platform_lag_p99_us", "platform_lag_max_us", "load_average", "other_cpu_pct");
 
     static final String CSV_HEADER = String.join(",", COLUMNS);
 
@@ -71,7 +72,8 @@ public record StepResult(String server, String scenario, int target, int reached
                 String.valueOf(serverP99Micros), d(serverCpuPercent), String.valueOf(serverCpuNanos), d(loadgenCpuPercent),
                 String.valueOf(heapPerCall), String.valueOf(rssPerCall), String.valueOf(heapBytes), String.valueOf(rssBytes),
                 String.valueOf(threads), String.valueOf(openFiles), String.valueOf(lagP99Micros), String.valueOf(lagMaxMicros),
-                String.valueOf(platformLagP99Micros), String.valueOf(platformLagMaxMicros), d(loadAverage)));
+                String.valueOf(platformLagP99Micros), String.valueOf(platformLagMaxMicros), d(loadAverage),
+                d(otherCpuPercent)));
         return String.join(",", v);
     }
 
@@ -95,7 +97,7 @@ public record StepResult(String server, String scenario, int target, int reached
                 dbl(r, "server_cpu_pct"), l(r, "server_cpu_ns"), dbl(r, "loadgen_cpu_pct"), l(r, "heap_per_call_bytes"),
                 l(r, "rss_per_call_bytes"), l(r, "heap_bytes"), l(r, "rss_bytes"), l(r, "threads"), l(r, "open_files"),
                 l(r, "lag_p99_us"), l(r, "lag_max_us"), l(r, "platform_lag_p99_us"), l(r, "platform_lag_max_us"),
-                dbl(r, "load_average"));
+                dbl(r, "load_average"), dbl(r, "other_cpu_pct"));
     }
 
     private static int i(Map<String, String> r, String k) {

@@ -18,7 +18,7 @@ class ReportTest {
         return new StepResult(server, "simple", calls, calls, 30.0, calls / 10.0, calls * 2L, calls * 2L, failures, commands,
                 150, p99Micros, p99Micros * 3, p99Micros * 5, server.equals("ivr") ? 50 : -1, server.equals("ivr") ? 2000 : -1,
                 cpuNanos / 3e8, cpuNanos, 40.0, heapPerCall, heapPerCall * 2, 100_000_000, 500_000_000, 80, calls + 100,
-                900, 4000, 300, 2500, 3.5);
+                900, 4000, 300, 2500, 3.5, 25.0);
     }
 
     final List<StepResult> rows = List.of(
