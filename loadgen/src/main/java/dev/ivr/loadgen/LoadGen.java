@@ -302,7 +302,8 @@ public final class LoadGen {
                     + "--customers, greeting, menu), ramped up until p99 passes 20 ms.")
     static final class Setup extends Managed implements Callable<Integer> {
         @Option(names = "--rates", defaultValue = "50,100,200,300", split = ",",
-                description = "New calls per second measured first (default ${DEFAULT-VALUE}); then higher, then between.")
+                description = "New calls per second measured first, in order while they hold (default ${DEFAULT-VALUE}); "
+                        + "then higher, then between the highest held and the lowest not held.")
         List<Integer> rates;
 
         @Option(names = "--search-cap", defaultValue = "1500", description = "The highest rate tried (default ${DEFAULT-VALUE}).")
