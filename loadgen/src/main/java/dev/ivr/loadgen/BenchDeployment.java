@@ -17,17 +17,53 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The ivr server as the benchmark runs it: its own configuration file (the shipped flows and
- * prompts, a calendar open around the clock so the path does not depend on the hour, queues
- * with a short wrap-up, no speech port), and agents created and made ready through the REST
- * API, as an admin and the agents' desktops would.
+ * prompts plus the load generator's simple flow and its prompts, a calendar open around the
+ * clock so the path does not depend on the hour, queues with a short wrap-up, no speech port),
+ * and agents created and made ready through the REST API, as an admin and the agents' desktops
+ * would.
  */
 final class BenchDeployment {
     private BenchDeployment() {
     }
 
+    /** The load generator's own flows and prompt catalogs (resources under bench/), written next to the shipped ones. */
+    static final List<String> BENCH_FILES = List.of("flows/simple.yaml", "prompts/en/bench.yaml");
+
+    /**
+     * Writes the flows and prompts the benchmark serves into {@code out}: the repository's
+     * {@code flows/} and {@code prompts/} with the load generator's own files added.
+     */
+    static void writeFlows(Path out, Path repo) throws IOException {
+        for (String dir : List.of("flows", "prompts")) {
+            Path from = repo.resolve(dir);
+            Path to = out.resolve(dir);
+            try (var files = Files.walk(from)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Path target = to.resolve(from.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+        }
+        for (String f : BENCH_FILES) {
+            try (var in = BenchDeployment.class.getResourceAsStream("/bench/" + f)) {
+                if (in == null) {
+                    throw new IOException("the load generator lacks its resource bench/" + f);
+                }
+                Path target = out.resolve(f);
+                Files.createDirectories(target.getParent());
+                Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     /** Writes the configuration for a server on these ports; returns the file. */
     static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp) throws IOException {
         Files.createDirectories(out);
+        writeFlows(out, repo);
         Path calendars = out.resolve("bench-calendars.yaml");
         Files.writeString(calendars, """
                 # the load benchmark's calendar: open around the clock
@@ -70,11 +106,12 @@ final class BenchDeployment {
                 prompts:
                   dir: %s
                 speech:
+                  enabled: false
                   port: 0
                 routing:
                   queues:
-                %s""".formatted(out.resolve("ivr-data"), agiPort, httpPort, UUID.randomUUID(), repo.resolve("flows"),
-                calendars, repo.resolve("prompts"), queues));
+                %s""".formatted(out.resolve("ivr-data"), agiPort, httpPort, UUID.randomUUID(), out.resolve("flows"),
+                calendars, out.resolve("prompts"), queues));
         return cfg;
     }
 

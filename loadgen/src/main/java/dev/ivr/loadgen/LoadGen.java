@@ -12,16 +12,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code loadgen compare}: the ivr server and the stock Asterisk-Java DefaultAgiServer, same
- * scenario, same machine, one after the other, in one command; {@code loadgen run}: load on
- * a server already running; {@code loadgen soak}: a long plateau with churn, sampled over time.
+ * {@code loadgen compare}: the ivr server and the stock Asterisk-Java DefaultAgiServer (its pool
+ * raised to the level, and as it ships), same scenario, same machine, one after the other, each
+ * pinned to its own CPUs away from the load generator; {@code loadgen setup}: the highest rate of
+ * new calls one node takes through the opening of a call; {@code loadgen run}: load on a server
+ * already running; {@code loadgen soak}: a long plateau with churn, sampled over time.
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, description = "FastAGI load generator for ivr.",
-        subcommands = {LoadGen.Compare.class, LoadGen.Run.class, LoadGen.Soak.class, LoadGen.Redraw.class})
+        subcommands = {LoadGen.Compare.class, LoadGen.Setup.class, LoadGen.Run.class, LoadGen.Soak.class, LoadGen.Redraw.class,
+                LoadGen.Profile.class})
 public final class LoadGen {
 
     public static void main(String[] args) {
@@ -38,7 +40,8 @@ public final class LoadGen {
         @Option(names = "--prompt-time", defaultValue = "2s", description = "How long each prompt plays (default ${DEFAULT-VALUE}).")
         String promptTime;
 
-        @Option(names = "--ramp", defaultValue = "400", description = "New calls per second at most while ramping (default ${DEFAULT-VALUE}).")
+        @Option(names = "--ramp", defaultValue = "400",
+                description = "New calls per second at most while ramping and replacing calls that ended (default ${DEFAULT-VALUE}).")
         int ramp;
 
         @Option(names = "--hold", defaultValue = "30s", description = "How long each plateau is measured (default ${DEFAULT-VALUE}).")
@@ -53,24 +56,22 @@ public final class LoadGen {
         @Option(names = "--wrap-up", defaultValue = "3s", description = "Agents' wrap-up after each call (default ${DEFAULT-VALUE}).")
         String wrapUp;
 
-        @Option(names = "--warmup", defaultValue = "120s",
-                description = "Calls at --warmup-calls for this long before anything is measured (default ${DEFAULT-VALUE}).")
-        String warmup;
-
-        @Option(names = "--warmup-calls", defaultValue = "1000",
-                description = "Calls in progress during the warm-up (default ${DEFAULT-VALUE}): enough work for the JIT to compile the "
-                        + "call path before the first level is measured.")
-        int warmupCalls;
-
         @Option(names = "--talk", defaultValue = "20s-40s", description = "How long agents talk, min-max (default ${DEFAULT-VALUE}).")
         String talk;
 
+        @Option(names = "--customers", defaultValue = "1000000",
+                description = "Customers in the CRM for the opening scenario and the setup command (default ${DEFAULT-VALUE}).")
+        int customers;
+
         Scenario scenario() {
-            if (scenario.equals(CustomerServiceScenario.NAME)) {
-                String[] t = talk.split("-");
-                return new CustomerServiceScenario(duration(t[0]), duration(t[t.length - 1]));
-            }
-            return Scenarios.byName(scenario);
+            return switch (scenario) {
+                case CustomerServiceScenario.NAME -> {
+                    String[] t = talk.split("-");
+                    yield new CustomerServiceScenario(duration(t[0]), duration(t[t.length - 1]));
+                }
+                case OpeningScenario.NAME -> new OpeningScenario(customers);
+                default -> Scenarios.byName(scenario);
+            };
         }
 
         Duration duration(String s) {
@@ -78,83 +79,180 @@ public final class LoadGen {
         }
     }
 
-    @Command(name = "compare", mixinStandardHelpOptions = true,
-            description = "Start the ivr server and the baseline, load both with the same scenario, write the comparison.")
-    static final class Compare extends Common implements Callable<Integer> {
-        @Option(names = "--levels", defaultValue = "100,1000,2000,5000,10000", split = ",",
-                description = "Concurrent-call plateaus (default ${DEFAULT-VALUE}).")
-        List<Integer> levels;
-
+    /** Options of the commands that start the servers themselves. */
+    static class Managed extends Common {
         @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
         Path ivrJar;
 
         @Option(names = "--server-heap", defaultValue = "2g", description = "-Xmx of each server (default ${DEFAULT-VALUE}).")
         String heap;
 
-        @Option(names = "--only", description = "Run one server only: ivr or baseline.")
-        String only;
+        @Option(names = "--server-jvm-opt", description = "A further JVM option for the servers (repeatable), e.g. a JFR recording.")
+        List<String> serverJvmOptions = new ArrayList<>();
 
         @Option(names = "--work", defaultValue = "target/loadgen-work",
                 description = "The servers' data, configuration and logs (default ${DEFAULT-VALUE}); --out gets the results only.")
         Path work;
 
+        @Option(names = "--warmup", defaultValue = "120s",
+                description = "Load before anything is measured, for the JIT (default ${DEFAULT-VALUE}).")
+        String warmup;
+
+        @Option(names = "--warmup-calls", defaultValue = "1000",
+                description = "Calls in progress during the warm-up (default ${DEFAULT-VALUE}).")
+        int warmupCalls;
+
+        @Option(names = "--pin", defaultValue = "auto",
+                description = "auto: the load generator and the server each on their own CPUs with taskset when it works; off (default ${DEFAULT-VALUE}).")
+        String pin;
+
+        @Option(names = "--loadgen-cpus", description = "CPUs of the load generator (default: the first online CPU).")
+        String loadgenCpus;
+
+        @Option(names = "--server-cpus", description = "CPUs of the server (default: the other online CPUs).")
+        String serverCpus;
+
+        List<String> jvm() {
+            List<String> j = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
+            j.addAll(serverJvmOptions);
+            return j;
+        }
+
+        /** Decides and applies the CPU split: pins this process, returns what the servers are started with. */
+        Affinity.Plan affinity() throws IOException {
+            List<Integer> online = Affinity.online();
+            Affinity.Plan plan = pin.equals("off") ? new Affinity.Plan(null, null, "--pin off")
+                    : Affinity.plan(online, Affinity.tasksetWorks(online), loadgenCpus, serverCpus);
+            if (plan.pinned()) {
+                Affinity.pin(ProcessHandle.current().pid(), plan.loadgenCpus());
+            }
+            System.out.println("CPUs: " + plan.describe() + " (load generator now allowed on "
+                    + Affinity.allowed(ProcessHandle.current().pid()) + ")");
+            return plan;
+        }
+
+        /** A line about the machine and the set-up, for the results. */
+        String runInfo(Affinity.Plan plan) {
+            return String.format("%s; %d CPUs online; %s; Java %s; server %s; load average at start %.1f; %s",
+                    Instant.now(), Affinity.online().size(), plan.describe(), Runtime.version(), String.join(" ", jvm()),
+                    Measurement.loadAverage(), "scenario " + scenario + ", prompts " + promptTime + ", hold " + hold);
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Start each server in turn (ivr, the stock server with its pool raised, as it ships), load it with the "
+                    + "same scenario, find the most calls it holds with p99 under 20 ms, write the comparison.")
+    static final class Compare extends Managed implements Callable<Integer> {
+        @Option(names = "--servers", defaultValue = "ivr,stock-raised,stock-default", split = ",",
+                description = "Servers to run, in order: ivr, stock-raised, stock-default (default ${DEFAULT-VALUE}).")
+        List<String> servers;
+
+        @Option(names = "--levels", defaultValue = "1000,2000,5000,10000", split = ",",
+                description = "Calls in progress measured on ivr and stock-raised (default ${DEFAULT-VALUE}).")
+        List<Integer> levels;
+
+        @Option(names = "--stock-default-levels", defaultValue = "1000", split = ",",
+                description = "Levels for the stock server as it ships (default ${DEFAULT-VALUE}).")
+        List<Integer> defaultLevels;
+
+        @Option(names = "--search-steps", defaultValue = "3",
+                description = "Further levels to find the most calls held with p99 ≤ 20 ms (0: none; default ${DEFAULT-VALUE}).")
+        int searchSteps;
+
+        @Option(names = "--search-cap", defaultValue = "18000",
+                description = "The highest level the search tries (each call is a socket on both sides: mind ulimit -n; default ${DEFAULT-VALUE}).")
+        int searchCap;
+
+        @Option(names = "--name", defaultValue = "compare", description = "Base name of the result files (default ${DEFAULT-VALUE}).")
+        String name;
+
+        @Option(names = "--jfr", description = "Record each measured plateau of the servers with JFR (profile settings) into this directory.")
+        Path jfr;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
             Files.createDirectories(work);
+            Affinity.Plan plan = affinity();
+            String info = runInfo(plan);
             Scenario sc = scenario();
             List<StepResult> rows = new ArrayList<>();
-            List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseG1GC");
-            for (String server : List.of("ivr", "baseline")) {
-                if (only != null && !only.equals(server)) {
-                    continue;
-                }
+            List<Measurement.CommandRow> commandRows = new ArrayList<>();
+            int poolMax = (int) (Math.max(searchSteps > 0 ? searchCap : 0, levels.stream().mapToInt(Integer::intValue).max().orElse(0))
+                    * 1.2) + 100;
+            for (String server : servers) {
                 int port = freePort();
                 int httpPort = freePort();
                 Path log = work.resolve(server + "-server.log");
-                ServerProcess sp = server.equals("ivr")
-                        ? ServerProcess.ivr(ivrJar, BenchDeployment.writeConfig(work, Path.of("").toAbsolutePath(), port,
-                        httpPort, duration(wrapUp)), port, jvm, log)
-                        : ServerProcess.baseline(port, agents, duration(wrapUp), jvm, log);
+                boolean ivr = server.equals("ivr");
+                ServerProcess sp = switch (server) {
+                    case "ivr" -> ServerProcess.ivr(ivrJar, BenchDeployment.writeConfig(work, Path.of("").toAbsolutePath(), port,
+                            httpPort, duration(wrapUp)), port, jvm(), log, plan.serverPrefix());
+                    case "stock-raised" -> ServerProcess.baseline(server, port, String.valueOf(poolMax), agents, duration(wrapUp),
+                            jvm(), log, plan.serverPrefix());
+                    case "stock-default" -> ServerProcess.baseline(server, port, "default", agents, duration(wrapUp), jvm(), log,
+                            plan.serverPrefix());
+                    default -> throw new IllegalArgumentException("unknown server " + server + " (ivr, stock-raised, stock-default)");
+                };
                 try (sp) {
                     sp.awaitListening(Duration.ofSeconds(180));
-                    if (server.equals("ivr")) {
-                        // prompts are pre-rendered at start (not measured); agents sign in through the REST API
-                        awaitPrerender(sp);
-                        BenchDeployment.agents(httpPort, work.resolve("ivr-data"), agents);
+                    if (ivr) {
+                        awaitPrerender(sp); // prompts are pre-rendered at start (not measured)
+                        if (sc instanceof CustomerServiceScenario) {
+                            BenchDeployment.agents(httpPort, work.resolve("ivr-data"), agents);
+                        }
                     }
-                    rows.addAll(levels(sp, sc, server.equals("ivr") ? ServerMetrics.of(httpPort, work.resolve("ivr-data")) : null));
+                    List<Integer> mine = server.equals("stock-default") ? defaultLevels : levels;
+                    CeilingSearch search = server.equals("stock-default") || searchSteps <= 0 ? null
+                            : new CeilingSearch(mine, 1.5, searchCap, 0.1, 500, mine.size() + searchSteps);
+                    try (LagMonitor lag = new LagMonitor()) {
+                        Measurement m = new Measurement(new ProcessProbe(sp.pid()), ivr ? ServerMetrics.of(httpPort,
+                                work.resolve("ivr-data")) : null, lag);
+                        if (jfr != null) {
+                            m.recordInto(jfr);
+                        }
+                        rows.addAll(levels(sp, sc, m, mine, search));
+                        commandRows.addAll(m.commandRows());
+                    }
                 }
+                write(rows, commandRows, info); // after each server: a long run's results are never lost
             }
-            Report.csv(rows, out.resolve("compare.csv"));
-            Report.png(rows, out.resolve("compare.png"));
-            String md = Report.markdown(rows);
-            Files.writeString(out.resolve("compare.md"), md);
-            System.out.println(md);
-            System.out.println("written: " + out.resolve("compare.csv") + ", " + out.resolve("compare.png"));
+            System.out.println(Files.readString(out.resolve(name + ".md")));
             return 0;
         }
 
-        private List<StepResult> levels(ServerProcess sp, Scenario sc, ServerMetrics metrics) throws Exception {
-            ProcessProbe probe = new ProcessProbe(sp.pid());
-            long idleHeap = probe.heapAfterFullGc();
-            long idleRss = probe.rss();
+        private void write(List<StepResult> rows, List<Measurement.CommandRow> commandRows, String info) throws IOException {
+            Report.csv(rows, out.resolve(name + ".csv"));
+            List<String> lines = new ArrayList<>(List.of(Measurement.CommandRow.CSV_HEADER));
+            commandRows.forEach(c -> lines.add(c.csv()));
+            Files.write(out.resolve(name + "-commands.csv"), lines);
+            Report.png(rows, out.resolve(name + ".png"));
+            Files.writeString(out.resolve(name + ".md"), compareMarkdown(rows, info));
+        }
+
+        private List<StepResult> levels(ServerProcess sp, Scenario sc, Measurement m, List<Integer> mine, CeilingSearch search)
+                throws Exception {
             List<StepResult> rows = new ArrayList<>();
+            int highest = mine.stream().mapToInt(Integer::intValue).max().orElse(0);
             try (LoadRunner runner = new LoadRunner("127.0.0.1", sp.port(), sc, duration(promptTime), ramp,
                     Duration.ofMinutes(40))) {
-                runner.target(Math.min(warmupCalls, levels.getLast()));
-                Thread.sleep(duration(warmup)); // JIT, caches, first syntheses: not measured
-                for (int level : levels) {
-                    runner.target(level);
-                    runner.awaitAtMost(level, Duration.ofMinutes(10)); // down from the warm-up: calls end by themselves
-                    int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
-                    StepResult r = Measurement.plateau(sp.name(), level, runner, probe, metrics, idleHeap, idleRss,
-                            duration(hold));
+                runner.target(Math.min(warmupCalls, highest));
+                Thread.sleep(duration(warmup)); // JIT, caches: not measured
+                List<Integer> todo = new ArrayList<>(mine);
+                while (true) {
+                    int level;
+                    if (!todo.isEmpty()) {
+                        level = todo.removeFirst();
+                    } else if (search != null && (level = search.next()) > 0) {
+                        System.out.printf("%s: searching the most calls held with p99 ≤ 20 ms: %,d%n", sp.name(), level);
+                    } else {
+                        break;
+                    }
+                    StepResult r = level(sp, sc, m, runner, level);
                     rows.add(r);
-                    System.out.printf("%s %,d calls: reached %,d, %d failed %s, p99 %.2f ms (in server: %s), heap/call %.1f KB%n",
-                            sp.name(), level, Math.max(reached, r.reached()), r.failed(), r.failures(),
-                            r.p99Micros() / 1000.0, r.serverP99Micros() < 0 ? "-" : "≤ " + r.serverP99Micros() / 1000.0 + " ms",
-                            r.heapPerCall() / 1024.0);
+                    if (search != null) {
+                        search.result(level, r.holds(Report.P99_BOUND_MICROS));
+                    }
                     if (r.failed() > Math.max(10, r.started() / 2)) {
                         System.out.printf("%s: more than half the calls fail at %,d; not going higher%n", sp.name(), level);
                         break;
@@ -163,6 +261,118 @@ public final class LoadGen {
                 runner.stop(Duration.ofSeconds(90));
             }
             return rows;
+        }
+
+        private StepResult level(ServerProcess sp, Scenario sc, Measurement m, LoadRunner runner, int level) throws Exception {
+            runner.target(level);
+            runner.awaitAtMost(level, Duration.ofMinutes(10)); // down from a higher level: calls end by themselves
+            int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
+            Thread.sleep(Duration.ofSeconds(5)); // the new calls past their first commands
+            StepResult r = m.plateau(sp.name(), scenario, level, runner, duration(hold));
+            System.out.printf("%s %,d calls: reached %,d, %d failed %s, %.0f commands/s, p99 %.2f ms (in server: %s), "
+                            + "CPU %.0f%% = %.0f ms per 1,000 commands, heap/call %.1f KB, lag p99 %.2f ms, other processes' CPU %.0f%%%n",
+                    sp.name(), level, Math.max(reached, r.reached()), r.failed(), r.failures(), r.commandsPerSecond(),
+                    r.p99Micros() / 1000.0, r.serverP99Micros() < 0 ? "-" : r.serverP99Micros() == Long.MAX_VALUE ? "beyond the last bucket"
+                            : "≤ " + r.serverP99Micros() / 1000.0 + " ms",
+                    r.serverCpuPercent(), r.cpuMillisPer1000Commands(), r.heapPerCall() / 1024.0, r.lagP99Micros() / 1000.0,
+                    r.otherCpuPercent());
+            return r;
+        }
+    }
+
+    /** The comparison's Markdown: the set-up, every plateau, ratios at equal load, the most calls held. */
+    static String compareMarkdown(List<StepResult> rows, String info) {
+        StringBuilder md = new StringBuilder();
+        if (info != null) {
+            md.append("Run: ").append(info).append("\n\n");
+        }
+        md.append(Report.markdown(rows)).append('\n');
+        for (String reference : List.of("stock-raised", "stock-default")) {
+            if (rows.stream().anyMatch(r -> r.server().equals(reference)) && rows.stream().anyMatch(r -> r.server().equals("ivr"))) {
+                md.append("ivr ÷ ").append(reference).append(" at equal load:\n\n").append(Report.ratios(rows, "ivr", reference))
+                        .append('\n');
+            }
+        }
+        md.append(Report.ceilings(rows));
+        return md.toString();
+    }
+
+    @Command(name = "setup", mixinStandardHelpOptions = true,
+            description = "The call-setup rate: new calls per second through the opening of a call (answer, identify in a CRM of "
+                    + "--customers, greeting, menu), ramped up until p99 passes 20 ms.")
+    static final class Setup extends Managed implements Callable<Integer> {
+        @Option(names = "--rates", defaultValue = "50,100,200,300", split = ",",
+                description = "New calls per second measured first, in order while they hold (default ${DEFAULT-VALUE}); "
+                        + "then higher, then between the highest held and the lowest not held.")
+        List<Integer> rates;
+
+        @Option(names = "--search-cap", defaultValue = "1500", description = "The highest rate tried (default ${DEFAULT-VALUE}).")
+        int cap;
+
+        @Option(names = "--search-steps", defaultValue = "5", description = "Rates measured after --rates at most (default ${DEFAULT-VALUE}).")
+        int searchSteps;
+
+        @Option(names = "--warmup-rate", defaultValue = "30", description = "New calls per second during the warm-up (default ${DEFAULT-VALUE}).")
+        int warmupRate;
+
+        @Override
+        public Integer call() throws Exception {
+            Files.createDirectories(out);
+            Path dir = work.resolve("setup");
+            Files.createDirectories(dir);
+            int port = freePort();
+            int httpPort = freePort();
+            Path config = BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp));
+            Path marker = dir.resolve("ivr-data").resolve("crm-" + customers + ".imported");
+            if (!Files.exists(marker)) {
+                Path csv = dir.resolve("customers.csv");
+                System.out.printf("writing %,d customers to %s and importing them (once; kept in %s)%n", customers, csv, dir);
+                CrmPopulation.writeCsv(csv, customers);
+                long t0 = System.nanoTime();
+                ServerProcess.importCustomers(ivrJar, config, csv, dir.resolve("import.log"));
+                Files.delete(csv);
+                Files.writeString(marker, customers + " customers imported in " + (System.nanoTime() - t0) / 1_000_000_000 + " s\n");
+            }
+            Affinity.Plan plan = affinity();
+            String info = runInfo(plan);
+            Scenario sc = new OpeningScenario(customers);
+            List<StepResult> rows = new ArrayList<>();
+            try (ServerProcess sp = ServerProcess.ivr(ivrJar, config, port, jvm(), dir.resolve("server.log"), plan.serverPrefix());
+                 LagMonitor lag = new LagMonitor()) {
+                sp.awaitListening(Duration.ofSeconds(180));
+                awaitPrerender(sp);
+                Measurement m = new Measurement(new ProcessProbe(sp.pid()), ServerMetrics.of(httpPort, dir.resolve("ivr-data")), lag);
+                try (LoadRunner runner = new LoadRunner("127.0.0.1", port, sc, duration(promptTime), ramp, Duration.ofMinutes(5))) {
+                    runner.rate(warmupRate); // JIT, and each first name's greeting synthesised once: not measured
+                    Thread.sleep(duration(warmup));
+                    CeilingSearch search = new CeilingSearch(rates, 1.33, cap, 0.1, 10, rates.size() + searchSteps);
+                    for (int rate; (rate = search.next()) > 0; ) {
+                        runner.rate(rate);
+                        Thread.sleep(Duration.ofSeconds(8)); // the calls of the previous rate end, the new ones are in their opening
+                        StepResult r = m.plateau("ivr", OpeningScenario.NAME, rate, runner, duration(hold));
+                        boolean held = r.holds(Report.P99_BOUND_MICROS) && r.callsPerSecond() >= rate * 0.95;
+                        search.result(rate, held);
+                        rows.add(r);
+                        System.out.printf("%d new calls/s offered: %.1f started/s, %,d in progress, %d failed %s, p99 %.2f ms, "
+                                        + "CPU %.0f%%, lag p99 %.2f ms, other processes' CPU %.0f%%: %s%n", rate, r.callsPerSecond(),
+                                r.reached(), r.failed(), r.failures(), r.p99Micros() / 1000.0, r.serverCpuPercent(),
+                                r.lagP99Micros() / 1000.0, r.otherCpuPercent(), held ? "held" : "not held");
+                        writeSetup(rows, info, search);
+                    }
+                    runner.stop(Duration.ofSeconds(60));
+                }
+            }
+            System.out.println(Files.readString(out.resolve("setup.md")));
+            return 0;
+        }
+
+        private void writeSetup(List<StepResult> rows, String info, CeilingSearch search) throws IOException {
+            Report.csv(rows, out.resolve("setup.csv"));
+            Report.setupPng(rows, out.resolve("setup.png"));
+            Files.writeString(out.resolve("setup.md"), "Run: " + info + "\n\n" + Report.setupMarkdown(rows)
+                    + String.format("%nHighest rate held (p99 ≤ 20 ms, none failed, at least 95%% of the offered calls started): %s%s%n",
+                    search.highestHeld() < 0 ? "none" : search.highestHeld() + " new calls/s",
+                    search.lowestFailed() < 0 ? "" : "; not held at " + search.lowestFailed() + "/s"));
         }
     }
 
@@ -174,7 +384,7 @@ public final class LoadGen {
         @Option(names = "--port", defaultValue = "4573")
         int port;
 
-        @Option(names = "--pid", description = "The server's process id, to read its memory (optional).")
+        @Option(names = "--pid", description = "The server's process id, to read its memory and CPU (optional).")
         Long pid;
 
         @Option(names = "--levels", defaultValue = "100,1000", split = ",")
@@ -194,15 +404,14 @@ public final class LoadGen {
                 BenchDeployment.agents(Integer.parseInt(p[0]), Path.of(p[1]), agents);
                 metrics = ServerMetrics.of(Integer.parseInt(p[0]), Path.of(p[1]));
             }
-            ProcessProbe probe = pid == null ? null : new ProcessProbe(pid);
-            long idleHeap = probe == null ? -1 : probe.heapAfterFullGc();
-            long idleRss = probe == null ? -1 : probe.rss();
             List<StepResult> rows = new ArrayList<>();
-            try (LoadRunner runner = new LoadRunner(host, port, sc, duration(promptTime), ramp, Duration.ofMinutes(10))) {
+            try (LagMonitor lag = new LagMonitor();
+                 LoadRunner runner = new LoadRunner(host, port, sc, duration(promptTime), ramp, Duration.ofMinutes(10))) {
+                Measurement m = new Measurement(pid == null ? null : new ProcessProbe(pid), metrics, lag);
                 for (int level : levels) {
                     runner.target(level);
                     runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
-                    rows.add(Measurement.plateau("server", level, runner, probe, metrics, idleHeap, idleRss, duration(hold)));
+                    rows.add(m.plateau("server", scenario, level, runner, duration(hold)));
                 }
                 runner.stop(Duration.ofSeconds(90));
             }
@@ -242,22 +451,19 @@ public final class LoadGen {
             List<double[]> plot = new ArrayList<>();
             try (ServerProcess sp = ServerProcess.ivr(ivrJar,
                     BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp)), port,
-                    List.of("-Xmx1g", "-XX:+UseG1GC"), dir.resolve("server.log"))) {
+                    List.of("-Xmx1g", "-XX:+UseG1GC"), dir.resolve("server.log"), List.of());
+                 LagMonitor lag = new LagMonitor()) {
                 sp.awaitListening(Duration.ofSeconds(180));
                 awaitPrerender(sp);
                 BenchDeployment.agents(httpPort, dir.resolve("ivr-data"), agents);
-                ProcessProbe probe = new ProcessProbe(sp.pid());
-                ServerMetrics metrics = ServerMetrics.of(httpPort, dir.resolve("ivr-data"));
-                long idleHeap = probe.heapAfterFullGc();
-                long idleRss = probe.rss();
+                Measurement m = new Measurement(new ProcessProbe(sp.pid()), ServerMetrics.of(httpPort, dir.resolve("ivr-data")), lag);
                 Instant start = Instant.now();
                 try (LoadRunner runner = new LoadRunner("127.0.0.1", port, sc, duration(promptTime), ramp, Duration.ofMinutes(10))) {
                     runner.target(calls);
                     runner.awaitTarget(Duration.ofMinutes(2));
                     long end = System.nanoTime() + duration(length).toNanos();
                     while (System.nanoTime() < end) {
-                        StepResult r = Measurement.plateau("ivr", calls, runner, probe, metrics, idleHeap, idleRss,
-                                duration(sample));
+                        StepResult r = m.plateau("ivr", scenario, calls, runner, duration(sample));
                         samples.add(r);
                         long elapsed = Duration.between(start, Instant.now()).toSeconds();
                         lines.add(String.join(",", String.valueOf(elapsed), String.valueOf(runner.stats().active()),
@@ -281,9 +487,9 @@ public final class LoadGen {
     }
 
     @Command(name = "redraw", mixinStandardHelpOptions = true,
-            description = "Draw the plot and the table of a run again from its CSV (after a change to the report).")
+            description = "Draw the plots and the tables of a run again from its CSV (after a change to the report).")
     static final class Redraw implements Callable<Integer> {
-        @picocli.CommandLine.Parameters(paramLabel = "CSV", description = "compare.csv or run.csv")
+        @picocli.CommandLine.Parameters(paramLabel = "CSV", description = "compare.csv, setup.csv or run.csv")
         Path csv;
 
         @Override
@@ -291,10 +497,33 @@ public final class LoadGen {
             List<StepResult> rows = Report.readCsv(csv);
             String name = csv.getFileName().toString().replaceFirst("\\.csv$", "");
             Path dir = csv.toAbsolutePath().getParent();
-            Report.png(rows, dir.resolve(name + ".png"));
-            String md = Report.markdown(rows);
+            String md;
+            if (rows.stream().allMatch(r -> OpeningScenario.NAME.equals(r.scenario()))) {
+                Report.setupPng(rows, dir.resolve(name + ".png"));
+                md = Report.setupMarkdown(rows);
+            } else {
+                Report.png(rows, dir.resolve(name + ".png"));
+                md = compareMarkdown(rows, null);
+            }
             Files.writeString(dir.resolve(name + ".md"), md);
             System.out.println(md);
+            return 0;
+        }
+    }
+
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = "Summarise a JFR recording of a plateau (compare --jfr): CPU and allocation by component, by the closest "
+                    + "ivr method and by top frame; file writes, pinned virtual threads, GC pauses, exceptions.")
+    static final class Profile implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "JFR")
+        Path jfr;
+
+        @Option(names = "--top", defaultValue = "15", description = "Rows per table (default ${DEFAULT-VALUE}).")
+        int top;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.print(JfrSummary.markdown(jfr, top));
             return 0;
         }
     }

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps a target number of calls in progress against one server: new calls start as soon as
- * others end (churn), at most {@code rampPerSecond} new calls a second. Each call is a fake
- * PBX call with the scenario's caller; its commands' response times and its outcome go to
- * {@link Stats}.
+ * others end (churn), at most {@code rampPerSecond} new calls a second. Or, open loop
+ * ({@link #rate}), starts new calls at a fixed rate whatever the number in progress, as a PBX
+ * does when callers keep dialling in. Each call is a fake PBX call with the scenario's caller;
+ * its commands' response times and its outcome go to {@link Stats}.
  */
 public final class LoadRunner implements AutoCloseable {
     private final FakePbx pbx;
@@ -23,6 +24,8 @@ public final class LoadRunner implements AutoCloseable {
     private final Stats stats = new Stats();
     private final AtomicLong seed = new AtomicLong(42);
     private volatile int target;
+    /** New calls per second in open-loop mode; 0: keep {@link #target} calls in progress instead. */
+    private volatile int rate;
     private volatile boolean running = true;
     private final Thread launcher;
 
@@ -41,9 +44,21 @@ public final class LoadRunner implements AutoCloseable {
         return stats;
     }
 
-    /** Sets how many calls should be in progress. */
+    /** Sets how many calls should be in progress (and leaves open-loop mode). */
     public void target(int calls) {
+        this.rate = 0;
         this.target = calls;
+    }
+
+    /** Starts {@code callsPerSecond} new calls a second from now on, however many are in progress (0 stops). */
+    public void rate(int callsPerSecond) {
+        this.target = 0;
+        this.rate = callsPerSecond;
+    }
+
+    /** Whether calls are started at a fixed rate rather than to keep a number in progress. */
+    public boolean openLoop() {
+        return rate > 0;
     }
 
     /** Waits until the target is reached (or the time is up); returns the calls in progress. */
@@ -65,10 +80,11 @@ public final class LoadRunner implements AutoCloseable {
     }
 
     private void launchLoop() {
-        long intervalNanos = 1_000_000_000L / Math.max(1, rampPerSecond);
         long next = System.nanoTime();
         while (running) {
-            if (stats.active() >= target) {
+            int r = rate;
+            long intervalNanos = 1_000_000_000L / Math.max(1, r > 0 ? r : rampPerSecond);
+            if (r == 0 && stats.active() >= target) {
                 sleepNanos(2_000_000);
                 next = System.nanoTime();
                 continue;
@@ -78,7 +94,8 @@ public final class LoadRunner implements AutoCloseable {
                 sleepNanos(next - now);
                 continue;
             }
-            next += intervalNanos;
+            // after a stall of the generator, start the calls that fell due in the last second at most
+            next = Math.max(next + intervalNanos, now - 1_000_000_000L);
             startCall();
         }
     }
@@ -90,7 +107,7 @@ public final class LoadRunner implements AutoCloseable {
                 .callerId(scenario.callerId(random))
                 .caller(scenario.caller(random))
                 .promptTime(promptTime)
-                .listener((command, nanos) -> stats.command(command.name().equals("EXEC") ? "EXEC " + command.app() : command.name(), nanos));
+                .listener((command, nanos) -> stats.command(label(command), nanos));
         if (!promptTime.isZero()) {
             b.realTimeouts(); // a realistic caller: silent inputs take their whole timeout
         }
@@ -107,6 +124,19 @@ public final class LoadRunner implements AutoCloseable {
                 });
     }
 
+    /**
+     * The name a command's response time is filed under: the command, with the application for
+     * EXEC and the variable for SET VARIABLE (the flows' variables are a small fixed set), so that
+     * a slow turn of the server can be told apart (AJ_AGISTATUS is set after the script ended).
+     */
+    static String label(dev.ivr.fakepbx.AgiCommand command) {
+        return switch (command.name()) {
+            case "EXEC" -> "EXEC " + command.app();
+            case "SET VARIABLE" -> "SET VARIABLE " + command.arg(0, "?");
+            default -> command.name();
+        };
+    }
+
     private static void sleepNanos(long nanos) {
         try {
             Thread.sleep(Duration.ofNanos(nanos));
@@ -117,6 +147,7 @@ public final class LoadRunner implements AutoCloseable {
 
     /** Stops starting calls; waits up to {@code drain} for those in progress to end. */
     public void stop(Duration drain) throws InterruptedException {
+        rate = 0;
         target = 0;
         long deadline = System.nanoTime() + drain.toNanos();
         while (stats.active() > 0 && System.nanoTime() < deadline) {

@@ -3,6 +3,8 @@ package dev.ivr.loadgen;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,7 +12,7 @@ import java.util.stream.Stream;
 
 /**
  * Reads a server process from outside, as an admin would: heap used after a full GC (jcmd),
- * resident memory, threads and open file descriptors (/proc).
+ * resident memory, threads, open file descriptors and CPU time (/proc).
  */
 public final class ProcessProbe {
     /** G1, Parallel and Serial print "heap total 393216K, used 123456K"; ZGC prints "ZHeap used 120M". */
@@ -27,6 +29,72 @@ public final class ProcessProbe {
 
     public long pid() {
         return pid;
+    }
+
+    /** The CPU time the process has used so far (user + system, all its threads), nanoseconds. */
+    public long cpuNanos() throws IOException {
+        return cpuTicks(Files.readString(Path.of("/proc", String.valueOf(pid), "stat"))) * (1_000_000_000L / CLOCK_TICKS);
+    }
+
+    /** Clock ticks per second of /proc's times (getconf CLK_TCK; 100 on Linux unless told otherwise). */
+    static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? Long.parseLong(out) : 100;
+        } catch (IOException | NumberFormatException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    /**
+     * utime + stime of a /proc/PID/stat line, in clock ticks: fields 14 and 15, counted after the
+     * command name in parentheses (which may itself hold spaces and parentheses).
+     */
+    static long cpuTicks(String stat) throws IOException {
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+            throw new IOException("not a /proc/PID/stat line: " + stat);
+        }
+        String[] f = stat.substring(close + 1).trim().split("\\s+");
+        if (f.length < 13) {
+            throw new IOException("not a /proc/PID/stat line: " + stat);
+        }
+        // after the name: state(3) ppid(4) ... utime(14) stime(15): indexes 11 and 12 here
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /**
+     * The CPU time every process on the machine has used so far (all CPUs, busy time: user, nice,
+     * system, irq, softirq, steal from /proc/stat), nanoseconds; -1 where there is no /proc/stat.
+     * Over a window, minus the server's and the load generator's own, it is what other work took.
+     */
+    static long machineBusyNanos() {
+        try (var lines = Files.lines(Path.of("/proc/stat"))) {
+            String cpu = lines.findFirst().orElse("");
+            return busyTicks(cpu) * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Busy clock ticks of /proc/stat's aggregate "cpu" line: all but idle and iowait (guest time is inside user). */
+    static long busyTicks(String cpuLine) throws IOException {
+        String[] f = cpuLine.trim().split("\\s+");
+        if (f.length < 9 || !f[0].equals("cpu")) {
+            throw new IOException("not /proc/stat's cpu line: " + cpuLine);
+        }
+        // cpu user nice system idle iowait irq softirq steal [guest guest_nice]
+        long busy = 0;
+        for (int i : new int[]{1, 2, 3, 6, 7, 8}) {
+            busy += Long.parseLong(f[i]);
+        }
+        return busy;
     }
 
     /** Heap in use right after a full GC, in bytes. */
@@ -73,11 +141,23 @@ public final class ProcessProbe {
         throw new IOException("no " + name + " in /proc/" + pid + "/status");
     }
 
-    private String run(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
+    /** Starts a JFR recording in the process (jcmd JFR.start), with the profile settings and CPU-time sampling. */
+    public void startRecording(String name) throws IOException, InterruptedException {
+        run("JFR.start", "name=" + name, "settings=profile", "jdk.CPUTimeSample#enabled=true", "jdk.CPUTimeSample#throttle=5ms");
+    }
+
+    /** Stops a recording started with {@link #startRecording} and writes it to {@code file}. */
+    public void stopRecording(String name, Path file) throws IOException, InterruptedException {
+        run("JFR.stop", "name=" + name, "filename=" + file.toAbsolutePath());
+    }
+
+    private String run(String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), String.valueOf(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("jcmd " + command + " failed: " + out);
+            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
         }
         return out;
     }

@@ -30,6 +30,11 @@ public final class Scenarios {
                 return r.commandNames().contains("HANGUP") ? null : "no_hangup";
             }
         });
+        register(SimpleFlowScenario.NAME, new SimpleFlowScenario());
+        // customer-service and opening take options (talk time, customers): LoadGen builds them; listed here by name
+        register(CustomerServiceScenario.NAME, new CustomerServiceScenario(java.time.Duration.ofSeconds(20),
+                java.time.Duration.ofSeconds(40)));
+        register(OpeningScenario.NAME, new OpeningScenario(1_000_000));
     }
 
     private Scenarios() {

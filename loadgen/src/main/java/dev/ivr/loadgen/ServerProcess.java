@@ -23,10 +23,14 @@ public final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** The ivr server from its packaged jar with the given configuration file. */
-    public static ServerProcess ivr(Path jar, Path config, int agiPort, List<String> jvmOptions, Path log)
-            throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java()));
+    /**
+     * The ivr server from its packaged jar with the given configuration file; {@code prefix} goes
+     * before the command (e.g. {@code taskset -c 1}, which then runs the JVM in its own process).
+     */
+    public static ServerProcess ivr(Path jar, Path config, int agiPort, List<String> jvmOptions, Path log,
+                                    List<String> prefix) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(java());
         cmd.addAll(jvmOptions);
         cmd.addAll(unsafeAllowed());
         cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
@@ -35,16 +39,34 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess("ivr", pb.start(), agiPort, log);
     }
 
-    /** The stock DefaultAgiServer (default thread pool) with the hand-written baseline script. */
-    public static ServerProcess baseline(int port, int agents, Duration wrapUp, List<String> jvmOptions, Path log)
-            throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java()));
+    /**
+     * The stock DefaultAgiServer with the hand-written baseline scripts, under {@code name}, with its
+     * thread pool as it ships ({@code default}) or raised to at most {@code pool} threads.
+     */
+    public static ServerProcess baseline(String name, int port, String pool, int agents, Duration wrapUp,
+                                         List<String> jvmOptions, Path log, List<String> prefix) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(java());
         cmd.addAll(jvmOptions);
         cmd.addAll(unsafeAllowed());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ivr.loadgen.baseline.BaselineServer",
-                String.valueOf(port), String.valueOf(agents), String.valueOf(wrapUp.toMillis())));
+                String.valueOf(port), pool, String.valueOf(agents), String.valueOf(wrapUp.toMillis()), "bench"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        return new ServerProcess("baseline", pb.start(), port, log);
+        return new ServerProcess(name, pb.start(), port, log);
+    }
+
+    /** Runs {@code ivr-server import-customers} with this configuration (the server must not be running on H2). */
+    public static void importCustomers(Path jar, Path config, Path csv, Path log) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(unsafeAllowed());
+        cmd.addAll(List.of("-Xmx2g", "-jar", jar.toString(), "import-customers", "--config", config.toString(), csv.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("IVR_"));
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("import-customers failed; see " + log);
+        }
     }
 
     /** As ./ivr and bin/ivr-server do on JDK 24+: Hazelcast's shaded JCTools still uses sun.misc.Unsafe. */
@@ -68,7 +90,6 @@ public final class ServerProcess implements AutoCloseable {
         return port;
     }
 
-    /** Waits until the FastAGI port accepts connections. */
     /** Waits until the server's log has a line containing {@code text}; false when the time ran out first. */
     public boolean awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -81,20 +102,39 @@ public final class ServerProcess implements AutoCloseable {
         return false;
     }
 
+    /** Waits until the FastAGI port accepts connections. */
     public void awaitListening(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException(name + " server exited with " + process.exitValue());
             }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            if (accepts(port)) {
                 return;
-            } catch (IOException e) {
-                Thread.sleep(200);
             }
+            Thread.sleep(200);
         }
         throw new IOException(name + " server not listening on " + port + " after " + timeout);
+    }
+
+    /** Waits until something accepts connections on this loopback port. */
+    static void awaitPort(int port, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!accepts(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("nothing listening on " + port + " after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

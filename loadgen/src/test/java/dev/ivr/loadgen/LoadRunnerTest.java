@@ -2,7 +2,6 @@ package dev.ivr.loadgen;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,10 +10,7 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -138,19 +134,42 @@ class LoadRunnerTest {
     }
 
     @Test
-    void reportsAreWritten(@TempDir Path dir) throws IOException {
-        List<StepResult> rows = List.of(
-                new StepResult("ivr", 100, 100, 10, 100, 100, Map.of(), 800, 120, 900, 1500, 2000, 30_000, 60_000,
-                        100_000_000, 200_000_000, 40, 150, 300, 1_500),
-                new StepResult("baseline", 100, 100, 10, 100, 90, Map.of("closed_before_service", 10L), 700, 150, 1200,
-                        2500, 4000, 90_000, 300_000, 120_000_000, 300_000_000, 540, 150, -1, -1));
-        Report.csv(rows, dir.resolve("r.csv"));
-        Report.png(rows, dir.resolve("r.png"));
-        assertThat(Files.readAllLines(dir.resolve("r.csv"))).hasSize(3)
-                .element(2).asString().contains("closed_before_service=10");
-        assertThat(Files.size(dir.resolve("r.png"))).isGreaterThan(5_000);
-        assertThat(Report.readCsv(dir.resolve("r.csv"))).isEqualTo(rows); // the plot and table can be drawn again
-        assertThat(Report.markdown(rows)).contains("| baseline | 100 | 100 | 10 | 10 (closed_before_service 10) |")
-                .contains("| 0.90 |").contains("| ≤ 0.30 / ≤ 1.50 |");
+    void openLoopStartsCallsAtItsRateHoweverManyAreInProgress() throws Exception {
+        // a server that takes every connection and never answers: no call ends
+        server = new ServerSocket(0, 1000);
+        java.util.List<Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try {
+                    held.add(server.accept());
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        LoadRunner runner = new LoadRunner("127.0.0.1", server.getLocalPort(), Scenarios.byName("diag"), Duration.ZERO,
+                10, Duration.ofSeconds(30));
+        try (runner) {
+            runner.rate(400);
+            assertThat(runner.openLoop()).isTrue();
+            while (runner.stats().started() < 100) {
+                Thread.sleep(10);
+            }
+            assertThat(runner.stats().active()).as("calls started while none ended").isGreaterThan(50);
+            runner.target(0);
+            assertThat(runner.openLoop()).isFalse();
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void responseTimesAreFiledByCommandWithTheApplicationAndTheVariable() {
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("EXEC \"Dial\" \"PJSIP/a1,20\""))).isEqualTo("EXEC Dial");
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("SET VARIABLE \"AJ_AGISTATUS\" \"SUCCESS\"")))
+                .isEqualTo("SET VARIABLE AJ_AGISTATUS");
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("WAIT FOR DIGIT 5000"))).isEqualTo("WAIT FOR DIGIT");
     }
 }

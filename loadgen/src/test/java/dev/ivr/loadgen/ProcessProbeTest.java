@@ -35,4 +35,35 @@ class ProcessProbeTest {
     void anUnknownFormatIsAnErrorNotAZero() {
         assertThatThrownBy(() -> ProcessProbe.heapUsed("12345:\n Metaspace used 1K\n")).isInstanceOf(IOException.class);
     }
+
+    @Test
+    void cpuTimeIsUserPlusSystemCountedAfterTheCommandName() throws Exception {
+        // a command name with a space and a parenthesis must not shift the fields
+        String stat = "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 123 0 0 0 1500 250 3 4 20 0 57 0 1234 5678 910 "
+                + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+        assertThat(ProcessProbe.cpuTicks(stat)).isEqualTo(1750);
+        assertThatThrownBy(() -> ProcessProbe.cpuTicks("garbage")).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void thisProcessHasUsedSomeCpu() throws Exception {
+        assertThat(new ProcessProbe(ProcessHandle.current().pid()).cpuNanos()).isPositive();
+    }
+
+    @Test
+    void theMachinesBusyTimeLeavesOutIdleAndIowait() throws Exception {
+        // cpu user nice system idle iowait irq softirq steal guest guest_nice
+        assertThat(ProcessProbe.busyTicks("cpu  100 5 50 9000 300 7 8 2 40 0")).isEqualTo(100 + 5 + 50 + 7 + 8 + 2);
+        assertThatThrownBy(() -> ProcessProbe.busyTicks("cpu0 1 2 3 4 5 6 7 8")).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void otherProcessesCpuIsTheMachinesBusyTimeLessTheServersAndTheGenerators() {
+        // 10 s window: the machine was busy 12 CPU-seconds, the server 5, the load generator 3: others 4 s = 40% of one CPU
+        assertThat(Measurement.otherCpuPercent(0, 12_000_000_000L, 1_000_000_000L, 6_000_000_000L, 3_000_000_000L, 10.0))
+                .isCloseTo(40.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(Measurement.otherCpuPercent(0, 1_000_000_000L, 0, 2_000_000_000L, 0, 10.0)).isZero();
+        assertThat(Measurement.otherCpuPercent(-1, 1, 0, 1, 0, 10.0)).isEqualTo(-1);
+        assertThat(Measurement.otherCpuPercent(0, 1, -1, -1, 0, 10.0)).isEqualTo(-1);
+    }
 }
