@@ -97,12 +97,27 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     /** Why the outbox could not be written the last time it failed (while interactions are only in memory). */
     private volatile String outboxFailure;
     private volatile boolean closed;
+    /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
+    private volatile boolean readOnly;
 
     /** The store of a server: on its database, with the outbox in {@code <data-dir>/outbox}. */
     public static JdbcCrmStore open(Database database, CrmConfig config, PinHasher pins, Path dataDir, String node,
                                     MeterRegistry meters) {
         return new JdbcCrmStore(database.dataSource(), database::isReady, config, pins, dataDir.resolve("outbox"), node,
                 Clock.systemUTC(), meters, database.writes()).queriesOn(database.httpDataSource(), database::isReady, config);
+    }
+
+    /**
+     * A store that reads the database and changes nothing, for {@code simulate} on a live
+     * database: authentication decides as a server would (lockouts included) and rolls its
+     * counting back; interactions are not recorded. {@code scratchDir} takes the (unused) outbox.
+     */
+    public static JdbcCrmStore readOnly(Database database, CrmConfig config, PinHasher pins, Path scratchDir,
+                                        MeterRegistry meters) {
+        JdbcCrmStore s = new JdbcCrmStore(database.dataSource(), database::isReady, config, pins, scratchDir, "simulator",
+                Clock.systemUTC(), meters, new WriteFailures());
+        s.readOnly = true;
+        return s;
     }
 
     /** Runs the {@link CrmQueries} (the HTTP side) on another pool than the calls. */
@@ -231,7 +246,9 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         if (lockout.isLocked(check.lock(), now)) {
             try {
                 db.call(c -> {
-                    logAttempt(c, account, callId, now, Authentication.Status.LOCKED);
+                    if (!readOnly) {
+                        logAttempt(c, account, callId, now, Authentication.Status.LOCKED);
+                    }
                     return null;
                 });
             } catch (DatabaseGuard.Unavailable e) {
@@ -319,7 +336,11 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                     }
                 }
             }
-            c.commit();
+            if (readOnly) {
+                c.rollback();
+            } else {
+                c.commit();
+            }
             return new Authentication(d.status(), account, customer, d.attemptsLeft(),
                     d.status() == Authentication.Status.LOCKED ? d.next().lockedUntil() : null);
         } catch (SQLException | RuntimeException e) {
@@ -518,6 +539,9 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     @Override
     public void record(Interaction interaction) {
+        if (readOnly) {
+            return;
+        }
         store(interaction);
     }
 

@@ -877,7 +877,9 @@ public final class FlowEngine {
             RouteRequest req = new RouteRequest(st.info.uniqueId(), st.frame().flow.name(), n.id(), st.info.ani(),
                     n.queue(), n.skills(), n.priority(), context, n.maxWait(), ann, n.waitOptions().keySet(),
                     st.customerId, st.language, journey, callbackOption(n));
-            observer.event("route to queue " + n.queue() + " skills " + n.skills() + " priority " + n.priority());
+            observer.event("route to queue " + n.queue() + " (skills " + (n.skills().isEmpty() ? "none" : n.skills().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue() + "+").collect(java.util.stream.Collectors.joining(", ")))
+                    + ", priority " + n.priority() + ")");
             st.inQueue = true;
             RouteResult r;
             try {
@@ -889,7 +891,7 @@ public final class FlowEngine {
                 r = new RouteResult.Failed(e.toString());
             }
             st.inQueue = false;
-            observer.event("route: " + r);
+            observer.event("route " + n.queue() + ": " + r.describe());
             return switch (r) {
                 case RouteResult.Connected c -> {
                     st.agentId = c.agentId();
