@@ -120,6 +120,33 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         return s;
     }
 
+    /**
+     * Up to {@code limit} customers, most recently changed first, without attributes: whom the
+     * prompts that speak to callers by name are rendered for ahead of their calls.
+     */
+    public List<Customer> customersToGreet(int limit) {
+        try {
+            return db.call(c -> {
+                List<Customer> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("select id, first_name, last_name, language, tier"
+                        + " from customers order by updated_at desc")) {
+                    ps.setMaxRows(limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Customer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), Map.of()));
+                        }
+                    }
+                }
+                return out;
+            });
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.info("customers to greet by name: database unavailable ({}); their greetings render when they call",
+                    e.getMessage());
+            return List.of();
+        }
+    }
+
     /** Runs the {@link CrmQueries} (the HTTP side) on another pool than the calls. */
     JdbcCrmStore queriesOn(DataSource dataSource, BooleanSupplier ready, CrmConfig config) {
         this.queries = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());

@@ -616,6 +616,9 @@ public final class FlowCompiler {
                 continue;
             }
             compilePromptText(entry.get());
+            if (entry.get().fallback() != null) {
+                ctx.prompts().find(entry.get().fallback(), lang).ifPresent(this::compilePromptText);
+            }
         }
         return PromptRef.ofId(id, YamlDoc.pos(v));
     }
