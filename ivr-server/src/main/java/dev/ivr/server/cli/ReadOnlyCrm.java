@@ -56,9 +56,9 @@ final class ReadOnlyCrm implements AutoCloseable {
             return none("no customers: there is no database yet in " + cfg.dataDir().resolve("db")
                     + " (./ivr import-customers config/sample-customers.csv loads the samples; or --customers FILE)");
         }
-        if (Database.h2FileInUse(h2)) {
-            return none("no customers: the H2 database " + h2 + " is open in another process (a running server?);"
-                    + " H2 has one user at a time: stop it, use PostgreSQL, or --customers FILE");
+        var inUse = Preflight.h2InUse(cfg);
+        if (inUse.isPresent()) {
+            return none("no customers: " + inUse.get() + "; or --customers FILE");
         }
         Path pepperFile = cfg.crm().pinPepperFile() == null || cfg.crm().pinPepperFile().isBlank()
                 ? cfg.dataDir().resolve("pin-pepper") : Path.of(cfg.crm().pinPepperFile());

@@ -194,6 +194,11 @@ public final class UsersCommand implements Runnable {
                 logger.setLevel(ch.qos.logback.classic.Level.OFF);
             }
         }
+        var inUse = Preflight.h2InUse(cfg);
+        if (inUse.isPresent()) {
+            err.println("ivr-server: " + inUse.get() + " (POST /api/users)");
+            return 1;
+        }
         Database db = Database.open(cfg.database(), cfg.dataDir());
         try (db) {
             Duration wait = cfg.database().connectTimeout().multipliedBy(5);
