@@ -224,7 +224,7 @@ public final class IvrServer implements AutoCloseable {
         health.register("agi", true, agi::health);
 
         if (config.http().enabled()) {
-            Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
+            Auth auth = Auth.fromConfig(config.http().tokens(), config.http().adminTokenPath(config.dataDir()));
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             routes.add(new FlowRoutes(flows));
             routes.add(new CrmRoutes(crm));
