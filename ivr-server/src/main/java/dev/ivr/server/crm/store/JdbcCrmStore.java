@@ -572,6 +572,28 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         store(interaction);
     }
 
+    @Override
+    public void recordRing(String callId, Duration ring) {
+        if (readOnly || ring.isNegative() || ring.isZero()) {
+            return;
+        }
+        try {
+            int n = db.call(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update interactions set wait_ms = coalesce(wait_ms, 0) + ? where call_id = ?")) {
+                    ps.setLong(1, ring.toMillis());
+                    ps.setString(2, cut(callId, 128));
+                    return ps.executeUpdate();
+                }
+            });
+            if (n == 0) {
+                LOG.info("ring time of {} ms not added to the wait: the interaction is not in the database yet", ring.toMillis());
+            }
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.warn("ring time of {} ms not added to the wait: {}", ring.toMillis(), e.getMessage());
+        }
+    }
+
     /** Where {@link #record} left an interaction. */
     public enum Kept {
         /** Committed to the database. */

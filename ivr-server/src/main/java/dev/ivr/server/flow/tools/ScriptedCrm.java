@@ -133,6 +133,18 @@ public final class ScriptedCrm implements CrmStore {
         recorded.add(interaction);
     }
 
+    @Override
+    public synchronized void recordRing(String callId, java.time.Duration ring) {
+        for (int i = 0; i < recorded.size(); i++) {
+            Interaction r = recorded.get(i);
+            if (r.callId().equals(callId)) {
+                recorded.set(i, new Interaction(r.callId(), r.ani(), r.dnis(), r.flow(), r.flowVersion(), r.start(),
+                        r.end(), r.path(), r.inputs(), r.customerId(), r.authOutcome(), r.queue(), r.agentId(),
+                        r.waitTime() == null ? ring : r.waitTime().plus(ring), r.talkTime(), r.outcome(), r.node()));
+            }
+        }
+    }
+
     public synchronized List<Interaction> recorded() {
         return List.copyOf(recorded);
     }
