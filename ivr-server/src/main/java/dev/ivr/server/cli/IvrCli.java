@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 RunCommand.class,
                 ConfigReferenceCommand.class,
                 DoctorCommand.class,
+                StatusCommand.class,
                 ValidateCommand.class,
                 SimulateCommand.class,
                 TestFlowsCommand.class,

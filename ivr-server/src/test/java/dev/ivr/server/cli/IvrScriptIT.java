@@ -20,4 +20,39 @@ class IvrScriptIT {
         IvrScript.Result one = IvrScript.run("help", "validate");
         assertThat(one.out()).contains("Usage: ivr-server validate");
     }
+
+    /** Issue 18 (2): the first build was silent for minutes (Maven -q); it shows one line per module, and downloads. */
+    @Test
+    void theBuildShowsItsProgress(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // a stand-in for Maven that prints what a first build prints (the script is what is tested)
+        java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+        java.nio.file.Path mvn = bin.resolve("mvn");
+        java.nio.file.Files.writeString(mvn, """
+                #!/bin/sh
+                echo "[INFO] Scanning for projects..."
+                echo "[INFO] Downloading from central: https://repo.maven.apache.org/maven2/a/b/1/b-1.pom"
+                echo "[INFO] Downloading from central: https://repo.maven.apache.org/maven2/a/c/1/c-1.pom"
+                echo "[INFO] Building ivr routing 0.1.0-SNAPSHOT                                [2/5]"
+                echo "[INFO] Compiling 80 source files with javac"
+                echo "[INFO] Building ivr server 0.1.0-SNAPSHOT                                 [4/5]"
+                echo "[INFO] BUILD SUCCESS"
+                """);
+        mvn.toFile().setExecutable(true);
+        java.nio.file.Path jar = dir.resolve("ivr-server.jar");
+        IvrScript.Result r = IvrScript.run(IvrScript.REPO, java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"),
+                "IVR_SERVER_JAR", jar.toString()), "", "build");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.err()).contains("ivr: building the server", "the first build downloads its dependencies",
+                "ivr:   downloading dependencies (first build only)...\n",
+                "ivr:   building ivr routing 0.1.0-SNAPSHOT [2/5]\n", "ivr:   building ivr server 0.1.0-SNAPSHOT [4/5]\n",
+                "ivr:   built").doesNotContain("Compiling", "repo.maven.apache.org");
+        assertThat(r.err().split("downloading dependencies", -1)).hasSize(2); // said once
+
+        // a failing build shows Maven's own words
+        java.nio.file.Files.writeString(mvn, "#!/bin/sh\necho '[ERROR] COMPILATION ERROR : x.java:[1,1] oops'\nexit 1\n");
+        IvrScript.Result failed = IvrScript.run(IvrScript.REPO, java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"),
+                "IVR_SERVER_JAR", jar.toString()), "", "build");
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.err()).contains("COMPILATION ERROR", "ivr: the build failed");
+    }
 }
