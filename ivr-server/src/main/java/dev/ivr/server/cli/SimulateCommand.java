@@ -128,7 +128,12 @@ public final class SimulateCommand implements Callable<Integer> {
         if (customers != null) {
             LoadSettings ls = LoadSettings.builder().setMaxAliasesForCollections(20).build();
             Map<String, Object> data = (Map<String, Object>) new Load(ls).loadFromString(Files.readString(customers));
-            crm = new ScriptedCrm((List<Map<String, Object>>) data.getOrDefault("customers", List.of()), false);
+            try {
+                crm = new ScriptedCrm((List<Map<String, Object>>) data.getOrDefault("customers", List.of()), false);
+            } catch (IllegalArgumentException e) {
+                System.err.println("ivr-server: " + customers + ": " + e.getMessage());
+                return 2;
+            }
             scripted.putAll((Map<String, Map<String, Object>>) data.getOrDefault("routing", Map.of()));
             crmNote = "customers from " + customers;
         } else {

@@ -115,4 +115,23 @@ class FlowToolsTest {
                 "path: expected [closed, goodbye]\n          but was  [closed, after-hours-menu, leave-message]",
                 "outcome: expected ROUTED but was VOICEMAIL");
     }
+
+    /** Issue 18 (15): a customer written with CSV's first_name got an empty name, silently. */
+    @Test
+    void aCustomerKeyInAnotherFormatsSpellingIsSaid(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("names.test.yaml");
+        Files.writeString(t, """
+                flow: after-hours
+                customers:
+                  - id: C-1
+                    first_name: Anna
+                cases:
+                  - name: a customer
+                    keys: ["1"]
+                """);
+        FlowTests.Report r = FlowTests.run(SET, List.of(t), x -> { });
+        assertThat(r.cases().get(0).failures()).containsExactly("customers[0]: unknown key 'first_name'; did you mean"
+                + " 'first-name'? (YAML files write keys in kebab-case: id, first-name, last-name, language, tier, phones,"
+                + " accounts, attributes)");
+    }
 }

@@ -244,8 +244,13 @@ public final class FlowTests {
         Object time = c.getOrDefault("time", doc.getOrDefault("time", "2025-06-02T10:00:00Z"));
         Instant at = time instanceof java.util.Date d ? d.toInstant() : parseTime(String.valueOf(time));
         boolean unavailable = "unavailable".equals(String.valueOf(c.getOrDefault("crm", doc.get("crm"))));
-        ScriptedCrm crm = new ScriptedCrm((List<Map<String, Object>>) c.getOrDefault("customers",
-                doc.getOrDefault("customers", List.of())), unavailable);
+        ScriptedCrm crm;
+        try {
+            crm = new ScriptedCrm((List<Map<String, Object>>) c.getOrDefault("customers",
+                    doc.getOrDefault("customers", List.of())), unavailable);
+        } catch (IllegalArgumentException e) {
+            return new CaseResult(file, name, List.of(e.getMessage()), new Transcript(x -> { }));
+        }
         ScriptedRouter router = new ScriptedRouter((Map<String, Map<String, Object>>) c.getOrDefault("routing",
                 doc.getOrDefault("routing", Map.of())));
         Object speech = c.getOrDefault("speech", doc.getOrDefault("speech", true));
