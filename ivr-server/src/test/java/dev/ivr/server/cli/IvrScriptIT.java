@@ -55,4 +55,18 @@ class IvrScriptIT {
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.err()).contains("COMPILATION ERROR", "ivr: the build failed");
     }
+
+    /** Issue 18 (16): Maven 3.8 printed colour resets despite -Dstyle.color=never; the script's output has none. */
+    @Test
+    void mavenOutputReachesTheUserWithoutEscapeCodes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path bin = java.nio.file.Files.createDirectories(dir.resolve("bin"));
+        java.nio.file.Path mvn = bin.resolve("mvn");
+        java.nio.file.Files.writeString(mvn, "#!/bin/sh\nprintf '\\033[0m\\033[0m[INFO] \\033[1mBUILD SUCCESS\\033[m\\n'\nexit 3\n");
+        mvn.toFile().setExecutable(true);
+        IvrScript.Result r = IvrScript.run(IvrScript.REPO, java.util.Map.of("PATH", bin + ":" + System.getenv("PATH")), "",
+                "mvn", "-q", "validate");
+        assertThat(r.exit()).as("Maven's exit status comes through").isEqualTo(3);
+        assertThat(r.all()).contains("[INFO] BUILD SUCCESS").doesNotContain("\u001b");
+    }
 }
