@@ -76,6 +76,15 @@ class FlowToolsTest {
             for (String node : f.nodes().keySet()) {
                 assertThat(svg).contains(">" + node + "</text>");
             }
+            // issue 18 (9): the legend fits (small flows cut it off), and labels have no double space
+            var legend = java.util.regex.Pattern.compile("<text x=\"20\" y=\"[0-9.]+\" font-size=\"11\" fill=\"#666\">([^<]*)</text>")
+                    .matcher(svg);
+            assertThat(legend.find()).isTrue();
+            var width = java.util.regex.Pattern.compile("^<svg [^>]*width=\"([0-9.]+)\"").matcher(svg);
+            assertThat(width.find()).isTrue();
+            assertThat(Double.parseDouble(width.group(1))).as(f.name() + ": room for the legend")
+                    .isGreaterThanOrEqualTo(20 + legend.group(1).length() * 6.0);
+            assertThat(svg).as(f.name()).doesNotContainPattern(">[^<]*\\S  \\S[^<]*</text>");
             Files.writeString(dir.resolve(f.name() + ".svg"), svg);
             javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve(f.name() + ".svg").toFile());
             assertThat(FlowGraph.mermaid(f)).startsWith("flowchart TD").contains(" --> ");
