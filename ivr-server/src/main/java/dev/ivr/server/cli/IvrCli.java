@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 ConfigReferenceCommand.class,
+                FlowReferenceCommand.class,
                 DoctorCommand.class,
                 StatusCommand.class,
                 ValidateCommand.class,
