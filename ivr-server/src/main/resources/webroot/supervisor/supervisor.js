@@ -61,7 +61,9 @@ function render() {
   $('#kpi-abandoned').textContent = d.queues.reduce((n, q) => n + q.abandoned, 0);
   const s = d.agentsByState;
   $('#kpi-ready').textContent = s.READY;
-  $('#kpi-busy').textContent = s.RESERVED + s.ON_CALL + s.WRAP_UP;
+  $('#kpi-busy').textContent = s.ON_CALL; // talking only: ringing and wrap-up have their own
+  $('#kpi-ringing').textContent = s.RESERVED;
+  $('#kpi-wrap-up').textContent = s.WRAP_UP;
   $('#kpi-not-ready').textContent = s.NOT_READY;
   renderQueues(d.queues);
   renderAgents(d.agents, s);

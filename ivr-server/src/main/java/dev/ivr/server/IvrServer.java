@@ -194,6 +194,23 @@ public final class IvrServer implements AutoCloseable {
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
+        if (config.prompts().prerender()) {
+            // names are known before people call: their greetings render ahead, after the static prompts
+            Thread.ofVirtual().name("prompt-prerender-names").start(() -> {
+                try {
+                    Thread static_ = voice.prerenderThread().orElse(null);
+                    if (static_ != null) {
+                        static_.join();
+                    }
+                    int n = engine.prerenderCustomerPrompts(crm.customersToGreet(GREETINGS_AHEAD));
+                    LOG.info("prompts: {} greeting(s) with a customer's name queued for rendering ahead of their calls", n);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warn("prompts: greetings with customers' names not rendered ahead: {}", e.toString());
+                }
+            });
+        }
         List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
         if (routing != null) {
             resolvers.add(routing.scripts());
@@ -207,7 +224,7 @@ public final class IvrServer implements AutoCloseable {
         health.register("agi", true, agi::health);
 
         if (config.http().enabled()) {
-            Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
+            Auth auth = Auth.fromConfig(config.http().tokens(), config.http().adminTokenPath(config.dataDir()));
             List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
             routes.add(new FlowRoutes(flows));
             routes.add(new CrmRoutes(crm));
@@ -227,6 +244,9 @@ public final class IvrServer implements AutoCloseable {
                 config.agi().bind(), agi.port(),
                 http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
     }
+
+    /** How many customers' greetings are rendered ahead at start (the most recently changed first). */
+    static final int GREETINGS_AHEAD = 10_000;
 
     /** The server can no longer work as it should: /health says DOWN, and whoever runs it is told (once). */
     private void fatal(String reason) {

@@ -237,6 +237,9 @@ final class AgiCallChannel implements CallChannel {
         try {
             return agi.sendCommand(command);
         } catch (AgiHangupException e) {
+            if (socket.cutByServer()) {
+                throw cut(e);
+            }
             if (socket.protocolError() != null) {
                 throw new CallFailedException("AGI connection ended: " + socket.protocolError(), e);
             }
@@ -249,8 +252,16 @@ final class AgiCallChannel implements CallChannel {
         } catch (InvalidCommandSyntaxException e) {
             throw new CallFailedException("the PBX refused the syntax of: " + command.buildCommand(), e);
         } catch (AgiException e) {
+            if (socket.cutByServer()) {
+                throw cut(e);
+            }
             throw new CallFailedException("AGI command failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The server stopped and its drain time ran out: the call failed on our side; the caller did not hang up. */
+    private static CallFailedException cut(Exception e) {
+        return new CallFailedException("the server stopped and cut the call at the end of its drain time (agi.drain-time)", e);
     }
 
     private static void requireFile(String file) {

@@ -192,7 +192,7 @@ public final class AgiListener {
         }
         for (AgiSocket s : List.copyOf(connections)) {
             try {
-                s.close();
+                s.cut();
             } catch (IOException e) {
                 // closing anyway
             }

@@ -351,6 +351,19 @@ final class AgiSocket implements SocketConnectionFacade {
         }
     }
 
+    /** Set when the server cut the connection itself (the end of a shutdown's drain time): not the caller's doing. */
+    private volatile boolean cutByServer;
+
+    /** Closes a call still in progress when the server stops: its call is recorded as cut, not as a hang-up. */
+    void cut() throws IOException {
+        cutByServer = true;
+        close();
+    }
+
+    boolean cutByServer() {
+        return cutByServer;
+    }
+
     @Override
     public void close() throws IOException {
         if (closed) {

@@ -55,7 +55,7 @@ public final class Auth {
     }
 
     /** From configured tokens; generates the admin token file when there are none. */
-    public static Auth fromConfig(List<TokenConfig> tokens, Path dataDir) {
+    public static Auth fromConfig(List<TokenConfig> tokens, Path tokenFile) {
         List<Entry> entries = new ArrayList<>();
         for (TokenConfig t : tokens) {
             byte[] hash = t.sha256() != null && !t.sha256().isBlank()
@@ -64,7 +64,7 @@ public final class Auth {
             entries.add(new Entry(hash, new Principal(t.name(), Set.copyOf(t.roles()), t.agent())));
         }
         if (entries.isEmpty()) {
-            String token = generatedAdminToken(dataDir);
+            String token = generatedAdminToken(tokenFile);
             entries.add(new Entry(sha256(token), new Principal("generated-admin", Set.of("admin"), null)));
         }
         return new Auth(entries);
@@ -79,8 +79,8 @@ public final class Auth {
         return new Auth(entries);
     }
 
-    static String generatedAdminToken(Path dataDir) {
-        Path file = dataDir.resolve("admin-token");
+    static String generatedAdminToken(Path file) {
+        Path dataDir = file.toAbsolutePath().getParent();
         try {
             if (Files.exists(file)) {
                 return Files.readString(file).trim();

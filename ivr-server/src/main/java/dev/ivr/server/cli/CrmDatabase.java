@@ -35,6 +35,11 @@ final class CrmDatabase {
 
     /** Opens the database and waits for its schema; null after printing why it cannot be reached. */
     static Database open(IvrConfig config, PrintWriter err) {
+        var inUse = Preflight.h2InUse(config);
+        if (inUse.isPresent()) {
+            err.println("ivr-server: " + inUse.get());
+            return null;
+        }
         Database db = Database.open(config.database(), config.dataDir());
         Duration wait = config.database().connectTimeout().multipliedBy(5).compareTo(Duration.ofSeconds(10)) > 0
                 ? config.database().connectTimeout().multipliedBy(5) : Duration.ofSeconds(10);

@@ -48,9 +48,13 @@ public final class GraphCommand implements Callable<Integer> {
         for (String name : todo.stream().sorted().toList()) {
             Flow f = set.flow(name).orElse(null);
             if (f == null) {
-                System.err.println("flow '" + name + "' does not exist or has errors:");
                 var r = loaded.flows().get(name);
-                if (r != null) {
+                if (r == null) {
+                    System.err.println("ivr-server: no flow named '" + name + "'"
+                            + dev.ivr.server.text.DidYouMean.suffix(name, loaded.flows().keySet()) + " (flows: "
+                            + String.join(", ", loaded.flows().keySet()) + ")");
+                } else {
+                    System.err.println("ivr-server: flow '" + name + "' has errors (./ivr validate " + name + "):");
                     r.problems().stream().filter(Problem::isError).forEach(p -> System.err.println("  " + p));
                 }
                 status = 1;

@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 ConfigReferenceCommand.class,
+                FlowReferenceCommand.class,
                 DoctorCommand.class,
+                StatusCommand.class,
                 ValidateCommand.class,
                 SimulateCommand.class,
                 TestFlowsCommand.class,

@@ -71,7 +71,7 @@ public final class RenderPromptsCommand implements Callable<Integer> {
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build()) {
                 r = Prerenderer.run(items, (done, total, what) -> {
                     bar.stepTo(done);
-                    bar.setExtraMessage(what);
+                    bar.setExtraMessage(String.format("%-36.36s", what)); // one width: the bar does not jump
                 });
             }
             System.out.printf("rendered %d of %d prompt(s) into %s in %.1f s (%d synthesised, %.3f s of synthesis per second of audio)%n",

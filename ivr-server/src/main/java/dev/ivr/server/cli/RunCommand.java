@@ -43,6 +43,11 @@ public final class RunCommand implements Callable<Integer> {
                     refused.stream().map(WeakSettings.Weakness::key).toList()) + ")");
             return 2;
         }
+        List<String> cannot = Preflight.forRun(cfg);
+        if (!cannot.isEmpty()) {
+            cannot.forEach(p -> System.err.println("ivr-server: cannot start: " + p));
+            return 2;
+        }
         for (WeakSettings.Weakness w : WeakSettings.accepted(cfg)) {
             LOG.warn("WEAK SETTING accepted by node.accept-weak-settings: {}", w);
         }

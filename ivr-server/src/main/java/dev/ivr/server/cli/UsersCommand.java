@@ -85,8 +85,22 @@ public final class UsersCommand implements Runnable {
                 User u = store.create(new UserSpec(id, name, Set.copyOf(roles), endpoint, skills,
                         new LinkedHashSet<>(languages), true, password));
                 out.println("created user " + u.id() + " (" + String.join(", ", u.roles().stream().sorted().toList()) + ")");
+                if (u.roles().contains("agent")) {
+                    skillReport(u);
+                }
                 return 0;
             });
+        }
+
+        /** Which queues the new agent can take (the configuration's queues and the flows' route nodes), and skills nothing asks for. */
+        private void skillReport(User u) {
+            IvrConfig cfg = config.load();
+            var loaded = dev.ivr.server.flow.load.FlowLoader.load(new dev.ivr.server.flow.load.FlowLoader.Sources(
+                    cfg.flows().dir(), cfg.prompts().dir(), cfg.flows().calendars(), dev.ivr.server.speech.SpeechModels.SIMULATED));
+            for (String line : SkillCheck.of(cfg, loaded.flows().values()).report(u.id(), u.skills())) {
+                (line.startsWith("warning") ? spec.commandLine().getErr() : spec.commandLine().getOut()).println(
+                        line.startsWith("warning") ? "ivr-server: " + line : line);
+            }
         }
     }
 
@@ -179,6 +193,11 @@ public final class UsersCommand implements Runnable {
             if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
                 logger.setLevel(ch.qos.logback.classic.Level.OFF);
             }
+        }
+        var inUse = Preflight.h2InUse(cfg);
+        if (inUse.isPresent()) {
+            err.println("ivr-server: " + inUse.get() + " (POST /api/users)");
+            return 1;
         }
         Database db = Database.open(cfg.database(), cfg.dataDir());
         try (db) {

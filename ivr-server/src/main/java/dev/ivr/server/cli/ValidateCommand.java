@@ -2,6 +2,7 @@ package dev.ivr.server.cli;
 
 import dev.ivr.server.flow.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.text.DidYouMean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +37,15 @@ public final class ValidateCommand implements Callable<Integer> {
         ToolLogging.quiet();
         FlowLoader.Sources src = sources.resolveAsServer();
         FlowLoader.Loaded loaded = FlowLoader.load(src);
+        List<String> unknown = only.stream().filter(o -> !loaded.flows().containsKey(name(o))).toList();
+        if (!unknown.isEmpty()) { // said first and alone: "0 error(s)" and exit 1 read as a contradiction
+            for (String o : unknown) {
+                System.err.println("ivr-server: no flow named '" + name(o) + "' in " + src.flowsDir()
+                        + DidYouMean.suffix(name(o), loaded.flows().keySet()) + " (flows: "
+                        + String.join(", ", loaded.flows().keySet()) + ")");
+            }
+            return 2;
+        }
         List<Problem> problems = loaded.allProblems().stream().filter(this::selected).toList();
         problems.forEach(p -> System.out.println(p));
         long errors = problems.stream().filter(Problem::isError).count();
@@ -44,14 +54,6 @@ public final class ValidateCommand implements Callable<Integer> {
         int checked = only.isEmpty() ? loaded.flows().size() : only.size();
         System.err.println(checked + " flow(s) checked in " + src.flowsDir() + ": " + errors + " error(s), "
                 + warnings + " warning(s)" + (notes == 0 ? "" : ", " + notes + " note(s)"));
-        if (!only.isEmpty()) {
-            for (String o : only) {
-                if (!loaded.flows().containsKey(name(o))) {
-                    System.err.println(o + ": no such flow in " + src.flowsDir());
-                    return 1;
-                }
-            }
-        }
         return errors > 0 || strict && warnings > 0 ? 1 : 0;
     }
 

@@ -53,7 +53,7 @@ public final class ConfigLoader {
 
     /** Environment variables with the IVR_ prefix that are not configuration keys. */
     private static final List<String> NOT_CONFIG = List.of("IVR_JAVA_HOME", "IVR_JAVA_OPTS", "IVR_TEST_", "IVR_HOME",
-            "IVR_CONFIG", "IVR_LOG_DIR", "IVR_BENCH_", "IVR_ETC", "IVR_INSTALL_");
+            "IVR_CONFIG", "IVR_LOG_DIR", "IVR_BENCH_", "IVR_ETC", "IVR_INSTALL_", "IVR_SERVER_JAR", "IVR_ASTERISK_HOME");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
@@ -131,32 +131,122 @@ public final class ConfigLoader {
         // variables the file refers to (${IVR_DB_PASSWORD}) are values, not configuration keys
         Set<String> referenced = new HashSet<>();
         collectReferences(tree, referenced);
-        applyEnvironment(tree, env, referenced, problems);
+        // key → the environment variable that set it: its problems are blamed on the variable
+        Map<String, String> fromEnv = new LinkedHashMap<>();
+        applyEnvironment(tree, env, referenced, problems, fromEnv);
         substituteReferences(tree, "", env, problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        // values of the wrong type: each one said in plain words, and replaced by its default so
+        // that the checks below still run on everything else (every problem in one pass)
+        final String fileText = text;
+        java.util.function.Function<String, String> where = key -> {
+            for (Map.Entry<String, String> e : fromEnv.entrySet()) {
+                if (key.equals(e.getKey()) || key.startsWith(e.getKey() + ".") || key.startsWith(e.getKey() + "[")) {
+                    return "environment " + e.getValue() + "=" + LogSafe.value(env.get(e.getValue()), e.getKey());
+                }
+            }
+            return fileText == null ? source : locate(file, fileText, key);
+        };
+        checkTypes(tree, defaults(), IvrConfig.class, "", where, problems);
         IvrConfig config;
         try {
             config = BINDER.treeToValue(tree, IvrConfig.class);
         } catch (JsonMappingException e) {
             String path = jacksonPath(e);
-            String where = text == null ? source : locate(file, text, path);
-            throw new ConfigException(where + ": " + path + ": " + e.getOriginalMessage());
+            problems.add(where.apply(path) + ": " + path + ": " + e.getOriginalMessage());
+            throw new ConfigException(problems);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + ": " + e.getOriginalMessage());
+            problems.add(source + ": " + e.getOriginalMessage());
+            throw new ConfigException(problems);
         }
         Problems p = new Problems();
         config.validate(p);
-        if (!p.isEmpty()) {
-            List<String> lines = new ArrayList<>();
-            for (String line : p.lines()) {
-                String key = line.substring(0, line.indexOf(": "));
-                lines.add((text == null ? source : locate(file, text, key)) + ": " + line);
-            }
-            throw new ConfigException(lines);
+        for (String line : p.lines()) {
+            String key = line.substring(0, line.indexOf(": "));
+            problems.add(where.apply(key) + ": " + line);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** Secrets in the environment are not repeated in messages. */
+    private static final class LogSafe {
+        static String value(String v, String key) {
+            String k = key.toLowerCase(Locale.ROOT);
+            return k.contains("password") || k.contains("secret") || k.contains("token") ? "***" : v;
+        }
+    }
+
+    /**
+     * Each value present in {@code tree} that cannot be read as its key's type: a problem in plain
+     * words, and the value replaced by the default (or removed) so that binding can go on.
+     */
+    private static void checkTypes(ObjectNode tree, JsonNode defaults, Class<?> type, String path,
+                                   java.util.function.Function<String, String> where, List<String> problems) {
+        for (Map.Entry<String, RecordComponent> c : components(type).entrySet()) {
+            JsonNode value = tree.get(c.getKey());
+            if (value == null || value.isNull()) {
+                continue;
+            }
+            String key = path.isEmpty() ? c.getKey() : path + "." + c.getKey();
+            Class<?> ctype = c.getValue().getType();
+            JsonNode def = defaults == null ? null : defaults.get(c.getKey());
+            if (ctype.isRecord() && value.isObject()) {
+                checkTypes((ObjectNode) value, def, ctype, key, where, problems);
+                continue;
+            }
+            if (List.class.isAssignableFrom(ctype) && value.isArray()) {
+                Class<?> element = listElement(c.getValue().getGenericType());
+                if (element != null && element.isRecord()) {
+                    for (int i = 0; i < value.size(); i++) {
+                        if (value.get(i).isObject()) {
+                            checkTypes((ObjectNode) value.get(i), null, element, key + "[" + i + "]", where, problems);
+                        }
+                    }
+                    continue;
+                }
+            }
+            try {
+                BINDER.convertValue(value, BINDER.getTypeFactory().constructType(c.getValue().getGenericType()));
+            } catch (IllegalArgumentException e) {
+                problems.add(where.apply(key) + ": " + key + ": " + expected(ctype, value, e));
+                if (def != null) {
+                    tree.set(c.getKey(), def.deepCopy());
+                } else {
+                    tree.remove(c.getKey());
+                }
+            }
+        }
+    }
+
+    /** What a value of this type looks like, for a value that is not one. */
+    private static String expected(Class<?> type, JsonNode value, IllegalArgumentException e) {
+        String got = value.isValueNode() ? "'" + value.asText() + "'" : value.isArray() ? "a list" : "a mapping";
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return got + " is not a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return got + " is not a number (e.g. 0.8)";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return got + " is not true or false";
+        }
+        if (type == Duration.class) {
+            return got + " is not a duration; write e.g. 500ms, 10s, 2m, 1h";
+        }
+        if (type.isEnum()) {
+            return got + " is not one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(o -> o.toString().toLowerCase(Locale.ROOT)).toList();
+        }
+        if (List.class.isAssignableFrom(type) && !value.isArray()) {
+            return got + " is not a list (YAML: [a, b]; environment: a,b)";
+        }
+        if ((Map.class.isAssignableFrom(type) || type.isRecord()) && !value.isObject()) {
+            return got + " is not a mapping of keys to values";
+        }
+        String m = e.getCause() instanceof JsonMappingException jm ? jm.getOriginalMessage() : e.getMessage();
+        return got + ": " + (m == null ? "not a valid value" : m.lines().findFirst().orElse(m));
     }
 
     /** The bundled defaults as a tree (a fresh copy). */
@@ -179,8 +269,9 @@ public final class ConfigLoader {
             String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             RecordComponent rc = known.get(e.getKey());
             if (rc == null) {
-                problems.add(locate(file, text, key) + ": " + key + ": unknown key; known keys here: "
-                        + String.join(", ", known.keySet()));
+                problems.add(locate(file, text, key) + ": " + key + ": unknown key"
+                        + dev.ivr.server.text.DidYouMean.suffix(e.getKey(), known.keySet()) + " (known keys here: "
+                        + String.join(", ", known.keySet()) + ")");
                 continue;
             }
             Class<?> ctype = rc.getType();
@@ -270,7 +361,7 @@ public final class ConfigLoader {
     }
 
     private static void applyEnvironment(ObjectNode tree, Map<String, String> env, Set<String> referenced,
-                                         List<String> problems) {
+                                         List<String> problems, Map<String, String> fromEnv) {
         Map<String, String> byEnv = new LinkedHashMap<>();
         for (String key : leafKeys()) {
             byEnv.put(envName(key), key);
@@ -285,9 +376,11 @@ public final class ConfigLoader {
                 continue; // a variable the file refers to, such as ${IVR_DB_PASSWORD}
             }
             if (key == null) {
-                problems.add("environment: " + name + " is not a configuration key (see ivr-server config-reference)");
+                problems.add("environment: " + name + " is not a configuration key"
+                        + dev.ivr.server.text.DidYouMean.suffix(name, byEnv.keySet()) + " (see ivr-server config-reference)");
                 continue;
             }
+            fromEnv.put(key, name);
             String[] parts = key.split("\\.");
             ObjectNode parent = tree;
             for (int i = 0; i < parts.length - 1; i++) {

@@ -21,8 +21,8 @@ public final class ConfigReference {
         sb.append("The server reads the built-in defaults, then `config/ivr.yaml` (or `--config FILE`, or `$IVR_CONFIG`), ");
         sb.append("then environment variables: every key has one, e.g. `agi.port` is `IVR_AGI_PORT`; lists are ");
         sb.append("comma-separated, maps `key=value` pairs separated by commas. Values may refer to environment variables as `${NAME}` or `${NAME:-default}`. ");
-        sb.append("Durations are written `500ms`, `10s`, `2m`, `1h`. Every problem is reported at start with ");
-        sb.append("file:line:column, and the server does not start until they are fixed.\n");
+        sb.append("Durations are written `500ms`, `10s`, `2m`, `1h`. Every problem is reported at once, each with ");
+        sb.append("file:line:column or the environment variable that set it, and the server does not start until they are fixed.\n");
         ObjectNode defaults = ConfigLoader.defaults();
         for (Map.Entry<String, RecordComponent> section : ConfigLoader.components(IvrConfig.class).entrySet()) {
             RecordComponent rc = section.getValue();
@@ -56,8 +56,12 @@ public final class ConfigReference {
                 boolean first = true;
                 for (Map.Entry<String, RecordComponent> f : ConfigLoader.components(element).entrySet()) {
                     Doc fd = f.getValue().getAnnotation(Doc.class);
+                    String text = fd == null ? "" : fd.value().replace("|", "\\|").strip();
+                    if (text.endsWith(".")) { // the list's own punctuation: "a; b; c."
+                        text = text.substring(0, text.length() - 1);
+                    }
                     sb.append(first ? "" : "; ").append("`").append(f.getKey()).append("`")
-                            .append(fd == null ? "" : ": " + fd.value().replace("|", "\\|"));
+                            .append(text.isEmpty() ? "" : ": " + text);
                     first = false;
                 }
                 sb.append('.');

@@ -14,6 +14,8 @@ public record HttpConfig(
         int port,
         @Doc("API tokens and their roles. Callers send 'Authorization: Bearer <token>'. When none is configured, an admin token is generated into <data-dir>/admin-token on first start.")
         List<TokenConfig> tokens,
+        @Doc("Where the generated admin token is kept when no token is configured: servers of one cluster given the same file accept the same token (./ivr cluster does so). Empty: <data-dir>/admin-token.")
+        String adminTokenFile,
         @Doc("HTTPS: certificate and key (PEM). Without it, passwords, tokens and customer data cross the network in clear: keep HTTP on loopback or a protected network (docs/security.md).")
         TlsConfig tls,
         @Doc("A connection without any traffic for this long is closed (keep-alive, idle WebSockets; open desktops send a ping well within it).")
@@ -29,6 +31,12 @@ public record HttpConfig(
         tokens = tokens == null ? List.of() : List.copyOf(tokens);
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         tls = tls == null ? new TlsConfig("", "", -1) : tls;
+        adminTokenFile = adminTokenFile == null ? "" : adminTokenFile;
+    }
+
+    /** The generated admin token's file: {@code admin-token-file}, or {@code <data-dir>/admin-token}. */
+    public java.nio.file.Path adminTokenPath(java.nio.file.Path dataDir) {
+        return adminTokenFile.isBlank() ? dataDir.resolve("admin-token") : java.nio.file.Path.of(adminTokenFile);
     }
 
     @Override

@@ -30,4 +30,12 @@ public interface CrmStore {
 
     /** Stores the contact record of a call; never loses it (queued while the database is down). */
     void record(Interaction interaction);
+
+    /**
+     * Adds the time an agent's phone rang to the wait of a call already recorded: in routing's
+     * dialplan mode the flow ends (and is recorded) when the dialplan starts dialling, and the
+     * agent answers later. The wait is then from entering the queue until an agent answered.
+     */
+    default void recordRing(String callId, java.time.Duration ring) {
+    }
 }

@@ -93,6 +93,36 @@ public final class Database implements AutoCloseable {
 
     private static final String H2_FILE = "jdbc:h2:" + DurableFilePath.SCHEME + ":";
 
+    /** The file of the default H2 database of this configuration, or null when it names another database. */
+    public static Path h2File(DatabaseConfig config, Path dataDir) {
+        return config.url() != null && !config.url().isBlank() ? null
+                : dataDir.resolve("db").resolve("ivr.mv.db").toAbsolutePath();
+    }
+
+    /**
+     * Whether a process (a running server, an import) has this H2 database file open: H2 holds a
+     * lock on the file while it has it open, and a second process cannot open it. False when the
+     * file does not exist.
+     */
+    public static boolean h2FileInUse(Path file) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return false;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = ch.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return true; // this process has it open
+        } catch (IOException e) {
+            return false; // unreadable: opening it says why
+        }
+    }
+
     /** The default database's directory, 0700, its files 0600 (also those an older version left readable). */
     private static Path privateH2Directory(Path dataDir) {
         DurableFilePath.register();

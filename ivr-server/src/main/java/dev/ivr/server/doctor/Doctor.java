@@ -75,7 +75,7 @@ public final class Doctor {
 
     private static String generatedToken(IvrConfig config) {
         try {
-            return java.nio.file.Files.readString(config.dataDir().resolve("admin-token")).strip();
+            return java.nio.file.Files.readString(config.http().adminTokenPath(config.dataDir())).strip();
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -21,11 +21,11 @@ import java.util.Collection;
  * from {@code http.tls.cert-file}), since it talks to this server on a local address that the certificate
  * does not name.
  */
-final class HttpTls {
+public final class HttpTls {
     private HttpTls() {
     }
 
-    static HttpClient client(TlsConfig tls) {
+    public static HttpClient client(TlsConfig tls) {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
         if (tls.enabled()) {
             // the certificate itself is pinned below: the local address it is reached on need not match its names

@@ -45,6 +45,13 @@ public interface PromptAudio extends Speaker {
     }
 
     /**
+     * Renders a prompt ahead of any call, behind everything calls wait for (a greeting with the
+     * name of a customer who may call: names are known before they call).
+     */
+    default void prerender(PromptEntry prompt, String renderedText) {
+    }
+
+    /**
      * A silent sound the PBX plays while a prompt is being rendered, so that keys the caller
      * presses meanwhile are heard (Asterisk drops keys that come while no command runs); empty:
      * none, the call waits without a command.

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * Immutable: a reload builds a new catalog.
  */
 public final class PromptCatalog {
-    private static final Set<String> KEYS = Set.of("text", "audio", "sound");
+    private static final Set<String> KEYS = Set.of("text", "audio", "sound", "fallback");
     private static final YAMLFactory YAML = YAMLFactory.builder().loaderOptions(safe()).build();
 
     private final Path root;
@@ -79,6 +79,14 @@ public final class PromptCatalog {
                         parseFile(f, lang, langDir, entries, problems);
                     }
                 }
+                for (PromptEntry e : entries.values()) {
+                    if (e.fallback() != null && (!entries.containsKey(e.fallback()) || e.fallback().equals(e.id())
+                            || entries.get(e.fallback()).fallback() != null)) {
+                        problems.add(e.location() + ": fallback of '" + e.id() + "' must be another prompt of " + lang
+                                + " without a fallback of its own" + dev.ivr.server.text.DidYouMean.suffix(e.fallback(),
+                                entries.keySet()));
+                    }
+                }
                 all.put(lang, Collections.unmodifiableMap(entries));
             }
         } catch (IOException e) {
@@ -115,6 +123,7 @@ public final class PromptCatalog {
                 String text = null;
                 String audio = null;
                 String sound = null;
+                String fallback = null;
                 JsonToken v = p.nextToken();
                 if (v == JsonToken.VALUE_STRING) {
                     text = p.getText();
@@ -124,7 +133,8 @@ public final class PromptCatalog {
                         String keyWhere = at(file, p);
                         JsonToken kv = p.nextToken();
                         if (!KEYS.contains(key)) {
-                            problems.add(keyWhere + ": unknown key '" + key + "' (use text, audio or sound)");
+                            problems.add(keyWhere + ": unknown key '" + key + "'" + dev.ivr.server.text.DidYouMean.suffix(key, KEYS)
+                                    + " (use text, audio, sound or fallback)");
                             p.skipChildren();
                             continue;
                         }
@@ -136,6 +146,7 @@ public final class PromptCatalog {
                         switch (key) {
                             case "text" -> text = p.getText();
                             case "audio" -> audio = p.getText();
+                            case "fallback" -> fallback = p.getText();
                             default -> sound = p.getText();
                         }
                     }
@@ -170,7 +181,8 @@ public final class PromptCatalog {
                     continue;
                 }
                 entries.put(id, new PromptEntry(id, lang, blank(text) ? null : text, blank(audio) ? null : audio,
-                        blank(sound) ? null : sound, file, idLoc.getLineNr(), idLoc.getColumnNr()));
+                        blank(sound) ? null : sound, file, idLoc.getLineNr(), idLoc.getColumnNr(),
+                        blank(fallback) ? null : fallback.strip()));
             }
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();

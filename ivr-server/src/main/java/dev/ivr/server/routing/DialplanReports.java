@@ -5,12 +5,14 @@ import dev.ivr.routing.RoutingService;
 import dev.ivr.server.agi.CallHandler;
 import dev.ivr.server.agi.ScriptResolver;
 import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.desk.ContextTokens;
 import dev.ivr.server.desk.ScreenPops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -39,9 +41,14 @@ final class DialplanReports implements ScriptResolver {
     private final ContextTokens tokens;
     private final ScreenPops screenPops;
     private final Clock clock;
+    private final Clock routingClock;
+    private final CrmStore crm;
 
+    /** @param routingClock the routing library's clock (reservations' offeredAt) */
     DialplanReports(RoutingService router, Offers offers, Answers answers, ContextTokens tokens, ScreenPops screenPops,
-                    Clock clock) {
+                    Clock clock, Clock routingClock, CrmStore crm) {
+        this.routingClock = routingClock;
+        this.crm = crm;
         this.router = router;
         this.offers = offers;
         this.answers = answers;
@@ -78,8 +85,24 @@ final class DialplanReports implements ScriptResolver {
         if (callId.isEmpty()) {
             return;
         }
-        boolean first = answers.confirm(callId.get(), clock.instant());
+        boolean first = answered(callId.get());
         ch.setVariable(AgentLeg.STATUS, first || answers.answeredAt(callId.get()).isPresent() ? "OK" : "UNKNOWN");
+    }
+
+    /**
+     * The agent answered: the offer is confirmed, and the time the agent's phone rang is added to
+     * the call's wait (recorded when the flow handed the call to the dialplan, before the ring).
+     */
+    private boolean answered(String callId) {
+        Optional<Offers.Offer> offer = offers.get(callId);
+        boolean first = answers.confirm(callId, clock.instant());
+        if (first && offer.isPresent()) {
+            Duration ring = Duration.between(offer.get().reservation().offeredAt(), routingClock.instant());
+            crm.recordRing(callId, ring);
+            LOG.info("call {}: agent {} answered after ringing {} ms", callId, offer.get().reservation().agentId(),
+                    ring.toMillis());
+        }
+        return first;
     }
 
     private void routeEnded(CallChannel ch) {
@@ -97,7 +120,7 @@ final class DialplanReports implements ScriptResolver {
         Reservation r = offer.get().reservation();
         String status = ch.getVariable("DIALSTATUS").orElse("");
         if (status.equals("ANSWER")) {
-            answers.confirm(id, clock.instant());
+            answered(id);
             router.callEnded(r);
             screenPops.ended(r.agentId(), id, "completed");
             ch.setVariable(AgentLeg.STATUS, "COMPLETED");

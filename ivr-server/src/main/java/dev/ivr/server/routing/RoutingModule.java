@@ -89,7 +89,8 @@ public final class RoutingModule implements AutoCloseable {
         QueueCallRouter router = new QueueCallRouter(service, queues, matchLanguage, "dialplan".equals(config.dialMode()),
                 config.musicClass(), leg, factory, contexts, tokens, screenPops, offers, answers, callbacks, watch, voice,
                 clock, nodeName);
-        DialplanReports scripts = new DialplanReports(service, offers, answers, tokens, screenPops, clock);
+        DialplanReports scripts = new DialplanReports(service, offers, answers, tokens, screenPops, clock,
+                options.clock(), crm);
         LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", queues.size(), queues.keySet(), config.dialMode(),
                 originator == null ? "off (no AMI)" : "through AMI");
         return new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens);

@@ -289,6 +289,36 @@ class AgiListenerIT {
         assertThat(inProgress.await(CALL_TIMEOUT).error()).isNull();
     }
 
+    /** Issue 18 (10): a call cut at the end of the drain time was taken for a caller's hang-up (ABANDONED_IN_IVR). */
+    @Test
+    void aCallCutAtTheEndOfTheDrainIsACallFailureNotAHangUp() throws Exception {
+        CompletableFuture<RuntimeException> seen = new CompletableFuture<>();
+        listener = new AgiListener(config(List.of("127.0.0.1/32"), Duration.ofSeconds(60)), "test-node",
+                ScriptResolvers.fixed(Map.of("wait", ch -> {
+                    ch.answer();
+                    try {
+                        ch.readDigits("enter-digits", Duration.ofSeconds(60), 4);
+                        seen.complete(null);
+                    } catch (RuntimeException e) {
+                        seen.complete(e);
+                        throw e;
+                    }
+                })), registry);
+        listener.start();
+        pbx = new FakePbx("127.0.0.1", listener.port());
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        FakeCall call = pbx.call("wait").caller(Caller.script().hold(release)).start();
+        await().until(() -> listener.activeCalls() == 1);
+        listener.stopAccepting();
+        assertThat(listener.drain(Duration.ZERO)).isFalse();
+        listener.close();
+        RuntimeException e = seen.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(e).isInstanceOf(dev.ivr.server.call.CallFailedException.class)
+                .hasMessageContaining("drain time");
+        release.complete(null); // the fake caller finds the connection closed
+        assertThat(call.await(CALL_TIMEOUT).agiStatus()).isNotEqualTo(AgiStatus.SUCCESS);
+    }
+
     private double counter(String name, String tag, String value) {
         var c = registry.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();

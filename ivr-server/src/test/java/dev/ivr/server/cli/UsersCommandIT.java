@@ -46,6 +46,28 @@ class UsersCommandIT {
         return new CommandLine(new IvrCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(all);
     }
 
+    /** Issue 18 (1): the README's sample agent had support=5, which no queue asks for: calls for support went to voicemail. */
+    @Test
+    void addingAnAgentSaysWhichQueuesTheyCanTakeAndFlagsSkillsNobodyAsksFor(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("ivr.yaml");
+        Files.writeString(config, "node:\n  data-dir: " + dir.resolve("data") + "\nflows:\n  dir: "
+                + Path.of("../flows").toAbsolutePath().normalize() + "\n  calendars: "
+                + Path.of("../config/calendars.yaml").toAbsolutePath().normalize() + "\nprompts:\n  dir: "
+                + Path.of("../prompts").toAbsolutePath().normalize() + "\n");
+
+        assertThat(run(config, "alice password\n", "users", "add", "alice", "--role", "agent", "--endpoint", "PJSIP/1001",
+                "--skill", "billing=7", "--skill", "support=5", "--password-stdin")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("alice can take calls of queue(s) billing; not ")
+                .contains("support (needs technical 2)");
+        assertThat(err.toString()).contains("no queue or route node asks for skill 'support'", "technical");
+
+        assertThat(run(config, "bob password\n", "users", "add", "bob", "--role", "agent", "--endpoint", "PJSIP/1002",
+                "--skill", "billing=7", "--skill", "technical=5", "--skill", "sales=3", "--password-stdin"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("bob can take calls of queue(s) billing, sales, support").doesNotContain("; not");
+        assertThat(err.toString()).doesNotContain("warning");
+    }
+
     @Test
     void addListChangePasswordAndRemoveUsers(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("ivr.yaml");

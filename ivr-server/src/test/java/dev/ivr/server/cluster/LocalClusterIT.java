@@ -125,8 +125,10 @@ class LocalClusterIT {
 
         // agents are created on node 1 and sign in on node 2: users live in the shared database,
         // agent state in the cluster
-        String admin1 = Files.readString(dir.resolve("cluster/node1/admin-token")).trim();
-        String admin2 = Files.readString(dir.resolve("cluster/node2/admin-token")).trim();
+        // one admin token for the three nodes (issue 18, defect 13: each node had its own, and node 1's got 401 elsewhere)
+        String admin1 = Files.readString(dir.resolve("cluster/admin-token")).trim();
+        String admin2 = admin1;
+        assertThat(dir.resolve("cluster/node2/admin-token")).doesNotExist();
         for (int i = 1; i <= AGENTS; i++) {
             post(8081, admin1, "/api/users", new JsonObject().put("id", "agent" + i).put("name", "Agent " + i)
                     .put("password", PASSWORD).put("roles", List.of("agent")).put("endpoint", "PJSIP/" + (1000 + i))
@@ -261,7 +263,7 @@ class LocalClusterIT {
 
     /** /health with the node's generated admin token: the details (member count) are for tokens only. */
     private String health(int httpPort) throws Exception {
-        String token = Files.readString(dir.resolve("cluster/node" + (httpPort - 8080) + "/admin-token")).trim();
+        String token = Files.readString(dir.resolve("cluster/admin-token")).trim();
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
                 .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();

@@ -16,6 +16,44 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
+    /** Issue 18 (7): every problem in one pass, each blamed on its real source, unknown keys with "did you mean". */
+    @Test
+    void everyProblemInOnePassEachBlamedOnItsSource() throws Exception {
+        Path f = dir.resolve("ivr.yaml");
+        Files.writeString(f, """
+                node:
+                  nmae: x
+                agi:
+                  port: abc
+                  idle-timeout: forever
+                http:
+                  port: 99999
+                cluster:
+                  members: nope
+                routing:
+                  dial-mode: sideways
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("IVR_AGI_DRAIN_TIME", "abc", "IVR_HTTP_PORTT", "1")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings)",
+                        "environment: IVR_HTTP_PORTT is not a configuration key; did you mean 'IVR_HTTP_PORT'? (see ivr-server config-reference)",
+                        f + ":4:3: agi.port: 'abc' is not a whole number",
+                        f + ":5:3: agi.idle-timeout: 'forever' is not a duration; write e.g. 500ms, 10s, 2m, 1h",
+                        "environment IVR_AGI_DRAIN_TIME=abc: agi.drain-time: 'abc' is not a duration; write e.g. 500ms, 10s, 2m, 1h",
+                        f + ":9:3: cluster.members: 'nope' is not a list (YAML: [a, b]; environment: a,b)",
+                        f + ":7:3: http.port: must be a TCP port between 1 and 65535, or 0 for any free port (got 99999)",
+                        f + ":11:3: routing.dial-mode: must be exec or dialplan (got sideways)"));
+        // a value from the environment is blamed on the variable, not on the file
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, "agi:\n  bind: 127.0.0.1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ok, Map.of("IVR_AGI_PORT", "abc")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .containsExactly("environment IVR_AGI_PORT=abc: agi.port: 'abc' is not a whole number"));
+        assertThatThrownBy(() -> ConfigLoader.load(ok, Map.of("IVR_HTTP_PORT", "70000")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("environment IVR_HTTP_PORT=70000: http.port: must be a TCP port"));
+    }
+
     @Test
     void defaultsAloneAreValid() {
         IvrConfig c = ConfigLoader.load(Map.of());

@@ -18,6 +18,8 @@ class ConfigReferenceTest {
             assertThat(md).contains("| `" + key + "` |");
         }
         assertThat(md).doesNotContain("|  |\n"); // no key without a meaning
+        // issue 18 (15): list entries ended ".;" and the list "..": one mark each
+        assertThat(md).doesNotContain(".;", ".. |", ".. ");
     }
 
     /** docs/configuration.md is generated; regenerate with ./ivr config-reference > docs/configuration.md */

@@ -156,6 +156,12 @@ class DeskPagesIT {
         Reservation r = ((WaitResult.Offered) offered).reservation();
         assertThat(r.agentId()).isEqualTo("alice");
         wait.until(ExpectedConditions.textToBe(By.id("agent-state"), "Ringing"));
+        // a ringing agent is not "on a call" (issue 18, defect 14)
+        String agentWindow = browser.getWindowHandle();
+        browser.switchTo().window(supervisorWindow);
+        wait.until(ExpectedConditions.textToBe(By.id("kpi-ringing"), "1"));
+        assertThat(browser.findElement(By.id("kpi-busy")).getText()).isEqualTo("0");
+        browser.switchTo().window(agentWindow);
 
         // ---- the call side builds the context and publishes the screen pop
         CallContext context = new CallContext(callId, "+36 1 234 5678", "customer-service", "C-1001", "Jane Roe", "gold",
@@ -188,6 +194,8 @@ class DeskPagesIT {
         browser.switchTo().window(supervisorWindow);
         wait.until(ExpectedConditions.textToBe(billingWaiting, "0"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#agents-table tr[data-agent='alice']"), "On call"));
+        wait.until(ExpectedConditions.textToBe(By.id("kpi-busy"), "1"));
+        assertThat(browser.findElement(By.id("kpi-ringing")).getText()).isEqualTo("0");
         Path dashboard = Chromium.screenshot(browser, "supervisor-dashboard");
 
         assertThat(List.of(queued, pop, onCall, dashboard)).allSatisfy(p -> assertThat(p).isNotEmptyFile());

@@ -76,6 +76,15 @@ class FlowToolsTest {
             for (String node : f.nodes().keySet()) {
                 assertThat(svg).contains(">" + node + "</text>");
             }
+            // issue 18 (9): the legend fits (small flows cut it off), and labels have no double space
+            var legend = java.util.regex.Pattern.compile("<text x=\"20\" y=\"[0-9.]+\" font-size=\"11\" fill=\"#666\">([^<]*)</text>")
+                    .matcher(svg);
+            assertThat(legend.find()).isTrue();
+            var width = java.util.regex.Pattern.compile("^<svg [^>]*width=\"([0-9.]+)\"").matcher(svg);
+            assertThat(width.find()).isTrue();
+            assertThat(Double.parseDouble(width.group(1))).as(f.name() + ": room for the legend")
+                    .isGreaterThanOrEqualTo(20 + legend.group(1).length() * 6.0);
+            assertThat(svg).as(f.name()).doesNotContainPattern(">[^<]*\\S  \\S[^<]*</text>");
             Files.writeString(dir.resolve(f.name() + ".svg"), svg);
             javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve(f.name() + ".svg").toFile());
             assertThat(FlowGraph.mermaid(f)).startsWith("flowchart TD").contains(" --> ");
@@ -114,5 +123,24 @@ class FlowToolsTest {
         assertThat(r.cases().get(0).failures()).containsExactly(
                 "path: expected [closed, goodbye]\n          but was  [closed, after-hours-menu, leave-message]",
                 "outcome: expected ROUTED but was VOICEMAIL");
+    }
+
+    /** Issue 18 (15): a customer written with CSV's first_name got an empty name, silently. */
+    @Test
+    void aCustomerKeyInAnotherFormatsSpellingIsSaid(@TempDir Path dir) throws Exception {
+        Path t = dir.resolve("names.test.yaml");
+        Files.writeString(t, """
+                flow: after-hours
+                customers:
+                  - id: C-1
+                    first_name: Anna
+                cases:
+                  - name: a customer
+                    keys: ["1"]
+                """);
+        FlowTests.Report r = FlowTests.run(SET, List.of(t), x -> { });
+        assertThat(r.cases().get(0).failures()).containsExactly("customers[0]: unknown key 'first_name'; did you mean"
+                + " 'first-name'? (YAML files write keys in kebab-case: id, first-name, last-name, language, tier, phones,"
+                + " accounts, attributes)");
     }
 }

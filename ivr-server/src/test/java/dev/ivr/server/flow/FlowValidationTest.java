@@ -26,16 +26,17 @@ class FlowValidationTest {
         List<String> p = problems(BROKEN);
         String d = BROKEN + "/";
         assertThat(p).contains(
-                d + "unknown-type.yaml:4:11: nodes.hello.type: does not have a value in the enumeration [\"say\", \"play\", "
-                        + "\"menu\", \"collect\", \"listen\", \"set\", \"branch\", \"goto\", \"subflow\", \"return\", \"hours\", "
-                        + "\"identify\", \"authenticate\", \"route\", \"transfer\", \"voicemail\", \"record\", \"hangup\"]",
+                d + "unknown-type.yaml:4:11: nodes.hello.type: unknown node type 'speak' (one of: say, play, menu, collect,"
+                        + " listen, set, branch, goto, subflow, return, hours, identify, authenticate, route, transfer,"
+                        + " voicemail, record, hangup)",
                 d + "missing-node.yaml:7:12: node 'menu' goes to 'billling' (1), which is not a node of this flow; "
                         + "did you mean 'billing'?",
                 d + "missing-prompt.yaml:5:13: prompt 'no-such-prompt' is not in the en catalog (prompts/en/*.yaml)",
                 d + "unreachable.yaml:7:3: node 'orphan' cannot be reached from the start node 'hello'",
                 d + "endless-loop.yaml:3:3: the loop a → b → a cannot end: no node in it waits for the caller and none "
                         + "leads out of it",
-                d + "not-yaml.yaml:7:1: not valid YAML: found unexpected end of stream",
+                d + "not-yaml.yaml:7:1: not valid YAML: the file ends inside a quoted text or a [ ] / { } list: a closing"
+                        + " quote or bracket is missing (YAML parser: found unexpected end of stream)",
                 d + "duplicate-key.yaml:9:3: 'bye' is given twice here",
                 d + "callback-key-clash.yaml:10:12: key 1 is already a wait option of this node");
         assertThat(p).anyMatch(s -> s.startsWith(d + "bad-expression.yaml:6:39: 'customer.tier == \"gold\" &&': mismatched input"));

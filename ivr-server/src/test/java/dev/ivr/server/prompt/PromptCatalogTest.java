@@ -55,7 +55,7 @@ class PromptCatalogTest {
                 """);
         assertThatThrownBy(() -> PromptCatalog.load(dir))
                 .isInstanceOfSatisfying(PromptCatalogException.class, e -> assertThat(e.problems()).containsExactly(
-                        f + ":3:3: unknown key 'txt' (use text, audio or sound)",
+                        f + ":3:3: unknown key 'txt'; did you mean 'text'? (use text, audio, sound or fallback)",
                         f + ":2:1: prompt 'b' is empty",
                         f + ":4:1: audio of 'c' must stay inside " + dir.resolve("en"),
                         f + ":6:1: audio file of 'd' not found: " + dir.resolve("en/missing.wav"),

@@ -436,11 +436,15 @@ class CallRoutingIT {
         assertThat(forged.variable("IVR_STATUS")).isEqualTo("INVALID");
         assertThat(h.service().agent("tom").orElseThrow().state()).isEqualTo(AgentState.RESERVED);
 
-        // the agent answers (the answer subroutine on the agent's channel), then the call ends
+        // the agent's phone rings a second, the agent answers (the answer subroutine on the agent's
+        // channel): the ring is added to the call's wait (issue 18, defect 14: it was recorded nowhere)
+        Duration waitBefore = i.waitTime();
+        Thread.sleep(1_000);
         CallResult answered = h.pbx.call("agent-answered").channel("PJSIP/4001-00000002")
                 .variable("__IVR_CONTEXT", token).run(T);
         assertThat(answered.variable("IVR_STATUS")).isEqualTo("OK");
         assertThat(h.service().agent("tom").orElseThrow().state()).isEqualTo(AgentState.ON_CALL);
+        assertThat(h.interaction(callId).waitTime()).isGreaterThanOrEqualTo(waitBefore.plusSeconds(1));
         CallResult ended = h.pbx.call("route-ended").uniqueId(callId).variable("__IVR_CONTEXT", token)
                 .variable("DIALSTATUS", "ANSWER").variable("ANSWEREDTIME", "42").run(T);
         assertThat(ended.variable("IVR_STATUS")).isEqualTo("COMPLETED");

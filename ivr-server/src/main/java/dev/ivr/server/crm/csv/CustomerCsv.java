@@ -129,6 +129,17 @@ public final class CustomerCsv {
     /** Problems with the header: unknown columns, no id. Empty when it is fine. */
     static List<String> checkHeader(List<String> header) {
         List<String> problems = new ArrayList<>();
+        if (header.size() == 1) { // a spreadsheet's export with another separator reads as one column
+            for (String sep : new String[]{";", "\t", "|"}) {
+                if (header.get(0).contains(sep)) {
+                    String name = sep.equals("\t") ? "tabs" : "'" + sep + "'";
+                    problems.add("the header is a single column with " + name + " in it: the file separates fields with "
+                            + name + "; import-customers reads commas (export as \"CSV UTF-8, comma-separated\", or"
+                            + " replace the separator)");
+                    return problems;
+                }
+            }
+        }
         Set<String> seen = new LinkedHashSet<>();
         for (String h : header) {
             if (!seen.add(h)) {
@@ -140,8 +151,8 @@ public final class CustomerCsv {
                 }
             } else if (!COLUMNS.contains(h)) {
                 // a file without a header row: its first customer is taken for the header, PINs included
-                problems.add("unknown column " + shown(h) + "; columns are " + String.join(", ", COLUMNS)
-                        + " and attr.NAME (is the header row missing?)");
+                problems.add("unknown column " + shown(h) + dev.ivr.server.text.DidYouMean.closest(h, COLUMNS)
+                        .map(c -> " (did you mean '" + c + "'?)").orElse("") + "; columns are " + String.join(", ", COLUMNS) + " and attr.NAME (is the header row missing?)");
             }
         }
         if (!seen.contains(ID)) {

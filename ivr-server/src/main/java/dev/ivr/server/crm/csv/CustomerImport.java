@@ -121,6 +121,7 @@ public final class CustomerImport {
                 Map<String, Long> idLines = new HashMap<>();
                 Map<String, Long> accountLines = new HashMap<>();
                 List<CustomerCsv.Row> chunk = new ArrayList<>();
+                long unreported = 0; // rows read whose chunk is not written yet: the bar moves when rows are stored
                 for (CSVRecord r : parser) {
                     records++;
                     long line = parser.getCurrentLineNumber();
@@ -143,13 +144,15 @@ public final class CustomerImport {
                     } else {
                         rejected.add(new Rejection(line, String.join("; ", problems)));
                     }
+                    unreported++;
                     if (chunk.size() >= CHUNK) {
                         write(c, chunk, rejected, counts);
                         chunk.clear();
+                        unreported = steps(progress, unreported);
                     }
-                    progress.step();
                 }
                 write(c, chunk, rejected, counts);
+                steps(progress, unreported);
                 boolean commit = !options.dryRun() && (rejected.isEmpty() || options.skipInvalid());
                 if (commit) {
                     c.commit();
@@ -176,6 +179,14 @@ public final class CustomerImport {
         } finally {
             progress.finish();
         }
+    }
+
+    /** Reports {@code n} rows done; returns 0. */
+    private static long steps(Progress progress, long n) {
+        for (long i = 0; i < n; i++) {
+            progress.step();
+        }
+        return 0;
     }
 
     /**

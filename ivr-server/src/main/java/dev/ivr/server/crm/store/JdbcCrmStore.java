@@ -97,12 +97,54 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     /** Why the outbox could not be written the last time it failed (while interactions are only in memory). */
     private volatile String outboxFailure;
     private volatile boolean closed;
+    /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
+    private volatile boolean readOnly;
 
     /** The store of a server: on its database, with the outbox in {@code <data-dir>/outbox}. */
     public static JdbcCrmStore open(Database database, CrmConfig config, PinHasher pins, Path dataDir, String node,
                                     MeterRegistry meters) {
         return new JdbcCrmStore(database.dataSource(), database::isReady, config, pins, dataDir.resolve("outbox"), node,
                 Clock.systemUTC(), meters, database.writes()).queriesOn(database.httpDataSource(), database::isReady, config);
+    }
+
+    /**
+     * A store that reads the database and changes nothing, for {@code simulate} on a live
+     * database: authentication decides as a server would (lockouts included) and rolls its
+     * counting back; interactions are not recorded. {@code scratchDir} takes the (unused) outbox.
+     */
+    public static JdbcCrmStore readOnly(Database database, CrmConfig config, PinHasher pins, Path scratchDir,
+                                        MeterRegistry meters) {
+        JdbcCrmStore s = new JdbcCrmStore(database.dataSource(), database::isReady, config, pins, scratchDir, "simulator",
+                Clock.systemUTC(), meters, new WriteFailures());
+        s.readOnly = true;
+        return s;
+    }
+
+    /**
+     * Up to {@code limit} customers, most recently changed first, without attributes: whom the
+     * prompts that speak to callers by name are rendered for ahead of their calls.
+     */
+    public List<Customer> customersToGreet(int limit) {
+        try {
+            return db.call(c -> {
+                List<Customer> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("select id, first_name, last_name, language, tier"
+                        + " from customers order by updated_at desc")) {
+                    ps.setMaxRows(limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(new Customer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), Map.of()));
+                        }
+                    }
+                }
+                return out;
+            });
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.info("customers to greet by name: database unavailable ({}); their greetings render when they call",
+                    e.getMessage());
+            return List.of();
+        }
     }
 
     /** Runs the {@link CrmQueries} (the HTTP side) on another pool than the calls. */
@@ -231,7 +273,9 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         if (lockout.isLocked(check.lock(), now)) {
             try {
                 db.call(c -> {
-                    logAttempt(c, account, callId, now, Authentication.Status.LOCKED);
+                    if (!readOnly) {
+                        logAttempt(c, account, callId, now, Authentication.Status.LOCKED);
+                    }
                     return null;
                 });
             } catch (DatabaseGuard.Unavailable e) {
@@ -319,7 +363,11 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                     }
                 }
             }
-            c.commit();
+            if (readOnly) {
+                c.rollback();
+            } else {
+                c.commit();
+            }
             return new Authentication(d.status(), account, customer, d.attemptsLeft(),
                     d.status() == Authentication.Status.LOCKED ? d.next().lockedUntil() : null);
         } catch (SQLException | RuntimeException e) {
@@ -518,7 +566,32 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     @Override
     public void record(Interaction interaction) {
+        if (readOnly) {
+            return;
+        }
         store(interaction);
+    }
+
+    @Override
+    public void recordRing(String callId, Duration ring) {
+        if (readOnly || ring.isNegative() || ring.isZero()) {
+            return;
+        }
+        try {
+            int n = db.call(c -> {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "update interactions set wait_ms = coalesce(wait_ms, 0) + ? where call_id = ?")) {
+                    ps.setLong(1, ring.toMillis());
+                    ps.setString(2, cut(callId, 128));
+                    return ps.executeUpdate();
+                }
+            });
+            if (n == 0) {
+                LOG.info("ring time of {} ms not added to the wait: the interaction is not in the database yet", ring.toMillis());
+            }
+        } catch (DatabaseGuard.Unavailable e) {
+            LOG.warn("ring time of {} ms not added to the wait: {}", ring.toMillis(), e.getMessage());
+        }
     }
 
     /** Where {@link #record} left an interaction. */

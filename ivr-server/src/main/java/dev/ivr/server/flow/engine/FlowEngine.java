@@ -139,6 +139,49 @@ public final class FlowEngine {
         return run.summary;
     }
 
+    /**
+     * Renders, behind everything calls wait for, the prompts that speak to these customers by
+     * name (greetings, "thank you, Anna"), in the language each would hear, so that their calls
+     * find them ready: names are known before people call. Only prompts whose variables are all
+     * the customer's.
+     *
+     * @return how many distinct texts were handed to the renderer
+     */
+    public int prerenderCustomerPrompts(List<dev.ivr.server.crm.Customer> customers) {
+        FlowSet set = flows.get();
+        Set<String> seen = new java.util.HashSet<>();
+        for (dev.ivr.server.crm.Customer c : customers) {
+            for (Flow f : set.flows().values()) {
+                String lang = c.language() != null && f.languages().contains(c.language()) ? c.language()
+                        : f.languages().get(0);
+                Map<String, Object> customer = CallState.customerMap(c, 1);
+                customer.put("name", CallState.nameIn(lang, c.firstName(), c.lastName(), c.language(),
+                        (String) customer.get("name")));
+                Map<String, Object> activation = Map.of("customer", customer);
+                f.promptTexts().forEach((langAndId, template) -> {
+                    String src = template.source();
+                    if (!langAndId.startsWith(lang + "/") || !src.contains("customer.") || OTHER_MAPS.matcher(src).find()) {
+                        return;
+                    }
+                    set.prompts().find(langAndId.substring(lang.length() + 1), lang).ifPresent(entry -> {
+                        try {
+                            String text = template.render(activation);
+                            if (seen.add(lang + "\n" + text)) {
+                                audio.prerender(entry, text);
+                            }
+                        } catch (EvalException e) {
+                            // needs more than the customer: rendered when it is said
+                        }
+                    });
+                });
+            }
+        }
+        return seen.size();
+    }
+
+    private static final java.util.regex.Pattern OTHER_MAPS = java.util.regex.Pattern.compile(
+            "\\$\\{[^}]*\\b(call|auth|inputs)\\b");
+
     private Optional<CallState> resume(FlowSet set, CallChannel channel, String flowName) {
         String callId = channel.info().uniqueId();
         Optional<String> saved = checkpoints.load(callId);
@@ -415,8 +458,11 @@ public final class FlowEngine {
             String lang = flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
             String text;
             CompletableFuture<Optional<String>> pending;
+            PromptEntry fallback = null;
             if (ref.id() != null) {
                 PromptEntry entry = set.prompts().find(ref.id(), lang).orElse(null);
+                fallback = entry == null || entry.fallback() == null ? null
+                        : set.prompts().find(entry.fallback(), lang).orElse(null);
                 if (entry == null) {
                     LOG.warn("prompt '{}' missing in language {}: skipped", ref.id(), lang);
                     return Optional.empty();
@@ -437,6 +483,15 @@ public final class FlowEngine {
                 }
             }
             Optional<String> file = pending.join(); // within the latency budget
+            if (file.isEmpty() && fallback != null) {
+                // the generic version rather than silence (a greeting with the caller's name not rendered in time)
+                Template ft = flow.promptText(lang, fallback.id());
+                file = audio.forPrompt(fallback, ft == null ? fallback.text() : render(ft, node));
+                if (file.isPresent()) {
+                    LOG.info("prompt '{}' ({}) not ready in time: its fallback '{}' said instead", ref.id(), lang,
+                            fallback.id());
+                }
+            }
             if (file.isEmpty()) {
                 String what = ref.id() != null ? "prompt '" + ref.id() + "'" : "text of node '" + node.id() + "'";
                 if (warnedSilent.add(flow.name() + "/" + flow.version() + "/" + lang + "/" + what)) {
@@ -877,7 +932,9 @@ public final class FlowEngine {
             RouteRequest req = new RouteRequest(st.info.uniqueId(), st.frame().flow.name(), n.id(), st.info.ani(),
                     n.queue(), n.skills(), n.priority(), context, n.maxWait(), ann, n.waitOptions().keySet(),
                     st.customerId, st.language, journey, callbackOption(n));
-            observer.event("route to queue " + n.queue() + " skills " + n.skills() + " priority " + n.priority());
+            observer.event("route to queue " + n.queue() + " (skills " + (n.skills().isEmpty() ? "none" : n.skills().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue() + "+").collect(java.util.stream.Collectors.joining(", ")))
+                    + ", priority " + n.priority() + ")");
             st.inQueue = true;
             RouteResult r;
             try {
@@ -889,7 +946,7 @@ public final class FlowEngine {
                 r = new RouteResult.Failed(e.toString());
             }
             st.inQueue = false;
-            observer.event("route: " + r);
+            observer.event("route " + n.queue() + ": " + r.describe());
             return switch (r) {
                 case RouteResult.Connected c -> {
                     st.agentId = c.agentId();

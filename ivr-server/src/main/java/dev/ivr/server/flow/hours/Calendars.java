@@ -63,6 +63,14 @@ public final class Calendars {
 
     /** Loads the file (absent: no calendars); problems are added with file:line:column. */
     public static Calendars load(Path file, List<Problem> problems) {
+        return load(file, problems, java.time.Clock.systemUTC());
+    }
+
+    /** How far ahead a calendar's holidays should reach; nearer, validate notes that next year's are missing. */
+    static final java.time.Period HOLIDAYS_AHEAD = java.time.Period.ofDays(60);
+
+    /** As {@link #load(Path, List)}; {@code clock} says what "today" is for the holidays note. */
+    public static Calendars load(Path file, List<Problem> problems, java.time.Clock clock) {
         if (file == null || !Files.isRegularFile(file)) {
             return none();
         }
@@ -81,7 +89,7 @@ public final class Calendars {
         }
         for (var e : YamlDoc.entries(cals)) {
             String name = e.getKey().getValue();
-            Calendar c = calendar(file, name, e.getValue(), problems);
+            Calendar c = calendar(file, name, e.getValue(), problems, clock);
             if (c != null) {
                 out.put(name, c);
             }
@@ -89,7 +97,7 @@ public final class Calendars {
         return new Calendars(out);
     }
 
-    private static Calendar calendar(Path file, String name, Node n, List<Problem> problems) {
+    private static Calendar calendar(Path file, String name, Node n, List<Problem> problems, java.time.Clock clock) {
         int before = problems.size();
         ZoneId zone = ZoneId.of("UTC");
         String tz = YamlDoc.text(YamlDoc.get(n, "time-zone"));
@@ -144,7 +152,17 @@ public final class Calendars {
         } else if (hol != null) {
             problems.add(Problem.error(file, YamlDoc.pos(hol), "holidays is a list of dates"));
         }
-        return problems.size() == before ? new Calendar(name, zone, weekly, holidays) : null;
+        boolean ok = problems.size() == before;
+        if (hol instanceof SequenceNode && !holidays.isEmpty() && ok) {
+            LocalDate last = holidays.keySet().stream().max(LocalDate::compareTo).orElseThrow();
+            LocalDate today = LocalDate.now(clock.withZone(zone));
+            if (last.isBefore(today.plus(HOLIDAYS_AHEAD))) {
+                problems.add(Problem.note(file, YamlDoc.pos(hol), "calendar '" + name + "': its last holiday is " + last
+                        + (last.isBefore(today) ? ", in the past" : "") + ": add the coming holidays (until then"
+                        + " every later day follows the weekly hours)"));
+            }
+        }
+        return ok ? new Calendar(name, zone, weekly, holidays) : null;
     }
 
     private static List<DayOfWeek> days(String spec) {

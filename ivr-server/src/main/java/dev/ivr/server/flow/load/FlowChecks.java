@@ -39,7 +39,7 @@ public final class FlowChecks {
             for (Edge e : n.edges()) {
                 if (e.target() == null || !nodes.containsKey(e.target())) {
                     out.add(Problem.error(flow.file(), e.pos(), "node '" + n.id() + "' goes to '" + e.target()
-                            + "' (" + e.label() + "), which is not a node of this flow" + suggestion(e.target(), nodes.keySet())));
+                            + "' (" + e.label() + "), which is not a node of this flow" + dev.ivr.server.text.DidYouMean.suffix(e.target(), nodes.keySet())));
                     broken = true;
                 }
             }
@@ -118,40 +118,6 @@ public final class FlowChecks {
     private static String describe(Set<String> scc) {
         List<String> ids = new ArrayList<>(scc);
         return String.join(" → ", ids) + " → " + ids.get(0);
-    }
-
-    private static String suggestion(String target, Set<String> ids) {
-        if (target == null) {
-            return "";
-        }
-        String best = null;
-        int bestD = 3;
-        for (String id : ids) {
-            int d = distance(target, id);
-            if (d < bestD) {
-                bestD = d;
-                best = id;
-            }
-        }
-        return best == null ? "" : "; did you mean '" + best + "'?";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** Strongly connected components that contain a cycle (Tarjan), over the edges kept by the filter. */

@@ -43,15 +43,35 @@ public final class FlowCompiler {
     private static final Pattern SECRET_REF_TEMPLATE = Pattern.compile("\\binputs\\s*(\\.\\s*%1$s\\b|\\[\\s*[\"']%1$s[\"']\\s*])");
 
     /** What a flow is checked against; {@code speech}: the languages speech can be recognised in. */
-    public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech) {
+    /**
+     * @param inputNames the {@code into} names of every flow of the set (inputs are the call's:
+     *                   a subflow's are read by its callers); empty: this flow's own only
+     */
+    public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
+                          Set<String> inputNames) {
         public Context {
             speech = speech == null ? SpeechModels.NONE : speech;
+            inputNames = inputNames == null ? Set.of() : Set.copyOf(inputNames);
+        }
+
+        public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech) {
+            this(prompts, calendars, flowNames, speech, Set.of());
         }
 
         public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames) {
             this(prompts, calendars, flowNames, SpeechModels.NONE);
         }
     }
+
+    /** The fields of the maps every expression reads, as the engine fills them (CallState). */
+    static final Map<String, Set<String>> FIELDS = Map.of(
+            "call", Set.of("unique_id", "ani", "withheld", "caller_name", "dnis", "channel", "language", "context",
+                    "extension", "args", "query", "vars"),
+            "customer", Set.of("known", "id", "first_name", "last_name", "name", "tier", "language", "attributes", "matches"),
+            "auth", Set.of("status", "account", "attempts_left", "ok"));
+    private static final Pattern FIELD_REF = Pattern.compile(
+            "(?<![\\w.])(call|customer|auth|inputs)\\s*(?:\\.\\s*([A-Za-z_][A-Za-z0-9_]*)|\\[\\s*[\"']([^\"']*)[\"']\\s*])");
+    private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
 
     /** The flow when it has no errors (warnings may remain), and every problem found. */
     public record Result(Flow flow, List<Problem> problems) {
@@ -71,6 +91,8 @@ public final class FlowCompiler {
     private final Set<String> secretInputs = new LinkedHashSet<>();
     private final Map<String, Template> promptTexts = new LinkedHashMap<>();
     private final Set<String> checkedPrompts = new LinkedHashSet<>();
+    /** Names this flow collects into (inputs.NAME). */
+    private final Set<String> inputNames = new LinkedHashSet<>();
 
     private FlowCompiler(String name, YamlDoc doc, Context ctx) {
         this.name = name;
@@ -137,6 +159,9 @@ public final class FlowCompiler {
                 for (var v : YamlDoc.entries(YamlDoc.get(n, "vars"))) {
                     varNames.add(v.getKey().getValue());
                 }
+            }
+            if (YamlDoc.text(YamlDoc.get(n, "into")) != null) {
+                inputNames.add(YamlDoc.text(YamlDoc.get(n, "into")));
             }
             if ("collect".equals(type) && "true".equals(YamlDoc.text(YamlDoc.get(n, "secret")))) {
                 secretInputs.add(YamlDoc.text(YamlDoc.get(n, "into")));
@@ -591,6 +616,9 @@ public final class FlowCompiler {
                 continue;
             }
             compilePromptText(entry.get());
+            if (entry.get().fallback() != null) {
+                ctx.prompts().find(entry.get().fallback(), lang).ifPresent(this::compilePromptText);
+            }
         }
         return PromptRef.ofId(id, YamlDoc.pos(v));
     }
@@ -603,6 +631,7 @@ public final class FlowCompiler {
         try {
             Template t = env.template(e.text());
             checkSecrets(e.text(), "prompt text", e.source(), new Pos(e.line(), e.column()));
+            checkTemplateFields(e.text(), e.source(), offset -> new Pos(e.line(), e.column()));
             promptTexts.put(key, t);
         } catch (ExprException ex) {
             problems.add(new Problem(e.source(), e.line(), e.column(), Problem.Severity.ERROR,
@@ -634,6 +663,7 @@ public final class FlowCompiler {
         try {
             Template t = env.template(s.getValue());
             checkSecrets(s.getValue(), what, file, YamlDoc.pos(s));
+            checkTemplateFields(s.getValue(), file, offset -> at(s, offset));
             return t;
         } catch (ExprException e) {
             problems.add(Problem.error(file, at(s, e.offset()), e.getMessage()));
@@ -648,6 +678,7 @@ public final class FlowCompiler {
         try {
             Expr e = in.compile(s.getValue(), condition);
             checkSecrets(s.getValue(), "expression", file, YamlDoc.pos(s));
+            checkFields(s.getValue(), file, offset -> at(s, offset));
             return e;
         } catch (ExprException e) {
             problems.add(Problem.error(file, at(s, e.offset()), e.getMessage()));
@@ -662,6 +693,53 @@ public final class FlowCompiler {
                     .matcher(source).find()) {
                 problems.add(Problem.error(where, pos, "the secret input '" + secret + "' (secret: true) must not reach a "
                         + what + ": it would be logged, stored or shown"));
+            }
+        }
+    }
+
+    private static final Pattern TEMPLATE_EXPR = Pattern.compile("(?<!\\$)\\$\\{([^}]*)}");
+
+    /** {@link #checkFields} on each ${...} of a template. */
+    private void checkTemplateFields(String text, Path where, java.util.function.IntFunction<Pos> pos) {
+        var m = TEMPLATE_EXPR.matcher(text);
+        while (m.find()) {
+            int base = m.start(1);
+            checkFields(m.group(1), where, offset -> pos.apply(base + offset));
+        }
+    }
+
+    /**
+     * Fields of call, customer, auth and inputs that nothing provides ({@code customer.nmae}):
+     * at call time they fail (an empty value and a WARN), so validate says so, with the field
+     * meant. Warnings: {@code validate --strict} fails on them.
+     */
+    private void checkFields(String source, Path where, java.util.function.IntFunction<Pos> pos) {
+        StringBuilder code = new StringBuilder(source);
+        var lit = STRING_LITERAL.matcher(source);
+        while (lit.find()) { // text inside quotes is not code, except a field name in [...]
+            if (!source.substring(0, lit.start()).matches("(?s).*(call|customer|auth|inputs)\\s*\\[\\s*$")) {
+                for (int i = lit.start(); i < lit.end(); i++) {
+                    code.setCharAt(i, ' ');
+                }
+            }
+        }
+        var m = FIELD_REF.matcher(code);
+        while (m.find()) {
+            String map = m.group(1);
+            String field = m.group(2) != null ? m.group(2) : m.group(3);
+            Set<String> known;
+            if ("inputs".equals(map)) {
+                known = new java.util.TreeSet<>(inputNames);
+                known.addAll(ctx.inputNames());
+            } else {
+                known = new java.util.TreeSet<>(FIELDS.get(map));
+            }
+            if (!known.contains(field)) {
+                String meant = dev.ivr.server.text.DidYouMean.suffix(field, known);
+                problems.add(Problem.warning(where, pos.apply(m.start()), map + "." + field + ": "
+                        + ("inputs".equals(map) ? "no node collects '" + field + "' (into:)" : map + " has no field '" + field + "'")
+                        + meant + " (" + map + " has: " + (known.isEmpty() ? "nothing" : String.join(", ", known))
+                        + "); at call time it would be empty"));
             }
         }
     }

@@ -102,7 +102,7 @@ public final class FlowLoader {
         Calendars calendars = Calendars.load(src.calendarsFile(), problems);
         Map<String, Path> files = flowFiles(src.flowsDir());
         FlowCompiler.Context ctx = new FlowCompiler.Context(prompts == null ? PromptCatalog.empty() : prompts,
-                calendars, files.keySet(), src.speech());
+                calendars, files.keySet(), src.speech(), inputNames(files.values()));
         Map<String, FlowCompiler.Result> flows = new LinkedHashMap<>();
         files.forEach((name, file) -> {
             if (!name.matches(NAME_PATTERN) || name.contains("..")) {
@@ -113,6 +113,24 @@ public final class FlowLoader {
             }
         });
         return new Loaded(prompts, calendars, List.copyOf(problems), flows);
+    }
+
+    private static final java.util.regex.Pattern INTO = java.util.regex.Pattern.compile(
+            "(?m)^\\s*into:\\s*[\"']?([A-Za-z0-9_.-]+)");
+
+    /** Every name some flow collects into: inputs belong to the call, so a subflow's are read by its callers. */
+    static java.util.Set<String> inputNames(java.util.Collection<Path> files) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Path f : files) {
+            try {
+                if (Files.size(f) <= 1_000_000) {
+                    INTO.matcher(Files.readString(f)).results().forEach(r -> names.add(r.group(1)));
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // the flow's own compilation reports an unreadable file
+            }
+        }
+        return names;
     }
 
     /** The catalogs, or null with the problems added. */

@@ -56,7 +56,29 @@ public final class FlowSchema {
         List<Problem> problems = new ArrayList<>();
         JsonNode json = doc.toJson(problems);
         Set<ValidationMessage> messages = SCHEMA.validate(json);
+        // a node's field dedented to the level of the nodes ("next: bye" under nodes:) reads as a
+        // node named "next": one problem that says so, instead of the schema's several about it
+        Set<String> misplaced = new java.util.HashSet<>();
+        String previous = null;
+        for (var e : YamlDoc.entries(YamlDoc.get(doc.root(), "nodes"))) {
+            String key = e.getKey().getValue();
+            if (!(e.getValue() instanceof org.snakeyaml.engine.v2.nodes.MappingNode) && NODE_FIELDS.contains(key)
+                    && previous != null) {
+                misplaced.add(key);
+                misplaced.add(previous + "\u0000" + key);
+                problems.add(Problem.error(doc.file(), YamlDoc.pos(e.getKey()), "'" + key + "' is indented as a node of its"
+                        + " own; as a field of node '" + previous + "' it needs the indentation of that node's 'type:'"));
+            } else {
+                previous = key;
+            }
+        }
         for (ValidationMessage m : messages) {
+            String at0 = pointer(m.getInstanceLocation());
+            if (!misplaced.isEmpty() && (at0.startsWith("/nodes/") && misplaced.contains(at0.substring(7).split("/")[0])
+                    || "required".equals(m.getType()) && at0.startsWith("/nodes/") && m.getProperty() != null
+                    && misplaced.contains(at0.substring(7).split("/")[0] + "\u0000" + m.getProperty()))) {
+                continue;
+            }
             String type = m.getType();
             if (type != null && (type.equals("allOf") || type.equals("if") || type.equals("then"))) {
                 continue; // wrappers of the real message, reported on their own
@@ -80,6 +102,20 @@ public final class FlowSchema {
         }
         problems.sort(Problem.ORDER);
         return dedupe(problems);
+    }
+
+    /** Every field some node type has, from the schema (what a dedented line may be). */
+    private static final Set<String> NODE_FIELDS = nodeFields();
+
+    private static Set<String> nodeFields() {
+        Set<String> names = new java.util.TreeSet<>();
+        try (InputStream in = FlowSchema.class.getResourceAsStream(RESOURCE)) {
+            JsonNode defs = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("$defs");
+            defs.properties().forEach(d -> d.getValue().path("properties").fieldNames().forEachRemaining(names::add));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return names;
     }
 
     private static List<Problem> dedupe(List<Problem> in) {
@@ -108,6 +144,14 @@ public final class FlowSchema {
             msg = msg.substring(colon + 2);
         }
         String where = path.isEmpty() ? "" : path.substring(1).replace('/', '.') + ": ";
+        if ("enum".equals(m.getType()) && m.getSchemaNode() != null && m.getSchemaNode().isArray()) {
+            List<String> allowed = new ArrayList<>();
+            m.getSchemaNode().forEach(v -> allowed.add(v.asText()));
+            String given = m.getInstanceNode() == null ? "" : m.getInstanceNode().asText();
+            String what = path.endsWith("/type") && path.startsWith("/nodes/") ? "node type" : "value";
+            return where + "unknown " + what + " '" + given + "'" + dev.ivr.server.text.DidYouMean.suffix(given, allowed)
+                    + " (one of: " + String.join(", ", allowed) + ")";
+        }
         if ("oneOf".equals(m.getType()) && m.getSchemaNode() != null && m.getSchemaNode().isArray()) {
             List<String> names = new ArrayList<>();
             m.getSchemaNode().forEach(alt -> alt.path("required").forEach(r -> names.add("'" + r.asText() + "'")));

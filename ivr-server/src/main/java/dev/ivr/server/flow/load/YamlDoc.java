@@ -72,6 +72,31 @@ public final class YamlDoc {
         }
     }
 
+    /** The parser's wording of common mistakes, said as what to fix (its words kept after it). */
+    static String plain(String problem) {
+        String p = problem == null ? "" : problem.trim();
+        String hint;
+        if (p.startsWith("mapping values are not allowed")) {
+            hint = "a ':' inside a value, or a key indented under a value: quote a value with ': ' in it"
+                    + " (prompt: \"press 1: billing\"), or line the key up with the keys above";
+        } else if (p.contains("TAB") || p.contains("found character '\\t'")) {
+            hint = "a tab: YAML indents with spaces only";
+        } else if (p.startsWith("could not find expected ':'")) {
+            hint = "a line without 'key: value' where one was expected (a missing ':', or a wrong indentation)";
+        } else if (p.startsWith("found unexpected end of stream")) {
+            hint = "the file ends inside a quoted text or a [ ] / { } list: a closing quote or bracket is missing";
+        } else if (p.startsWith("did not find expected key") || p.startsWith("expected <block end>")) {
+            hint = "wrong indentation: this line lines up with none of the keys above it";
+        } else if (p.startsWith("did not find expected ',' or ']'") || p.startsWith("did not find expected ',' or '}'")) {
+            hint = "a [ ] or { } list that is not closed, or a ':' or quote inside it";
+        } else if (p.startsWith("found unknown escape character")) {
+            hint = "a backslash in a double-quoted text: use single quotes, or write \\\\";
+        } else {
+            return p;
+        }
+        return hint + " (YAML parser: " + p + ")";
+    }
+
     /** Reads and parses a file (size checked first). */
     public static YamlDoc read(Path file) throws Failure {
         try {
@@ -106,7 +131,7 @@ public final class YamlDoc {
         } catch (MarkedYamlEngineException e) {
             Pos pos = e.getProblemMark().or(e::getContextMark).map(YamlDoc::pos).orElse(Pos.START);
             String what = e.getProblem() == null ? e.getMessage() : e.getProblem();
-            throw new Failure(Problem.error(file, pos, "not valid YAML: " + firstLine(what)));
+            throw new Failure(Problem.error(file, pos, "not valid YAML: " + plain(firstLine(what))));
         } catch (YamlEngineException e) {
             throw new Failure(Problem.error(file, Pos.START, "not valid YAML: " + firstLine(e.getMessage())));
         } catch (StackOverflowError e) {

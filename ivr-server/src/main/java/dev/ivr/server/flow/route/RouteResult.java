@@ -5,6 +5,26 @@ import java.time.Duration;
 /** How routing ended; each leads the {@code route} node to one of its edges. */
 public sealed interface RouteResult {
 
+    /** How it ended, for transcripts and logs: "connected to agent alice after waiting 40s (talked 4m)". */
+    default String describe() {
+        return switch (this) {
+            case Connected c -> "connected to agent " + c.agentId() + " after waiting " + text(c.waitTime())
+                    + " (talked " + text(c.talkTime()) + ")";
+            case HandedToDialplan h -> "agent " + h.agentId() + " reserved after waiting " + text(h.waitTime())
+                    + "; the dialplan dials them";
+            case CallbackScheduled cb -> "callback booked to " + cb.number() + " after waiting " + text(cb.waitTime());
+            case TimedOut t -> "no agent within the wait limit (waited " + text(t.waitTime()) + ")";
+            case NoAgents n -> "no logged-in agent could take this call";
+            case Failed f -> "routing failed: " + f.reason();
+            case KeyPressed k -> "the caller pressed " + k.key() + " while waiting " + text(k.waitTime());
+            case CallerHungUp h -> "the caller hung up after waiting " + text(h.waitTime());
+        };
+    }
+
+    private static String text(Duration d) {
+        return d == null ? "?" : dev.ivr.server.config.DurationText.format(d);
+    }
+
     /** An agent took the call; the conversation is over when this returns. */
     record Connected(String agentId, Duration waitTime, Duration talkTime) implements RouteResult {
     }

@@ -67,6 +67,9 @@ public final class FlowGraph {
         return out;
     }
 
+    /** Widest advance of an 11 px DejaVu Sans character, on average, with room to spare. */
+    static final double LEGEND_CHAR_WIDTH = 6.4;
+
     private static String detail(Node n) {
         String d = switch (n) {
             case Node.Say s -> s.prompt() == null ? "" : s.prompt().label();
@@ -75,12 +78,19 @@ public final class FlowGraph {
             case Node.Collect c -> c.into() + (c.secret() ? " (secret)" : "");
             case Node.Listen l -> l.prompt() != null ? l.prompt().label() : l.phrases().freeText() ? "free text" : "phrases";
             case Node.Hours h -> h.calendar();
-            case Node.Route r -> r.queue() + " " + r.skills();
+            case Node.Route r -> r.queue() + (r.skills().isEmpty() ? "" : " " + r.skills().entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue() + "+").collect(java.util.stream.Collectors.joining(", ")));
             case Node.Transfer t -> "to " + t.to().source();
             case Node.Voicemail v -> v.mailbox().source();
             case Node.Subflow s -> s.flow();
             case Node.Return r -> r.outcome() == null ? "" : r.outcome();
-            case Node.SetVars s -> String.join(", ", s.vars().keySet()) + (s.language() == null ? "" : " language");
+            case Node.SetVars s -> {
+                List<String> parts = new ArrayList<>(s.vars().keySet());
+                if (s.language() != null) {
+                    parts.add("language");
+                }
+                yield String.join(", ", parts);
+            }
             default -> "";
         };
         if (d.length() > 34) {
@@ -173,7 +183,10 @@ public final class FlowGraph {
         new RecursiveGraphLayoutEngine().layout(root, new BasicProgressMonitor());
 
         StringBuilder sb = new StringBuilder();
-        double width = root.getWidth();
+        String legend = esc(flow.name()) + " (version " + esc(flow.version()) + "): green speaks, blue waits for keys or"
+                + " speech, purple asks the CRM, orange hands the call on, red ends";
+        // wide enough for the legend too (a small flow is narrower than its legend)
+        double width = Math.max(root.getWidth(), 20 + legend.length() * LEGEND_CHAR_WIDTH + 20);
         double height = root.getHeight() + 30;
         sb.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                 + "viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">%n",
@@ -183,9 +196,8 @@ public final class FlowGraph {
                 + "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#555\"/>"
                 + "</marker></defs>\n");
         sb.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-        sb.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.0f\" font-size=\"11\" fill=\"#666\">%s (version %s): "
-                + "green speaks, blue waits for keys or speech, purple asks the CRM, orange hands the call on, red ends</text>%n",
-                height - 10, esc(flow.name()), esc(flow.version())));
+        sb.append(String.format(Locale.ROOT, "<text x=\"20\" y=\"%.0f\" font-size=\"11\" fill=\"#666\">%s</text>%n",
+                height - 10, legend));
         for (Map.Entry<ElkEdge, Arrow> en : arrowOf.entrySet()) {
             ElkEdge e = en.getKey();
             Arrow a = en.getValue();

@@ -60,15 +60,32 @@ public final class FlowTests {
     }
 
     /** Nodes and edges of a flow, and which the tests went through. */
+    /** @param edgeLabels "from->to" to what takes that branch ("1", "no-input", a condition ...) */
     public record Coverage(String flow, Set<String> nodes, Set<String> visitedNodes, Set<String> edges,
-                           Set<String> takenEdges) {
+                           Set<String> takenEdges, Map<String, String> edgeLabels) {
+        public Coverage(String flow, Set<String> nodes, Set<String> visitedNodes, Set<String> edges, Set<String> takenEdges) {
+            this(flow, nodes, visitedNodes, edges, takenEdges, Map.of());
+        }
+
+        /** The summary, then the branches no test took, one per line ("from --label--> to"). */
         public String line() {
             Set<String> missed = new LinkedHashSet<>(nodes);
             missed.removeAll(visitedNodes);
-            return String.format("%s: nodes %d/%d (%d%%), branches %d/%d (%d%%)%s", flow, visitedNodes.size(),
-                    nodes.size(), pct(visitedNodes.size(), nodes.size()), takenEdges.size(), edges.size(),
-                    pct(takenEdges.size(), edges.size()), missed.isEmpty() ? "" : "; nodes not visited: "
-                            + String.join(", ", missed));
+            StringBuilder sb = new StringBuilder(String.format("%s: nodes %d/%d (%d%%), branches %d/%d (%d%%)%s", flow,
+                    visitedNodes.size(), nodes.size(), pct(visitedNodes.size(), nodes.size()), takenEdges.size(),
+                    edges.size(), pct(takenEdges.size(), edges.size()), missed.isEmpty() ? "" : "; nodes not visited: "
+                            + String.join(", ", missed)));
+            List<String> notTaken = edges.stream().filter(e -> !takenEdges.contains(e)).toList();
+            if (!notTaken.isEmpty()) {
+                sb.append("\n    branches not taken:");
+                for (String e : notTaken) {
+                    String[] ft = e.split("->", 2);
+                    String label = edgeLabels.get(e);
+                    sb.append("\n      ").append(ft[0]).append(" --").append(label == null ? "" : label).append("--> ")
+                            .append(ft[1]);
+                }
+            }
+            return sb.toString();
         }
 
         private static int pct(int a, int b) {
@@ -95,8 +112,17 @@ public final class FlowTests {
         }
     }
 
-    @SuppressWarnings("unchecked")
     public static Report run(FlowSet flows, List<Path> files, Consumer<String> out) {
+        return run(flows, files, out, flow -> List.of());
+    }
+
+    /**
+     * @param problemsOf the errors of a flow that is not in {@code flows} (did not load): printed once,
+     *                   and each case of its tests counts as failed
+     */
+    @SuppressWarnings("unchecked")
+    public static Report run(FlowSet flows, List<Path> files, Consumer<String> out,
+                             java.util.function.Function<String, List<String>> problemsOf) {
         List<CaseResult> results = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         Map<String, Set<String>> visited = new TreeMap<>();
@@ -115,11 +141,24 @@ public final class FlowTests {
                 continue;
             }
             String flow = String.valueOf(doc.get("flow"));
+            List<Map<String, Object>> cases = (List<Map<String, Object>>) doc.getOrDefault("cases", List.of());
             if (flows.flow(flow).isEmpty()) {
-                errors.add(file + ": flow '" + flow + "' is not valid or does not exist (run validate)");
+                List<String> problems = problemsOf.apply(flow);
+                String why = problems.isEmpty() ? "flow '" + flow + "' does not exist"
+                        + dev.ivr.server.text.DidYouMean.suffix(flow, flows.flows().keySet())
+                        : "flow '" + flow + "' is not valid: " + problems.size() + " error(s)";
+                out.accept("FAIL  " + file.getFileName() + ": " + why);
+                problems.forEach(p -> out.accept("        " + p));
+                for (Map<String, Object> c : cases.stream().flatMap(c -> perLanguage(c).stream()).toList()) {
+                    String name = String.valueOf(c.getOrDefault("name", "case"));
+                    results.add(new CaseResult(file, name, List.of(why), new Transcript(l -> { })));
+                    out.accept("FAIL  " + file.getFileName() + ": " + name + " (not run: " + why + ")");
+                }
+                if (cases.isEmpty()) {
+                    errors.add(file + ": " + why);
+                }
                 continue;
             }
-            List<Map<String, Object>> cases = (List<Map<String, Object>>) doc.getOrDefault("cases", List.of());
             for (Map<String, Object> c : cases.stream().flatMap(c -> perLanguage(c).stream()).toList()) {
                 CaseResult r = runCase(flows, file, flow, doc, c);
                 results.add(r);
@@ -143,13 +182,15 @@ public final class FlowTests {
         for (String f : visited.keySet()) {
             Flow flow = flows.flow(f).orElseThrow();
             Set<String> edges = new LinkedHashSet<>();
+            Map<String, String> labels = new LinkedHashMap<>();
             for (Node n : flow.nodes().values()) {
                 for (Edge e : n.edges()) {
                     edges.add(n.id() + "->" + e.target());
+                    labels.merge(n.id() + "->" + e.target(), e.label(), (a, b) -> a + " | " + b);
                 }
             }
             coverage.add(new Coverage(f, flow.nodes().keySet(), visited.get(f), edges,
-                    taken.getOrDefault(f, Set.of())));
+                    taken.getOrDefault(f, Set.of()), labels));
         }
         return new Report(results, coverage, errors);
     }
@@ -203,8 +244,13 @@ public final class FlowTests {
         Object time = c.getOrDefault("time", doc.getOrDefault("time", "2025-06-02T10:00:00Z"));
         Instant at = time instanceof java.util.Date d ? d.toInstant() : parseTime(String.valueOf(time));
         boolean unavailable = "unavailable".equals(String.valueOf(c.getOrDefault("crm", doc.get("crm"))));
-        ScriptedCrm crm = new ScriptedCrm((List<Map<String, Object>>) c.getOrDefault("customers",
-                doc.getOrDefault("customers", List.of())), unavailable);
+        ScriptedCrm crm;
+        try {
+            crm = new ScriptedCrm((List<Map<String, Object>>) c.getOrDefault("customers",
+                    doc.getOrDefault("customers", List.of())), unavailable);
+        } catch (IllegalArgumentException e) {
+            return new CaseResult(file, name, List.of(e.getMessage()), new Transcript(x -> { }));
+        }
         ScriptedRouter router = new ScriptedRouter((Map<String, Map<String, Object>>) c.getOrDefault("routing",
                 doc.getOrDefault("routing", Map.of())));
         Object speech = c.getOrDefault("speech", doc.getOrDefault("speech", true));

@@ -46,7 +46,16 @@ public final class ScriptedCrm implements CrmStore {
     @SuppressWarnings("unchecked")
     public ScriptedCrm(List<Map<String, Object>> data, boolean unavailable) {
         this.unavailable = unavailable;
+        int index = 0;
         for (Map<String, Object> m : data == null ? List.<Map<String, Object>>of() : data) {
+            for (String key : m.keySet()) {
+                if (!KEYS.contains(key)) { // first_name (CSV's spelling) would leave the name empty, silently
+                    throw new IllegalArgumentException("customers[" + index + "]: unknown key '" + key + "'"
+                            + dev.ivr.server.text.DidYouMean.suffix(key, KEYS)
+                            + " (YAML files write keys in kebab-case: " + String.join(", ", KEYS) + ")");
+                }
+            }
+            index++;
             Map<String, String> attrs = new LinkedHashMap<>();
             ((Map<String, Object>) m.getOrDefault("attributes", Map.of())).forEach((k, v) -> attrs.put(k, String.valueOf(v)));
             Customer c = new Customer(str(m.get("id")), str(m.get("first-name")), str(m.get("last-name")),
@@ -62,6 +71,10 @@ public final class ScriptedCrm implements CrmStore {
             }
         }
     }
+
+    /** The keys of a customer in YAML (flow tests, simulate --customers): kebab-case, as every YAML key of ivr. */
+    static final List<String> KEYS = List.of("id", "first-name", "last-name", "language", "tier", "phones", "accounts",
+            "attributes");
 
     private static String str(Object o) {
         return o == null ? null : String.valueOf(o);
@@ -131,6 +144,18 @@ public final class ScriptedCrm implements CrmStore {
     @Override
     public synchronized void record(Interaction interaction) {
         recorded.add(interaction);
+    }
+
+    @Override
+    public synchronized void recordRing(String callId, java.time.Duration ring) {
+        for (int i = 0; i < recorded.size(); i++) {
+            Interaction r = recorded.get(i);
+            if (r.callId().equals(callId)) {
+                recorded.set(i, new Interaction(r.callId(), r.ani(), r.dnis(), r.flow(), r.flowVersion(), r.start(),
+                        r.end(), r.path(), r.inputs(), r.customerId(), r.authOutcome(), r.queue(), r.agentId(),
+                        r.waitTime() == null ? ring : r.waitTime().plus(ring), r.talkTime(), r.outcome(), r.node()));
+            }
+        }
     }
 
     public synchronized List<Interaction> recorded() {

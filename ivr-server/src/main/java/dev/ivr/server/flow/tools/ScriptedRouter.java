@@ -27,16 +27,23 @@ import java.util.Map;
  */
 public final class ScriptedRouter implements CallRouter {
     private final Map<String, Map<String, Object>> byQueue;
+    private final Map<String, Object> otherwise;
     private final List<RouteRequest> requests = new ArrayList<>();
 
     public ScriptedRouter(Map<String, Map<String, Object>> byQueue) {
+        this(byQueue, null);
+    }
+
+    /** @param otherwise what queues not listed answer (null: failed) */
+    public ScriptedRouter(Map<String, Map<String, Object>> byQueue, Map<String, Object> otherwise) {
         this.byQueue = new LinkedHashMap<>(byQueue == null ? Map.of() : byQueue);
+        this.otherwise = otherwise;
     }
 
     @Override
     public synchronized RouteResult route(RouteRequest request, CallChannel channel) {
         requests.add(request);
-        Map<String, Object> spec = byQueue.get(request.queue());
+        Map<String, Object> spec = byQueue.getOrDefault(request.queue(), otherwise);
         if (spec == null) {
             return new RouteResult.Failed("no routing given for queue " + request.queue());
         }

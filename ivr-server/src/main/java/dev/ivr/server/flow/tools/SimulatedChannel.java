@@ -7,6 +7,7 @@ import dev.ivr.server.speech.ListenRequest;
 import dev.ivr.server.speech.ListenResult;
 import dev.ivr.server.speech.RecognizerFactory;
 import dev.ivr.server.speech.SpeechInput;
+import dev.ivr.server.speech.SpeechModels;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -142,17 +143,25 @@ public final class SimulatedChannel implements CallChannel {
      * language can be listened to (as on a server without a speech model).
      */
     public SpeechInput speech(boolean available) {
+        return speech(available ? SpeechModels.SIMULATED : SpeechModels.NONE);
+    }
+
+    /** Speech input where {@code models} has a model for the language (what a server with a configuration would hear). */
+    public SpeechInput speech(SpeechModels models) {
+        String off = models == SpeechModels.NONE ? "speech is off in this simulation" : null;
         return new SpeechInput() {
             @Override
             public RecognizerFactory.ModelStatus modelStatus(String language) {
-                return new RecognizerFactory.ModelStatus(language, available,
-                        available ? "simulated" : "speech is off in this simulation");
+                RecognizerFactory.ModelStatus s = models.status(language);
+                return s.available() ? new RecognizerFactory.ModelStatus(language, true, "simulated")
+                        : new RecognizerFactory.ModelStatus(language, false, off != null ? off
+                        : "no speech model for " + language + " in this simulation");
             }
 
             @Override
             public ListenResult listen(CallChannel channel, ListenRequest request) {
-                return available ? SimulatedChannel.this.listen(request)
-                        : ListenResult.error("speech is off in this simulation");
+                return modelStatus(request.language()).available() ? SimulatedChannel.this.listen(request)
+                        : ListenResult.error(modelStatus(request.language()).detail());
             }
         };
     }

@@ -8,6 +8,7 @@ import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.route.CallRouter;
+import dev.ivr.server.speech.SpeechModels;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -27,12 +28,20 @@ public final class Simulation {
      *
      * @param interactive asked for steps once the script is used up (null: the caller hangs up)
      * @param router      null: no router (route nodes take their failure edge)
-     * @param speech      whether speech is recognised (what the caller says is heard); false: as on a server without
-     *                    a speech model (menus take keys only, listen nodes take their on-error edge)
+     * @param speech      which languages speech is recognised in (what the caller says is heard): SIMULATED for all;
+     *                    elsewhere as on a server without a model (menus take keys only, listen nodes take their
+     *                    on-error edge)
      */
     public record Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                        List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
-                       boolean speech, LanguageByDnis byDnis) {
+                       SpeechModels speech, LanguageByDnis byDnis) {
+        public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
+                    List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
+                    boolean speech, LanguageByDnis byDnis) {
+            this(flow, ani, dnis, language, args, time, script, interactive, crm, router,
+                    speech ? SpeechModels.SIMULATED : SpeechModels.NONE, byDnis);
+        }
+
         public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                     List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router) {
             this(flow, ani, dnis, language, args, time, script, interactive, crm, router, true);

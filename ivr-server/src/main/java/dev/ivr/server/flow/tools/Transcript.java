@@ -32,10 +32,29 @@ public final class Transcript implements CallObserver, Consumer<String> {
         this.sink = sink;
     }
 
+    /** Keys pressed one after another, shown as one line ("caller presses 10003#") once something else happens. */
+    private final StringBuilder keys = new StringBuilder();
+
     @Override
     public void accept(String line) {
+        if (line.startsWith(KEY) && line.length() == KEY.length() + 1) {
+            keys.append(line.charAt(KEY.length()));
+            return;
+        }
+        flushKeys();
         lines.add(line);
         sink.accept(line);
+    }
+
+    private static final String KEY = "  caller presses ";
+
+    private void flushKeys() {
+        if (!keys.isEmpty()) {
+            String line = KEY + keys;
+            keys.setLength(0);
+            lines.add(line);
+            sink.accept(line);
+        }
     }
 
     @Override
@@ -85,6 +104,7 @@ public final class Transcript implements CallObserver, Consumer<String> {
     }
 
     public List<String> lines() {
+        flushKeys();
         return List.copyOf(lines);
     }
 

@@ -102,6 +102,19 @@ public final class TtsPromptAudio implements PromptAudio {
     }
 
     @Override
+    public void prerender(PromptEntry prompt, String renderedText) {
+        String text = renderedText != null ? renderedText : prompt.text();
+        if (prompt.audio() != null || prompt.sound() != null || text == null || text.isBlank()) {
+            return;
+        }
+        renderer.synthesizer().voiceFor(prompt.language()).ifPresent(voice -> {
+            if (!renderer.isCached(PromptKey.forText(voice, text))) {
+                renderer.text(text, voice, PromptRenderer.Priority.PRERENDER);
+            }
+        });
+    }
+
+    @Override
     public Optional<String> waitingSound() {
         String key = waitingSound;
         if (key == null) {

@@ -100,7 +100,9 @@ public final class Voice implements AutoCloseable {
             try {
                 Prerenderer.Result r = Prerenderer.run(items, (done, total, what) -> {
                     int decile = done * 10 / total;
-                    if (decile > lastDecile[0] || done == total) {
+                    // progress only while it takes a while: a cache that has everything says one line at the end
+                    boolean slow = System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(5);
+                    if (slow && (decile > lastDecile[0] || done == total)) {
                         lastDecile[0] = decile;
                         LOG.info("pre-rendering prompts: {}/{} ({}%)", done, total, done * 100 / total);
                     }

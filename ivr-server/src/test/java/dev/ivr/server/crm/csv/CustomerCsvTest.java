@@ -19,7 +19,7 @@ class CustomerCsvTest {
     void theHeaderNamesKnownColumnsAndAttributesOnly() {
         assertThat(CustomerCsv.checkHeader(List.of("id", "phones", "attr.segment"))).isEmpty();
         assertThat(CustomerCsv.checkHeader(List.of("first_name", "phone", "attr.", "id", "id")))
-                .containsExactly("unknown column 'phone'; columns are id, first_name, last_name, language, tier, phones,"
+                .containsExactly("unknown column 'phone' (did you mean 'phones'?); columns are id, first_name, last_name, language, tier, phones,"
                                 + " accounts, pins, pin_hashes, statuses and attr.NAME (is the header row missing?)",
                         "column 'attr.': attribute names are 1-100 letters, digits, '_', '.' or '-'",
                         "column 'id' appears twice");

@@ -1,0 +1,59 @@
+package dev.ivr.server.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the repository's {@code ./ivr} script as a user would, with the server jar this build
+ * made ({@code IVR_SERVER_JAR}: the script never builds then), and captures what it prints.
+ */
+final class IvrScript {
+    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    static final Path JAR = Path.of("target", "ivr-server.jar").toAbsolutePath();
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private IvrScript() {
+    }
+
+    static Result run(Path dir, Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bash", REPO.resolve("ivr").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("IVR_"));
+        pb.environment().put("IVR_JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("IVR_SERVER_JAR", JAR.toString());
+        pb.environment().put("IVR_JAVA_OPTS", "-Xmx384m");
+        pb.environment().putAll(env);
+        Path outFile = java.nio.file.Files.createTempFile("ivr-script", ".out");
+        Path errFile = java.nio.file.Files.createTempFile("ivr-script", ".err");
+        try {
+            pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
+            Process p = pb.start();
+            try (var in = p.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("./ivr " + String.join(" ", args) + " did not end in 5 minutes");
+            }
+            return new Result(p.exitValue(), java.nio.file.Files.readString(outFile), java.nio.file.Files.readString(errFile));
+        } finally {
+            java.nio.file.Files.deleteIfExists(outFile);
+            java.nio.file.Files.deleteIfExists(errFile);
+        }
+    }
+
+    static Result run(String... args) throws IOException, InterruptedException {
+        return run(REPO, Map.of(), "", args);
+    }
+}

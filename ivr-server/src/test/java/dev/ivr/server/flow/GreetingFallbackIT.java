@@ -1,0 +1,99 @@
+package dev.ivr.server.flow;
+
+import dev.ivr.fakepbx.CallResult;
+import dev.ivr.fakepbx.Caller;
+import dev.ivr.server.crm.Customer;
+import dev.ivr.server.flow.engine.Checkpoints;
+import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.prompt.PromptAudio;
+import dev.ivr.server.prompt.PromptEntry;
+import dev.ivr.server.speech.SpeechInput;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 18 (11): a known caller's greeting with their name, not rendered within the latency
+ * budget, left the caller in silence before the menu; the generic greeting is said instead. And
+ * the greetings with customers' names are rendered ahead of their calls.
+ */
+class GreetingFallbackIT {
+    static final Duration T = Duration.ofSeconds(30);
+    static final String ANNA = "+3612345678";
+    FlowHarness h;
+    final List<String> prerendered = Collections.synchronizedList(new ArrayList<>());
+
+    /** Every prompt is ready at once, except the one with the caller's name: over the budget (empty). */
+    PromptAudio overBudgetGreeting() {
+        return new PromptAudio() {
+            @Override
+            public Optional<String> forPrompt(PromptEntry prompt, String renderedText) {
+                return Optional.of("ivr/" + prompt.id());
+            }
+
+            @Override
+            public CompletableFuture<Optional<String>> prepare(PromptEntry prompt, String renderedText) {
+                return CompletableFuture.completedFuture(prompt.id().equals("greet-known") ? Optional.empty()
+                        : forPrompt(prompt, renderedText));
+            }
+
+            @Override
+            public Optional<String> fileFor(String text, String language) {
+                return Optional.of("tts/text");
+            }
+
+            @Override
+            public void prerender(PromptEntry prompt, String renderedText) {
+                prerendered.add(prompt.language() + ":" + prompt.id() + ":" + renderedText);
+            }
+        };
+    }
+
+    @AfterEach
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void theGenericGreetingIsSaidWhenTheOneWithTheNameIsNotReady() throws Exception {
+        ScriptedCrm crm = new ScriptedCrm(List.of(Map.of("id", "C-1001", "first-name", "Anna", "last-name", "Kovacs",
+                "language", "en", "phones", List.of(ANNA))), false);
+        h = new FlowHarness(Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),
+                Clock.fixed(Instant.parse("2025-06-02T08:00:00Z"), ZoneOffset.UTC), crm, null, Checkpoints.NONE, false,
+                SpeechInput.NONE, overBudgetGreeting());
+        CallResult r = h.pbx.call("customer-service").callerId(ANNA).caller(Caller.script().silence()).run(T);
+        List<String> played = r.commands("STREAM FILE").stream().map(c -> c.arg(0, "")).toList();
+        assertThat(played).startsWith("ivr/welcome", "ivr/main-menu");
+    }
+
+    @Test
+    void greetingsWithCustomersNamesRenderAheadInTheirLanguage() throws Exception {
+        h = new FlowHarness(Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),
+                Clock.systemUTC(), new ScriptedCrm(List.of(), false), null, Checkpoints.NONE, false, SpeechInput.NONE,
+                overBudgetGreeting());
+        int n = h.engine.prerenderCustomerPrompts(List.of(
+                new Customer("C1", "Anna", "Kovács", "hu", "gold", Map.of()),
+                new Customer("C2", "Emma", "Smith", "en", "gold", Map.of()),
+                new Customer("C3", "Emma", "Jones", "en", "silver", Map.of())));
+        assertThat(prerendered).contains("hu:greet-known:Jó napot, Kovács Anna! Örülünk, hogy ismét minket hív.",
+                "en:greet-known:Hello Emma, welcome back to Example Corp.", "en:auth-ok:Thank you, Emma. You are verified.");
+        // one text once: the two Emmas share their English greeting
+        assertThat(prerendered.stream().filter(s -> s.startsWith("en:greet-known:")).count()).isEqualTo(1);
+        assertThat(n).isEqualTo(prerendered.size());
+    }
+}
