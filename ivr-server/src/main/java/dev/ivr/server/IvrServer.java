@@ -2,10 +2,10 @@ package dev.ivr.server;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.ivr.server.agi.AgiListener;
-import dev.ivr.server.agi.CallHandler;
-import dev.ivr.server.agi.DiagnosticScript;
-import dev.ivr.server.agi.ScriptResolver;
-import dev.ivr.server.agi.ScriptResolvers;
+import dev.ivr.server.call.CallHandler;
+import dev.ivr.server.call.DiagnosticScript;
+import dev.ivr.server.call.ScriptResolver;
+import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
@@ -24,10 +24,10 @@ import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
-import dev.ivr.server.flow.NoCrmStore;
-import dev.ivr.server.flow.api.FlowRoutes;
+import dev.ivr.server.crm.NoCrmStore;
+import dev.ivr.server.flow.http.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
-import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.cluster.HazelcastCheckpoints;
 import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.health.FileDescriptors;
@@ -38,14 +38,14 @@ import dev.ivr.server.pbx.AgentPhones;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
-import dev.ivr.server.prompt.render.Voice;
+import dev.ivr.server.prompt.voice.Voice;
 import dev.ivr.server.routing.QueueVoice;
 import dev.ivr.server.routing.RoutingModule;
 import dev.ivr.server.secrets.PrivateFiles;
-import dev.ivr.server.speech.AudioSocketServer;
-import dev.ivr.server.speech.SpeechService;
+import dev.ivr.server.speech.audiosocket.AudioSocketServer;
+import dev.ivr.server.speech.audiosocket.SpeechService;
 import dev.ivr.server.speech.engines.SpeechEngines;
-import dev.ivr.server.tts.TtsEngines;
+import dev.ivr.server.tts.engines.TtsEngines;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -281,7 +281,7 @@ public final class IvrServer implements AutoCloseable {
                     + " port {}:{} is not opened", sc.bind(), sc.port());
         } else if (sc.enabled()) {
             List<String> allow = sc.allow().isEmpty() ? config.agi().allow() : sc.allow();
-            audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.agi.Cidr.parseAll(allow),
+            audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.net.Cidr.parseAll(allow),
                     sc.maxSessions());
             if (advertise == null || advertise.isBlank()) {
                 advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();

@@ -2,6 +2,7 @@ package dev.ivr.routing;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.routing.test.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +77,7 @@ class ClusterRoutingIT {
             this.index = index;
             this.member = member;
             // a reservation time to live far beyond the test: the state must settle without it
-            this.router = RoutingService.start(member, queues(), RoutingOptions.defaults().withName(NAME)
+            this.router = HazelcastRouting.start(member, queues(), RoutingOptions.defaults().withName(NAME)
                     .withMaintenanceInterval(Duration.ofMillis(100)).withReservationTtl(Duration.ofMinutes(10)));
         }
 
@@ -422,12 +423,12 @@ class ClusterRoutingIT {
         return live().getFirst().member;
     }
 
-    private Map<String, dev.ivr.routing.internal.CallRecord> calls() {
-        return Map.copyOf(liveMember().<String, dev.ivr.routing.internal.CallRecord>getMap(NAME + ".calls"));
+    private Map<String, dev.ivr.routing.hazelcast.CallRecord> calls() {
+        return Map.copyOf(liveMember().<String, dev.ivr.routing.hazelcast.CallRecord>getMap(NAME + ".calls"));
     }
 
-    private Map<String, dev.ivr.routing.internal.AgentRecord> agentRecords() {
-        return Map.copyOf(liveMember().<String, dev.ivr.routing.internal.AgentRecord>getMap(NAME + ".agents"));
+    private Map<String, dev.ivr.routing.hazelcast.AgentRecord> agentRecords() {
+        return Map.copyOf(liveMember().<String, dev.ivr.routing.hazelcast.AgentRecord>getMap(NAME + ".agents"));
     }
 
     private void stopLoadAndCheck() throws InterruptedException {
@@ -446,7 +447,7 @@ class ClusterRoutingIT {
             assertThat(calls().keySet()).allMatch(id -> id.startsWith("parked-"));
             assertThat(agentRecords().values()).noneMatch(a -> a.state().isBusy());
         });
-        Collection<dev.ivr.routing.internal.AgentRecord> agents = agentRecords().values();
+        Collection<dev.ivr.routing.hazelcast.AgentRecord> agents = agentRecords().values();
         assertThat(agents).hasSize(AGENTS + PARKED);
         assertThat(agents).filteredOn(a -> a.id().startsWith("parked-agent-"))
                 .allMatch(a -> a.state() == AgentState.NOT_READY && "login".equals(a.reasonCode()));

@@ -1,6 +1,6 @@
 package dev.ivr.server.api;
 
-import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.net.Cidr;
 import dev.ivr.server.config.HttpConfig;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;

@@ -1,9 +1,9 @@
 package dev.ivr.server.cli;
 
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.flow.FlowSet;
-import dev.ivr.server.flow.NoCrmStore;
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.model.FlowSet;
+import dev.ivr.server.crm.NoCrmStore;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.CallerSteps;

@@ -1,6 +1,6 @@
 package dev.ivr.server.cli;
 
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

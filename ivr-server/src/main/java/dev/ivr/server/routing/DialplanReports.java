@@ -2,8 +2,8 @@ package dev.ivr.server.routing;
 
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingService;
-import dev.ivr.server.agi.CallHandler;
-import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.server.call.CallHandler;
+import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.desk.ContextTokens;
 import dev.ivr.server.desk.ScreenPops;

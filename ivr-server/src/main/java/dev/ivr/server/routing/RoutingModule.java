@@ -4,7 +4,8 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
-import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
+import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.config.QueueConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.CrmStore;
@@ -75,7 +76,7 @@ public final class RoutingModule implements AutoCloseable {
         for (QueueConfig q : config.queues()) {
             matchLanguage.put(q.id(), q.effectiveMatchLanguage());
         }
-        RoutingService service = RoutingService.start(hazelcast, new ArrayList<>(queues.values()),
+        RoutingService service = HazelcastRouting.start(hazelcast, new ArrayList<>(queues.values()),
                 options.withReservationTtl(config.reservationTtl()));
         CallContexts contexts = new CallContexts(hazelcast, config.contextTtl());
         ContextTokens tokens = ContextTokens.forCluster(hazelcast);

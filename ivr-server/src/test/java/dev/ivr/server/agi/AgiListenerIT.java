@@ -8,6 +8,7 @@ import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.fakepbx.RawConnection;
 import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.config.AgiConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

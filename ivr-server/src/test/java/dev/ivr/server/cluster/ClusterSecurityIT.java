@@ -13,11 +13,11 @@ import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.StreamSerializer;
 import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.RoutingService;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.desk.CallContext;
 import dev.ivr.server.desk.CallContexts;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.User;
-import dev.ivr.server.flow.engine.HazelcastCheckpoints;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +77,7 @@ class ClusterSecurityIT {
                 "C1001", CUSTOMER, "gold", Map.of("account", "10001"), "OK", "billing", Map.of(), List.of("menu"), Map.of(),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), "billing", "alice", Instant.now(), false));
         new HazelcastCheckpoints(hz, Duration.ofMinutes(10)).save("1700000000.1", "{\"node\":\"menu\",\"customer\":\"" + CUSTOMER + "\"}");
-        routing = RoutingService.start(hz, List.of());
+        routing = HazelcastRouting.start(hz, List.of());
         routing.login(new AgentProfile("alice", "Alice Agent-Secret", "PJSIP/1001", Map.of("billing", 5), Set.of("en")));
         await().until(() -> hz.getMap(HazelcastCheckpoints.MAP).containsKey("1700000000.1"));
     }

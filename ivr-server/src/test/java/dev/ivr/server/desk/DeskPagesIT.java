@@ -6,6 +6,7 @@ import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
@@ -78,7 +79,7 @@ class DeskPagesIT {
         Database db = Database.open(cfg.database(), cfg.dataDir());
         open.add(db);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).isTrue();
-        RoutingService routing = RoutingService.start(cluster.hazelcast(), List.of(
+        RoutingService routing = HazelcastRouting.start(cluster.hazelcast(), List.of(
                 QueueDefinition.builder("billing").name("Billing").requireSkill("billing", 5)
                         .serviceLevel(0.8, Duration.ofSeconds(20)).build(),
                 QueueDefinition.builder("support").name("Technical support").requireSkill("support", 3).build()));

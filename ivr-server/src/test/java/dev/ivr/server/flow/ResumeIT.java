@@ -5,7 +5,7 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.IvrServer;
-import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.cluster.HazelcastCheckpoints;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.testing.TestConfigs;
@@ -62,7 +63,7 @@ class AgentPhonesIT {
     @BeforeEach
     void start() throws Exception {
         ami = new FakeAmi("ivr", SECRET);
-        router = RoutingService.start(member.hazelcast(), List.of(QueueDefinition.builder("support")
+        router = HazelcastRouting.start(member.hazelcast(), List.of(QueueDefinition.builder("support")
                         .requireSkill("technical", 1).build()),
                 RoutingOptions.defaults().withName("phones-" + NAMES.incrementAndGet()));
     }

@@ -10,6 +10,7 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.AgentState;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.config.ClusterConfig;
@@ -133,7 +134,7 @@ class CallRoutingIT {
         h = new RoutingHarness(a.hazelcast(), Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),
                 routing, crm, null, monday);
         // the agents log in on the other server, as their desktops would
-        RoutingService onB = RoutingService.start(b.hazelcast(), new ArrayList<>(Queues.definitions(routing).values()),
+        RoutingService onB = HazelcastRouting.start(b.hazelcast(), new ArrayList<>(Queues.definitions(routing).values()),
                 RoutingOptions.defaults().withName(h.routingName));
         try {
             onB.login(new AgentProfile("sales-ann", "Ann", "PJSIP/1002", Map.of("sales", 5), Set.of("en")));

@@ -6,7 +6,7 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.server.agi.AgiListener;
-import dev.ivr.server.agi.ScriptResolvers;
+import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.config.QueueConfig;
 import dev.ivr.server.config.RoutingConfig;

@@ -4,7 +4,8 @@ import dev.ivr.server.audio.Mastering;
 import dev.ivr.server.audio.Pcm;
 import dev.ivr.server.audio.Wav;
 import dev.ivr.server.config.ConfigLoader;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.speech.vosk.VoskRecognizers;
+import dev.ivr.server.tts.marytts.MaryTts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 

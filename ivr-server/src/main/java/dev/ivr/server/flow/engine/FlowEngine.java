@@ -7,7 +7,7 @@ import dev.ivr.server.crm.Authentication;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.Identification;
 import dev.ivr.server.crm.Interaction;
-import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.expr.EvalException;
 import dev.ivr.server.flow.expr.Expr;
 import dev.ivr.server.flow.expr.Template;

@@ -1,7 +1,7 @@
 package dev.ivr.server.flow.load;
 
-import dev.ivr.server.flow.Problem;
-import dev.ivr.server.flow.Problem.Pos;
+import dev.ivr.server.flow.yaml.Problem;
+import dev.ivr.server.flow.yaml.Problem.Pos;
 import dev.ivr.server.flow.expr.Expr;
 import dev.ivr.server.flow.expr.ExprEnv;
 import dev.ivr.server.flow.expr.ExprException;
@@ -13,6 +13,7 @@ import dev.ivr.server.flow.model.Node.Info;
 import dev.ivr.server.flow.model.Node.Outcomes;
 import dev.ivr.server.flow.model.Node.Reprompt;
 import dev.ivr.server.flow.model.PromptRef;
+import dev.ivr.server.flow.yaml.YamlDoc;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.speech.ListenRequest;

@@ -1,7 +1,7 @@
 package dev.ivr.server.flow.tools;
 
-import dev.ivr.server.flow.FlowSet;
-import dev.ivr.server.flow.load.YamlDoc;
+import dev.ivr.server.flow.model.FlowSet;
+import dev.ivr.server.flow.yaml.YamlDoc;
 import dev.ivr.server.flow.model.Edge;
 import dev.ivr.server.flow.model.Flow;
 import dev.ivr.server.flow.model.Node;

@@ -3,7 +3,7 @@ package dev.ivr.server.flow.tools;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.call.CallerHungUpException;
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.LanguageByDnis;

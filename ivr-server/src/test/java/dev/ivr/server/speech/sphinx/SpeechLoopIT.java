@@ -13,7 +13,7 @@ import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.speech.PhoneLine;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.marytts.MaryTts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import dev.ivr.server.config.SphinxConfig;
 import dev.ivr.server.speech.PhoneLine;
 import dev.ivr.server.speech.Recognizer;
 import dev.ivr.server.speech.RecognizerFactory;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.marytts.MaryTts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
