@@ -21,7 +21,7 @@ import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.desk.Desk;
 import dev.ivr.server.desk.exits.IvrExits;
-import dev.ivr.server.desk.TopicScreenPops;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
 import dev.ivr.server.crm.NoCrmStore;

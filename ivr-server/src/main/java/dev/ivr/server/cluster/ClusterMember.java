@@ -16,6 +16,7 @@ import com.hazelcast.core.LifecycleEvent;
 import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.health.Health;
+import dev.ivr.server.wire.ClusterValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

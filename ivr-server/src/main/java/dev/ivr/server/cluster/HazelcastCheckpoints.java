@@ -3,6 +3,7 @@ package dev.ivr.server.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.ivr.server.flow.engine.Checkpoints;
+import dev.ivr.server.wire.ClusterValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

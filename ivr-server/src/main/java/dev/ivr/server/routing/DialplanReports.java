@@ -5,8 +5,8 @@ import dev.ivr.routing.RoutingService;
 import dev.ivr.server.call.CallHandler;
 import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.call.CallChannel;
-import dev.ivr.server.desk.ContextTokens;
-import dev.ivr.server.desk.ScreenPops;
+import dev.ivr.server.callcontext.ContextTokens;
+import dev.ivr.server.callcontext.ScreenPops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

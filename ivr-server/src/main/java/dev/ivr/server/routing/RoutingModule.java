@@ -9,9 +9,9 @@ import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.config.QueueConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.desk.CallContexts;
-import dev.ivr.server.desk.ContextTokens;
-import dev.ivr.server.desk.ScreenPops;
+import dev.ivr.server.callcontext.CallContexts;
+import dev.ivr.server.callcontext.ContextTokens;
+import dev.ivr.server.callcontext.ScreenPops;
 import dev.ivr.server.flow.route.CallRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,7 @@ public final class RoutingModule implements AutoCloseable {
     }
 
     /**
-     * @param screenPops where screen pops go ({@link dev.ivr.server.desk.TopicScreenPops} in the server)
+     * @param screenPops where screen pops go ({@link dev.ivr.server.callcontext.TopicScreenPops} in the server)
      * @param originator places callbacks (AMI); null when there is none: callbacks are then refused with a prompt
      */
     public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, CrmStore crm,

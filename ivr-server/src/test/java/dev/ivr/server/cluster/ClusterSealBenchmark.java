@@ -7,8 +7,9 @@ import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.config.SerializerConfig;
 import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.hazelcast.HazelcastRouting;
-import dev.ivr.server.desk.CallContext;
+import dev.ivr.server.callcontext.CallContext;
 
+import dev.ivr.server.wire.ClusterValue;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,8 @@ package dev.ivr.server.desk;
 import dev.ivr.routing.CallRequest;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.server.IvrServer;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.desk.live.DeskHub;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;

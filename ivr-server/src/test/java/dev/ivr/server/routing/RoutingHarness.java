@@ -11,7 +11,7 @@ import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.config.QueueConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.Interaction;
-import dev.ivr.server.desk.TopicScreenPops;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
 import dev.ivr.server.flow.engine.Checkpoints;

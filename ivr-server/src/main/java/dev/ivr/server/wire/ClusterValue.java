@@ -1,4 +1,6 @@
-package dev.ivr.server.cluster;
+package dev.ivr.server.wire;
+
+import dev.ivr.server.cluster.ClusterValueSerializer;
 
 /**
  * A value the server keeps in or sends through the cluster (a map value, a topic message, an entry processor).

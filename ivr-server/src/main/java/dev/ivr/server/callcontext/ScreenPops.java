@@ -1,4 +1,4 @@
-package dev.ivr.server.desk;
+package dev.ivr.server.callcontext;
 
 /**
  * Delivers what an agent's desktop must show, on whichever server of the cluster the desktop

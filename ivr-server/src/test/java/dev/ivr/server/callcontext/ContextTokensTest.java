@@ -1,4 +1,4 @@
-package dev.ivr.server.desk;
+package dev.ivr.server.callcontext;
 
 import org.junit.jupiter.api.Test;
 

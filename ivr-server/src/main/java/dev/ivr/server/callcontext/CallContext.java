@@ -1,6 +1,6 @@
-package dev.ivr.server.desk;
+package dev.ivr.server.callcontext;
 
-import dev.ivr.server.cluster.ClusterValue;
+import dev.ivr.server.wire.ClusterValue;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
-package dev.ivr.server.desk;
+package dev.ivr.server.callcontext;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.ivr.server.cluster.ClusterSecret;
+import dev.ivr.server.wire.ClusterKeys;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -31,7 +31,7 @@ public final class ContextTokens {
 
     /** The cluster's tokens: the key is derived from this member's cluster secret, the same on every member. */
     public static ContextTokens forCluster(HazelcastInstance hazelcast) {
-        return new ContextTokens(ClusterSecret.of(hazelcast).derive("ivr/context-tokens/v1"));
+        return new ContextTokens(ClusterKeys.of(hazelcast).derive("ivr/context-tokens/v1"));
     }
 
     /** {@code <callId>;sig=<signature>}: the header value for a call. */

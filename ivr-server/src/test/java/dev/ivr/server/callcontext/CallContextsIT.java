@@ -1,4 +1,4 @@
-package dev.ivr.server.desk;
+package dev.ivr.server.callcontext;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.ivr.server.cluster.ClusterMember;
