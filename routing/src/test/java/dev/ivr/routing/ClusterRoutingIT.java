@@ -6,6 +6,7 @@ import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.routing.test.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * node is offered an agent, and removed <em>before</em> the route node tells the router the offer ended): any
  * second offer of a held agent or of an offered call is recorded as a violation.
  */
+@Tag("integration")
 class ClusterRoutingIT {
     private static final Logger log = LoggerFactory.getLogger(ClusterRoutingIT.class);
     private static final int MEMBERS = 3;

@@ -5,6 +5,7 @@ import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@Tag("integration")
 class CallContextsIT {
     static ClusterMember member;
     static HazelcastInstance hz;

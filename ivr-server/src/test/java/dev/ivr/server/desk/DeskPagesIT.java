@@ -25,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -53,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for the router to reserve the agent and publishes the screen pop as the route node does.
  * Screenshots go to target/screenshots/.
  */
+@Tag("integration")
 class DeskPagesIT {
     static final String PASSWORD = "correct horse battery";
     final List<AutoCloseable> open = new ArrayList<>();

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * sends EXEC AudioSocket, the fake PBX streams the caller's audio (or keys, or a hang-up) to the
  * real AudioSocket listener like Asterisk, and a test recognizer hears words from the audio.
  */
+@Tag("integration")
 class SpeechFlowIT {
     static final Duration T = Duration.ofSeconds(30);
     @TempDir

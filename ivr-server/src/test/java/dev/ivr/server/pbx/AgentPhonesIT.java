@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Agent states kept true to the phones: the fake AMI over TCP, Asterisk-Java's client, a real Hazelcast member. */
+@Tag("integration")
 class AgentPhonesIT {
     static final Duration T = Duration.ofSeconds(30);
     static final String SECRET = "manager-secret-for-tests";
@@ -50,7 +52,7 @@ class AgentPhonesIT {
 
     @BeforeAll
     static void cluster() {
-        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", "15861")).cluster(), "phones", dir);
+        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster(), "phones", dir);
     }
 
     @AfterAll

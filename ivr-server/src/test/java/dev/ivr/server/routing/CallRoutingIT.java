@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,7 @@ import static org.awaitility.Awaitility.await;
  * routing on one Hazelcast member, and a second member where an agent desktop would be (its
  * screen pops, its view of agents and contexts).
  */
+@Tag("integration")
 class CallRoutingIT {
     static final Duration T = Duration.ofSeconds(60);
     static final String ANNA = "+3612345678";
@@ -72,7 +74,7 @@ class CallRoutingIT {
     @BeforeAll
     static void cluster() {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", "15841")).cluster();
+                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
         a = ClusterMember.start(cluster, "a", dir);
         b = ClusterMember.start(cluster, "b", dir);
         await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);

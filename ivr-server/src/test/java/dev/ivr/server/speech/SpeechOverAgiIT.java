@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that listens; the server sends EXEC AudioSocket, the fake PBX connects to the AudioSocket
  * listener and streams the scripted caller's audio, keys or hang-up, as Asterisk 20 does.
  */
+@Tag("integration")
 class SpeechOverAgiIT {
     @TempDir
     static Path data;

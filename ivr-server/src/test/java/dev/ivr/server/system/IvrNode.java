@@ -69,7 +69,7 @@ final class IvrNode implements AutoCloseable {
             env.put("IVR_AGI_PORT", "0");
             env.put("IVR_HTTP_PORT", "0");
             env.put("IVR_CLUSTER_NAME", "system-" + UUID.randomUUID());
-            env.put("IVR_CLUSTER_PORT", "17701");
+            env.put("IVR_CLUSTER_PORT", Integer.toString(dev.ivr.server.testing.TestConfigs.freePort()));
             env.put("IVR_SPEECH_PORT", "0");
             env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
             env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * a URL Asterisk's media cache can fetch; static prompts are pre-rendered at start; the
  * /prompts route behaves as the media cache expects and refuses what it must.
  */
+@Tag("integration")
 class VoiceServerIT {
     @TempDir
     static Path data;

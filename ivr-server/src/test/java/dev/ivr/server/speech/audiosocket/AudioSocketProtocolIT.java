@@ -8,6 +8,7 @@ import dev.ivr.server.speech.Speech;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.DataInputStream;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The AudioSocket listener over real TCP, with a raw client speaking the protocol frame by frame. */
+@Tag("integration")
 class AudioSocketProtocolIT {
     static Vertx vertx;
     static AudioSocketServer server;

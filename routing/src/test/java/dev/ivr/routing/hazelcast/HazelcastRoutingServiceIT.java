@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The routing service on one real Hazelcast member, with a clock that moves only when the test says so. */
-class HazelcastRoutingServiceTest {
+@Tag("integration")
+class HazelcastRoutingServiceIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static TestCluster cluster;
 

@@ -14,6 +14,7 @@ import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.response.ManagerResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The fake AMI against Asterisk-Java's real manager client. */
-class FakeAmiTest {
+@Tag("integration")
+class FakeAmiIT {
     private FakeAmi ami;
     private ManagerConnection connection;
     private final List<ManagerEvent> events = new CopyOnWriteArrayList<>();

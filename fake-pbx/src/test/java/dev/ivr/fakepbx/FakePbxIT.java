@@ -2,6 +2,7 @@ package dev.ivr.fakepbx;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -21,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fake PBX against a scripted AGI "server" in the test: checks that each reply is what
- * Asterisk 20 sends (ASTERISK-FACTS.md).
+ * Asterisk 20 sends (docs/asterisk-behaviour.md).
  */
-class FakePbxTest {
+@Tag("integration")
+class FakePbxIT {
     private ServerSocket server;
     private FakePbx pbx;
 
