@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,6 +37,7 @@ public final class VoskRecognizers implements RecognizerFactory {
     private final Map<String, Path> models;
     private final Map<String, Model> loaded = new ConcurrentHashMap<>();
     private final Map<String, String> failed = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Model>> loading = new ConcurrentHashMap<>();
 
     public VoskRecognizers(Map<String, Path> models) {
         Map<String, Path> m = new ConcurrentHashMap<>();
@@ -103,13 +106,40 @@ public final class VoskRecognizers implements RecognizerFactory {
         return new VoskRecognizer(r);
     }
 
-    private synchronized Model model(String lang) {
+    /**
+     * The loaded model of a language. The first call for a language loads it (seconds of native code) while
+     * calls for the same language wait for that load, without a lock: a call thread (virtual) that waits
+     * parks instead of pinning its carrier, and calls for other languages are never held up.
+     */
+    private Model model(String lang) {
         Model m = loaded.get(lang);
         if (m != null) {
             return m;
         }
+        CompletableFuture<Model> mine = new CompletableFuture<>();
+        CompletableFuture<Model> running = loading.putIfAbsent(lang, mine);
+        if (running != null) {
+            try {
+                return running.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof SpeechUnavailableException u ? u : e;
+            }
+        }
+        try {
+            m = load(lang);
+            loaded.put(lang, m);
+            mine.complete(m);
+            return m;
+        } catch (SpeechUnavailableException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private Model load(String lang) {
         Path dir = models.get(lang);
         long t0 = System.nanoTime();
+        Model m;
         try {
             LibVosk.setLogLevel(LogLevel.WARNINGS);
             m = new Model(dir.toString());
@@ -120,7 +150,6 @@ public final class VoskRecognizers implements RecognizerFactory {
             throw new SpeechUnavailableException(why, e);
         }
         LOG.info("Vosk model for {} loaded from {} in {} ms", lang, dir, (System.nanoTime() - t0) / 1_000_000);
-        loaded.put(lang, m);
         return m;
     }
 
