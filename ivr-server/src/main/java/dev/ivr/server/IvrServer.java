@@ -30,6 +30,7 @@ import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.cluster.HazelcastCheckpoints;
 import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
@@ -191,7 +192,7 @@ public final class IvrServer implements AutoCloseable {
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         startRouting(health, crm);
-        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
+        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
         List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));

@@ -84,7 +84,7 @@ public final class FlowEngine {
         this.flows = flows;
         this.audio = audio;
         this.crm = crm;
-        this.router = router;
+        this.router = router == null ? CallRouter.NONE : router;
         this.checkpoints = checkpoints;
         this.clock = clock;
         this.nodeName = nodeName;
@@ -847,7 +847,7 @@ public final class FlowEngine {
 
         Next route(Node.Route n) {
             st.queue = n.queue();
-            if (router == null) {
+            if (!router.configured()) {
                 LOG.error("[{}] route to queue '{}': no call router is configured on this server; taking the failure edge",
                         n.id(), n.queue());
                 observer.event("route " + n.queue() + ": FAILED (no router)");

@@ -26,7 +26,7 @@ public final class Simulation {
      * A call to simulate.
      *
      * @param interactive asked for steps once the script is used up (null: the caller hangs up)
-     * @param router      null: no router (route nodes take their failure edge)
+     * @param router      {@link CallRouter#NONE} (or null): no router, route nodes take their failure edge
      * @param speech      whether speech is recognised (what the caller says is heard); false: as on a server without
      *                    a speech model (menus take keys only, listen nodes take their on-error edge)
      */
