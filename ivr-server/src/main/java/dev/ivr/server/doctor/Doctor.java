@@ -206,7 +206,7 @@ public final class Doctor {
             findings.add(Finding.warn("health", "statuses only: /health gives details to a token of role monitor,"
                     + " supervisor or admin", "run doctor as the service user (it reads <data-dir>/admin-token) or give --token"));
         }
-        Iterator<Map.Entry<String, JsonNode>> it = body.path("components").fields();
+        Iterator<Map.Entry<String, JsonNode>> it = body.path("components").properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> c = it.next();
             String status = c.getValue().path("status").asText();

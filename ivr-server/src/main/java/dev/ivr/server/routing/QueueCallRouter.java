@@ -153,7 +153,6 @@ public final class QueueCallRouter implements CallRouter {
     /** What an offer to an agent came to. */
     private enum OfferOutcome { CONNECTED, HANDED_OVER, CALLER_GONE, NOT_ANSWERED }
 
-    /** One caller waiting, on the call's own thread. */
     /**
      * How long a waiting call's {@code WAIT FOR DIGIT} lasts: one second within the first ten
      * places of the queue (or before the position is known), two seconds up to place fifty, five
