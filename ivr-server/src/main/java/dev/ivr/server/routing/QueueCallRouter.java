@@ -74,28 +74,32 @@ public final class QueueCallRouter implements CallRouter {
     private final Clock clock;
     private final String nodeName;
 
-    QueueCallRouter(RoutingService router, Map<String, QueueDefinition> queues, Map<String, Boolean> matchLanguage,
-                    boolean dialplanMode, String musicClass, AgentLeg agentLeg, ContextFactory contexts,
-                    CallContexts callContexts, ContextTokens tokens, ScreenPops screenPops, Offers offers, Answers answers,
-                    CallbackDispatcher callbacks, DialplanWatch dialplanWatch, QueueVoice voice, Clock clock,
-                    String nodeName) {
+    /**
+     * @param router     the routing library
+     * @param settings   the queues, their language matching and music
+     * @param connector  what connecting the agent's leg takes
+     * @param voice      what the caller hears while waiting
+     * @param callbacks  callbacks a caller asks for while waiting
+     */
+    QueueCallRouter(RoutingService router, QueueSettings settings, AgentConnector connector, QueueVoice voice,
+                    CallbackDispatcher callbacks, Clock clock) {
         this.router = router;
-        this.queues = Map.copyOf(queues);
-        this.matchLanguage = Map.copyOf(matchLanguage);
-        this.dialplanMode = dialplanMode;
-        this.musicClass = musicClass;
-        this.agentLeg = agentLeg;
-        this.contexts = contexts;
-        this.callContexts = callContexts;
-        this.tokens = tokens;
-        this.screenPops = screenPops;
-        this.offers = offers;
-        this.answers = answers;
+        this.queues = settings.queues();
+        this.matchLanguage = settings.matchLanguage();
+        this.musicClass = settings.musicClass();
+        this.dialplanMode = connector.dialplanMode();
+        this.agentLeg = connector.agentLeg();
+        this.contexts = connector.contexts();
+        this.callContexts = connector.callContexts();
+        this.tokens = connector.tokens();
+        this.screenPops = connector.screenPops();
+        this.offers = connector.offers();
+        this.answers = connector.answers();
+        this.dialplanWatch = connector.dialplanWatch();
+        this.nodeName = connector.nodeName();
         this.callbacks = callbacks;
-        this.dialplanWatch = dialplanWatch;
         this.voice = voice;
         this.clock = clock;
-        this.nodeName = nodeName;
     }
 
     @Override

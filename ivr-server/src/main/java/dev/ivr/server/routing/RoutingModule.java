@@ -87,9 +87,11 @@ public final class RoutingModule implements AutoCloseable {
                 screenPops, crm, config.callbackContext(), config.callbackExpiry(), clock, nodeName);
         DialplanWatch watch = new DialplanWatch(service, offers, screenPops);
         AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
-        QueueCallRouter router = new QueueCallRouter(service, queues, matchLanguage, "dialplan".equals(config.dialMode()),
-                config.musicClass(), leg, factory, contexts, tokens, screenPops, offers, answers, callbacks, watch, voice,
-                clock, nodeName);
+        QueueCallRouter router = new QueueCallRouter(service,
+                new QueueSettings(queues, matchLanguage, config.musicClass()),
+                new AgentConnector(leg, "dialplan".equals(config.dialMode()), factory, contexts, tokens, screenPops,
+                        offers, answers, watch, nodeName),
+                voice, callbacks, clock);
         DialplanReports scripts = new DialplanReports(service, offers, answers, tokens, screenPops, clock);
         LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", queues.size(), queues.keySet(), config.dialMode(),
                 originator == null ? "off (no AMI)" : "through AMI");
