@@ -57,6 +57,7 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(Vertx vertx, HttpConfig config, Auth auth, HealthRegistry health, Metrics metrics,
                                 List<HttpRoutes> features) {
         Router router = Router.router(vertx);
+        HttpErrors.install(router);
         router.route().handler(ClientAddress.resolver(Cidr.parseAll(config.trustedProxies())));
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
         router.get("/health").blockingHandler(ctx -> health(ctx, auth, health), false);

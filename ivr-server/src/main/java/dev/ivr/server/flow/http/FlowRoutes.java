@@ -1,6 +1,7 @@
 package dev.ivr.server.flow.http;
 
 import dev.ivr.server.api.Auth;
+import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowStatus;
@@ -41,7 +42,7 @@ public final class FlowRoutes implements HttpRoutes {
             List<FlowStatus> after = flows.reload();
             Optional<FlowStatus> s = after.stream().filter(x -> x.name().equals(name)).findFirst();
             if (s.isEmpty()) {
-                send(ctx, 404, new JsonObject().put("error", "no flow file named '" + name + "'"));
+                HttpErrors.send(ctx, 404, "no flow file named '" + name + "'");
                 return;
             }
             send(ctx, "ok".equals(s.get().state()) ? 200 : 409, json(s.get()));
