@@ -9,7 +9,7 @@ import java.util.Set;
  * {@link AgentState#RESERVED} or {@link AgentState#ON_CALL}, {@link #callId()} names that call.
  *
  * @param stateSince    when the current state began
- * @param reasonCode    reason code of {@link AgentState#NOT_READY}, otherwise null
+ * @param reasonCode    reason code of {@link AgentState#NOT_READY}; in {@link AgentState#WRAP_UP}, {@link RoutingEvent#OWNER_LEFT} when the agent is held because the node of its call left; otherwise null
  * @param callId        call offered to or connected to the agent (RESERVED, ON_CALL, WRAP_UP), otherwise null
  * @param queueId       queue of that call, otherwise null
  * @param idleSince     when the agent became ready (used for "longest idle"), null unless READY

@@ -13,6 +13,7 @@ import java.util.Set;
  * NOT_READY  -> READY | NOT_READY | LOGGED_OUT  (NOT_READY -> NOT_READY changes the reason code)
  * READY      -> RESERVED | NOT_READY | LOGGED_OUT
  * RESERVED   -> ON_CALL | NOT_READY | READY     (answered | not answered | reservation released)
+ * RESERVED   -> WRAP_UP                        (the node that offered the call left: the phone may still ring)
  * ON_CALL    -> WRAP_UP | READY | NOT_READY     (the last two when the queue has no wrap-up time)
  * WRAP_UP    -> READY | NOT_READY | LOGGED_OUT
  * </pre>
@@ -34,7 +35,7 @@ public enum AgentState {
         LOGGED_OUT.next = EnumSet.of(NOT_READY);
         NOT_READY.next = EnumSet.of(READY, NOT_READY, LOGGED_OUT);
         READY.next = EnumSet.of(RESERVED, NOT_READY, LOGGED_OUT);
-        RESERVED.next = EnumSet.of(ON_CALL, NOT_READY, READY);
+        RESERVED.next = EnumSet.of(ON_CALL, NOT_READY, READY, WRAP_UP);
         ON_CALL.next = EnumSet.of(WRAP_UP, READY, NOT_READY);
         WRAP_UP.next = EnumSet.of(READY, NOT_READY, LOGGED_OUT);
     }

@@ -18,9 +18,13 @@ import java.util.Objects;
  * @param maintenanceInterval how often timed rules run: wrap-up end, reservation expiry, relaxation steps,
  *                            calls of departed nodes
  * @param maxAttempts         reservation attempts per decision when other nodes win the race for candidates
+ * @param ownerLostHold       how long an agent whose call's node left the cluster while the agent's phone rang
+ *                            or talked is kept in wrap-up (at least the queue's wrap-up time): the PBX may still
+ *                            bridge that call, and no node will hear of its end; the agent, or a component that
+ *                            sees the phone idle, ends the wrap-up sooner. Zero: ready at once
  */
 public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy, Duration reservationTtl,
-                             Duration maintenanceInterval, int maxAttempts) {
+                             Duration maintenanceInterval, int maxAttempts, Duration ownerLostHold) {
 
     public RoutingOptions {
         Skills.require(name, "name");
@@ -32,6 +36,10 @@ public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy
                 || maintenanceInterval.isNegative() || maintenanceInterval.isZero()) {
             throw new IllegalArgumentException("durations must be positive");
         }
+        Objects.requireNonNull(ownerLostHold, "ownerLostHold");
+        if (ownerLostHold.isNegative()) {
+            throw new IllegalArgumentException("ownerLostHold must not be negative");
+        }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1");
         }
@@ -39,30 +47,34 @@ public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy
 
     public static RoutingOptions defaults() {
         return new RoutingOptions("ivr.routing", Clock.systemUTC(), MatchingStrategy.bestSkillThenLongestIdle(),
-                Duration.ofSeconds(120), Duration.ofSeconds(1), 8);
+                Duration.ofSeconds(120), Duration.ofSeconds(1), 8, Duration.ofMinutes(2));
     }
 
     public RoutingOptions withName(String name) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold);
     }
 
     public RoutingOptions withClock(Clock clock) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold);
     }
 
     public RoutingOptions withStrategy(MatchingStrategy strategy) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold);
     }
 
     public RoutingOptions withReservationTtl(Duration ttl) {
-        return new RoutingOptions(name, clock, strategy, ttl, maintenanceInterval, maxAttempts);
+        return new RoutingOptions(name, clock, strategy, ttl, maintenanceInterval, maxAttempts, ownerLostHold);
     }
 
     public RoutingOptions withMaintenanceInterval(Duration interval) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, interval, maxAttempts);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, interval, maxAttempts, ownerLostHold);
     }
 
     public RoutingOptions withMaxAttempts(int attempts) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, attempts);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, attempts, ownerLostHold);
+    }
+
+    public RoutingOptions withOwnerLostHold(Duration hold) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, hold);
     }
 }

@@ -27,7 +27,7 @@ class AgentStateTest {
             "RESERVED, READY, true",
             "RESERVED, RESERVED, false",
             "RESERVED, LOGGED_OUT, false",
-            "RESERVED, WRAP_UP, false",
+            "RESERVED, WRAP_UP, true", // the node that offered the call left: held in wrap-up
             "ON_CALL, WRAP_UP, true",
             "ON_CALL, READY, true",
             "ON_CALL, NOT_READY, true",

@@ -18,6 +18,8 @@ public record RoutingConfig(
         String musicClass,
         @Doc("Time to live of an agent reservation: an offer not answered, failed or released within it is released (the agent is ready again, the call back at the head of its queue). Must exceed every queue's ring time.")
         Duration reservationTtl,
+        @Doc("How long an agent is kept in wrap-up when the server that owned its call stops or dies while the agent's phone rang or talked (at least the queue's wrap-up time): Asterisk may still bridge that call and no server hears of its end. With AMI the agent is ready as soon as its phone is idle; the agent may also end the wrap-up. 0: ready at once (a busy phone may then be offered another call).")
+        Duration ownerLostHold,
         @Doc("How long a call's context (the screen pop) stays in the cluster after the agent was offered the call.")
         Duration contextTtl,
         @Doc("Customer attributes (from the CRM) copied into the screen pop and the agent leg. Empty: all of them.")
@@ -52,6 +54,9 @@ public record RoutingConfig(
         }
         p.positive("reservation-ttl", reservationTtl);
         p.positive("context-ttl", contextTtl);
+        if (ownerLostHold == null || ownerLostHold.isNegative()) {
+            p.add("owner-lost-hold", "must be 0 or a positive duration (got " + ownerLostHold + ")");
+        }
         p.positive("callback-expiry", callbackExpiry);
         Set<String> ids = new HashSet<>();
         for (QueueConfig q : queues) {

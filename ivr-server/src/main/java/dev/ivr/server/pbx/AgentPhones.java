@@ -38,8 +38,10 @@ import java.util.concurrent.Executors;
  *       every logged-in agent and the same corrections are made; an agent who becomes READY
  *       with a phone known to be unavailable or busy is corrected at once.</li>
  * </ul>
- * Agents the router has RESERVED or ON_CALL, and agents NOT_READY for their own reasons, are
- * never touched. Every server with AMI does this; the corrections are idempotent.
+ * An agent kept in wrap-up because the node of its call left the cluster
+ * ({@link RoutingEvent#OWNER_LEFT}: the PBX may still bridge that call) is made ready as soon
+ * as its phone is idle. Agents the router has RESERVED or ON_CALL, and agents NOT_READY for
+ * their own reasons, are never touched. Every server with AMI does this; the corrections are idempotent.
  */
 public final class AgentPhones implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentPhones.class);
@@ -65,8 +67,9 @@ public final class AgentPhones implements AutoCloseable {
         ami.addListener(this::onEvent);
         ami.onLogin(this::reconcile);
         this.subscription = router.subscribe(e -> {
-            if (e instanceof RoutingEvent.AgentStateChanged c && c.to() == AgentState.READY) {
-                work.execute(() -> checkReadyAgent(c.agentId()));
+            if (e instanceof RoutingEvent.AgentStateChanged c && (c.to() == AgentState.READY
+                    || c.to() == AgentState.WRAP_UP && RoutingEvent.OWNER_LEFT.equals(c.reasonCode()))) {
+                work.execute(() -> checkAgent(c.agentId()));
             }
         });
     }
@@ -154,11 +157,12 @@ public final class AgentPhones implements AutoCloseable {
         return idle;
     }
 
-    private void checkReadyAgent(String agentId) {
+    /** An agent became ready, or is held after its call's node left: the phone's known state may correct it. */
+    private void checkAgent(String agentId) {
         try {
             router.agent(agentId).ifPresent(a -> {
                 String state = devices.get(key(a.endpoint()));
-                if (state != null && (BUSY.contains(state) || UNAVAILABLE.contains(state))) {
+                if (state != null) {
                     correct(agentId, state);
                 }
             });
@@ -193,6 +197,12 @@ public final class AgentPhones implements AutoCloseable {
                 router.notReady(agentId, UNREGISTERED);
                 LOG.warn("agent {}: phone {} is unavailable (not registered): not ready ({})", agentId, a.endpoint(),
                         UNREGISTERED);
+                return true;
+            }
+            if (deviceState.equals("NOT_INUSE") && a.state() == AgentState.WRAP_UP
+                    && RoutingEvent.OWNER_LEFT.equals(a.reasonCode())) {
+                router.wrapUpDone(agentId);
+                LOG.info("agent {}: phone {} is idle: the call of a node that left is over, ready", agentId, a.endpoint());
                 return true;
             }
             if (deviceState.equals("NOT_INUSE") && a.state() == AgentState.NOT_READY && OURS.contains(a.reasonCode())) {

@@ -77,7 +77,7 @@ public final class RoutingModule implements AutoCloseable {
             matchLanguage.put(q.id(), q.effectiveMatchLanguage());
         }
         RoutingService service = HazelcastRouting.start(hazelcast, new ArrayList<>(queues.values()),
-                options.withReservationTtl(config.reservationTtl()));
+                options.withReservationTtl(config.reservationTtl()).withOwnerLostHold(config.ownerLostHold()));
         CallContexts contexts = new CallContexts(hazelcast, config.contextTtl());
         ContextTokens tokens = ContextTokens.forCluster(hazelcast);
         Offers offers = new Offers(hazelcast, config.contextTtl());

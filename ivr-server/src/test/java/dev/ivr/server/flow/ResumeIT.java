@@ -61,7 +61,8 @@ class ResumeIT {
         FakeCall first = new FakePbx("127.0.0.1", a.agiPort()).call("customer-service").callerId("+3619999999")
                 .caller(Caller.script().press("1").hold(never)).start();
         HazelcastCheckpoints checkpoints = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5));
-        await().atMost(Duration.ofSeconds(30)).until(() -> checkpoints.load(first.uniqueId())
+        // a liveness bound, generous: the first call on a fresh server under a loaded 2-core machine
+        await().atMost(Duration.ofSeconds(90)).until(() -> checkpoints.load(first.uniqueId())
                 .filter(cp -> cp.contains("\"node\":\"main-menu\"")).isPresent());
         String saved = checkpoints.load(first.uniqueId()).orElseThrow();
         assertThat(saved).contains("\"path\":[\"check-hours\",\"identify-caller\",\"greet-anonymous\",\"language-menu\","

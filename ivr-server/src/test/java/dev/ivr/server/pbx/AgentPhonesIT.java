@@ -41,9 +41,13 @@ class AgentPhonesIT {
     static final String SECRET = "manager-secret-for-tests";
     static final AtomicInteger NAMES = new AtomicInteger();
 
+    static final String CLUSTER = "phones-" + java.util.UUID.randomUUID();
+    static final int PORT = TestConfigs.freePort();
+
     @TempDir
     static Path dir;
     static ClusterMember member;
+    String routerName;
 
     FakeAmi ami;
     RoutingService router;
@@ -52,7 +56,8 @@ class AgentPhonesIT {
 
     @BeforeAll
     static void cluster() {
-        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster(), "phones", dir);
+        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", Integer.toString(PORT),
+                "IVR_CLUSTER_NAME", CLUSTER)).cluster(), "phones", dir);
     }
 
     @AfterAll
@@ -65,9 +70,12 @@ class AgentPhonesIT {
     @BeforeEach
     void start() throws Exception {
         ami = new FakeAmi("ivr", SECRET);
-        router = HazelcastRouting.start(member.hazelcast(), List.of(QueueDefinition.builder("support")
-                        .requireSkill("technical", 1).build()),
-                RoutingOptions.defaults().withName("phones-" + NAMES.incrementAndGet()));
+        routerName = "phones-" + NAMES.incrementAndGet();
+        router = HazelcastRouting.start(member.hazelcast(), queues(), RoutingOptions.defaults().withName(routerName));
+    }
+
+    static List<QueueDefinition> queues() {
+        return List.of(QueueDefinition.builder("support").requireSkill("technical", 1).build());
     }
 
     /** Connects to the fake AMI and starts keeping the agents true to their phones. */
@@ -126,6 +134,34 @@ class AgentPhonesIT {
         awaitState("ann", AgentState.NOT_READY, AgentPhones.BUSY_ELSEWHERE);
         assertThat(agent("ben").state()).isEqualTo(AgentState.NOT_READY);
         assertThat(agent("ben").reasonCode()).isEqualTo("lunch");
+    }
+
+    @Test
+    void anAgentHeldAfterTheNodeOfItsCallDiedIsReadyOnceItsPhoneIsIdle(@TempDir Path other) throws Exception {
+        ami.endpoint("PJSIP/1001", "NOT_INUSE");
+        ready("ann", "PJSIP/1001");
+        connect();
+        // a second node routes a call to ann, then dies while she talks: Asterisk still bridges that call
+        ClusterMember second = ClusterMember.start(TestConfigs.server(other, Map.of("IVR_CLUSTER_NAME", CLUSTER,
+                "IVR_CLUSTER_MEMBERS", "127.0.0.1:" + PORT)).cluster(), "doomed", other);
+        try (RoutingService doomed = HazelcastRouting.start(second.hazelcast(), queues(),
+                RoutingOptions.defaults().withName(routerName))) {
+            await().atMost(T).until(() -> doomed.agent("ann").map(Agent::state).orElse(null) == AgentState.READY);
+            doomed.enqueue(CallRequest.builder("call-9", "support").build());
+            Reservation r = ((WaitResult.Offered) doomed.awaitAgent("call-9", T)).reservation();
+            ami.deviceState("PJSIP/1001", "RINGING");
+            assertThat(doomed.answered(r)).isTrue();
+            ami.deviceState("PJSIP/1001", "INUSE");
+            await().atMost(T).until(() -> agent("ann").state() == AgentState.ON_CALL);
+            second.hazelcast().getLifecycleService().terminate();
+        } catch (com.hazelcast.core.HazelcastInstanceNotActiveException e) {
+            // closing the router of the killed member
+        } finally {
+            second.close();
+        }
+        awaitState("ann", AgentState.WRAP_UP, dev.ivr.routing.RoutingEvent.OWNER_LEFT);
+        ami.deviceState("PJSIP/1001", "NOT_INUSE"); // the orphaned call is over
+        awaitState("ann", AgentState.READY, null);
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -91,7 +90,8 @@ class FailoverSystemIT {
     static Process startNodeA(String cluster, int clusterPort, String members) throws IOException {
         Path data = Files.createDirectories(rig.dir.resolve("node-a"));
         Path config = rig.dir.resolve("node-a.yaml");
-        Files.writeString(config, "database:\n  url: " + dbUrl + "\ncrm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n");
+        Files.writeString(config, "database:\n  url: " + dbUrl + "\ncrm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n"
+                + "node:\n  accept-weak-settings: [crm.pin-hash]\n"); // cheap hashes for the test's sample customers
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", Path.of("target", "ivr-server.jar")
                 .toAbsolutePath().toString(), "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(nodeALog.toFile());
@@ -104,6 +104,7 @@ class FailoverSystemIT {
         env.put("IVR_CLUSTER_NAME", cluster);
         env.put("IVR_CLUSTER_PORT", Integer.toString(clusterPort));
         env.put("IVR_CLUSTER_MEMBERS", members);
+        env.put("IVR_CLUSTER_SECRET_FILE", dev.ivr.server.testing.TestConfigs.clusterSecret().toString()); // node B's too
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
@@ -148,7 +149,7 @@ class FailoverSystemIT {
 
     @Test
     void aCallWhoseNodeIsKilledResumesOnTheOtherWhereItWasAndTheAgentsAnswerReportReachesTheSurvivor() throws Exception {
-        nodeB.server.routing().service().login(new AgentProfile("bea", "Bea", "PJSIP/1001", Map.of("billing", 7), Set.of("en")));
+        nodeB.server.routing().service().login(new AgentProfile("bea", "Bea", "PJSIP/1001", Map.of("billing", 7), IvrNode.SAMPLE_LANGUAGES));
         nodeB.server.routing().service().ready("bea");
         long mark = asterisk.logMark();
         // menu 1 (billing) on node A; the account input is left silent: node A dies there

@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * warnings and errors are kept for the test to check.
  */
 final class IvrNode implements AutoCloseable {
+    /** The languages of the sample customers: agents speak them all, since calls are matched by the caller's language. */
+    static final java.util.Set<String> SAMPLE_LANGUAGES = java.util.Set.of("en", "hu", "de", "it", "es");
+
     static final Path SAMPLE_CUSTOMERS = Path.of("..", "config", "sample-customers.csv").toAbsolutePath().normalize();
 
     final IvrServer server;
@@ -70,6 +73,8 @@ final class IvrNode implements AutoCloseable {
             env.put("IVR_HTTP_PORT", "0");
             env.put("IVR_CLUSTER_NAME", "system-" + UUID.randomUUID());
             env.put("IVR_CLUSTER_PORT", Integer.toString(dev.ivr.server.testing.TestConfigs.freePort()));
+            // one secret for the nodes of a test (each would generate its own, and they would not join)
+            env.put("IVR_CLUSTER_SECRET_FILE", dev.ivr.server.testing.TestConfigs.clusterSecret().toString());
             env.put("IVR_SPEECH_PORT", "0");
             env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
             env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());

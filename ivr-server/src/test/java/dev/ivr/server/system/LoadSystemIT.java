@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -77,7 +76,7 @@ class LoadSystemIT {
         for (int a = 0; a < AGENTS; a++) {
             String id = "agent-" + endpoints[a];
             node.server.routing().service().login(new AgentProfile(id, "Agent " + endpoints[a], "PJSIP/" + endpoints[a],
-                    Map.of("billing", 5), Set.of("en")));
+                    Map.of("billing", 5), IvrNode.SAMPLE_LANGUAGES));
             node.server.routing().service().ready(id);
         }
     }

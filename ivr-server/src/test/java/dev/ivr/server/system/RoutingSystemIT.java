@@ -113,7 +113,7 @@ class RoutingSystemIT {
         }
         desk.createUser(admin, new JsonObject().put("id", id).put("name", "Agent " + id).put("password", PASSWORD)
                 .put("roles", new JsonArray().add("agent")).put("endpoint", "PJSIP/" + endpoint)
-                .put("languages", new JsonArray().add("en")).put("skills", s));
+                .put("languages", new JsonArray(List.copyOf(IvrNode.SAMPLE_LANGUAGES))).put("skills", s));
     }
 
     /** Signs the agent in, logs them in to routing with every skill of their profile; returns the session. */

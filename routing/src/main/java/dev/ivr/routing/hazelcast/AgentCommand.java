@@ -56,8 +56,8 @@ public record AgentCommand(Op op, long now, String callId, String queueId, Strin
         return new AgentCommand(Op.CALL_ENDED, now, callId, null, null, 0, wrapUpMillis, null, null, null, newToken());
     }
 
-    static AgentCommand ownerLost(String owner, long wrapUpMillis, long now) {
-        return new AgentCommand(Op.OWNER_LOST, now, null, null, owner, 0, wrapUpMillis, null, null, null, newToken());
+    static AgentCommand ownerLost(String owner, long holdMillis, long now) {
+        return new AgentCommand(Op.OWNER_LOST, now, null, null, owner, 0, holdMillis, null, null, null, newToken());
     }
 
     private static long newToken() {

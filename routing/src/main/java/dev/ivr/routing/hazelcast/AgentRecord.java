@@ -32,6 +32,8 @@ public record AgentRecord(String id, String name, String endpoint, Map<String, I
                           long token, String reservedBy) implements Wire {
 
     static final String LOGIN_REASON = "login";
+    /** Reason code of a wrap-up held because the node owning the call left the cluster. */
+    public static final String OWNER_LOST_REASON = dev.ivr.routing.RoutingEvent.OWNER_LEFT;
 
     public AgentRecord {
         skills = Map.copyOf(skills);
@@ -199,18 +201,20 @@ public record AgentRecord(String id, String name, String endpoint, Map<String, I
         return to(AgentState.READY, now, null, null, null, null, 0, 0, 0, null);
     }
 
-    /** The node owning the agent's call left: a reservation is released, a connected call has ended. */
-    AgentRecord ownerLost(String owner, long wrapUpMillis, long now) {
-        if (!owner.equals(callOwner)) {
+    /**
+     * The node owning this agent's call left the cluster. {@code holdMillis} is how long the agent stays in
+     * wrap-up ({@link #OWNER_LOST_REASON}) because its phone may still ring or talk on that call: given for an
+     * agent ON_CALL or offered the call; 0 for a reservation not yet offered (released at once).
+     */
+    AgentRecord ownerLost(String owner, long holdMillis, long now) {
+        if (!owner.equals(callOwner) || !state.isBusy()) {
             return null;
         }
-        if (state == AgentState.RESERVED) {
-            return release(callId, now);
+        if (holdMillis <= 0) {
+            return state == AgentState.RESERVED ? release(callId, now) : callEnded(callId, 0, now);
         }
-        if (state == AgentState.ON_CALL) {
-            return callEnded(callId, wrapUpMillis, now);
-        }
-        return null;
+        return to(AgentState.WRAP_UP, now, OWNER_LOST_REASON, callId, queueId, null, 0, 0, now + holdMillis,
+                pendingReason);
     }
 
     /** Whether this agent holds {@code call} (offered, connected or in its wrap-up). */

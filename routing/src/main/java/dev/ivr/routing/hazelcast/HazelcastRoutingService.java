@@ -852,7 +852,8 @@ public final class HazelcastRoutingService implements RoutingService {
                         Duration.ofMillis(Math.max(0, now - removed.enqueuedAt())), RoutingEvent.OWNER_LEFT,
                         Instant.ofEpochMilli(now)));
                 if (removed.agentId() != null) {
-                    freeAgent(removed.agentId(), removed.callId(), now);
+                    // offered: the PBX may ring or bridge the agent's phone still, and nobody will report its end
+                    ownerLost(removed.agentId(), owner, removed.queueId(), removed.isOfferedTo(removed.agentId()), now);
                 }
             }
         }
@@ -868,15 +869,30 @@ public final class HazelcastRoutingService implements RoutingService {
                 continue;
             }
             if (record.state().isBusy() && record.callOwner() != null && !members.contains(record.callOwner())) {
-                QueueRules rules = record.queueId() == null ? null : view.queue(record.queueId());
-                long wrapUp = rules == null ? 0 : rules.definition.wrapUp().toMillis();
-                AgentResult r = agentCommand(agent.id(), AgentCommand.ownerLost(record.callOwner(), wrapUp, now));
-                if (r.applied()) {
-                    publishStateChange(r, record.callId());
-                    if (r.record().state() == AgentState.READY) {
-                        offerAgent(agent.id());
-                    }
-                }
+                // on the call, or reserved for a call whose record is gone: the phone may be in use
+                ownerLost(agent.id(), record.callOwner(), record.queueId(), true, now);
+            }
+        }
+    }
+
+    /**
+     * The agent's call belonged to a node that left. An agent whose phone may be in that call (connected, or
+     * offered: the PBX rings or bridges it still, and no node will hear of its end) is kept in wrap-up for the
+     * queue's wrap-up time, at least {@link RoutingOptions#ownerLostHold()}; an agent only reserved is released.
+     */
+    private void ownerLost(String agentId, String owner, String queueId, boolean phoneMayBeInUse, long now) {
+        QueueRules rules = queueId == null ? null : view.queue(queueId);
+        long wrapUp = rules == null ? 0 : rules.definition.wrapUp().toMillis();
+        long hold = phoneMayBeInUse ? Math.max(wrapUp, options.ownerLostHold().toMillis()) : 0;
+        AgentResult r = agentCommand(agentId, AgentCommand.ownerLost(owner, hold, now));
+        if (r.applied()) {
+            if (r.record().state() == AgentState.WRAP_UP) {
+                log.warn("agent {} kept in wrap-up until {}: the node {} of its call {} left while its phone rang or"
+                        + " talked", agentId, Instant.ofEpochMilli(r.record().wrapUpUntil()), owner, r.record().callId());
+            }
+            publishStateChange(r, r.record().callId());
+            if (r.record().state() == AgentState.READY) {
+                offerAgent(agentId);
             }
         }
     }

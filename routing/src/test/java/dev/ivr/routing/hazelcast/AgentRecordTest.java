@@ -110,7 +110,23 @@ class AgentRecordTest {
         assertThat(reserved.ownerLost("node-y", 0, T0 + 1)).isNull();
         assertThat(reserved.ownerLost("node-x", 0, T0 + 1).state()).isEqualTo(AgentState.READY);
         AgentRecord onCall = reserved.answer("c1", T0 + 2);
-        assertThat(onCall.ownerLost("node-x", 5000, T0 + 3).state()).isEqualTo(AgentState.WRAP_UP);
+        AgentRecord held = onCall.ownerLost("node-x", 5000, T0 + 3);
+        assertThat(held.state()).isEqualTo(AgentState.WRAP_UP);
+        assertThat(held.reasonCode()).isEqualTo(AgentRecord.OWNER_LOST_REASON);
+        assertThat(held.wrapUpUntil()).isEqualTo(T0 + 5003);
+        assertThat(held.wrapUpExpired(T0 + 5002)).as("held until its time").isNull();
+        assertThat(held.wrapUpExpired(T0 + 5003).state()).isEqualTo(AgentState.READY);
+        assertThat(held.ownerLost("node-x", 5000, T0 + 4)).as("applied once").isNull();
+        assertThat(onCall.ownerLost("node-x", 0, T0 + 3).state()).isEqualTo(AgentState.READY);
+    }
+
+    @Test
+    void anOfferedAgentWhoseNodeLeftIsHeldBecauseItsPhoneMayStillRing() {
+        AgentRecord reserved = fresh.ready(T0).reserve(42, "c1", "q", "node-x", T0 + 100, T0);
+        AgentRecord held = reserved.ownerLost("node-x", 3000, T0 + 1);
+        assertThat(held.state()).isEqualTo(AgentState.WRAP_UP);
+        assertThat(held.callId()).isEqualTo("c1");
+        assertThat(held.wrapUpDone(T0 + 2).state()).as("the agent may end it").isEqualTo(AgentState.READY);
     }
 
     @Test
