@@ -65,6 +65,14 @@ public interface RoutingService extends AutoCloseable {
     // ---------------------------------------------------------------- calls
 
     /**
+     * Whether any logged-in agent could ever take this call, as the matcher would: at some relaxation stage the
+     * call reaches before it leaves ({@code maxWait}, or the queue's own maximum wait if shorter; null: no limit),
+     * with the call's language. Answered from this node's view of the agents; a caller nobody could serve need
+     * not be kept waiting. Throws {@link RoutingException} with {@code UNKNOWN_QUEUE} like {@link #enqueue}.
+     */
+    boolean anyAgentCouldServe(CallRequest call, Duration maxWait);
+
+    /**
      * Puts a call in its queue, owned by this node, and offers it at once to the best ready agent if there is
      * one. Then wait with {@link #awaitAgent}.
      *

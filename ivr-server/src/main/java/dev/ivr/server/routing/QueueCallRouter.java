@@ -111,7 +111,7 @@ public final class QueueCallRouter implements CallRouter {
             return new RouteResult.Failed("no queue '" + req.queue() + "' is configured");
         }
         CallRequest call = callRequest(req);
-        if (!Eligibility.anyoneCouldServe(call, queue, queues, req.maxWait(), router.agents())) {
+        if (!router.anyAgentCouldServe(call, req.maxWait())) {
             LOG.info("queue {}: no logged-in agent could take this call (skills {}, language {})", req.queue(),
                     call.requiredSkills(), call.language());
             return new RouteResult.NoAgents();
@@ -279,7 +279,7 @@ public final class QueueCallRouter implements CallRouter {
                     return new RouteResult.TimedOut(waited);
                 }
                 if (++ticks % ELIGIBILITY_TICKS == 0
-                        && !Eligibility.anyoneCouldServe(call, queue, queues, req.maxWait(), router.agents())) {
+                        && !router.anyAgentCouldServe(call, req.maxWait())) {
                     LOG.info("queue {}: every agent who could take the call logged out", req.queue());
                     return new RouteResult.NoAgents();
                 }

@@ -302,6 +302,14 @@ public final class HazelcastRoutingService implements RoutingService {
     // =================================================================== calls
 
     @Override
+    public boolean anyAgentCouldServe(CallRequest request, Duration maxWait) {
+        if (view.queue(request.queueId()) == null) {
+            throw new RoutingException(RoutingException.Reason.UNKNOWN_QUEUE, "unknown queue " + request.queueId());
+        }
+        return view.anyAgentCouldServe(CallRecord.waiting(request, nodeId, 0, now()), maxWait);
+    }
+
+    @Override
     public QueuePosition enqueue(CallRequest request) {
         if (view.queue(request.queueId()) == null) {
             throw new RoutingException(RoutingException.Reason.UNKNOWN_QUEUE, "unknown queue " + request.queueId());

@@ -6,6 +6,7 @@ import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.RelaxationStep;
 import dev.ivr.routing.WaitingCall;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -362,6 +363,18 @@ final class LocalView {
         CallRecord r = call.record;
         Map<String, Integer> scoring = rules == null ? r.skills() : merge(rules.definition.requiredSkills(), r.skills());
         int[] scored = scoring.keySet().stream().mapToInt(skillIds::id).toArray();
+        Requirement[][] stages = stages(r, rules);
+        compiled = new CallEntry.Compiled(epoch, rules, stages, scored);
+        call.compiled = compiled;
+        return compiled;
+    }
+
+    /**
+     * The requirements of a call at each relaxation stage of its queue, first stage first: at each stage an agent
+     * must meet one of the alternatives (the queue's skills merged with the call's, steps cumulative, level 0 drops
+     * a skill, added queues' agents accepted on those queues' own skills; the call's language throughout).
+     */
+    private Requirement[][] stages(CallRecord r, QueueRules rules) {
         Requirement[][] stages;
         if (rules == null) {
             stages = new Requirement[][]{{new Requirement(r.skills(), r.language(), skillIds, languageIds)}};
@@ -394,9 +407,44 @@ final class LocalView {
                 stages[k + 1] = alternatives;
             }
         }
-        compiled = new CallEntry.Compiled(epoch, rules, stages, scored);
-        call.compiled = compiled;
-        return compiled;
+        return stages;
+    }
+
+    /**
+     * Whether any logged-in agent (in any state but LOGGED_OUT) could ever take this call: meets the call's
+     * requirements at some relaxation stage the call reaches before it leaves, after {@code maxWait} or the
+     * queue's own maximum wait, whichever is shorter (null: no limit).
+     */
+    boolean anyAgentCouldServe(CallRecord call, Duration maxWait) {
+        QueueRules rules = queues.get(call.queueId());
+        Requirement[][] stages = stages(call, rules);
+        int reachable = 1;
+        if (rules != null) {
+            Duration limit = maxWait;
+            Duration queueMax = rules.definition.maxWait();
+            if (queueMax != null && (limit == null || queueMax.compareTo(limit) < 0)) {
+                limit = queueMax;
+            }
+            for (RelaxationStep step : rules.definition.relaxation()) {
+                if (limit != null && step.after().compareTo(limit) >= 0) {
+                    break; // the call leaves before this step applies
+                }
+                reachable++;
+            }
+        }
+        for (AgentEntry agent : agents.values()) {
+            if (agent.record.state() == AgentState.LOGGED_OUT) {
+                continue;
+            }
+            for (int k = 0; k < reachable; k++) {
+                for (Requirement requirement : stages[k]) {
+                    if (requirement.matches(agent)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Skill ids whose levels score an agent for this call (the queue's and the call's own skills). */
