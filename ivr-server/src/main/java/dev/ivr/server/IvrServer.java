@@ -140,6 +140,17 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(metrics);
 
         health.register("process", true, this::processHealth);
+        startStores(health);
+        startVoice(health);
+        startCalls(health);
+        startHttp(health);
+        LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
+                config.agi().bind(), agi.port(),
+                http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    /** The cluster member, the database and the CRM store on it. */
+    private void startStores(HealthRegistry health) {
         cluster = ClusterMember.start(config.cluster(), nodeName, config.dataDir(), this::fatal);
         toClose.add(cluster);
         health.register("hazelcast", true, cluster::health);
@@ -158,7 +169,10 @@ public final class IvrServer implements AutoCloseable {
                 nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
+    }
 
+    /** Text to speech, the flows (hot reload) and the prompts that follow them. */
+    private void startVoice(HealthRegistry health) throws IOException {
         tts = TtsEngines.start(config.tts());
         toClose.add(tts);
         health.register("tts", false, tts::health);
@@ -181,7 +195,10 @@ public final class IvrServer implements AutoCloseable {
         } else {
             Thread.ofVirtual().name("prompt-cache-permissions").start(voice::repairCachePermissions);
         }
+    }
 
+    /** Vert.x (for HTTP and AudioSocket), speech, routing, the flow engine and, last, the FastAGI listener. */
+    private void startCalls(HealthRegistry health) throws IOException {
         if (config.http().enabled() || config.speech().enabled()) {
             vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -206,27 +223,28 @@ public final class IvrServer implements AutoCloseable {
         agi.start();
         toClose.add(agi::close);
         health.register("agi", true, agi::health);
+    }
 
-        if (config.http().enabled()) {
-            Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
-            List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
-            routes.add(new FlowRoutes(flows));
-            routes.add(new CrmRoutes(crm));
-            if (routing != null) { // agents log in to routing: no desktop without it
-                desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
-                        config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
-                toClose.add(desk);
-                auth = auth.withSessions(desk.sessions());
-                routes.addAll(desk.routes());
-            } else {
-                LOG.info("agent desktop and supervisor dashboard are off: routing is off");
-            }
-            http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
-            toClose.add(http);
+    /** The HTTP API, with the agent desktop when routing is on. */
+    private void startHttp(HealthRegistry health) {
+        if (!config.http().enabled()) {
+            return;
         }
-        LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
-                config.agi().bind(), agi.port(),
-                http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+        Auth auth = Auth.fromConfig(config.http().tokens(), config.dataDir());
+        List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
+        routes.add(new FlowRoutes(flows));
+        routes.add(new CrmRoutes(crm));
+        if (routing != null) { // agents log in to routing: no desktop without it
+            desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
+                    config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
+            toClose.add(desk);
+            auth = auth.withSessions(desk.sessions());
+            routes.addAll(desk.routes());
+        } else {
+            LOG.info("agent desktop and supervisor dashboard are off: routing is off");
+        }
+        http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
+        toClose.add(http);
     }
 
     /** The server can no longer work as it should: /health says DOWN, and whoever runs it is told (once). */
