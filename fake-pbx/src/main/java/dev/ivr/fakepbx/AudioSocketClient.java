@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The PBX side of {@code EXEC AudioSocket <uuid>,host:port} as Asterisk 20 runs it
- * (ASTERISK-FACTS.md): connect, send the UUID frame, stream the caller's audio as 20 ms
+ * (docs/asterisk-behaviour.md): connect, send the UUID frame, stream the caller's audio as 20 ms
  * frames of 8 kHz 16-bit little-endian slin (silence when the caller says nothing, as with
  * transmit_silence), DTMF as a 1-byte frame, until the server sends a hangup frame or closes.
  * A caller hanging up closes the TCP connection without a hangup frame.
@@ -38,6 +38,7 @@ final class AudioSocketClient {
     private AudioSocketClient() {
     }
 
+    @SuppressWarnings("try") // the socket is closed early on purpose (the caller hangs up), then again by try
     static AudioSocketSession run(String argument, Plan plan, Duration pacing) {
         int comma = argument.indexOf(',');
         UUID uuid;

@@ -70,8 +70,10 @@ public final class Caller {
     record Pause(Duration duration) implements Step {
     }
 
-    /** @param talkUntil an answered call lasts until this completes; null: it ends at once */
-    /** @param talk an answered call lasts this long (when talkUntil is null); null: no fixed time */
+    /**
+     * @param talkUntil an answered call lasts until this completes; null: it ends at once
+     * @param talk an answered call lasts this long (when talkUntil is null); null: no fixed time
+     */
     record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk) implements Step {
     }
 

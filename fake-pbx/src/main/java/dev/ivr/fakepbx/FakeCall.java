@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One call in progress: the PBX side of a FastAGI connection. Answers each command as
- * Asterisk 20 does (ASTERISK-FACTS.md) and records it.
+ * Asterisk 20 does (docs/asterisk-behaviour.md) and records it.
  */
 public final class FakeCall {
 
@@ -469,7 +469,7 @@ public final class FakeCall {
         }
     }
 
-    /** After hang-up only commands that do not touch the channel still run (ASTERISK-FACTS.md). */
+    /** After hang-up only commands that do not touch the channel still run (docs/asterisk-behaviour.md). */
     private String deadReply(AgiCommand cmd) {
         return switch (cmd.name()) {
             case "GET VARIABLE" -> {
@@ -864,7 +864,7 @@ public final class FakeCall {
         }
         long end = System.nanoTime();
         // Asterisk 20's app_dial: the *calling* channel's up time and whole duration, not the
-        // conversation's: IVR and queue time included (ASTERISK-FACTS.md)
+        // conversation's: IVR and queue time included (docs/asterisk-behaviour.md)
         setDuration("ANSWEREDTIME", (end - (answeredAt >= 0 ? answeredAt : createdAt)) / 1_000_000);
         setDuration("DIALEDTIME", (end - createdAt) / 1_000_000);
         variables.put("DIALSTATUS", "ANSWER");

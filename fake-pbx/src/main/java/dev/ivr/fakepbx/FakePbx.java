@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A stand-in for Asterisk 20 that places FastAGI calls to a server over TCP, as
- * {@code AGI(agi://host:port/NAME,args)} does (../shared/ASTERISK-FACTS.md).
+ * {@code AGI(agi://host:port/NAME,args)} does (docs/asterisk-behaviour.md).
  *
  * <pre>{@code
  * FakePbx pbx = new FakePbx("127.0.0.1", 4573);

@@ -2,10 +2,10 @@ package dev.ivr.server;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.ivr.server.agi.AgiListener;
-import dev.ivr.server.agi.CallHandler;
-import dev.ivr.server.agi.DiagnosticScript;
-import dev.ivr.server.agi.ScriptResolver;
-import dev.ivr.server.agi.ScriptResolvers;
+import dev.ivr.server.call.CallHandler;
+import dev.ivr.server.call.DiagnosticScript;
+import dev.ivr.server.call.ScriptResolver;
+import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
@@ -21,15 +21,16 @@ import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.desk.Desk;
 import dev.ivr.server.desk.exits.IvrExits;
-import dev.ivr.server.desk.TopicScreenPops;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
-import dev.ivr.server.flow.NoCrmStore;
-import dev.ivr.server.flow.api.FlowRoutes;
+import dev.ivr.server.crm.NoCrmStore;
+import dev.ivr.server.flow.http.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
-import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.cluster.HazelcastCheckpoints;
 import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
@@ -38,14 +39,14 @@ import dev.ivr.server.pbx.AgentPhones;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
-import dev.ivr.server.prompt.render.Voice;
+import dev.ivr.server.prompt.voice.Voice;
 import dev.ivr.server.routing.QueueVoice;
 import dev.ivr.server.routing.RoutingModule;
 import dev.ivr.server.secrets.PrivateFiles;
-import dev.ivr.server.speech.AudioSocketServer;
-import dev.ivr.server.speech.SpeechService;
+import dev.ivr.server.speech.audiosocket.AudioSocketServer;
+import dev.ivr.server.speech.audiosocket.SpeechService;
 import dev.ivr.server.speech.engines.SpeechEngines;
-import dev.ivr.server.tts.TtsEngines;
+import dev.ivr.server.tts.engines.TtsEngines;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -139,6 +140,17 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(metrics);
 
         health.register("process", true, this::processHealth);
+        startStores(health);
+        startVoice(health);
+        startCalls(health);
+        startHttp(health);
+        LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
+                config.agi().bind(), agi.port(),
+                http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+    }
+
+    /** The cluster member, the database and the CRM store on it. */
+    private void startStores(HealthRegistry health) {
         cluster = ClusterMember.start(config.cluster(), nodeName, config.dataDir(), this::fatal);
         toClose.add(cluster);
         health.register("hazelcast", true, cluster::health);
@@ -157,7 +169,10 @@ public final class IvrServer implements AutoCloseable {
                 nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
+    }
 
+    /** Text to speech, the flows (hot reload) and the prompts that follow them. */
+    private void startVoice(HealthRegistry health) throws IOException {
         tts = TtsEngines.start(config.tts());
         toClose.add(tts);
         health.register("tts", false, tts::health);
@@ -180,7 +195,10 @@ public final class IvrServer implements AutoCloseable {
         } else {
             Thread.ofVirtual().name("prompt-cache-permissions").start(voice::repairCachePermissions);
         }
+    }
 
+    /** Vert.x (for HTTP and AudioSocket), speech, routing, the flow engine and, last, the FastAGI listener. */
+    private void startCalls(HealthRegistry health) throws IOException {
         if (config.http().enabled() || config.speech().enabled()) {
             vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
             toClose.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -191,7 +209,7 @@ public final class IvrServer implements AutoCloseable {
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         startRouting(health, crm);
-        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? null : routing.router(),
+        FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
         if (config.prompts().prerender()) {
@@ -222,27 +240,28 @@ public final class IvrServer implements AutoCloseable {
         agi.start();
         toClose.add(agi::close);
         health.register("agi", true, agi::health);
+    }
 
-        if (config.http().enabled()) {
-            Auth auth = Auth.fromConfig(config.http().tokens(), config.http().adminTokenPath(config.dataDir()));
-            List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
-            routes.add(new FlowRoutes(flows));
-            routes.add(new CrmRoutes(crm));
-            if (routing != null) { // agents log in to routing: no desktop without it
-                desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
-                        config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
-                toClose.add(desk);
-                auth = auth.withSessions(desk.sessions());
-                routes.addAll(desk.routes());
-            } else {
-                LOG.info("agent desktop and supervisor dashboard are off: routing is off");
-            }
-            http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
-            toClose.add(http);
+    /** The HTTP API, with the agent desktop when routing is on. */
+    private void startHttp(HealthRegistry health) {
+        if (!config.http().enabled()) {
+            return;
         }
-        LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
-                config.agi().bind(), agi.port(),
-                http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+        Auth auth = Auth.fromConfig(config.http().tokens(), config.http().adminTokenPath(config.dataDir()));
+        List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
+        routes.add(new FlowRoutes(flows));
+        routes.add(new CrmRoutes(crm));
+        if (routing != null) { // agents log in to routing: no desktop without it
+            desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
+                    config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
+            toClose.add(desk);
+            auth = auth.withSessions(desk.sessions());
+            routes.addAll(desk.routes());
+        } else {
+            LOG.info("agent desktop and supervisor dashboard are off: routing is off");
+        }
+        http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
+        toClose.add(http);
     }
 
     /** How many customers' greetings are rendered ahead at start (the most recently changed first). */
@@ -301,7 +320,7 @@ public final class IvrServer implements AutoCloseable {
                     + " port {}:{} is not opened", sc.bind(), sc.port());
         } else if (sc.enabled()) {
             List<String> allow = sc.allow().isEmpty() ? config.agi().allow() : sc.allow();
-            audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.agi.Cidr.parseAll(allow),
+            audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.net.Cidr.parseAll(allow),
                     sc.maxSessions());
             if (advertise == null || advertise.isBlank()) {
                 advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();

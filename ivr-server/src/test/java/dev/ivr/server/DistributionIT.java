@@ -1,6 +1,7 @@
 package dev.ivr.server;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the data and the PIN pepper, while files the administrator did not touch follow the release.
  * Needs no container and no root: the tarball is built before the integration tests.
  */
+@Tag("integration")
 class DistributionIT {
     @TempDir
     Path tmp;

@@ -7,6 +7,7 @@ import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole server in-process: cluster member, H2 database, FastAGI, HTTP. */
+@Tag("integration")
 class IvrServerIT {
     @TempDir
     static Path data;

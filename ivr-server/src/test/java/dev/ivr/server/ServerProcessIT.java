@@ -6,6 +6,7 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The packaged server as a real process: start, serve, SIGTERM, drain, exit. */
+@Tag("integration")
 class ServerProcessIT {
     @TempDir
     Path data;
@@ -155,7 +157,7 @@ class ServerProcessIT {
         env.put("IVR_AGI_PORT", String.valueOf(agiPort));
         env.put("IVR_HTTP_PORT", String.valueOf(httpPort));
         env.put("IVR_CLUSTER_NAME", "proc-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", "16701");
+        env.put("IVR_CLUSTER_PORT", Integer.toString(dev.ivr.server.testing.TestConfigs.freePort()));
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());

@@ -1,8 +1,5 @@
 package dev.ivr.routing;
 
-import com.hazelcast.core.HazelcastInstance;
-import dev.ivr.routing.internal.HazelcastRoutingService;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -11,7 +8,7 @@ import java.util.function.Consumer;
 
 /**
  * Skills-based routing over a Hazelcast cluster. One instance per process, built on the process's
- * Hazelcast member with {@link #start}. Every method is thread-safe and may block (network round trips);
+ * Hazelcast member with {@code dev.ivr.routing.hazelcast.HazelcastRouting.start}. Every method is thread-safe and may block (network round trips);
  * call it from virtual threads or worker threads, never from an event loop.
  *
  * <p>Agents, waiting calls, queue definitions and queue statistics live in Hazelcast maps with the
@@ -24,20 +21,6 @@ import java.util.function.Consumer;
  * call is offered to two agents at once, whatever the number of nodes deciding at the same time.
  */
 public interface RoutingService extends AutoCloseable {
-
-    /** Starts routing on this member with default options. */
-    static RoutingService start(HazelcastInstance hazelcast, Collection<QueueDefinition> queues) {
-        return start(hazelcast, queues, RoutingOptions.defaults());
-    }
-
-    /**
-     * Starts routing on this member. The queue definitions are published to the cluster (the last node to
-     * publish a queue wins, so every node should be given the same configuration).
-     */
-    static RoutingService start(HazelcastInstance hazelcast, Collection<QueueDefinition> queues,
-                                RoutingOptions options) {
-        return HazelcastRoutingService.start(hazelcast, queues, options);
-    }
 
     /** This node's id (its Hazelcast member UUID): the owner of the calls it enqueues. */
     String nodeId();
@@ -80,6 +63,14 @@ public interface RoutingService extends AutoCloseable {
     List<WaitingCall> waitingCalls(String queueId);
 
     // ---------------------------------------------------------------- calls
+
+    /**
+     * Whether any logged-in agent could ever take this call, as the matcher would: at some relaxation stage the
+     * call reaches before it leaves ({@code maxWait}, or the queue's own maximum wait if shorter; null: no limit),
+     * with the call's language. Answered from this node's view of the agents; a caller nobody could serve need
+     * not be kept waiting. Throws {@link RoutingException} with {@code UNKNOWN_QUEUE} like {@link #enqueue}.
+     */
+    boolean anyAgentCouldServe(CallRequest call, Duration maxWait);
 
     /**
      * Puts a call in its queue, owned by this node, and offers it at once to the best ready agent if there is

@@ -4,7 +4,7 @@ package dev.ivr.routing;
  * Seals what the routing library keeps in and sends through Hazelcast (agent and call records, queue
  * definitions, statistics, commands and their results, events): an authenticated encryption supplied by the
  * application, so that a process without the application's key neither reads nor forges routing state. Install
- * it with {@link RoutingSerialization#seal}; without it values travel as plain bytes.
+ * it with {@code HazelcastRouting.seal}; without it values travel as plain bytes.
  *
  * <p>Implementations must authenticate: {@link #open} of bytes not made by {@link #seal} under the same key
  * throws. Both methods are called on any thread, concurrently.

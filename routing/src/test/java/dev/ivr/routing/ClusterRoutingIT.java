@@ -2,9 +2,11 @@ package dev.ivr.routing;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.routing.test.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * node is offered an agent, and removed <em>before</em> the route node tells the router the offer ended): any
  * second offer of a held agent or of an offered call is recorded as a violation.
  */
+@Tag("integration")
 class ClusterRoutingIT {
     private static final Logger log = LoggerFactory.getLogger(ClusterRoutingIT.class);
     private static final int MEMBERS = 3;
@@ -76,7 +79,7 @@ class ClusterRoutingIT {
             this.index = index;
             this.member = member;
             // a reservation time to live far beyond the test: the state must settle without it
-            this.router = RoutingService.start(member, queues(), RoutingOptions.defaults().withName(NAME)
+            this.router = HazelcastRouting.start(member, queues(), RoutingOptions.defaults().withName(NAME)
                     .withMaintenanceInterval(Duration.ofMillis(100)).withReservationTtl(Duration.ofMinutes(10)));
         }
 
@@ -422,12 +425,12 @@ class ClusterRoutingIT {
         return live().getFirst().member;
     }
 
-    private Map<String, dev.ivr.routing.internal.CallRecord> calls() {
-        return Map.copyOf(liveMember().<String, dev.ivr.routing.internal.CallRecord>getMap(NAME + ".calls"));
+    private Map<String, dev.ivr.routing.hazelcast.CallRecord> calls() {
+        return Map.copyOf(liveMember().<String, dev.ivr.routing.hazelcast.CallRecord>getMap(NAME + ".calls"));
     }
 
-    private Map<String, dev.ivr.routing.internal.AgentRecord> agentRecords() {
-        return Map.copyOf(liveMember().<String, dev.ivr.routing.internal.AgentRecord>getMap(NAME + ".agents"));
+    private Map<String, dev.ivr.routing.hazelcast.AgentRecord> agentRecords() {
+        return Map.copyOf(liveMember().<String, dev.ivr.routing.hazelcast.AgentRecord>getMap(NAME + ".agents"));
     }
 
     private void stopLoadAndCheck() throws InterruptedException {
@@ -446,7 +449,7 @@ class ClusterRoutingIT {
             assertThat(calls().keySet()).allMatch(id -> id.startsWith("parked-"));
             assertThat(agentRecords().values()).noneMatch(a -> a.state().isBusy());
         });
-        Collection<dev.ivr.routing.internal.AgentRecord> agents = agentRecords().values();
+        Collection<dev.ivr.routing.hazelcast.AgentRecord> agents = agentRecords().values();
         assertThat(agents).hasSize(AGENTS + PARKED);
         assertThat(agents).filteredOn(a -> a.id().startsWith("parked-agent-"))
                 .allMatch(a -> a.state() == AgentState.NOT_READY && "login".equals(a.reasonCode()));

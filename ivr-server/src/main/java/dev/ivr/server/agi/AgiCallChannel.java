@@ -34,7 +34,7 @@ import java.util.Optional;
 
 /**
  * {@link CallChannel} over a FastAGI connection, with Asterisk 20's replies read as
- * ASTERISK-FACTS.md describes: {@code result=-1} or {@code 511} mean the caller hung up,
+ * docs/asterisk-behaviour.md describes: {@code result=-1} or {@code 511} mean the caller hung up,
  * DTMF comes back as the key's ASCII code, GET DATA's {@code (timeout)} marks a timeout.
  * A prompt that answers {@code result=-1} while the channel is still up is a file Asterisk could
  * not open (missing, unreadable for Asterisk's user): logged, and the flow goes on as if it had

@@ -1,7 +1,9 @@
 package dev.ivr.server.agi;
 
+import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.health.Health;
+import dev.ivr.server.net.Cidr;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiChannelFactory;

@@ -2,8 +2,10 @@ package dev.ivr.server.agi;
 
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.CallFailedException;
+import dev.ivr.server.call.CallHandler;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.call.CallerHungUpException;
+import dev.ivr.server.call.ScriptResolver;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiScript;

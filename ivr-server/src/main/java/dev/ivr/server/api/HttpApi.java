@@ -1,6 +1,6 @@
 package dev.ivr.server.api;
 
-import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.net.Cidr;
 import dev.ivr.server.config.HttpConfig;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
@@ -57,6 +57,7 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(Vertx vertx, HttpConfig config, Auth auth, HealthRegistry health, Metrics metrics,
                                 List<HttpRoutes> features) {
         Router router = Router.router(vertx);
+        HttpErrors.install(router);
         router.route().handler(ClientAddress.resolver(Cidr.parseAll(config.trustedProxies())));
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY).setHandleFileUploads(false));
         router.get("/health").blockingHandler(ctx -> health(ctx, auth, health), false);

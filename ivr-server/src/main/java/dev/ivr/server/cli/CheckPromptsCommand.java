@@ -4,8 +4,8 @@ import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptCatalogException;
-import dev.ivr.server.prompt.render.PromptChecks;
-import dev.ivr.server.tts.TtsEngines;
+import dev.ivr.server.prompt.voice.PromptChecks;
+import dev.ivr.server.tts.engines.TtsEngines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,7 +1,7 @@
 package dev.ivr.server.cli;
 
-import dev.ivr.server.flow.FlowSet;
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.model.FlowSet;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.model.Flow;
 import dev.ivr.server.flow.tools.FlowGraph;

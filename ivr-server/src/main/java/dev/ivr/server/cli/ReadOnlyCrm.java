@@ -7,7 +7,7 @@ import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
-import dev.ivr.server.flow.NoCrmStore;
+import dev.ivr.server.crm.NoCrmStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;

@@ -1,7 +1,9 @@
 package dev.ivr.server.cli;
 
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.model.FlowSet;
+import dev.ivr.server.crm.NoCrmStore;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.CallerSteps;
@@ -147,7 +149,8 @@ public final class SimulateCommand implements Callable<Integer> {
         ScriptedRouter router = new ScriptedRouter(scripted, Map.of("result", "connected", "agent", "agent-1"));
         Instant at = time == null ? Instant.now() : OffsetDateTime.parse(time).toInstant();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (ReadOnlyCrm closed = database) {
+        ReadOnlyCrm store = database; // closed when the simulation ends
+        try (store) {
             System.out.println("(simulation: " + crmNote + "; routing simulated: an agent answers"
                     + (scripted.isEmpty() ? "" : " except where scripted for " + String.join(", ", scripted.keySet()))
                     + "; nothing is recorded)");

@@ -85,7 +85,7 @@ public final class StatusCommand implements Callable<Integer> {
                 JsonNode body = JSON.readTree(r.body());
                 String status = body.path("status").asText("?");
                 System.out.println("ivr at " + base + ": " + status);
-                Iterator<Map.Entry<String, JsonNode>> it = body.path("components").fields();
+                Iterator<Map.Entry<String, JsonNode>> it = body.path("components").properties().iterator();
                 while (it.hasNext()) {
                     Map.Entry<String, JsonNode> c = it.next();
                     String detail = c.getValue().path("detail").asText("");

@@ -38,10 +38,10 @@ public final class TestFlowsCommand implements Callable<Integer> {
             if (result == null) {
                 return List.of();
             }
-            List<String> errors = result.problems().stream().filter(dev.ivr.server.flow.Problem::isError)
+            List<String> errors = result.problems().stream().filter(dev.ivr.server.flow.yaml.Problem::isError)
                     .map(Object::toString).toList();
             // a flow that did not load because of the catalogs or calendars: their problems
-            return errors.isEmpty() ? loaded.problems().stream().filter(dev.ivr.server.flow.Problem::isError)
+            return errors.isEmpty() ? loaded.problems().stream().filter(dev.ivr.server.flow.yaml.Problem::isError)
                     .map(Object::toString).toList() : errors;
         });
         r.errors().forEach(e -> System.out.println("ERROR " + e));

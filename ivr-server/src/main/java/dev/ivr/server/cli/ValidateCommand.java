@@ -1,6 +1,6 @@
 package dev.ivr.server.cli;
 
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.text.DidYouMean;
 import picocli.CommandLine.Command;

@@ -13,9 +13,10 @@ import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
-import dev.ivr.routing.RoutingSerialization;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.health.Health;
+import dev.ivr.server.wire.ClusterValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +131,7 @@ public final class ClusterMember implements AutoCloseable {
         SerializationConfig serialization = config.getSerializationConfig();
         serialization.addSerializerConfig(new SerializerConfig().setTypeClass(ClusterValue.class)
                 .setImplementation(new ClusterValueSerializer(new ClusterCipher(valueKey, "server values"))));
-        RoutingSerialization.seal(serialization, new ClusterCipher(valueKey, "routing values"));
+        HazelcastRouting.seal(serialization, new ClusterCipher(valueKey, "routing values"));
         JavaSerializationFilterConfig javaFilter = new JavaSerializationFilterConfig().setDefaultsDisabled(true);
         javaFilter.setWhitelist(new ClassFilter().addPrefixes(JAVA_ALLOWED_PREFIXES));
         serialization.setJavaSerializationFilterConfig(javaFilter);

@@ -2,6 +2,7 @@ package dev.ivr.server.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.ivr.server.config.ClusterConfig;
+import dev.ivr.server.wire.ClusterKeys;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
@@ -35,12 +36,11 @@ import java.util.Set;
  * <p>A member that binds to or joins anything beyond loopback refuses to start without a configured secret
  * file; on loopback one is generated in the data directory on first start ({@value #GENERATED}).
  */
-public final class ClusterSecret {
+public final class ClusterSecret implements ClusterKeys {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterSecret.class);
     /** The file generated in the data directory when the cluster stays on loopback and none is configured. */
     public static final String GENERATED = "cluster.key";
     static final int MIN_BYTES = 32;
-    private static final String USER_CONTEXT_KEY = ClusterSecret.class.getName();
     private static final byte[] SALT = "ivr cluster secret".getBytes(StandardCharsets.US_ASCII);
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
@@ -91,6 +91,7 @@ public final class ClusterSecret {
     }
 
     /** A 256-bit key for one purpose (e.g. {@code "ivr/context-tokens/v1"}); the same on every member. */
+    @Override
     public byte[] derive(String purpose) {
         return hkdf(secret, SALT, purpose, 32);
     }

@@ -11,11 +11,13 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.StreamSerializer;
 
+import dev.ivr.server.wire.ClusterValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes every {@link ClusterValue} as its class name and its fields in JSON, sealed by a {@link ClusterCipher}.
+ * Writes every {@link ClusterValue} as its type's name ({@link WireNames}: the class name, or the name it had
+ * before it moved) and its fields in JSON, sealed by a {@link ClusterCipher}.
  * Reading opens the seal first: bytes that do not authenticate are refused before anything is parsed, and the
  * class named inside must be a {@link ClusterValue} of the server's own, so nothing else is ever instantiated.
  */
@@ -43,7 +45,7 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
 
     @Override
     public void write(ObjectDataOutput out, ClusterValue value) throws IOException {
-        byte[] name = value.getClass().getName().getBytes(StandardCharsets.UTF_8);
+        byte[] name = WireNames.wireName(value.getClass().getName()).getBytes(StandardCharsets.UTF_8);
         byte[] body = JSON.writeValueAsBytes(value);
         byte[] plain = new byte[name.length + 1 + body.length];
         System.arraycopy(name, 0, plain, 0, name.length);
@@ -68,7 +70,7 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
         while (nl < plain.length && plain[nl] != '\n') {
             nl++;
         }
-        String name = new String(plain, 0, nl, StandardCharsets.UTF_8);
+        String name = WireNames.className(new String(plain, 0, nl, StandardCharsets.UTF_8));
         Class<?> type;
         try {
             type = Class.forName(name, false, ClusterValue.class.getClassLoader());

@@ -29,7 +29,7 @@ public record AgiConfig(
         p.listenPort("port", port);
         for (int i = 0; i < allow.size(); i++) {
             try {
-                dev.ivr.server.agi.Cidr.parse(allow.get(i));
+                dev.ivr.server.net.Cidr.parse(allow.get(i));
             } catch (IllegalArgumentException e) {
                 p.add("allow[" + i + "]", e.getMessage());
             }

@@ -263,7 +263,7 @@ public final class ConfigLoader {
     private static void checkKeys(ObjectNode node, Class<?> type, String path, Path file, String text,
                                   List<String> problems) {
         Map<String, RecordComponent> known = components(type);
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
@@ -313,7 +313,7 @@ public final class ConfigLoader {
     // ------------------------------------------------------------ merge / env
 
     private static void merge(ObjectNode base, ObjectNode over) {
-        Iterator<Map.Entry<String, JsonNode>> it = over.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = over.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode existing = base.get(e.getKey());
@@ -419,7 +419,7 @@ public final class ConfigLoader {
 
     private static void substituteReferences(JsonNode node, String path, Map<String, String> env, List<String> problems) {
         if (node instanceof ObjectNode obj) {
-            Iterator<Map.Entry<String, JsonNode>> it = obj.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = obj.properties().iterator();
             List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
             it.forEachRemaining(entries::add);
             for (Map.Entry<String, JsonNode> e : entries) {

@@ -66,7 +66,7 @@ public final class Problems {
     public void cidrs(String key, java.util.List<String> blocks) {
         for (int i = 0; i < blocks.size(); i++) {
             try {
-                dev.ivr.server.agi.Cidr.parse(blocks.get(i));
+                dev.ivr.server.net.Cidr.parse(blocks.get(i));
             } catch (IllegalArgumentException e) {
                 add(key + "[" + i + "]", e.getMessage());
             }

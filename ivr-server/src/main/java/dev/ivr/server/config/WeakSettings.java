@@ -1,6 +1,6 @@
 package dev.ivr.server.config;
 
-import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.net.Cidr;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -2,20 +2,20 @@ package dev.ivr.server.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.net.Cidr;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.config.WeakSettings;
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptCatalogException;
-import dev.ivr.server.prompt.render.PromptChecks;
+import dev.ivr.server.prompt.voice.PromptChecks;
 import dev.ivr.server.speech.RecognizerFactory;
 import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.speech.engines.SpeechEngines;
 import dev.ivr.server.speech.sphinx.SphinxRecognizers;
-import dev.ivr.server.tts.ESpeakNg;
-import dev.ivr.server.tts.TtsEngines;
+import dev.ivr.server.tts.espeak.ESpeakNg;
+import dev.ivr.server.tts.engines.TtsEngines;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -206,7 +206,7 @@ public final class Doctor {
             findings.add(Finding.warn("health", "statuses only: /health gives details to a token of role monitor,"
                     + " supervisor or admin", "run doctor as the service user (it reads <data-dir>/admin-token) or give --token"));
         }
-        Iterator<Map.Entry<String, JsonNode>> it = body.path("components").fields();
+        Iterator<Map.Entry<String, JsonNode>> it = body.path("components").properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> c = it.next();
             String status = c.getValue().path("status").asText();

@@ -4,6 +4,8 @@ import dev.ivr.server.flow.hours.Calendars;
 import dev.ivr.server.flow.load.FlowCompiler;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.model.Flow;
+import dev.ivr.server.flow.model.FlowSet;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.prompt.PromptCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,10 +157,10 @@ public final class FlowRepository implements AutoCloseable {
     private static final class YamlDocVersions {
         static String of(Path file) {
             try {
-                if (file == null || Files.size(file) > dev.ivr.server.flow.load.YamlDoc.MAX_BYTES) {
+                if (file == null || Files.size(file) > dev.ivr.server.flow.yaml.YamlDoc.MAX_BYTES) {
                     return null;
                 }
-                return dev.ivr.server.flow.load.YamlDoc.hash(Files.readString(file));
+                return dev.ivr.server.flow.yaml.YamlDoc.hash(Files.readString(file));
             } catch (IOException | RuntimeException e) {
                 return null;
             }

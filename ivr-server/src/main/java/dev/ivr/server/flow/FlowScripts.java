@@ -1,10 +1,11 @@
 package dev.ivr.server.flow;
 
-import dev.ivr.server.agi.CallHandler;
-import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.server.call.CallHandler;
+import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.flow.engine.CallObserver;
 import dev.ivr.server.flow.engine.FlowEngine;
 
+import dev.ivr.server.flow.yaml.Problem;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -1,5 +1,6 @@
 package dev.ivr.server.flow;
 
+import dev.ivr.server.flow.yaml.Problem;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.ivr.server.routing;
 
 import dev.ivr.routing.Reservation;
-import dev.ivr.server.desk.CallContext;
+import dev.ivr.server.callcontext.CallContext;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.ivr.server.routing;
 import dev.ivr.routing.Reservation;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.Customer;
-import dev.ivr.server.desk.CallContext;
+import dev.ivr.server.callcontext.CallContext;
 import dev.ivr.server.flow.route.RouteRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,12 +2,12 @@ package dev.ivr.server.routing;
 
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingService;
-import dev.ivr.server.agi.CallHandler;
-import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.server.call.CallHandler;
+import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.desk.ContextTokens;
-import dev.ivr.server.desk.ScreenPops;
+import dev.ivr.server.callcontext.ContextTokens;
+import dev.ivr.server.callcontext.ScreenPops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package dev.ivr.server.routing;
 
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingService;
-import dev.ivr.server.desk.ScreenPops;
+import dev.ivr.server.callcontext.ScreenPops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -4,7 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.ivr.routing.Reservation;
-import dev.ivr.server.cluster.ClusterValue;
+import dev.ivr.server.wire.ClusterValue;
 
 import java.time.Duration;
 import java.time.Instant;

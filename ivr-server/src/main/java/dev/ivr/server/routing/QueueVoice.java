@@ -2,7 +2,7 @@ package dev.ivr.server.routing;
 
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptCatalog;
-import dev.ivr.server.prompt.say.Say;
+import dev.ivr.server.prompt.render.Say;
 
 import java.util.List;
 import java.util.Optional;

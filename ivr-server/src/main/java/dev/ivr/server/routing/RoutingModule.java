@@ -4,13 +4,14 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
-import dev.ivr.server.agi.ScriptResolver;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
+import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.config.QueueConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.desk.CallContexts;
-import dev.ivr.server.desk.ContextTokens;
-import dev.ivr.server.desk.ScreenPops;
+import dev.ivr.server.callcontext.CallContexts;
+import dev.ivr.server.callcontext.ContextTokens;
+import dev.ivr.server.callcontext.ScreenPops;
 import dev.ivr.server.flow.route.CallRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ public final class RoutingModule implements AutoCloseable {
     }
 
     /**
-     * @param screenPops where screen pops go ({@link dev.ivr.server.desk.TopicScreenPops} in the server)
+     * @param screenPops where screen pops go ({@link dev.ivr.server.callcontext.TopicScreenPops} in the server)
      * @param originator places callbacks (AMI); null when there is none: callbacks are then refused with a prompt
      */
     public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, CrmStore crm,
@@ -75,7 +76,7 @@ public final class RoutingModule implements AutoCloseable {
         for (QueueConfig q : config.queues()) {
             matchLanguage.put(q.id(), q.effectiveMatchLanguage());
         }
-        RoutingService service = RoutingService.start(hazelcast, new ArrayList<>(queues.values()),
+        RoutingService service = HazelcastRouting.start(hazelcast, new ArrayList<>(queues.values()),
                 options.withReservationTtl(config.reservationTtl()).withOwnerLostHold(config.ownerLostHold()));
         CallContexts contexts = new CallContexts(hazelcast, config.contextTtl());
         ContextTokens tokens = ContextTokens.forCluster(hazelcast);
@@ -86,9 +87,11 @@ public final class RoutingModule implements AutoCloseable {
                 screenPops, crm, config.callbackContext(), config.callbackExpiry(), clock, nodeName);
         DialplanWatch watch = new DialplanWatch(service, offers, screenPops);
         AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
-        QueueCallRouter router = new QueueCallRouter(service, queues, matchLanguage, "dialplan".equals(config.dialMode()),
-                config.musicClass(), leg, factory, contexts, tokens, screenPops, offers, answers, callbacks, watch, voice,
-                clock, nodeName);
+        QueueCallRouter router = new QueueCallRouter(service,
+                new QueueSettings(queues, matchLanguage, config.musicClass()),
+                new AgentConnector(leg, "dialplan".equals(config.dialMode()), factory, contexts, tokens, screenPops,
+                        offers, answers, watch, nodeName),
+                voice, callbacks, clock);
         DialplanReports scripts = new DialplanReports(service, offers, answers, tokens, screenPops, clock,
                 options.clock(), crm);
         LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", queues.size(), queues.keySet(), config.dialMode(),

@@ -2,6 +2,7 @@ package dev.ivr.server.speech;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a listen node (or a menu that accepts speech) asks for.
@@ -37,6 +38,6 @@ public record ListenRequest(String language, List<String> phrases, Duration noIn
      * single spaces. Two phrases with the same normal form are the same phrase.
      */
     public static String normalise(String phrase) {
-        return SpeechSession.normalise(phrase);
+        return phrase.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}' ]", " ").replaceAll("\\s+", " ").strip();
     }
 }

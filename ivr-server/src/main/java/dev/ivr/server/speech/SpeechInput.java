@@ -1,6 +1,7 @@
 package dev.ivr.server.speech;
 
 import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.speech.audiosocket.SpeechService;
 
 /**
  * Speech input as the flow engine uses it: whether a language can be listened to now, and

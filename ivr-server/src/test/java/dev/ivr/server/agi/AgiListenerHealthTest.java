@@ -1,5 +1,6 @@
 package dev.ivr.server.agi;
 
+import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.health.Health;

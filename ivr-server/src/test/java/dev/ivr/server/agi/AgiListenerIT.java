@@ -8,9 +8,11 @@ import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.fakepbx.RawConnection;
 import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.config.AgiConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The FastAGI listener against the fake PBX over real sockets, with test scripts (no flows). */
+@Tag("integration")
 class AgiListenerIT {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
 

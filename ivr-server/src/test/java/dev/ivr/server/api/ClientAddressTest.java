@@ -1,6 +1,6 @@
 package dev.ivr.server.api;
 
-import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.net.Cidr;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

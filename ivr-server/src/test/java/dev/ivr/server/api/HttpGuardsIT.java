@@ -3,6 +3,7 @@ package dev.ivr.server.api;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * closed, connections over the cap are refused as they come, /health gives details only to a token, and with a
  * certificate the port speaks HTTPS only.
  */
+@Tag("integration")
 class HttpGuardsIT {
 
     @Test

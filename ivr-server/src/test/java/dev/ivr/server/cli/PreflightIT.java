@@ -54,6 +54,7 @@ class PreflightIT {
         // what H2 does while a server has the database open: a lock on the file
         try (FileChannel ch = FileChannel.open(db, StandardOpenOption.READ, StandardOpenOption.WRITE);
              var lock = ch.lock()) {
+            assertThat(lock.isValid()).isTrue();
             IvrScript.Result run = IvrScript.run(dir, Map.of(), "", "run", "--config", cfg.toString());
             assertThat(run.exit()).isEqualTo(2);
             assertThat(run.err()).startsWith("ivr-server: cannot start: the database " + db + " is open in another process")

@@ -7,6 +7,7 @@ import dev.ivr.server.desk.users.PasswordHasher;
 import dev.ivr.server.desk.users.User;
 import dev.ivr.server.desk.users.UserStore;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -25,6 +26,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ivr-server users ...} against an H2 database in a temporary data directory. */
+@Tag("integration")
 class UsersCommandIT {
     final InputStream stdin = System.in;
     final StringWriter out = new StringWriter();

@@ -6,9 +6,10 @@ import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuil
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.config.SerializerConfig;
 import dev.ivr.routing.AgentProfile;
-import dev.ivr.routing.RoutingSerialization;
-import dev.ivr.server.desk.CallContext;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
+import dev.ivr.server.callcontext.CallContext;
 
+import dev.ivr.server.wire.ClusterValue;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ public final class ClusterSealBenchmark {
         Arrays.fill(key, (byte) 3);
         SerializationService plain = new DefaultSerializationServiceBuilder().build();
         SerializationConfig sc = new SerializationConfig();
-        RoutingSerialization.seal(sc, new ClusterCipher(key, "routing values"));
+        HazelcastRouting.seal(sc, new ClusterCipher(key, "routing values"));
         sc.addSerializerConfig(new SerializerConfig().setTypeClass(ClusterValue.class)
                 .setImplementation(new ClusterValueSerializer(new ClusterCipher(key, "server values"))));
         SerializationService sealed = new DefaultSerializationServiceBuilder().setConfig(sc).build();
@@ -55,7 +56,7 @@ public final class ClusterSealBenchmark {
     }
 
     private static Object agentRecord() throws Exception {
-        Class<?> type = Class.forName("dev.ivr.routing.internal.AgentRecord");
+        Class<?> type = Class.forName("dev.ivr.routing.hazelcast.AgentRecord");
         Method login = type.getDeclaredMethod("login", type, AgentProfile.class, long.class, long.class);
         login.setAccessible(true);
         return login.invoke(null, null, new AgentProfile("agent-4711", "Agent 4711", "PJSIP/4711",

@@ -13,16 +13,17 @@ import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.StreamSerializer;
 import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.RoutingService;
-import dev.ivr.server.desk.CallContext;
-import dev.ivr.server.desk.CallContexts;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.User;
-import dev.ivr.server.flow.engine.HazelcastCheckpoints;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,7 @@ import static org.awaitility.Awaitility.await;
  * that know the configured cluster name but not the secret.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("integration")
 class ClusterSecurityIT {
     static final String CUSTOMER = "Jane Roe-Secret";
     @TempDir
@@ -77,7 +79,7 @@ class ClusterSecurityIT {
                 "C1001", CUSTOMER, "gold", Map.of("account", "10001"), "OK", "billing", Map.of(), List.of("menu"), Map.of(),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), "billing", "alice", Instant.now(), false));
         new HazelcastCheckpoints(hz, Duration.ofMinutes(10)).save("1700000000.1", "{\"node\":\"menu\",\"customer\":\"" + CUSTOMER + "\"}");
-        routing = RoutingService.start(hz, List.of());
+        routing = HazelcastRouting.start(hz, List.of());
         routing.login(new AgentProfile("alice", "Alice Agent-Secret", "PJSIP/1001", Map.of("billing", 5), Set.of("en")));
         await().until(() -> hz.getMap(HazelcastCheckpoints.MAP).containsKey("1700000000.1"));
     }

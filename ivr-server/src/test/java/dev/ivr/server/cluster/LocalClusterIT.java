@@ -8,6 +8,7 @@ import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.testing.Listeners;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,12 +48,17 @@ import static org.awaitility.Awaitility.await;
  * node 3's calls are held for {@code routing.owner-lost-hold}, as Asterisk may still bridge
  * them), and those agents come back and take calls again.
  */
+@Tag("integration")
 class LocalClusterIT {
     static final Duration T = Duration.ofSeconds(90);
     static final int AGENTS = 6;
     static final String PASSWORD = "cluster test password";
-    /** Every port the documented cluster uses (README, config/local-cluster). */
-    static final int[] PORTS = {4573, 4574, 4575, 8081, 8082, 8083, 5701, 5702, 5703, 9123, 9301, 9302, 9303};
+    /**
+     * The first of the ports the cluster uses ({@code ./ivr cluster --base-port}): FastAGI base..base+2, HTTP
+     * base+10..12, Hazelcast base+20..22, H2 base+30, AudioSocket base+40..42; picked where all 13 are free, so the
+     * test runs beside a cluster or server on the documented ports.
+     */
+    final int base = freeBase();
     static final Pattern NODE_PID = Pattern.compile("node(\\d): .* pid (\\d+)");
 
     @TempDir
@@ -83,13 +89,10 @@ class LocalClusterIT {
 
     @Test
     void callsRoutedThroughTheOtherNodesKeepReachingAgentsWhenOneNodeIsKilled() throws Exception {
-        for (int port : PORTS) {
-            assertFree(port);
-        }
         Path out = dir.resolve("cluster.out");
         Path repo = Path.of("..").toAbsolutePath().normalize();
         ProcessBuilder pb = new ProcessBuilder("bash", repo.resolve("ivr").toString(), "cluster", "--dir",
-                dir.resolve("cluster").toString())
+                dir.resolve("cluster").toString(), "--base-port", Integer.toString(base))
                 .directory(repo.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("IVR_"));
@@ -114,13 +117,13 @@ class LocalClusterIT {
         });
         assertThat(cluster.isAlive()).as("./ivr cluster is running: %s", Files.readString(out)).isTrue();
         // the shared H2 database server listens on loopback only
-        await("the H2 server listens on 9123").atMost(T).until(() -> !Listeners.on(9123).isEmpty());
-        assertThat(Listeners.on(9123)).as("addresses the H2 server listens on")
+        await("the H2 server listens on " + h2()).atMost(T).until(() -> !Listeners.on(h2()).isEmpty());
+        assertThat(Listeners.on(h2())).as("addresses the H2 server listens on")
                 .allSatisfy(a -> assertThat(a.isLoopbackAddress()).as("%s is loopback", a).isTrue());
         for (int n = 1; n <= 3; n++) {
             int node = n;
             await("node" + node + " sees a cluster of three").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(() -> health(8080 + node).contains("3 member(s) in cluster 'ivr-local'"));
+                    .ignoreExceptions().until(() -> health(http(node)).contains("3 member(s) in cluster 'ivr-local'"));
         }
 
         // agents are created on node 1 and sign in on node 2: users live in the shared database,
@@ -130,15 +133,15 @@ class LocalClusterIT {
         String admin2 = admin1;
         assertThat(dir.resolve("cluster/node2/admin-token")).doesNotExist();
         for (int i = 1; i <= AGENTS; i++) {
-            post(8081, admin1, "/api/users", new JsonObject().put("id", "agent" + i).put("name", "Agent " + i)
+            post(http(1), admin1, "/api/users", new JsonObject().put("id", "agent" + i).put("name", "Agent " + i)
                     .put("password", PASSWORD).put("roles", List.of("agent")).put("endpoint", "PJSIP/" + (1000 + i))
                     .put("skills", Map.of("sales", 5)).put("languages", List.of("en")), 201);
-            post(8082, admin2, "/api/agents/agent" + i + "/login", new JsonObject(), 200);
-            post(8082, admin2, "/api/agents/agent" + i + "/ready", new JsonObject(), 200);
+            post(http(2), admin2, "/api/agents/agent" + i + "/login", new JsonObject(), 200);
+            post(http(2), admin2, "/api/agents/agent" + i + "/ready", new JsonObject(), 200);
         }
 
         // callers keep coming through all three nodes, two at a time per node
-        Map<Integer, FakePbx> pbx = Map.of(4573, pbx(4573), 4574, pbx(4574), 4575, pbx(4575));
+        Map<Integer, FakePbx> pbx = Map.of(agi(1), pbx(agi(1)), agi(2), pbx(agi(2)), agi(3), pbx(agi(3)));
         pbx.keySet().forEach(p -> phonesInUseByNode.put(p, ConcurrentHashMap.newKeySet()));
         Map<Integer, List<FakeCall>> calls = new ConcurrentHashMap<>();
         Map<Integer, AtomicBoolean> placing = new ConcurrentHashMap<>();
@@ -162,34 +165,34 @@ class LocalClusterIT {
                 .until(() -> pbx.keySet().stream().allMatch(p -> answered(calls.get(p)) >= 2));
 
         // node 3 dies without a word while one of its calls talks to an agent; its calls are lost with it
-        placing.get(4575).set(false);
-        await("a call of node 3 talking to an agent").atMost(T).until(() -> !phonesInUseByNode.get(4575).isEmpty());
+        placing.get(agi(3)).set(false);
+        await("a call of node 3 talking to an agent").atMost(T).until(() -> !phonesInUseByNode.get(agi(3)).isEmpty());
         ProcessHandle node3 = ProcessHandle.of(pids.get(3)).orElseThrow();
-        List<String> talkingOnNode3 = List.copyOf(phonesInUseByNode.get(4575));
+        List<String> talkingOnNode3 = List.copyOf(phonesInUseByNode.get(agi(3)));
         assertThat(node3.destroyForcibly()).isTrue();
         long killedAt = System.nanoTime();
         await().atMost(T).until(() -> !node3.isAlive());
-        long beforeKill1 = answered(calls.get(4573));
-        long beforeKill2 = answered(calls.get(4574));
+        long beforeKill1 = answered(calls.get(agi(1)));
+        long beforeKill2 = answered(calls.get(agi(2)));
 
         for (int node : List.of(1, 2)) {
             await("node" + node + " sees the cluster shrink to two").atMost(T).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptions().until(() -> health(8080 + node).contains("2 member(s) in cluster 'ivr-local'"));
+                    .ignoreExceptions().until(() -> health(http(node)).contains("2 member(s) in cluster 'ivr-local'"));
         }
         System.out.printf("node 3 killed with %s talking; nodes 1 and 2 saw it leave after %d ms%n", talkingOnNode3,
                 (System.nanoTime() - killedAt) / 1_000_000);
         // calls keep reaching agents through nodes 1 and 2, and every agent takes calls again
-        int placedAfterKill1 = calls.get(4573).size();
-        int placedAfterKill2 = calls.get(4574).size();
+        int placedAfterKill1 = calls.get(agi(1)).size();
+        int placedAfterKill2 = calls.get(agi(2)).size();
         await("calls answered through nodes 1 and 2 after the kill").atMost(T).until(() ->
-                answered(calls.get(4573)) >= beforeKill1 + 6 && answered(calls.get(4574)) >= beforeKill2 + 6);
-        placing.get(4573).set(false);
-        placing.get(4574).set(false);
+                answered(calls.get(agi(1))) >= beforeKill1 + 6 && answered(calls.get(agi(2))) >= beforeKill2 + 6);
+        placing.get(agi(1)).set(false);
+        placing.get(agi(2)).set(false);
         for (Thread t : callers) {
             assertThat(t.join(T)).isTrue();
         }
 
-        for (int port : List.of(4573, 4574)) {
+        for (int port : List.of(agi(1), agi(2))) {
             for (FakeCall c : calls.get(port)) {
                 CallResult r = c.await(T);
                 assertThat(r.error()).as("call %s through %d", r.uniqueId(), port).isNull();
@@ -198,17 +201,17 @@ class LocalClusterIT {
             }
         }
         List<String> answeredAfterKill = new ArrayList<>();
-        calls.get(4573).subList(placedAfterKill1, calls.get(4573).size()).forEach(c -> dialled(c, answeredAfterKill));
-        calls.get(4574).subList(placedAfterKill2, calls.get(4574).size()).forEach(c -> dialled(c, answeredAfterKill));
+        calls.get(agi(1)).subList(placedAfterKill1, calls.get(agi(1)).size()).forEach(c -> dialled(c, answeredAfterKill));
+        calls.get(agi(2)).subList(placedAfterKill2, calls.get(agi(2)).size()).forEach(c -> dialled(c, answeredAfterKill));
         assertThat(answeredAfterKill).as("agents that were talking on node 3's calls take calls again")
                 .containsAll(talkingOnNode3);
         assertThat(doubleOffers).as("an agent offered a call while on another").isEmpty();
-        System.out.printf("answered through node 1: %d, node 2: %d, node 3 before it died: %d%n", answered(calls.get(4573)),
-                answered(calls.get(4574)), answered(calls.get(4575)));
+        System.out.printf("answered through node 1: %d, node 2: %d, node 3 before it died: %d%n", answered(calls.get(agi(1))),
+                answered(calls.get(agi(2))), answered(calls.get(agi(3))));
 
         // nothing left behind in the shared state: every agent is ready, no call waits
         await("all agents ready again").atMost(T).until(() -> {
-            JsonObject agents = new JsonObject(get(8082, admin2, "/api/agents"));
+            JsonObject agents = new JsonObject(get(http(2), admin2, "/api/agents"));
             return agents.getJsonArray("agents").stream().map(JsonObject.class::cast)
                     .filter(a -> "READY".equals(a.getString("state"))).count() == AGENTS;
         });
@@ -285,11 +288,35 @@ class LocalClusterIT {
         assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(expected);
     }
 
-    private static void assertFree(int port) {
+    private int agi(int node) {
+        return base + node - 1;
+    }
+
+    private int http(int node) {
+        return base + 9 + node;
+    }
+
+    private int h2() {
+        return base + 30;
+    }
+
+    /** A base port whose 43 ports from it are free on loopback just now (an unprivileged, non-ephemeral range). */
+    private static int freeBase() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20000 + 50 * random.nextInt(500);
+            if (java.util.stream.IntStream.range(base, base + 43).allMatch(LocalClusterIT::isFree)) {
+                return base;
+            }
+        }
+        return fail("no 43 free ports in a row on loopback between 20000 and 45000");
+    }
+
+    private static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            s.getLocalPort();
+            return s.getLocalPort() == port;
         } catch (IOException e) {
-            fail("port " + port + " of the local cluster is taken (is a cluster already running here?): " + e.getMessage());
+            return false;
         }
     }
 }

@@ -5,12 +5,16 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.server.IvrServer;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.CallContexts;
+import dev.ivr.server.callcontext.ContextTokens;
 import dev.ivr.server.desk.DeskClient.Reply;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * contexts, users, and IVR exits counted from a real call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("integration")
 class DeskApiIT {
     static final String PASSWORD = "correct horse battery";
     /** Routes anyone may call: sign-in, this document, the WebSocket (which wants a ticket instead). */
@@ -114,7 +119,7 @@ class DeskApiIT {
         JsonObject me = api.get("/api/me", alice).json();
         assertThat(me.getString("agentId")).isEqualTo("alice");
         assertThat(me.getJsonObject("profile").getJsonObject("skills").getMap()).containsEntry("billing", 7);
-        assertThat(me.getJsonArray("notReadyReasons").getList()).contains("break", "lunch");
+        assertThat(me.getJsonArray("notReadyReasons").stream().toList()).contains("break", "lunch");
         assertThat(api.get("/api/agents/alice", alice).json().getString("state")).isEqualTo("LOGGED_OUT");
         Reply unknownSkill = api.post("/api/agents/alice/login", alice, new JsonObject().put("skills", new JsonArray().add("french")));
         assertThat(unknownSkill.status()).isEqualTo(400);

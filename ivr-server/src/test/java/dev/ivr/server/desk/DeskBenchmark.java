@@ -2,6 +2,8 @@ package dev.ivr.server.desk;
 
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.server.IvrServer;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

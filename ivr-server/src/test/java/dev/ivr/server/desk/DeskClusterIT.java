@@ -3,11 +3,14 @@ package dev.ivr.server.desk;
 import dev.ivr.routing.CallRequest;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.server.IvrServer;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.desk.live.DeskHub;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * server A, its agent's state changes made on A, and a supervisor on B sees a call queued on A;
  * a session opened on A works on B, and signing out on A closes the desktop on B.
  */
+@Tag("integration")
 class DeskClusterIT {
     static final String PASSWORD = "correct horse battery";
     IvrServer a;
@@ -83,7 +87,7 @@ class DeskClusterIT {
             JsonObject pop = desktop.awaitType("offered");
             assertThat(pop.getString("callId")).isEqualTo("1700000001.7");
             assertThat(pop.getJsonObject("context").getString("customerName")).isEqualTo("Jane Roe");
-            assertThat(pop.getJsonObject("context").getJsonArray("ivrPath").getList()).containsExactly("language-menu", "main-menu");
+            assertThat(pop.getJsonObject("context").getJsonArray("ivrPath").stream().toList()).containsExactly("language-menu", "main-menu");
             // another agent's pop is not sent to alice
             new TopicScreenPops(a.hazelcast()).offered("bob", context);
             new TopicScreenPops(a.hazelcast()).connected("alice", "1700000001.7");

@@ -6,9 +6,13 @@ import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.CallContexts;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.db.Database;
@@ -21,6 +25,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -49,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for the router to reserve the agent and publishes the screen pop as the route node does.
  * Screenshots go to target/screenshots/.
  */
+@Tag("integration")
 class DeskPagesIT {
     static final String PASSWORD = "correct horse battery";
     final List<AutoCloseable> open = new ArrayList<>();
@@ -78,7 +84,7 @@ class DeskPagesIT {
         Database db = Database.open(cfg.database(), cfg.dataDir());
         open.add(db);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).isTrue();
-        RoutingService routing = RoutingService.start(cluster.hazelcast(), List.of(
+        RoutingService routing = HazelcastRouting.start(cluster.hazelcast(), List.of(
                 QueueDefinition.builder("billing").name("Billing").requireSkill("billing", 5)
                         .serviceLevel(0.8, Duration.ofSeconds(20)).build(),
                 QueueDefinition.builder("support").name("Technical support").requireSkill("support", 3).build()));

@@ -18,9 +18,9 @@ record OpenApiRoutes(String version, Set<String> operations, Map<String, Set<Str
             JsonNode root = new YAMLMapper().readTree(yaml);
             Set<String> ops = new TreeSet<>();
             Map<String, Set<String>> tags = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> paths = root.path("paths").fields(); paths.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> paths = root.path("paths").properties().iterator(); paths.hasNext(); ) {
                 Map.Entry<String, JsonNode> p = paths.next();
-                for (Iterator<Map.Entry<String, JsonNode>> m = p.getValue().fields(); m.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> m = p.getValue().properties().iterator(); m.hasNext(); ) {
                     Map.Entry<String, JsonNode> op = m.next();
                     if (!METHODS.contains(op.getKey())) {
                         continue;

@@ -5,6 +5,7 @@ import dev.ivr.server.crm.Identification;
 import dev.ivr.server.secrets.Argon2id;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection is held while a password is hashed, the HTTP side has its own pool, and password checks beyond
  * the server's share are answered 503 at once instead of queueing.
  */
+@Tag("integration")
 class SignInLoadIT {
 
     @Test

@@ -4,6 +4,7 @@ import dev.ivr.server.IvrServer;
 import dev.ivr.server.cli.IvrCli;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.testing.TestConfigs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code doctor} against a healthy running server and against a broken configuration. */
+@Tag("integration")
 class DoctorIT {
     @TempDir
     Path data;
@@ -68,11 +70,11 @@ class DoctorIT {
                 http:
                   port: %d
                 cluster:
-                  members: [127.0.0.1:15999]
+                  members: [127.0.0.1:%d]
                 speech:
                   models:
                     en: %s
-                """.formatted(data.resolve("d"), freePort(), freePort(), data.resolve("no-such-model")));
+                """.formatted(data.resolve("d"), freePort(), freePort(), freePort(), data.resolve("no-such-model")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream old = System.out;
         int code;

@@ -13,6 +13,7 @@ import dev.ivr.server.flow.route.RouteResult;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The shipped customer-service flow end to end: the fake PBX over TCP, the real listener and engine. */
+@Tag("integration")
 class CustomerServiceIT {
     static final Duration T = Duration.ofSeconds(30);
     static final String ANNA = "+3612345678";

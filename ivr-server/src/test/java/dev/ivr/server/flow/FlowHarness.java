@@ -2,7 +2,7 @@ package dev.ivr.server.flow;
 
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.agi.AgiListener;
-import dev.ivr.server.agi.ScriptResolvers;
+import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.flow.engine.Checkpoints;

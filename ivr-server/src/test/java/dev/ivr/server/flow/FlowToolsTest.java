@@ -1,6 +1,7 @@
 package dev.ivr.server.flow;
 
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.tools.CallerSteps;
 import dev.ivr.server.flow.tools.FlowGraph;
 import dev.ivr.server.flow.tools.FlowTests;

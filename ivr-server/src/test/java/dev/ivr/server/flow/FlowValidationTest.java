@@ -1,6 +1,7 @@
 package dev.ivr.server.flow;
 
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.flow.yaml.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

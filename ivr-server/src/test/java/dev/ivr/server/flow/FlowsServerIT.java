@@ -7,6 +7,7 @@ import dev.ivr.server.IvrServer;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The server as shipped serves the flows, and shows their state (and refused edits) over HTTP. */
+@Tag("integration")
 class FlowsServerIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 

@@ -5,6 +5,7 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.tools.ScriptedCrm;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A flow changed while a call is in it: that call finishes on its version, the next gets the new one. */
+@Tag("integration")
 class HotReloadIT {
     static final Duration T = Duration.ofSeconds(30);
 

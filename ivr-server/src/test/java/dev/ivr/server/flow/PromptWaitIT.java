@@ -9,6 +9,7 @@ import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.speech.SpeechInput;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (the next command ends it) as soon as the prompt is ready. The fake PBX drops keys between
  * commands and lets the next command end a playing prompt, as Asterisk does.
  */
+@Tag("integration")
 class PromptWaitIT {
     static final Duration T = Duration.ofSeconds(30);
     FlowHarness h;

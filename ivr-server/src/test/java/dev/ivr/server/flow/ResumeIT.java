@@ -5,9 +5,10 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.IvrServer;
-import dev.ivr.server.flow.engine.HazelcastCheckpoints;
+import dev.ivr.server.cluster.HazelcastCheckpoints;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * Two servers in one cluster: server A dies under a call; Asterisk's dialplan calls again with
  * the same unique id, reaching server B, which resumes at the last checkpointed node.
  */
+@Tag("integration")
 class ResumeIT {
     IvrServer a;
     IvrServer b;

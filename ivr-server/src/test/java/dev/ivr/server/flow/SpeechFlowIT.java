@@ -3,19 +3,21 @@ package dev.ivr.server.flow;
 import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
-import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.flow.yaml.Problem;
+import dev.ivr.server.net.Cidr;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.tools.ScriptedCrm;
-import dev.ivr.server.speech.AudioSocketServer;
-import dev.ivr.server.speech.SpeechService;
+import dev.ivr.server.speech.audiosocket.AudioSocketServer;
+import dev.ivr.server.speech.audiosocket.SpeechService;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.server.testing.ToneRecognizers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * sends EXEC AudioSocket, the fake PBX streams the caller's audio (or keys, or a hang-up) to the
  * real AudioSocket listener like Asterisk, and a test recognizer hears words from the audio.
  */
+@Tag("integration")
 class SpeechFlowIT {
     static final Duration T = Duration.ofSeconds(30);
     @TempDir

@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.ivr.server.cli.IvrCli;
 import dev.ivr.server.call.CallInfo;
+import dev.ivr.server.crm.NoCrmStore;
+import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.load.FlowLoader;
@@ -15,6 +17,7 @@ import dev.ivr.server.flow.tools.SimulatedChannel;
 import dev.ivr.server.flow.tools.Simulation;
 import dev.ivr.server.flow.tools.Transcript;
 import dev.ivr.server.flow.tools.TranscriptAudio;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.speech.SpeechModels;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -288,7 +291,7 @@ class SpeechFlowsTest {
             }
         };
         SimulatedChannel first = new SimulatedChannel(info, CallerSteps.parse("say:my invoice@0.75"), null, x -> { });
-        assertThatThrownBy(() -> new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), null, dying,
+        assertThatThrownBy(() -> new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), CallRouter.NONE, dying,
                 Clock.systemUTC(), "a", first.speech(true)).run(first, "listen")).hasMessage("server dies");
         assertThat(saved.get("resume-1")).contains("\"node\":\"billing\"").contains("\"confidence\":0.75");
 
@@ -307,7 +310,7 @@ class SpeechFlowsTest {
             }
         };
         SimulatedChannel second = new SimulatedChannel(info, List.of(), null, x -> { });
-        var summary = new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), null, resume, Clock.systemUTC(),
+        var summary = new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), CallRouter.NONE, resume, Clock.systemUTC(),
                 "b", second.speech(true)).run(second, "listen");
         assertThat(summary.variables()).containsEntry("reason", "billing");
         assertThat(second.variables()).containsEntry("SPOKEN", "my invoice").containsEntry("CONFIDENCE", "0.75");

@@ -6,7 +6,7 @@ import dev.ivr.server.prompt.render.PromptCache;
 import dev.ivr.server.prompt.render.PromptRenderer;
 import dev.ivr.server.prompt.render.SharedAudio;
 import dev.ivr.server.prompt.say.SpokenForms;
-import dev.ivr.server.tts.TtsEngines;
+import dev.ivr.server.tts.engines.TtsEngines;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

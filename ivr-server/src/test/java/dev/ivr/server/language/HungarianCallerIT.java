@@ -14,6 +14,7 @@ import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exists where STREAM FILE points. A caller nobody knows who dials the Hungarian number
  * ({@code languages.by-dnis}) is welcomed in Hungarian before anything else is known.
  */
+@Tag("integration")
 class HungarianCallerIT {
     static final Path SAMPLE = Path.of("..", "config", "sample-customers.csv").toAbsolutePath().normalize();
     static final String GREETING = "Jó napot, Kovács Anna! Örülünk, hogy ismét minket hív.";

@@ -10,6 +10,7 @@ import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.testing.TestConfigs;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Agent states kept true to the phones: the fake AMI over TCP, Asterisk-Java's client, a real Hazelcast member. */
+@Tag("integration")
 class AgentPhonesIT {
     static final Duration T = Duration.ofSeconds(30);
     static final String SECRET = "manager-secret-for-tests";
@@ -68,7 +71,7 @@ class AgentPhonesIT {
     void start() throws Exception {
         ami = new FakeAmi("ivr", SECRET);
         routerName = "phones-" + NAMES.incrementAndGet();
-        router = RoutingService.start(member.hazelcast(), queues(), RoutingOptions.defaults().withName(routerName));
+        router = HazelcastRouting.start(member.hazelcast(), queues(), RoutingOptions.defaults().withName(routerName));
     }
 
     static List<QueueDefinition> queues() {
@@ -141,7 +144,7 @@ class AgentPhonesIT {
         // a second node routes a call to ann, then dies while she talks: Asterisk still bridges that call
         ClusterMember second = ClusterMember.start(TestConfigs.server(other, Map.of("IVR_CLUSTER_NAME", CLUSTER,
                 "IVR_CLUSTER_MEMBERS", "127.0.0.1:" + PORT)).cluster(), "doomed", other);
-        try (RoutingService doomed = RoutingService.start(second.hazelcast(), queues(),
+        try (RoutingService doomed = HazelcastRouting.start(second.hazelcast(), queues(),
                 RoutingOptions.defaults().withName(routerName))) {
             await().atMost(T).until(() -> doomed.agent("ann").map(Agent::state).orElse(null) == AgentState.READY);
             doomed.enqueue(CallRequest.builder("call-9", "support").build());

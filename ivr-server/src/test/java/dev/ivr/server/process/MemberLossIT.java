@@ -3,6 +3,7 @@ package dev.ivr.server.process;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * A server whose Hazelcast member dies (as it does after an OutOfMemoryError in one of its threads) says DOWN
  * and tells whoever runs it, once: {@code ivr-server run} then exits so that systemd restarts it.
  */
+@Tag("integration")
 class MemberLossIT {
     @Test
     void aDeadClusterMemberMakesTheServerDownAndFatal(@TempDir Path dir) throws Exception {

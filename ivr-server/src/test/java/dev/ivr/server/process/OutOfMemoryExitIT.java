@@ -1,5 +1,6 @@
 package dev.ivr.server.process;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * those options really end a JVM that runs out of heap in a background thread (instead of leaving a process
  * whose cluster member is dead for systemd to keep).
  */
+@Tag("integration")
 class OutOfMemoryExitIT {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 

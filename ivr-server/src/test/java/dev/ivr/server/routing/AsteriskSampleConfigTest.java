@@ -1,6 +1,6 @@
 package dev.ivr.server.routing;
 
-import dev.ivr.server.agi.DiagnosticScript;
+import dev.ivr.server.call.DiagnosticScript;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.RoutingConfig;
 import org.junit.jupiter.api.Test;

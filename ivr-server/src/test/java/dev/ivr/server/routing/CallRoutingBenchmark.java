@@ -43,7 +43,7 @@ public final class CallRoutingBenchmark {
         int waiting = Integer.getInteger("waiting", 500);
         int calls = Integer.getInteger("calls", 2000);
         Path dir = Files.createTempDirectory("routing-bench");
-        ClusterMember member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", "15881")).cluster(),
+        ClusterMember member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster(),
                 "bench", dir);
         try (RoutingHarness h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(),
                 RoutingHarness.testPrompts(), dir.resolve("none.yaml"),

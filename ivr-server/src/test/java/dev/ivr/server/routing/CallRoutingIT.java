@@ -10,16 +10,17 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.AgentState;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.Interaction;
-import dev.ivr.server.desk.CallContext;
-import dev.ivr.server.desk.CallContexts;
-import dev.ivr.server.desk.ContextTokens;
-import dev.ivr.server.desk.DeskMessage;
-import dev.ivr.server.desk.TopicScreenPops;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.CallContexts;
+import dev.ivr.server.callcontext.ContextTokens;
+import dev.ivr.server.callcontext.DeskMessage;
+import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +56,7 @@ import static org.awaitility.Awaitility.await;
  * routing on one Hazelcast member, and a second member where an agent desktop would be (its
  * screen pops, its view of agents and contexts).
  */
+@Tag("integration")
 class CallRoutingIT {
     static final Duration T = Duration.ofSeconds(60);
     static final String ANNA = "+3612345678";
@@ -71,7 +74,7 @@ class CallRoutingIT {
     @BeforeAll
     static void cluster() {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", "15841")).cluster();
+                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
         a = ClusterMember.start(cluster, "a", dir);
         b = ClusterMember.start(cluster, "b", dir);
         await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
@@ -133,7 +136,7 @@ class CallRoutingIT {
         h = new RoutingHarness(a.hazelcast(), Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),
                 routing, crm, null, monday);
         // the agents log in on the other server, as their desktops would
-        RoutingService onB = RoutingService.start(b.hazelcast(), new ArrayList<>(Queues.definitions(routing).values()),
+        RoutingService onB = HazelcastRouting.start(b.hazelcast(), new ArrayList<>(Queues.definitions(routing).values()),
                 RoutingOptions.defaults().withName(h.routingName));
         try {
             onB.login(new AgentProfile("sales-ann", "Ann", "PJSIP/1002", Map.of("sales", 5), Set.of("en")));

@@ -8,6 +8,7 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.AgentState;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.testing.TestConfigs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The whole server as ./ivr run starts it: routing with the default queues, the report scripts, AMI. */
+@Tag("integration")
 class RoutingServerIT {
     static final Duration T = Duration.ofSeconds(60);
 

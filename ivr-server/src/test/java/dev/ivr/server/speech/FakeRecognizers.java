@@ -10,12 +10,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * fed and "recognises" the configured text when it got at least {@code minBytes} of audio that
  * is not digital silence (nothing otherwise).
  */
-final class FakeRecognizers implements RecognizerFactory {
+public final class FakeRecognizers implements RecognizerFactory {
     final Map<String, String> answers;
     final int minBytes;
-    final List<Fake> opened = new CopyOnWriteArrayList<>();
+    public final List<Fake> opened = new CopyOnWriteArrayList<>();
 
-    FakeRecognizers(Map<String, String> answers, int minBytes) {
+    public FakeRecognizers(Map<String, String> answers, int minBytes) {
         this.answers = answers;
         this.minBytes = minBytes;
     }
@@ -36,11 +36,11 @@ final class FakeRecognizers implements RecognizerFactory {
         return f;
     }
 
-    final class Fake implements Recognizer {
+    public final class Fake implements Recognizer {
         final String answer;
-        final List<String> phrases;
+        public final List<String> phrases;
         final ByteArrayOutputStream audio = new ByteArrayOutputStream();
-        volatile boolean closed;
+        public volatile boolean closed;
         volatile boolean finished;
 
         Fake(String answer, List<String> phrases) {
@@ -57,7 +57,7 @@ final class FakeRecognizers implements RecognizerFactory {
             return audio.toByteArray();
         }
 
-        synchronized int nonSilentBytes() {
+        public synchronized int nonSilentBytes() {
             int n = 0;
             for (byte b : audio.toByteArray()) {
                 if (b != 0) {

@@ -1,12 +1,12 @@
 package dev.ivr.server.speech;
 
 /** Test audio for AudioSocket: 8 kHz 16-bit little-endian slin. */
-final class Speech {
+public final class Speech {
     private Speech() {
     }
 
     /** A tone at -12 dBFS standing in for a spoken word. */
-    static byte[] word(int millis) {
+    public static byte[] word(int millis) {
         int n = 8 * millis;
         byte[] b = new byte[2 * n];
         for (int i = 0; i < n; i++) {
@@ -17,11 +17,11 @@ final class Speech {
         return b;
     }
 
-    static byte[] silence(int millis) {
+    public static byte[] silence(int millis) {
         return new byte[16 * millis];
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         int len = 0;
         for (byte[] p : parts) {
             len += p.length;

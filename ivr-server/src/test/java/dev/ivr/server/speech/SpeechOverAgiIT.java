@@ -7,15 +7,18 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.agi.AgiListener;
-import dev.ivr.server.agi.Cidr;
-import dev.ivr.server.agi.ScriptResolvers;
-import dev.ivr.server.agi.CallHandler;
+import dev.ivr.server.net.Cidr;
+import dev.ivr.server.call.ScriptResolvers;
+import dev.ivr.server.call.CallHandler;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.speech.audiosocket.AudioSocketServer;
+import dev.ivr.server.speech.audiosocket.SpeechService;
 import dev.ivr.server.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that listens; the server sends EXEC AudioSocket, the fake PBX connects to the AudioSocket
  * listener and streams the scripted caller's audio, keys or hang-up, as Asterisk 20 does.
  */
+@Tag("integration")
 class SpeechOverAgiIT {
     @TempDir
     static Path data;

@@ -4,7 +4,9 @@ import dev.ivr.server.audio.Mastering;
 import dev.ivr.server.audio.Pcm;
 import dev.ivr.server.audio.Wav;
 import dev.ivr.server.config.ConfigLoader;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.speech.vosk.VoskRecognizers;
+import dev.ivr.server.tts.marytts.MaryTts;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
@@ -21,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the audio goes through the same 8 kHz path as AudioSocket audio.
  */
 @EnabledIfEnvironmentVariable(named = "IVR_TEST_VOSK_MODEL", matches = ".+")
+@Tag("integration")
 class VoskModelIT {
 
     private static byte[] spoken(String text) throws Exception {

@@ -4,6 +4,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.prompt.render.PromptRenderer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -41,6 +42,7 @@ import static org.awaitility.Awaitility.await;
 @Execution(ExecutionMode.CONCURRENT)
 @ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
+@Tag("system")
 class CallFlowSystemIT {
     static final Duration CALL = Duration.ofSeconds(90);
     static SystemRig rig;

@@ -7,6 +7,7 @@ import dev.ivr.server.doctor.Finding;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -36,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
+@Tag("system")
 class FailoverSystemIT {
     static final Duration CALL = Duration.ofSeconds(120);
     static SystemRig rig;

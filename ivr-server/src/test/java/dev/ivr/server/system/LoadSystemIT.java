@@ -4,6 +4,7 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.server.crm.Interaction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -26,6 +27,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
+@Tag("system")
 class LoadSystemIT {
     static final int CALLS = 100;
     static final int AGENTS = 15;

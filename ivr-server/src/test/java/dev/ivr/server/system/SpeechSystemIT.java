@@ -4,6 +4,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.testing.ToneRecognizers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -24,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
+@Tag("system")
 class SpeechSystemIT {
     static final Duration CALL = Duration.ofSeconds(60);
     static SystemRig rig;

@@ -84,7 +84,7 @@ final class Tools {
 
     static boolean udpFree(int port) {
         try (DatagramSocket s = new DatagramSocket(port)) {
-            return true;
+            return s.getLocalPort() == port;
         } catch (IOException e) {
             return false;
         }

@@ -10,6 +10,7 @@ import dev.ivr.routing.RoutingException;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.routing.test.TestCluster;
 
 import java.time.Duration;
@@ -114,7 +115,7 @@ public final class RoutingBenchmark {
         System.out.printf("--- %s on %d member(s): starting%n", scenario, members);
         try (TestCluster cluster = TestCluster.start(members, 271, SEALED ? new dev.ivr.routing.test.TestSeal((byte) 1) : null)) {
             for (int m = 0; m < members; m++) {
-                RoutingService router = RoutingService.start(cluster.member(m), queues(),
+                RoutingService router = HazelcastRouting.start(cluster.member(m), queues(),
                         RoutingOptions.defaults().withName("bench"));
                 router.subscribe(e -> events.incrementAndGet()); // as the server does, to feed its dashboards
                 routers.add(router);

@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
+import dev.ivr.routing.hazelcast.HazelcastRouting;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -82,7 +83,7 @@ public final class TestCluster implements AutoCloseable {
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         if (seal != null) {
-            dev.ivr.routing.RoutingSerialization.seal(config.getSerializationConfig(), seal);
+            dev.ivr.routing.hazelcast.HazelcastRouting.seal(config.getSerializationConfig(), seal);
         }
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(ports.get(index)).setPortAutoIncrement(false);

@@ -1,6 +1,7 @@
 package dev.ivr.server.crm.http;
 
 import dev.ivr.server.api.Auth;
+import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmUnavailableException;
@@ -138,8 +139,7 @@ public final class CrmRoutes implements HttpRoutes {
     }
 
     private static void error(RoutingContext ctx, int status, String message) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", message).encode());
+        HttpErrors.send(ctx, status, message);
     }
 
     // ---------------------------------------------------------------- JSON forms

@@ -1,8 +1,12 @@
 package dev.ivr.server.crm.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import static dev.ivr.server.crm.store.JdbcValues.cut;
+import static dev.ivr.server.crm.store.JdbcValues.fromJson;
+import static dev.ivr.server.crm.store.JdbcValues.instant;
+import static dev.ivr.server.crm.store.JdbcValues.millis;
+import static dev.ivr.server.crm.store.JdbcValues.setInstant;
+
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.config.CrmConfig;
 import dev.ivr.server.crm.Authentication;
 import dev.ivr.server.crm.CrmQueries;
@@ -26,30 +30,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -64,7 +58,6 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCrmStore.class);
     static final String MASK = "***";
     private static final int MAX_CUSTOMERS_PER_NUMBER = 20;
-    private static final int MAX_PATH = 2000;
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9]{1,64}");
     private static final Pattern ACCOUNT_SEPARATORS = Pattern.compile("[\\s./-]");
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {
@@ -73,7 +66,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     };
     private static final String CUSTOMER_COLUMNS =
             "c.id, c.first_name, c.last_name, c.language, c.tier, a.attr_name, a.attr_value";
-    private static final String INTERACTION_COLUMNS = "call_id, ani, dnis, flow, flow_version, started_at, ended_at, path,"
+    static final String INTERACTION_COLUMNS = "call_id, ani, dnis, flow, flow_version, started_at, ended_at, path,"
             + " inputs, customer_id, auth_outcome, queue, agent_id, wait_ms, talk_ms, outcome, node";
 
     private final DatabaseGuard db;
@@ -82,21 +75,13 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private final PhoneNumbers phones;
     private final PinHasher pins;
     private final LockoutPolicy lockout;
-    private final Set<String> secretWords;
     private final Clock clock;
     private final String node;
-    private final Duration retryAfter;
-    private final InteractionOutbox outbox;
-    private final Queue<Interaction> unsaved = new ConcurrentLinkedQueue<>();
-    private final ObjectMapper json = InteractionOutbox.json();
     private final MeterRegistry meters;
     private final Timer identifyTimer;
     private final Timer authenticateTimer;
-    private final Thread flusher;
     private final WriteFailures writes;
-    /** Why the outbox could not be written the last time it failed (while interactions are only in memory). */
-    private volatile String outboxFailure;
-    private volatile boolean closed;
+    private final InteractionRecorder recorder;
     /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
     private volatile boolean readOnly;
 
@@ -177,11 +162,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         this.phones = new PhoneNumbers(config.region());
         this.pins = pins;
         this.lockout = new LockoutPolicy(config.lockout());
-        this.secretWords = config.secretInputs().stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         this.clock = clock;
         this.node = node;
-        this.retryAfter = config.retryDatabaseAfter();
-        this.outbox = new InteractionOutbox(outboxDir);
         this.meters = meters;
         this.identifyTimer = Timer.builder("ivr.crm.request").description("CRM store calls by the flows")
                 .tag("op", "identify").register(meters);
@@ -189,7 +171,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                 .tag("op", "authenticate").register(meters);
         Gauge.builder("ivr.crm.outbox.pending", this, s -> s.pendingInteractions())
                 .description("Interactions kept on local disk until the database is back").register(meters);
-        this.flusher = Thread.ofVirtual().name("crm-outbox").start(this::flushLoop);
+        this.recorder = new InteractionRecorder(db, writes, phones, config.secretInputs(), outboxDir, clock, node,
+                config.retryDatabaseAfter(), meters);
     }
 
     // ------------------------------------------------------------------ identify
@@ -300,7 +283,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
             try {
                 r = db.call(c -> settle(c, account, row, matched, rehash, callId));
             } catch (DatabaseGuard.Unavailable e) {
-                failedWrite(e);
+                recorder.failedWrite(e);
                 throw e;
             }
             writes.succeeded();
@@ -569,7 +552,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         if (readOnly) {
             return;
         }
-        store(interaction);
+        recorder.store(interaction);
     }
 
     @Override
@@ -608,110 +591,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     /** {@link #record}, saying where the interaction is now. */
     public Kept store(Interaction interaction) {
-        Interaction i = sanitise(interaction);
-        if (db.available()) {
-            try {
-                db.call(c -> {
-                    insert(c, i);
-                    return null;
-                });
-                writes.succeeded();
-                count("ivr.crm.interactions", "written");
-                return Kept.DATABASE;
-            } catch (DatabaseGuard.Unavailable e) {
-                if (e.dataError()) {
-                    outbox.reject(i, e.getMessage());
-                    count("ivr.crm.interactions", "rejected");
-                    return Kept.REJECTED;
-                }
-                failedWrite(e);
-                LOG.warn("interaction not written to the database ({}): keeping it in the outbox", e.getMessage());
-            }
-        }
-        return keep(i);
-    }
-
-    private Kept keep(Interaction i) {
-        try {
-            outbox.append(i);
-            count("ivr.crm.interactions", "queued");
-            LOG.info("interaction {} kept in the outbox until the database is back ({} waiting)", i.callId(),
-                    outbox.pending());
-            return Kept.OUTBOX;
-        } catch (IOException e) {
-            unsaved.add(i);
-            outboxFailure = DatabaseGuard.rootMessage(e);
-            count("ivr.crm.interactions", "memory");
-            LOG.error("interaction {} is NOT on disk: the outbox cannot be written ({}); kept in memory only"
-                    + " ({} so), lost if the server stops before the disk or the database takes it", i.callId(),
-                    outboxFailure, unsaved.size());
-            return Kept.MEMORY;
-        }
-    }
-
-    /** The interaction as it may be stored: secrets masked, sizes bounded, a call id always there. */
-    Interaction sanitise(Interaction i) {
-        Map<String, String> inputs = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : i.inputs().entrySet()) {
-            String key = cut(e.getKey(), 100);
-            inputs.put(key, isSecret(e.getKey()) ? MASK : cut(e.getValue(), 1000));
-        }
-        List<String> path = i.path().size() > MAX_PATH
-                ? i.path().subList(i.path().size() - MAX_PATH, i.path().size()) : i.path();
-        path = path.stream().map(p -> cut(p, 200)).toList();
-        String callId = i.callId();
-        if (callId == null || callId.isBlank()) {
-            callId = "no-call-id-" + UUID.randomUUID();
-            LOG.warn("interaction without a call id stored as {}", callId);
-        }
-        Interaction.Outcome outcome = i.outcome() == null ? Interaction.Outcome.FAILED : i.outcome();
-        return new Interaction(cut(callId, 128), cut(i.ani(), 100), cut(i.dnis(), 100), cut(i.flow(), 200),
-                cut(i.flowVersion(), 100), i.start(), i.end(), path, inputs, cut(i.customerId(), 64),
-                cut(i.authOutcome(), 16), cut(i.queue(), 200), cut(i.agentId(), 200), i.waitTime(), i.talkTime(),
-                outcome, i.node() == null ? node : cut(i.node(), 100));
-    }
-
-    /** Whether an input name holds a secret: one of its words (split at non-letters and camelCase) is a secret word. */
-    boolean isSecret(String inputName) {
-        if (inputName == null) {
-            return false;
-        }
-        String spaced = inputName.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-        for (String word : spaced.split("[^a-z]+")) {
-            if (secretWords.contains(word)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void insert(Connection c, Interaction i) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into interactions (" + INTERACTION_COLUMNS
-                + ", ani_e164, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict do nothing")) {
-            ps.setString(1, i.callId());
-            ps.setString(2, i.ani());
-            ps.setString(3, i.dnis());
-            ps.setString(4, i.flow());
-            ps.setString(5, i.flowVersion());
-            setInstant(ps, 6, i.start());
-            setInstant(ps, 7, i.end());
-            ps.setString(8, toJson(i.path()));
-            ps.setString(9, toJson(i.inputs()));
-            ps.setString(10, i.customerId());
-            ps.setString(11, i.authOutcome());
-            ps.setString(12, i.queue());
-            ps.setString(13, i.agentId());
-            setMillis(ps, 14, i.waitTime());
-            setMillis(ps, 15, i.talkTime());
-            ps.setString(16, i.outcome().name());
-            ps.setString(17, i.node());
-            ps.setString(18, phones.e164(i.ani()).orElse(null));
-            setInstant(ps, 19, clock.instant());
-            if (ps.executeUpdate() == 0) {
-                LOG.debug("interaction {} was already recorded", i.callId());
-            }
-        }
+        return recorder.store(interaction);
     }
 
     private Interaction readInteraction(ResultSet rs) throws SQLException {
@@ -726,89 +606,12 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     /** Interactions waiting for the database (on disk, or in memory if the disk failed). */
     public int pendingInteractions() {
-        return outbox.pending() + unsaved.size();
-    }
-
-    private void flushLoop() {
-        while (!closed) {
-            LockSupport.parkNanos(this, retryAfter.toNanos());
-            if (!closed) {
-                flushOutbox();
-            }
-        }
+        return recorder.pending();
     }
 
     /** Writes what waits in the outbox, if the database is there. Idempotent; called by the flusher. */
     void flushOutbox() {
-        saveFromMemory();
-        int before = outbox.pending();
-        if (before == 0 || !db.ready()) {
-            return;
-        }
-        boolean done = outbox.flush(this::insertDirect);
-        int written = before - outbox.pending();
-        if (written > 0) {
-            LOG.info("{} interaction(s) from the outbox written to the database{}", written,
-                    done ? "" : " (" + outbox.pending() + " still waiting)");
-            db.recovered();
-        }
-    }
-
-    /** Interactions only in memory go to the outbox once the disk takes them, or straight to the database. */
-    private void saveFromMemory() {
-        int onDisk = 0;
-        int inDatabase = 0;
-        for (Interaction i; (i = unsaved.peek()) != null; ) {
-            try {
-                outbox.append(i);
-                onDisk++;
-            } catch (IOException e) {
-                outboxFailure = DatabaseGuard.rootMessage(e);
-                if (!db.ready()) {
-                    break;
-                }
-                try {
-                    insertDirect(i);
-                    inDatabase++;
-                } catch (InteractionOutbox.Rejected r) {
-                    outbox.reject(i, r.getMessage());
-                } catch (Exception dbDown) {
-                    break;
-                }
-            }
-            unsaved.poll();
-        }
-        if (onDisk + inDatabase > 0) {
-            LOG.info("{} interaction(s) that were only in memory are safe now: {} in the outbox, {} in the database"
-                    + " ({} still only in memory)", onDisk + inDatabase, onDisk, inDatabase, unsaved.size());
-        }
-        if (unsaved.isEmpty()) {
-            outboxFailure = null;
-        }
-    }
-
-    /** A write the database was asked for and did not make (not one refused at once by the open circuit). */
-    private void failedWrite(DatabaseGuard.Unavailable e) {
-        if (e.getCause() instanceof SQLException && !e.dataError()) {
-            writes.failed(e.getMessage());
-        }
-    }
-
-    /** One interaction straight to the database (outside the circuit breaker: the flusher probes with it). */
-    private void insertDirect(Interaction i) throws Exception {
-        try {
-            db.direct(c -> {
-                insert(c, i);
-                return null;
-            });
-            writes.succeeded();
-        } catch (SQLException e) {
-            if (DatabaseGuard.isDataError(e)) {
-                throw new InteractionOutbox.Rejected(DatabaseGuard.rootMessage(e), e);
-            }
-            writes.failed(DatabaseGuard.rootMessage(e));
-            throw e;
-        }
+        recorder.flushOutbox();
     }
 
     /**
@@ -816,12 +619,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
      * or only in memory (the outbox cannot be written), which is lost if the server stops.
      */
     public Health health() {
-        int onDisk = outbox.pending();
-        int inMemory = unsaved.size();
-        String waiting = (onDisk == 0 && inMemory == 0 ? "no interaction waiting"
-                : onDisk + " interaction(s) on disk in the outbox waiting for the database")
-                + (inMemory == 0 ? "" : "; " + inMemory + " interaction(s) ONLY IN MEMORY, not on disk (the outbox cannot be"
-                + " written: " + outboxFailure + "): lost if the server stops before the disk or the database takes them");
+        String waiting = recorder.waiting();
         if (!db.ready()) {
             return Health.down("database not ready; " + waiting);
         }
@@ -832,30 +630,13 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         if (failing != null) {
             return Health.degraded("database writes fail (" + failing + "); " + waiting);
         }
-        return onDisk + inMemory > 0 ? Health.degraded(waiting)
+        return pendingInteractions() > 0 ? Health.degraded(waiting)
                 : Health.up("identify and authenticate available; outbox empty");
     }
 
     @Override
     public void close() {
-        closed = true;
-        LockSupport.unpark(flusher);
-        try {
-            flusher.join(Duration.ofSeconds(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (pendingInteractions() > 0 && db.ready()) {
-            flushOutbox();
-        }
-        if (!unsaved.isEmpty()) {
-            LOG.error("{} interaction(s) could not be kept (the outbox cannot be written) and are lost: {}", unsaved.size(),
-                    unsaved.stream().map(Interaction::callId).collect(Collectors.joining(", ")));
-        }
-        if (outbox.pending() > 0) {
-            LOG.warn("{} interaction(s) stay in the outbox and will be written after the next start", outbox.pending());
-        }
-        outbox.close();
+        recorder.close();
     }
 
     // ------------------------------------------------------------------- helpers
@@ -864,57 +645,4 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         Counter.builder(name).tag("result", result).register(meters).increment();
     }
 
-    private String toJson(Object o) throws SQLException {
-        try {
-            return json.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new SQLException("cannot encode " + o.getClass().getSimpleName(), "22000", e);
-        }
-    }
-
-    private <T> T fromJson(String s, TypeReference<T> type) throws SQLException {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return json.readValue(s, type);
-        } catch (JsonProcessingException e) {
-            throw new SQLException("stored JSON is not readable: " + e.getOriginalMessage(), "22000", e);
-        }
-    }
-
-    static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
-
-    static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
-        if (t == null) {
-            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            ps.setObject(i, t.atOffset(ZoneOffset.UTC));
-        }
-    }
-
-    private static void setMillis(PreparedStatement ps, int i, Duration d) throws SQLException {
-        if (d == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, d.toMillis());
-        }
-    }
-
-    static Instant instant(ResultSet rs, int column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static Duration millis(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
-        return rs.wasNull() ? null : Duration.ofMillis(v);
-    }
 }

@@ -5,7 +5,7 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
-import dev.ivr.server.cluster.ClusterValue;
+import dev.ivr.server.wire.ClusterValue;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.engine.CallObserver;
 import dev.ivr.server.flow.engine.CallSummary;

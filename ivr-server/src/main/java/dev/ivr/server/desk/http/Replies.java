@@ -1,5 +1,6 @@
 package dev.ivr.server.desk.http;
 
+import dev.ivr.server.api.HttpErrors;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,7 @@ final class Replies {
     }
 
     static void error(RoutingContext ctx, int status, String message) {
-        send(ctx, status, new JsonObject().put("error", message).encode());
+        HttpErrors.send(ctx, status, message);
     }
 
     static void noContent(RoutingContext ctx) {

@@ -12,7 +12,7 @@ import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import dev.ivr.server.api.Principal;
 import dev.ivr.server.api.SessionResolver;
 import dev.ivr.server.cluster.ClusterSecret;
-import dev.ivr.server.cluster.ClusterValue;
+import dev.ivr.server.wire.ClusterValue;
 import dev.ivr.server.desk.users.User;
 
 import javax.crypto.Mac;

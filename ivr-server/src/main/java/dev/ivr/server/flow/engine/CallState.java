@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.crm.Customer;
 import dev.ivr.server.crm.Interaction;
-import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.expr.Values;
 import dev.ivr.server.flow.model.Flow;
 

@@ -7,17 +7,14 @@ import dev.ivr.server.crm.Authentication;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.Identification;
 import dev.ivr.server.crm.Interaction;
-import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.expr.EvalException;
 import dev.ivr.server.flow.expr.Expr;
 import dev.ivr.server.flow.expr.Template;
-import dev.ivr.server.flow.hours.Calendar;
 import dev.ivr.server.flow.model.Flow;
 import dev.ivr.server.flow.model.Node;
 import dev.ivr.server.flow.model.PromptRef;
 import dev.ivr.server.flow.route.CallRouter;
-import dev.ivr.server.flow.route.RouteRequest;
-import dev.ivr.server.flow.route.RouteResult;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.speech.ListenRequest;
@@ -60,6 +57,10 @@ public final class FlowEngine {
     private final SpeechInput speech;
     private final LanguageByDnis byDnis;
     private final Set<String> warnedSilent = ConcurrentHashMap.newKeySet();
+    private final JumpSteps jumps = new JumpSteps();
+    private final RecordingSteps recordings = new RecordingSteps();
+    private final HoursStep hours;
+    private final RouteStep route;
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
@@ -84,10 +85,12 @@ public final class FlowEngine {
         this.flows = flows;
         this.audio = audio;
         this.crm = crm;
-        this.router = router;
+        this.router = router == null ? CallRouter.NONE : router;
         this.checkpoints = checkpoints;
         this.clock = clock;
         this.nodeName = nodeName;
+        this.hours = new HoursStep(clock);
+        this.route = new RouteStep(this.router, audio);
     }
 
     /** Whether a flow of that name is served now. */
@@ -240,17 +243,8 @@ public final class FlowEngine {
         return out;
     }
 
-    /** What a node decided: the node to run next in the current frame, or the end of the call. */
-    private record Next(String node, boolean end) {
-        static final Next END = new Next(null, true);
-
-        static Next to(String node) {
-            return new Next(node, false);
-        }
-    }
-
-    /** One call being run. */
-    private final class Run {
+    /** One call being run: its state, its channel, and the helpers the node steps share. */
+    final class Run {
         final FlowSet set;
         final CallChannel channel;
         final CallState st;
@@ -347,77 +341,16 @@ public final class FlowEngine {
                     }
                     yield Next.to(n.otherwise());
                 }
-                case Node.Goto n -> {
-                    if (n.node() != null) {
-                        yield Next.to(n.node());
-                    }
-                    Flow target = set.flow(n.flow()).orElseThrow(() ->
-                            new IllegalStateException("goto: no flow '" + n.flow() + "' is served"));
-                    CallState.Frame old = st.stack.pop();
-                    st.stack.push(new CallState.Frame(target, target.start(), new LinkedHashMap<>(target.variables()),
-                            old.returnNode));
-                    observer.event("continues in flow " + target.name());
-                    yield new Next(null, false);
-                }
-                case Node.Subflow n -> {
-                    Flow target = set.flow(n.flow()).orElseThrow(() ->
-                            new IllegalStateException("subflow: no flow '" + n.flow() + "' is served"));
-                    Map<String, Object> vars = new LinkedHashMap<>(target.variables());
-                    for (Map.Entry<String, Expr> a : n.args().entrySet()) {
-                        vars.put(a.getKey(), eval(a.getValue(), node));
-                    }
-                    st.stack.push(new CallState.Frame(target, target.start(), vars, n.id()));
-                    yield new Next(null, false);
-                }
-                case Node.Return n -> {
-                    if (st.stack.size() == 1) {
-                        yield Next.END; // a return at the top: the flow is done, the dialplan continues
-                    }
-                    CallState.Frame done = st.stack.pop();
-                    Node.Subflow caller = (Node.Subflow) st.frame().flow.node(done.returnNode);
-                    String target = n.outcome() == null ? null : caller.outcomes().get(n.outcome());
-                    observer.event("returns from " + done.flow.name() + (n.outcome() == null ? "" : " with " + n.outcome()));
-                    yield Next.to(target != null ? target : caller.next());
-                }
-                case Node.Hours n -> {
-                    Calendar cal = set.calendars().find(n.calendar()).orElseThrow(() ->
-                            new IllegalStateException("no calendar '" + n.calendar() + "'"));
-                    Calendar.Status s = cal.status(clock.instant());
-                    observer.event("calendar " + n.calendar() + ": " + s);
-                    String t = n.outcomes().targets().get(s.name().toLowerCase());
-                    if (t == null && s == Calendar.Status.HOLIDAY) {
-                        t = n.outcomes().targets().get("closed");
-                    }
-                    yield Next.to(t);
-                }
+                case Node.Goto n -> jumps.go(n, this);
+                case Node.Subflow n -> jumps.enter(n, this);
+                case Node.Return n -> jumps.leave(n, this);
+                case Node.Hours n -> hours.run(n, this);
                 case Node.Identify n -> identify(n);
                 case Node.Authenticate n -> authenticate(n);
-                case Node.Route n -> route(n);
+                case Node.Route n -> route.run(n, this);
                 case Node.Transfer n -> transfer(n);
-                case Node.Voicemail n -> {
-                    String box = safe(render(n.mailbox(), node), "[A-Za-z0-9_@.-]+");
-                    observer.event("voicemail " + box);
-                    int r = channel.exec("VoiceMail", box + (n.options().isEmpty() ? "" : "," + n.options()));
-                    st.outcome = Interaction.Outcome.VOICEMAIL;
-                    if (r == -1 || n.next() == null) {
-                        yield Next.END;
-                    }
-                    yield Next.to(n.next());
-                }
-                case Node.Record n -> {
-                    if (n.prompt() != null) {
-                        say(n.prompt(), "", node);
-                    }
-                    String file = n.file() == null ? "ivr/recordings/" + st.info.uniqueId() + "-" + n.into()
-                            : safe(render(n.file(), node), "[A-Za-z0-9_/.-]+");
-                    if (file.contains("..")) {
-                        file = "ivr/recordings/" + st.info.uniqueId() + "-" + n.into();
-                    }
-                    channel.record(file, n.format(), "#", n.maxDuration(), n.silence(), n.beep());
-                    st.input(n.into(), file + "." + n.format(), false);
-                    observer.event("recorded " + file + "." + n.format());
-                    yield Next.to(n.next());
-                }
+                case Node.Voicemail n -> recordings.voicemail(n, this);
+                case Node.Record n -> recordings.record(n, this);
                 case Node.Hangup n -> {
                     if (n.outcome() != null) {
                         st.outcome = Interaction.Outcome.valueOf(n.outcome().toUpperCase().replace('-', '_'));
@@ -896,122 +829,6 @@ public final class FlowEngine {
                 st.setLanguage(st.language); // customer.name as the call's language says it
             }
             return Next.to(n.outcomes().target(a.status().name().toLowerCase()));
-        }
-
-        // --------------------------------------------------------------- route
-
-        Next route(Node.Route n) {
-            st.queue = n.queue();
-            if (router == null) {
-                LOG.error("[{}] route to queue '{}': no call router is configured on this server; taking the failure edge",
-                        n.id(), n.queue());
-                observer.event("route " + n.queue() + ": FAILED (no router)");
-                return Next.to(n.outcomes().target("failed"));
-            }
-            Map<String, String> context = new LinkedHashMap<>();
-            n.context().forEach((k, t) -> context.put(k, render(t, n)));
-            RouteRequest.Announcement ann = null;
-            if (n.announcement() != null) {
-                String text = null;
-                String file = null;
-                PromptRef p = n.announcement().prompt();
-                if (p != null) {
-                    String lang = st.frame().flow.languages().contains(st.language) ? st.language
-                            : st.frame().flow.languages().get(0);
-                    Template t = st.frame().flow.promptText(lang, p.id());
-                    text = t == null ? null : render(t, n);
-                    PromptEntry e = set.prompts().find(p.id(), lang).orElse(null);
-                    file = e == null ? null : audio.forPrompt(e, text).orElse(null);
-                }
-                ann = new RouteRequest.Announcement(file, text, n.announcement().every(), n.announcement().position(),
-                        n.announcement().music());
-            }
-            String intent = n.intent() == null ? n.queue() : render(n.intent(), n);
-            RouteRequest.Journey journey = new RouteRequest.Journey(List.copyOf(st.path), new LinkedHashMap<>(st.inputs),
-                    st.start, intent.isBlank() ? n.queue() : intent, st.authOutcome);
-            RouteRequest req = new RouteRequest(st.info.uniqueId(), st.frame().flow.name(), n.id(), st.info.ani(),
-                    n.queue(), n.skills(), n.priority(), context, n.maxWait(), ann, n.waitOptions().keySet(),
-                    st.customerId, st.language, journey, callbackOption(n));
-            observer.event("route to queue " + n.queue() + " (skills " + (n.skills().isEmpty() ? "none" : n.skills().entrySet().stream()
-                    .map(e -> e.getKey() + " " + e.getValue() + "+").collect(java.util.stream.Collectors.joining(", ")))
-                    + ", priority " + n.priority() + ")");
-            st.inQueue = true;
-            RouteResult r;
-            try {
-                r = router.route(req, channel);
-            } catch (CallerHungUpException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.error("[{}] routing failed: {}", n.id(), e.toString());
-                r = new RouteResult.Failed(e.toString());
-            }
-            st.inQueue = false;
-            observer.event("route " + n.queue() + ": " + r.describe());
-            return switch (r) {
-                case RouteResult.Connected c -> {
-                    st.agentId = c.agentId();
-                    st.waitTime = c.waitTime();
-                    st.talkTime = c.talkTime();
-                    st.outcome = Interaction.Outcome.ROUTED;
-                    String t = n.outcomes().target("connected");
-                    yield t == null ? Next.END : Next.to(t);
-                }
-                case RouteResult.HandedToDialplan d -> {
-                    st.handedToDialplan = true;
-                    st.agentId = d.agentId();
-                    st.waitTime = d.waitTime();
-                    st.outcome = Interaction.Outcome.ROUTED;
-                    yield Next.END; // the dialplan dials the agent once the script ends
-                }
-                case RouteResult.CallbackScheduled cb -> {
-                    st.waitTime = cb.waitTime();
-                    st.outcome = Interaction.Outcome.CALLBACK_REQUESTED;
-                    String t = n.outcomes().targets().get("callback");
-                    if (t == null) {
-                        channel.hangup();
-                        yield Next.END;
-                    }
-                    yield Next.to(t);
-                }
-                case RouteResult.TimedOut t -> {
-                    st.waitTime = t.waitTime();
-                    yield Next.to(n.outcomes().target("timeout"));
-                }
-                case RouteResult.NoAgents x -> Next.to(n.outcomes().target("no-agents"));
-                case RouteResult.Failed f -> Next.to(n.outcomes().target("failed"));
-                case RouteResult.KeyPressed k -> {
-                    st.waitTime = k.waitTime();
-                    String t = n.waitOptions().get(String.valueOf(k.key()));
-                    yield Next.to(t != null ? t : n.outcomes().target("failed"));
-                }
-                case RouteResult.CallerHungUp h -> {
-                    st.waitTime = h.waitTime();
-                    st.outcome = Interaction.Outcome.ABANDONED_IN_QUEUE;
-                    throw new CallerHungUpException();
-                }
-            };
-        }
-
-        /** The node's callback option with its confirmation prompt made playable and the number rendered. */
-        private RouteRequest.Callback callbackOption(Node.Route n) {
-            Node.CallbackOption cb = n.callback();
-            if (cb == null || cb.key() == null || cb.key().isEmpty()) {
-                return null;
-            }
-            String text = null;
-            String file = null;
-            if (cb.prompt() != null) {
-                String lang = st.frame().flow.languages().contains(st.language) ? st.language
-                        : st.frame().flow.languages().get(0);
-                Template t = st.frame().flow.promptText(lang, cb.prompt().id());
-                text = t == null ? null : render(t, n);
-                PromptEntry e = set.prompts().find(cb.prompt().id(), lang).orElse(null);
-                file = e == null ? null : audio.forPrompt(e, text).orElse(null);
-            }
-            String number = cb.number() != null ? render(cb.number(), n) : st.info.aniWithheld() ? "" : st.info.ani();
-            String confirm = cb.confirmKey() == null || cb.confirmKey().isEmpty() ? "1" : cb.confirmKey();
-            return new RouteRequest.Callback(cb.key().charAt(0), file, text, confirm.charAt(0),
-                    safe(number, "[0-9+]"));
         }
 
         // ------------------------------------------------------------ transfer

@@ -1,7 +1,7 @@
 package dev.ivr.server.flow.hours;
 
-import dev.ivr.server.flow.Problem;
-import dev.ivr.server.flow.load.YamlDoc;
+import dev.ivr.server.flow.yaml.Problem;
+import dev.ivr.server.flow.yaml.YamlDoc;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;

@@ -1,6 +1,6 @@
 package dev.ivr.server.flow.load;
 
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.model.Edge;
 import dev.ivr.server.flow.model.Flow;
 import dev.ivr.server.flow.model.Node;

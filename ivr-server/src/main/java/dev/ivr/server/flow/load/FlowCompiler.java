@@ -1,7 +1,7 @@
 package dev.ivr.server.flow.load;
 
-import dev.ivr.server.flow.Problem;
-import dev.ivr.server.flow.Problem.Pos;
+import dev.ivr.server.flow.yaml.Problem;
+import dev.ivr.server.flow.yaml.Problem.Pos;
 import dev.ivr.server.flow.expr.Expr;
 import dev.ivr.server.flow.expr.ExprEnv;
 import dev.ivr.server.flow.expr.ExprException;
@@ -13,6 +13,7 @@ import dev.ivr.server.flow.model.Node.Info;
 import dev.ivr.server.flow.model.Node.Outcomes;
 import dev.ivr.server.flow.model.Node.Reprompt;
 import dev.ivr.server.flow.model.PromptRef;
+import dev.ivr.server.flow.yaml.YamlDoc;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.speech.ListenRequest;
@@ -42,8 +43,9 @@ import java.util.regex.PatternSyntaxException;
 public final class FlowCompiler {
     private static final Pattern SECRET_REF_TEMPLATE = Pattern.compile("\\binputs\\s*(\\.\\s*%1$s\\b|\\[\\s*[\"']%1$s[\"']\\s*])");
 
-    /** What a flow is checked against; {@code speech}: the languages speech can be recognised in. */
     /**
+     * What a flow is checked against; {@code speech}: the languages speech can be recognised in.
+     *
      * @param inputNames the {@code into} names of every flow of the set (inputs are the call's:
      *                   a subflow's are read by its callers); empty: this flow's own only
      */

@@ -1,6 +1,6 @@
 package dev.ivr.server.flow.load;
 
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.hours.Calendars;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptCatalogException;
@@ -55,14 +55,14 @@ public final class FlowLoader {
         }
 
         /** The valid flows as a snapshot to run (what the tools use). */
-        public dev.ivr.server.flow.FlowSet flowSet() {
+        public dev.ivr.server.flow.model.FlowSet flowSet() {
             Map<String, dev.ivr.server.flow.model.Flow> ok = new LinkedHashMap<>();
             flows.forEach((n, r) -> {
                 if (r.ok()) {
                     ok.put(n, r.flow());
                 }
             });
-            return new dev.ivr.server.flow.FlowSet(ok, prompts == null ? PromptCatalog.empty() : prompts, calendars);
+            return new dev.ivr.server.flow.model.FlowSet(ok, prompts == null ? PromptCatalog.empty() : prompts, calendars);
         }
 
         public List<Problem> allProblems() {

@@ -7,7 +7,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.yaml.Problem;
+import dev.ivr.server.flow.yaml.YamlDoc;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 import java.io.IOException;

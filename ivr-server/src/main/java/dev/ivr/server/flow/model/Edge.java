@@ -1,6 +1,6 @@
 package dev.ivr.server.flow.model;
 
-import dev.ivr.server.flow.Problem.Pos;
+import dev.ivr.server.flow.yaml.Problem.Pos;
 
 /**
  * A way out of a node, for checks, coverage and graphs.

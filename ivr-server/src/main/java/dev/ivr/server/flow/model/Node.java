@@ -1,6 +1,6 @@
 package dev.ivr.server.flow.model;
 
-import dev.ivr.server.flow.Problem.Pos;
+import dev.ivr.server.flow.yaml.Problem.Pos;
 import dev.ivr.server.flow.expr.Expr;
 import dev.ivr.server.flow.expr.Template;
 

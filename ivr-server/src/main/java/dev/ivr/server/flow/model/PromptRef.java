@@ -1,6 +1,6 @@
 package dev.ivr.server.flow.model;
 
-import dev.ivr.server.flow.Problem.Pos;
+import dev.ivr.server.flow.yaml.Problem.Pos;
 import dev.ivr.server.flow.expr.Template;
 
 /** What a node says: a prompt of the catalog (by id), or inline text. Exactly one is set. */

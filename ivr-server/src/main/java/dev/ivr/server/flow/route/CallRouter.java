@@ -14,5 +14,26 @@ import dev.ivr.server.call.CallChannel;
  */
 @FunctionalInterface
 public interface CallRouter {
+    /**
+     * The router of a server without routing: every {@code route} node takes its {@code failed} edge
+     * (the engine logs why and plays no announcement for a queue that does not exist).
+     */
+    CallRouter NONE = new CallRouter() {
+        @Override
+        public RouteResult route(RouteRequest request, CallChannel channel) {
+            return new RouteResult.Failed("no call router is configured");
+        }
+
+        @Override
+        public boolean configured() {
+            return false;
+        }
+    };
+
     RouteResult route(RouteRequest request, CallChannel channel);
+
+    /** False for {@link #NONE}: the server has no routing. */
+    default boolean configured() {
+        return true;
+    }
 }

@@ -1,7 +1,7 @@
 package dev.ivr.server.flow.tools;
 
-import dev.ivr.server.flow.FlowSet;
-import dev.ivr.server.flow.load.YamlDoc;
+import dev.ivr.server.flow.model.FlowSet;
+import dev.ivr.server.flow.yaml.YamlDoc;
 import dev.ivr.server.flow.model.Edge;
 import dev.ivr.server.flow.model.Flow;
 import dev.ivr.server.flow.model.Node;
@@ -59,8 +59,11 @@ public final class FlowTests {
         }
     }
 
-    /** Nodes and edges of a flow, and which the tests went through. */
-    /** @param edgeLabels "from->to" to what takes that branch ("1", "no-input", a condition ...) */
+    /**
+     * Nodes and edges of a flow, and which the tests went through.
+     *
+     * @param edgeLabels "from->to" to what takes that branch ("1", "no-input", a condition ...)
+     */
     public record Coverage(String flow, Set<String> nodes, Set<String> visitedNodes, Set<String> edges,
                            Set<String> takenEdges, Map<String, String> edgeLabels) {
         public Coverage(String flow, Set<String> nodes, Set<String> visitedNodes, Set<String> edges, Set<String> takenEdges) {

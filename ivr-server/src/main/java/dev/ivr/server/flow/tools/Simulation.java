@@ -3,7 +3,7 @@ package dev.ivr.server.flow.tools;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.call.CallerHungUpException;
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.LanguageByDnis;
@@ -27,7 +27,7 @@ public final class Simulation {
      * A call to simulate.
      *
      * @param interactive asked for steps once the script is used up (null: the caller hangs up)
-     * @param router      null: no router (route nodes take their failure edge)
+     * @param router      {@link CallRouter#NONE} (or null): no router, route nodes take their failure edge
      * @param speech      which languages speech is recognised in (what the caller says is heard): SIMULATED for all;
      *                    elsewhere as on a server without a model (menus take keys only, listen nodes take their
      *                    on-error edge)

@@ -6,7 +6,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import dev.ivr.server.cluster.ClusterValue;
+import dev.ivr.server.wire.ClusterValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

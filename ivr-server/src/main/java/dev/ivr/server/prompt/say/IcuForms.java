@@ -175,7 +175,8 @@ final class IcuForms implements SpokenForms {
     }
 
     /** The written ordinal ("21st", "21.", "21º"). */
-    synchronized String writtenOrdinal(long n) {
+    @Override
+    public synchronized String writtenOrdinal(long n) {
         return writtenOrdinal.format(n);
     }
 

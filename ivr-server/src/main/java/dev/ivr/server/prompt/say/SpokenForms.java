@@ -29,6 +29,11 @@ public interface SpokenForms {
 
     String language();
 
+    /** An ordinal as it is written ("3rd", "3.", "3º"); digits where the language has no written form. */
+    default String writtenOrdinal(long n) {
+        return Long.toString(n);
+    }
+
     /** A number as segments ({@code n.<value>}) whose texts joined say it. */
     List<String> number(long n);
 

@@ -6,7 +6,7 @@ import dev.ivr.server.health.Health;
 import dev.ivr.server.speech.Recognizer;
 import dev.ivr.server.speech.RecognizerFactory;
 import dev.ivr.server.speech.SpeechModels;
-import dev.ivr.server.speech.VoskRecognizers;
+import dev.ivr.server.speech.vosk.VoskRecognizers;
 import dev.ivr.server.speech.sphinx.SphinxRecognizers;
 
 import java.util.LinkedHashMap;

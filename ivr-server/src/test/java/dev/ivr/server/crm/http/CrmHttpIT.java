@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The CRM store inside a whole server (H2 default database): the shipped sample customers,
  * the store the flows get, and the HTTP API the agent desktop reads.
  */
+@Tag("integration")
 class CrmHttpIT {
     static final String AGENT = "agent-token-0123456789";
     static final String MONITOR = "monitor-token-0123456789";
@@ -74,8 +76,9 @@ class CrmHttpIT {
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", "15701");
+        env.put("IVR_CLUSTER_PORT", Integer.toString(dev.ivr.server.testing.TestConfigs.freePort()));
         env.put("IVR_TTS_ENABLED", "false");
+        env.put("IVR_SPEECH_PORT", "0");
         IvrConfig config = ConfigLoader.load(yaml, env);
         server = IvrServer.start(config);
         assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();

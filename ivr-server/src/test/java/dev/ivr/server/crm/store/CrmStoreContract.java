@@ -401,7 +401,7 @@ abstract class CrmStoreContract {
         logs.start();
         Level level = root.getLevel();
         root.addAppender(logs);
-        root.setLevel(Level.ALL);
+        root.setLevel(Level.TRACE);
         try {
             Database db = database();
             importCsv(db, SAMPLE);

@@ -1,5 +1,6 @@
 package dev.ivr.server.crm.store;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * afterwards, every one that is not must have an ERROR line of its own, and health must say
  * what is wrong instead of UP.
  */
+@Tag("integration")
 class FullDiskIT {
     @TempDir
     Path tmp;

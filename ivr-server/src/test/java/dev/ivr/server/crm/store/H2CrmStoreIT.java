@@ -4,8 +4,10 @@ import org.h2.tools.Server;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 
 /** The CRM store contract on H2: the default embedded file database (and H2 in server mode behind a proxy). */
+@Tag("integration")
 class H2CrmStoreIT extends CrmStoreContract {
     @Override
     protected String newDatabaseUrl() {

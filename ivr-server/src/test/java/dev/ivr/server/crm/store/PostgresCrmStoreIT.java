@@ -3,8 +3,10 @@ package dev.ivr.server.crm.store;
 import dev.ivr.server.testing.PostgresServer;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 
 /** The CRM store contract on a real PostgreSQL server (started by the test, see {@link PostgresServer}). */
+@Tag("integration")
 class PostgresCrmStoreIT extends CrmStoreContract {
     @Override
     protected String newDatabaseUrl() {

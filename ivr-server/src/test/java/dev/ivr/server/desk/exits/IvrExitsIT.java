@@ -2,6 +2,7 @@ package dev.ivr.server.desk.exits;
 
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.testing.TestConfigs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** IVR exit counts on a real Hazelcast member, with a clock the test moves. */
+@Tag("integration")
 class IvrExitsIT {
     @Test
     void exitsAreCountedPerFlowNodeOverTheWindow(@TempDir Path dir) {

@@ -5,6 +5,7 @@ import dev.ivr.server.desk.users.User;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Sessions, tickets and lockouts on a real Hazelcast member. */
+@Tag("integration")
 class SessionsIT {
     static ClusterMember member;
 

@@ -3,7 +3,7 @@ package dev.ivr.server.flow.engine;
 import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.LanguagesConfig;
-import dev.ivr.server.flow.FlowSet;
+import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.CallerSteps;
 import dev.ivr.server.flow.tools.ScriptedCrm;

@@ -1,6 +1,6 @@
 package dev.ivr.server.flow.hours;
 
-import dev.ivr.server.flow.Problem;
+import dev.ivr.server.flow.yaml.Problem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

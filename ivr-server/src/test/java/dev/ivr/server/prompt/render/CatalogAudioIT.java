@@ -6,12 +6,13 @@ import dev.ivr.server.audio.Pcm;
 import dev.ivr.server.audio.Wav;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.prompt.PromptCatalog;
-import dev.ivr.server.prompt.say.Say;
+import dev.ivr.server.prompt.voice.Prerenderer;
 import dev.ivr.server.tts.Synthesizer;
-import dev.ivr.server.tts.TtsEngines;
+import dev.ivr.server.tts.engines.TtsEngines;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import static org.assertj.core.api.SoftAssertions.assertSoftly;
  * sample rate, duration, not silence, no clipping, no click at the ends. And the cache: a
  * second render of all of them costs no synthesis.
  */
+@Tag("integration")
 class CatalogAudioIT {
     static final Path PROMPTS = Path.of("..", "prompts").toAbsolutePath().normalize();
     @TempDir

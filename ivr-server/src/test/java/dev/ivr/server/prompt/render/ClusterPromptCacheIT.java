@@ -7,6 +7,7 @@ import dev.ivr.server.testing.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Two Hazelcast members on loopback: what one server rendered, the other copies instead of synthesising. */
+@Tag("integration")
 class ClusterPromptCacheIT {
     @TempDir
     static Path dir;
@@ -28,7 +30,7 @@ class ClusterPromptCacheIT {
     @BeforeAll
     static void start() {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", "15821")).cluster();
+                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
         a = ClusterMember.start(cluster, "a", dir);
         b = ClusterMember.start(cluster, "b", dir);
         await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);

@@ -14,17 +14,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A test TTS engine: English only, "speaks" 100 ms of a tone per character at 16 kHz, records
  * every text it is asked for, and can be held until released.
  */
-final class FakeSynthesizer implements Synthesizer {
+public final class FakeSynthesizer implements Synthesizer {
     final List<String> spoken = new CopyOnWriteArrayList<>();
     final AtomicBoolean ready = new AtomicBoolean(true);
     volatile CompletableFuture<Void> hold = CompletableFuture.completedFuture(null);
     private final Map<String, String> voices;
 
-    FakeSynthesizer() {
+    public FakeSynthesizer() {
         this(Map.of("en", "fake-voice"));
     }
 
-    FakeSynthesizer(Map<String, String> voices) {
+    public FakeSynthesizer(Map<String, String> voices) {
         this.voices = voices;
     }
 

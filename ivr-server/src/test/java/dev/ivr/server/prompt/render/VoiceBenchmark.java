@@ -5,8 +5,9 @@ import dev.ivr.server.audio.Mastering;
 import dev.ivr.server.audio.Pcm;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.prompt.PromptCatalog;
-import dev.ivr.server.prompt.say.Say;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.prompt.voice.Prerenderer;
+import dev.ivr.server.prompt.voice.Voice;
+import dev.ivr.server.tts.marytts.MaryTts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.math.BigDecimal;

@@ -4,17 +4,20 @@ import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.IvrServer;
-import dev.ivr.server.agi.Cidr;
+import dev.ivr.server.net.Cidr;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.audio.AsteriskFormat;
 import dev.ivr.server.audio.Pcm;
 import dev.ivr.server.audio.Wav;
+import dev.ivr.server.prompt.http.PromptHttpRoutes;
+import dev.ivr.server.prompt.voice.Voice;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +39,7 @@ import static org.awaitility.Awaitility.await;
  * a URL Asterisk's media cache can fetch; static prompts are pre-rendered at start; the
  * /prompts route behaves as the media cache expects and refuses what it must.
  */
+@Tag("integration")
 class VoiceServerIT {
     @TempDir
     static Path data;

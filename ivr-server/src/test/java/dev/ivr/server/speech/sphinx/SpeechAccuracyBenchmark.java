@@ -11,8 +11,8 @@ import dev.ivr.server.flow.model.Node;
 import dev.ivr.server.speech.PhoneLine;
 import dev.ivr.server.speech.Recognizer;
 import dev.ivr.server.speech.SpeechModels;
-import dev.ivr.server.tts.ESpeakNg;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.espeak.ESpeakNg;
+import dev.ivr.server.tts.marytts.MaryTts;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,9 +13,10 @@ import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.speech.PhoneLine;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.marytts.MaryTts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  * 8 kHz slin, 50 a second in real time. The server's end-of-speech detection cuts the utterance,
  * Sphinx4 recognises it against the menu's phrases, and the flow takes the option.
  */
+@Tag("integration")
 class SpeechLoopIT {
     static final Duration T = Duration.ofSeconds(120);
     @TempDir

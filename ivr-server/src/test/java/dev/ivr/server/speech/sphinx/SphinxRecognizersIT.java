@@ -8,9 +8,10 @@ import dev.ivr.server.config.SphinxConfig;
 import dev.ivr.server.speech.PhoneLine;
 import dev.ivr.server.speech.Recognizer;
 import dev.ivr.server.speech.RecognizerFactory;
-import dev.ivr.server.tts.MaryTts;
+import dev.ivr.server.tts.marytts.MaryTts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The Sphinx4 recogniser with its real bundled model, fed 8 kHz call audio as a speech session feeds it. */
+@Tag("integration")
 class SphinxRecognizersIT {
     static final List<String> MENU = List.of("billing", "payments", "invoice", "pay my bill", "technical support",
             "support", "internet", "not working", "sales", "new plan", "buy a plan", "operator", "agent", "a person",

@@ -1,9 +1,0 @@
-package dev.ivr.server.agi;
-
-import dev.ivr.server.call.CallChannel;
-
-/** Serves one call once the PBX has named the script. Runs on the call's own virtual thread. */
-@FunctionalInterface
-public interface CallHandler {
-    void handle(CallChannel channel) throws Exception;
-}

@@ -1,0 +1,16 @@
+package dev.ivr.server.callcontext;
+
+import dev.ivr.server.wire.ClusterValue;
+
+/**
+ * One message for an agent's desktop, published on the cluster topic {@value TopicScreenPops#TOPIC}:
+ * every server receives it and hands it to the desktop sessions it holds for that agent.
+ *
+ * @param context the screen pop (for OFFERED), else null
+ * @param reason  why the call ended for the agent (for ENDED): answered-elsewhere, no-answer,
+ *                busy, caller-hangup, completed ...; else null
+ */
+public record DeskMessage(Kind kind, String agentId, String callId, CallContext context, String reason)
+        implements ClusterValue {
+    public enum Kind { OFFERED, CONNECTED, ENDED }
+}

@@ -1,0 +1,438 @@
+package dev.ivr.server.routing;
+
+import dev.ivr.routing.CallRequest;
+import dev.ivr.routing.QueueDefinition;
+import dev.ivr.routing.QueuePosition;
+import dev.ivr.routing.Reservation;
+import dev.ivr.routing.RoutingException;
+import dev.ivr.routing.RoutingService;
+import dev.ivr.routing.WaitResult;
+import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.CallerHungUpException;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.CallContexts;
+import dev.ivr.server.callcontext.ContextTokens;
+import dev.ivr.server.callcontext.ScreenPops;
+import dev.ivr.server.flow.route.CallRouter;
+import dev.ivr.server.routing.QueueCallRouter.OfferOutcome;
+import dev.ivr.server.flow.route.RouteRequest;
+import dev.ivr.server.flow.route.RouteResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One caller waiting in a queue, on the call's own thread: the tick loop (offers, keys, hang-ups), music and
+ * announcements, the callback offer, and connecting the agent the library reserved.
+ */
+final class QueueWait {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
+
+    private final QueueCallRouter owner;
+    final RouteRequest req;
+    final CallChannel ch;
+    final QueueDefinition queue;
+    final CallRequest call;
+    final Instant enqueuedAt;
+    final String music;
+    final String escapes;
+    boolean queued = true;
+    boolean musicOn;
+    Instant nextAnnouncement;
+    QueuePosition position;
+    String connectedAgent;
+    /** The offer being made, until its outcome is reported: ended on the desktop if the call breaks off. */
+    Reservation offering;
+    long ticks;
+    Duration waitTime;
+    Duration talkTime;
+    /** What a watcher saw while an announcement played (an offer): taken at the top of the loop. */
+    WaitResult seenDuringAnnouncement;
+    /** While an announcement plays: completes when an agent is reserved (the announcement is cut short); else null. */
+    CompletableFuture<Void> offeredNow;
+
+    QueueWait(QueueCallRouter owner, RouteRequest req, CallChannel ch, QueueDefinition queue, CallRequest call, Instant enqueuedAt) {
+        this.owner = owner;
+        this.req = req;
+        this.ch = ch;
+        this.queue = queue;
+        this.call = call;
+        this.enqueuedAt = enqueuedAt;
+        RouteRequest.Announcement a = req.announcement();
+        this.music = a != null && a.music() != null && !a.music().isBlank() ? a.music() : owner.musicClass;
+        StringBuilder keys = new StringBuilder();
+        req.waitKeys().forEach(keys::append);
+        if (req.callback() != null) {
+            keys.append(req.callback().key());
+        }
+        this.escapes = keys.toString();
+        this.nextAnnouncement = enqueuedAt;
+    }
+
+    RouteResult run() {
+        try {
+            return loop();
+        } catch (CallerHungUpException e) {
+            LOG.info("caller hung up after {} s in queue {}", waited().toSeconds(), req.queue());
+            return new RouteResult.CallerHungUp(waited());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RouteResult.Failed("interrupted");
+        } catch (RoutingException e) {
+            LOG.error("queue {}: routing failed: {}", req.queue(), e.getMessage());
+            return new RouteResult.Failed(e.getMessage());
+        } finally {
+            if (offering != null) {
+                owner.screenPops.ended(offering.agentId(), req.callId(), "caller-hangup");
+                owner.offers.remove(req.callId());
+            }
+            if (queued) {
+                try {
+                    owner.router.cancel(req.callId()); // at once: no agent is offered a call whose caller left
+                } catch (RuntimeException e) {
+                    LOG.warn("call not removed from queue {}: {}", req.queue(), e.toString());
+                }
+            }
+        }
+    }
+
+    private RouteResult loop() throws InterruptedException {
+        Duration rest = Duration.ZERO;
+        while (true) {
+            WaitResult w = seenDuringAnnouncement != null ? seenDuringAnnouncement : owner.router.awaitAgent(req.callId(), rest);
+            seenDuringAnnouncement = null;
+            switch (w) {
+                case WaitResult.Offered o -> {
+                    OfferOutcome out = offer(o.reservation());
+                    switch (out) {
+                        case CONNECTED -> {
+                            return new RouteResult.Connected(connectedAgent, waitTime, talkTime);
+                        }
+                        case HANDED_OVER -> {
+                            return new RouteResult.HandedToDialplan(connectedAgent, waitTime);
+                        }
+                        case CALLER_GONE -> {
+                            return new RouteResult.CallerHungUp(waited());
+                        }
+                        case NOT_ANSWERED -> {
+                            rest = Duration.ZERO;
+                            continue; // back at the head of the queue: the next agent, or keep waiting
+                        }
+                    }
+                }
+                case WaitResult.MaxWaitReached m -> {
+                    queued = false;
+                    LOG.info("queue {}: maximum wait of the queue reached after {} s (target {})", req.queue(),
+                            m.waited().toSeconds(), m.target());
+                    return new RouteResult.TimedOut(m.waited());
+                }
+                case WaitResult.Removed r -> {
+                    queued = false;
+                    LOG.warn("queue {}: the call was removed from the queue ({})", req.queue(), r.reason());
+                    return new RouteResult.Failed("removed from the queue: " + r.reason());
+                }
+                case WaitResult.Waiting p -> position = p.position();
+            }
+            Duration waited = waited();
+            if (waited.compareTo(req.maxWait()) >= 0) {
+                LOG.info("queue {}: no agent within the node's max-wait of {} s", req.queue(), req.maxWait().toSeconds());
+                return new RouteResult.TimedOut(waited);
+            }
+            if (++ticks % QueueCallRouter.ELIGIBILITY_TICKS == 0
+                    && !owner.router.anyAgentCouldServe(call, req.maxWait())) {
+                LOG.info("queue {}: every agent who could take the call logged out", req.queue());
+                return new RouteResult.NoAgents();
+            }
+            Optional<Character> key = Optional.empty();
+            if (req.announcement() != null && !owner.clock.instant().isBefore(nextAnnouncement)) {
+                key = announceWatchingForAnAgent();
+                nextAnnouncement = owner.clock.instant().plus(req.announcement().every());
+                if (key.isEmpty() && seenDuringAnnouncement != null) {
+                    rest = Duration.ZERO;
+                    continue; // an agent was reserved meanwhile: the announcement stopped, connect now
+                }
+            }
+            long t0 = System.nanoTime();
+            Duration tick = QueueCallRouter.tickFor(position);
+            if (key.isEmpty()) {
+                music(true);
+                key = ch.waitForDigit(tick);
+            }
+            if (key.isPresent()) {
+                char k = key.get();
+                if (req.waitKeys().contains(String.valueOf(k))) {
+                    LOG.info("caller pressed {} after {} s in queue {}", k, waited().toSeconds(), req.queue());
+                    music(false);
+                    return new RouteResult.KeyPressed(k, waited());
+                }
+                if (req.callback() != null && k == req.callback().key()) {
+                    Optional<RouteResult> cb = callback();
+                    if (cb.isPresent()) {
+                        return cb.get();
+                    }
+                }
+            }
+            rest = tick.minusNanos(System.nanoTime() - t0);
+            if (rest.isNegative()) {
+                rest = Duration.ZERO;
+            }
+        }
+    }
+
+    Duration waited() {
+        Duration d = Duration.between(enqueuedAt, owner.clock.instant());
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private void music(boolean on) {
+        if (on != musicOn) {
+            ch.musicOnHold(on, on ? music : null);
+            musicOn = on;
+        }
+    }
+
+    /**
+     * Announces while a watcher waits for an agent: when one is reserved, the prompt being played
+     * is cut short (the offer is then made at once, not after the announcement's last word).
+     */
+    private Optional<Character> announceWatchingForAnAgent() throws InterruptedException {
+        CompletableFuture<Void> offered = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<WaitResult> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        String callId = req.callId();
+        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+        Thread watcher = Thread.ofVirtual().name("queue-watch-" + callId).start(() -> {
+            if (mdc != null) {
+                org.slf4j.MDC.setContextMap(mdc);
+            }
+            try {
+                while (!offered.isDone()) {
+                    WaitResult w = owner.router.awaitAgent(callId, Duration.ofMillis(500));
+                    if (!(w instanceof WaitResult.Waiting)) {
+                        seen.set(w);
+                        offered.complete(null);
+                    }
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                // the announcement is over (or the cluster went away: the main loop finds out)
+            }
+        });
+        offeredNow = offered;
+        try {
+            return announce();
+        } finally {
+            offeredNow = null;
+            boolean reserved = offered.isDone();
+            offered.complete(null);
+            watcher.interrupt();
+            watcher.join();
+            if (reserved) {
+                seenDuringAnnouncement = seen.get();
+                if (seenDuringAnnouncement instanceof WaitResult.Offered) {
+                    LOG.info("an agent was reserved during the announcement: it stopped");
+                }
+            }
+        }
+    }
+
+    /** Plays one part of an announcement (or a prompt); an agent reserved meanwhile cuts an announcement short. */
+    private Optional<Character> announcePart(String file) {
+        CompletableFuture<Void> offered = offeredNow;
+        if (offered == null) {
+            return ch.play(file, escapes);
+        }
+        return offered.isDone() ? Optional.empty() : ch.playUntil(file, escapes, offered);
+    }
+
+    /** The node's prompt, then position and estimated wait; a wait key stops it and is returned. */
+    private Optional<Character> announce() {
+        music(false);
+        RouteRequest.Announcement a = req.announcement();
+        Optional<Character> key = Optional.empty();
+        if (a.file() != null) {
+            key = announcePart(a.file());
+        }
+        if (key.isEmpty() && a.position() && !offeredNow.isDone()) { // offeredNow: set while announcing
+            QueuePosition p = position != null ? position : owner.router.position(req.callId()).orElse(null);
+            if (p != null) {
+                key = sayPosition(p);
+            }
+        }
+        return key;
+    }
+
+    /** "You are number 3 in line. The estimated wait is 4 minutes." */
+    private Optional<Character> sayPosition(QueuePosition p) {
+        String lang = req.language();
+        Optional<Character> key = say(QueueVoice.POSITION);
+        if (key.isEmpty()) {
+            key = sayNumber(p.position());
+        }
+        if (key.isEmpty()) {
+            key = say(QueueVoice.POSITION_END);
+        }
+        if (key.isPresent()) {
+            return key;
+        }
+        long minutes = (p.estimatedWait().toSeconds() + 59) / 60;
+        if (minutes < 1) {
+            return say(QueueVoice.WAIT_SHORT);
+        }
+        key = say(QueueVoice.WAIT);
+        if (key.isEmpty()) {
+            key = play(owner.voice.count(minutes, QueueVoice.MINUTE_NOUN, req.language()), minutes);
+        }
+        if (key.isEmpty()) {
+            key = say(minutes == 1 ? QueueVoice.MINUTE : QueueVoice.MINUTES);
+        }
+        LOG.debug("announced position {} and about {} minute(s) in {}", p.position(), minutes, lang);
+        return key;
+    }
+
+    private Optional<Character> say(String promptId) {
+        Optional<String> file = owner.voice.prompt(promptId, req.language());
+        if (file.isEmpty()) {
+            LOG.debug("prompt {} has no audio in {}: skipped", promptId, req.language());
+            return Optional.empty();
+        }
+        return announcePart(file.get());
+    }
+
+    private Optional<Character> sayNumber(long n) {
+        return play(owner.voice.number(n, req.language()), n);
+    }
+
+    /** A number's segments one after the other; the PBX's own digits when there are none. */
+    private Optional<Character> play(Optional<List<String>> files, long n) {
+        if (files.isEmpty()) {
+            return ch.sayDigits(Long.toString(n), escapes); // the PBX's own sounds, in the channel's language
+        }
+        for (String file : files.get()) {
+            Optional<Character> key = announcePart(file);
+            if (key.isPresent()) {
+                return key;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The caller asked for a callback: confirm, then hand the queued call to the dispatcher. */
+    private Optional<RouteResult> callback() {
+        RouteRequest.Callback cb = req.callback();
+        music(false);
+        if (!owner.callbacks.available()) {
+            LOG.warn("callback asked for, but callbacks are unavailable (no AMI connection): the caller keeps waiting");
+            say(QueueVoice.CALLBACK_UNAVAILABLE);
+            return Optional.empty();
+        }
+        if (cb.number().isEmpty()) {
+            say(QueueVoice.CALLBACK_NO_NUMBER);
+            return Optional.empty();
+        }
+        Optional<Character> key = cb.confirmFile() == null ? Optional.empty()
+                : ch.play(cb.confirmFile(), "0123456789*#");
+        if (key.isEmpty()) {
+            key = ch.waitForDigit(QueueCallRouter.CONFIRM_TIMEOUT);
+        }
+        if (key.isEmpty() || key.get() != cb.confirmKey()) {
+            LOG.info("callback not confirmed: the caller keeps waiting");
+            return Optional.empty();
+        }
+        queued = false; // the dispatcher owns the queued call from now on
+        Instant now = owner.clock.instant();
+        owner.callbacks.adopt(new CallbackDispatcher.Callback(req, call, cb.number(), enqueuedAt, now));
+        LOG.info("callback to {} confirmed after {} s in queue {}: the call keeps its place", cb.number(),
+                waited().toSeconds(), req.queue());
+        return Optional.of(new RouteResult.CallbackScheduled(cb.number(), waited()));
+    }
+
+    // ------------------------------------------------------------ the offer
+
+    private OfferOutcome offer(Reservation r) {
+        offering = r;
+        OfferOutcome outcome = offerTo(r);
+        offering = null;
+        return outcome;
+    }
+
+    private OfferOutcome offerTo(Reservation r) {
+        String callId = req.callId();
+        CallContext ctx = owner.contexts.build(req, r, enqueuedAt, owner.clock.instant(), false);
+        owner.callContexts.put(ctx);
+        owner.offers.put(Offers.Offer.of(r, owner.dialplanMode ? Offers.Mode.DIALPLAN : Offers.Mode.EXEC, owner.nodeName));
+        owner.screenPops.offered(r.agentId(), ctx);
+        LOG.info("offered to agent {} ({}), offer {}, after {} s in queue {}", r.agentId(), r.endpoint(), r.offer(),
+                waited().toSeconds(), req.queue());
+        if (!AgentLeg.dialable(r.endpoint())) {
+            LOG.error("agent {} has an endpoint Dial cannot take: '{}'", r.agentId(), AgentLeg.clean(r.endpoint()));
+            return notAnswered(r, "invalid-endpoint");
+        }
+        music(false);
+        AgentLeg.variables(ctx, owner.tokens.token(callId)).forEach((name, value) -> ch.setVariable("__" + name, value));
+        if (owner.dialplanMode) {
+            ch.setVariable(AgentLeg.DIAL_ENDPOINT, r.endpoint());
+            ch.setVariable(AgentLeg.DIAL_TIMEOUT, Long.toString(AgentLeg.ringSeconds(r)));
+            ch.setVariable(AgentLeg.DIAL_OPTIONS, owner.agentLeg.dialOptions());
+            ch.setVariable(AgentLeg.STATUS, "ROUTE");
+            queued = false; // the dialplan dials; its reports (or the watch) end the offer
+            owner.dialplanWatch.watch(r);
+            connectedAgent = r.agentId();
+            waitTime = waited();
+            return OfferOutcome.HANDED_OVER;
+        }
+        int rc = ch.exec("Dial", owner.agentLeg.dialArguments(r));
+        String status;
+        try {
+            status = ch.getVariable("DIALSTATUS").orElse("");
+        } catch (CallerHungUpException e) {
+            status = "";
+        }
+        if (status.equals("ANSWER")) {
+            Instant end = owner.clock.instant();
+            // the talk time runs from the agent's answer, which the answer subroutine reported (on
+            // any node); Dial's ANSWEREDTIME would count from the caller's answer (IVR and queue too)
+            Optional<Instant> reported = owner.answers.answeredAt(callId);
+            Instant answeredAt = reported.orElse(end);
+            if (reported.isEmpty()) {
+                LOG.warn("agent {} answered, but no answer report came (routing.answer-handler '{}' in the "
+                        + "dialplan?): the talk time is unknown", r.agentId(), owner.agentLeg.answerHandler());
+                owner.answers.confirm(callId, end);
+            }
+            talkTime = reported.map(a -> Duration.between(a, end)).orElse(null);
+            queued = false;
+            owner.router.callEnded(r);
+            owner.screenPops.ended(r.agentId(), callId, "completed");
+            owner.offers.remove(callId);
+            connectedAgent = r.agentId();
+            waitTime = Duration.between(enqueuedAt, answeredAt);
+            if (waitTime.isNegative()) {
+                waitTime = Duration.ZERO;
+            }
+            LOG.info("agent {} talked {}", r.agentId(), talkTime == null ? "(unknown)" : talkTime.toSeconds() + " s");
+            return OfferOutcome.CONNECTED;
+        }
+        if (rc == -1 || status.equals("CANCEL") || ch.isHungUp()) {
+            queued = false;
+            owner.router.cancel(callId); // the agent is free again at once
+            owner.screenPops.ended(r.agentId(), callId, "caller-hangup");
+            owner.offers.remove(callId);
+            LOG.info("caller hung up while agent {} was ringing", r.agentId());
+            return OfferOutcome.CALLER_GONE;
+        }
+        return notAnswered(r, status.isEmpty() ? "failed" : status.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private OfferOutcome notAnswered(Reservation r, String reason) {
+        boolean held = owner.router.offerFailed(r, reason);
+        owner.screenPops.ended(r.agentId(), req.callId(), reason);
+        owner.offers.remove(req.callId());
+        LOG.info("agent {} did not take the call ({}): agent not ready, call back at the head of the queue{}",
+                r.agentId(), reason, held ? "" : " (the reservation had already ended)");
+        return OfferOutcome.NOT_ANSWERED;
+    }
+}

@@ -1,8 +1,0 @@
-package dev.ivr.server.speech;
-
-/** The peer broke the AudioSocket protocol; the session it belongs to ends. */
-public final class AudioSocketProtocolException extends RuntimeException {
-    public AudioSocketProtocolException(String message) {
-        super(message);
-    }
-}

@@ -1,7 +1,0 @@
-package dev.ivr.routing.internal;
-
-import dev.ivr.routing.RoutingEvent;
-
-/** A routing event as published on the events topic. */
-public record EventEnvelope(RoutingEvent event) implements Wire {
-}

@@ -1,7 +1,0 @@
-package dev.ivr.routing.internal;
-
-import dev.ivr.routing.QueueDefinition;
-
-/** A queue definition as stored in the queues map. */
-public record QueueEntry(QueueDefinition definition) implements Wire {
-}
