@@ -8,6 +8,7 @@ import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.loadgen.baseline.BaselineServer;
 import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ids and their signatures, and how many one-second queue ticks a wait took (timing).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("integration")
 class ScriptEquivalenceIT {
     @TempDir
     static Path work;

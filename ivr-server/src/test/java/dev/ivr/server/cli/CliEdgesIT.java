@@ -1,5 +1,6 @@
 package dev.ivr.server.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Issue 18 (16): the small edges of the CLI a newcomer meets. */
+@Tag("integration")
 class CliEdgesIT {
     @Test
     void validateOfAFlowThatDoesNotExistSaysSoAlone() throws Exception {

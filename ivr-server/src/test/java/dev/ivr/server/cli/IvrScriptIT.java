@@ -1,10 +1,12 @@
 package dev.ivr.server.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the {@code ./ivr} script itself prints. */
+@Tag("integration")
 class IvrScriptIT {
     /** Issue 18 (3): help listed only the server's commands. */
     @Test

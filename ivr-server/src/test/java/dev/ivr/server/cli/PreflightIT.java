@@ -1,5 +1,6 @@
 package dev.ivr.server.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a tool on a database a server has open retried for seconds. Both now say what to do in one
  * line, at once.
  */
+@Tag("integration")
 class PreflightIT {
     static Path config(Path dir, int agiPort) throws Exception {
         Path cfg = dir.resolve("ivr.yaml");

@@ -1,5 +1,6 @@
 package dev.ivr.server.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ./ivr simulate} as a flow designer runs it (issue 18, defect 4). */
+@Tag("integration")
 class SimulateCommandIT {
     static final String OPEN = "2026-12-02T10:00:00+01:00";
 

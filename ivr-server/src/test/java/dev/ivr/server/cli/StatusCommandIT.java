@@ -1,6 +1,7 @@
 package dev.ivr.server.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server was not up yet; {@code ./ivr status} says so, waits with {@code --wait}, and shows
  * each component in words.
  */
+@Tag("integration")
 class StatusCommandIT {
     static final String HEALTH = """
             {"status": "UP", "components": {"agi": {"status": "UP", "detail": "listening on 127.0.0.1:4573"},

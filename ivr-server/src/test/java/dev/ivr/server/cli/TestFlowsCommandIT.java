@@ -1,5 +1,6 @@
 package dev.ivr.server.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ./ivr test-flows} output (issue 18, defect 8). */
+@Tag("integration")
 class TestFlowsCommandIT {
     static IvrScript.Result testFlows(Path flows) throws Exception {
         return IvrScript.run(IvrScript.REPO, Map.of(), "", "test-flows", "--flows", flows.toString(), "--prompts",

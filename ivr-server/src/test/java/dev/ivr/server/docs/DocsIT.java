@@ -1,5 +1,6 @@
 package dev.ivr.server.docs;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * README's five-minute tour end to end, and every other {@code ./ivr} example of the README
  * and docs/ that runs without a server, a PBX or a cluster.
  */
+@Tag("integration")
 class DocsIT {
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     static final Path JAR = Path.of("target", "ivr-server.jar").toAbsolutePath();

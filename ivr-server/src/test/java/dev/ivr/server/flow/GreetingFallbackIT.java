@@ -8,6 +8,7 @@ import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.speech.SpeechInput;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * budget, left the caller in silence before the menu; the generic greeting is said instead. And
  * the greetings with customers' names are rendered ahead of their calls.
  */
+@Tag("integration")
 class GreetingFallbackIT {
     static final Duration T = Duration.ofSeconds(30);
     static final String ANNA = "+3612345678";

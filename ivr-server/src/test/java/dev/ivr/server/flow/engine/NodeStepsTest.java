@@ -114,7 +114,7 @@ class NodeStepsTest {
     void hoursOpenEntersTheSubflowWhoseReturnOutcomeLeadsToTheQueue() {
         String t = all(run(OPEN, new ScriptedRouter(Map.of("billing", Map.of("result", "connected", "agent", "agent-7")))));
         assertThat(t).contains("calendar support: OPEN").contains("returns from child with done")
-                .contains("route to queue billing").contains("route: Connected").contains("hangs up");
+                .contains("route to queue billing").contains("route billing: connected to agent agent-7").contains("hangs up");
     }
 
     @Test
@@ -127,13 +127,13 @@ class NodeStepsTest {
     @Test
     void aTimedOutRouteLeavesAMessage() {
         String t = all(run(OPEN, new ScriptedRouter(Map.of("billing", Map.of("result", "timeout", "wait", "5m")))));
-        assertThat(t).contains("route: TimedOut").contains("voicemail 2000@support");
+        assertThat(t).contains("route billing: no agent within the wait limit").contains("voicemail 2000@support");
     }
 
     @Test
     void aWaitOptionKeyFollowsItsEdge() {
         String t = all(run(OPEN, new ScriptedRouter(Map.of("billing", Map.of("result", "key", "key", "1")))));
-        assertThat(t).contains("route: KeyPressed").contains("voicemail 2000@support");
+        assertThat(t).contains("route billing: the caller pressed 1").contains("voicemail 2000@support");
     }
 
     @Test
