@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ./ivr test-flows} output (issue 18, defect 8). */
 @Tag("integration")
-class TestFlowsCommandIT {
+class FlowTestsCommandIT {
     static IvrScript.Result testFlows(Path flows) throws Exception {
         return IvrScript.run(IvrScript.REPO, Map.of(), "", "test-flows", "--flows", flows.toString(), "--prompts",
                 IvrScript.REPO.resolve("prompts").toString(), "--calendars", IvrScript.REPO.resolve("config/calendars.yaml").toString());
