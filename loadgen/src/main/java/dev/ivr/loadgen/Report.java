@@ -304,18 +304,24 @@ public final class Report {
         sideBySide(file, memory, os);
     }
 
-    private static XYChart soakChart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("minutes").yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+    /** The legend goes under the plot, never over it: inside the plot it hid data points (issue 18, defect 9). */
+    private static void legendBelow(XYChart c) {
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+    }
+
+    static XYChart soakChart(String title, String yTitle) {
+        XYChart c = new XYChartBuilder().width(640).height(520).title(title).xAxisTitle("minutes").yAxisTitle(yTitle).build();
+        legendBelow(c);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setPlotBackgroundColor(Color.WHITE);
         c.getStyler().setYAxisMin(0.0);
         return c;
     }
 
-    private static XYChart chart(String title, String xTitle, String yTitle, boolean logX) {
-        XYChart c = new XYChartBuilder().width(560).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+    static XYChart chart(String title, String xTitle, String yTitle, boolean logX) {
+        XYChart c = new XYChartBuilder().width(560).height(600).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        legendBelow(c);
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setPlotBackgroundColor(Color.WHITE);
         c.getStyler().setXAxisLogarithmic(logX);

@@ -76,4 +76,13 @@ class ReportTest {
         assertThat(Files.size(dir.resolve("s.png"))).isGreaterThan(5_000);
         assertThat(Report.setupMarkdown(rows.subList(0, 2))).contains("| 1,000 | 100.0 | 1,000 | 0 | 0.15 | 8.00 |");
     }
+
+    @Test
+    void everyPlotKeepsItsLegendOutsideThePlotArea() {
+        // inside the plot the legend hid the 1,000-call point of the latency plot (issue 18, defect 9)
+        for (var chart : List.of(Report.chart("t", "x", "y", true), Report.chart("t", "x", "y", false), Report.soakChart("t", "y"))) {
+            assertThat(chart.getStyler().getLegendPosition())
+                    .isIn(org.knowm.xchart.style.Styler.LegendPosition.OutsideS, org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        }
+    }
 }
