@@ -5,6 +5,7 @@ import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 import picocli.CommandLine.Option;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,5 +35,17 @@ public final class ConfigOption {
      */
     public IvrConfig load() {
         return ConfigLoader.load(resolve(), System.getenv());
+    }
+
+    /** The configuration, or null after printing every problem it has (the commands then exit with 2). */
+    public IvrConfig loadOrReport(PrintWriter err) {
+        try {
+            return load();
+        } catch (ConfigException e) {
+            err.println("ivr-server: the configuration has problems:");
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return null;
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.ivr.server.cli;
 
 import ch.qos.logback.classic.Level;
-import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.db.Database;
 import org.slf4j.Logger;
@@ -17,13 +16,7 @@ final class CrmDatabase {
 
     /** The configuration, or null after printing its problems. */
     static IvrConfig config(ConfigOption option, PrintWriter err) {
-        try {
-            return option.load();
-        } catch (ConfigException e) {
-            err.println("ivr-server: the configuration has problems:");
-            e.problems().forEach(p -> err.println("  " + p));
-            return null;
-        }
+        return option.loadOrReport(err);
     }
 
     /** Server log lines would mix with the command's output: only warnings, or nothing at all. */

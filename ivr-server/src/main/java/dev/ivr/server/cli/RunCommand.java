@@ -2,7 +2,6 @@ package dev.ivr.server.cli;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.ivr.server.IvrServer;
-import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.config.WeakSettings;
 import org.slf4j.Logger;
@@ -10,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,12 +25,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IvrConfig cfg;
-        try {
-            cfg = config.load();
-        } catch (ConfigException e) {
-            System.err.println("ivr-server: the configuration has problems:");
-            e.problems().forEach(p -> System.err.println("  " + p));
+        IvrConfig cfg = config.loadOrReport(new PrintWriter(System.err, true));
+        if (cfg == null) {
             return 2;
         }
         List<WeakSettings.Weakness> refused = WeakSettings.refused(cfg);

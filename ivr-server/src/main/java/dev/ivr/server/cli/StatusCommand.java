@@ -2,7 +2,6 @@ package dev.ivr.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.doctor.HttpTls;
@@ -11,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,12 +46,8 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IvrConfig cfg;
-        try {
-            cfg = config.load();
-        } catch (ConfigException e) {
-            System.err.println("ivr-server: the configuration has problems:");
-            e.problems().forEach(p -> System.err.println("  " + p));
+        IvrConfig cfg = config.loadOrReport(new PrintWriter(System.err, true));
+        if (cfg == null) {
             return 2;
         }
         Duration patience;

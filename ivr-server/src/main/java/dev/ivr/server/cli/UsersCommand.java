@@ -1,6 +1,5 @@
 package dev.ivr.server.cli;
 
-import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.desk.users.PasswordHasher;
@@ -180,12 +179,8 @@ public final class UsersCommand implements Runnable {
     static int withStore(ConfigOption option, CommandLine.Model.CommandSpec spec, StoreAction action) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        IvrConfig cfg;
-        try {
-            cfg = option.load();
-        } catch (ConfigException e) {
-            err.println("ivr-server: the configuration has problems:");
-            e.problems().forEach(p -> err.println("  " + p));
+        IvrConfig cfg = option.loadOrReport(err);
+        if (cfg == null) {
             return 2;
         }
         // the command prints its own messages; the database layer's retry warnings would only repeat them
