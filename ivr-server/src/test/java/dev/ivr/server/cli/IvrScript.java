@@ -26,6 +26,31 @@ final class IvrScript {
     }
 
     static Result run(Path dir, Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+        return start(dir, env, stdin, args).await();
+    }
+
+    /** The script running: what it has printed so far can be read before it ends. */
+    record Running(Process process, Path outFile, Path errFile, String[] args) {
+        String errSoFar() throws IOException {
+            return java.nio.file.Files.readString(errFile);
+        }
+
+        Result await() throws IOException, InterruptedException {
+            try {
+                if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("./ivr " + String.join(" ", args) + " did not end in 5 minutes");
+                }
+                return new Result(process.exitValue(), java.nio.file.Files.readString(outFile),
+                        java.nio.file.Files.readString(errFile));
+            } finally {
+                java.nio.file.Files.deleteIfExists(outFile);
+                java.nio.file.Files.deleteIfExists(errFile);
+            }
+        }
+    }
+
+    static Running start(Path dir, Map<String, String> env, String stdin, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("bash", REPO.resolve("ivr").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
@@ -36,21 +61,12 @@ final class IvrScript {
         pb.environment().putAll(env);
         Path outFile = java.nio.file.Files.createTempFile("ivr-script", ".out");
         Path errFile = java.nio.file.Files.createTempFile("ivr-script", ".err");
-        try {
-            pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
-            Process p = pb.start();
-            try (var in = p.getOutputStream()) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
-            }
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("./ivr " + String.join(" ", args) + " did not end in 5 minutes");
-            }
-            return new Result(p.exitValue(), java.nio.file.Files.readString(outFile), java.nio.file.Files.readString(errFile));
-        } finally {
-            java.nio.file.Files.deleteIfExists(outFile);
-            java.nio.file.Files.deleteIfExists(errFile);
+        pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
         }
+        return new Running(p, outFile, errFile, args);
     }
 
     static Result run(String... args) throws IOException, InterruptedException {

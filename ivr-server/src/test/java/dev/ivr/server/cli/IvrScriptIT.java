@@ -41,7 +41,7 @@ class IvrScriptIT {
                 """);
         mvn.toFile().setExecutable(true);
         java.nio.file.Path jar = dir.resolve("ivr-server.jar");
-        IvrScript.Result r = IvrScript.run(IvrScript.REPO, java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"),
+        IvrScript.Result r = IvrScript.run(IvrScript.REPO, java.util.Map.of("IVR_MAVEN", mvn.toString(),
                 "IVR_SERVER_JAR", jar.toString()), "", "build");
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.err()).contains("ivr: building the server", "the first build downloads its dependencies",
@@ -52,7 +52,7 @@ class IvrScriptIT {
 
         // a failing build shows Maven's own words
         java.nio.file.Files.writeString(mvn, "#!/bin/sh\necho '[ERROR] COMPILATION ERROR : x.java:[1,1] oops'\nexit 1\n");
-        IvrScript.Result failed = IvrScript.run(IvrScript.REPO, java.util.Map.of("PATH", bin + ":" + System.getenv("PATH"),
+        IvrScript.Result failed = IvrScript.run(IvrScript.REPO, java.util.Map.of("IVR_MAVEN", mvn.toString(),
                 "IVR_SERVER_JAR", jar.toString()), "", "build");
         assertThat(failed.exit()).isEqualTo(1);
         assertThat(failed.err()).contains("COMPILATION ERROR", "ivr: the build failed");
@@ -66,7 +66,7 @@ class IvrScriptIT {
         java.nio.file.Path mvn = bin.resolve("mvn");
         java.nio.file.Files.writeString(mvn, "#!/bin/sh\nprintf '\\033[0m\\033[0m[INFO] \\033[1mBUILD SUCCESS\\033[m\\n'\nexit 3\n");
         mvn.toFile().setExecutable(true);
-        IvrScript.Result r = IvrScript.run(IvrScript.REPO, java.util.Map.of("PATH", bin + ":" + System.getenv("PATH")), "",
+        IvrScript.Result r = IvrScript.run(IvrScript.REPO, java.util.Map.of("IVR_MAVEN", mvn.toString()), "",
                 "mvn", "-q", "validate");
         assertThat(r.exit()).as("Maven's exit status comes through").isEqualTo(3);
         assertThat(r.all()).contains("[INFO] BUILD SUCCESS").doesNotContain("\u001b");

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,23 +75,21 @@ class StatusCommandIT {
         assertThat(none.exit()).isEqualTo(1);
         assertThat(none.err()).contains("nothing answers at http://127.0.0.1:" + port, "./ivr run", "--wait");
 
-        // a server that comes up while status waits
-        int p = port;
-        CompletableFuture<HttpServer> later = CompletableFuture.supplyAsync(() -> {
-            try {
-                Thread.sleep(3_000);
-                return health(p, new AtomicReference<>());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        // a server that comes up while status waits: started once status has said it waits
+        IvrScript.Running waiting = IvrScript.start(dir, Map.of(), "", "status", "--wait", "2m", "--config", cfg.toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        while (!waiting.errSoFar().contains("waiting for the server") && waiting.process().isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(waiting.errSoFar()).contains("waiting for the server at http://127.0.0.1:" + port);
+        HttpServer later = health(port, new AtomicReference<>());
         try {
-            IvrScript.Result waited = IvrScript.run(dir, Map.of(), "", "status", "--wait", "2m", "--config", cfg.toString());
+            IvrScript.Result waited = waiting.await();
             assertThat(waited.exit()).as(waited.all()).isZero();
-            assertThat(waited.err()).contains("waiting for the server at http://127.0.0.1:" + port);
             assertThat(waited.out()).startsWith("ivr at http://127.0.0.1:" + port + ": UP");
         } finally {
-            later.join().stop(0);
+            later.stop(0);
         }
     }
 }
