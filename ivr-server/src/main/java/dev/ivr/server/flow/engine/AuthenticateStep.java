@@ -37,10 +37,7 @@ final class AuthenticateStep {
             if (a != null && a.status() != Authentication.Status.FAILED) {
                 return authResult(n, a, account, st);
             }
-            st.auth.put("status", "FAILED");
-            st.auth.put("account", account);
-            st.auth.put("attempts_left", a == null ? (long) (n.attempts() - attempt) : (long) a.attemptsLeft());
-            st.authOutcome = "FAILED";
+            st.caller.authFailed(account, a == null ? (long) (n.attempts() - attempt) : (long) a.attemptsLeft());
             if (a != null && a.attemptsLeft() <= 0) {
                 break;
             }
@@ -52,14 +49,8 @@ final class AuthenticateStep {
     }
 
     private static Next authResult(Node.Authenticate n, Authentication a, String account, CallState st) {
-        st.authOutcome = a.status().name();
-        st.auth.put("status", a.status().name());
-        st.auth.put("account", account);
-        st.auth.put("attempts_left", (long) a.attemptsLeft());
-        st.auth.put("ok", a.status() == Authentication.Status.OK);
+        st.caller.authenticated(a, account);
         if (a.status() == Authentication.Status.OK && a.customer() != null) {
-            st.customer = CallState.customerMap(a.customer(), 1);
-            st.customerId = a.customer().id();
             st.setLanguage(st.language); // customer.name as the call's language says it
         }
         return Next.to(n.outcomes().target(a.status().name().toLowerCase()));

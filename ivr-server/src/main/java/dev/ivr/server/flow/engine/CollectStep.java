@@ -20,7 +20,7 @@ final class CollectStep {
                     n.interDigitTimeout(), n);
             String problem = value.isEmpty() ? null : invalid(n, value, run.st);
             if (!value.isEmpty() && problem == null) {
-                run.st.input(n.into(), value, n.secret());
+                run.st.inputs.input(n.into(), value, n.secret());
                 run.observer.event("collected " + n.into() + " = " + (n.secret() ? CallState.MASK : value));
                 return Next.to(n.next());
             }

@@ -119,7 +119,7 @@ public final class FlowEngine {
         CallState st = resume(set, channel, flowName).orElse(null);
         if (st == null) {
             st = new CallState(channel.info(), clock.instant());
-            st.stack.push(new CallState.Frame(flow, flow.start(), new LinkedHashMap<>(flow.variables()), null));
+            st.position.enter(new CallState.Frame(flow, flow.start(), new LinkedHashMap<>(flow.variables()), null));
             if (!flow.languages().contains(st.language)) {
                 st.setLanguage(flow.languages().get(0));
             }
@@ -135,17 +135,16 @@ public final class FlowEngine {
             run.loop();
             finish(run, null);
         } catch (CallerHungUpException e) {
-            if (st.outcome == null) {
-                st.outcome = st.inQueue ? Interaction.Outcome.ABANDONED_IN_QUEUE : Interaction.Outcome.ABANDONED_IN_IVR;
-            }
+            st.disposition.outcomeUnlessSet(st.disposition.inQueue ? Interaction.Outcome.ABANDONED_IN_QUEUE
+                    : Interaction.Outcome.ABANDONED_IN_IVR);
             finish(run, null);
             throw e;
         } catch (CallFailedException e) {
-            st.outcome = Interaction.Outcome.FAILED;
+            st.disposition.outcome(Interaction.Outcome.FAILED);
             finish(run, e); // the checkpoint stays: the dialplan may bring the call to another server
             throw e;
         } catch (RuntimeException e) {
-            st.outcome = Interaction.Outcome.FAILED;
+            st.disposition.outcome(Interaction.Outcome.FAILED);
             finish(run, null);
             throw e;
         }
@@ -167,7 +166,7 @@ public final class FlowEngine {
             for (Flow f : set.flows().values()) {
                 String lang = c.language() != null && f.languages().contains(c.language()) ? c.language()
                         : f.languages().get(0);
-                Map<String, Object> customer = CallState.customerMap(c, 1);
+                Map<String, Object> customer = Caller.customerMap(c, 1);
                 customer.put("name", CallState.nameIn(lang, c.firstName(), c.lastName(), c.language(),
                         (String) customer.get("name")));
                 Map<String, Object> activation = Map.of("customer", customer);
@@ -207,7 +206,7 @@ public final class FlowEngine {
             LOG.warn("call {} has a checkpoint but cannot resume ({}): starting '{}' over", callId, why, flowName);
         } else {
             LOG.info("resuming call at node '{}' of flow '{}' (checkpointed by {}; {} nodes done)",
-                    st.get().frame().node, st.get().frame().flow.name(), st.get().resumedFrom, st.get().path.size());
+                    st.get().frame().node, st.get().frame().flow.name(), st.get().resumedFrom, st.get().position.path().size());
         }
         return st;
     }
@@ -217,15 +216,14 @@ public final class FlowEngine {
         if (failure == null) {
             checkpoints.delete(st.info.uniqueId());
         }
-        if (st.outcome == null) {
-            st.outcome = Interaction.Outcome.SELF_SERVED;
-        }
-        Map<String, String> inputs = new LinkedHashMap<>(st.inputs); // secrets already masked
-        Flow bottom = st.stack.isEmpty() ? null : st.stack.getLast().flow;
+        st.disposition.outcomeUnlessSet(Interaction.Outcome.SELF_SERVED);
+        Map<String, String> inputs = new LinkedHashMap<>(st.inputs.values); // secrets already masked
+        Flow bottom = st.position.bottomFlow();
+        Disposition d = st.disposition;
         Interaction interaction = new Interaction(st.info.uniqueId(), st.info.ani(), st.info.dnis(),
                 bottom == null ? st.info.script() : bottom.name(), bottom == null ? null : bottom.version(),
-                st.start, clock.instant(), st.path, inputs, st.customerId, st.authOutcome, st.queue, st.agentId,
-                st.waitTime, st.talkTime, st.outcome, nodeName);
+                st.start, clock.instant(), st.position.path(), inputs, st.caller.customerId, st.caller.authOutcome,
+                d.queue, d.agentId, d.waitTime, d.talkTime, d.outcome, nodeName);
         try {
             crm.record(interaction);
         } catch (RuntimeException e) {
@@ -233,17 +231,18 @@ public final class FlowEngine {
         }
         if (failure == null && !run.channel.isHungUp()) {
             try {
-                run.channel.setVariable("IVR_OUTCOME", st.outcome.name());
-                if (!st.handedToDialplan) {
+                run.channel.setVariable("IVR_OUTCOME", d.outcome.name());
+                if (!d.handedToDialplan) {
                     run.channel.setVariable("IVR_STATUS", "OK"); // the flow ran to its end: no fallback
                 }
             } catch (RuntimeException e) {
                 // the caller is gone: fine
             }
         }
-        LOG.info("flow ended: {} after {} nodes", st.outcome, st.path.size());
-        run.summary = new CallSummary(List.copyOf(st.path), st.stack.isEmpty() ? Map.of() : Map.copyOf(nullSafe(st.frame().vars)),
-                Map.copyOf(inputs), st.customer, st.auth, interaction);
+        LOG.info("flow ended: {} after {} nodes", d.outcome, st.position.path().size());
+        run.summary = new CallSummary(List.copyOf(st.position.path()),
+                st.position.isEmpty() ? Map.of() : Map.copyOf(nullSafe(st.frame().vars)),
+                Map.copyOf(inputs), st.caller.customer, st.caller.auth, interaction);
         run.observer.ended(run.summary);
     }
 
@@ -298,12 +297,12 @@ public final class FlowEngine {
                 if (node == null) {
                     throw new IllegalStateException("flow '" + f.flow.name() + "' has no node '" + f.node + "'");
                 }
-                st.path.add(st.stack.size() > 1 ? f.flow.name() + "/" + node.id() : node.id());
+                st.position.visit(f, node.id());
                 observer.node(f.flow.name(), node);
-                if (++st.nodesSinceInput > MAX_NODES_WITHOUT_INPUT) {
+                if (st.position.countNodeWithoutInput() > MAX_NODES_WITHOUT_INPUT) {
                     LOG.error("flow '{}' ran {} nodes without caller input (at '{}'): ending the call", f.flow.name(),
                             MAX_NODES_WITHOUT_INPUT, node.id());
-                    st.outcome = Interaction.Outcome.FAILED;
+                    st.disposition.outcome(Interaction.Outcome.FAILED);
                     channel.hangup();
                     return;
                 }
@@ -311,7 +310,7 @@ public final class FlowEngine {
                     LOG.info("[{}] {}", node.id(), LogText.escape(render(node.info().log(), node))); // caller-supplied values in it
                 }
                 if (node.takesInput()) {
-                    st.nodesSinceInput = 0;
+                    st.position.inputTaken();
                 }
                 Next next = execute(node);
                 if (!channel.isHungUp()) {
@@ -321,7 +320,7 @@ public final class FlowEngine {
                     return;
                 }
                 if (next.node() != null) {
-                    st.frame().node = next.node();
+                    st.position.moveTo(next.node());
                 }
                 checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
             }
@@ -422,7 +421,7 @@ public final class FlowEngine {
                 if (key.isEmpty()) {
                     break; // rendered, or the sound ended: wait for the rest of the budget
                 }
-                if (escapes.indexOf(key.get()) >= 0 && st.typeAhead.isEmpty()) {
+                if (escapes.indexOf(key.get()) >= 0 && !st.inputs.hasTypeAhead()) {
                     observer.event("key " + key.get() + " while the prompt was rendered: prompt skipped");
                     return key;
                 }
@@ -432,16 +431,11 @@ public final class FlowEngine {
         }
 
         void typeAhead(char key) {
-            st.typeAhead = st.typeAhead + key;
+            st.inputs.typeAhead(key);
         }
 
         Optional<Character> takeTypeAhead() {
-            if (st.typeAhead.isEmpty()) {
-                return Optional.empty();
-            }
-            char k = st.typeAhead.charAt(0);
-            st.typeAhead = st.typeAhead.substring(1);
-            return Optional.of(k);
+            return st.inputs.takeTypeAhead();
         }
 
         /**

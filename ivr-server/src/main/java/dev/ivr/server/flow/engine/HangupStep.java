@@ -10,7 +10,7 @@ final class HangupStep {
     Next run(Node.Hangup n, FlowEngine.Run run) {
         CallState st = run.st;
         if (n.outcome() != null) {
-            st.outcome = Interaction.Outcome.valueOf(n.outcome().toUpperCase().replace('-', '_'));
+            st.disposition.outcome(Interaction.Outcome.valueOf(n.outcome().toUpperCase().replace('-', '_')));
         }
         run.observer.event("hangs up");
         finishOutcomeBeforeHangup(run);
@@ -20,11 +20,9 @@ final class HangupStep {
 
     private static void finishOutcomeBeforeHangup(FlowEngine.Run run) {
         CallState st = run.st;
-        if (st.outcome == null) {
-            st.outcome = Interaction.Outcome.SELF_SERVED;
-        }
+        st.disposition.outcomeUnlessSet(Interaction.Outcome.SELF_SERVED);
         try {
-            run.channel.setVariable("IVR_OUTCOME", st.outcome.name());
+            run.channel.setVariable("IVR_OUTCOME", st.disposition.outcome.name());
             run.channel.setVariable("IVR_STATUS", "OK");
         } catch (CallerHungUpException e) {
             // gone already

@@ -26,19 +26,18 @@ final class IdentifyStep {
         Identification id = st.info.aniWithheld() && n.number() == null
                 ? Identification.of(Identification.Status.WITHHELD) : crm.identify(number);
         if (id.status() == Identification.Status.IDENTIFIED && !id.customers().isEmpty()) {
-            st.customer = CallState.customerMap(id.customers().get(0), 1);
-            st.customerId = id.customers().get(0).id();
-            if (st.customer.get("language") instanceof String l && !l.isBlank()
+            st.caller.identified(id.customers().get(0));
+            if (st.caller.customer.get("language") instanceof String l && !l.isBlank()
                     && st.frame().flow.languages().contains(l)) {
                 run.switchLanguage(l);
                 run.observer.event("language " + l + " (customer record)");
             }
             st.setLanguage(st.language); // customer.name as the call's language says it
         } else if (id.status() == Identification.Status.AMBIGUOUS) {
-            st.customer.put("matches", (long) id.customers().size());
+            st.caller.ambiguous(id.customers().size());
         }
-        run.observer.event("identify: " + id.status() + (st.customerId == null ? "" : " (customer " + st.customerId + ")"));
-        if (st.customerId != null) {
+        run.observer.event("identify: " + id.status() + (st.caller.customerId == null ? "" : " (customer " + st.caller.customerId + ")"));
+        if (st.caller.customerId != null) {
             prefetchCustomerPrompts(run);
         }
         String outcome = id.status().name().toLowerCase();

@@ -45,7 +45,7 @@ final class ListenStep {
                     String target = n.keys().get(r.key());
                     if (target != null) {
                         run.observer.event("caller pressed " + r.key());
-                        st.answer(n.into(), "", r.key(), 1.0, r.key());
+                        st.inputs.answer(n.into(), "", r.key(), 1.0, r.key());
                         return Next.to(target);
                     }
                     notUnderstood = "key " + r.key();
@@ -56,7 +56,7 @@ final class ListenStep {
                         notUnderstood = heard(r) + (value == null ? "" : ", below min-confidence");
                     } else {
                         run.observer.event("caller said " + heard(r) + (value.equals(r.text()) ? "" : ": " + value));
-                        st.answer(n.into(), r.text(), value, r.confidence(), "");
+                        st.inputs.answer(n.into(), r.text(), value, r.confidence(), "");
                         String option = n.options().get(value);
                         return Next.to(option != null ? option : n.next());
                     }

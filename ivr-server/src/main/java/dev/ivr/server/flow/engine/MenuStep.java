@@ -54,7 +54,7 @@ final class MenuStep {
                     case NO_INPUT -> { }
                     case HANGUP -> throw new CallerHungUpException();
                     case ERROR -> {
-                        st.speechOff = true;
+                        st.inputs.speechOff = true;
                         LOG.warn("[{}] speech unavailable ({}): keys only for the rest of the call", n.id(), r.detail());
                         run.observer.event("speech unavailable: keys only");
                         key = run.channel.waitForDigit(n.timeout());
@@ -66,7 +66,7 @@ final class MenuStep {
             if (key.isPresent() && n.options().containsKey(String.valueOf(key.get()))) {
                 String k = String.valueOf(key.get());
                 run.observer.event("caller chose " + k);
-                st.input(n.into(), k, false);
+                st.inputs.input(n.into(), k, false);
                 return Next.to(n.options().get(k));
             }
             Node.Reprompt r = key.isEmpty() && notUnderstood == null ? n.noInput() : n.invalid();
@@ -81,6 +81,6 @@ final class MenuStep {
 
     /** Whether a menu listens too: it has phrases for the language, which has a model, and speech has not failed. */
     boolean speechOn(Node.MenuSpeech ms, String lang, CallState st) {
-        return ms != null && !st.speechOff && ms.phrases().has(lang) && speech.modelStatus(lang).available();
+        return ms != null && !st.inputs.speechOff && ms.phrases().has(lang) && speech.modelStatus(lang).available();
     }
 }

@@ -20,7 +20,7 @@ final class TransferStep {
         }
         run.observer.event("dial status " + (status.isEmpty() ? "unknown" : status));
         if (status.equals("ANSWER")) {
-            st.outcome = Interaction.Outcome.TRANSFERRED;
+            st.disposition.outcome(Interaction.Outcome.TRANSFERRED);
             return r == -1 || n.next() == null ? Next.END : Next.to(n.next());
         }
         if (r == -1) {
@@ -29,7 +29,7 @@ final class TransferStep {
         if (n.onFailure() != null) {
             return Next.to(n.onFailure());
         }
-        st.outcome = Interaction.Outcome.FAILED;
+        st.disposition.outcome(Interaction.Outcome.FAILED);
         return Next.END;
     }
 }
