@@ -1,6 +1,7 @@
 package dev.ivr.server.api;
 
 import dev.ivr.server.logging.LogText;
+import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -35,6 +36,30 @@ public final class HttpErrors {
         }
     }
 
+    /** How a subsystem's exceptions answer: the {@link HttpError} for one it knows (its status and message), or null. */
+    @FunctionalInterface
+    public interface Mapping {
+        HttpError map(RuntimeException e);
+    }
+
+    /**
+     * A handler whose exceptions all go to the router's failure handler ({@link #install}): those {@code mapping}
+     * knows as their {@link HttpError}, any other as a server error (500, logged). The one place where routes'
+     * domain exceptions become statuses, instead of each route catching and writing them.
+     */
+    public static Handler<RoutingContext> guarded(Handler<RoutingContext> handler, Mapping mapping) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (HttpError e) {
+                ctx.fail(e);
+            } catch (RuntimeException e) {
+                HttpError mapped = mapping.map(e);
+                ctx.fail(mapped != null ? mapped : e);
+            }
+        };
+    }
+
     /** Answers {@code status} with {@code {"error": message}}, unless the response has already begun. */
     public static void send(RoutingContext ctx, int status, String message) {
         if (ctx.response().ended() || ctx.response().headWritten()) {
@@ -66,7 +91,9 @@ public final class HttpErrors {
             status = failure == null && ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
             message = reason(status);
         }
-        if (status >= 500) {
+        if (status >= 500 && failure instanceof HttpError) {
+            LOG.warn("{} {}: {} {}", ctx.request().method(), LogText.escape(ctx.request().path()), status, message);
+        } else if (status >= 500) {
             LOG.error("{} {}: {}", ctx.request().method(), LogText.escape(ctx.request().path()),
                     failure == null ? status : failure.toString(), failure);
         }

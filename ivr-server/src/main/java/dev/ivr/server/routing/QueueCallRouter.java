@@ -73,6 +73,7 @@ public final class QueueCallRouter implements CallRouter {
     final QueueVoice voice;
     final Clock clock;
     final String nodeName;
+    final AgentConnector connector;
 
     /**
      * @param router     the routing library
@@ -97,6 +98,7 @@ public final class QueueCallRouter implements CallRouter {
         this.answers = connector.answers();
         this.dialplanWatch = connector.dialplanWatch();
         this.nodeName = connector.nodeName();
+        this.connector = connector;
         this.callbacks = callbacks;
         this.voice = voice;
         this.clock = clock;

@@ -5,21 +5,14 @@ import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.QueuePosition;
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingException;
-import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.CallerHungUpException;
-import dev.ivr.server.callcontext.CallContext;
-import dev.ivr.server.callcontext.CallContexts;
-import dev.ivr.server.callcontext.ContextTokens;
-import dev.ivr.server.callcontext.ScreenPops;
-import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.routing.QueueCallRouter.OfferOutcome;
 import dev.ivr.server.flow.route.RouteRequest;
 import dev.ivr.server.flow.route.RouteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -29,12 +22,12 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One caller waiting in a queue, on the call's own thread: the tick loop (offers, keys, hang-ups), music and
- * announcements, the callback offer, and connecting the agent the library reserved.
+ * announcements, the callback offer; an agent the library reserved is connected by {@link AgentConnector#offer}.
  */
 final class QueueWait {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
 
-    private final QueueCallRouter owner;
+    final QueueCallRouter owner;
     final RouteRequest req;
     final CallChannel ch;
     final QueueDefinition queue;
@@ -109,7 +102,7 @@ final class QueueWait {
             seenDuringAnnouncement = null;
             switch (w) {
                 case WaitResult.Offered o -> {
-                    OfferOutcome out = offer(o.reservation());
+                    OfferOutcome out = owner.connector.offer(this, o.reservation());
                     switch (out) {
                         case CONNECTED -> {
                             return new RouteResult.Connected(connectedAgent, waitTime, talkTime);
@@ -190,7 +183,7 @@ final class QueueWait {
         return d.isNegative() ? Duration.ZERO : d;
     }
 
-    private void music(boolean on) {
+    void music(boolean on) {
         if (on != musicOn) {
             ch.musicOnHold(on, on ? music : null);
             musicOn = on;
@@ -349,90 +342,5 @@ final class QueueWait {
         LOG.info("callback to {} confirmed after {} s in queue {}: the call keeps its place", cb.number(),
                 waited().toSeconds(), req.queue());
         return Optional.of(new RouteResult.CallbackScheduled(cb.number(), waited()));
-    }
-
-    // ------------------------------------------------------------ the offer
-
-    private OfferOutcome offer(Reservation r) {
-        offering = r;
-        OfferOutcome outcome = offerTo(r);
-        offering = null;
-        return outcome;
-    }
-
-    private OfferOutcome offerTo(Reservation r) {
-        String callId = req.callId();
-        CallContext ctx = owner.contexts.build(req, r, enqueuedAt, owner.clock.instant(), false);
-        owner.callContexts.put(ctx);
-        owner.offers.put(Offers.Offer.of(r, owner.dialplanMode ? Offers.Mode.DIALPLAN : Offers.Mode.EXEC, owner.nodeName));
-        owner.screenPops.offered(r.agentId(), ctx);
-        LOG.info("offered to agent {} ({}), offer {}, after {} s in queue {}", r.agentId(), r.endpoint(), r.offer(),
-                waited().toSeconds(), req.queue());
-        if (!AgentLeg.dialable(r.endpoint())) {
-            LOG.error("agent {} has an endpoint Dial cannot take: '{}'", r.agentId(), AgentLeg.clean(r.endpoint()));
-            return notAnswered(r, "invalid-endpoint");
-        }
-        music(false);
-        AgentLeg.variables(ctx, owner.tokens.token(callId)).forEach((name, value) -> ch.setVariable("__" + name, value));
-        if (owner.dialplanMode) {
-            ch.setVariable(AgentLeg.DIAL_ENDPOINT, r.endpoint());
-            ch.setVariable(AgentLeg.DIAL_TIMEOUT, Long.toString(AgentLeg.ringSeconds(r)));
-            ch.setVariable(AgentLeg.DIAL_OPTIONS, owner.agentLeg.dialOptions());
-            ch.setVariable(AgentLeg.STATUS, "ROUTE");
-            queued = false; // the dialplan dials; its reports (or the watch) end the offer
-            owner.dialplanWatch.watch(r);
-            connectedAgent = r.agentId();
-            waitTime = waited();
-            return OfferOutcome.HANDED_OVER;
-        }
-        int rc = ch.exec("Dial", owner.agentLeg.dialArguments(r));
-        String status;
-        try {
-            status = ch.getVariable("DIALSTATUS").orElse("");
-        } catch (CallerHungUpException e) {
-            status = "";
-        }
-        if (status.equals("ANSWER")) {
-            Instant end = owner.clock.instant();
-            // the talk time runs from the agent's answer, which the answer subroutine reported (on
-            // any node); Dial's ANSWEREDTIME would count from the caller's answer (IVR and queue too)
-            Optional<Instant> reported = owner.answers.answeredAt(callId);
-            Instant answeredAt = reported.orElse(end);
-            if (reported.isEmpty()) {
-                LOG.warn("agent {} answered, but no answer report came (routing.answer-handler '{}' in the "
-                        + "dialplan?): the talk time is unknown", r.agentId(), owner.agentLeg.answerHandler());
-                owner.answers.confirm(callId, end);
-            }
-            talkTime = reported.map(a -> Duration.between(a, end)).orElse(null);
-            queued = false;
-            owner.router.callEnded(r);
-            owner.screenPops.ended(r.agentId(), callId, "completed");
-            owner.offers.remove(callId);
-            connectedAgent = r.agentId();
-            waitTime = Duration.between(enqueuedAt, answeredAt);
-            if (waitTime.isNegative()) {
-                waitTime = Duration.ZERO;
-            }
-            LOG.info("agent {} talked {}", r.agentId(), talkTime == null ? "(unknown)" : talkTime.toSeconds() + " s");
-            return OfferOutcome.CONNECTED;
-        }
-        if (rc == -1 || status.equals("CANCEL") || ch.isHungUp()) {
-            queued = false;
-            owner.router.cancel(callId); // the agent is free again at once
-            owner.screenPops.ended(r.agentId(), callId, "caller-hangup");
-            owner.offers.remove(callId);
-            LOG.info("caller hung up while agent {} was ringing", r.agentId());
-            return OfferOutcome.CALLER_GONE;
-        }
-        return notAnswered(r, status.isEmpty() ? "failed" : status.toLowerCase(java.util.Locale.ROOT));
-    }
-
-    private OfferOutcome notAnswered(Reservation r, String reason) {
-        boolean held = owner.router.offerFailed(r, reason);
-        owner.screenPops.ended(r.agentId(), req.callId(), reason);
-        owner.offers.remove(req.callId());
-        LOG.info("agent {} did not take the call ({}): agent not ready, call back at the head of the queue{}",
-                r.agentId(), reason, held ? "" : " (the reservation had already ended)");
-        return OfferOutcome.NOT_ANSWERED;
     }
 }

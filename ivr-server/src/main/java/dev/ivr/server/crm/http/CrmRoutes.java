@@ -13,8 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +33,6 @@ import java.util.Map;
  * database is down. Database work runs on worker threads, never on the event loop.
  */
 public final class CrmRoutes implements HttpRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(CrmRoutes.class);
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 200;
 
@@ -105,14 +102,8 @@ public final class CrmRoutes implements HttpRoutes {
     }
 
     private static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
-        return ctx -> {
-            try {
-                h.handle(ctx);
-            } catch (CrmUnavailableException e) {
-                LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
-                error(ctx, 503, "the customer database is unavailable; try again shortly");
-            }
-        };
+        return HttpErrors.guarded(h, e -> e instanceof CrmUnavailableException
+                ? new HttpErrors.HttpError(503, "the customer database is unavailable; try again shortly") : null);
     }
 
     /** The parameter's value, its default when absent, or null with a line added to {@code problems}. */

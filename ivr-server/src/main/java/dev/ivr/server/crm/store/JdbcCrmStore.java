@@ -4,7 +4,6 @@ import static dev.ivr.server.crm.store.JdbcValues.cut;
 import static dev.ivr.server.crm.store.JdbcValues.fromJson;
 import static dev.ivr.server.crm.store.JdbcValues.instant;
 import static dev.ivr.server.crm.store.JdbcValues.millis;
-import static dev.ivr.server.crm.store.JdbcValues.setInstant;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.ivr.server.config.CrmConfig;
@@ -31,7 +30,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,14 +37,11 @@ import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The CRM store on a JDBC database (H2 or PostgreSQL, same SQL). Calls never wait on a dead
@@ -57,15 +52,10 @@ import java.util.stream.Collectors;
 public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCrmStore.class);
     static final String MASK = "***";
-    private static final int MAX_CUSTOMERS_PER_NUMBER = 20;
-    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9]{1,64}");
-    private static final Pattern ACCOUNT_SEPARATORS = Pattern.compile("[\\s./-]");
     private static final TypeReference<List<String>> LIST = new TypeReference<>() {
     };
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
     };
-    private static final String CUSTOMER_COLUMNS =
-            "c.id, c.first_name, c.last_name, c.language, c.tier, a.attr_name, a.attr_value";
     static final String INTERACTION_COLUMNS = "call_id, ani, dnis, flow, flow_version, started_at, ended_at, path,"
             + " inputs, customer_id, auth_outcome, queue, agent_id, wait_ms, talk_ms, outcome, node";
 
@@ -82,6 +72,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private final Timer authenticateTimer;
     private final WriteFailures writes;
     private final InteractionRecorder recorder;
+    private final Identifier identifier;
+    private final Authenticator authenticator;
     /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
     private volatile boolean readOnly;
 
@@ -173,299 +165,54 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                 .description("Interactions kept on local disk until the database is back").register(meters);
         this.recorder = new InteractionRecorder(db, writes, phones, config.secretInputs(), outboxDir, clock, node,
                 config.retryDatabaseAfter(), meters);
+        this.identifier = new Identifier(db, phones);
+        this.authenticator = new Authenticator(db, pins, new Lockouts(lockout, node), clock, writes, recorder,
+                () -> readOnly);
     }
 
-    // ------------------------------------------------------------------ identify
+    // ------------------------------------------------------------------ identify (Identifier)
 
     @Override
     public Identification identify(String ani) {
         long t0 = System.nanoTime();
-        Identification r = doIdentify(ani);
+        Identification r = identifier.identify(ani);
         identifyTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         count("ivr.crm.identify", r.status().name());
         return r;
     }
 
-    private Identification doIdentify(String ani) {
-        if (!(phones.parse(ani) instanceof PhoneNumbers.Number number)) {
-            LOG.info("identify: WITHHELD (no usable caller number)");
-            return Identification.of(Identification.Status.WITHHELD);
-        }
-        try {
-            List<Customer> found = db.call(c -> customersByPhone(c, number.e164()));
-            Identification.Status status = switch (found.size()) {
-                case 0 -> Identification.Status.UNKNOWN;
-                case 1 -> Identification.Status.IDENTIFIED;
-                default -> Identification.Status.AMBIGUOUS;
-            };
-            LOG.info("identify: {}{}", status, found.isEmpty() ? ""
-                    : " customer(s) " + found.stream().map(Customer::id).collect(Collectors.joining(",")));
-            return new Identification(status, found);
-        } catch (DatabaseGuard.Unavailable e) {
-            LOG.warn("identify: UNAVAILABLE ({})", e.getMessage());
-            return Identification.of(Identification.Status.UNAVAILABLE);
-        }
-    }
-
-    private List<Customer> customersByPhone(Connection c, String e164) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + CUSTOMER_COLUMNS
-                + " from phone_numbers p join customers c on c.id = p.customer_id"
-                + " left join customer_attributes a on a.customer_id = c.id"
-                + " where p.e164 = ? order by c.id, a.attr_name")) {
-            ps.setString(1, e164);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Customer> all = readCustomers(rs);
-                return all.size() > MAX_CUSTOMERS_PER_NUMBER ? all.subList(0, MAX_CUSTOMERS_PER_NUMBER) : all;
-            }
-        }
-    }
-
-    // -------------------------------------------------------------- authenticate
+    // -------------------------------------------------------------- authenticate (Authenticator, Lockouts)
 
     @Override
     public Authentication authenticate(String accountNumber, String pin, String callId) {
         long t0 = System.nanoTime();
-        Authentication r = doAuthenticate(accountNumber, pin, callId);
+        Authentication r = authenticator.authenticate(accountNumber, pin, callId);
         authenticateTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         count("ivr.crm.authenticate", r.status().name());
         return r;
     }
 
-    private record AccountRow(String customerId, String pinHash, String status) {
-    }
-
-    private record Check(AccountRow account, LockoutPolicy.State lock) {
-    }
-
-    private Authentication doAuthenticate(String rawAccount, String pin, String callId) {
-        String account = normaliseAccount(rawAccount);
-        if (account == null) {
-            pins.verify(pin, null); // the same time as any wrong PIN
-            LOG.info("authentication: FAILED (not an account number)");
-            return new Authentication(Authentication.Status.FAILED, rawAccount, null, lockout.maxFailures(), null);
-        }
-        String shown = maskAccount(account);
-        Check check;
-        try {
-            check = db.call(c -> new Check(accountRow(c, account), lockState(c, account)));
-        } catch (DatabaseGuard.Unavailable e) {
-            LOG.warn("authentication for account {}: UNAVAILABLE ({})", shown, e.getMessage());
-            return unavailable(account);
-        }
-        Instant now = clock.instant();
-        if (lockout.isLocked(check.lock(), now)) {
-            try {
-                db.call(c -> {
-                    if (!readOnly) {
-                        logAttempt(c, account, callId, now, Authentication.Status.LOCKED);
-                    }
-                    return null;
-                });
-            } catch (DatabaseGuard.Unavailable e) {
-                LOG.debug("attempt not logged: {}", e.getMessage());
-            }
-            LOG.info("authentication for account {}: LOCKED until {}", shown, check.lock().lockedUntil());
-            return new Authentication(Authentication.Status.LOCKED, account, null, 0, check.lock().lockedUntil());
-        }
-        AccountRow row = check.account();
-        if (row != null && !pins.canVerify(row.pinHash())) {
-            pins.verify(pin, null); // the time of any check
-            LOG.error("authentication for account {}: UNAVAILABLE: its PIN hash was made with pepper {}, which this server"
-                    + " does not have (its pepper: {}); every server sharing the database needs the same crm.pin-pepper-file,"
-                    + " and earlier ones in crm.pin-old-pepper-files", shown, PinHasher.pepperId(row.pinHash()), pins.pepperId());
-            return unavailable(account);
-        }
-        // an unknown account is checked against a dummy hash: it costs what a wrong PIN costs
-        boolean matched = pins.verify(pin, row == null ? null : row.pinHash()) && row != null && "active".equals(row.status());
-        String rehash = matched && pins.needsRehash(row.pinHash()) ? pins.hash(pin) : null;
-        try {
-            Authentication r;
-            try {
-                r = db.call(c -> settle(c, account, row, matched, rehash, callId));
-            } catch (DatabaseGuard.Unavailable e) {
-                recorder.failedWrite(e);
-                throw e;
-            }
-            writes.succeeded();
-            switch (r.status()) {
-                case OK -> LOG.info("authentication for account {}: OK (customer {})", shown, r.customer().id());
-                case FAILED -> LOG.info("authentication for account {}: FAILED ({} attempt(s) left)", shown, r.attemptsLeft());
-                case LOCKED -> LOG.warn("authentication for account {}: LOCKED until {} after too many wrong PINs", shown,
-                        r.lockedUntil());
-                default -> LOG.info("authentication for account {}: {}", shown, r.status());
-            }
-            return r;
-        } catch (DatabaseGuard.Unavailable e) {
-            LOG.warn("authentication for account {}: UNAVAILABLE ({})", shown, e.getMessage());
-            return unavailable(account);
-        }
-    }
-
-    /** Counts the result under the account's row lock, so concurrent calls on any server count exactly. */
-    private Authentication settle(Connection c, String account, AccountRow row, boolean matched, String rehash,
-                                  String callId) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into auth_lockouts (account_number, failures) values (?, 0) on conflict do nothing")) {
-                ps.setString(1, account);
-                ps.executeUpdate();
-            }
-            LockoutPolicy.State state;
-            try (PreparedStatement ps = c.prepareStatement("select failures, window_started_at, locked_until"
-                    + " from auth_lockouts where account_number = ? for update")) {
-                ps.setString(1, account);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    state = new LockoutPolicy.State(rs.getInt(1), instant(rs, 2), instant(rs, 3));
-                }
-            }
-            Instant now = clock.instant();
-            LockoutPolicy.Decision d = lockout.decide(state, matched, now);
-            if (!d.next().equals(state)) {
-                try (PreparedStatement ps = c.prepareStatement("update auth_lockouts set failures = ?,"
-                        + " window_started_at = ?, locked_until = ? where account_number = ?")) {
-                    ps.setInt(1, d.next().failures());
-                    setInstant(ps, 2, d.next().windowStartedAt());
-                    setInstant(ps, 3, d.next().lockedUntil());
-                    ps.setString(4, account);
-                    ps.executeUpdate();
-                }
-            }
-            logAttempt(c, account, callId, now, d.status());
-            Customer customer = null;
-            if (d.status() == Authentication.Status.OK) {
-                customer = customerById(c, row.customerId()).orElse(null);
-                if (rehash != null) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "update accounts set pin_hash = ?, updated_at = ? where account_number = ?")) {
-                        ps.setString(1, rehash);
-                        setInstant(ps, 2, now);
-                        ps.setString(3, account);
-                        ps.executeUpdate();
-                    }
-                }
-            }
-            if (readOnly) {
-                c.rollback();
-            } else {
-                c.commit();
-            }
-            return new Authentication(d.status(), account, customer, d.attemptsLeft(),
-                    d.status() == Authentication.Status.LOCKED ? d.next().lockedUntil() : null);
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        }
-    }
-
-    private AccountRow accountRow(Connection c, String account) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select customer_id, pin_hash, status from accounts where account_number = ?")) {
-            ps.setString(1, account);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new AccountRow(rs.getString(1), rs.getString(2), rs.getString(3)) : null;
-            }
-        }
-    }
-
-    private LockoutPolicy.State lockState(Connection c, String account) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select failures, window_started_at, locked_until from auth_lockouts where account_number = ?")) {
-            ps.setString(1, account);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new LockoutPolicy.State(rs.getInt(1), instant(rs, 2), instant(rs, 3))
-                        : LockoutPolicy.State.NONE;
-            }
-        }
-    }
-
-    private void logAttempt(Connection c, String account, String callId, Instant at, Authentication.Status outcome)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into auth_attempts (account_number, call_id, node,"
-                + " attempted_at, outcome) values (?, ?, ?, ?, ?)")) {
-            ps.setString(1, account);
-            ps.setString(2, cut(callId, 128));
-            ps.setString(3, cut(node, 100));
-            setInstant(ps, 4, at);
-            ps.setString(5, outcome.name());
-            ps.executeUpdate();
-        }
-    }
-
-    private Authentication unavailable(String account) {
-        return new Authentication(Authentication.Status.UNAVAILABLE, account, null, 0, null);
-    }
-
     /** Account numbers as callers type or CSV files write them: separators dropped; null if not one. */
     public static String normaliseAccount(String raw) {
-        if (raw == null) {
-            return null;
-        }
-        String s = ACCOUNT_SEPARATORS.matcher(raw).replaceAll("");
-        return ACCOUNT.matcher(s).matches() ? s : null;
+        return Authenticator.normaliseAccount(raw);
     }
 
-    /** For logs: only the last four characters. */
-    static String maskAccount(String account) {
-        int keep = Math.min(4, account.length() / 2);
-        return "*".repeat(account.length() - keep) + account.substring(account.length() - keep);
-    }
-
-    // ------------------------------------------------------------------ customers
+    // ------------------------------------------------------------------ customers (CustomerRows)
 
     @Override
     public Optional<Customer> customer(String customerId) {
         try {
-            return db.call(c -> customerById(c, customerId));
+            return db.call(c -> CustomerRows.customerById(c, customerId));
         } catch (DatabaseGuard.Unavailable e) {
             LOG.warn("customer {}: database unavailable ({})", customerId, e.getMessage());
             return Optional.empty();
         }
     }
 
-    private Optional<Customer> customerById(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + CUSTOMER_COLUMNS + " from customers c"
-                + " left join customer_attributes a on a.customer_id = c.id where c.id = ? order by a.attr_name")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return readCustomers(rs).stream().findFirst();
-            }
-        }
-    }
-
-    /** Rows of CUSTOMER_COLUMNS ordered by customer id: one customer per id, attributes collected. */
-    private static List<Customer> readCustomers(ResultSet rs) throws SQLException {
-        List<Customer> out = new ArrayList<>();
-        String id = null;
-        String[] fields = null;
-        Map<String, String> attrs = null;
-        while (rs.next()) {
-            String rowId = rs.getString("id");
-            if (!rowId.equals(id)) {
-                if (id != null) {
-                    out.add(new Customer(id, fields[0], fields[1], fields[2], fields[3], attrs));
-                }
-                id = rowId;
-                fields = new String[]{rs.getString("first_name"), rs.getString("last_name"), rs.getString("language"),
-                        rs.getString("tier")};
-                attrs = new LinkedHashMap<>();
-            }
-            String name = rs.getString("attr_name");
-            if (name != null) {
-                attrs.put(name, rs.getString("attr_value"));
-            }
-        }
-        if (id != null) {
-            out.add(new Customer(id, fields[0], fields[1], fields[2], fields[3], attrs));
-        }
-        return out;
-    }
-
     @Override
     public Optional<CustomerProfile> profile(String customerId) {
         return query(c -> {
-            Optional<Customer> customer = customerById(c, customerId);
+            Optional<Customer> customer = CustomerRows.customerById(c, customerId);
             if (customer.isEmpty()) {
                 return Optional.empty();
             }
@@ -502,7 +249,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         if (!(phones.parse(number) instanceof PhoneNumbers.Number n)) {
             return List.of();
         }
-        return query(c -> customersByPhone(c, n.e164()));
+        return query(c -> CustomerRows.customersByPhone(c, n.e164()));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.ivr.routing.RoutingException;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.ClientAddress;
+import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.api.Principal;
 import dev.ivr.server.config.DeskConfig;
@@ -383,30 +384,31 @@ public final class DeskRoutes implements HttpRoutes {
 
     /** Maps refusals of the router and the user store to HTTP statuses. */
     static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
-        return ctx -> {
-            try {
-                h.handle(ctx);
-            } catch (RoutingException e) {
-                int status = switch (e.reason()) {
-                    case UNKNOWN_AGENT, UNKNOWN_QUEUE, UNKNOWN_CALL -> 404;
-                    default -> 409;
-                };
-                error(ctx, status, e.getMessage());
-            } catch (UserException e) {
-                int status = switch (e.kind()) {
-                    case INVALID -> 400;
-                    case NOT_FOUND -> 404;
-                    case EXISTS -> 409;
-                    case UNAVAILABLE, BUSY -> 503;
-                };
-                error(ctx, status, e.getMessage());
-            } catch (IllegalArgumentException e) {
-                error(ctx, 400, e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("{} {}: {}", ctx.request().method(), ctx.request().path(), e.toString(), e);
-                error(ctx, 500, "internal error; see the server log");
-            }
-        };
+        return HttpErrors.guarded(h, DeskRoutes::httpError);
+    }
+
+    /** The desk's domain errors as statuses (routing, users, bad arguments); anything else is a 500 of {@link HttpErrors}. */
+    static HttpErrors.HttpError httpError(RuntimeException e) {
+        if (e instanceof RoutingException r) {
+            int status = switch (r.reason()) {
+                case UNKNOWN_AGENT, UNKNOWN_QUEUE, UNKNOWN_CALL -> 404;
+                default -> 409;
+            };
+            return new HttpErrors.HttpError(status, e.getMessage());
+        }
+        if (e instanceof UserException u) {
+            int status = switch (u.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case EXISTS -> 409;
+                case UNAVAILABLE, BUSY -> 503;
+            };
+            return new HttpErrors.HttpError(status, e.getMessage());
+        }
+        if (e instanceof IllegalArgumentException) {
+            return new HttpErrors.HttpError(400, e.getMessage());
+        }
+        return null;
     }
 
     /** A user-supplied id fit for a log line (no control characters, bounded). */

@@ -3,17 +3,12 @@ package dev.ivr.server.flow.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.call.CallInfo;
-import dev.ivr.server.crm.Customer;
-import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.expr.Values;
 import dev.ivr.server.flow.model.Flow;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One call's state while a flow runs: where it is (a stack of frames, one per subflow level),
- * the variables flows see, what was collected, and what goes into the interaction record.
- * Serialises to JSON for checkpoints, without secrets.
+ * One call's state while a flow runs, in parts with their own updates: where it is ({@link Position}: frames,
+ * path), who the caller is ({@link Caller}: customer, auth), what they gave ({@link Inputs}), what came of it
+ * ({@link Disposition}: outcome, queue, agent); here the call's own facts ({@code call.*}) and its language.
+ * Serialises to JSON for checkpoints, without secrets (the format is the one before the split, key for key).
  */
 final class CallState {
-    static final String MASK = "****";
+    static final String MASK = Inputs.MASK;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A flow in progress: its node to run next, its own variables, and where to return in the caller. */
@@ -46,32 +42,13 @@ final class CallState {
     }
 
     final CallInfo info;
-    final Deque<Frame> stack = new ArrayDeque<>();
     final Map<String, Object> call = new LinkedHashMap<>();
-    Map<String, Object> customer = unknownCustomer();
-    Map<String, Object> auth = noAuth();
-    final Map<String, String> inputs = new LinkedHashMap<>();
-    final Map<String, String> secrets = new LinkedHashMap<>();
-    /** Answers of listen nodes as expressions see them: inputs.NAME.text, .value, .confidence, .key */
-    final Map<String, Map<String, Object>> answers = new LinkedHashMap<>();
-    /** Speech failed on this call (no AudioSocket, a broken model): menus take keys only from now on. */
-    boolean speechOff;
-    final List<String> path = new ArrayList<>();
+    final Position position = new Position();
+    final Caller caller = new Caller();
+    final Inputs inputs = new Inputs();
+    final Disposition disposition = new Disposition();
     String language;
-    /** Keys typed before the input that takes them (barge-in, or while a prompt was rendered), oldest first. */
-    String typeAhead = "";
-    int nodesSinceInput;
     Instant start;
-    String customerId;
-    String authOutcome;
-    String queue;
-    String agentId;
-    Duration waitTime;
-    Duration talkTime;
-    Interaction.Outcome outcome;
-    boolean inQueue;
-    /** The route node handed the call to the dialplan (IVR_STATUS=ROUTE): the end of the flow must not change IVR_STATUS. */
-    boolean handedToDialplan;
     String resumedFrom;
 
     CallState(CallInfo info, Instant start) {
@@ -93,16 +70,13 @@ final class CallState {
     }
 
     Frame frame() {
-        return stack.peek();
+        return position.frame();
     }
 
     void setLanguage(String lang) {
         language = lang;
         call.put("language", lang);
-        if (Boolean.TRUE.equals(customer.get("known"))) {
-            customer.put("name", nameIn(lang, (String) customer.get("first_name"), (String) customer.get("last_name"),
-                    (String) customer.get("language"), (String) customer.get("name")));
-        }
+        caller.nameIn(lang);
     }
 
     /**
@@ -111,87 +85,17 @@ final class CallState {
      */
     static String nameIn(String language, String first, String last, String nameLanguage, String fallback) {
         return dev.ivr.server.prompt.say.SpokenForms.forLanguage(language)
-                .map(f -> f.personName(first, last, nameLanguage)).filter(n -> !n.isBlank()).orElse(nz(fallback));
+                .map(f -> f.personName(first, last, nameLanguage)).filter(n -> !n.isBlank()).orElse(Caller.nz(fallback));
     }
 
     /** Everything an expression may read: call, customer, auth, inputs (secrets masked), the frame's variables. */
     Map<String, Object> activation() {
         Map<String, Object> a = new LinkedHashMap<>(frame().vars);
         a.put("call", call);
-        a.put("customer", customer);
-        a.put("auth", auth);
-        Map<String, Object> in = new LinkedHashMap<>(inputs);
-        in.putAll(answers);
-        a.put("inputs", in);
+        a.put("customer", caller.customer);
+        a.put("auth", caller.auth);
+        a.put("inputs", inputs.forExpressions());
         return a;
-    }
-
-    /** A listen node's answer: its value goes into the contact history, all of it to expressions. */
-    void answer(String name, String text, String value, double confidence, String key) {
-        if (name == null) {
-            return;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("text", text);
-        m.put("value", value);
-        m.put("confidence", confidence);
-        m.put("key", key);
-        answers.put(name, m);
-        inputs.put(name, value);
-    }
-
-    void input(String name, String value, boolean secret) {
-        if (name == null) {
-            return;
-        }
-        if (secret) {
-            secrets.put(name, value);
-            inputs.put(name, MASK);
-        } else {
-            inputs.put(name, value);
-        }
-    }
-
-    static Map<String, Object> unknownCustomer() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("known", false);
-        c.put("id", "");
-        c.put("first_name", "");
-        c.put("last_name", "");
-        c.put("name", "");
-        c.put("tier", "");
-        c.put("language", "");
-        c.put("attributes", Map.of());
-        c.put("matches", 0L);
-        return c;
-    }
-
-    static Map<String, Object> customerMap(Customer cu, long matches) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("known", true);
-        c.put("id", nz(cu.id()));
-        c.put("first_name", nz(cu.firstName()));
-        c.put("last_name", nz(cu.lastName()));
-        c.put("name", nameIn(cu.language() == null || cu.language().isBlank() ? "en" : cu.language(),
-                cu.firstName(), cu.lastName(), cu.language(), cu.name()));
-        c.put("tier", nz(cu.tier()));
-        c.put("language", nz(cu.language()));
-        c.put("attributes", new LinkedHashMap<String, Object>(cu.attributes()));
-        c.put("matches", matches);
-        return c;
-    }
-
-    static Map<String, Object> noAuth() {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("status", "NONE");
-        a.put("account", "");
-        a.put("attempts_left", 0L);
-        a.put("ok", false);
-        return a;
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
     }
 
     // --------------------------------------------------------- checkpoints
@@ -204,18 +108,16 @@ final class CallState {
         m.put("start", start.toString());
         m.put("language", language);
         m.put("callVars", call.get("vars"));
-        m.put("customer", customer);
-        m.put("customerId", customerId);
-        m.put("auth", auth);
-        m.put("authOutcome", authOutcome);
-        Map<String, String> publicInputs = new LinkedHashMap<>(inputs);
-        secrets.keySet().forEach(publicInputs::remove);
-        m.put("inputs", publicInputs);
-        m.put("answers", answers);
-        m.put("speechOff", speechOff);
-        m.put("path", path);
+        m.put("customer", caller.customer);
+        m.put("customerId", caller.customerId);
+        m.put("auth", caller.auth);
+        m.put("authOutcome", caller.authOutcome);
+        m.put("inputs", inputs.withoutSecrets());
+        m.put("answers", inputs.answers);
+        m.put("speechOff", inputs.speechOff);
+        m.put("path", position.path());
         List<Map<String, Object>> frames = new ArrayList<>();
-        for (Iterator<Frame> it = stack.descendingIterator(); it.hasNext(); ) {
+        for (Iterator<Frame> it = position.bottomUp(); it.hasNext(); ) {
             Frame f = it.next();
             Map<String, Object> fm = new LinkedHashMap<>();
             fm.put("flow", f.flow.name());
@@ -249,15 +151,16 @@ final class CallState {
         CallState s = new CallState(info, Instant.parse((String) m.get("start")));
         s.setLanguage((String) m.get("language"));
         s.call.put("vars", Values.fromCel(m.getOrDefault("callVars", Map.of())));
-        s.customer = (Map<String, Object>) Values.fromCel(m.get("customer"));
-        s.customerId = (String) m.get("customerId");
-        s.auth = (Map<String, Object>) Values.fromCel(m.get("auth"));
-        s.authOutcome = (String) m.get("authOutcome");
-        ((Map<String, Object>) m.getOrDefault("inputs", Map.of())).forEach((k, v) -> s.inputs.put(k, String.valueOf(v)));
+        s.caller.customer = (Map<String, Object>) Values.fromCel(m.get("customer"));
+        s.caller.customerId = (String) m.get("customerId");
+        s.caller.auth = (Map<String, Object>) Values.fromCel(m.get("auth"));
+        s.caller.authOutcome = (String) m.get("authOutcome");
+        ((Map<String, Object>) m.getOrDefault("inputs", Map.of())).forEach((k, v) ->
+                s.inputs.values.put(k, String.valueOf(v)));
         ((Map<String, Object>) m.getOrDefault("answers", Map.of())).forEach((k, v) ->
-                s.answers.put(k, (Map<String, Object>) Values.fromCel(v)));
-        s.speechOff = Boolean.TRUE.equals(m.get("speechOff"));
-        s.path.addAll((List<String>) m.getOrDefault("path", List.of()));
+                s.inputs.answers.put(k, (Map<String, Object>) Values.fromCel(v)));
+        s.inputs.speechOff = Boolean.TRUE.equals(m.get("speechOff"));
+        s.position.path().addAll((List<String>) m.getOrDefault("path", List.of()));
         for (Map<String, Object> fm : (List<Map<String, Object>>) m.get("frames")) {
             String flowName = (String) fm.get("flow");
             Optional<Flow> flow = flows.flow(flowName);
@@ -271,10 +174,10 @@ final class CallState {
                         .append(flow.get().version());
                 return Optional.empty();
             }
-            s.stack.push(new Frame(flow.get(), node, (Map<String, Object>) Values.fromCel(fm.get("vars")),
+            s.position.enter(new Frame(flow.get(), node, (Map<String, Object>) Values.fromCel(fm.get("vars")),
                     (String) fm.get("returnNode")));
         }
-        if (s.stack.isEmpty()) {
+        if (s.position.isEmpty()) {
             why.append("empty checkpoint");
             return Optional.empty();
         }

@@ -3,9 +3,7 @@ package dev.ivr.server.flow.engine;
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.CallFailedException;
 import dev.ivr.server.call.CallerHungUpException;
-import dev.ivr.server.crm.Authentication;
 import dev.ivr.server.crm.CrmStore;
-import dev.ivr.server.crm.Identification;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.expr.EvalException;
@@ -17,8 +15,6 @@ import dev.ivr.server.flow.model.PromptRef;
 import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
-import dev.ivr.server.speech.ListenRequest;
-import dev.ivr.server.speech.ListenResult;
 import dev.ivr.server.speech.SpeechInput;
 import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
@@ -59,8 +55,18 @@ public final class FlowEngine {
     private final Set<String> warnedSilent = ConcurrentHashMap.newKeySet();
     private final JumpSteps jumps = new JumpSteps();
     private final RecordingSteps recordings = new RecordingSteps();
+    private final PromptSteps prompts = new PromptSteps();
+    private final BranchStep branch = new BranchStep();
+    private final CollectStep collect = new CollectStep();
+    private final SetStep setVars = new SetStep();
+    private final TransferStep transfer = new TransferStep();
+    private final HangupStep hangup = new HangupStep();
     private final HoursStep hours;
     private final RouteStep route;
+    private final MenuStep menu;
+    private final ListenStep listen;
+    private final IdentifyStep identify;
+    private final AuthenticateStep authenticate;
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
@@ -91,6 +97,10 @@ public final class FlowEngine {
         this.nodeName = nodeName;
         this.hours = new HoursStep(clock);
         this.route = new RouteStep(this.router, audio);
+        this.menu = new MenuStep(this.speech);
+        this.listen = new ListenStep(this.speech);
+        this.identify = new IdentifyStep(crm, audio);
+        this.authenticate = new AuthenticateStep(crm);
     }
 
     /** Whether a flow of that name is served now. */
@@ -109,7 +119,7 @@ public final class FlowEngine {
         CallState st = resume(set, channel, flowName).orElse(null);
         if (st == null) {
             st = new CallState(channel.info(), clock.instant());
-            st.stack.push(new CallState.Frame(flow, flow.start(), new LinkedHashMap<>(flow.variables()), null));
+            st.position.enter(new CallState.Frame(flow, flow.start(), new LinkedHashMap<>(flow.variables()), null));
             if (!flow.languages().contains(st.language)) {
                 st.setLanguage(flow.languages().get(0));
             }
@@ -125,17 +135,16 @@ public final class FlowEngine {
             run.loop();
             finish(run, null);
         } catch (CallerHungUpException e) {
-            if (st.outcome == null) {
-                st.outcome = st.inQueue ? Interaction.Outcome.ABANDONED_IN_QUEUE : Interaction.Outcome.ABANDONED_IN_IVR;
-            }
+            st.disposition.outcomeUnlessSet(st.disposition.inQueue ? Interaction.Outcome.ABANDONED_IN_QUEUE
+                    : Interaction.Outcome.ABANDONED_IN_IVR);
             finish(run, null);
             throw e;
         } catch (CallFailedException e) {
-            st.outcome = Interaction.Outcome.FAILED;
+            st.disposition.outcome(Interaction.Outcome.FAILED);
             finish(run, e); // the checkpoint stays: the dialplan may bring the call to another server
             throw e;
         } catch (RuntimeException e) {
-            st.outcome = Interaction.Outcome.FAILED;
+            st.disposition.outcome(Interaction.Outcome.FAILED);
             finish(run, null);
             throw e;
         }
@@ -157,7 +166,7 @@ public final class FlowEngine {
             for (Flow f : set.flows().values()) {
                 String lang = c.language() != null && f.languages().contains(c.language()) ? c.language()
                         : f.languages().get(0);
-                Map<String, Object> customer = CallState.customerMap(c, 1);
+                Map<String, Object> customer = Caller.customerMap(c, 1);
                 customer.put("name", CallState.nameIn(lang, c.firstName(), c.lastName(), c.language(),
                         (String) customer.get("name")));
                 Map<String, Object> activation = Map.of("customer", customer);
@@ -197,7 +206,7 @@ public final class FlowEngine {
             LOG.warn("call {} has a checkpoint but cannot resume ({}): starting '{}' over", callId, why, flowName);
         } else {
             LOG.info("resuming call at node '{}' of flow '{}' (checkpointed by {}; {} nodes done)",
-                    st.get().frame().node, st.get().frame().flow.name(), st.get().resumedFrom, st.get().path.size());
+                    st.get().frame().node, st.get().frame().flow.name(), st.get().resumedFrom, st.get().position.path().size());
         }
         return st;
     }
@@ -207,15 +216,14 @@ public final class FlowEngine {
         if (failure == null) {
             checkpoints.delete(st.info.uniqueId());
         }
-        if (st.outcome == null) {
-            st.outcome = Interaction.Outcome.SELF_SERVED;
-        }
-        Map<String, String> inputs = new LinkedHashMap<>(st.inputs); // secrets already masked
-        Flow bottom = st.stack.isEmpty() ? null : st.stack.getLast().flow;
+        st.disposition.outcomeUnlessSet(Interaction.Outcome.SELF_SERVED);
+        Map<String, String> inputs = new LinkedHashMap<>(st.inputs.values); // secrets already masked
+        Flow bottom = st.position.bottomFlow();
+        Disposition d = st.disposition;
         Interaction interaction = new Interaction(st.info.uniqueId(), st.info.ani(), st.info.dnis(),
                 bottom == null ? st.info.script() : bottom.name(), bottom == null ? null : bottom.version(),
-                st.start, clock.instant(), st.path, inputs, st.customerId, st.authOutcome, st.queue, st.agentId,
-                st.waitTime, st.talkTime, st.outcome, nodeName);
+                st.start, clock.instant(), st.position.path(), inputs, st.caller.customerId, st.caller.authOutcome,
+                d.queue, d.agentId, d.waitTime, d.talkTime, d.outcome, nodeName);
         try {
             crm.record(interaction);
         } catch (RuntimeException e) {
@@ -223,17 +231,18 @@ public final class FlowEngine {
         }
         if (failure == null && !run.channel.isHungUp()) {
             try {
-                run.channel.setVariable("IVR_OUTCOME", st.outcome.name());
-                if (!st.handedToDialplan) {
+                run.channel.setVariable("IVR_OUTCOME", d.outcome.name());
+                if (!d.handedToDialplan) {
                     run.channel.setVariable("IVR_STATUS", "OK"); // the flow ran to its end: no fallback
                 }
             } catch (RuntimeException e) {
                 // the caller is gone: fine
             }
         }
-        LOG.info("flow ended: {} after {} nodes", st.outcome, st.path.size());
-        run.summary = new CallSummary(List.copyOf(st.path), st.stack.isEmpty() ? Map.of() : Map.copyOf(nullSafe(st.frame().vars)),
-                Map.copyOf(inputs), st.customer, st.auth, interaction);
+        LOG.info("flow ended: {} after {} nodes", d.outcome, st.position.path().size());
+        run.summary = new CallSummary(List.copyOf(st.position.path()),
+                st.position.isEmpty() ? Map.of() : Map.copyOf(nullSafe(st.frame().vars)),
+                Map.copyOf(inputs), st.caller.customer, st.caller.auth, interaction);
         run.observer.ended(run.summary);
     }
 
@@ -288,12 +297,12 @@ public final class FlowEngine {
                 if (node == null) {
                     throw new IllegalStateException("flow '" + f.flow.name() + "' has no node '" + f.node + "'");
                 }
-                st.path.add(st.stack.size() > 1 ? f.flow.name() + "/" + node.id() : node.id());
+                st.position.visit(f, node.id());
                 observer.node(f.flow.name(), node);
-                if (++st.nodesSinceInput > MAX_NODES_WITHOUT_INPUT) {
+                if (st.position.countNodeWithoutInput() > MAX_NODES_WITHOUT_INPUT) {
                     LOG.error("flow '{}' ran {} nodes without caller input (at '{}'): ending the call", f.flow.name(),
                             MAX_NODES_WITHOUT_INPUT, node.id());
-                    st.outcome = Interaction.Outcome.FAILED;
+                    st.disposition.outcome(Interaction.Outcome.FAILED);
                     channel.hangup();
                     return;
                 }
@@ -301,7 +310,7 @@ public final class FlowEngine {
                     LOG.info("[{}] {}", node.id(), LogText.escape(render(node.info().log(), node))); // caller-supplied values in it
                 }
                 if (node.takesInput()) {
-                    st.nodesSinceInput = 0;
+                    st.position.inputTaken();
                 }
                 Next next = execute(node);
                 if (!channel.isHungUp()) {
@@ -311,7 +320,7 @@ public final class FlowEngine {
                     return;
                 }
                 if (next.node() != null) {
-                    st.frame().node = next.node();
+                    st.position.moveTo(next.node());
                 }
                 checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
             }
@@ -319,60 +328,25 @@ public final class FlowEngine {
 
         Next execute(Node node) {
             return switch (node) {
-                case Node.Say n -> {
-                    Optional<Character> key = say(n.prompt(), n.bargeIn() ? ALL_KEYS : "", node);
-                    key.ifPresent(this::typeAhead);
-                    yield Next.to(n.next());
-                }
-                case Node.Play n -> {
-                    observer.prompt(n.transcript() != null ? n.transcript() : "[sound: " + n.sound() + "]", null);
-                    channel.play(n.sound(), n.bargeIn() ? ALL_KEYS : "").ifPresent(this::typeAhead);
-                    yield Next.to(n.next());
-                }
-                case Node.Menu n -> menu(n);
-                case Node.Collect n -> collect(n);
-                case Node.Listen n -> listen(n);
-                case Node.SetVars n -> set(n);
-                case Node.Branch n -> {
-                    for (Node.Condition c : n.conditions()) {
-                        if (test(c.test(), node)) {
-                            yield Next.to(c.next());
-                        }
-                    }
-                    yield Next.to(n.otherwise());
-                }
+                case Node.Say n -> prompts.say(n, this);
+                case Node.Play n -> prompts.play(n, this);
+                case Node.Menu n -> menu.run(n, this);
+                case Node.Collect n -> collect.run(n, this);
+                case Node.Listen n -> listen.run(n, this);
+                case Node.SetVars n -> setVars.run(n, this);
+                case Node.Branch n -> branch.run(n, this);
                 case Node.Goto n -> jumps.go(n, this);
                 case Node.Subflow n -> jumps.enter(n, this);
                 case Node.Return n -> jumps.leave(n, this);
                 case Node.Hours n -> hours.run(n, this);
-                case Node.Identify n -> identify(n);
-                case Node.Authenticate n -> authenticate(n);
+                case Node.Identify n -> identify.run(n, this);
+                case Node.Authenticate n -> authenticate.run(n, this);
                 case Node.Route n -> route.run(n, this);
-                case Node.Transfer n -> transfer(n);
+                case Node.Transfer n -> transfer.run(n, this);
                 case Node.Voicemail n -> recordings.voicemail(n, this);
                 case Node.Record n -> recordings.record(n, this);
-                case Node.Hangup n -> {
-                    if (n.outcome() != null) {
-                        st.outcome = Interaction.Outcome.valueOf(n.outcome().toUpperCase().replace('-', '_'));
-                    }
-                    observer.event("hangs up");
-                    finishOutcomeBeforeHangup();
-                    channel.hangup();
-                    yield Next.END;
-                }
+                case Node.Hangup n -> hangup.run(n, this);
             };
-        }
-
-        private void finishOutcomeBeforeHangup() {
-            if (st.outcome == null) {
-                st.outcome = Interaction.Outcome.SELF_SERVED;
-            }
-            try {
-                channel.setVariable("IVR_OUTCOME", st.outcome.name());
-                channel.setVariable("IVR_STATUS", "OK");
-            } catch (CallerHungUpException e) {
-                // gone already
-            }
         }
 
         // ----------------------------------------------------------- prompts
@@ -447,7 +421,7 @@ public final class FlowEngine {
                 if (key.isEmpty()) {
                     break; // rendered, or the sound ended: wait for the rest of the budget
                 }
-                if (escapes.indexOf(key.get()) >= 0 && st.typeAhead.isEmpty()) {
+                if (escapes.indexOf(key.get()) >= 0 && !st.inputs.hasTypeAhead()) {
                     observer.event("key " + key.get() + " while the prompt was rendered: prompt skipped");
                     return key;
                 }
@@ -457,73 +431,11 @@ public final class FlowEngine {
         }
 
         void typeAhead(char key) {
-            st.typeAhead = st.typeAhead + key;
+            st.inputs.typeAhead(key);
         }
 
-        private Optional<Character> takeTypeAhead() {
-            if (st.typeAhead.isEmpty()) {
-                return Optional.empty();
-            }
-            char k = st.typeAhead.charAt(0);
-            st.typeAhead = st.typeAhead.substring(1);
-            return Optional.of(k);
-        }
-
-        // -------------------------------------------------------------- menu
-
-        Next menu(Node.Menu n) {
-            int failures = 0;
-            while (true) {
-                String lang = language();
-                boolean speechOn = speechOn(n.speech(), lang);
-                Optional<Character> key = takeTypeAhead();
-                if (key.isEmpty()) {
-                    PromptRef prompt = speechOn && n.speech().prompt() != null ? n.speech().prompt() : n.prompt();
-                    key = say(prompt, n.bargeIn() ? ALL_KEYS : "", n).or(this::takeTypeAhead);
-                }
-                String notUnderstood = null;
-                if (key.isEmpty() && speechOn) {
-                    // keys still work: any key ends listening and counts as the answer
-                    ListenResult r = speech.listen(channel, new ListenRequest(lang, n.speech().phrases().list(lang),
-                            n.timeout(), ALL_KEYS));
-                    switch (r.outcome()) {
-                        case KEY -> key = Optional.of(r.key().charAt(0));
-                        case SPEECH -> {
-                            String option = n.speech().phrases().value(lang, r.text());
-                            if (option == null || r.confidence() < n.speech().minConfidence()) {
-                                notUnderstood = heard(r) + (option == null ? "" : ", below min-confidence");
-                            } else {
-                                observer.event("caller said " + heard(r));
-                                key = Optional.of(option.charAt(0));
-                            }
-                        }
-                        case NO_MATCH -> notUnderstood = r.detail();
-                        case NO_INPUT -> { }
-                        case HANGUP -> throw new CallerHungUpException();
-                        case ERROR -> {
-                            st.speechOff = true;
-                            LOG.warn("[{}] speech unavailable ({}): keys only for the rest of the call", n.id(), r.detail());
-                            observer.event("speech unavailable: keys only");
-                            key = channel.waitForDigit(n.timeout());
-                        }
-                    }
-                } else if (key.isEmpty()) {
-                    key = channel.waitForDigit(n.timeout());
-                }
-                if (key.isPresent() && n.options().containsKey(String.valueOf(key.get()))) {
-                    String k = String.valueOf(key.get());
-                    observer.event("caller chose " + k);
-                    st.input(n.into(), k, false);
-                    return Next.to(n.options().get(k));
-                }
-                Node.Reprompt r = key.isEmpty() && notUnderstood == null ? n.noInput() : n.invalid();
-                observer.event(notUnderstood != null ? "not understood (" + notUnderstood + ")"
-                        : key.isEmpty() ? "no input" : "invalid key " + key.get());
-                Next after = afterFailure(++failures, n.retries(), n.fallback(), r, n);
-                if (after != null) {
-                    return after;
-                }
-            }
+        Optional<Character> takeTypeAhead() {
+            return st.inputs.takeTypeAhead();
         }
 
         /**
@@ -531,7 +443,7 @@ public final class FlowEngine {
          * are used up, else the reprompt's own next node; otherwise the reprompt is said and null
          * means ask again.
          */
-        private Next afterFailure(int failures, int retries, String fallback, Node.Reprompt reprompt, Node node) {
+        Next afterFailure(int failures, int retries, String fallback, Node.Reprompt reprompt, Node node) {
             if (failures > retries) {
                 observer.event("retries used up");
                 return Next.to(fallback);
@@ -545,76 +457,11 @@ public final class FlowEngine {
             return null;
         }
 
-        // ------------------------------------------------------------ speech
-
         /** The language prompts and speech use now: the call's, when the flow offers it. */
         String language() {
             Flow flow = st.frame().flow;
             return flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
         }
-
-        /** Whether a menu listens too: it has phrases for the language, which has a model, and speech has not failed. */
-        boolean speechOn(Node.MenuSpeech ms, String lang) {
-            return ms != null && !st.speechOff && ms.phrases().has(lang) && speech.modelStatus(lang).available();
-        }
-
-        static String heard(ListenResult r) {
-            return "\u201c" + r.text() + "\u201d (" + Math.round(r.confidence() * 100) + "%)";
-        }
-
-        Next listen(Node.Listen n) {
-            int failures = 0;
-            String keys = String.join("", n.keys().keySet());
-            while (true) {
-                String lang = language();
-                Optional<Character> key = takeTypeAhead().filter(k -> keys.indexOf(k) >= 0);
-                if (key.isEmpty()) {
-                    key = say(n.prompt(), n.bargeIn() ? keys : "", n).or(() -> takeTypeAhead().filter(k -> keys.indexOf(k) >= 0));
-                }
-                ListenResult r = key.isPresent() ? ListenResult.key(key.get()) : speech.listen(channel,
-                        new ListenRequest(lang, n.phrases().list(lang), n.timeout(), keys, n.endSilence(), n.maxDuration()));
-                String notUnderstood = null;
-                switch (r.outcome()) {
-                    case KEY -> {
-                        String target = n.keys().get(r.key());
-                        if (target != null) {
-                            observer.event("caller pressed " + r.key());
-                            st.answer(n.into(), "", r.key(), 1.0, r.key());
-                            return Next.to(target);
-                        }
-                        notUnderstood = "key " + r.key();
-                    }
-                    case SPEECH -> {
-                        String value = n.phrases().freeText() ? r.text() : n.phrases().value(lang, r.text());
-                        if (value == null || r.confidence() < n.minConfidence()) {
-                            notUnderstood = heard(r) + (value == null ? "" : ", below min-confidence");
-                        } else {
-                            observer.event("caller said " + heard(r) + (value.equals(r.text()) ? "" : ": " + value));
-                            st.answer(n.into(), r.text(), value, r.confidence(), "");
-                            String option = n.options().get(value);
-                            return Next.to(option != null ? option : n.next());
-                        }
-                    }
-                    case NO_MATCH -> notUnderstood = r.detail();
-                    case NO_INPUT -> { }
-                    case HANGUP -> throw new CallerHungUpException();
-                    case ERROR -> {
-                        String to = n.onError() != null ? n.onError() : n.fallback();
-                        LOG.warn("[{}] cannot listen ({}): going to '{}'", n.id(), r.detail(), to);
-                        observer.event("speech unavailable (" + r.detail() + ")");
-                        return Next.to(to);
-                    }
-                }
-                observer.event(notUnderstood == null ? "no input" : "not understood (" + notUnderstood + ")");
-                Node.Reprompt rp = notUnderstood == null ? n.noInput() : n.noMatch();
-                Next after = afterFailure(++failures, n.retries(), n.fallback(), rp, n);
-                if (after != null) {
-                    return after;
-                }
-            }
-        }
-
-        // ----------------------------------------------------------- collect
 
         /** Digits typed after a prompt: up to max, ended by the terminator or a pause; empty on silence. */
         String digits(PromptRef prompt, boolean bargeIn, int max, String terminator, Duration first, Duration between,
@@ -644,72 +491,6 @@ public final class FlowEngine {
             return sb.toString();
         }
 
-        Next collect(Node.Collect n) {
-            int failures = 0;
-            while (true) {
-                String value = digits(n.prompt(), n.bargeIn(), n.maxLength(), n.terminator(), n.timeout(),
-                        n.interDigitTimeout(), n);
-                String problem = value.isEmpty() ? null : invalid(n, value);
-                if (!value.isEmpty() && problem == null) {
-                    st.input(n.into(), value, n.secret());
-                    observer.event("collected " + n.into() + " = " + (n.secret() ? CallState.MASK : value));
-                    return Next.to(n.next());
-                }
-                Node.Reprompt r = value.isEmpty() ? n.noInput() : n.invalid();
-                observer.event(value.isEmpty() ? "no input" : "invalid input (" + problem + ")");
-                Next after = afterFailure(++failures, n.retries(), n.fallback(), r, n);
-                if (after != null) {
-                    return after;
-                }
-            }
-        }
-
-        private String invalid(Node.Collect n, String value) {
-            if (value.length() < n.minLength()) {
-                return "shorter than " + n.minLength();
-            }
-            if (n.pattern() != null && !n.pattern().matcher(value).matches()) {
-                return "does not match the pattern";
-            }
-            if (n.luhn() && !Luhn.valid(value)) {
-                return "fails the Luhn check";
-            }
-            if (n.condition() != null) {
-                Map<String, Object> a = st.activation();
-                a.put("value", value);
-                try {
-                    if (!n.condition().test(a)) {
-                        return "fails the condition";
-                    }
-                } catch (EvalException e) {
-                    LOG.warn("[{}] validation condition failed: {}", n.id(), e.getMessage());
-                    return "fails the condition";
-                }
-            }
-            return null;
-        }
-
-        // --------------------------------------------------------------- set
-
-        Next set(Node.SetVars n) {
-            for (Map.Entry<String, Expr> e : n.vars().entrySet()) {
-                st.frame().vars.put(e.getKey(), eval(e.getValue(), n));
-            }
-            if (n.language() != null) {
-                String lang = render(n.language(), n).trim();
-                if (lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
-                    switchLanguage(lang);
-                    observer.event("language " + lang);
-                } else {
-                    LOG.warn("[{}] '{}' is not a language code: language stays {}", n.id(), lang, st.language);
-                }
-            }
-            for (Map.Entry<String, Template> e : n.channel().entrySet()) {
-                channel.setVariable(e.getKey(), render(e.getValue(), n).replaceAll("[\\r\\n]", " "));
-            }
-            return Next.to(n.next());
-        }
-
         /** The language the dialled number starts the call in ({@code languages.by-dnis}), where the flow offers it. */
         void languageByDnis(Flow flow) {
             String dnis = st.info.dnis();
@@ -733,129 +514,6 @@ public final class FlowEngine {
                 st.setLanguage(lang);
                 syncChannelLanguage();
             }
-        }
-
-        // ----------------------------------------------------------------- crm
-
-        Next identify(Node.Identify n) {
-            String number = n.number() == null ? (String) st.call.get("ani") : render(n.number(), n);
-            Identification id = st.info.aniWithheld() && n.number() == null
-                    ? Identification.of(Identification.Status.WITHHELD) : crm.identify(number);
-            if (id.status() == Identification.Status.IDENTIFIED && !id.customers().isEmpty()) {
-                st.customer = CallState.customerMap(id.customers().get(0), 1);
-                st.customerId = id.customers().get(0).id();
-                if (st.customer.get("language") instanceof String l && !l.isBlank()
-                        && st.frame().flow.languages().contains(l)) {
-                    switchLanguage(l);
-                    observer.event("language " + l + " (customer record)");
-                }
-                st.setLanguage(st.language); // customer.name as the call's language says it
-            } else if (id.status() == Identification.Status.AMBIGUOUS) {
-                st.customer.put("matches", (long) id.customers().size());
-            }
-            observer.event("identify: " + id.status() + (st.customerId == null ? "" : " (customer " + st.customerId + ")"));
-            if (st.customerId != null) {
-                prefetchCustomerPrompts();
-            }
-            String outcome = id.status().name().toLowerCase();
-            return Next.to(n.outcomes().target(outcome));
-        }
-
-        /**
-         * The caller is known: the prompts that speak to them by name (greetings, "thank you,
-         * Anna") start rendering now, before the flow reaches them.
-         */
-        private void prefetchCustomerPrompts() {
-            String lang = language();
-            for (Flow f : set.flows().values()) {
-                f.promptTexts().forEach((langAndId, template) -> {
-                    if (!langAndId.startsWith(lang + "/") || !template.source().contains("customer.")) {
-                        return;
-                    }
-                    set.prompts().find(langAndId.substring(lang.length() + 1), lang).ifPresent(entry -> {
-                        try {
-                            audio.prefetch(entry, template.render(st.activation()));
-                        } catch (EvalException e) {
-                            // a prompt that needs more than is known yet: rendered when it is said
-                        }
-                    });
-                });
-            }
-        }
-
-        Next authenticate(Node.Authenticate n) {
-            String account = null;
-            for (int attempt = 1; attempt <= n.attempts(); attempt++) {
-                if (account == null || n.account() == null) {
-                    account = n.account() != null ? render(n.account(), n).trim()
-                            : digits(n.accountPrompt(), true, n.accountMaxLength(), "#", n.timeout(), Duration.ofSeconds(3), n);
-                }
-                String pin = account.isEmpty() ? "" : digits(n.pinPrompt(), true, n.pinMaxLength(), "#", n.timeout(),
-                        Duration.ofSeconds(3), n);
-                Authentication a;
-                if (account.isEmpty() || pin.isEmpty()) {
-                    observer.event("authenticate: no input");
-                    a = null;
-                } else {
-                    a = crm.authenticate(account, pin, st.info.uniqueId());
-                    observer.event("authenticate account " + account + ": " + a.status());
-                }
-                if (a != null && a.status() != Authentication.Status.FAILED) {
-                    return authResult(n, a, account);
-                }
-                st.auth.put("status", "FAILED");
-                st.auth.put("account", account);
-                st.auth.put("attempts_left", a == null ? (long) (n.attempts() - attempt) : (long) a.attemptsLeft());
-                st.authOutcome = "FAILED";
-                if (a != null && a.attemptsLeft() <= 0) {
-                    break;
-                }
-                if (attempt < n.attempts()) {
-                    say(n.failedPrompt(), "", n);
-                }
-            }
-            return Next.to(n.outcomes().target("failed"));
-        }
-
-        private Next authResult(Node.Authenticate n, Authentication a, String account) {
-            st.authOutcome = a.status().name();
-            st.auth.put("status", a.status().name());
-            st.auth.put("account", account);
-            st.auth.put("attempts_left", (long) a.attemptsLeft());
-            st.auth.put("ok", a.status() == Authentication.Status.OK);
-            if (a.status() == Authentication.Status.OK && a.customer() != null) {
-                st.customer = CallState.customerMap(a.customer(), 1);
-                st.customerId = a.customer().id();
-                st.setLanguage(st.language); // customer.name as the call's language says it
-            }
-            return Next.to(n.outcomes().target(a.status().name().toLowerCase()));
-        }
-
-        // ------------------------------------------------------------ transfer
-
-        Next transfer(Node.Transfer n) {
-            String to = safe(render(n.to(), n), "[A-Za-z0-9*#+_-]+");
-            observer.event("transfer to " + to + "@" + n.context());
-            int r = channel.exec("Dial", "Local/" + to + "@" + n.context() + "," + Math.max(1, n.timeout().toSeconds()));
-            String status;
-            try {
-                status = channel.getVariable("DIALSTATUS").orElse("");
-            } catch (CallerHungUpException e) {
-                status = ""; // the caller's channel is gone and the PBX no longer answers: the outcome is unknown
-            }
-            observer.event("dial status " + (status.isEmpty() ? "unknown" : status));
-            if (status.equals("ANSWER")) {
-                st.outcome = Interaction.Outcome.TRANSFERRED;
-                return r == -1 || n.next() == null ? Next.END : Next.to(n.next());
-            }
-            if (r == -1) {
-                throw new CallerHungUpException();
-            }
-            if (n.onFailure() != null) {
-                return Next.to(n.onFailure());
-            }
-            st.outcome = Interaction.Outcome.FAILED;
-            return Next.END;
         }
 
         // ----------------------------------------------------------- helpers

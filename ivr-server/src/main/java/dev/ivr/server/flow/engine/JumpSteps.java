@@ -15,8 +15,8 @@ final class JumpSteps {
         }
         Flow target = run.set.flow(n.flow()).orElseThrow(() ->
                 new IllegalStateException("goto: no flow '" + n.flow() + "' is served"));
-        CallState.Frame old = run.st.stack.pop();
-        run.st.stack.push(new CallState.Frame(target, target.start(), new LinkedHashMap<>(target.variables()),
+        CallState.Frame old = run.st.frame();
+        run.st.position.replace(new CallState.Frame(target, target.start(), new LinkedHashMap<>(target.variables()),
                 old.returnNode));
         run.observer.event("continues in flow " + target.name());
         return new Next(null, false);
@@ -29,15 +29,15 @@ final class JumpSteps {
         for (Map.Entry<String, Expr> a : n.args().entrySet()) {
             vars.put(a.getKey(), run.eval(a.getValue(), n));
         }
-        run.st.stack.push(new CallState.Frame(target, target.start(), vars, n.id()));
+        run.st.position.enter(new CallState.Frame(target, target.start(), vars, n.id()));
         return new Next(null, false);
     }
 
     Next leave(Node.Return n, FlowEngine.Run run) {
-        if (run.st.stack.size() == 1) {
+        if (run.st.position.depth() == 1) {
             return Next.END; // a return at the top: the flow is done, the dialplan continues
         }
-        CallState.Frame done = run.st.stack.pop();
+        CallState.Frame done = run.st.position.leave();
         Node.Subflow caller = (Node.Subflow) run.st.frame().flow.node(done.returnNode);
         String target = n.outcome() == null ? null : caller.outcomes().get(n.outcome());
         run.observer.event("returns from " + done.flow.name() + (n.outcome() == null ? "" : " with " + n.outcome()));

@@ -10,7 +10,7 @@ final class RecordingSteps {
         String box = FlowEngine.safe(run.render(n.mailbox(), n), "[A-Za-z0-9_@.-]+");
         run.observer.event("voicemail " + box);
         int r = run.channel.exec("VoiceMail", box + (n.options().isEmpty() ? "" : "," + n.options()));
-        run.st.outcome = Interaction.Outcome.VOICEMAIL;
+        run.st.disposition.outcome(Interaction.Outcome.VOICEMAIL);
         if (r == -1 || n.next() == null) {
             return Next.END;
         }
@@ -27,7 +27,7 @@ final class RecordingSteps {
             file = fallback;
         }
         run.channel.record(file, n.format(), "#", n.maxDuration(), n.silence(), n.beep());
-        run.st.input(n.into(), file + "." + n.format(), false);
+        run.st.inputs.input(n.into(), file + "." + n.format(), false);
         run.observer.event("recorded " + file + "." + n.format());
         return Next.to(n.next());
     }

@@ -34,7 +34,7 @@ final class RouteStep {
 
     Next run(Node.Route n, FlowEngine.Run run) {
         CallState st = run.st;
-        st.queue = n.queue();
+        st.disposition.queue = n.queue();
         if (!router.configured()) {
             LOG.error("[{}] route to queue '{}': no call router is configured on this server; taking the failure edge",
                     n.id(), n.queue());
@@ -50,15 +50,15 @@ final class RouteStep {
                     n.announcement().position(), n.announcement().music());
         }
         String intent = n.intent() == null ? n.queue() : run.render(n.intent(), n);
-        RouteRequest.Journey journey = new RouteRequest.Journey(List.copyOf(st.path), new LinkedHashMap<>(st.inputs),
-                st.start, intent.isBlank() ? n.queue() : intent, st.authOutcome);
+        RouteRequest.Journey journey = new RouteRequest.Journey(List.copyOf(st.position.path()), new LinkedHashMap<>(st.inputs.values),
+                st.start, intent.isBlank() ? n.queue() : intent, st.caller.authOutcome);
         RouteRequest req = new RouteRequest(st.info.uniqueId(), st.frame().flow.name(), n.id(), st.info.ani(),
                 n.queue(), n.skills(), n.priority(), context, n.maxWait(), ann, n.waitOptions().keySet(),
-                st.customerId, st.language, journey, callbackOption(n, run));
+                st.caller.customerId, st.language, journey, callbackOption(n, run));
         run.observer.event("route to queue " + n.queue() + " (skills " + (n.skills().isEmpty() ? "none"
                 : n.skills().entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "+")
                 .collect(java.util.stream.Collectors.joining(", "))) + ", priority " + n.priority() + ")");
-        st.inQueue = true;
+        st.disposition.queued(n.queue());
         RouteResult r;
         try {
             r = router.route(req, run.channel);
@@ -68,7 +68,7 @@ final class RouteStep {
             LOG.error("[{}] routing failed: {}", n.id(), e.toString());
             r = new RouteResult.Failed(e.toString());
         }
-        st.inQueue = false;
+        st.disposition.leftQueue();
         run.observer.event("route " + n.queue() + ": " + r.describe());
         return follow(n, r, run);
     }
@@ -77,23 +77,17 @@ final class RouteStep {
         CallState st = run.st;
         return switch (r) {
             case RouteResult.Connected c -> {
-                st.agentId = c.agentId();
-                st.waitTime = c.waitTime();
-                st.talkTime = c.talkTime();
-                st.outcome = Interaction.Outcome.ROUTED;
+                st.disposition.connected(c.agentId(), c.waitTime(), c.talkTime());
                 String t = n.outcomes().target("connected");
                 yield t == null ? Next.END : Next.to(t);
             }
             case RouteResult.HandedToDialplan d -> {
-                st.handedToDialplan = true;
-                st.agentId = d.agentId();
-                st.waitTime = d.waitTime();
-                st.outcome = Interaction.Outcome.ROUTED;
+                st.disposition.handedToDialplan(d.agentId(), d.waitTime());
                 yield Next.END; // the dialplan dials the agent once the script ends
             }
             case RouteResult.CallbackScheduled cb -> {
-                st.waitTime = cb.waitTime();
-                st.outcome = Interaction.Outcome.CALLBACK_REQUESTED;
+                st.disposition.waited(cb.waitTime());
+                st.disposition.outcome(Interaction.Outcome.CALLBACK_REQUESTED);
                 String t = n.outcomes().targets().get("callback");
                 if (t == null) {
                     run.channel.hangup();
@@ -102,19 +96,19 @@ final class RouteStep {
                 yield Next.to(t);
             }
             case RouteResult.TimedOut t -> {
-                st.waitTime = t.waitTime();
+                st.disposition.waited(t.waitTime());
                 yield Next.to(n.outcomes().target("timeout"));
             }
             case RouteResult.NoAgents x -> Next.to(n.outcomes().target("no-agents"));
             case RouteResult.Failed f -> Next.to(n.outcomes().target("failed"));
             case RouteResult.KeyPressed k -> {
-                st.waitTime = k.waitTime();
+                st.disposition.waited(k.waitTime());
                 String t = n.waitOptions().get(String.valueOf(k.key()));
                 yield Next.to(t != null ? t : n.outcomes().target("failed"));
             }
             case RouteResult.CallerHungUp h -> {
-                st.waitTime = h.waitTime();
-                st.outcome = Interaction.Outcome.ABANDONED_IN_QUEUE;
+                st.disposition.waited(h.waitTime());
+                st.disposition.outcome(Interaction.Outcome.ABANDONED_IN_QUEUE);
                 throw new CallerHungUpException();
             }
         };

@@ -1,0 +1,141 @@
+package dev.ivr.routing.hazelcast;
+
+import dev.ivr.routing.AgentState;
+import dev.ivr.routing.CallRequest;
+import dev.ivr.routing.QueuePosition;
+import dev.ivr.routing.Reservation;
+import dev.ivr.routing.RoutingEvent;
+import dev.ivr.routing.RoutingException;
+import dev.ivr.routing.WaitResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** A call's life in its queue on the node that owns it: queued, waiting for an agent, its position, cancelled. */
+final class Calls extends RoutingPart {
+    Calls(RoutingContext ctx) {
+        super(ctx);
+    }
+
+    public QueuePosition enqueue(CallRequest request) {
+        if (view.queue(request.queueId()) == null) {
+            throw new RoutingException(RoutingException.Reason.UNKNOWN_QUEUE, "unknown queue " + request.queueId());
+        }
+        long now = now();
+        CallRecord record = CallRecord.waiting(request, nodeId, ThreadLocalRandom.current().nextLong(), now);
+        Waiter waiter = new Waiter(record.incarnation());
+        if (waiters.putIfAbsent(request.callId(), waiter) != null) {
+            throw new RoutingException(RoutingException.Reason.DUPLICATE_CALL, "call " + request.callId() + " is already queued");
+        }
+        CallRecord existing = callMap.putIfAbsent(request.callId(), record);
+        if (existing != null) {
+            waiters.remove(request.callId(), waiter);
+            throw new RoutingException(RoutingException.Reason.DUPLICATE_CALL, "call " + request.callId() + " is already queued");
+        }
+        view.applyCall(record);
+        publish(new RoutingEvent.CallQueued(request.callId(), request.queueId(),
+                request.priority(), nodeId, Instant.ofEpochMilli(now)));
+        offerCall(request.callId());
+        CallEntry current = view.call(request.callId());
+        // the call may already be offered, answered and gone: its position is then that of a new call
+        return ctx.figures.positionOf(current != null ? current : new CallEntry(record, null), now());
+    }
+
+    public WaitResult awaitAgent(String callId, Duration timeout) throws InterruptedException {
+        Waiter waiter = waiters.get(callId);
+        if (waiter == null) {
+            CallEntry call = view.call(callId);
+            if (call != null && !nodeId.equals(call.record.owner())) {
+                throw new RoutingException(RoutingException.Reason.NOT_OWNER,
+                        "call " + callId + " is owned by node " + call.record.owner());
+            }
+            return new WaitResult.Removed("not queued");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long seen = waiter.signals();
+            CallEntry call = view.call(callId);
+            if (call == null || call.record.incarnation() != waiter.incarnation) {
+                waiters.remove(callId, waiter);
+                return new WaitResult.Removed("not queued");
+            }
+            long now = now();
+            CallRecord record = call.record;
+            QueueRules rules = view.queue(record.queueId());
+            long waitLeft = Long.MAX_VALUE;
+            if (record.isOffered()) {
+                if (now < record.offeredAt() + ttlMillis) {
+                    return new WaitResult.Offered(reservation(record, rules));
+                }
+            } else if (rules != null && rules.maxWaitMillis != Long.MAX_VALUE) {
+                waitLeft = record.enqueuedAt() + rules.maxWaitMillis - now;
+                if (waitLeft <= 0) {
+                    CallResult r = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE_IF_WAITING, null, now));
+                    if (r.applied()) {
+                        waiters.remove(callId, waiter);
+                        Duration waited = Duration.ofMillis(now - record.enqueuedAt());
+                        String target = rules.definition.maxWaitTarget();
+                        recordStats(record.queueId(), now, new int[]{QueueStatsRecord.MAX_WAIT}, new long[]{1});
+                        publish(new RoutingEvent.MaxWaitReached(callId, record.queueId(), target, waited,
+                                Instant.ofEpochMilli(now)));
+                        return new WaitResult.MaxWaitReached(target, waited);
+                    }
+                    continue;
+                }
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return new WaitResult.Waiting(ctx.figures.positionOf(call, now));
+            }
+            waiter.await(seen, Math.min(remaining, Waiter.toNanos(waitLeft)));
+        }
+    }
+
+    private Reservation reservation(CallRecord record, QueueRules rules) {
+        Duration ring = rules == null ? Duration.ofSeconds(20) : rules.definition.ringTime();
+        return new Reservation(record.callId(), record.queueId(), record.agentId(), record.agentName(),
+                record.endpoint(), record.offers(), Instant.ofEpochMilli(record.offeredAt()), ring);
+    }
+
+    public Optional<QueuePosition> position(String callId) {
+        CallEntry call = view.call(callId);
+        return call == null ? Optional.empty() : Optional.of(ctx.figures.positionOf(call, now()));
+    }
+
+    public boolean cancel(String callId) {
+        long now = now();
+        CallEntry known = view.call(callId);
+        CallResult r = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE, null, now));
+        if (!r.applied()) {
+            if (known != null && known.record.agentId() != null) {
+                // already gone (a removal retried after a member failure): still free the agent it was offered to
+                freeAgent(known.record.agentId(), callId, now);
+            }
+            return false;
+        }
+        CallRecord call = r.before();
+        long waited = now - call.enqueuedAt();
+        QueueRules rules = view.queue(call.queueId());
+        boolean late = rules != null && waited > rules.definition.serviceLevel().threshold().toMillis();
+        recordStats(call.queueId(), now, new int[]{QueueStatsRecord.ABANDONED, QueueStatsRecord.ABANDONED_AFTER_TARGET},
+                new long[]{1, late ? 1 : 0});
+        publish(new RoutingEvent.CallAbandoned(callId, call.queueId(), Duration.ofMillis(waited),
+                RoutingEvent.CALLER_HANGUP, Instant.ofEpochMilli(now)));
+        if (call.agentId() != null) {
+            freeAgent(call.agentId(), callId, now);
+        }
+        return true;
+    }
+
+    /** Releases an agent reserved for a call that is gone, and gives the agent its next call. */
+    void freeAgent(String agentId, String callId, long now) {
+        AgentResult a = agentCommand(agentId, AgentCommand.forCall(AgentCommand.Op.RELEASE, callId, now));
+        if (a.applied()) {
+            publishStateChange(a, callId);
+            if (a.record().state() == AgentState.READY) {
+                offerAgent(agentId);
+            }
+        }
+    }
+}
