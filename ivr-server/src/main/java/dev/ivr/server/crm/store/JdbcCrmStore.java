@@ -82,6 +82,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private final Timer authenticateTimer;
     private final WriteFailures writes;
     private final InteractionRecorder recorder;
+    /** Interactions handed to the writer and not yet written, at most; past that a call writes its own. */
+    static final int WRITER_QUEUE = 10_000;
     /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
     private volatile boolean readOnly;
 
@@ -171,8 +173,9 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                 .tag("op", "authenticate").register(meters);
         Gauge.builder("ivr.crm.outbox.pending", this, s -> s.pendingInteractions())
                 .description("Interactions kept on local disk until the database is back").register(meters);
-        this.recorder = new InteractionRecorder(db, writes, phones, config.secretInputs(), outboxDir, clock, node,
-                config.retryDatabaseAfter(), meters);
+        this.recorder = new InteractionRecorder(db, new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter()),
+                writes, phones, config.secretInputs(), outboxDir, clock, node, config.retryDatabaseAfter(), meters,
+                WRITER_QUEUE);
     }
 
     // ------------------------------------------------------------------ identify
@@ -547,12 +550,22 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     // -------------------------------------------------------------- interactions
 
+    /**
+     * Hands the interaction to the store's single writer, which inserts it with the others waiting in one
+     * transaction (or keeps it in the outbox): the call does not wait for the database. {@link #store} writes on
+     * the caller's thread.
+     */
     @Override
     public void record(Interaction interaction) {
         if (readOnly) {
             return;
         }
-        recorder.store(interaction);
+        recorder.record(interaction);
+    }
+
+    /** Waits (at most {@code atMost}) until what was {@link #record}ed so far is in the database or the outbox. */
+    public void awaitRecorded(Duration atMost) {
+        recorder.awaitHandedOver(atMost);
     }
 
     @Override
