@@ -62,6 +62,12 @@ final class BenchDeployment {
 
     /** Writes the configuration for a server on these ports; returns the file. */
     static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp) throws IOException {
+        return writeConfig(out, repo, agiPort, httpPort, wrapUp, "async");
+    }
+
+    /** @param checkpointDurability the server's {@code flows.checkpoint-durability}: async or backup-ack */
+    static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp, String checkpointDurability)
+            throws IOException {
         Files.createDirectories(out);
         writeFlows(out, repo);
         Path calendars = out.resolve("bench-calendars.yaml");
@@ -103,6 +109,7 @@ final class BenchDeployment {
                   dir: %s
                   calendars: %s
                   watch: false
+                  checkpoint-durability: %s
                 prompts:
                   dir: %s
                 speech:
@@ -111,7 +118,7 @@ final class BenchDeployment {
                 routing:
                   queues:
                 %s""".formatted(out.resolve("ivr-data"), agiPort, httpPort, UUID.randomUUID(), out.resolve("flows"),
-                calendars, out.resolve("prompts"), queues));
+                calendars, checkpointDurability, out.resolve("prompts"), queues));
         return cfg;
     }
 
