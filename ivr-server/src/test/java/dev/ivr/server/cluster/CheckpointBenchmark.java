@@ -16,19 +16,21 @@ import java.util.concurrent.CountDownLatch;
  * What a node's checkpoint costs the step that writes it, per durability, for docs/benchmarks.md:
  * two cluster members on loopback in this JVM (backup count 1, so every checkpoint has its backup
  * on the other member), {@code callers} virtual threads each saving a checkpoint of a realistic
- * size ({@code size} bytes of JSON) for its own call id, {@code saves} times. Reports the time
+ * size ({@code size} bytes of JSON) for its own call id, {@code saves} times, {@code interval} ms
+ * apart on average (as a call's nodes are, waiting for prompts and keys). Reports the time
  * {@code save} takes (what the next AGI command waits) and the process CPU per save (both
  * members).
  * <pre>
  * ./ivr mvn -q -pl ivr-server -am test-compile
  * ./ivr mvn -q -pl ivr-server exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.ivr.server.cluster.CheckpointBenchmark [-Dcallers=200 -Dsaves=200 -Dsize=1500]
+ *     -Dexec.mainClass=dev.ivr.server.cluster.CheckpointBenchmark [-Dcallers=1000 -Dsaves=40 -Dinterval=250 -Dsize=1500]
  * </pre>
  */
 public final class CheckpointBenchmark {
     public static void main(String[] args) throws Exception {
-        int callers = Integer.getInteger("callers", 200);
-        int saves = Integer.getInteger("saves", 200);
+        int callers = Integer.getInteger("callers", 1000);
+        int saves = Integer.getInteger("saves", 40);
+        long interval = Long.getLong("interval", 250);
         int size = Integer.getInteger("size", 1500);
         Path dir = Files.createTempDirectory("checkpoint-bench");
         var cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
@@ -43,7 +45,7 @@ public final class CheckpointBenchmark {
             for (HazelcastCheckpoints.Durability d : List.of(HazelcastCheckpoints.Durability.ASYNC,
                     HazelcastCheckpoints.Durability.BACKUP_ACK, HazelcastCheckpoints.Durability.ASYNC,
                     HazelcastCheckpoints.Durability.BACKUP_ACK)) {
-                run(new HazelcastCheckpoints(a.hazelcast(), Duration.ofMinutes(5), d), d, callers, saves, state);
+                run(new HazelcastCheckpoints(a.hazelcast(), Duration.ofMinutes(5), d), d, callers, saves, interval, state);
             }
         }
     }
@@ -51,7 +53,8 @@ public final class CheckpointBenchmark {
     private CheckpointBenchmark() {
     }
 
-    static void run(HazelcastCheckpoints cp, HazelcastCheckpoints.Durability d, int callers, int saves, String state)
+    static void run(HazelcastCheckpoints cp, HazelcastCheckpoints.Durability d, int callers, int saves, long interval,
+                    String state)
             throws InterruptedException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[][] times = new long[callers][saves];
@@ -66,6 +69,12 @@ public final class CheckpointBenchmark {
                     long start = System.nanoTime();
                     cp.save(id, state);
                     times[me][s] = System.nanoTime() - start;
+                    try {
+                        Thread.sleep(interval / 2 + (long) (Math.random() * interval)); // a node's prompt or input
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
                 }
                 cp.delete(id);
                 done.countDown();
