@@ -109,8 +109,7 @@ final class BenchDeployment {
                   dir: %s
                   calendars: %s
                   watch: false
-                  checkpoint-durability: %s
-                prompts:
+                %sprompts:
                   dir: %s
                 speech:
                   enabled: false
@@ -118,7 +117,8 @@ final class BenchDeployment {
                 routing:
                   queues:
                 %s""".formatted(out.resolve("ivr-data"), agiPort, httpPort, UUID.randomUUID(), out.resolve("flows"),
-                calendars, checkpointDurability, out.resolve("prompts"), queues));
+                calendars, "async".equals(checkpointDurability) ? "" // the default: a server from before the key reads it too
+                        : "  checkpoint-durability: " + checkpointDurability + "\n", out.resolve("prompts"), queues));
         return cfg;
     }
 
