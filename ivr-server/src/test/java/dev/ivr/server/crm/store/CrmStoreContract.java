@@ -530,7 +530,9 @@ abstract class CrmStoreContract {
             store.record(interaction("call-" + i, Interaction.Outcome.ABANDONED_IN_IVR, clock.instant().plusSeconds(i)));
         }
         store.awaitRecorded(WRITTEN);
-        assertThat(store.health().detail()).contains("database unavailable");
+        // the identify path's circuit or the writer's (each its own; either may have moved to its retry by now)
+        assertThat(store.health().status()).isEqualTo(dev.ivr.server.health.Health.Status.DEGRADED);
+        assertThat(store.health().detail()).containsAnyOf("database unavailable", "database writes fail");
         assertThat(store.pendingInteractions()).isEqualTo(4);
         assertThatThrownBy(() -> store.history("C1", 10, 0)).isInstanceOf(CrmUnavailableException.class);
 
