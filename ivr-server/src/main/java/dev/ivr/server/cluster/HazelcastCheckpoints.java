@@ -147,11 +147,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
             return null;
         });
         if (delete[0]) {
-            map.deleteAsync(callId).whenComplete((ok, e) -> {
-                if (e != null) {
-                    LOG.warn("checkpoint not deleted: {}", e.toString());
-                }
-            });
+            deleteAsync(callId);
         } else if (state[0] != null) {
             send(callId, state[0]);
         }
@@ -180,9 +176,21 @@ public final class HazelcastCheckpoints implements Checkpoints {
             return;
         }
         try {
-            map.delete(callId);
+            if (durability == Durability.ASYNC) {
+                deleteAsync(callId); // the call's last commands do not wait for the cluster either
+            } else {
+                map.delete(callId);
+            }
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not deleted: {}", e.toString());
         }
+    }
+
+    private void deleteAsync(String callId) {
+        map.deleteAsync(callId).whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.warn("checkpoint not deleted: {}", e.toString());
+            }
+        });
     }
 }
