@@ -210,7 +210,8 @@ public final class IvrServer implements AutoCloseable {
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         startRouting(health, crm);
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
-                new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
+                new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
+                        HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability())),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
         if (config.prompts().prerender()) {
             // names are known before people call: their greetings render ahead, after the static prompts

@@ -62,6 +62,12 @@ final class BenchDeployment {
 
     /** Writes the configuration for a server on these ports; returns the file. */
     static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp) throws IOException {
+        return writeConfig(out, repo, agiPort, httpPort, wrapUp, "async");
+    }
+
+    /** @param checkpointDurability the server's {@code flows.checkpoint-durability}: async or backup-ack */
+    static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp, String checkpointDurability)
+            throws IOException {
         Files.createDirectories(out);
         writeFlows(out, repo);
         Path calendars = out.resolve("bench-calendars.yaml");
@@ -103,7 +109,7 @@ final class BenchDeployment {
                   dir: %s
                   calendars: %s
                   watch: false
-                prompts:
+                %sprompts:
                   dir: %s
                 speech:
                   enabled: false
@@ -111,7 +117,8 @@ final class BenchDeployment {
                 routing:
                   queues:
                 %s""".formatted(out.resolve("ivr-data"), agiPort, httpPort, UUID.randomUUID(), out.resolve("flows"),
-                calendars, out.resolve("prompts"), queues));
+                calendars, "async".equals(checkpointDurability) ? "" // the default: a server from before the key reads it too
+                        : "  checkpoint-durability: " + checkpointDurability + "\n", out.resolve("prompts"), queues));
         return cfg;
     }
 

@@ -81,6 +81,10 @@ public final class LoadGen {
 
     /** Options of the commands that start the servers themselves. */
     static class Managed extends Common {
+        @Option(names = "--checkpoint-durability", defaultValue = "async",
+                description = "ivr's flows.checkpoint-durability: async or backup-ack (default ${DEFAULT-VALUE}).")
+        String checkpointDurability;
+
         @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
         Path ivrJar;
 
@@ -187,7 +191,7 @@ public final class LoadGen {
                 boolean ivr = server.equals("ivr");
                 ServerProcess sp = switch (server) {
                     case "ivr" -> ServerProcess.ivr(ivrJar, BenchDeployment.writeConfig(work, Path.of("").toAbsolutePath(), port,
-                            httpPort, duration(wrapUp)), port, jvm(), log, plan.serverPrefix());
+                            httpPort, duration(wrapUp), checkpointDurability), port, jvm(), log, plan.serverPrefix());
                     case "stock-raised" -> ServerProcess.baseline(server, port, String.valueOf(poolMax), agents, duration(wrapUp),
                             jvm(), log, plan.serverPrefix());
                     case "stock-default" -> ServerProcess.baseline(server, port, "default", agents, duration(wrapUp), jvm(), log,

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.util.regex.Pattern;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,8 +116,11 @@ final class CallDispatcher {
         }
     }
 
+    private static final Pattern SCRIPT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern NOT_PRINTABLE = Pattern.compile("[^\\x20-\\x7e]");
+
     static boolean validName(String script) {
-        return script != null && script.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}") && !script.contains("..");
+        return script != null && SCRIPT_NAME.matcher(script).matches() && !script.contains("..");
     }
 
     private static String printable(String s) {
@@ -124,7 +128,13 @@ final class CallDispatcher {
             return "";
         }
         String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+        for (int i = 0; i < cut.length(); i++) {
+            char ch = cut.charAt(i);
+            if (ch < 0x20 || ch > 0x7e) {
+                return NOT_PRINTABLE.matcher(cut).replaceAll("?");
+            }
+        }
+        return cut; // the usual case: nothing to replace, nothing allocated
     }
 
     private static String printableAni(CallInfo info) {

@@ -8,17 +8,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Checkpoints in a Hazelcast map shared by the cluster (with the cluster's backup count), each
  * entry living {@code ttl} after its last write: a call that never ends cleanly does not stay.
  * A cluster problem never fails a call: it is logged and the call goes on without checkpoint.
+ *
+ * <p>How long a flow step waits for its checkpoint is the {@link Durability}. With
+ * {@link Durability#ASYNC} writes of one call are coalesced: while one is on its way to the
+ * partition owner, newer states of the same call replace each other and only the last is sent
+ * when the first is acknowledged, so a cluster that falls behind receives fewer writes, not a
+ * growing queue; the delete at the call's end goes after the write on its way.
  */
 public final class HazelcastCheckpoints implements Checkpoints {
     public static final String MAP = "ivr.flow.checkpoints";
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastCheckpoints.class);
+    /** How long a {@link Durability#BACKUP_ACK} write waits at most before the call goes on without it. */
+    static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
+
+    /** When a step's checkpoint counts as written. */
+    public enum Durability {
+        /** Sent to the cluster; the step goes on at once (the last step or two can be lost with the member that owns it). */
+        ASYNC,
+        /** The partition owner stored it and its backups acknowledged it before the step's next AGI command. */
+        BACKUP_ACK;
+
+        /** {@code async} or {@code backup-ack}, as in the configuration. */
+        public static Durability parse(String text) {
+            return switch (text == null ? "" : text.trim().toLowerCase(Locale.ROOT)) {
+                case "async" -> ASYNC;
+                case "backup-ack" -> BACKUP_ACK;
+                default -> throw new IllegalArgumentException("'" + text + "' is not one of [async, backup-ack]");
+            };
+        }
+    }
 
     /** A checkpoint as kept in the cluster: sealed, and bound to its call id. */
     record Checkpoint(String callId, String state) implements ClusterValue {
@@ -28,29 +57,99 @@ public final class HazelcastCheckpoints implements Checkpoints {
         }
     }
 
-    private final IMap<String, Checkpoint> map;
-    private final long ttlMillis;
-
-    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl) {
-        this.map = hazelcast.getMap(MAP);
-        this.ttlMillis = ttl.toMillis();
+    /** A call with a write on its way: what to send when it is acknowledged (the newest state, or the delete). */
+    private static final class Pending {
+        String state;
+        boolean deleted;
     }
 
-    /**
-     * Sends the checkpoint without waiting for it (nor for its backup) to be stored: a flow step
-     * is not held up by a cluster round trip before its next command. Writes of one call go in
-     * order to the partition that owns its key, and the delete at its end comes after them.
-     */
+    private final IMap<String, Checkpoint> map;
+    private final long ttlMillis;
+    private final Durability durability;
+    private final ConcurrentHashMap<String, Pending> onTheirWay = new ConcurrentHashMap<>();
+
+    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl) {
+        this(hazelcast, ttl, Durability.ASYNC);
+    }
+
+    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl, Durability durability) {
+        this.map = hazelcast.getMap(MAP);
+        this.ttlMillis = ttl.toMillis();
+        this.durability = durability;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
     @Override
     public void save(String callId, String state) {
+        if (durability == Durability.BACKUP_ACK) {
+            saveAcknowledged(callId, state);
+            return;
+        }
+        boolean[] sendNow = {false};
+        onTheirWay.compute(callId, (k, p) -> {
+            if (p == null) {
+                sendNow[0] = true;
+                return new Pending();
+            }
+            p.state = state; // replaces a newer-but-unsent one: only the last matters
+            p.deleted = false;
+            return p;
+        });
+        if (sendNow[0]) {
+            send(callId, state);
+        }
+    }
+
+    /** Waits until the owner stored the checkpoint and the backups acknowledged it (Hazelcast's synchronous backups). */
+    private void saveAcknowledged(String callId, String state) {
+        try {
+            map.setAsync(callId, new Checkpoint(callId, state), ttlMillis, TimeUnit.MILLISECONDS).toCompletableFuture()
+                    .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("checkpoint not confirmed: interrupted");
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("checkpoint not confirmed: {}", e.toString());
+        }
+    }
+
+    private void send(String callId, String state) {
         try {
             map.setAsync(callId, new Checkpoint(callId, state), ttlMillis, TimeUnit.MILLISECONDS).whenComplete((ok, e) -> {
                 if (e != null) {
                     LOG.warn("checkpoint not saved: {}", e.toString());
                 }
+                next(callId);
             });
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not saved: {}", e.toString());
+            next(callId);
+        }
+    }
+
+    /** The write on its way was acknowledged: send what came meanwhile, if anything. */
+    private void next(String callId) {
+        String[] state = {null};
+        boolean[] delete = {false};
+        onTheirWay.computeIfPresent(callId, (k, p) -> {
+            if (p.deleted) {
+                delete[0] = true;
+                return null;
+            }
+            if (p.state != null) {
+                state[0] = p.state;
+                p.state = null;
+                return p;
+            }
+            return null;
+        });
+        if (delete[0]) {
+            deleteAsync(callId);
+        } else if (state[0] != null) {
+            send(callId, state[0]);
         }
     }
 
@@ -66,10 +165,32 @@ public final class HazelcastCheckpoints implements Checkpoints {
 
     @Override
     public void delete(String callId) {
+        boolean[] later = {false};
+        onTheirWay.computeIfPresent(callId, (k, p) -> {
+            p.state = null;
+            p.deleted = true; // after the write on its way, which would otherwise bring the checkpoint back
+            later[0] = true;
+            return p;
+        });
+        if (later[0]) {
+            return;
+        }
         try {
-            map.delete(callId);
+            if (durability == Durability.ASYNC) {
+                deleteAsync(callId); // the call's last commands do not wait for the cluster either
+            } else {
+                map.delete(callId);
+            }
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not deleted: {}", e.toString());
         }
+    }
+
+    private void deleteAsync(String callId) {
+        map.deleteAsync(callId).whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.warn("checkpoint not deleted: {}", e.toString());
+            }
+        });
     }
 }

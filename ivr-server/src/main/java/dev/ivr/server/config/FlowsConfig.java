@@ -11,7 +11,9 @@ public record FlowsConfig(
         @Doc("Reload flows, prompts and calendars when their files change (an invalid edit is refused and the previous version keeps serving).")
         boolean watch,
         @Doc("How long a call's checkpoint (position and variables, no secrets) stays in the cluster after its last node, for another server to resume the call.")
-        Duration checkpointTtl) implements Validated {
+        Duration checkpointTtl,
+        @Doc("When a node's checkpoint counts as written: async (sent to the cluster, the call goes on at once; a member that dies can take the last step or two with it) or backup-ack (the next AGI command waits until the partition owner stored it and its backup acknowledged it). Measured cost per command: docs/benchmarks.md.")
+        String checkpointDurability) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -22,5 +24,8 @@ public record FlowsConfig(
             p.add("calendars", "must be set (the file may be missing)");
         }
         p.positive("checkpoint-ttl", checkpointTtl);
+        if (!"async".equals(checkpointDurability) && !"backup-ack".equals(checkpointDurability)) {
+            p.add("checkpoint-durability", "'" + checkpointDurability + "' is not one of [async, backup-ack]");
+        }
     }
 }

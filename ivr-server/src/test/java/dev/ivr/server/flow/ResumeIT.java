@@ -9,7 +9,8 @@ import dev.ivr.server.cluster.HazelcastCheckpoints;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -40,14 +41,15 @@ class ResumeIT {
         }
     }
 
-    @Test
-    void aCallResumesOnAnotherServerAtTheLastCheckpointedNode(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "checkpoint durability {0}")
+    @ValueSource(strings = {"async", "backup-ack"})
+    void aCallResumesOnAnotherServerAtTheLastCheckpointedNode(String durability, @TempDir Path dir) throws Exception {
         Path calendars = dir.resolve("calendars.yaml"); // open around the clock, so the test does not depend on the time
         Files.writeString(calendars, "calendars:\n  support:\n    time-zone: UTC\n    open:\n      mon-sun: \"00:00-24:00\"\n");
         String cluster = "resume-" + UUID.randomUUID();
         Map<String, String> common = Map.of("IVR_CLUSTER_NAME", cluster, "IVR_FLOWS_CALENDARS", calendars.toString(),
                 "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s", "IVR_HTTP_ENABLED", "false",
-                "IVR_ROUTING_ENABLED", "false");
+                "IVR_ROUTING_ENABLED", "false", "IVR_FLOWS_CHECKPOINT_DURABILITY", durability);
         a = IvrServer.start(TestConfigs.server(Files.createDirectories(dir.resolve("a")), common));
         int port = a.hazelcast().getCluster().getLocalMember().getAddress().getPort();
         var bEnv = new java.util.HashMap<>(common);

@@ -18,6 +18,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,8 +26,14 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +42,27 @@ import org.slf4j.LoggerFactory;
  * Where the CRM store's interactions go: the database when it takes them, else the outbox on local disk (forced),
  * else memory (said loudly, lost if the server stops first); the {@code crm-outbox} virtual thread writes what
  * waits once the database is back. Secrets are masked and sizes bounded before anything is kept.
+ *
+ * <p>A call's own interaction ({@link #record}) is not written on the call's thread: it is handed to the
+ * {@code crm-writer} thread, the single writer, which takes everything waiting and inserts it in one transaction
+ * (many calls per commit), or puts it in the outbox when the database does not take it. A slow or absent database
+ * therefore never adds latency to a call. The writer has a circuit of its own ({@code writeGuard}): its pool
+ * timeouts never make the identify path look down. When the hand-over queue is full the call writes its
+ * interaction itself ({@link #store}), as before. What is in the queue is in memory for the few milliseconds until
+ * the writer's commit; {@link #close} writes it before the server stops.
  */
 final class InteractionRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCrmStore.class);
     private static final int MAX_PATH = 2000;
+    private static final Pattern CAMEL = Pattern.compile("([a-z])([A-Z])");
+    private static final Pattern NON_LETTERS = Pattern.compile("[^a-z]+");
+
+    /** Largest number of interactions written in one transaction. */
+    static final int BATCH = 256;
 
     private final DatabaseGuard db;
+    /** The circuit of the writer's inserts (its own: a slow insert must not close the door on identify). */
+    private final DatabaseGuard writeGuard;
     private final WriteFailures writes;
     private final PhoneNumbers phones;
     private final Set<String> secretWords;
@@ -51,13 +73,22 @@ final class InteractionRecorder {
     private final InteractionOutbox outbox;
     private final Queue<Interaction> unsaved = new ConcurrentLinkedQueue<>();
     private final Thread flusher;
+    private final BlockingQueue<Interaction> handedOver;
+    /** Handed to the writer and not yet in the database, the outbox or {@link #unsaved}. */
+    private final AtomicInteger inWriter = new AtomicInteger();
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong handled = new AtomicLong();
+    private final Thread writer;
     /** Why the outbox could not be written the last time it failed (while interactions are only in memory). */
     private volatile String outboxFailure;
     private volatile boolean closed;
 
-    InteractionRecorder(DatabaseGuard db, WriteFailures writes, PhoneNumbers phones, List<String> secretInputs,
-                        Path outboxDir, Clock clock, String node, Duration retryAfter, MeterRegistry meters) {
+    InteractionRecorder(DatabaseGuard db, DatabaseGuard writeGuard, WriteFailures writes, PhoneNumbers phones,
+                        List<String> secretInputs, Path outboxDir, Clock clock, String node, Duration retryAfter,
+                        MeterRegistry meters, int queueCapacity) {
         this.db = db;
+        this.writeGuard = writeGuard;
+        this.handedOver = new ArrayBlockingQueue<>(queueCapacity);
         this.writes = writes;
         this.phones = phones;
         this.secretWords = secretInputs.stream().map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
@@ -67,14 +98,141 @@ final class InteractionRecorder {
         this.meters = meters;
         this.outbox = new InteractionOutbox(outboxDir);
         this.flusher = Thread.ofVirtual().name("crm-outbox").start(this::flushLoop);
+        this.writer = Thread.ofPlatform().daemon().name("crm-writer").start(this::writeLoop);
+    }
+
+    /**
+     * Records a call's interaction without waiting for it to be written: hands it to the writer. When the writer is
+     * that far behind (its queue full), writes it on this thread instead, so that nothing is dropped.
+     */
+    void record(Interaction interaction) {
+        if (!closed) {
+            inWriter.incrementAndGet();
+            submitted.incrementAndGet();
+            if (handedOver.offer(interaction)) {
+                return;
+            }
+            inWriter.decrementAndGet();
+            submitted.decrementAndGet();
+            count("ivr.crm.interactions", "writer_full");
+        }
+        store(interaction);
+    }
+
+    /** Waits until everything {@link #record}ed before this call is in the database, the outbox or memory. */
+    void awaitHandedOver(Duration atMost) {
+        long target = submitted.get();
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (handled.get() < target && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private void writeLoop() {
+        List<Interaction> batch = new ArrayList<>(BATCH);
+        while (true) {
+            try {
+                Interaction first = handedOver.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closed) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                handedOver.drainTo(batch, BATCH - 1);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.error("the interaction writer failed ({}): keeping {} interaction(s) in the outbox", e, batch.size());
+                batch.forEach(this::keepHandled);
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Writes one batch: in one transaction when the database takes it, else each to the outbox. */
+    private void writeBatch(List<Interaction> batch) {
+        List<Interaction> clean = new ArrayList<>(batch.size());
+        for (Interaction i : batch) {
+            clean.add(sanitise(i));
+        }
+        if (writeGuard.available()) {
+            try {
+                writeGuard.call(c -> {
+                    insertAll(c, clean);
+                    return null;
+                });
+                writes.succeeded();
+                Counter.builder("ivr.crm.interactions").tag("result", "written").register(meters).increment(clean.size());
+                done(clean.size());
+                return;
+            } catch (DatabaseGuard.Unavailable e) {
+                if (e.dataError()) {
+                    // one of them is refused: each on its own, so that only that one is set aside
+                    for (Interaction i : clean) {
+                        storeClean(i);
+                        done(1);
+                    }
+                    return;
+                }
+                failedWrite(e);
+                LOG.warn("{} interaction(s) not written to the database ({}): keeping them in the outbox", clean.size(),
+                        e.getMessage());
+            }
+        }
+        clean.forEach(this::keepHandled);
+    }
+
+    private void keepHandled(Interaction i) {
+        keep(i);
+        done(1);
+    }
+
+    private void done(int n) {
+        inWriter.addAndGet(-n);
+        handled.addAndGet(n);
+    }
+
+    private void insertAll(Connection c, List<Interaction> batch) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (Interaction i : batch) {
+                bind(ps, i);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is gone: nothing was committed
+            }
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(auto);
+            } catch (SQLException ignored) {
+                // evicted by the guard if dead
+            }
+        }
     }
 
     /** Records an interaction, saying where it is now. */
     JdbcCrmStore.Kept store(Interaction interaction) {
-        Interaction i = sanitise(interaction);
-        if (db.available()) {
+        return storeClean(sanitise(interaction));
+    }
+
+    private JdbcCrmStore.Kept storeClean(Interaction i) {
+        if (writeGuard.available()) {
             try {
-                db.call(c -> {
+                writeGuard.call(c -> {
                     insert(c, i);
                     return null;
                 });
@@ -139,8 +297,8 @@ final class InteractionRecorder {
         if (inputName == null) {
             return false;
         }
-        String spaced = inputName.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-        for (String word : spaced.split("[^a-z]+")) {
+        String spaced = CAMEL.matcher(inputName).replaceAll("$1 $2").toLowerCase(Locale.ROOT);
+        for (String word : NON_LETTERS.split(spaced)) {
             if (secretWords.contains(word)) {
                 return true;
             }
@@ -148,38 +306,44 @@ final class InteractionRecorder {
         return false;
     }
 
+    private static final String INSERT = "insert into interactions (" + JdbcCrmStore.INTERACTION_COLUMNS
+            + ", ani_e164, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " on conflict do nothing";
+
     void insert(Connection c, Interaction i) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into interactions (" + JdbcCrmStore.INTERACTION_COLUMNS
-                + ", ani_e164, recorded_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " on conflict do nothing")) {
-            ps.setString(1, i.callId());
-            ps.setString(2, i.ani());
-            ps.setString(3, i.dnis());
-            ps.setString(4, i.flow());
-            ps.setString(5, i.flowVersion());
-            setInstant(ps, 6, i.start());
-            setInstant(ps, 7, i.end());
-            ps.setString(8, toJson(i.path()));
-            ps.setString(9, toJson(i.inputs()));
-            ps.setString(10, i.customerId());
-            ps.setString(11, i.authOutcome());
-            ps.setString(12, i.queue());
-            ps.setString(13, i.agentId());
-            setMillis(ps, 14, i.waitTime());
-            setMillis(ps, 15, i.talkTime());
-            ps.setString(16, i.outcome().name());
-            ps.setString(17, i.node());
-            ps.setString(18, phones.e164(i.ani()).orElse(null));
-            setInstant(ps, 19, clock.instant());
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            bind(ps, i);
             if (ps.executeUpdate() == 0) {
                 LOG.debug("interaction {} was already recorded", i.callId());
             }
         }
     }
 
+    private void bind(PreparedStatement ps, Interaction i) throws SQLException {
+        ps.setString(1, i.callId());
+        ps.setString(2, i.ani());
+        ps.setString(3, i.dnis());
+        ps.setString(4, i.flow());
+        ps.setString(5, i.flowVersion());
+        setInstant(ps, 6, i.start());
+        setInstant(ps, 7, i.end());
+        ps.setString(8, toJson(i.path()));
+        ps.setString(9, toJson(i.inputs()));
+        ps.setString(10, i.customerId());
+        ps.setString(11, i.authOutcome());
+        ps.setString(12, i.queue());
+        ps.setString(13, i.agentId());
+        setMillis(ps, 14, i.waitTime());
+        setMillis(ps, 15, i.talkTime());
+        ps.setString(16, i.outcome().name());
+        ps.setString(17, i.node());
+        ps.setString(18, phones.e164(i.ani()).orElse(null));
+        setInstant(ps, 19, clock.instant());
+    }
+
     /** Interactions waiting for the database (on disk, or in memory if the disk failed). */
     int pending() {
-        return outbox.pending() + unsaved.size();
+        return inWriter.get() + outbox.pending() + unsaved.size();
     }
 
     private void flushLoop() {
@@ -203,6 +367,7 @@ final class InteractionRecorder {
         if (written > 0) {
             LOG.info("{} interaction(s) from the outbox written to the database{}", written,
                     done ? "" : " (" + outbox.pending() + " still waiting)");
+            writeGuard.recovered();
             db.recovered();
         }
     }
@@ -274,9 +439,18 @@ final class InteractionRecorder {
                 + " written: " + outboxFailure + "): lost if the server stops before the disk or the database takes them");
     }
 
-    /** Stops the flusher, writes what it can, and says what is left where. */
+    /** Stops the writer and the flusher, writes what it can, and says what is left where. */
     void close() {
         closed = true;
+        try {
+            writer.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Interaction i; (i = handedOver.poll()) != null; ) { // the writer did not finish: written here
+            storeClean(sanitise(i));
+            done(1);
+        }
         LockSupport.unpark(flusher);
         try {
             flusher.join(Duration.ofSeconds(10));

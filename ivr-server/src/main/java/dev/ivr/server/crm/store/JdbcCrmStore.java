@@ -74,6 +74,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private final InteractionRecorder recorder;
     private final Identifier identifier;
     private final Authenticator authenticator;
+    /** Interactions handed to the writer and not yet written, at most; past that a call writes its own. */
+    static final int WRITER_QUEUE = 10_000;
     /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
     private volatile boolean readOnly;
 
@@ -163,8 +165,9 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                 .tag("op", "authenticate").register(meters);
         Gauge.builder("ivr.crm.outbox.pending", this, s -> s.pendingInteractions())
                 .description("Interactions kept on local disk until the database is back").register(meters);
-        this.recorder = new InteractionRecorder(db, writes, phones, config.secretInputs(), outboxDir, clock, node,
-                config.retryDatabaseAfter(), meters);
+        this.recorder = new InteractionRecorder(db, new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter()),
+                writes, phones, config.secretInputs(), outboxDir, clock, node, config.retryDatabaseAfter(), meters,
+                WRITER_QUEUE);
         this.identifier = new Identifier(db, phones);
         this.authenticator = new Authenticator(db, pins, new Lockouts(lockout, node), clock, writes, recorder,
                 () -> readOnly);
@@ -294,12 +297,22 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
 
     // -------------------------------------------------------------- interactions
 
+    /**
+     * Hands the interaction to the store's single writer, which inserts it with the others waiting in one
+     * transaction (or keeps it in the outbox): the call does not wait for the database. {@link #store} writes on
+     * the caller's thread.
+     */
     @Override
     public void record(Interaction interaction) {
         if (readOnly) {
             return;
         }
-        recorder.store(interaction);
+        recorder.record(interaction);
+    }
+
+    /** Waits (at most {@code atMost}) until what was {@link #record}ed so far is in the database or the outbox. */
+    public void awaitRecorded(Duration atMost) {
+        recorder.awaitHandedOver(atMost);
     }
 
     @Override

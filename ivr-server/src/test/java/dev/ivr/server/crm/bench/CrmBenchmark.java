@@ -149,7 +149,7 @@ public final class CrmBenchmark {
                         }));
                 Instant start = Instant.now();
                 results.addAll(measure(o, o.threads(), List.of("record interaction"), i -> {
-                    store.record(new Interaction("bench-" + System.nanoTime() + "-" + i, ani((int) (i % n)), "1000",
+                    store.store(new Interaction("bench-" + System.nanoTime() + "-" + i, ani((int) (i % n)), "1000",
                             "customer-service", "1", start, start.plusSeconds(60), List.of("welcome", "identify", "menu"),
                             Map.of("menu", "2"), customer((int) (i % n)), "OK", "billing", "agent-1",
                             Duration.ofSeconds(10), Duration.ofSeconds(50), Interaction.Outcome.ROUTED, "bench"));
