@@ -24,6 +24,11 @@ import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
+import dev.ivr.server.flow.engine.CallObserver;
+import dev.ivr.server.journal.sources.CallbackJournal;
+import dev.ivr.server.journal.sources.JournalObserver;
+import dev.ivr.server.journal.sources.RoutingJournal;
+import dev.ivr.server.journal.store.JdbcJournal;
 import dev.ivr.server.crm.NoCrmStore;
 import dev.ivr.server.flow.http.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
@@ -77,6 +82,7 @@ public final class IvrServer implements AutoCloseable {
     private ClusterMember cluster;
     private Database database;
     private JdbcCrmStore crm;
+    private JdbcJournal journal;
     private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
@@ -169,6 +175,9 @@ public final class IvrServer implements AutoCloseable {
                 nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
+        journal = new JdbcJournal(database.dataSource(), database::isReady, config.dataDir().resolve("journal-outbox"),
+                JOURNAL_FLUSH, metrics.registry());
+        toClose.add(journal);
     }
 
     /** Text to speech, the flows (hot reload) and the prompts that follow them. */
@@ -208,7 +217,7 @@ public final class IvrServer implements AutoCloseable {
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
-        startRouting(health, crm);
+        startRouting(health, new CallbackJournal(crm, journal, nodeName));
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl()),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
@@ -233,7 +242,8 @@ public final class IvrServer implements AutoCloseable {
         if (routing != null) {
             resolvers.add(routing.scripts());
         }
-        resolvers.add(new FlowScripts(flows, engine, ivrExits::observer));
+        resolvers.add(new FlowScripts(flows, engine, () -> CallObserver.both(ivrExits.observer(),
+                new JournalObserver(journal, java.time.Clock.systemUTC(), nodeName))));
         ScriptResolver scripts = ScriptResolvers.firstOf(resolvers);
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
@@ -263,6 +273,9 @@ public final class IvrServer implements AutoCloseable {
         http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
         toClose.add(http);
     }
+
+    /** How often the journal's outbox is written to the database. */
+    static final java.time.Duration JOURNAL_FLUSH = java.time.Duration.ofMillis(250);
 
     /** How many customers' greetings are rendered ahead at start (the most recently changed first). */
     static final int GREETINGS_AHEAD = 10_000;
@@ -305,6 +318,7 @@ public final class IvrServer implements AutoCloseable {
                 QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
                 java.time.Clock.systemUTC(), nodeName);
         toClose.add(routing);
+        routing.service().subscribeLocal(new RoutingJournal(journal, nodeName));
         if (ami != null) {
             toClose.add(AgentPhones.start(ami, routing.service(), originator));
         }
@@ -410,6 +424,11 @@ public final class IvrServer implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The event journal of this server. */
+    public JdbcJournal journal() {
+        return journal;
     }
 
     /** The CRM store the flows' identify and authenticate nodes use, and that keeps every call's interaction. */

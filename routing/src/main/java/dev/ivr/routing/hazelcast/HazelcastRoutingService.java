@@ -85,6 +85,7 @@ public final class HazelcastRoutingService implements RoutingService {
     private final ScheduledExecutorService scheduler;
     private final ConcurrentHashMap<String, Waiter> waiters = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<? super RoutingEvent>> subscribers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super RoutingEvent>> localSubscribers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Figures> figures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, long[]> pendingStats = new ConcurrentHashMap<>();
     private final List<Runnable> unregister = new CopyOnWriteArrayList<>();
@@ -986,7 +987,14 @@ public final class HazelcastRoutingService implements RoutingService {
     }
 
     private void publish(RoutingEvent event) {
+        LocalEvents.deliver(localSubscribers, event, log);
         topic.publish(new EventEnvelope(event));
+    }
+
+    @Override
+    public Subscription subscribeLocal(Consumer<? super RoutingEvent> listener) {
+        localSubscribers.add(listener);
+        return () -> localSubscribers.remove(listener);
     }
 
     @Override

@@ -115,6 +115,7 @@ public final class FlowEngine {
             }
         }
         Run run = new Run(set, channel, st, observer);
+        observer.started(channel.info(), st.frame().flow.name(), st.resumedFrom != null);
         try {
             channel.answer();
             if (st.resumedFrom == null) {
@@ -754,6 +755,7 @@ public final class FlowEngine {
                 st.customer.put("matches", (long) id.customers().size());
             }
             observer.event("identify: " + id.status() + (st.customerId == null ? "" : " (customer " + st.customerId + ")"));
+            observer.identified(id.status().name(), st.customerId);
             if (st.customerId != null) {
                 prefetchCustomerPrompts();
             }
@@ -814,11 +816,13 @@ public final class FlowEngine {
                     say(n.failedPrompt(), "", n);
                 }
             }
+            observer.authenticated("FAILED");
             return Next.to(n.outcomes().target("failed"));
         }
 
         private Next authResult(Node.Authenticate n, Authentication a, String account) {
             st.authOutcome = a.status().name();
+            observer.authenticated(st.authOutcome);
             st.auth.put("status", a.status().name());
             st.auth.put("account", account);
             st.auth.put("attempts_left", (long) a.attemptsLeft());
@@ -844,6 +848,7 @@ public final class FlowEngine {
                 status = ""; // the caller's channel is gone and the PBX no longer answers: the outcome is unknown
             }
             observer.event("dial status " + (status.isEmpty() ? "unknown" : status));
+            observer.transferred(to + "@" + n.context(), status);
             if (status.equals("ANSWER")) {
                 st.outcome = Interaction.Outcome.TRANSFERRED;
                 return r == -1 || n.next() == null ? Next.END : Next.to(n.next());
