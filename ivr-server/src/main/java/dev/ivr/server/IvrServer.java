@@ -28,7 +28,12 @@ import dev.ivr.server.flow.engine.CallObserver;
 import dev.ivr.server.journal.sources.CallbackJournal;
 import dev.ivr.server.journal.sources.JournalObserver;
 import dev.ivr.server.journal.sources.RoutingJournal;
+import dev.ivr.server.journal.http.ReportRoutes;
+import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.journal.report.Reports;
 import dev.ivr.server.journal.store.JdbcJournal;
+import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.server.journal.store.LiveKpis;
 import dev.ivr.server.crm.NoCrmStore;
 import dev.ivr.server.flow.http.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
@@ -83,6 +88,7 @@ public final class IvrServer implements AutoCloseable {
     private Database database;
     private JdbcCrmStore crm;
     private JdbcJournal journal;
+    private LiveKpis liveKpis;
     private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
@@ -178,6 +184,9 @@ public final class IvrServer implements AutoCloseable {
         journal = new JdbcJournal(database.dataSource(), database::isReady, config.dataDir().resolve("journal-outbox"),
                 JOURNAL_FLUSH, metrics.registry());
         toClose.add(journal);
+        liveKpis = new LiveKpis(new JournalReader(database.httpDataSource()), kpiRules(), config.reports().liveWindow(),
+                config.reports().liveRefresh(), java.time.Clock.systemUTC(), metrics.registry());
+        toClose.add(liveKpis);
     }
 
     /** Text to speech, the flows (hot reload) and the prompts that follow them. */
@@ -261,6 +270,7 @@ public final class IvrServer implements AutoCloseable {
         List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
         routes.add(new FlowRoutes(flows));
         routes.add(new CrmRoutes(crm));
+        routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
@@ -272,6 +282,13 @@ public final class IvrServer implements AutoCloseable {
         }
         http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
         toClose.add(http);
+    }
+
+    /** How KPIs are counted: each queue's service-level time, the configured short-abandon time. */
+    private KpiRules kpiRules() {
+        Map<String, java.time.Duration> thresholds = new java.util.HashMap<>();
+        config.routing().queues().forEach(q -> thresholds.put(q.id(), q.serviceLevelTime()));
+        return new KpiRules(config.reports().serviceLevelTime(), config.reports().shortAbandon(), thresholds);
     }
 
     /** How often the journal's outbox is written to the database. */
