@@ -24,6 +24,16 @@ import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.flow.FlowRepository;
 import dev.ivr.server.flow.FlowScripts;
+import dev.ivr.server.flow.engine.CallObserver;
+import dev.ivr.server.journal.sources.CallbackJournal;
+import dev.ivr.server.journal.sources.JournalObserver;
+import dev.ivr.server.journal.sources.RoutingJournal;
+import dev.ivr.server.journal.http.ReportRoutes;
+import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.journal.report.Reports;
+import dev.ivr.server.journal.store.JdbcJournal;
+import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.server.journal.store.LiveKpis;
 import dev.ivr.server.crm.NoCrmStore;
 import dev.ivr.server.flow.http.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
@@ -77,6 +87,8 @@ public final class IvrServer implements AutoCloseable {
     private ClusterMember cluster;
     private Database database;
     private JdbcCrmStore crm;
+    private JdbcJournal journal;
+    private LiveKpis liveKpis;
     private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
@@ -169,6 +181,12 @@ public final class IvrServer implements AutoCloseable {
                 nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
+        journal = new JdbcJournal(database.dataSource(), database::isReady, config.dataDir().resolve("journal-outbox"),
+                JOURNAL_FLUSH, metrics.registry());
+        toClose.add(journal);
+        liveKpis = new LiveKpis(new JournalReader(database.httpDataSource()), kpiRules(), config.reports().liveWindow(),
+                config.reports().liveRefresh(), java.time.Clock.systemUTC(), metrics.registry());
+        toClose.add(liveKpis);
     }
 
     /** Text to speech, the flows (hot reload) and the prompts that follow them. */
@@ -208,7 +226,7 @@ public final class IvrServer implements AutoCloseable {
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
-        startRouting(health, crm);
+        startRouting(health, new CallbackJournal(crm, journal, nodeName));
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
                         HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability())),
@@ -234,7 +252,8 @@ public final class IvrServer implements AutoCloseable {
         if (routing != null) {
             resolvers.add(routing.scripts());
         }
-        resolvers.add(new FlowScripts(flows, engine, ivrExits::observer));
+        resolvers.add(new FlowScripts(flows, engine, () -> CallObserver.both(ivrExits.observer(),
+                new JournalObserver(journal, java.time.Clock.systemUTC(), nodeName))));
         ScriptResolver scripts = ScriptResolvers.firstOf(resolvers);
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
@@ -252,6 +271,7 @@ public final class IvrServer implements AutoCloseable {
         List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
         routes.add(new FlowRoutes(flows));
         routes.add(new CrmRoutes(crm));
+        routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
@@ -264,6 +284,16 @@ public final class IvrServer implements AutoCloseable {
         http = HttpApi.start(vertx, config.http(), auth, health, metrics, routes);
         toClose.add(http);
     }
+
+    /** How KPIs are counted: each queue's service-level time, the configured short-abandon time. */
+    private KpiRules kpiRules() {
+        Map<String, java.time.Duration> thresholds = new java.util.HashMap<>();
+        config.routing().queues().forEach(q -> thresholds.put(q.id(), q.serviceLevelTime()));
+        return new KpiRules(config.reports().serviceLevelTime(), config.reports().shortAbandon(), thresholds);
+    }
+
+    /** How often the journal's outbox is written to the database. */
+    static final java.time.Duration JOURNAL_FLUSH = java.time.Duration.ofMillis(250);
 
     /** How many customers' greetings are rendered ahead at start (the most recently changed first). */
     static final int GREETINGS_AHEAD = 10_000;
@@ -306,6 +336,7 @@ public final class IvrServer implements AutoCloseable {
                 QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
                 java.time.Clock.systemUTC(), nodeName);
         toClose.add(routing);
+        routing.service().subscribeLocal(new RoutingJournal(journal, nodeName));
         if (ami != null) {
             toClose.add(AgentPhones.start(ami, routing.service(), originator));
         }
@@ -411,6 +442,11 @@ public final class IvrServer implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The event journal of this server. */
+    public JdbcJournal journal() {
+        return journal;
     }
 
     /** The CRM store the flows' identify and authenticate nodes use, and that keeps every call's interaction. */

@@ -133,6 +133,13 @@ public interface RoutingService extends AutoCloseable {
      */
     Subscription subscribe(Consumer<? super RoutingEvent> listener);
 
+    /**
+     * Subscribes to the events this node publishes, called on the publishing thread before the event goes out to
+     * the cluster: each event reaches exactly one node's local subscribers (the one that made it), which is what
+     * a durable journal needs. Keep the listener short; it must not call back into routing.
+     */
+    Subscription subscribeLocal(Consumer<? super RoutingEvent> listener);
+
     /** A subscription; close it to stop receiving events. */
     interface Subscription extends AutoCloseable {
         @Override

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 CheckPromptsCommand.class,
                 ImportCustomersCommand.class,
                 ExportCustomersCommand.class,
+                ReportCommand.class,
                 UsersCommand.class,
                 ClusterKeyCommand.class,
                 CommandLine.HelpCommand.class

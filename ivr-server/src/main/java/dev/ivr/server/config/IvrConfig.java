@@ -37,7 +37,10 @@ public record IvrConfig(
         @Doc("Routing calls to agents: queues, waiting, how the agent is dialled, the call context (screen pop), callbacks.")
         RoutingConfig routing,
         @Doc("Asterisk's manager interface (AMI): callbacks, and agent states kept true to the phones.")
-        AmiConfig ami) implements Validated {
+        AmiConfig ami,
+
+        @Doc("Reporting: KPI rules and the live window (see docs/reporting.md).")
+        ReportsConfig reports) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -54,6 +57,7 @@ public record IvrConfig(
         p.section("desk", desk);
         p.section("routing", routing);
         p.section("ami", ami);
+        p.section("reports", reports);
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }

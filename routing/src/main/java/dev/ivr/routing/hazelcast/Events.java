@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 final class Events extends RoutingPart {
     private final ITopic<EventEnvelope> topic;
     final CopyOnWriteArrayList<Consumer<? super RoutingEvent>> subscribers = new CopyOnWriteArrayList<>();
+    final CopyOnWriteArrayList<Consumer<? super RoutingEvent>> localSubscribers = new CopyOnWriteArrayList<>();
     private UUID topicListener;
 
     Events(RoutingContext ctx) {
@@ -31,7 +32,13 @@ final class Events extends RoutingPart {
     }
 
     void publish(RoutingEvent event) {
+        LocalEvents.deliver(localSubscribers, event, log);
         topic.publish(new EventEnvelope(event));
+    }
+
+    RoutingService.Subscription subscribeLocal(Consumer<? super RoutingEvent> listener) {
+        localSubscribers.add(listener);
+        return () -> localSubscribers.remove(listener);
     }
 
     public RoutingService.Subscription subscribe(Consumer<? super RoutingEvent> listener) {

@@ -256,6 +256,11 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     }
 
     @Override
+    public Subscription subscribeLocal(Consumer<? super RoutingEvent> listener) {
+        return events.subscribeLocal(listener);
+    }
+
+    @Override
     public Subscription subscribe(Consumer<? super RoutingEvent> listener) {
         return events.subscribe(listener);
     }
@@ -281,5 +286,6 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
         }
         waiters.values().forEach(Waiter::signal);
         events.subscribers.clear();
+        events.localSubscribers.clear();
     }
 }

@@ -49,7 +49,8 @@ public final class Pages implements HttpRoutes {
         router.get("/").handler(redirect("/agent/"));
         router.get("/agent").handler(redirect("/agent/"));
         router.get("/supervisor").handler(redirect("/supervisor/"));
-        for (String dir : new String[]{"agent", "supervisor", "assets"}) {
+        router.get("/reports").handler(redirect("/reports/"));
+        for (String dir : new String[]{"agent", "supervisor", "reports", "assets"}) {
             router.get("/" + dir + "/*").handler(Pages::securityHeaders)
                     .handler(StaticHandler.create("webroot/" + dir).setCachingEnabled(false).setDirectoryListing(false)
                             .setIndexPage("index.html").setDefaultContentEncoding("UTF-8"));

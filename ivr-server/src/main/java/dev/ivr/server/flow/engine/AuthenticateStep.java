@@ -35,7 +35,7 @@ final class AuthenticateStep {
                 run.observer.event("authenticate account " + account + ": " + a.status());
             }
             if (a != null && a.status() != Authentication.Status.FAILED) {
-                return authResult(n, a, account, st);
+                return authResult(n, a, account, run);
             }
             st.caller.authFailed(account, a == null ? (long) (n.attempts() - attempt) : (long) a.attemptsLeft());
             if (a != null && a.attemptsLeft() <= 0) {
@@ -45,10 +45,13 @@ final class AuthenticateStep {
                 run.say(n.failedPrompt(), "", n);
             }
         }
+        run.observer.authenticated("FAILED");
         return Next.to(n.outcomes().target("failed"));
     }
 
-    private static Next authResult(Node.Authenticate n, Authentication a, String account, CallState st) {
+    private static Next authResult(Node.Authenticate n, Authentication a, String account, FlowEngine.Run run) {
+        CallState st = run.st;
+        run.observer.authenticated(a.status().name());
         st.caller.authenticated(a, account);
         if (a.status() == Authentication.Status.OK && a.customer() != null) {
             st.setLanguage(st.language); // customer.name as the call's language says it

@@ -125,6 +125,7 @@ public final class FlowEngine {
             }
         }
         Run run = new Run(set, channel, st, observer);
+        observer.started(channel.info(), st.frame().flow.name(), st.resumedFrom != null);
         try {
             channel.answer();
             if (st.resumedFrom == null) {

@@ -37,6 +37,7 @@ final class IdentifyStep {
             st.caller.ambiguous(id.customers().size());
         }
         run.observer.event("identify: " + id.status() + (st.caller.customerId == null ? "" : " (customer " + st.caller.customerId + ")"));
+        run.observer.identified(id.status().name(), st.caller.customerId);
         if (st.caller.customerId != null) {
             prefetchCustomerPrompts(run);
         }

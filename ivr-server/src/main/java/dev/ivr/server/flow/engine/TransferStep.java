@@ -19,6 +19,7 @@ final class TransferStep {
             status = ""; // the caller's channel is gone and the PBX no longer answers: the outcome is unknown
         }
         run.observer.event("dial status " + (status.isEmpty() ? "unknown" : status));
+        run.observer.transferred(to + "@" + n.context(), status);
         if (status.equals("ANSWER")) {
             st.disposition.outcome(Interaction.Outcome.TRANSFERRED);
             return r == -1 || n.next() == null ? Next.END : Next.to(n.next());

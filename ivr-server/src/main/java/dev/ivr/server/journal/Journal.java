@@ -1,0 +1,32 @@
+package dev.ivr.server.journal;
+
+import java.util.function.Consumer;
+
+/**
+ * The event journal: every call, queue and agent event, written once. {@link #emit} keeps the
+ * event durably (on local disk at least, the database once it is there) and then hands it to the
+ * live subscribers (KPIs, webhooks, the event stream), which must not block.
+ */
+public interface Journal {
+    /** A journal that keeps nothing (simulations, servers without a database). */
+    Journal NONE = new Journal() {
+        @Override
+        public void emit(JournalEvent event) {
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<JournalEvent> listener) {
+            return () -> {
+            };
+        }
+    };
+
+    /** Keeps the event; never throws (a failure to keep it is logged and counted). */
+    void emit(JournalEvent event);
+
+    /**
+     * Hears every event this server emits, on the emitting thread, after it is kept. Keep the
+     * listener short and non-blocking (hand over to a queue). Close the result to stop.
+     */
+    AutoCloseable subscribe(Consumer<JournalEvent> listener);
+}

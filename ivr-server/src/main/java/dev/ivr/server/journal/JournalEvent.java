@@ -1,0 +1,101 @@
+package dev.ivr.server.journal;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * One thing that happened to a call, a queue or an agent, as the journal keeps it (table
+ * {@code journal_events}) and as webhooks and the event stream send it. Written once: {@link #id}
+ * is unique, and a replay of the same event is ignored.
+ *
+ * @param id         unique id of the event (a random UUID made where it happened)
+ * @param at         when it happened
+ * @param type       what happened
+ * @param callId     the call (null for agent events without a call)
+ * @param flow       the flow the call is in (call events from the IVR)
+ * @param node       the flow node (node events; the last node at the end of a call)
+ * @param queue      the queue (queue events)
+ * @param agent      the agent (offers, answers, agent events)
+ * @param durationMs a duration in milliseconds: the wait of an answered or abandoned call, the length of an ended call
+ * @param detail     a short value: the outcome of an ended call, an identify or authenticate status, an agent's new state
+ * @param reason     why: an agent's reason code, why an offer failed or a call was abandoned
+ * @param server     the server that wrote it
+ */
+public record JournalEvent(String id, Instant at, Type type, String callId, String flow, String node, String queue,
+                           String agent, Long durationMs, String detail, String reason, String server) {
+
+    /** What happened. */
+    public enum Type {
+        /** a call entered a flow (the IVR) */
+        CALL_ENTERED,
+        /** the call entered a flow node */
+        CALL_NODE,
+        /** the caller was looked up by number ({@code detail}: IDENTIFIED, UNKNOWN, AMBIGUOUS, WITHHELD, UNAVAILABLE) */
+        CALL_IDENTIFIED,
+        /** the caller gave account and PIN ({@code detail}: OK, FAILED, LOCKED, UNAVAILABLE) */
+        CALL_AUTHENTICATED,
+        /** the call joined a queue */
+        CALL_QUEUED,
+        /** the call was offered to an agent (the phone rings) */
+        CALL_OFFERED,
+        /** the offer failed: not answered, busy, expired ({@code reason}); the call is back at the head of its queue */
+        CALL_RING_NO_ANSWER,
+        /** an agent answered ({@code durationMs}: the wait in queue) */
+        CALL_ANSWERED,
+        /** the caller hung up while queued ({@code durationMs}: the wait in queue) */
+        CALL_ABANDONED,
+        /** the call waited the queue's maximum and went on to its overflow target ({@code detail}) */
+        CALL_MAX_WAIT,
+        /** the flow transferred the call ({@code detail}: the destination) */
+        CALL_TRANSFERRED,
+        /** the call left the IVR ({@code detail}: the outcome; {@code durationMs}: the length in the IVR and queue) */
+        CALL_ENDED,
+        /** the caller chose a callback and hung up, keeping the place in the queue */
+        CALLBACK_REQUESTED,
+        /** a callback was placed ({@code detail}: ROUTED when an agent talked to the customer) */
+        CALLBACK_DIALED,
+        /** an agent signed in (to NOT_READY) */
+        AGENT_SIGNED_IN,
+        /** an agent signed out */
+        AGENT_SIGNED_OUT,
+        /** an agent's state changed ({@code detail}: the new state, {@code reason}: the reason code) */
+        AGENT_STATE,
+        /** an agent went into after-call work ({@code callId}: the call) */
+        AGENT_WRAP_UP;
+
+        /** The name in webhooks, the event stream and filters: {@code call.queued}, {@code agent.signed-in}. */
+        public String wire() {
+            String n = name().toLowerCase(Locale.ROOT);
+            int u = n.indexOf('_');
+            return n.substring(0, u) + "." + n.substring(u + 1).replace('_', '-');
+        }
+
+        /** The type of a wire name, or null. */
+        public static Type fromWire(String wire) {
+            for (Type t : values()) {
+                if (t.wire().equals(wire)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        /** Whether the event is about an agent rather than a call. */
+        public boolean agentEvent() {
+            return name().startsWith("AGENT_");
+        }
+    }
+
+    /** A new event with a fresh id. */
+    public static JournalEvent of(Instant at, Type type, String callId, String flow, String node, String queue,
+                                  String agent, Long durationMs, String detail, String reason, String server) {
+        return new JournalEvent(UUID.randomUUID().toString(), at, type, callId, flow, node, queue, agent, durationMs,
+                detail, reason, server);
+    }
+
+    /** The day (UTC) the event belongs to: how the table is indexed. */
+    public java.time.LocalDate day() {
+        return at.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.ivr.server.journal.http;
+
+import dev.ivr.server.api.Auth;
+import dev.ivr.server.api.HttpErrors;
+import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.AgentKpis;
+import dev.ivr.server.journal.kpi.KpiCalculator;
+import dev.ivr.server.journal.kpi.QueueKpis;
+import dev.ivr.server.journal.report.ReportQuery;
+import dev.ivr.server.journal.report.ReportTable;
+import dev.ivr.server.journal.report.Reports;
+import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.server.journal.store.LiveKpis;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reports API (roles supervisor and admin; documented in openapi.yaml):
+ * <ul>
+ *   <li>{@code GET /api/reports/live}: the KPIs of the live window, per queue, center and agent</li>
+ *   <li>{@code GET /api/reports/queues}, {@code /agents}, {@code /flows}, {@code /funnel}: historical reports
+ *       from the journal ({@code from}, {@code to}, {@code interval}, {@code tz}, {@code queue}/{@code agent}/
+ *       {@code flow}, {@code format=json|csv}); JSON carries the previous period's totals for comparison</li>
+ * </ul>
+ * 400 for bad parameters, 503 while the database is unavailable. Database work runs on worker threads.
+ */
+public final class ReportRoutes implements HttpRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportRoutes.class);
+
+    private final JournalReader reader;
+    private final Reports reports;
+    private final LiveKpis live;
+
+    public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live) {
+        this.reader = reader;
+        this.reports = reports;
+        this.live = live;
+    }
+
+    /** Which report a path serves. */
+    private enum Kind {
+        QUEUES("queue"), AGENTS("agent"), FLOWS("flow"), FUNNEL("flow");
+
+        final String filter;
+
+        Kind(String filter) {
+            this.filter = filter;
+        }
+    }
+
+    @Override
+    public void mount(Router router, Auth auth) {
+        Handler<RoutingContext> readers = auth.require("supervisor");
+        router.get("/api/reports/live").handler(readers);
+        router.get("/api/reports/live").blockingHandler(this::live, false);
+        for (Kind k : Kind.values()) {
+            String path = "/api/reports/" + k.name().toLowerCase(java.util.Locale.ROOT);
+            router.get(path).handler(readers);
+            router.get(path).blockingHandler(ctx -> report(ctx, k), false);
+        }
+    }
+
+    private void live(RoutingContext ctx) {
+        KpiCalculator.Result r = live.current();
+        ok(ctx, result(r).put("windowSeconds", live.window().toSeconds()));
+    }
+
+    private void report(RoutingContext ctx, Kind kind) {
+        ReportQuery q;
+        try {
+            var p = ctx.request();
+            q = ReportQuery.parse(p.getParam("from"), p.getParam("to"), p.getParam("interval"), p.getParam("tz"),
+                    p.getParam(kind.filter), p.getParam("format"));
+            if (q.format().equals("table")) {
+                throw new IllegalArgumentException("format must be json or csv");
+            }
+        } catch (IllegalArgumentException e) {
+            HttpErrors.send(ctx, 400, e.getMessage());
+            return;
+        }
+        try {
+            List<JournalEvent> events = reader.events(q.from(), q.to());
+            ReportTable table = switch (kind) {
+                case QUEUES -> reports.queues(events, q.from(), q.to(), q.intervals(), q.filter());
+                case AGENTS -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
+                case FLOWS -> reports.flows(events, q.filter());
+                case FUNNEL -> reports.funnel(events, q.filter());
+            };
+            if (q.format().equals("csv")) {
+                ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").putHeader("Cache-Control", "no-store")
+                        .putHeader("Content-Disposition", "attachment; filename=\"" + kind.name().toLowerCase(java.util.Locale.ROOT)
+                                + "-" + q.from().toString().substring(0, 10) + ".csv\"")
+                        .end(table.csv());
+                return;
+            }
+            JsonObject body = new JsonObject().put("from", q.from().toString()).put("to", q.to().toString())
+                    .put("interval", q.intervals().name()).put("timeZone", q.zone().getId())
+                    .put("columns", new JsonArray(table.columns()));
+            JsonArray rows = new JsonArray();
+            table.maps().forEach(m -> rows.add(new JsonObject(new java.util.LinkedHashMap<>(m))));
+            body.put("rows", rows);
+            if (kind == Kind.QUEUES) {
+                ReportQuery prev = q.previous();
+                body.put("totals", queueJson(reports.totals(events, q.from(), q.to()).center()));
+                body.put("previous", queueJson(reports.totals(reader.events(prev.from(), prev.to()), prev.from(), prev.to())
+                        .center()).put("from", prev.from().toString()).put("to", prev.to().toString()));
+            }
+            ok(ctx, body);
+        } catch (SQLException e) {
+            LOG.warn("report {}: the database is unavailable: {}", kind, e.getMessage());
+            HttpErrors.send(ctx, 503, "the journal database is unavailable; try again shortly");
+        }
+    }
+
+    private static JsonObject result(KpiCalculator.Result r) {
+        JsonObject queues = new JsonObject();
+        r.queues().forEach((name, q) -> queues.put(name, queueJson(q)));
+        JsonObject agents = new JsonObject();
+        r.agents().forEach((name, a) -> agents.put(name, agentJson(a)));
+        return new JsonObject().put("from", r.from().toString()).put("to", r.to().toString())
+                .put("center", queueJson(r.center())).put("queues", queues).put("agents", agents);
+    }
+
+    static JsonObject queueJson(QueueKpis q) {
+        return new JsonObject().put("queue", q.queue()).put("offered", q.offered()).put("answered", q.answered())
+                .put("answeredInTime", q.answeredInTime()).put("abandoned", q.abandoned())
+                .put("shortAbandoned", q.shortAbandoned()).put("transferred", q.transferred())
+                .put("callbacks", q.callbacks()).put("serviceLevel", q.serviceLevel()).put("abandonRate", q.abandonRate())
+                .put("asaMs", q.asaMs()).put("averageWaitMs", q.averageWaitMs()).put("longestWaitMs", q.longestWaitMs())
+                .put("ahtMs", q.ahtMs()).put("talkMs", q.talkMs()).put("wrapUpMs", q.wrapUpMs()).put("handled", q.handled());
+    }
+
+    static JsonObject agentJson(AgentKpis a) {
+        return new JsonObject().put("agent", a.agent()).put("handled", a.handled()).put("ringNoAnswer", a.ringNoAnswer())
+                .put("talkMs", a.talkMs()).put("wrapUpMs", a.wrapUpMs()).put("ahtMs", a.ahtMs())
+                .put("stateMs", new JsonObject(Map.copyOf(a.stateMs()))).put("reasonMs", new JsonObject(Map.copyOf(a.reasonMs())))
+                .put("signedInMs", a.signedInMs()).put("occupancy", a.occupancy()).put("utilization", a.utilization());
+    }
+
+    private static void ok(RoutingContext ctx, JsonObject body) {
+        ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                .end(body.encodePrettily());
+    }
+}

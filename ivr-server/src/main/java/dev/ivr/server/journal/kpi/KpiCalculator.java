@@ -1,0 +1,236 @@
+package dev.ivr.server.journal.kpi;
+
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.JournalEvent.Type;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The contact-center KPIs of a period, computed from journal events (pure: no I/O, no clock). Call figures count
+ * the events that happened in {@code [from, to)}; handle times count the calls whose talk ended in it; agent state
+ * times are clipped to it (events before {@code from} only say which state an agent was in when it began).
+ * Definitions: docs/reporting.md.
+ */
+public final class KpiCalculator {
+    private final KpiRules rules;
+
+    public KpiCalculator(KpiRules rules) {
+        this.rules = rules;
+    }
+
+    /** The figures of a period (or of one interval of a report). */
+    public record Result(Instant from, Instant to, Map<String, QueueKpis> queues, QueueKpis center,
+                         Map<String, AgentKpis> agents) {
+    }
+
+    /** The figures of the whole period. */
+    public Result compute(List<JournalEvent> events, Instant from, Instant to) {
+        return compute(events, from, to, new Intervals("all", 0, java.time.ZoneOffset.UTC)).get(0);
+    }
+
+    /** The figures of each interval of the period, in order (intervals without any event included). */
+    public List<Result> compute(List<JournalEvent> events, Instant from, Instant to, Intervals intervals) {
+        List<JournalEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(JournalEvent::at)); // stable: events of one instant keep their order
+        TreeMap<Instant, Bucket> buckets = new TreeMap<>();
+        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
+            Instant e = intervals.next(s, to);
+            buckets.put(s, new Bucket(s.isBefore(from) ? from : s, e.isAfter(to) ? to : e));
+        }
+        if (buckets.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> queueOf = new HashMap<>();
+        Map<String, List<JournalEvent>> timelines = new HashMap<>();
+        for (JournalEvent e : sorted) {
+            if (e.queue() != null && e.callId() != null) {
+                queueOf.putIfAbsent(e.callId(), e.queue());
+            }
+            if (e.type().agentEvent() && e.agent() != null) {
+                timelines.computeIfAbsent(e.agent(), a -> new ArrayList<>()).add(e);
+            }
+        }
+        for (JournalEvent e : sorted) {
+            if (e.at().isBefore(from) || !e.at().isBefore(to)) {
+                continue;
+            }
+            Bucket b = buckets.floorEntry(e.at()).getValue();
+            Map<String, Acc> queues = b.queues;
+            Acc center = b.center;
+            Map<String, AgentAcc> agents = b.agents;
+            String queue = e.queue() != null ? e.queue() : e.callId() == null ? null : queueOf.get(e.callId());
+            List<Acc> accs = queue == null ? List.of(center) : List.of(center, queues.computeIfAbsent(queue, q -> new Acc()));
+            long wait = e.durationMs() == null ? 0 : e.durationMs();
+            switch (e.type()) {
+                case CALL_QUEUED -> accs.forEach(a -> a.offered++);
+                case CALL_ANSWERED -> accs.forEach(a -> {
+                    a.answered++;
+                    if (wait <= rules.threshold(e.queue()).toMillis()) {
+                        a.answeredInTime++;
+                    }
+                    a.answerWait += wait;
+                    a.waited(wait);
+                });
+                case CALL_ABANDONED -> accs.forEach(a -> {
+                    a.abandoned++;
+                    if (wait < rules.shortAbandon().toMillis()) {
+                        a.shortAbandoned++;
+                    }
+                    a.waited(wait);
+                });
+                case CALL_TRANSFERRED -> accs.forEach(a -> a.transferred++);
+                case CALLBACK_REQUESTED -> accs.forEach(a -> a.callbacks++);
+                case CALL_RING_NO_ANSWER -> {
+                    if (e.agent() != null) {
+                        agents.computeIfAbsent(e.agent(), a -> new AgentAcc()).ringNoAnswer++;
+                    }
+                }
+                default -> {
+                    // node, identify, ... are not KPI inputs
+                }
+            }
+        }
+        timelines.forEach((agent, line) -> agentTimeline(agent, line, from, to, buckets, queueOf));
+        List<Result> out = new ArrayList<>();
+        buckets.values().forEach(b -> out.add(b.result()));
+        return out;
+    }
+
+    /** One interval's accumulators. */
+    private static final class Bucket {
+        final Instant from;
+        final Instant to;
+        final Map<String, Acc> queues = new TreeMap<>();
+        final Acc center = new Acc();
+        final Map<String, AgentAcc> agents = new TreeMap<>();
+
+        Bucket(Instant from, Instant to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        Result result() {
+            Map<String, QueueKpis> qs = new TreeMap<>();
+            queues.forEach((q, a) -> qs.put(q, a.kpis(q)));
+            Map<String, AgentKpis> as = new TreeMap<>();
+            agents.forEach((id, a) -> as.put(id, a.kpis(id)));
+            return new Result(from, to, qs, center.kpis(QueueKpis.ALL), as);
+        }
+    }
+
+    /** Time in each state, split over the intervals; talk and wrap-up of each call in the interval its talk ended in. */
+    private static void agentTimeline(String agentId, List<JournalEvent> line, Instant from, Instant to,
+                                      TreeMap<Instant, Bucket> buckets, Map<String, String> queueOf) {
+        for (int i = 0; i < line.size(); i++) {
+            JournalEvent e = line.get(i);
+            String state = e.type() == Type.AGENT_SIGNED_OUT ? "LOGGED_OUT" : e.detail();
+            if (state == null) {
+                continue;
+            }
+            Instant end = i + 1 < line.size() ? line.get(i + 1).at() : to;
+            Instant s = e.at().isBefore(from) ? from : e.at();
+            Instant clipEnd = end.isAfter(to) ? to : end;
+            while (!"LOGGED_OUT".equals(state) && s.isBefore(clipEnd)) {
+                Bucket b = buckets.floorEntry(s).getValue();
+                Instant stop = b.to.isBefore(clipEnd) ? b.to : clipEnd;
+                long ms = Duration.between(s, stop).toMillis();
+                AgentAcc agent = b.agents.computeIfAbsent(agentId, a -> new AgentAcc());
+                agent.stateMs.merge(state, ms, Long::sum);
+                if ("NOT_READY".equals(state)) {
+                    agent.reasonMs.merge(e.reason() == null ? "" : e.reason(), ms, Long::sum);
+                }
+                s = stop;
+            }
+            if (!e.at().isBefore(from) && e.at().isBefore(to) && e.type() != Type.AGENT_SIGNED_OUT) {
+                buckets.floorEntry(e.at()).getValue().agents.computeIfAbsent(agentId, a -> new AgentAcc());
+            }
+            if ("ON_CALL".equals(state) && i + 1 < line.size() && !end.isBefore(from) && end.isBefore(to)) {
+                Bucket b = buckets.floorEntry(end).getValue();
+                AgentAcc agent = b.agents.computeIfAbsent(agentId, a -> new AgentAcc());
+                Map<String, Acc> queues = b.queues;
+                Acc center = b.center;
+                long talk = Duration.between(e.at(), end).toMillis();
+                long wrap = 0;
+                JournalEvent next = line.get(i + 1);
+                if ("WRAP_UP".equals(next.detail())) {
+                    Instant wrapEnd = i + 2 < line.size() ? line.get(i + 2).at() : to;
+                    wrap = Math.max(0, Duration.between(next.at(), wrapEnd).toMillis());
+                }
+                agent.handled++;
+                agent.talk += talk;
+                agent.wrap += wrap;
+                String queue = e.callId() == null ? null : queueOf.get(e.callId());
+                long w = wrap;
+                List<Acc> accs = queue == null ? List.of(center) : List.of(center, queues.computeIfAbsent(queue, q -> new Acc()));
+                accs.forEach(a -> {
+                    a.handled++;
+                    a.talk += talk;
+                    a.wrap += w;
+                });
+            }
+        }
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole <= 0 ? null : (double) part / whole;
+    }
+
+    private static Long average(long total, long n) {
+        return n <= 0 ? null : Math.round((double) total / n);
+    }
+
+    private static final class Acc {
+        long offered;
+        long answered;
+        long answeredInTime;
+        long abandoned;
+        long shortAbandoned;
+        long transferred;
+        long callbacks;
+        long answerWait;
+        long totalWait;
+        long waits;
+        long longestWait;
+        long handled;
+        long talk;
+        long wrap;
+
+        void waited(long ms) {
+            totalWait += ms;
+            waits++;
+            longestWait = Math.max(longestWait, ms);
+        }
+
+        QueueKpis kpis(String queue) {
+            return new QueueKpis(queue, offered, answered, answeredInTime, abandoned, shortAbandoned, transferred,
+                    callbacks, ratio(answeredInTime, answered + abandoned - shortAbandoned),
+                    ratio(abandoned - shortAbandoned, offered - shortAbandoned), average(answerWait, answered),
+                    average(totalWait, waits), longestWait, average(talk + wrap, handled), talk, wrap, handled);
+        }
+    }
+
+    private static final class AgentAcc {
+        long handled;
+        long ringNoAnswer;
+        long talk;
+        long wrap;
+        final Map<String, Long> stateMs = new TreeMap<>();
+        final Map<String, Long> reasonMs = new TreeMap<>();
+
+        AgentKpis kpis(String agent) {
+            long busy = stateMs.getOrDefault("ON_CALL", 0L) + stateMs.getOrDefault("RESERVED", 0L)
+                    + stateMs.getOrDefault("WRAP_UP", 0L);
+            long signedIn = stateMs.values().stream().mapToLong(Long::longValue).sum();
+            return new AgentKpis(agent, handled, ringNoAnswer, talk, wrap, average(talk + wrap, handled),
+                    Map.copyOf(stateMs), Map.copyOf(reasonMs), signedIn,
+                    ratio(busy, busy + stateMs.getOrDefault("READY", 0L)), ratio(busy, signedIn));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.ivr.server.journal.report;
+
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.AgentKpis;
+import dev.ivr.server.journal.kpi.FlowFunnel;
+import dev.ivr.server.journal.kpi.Intervals;
+import dev.ivr.server.journal.kpi.KpiCalculator;
+import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.journal.kpi.QueueKpis;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The historical reports, from journal events: queues and agents per interval, flows (containment and funnel),
+ * and the previous period of the same length for comparison. Pure: the events are given.
+ */
+public final class Reports {
+    /** The longest period a report may cover. */
+    public static final Duration MAX_PERIOD = Duration.ofDays(400);
+    public static final List<String> QUEUE_COLUMNS = List.of("interval_start", "interval_end", "queue", "offered",
+            "answered", "answered_in_time", "abandoned", "short_abandoned", "transferred", "callbacks",
+            "service_level_pct", "abandon_rate_pct", "asa_s", "average_wait_s", "longest_wait_s", "aht_s", "handled");
+    public static final List<String> AGENT_COLUMNS = List.of("interval_start", "interval_end", "agent", "handled",
+            "ring_no_answer", "talk_s", "wrap_up_s", "aht_s", "ready_s", "not_ready_s", "on_call_s", "signed_in_s",
+            "occupancy_pct", "utilization_pct");
+    public static final List<String> FUNNEL_COLUMNS = List.of("flow", "node", "reached", "hung_up", "reached_pct");
+    public static final List<String> FLOW_COLUMNS = List.of("flow", "entered", "self_served", "containment_pct");
+
+    private final KpiCalculator calculator;
+
+    public Reports(KpiRules rules) {
+        this.calculator = new KpiCalculator(rules);
+    }
+
+    /** Checks a period. */
+    public static void check(Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to");
+        }
+        if (Duration.between(from, to).compareTo(MAX_PERIOD) > 0) {
+            throw new IllegalArgumentException("a report covers at most " + MAX_PERIOD.toDays() + " days");
+        }
+    }
+
+    /** Per interval and queue (and the center as queue "*"); {@code queue} null for every queue. */
+    public ReportTable queues(List<JournalEvent> events, Instant from, Instant to, Intervals intervals, String queue) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (KpiCalculator.Result r : calculator.compute(events, from, to, intervals)) {
+            if (queue == null) {
+                r.queues().values().forEach(q -> rows.add(queueRow(r, q)));
+                rows.add(queueRow(r, r.center()));
+            } else if (r.queues().containsKey(queue)) {
+                rows.add(queueRow(r, r.queues().get(queue)));
+            } else {
+                rows.add(queueRow(r, calculator.compute(List.of(), r.from(), r.to()).center()
+                        .withQueue(queue)));
+            }
+        }
+        return new ReportTable(QUEUE_COLUMNS, rows);
+    }
+
+    /** The whole period's totals (the center and each queue), for comparisons. */
+    public KpiCalculator.Result totals(List<JournalEvent> events, Instant from, Instant to) {
+        return calculator.compute(events, from, to);
+    }
+
+    /** Per interval and agent; {@code agent} null for every agent. */
+    public ReportTable agents(List<JournalEvent> events, Instant from, Instant to, Intervals intervals, String agent) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (KpiCalculator.Result r : calculator.compute(events, from, to, intervals)) {
+            for (AgentKpis a : r.agents().values()) {
+                if (agent != null && !agent.equals(a.agent())) {
+                    continue;
+                }
+                Map<String, Long> s = a.stateMs();
+                rows.add(List.of(r.from().toString(), r.to().toString(), a.agent(), a.handled(), a.ringNoAnswer(),
+                        secs(a.talkMs()), secs(a.wrapUpMs()), opt(secs(a.ahtMs())), secs(s.getOrDefault("READY", 0L)),
+                        secs(s.getOrDefault("NOT_READY", 0L)), secs(s.getOrDefault("ON_CALL", 0L)), secs(a.signedInMs()),
+                        opt(pct(a.occupancy())), opt(pct(a.utilization()))));
+            }
+        }
+        return new ReportTable(AGENT_COLUMNS, rows);
+    }
+
+    /** Containment per flow. */
+    public ReportTable flows(List<JournalEvent> events, String flow) {
+        List<List<Object>> rows = new ArrayList<>();
+        FlowFunnel.of(events).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f ->
+                rows.add(List.of(f.flow(), f.entered(), f.selfServed(), opt(pct(f.containment())))));
+        return new ReportTable(FLOW_COLUMNS, rows);
+    }
+
+    /** The drop-off funnel: per flow and node, calls that reached it and callers who hung up there. */
+    public ReportTable funnel(List<JournalEvent> events, String flow) {
+        List<List<Object>> rows = new ArrayList<>();
+        FlowFunnel.of(events).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f -> {
+            for (FlowFunnel.Step s : f.steps()) {
+                rows.add(List.of(f.flow(), s.node(), s.reached(), s.hungUp(),
+                        opt(pct(f.entered() == 0 ? null : (double) s.reached() / f.entered()))));
+            }
+        });
+        return new ReportTable(FUNNEL_COLUMNS, rows);
+    }
+
+    private static List<Object> queueRow(KpiCalculator.Result r, QueueKpis q) {
+        List<Object> row = new ArrayList<>(List.of(r.from().toString(), r.to().toString(), q.queue(), q.offered(),
+                q.answered(), q.answeredInTime(), q.abandoned(), q.shortAbandoned(), q.transferred(), q.callbacks()));
+        row.add(pct(q.serviceLevel()));
+        row.add(pct(q.abandonRate()));
+        row.add(secs(q.asaMs()));
+        row.add(secs(q.averageWaitMs()));
+        row.add(secs(q.longestWaitMs()));
+        row.add(secs(q.ahtMs()));
+        row.add(q.handled());
+        return row;
+    }
+
+    /** A percentage with one decimal, or null. */
+    static BigDecimal pct(Double fraction) {
+        return fraction == null || fraction.isNaN() ? null
+                : BigDecimal.valueOf(fraction * 100).setScale(1, RoundingMode.HALF_UP);
+    }
+
+    /** Seconds with one decimal, or null. */
+    static BigDecimal secs(Long ms) {
+        return ms == null ? null : BigDecimal.valueOf(ms).divide(BigDecimal.valueOf(1000), 1, RoundingMode.HALF_UP);
+    }
+
+    private static Object opt(Object o) {
+        return o == null ? "" : o;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.db.StaleConnections;
+import dev.ivr.server.journal.Journal;
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.outbox.Outbox;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The journal on the database, through an outbox: {@link #emit} appends the event to the outbox on local disk
+ * (forced) and returns; the {@code journal-outbox} virtual thread writes what waits there to
+ * {@code journal_events} in batches, and deletes a segment once all of it is in the database. A call never
+ * waits for the database, an outage or a restart loses nothing (the segments stay until written), and a
+ * segment replayed after a failure duplicates nothing (the event id is unique; a replayed one is ignored).
+ * When even the disk refuses a line, the event waits in memory (said loudly) until disk or database takes it.
+ */
+public final class JdbcJournal implements Journal, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcJournal.class);
+    static final int BATCH = 500;
+    static final String INSERT = "insert into journal_events (event_id, occurred_at, event_day, event_type, call_id,"
+            + " flow, flow_node, queue, agent_id, duration_ms, detail, reason, server) values"
+            + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
+
+    private final DataSource dataSource;
+    private final BooleanSupplier ready;
+    private final Duration flushEvery;
+    private final JournalOutbox outbox;
+    private final Queue<JournalEvent> unsaved = new ConcurrentLinkedQueue<>();
+    private final CopyOnWriteArrayList<Consumer<JournalEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Counter kept;
+    private final Counter inMemory;
+    private final Counter written;
+    private final Thread flusher;
+    private volatile boolean closed;
+
+    /**
+     * @param ready      whether the schema is migrated
+     * @param outboxDir  where events wait for the database
+     * @param flushEvery how often the flusher writes what waits
+     */
+    public JdbcJournal(DataSource dataSource, BooleanSupplier ready, Path outboxDir, Duration flushEvery,
+                       MeterRegistry meters) {
+        this.dataSource = dataSource;
+        this.ready = ready;
+        this.flushEvery = flushEvery;
+        this.outbox = new JournalOutbox(outboxDir);
+        this.kept = Counter.builder("ivr.journal.events").tag("result", "kept")
+                .description("Journal events kept (on disk in the outbox, then the database)").register(meters);
+        this.inMemory = Counter.builder("ivr.journal.events").tag("result", "memory")
+                .description("Journal events the disk refused, kept in memory until disk or database takes them")
+                .register(meters);
+        this.written = Counter.builder("ivr.journal.written").description("Journal events written to the database")
+                .register(meters);
+        Gauge.builder("ivr.journal.pending", this, JdbcJournal::pending)
+                .description("Journal events waiting for the database").register(meters);
+        this.flusher = Thread.ofVirtual().name("journal-outbox").start(this::flushLoop);
+    }
+
+    @Override
+    public void emit(JournalEvent event) {
+        try {
+            outbox.append(event);
+            kept.increment();
+        } catch (IOException e) {
+            unsaved.add(event);
+            inMemory.increment();
+            LOG.error("journal event {} is NOT on disk ({}): kept in memory only ({} so)", event.type(), e.toString(),
+                    unsaved.size());
+        }
+        for (Consumer<JournalEvent> l : listeners) {
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("journal listener failed on {}: {}", event.type(), e.toString());
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<JournalEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Events not yet in the database (on disk or in memory). */
+    public int pending() {
+        return outbox.pending() + unsaved.size();
+    }
+
+    /** Writes what waits, if the database is there; true when nothing waits any more. Called by the flusher. */
+    public boolean flush() {
+        for (JournalEvent e; (e = unsaved.peek()) != null; ) {
+            try {
+                outbox.append(e);
+            } catch (IOException io) {
+                break;
+            }
+            unsaved.poll();
+        }
+        if (outbox.pending() == 0 || !ready.getAsBoolean()) {
+            return pending() == 0;
+        }
+        int before = outbox.pending();
+        boolean done = outbox.flush(this::insert, BATCH);
+        int n = before - outbox.pending();
+        if (n > 0) {
+            written.increment(n);
+            LOG.debug("{} journal event(s) written{}", n, done ? "" : " (" + outbox.pending() + " still waiting)");
+        }
+        return done && unsaved.isEmpty();
+    }
+
+    private void insert(List<JournalEvent> batch) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    for (JournalEvent e : batch) {
+                        bind(ps, e);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is gone: nothing was committed
+                }
+                StaleConnections.evictIfDead(dataSource, c, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+                throw new Outbox.Rejected(e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    static void bind(PreparedStatement ps, JournalEvent e) throws SQLException {
+        ps.setString(1, cut(e.id(), 40));
+        ps.setTimestamp(2, Timestamp.from(e.at()));
+        ps.setDate(3, Date.valueOf(e.day()));
+        ps.setString(4, e.type().name());
+        ps.setString(5, cut(e.callId(), 128));
+        ps.setString(6, cut(e.flow(), 200));
+        ps.setString(7, cut(e.node(), 200));
+        ps.setString(8, cut(e.queue(), 200));
+        ps.setString(9, cut(e.agent(), 200));
+        if (e.durationMs() == null) {
+            ps.setNull(10, Types.BIGINT);
+        } else {
+            ps.setLong(10, e.durationMs());
+        }
+        ps.setString(11, cut(e.detail(), 500));
+        ps.setString(12, cut(e.reason(), 200));
+        ps.setString(13, cut(e.server(), 100));
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private void flushLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(this, flushEvery.toNanos());
+            if (!closed) {
+                try {
+                    flush();
+                } catch (RuntimeException e) {
+                    LOG.warn("journal flush failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(flusher);
+        try {
+            flusher.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (pending() > 0 && ready.getAsBoolean()) {
+            flush();
+        }
+        if (!unsaved.isEmpty()) {
+            LOG.error("{} journal event(s) could not be kept (the disk refused them) and are lost", unsaved.size());
+        }
+        if (outbox.pending() > 0) {
+            LOG.warn("{} journal event(s) stay in the outbox and will be written after the next start", outbox.pending());
+        }
+        outbox.close();
+    }
+}

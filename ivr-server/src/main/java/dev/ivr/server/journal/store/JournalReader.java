@@ -1,0 +1,93 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.journal.JournalEvent;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Reads the journal back for reports and the live KPIs (by time range, through the day and time indexes). */
+public final class JournalReader {
+    /** Agent events this long before a report's start say which state each agent was in when it began. */
+    public static final Duration AGENT_CONTEXT = Duration.ofHours(12);
+    private static final String COLUMNS = "seq, event_id, occurred_at, event_type, call_id, flow, flow_node, queue,"
+            + " agent_id, duration_ms, detail, reason, server";
+
+    private final DataSource dataSource;
+
+    public JournalReader(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** One event and its place in the table. */
+    public record Row(long seq, JournalEvent event) {
+    }
+
+    /**
+     * The events of {@code [from, to)}, and the agent events of the {@link #AGENT_CONTEXT} before {@code from},
+     * oldest first.
+     */
+    public List<JournalEvent> events(Instant from, Instant to) throws SQLException {
+        List<JournalEvent> out = new ArrayList<>();
+        Instant context = from.minus(AGENT_CONTEXT);
+        query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
+                + " and occurred_at >= ? and occurred_at < ?"
+                + " and (occurred_at >= ? or event_type like 'AGENT%') order by occurred_at, seq", ps -> {
+                    ps.setDate(1, java.sql.Date.valueOf(context.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setTimestamp(3, Timestamp.from(context));
+                    ps.setTimestamp(4, Timestamp.from(to));
+                    ps.setTimestamp(5, Timestamp.from(from));
+                }, r -> out.add(r.event()));
+        return out;
+    }
+
+    /** Events added to the table after {@code seq} (by any server), at or after {@code since}, in table order. */
+    public List<Row> after(long seq, Instant since) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        query("select " + COLUMNS + " from journal_events where seq > ? and occurred_at >= ? order by seq", ps -> {
+            ps.setLong(1, seq);
+            ps.setTimestamp(2, Timestamp.from(since));
+        }, out::add);
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void query(String sql, Binder binder, Consumer<Row> rows) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.setFetchSize(5000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.accept(new Row(rs.getLong(1), read(rs)));
+                }
+            }
+        }
+    }
+
+    private static JournalEvent read(ResultSet rs) throws SQLException {
+        long d = rs.getLong(10);
+        Long duration = rs.wasNull() ? null : d;
+        JournalEvent.Type type;
+        try {
+            type = JournalEvent.Type.valueOf(rs.getString(4));
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("unknown journal event type " + rs.getString(4), "22000", e);
+        }
+        return new JournalEvent(rs.getString(2), rs.getTimestamp(3).toInstant(), type, rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getString(8), rs.getString(9), duration, rs.getString(11), rs.getString(12),
+                rs.getString(13));
+    }
+}

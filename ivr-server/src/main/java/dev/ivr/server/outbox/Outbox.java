@@ -1,0 +1,377 @@
+package dev.ivr.server.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ivr.server.secrets.PrivateFiles;
+import dev.ivr.server.logging.LogText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Records that must reach the database, kept on local disk until it has them. An append-only
+ * journal of JSON lines in segment files ({@code <prefix>*.jsonl}), each line forced to disk
+ * before {@link #append} returns, so a crash or restart loses nothing. {@link #flush} writes the
+ * closed segments to a {@link Sink} in order and deletes each once all its lines are written; the
+ * sink must be idempotent on the record's key, since a segment cut short by a failure is replayed
+ * whole next time. Lines the sink rejects for good (bad data, not an outage) go to
+ * {@code rejected.jsonl} for a person to look at. Used for the contact history
+ * ({@code crm.outbox.InteractionOutbox}) and the event journal ({@code journal.store}).
+ *
+ * @param <T> the record type (a Jackson-readable record)
+ */
+public class Outbox<T> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    private static final String SUFFIX = ".jsonl";
+
+    /** Where flushed records go one by one: the database. Must ignore a key it already has. */
+    @FunctionalInterface
+    public interface Sink<T> {
+        /**
+         * @throws Rejected when this record can never be written (it is set aside)
+         * @throws Exception anything else: the database is not there; try again later
+         */
+        void write(T item) throws Exception;
+    }
+
+    /** Where flushed records go by batches (one transaction each). Must ignore keys it already has. */
+    @FunctionalInterface
+    public interface BatchSink<T> {
+        /**
+         * @throws Rejected when some record of the batch can never be written (the batch is then written
+         *                  one by one, and the records refused alone are set aside)
+         * @throws Exception anything else: the database is not there; try again later
+         */
+        void write(List<T> batch) throws Exception;
+    }
+
+    /** The sink will never accept this record (invalid data, not an outage). */
+    public static class Rejected extends Exception {
+        public Rejected(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path dir;
+    private final String prefix;
+    private final Class<T> type;
+    private final Function<T, String> callIdOf;
+    private final String what;
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final AtomicInteger pending = new AtomicInteger();
+    private FileChannel current;
+    private Path currentPath;
+    private long sequence;
+
+    /**
+     * Opens (creating if needed) the outbox in {@code dir}; segments left by a previous run are pending.
+     *
+     * @param prefix   the segment files' prefix, e.g. {@code interactions-}
+     * @param callIdOf the call a record belongs to (logged with its line when it is written), or null
+     * @param what     what the records are, plural, for the logs
+     */
+    public Outbox(Path dir, String prefix, Class<T> type, Function<T, String> callIdOf, String what) {
+        this.dir = dir;
+        this.prefix = prefix;
+        this.type = type;
+        this.callIdOf = callIdOf;
+        this.what = what;
+        try {
+            PrivateFiles.directory(dir);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    PrivateFiles.file(f); // written by a version that left them readable
+                }
+            }
+            int left = 0;
+            for (Path p : segments()) {
+                left += lines(p).size();
+            }
+            pending.set(left);
+            if (left > 0) {
+                LOG.warn("{} {} from a previous run are waiting in {} for the database", left, what, dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the outbox of " + what + " " + dir, e);
+        }
+    }
+
+    /**
+     * Appends one record durably: when this returns, the line is on the device (forced).
+     * When it throws, the outbox holds nothing of it: a line cut short by a full disk is cut
+     * off again, so the next line does not land glued to it.
+     */
+    public void append(T item) throws IOException {
+        byte[] line = (JSON.writeValueAsString(item) + "\n").getBytes(StandardCharsets.UTF_8);
+        appendLock.lock();
+        try {
+            if (current == null) {
+                currentPath = dir.resolve(prefix + System.currentTimeMillis() + "-" + String.format("%06d", sequence++) + SUFFIX);
+                try {
+                    current = FileChannel.open(currentPath, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                            StandardOpenOption.APPEND), PrivateFiles.fileAttributes(currentPath));
+                    forceDirectory();
+                } catch (IOException e) {
+                    abandonSegment();
+                    throw e;
+                }
+            }
+            long start = current.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(line);
+                while (buf.hasRemaining()) {
+                    current.write(buf);
+                }
+                current.force(false);
+            } catch (IOException e) {
+                cutBack(start);
+                throw e;
+            }
+            pending.incrementAndGet();
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Takes off what a failed append wrote; if even that fails, leaves the segment for a new one. */
+    private void cutBack(long size) {
+        try {
+            current.truncate(size);
+            current.force(false);
+        } catch (IOException e) {
+            LOG.error("cannot cut a failed write off {}: {}; starting a new segment", currentPath, e.toString());
+            abandonSegment();
+        }
+    }
+
+    /** Closes the segment being written (what it holds stays for the flusher); the next append starts another. */
+    private void abandonSegment() {
+        try {
+            if (current != null) {
+                current.close();
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+        current = null;
+        currentPath = null;
+    }
+
+    /** Records not yet confirmed written to the sink. */
+    public int pending() {
+        return pending.get();
+    }
+
+    /**
+     * Writes every pending record to the sink, oldest first. Stops at the first failure
+     * (the rest stays for the next flush).
+     *
+     * @return true when nothing is pending any more
+     */
+    public boolean flush(Sink<T> sink) {
+        return flush(batch -> {
+            for (T item : batch) {
+                sink.write(item);
+            }
+        }, 1);
+    }
+
+    /**
+     * Writes every pending record to the sink in batches of up to {@code batchSize}, oldest first. Stops at the
+     * first failure (the rest stays for the next flush; a segment is deleted only once all its lines are written).
+     *
+     * @return true when nothing is pending any more
+     */
+    public boolean flush(BatchSink<T> sink, int batchSize) {
+        flushLock.lock();
+        try {
+            seal();
+            for (Path segment : segments()) {
+                List<String> lines = lines(segment);
+                List<Line<T>> items = new ArrayList<>(lines.size());
+                for (String line : lines) {
+                    try {
+                        items.add(new Line<>(line, JSON.readValue(line, type)));
+                    } catch (JsonProcessingException e) {
+                        setAside(line, "unreadable line in " + segment.getFileName() + ": " + e.getOriginalMessage());
+                    }
+                }
+                for (int from = 0; from < items.size(); from += batchSize) {
+                    if (!write(sink, items.subList(from, Math.min(items.size(), from + batchSize)))) {
+                        return false;
+                    }
+                }
+                Files.delete(segment);
+                pending.addAndGet(-lines.size());
+            }
+            return pending.get() == 0;
+        } catch (IOException e) {
+            LOG.error("cannot read the outbox of {} {}: {}", what, dir, e.toString());
+            return false;
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private record Line<T>(String text, T item) {
+    }
+
+    /** One batch; on a rejection, its records one by one. False when the sink is not there. */
+    private boolean write(BatchSink<T> sink, List<Line<T>> batch) {
+        String previous = MDC.get("call");
+        try {
+            if (batch.size() == 1 && callIdOf != null) {
+                MDC.put("call", LogText.callId(callIdOf.apply(batch.get(0).item())));
+            }
+            sink.write(batch.stream().map(Line::item).toList());
+            return true;
+        } catch (Rejected e) {
+            if (batch.size() == 1) {
+                setAside(batch.get(0).text(), e.getMessage());
+                return true;
+            }
+            for (Line<T> one : batch) {
+                if (!write(sink, List.of(one))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            LOG.debug("outbox flush stopped: {}", e.toString());
+            return false;
+        } finally {
+            restore(previous);
+        }
+    }
+
+    /** Keeps a record the sink refused for good in {@code rejected.jsonl}, and says so. */
+    public void reject(T item, String why) {
+        try {
+            setAside(JSON.writeValueAsString(item), why);
+        } catch (JsonProcessingException e) {
+            LOG.error("cannot keep a rejected record of {}: {}", what, e.getOriginalMessage());
+        }
+    }
+
+    private void setAside(String line, String why) {
+        Path rejected = dir.resolve("rejected.jsonl");
+        try {
+            try (SeekableByteChannel ch = Files.newByteChannel(rejected, Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.SYNC),
+                    PrivateFiles.fileAttributes(rejected))) {
+                ByteBuffer buf = ByteBuffer.wrap((line.strip() + "\n").getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            }
+            LOG.error("a record of {} set aside in {}: {}", what, rejected, why);
+        } catch (IOException e) {
+            LOG.error("cannot write {}: {} (record refused: {})", rejected, e.toString(), why);
+        }
+    }
+
+    /** Closes the segment being appended to, so that a flush can take it. */
+    private void seal() throws IOException {
+        appendLock.lock();
+        try {
+            if (current != null) {
+                current.close();
+                current = null;
+                currentPath = null;
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && n.endsWith(SUFFIX) && !p.equals(currentPath);
+            }).sorted().toList();
+        }
+    }
+
+    /** The complete lines of a segment; a torn last line (a crash mid-write) is set aside. */
+    private List<String> lines(Path segment) throws IOException {
+        String text = Files.readString(segment, StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+            String line = text.substring(start, nl);
+            if (!line.isBlank()) {
+                out.add(line);
+            }
+            start = nl + 1;
+        }
+        if (start < text.length() && !text.substring(start).isBlank()) {
+            out.add(text.substring(start)); // unreadable JSON is set aside when flushed
+        }
+        return out;
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every platform can sync a directory; the file itself is forced
+        }
+    }
+
+    private static void restore(String previous) {
+        if (previous == null) {
+            MDC.remove("call");
+        } else {
+            MDC.put("call", previous);
+        }
+    }
+
+    @Override
+    public void close() {
+        appendLock.lock();
+        try {
+            if (current != null) {
+                current.close();
+                current = null;
+                currentPath = null;
+            }
+        } catch (IOException e) {
+            LOG.warn("closing the outbox: {}", e.toString());
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** The JSON form used in the segments (also handy for tools). */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.ivr.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.ivr.server.config.ConfigLoader;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.ScriptedDay;
+import dev.ivr.server.journal.store.JdbcJournal;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** {@code ivr-server report}: the journal of a (stopped) server's H2 database as a table and as CSV. */
+@Tag("integration")
+class ReportCliIT {
+    @TempDir
+    Path dir;
+    StringWriter out;
+    StringWriter err;
+    private final Level rootLevel = root().getLevel();
+
+    @AfterEach
+    void restoreLogging() {
+        root().setLevel(rootLevel); // the command quietens the server's logs
+    }
+
+    private static Logger root() {
+        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
+    int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cl = new CommandLine(new IvrCli());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void queuesPerHalfHourAsCsvAndAsATable() throws Exception {
+        Path config = dir.resolve("ivr.yaml");
+        Files.writeString(config, "node:\n  data-dir: %s\n".formatted(dir.resolve("data")));
+        IvrConfig cfg = ConfigLoader.load(config, Map.of());
+        try (Database db = Database.open(cfg.database(), cfg.dataDir())) {
+            assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
+            try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, dir.resolve("outbox"),
+                    Duration.ofMillis(50), new SimpleMeterRegistry())) {
+                for (JournalEvent e : ScriptedDay.events()) {
+                    journal.emit(e);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> journal.pending() == 0);
+            }
+        }
+        assertThat(run("report", "queues", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+                "--to", "2026-03-02T10:00:00Z", "--interval", "30m", "--format", "csv")).as(err.toString()).isZero();
+        assertThat(out.toString().split("\r\n")).hasSize(7).contains(
+                "2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,billing,3,1,1,2,1,0,0,50.0,50.0,15.0,19.3,40.0,300.0,1");
+        assertThat(run("report", "agents", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+                "--to", "2026-03-02T10:00:00Z")).isZero();
+        assertThat(out.toString()).startsWith("interval_start").contains(" a1 ", " a2 ");
+        assertThat(run("report", "queues", "-c", config.toString(), "--from", "soon")).isEqualTo(2);
+        assertThat(err.toString()).contains("from must be a date");
+        assertThat(run("report", "calls", "-c", config.toString(), "--from", "2026-03-02")).isEqualTo(2);
+    }
+}
