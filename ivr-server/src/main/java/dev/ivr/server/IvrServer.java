@@ -14,7 +14,9 @@ import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.WrapUps;
 import dev.ivr.server.crm.http.CrmRoutes;
+import dev.ivr.server.crm.wrapup.JdbcWrapUps;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.crm.store.JdbcCrmStore;
@@ -250,10 +252,12 @@ public final class IvrServer implements AutoCloseable {
         Auth auth = Auth.fromConfig(config.http().tokens(), config.http().adminTokenPath(config.dataDir()));
         List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
         routes.add(new FlowRoutes(flows));
-        routes.add(new CrmRoutes(crm));
+        WrapUps wrapUps = new JdbcWrapUps(database.httpDataSource());
+        routes.add(new CrmRoutes(crm, wrapUps));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
-                    config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
+                    config.desk(), config.routing().queues(), wrapUps, config.http().idleTimeout(), nodeName,
+                    metrics.registry());
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());

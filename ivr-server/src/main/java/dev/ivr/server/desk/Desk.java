@@ -8,10 +8,14 @@ import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.ContextTokens;
 import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.config.DeskConfig;
+import dev.ivr.server.config.QueueConfig;
+import dev.ivr.server.crm.WrapUps;
 import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.http.DeskRoutes;
 import dev.ivr.server.desk.http.Pages;
 import dev.ivr.server.desk.http.UserRoutes;
+import dev.ivr.server.desk.http.WrapUpRoutes;
+import dev.ivr.server.desk.wrapup.WrapUpPolicy;
 import dev.ivr.server.desk.live.DeskHub;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.PasswordHasher;
@@ -48,10 +52,13 @@ public final class Desk implements AutoCloseable {
 
     /**
      * @param db              the HTTP side's connections (never the calls' pool)
+     * @param queues          the configured queues: their wrap-up codes and times
+     * @param wrapUps         where agents' wrap-ups are kept
      * @param httpIdleTimeout open desktops are pinged well within it, so the HTTP server does not close them
      */
     public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
-                             DeskConfig config, Duration httpIdleTimeout, String nodeName, MeterRegistry metrics) {
+                             DeskConfig config, List<QueueConfig> queues, WrapUps wrapUps, Duration httpIdleTimeout,
+                             String nodeName, MeterRegistry metrics) {
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
                 config.loginAttempts(), config.loginAddressAttempts(), config.loginLockout(), clock);
@@ -66,6 +73,7 @@ public final class Desk implements AutoCloseable {
                 new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config,
                         metrics),
                 new UserRoutes(users, sessions, routing),
+                new WrapUpRoutes(routing, contexts, wrapUps, WrapUpPolicy.of(queues), clock),
                 new Pages());
         return new Desk(sessions, users, hub, routes);
     }
