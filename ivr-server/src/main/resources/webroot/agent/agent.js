@@ -238,7 +238,10 @@ async function loadHistory(customerId) {
       el('td', {class: 'num'}, duration(i.talkSeconds)),
       el('td', {class: 'wrap-ups'}, (i.wrapUps || []).map(w => el('div', {class: 'wrap-up-entry'},
         el('strong', {}, w.code ? capital(words(w.code)) : 'Note'), w.agentId ? ' (' + w.agentId + ')' : '',
-        w.note ? el('div', {class: 'note'}, w.note) : null))))));
+        w.note ? el('div', {class: 'note'}, w.note) : null)),
+        (i.transfers || []).map(t => el('div', {class: 'wrap-up-entry'},
+          el('strong', {}, 'Transferred'), ' by ' + t.fromAgent + ' to ' + t.to + ' ' + t.target,
+          t.note ? el('div', {class: 'note'}, t.note) : null))))));
   } catch (e) {
     clearHistory(e.status === 404 ? 'No earlier calls on record.'
       : e.status === 503 ? 'The customer database is unavailable right now.' : 'Contact history unavailable: ' + e.message);

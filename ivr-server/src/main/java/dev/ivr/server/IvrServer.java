@@ -14,7 +14,11 @@ import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.TransferLog;
 import dev.ivr.server.crm.WrapUps;
+import dev.ivr.server.call.AgentLegControl;
+import dev.ivr.server.pbx.AmiAgentLegs;
+import dev.ivr.server.crm.wrapup.JdbcTransferLog;
 import dev.ivr.server.crm.http.CrmRoutes;
 import dev.ivr.server.crm.wrapup.JdbcWrapUps;
 import dev.ivr.server.crm.pin.PinHasher;
@@ -79,6 +83,8 @@ public final class IvrServer implements AutoCloseable {
     private ClusterMember cluster;
     private Database database;
     private JdbcCrmStore crm;
+    /** The manager interface, when enabled. */
+    private AmiConnection ami;
     private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
@@ -253,10 +259,12 @@ public final class IvrServer implements AutoCloseable {
         List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
         routes.add(new FlowRoutes(flows));
         WrapUps wrapUps = new JdbcWrapUps(database.httpDataSource());
-        routes.add(new CrmRoutes(crm, wrapUps));
+        TransferLog transferLog = new JdbcTransferLog(database.httpDataSource());
+        routes.add(new CrmRoutes(crm, wrapUps, transferLog));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
-                    config.desk(), config.routing().queues(), wrapUps, config.http().idleTimeout(), nodeName,
+                    config.desk(), config.routing(), wrapUps, transferLog,
+                    ami == null ? AgentLegControl.NONE : new AmiAgentLegs(ami), config.http().idleTimeout(), nodeName,
                     metrics.registry());
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
@@ -293,7 +301,6 @@ public final class IvrServer implements AutoCloseable {
 
     /** AMI (when enabled), routing with the configured queues (when enabled), agent states kept true to the phones. */
     private void startRouting(HealthRegistry health, CrmStore crm) {
-        AmiConnection ami = null;
         AmiOriginator originator = null;
         if (config.ami().enabled()) {
             ami = AmiConnection.start(config.ami());

@@ -9,6 +9,11 @@ import dev.ivr.server.callcontext.ContextTokens;
 import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.config.DeskConfig;
 import dev.ivr.server.config.QueueConfig;
+import dev.ivr.server.config.RoutingConfig;
+import dev.ivr.server.crm.TransferLog;
+import dev.ivr.server.call.AgentLegControl;
+import dev.ivr.server.callcontext.Transfers;
+import dev.ivr.server.desk.http.TransferRoutes;
 import dev.ivr.server.crm.WrapUps;
 import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.http.DeskRoutes;
@@ -27,6 +32,7 @@ import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The agent desktop and supervisor side of a server, put together: users (database), sessions
@@ -52,13 +58,16 @@ public final class Desk implements AutoCloseable {
 
     /**
      * @param db              the HTTP side's connections (never the calls' pool)
-     * @param queues          the configured queues: their wrap-up codes and times
+     * @param routingConfig   the configured queues (their wrap-up codes and times) and transfer settings
      * @param wrapUps         where agents' wrap-ups are kept
+     * @param transferLog     where agents' transfers are logged for the contact history
+     * @param legs            ends an agent's leg when the agent transfers the call
      * @param httpIdleTimeout open desktops are pinged well within it, so the HTTP server does not close them
      */
     public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
-                             DeskConfig config, List<QueueConfig> queues, WrapUps wrapUps, Duration httpIdleTimeout,
-                             String nodeName, MeterRegistry metrics) {
+                             DeskConfig config, RoutingConfig routingConfig, WrapUps wrapUps, TransferLog transferLog,
+                             AgentLegControl legs, Duration httpIdleTimeout, String nodeName, MeterRegistry metrics) {
+        List<QueueConfig> queues = routingConfig.queues();
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
                 config.loginAttempts(), config.loginAddressAttempts(), config.loginLockout(), clock);
@@ -74,6 +83,11 @@ public final class Desk implements AutoCloseable {
                         metrics),
                 new UserRoutes(users, sessions, routing),
                 new WrapUpRoutes(routing, contexts, wrapUps, WrapUpPolicy.of(queues), clock),
+                new TransferRoutes(routing, new Transfers(hz, routingConfig.contextTtl()), transferLog, legs,
+                        queues.stream().collect(java.util.stream.Collectors.toMap(QueueConfig::id,
+                                q -> q.preferredAgentWait() == null ? Duration.ZERO : q.preferredAgentWait(),
+                                (a, b) -> a, java.util.LinkedHashMap::new)), routingConfig.transferContext(),
+                        Pattern.compile(routingConfig.transferNumbers()), "exec".equals(routingConfig.dialMode()), clock),
                 new Pages());
         return new Desk(sessions, users, hub, routes);
     }

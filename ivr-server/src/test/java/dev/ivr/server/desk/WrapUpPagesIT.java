@@ -164,10 +164,15 @@ class WrapUpPagesIT {
         assertThat(routing.answered(r)).isTrue();
         new TopicScreenPops(server.hazelcast()).connected("alice", first);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("wrap-up")));
+        // on the call: the transfer card offers the queues (the transfer itself: TransferIT over the fake PBX)
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("transfer")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transfer-target"), "billing"));
+        Chromium.screenshot(browser, "agent-transfer");
         assertThat(routing.callEnded(r)).isTrue();
         new TopicScreenPops(server.hazelcast()).ended("alice", first, "hangup");
         server.crmStore().record(routed(first, Instant.now().minusSeconds(200), "alice"));
         wait.until(ExpectedConditions.textToBe(By.id("agent-state"), "Wrap-up"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("transfer")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("wrap-up-timer"), "Ready in"));
         assertThat(browser.findElement(By.id("wrap-up-required")).isDisplayed()).isTrue();
         assertThat(new Select(browser.findElement(By.id("wrap-up-code"))).getOptions()).extracting(WebElement::getText)

@@ -8,6 +8,7 @@ import dev.ivr.server.crm.CrmUnavailableException;
 import dev.ivr.server.crm.Customer;
 import dev.ivr.server.crm.CustomerProfile;
 import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.crm.TransferLog;
 import dev.ivr.server.crm.WrapUp;
 import dev.ivr.server.crm.WrapUps;
 import io.vertx.core.Handler;
@@ -46,13 +47,16 @@ public final class CrmRoutes implements HttpRoutes {
 
     private final CrmQueries crm;
     private final WrapUps wrapUps;
+    private final TransferLog transfers;
 
     /**
-     * @param wrapUps agents' wrap-ups, shown with each call ({@code wrapUps}: code and note per agent); null: none
+     * @param wrapUps   agents' wrap-ups, shown with each call ({@code wrapUps}: code and note per agent)
+     * @param transfers agents' transfers, shown with each call ({@code transfers})
      */
-    public CrmRoutes(CrmQueries crm, WrapUps wrapUps) {
+    public CrmRoutes(CrmQueries crm, WrapUps wrapUps, TransferLog transfers) {
         this.crm = crm;
         this.wrapUps = wrapUps;
+        this.transfers = transfers;
     }
 
     @Override
@@ -100,9 +104,11 @@ public final class CrmRoutes implements HttpRoutes {
         List<Interaction> page = crm.history(id, limit + 1, offset);
         JsonArray items = new JsonArray();
         List<Interaction> shown = page.stream().limit(limit).toList();
-        Map<String, List<WrapUp>> notes = wrapUps == null ? Map.of()
-                : wrapUps.forCalls(shown.stream().map(Interaction::callId).toList());
-        shown.forEach(i -> items.add(withWrapUps(interactionJson(i), notes.getOrDefault(i.callId(), List.of()))));
+        List<String> ids = shown.stream().map(Interaction::callId).toList();
+        Map<String, List<WrapUp>> notes = wrapUps.forCalls(ids);
+        Map<String, List<TransferLog.Entry>> moves = transfers.forCalls(ids);
+        shown.forEach(i -> items.add(withTransfers(withWrapUps(interactionJson(i), notes.getOrDefault(i.callId(), List.of())),
+                moves.getOrDefault(i.callId(), List.of()))));
         JsonObject body = new JsonObject().put("customerId", id).put("limit", limit).put("offset", offset).put("items", items);
         body.put("next", page.size() > limit
                 ? "/api/customers/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")
@@ -113,8 +119,9 @@ public final class CrmRoutes implements HttpRoutes {
 
     private void interaction(RoutingContext ctx) {
         String callId = ctx.pathParam("callId");
-        crm.interaction(callId).ifPresentOrElse(i -> ok(ctx, withWrapUps(interactionJson(i),
-                        wrapUps == null ? List.of() : wrapUps.forCalls(List.of(callId)).getOrDefault(callId, List.of()))),
+        crm.interaction(callId).ifPresentOrElse(i -> ok(ctx, withTransfers(withWrapUps(interactionJson(i),
+                        wrapUps.forCalls(List.of(callId)).getOrDefault(callId, List.of())),
+                        transfers.forCalls(List.of(callId)).getOrDefault(callId, List.of()))),
                 () -> error(ctx, 404, "no interaction for call '" + callId + "'"));
     }
 
@@ -191,6 +198,15 @@ public final class CrmRoutes implements HttpRoutes {
         list.forEach(w -> out.add(new JsonObject().put("agentId", w.agentId()).put("queue", w.queue())
                 .put("code", w.code()).put("note", w.note()).put("savedAt", text(w.savedAt()))));
         return interaction.put("wrapUps", out);
+    }
+
+    /** The transfers agents made of the call, oldest first: each leg's agent and where the call went, and why. */
+    private static JsonObject withTransfers(JsonObject interaction, List<TransferLog.Entry> list) {
+        JsonArray out = new JsonArray();
+        list.forEach(t -> out.add(new JsonObject().put("fromAgent", t.fromAgent()).put("fromQueue", t.fromQueue())
+                .put("to", t.kind().toLowerCase(java.util.Locale.ROOT)).put("target", t.target()).put("note", t.note())
+                .put("at", text(t.at()))));
+        return interaction.put("transfers", out);
     }
 
     private static String text(Instant t) {

@@ -1,2 +1,2 @@
-/** Agents' wrap-ups (disposition and note per call) in the database. */
+/** After-call records in the database: agents' wrap-ups (disposition and note per call) and their transfers. */
 package dev.ivr.server.crm.wrapup;
