@@ -17,6 +17,8 @@ import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.TransferLog;
 import dev.ivr.server.crm.WrapUps;
 import dev.ivr.server.call.AgentLegControl;
+import dev.ivr.server.call.Supervision;
+import dev.ivr.server.pbx.AmiSupervision;
 import dev.ivr.server.pbx.AmiAgentLegs;
 import dev.ivr.server.crm.wrapup.JdbcTransferLog;
 import dev.ivr.server.crm.http.CrmRoutes;
@@ -264,7 +266,8 @@ public final class IvrServer implements AutoCloseable {
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.routing(), wrapUps, transferLog,
-                    ami == null ? AgentLegControl.NONE : new AmiAgentLegs(ami), config.http().idleTimeout(), nodeName,
+                    ami == null ? AgentLegControl.NONE : new AmiAgentLegs(ami),
+                    ami == null ? Supervision.NONE : new AmiSupervision(ami), config.http().idleTimeout(), nodeName,
                     metrics.registry());
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());

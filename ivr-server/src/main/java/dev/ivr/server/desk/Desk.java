@@ -12,6 +12,8 @@ import dev.ivr.server.config.QueueConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.TransferLog;
 import dev.ivr.server.call.AgentLegControl;
+import dev.ivr.server.call.Supervision;
+import dev.ivr.server.desk.http.SupervisorRoutes;
 import dev.ivr.server.callcontext.Transfers;
 import dev.ivr.server.desk.http.TransferRoutes;
 import dev.ivr.server.crm.WrapUps;
@@ -62,11 +64,13 @@ public final class Desk implements AutoCloseable {
      * @param wrapUps         where agents' wrap-ups are kept
      * @param transferLog     where agents' transfers are logged for the contact history
      * @param legs            ends an agent's leg when the agent transfers the call
+     * @param supervision     rings a supervisor's phone into an agent's call
      * @param httpIdleTimeout open desktops are pinged well within it, so the HTTP server does not close them
      */
     public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
                              DeskConfig config, RoutingConfig routingConfig, WrapUps wrapUps, TransferLog transferLog,
-                             AgentLegControl legs, Duration httpIdleTimeout, String nodeName, MeterRegistry metrics) {
+                             AgentLegControl legs, Supervision supervision, Duration httpIdleTimeout, String nodeName,
+                             MeterRegistry metrics) {
         List<QueueConfig> queues = routingConfig.queues();
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
@@ -82,6 +86,7 @@ public final class Desk implements AutoCloseable {
                 new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config,
                         metrics),
                 new UserRoutes(users, sessions, routing),
+                new SupervisorRoutes(routing, users, supervision, config.notReadyReasons()),
                 new WrapUpRoutes(routing, contexts, wrapUps, WrapUpPolicy.of(queues), clock),
                 new TransferRoutes(routing, new Transfers(hz, routingConfig.contextTtl()), transferLog, legs,
                         queues.stream().collect(java.util.stream.Collectors.toMap(QueueConfig::id,

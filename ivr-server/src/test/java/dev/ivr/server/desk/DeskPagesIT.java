@@ -98,7 +98,7 @@ class DeskPagesIT {
         open.add(metrics);
         Desk desk = Desk.start(vertx, cluster.hazelcast(), db.httpDataSource(), routing, exits, cfg.desk(),
                 cfg.routing(), new JdbcWrapUps(db.httpDataSource()), new JdbcTransferLog(db.httpDataSource()),
-                dev.ivr.server.call.AgentLegControl.NONE, cfg.http().idleTimeout(), "ivr-1", metrics.registry());
+                dev.ivr.server.call.AgentLegControl.NONE, dev.ivr.server.call.Supervision.NONE, cfg.http().idleTimeout(), "ivr-1", metrics.registry());
         open.add(desk);
         List<HttpRoutes> routes = new ArrayList<>(desk.routes());
         routes.add(new CrmRoutesDouble(

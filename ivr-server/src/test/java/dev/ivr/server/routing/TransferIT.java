@@ -108,7 +108,8 @@ class TransferIT {
         JdbcTransferLog transferLog = new JdbcTransferLog(db.httpDataSource());
         Desk desk = Desk.start(vertx, member.hazelcast(), db.httpDataSource(), h.service(),
                 new IvrExits(member.hazelcast(), cfg.desk().ivrExitsWindow(), Clock.systemUTC()), cfg.desk(), routing,
-                new JdbcWrapUps(db.httpDataSource()), transferLog, new AmiAgentLegs(connection), cfg.http().idleTimeout(),
+                new JdbcWrapUps(db.httpDataSource()), transferLog, new AmiAgentLegs(connection),
+                dev.ivr.server.call.Supervision.NONE, cfg.http().idleTimeout(),
                 "ivr-1", metrics.registry());
         open.add(desk);
         HttpApi http = HttpApi.start(vertx, cfg.http(), Auth.of(List.of()).withSessions(desk.sessions()),
