@@ -4,7 +4,7 @@
 import {$, el, api} from '/assets/desk.js';
 
 let agentId = null;
-let agent = null;
+let lastState = null; // agent.js hands over its own (mutated) object: keep the state seen last apart
 let targets = null;
 
 async function loadTargets() {
@@ -33,8 +33,9 @@ $('#transfer-to').addEventListener('change', fill);
 
 document.addEventListener('ivr:agent', ev => {
   agentId = ev.detail.agentId;
-  const before = agent ? agent.state : null;
-  agent = ev.detail.agent;
+  const before = lastState;
+  const agent = ev.detail.agent;
+  lastState = agent.state;
   const onCall = agent.state === 'ON_CALL';
   $('#transfer').hidden = !onCall;
   if (onCall && before !== 'ON_CALL') {

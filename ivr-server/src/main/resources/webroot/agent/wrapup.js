@@ -10,6 +10,7 @@ let agentId = null;
 let call = null;       // {callId, queue}
 let agent = null;
 let savedFor = null;   // the call id whose wrap-up was saved
+let lastState = null;  // agent.js hands over its own (mutated) object: keep the state seen last apart
 
 async function loadPolicies() {
   if (policies) return policies;
@@ -40,8 +41,9 @@ document.addEventListener('ivr:call', async ev => {
 
 document.addEventListener('ivr:agent', ev => {
   agentId = ev.detail.agentId;
-  const before = agent ? agent.state : null;
+  const before = lastState;
   agent = ev.detail.agent;
+  lastState = agent.state;
   if (agent.state === 'WRAP_UP' && agent.callId && (!call || call.callId !== agent.callId)) {
     call = {callId: agent.callId, queue: agent.queue, status: 'ended'};
     savedFor = null;

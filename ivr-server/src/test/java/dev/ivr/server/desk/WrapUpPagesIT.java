@@ -8,7 +8,6 @@ import dev.ivr.server.IvrServer;
 import dev.ivr.server.callcontext.CallContext;
 import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.TopicScreenPops;
-import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.csv.CustomerImport;
@@ -39,7 +38,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,21 +84,7 @@ class WrapUpPagesIT {
                 crm:
                   pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
                 """);
-        Map<String, String> env = new HashMap<>();
-        env.put("IVR_NODE_NAME", "wrap-up-" + System.nanoTime());
-        env.put("IVR_NODE_DATA_DIR", dir.resolve("data").toString());
-        env.put("IVR_AGI_PORT", "0");
-        env.put("IVR_HTTP_PORT", "0");
-        env.put("IVR_CLUSTER_NAME", "test-" + java.util.UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()));
-        env.put("IVR_CLUSTER_SECRET_FILE", TestConfigs.clusterSecret().toString());
-        env.put("IVR_TTS_ENABLED", "false");
-        env.put("IVR_SPEECH_PORT", "0");
-        env.put("IVR_SPEECH_SPHINX_ENABLED", "false");
-        env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
-        env.put("IVR_FLOWS_CALENDARS", Path.of("..", "config", "calendars.yaml").toAbsolutePath().normalize().toString());
-        env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());
-        IvrConfig config = ConfigLoader.load(yaml, env);
+        IvrConfig config = TestConfigs.server(dir.resolve("data"), yaml);
         IvrServer server = IvrServer.start(config);
         assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
         CustomerImport.Report r = new CustomerImport(server.database().dataSource(),

@@ -97,9 +97,9 @@ public final class SupervisorRoutes implements HttpRoutes {
         }
         LOG.info("supervisor '{}': {} on agent '{}' ({}), call {}, from {}", p.name(), mode, agentId, a.endpoint(),
                 a.callId(), phone.get());
-        ctx.response().setStatusCode(202);
-        ok(ctx, new JsonObject().put("mode", mode.name().toLowerCase(Locale.ROOT)).put("agentId", agentId)
-                .put("phone", phone.get()).put("callId", a.callId()));
+        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                .end(new JsonObject().put("mode", mode.name().toLowerCase(Locale.ROOT)).put("agentId", agentId)
+                        .put("phone", phone.get()).put("callId", a.callId()).encodePrettily());
     }
 
     private void forceState(RoutingContext ctx) {
