@@ -77,6 +77,7 @@ function onCall(m) {
   const context = m.context || (same ? call.context : null);
   call = {callId: m.callId, status: m.type, context, reason: m.reason || null};
   renderCall();
+  document.dispatchEvent(new CustomEvent('ivr:call', {detail: {call, agentId: me && me.agentId}}));
   if (!same && context && context.customerId) {
     loadHistory(context.customerId);
   } else if (!same) {
@@ -112,6 +113,7 @@ function fillProfile(profile) {
 
 function renderState() {
   if (!agent) return;
+  document.dispatchEvent(new CustomEvent('ivr:agent', {detail: {agent, agentId: me && me.agentId}}));
   const badge = $('#agent-state');
   badge.className = 'badge st-' + agent.state;
   badge.textContent = stateLabel(agent.state);
@@ -153,6 +155,11 @@ $('#btn-login').addEventListener('click', () => {
 $('#btn-ready').addEventListener('click', () => act('/ready'));
 $('#btn-not-ready').addEventListener('click', () => act('/not-ready', {reason: $('#not-ready-reason').value}));
 $('#btn-wrap-up-done').addEventListener('click', () => act('/wrap-up-done'));
+// wrapup.js asks for a state change it made (saved and done, extended)
+document.addEventListener('ivr:agent-changed', ev => {
+  agent = Object.assign(agent || {}, ev.detail);
+  renderState();
+});
 $('#btn-logout').addEventListener('click', () => act('/logout'));
 
 // ------------------------------------------------------------------ the screen pop
@@ -208,7 +215,7 @@ const OUTCOMES = {
 
 function clearHistory(text) {
   $('#history-hint').textContent = '';
-  $('#history-table tbody').replaceChildren(el('tr', {class: 'empty-row'}, el('td', {colspan: 7}, text)));
+  $('#history-table tbody').replaceChildren(el('tr', {class: 'empty-row'}, el('td', {colspan: 8}, text)));
 }
 
 async function loadHistory(customerId) {
@@ -228,7 +235,13 @@ async function loadHistory(customerId) {
       el('td', {}, i.queue || '–'),
       el('td', {}, i.agentId || '–'),
       el('td', {class: 'num'}, duration(i.waitSeconds)),
-      el('td', {class: 'num'}, duration(i.talkSeconds)))));
+      el('td', {class: 'num'}, duration(i.talkSeconds)),
+      el('td', {class: 'wrap-ups'}, (i.wrapUps || []).map(w => el('div', {class: 'wrap-up-entry'},
+        el('strong', {}, w.code ? capital(words(w.code)) : 'Note'), w.agentId ? ' (' + w.agentId + ')' : '',
+        w.note ? el('div', {class: 'note'}, w.note) : null)),
+        (i.transfers || []).map(t => el('div', {class: 'wrap-up-entry'},
+          el('strong', {}, 'Transferred'), ' by ' + t.fromAgent + ' to ' + t.to + ' ' + t.target,
+          t.note ? el('div', {class: 'note'}, t.note) : null))))));
   } catch (e) {
     clearHistory(e.status === 404 ? 'No earlier calls on record.'
       : e.status === 503 ? 'The customer database is unavailable right now.' : 'Contact history unavailable: ' + e.message);

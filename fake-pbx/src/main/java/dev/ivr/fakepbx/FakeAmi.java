@@ -72,6 +72,7 @@ public final class FakeAmi implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final List<Map<String, String>> actions = Collections.synchronizedList(new ArrayList<>());
+    private volatile FakePbx pbx;
     private final Map<String, String> deviceStates = new ConcurrentHashMap<>();
     private final List<Originated> originated = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong sequence = new AtomicLong(1000);
@@ -87,6 +88,12 @@ public final class FakeAmi implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Lets AMI {@code Hangup} end the talking dialled legs of this fake PBX's calls. */
+    public FakeAmi channelsOf(FakePbx pbx) {
+        this.pbx = pbx;
+        return this;
     }
 
     /** Every action received, in order, as key → value (keys looked up ignoring case). */
@@ -272,14 +279,54 @@ public final class FakeAmi implements AutoCloseable {
                     send(response(id, "Success", "EventList", "start", "Message", "Channel status will follow"));
                     send(withId(event("StatusComplete", "EventList", "Complete", "ListItems", "0", "Items", "0"), id));
                 }
-                case "hangup" -> {
-                    send(response(id, "Success", "Message", "Channel Hungup"));
-                    hangup(a.getOrDefault("Channel", ""), "");
-                }
+                case "hangup" -> hangupAction(a.getOrDefault("Channel", ""), id);
                 case "setvar", "getvar", "redirect", "events" -> send(response(id, "Success"));
                 default -> send(response(id, "Error", "Message", "Invalid/unknown command"));
             }
             return true;
+        }
+
+        /**
+         * Hangup as Asterisk 20's manager.c answers it: a name hangs up that channel ("Channel Hungup"); a
+         * {@code /regex/} hangs up every matching channel, answered by a list: "Channels hung up will follow",
+         * one {@code ChannelHungup} event per channel, then {@code ChannelsHungupListComplete} with ListItems.
+         */
+        private void hangupAction(String channel, String id) {
+            if (channel.isEmpty()) {
+                send(response(id, "Error", "Message", "No channel specified"));
+                return;
+            }
+            if (!channel.startsWith("/")) {
+                send(response(id, "Success", "Message", "Channel Hungup"));
+                FakePbx p = pbx;
+                if (p != null) {
+                    p.hangUpLegs(channel::equals);
+                }
+                hangup(channel, "");
+                return;
+            }
+            if (channel.length() < 2 || !channel.endsWith("/")) {
+                send(response(id, "Error", "Message", "Regex format invalid, Channel param should be /regex/"));
+                return;
+            }
+            java.util.regex.Pattern regex;
+            try {
+                regex = java.util.regex.Pattern.compile(channel.substring(1, channel.length() - 1));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                send(response(id, "Error", "Message", "Regex compile failed on: " + channel));
+                return;
+            }
+            send(response(id, "Success", "EventList", "start", "Message", "Channels hung up will follow"));
+            FakePbx p = pbx;
+            List<String> gone = p == null ? List.of() : p.hangUpLegs(name -> regex.matcher(name).find());
+            for (String name : gone) {
+                send(withId(event("ChannelHungup", "Channel", name), id));
+            }
+            send(withId(event("ChannelsHungupListComplete", "EventList", "Complete", "ListItems",
+                    Integer.toString(gone.size())), id));
+            for (String name : gone) {
+                hangup(name, "");
+            }
         }
 
         private boolean keyMatches(Map<String, String> a) {

@@ -851,16 +851,21 @@ public final class FakeCall {
         }
         long answered = System.nanoTime();
         setDuration("RINGTIME", 0); // the agent's phone rang at once (measured from the dialled channel's creation)
-        CallResult gosub = answerGosub(target, options);
+        String legChannel = target + "-" + pbx.nextChannelSuffix();
+        CallResult gosub = answerGosub(legChannel, options);
         boolean callerLeft = false;
+        boolean agentHungUp = false;
         if (talkUntil != null) {
+            CompletableFuture<Void> amiHangup = pbx.talking(legChannel);
             inCommand = true;
             try {
-                CompletableFuture.anyOf(talkUntil, hangupRequest).join();
+                CompletableFuture.anyOf(talkUntil, hangupRequest, amiHangup).join();
             } finally {
                 inCommand = false;
+                pbx.doneTalking(legChannel);
             }
             callerLeft = hangupRequest.isDone();
+            agentHungUp = amiHangup.isDone() && !callerLeft;
         }
         long end = System.nanoTime();
         // Asterisk 20's app_dial: the *calling* channel's up time and whole duration, not the
@@ -869,8 +874,8 @@ public final class FakeCall {
         setDuration("DIALEDTIME", (end - createdAt) / 1_000_000);
         variables.put("DIALSTATUS", "ANSWER");
         dials.add(new DialedLeg(target, timeout, options, inherited, "ANSWER", Duration.ofNanos(end - answered), gosub));
-        if (outcome == Caller.DialOutcome.ANSWER_AGENT_HANGS_UP && !callerLeft) {
-            return "200 result=0";
+        if ((outcome == Caller.DialOutcome.ANSWER_AGENT_HANGS_UP || agentHungUp) && !callerLeft) {
+            return "200 result=0"; // the agent's side ended (their hang-up, or AMI Hangup): the caller stays
         }
         return callerHangsUpDuringCommand("200 result=-1"); // the caller hung up to end the conversation
     }
@@ -881,7 +886,7 @@ public final class FakeCall {
     }
 
     /** The U(context^exten^priority) subroutine of an answered Dial, when the test mapped it to a script. */
-    private CallResult answerGosub(String target, String options) {
+    private CallResult answerGosub(String legChannel, String options) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("U\\(([^)^]+)").matcher(options);
         if (!m.find()) {
             return null;
@@ -890,7 +895,7 @@ public final class FakeCall {
         if (script == null) {
             return null;
         }
-        FakePbx.CallBuilder leg = pbx.call(script).channel(target + "-" + pbx.nextChannelSuffix())
+        FakePbx.CallBuilder leg = pbx.call(script).channel(legChannel)
                 .callerId(environmentValue("agi_callerid")).context(m.group(1)).dialled("s")
                 .caller(Caller.script().thenSilence());
         inheritable(false).forEach(leg::variable);

@@ -75,6 +75,45 @@ public final class FakePbx {
         return epoch + "." + SEQUENCE.incrementAndGet();
     }
 
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> talking =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A dialled leg answered and talking: completing the future hangs it up (AMI Hangup). */
+    java.util.concurrent.CompletableFuture<Void> talking(String channel) {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        talking.put(channel, f);
+        return f;
+    }
+
+    void doneTalking(String channel) {
+        talking.remove(channel);
+    }
+
+    /** The answered dialled legs talking now, by channel name (e.g. {@code PJSIP/1001-0000002a}). */
+    public java.util.Set<String> talkingLegs() {
+        return java.util.Set.copyOf(talking.keySet());
+    }
+
+    /**
+     * Hangs up the talking dialled legs whose channel names match, as Asterisk's AMI {@code Hangup} does
+     * (the caller's Dial then returns with DIALSTATUS ANSWER and the caller stays).
+     *
+     * @return the names of the legs hung up
+     */
+    public java.util.List<String> hangUpLegs(java.util.function.Predicate<String> matches) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String name : new java.util.TreeSet<>(talking.keySet())) {
+            if (matches.test(name)) {
+                java.util.concurrent.CompletableFuture<Void> f = talking.remove(name);
+                if (f != null) {
+                    f.complete(null);
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
     String nextChannelSuffix() {
         return String.format("%08x", SEQUENCE.get());
     }

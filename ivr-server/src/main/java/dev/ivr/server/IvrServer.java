@@ -14,7 +14,15 @@ import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.TransferLog;
+import dev.ivr.server.crm.WrapUps;
+import dev.ivr.server.call.AgentLegControl;
+import dev.ivr.server.call.Supervision;
+import dev.ivr.server.pbx.AmiSupervision;
+import dev.ivr.server.pbx.AmiAgentLegs;
+import dev.ivr.server.crm.wrapup.JdbcTransferLog;
 import dev.ivr.server.crm.http.CrmRoutes;
+import dev.ivr.server.crm.wrapup.JdbcWrapUps;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.crm.store.JdbcCrmStore;
@@ -89,6 +97,8 @@ public final class IvrServer implements AutoCloseable {
     private JdbcCrmStore crm;
     private JdbcJournal journal;
     private LiveKpis liveKpis;
+    /** The manager interface, when enabled. */
+    private AmiConnection ami;
     private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
@@ -270,11 +280,16 @@ public final class IvrServer implements AutoCloseable {
         Auth auth = Auth.fromConfig(config.http().tokens(), config.http().adminTokenPath(config.dataDir()));
         List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
         routes.add(new FlowRoutes(flows));
-        routes.add(new CrmRoutes(crm));
+        WrapUps wrapUps = new JdbcWrapUps(database.httpDataSource());
+        TransferLog transferLog = new JdbcTransferLog(database.httpDataSource());
+        routes.add(new CrmRoutes(crm, wrapUps, transferLog));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
-                    config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
+                    config.desk(), config.routing(), wrapUps, transferLog,
+                    ami == null ? AgentLegControl.NONE : new AmiAgentLegs(ami),
+                    ami == null ? Supervision.NONE : new AmiSupervision(ami), config.http().idleTimeout(), nodeName,
+                    metrics.registry());
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());
@@ -320,7 +335,6 @@ public final class IvrServer implements AutoCloseable {
 
     /** AMI (when enabled), routing with the configured queues (when enabled), agent states kept true to the phones. */
     private void startRouting(HealthRegistry health, CrmStore crm) {
-        AmiConnection ami = null;
         AmiOriginator originator = null;
         if (config.ami().enabled()) {
             ami = AmiConnection.start(config.ami());

@@ -42,6 +42,22 @@ public interface RoutingService extends AutoCloseable {
     /** Ends wrap-up early: READY (or NOT_READY if the agent asked for it during the call). */
     Agent wrapUpDone(String agentId);
 
+    /**
+     * Makes the agent's current wrap-up longer by {@code by} (from the later of now and its current end).
+     *
+     * @throws RoutingException ILLEGAL_STATE unless the agent is in WRAP_UP
+     */
+    Agent extendWrapUp(String agentId, Duration by);
+
+    /**
+     * Replaces a logged-in agent's skills and levels at run time (a supervisor's change). Every member sees the
+     * change through the agents map: the next offer, decided anywhere in the cluster, uses it. A ready agent is
+     * matched at once with a waiting call the new skills can serve.
+     *
+     * @throws RoutingException UNKNOWN_AGENT, or ILLEGAL_STATE for a logged-out agent
+     */
+    Agent changeSkills(String agentId, java.util.Map<String, Integer> skills);
+
     /** READY, NOT_READY or WRAP_UP to LOGGED_OUT. */
     Agent logout(String agentId);
 

@@ -36,11 +36,26 @@ public record QueueConfig(
         @Doc("Handle time assumed for wait estimates until calls have been measured. Default 3m.")
         Duration defaultHandleTime,
         @Doc("Whether the agent must speak the call's language (the flow's current language). Default true.")
-        Boolean matchLanguage) {
+        Boolean matchLanguage,
+        @Doc("Wrap-up codes (dispositions) an agent chooses from after a call of this queue, in the order the desktop lists them (letters, digits, '_', '-', '.'). Default: none.")
+        List<String> wrapUpCodes,
+        @Doc("Whether the agent must choose a wrap-up code before ending wrap-up (the wrap-up timer still makes the agent ready when it runs out). Default false.")
+        Boolean wrapUpCodeRequired,
+        @Doc("How much longer, in all, an agent may make a call's wrap-up than the queue's wrap-up time. Default 2m; 0s: no extension.")
+        Duration wrapUpExtension) {
 
     public QueueConfig {
         skills = skills == null ? Map.of() : Map.copyOf(skills);
         relaxation = relaxation == null ? List.of() : List.copyOf(relaxation);
+        wrapUpCodes = wrapUpCodes == null ? List.of() : List.copyOf(wrapUpCodes);
+    }
+
+    public boolean effectiveWrapUpCodeRequired() {
+        return wrapUpCodeRequired != null && wrapUpCodeRequired;
+    }
+
+    public Duration effectiveWrapUpExtension() {
+        return wrapUpExtension == null ? Duration.ofMinutes(2) : wrapUpExtension;
     }
 
     public Duration effectiveRingTime() {
@@ -66,6 +81,18 @@ public record QueueConfig(
         positiveIfSet(p, "default-handle-time", defaultHandleTime);
         nonNegative(p, "wrap-up", wrapUp);
         nonNegative(p, "preferred-agent-wait", preferredAgentWait);
+        nonNegative(p, "wrap-up-extension", wrapUpExtension);
+        Set<String> codes = new java.util.HashSet<>();
+        for (String code : wrapUpCodes) {
+            if (code == null || !code.matches("[A-Za-z0-9_.-]{1,64}")) {
+                p.add("wrap-up-codes", "codes are 1-64 letters, digits, '_', '-' or '.' (got " + code + ")");
+            } else if (!codes.add(code)) {
+                p.add("wrap-up-codes", "'" + code + "' is listed twice");
+            }
+        }
+        if (effectiveWrapUpCodeRequired() && wrapUpCodes.isEmpty()) {
+            p.add("wrap-up-code-required", "is true but wrap-up-codes lists no code to choose from");
+        }
         for (int i = 0; i < relaxation.size(); i++) {
             RelaxConfig r = relaxation.get(i);
             String key = "relaxation[" + i + "]";

@@ -29,13 +29,19 @@ public record RoutingConfig(
         @Doc("Dialplan context Asterisk runs, with the customer's number as extension, once the agent answered a callback (AMI Originate).")
         String callbackContext,
         @Doc("The queues route nodes name (the defaults serve the example flows).")
-        List<QueueConfig> queues) implements Validated {
+        List<QueueConfig> queues,
+        @Doc("Dialplan context an agent's transfer to an outside number dials, as Dial(Local/NUMBER@context): the sample's ivr-transfer-out sends it to the trunk. Empty: no transfers to outside numbers.")
+        String transferContext,
+        @Doc("Outside numbers agents may transfer to: a regular expression the whole number must match (the allowlist). Default: 3 to 15 digits with an optional leading +.")
+        String transferNumbers) implements Validated {
 
     public static final Set<String> DIAL_MODES = Set.of("exec", "dialplan");
 
     public RoutingConfig {
         contextAttributes = contextAttributes == null ? List.of() : List.copyOf(contextAttributes);
         queues = queues == null ? List.of() : List.copyOf(queues);
+        transferContext = transferContext == null ? "" : transferContext;
+        transferNumbers = transferNumbers == null || transferNumbers.isBlank() ? "\\+?[0-9]{3,15}" : transferNumbers;
     }
 
     @Override
@@ -46,6 +52,12 @@ public record RoutingConfig(
         context(p, "pre-dial-handler", preDialHandler);
         context(p, "answer-handler", answerHandler);
         context(p, "callback-context", callbackContext);
+        context(p, "transfer-context", transferContext);
+        try {
+            java.util.regex.Pattern.compile(transferNumbers);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            p.add("transfer-numbers", "is not a regular expression: " + e.getDescription());
+        }
         if (callbackContext == null || callbackContext.isBlank()) {
             p.add("callback-context", "must not be empty");
         }

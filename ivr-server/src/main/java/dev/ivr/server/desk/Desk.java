@@ -8,10 +8,21 @@ import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.ContextTokens;
 import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.config.DeskConfig;
+import dev.ivr.server.config.QueueConfig;
+import dev.ivr.server.config.RoutingConfig;
+import dev.ivr.server.crm.TransferLog;
+import dev.ivr.server.call.AgentLegControl;
+import dev.ivr.server.call.Supervision;
+import dev.ivr.server.desk.http.SupervisorRoutes;
+import dev.ivr.server.callcontext.Transfers;
+import dev.ivr.server.desk.http.TransferRoutes;
+import dev.ivr.server.crm.WrapUps;
 import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.http.DeskRoutes;
 import dev.ivr.server.desk.http.Pages;
 import dev.ivr.server.desk.http.UserRoutes;
+import dev.ivr.server.desk.http.WrapUpRoutes;
+import dev.ivr.server.desk.wrapup.WrapUpPolicy;
 import dev.ivr.server.desk.live.DeskHub;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.PasswordHasher;
@@ -23,6 +34,7 @@ import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The agent desktop and supervisor side of a server, put together: users (database), sessions
@@ -48,10 +60,18 @@ public final class Desk implements AutoCloseable {
 
     /**
      * @param db              the HTTP side's connections (never the calls' pool)
+     * @param routingConfig   the configured queues (their wrap-up codes and times) and transfer settings
+     * @param wrapUps         where agents' wrap-ups are kept
+     * @param transferLog     where agents' transfers are logged for the contact history
+     * @param legs            ends an agent's leg when the agent transfers the call
+     * @param supervision     rings a supervisor's phone into an agent's call
      * @param httpIdleTimeout open desktops are pinged well within it, so the HTTP server does not close them
      */
     public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
-                             DeskConfig config, Duration httpIdleTimeout, String nodeName, MeterRegistry metrics) {
+                             DeskConfig config, RoutingConfig routingConfig, WrapUps wrapUps, TransferLog transferLog,
+                             AgentLegControl legs, Supervision supervision, Duration httpIdleTimeout, String nodeName,
+                             MeterRegistry metrics) {
+        List<QueueConfig> queues = routingConfig.queues();
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
                 config.loginAttempts(), config.loginAddressAttempts(), config.loginLockout(), clock);
@@ -66,6 +86,13 @@ public final class Desk implements AutoCloseable {
                 new DeskRoutes(sessions, users, routing, contexts, ContextTokens.forCluster(hz), exits, hub, config,
                         metrics),
                 new UserRoutes(users, sessions, routing),
+                new SupervisorRoutes(routing, users, supervision, config.notReadyReasons()),
+                new WrapUpRoutes(routing, contexts, wrapUps, WrapUpPolicy.of(queues), clock),
+                new TransferRoutes(routing, new Transfers(hz, routingConfig.contextTtl()), transferLog, legs,
+                        queues.stream().collect(java.util.stream.Collectors.toMap(QueueConfig::id,
+                                q -> q.preferredAgentWait() == null ? Duration.ZERO : q.preferredAgentWait(),
+                                (a, b) -> a, java.util.LinkedHashMap::new)), routingConfig.transferContext(),
+                        Pattern.compile(routingConfig.transferNumbers()), "exec".equals(routingConfig.dialMode()), clock),
                 new Pages());
         return new Desk(sessions, users, hub, routes);
     }

@@ -3,6 +3,7 @@ package dev.ivr.server.routing;
 import dev.ivr.routing.Reservation;
 import dev.ivr.server.call.CallerHungUpException;
 import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.Transfers;
 import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.ContextTokens;
 import dev.ivr.server.callcontext.ScreenPops;
@@ -16,12 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * What connecting a waiting call to its reserved agent takes: how the agent's leg is dialled (by the call, or
  * handed to the dialplan), the call context built for the agent and kept in the cluster with its signed token,
- * the screen pops, the offer and answer records, the watch over dialplan-mode offers, and this node's name; and
- * the offer itself ({@link #offer}), on the waiting call's thread.
+ * the screen pops, the offer and answer records, the watch over dialplan-mode offers, this node's name, the
+ * transfers agents ask for (with the dialplan context of transfers to outside numbers); and the offer itself
+ * ({@link #offer}), on the waiting call's thread.
  */
 record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory contexts, CallContexts callContexts,
                       ContextTokens tokens, ScreenPops screenPops, Offers offers, Answers answers,
-                      DialplanWatch dialplanWatch, String nodeName) {
+                      DialplanWatch dialplanWatch, String nodeName, Transfers transfers, String transferContext) {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
 
     /**

@@ -1,5 +1,7 @@
 package dev.ivr.server.routing;
 
+import dev.ivr.server.callcontext.Transfers;
+
 import dev.ivr.routing.CallRequest;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.QueuePosition;
@@ -74,6 +76,8 @@ public final class QueueCallRouter implements CallRouter {
     final Clock clock;
     final String nodeName;
     final AgentConnector connector;
+    final Transfers transfers;
+    final String transferContext;
 
     /**
      * @param router     the routing library
@@ -99,6 +103,8 @@ public final class QueueCallRouter implements CallRouter {
         this.dialplanWatch = connector.dialplanWatch();
         this.nodeName = connector.nodeName();
         this.connector = connector;
+        this.transfers = connector.transfers();
+        this.transferContext = connector.transferContext();
         this.callbacks = callbacks;
         this.voice = voice;
         this.clock = clock;
@@ -125,7 +131,20 @@ public final class QueueCallRouter implements CallRouter {
             LOG.error("queue {}: the call cannot be queued: {}", req.queue(), e.getMessage());
             return new RouteResult.Failed(e.getMessage());
         }
+        RouteResult result = new QueueWait(this, req, channel, queue, call, enqueuedAt).run();
+        return dialplanMode ? result : new TransferLegs(this, channel).follow(req, result);
+    }
+
+    /** Queues a call (again) and waits for its agent: a transferred call's next offer. */
+    RouteResult queueAgain(RouteRequest req, CallChannel channel, CallRequest call) {
+        QueueDefinition queue = queues.get(req.queue());
+        Instant enqueuedAt = clock.instant();
+        enqueue(call);
         return new QueueWait(this, req, channel, queue, call, enqueuedAt).run();
+    }
+
+    CallRequest callRequestFor(RouteRequest req) {
+        return callRequest(req);
     }
 
     private void enqueue(CallRequest call) {

@@ -90,7 +90,8 @@ public final class RoutingModule implements AutoCloseable {
         QueueCallRouter router = new QueueCallRouter(service,
                 new QueueSettings(queues, matchLanguage, config.musicClass()),
                 new AgentConnector(leg, "dialplan".equals(config.dialMode()), factory, contexts, tokens, screenPops,
-                        offers, answers, watch, nodeName),
+                        offers, answers, watch, nodeName, new dev.ivr.server.callcontext.Transfers(hazelcast, config.contextTtl()),
+                        config.transferContext()),
                 voice, callbacks, clock);
         DialplanReports scripts = new DialplanReports(service, offers, answers, tokens, screenPops, clock,
                 options.clock(), crm);

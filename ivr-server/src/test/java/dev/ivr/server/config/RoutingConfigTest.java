@@ -78,6 +78,11 @@ class RoutingConfigTest {
                           add-queues: [nowhere]
                     - id: a
                       service-level: 1.5
+                    - id: c
+                      wrap-up-codes: [resolved, "bad code", resolved]
+                      wrap-up-extension: -1s
+                    - id: d
+                      wrap-up-code-required: true
                 ami:
                   enabled: true
                   secret: ""
@@ -91,6 +96,10 @@ class RoutingConfigTest {
                 .hasMessageContaining("routing.queues[1].id: 'a' is used twice")
                 .hasMessageContaining("routing.queues[1].service-level: must be a fraction between 0 and 1")
                 .hasMessageContaining("ami.secret: must not be empty")
+                .hasMessageContaining("routing.queues[2].wrap-up-codes: codes are 1-64 letters")
+                .hasMessageContaining("routing.queues[2].wrap-up-codes: 'resolved' is listed twice")
+                .hasMessageContaining("routing.queues[2].wrap-up-extension: '-1s' is not a duration")
+                .hasMessageContaining("routing.queues[3].wrap-up-code-required: is true but wrap-up-codes lists no code")
                 .hasMessageContaining("ivr.yaml:2:");
     }
 

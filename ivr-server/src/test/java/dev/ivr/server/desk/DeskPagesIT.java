@@ -15,6 +15,8 @@ import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.crm.wrapup.JdbcTransferLog;
+import dev.ivr.server.crm.wrapup.JdbcWrapUps;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.users.UserSpec;
@@ -95,7 +97,8 @@ class DeskPagesIT {
         Metrics metrics = new Metrics("ivr-1");
         open.add(metrics);
         Desk desk = Desk.start(vertx, cluster.hazelcast(), db.httpDataSource(), routing, exits, cfg.desk(),
-                cfg.http().idleTimeout(), "ivr-1", metrics.registry());
+                cfg.routing(), new JdbcWrapUps(db.httpDataSource()), new JdbcTransferLog(db.httpDataSource()),
+                dev.ivr.server.call.AgentLegControl.NONE, dev.ivr.server.call.Supervision.NONE, cfg.http().idleTimeout(), "ivr-1", metrics.registry());
         open.add(desk);
         List<HttpRoutes> routes = new ArrayList<>(desk.routes());
         routes.add(new CrmRoutesDouble(

@@ -118,12 +118,13 @@ final class RoutingHarness implements AutoCloseable {
     /** A routing configuration with these queues and the sample dialplan's handler contexts. */
     static RoutingConfig config(String dialMode, QueueConfig... queues) {
         return new RoutingConfig(true, dialMode, "ivr-agent-leg", "ivr-agent-answered", "default", Duration.ofMinutes(2), Duration.ofMinutes(2),
-                Duration.ofHours(1), List.of(), Duration.ofHours(1), "ivr-callback", List.of(queues));
+                Duration.ofHours(1), List.of(), Duration.ofHours(1), "ivr-callback", List.of(queues),
+                "ivr-transfer-out", null);
     }
 
     static QueueConfig queue(String id, Map<String, Integer> skills, Duration ringTime, Duration wrapUp) {
         return new QueueConfig(id, null, skills, null, null, null, null, List.of(), null, null, ringTime, wrapUp, null,
-                Duration.ofSeconds(60), null);
+                Duration.ofSeconds(60), null, null, null, null);
     }
 
     /** Logs an agent in (English speaking) and makes them ready. */

@@ -58,6 +58,15 @@ public final class TestConfigs {
 
     /** @param overrides IVR_* variables, e.g. Map.of("IVR_TTS_ENABLED", "true") */
     public static IvrConfig server(Path dataDir, Map<String, String> overrides) {
+        return ConfigLoader.load(env(dataDir, overrides));
+    }
+
+    /** The test defaults plus a configuration file (what a section of its own needs, such as routing queues). */
+    public static IvrConfig server(Path dataDir, Path yaml) {
+        return ConfigLoader.load(yaml, env(dataDir, Map.of()));
+    }
+
+    private static Map<String, String> env(Path dataDir, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("IVR_NODE_NAME", "test-" + UUID.randomUUID().toString().substring(0, 8));
         env.put("IVR_NODE_DATA_DIR", dataDir.toString());
@@ -73,6 +82,6 @@ public final class TestConfigs {
         env.put("IVR_FLOWS_CALENDARS", Path.of("..", "config", "calendars.yaml").toAbsolutePath().normalize().toString());
         env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());
         env.putAll(overrides);
-        return ConfigLoader.load(env);
+        return env;
     }
 }

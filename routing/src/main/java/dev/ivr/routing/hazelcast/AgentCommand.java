@@ -19,7 +19,7 @@ public record AgentCommand(Op op, long now, String callId, String queueId, Strin
 
     public enum Op {
         LOGIN, READY, NOT_READY, WRAP_UP_DONE, LOGOUT, RESERVE, RELEASE, EXPIRE, ANSWER, OFFER_FAILED, CALL_ENDED,
-        WRAP_UP_EXPIRED, OWNER_LOST
+        WRAP_UP_EXPIRED, OWNER_LOST, EXTEND_WRAP_UP, SET_SKILLS
     }
 
     static AgentCommand login(AgentProfile profile, long session, long now) {
@@ -54,6 +54,15 @@ public record AgentCommand(Op op, long now, String callId, String queueId, Strin
 
     static AgentCommand callEnded(String callId, long wrapUpMillis, long now) {
         return new AgentCommand(Op.CALL_ENDED, now, callId, null, null, 0, wrapUpMillis, null, null, null, newToken());
+    }
+
+    static AgentCommand extendWrapUp(long millis, long now) {
+        return new AgentCommand(Op.EXTEND_WRAP_UP, now, null, null, null, 0, millis, null, null, null, newToken());
+    }
+
+    /** New skills: carried in a profile (only its skills are used). */
+    static AgentCommand setSkills(AgentProfile skills, long now) {
+        return new AgentCommand(Op.SET_SKILLS, now, null, null, null, 0, 0, null, skills, null, newToken());
     }
 
     static AgentCommand ownerLost(String owner, long holdMillis, long now) {
@@ -108,6 +117,8 @@ public record AgentCommand(Op op, long now, String callId, String queueId, Strin
             case CALL_ENDED -> current.callEnded(callId, millis, now);
             case WRAP_UP_EXPIRED -> current.wrapUpExpired(now);
             case OWNER_LOST -> current.ownerLost(owner, millis, now);
+            case EXTEND_WRAP_UP -> current.extendWrapUp(millis, now);
+            case SET_SKILLS -> current.withSkills(profile.skills());
         };
     }
 }

@@ -178,6 +178,32 @@ public record AgentRecord(String id, String name, String endpoint, Map<String, I
         return afterWork(now);
     }
 
+    /**
+     * WRAP_UP made longer by {@code millis} from the later of now and its current end (the agent asked for more
+     * after-call work time); the state and its start are unchanged.
+     */
+    AgentRecord extendWrapUp(long millis, long now) {
+        if (state != AgentState.WRAP_UP || millis <= 0) {
+            return null;
+        }
+        return new AgentRecord(id, name, endpoint, skills, languages, session, state, stateSince, reasonCode,
+                callId, queueId, callOwner, reservedUntil, restoreSince, Math.max(wrapUpUntil, now) + millis,
+                pendingReason, version + 1, state, stateSince, 0, reservedBy);
+    }
+
+    /**
+     * New skills and levels for a logged-in agent (a supervisor's change at run time), in any state: the next
+     * offer (on whichever member decides it) uses them; a call already offered or connected is not affected.
+     */
+    AgentRecord withSkills(Map<String, Integer> newSkills) {
+        if (state == AgentState.LOGGED_OUT) {
+            return null;
+        }
+        return new AgentRecord(id, name, endpoint, newSkills, languages, session, state, stateSince, reasonCode,
+                callId, queueId, callOwner, reservedUntil, restoreSince, wrapUpUntil, pendingReason, version + 1,
+                state, stateSince, 0, reservedBy);
+    }
+
     /** WRAP_UP finished early by the agent. */
     AgentRecord wrapUpDone(long now) {
         if (state != AgentState.WRAP_UP) {

@@ -134,6 +134,19 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     }
 
     @Override
+    public Agent extendWrapUp(String agentId, Duration by) {
+        return userTransition(agentId, AgentCommand.extendWrapUp(by.toMillis(), now()), "extend wrap-up");
+    }
+
+    @Override
+    public Agent changeSkills(String agentId, Map<String, Integer> skills) {
+        Agent a = agent(agentId).orElseThrow(() -> new RoutingException(RoutingException.Reason.UNKNOWN_AGENT,
+                "unknown agent " + agentId));
+        AgentProfile changed = new AgentProfile(agentId, a.name(), a.endpoint(), skills, a.languages());
+        return userTransition(agentId, AgentCommand.setSkills(changed, now()), "change skills");
+    }
+
+    @Override
     public Agent logout(String agentId) {
         return userTransition(agentId, AgentCommand.simple(AgentCommand.Op.LOGOUT, now()), "log out");
     }

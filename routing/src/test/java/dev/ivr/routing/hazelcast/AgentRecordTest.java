@@ -169,4 +169,31 @@ class AgentRecordTest {
             previous = step.state();
         }
     }
+
+    @Test
+    void wrapUpIsExtendedFromItsEndOrFromNowAndOnlyInWrapUp() {
+        AgentRecord onCall = fresh.ready(T0).reserve(42, "c1", "q", "n", T0 + 100, T0).answer("c1", T0 + 10);
+        assertThat(onCall.extendWrapUp(30_000, T0 + 20)).as("not in wrap-up").isNull();
+        AgentRecord wrap = onCall.callEnded("c1", 10_000, T0 + 1000);
+        AgentRecord longer = wrap.extendWrapUp(30_000, T0 + 2000);
+        assertThat(longer.state()).isEqualTo(AgentState.WRAP_UP);
+        assertThat(longer.stateSince()).isEqualTo(wrap.stateSince());
+        assertThat(longer.wrapUpUntil()).isEqualTo(T0 + 11_000 + 30_000);
+        assertThat(longer.wrapUpExpired(T0 + 11_000)).as("the old end no longer ends it").isNull();
+        assertThat(longer.callId()).isEqualTo("c1");
+        // past its end (not yet expired by maintenance): counted from now
+        assertThat(wrap.extendWrapUp(5_000, T0 + 20_000).wrapUpUntil()).isEqualTo(T0 + 25_000);
+        assertThat(wrap.extendWrapUp(0, T0 + 2000)).isNull();
+    }
+
+    @Test
+    void skillsChangeInAnyLoggedInStateAndKeepTheCall() {
+        AgentRecord onCall = fresh.ready(T0).reserve(42, "c1", "q", "n", T0 + 100, T0).answer("c1", T0 + 10);
+        AgentRecord changed = onCall.withSkills(Map.of("sales", 2, "support", 8));
+        assertThat(changed.skills()).containsExactlyInAnyOrderEntriesOf(Map.of("sales", 2, "support", 8));
+        assertThat(changed.state()).isEqualTo(AgentState.ON_CALL);
+        assertThat(changed.callId()).isEqualTo("c1");
+        assertThat(changed.version()).isGreaterThan(onCall.version());
+        assertThat(fresh.logout(T0).withSkills(Map.of("sales", 1))).isNull();
+    }
 }

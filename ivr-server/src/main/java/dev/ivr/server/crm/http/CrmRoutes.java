@@ -8,6 +8,9 @@ import dev.ivr.server.crm.CrmUnavailableException;
 import dev.ivr.server.crm.Customer;
 import dev.ivr.server.crm.CustomerProfile;
 import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.crm.TransferLog;
+import dev.ivr.server.crm.WrapUp;
+import dev.ivr.server.crm.WrapUps;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +32,9 @@ import java.util.Map;
  *   <li>{@code GET /api/customers/{id}/interactions?limit=20&offset=0}: contact history, newest first</li>
  *   <li>{@code GET /api/interactions/{callId}}: one call's record</li>
  * </ul>
+ * Each call carries {@code wrapUps}: the dispositions and notes agents saved for it.
+ * <ul>
+ * </ul>
  * 401 without a valid token, 403 without the role, 404 for an unknown id, 503 while the
  * database is down. Database work runs on worker threads, never on the event loop.
  */
@@ -37,9 +43,17 @@ public final class CrmRoutes implements HttpRoutes {
     public static final int MAX_LIMIT = 200;
 
     private final CrmQueries crm;
+    private final WrapUps wrapUps;
+    private final TransferLog transfers;
 
-    public CrmRoutes(CrmQueries crm) {
+    /**
+     * @param wrapUps   agents' wrap-ups, shown with each call ({@code wrapUps}: code and note per agent)
+     * @param transfers agents' transfers, shown with each call ({@code transfers})
+     */
+    public CrmRoutes(CrmQueries crm, WrapUps wrapUps, TransferLog transfers) {
         this.crm = crm;
+        this.wrapUps = wrapUps;
+        this.transfers = transfers;
     }
 
     @Override
@@ -86,7 +100,12 @@ public final class CrmRoutes implements HttpRoutes {
         }
         List<Interaction> page = crm.history(id, limit + 1, offset);
         JsonArray items = new JsonArray();
-        page.stream().limit(limit).forEach(i -> items.add(interactionJson(i)));
+        List<Interaction> shown = page.stream().limit(limit).toList();
+        List<String> ids = shown.stream().map(Interaction::callId).toList();
+        Map<String, List<WrapUp>> notes = wrapUps.forCalls(ids);
+        Map<String, List<TransferLog.Entry>> moves = transfers.forCalls(ids);
+        shown.forEach(i -> items.add(withTransfers(withWrapUps(interactionJson(i), notes.getOrDefault(i.callId(), List.of())),
+                moves.getOrDefault(i.callId(), List.of()))));
         JsonObject body = new JsonObject().put("customerId", id).put("limit", limit).put("offset", offset).put("items", items);
         body.put("next", page.size() > limit
                 ? "/api/customers/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")
@@ -97,7 +116,9 @@ public final class CrmRoutes implements HttpRoutes {
 
     private void interaction(RoutingContext ctx) {
         String callId = ctx.pathParam("callId");
-        crm.interaction(callId).ifPresentOrElse(i -> ok(ctx, interactionJson(i)),
+        crm.interaction(callId).ifPresentOrElse(i -> ok(ctx, withTransfers(withWrapUps(interactionJson(i),
+                        wrapUps.forCalls(List.of(callId)).getOrDefault(callId, List.of())),
+                        transfers.forCalls(List.of(callId)).getOrDefault(callId, List.of()))),
                 () -> error(ctx, 404, "no interaction for call '" + callId + "'"));
     }
 
@@ -160,6 +181,23 @@ public final class CrmRoutes implements HttpRoutes {
                 .put("authOutcome", i.authOutcome()).put("queue", i.queue()).put("agentId", i.agentId())
                 .put("waitSeconds", seconds(i.waitTime())).put("talkSeconds", seconds(i.talkTime()))
                 .put("outcome", i.outcome() == null ? null : i.outcome().name()).put("node", i.node());
+    }
+
+    /** The agents' wrap-ups of the call, oldest first: code and note as plain text. */
+    private static JsonObject withWrapUps(JsonObject interaction, List<WrapUp> list) {
+        JsonArray out = new JsonArray();
+        list.forEach(w -> out.add(new JsonObject().put("agentId", w.agentId()).put("queue", w.queue())
+                .put("code", w.code()).put("note", w.note()).put("savedAt", text(w.savedAt()))));
+        return interaction.put("wrapUps", out);
+    }
+
+    /** The transfers agents made of the call, oldest first: each leg's agent and where the call went, and why. */
+    private static JsonObject withTransfers(JsonObject interaction, List<TransferLog.Entry> list) {
+        JsonArray out = new JsonArray();
+        list.forEach(t -> out.add(new JsonObject().put("fromAgent", t.fromAgent()).put("fromQueue", t.fromQueue())
+                .put("to", t.kind().toLowerCase(java.util.Locale.ROOT)).put("target", t.target()).put("note", t.note())
+                .put("at", text(t.at()))));
+        return interaction.put("transfers", out);
     }
 
     private static String text(Instant t) {

@@ -105,8 +105,7 @@ public final class DeskRoutes implements HttpRoutes {
                 .blockingHandler(guarded(state(id -> routing.ready(id), "READY")), false);
         router.post("/api/agents/:id/not-ready").handler(agent).handler(self(false))
                 .blockingHandler(guarded(this::notReady), false);
-        router.post("/api/agents/:id/wrap-up-done").handler(agent).handler(self(false))
-                .blockingHandler(guarded(state(id -> routing.wrapUpDone(id), "wrap-up done")), false);
+        // wrap-up-done: WrapUpRoutes (it checks the queue's required wrap-up code)
         router.post("/api/agents/:id/logout").handler(agentOrSupervisor).handler(self(true))
                 .blockingHandler(guarded(state(id -> routing.logout(id), "LOGGED_OUT")), false);
 
@@ -244,7 +243,7 @@ public final class DeskRoutes implements HttpRoutes {
     // ---------------------------------------------------------------- agents
 
     /** Only the agent itself (and admin; with {@code supervisorsToo}, supervisors) may go on. */
-    private static Handler<RoutingContext> self(boolean supervisorsToo) {
+    static Handler<RoutingContext> self(boolean supervisorsToo) {
         return ctx -> {
             Principal p = principal(ctx);
             String id = ctx.pathParam("id");

@@ -1,0 +1,2 @@
+/** The wrap-up rules of queues as the agent desktop applies them. */
+package dev.ivr.server.desk.wrapup;
