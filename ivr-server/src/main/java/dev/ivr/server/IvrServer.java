@@ -257,6 +257,7 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());
+            routes.add(new dev.ivr.server.callback.http.CallbackRoutes(routing.callbacks()));
         } else {
             LOG.info("agent desktop and supervisor dashboard are off: routing is off");
         }
@@ -301,7 +302,8 @@ public final class IvrServer implements AutoCloseable {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");
             return;
         }
-        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), crm, new TopicScreenPops(cluster.hazelcast()),
+        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), dev.ivr.routing.RoutingOptions.defaults(), crm,
+                new dev.ivr.server.callback.store.JdbcCallbackStore(database), new TopicScreenPops(cluster.hazelcast()),
                 QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
                 java.time.Clock.systemUTC(), nodeName);
         toClose.add(routing);

@@ -141,7 +141,12 @@ public final class QueueCallRouter implements CallRouter {
         }
     }
 
-    private CallRequest callRequest(RouteRequest req) {
+    CallRequest callRequest(RouteRequest req) {
+        return callRequest(req, matchLanguage);
+    }
+
+    /** The routing library's request for a route node's request, with the queues' language matching. */
+    static CallRequest callRequest(RouteRequest req, Map<String, Boolean> matchLanguage) {
         CallRequest.Builder b = CallRequest.builder(req.callId(), req.queue()).priority(req.priority());
         req.skills().forEach(b::skill);
         if (matchLanguage.getOrDefault(req.queue(), true) && req.language() != null) {

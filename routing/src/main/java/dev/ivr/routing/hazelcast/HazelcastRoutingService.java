@@ -151,6 +151,7 @@ public final class HazelcastRoutingService implements RoutingService {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                view.departed.left(event.getMember().getUuid().toString(), now());
                 log.info("member {} left the cluster: removing the calls it owned", event.getMember().getUuid());
                 submit(HazelcastRoutingService.this::cleanUpDepartedOwners);
             }
@@ -389,6 +390,40 @@ public final class HazelcastRoutingService implements RoutingService {
         Duration ring = rules == null ? Duration.ofSeconds(20) : rules.definition.ringTime();
         return new Reservation(record.callId(), record.queueId(), record.agentId(), record.agentName(),
                 record.endpoint(), record.offers(), Instant.ofEpochMilli(record.offeredAt()), ring);
+    }
+
+    @Override
+    public Optional<QueuePosition> adopt(String callId) {
+        CallRecord known = callMap.get(callId);
+        if (known == null || known.isOffered()) {
+            return Optional.empty();
+        }
+        if (!nodeId.equals(known.owner())) {
+            if (isMember(known.owner())) {
+                return Optional.empty();
+            }
+            CallResult r = callCommand(callId, CallCommand.adopt(nodeId, known.owner(), now()));
+            if (!r.applied() || r.after() == null) {
+                return Optional.empty();
+            }
+            log.info("call {} in queue {} adopted from departed node {}", callId, known.queueId(), known.owner());
+            known = r.after();
+        }
+        if (waiters.putIfAbsent(callId, new Waiter(known.incarnation())) != null) {
+            return Optional.empty();
+        }
+        offerCall(callId);
+        CallEntry current = view.call(callId);
+        return Optional.of(positionOf(current != null ? current : new CallEntry(known, null), now()));
+    }
+
+    private boolean isMember(String node) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (m.getUuid().toString().equals(node)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -848,8 +883,9 @@ public final class HazelcastRoutingService implements RoutingService {
         long now = now();
         for (CallEntry call : view.calls()) {
             String owner = call.record.owner();
-            if (members.contains(owner)) {
-                continue;
+            if (members.contains(owner) || !call.record.isOffered()
+                    && now - view.departed.leftAt(owner, now) < options.ownerLeftGrace().toMillis()) {
+                continue; // a waiting call of a departed node keeps its place for the grace period: adopt()
             }
             CallResult r = callCommand(call.id(), CallCommand.of(CallCommand.Op.REMOVE_IF_OWNER, owner, now));
             if (r.applied()) {
