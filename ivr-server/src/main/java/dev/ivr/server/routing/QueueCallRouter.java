@@ -111,6 +111,15 @@ public final class QueueCallRouter implements CallRouter {
             return new RouteResult.Failed("no queue '" + req.queue() + "' is configured");
         }
         CallRequest call = callRequest(req);
+        try {
+            Optional<Instant> since = QueuePlaces.takeOver(router, req.callId(), clock);
+            if (since.isPresent()) {
+                return new QueueWait(this, req, channel, queue, call, since.get()).run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RouteResult.Failed("interrupted");
+        }
         if (!router.anyAgentCouldServe(call, req.maxWait())) {
             LOG.info("queue {}: no logged-in agent could take this call (skills {}, language {})", req.queue(),
                     call.requiredSkills(), call.language());
