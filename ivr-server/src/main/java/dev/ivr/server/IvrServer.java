@@ -169,6 +169,8 @@ public final class IvrServer implements AutoCloseable {
                 nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
+        toClose.add(dev.ivr.server.cluster.LostCallRecorder.start(cluster.hazelcast(), crm, config.routing().ownerLeftGrace(),
+                java.time.Clock.systemUTC()));
     }
 
     /** Text to speech, the flows (hot reload) and the prompts that follow them. */
