@@ -247,6 +247,11 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
      * when it is gone, owned by another node, or {@code change} answers null.
      */
     CallbackEntry update(String id, boolean mine, UnaryOperator<CallbackEntry> change) {
+        return update(id, mine, change, true);
+    }
+
+    /** As {@link #update(String, boolean, UnaryOperator)}; {@code persist} false for lease renewals (cluster only). */
+    private CallbackEntry update(String id, boolean mine, UnaryOperator<CallbackEntry> change, boolean persist) {
         for (int i = 0; i < 20; i++) {
             CallbackEntry e = map.get(id);
             if (e == null || mine && !nodeId.equals(e.owner())) {
@@ -257,7 +262,9 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                 return null;
             }
             if (swap(e.version(), next)) {
-                persist(next);
+                if (persist) {
+                    persist(next);
+                }
                 return next;
             }
         }
@@ -342,7 +349,8 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         long now = now();
         long lease = settings.lease().toMillis();
         for (String id : running.keySet()) {
-            if (update(id, true, e -> e.claimedBy(nodeId, now + lease, now)) == null) {
+            // a renewal changes only the lease: the database is not written every second per callback
+            if (update(id, true, e -> e.state().isFinal() ? null : e.claimedBy(nodeId, now + lease, now), false) == null) {
                 CallbackEntry e = map.get(id);
                 if (e == null || !e.state().isFinal() && !nodeId.equals(e.owner())) {
                     LOG.warn("callback {}: this node lost its claim: it stops waiting for it", id);
