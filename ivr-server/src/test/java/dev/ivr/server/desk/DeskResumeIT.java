@@ -2,7 +2,7 @@ package dev.ivr.server.desk;
 
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.callcontext.TopicScreenPops;
-import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.server.testing.ServerPair;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -12,14 +12,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * No silent gap in an agent's desk messages: they are numbered per agent in the cluster; a desktop that reconnects,
@@ -28,27 +25,21 @@ import static org.awaitility.Awaitility.await;
 @Tag("integration")
 class DeskResumeIT {
     static final String PASSWORD = "correct horse battery";
-    IvrServer a;
-    IvrServer b;
+    ServerPair servers;
 
     @AfterEach
     void stop() {
-        for (IvrServer s : new IvrServer[]{b, a}) {
-            if (s != null) {
-                s.stop();
-            }
+        if (servers != null) {
+            servers.close();
         }
     }
 
     @Test
     void aDesktopThatReconnectsToAnotherServerGetsTheMessagesItMissedOrASnapshot(@TempDir Path dir) throws Exception {
-        Map<String, String> common = Map.of("IVR_CLUSTER_NAME", "resume-desk-" + UUID.randomUUID(),
-                "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s");
-        a = IvrServer.start(TestConfigs.server(Files.createDirectories(dir.resolve("a")), common));
-        Map<String, String> bEnv = new HashMap<>(common);
-        bEnv.put("IVR_CLUSTER_MEMBERS", "127.0.0.1:" + a.hazelcast().getCluster().getLocalMember().getAddress().getPort());
-        b = IvrServer.start(TestConfigs.server(Files.createDirectories(dir.resolve("b")), bEnv));
-        await().atMost(Duration.ofSeconds(60)).until(() -> b.hazelcast().getCluster().getMembers().size() == 2);
+        servers = ServerPair.start(dir, Map.of("IVR_CLUSTER_NAME", "resume-desk-" + UUID.randomUUID(),
+                "IVR_FLOWS_WATCH", "false", "IVR_AGI_DRAIN_TIME", "1s"));
+        IvrServer a = servers.a;
+        IvrServer b = servers.b;
         DeskClient onA = new DeskClient(a.httpPort());
         DeskClient onB = new DeskClient(b.httpPort());
         onA.createUser(Files.readString(dir.resolve("a/admin-token")).trim(), new JsonObject().put("id", "alice")
