@@ -154,12 +154,45 @@ export async function signOut() {
 /**
  * Keeps a WebSocket open (a fresh one-time ticket for each attempt, backing off up to 10 s) and
  * hands every message to onMessage. status(text, kind) reports live / connecting / offline.
+ *
+ * An agent's desk messages are numbered (seq). The number of the last one applied survives
+ * reconnections: after one (to this server or another), and whenever a number is skipped, the
+ * page asks for what it missed ({"type":"resume","since":N}) and gets those messages again, or a
+ * fresh snapshot followed by {"type":"resync","seq":M} when more was missed than the cluster
+ * keeps. A message seen already is not applied twice.
  */
 export function live({onMessage, status}) {
   let ws = null;
   let attempt = 0;
   let stopped = false;
   let pinger = null;
+  let lastSeq = 0;
+
+  function resume() {
+    if (ws && ws.readyState === 1 && lastSeq > 0) {
+      ws.send(JSON.stringify({type: 'resume', since: lastSeq}));
+    }
+  }
+
+  /** Whether a numbered message is to be applied now; keeps lastSeq. */
+  function inOrder(m) {
+    if (m.type === 'resync') {
+      lastSeq = m.seq;
+      return false;
+    }
+    if (m.type === 'agent') {
+      if (lastSeq === 0 && typeof m.seq === 'number') lastSeq = m.seq;
+      return true;
+    }
+    if (typeof m.seq !== 'number') return true;
+    if (m.seq <= lastSeq) return false; // seen already (a replay)
+    if (lastSeq > 0 && m.seq > lastSeq + 1) {
+      resume(); // a gap: the missed ones come first, this one with them
+      return false;
+    }
+    lastSeq = m.seq;
+    return true;
+  }
 
   async function connect() {
     if (stopped) return;
@@ -176,6 +209,7 @@ export function live({onMessage, status}) {
       attempt = 0;
       status('Live', 'live');
       pinger = setInterval(() => ws.readyState === 1 && ws.send('{"type":"ping"}'), 25000);
+      resume(); // a reconnection: what was missed meanwhile
     };
     ws.onmessage = ev => {
       let m;
@@ -186,7 +220,7 @@ export function live({onMessage, status}) {
         onSignedOut('Your session ended. Please sign in again.');
         return;
       }
-      onMessage(m);
+      if (inOrder(m)) onMessage(m);
     };
     ws.onclose = ev => {
       clearInterval(pinger);

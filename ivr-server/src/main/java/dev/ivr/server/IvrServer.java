@@ -197,6 +197,8 @@ public final class IvrServer implements AutoCloseable {
         liveKpis = new LiveKpis(new JournalReader(database.httpDataSource()), kpiRules(), config.reports().liveWindow(),
                 config.reports().liveRefresh(), java.time.Clock.systemUTC(), metrics.registry());
         toClose.add(liveKpis);
+        toClose.add(dev.ivr.server.cluster.LostCallRecorder.start(cluster.hazelcast(), crm, config.routing().ownerLeftGrace(),
+                java.time.Clock.systemUTC()));
     }
 
     /** Text to speech, the flows (hot reload) and the prompts that follow them. */
@@ -293,6 +295,7 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());
+            routes.add(new dev.ivr.server.callback.http.CallbackRoutes(routing.callbacks()));
         } else {
             LOG.info("agent desktop and supervisor dashboard are off: routing is off");
         }
@@ -346,7 +349,8 @@ public final class IvrServer implements AutoCloseable {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");
             return;
         }
-        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), crm, new TopicScreenPops(cluster.hazelcast()),
+        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), dev.ivr.routing.RoutingOptions.defaults(), crm,
+                new dev.ivr.server.callback.store.JdbcCallbackStore(database), new TopicScreenPops(cluster.hazelcast()),
                 QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
                 java.time.Clock.systemUTC(), nodeName);
         toClose.add(routing);

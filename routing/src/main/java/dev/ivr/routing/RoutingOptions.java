@@ -24,7 +24,8 @@ import java.util.Objects;
  *                            sees the phone idle, ends the wrap-up sooner. Zero: ready at once
  */
 public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy, Duration reservationTtl,
-                             Duration maintenanceInterval, int maxAttempts, Duration ownerLostHold) {
+                             Duration maintenanceInterval, int maxAttempts, Duration ownerLostHold,
+                             Duration ownerLeftGrace) {
 
     public RoutingOptions {
         Skills.require(name, "name");
@@ -40,6 +41,10 @@ public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy
         if (ownerLostHold.isNegative()) {
             throw new IllegalArgumentException("ownerLostHold must not be negative");
         }
+        Objects.requireNonNull(ownerLeftGrace, "ownerLeftGrace");
+        if (ownerLeftGrace.isNegative()) {
+            throw new IllegalArgumentException("ownerLeftGrace must not be negative");
+        }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1");
         }
@@ -47,34 +52,39 @@ public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy
 
     public static RoutingOptions defaults() {
         return new RoutingOptions("ivr.routing", Clock.systemUTC(), MatchingStrategy.bestSkillThenLongestIdle(),
-                Duration.ofSeconds(120), Duration.ofSeconds(1), 8, Duration.ofMinutes(2));
+                Duration.ofSeconds(120), Duration.ofSeconds(1), 8, Duration.ofMinutes(2), Duration.ZERO);
     }
 
     public RoutingOptions withName(String name) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
     }
 
     public RoutingOptions withClock(Clock clock) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
     }
 
     public RoutingOptions withStrategy(MatchingStrategy strategy) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
     }
 
     public RoutingOptions withReservationTtl(Duration ttl) {
-        return new RoutingOptions(name, clock, strategy, ttl, maintenanceInterval, maxAttempts, ownerLostHold);
+        return new RoutingOptions(name, clock, strategy, ttl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
     }
 
     public RoutingOptions withMaintenanceInterval(Duration interval) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, interval, maxAttempts, ownerLostHold);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, interval, maxAttempts, ownerLostHold, ownerLeftGrace);
     }
 
     public RoutingOptions withMaxAttempts(int attempts) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, attempts, ownerLostHold);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, attempts, ownerLostHold, ownerLeftGrace);
     }
 
     public RoutingOptions withOwnerLostHold(Duration hold) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, hold);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, hold, ownerLeftGrace);
+    }
+
+    public RoutingOptions withOwnerLeftGrace(Duration grace) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold,
+                grace);
     }
 }

@@ -105,6 +105,17 @@ public interface RoutingService extends AutoCloseable {
      */
     WaitResult awaitAgent(String callId, Duration timeout) throws InterruptedException;
 
+    /**
+     * Takes over a waiting call whose node left the cluster (kept for {@link RoutingOptions#ownerLeftGrace()}), or
+     * a call of this node nobody here waits for: the call keeps its place, its enqueue time and its head-of-line
+     * mark, this node becomes its owner, and waits for it with {@link #awaitAgent}. A caller resumed on another
+     * node and a callback claimed by another node are taken over this way.
+     *
+     * @return the call's position, empty when the call is not waiting here to be taken (gone, offered to an agent,
+     * owned by a member still in the cluster, or already waited for on this node)
+     */
+    Optional<QueuePosition> adopt(String callId);
+
     /** Position and estimated wait of a waiting call; empty if it is not waiting. */
     Optional<QueuePosition> position(String callId);
 

@@ -28,6 +28,14 @@ public record RoutingConfig(
         Duration callbackExpiry,
         @Doc("Dialplan context Asterisk runs, with the customer's number as extension, once the agent answered a callback (AMI Originate).")
         String callbackContext,
+        @Doc("How many times a callback calls the customer at most: busy, no answer, congestion and an unavailable line (reported by the dialplan's callback-result script) are tried again.")
+        int callbackAttempts,
+        @Doc("How long after a busy or unanswered callback the next try joins the queue (first in line).")
+        Duration callbackRetryDelay,
+        @Doc("How long a server's claim on a callback holds without renewal (renewed every second while the server lives); a callback whose server left the cluster is taken over at once.")
+        Duration callbackLease,
+        @Doc("How long a waiting caller (or callback) of a server that died keeps its place in the queue, offered to nobody, for another server to take it over with its original enqueue time (the dialplan's fallback resumes the call there). Then it leaves the queue. 0: at once.")
+        Duration ownerLeftGrace,
         @Doc("The queues route nodes name (the defaults serve the example flows).")
         List<QueueConfig> queues,
         @Doc("Dialplan context an agent's transfer to an outside number dials, as Dial(Local/NUMBER@context): the sample's ivr-transfer-out sends it to the trunk. Empty: no transfers to outside numbers.")
@@ -70,6 +78,14 @@ public record RoutingConfig(
             p.add("owner-lost-hold", "must be 0 or a positive duration (got " + ownerLostHold + ")");
         }
         p.positive("callback-expiry", callbackExpiry);
+        if (callbackAttempts < 1 || callbackAttempts > 20) {
+            p.add("callback-attempts", "must be 1 to 20 (got " + callbackAttempts + ")");
+        }
+        p.positive("callback-retry-delay", callbackRetryDelay);
+        p.positive("callback-lease", callbackLease);
+        if (ownerLeftGrace == null || ownerLeftGrace.isNegative()) {
+            p.add("owner-left-grace", "must be 0 or a positive duration (got " + ownerLeftGrace + ")");
+        }
         Set<String> ids = new HashSet<>();
         for (QueueConfig q : queues) {
             if (q != null && q.id() != null) {

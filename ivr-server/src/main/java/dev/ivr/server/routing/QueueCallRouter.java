@@ -119,6 +119,15 @@ public final class QueueCallRouter implements CallRouter {
             return new RouteResult.Failed("no queue '" + req.queue() + "' is configured");
         }
         CallRequest call = callRequest(req);
+        try {
+            Optional<Instant> since = QueuePlaces.takeOver(router, req.callId(), clock);
+            if (since.isPresent()) {
+                return new QueueWait(this, req, channel, queue, call, since.get()).run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RouteResult.Failed("interrupted");
+        }
         if (!router.anyAgentCouldServe(call, req.maxWait())) {
             LOG.info("queue {}: no logged-in agent could take this call (skills {}, language {})", req.queue(),
                     call.requiredSkills(), call.language());
@@ -162,7 +171,12 @@ public final class QueueCallRouter implements CallRouter {
         }
     }
 
-    private CallRequest callRequest(RouteRequest req) {
+    CallRequest callRequest(RouteRequest req) {
+        return callRequest(req, matchLanguage);
+    }
+
+    /** The routing library's request for a route node's request, with the queues' language matching. */
+    static CallRequest callRequest(RouteRequest req, Map<String, Boolean> matchLanguage) {
         CallRequest.Builder b = CallRequest.builder(req.callId(), req.queue()).priority(req.priority());
         req.skills().forEach(b::skill);
         if (matchLanguage.getOrDefault(req.queue(), true) && req.language() != null) {

@@ -6,6 +6,9 @@ import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.call.ScriptResolver;
+import dev.ivr.server.call.ScriptResolvers;
+import dev.ivr.server.callback.CallbackService;
+import dev.ivr.server.callback.CallbackStore;
 import dev.ivr.server.config.QueueConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.CrmStore;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,13 +43,13 @@ public final class RoutingModule implements AutoCloseable {
 
     private final RoutingService service;
     private final QueueCallRouter router;
-    private final DialplanReports scripts;
+    private final ScriptResolver scripts;
     private final CallbackDispatcher callbacks;
     private final DialplanWatch dialplanWatch;
     private final CallContexts contexts;
     private final ContextTokens tokens;
 
-    private RoutingModule(RoutingService service, QueueCallRouter router, DialplanReports scripts,
+    private RoutingModule(RoutingService service, QueueCallRouter router, ScriptResolver scripts,
                           CallbackDispatcher callbacks, DialplanWatch dialplanWatch, CallContexts contexts,
                           ContextTokens tokens) {
         this.service = service;
@@ -71,20 +75,31 @@ public final class RoutingModule implements AutoCloseable {
     public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, RoutingOptions options,
                                       CrmStore crm, ScreenPops screenPops, QueueVoice voice, Originator originator,
                                       Clock clock, String nodeName) {
+        return start(hazelcast, config, options, crm, CallbackStore.NONE, screenPops, voice, originator, clock, nodeName);
+    }
+
+    /** @param callbackStore where callbacks are kept beyond the cluster (the database) */
+    public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, RoutingOptions options,
+                                      CrmStore crm, CallbackStore callbackStore, ScreenPops screenPops, QueueVoice voice,
+                                      Originator originator, Clock clock, String nodeName) {
         Map<String, QueueDefinition> queues = Queues.definitions(config);
         Map<String, Boolean> matchLanguage = new LinkedHashMap<>();
         for (QueueConfig q : config.queues()) {
             matchLanguage.put(q.id(), q.effectiveMatchLanguage());
         }
         RoutingService service = HazelcastRouting.start(hazelcast, new ArrayList<>(queues.values()),
-                options.withReservationTtl(config.reservationTtl()).withOwnerLostHold(config.ownerLostHold()));
+                options.withReservationTtl(config.reservationTtl()).withOwnerLostHold(config.ownerLostHold())
+                        .withOwnerLeftGrace(config.ownerLeftGrace()));
         CallContexts contexts = new CallContexts(hazelcast, config.contextTtl());
         ContextTokens tokens = ContextTokens.forCluster(hazelcast);
         Offers offers = new Offers(hazelcast, config.contextTtl());
         ContextFactory factory = new ContextFactory(crm, config.contextAttributes());
         Answers answers = new Answers(service, offers, screenPops);
         CallbackDispatcher callbacks = new CallbackDispatcher(service, originator, offers, factory, contexts, tokens,
-                screenPops, crm, config.callbackContext(), config.callbackExpiry(), clock, nodeName);
+                screenPops, crm, config.callbackContext(), new CallbackDispatcher.Settings(config.callbackExpiry(),
+                config.callbackAttempts(), config.callbackRetryDelay(), config.callbackLease(), java.time.Duration.ofSeconds(1)),
+                clock, nodeName, hazelcast, options.name() + ".callbacks", callbackStore, req -> QueueCallRouter.callRequest(req, matchLanguage),
+                queues.keySet());
         DialplanWatch watch = new DialplanWatch(service, offers, screenPops);
         AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
         QueueCallRouter router = new QueueCallRouter(service,
@@ -93,8 +108,9 @@ public final class RoutingModule implements AutoCloseable {
                         offers, answers, watch, nodeName, new dev.ivr.server.callcontext.Transfers(hazelcast, config.contextTtl()),
                         config.transferContext()),
                 voice, callbacks, clock);
-        DialplanReports scripts = new DialplanReports(service, offers, answers, tokens, screenPops, clock,
-                options.clock(), crm);
+        ScriptResolver scripts = ScriptResolvers.firstOf(List.of(new DialplanReports(service, offers, answers, tokens,
+                screenPops, clock, options.clock(), crm), new CallbackReports(callbacks, tokens,
+                config.callbackRetryDelay(), clock)));
         LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", queues.size(), queues.keySet(), config.dialMode(),
                 originator == null ? "off (no AMI)" : "through AMI");
         return new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens);
@@ -123,6 +139,11 @@ public final class RoutingModule implements AutoCloseable {
     /** The cluster's signed references to call contexts (the X-IVR-Context header). */
     public ContextTokens tokens() {
         return tokens;
+    }
+
+    /** The cluster's callbacks: listed, scheduled and cancelled through the API. */
+    public CallbackService callbacks() {
+        return callbacks;
     }
 
     /** Callbacks this node is waiting to place. */

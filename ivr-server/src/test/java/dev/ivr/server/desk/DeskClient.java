@@ -151,6 +151,11 @@ public final class DeskClient {
             return await(m -> type.equals(m.getString("type")));
         }
 
+        /** Sends a message to the server. */
+        public void send(JsonObject message) {
+            socket.sendText(message.encode(), true).join();
+        }
+
         public Optional<JsonObject> find(Predicate<JsonObject> match) {
             return messages.stream().filter(match).findFirst();
         }

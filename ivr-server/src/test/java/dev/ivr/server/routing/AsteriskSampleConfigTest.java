@@ -86,7 +86,7 @@ class AsteriskSampleConfigTest {
             scripts.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
         Set<String> known = new HashSet<>(List.of(DiagnosticScript.NAME, DialplanReports.AGENT_ANSWERED,
-                DialplanReports.ROUTE_ENDED));
+                DialplanReports.ROUTE_ENDED, CallbackReports.CALLBACK_RESULT));
         try (Stream<Path> flows = Files.list(Path.of("..", "flows"))) {
             flows.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.endsWith(".test.yaml"))
                     .forEach(n -> known.add(n.substring(0, n.length() - ".yaml".length())));

@@ -118,8 +118,8 @@ final class RoutingHarness implements AutoCloseable {
     /** A routing configuration with these queues and the sample dialplan's handler contexts. */
     static RoutingConfig config(String dialMode, QueueConfig... queues) {
         return new RoutingConfig(true, dialMode, "ivr-agent-leg", "ivr-agent-answered", "default", Duration.ofMinutes(2), Duration.ofMinutes(2),
-                Duration.ofHours(1), List.of(), Duration.ofHours(1), "ivr-callback", List.of(queues),
-                "ivr-transfer-out", null);
+                Duration.ofHours(1), List.of(), Duration.ofHours(1), "ivr-callback", 3, Duration.ofMinutes(5),
+                Duration.ofSeconds(15), Duration.ofMinutes(2), List.of(queues), "ivr-transfer-out", null);
     }
 
     static QueueConfig queue(String id, Map<String, Integer> skills, Duration ringTime, Duration wrapUp) {

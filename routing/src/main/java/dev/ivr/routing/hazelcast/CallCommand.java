@@ -24,7 +24,9 @@ public record CallCommand(Op op, long now, String agentId, String agentName, Str
         /** Removed if waiting and not offered (maximum wait). */
         REMOVE_IF_WAITING,
         /** Removed if owned by node {@code agentId} (owner left the cluster). */
-        REMOVE_IF_OWNER
+        REMOVE_IF_OWNER,
+        /** Owned by node {@code agentId} from now on, if waiting and still owned by node {@code agentName}. */
+        ADOPT
     }
 
     static CallCommand offer(AgentRecord agent, long now) {
@@ -33,6 +35,11 @@ public record CallCommand(Op op, long now, String agentId, String agentName, Str
 
     static CallCommand of(Op op, String agentOrOwner, long now) {
         return new CallCommand(op, now, agentOrOwner, null, null, newToken());
+    }
+
+    /** Node {@code owner} takes over a waiting call of node {@code previousOwner}. */
+    static CallCommand adopt(String owner, String previousOwner, long now) {
+        return new CallCommand(Op.ADOPT, now, owner, previousOwner, null, newToken());
     }
 
     private static long newToken() {
@@ -57,7 +64,7 @@ public record CallCommand(Op op, long now, String agentId, String agentName, Str
             case REMOVE_IF_OFFERED -> current.isOfferedTo(agentId);
             case REMOVE_IF_WAITING -> !current.isOffered();
             case REMOVE_IF_OWNER -> agentId.equals(current.owner());
-            case OFFER, REQUEUE -> false;
+            case OFFER, REQUEUE, ADOPT -> false;
         };
         if (remove) {
             entry.setValue(null);
@@ -66,6 +73,7 @@ public record CallCommand(Op op, long now, String agentId, String agentName, Str
         CallRecord next = switch (op) {
             case OFFER -> current.offer(agentId, agentName, endpoint, now);
             case REQUEUE -> current.requeue(agentId);
+            case ADOPT -> current.isOffered() || !current.owner().equals(agentName) ? null : current.ownedBy(agentId);
             default -> null;
         };
         if (next == null) {

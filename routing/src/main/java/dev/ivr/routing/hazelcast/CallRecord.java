@@ -52,6 +52,12 @@ public record CallRecord(String callId, String queueId, Map<String, Integer> ski
                 incarnation, true, null, null, null, 0, offers, version + 1, 0);
     }
 
+    /** The same waiting call, owned by another node (it keeps its place, enqueue time and incarnation). */
+    CallRecord ownedBy(String node) {
+        return new CallRecord(callId, queueId, skills, language, priority, preferredAgent, node, enqueuedAt,
+                incarnation, head, agentId, agentName, endpoint, offeredAt, offers, version + 1, 0);
+    }
+
     CallRecord stamped(long commandToken) {
         return new CallRecord(callId, queueId, skills, language, priority, preferredAgent, owner, enqueuedAt,
                 incarnation, head, agentId, agentName, endpoint, offeredAt, offers, version, commandToken);

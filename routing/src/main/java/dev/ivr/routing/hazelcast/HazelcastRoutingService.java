@@ -87,6 +87,7 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                view.departed.left(event.getMember().getUuid().toString(), now());
                 log.info("member {} left the cluster: removing the calls it owned", event.getMember().getUuid());
                 submit(HazelcastRoutingService.this::cleanUpDepartedOwners);
             }
@@ -236,6 +237,40 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     @Override
     public WaitResult awaitAgent(String callId, Duration timeout) throws InterruptedException {
         return calls.awaitAgent(callId, timeout);
+    }
+
+    @Override
+    public Optional<QueuePosition> adopt(String callId) {
+        CallRecord known = callMap.get(callId);
+        if (known == null || known.isOffered()) {
+            return Optional.empty();
+        }
+        if (!nodeId.equals(known.owner())) {
+            if (isMember(known.owner())) {
+                return Optional.empty();
+            }
+            CallResult r = callCommand(callId, CallCommand.adopt(nodeId, known.owner(), now()));
+            if (!r.applied() || r.after() == null) {
+                return Optional.empty();
+            }
+            log.info("call {} in queue {} adopted from departed node {}", callId, known.queueId(), known.owner());
+            known = r.after();
+        }
+        if (waiters.putIfAbsent(callId, new Waiter(known.incarnation())) != null) {
+            return Optional.empty();
+        }
+        offerCall(callId);
+        CallEntry current = view.call(callId);
+        return Optional.of(figures.positionOf(current != null ? current : new CallEntry(known, null), now()));
+    }
+
+    private boolean isMember(String node) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (m.getUuid().toString().equals(node)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

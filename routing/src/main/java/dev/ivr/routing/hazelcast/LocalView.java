@@ -38,6 +38,8 @@ final class LocalView {
     private final AtomicInteger readyCount = new AtomicInteger();
     private final ConcurrentHashMap<Integer, SkillIndex> readyBySkill = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CallEntry> calls = new ConcurrentHashMap<>();
+    /** Nodes that left: their waiting calls are not offered until another node adopts them. */
+    final DepartedOwners departed = new DepartedOwners();
     private final ConcurrentHashMap<Long, Long> tombstones = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, QueueRules> queues = new ConcurrentHashMap<>();
     private final AtomicLong queuesEpoch = new AtomicLong();

@@ -103,8 +103,9 @@ final class Maintenance extends RoutingPart {
         long now = now();
         for (CallEntry call : view.calls()) {
             String owner = call.record.owner();
-            if (members.contains(owner)) {
-                continue;
+            if (members.contains(owner) || !call.record.isOffered()
+                    && now - view.departed.leftAt(owner, now) < options.ownerLeftGrace().toMillis()) {
+                continue; // a waiting call of a departed node keeps its place for the grace period: adopt()
             }
             CallResult r = callCommand(call.id(), CallCommand.of(CallCommand.Op.REMOVE_IF_OWNER, owner, now));
             if (r.applied()) {

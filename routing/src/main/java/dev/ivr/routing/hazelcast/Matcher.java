@@ -129,7 +129,7 @@ final class Matcher {
             // queue order does not depend on time: the first call the agent can serve is the one
             for (CallEntry call : inOrder) {
                 if (!call.record.isOffered() && seenAfter(call, seenSince)
-                        && (owner == null || owner.equals(call.record.owner()))
+                        && (owner == null ? !view.departed.departed(call.record.owner()) : owner.equals(call.record.owner()))
                         && (excluded.isEmpty() || !excluded.contains(call.id())) && canServe(agent, call, now)) {
                     return call;
                 }
@@ -140,6 +140,7 @@ final class Matcher {
         for (CallEntry call : view.calls()) {
             if (call.record.isOffered() || !seenAfter(call, seenSince)
                     || owner != null && !owner.equals(call.record.owner())
+                    || owner == null && view.departed.departed(call.record.owner())
                     || !excluded.isEmpty() && excluded.contains(call.id())) {
                 continue;
             }

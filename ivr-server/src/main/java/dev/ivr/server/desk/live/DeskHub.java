@@ -211,15 +211,51 @@ public final class DeskHub implements AutoCloseable {
     private void onClientMessage(Conn c, String text) {
         if (text.length() < 200 && text.contains("\"ping\"")) {
             c.send(new JsonObject().put("type", "pong").put("at", Instant.now().toString()), true);
+        } else if (text.length() < 200 && text.contains("\"resume\"") && c.session.agentId() != null) {
+            resume(c, text);
         }
+    }
+
+    /**
+     * {@code {"type":"resume","since":N}}: the desktop saw the agent's desk messages up to N (it reconnected, or
+     * found a gap). It gets the ones it missed, in order, or, when more was missed than the cluster keeps, a fresh
+     * snapshot with {@code {"type":"resync","seq":M}}.
+     */
+    private void resume(Conn c, String text) {
+        long since;
+        try {
+            since = new JsonObject(text).getLong("since", -1L);
+        } catch (RuntimeException e) {
+            since = -1;
+        }
+        if (since < 0) {
+            return;
+        }
+        long from = since;
+        String agentId = c.session.agentId();
+        vertx.executeBlocking(() -> {
+            Optional<java.util.List<DeskMessage>> missed = pops.since(agentId, from);
+            java.util.List<JsonObject> out = new java.util.ArrayList<>();
+            if (missed.isPresent()) {
+                missed.get().forEach(m -> out.add(DeskJson.desk(m).put("replay", true)));
+            } else {
+                long seq = pops.lastSeq(agentId);
+                out.addAll(agentSnapshot(c.session));
+                out.add(new JsonObject().put("type", "resync").put("seq", seq));
+            }
+            return out;
+        }, false).onSuccess(messages -> messages.forEach(m -> c.send(m, false)))
+                .onFailure(e -> LOG.warn("desk messages of {} not replayed: {}", agentId, e.toString()));
     }
 
     /** The agent's state and, when they hold a call, its context (a desktop reconnecting mid-call). */
     private java.util.List<JsonObject> agentSnapshot(Session s) {
         java.util.List<JsonObject> out = new java.util.ArrayList<>();
+        long seq = pops.lastSeq(s.agentId()); // read first: whatever comes after it is delivered or replayed
         Optional<Agent> agent = routing.agent(s.agentId());
         out.add(new JsonObject().put("type", "agent").put("agent",
-                agent.map(DeskJson::agent).orElseGet(() -> DeskJson.loggedOut(s.agentId(), s.name()))));
+                agent.map(DeskJson::agent).orElseGet(() -> DeskJson.loggedOut(s.agentId(), s.name())))
+                .put("seq", seq));
         if (agent.isPresent() && agent.get().callId() != null) {
             Agent a = agent.get();
             Optional<CallContext> ctx = contexts.get(a.callId());

@@ -126,6 +126,9 @@ public final class DeskJson {
         if (m.reason() != null) {
             o.put("reason", m.reason());
         }
+        if (m.seq() > 0) {
+            o.put("seq", m.seq());
+        }
         return o;
     }
 

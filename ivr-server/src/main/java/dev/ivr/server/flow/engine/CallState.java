@@ -105,6 +105,7 @@ final class CallState {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", 1);
         m.put("server", nodeName);
+        m.put("ani", info.ani());
         m.put("start", start.toString());
         m.put("language", language);
         m.put("callVars", call.get("vars"));

@@ -208,6 +208,7 @@ public final class FlowEngine {
         } else {
             LOG.info("resuming call at node '{}' of flow '{}' (checkpointed by {}; {} nodes done)",
                     st.get().frame().node, st.get().frame().flow.name(), st.get().resumedFrom, st.get().position.path().size());
+            checkpoints.save(callId, st.get().toJson(nodeName)); // this server has the call now (LostCallRecorder)
         }
         return st;
     }

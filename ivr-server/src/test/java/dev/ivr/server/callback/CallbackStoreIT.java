@@ -1,0 +1,53 @@
+package dev.ivr.server.callback;
+
+import dev.ivr.server.callback.store.JdbcCallbackStore;
+import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.testing.PostgresServer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The callbacks table (migration V50) on H2 and on a real PostgreSQL server. */
+@Tag("integration")
+class CallbackStoreIT {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aCallbackIsInsertedReplacedAndListedWhileOpen(String kind) {
+        String url = kind.equals("h2") ? "" : PostgresServer.get().newDatabase();
+        String user = kind.equals("h2") ? "sa" : PostgresServer.USER;
+        try (Database db = Database.open(new DatabaseConfig(url, user, "", 4, 2, Duration.ofSeconds(2)), dir)) {
+            assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
+            CallbackStore store = new JdbcCallbackStore(db);
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            StoredCallback waiting = new StoredCallback("c1", "c1", "+3612345678", "support", "WAITING", now, now, now, 0,
+                    "node-1", null, "{\"callId\":\"c1\"}", now);
+            store.save(waiting);
+            store.save(new StoredCallback("c2", "c2", "+3612345679", "support", "DONE", now, now, now, 1, null, "completed",
+                    "{}", now));
+            assertThat(store.open()).containsExactly(waiting);
+
+            StoredCallback dialing = new StoredCallback("c1", "c1", "+3612345678", "support", "DIALING", now, now, now, 0,
+                    "node-2", "x".repeat(400), "{\"callId\":\"c1\"}", now.plusSeconds(1));
+            store.save(dialing);
+            assertThat(store.get("c1")).hasValueSatisfying(c -> {
+                assertThat(c.state()).isEqualTo("DIALING");
+                assertThat(c.owner()).isEqualTo("node-2");
+                assertThat(c.reason()).hasSize(255);
+                assertThat(c.enqueuedAt()).isEqualTo(now);
+            });
+            assertThat(store.get("c2")).hasValueSatisfying(c -> assertThat(c.isFinal()).isTrue());
+        }
+    }
+}
