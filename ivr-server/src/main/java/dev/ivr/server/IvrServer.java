@@ -14,7 +14,10 @@ import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmStore;
+import dev.ivr.server.crm.attributes.AttributeSchema;
+import dev.ivr.server.crm.http.AttributeRoutes;
 import dev.ivr.server.crm.http.CrmRoutes;
+import dev.ivr.server.crm.store.JdbcCustomerAttributes;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.crm.store.JdbcCrmStore;
@@ -179,7 +182,8 @@ public final class IvrServer implements AutoCloseable {
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
                 config.flows().calendars(), givenRecognizers != null ? givenRecognizers::status
-                : SpeechEngines.models(config.speech())), java.time.Clock.systemUTC());
+                : SpeechEngines.models(config.speech()), AttributeSchema.of(config.crm().attributes())),
+                java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -251,6 +255,9 @@ public final class IvrServer implements AutoCloseable {
         List<HttpRoutes> routes = new ArrayList<>(voice.httpRoutes());
         routes.add(new FlowRoutes(flows));
         routes.add(new CrmRoutes(crm));
+        AttributeSchema attributes = AttributeSchema.of(config.crm().attributes());
+        routes.add(new AttributeRoutes(new JdbcCustomerAttributes(database.httpDataSource(), attributes,
+                java.time.Clock.systemUTC())));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());
