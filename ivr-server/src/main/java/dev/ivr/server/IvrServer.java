@@ -17,6 +17,8 @@ import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.attributes.AttributeSchema;
 import dev.ivr.server.crm.http.AttributeRoutes;
 import dev.ivr.server.crm.http.CrmRoutes;
+import dev.ivr.server.crm.http.SegmentRoutes;
+import dev.ivr.server.crm.segment.Segments;
 import dev.ivr.server.crm.store.JdbcCustomerAttributes;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.pin.PinPepper;
@@ -258,6 +260,7 @@ public final class IvrServer implements AutoCloseable {
         AttributeSchema attributes = AttributeSchema.of(config.crm().attributes());
         routes.add(new AttributeRoutes(new JdbcCustomerAttributes(database.httpDataSource(), attributes,
                 java.time.Clock.systemUTC())));
+        routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.systemDefaultZone())));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.http().idleTimeout(), nodeName, metrics.registry());

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 ImportCustomersCommand.class,
                 ExportCustomersCommand.class,
                 UsersCommand.class,
+                SegmentCommand.class,
                 ClusterKeyCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -236,6 +236,41 @@ class CrmHttpIT {
                 .isEqualTo(404);
     }
 
+    @Test
+    void segmentsAreSavedCheckedAndCountedBySupervisors() throws Exception {
+        String renewal = "{\"expression\": \"attr.balance_band == \\\"high\\\" && customer.tier in [\\\"gold\\\", \\\"platinum\\\"]\"}";
+        assertThat(send("PUT", "/api/segments/high-value", renewal, AGENT).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/segments", null, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> bad = send("PUT", "/api/segments/high-value",
+                "{\"expression\": \"attr.balance_bnd == \\\"high\\\"\"}", SUPERVISOR);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getJsonObject("fields").getString("expression"))
+                .startsWith("1:5: no attribute 'balance_bnd'").contains("did you mean 'balance_band'?");
+        HttpResponse<String> saved = send("PUT", "/api/segments/high-value", renewal, SUPERVISOR);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(new JsonObject(saved.body()).getString("updatedBy")).isEqualTo("floor");
+        HttpResponse<String> count = send("GET", "/api/segments/high-value/count?sample=2", null, SUPERVISOR);
+        assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
+        JsonObject c = new JsonObject(count.body());
+        assertThat(c.getLong("count")).isEqualTo(4); // C1001, C1003, C1008, C1012 in the sample file
+        assertThat(c.getJsonArray("sample").stream().map(o -> ((JsonObject) o).getString("id")).toList())
+                .containsExactly("C1001", "C1003");
+        assertThat(send("GET", "/api/segments/high-value/count?sample=1000", null, SUPERVISOR).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/api/segments", null, SUPERVISOR).body()).contains("high-value");
+        assertThat(send("DELETE", "/api/segments/high-value", null, SUPERVISOR).statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/api/segments/high-value/count", null, SUPERVISOR).statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String json, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> patch(String path, String json, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
                 .timeout(Duration.ofSeconds(30)).method("PATCH", HttpRequest.BodyPublishers.ofString(json))
