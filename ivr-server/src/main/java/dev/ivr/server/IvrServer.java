@@ -42,6 +42,8 @@ import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.pbx.AgentPhones;
 import dev.ivr.server.pbx.AmiConnection;
+import dev.ivr.server.outbound.CampaignDialer;
+import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.voice.Voice;
@@ -306,6 +308,10 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(ami);
             health.register("ami", false, ami::health);
             originator = new AmiOriginator(ami, java.time.Clock.systemUTC());
+        }
+        if (originator != null && config.outbound().enabled()) {
+            toClose.add(new CampaignDialer(config.outbound(), new CampaignStore(database.dataSource()), originator,
+                    java.time.Clock.systemUTC(), nodeName).start());
         }
         if (!config.routing().enabled()) {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");

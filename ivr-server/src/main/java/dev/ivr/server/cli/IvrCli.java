@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 ExportCustomersCommand.class,
                 UsersCommand.class,
                 SegmentCommand.class,
+                CampaignCommand.class,
                 ClusterKeyCommand.class,
                 CommandLine.HelpCommand.class
         })

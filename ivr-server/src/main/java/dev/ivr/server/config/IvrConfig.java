@@ -37,7 +37,9 @@ public record IvrConfig(
         @Doc("Routing calls to agents: queues, waiting, how the agent is dialled, the call context (screen pop), callbacks.")
         RoutingConfig routing,
         @Doc("Asterisk's manager interface (AMI): callbacks, and agent states kept true to the phones.")
-        AmiConfig ami) implements Validated {
+        AmiConfig ami,
+        @Doc("Outbound campaigns dialled through AMI Originate (docs/outbound.md).")
+        OutboundConfig outbound) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -54,6 +56,10 @@ public record IvrConfig(
         p.section("desk", desk);
         p.section("routing", routing);
         p.section("ami", ami);
+        p.section("outbound", outbound);
+        if (outbound != null && outbound.enabled() && !ami.enabled()) {
+            p.add("outbound.enabled", "outbound dials through AMI: set ami.enabled: true");
+        }
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }
