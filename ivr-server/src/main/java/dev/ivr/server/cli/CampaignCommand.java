@@ -1,11 +1,7 @@
 package dev.ivr.server.cli;
 
-import dev.ivr.server.config.IvrConfig;
-import dev.ivr.server.crm.CrmUnavailableException;
 import dev.ivr.server.crm.attributes.AttributeSchema;
-import dev.ivr.server.crm.segment.SegmentException;
 import dev.ivr.server.crm.segment.Segments;
-import dev.ivr.server.db.Database;
 import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.outbound.Campaigns;
 import picocli.CommandLine;
@@ -16,7 +12,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 
@@ -46,33 +41,10 @@ public final class CampaignCommand implements Runnable {
     }
 
     static int with(ConfigOption option, CommandLine.Model.CommandSpec spec, Work work) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        IvrConfig cfg = CrmDatabase.config(option, err);
-        if (cfg == null) {
-            return 2;
-        }
-        CrmDatabase.quietLogs(false);
-        Database db = CrmDatabase.open(cfg, err);
-        if (db == null) {
-            return 1;
-        }
-        try (db) {
+        return CrmDatabase.withDatabase(option, spec, (cfg, db, out, err) -> {
             Segments segments = new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.systemDefaultZone());
             return work.run(new Campaigns(cfg.outbound(), new CampaignStore(db.dataSource()), segments, Clock.systemUTC()), out, err);
-        } catch (Campaigns.UnknownCampaign | SegmentException | CrmUnavailableException e) {
-            err.println("ivr-server: " + e.getMessage());
-            return 1;
-        } catch (SQLException e) {
-            err.println("ivr-server: the database failed (" + e.getSQLState() + ")");
-            return 1;
-        } catch (Exception e) {
-            err.println("ivr-server: " + e.getMessage());
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        });
     }
 
     abstract static class Named implements Callable<Integer> {

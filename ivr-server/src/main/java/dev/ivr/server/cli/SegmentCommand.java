@@ -1,11 +1,8 @@
 package dev.ivr.server.cli;
 
-import dev.ivr.server.config.IvrConfig;
-import dev.ivr.server.crm.CrmUnavailableException;
 import dev.ivr.server.crm.attributes.AttributeSchema;
 import dev.ivr.server.crm.segment.SegmentException;
 import dev.ivr.server.crm.segment.Segments;
-import dev.ivr.server.db.Database;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,30 +43,8 @@ public final class SegmentCommand implements Runnable {
     }
 
     static int withSegments(ConfigOption option, CommandLine.Model.CommandSpec spec, Work work) {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        IvrConfig cfg = CrmDatabase.config(option, err);
-        if (cfg == null) {
-            return 2;
-        }
-        CrmDatabase.quietLogs(false);
-        Database db = CrmDatabase.open(cfg, err);
-        if (db == null) {
-            return 1;
-        }
-        try (db) {
-            return work.run(new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.systemDefaultZone()),
-                    out, err);
-        } catch (SegmentException e) {
-            err.println("ivr-server: " + e.getMessage());
-            return 1;
-        } catch (IllegalArgumentException | CrmUnavailableException e) {
-            err.println("ivr-server: " + e.getMessage());
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return CrmDatabase.withDatabase(option, spec, (cfg, db, out, err) -> work.run(
+                new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.systemDefaultZone()), out, err));
     }
 
     @Command(name = "save", mixinStandardHelpOptions = true, description = "Check and save (create or replace) a segment.")
