@@ -44,6 +44,7 @@ public final class CampaignDialer implements AutoCloseable {
     private final Clock clock;
     private final String node;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
 
     public CampaignDialer(OutboundConfig config, CampaignStore store, Originator originator, Clock clock, String node) {
         this.config = config;
@@ -62,18 +63,27 @@ public final class CampaignDialer implements AutoCloseable {
 
     /** One round over the campaigns. */
     void poll() {
-        if (!originator.available()) {
-            return;
-        }
-        for (CampaignConfig c : config.campaigns()) {
-            try {
-                dial(c);
-            } catch (SQLException e) {
-                LOG.warn("campaign {}: the database failed ({}); trying again at the next poll", c.name(), e.getSQLState());
-            } catch (RuntimeException e) {
-                LOG.warn("campaign {}: {}", c.name(), e.toString());
+        try {
+            if (!originator.available()) {
+                return;
             }
+            for (CampaignConfig c : config.campaigns()) {
+                try {
+                    dial(c);
+                } catch (SQLException e) {
+                    LOG.warn("campaign {}: the database failed ({}); trying again at the next poll", c.name(), e.getSQLState());
+                } catch (RuntimeException e) {
+                    LOG.warn("campaign {}: {}", c.name(), e.toString());
+                }
+            }
+        } finally {
+            polls.incrementAndGet();
         }
+    }
+
+    /** Rounds done so far (tests wait for rounds instead of time). */
+    long polls() {
+        return polls.get();
     }
 
     private void dial(CampaignConfig c) throws SQLException {

@@ -59,7 +59,7 @@ class CampaignDialerIT {
     }
 
     @Test
-    void twoServersDialEachAttemptOnceWithinMaxConcurrentAndRecordEveryResult() throws Exception {
+    void twoServersHoldAPauseThenDialEachAttemptOnceWithinMaxConcurrentAndRecordEveryResult() throws Exception {
         Database db = Database.open(new DatabaseConfig("", "sa", "", 5, 2, Duration.ofMillis(500)), tmp.resolve("data"));
         toClose.add(db);
         assertThat(db.awaitReady(T)).isTrue();
@@ -119,18 +119,27 @@ class CampaignDialerIT {
                 }
             });
             toClose.add(hanger::interrupt);
+            List<CampaignDialer> dialers = new ArrayList<>();
             for (String node : List.of("node-a", "node-b")) {
                 AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", SECRET));
                 toClose.add(connection);
                 await().atMost(T).until(connection::available);
-                toClose.add(new CampaignDialer(outbound, new CampaignStore(db.dataSource()),
-                        new AmiOriginator(connection, Clock.systemUTC()), Clock.systemUTC(), node).start());
+                CampaignDialer dialer = new CampaignDialer(outbound, new CampaignStore(db.dataSource()),
+                        new AmiOriginator(connection, Clock.systemUTC()), Clock.systemUTC(), node);
+                dialers.add(dialer);
+                toClose.add(dialer);
             }
             CampaignStore store = new CampaignStore(db.dataSource());
             Campaigns campaigns = new Campaigns(outbound, store, segments, Clock.systemUTC());
             Campaigns.Started started = campaigns.start("reminder");
             assertThat(started.members()).as("C5 asked not to be called").isEqualTo(4);
             assertThat(started.withoutNumber()).isEqualTo(1);
+            // paused before any server dials: several rounds of both servers place no call
+            assertThat(campaigns.set("reminder", "paused")).isTrue();
+            dialers.forEach(CampaignDialer::start);
+            await().atMost(T).until(() -> dialers.stream().allMatch(d -> d.polls() >= 3));
+            assertThat(ami.originated()).as("a paused campaign places no call").isEmpty();
+            assertThat(campaigns.set("reminder", "running")).isTrue();
 
             await().atMost(T).until(() -> store.contactStates("reminder").getOrDefault("pending", 0) == 0
                     && store.contactStates("reminder").getOrDefault("dialing", 0) == 0);
