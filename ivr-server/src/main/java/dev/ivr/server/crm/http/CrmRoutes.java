@@ -104,7 +104,8 @@ public final class CrmRoutes implements HttpRoutes {
                 () -> error(ctx, 404, "no interaction for call '" + callId + "'"));
     }
 
-    private static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
+    /** The handler, with the database being down answered 503 (shared by the CRM package's routes). */
+    static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
         return ctx -> {
             try {
                 h.handle(ctx);

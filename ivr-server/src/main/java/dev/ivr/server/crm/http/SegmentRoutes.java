@@ -3,7 +3,6 @@ package dev.ivr.server.crm.http;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
-import dev.ivr.server.crm.CrmUnavailableException;
 import dev.ivr.server.crm.segment.SegmentException;
 import dev.ivr.server.crm.segment.Segments;
 import io.vertx.core.Handler;
@@ -12,8 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 
@@ -28,8 +25,6 @@ import java.util.Map;
  * </ul>
  */
 public final class SegmentRoutes implements HttpRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(SegmentRoutes.class);
-
     private final Segments segments;
 
     public SegmentRoutes(Segments segments) {
@@ -40,13 +35,13 @@ public final class SegmentRoutes implements HttpRoutes {
     public void mount(Router router, Auth auth) {
         Handler<RoutingContext> supervisors = auth.require("supervisor");
         router.get("/api/segments").handler(supervisors);
-        router.get("/api/segments").blockingHandler(guarded(this::list), false);
+        router.get("/api/segments").blockingHandler(CrmRoutes.guarded(this::list), false);
         router.put("/api/segments/:name").handler(supervisors);
-        router.put("/api/segments/:name").blockingHandler(guarded(this::save), false);
+        router.put("/api/segments/:name").blockingHandler(CrmRoutes.guarded(this::save), false);
         router.get("/api/segments/:name/count").handler(supervisors);
-        router.get("/api/segments/:name/count").blockingHandler(guarded(this::count), false);
+        router.get("/api/segments/:name/count").blockingHandler(CrmRoutes.guarded(this::count), false);
         router.delete("/api/segments/:name").handler(supervisors);
-        router.delete("/api/segments/:name").blockingHandler(guarded(this::delete), false);
+        router.delete("/api/segments/:name").blockingHandler(CrmRoutes.guarded(this::delete), false);
     }
 
     private void list(RoutingContext ctx) {
@@ -129,17 +124,6 @@ public final class SegmentRoutes implements HttpRoutes {
     private static JsonObject json(Segments.Segment s) {
         return new JsonObject().put("name", s.name()).put("expression", s.expression()).put("description", s.description())
                 .put("updatedBy", s.updatedBy()).put("updatedAt", s.updatedAt() == null ? null : s.updatedAt().toString());
-    }
-
-    private static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
-        return ctx -> {
-            try {
-                h.handle(ctx);
-            } catch (CrmUnavailableException e) {
-                LOG.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
-                HttpErrors.send(ctx, 503, "the customer database is unavailable; try again shortly");
-            }
-        };
     }
 
     private static void ok(RoutingContext ctx, int status, JsonObject body) {
