@@ -23,6 +23,11 @@ import dev.ivr.server.pbx.AmiAgentLegs;
 import dev.ivr.server.crm.wrapup.JdbcTransferLog;
 import dev.ivr.server.crm.http.CrmRoutes;
 import dev.ivr.server.crm.wrapup.JdbcWrapUps;
+import dev.ivr.server.crm.attributes.AttributeSchema;
+import dev.ivr.server.crm.http.AttributeRoutes;
+import dev.ivr.server.crm.http.SegmentRoutes;
+import dev.ivr.server.crm.segment.Segments;
+import dev.ivr.server.crm.store.JdbcCustomerAttributes;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.pin.PinPepper;
 import dev.ivr.server.crm.store.JdbcCrmStore;
@@ -55,6 +60,8 @@ import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.pbx.AgentPhones;
 import dev.ivr.server.pbx.AmiConnection;
+import dev.ivr.server.outbound.CampaignDialer;
+import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.voice.Voice;
@@ -209,7 +216,8 @@ public final class IvrServer implements AutoCloseable {
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
                 config.flows().calendars(), givenRecognizers != null ? givenRecognizers::status
-                : SpeechEngines.models(config.speech())), java.time.Clock.systemUTC());
+                : SpeechEngines.models(config.speech()), AttributeSchema.of(config.crm().attributes())),
+                java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -285,6 +293,10 @@ public final class IvrServer implements AutoCloseable {
         WrapUps wrapUps = new JdbcWrapUps(database.httpDataSource());
         TransferLog transferLog = new JdbcTransferLog(database.httpDataSource());
         routes.add(new CrmRoutes(crm, wrapUps, transferLog));
+        AttributeSchema attributes = AttributeSchema.of(config.crm().attributes());
+        routes.add(new AttributeRoutes(new JdbcCustomerAttributes(database.httpDataSource(), attributes,
+                java.time.Clock.systemUTC())));
+        routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.systemDefaultZone())));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
@@ -344,6 +356,10 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(ami);
             health.register("ami", false, ami::health);
             originator = new AmiOriginator(ami, java.time.Clock.systemUTC());
+        }
+        if (originator != null && config.outbound().enabled()) {
+            toClose.add(new CampaignDialer(config.outbound(), new CampaignStore(database.dataSource()), originator,
+                    java.time.Clock.systemUTC(), nodeName).start());
         }
         if (!config.routing().enabled()) {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");

@@ -69,6 +69,17 @@ public final class HttpErrors {
                 .putHeader("Cache-Control", "no-store").end(new JsonObject().put("error", message).encode());
     }
 
+    /** As {@link #send(RoutingContext, int, String)}, with {@code "fields": {field: problem}} for a request's bad fields. */
+    public static void send(RoutingContext ctx, int status, String message, java.util.Map<String, String> fields) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        JsonObject f = new JsonObject();
+        fields.forEach(f::put);
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store").end(new JsonObject().put("error", message).put("fields", f).encode());
+    }
+
     /** The router's failure handler (for every route) and its handlers for 404, 405 and 500. */
     public static void install(Router router) {
         router.route().failureHandler(HttpErrors::failed);

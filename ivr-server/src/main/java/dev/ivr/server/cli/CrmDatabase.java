@@ -49,4 +49,39 @@ final class CrmDatabase {
         }
         return null;
     }
+
+    /** A command's work on the database. */
+    interface Work {
+        int run(IvrConfig config, Database db, PrintWriter out, PrintWriter err) throws Exception;
+    }
+
+    /**
+     * Loads the configuration, opens the database, runs the work and closes it: 2 for a broken
+     * configuration, 1 when the database cannot be reached or the work throws (its message printed).
+     */
+    static int withDatabase(ConfigOption option, picocli.CommandLine.Model.CommandSpec spec, Work work) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        IvrConfig cfg = config(option, err);
+        if (cfg == null) {
+            return 2;
+        }
+        quietLogs(false);
+        Database db = open(cfg, err);
+        if (db == null) {
+            return 1;
+        }
+        try (db) {
+            return work.run(cfg, db, out, err);
+        } catch (java.sql.SQLException e) {
+            err.println("ivr-server: the database failed (" + e.getSQLState() + ")");
+            return 1;
+        } catch (Exception e) {
+            err.println("ivr-server: " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
 }

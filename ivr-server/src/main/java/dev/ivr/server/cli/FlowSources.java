@@ -52,6 +52,7 @@ public final class FlowSources {
     private FlowLoader.Sources resolve(IvrConfig c, SpeechModels speech) {
         return new FlowLoader.Sources(flows != null ? flows : c.flows().dir(),
                 prompts != null ? prompts : c.prompts().dir(),
-                calendars != null ? calendars : c.flows().calendars(), speech);
+                calendars != null ? calendars : c.flows().calendars(), speech,
+                dev.ivr.server.crm.attributes.AttributeSchema.of(c.crm().attributes()));
     }
 }

@@ -78,7 +78,8 @@ public final class ImportCustomersCommand implements Callable<Integer> {
         }
         try (db) {
             CustomerImport importer = new CustomerImport(db.dataSource(), new PhoneNumbers(cfg.crm().region()),
-                    new PinHasher(cfg.crm().pinHash(), pepper), Clock.systemUTC());
+                    new PinHasher(cfg.crm().pinHash(), pepper), Clock.systemUTC(),
+                    dev.ivr.server.crm.attributes.AttributeSchema.of(cfg.crm().attributes()));
             CustomerImport.Report r = importer.run(file, new CustomerImport.Options(skipInvalid, dryRun), new Bar());
             for (CustomerImport.Rejection rej : r.rejected()) {
                 out.println(file + ": line " + rej.line() + ": " + rej.problem());

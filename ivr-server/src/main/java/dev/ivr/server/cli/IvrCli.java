@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
                 ExportCustomersCommand.class,
                 ReportCommand.class,
                 UsersCommand.class,
+                SegmentCommand.class,
+                CampaignCommand.class,
                 ClusterKeyCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -20,9 +20,12 @@ public record CrmConfig(
         @Doc("Once the database fails, identify and authenticate answer UNAVAILABLE at once for this long (the caller is not kept waiting), then try it again.")
         Duration retryDatabaseAfter,
         @Doc("Names of call inputs that are masked before an interaction is stored (case-insensitive, matched as a word of the name: 'pin' masks 'pin', 'account_pin' and 'newPin'). Flows also mark inputs secret; this list is a second line of defence.")
-        List<String> secretInputs) implements Validated {
+        List<String> secretInputs,
+        @Doc("Customer attributes declared with a type. Attributes stay free-form (any attr.NAME column is stored), but a declared one is checked on import and on the API, compared by its type in segments (numbers as numbers, dates as dates), and validate --strict checks that expressions name declared ones. Example: [{name: contract_end, type: date}, {name: plan, type: enum, values: [basic, premium]}].")
+        List<AttributeConfig> attributes) implements Validated {
 
     public CrmConfig {
+        attributes = attributes == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attributes));
         secretInputs = secretInputs == null ? List.of() : List.copyOf(secretInputs);
         pinOldPepperFiles = pinOldPepperFiles == null ? List.of() : List.copyOf(pinOldPepperFiles);
     }
@@ -36,6 +39,7 @@ public record CrmConfig(
         p.section("pin-hash", pinHash);
         p.section("lockout", lockout);
         p.positive("retry-database-after", retryDatabaseAfter);
+        AttributeConfig.validate(p, attributes);
         for (int i = 0; i < secretInputs.size(); i++) {
             String s = secretInputs.get(i);
             if (s == null || !s.matches("[A-Za-z0-9]+")) {

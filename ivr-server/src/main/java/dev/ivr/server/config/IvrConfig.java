@@ -40,7 +40,10 @@ public record IvrConfig(
         AmiConfig ami,
 
         @Doc("Reporting: KPI rules and the live window (see docs/reporting.md).")
-        ReportsConfig reports) implements Validated {
+        ReportsConfig reports,
+
+        @Doc("Outbound campaigns dialled through AMI Originate (docs/outbound.md).")
+        OutboundConfig outbound) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -58,6 +61,10 @@ public record IvrConfig(
         p.section("routing", routing);
         p.section("ami", ami);
         p.section("reports", reports);
+        p.section("outbound", outbound);
+        if (outbound != null && outbound.enabled() && !ami.enabled()) {
+            p.add("outbound.enabled", "outbound dials through AMI: set ami.enabled: true");
+        }
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }

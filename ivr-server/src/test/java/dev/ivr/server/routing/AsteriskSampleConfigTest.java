@@ -66,6 +66,11 @@ class AsteriskSampleConfigTest {
     /** The IVR_* variables the server sets on channels. */
     static Set<String> serverSets() throws IllegalAccessException {
         Set<String> names = new TreeSet<>(Set.of("IVR_NODE", "IVR_OUTCOME"));
+        for (Field f : dev.ivr.server.outbound.CampaignDialer.class.getDeclaredFields()) { // the campaigns' Originate
+            if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers()) && f.getType() == String.class) {
+                names.add((String) f.get(null));
+            }
+        }
         for (Field f : AgentLeg.class.getDeclaredFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 f.setAccessible(true);

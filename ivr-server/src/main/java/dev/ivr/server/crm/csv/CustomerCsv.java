@@ -1,5 +1,7 @@
 package dev.ivr.server.crm.csv;
 
+import dev.ivr.server.crm.attributes.AttributeSchema;
+import dev.ivr.server.crm.attributes.DeclaredAttribute;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.store.JdbcCrmStore;
@@ -28,7 +30,9 @@ import java.util.regex.Pattern;
  * pin_hashes    instead of pins: Argon2id or bcrypt hashes (what export --with-pin-hashes writes)
  * statuses      active, blocked or closed, per account in the same order; empty keeps the
  *               current status (active for a new account)
- * attr.NAME     one column per attribute; an empty cell means no such attribute
+ * attr.NAME     one column per attribute; an empty cell means no such attribute; an attribute
+ *               declared in crm.attributes must fit its type (date YYYY-MM-DD, number, boolean,
+ *               enum value) and is stored in its canonical form
  * </pre>
  * Messages about a row never quote a value that could be a PIN or a PIN hash, in whatever
  * column it landed (columns shifted by a missing header or a stray separator): see
@@ -166,6 +170,12 @@ public final class CustomerCsv {
      * (messages never contain a PIN) and returns null.
      */
     static Row parse(CSVRecord r, int line, Map<String, Integer> header, PhoneNumbers numbers, List<String> problems) {
+        return parse(r, line, header, numbers, AttributeSchema.NONE, problems);
+    }
+
+    /** As {@link #parse(CSVRecord, int, Map, PhoneNumbers, List)}, declared attributes checked by type and made canonical. */
+    static Row parse(CSVRecord r, int line, Map<String, Integer> header, PhoneNumbers numbers, AttributeSchema schema,
+                     List<String> problems) {
         if (r.size() != header.size()) {
             problems.add(r.size() + " fields where the header has " + header.size());
             return null;
@@ -211,10 +221,15 @@ public final class CustomerCsv {
         for (Map.Entry<String, Integer> h : header.entrySet()) {
             if (h.getKey().startsWith(ATTR)) {
                 String v = restore(r.get(h.getValue()));
-                if (v.length() > 1000) {
-                    problems.add(h.getKey() + ": longer than 1000 characters");
-                } else if (!v.isEmpty()) {
-                    attrs.put(h.getKey().substring(ATTR.length()), v);
+                String name = h.getKey().substring(ATTR.length());
+                if (v.isEmpty()) {
+                    continue;
+                }
+                try {
+                    attrs.put(name, schema.canonical(name, v));
+                } catch (DeclaredAttribute.InvalidValue e) {
+                    problems.add(h.getKey() + ": " + shown(v) + " " + e.getMessage()
+                            + schema.get(name).map(d -> " (declared " + d.type().word() + " in crm.attributes)").orElse(""));
                 }
             }
         }

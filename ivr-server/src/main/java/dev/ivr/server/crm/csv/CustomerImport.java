@@ -1,5 +1,6 @@
 package dev.ivr.server.crm.csv;
 
+import dev.ivr.server.crm.attributes.AttributeSchema;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
 import org.apache.commons.csv.CSVParser;
@@ -88,12 +89,19 @@ public final class CustomerImport {
     private final PhoneNumbers numbers;
     private final PinHasher pins;
     private final Clock clock;
+    private final AttributeSchema schema;
 
     public CustomerImport(DataSource dataSource, PhoneNumbers numbers, PinHasher pins, Clock clock) {
+        this(dataSource, numbers, pins, clock, AttributeSchema.NONE);
+    }
+
+    /** @param schema the declared attributes: their values are checked by type and stored canonical */
+    public CustomerImport(DataSource dataSource, PhoneNumbers numbers, PinHasher pins, Clock clock, AttributeSchema schema) {
         this.dataSource = dataSource;
         this.numbers = numbers;
         this.pins = pins;
         this.clock = clock;
+        this.schema = schema;
     }
 
     public Report run(Path file, Options options, Progress progress) throws ImportFailed {
@@ -126,7 +134,7 @@ public final class CustomerImport {
                     records++;
                     long line = parser.getCurrentLineNumber();
                     List<String> problems = new ArrayList<>();
-                    CustomerCsv.Row row = CustomerCsv.parse(r, (int) line, header, numbers, problems);
+                    CustomerCsv.Row row = CustomerCsv.parse(r, (int) line, header, numbers, schema, problems);
                     if (row != null) {
                         Long first = idLines.putIfAbsent(row.id(), line);
                         if (first != null) {
@@ -281,7 +289,7 @@ public final class CustomerImport {
         }
         try (PreparedStatement phones = c.prepareStatement("insert into phone_numbers (e164, customer_id) values (?, ?)");
              PreparedStatement attrs = c.prepareStatement(
-                     "insert into customer_attributes (customer_id, attr_name, attr_value) values (?, ?, ?)")) {
+                     "insert into customer_attributes (customer_id, attr_name, attr_value, attr_number) values (?, ?, ?, ?)")) {
             for (Prepared p : prepared) {
                 for (String e164 : p.row().phones()) {
                     phones.setString(1, e164);
@@ -292,6 +300,7 @@ public final class CustomerImport {
                     attrs.setString(1, p.row().id());
                     attrs.setString(2, a.getKey());
                     attrs.setString(3, a.getValue());
+                    attrs.setBigDecimal(4, schema.number(a.getKey(), a.getValue()));
                     attrs.addBatch();
                 }
             }

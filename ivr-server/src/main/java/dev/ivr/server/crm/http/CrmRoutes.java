@@ -122,7 +122,8 @@ public final class CrmRoutes implements HttpRoutes {
                 () -> error(ctx, 404, "no interaction for call '" + callId + "'"));
     }
 
-    private static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
+    /** The handler, with the database being down answered 503 (shared by the CRM package's routes). */
+    static Handler<RoutingContext> guarded(Handler<RoutingContext> h) {
         return HttpErrors.guarded(h, e -> e instanceof CrmUnavailableException
                 ? new HttpErrors.HttpError(503, "the customer database is unavailable; try again shortly") : null);
     }

@@ -1,5 +1,6 @@
 package dev.ivr.server.flow.load;
 
+import dev.ivr.server.crm.attributes.AttributeSchema;
 import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.yaml.Problem.Pos;
 import dev.ivr.server.flow.expr.Expr;
@@ -48,12 +49,20 @@ public final class FlowCompiler {
      *
      * @param inputNames the {@code into} names of every flow of the set (inputs are the call's:
      *                   a subflow's are read by its callers); empty: this flow's own only
+     * @param attributes the declared customer attributes ({@code crm.attributes}): expressions
+     *                   naming others, or comparing them in ways that fail, get warnings
      */
     public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
-                          Set<String> inputNames) {
+                          Set<String> inputNames, AttributeSchema attributes) {
         public Context {
             speech = speech == null ? SpeechModels.NONE : speech;
             inputNames = inputNames == null ? Set.of() : Set.copyOf(inputNames);
+            attributes = attributes == null ? AttributeSchema.NONE : attributes;
+        }
+
+        public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
+                       Set<String> inputNames) {
+            this(prompts, calendars, flowNames, speech, inputNames, AttributeSchema.NONE);
         }
 
         public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech) {
@@ -743,6 +752,9 @@ public final class FlowCompiler {
                         + meant + " (" + map + " has: " + (known.isEmpty() ? "nothing" : String.join(", ", known))
                         + "); at call time it would be empty"));
             }
+        }
+        for (AttributeCheck.Finding f : AttributeCheck.check(source, ctx.attributes())) {
+            problems.add(Problem.warning(where, pos.apply(f.offset()), f.message()));
         }
     }
 

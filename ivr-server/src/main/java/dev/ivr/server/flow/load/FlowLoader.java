@@ -1,5 +1,6 @@
 package dev.ivr.server.flow.load;
 
+import dev.ivr.server.crm.attributes.AttributeSchema;
 import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.hours.Calendars;
 import dev.ivr.server.prompt.PromptCatalog;
@@ -29,9 +30,16 @@ public final class FlowLoader {
      * Where the pieces are, and which languages speech can be recognised in (flows that listen
      * are checked against it).
      */
-    public record Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech) {
+    public record Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech,
+                          AttributeSchema attributes) {
         public Sources {
             speech = speech == null ? SpeechModels.NONE : speech;
+            attributes = attributes == null ? AttributeSchema.NONE : attributes;
+        }
+
+        /** Without declared customer attributes (expressions may name any). */
+        public Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech) {
+            this(flowsDir, promptsDir, calendarsFile, speech, AttributeSchema.NONE);
         }
 
         /** Without speech recognition: listen nodes fail validation, menus take keys only. */
@@ -102,7 +110,7 @@ public final class FlowLoader {
         Calendars calendars = Calendars.load(src.calendarsFile(), problems);
         Map<String, Path> files = flowFiles(src.flowsDir());
         FlowCompiler.Context ctx = new FlowCompiler.Context(prompts == null ? PromptCatalog.empty() : prompts,
-                calendars, files.keySet(), src.speech(), inputNames(files.values()));
+                calendars, files.keySet(), src.speech(), inputNames(files.values()), src.attributes());
         Map<String, FlowCompiler.Result> flows = new LinkedHashMap<>();
         files.forEach((name, file) -> {
             if (!name.matches(NAME_PATTERN) || name.contains("..")) {

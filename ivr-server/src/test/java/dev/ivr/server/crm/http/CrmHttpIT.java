@@ -69,6 +69,9 @@ class CrmHttpIT {
                       token: %s
                 crm:
                   pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
+                  attributes:
+                    - {name: balance_band, type: enum, values: [low, medium, high]}
+                    - {name: contract_end, type: date}
                 """.formatted(AGENT, MONITOR, SUPERVISOR));
         Map<String, String> env = new HashMap<>();
         env.put("IVR_NODE_NAME", "crm-http-" + UUID.randomUUID().toString().substring(0, 8));
@@ -204,6 +207,78 @@ class CrmHttpIT {
                 .contains("ivr_crm_identify_total{").contains("result=\"IDENTIFIED\"")
                 .contains("ivr_crm_authenticate_total{").contains("ivr_crm_interactions_total{")
                 .contains("result=\"written\"").contains("ivr_crm_outbox_pending{");
+    }
+
+    @Test
+    void attributesAreChangedBySupervisorsCheckedByTypeAllOrNothing() throws Exception {
+        assertThat(get("/api/attributes", AGENT).body()).contains("\"balance_band\"").contains("\"enum\"");
+        assertThat(patch("/api/customers/C1002/attributes", "{\"contract_end\": \"2027-01-31\"}", AGENT).statusCode())
+                .as("agents read, supervisors change").isEqualTo(403);
+        assertThat(patch("/api/customers/C1002/attributes", "{}", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> bad = patch("/api/customers/C1002/attributes",
+                "{\"contract_end\": \"2027-01-31\", \"balance_band\": \"hgih\", \"x\": {\"nested\": 1}}", SUPERVISOR);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        JsonObject body = new JsonObject(bad.body());
+        assertThat(body.getString("error")).startsWith("nothing changed: ");
+        assertThat(body.getJsonObject("fields").getString("attributes.balance_band"))
+                .contains("'hgih' is not one of low, medium, high; did you mean 'high'?");
+        assertThat(body.getJsonObject("fields").getString("attributes.x")).contains("a value is text, a number");
+        assertThat(new JsonObject(get("/api/customers/C1002", AGENT).body()).getJsonObject("attributes").getString("contract_end"))
+                .as("nothing half-applied").isNull();
+        HttpResponse<String> ok = patch("/api/customers/C1002/attributes",
+                "{\"contract_end\": \"2027-01-31\", \"balance_band\": \"HIGH\", \"open_ticket\": null}", SUPERVISOR);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        JsonObject attrs = new JsonObject(get("/api/customers/C1002", AGENT).body()).getJsonObject("attributes");
+        assertThat(attrs.getString("contract_end")).isEqualTo("2027-01-31");
+        assertThat(attrs.getString("balance_band")).isEqualTo("high");
+        assertThat(attrs.containsKey("open_ticket")).isFalse();
+        assertThat(patch("/api/customers/NOPE/attributes", "{\"contract_end\": \"2027-01-31\"}", SUPERVISOR).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void segmentsAreSavedCheckedAndCountedBySupervisors() throws Exception {
+        String renewal = "{\"expression\": \"attr.balance_band == \\\"high\\\" && customer.tier in [\\\"gold\\\", \\\"platinum\\\"]\"}";
+        assertThat(send("PUT", "/api/segments/high-value", renewal, AGENT).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/api/segments", null, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> bad = send("PUT", "/api/segments/high-value",
+                "{\"expression\": \"attr.balance_bnd == \\\"high\\\"\"}", SUPERVISOR);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(bad.body()).getJsonObject("fields").getString("expression"))
+                .startsWith("1:5: no attribute 'balance_bnd'").contains("did you mean 'balance_band'?");
+        HttpResponse<String> saved = send("PUT", "/api/segments/high-value", renewal, SUPERVISOR);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(new JsonObject(saved.body()).getString("updatedBy")).isEqualTo("floor");
+        HttpResponse<String> count = send("GET", "/api/segments/high-value/count?sample=2", null, SUPERVISOR);
+        assertThat(count.statusCode()).as(count.body()).isEqualTo(200);
+        JsonObject c = new JsonObject(count.body());
+        assertThat(c.getLong("count")).isEqualTo(4); // C1001, C1003, C1008, C1012 in the sample file
+        assertThat(c.getJsonArray("sample").stream().map(o -> ((JsonObject) o).getString("id")).toList())
+                .containsExactly("C1001", "C1003");
+        assertThat(send("GET", "/api/segments/high-value/count?sample=1000", null, SUPERVISOR).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/api/segments", null, SUPERVISOR).body()).contains("high-value");
+        assertThat(send("DELETE", "/api/segments/high-value", null, SUPERVISOR).statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/api/segments/high-value/count", null, SUPERVISOR).statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String json, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> patch(String path, String json, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {

@@ -615,6 +615,57 @@ abstract class CrmStoreContract {
     }
 
     @Test
+    void typedAttributesAreCheckedOnImportByRowAndFieldAndStoredCanonical() throws Exception {
+        Database db = database();
+        Path file = Files.createTempFile(tmp, "typed", ".csv");
+        Files.writeString(file, """
+                id,first_name,attr.contract_end,attr.balance,attr.do_not_call,attr.plan,attr.free
+                C1,Anna,2027-03-31,1200.50,no,Premium,anything
+                C2,Bela,31/03/2027,12,yes,basic,
+                C3,Cili,2027-01-10,lots,maybe,gold,
+                """);
+        CrmConfig cfg = crmConfig();
+        CustomerImport typed = new CustomerImport(db.dataSource(), new PhoneNumbers(cfg.region()), new PinHasher(cfg.pinHash()),
+                clock, dev.ivr.server.crm.attributes.AttributeSchemaTest.SCHEMA);
+        CustomerImport.Report r = typed.run(file, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE);
+        assertThat(r.committed()).isFalse();
+        assertThat(r.rejected()).extracting(CustomerImport.Rejection::line).containsExactly(3L, 4L);
+        assertThat(r.rejected().get(0).problem()).isEqualTo("attr.contract_end: '31/03/2027' is not a date (YYYY-MM-DD,"
+                + " e.g. 2027-03-31) (declared date in crm.attributes)");
+        assertThat(r.rejected().get(1).problem()).contains("attr.balance: 'lots' is not a number")
+                .contains("attr.do_not_call: 'maybe' is not true or false").contains("attr.plan: 'gold' is not one of basic, premium");
+        assertThat(count(db, "select count(*) from customers")).as("nothing half-imported").isZero();
+
+        Files.writeString(file, """
+                id,first_name,attr.contract_end,attr.balance,attr.do_not_call,attr.plan,attr.free
+                C1,Anna,2027-03-31,1200.50,no,Premium,anything
+                """);
+        assertThat(typed.run(file, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE).committed()).isTrue();
+        assertThat(store(db, "s").customer("C1").orElseThrow().attributes()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "contract_end", "2027-03-31", "balance", "1200.5", "do_not_call", "false", "plan", "premium", "free", "anything"));
+        assertThat(count(db, "select count(*) from customer_attributes where attr_name = 'balance' and attr_number = 1200.5"))
+                .isEqualTo(1);
+
+        JdbcCustomerAttributes api = new JdbcCustomerAttributes(db.dataSource(), dev.ivr.server.crm.attributes.AttributeSchemaTest.SCHEMA, clock);
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("balance", "99");
+        bad.put("contract_end", "tomorrow");
+        assertThatThrownBy(() -> api.update("C1", bad))
+                .isInstanceOfSatisfying(dev.ivr.server.crm.attributes.CustomerAttributes.InvalidAttributes.class,
+                        e -> assertThat(e.fields()).containsOnlyKeys("attributes.contract_end"));
+        assertThat(count(db, "select count(*) from customer_attributes where attr_name = 'balance' and attr_number = 99"))
+                .as("no change of a rejected request is applied").isZero();
+        Map<String, String> good = new LinkedHashMap<>();
+        good.put("balance", "99");
+        good.put("free", null);
+        assertThat(api.update("C1", good)).hasValueSatisfying(now -> assertThat(now).containsEntry("balance", "99")
+                .doesNotContainKey("free"));
+        assertThat(count(db, "select count(*) from customer_attributes where attr_name = 'balance' and attr_number = 99"))
+                .isEqualTo(1);
+        assertThat(api.update("nobody", good)).isEmpty();
+    }
+
+    @Test
     void aDatabaseFailureInTheMiddleOfAnImportLeavesTheDatabaseAsBefore() throws Exception {
         Served served = serve(tmp.resolve("served"));
         toClose.add(served);

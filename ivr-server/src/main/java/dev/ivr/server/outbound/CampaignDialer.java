@@ -1,0 +1,162 @@
+package dev.ivr.server.outbound;
+
+import dev.ivr.server.config.CampaignConfig;
+import dev.ivr.server.config.OutboundConfig;
+import dev.ivr.server.routing.Originator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Dials running campaigns (agentless mode): every poll it takes, for each running campaign
+ * inside its calling window, as many due contacts as its max-concurrent leaves free (counted
+ * over every server, in the database), claims each in the database (one server wins an
+ * attempt), and places the call with AMI {@code Originate} to {@code outbound.channel}; the
+ * answered call continues in {@code outbound.context}, where the dialplan runs AMD() and the
+ * campaign's flow over FastAGI with {@code campaign}, {@code customer}, {@code attempt} and
+ * {@code reason} in the AGI URL's query. Each attempt's dial result, and for answered calls the
+ * channel's unique id (the flow's interaction), is recorded; failed attempts are retried after
+ * the campaign's {@code retry-after} until {@code max-attempts}.
+ */
+public final class CampaignDialer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CampaignDialer.class);
+    /** Channel variables the Originate sets, read by the ivr-outbound dialplan context. */
+    public static final String CAMPAIGN = "IVR_CAMPAIGN";
+    public static final String CUSTOMER = "IVR_CUSTOMER";
+    public static final String ATTEMPT = "IVR_ATTEMPT";
+    public static final String FLOW = "IVR_FLOW";
+    public static final String REASON = "IVR_REASON";
+
+    private final OutboundConfig config;
+    private final CampaignStore store;
+    private final Originator originator;
+    private final Clock clock;
+    private final String node;
+    private final ScheduledExecutorService timer;
+    private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
+
+    public CampaignDialer(OutboundConfig config, CampaignStore store, Originator originator, Clock clock, String node) {
+        this.config = config;
+        this.store = store;
+        this.originator = originator;
+        this.clock = clock;
+        this.node = node;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-dialer").daemon().factory());
+    }
+
+    public CampaignDialer start() {
+        long ms = config.pollInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One round over the campaigns. */
+    void poll() {
+        try {
+            if (!originator.available()) {
+                return;
+            }
+            for (CampaignConfig c : config.campaigns()) {
+                try {
+                    dial(c);
+                } catch (SQLException e) {
+                    LOG.warn("campaign {}: the database failed ({}); trying again at the next poll", c.name(), e.getSQLState());
+                } catch (RuntimeException e) {
+                    LOG.warn("campaign {}: {}", c.name(), e.toString());
+                }
+            }
+        } finally {
+            polls.incrementAndGet();
+        }
+    }
+
+    /** Rounds done so far (tests wait for rounds instead of time). */
+    long polls() {
+        return polls.get();
+    }
+
+    private void dial(CampaignConfig c) throws SQLException {
+        if (!store.status(c.name()).map("running"::equals).orElse(false)) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (CallingWindow.ended(c, now)) {
+            store.setStatus(c.name(), "finished", now);
+            LOG.info("campaign {}: past its end date {}, finished", c.name(), c.effectiveEndDate());
+            return;
+        }
+        if (!CallingWindow.open(c, now)) {
+            return;
+        }
+        int free = c.effectiveMaxConcurrent() - store.inFlight(c.name());
+        if (free <= 0) {
+            return;
+        }
+        for (CampaignStore.Due due : store.due(c.name(), now, free)) {
+            Optional<CampaignStore.Claimed> claimed = store.claim(c.name(), due, c.effectiveMaxConcurrent(), node, now);
+            claimed.ifPresent(a -> Thread.ofVirtual().name("campaign-call-" + c.name() + "-" + a.attemptId())
+                    .start(() -> call(c, a)));
+        }
+    }
+
+    private void call(CampaignConfig c, CampaignStore.Claimed a) {
+        MDC.put("call", dev.ivr.server.logging.LogText.callId("campaign-" + c.name() + "-" + a.customerId() + "-" + a.attemptNo()));
+        String result;
+        try {
+            Map<String, String> vars = new LinkedHashMap<>();
+            vars.put(CAMPAIGN, c.name());
+            vars.put(CUSTOMER, a.customerId());
+            vars.put(ATTEMPT, Integer.toString(a.attemptNo()));
+            vars.put(FLOW, c.flow());
+            vars.put(REASON, c.reason() == null ? "" : c.reason());
+            String channel = config.channel().replace("{number}", a.phone());
+            Originator.Result r = originator.originate(new Originator.Request(channel, config.context(), "s",
+                    c.callerId(), config.ringTimeout(), vars));
+            result = r.answered() ? "answered" : r.reason();
+            store.dialed(a.attemptId(), result, r.uniqueId());
+            LOG.info("campaign {}: customer {} attempt {}: {}", c.name(), a.customerId(), a.attemptNo(), result);
+            if (r.answered()) {
+                try { // the call holds its place in max-concurrent until it ends
+                    r.hangup().get(config.maxCallTime().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    LOG.warn("campaign {}: no hang-up seen for customer {} within {}", c.name(), a.customerId(),
+                            config.maxCallTime());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = "failed";
+        } catch (Exception e) {
+            LOG.warn("campaign {}: customer {} attempt {} not placed: {}", c.name(), a.customerId(), a.attemptNo(),
+                    e.getMessage());
+            result = "failed";
+        }
+        try {
+            Instant now = clock.instant();
+            Instant retry = "answered".equals(result) || a.attemptNo() >= c.effectiveMaxAttempts() ? null
+                    : now.plus(c.retryAfter(result));
+            store.finish(c.name(), a, result, now, retry);
+        } catch (SQLException e) {
+            LOG.error("campaign {}: could not record customer {} attempt {} ({}): {}", c.name(), a.customerId(),
+                    a.attemptNo(), result, e.getSQLState());
+        } finally {
+            MDC.remove("call");
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

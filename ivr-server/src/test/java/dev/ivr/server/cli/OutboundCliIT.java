@@ -1,0 +1,102 @@
+package dev.ivr.server.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Typed attributes on import, segments and campaigns as an admin runs them (default H2 database). */
+@Tag("integration")
+class OutboundCliIT {
+    @TempDir
+    Path dir;
+    Path config;
+    StringWriter out;
+    StringWriter err;
+    Level rootLevel;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        config = dir.resolve("ivr.yaml");
+        Files.writeString(config, """
+                node:
+                  data-dir: %s
+                crm:
+                  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
+                  attributes:
+                    - {name: contract_end, type: date}
+                    - {name: do_not_call, type: boolean}
+                outbound:
+                  campaigns:
+                    - {name: renewal, segment: renewal, flow: contract-renewal, reason: contract-renewal}
+                """.formatted(dir.resolve("data")));
+        rootLevel = ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).getLevel();
+    }
+
+    @AfterEach
+    void restoreLogging() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(rootLevel);
+    }
+
+    int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cl = new CommandLine(new IvrCli());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void importSegmentAndCampaignFromTheCommandLine() throws Exception {
+        Path csv = dir.resolve("c.csv");
+        Files.writeString(csv, """
+                id,first_name,phones,attr.contract_end,attr.do_not_call
+                C1,Anna,+36 1 555 0001,2027-03-27,no
+                C2,Bela,+36 1 555 0002,27.03.2027,no
+                """);
+        assertThat(run("import-customers", "-c", config.toString(), csv.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains(csv + ": line 3: attr.contract_end: '27.03.2027' is not a date (YYYY-MM-DD")
+                .contains("nothing imported");
+        Files.writeString(csv, """
+                id,first_name,phones,attr.contract_end,attr.do_not_call
+                C1,Anna,+36 1 555 0001,2027-03-27,no
+                C2,Bela,+36 1 555 0002,2027-03-28,yes
+                C3,Cili,,2027-03-29,no
+                """);
+        assertThat(run("import-customers", "-c", config.toString(), csv.toString())).as(err.toString()).isZero();
+
+        assertThat(run("segment", "save", "-c", config.toString(), "renewal", "attr.contract_end >= date(\"2027-03-01\") &&\n"
+                + "  !attr.do_not_cal")).isEqualTo(1);
+        assertThat(err.toString()).contains("segment renewal:2:8: no attribute 'do_not_cal'").contains("did you mean 'do_not_call'?");
+        assertThat(run("segment", "save", "-c", config.toString(), "renewal",
+                "attr.contract_end >= date(\"2027-03-01\") && !attr.do_not_call")).as(err.toString()).isZero();
+        assertThat(run("segment", "count", "-c", config.toString(), "renewal", "--sample", "1")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("2 customer(s) on ").contains("  C1  Anna").contains("... and 1 more");
+        assertThat(run("segment", "count", "-c", config.toString(), "renewl")).isEqualTo(1);
+        assertThat(err.toString()).contains("no segment 'renewl'; did you mean 'renewal'?");
+
+        assertThat(run("campaign", "status", "-c", config.toString(), "renewal")).isZero();
+        assertThat(out.toString()).contains("never started");
+        assertThat(run("campaign", "start", "-c", config.toString(), "renewal")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("campaign renewal running: 2 customer(s) in segment renewal, 2 added,"
+                + " 1 without a phone number (not called)");
+        assertThat(run("campaign", "pause", "-c", config.toString(), "renewal")).isZero();
+        assertThat(run("campaign", "status", "-c", config.toString(), "renewal")).isZero();
+        assertThat(out.toString()).contains("campaign renewal: paused").contains("no-number=1").contains("pending=1");
+        assertThat(run("campaign", "start", "-c", config.toString(), "renewa")).isEqualTo(1);
+        assertThat(err.toString()).contains("no campaign 'renewa' in outbound.campaigns; did you mean 'renewal'?");
+    }
+}

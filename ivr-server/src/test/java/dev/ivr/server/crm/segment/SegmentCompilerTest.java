@@ -1,0 +1,59 @@
+package dev.ivr.server.crm.segment;
+
+import dev.ivr.server.crm.attributes.AttributeSchemaTest;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SegmentCompilerTest {
+    static final LocalDate TODAY = LocalDate.parse("2027-03-01");
+
+    private static SegmentQuery compile(String e) throws SegmentException {
+        return SegmentCompiler.compile(e, AttributeSchemaTest.SCHEMA, TODAY);
+    }
+
+    @Test
+    void theIssuesExampleBecomesIndexedSubqueriesWithTodayResolved() throws Exception {
+        SegmentQuery q = compile("attr.contract_end >= today() + duration(\"25d\") && attr.contract_end <= today() + duration(\"30d\")"
+                + " && !attr.do_not_call");
+        assertThat(q.where()).isEqualTo("(c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
+                + " and a.attr_value >= ?) and c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
+                + " and a.attr_value <= ?) and not c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
+                + " and a.attr_value = ?))");
+        assertThat(q.parameters()).containsExactly("contract_end", "2027-03-26", "contract_end", "2027-03-31", "do_not_call", "true");
+    }
+
+    @Test
+    void numbersCompareAsNumbersEnumsAndFieldsAsTextValuesSwappedAndListed() throws Exception {
+        SegmentQuery q = compile("100 < attr.balance && customer.attributes.plan in [\"Premium\", \"basic\"] || customer.tier == \"gold\"");
+        assertThat(q.where()).contains("a.attr_number > ?").contains("c.tier = ?");
+        assertThat(q.parameters()).containsExactly("balance", new BigDecimal("100"), "plan", "premium", "plan", "basic", "gold");
+        assertThat(compile("has(attr.note) && attr.contract_end < date(\"2027-12-31\") - duration(\"1d\")").parameters())
+                .containsExactly("note", "contract_end", "2027-12-30");
+        assertThat(compile("attr.balance >= -5.5").parameters()).containsExactly("balance", new BigDecimal("-5.5"));
+    }
+
+    @Test
+    void mistakesSayLineColumnAndWhatToWrite() {
+        assertThatThrownBy(() -> compile("attr.contrct_end >= today()"))
+                .hasMessage("1:5: no attribute 'contrct_end' is declared in crm.attributes; did you mean 'contract_end'?"
+                        + " (declared: balance, contract_end, do_not_call, note, plan); segments compare attributes by their declared type");
+        assertThatThrownBy(() -> compile("attr.balance > 10 &&\n  attr.plan == \"premum\""))
+                .hasMessage("2:16: attr.plan: \"premum\" is not one of basic, premium; did you mean 'premium'?");
+        assertThatThrownBy(() -> compile("attr.contract_end > \"2027-01-01\""))
+                .hasMessageContaining("1:21: write a date as date(\"2027-01-01\") or today() + duration(\"30d\")");
+        assertThatThrownBy(() -> compile("attr.contract_end > today() + duration(\"3w\")"))
+                .hasMessageContaining("is not a number of days such as \"30d\"");
+        assertThatThrownBy(() -> compile("attr.balance > \"lots\"")).hasMessageContaining("attr.balance is a number");
+        assertThatThrownBy(() -> compile("attr.balance")).hasMessageContaining("attr.balance is number, not true/false");
+        assertThatThrownBy(() -> compile("customer.tierr == \"gold\"")).hasMessageContaining("did you mean 'tier'?");
+        assertThatThrownBy(() -> compile("attr.balance > ")).isInstanceOf(SegmentException.class).hasMessageStartingWith("1:");
+        assertThatThrownBy(() -> compile("size(attr.note) > 3")).hasMessageContaining("one side of a comparison must be");
+        assertThatThrownBy(() -> compile(" ")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> compile("attr.plan > \"basic\"")).hasMessageContaining("has no order");
+    }
+}
