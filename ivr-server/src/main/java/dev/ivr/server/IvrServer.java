@@ -318,7 +318,8 @@ public final class IvrServer implements AutoCloseable {
     /** How KPIs are counted: each queue's service-level time, the configured short-abandon time. */
     private KpiRules kpiRules() {
         Map<String, java.time.Duration> thresholds = new java.util.HashMap<>();
-        config.routing().queues().forEach(q -> thresholds.put(q.id(), q.serviceLevelTime()));
+        config.routing().queues().stream().filter(q -> q.serviceLevelTime() != null) // else the reports' default
+                .forEach(q -> thresholds.put(q.id(), q.serviceLevelTime()));
         return new KpiRules(config.reports().serviceLevelTime(), config.reports().shortAbandon(), thresholds);
     }
 
