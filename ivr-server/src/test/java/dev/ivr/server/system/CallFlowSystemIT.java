@@ -300,7 +300,10 @@ class CallFlowSystemIT {
         assertThat(asterisk.problemsSince(mark)).filteredOn(l -> l.contains("app_voicemail")).isEmpty();
         // finding 11: a voicemail costs no Asterisk-Java warnings in the server's log
         PrivateAsterisk.sleep(1000);
-        assertThat(node.problems()).noneMatch(l -> l.contains("org.asteriskjava"));
+        // (the log is the JVM's: "AsyncEventPump has exited" is another test's killed node's AMI connection ending,
+        // up to a minute after its kill, whichever class the system tier runs first)
+        assertThat(node.problems()).filteredOn(l -> !l.contains("AsyncEventPump has exited"))
+                .noneMatch(l -> l.contains("org.asteriskjava"));
     }
 
     static Stream<String> messages(Path inbox) throws IOException {
