@@ -25,6 +25,7 @@ import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,7 +75,7 @@ class CallRoutingIT {
     @BeforeAll
     static void cluster() {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
+                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster();
         a = ClusterMember.start(cluster, "a", dir);
         b = ClusterMember.start(cluster, "b", dir);
         await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);

@@ -4,6 +4,7 @@ import dev.ivr.server.audio.AsteriskFormat;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class ClusterPromptCacheIT {
     @BeforeAll
     static void start() {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
+                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster();
         a = ClusterMember.start(cluster, "a", dir);
         b = ClusterMember.start(cluster, "b", dir);
         await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
