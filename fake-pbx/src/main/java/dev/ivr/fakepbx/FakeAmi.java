@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.Locale;
 
 /**
  * A stand-in for Asterisk 20's manager interface (AMI, TCP 5038), enough for the server's
@@ -249,7 +250,7 @@ public final class FakeAmi implements AutoCloseable {
                 send(response(id, "Error", "Message", "Permission denied"));
                 return true;
             }
-            switch (action.toLowerCase()) {
+            switch (action.toLowerCase(Locale.ROOT)) {
                 case "challenge" -> {
                     challenge = String.valueOf(100_000_000 + sequence.incrementAndGet());
                     send(response(id, "Success", "Challenge", challenge));

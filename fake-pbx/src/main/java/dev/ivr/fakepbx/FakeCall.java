@@ -824,7 +824,6 @@ public final class FakeCall {
                 "RINGTIME", "RINGTIME_MS", "PROGRESSTIME", "PROGRESSTIME_MS")) {
             variables.remove(v);
         }
-        long started = System.nanoTime();
         Map<String, String> inherited = inheritable(true);
         Caller.Step step = takeTimedSteps();
         if (step == null || dead) {

@@ -308,7 +308,7 @@ public final class FakePbx {
             env.add("agi_priority: 3");
             env.add("agi_enhanced: 0.0");
             env.add("agi_accountcode: ");
-            env.add("agi_threadid: " + (140095491770048L + Math.abs(id.hashCode())));
+            env.add("agi_threadid: " + (140095491770048L + Integer.toUnsignedLong(id.hashCode())));
             for (int i = 0; i < args.size(); i++) {
                 env.add("agi_arg_" + (i + 1) + ": " + args.get(i));
             }

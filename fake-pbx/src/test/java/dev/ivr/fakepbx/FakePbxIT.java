@@ -1,5 +1,6 @@
 package dev.ivr.fakepbx;
 
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -335,10 +336,7 @@ class FakePbxIT {
 
     @Test
     void refusedConnectionIsAFailure() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.pick(); // nobody listens there
         CallResult r = new FakePbx("127.0.0.1", port).call("x").run(Duration.ofSeconds(10));
         assertThat(r.agiStatus()).isEqualTo(AgiStatus.FAILURE);
         assertThat(r.error()).startsWith("connect");

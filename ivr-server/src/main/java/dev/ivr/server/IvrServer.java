@@ -83,6 +83,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.time.ZoneId;
 
 /**
  * The server process: starts every component in order and stops them in reverse, draining
@@ -296,7 +297,7 @@ public final class IvrServer implements AutoCloseable {
         AttributeSchema attributes = AttributeSchema.of(config.crm().attributes());
         routes.add(new AttributeRoutes(new JdbcCustomerAttributes(database.httpDataSource(), attributes,
                 java.time.Clock.systemUTC())));
-        routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.systemDefaultZone())));
+        routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.system(ZoneId.systemDefault()))));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,

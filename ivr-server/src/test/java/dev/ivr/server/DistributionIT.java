@@ -1,5 +1,6 @@
 package dev.ivr.server;
 
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.ivr.server.ServerProcessIT.awaitHealthy;
-import static dev.ivr.server.ServerProcessIT.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -186,11 +186,11 @@ class DistributionIT {
             }
         }
         assertThat(exec).isNotNull();
-        httpPort = freePort();
+        httpPort = FreePorts.pick();
         env.put("IVR_JAVA_OPTS", "-Xmx384m");
-        env.put("IVR_AGI_PORT", String.valueOf(freePort()));
+        env.put("IVR_AGI_PORT", String.valueOf(FreePorts.pick()));
         env.put("IVR_HTTP_PORT", String.valueOf(httpPort));
-        env.put("IVR_CLUSTER_PORT", String.valueOf(freePort()));
+        env.put("IVR_CLUSTER_PORT", String.valueOf(FreePorts.pick()));
         env.put("IVR_CLUSTER_NAME", "dist-" + UUID.randomUUID());
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_TTS_ENABLED", "false");

@@ -5,13 +5,13 @@ import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,8 +45,8 @@ class ServerProcessIT {
 
     @Test
     void sigtermStopsNewCallsLetsTheCallInProgressFinishThenExits() throws Exception {
-        int agiPort = freePort();
-        int httpPort = freePort();
+        int agiPort = FreePorts.pick();
+        int httpPort = FreePorts.pick();
         Path log = data.resolve("server.log");
         process = start(agiPort, httpPort, log, Map.of("IVR_AGI_DRAIN_TIME", "60s"));
         awaitHealthy(httpPort, log);
@@ -78,8 +78,8 @@ class ServerProcessIT {
 
     @Test
     void controlCharactersSentByThePbxAreEscapedInTheLog() throws Exception {
-        int agiPort = freePort();
-        int httpPort = freePort();
+        int agiPort = FreePorts.pick();
+        int httpPort = FreePorts.pick();
         Path log = data.resolve("server.log");
         process = start(agiPort, httpPort, log, Map.of());
         awaitHealthy(httpPort, log);
@@ -124,9 +124,9 @@ class ServerProcessIT {
         assertThat(data.resolve("weak-data")).doesNotExist();
 
         // accepted by name: the server starts, and says so loudly
-        int httpPort = freePort();
+        int httpPort = FreePorts.pick();
         Path log = data.resolve("server.log");
-        process = start(freePort(), httpPort, log, Map.of("IVR_CRM_PIN_HASH_MEMORY", "8", "IVR_CRM_PIN_HASH_ITERATIONS", "1",
+        process = start(FreePorts.pick(), httpPort, log, Map.of("IVR_CRM_PIN_HASH_MEMORY", "8", "IVR_CRM_PIN_HASH_ITERATIONS", "1",
                 "IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"));
         awaitHealthy(httpPort, log);
         assertThat(Files.readString(log)).contains("WARN ").contains("WEAK SETTING accepted by node.accept-weak-settings:"
@@ -157,7 +157,7 @@ class ServerProcessIT {
         env.put("IVR_AGI_PORT", String.valueOf(agiPort));
         env.put("IVR_HTTP_PORT", String.valueOf(httpPort));
         env.put("IVR_CLUSTER_NAME", "proc-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", Integer.toString(dev.ivr.server.testing.TestConfigs.freePort()));
+        env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()));
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
@@ -181,12 +181,6 @@ class ServerProcessIT {
         Path jar = Path.of("target", "ivr-server.jar");
         assertThat(jar).as("the packaged server (mvn package runs before integration tests)").exists();
         return jar;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @SuppressWarnings("unused")

@@ -2,6 +2,7 @@ package dev.ivr.loadgen;
 
 import dev.ivr.fakepbx.AgiStatus;
 import dev.ivr.fakepbx.CallResult;
+import java.util.Locale;
 
 /** Sorts a finished call into ok or a failure kind. Every failure is counted, none is hidden. */
 public final class Failures {
@@ -10,7 +11,7 @@ public final class Failures {
 
     /** The failure kind of a call, or null when it succeeded. */
     public static String classify(CallResult r, Scenario scenario) {
-        String e = r.error() == null ? "" : r.error().toLowerCase();
+        String e = r.error() == null ? "" : r.error().toLowerCase(Locale.ROOT);
         if (r.agiStatus() == AgiStatus.FAILURE && e.startsWith("connect")) {
             return "connect_failed";
         }

@@ -199,7 +199,7 @@ public final class LoadGen {
                     default -> throw new IllegalArgumentException("unknown server " + server + " (ivr, stock-raised, stock-default)");
                 };
                 try (sp) {
-                    sp.awaitListening(Duration.ofSeconds(180));
+                    sp.awaitListening(Duration.ofMinutes(3));
                     if (ivr) {
                         awaitPrerender(sp); // prompts are pre-rendered at start (not measured)
                         if (sc instanceof CustomerServiceScenario) {
@@ -252,7 +252,7 @@ public final class LoadGen {
                     } else {
                         break;
                     }
-                    StepResult r = level(sp, sc, m, runner, level);
+                    StepResult r = level(sp, m, runner, level);
                     rows.add(r);
                     if (search != null) {
                         search.result(level, r.holds(Report.P99_BOUND_MICROS));
@@ -267,7 +267,7 @@ public final class LoadGen {
             return rows;
         }
 
-        private StepResult level(ServerProcess sp, Scenario sc, Measurement m, LoadRunner runner, int level) throws Exception {
+        private StepResult level(ServerProcess sp, Measurement m, LoadRunner runner, int level) throws Exception {
             runner.target(level);
             runner.awaitAtMost(level, Duration.ofMinutes(10)); // down from a higher level: calls end by themselves
             int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
@@ -343,7 +343,7 @@ public final class LoadGen {
             List<StepResult> rows = new ArrayList<>();
             try (ServerProcess sp = ServerProcess.ivr(ivrJar, config, port, jvm(), dir.resolve("server.log"), plan.serverPrefix());
                  LagMonitor lag = new LagMonitor()) {
-                sp.awaitListening(Duration.ofSeconds(180));
+                sp.awaitListening(Duration.ofMinutes(3));
                 awaitPrerender(sp);
                 Measurement m = new Measurement(new ProcessProbe(sp.pid()), ServerMetrics.of(httpPort, dir.resolve("ivr-data")), lag);
                 try (LoadRunner runner = new LoadRunner("127.0.0.1", port, sc, duration(promptTime), ramp, Duration.ofMinutes(5))) {
@@ -457,7 +457,7 @@ public final class LoadGen {
                     BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp)), port,
                     List.of("-Xmx1g", "-XX:+UseG1GC"), dir.resolve("server.log"), List.of());
                  LagMonitor lag = new LagMonitor()) {
-                sp.awaitListening(Duration.ofSeconds(180));
+                sp.awaitListening(Duration.ofMinutes(3));
                 awaitPrerender(sp);
                 BenchDeployment.agents(httpPort, dir.resolve("ivr-data"), agents);
                 Measurement m = new Measurement(new ProcessProbe(sp.pid()), ServerMetrics.of(httpPort, dir.resolve("ivr-data")), lag);

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.NavigableMap;
 
 /**
  * Takes one plateau's figures from a running load: response times and counts from the load
@@ -98,7 +98,7 @@ final class Measurement {
         }
         Histogram virtualLag = lag.virtualInterval();
         Histogram platformLag = lag.platformInterval();
-        TreeMap<Double, Long> serverAfter = metrics == null ? null : metrics.snapshot();
+        NavigableMap<Double, Long> serverAfter = metrics == null ? null : metrics.snapshot();
         s.intervalByCommand().forEach((name, hc) -> {
             if (hc.getTotalCount() > 0) {
                 commandRows.add(new CommandRow(server, scenario, target, name, hc.getTotalCount(), hc.getValueAtPercentile(50) / 1000,

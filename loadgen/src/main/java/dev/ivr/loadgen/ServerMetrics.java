@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +41,7 @@ final class ServerMetrics {
     }
 
     /** Cumulative counts by upper bound (seconds), over every command. */
-    TreeMap<Double, Long> snapshot() throws IOException, InterruptedException {
+    NavigableMap<Double, Long> snapshot() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
@@ -49,7 +50,7 @@ final class ServerMetrics {
         return parse(r.body());
     }
 
-    static TreeMap<Double, Long> parse(String prometheusText) {
+    static NavigableMap<Double, Long> parse(String prometheusText) {
         TreeMap<Double, Long> buckets = new TreeMap<>();
         Matcher m = BUCKET.matcher(prometheusText);
         while (m.find()) {
@@ -64,7 +65,7 @@ final class ServerMetrics {
      * recorded between the two snapshots; -1 when nothing was, {@code Long.MAX_VALUE} when it lies
      * beyond the last finite bucket.
      */
-    static long percentileMicros(Map<Double, Long> before, TreeMap<Double, Long> after, double percentile) {
+    static long percentileMicros(Map<Double, Long> before, NavigableMap<Double, Long> after, double percentile) {
         long total = after.getOrDefault(Double.POSITIVE_INFINITY, 0L) - before.getOrDefault(Double.POSITIVE_INFINITY, 0L);
         if (total <= 0) {
             return -1;

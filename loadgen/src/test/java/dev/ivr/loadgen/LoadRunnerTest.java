@@ -1,5 +1,6 @@
 package dev.ivr.loadgen;
 
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -115,10 +116,7 @@ class LoadRunnerTest {
 
     @Test
     void aServerThatIsNotThereIsAConnectFailureForEveryCall() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.pick(); // nobody listens there
         LoadRunner runner = new LoadRunner("127.0.0.1", port, Scenarios.byName("diag"), Duration.ZERO, 1000,
                 Duration.ofSeconds(30));
         try (runner) {

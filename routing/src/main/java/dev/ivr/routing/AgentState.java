@@ -29,6 +29,7 @@ public enum AgentState {
     /** After-call work, timed by the queue's wrap-up time. */
     WRAP_UP;
 
+    @SuppressWarnings("ImmutableEnumChecker") // set once, by the static initialiser below, and never changed
     private Set<AgentState> next;
 
     static {

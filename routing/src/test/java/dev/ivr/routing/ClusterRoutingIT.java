@@ -3,7 +3,7 @@ package dev.ivr.routing;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import dev.ivr.routing.hazelcast.HazelcastRouting;
-import dev.ivr.routing.test.TestCluster;
+import dev.ivr.testsupport.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -1,7 +1,7 @@
 package dev.ivr.routing;
 
 import dev.ivr.routing.hazelcast.HazelcastRouting;
-import dev.ivr.routing.test.TestCluster;
+import dev.ivr.testsupport.TestCluster;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -316,7 +316,8 @@ final class AgiSocket implements SocketConnectionFacade {
     private static String printable(String s) {
         String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
         StringBuilder sb = new StringBuilder(cut.length() + 2).append('\'');
-        for (char c : cut.toCharArray()) {
+        for (int i = 0; i < cut.length(); i++) {
+            char c = cut.charAt(i);
             sb.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         return sb.append('\'').toString();

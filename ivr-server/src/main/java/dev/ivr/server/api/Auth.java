@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * Bearer tokens and roles for the HTTP API. Tokens are compared by their SHA-256 in constant
@@ -59,7 +60,7 @@ public final class Auth {
         List<Entry> entries = new ArrayList<>();
         for (TokenConfig t : tokens) {
             byte[] hash = t.sha256() != null && !t.sha256().isBlank()
-                    ? HexFormat.of().parseHex(t.sha256().toLowerCase())
+                    ? HexFormat.of().parseHex(t.sha256().toLowerCase(Locale.ROOT))
                     : sha256(t.token());
             entries.add(new Entry(hash, new Principal(t.name(), Set.copyOf(t.roles()), t.agent())));
         }

@@ -86,7 +86,7 @@ public final class HttpApi implements AutoCloseable {
         Guards guards = new Guards(vertx, config.maxConnections(), config.headerTimeout().toMillis());
         HttpServer s;
         try {
-            s = guards.install(vertx.createHttpServer(options), router::handle)
+            s = guards.install(vertx.createHttpServer(options), router)
                     .listen(config.port(), config.bind())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.time.ZoneId;
 
 /**
  * {@code ivr-server campaign start|pause|resume|stop|status NAME}: the campaigns of
@@ -42,7 +43,7 @@ public final class CampaignCommand implements Runnable {
 
     static int with(ConfigOption option, CommandLine.Model.CommandSpec spec, Work work) {
         return CrmDatabase.withDatabase(option, spec, (cfg, db, out, err) -> {
-            Segments segments = new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.systemDefaultZone());
+            Segments segments = new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.system(ZoneId.systemDefault()));
             return work.run(new Campaigns(cfg.outbound(), new CampaignStore(db.dataSource()), segments, Clock.systemUTC()), out, err);
         });
     }

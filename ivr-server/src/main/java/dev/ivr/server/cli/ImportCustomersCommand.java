@@ -113,7 +113,7 @@ public final class ImportCustomersCommand implements Callable<Integer> {
             if (expectedRecords < PROGRESS_FROM) {
                 return;
             }
-            boolean terminal = System.console() != null;
+            boolean terminal = Terminal.console() != null;
             bar = new ProgressBarBuilder().setTaskName("Importing").setInitialMax(expectedRecords).setUnit(" rows", 1)
                     .setStyle(ProgressBarStyle.ASCII).showSpeed()
                     .setUpdateIntervalMillis(terminal ? 250 : 5000)

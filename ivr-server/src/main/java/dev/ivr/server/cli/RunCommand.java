@@ -1,5 +1,7 @@
 package dev.ivr.server.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import ch.qos.logback.classic.LoggerContext;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.IvrConfig;
@@ -25,7 +27,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IvrConfig cfg = config.loadOrReport(new PrintWriter(System.err, true));
+        IvrConfig cfg = config.loadOrReport(new PrintWriter(System.err, true, UTF_8));
         if (cfg == null) {
             return 2;
         }
@@ -80,7 +82,7 @@ public final class RunCommand implements Callable<Integer> {
     private static void exitAfterFatal(String reason) {
         Thread.ofPlatform().name("fatal-exit").start(() -> {
             LOG.error("exiting ({}) so that the service manager restarts the server", reason);
-            Thread halt = Thread.ofPlatform().daemon(true).name("fatal-halt").start(() -> {
+            Thread.ofPlatform().daemon(true).name("fatal-halt").start(() -> {
                 try {
                     Thread.sleep(120_000);
                 } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.time.ZoneId;
 
 /**
  * {@code ivr-server segment save|count|list|delete|check}: named, saved filters over customers
@@ -44,7 +45,7 @@ public final class SegmentCommand implements Runnable {
 
     static int withSegments(ConfigOption option, CommandLine.Model.CommandSpec spec, Work work) {
         return CrmDatabase.withDatabase(option, spec, (cfg, db, out, err) -> work.run(
-                new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.systemDefaultZone()), out, err));
+                new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.system(ZoneId.systemDefault())), out, err));
     }
 
     @Command(name = "save", mixinStandardHelpOptions = true, description = "Check and save (create or replace) a segment.")

@@ -1,5 +1,7 @@
 package dev.ivr.server.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.config.DurationText;
@@ -46,7 +48,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        IvrConfig cfg = config.loadOrReport(new PrintWriter(System.err, true));
+        IvrConfig cfg = config.loadOrReport(new PrintWriter(System.err, true, UTF_8));
         if (cfg == null) {
             return 2;
         }

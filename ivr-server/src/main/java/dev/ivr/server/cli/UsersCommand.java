@@ -140,7 +140,9 @@ public final class UsersCommand implements Runnable {
         @Override
         public Integer call() {
             return withStore(config, spec, (store, out) -> {
-                store.find(id).orElseThrow(() -> new UserException(UserException.Kind.NOT_FOUND, "no user '" + id + "'"));
+                if (store.find(id).isEmpty()) {
+                    throw new UserException(UserException.Kind.NOT_FOUND, "no user '" + id + "'");
+                }
                 String password = readPassword(passwordStdin, spec);
                 store.update(id, new UserSpec(id, null, null, null, null, null, null, password));
                 out.println("password of " + id + " changed (sessions already open stay open until they expire)");
@@ -237,7 +239,7 @@ public final class UsersCommand implements Runnable {
                 throw new PasswordInputException("cannot read standard input: " + e.getMessage());
             }
         }
-        Console console = System.console();
+        Console console = Terminal.console();
         if (console == null) {
             throw new PasswordInputException("no terminal to ask for the password: give it with --password-stdin");
         }

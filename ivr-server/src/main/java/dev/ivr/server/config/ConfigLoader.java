@@ -483,7 +483,7 @@ public final class ConfigLoader {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.FIELD_NAME || t.isScalarValue() && p.getParsingContext().inArray()) {
-                    if (path(p.getParsingContext(), t == JsonToken.FIELD_NAME).equals(key)) {
+                    if (path(p.getParsingContext()).equals(key)) {
                         JsonLocation loc = p.currentTokenLocation();
                         return file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
                     }
@@ -495,7 +495,7 @@ public final class ConfigLoader {
         return file.toString();
     }
 
-    private static String path(JsonStreamContext ctx, boolean fieldName) {
+    private static String path(JsonStreamContext ctx) {
         List<String> parts = new ArrayList<>();
         JsonStreamContext c = ctx;
         while (c != null && !c.inRoot()) {

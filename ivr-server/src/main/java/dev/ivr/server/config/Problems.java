@@ -16,11 +16,6 @@ public final class Problems {
         this.prefix = prefix;
     }
 
-    private Problems(String prefix, List<String> shared) {
-        this.prefix = prefix;
-        this.lines.addAll(shared);
-    }
-
     /** Reports a problem with {@code key} (relative to this section). */
     public void add(String key, String message) {
         lines.add(prefix + key + ": " + message);

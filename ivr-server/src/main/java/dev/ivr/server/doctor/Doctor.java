@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.Locale;
 
 /**
  * Checks a deployment from the admin's side, with the configuration the server uses: is the
@@ -98,7 +99,7 @@ public final class Doctor {
         PromptCatalog catalog = checkPrompts();
         checkSpeechModels(catalog);
         checkFlows();
-        checkPromptDelivery(catalog);
+        checkPromptDelivery();
         return List.copyOf(findings);
     }
 
@@ -216,7 +217,7 @@ public final class Doctor {
                 case "UP" -> findings.add(Finding.ok(check, detail));
                 case "STARTING" -> findings.add(Finding.warn(check, "still starting: " + detail, "wait a minute and run doctor again"));
                 default -> findings.add(new Finding(status.equals("DOWN") ? Finding.Level.FAIL : Finding.Level.WARN, check,
-                        status.toLowerCase() + ": " + detail, fixFor(c.getKey())));
+                        status.toLowerCase(Locale.ROOT) + ": " + detail, fixFor(c.getKey())));
             }
         }
         return Optional.of(body);
@@ -409,7 +410,7 @@ public final class Doctor {
 
     // ---------------------------------------------------------- prompt delivery
 
-    private void checkPromptDelivery(PromptCatalog catalog) {
+    private void checkPromptDelivery() {
         Path cache = config.prompts().cacheDir(config.dataDir());
         Optional<Path> sample = sampleFile(cache);
         if ("http".equals(config.prompts().delivery())) {

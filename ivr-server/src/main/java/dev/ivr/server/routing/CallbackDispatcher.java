@@ -192,7 +192,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         long now = now();
         RouteRequest req = new RouteRequest(id, "api", "callback", number, queue, Map.of(), priority, Map.of(),
                 settings.expiry(), null, Set.of(), customerId, language, RouteRequest.Journey.NONE, null);
-        callRequests.apply(req); // checks skills and language
+        var unused = callRequests.apply(req); // only its checks of skills and language count here
         long due = dueAt == null ? now : dueAt.toEpochMilli();
         CallbackEntry e = new CallbackEntry(id, req, number, State.SCHEDULED, due, now, 0, 0, settings.maxAttempts(), null,
                 0, null, now, 1);
@@ -354,6 +354,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                 CallbackEntry e = map.get(id);
                 if (e == null || !e.state().isFinal() && !nodeId.equals(e.owner())) {
                     LOG.warn("callback {}: this node lost its claim: it stops waiting for it", id);
+                    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap's key set: safe
                     Thread t = running.remove(id);
                     if (t != null) {
                         t.interrupt();

@@ -52,7 +52,7 @@ class NoFixedPortsTest {
                 }
             }
         }
-        assertThat(found).as("fixed ports in tests: bind 0 (or TestConfigs.freePort()) instead").isEmpty();
+        assertThat(found).as("fixed ports in tests: bind 0 (or FreePorts.pick()) instead").isEmpty();
     }
 
     @Test

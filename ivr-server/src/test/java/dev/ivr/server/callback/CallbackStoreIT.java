@@ -3,7 +3,7 @@ package dev.ivr.server.callback;
 import dev.ivr.server.callback.store.JdbcCallbackStore;
 import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.db.Database;
-import dev.ivr.server.testing.PostgresServer;
+import dev.ivr.testsupport.PostgresServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,7 @@
 package dev.ivr.server.cluster;
 
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class CheckpointBenchmark {
         Path dir = Files.createTempDirectory("checkpoint-bench");
         var cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
                 "IVR_CLUSTER_NAME", "checkpoint-bench-" + UUID.randomUUID(),
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
+                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster();
         try (ClusterMember a = ClusterMember.start(cluster, "a", dir.resolve("a"));
              ClusterMember b = ClusterMember.start(cluster, "b", dir.resolve("b"))) {
             while (b.hazelcast().getCluster().getMembers().size() < 2 || !a.hazelcast().getPartitionService().isClusterSafe()) {

@@ -2,6 +2,7 @@ package dev.ivr.server.cluster;
 
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class CheckpointDurabilityIT {
     void twoMembers() {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
                 "IVR_CLUSTER_NAME", "durability-" + UUID.randomUUID(),
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
+                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster();
         assertThat(cluster.backupCount()).as("the checkpoints have a backup").isGreaterThanOrEqualTo(1);
         a = ClusterMember.start(cluster, "a", dir.resolve("a"));
         b = ClusterMember.start(cluster, "b", dir.resolve("b"));

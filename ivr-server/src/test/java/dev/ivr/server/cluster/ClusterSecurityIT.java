@@ -19,6 +19,7 @@ import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.User;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -185,7 +186,7 @@ class ClusterSecurityIT {
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.max.join.seconds", "5");
-        c.getNetworkConfig().setPort(TestConfigs.freePort()).setPortAutoIncrement(true);
+        c.getNetworkConfig().setPort(FreePorts.pick()).setPortAutoIncrement(true);
         c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         c.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         c.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);

@@ -1,12 +1,12 @@
 package dev.ivr.server.docs;
 
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,12 +100,6 @@ class DocsIT {
         return out;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** The README's tour, without Asterisk: its code blocks in order, then the pages. */
     @Test
     void theFiveMinuteTourWorksFromAFreshClone() throws Exception {
@@ -117,12 +111,12 @@ class DocsIT {
         tour.addAll(commands(partFile));
         assertThat(tour).contains("./ivr run &").anyMatch(c -> c.startsWith("./ivr simulate"))
                 .anyMatch(c -> c.startsWith("./ivr status"));
-        int http = freePort();
+        int http = FreePorts.pick();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("IVR_HTTP_PORT", String.valueOf(http));
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_SPEECH_PORT", "0");
-        env.put("IVR_CLUSTER_PORT", String.valueOf(freePort()));
+        env.put("IVR_CLUSTER_PORT", String.valueOf(FreePorts.pick()));
         env.put("IVR_CLUSTER_NAME", "tour-" + System.nanoTime());
         StringBuilder script = new StringBuilder("set -e\n");
         for (String c : tour) {

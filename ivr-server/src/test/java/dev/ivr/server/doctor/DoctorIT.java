@@ -4,6 +4,7 @@ import dev.ivr.server.IvrServer;
 import dev.ivr.server.cli.IvrCli;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +29,8 @@ class DoctorIT {
 
     @Test
     void aHealthyDeploymentPassesAndNamesWhatItChecked() throws Exception {
-        Map<String, String> env = Map.of("IVR_AGI_PORT", String.valueOf(freePort()), "IVR_HTTP_PORT",
-                String.valueOf(freePort()), "IVR_TTS_ENABLED", "true", "IVR_SPEECH_SPHINX_ENABLED", "true");
+        Map<String, String> env = Map.of("IVR_AGI_PORT", String.valueOf(FreePorts.pick()), "IVR_HTTP_PORT",
+                String.valueOf(FreePorts.pick()), "IVR_TTS_ENABLED", "true", "IVR_SPEECH_SPHINX_ENABLED", "true");
         IvrConfig cfg = TestConfigs.server(data, env);
         try (IvrServer server = IvrServer.start(cfg)) {
             assertThat(server.tts().awaitReady(2, TimeUnit.MINUTES)).isTrue();
@@ -74,7 +74,7 @@ class DoctorIT {
                 speech:
                   models:
                     en: %s
-                """.formatted(data.resolve("d"), freePort(), freePort(), freePort(), data.resolve("no-such-model")));
+                """.formatted(data.resolve("d"), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), data.resolve("no-such-model")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream old = System.out;
         int code;
@@ -94,11 +94,5 @@ class DoctorIT {
                 .contains("FAIL  speech").contains("'en': vosk: speech.models.en:")
                 .contains("FAIL  delivery").contains("does not exist")
                 .containsPattern("\\d+ ok, \\d+ warning\\(s\\), [1-9]\\d* failure\\(s\\)");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

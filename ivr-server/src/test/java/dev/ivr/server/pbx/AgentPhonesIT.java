@@ -14,6 +14,7 @@ import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +43,7 @@ class AgentPhonesIT {
     static final AtomicInteger NAMES = new AtomicInteger();
 
     static final String CLUSTER = "phones-" + java.util.UUID.randomUUID();
-    static final int PORT = TestConfigs.freePort();
+    static final int PORT = FreePorts.pick();
 
     @TempDir
     static Path dir;

@@ -13,7 +13,6 @@ import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.AmiConfig;
-import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.callcontext.CallContext;
@@ -24,7 +23,7 @@ import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
-import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.server.testing.MemberPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +63,7 @@ class CallRoutingIT {
 
     @TempDir
     static Path dir;
+    static MemberPair members;
     static ClusterMember a;
     static ClusterMember b;
 
@@ -73,20 +73,15 @@ class CallRoutingIT {
 
     @BeforeAll
     static void cluster() {
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
-        a = ClusterMember.start(cluster, "a", dir);
-        b = ClusterMember.start(cluster, "b", dir);
-        await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
+        members = MemberPair.start(dir);
+        a = members.a;
+        b = members.b;
     }
 
     @AfterAll
     static void stopCluster() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (members != null) {
+            members.close();
         }
     }
 

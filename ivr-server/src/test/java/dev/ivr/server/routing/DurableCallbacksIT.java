@@ -31,8 +31,9 @@ import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
-import dev.ivr.server.testing.PostgresServer;
+import dev.ivr.testsupport.PostgresServer;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +84,7 @@ class DurableCallbacksIT {
                 Duration.ofSeconds(2)), dir);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()),
+                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
                 "IVR_CLUSTER_NAME", "cb-" + UUID.randomUUID())).cluster();
         for (String name : List.of("a", "b", "c")) {
             nodes.add(new ServerNode(name, cluster, dir, ami, db, routingName, crm, hz -> Checkpoints.NONE));

@@ -11,6 +11,7 @@ import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -54,7 +55,7 @@ class QueuePlaceIT {
     @BeforeEach
     void start() throws Exception {
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()),
+                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
                 "IVR_CLUSTER_NAME", "qp-" + UUID.randomUUID())).cluster();
         a = new ServerNode("a", cluster, dir, null, null, routingName, crmA,
                 hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));

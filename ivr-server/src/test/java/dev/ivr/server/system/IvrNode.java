@@ -10,6 +10,7 @@ import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.testsupport.FreePorts;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -72,7 +73,7 @@ final class IvrNode implements AutoCloseable {
             env.put("IVR_AGI_PORT", "0");
             env.put("IVR_HTTP_PORT", "0");
             env.put("IVR_CLUSTER_NAME", "system-" + UUID.randomUUID());
-            env.put("IVR_CLUSTER_PORT", Integer.toString(dev.ivr.server.testing.TestConfigs.freePort()));
+            env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()));
             // one secret for the nodes of a test (each would generate its own, and they would not join)
             env.put("IVR_CLUSTER_SECRET_FILE", dev.ivr.server.testing.TestConfigs.clusterSecret().toString());
             env.put("IVR_SPEECH_PORT", "0");

@@ -2,10 +2,10 @@ package dev.ivr.server.testing;
 
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.testsupport.FreePorts;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -43,15 +43,6 @@ public final class TestConfigs {
         return sharedSecret;
     }
 
-    /** A TCP port the system found free just now (a base for Hazelcast, which tries the next ones when taken). */
-    public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public static IvrConfig server(Path dataDir) {
         return server(dataDir, Map.of());
     }
@@ -73,7 +64,7 @@ public final class TestConfigs {
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", Integer.toString(freePort()));
+        env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick())); // a base: Hazelcast tries the next ones when taken
         env.put("IVR_CLUSTER_SECRET_FILE", clusterSecret().toString());
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");

@@ -50,7 +50,7 @@ final class CustomerServiceScript extends BaseAgiScript {
     }
 
     /** One call: what the flow keeps between nodes. */
-    private final class Call {
+    private static final class Call {
         final AgiRequest request;
         final AgiChannel ch;
         String language = "en";

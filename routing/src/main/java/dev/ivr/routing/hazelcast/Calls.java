@@ -129,6 +129,7 @@ final class Calls extends RoutingPart {
     }
 
     /** Releases an agent reserved for a call that is gone, and gives the agent its next call. */
+    @Override
     void freeAgent(String agentId, String callId, long now) {
         AgentResult a = agentCommand(agentId, AgentCommand.forCall(AgentCommand.Op.RELEASE, callId, now));
         if (a.applied()) {

@@ -42,7 +42,7 @@ final class Dispatch extends RoutingPart {
      *     a call is therefore offered to one agent at a time;</li>
      * <li>if the second step fails, the agent's reservation is released (its idle time kept).</li>
      * </ol>
-     * A call is only seen as offered (by {@link #awaitAgent}) after both steps succeeded. Whatever fails in
+     * A call is only seen as offered (by {@link Calls#awaitAgent}) after both steps succeeded. Whatever fails in
      * between (a node dying) is repaired by the reservation time to live.
      */
     private Pairing pair(AgentEntry agent, CallEntry call, long now) {
@@ -68,6 +68,7 @@ final class Dispatch extends RoutingPart {
     }
 
     /** Call side: offers a waiting call to the best ready agent. */
+    @Override
     boolean offerCall(String callId) {
         Set<String> excluded = Set.of();
         for (int attempt = 0; attempt < options.maxAttempts() && !ctx.closed; attempt++) {
@@ -97,6 +98,7 @@ final class Dispatch extends RoutingPart {
     }
 
     /** Agent side: gives a ready agent the first waiting call it can serve. Returns the reserved agent or null. */
+    @Override
     AgentRecord offerAgent(String agentId) {
         return offerAgent(agentId, null, Long.MIN_VALUE);
     }
@@ -136,6 +138,7 @@ final class Dispatch extends RoutingPart {
      * Offers this node's waiting calls, in queue order, to ready agents, when what they accept has changed since
      * they were last tried (a relaxation step, the end of a preferred-agent wait) or, every few runs, all of them.
      */
+    @Override
     void dispatchOwnedCalls(boolean all) {
         if (view.readyCount() == 0) {
             return;
@@ -182,6 +185,8 @@ final class Dispatch extends RoutingPart {
             }
         }
     }
+
+    @Override
 
     void requestDispatch(String agentId) {
         newlyReady.add(agentId);

@@ -22,6 +22,8 @@ final class Events extends RoutingPart {
         this.topic = hazelcast.getTopic(options.name() + ".events");
     }
 
+    @Override
+
     void publishStateChange(AgentResult r, String callId) {
         if (!r.changed()) {
             return;
@@ -30,6 +32,8 @@ final class Events extends RoutingPart {
         publish(new RoutingEvent.AgentStateChanged(record.id(), r.from(), record.state(), record.reasonCode(),
                 record.callId() != null ? record.callId() : callId, Instant.ofEpochMilli(now())));
     }
+
+    @Override
 
     void publish(RoutingEvent event) {
         LocalEvents.deliver(localSubscribers, event, log);

@@ -23,6 +23,8 @@ final class Maintenance extends RoutingPart {
         super(ctx);
     }
 
+    @Override
+
     void maintain() {
         guarded(() -> {
             view.purgeTombstones();
@@ -92,6 +94,7 @@ final class Maintenance extends RoutingPart {
     }
 
     /** Removes the calls owned by nodes that are no longer members, and frees the agents that held them. */
+    @Override
     void cleanUpDepartedOwners() {
         if (!isOldestMember()) {
             return;

@@ -97,6 +97,7 @@ final class QueueFigures extends RoutingPart {
     }
 
     /** Adds to this node's pending counters of a queue; {@link #flushStats} writes them to the cluster. */
+    @Override
     void recordStats(String queueId, long now, int[] counters, long[] deltas) {
         pendingStats.compute(queueId, (id, pending) -> {
             long[] sum = pending == null ? new long[QueueStatsRecord.COUNTERS] : pending;
@@ -112,6 +113,7 @@ final class QueueFigures extends RoutingPart {
      * outcome). A flush happens at every maintenance run, so a count lands in the bucket of its flush time, at
      * most one maintenance interval late; a node that dies loses the counts of that interval.
      */
+    @Override
     void flushStats() {
         long now = now();
         for (String queueId : List.copyOf(pendingStats.keySet())) {

@@ -28,7 +28,7 @@ public record QueueStatsRecord(long bucketMillis, long[] starts, long[][] counte
         return new QueueStatsRecord(bucket, starts, new long[BUCKETS][COUNTERS]);
     }
 
-    /** A copy with {@code delta} added to the given counters in the bucket of {@code now}. */
+    /** A copy with {@code deltas} added to the given counters in the bucket of {@code now}. */
     QueueStatsRecord record(long windowMillis, long now, int[] counterIds, long[] deltas) {
         QueueStatsRecord base = bucketMillis == Math.max(1, windowMillis / BUCKETS) ? this : empty(windowMillis);
         long start = Math.floorDiv(now, base.bucketMillis) * base.bucketMillis;

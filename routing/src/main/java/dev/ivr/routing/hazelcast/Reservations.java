@@ -14,7 +14,7 @@ final class Reservations extends RoutingPart {
 
     /**
      * Whether the call is offered to the agent: from this node's view when it says so (always the case on the
-     * owner after {@link #awaitAgent}), otherwise from the cluster. An agent reserved for a call that is not
+     * owner after {@link Calls#awaitAgent}), otherwise from the cluster. An agent reserved for a call that is not
      * (yet) offered to it is in the middle of another node's reservation and must not be answered for.
      */
     private boolean isOffered(Reservation reservation) {
@@ -73,6 +73,7 @@ final class Reservations extends RoutingPart {
     }
 
     /** Puts a call offered to an agent back at the head of its queue and offers it to the next agent. */
+    @Override
     void requeue(String callId, String agentId, String reason, long now) {
         CallResult c = callCommand(callId, CallCommand.of(CallCommand.Op.REQUEUE, agentId, now));
         if (c.applied()) {

@@ -419,7 +419,9 @@ public final class WireSerializer implements StreamSerializer<Wire> {
             }
         }
         out.writeLong(event.at().getEpochSecond());
-        out.writeInt(event.at().getNano());
+        @SuppressWarnings("JavaInstantGetSecondsGetNano") // the seconds are written just above
+        int nanos = event.at().getNano();
+        out.writeInt(nanos);
     }
 
     private static RoutingEvent readEvent(In in) throws IOException {

@@ -11,7 +11,7 @@ import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
 import dev.ivr.routing.hazelcast.HazelcastRouting;
-import dev.ivr.routing.test.TestCluster;
+import dev.ivr.testsupport.TestCluster;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,7 +113,12 @@ public final class RoutingBenchmark {
 
     private String run() throws Exception {
         System.out.printf("--- %s on %d member(s): starting%n", scenario, members);
-        try (TestCluster cluster = TestCluster.start(members, 271, SEALED ? new dev.ivr.routing.test.TestSeal((byte) 1) : null)) {
+        try (TestCluster cluster = TestCluster.start(members, 271, config -> {
+            if (SEALED) {
+                HazelcastRouting.seal(config.getSerializationConfig(),
+                        new dev.ivr.routing.test.TestSeal((byte) 1));
+            }
+        })) {
             for (int m = 0; m < members; m++) {
                 RoutingService router = HazelcastRouting.start(cluster.member(m), queues(),
                         RoutingOptions.defaults().withName("bench"));

@@ -8,7 +8,7 @@ import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
 import dev.ivr.routing.WaitingCall;
-import dev.ivr.routing.test.TestCluster;
+import dev.ivr.testsupport.TestCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.ivr.server.outbox.Outbox;
 
 /**
  * Where the CRM store's interactions go: the database when it takes them, else the outbox on local disk (forced),
@@ -388,7 +389,7 @@ final class InteractionRecorder {
                 try {
                     insertDirect(i);
                     inDatabase++;
-                } catch (InteractionOutbox.Rejected r) {
+                } catch (Outbox.Rejected r) {
                     outbox.reject(i, r.getMessage());
                 } catch (Exception dbDown) {
                     break;
@@ -422,7 +423,7 @@ final class InteractionRecorder {
             writes.succeeded();
         } catch (SQLException e) {
             if (DatabaseGuard.isDataError(e)) {
-                throw new InteractionOutbox.Rejected(DatabaseGuard.rootMessage(e), e);
+                throw new Outbox.Rejected(DatabaseGuard.rootMessage(e), e);
             }
             writes.failed(DatabaseGuard.rootMessage(e));
             throw e;

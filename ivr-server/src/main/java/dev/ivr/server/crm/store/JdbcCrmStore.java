@@ -63,10 +63,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     /** The queries of the HTTP side (profiles, history) go through their own pool: they never take a call's connection. */
     private DatabaseGuard queries;
     private final PhoneNumbers phones;
-    private final PinHasher pins;
     private final LockoutPolicy lockout;
     private final Clock clock;
-    private final String node;
     private final MeterRegistry meters;
     private final Timer identifyTimer;
     private final Timer authenticateTimer;
@@ -154,10 +152,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         this.db = new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter());
         this.queries = db;
         this.phones = new PhoneNumbers(config.region());
-        this.pins = pins;
         this.lockout = new LockoutPolicy(config.lockout());
         this.clock = clock;
-        this.node = node;
         this.meters = meters;
         this.identifyTimer = Timer.builder("ivr.crm.request").description("CRM store calls by the flows")
                 .tag("op", "identify").register(meters);

@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Locale;
 
 /**
  * The WebSocket connections of the desktops and dashboards connected to THIS server, and what
@@ -78,7 +79,7 @@ public final class DeskHub implements AutoCloseable {
     private long dashboardTimer = -1;
     private long keepaliveTimer = -1;
 
-    private final class Conn {
+    private static final class Conn {
         final ServerWebSocket ws;
         final Context context;
         final String sessionKey;
@@ -280,7 +281,7 @@ public final class DeskHub implements AutoCloseable {
         }
         JsonObject json = DeskJson.desk(m);
         conns.forEach(c -> c.send(json, false));
-        delivered.apply(m.kind().name().toLowerCase()).increment();
+        delivered.apply(m.kind().name().toLowerCase(Locale.ROOT)).increment();
         LOG.debug("{} of call {} sent to {} desktop(s) of {}", m.kind(), m.callId(), conns.size(), m.agentId());
     }
 

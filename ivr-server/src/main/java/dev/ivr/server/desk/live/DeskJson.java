@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Locale;
 
 /**
  * The JSON forms the REST API and the WebSocket share (documented in {@code openapi.yaml}):
@@ -117,7 +118,7 @@ public final class DeskJson {
     /** A desk message as the desktop receives it: type offered / connected / ended. */
     public static JsonObject desk(DeskMessage m) {
         JsonObject o = new JsonObject()
-                .put("type", m.kind().name().toLowerCase())
+                .put("type", m.kind().name().toLowerCase(Locale.ROOT))
                 .put("agentId", m.agentId())
                 .put("callId", m.callId());
         if (m.context() != null) {

@@ -4,6 +4,7 @@ import dev.ivr.server.crm.Authentication;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.flow.model.Node;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The {@code authenticate} node: account (typed, or from the node) and PIN checked by the CRM, up to the
@@ -56,6 +57,6 @@ final class AuthenticateStep {
         if (a.status() == Authentication.Status.OK && a.customer() != null) {
             st.setLanguage(st.language); // customer.name as the call's language says it
         }
-        return Next.to(n.outcomes().target(a.status().name().toLowerCase()));
+        return Next.to(n.outcomes().target(a.status().name().toLowerCase(Locale.ROOT)));
     }
 }

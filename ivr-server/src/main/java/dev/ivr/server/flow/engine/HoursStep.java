@@ -3,6 +3,7 @@ package dev.ivr.server.flow.engine;
 import dev.ivr.server.flow.hours.Calendar;
 import dev.ivr.server.flow.model.Node;
 import java.time.Clock;
+import java.util.Locale;
 
 /** The {@code hours} node: the calendar's status now picks the edge (a holiday without its own edge is closed). */
 final class HoursStep {
@@ -17,7 +18,7 @@ final class HoursStep {
                 new IllegalStateException("no calendar '" + n.calendar() + "'"));
         Calendar.Status s = cal.status(clock.instant());
         run.observer.event("calendar " + n.calendar() + ": " + s);
-        String t = n.outcomes().targets().get(s.name().toLowerCase());
+        String t = n.outcomes().targets().get(s.name().toLowerCase(Locale.ROOT));
         if (t == null && s == Calendar.Status.HOLIDAY) {
             t = n.outcomes().targets().get("closed");
         }

@@ -6,6 +6,7 @@ import dev.ivr.server.flow.expr.EvalException;
 import dev.ivr.server.flow.model.Flow;
 import dev.ivr.server.flow.model.Node;
 import dev.ivr.server.prompt.PromptAudio;
+import java.util.Locale;
 
 /**
  * The {@code identify} node: the CRM looks the caller's number (or the node's) up; a known caller's record
@@ -41,7 +42,7 @@ final class IdentifyStep {
         if (st.caller.customerId != null) {
             prefetchCustomerPrompts(run);
         }
-        String outcome = id.status().name().toLowerCase();
+        String outcome = id.status().name().toLowerCase(Locale.ROOT);
         return Next.to(n.outcomes().target(outcome));
     }
 

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 
 /**
  * The values flows work with: Long, Double, String, Boolean, List, Map (text keys) and null,
@@ -139,6 +140,6 @@ public final class Values {
 
     static String describe(Object v) {
         return v == null ? "null" : v instanceof String s ? "the text \"" + s + "\"" : v.getClass().getSimpleName()
-                .toLowerCase() + " " + v;
+                .toLowerCase(Locale.ROOT) + " " + v;
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * The opening-hours calendars flows use in {@code hours} nodes, from {@code config/calendars.yaml}:
@@ -166,7 +167,7 @@ public final class Calendars {
     }
 
     private static List<DayOfWeek> days(String spec) {
-        String[] parts = spec.trim().toLowerCase().split("\\s*-\\s*");
+        String[] parts = spec.trim().toLowerCase(Locale.ROOT).split("\\s*-\\s*");
         int a = DAYS.indexOf(parts[0]);
         int b = parts.length == 2 ? DAYS.indexOf(parts[1]) : a;
         if (parts.length > 2 || a < 0 || b < 0 || b < a) {

@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * {@code GET /api/flows} (supervisor, admin): every flow with the version served, its state,
@@ -53,7 +54,7 @@ public final class FlowRoutes implements HttpRoutes {
         JsonArray problems = new JsonArray();
         for (Problem p : s.problems()) {
             problems.add(new JsonObject().put("file", p.file().toString()).put("line", p.line()).put("column", p.column())
-                    .put("severity", p.severity().name().toLowerCase()).put("message", p.message()).put("text", p.toString()));
+                    .put("severity", p.severity().name().toLowerCase(Locale.ROOT)).put("message", p.message()).put("text", p.toString()));
         }
         return new JsonObject()
                 .put("name", s.name())

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.Locale;
 
 /**
  * Turns a flow file into a checked {@link Flow}: JSON Schema first, then every expression and
@@ -217,7 +218,7 @@ public final class FlowCompiler {
             return s.getValue();
         }
         if (t.equals(Tag.BOOL)) {
-            return Boolean.parseBoolean(s.getValue().toLowerCase());
+            return Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT));
         }
         if (t.equals(Tag.NULL)) {
             return null;
@@ -230,7 +231,7 @@ public final class FlowCompiler {
     private Node node(ScalarNode key, org.snakeyaml.engine.v2.nodes.Node n) {
         String id = key.getValue();
         String type = YamlDoc.text(YamlDoc.get(n, "type"));
-        Template log = template(n, "log", true);
+        Template log = optionalTemplate(n, "log");
         Info info = new Info(id, type, YamlDoc.pos(key), YamlDoc.text(YamlDoc.get(n, "description")), log);
         return switch (type) {
             case "say" -> new Node.Say(info, prompt(n), bool(n, "barge-in", false), str(n, "next"), pos(n, "next"));
@@ -259,16 +260,16 @@ public final class FlowCompiler {
                 }
                 yield new Node.Hours(info, cal, pos(n, "calendar"), outcomes(n, "open", "closed", "holiday"));
             }
-            case "identify" -> new Node.Identify(info, template(n, "number", true),
+            case "identify" -> new Node.Identify(info, optionalTemplate(n, "number"),
                     outcomes(n, "identified", "ambiguous", "unknown", "withheld", "unavailable"));
             case "authenticate" -> authenticate(info, n);
             case "route" -> route(info, n);
-            case "transfer" -> new Node.Transfer(info, template(n, "to", true), strOr(n, "context", "from-internal"),
+            case "transfer" -> new Node.Transfer(info, optionalTemplate(n, "to"), strOr(n, "context", "from-internal"),
                     duration(n, "timeout", Duration.ofSeconds(30)), str(n, "on-failure"), pos(n, "on-failure"),
                     str(n, "next"), pos(n, "next"));
-            case "voicemail" -> new Node.Voicemail(info, template(n, "mailbox", true), strOr(n, "options", ""),
+            case "voicemail" -> new Node.Voicemail(info, optionalTemplate(n, "mailbox"), strOr(n, "options", ""),
                     str(n, "next"), pos(n, "next"));
-            case "record" -> new Node.Record(info, optionalPrompt(n), str(n, "into"), template(n, "file", true),
+            case "record" -> new Node.Record(info, optionalPrompt(n), str(n, "into"), optionalTemplate(n, "file"),
                     strOr(n, "format", "wav"), duration(n, "max-duration", Duration.ofSeconds(60)),
                     duration(n, "silence", Duration.ofSeconds(3)), bool(n, "beep", true), str(n, "next"),
                     pos(n, "next"));
@@ -483,7 +484,7 @@ public final class FlowCompiler {
                 channel.put(e.getKey().getValue(), t);
             }
         }
-        return new Node.SetVars(info, vars, template(n, "language", true), channel, str(n, "next"), pos(n, "next"));
+        return new Node.SetVars(info, vars, optionalTemplate(n, "language"), channel, str(n, "next"), pos(n, "next"));
     }
 
     private Node branch(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
@@ -524,7 +525,7 @@ public final class FlowCompiler {
     }
 
     private Node authenticate(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
-        Template account = template(n, "account", true);
+        Template account = optionalTemplate(n, "account");
         PromptRef accountPrompt = promptId(n, "account-prompt");
         if (account == null && accountPrompt == null) {
             error(n, "authenticate needs 'account' (a template) or 'account-prompt' (to ask the caller)");
@@ -567,11 +568,11 @@ public final class FlowCompiler {
             if (key != null && waitOptions.containsKey(key)) {
                 error(YamlDoc.get(cb, "key"), "key " + key + " is already a wait option of this node");
             }
-            callback = new Node.CallbackOption(key, promptId(cb, "prompt"), confirm, template(cb, "number", true));
+            callback = new Node.CallbackOption(key, promptId(cb, "prompt"), confirm, optionalTemplate(cb, "number"));
         }
         return new Node.Route(info, str(n, "queue"), skills, integer(n, "priority", 0), context,
                 duration(n, "max-wait", Duration.ofMinutes(5)), ann, waitOptions, waitPos,
-                outcomes(n, "connected", "timeout", "no-agents", "failed", "callback"), template(n, "intent", true),
+                outcomes(n, "connected", "timeout", "no-agents", "failed", "callback"), optionalTemplate(n, "intent"),
                 callback);
     }
 
@@ -599,7 +600,7 @@ public final class FlowCompiler {
             return promptId(n, "prompt");
         }
         if (YamlDoc.get(n, "text") != null) {
-            Template t = template(n, "text", true);
+            Template t = optionalTemplate(n, "text");
             return t == null ? null : PromptRef.ofText(t, pos(n, "text"));
         }
         return null;
@@ -658,7 +659,8 @@ public final class FlowCompiler {
 
     // ---------------------------------------------------- expressions/templates
 
-    private Template template(org.snakeyaml.engine.v2.nodes.Node n, String key, boolean optional) {
+    /** The template under {@code key}, or null where the node has none. */
+    private Template optionalTemplate(org.snakeyaml.engine.v2.nodes.Node n, String key) {
         var v = YamlDoc.get(n, key);
         if (v == null) {
             return null;
@@ -789,7 +791,7 @@ public final class FlowCompiler {
 
     private static boolean bool(org.snakeyaml.engine.v2.nodes.Node n, String key, boolean fallback) {
         String s = str(n, key);
-        return s == null ? fallback : Boolean.parseBoolean(s.toLowerCase());
+        return s == null ? fallback : Boolean.parseBoolean(s.toLowerCase(Locale.ROOT));
     }
 
     private static int integer(org.snakeyaml.engine.v2.nodes.Node n, String key, int fallback) {

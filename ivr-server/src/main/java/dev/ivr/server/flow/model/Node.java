@@ -40,12 +40,14 @@ public sealed interface Node {
     }
 
     record Say(Info info, PromptRef prompt, boolean bargeIn, String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
         }
     }
 
     record Play(Info info, String sound, String transcript, boolean bargeIn, String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
         }
@@ -59,6 +61,7 @@ public sealed interface Node {
     record Menu(Info info, PromptRef prompt, Map<String, String> options, Map<String, Pos> optionPos, Duration timeout,
                 int retries, boolean bargeIn, Reprompt noInput, Reprompt invalid, String fallback, Pos fallbackPos,
                 String into, MenuSpeech speech) implements Node {
+        @Override
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             options.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.KEY, optionPos.get(k))));
@@ -125,7 +128,7 @@ public sealed interface Node {
 
     /**
      * Listens to the caller (speech recognition): phrases of a grammar, or free text. The result
-     * goes into {@code inputs.INTO} ({@code text}, {@code value}, {@code confidence}, {@code key}).
+     * goes into {@code inputs.INTO} ({@code next}, {@code value}, {@code confidence}, {@code key}).
      *
      * @param options    value → node (phrases whose value has no option go to {@code next})
      * @param keys       key → node: keys that end listening (and stop the prompt when {@code bargeIn})
@@ -137,6 +140,7 @@ public sealed interface Node {
                   Duration maxDuration, double minConfidence, String into, int retries, boolean bargeIn,
                   Reprompt noInput, Reprompt noMatch, String onError, Pos onErrorPos, String fallback, Pos fallbackPos,
                   String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             options.forEach((v, t) -> out.add(new Edge(v, t, Edge.Kind.SPEECH, optionPos.get(v))));
@@ -167,6 +171,7 @@ public sealed interface Node {
                    Duration timeout, Duration interDigitTimeout, Pattern pattern, boolean luhn, Expr condition,
                    int retries, boolean bargeIn, boolean secret, Reprompt noInput, Reprompt invalid,
                    String fallback, Pos fallbackPos, String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             out.add(new Edge("valid", next, Edge.Kind.KEY, nextPos));
@@ -188,6 +193,7 @@ public sealed interface Node {
 
     record SetVars(Info info, Map<String, Expr> vars, Template language, Map<String, Template> channel, String next,
                    Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
         }
@@ -197,6 +203,7 @@ public sealed interface Node {
     }
 
     record Branch(Info info, List<Condition> conditions, String otherwise, Pos elsePos) implements Node {
+        @Override
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             conditions.forEach(c -> out.add(new Edge(c.test().source(), c.next(), Edge.Kind.CONDITION, c.pos())));
@@ -207,6 +214,7 @@ public sealed interface Node {
 
     /** To another node ({@code node}) or into another flow for good ({@code flow}). */
     record Goto(Info info, String node, String flow, Pos targetPos) implements Node {
+        @Override
         public List<Edge> edges() {
             return node == null ? List.of() : List.of(new Edge("next", node, Edge.Kind.NEXT, targetPos));
         }
@@ -214,6 +222,7 @@ public sealed interface Node {
 
     record Subflow(Info info, String flow, Pos flowPos, Map<String, Expr> args, Map<String, String> outcomes,
                    Map<String, Pos> outcomePos, String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             outcomes.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.OUTCOME, outcomePos.get(k))));
@@ -223,6 +232,7 @@ public sealed interface Node {
     }
 
     record Return(Info info, String outcome) implements Node {
+        @Override
         public List<Edge> edges() {
             return List.of();
         }
@@ -245,12 +255,14 @@ public sealed interface Node {
     }
 
     record Hours(Info info, String calendar, Pos calendarPos, Outcomes outcomes) implements Node {
+        @Override
         public List<Edge> edges() {
             return outcomes.edges();
         }
     }
 
     record Identify(Info info, Template number, Outcomes outcomes) implements Node {
+        @Override
         public List<Edge> edges() {
             return outcomes.edges();
         }
@@ -259,6 +271,7 @@ public sealed interface Node {
     record Authenticate(Info info, Template account, PromptRef accountPrompt, PromptRef pinPrompt,
                         PromptRef failedPrompt, int accountMaxLength, int pinMaxLength, int attempts,
                         Duration timeout, Outcomes outcomes) implements Node {
+        @Override
         public List<Edge> edges() {
             return outcomes.edges();
         }
@@ -283,6 +296,7 @@ public sealed interface Node {
                  Duration maxWait, Announcement announcement, Map<String, String> waitOptions,
                  Map<String, Pos> waitOptionPos, Outcomes outcomes, Template intent, CallbackOption callback)
             implements Node {
+        @Override
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             waitOptions.forEach((k, v) -> out.add(new Edge(k, v, Edge.Kind.KEY, waitOptionPos.get(k))));
@@ -293,6 +307,7 @@ public sealed interface Node {
 
     record Transfer(Info info, Template to, String context, Duration timeout, String onFailure, Pos failurePos,
                     String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             List<Edge> out = new ArrayList<>();
             if (onFailure != null) {
@@ -306,6 +321,7 @@ public sealed interface Node {
     }
 
     record Voicemail(Info info, Template mailbox, String options, String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             return next == null ? List.of() : List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
         }
@@ -313,12 +329,14 @@ public sealed interface Node {
 
     record Record(Info info, PromptRef prompt, String into, Template file, String format, Duration maxDuration,
                   Duration silence, boolean beep, String next, Pos nextPos) implements Node {
+        @Override
         public List<Edge> edges() {
             return List.of(new Edge("next", next, Edge.Kind.NEXT, nextPos));
         }
     }
 
     record Hangup(Info info, String outcome) implements Node {
+        @Override
         public List<Edge> edges() {
             return List.of();
         }

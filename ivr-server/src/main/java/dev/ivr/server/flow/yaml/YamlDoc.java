@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Locale;
 
 /**
  * A YAML file read safely, with the position of every node: snakeyaml-engine's composer with
@@ -253,7 +254,7 @@ public final class YamlDoc {
                 return f.nullNode();
             }
             if (tag.equals(Tag.BOOL)) {
-                return f.booleanNode(Boolean.parseBoolean(v.toLowerCase()));
+                return f.booleanNode(Boolean.parseBoolean(v.toLowerCase(Locale.ROOT)));
             }
             if (tag.equals(Tag.INT)) {
                 BigInteger b = new BigInteger(v.replace("_", "").replace("+", ""));

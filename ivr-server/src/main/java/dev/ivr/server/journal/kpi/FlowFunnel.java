@@ -1,7 +1,6 @@
 package dev.ivr.server.journal.kpi;
 
 import dev.ivr.server.journal.JournalEvent;
-import dev.ivr.server.journal.JournalEvent.Type;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -86,7 +85,7 @@ public final class FlowFunnel {
     }
 
     /** Whether an event type is one the funnel reads. */
-    public static boolean reads(Type type) {
-        return type == Type.CALL_ENTERED || type == Type.CALL_NODE || type == Type.CALL_ENDED;
+    public static boolean reads(JournalEvent.Type type) {
+        return type == JournalEvent.Type.CALL_ENTERED || type == JournalEvent.Type.CALL_NODE || type == JournalEvent.Type.CALL_ENDED;
     }
 }

@@ -1,7 +1,6 @@
 package dev.ivr.server.journal.kpi;
 
 import dev.ivr.server.journal.JournalEvent;
-import dev.ivr.server.journal.JournalEvent.Type;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -127,10 +127,10 @@ public final class KpiCalculator {
 
     /** Time in each state, split over the intervals; talk and wrap-up of each call in the interval its talk ended in. */
     private static void agentTimeline(String agentId, List<JournalEvent> line, Instant from, Instant to,
-                                      TreeMap<Instant, Bucket> buckets, Map<String, String> queueOf) {
+                                      NavigableMap<Instant, Bucket> buckets, Map<String, String> queueOf) {
         for (int i = 0; i < line.size(); i++) {
             JournalEvent e = line.get(i);
-            String state = e.type() == Type.AGENT_SIGNED_OUT ? "LOGGED_OUT" : e.detail();
+            String state = e.type() == JournalEvent.Type.AGENT_SIGNED_OUT ? "LOGGED_OUT" : e.detail();
             if (state == null) {
                 continue;
             }
@@ -148,7 +148,7 @@ public final class KpiCalculator {
                 }
                 s = stop;
             }
-            if (!e.at().isBefore(from) && e.at().isBefore(to) && e.type() != Type.AGENT_SIGNED_OUT) {
+            if (!e.at().isBefore(from) && e.at().isBefore(to) && e.type() != JournalEvent.Type.AGENT_SIGNED_OUT) {
                 buckets.floorEntry(e.at()).getValue().agents.computeIfAbsent(agentId, a -> new AgentAcc());
             }
             if ("ON_CALL".equals(state) && i + 1 < line.size() && !end.isBefore(from) && end.isBefore(to)) {

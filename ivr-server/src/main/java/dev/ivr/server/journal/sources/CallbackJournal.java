@@ -7,7 +7,6 @@ import dev.ivr.server.crm.Identification;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
-import dev.ivr.server.journal.JournalEvent.Type;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -51,7 +50,7 @@ public final class CallbackJournal implements CrmStore {
             Duration wait = i.waitTime() == null ? Duration.ZERO : i.waitTime();
             String call = i.callId().substring(0, i.callId().length() - SUFFIX.length());
             journal.emit(JournalEvent.of(i.end() != null && i.talkTime() != null ? i.end().minus(i.talkTime()) : i.end(),
-                    Type.CALLBACK_DIALED, call, i.flow(), null, i.queue(), i.agentId(), wait.toMillis(),
+                    JournalEvent.Type.CALLBACK_DIALED, call, i.flow(), null, i.queue(), i.agentId(), wait.toMillis(),
                     i.outcome() == null ? null : i.outcome().name(), null, server));
         }
     }

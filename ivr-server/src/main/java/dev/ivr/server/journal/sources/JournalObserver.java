@@ -7,7 +7,6 @@ import dev.ivr.server.flow.engine.CallSummary;
 import dev.ivr.server.flow.model.Node;
 import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
-import dev.ivr.server.journal.JournalEvent.Type;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,30 +34,30 @@ public final class JournalObserver implements CallObserver {
     public void started(CallInfo call, String flowName, boolean resumed) {
         callId = call.uniqueId();
         flow = flowName;
-        emit(Type.CALL_ENTERED, null, null, resumed ? "resumed" : null, null, null);
+        emit(JournalEvent.Type.CALL_ENTERED, null, null, resumed ? "resumed" : null, null, null);
     }
 
     @Override
     public void node(String flowName, Node n) {
         flow = flowName;
         node = n.id();
-        emit(Type.CALL_NODE, null, null, null, null, null);
+        emit(JournalEvent.Type.CALL_NODE, null, null, null, null, null);
     }
 
     @Override
     public void identified(String status, String customerId) {
-        emit(Type.CALL_IDENTIFIED, null, null, status, null, null);
+        emit(JournalEvent.Type.CALL_IDENTIFIED, null, null, status, null, null);
     }
 
     @Override
     public void authenticated(String status) {
-        emit(Type.CALL_AUTHENTICATED, null, null, status, null, null);
+        emit(JournalEvent.Type.CALL_AUTHENTICATED, null, null, status, null, null);
     }
 
     @Override
     public void transferred(String destination, String dialStatus) {
         if ("ANSWER".equals(dialStatus)) {
-            emit(Type.CALL_TRANSFERRED, null, null, destination, null, null);
+            emit(JournalEvent.Type.CALL_TRANSFERRED, null, null, destination, null, null);
         }
     }
 
@@ -72,14 +71,14 @@ public final class JournalObserver implements CallObserver {
             callId = i.callId();
         }
         if (i.outcome() == Interaction.Outcome.CALLBACK_REQUESTED) {
-            emit(Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null);
+            emit(JournalEvent.Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null);
         }
         Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
-        emit(Type.CALL_ENDED, i.queue(), i.agentId(), i.outcome() == null ? null : i.outcome().name(), length,
+        emit(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(), i.outcome() == null ? null : i.outcome().name(), length,
                 i.end());
     }
 
-    private void emit(Type type, String queue, String agent, String detail, Long duration, Instant at) {
+    private void emit(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
         journal.emit(JournalEvent.of(at == null ? clock.instant() : at, type, callId, flow, node, queue, agent, duration,
                 detail, null, server));
     }

@@ -4,7 +4,6 @@ import dev.ivr.routing.AgentState;
 import dev.ivr.routing.RoutingEvent;
 import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
-import dev.ivr.server.journal.JournalEvent.Type;
 
 import java.util.function.Consumer;
 
@@ -24,17 +23,17 @@ public final class RoutingJournal implements Consumer<RoutingEvent> {
     @Override
     public void accept(RoutingEvent event) {
         JournalEvent e = switch (event) {
-            case RoutingEvent.CallQueued q -> JournalEvent.of(q.at(), Type.CALL_QUEUED, q.callId(), null, null,
+            case RoutingEvent.CallQueued q -> JournalEvent.of(q.at(), JournalEvent.Type.CALL_QUEUED, q.callId(), null, null,
                     q.queueId(), null, null, "priority " + q.priority(), null, server);
-            case RoutingEvent.CallOffered o -> JournalEvent.of(o.at(), Type.CALL_OFFERED, o.callId(), null, null,
+            case RoutingEvent.CallOffered o -> JournalEvent.of(o.at(), JournalEvent.Type.CALL_OFFERED, o.callId(), null, null,
                     o.queueId(), o.agentId(), null, "offer " + o.offer(), null, server);
-            case RoutingEvent.CallRequeued r -> JournalEvent.of(r.at(), Type.CALL_RING_NO_ANSWER, r.callId(), null,
+            case RoutingEvent.CallRequeued r -> JournalEvent.of(r.at(), JournalEvent.Type.CALL_RING_NO_ANSWER, r.callId(), null,
                     null, r.queueId(), r.agentId(), null, null, r.reason(), server);
-            case RoutingEvent.CallAnswered a -> JournalEvent.of(a.at(), Type.CALL_ANSWERED, a.callId(), null, null,
+            case RoutingEvent.CallAnswered a -> JournalEvent.of(a.at(), JournalEvent.Type.CALL_ANSWERED, a.callId(), null, null,
                     a.queueId(), a.agentId(), a.waited().toMillis(), null, null, server);
-            case RoutingEvent.CallAbandoned a -> JournalEvent.of(a.at(), Type.CALL_ABANDONED, a.callId(), null, null,
+            case RoutingEvent.CallAbandoned a -> JournalEvent.of(a.at(), JournalEvent.Type.CALL_ABANDONED, a.callId(), null, null,
                     a.queueId(), null, a.waited().toMillis(), null, a.reason(), server);
-            case RoutingEvent.MaxWaitReached m -> JournalEvent.of(m.at(), Type.CALL_MAX_WAIT, m.callId(), null, null,
+            case RoutingEvent.MaxWaitReached m -> JournalEvent.of(m.at(), JournalEvent.Type.CALL_MAX_WAIT, m.callId(), null, null,
                     m.queueId(), null, m.waited().toMillis(), m.target(), null, server);
             case RoutingEvent.AgentStateChanged s -> JournalEvent.of(s.at(), agentType(s), s.callId(), null, null,
                     null, s.agentId(), null, s.to().name(), s.reasonCode(), server);
@@ -42,13 +41,13 @@ public final class RoutingJournal implements Consumer<RoutingEvent> {
         journal.emit(e);
     }
 
-    private static Type agentType(RoutingEvent.AgentStateChanged s) {
+    private static JournalEvent.Type agentType(RoutingEvent.AgentStateChanged s) {
         if (s.from() == AgentState.LOGGED_OUT) {
-            return Type.AGENT_SIGNED_IN;
+            return JournalEvent.Type.AGENT_SIGNED_IN;
         }
         if (s.to() == AgentState.LOGGED_OUT) {
-            return Type.AGENT_SIGNED_OUT;
+            return JournalEvent.Type.AGENT_SIGNED_OUT;
         }
-        return s.to() == AgentState.WRAP_UP ? Type.AGENT_WRAP_UP : Type.AGENT_STATE;
+        return s.to() == AgentState.WRAP_UP ? JournalEvent.Type.AGENT_WRAP_UP : JournalEvent.Type.AGENT_STATE;
     }
 }

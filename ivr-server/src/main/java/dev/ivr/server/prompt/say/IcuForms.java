@@ -267,7 +267,8 @@ final class IcuForms implements SpokenForms {
     @Override
     public List<String> digits(String digits) {
         List<String> out = new ArrayList<>();
-        for (char c : digits.toCharArray()) {
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
             if (c < '0' || c > '9') {
                 throw new IllegalArgumentException("only digits 0-9 can be said one by one: '" + digits + "'");
             }
@@ -354,7 +355,7 @@ final class IcuForms implements SpokenForms {
     }
 
     private synchronized String pluralCategory(long n) {
-        return plurals.select(n);
+        return plurals.select((double) n);
     }
 
     private String unitName(Currency cur, String key, long n, Map<String, String> names) {
@@ -384,6 +385,7 @@ final class IcuForms implements SpokenForms {
         return dateWith("MMMMd", date);
     }
 
+    @SuppressWarnings("JdkObsolete") // ICU's DateFormat.format(Date, StringBuffer, FieldPosition) takes a StringBuffer
     private synchronized Spoken.Text dateWith(String skeleton, LocalDate date) {
         DateFormat f = DateFormat.getInstanceForSkeleton(skeleton, locale);
         f.setTimeZone(TimeZone.GMT_ZONE);

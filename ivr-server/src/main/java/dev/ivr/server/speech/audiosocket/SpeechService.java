@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.Locale;
 
 /**
  * Speech input for a call: what a {@code listen} node (or a menu that also takes speech)
@@ -72,7 +73,7 @@ public final class SpeechService implements SpeechInput, AutoCloseable {
     public ListenResult listen(CallChannel channel, ListenRequest request) {
         ListenResult r = doListen(channel, request);
         outcomes.computeIfAbsent(r.outcome(), o -> Counter.builder("ivr_speech_results_total")
-                .description("Speech input results by outcome").tag("outcome", o.name().toLowerCase()).register(registry))
+                .description("Speech input results by outcome").tag("outcome", o.name().toLowerCase(Locale.ROOT)).register(registry))
                 .increment();
         if (r.outcome() == ListenResult.Outcome.HANGUP) {
             throw new CallerHungUpException();

@@ -98,6 +98,7 @@ final class SpeechSession {
                 request.phrases().isEmpty() ? "free text" : request.phrases().size() + " phrase(s)");
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the connection's event loop; others only read it
     void onAudio(byte[] slin) {
         framesReceived++;
         if (audio.size() >= MAX_QUEUED) {

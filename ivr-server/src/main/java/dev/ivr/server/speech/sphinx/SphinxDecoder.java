@@ -36,7 +36,6 @@ final class SphinxDecoder {
     /** Sphinx's log base (LogMath's default): scores are log_1.0001 of probabilities. */
     private static final double LN_LOG_BASE = Math.log(1.0001);
 
-    private final ConfigurationManager cm;
     private final edu.cmu.sphinx.recognizer.Recognizer recognizer;
     private final JSGFGrammar grammar;
     private final StreamDataSource source;
@@ -44,7 +43,6 @@ final class SphinxDecoder {
     private String loadedJsgf;
 
     private SphinxDecoder(ConfigurationManager cm, double confidenceScale) {
-        this.cm = cm;
         this.recognizer = (edu.cmu.sphinx.recognizer.Recognizer) cm.lookup("recognizer");
         this.grammar = (JSGFGrammar) cm.lookup("grammar");
         this.source = (StreamDataSource) cm.lookup("dataSource");

@@ -9,7 +9,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
-import dev.ivr.server.testing.PostgresServer;
+import dev.ivr.testsupport.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;

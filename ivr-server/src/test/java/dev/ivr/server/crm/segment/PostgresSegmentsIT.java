@@ -1,6 +1,6 @@
 package dev.ivr.server.crm.segment;
 
-import dev.ivr.server.testing.PostgresServer;
+import dev.ivr.testsupport.PostgresServer;
 import org.junit.jupiter.api.Tag;
 
 /** Segments on a real PostgreSQL server. */

@@ -8,7 +8,7 @@ import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.db.Database;
-import dev.ivr.server.testing.MutableClock;
+import dev.ivr.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

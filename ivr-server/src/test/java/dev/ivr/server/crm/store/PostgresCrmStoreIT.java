@@ -1,6 +1,6 @@
 package dev.ivr.server.crm.store;
 
-import dev.ivr.server.testing.PostgresServer;
+import dev.ivr.testsupport.PostgresServer;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;

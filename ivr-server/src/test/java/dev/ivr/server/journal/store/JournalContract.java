@@ -8,7 +8,7 @@ import dev.ivr.server.db.Database;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.JournalEvent.Type;
 import dev.ivr.server.outbox.Outbox;
-import dev.ivr.server.testing.TcpProxy;
+import dev.ivr.testsupport.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package dev.ivr.server.journal.store;
 
-import dev.ivr.server.testing.PostgresServer;
+import dev.ivr.testsupport.PostgresServer;
 import org.junit.jupiter.api.Tag;
 
 import java.nio.file.Path;

@@ -2,8 +2,7 @@ package dev.ivr.server.prompt.render;
 
 import dev.ivr.server.audio.AsteriskFormat;
 import dev.ivr.server.cluster.ClusterMember;
-import dev.ivr.server.config.ClusterConfig;
-import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.server.testing.MemberPair;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,35 +13,29 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** Two Hazelcast members on loopback: what one server rendered, the other copies instead of synthesising. */
 @Tag("integration")
 class ClusterPromptCacheIT {
     @TempDir
     static Path dir;
+    static MemberPair members;
     static ClusterMember a;
     static ClusterMember b;
 
     @BeforeAll
     static void start() {
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(TestConfigs.freePort()))).cluster();
-        a = ClusterMember.start(cluster, "a", dir);
-        b = ClusterMember.start(cluster, "b", dir);
-        await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
+        members = MemberPair.start(dir);
+        a = members.a;
+        b = members.b;
     }
 
     @AfterAll
     static void stop() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (members != null) {
+            members.close();
         }
     }
 

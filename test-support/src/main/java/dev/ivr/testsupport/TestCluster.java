@@ -1,4 +1,4 @@
-package dev.ivr.routing.test;
+package dev.ivr.testsupport;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -6,31 +6,28 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
-import dev.ivr.routing.hazelcast.HazelcastRouting;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Hazelcast members on loopback, isolated from every other cluster on this machine: a random cluster name,
- * no multicast, TCP-IP join on explicit 127.0.0.1 ports picked free at start, no phone-home.
+ * no multicast, TCP-IP join on explicit 127.0.0.1 ports picked free at start, no phone-home. Short heartbeats and
+ * join waits, so that tests of members leaving and joining finish in seconds.
  */
 public final class TestCluster implements AutoCloseable {
-    private final String name = "ivr-routing-test-" + UUID.randomUUID();
+    private final String name = "ivr-test-" + UUID.randomUUID();
     private final List<Integer> ports = new ArrayList<>();
     private final List<HazelcastInstance> members = new ArrayList<>();
     private final int partitions;
-    private final dev.ivr.routing.ValueSeal seal;
+    private final Consumer<Config> customizer;
 
-    private TestCluster(int size, int partitions, dev.ivr.routing.ValueSeal seal) {
+    private TestCluster(int size, int partitions, Consumer<Config> customizer) {
         this.partitions = partitions;
-        this.seal = seal;
+        this.customizer = customizer;
         for (int i = 0; i < size; i++) {
-            ports.add(freePort());
+            ports.add(FreePorts.pick());
         }
     }
 
@@ -39,13 +36,17 @@ public final class TestCluster implements AutoCloseable {
         return start(size, 71);
     }
 
+    /** Starts {@code size} members with {@code partitions} partitions. */
     public static TestCluster start(int size, int partitions) {
-        return start(size, partitions, null);
+        return start(size, partitions, config -> { });
     }
 
-    /** Members whose routing values are sealed by {@code seal} (null: plain). */
-    public static TestCluster start(int size, int partitions, dev.ivr.routing.ValueSeal seal) {
-        TestCluster cluster = new TestCluster(size, partitions, seal);
+    /**
+     * Starts {@code size} members, each configured by {@code customizer} after the test settings (for example to
+     * register serializers).
+     */
+    public static TestCluster start(int size, int partitions, Consumer<Config> customizer) {
+        TestCluster cluster = new TestCluster(size, partitions, customizer);
         try {
             for (int i = 0; i < size; i++) {
                 cluster.members.add(Hazelcast.newHazelcastInstance(cluster.config(i)));
@@ -57,10 +58,12 @@ public final class TestCluster implements AutoCloseable {
         return cluster;
     }
 
+    /** The member started {@code index}-th (from 0). */
     public HazelcastInstance member(int index) {
         return members.get(index);
     }
 
+    /** Every member started, in order (killed ones included). */
     public List<HazelcastInstance> members() {
         return List.copyOf(members);
     }
@@ -82,9 +85,6 @@ public final class TestCluster implements AutoCloseable {
         config.setProperty("hazelcast.max.no.heartbeat.seconds", "20");
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
-        if (seal != null) {
-            dev.ivr.routing.hazelcast.HazelcastRouting.seal(config.getSerializationConfig(), seal);
-        }
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(ports.get(index)).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
@@ -95,18 +95,11 @@ public final class TestCluster implements AutoCloseable {
         for (int port : ports) {
             join.getTcpIpConfig().addMember("127.0.0.1:" + port);
         }
+        customizer.accept(config);
         return config;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
+    /** Terminates every member still running. */
     @Override
     public void close() {
         for (HazelcastInstance member : members) {

@@ -1,4 +1,4 @@
-package dev.ivr.server.testing;
+package dev.ivr.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
     private volatile boolean cut;
     private volatile boolean closed;
 
+    /** A proxy on a free loopback port that forwards to {@code targetPort} on loopback. */
     public TcpProxy(int targetPort) throws IOException {
         this.target = targetPort;
         this.server = new ServerSocket();
@@ -29,6 +30,7 @@ public final class TcpProxy implements AutoCloseable {
         Thread.ofVirtual().name("tcp-proxy").start(this::acceptLoop);
     }
 
+    /** The proxy's own port: connect here instead of to the target. */
     public int port() {
         return server.getLocalPort();
     }
@@ -42,6 +44,7 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** Lets new connections through again after {@link #cut()}. */
     public void restore() {
         cut = false;
     }
@@ -102,6 +105,7 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Stops the proxy and closes every connection through it. */
     @Override
     public void close() {
         closed = true;

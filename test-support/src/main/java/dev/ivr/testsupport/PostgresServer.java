@@ -1,9 +1,9 @@
-package dev.ivr.server.testing;
+package dev.ivr.testsupport;
 
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * tests are skipped with a message, except on CI ({@code CI=true}), where that is a failure.
  */
 public final class PostgresServer {
+    /** The database user the tests connect as (no password: trust on loopback). */
     public static final String USER = "ivr";
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresServer instance;
@@ -121,7 +122,7 @@ public final class PostgresServer {
         }
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
+            int port = FreePorts.pick();
             PostgresServer s = new PostgresServer(bin, dir, port, asUser);
             try {
                 if (attempt == 0) {
@@ -157,7 +158,7 @@ public final class PostgresServer {
         }
         if (p.exitValue() != 0) {
             String log = Files.exists(dir.resolve("server.log")) ? Files.readString(dir.resolve("server.log")) : "";
-            throw new IOException(tool + " failed (" + p.exitValue() + "): " + new String(out) + log);
+            throw new IOException(tool + " failed (" + p.exitValue() + "): " + new String(out, Charset.defaultCharset()) + log);
         }
     }
 
@@ -185,6 +186,7 @@ public final class PostgresServer {
         }
     }
 
+    /** The port the server listens on, on 127.0.0.1. */
     public int port() {
         return port;
     }
@@ -208,11 +210,5 @@ public final class PostgresServer {
 
     private String url(String database) {
         return url(port, database);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
