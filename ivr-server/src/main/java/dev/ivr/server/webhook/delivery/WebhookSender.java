@@ -213,6 +213,9 @@ public final class WebhookSender implements AutoCloseable {
         int status;
         try {
             status = transport.post(request);
+        } catch (java.net.http.HttpConnectTimeoutException e) {
+            failed(d, attempt, null, "could not connect within " + config.timeout().toMillis() + " ms");
+            return;
         } catch (HttpTimeoutException e) {
             failed(d, attempt, null, "no answer within " + config.timeout().toMillis() + " ms");
             return;
