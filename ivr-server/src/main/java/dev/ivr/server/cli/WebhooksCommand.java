@@ -65,6 +65,17 @@ public final class WebhooksCommand implements Runnable {
         String id;
     }
 
+    /** Runs the work when the webhook exists; 1 with a message when it does not. */
+    static int withExisting(Named n, Work work) {
+        return with(n.config, n.spec, (webhooks, out, err) -> {
+            if (webhooks.get(n.id).isEmpty()) {
+                err.println("ivr-server: no webhook " + n.id);
+                return 1;
+            }
+            return work.run(webhooks, out, err);
+        });
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The subscriptions, with pending and dead-lettered deliveries.")
     static final class ListCmd extends Base {
         @Override
@@ -140,11 +151,7 @@ public final class WebhooksCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return with(config, spec, (webhooks, out, err) -> {
-                if (webhooks.get(id).isEmpty()) {
-                    err.println("ivr-server: no webhook " + id);
-                    return 1;
-                }
+            return withExisting(this, (webhooks, out, err) -> {
                 List<Delivery> dead = webhooks.deadLetters(id, Math.max(1, Math.min(limit, 10_000)));
                 for (Delivery d : dead) {
                     out.printf("%d  %s  %s  event=%s  attempts=%d  last=%s%n", d.id(), d.occurredAt(), d.eventType(),
@@ -163,11 +170,7 @@ public final class WebhooksCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return with(config, spec, (webhooks, out, err) -> {
-                if (webhooks.get(id).isEmpty()) {
-                    err.println("ivr-server: no webhook " + id);
-                    return 1;
-                }
+            return withExisting(this, (webhooks, out, err) -> {
                 out.println(webhooks.replay(id, ids) + " dead letter(s) back in the queue");
                 return 0;
             });

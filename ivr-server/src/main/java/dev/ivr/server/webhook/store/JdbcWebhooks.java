@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * batch written again after a crash is not sent twice), DEAD (the dead-letter list).
  */
 public final class JdbcWebhooks {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcWebhooks.class);
     public static final String PENDING = "PENDING";
     public static final String DELIVERED = "DELIVERED";
     public static final String DEAD = "DEAD";
@@ -122,6 +124,18 @@ public final class JdbcWebhooks {
         if (subs.isEmpty()) {
             return;
         }
+        // the journal's own rows come first: a delivery that cannot be queued (a subscription removed this very
+        // moment, a value the table refuses) is rolled back alone and said loudly, never holding up the journal
+        Savepoint before = c.setSavepoint();
+        try {
+            queue(c, batch, subs);
+        } catch (SQLException e) {
+            c.rollback(before);
+            LOG.error("webhook deliveries of {} journal event(s) could not be queued: {}", batch.size(), e.toString());
+        }
+    }
+
+    private static void queue(Connection c, List<JournalEvent> batch, List<Subscription> subs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into webhook_deliveries (subscription_id, event_id,"
                 + " event_type, order_key, occurred_at, payload, status, attempts, next_attempt_at) values"
                 + " (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?) on conflict do nothing")) {
@@ -135,7 +149,7 @@ public final class JdbcWebhooks {
                     }
                     payload = payload == null ? EventJson.of(e) : payload;
                     ps.setString(1, s.id());
-                    ps.setString(2, e.id());
+                    ps.setString(2, e.id().length() <= 40 ? e.id() : e.id().substring(0, 40));
                     ps.setString(3, e.type().wire());
                     ps.setString(4, EventJson.orderKey(e));
                     ps.setTimestamp(5, Timestamp.from(e.at()));

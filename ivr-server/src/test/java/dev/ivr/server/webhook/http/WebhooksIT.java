@@ -165,6 +165,10 @@ class WebhooksIT {
         }
         assertThat(received.size()).as("at least once, a duplicate only for a lease cut by the restart").isLessThanOrEqualTo(18);
         await().atMost(Duration.ofSeconds(20)).until(() -> again.get("/api/webhooks/" + id, admin).json().getLong("pending") == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(again, admin, "ivr_webhook_latency_seconds_count",
+                "subscription=\"" + id + "\"") >= 16);
+        assertThat(metric(again, admin, "ivr_webhook_deliveries_total", "result=\"delivered\"", "subscription=\"" + id + "\""))
+                .isGreaterThanOrEqualTo(16);
         assertThat(again.send("DELETE", "/api/webhooks/" + id, admin, null).status()).isEqualTo(204);
         assertThat(again.get("/api/webhooks/" + id, admin).status()).isEqualTo(404);
     }
