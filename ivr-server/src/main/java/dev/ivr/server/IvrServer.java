@@ -53,6 +53,7 @@ import dev.ivr.server.webhook.delivery.WebhookSender;
 import dev.ivr.server.webhook.http.EventStreamRoutes;
 import dev.ivr.server.webhook.http.WebhookRoutes;
 import dev.ivr.server.webhook.store.JdbcWebhooks;
+import dev.ivr.server.webhook.store.JournalTail;
 import dev.ivr.server.webhook.store.Webhooks;
 import dev.ivr.server.wire.ClusterKeys;
 import dev.ivr.server.crm.NoCrmStore;
@@ -113,6 +114,7 @@ public final class IvrServer implements AutoCloseable {
     private JdbcJournal journal;
     private WebhookSender webhookSender;
     private Webhooks webhooks;
+    private JournalTail journalTail;
     private LiveKpis liveKpis;
     /** The manager interface, when enabled. */
     private AmiConnection ami;
@@ -227,6 +229,9 @@ public final class IvrServer implements AutoCloseable {
         webhookSender = new WebhookSender(new JdbcWebhooks(database.httpDataSource()), database::isReady, config.webhooks(), box, nodeName,
                 java.time.Clock.systemUTC(), metrics.registry()).start();
         toClose.add(webhookSender);
+        journalTail = new JournalTail(new JournalReader(database.httpDataSource()), database::isReady,
+                java.time.Duration.ofMillis(500), java.time.Clock.systemUTC());
+        toClose.add(journalTail);
         webhooks = new Webhooks(new JdbcWebhooks(database.httpDataSource()),
                 new HostAllowlist(config.webhooks().allowedHosts(), config.webhooks().allowHttp()), box,
                 java.time.Clock.systemUTC());
@@ -322,7 +327,7 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.systemUTC())));
         routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.systemDefaultZone())));
         routes.add(new WebhookRoutes(webhooks, webhookSender::forget, webhookSender::wake));
-        routes.add(new EventStreamRoutes(journal, config.webhooks().streamHeartbeat(), metrics.registry()));
+        routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,

@@ -3,7 +3,6 @@ package dev.ivr.server.webhook.http;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
-import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.webhook.EventJson;
 import dev.ivr.server.webhook.Subscription;
@@ -26,10 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code GET /api/events/stream} (supervisor, admin): the journal events of this server as server-sent events,
+ * {@code GET /api/events/stream} (supervisor, admin): the journal events of the whole cluster as server-sent events
+ * (from {@code webhook.store.JournalTail}, within about a second of being written),
  * {@code id:} the event id, {@code event:} its wire type, {@code data:} its JSON; {@code types=call.queued,call.ended}
  * and {@code queue=} filter. A comment line every {@code webhooks.stream-heartbeat} keeps proxies from closing the stream. Events
- * are handed over from the emitting thread to a bounded queue and written on the connection's event loop; a
+ * are handed over from the source's thread to a bounded queue and written on the connection's event loop; a
  * consumer that falls {@link #MAX_BEHIND} events behind is disconnected (counted in
  * {@code ivr.events.stream.dropped}), never buffered without bound. At most {@link #MAX_STREAMS} streams at once.
  */
@@ -38,13 +38,20 @@ public final class EventStreamRoutes implements HttpRoutes {
     static final int MAX_BEHIND = 1000;
     static final int MAX_STREAMS = 64;
 
-    private final Journal journal;
+    private final Source source;
     private final Duration heartbeat;
     private final Counter dropped;
     private final AtomicInteger open = new AtomicInteger();
 
-    public EventStreamRoutes(Journal journal, Duration heartbeat, MeterRegistry meters) {
-        this.journal = journal;
+    /** Where the events come from: the cluster's journal tail (or, in tests, a journal's own listeners). */
+    @FunctionalInterface
+    public interface Source {
+        /** Hears events until the result is closed; the listener must not block. */
+        AutoCloseable subscribe(java.util.function.Consumer<JournalEvent> listener);
+    }
+
+    public EventStreamRoutes(Source source, Duration heartbeat, MeterRegistry meters) {
+        this.source = source;
         this.heartbeat = heartbeat;
         this.dropped = Counter.builder("ivr.events.stream.dropped")
                 .description("Event-stream consumers disconnected because they read too slowly").register(meters);
@@ -77,7 +84,7 @@ public final class EventStreamRoutes implements HttpRoutes {
                 .putHeader("Cache-Control", "no-store").putHeader("X-Accel-Buffering", "no");
         Consumer c = new Consumer(ctx.vertx().getOrCreateContext(), response, types, queue);
         response.write(": ivr event stream\nretry: 3000\n\n");
-        AutoCloseable subscription = journal.subscribe(c::offer);
+        AutoCloseable subscription = source.subscribe(c::offer);
         long timer = ctx.vertx().setPeriodic(heartbeat.toMillis(), id -> c.push(": heartbeat\n\n"));
         AtomicBoolean closed = new AtomicBoolean();
         Runnable close = () -> {

@@ -59,7 +59,7 @@ class EventStreamSlowConsumerIT {
         Live journal = new Live();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Router router = Router.router(vertx);
-        new EventStreamRoutes(journal, Duration.ofSeconds(30), meters).mount(router,
+        new EventStreamRoutes(journal::subscribe, Duration.ofSeconds(30), meters).mount(router,
                 Auth.of(List.of(new TokenConfig("sup", List.of("supervisor"), "t0ken-for-the-stream", null, null))));
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
