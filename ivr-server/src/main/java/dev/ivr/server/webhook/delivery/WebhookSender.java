@@ -180,17 +180,20 @@ public final class WebhookSender implements AutoCloseable {
     }
 
     private void send(Delivery d) {
+        int attempt = d.attempts() + 1;
         Target t;
         try {
             t = target(d.subscriptionId());
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
             LOG.warn("webhook {} delivery {}: cannot read the subscription: {}", d.subscriptionId(), d.id(), e.toString());
             return; // the lease runs out and it is tried again
+        } catch (IllegalStateException e) { // the secret does not open: the cluster secret changed
+            failed(d, attempt, null, e.getMessage());
+            return;
         }
         if (t == null) {
             return; // removed meanwhile: its deliveries are gone
         }
-        int attempt = d.attempts() + 1;
         URI uri;
         try {
             uri = allowlist.check(t.subscription().url());
@@ -200,18 +203,18 @@ public final class WebhookSender implements AutoCloseable {
         }
         byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
         long ts = clock.instant().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .header("User-Agent", "ivr-webhooks/1")
-                .header(Signing.TIMESTAMP, Long.toString(ts))
-                .header(Signing.SIGNATURE, Signing.sign(t.secret(), ts, body))
-                .header(Signing.EVENT_ID, d.eventId())
-                .header(Signing.EVENT_TYPE, d.eventType())
-                .header(Signing.DELIVERY, Long.toString(d.id()))
-                .header(Signing.ATTEMPT, Integer.toString(attempt))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         int status;
         try {
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(config.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "ivr-webhooks/1")
+                    .header(Signing.TIMESTAMP, Long.toString(ts))
+                    .header(Signing.SIGNATURE, Signing.sign(t.secret(), ts, body))
+                    .header(Signing.EVENT_ID, d.eventId())
+                    .header(Signing.EVENT_TYPE, d.eventType())
+                    .header(Signing.DELIVERY, Long.toString(d.id()))
+                    .header(Signing.ATTEMPT, Integer.toString(attempt))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             status = transport.post(request);
         } catch (java.net.http.HttpConnectTimeoutException e) {
             failed(d, attempt, null, "could not connect within " + config.timeout().toMillis() + " ms");
@@ -224,6 +227,9 @@ public final class WebhookSender implements AutoCloseable {
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) { // e.g. a URL the HTTP client refuses: fails like any attempt, never loops
+            failed(d, attempt, null, e.getClass().getSimpleName() + ": " + e.getMessage());
             return;
         }
         if (status >= 200 && status < 300) {

@@ -114,7 +114,11 @@ abstract class WebhookQueueContract {
     }
 
     WebhookSender sender(Receiver receiver, String owner) {
-        WebhookSender s = new WebhookSender(store, db::isReady, CONFIG, box, owner, Clock.systemUTC(), meters, receiver);
+        return sender(receiver, owner, box);
+    }
+
+    WebhookSender sender(Receiver receiver, String owner, SecretBox key) {
+        WebhookSender s = new WebhookSender(store, db::isReady, CONFIG, key, owner, Clock.systemUTC(), meters, receiver);
         toClose.add(s);
         return s.start();
     }
@@ -187,6 +191,19 @@ abstract class WebhookQueueContract {
         await().atMost(Duration.ofSeconds(20)).until(() -> r.taken.contains(queued.id()));
         assertThat(webhooks.deadLetters(id, 10)).isEmpty();
         assertThat(r.attempts.get(queued.id()).get()).isEqualTo(4);
+    }
+
+    @Test
+    void aSecretSealedUnderAnotherClusterSecretIsDeadLetteredNotRetriedForever() throws Exception {
+        Webhooks.Created sub = webhooks.add("http://127.0.0.1:9/in", List.of("*"), null, null, "t");
+        journal(List.of(event(0, Type.CALL_ENDED, "c1")));
+        byte[] other = filled(32);
+        other[0] = 9;
+        Receiver r = new Receiver(sub.secret());
+        sender(r, "node-a", new SecretBox(other));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !webhooks.deadLetters(sub.subscription().id(), 10).isEmpty());
+        assertThat(webhooks.deadLetters(sub.subscription().id(), 10).getFirst().lastError()).contains("another cluster secret");
+        assertThat(r.tried).as("nothing unsigned or wrongly signed was sent").isEmpty();
     }
 
     @Test
