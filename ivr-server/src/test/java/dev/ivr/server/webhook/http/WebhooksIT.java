@@ -115,6 +115,10 @@ class WebhooksIT {
         DeskClient api = new DeskClient(server.httpPort());
         String admin = Files.readString(dir.resolve("data/admin-token")).trim();
         assertThat(api.post("/api/webhooks", null, new JsonObject()).status()).isEqualTo(401);
+        api.createUser(admin, new JsonObject().put("id", "sam").put("name", "Sam Super").put("password", "correct horse battery")
+                .put("roles", new JsonArray().add("supervisor")));
+        String sam = api.login("sam", "correct horse battery");
+        assertThat(api.get("/api/webhooks", sam).status()).as("supervisors do not manage webhooks").isEqualTo(403);
         Reply bad = api.post("/api/webhooks", admin, new JsonObject().put("url", "https://evil.example.com/x")
                 .put("events", new JsonArray().add("call.ended")));
         assertThat(bad.status()).isEqualTo(400);
