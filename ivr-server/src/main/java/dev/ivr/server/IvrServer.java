@@ -47,6 +47,15 @@ import dev.ivr.server.journal.report.Reports;
 import dev.ivr.server.journal.store.JdbcJournal;
 import dev.ivr.server.journal.store.JournalReader;
 import dev.ivr.server.journal.store.LiveKpis;
+import dev.ivr.server.webhook.HostAllowlist;
+import dev.ivr.server.webhook.SecretBox;
+import dev.ivr.server.webhook.delivery.WebhookSender;
+import dev.ivr.server.webhook.http.EventStreamRoutes;
+import dev.ivr.server.webhook.http.WebhookRoutes;
+import dev.ivr.server.webhook.store.JdbcWebhooks;
+import dev.ivr.server.webhook.store.JournalTail;
+import dev.ivr.server.webhook.store.Webhooks;
+import dev.ivr.server.wire.ClusterKeys;
 import dev.ivr.server.crm.NoCrmStore;
 import dev.ivr.server.flow.http.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
@@ -104,6 +113,9 @@ public final class IvrServer implements AutoCloseable {
     private Database database;
     private JdbcCrmStore crm;
     private JdbcJournal journal;
+    private WebhookSender webhookSender;
+    private Webhooks webhooks;
+    private JournalTail journalTail;
     private LiveKpis liveKpis;
     /** The manager interface, when enabled. */
     private AmiConnection ami;
@@ -202,11 +214,28 @@ public final class IvrServer implements AutoCloseable {
         journal = new JdbcJournal(database.dataSource(), database::isReady, config.dataDir().resolve("journal-outbox"),
                 JOURNAL_FLUSH, metrics.registry());
         toClose.add(journal);
+        startWebhooks();
         liveKpis = new LiveKpis(new JournalReader(database.httpDataSource()), kpiRules(), config.reports().liveWindow(),
                 config.reports().liveRefresh(), java.time.Clock.systemUTC(), metrics.registry());
         toClose.add(liveKpis);
         toClose.add(dev.ivr.server.cluster.LostCallRecorder.start(cluster.hazelcast(), crm, config.routing().ownerLeftGrace(),
                 java.time.Clock.systemUTC()));
+    }
+
+    /** Webhooks: deliveries made with their journal events, sent by this server's senders (docs/integration.md). */
+    private void startWebhooks() {
+        JdbcWebhooks store = new JdbcWebhooks(database.dataSource());
+        journal.addBatchHook(store::fanOut);
+        SecretBox box = new SecretBox(ClusterKeys.of(cluster.hazelcast()).derive(SecretBox.PURPOSE));
+        webhookSender = new WebhookSender(new JdbcWebhooks(database.httpDataSource()), database::isReady, config.webhooks(), box, nodeName,
+                java.time.Clock.systemUTC(), metrics.registry()).start();
+        toClose.add(webhookSender);
+        journalTail = new JournalTail(new JournalReader(database.httpDataSource()), database::isReady,
+                java.time.Duration.ofMillis(500), java.time.Clock.systemUTC());
+        toClose.add(journalTail);
+        webhooks = new Webhooks(new JdbcWebhooks(database.httpDataSource()),
+                new HostAllowlist(config.webhooks().allowedHosts(), config.webhooks().allowHttp()), box,
+                java.time.Clock.systemUTC());
     }
 
     /** Text to speech, the flows (hot reload) and the prompts that follow them. */
@@ -298,6 +327,8 @@ public final class IvrServer implements AutoCloseable {
         routes.add(new AttributeRoutes(new JdbcCustomerAttributes(database.httpDataSource(), attributes,
                 java.time.Clock.systemUTC())));
         routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.system(ZoneId.systemDefault()))));
+        routes.add(new WebhookRoutes(webhooks, webhookSender::forget, webhookSender::wake));
+        routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,

@@ -43,7 +43,10 @@ public record IvrConfig(
         ReportsConfig reports,
 
         @Doc("Outbound campaigns dialled through AMI Originate (docs/outbound.md).")
-        OutboundConfig outbound) implements Validated {
+        OutboundConfig outbound,
+
+        @Doc("Webhooks: journal events sent to other systems, signed, retried, in order per call (docs/integration.md).")
+        WebhooksConfig webhooks) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -62,6 +65,7 @@ public record IvrConfig(
         p.section("ami", ami);
         p.section("reports", reports);
         p.section("outbound", outbound);
+        p.section("webhooks", webhooks);
         if (outbound != null && outbound.enabled() && !ami.enabled()) {
             p.add("outbound.enabled", "outbound dials through AMI: set ami.enabled: true");
         }

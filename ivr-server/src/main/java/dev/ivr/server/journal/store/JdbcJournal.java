@@ -49,6 +49,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private final JournalOutbox outbox;
     private final Queue<JournalEvent> unsaved = new ConcurrentLinkedQueue<>();
     private final CopyOnWriteArrayList<Consumer<JournalEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<BatchHook> hooks = new CopyOnWriteArrayList<>();
     private final Counter kept;
     private final Counter inMemory;
     private final Counter written;
@@ -104,6 +105,20 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         return () -> listeners.remove(listener);
     }
 
+    /**
+     * Work done in the transaction that writes a batch of events (webhook deliveries): it commits with the
+     * events or not at all. A batch written again after a crash is handed over again: be idempotent.
+     */
+    @FunctionalInterface
+    public interface BatchHook {
+        void written(Connection c, List<JournalEvent> batch) throws SQLException;
+    }
+
+    /** Adds work to every batch's transaction (see {@link BatchHook}). */
+    public void addBatchHook(BatchHook hook) {
+        hooks.add(hook);
+    }
+
     /** Events not yet in the database (on disk or in memory). */
     public int pending() {
         return outbox.pending() + unsaved.size();
@@ -142,6 +157,9 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                         ps.addBatch();
                     }
                     ps.executeBatch();
+                }
+                for (BatchHook h : hooks) {
+                    h.written(c, batch);
                 }
                 c.commit();
             } catch (SQLException e) {
