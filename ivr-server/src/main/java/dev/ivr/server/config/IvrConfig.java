@@ -43,7 +43,10 @@ public record IvrConfig(
         ReportsConfig reports,
 
         @Doc("Outbound campaigns dialled through AMI Originate (docs/outbound.md).")
-        OutboundConfig outbound) implements Validated {
+        OutboundConfig outbound,
+
+        @Doc("Other systems flows ask through http nodes: named endpoints with their URLs, headers and secrets.")
+        IntegrationsConfig integrations) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -62,6 +65,7 @@ public record IvrConfig(
         p.section("ami", ami);
         p.section("reports", reports);
         p.section("outbound", outbound);
+        p.section("integrations", integrations);
         if (outbound != null && outbound.enabled() && !ami.enabled()) {
             p.add("outbound.enabled", "outbound dials through AMI: set ami.enabled: true");
         }
