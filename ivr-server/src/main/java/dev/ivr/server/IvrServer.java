@@ -378,6 +378,8 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.systemUTC(), nodeName);
         toClose.add(routing);
         routing.service().subscribeLocal(new RoutingJournal(journal, nodeName));
+        dev.ivr.server.routing.QueueGauges.register(routing.service(), metrics.registry(),
+                config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());
         if (ami != null) {
             toClose.add(AgentPhones.start(ami, routing.service(), originator));
         }
