@@ -50,7 +50,10 @@ class HttpIntegrationsTest {
     }
 
     private static IntegrationRequest get(String path) {
-        return new IntegrationRequest("orders", "GET", path, Map.of("q", "a b&c=d", "lang", "en"), null, null, "1700000000.42");
+        Map<String, String> query = new java.util.LinkedHashMap<>(); // in the order the node wrote them
+        query.put("q", "a b&c=d");
+        query.put("lang", "en");
+        return new IntegrationRequest("orders", "GET", path, query, null, null, "1700000000.42");
     }
 
     @Test
