@@ -38,10 +38,18 @@ class GrafanaDashboardIT {
             CallResult r = new FakePbx("127.0.0.1", server.agiPort()).call("customer-service")
                     .callerId("+3612345678").caller(Caller.script().silence(6)).run(Duration.ofSeconds(30));
             assertThat(r.error()).isNull();
-            String scrape = server.metrics().scrape();
-            Map<String, Set<String>> exported = PrometheusText.labelsByMetric(scrape);
             Map<String, Set<String>> queried = GrafanaDashboard.load(Path.of("../config/grafana/ivr.json")).labelsByMetric();
             assertThat(queried).isNotEmpty();
+            // some series appear with their first event, which the call's end hands to other threads
+            // (the CRM writer, the journal): wait for them, then say which are missing
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> PrometheusText.labelsByMetric(server.metrics().scrape()).keySet()
+                                .containsAll(queried.keySet()));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // reported by the assertion below
+            }
+            Map<String, Set<String>> exported = PrometheusText.labelsByMetric(server.metrics().scrape());
             Set<String> missing = new TreeSet<>(queried.keySet());
             missing.removeAll(exported.keySet());
             assertThat(missing).as("metrics the dashboard queries but the server does not export").isEmpty();
