@@ -61,6 +61,21 @@ public record EndpointConfig(
         return breakerOpenFor == null ? Duration.ofSeconds(30) : breakerOpenFor;
     }
 
+    /** Plain http to a host other than this one (by name or loopback address; no DNS lookup). */
+    public boolean plainHttpOffHost() {
+        try {
+            URI u = new URI(url);
+            String host = u.getHost();
+            if (!"http".equalsIgnoreCase(u.getScheme()) || host == null) {
+                return false;
+            }
+            String h = host.replace("[", "").replace("]", "").toLowerCase(Locale.ROOT);
+            return !(h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1"));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return false; // validate() reports it
+        }
+    }
+
     void validate(Problems p, String at) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
             p.add(at + "name", "must be letters, digits, '_', '-', '.' (got '" + name + "')");
