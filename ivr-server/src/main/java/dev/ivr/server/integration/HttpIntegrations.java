@@ -67,22 +67,50 @@ public final class HttpIntegrations implements Integrations, AutoCloseable {
     /** The production client: the JDK's HttpClient on virtual threads, no redirects followed. */
     public static HttpIntegrations start(IntegrationsConfig config, MeterRegistry metrics) {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("integration-http-", 0).factory());
+        Duration connect = config.endpoints().stream().filter(java.util.Objects::nonNull)
+                .map(EndpointConfig::effectiveTimeout).max(Duration::compareTo).orElse(Duration.ofSeconds(2));
         HttpClient client = HttpClient.newBuilder()
                 .executor(executor)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)) // each request's own time-out is shorter
+                .connectTimeout(connect)
                 .build();
-        Transport t = request -> {
-            HttpResponse<InputStream> r = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-                byte[] bytes = in.readNBytes(MAX_BODY + 1);
-                if (bytes.length > MAX_BODY) {
-                    throw new IOException("the answer is larger than " + (MAX_BODY >> 10) + " KiB");
-                }
-                return new Answer(r.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+        return new HttpIntegrations(config, metrics, request -> exchange(client, executor, request), executor);
+    }
+
+    /**
+     * One exchange, the whole of it (connect, headers and body) within the request's time-out: an
+     * endpoint that answers its headers at once and then trickles the body holds the caller no longer.
+     */
+    private static Answer exchange(HttpClient client, ExecutorService executor, HttpRequest request)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + request.timeout().orElse(Duration.ofSeconds(2)).toNanos();
+        java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> sent =
+                client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r;
+        try {
+            r = sent.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            sent.cancel(true);
+            throw new HttpTimeoutException("no answer in time");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        InputStream in = r.body();
+        java.util.concurrent.Future<byte[]> body = executor.submit(() -> in.readNBytes(MAX_BODY + 1));
+        try {
+            byte[] bytes = body.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (bytes.length > MAX_BODY) {
+                throw new IOException("the answer is larger than " + (MAX_BODY >> 10) + " KiB");
             }
-        };
-        return new HttpIntegrations(config, metrics, t, executor);
+            return new Answer(r.statusCode(), new String(bytes, StandardCharsets.UTF_8));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new HttpTimeoutException("the answer's body did not arrive in time");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            body.cancel(true);
+            in.close();
+        }
     }
 
     HttpIntegrations(IntegrationsConfig config, MeterRegistry metrics, Transport transport, ExecutorService executor) {

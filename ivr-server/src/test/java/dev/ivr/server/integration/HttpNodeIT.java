@@ -52,6 +52,18 @@ class HttpNodeIT {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
                     body, ex.getRequestHeaders().getFirst("Authorization"), ex.getRequestHeaders().getFirst("X-Request-Id")));
+            if (ex.getRequestURI().getRawPath().endsWith("/777")) { // headers at once, then a body that trickles
+                ex.sendResponseHeaders(200, 0);
+                ex.getResponseBody().write('{');
+                ex.getResponseBody().flush();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ex.close();
+                return;
+            }
             if (ex.getRequestURI().getRawPath().endsWith("/999")) { // the slow order system
                 try {
                     release.await(30, TimeUnit.SECONDS);
@@ -146,11 +158,14 @@ class HttpNodeIT {
 
             CallResult timedOut = slow.await(Duration.ofSeconds(30));
             assertThat(timedOut.variable("ORDER_STATE")).isEqualTo("timeout");
+            CallResult trickled = pbx.call("orders").callerId("+15550000002").caller(Caller.script().press("777#"))
+                    .run(Duration.ofSeconds(30));
+            assertThat(trickled.variable("ORDER_STATE")).as("the body counts in the time-out").isEqualTo("timeout");
             release.countDown();
 
             String metrics = server.metrics().scrape();
             assertThat(metrics).containsPattern("ivr_integration_requests_total\\{endpoint=\"orders\",node=\"[^\"]+\",outcome=\"ok\"} 1")
-                    .containsPattern("ivr_integration_requests_total\\{endpoint=\"orders\",node=\"[^\"]+\",outcome=\"timeout\"} 1")
+                    .containsPattern("ivr_integration_requests_total\\{endpoint=\"orders\",node=\"[^\"]+\",outcome=\"timeout\"} 2")
                     .contains("ivr_integration_breaker_open{endpoint=\"orders\"");
         }
     }
