@@ -61,7 +61,7 @@ public final class HttpIntegrations implements Integrations, AutoCloseable {
 
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
     private final Transport transport;
-    private final ExecutorService executor;
+    private final AutoCloseable resources;
     private final MeterRegistry metrics;
 
     /** The production client: the JDK's HttpClient on virtual threads, no redirects followed. */
@@ -74,7 +74,10 @@ public final class HttpIntegrations implements Integrations, AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connect)
                 .build();
-        return new HttpIntegrations(config, metrics, request -> exchange(client, executor, request), executor);
+        return new HttpIntegrations(config, metrics, request -> exchange(client, executor, request), () -> {
+            client.shutdownNow(); // its selector thread
+            executor.shutdownNow();
+        });
     }
 
     /**
@@ -113,9 +116,10 @@ public final class HttpIntegrations implements Integrations, AutoCloseable {
         }
     }
 
-    HttpIntegrations(IntegrationsConfig config, MeterRegistry metrics, Transport transport, ExecutorService executor) {
+    /** @param resources closed with this (the client and its threads); null: none */
+    HttpIntegrations(IntegrationsConfig config, MeterRegistry metrics, Transport transport, AutoCloseable resources) {
         this.transport = transport;
-        this.executor = executor;
+        this.resources = resources;
         this.metrics = metrics;
         for (EndpointConfig e : config.endpoints()) {
             Map<String, String> headers = new LinkedHashMap<>(e.headers());
@@ -265,8 +269,12 @@ public final class HttpIntegrations implements Integrations, AutoCloseable {
 
     @Override
     public void close() {
-        if (executor != null) {
-            executor.shutdownNow();
+        if (resources != null) {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                LOG.debug("closing the integrations' HTTP client: {}", e.toString());
+            }
         }
     }
 }
