@@ -246,8 +246,8 @@ public final class IvrServer implements AutoCloseable {
 
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
                 config.flows().calendars(), givenRecognizers != null ? givenRecognizers::status
-                : SpeechEngines.models(config.speech()), AttributeSchema.of(config.crm().attributes())),
-                java.time.Clock.systemUTC());
+                : SpeechEngines.models(config.speech()), AttributeSchema.of(config.crm().attributes()),
+                config.integrations().names()), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -265,6 +265,13 @@ public final class IvrServer implements AutoCloseable {
         }
     }
 
+    /** The endpoints http nodes ask (integrations.endpoints). */
+    private dev.ivr.server.integration.HttpIntegrations integrations() {
+        var integrations = dev.ivr.server.integration.HttpIntegrations.start(config.integrations(), metrics.registry());
+        toClose.add(integrations);
+        return integrations;
+    }
+
     /** Vert.x (for HTTP and AudioSocket), speech, routing, the flow engine and, last, the FastAGI listener. */
     private void startCalls(HealthRegistry health) throws IOException {
         if (config.http().enabled() || config.speech().enabled()) {
@@ -280,7 +287,7 @@ public final class IvrServer implements AutoCloseable {
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
                         HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability())),
-                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()));
+                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations());
         if (config.prompts().prerender()) {
             // names are known before people call: their greetings render ahead, after the static prompts
             Thread.ofVirtual().name("prompt-prerender-names").start(() -> {
@@ -404,6 +411,8 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.systemUTC(), nodeName);
         toClose.add(routing);
         routing.service().subscribeLocal(new RoutingJournal(journal, nodeName));
+        dev.ivr.server.routing.QueueGauges.register(routing.service(), metrics.registry(),
+                config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());
         if (ami != null) {
             toClose.add(AgentPhones.start(ami, routing.service(), originator));
         }

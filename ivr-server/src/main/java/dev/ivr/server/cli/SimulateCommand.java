@@ -8,6 +8,7 @@ import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.CallerSteps;
 import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.flow.tools.ScriptedIntegrations;
 import dev.ivr.server.flow.tools.ScriptedRouter;
 import dev.ivr.server.flow.tools.Simulation;
 import dev.ivr.server.speech.SpeechModels;
@@ -79,6 +80,12 @@ public final class SimulateCommand implements Callable<Integer> {
             "hangup, key:K (repeatable). Queues not given: an agent answers (connected:agent-1)."})
     Map<String, String> routes = new LinkedHashMap<>();
 
+    @Option(names = "--http", paramLabel = "ENDPOINT=ANSWER", description = {
+            "What an endpoint of http nodes answers: a JSON body (200), timeout, breaker-open, failed, status:CODE",
+            "(repeatable), e.g. --http 'orders={\"state\":\"shipped\"}'. Also an 'http:' section in the --customers file.",
+            "Endpoints not given: the node takes on-error (nothing is sent in a simulation)."})
+    Map<String, String> http = new LinkedHashMap<>();
+
     /** The configuration's languages.by-dnis, as the server applies it (none when there is no usable configuration). */
     private LanguageByDnis byDnis() {
         try {
@@ -124,6 +131,7 @@ public final class SimulateCommand implements Callable<Integer> {
             return 2;
         }
         Map<String, Map<String, Object>> scripted = new LinkedHashMap<>();
+        Map<String, Object> answers = new LinkedHashMap<>();
         CrmStore crm;
         String crmNote;
         ReadOnlyCrm database = null;
@@ -137,6 +145,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 return 2;
             }
             scripted.putAll((Map<String, Map<String, Object>>) data.getOrDefault("routing", Map.of()));
+            answers.putAll((Map<String, Object>) data.getOrDefault("http", Map.of()));
             crmNote = "customers from " + customers;
         } else {
             database = ReadOnlyCrm.open(sources.config);
@@ -147,6 +156,14 @@ public final class SimulateCommand implements Callable<Integer> {
             scripted.put(r.getKey(), routeSpec(r.getValue()));
         }
         ScriptedRouter router = new ScriptedRouter(scripted, Map.of("result", "connected", "agent", "agent-1"));
+        http.forEach((endpoint, answer) -> answers.put(endpoint, httpAnswer(answer)));
+        ScriptedIntegrations integrations;
+        try {
+            integrations = new ScriptedIntegrations(answers);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ivr-server: " + e.getMessage());
+            return 2;
+        }
         Instant at = time == null ? Instant.now() : OffsetDateTime.parse(time).toInstant();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         ReadOnlyCrm store = database; // closed when the simulation ends
@@ -156,10 +173,17 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "; nothing is recorded)");
             Simulation.Call call = new Simulation.Call(flow, ani, dnis, language, args, at,
                     script == null ? List.of() : CallerSteps.parse(script),
-                    script == null ? CallerSteps.interactive(in, System.out) : null, crm, router, speech(), byDnis());
+                    script == null ? CallerSteps.interactive(in, System.out) : null, crm, router, speech(), byDnis(),
+                    integrations);
             Simulation.run(loaded.flowSet(), call, System.out::println);
         }
         return 0;
+    }
+
+    /** {@code {"state":"shipped"}} → a 200 answer with that body; anything else as the http: section writes it. */
+    static Object httpAnswer(String text) {
+        String t = text.trim();
+        return t.startsWith("{") || t.startsWith("[") ? Map.of("status", 200, "body", t) : t;
     }
 
     /** {@code connected:alice}, {@code key:1}, {@code timeout} ... as the routing: section of a customers file writes it. */

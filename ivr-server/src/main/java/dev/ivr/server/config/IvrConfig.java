@@ -46,7 +46,10 @@ public record IvrConfig(
         OutboundConfig outbound,
 
         @Doc("Webhooks: journal events sent to other systems, signed, retried, in order per call (docs/integration.md).")
-        WebhooksConfig webhooks) implements Validated {
+        WebhooksConfig webhooks,
+
+        @Doc("Other systems flows ask through http nodes: named endpoints with their URLs, headers and secrets.")
+        IntegrationsConfig integrations) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -66,6 +69,7 @@ public record IvrConfig(
         p.section("reports", reports);
         p.section("outbound", outbound);
         p.section("webhooks", webhooks);
+        p.section("integrations", integrations);
         if (outbound != null && outbound.enabled() && !ami.enabled()) {
             p.add("outbound.enabled", "outbound dials through AMI: set ami.enabled: true");
         }

@@ -9,7 +9,7 @@ public record NodeConfig(
         String name,
         @Doc("Directory for the H2 database, generated tokens, the prompt cache and other state; created if missing (mode 0700).")
         Path dataDir,
-        @Doc("Weak settings this server may run with anyway, by key: crm.pin-hash (Argon2id below OWASP's minimum), crm.lockout (more than 10 wrong PINs per window), agi.allow, speech.allow, prompts.http-allow (a block of /8 or wider, /16 for IPv6, on a listener not bound to loopback). The server refuses to start with a weak setting not listed here, and warns at every start about those listed.")
+        @Doc("Weak settings this server may run with anyway, by key: crm.pin-hash (Argon2id below OWASP's minimum), crm.lockout (more than 10 wrong PINs per window), agi.allow, speech.allow, prompts.http-allow (a block of /8 or wider, /16 for IPv6, on a listener not bound to loopback), integrations.endpoints (an endpoint of http nodes over plain http to another host). The server refuses to start with a weak setting not listed here, and warns at every start about those listed.")
         List<String> acceptWeakSettings) implements Validated {
 
     public NodeConfig {

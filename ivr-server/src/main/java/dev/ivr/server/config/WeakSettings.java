@@ -15,7 +15,7 @@ import java.util.List;
 public final class WeakSettings {
     /** The keys that can be accepted, each the name of one check below. */
     public static final List<String> KEYS = List.of("crm.pin-hash", "crm.lockout", "agi.allow", "speech.allow",
-            "prompts.http-allow");
+            "prompts.http-allow", "integrations.endpoints");
 
     /**
      * OWASP's Argon2id table (m=47104/t=1, 19456/2, 12288/3, 9216/4, 7168/5): memory x passes of at
@@ -64,6 +64,16 @@ public final class WeakSettings {
         if ("http".equals(c.prompts().delivery()) && c.http().enabled()) {
             open("prompts.http-allow", c.prompts().httpAllow().isEmpty() ? c.agi().allow() : c.prompts().httpAllow(),
                     c.http().bind(), "/prompts/* (rendered prompts, which may speak customers' names and balances)", out);
+        }
+        if (c.integrations() != null) {
+            for (EndpointConfig e : c.integrations().endpoints()) {
+                if (e != null && e.plainHttpOffHost()) {
+                    out.add(new Weakness("integrations.endpoints", "endpoint " + e.name() + " is plain http to another"
+                            + " host: what flows send (callers' numbers, what they typed) and its headers"
+                            + (e.secretHeaders().isEmpty() && e.secretHeaderFiles().isEmpty() ? "" : ", secrets included,")
+                            + " cross the network readable and alterable", "use https"));
+                }
+            }
         }
         return out;
     }

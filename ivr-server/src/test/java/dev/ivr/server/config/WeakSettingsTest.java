@@ -37,6 +37,24 @@ class WeakSettingsTest {
     }
 
     @Test
+    void anEndpointOverPlainHttpToAnotherHostIsWeak(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.writeString(dir.resolve("ivr.yaml"), """
+                integrations:
+                  endpoints:
+                    - {name: local, url: "http://127.0.0.1:8081/api"}
+                    - {name: named-local, url: "http://localhost:8081"}
+                    - {name: tls, url: "https://orders.example.com"}
+                    - {name: clear, url: "http://orders.example.com", secret-headers: {Authorization: "Bearer x"}}
+                """);
+        var weak = WeakSettings.of(ConfigLoader.load(f, Map.of()));
+        assertThat(weak).singleElement().satisfies(w -> {
+            assertThat(w.key()).isEqualTo("integrations.endpoints");
+            assertThat(w.problem()).contains("endpoint clear is plain http").contains("secrets included");
+            assertThat(w.advice()).isEqualTo("use https");
+        });
+    }
+
+    @Test
     void acceptingAWeakSettingByNameTakesItFromTheRefusedToTheAccepted() {
         IvrConfig c = ConfigLoader.load(Map.of("IVR_AGI_BIND", "0.0.0.0", "IVR_AGI_ALLOW", "0.0.0.0/0",
                 "IVR_CRM_PIN_HASH_MEMORY", "1024", "IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"));

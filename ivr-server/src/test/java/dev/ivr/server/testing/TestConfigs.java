@@ -57,6 +57,11 @@ public final class TestConfigs {
         return ConfigLoader.load(yaml, env(dataDir, Map.of()));
     }
 
+    /** A configuration file and IVR_* overrides (such as a flows directory of the test's own). */
+    public static IvrConfig server(Path dataDir, Path yaml, Map<String, String> overrides) {
+        return ConfigLoader.load(yaml, env(dataDir, overrides));
+    }
+
     private static Map<String, String> env(Path dataDir, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("IVR_NODE_NAME", "test-" + UUID.randomUUID().toString().substring(0, 8));

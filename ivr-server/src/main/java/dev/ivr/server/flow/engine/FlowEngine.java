@@ -13,6 +13,7 @@ import dev.ivr.server.flow.model.Flow;
 import dev.ivr.server.flow.model.Node;
 import dev.ivr.server.flow.model.PromptRef;
 import dev.ivr.server.flow.route.CallRouter;
+import dev.ivr.server.flow.integration.Integrations;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
 import dev.ivr.server.speech.SpeechInput;
@@ -67,6 +68,7 @@ public final class FlowEngine {
     private final ListenStep listen;
     private final IdentifyStep identify;
     private final AuthenticateStep authenticate;
+    private final HttpStep http;
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
@@ -86,6 +88,14 @@ public final class FlowEngine {
     /** @param byDnis the language a call starts in by the number dialled ({@code languages.by-dnis}) */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
                       Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech, LanguageByDnis byDnis) {
+        this(flows, audio, crm, router, checkpoints, clock, nodeName, speech, byDnis, Integrations.NONE);
+    }
+
+    /** @param integrations the endpoints {@code http} nodes ask ({@link Integrations#NONE}: they take on-error) */
+    public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
+                      Checkpoints checkpoints, Clock clock, String nodeName, SpeechInput speech, LanguageByDnis byDnis,
+                      Integrations integrations) {
+        this.http = new HttpStep(integrations == null ? Integrations.NONE : integrations);
         this.byDnis = byDnis == null ? LanguageByDnis.NONE : byDnis;
         this.speech = speech == null ? SpeechInput.NONE : speech;
         this.flows = flows;
@@ -348,6 +358,7 @@ public final class FlowEngine {
                 case Node.Voicemail n -> recordings.voicemail(n, this);
                 case Node.Record n -> recordings.record(n, this);
                 case Node.Hangup n -> hangup.run(n, this);
+                case Node.Http n -> http.run(n, this);
             };
         }
 

@@ -40,12 +40,22 @@ public final class Template {
     }
 
     public String render(Map<String, Object> variables) throws EvalException {
+        return render(variables, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * Renders with each {@code ${...}} value passed through {@code escape} (e.g. percent-encoding
+     * for a URL path: a caller's value cannot add a path segment or a query); the literal text is
+     * the designer's and is kept as written.
+     */
+    public String render(Map<String, Object> variables, java.util.function.UnaryOperator<String> escape)
+            throws EvalException {
         StringBuilder sb = new StringBuilder();
         for (Part p : parts) {
             if (p instanceof Literal l) {
                 sb.append(l.text());
             } else {
-                sb.append(Values.text(((Dynamic) p).expr().eval(variables)));
+                sb.append(escape.apply(Values.text(((Dynamic) p).expr().eval(variables))));
             }
             if (sb.length() > Values.MAX_TEXT) {
                 throw new EvalException("template '" + source + "' renders longer than " + Values.MAX_TEXT + " characters");

@@ -52,13 +52,21 @@ public final class FlowCompiler {
      *                   a subflow's are read by its callers); empty: this flow's own only
      * @param attributes the declared customer attributes ({@code crm.attributes}): expressions
      *                   naming others, or comparing them in ways that fail, get warnings
+     * @param endpoints  the endpoint names of the configuration ({@code integrations.endpoints}) that
+     *                   {@code http} nodes may name; null: not known here, not checked
      */
     public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
-                          Set<String> inputNames, AttributeSchema attributes) {
+                          Set<String> inputNames, AttributeSchema attributes, Set<String> endpoints) {
         public Context {
             speech = speech == null ? SpeechModels.NONE : speech;
             inputNames = inputNames == null ? Set.of() : Set.copyOf(inputNames);
             attributes = attributes == null ? AttributeSchema.NONE : attributes;
+            endpoints = endpoints == null ? null : Set.copyOf(endpoints);
+        }
+
+        public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
+                       Set<String> inputNames, AttributeSchema attributes) {
+            this(prompts, calendars, flowNames, speech, inputNames, attributes, null);
         }
 
         public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
@@ -99,6 +107,8 @@ public final class FlowCompiler {
     private final List<Problem> problems = new ArrayList<>();
     private ExprEnv env;
     private ExprEnv valueEnv;
+    /** Expressions of an http node's vars: they read {@code response}. */
+    private ExprEnv responseEnv;
     private List<String> languages = List.of("en");
     private final Set<String> secretInputs = new LinkedHashSet<>();
     private final Map<String, Template> promptTexts = new LinkedHashMap<>();
@@ -167,7 +177,7 @@ public final class FlowCompiler {
         for (var e : YamlDoc.entries(nodesNode)) {
             var n = e.getValue();
             String type = YamlDoc.text(YamlDoc.get(n, "type"));
-            if ("set".equals(type)) {
+            if ("set".equals(type) || "http".equals(type)) {
                 for (var v : YamlDoc.entries(YamlDoc.get(n, "vars"))) {
                     varNames.add(v.getKey().getValue());
                 }
@@ -184,6 +194,7 @@ public final class FlowCompiler {
         }
         env = new ExprEnv(varNames);
         valueEnv = new ExprEnv(varNames, Set.of("value"));
+        responseEnv = new ExprEnv(varNames, Set.of("response"));
 
         List<String> channelVars = new ArrayList<>();
         if (YamlDoc.get(root, "channel-variables") instanceof SequenceNode s) {
@@ -274,6 +285,7 @@ public final class FlowCompiler {
                     duration(n, "silence", Duration.ofSeconds(3)), bool(n, "beep", true), str(n, "next"),
                     pos(n, "next"));
             case "hangup" -> new Node.Hangup(info, str(n, "outcome"));
+            case "http" -> http(info, n);
             default -> {
                 error(YamlDoc.get(n, "type"), "unknown node type '" + type + "'");
                 yield null;
@@ -485,6 +497,58 @@ public final class FlowCompiler {
             }
         }
         return new Node.SetVars(info, vars, optionalTemplate(n, "language"), channel, str(n, "next"), pos(n, "next"));
+    }
+
+    private Node http(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        String endpoint = str(n, "endpoint");
+        if (ctx.endpoints() != null && !ctx.endpoints().contains(endpoint)) {
+            error(YamlDoc.get(n, "endpoint"), "no endpoint named '" + endpoint + "' in integrations.endpoints of the"
+                    + " configuration" + dev.ivr.server.text.DidYouMean.suffix(endpoint, ctx.endpoints())
+                    + (ctx.endpoints().isEmpty() ? " (none configured)" : " (configured: "
+                    + String.join(", ", new java.util.TreeSet<>(ctx.endpoints())) + ")"));
+        }
+        String method = strOr(n, "method", "GET");
+        Map<String, Template> query = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "query"))) {
+            Template t = template((ScalarNode) e.getValue(), "query parameter");
+            if (t != null) {
+                query.put(e.getKey().getValue(), t);
+            }
+        }
+        var bodyNode = YamlDoc.get(n, "body");
+        if (bodyNode != null && !"POST".equals(method)) {
+            error(YamlDoc.get(n, "body"), "a body is sent with method: POST only");
+        }
+        Map<String, Expr> vars = new LinkedHashMap<>();
+        for (var e : YamlDoc.entries(YamlDoc.get(n, "vars"))) {
+            Expr ex = expr((ScalarNode) e.getValue(), false, responseEnv);
+            if (ex != null) {
+                vars.put(e.getKey().getValue(), ex);
+            }
+        }
+        return new Node.Http(info, endpoint, pos(n, "endpoint"), method, optionalTemplate(n, "path"), query,
+                bodyNode == null ? null : jsonTemplate(bodyNode), vars, duration(n, "timeout", null),
+                str(n, "on-error"), pos(n, "on-error"), str(n, "on-timeout"), pos(n, "on-timeout"), str(n, "next"),
+                pos(n, "next"));
+    }
+
+    /** An http node's body: mappings and lists as they are, text as templates, other scalars as literals. */
+    private Object jsonTemplate(org.snakeyaml.engine.v2.nodes.Node n) {
+        if (n instanceof org.snakeyaml.engine.v2.nodes.MappingNode) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (var e : YamlDoc.entries(n)) {
+                out.put(e.getKey().getValue(), jsonTemplate(e.getValue()));
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        }
+        if (n instanceof SequenceNode seq) {
+            List<Object> out = new ArrayList<>();
+            seq.getValue().forEach(v -> out.add(jsonTemplate(v)));
+            return java.util.Collections.unmodifiableList(out);
+        }
+        ScalarNode sc = (ScalarNode) n;
+        Object literal = scalarValue(sc);
+        return literal instanceof String ? template(sc, "body value") : literal;
     }
 
     private Node branch(Info info, org.snakeyaml.engine.v2.nodes.Node n) {

@@ -31,10 +31,16 @@ public final class FlowLoader {
      * are checked against it).
      */
     public record Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech,
-                          AttributeSchema attributes) {
+                          AttributeSchema attributes, java.util.Set<String> endpoints) {
         public Sources {
             speech = speech == null ? SpeechModels.NONE : speech;
             attributes = attributes == null ? AttributeSchema.NONE : attributes;
+        }
+
+        /** Endpoint names not known here: {@code http} nodes may name any (the tools without a configuration). */
+        public Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech,
+                       AttributeSchema attributes) {
+            this(flowsDir, promptsDir, calendarsFile, speech, attributes, null);
         }
 
         /** Without declared customer attributes (expressions may name any). */
@@ -110,7 +116,7 @@ public final class FlowLoader {
         Calendars calendars = Calendars.load(src.calendarsFile(), problems);
         Map<String, Path> files = flowFiles(src.flowsDir());
         FlowCompiler.Context ctx = new FlowCompiler.Context(prompts == null ? PromptCatalog.empty() : prompts,
-                calendars, files.keySet(), src.speech(), inputNames(files.values()), src.attributes());
+                calendars, files.keySet(), src.speech(), inputNames(files.values()), src.attributes(), src.endpoints());
         Map<String, FlowCompiler.Result> flows = new LinkedHashMap<>();
         files.forEach((name, file) -> {
             if (!name.matches(NAME_PATTERN) || name.contains("..")) {

@@ -320,6 +320,33 @@ public sealed interface Node {
         }
     }
 
+    /**
+     * Asks another system: a GET or POST to an endpoint named in the configuration
+     * ({@code integrations.endpoints}), its answer's fields mapped into flow variables.
+     *
+     * @param path    appended to the endpoint's base URL; its {@code ${...}} values are percent-encoded
+     * @param query   query parameters (templates; encoded)
+     * @param body    the JSON body of a POST: maps, lists, literals and {@link Template}s (rendered, then
+     *                written as JSON strings); null: none
+     * @param vars    flow variable → expression over {@code response} ({@code status}, {@code body})
+     * @param timeout null: the endpoint's
+     * @param onTimeout null: {@code onError}
+     */
+    record Http(Info info, String endpoint, Pos endpointPos, String method, Template path, Map<String, Template> query,
+                Object body, Map<String, Expr> vars, Duration timeout, String onError, Pos onErrorPos,
+                String onTimeout, Pos onTimeoutPos, String next, Pos nextPos) implements Node {
+        @Override
+        public List<Edge> edges() {
+            List<Edge> out = new ArrayList<>();
+            out.add(new Edge("answered", next, Edge.Kind.NEXT, nextPos));
+            out.add(new Edge("error", onError, Edge.Kind.FAILURE, onErrorPos));
+            if (onTimeout != null) {
+                out.add(new Edge("timeout", onTimeout, Edge.Kind.FAILURE, onTimeoutPos));
+            }
+            return out;
+        }
+    }
+
     record Voicemail(Info info, Template mailbox, String options, String next, Pos nextPos) implements Node {
         @Override
         public List<Edge> edges() {

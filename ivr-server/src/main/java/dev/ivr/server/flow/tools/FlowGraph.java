@@ -81,6 +81,7 @@ public final class FlowGraph {
             case Node.Route r -> r.queue() + (r.skills().isEmpty() ? "" : " " + r.skills().entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue() + "+").collect(java.util.stream.Collectors.joining(", ")));
             case Node.Transfer t -> "to " + t.to().source();
+            case Node.Http h -> h.method() + " " + h.endpoint() + (h.path() == null ? "" : h.path().source());
             case Node.Voicemail v -> v.mailbox().source();
             case Node.Subflow s -> s.flow();
             case Node.Return r -> r.outcome() == null ? "" : r.outcome();
@@ -107,6 +108,7 @@ public final class FlowGraph {
             case Node.Collect c -> "input";
             case Node.Listen l -> "input";
             case Node.Identify i -> "crm";
+            case Node.Http h -> "crm";
             case Node.Authenticate a -> "crm";
             case Node.Route r -> "route";
             case Node.Transfer t -> "route";

@@ -36,6 +36,7 @@ import java.util.function.Consumer;
  * time: 2025-06-02T10:00:00+02:00        # the clock (hours nodes), per file or per case
  * customers: [...]                       # see {@link ScriptedCrm}
  * routing: {...}                         # see {@link ScriptedRouter}
+ * http: {orders: {status: 200, body: {state: shipped}}}   # endpoints' answers, see {@link ScriptedIntegrations}
  * cases:
  *   - name: billing, verified
  *     caller: "+3612345678"
@@ -257,9 +258,19 @@ public final class FlowTests {
         ScriptedRouter router = new ScriptedRouter((Map<String, Map<String, Object>>) c.getOrDefault("routing",
                 doc.getOrDefault("routing", Map.of())));
         Object speech = c.getOrDefault("speech", doc.getOrDefault("speech", true));
+        ScriptedIntegrations http;
+        try {
+            Map<String, Object> answers = new java.util.LinkedHashMap<>((Map<String, Object>) doc.getOrDefault("http", Map.of()));
+            answers.putAll((Map<String, Object>) c.getOrDefault("http", Map.of()));
+            http = new ScriptedIntegrations(answers);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            return new CaseResult(file, name, List.of(String.valueOf(e.getMessage())), new Transcript(x -> { }));
+        }
         Simulation.Call call = new Simulation.Call(flow, String.valueOf(c.getOrDefault("caller", "unknown")),
                 String.valueOf(c.getOrDefault("dialled", "1000")), String.valueOf(c.getOrDefault("language", "en")),
-                List.of(), at, steps, null, crm, router, !List.of("false", "off", "no").contains(String.valueOf(speech)));
+                List.of(), at, steps, null, crm, router, !List.of("false", "off", "no").contains(String.valueOf(speech))
+                        ? dev.ivr.server.speech.SpeechModels.SIMULATED : dev.ivr.server.speech.SpeechModels.NONE,
+                dev.ivr.server.flow.engine.LanguageByDnis.NONE, http);
         Transcript t = Simulation.run(flows, call, x -> { });
         Map<String, Object> expect = (Map<String, Object>) c.getOrDefault("expect", Map.of());
         check(expect, t, router, failures);

@@ -8,6 +8,7 @@ import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.LanguageByDnis;
 import dev.ivr.server.flow.route.CallRouter;
+import dev.ivr.server.flow.integration.Integrations;
 import dev.ivr.server.speech.SpeechModels;
 
 import java.time.Clock;
@@ -31,10 +32,17 @@ public final class Simulation {
      * @param speech      which languages speech is recognised in (what the caller says is heard): SIMULATED for all;
      *                    elsewhere as on a server without a model (menus take keys only, listen nodes take their
      *                    on-error edge)
+     * @param integrations what http nodes' endpoints answer (null: nothing; they take on-error)
      */
     public record Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                        List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
-                       SpeechModels speech, LanguageByDnis byDnis) {
+                       SpeechModels speech, LanguageByDnis byDnis, Integrations integrations) {
+        public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
+                    List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
+                    SpeechModels speech, LanguageByDnis byDnis) {
+            this(flow, ani, dnis, language, args, time, script, interactive, crm, router, speech, byDnis, null);
+        }
+
         public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                     List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
                     boolean speech, LanguageByDnis byDnis) {
@@ -64,7 +72,7 @@ public final class Simulation {
         SimulatedChannel channel = new SimulatedChannel(info, call.script(), call.interactive(), t);
         FlowEngine engine = new FlowEngine(() -> flows, new TranscriptAudio(), call.crm(), call.router(),
                 Checkpoints.NONE, Clock.fixed(call.time(), ZoneOffset.UTC), "simulator", channel.speech(call.speech()),
-                call.byDnis());
+                call.byDnis(), call.integrations());
         try {
             engine.run(channel, call.flow(), t);
         } catch (CallerHungUpException e) {

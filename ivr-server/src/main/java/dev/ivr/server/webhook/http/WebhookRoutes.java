@@ -59,15 +59,15 @@ public final class WebhookRoutes implements HttpRoutes {
     @Override
     public void mount(Router router, Auth auth) {
         Handler<RoutingContext> admins = auth.require("admin");
-        route(router, admins, router.get("/api/webhooks"), this::list);
-        route(router, admins, router.post("/api/webhooks"), this::add);
-        route(router, admins, router.get("/api/webhooks/:id"), this::get);
-        route(router, admins, router.delete("/api/webhooks/:id"), this::remove);
-        route(router, admins, router.get("/api/webhooks/:id/dead-letters"), this::deadLetters);
-        route(router, admins, router.post("/api/webhooks/:id/dead-letters/replay"), this::replay);
+        route(admins, router.get("/api/webhooks"), this::list);
+        route(admins, router.post("/api/webhooks"), this::add);
+        route(admins, router.get("/api/webhooks/:id"), this::get);
+        route(admins, router.delete("/api/webhooks/:id"), this::remove);
+        route(admins, router.get("/api/webhooks/:id/dead-letters"), this::deadLetters);
+        route(admins, router.post("/api/webhooks/:id/dead-letters/replay"), this::replay);
     }
 
-    private static void route(Router router, Handler<RoutingContext> admins, io.vertx.ext.web.Route route, Work work) {
+    private static void route(Handler<RoutingContext> admins, io.vertx.ext.web.Route route, Work work) {
         route.handler(admins).blockingHandler(ctx -> {
             try {
                 work.run(ctx);

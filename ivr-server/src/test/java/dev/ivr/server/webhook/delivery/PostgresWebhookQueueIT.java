@@ -2,7 +2,7 @@ package dev.ivr.server.webhook.delivery;
 
 import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.db.Database;
-import dev.ivr.server.testing.PostgresServer;
+import dev.ivr.testsupport.PostgresServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
