@@ -135,7 +135,8 @@ class LoadRunnerTest {
     void openLoopStartsCallsAtItsRateHoweverManyAreInProgress() throws Exception {
         // a server that takes every connection and never answers: no call ends
         server = new ServerSocket(0, 1000);
-        java.util.List<Socket> held = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        // the accept thread adds while the finally block closes: a copy-on-write list iterates safely
+        java.util.List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread.ofVirtual().start(() -> {
             while (!server.isClosed()) {
                 try {
@@ -157,6 +158,7 @@ class LoadRunnerTest {
             runner.target(0);
             assertThat(runner.openLoop()).isFalse();
         } finally {
+            server.close(); // no more accepts, then close what was taken
             for (Socket s : held) {
                 s.close();
             }
