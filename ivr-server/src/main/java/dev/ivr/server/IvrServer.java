@@ -46,6 +46,7 @@ import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.journal.report.Reports;
 import dev.ivr.server.journal.store.JdbcJournal;
 import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.server.journal.store.QueueReport;
 import dev.ivr.server.journal.store.LiveKpis;
 import dev.ivr.server.webhook.HostAllowlist;
 import dev.ivr.server.webhook.SecretBox;
@@ -336,7 +337,9 @@ public final class IvrServer implements AutoCloseable {
         routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.system(ZoneId.systemDefault()))));
         routes.add(new WebhookRoutes(webhooks, webhookSender::forget, webhookSender::wake));
         routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
-        routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
+        routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()),
+                new Reports(kpiRules(), config.reports().fcrWindow()), liveKpis,
+                new QueueReport(database.httpDataSource(), kpiRules(), config.reports().fcrWindow())));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.routing(), wrapUps, transferLog,

@@ -8,6 +8,7 @@ import dev.ivr.server.journal.report.ReportQuery;
 import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
 import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.server.journal.store.QueueReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,11 +82,13 @@ public final class ReportCommand implements Callable<Integer> {
         try (db) {
             Map<String, Duration> thresholds = new HashMap<>();
             cfg.routing().queues().forEach(c -> thresholds.put(c.id(), c.serviceLevelTime()));
-            Reports reports = new Reports(new KpiRules(cfg.reports().serviceLevelTime(), cfg.reports().shortAbandon(),
-                    thresholds));
-            List<JournalEvent> events = new JournalReader(db.dataSource()).events(q.from(), q.to());
+            KpiRules rules = new KpiRules(cfg.reports().serviceLevelTime(), cfg.reports().shortAbandon(), thresholds);
+            Reports reports = new Reports(rules, cfg.reports().fcrWindow());
+            List<JournalEvent> events = report.equals("queues") ? List.of()
+                    : new JournalReader(db.dataSource()).events(q.from(), q.to());
             ReportTable table = switch (report) {
-                case "queues" -> reports.queues(events, q.from(), q.to(), q.intervals(), q.filter());
+                case "queues" -> new QueueReport(db.dataSource(), rules, cfg.reports().fcrWindow())
+                        .table(q.from(), q.to(), q.intervals(), q.filter());
                 case "agents" -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
                 case "flows" -> reports.flows(events, q.filter());
                 default -> reports.funnel(events, q.filter());

@@ -11,7 +11,9 @@ public record ReportsConfig(
         @Doc("The live KPIs (dashboard, /api/reports/live, ivr_kpi_* gauges) cover this last stretch of time, cluster-wide.")
         Duration liveWindow,
         @Doc("How often the live KPIs are computed again from the journal.")
-        Duration liveRefresh) implements Validated {
+        Duration liveRefresh,
+        @Doc("First-contact resolution: a call of an identified customer counts as resolved when the same customer does not call again within this time after it (reports' fcr_* columns).")
+        Duration fcrWindow) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -23,6 +25,7 @@ public record ReportsConfig(
         }
         p.positive("live-window", liveWindow);
         p.positive("live-refresh", liveRefresh);
+        p.positive("fcr-window", fcrWindow);
         if (liveRefresh != null && liveRefresh.compareTo(Duration.ofSeconds(1)) < 0) {
             p.add("live-refresh", "must be at least 1s (got " + DurationText.format(liveRefresh) + ")");
         }

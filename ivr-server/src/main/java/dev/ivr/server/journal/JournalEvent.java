@@ -21,9 +21,18 @@ import java.util.UUID;
  * @param detail     a short value: the outcome of an ended call, an identify or authenticate status, an agent's new state
  * @param reason     why: an agent's reason code, why an offer failed or a call was abandoned
  * @param server     the server that wrote it
+ * @param customer   the caller's customer id in the CRM, when known (on {@link Type#CALL_ENDED}: the customer the
+ *                   call was identified or authenticated as); null otherwise
  */
 public record JournalEvent(String id, Instant at, Type type, String callId, String flow, String node, String queue,
-                           String agent, Long durationMs, String detail, String reason, String server) {
+                           String agent, Long durationMs, String detail, String reason, String server,
+                           String customer) {
+
+    /** An event without a customer. */
+    public JournalEvent(String id, Instant at, Type type, String callId, String flow, String node, String queue,
+                        String agent, Long durationMs, String detail, String reason, String server) {
+        this(id, at, type, callId, flow, node, queue, agent, durationMs, detail, reason, server, null);
+    }
 
     /** What happened. */
     public enum Type {
@@ -92,6 +101,12 @@ public record JournalEvent(String id, Instant at, Type type, String callId, Stri
                                   String agent, Long durationMs, String detail, String reason, String server) {
         return new JournalEvent(UUID.randomUUID().toString(), at, type, callId, flow, node, queue, agent, durationMs,
                 detail, reason, server);
+    }
+
+    /** The same event with the caller's customer id. */
+    public JournalEvent withCustomer(String customerId) {
+        return new JournalEvent(id, at, type, callId, flow, node, queue, agent, durationMs, detail, reason, server,
+                customerId);
     }
 
     /** The day (UTC) the event belongs to: how the table is indexed. */

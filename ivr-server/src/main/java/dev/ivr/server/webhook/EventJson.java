@@ -7,7 +7,7 @@ import dev.ivr.server.outbox.Outbox;
 
 /**
  * A journal event as webhooks and the event stream send it: {@code {"id", "type": "call.queued", "at",
- * "callId", "flow", "node", "queue", "agent", "durationMs", "detail", "reason", "server"}}, absent fields left out.
+ * "callId", "flow", "node", "queue", "agent", "durationMs", "detail", "reason", "server", "customer"}}, absent fields left out.
  */
 public final class EventJson {
     private EventJson() {
@@ -29,6 +29,7 @@ public final class EventJson {
         put(o, "detail", e.detail());
         put(o, "reason", e.reason());
         put(o, "server", e.server());
+        put(o, "customer", e.customer());
         try {
             return Outbox.json().writeValueAsString(o);
         } catch (JsonProcessingException ex) {

@@ -11,6 +11,7 @@ import dev.ivr.server.journal.report.ReportQuery;
 import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
 import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.server.journal.store.QueueReport;
 import dev.ivr.server.journal.store.LiveKpis;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -40,11 +41,13 @@ public final class ReportRoutes implements HttpRoutes {
     private final JournalReader reader;
     private final Reports reports;
     private final LiveKpis live;
+    private final QueueReport queueReport;
 
-    public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live) {
+    public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live, QueueReport queueReport) {
         this.reader = reader;
         this.reports = reports;
         this.live = live;
+        this.queueReport = queueReport;
     }
 
     /** Which report a path serves. */
@@ -89,9 +92,9 @@ public final class ReportRoutes implements HttpRoutes {
             return;
         }
         try {
-            List<JournalEvent> events = reader.events(q.from(), q.to());
+            List<JournalEvent> events = kind == Kind.QUEUES ? List.of() : reader.events(q.from(), q.to());
             ReportTable table = switch (kind) {
-                case QUEUES -> reports.queues(events, q.from(), q.to(), q.intervals(), q.filter());
+                case QUEUES -> queueReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case AGENTS -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
                 case FLOWS -> reports.flows(events, q.filter());
                 case FUNNEL -> reports.funnel(events, q.filter());
@@ -111,9 +114,9 @@ public final class ReportRoutes implements HttpRoutes {
             body.put("rows", rows);
             if (kind == Kind.QUEUES) {
                 ReportQuery prev = q.previous();
-                body.put("totals", queueJson(reports.totals(events, q.from(), q.to()).center()));
-                body.put("previous", queueJson(reports.totals(reader.events(prev.from(), prev.to()), prev.from(), prev.to())
-                        .center()).put("from", prev.from().toString()).put("to", prev.to().toString()));
+                body.put("totals", queueJson(queueReport.totals(q.from(), q.to())));
+                body.put("previous", queueJson(queueReport.totals(prev.from(), prev.to()))
+                        .put("from", prev.from().toString()).put("to", prev.to().toString()));
             }
             ok(ctx, body);
         } catch (SQLException e) {

@@ -209,10 +209,8 @@ public final class KpiCalculator {
         }
 
         QueueKpis kpis(String queue) {
-            return new QueueKpis(queue, offered, answered, answeredInTime, abandoned, shortAbandoned, transferred,
-                    callbacks, ratio(answeredInTime, answered + abandoned - shortAbandoned),
-                    ratio(abandoned - shortAbandoned, offered - shortAbandoned), average(answerWait, answered),
-                    average(totalWait, waits), longestWait, average(talk + wrap, handled), talk, wrap, handled);
+            return new QueueSums(offered, answered, answeredInTime, abandoned, shortAbandoned, transferred, callbacks,
+                    answerWait, totalWait, waits, longestWait, handled, talk, wrap).kpis(queue);
         }
     }
 

@@ -2,11 +2,13 @@ package dev.ivr.server.journal.report;
 
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.AgentKpis;
+import dev.ivr.server.journal.kpi.FirstContact;
 import dev.ivr.server.journal.kpi.FlowFunnel;
 import dev.ivr.server.journal.kpi.Intervals;
 import dev.ivr.server.journal.kpi.KpiCalculator;
 import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.journal.kpi.QueueKpis;
+import dev.ivr.server.journal.kpi.QueueSums;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -25,17 +27,32 @@ public final class Reports {
     public static final Duration MAX_PERIOD = Duration.ofDays(400);
     public static final List<String> QUEUE_COLUMNS = List.of("interval_start", "interval_end", "queue", "offered",
             "answered", "answered_in_time", "abandoned", "short_abandoned", "transferred", "callbacks",
-            "service_level_pct", "abandon_rate_pct", "asa_s", "average_wait_s", "longest_wait_s", "aht_s", "handled");
+            "service_level_pct", "abandon_rate_pct", "asa_s", "average_wait_s", "longest_wait_s", "aht_s", "handled",
+            "fcr_calls", "fcr_resolved", "fcr_pct");
     public static final List<String> AGENT_COLUMNS = List.of("interval_start", "interval_end", "agent", "handled",
             "ring_no_answer", "talk_s", "wrap_up_s", "aht_s", "ready_s", "not_ready_s", "on_call_s", "signed_in_s",
             "occupancy_pct", "utilization_pct");
     public static final List<String> FUNNEL_COLUMNS = List.of("flow", "node", "reached", "hung_up", "reached_pct");
     public static final List<String> FLOW_COLUMNS = List.of("flow", "entered", "self_served", "containment_pct");
 
+    /** The first-contact-resolution window when none is configured ({@code reports.fcr-window}). */
+    public static final Duration FCR_WINDOW = Duration.ofDays(7);
+
     private final KpiCalculator calculator;
+    private final Duration fcrWindow;
 
     public Reports(KpiRules rules) {
+        this(rules, FCR_WINDOW);
+    }
+
+    public Reports(KpiRules rules, Duration fcrWindow) {
         this.calculator = new KpiCalculator(rules);
+        this.fcrWindow = fcrWindow;
+    }
+
+    /** How long after a call a repeat call of the same customer means it was not resolved. */
+    public Duration fcrWindow() {
+        return fcrWindow;
     }
 
     /** Checks a period. */
@@ -48,18 +65,37 @@ public final class Reports {
         }
     }
 
-    /** Per interval and queue (and the center as queue "*"); {@code queue} null for every queue. */
+    /**
+     * Per interval and queue (and the center as queue "*"); {@code queue} null for every queue. First-contact
+     * resolution needs the ended calls of the {@link #fcrWindow} after {@code to} among the events, else the last
+     * days' calls look resolved.
+     */
     public ReportTable queues(List<JournalEvent> events, Instant from, Instant to, Intervals intervals, String queue) {
+        return queues(calculator.compute(events, from, to, intervals),
+                FirstContact.compute(events, from, to, intervals, fcrWindow), queue);
+    }
+
+    /** The queue report of figures already computed (per interval, in order) and first-contact resolution. */
+    public ReportTable queues(List<KpiCalculator.Result> results, Map<Instant, Map<String, FirstContact>> fcr,
+                              String queue) {
         List<List<Object>> rows = new ArrayList<>();
-        for (KpiCalculator.Result r : calculator.compute(events, from, to, intervals)) {
+        for (KpiCalculator.Result r : results) {
+            Map<String, FirstContact> f = fcr.getOrDefault(r.from(), Map.of());
             if (queue == null) {
-                r.queues().values().forEach(q -> rows.add(queueRow(r, q)));
-                rows.add(queueRow(r, r.center()));
+                java.util.SortedSet<String> names = new java.util.TreeSet<>(r.queues().keySet());
+                names.addAll(f.keySet());
+                names.remove(QueueKpis.ALL);
+                for (String n : names) {
+                    QueueKpis q = r.queues().getOrDefault(n, QueueSums.ZERO.kpis(n));
+                    if (counted(q) || f.containsKey(n)) {
+                        rows.add(queueRow(r, q, f.get(n)));
+                    }
+                }
+                rows.add(queueRow(r, r.center(), f.get(QueueKpis.ALL)));
             } else if (r.queues().containsKey(queue)) {
-                rows.add(queueRow(r, r.queues().get(queue)));
+                rows.add(queueRow(r, r.queues().get(queue), f.get(queue)));
             } else {
-                rows.add(queueRow(r, calculator.compute(List.of(), r.from(), r.to()).center()
-                        .withQueue(queue)));
+                rows.add(queueRow(r, QueueSums.ZERO.kpis(queue), f.get(queue)));
             }
         }
         return new ReportTable(QUEUE_COLUMNS, rows);
@@ -108,7 +144,12 @@ public final class Reports {
         return new ReportTable(FUNNEL_COLUMNS, rows);
     }
 
-    private static List<Object> queueRow(KpiCalculator.Result r, QueueKpis q) {
+    /** Whether anything was counted for the queue (a queue row appears in an interval only then). */
+    private static boolean counted(QueueKpis q) {
+        return q.offered() + q.answered() + q.abandoned() + q.transferred() + q.callbacks() + q.handled() > 0;
+    }
+
+    private static List<Object> queueRow(KpiCalculator.Result r, QueueKpis q, FirstContact fcr) {
         List<Object> row = new ArrayList<>(List.of(r.from().toString(), r.to().toString(), q.queue(), q.offered(),
                 q.answered(), q.answeredInTime(), q.abandoned(), q.shortAbandoned(), q.transferred(), q.callbacks()));
         row.add(pct(q.serviceLevel()));
@@ -118,6 +159,10 @@ public final class Reports {
         row.add(secs(q.longestWaitMs()));
         row.add(secs(q.ahtMs()));
         row.add(q.handled());
+        FirstContact f = fcr == null ? FirstContact.NONE : fcr;
+        row.add(f.calls());
+        row.add(f.resolved());
+        row.add(pct(f.rate()));
         return row;
     }
 

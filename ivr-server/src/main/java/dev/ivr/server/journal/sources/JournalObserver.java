@@ -74,12 +74,16 @@ public final class JournalObserver implements CallObserver {
             emit(JournalEvent.Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null);
         }
         Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
-        emit(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(), i.outcome() == null ? null : i.outcome().name(), length,
-                i.end());
+        journal.emit(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),
+                i.outcome() == null ? null : i.outcome().name(), length, i.end()).withCustomer(i.customerId()));
     }
 
     private void emit(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
-        journal.emit(JournalEvent.of(at == null ? clock.instant() : at, type, callId, flow, node, queue, agent, duration,
-                detail, null, server));
+        journal.emit(event(type, queue, agent, detail, duration, at));
+    }
+
+    private JournalEvent event(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
+        return JournalEvent.of(at == null ? clock.instant() : at, type, callId, flow, node, queue, agent, duration,
+                detail, null, server);
     }
 }

@@ -40,8 +40,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcJournal.class);
     static final int BATCH = 500;
     static final String INSERT = "insert into journal_events (event_id, occurred_at, event_day, event_type, call_id,"
-            + " flow, flow_node, queue, agent_id, duration_ms, detail, reason, server) values"
-            + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
+            + " flow, flow_node, queue, agent_id, duration_ms, detail, reason, server, customer_id) values"
+            + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
 
     private final DataSource dataSource;
     private final BooleanSupplier ready;
@@ -198,6 +198,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         ps.setString(11, cut(e.detail(), 500));
         ps.setString(12, cut(e.reason(), 200));
         ps.setString(13, cut(e.server(), 100));
+        ps.setString(14, cut(e.customer(), 64));
     }
 
     private static String cut(String s, int max) {

@@ -19,7 +19,7 @@ public final class JournalReader {
     /** Agent events this long before a report's start say which state each agent was in when it began. */
     public static final Duration AGENT_CONTEXT = Duration.ofHours(12);
     private static final String COLUMNS = "seq, event_id, occurred_at, event_type, call_id, flow, flow_node, queue,"
-            + " agent_id, duration_ms, detail, reason, server";
+            + " agent_id, duration_ms, detail, reason, server, customer_id";
 
     private final DataSource dataSource;
 
@@ -46,6 +46,20 @@ public final class JournalReader {
                     ps.setTimestamp(3, Timestamp.from(context));
                     ps.setTimestamp(4, Timestamp.from(to));
                     ps.setTimestamp(5, Timestamp.from(from));
+                }, r -> out.add(r.event()));
+        return out;
+    }
+
+    /** The ended calls of identified customers in {@code [from, to)}, oldest first (first-contact resolution). */
+    public List<JournalEvent> endedWithCustomer(Instant from, Instant to) throws SQLException {
+        List<JournalEvent> out = new ArrayList<>();
+        query("select " + COLUMNS + " from journal_events where event_type = 'CALL_ENDED' and customer_id is not null"
+                + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ? order by occurred_at, seq",
+                ps -> {
+                    ps.setDate(1, java.sql.Date.valueOf(from.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setTimestamp(3, Timestamp.from(from));
+                    ps.setTimestamp(4, Timestamp.from(to));
                 }, r -> out.add(r.event()));
         return out;
     }
@@ -88,6 +102,6 @@ public final class JournalReader {
         }
         return new JournalEvent(rs.getString(2), rs.getTimestamp(3).toInstant(), type, rs.getString(5), rs.getString(6),
                 rs.getString(7), rs.getString(8), rs.getString(9), duration, rs.getString(11), rs.getString(12),
-                rs.getString(13));
+                rs.getString(13), rs.getString(14));
     }
 }

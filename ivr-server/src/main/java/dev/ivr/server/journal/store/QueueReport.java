@@ -1,0 +1,268 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.FirstContact;
+import dev.ivr.server.journal.kpi.Intervals;
+import dev.ivr.server.journal.kpi.KpiCalculator;
+import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.journal.kpi.QueueKpis;
+import dev.ivr.server.journal.kpi.QueueSums;
+import dev.ivr.server.journal.report.ReportTable;
+import dev.ivr.server.journal.report.Reports;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The queue report summed by the database: the call figures (offered, answered, in time, abandoned and short
+ * abandons, transfers, callbacks, waits), the handle times (from the agents' ON_CALL and WRAP_UP, with window
+ * functions) and first-contact resolution, per quarter hour (UTC) and queue, put together per interval here. Only a
+ * few thousand rows leave the database whatever the number of events. The same figures as {@link KpiCalculator} over
+ * the events ({@link #inMemory}, the reference the tests compare with); a report whose intervals do not fall on
+ * quarter hours (a time zone with an odd offset) is computed that way.
+ */
+public final class QueueReport {
+    private static final long BUCKET_S = 900;
+    private static final String BUCKET = "floor(extract(epoch from %s) / " + BUCKET_S + ")";
+    private static final String CALL_QUEUE = "(select q2.queue from journal_events q2 where q2.call_id = %s"
+            + " and q2.queue is not null and q2.occurred_at >= ? and q2.occurred_at < ?"
+            + " order by q2.occurred_at, q2.seq fetch first 1 rows only)";
+    private static final String MS_BETWEEN = "floor((extract(epoch from %2$s) - extract(epoch from %1$s)) * 1000)";
+
+    private final DataSource dataSource;
+    private final JournalReader reader;
+    private final KpiRules rules;
+    private final Reports reports;
+
+    public QueueReport(DataSource dataSource, KpiRules rules, Duration fcrWindow) {
+        this.dataSource = dataSource;
+        this.reader = new JournalReader(dataSource);
+        this.rules = rules;
+        this.reports = new Reports(rules, fcrWindow);
+    }
+
+    /** The report per interval and queue (and the center); {@code queue} null for every queue. */
+    public ReportTable table(Instant from, Instant to, Intervals intervals, String queue) throws SQLException {
+        if (!quarterHours(from, to, intervals)) {
+            return inMemory(from, to, intervals, queue);
+        }
+        return reports.queues(figures(from, to, intervals), firstContact(from, to, intervals), queue);
+    }
+
+    /** The whole period's figures for the center. */
+    public QueueKpis totals(Instant from, Instant to) throws SQLException {
+        return figures(from, to, all()).get(0).center();
+    }
+
+    /** The same report from the events read into memory and {@link KpiCalculator}: the reference. */
+    public ReportTable inMemory(Instant from, Instant to, Intervals intervals, String queue) throws SQLException {
+        List<JournalEvent> events = new ArrayList<>(reader.events(from, to));
+        events.addAll(reader.endedWithCustomer(to, to.plus(reports.fcrWindow())));
+        return reports.queues(events, from, to, intervals, queue);
+    }
+
+    private static Intervals all() {
+        return new Intervals("all", 0, ZoneOffset.UTC);
+    }
+
+    /** Whether every interval edge inside the period falls on a quarter hour (then quarter-hour sums add up to it). */
+    static boolean quarterHours(Instant from, Instant to, Intervals intervals) {
+        for (Instant s = intervals.next(intervals.start(from, from), to); s.isBefore(to); s = intervals.next(s, to)) {
+            if (s.getNano() != 0 || s.getEpochSecond() % BUCKET_S != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The call figures and handle times per interval (agents left out: the agent report reads the events). */
+    List<KpiCalculator.Result> figures(Instant from, Instant to, Intervals intervals) throws SQLException {
+        TreeMap<Instant, Instant> ends = new TreeMap<>();
+        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
+            Instant e = intervals.next(s, to);
+            ends.put(s.isBefore(from) ? from : s, e.isAfter(to) ? to : e);
+        }
+        Map<Instant, Map<String, QueueSums>> sums = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            calls(c, from, to, (at, queue, s) -> add(sums, ends, at, queue, s));
+            handled(c, from, to, (at, queue, s) -> add(sums, ends, at, queue, s));
+        }
+        List<KpiCalculator.Result> out = new ArrayList<>();
+        ends.forEach((s, e) -> {
+            Map<String, QueueSums> q = sums.getOrDefault(s, Map.of());
+            Map<String, QueueKpis> queues = new TreeMap<>();
+            q.forEach((name, v) -> {
+                if (!name.equals(QueueKpis.ALL)) {
+                    queues.put(name, v.kpis(name));
+                }
+            });
+            out.add(new KpiCalculator.Result(s, e, queues, q.getOrDefault(QueueKpis.ALL, QueueSums.ZERO).kpis(QueueKpis.ALL),
+                    Map.of()));
+        });
+        return out;
+    }
+
+    /** First-contact resolution per interval and queue, by the database. */
+    Map<Instant, Map<String, FirstContact>> firstContact(Instant from, Instant to, Intervals intervals)
+            throws SQLException {
+        TreeMap<Instant, Map<String, FirstContact>> out = new TreeMap<>();
+        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
+            out.put(s.isBefore(from) ? from : s, new TreeMap<>());
+        }
+        Instant until = to.plus(reports.fcrWindow());
+        String sql = "select b, queue, count(*), sum(resolved) from (select " + BUCKET.formatted("occurred_at") + " as b,"
+                + " queue, case when next_at is null or extract(epoch from next_at) - extract(epoch from occurred_at) > ?"
+                + " then 1 else 0 end as resolved from (select occurred_at, queue, lead(occurred_at)"
+                + " over (partition by customer_id order by occurred_at, seq) as next_at from journal_events"
+                + " where event_type = 'CALL_ENDED' and customer_id is not null and event_day >= ? and event_day <= ?"
+                + " and occurred_at >= ? and occurred_at < ?) y where occurred_at >= ? and occurred_at < ?) x group by b, queue";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setBigDecimal(1, BigDecimal.valueOf(reports.fcrWindow().toNanos()).movePointLeft(9));
+            ps.setDate(2, day(from));
+            ps.setDate(3, day(until));
+            ps.setTimestamp(4, Timestamp.from(from));
+            ps.setTimestamp(5, Timestamp.from(until));
+            ps.setTimestamp(6, Timestamp.from(from));
+            ps.setTimestamp(7, Timestamp.from(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Instant at = bucket(rs.getLong(1), from);
+                    FirstContact f = new FirstContact(rs.getLong(3), rs.getLong(4));
+                    Map<String, FirstContact> m = out.floorEntry(at).getValue();
+                    m.merge(QueueKpis.ALL, f, FirstContact::plus);
+                    if (rs.getString(2) != null) {
+                        m.merge(rs.getString(2), f, FirstContact::plus);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface Sink {
+        void add(Instant bucket, String queue, QueueSums sums);
+    }
+
+    private static void add(Map<Instant, Map<String, QueueSums>> sums, NavigableMap<Instant, Instant> ends,
+                            Instant at, String queue, QueueSums s) {
+        Map<String, QueueSums> m = sums.computeIfAbsent(ends.floorKey(at), k -> new HashMap<>());
+        m.merge(QueueKpis.ALL, s, QueueSums::plus);
+        if (queue != null) {
+            m.merge(queue, s, QueueSums::plus);
+        }
+    }
+
+    /** A quarter hour's start, or {@code from} when the quarter began before it. */
+    private static Instant bucket(long quarter, Instant from) {
+        Instant at = Instant.ofEpochSecond(quarter * BUCKET_S);
+        return at.isBefore(from) ? from : at;
+    }
+
+    private static Date day(Instant at) {
+        return Date.valueOf(at.atZone(ZoneOffset.UTC).toLocalDate());
+    }
+
+    /** Offered, answered, abandoned, transfers, callbacks and waits, per quarter hour and queue. */
+    private void calls(Connection c, Instant from, Instant to, Sink sink) throws SQLException {
+        StringBuilder threshold = new StringBuilder("case");
+        List<Map.Entry<String, Duration>> queues = new ArrayList<>(rules.queueThresholds().entrySet());
+        queues.forEach(q -> threshold.append(" when own = ? then ?"));
+        threshold.append(" else ? end");
+        String answered = "t = 'CALL_ANSWERED'";
+        String waited = "t in ('CALL_ANSWERED', 'CALL_ABANDONED')";
+        String sql = "select b, q, sum(case when t = 'CALL_QUEUED' then 1 else 0 end),"
+                + " sum(case when " + answered + " then 1 else 0 end),"
+                + " sum(case when " + answered + " and d <= (" + threshold + ") then 1 else 0 end),"
+                + " sum(case when t = 'CALL_ABANDONED' then 1 else 0 end),"
+                + " sum(case when t = 'CALL_ABANDONED' and d < ? then 1 else 0 end),"
+                + " sum(case when t = 'CALL_TRANSFERRED' then 1 else 0 end),"
+                + " sum(case when t = 'CALLBACK_REQUESTED' then 1 else 0 end),"
+                + " sum(case when " + answered + " then d else 0 end),"
+                + " sum(case when " + waited + " then d else 0 end),"
+                + " sum(case when " + waited + " then 1 else 0 end),"
+                + " max(case when " + waited + " then d else 0 end)"
+                + " from (select " + BUCKET.formatted("e.occurred_at") + " as b,"
+                + " coalesce(e.queue, " + CALL_QUEUE.formatted("e.call_id") + ") as q,"
+                + " e.event_type as t, e.queue as own, coalesce(e.duration_ms, 0) as d from journal_events e"
+                + " where e.event_type in ('CALL_QUEUED', 'CALL_ANSWERED', 'CALL_ABANDONED', 'CALL_TRANSFERRED',"
+                + " 'CALLBACK_REQUESTED') and e.event_day >= ? and e.event_day <= ?"
+                + " and e.occurred_at >= ? and e.occurred_at < ?) x group by b, q";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Map.Entry<String, Duration> q : queues) {
+                ps.setString(i++, q.getKey());
+                ps.setLong(i++, q.getValue().toMillis());
+            }
+            ps.setLong(i++, rules.serviceLevelThreshold().toMillis());
+            ps.setLong(i++, rules.shortAbandon().toMillis());
+            ps.setTimestamp(i++, Timestamp.from(from));
+            ps.setTimestamp(i++, Timestamp.from(to));
+            ps.setDate(i++, day(from));
+            ps.setDate(i++, day(to));
+            ps.setTimestamp(i++, Timestamp.from(from));
+            ps.setTimestamp(i, Timestamp.from(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.add(bucket(rs.getLong(1), from), rs.getString(2), new QueueSums(rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7), 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                            .plus(new QueueSums(0, 0, 0, 0, 0, rs.getLong(8), rs.getLong(9), rs.getLong(10),
+                                    rs.getLong(11), rs.getLong(12), rs.getLong(13), 0, 0, 0)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Handled calls, talk and wrap-up per quarter hour (the one the talk ended in) and queue: each agent's ON_CALL
+     * lasts until the agent's next event; a WRAP_UP right after it lasts until the one after (or the period's end).
+     */
+    private void handled(Connection c, Instant from, Instant to, Sink sink) throws SQLException {
+        Instant context = from.minus(JournalReader.AGENT_CONTEXT);
+        String order = " over (partition by agent_id order by occurred_at, seq)";
+        String sql = "select b, q, count(*), sum(talk), sum(wrap) from (select " + BUCKET.formatted("o.next_at") + " as b,"
+                + " " + CALL_QUEUE.formatted("o.call_id") + " as q,"
+                + " " + MS_BETWEEN.formatted("o.occurred_at", "o.next_at") + " as talk,"
+                + " case when o.next_detail = 'WRAP_UP' then " + MS_BETWEEN.formatted("o.next_at", "coalesce(o.next2_at, ?)")
+                + " else 0 end as wrap"
+                + " from (select call_id, detail, event_type, occurred_at, lead(occurred_at, 1)" + order + " as next_at,"
+                + " lead(detail, 1)" + order + " as next_detail, lead(occurred_at, 2)" + order + " as next2_at"
+                + " from journal_events where event_type in ('AGENT_SIGNED_IN', 'AGENT_SIGNED_OUT', 'AGENT_STATE',"
+                + " 'AGENT_WRAP_UP') and agent_id is not null and event_day >= ? and event_day <= ?"
+                + " and occurred_at >= ? and occurred_at < ?) o"
+                + " where o.detail = 'ON_CALL' and o.event_type <> 'AGENT_SIGNED_OUT' and o.next_at >= ? and o.next_at < ?) x"
+                + " group by b, q";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setTimestamp(2, Timestamp.from(to));
+            ps.setTimestamp(3, Timestamp.from(to));
+            ps.setDate(4, day(context));
+            ps.setDate(5, day(to));
+            ps.setTimestamp(6, Timestamp.from(context));
+            ps.setTimestamp(7, Timestamp.from(to));
+            ps.setTimestamp(8, Timestamp.from(from));
+            ps.setTimestamp(9, Timestamp.from(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.add(bucket(rs.getLong(1), from), rs.getString(2),
+                            new QueueSums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                }
+            }
+        }
+    }
+}

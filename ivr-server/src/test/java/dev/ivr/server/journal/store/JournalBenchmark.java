@@ -1,0 +1,275 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.Intervals;
+import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.journal.report.ReportTable;
+import dev.ivr.testsupport.PostgresServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The journal at scale: N generated events over D days ({@link JournalGenerator}), then the queue report of the whole
+ * period per hour and per day (summed by the database, {@link QueueReport}), timed, on PostgreSQL and on H2; and the
+ * cost of writing the journal ({@link JdbcJournal#emit}: the forced outbox append, the batch insert behind it) at
+ * 1,000 calls per minute. Not a test: run it by hand (docs/benchmarks.md has the command and the figures).
+ *
+ * <pre>
+ * --events N (10000000)  --days D (30)  --db postgres,h2  --runs R (5: report runs after a first one)
+ * --write-seconds S (60: the journal-write run at --calls-per-minute, 1000)  --memory (also time the in-memory report)
+ * </pre>
+ */
+public final class JournalBenchmark {
+    private record Options(long events, int days, List<String> dbs, int runs, int writeSeconds, int callsPerMinute,
+                           boolean memory) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        if (org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        System.out.printf("journal benchmark: %,d events over %d days; report runs %d; journal writes %d s at %,d calls/min%n",
+                o.events(), o.days(), o.runs(), o.writeSeconds(), o.callsPerMinute());
+        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + Runtime.version() + ", load average at start " + load());
+        StringBuilder table = new StringBuilder();
+        for (String db : o.dbs()) {
+            Path dir = Files.createTempDirectory("ivr-journal-bench-");
+            try {
+                String url;
+                String user;
+                String label;
+                if (db.equals("postgres")) {
+                    PostgresServer pg = PostgresServer.durable();
+                    url = pg.newDatabase() + "?reWriteBatchedInserts=true";
+                    user = PostgresServer.USER;
+                    label = "PostgreSQL " + pg.version();
+                } else {
+                    url = "";
+                    user = "sa";
+                    label = "H2 " + org.h2.engine.Constants.VERSION + " (file)";
+                }
+                run(o, url, user, dir, label, table);
+            } finally {
+                delete(dir);
+            }
+        }
+        System.out.println();
+        System.out.print(table);
+        System.exit(0);
+    }
+
+    private static void run(Options o, String url, String user, Path dir, String label, StringBuilder table)
+            throws Exception {
+        try (Database db = Database.open(new DatabaseConfig(url, user, "", 4, 1, Duration.ofSeconds(10)), dir)) {
+            if (!db.awaitReady(Duration.ofSeconds(120))) {
+                throw new IllegalStateException(label + ": " + db.health().detail());
+            }
+            Instant first = Instant.parse("2026-03-02T00:00:00Z");
+            long t0 = System.nanoTime();
+            long[] calls = {0};
+            long loaded = load(db, o, first, calls);
+            double loadS = (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
+            analyze(db, label);
+            System.out.printf("%s: loaded %,d events (%,d calls) in %.0f s (%,.0f events/s), analyzed in %.0f s, %s%n",
+                    label, loaded, calls[0], loadS, loaded / loadS, (System.nanoTime() - t0) / 1e9, size(db, label));
+            Instant from = first;
+            Instant to = first.plus(Duration.ofDays(o.days()));
+            QueueReport report = new QueueReport(db.dataSource(), new KpiRules(Duration.ofSeconds(20),
+                    Duration.ofSeconds(5), Map.of("vip", Duration.ofSeconds(10))), Duration.ofDays(7));
+            for (String interval : List.of("60m", "day")) {
+                Intervals iv = Intervals.parse(interval, ZoneOffset.UTC);
+                long[] ms = new long[o.runs() + 1];
+                int rows = 0;
+                for (int i = 0; i <= o.runs(); i++) {
+                    long s = System.nanoTime();
+                    ReportTable t = report.table(from, to, iv, null);
+                    ms[i] = (System.nanoTime() - s) / 1_000_000;
+                    rows = t.rows().size();
+                }
+                long firstRun = ms[0];
+                long[] rest = Arrays.copyOfRange(ms, 1, ms.length);
+                Arrays.sort(rest);
+                String line = String.format(Locale.ROOT, "| %s | %,d | %d-day queue report per %s (%,d rows) | %,d | %,d | %,d |%n",
+                        label, loaded, o.days(), interval, rows, firstRun, rest[rest.length / 2], rest[rest.length - 1]);
+                System.out.print(line);
+                table.append(line);
+            }
+            if (o.memory()) {
+                long s = System.nanoTime();
+                ReportTable t = report.inMemory(from, to, Intervals.parse("day", ZoneOffset.UTC), null);
+                long ms = (System.nanoTime() - s) / 1_000_000;
+                String line = String.format(Locale.ROOT, "| %s | %,d | the same per day, events read into memory (%,d rows) | %,d | | |%n",
+                        label, loaded, t.rows().size(), ms);
+                System.out.print(line);
+                table.append(line);
+            }
+            String line = write(o, db, dir, label);
+            System.out.print(line);
+            table.append(line);
+        }
+    }
+
+    private static long load(Database db, Options o, Instant first, long[] calls) throws Exception {
+        // enough agents for the calls (about 90 a day each), so that waits stay minutes, not hours
+        int agents = (int) Math.max(20, o.events() / o.days() / 13 * 0.6 / 60);
+        JournalGenerator gen = new JournalGenerator(20_260_302L, agents, Math.max(1000, (int) (o.events() / 40)));
+        long[] n = {0};
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+            c.setAutoCommit(false);
+            long made = gen.generate(first, o.days(), o.events(), e -> {
+                try {
+                    JdbcJournal.bind(ps, e);
+                    ps.addBatch();
+                    if (++n[0] % 5000 == 0) {
+                        ps.executeBatch();
+                        c.commit();
+                    }
+                    if (n[0] % 1_000_000 == 0) {
+                        System.out.printf("  %,d events%n", n[0]);
+                    }
+                } catch (java.sql.SQLException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            ps.executeBatch();
+            c.commit();
+            calls[0] = gen.calls();
+            return made;
+        }
+    }
+
+    private static void analyze(Database db, String label) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute(label.startsWith("PostgreSQL") ? "vacuum analyze journal_events" : "analyze");
+        }
+    }
+
+    private static String size(Database db, String label) throws Exception {
+        if (!label.startsWith("PostgreSQL")) {
+            return "";
+        }
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select pg_size_pretty(pg_total_relation_size('journal_events'))")) {
+            rs.next();
+            return "table with indexes " + rs.getString(1);
+        }
+    }
+
+    /**
+     * Emits the events of generated calls at the given rate through a real {@link JdbcJournal} (outbox on this disk,
+     * batches to the database) and measures each emit's time, and the JVM's CPU per call while it runs.
+     */
+    private static String write(Options o, Database db, Path dir, String label) throws Exception {
+        Map<String, List<JournalEvent>> byCall = new LinkedHashMap<>();
+        int callsNeeded = o.callsPerMinute() * o.writeSeconds() / 60;
+        new JournalGenerator(7, 60, 100_000).generate(Instant.parse("2026-05-04T00:00:00Z"), 1,
+                (long) callsNeeded * 16, e -> {
+                    if (e.callId() != null) {
+                        byCall.computeIfAbsent(e.callId(), k -> new ArrayList<>()).add(e);
+                    }
+                });
+        List<List<JournalEvent>> calls = new ArrayList<>(byCall.values()).subList(0, Math.min(callsNeeded, byCall.size()));
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long[] emitNs = new long[calls.stream().mapToInt(List::size).sum()];
+        long[] perCallNs = new long[calls.size()];
+        int k = 0;
+        long events = 0;
+        long gapNs = 60_000_000_000L / o.callsPerMinute();
+        long drainMs;
+        long cpu0;
+        long cpu1;
+        try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, dir.resolve("journal-outbox"),
+                Duration.ofMillis(250), new SimpleMeterRegistry())) {
+            cpu0 = os.getProcessCpuTime();
+            long start = System.nanoTime();
+            for (int i = 0; i < calls.size(); i++) {
+                long due = start + i * gapNs;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                long callStart = System.nanoTime();
+                for (JournalEvent e : calls.get(i)) {
+                    long s = System.nanoTime();
+                    journal.emit(e);
+                    emitNs[k++] = System.nanoTime() - s;
+                    events++;
+                }
+                perCallNs[i] = System.nanoTime() - callStart;
+            }
+            long endEmit = System.nanoTime();
+            while (journal.pending() > 0 && System.nanoTime() - endEmit < 60_000_000_000L) {
+                Thread.sleep(10);
+            }
+            drainMs = (System.nanoTime() - endEmit) / 1_000_000;
+            cpu1 = os.getProcessCpuTime();
+        }
+        Arrays.sort(emitNs, 0, k);
+        Arrays.sort(perCallNs);
+        double cpuPerCallMs = (cpu1 - cpu0) / 1e6 / calls.size();
+        return String.format(Locale.ROOT, "| %s | journal writes: %,d calls (%,d events) at %,d calls/min | per event p50 %.2f ms, p99 %.2f ms;"
+                        + " per call (its events) p50 %.1f ms, p99 %.1f ms; JVM CPU %.2f ms per call; all in the database %,d ms after the last |%n",
+                label, calls.size(), events, o.callsPerMinute(), emitNs[k / 2] / 1e6, emitNs[(int) (k * 0.99)] / 1e6,
+                perCallNs[perCallNs.length / 2] / 1e6, perCallNs[(int) (perCallNs.length * 0.99)] / 1e6, cpuPerCallMs, drainMs);
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    private static Options parse(String[] args) {
+        long events = 10_000_000;
+        int days = 30;
+        List<String> dbs = List.of("postgres", "h2");
+        int runs = 5;
+        int writeSeconds = 60;
+        int cpm = 1000;
+        boolean memory = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events" -> events = Long.parseLong(args[++i].replace("_", ""));
+                case "--days" -> days = Integer.parseInt(args[++i]);
+                case "--db" -> dbs = List.of(args[++i].split(","));
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--write-seconds" -> writeSeconds = Integer.parseInt(args[++i]);
+                case "--calls-per-minute" -> cpm = Integer.parseInt(args[++i]);
+                case "--memory" -> memory = true;
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory);
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.FirstContactTest;
+import dev.ivr.server.journal.kpi.Intervals;
+import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.journal.kpi.ScriptedDay;
+import dev.ivr.server.journal.report.ReportTable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The queue report summed by the database gives the same table as the events read into memory and
+ * {@link dev.ivr.server.journal.kpi.KpiCalculator} (itself checked by hand in KpiCalculatorTest): on the scripted
+ * hour, on the first-contact scripted calls, and on two generated days, for every interval and two time zones.
+ */
+abstract class QueueReportContract {
+    private static final KpiRules RULES = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5),
+            Map.of("sales", Duration.ofSeconds(30), "vip", Duration.ofSeconds(10)));
+
+    @TempDir
+    Path tmp;
+    private Database db;
+    private QueueReport report;
+
+    /** A JDBC URL of an empty database ("" for the default H2 file database in the directory), and its user. */
+    protected abstract String[] database(Path dir);
+
+    @BeforeEach
+    void open() {
+        String[] d = database(tmp);
+        db = Database.open(new DatabaseConfig(d[0], d[1], "", 4, 1, Duration.ofSeconds(5)), tmp);
+        assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
+        report = new QueueReport(db.dataSource(), RULES, Duration.ofDays(7));
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private void insert(List<JournalEvent> events) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+            int n = 0;
+            for (JournalEvent e : events) {
+                JdbcJournal.bind(ps, e);
+                ps.addBatch();
+                if (++n % 1000 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void assertSame(Instant from, Instant to, String interval, ZoneId zone, String queue) throws Exception {
+        Intervals intervals = Intervals.parse(interval, zone);
+        assertThat(QueueReport.quarterHours(from, to, intervals)).isTrue();
+        ReportTable sql = report.table(from, to, intervals, queue);
+        ReportTable memory = report.inMemory(from, to, intervals, queue);
+        assertThat(sql.csv()).as(interval + " " + zone + " " + queue).isEqualTo(memory.csv());
+    }
+
+    @Test
+    void theScriptedHourSumsTheSameInTheDatabase() throws Exception {
+        insert(ScriptedDay.events());
+        for (String interval : List.of("15m", "30m", "60m", "day", "all")) {
+            assertSame(ScriptedDay.FROM, ScriptedDay.TO, interval, ZoneId.of("UTC"), null);
+        }
+        assertSame(ScriptedDay.FROM, ScriptedDay.TO, "15m", ZoneId.of("UTC"), "billing");
+        assertSame(ScriptedDay.FROM, ScriptedDay.TO, "60m", ZoneId.of("UTC"), "nobody");
+        // a period that starts and ends inside quarter hours, cutting calls and agents' talk
+        assertSame(Instant.parse("2026-03-02T09:01:12Z"), Instant.parse("2026-03-02T09:44:10Z"), "15m", ZoneId.of("UTC"), null);
+        ReportTable t = report.table(ScriptedDay.FROM, ScriptedDay.TO, Intervals.parse("all", ZoneId.of("UTC")), null);
+        assertThat(t.maps()).filteredOn(m -> m.get("queue").equals("*")).singleElement().satisfies(m -> {
+            assertThat(m.get("offered")).isEqualTo(7L);
+            assertThat(m.get("answered")).isEqualTo(3L);
+            assertThat(m.get("abandoned")).isEqualTo(2L);
+            assertThat(m.get("short_abandoned")).isEqualTo(1L);
+            assertThat(m.get("handled")).isEqualTo(3L);
+        });
+        assertThat(report.totals(ScriptedDay.FROM, ScriptedDay.TO).offered()).isEqualTo(7);
+    }
+
+    @Test
+    void firstContactResolutionIsTheSameInTheDatabaseAndAsWorkedOutByHand() throws Exception {
+        insert(FirstContactTest.calls());
+        Intervals day = Intervals.parse("day", ZoneId.of("UTC"));
+        ReportTable sql = report.table(FirstContactTest.FROM, FirstContactTest.TO, day, null);
+        assertThat(sql.csv()).isEqualTo(report.inMemory(FirstContactTest.FROM, FirstContactTest.TO, day, null).csv());
+        FirstContactTest.assertHandWorked(sql);
+        assertSame(FirstContactTest.FROM, FirstContactTest.TO, "60m", ZoneId.of("UTC"), null);
+    }
+
+    @Test
+    void generatedDaysSumTheSameInTheDatabase() throws Exception {
+        Instant first = Instant.parse("2026-03-01T00:00:00Z");
+        List<JournalEvent> events = new ArrayList<>(JournalGenerator.list(42, first, 3, 12_000));
+        insert(events);
+        Instant from = first.plus(Duration.ofDays(1));
+        Instant to = first.plus(Duration.ofDays(2));
+        var day = report.totals(from, to);
+        assertThat(day.offered()).as("a busy day").isGreaterThan(400);
+        assertThat(day.handled()).isGreaterThan(300);
+        assertThat(day.shortAbandoned()).isPositive();
+        assertThat(day.transferred()).isPositive();
+        assertThat(day.callbacks()).isPositive();
+        assertThat(report.table(from, to, Intervals.parse("all", ZoneId.of("UTC")), null).maps())
+                .filteredOn(m -> m.get("queue").equals("*")).singleElement()
+                .satisfies(m -> assertThat((Long) m.get("fcr_calls")).isGreaterThan((Long) m.get("fcr_resolved")));
+        for (String interval : List.of("15m", "30m", "60m", "day", "all")) {
+            assertSame(from, to, interval, ZoneId.of("UTC"), null);
+        }
+        assertSame(from.minus(Duration.ofHours(1)), to.minus(Duration.ofHours(1)), "60m", ZoneId.of("Europe/Budapest"), null);
+        assertSame(from, to, "30m", ZoneId.of("Asia/Kolkata"), "sales");
+        assertSame(first, first.plus(Duration.ofDays(3)), "week", ZoneId.of("Europe/Budapest"), null);
+        assertThat(QueueReport.quarterHours(from, to, Intervals.parse("60m", ZoneId.of("+00:07")))).isFalse();
+    }
+}
