@@ -101,11 +101,6 @@ public final class Reports {
         return new ReportTable(QUEUE_COLUMNS, rows);
     }
 
-    /** The whole period's totals (the center and each queue), for comparisons. */
-    public KpiCalculator.Result totals(List<JournalEvent> events, Instant from, Instant to) {
-        return calculator.compute(events, from, to);
-    }
-
     /** Per interval and agent; {@code agent} null for every agent. */
     public ReportTable agents(List<JournalEvent> events, Instant from, Instant to, Intervals intervals, String agent) {
         List<List<Object>> rows = new ArrayList<>();
