@@ -139,7 +139,24 @@ public final class QueueCallRouter implements CallRouter {
             return new RouteResult.Failed(e.getMessage());
         }
         RouteResult result = new QueueWait(this, req, channel, queue, call, enqueuedAt).run();
-        return dialplanMode ? result : new TransferLegs(this, channel).follow(req, result);
+        return dialplanMode ? result : survey(req, new TransferLegs(this, channel).follow(req, result), channel);
+    }
+
+    /**
+     * The agent hung up first and the caller is still there: on to the queue's post-call survey, if it has one
+     * ({@code survey-flow}, as the queue is now). Asterisk's Dial returns to the AGI script with the caller's
+     * channel up, so the same AGI session goes on in the survey flow.
+     */
+    private RouteResult survey(RouteRequest req, RouteResult result, CallChannel channel) {
+        if (!(result instanceof RouteResult.Connected c)) {
+            return result;
+        }
+        String flow = queues.queue(req.queue()).map(dev.ivr.server.config.QueueConfig::surveyFlow).orElse(null);
+        if (flow == null || flow.isBlank() || channel.isHungUp()) {
+            return result;
+        }
+        LOG.info("agent {} ended the call: the caller goes on to the survey {}", c.agentId(), flow);
+        return c.withSurvey(flow);
     }
 
     /** Queues a call (again) and waits for its agent: a transferred call's next offer. */

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class QueueOverrideTest {
     static final QueueConfig BILLING = new QueueConfig("billing", "Billing", Map.of("billing", 2), 1, null, 0.8,
             Duration.ofSeconds(20), List.of(), null, null, Duration.ofSeconds(20), Duration.ofSeconds(15), null, null,
-            null, List.of("resolved"), true, null);
+            null, List.of("resolved"), true, null, null);
 
     @Test
     void keysPresentReplaceTheConfiguredValuesAndTheRestStay() {
