@@ -94,7 +94,8 @@ function render(r) {
       box('Service level', pct(r.totals.serviceLevel), pct(r.previous.serviceLevel)),
       box('Abandon rate', pct(r.totals.abandonRate), pct(r.previous.abandonRate)),
       box('Avg speed of answer', secs(r.totals.asaMs), secs(r.previous.asaMs)),
-      box('Avg handle time', secs(r.totals.ahtMs), secs(r.previous.ahtMs)));
+      box('Avg handle time', secs(r.totals.ahtMs), secs(r.previous.ahtMs)),
+      box('CSAT', pct(r.totals.csat), pct(r.previous.csat)));
   } else {
     compare.hidden = true;
   }

@@ -874,9 +874,17 @@ public final class FakeCall {
         variables.put("DIALSTATUS", "ANSWER");
         dials.add(new DialedLeg(target, timeout, options, inherited, "ANSWER", Duration.ofNanos(end - answered), gosub));
         if ((outcome == Caller.DialOutcome.ANSWER_AGENT_HANGS_UP || agentHungUp) && !callerLeft) {
-            return "200 result=0"; // the agent's side ended (their hang-up, or AMI Hangup): the caller stays
+            // the agent's side ended (their hang-up, or AMI Hangup): the caller stays. Asterisk 20's app_dial returns
+            // ast_bridge_call's -1 unless option g ("go on") was given, then 0; res_agi answers EXEC with that result
+            // and the AGI script goes on either way (the channel is up)
+            return goOn(options) ? "200 result=0" : "200 result=-1";
         }
         return callerHangsUpDuringCommand("200 result=-1"); // the caller hung up to end the conversation
+    }
+
+    /** Whether Dial's options include g (outside the arguments of other options, such as b(...) and U(...)). */
+    static boolean goOn(String options) {
+        return options != null && options.replaceAll("\\([^)]*\\)", "").indexOf('g') >= 0;
     }
 
     private void setDuration(String name, long millis) {

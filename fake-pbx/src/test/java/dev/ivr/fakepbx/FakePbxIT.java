@@ -320,8 +320,18 @@ class FakePbxIT {
                 "EXEC \"Dial\" \"PJSIP/1002,20\"",
                 "GET VARIABLE \"DIALSTATUS\"",
                 "GET VARIABLE \"ANSWEREDTIME\"");
-        assertThat(s.replies).containsExactly("200 result=0", "200 result=1 (0)", "200 result=0", "200 result=1 (BUSY)",
+        // the agent hung up first: Dial returns -1 without option g (Asterisk's app_dial), the script goes on
+        assertThat(s.replies).containsExactly("200 result=-1", "200 result=1 (0)", "200 result=0", "200 result=1 (BUSY)",
                 "200 result=0");
+    }
+
+    @Test
+    void withOptionGoOnDialReturnsZeroWhenTheAgentHangsUpFirst() throws Exception {
+        Session s = run(Caller.script().dial(Caller.DialOutcome.ANSWER_AGENT_HANGS_UP),
+                "EXEC \"Dial\" \"PJSIP/1001,20,gb(handler^s^1)\"", "GET VARIABLE \"DIALSTATUS\"");
+        assertThat(s.replies).containsExactly("200 result=0", "200 result=1 (ANSWER)");
+        assertThat(FakeCall.goOn("b(ivr-agent-leg^s^1)U(ivr-agent-answered^s^1)")).isFalse(); // g only inside b()/U()
+        assertThat(FakeCall.goOn("gU(x^s^1)")).isTrue();
     }
 
     @Test

@@ -345,7 +345,7 @@ public final class IvrServer implements AutoCloseable {
                     config.desk(), config.routing(), wrapUps, transferLog,
                     ami == null ? AgentLegControl.NONE : new AmiAgentLegs(ami),
                     ami == null ? Supervision.NONE : new AmiSupervision(ami), config.http().idleTimeout(), nodeName,
-                    metrics.registry());
+                    metrics.registry(), routing.queues());
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());
@@ -391,6 +391,23 @@ public final class IvrServer implements AutoCloseable {
         return FileDescriptors.health();
     }
 
+    /** Queue settings changed at run time are kept in the database: brought back once it is there (in the background). */
+    private void restoreQueueSettings(dev.ivr.server.routing.LiveQueues queues) {
+        queues.useStore(new dev.ivr.server.queue.store.JdbcQueueSettings(database.httpDataSource()));
+        Thread.ofVirtual().name("queue-settings").start(() -> {
+            while (!stopped && !database.awaitReady(java.time.Duration.ofSeconds(30))) {
+                LOG.warn("queue settings changed at run time wait for the database");
+            }
+            if (!stopped) {
+                try {
+                    queues.restore();
+                } catch (RuntimeException e) {
+                    LOG.error("queue settings changed at run time cannot be restored: {}", e.getMessage());
+                }
+            }
+        });
+    }
+
     /** AMI (when enabled), routing with the configured queues (when enabled), agent states kept true to the phones. */
     private void startRouting(HealthRegistry health, CrmStore crm) {
         AmiOriginator originator = null;
@@ -413,6 +430,7 @@ public final class IvrServer implements AutoCloseable {
                 QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
                 java.time.Clock.systemUTC(), nodeName);
         toClose.add(routing);
+        restoreQueueSettings(routing.queues());
         routing.service().subscribeLocal(new RoutingJournal(journal, nodeName));
         dev.ivr.server.routing.QueueGauges.register(routing.service(), metrics.registry(),
                 config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());

@@ -59,7 +59,7 @@ public final class ConfigLoader {
     private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .loaderOptions(safeLoaderOptions()).build())
             .build();
-    private static final ObjectMapper BINDER = YAMLMapper.builder()
+    static final ObjectMapper BINDER = YAMLMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

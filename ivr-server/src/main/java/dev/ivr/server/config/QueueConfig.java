@@ -42,7 +42,9 @@ public record QueueConfig(
         @Doc("Whether the agent must choose a wrap-up code before ending wrap-up (the wrap-up timer still makes the agent ready when it runs out). Default false.")
         Boolean wrapUpCodeRequired,
         @Doc("How much longer, in all, an agent may make a call's wrap-up than the queue's wrap-up time. Default 2m; 0s: no extension.")
-        Duration wrapUpExtension) {
+        Duration wrapUpExtension,
+        @Doc("Post-call survey: the flow the caller is sent to when the agent hangs up first (routing.dial-mode exec), e.g. post-call-survey. Default: none.")
+        String surveyFlow) {
 
     public QueueConfig {
         skills = skills == null ? Map.of() : Map.copyOf(skills);
@@ -89,6 +91,9 @@ public record QueueConfig(
             } else if (!codes.add(code)) {
                 p.add("wrap-up-codes", "'" + code + "' is listed twice");
             }
+        }
+        if (surveyFlow != null && !surveyFlow.isEmpty() && !surveyFlow.matches("[A-Za-z0-9_.-]{1,64}")) {
+            p.add("survey-flow", "must be a flow name: letters, digits, '_', '-' or '.' (got " + surveyFlow + ")");
         }
         if (effectiveWrapUpCodeRequired() && wrapUpCodes.isEmpty()) {
             p.add("wrap-up-code-required", "is true but wrap-up-codes lists no code to choose from");

@@ -21,7 +21,9 @@ import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.http.DeskRoutes;
 import dev.ivr.server.desk.http.Pages;
 import dev.ivr.server.desk.http.UserRoutes;
+import dev.ivr.server.desk.http.QueueSettingsRoutes;
 import dev.ivr.server.desk.http.WrapUpRoutes;
+import dev.ivr.server.routing.LiveQueues;
 import dev.ivr.server.desk.wrapup.WrapUpPolicy;
 import dev.ivr.server.desk.live.DeskHub;
 import dev.ivr.server.desk.sessions.Sessions;
@@ -34,6 +36,7 @@ import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -71,7 +74,20 @@ public final class Desk implements AutoCloseable {
                              DeskConfig config, RoutingConfig routingConfig, WrapUps wrapUps, TransferLog transferLog,
                              AgentLegControl legs, Supervision supervision, Duration httpIdleTimeout, String nodeName,
                              MeterRegistry metrics) {
-        List<QueueConfig> queues = routingConfig.queues();
+        return start(vertx, hz, db, routing, exits, config, routingConfig, wrapUps, transferLog, legs, supervision,
+                httpIdleTimeout, nodeName, metrics, null);
+    }
+
+    /**
+     * As above, with the queues as they are now: supervisors change their settings at run time
+     * ({@code /api/queues/{id}/settings}), and wrap-up and transfers follow; null: the configured queues, fixed.
+     */
+    public static Desk start(Vertx vertx, HazelcastInstance hz, DataSource db, RoutingService routing, IvrExits exits,
+                             DeskConfig config, RoutingConfig routingConfig, WrapUps wrapUps, TransferLog transferLog,
+                             AgentLegControl legs, Supervision supervision, Duration httpIdleTimeout, String nodeName,
+                             MeterRegistry metrics, LiveQueues liveQueues) {
+        List<QueueConfig> configured = routingConfig.queues();
+        Supplier<List<QueueConfig>> queues = liveQueues == null ? () -> configured : liveQueues::queues;
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(hz, config.sessionIdleTimeout(), config.sessionMaxAge(), config.wsTicketTtl(),
                 config.loginAttempts(), config.loginAddressAttempts(), config.loginLockout(), clock);
@@ -87,13 +103,17 @@ public final class Desk implements AutoCloseable {
                         metrics),
                 new UserRoutes(users, sessions, routing),
                 new SupervisorRoutes(routing, users, supervision, config.notReadyReasons()),
-                new WrapUpRoutes(routing, contexts, wrapUps, WrapUpPolicy.of(queues), clock),
+                new WrapUpRoutes(routing, contexts, wrapUps, () -> WrapUpPolicy.of(queues.get()), clock),
                 new TransferRoutes(routing, new Transfers(hz, routingConfig.contextTtl()), transferLog, legs,
-                        queues.stream().collect(java.util.stream.Collectors.toMap(QueueConfig::id,
+                        () -> queues.get().stream().collect(java.util.stream.Collectors.toMap(QueueConfig::id,
                                 q -> q.preferredAgentWait() == null ? Duration.ZERO : q.preferredAgentWait(),
                                 (a, b) -> a, java.util.LinkedHashMap::new)), routingConfig.transferContext(),
                         Pattern.compile(routingConfig.transferNumbers()), "exec".equals(routingConfig.dialMode()), clock),
                 new Pages());
+        if (liveQueues != null) {
+            routes = new java.util.ArrayList<>(routes);
+            routes.add(new QueueSettingsRoutes(liveQueues));
+        }
         return new Desk(sessions, users, hub, routes);
     }
 

@@ -71,7 +71,12 @@ public record JournalEvent(String id, Instant at, Type type, String callId, Stri
         /** an agent's state changed ({@code detail}: the new state, {@code reason}: the reason code) */
         AGENT_STATE,
         /** an agent went into after-call work ({@code callId}: the call) */
-        AGENT_WRAP_UP;
+        AGENT_WRAP_UP,
+        /**
+         * the caller answered the post-call survey's satisfaction question ({@code detail}: the score 1-5; {@code queue}
+         * and {@code agent}: the call's last queue and agent)
+         */
+        CALL_SURVEYED;
 
         /** The name in webhooks, the event stream and filters: {@code call.queued}, {@code agent.signed-in}. */
         public String wire() {

@@ -59,10 +59,9 @@ public final class QueueCallRouter implements CallRouter {
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     final RoutingService router;
-    final Map<String, QueueDefinition> queues;
+    final LiveQueues queues;
     final boolean dialplanMode;
     final String musicClass;
-    final Map<String, Boolean> matchLanguage;
     final AgentLeg agentLeg;
     final ContextFactory contexts;
     final CallContexts callContexts;
@@ -90,7 +89,6 @@ public final class QueueCallRouter implements CallRouter {
                     CallbackDispatcher callbacks, Clock clock) {
         this.router = router;
         this.queues = settings.queues();
-        this.matchLanguage = settings.matchLanguage();
         this.musicClass = settings.musicClass();
         this.dialplanMode = connector.dialplanMode();
         this.agentLeg = connector.agentLeg();
@@ -112,10 +110,10 @@ public final class QueueCallRouter implements CallRouter {
 
     @Override
     public RouteResult route(RouteRequest req, CallChannel channel) {
-        QueueDefinition queue = queues.get(req.queue());
+        QueueDefinition queue = queues.definition(req.queue());
         if (queue == null) {
             LOG.error("[{}] no queue '{}' is configured (routing.queues); known: {}", req.node(), req.queue(),
-                    new java.util.TreeSet<>(queues.keySet()));
+                    new java.util.TreeSet<>(queues.ids()));
             return new RouteResult.Failed("no queue '" + req.queue() + "' is configured");
         }
         CallRequest call = callRequest(req);
@@ -141,12 +139,29 @@ public final class QueueCallRouter implements CallRouter {
             return new RouteResult.Failed(e.getMessage());
         }
         RouteResult result = new QueueWait(this, req, channel, queue, call, enqueuedAt).run();
-        return dialplanMode ? result : new TransferLegs(this, channel).follow(req, result);
+        return dialplanMode ? result : survey(req, new TransferLegs(this, channel).follow(req, result), channel);
+    }
+
+    /**
+     * The agent hung up first and the caller is still there: on to the queue's post-call survey, if it has one
+     * ({@code survey-flow}, as the queue is now). Asterisk's Dial returns to the AGI script with the caller's
+     * channel up, so the same AGI session goes on in the survey flow.
+     */
+    private RouteResult survey(RouteRequest req, RouteResult result, CallChannel channel) {
+        if (!(result instanceof RouteResult.Connected c)) {
+            return result;
+        }
+        String flow = queues.queue(req.queue()).map(dev.ivr.server.config.QueueConfig::surveyFlow).orElse(null);
+        if (flow == null || flow.isBlank() || channel.isHungUp()) {
+            return result;
+        }
+        LOG.info("agent {} ended the call: the caller goes on to the survey {}", c.agentId(), flow);
+        return c.withSurvey(flow);
     }
 
     /** Queues a call (again) and waits for its agent: a transferred call's next offer. */
     RouteResult queueAgain(RouteRequest req, CallChannel channel, CallRequest call) {
-        QueueDefinition queue = queues.get(req.queue());
+        QueueDefinition queue = queues.definition(req.queue());
         Instant enqueuedAt = clock.instant();
         enqueue(call);
         return new QueueWait(this, req, channel, queue, call, enqueuedAt).run();
@@ -172,14 +187,14 @@ public final class QueueCallRouter implements CallRouter {
     }
 
     CallRequest callRequest(RouteRequest req) {
-        return callRequest(req, matchLanguage);
+        return callRequest(req, queues::matchLanguage);
     }
 
     /** The routing library's request for a route node's request, with the queues' language matching. */
-    static CallRequest callRequest(RouteRequest req, Map<String, Boolean> matchLanguage) {
+    static CallRequest callRequest(RouteRequest req, java.util.function.Predicate<String> matchLanguage) {
         CallRequest.Builder b = CallRequest.builder(req.callId(), req.queue()).priority(req.priority());
         req.skills().forEach(b::skill);
-        if (matchLanguage.getOrDefault(req.queue(), true) && req.language() != null) {
+        if (matchLanguage.test(req.queue()) && req.language() != null) {
             b.language(req.language());
         }
         String preferred = req.context().get("preferred-agent");

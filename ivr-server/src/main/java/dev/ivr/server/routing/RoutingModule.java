@@ -48,10 +48,11 @@ public final class RoutingModule implements AutoCloseable {
     private final DialplanWatch dialplanWatch;
     private final CallContexts contexts;
     private final ContextTokens tokens;
+    private final LiveQueues queues;
 
     private RoutingModule(RoutingService service, QueueCallRouter router, ScriptResolver scripts,
                           CallbackDispatcher callbacks, DialplanWatch dialplanWatch, CallContexts contexts,
-                          ContextTokens tokens) {
+                          ContextTokens tokens, LiveQueues queues) {
         this.service = service;
         this.router = router;
         this.scripts = scripts;
@@ -59,6 +60,7 @@ public final class RoutingModule implements AutoCloseable {
         this.dialplanWatch = dialplanWatch;
         this.contexts = contexts;
         this.tokens = tokens;
+        this.queues = queues;
     }
 
     /**
@@ -82,14 +84,11 @@ public final class RoutingModule implements AutoCloseable {
     public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, RoutingOptions options,
                                       CrmStore crm, CallbackStore callbackStore, ScreenPops screenPops, QueueVoice voice,
                                       Originator originator, Clock clock, String nodeName) {
-        Map<String, QueueDefinition> queues = Queues.definitions(config);
-        Map<String, Boolean> matchLanguage = new LinkedHashMap<>();
-        for (QueueConfig q : config.queues()) {
-            matchLanguage.put(q.id(), q.effectiveMatchLanguage());
-        }
-        RoutingService service = HazelcastRouting.start(hazelcast, new ArrayList<>(queues.values()),
+        LiveQueues live = new LiveQueues(hazelcast, config.queues(), clock);
+        RoutingService service = HazelcastRouting.start(hazelcast, new ArrayList<>(live.definitions()),
                 options.withReservationTtl(config.reservationTtl()).withOwnerLostHold(config.ownerLostHold())
                         .withOwnerLeftGrace(config.ownerLeftGrace()));
+        live.attach(service);
         CallContexts contexts = new CallContexts(hazelcast, config.contextTtl());
         ContextTokens tokens = ContextTokens.forCluster(hazelcast);
         Offers offers = new Offers(hazelcast, config.contextTtl());
@@ -98,12 +97,12 @@ public final class RoutingModule implements AutoCloseable {
         CallbackDispatcher callbacks = new CallbackDispatcher(service, originator, offers, factory, contexts, tokens,
                 screenPops, crm, config.callbackContext(), new CallbackDispatcher.Settings(config.callbackExpiry(),
                 config.callbackAttempts(), config.callbackRetryDelay(), config.callbackLease(), java.time.Duration.ofSeconds(1)),
-                clock, nodeName, hazelcast, options.name() + ".callbacks", callbackStore, req -> QueueCallRouter.callRequest(req, matchLanguage),
-                queues.keySet());
+                clock, nodeName, hazelcast, options.name() + ".callbacks", callbackStore, req -> QueueCallRouter.callRequest(req, live::matchLanguage),
+                live.ids());
         DialplanWatch watch = new DialplanWatch(service, offers, screenPops);
         AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
         QueueCallRouter router = new QueueCallRouter(service,
-                new QueueSettings(queues, matchLanguage, config.musicClass()),
+                new QueueSettings(live, config.musicClass()),
                 new AgentConnector(leg, "dialplan".equals(config.dialMode()), factory, contexts, tokens, screenPops,
                         offers, answers, watch, nodeName, new dev.ivr.server.callcontext.Transfers(hazelcast, config.contextTtl()),
                         config.transferContext()),
@@ -111,9 +110,9 @@ public final class RoutingModule implements AutoCloseable {
         ScriptResolver scripts = ScriptResolvers.firstOf(List.of(new DialplanReports(service, offers, answers, tokens,
                 screenPops, clock, options.clock(), crm), new CallbackReports(callbacks, tokens,
                 config.callbackRetryDelay(), clock)));
-        LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", queues.size(), queues.keySet(), config.dialMode(),
+        LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", live.ids().size(), live.ids(), config.dialMode(),
                 originator == null ? "off (no AMI)" : "through AMI");
-        return new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens);
+        return new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens, live);
     }
 
     /** The routing library on this member: agents, queues and their figures (for the REST API and dashboards). */
@@ -151,8 +150,14 @@ public final class RoutingModule implements AutoCloseable {
         return callbacks.pending();
     }
 
+    /** The queues as they are now: configured, with the settings changed at run time (cluster-wide). */
+    public LiveQueues queues() {
+        return queues;
+    }
+
     @Override
     public void close() {
+        queues.close();
         callbacks.close();
         dialplanWatch.close();
         service.close();

@@ -124,7 +124,7 @@ final class RoutingHarness implements AutoCloseable {
 
     static QueueConfig queue(String id, Map<String, Integer> skills, Duration ringTime, Duration wrapUp) {
         return new QueueConfig(id, null, skills, null, null, null, null, List.of(), null, null, ringTime, wrapUp, null,
-                Duration.ofSeconds(60), null, null, null, null);
+                Duration.ofSeconds(60), null, null, null, null, null);
     }
 
     /** Logs an agent in (English speaking) and makes them ready. */

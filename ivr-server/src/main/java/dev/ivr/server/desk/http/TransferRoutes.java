@@ -54,7 +54,7 @@ public final class TransferRoutes implements HttpRoutes {
     private final Transfers transfers;
     private final TransferLog log;
     private final AgentLegControl legs;
-    private final Map<String, Duration> queues;
+    private final java.util.function.Supplier<Map<String, Duration>> queuesNow;
     private final String transferContext;
     private final Pattern numbers;
     private final boolean execMode;
@@ -69,15 +69,27 @@ public final class TransferRoutes implements HttpRoutes {
      */
     public TransferRoutes(RoutingService routing, Transfers transfers, TransferLog log, AgentLegControl legs,
                           Map<String, Duration> queues, String transferContext, Pattern numbers, boolean execMode, Clock clock) {
+        this(routing, transfers, log, legs, fixed(queues), transferContext, numbers, execMode, clock);
+    }
+
+    /** @param queues the queues as they are now (their preferred-agent wait changes at run time) */
+    public TransferRoutes(RoutingService routing, Transfers transfers, TransferLog log, AgentLegControl legs,
+                          java.util.function.Supplier<Map<String, Duration>> queues, String transferContext,
+                          Pattern numbers, boolean execMode, Clock clock) {
         this.routing = routing;
         this.transfers = transfers;
         this.log = log;
         this.legs = legs;
-        this.queues = new java.util.LinkedHashMap<>(queues);
+        this.queuesNow = queues;
         this.transferContext = transferContext == null ? "" : transferContext;
         this.numbers = numbers;
         this.execMode = execMode;
         this.clock = clock;
+    }
+
+    private static java.util.function.Supplier<Map<String, Duration>> fixed(Map<String, Duration> queues) {
+        Map<String, Duration> copy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(queues));
+        return () -> copy;
     }
 
     @Override
@@ -93,7 +105,7 @@ public final class TransferRoutes implements HttpRoutes {
         routing.agents().stream().filter(a -> a.state() != AgentState.LOGGED_OUT)
                 .sorted(Comparator.comparing(Agent::name)).forEach(a -> agents.add(new JsonObject().put("id", a.id())
                         .put("name", a.name()).put("state", a.state().name())));
-        ok(ctx, new JsonObject().put("queues", new JsonArray(List.copyOf(queues.keySet()))).put("agents", agents)
+        ok(ctx, new JsonObject().put("queues", new JsonArray(List.copyOf(queuesNow.get().keySet()))).put("agents", agents)
                 .put("numbers", execMode && !transferContext.isEmpty()).put("enabled", execMode)
                 .put("maxNoteLength", MAX_NOTE));
     }
@@ -128,6 +140,7 @@ public final class TransferRoutes implements HttpRoutes {
             error(ctx, 409, "you are not on a call");
             return;
         }
+        Map<String, Duration> queues = queuesNow.get();
         switch (kind) {
             case QUEUE -> {
                 if (!queues.containsKey(target)) {

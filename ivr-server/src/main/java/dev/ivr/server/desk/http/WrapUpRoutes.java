@@ -55,15 +55,26 @@ public final class WrapUpRoutes implements HttpRoutes {
     private final RoutingService routing;
     private final CallContexts contexts;
     private final WrapUps store;
-    private final Map<String, WrapUpPolicy> policies;
+    private final java.util.function.Supplier<Map<String, WrapUpPolicy>> policies;
     private final Clock clock;
 
     public WrapUpRoutes(RoutingService routing, CallContexts contexts, WrapUps store, Map<String, WrapUpPolicy> policies,
                         Clock clock) {
+        this(routing, contexts, store, fixed(policies), clock);
+    }
+
+    private static java.util.function.Supplier<Map<String, WrapUpPolicy>> fixed(Map<String, WrapUpPolicy> policies) {
+        Map<String, WrapUpPolicy> copy = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(policies));
+        return () -> copy;
+    }
+
+    /** @param policies the queues' policies as they are now (queue settings change at run time) */
+    public WrapUpRoutes(RoutingService routing, CallContexts contexts, WrapUps store,
+                        java.util.function.Supplier<Map<String, WrapUpPolicy>> policies, Clock clock) {
         this.routing = routing;
         this.contexts = contexts;
         this.store = store;
-        this.policies = Map.copyOf(policies);
+        this.policies = policies;
         this.clock = clock;
     }
 
@@ -85,7 +96,7 @@ public final class WrapUpRoutes implements HttpRoutes {
 
     private JsonObject policiesJson() {
         JsonArray list = new JsonArray();
-        policies.values().forEach(p -> list.add(policyJson(p)));
+        policies.get().values().forEach(p -> list.add(policyJson(p)));
         return new JsonObject().put("queues", list).put("maxNoteLength", WrapUp.MAX_NOTE);
     }
 
@@ -106,7 +117,7 @@ public final class WrapUpRoutes implements HttpRoutes {
     }
 
     private WrapUpPolicy policy(String queue) {
-        return policies.getOrDefault(queue, WrapUpPolicy.none(queue));
+        return policies.get().getOrDefault(queue, WrapUpPolicy.none(queue));
     }
 
     private void save(RoutingContext ctx) {

@@ -78,6 +78,18 @@ final class RouteStep {
         return switch (r) {
             case RouteResult.Connected c -> {
                 st.disposition.connected(c.agentId(), c.waitTime(), c.talkTime());
+                if (c.survey() != null) {
+                    var survey = run.set.flow(c.survey());
+                    if (survey.isPresent()) { // the caller is still there: on to the queue's survey, as a goto would
+                        CallState.Frame old = st.frame();
+                        st.position.replace(new CallState.Frame(survey.get(), survey.get().start(),
+                                new java.util.LinkedHashMap<>(survey.get().variables()), old.returnNode));
+                        run.observer.event("post-call survey: continues in flow " + c.survey());
+                        yield new Next(null, false);
+                    }
+                    LOG.warn("[{}] the queue's survey flow '{}' is not served: the call goes on to on-connected", n.id(),
+                            c.survey());
+                }
                 String t = n.outcomes().target("connected");
                 yield t == null ? Next.END : Next.to(t);
             }

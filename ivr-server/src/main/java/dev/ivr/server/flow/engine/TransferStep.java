@@ -22,7 +22,8 @@ final class TransferStep {
         run.observer.transferred(to + "@" + n.context(), status);
         if (status.equals("ANSWER")) {
             st.disposition.outcome(Interaction.Outcome.TRANSFERRED);
-            return r == -1 || n.next() == null ? Next.END : Next.to(n.next());
+            // Dial answers -1 also when the far end hung up first (no option g): only a caller who is gone ends here
+            return run.channel.isHungUp() || n.next() == null ? Next.END : Next.to(n.next());
         }
         if (r == -1) {
             throw new CallerHungUpException();

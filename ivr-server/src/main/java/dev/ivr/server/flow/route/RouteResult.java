@@ -25,8 +25,21 @@ public sealed interface RouteResult {
         return d == null ? "?" : dev.ivr.server.config.DurationText.format(d);
     }
 
-    /** An agent took the call; the conversation is over when this returns. */
-    record Connected(String agentId, Duration waitTime, Duration talkTime) implements RouteResult {
+    /**
+     * An agent took the call; the conversation is over when this returns.
+     *
+     * @param survey the flow the caller goes on to now (the queue's post-call survey), null for the route node's
+     *               {@code on-connected}
+     */
+    record Connected(String agentId, Duration waitTime, Duration talkTime, String survey) implements RouteResult {
+        public Connected(String agentId, Duration waitTime, Duration talkTime) {
+            this(agentId, waitTime, talkTime, null);
+        }
+
+        /** The same, then on to a post-call survey flow. */
+        public Connected withSurvey(String flow) {
+            return new Connected(agentId, waitTime, talkTime, flow);
+        }
     }
 
     /**

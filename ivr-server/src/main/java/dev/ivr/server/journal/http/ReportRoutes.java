@@ -140,14 +140,16 @@ public final class ReportRoutes implements HttpRoutes {
                 .put("shortAbandoned", q.shortAbandoned()).put("transferred", q.transferred())
                 .put("callbacks", q.callbacks()).put("serviceLevel", q.serviceLevel()).put("abandonRate", q.abandonRate())
                 .put("asaMs", q.asaMs()).put("averageWaitMs", q.averageWaitMs()).put("longestWaitMs", q.longestWaitMs())
-                .put("ahtMs", q.ahtMs()).put("talkMs", q.talkMs()).put("wrapUpMs", q.wrapUpMs()).put("handled", q.handled());
+                .put("ahtMs", q.ahtMs()).put("talkMs", q.talkMs()).put("wrapUpMs", q.wrapUpMs()).put("handled", q.handled())
+                .put("surveys", q.surveys()).put("csat", q.csat());
     }
 
     static JsonObject agentJson(AgentKpis a) {
         return new JsonObject().put("agent", a.agent()).put("handled", a.handled()).put("ringNoAnswer", a.ringNoAnswer())
                 .put("talkMs", a.talkMs()).put("wrapUpMs", a.wrapUpMs()).put("ahtMs", a.ahtMs())
                 .put("stateMs", new JsonObject(Map.copyOf(a.stateMs()))).put("reasonMs", new JsonObject(Map.copyOf(a.reasonMs())))
-                .put("signedInMs", a.signedInMs()).put("occupancy", a.occupancy()).put("utilization", a.utilization());
+                .put("signedInMs", a.signedInMs()).put("occupancy", a.occupancy()).put("utilization", a.utilization())
+                .put("surveys", a.surveys()).put("csat", a.csat());
     }
 
     private static void ok(RoutingContext ctx, JsonObject body) {

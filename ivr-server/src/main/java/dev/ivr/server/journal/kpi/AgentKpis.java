@@ -15,8 +15,10 @@ import java.util.Map;
  * @param signedInMs   time signed in (every state but LOGGED_OUT)
  * @param occupancy    (talk + ringing + wrap-up) / (that + ready): how busy the agent was while available
  * @param utilization  (talk + ringing + wrap-up) / signed-in time
+ * @param surveys      post-call surveys of the agent's calls with a satisfaction score (1-5)
+ * @param csat         customer satisfaction: the share of those scores that are 4 or 5
  */
 public record AgentKpis(String agent, long handled, long ringNoAnswer, long talkMs, long wrapUpMs, Long ahtMs,
                         Map<String, Long> stateMs, Map<String, Long> reasonMs, long signedInMs, Double occupancy,
-                        Double utilization) {
+                        Double utilization, long surveys, Double csat) {
 }

@@ -87,6 +87,13 @@ public final class KpiCalculator {
                 });
                 case CALL_TRANSFERRED -> accs.forEach(a -> a.transferred++);
                 case CALLBACK_REQUESTED -> accs.forEach(a -> a.callbacks++);
+                case CALL_SURVEYED -> {
+                    boolean satisfied = "4".equals(e.detail()) || "5".equals(e.detail());
+                    accs.forEach(a -> a.surveyed(satisfied));
+                    if (e.agent() != null) {
+                        agents.computeIfAbsent(e.agent(), a -> new AgentAcc()).surveyed(satisfied);
+                    }
+                }
                 case CALL_RING_NO_ANSWER -> {
                     if (e.agent() != null) {
                         agents.computeIfAbsent(e.agent(), a -> new AgentAcc()).ringNoAnswer++;
@@ -201,6 +208,13 @@ public final class KpiCalculator {
         long handled;
         long talk;
         long wrap;
+        long surveys;
+        long satisfied;
+
+        void surveyed(boolean happy) {
+            surveys++;
+            satisfied += happy ? 1 : 0;
+        }
 
         void waited(long ms) {
             totalWait += ms;
@@ -210,7 +224,8 @@ public final class KpiCalculator {
 
         QueueKpis kpis(String queue) {
             return new QueueSums(offered, answered, answeredInTime, abandoned, shortAbandoned, transferred, callbacks,
-                    answerWait, totalWait, waits, longestWait, handled, talk, wrap).kpis(queue);
+                    answerWait, totalWait, waits, longestWait, handled, talk, wrap,
+                    surveys, satisfied).kpis(queue);
         }
     }
 
@@ -221,6 +236,13 @@ public final class KpiCalculator {
         long wrap;
         final Map<String, Long> stateMs = new TreeMap<>();
         final Map<String, Long> reasonMs = new TreeMap<>();
+        long surveys;
+        long satisfied;
+
+        void surveyed(boolean happy) {
+            surveys++;
+            satisfied += happy ? 1 : 0;
+        }
 
         AgentKpis kpis(String agent) {
             long busy = stateMs.getOrDefault("ON_CALL", 0L) + stateMs.getOrDefault("RESERVED", 0L)
@@ -228,7 +250,8 @@ public final class KpiCalculator {
             long signedIn = stateMs.values().stream().mapToLong(Long::longValue).sum();
             return new AgentKpis(agent, handled, ringNoAnswer, talk, wrap, average(talk + wrap, handled),
                     Map.copyOf(stateMs), Map.copyOf(reasonMs), signedIn,
-                    ratio(busy, busy + stateMs.getOrDefault("READY", 0L)), ratio(busy, signedIn));
+                    ratio(busy, busy + stateMs.getOrDefault("READY", 0L)), ratio(busy, signedIn), surveys,
+                    ratio(satisfied, surveys));
         }
     }
 }

@@ -20,17 +20,19 @@ package dev.ivr.server.journal.kpi;
  * @param talkMs            total talk time of the queue's answered calls
  * @param wrapUpMs          total after-call work of them
  * @param handled           answered calls whose talk has ended (the AHT's denominator)
+ * @param surveys           post-call surveys with a satisfaction score (1-5)
+ * @param csat              customer satisfaction: the share of those scores that are 4 or 5
  */
 public record QueueKpis(String queue, long offered, long answered, long answeredInTime, long abandoned,
                         long shortAbandoned, long transferred, long callbacks, Double serviceLevel, Double abandonRate,
                         Long asaMs, Long averageWaitMs, long longestWaitMs, Long ahtMs, long talkMs, long wrapUpMs,
-                        long handled) {
+                        long handled, long surveys, Double csat) {
     /** The center as a whole, in {@link #queue}. */
     public static final String ALL = "*";
 
     /** The same figures under another name. */
     public QueueKpis withQueue(String name) {
         return new QueueKpis(name, offered, answered, answeredInTime, abandoned, shortAbandoned, transferred, callbacks,
-                serviceLevel, abandonRate, asaMs, averageWaitMs, longestWaitMs, ahtMs, talkMs, wrapUpMs, handled);
+                serviceLevel, abandonRate, asaMs, averageWaitMs, longestWaitMs, ahtMs, talkMs, wrapUpMs, handled, surveys, csat);
     }
 }

@@ -11,19 +11,22 @@ package dev.ivr.server.journal.kpi;
  * @param longestWait the longest of those waits
  * @param talk        talk time of the calls handled
  * @param wrap        wrap-up time of the calls handled
+ * @param surveys     post-call surveys answered with a score (1-5)
+ * @param satisfied   those scored 4 or 5
  */
 public record QueueSums(long offered, long answered, long answeredInTime, long abandoned, long shortAbandoned,
                         long transferred, long callbacks, long answerWait, long totalWait, long waits, long longestWait,
-                        long handled, long talk, long wrap) {
+                        long handled, long talk, long wrap, long surveys, long satisfied) {
     /** Nothing counted. */
-    public static final QueueSums ZERO = new QueueSums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final QueueSums ZERO = new QueueSums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** The sums of both stretches. */
     public QueueSums plus(QueueSums o) {
         return new QueueSums(offered + o.offered, answered + o.answered, answeredInTime + o.answeredInTime,
                 abandoned + o.abandoned, shortAbandoned + o.shortAbandoned, transferred + o.transferred,
                 callbacks + o.callbacks, answerWait + o.answerWait, totalWait + o.totalWait, waits + o.waits,
-                Math.max(longestWait, o.longestWait), handled + o.handled, talk + o.talk, wrap + o.wrap);
+                Math.max(longestWait, o.longestWait), handled + o.handled, talk + o.talk, wrap + o.wrap,
+                surveys + o.surveys, satisfied + o.satisfied);
     }
 
     /** The KPIs (definitions: docs/reporting.md). */
@@ -31,7 +34,8 @@ public record QueueSums(long offered, long answered, long answeredInTime, long a
         return new QueueKpis(queue, offered, answered, answeredInTime, abandoned, shortAbandoned, transferred,
                 callbacks, ratio(answeredInTime, answered + abandoned - shortAbandoned),
                 ratio(abandoned - shortAbandoned, offered - shortAbandoned), average(answerWait, answered),
-                average(totalWait, waits), longestWait, average(talk + wrap, handled), talk, wrap, handled);
+                average(totalWait, waits), longestWait, average(talk + wrap, handled), talk, wrap, handled, surveys,
+                ratio(satisfied, surveys));
     }
 
     static Double ratio(long part, long whole) {

@@ -28,10 +28,10 @@ public final class Reports {
     public static final List<String> QUEUE_COLUMNS = List.of("interval_start", "interval_end", "queue", "offered",
             "answered", "answered_in_time", "abandoned", "short_abandoned", "transferred", "callbacks",
             "service_level_pct", "abandon_rate_pct", "asa_s", "average_wait_s", "longest_wait_s", "aht_s", "handled",
-            "fcr_calls", "fcr_resolved", "fcr_pct");
+            "surveys", "csat_pct", "fcr_calls", "fcr_resolved", "fcr_pct");
     public static final List<String> AGENT_COLUMNS = List.of("interval_start", "interval_end", "agent", "handled",
             "ring_no_answer", "talk_s", "wrap_up_s", "aht_s", "ready_s", "not_ready_s", "on_call_s", "signed_in_s",
-            "occupancy_pct", "utilization_pct");
+            "occupancy_pct", "utilization_pct", "surveys", "csat_pct");
     public static final List<String> FUNNEL_COLUMNS = List.of("flow", "node", "reached", "hung_up", "reached_pct");
     public static final List<String> FLOW_COLUMNS = List.of("flow", "entered", "self_served", "containment_pct");
 
@@ -113,7 +113,7 @@ public final class Reports {
                 rows.add(List.of(r.from().toString(), r.to().toString(), a.agent(), a.handled(), a.ringNoAnswer(),
                         secs(a.talkMs()), secs(a.wrapUpMs()), opt(secs(a.ahtMs())), secs(s.getOrDefault("READY", 0L)),
                         secs(s.getOrDefault("NOT_READY", 0L)), secs(s.getOrDefault("ON_CALL", 0L)), secs(a.signedInMs()),
-                        opt(pct(a.occupancy())), opt(pct(a.utilization()))));
+                        opt(pct(a.occupancy())), opt(pct(a.utilization())), a.surveys(), opt(pct(a.csat()))));
             }
         }
         return new ReportTable(AGENT_COLUMNS, rows);
@@ -154,6 +154,8 @@ public final class Reports {
         row.add(secs(q.longestWaitMs()));
         row.add(secs(q.ahtMs()));
         row.add(q.handled());
+        row.add(q.surveys());
+        row.add(pct(q.csat()));
         FirstContact f = fcr == null ? FirstContact.NONE : fcr;
         row.add(f.calls());
         row.add(f.resolved());

@@ -61,6 +61,9 @@ public final class JournalObserver implements CallObserver {
         }
     }
 
+    /** The post-call survey's satisfaction score (1-5), the input of flows/post-call-survey.yaml. */
+    public static final String CSAT_INPUT = "survey_csat";
+
     @Override
     public void ended(CallSummary summary) {
         Interaction i = summary.interaction();
@@ -72,6 +75,10 @@ public final class JournalObserver implements CallObserver {
         }
         if (i.outcome() == Interaction.Outcome.CALLBACK_REQUESTED) {
             emit(JournalEvent.Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null);
+        }
+        String csat = i.inputs().get(CSAT_INPUT);
+        if (csat != null && csat.matches("[1-5]") && i.agentId() != null) {
+            emit(JournalEvent.Type.CALL_SURVEYED, i.queue(), i.agentId(), csat, null, i.end());
         }
         Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
         journal.emit(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),

@@ -30,7 +30,7 @@ import java.util.TreeMap;
 
 /**
  * The queue report summed by the database: the call figures (offered, answered, in time, abandoned and short
- * abandons, transfers, callbacks, waits), the handle times (from the agents' ON_CALL and WRAP_UP, with window
+ * abandons, transfers, callbacks, waits, post-call surveys), the handle times (from the agents' ON_CALL and WRAP_UP, with window
  * functions) and first-contact resolution, per quarter hour (UTC) and queue, put together per interval here. Only a
  * few thousand rows leave the database whatever the number of events. The same figures as {@link KpiCalculator} over
  * the events ({@link #inMemory}, the reference the tests compare with); a report whose intervals do not fall on
@@ -196,12 +196,14 @@ public final class QueueReport {
                 + " sum(case when " + answered + " then d else 0 end),"
                 + " sum(case when " + waited + " then d else 0 end),"
                 + " sum(case when " + waited + " then 1 else 0 end),"
-                + " max(case when " + waited + " then d else 0 end)"
+                + " max(case when " + waited + " then d else 0 end),"
+                + " sum(case when t = 'CALL_SURVEYED' then 1 else 0 end),"
+                + " sum(case when t = 'CALL_SURVEYED' and det in ('4', '5') then 1 else 0 end)"
                 + " from (select " + BUCKET.formatted("e.occurred_at") + " as b,"
                 + " coalesce(e.queue, " + CALL_QUEUE.formatted("e.call_id") + ") as q,"
-                + " e.event_type as t, e.queue as own, coalesce(e.duration_ms, 0) as d from journal_events e"
+                + " e.event_type as t, e.queue as own, e.detail as det, coalesce(e.duration_ms, 0) as d from journal_events e"
                 + " where e.event_type in ('CALL_QUEUED', 'CALL_ANSWERED', 'CALL_ABANDONED', 'CALL_TRANSFERRED',"
-                + " 'CALLBACK_REQUESTED') and e.event_day >= ? and e.event_day <= ?"
+                + " 'CALLBACK_REQUESTED', 'CALL_SURVEYED') and e.event_day >= ? and e.event_day <= ?"
                 + " and e.occurred_at >= ? and e.occurred_at < ?) x group by b, q";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -220,9 +222,9 @@ public final class QueueReport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sink.add(bucket(rs.getLong(1), from), rs.getString(2), new QueueSums(rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7), 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
                             .plus(new QueueSums(0, 0, 0, 0, 0, rs.getLong(8), rs.getLong(9), rs.getLong(10),
-                                    rs.getLong(11), rs.getLong(12), rs.getLong(13), 0, 0, 0)));
+                                    rs.getLong(11), rs.getLong(12), rs.getLong(13), 0, 0, 0, rs.getLong(14), rs.getLong(15))));
                 }
             }
         }
@@ -260,7 +262,7 @@ public final class QueueReport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sink.add(bucket(rs.getLong(1), from), rs.getString(2),
-                            new QueueSums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+                            new QueueSums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, rs.getLong(3), rs.getLong(4), rs.getLong(5), 0, 0));
                 }
             }
         }

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WrapUpPolicyTest {
     static QueueConfig queue(String id, List<String> codes, Boolean required, Duration extension) {
         return new QueueConfig(id, null, Map.of(), null, null, null, null, List.of(), null, null, null,
-                Duration.ofSeconds(30), null, null, null, codes, required, extension);
+                Duration.ofSeconds(30), null, null, null, codes, required, extension, null);
     }
 
     @Test

@@ -155,4 +155,29 @@ class KpiCalculatorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Intervals.parse("7m", zone))
                 .hasMessageContaining("15m, 30m, 60m, day, week, month");
     }
+
+    @Test
+    void csatPerQueueAndAgentFromPostCallSurveys() {
+        java.time.Instant t = ScriptedDay.FROM.plusSeconds(60);
+        List<dev.ivr.server.journal.JournalEvent> events = List.of(
+                surveyed(t, "s1", "billing", "ann", "5"), surveyed(t, "s2", "billing", "ann", "4"),
+                surveyed(t, "s3", "billing", "bob", "2"), surveyed(t, "s4", "sales", "bob", "3"));
+        KpiCalculator.Result s = calc.compute(events, ScriptedDay.FROM, ScriptedDay.TO);
+        assertThat(s.queues().get("billing").surveys()).isEqualTo(3);
+        assertThat(s.queues().get("billing").csat()).isCloseTo(2.0 / 3, within(1e-9)); // 5 and 4 of 5, 4, 2
+        assertThat(s.queues().get("sales").csat()).isEqualTo(0.0);
+        assertThat(s.center().surveys()).isEqualTo(4);
+        assertThat(s.center().csat()).isCloseTo(0.5, within(1e-9));
+        assertThat(s.agents().get("ann").csat()).isEqualTo(1.0);
+        assertThat(s.agents().get("bob").surveys()).isEqualTo(2);
+        assertThat(s.agents().get("bob").csat()).isEqualTo(0.0);
+        assertThat(r.center().surveys()).isZero();
+        assertThat(r.center().csat()).isNull(); // nothing to divide by
+    }
+
+    private static dev.ivr.server.journal.JournalEvent surveyed(java.time.Instant at, String call, String queue,
+                                                                String agent, String score) {
+        return dev.ivr.server.journal.JournalEvent.of(at, dev.ivr.server.journal.JournalEvent.Type.CALL_SURVEYED, call,
+                "customer-service", "end-call", queue, agent, null, score, null, "ivr-1");
+    }
 }

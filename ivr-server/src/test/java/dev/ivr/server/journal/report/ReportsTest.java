@@ -25,9 +25,9 @@ class ReportsTest {
         assertThat(lines[0]).isEqualTo(String.join(",", Reports.QUEUE_COLUMNS));
         // 09:00-09:30: billing, sales, the center; 09:30-10:00: the same
         assertThat(lines).hasSize(7);
-        assertThat(lines[1]).isEqualTo("2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,billing,3,1,1,2,1,0,0,50.0,50.0,15.0,19.3,40.0,300.0,1,0,0,"); // no identified customer: no first-contact figures
+        assertThat(lines[1]).isEqualTo("2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,billing,3,1,1,2,1,0,0,50.0,50.0,15.0,19.3,40.0,300.0,1,0,,0,0,"); // no identified customer: no first-contact figures
         assertThat(lines[3]).startsWith("2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,*,4,");
-        assertThat(lines[4]).isEqualTo("2026-03-02T09:30:00Z,2026-03-02T10:00:00Z,billing,3,1,1,0,0,0,1,100.0,0.0,12.0,12.0,12.0,720.0,1,0,0,");
+        assertThat(lines[4]).isEqualTo("2026-03-02T09:30:00Z,2026-03-02T10:00:00Z,billing,3,1,1,0,0,0,1,100.0,0.0,12.0,12.0,12.0,720.0,1,0,,0,0,");
     }
 
     @Test

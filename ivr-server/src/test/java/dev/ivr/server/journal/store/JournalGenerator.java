@@ -166,6 +166,10 @@ public final class JournalGenerator {
         end(out, answered, start, id, flow, queue, agent, "ROUTED", customer);
         Instant talked = answered.plusSeconds(60 + random.nextInt(540));
         Instant ready = talked;
+        if (random.nextInt(100) < 30) { // a post-call survey answered after the call, scored 1-5
+            out.accept(ev(talked.plusSeconds(20), Type.CALL_SURVEYED, id, "post-call-survey", null, queue, agent, null,
+                    Integer.toString(1 + random.nextInt(5)), null));
+        }
         if (random.nextInt(100) < 60) {
             agent(out, talked, Type.AGENT_WRAP_UP, a, "WRAP_UP", null, id);
             ready = talked.plusSeconds(10 + random.nextInt(110));
