@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class Recordings implements RecordingPauses {
     /**
      * @param directory where this server reads the files (absolute)
      * @param cipher    encrypts sealed files; null: kept as written
-     * @param random    draws percentage policies (tests inject a seeded one)
+     * @param random    draws percentage policies (tests inject a seeded one); ids come from a UUID
      */
     public Recordings(RecordingConfig config, Path directory, JdbcRecordings store, CallRecorder recorder,
                       RecordingCipher cipher, RandomGenerator random, Clock clock) {
@@ -114,7 +113,7 @@ public final class Recordings implements RecordingPauses {
 
     private Recording start(String callId, String queue, String agentId, String reason) {
         Instant now = clock.instant();
-        String id = HexFormat.of().formatHex(randomBytes());
+        String id = java.util.UUID.randomUUID().toString().replace("-", ""); // unguessable: it is in URLs
         String name = LocalDate.ofInstant(now, ZoneOffset.UTC) + "/" + safe(callId) + "-" + id + "." + config.format();
         Recording r = new Recording(id, callId, queue, agentId, reason, name, Recording.State.RECORDING, false, null,
                 now, null, null);
@@ -127,14 +126,6 @@ public final class Recordings implements RecordingPauses {
         }
         LOG.info("call {}: recording {} started ({}), agent {}", callId, id, reason, agentId);
         return r;
-    }
-
-    private byte[] randomBytes() {
-        byte[] b = new byte[8];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) random.nextInt(256);
-        }
-        return b;
     }
 
     static String safe(String callId) {
