@@ -163,7 +163,9 @@ class RecordingIT {
         HttpClient client = HttpClient.newHttpClient();
 
         assertThat(get(client, base + "/api/calls/" + callId + "/recordings", "agent-token-0123456789").statusCode())
-                .isEqualTo(403);
+                .as("which recordings there are: shown to agents too").isEqualTo(200);
+        assertThat(get(client, base + "/api/recordings/" + running.id() + "/access-log", "agent-token-0123456789")
+                .statusCode()).isEqualTo(403);
         HttpResponse<String> list = get(client, base + "/api/calls/" + callId + "/recordings", "supervisor-token-0123456789");
         assertThat(list.statusCode()).isEqualTo(200);
         JsonObject item = new JsonObject(list.body()).getJsonArray("recordings").getJsonObject(0);

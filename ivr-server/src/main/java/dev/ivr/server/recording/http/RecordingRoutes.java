@@ -29,13 +29,14 @@ import java.util.TreeSet;
 /**
  * Call recordings over HTTP (documented in {@code openapi.yaml}):
  * <ul>
- *   <li>{@code GET /api/calls/{callId}/recordings}: the call's recordings (the interaction's link)</li>
+ *   <li>{@code GET /api/calls/{callId}/recordings}: the call's recordings (the interaction's link; any signed-in
+ *       user)</li>
  *   <li>{@code GET /api/recordings/{id}/audio}: the audio (decrypted), {@code ?download=true} as an attachment</li>
  *   <li>{@code GET /api/recordings/{id}/access-log}: who listened, when, from where</li>
  *   <li>{@code POST /api/agents/{id}/recording}: {@code {"action": "start"|"stop"}} on the agent's call (queues with
  *       policy on-demand)</li>
  * </ul>
- * Only the roles of {@code recording.access-roles} (and admin) list and hear recordings; every playback and
+ * Only the roles of {@code recording.access-roles} (and admin) hear recordings and read their access log; every playback and
  * download, and every refusal, is written to {@code recording_access} with the user, the time and the address.
  */
 public final class RecordingRoutes implements HttpRoutes {
@@ -76,12 +77,8 @@ public final class RecordingRoutes implements HttpRoutes {
         return p.hasAnyRole(accessRoles);
     }
 
+    /** Which recordings a call has is shown to every signed-in user (the history links them); hearing one is not. */
     private void list(RoutingContext ctx) {
-        Principal p = ctx.get(Auth.PRINCIPAL);
-        if (!mayListen(p)) {
-            HttpErrors.send(ctx, 403, "your role may not hear recordings");
-            return;
-        }
         JsonArray items = new JsonArray();
         for (Recording r : store.forCall(ctx.pathParam("callId"))) {
             items.add(json(r));
