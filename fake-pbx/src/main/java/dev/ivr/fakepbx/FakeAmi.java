@@ -389,10 +389,22 @@ public final class FakeAmi implements AutoCloseable {
             return true;
         }
 
-        /** The channel an action names, as Asterisk looks it up (name or unique id); any name without a linked PBX. */
-        private java.util.Optional<String> channelNamed(String channel) {
+        /**
+         * The channel an action names, as Asterisk looks it up (name or unique id; any name without a linked PBX);
+         * empty after answering "No channel specified" or "No such channel".
+         */
+        private java.util.Optional<String> existingChannel(Map<String, String> a, String id) {
+            String channel = a.getOrDefault("Channel", "");
+            if (channel.isEmpty()) {
+                send(response(id, "Error", "Message", "No channel specified"));
+                return java.util.Optional.empty();
+            }
             FakePbx p = pbx;
-            return p == null ? java.util.Optional.of(channel) : p.liveChannel(channel);
+            java.util.Optional<String> name = p == null ? java.util.Optional.of(channel) : p.liveChannel(channel);
+            if (name.isEmpty()) {
+                send(response(id, "Error", "Message", "No such channel"));
+            }
+            return name;
         }
 
         /**
@@ -401,14 +413,8 @@ public final class FakeAmi implements AutoCloseable {
          * name a variable for it ({@code i(VAR)}).
          */
         private void mixMonitor(Map<String, String> a, String id) {
-            String channel = a.getOrDefault("Channel", "");
-            if (channel.isEmpty()) {
-                send(response(id, "Error", "Message", "No channel specified"));
-                return;
-            }
-            java.util.Optional<String> name = channelNamed(channel);
+            java.util.Optional<String> name = existingChannel(a, id);
             if (name.isEmpty()) {
-                send(response(id, "Error", "Message", "No such channel"));
                 return;
             }
             String file = a.getOrDefault("File", "");
@@ -438,8 +444,7 @@ public final class FakeAmi implements AutoCloseable {
                 send(response(id, "Error", "Message", "Invalid direction specified. Must be read, write or both"));
                 return;
             }
-            String channel = a.getOrDefault("Channel", "");
-            if (channel.isEmpty()) {
+            if (a.getOrDefault("Channel", "").isEmpty()) {
                 send(response(id, "Error", "Message", "No channel specified"));
                 return;
             }
@@ -448,9 +453,8 @@ public final class FakeAmi implements AutoCloseable {
                 send(response(id, "Error", "Message", "No state specified"));
                 return;
             }
-            java.util.Optional<String> name = channelNamed(channel);
+            java.util.Optional<String> name = existingChannel(a, id);
             if (name.isEmpty()) {
-                send(response(id, "Error", "Message", "No such channel"));
                 return;
             }
             MixMonitors m = monitors.get(name.get());
@@ -464,14 +468,8 @@ public final class FakeAmi implements AutoCloseable {
 
         /** StopMixMonitor as app_mixmonitor.c answers it. */
         private void stopMixMonitor(Map<String, String> a, String id) {
-            String channel = a.getOrDefault("Channel", "");
-            if (channel.isEmpty()) {
-                send(response(id, "Error", "Message", "No channel specified"));
-                return;
-            }
-            java.util.Optional<String> name = channelNamed(channel);
+            java.util.Optional<String> name = existingChannel(a, id);
             if (name.isEmpty()) {
-                send(response(id, "Error", "Message", "No such channel"));
                 return;
             }
             MixMonitors m = monitors.get(name.get());
