@@ -27,7 +27,8 @@ import java.util.Locale;
 /**
  * A stand-in for Asterisk 20's manager interface (AMI, TCP 5038), enough for the server's
  * needs: MD5 challenge login, CoreSettings, Ping, Originate (with scripted outcomes reported
- * by {@code OriginateResponse}), PJSIPShowEndpoints (device states), Status, Hangup, and
+ * by {@code OriginateResponse}), PJSIPShowEndpoints (device states), Status, Hangup, MixMonitor,
+ * MixMonitorMute and StopMixMonitor (as apps/app_mixmonitor.c answers them), and
  * events pushed by the test (DeviceStateChange, ContactStatus, Hangup). Messages are
  * {@code Key: Value} lines ending with a blank line, CRLF, as Asterisk sends them.
  */
@@ -80,6 +81,97 @@ public final class FakeAmi implements AutoCloseable {
     private volatile Function<Map<String, String>, OriginateOutcome> originateOutcomes = a -> OriginateOutcome.ANSWERED;
     private volatile Duration originateDelay = Duration.ofMillis(50);
 
+    /** What MixMonitor did on one channel. */
+    private final Map<String, MixMonitors> monitors = new ConcurrentHashMap<>();
+
+    /** Asterisk's ast_true: yes, true, y, t, 1, on. */
+    static boolean isTrue(String s) {
+        return s.trim().toLowerCase(Locale.ROOT).matches("yes|true|y|t|1|on");
+    }
+
+    /** The MixMonitors of one channel: the files, whether each runs, and what muting it saw. */
+    static final class MixMonitors {
+        private final List<String> files = new ArrayList<>();
+        private final List<String> history = new ArrayList<>();
+        private boolean running;
+        private boolean muted;
+
+        synchronized void start(String id, String file) {
+            files.add(file);
+            running = true;
+            history.add("start " + file);
+            writeSilence(file);
+        }
+
+        synchronized void hungUp() {
+            if (running) {
+                running = false;
+                history.add("hangup");
+            }
+        }
+
+        /** Writes what MixMonitor would: a WAV file (8 kHz, 16 bit mono) of a second of silence, where it can. */
+        private static void writeSilence(String file) {
+            if (!file.endsWith(".wav")) {
+                return;
+            }
+            try {
+                java.nio.file.Path p = java.nio.file.Path.of(file);
+                if (p.getParent() != null) {
+                    java.nio.file.Files.createDirectories(p.getParent());
+                }
+                int data = 16_000;
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+                b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                        .putInt(8000).putInt(16_000).putShort((short) 2).putShort((short) 16);
+                b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
+                java.nio.file.Files.write(p, b.array());
+            } catch (IOException | RuntimeException e) {
+                // a path of the real PBX's, not writable here: nothing written, as Asterisk would log
+            }
+        }
+
+        synchronized void mute(String direction, boolean on) {
+            muted = on;
+            history.add((on ? "mute " : "unmute ") + direction);
+        }
+
+        synchronized boolean stop() {
+            if (!running) {
+                return false;
+            }
+            running = false;
+            history.add("stop");
+            return true;
+        }
+    }
+
+    /**
+     * What MixMonitor did on a channel (by name, as resolved): "start FILE", "mute both", "unmute both", "stop",
+     * in order; empty when it was never recorded.
+     */
+    public List<String> mixMonitorHistory(String channel) {
+        MixMonitors m = monitors.get(channel);
+        if (m == null) {
+            return List.of();
+        }
+        synchronized (m) {
+            return List.copyOf(m.history);
+        }
+    }
+
+    /** Whether a MixMonitor records the channel now, and is not muted. */
+    public boolean recordingAudible(String channel) {
+        MixMonitors m = monitors.get(channel);
+        if (m == null) {
+            return false;
+        }
+        synchronized (m) {
+            return m.running && !m.muted;
+        }
+    }
+
     public FakeAmi(String username, String secret) throws IOException {
         this.username = username;
         this.secret = secret;
@@ -94,6 +186,13 @@ public final class FakeAmi implements AutoCloseable {
     /** Lets AMI {@code Hangup} end the talking dialled legs of this fake PBX's calls. */
     public FakeAmi channelsOf(FakePbx pbx) {
         this.pbx = pbx;
+        pbx.onChannelGone((uniqueId, channel) -> {
+            MixMonitors m = monitors.get(channel);
+            if (m != null) {
+                m.hungUp();
+            }
+            hangup(channel, uniqueId);
+        });
         return this;
     }
 
@@ -281,10 +380,104 @@ public final class FakeAmi implements AutoCloseable {
                     send(withId(event("StatusComplete", "EventList", "Complete", "ListItems", "0", "Items", "0"), id));
                 }
                 case "hangup" -> hangupAction(a.getOrDefault("Channel", ""), id);
+                case "mixmonitor" -> mixMonitor(a, id);
+                case "mixmonitormute" -> mixMonitorMute(a, id);
+                case "stopmixmonitor" -> stopMixMonitor(a, id);
                 case "setvar", "getvar", "redirect", "events" -> send(response(id, "Success"));
                 default -> send(response(id, "Error", "Message", "Invalid/unknown command"));
             }
             return true;
+        }
+
+        /**
+         * The channel an action names, as Asterisk looks it up (name or unique id; any name without a linked PBX);
+         * empty after answering "No channel specified" or "No such channel".
+         */
+        private java.util.Optional<String> existingChannel(Map<String, String> a, String id) {
+            String channel = a.getOrDefault("Channel", "");
+            if (channel.isEmpty()) {
+                send(response(id, "Error", "Message", "No channel specified"));
+                return java.util.Optional.empty();
+            }
+            FakePbx p = pbx;
+            java.util.Optional<String> name = p == null ? java.util.Optional.of(channel) : p.liveChannel(channel);
+            if (name.isEmpty()) {
+                send(response(id, "Error", "Message", "No such channel"));
+            }
+            return name;
+        }
+
+        /**
+         * MixMonitor as Asterisk 20's app_mixmonitor.c answers it: "No channel specified", "No such channel",
+         * "Could not start monitoring channel" (no file); Success, with {@code MixMonitorID} when the options
+         * name a variable for it ({@code i(VAR)}).
+         */
+        private void mixMonitor(Map<String, String> a, String id) {
+            java.util.Optional<String> name = existingChannel(a, id);
+            if (name.isEmpty()) {
+                return;
+            }
+            String file = a.getOrDefault("File", "");
+            if (file.isEmpty()) {
+                send(response(id, "Error", "Message", "Could not start monitoring channel"));
+                return;
+            }
+            String monitorId = "0x" + Long.toHexString(sequence.incrementAndGet());
+            monitors.computeIfAbsent(name.get(), k -> new MixMonitors()).start(monitorId, file);
+            String options = a.getOrDefault("Options", "");
+            if (options.matches(".*i\\([A-Za-z0-9_]+\\).*")) {
+                send(response(id, "Success", "MixMonitorID", monitorId));
+            } else {
+                send(response(id, "Success"));
+            }
+        }
+
+        /** MixMonitorMute as app_mixmonitor.c answers it (its checks in its order). */
+        private void mixMonitorMute(Map<String, String> a, String id) {
+            String direction = a.getOrDefault("Direction", "");
+            if (direction.isEmpty()) {
+                send(response(id, "Error", "Message", "No direction specified. Must be read, write or both"));
+                return;
+            }
+            if (!direction.equalsIgnoreCase("read") && !direction.equalsIgnoreCase("write")
+                    && !direction.equalsIgnoreCase("both")) {
+                send(response(id, "Error", "Message", "Invalid direction specified. Must be read, write or both"));
+                return;
+            }
+            if (a.getOrDefault("Channel", "").isEmpty()) {
+                send(response(id, "Error", "Message", "No channel specified"));
+                return;
+            }
+            String state = a.getOrDefault("State", "");
+            if (state.isEmpty()) {
+                send(response(id, "Error", "Message", "No state specified"));
+                return;
+            }
+            java.util.Optional<String> name = existingChannel(a, id);
+            if (name.isEmpty()) {
+                return;
+            }
+            MixMonitors m = monitors.get(name.get());
+            if (m == null) { // no audiohooks on the channel: ast_audiohook_set_mute_all returns -1
+                send(response(id, "Error", "Message", "Cannot set mute flag"));
+                return;
+            }
+            m.mute(direction.toLowerCase(Locale.ROOT), isTrue(state));
+            send(response(id, "Success"));
+        }
+
+        /** StopMixMonitor as app_mixmonitor.c answers it. */
+        private void stopMixMonitor(Map<String, String> a, String id) {
+            java.util.Optional<String> name = existingChannel(a, id);
+            if (name.isEmpty()) {
+                return;
+            }
+            MixMonitors m = monitors.get(name.get());
+            if (m == null || !m.stop()) {
+                send(response(id, "Error", "Message", "Could not stop monitoring channel"));
+                return;
+            }
+            send(response(id, "Success"));
         }
 
         /**

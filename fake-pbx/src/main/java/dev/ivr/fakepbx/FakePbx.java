@@ -114,6 +114,38 @@ public final class FakePbx {
         return names;
     }
 
+    /** The calls in progress: unique id -> channel name. */
+    private final Map<String, String> live = new ConcurrentHashMap<>();
+
+    /**
+     * A call in progress by channel name or unique id, as Asterisk's {@code ast_channel_get_by_name} looks
+     * channels up for AMI actions (the name first, then the unique id).
+     *
+     * @return its channel name
+     */
+    public java.util.Optional<String> liveChannel(String nameOrUniqueId) {
+        if (live.containsValue(nameOrUniqueId)) {
+            return java.util.Optional.of(nameOrUniqueId);
+        }
+        return java.util.Optional.ofNullable(live.get(nameOrUniqueId));
+    }
+
+    private final List<java.util.function.BiConsumer<String, String>> endListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told (unique id, channel name) when a call's channel goes, as Asterisk's Hangup event tells AMI clients. */
+    void onChannelGone(java.util.function.BiConsumer<String, String> listener) {
+        endListeners.add(listener);
+    }
+
+    void started(String uniqueId, String channel, FakeCall call) {
+        live.put(uniqueId, channel);
+        call.result().whenComplete((r, e) -> {
+            live.remove(uniqueId);
+            endListeners.forEach(l -> l.accept(uniqueId, channel));
+        });
+    }
+
     String nextChannelSuffix() {
         return String.format("%08x", SEQUENCE.get());
     }
@@ -275,6 +307,7 @@ public final class FakePbx {
                     listener, hangupLineDelay, promptTime);
             call.audioPacing(audioPacing);
             call.realTimeouts(realTimeouts);
+            pbx.started(id, chan, call);
             call.start();
             return call;
         }

@@ -130,6 +130,7 @@ public final class IvrServer implements AutoCloseable {
     private RoutingModule routing;
     private IvrExits ivrExits;
     private Desk desk;
+    private dev.ivr.server.recording.store.Recordings recordings;
     private volatile boolean stopped;
 
     private IvrServer(IvrConfig config, java.util.function.Consumer<String> onFatal,
@@ -288,7 +289,8 @@ public final class IvrServer implements AutoCloseable {
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
                         HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability())),
-                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations());
+                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations())
+                .recordingPauses(recordings);
         if (config.prompts().prerender()) {
             // names are known before people call: their greetings render ahead, after the static prompts
             Thread.ofVirtual().name("prompt-prerender-names").start(() -> {
@@ -340,6 +342,8 @@ public final class IvrServer implements AutoCloseable {
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()),
                 new Reports(kpiRules(), config.reports().fcrWindow()), liveKpis,
                 new QueueReport(database.httpDataSource(), kpiRules(), config.reports().fcrWindow())));
+        routes.add(new dev.ivr.server.recording.http.RecordingRoutes(recordings, routing == null ? null : routing.service(),
+                java.time.Clock.systemUTC()));
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.routing(), wrapUps, transferLog,
@@ -421,6 +425,7 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(new CampaignDialer(config.outbound(), new CampaignStore(database.dataSource()), originator,
                     java.time.Clock.systemUTC(), nodeName).start());
         }
+        startRecordings();
         if (!config.routing().enabled()) {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");
             return;
@@ -436,6 +441,36 @@ public final class IvrServer implements AutoCloseable {
                 config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());
         if (ami != null) {
             toClose.add(AgentPhones.start(ami, routing.service(), originator));
+        }
+        routing.onAgentAnswered((callId, queue, agentId) -> recordings.agentAnswered(callId, queue, agentId));
+    }
+
+    /** Call recording (recording.*): MixMonitor over AMI, its rows, the sealing and the retention purge. */
+    private void startRecordings() {
+        recordings = new dev.ivr.server.recording.store.Recordings(config.recording(), recordingDirectory(),
+                new dev.ivr.server.recording.store.JdbcRecordings(database.dataSource()),
+                ami == null ? dev.ivr.server.call.CallRecorder.NONE : new dev.ivr.server.pbx.AmiCallRecorder(ami),
+                recordingCipher(), new java.security.SecureRandom(), java.time.Clock.systemUTC());
+        if (ami != null && config.recording().enabled()) {
+            dev.ivr.server.pbx.AmiCallRecorder.onHangup(ami, recordings::callEnded);
+        }
+        toClose.add(recordings.startUpkeep());
+    }
+
+    private java.nio.file.Path recordingDirectory() {
+        return config.dataDir().resolve(config.recording().directory()).toAbsolutePath().normalize();
+    }
+
+    /** The key of recordings at rest (recording.encryption-key-file), or null when none is configured. */
+    private dev.ivr.server.recording.RecordingCipher recordingCipher() {
+        String file = config.recording().encryptionKeyFile();
+        if (file.isEmpty()) {
+            return null;
+        }
+        try {
+            return dev.ivr.server.recording.RecordingCipher.fromKeyFile(config.dataDir().resolve(file));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("recording.encryption-key-file: " + e.getMessage(), e);
         }
     }
 

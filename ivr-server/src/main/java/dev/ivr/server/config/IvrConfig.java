@@ -49,7 +49,10 @@ public record IvrConfig(
         WebhooksConfig webhooks,
 
         @Doc("Other systems flows ask through http nodes: named endpoints with their URLs, headers and secrets.")
-        IntegrationsConfig integrations) implements Validated {
+        IntegrationsConfig integrations,
+
+        @Doc("Call recording: per-queue policies (MixMonitor over AMI), pause during secret input, retention, access, encryption at rest (docs/agents.md).")
+        RecordingConfig recording) implements Validated {
 
     @Override
     public void validate(Problems p) {
@@ -70,6 +73,10 @@ public record IvrConfig(
         p.section("outbound", outbound);
         p.section("webhooks", webhooks);
         p.section("integrations", integrations);
+        p.section("recording", recording);
+        if (recording != null && recording.enabled() && !ami.enabled()) {
+            p.add("recording.enabled", "recordings are started through AMI: set ami.enabled: true");
+        }
         if (outbound != null && outbound.enabled() && !ami.enabled()) {
             p.add("outbound.enabled", "outbound dials through AMI: set ami.enabled: true");
         }

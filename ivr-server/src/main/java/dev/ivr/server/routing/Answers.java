@@ -21,6 +21,7 @@ final class Answers {
     private final RoutingService router;
     private final Offers offers;
     private final ScreenPops screenPops;
+    private volatile AgentAnswered listener = AgentAnswered.NONE;
 
     Answers(RoutingService router, Offers offers, ScreenPops screenPops) {
         this.router = router;
@@ -43,6 +44,20 @@ final class Answers {
         LOG.error("agent {} answered call {} after its reservation ended (longer than routing.reservation-ttl?)",
                 r.agentId(), callId);
         return false;
+    }
+
+    /** Who is told of answers reported by the answer subroutine (call recording). */
+    void listener(AgentAnswered l) {
+        this.listener = l == null ? AgentAnswered.NONE : l;
+    }
+
+    /** The answer subroutine reported the agent's answer (first report): the listener is told. */
+    void announce(Reservation r) {
+        try {
+            listener.answered(r.callId(), r.queueId(), r.agentId());
+        } catch (RuntimeException e) {
+            LOG.warn("after agent {} answered call {}: {}", r.agentId(), r.callId(), e.toString());
+        }
     }
 
     /** When the agent answered, if it was reported. */

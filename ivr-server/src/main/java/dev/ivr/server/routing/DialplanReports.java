@@ -98,6 +98,7 @@ final class DialplanReports implements ScriptResolver {
         boolean first = answers.confirm(callId, clock.instant());
         if (first && offer.isPresent()) {
             Duration ring = Duration.between(offer.get().reservation().offeredAt(), routingClock.instant());
+            answers.announce(offer.get().reservation()); // before the bridge: recording starts now
             crm.recordRing(callId, ring);
             LOG.info("call {}: agent {} answered after ringing {} ms", callId, offer.get().reservation().agentId(),
                     ring.toMillis());

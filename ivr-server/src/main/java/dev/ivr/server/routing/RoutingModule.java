@@ -49,6 +49,7 @@ public final class RoutingModule implements AutoCloseable {
     private final CallContexts contexts;
     private final ContextTokens tokens;
     private final LiveQueues queues;
+    private Answers answers;
 
     private RoutingModule(RoutingService service, QueueCallRouter router, ScriptResolver scripts,
                           CallbackDispatcher callbacks, DialplanWatch dialplanWatch, CallContexts contexts,
@@ -112,7 +113,14 @@ public final class RoutingModule implements AutoCloseable {
                 config.callbackRetryDelay(), clock)));
         LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", live.ids().size(), live.ids(), config.dialMode(),
                 originator == null ? "off (no AMI)" : "through AMI");
-        return new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens, live);
+        RoutingModule module = new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens, live);
+        module.answers = answers;
+        return module;
+    }
+
+    /** Who is told when an agent answers (the answer subroutine's report): call recording. */
+    public void onAgentAnswered(AgentAnswered listener) {
+        answers.listener(listener);
     }
 
     /** The routing library on this member: agents, queues and their figures (for the REST API and dashboards). */

@@ -79,6 +79,7 @@ final class RoutingHarness implements AutoCloseable {
     final AgiListener listener;
     final FakePbx pbx;
     final ScriptedCrm crm;
+    final FlowEngine engine;
 
     RoutingHarness(HazelcastInstance hz, Path flowsDir, Path promptsDir, Path calendars, RoutingConfig config,
                    ScriptedCrm crm, Originator originator, Clock clock) throws java.io.IOException {
@@ -86,7 +87,7 @@ final class RoutingHarness implements AutoCloseable {
         this.routing = RoutingModule.start(hz, config, RoutingOptions.defaults().withName(routingName), crm,
                 new TopicScreenPops(hz), VOICE, originator, clock, "node-a");
         this.flows = FlowRepository.open(new FlowLoader.Sources(flowsDir, promptsDir, calendars), clock);
-        FlowEngine engine = new FlowEngine(flows::current, AUDIO, crm, routing.router(), Checkpoints.NONE, clock, "node-a");
+        this.engine = new FlowEngine(flows::current, AUDIO, crm, routing.router(), Checkpoints.NONE, clock, "node-a");
         this.listener = new AgiListener(new AgiConfig("127.0.0.1", 0, List.of("127.0.0.1/32"), Duration.ofSeconds(10),
                 8192, 5000, Duration.ofSeconds(5)), "node-a",
                 ScriptResolvers.firstOf(List.of(routing.scripts(), new FlowScripts(flows, engine))), new SimpleMeterRegistry());
@@ -103,7 +104,7 @@ final class RoutingHarness implements AutoCloseable {
         return resource("routing/prompts");
     }
 
-    private static Path resource(String name) {
+    static Path resource(String name) {
         try {
             return Path.of(RoutingHarness.class.getClassLoader().getResource(name).toURI());
         } catch (java.net.URISyntaxException e) {

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 public final class Pages implements HttpRoutes {
     static final String OPENAPI = "dev/ivr/server/desk/http/openapi.yaml";
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " media-src 'self' blob:;"
             + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     private final String openApi;

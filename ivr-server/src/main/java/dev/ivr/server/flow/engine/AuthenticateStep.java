@@ -25,8 +25,7 @@ final class AuthenticateStep {
                 account = n.account() != null ? run.render(n.account(), n).trim()
                         : run.digits(n.accountPrompt(), true, n.accountMaxLength(), "#", n.timeout(), Duration.ofSeconds(3), n);
             }
-            String pin = account.isEmpty() ? "" : run.digits(n.pinPrompt(), true, n.pinMaxLength(), "#", n.timeout(),
-                    Duration.ofSeconds(3), n);
+            String pin = account.isEmpty() ? "" : pin(n, run);
             Authentication a;
             if (account.isEmpty() || pin.isEmpty()) {
                 run.observer.event("authenticate: no input");
@@ -48,6 +47,14 @@ final class AuthenticateStep {
         }
         run.observer.authenticated("FAILED");
         return Next.to(n.outcomes().target("failed"));
+    }
+
+    /** The PIN, typed while the call's recording (if any) is paused. */
+    @SuppressWarnings("try") // the pause is held, not used
+    private static String pin(Node.Authenticate n, FlowEngine.Run run) {
+        try (var paused = run.pauseRecording()) {
+            return run.digits(n.pinPrompt(), true, n.pinMaxLength(), "#", n.timeout(), Duration.ofSeconds(3), n);
+        }
     }
 
     private static Next authResult(Node.Authenticate n, Authentication a, String account, FlowEngine.Run run) {

@@ -13,11 +13,20 @@ import org.slf4j.LoggerFactory;
 final class CollectStep {
     private static final Logger LOG = LoggerFactory.getLogger(FlowEngine.class);
 
+    @SuppressWarnings("try") // the pause is held, not used
     Next run(Node.Collect n, FlowEngine.Run run) {
         int failures = 0;
         while (true) {
-            String value = run.digits(n.prompt(), n.bargeIn(), n.maxLength(), n.terminator(), n.timeout(),
-                    n.interDigitTimeout(), n);
+            String value;
+            if (n.secret()) { // a PIN or a card number: never in a call recording
+                try (var paused = run.pauseRecording()) {
+                    value = run.digits(n.prompt(), n.bargeIn(), n.maxLength(), n.terminator(), n.timeout(),
+                            n.interDigitTimeout(), n);
+                }
+            } else {
+                value = run.digits(n.prompt(), n.bargeIn(), n.maxLength(), n.terminator(), n.timeout(),
+                        n.interDigitTimeout(), n);
+            }
             String problem = value.isEmpty() ? null : invalid(n, value, run.st);
             if (!value.isEmpty() && problem == null) {
                 run.st.inputs.input(n.into(), value, n.secret());

@@ -69,6 +69,7 @@ public final class FlowEngine {
     private final IdentifyStep identify;
     private final AuthenticateStep authenticate;
     private final HttpStep http;
+    private volatile dev.ivr.server.call.RecordingPauses recordingPauses = dev.ivr.server.call.RecordingPauses.NONE;
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
     public FlowEngine(Supplier<FlowSet> flows, PromptAudio audio, CrmStore crm, CallRouter router,
@@ -111,6 +112,12 @@ public final class FlowEngine {
         this.listen = new ListenStep(this.speech);
         this.identify = new IdentifyStep(crm, audio);
         this.authenticate = new AuthenticateStep(crm);
+    }
+
+    /** Pauses calls' recordings while callers type secrets (authenticate nodes, secret collects). */
+    public FlowEngine recordingPauses(dev.ivr.server.call.RecordingPauses pauses) {
+        this.recordingPauses = pauses == null ? dev.ivr.server.call.RecordingPauses.NONE : pauses;
+        return this;
     }
 
     /** Whether a flow of that name is served now. */
@@ -474,6 +481,11 @@ public final class FlowEngine {
         String language() {
             Flow flow = st.frame().flow;
             return flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
+        }
+
+        /** Pauses the call's recording, if one runs, until the handle is closed (a secret is typed meanwhile). */
+        dev.ivr.server.call.RecordingPauses.Paused pauseRecording() {
+            return recordingPauses.pause(st.info);
         }
 
         /** Digits typed after a prompt: up to max, ended by the terminator or a pause; empty on silence. */
