@@ -296,7 +296,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         return new StoredCallback(e.id(), e.request().callId(), e.number(), e.queue(), e.state().name(),
                 Instant.ofEpochMilli(e.dueAt()), Instant.ofEpochMilli(e.requestedAt()),
                 e.enqueuedAt() == 0 ? null : Instant.ofEpochMilli(e.enqueuedAt()), e.attempts(), e.owner(), e.reason(),
-                request, Instant.ofEpochMilli(e.updatedAt()));
+                request, Instant.ofEpochMilli(e.updatedAt()), e.pbx());
     }
 
     /** After a restart of the whole cluster: the open callbacks come back from the database, unowned. */
@@ -317,7 +317,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                 CallbackEntry e = new CallbackEntry(s.id(), req, s.number(), State.valueOf(s.state()),
                         s.dueAt().toEpochMilli(), s.requestedAt().toEpochMilli(),
                         s.enqueuedAt() == null ? 0 : s.enqueuedAt().toEpochMilli(), s.attempts(), settings.maxAttempts(),
-                        null, 0, s.reason(), s.updatedAt().toEpochMilli(), 1, null);
+                        null, 0, s.reason(), s.updatedAt().toEpochMilli(), 1, s.pbx());
                 map.putIfAbsent(s.id(), e);
             } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException x) {
                 LOG.warn("callback {} in the database not readable: {}", s.id(), x.getMessage());

@@ -23,7 +23,7 @@ import java.util.Map;
  * @param reason      why it is in its state (a failure, a cancellation, a lost node)
  * @param version     increases with every change
  * @param pbx         the PBX of the call that booked it ({@code CallInfo.pbxHint()}), or null (booked through the
- *                    API, or loaded from the database): where its Originate goes when no PBX knows the agent's phone
+ *                    API): where its Originate goes when no PBX knows the agent's phone
  */
 record CallbackEntry(String id, RouteRequest request, String number, State state, long dueAt, long requestedAt,
                      long enqueuedAt, int attempts, int maxAttempts, String owner, long leaseUntil, String reason,

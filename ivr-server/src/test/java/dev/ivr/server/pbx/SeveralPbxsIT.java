@@ -138,6 +138,8 @@ class SeveralPbxsIT {
         FakeAmi.Originated o = b.originated().get(0);
         assertThat(o.action()).containsEntry("Channel", "PJSIP/3001").containsEntry("Exten", ANNA);
         assertThat(o.variables()).containsEntry("IVR_CALL_ID", callId);
+        // the agent answered: once carl is on the call, its channel's hang-up ends the callback
+        await().atMost(T).until(() -> agents.agent("carl").orElseThrow().state() == AgentState.ON_CALL);
         b.hangup(o.channel(), o.uniqueId());
         await().atMost(T).until(() -> callback(callId).orElseThrow().state().equals("DONE"));
         assertThat(a.actions("Originate")).as("nothing placed on a").isEmpty();
