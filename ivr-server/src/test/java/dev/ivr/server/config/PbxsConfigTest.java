@@ -44,14 +44,14 @@ class PbxsConfigTest {
                       host: 10.0.0.1
                     - id: b
                       host: 10.0.0.2
-                      port: 5039
+                      port: %d
                       username: other
                       secret: ${PBX_B_SECRET}
                       agi-from: [10.0.1.0/24]
                       endpoints: [PJSIP/2*]
                 outbound:
                   pbx: b
-                """);
+                """.formatted(5039)); // read, never bound
         IvrConfig c = ConfigLoader.load(f, Map.of("IVR_AMI_SECRET", "s3cret", "PBX_B_SECRET", "b-secret"));
         AmiConfig ami = c.ami();
         assertThat(ami.several()).isTrue();
