@@ -80,6 +80,7 @@ public final class FakeAmi implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong(1000);
     private volatile Function<Map<String, String>, OriginateOutcome> originateOutcomes = a -> OriginateOutcome.ANSWERED;
     private volatile Duration originateDelay = Duration.ofMillis(50);
+    private volatile boolean down;
 
     /** What MixMonitor did on one channel. */
     private final Map<String, MixMonitors> monitors = new ConcurrentHashMap<>();
@@ -222,6 +223,20 @@ public final class FakeAmi implements AutoCloseable {
         }
     }
 
+    /**
+     * An outage of the manager interface: every connection is closed and new ones are closed at once (as a stopped
+     * Asterisk or a cut network refuses them) until {@link #comeBack()}.
+     */
+    public void goDown() {
+        down = true;
+        dropConnections();
+    }
+
+    /** The end of an outage: clients may connect and log in again. */
+    public void comeBack() {
+        down = false;
+    }
+
     /** Decides how each Originate ends (default: answered). */
     public void originateOutcomes(Function<Map<String, String>, OriginateOutcome> f) {
         this.originateOutcomes = f;
@@ -281,6 +296,10 @@ public final class FakeAmi implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                if (down) {
+                    s.close();
+                    continue;
+                }
                 Session session = new Session(s);
                 sessions.add(session);
                 Thread.ofVirtual().name("fake-ami-session").start(session::run);

@@ -210,6 +210,9 @@ public final class FakeCall {
             socket = s;
             s.setTcpNoDelay(true);
             try {
+                if (pbx.from() != null) {
+                    s.bind(new InetSocketAddress(pbx.from(), 0));
+                }
                 s.connect(new InetSocketAddress(host, port), 5_000);
             } catch (IOException e) {
                 error = "connect: " + e.getMessage();

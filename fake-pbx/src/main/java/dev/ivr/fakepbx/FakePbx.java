@@ -30,6 +30,7 @@ public final class FakePbx {
     private final int port;
     private final long epoch = System.currentTimeMillis() / 1000;
     private final Map<String, String> answerGosubs = new ConcurrentHashMap<>();
+    private volatile String from;
 
     public FakePbx(String host, int port) {
         this.host = host;
@@ -49,6 +50,19 @@ public final class FakePbx {
 
     String answerGosubScript(String context) {
         return answerGosubs.get(context);
+    }
+
+    /**
+     * The local address this PBX's FastAGI connections come from (by default the system chooses), e.g.
+     * {@code 127.0.0.2}: on loopback, two fake PBXs on one machine then look like two boxes to the server.
+     */
+    public FakePbx from(String localAddress) {
+        this.from = localAddress;
+        return this;
+    }
+
+    String from() {
+        return from;
     }
 
     public String host() {

@@ -18,8 +18,6 @@ import dev.ivr.server.crm.TransferLog;
 import dev.ivr.server.crm.WrapUps;
 import dev.ivr.server.call.AgentLegControl;
 import dev.ivr.server.call.Supervision;
-import dev.ivr.server.pbx.AmiSupervision;
-import dev.ivr.server.pbx.AmiAgentLegs;
 import dev.ivr.server.crm.wrapup.JdbcTransferLog;
 import dev.ivr.server.crm.http.CrmRoutes;
 import dev.ivr.server.crm.wrapup.JdbcWrapUps;
@@ -68,11 +66,9 @@ import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
-import dev.ivr.server.pbx.AgentPhones;
-import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.outbound.CampaignDialer;
 import dev.ivr.server.outbound.CampaignStore;
-import dev.ivr.server.pbx.AmiOriginator;
+import dev.ivr.server.pbx.Pbxs;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.voice.Voice;
 import dev.ivr.server.routing.QueueVoice;
@@ -118,8 +114,8 @@ public final class IvrServer implements AutoCloseable {
     private Webhooks webhooks;
     private JournalTail journalTail;
     private LiveKpis liveKpis;
-    /** The manager interface, when enabled. */
-    private AmiConnection ami;
+    /** The PBXs' manager interfaces (one, or ami.pbxs), when enabled. */
+    private Pbxs pbxs;
     private TtsEngines tts;
     private Voice voice;
     private SpeechService speech;
@@ -347,8 +343,8 @@ public final class IvrServer implements AutoCloseable {
         if (routing != null) { // agents log in to routing: no desktop without it
             desk = Desk.start(vertx, cluster.hazelcast(), database.httpDataSource(), routing.service(), ivrExits,
                     config.desk(), config.routing(), wrapUps, transferLog,
-                    ami == null ? AgentLegControl.NONE : new AmiAgentLegs(ami),
-                    ami == null ? Supervision.NONE : new AmiSupervision(ami), config.http().idleTimeout(), nodeName,
+                    pbxs == null ? AgentLegControl.NONE : pbxs,
+                    pbxs == null ? Supervision.NONE : pbxs, config.http().idleTimeout(), nodeName,
                     metrics.registry(), routing.queues());
             toClose.add(desk);
             auth = auth.withSessions(desk.sessions());
@@ -414,12 +410,12 @@ public final class IvrServer implements AutoCloseable {
 
     /** AMI (when enabled), routing with the configured queues (when enabled), agent states kept true to the phones. */
     private void startRouting(HealthRegistry health, CrmStore crm) {
-        AmiOriginator originator = null;
+        Pbxs originator = null;
         if (config.ami().enabled()) {
-            ami = AmiConnection.start(config.ami());
-            toClose.add(ami);
-            health.register("ami", false, ami::health);
-            originator = new AmiOriginator(ami, java.time.Clock.systemUTC());
+            pbxs = Pbxs.start(config.ami(), java.time.Clock.systemUTC());
+            toClose.add(pbxs);
+            pbxs.register(health);
+            originator = pbxs;
         }
         if (originator != null && config.outbound().enabled()) {
             toClose.add(new CampaignDialer(config.outbound(), new CampaignStore(database.dataSource()), originator,
@@ -439,8 +435,8 @@ public final class IvrServer implements AutoCloseable {
         routing.service().subscribeLocal(new RoutingJournal(journal, nodeName));
         dev.ivr.server.routing.QueueGauges.register(routing.service(), metrics.registry(),
                 config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());
-        if (ami != null) {
-            toClose.add(AgentPhones.start(ami, routing.service(), originator));
+        if (pbxs != null) {
+            toClose.add(pbxs.keepAgentsTrue(routing.service()));
         }
         routing.onAgentAnswered((callId, queue, agentId) -> recordings.agentAnswered(callId, queue, agentId));
     }
@@ -449,10 +445,10 @@ public final class IvrServer implements AutoCloseable {
     private void startRecordings() {
         recordings = new dev.ivr.server.recording.store.Recordings(config.recording(), recordingDirectory(),
                 new dev.ivr.server.recording.store.JdbcRecordings(database.dataSource()),
-                ami == null ? dev.ivr.server.call.CallRecorder.NONE : new dev.ivr.server.pbx.AmiCallRecorder(ami),
+                pbxs == null ? dev.ivr.server.call.CallRecorder.NONE : pbxs,
                 recordingCipher(), new java.security.SecureRandom(), java.time.Clock.systemUTC());
-        if (ami != null && config.recording().enabled()) {
-            dev.ivr.server.pbx.AmiCallRecorder.onHangup(ami, recordings::callEnded);
+        if (pbxs != null && config.recording().enabled()) {
+            pbxs.onHangup(recordings::callEnded);
         }
         toClose.add(recordings.startUpkeep());
     }
@@ -627,6 +623,11 @@ public final class IvrServer implements AutoCloseable {
     /** Where callers leave the IVR, per flow node, cluster-wide. */
     public IvrExits ivrExits() {
         return ivrExits;
+    }
+
+    /** The PBXs' manager interfaces (null when ami.enabled is false). */
+    public Pbxs pbxs() {
+        return pbxs;
     }
 
     /** The HTTP server (null when disabled). */

@@ -28,6 +28,18 @@ public record CallInfo(String uniqueId, String script, Map<String, String> query
         args = List.copyOf(args);
     }
 
+    /** The AGI URL's parameter that names the call's PBX ({@code agi://ivr/main?pbx=b}). */
+    public static final String PBX_PARAMETER = "pbx";
+
+    /**
+     * Which PBX the call is on, as the call tells it: the PBX id given as {@code ?pbx=ID} in the AGI URL (its
+     * {@code agi_network_script}) when there is one, else the address the PBX connected from ({@link #pbx}).
+     */
+    public String pbxHint() {
+        String named = query.get(PBX_PARAMETER);
+        return named != null && !named.isBlank() ? named.trim() : pbx;
+    }
+
     /** Whether the caller's number is withheld or unknown. */
     public boolean aniWithheld() {
         return ani == null || ani.isBlank() || ani.equalsIgnoreCase("unknown") || ani.equalsIgnoreCase("anonymous")

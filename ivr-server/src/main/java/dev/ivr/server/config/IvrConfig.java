@@ -80,6 +80,10 @@ public record IvrConfig(
         if (outbound != null && outbound.enabled() && !ami.enabled()) {
             p.add("outbound.enabled", "outbound dials through AMI: set ami.enabled: true");
         }
+        if (outbound != null && outbound.pbx() != null && ami != null && !ami.hasPbx(outbound.pbx())) {
+            p.add("outbound.pbx", "'" + outbound.pbx() + "' is not the id of a PBX in ami.pbxs ("
+                    + String.join(", ", ami.effectivePbxs().stream().map(PbxConfig::id).toList()) + ")");
+        }
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }

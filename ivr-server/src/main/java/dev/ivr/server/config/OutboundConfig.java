@@ -20,10 +20,19 @@ public record OutboundConfig(
         @Doc("Longest time an answered call holds its place in max-concurrent (in case its hang-up is never seen).")
         Duration maxCallTime,
         @Doc("The campaigns.")
-        List<CampaignConfig> campaigns) implements Validated {
+        List<CampaignConfig> campaigns,
+        @Doc("With several PBXs (ami.pbxs): the id of the PBX campaigns dial through; empty: the first.")
+        String pbx) implements Validated {
 
     public OutboundConfig {
         campaigns = campaigns == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(campaigns));
+        pbx = pbx == null || pbx.isBlank() ? null : pbx.trim();
+    }
+
+    /** Campaigns dialled through the first PBX. */
+    public OutboundConfig(boolean enabled, String channel, String context, Duration pollInterval, Duration ringTimeout,
+                          Duration maxCallTime, List<CampaignConfig> campaigns) {
+        this(enabled, channel, context, pollInterval, ringTimeout, maxCallTime, campaigns, null);
     }
 
     @Override

@@ -122,7 +122,7 @@ public final class CampaignDialer implements AutoCloseable {
             vars.put(REASON, c.reason() == null ? "" : c.reason());
             String channel = config.channel().replace("{number}", a.phone());
             Originator.Result r = originator.originate(new Originator.Request(channel, config.context(), "s",
-                    c.callerId(), config.ringTimeout(), vars));
+                    c.callerId(), config.ringTimeout(), vars, config.pbx()));
             result = r.answered() ? "answered" : r.reason();
             store.dialed(a.attemptId(), result, r.uniqueId());
             LOG.info("campaign {}: customer {} attempt {}: {}", c.name(), a.customerId(), a.attemptNo(), result);

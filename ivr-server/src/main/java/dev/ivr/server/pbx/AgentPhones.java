@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 
 /**
  * Keeps agent states true to their phones, from the PBX's point of view:
@@ -55,15 +56,18 @@ public final class AgentPhones implements AutoCloseable {
     private final AmiConnection ami;
     private final RoutingService router;
     private final AmiOriginator originator;
+    /** Whether an agent's endpoint is on this PBX (with several PBXs, each keeps its own agents true). */
+    private final Predicate<String> mine;
     /** Last known device state per endpoint (upper case, e.g. PJSIP/1001). */
     private final Map<String, String> devices = new ConcurrentHashMap<>();
     private final ExecutorService work = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("agent-phones").factory());
     private final RoutingService.Subscription subscription;
 
-    private AgentPhones(AmiConnection ami, RoutingService router, AmiOriginator originator) {
+    private AgentPhones(AmiConnection ami, RoutingService router, AmiOriginator originator, Predicate<String> mine) {
         this.ami = ami;
         this.router = router;
         this.originator = originator;
+        this.mine = mine;
         ami.addListener(this::onEvent);
         ami.onLogin(this::reconcile);
         this.subscription = router.subscribe(e -> {
@@ -76,11 +80,25 @@ public final class AgentPhones implements AutoCloseable {
 
     /** @param originator told when callback channels ended while the connection was down; may be null */
     public static AgentPhones start(AmiConnection ami, RoutingService router, AmiOriginator originator) {
-        AgentPhones phones = new AgentPhones(ami, router, originator);
+        return start(ami, router, originator, endpoint -> true);
+    }
+
+    /**
+     * @param originator told when callback channels ended while the connection was down; may be null
+     * @param mine       whether an agent's endpoint is on this PBX: only those agents are corrected
+     */
+    public static AgentPhones start(AmiConnection ami, RoutingService router, AmiOriginator originator,
+                                    Predicate<String> mine) {
+        AgentPhones phones = new AgentPhones(ami, router, originator, mine);
         if (ami.available()) {
             phones.work.execute(phones::reconcile); // logged in before the hook was registered
         }
         return phones;
+    }
+
+    /** Whether this PBX listed the endpoint or reported its state (upper or lower case alike). */
+    public boolean knows(String endpoint) {
+        return endpoint != null && devices.containsKey(key(endpoint));
     }
 
     /** The last known state of a device (e.g. NOT_INUSE, INUSE, UNAVAILABLE), if any was reported. */
@@ -136,8 +154,9 @@ public final class AgentPhones implements AutoCloseable {
         devices.putAll(states);
         int corrected = 0;
         for (Agent a : router.agents()) {
-            if (a.state() == AgentState.LOGGED_OUT || !a.endpoint().regionMatches(true, 0, "PJSIP/", 0, 6)) {
-                continue; // only PJSIP endpoints are listed
+            if (a.state() == AgentState.LOGGED_OUT || !a.endpoint().regionMatches(true, 0, "PJSIP/", 0, 6)
+                    || !mine.test(a.endpoint())) {
+                continue; // only PJSIP endpoints are listed; another PBX's agents are that PBX's
             }
             String state = states.getOrDefault(key(a.endpoint()), "UNAVAILABLE"); // unknown to the PBX: cannot ring
             if (correct(a.id(), state)) {
@@ -160,7 +179,7 @@ public final class AgentPhones implements AutoCloseable {
     /** An agent became ready, or is held after its call's node left: the phone's known state may correct it. */
     private void checkAgent(String agentId) {
         try {
-            router.agent(agentId).ifPresent(a -> {
+            router.agent(agentId).filter(a -> mine.test(a.endpoint())).ifPresent(a -> {
                 String state = devices.get(key(a.endpoint()));
                 if (state != null) {
                     correct(agentId, state);
@@ -173,7 +192,7 @@ public final class AgentPhones implements AutoCloseable {
 
     private void apply(String device, String state) {
         for (Agent a : router.agents()) {
-            if (a.state() != AgentState.LOGGED_OUT && a.endpoint().equalsIgnoreCase(device)) {
+            if (a.state() != AgentState.LOGGED_OUT && a.endpoint().equalsIgnoreCase(device) && mine.test(a.endpoint())) {
                 correct(a.id(), state);
             }
         }

@@ -80,7 +80,8 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
             .build();
 
     /** A callback confirmed by a waiting caller: the call is in the queue, owned by this node. */
-    record Callback(RouteRequest request, CallRequest call, String number, Instant enqueuedAt, Instant requestedAt) {
+    record Callback(RouteRequest request, CallRequest call, String number, Instant enqueuedAt, Instant requestedAt,
+                    String pbx) {
         String callId() {
             return request.callId();
         }
@@ -167,7 +168,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         long now = now();
         CallbackEntry e = new CallbackEntry(cb.callId(), cb.request(), cb.number(), State.WAITING, now,
                 cb.requestedAt().toEpochMilli(), cb.enqueuedAt().toEpochMilli(), 0, settings.maxAttempts(), nodeId,
-                now + settings.lease().toMillis(), null, now, 1);
+                now + settings.lease().toMillis(), null, now, 1, cb.pbx());
         if (!swap(0, e)) {
             LOG.warn("callback {} is booked already: kept as it is", LogText.callId(cb.callId()));
             return;
@@ -195,7 +196,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         var unused = callRequests.apply(req); // only its checks of skills and language count here
         long due = dueAt == null ? now : dueAt.toEpochMilli();
         CallbackEntry e = new CallbackEntry(id, req, number, State.SCHEDULED, due, now, 0, 0, settings.maxAttempts(), null,
-                0, null, now, 1);
+                0, null, now, 1, null);
         swap(0, e);
         persist(e);
         LOG.info("callback {} to {} scheduled in queue {} for {}", id, number, queue, Instant.ofEpochMilli(due));
@@ -295,7 +296,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         return new StoredCallback(e.id(), e.request().callId(), e.number(), e.queue(), e.state().name(),
                 Instant.ofEpochMilli(e.dueAt()), Instant.ofEpochMilli(e.requestedAt()),
                 e.enqueuedAt() == 0 ? null : Instant.ofEpochMilli(e.enqueuedAt()), e.attempts(), e.owner(), e.reason(),
-                request, Instant.ofEpochMilli(e.updatedAt()));
+                request, Instant.ofEpochMilli(e.updatedAt()), e.pbx());
     }
 
     /** After a restart of the whole cluster: the open callbacks come back from the database, unowned. */
@@ -316,7 +317,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                 CallbackEntry e = new CallbackEntry(s.id(), req, s.number(), State.valueOf(s.state()),
                         s.dueAt().toEpochMilli(), s.requestedAt().toEpochMilli(),
                         s.enqueuedAt() == null ? 0 : s.enqueuedAt().toEpochMilli(), s.attempts(), settings.maxAttempts(),
-                        null, 0, s.reason(), s.updatedAt().toEpochMilli(), 1);
+                        null, 0, s.reason(), s.updatedAt().toEpochMilli(), 1, s.pbx());
                 map.putIfAbsent(s.id(), e);
             } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException x) {
                 LOG.warn("callback {} in the database not readable: {}", s.id(), x.getMessage());
@@ -563,7 +564,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
             }
             LOG.info("callback: ringing agent {} at {} first (offer {})", r.agentId(), r.endpoint(), r.offer());
             result = originator.originate(new Originator.Request(r.endpoint(), callbackContext, cb.number(),
-                    "\"" + name.replace("\"", "") + "\" <" + cb.number() + ">", r.ringTime(), vars));
+                    "\"" + name.replace("\"", "") + "\" <" + cb.number() + ">", r.ringTime(), vars, cb.pbx()));
         } catch (Originator.OriginateException e) {
             LOG.error("callback: cannot ring agent {}: {}", r.agentId(), e.getMessage());
             return notDialled(id, r, "pbx-unavailable");

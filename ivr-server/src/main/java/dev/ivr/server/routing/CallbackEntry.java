@@ -22,10 +22,12 @@ import java.util.Map;
  * @param leaseUntil  the claim holds until then (epoch ms), renewed by its owner while it lives
  * @param reason      why it is in its state (a failure, a cancellation, a lost node)
  * @param version     increases with every change
+ * @param pbx         the PBX of the call that booked it ({@code CallInfo.pbxHint()}), or null (booked through the
+ *                    API): where its Originate goes when no PBX knows the agent's phone
  */
 record CallbackEntry(String id, RouteRequest request, String number, State state, long dueAt, long requestedAt,
                      long enqueuedAt, int attempts, int maxAttempts, String owner, long leaseUntil, String reason,
-                     long updatedAt, long version) implements ClusterValue {
+                     long updatedAt, long version, String pbx) implements ClusterValue {
 
     enum State {
         /** Waits for its time ({@code dueAt}); nobody owns it. */
@@ -54,33 +56,33 @@ record CallbackEntry(String id, RouteRequest request, String number, State state
 
     CallbackEntry with(State s, String reason, long now) {
         return new CallbackEntry(id, request, number, s, dueAt, requestedAt, enqueuedAt, attempts, maxAttempts, owner,
-                leaseUntil, reason, now, version + 1);
+                leaseUntil, reason, now, version + 1, pbx);
     }
 
     CallbackEntry claimedBy(String node, long leaseUntilMillis, long now) {
         return new CallbackEntry(id, request, number, state, dueAt, requestedAt, enqueuedAt, attempts, maxAttempts, node,
-                leaseUntilMillis, reason, now, version + 1);
+                leaseUntilMillis, reason, now, version + 1, pbx);
     }
 
     CallbackEntry queued(long at, long now) {
         return new CallbackEntry(id, request, number, State.WAITING, dueAt, requestedAt, enqueuedAt == 0 ? at : enqueuedAt,
-                attempts, maxAttempts, owner, leaseUntil, null, now, version + 1);
+                attempts, maxAttempts, owner, leaseUntil, null, now, version + 1, pbx);
     }
 
     CallbackEntry dialing(long now) {
         return new CallbackEntry(id, request, number, State.DIALING, dueAt, requestedAt, enqueuedAt, attempts,
-                maxAttempts, owner, leaseUntil, null, now, version + 1);
+                maxAttempts, owner, leaseUntil, null, now, version + 1, pbx);
     }
 
     CallbackEntry connected(long now) {
         return new CallbackEntry(id, request, number, State.CONNECTED, dueAt, requestedAt, enqueuedAt, attempts + 1,
-                maxAttempts, owner, leaseUntil, null, now, version + 1);
+                maxAttempts, owner, leaseUntil, null, now, version + 1, pbx);
     }
 
     /** Back to SCHEDULED for a later try, unowned. */
     CallbackEntry retryAt(long due, String why, long now) {
         return new CallbackEntry(id, request, number, State.SCHEDULED, due, requestedAt, enqueuedAt, attempts,
-                maxAttempts, null, 0, why, now, version + 1);
+                maxAttempts, null, 0, why, now, version + 1, pbx);
     }
 
     /** Applies {@code next} if the entry is still at {@code expectedVersion}; answers whether it did. */

@@ -25,11 +25,20 @@ public interface Originator {
 
     /**
      * @param callerId caller id the agent's phone shows, e.g. {@code "Callback Anna Kovacs" <+3612345678>}
+     * @param pbx      the PBX of the call this is for ({@code CallInfo.pbxHint()}: a PBX id or the address its
+     *                 FastAGI connection came from), or null: with several PBXs, the call is placed on the PBX of
+     *                 the channel's endpoint, else on this one, else on the first
      */
     record Request(String channel, String context, String exten, String callerId, Duration timeout,
-                   Map<String, String> variables) {
+                   Map<String, String> variables, String pbx) {
         public Request {
             variables = Map.copyOf(variables);
+        }
+
+        /** A request for no call in particular. */
+        public Request(String channel, String context, String exten, String callerId, Duration timeout,
+                       Map<String, String> variables) {
+            this(channel, context, exten, callerId, timeout, variables, null);
         }
     }
 

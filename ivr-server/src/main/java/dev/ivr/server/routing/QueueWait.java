@@ -338,7 +338,8 @@ final class QueueWait {
         }
         queued = false; // the dispatcher owns the queued call from now on
         Instant now = owner.clock.instant();
-        owner.callbacks.adopt(new CallbackDispatcher.Callback(req, call, cb.number(), enqueuedAt, now));
+        owner.callbacks.adopt(new CallbackDispatcher.Callback(req, call, cb.number(), enqueuedAt, now,
+                ch.info().pbxHint()));
         LOG.info("callback to {} confirmed after {} s in queue {}: the call keeps its place", cb.number(),
                 waited().toSeconds(), req.queue());
         return Optional.of(new RouteResult.CallbackScheduled(cb.number(), waited()));

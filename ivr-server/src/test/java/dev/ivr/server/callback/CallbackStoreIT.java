@@ -39,9 +39,10 @@ class CallbackStoreIT {
             assertThat(store.open()).containsExactly(waiting);
 
             StoredCallback dialing = new StoredCallback("c1", "c1", "+3612345678", "support", "DIALING", now, now, now, 0,
-                    "node-2", "x".repeat(400), "{\"callId\":\"c1\"}", now.plusSeconds(1));
+                    "node-2", "x".repeat(400), "{\"callId\":\"c1\"}", now.plusSeconds(1), "pbx-b");
             store.save(dialing);
             assertThat(store.get("c1")).hasValueSatisfying(c -> {
+                assertThat(c.pbx()).as("the PBX of the booking call (V80)").isEqualTo("pbx-b");
                 assertThat(c.state()).isEqualTo("DIALING");
                 assertThat(c.owner()).isEqualTo("node-2");
                 assertThat(c.reason()).hasSize(255);

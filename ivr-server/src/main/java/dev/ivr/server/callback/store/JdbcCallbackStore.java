@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Callbacks in the {@code callbacks} table (migration V50), on the calls' pool. */
+/** Callbacks in the {@code callbacks} table (migrations V50, V80), on the calls' pool. */
 public final class JdbcCallbackStore implements CallbackStore {
     private static final String COLUMNS = "id, call_id, number, queue, state, due_at, requested_at, enqueued_at, attempts,"
-            + " owner_node, reason, request, updated_at";
+            + " owner_node, reason, request, updated_at, pbx";
 
     private final Database database;
 
@@ -35,14 +35,14 @@ public final class JdbcCallbackStore implements CallbackStore {
             int n;
             try (PreparedStatement ps = con.prepareStatement("update callbacks set call_id = ?, number = ?, queue = ?,"
                     + " state = ?, due_at = ?, requested_at = ?, enqueued_at = ?, attempts = ?, owner_node = ?, reason = ?,"
-                    + " request = ?, updated_at = ? where id = ?")) {
+                    + " request = ?, updated_at = ?, pbx = ? where id = ?")) {
                 int i = bind(ps, c, 1);
                 ps.setString(i, c.id());
                 n = ps.executeUpdate();
             }
             if (n == 0) {
                 try (PreparedStatement ps = con.prepareStatement("insert into callbacks (" + COLUMNS
-                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     ps.setString(1, c.id());
                     bind(ps, c, 2);
                     ps.executeUpdate();
@@ -67,6 +67,7 @@ public final class JdbcCallbackStore implements CallbackStore {
         ps.setString(i++, c.reason() == null ? null : c.reason().length() > 255 ? c.reason().substring(0, 255) : c.reason());
         ps.setString(i++, c.request());
         ps.setTimestamp(i++, ts(c.updatedAt()));
+        ps.setString(i++, c.pbx() == null || c.pbx().length() <= 128 ? c.pbx() : c.pbx().substring(0, 128));
         return i;
     }
 
@@ -92,7 +93,7 @@ public final class JdbcCallbackStore implements CallbackStore {
                     out.add(new StoredCallback(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
                             instant(rs.getTimestamp(8)), rs.getInt(9), rs.getString(10), rs.getString(11),
-                            rs.getString(12), instant(rs.getTimestamp(13))));
+                            rs.getString(12), instant(rs.getTimestamp(13)), rs.getString(14)));
                 }
             }
             return out;
