@@ -399,7 +399,9 @@ public final class IvrServer implements AutoCloseable {
         }
         if (originator != null && config.outbound().enabled()) {
             toClose.add(new CampaignDialer(config.outbound(), new CampaignStore(database.dataSource()), originator,
-                    java.time.Clock.systemUTC(), nodeName).start());
+                    java.time.Clock.systemUTC(), nodeName, new dev.ivr.server.outbound.AgentDialing( // progressive, predictive
+                    new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
+                    new dev.ivr.server.pbx.AmiRedirect(ami), config.outbound().context())).start());
         }
         if (!config.routing().enabled()) {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");

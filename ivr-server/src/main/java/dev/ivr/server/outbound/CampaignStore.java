@@ -136,6 +136,19 @@ public final class CampaignStore {
         }
     }
 
+    /** Attempts of the campaign placed and not answered or ended yet (on any server). */
+    public int ringing(String campaign) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from campaign_attempts where campaign = ?"
+                     + " and ended_at is null and result is null")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** Contacts due now, oldest first. */
     public List<Due> due(String campaign, Instant now, int limit) throws SQLException {
         List<Due> out = new ArrayList<>();

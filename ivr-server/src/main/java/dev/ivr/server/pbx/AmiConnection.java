@@ -130,6 +130,15 @@ public final class AmiConnection implements AutoCloseable {
         return connection.sendEventGeneratingAction(action, timeout.toMillis());
     }
 
+    /** Sends an action answered by one response. */
+    public org.asteriskjava.manager.response.ManagerResponse sendAction(org.asteriskjava.manager.action.ManagerAction action,
+                                                                        Duration timeout) throws Exception {
+        if (!available()) {
+            throw new IllegalStateException("not connected to the manager interface at " + config.host() + ":" + config.port());
+        }
+        return connection.sendAction(action, timeout.toMillis());
+    }
+
     public Health health() {
         return available() ? Health.up("logged in to " + config.host() + ":" + config.port())
                 : Health.down("not connected to " + config.host() + ":" + config.port() + " (" + connection.getState() + ")");
