@@ -398,10 +398,11 @@ public final class IvrServer implements AutoCloseable {
             originator = new AmiOriginator(ami, java.time.Clock.systemUTC());
         }
         if (originator != null && config.outbound().enabled()) {
-            toClose.add(new CampaignDialer(config.outbound(), new CampaignStore(database.dataSource()), originator,
+            CampaignStore campaignStore = new CampaignStore(database.dataSource());
+            toClose.add(new CampaignDialer(config.outbound(), campaignStore, originator,
                     java.time.Clock.systemUTC(), nodeName, new dev.ivr.server.outbound.AgentDialing( // progressive, predictive
                     new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
-                    new dev.ivr.server.pbx.AmiRedirect(ami), config.outbound().context())).start());
+                    new dev.ivr.server.pbx.AmiRedirect(ami), config.outbound().context(), campaignStore)).start());
         }
         if (!config.routing().enabled()) {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");

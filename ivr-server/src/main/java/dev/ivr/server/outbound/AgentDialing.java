@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #CONNECT_GRACE} passes.
  *
  * <p>Measurements are this server's: each server paces its own calls of a campaign (the number of
- * calls ringing and the claim limit are the cluster's, from the database).
+ * calls ringing and the claim limit are the cluster's, from the database). When a campaign's pacing
+ * is first made (at the server's start), its abandon window is filled from the attempt records of
+ * every server, so a restart does not forget the abandoned calls of the last 24 hours.
  */
 public final class AgentDialing {
     private static final Logger LOG = LoggerFactory.getLogger(AgentDialing.class);
@@ -41,7 +45,15 @@ public final class AgentDialing {
     /** Per campaign: answered calls (unique id) not yet held by an agent, and when they were answered. */
     private final Map<String, Map<String, Instant>> waiting = new ConcurrentHashMap<>();
 
+    private final CampaignStore history;
+
     public AgentDialing(AgentSupply supply, CallRedirect redirect, String outboundContext) {
+        this(supply, redirect, outboundContext, null);
+    }
+
+    /** {@code history} (may be null) fills each campaign's abandon window from the attempt records. */
+    public AgentDialing(AgentSupply supply, CallRedirect redirect, String outboundContext, CampaignStore history) {
+        this.history = history;
         this.supply = supply;
         this.redirect = redirect;
         this.context = outboundContext;
@@ -54,8 +66,32 @@ public final class AgentDialing {
 
     /** The campaign's pacing (made on first use from its mode and abandon cap). */
     public Pacing pacing(CampaignConfig c) {
-        return pacings.computeIfAbsent(c.name(), n -> new Pacing(DialMode.of(c.effectiveMode()).orElseThrow(),
-                PacingSettings.DEFAULTS.withAbandonCap(c.effectiveAbandonCap())));
+        return pacings.computeIfAbsent(c.name(), n -> {
+            Pacing p = new Pacing(DialMode.of(c.effectiveMode()).orElseThrow(),
+                    PacingSettings.DEFAULTS.withAbandonCap(c.effectiveAbandonCap()));
+            remember(n, p);
+            return p;
+        });
+    }
+
+    /** Fills the abandon window of a new pacing from the attempt records (all servers). */
+    private void remember(String campaign, Pacing p) {
+        if (history == null) {
+            return;
+        }
+        try {
+            List<CampaignStore.Answer> answers = history.answersSince(campaign,
+                    Instant.now().minus(p.settings().abandonWindow()));
+            for (CampaignStore.Answer a : answers) {
+                if (a.abandoned()) {
+                    p.stats().abandoned(a.at());
+                } else {
+                    p.stats().connected(a.at());
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warn("campaign {}: the abandon history was not read ({}); it starts empty", campaign, e.getSQLState());
+        }
     }
 
     /** Puts a pacing in place for a campaign (its measurements carried over, or a test's). */

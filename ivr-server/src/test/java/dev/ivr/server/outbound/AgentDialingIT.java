@@ -166,6 +166,12 @@ class AgentDialingIT {
             assertThat(of(ami, "renewal")).as("no agent ready: no call").hasSize(5);
             assertThat(d.agents().pacing(campaign("renewal", "progressive")).stats().abandoned(Instant.now(),
                     Duration.ofHours(24))).isEqualTo(1);
+            // a server started now (or this one restarted) remembers the abandon window from the attempt records
+            AgentDialing restarted = new AgentDialing((q, k) -> AgentSupply.Agents.NONE, (ch, ctx, ex) -> { },
+                    "ivr-outbound", d.store());
+            var remembered = restarted.pacing(campaign("renewal", "progressive")).stats();
+            assertThat(remembered.abandoned(Instant.now(), Duration.ofHours(24))).isEqualTo(1);
+            assertThat(remembered.answered(Instant.now(), Duration.ofHours(24))).isEqualTo(5);
         }
     }
 
