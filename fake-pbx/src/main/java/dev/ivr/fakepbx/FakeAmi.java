@@ -570,7 +570,9 @@ public final class FakeAmi implements AutoCloseable {
                     return;
                 }
                 Map<String, String> ev = event("OriginateResponse", "Response",
-                        outcome == OriginateOutcome.ANSWERED ? "Success" : "Failure", "Channel", channel,
+                        outcome == OriginateOutcome.ANSWERED ? "Success" : "Failure",
+                        // Asterisk (manager.c, fast_originate): the created channel's name when there is one
+                        "Channel", outcome == OriginateOutcome.ANSWERED ? created : channel,
                         "Context", a.getOrDefault("Context", ""), "Exten", a.getOrDefault("Exten", ""),
                         "Application", a.getOrDefault("Application", ""), "Data", a.getOrDefault("Data", ""),
                         "Reason", String.valueOf(outcome.reason), "Uniqueid", uid,

@@ -418,8 +418,11 @@ public final class IvrServer implements AutoCloseable {
             originator = pbxs;
         }
         if (originator != null && config.outbound().enabled()) {
-            toClose.add(new CampaignDialer(config.outbound(), new CampaignStore(database.dataSource()), originator,
-                    java.time.Clock.systemUTC(), nodeName).start());
+            CampaignStore campaignStore = new CampaignStore(database.dataSource());
+            toClose.add(new CampaignDialer(config.outbound(), campaignStore, originator,
+                    java.time.Clock.systemUTC(), nodeName, new dev.ivr.server.outbound.AgentDialing( // progressive, predictive
+                    new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
+                    pbxs, config.outbound().context(), campaignStore)).start());
         }
         startRecordings();
         if (!config.routing().enabled()) {

@@ -27,7 +27,7 @@ public record CampaignConfig(
         Integer maxConcurrent,
         @Doc("Most attempts per customer. Default 3.")
         Integer maxAttempts,
-        @Doc("Wait before the next attempt, by the last result: busy, no-answer, congestion, failed. Default 1h for each.")
+        @Doc("Wait before the next attempt, by the last result: busy, no-answer, congestion, failed, abandoned (answered with no agent free). Default 1h for each.")
         Map<String, Duration> retryAfter,
         @Doc("Days calls may be placed (monday to sunday). Default monday-friday.")
         List<String> days,
@@ -38,14 +38,47 @@ public record CampaignConfig(
         @Doc("Time zone of the calling window (IANA name, e.g. Europe/Budapest). Default: the server's.")
         String timeZone,
         @Doc("Last day of the campaign (YYYY-MM-DD); no call after it. Default: none.")
-        String endDate) {
+        String endDate,
+        @Doc("How the campaign dials: agentless (the flow alone, up to max-concurrent), progressive (one call per ready agent of the queue), predictive (more calls than ready agents, paced from the measured answer rate, connect and handle time under abandon-cap). preview is not built yet. Default agentless.")
+        String mode,
+        @Doc("Progressive and predictive: the queue whose agents take the answered calls (the campaign's flow routes the call there); the dialer paces by its ready agents.")
+        String queue,
+        @Doc("Progressive and predictive: skills (name -> minimum level 1-10) an agent needs, besides the queue's own requirements, to count as an agent of the campaign.")
+        Map<String, Integer> skills,
+        @Doc("Predictive: most abandoned calls (answered with no agent free) as a fraction of answered calls, over a rolling 24 h and over the last hour. Default 0.03 (3%).")
+        Double abandonCap,
+        @Doc("The flow an answered call with no agent free runs: a short message (who called, that they will call again). Default campaign-abandoned.")
+        String abandonFlow) {
 
-    public static final Set<String> RESULTS = Set.of("busy", "no-answer", "congestion", "failed");
+    public static final Set<String> RESULTS = Set.of("busy", "no-answer", "congestion", "failed", "abandoned");
+    private static final List<String> MODES = List.of("agentless", "progressive", "predictive", "preview");
     private static final List<String> DAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
     public CampaignConfig {
         retryAfter = retryAfter == null ? Map.of() : Map.copyOf(retryAfter);
         days = days == null ? List.of() : List.copyOf(days);
+        skills = skills == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skills));
+    }
+
+    /** An agentless campaign (the settings before dialing modes existed). */
+    public CampaignConfig(String name, String segment, String flow, String reason, String callerId, Integer maxConcurrent,
+                          Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
+                          String until, String timeZone, String endDate) {
+        this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
+                endDate, null, null, null, null, null);
+    }
+
+    /** The dialing mode's word: agentless, progressive, predictive or preview. */
+    public String effectiveMode() {
+        return mode == null || mode.isBlank() ? "agentless" : mode.toLowerCase(Locale.ROOT);
+    }
+
+    public double effectiveAbandonCap() {
+        return abandonCap == null ? 0.03 : abandonCap;
+    }
+
+    public String effectiveAbandonFlow() {
+        return abandonFlow == null || abandonFlow.isBlank() ? "campaign-abandoned" : abandonFlow;
     }
 
     public int effectiveMaxConcurrent() {
@@ -140,12 +173,46 @@ public record CampaignConfig(
                 p.add(key + "time-zone", "'" + timeZone + "' is not a time zone (e.g. Europe/Budapest)");
             }
         }
+        validateMode(p, key);
         if (endDate != null && !endDate.isBlank()) {
             try {
                 LocalDate.parse(endDate);
             } catch (DateTimeException e) {
                 p.add(key + "end-date", "must be a date YYYY-MM-DD (got '" + endDate + "')");
             }
+        }
+    }
+
+    private void validateMode(Problems p, String key) {
+        String m = effectiveMode();
+        if (!MODES.contains(m)) {
+            p.add(key + "mode", "'" + mode + "' is not a dialing mode (" + String.join(", ", MODES) + ")"
+                    + dev.ivr.server.text.DidYouMean.suffix(m, MODES));
+            return;
+        }
+        if (m.equals("preview")) {
+            p.add(key + "mode", "preview is not built yet: use progressive (one call per ready agent)");
+            return;
+        }
+        boolean agents = !m.equals("agentless");
+        if (agents && (queue == null || queue.isBlank())) {
+            p.add(key + "queue", "a " + m + " campaign needs the queue whose agents take its calls (routing.queues)");
+        }
+        if (!agents && (queue != null || !skills.isEmpty())) {
+            p.add(key + "mode", "queue and skills are for progressive and predictive campaigns; set mode");
+        }
+        skills.forEach((skill, level) -> {
+            if (skill == null || !skill.matches("[A-Za-z0-9_.-]{1,64}")) {
+                p.add(key + "skills", "'" + skill + "' is not a skill name (letters, digits, '_', '-', '.')");
+            } else if (level == null || level < 1 || level > 10) {
+                p.add(key + "skills." + skill, "a level is 1 to 10 (got " + level + ")");
+            }
+        });
+        if (abandonCap != null && !(abandonCap > 0 && abandonCap <= 0.2)) {
+            p.add(key + "abandon-cap", "a fraction of answered calls above 0 and at most 0.2, e.g. 0.03 for 3% (got " + abandonCap + ")");
+        }
+        if (abandonFlow != null && !abandonFlow.matches("[A-Za-z0-9_-]{1,64}")) {
+            p.add(key + "abandon-flow", "must be a flow name (got '" + abandonFlow + "')");
         }
     }
 }

@@ -37,6 +37,10 @@ public final class CampaignDialer implements AutoCloseable {
     public static final String ATTEMPT = "IVR_ATTEMPT";
     public static final String FLOW = "IVR_FLOW";
     public static final String REASON = "IVR_REASON";
+    /** Agent-handled modes: the dialing mode, the queue, and the flow an abandoned call runs. */
+    public static final String MODE = "IVR_MODE";
+    public static final String QUEUE = "IVR_QUEUE";
+    public static final String ABANDON_FLOW = "IVR_ABANDON_FLOW";
 
     private final OutboundConfig config;
     private final CampaignStore store;
@@ -45,8 +49,16 @@ public final class CampaignDialer implements AutoCloseable {
     private final String node;
     private final ScheduledExecutorService timer;
     private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
+    /** Progressive and predictive campaigns (null: agentless only). */
+    private final AgentDialing agents;
 
     public CampaignDialer(OutboundConfig config, CampaignStore store, Originator originator, Clock clock, String node) {
+        this(config, store, originator, clock, node, null);
+    }
+
+    public CampaignDialer(OutboundConfig config, CampaignStore store, Originator originator, Clock clock, String node,
+                          AgentDialing agents) {
+        this.agents = agents;
         this.config = config;
         this.store = store;
         this.originator = originator;
@@ -99,12 +111,22 @@ public final class CampaignDialer implements AutoCloseable {
         if (!CallingWindow.open(c, now)) {
             return;
         }
-        int free = c.effectiveMaxConcurrent() - store.inFlight(c.name());
+        int inFlight = store.inFlight(c.name());
+        int free = c.effectiveMaxConcurrent() - inFlight;
+        int limit = c.effectiveMaxConcurrent();
+        if (AgentDialing.handles(c)) { // progressive, predictive: as many as the pacing says, all servers together
+            if (agents == null) {
+                LOG.warn("campaign {}: {} needs routing and AMI on this server; not dialing", c.name(), c.effectiveMode());
+                return;
+            }
+            free = Math.min(free, agents.toDial(c, store.ringing(c.name()), now));
+            limit = Math.min(limit, inFlight + free);
+        }
         if (free <= 0) {
             return;
         }
         for (CampaignStore.Due due : store.due(c.name(), now, free)) {
-            Optional<CampaignStore.Claimed> claimed = store.claim(c.name(), due, c.effectiveMaxConcurrent(), node, now);
+            Optional<CampaignStore.Claimed> claimed = store.claim(c.name(), due, limit, node, now);
             claimed.ifPresent(a -> Thread.ofVirtual().name("campaign-call-" + c.name() + "-" + a.attemptId())
                     .start(() -> call(c, a)));
         }
@@ -120,15 +142,33 @@ public final class CampaignDialer implements AutoCloseable {
             vars.put(ATTEMPT, Integer.toString(a.attemptNo()));
             vars.put(FLOW, c.flow());
             vars.put(REASON, c.reason() == null ? "" : c.reason());
+            boolean agentHandled = agents != null && AgentDialing.handles(c);
+            if (agentHandled) {
+                vars.put(MODE, c.effectiveMode());
+                vars.put(QUEUE, c.queue());
+                vars.put(ABANDON_FLOW, c.effectiveAbandonFlow());
+            }
             String channel = config.channel().replace("{number}", a.phone());
+            Instant dialedAt = clock.instant();
             Originator.Result r = originator.originate(new Originator.Request(channel, config.context(), "s",
                     c.callerId(), config.ringTimeout(), vars, config.pbx()));
             result = r.answered() ? "answered" : r.reason();
+            Instant answeredAt = clock.instant();
+            if (agentHandled && r.answered()) {
+                if (!agents.answered(c, r, java.time.Duration.between(dialedAt, answeredAt), answeredAt)) {
+                    result = "abandoned"; // no agent free: the customer hears the abandon message
+                }
+            } else if (agentHandled) {
+                agents.notAnswered(c, java.time.Duration.between(dialedAt, answeredAt));
+            }
             store.dialed(a.attemptId(), result, r.uniqueId());
             LOG.info("campaign {}: customer {} attempt {}: {}", c.name(), a.customerId(), a.attemptNo(), result);
             if (r.answered()) {
                 try { // the call holds its place in max-concurrent until it ends
-                    r.hangup().get(config.maxCallTime().toMillis(), TimeUnit.MILLISECONDS);
+                    Instant ended = r.hangup().get(config.maxCallTime().toMillis(), TimeUnit.MILLISECONDS);
+                    if (agentHandled) {
+                        agents.ended(c, r.uniqueId(), java.time.Duration.between(answeredAt, ended), "answered".equals(result));
+                    }
                 } catch (TimeoutException e) {
                     LOG.warn("campaign {}: no hang-up seen for customer {} within {}", c.name(), a.customerId(),
                             config.maxCallTime());

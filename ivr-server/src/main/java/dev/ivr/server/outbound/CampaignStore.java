@@ -136,6 +136,41 @@ public final class CampaignStore {
         }
     }
 
+    /** Attempts of the campaign placed and not answered or ended yet (on any server). */
+    public int ringing(String campaign) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select count(*) from campaign_attempts where campaign = ?"
+                     + " and ended_at is null and result is null")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** An answered attempt (answered or abandoned): when it was placed and whether it was abandoned. */
+    public record Answer(Instant at, boolean abandoned) {
+    }
+
+    /** The campaign's answered attempts (answered or abandoned) placed since {@code since}, by every server, oldest first. */
+    public List<Answer> answersSince(String campaign, Instant since) throws SQLException {
+        List<Answer> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("select started_at, result from campaign_attempts where campaign = ?"
+                     + " and started_at >= ? and result in ('answered', 'abandoned') order by started_at")) {
+            ps.setString(1, campaign);
+            ps.setObject(2, since.atOffset(ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Answer(rs.getObject(1, java.time.OffsetDateTime.class).toInstant(),
+                            "abandoned".equals(rs.getString(2))));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Contacts due now, oldest first. */
     public List<Due> due(String campaign, Instant now, int limit) throws SQLException {
         List<Due> out = new ArrayList<>();

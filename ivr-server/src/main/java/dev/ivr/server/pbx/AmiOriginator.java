@@ -75,7 +75,7 @@ public final class AmiOriginator implements Originator {
                     CompletableFuture<Instant> hangup = new CompletableFuture<>();
                     active.put(o.getUniqueId(), new Active(request.channel(), hangup));
                     hangup.whenComplete((t, x) -> active.remove(o.getUniqueId()));
-                    return new Result(true, null, o.getUniqueId(), hangup);
+                    return new Result(true, null, o.getUniqueId(), hangup, o.getChannel());
                 }
                 return new Result(false, reason(o.getReason()), null, new CompletableFuture<>());
             }

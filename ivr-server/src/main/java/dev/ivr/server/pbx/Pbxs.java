@@ -39,7 +39,8 @@ import java.util.Optional;
  * has its own health check: {@code ami} for the single {@code ami} block, {@code ami.<id>} for each of
  * {@code ami.pbxs}.
  */
-public final class Pbxs implements Originator, AgentLegControl, Supervision, CallRecorder, AutoCloseable {
+public final class Pbxs implements Originator, AgentLegControl, Supervision, CallRecorder,
+        dev.ivr.server.outbound.CallRedirect, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pbxs.class);
 
     /** One PBX. */
@@ -229,27 +230,27 @@ public final class Pbxs implements Originator, AgentLegControl, Supervision, Cal
      */
     @Override
     public void start(String channel, String file) {
-        onTheChannelsPbx(r -> r.start(channel, file));
+        onTheChannelsPbx(ami -> new AmiCallRecorder(ami).start(channel, file));
     }
 
     @Override
     public void mute(String channel, boolean muted) {
-        onTheChannelsPbx(r -> r.mute(channel, muted));
+        onTheChannelsPbx(ami -> new AmiCallRecorder(ami).mute(channel, muted));
     }
 
     @Override
     public void stop(String channel) {
-        onTheChannelsPbx(r -> r.stop(channel));
+        onTheChannelsPbx(ami -> new AmiCallRecorder(ami).stop(channel));
     }
 
-    private void onTheChannelsPbx(java.util.function.Consumer<AmiCallRecorder> action) {
+    private void onTheChannelsPbx(java.util.function.Consumer<AmiConnection> action) {
         IllegalStateException refused = null;
         for (Pbx p : pbxs.values()) {
             if (several && !p.ami.available()) {
                 continue;
             }
             try {
-                action.accept(new AmiCallRecorder(p.ami));
+                action.accept(p.ami);
                 return;
             } catch (IllegalStateException e) {
                 refused = e;
@@ -257,6 +258,14 @@ public final class Pbxs implements Originator, AgentLegControl, Supervision, Cal
         }
         throw refused != null ? refused
                 : new IllegalStateException("no PBX's manager interface is connected (" + String.join(", ", pbxs.keySet()) + ")");
+    }
+
+    // ------------------------------------------------------------------ CallRedirect
+
+    /** Redirects the channel on the PBX that has it (with several, the connected PBXs are asked in turn). */
+    @Override
+    public void redirect(String channel, String context, String exten) {
+        onTheChannelsPbx(ami -> new AmiRedirect(ami).redirect(channel, context, exten));
     }
 
     /** Tells {@code callEnded} the unique id of every channel that hangs up on any PBX (AMI Hangup events). */

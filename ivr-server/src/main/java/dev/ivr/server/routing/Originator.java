@@ -47,8 +47,12 @@ public interface Originator {
      * @param reason   why not: no-answer, busy, congestion, failed
      * @param uniqueId the created channel's unique id (when answered)
      * @param hangup   completes with the time the answered channel hung up (never completes otherwise)
+     * @param channel  the created channel's name (when answered; OriginateResponse's Channel), or null
      */
-    record Result(boolean answered, String reason, String uniqueId, CompletableFuture<Instant> hangup) {
+    record Result(boolean answered, String reason, String uniqueId, CompletableFuture<Instant> hangup, String channel) {
+        public Result(boolean answered, String reason, String uniqueId, CompletableFuture<Instant> hangup) {
+            this(answered, reason, uniqueId, hangup, null);
+        }
     }
 
     /** The PBX could not be asked to place the call. */

@@ -218,7 +218,7 @@ class AsteriskSampleConfigTest {
             }
         }
         assertThat(Set.of(user.get("read").split("\\s*,\\s*"))).containsExactlyInAnyOrder("call", "system");
-        assertThat(Set.of(user.get("write").split("\\s*,\\s*"))).containsExactlyInAnyOrder("originate", "system");
+        assertThat(Set.of(user.get("write").split("\\s*,\\s*"))).containsExactlyInAnyOrder("originate", "system", "call");
         assertThat(user.get("deny")).isEqualTo("0.0.0.0/0.0.0.0");
         assertThat(user).containsKey("permit");
         assertThat(user.get("secret")).startsWith("change-me");

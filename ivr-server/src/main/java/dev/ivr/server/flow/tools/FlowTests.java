@@ -270,11 +270,20 @@ public final class FlowTests {
                 String.valueOf(c.getOrDefault("dialled", "1000")), String.valueOf(c.getOrDefault("language", "en")),
                 List.of(), at, steps, null, crm, router, !List.of("false", "off", "no").contains(String.valueOf(speech))
                         ? dev.ivr.server.speech.SpeechModels.SIMULATED : dev.ivr.server.speech.SpeechModels.NONE,
-                dev.ivr.server.flow.engine.LanguageByDnis.NONE, http);
+                dev.ivr.server.flow.engine.LanguageByDnis.NONE, http, query(c.getOrDefault("query", doc.get("query"))));
         Transcript t = Simulation.run(flows, call, x -> { });
         Map<String, Object> expect = (Map<String, Object>) c.getOrDefault("expect", Map.of());
         check(expect, t, router, failures);
         return new CaseResult(file, name, failures, t);
+    }
+
+    /** A case's (or the file's) {@code query}: the AGI URL's query the flow reads as call.query. */
+    private static Map<String, String> query(Object q) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (q instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return out;
     }
 
     private static Instant parseTime(String s) {

@@ -1,0 +1,60 @@
+package dev.ivr.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CampaignModeConfigTest {
+    private static final String BASE = """
+            outbound:
+              campaigns:
+            """;
+
+    private static String campaign(String name, String extra) {
+        return "    - {name: " + name + ", segment: s, flow: contract-renewal" + extra + "}\n";
+    }
+
+    @Test
+    void agentHandledCampaignsAreRead(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("ivr.yaml");
+        Files.writeString(f, BASE + campaign("p", ", mode: predictive, queue: sales, skills: {renewals: 2}, abandon-cap: 0.02")
+                + campaign("a", ""));
+        OutboundConfig o = ConfigLoader.load(f, Map.of()).outbound();
+        CampaignConfig p = o.campaigns().get(0);
+        assertThat(p.effectiveMode()).isEqualTo("predictive");
+        assertThat(p.queue()).isEqualTo("sales");
+        assertThat(p.skills()).containsExactlyEntriesOf(Map.of("renewals", 2));
+        assertThat(p.effectiveAbandonCap()).isEqualTo(0.02);
+        assertThat(p.effectiveAbandonFlow()).isEqualTo("campaign-abandoned");
+        CampaignConfig a = o.campaigns().get(1);
+        assertThat(a.effectiveMode()).isEqualTo("agentless");
+        assertThat(a.effectiveAbandonCap()).isEqualTo(0.03);
+    }
+
+    @Test
+    void badModesAreReportedWithTheirKeys(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("ivr.yaml");
+        Files.writeString(f, BASE
+                + campaign("a", ", mode: predictiv, queue: sales")
+                + campaign("b", ", mode: progressive")
+                + campaign("c", ", mode: preview, queue: sales")
+                + campaign("d", ", mode: progressive, queue: sales, skills: {renewals: 11}, abandon-cap: 0.5")
+                + campaign("e", ", queue: sales")
+                + campaign("f", ", mode: predictive, queue: sales, retry-after: {abandoned: 2h}"));
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("outbound.campaigns[0].mode: 'predictiv' is not a dialing mode (agentless, progressive, predictive, preview); did you mean 'predictive'?")
+                        .contains("outbound.campaigns[1].queue: a progressive campaign needs the queue whose agents take its calls")
+                        .contains("outbound.campaigns[2].mode: preview is not built yet")
+                        .contains("outbound.campaigns[3].skills.renewals: a level is 1 to 10 (got 11)")
+                        .contains("outbound.campaigns[3].abandon-cap: a fraction of answered calls above 0 and at most 0.2")
+                        .contains("outbound.campaigns[4].mode: queue and skills are for progressive and predictive campaigns")
+                        .doesNotContain("campaigns[5]"));
+    }
+}
