@@ -309,8 +309,11 @@ public final class IvrServer implements AutoCloseable {
         if (routing != null) {
             resolvers.add(routing.scripts());
         }
+        dev.ivr.server.outbound.DncList dnc = new dev.ivr.server.outbound.DncList(database.dataSource(),
+                new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
         resolvers.add(new FlowScripts(flows, engine, () -> CallObserver.both(ivrExits.observer(),
-                new JournalObserver(journal, java.time.Clock.systemUTC(), nodeName))));
+                CallObserver.both(new JournalObserver(journal, java.time.Clock.systemUTC(), nodeName),
+                        new dev.ivr.server.outbound.OptOutRecorder(dnc, database.dataSource(), java.time.Clock.systemUTC())))));
         ScriptResolver scripts = ScriptResolvers.firstOf(resolvers);
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
@@ -335,6 +338,8 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.systemUTC())));
         routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.system(ZoneId.systemDefault()))));
         routes.add(new WebhookRoutes(webhooks, webhookSender::forget, webhookSender::wake));
+        routes.add(new dev.ivr.server.outbound.http.DncRoutes(new dev.ivr.server.outbound.DncList(database.httpDataSource(),
+                new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region())), java.time.Clock.systemUTC()));
         routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it

@@ -38,7 +38,13 @@ public record CampaignConfig(
         @Doc("Time zone of the calling window (IANA name, e.g. Europe/Budapest). Default: the server's.")
         String timeZone,
         @Doc("Last day of the campaign (YYYY-MM-DD); no call after it. Default: none.")
-        String endDate) {
+        String endDate,
+        @Doc("Most attempts per customer in one day of the customer's local time. Default: no limit beyond max-attempts.")
+        Integer maxAttemptsPerDay,
+        @Doc("Whether days, from and until are the customer's local time (the time zone of the customer's attribute time-zone-attribute, else of the number's region; time-zone when neither tells). Default true; false: time-zone's.")
+        Boolean calleeLocalTime,
+        @Doc("A customer attribute holding the customer's time zone (IANA name); it comes before the number's region. Default: none.")
+        String timeZoneAttribute) {
 
     public static final Set<String> RESULTS = Set.of("busy", "no-answer", "congestion", "failed");
     private static final List<String> DAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
@@ -46,6 +52,19 @@ public record CampaignConfig(
     public CampaignConfig {
         retryAfter = retryAfter == null ? Map.of() : Map.copyOf(retryAfter);
         days = days == null ? List.of() : List.copyOf(days);
+    }
+
+    /** The configuration before the calling rules (max-attempts-per-day, callee-local-time, time-zone-attribute). */
+    public CampaignConfig(String name, String segment, String flow, String reason, String callerId, Integer maxConcurrent,
+                          Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from, String until,
+                          String timeZone, String endDate) {
+        this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
+                endDate, null, null, null);
+    }
+
+    /** Whether the calling window is the customer's local time. */
+    public boolean effectiveCalleeLocalTime() {
+        return calleeLocalTime == null || calleeLocalTime;
     }
 
     public int effectiveMaxConcurrent() {
@@ -139,6 +158,12 @@ public record CampaignConfig(
             } catch (DateTimeException e) {
                 p.add(key + "time-zone", "'" + timeZone + "' is not a time zone (e.g. Europe/Budapest)");
             }
+        }
+        if (maxAttemptsPerDay != null && (maxAttemptsPerDay < 1 || maxAttemptsPerDay > 20)) {
+            p.add(key + "max-attempts-per-day", "must be 1 to 20 (got " + maxAttemptsPerDay + ")");
+        }
+        if (timeZoneAttribute != null && !timeZoneAttribute.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+            p.add(key + "time-zone-attribute", "must be an attribute name (got '" + timeZoneAttribute + "')");
         }
         if (endDate != null && !endDate.isBlank()) {
             try {

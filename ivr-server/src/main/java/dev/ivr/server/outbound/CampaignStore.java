@@ -27,6 +27,10 @@ public final class CampaignStore {
         this.dataSource = dataSource;
     }
 
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     /** A contact due for its next attempt. */
     public record Due(String customerId, String phone, int attempts) {
     }
@@ -185,6 +189,11 @@ public final class CampaignStore {
                         }
                     }
                 }
+                if (DncList.listed(c, due.phone(), campaign)) { // checked at dial time: recorded, never dialled
+                    DialLocks.markDnc(c, campaign, due);
+                    c.commit();
+                    return Optional.empty();
+                }
                 try (PreparedStatement up = c.prepareStatement("update campaign_contacts set state = 'dialing',"
                         + " attempts = attempts + 1 where campaign = ? and customer_id = ? and state = 'pending' and attempts = ?")) {
                     up.setString(1, campaign);
@@ -209,6 +218,10 @@ public final class CampaignStore {
                         keys.next();
                         id = keys.getLong(1);
                     }
+                }
+                if (!DialLocks.acquire(c, campaign, due.customerId(), id, node, now)) { // the customer is being called
+                    c.rollback();
+                    return Optional.empty();
                 }
                 c.commit();
                 return Optional.of(new Claimed(id, due.customerId(), due.phone(), due.attempts() + 1));
@@ -255,6 +268,7 @@ public final class CampaignStore {
                     ps.setLong(3, a.attemptId());
                     ps.executeUpdate();
                 }
+                DialLocks.release(c, a.customerId(), a.attemptId());
                 String state = "answered".equals(result) ? "done" : retryAt == null ? "failed" : "pending";
                 try (PreparedStatement ps = c.prepareStatement("update campaign_contacts set state = ?, last_result = ?,"
                         + " next_at = ? where campaign = ? and customer_id = ?")) {
