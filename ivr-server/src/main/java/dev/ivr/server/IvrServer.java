@@ -338,8 +338,17 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.systemUTC())));
         routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.system(ZoneId.systemDefault()))));
         routes.add(new WebhookRoutes(webhooks, webhookSender::forget, webhookSender::wake));
-        routes.add(new dev.ivr.server.outbound.http.DncRoutes(new dev.ivr.server.outbound.DncList(database.httpDataSource(),
-                new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region())), java.time.Clock.systemUTC()));
+        dev.ivr.server.outbound.DncList dnc = new dev.ivr.server.outbound.DncList(database.httpDataSource(),
+                new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
+        routes.add(new dev.ivr.server.outbound.http.DncRoutes(dnc, java.time.Clock.systemUTC()));
+        dev.ivr.server.outbound.CampaignStore campaignStore = new dev.ivr.server.outbound.CampaignStore(database.httpDataSource());
+        routes.add(new dev.ivr.server.outbound.http.OutboundRoutes(config.outbound(), new dev.ivr.server.outbound.Campaigns(
+                config.outbound(), campaignStore, new Segments(database.httpDataSource(), attributes,
+                java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()),
+                new dev.ivr.server.outbound.CampaignProgress(campaignStore), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
+                new dev.ivr.server.outbound.OutboundEvents(database.httpDataSource()), dnc, java.time.Clock.systemUTC()));
+        dev.ivr.server.outbound.CampaignGauges.register(new dev.ivr.server.outbound.CampaignProgress(campaignStore), metrics.registry(),
+                config.outbound().campaigns().stream().map(dev.ivr.server.config.CampaignConfig::name).toList(), java.time.Clock.systemUTC());
         routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()), new Reports(kpiRules()), liveKpis));
         if (routing != null) { // agents log in to routing: no desktop without it

@@ -20,10 +20,24 @@ public record OutboundConfig(
         @Doc("Longest time an answered call holds its place in max-concurrent (in case its hang-up is never seen).")
         Duration maxCallTime,
         @Doc("The campaigns.")
-        List<CampaignConfig> campaigns) implements Validated {
+        List<CampaignConfig> campaigns,
+        @Doc("Event types other systems send to POST /api/events, each with the campaign that calls the customer (docs/outbound.md).")
+        List<EventConfig> events) implements Validated {
 
     public OutboundConfig {
         campaigns = campaigns == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(campaigns));
+        events = events == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(events));
+    }
+
+    /** Without events. */
+    public OutboundConfig(boolean enabled, String channel, String context, java.time.Duration pollInterval,
+                          java.time.Duration ringTimeout, java.time.Duration maxCallTime, List<CampaignConfig> campaigns) {
+        this(enabled, channel, context, pollInterval, ringTimeout, maxCallTime, campaigns, null);
+    }
+
+    /** The configuration of an event type, if any. */
+    public java.util.Optional<EventConfig> event(String type) {
+        return events.stream().filter(e -> e != null && e.type() != null && e.type().equals(type)).findFirst();
     }
 
     @Override
@@ -48,6 +62,18 @@ public record OutboundConfig(
                 p.add("campaigns[" + i + "].name", "'" + c.name() + "' is configured twice");
             }
             c.validate(p, "campaigns[" + i + "].");
+        }
+        Set<String> types = new HashSet<>();
+        for (int i = 0; i < events.size(); i++) {
+            EventConfig e = events.get(i);
+            if (e == null) {
+                p.add("events[" + i + "]", "is empty");
+                continue;
+            }
+            if (e.type() != null && !types.add(e.type())) {
+                p.add("events[" + i + "].type", "'" + e.type() + "' is configured twice");
+            }
+            e.validate(p, "events[" + i + "].", names);
         }
     }
 }

@@ -153,7 +153,7 @@ public final class CampaignDialer implements AutoCloseable {
         }
         try {
             Instant now = clock.instant();
-            Instant retry = "answered".equals(result) || a.attemptNo() >= c.effectiveMaxAttempts() ? null
+            Instant retry = "answered".equals(result) || a.made() >= c.effectiveMaxAttempts() ? null
                     : now.plus(c.retryAfter(result));
             store.finish(c.name(), a, result, now, retry);
         } catch (SQLException e) {

@@ -36,7 +36,15 @@ public final class CampaignStore {
     }
 
     /** An attempt claimed by this server. */
-    public record Claimed(long attemptId, String customerId, String phone, int attemptNo) {
+    public record Claimed(long attemptId, String customerId, String phone, int attemptNo, int base) {
+        public Claimed(long attemptId, String customerId, String phone, int attemptNo) {
+            this(attemptId, customerId, phone, attemptNo, 0);
+        }
+
+        /** Attempts made since the contact was (last) armed: what max-attempts counts. */
+        public int made() {
+            return attemptNo - base;
+        }
     }
 
     /** An attempt as the records keep it, with the flow's outcome when the call reached it. */
@@ -223,8 +231,9 @@ public final class CampaignStore {
                     c.rollback();
                     return Optional.empty();
                 }
+                int base = Arming.base(c, campaign, due.customerId());
                 c.commit();
-                return Optional.of(new Claimed(id, due.customerId(), due.phone(), due.attempts() + 1));
+                return Optional.of(new Claimed(id, due.customerId(), due.phone(), due.attempts() + 1, base));
             } catch (SQLException e) {
                 c.rollback();
                 if (e.getSQLState() != null && e.getSQLState().startsWith("23")) { // another server has this attempt
