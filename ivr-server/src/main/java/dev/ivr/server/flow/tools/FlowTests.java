@@ -42,6 +42,7 @@ import java.util.function.Consumer;
  *     caller: "+3612345678"
  *     keys: ["1", "12345678#", "4321#"]   # also barge:KEYS, silence, hangup, dial:STATUS, say:TEXT, mumble
  *     speech: off                         # as on a server without a speech model (default: on)
+ *     query: {campaign: renewal, amd: HUMAN}  # the AGI URL's parameters (call.query), as an outbound call has
  *     language: hu                        # the language the call arrives in (default en), or
  *     languages: [en, hu]                 # the case once per language, with expect.by-language.hu
  *                                         # laid over the common expect
@@ -270,11 +271,20 @@ public final class FlowTests {
                 String.valueOf(c.getOrDefault("dialled", "1000")), String.valueOf(c.getOrDefault("language", "en")),
                 List.of(), at, steps, null, crm, router, !List.of("false", "off", "no").contains(String.valueOf(speech))
                         ? dev.ivr.server.speech.SpeechModels.SIMULATED : dev.ivr.server.speech.SpeechModels.NONE,
-                dev.ivr.server.flow.engine.LanguageByDnis.NONE, http);
+                dev.ivr.server.flow.engine.LanguageByDnis.NONE, http, query(c.get("query")));
         Transcript t = Simulation.run(flows, call, x -> { });
         Map<String, Object> expect = (Map<String, Object>) c.getOrDefault("expect", Map.of());
         check(expect, t, router, failures);
         return new CaseResult(file, name, failures, t);
+    }
+
+    /** A case's {@code query}: the AGI URL's parameters the call arrives with (call.query), e.g. {amd: MACHINE}. */
+    private static Map<String, String> query(Object q) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (q instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return out;
     }
 
     private static Instant parseTime(String s) {

@@ -33,10 +33,22 @@ public final class Simulation {
      *                    elsewhere as on a server without a model (menus take keys only, listen nodes take their
      *                    on-error edge)
      * @param integrations what http nodes' endpoints answer (null: nothing; they take on-error)
+     * @param query       the AGI URL's parameters (call.query), e.g. an outbound call's campaign and amd
      */
     public record Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                        List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
-                       SpeechModels speech, LanguageByDnis byDnis, Integrations integrations) {
+                       SpeechModels speech, LanguageByDnis byDnis, Integrations integrations, Map<String, String> query) {
+        public Call {
+            query = query == null ? Map.of() : Map.copyOf(query);
+        }
+
+        /** Without a query string (the AGI URL's parameters, call.query in flows). */
+        public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
+                    List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
+                    SpeechModels speech, LanguageByDnis byDnis, Integrations integrations) {
+            this(flow, ani, dnis, language, args, time, script, interactive, crm, router, speech, byDnis, integrations, null);
+        }
+
         public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                     List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
                     SpeechModels speech, LanguageByDnis byDnis) {
@@ -64,7 +76,7 @@ public final class Simulation {
 
     public static Transcript run(FlowSet flows, Call call, Consumer<String> sink) {
         Transcript t = new Transcript(sink);
-        CallInfo info = new CallInfo("sim-" + Long.toHexString(call.time().toEpochMilli()), call.flow(), Map.of(),
+        CallInfo info = new CallInfo("sim-" + Long.toHexString(call.time().toEpochMilli()), call.flow(), call.query(),
                 call.args(), call.ani(), "", call.dnis(), "Local/simulator-00000001;1", call.language(), "simulator",
                 call.dnis(), "127.0.0.1");
         t.accept("call from " + (info.aniWithheld() ? "a withheld number" : call.ani()) + " to " + call.dnis()
