@@ -308,8 +308,11 @@ public final class IvrServer implements AutoCloseable {
         if (routing != null) {
             resolvers.add(routing.scripts());
         }
+        dev.ivr.server.outbound.DncList dnc = new dev.ivr.server.outbound.DncList(database.dataSource(),
+                new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
         resolvers.add(new FlowScripts(flows, engine, () -> CallObserver.both(ivrExits.observer(),
-                new JournalObserver(journal, java.time.Clock.systemUTC(), nodeName))));
+                CallObserver.both(new JournalObserver(journal, java.time.Clock.systemUTC(), nodeName),
+                        new dev.ivr.server.outbound.OptOutRecorder(dnc, database.dataSource(), java.time.Clock.systemUTC())))));
         ScriptResolver scripts = ScriptResolvers.firstOf(resolvers);
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
@@ -334,6 +337,17 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.systemUTC())));
         routes.add(new SegmentRoutes(new Segments(database.httpDataSource(), attributes, java.time.Clock.system(ZoneId.systemDefault()))));
         routes.add(new WebhookRoutes(webhooks, webhookSender::forget, webhookSender::wake));
+        dev.ivr.server.outbound.DncList dnc = new dev.ivr.server.outbound.DncList(database.httpDataSource(),
+                new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
+        routes.add(new dev.ivr.server.outbound.http.DncRoutes(dnc, java.time.Clock.systemUTC()));
+        dev.ivr.server.outbound.CampaignStore campaignStore = new dev.ivr.server.outbound.CampaignStore(database.httpDataSource());
+        routes.add(new dev.ivr.server.outbound.http.OutboundRoutes(config.outbound(), new dev.ivr.server.outbound.Campaigns(
+                config.outbound(), campaignStore, new Segments(database.httpDataSource(), attributes,
+                java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()),
+                new dev.ivr.server.outbound.CampaignProgress(campaignStore), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
+                new dev.ivr.server.outbound.OutboundEvents(database.httpDataSource()), dnc, java.time.Clock.systemUTC()));
+        dev.ivr.server.outbound.CampaignGauges.register(new dev.ivr.server.outbound.CampaignProgress(campaignStore), metrics.registry(),
+                config.outbound().campaigns().stream().map(dev.ivr.server.config.CampaignConfig::name).toList(), java.time.Clock.systemUTC());
         routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()),
                 new Reports(kpiRules(), config.reports().fcrWindow()), liveKpis,

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
                 UsersCommand.class,
                 SegmentCommand.class,
                 CampaignCommand.class,
+                DncCommand.class,
                 WebhooksCommand.class,
                 ClusterKeyCommand.class,
                 CommandLine.HelpCommand.class

@@ -48,7 +48,13 @@ public record CampaignConfig(
         @Doc("Predictive: most abandoned calls (answered with no agent free) as a fraction of answered calls, over a rolling 24 h and over the last hour. Default 0.03 (3%).")
         Double abandonCap,
         @Doc("The flow an answered call with no agent free runs: a short message (who called, that they will call again). Default campaign-abandoned.")
-        String abandonFlow) {
+        String abandonFlow,
+        @Doc("Most attempts per customer in one day of the customer's local time. Default: no limit beyond max-attempts.")
+        Integer maxAttemptsPerDay,
+        @Doc("Whether days, from and until are the customer's local time (the time zone of the customer's attribute time-zone-attribute, else of the number's region; time-zone when neither tells). Default true; false: time-zone's.")
+        Boolean calleeLocalTime,
+        @Doc("A customer attribute holding the customer's time zone (IANA name); it comes before the number's region. Default: none.")
+        String timeZoneAttribute) {
 
     public static final Set<String> RESULTS = Set.of("busy", "no-answer", "congestion", "failed", "abandoned");
     private static final List<String> MODES = List.of("agentless", "progressive", "predictive", "preview");
@@ -60,12 +66,30 @@ public record CampaignConfig(
         skills = skills == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skills));
     }
 
-    /** An agentless campaign (the settings before dialing modes existed). */
+    /** An agentless campaign with the default calling rules (the settings before dialing modes existed). */
     public CampaignConfig(String name, String segment, String flow, String reason, String callerId, Integer maxConcurrent,
                           Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
                           String until, String timeZone, String endDate) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
-                endDate, null, null, null, null, null);
+                endDate, null, null, null, null, null, null, null, null);
+    }
+
+    /** A campaign of a dialing mode with the default calling rules. */
+    public CampaignConfig(String name, String segment, String flow, String reason, String callerId, Integer maxConcurrent,
+                          Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
+                          String until, String timeZone, String endDate, String mode, String queue,
+                          Map<String, Integer> skills, Double abandonCap, String abandonFlow) {
+        this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
+                endDate, mode, queue, skills, abandonCap, abandonFlow, null, null, null);
+    }
+
+    /** An agentless campaign with calling rules. */
+    public CampaignConfig(String name, String segment, String flow, String reason, String callerId, Integer maxConcurrent,
+                          Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
+                          String until, String timeZone, String endDate, Integer maxAttemptsPerDay,
+                          Boolean calleeLocalTime, String timeZoneAttribute) {
+        this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
+                endDate, null, null, null, null, null, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute);
     }
 
     /** The dialing mode's word: agentless, progressive, predictive or preview. */
@@ -79,6 +103,11 @@ public record CampaignConfig(
 
     public String effectiveAbandonFlow() {
         return abandonFlow == null || abandonFlow.isBlank() ? "campaign-abandoned" : abandonFlow;
+    }
+
+    /** Whether the calling window is the customer's local time. */
+    public boolean effectiveCalleeLocalTime() {
+        return calleeLocalTime == null || calleeLocalTime;
     }
 
     public int effectiveMaxConcurrent() {
@@ -174,6 +203,12 @@ public record CampaignConfig(
             }
         }
         validateMode(p, key);
+        if (maxAttemptsPerDay != null && (maxAttemptsPerDay < 1 || maxAttemptsPerDay > 20)) {
+            p.add(key + "max-attempts-per-day", "must be 1 to 20 (got " + maxAttemptsPerDay + ")");
+        }
+        if (timeZoneAttribute != null && !timeZoneAttribute.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+            p.add(key + "time-zone-attribute", "must be an attribute name (got '" + timeZoneAttribute + "')");
+        }
         if (endDate != null && !endDate.isBlank()) {
             try {
                 LocalDate.parse(endDate);

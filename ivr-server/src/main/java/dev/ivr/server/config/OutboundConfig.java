@@ -22,17 +22,25 @@ public record OutboundConfig(
         @Doc("The campaigns.")
         List<CampaignConfig> campaigns,
         @Doc("With several PBXs (ami.pbxs): the id of the PBX campaigns dial through; empty: the first.")
-        String pbx) implements Validated {
+        String pbx,
+        @Doc("Event types other systems send to POST /api/events, each with the campaign that calls the customer (docs/outbound.md).")
+        List<EventConfig> events) implements Validated {
 
     public OutboundConfig {
         campaigns = campaigns == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(campaigns));
         pbx = pbx == null || pbx.isBlank() ? null : pbx.trim();
+        events = events == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(events));
     }
 
-    /** Campaigns dialled through the first PBX. */
+    /** Campaigns dialled through the first PBX, without events. */
     public OutboundConfig(boolean enabled, String channel, String context, Duration pollInterval, Duration ringTimeout,
                           Duration maxCallTime, List<CampaignConfig> campaigns) {
-        this(enabled, channel, context, pollInterval, ringTimeout, maxCallTime, campaigns, null);
+        this(enabled, channel, context, pollInterval, ringTimeout, maxCallTime, campaigns, null, null);
+    }
+
+    /** The configuration of an event type, if any. */
+    public java.util.Optional<EventConfig> event(String type) {
+        return events.stream().filter(e -> e != null && e.type() != null && e.type().equals(type)).findFirst();
     }
 
     @Override
@@ -57,6 +65,18 @@ public record OutboundConfig(
                 p.add("campaigns[" + i + "].name", "'" + c.name() + "' is configured twice");
             }
             c.validate(p, "campaigns[" + i + "].");
+        }
+        Set<String> types = new HashSet<>();
+        for (int i = 0; i < events.size(); i++) {
+            EventConfig e = events.get(i);
+            if (e == null) {
+                p.add("events[" + i + "]", "is empty");
+                continue;
+            }
+            if (e.type() != null && !types.add(e.type())) {
+                p.add("events[" + i + "].type", "'" + e.type() + "' is configured twice");
+            }
+            e.validate(p, "events[" + i + "].", names);
         }
     }
 }

@@ -48,6 +48,7 @@ public final class CampaignDialer implements AutoCloseable {
     private final Clock clock;
     private final String node;
     private final ScheduledExecutorService timer;
+    private final DialRules rules;
     private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     /** Progressive and predictive campaigns (null: agentless only). */
     private final AgentDialing agents;
@@ -64,6 +65,7 @@ public final class CampaignDialer implements AutoCloseable {
         this.originator = originator;
         this.clock = clock;
         this.node = node;
+        this.rules = new DialRules(store.dataSource());
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-dialer").daemon().factory());
     }
 
@@ -108,7 +110,7 @@ public final class CampaignDialer implements AutoCloseable {
             LOG.info("campaign {}: past its end date {}, finished", c.name(), c.effectiveEndDate());
             return;
         }
-        if (!CallingWindow.open(c, now)) {
+        if (!c.effectiveCalleeLocalTime() && !CallingWindow.open(c, now)) {
             return;
         }
         int inFlight = store.inFlight(c.name());
@@ -126,6 +128,13 @@ public final class CampaignDialer implements AutoCloseable {
             return;
         }
         for (CampaignStore.Due due : store.due(c.name(), now, free)) {
+            Optional<DialRules.Wait> wait = rules.check(c, due, now); // the customer's local time, attempts today
+            if (wait.isPresent()) {
+                rules.postpone(c.name(), due, wait.get().until());
+                LOG.debug("campaign {}: customer {} waits until {}: {}", c.name(), due.customerId(), wait.get().until(),
+                        wait.get().why());
+                continue;
+            }
             Optional<CampaignStore.Claimed> claimed = store.claim(c.name(), due, limit, node, now);
             claimed.ifPresent(a -> Thread.ofVirtual().name("campaign-call-" + c.name() + "-" + a.attemptId())
                     .start(() -> call(c, a)));
@@ -184,7 +193,7 @@ public final class CampaignDialer implements AutoCloseable {
         }
         try {
             Instant now = clock.instant();
-            Instant retry = "answered".equals(result) || a.attemptNo() >= c.effectiveMaxAttempts() ? null
+            Instant retry = "answered".equals(result) || a.made() >= c.effectiveMaxAttempts() ? null
                     : now.plus(c.retryAfter(result));
             store.finish(c.name(), a, result, now, retry);
         } catch (SQLException e) {

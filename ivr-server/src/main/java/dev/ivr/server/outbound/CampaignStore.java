@@ -27,12 +27,24 @@ public final class CampaignStore {
         this.dataSource = dataSource;
     }
 
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     /** A contact due for its next attempt. */
     public record Due(String customerId, String phone, int attempts) {
     }
 
     /** An attempt claimed by this server. */
-    public record Claimed(long attemptId, String customerId, String phone, int attemptNo) {
+    public record Claimed(long attemptId, String customerId, String phone, int attemptNo, int base) {
+        public Claimed(long attemptId, String customerId, String phone, int attemptNo) {
+            this(attemptId, customerId, phone, attemptNo, 0);
+        }
+
+        /** Attempts made since the contact was (last) armed: what max-attempts counts. */
+        public int made() {
+            return attemptNo - base;
+        }
     }
 
     /** An attempt as the records keep it, with the flow's outcome when the call reached it. */
@@ -220,6 +232,11 @@ public final class CampaignStore {
                         }
                     }
                 }
+                if (DncList.listed(c, due.phone(), campaign)) { // checked at dial time: recorded, never dialled
+                    DialLocks.markDnc(c, campaign, due);
+                    c.commit();
+                    return Optional.empty();
+                }
                 try (PreparedStatement up = c.prepareStatement("update campaign_contacts set state = 'dialing',"
                         + " attempts = attempts + 1 where campaign = ? and customer_id = ? and state = 'pending' and attempts = ?")) {
                     up.setString(1, campaign);
@@ -245,8 +262,13 @@ public final class CampaignStore {
                         id = keys.getLong(1);
                     }
                 }
+                if (!DialLocks.acquire(c, campaign, due.customerId(), id, node, now)) { // the customer is being called
+                    c.rollback();
+                    return Optional.empty();
+                }
+                int base = Arming.base(c, campaign, due.customerId());
                 c.commit();
-                return Optional.of(new Claimed(id, due.customerId(), due.phone(), due.attempts() + 1));
+                return Optional.of(new Claimed(id, due.customerId(), due.phone(), due.attempts() + 1, base));
             } catch (SQLException e) {
                 c.rollback();
                 if (e.getSQLState() != null && e.getSQLState().startsWith("23")) { // another server has this attempt
@@ -290,6 +312,7 @@ public final class CampaignStore {
                     ps.setLong(3, a.attemptId());
                     ps.executeUpdate();
                 }
+                DialLocks.release(c, a.customerId(), a.attemptId());
                 String state = "answered".equals(result) ? "done" : retryAt == null ? "failed" : "pending";
                 try (PreparedStatement ps = c.prepareStatement("update campaign_contacts set state = ?, last_result = ?,"
                         + " next_at = ? where campaign = ? and customer_id = ?")) {

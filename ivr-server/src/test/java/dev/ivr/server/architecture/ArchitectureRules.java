@@ -169,6 +169,7 @@ final class ArchitectureRules {
         return noClasses().that().resideOutsideOfPackages("dev.ivr.server", "dev.ivr.server.api..",
                         "dev.ivr.server.desk..", "dev.ivr.server.crm.http..", "dev.ivr.server.flow.http..", "dev.ivr.server.callback.http..",
                         "dev.ivr.server.prompt.http..", "dev.ivr.server.prompt.voice..", "dev.ivr.server.journal.http..", "dev.ivr.server.webhook.http..", "dev.ivr.server.recording.http..",
+                        "dev.ivr.server.outbound.http..",
                         "dev.ivr.server.speech.audiosocket..")
                 .and().resideInAPackage("dev.ivr.server..")
                 .should().dependOnClassesThat().resideInAPackage("io.vertx..")

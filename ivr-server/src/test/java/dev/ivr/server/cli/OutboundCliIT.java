@@ -99,4 +99,27 @@ class OutboundCliIT {
         assertThat(run("campaign", "start", "-c", config.toString(), "renewa")).isEqualTo(1);
         assertThat(err.toString()).contains("no campaign 'renewa' in outbound.campaigns; did you mean 'renewal'?");
     }
+
+    @Test
+    void theDoNotCallListFromTheCommandLine() throws Exception {
+        assertThat(run("dnc", "add", "-c", config.toString(), "+36 1 555 0001", "06 1 555 0002", "--reason", "asked"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("2 number(s) added to the do-not-call list of every campaign (0 already there)");
+        Path list = dir.resolve("dnc.csv");
+        Files.writeString(list, "number\n# from the complaints desk\n06 1 555 0003\n+36 1 555 0001\n");
+        assertThat(run("dnc", "import", "-c", config.toString(), "--campaign", "renewal", list.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("2 number(s) read, 2 added to the do-not-call list of campaign renewal");
+        Files.writeString(list, "+36 1 555 0004\nnot a number\n");
+        assertThat(run("dnc", "import", "-c", config.toString(), list.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("line 2: 'not a number' is not a phone number");
+        assertThat(run("dnc", "check", "-c", config.toString(), "+36 1 555 0004")).as("nothing of the bad file").isEqualTo(1);
+        assertThat(run("dnc", "check", "-c", config.toString(), "0036 1 555 0001")).isZero();
+        assertThat(out.toString()).contains("+3615550001: every campaign since").contains("(cli: asked)")
+                .contains("+3615550001: campaign renewal since");
+        assertThat(run("dnc", "export", "-c", config.toString(), "--all-scopes")).isZero();
+        assertThat(out.toString()).startsWith("number,scope,").contains("+3615550002,*,cli", "+3615550003,renewal,import");
+        assertThat(run("dnc", "remove", "-c", config.toString(), "06 1 555 0002")).isZero();
+        assertThat(run("dnc", "count", "-c", config.toString())).isZero();
+        assertThat(out.toString()).contains("1 number(s) on the do-not-call list of every campaign");
+    }
 }

@@ -42,6 +42,7 @@ import java.util.function.Consumer;
  *     caller: "+3612345678"
  *     keys: ["1", "12345678#", "4321#"]   # also barge:KEYS, silence, hangup, dial:STATUS, say:TEXT, mumble
  *     speech: off                         # as on a server without a speech model (default: on)
+ *     query: {campaign: renewal, amd: HUMAN}  # the AGI URL's parameters (call.query), as an outbound call has
  *     language: hu                        # the language the call arrives in (default en), or
  *     languages: [en, hu]                 # the case once per language, with expect.by-language.hu
  *                                         # laid over the common expect
