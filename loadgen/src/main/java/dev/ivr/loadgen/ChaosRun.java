@@ -86,9 +86,10 @@ public final class ChaosRun {
      * @param work        the servers' configuration, data and logs
      * @param jar         the packaged server ({@code ivr-server/target/ivr-server.jar})
      * @param heap        -Xmx of each server
+     * @param restartAfter how long a killed server stays dead before it is started again
      */
     public record Plan(Duration duration, int calls, int agents, int kills, int dbCuts, Duration dbCut, int callbacks,
-                       Duration talkMin, Duration talkMax, Path work, Path jar, String heap) {
+                       Duration talkMin, Duration talkMax, Path work, Path jar, String heap, Duration restartAfter) {
     }
 
     /**
@@ -183,8 +184,9 @@ public final class ChaosRun {
             placing = false;
             chaos.join(Duration.ofMinutes(5).toMillis());
             log("calls stop coming; waiting for the calls in progress");
+            long callsDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             for (Thread t : lanes) {
-                if (!t.join(Duration.ofMinutes(3))) {
+                if (!t.join(Duration.ofNanos(Math.max(1, callsDeadline - System.nanoTime())))) {
                     violations.add("a caller still on the line 3 minutes after the end: " + t.getName());
                 }
             }
@@ -616,7 +618,7 @@ public final class ChaosRun {
         h.onExit().get(30, TimeUnit.SECONDS);
         count("kills (SIGKILL)");
         log("node" + (n.index + 1) + " killed");
-        Thread.sleep(5000); // the time an init system takes to start it again
+        Thread.sleep(plan.restartAfter().toMillis()); // the time an init system takes to start it again
         long restart = System.nanoTime();
         start(n);
         slowest("slowest restart: start to FastAGI listening, ms", restart);

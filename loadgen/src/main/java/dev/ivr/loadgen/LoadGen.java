@@ -582,6 +582,10 @@ public final class LoadGen {
         @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
         Path ivrJar;
 
+        @Option(names = "--restart-after", defaultValue = "5s",
+                description = "How long a killed server stays dead before it is started again (default ${DEFAULT-VALUE}).")
+        String restartAfter;
+
         @Option(names = "--work", defaultValue = "target/chaos-work", description = "Configuration, data and logs of the servers.")
         Path work;
 
@@ -593,7 +597,7 @@ public final class LoadGen {
             String[] t = talk.split("-");
             ChaosRun.Plan plan = new ChaosRun.Plan(Durations.parse(length), calls, agents, kills, dbCuts, Durations.parse(dbCut),
                     callbacks, Durations.parse(t[0]), Durations.parse(t[t.length - 1]), work.toAbsolutePath(),
-                    ivrJar.toAbsolutePath(), heap);
+                    ivrJar.toAbsolutePath(), heap, Durations.parse(restartAfter));
             String info = String.format(java.util.Locale.ROOT, "%s; %d CPUs; load average at start %.1f; Java %s; %s",
                     Instant.now(), Runtime.getRuntime().availableProcessors(), Measurement.loadAverage(), Runtime.version(), plan);
             ChaosRun.Result r = new ChaosRun(plan).run();
