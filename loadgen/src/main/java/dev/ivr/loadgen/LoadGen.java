@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, description = "FastAGI load generator for ivr.",
         subcommands = {LoadGen.Compare.class, LoadGen.Setup.class, LoadGen.Run.class, LoadGen.Soak.class, LoadGen.Redraw.class,
-                LoadGen.Profile.class})
+                LoadGen.Profile.class, LoadGen.Chaos.class})
 public final class LoadGen {
 
     public static void main(String[] args) {
@@ -542,6 +542,73 @@ public final class LoadGen {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    @Command(name = "chaos", mixinStandardHelpOptions = true,
+            description = "Three ivr servers on PostgreSQL (through a proxy that cuts it), the fake PBX with AMI: calls and "
+                    + "agents for --duration while a server is SIGKILLed and restarted and the database is cut; then the "
+                    + "invariants (one interaction per call, no double offer, no agent left reserved, every callback dialled "
+                    + "once, every caller reached an agent). Exit status 1 when one does not hold.")
+    static final class Chaos implements Callable<Integer> {
+        @Option(names = "--duration", defaultValue = "10m", description = "How long calls keep coming (default ${DEFAULT-VALUE}).")
+        String length;
+
+        @Option(names = "--calls", defaultValue = "1000", description = "Calls in progress at once (default ${DEFAULT-VALUE}).")
+        int calls;
+
+        @Option(names = "--agents", defaultValue = "250", description = "Agents (default ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--kills", defaultValue = "9",
+                description = "Servers SIGKILLed (and restarted), evenly spread: 9 in 10 minutes is one a minute (default ${DEFAULT-VALUE}).")
+        int kills;
+
+        @Option(names = "--db-cuts", defaultValue = "2", description = "Database cuts (default ${DEFAULT-VALUE}).")
+        int dbCuts;
+
+        @Option(names = "--db-cut", defaultValue = "10s", description = "How long each cut lasts (default ${DEFAULT-VALUE}).")
+        String dbCut;
+
+        @Option(names = "--callbacks", defaultValue = "50", description = "Callbacks scheduled through the API (default ${DEFAULT-VALUE}).")
+        int callbacks;
+
+        @Option(names = "--talk", defaultValue = "2s-6s", description = "How long agents talk, min-max (default ${DEFAULT-VALUE}).")
+        String talk;
+
+        @Option(names = "--server-heap", defaultValue = "1g", description = "-Xmx of each server (default ${DEFAULT-VALUE}).")
+        String heap;
+
+        @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
+        Path ivrJar;
+
+        @Option(names = "--restart-after", defaultValue = "5s",
+                description = "How long a killed server stays dead before it is started again (default ${DEFAULT-VALUE}).")
+        String restartAfter;
+
+        @Option(names = "--work", defaultValue = "target/chaos-work", description = "Configuration, data and logs of the servers.")
+        Path work;
+
+        @Option(names = "--out", defaultValue = "target/chaos", description = "Where the figures go (chaos.md).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            String[] t = talk.split("-");
+            ChaosRun.Plan plan = new ChaosRun.Plan(Durations.parse(length), calls, agents, kills, dbCuts, Durations.parse(dbCut),
+                    callbacks, Durations.parse(t[0]), Durations.parse(t[t.length - 1]), work.toAbsolutePath(),
+                    ivrJar.toAbsolutePath(), heap, Durations.parse(restartAfter));
+            String info = String.format(java.util.Locale.ROOT, "%s; %d CPUs; load average at start %.1f; Java %s; %s",
+                    Instant.now(), Runtime.getRuntime().availableProcessors(), Measurement.loadAverage(), Runtime.version(), plan);
+            ChaosRun.Result r = new ChaosRun(plan).run();
+            String md = "# Chaos run\n\n" + info + String.format(java.util.Locale.ROOT, "; load average at the end %.1f%n%n",
+                    Measurement.loadAverage()) + r.table() + "\n" + (r.violations().isEmpty() ? "Every invariant held.\n"
+                    : "Invariants that did not hold:\n\n" + String.join("\n", r.violations().stream().map(v -> "- " + v).toList())
+                    + "\n");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("chaos.md"), md, java.nio.charset.StandardCharsets.UTF_8);
+            System.out.println(md);
+            return r.violations().isEmpty() ? 0 : 1;
         }
     }
 }

@@ -150,6 +150,11 @@ public final class FlowEngine {
                 run.readChannelVariables(flow);
             }
             run.syncChannelLanguage();
+            if (st.resumedFrom == null) {
+                // before the first node too: a call whose server dies in it (a flow that starts with its route node)
+                // is resumed there, and recorded by LostCallRecorder if it never comes back
+                checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
+            }
             run.loop();
             finish(run, null);
         } catch (CallerHungUpException e) {
