@@ -281,7 +281,10 @@ public final class Recordings implements RecordingPauses {
 
     private static void guarded(String what, java.util.function.IntSupplier task) {
         try {
-            task.getAsInt();
+            int done = task.getAsInt();
+            if (done > 0) {
+                LOG.debug("recordings: {} handled {}", what, done);
+            }
         } catch (RuntimeException e) {
             LOG.warn("recordings: {} failed: {}", what, e.toString());
         }
