@@ -90,7 +90,7 @@ public class FirstContactTest {
                 Intervals.parse("day", ZoneOffset.UTC), null);
         assertHandWorked(t);
         assertThat(t.csv()).startsWith(String.join(",", Reports.QUEUE_COLUMNS) + "\r\n")
-                .contains(",billing,0,0,0,0,0,0,0,,,,,0.0,,0,4,2,50.0\r\n");
+                .contains(",billing,0,0,0,0,0,0,0,,,,,0.0,,0,0,,4,2,50.0\r\n");
     }
 
     @Test
