@@ -183,14 +183,19 @@ public final class CampaignStore {
         return out;
     }
 
-    /** Contacts due now, oldest first. */
+    /** Contacts due now, oldest first, leaving out customers another attempt is calling now. */
     public List<Due> due(String campaign, Instant now, int limit) throws SQLException {
         List<Due> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
+             // a customer another campaign is calling now is left out: otherwise the first due contacts, all locked,
+             // would fill every round and the rest of the list would never be dialled
              PreparedStatement ps = c.prepareStatement("select customer_id, phone, attempts from campaign_contacts where campaign = ?"
-                     + " and state = 'pending' and next_at <= ? order by next_at, customer_id limit " + Math.max(1, limit))) {
+                     + " and state = 'pending' and next_at <= ? and not exists (select 1 from customer_dial_locks l"
+                     + " where l.customer_id = campaign_contacts.customer_id and l.held_until >= ?)"
+                     + " order by next_at, customer_id limit " + Math.max(1, limit))) {
             ps.setString(1, campaign);
             ps.setObject(2, now.atOffset(ZoneOffset.UTC));
+            ps.setObject(3, now.atOffset(ZoneOffset.UTC));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Due(rs.getString(1), rs.getString(2), rs.getInt(3)));

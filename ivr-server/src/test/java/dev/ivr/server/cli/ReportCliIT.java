@@ -70,7 +70,7 @@ class ReportCliIT {
         assertThat(run("report", "queues", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
                 "--to", "2026-03-02T10:00:00Z", "--interval", "30m", "--format", "csv")).as(err.toString()).isZero();
         assertThat(out.toString().split("\r\n")).hasSize(7).contains(
-                "2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,billing,3,1,1,2,1,0,0,50.0,50.0,15.0,19.3,40.0,300.0,1,0,0,");
+                "2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,billing,3,1,1,2,1,0,0,50.0,50.0,15.0,19.3,40.0,300.0,1,0,,0,0,");
         assertThat(run("report", "agents", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
                 "--to", "2026-03-02T10:00:00Z")).isZero();
         assertThat(out.toString()).startsWith("interval_start").contains(" a1 ", " a2 ");

@@ -68,7 +68,7 @@ class ReportsPageIT {
         By rows = By.cssSelector("#report-table tbody tr");
         wait.until(ExpectedConditions.numberOfElementsToBe(rows, 6));
         WebElement first = browser.findElements(rows).get(0);
-        assertThat(first.getText()).endsWith("billing 3 1 1 2 1 0 0 50 50 15 19.3 40 300 1 0 0"); // no identified customer: FCR 0 of 0
+        assertThat(first.getText()).endsWith("billing 3 1 1 2 1 0 0 50 50 15 19.3 40 300 1 0 0 0"); // no survey; no identified customer: FCR 0 of 0
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("compare")));
         assertThat(browser.findElement(By.id("compare")).getText()).containsIgnoringCase("Service level").contains("50.0 %")
                 .containsIgnoringCase("previous period");

@@ -96,8 +96,9 @@ class AgentDialingIT {
 
     /** A dialer over the fake AMI whose agents are {@link #agents}. */
     private Dialing dialer(FakeAmi ami, List<CampaignConfig> campaigns) throws Exception {
+        // a long ring timeout: a call the fake AMI holds ringing stays ringing however slow the machine is
         OutboundConfig outbound = new OutboundConfig(true, "PJSIP/{number}@trunk", "ivr-outbound", Duration.ofMillis(100),
-                Duration.ofSeconds(30), Duration.ofMinutes(5), campaigns);
+                Duration.ofMinutes(10), Duration.ofMinutes(15), campaigns);
         AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", SECRET));
         toClose.add(connection);
         await().atMost(T).until(connection::available);
@@ -198,7 +199,7 @@ class AgentDialingIT {
     @Test
     void predictiveRingsMoreCallsThanReadyAgentsUntilTheAbandonRateIsAtTheCap() throws Exception {
         try (FakeAmi ami = new FakeAmi("ivr", SECRET)) {
-            ami.originateDelay(Duration.ofSeconds(20)); // every call rings through the test
+            ami.originateDelay(Duration.ofMinutes(5)); // every call rings through the test, however slow the machine
             Dialing d = dialer(ami, List.of(campaign("capped", "predictive"), campaign("paced", "predictive")));
             d.agents().usePacing("capped", measured(true));
             d.agents().usePacing("paced", measured(false));

@@ -104,7 +104,8 @@ abstract class CallingRulesContract {
         store.start("renewal", "s", Map.of("C1", "+3615550001"), NOW);
         store.start("reminder", "s", Map.of("C1", "+3615550001"), NOW);
         CampaignStore.Claimed first = store.claim("renewal", store.due("renewal", NOW, 1).getFirst(), 10, "node-a", NOW).orElseThrow();
-        CampaignStore.Due other = store.due("reminder", NOW, 1).getFirst();
+        assertThat(store.due("reminder", NOW, 1)).as("C1 is being called by renewal: not due for another campaign").isEmpty();
+        CampaignStore.Due other = new CampaignStore.Due("C1", "+3615550001", 0); // read as due just before renewal's claim
         assertThat(store.claim("reminder", other, 10, "node-b", NOW)).as("C1 is being called by renewal").isEmpty();
         assertThat(store.contactStates("reminder")).containsEntry("pending", 1);
         store.finish("renewal", first, "answered", NOW.plusSeconds(60), null);
@@ -113,8 +114,10 @@ abstract class CallingRulesContract {
 
         // node-b dies with the call under way: the lock holds until its lease runs out
         store.start("third", "s", Map.of("C1", "+3615550001"), NOW);
-        CampaignStore.Due third = store.due("third", NOW.plusSeconds(62), 1).getFirst();
+        assertThat(store.due("third", NOW.plusSeconds(62), 1)).as("C1 is locked by node-b's call").isEmpty();
+        CampaignStore.Due third = new CampaignStore.Due("C1", "+3615550001", 0);
         assertThat(store.claim("third", third, 10, "node-a", NOW.plusSeconds(62))).isEmpty();
+        assertThat(store.due("third", NOW.plus(DialLocks.LEASE).plusSeconds(120), 1)).as("the lease ran out").hasSize(1);
         assertThat(store.claim("third", third, 10, "node-a", NOW.plus(DialLocks.LEASE).plusSeconds(120))).isPresent();
     }
 
