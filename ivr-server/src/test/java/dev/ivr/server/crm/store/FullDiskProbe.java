@@ -25,7 +25,7 @@ import java.util.Map;
  * <pre>
  * FullDiskProbe write DIR     5 interactions, fill DIR's disk, 20 more; health; READY; wait for kill -9
  * FullDiskProbe verify DIR    free the disk, open the store again (its outbox is replayed), list what is there
- * FullDiskProbe recover DIR   fill the disk, 5 interactions, free it, wait until they are safe; health
+ * FullDiskProbe recover DIR   fill the disk, interactions until 5 miss the database, free it, wait until they are safe; health
  * </pre>
  */
 public final class FullDiskProbe {
@@ -76,8 +76,14 @@ public final class FullDiskProbe {
         Database db = open(data);
         try (db; JdbcCrmStore store = store(db, data)) {
             fill(data);
-            for (int i = 1; i <= 5; i++) {
-                record(store, "again-" + i);
+            // the database file may still have free pages of its own (how many depends on its layout): write until
+            // five interactions could not go to the database, so that some wait (in memory) for the room
+            int written = 0;
+            for (int notInDatabase = 0; notInDatabase < 5 && written < 5_000; ) {
+                written++;
+                if (record(store, "again-" + written) != JdbcCrmStore.Kept.DATABASE) {
+                    notInDatabase++;
+                }
             }
             say("health crm " + store.health());
             Files.delete(data.resolve("filler"));
@@ -85,7 +91,7 @@ public final class FullDiskProbe {
                 store.flushOutbox();
                 Thread.sleep(100);
             }
-            for (int i = 1; i <= 5; i++) {
+            for (int i = 1; i <= written; i++) {
                 say((store.interaction("again-" + i).isPresent() ? "found " : "missing ") + "again-" + i);
             }
             say("health database " + db.health());
@@ -106,10 +112,11 @@ public final class FullDiskProbe {
         return JdbcCrmStore.open(db, crm, new PinHasher(crm.pinHash()), data, "probe", new SimpleMeterRegistry());
     }
 
-    private static void record(JdbcCrmStore store, String id) {
+    private static JdbcCrmStore.Kept record(JdbcCrmStore store, String id) {
         JdbcCrmStore.Kept kept = store.store(interaction(id));
         boolean safe = kept == JdbcCrmStore.Kept.DATABASE || kept == JdbcCrmStore.Kept.OUTBOX;
         say((safe ? "ack " : "nack ") + id + " " + kept);
+        return kept;
     }
 
     /** Fills the file system of {@code data} to the last byte it takes. */
