@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -33,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 abstract class QueueReportContract {
     private static final KpiRules RULES = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5),
             Map.of("sales", Duration.ofSeconds(30), "vip", Duration.ofSeconds(10)));
+    private static final Duration FCR = Duration.ofDays(7);
 
     @TempDir
     Path tmp;
@@ -47,7 +47,7 @@ abstract class QueueReportContract {
         String[] d = database(tmp);
         db = Database.open(new DatabaseConfig(d[0], d[1], "", 4, 1, Duration.ofSeconds(5)), tmp);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
-        report = new QueueReport(db.dataSource(), RULES, Duration.ofDays(7));
+        report = new QueueReport(db.dataSource(), RULES, FCR);
     }
 
     @AfterEach
@@ -55,17 +55,19 @@ abstract class QueueReportContract {
         db.close();
     }
 
+    /** Writes the events as the journal writer does: in batches, each with its summary rows. */
     private void insert(List<JournalEvent> events) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
-            int n = 0;
-            for (JournalEvent e : events) {
-                JdbcJournal.bind(ps, e);
-                ps.addBatch();
-                if (++n % 1000 == 0) {
-                    ps.executeBatch();
-                }
+        insert(events, JdbcJournal.BATCH);
+    }
+
+    private void insert(List<JournalEvent> events, int batch) throws Exception {
+        JournalSummary summary = new JournalSummary(RULES, FCR);
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < events.size(); i += batch) {
+                summary.write(c, events.subList(i, Math.min(events.size(), i + batch)));
+                c.commit();
             }
-            ps.executeBatch();
         }
     }
 
