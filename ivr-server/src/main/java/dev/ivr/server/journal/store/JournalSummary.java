@@ -163,12 +163,13 @@ public final class JournalSummary {
     void added(Connection c, Set<String> ids) throws SQLException {
         List<Stored> inserted = new ArrayList<>();
         for (List<String> part : parts(ids)) {
-            inserted.addAll(select(c, "event_id in (" + String.join(", ", java.util.Collections.nCopies(part.size(), "?"))
-                    + ") order by occurred_at, seq", part.toArray()));
+            inserted.addAll(select(c, "event_id in (" + marks(part.size()) + ") order by occurred_at, seq", part.toArray()));
         }
         Set<String> newIds = new HashSet<>(ids);
         Map<Key, long[]> delta = new TreeMap<>();
         Queues queues = new Queues(c, newIds);
+        queues.prefetch(inserted.stream().filter(e -> e.callId() != null && (e.queue() != null || callFigures(e) != null))
+                .map(Stored::callId).toList());
         // call figures of the new events
         for (Stored e : inserted) {
             long[] s = callFigures(e);
@@ -178,21 +179,25 @@ public final class JournalSummary {
         }
         // calls whose first queue arrived now: their earlier figures move to it
         Map<String, Set<Stored>> anchors = new HashMap<>();
+        List<String> moved = new ArrayList<>();
         for (String call : inserted.stream().filter(e -> e.queue() != null && e.callId() != null).map(Stored::callId)
                 .collect(Collectors.toCollection(java.util.TreeSet::new))) {
-            String before = queues.before(call);
-            String now = queues.now(call);
-            if (before.equals(now)) {
-                continue;
+            if (!queues.before(call).equals(queues.now(call))) {
+                moved.add(call);
             }
-            for (Stored e : select(c, "call_id = ? order by occurred_at, seq", call)) {
+        }
+        for (List<String> part : parts(moved)) {
+            List<Object> args = new ArrayList<>(part);
+            for (Stored e : select(c, "call_id in (" + marks(part.size()) + ") and (queue is null and event_type in"
+                    + " ('CALL_TRANSFERRED', 'CALLBACK_REQUESTED', 'CALL_SURVEYED', 'CALL_QUEUED', 'CALL_ANSWERED',"
+                    + " 'CALL_ABANDONED') or detail = 'ON_CALL' and event_type in " + AGENT_TYPES_SQL + ")", args.toArray())) {
                 if (newIds.contains(e.id())) {
                     continue;
                 }
                 long[] s = callFigures(e);
                 if (s != null && e.queue() == null) {
-                    add(delta, new Key(quarter(e.at()), before), s, -1);
-                    add(delta, new Key(quarter(e.at()), now), s, 1);
+                    add(delta, new Key(quarter(e.at()), queues.before(e.callId())), s, -1);
+                    add(delta, new Key(quarter(e.at()), queues.now(e.callId())), s, 1);
                 }
                 if (e.agent() != null && AGENT_TYPES.contains(e.type()) && "ON_CALL".equals(e.detail())) {
                     anchors.computeIfAbsent(e.agent(), a -> new HashSet<>()).add(e);
@@ -208,8 +213,14 @@ public final class JournalSummary {
         }
         anchors.forEach((agent, set) -> byAgent.computeIfAbsent(agent, a -> new ArrayList<>()).addAll(set));
         lockAgents(c, byAgent.keySet());
+        Map<String, Window> lines = new TreeMap<>();
         for (Map.Entry<String, List<Stored>> a : byAgent.entrySet()) {
-            timeline(c, a.getKey(), a.getValue(), newIds, queues, delta);
+            lines.put(a.getKey(), window(c, AGENT_ONLY, a.getKey(), a.getValue(), 2));
+        }
+        queues.prefetch(lines.values().stream().flatMap(w -> w.line().stream())
+                .filter(e -> "ON_CALL".equals(e.detail()) && e.callId() != null).map(Stored::callId).toList());
+        for (Window w : lines.values()) {
+            timeline(w, newIds, queues, delta);
         }
         // first-contact resolution around the customers' new calls
         Map<String, List<Stored>> byCustomer = new TreeMap<>();
@@ -219,9 +230,35 @@ public final class JournalSummary {
             }
         }
         for (Map.Entry<String, List<Stored>> k : byCustomer.entrySet()) {
-            customer(c, k.getKey(), k.getValue(), newIds, delta);
+            customer(window(c, "customer_id = ? and event_type = 'CALL_ENDED'", k.getKey(), k.getValue(), 1), newIds, delta);
         }
         apply(c, delta);
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    /**
+     * The events of one timeline (an agent's, a customer's ended calls) around the given points: {@code around}
+     * before the first, those from the first to the last, {@code around} after the last, in order; the first
+     * {@code anchors} are the ones whose contribution may have changed.
+     */
+    record Window(List<Stored> line, int anchors) {
+    }
+
+    private static Window window(Connection c, String where, String key, List<Stored> points, int around)
+            throws SQLException {
+        Timestamp min = Timestamp.from(points.stream().map(Stored::at).min(Instant::compareTo).orElseThrow());
+        Timestamp max = Timestamp.from(points.stream().map(Stored::at).max(Instant::compareTo).orElseThrow());
+        String cols = "select " + EVENT_COLUMNS + " from journal_events where " + where;
+        List<Stored> line = new ArrayList<>(rows(c, "select * from ((" + cols + " and occurred_at < ?"
+                + " order by occurred_at desc, seq desc fetch first " + around + " rows only) union all (" + cols
+                + " and occurred_at >= ? and occurred_at <= ?) union all (" + cols + " and occurred_at > ?"
+                + " order by occurred_at, seq fetch first " + around + " rows only)) w order by occurred_at, seq",
+                key, min, key, min, max, key, max));
+        int anchors = (int) line.stream().filter(e -> !e.at().isAfter(max.toInstant())).count();
+        return new Window(line, anchors);
     }
 
     /** A call event's figures (null for events that are not call figures). */
@@ -282,6 +319,34 @@ public final class JournalSummary {
             this.newIds = newIds;
         }
 
+        /** Reads the first queues of these calls with one query. */
+        void prefetch(Collection<String> calls) throws SQLException {
+            List<String> todo = calls.stream().filter(k -> !cache.containsKey(k)).distinct().toList();
+            for (List<String> part : parts(todo)) {
+                Map<String, List<Stored>> byCall = new HashMap<>();
+                for (Stored e : select(c, "call_id in (" + marks(part.size()) + ") and queue is not null"
+                        + " order by occurred_at, seq", part.toArray())) {
+                    byCall.computeIfAbsent(e.callId(), k -> new ArrayList<>()).add(e);
+                }
+                for (String call : part) {
+                    cache.put(call, first(byCall.getOrDefault(call, List.of())));
+                }
+            }
+        }
+
+        private String[] first(List<Stored> events) {
+            String[] q = {"", ""};
+            for (Stored e : events) {
+                if (q[1].isEmpty()) {
+                    q[1] = e.queue();
+                }
+                if (q[0].isEmpty() && !newIds.contains(e.id())) {
+                    q[0] = e.queue();
+                }
+            }
+            return q;
+        }
+
         String before(String call) throws SQLException {
             return get(call)[0];
         }
@@ -296,15 +361,7 @@ public final class JournalSummary {
             }
             String[] q = cache.get(call);
             if (q == null) {
-                q = new String[] {"", ""};
-                for (Stored e : select(c, "call_id = ? and queue is not null order by occurred_at, seq", call)) {
-                    if (q[1].isEmpty()) {
-                        q[1] = e.queue();
-                    }
-                    if (q[0].isEmpty() && !newIds.contains(e.id())) {
-                        q[0] = e.queue();
-                    }
-                }
+                q = first(select(c, "call_id = ? and queue is not null order by occurred_at, seq", call));
                 cache.put(call, q);
             }
             return q;
@@ -312,30 +369,17 @@ public final class JournalSummary {
     }
 
     /**
-     * Takes the contributions of the agent's events around the given ones as they were before this batch and adds
+     * Takes the contributions of the agent's events around the new ones as they were before this batch and adds
      * them as they are now (a handled call's talk and wrap-up depend on the next two events).
      */
-    private void timeline(Connection c, String agent, List<Stored> points, Set<String> newIds, Queues queues,
-                          Map<Key, long[]> delta) throws SQLException {
-        Instant min = points.stream().map(Stored::at).min(Instant::compareTo).orElseThrow();
-        Instant max = points.stream().map(Stored::at).max(Instant::compareTo).orElseThrow();
-        String agentOnly = AGENT_ONLY;
-        List<Stored> before = select(c, agentOnly + " and occurred_at < ? order by occurred_at desc, seq desc"
-                + " fetch first 2 rows only", agent, Timestamp.from(min));
-        List<Stored> line = new ArrayList<>(before.reversed());
-        int anchors = line.size();
-        List<Stored> range = select(c, agentOnly + " and occurred_at >= ? and occurred_at <= ? order by occurred_at, seq",
-                agent, Timestamp.from(min), Timestamp.from(max));
-        line.addAll(range);
-        anchors += range.size();
-        line.addAll(select(c, agentOnly + " and occurred_at > ? order by occurred_at, seq fetch first 2 rows only",
-                agent, Timestamp.from(max)));
+    private static void timeline(Window w, Set<String> newIds, Queues queues, Map<Key, long[]> delta) throws SQLException {
+        List<Stored> line = w.line();
         List<Stored> old = new ArrayList<>();
         int oldAnchors = 0;
         for (int i = 0; i < line.size(); i++) {
             if (!newIds.contains(line.get(i).id())) {
                 old.add(line.get(i));
-                if (i < anchors) {
+                if (i < w.anchors()) {
                     oldAnchors++;
                 }
             }
@@ -343,7 +387,7 @@ public final class JournalSummary {
         for (int i = 0; i < oldAnchors; i++) {
             handled(old, i, queues.before(old.get(i).callId()), delta, -1);
         }
-        for (int i = 0; i < anchors; i++) {
+        for (int i = 0; i < w.anchors(); i++) {
             handled(line, i, queues.now(line.get(i).callId()), delta, 1);
         }
     }
@@ -372,26 +416,10 @@ public final class JournalSummary {
         if (agents.isEmpty()) {
             return;
         }
-        Set<String> known = new HashSet<>();
-        for (List<String> part : parts(agents)) {
-            try (PreparedStatement ps = c.prepareStatement("select agent_id from journal_agents where agent_id in ("
-                    + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
-                for (int i = 0; i < part.size(); i++) {
-                    ps.setString(i + 1, part.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        known.add(rs.getString(1));
-                    }
-                }
-            }
-        }
         try (PreparedStatement ps = c.prepareStatement("insert into journal_agents (agent_id) values (?) on conflict do nothing")) {
             for (String a : agents) {
-                if (!known.contains(a)) {
-                    ps.setString(1, a);
-                    ps.addBatch();
-                }
+                ps.setString(1, a);
+                ps.addBatch();
             }
             ps.executeBatch();
         }
@@ -411,25 +439,14 @@ public final class JournalSummary {
     }
 
     /** First-contact resolution around a customer's new calls: each call is repeated when the next is within the window. */
-    private void customer(Connection c, String customer, List<Stored> points, Set<String> newIds, Map<Key, long[]> delta)
-            throws SQLException {
-        Instant min = points.stream().map(Stored::at).min(Instant::compareTo).orElseThrow();
-        Instant max = points.stream().map(Stored::at).max(Instant::compareTo).orElseThrow();
-        String ended = "customer_id = ? and event_type = 'CALL_ENDED'";
-        List<Stored> line = new ArrayList<>(select(c, ended + " and occurred_at < ? order by occurred_at desc, seq desc"
-                + " fetch first 1 rows only", customer, Timestamp.from(min)));
-        List<Stored> range = select(c, ended + " and occurred_at >= ? and occurred_at <= ? order by occurred_at, seq",
-                customer, Timestamp.from(min), Timestamp.from(max));
-        line.addAll(range);
-        int anchors = line.size();
-        line.addAll(select(c, ended + " and occurred_at > ? order by occurred_at, seq fetch first 1 rows only",
-                customer, Timestamp.from(max)));
+    private void customer(Window w, Set<String> newIds, Map<Key, long[]> delta) {
+        List<Stored> line = w.line();
         List<Stored> old = line.stream().filter(e -> !newIds.contains(e.id())).toList();
-        int oldAnchors = (int) line.subList(0, anchors).stream().filter(e -> !newIds.contains(e.id())).count();
+        int oldAnchors = (int) line.subList(0, w.anchors()).stream().filter(e -> !newIds.contains(e.id())).count();
         for (int i = 0; i < oldAnchors; i++) {
             firstContact(old, i, delta, -1);
         }
-        for (int i = 0; i < anchors; i++) {
+        for (int i = 0; i < w.anchors(); i++) {
             firstContact(line, i, delta, 1);
         }
     }
@@ -453,24 +470,37 @@ public final class JournalSummary {
                 .append(" fcr_ms = case when ? = 0 or fcr_ms = ? then fcr_ms else -1 end where quarter = ? and queue = ?");
         String insert = "insert into " + TABLE + " (quarter, queue, " + String.join(", ", SUMS)
                 + ", sl_ms, short_ms, fcr_ms) values (" + "?, ".repeat(SUMS.length + 4) + "?) on conflict do nothing";
+        List<Map.Entry<Key, long[]>> changes = delta.entrySet().stream()
+                .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
+        if (changes.isEmpty()) {
+            return;
+        }
         try (PreparedStatement up = c.prepareStatement(update.toString()); PreparedStatement in = c.prepareStatement(insert)) {
-            for (Map.Entry<Key, long[]> d : delta.entrySet()) {
-                long[] s = d.getValue();
-                if (Arrays.stream(s).allMatch(v -> v == 0)) {
+            for (Map.Entry<Key, long[]> d : changes) {
+                bindUpdate(up, d.getKey(), d.getValue());
+                up.addBatch();
+            }
+            int[] counts = up.executeBatch();
+            for (int j = 0; j < changes.size(); j++) {
+                if (counts[j] > 0) {
                     continue;
                 }
-                Key k = d.getKey();
-                long sl = rules.threshold(k.queue().isEmpty() ? null : k.queue()).toMillis();
-                if (update(up, k, s, sl) == 0) {
-                    in.setLong(1, k.quarter());
-                    in.setString(2, k.queue());
-                    for (int i = 0; i < s.length; i++) {
-                        in.setLong(3 + i, s[i]);
-                    }
-                    in.setLong(3 + s.length, sl);
-                    in.setLong(4 + s.length, rules.shortAbandon().toMillis());
-                    in.setLong(5 + s.length, fcrWindow.toMillis());
-                    if (in.executeUpdate() == 0 && update(up, k, s, sl) == 0) {
+                if (counts[j] != 0) {
+                    throw new SQLException("the driver did not say whether summary row " + changes.get(j).getKey() + " was updated");
+                }
+                Key k = changes.get(j).getKey();
+                long[] s = changes.get(j).getValue();
+                in.setLong(1, k.quarter());
+                in.setString(2, k.queue());
+                for (int i = 0; i < s.length; i++) {
+                    in.setLong(3 + i, s[i]);
+                }
+                in.setLong(3 + s.length, threshold(k));
+                in.setLong(4 + s.length, rules.shortAbandon().toMillis());
+                in.setLong(5 + s.length, fcrWindow.toMillis());
+                if (in.executeUpdate() == 0) {
+                    bindUpdate(up, k, s);
+                    if (up.executeUpdate() == 0) {
                         throw new SQLException("summary row " + k + " neither updated nor inserted");
                     }
                 }
@@ -478,7 +508,12 @@ public final class JournalSummary {
         }
     }
 
-    private int update(PreparedStatement up, Key k, long[] s, long sl) throws SQLException {
+    private long threshold(Key k) {
+        return rules.threshold(k.queue().isEmpty() ? null : k.queue()).toMillis();
+    }
+
+    private void bindUpdate(PreparedStatement up, Key k, long[] s) throws SQLException {
+        long sl = threshold(k);
         int i = 1;
         for (long v : s) {
             up.setLong(i++, v);
@@ -491,11 +526,14 @@ public final class JournalSummary {
         up.setLong(i++, fcrWindow.toMillis());
         up.setLong(i++, k.quarter());
         up.setString(i, k.queue());
-        return up.executeUpdate();
     }
 
     static List<Stored> select(Connection c, String where, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + EVENT_COLUMNS + " from journal_events where " + where)) {
+        return rows(c, "select " + EVENT_COLUMNS + " from journal_events where " + where, args);
+    }
+
+    private static List<Stored> rows(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
