@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 /**
  * The queue report's figures summed ahead of time, per quarter hour (UTC) and queue: table
  * {@code journal_queue_quarters} (migration V135, which also back-fills it from the events already there). Kept by
- * the journal writer in the transaction that writes the events ({@link #written}), for the events the database
+ * the journal writer in the transaction that writes the events ({@link #write}), for the events the database
  * actually took (a replayed event adds nothing). The same figures as {@link QueueReport} sums from the events:
  * <ul>
  *     <li>call figures in the quarter of their event, for the event's queue or else the call's first queue;</li>
@@ -309,7 +309,7 @@ public final class JournalSummary {
     }
 
     /** The first queue of calls, before this batch and now. */
-    private final class Queues {
+    private static final class Queues {
         private final Connection c;
         private final Set<String> newIds;
         private final Map<String, String[]> cache = new HashMap<>();

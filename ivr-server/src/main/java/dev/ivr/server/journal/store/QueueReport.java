@@ -29,12 +29,14 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The queue report summed by the database: the call figures (offered, answered, in time, abandoned and short
- * abandons, transfers, callbacks, waits, post-call surveys), the handle times (from the agents' ON_CALL and WRAP_UP, with window
- * functions) and first-contact resolution, per quarter hour (UTC) and queue, put together per interval here. Only a
- * few thousand rows leave the database whatever the number of events. The same figures as {@link KpiCalculator} over
- * the events ({@link #inMemory}, the reference the tests compare with); a report whose intervals do not fall on
- * quarter hours (a time zone with an odd offset) is computed that way.
+ * The queue report from the figures summed ahead of time ({@link JournalSummary}, per quarter hour (UTC) and queue)
+ * for the whole quarter hours of the period, and summed by the database from the events at its edges (a period that
+ * starts or ends inside a quarter hour) or when the summary was counted with other rules: the call figures (offered,
+ * answered, in time, abandoned and short abandons, transfers, callbacks, waits, post-call surveys), the handle times
+ * (from the agents' ON_CALL and WRAP_UP, with window functions) and first-contact resolution, put together per
+ * interval here. Only a few thousand rows leave the database whatever the number of events. The same figures as
+ * {@link KpiCalculator} over the events ({@link #inMemory}, the reference the tests compare with); a report whose
+ * intervals do not fall on quarter hours (a time zone with an odd offset) is computed that way.
  */
 public final class QueueReport {
     private static final long BUCKET_S = 900;
@@ -218,7 +220,7 @@ public final class QueueReport {
         return out;
     }
 
-    private static void merge(TreeMap<Instant, Map<String, FirstContact>> out, Instant at, String queue, FirstContact f) {
+    private static void merge(NavigableMap<Instant, Map<String, FirstContact>> out, Instant at, String queue, FirstContact f) {
         Map<String, FirstContact> m = out.floorEntry(at).getValue();
         m.merge(QueueKpis.ALL, f, FirstContact::plus);
         if (queue != null) {
@@ -227,7 +229,7 @@ public final class QueueReport {
     }
 
     /** First-contact resolution of the calls that ended in {@code [from, to)}, summed by the database. */
-    private void firstContact(Connection c, Instant from, Instant to, TreeMap<Instant, Map<String, FirstContact>> out)
+    private void firstContact(Connection c, Instant from, Instant to, NavigableMap<Instant, Map<String, FirstContact>> out)
             throws SQLException {
         Instant until = to.plus(reports.fcrWindow());
         String sql = "select b, queue, count(*), sum(resolved) from (select " + BUCKET.formatted("occurred_at") + " as b,"
