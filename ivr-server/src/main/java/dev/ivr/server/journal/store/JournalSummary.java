@@ -133,10 +133,14 @@ public final class JournalSummary {
     }
 
     private static Set<String> selectIds(Connection c, Collection<String> ids) throws SQLException {
+        return strings(c, "select event_id from journal_events where event_id in (%s)", ids);
+    }
+
+    /** The first column of a query over the given values, asked 500 at a time ({@code %s}: their placeholders). */
+    private static Set<String> strings(Connection c, String sql, Collection<String> values) throws SQLException {
         Set<String> out = new HashSet<>();
-        for (List<String> part : parts(ids)) {
-            try (PreparedStatement ps = c.prepareStatement("select event_id from journal_events where event_id in ("
-                    + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ")")) {
+        for (List<String> part : parts(values)) {
+            try (PreparedStatement ps = c.prepareStatement(sql.formatted(marks(part.size())))) {
                 for (int i = 0; i < part.size(); i++) {
                     ps.setString(i + 1, part.get(i));
                 }
@@ -423,19 +427,7 @@ public final class JournalSummary {
             }
             ps.executeBatch();
         }
-        for (List<String> part : parts(agents)) {
-            try (PreparedStatement ps = c.prepareStatement("select agent_id from journal_agents where agent_id in ("
-                    + String.join(", ", java.util.Collections.nCopies(part.size(), "?")) + ") order by agent_id for update")) {
-                for (int i = 0; i < part.size(); i++) {
-                    ps.setString(i + 1, part.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rs.getString(1);
-                    }
-                }
-            }
-        }
+        strings(c, "select agent_id from journal_agents where agent_id in (%s) order by agent_id for update", agents);
     }
 
     /** First-contact resolution around a customer's new calls: each call is repeated when the next is within the window. */

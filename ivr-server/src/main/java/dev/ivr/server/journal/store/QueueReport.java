@@ -104,18 +104,16 @@ public final class QueueReport {
         Map<Instant, Map<String, QueueSums>> sums = new HashMap<>();
         Sink sink = (at, queue, s) -> add(sums, ends, at, queue, s);
         try (Connection c = dataSource.getConnection()) {
-            long a = Math.floorDiv(from.getEpochSecond() + BUCKET_S - 1 + (from.getNano() > 0 ? 1 : 0), BUCKET_S);
-            long b = Math.floorDiv(to.getEpochSecond(), BUCKET_S);
-            List<JournalSummary.Row> rows = a < b ? summary.rows(c, a, b) : List.of();
-            if (a < b && rows.stream().allMatch(JournalSummary.Row::callsMatch)) {
-                for (JournalSummary.Row r : rows) {
+            Summed summed = summed(c, from, to);
+            if (summed.usable(JournalSummary.Row::callsMatch)) {
+                for (JournalSummary.Row r : summed.rows()) {
                     long[] v = r.sums();
                     sink.add(Instant.ofEpochSecond(r.key().quarter() * BUCKET_S), r.key().queue().isEmpty() ? null : r.key().queue(),
                             new QueueSums(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
                                     v[13], v[14], v[15]));
                 }
-                Instant sa = Instant.ofEpochSecond(a * BUCKET_S);
-                Instant sb = Instant.ofEpochSecond(b * BUCKET_S);
+                Instant sa = summed.from();
+                Instant sb = summed.to();
                 if (from.isBefore(sa)) {
                     calls(c, from, sa, from, to, sink);
                     handled(c, from, sa, from, to, sink);
@@ -143,6 +141,21 @@ public final class QueueReport {
                     Map.of()));
         });
         return out;
+    }
+
+    /** The whole quarter hours of a period, {@code [from, to)}, and their summary rows. */
+    private record Summed(Instant from, Instant to, List<JournalSummary.Row> rows) {
+        /** Whether there are whole quarter hours and every row was counted with the report's rules. */
+        boolean usable(java.util.function.Predicate<JournalSummary.Row> match) {
+            return from.isBefore(to) && rows.stream().allMatch(match);
+        }
+    }
+
+    private Summed summed(Connection c, Instant from, Instant to) throws SQLException {
+        long a = Math.floorDiv(from.getEpochSecond() + BUCKET_S - 1 + (from.getNano() > 0 ? 1 : 0), BUCKET_S);
+        long b = Math.floorDiv(to.getEpochSecond(), BUCKET_S);
+        return new Summed(Instant.ofEpochSecond(a * BUCKET_S), Instant.ofEpochSecond(b * BUCKET_S),
+                a < b ? summary.rows(c, a, b) : List.of());
     }
 
     /**
@@ -194,19 +207,17 @@ public final class QueueReport {
             out.put(s.isBefore(from) ? from : s, new TreeMap<>());
         }
         try (Connection c = dataSource.getConnection()) {
-            long a = Math.floorDiv(from.getEpochSecond() + BUCKET_S - 1 + (from.getNano() > 0 ? 1 : 0), BUCKET_S);
-            long b = Math.floorDiv(to.getEpochSecond(), BUCKET_S);
-            List<JournalSummary.Row> rows = a < b ? summary.rows(c, a, b) : List.of();
-            if (a < b && rows.stream().allMatch(JournalSummary.Row::fcrMatch)) {
-                for (JournalSummary.Row r : rows) {
+            Summed summed = summed(c, from, to);
+            if (summed.usable(JournalSummary.Row::fcrMatch)) {
+                for (JournalSummary.Row r : summed.rows()) {
                     long[] v = r.sums();
                     if (v[16] != 0) {
                         merge(out, Instant.ofEpochSecond(r.key().quarter() * BUCKET_S),
                                 r.key().queue().isEmpty() ? null : r.key().queue(), new FirstContact(v[16], v[16] - v[17]));
                     }
                 }
-                Instant sa = Instant.ofEpochSecond(a * BUCKET_S);
-                Instant sb = Instant.ofEpochSecond(b * BUCKET_S);
+                Instant sa = summed.from();
+                Instant sb = summed.to();
                 if (from.isBefore(sa)) {
                     firstContact(c, from, sa, out);
                 }
