@@ -211,6 +211,7 @@ public final class IvrServer implements AutoCloseable {
         health.register("crm", false, crm::health);
         journal = new JdbcJournal(database.dataSource(), database::isReady, config.dataDir().resolve("journal-outbox"),
                 JOURNAL_FLUSH, metrics.registry());
+        journal.summarize(kpiRules(), config.reports().fcrWindow());
         toClose.add(journal);
         startWebhooks();
         liveKpis = new LiveKpis(new JournalReader(database.httpDataSource()), kpiRules(), config.reports().liveWindow(),

@@ -3,6 +3,7 @@ package dev.ivr.server.journal.store;
 import dev.ivr.server.db.StaleConnections;
 import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.outbox.Outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -54,6 +55,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private final Counter inMemory;
     private final Counter written;
     private final Thread flusher;
+    private volatile JournalSummary summary = new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7));
+    private volatile boolean resummed;
     private volatile boolean closed;
 
     /**
@@ -119,6 +122,15 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         hooks.add(hook);
     }
 
+    /**
+     * The rules the queue summary counts with (the report's: each queue's service-level time, the short-abandon
+     * time, the FCR window); rows counted with others are recounted before the next batch is written.
+     */
+    public void summarize(KpiRules rules, Duration fcrWindow) {
+        summary = new JournalSummary(rules, fcrWindow);
+        resummed = false;
+    }
+
     /** Events not yet in the database (on disk or in memory). */
     public int pending() {
         return outbox.pending() + unsaved.size();
@@ -137,6 +149,9 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         if (outbox.pending() == 0 || !ready.getAsBoolean()) {
             return pending() == 0;
         }
+        if (!resummed) {
+            resum();
+        }
         int before = outbox.pending();
         boolean done = outbox.flush(this::insert, BATCH);
         int n = before - outbox.pending();
@@ -151,13 +166,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             try {
                 c.setAutoCommit(false);
-                try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                    for (JournalEvent e : batch) {
-                        bind(ps, e);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+                summary.write(c, batch);
                 for (BatchHook h : hooks) {
                     h.written(c, batch);
                 }
@@ -177,6 +186,18 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                 throw new Outbox.Rejected(e.getMessage(), e);
             }
             throw e;
+        }
+    }
+
+    private void resum() {
+        try (Connection c = dataSource.getConnection()) {
+            int n = summary.resum(c);
+            resummed = true;
+            if (n > 0) {
+                LOG.info("queue summary: {} quarter-hour row(s) recounted with the configured rules", n);
+            }
+        } catch (SQLException e) {
+            LOG.warn("queue summary not recounted yet: {}", e.toString());
         }
     }
 
@@ -201,7 +222,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         ps.setString(14, cut(e.customer(), 64));
     }
 
-    private static String cut(String s, int max) {
+    static String cut(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 

@@ -29,12 +29,14 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The queue report summed by the database: the call figures (offered, answered, in time, abandoned and short
- * abandons, transfers, callbacks, waits, post-call surveys), the handle times (from the agents' ON_CALL and WRAP_UP, with window
- * functions) and first-contact resolution, per quarter hour (UTC) and queue, put together per interval here. Only a
- * few thousand rows leave the database whatever the number of events. The same figures as {@link KpiCalculator} over
- * the events ({@link #inMemory}, the reference the tests compare with); a report whose intervals do not fall on
- * quarter hours (a time zone with an odd offset) is computed that way.
+ * The queue report from the figures summed ahead of time ({@link JournalSummary}, per quarter hour (UTC) and queue)
+ * for the whole quarter hours of the period, and summed by the database from the events at its edges (a period that
+ * starts or ends inside a quarter hour) or when the summary was counted with other rules: the call figures (offered,
+ * answered, in time, abandoned and short abandons, transfers, callbacks, waits, post-call surveys), the handle times
+ * (from the agents' ON_CALL and WRAP_UP, with window functions) and first-contact resolution, put together per
+ * interval here. Only a few thousand rows leave the database whatever the number of events. The same figures as
+ * {@link KpiCalculator} over the events ({@link #inMemory}, the reference the tests compare with); a report whose
+ * intervals do not fall on quarter hours (a time zone with an odd offset) is computed that way.
  */
 public final class QueueReport {
     private static final long BUCKET_S = 900;
@@ -48,9 +50,11 @@ public final class QueueReport {
     private final JournalReader reader;
     private final KpiRules rules;
     private final Reports reports;
+    private final JournalSummary summary;
 
     public QueueReport(DataSource dataSource, KpiRules rules, Duration fcrWindow) {
         this.dataSource = dataSource;
+        this.summary = new JournalSummary(rules, fcrWindow);
         this.reader = new JournalReader(dataSource);
         this.rules = rules;
         this.reports = new Reports(rules, fcrWindow);
@@ -98,9 +102,31 @@ public final class QueueReport {
             ends.put(s.isBefore(from) ? from : s, e.isAfter(to) ? to : e);
         }
         Map<Instant, Map<String, QueueSums>> sums = new HashMap<>();
+        Sink sink = (at, queue, s) -> add(sums, ends, at, queue, s);
         try (Connection c = dataSource.getConnection()) {
-            calls(c, from, to, (at, queue, s) -> add(sums, ends, at, queue, s));
-            handled(c, from, to, (at, queue, s) -> add(sums, ends, at, queue, s));
+            Summed summed = summed(c, from, to);
+            if (summed.usable(JournalSummary.Row::callsMatch)) {
+                for (JournalSummary.Row r : summed.rows()) {
+                    long[] v = r.sums();
+                    sink.add(Instant.ofEpochSecond(r.key().quarter() * BUCKET_S), r.key().queue().isEmpty() ? null : r.key().queue(),
+                            new QueueSums(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12],
+                                    v[13], v[14], v[15]));
+                }
+                Instant sa = summed.from();
+                Instant sb = summed.to();
+                if (from.isBefore(sa)) {
+                    calls(c, from, sa, from, to, sink);
+                    handled(c, from, sa, from, to, sink);
+                }
+                if (sb.isBefore(to)) {
+                    calls(c, sb, to, from, to, sink);
+                    handled(c, sb, to, from, to, sink);
+                }
+                openWrapUps(c, sa, sb, to, sink);
+            } else {
+                calls(c, from, to, from, to, sink);
+                handled(c, from, to, from, to, sink);
+            }
         }
         List<KpiCalculator.Result> out = new ArrayList<>();
         ends.forEach((s, e) -> {
@@ -117,13 +143,105 @@ public final class QueueReport {
         return out;
     }
 
-    /** First-contact resolution per interval and queue, by the database. */
+    /** The whole quarter hours of a period, {@code [from, to)}, and their summary rows. */
+    private record Summed(Instant from, Instant to, List<JournalSummary.Row> rows) {
+        /** Whether there are whole quarter hours and every row was counted with the report's rules. */
+        boolean usable(java.util.function.Predicate<JournalSummary.Row> match) {
+            return from.isBefore(to) && rows.stream().allMatch(match);
+        }
+    }
+
+    private Summed summed(Connection c, Instant from, Instant to) throws SQLException {
+        long a = Math.floorDiv(from.getEpochSecond() + BUCKET_S - 1 + (from.getNano() > 0 ? 1 : 0), BUCKET_S);
+        long b = Math.floorDiv(to.getEpochSecond(), BUCKET_S);
+        return new Summed(Instant.ofEpochSecond(a * BUCKET_S), Instant.ofEpochSecond(b * BUCKET_S),
+                a < b ? summary.rows(c, a, b) : List.of());
+    }
+
+    /**
+     * The summary counts a wrap-up when the agent's next event is written; the report counts one still running at its
+     * end up to the end. For each agent whose last event before {@code to} is a WRAP_UP right after ON_CALL, with the
+     * talk ended in the summed quarters {@code [a, b)}: the difference.
+     */
+    private static void openWrapUps(Connection c, Instant a, Instant b, Instant to, Sink sink) throws SQLException {
+        List<String> agents = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select agent_id from journal_agents");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                agents.add(rs.getString(1));
+            }
+        }
+        Timestamp end = Timestamp.from(to);
+        for (String agent : agents) {
+            List<JournalSummary.Stored> last = JournalSummary.select(c, JournalSummary.AGENT_ONLY
+                    + " and occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only", agent, end);
+            if (last.size() < 2) {
+                continue;
+            }
+            JournalSummary.Stored wrap = last.get(0);
+            JournalSummary.Stored call = last.get(1);
+            if (!"WRAP_UP".equals(wrap.detail()) || !"ON_CALL".equals(call.detail())
+                    || "AGENT_SIGNED_OUT".equals(call.type()) || wrap.at().isBefore(a) || !wrap.at().isBefore(b)) {
+                continue;
+            }
+            List<JournalSummary.Stored> next = JournalSummary.select(c, JournalSummary.AGENT_ONLY
+                    + " and occurred_at >= ? order by occurred_at, seq fetch first 1 rows only", agent, end);
+            long counted = next.isEmpty() ? 0 : Math.max(0, Duration.between(wrap.at(), next.get(0).at()).toMillis());
+            long open = Math.max(0, Duration.between(wrap.at(), to).toMillis());
+            String queue = null;
+            if (call.callId() != null) {
+                List<JournalSummary.Stored> q = JournalSummary.select(c, "call_id = ? and queue is not null"
+                        + " order by occurred_at, seq fetch first 1 rows only", call.callId());
+                queue = q.isEmpty() ? null : q.get(0).queue();
+            }
+            sink.add(Instant.ofEpochSecond(JournalSummary.quarter(wrap.at()) * BUCKET_S), queue,
+                    new QueueSums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, open - counted, 0, 0));
+        }
+    }
+
+    /** First-contact resolution per interval and queue: from the summary, and the events at the period's edges. */
     Map<Instant, Map<String, FirstContact>> firstContact(Instant from, Instant to, Intervals intervals)
             throws SQLException {
         TreeMap<Instant, Map<String, FirstContact>> out = new TreeMap<>();
         for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
             out.put(s.isBefore(from) ? from : s, new TreeMap<>());
         }
+        try (Connection c = dataSource.getConnection()) {
+            Summed summed = summed(c, from, to);
+            if (summed.usable(JournalSummary.Row::fcrMatch)) {
+                for (JournalSummary.Row r : summed.rows()) {
+                    long[] v = r.sums();
+                    if (v[16] != 0) {
+                        merge(out, Instant.ofEpochSecond(r.key().quarter() * BUCKET_S),
+                                r.key().queue().isEmpty() ? null : r.key().queue(), new FirstContact(v[16], v[16] - v[17]));
+                    }
+                }
+                Instant sa = summed.from();
+                Instant sb = summed.to();
+                if (from.isBefore(sa)) {
+                    firstContact(c, from, sa, out);
+                }
+                if (sb.isBefore(to)) {
+                    firstContact(c, sb, to, out);
+                }
+            } else {
+                firstContact(c, from, to, out);
+            }
+        }
+        return out;
+    }
+
+    private static void merge(NavigableMap<Instant, Map<String, FirstContact>> out, Instant at, String queue, FirstContact f) {
+        Map<String, FirstContact> m = out.floorEntry(at).getValue();
+        m.merge(QueueKpis.ALL, f, FirstContact::plus);
+        if (queue != null) {
+            m.merge(queue, f, FirstContact::plus);
+        }
+    }
+
+    /** First-contact resolution of the calls that ended in {@code [from, to)}, summed by the database. */
+    private void firstContact(Connection c, Instant from, Instant to, NavigableMap<Instant, Map<String, FirstContact>> out)
+            throws SQLException {
         Instant until = to.plus(reports.fcrWindow());
         String sql = "select b, queue, count(*), sum(resolved) from (select " + BUCKET.formatted("occurred_at") + " as b,"
                 + " queue, case when next_at is null or extract(epoch from next_at) - extract(epoch from occurred_at) > ?"
@@ -131,7 +249,7 @@ public final class QueueReport {
                 + " over (partition by customer_id order by occurred_at, seq) as next_at from journal_events"
                 + " where event_type = 'CALL_ENDED' and customer_id is not null and event_day >= ? and event_day <= ?"
                 + " and occurred_at >= ? and occurred_at < ?) y where occurred_at >= ? and occurred_at < ?) x group by b, queue";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setBigDecimal(1, BigDecimal.valueOf(reports.fcrWindow().toNanos()).movePointLeft(9));
             ps.setDate(2, day(from));
             ps.setDate(3, day(until));
@@ -141,17 +259,10 @@ public final class QueueReport {
             ps.setTimestamp(7, Timestamp.from(to));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Instant at = bucket(rs.getLong(1), from);
-                    FirstContact f = new FirstContact(rs.getLong(3), rs.getLong(4));
-                    Map<String, FirstContact> m = out.floorEntry(at).getValue();
-                    m.merge(QueueKpis.ALL, f, FirstContact::plus);
-                    if (rs.getString(2) != null) {
-                        m.merge(rs.getString(2), f, FirstContact::plus);
-                    }
+                    merge(out, bucket(rs.getLong(1), from), rs.getString(2), new FirstContact(rs.getLong(3), rs.getLong(4)));
                 }
             }
         }
-        return out;
     }
 
     @FunctionalInterface
@@ -179,7 +290,7 @@ public final class QueueReport {
     }
 
     /** Offered, answered, abandoned, transfers, callbacks and waits, per quarter hour and queue. */
-    private void calls(Connection c, Instant from, Instant to, Sink sink) throws SQLException {
+    private void calls(Connection c, Instant x, Instant y, Instant from, Instant to, Sink sink) throws SQLException {
         StringBuilder threshold = new StringBuilder("case");
         List<Map.Entry<String, Duration>> queues = new ArrayList<>(rules.queueThresholds().entrySet());
         queues.forEach(q -> threshold.append(" when own = ? then ?"));
@@ -215,13 +326,13 @@ public final class QueueReport {
             ps.setLong(i++, rules.shortAbandon().toMillis());
             ps.setTimestamp(i++, Timestamp.from(from));
             ps.setTimestamp(i++, Timestamp.from(to));
-            ps.setDate(i++, day(from));
-            ps.setDate(i++, day(to));
-            ps.setTimestamp(i++, Timestamp.from(from));
-            ps.setTimestamp(i, Timestamp.from(to));
+            ps.setDate(i++, day(x));
+            ps.setDate(i++, day(y));
+            ps.setTimestamp(i++, Timestamp.from(x));
+            ps.setTimestamp(i, Timestamp.from(y));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.add(bucket(rs.getLong(1), from), rs.getString(2), new QueueSums(rs.getLong(3), rs.getLong(4),
+                    sink.add(bucket(rs.getLong(1), x), rs.getString(2), new QueueSums(rs.getLong(3), rs.getLong(4),
                             rs.getLong(5), rs.getLong(6), rs.getLong(7), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
                             .plus(new QueueSums(0, 0, 0, 0, 0, rs.getLong(8), rs.getLong(9), rs.getLong(10),
                                     rs.getLong(11), rs.getLong(12), rs.getLong(13), 0, 0, 0, rs.getLong(14), rs.getLong(15))));
@@ -234,8 +345,9 @@ public final class QueueReport {
      * Handled calls, talk and wrap-up per quarter hour (the one the talk ended in) and queue: each agent's ON_CALL
      * lasts until the agent's next event; a WRAP_UP right after it lasts until the one after (or the period's end).
      */
-    private void handled(Connection c, Instant from, Instant to, Sink sink) throws SQLException {
-        Instant context = from.minus(JournalReader.AGENT_CONTEXT);
+    private static void handled(Connection c, Instant x, Instant y, Instant from, Instant to, Sink sink)
+            throws SQLException {
+        Instant context = x.minus(JournalReader.AGENT_CONTEXT);
         String order = " over (partition by agent_id order by occurred_at, seq)";
         String sql = "select b, q, count(*), sum(talk), sum(wrap) from (select " + BUCKET.formatted("o.next_at") + " as b,"
                 + " " + CALL_QUEUE.formatted("o.call_id") + " as q,"
@@ -257,11 +369,11 @@ public final class QueueReport {
             ps.setDate(5, day(to));
             ps.setTimestamp(6, Timestamp.from(context));
             ps.setTimestamp(7, Timestamp.from(to));
-            ps.setTimestamp(8, Timestamp.from(from));
-            ps.setTimestamp(9, Timestamp.from(to));
+            ps.setTimestamp(8, Timestamp.from(x));
+            ps.setTimestamp(9, Timestamp.from(y));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.add(bucket(rs.getLong(1), from), rs.getString(2),
+                    sink.add(bucket(rs.getLong(1), x), rs.getString(2),
                             new QueueSums(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, rs.getLong(3), rs.getLong(4), rs.getLong(5), 0, 0));
                 }
             }

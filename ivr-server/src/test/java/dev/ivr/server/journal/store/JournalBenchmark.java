@@ -89,16 +89,25 @@ public final class JournalBenchmark {
             Instant first = Instant.parse("2026-03-02T00:00:00Z");
             long t0 = System.nanoTime();
             long[] calls = {0};
-            long loaded = load(db, o, first, calls);
+            long loaded = load(db, o, first, calls, label.startsWith("PostgreSQL"));
             double loadS = (System.nanoTime() - t0) / 1e9;
+            KpiRules rules = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5), Map.of("vip", Duration.ofSeconds(10)));
+            JournalSummary summary = new JournalSummary(rules, Duration.ofDays(7));
+            t0 = System.nanoTime();
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                summary.rebuild(c);
+                c.commit();
+            }
+            double backfillS = (System.nanoTime() - t0) / 1e9;
             t0 = System.nanoTime();
             analyze(db, label);
-            System.out.printf("%s: loaded %,d events (%,d calls) in %.0f s (%,.0f events/s), analyzed in %.0f s, %s%n",
-                    label, loaded, calls[0], loadS, loaded / loadS, (System.nanoTime() - t0) / 1e9, size(db, label));
+            System.out.printf("%s: loaded %,d events (%,d calls) in %.0f s (%,.0f events/s), summary back-filled in %.0f s"
+                            + " (%s), analyzed in %.0f s, %s; load average %s%n", label, loaded, calls[0], loadS, loaded / loadS,
+                    backfillS, summaryRows(db), (System.nanoTime() - t0) / 1e9, size(db, label), load());
             Instant from = first;
             Instant to = first.plus(Duration.ofDays(o.days()));
-            QueueReport report = new QueueReport(db.dataSource(), new KpiRules(Duration.ofSeconds(20),
-                    Duration.ofSeconds(5), Map.of("vip", Duration.ofSeconds(10))), Duration.ofDays(7));
+            QueueReport report = new QueueReport(db.dataSource(), rules, Duration.ofDays(7));
             for (String interval : List.of("60m", "day")) {
                 Intervals iv = Intervals.parse(interval, ZoneOffset.UTC);
                 long[] ms = new long[o.runs() + 1];
@@ -126,16 +135,22 @@ public final class JournalBenchmark {
                 System.out.print(line);
                 table.append(line);
             }
-            String line = write(o, db, dir, label);
+            String line = writeCost(db, label, summary, first.plus(Duration.ofDays(o.days())));
+            System.out.print(line);
+            table.append(line);
+            line = write(o, db, dir, label, summary);
             System.out.print(line);
             table.append(line);
         }
     }
 
-    private static long load(Database db, Options o, Instant first, long[] calls) throws Exception {
+    private static long load(Database db, Options o, Instant first, long[] calls, boolean copy) throws Exception {
         // enough agents for the calls (about 90 a day each), so that waits stay minutes, not hours
-        int agents = (int) Math.max(20, o.events() / o.days() / 13 * 0.6 / 60);
+        int agents = agents(o);
         JournalGenerator gen = new JournalGenerator(20_260_302L, agents, Math.max(1000, (int) (o.events() / 40)));
+        if (copy) {
+            return copy(db, o, first, calls, gen);
+        }
         long[] n = {0};
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
             c.setAutoCommit(false);
@@ -161,9 +176,124 @@ public final class JournalBenchmark {
         }
     }
 
+    private static int agents(Options o) {
+        return (int) Math.max(20, o.events() / o.days() / 13 * 0.6 / 60);
+    }
+
+    /** PostgreSQL: the events by COPY (a bulk load, as a restore would), in chunks of 20,000 rows. */
+    private static long copy(Database db, Options o, Instant first, long[] calls, JournalGenerator gen) throws Exception {
+        String sql = "copy journal_events (event_id, occurred_at, event_day, event_type, call_id, flow, flow_node, queue,"
+                + " agent_id, duration_ms, detail, reason, server, customer_id) from stdin with (format csv)";
+        long[] n = {0};
+        StringBuilder buf = new StringBuilder();
+        try (Connection c = db.dataSource().getConnection()) {
+            org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            long made = gen.generate(first, o.days(), o.events(), e -> {
+                csv(buf, e);
+                if (++n[0] % 20_000 == 0) {
+                    flushCopy(copy, sql, buf);
+                }
+                if (n[0] % 1_000_000 == 0) {
+                    System.out.printf("  %,d events, load average %s%n", n[0], load());
+                }
+            });
+            flushCopy(copy, sql, buf);
+            calls[0] = gen.calls();
+            return made;
+        }
+    }
+
+    private static void flushCopy(org.postgresql.copy.CopyManager copy, String sql, StringBuilder buf) {
+        try {
+            copy.copyIn(sql, new java.io.StringReader(buf.toString()));
+        } catch (java.sql.SQLException | java.io.IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        buf.setLength(0);
+    }
+
+    private static void csv(StringBuilder b, JournalEvent e) {
+        Object[] v = {e.id(), e.at(), e.day(), e.type().name(), e.callId(), e.flow(), e.node(), e.queue(), e.agent(),
+            e.durationMs(), e.detail(), e.reason(), e.server(), e.customer()};
+        for (int i = 0; i < v.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            if (v[i] != null) {
+                b.append('"').append(v[i].toString().replace("\"", "\"\"")).append('"');
+            }
+        }
+        b.append('\n');
+    }
+
+    private static String summaryRows(Database db) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from " + JournalSummary.TABLE)) {
+            rs.next();
+            return String.format(Locale.ROOT, "%,d summary rows", rs.getLong(1));
+        }
+    }
+
+    /**
+     * The database's share of writing the journal, before and after the summary: the events of 1,000 further calls
+     * written in batches of 200 as the writer's transactions, by the plain insert (as before the summary), and the
+     * events of 1,000 more by {@link JournalSummary#write} (insert, duplicates left out, summary rows).
+     */
+    private static String writeCost(Database db, String label, JournalSummary summary, Instant day) throws Exception {
+        List<JournalEvent> events = new ArrayList<>();
+        JournalGenerator gen = new JournalGenerator(11, 60, 100_000);
+        gen.generate(day, 1, 2_000 * 13, events::add);
+        List<List<JournalEvent>> halves = new ArrayList<>();
+        Map<String, Integer> callOf = new LinkedHashMap<>();
+        List<JournalEvent> plain = new ArrayList<>();
+        List<JournalEvent> summed = new ArrayList<>();
+        for (JournalEvent e : events) {
+            if (e.callId() != null) {
+                callOf.putIfAbsent(e.callId(), callOf.size());
+            }
+            (e.callId() == null || callOf.get(e.callId()) % 2 == 0 ? plain : summed).add(e);
+        }
+        halves.add(plain);
+        halves.add(summed);
+        long[] ns = new long[2];
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            for (int h = 0; h < 2; h++) {
+                List<JournalEvent> list = halves.get(h);
+                long s = System.nanoTime();
+                for (int i = 0; i < list.size(); i += 200) {
+                    List<JournalEvent> batch = list.subList(i, Math.min(list.size(), i + 200));
+                    if (h == 0) {
+                        try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+                            for (JournalEvent e : batch) {
+                                JdbcJournal.bind(ps, e);
+                                ps.addBatch();
+                            }
+                            ps.executeBatch();
+                        }
+                    } else {
+                        summary.write(c, batch);
+                    }
+                    c.commit();
+                }
+                ns[h] = System.nanoTime() - s;
+            }
+        }
+        double perCallPlain = ns[0] / 1e6 / (callOf.size() / 2.0);
+        double perCallSummed = ns[1] / 1e6 / (callOf.size() / 2.0);
+        return String.format(Locale.ROOT, "| %s | database time per call, batches of 200 events: plain insert %.2f ms (%,d events),"
+                        + " insert + summary %.2f ms (%,d events) | load %s |%n", label, perCallPlain, plain.size(),
+                perCallSummed, summed.size(), load());
+    }
+
     private static void analyze(Database db, String label) throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute(label.startsWith("PostgreSQL") ? "vacuum analyze journal_events" : "analyze");
+            if (label.startsWith("PostgreSQL")) {
+                st.execute("vacuum analyze journal_events");
+                st.execute("vacuum analyze " + JournalSummary.TABLE);
+            } else {
+                st.execute("analyze");
+            }
         }
     }
 
@@ -182,7 +312,7 @@ public final class JournalBenchmark {
      * Emits the events of generated calls at the given rate through a real {@link JdbcJournal} (outbox on this disk,
      * batches to the database) and measures each emit's time, and the JVM's CPU per call while it runs.
      */
-    private static String write(Options o, Database db, Path dir, String label) throws Exception {
+    private static String write(Options o, Database db, Path dir, String label, JournalSummary summary) throws Exception {
         Map<String, List<JournalEvent>> byCall = new LinkedHashMap<>();
         int callsNeeded = o.callsPerMinute() * o.writeSeconds() / 60;
         new JournalGenerator(7, 60, 100_000).generate(Instant.parse("2026-05-04T00:00:00Z"), 1,
@@ -203,6 +333,7 @@ public final class JournalBenchmark {
         long cpu1;
         try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, dir.resolve("journal-outbox"),
                 Duration.ofMillis(250), new SimpleMeterRegistry())) {
+            journal.summarize(summary.rules(), summary.fcrWindow());
             cpu0 = os.getProcessCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < calls.size(); i++) {

@@ -1,0 +1,653 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.kpi.KpiRules;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The queue report's figures summed ahead of time, per quarter hour (UTC) and queue: table
+ * {@code journal_queue_quarters} (migration V135, which also back-fills it from the events already there). Kept by
+ * the journal writer in the transaction that writes the events ({@link #write}), for the events the database
+ * actually took (a replayed event adds nothing). The same figures as {@link QueueReport} sums from the events:
+ * <ul>
+ *     <li>call figures in the quarter of their event, for the event's queue or else the call's first queue;</li>
+ *     <li>a handled call, its talk and wrap-up in the quarter its talk ended (the agent's event after ON_CALL); the
+ *     wrap-up when the agent's event after the WRAP_UP is written (until then it counts 0: the report adds the
+ *     open part up to its end);</li>
+ *     <li>first-contact resolution: the identified customer's ended calls, and those the customer called again
+ *     about within the window.</li>
+ * </ul>
+ * Events may arrive late and out of order (another server's outbox after an outage): the writer takes the
+ * contributions of the neighbouring events as they were and adds them as they are now, and moves a call's figures to
+ * its queue when the call's first queue arrives late. The counts that depend on settings (service level, short
+ * abandons, FCR window) carry the settings they were made with; {@link #resum} recounts rows made with others.
+ */
+public final class JournalSummary {
+    static final String TABLE = "journal_queue_quarters";
+    static final long QUARTER_S = 900;
+    private static final String MIGRATION = "/db/migration/V135__journal_summary.sql";
+    private static final List<String> AGENT_TYPES = Arrays.stream(JournalEvent.Type.values())
+            .filter(JournalEvent.Type::agentEvent).map(Enum::name).toList();
+    private static final String AGENT_TYPES_SQL = AGENT_TYPES.stream().map(t -> "'" + t + "'")
+            .collect(Collectors.joining(", ", "(", ")"));
+    static final String AGENT_ONLY = "agent_id = ? and event_type in " + AGENT_TYPES_SQL;
+    private static final String EVENT_COLUMNS = "seq, event_id, occurred_at, event_type, call_id, queue, agent_id,"
+            + " duration_ms, detail, customer_id";
+    private static final String[] SUMS = {"offered", "answered", "answered_in_time", "abandoned", "short_abandoned",
+        "transferred", "callbacks", "answer_wait_ms", "total_wait_ms", "waits", "longest_wait_ms", "handled", "talk_ms",
+        "wrap_ms", "surveys", "satisfied", "fcr_calls", "fcr_repeated"};
+    static final int LONGEST = 10;
+
+    private final KpiRules rules;
+    private final Duration fcrWindow;
+
+    /** @param rules the service-level and short-abandon rules the counts are made with; fcrWindow likewise */
+    public JournalSummary(KpiRules rules, Duration fcrWindow) {
+        this.rules = rules;
+        this.fcrWindow = fcrWindow;
+    }
+
+    /** The rules the counts are made with. */
+    KpiRules rules() {
+        return rules;
+    }
+
+    Duration fcrWindow() {
+        return fcrWindow;
+    }
+
+    /** One event as the table has it. */
+    record Stored(long seq, String id, Instant at, String type, String callId, String queue, String agent,
+                  long durationMs, String detail, String customer) {
+    }
+
+    /** A quarter hour and queue ('' for none). */
+    record Key(long quarter, String queue) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) {
+            int c = Long.compare(quarter, o.quarter);
+            return c != 0 ? c : queue.compareTo(o.queue);
+        }
+    }
+
+    /** One row's sums, in the order of the table's sum columns; index {@link #LONGEST} is a maximum. */
+    static long[] zero() {
+        return new long[SUMS.length];
+    }
+
+    static long quarter(Instant at) {
+        return Math.floorDiv(at.getEpochSecond(), QUARTER_S);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /**
+     * Writes the events the table does not have yet and adds them to the summary, in the caller's transaction.
+     *
+     * @return the events written (a replayed one is left out)
+     */
+    public List<JournalEvent> write(Connection c, List<JournalEvent> batch) throws SQLException {
+        Map<String, JournalEvent> fresh = new LinkedHashMap<>();
+        for (JournalEvent e : batch) {
+            fresh.putIfAbsent(JdbcJournal.cut(e.id(), 40), e);
+        }
+        for (String id : selectIds(c, fresh.keySet())) {
+            fresh.remove(id);
+        }
+        if (fresh.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+            for (JournalEvent e : fresh.values()) {
+                JdbcJournal.bind(ps, e);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        added(c, fresh.keySet());
+        return List.copyOf(fresh.values());
+    }
+
+    private static Set<String> selectIds(Connection c, Collection<String> ids) throws SQLException {
+        return strings(c, "select event_id from journal_events where event_id in (%s)", ids);
+    }
+
+    /** The first column of a query over the given values, asked 500 at a time ({@code %s}: their placeholders). */
+    private static Set<String> strings(Connection c, String sql, Collection<String> values) throws SQLException {
+        Set<String> out = new HashSet<>();
+        for (List<String> part : parts(values)) {
+            try (PreparedStatement ps = c.prepareStatement(sql.formatted(marks(part.size())))) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setString(i + 1, part.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<List<String>> parts(Collection<String> ids) {
+        List<String> all = new ArrayList<>(ids);
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 500) {
+            out.add(all.subList(i, Math.min(all.size(), i + 500)));
+        }
+        return out;
+    }
+
+    /** Adds the events just inserted (by id) to the summary. */
+    void added(Connection c, Set<String> ids) throws SQLException {
+        List<Stored> inserted = new ArrayList<>();
+        for (List<String> part : parts(ids)) {
+            inserted.addAll(select(c, "event_id in (" + marks(part.size()) + ") order by occurred_at, seq", part.toArray()));
+        }
+        Set<String> newIds = new HashSet<>(ids);
+        Map<Key, long[]> delta = new TreeMap<>();
+        Queues queues = new Queues(c, newIds);
+        queues.prefetch(inserted.stream().filter(e -> e.callId() != null && (e.queue() != null || callFigures(e) != null))
+                .map(Stored::callId).toList());
+        // call figures of the new events
+        for (Stored e : inserted) {
+            long[] s = callFigures(e);
+            if (s != null) {
+                add(delta, new Key(quarter(e.at()), e.queue() != null ? e.queue() : queues.now(e.callId())), s, 1);
+            }
+        }
+        // calls whose first queue arrived now: their earlier figures move to it
+        Map<String, Set<Stored>> anchors = new HashMap<>();
+        List<String> moved = new ArrayList<>();
+        for (String call : inserted.stream().filter(e -> e.queue() != null && e.callId() != null).map(Stored::callId)
+                .collect(Collectors.toCollection(java.util.TreeSet::new))) {
+            if (!queues.before(call).equals(queues.now(call))) {
+                moved.add(call);
+            }
+        }
+        for (List<String> part : parts(moved)) {
+            List<Object> args = new ArrayList<>(part);
+            for (Stored e : select(c, "call_id in (" + marks(part.size()) + ") and (queue is null and event_type in"
+                    + " ('CALL_TRANSFERRED', 'CALLBACK_REQUESTED', 'CALL_SURVEYED', 'CALL_QUEUED', 'CALL_ANSWERED',"
+                    + " 'CALL_ABANDONED') or detail = 'ON_CALL' and event_type in " + AGENT_TYPES_SQL + ")", args.toArray())) {
+                if (newIds.contains(e.id())) {
+                    continue;
+                }
+                long[] s = callFigures(e);
+                if (s != null && e.queue() == null) {
+                    add(delta, new Key(quarter(e.at()), queues.before(e.callId())), s, -1);
+                    add(delta, new Key(quarter(e.at()), queues.now(e.callId())), s, 1);
+                }
+                if (e.agent() != null && AGENT_TYPES.contains(e.type()) && "ON_CALL".equals(e.detail())) {
+                    anchors.computeIfAbsent(e.agent(), a -> new HashSet<>()).add(e);
+                }
+            }
+        }
+        // handle times around the agents' new events
+        Map<String, List<Stored>> byAgent = new TreeMap<>();
+        for (Stored e : inserted) {
+            if (e.agent() != null && AGENT_TYPES.contains(e.type())) {
+                byAgent.computeIfAbsent(e.agent(), a -> new ArrayList<>()).add(e);
+            }
+        }
+        anchors.forEach((agent, set) -> byAgent.computeIfAbsent(agent, a -> new ArrayList<>()).addAll(set));
+        lockAgents(c, byAgent.keySet());
+        Map<String, Window> lines = new TreeMap<>();
+        for (Map.Entry<String, List<Stored>> a : byAgent.entrySet()) {
+            lines.put(a.getKey(), window(c, AGENT_ONLY, a.getKey(), a.getValue(), 2));
+        }
+        queues.prefetch(lines.values().stream().flatMap(w -> w.line().stream())
+                .filter(e -> "ON_CALL".equals(e.detail()) && e.callId() != null).map(Stored::callId).toList());
+        for (Window w : lines.values()) {
+            timeline(w, newIds, queues, delta);
+        }
+        // first-contact resolution around the customers' new calls
+        Map<String, List<Stored>> byCustomer = new TreeMap<>();
+        for (Stored e : inserted) {
+            if ("CALL_ENDED".equals(e.type()) && e.customer() != null) {
+                byCustomer.computeIfAbsent(e.customer(), k -> new ArrayList<>()).add(e);
+            }
+        }
+        for (Map.Entry<String, List<Stored>> k : byCustomer.entrySet()) {
+            customer(window(c, "customer_id = ? and event_type = 'CALL_ENDED'", k.getKey(), k.getValue(), 1), newIds, delta);
+        }
+        apply(c, delta);
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    /**
+     * The events of one timeline (an agent's, a customer's ended calls) around the given points: {@code around}
+     * before the first, those from the first to the last, {@code around} after the last, in order; the first
+     * {@code anchors} are the ones whose contribution may have changed.
+     */
+    record Window(List<Stored> line, int anchors) {
+    }
+
+    private static Window window(Connection c, String where, String key, List<Stored> points, int around)
+            throws SQLException {
+        Timestamp min = Timestamp.from(points.stream().map(Stored::at).min(Instant::compareTo).orElseThrow());
+        Timestamp max = Timestamp.from(points.stream().map(Stored::at).max(Instant::compareTo).orElseThrow());
+        String cols = "select " + EVENT_COLUMNS + " from journal_events where " + where;
+        List<Stored> line = new ArrayList<>(rows(c, "select * from ((" + cols + " and occurred_at < ?"
+                + " order by occurred_at desc, seq desc fetch first " + around + " rows only) union all (" + cols
+                + " and occurred_at >= ? and occurred_at <= ?) union all (" + cols + " and occurred_at > ?"
+                + " order by occurred_at, seq fetch first " + around + " rows only)) w order by occurred_at, seq",
+                key, min, key, min, max, key, max));
+        int anchors = (int) line.stream().filter(e -> !e.at().isAfter(max.toInstant())).count();
+        return new Window(line, anchors);
+    }
+
+    /** A call event's figures (null for events that are not call figures). */
+    private long[] callFigures(Stored e) {
+        long[] s = zero();
+        long wait = e.durationMs();
+        switch (e.type()) {
+            case "CALL_QUEUED" -> s[0] = 1;
+            case "CALL_ANSWERED" -> {
+                s[1] = 1;
+                s[2] = wait <= rules.threshold(e.queue()).toMillis() ? 1 : 0;
+                s[7] = wait;
+                waited(s, wait);
+            }
+            case "CALL_ABANDONED" -> {
+                s[3] = 1;
+                s[4] = wait < rules.shortAbandon().toMillis() ? 1 : 0;
+                waited(s, wait);
+            }
+            case "CALL_TRANSFERRED" -> s[5] = 1;
+            case "CALLBACK_REQUESTED" -> s[6] = 1;
+            case "CALL_SURVEYED" -> {
+                s[14] = 1;
+                s[15] = "4".equals(e.detail()) || "5".equals(e.detail()) ? 1 : 0;
+            }
+            default -> {
+                return null;
+            }
+        }
+        return s;
+    }
+
+    private static void waited(long[] s, long wait) {
+        s[8] = wait;
+        s[9] = 1;
+        s[LONGEST] = wait;
+    }
+
+    private static void add(Map<Key, long[]> delta, Key k, long[] s, int sign) {
+        long[] d = delta.computeIfAbsent(k, x -> zero());
+        for (int i = 0; i < s.length; i++) {
+            if (i == LONGEST) {
+                d[i] = Math.max(d[i], s[i]);
+            } else {
+                d[i] += sign * s[i];
+            }
+        }
+    }
+
+    /** The first queue of calls, before this batch and now. */
+    private static final class Queues {
+        private final Connection c;
+        private final Set<String> newIds;
+        private final Map<String, String[]> cache = new HashMap<>();
+
+        Queues(Connection c, Set<String> newIds) {
+            this.c = c;
+            this.newIds = newIds;
+        }
+
+        /** Reads the first queues of these calls with one query. */
+        void prefetch(Collection<String> calls) throws SQLException {
+            List<String> todo = calls.stream().filter(k -> !cache.containsKey(k)).distinct().toList();
+            for (List<String> part : parts(todo)) {
+                Map<String, List<Stored>> byCall = new HashMap<>();
+                for (Stored e : select(c, "call_id in (" + marks(part.size()) + ") and queue is not null"
+                        + " order by occurred_at, seq", part.toArray())) {
+                    byCall.computeIfAbsent(e.callId(), k -> new ArrayList<>()).add(e);
+                }
+                for (String call : part) {
+                    cache.put(call, first(byCall.getOrDefault(call, List.of())));
+                }
+            }
+        }
+
+        private String[] first(List<Stored> events) {
+            String[] q = {"", ""};
+            for (Stored e : events) {
+                if (q[1].isEmpty()) {
+                    q[1] = e.queue();
+                }
+                if (q[0].isEmpty() && !newIds.contains(e.id())) {
+                    q[0] = e.queue();
+                }
+            }
+            return q;
+        }
+
+        String before(String call) throws SQLException {
+            return get(call)[0];
+        }
+
+        String now(String call) throws SQLException {
+            return get(call)[1];
+        }
+
+        private String[] get(String call) throws SQLException {
+            if (call == null) {
+                return new String[] {"", ""};
+            }
+            String[] q = cache.get(call);
+            if (q == null) {
+                q = first(select(c, "call_id = ? and queue is not null order by occurred_at, seq", call));
+                cache.put(call, q);
+            }
+            return q;
+        }
+    }
+
+    /**
+     * Takes the contributions of the agent's events around the new ones as they were before this batch and adds
+     * them as they are now (a handled call's talk and wrap-up depend on the next two events).
+     */
+    private static void timeline(Window w, Set<String> newIds, Queues queues, Map<Key, long[]> delta) throws SQLException {
+        List<Stored> line = w.line();
+        List<Stored> old = new ArrayList<>();
+        int oldAnchors = 0;
+        for (int i = 0; i < line.size(); i++) {
+            if (!newIds.contains(line.get(i).id())) {
+                old.add(line.get(i));
+                if (i < w.anchors()) {
+                    oldAnchors++;
+                }
+            }
+        }
+        for (int i = 0; i < oldAnchors; i++) {
+            handled(old, i, queues.before(old.get(i).callId()), delta, -1);
+        }
+        for (int i = 0; i < w.anchors(); i++) {
+            handled(line, i, queues.now(line.get(i).callId()), delta, 1);
+        }
+    }
+
+    /** The handled call an ON_CALL event makes, once the agent's next event is there. */
+    private static void handled(List<Stored> line, int i, String queue, Map<Key, long[]> delta, int sign) {
+        Stored e = line.get(i);
+        if (!"ON_CALL".equals(e.detail()) || "AGENT_SIGNED_OUT".equals(e.type()) || i + 1 >= line.size()) {
+            return;
+        }
+        Stored next = line.get(i + 1);
+        long[] s = zero();
+        s[11] = 1;
+        s[12] = Duration.between(e.at(), next.at()).toMillis();
+        if ("WRAP_UP".equals(next.detail()) && i + 2 < line.size()) {
+            s[13] = Math.max(0, Duration.between(next.at(), line.get(i + 2).at()).toMillis());
+        }
+        add(delta, new Key(quarter(next.at()), queue), s, sign);
+    }
+
+    /**
+     * Makes sure the agents are listed, and locks their rows until the transaction ends: two servers writing events of
+     * one agent at once take turns, so each sees the other's events around its own.
+     */
+    private static void lockAgents(Connection c, Collection<String> agents) throws SQLException {
+        if (agents.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into journal_agents (agent_id) values (?) on conflict do nothing")) {
+            for (String a : agents) {
+                ps.setString(1, a);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        strings(c, "select agent_id from journal_agents where agent_id in (%s) order by agent_id for update", agents);
+    }
+
+    /** First-contact resolution around a customer's new calls: each call is repeated when the next is within the window. */
+    private void customer(Window w, Set<String> newIds, Map<Key, long[]> delta) {
+        List<Stored> line = w.line();
+        List<Stored> old = line.stream().filter(e -> !newIds.contains(e.id())).toList();
+        int oldAnchors = (int) line.subList(0, w.anchors()).stream().filter(e -> !newIds.contains(e.id())).count();
+        for (int i = 0; i < oldAnchors; i++) {
+            firstContact(old, i, delta, -1);
+        }
+        for (int i = 0; i < w.anchors(); i++) {
+            firstContact(line, i, delta, 1);
+        }
+    }
+
+    private void firstContact(List<Stored> line, int i, Map<Key, long[]> delta, int sign) {
+        Stored e = line.get(i);
+        long[] s = zero();
+        s[16] = 1;
+        s[17] = i + 1 < line.size() && Duration.between(e.at(), line.get(i + 1).at()).compareTo(fcrWindow) <= 0 ? 1 : 0;
+        add(delta, new Key(quarter(e.at()), e.queue() == null ? "" : e.queue()), s, sign);
+    }
+
+    /** Adds the deltas to their rows (in key order, so that two writers never wait for each other in a circle). */
+    private void apply(Connection c, Map<Key, long[]> delta) throws SQLException {
+        StringBuilder update = new StringBuilder("update " + TABLE + " set ");
+        for (int i = 0; i < SUMS.length; i++) {
+            update.append(SUMS[i]).append(i == LONGEST ? " = greatest(" + SUMS[i] + ", ?), " : " = " + SUMS[i] + " + ?, ");
+        }
+        update.append("sl_ms = case when ? = 0 or sl_ms = ? then sl_ms else -1 end,")
+                .append(" short_ms = case when ? = 0 or short_ms = ? then short_ms else -1 end,")
+                .append(" fcr_ms = case when ? = 0 or fcr_ms = ? then fcr_ms else -1 end where quarter = ? and queue = ?");
+        String insert = "insert into " + TABLE + " (quarter, queue, " + String.join(", ", SUMS)
+                + ", sl_ms, short_ms, fcr_ms) values (" + "?, ".repeat(SUMS.length + 4) + "?) on conflict do nothing";
+        List<Map.Entry<Key, long[]>> changes = delta.entrySet().stream()
+                .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement up = c.prepareStatement(update.toString()); PreparedStatement in = c.prepareStatement(insert)) {
+            for (Map.Entry<Key, long[]> d : changes) {
+                bindUpdate(up, d.getKey(), d.getValue());
+                up.addBatch();
+            }
+            int[] counts = up.executeBatch();
+            for (int j = 0; j < changes.size(); j++) {
+                if (counts[j] > 0) {
+                    continue;
+                }
+                if (counts[j] != 0) {
+                    throw new SQLException("the driver did not say whether summary row " + changes.get(j).getKey() + " was updated");
+                }
+                Key k = changes.get(j).getKey();
+                long[] s = changes.get(j).getValue();
+                in.setLong(1, k.quarter());
+                in.setString(2, k.queue());
+                for (int i = 0; i < s.length; i++) {
+                    in.setLong(3 + i, s[i]);
+                }
+                in.setLong(3 + s.length, threshold(k));
+                in.setLong(4 + s.length, rules.shortAbandon().toMillis());
+                in.setLong(5 + s.length, fcrWindow.toMillis());
+                if (in.executeUpdate() == 0) {
+                    bindUpdate(up, k, s);
+                    if (up.executeUpdate() == 0) {
+                        throw new SQLException("summary row " + k + " neither updated nor inserted");
+                    }
+                }
+            }
+        }
+    }
+
+    private long threshold(Key k) {
+        return rules.threshold(k.queue().isEmpty() ? null : k.queue()).toMillis();
+    }
+
+    private void bindUpdate(PreparedStatement up, Key k, long[] s) throws SQLException {
+        long sl = threshold(k);
+        int i = 1;
+        for (long v : s) {
+            up.setLong(i++, v);
+        }
+        up.setLong(i++, s[1]);
+        up.setLong(i++, sl);
+        up.setLong(i++, s[3]);
+        up.setLong(i++, rules.shortAbandon().toMillis());
+        up.setLong(i++, s[16]);
+        up.setLong(i++, fcrWindow.toMillis());
+        up.setLong(i++, k.quarter());
+        up.setString(i, k.queue());
+    }
+
+    static List<Stored> select(Connection c, String where, Object... args) throws SQLException {
+        return rows(c, "select " + EVENT_COLUMNS + " from journal_events where " + where, args);
+    }
+
+    private static List<Stored> rows(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            List<Stored> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Stored(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9),
+                            rs.getString(10)));
+                }
+            }
+            return out;
+        }
+    }
+
+    // ---------------------------------------------------------------- reading, recounting, rebuilding
+
+    /** A summary row: its sums and whether they were counted with these rules. */
+    record Row(Key key, long[] sums, boolean callsMatch, boolean fcrMatch) {
+    }
+
+    /** The rows of the quarters {@code [from, to)} (quarter numbers). */
+    List<Row> rows(Connection c, long from, long to) throws SQLException {
+        List<Row> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select quarter, queue, " + String.join(", ", SUMS)
+                + ", sl_ms, short_ms, fcr_ms from " + TABLE + " where quarter >= ? and quarter < ?")) {
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long[] s = zero();
+                    for (int i = 0; i < s.length; i++) {
+                        s[i] = rs.getLong(3 + i);
+                    }
+                    String queue = rs.getString(2);
+                    int n = 3 + s.length;
+                    boolean calls = (s[1] == 0 || rs.getLong(n) == rules.threshold(queue.isEmpty() ? null : queue).toMillis())
+                            && (s[3] == 0 || rs.getLong(n + 1) == rules.shortAbandon().toMillis());
+                    boolean fcr = s[16] == 0 || rs.getLong(n + 2) == fcrWindow.toMillis();
+                    out.add(new Row(new Key(rs.getLong(1), queue), s, calls, fcr));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Recounts the rows counted with other rules (a threshold or window changed, or the back-fill's defaults): the
+     * answered in time and short abandons, and the calls repeated within the window, from the events. Idempotent.
+     *
+     * @return the rows recounted
+     */
+    public int resum(Connection c) throws SQLException {
+        List<Row> stale = rows(c, Long.MIN_VALUE, Long.MAX_VALUE).stream()
+                .filter(r -> !r.callsMatch() || !r.fcrMatch()).toList();
+        if (stale.isEmpty()) {
+            return 0;
+        }
+        Map<Key, Row> byKey = stale.stream().collect(Collectors.toMap(Row::key, Function.identity()));
+        long first = stale.stream().mapToLong(r -> r.key().quarter()).min().orElseThrow();
+        long last = stale.stream().mapToLong(r -> r.key().quarter()).max().orElseThrow() + 1;
+        Map<Key, long[]> counts = new HashMap<>();
+        Instant from = Instant.ofEpochSecond(first * QUARTER_S);
+        Instant to = Instant.ofEpochSecond(last * QUARTER_S);
+        for (Stored e : select(c, "event_type in ('CALL_ANSWERED', 'CALL_ABANDONED') and occurred_at >= ? and occurred_at < ?",
+                Timestamp.from(from), Timestamp.from(to))) {
+            long[] s = callFigures(e);
+            add(counts, new Key(quarter(e.at()), e.queue() == null ? "" : e.queue()), Objects.requireNonNull(s), 1);
+        }
+        Map<String, List<Stored>> ended = new HashMap<>();
+        for (Stored e : select(c, "event_type = 'CALL_ENDED' and customer_id is not null and occurred_at >= ?"
+                + " and occurred_at < ? order by occurred_at, seq", Timestamp.from(from), Timestamp.from(to.plus(fcrWindow)))) {
+            ended.computeIfAbsent(e.customer(), k -> new ArrayList<>()).add(e);
+        }
+        ended.values().forEach(line -> {
+            for (int i = 0; i < line.size(); i++) {
+                if (line.get(i).at().isBefore(to)) {
+                    firstContact(line, i, counts, 1);
+                }
+            }
+        });
+        try (PreparedStatement ps = c.prepareStatement("update " + TABLE + " set answered_in_time = ?, short_abandoned = ?,"
+                + " fcr_repeated = ?, sl_ms = ?, short_ms = ?, fcr_ms = ? where quarter = ? and queue = ?")) {
+            for (Row r : byKey.values()) {
+                long[] s = counts.getOrDefault(r.key(), zero());
+                ps.setLong(1, r.callsMatch() ? r.sums()[2] : s[2]);
+                ps.setLong(2, r.callsMatch() ? r.sums()[4] : s[4]);
+                ps.setLong(3, r.fcrMatch() ? r.sums()[17] : s[17]);
+                ps.setLong(4, rules.threshold(r.key().queue().isEmpty() ? null : r.key().queue()).toMillis());
+                ps.setLong(5, rules.shortAbandon().toMillis());
+                ps.setLong(6, fcrWindow.toMillis());
+                ps.setLong(7, r.key().quarter());
+                ps.setString(8, r.key().queue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return stale.size();
+    }
+
+    /**
+     * Empties the summary and sums it again from every event, by the migration's own back-fill statements (for a
+     * journal loaded around the writer, e.g. the benchmark's), then {@link #resum recounts} with these rules.
+     */
+    public void rebuild(Connection c) throws SQLException {
+        String script;
+        try (InputStream in = JournalSummary.class.getResourceAsStream(MIGRATION)) {
+            script = new String(Objects.requireNonNull(in, MIGRATION).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SQLException("cannot read " + MIGRATION, e);
+        }
+        String backfill = script.substring(script.indexOf("-- back-fill"));
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("delete from " + TABLE);
+            st.executeUpdate("delete from journal_agents");
+            for (String sql : backfill.split(";\\s*\\n")) {
+                String s = sql.lines().filter(l -> !l.startsWith("--")).collect(Collectors.joining("\n")).trim();
+                if (!s.isEmpty()) {
+                    st.executeUpdate(s);
+                }
+            }
+        }
+        resum(c);
+    }
+}
