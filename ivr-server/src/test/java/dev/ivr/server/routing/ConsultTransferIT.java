@@ -1,0 +1,253 @@
+package dev.ivr.server.routing;
+
+import dev.ivr.routing.AgentState;
+import dev.ivr.server.api.Auth;
+import dev.ivr.server.api.HttpApi;
+import dev.ivr.server.callcontext.CallContext;
+import dev.ivr.server.callcontext.DeskMessage;
+import dev.ivr.server.callcontext.TopicScreenPops;
+import dev.ivr.server.callcontext.Transfer;
+import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.config.AmiConfig;
+import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.config.RoutingConfig;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.crm.TransferLog;
+import dev.ivr.server.crm.wrapup.JdbcTransferLog;
+import dev.ivr.server.crm.wrapup.JdbcWrapUps;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.desk.Desk;
+import dev.ivr.server.desk.exits.IvrExits;
+import dev.ivr.server.desk.users.UserSpec;
+import dev.ivr.server.health.HealthRegistry;
+import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.pbx.AmiAgentLegs;
+import dev.ivr.server.pbx.AmiConnection;
+import dev.ivr.server.pbx.AmiOriginator;
+import dev.ivr.server.callcontext.Consults;
+import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.fakepbx.Caller;
+import dev.ivr.fakepbx.FakeAmi;
+import dev.ivr.fakepbx.FakeCall;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static dev.ivr.server.routing.RoutingHarness.config;
+import static dev.ivr.server.routing.RoutingHarness.queue;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A consult (attended) transfer from the agent desktop's API over the fake PBX and its AMI. Tess, on a support call,
+ * consults the sales queue: the server moves her channel to the consult context's hold (AMI Redirect of its exact
+ * name, reported by the answer subroutine), the caller's Dial returns and the caller holds; the call is offered anew
+ * in sales (Sid's screen pop has the customer, path, inputs and the transfer note) and Sid is rung with AMI Originate
+ * into the consult context, which bridges him with Tess. First call: Tess cancels, the caller's channel bridges back
+ * to her (Bridge application). Second call: Tess completes, the caller's channel bridges with Sid's channel, Tess's
+ * channel is marked done (AMI Setvar) and hangs up, her wrap-up starts; the interaction has Sid as last agent and the
+ * transfer log a consult transfer.
+ */
+@Tag("integration")
+class ConsultTransferIT {
+    static final Duration T = Duration.ofSeconds(60);
+    static final String PASSWORD = "correct horse battery";
+    final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
+                open.get(i).close();
+            } catch (Exception e) {
+                // best effort
+            }
+        }
+    }
+
+    @Test
+    void aConsultIsCancelledThenCompleted(@TempDir Path dir) throws Exception {
+        IvrConfig cfg = TestConfigs.server(dir.resolve("data"));
+        ClusterMember member = ClusterMember.start(cfg.cluster(), "consult", cfg.dataDir());
+        open.add(member);
+        Database db = Database.open(cfg.database(), cfg.dataDir());
+        open.add(db);
+        assertThat(db.awaitReady(T)).isTrue();
+        RoutingConfig routing = config("exec", queue("support", Map.of("technical", 1), Duration.ofSeconds(20),
+                Duration.ofSeconds(30)), queue("sales", Map.of("sales", 1), Duration.ofSeconds(20), Duration.ZERO));
+        FakeAmi ami = new FakeAmi("ivr", "ami-secret");
+        open.add(ami);
+        AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", "ami-secret"));
+        open.add(connection);
+        await().atMost(T).until(connection::available);
+        RoutingHarness h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(), RoutingHarness.testPrompts(),
+                dir.resolve("no-calendars.yaml"), routing, new ScriptedCrm(List.of(), false),
+                new AmiOriginator(connection, Clock.systemUTC()), Clock.systemUTC());
+        open.add(h);
+        ami.channelsOf(h.pbx);
+        h.pbx.bridgeContext(Consults.CONTEXT, Consults.PEER_VARIABLE, "IVR_CONSULT_DONE");
+        AmiAgentLegs legs = new AmiAgentLegs(connection);
+        h.routing.agentLegs(legs);
+
+        Vertx vertx = Vertx.vertx();
+        open.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        Metrics metrics = new Metrics("ivr-1");
+        open.add(metrics);
+        JdbcTransferLog transferLog = new JdbcTransferLog(db.httpDataSource());
+        Desk desk = Desk.start(vertx, member.hazelcast(), db.httpDataSource(), h.service(),
+                new IvrExits(member.hazelcast(), cfg.desk().ivrExitsWindow(), Clock.systemUTC()), cfg.desk(), routing,
+                new JdbcWrapUps(db.httpDataSource()), transferLog, legs,
+                dev.ivr.server.call.Supervision.NONE, cfg.http().idleTimeout(),
+                "ivr-1", metrics.registry());
+        open.add(desk);
+        HttpApi http = HttpApi.start(vertx, cfg.http(), Auth.of(List.of()).withSessions(desk.sessions()),
+                new HealthRegistry(), metrics, desk.routes());
+        open.add(http);
+        List<DeskMessage> pops = new CopyOnWriteArrayList<>();
+        TopicScreenPops topic = new TopicScreenPops(member.hazelcast());
+        var subscription = topic.subscribe(pops::add);
+        open.add(() -> topic.unsubscribe(subscription));
+
+        desk.users().create(new UserSpec("tess", "Tess Tech", Set.of("agent"), "PJSIP/2001", Map.of("technical", 3),
+                Set.of("en"), true, PASSWORD));
+        desk.users().create(new UserSpec("sid", "Sid Sales", Set.of("agent"), "PJSIP/2002", Map.of("sales", 3),
+                Set.of("en"), true, PASSWORD));
+        String base = "http://127.0.0.1:" + http.port();
+        String tess = TransferIT.login(base, "tess");
+        String sid = TransferIT.login(base, "sid");
+        for (String[] a : new String[][]{{"tess", tess}, {"sid", sid}}) {
+            assertThat(post(base, "/api/agents/" + a[0] + "/login", a[1], new JsonObject()).statusCode()).isEqualTo(200);
+        }
+        assertThat(post(base, "/api/agents/tess/ready", tess, null).statusCode()).isEqualTo(200);
+
+        // ================= first call: the consult is cancelled, back to Tess
+        FakeCall call = h.pbx.call("queue-test").callerId("+3612345678")
+                .caller(Caller.script().dial(Caller.DialOutcome.ANSWER, new CompletableFuture<>()).thenSilence()).start();
+        String callId = call.uniqueId();
+        await().atMost(T).until(() -> h.service().agent("tess").orElseThrow().state() == AgentState.ON_CALL);
+        String tessLeg = awaitTalking(h, "PJSIP/2001-");
+        assertThat(post(base, "/api/agents/tess/consult/complete", tess, null).statusCode())
+                .as("no consult yet").isEqualTo(404);
+        assertThat(post(base, "/api/agents/tess/consult", tess, new JsonObject().put("to", "queue").put("target", "nowhere"))
+                .statusCode()).isEqualTo(400);
+        assertThat(post(base, "/api/agents/tess/consult", sid, new JsonObject().put("to", "queue").put("target", "sales"))
+                .statusCode()).as("another agent's id").isEqualTo(403);
+        assertThat(post(base, "/api/agents/sid/ready", sid, null).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> c = post(base, "/api/agents/tess/consult", tess,
+                new JsonObject().put("to", "queue").put("target", "sales").put("note", "asks about an upgrade"));
+        assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+        assertThat(new JsonObject(c.body()).getString("phase")).isEqualTo("calling");
+        assertThat(ami.actions("Redirect")).singleElement().satisfies(a -> {
+            assertThat(a.get("Channel")).isEqualTo(tessLeg);
+            assertThat(a.get("Context")).isEqualTo("ivr-consult");
+            assertThat(a.get("Exten")).isEqualTo("hold");
+        });
+        await().atMost(T).until(() -> h.service().agent("sid").orElseThrow().state() == AgentState.ON_CALL);
+        await().atMost(T).until(() -> phase(base, tess).equals("talking"));
+        assertThat(h.service().agent("tess").orElseThrow().state()).as("tess stays on the call").isEqualTo(AgentState.ON_CALL);
+        assertThat(h.pbx.consultBridges()).hasSize(1).containsValue(tessLeg);
+        assertThat(ami.originated()).singleElement().satisfies(o -> {
+            assertThat(o.action().get("Channel")).isEqualTo("PJSIP/2002");
+            assertThat(o.action().get("Context")).isEqualTo("ivr-consult");
+            assertThat(o.variables()).containsEntry("IVR_CONSULT_PEER", tessLeg);
+        });
+        CallContext first = pops.stream().filter(m -> m.kind() == DeskMessage.Kind.OFFERED && "tess".equals(m.agentId()))
+                .findFirst().orElseThrow().context();
+        CallContext toSid = pops.stream().filter(m -> m.kind() == DeskMessage.Kind.OFFERED && "sid".equals(m.agentId()))
+                .findFirst().orElseThrow().context();
+        assertThat(toSid.callId()).isEqualTo(callId);
+        assertThat(toSid.ani()).isEqualTo(first.ani());
+        assertThat(toSid.ivrPath()).isEqualTo(first.ivrPath());
+        assertThat(toSid.inputs()).isEqualTo(first.inputs());
+        assertThat(toSid.queue()).isEqualTo("sales");
+        assertThat(toSid.fields()).containsAllEntriesOf(first.fields())
+                .containsEntry(Transfer.FIELD_BY, "tess").containsEntry(Transfer.FIELD_NOTE, "asks about an upgrade")
+                .containsEntry(Transfer.FIELD_FROM_QUEUE, "support");
+        assertThat(post(base, "/api/agents/tess/transfer", tess, new JsonObject().put("to", "queue").put("target", "sales"))
+                .statusCode()).as("no blind transfer during a consult").isEqualTo(409);
+
+        HttpResponse<String> cancel = post(base, "/api/agents/tess/consult/cancel", tess, null);
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+        await().atMost(T).until(() -> call.bridges().contains(tessLeg));
+        await().atMost(T).until(() -> h.pbx.consultBridges().isEmpty());
+        await().atMost(T).until(() -> h.service().agent("sid").orElseThrow().state() != AgentState.ON_CALL);
+        assertThat(h.service().agent("tess").orElseThrow().state()).isEqualTo(AgentState.ON_CALL);
+        assertThat(h.pbx.hangUpLegs(tessLeg::equals)).containsExactly(tessLeg); // tess ends the call
+        call.await(T);
+        assertThat(h.interaction(callId).agentId()).isEqualTo("tess");
+        assertThat(transferLog.forCalls(List.of(callId))).doesNotContainKey(callId);
+        await().atMost(T).until(() -> h.service().agent("tess").orElseThrow().state() == AgentState.WRAP_UP);
+
+        // ================= second call: the consult is completed, the caller talks to Sid
+        assertThat(post(base, "/api/agents/tess/wrap-up-done", tess, null).statusCode()).isEqualTo(200);
+        await().atMost(T).until(() -> h.service().agent("sid").orElseThrow().state() == AgentState.READY);
+        FakeCall call2 = h.pbx.call("queue-test").callerId("+3612345679")
+                .caller(Caller.script().dial(Caller.DialOutcome.ANSWER, new CompletableFuture<>()).thenSilence()).start();
+        String callId2 = call2.uniqueId();
+        await().atMost(T).until(() -> h.service().agent("tess").orElseThrow().state() == AgentState.ON_CALL);
+        String tessLeg2 = awaitTalking(h, "PJSIP/2001-");
+        assertThat(post(base, "/api/agents/tess/consult", tess, new JsonObject().put("to", "queue").put("target", "sales")
+                .put("note", "wants Premium")).statusCode()).isEqualTo(200);
+        await().atMost(T).until(() -> phase(base, tess).equals("talking"));
+        String sidLeg = h.pbx.consultBridges().keySet().iterator().next();
+        HttpResponse<String> done = post(base, "/api/agents/tess/consult/complete", tess, null);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        await().atMost(T).until(() -> call2.bridges().contains(sidLeg));
+        await().atMost(T).until(() -> h.pbx.heldLegs().isEmpty());
+        assertThat(ami.actions("Setvar")).anySatisfy(a -> {
+            assertThat(a.get("Channel")).isEqualTo(tessLeg2);
+            assertThat(a.get("Variable")).isEqualTo("IVR_CONSULT_DONE");
+        });
+        await().atMost(T).until(() -> h.service().agent("tess").orElseThrow().state() == AgentState.WRAP_UP);
+        assertThat(h.service().agent("sid").orElseThrow().state()).isEqualTo(AgentState.ON_CALL);
+        assertThat(h.pbx.hangUpLegs(sidLeg::equals)).containsExactly(sidLeg); // sid ends the call
+        call2.await(T);
+        Interaction i = h.interaction(callId2);
+        assertThat(i.agentId()).isEqualTo("sid");
+        assertThat(i.waitTime()).isNotNull();
+        assertThat(transferLog.forCalls(List.of(callId2)).get(callId2)).singleElement().satisfies(e -> {
+            assertThat(e.fromAgent()).isEqualTo("tess");
+            assertThat(e.kind()).isEqualTo("QUEUE");
+            assertThat(e.target()).isEqualTo("sales");
+            assertThat(e.note()).isEqualTo("wants Premium");
+            assertThat(e.consult()).isTrue();
+        });
+        await().atMost(T).until(() -> h.service().agent("sid").orElseThrow().state() != AgentState.ON_CALL);
+    }
+
+    private static String awaitTalking(RoutingHarness h, String prefix) {
+        await().atMost(T).until(() -> h.pbx.talkingLegs().stream().anyMatch(n -> n.startsWith(prefix)));
+        return h.pbx.talkingLegs().stream().filter(n -> n.startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    private static String phase(String base, String token) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(base + "/api/agents/tess/consult")).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? new JsonObject(r.body()).getString("phase") : "none";
+    }
+
+    static HttpResponse<String> post(String base, String path, String token, JsonObject body) throws Exception {
+        return TransferIT.post(base, path, token, body);
+    }
+}
