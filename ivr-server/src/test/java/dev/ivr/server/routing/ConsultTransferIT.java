@@ -36,6 +36,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,6 +77,10 @@ class ConsultTransferIT {
 
     @AfterEach
     void stop() {
+        if (browser != null) {
+            dev.ivr.server.desk.Chromium.evidence(browser, "last-consult");
+            browser.quit();
+        }
         for (int i = open.size() - 1; i >= 0; i--) {
             try {
                 open.get(i).close();
@@ -84,8 +90,17 @@ class ConsultTransferIT {
         }
     }
 
-    @Test
-    void aConsultIsCancelledThenCompleted(@TempDir Path dir) throws Exception {
+    RoutingHarness h;
+    FakeAmi ami;
+    JdbcTransferLog transferLog;
+    List<DeskMessage> pops;
+    String base;
+    String tess;
+    String sid;
+    org.openqa.selenium.WebDriver browser;
+
+    /** The server's parts over the fake PBX and AMI, the desk's API, Tess (support) and Sid (sales) signed in. */
+    private void setUp(Path dir, boolean tessStartsShift) throws Exception {
         IvrConfig cfg = TestConfigs.server(dir.resolve("data"));
         ClusterMember member = ClusterMember.start(cfg.cluster(), "consult", cfg.dataDir());
         open.add(member);
@@ -94,12 +109,12 @@ class ConsultTransferIT {
         assertThat(db.awaitReady(T)).isTrue();
         RoutingConfig routing = config("exec", queue("support", Map.of("technical", 1), Duration.ofSeconds(20),
                 Duration.ofSeconds(30)), queue("sales", Map.of("sales", 1), Duration.ofSeconds(20), Duration.ZERO));
-        FakeAmi ami = new FakeAmi("ivr", "ami-secret");
+        ami = new FakeAmi("ivr", "ami-secret");
         open.add(ami);
         AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", "ami-secret"));
         open.add(connection);
         await().atMost(T).until(connection::available);
-        RoutingHarness h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(), RoutingHarness.testPrompts(),
+        h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(), RoutingHarness.testPrompts(),
                 dir.resolve("no-calendars.yaml"), routing, new ScriptedCrm(List.of(), false),
                 new AmiOriginator(connection, Clock.systemUTC()), Clock.systemUTC());
         open.add(h);
@@ -112,7 +127,7 @@ class ConsultTransferIT {
         open.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         Metrics metrics = new Metrics("ivr-1");
         open.add(metrics);
-        JdbcTransferLog transferLog = new JdbcTransferLog(db.httpDataSource());
+        transferLog = new JdbcTransferLog(db.httpDataSource());
         Desk desk = Desk.start(vertx, member.hazelcast(), db.httpDataSource(), h.service(),
                 new IvrExits(member.hazelcast(), cfg.desk().ivrExitsWindow(), Clock.systemUTC()), cfg.desk(), routing,
                 new JdbcWrapUps(db.httpDataSource()), transferLog, legs,
@@ -122,7 +137,7 @@ class ConsultTransferIT {
         HttpApi http = HttpApi.start(vertx, cfg.http(), Auth.of(List.of()).withSessions(desk.sessions()),
                 new HealthRegistry(), metrics, desk.routes());
         open.add(http);
-        List<DeskMessage> pops = new CopyOnWriteArrayList<>();
+        pops = new CopyOnWriteArrayList<>();
         TopicScreenPops topic = new TopicScreenPops(member.hazelcast());
         var subscription = topic.subscribe(pops::add);
         open.add(() -> topic.unsubscribe(subscription));
@@ -131,14 +146,20 @@ class ConsultTransferIT {
                 Set.of("en"), true, PASSWORD));
         desk.users().create(new UserSpec("sid", "Sid Sales", Set.of("agent"), "PJSIP/2002", Map.of("sales", 3),
                 Set.of("en"), true, PASSWORD));
-        String base = "http://127.0.0.1:" + http.port();
-        String tess = TransferIT.login(base, "tess");
-        String sid = TransferIT.login(base, "sid");
-        for (String[] a : new String[][]{{"tess", tess}, {"sid", sid}}) {
-            assertThat(post(base, "/api/agents/" + a[0] + "/login", a[1], new JsonObject()).statusCode()).isEqualTo(200);
+        base = "http://127.0.0.1:" + http.port();
+        tess = TransferIT.login(base, "tess");
+        sid = TransferIT.login(base, "sid");
+        assertThat(post(base, "/api/agents/sid/login", sid, new JsonObject()).statusCode()).isEqualTo(200);
+        if (tessStartsShift) {
+            assertThat(post(base, "/api/agents/tess/login", tess, new JsonObject()).statusCode()).isEqualTo(200);
+            assertThat(post(base, "/api/agents/tess/ready", tess, null).statusCode()).isEqualTo(200);
         }
-        assertThat(post(base, "/api/agents/tess/ready", tess, null).statusCode()).isEqualTo(200);
+    }
 
+
+    @Test
+    void aConsultIsCancelledThenCompleted(@TempDir Path dir) throws Exception {
+        setUp(dir, true);
         // ================= first call: the consult is cancelled, back to Tess
         FakeCall call = h.pbx.call("queue-test").callerId("+3612345678")
                 .caller(Caller.script().dial(Caller.DialOutcome.ANSWER, new CompletableFuture<>()).thenSilence()).start();
@@ -233,6 +254,53 @@ class ConsultTransferIT {
             assertThat(e.consult()).isTrue();
         });
         await().atMost(T).until(() -> h.service().agent("sid").orElseThrow().state() != AgentState.ON_CALL);
+    }
+
+    /**
+     * The transfer card's consult in headless Chromium: Tess chooses sales, "Consult first"; the card says she
+     * talks to the sales agent while the caller holds (screenshot docs/screenshots/agent-consult.png), then
+     * "Complete transfer": the caller is bridged with Sid and Tess is in wrap-up.
+     */
+    @Test
+    void theTransferCardConsultsThenCompletes(@TempDir Path dir) throws Exception {
+        setUp(dir, false);
+        browser = dev.ivr.server.desk.Chromium.start(dir.resolve("chromium-profile"));
+        org.openqa.selenium.support.ui.WebDriverWait wait =
+                new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30));
+        browser.get(base + "/agent/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-id"))).sendKeys("tess");
+        browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
+        browser.findElement(By.id("login-submit")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("btn-login"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("agent-state"), "Not ready"));
+        wait.until(ExpectedConditions.attributeContains(By.id("conn"), "class", "live"));
+        browser.findElement(By.id("btn-ready")).click();
+        await().atMost(T).until(() -> h.service().agent("tess").orElseThrow().state() == AgentState.READY);
+        assertThat(post(base, "/api/agents/sid/ready", sid, null).statusCode()).isEqualTo(200);
+
+        FakeCall call = h.pbx.call("queue-test").callerId("+3612345678")
+                .caller(Caller.script().dial(Caller.DialOutcome.ANSWER, new CompletableFuture<>()).thenSilence()).start();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("transfer")));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("consult-submit")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("transfer-target"), "sales"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("transfer-target"))).selectByValue("sales");
+        browser.findElement(By.id("transfer-note")).sendKeys("Wants Premium; verified");
+        browser.findElement(By.id("consult-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("consult-status"), "You are talking to sid"));
+        assertThat(browser.findElement(By.id("transfer-form")).isDisplayed()).isFalse();
+        dev.ivr.server.desk.Chromium.screenshot(browser, "agent-consult");
+        String sidLeg = h.pbx.consultBridges().keySet().iterator().next();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("consult-complete"))).click();
+        await().atMost(T).until(() -> call.bridges().contains(sidLeg));
+        wait.until(ExpectedConditions.textToBe(By.id("agent-state"), "Wrap-up"));
+        assertThat(h.service().agent("sid").orElseThrow().state()).isEqualTo(AgentState.ON_CALL);
+        CallContext toSid = pops.stream().filter(m -> m.kind() == DeskMessage.Kind.OFFERED && "sid".equals(m.agentId()))
+                .findFirst().orElseThrow().context();
+        assertThat(toSid.fields()).containsEntry(Transfer.FIELD_NOTE, "Wants Premium; verified");
+        h.pbx.hangUpLegs(sidLeg::equals);
+        call.await(T);
+        assertThat(transferLog.forCalls(List.of(call.uniqueId())).get(call.uniqueId()))
+                .singleElement().satisfies(e -> assertThat(e.consult()).isTrue());
     }
 
     private static String awaitTalking(RoutingHarness h, String prefix) {

@@ -128,7 +128,7 @@ public final class TransferRoutes implements HttpRoutes {
                         .put("name", a.name()).put("state", a.state().name())));
         ok(ctx, new JsonObject().put("queues", new JsonArray(List.copyOf(queuesNow.get().keySet()))).put("agents", agents)
                 .put("numbers", execMode && !transferContext.isEmpty()).put("enabled", execMode)
-                .put("maxNoteLength", MAX_NOTE));
+                .put("maxNoteLength", MAX_NOTE).put("consult", execMode && consults != null));
     }
 
     private void transfer(RoutingContext ctx) {
