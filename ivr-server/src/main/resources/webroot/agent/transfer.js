@@ -70,9 +70,14 @@ function stopPolling() {
   polling = null;
 }
 
+function who(c) {
+  const a = c.targetAgent && targets ? targets.agents.find(x => x.id === c.targetAgent) : null;
+  return a ? a.name : (c.targetAgent || c.target);
+}
+
 const PHASES = {
-  calling: c => 'Calling ' + (c.targetAgent || c.target) + '... The caller is on hold.',
-  talking: c => 'You are talking to ' + (c.targetAgent || c.target) + '. The caller is on hold.',
+  calling: c => 'Calling ' + who(c) + '... The caller is on hold.',
+  talking: c => 'You are talking to ' + who(c) + '. The caller is on hold.',
   complete: () => 'Connecting the caller...',
   cancel: () => 'Going back to the caller...',
   failed: c => 'The consult ended: ' + (c.detail || 'the target could not be reached') + '. Back to the caller.',

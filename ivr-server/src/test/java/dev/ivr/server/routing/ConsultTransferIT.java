@@ -286,7 +286,7 @@ class ConsultTransferIT {
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("transfer-target"))).selectByValue("sales");
         browser.findElement(By.id("transfer-note")).sendKeys("Wants Premium; verified");
         browser.findElement(By.id("consult-submit")).click();
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("consult-status"), "You are talking to sid"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("consult-status"), "You are talking to Sid Sales"));
         assertThat(browser.findElement(By.id("transfer-form")).isDisplayed()).isFalse();
         dev.ivr.server.desk.Chromium.screenshot(browser, "agent-consult");
         String sidLeg = h.pbx.consultBridges().keySet().iterator().next();
