@@ -257,21 +257,13 @@ public final class FakePbx {
             return true;
         }
         if (held.remove(channel) != null) {
-            for (Map.Entry<String, String> e : Map.copyOf(consultPairs).entrySet()) {
-                if (e.getValue().equals(channel)) {
-                    consultPairs.remove(e.getKey());
-                    java.util.concurrent.CompletableFuture<Void> target = talking.remove(e.getKey());
-                    if (target != null) {
-                        target.complete(null);
-                    }
-                }
-            }
+            yankedFromConsult(channel);
             return true;
         }
         return false;
     }
 
-    /** A held channel hung up: a target bridged with it is left alone and hangs up. */
+    /** A held channel left (hung up, or bridged elsewhere): a target bridged with it is left alone and hangs up. */
     private void yankedFromConsult(String heldChannel) {
         for (Map.Entry<String, String> e : Map.copyOf(consultPairs).entrySet()) {
             if (e.getValue().equals(heldChannel)) {

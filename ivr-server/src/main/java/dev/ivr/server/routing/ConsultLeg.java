@@ -73,8 +73,9 @@ final class ConsultLeg {
 
     /** The consult of the call if the agent of the leg that just ended started one. */
     static Optional<Consult> pending(QueueCallRouter owner, String callId, String agentId) {
-        return owner.consults.consults().get(callId).filter(c -> c.phase() == Consult.Phase.CALLING
-                && c.transfer().fromAgent().equals(agentId));
+        // cancelled already (before this server saw Dial return): still the consult's to end, back to the agent
+        return owner.consults.consults().get(callId).filter(c -> (c.phase() == Consult.Phase.CALLING
+                || c.phase() == Consult.Phase.CANCEL) && c.transfer().fromAgent().equals(agentId));
     }
 
     /**
@@ -88,7 +89,8 @@ final class ConsultLeg {
         LOG.info("agent {} consults {} {}: the caller holds", t.fromAgent(), kindName(t), t.target());
         try {
             ch.musicOnHold(true, owner.musicClass);
-            String failure = t.kind() == Transfer.Kind.NUMBER ? callNumber(t) : callAgent(req, t);
+            String failure = cancelled() ? "cancelled"
+                    : t.kind() == Transfer.Kind.NUMBER ? callNumber(t) : callAgent(req, t);
             Consult.Phase decision;
             if (failure != null) {
                 decide(Consult.Phase.FAILED, failure);
