@@ -1,36 +1,14 @@
 package dev.ivr.server.routing;
 
 import dev.ivr.routing.AgentState;
-import dev.ivr.server.api.Auth;
-import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.callcontext.CallContext;
 import dev.ivr.server.callcontext.DeskMessage;
-import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.callcontext.Transfer;
-import dev.ivr.server.cluster.ClusterMember;
-import dev.ivr.server.config.AmiConfig;
-import dev.ivr.server.config.IvrConfig;
-import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.Interaction;
-import dev.ivr.server.crm.TransferLog;
 import dev.ivr.server.crm.wrapup.JdbcTransferLog;
-import dev.ivr.server.crm.wrapup.JdbcWrapUps;
-import dev.ivr.server.db.Database;
-import dev.ivr.server.flow.tools.ScriptedCrm;
-import dev.ivr.server.desk.Desk;
-import dev.ivr.server.desk.exits.IvrExits;
-import dev.ivr.server.desk.users.UserSpec;
-import dev.ivr.server.health.HealthRegistry;
-import dev.ivr.server.metrics.Metrics;
-import dev.ivr.server.pbx.AmiAgentLegs;
-import dev.ivr.server.pbx.AmiConnection;
-import dev.ivr.server.pbx.AmiOriginator;
-import dev.ivr.server.callcontext.Consults;
-import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeAmi;
 import dev.ivr.fakepbx.FakeCall;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -44,15 +22,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static dev.ivr.server.routing.RoutingHarness.config;
 import static dev.ivr.server.routing.RoutingHarness.queue;
@@ -101,61 +74,16 @@ class ConsultTransferIT {
 
     /** The server's parts over the fake PBX and AMI, the desk's API, Tess (support) and Sid (sales) signed in. */
     private void setUp(Path dir, boolean tessStartsShift) throws Exception {
-        IvrConfig cfg = TestConfigs.server(dir.resolve("data"));
-        ClusterMember member = ClusterMember.start(cfg.cluster(), "consult", cfg.dataDir());
-        open.add(member);
-        Database db = Database.open(cfg.database(), cfg.dataDir());
-        open.add(db);
-        assertThat(db.awaitReady(T)).isTrue();
-        RoutingConfig routing = config("exec", queue("support", Map.of("technical", 1), Duration.ofSeconds(20),
-                Duration.ofSeconds(30)), queue("sales", Map.of("sales", 1), Duration.ofSeconds(20), Duration.ZERO));
-        ami = new FakeAmi("ivr", "ami-secret");
-        open.add(ami);
-        AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", "ami-secret"));
-        open.add(connection);
-        await().atMost(T).until(connection::available);
-        h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(), RoutingHarness.testPrompts(),
-                dir.resolve("no-calendars.yaml"), routing, new ScriptedCrm(List.of(), false),
-                new AmiOriginator(connection, Clock.systemUTC()), Clock.systemUTC());
-        open.add(h);
-        ami.channelsOf(h.pbx);
-        h.pbx.bridgeContext(Consults.CONTEXT, Consults.PEER_VARIABLE, "IVR_CONSULT_DONE");
-        AmiAgentLegs legs = new AmiAgentLegs(connection);
-        h.routing.agentLegs(legs);
-
-        Vertx vertx = Vertx.vertx();
-        open.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        Metrics metrics = new Metrics("ivr-1");
-        open.add(metrics);
-        transferLog = new JdbcTransferLog(db.httpDataSource());
-        Desk desk = Desk.start(vertx, member.hazelcast(), db.httpDataSource(), h.service(),
-                new IvrExits(member.hazelcast(), cfg.desk().ivrExitsWindow(), Clock.systemUTC()), cfg.desk(), routing,
-                new JdbcWrapUps(db.httpDataSource()), transferLog, legs,
-                dev.ivr.server.call.Supervision.NONE, cfg.http().idleTimeout(),
-                "ivr-1", metrics.registry());
-        open.add(desk);
-        HttpApi http = HttpApi.start(vertx, cfg.http(), Auth.of(List.of()).withSessions(desk.sessions()),
-                new HealthRegistry(), metrics, desk.routes());
-        open.add(http);
-        pops = new CopyOnWriteArrayList<>();
-        TopicScreenPops topic = new TopicScreenPops(member.hazelcast());
-        var subscription = topic.subscribe(pops::add);
-        open.add(() -> topic.unsubscribe(subscription));
-
-        desk.users().create(new UserSpec("tess", "Tess Tech", Set.of("agent"), "PJSIP/2001", Map.of("technical", 3),
-                Set.of("en"), true, PASSWORD));
-        desk.users().create(new UserSpec("sid", "Sid Sales", Set.of("agent"), "PJSIP/2002", Map.of("sales", 3),
-                Set.of("en"), true, PASSWORD));
-        base = "http://127.0.0.1:" + http.port();
-        tess = TransferIT.login(base, "tess");
-        sid = TransferIT.login(base, "sid");
-        assertThat(post(base, "/api/agents/sid/login", sid, new JsonObject()).statusCode()).isEqualTo(200);
-        if (tessStartsShift) {
-            assertThat(post(base, "/api/agents/tess/login", tess, new JsonObject()).statusCode()).isEqualTo(200);
-            assertThat(post(base, "/api/agents/tess/ready", tess, null).statusCode()).isEqualTo(200);
-        }
+        TransferRig r = TransferRig.start(dir, tessStartsShift);
+        open.add(r);
+        h = r.h;
+        ami = r.ami;
+        transferLog = r.transferLog;
+        pops = r.pops;
+        base = r.base;
+        tess = r.tess;
+        sid = r.sid;
     }
-
 
     @Test
     void aConsultIsCancelledThenCompleted(@TempDir Path dir) throws Exception {
