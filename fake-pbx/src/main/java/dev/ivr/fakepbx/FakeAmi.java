@@ -522,7 +522,7 @@ public final class FakeAmi implements AutoCloseable {
             }
             FakePbx p = pbx;
             if (p != null && !p.redirectLeg(channel, a.get("Context")) && channel.matches(".*-[0-9a-f]{8}")
-                    && p.liveChannel(channel).isEmpty()) {
+                    && !p.knows(channel)) {
                 send(response(id, "Error", "Message", "Channel does not exist: " + channel));
                 return;
             }
@@ -538,7 +538,7 @@ public final class FakeAmi implements AutoCloseable {
             }
             FakePbx p = pbx;
             if (!channel.isEmpty() && p != null && !p.setLegVariable(channel, a.get("Variable"), a.getOrDefault("Value", ""))
-                    && channel.matches(".*-[0-9a-f]{8}") && p.liveChannel(channel).isEmpty()) {
+                    && channel.matches(".*-[0-9a-f]{8}") && !p.knows(channel)) {
                 send(response(id, "Error", "Message", "No such channel"));
                 return;
             }

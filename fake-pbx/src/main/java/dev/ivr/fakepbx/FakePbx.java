@@ -205,9 +205,10 @@ public final class FakePbx {
         return true;
     }
 
-    /** Whether a channel of this name is a dialled, originated or held leg (AMI actions find it). */
-    boolean hasLeg(String channel) {
-        return talking.containsKey(channel) || held.containsKey(channel);
+    /** Whether a channel of this name is a dialled, originated or held leg or a call (AMI actions find it). */
+    boolean knows(String channel) {
+        return talking.containsKey(channel) || held.containsKey(channel) || legUniqueIds.containsKey(channel)
+                || liveChannel(channel).isPresent();
     }
 
     /**
