@@ -187,6 +187,7 @@ public final class FakeAmi implements AutoCloseable {
     /** Lets AMI {@code Hangup} end the talking dialled legs of this fake PBX's calls. */
     public FakeAmi channelsOf(FakePbx pbx) {
         this.pbx = pbx;
+        pbx.onLegGone((uniqueId, channel) -> hangup(channel, uniqueId));
         pbx.onChannelGone((uniqueId, channel) -> {
             MixMonitors m = monitors.get(channel);
             if (m != null) {
@@ -402,7 +403,9 @@ public final class FakeAmi implements AutoCloseable {
                 case "mixmonitor" -> mixMonitor(a, id);
                 case "mixmonitormute" -> mixMonitorMute(a, id);
                 case "stopmixmonitor" -> stopMixMonitor(a, id);
-                case "setvar", "getvar", "redirect", "events" -> send(response(id, "Success"));
+                case "redirect" -> redirect(a, id);
+                case "setvar" -> setvar(a, id);
+                case "getvar", "events" -> send(response(id, "Success"));
                 default -> send(response(id, "Error", "Message", "Invalid/unknown command"));
             }
             return true;
@@ -500,6 +503,49 @@ public final class FakeAmi implements AutoCloseable {
         }
 
         /**
+         * As Asterisk 20's main/manager.c action_redirect: a dialled leg of a fake call leaves the caller's bridge
+         * and holds where it was sent ({@link FakePbx#redirectLeg}); other channels are answered as moved.
+         */
+        private void redirect(Map<String, String> a, String id) {
+            String channel = a.getOrDefault("Channel", "");
+            if (channel.isEmpty()) {
+                send(response(id, "Error", "Message", "Channel not specified"));
+                return;
+            }
+            if (a.getOrDefault("Context", "").isEmpty()) {
+                send(response(id, "Error", "Message", "Context not specified"));
+                return;
+            }
+            if (a.getOrDefault("Exten", "").isEmpty()) {
+                send(response(id, "Error", "Message", "Exten not specified"));
+                return;
+            }
+            FakePbx p = pbx;
+            if (p != null && !p.redirectLeg(channel, a.get("Context")) && channel.matches(".*-[0-9a-f]{8}")
+                    && !p.knows(channel)) {
+                send(response(id, "Error", "Message", "Channel does not exist: " + channel));
+                return;
+            }
+            send(response(id, "Success", "Message", "Redirect successful"));
+        }
+
+        /** As main/manager.c action_setvar: "Variable Set", or "No such channel" for a channel of a fake call that is gone. */
+        private void setvar(Map<String, String> a, String id) {
+            String channel = a.getOrDefault("Channel", "");
+            if (a.getOrDefault("Variable", "").isEmpty()) {
+                send(response(id, "Error", "Message", "No variable specified"));
+                return;
+            }
+            FakePbx p = pbx;
+            if (!channel.isEmpty() && p != null && !p.setLegVariable(channel, a.get("Variable"), a.getOrDefault("Value", ""))
+                    && channel.matches(".*-[0-9a-f]{8}") && !p.knows(channel)) {
+                send(response(id, "Error", "Message", "No such channel"));
+                return;
+            }
+            send(response(id, "Success", "Message", "Variable Set"));
+        }
+
+        /**
          * Hangup as Asterisk 20's manager.c answers it: a name hangs up that channel ("Channel Hungup"); a
          * {@code /regex/} hangs up every matching channel, answered by a list: "Channels hung up will follow",
          * one {@code ChannelHungup} event per channel, then {@code ChannelsHungupListComplete} with ListItems.
@@ -581,6 +627,11 @@ public final class FakeAmi implements AutoCloseable {
                 if (outcome == OriginateOutcome.ANSWERED) {
                     String device = channel.contains("/") ? channel : "PJSIP/" + channel;
                     deviceState(device, "INUSE");
+                    FakePbx p = pbx;
+                    if (p != null) {
+                        p.originateAnswered(created, uid, a.getOrDefault("Context", ""),
+                                new Originated(a, created, uid, outcome).variables());
+                    }
                 }
             });
         }

@@ -783,6 +783,9 @@ public final class FakeCall {
             case "audiosocket" -> {
                 return audioSocket(cmd);
             }
+            case "bridge" -> {
+                return bridge(cmd);
+            }
             case "set" -> {
                 String arg = cmd.arg(1, "");
                 int eq = arg.indexOf('=');
@@ -883,6 +886,47 @@ public final class FakeCall {
             return goOn(options) ? "200 result=0" : "200 result=-1";
         }
         return callerHangsUpDuringCommand("200 result=-1"); // the caller hung up to end the conversation
+    }
+
+    /**
+     * EXEC Bridge channel[,options], as Asterisk 20's main/features.c bridge_exec: the named channel (looked up by
+     * name prefix or unique id) leaves wherever it is for a bridge with this call; BRIDGERESULT NONEXISTENT when there
+     * is no such channel. The application blocks until either side leaves and answers 0 (SUCCESS); with option x the
+     * other channel is hung up then. Only the fake PBX's legs (dialled, originated, held) can be bridged.
+     */
+    private String bridge(AgiCommand cmd) {
+        String[] parts = cmd.arg(1, "").split(",", -1);
+        String target = parts[0];
+        if (dead) {
+            return "200 result=-1";
+        }
+        if (target.isEmpty() || !pbx.yank(target)) {
+            variables.put("BRIDGERESULT", "NONEXISTENT");
+            return "200 result=0";
+        }
+        bridges.add(target);
+        CompletableFuture<Void> peerGone = pbx.talking(target);
+        inCommand = true;
+        try {
+            CompletableFuture.anyOf(peerGone, hangupRequest).join();
+        } finally {
+            inCommand = false;
+            pbx.bridgeEnded(target);
+        }
+        variables.put("BRIDGERESULT", "SUCCESS");
+        if (hangupRequest.isDone()) {
+            return callerHangsUpDuringCommand("200 result=0");
+        }
+        return "200 result=0";
+    }
+
+    private final List<String> bridges = Collections.synchronizedList(new ArrayList<>());
+
+    /** The channels this call was bridged with by EXEC Bridge, in order. */
+    public List<String> bridges() {
+        synchronized (bridges) {
+            return List.copyOf(bridges);
+        }
     }
 
     /** Whether Dial's options include g (outside the arguments of other options, such as b(...) and U(...)). */

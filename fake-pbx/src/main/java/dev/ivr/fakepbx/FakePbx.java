@@ -125,7 +125,162 @@ public final class FakePbx {
                 }
             }
         }
+        for (String name : new java.util.TreeSet<>(held.keySet())) {
+            if (matches.test(name) && held.remove(name) != null) {
+                yankedFromConsult(name);
+                legGone(name);
+                names.add(name);
+            }
+        }
         return names;
+    }
+
+    // ------------------------------------------------------------------ consult transfers (docs/asterisk-behaviour.md)
+
+    private final Map<String, Map<String, String>> held = new ConcurrentHashMap<>();
+    private final Map<String, String> consultPairs = new ConcurrentHashMap<>();
+    private final Map<String, String> legUniqueIds = new ConcurrentHashMap<>();
+    private final Map<String, String> bridgeContexts = new ConcurrentHashMap<>();
+    private final List<java.util.function.BiConsumer<String, String>> legListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Stands for a dialplan context whose extension {@code exten} runs {@code Bridge(${VARIABLE})} then
+     * {@code Hangup()}, and whose other extension holds a moved channel ({@code MusicOnHold()}, then
+     * {@code GotoIf($["${doneVariable}" = "1"]?end)}, {@code Goto(hold,1)}, {@code n(end),Hangup()}): the sample's
+     * {@code [ivr-consult]}. An AMI Originate answered into {@code context} then bridges its new channel with the
+     * channel the variable names, when that channel holds there (moved by AMI Redirect).
+     */
+    public FakePbx bridgeContext(String context, String variable, String doneVariable) {
+        bridgeContexts.put(context, variable + "," + doneVariable);
+        return this;
+    }
+
+    /** Told (unique id or "", channel) when a leg of a consult goes (Asterisk's Hangup event). */
+    void onLegGone(java.util.function.BiConsumer<String, String> listener) {
+        legListeners.add(listener);
+    }
+
+    private void legGone(String channel) {
+        String uid = legUniqueIds.getOrDefault(channel, "");
+        legListeners.forEach(l -> l.accept(uid, channel));
+    }
+
+    /** The channels held in a consult context now (moved there by AMI Redirect), by name. */
+    public java.util.Set<String> heldLegs() {
+        return java.util.Set.copyOf(held.keySet());
+    }
+
+    /** The consults in progress: the target's channel -> the held channel it is bridged with. */
+    public Map<String, String> consultBridges() {
+        return Map.copyOf(consultPairs);
+    }
+
+    /**
+     * AMI Redirect of a dialled leg: it leaves the caller's bridge (the caller's Dial returns as when the leg hangs
+     * up: Asterisk dissolves a two-party bridge when one party leaves) and holds in the context it was sent to.
+     *
+     * @return false when no dialled leg or held channel has that name
+     */
+    synchronized boolean redirectLeg(String channel, String context) {
+        java.util.concurrent.CompletableFuture<Void> f = talking.remove(channel);
+        if (f == null && !held.containsKey(channel)) {
+            return false;
+        }
+        consultPairs.values().remove(channel);
+        held.put(channel, new ConcurrentHashMap<>(Map.of("CONTEXT", context)));
+        if (f != null) {
+            f.complete(null);
+        }
+        return true;
+    }
+
+    /** AMI Setvar on a held channel; false when it is none. */
+    boolean setLegVariable(String channel, String name, String value) {
+        Map<String, String> vars = held.get(channel);
+        if (vars == null) {
+            return talking.containsKey(channel);
+        }
+        vars.put(name, value);
+        return true;
+    }
+
+    /** Whether a channel of this name is a dialled, originated or held leg or a call (AMI actions find it). */
+    boolean knows(String channel) {
+        return talking.containsKey(channel) || held.containsKey(channel) || legUniqueIds.containsKey(channel)
+                || liveChannel(channel).isPresent();
+    }
+
+    /**
+     * An AMI Originate answered into a context: in a bridge context its channel runs Bridge with the held channel
+     * its variable names (they talk until either goes), else it just talks until hung up.
+     */
+    synchronized void originateAnswered(String channel, String uniqueId, String context, Map<String, String> variables) {
+        legUniqueIds.put(channel, uniqueId);
+        String spec = bridgeContexts.get(context);
+        if (spec == null) {
+            return;
+        }
+        String peer = variables.get(spec.split(",")[0]);
+        if (peer == null || !held.containsKey(peer)) {
+            legGone(channel); // Bridge: NONEXISTENT; then Hangup()
+            return;
+        }
+        consultPairs.put(channel, peer);
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        talking.put(channel, f);
+        f.whenComplete((v, e) -> {
+            consultPairs.remove(channel); // the held channel goes on at hold,2 and holds again
+            legGone(channel);
+        });
+    }
+
+    /**
+     * Asterisk's Bridge application on a call: the named channel leaves wherever it is (a consult's bridge, the
+     * hold) for the caller's bridge. Its former partner follows the consult context: a target left alone hangs up;
+     * a held channel left alone hangs up when marked done, else holds again.
+     *
+     * @return whether the channel exists
+     */
+    synchronized boolean yank(String channel) {
+        java.util.concurrent.CompletableFuture<Void> f = talking.remove(channel);
+        if (f != null) {
+            String peer = consultPairs.remove(channel);
+            if (peer != null) {
+                Map<String, String> vars = held.get(peer);
+                String done = bridgeContexts.getOrDefault(vars == null ? "" : vars.getOrDefault("CONTEXT", ""), ",")
+                        .split(",", -1)[1];
+                if (vars != null && "1".equals(vars.get(done))) {
+                    held.remove(peer);
+                    legGone(peer);
+                }
+            }
+            return true;
+        }
+        if (held.remove(channel) != null) {
+            yankedFromConsult(channel);
+            return true;
+        }
+        return false;
+    }
+
+    /** A held channel left (hung up, or bridged elsewhere): a target bridged with it is left alone and hangs up. */
+    private void yankedFromConsult(String heldChannel) {
+        for (Map.Entry<String, String> e : Map.copyOf(consultPairs).entrySet()) {
+            if (e.getValue().equals(heldChannel)) {
+                consultPairs.remove(e.getKey());
+                java.util.concurrent.CompletableFuture<Void> target = talking.remove(e.getKey());
+                if (target != null) {
+                    target.complete(null);
+                }
+            }
+        }
+    }
+
+    /** The end of a caller's Bridge with a channel (option x: that channel is hung up). */
+    void bridgeEnded(String channel) {
+        talking.remove(channel);
+        legGone(channel);
     }
 
     /** The calls in progress: unique id -> channel name. */

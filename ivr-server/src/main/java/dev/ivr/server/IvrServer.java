@@ -455,6 +455,7 @@ public final class IvrServer implements AutoCloseable {
                 config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());
         if (pbxs != null) {
             toClose.add(pbxs.keepAgentsTrue(routing.service()));
+            routing.agentLegs(pbxs);
         }
         routing.onAgentAnswered((callId, queue, agentId) -> recordings.agentAnswered(callId, queue, agentId));
     }

@@ -19,4 +19,23 @@ public interface AgentLegControl {
      * @throws IllegalStateException when the PBX cannot be asked
      */
     int hangUpAgentLeg(String endpoint);
+
+    /**
+     * Moves a channel (its exact name) to a dialplan location, out of the call it is in (a consult transfer moves
+     * the agent's channel to the consult context's hold).
+     *
+     * @throws IllegalStateException when the PBX cannot be asked or refuses (no such channel)
+     */
+    default void redirectLeg(String channel, String context, String exten) {
+        throw new IllegalStateException("consult transfers need the PBX's manager interface (ami.enabled)");
+    }
+
+    /**
+     * Sets a variable on a channel (its exact name).
+     *
+     * @throws IllegalStateException when the PBX cannot be asked or refuses (no such channel)
+     */
+    default void setChannelVariable(String channel, String name, String value) {
+        throw new IllegalStateException("consult transfers need the PBX's manager interface (ami.enabled)");
+    }
 }

@@ -11,8 +11,19 @@ import java.util.Map;
  */
 public interface TransferLog {
 
-    /** One transfer of a call. */
-    record Entry(String callId, String fromAgent, String fromQueue, String kind, String target, String note, Instant at) {
+    /**
+     * One transfer of a call.
+     *
+     * @param consult whether the agent talked to the target first (a consult transfer), or handed the call on at
+     *                once (blind)
+     */
+    record Entry(String callId, String fromAgent, String fromQueue, String kind, String target, String note, Instant at,
+                 boolean consult) {
+        /** A blind transfer. */
+        public Entry(String callId, String fromAgent, String fromQueue, String kind, String target, String note,
+                     Instant at) {
+            this(callId, fromAgent, fromQueue, kind, target, note, at, false);
+        }
     }
 
     void add(Entry entry);

@@ -3,9 +3,11 @@ package dev.ivr.server.pbx;
 import dev.ivr.server.call.AgentLegControl;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.HangupAction;
+import org.asteriskjava.manager.action.SetVarAction;
 import org.asteriskjava.manager.event.ChannelsHungupListComplete;
 import org.asteriskjava.manager.event.ResponseEvent;
 import org.asteriskjava.manager.response.ManagerResponse;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,5 +61,31 @@ public final class AmiAgentLegs implements AgentLegControl {
         }
         LOG.info("AMI: hung up {} channel(s) of {}", count, endpoint);
         return count;
+    }
+
+    /** AMI {@code Redirect} of the exact channel (Asterisk answers "Redirect successful" or "Channel does not exist: ..."). */
+    @Override
+    public void redirectLeg(String channel, String context, String exten) {
+        new AmiRedirect(ami).redirect(channel, context, exten);
+        LOG.info("AMI: moved {} to {},{},1", LogText.escape(channel), context, exten);
+    }
+
+    /** AMI {@code Setvar} on the exact channel (Asterisk answers "Variable Set" or "No such channel"). */
+    @Override
+    public void setChannelVariable(String channel, String name, String value) {
+        ManagerResponse r;
+        try {
+            r = ami.request(new SetVarAction(channel, name, value), TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("AMI Setvar interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("AMI Setvar failed: " + e.getMessage(), e);
+        }
+        if (r == null || "Error".equalsIgnoreCase(r.getResponse())) {
+            throw new IllegalStateException("AMI Setvar refused: " + (r == null ? "no answer" : r.getMessage()));
+        }
     }
 }

@@ -268,6 +268,17 @@ public final class Pbxs implements Originator, AgentLegControl, Supervision, Cal
         onTheChannelsPbx(ami -> new AmiRedirect(ami).redirect(channel, context, exten));
     }
 
+    @Override
+    public void redirectLeg(String channel, String context, String exten) {
+        onTheChannelsPbx(ami -> new AmiAgentLegs(ami).redirectLeg(channel, context, exten));
+    }
+
+    /** AMI {@code Setvar} on the PBX that has the channel (with several, the connected PBXs are asked in turn). */
+    @Override
+    public void setChannelVariable(String channel, String name, String value) {
+        onTheChannelsPbx(ami -> new AmiAgentLegs(ami).setChannelVariable(channel, name, value));
+    }
+
     /** Tells {@code callEnded} the unique id of every channel that hangs up on any PBX (AMI Hangup events). */
     public void onHangup(java.util.function.Consumer<String> callEnded) {
         pbxs.values().forEach(p -> AmiCallRecorder.onHangup(p.ami, callEnded));

@@ -32,7 +32,7 @@ record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory co
      */
     OfferOutcome offer(QueueWait w, Reservation r) {
         w.offering = r;
-        OfferOutcome outcome = offerTo(w, r);
+        OfferOutcome outcome = w.consult != null ? w.consult.offer(w, r) : offerTo(w, r);
         w.offering = null;
         return outcome;
     }
@@ -82,8 +82,13 @@ record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory co
             }
             w.talkTime = reported.map(a -> Duration.between(a, end)).orElse(null);
             w.queued = false;
-            w.owner.router.callEnded(r);
-            screenPops.ended(r.agentId(), callId, "completed");
+            if (w.owner.consults != null && ConsultLeg.pending(w.owner, callId, r.agentId()).isPresent()
+                    && !w.ch.isHungUp()) {
+                w.owner.consulting.put(callId, r); // the agent consults: still on the call, ended by the consult
+            } else {
+                w.owner.router.callEnded(r);
+                screenPops.ended(r.agentId(), callId, "completed");
+            }
             offers.remove(callId);
             w.connectedAgent = r.agentId();
             w.waitTime = Duration.between(w.enqueuedAt, answeredAt);
@@ -104,7 +109,7 @@ record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory co
         return notAnswered(w, r, status.isEmpty() ? "failed" : status.toLowerCase(java.util.Locale.ROOT));
     }
 
-    private OfferOutcome notAnswered(QueueWait w, Reservation r, String reason) {
+    OfferOutcome notAnswered(QueueWait w, Reservation r, String reason) {
         boolean held = w.owner.router.offerFailed(r, reason);
         screenPops.ended(r.agentId(), w.req.callId(), reason);
         offers.remove(w.req.callId());

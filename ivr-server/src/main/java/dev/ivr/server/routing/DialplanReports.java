@@ -43,10 +43,12 @@ final class DialplanReports implements ScriptResolver {
     private final Clock clock;
     private final Clock routingClock;
     private final CrmStore crm;
+    private final dev.ivr.server.callcontext.Consults consults;
 
     /** @param routingClock the routing library's clock (reservations' offeredAt) */
     DialplanReports(RoutingService router, Offers offers, Answers answers, ContextTokens tokens, ScreenPops screenPops,
-                    Clock clock, Clock routingClock, CrmStore crm) {
+                    Clock clock, Clock routingClock, CrmStore crm, dev.ivr.server.callcontext.Consults consults) {
+        this.consults = consults;
         this.routingClock = routingClock;
         this.crm = crm;
         this.router = router;
@@ -86,6 +88,7 @@ final class DialplanReports implements ScriptResolver {
             return;
         }
         boolean first = answered(callId.get());
+        offers.get(callId.get()).ifPresent(o -> consults.legAnswered(o.agentId(), o.callId(), ch.info().channel()));
         ch.setVariable(AgentLeg.STATUS, first || answers.answeredAt(callId.get()).isPresent() ? "OK" : "UNKNOWN");
     }
 

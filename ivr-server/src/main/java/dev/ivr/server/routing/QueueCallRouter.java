@@ -77,6 +77,10 @@ public final class QueueCallRouter implements CallRouter {
     final AgentConnector connector;
     final Transfers transfers;
     final String transferContext;
+    /** Consult transfers: set by the routing module (the PBX's parts arrive after it started). */
+    volatile ConsultLeg.Parts consults;
+    /** Agents' reservations kept while they consult (their call goes on): by call id, on the call's thread. */
+    final Map<String, Reservation> consulting = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param router     the routing library
@@ -161,10 +165,23 @@ public final class QueueCallRouter implements CallRouter {
 
     /** Queues a call (again) and waits for its agent: a transferred call's next offer. */
     RouteResult queueAgain(RouteRequest req, CallChannel channel, CallRequest call) {
+        return queueAgain(req, channel, call, null);
+    }
+
+    /** As above; with a consult, the agent found is rung for it (not dialled by the caller). */
+    RouteResult queueAgain(RouteRequest req, CallChannel channel, CallRequest call, ConsultLeg consult) {
         QueueDefinition queue = queues.definition(req.queue());
+        if (queue == null) {
+            return new RouteResult.Failed("no queue '" + req.queue() + "'");
+        }
+        if (consult != null && !router.anyAgentCouldServe(call, req.maxWait())) {
+            return new RouteResult.NoAgents();
+        }
         Instant enqueuedAt = clock.instant();
         enqueue(call);
-        return new QueueWait(this, req, channel, queue, call, enqueuedAt).run();
+        QueueWait w = new QueueWait(this, req, channel, queue, call, enqueuedAt);
+        w.consult = consult;
+        return w.run();
     }
 
     CallRequest callRequestFor(RouteRequest req) {

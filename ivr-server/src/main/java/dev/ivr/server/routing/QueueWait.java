@@ -47,6 +47,8 @@ final class QueueWait {
     Duration talkTime;
     /** What a watcher saw while an announcement played (an offer): taken at the top of the loop. */
     WaitResult seenDuringAnnouncement;
+    /** The consult this wait finds an agent for, or null (a caller waiting for an agent of their own). */
+    ConsultLeg consult;
     /** While an announcement plays: completes when an agent is reserved (the announcement is cut short); else null. */
     CompletableFuture<Void> offeredNow;
 
@@ -131,6 +133,10 @@ final class QueueWait {
                     return new RouteResult.Failed("removed from the queue: " + r.reason());
                 }
                 case WaitResult.Waiting p -> position = p.position();
+            }
+            if (consult != null && consult.cancelled()) {
+                LOG.info("queue {}: the consult was cancelled", req.queue());
+                return new RouteResult.Failed("consult cancelled");
             }
             Duration waited = waited();
             if (waited.compareTo(req.maxWait()) >= 0) {

@@ -102,20 +102,28 @@ public final class RoutingModule implements AutoCloseable {
                 live.ids());
         DialplanWatch watch = new DialplanWatch(service, offers, screenPops);
         AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
+        dev.ivr.server.callcontext.Consults consults = new dev.ivr.server.callcontext.Consults(hazelcast,
+                config.contextTtl());
         QueueCallRouter router = new QueueCallRouter(service,
                 new QueueSettings(live, config.musicClass()),
                 new AgentConnector(leg, "dialplan".equals(config.dialMode()), factory, contexts, tokens, screenPops,
                         offers, answers, watch, nodeName, new dev.ivr.server.callcontext.Transfers(hazelcast, config.contextTtl()),
                         config.transferContext()),
                 voice, callbacks, clock);
+        router.consults = new ConsultLeg.Parts(consults, originator, dev.ivr.server.call.AgentLegControl.NONE);
         ScriptResolver scripts = ScriptResolvers.firstOf(List.of(new DialplanReports(service, offers, answers, tokens,
-                screenPops, clock, options.clock(), crm), new CallbackReports(callbacks, tokens,
+                screenPops, clock, options.clock(), crm, consults), new CallbackReports(callbacks, tokens,
                 config.callbackRetryDelay(), clock)));
         LOG.info("routing: {} queue(s) {}, dial mode {}, callbacks {}", live.ids().size(), live.ids(), config.dialMode(),
                 originator == null ? "off (no AMI)" : "through AMI");
         RoutingModule module = new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens, live);
         module.answers = answers;
         return module;
+    }
+
+    /** What consult transfers use to move, mark and hang up agents' channels (the PBXs' manager interfaces). */
+    public void agentLegs(dev.ivr.server.call.AgentLegControl legs) {
+        router.consults = router.consults.withLegs(legs);
     }
 
     /** Who is told when an agent answers (the answer subroutine's report): call recording. */

@@ -54,6 +54,20 @@ final class TransferLegs {
             if (i > 0) {
                 talk = add(talk, leg.talkTime());
             }
+            dev.ivr.routing.Reservation consulting = owner.consulting.remove(first.callId());
+            if (consulting != null) {
+                Optional<dev.ivr.server.callcontext.Consult> c = ConsultLeg.pending(owner, first.callId(), leg.agentId());
+                if (c.isPresent()) {
+                    current = new ConsultLeg(owner, ch, first.callId()).run(c.get(), req, consulting);
+                    if (current instanceof RouteResult.Connected after) {
+                        talk = add(talk, after.talkTime());
+                        current = new RouteResult.Connected(after.agentId(), firstWait, null);
+                    }
+                    continue;
+                }
+                owner.router.callEnded(consulting); // the consult was gone by now: the agent's call ended
+                owner.screenPops.ended(consulting.agentId(), first.callId(), "completed");
+            }
             Optional<Transfer> pending = owner.transfers.take(first.callId());
             if (pending.isEmpty()) {
                 return new RouteResult.Connected(leg.agentId(), firstWait, talk);

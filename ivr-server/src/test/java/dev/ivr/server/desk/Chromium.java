@@ -22,14 +22,14 @@ import java.util.Optional;
  * {@code chromium-driver}, installed by {@code .ci/setup}); nothing is downloaded. Without them
  * a test is skipped with a message, except under CI ({@code CI=true}), where it fails.
  */
-final class Chromium {
+public final class Chromium {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     private Chromium() {
     }
 
     /** A fresh headless browser (its own profile directory under {@code profile}). */
-    static WebDriver start(Path profile) {
+    public static WebDriver start(Path profile) {
         Optional<Path> browser = find("chromium", "chromium-browser");
         Optional<Path> driver = find("chromedriver");
         if (browser.isEmpty() || driver.isEmpty()) {
@@ -51,7 +51,7 @@ final class Chromium {
     }
 
     /** Saves a PNG of what the window shows to target/screenshots/NAME.png. */
-    static Path screenshot(WebDriver driver, String name) {
+    public static Path screenshot(WebDriver driver, String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             Path file = SCREENSHOTS.resolve(name + ".png");
@@ -63,7 +63,7 @@ final class Chromium {
     }
 
     /** The screenshot and HTML of every open window, to see what a failing test saw (best effort). */
-    static void evidence(WebDriver driver, String name) {
+    public static void evidence(WebDriver driver, String name) {
         try {
             int i = 0;
             for (String handle : driver.getWindowHandles()) {

@@ -71,7 +71,7 @@ class AsteriskSampleConfigTest {
                 names.add((String) f.get(null));
             }
         }
-        for (Field f : AgentLeg.class.getDeclaredFields()) {
+        for (Field f : fieldsOf(AgentLeg.class, ConsultLeg.class, dev.ivr.server.callcontext.Consults.class)) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 f.setAccessible(true);
                 String v = (String) f.get(null);
@@ -81,6 +81,25 @@ class AsteriskSampleConfigTest {
             }
         }
         return names;
+    }
+
+    private static List<Field> fieldsOf(Class<?>... classes) {
+        List<Field> out = new java.util.ArrayList<>();
+        for (Class<?> c : classes) {
+            out.addAll(List.of(c.getDeclaredFields()));
+        }
+        return out;
+    }
+
+    /** Consult transfers: the agent holds at hold (until marked done), the target's channel bridges with it at s. */
+    @Test
+    void theConsultContextHoldsTheAgentAndBridgesTheTarget() throws IOException {
+        List<String> consult = dialplan().get(dev.ivr.server.callcontext.Consults.CONTEXT);
+        assertThat(consult).isNotNull();
+        assertThat(consult).anyMatch(l -> l.startsWith("exten => " + dev.ivr.server.callcontext.Consults.TALK_EXTEN + ",1,"))
+                .anyMatch(l -> l.contains("Bridge(${" + dev.ivr.server.callcontext.Consults.PEER_VARIABLE + "})"))
+                .anyMatch(l -> l.startsWith("exten => " + dev.ivr.server.callcontext.Consults.HOLD_EXTEN + ",1,MusicOnHold("))
+                .anyMatch(l -> l.contains("${" + ConsultLeg.DONE_VARIABLE + "}"));
     }
 
     @Test

@@ -1,36 +1,17 @@
 package dev.ivr.server.routing;
 
 import dev.ivr.routing.AgentState;
-import dev.ivr.server.api.Auth;
-import dev.ivr.server.api.HttpApi;
 import dev.ivr.server.callcontext.CallContext;
 import dev.ivr.server.callcontext.DeskMessage;
-import dev.ivr.server.callcontext.TopicScreenPops;
 import dev.ivr.server.callcontext.Transfer;
-import dev.ivr.server.cluster.ClusterMember;
-import dev.ivr.server.config.AmiConfig;
-import dev.ivr.server.config.IvrConfig;
-import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.TransferLog;
 import dev.ivr.server.crm.wrapup.JdbcTransferLog;
-import dev.ivr.server.crm.wrapup.JdbcWrapUps;
-import dev.ivr.server.db.Database;
-import dev.ivr.server.flow.tools.ScriptedCrm;
-import dev.ivr.server.desk.Desk;
-import dev.ivr.server.desk.exits.IvrExits;
-import dev.ivr.server.desk.users.UserSpec;
-import dev.ivr.server.health.HealthRegistry;
-import dev.ivr.server.metrics.Metrics;
-import dev.ivr.server.pbx.AmiAgentLegs;
-import dev.ivr.server.pbx.AmiConnection;
-import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.DialedLeg;
 import dev.ivr.fakepbx.FakeAmi;
 import dev.ivr.fakepbx.FakeCall;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -42,15 +23,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static dev.ivr.server.routing.RoutingHarness.config;
 import static dev.ivr.server.routing.RoutingHarness.queue;
@@ -84,53 +60,15 @@ class TransferIT {
 
     @Test
     void aTransferToAQueueIsANewOfferWithTheContextAndTheNote(@TempDir Path dir) throws Exception {
-        IvrConfig cfg = TestConfigs.server(dir.resolve("data"));
-        ClusterMember member = ClusterMember.start(cfg.cluster(), "transfer", cfg.dataDir());
-        open.add(member);
-        Database db = Database.open(cfg.database(), cfg.dataDir());
-        open.add(db);
-        assertThat(db.awaitReady(T)).isTrue();
-        RoutingConfig routing = config("exec", queue("support", Map.of("technical", 1), Duration.ofSeconds(20),
-                Duration.ofSeconds(30)), queue("sales", Map.of("sales", 1), Duration.ofSeconds(20), Duration.ZERO));
-        RoutingHarness h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(), RoutingHarness.testPrompts(),
-                dir.resolve("no-calendars.yaml"), routing, new ScriptedCrm(List.of(), false), null, Clock.systemUTC());
-        open.add(h);
-        FakeAmi ami = new FakeAmi("ivr", "ami-secret").channelsOf(h.pbx);
-        open.add(ami);
-        AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", "ami-secret"));
-        open.add(connection);
-        await().atMost(T).until(connection::available);
-
-        Vertx vertx = Vertx.vertx();
-        open.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        Metrics metrics = new Metrics("ivr-1");
-        open.add(metrics);
-        JdbcTransferLog transferLog = new JdbcTransferLog(db.httpDataSource());
-        Desk desk = Desk.start(vertx, member.hazelcast(), db.httpDataSource(), h.service(),
-                new IvrExits(member.hazelcast(), cfg.desk().ivrExitsWindow(), Clock.systemUTC()), cfg.desk(), routing,
-                new JdbcWrapUps(db.httpDataSource()), transferLog, new AmiAgentLegs(connection),
-                dev.ivr.server.call.Supervision.NONE, cfg.http().idleTimeout(),
-                "ivr-1", metrics.registry());
-        open.add(desk);
-        HttpApi http = HttpApi.start(vertx, cfg.http(), Auth.of(List.of()).withSessions(desk.sessions()),
-                new HealthRegistry(), metrics, desk.routes());
-        open.add(http);
-        List<DeskMessage> pops = new CopyOnWriteArrayList<>();
-        TopicScreenPops topic = new TopicScreenPops(member.hazelcast());
-        var subscription = topic.subscribe(pops::add);
-        open.add(() -> topic.unsubscribe(subscription));
-
-        desk.users().create(new UserSpec("tess", "Tess Tech", Set.of("agent"), "PJSIP/2001", Map.of("technical", 3),
-                Set.of("en"), true, PASSWORD));
-        desk.users().create(new UserSpec("sid", "Sid Sales", Set.of("agent"), "PJSIP/2002", Map.of("sales", 3),
-                Set.of("en"), true, PASSWORD));
-        String base = "http://127.0.0.1:" + http.port();
-        String tess = login(base, "tess");
-        String sid = login(base, "sid");
-        for (String[] a : new String[][]{{"tess", tess}, {"sid", sid}}) {
-            assertThat(post(base, "/api/agents/" + a[0] + "/login", a[1], new JsonObject()).statusCode()).isEqualTo(200);
-        }
-        assertThat(post(base, "/api/agents/tess/ready", tess, null).statusCode()).isEqualTo(200);
+        TransferRig rig = TransferRig.start(dir, true);
+        open.add(rig);
+        RoutingHarness h = rig.h;
+        FakeAmi ami = rig.ami;
+        JdbcTransferLog transferLog = rig.transferLog;
+        List<DeskMessage> pops = rig.pops;
+        String base = rig.base;
+        String tess = rig.tess;
+        String sid = rig.sid;
 
         // ---- the caller reaches tess in support
         CompletableFuture<Void> secondTalk = new CompletableFuture<>();

@@ -375,4 +375,62 @@ class RoutingSystemIT {
         assertThat(Sipp.received(PHONES.get("1002").messageLog())).anyMatch(m -> m.isRequest("CANCEL"));
         desk.post("/api/agents/carl/logout", carl, null);
     }
+
+    // ------------------------------------------------------------- issue 21: consult (attended) transfer
+
+    /**
+     * A consult over the real AMI and the sample's [ivr-consult]: Carl (billing) consults sales; Asterisk moves his
+     * channel to the consult hold (Redirect), the caller's Dial returns and the caller holds; Eve is rung by
+     * Originate into ivr-consult, whose Bridge() joins her to Carl; Carl completes: the caller's channel runs
+     * Bridge(Eve's channel,x), Carl's channel (marked done by Setvar) hangs up, and the caller and Eve share a bridge
+     * until she hangs up.
+     */
+    @Test
+    void aConsultTransferHoldsTheCallerBridgesTheTargetWithTheAgentAndCompletesOntoTheTarget() throws Exception {
+        PHONES.get("1002").behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
+        PHONES.get("1004").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(12)));
+        String carl = shift("carl", "billing");
+        String eve = shift("eve", "sales");
+        java.time.Instant t0 = java.time.Instant.now();
+        try {
+            ready("carl", carl);
+            ready("eve", eve);
+            SipCaller anna = new SipCaller(asterisk, rig.dir, "3612345678", "Anna Kovacs", "1000")
+                    .pause(Duration.ofMillis(2500)).keys("1").pause(Duration.ofMillis(2500)).keys("10001#")
+                    .pause(Duration.ofMillis(2500)).keys("1234#").thenWaitForHangUp(CALL).start();
+            Ami.Message answered = asterisk.ami().await(e -> e.receivedAt.isAfter(t0) && e.is("DialEnd")
+                    && "ANSWER".equals(e.get("DialStatus")) && e.getOrDefault("DestChannel", "").startsWith("PJSIP/1002-"), CALL);
+            String carlLeg = answered.get("DestChannel");
+            String caller = answered.get("Channel");
+            String callId = asterisk.ami().getvar(carlLeg, "IVR_CALL_ID");
+            await().atMost(CALL).until(() -> state("carl") == AgentState.ON_CALL);
+            JsonObject consult = new JsonObject().put("to", "queue").put("target", "sales").put("note", "upgrade");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    desk.post("/api/agents/carl/consult", carl, consult).status() == 200);
+            await().atMost(CALL).until(() -> {
+                DeskClient.Reply r = desk.get("/api/agents/carl/consult", carl);
+                return r.status() == 200 && "talking".equals(r.json().getString("phase"));
+            });
+            String eveLeg = asterisk.ami().await(e -> e.receivedAt.isAfter(t0)
+                    && e.is("Newchannel") && e.getOrDefault("Channel", "").startsWith("PJSIP/1004-"), CALL).get("Channel");
+            assertThat(state("carl")).isEqualTo(AgentState.ON_CALL);
+            assertThat(state("eve")).isEqualTo(AgentState.ON_CALL);
+            assertThat(desk.post("/api/agents/carl/consult/complete", carl, null).status()).isEqualTo(200);
+            Ami.Message carlGone = asterisk.ami().await(e -> e.is("Hangup") && carlLeg.equals(e.get("Channel")), CALL);
+            await().atMost(CALL).until(() -> state("carl") == AgentState.WRAP_UP);
+            Ami.Message eveGone = asterisk.ami().await(e -> e.is("Hangup") && eveLeg.equals(e.get("Channel")), CALL);
+            assertThat(eveGone.receivedAt).isAfter(carlGone.receivedAt);
+            // the caller and Eve were in one bridge
+            java.util.Set<String> callerBridges = new java.util.HashSet<>();
+            asterisk.ami().events(e -> e.is("BridgeEnter") && caller.equals(e.get("Channel")))
+                    .forEach(e -> callerBridges.add(e.get("BridgeUniqueid")));
+            assertThat(asterisk.ami().events(e -> e.is("BridgeEnter") && eveLeg.equals(e.get("Channel"))))
+                    .anySatisfy(e -> assertThat(callerBridges).contains(e.get("BridgeUniqueid")));
+            assertThat(anna.await(CALL)).as("Anna's call went as scripted").isTrue();
+            assertThat(node.interaction(callId).agentId()).isEqualTo("eve");
+        } finally {
+            desk.post("/api/agents/carl/not-ready", carl, new JsonObject().put("reason", "break"));
+            desk.post("/api/agents/eve/not-ready", eve, new JsonObject().put("reason", "break"));
+        }
+    }
 }

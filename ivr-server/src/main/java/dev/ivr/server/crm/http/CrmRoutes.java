@@ -197,7 +197,7 @@ public final class CrmRoutes implements HttpRoutes {
         JsonArray out = new JsonArray();
         list.forEach(t -> out.add(new JsonObject().put("fromAgent", t.fromAgent()).put("fromQueue", t.fromQueue())
                 .put("to", t.kind().toLowerCase(java.util.Locale.ROOT)).put("target", t.target()).put("note", t.note())
-                .put("at", text(t.at()))));
+                .put("at", text(t.at())).put("consult", t.consult())));
         return interaction.put("transfers", out);
     }
 

@@ -32,7 +32,7 @@ public final class JdbcTransferLog implements TransferLog {
     public void add(Entry e) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("insert into call_transfers"
-                     + " (call_id, from_agent, from_queue, kind, target, note, at) values (?, ?, ?, ?, ?, ?, ?)")) {
+                     + " (call_id, from_agent, from_queue, kind, target, note, at, consult) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, e.callId());
             ps.setString(2, e.fromAgent());
             ps.setString(3, e.fromQueue());
@@ -40,6 +40,7 @@ public final class JdbcTransferLog implements TransferLog {
             ps.setString(5, e.target());
             ps.setString(6, e.note());
             ps.setObject(7, OffsetDateTime.ofInstant(e.at(), ZoneOffset.UTC));
+            ps.setBoolean(8, e.consult());
             ps.executeUpdate();
         } catch (SQLException ex) {
             throw new CrmUnavailableException("the transfer log is unavailable: " + ex.getMessage(), ex);
@@ -53,7 +54,7 @@ public final class JdbcTransferLog implements TransferLog {
         try (Connection c = db.getConnection()) {
             for (int from = 0; from < ids.size(); from += BATCH) {
                 List<String> part = ids.subList(from, Math.min(ids.size(), from + BATCH));
-                try (PreparedStatement ps = c.prepareStatement("select call_id, from_agent, from_queue, kind, target, note, at"
+                try (PreparedStatement ps = c.prepareStatement("select call_id, from_agent, from_queue, kind, target, note, at, consult"
                         + " from call_transfers where call_id in (" + String.join(", ", Collections.nCopies(part.size(), "?"))
                         + ") order by at, id")) {
                     for (int i = 0; i < part.size(); i++) {
@@ -62,7 +63,7 @@ public final class JdbcTransferLog implements TransferLog {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             Entry e = new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class).toInstant());
+                                    rs.getString(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getBoolean(8));
                             out.computeIfAbsent(e.callId(), k -> new ArrayList<>()).add(e);
                         }
                     }
