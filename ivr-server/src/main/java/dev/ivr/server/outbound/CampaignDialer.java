@@ -52,6 +52,8 @@ public final class CampaignDialer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     /** Progressive and predictive campaigns (null: agentless only). */
     private final AgentDialing agents;
+    /** Preview campaigns (null: not on this server). */
+    private volatile PreviewDialing previews;
 
     public CampaignDialer(OutboundConfig config, CampaignStore store, Originator originator, Clock clock, String node) {
         this(config, store, originator, clock, node, null);
@@ -67,6 +69,12 @@ public final class CampaignDialer implements AutoCloseable {
         this.node = node;
         this.rules = new DialRules(store.dataSource());
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-dialer").daemon().factory());
+    }
+
+    /** Preview campaigns are dialled through {@code previews} (without it they are not dialled on this server). */
+    public CampaignDialer previews(PreviewDialing previews) {
+        this.previews = previews;
+        return this;
     }
 
     public CampaignDialer start() {
@@ -124,6 +132,14 @@ public final class CampaignDialer implements AutoCloseable {
             free = Math.min(free, agents.toDial(c, store.ringing(c.name()), now));
             limit = Math.min(limit, inFlight + free);
         }
+        if (PreviewDialing.handles(c)) { // one preview per ready agent of the queue, all servers together
+            if (previews == null) {
+                LOG.warn("campaign {}: preview needs routing and AMI on this server; not dialing", c.name());
+                return;
+            }
+            free = Math.min(free, previews.toOpen(c));
+            limit = Math.min(limit, inFlight + free);
+        }
         if (free <= 0) {
             return;
         }
@@ -141,7 +157,33 @@ public final class CampaignDialer implements AutoCloseable {
         }
     }
 
+    /** A preview campaign's attempt: the agent sees the customer first ({@link PreviewDialing}). */
+    private void preview(CampaignConfig c, CampaignStore.Claimed a) {
+        MDC.put("call", dev.ivr.server.logging.LogText.callId("campaign-" + c.name() + "-" + a.customerId() + "-" + a.attemptNo()));
+        String result;
+        try {
+            Optional<String> r = previews.run(c, a);
+            if (r.isEmpty()) {
+                MDC.remove("call");
+                return; // given back: no attempt
+            }
+            result = r.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = "failed";
+        } catch (Exception e) {
+            LOG.warn("campaign {}: preview of customer {} attempt {} failed: {}", c.name(), a.customerId(), a.attemptNo(),
+                    e.toString());
+            result = "failed";
+        }
+        end(c, a, result);
+    }
+
     private void call(CampaignConfig c, CampaignStore.Claimed a) {
+        if (previews != null && PreviewDialing.handles(c)) {
+            preview(c, a);
+            return;
+        }
         MDC.put("call", dev.ivr.server.logging.LogText.callId("campaign-" + c.name() + "-" + a.customerId() + "-" + a.attemptNo()));
         String result;
         try {
@@ -191,6 +233,11 @@ public final class CampaignDialer implements AutoCloseable {
                     e.getMessage());
             result = "failed";
         }
+        end(c, a, result);
+    }
+
+    /** Ends the attempt with its result: the contact is done, tried again after retry-after, or failed. */
+    private void end(CampaignConfig c, CampaignStore.Claimed a, String result) {
         try {
             Instant now = clock.instant();
             Instant retry = "answered".equals(result) || a.made() >= c.effectiveMaxAttempts() ? null
