@@ -30,16 +30,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * customers C1001 and C1002 in queue {@code support}, and an agent {@code tina} (PJSIP/3002) who can take it; for the
  * preview ITs (REST and WebSocket, and the desktop in Chromium).
  */
-final class PreviewServer implements AutoCloseable {
-    static final String PASSWORD = "correct horse battery";
-    static final String SUPERVISOR = "supervisor-token-0123456789";
-    static final String ADMIN = "admin-token-0123456789abc";
-    final FakeAmi ami;
-    final IvrServer server;
-    final DeskClient desk;
-    final String admin;
+public final class PreviewServer implements AutoCloseable {
+    public static final String PASSWORD = "correct horse battery";
+    public static final String SUPERVISOR = "supervisor-token-0123456789";
+    public static final String ADMIN = "admin-token-0123456789abc";
+    public final FakeAmi ami;
+    public final IvrServer server;
+    public final DeskClient desk;
+    public final String admin;
 
-    PreviewServer(Path dir, String campaignExtras) throws Exception {
+    public PreviewServer(Path dir, String campaignExtras) throws Exception {
         ami = new FakeAmi("ivr", "manager-secret-for-tests");
         Path yaml = dir.resolve("ivr.yaml");
         Files.writeString(yaml, """
@@ -82,12 +82,12 @@ final class PreviewServer implements AutoCloseable {
         ami.originateOutcomes(x -> FakeAmi.OriginateOutcome.ANSWERED);
     }
 
-    DeskClient.Reply startCampaign() {
+    public DeskClient.Reply startCampaign() {
         return desk.post("/api/campaigns/renewal/start", SUPERVISOR, null);
     }
 
     /** The campaign's attempts in order: customer, attempt, agent, decision, result, ended. */
-    List<Map<String, Object>> attempts() throws Exception {
+    public List<Map<String, Object>> attempts() throws Exception {
         List<Map<String, Object>> out = new ArrayList<>();
         try (Connection c = server.database().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("select customer_id, attempt_no, agent_id, preview_decision, result,"
@@ -109,7 +109,7 @@ final class PreviewServer implements AutoCloseable {
     }
 
     /** A contact's state and last result. */
-    String contact(String customer) throws Exception {
+    public String contact(String customer) throws Exception {
         try (Connection c = server.database().dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("select state, last_result from campaign_contacts where campaign = 'renewal'"
                      + " and customer_id = ?")) {
