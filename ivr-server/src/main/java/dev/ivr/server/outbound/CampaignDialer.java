@@ -52,6 +52,12 @@ public final class CampaignDialer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     /** Progressive and predictive campaigns (null: agentless only). */
     private final AgentDialing agents;
+    /** Heartbeat and reclaim of open attempts of dead servers: every {@link #UPKEEP}. */
+    private static final java.time.Duration UPKEEP = java.time.Duration.ofSeconds(5);
+    private final OrphanAttempts orphans;
+    private volatile java.time.Duration nodeLease = java.time.Duration.ofSeconds(60);
+    private Instant nextUpkeep = Instant.MIN;
+    private boolean reclaimedOwn;
     /** Preview campaigns (null: not on this server). */
     private volatile PreviewDialing previews;
 
@@ -68,6 +74,7 @@ public final class CampaignDialer implements AutoCloseable {
         this.clock = clock;
         this.node = node;
         this.rules = new DialRules(store.dataSource());
+        this.orphans = new OrphanAttempts(store.dataSource());
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-dialer").daemon().factory());
     }
 
@@ -83,9 +90,36 @@ public final class CampaignDialer implements AutoCloseable {
         return this;
     }
 
+    /** Open attempts of dialing servers that died (and this server's own, from before its start) are reclaimed. */
+    private void reclaimOrphans(Instant now) {
+        if (now.isBefore(nextUpkeep)) {
+            return;
+        }
+        nextUpkeep = now.plus(UPKEEP);
+        try {
+            orphans.heartbeat(node, now);
+            Map<String, CampaignConfig> byName = new java.util.HashMap<>();
+            config.campaigns().forEach(c -> byName.put(c.name(), c));
+            if (!reclaimedOwn) {
+                orphans.reclaim(node, true, nodeLease, byName, now);
+                reclaimedOwn = true;
+            }
+            orphans.reclaim(node, false, nodeLease, byName, now);
+        } catch (SQLException e) {
+            LOG.warn("outbound: heartbeat and reclaim of open attempts not done ({}); trying again", e.getSQLState());
+        }
+    }
+
+    /** How long a dialing server may go without a heartbeat before its open attempts are reclaimed (tests: shorter). */
+    CampaignDialer nodeLease(java.time.Duration lease) {
+        this.nodeLease = lease;
+        return this;
+    }
+
     /** One round over the campaigns. */
     void poll() {
         try {
+            reclaimOrphans(clock.instant());
             if (!originator.available()) {
                 return;
             }
