@@ -118,7 +118,7 @@ public final class PreviewDialing {
                     LOG.info("campaign {}: no agent for the preview of customer {}: given back", c.name(), a.customerId());
                     return Optional.empty();
                 }
-                return Optional.of("skipped"); // an agent had been recorded meanwhile: the attempt stands
+                return Optional.of("failed"); // reclaimed meanwhile (OrphanAttempts): ending it changes nothing
             }
             Instant shownAt = clock.instant();
             store.previewed(a.attemptId(), r.agentId(), shownAt);

@@ -33,6 +33,8 @@ class CampaignModeConfigTest {
         assertThat(p.effectiveAbandonCap()).isEqualTo(0.02);
         assertThat(p.effectiveAbandonFlow()).isEqualTo("campaign-abandoned");
         CampaignConfig a = o.campaigns().get(1);
+        assertThat(a.effectivePreviewTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(a.previewTimeoutAccepts()).isFalse();
         assertThat(a.effectiveMode()).isEqualTo("agentless");
         assertThat(a.effectiveAbandonCap()).isEqualTo(0.03);
     }
