@@ -267,6 +267,11 @@ public final class FakeAmi implements AutoCloseable {
     /** A channel hangs up. */
     public void hangup(String channel, String uniqueId) {
         emit(event("Hangup", "Channel", channel, "Uniqueid", uniqueId, "Cause", "16", "Cause-txt", "Normal Clearing"));
+        // as Asterisk: the device of a channel that hung up is idle again (DeviceStateChange NOT_INUSE)
+        int dash = channel == null ? -1 : channel.lastIndexOf('-');
+        if (dash > 0 && channel.indexOf('/') > 0 && "INUSE".equals(deviceStates.get(channel.substring(0, dash)))) {
+            deviceState(channel.substring(0, dash), "NOT_INUSE");
+        }
     }
 
     /** Sends an event to every logged-in session. */

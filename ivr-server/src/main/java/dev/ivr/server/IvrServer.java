@@ -308,6 +308,7 @@ public final class IvrServer implements AutoCloseable {
         List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
         if (routing != null) {
             resolvers.add(routing.scripts());
+            resolvers.add(new dev.ivr.server.outbound.PreviewReports(routing::previews, database.dataSource()));
         }
         dev.ivr.server.outbound.DncList dnc = new dev.ivr.server.outbound.DncList(database.dataSource(),
                 new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
@@ -347,6 +348,8 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()),
                 new dev.ivr.server.outbound.CampaignProgress(campaignStore), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
                 new dev.ivr.server.outbound.OutboundEvents(database.httpDataSource()), dnc, java.time.Clock.systemUTC()));
+        routes.add(new dev.ivr.server.outbound.http.PreviewRoutes(new dev.ivr.server.outbound.PreviewStore(database.httpDataSource()),
+                java.time.Clock.systemUTC()));
         dev.ivr.server.outbound.CampaignGauges.register(new dev.ivr.server.outbound.CampaignProgress(campaignStore), metrics.registry(),
                 config.outbound().campaigns().stream().map(dev.ivr.server.config.CampaignConfig::name).toList(), java.time.Clock.systemUTC());
         routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
@@ -437,7 +440,9 @@ public final class IvrServer implements AutoCloseable {
             toClose.add(new CampaignDialer(config.outbound(), campaignStore, originator,
                     java.time.Clock.systemUTC(), nodeName, new dev.ivr.server.outbound.AgentDialing( // progressive, predictive
                     new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
-                    pbxs, config.outbound().context(), campaignStore)).start());
+                    pbxs, config.outbound().context(), campaignStore)).previews(new dev.ivr.server.outbound.PreviewDialing(
+                    config.outbound(), new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
+                    () -> routing == null ? null : routing.previews(), campaignStore, java.time.Clock.systemUTC())).start());
         }
         startRecordings();
         if (!config.routing().enabled()) {

@@ -128,6 +128,16 @@ public interface RoutingService extends AutoCloseable {
     boolean cancel(String callId);
 
     /**
+     * The server that queued the call takes it back (a campaign preview its agent skipped): the call leaves the queue
+     * at once without counting as abandoned, and an agent it was offered to becomes ready again.
+     *
+     * @return false if the call was not in a queue (an agent it had been offered to is still freed)
+     */
+    default boolean withdraw(String callId) {
+        return cancel(callId);
+    }
+
+    /**
      * The agent answered: agent to ON_CALL, the call leaves the queue.
      *
      * @return false if the reservation no longer holds (it expired or the call was cancelled); do not connect

@@ -27,7 +27,7 @@ public record CampaignConfig(
         Integer maxConcurrent,
         @Doc("Most attempts per customer. Default 3.")
         Integer maxAttempts,
-        @Doc("Wait before the next attempt, by the last result: busy, no-answer, congestion, failed, abandoned (answered with no agent free). Default 1h for each.")
+        @Doc("Wait before the next attempt, by the last result: busy, no-answer, congestion, failed, abandoned (answered with no agent free), skipped (a preview the agent skipped). Default 1h for each.")
         Map<String, Duration> retryAfter,
         @Doc("Days calls may be placed (monday to sunday). Default monday-friday.")
         List<String> days,
@@ -39,11 +39,11 @@ public record CampaignConfig(
         String timeZone,
         @Doc("Last day of the campaign (YYYY-MM-DD); no call after it. Default: none.")
         String endDate,
-        @Doc("How the campaign dials: agentless (the flow alone, up to max-concurrent), progressive (one call per ready agent of the queue), predictive (more calls than ready agents, paced from the measured answer rate, connect and handle time under abandon-cap). preview is not built yet. Default agentless.")
+        @Doc("How the campaign dials: agentless (the flow alone, up to max-concurrent), progressive (one call per ready agent of the queue), predictive (more calls than ready agents, paced from the measured answer rate, connect and handle time under abandon-cap), preview (an agent of the queue sees the customer first and accepts or skips; then the agent's phone rings and the customer is dialled). Default agentless.")
         String mode,
-        @Doc("Progressive and predictive: the queue whose agents take the answered calls (the campaign's flow routes the call there); the dialer paces by its ready agents.")
+        @Doc("Progressive, predictive and preview: the queue whose agents take the answered calls (the campaign's flow routes the call there); the dialer paces by its ready agents.")
         String queue,
-        @Doc("Progressive and predictive: skills (name -> minimum level 1-10) an agent needs, besides the queue's own requirements, to count as an agent of the campaign.")
+        @Doc("Progressive, predictive and preview: skills (name -> minimum level 1-10) an agent needs, besides the queue's own requirements, to count as an agent of the campaign.")
         Map<String, Integer> skills,
         @Doc("Predictive: most abandoned calls (answered with no agent free) as a fraction of answered calls, over a rolling 24 h and over the last hour. Default 0.03 (3%).")
         Double abandonCap,
@@ -54,9 +54,13 @@ public record CampaignConfig(
         @Doc("Whether days, from and until are the customer's local time (the time zone of the customer's attribute time-zone-attribute, else of the number's region; time-zone when neither tells). Default true; false: time-zone's.")
         Boolean calleeLocalTime,
         @Doc("A customer attribute holding the customer's time zone (IANA name); it comes before the number's region. Default: none.")
-        String timeZoneAttribute) {
+        String timeZoneAttribute,
+        @Doc("Preview: how long the agent sees the customer before the preview times out (5s to 60s; it must stay shorter than routing.reservation-ttl minus the queue's ring-time). Default 30s.")
+        Duration previewTimeout,
+        @Doc("Preview: what a preview that timed out does: skip (the contact gets its next attempt per retry-after.skipped) or accept (the customer is dialled). Default skip.")
+        String previewTimeoutAction) {
 
-    public static final Set<String> RESULTS = Set.of("busy", "no-answer", "congestion", "failed", "abandoned");
+    public static final Set<String> RESULTS = Set.of("busy", "no-answer", "congestion", "failed", "abandoned", "skipped");
     private static final List<String> MODES = List.of("agentless", "progressive", "predictive", "preview");
     private static final List<String> DAYS = List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday");
 
@@ -71,7 +75,7 @@ public record CampaignConfig(
                           Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
                           String until, String timeZone, String endDate) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
-                endDate, null, null, null, null, null, null, null, null);
+                endDate, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A campaign of a dialing mode with the default calling rules. */
@@ -80,7 +84,7 @@ public record CampaignConfig(
                           String until, String timeZone, String endDate, String mode, String queue,
                           Map<String, Integer> skills, Double abandonCap, String abandonFlow) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
-                endDate, mode, queue, skills, abandonCap, abandonFlow, null, null, null);
+                endDate, mode, queue, skills, abandonCap, abandonFlow, null, null, null, null, null);
     }
 
     /** An agentless campaign with calling rules. */
@@ -89,7 +93,28 @@ public record CampaignConfig(
                           String until, String timeZone, String endDate, Integer maxAttemptsPerDay,
                           Boolean calleeLocalTime, String timeZoneAttribute) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
-                endDate, null, null, null, null, null, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute);
+                endDate, null, null, null, null, null, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute, null, null);
+    }
+
+    /** Every setting but the preview's (the settings before preview mode existed). */
+    public CampaignConfig(String name, String segment, String flow, String reason, String callerId, Integer maxConcurrent,
+                          Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
+                          String until, String timeZone, String endDate, String mode, String queue,
+                          Map<String, Integer> skills, Double abandonCap, String abandonFlow, Integer maxAttemptsPerDay,
+                          Boolean calleeLocalTime, String timeZoneAttribute) {
+        this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
+                endDate, mode, queue, skills, abandonCap, abandonFlow, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute,
+                null, null);
+    }
+
+    /** Preview: how long the agent sees the customer before the preview times out. */
+    public Duration effectivePreviewTimeout() {
+        return previewTimeout == null ? Duration.ofSeconds(30) : previewTimeout;
+    }
+
+    /** Preview: whether a preview that timed out is accepted (else skipped). */
+    public boolean previewTimeoutAccepts() {
+        return "accept".equalsIgnoreCase(previewTimeoutAction);
     }
 
     /** The dialing mode's word: agentless, progressive, predictive or preview. */
@@ -226,15 +251,22 @@ public record CampaignConfig(
             return;
         }
         if (m.equals("preview")) {
-            p.add(key + "mode", "preview is not built yet: use progressive (one call per ready agent)");
-            return;
+            if (previewTimeout != null && (previewTimeout.compareTo(Duration.ofSeconds(5)) < 0
+                    || previewTimeout.compareTo(Duration.ofSeconds(60)) > 0)) {
+                p.add(key + "preview-timeout", "must be 5s to 60s (got " + previewTimeout + ")");
+            }
+            if (previewTimeoutAction != null && !List.of("skip", "accept").contains(previewTimeoutAction.toLowerCase(Locale.ROOT))) {
+                p.add(key + "preview-timeout-action", "must be skip or accept (got '" + previewTimeoutAction + "')");
+            }
+        } else if (previewTimeout != null || previewTimeoutAction != null) {
+            p.add(key + "mode", "preview-timeout and preview-timeout-action are for preview campaigns; set mode: preview");
         }
         boolean agents = !m.equals("agentless");
         if (agents && (queue == null || queue.isBlank())) {
             p.add(key + "queue", "a " + m + " campaign needs the queue whose agents take its calls (routing.queues)");
         }
         if (!agents && (queue != null || !skills.isEmpty())) {
-            p.add(key + "mode", "queue and skills are for progressive and predictive campaigns; set mode");
+            p.add(key + "mode", "queue and skills are for progressive, predictive and preview campaigns; set mode");
         }
         skills.forEach((skill, level) -> {
             if (skill == null || !skill.matches("[A-Za-z0-9_.-]{1,64}")) {

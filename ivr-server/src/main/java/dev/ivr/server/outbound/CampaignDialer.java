@@ -52,6 +52,14 @@ public final class CampaignDialer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     /** Progressive and predictive campaigns (null: agentless only). */
     private final AgentDialing agents;
+    /** Heartbeat and reclaim of open attempts of dead servers: every {@link #UPKEEP}. */
+    private static final java.time.Duration UPKEEP = java.time.Duration.ofSeconds(5);
+    private final OrphanAttempts orphans;
+    private volatile java.time.Duration nodeLease = java.time.Duration.ofSeconds(60);
+    private Instant nextUpkeep = Instant.MIN;
+    private boolean reclaimedOwn;
+    /** Preview campaigns (null: not on this server). */
+    private volatile PreviewDialing previews;
 
     public CampaignDialer(OutboundConfig config, CampaignStore store, Originator originator, Clock clock, String node) {
         this(config, store, originator, clock, node, null);
@@ -66,7 +74,14 @@ public final class CampaignDialer implements AutoCloseable {
         this.clock = clock;
         this.node = node;
         this.rules = new DialRules(store.dataSource());
+        this.orphans = new OrphanAttempts(store.dataSource());
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("campaign-dialer").daemon().factory());
+    }
+
+    /** Preview campaigns are dialled through {@code previews} (without it they are not dialled on this server). */
+    public CampaignDialer previews(PreviewDialing previews) {
+        this.previews = previews;
+        return this;
     }
 
     public CampaignDialer start() {
@@ -75,9 +90,36 @@ public final class CampaignDialer implements AutoCloseable {
         return this;
     }
 
+    /** Open attempts of dialing servers that died (and this server's own, from before its start) are reclaimed. */
+    private void reclaimOrphans(Instant now) {
+        if (now.isBefore(nextUpkeep)) {
+            return;
+        }
+        nextUpkeep = now.plus(UPKEEP);
+        try {
+            orphans.heartbeat(node, now);
+            Map<String, CampaignConfig> byName = new java.util.HashMap<>();
+            config.campaigns().forEach(c -> byName.put(c.name(), c));
+            if (!reclaimedOwn) {
+                orphans.reclaim(node, true, nodeLease, byName, now);
+                reclaimedOwn = true;
+            }
+            orphans.reclaim(node, false, nodeLease, byName, now);
+        } catch (SQLException e) {
+            LOG.warn("outbound: heartbeat and reclaim of open attempts not done ({}); trying again", e.getSQLState());
+        }
+    }
+
+    /** How long a dialing server may go without a heartbeat before its open attempts are reclaimed (tests: shorter). */
+    CampaignDialer nodeLease(java.time.Duration lease) {
+        this.nodeLease = lease;
+        return this;
+    }
+
     /** One round over the campaigns. */
     void poll() {
         try {
+            reclaimOrphans(clock.instant());
             if (!originator.available()) {
                 return;
             }
@@ -124,6 +166,14 @@ public final class CampaignDialer implements AutoCloseable {
             free = Math.min(free, agents.toDial(c, store.ringing(c.name()), now));
             limit = Math.min(limit, inFlight + free);
         }
+        if (PreviewDialing.handles(c)) { // one preview per ready agent of the queue, all servers together
+            if (previews == null) {
+                LOG.warn("campaign {}: preview needs routing and AMI on this server; not dialing", c.name());
+                return;
+            }
+            free = Math.min(free, previews.toOpen(c));
+            limit = Math.min(limit, inFlight + free);
+        }
         if (free <= 0) {
             return;
         }
@@ -141,7 +191,33 @@ public final class CampaignDialer implements AutoCloseable {
         }
     }
 
+    /** A preview campaign's attempt: the agent sees the customer first ({@link PreviewDialing}). */
+    private void preview(CampaignConfig c, CampaignStore.Claimed a) {
+        MDC.put("call", dev.ivr.server.logging.LogText.callId("campaign-" + c.name() + "-" + a.customerId() + "-" + a.attemptNo()));
+        String result;
+        try {
+            Optional<String> r = previews.run(c, a);
+            if (r.isEmpty()) {
+                MDC.remove("call");
+                return; // given back: no attempt
+            }
+            result = r.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = "failed";
+        } catch (Exception e) {
+            LOG.warn("campaign {}: preview of customer {} attempt {} failed: {}", c.name(), a.customerId(), a.attemptNo(),
+                    e.toString());
+            result = "failed";
+        }
+        end(c, a, result);
+    }
+
     private void call(CampaignConfig c, CampaignStore.Claimed a) {
+        if (previews != null && PreviewDialing.handles(c)) {
+            preview(c, a);
+            return;
+        }
         MDC.put("call", dev.ivr.server.logging.LogText.callId("campaign-" + c.name() + "-" + a.customerId() + "-" + a.attemptNo()));
         String result;
         try {
@@ -191,6 +267,11 @@ public final class CampaignDialer implements AutoCloseable {
                     e.getMessage());
             result = "failed";
         }
+        end(c, a, result);
+    }
+
+    /** Ends the attempt with its result: the contact is done, tried again after retry-after, or failed. */
+    private void end(CampaignConfig c, CampaignStore.Claimed a, String result) {
         try {
             Instant now = clock.instant();
             Instant retry = "answered".equals(result) || a.made() >= c.effectiveMaxAttempts() ? null

@@ -23,7 +23,7 @@ public final class CampaignGauges {
     static final long FRESH_MILLIS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(CampaignGauges.class);
     private static final List<String> STATES = List.of("pending", "dialing", "done", "failed", "no-number", "dnc");
-    private static final List<String> RESULTS = List.of("answered", "busy", "no-answer", "congestion", "failed");
+    private static final List<String> RESULTS = List.of("answered", "busy", "no-answer", "congestion", "failed", "abandoned", "skipped");
     private static final List<String> STATUSES = List.of("running", "paused", "stopped", "finished");
 
     private record Reading(long at, CampaignProgress.Figures figures) {
@@ -56,6 +56,8 @@ public final class CampaignGauges {
             g.gauge(meters, "ivr.campaign.contact.rate", "Answered share of the campaign's finished attempts", c, null, null,
                     f -> f.contactRate() == null ? Double.NaN : f.contactRate());
             g.gauge(meters, "ivr.campaign.remaining", "Contacts pending or being dialled", c, null, null, f -> f.remaining());
+            g.gauge(meters, "ivr.campaign.abandon.rate", "Abandoned share of the campaign's answered calls placed in the last 24 h",
+                    c, null, null, f -> f.abandonRate() == null ? Double.NaN : f.abandonRate());
         }
         return g;
     }

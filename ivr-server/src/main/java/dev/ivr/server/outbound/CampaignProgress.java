@@ -18,6 +18,8 @@ import java.util.Map;
 public final class CampaignProgress {
     /** The pace is measured over this window. */
     static final Duration PACE = Duration.ofHours(1);
+    /** The abandon rate is measured over this window (as regulators count it). */
+    static final Duration ABANDON_WINDOW = Duration.ofHours(24);
     private final CampaignStore store;
     private final DataSource dataSource;
 
@@ -31,9 +33,11 @@ public final class CampaignProgress {
      * @param remaining       contacts still to be called (pending or being dialled)
      * @param contactsPerHour contacts finished (done, failed, dnc) in the last hour
      * @param estimatedFinish now + remaining at that pace (null without a pace)
+     * @param abandonRate     abandoned / (answered + abandoned) attempts placed in the last 24 h, all servers (null
+     *                        without an answered call then): the figure the predictive cap holds
      */
     public record Figures(String status, Map<String, Integer> contacts, Map<String, Integer> attempts, Double contactRate,
-                          int remaining, int contactsPerHour, Instant estimatedFinish) {
+                          int remaining, int contactsPerHour, Instant estimatedFinish, Double abandonRate) {
         public int total() {
             return contacts.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -54,7 +58,21 @@ public final class CampaignProgress {
         int pace = finishedSince(campaign, now.minus(PACE));
         Instant finish = remaining == 0 ? now : pace == 0 ? null
                 : now.plusSeconds((long) Math.ceil(remaining * (double) PACE.toSeconds() / pace));
-        return new Figures(status.get(), contacts, attempts, rate, remaining, pace, finish);
+        return new Figures(status.get(), contacts, attempts, rate, remaining, pace, finish, abandonRate(campaign, now));
+    }
+
+    /** Abandoned share of the answered attempts placed in the last 24 h, or null when none was answered. */
+    private Double abandonRate(String campaign, Instant now) throws SQLException {
+        int answered = 0;
+        int abandoned = 0;
+        for (CampaignStore.Answer a : store.answersSince(campaign, now.minus(ABANDON_WINDOW))) {
+            if (a.abandoned()) {
+                abandoned++;
+            } else {
+                answered++;
+            }
+        }
+        return answered + abandoned == 0 ? null : (double) abandoned / (answered + abandoned);
     }
 
     /** Contacts whose last attempt ended since {@code since} and who are finished. */

@@ -311,11 +311,14 @@ public final class CampaignStore {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement ps = c.prepareStatement("update campaign_attempts set ended_at = ?,"
-                        + " result = coalesce(result, ?) where id = ?")) {
+                        + " result = coalesce(result, ?) where id = ? and ended_at is null")) {
                     ps.setObject(1, now.atOffset(ZoneOffset.UTC));
                     ps.setString(2, result);
                     ps.setLong(3, a.attemptId());
-                    ps.executeUpdate();
+                    if (ps.executeUpdate() != 1) { // reclaimed meanwhile (OrphanAttempts): its contact has moved on
+                        c.rollback();
+                        return;
+                    }
                 }
                 DialLocks.release(c, a.customerId(), a.attemptId());
                 String state = "answered".equals(result) ? "done" : retryAt == null ? "failed" : "pending";

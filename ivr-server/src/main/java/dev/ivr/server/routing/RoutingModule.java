@@ -50,6 +50,7 @@ public final class RoutingModule implements AutoCloseable {
     private final ContextTokens tokens;
     private final LiveQueues queues;
     private Answers answers;
+    private AgentPreviews previews;
 
     private RoutingModule(RoutingService service, QueueCallRouter router, ScriptResolver scripts,
                           CallbackDispatcher callbacks, DialplanWatch dialplanWatch, CallContexts contexts,
@@ -118,12 +119,19 @@ public final class RoutingModule implements AutoCloseable {
                 originator == null ? "off (no AMI)" : "through AMI");
         RoutingModule module = new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens, live);
         module.answers = answers;
+        module.previews = new AgentPreviews(service, originator, offers, factory, contexts, tokens, screenPops, crm, clock,
+                nodeName);
         return module;
     }
 
     /** What consult transfers use to move, mark and hang up agents' channels (the PBXs' manager interfaces). */
     public void agentLegs(dev.ivr.server.call.AgentLegControl legs) {
         router.consults = router.consults.withLegs(legs);
+    }
+
+    /** Preview campaigns: agents reserved through the queues, shown the customer, rung when they accept. */
+    public AgentPreviews previews() {
+        return previews;
     }
 
     /** Who is told when an agent answers (the answer subroutine's report): call recording. */

@@ -33,6 +33,8 @@ class CampaignModeConfigTest {
         assertThat(p.effectiveAbandonCap()).isEqualTo(0.02);
         assertThat(p.effectiveAbandonFlow()).isEqualTo("campaign-abandoned");
         CampaignConfig a = o.campaigns().get(1);
+        assertThat(a.effectivePreviewTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(a.previewTimeoutAccepts()).isFalse();
         assertThat(a.effectiveMode()).isEqualTo("agentless");
         assertThat(a.effectiveAbandonCap()).isEqualTo(0.03);
     }
@@ -43,18 +45,20 @@ class CampaignModeConfigTest {
         Files.writeString(f, BASE
                 + campaign("a", ", mode: predictiv, queue: sales")
                 + campaign("b", ", mode: progressive")
-                + campaign("c", ", mode: preview, queue: sales")
+                + campaign("c", ", mode: preview, queue: sales, preview-timeout: 2m, preview-timeout-action: dial")
                 + campaign("d", ", mode: progressive, queue: sales, skills: {renewals: 11}, abandon-cap: 0.5")
                 + campaign("e", ", queue: sales")
-                + campaign("f", ", mode: predictive, queue: sales, retry-after: {abandoned: 2h}"));
+                + campaign("f", ", mode: predictive, queue: sales, retry-after: {abandoned: 2h}")
+                + campaign("g", ", mode: preview, queue: sales, preview-timeout: 20s, preview-timeout-action: accept, retry-after: {skipped: 2h}"));
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
                         .contains("outbound.campaigns[0].mode: 'predictiv' is not a dialing mode (agentless, progressive, predictive, preview); did you mean 'predictive'?")
                         .contains("outbound.campaigns[1].queue: a progressive campaign needs the queue whose agents take its calls")
-                        .contains("outbound.campaigns[2].mode: preview is not built yet")
+                        .contains("outbound.campaigns[2].preview-timeout: must be 5s to 60s")
+                        .contains("outbound.campaigns[2].preview-timeout-action: must be skip or accept (got 'dial')")
                         .contains("outbound.campaigns[3].skills.renewals: a level is 1 to 10 (got 11)")
                         .contains("outbound.campaigns[3].abandon-cap: a fraction of answered calls above 0 and at most 0.2")
-                        .contains("outbound.campaigns[4].mode: queue and skills are for progressive and predictive campaigns")
-                        .doesNotContain("campaigns[5]"));
+                        .contains("outbound.campaigns[4].mode: queue and skills are for progressive, predictive and preview campaigns")
+                        .doesNotContain("campaigns[5]").doesNotContain("campaigns[6]"));
     }
 }

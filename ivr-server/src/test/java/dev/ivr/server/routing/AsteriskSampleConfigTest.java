@@ -71,6 +71,12 @@ class AsteriskSampleConfigTest {
                 names.add((String) f.get(null));
             }
         }
+        for (Field f : dev.ivr.server.outbound.PreviewDialing.class.getDeclaredFields()) { // a preview's Originate
+            if (Modifier.isStatic(f.getModifiers()) && Modifier.isPublic(f.getModifiers()) && f.getType() == String.class
+                    && ((String) f.get(null)).startsWith("IVR_")) {
+                names.add((String) f.get(null));
+            }
+        }
         for (Field f : fieldsOf(AgentLeg.class, ConsultLeg.class, dev.ivr.server.callcontext.Consults.class)) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 f.setAccessible(true);
@@ -110,12 +116,13 @@ class AsteriskSampleConfigTest {
             scripts.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
         Set<String> known = new HashSet<>(List.of(DiagnosticScript.NAME, DialplanReports.AGENT_ANSWERED,
-                DialplanReports.ROUTE_ENDED, CallbackReports.CALLBACK_RESULT));
+                DialplanReports.ROUTE_ENDED, CallbackReports.CALLBACK_RESULT, dev.ivr.server.outbound.PreviewReports.SCRIPT));
         try (Stream<Path> flows = Files.list(Path.of("..", "flows"))) {
             flows.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml") && !n.endsWith(".test.yaml"))
                     .forEach(n -> known.add(n.substring(0, n.length() - ".yaml".length())));
         }
-        assertThat(scripts).contains("customer-service", "diag", "agent-answered", "route-ended");
+        assertThat(scripts).contains("customer-service", "diag", "agent-answered", "route-ended",
+                dev.ivr.server.outbound.PreviewReports.SCRIPT);
         assertThat(known).containsAll(scripts);
         // the high-availability variants are shown: a second address, and DNS SRV
         assertThat(Files.readString(DIR.resolve("extensions.conf"))).contains(";IVR=hagi://").contains("IVR_BACKUP=agi://");

@@ -128,6 +128,21 @@ final class Calls extends RoutingPart {
         return true;
     }
 
+    /**
+     * The call is taken back by the server that queued it (a campaign preview the agent skipped): it leaves the queue
+     * without counting as abandoned, and an agent it was offered to becomes ready again.
+     */
+    public boolean withdraw(String callId) {
+        long now = now();
+        CallEntry known = view.call(callId);
+        CallResult r = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE, null, now));
+        String agentId = r.applied() ? r.before().agentId() : known == null ? null : known.record.agentId();
+        if (agentId != null) {
+            freeAgent(agentId, callId, now);
+        }
+        return r.applied();
+    }
+
     /** Releases an agent reserved for a call that is gone, and gives the agent its next call. */
     @Override
     void freeAgent(String agentId, String callId, long now) {

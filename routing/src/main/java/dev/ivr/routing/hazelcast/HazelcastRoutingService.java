@@ -286,6 +286,11 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     }
 
     @Override
+    public boolean withdraw(String callId) {
+        return calls.withdraw(callId);
+    }
+
+    @Override
     public boolean answered(Reservation reservation) {
         return reservations.answered(reservation);
     }

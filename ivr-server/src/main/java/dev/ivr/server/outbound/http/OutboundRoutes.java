@@ -208,7 +208,8 @@ public final class OutboundRoutes implements HttpRoutes {
 
     static JsonObject json(CampaignConfig c, CampaignProgress.Figures f) {
         JsonObject o = new JsonObject().put("name", c.name()).put("segment", c.segment()).put("flow", c.flow())
-                .put("reason", c.reason()).put("maxConcurrent", c.effectiveMaxConcurrent());
+                .put("reason", c.reason()).put("maxConcurrent", c.effectiveMaxConcurrent()).put("mode", c.effectiveMode())
+                .put("queue", c.queue());
         if (f == null) {
             return o.put("status", "not-started");
         }
@@ -219,6 +220,7 @@ public final class OutboundRoutes implements HttpRoutes {
         return o.put("status", f.status()).put("contacts", contacts).put("attempts", attempts).put("total", f.total())
                 .put("remaining", f.remaining()).put("contactRate", f.contactRate())
                 .put("contactsPerHour", f.contactsPerHour())
-                .put("estimatedFinish", f.estimatedFinish() == null ? null : f.estimatedFinish().toString());
+                .put("estimatedFinish", f.estimatedFinish() == null ? null : f.estimatedFinish().toString())
+                .put("abandonRate", f.abandonRate());
     }
 }

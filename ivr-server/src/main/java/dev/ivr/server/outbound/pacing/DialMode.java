@@ -10,7 +10,7 @@ public enum DialMode {
     PROGRESSIVE,
     /** More calls than ready agents, paced under the abandon-rate cap. */
     PREDICTIVE,
-    /** The agent sees the customer first and accepts or skips (not built yet). */
+    /** The agent sees the customer first and accepts or skips; then the customer is dialled for that agent. */
     PREVIEW;
 
     /** The configuration's word for it. */
