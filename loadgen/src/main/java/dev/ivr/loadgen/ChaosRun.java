@@ -70,6 +70,9 @@ public final class ChaosRun {
     private static final Pattern STATE = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"[^}]*?\"state\"\\s*:\\s*\"([A-Z_]+)\"");
     private static final String AMI_USER = "ivr";
     private static final int NODES = 3;
+    /** How long a server has to listen after its start; then it is killed and started again. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    private static final int START_ATTEMPTS = 2;
 
     /**
      * The size of a run.
@@ -151,7 +154,8 @@ public final class ChaosRun {
         final int index;
         final int agi = FreePorts.pick();
         final int httpPort = FreePorts.pick();
-        final int hz = FreePorts.pick();
+        /** Below the ephemeral ports: a killed member's port is then never taken by a peer reconnecting to it. */
+        final int hz = FreePorts.pickForCluster();
         Path config;
         volatile ServerProcess process;
         volatile boolean up;
@@ -182,7 +186,11 @@ public final class ChaosRun {
                 Thread.sleep(1000);
             }
             placing = false;
-            chaos.join(Duration.ofMinutes(5).toMillis());
+            if (!chaos.join(Duration.ofMinutes(5))) {
+                chaos.interrupt(); // then no start of the chaos thread runs beside the one below
+                chaos.join();
+                violations.add("the chaos schedule did not end within 5 minutes of the last call");
+            }
             log("calls stop coming; waiting for the calls in progress");
             long callsDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             for (Thread t : lanes) {
@@ -322,8 +330,19 @@ public final class ChaosRun {
                     work.resolve("pin-pepper"), viaProxy, PostgresServer.USER, flows, work.resolve("calendars.yaml"),
                     work.resolve("prompts"), ami.port(), AMI_USER, amiSecret));
         }
-        for (Node n : nodes) {
-            start(n);
+        start(nodes[0]); // the first forms the cluster; the others join it at once, side by side
+        try (var starting = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Void>> joining = new ArrayList<>();
+            for (int i = 1; i < NODES; i++) {
+                Node n = nodes[i];
+                joining.add(starting.submit(() -> {
+                    start(n);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<Void> f : joining) {
+                f.get();
+            }
         }
         awaitMembers(NODES, Duration.ofMinutes(3));
         log("three servers in one cluster; creating " + plan.agents() + " agents");
@@ -340,16 +359,41 @@ public final class ChaosRun {
         return String.format(Locale.ROOT, "PJSIP/a%05d", agent); // as BenchDeployment.agents names them
     }
 
+    /**
+     * Starts a node's server and waits until it listens. One process per node, always: a start that does not listen
+     * in time (its JVM hung joining the cluster, say) is killed, and only once it is gone is the node started again,
+     * once; a process of the node still alive from before is killed first.
+     */
     private void start(Node n) throws IOException, InterruptedException {
-        Path log = plan.work().resolve("node" + (n.index + 1) + ".log");
-        // appended to across restarts: ServerProcess truncates, so each start gets its own file
-        Path thisStart = Files.exists(log) ? plan.work().resolve("node" + (n.index + 1) + "-" + System.currentTimeMillis() + ".log")
-                : log;
-        n.process = ServerProcess.ivr(plan.jar(), n.config, n.agi, List.of("-Xmx" + plan.heap(), "-XX:+UseG1GC",
-                "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"), thisStart, List.of());
-        n.process.awaitListening(Duration.ofMinutes(3));
-        n.up = true;
-        log("node" + (n.index + 1) + " up, pid " + n.process.pid() + ", FastAGI " + n.agi + ", HTTP " + n.httpPort);
+        synchronized (n) {
+            for (int attempt = 1; ; attempt++) {
+                ServerProcess old = n.process;
+                if (old != null && old.alive() && !old.kill()) {
+                    throw new IOException("node" + (n.index + 1) + " (pid " + old.pid() + ") does not die");
+                }
+                Path log = plan.work().resolve("node" + (n.index + 1) + ".log");
+                // ServerProcess truncates: each start after the first gets its own file
+                Path thisStart = Files.exists(log) ? plan.work().resolve("node" + (n.index + 1) + "-"
+                        + System.currentTimeMillis() + ".log") : log;
+                n.process = ServerProcess.ivr(plan.jar(), n.config, n.agi, List.of("-Xmx" + plan.heap(), "-XX:+UseG1GC",
+                        "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"), thisStart, List.of());
+                try {
+                    n.process.awaitListening(START_TIMEOUT);
+                    n.up = true;
+                    log("node" + (n.index + 1) + " up, pid " + n.process.pid() + ", FastAGI " + n.agi + ", HTTP "
+                            + n.httpPort);
+                    return;
+                } catch (IOException e) {
+                    boolean gone = n.process.kill();
+                    count("server starts that failed (killed, then started again once)");
+                    log("node" + (n.index + 1) + " start " + attempt + " failed (" + e.getMessage() + "; see "
+                            + thisStart.getFileName() + "); killed" + (gone ? "" : " but still not gone"));
+                    if (attempt == START_ATTEMPTS || !gone) {
+                        throw e;
+                    }
+                }
+            }
+        }
     }
 
     private void awaitMembers(int count, Duration timeout) throws InterruptedException {
@@ -816,9 +860,12 @@ public final class ChaosRun {
     private void close() {
         closed = true;
         timers.shutdownNow();
-        for (Node n : nodes) {
-            if (n != null && n.process != null) {
-                n.process.close();
+        // side by side: each may take its drain time and its member's shutdown
+        try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Node n : nodes) {
+                if (n != null && n.process != null) {
+                    stopping.execute(n.process::close);
+                }
             }
         }
         if (dbProxy != null) {

@@ -138,6 +138,17 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Whether the process still runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process (SIGKILL) and waits until it is gone, a minute at most; answers whether it is gone. */
+    public boolean kill() throws InterruptedException {
+        process.destroyForcibly();
+        return process.waitFor(60, TimeUnit.SECONDS);
+    }
+
     /** Stops the server: asks it to stop, waits up to a minute, then kills it (at once when interrupted). */
     @Override
     public void close() {

@@ -40,6 +40,9 @@ public final class ClusterMember implements AutoCloseable {
     static final String[] JAVA_ALLOWED_PREFIXES = {"java.lang.", "java.util.", "java.time.", "java.math.",
             "com.hazelcast.", "dev.ivr.", "[Ljava.lang.", "[Ljava.util.", "[Lcom.hazelcast."};
 
+    /** How many ports from {@code cluster.port} on the member tries. */
+    static final int PORT_COUNT = 100;
+
     private final HazelcastInstance hazelcast;
     private final ClusterConfig cluster;
     private volatile boolean closing;
@@ -63,6 +66,7 @@ public final class ClusterMember implements AutoCloseable {
      */
     public static ClusterMember start(ClusterConfig cluster, String nodeName, Path dataDir, Consumer<String> onLost) {
         ClusterSecret secret = ClusterSecret.load(cluster, dataDir);
+        warnOfEphemeralPorts(cluster, EphemeralPorts.of(EphemeralPorts.LINUX));
         Config config = hazelcastConfig(cluster, nodeName, secret);
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
         ClusterMember member = new ClusterMember(hz, cluster);
@@ -93,6 +97,25 @@ public final class ClusterMember implements AutoCloseable {
         return member;
     }
 
+    /**
+     * A member port in the kernel's ephemeral range is taken over by a self-connected socket now and then when its
+     * member dies and another member on the same host keeps reconnecting: the restarted member then hangs joining.
+     * Said once at the start, with what to do; answers whether it was said.
+     */
+    static boolean warnOfEphemeralPorts(ClusterConfig cluster, java.util.Optional<EphemeralPorts> ephemeral) {
+        if (cluster.port() == 0 || ephemeral.isEmpty()
+                || !ephemeral.get().overlaps(cluster.port(), cluster.port() + PORT_COUNT - 1)) {
+            return false;
+        }
+        LOG.warn("cluster.port {} (and the {} after it, tried when it is taken) lies in the kernel's ephemeral port "
+                        + "range {}-{}: when a member on this host dies, another member on this host reconnecting to it "
+                        + "can take its port for itself and the member started again there cannot rejoin. Use a port "
+                        + "below {} (the default 5701 is), or reserve the member ports with the sysctl "
+                        + "net.ipv4.ip_local_reserved_ports", cluster.port(), PORT_COUNT - 1, ephemeral.get().low(),
+                ephemeral.get().high(), ephemeral.get().low());
+        return true;
+    }
+
     static Config hazelcastConfig(ClusterConfig cluster, String nodeName, ClusterSecret secret) {
         Config config = new Config();
         config.setInstanceName("ivr-" + nodeName + "-" + Long.toHexString(System.nanoTime()));
@@ -112,7 +135,7 @@ public final class ClusterMember implements AutoCloseable {
         // the member endpoint only: no client, REST, memcache or WAN endpoint unless configured here
         AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
         ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
-        member.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(100);
+        member.setPort(cluster.port()).setPortAutoIncrement(true).setPortCount(PORT_COUNT);
         if (!everyInterface) {
             member.getInterfaces().setEnabled(true).addInterface(cluster.bind());
             config.setProperty("hazelcast.local.localAddress", cluster.bind());

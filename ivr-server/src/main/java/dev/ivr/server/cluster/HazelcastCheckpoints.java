@@ -49,8 +49,12 @@ public final class HazelcastCheckpoints implements Checkpoints {
         }
     }
 
-    /** A checkpoint as kept in the cluster: sealed, and bound to its call id. */
-    record Checkpoint(String callId, String state) implements ClusterValue {
+    /**
+     * A checkpoint as kept in the cluster: sealed, and bound to its call id. {@code member} is the UUID of the
+     * Hazelcast member that wrote it (null in checkpoints of older servers): a server restarted under the same
+     * name is a new member, so {@link LostCallRecorder} tells the calls of the dead incarnation from its own.
+     */
+    record Checkpoint(String callId, String state, String member) implements ClusterValue {
         @Override
         public String key() {
             return callId;
@@ -64,6 +68,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
     }
 
     private final IMap<String, Checkpoint> map;
+    private final String member;
     private final long ttlMillis;
     private final Durability durability;
     private final ConcurrentHashMap<String, Pending> onTheirWay = new ConcurrentHashMap<>();
@@ -74,6 +79,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
 
     public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl, Durability durability) {
         this.map = hazelcast.getMap(MAP);
+        this.member = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.ttlMillis = ttl.toMillis();
         this.durability = durability;
     }
@@ -106,7 +112,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
     /** Waits until the owner stored the checkpoint and the backups acknowledged it (Hazelcast's synchronous backups). */
     private void saveAcknowledged(String callId, String state) {
         try {
-            map.setAsync(callId, new Checkpoint(callId, state), ttlMillis, TimeUnit.MILLISECONDS).toCompletableFuture()
+            map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis, TimeUnit.MILLISECONDS).toCompletableFuture()
                     .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -118,7 +124,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
 
     private void send(String callId, String state) {
         try {
-            map.setAsync(callId, new Checkpoint(callId, state), ttlMillis, TimeUnit.MILLISECONDS).whenComplete((ok, e) -> {
+            map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis, TimeUnit.MILLISECONDS).whenComplete((ok, e) -> {
                 if (e != null) {
                     LOG.warn("checkpoint not saved: {}", e.toString());
                 }

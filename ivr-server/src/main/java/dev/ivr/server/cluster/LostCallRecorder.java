@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.EntryView;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.wire.ClusterValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A record for every call, even one whose server died: when a member leaves the cluster, each surviving member
  * waits for the grace period (the dialplan's fallback brings a call to another server within seconds, and a
- * resumed call checkpoints at once under its new server's name), then writes the interaction of every call still
- * checkpointed by the lost server, from its checkpoint, among the checkpoints whose partitions it holds: outcome
- * {@code FAILED}, the path ending in {@code node-lost}. The checkpoint is then removed. A call that was resumed
- * elsewhere is left alone: its server writes its real outcome. A server that comes back under the same name does
- * not confuse it: only checkpoints last written before the member left are taken.
+ * resumed call checkpoints at once under its new server's name), then takes every checkpoint the lost member
+ * wrote out of the cluster and writes the call's interaction from it: outcome {@code FAILED}, the path ending in
+ * {@code node-lost}. A call that was resumed elsewhere is left alone: its new server wrote its checkpoint since,
+ * and writes its real outcome.
+ *
+ * <p>Exactly once, wherever the partitions are: the checkpoints are taken by an entry processor on every
+ * partition ({@link TakeLost}), which removes each one atomically on its owner, so of the survivors that all look
+ * only one gets a call, even while partitions move (a killed server that an operator starts again at once
+ * rejoins within the grace and takes partitions back). The lost member is told by its UUID, not its node name: the
+ * restarted server is a new member, and the calls it took on since are its own.
  */
 public final class LostCallRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LostCallRecorder.class);
@@ -63,7 +69,7 @@ public final class LostCallRecorder implements AutoCloseable {
             public void memberRemoved(MembershipEvent event) {
                 String node = event.getMember().getAttribute("node");
                 if (node != null) {
-                    lost(node, clock.millis());
+                    lost(node, event.getMember().getUuid());
                 }
             }
         });
@@ -74,16 +80,16 @@ public final class LostCallRecorder implements AutoCloseable {
         return new LostCallRecorder(hazelcast, crm, grace, clock);
     }
 
-    private void lost(String node, long leftAt) {
+    private void lost(String node, UUID member) {
         Thread t = Thread.ofVirtual().name("lost-calls-" + node).unstarted(() -> {
             try {
                 Thread.sleep(grace.toMillis());
-                // the dead member's partitions are promoted on the survivors first: then each holds its share
+                // the dead member's backups are promoted first: a partition with no owner yet would keep the scan waiting
                 long until = System.nanoTime() + SAFE_WAIT.toNanos();
                 while (!hazelcast.getPartitionService().isClusterSafe() && System.nanoTime() - until < 0) {
                     Thread.sleep(200);
                 }
-                int n = recordCallsOf(node, leftAt);
+                int n = recordCallsOf(node, member);
                 if (n > 0) {
                     LOG.warn("{} call(s) of the lost server {} recorded as failed (node lost)", n, node);
                 }
@@ -101,29 +107,54 @@ public final class LostCallRecorder implements AutoCloseable {
         t.start();
     }
 
-    /** Records the calls this member holds the checkpoints of that {@code node} last wrote before {@code leftAt}. */
-    public int recordCallsOf(String node, long leftAt) {
+    /**
+     * Takes the checkpoints that the member {@code member} (server {@code node}) wrote out of the cluster and
+     * records their calls; answers how many this member took (another survivor may have taken the others).
+     */
+    public int recordCallsOf(String node, UUID member) {
+        Map<String, HazelcastCheckpoints.Checkpoint> taken = checkpoints.executeOnEntries(
+                new TakeLost(node, member.toString()));
         int n = 0;
-        for (String callId : checkpoints.localKeySet()) {
-            EntryView<String, HazelcastCheckpoints.Checkpoint> view = checkpoints.getEntryView(callId);
-            if (view == null || view.getValue() == null || !view.getValue().belongsTo(callId)
-                    || view.getLastUpdateTime() > leftAt) {
+        for (Map.Entry<String, HazelcastCheckpoints.Checkpoint> e : taken.entrySet()) {
+            Map<String, Object> state = e.getValue() == null ? null : state(e.getValue());
+            if (state == null) {
                 continue;
             }
-            Map<String, Object> state;
-            try {
-                state = JSON.readValue(view.getValue().state(), new TypeReference<Map<String, Object>>() { });
-            } catch (java.io.IOException e) {
-                continue;
-            }
-            if (!node.equals(state.get("server"))) {
-                continue;
-            }
-            crm.record(interaction(callId, state, node));
-            checkpoints.delete(callId);
+            crm.record(interaction(e.getKey(), state, node));
             n++;
         }
         return n;
+    }
+
+    private static Map<String, Object> state(HazelcastCheckpoints.Checkpoint checkpoint) {
+        try {
+            return JSON.readValue(checkpoint.state(), new TypeReference<Map<String, Object>>() { });
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Removes a checkpoint written by the lost member, atomically on the partition's owner (and its backups), and
+     * answers it; answers null and leaves every other checkpoint alone. A checkpoint of an older server, without
+     * its writer's UUID, is taken when it names the lost server.
+     */
+    record TakeLost(String node, String member) implements EntryProcessor<String, HazelcastCheckpoints.Checkpoint,
+            HazelcastCheckpoints.Checkpoint>, ClusterValue {
+        @Override
+        public HazelcastCheckpoints.Checkpoint process(Map.Entry<String, HazelcastCheckpoints.Checkpoint> entry) {
+            HazelcastCheckpoints.Checkpoint c = entry.getValue();
+            if (c == null || !c.belongsTo(entry.getKey())) {
+                return null;
+            }
+            boolean lost = c.member() != null ? c.member().equals(member)
+                    : java.util.Optional.ofNullable(state(c)).map(s -> node.equals(s.get("server"))).orElse(false);
+            if (!lost) {
+                return null;
+            }
+            entry.setValue(null);
+            return c;
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -7,7 +7,7 @@ public record ClusterConfig(
         String name,
         @Doc("Address the Hazelcast member binds to and advertises; it listens on this address only (0.0.0.0: every interface, on purpose). Anything but loopback needs secret-file.")
         String bind,
-        @Doc("Hazelcast member port; the next ports are tried when it is taken.")
+        @Doc("Hazelcast member port; the next ports are tried when it is taken. With several members on one host keep it below the kernel's ephemeral port range (Linux: net.ipv4.ip_local_port_range, usually from 32768): a member restarted on a port of that range can hang joining (see docs/high-availability.md).")
         int port,
         @Doc("Other members to join as host:port. Empty with multicast off: a single-node cluster.")
         List<String> members,

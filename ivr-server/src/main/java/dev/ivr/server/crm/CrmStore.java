@@ -38,4 +38,15 @@ public interface CrmStore {
      */
     default void recordRing(String callId, java.time.Duration ring) {
     }
+
+    /**
+     * Stores a call's contact record as {@link #record} does and runs {@code whenDurable} once it is durable: in the
+     * database or on local disk (the outbox), so that a crash from then on loses nothing. Never run while the
+     * record is in memory only. The flow engine deletes the call's checkpoint there: until then a survivor can
+     * still record the call if this server dies. A store that writes at once runs it at once.
+     */
+    default void record(Interaction interaction, Runnable whenDurable) {
+        record(interaction);
+        whenDurable.run();
+    }
 }

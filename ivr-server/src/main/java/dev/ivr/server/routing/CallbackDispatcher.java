@@ -118,6 +118,8 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     /** Versions the database has not taken yet (it was down): written again at the next sweep. */
     private final Map<String, CallbackEntry> unsaved = new ConcurrentHashMap<>();
+    /** Finished callbacks of dead owners this node wrote to the database again (once each). */
+    private final Set<String> resavedFinal = ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
     private volatile boolean closed;
 
@@ -376,6 +378,11 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
             if (e.state().isFinal()) {
                 if (now - e.updatedAt() > KEEP_FINISHED.toMillis()) {
                     map.delete(id);
+                    resavedFinal.remove(id);
+                } else if (e.owner() != null && !members.contains(e.owner()) && resavedFinal.add(id)) {
+                    // its owner died: a save that failed there (the database away) died with it, kept for a retry in
+                    // its memory only; the final state is written again from the cluster (the same row: harmless)
+                    persist(e);
                 }
                 continue;
             }

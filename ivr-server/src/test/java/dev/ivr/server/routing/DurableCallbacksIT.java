@@ -34,6 +34,7 @@ import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.testsupport.PostgresServer;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
+import dev.ivr.testsupport.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +73,7 @@ class DurableCallbacksIT {
     @TempDir
     Path dir;
     FakeAmi ami;
+    TcpProxy dbProxy;
     Database db;
     final ScriptedCrm crm = new ScriptedCrm(List.of(), false);
     final String routingName = "callbacks-" + UUID.randomUUID();
@@ -80,8 +82,10 @@ class DurableCallbacksIT {
     @BeforeEach
     void start() throws Exception {
         ami = new FakeAmi("ivr", "manager-secret-for-tests");
-        db = Database.open(new DatabaseConfig(PostgresServer.get().newDatabase(), PostgresServer.USER, "", 4, 2,
-                Duration.ofSeconds(2)), dir);
+        String direct = PostgresServer.get().newDatabase();
+        dbProxy = new TcpProxy(PostgresServer.get().port()); // to cut the database when a test says
+        db = Database.open(new DatabaseConfig(PostgresServer.url(dbProxy.port(), direct.substring(direct.lastIndexOf('/')
+                + 1)), PostgresServer.USER, "", 4, 2, Duration.ofSeconds(2)), dir);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
         ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
                 "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
@@ -99,6 +103,7 @@ class DurableCallbacksIT {
             nodes.get(i).close();
         }
         db.close();
+        dbProxy.close();
         ami.close();
     }
 
@@ -152,6 +157,33 @@ class DurableCallbacksIT {
             assertThat(s.state()).isEqualTo("DONE");
             assertThat(s.attempts()).isEqualTo(1);
         });
+        assertThat(ami.originated()).as("dialled exactly once").hasSize(1);
+    }
+
+    /**
+     * The callback ends while the database is away: its owner keeps the save for later, in memory, and dies before
+     * the database is back. The server that holds the entry writes the final state to the table.
+     */
+    @Test
+    void aFinishedStateThatCouldNotBeSavedBeforeItsOwnerDiedReachesTheTable() throws Exception {
+        ServerNode a = nodes.get(0);
+        ServerNode b = nodes.get(1);
+        String callId = bookOn(b);
+        ami.originateOutcomes(x -> FakeAmi.OriginateOutcome.ANSWERED);
+        b.service().ready("tina");
+        await().atMost(T).until(() -> callback(a, callId).state().equals("CONNECTED"));
+        await().atMost(T).until(() -> new JdbcCallbackStore(db).get(callId).map(StoredCallback::state)
+                .filter("CONNECTED"::equals).isPresent());
+
+        dbProxy.cut();
+        FakeAmi.Originated o = ami.originated().get(0);
+        ami.hangup(o.channel(), o.uniqueId());
+        await().atMost(T).until(() -> callback(a, callId).state().equals("DONE"));
+        b.kill();
+        dbProxy.restore();
+
+        await("the final state in the table").atMost(T).until(() -> new JdbcCallbackStore(db).get(callId)
+                .map(StoredCallback::state).filter("DONE"::equals).isPresent());
         assertThat(ami.originated()).as("dialled exactly once").hasSize(1);
     }
 

@@ -43,19 +43,21 @@ class LostCallsIT {
     @TempDir
     Path dir;
     final String routingName = "lost-" + UUID.randomUUID();
+    final String clusterName = "lost-" + UUID.randomUUID();
     /** The survivor's records; the dead server's own are lost with it. */
     final ScriptedCrm crmA = new ScriptedCrm(List.of(), false);
     final ScriptedCrm crmB = new ScriptedCrm(List.of(), false);
     final CompletableFuture<Void> never = new CompletableFuture<>();
+    ClusterConfig cluster;
     ServerNode a;
     ServerNode b;
     HazelcastCheckpoints checkpoints;
 
     @BeforeEach
     void start() throws Exception {
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
-                "IVR_CLUSTER_NAME", "lost-" + UUID.randomUUID())).cluster();
+        cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
+                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pickForCluster()),
+                "IVR_CLUSTER_NAME", clusterName)).cluster();
         a = new ServerNode("a", cluster, dir, null, null, routingName, crmA,
                 hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
         b = new ServerNode("b", cluster, dir, null, null, routingName, crmB,
@@ -77,8 +79,9 @@ class LostCallsIT {
         FakeCall call = new FakePbx("127.0.0.1", b.listener.port()).call("queue-test").callerId(ANNA)
                 .caller(Caller.script().hold(never)).start();
         String id = call.uniqueId();
-        await().atMost(T).until(() -> checkpoints.load(id).filter(c -> c.contains("\"server\":\"b\"")).isPresent()
-                && a.service().position(id).isPresent());
+        // the checkpoint after the node 'pick' (the one at the call's start may still be alone in the cluster)
+        await().atMost(T).until(() -> checkpoints.load(id).filter(c -> c.contains("\"server\":\"b\"")
+                && c.contains("\"pick\"")).isPresent() && a.service().position(id).isPresent());
         await().atMost(T).until(() -> a.member.hazelcast().getPartitionService().isClusterSafe());
         b.kill();
         call.hangUpNow();
@@ -90,6 +93,7 @@ class LostCallsIT {
     void aCallWhoseServerDiedAndThatNeverCameBackIsRecordedOnceAsFailed() throws Exception {
         try (LostCallRecorder recorder = LostCallRecorder.start(a.member.hazelcast(), crmA, Duration.ZERO,
                 Clock.systemUTC())) {
+            UUID bMember = b.member.hazelcast().getCluster().getLocalMember().getUuid();
             String id = waitingOnBWhenItDies();
             await().atMost(T).until(() -> crmA.recorded().stream().anyMatch(i -> i.callId().equals(id)));
             assertThat(crmA.recorded()).filteredOn(i -> i.callId().equals(id)).singleElement().satisfies(i -> {
@@ -100,7 +104,7 @@ class LostCallsIT {
                 assertThat(i.node()).isEqualTo("b");
             });
             assertThat(checkpoints.load(id)).isEmpty();
-            assertThat(recorder.recordCallsOf("b", System.currentTimeMillis())).as("recorded once").isZero();
+            assertThat(recorder.recordCallsOf("b", bMember)).as("recorded once").isZero();
         }
     }
 
@@ -108,13 +112,14 @@ class LostCallsIT {
     void aCallResumedOnAnotherServerGetsItsRealOutcomeOnly() throws Exception {
         try (LostCallRecorder recorder = LostCallRecorder.start(a.member.hazelcast(), crmA, Duration.ofHours(1),
                 Clock.systemUTC())) {
+            UUID bMember = b.member.hazelcast().getCluster().getLocalMember().getUuid();
             String id = waitingOnBWhenItDies();
             FakePbx pbx = new FakePbx("127.0.0.1", a.listener.port()).answerGosub("ivr-agent-answered", "agent-answered");
             FakeCall resumed = pbx.call("queue-test").callerId(ANNA).uniqueId(id)
                     .caller(Caller.script().dial(Caller.DialOutcome.ANSWER, Duration.ofMillis(200))).start();
             await().atMost(T).until(() -> checkpoints.load(id).filter(c -> c.contains("\"server\":\"a\"")).isPresent());
             // the grace is over while the resumed caller waits: nothing to record for b
-            assertThat(recorder.recordCallsOf("b", System.currentTimeMillis())).isZero();
+            assertThat(recorder.recordCallsOf("b", bMember)).isZero();
 
             a.service().ready("tina");
             CallResult r = resumed.await(T);
@@ -123,5 +128,68 @@ class LostCallsIT {
             assertThat(crmA.recorded()).filteredOn(i -> i.callId().equals(id)).singleElement()
                     .satisfies(i -> assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED));
         }
+    }
+
+    /**
+     * The operator starts the killed server again at once: it rejoins (same name, same address, a new member) within
+     * the grace and takes partitions back, some holding the dead incarnation's checkpoints. The survivors still
+     * record each of those calls exactly once, wherever its checkpoint is by then, and the new incarnation's own
+     * calls are left alone.
+     */
+    @Test
+    void theCallsOfAKilledServerThatRejoinsWithinTheGraceAreRecordedExactlyOnce() throws Exception {
+        UUID oldB = b.member.hazelcast().getCluster().getLocalMember().getUuid();
+        int oldPort = b.member.hazelcast().getCluster().getLocalMember().getAddress().getPort();
+        List<FakeCall> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            calls.add(new FakePbx("127.0.0.1", b.listener.port()).call("queue-test").callerId(ANNA)
+                    .caller(Caller.script().hold(never)).start());
+        }
+        List<String> ids = calls.stream().map(FakeCall::uniqueId).toList();
+        await().atMost(T).until(() -> ids.stream().allMatch(id ->
+                checkpoints.load(id).filter(c -> c.contains("\"server\":\"b\"")).isPresent()));
+        await().atMost(T).until(() -> a.member.hazelcast().getPartitionService().isClusterSafe());
+        b.kill();
+        calls.forEach(FakeCall::hangUpNow);
+        await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 1);
+
+        ScriptedCrm crmB2 = new ScriptedCrm(List.of(), false);
+        b = new ServerNode("b", cluster, dir, null, null, routingName, crmB2,
+                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
+        await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 2
+                && a.member.hazelcast().getPartitionService().isClusterSafe());
+        UUID newB = b.member.hazelcast().getCluster().getLocalMember().getUuid();
+        assertThat(newB).isNotEqualTo(oldB);
+        assertThat(b.member.hazelcast().getCluster().getLocalMember().getAddress().getPort()).as("the same address")
+                .isEqualTo(oldPort);
+        // a call the new incarnation takes on: its own, not lost
+        FakeCall own = new FakePbx("127.0.0.1", b.listener.port()).call("queue-test").callerId(ANNA)
+                .caller(Caller.script().hold(never)).start();
+        await().atMost(T).until(() -> checkpoints.load(own.uniqueId()).filter(c -> c.contains("\"server\":\"b\""))
+                .isPresent());
+        assertThat(ids).as("some lost checkpoints are on the rejoined member now")
+                .anyMatch(id -> b.member.hazelcast().getPartitionService().getPartition(id).getOwner().localMember());
+
+        // both survivors look at once, as their recorders do when the grace is over
+        try (LostCallRecorder onA = LostCallRecorder.start(a.member.hazelcast(), crmA, Duration.ofHours(1),
+                Clock.systemUTC());
+             LostCallRecorder onB = LostCallRecorder.start(b.member.hazelcast(), crmB2, Duration.ofHours(1),
+                     Clock.systemUTC())) {
+            CompletableFuture<Integer> fromA = CompletableFuture.supplyAsync(() -> onA.recordCallsOf("b", oldB));
+            CompletableFuture<Integer> fromB = CompletableFuture.supplyAsync(() -> onB.recordCallsOf("b", oldB));
+            assertThat(fromA.get() + fromB.get()).isEqualTo(ids.size());
+            assertThat(onA.recordCallsOf("b", oldB) + onB.recordCallsOf("b", oldB)).as("nothing left").isZero();
+        }
+        List<Interaction> recorded = new java.util.ArrayList<>(crmA.recorded());
+        recorded.addAll(crmB2.recorded());
+        assertThat(recorded).extracting(Interaction::callId).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(recorded).allSatisfy(i -> {
+            assertThat(i.outcome()).isEqualTo(Interaction.Outcome.FAILED);
+            assertThat(i.path()).endsWith("node-lost");
+            assertThat(i.node()).isEqualTo("b");
+        });
+        assertThat(ids).allSatisfy(id -> assertThat(checkpoints.load(id)).isEmpty());
+        assertThat(checkpoints.load(own.uniqueId())).as("the new incarnation's call is its own").isPresent();
+        own.hangUpNow();
     }
 }

@@ -75,6 +75,8 @@ final class InteractionRecorder {
     private final Queue<Interaction> unsaved = new ConcurrentLinkedQueue<>();
     private final Thread flusher;
     private final BlockingQueue<Interaction> handedOver;
+    /** What runs once an interaction (this very object, as handed over) is durable. */
+    private final Map<Interaction, Runnable> durable = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     /** Handed to the writer and not yet in the database, the outbox or {@link #unsaved}. */
     private final AtomicInteger inWriter = new AtomicInteger();
     private final AtomicLong submitted = new AtomicLong();
@@ -107,6 +109,17 @@ final class InteractionRecorder {
      * that far behind (its queue full), writes it on this thread instead, so that nothing is dropped.
      */
     void record(Interaction interaction) {
+        record(interaction, null);
+    }
+
+    /**
+     * As {@link #record(Interaction)}; {@code whenDurable} (when not null) runs once the interaction is in the
+     * database or the outbox, on a virtual thread; never when it is kept in memory only.
+     */
+    void record(Interaction interaction, Runnable whenDurable) {
+        if (whenDurable != null) {
+            durable.put(interaction, whenDurable);
+        }
         if (!closed) {
             inWriter.incrementAndGet();
             submitted.incrementAndGet();
@@ -117,7 +130,32 @@ final class InteractionRecorder {
             submitted.decrementAndGet();
             count("ivr.crm.interactions", "writer_full");
         }
-        store(interaction);
+        durableIf(store(interaction), interaction);
+    }
+
+    /** Runs what waits for {@code original} to be durable, if {@code kept} says it is now. */
+    private void durableIf(JdbcCrmStore.Kept kept, Interaction original) {
+        if (kept == JdbcCrmStore.Kept.MEMORY) {
+            durable.remove(original); // not durable; the call's checkpoint stays until its time to live ends
+            return;
+        }
+        Runnable r = durable.remove(original);
+        if (r != null) {
+            afterDurable(List.of(r));
+        }
+    }
+
+    private static void afterDurable(List<Runnable> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        Thread.ofVirtual().name("crm-durable").start(() -> tasks.forEach(t -> {
+            try {
+                t.run();
+            } catch (RuntimeException e) {
+                LOG.warn("after an interaction was stored: {}", e.toString());
+            }
+        }));
     }
 
     /** Waits until everything {@link #record}ed before this call is in the database, the outbox or memory. */
@@ -171,13 +209,22 @@ final class InteractionRecorder {
                 writes.succeeded();
                 Counter.builder("ivr.crm.interactions").tag("result", "written").register(meters).increment(clean.size());
                 done(clean.size());
+                List<Runnable> then = new ArrayList<>();
+                for (Interaction i : batch) {
+                    Runnable r = durable.remove(i);
+                    if (r != null) {
+                        then.add(r);
+                    }
+                }
+                afterDurable(then);
                 return;
             } catch (DatabaseGuard.Unavailable e) {
                 if (e.dataError()) {
                     // one of them is refused: each on its own, so that only that one is set aside
-                    for (Interaction i : clean) {
-                        storeClean(i);
+                    for (int k = 0; k < clean.size(); k++) {
+                        JdbcCrmStore.Kept kept = storeClean(clean.get(k));
                         done(1);
+                        durableIf(kept, batch.get(k));
                     }
                     return;
                 }
@@ -186,11 +233,15 @@ final class InteractionRecorder {
                         e.getMessage());
             }
         }
-        clean.forEach(this::keepHandled);
+        for (int k = 0; k < clean.size(); k++) {
+            JdbcCrmStore.Kept kept = keep(clean.get(k));
+            done(1);
+            durableIf(kept, batch.get(k));
+        }
     }
 
     private void keepHandled(Interaction i) {
-        keep(i);
+        durableIf(keep(i), i);
         done(1);
     }
 

@@ -306,6 +306,15 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         recorder.record(interaction);
     }
 
+    /** As {@link #record(Interaction)}; {@code whenDurable} runs once the writer committed it or put it in the outbox. */
+    @Override
+    public void record(Interaction interaction, Runnable whenDurable) {
+        if (readOnly) {
+            return;
+        }
+        recorder.record(interaction, whenDurable);
+    }
+
     /** Waits (at most {@code atMost}) until what was {@link #record}ed so far is in the database or the outbox. */
     public void awaitRecorded(Duration atMost) {
         recorder.awaitHandedOver(atMost);

@@ -237,9 +237,6 @@ public final class FlowEngine {
 
     private void finish(Run run, CallFailedException failure) {
         CallState st = run.st;
-        if (failure == null) {
-            checkpoints.delete(st.info.uniqueId());
-        }
         st.disposition.outcomeUnlessSet(Interaction.Outcome.SELF_SERVED);
         Map<String, String> inputs = new LinkedHashMap<>(st.inputs.values); // secrets already masked
         Flow bottom = st.position.bottomFlow();
@@ -249,7 +246,10 @@ public final class FlowEngine {
                 st.start, clock.instant(), st.position.path(), inputs, st.caller.customerId, st.caller.authOutcome,
                 d.queue, d.agentId, d.waitTime, d.talkTime, d.outcome, nodeName);
         try {
-            crm.record(interaction);
+            // the checkpoint goes once the interaction is durable (committed, or in the outbox): a server killed before
+            // that leaves the checkpoint, and a survivor records the call from it (LostCallRecorder)
+            String callId = st.info.uniqueId();
+            crm.record(interaction, failure == null ? () -> checkpoints.delete(callId) : () -> { });
         } catch (RuntimeException e) {
             LOG.error("interaction not recorded: {}", e.toString());
         }

@@ -509,6 +509,42 @@ abstract class CrmStoreContract {
 
     // ------------------------------------------------------------------ outage
 
+    /**
+     * What waits for a call's interaction to be durable (the flow engine deletes the call's checkpoint there) runs
+     * once the writer committed it, or once it is in the outbox on disk while the database is away: never before.
+     */
+    @Test
+    void whatWaitsForAnInteractionRunsOnceItIsInTheDatabaseOrTheOutbox() throws Exception {
+        Served served = serve(tmp.resolve("served"));
+        toClose.add(served);
+        TcpProxy proxy = new TcpProxy(served.port());
+        toClose.add(proxy);
+        Database db = database(served.url(proxy.port()), tmp.resolve("data"));
+        JdbcCrmStore store = store(db, "a");
+
+        java.util.concurrent.CompletableFuture<Long> rowsThen = new java.util.concurrent.CompletableFuture<>();
+        store.record(interaction("call-1", Interaction.Outcome.ROUTED, clock.instant()), () -> {
+            try {
+                rowsThen.complete(count(db, "select count(*) from interactions where call_id = 'call-1'"));
+            } catch (SQLException e) {
+                rowsThen.completeExceptionally(e);
+            }
+        });
+        assertThat(rowsThen.get(WRITTEN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("committed first")
+                .isEqualTo(1);
+
+        proxy.cut();
+        java.util.concurrent.CompletableFuture<Integer> pendingThen = new java.util.concurrent.CompletableFuture<>();
+        store.record(interaction("call-2", Interaction.Outcome.ROUTED, clock.instant()),
+                () -> pendingThen.complete(store.pendingInteractions()));
+        assertThat(pendingThen.get(WRITTEN.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS))
+                .as("on disk first").isEqualTo(1);
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.pendingInteractions() == 0);
+        assertThat(count(db, "select count(*) from interactions")).isEqualTo(2);
+    }
+
+
     @Test
     void aDatabaseOutageMidCallLosesNoInteraction() throws Exception {
         Served served = serve(tmp.resolve("served"));
