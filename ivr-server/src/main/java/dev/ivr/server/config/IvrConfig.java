@@ -84,12 +84,37 @@ public record IvrConfig(
             p.add("outbound.pbx", "'" + outbound.pbx() + "' is not the id of a PBX in ami.pbxs ("
                     + String.join(", ", ami.effectivePbxs().stream().map(PbxConfig::id).toList()) + ")");
         }
+        if (outbound != null && routing != null) {
+            previewTimes(p);
+        }
         if (prompts != null && "http".equals(prompts.delivery()) && !http.enabled()) {
             p.add("prompts.delivery", "http needs the HTTP server (http.enabled: true)");
         }
         p.section("crm", crm);
         if (http.enabled() && agi.port() != 0 && agi.port() == http.port() && agi.bind().equals(http.bind())) {
             p.add("http.port", "must differ from agi.port (both are " + agi.port() + ")");
+        }
+    }
+
+    /** A preview campaign's queue exists, and its preview plus the agent's ringing end before the reservation does. */
+    private void previewTimes(Problems p) {
+        for (int i = 0; i < outbound.campaigns().size(); i++) {
+            CampaignConfig c = outbound.campaigns().get(i);
+            if (c == null || !"preview".equals(c.effectiveMode()) || c.queue() == null) {
+                continue;
+            }
+            QueueConfig q = routing.queues().stream().filter(x -> x != null && c.queue().equals(x.id())).findFirst()
+                    .orElse(null);
+            if (q == null) {
+                p.add("outbound.campaigns[" + i + "].queue", "'" + c.queue() + "' is not a queue of routing.queues ("
+                        + String.join(", ", routing.queues().stream().filter(java.util.Objects::nonNull).map(QueueConfig::id)
+                        .toList()) + ")");
+            } else if (routing.reservationTtl() != null && c.effectivePreviewTimeout().plus(q.effectiveRingTime())
+                    .plusSeconds(10).compareTo(routing.reservationTtl()) > 0) {
+                p.add("outbound.campaigns[" + i + "].preview-timeout", "with queue " + q.id() + "'s ring-time ("
+                        + q.effectiveRingTime().toSeconds() + "s) it must end at least 10s before routing.reservation-ttl ("
+                        + routing.reservationTtl().toSeconds() + "s)");
+            }
         }
     }
 

@@ -49,7 +49,8 @@ class CampaignModeConfigTest {
                 + campaign("d", ", mode: progressive, queue: sales, skills: {renewals: 11}, abandon-cap: 0.5")
                 + campaign("e", ", queue: sales")
                 + campaign("f", ", mode: predictive, queue: sales, retry-after: {abandoned: 2h}")
-                + campaign("g", ", mode: preview, queue: sales, preview-timeout: 20s, preview-timeout-action: accept, retry-after: {skipped: 2h}"));
+                + campaign("g", ", mode: preview, queue: sales, preview-timeout: 20s, preview-timeout-action: accept, retry-after: {skipped: 2h}")
+                + campaign("h", ", mode: preview, queue: salse"));
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
                         .contains("outbound.campaigns[0].mode: 'predictiv' is not a dialing mode (agentless, progressive, predictive, preview); did you mean 'predictive'?")
@@ -59,6 +60,18 @@ class CampaignModeConfigTest {
                         .contains("outbound.campaigns[3].skills.renewals: a level is 1 to 10 (got 11)")
                         .contains("outbound.campaigns[3].abandon-cap: a fraction of answered calls above 0 and at most 0.2")
                         .contains("outbound.campaigns[4].mode: queue and skills are for progressive, predictive and preview campaigns")
+                        .contains("outbound.campaigns[7].queue: 'salse' is not a queue of routing.queues (billing, support, sales)")
                         .doesNotContain("campaigns[5]").doesNotContain("campaigns[6]"));
+    }
+
+    @Test
+    void aPreviewMustEndBeforeTheAgentsReservationDoes(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("ivr.yaml");
+        Files.writeString(f, "routing:\n  reservation-ttl: 60s\n" + BASE
+                + campaign("p", ", mode: preview, queue: sales, preview-timeout: 45s"));
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("outbound.campaigns[0].preview-timeout: with queue sales's ring-time (20s) it must end at"
+                                + " least 10s before routing.reservation-ttl (60s)"));
     }
 }
