@@ -38,6 +38,7 @@ function start(user) {
         snapshot = m;
         receivedAt = Date.now();
         render();
+        document.dispatchEvent(new CustomEvent('ivr:dashboard', {detail: m}));
       }
     },
     status: statusIndicator($('#conn'))
