@@ -72,6 +72,10 @@ class SupervisionPagesIT {
                       name: Billing
                       skills: {billing: 1}
                       wrap-up: 1s
+                    - id: sales
+                      name: Sales
+                      skills: {sales: 1}
+                      wrap-up: 1s
                 recording:
                   enabled: true
                   default-policy: never
@@ -167,9 +171,22 @@ class SupervisionPagesIT {
                 "Not ready"));
         assertThat(browser.findElement(By.id("sv-listen")).isEnabled()).as("no call to listen to").isFalse();
 
-        // ---- and the agent's desktop hides the recording buttons once the call is over
+        // ---- the agent's desktop hides the recording buttons once the call is over; ready again, her new sales
+        // skill brings her a sales call, a queue not recorded on demand: the refusal is said on the page
         browser.switchTo().window(agentTab);
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("record")));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("btn-ready"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("agent-state"), "Ready"));
+        String salesCall = "1750000000.43";
+        routing.enqueue(CallRequest.builder(salesCall, "sales").build());
+        WaitResult sales = routing.awaitAgent(salesCall, T);
+        assertThat(sales).isInstanceOf(WaitResult.Offered.class);
+        assertThat(routing.answered(((WaitResult.Offered) sales).reservation())).isTrue();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("record-start"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("record-error"),
+                "recording on demand is not allowed in this call's queue"));
+        assertThat(browser.findElement(By.id("record-status")).getText()).isEmpty();
+        assertThat(ami.actions("MixMonitor")).hasSize(1);
     }
 
     private void signIn(WebDriverWait wait, String page, String user) {
