@@ -312,9 +312,11 @@ public final class IvrServer implements AutoCloseable {
         }
         dev.ivr.server.outbound.DncList dnc = new dev.ivr.server.outbound.DncList(database.dataSource(),
                 new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
+        CampaignStore amdStore = new CampaignStore(database.dataSource()); // a campaign call's AMD goes into its attempt
         resolvers.add(new FlowScripts(flows, engine, () -> CallObserver.both(ivrExits.observer(),
                 CallObserver.both(new JournalObserver(journal, java.time.Clock.systemUTC(), nodeName),
-                        new dev.ivr.server.outbound.OptOutRecorder(dnc, database.dataSource(), java.time.Clock.systemUTC())))));
+                        CallObserver.both(new dev.ivr.server.outbound.OptOutRecorder(dnc, database.dataSource(),
+                                java.time.Clock.systemUTC()), new dev.ivr.server.outbound.AmdRecorder(amdStore))))));
         ScriptResolver scripts = ScriptResolvers.firstOf(resolvers);
 
         agi = new AgiListener(config.agi(), nodeName, scripts, metrics.registry());
@@ -333,7 +335,7 @@ public final class IvrServer implements AutoCloseable {
         routes.add(new FlowRoutes(flows));
         WrapUps wrapUps = new JdbcWrapUps(database.httpDataSource());
         TransferLog transferLog = new JdbcTransferLog(database.httpDataSource());
-        routes.add(new CrmRoutes(crm, wrapUps, transferLog));
+        routes.add(new CrmRoutes(crm, wrapUps, transferLog, new CampaignStore(database.httpDataSource()).campaignCalls()));
         AttributeSchema attributes = AttributeSchema.of(config.crm().attributes());
         routes.add(new AttributeRoutes(new JdbcCustomerAttributes(database.httpDataSource(), attributes,
                 java.time.Clock.systemUTC())));
@@ -348,6 +350,9 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()),
                 new dev.ivr.server.outbound.CampaignProgress(campaignStore), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
                 new dev.ivr.server.outbound.OutboundEvents(database.httpDataSource()), dnc, java.time.Clock.systemUTC()));
+        routes.add(new dev.ivr.server.outbound.http.ContactListRoutes(config.outbound(), campaignStore,
+                new dev.ivr.server.outbound.ContactImport(database.httpDataSource()),
+                new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()), java.time.Clock.systemUTC()));
         routes.add(new dev.ivr.server.outbound.http.PreviewRoutes(new dev.ivr.server.outbound.PreviewStore(database.httpDataSource()),
                 java.time.Clock.systemUTC()));
         dev.ivr.server.outbound.CampaignGauges.register(new dev.ivr.server.outbound.CampaignProgress(campaignStore), metrics.registry(),
@@ -443,6 +448,10 @@ public final class IvrServer implements AutoCloseable {
                     pbxs, config.outbound().context(), campaignStore)).previews(new dev.ivr.server.outbound.PreviewDialing(
                     config.outbound(), new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
                     () -> routing == null ? null : routing.previews(), campaignStore, java.time.Clock.systemUTC())).start());
+            // campaigns with refresh: one dialing server per period evaluates the segment again
+            toClose.add(new dev.ivr.server.outbound.SegmentRefresher(config.outbound(), campaignStore, new Segments(
+                    database.dataSource(), AttributeSchema.of(config.crm().attributes()), java.time.Clock.system(ZoneId.systemDefault())),
+                    java.time.Clock.systemUTC(), nodeName).start());
         }
         startRecordings();
         if (!config.routing().enabled()) {

@@ -17,14 +17,14 @@ import java.util.concurrent.Callable;
 import java.time.ZoneId;
 
 /**
- * {@code ivr-server campaign start|pause|resume|stop|status NAME}: the campaigns of
+ * {@code ivr-server campaign start|pause|resume|stop|status NAME}, {@code campaign import NAME FILE}: the campaigns of
  * {@code outbound.campaigns}, through the database every server dials from (docs/outbound.md).
  */
 @Command(name = "campaign", mixinStandardHelpOptions = true,
         description = {"Outbound campaigns (outbound.campaigns in the configuration): start one (its segment becomes",
                 "the contact list), pause, resume or stop it, and see its progress. Servers with outbound.enabled dial it."},
         subcommands = {CampaignCommand.Start.class, CampaignCommand.Pause.class, CampaignCommand.Resume.class,
-                CampaignCommand.Stop.class, CampaignCommand.Status.class},
+                CampaignCommand.Stop.class, CampaignCommand.Status.class, CampaignCommand.Import.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done", "1:refused (unknown campaign or segment, never started) or the database is unreachable",
                 "2:bad usage or configuration"})
@@ -125,11 +125,49 @@ public final class CampaignCommand implements Runnable {
                 out.println("  attempts: " + p.get().attempts());
                 if (attempts) {
                     for (CampaignStore.Attempt a : p.get().history()) {
-                        out.printf("  %s #%d %s %s %s%s%n", a.customerId(), a.attemptNo(), a.startedAt(), a.result(),
-                                a.node(), a.flowOutcome() == null ? "" : " flow: " + a.flowOutcome());
+                        out.printf("  %s #%d %s %s %s%s%s%n", a.customerId(), a.attemptNo(), a.startedAt(), a.result(),
+                                a.node(), a.amd() == null ? "" : " amd: " + a.amd() + (a.amdCause() == null ? "" : " (" + a.amdCause() + ")"),
+                                a.flowOutcome() == null ? "" : " flow: " + a.flowOutcome());
                     }
                 }
                 return 0;
+            });
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Add a CSV contact list to a campaign: a header naming a customer column (customer, customer_id",
+                    "or id) and/or a phone column (phone, number), one contact a line; numbers in any format. Every row",
+                    "must lead to a customer of the CRM; one bad row imports nothing (each is named with its line).",
+                    "Customers already in the campaign keep their state; repeated rows count once."})
+    static final class Import extends Named {
+        @Parameters(index = "1", paramLabel = "FILE", description = "The CSV file (UTF-8).")
+        java.nio.file.Path file;
+
+        @Override
+        public Integer call() {
+            return CrmDatabase.withDatabase(config, spec, (cfg, db, out, err) -> {
+                Segments segments = new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.systemUTC());
+                new Campaigns(cfg.outbound(), new CampaignStore(db.dataSource()), segments, Clock.systemUTC()).campaign(name);
+                String text;
+                try {
+                    text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    err.println("ivr-server: cannot read " + file + ": " + e.getMessage());
+                    return 1;
+                }
+                try {
+                    dev.ivr.server.outbound.ContactImport.Report r = new dev.ivr.server.outbound.ContactImport(db.dataSource())
+                            .run(name, dev.ivr.server.outbound.ContactCsv.parse(text,
+                                    new dev.ivr.server.crm.phone.PhoneNumbers(cfg.crm().region())), Clock.systemUTC().instant());
+                    out.printf("campaign %s: %d row(s), %d contact(s) added, %d already in the campaign, %d repeated row(s)%n",
+                            name, r.rows(), r.added(), r.alreadyInCampaign(), r.duplicates());
+                    return 0;
+                } catch (dev.ivr.server.outbound.ContactImport.Rejected e) {
+                    e.problems().forEach(p -> err.println(file.getFileName() + ": " + p));
+                    err.println("ivr-server: nothing imported (fix the rows above and import again)");
+                    return 1;
+                }
             });
         }
     }

@@ -15,7 +15,7 @@ import java.util.Set;
 public record CampaignConfig(
         @Doc("Campaign name (letters, digits, '_', '-', '.'), as ./ivr campaign and the attempt records name it.")
         String name,
-        @Doc("The saved segment whose customers are called (./ivr segment save); evaluated when the campaign starts.")
+        @Doc("The saved segment whose customers are called (./ivr segment save); evaluated when the campaign starts (and every refresh). Without one, the campaign's list is what ./ivr campaign import (POST /api/campaigns/{name}/contacts) brings, from CSV.")
         String segment,
         @Doc("The flow that runs when the customer answers; it reads call.query.campaign, call.query.customer, call.query.attempt and call.query.reason.")
         String flow,
@@ -58,7 +58,9 @@ public record CampaignConfig(
         @Doc("Preview: how long the agent sees the customer before the preview times out (5s to 60s; it must stay shorter than routing.reservation-ttl minus the queue's ring-time). Default 30s.")
         Duration previewTimeout,
         @Doc("Preview: what a preview that timed out does: skip (the contact gets its next attempt per retry-after.skipped) or accept (the customer is dialled). Default skip.")
-        String previewTimeoutAction) {
+        String previewTimeoutAction,
+        @Doc("While the campaign runs, evaluate its segment again this often (e.g. 1h; at least 1m), on one server of the cluster per period: customers who now match are added as pending contacts, those already in the campaign are left as they are. Default: only at start.")
+        Duration refresh) {
 
     public static final Set<String> RESULTS = Set.of("busy", "no-answer", "congestion", "failed", "abandoned", "skipped");
     private static final List<String> MODES = List.of("agentless", "progressive", "predictive", "preview");
@@ -75,7 +77,7 @@ public record CampaignConfig(
                           Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
                           String until, String timeZone, String endDate) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
-                endDate, null, null, null, null, null, null, null, null, null, null);
+                endDate, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A campaign of a dialing mode with the default calling rules. */
@@ -84,7 +86,7 @@ public record CampaignConfig(
                           String until, String timeZone, String endDate, String mode, String queue,
                           Map<String, Integer> skills, Double abandonCap, String abandonFlow) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
-                endDate, mode, queue, skills, abandonCap, abandonFlow, null, null, null, null, null);
+                endDate, mode, queue, skills, abandonCap, abandonFlow, null, null, null, null, null, null);
     }
 
     /** An agentless campaign with calling rules. */
@@ -93,7 +95,7 @@ public record CampaignConfig(
                           String until, String timeZone, String endDate, Integer maxAttemptsPerDay,
                           Boolean calleeLocalTime, String timeZoneAttribute) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
-                endDate, null, null, null, null, null, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute, null, null);
+                endDate, null, null, null, null, null, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute, null, null, null);
     }
 
     /** Every setting but the preview's (the settings before preview mode existed). */
@@ -104,7 +106,23 @@ public record CampaignConfig(
                           Boolean calleeLocalTime, String timeZoneAttribute) {
         this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
                 endDate, mode, queue, skills, abandonCap, abandonFlow, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute,
-                null, null);
+                null, null, null);
+    }
+
+    /** Every setting but the segment's refresh (the settings before refresh existed). */
+    public CampaignConfig(String name, String segment, String flow, String reason, String callerId, Integer maxConcurrent,
+                          Integer maxAttempts, Map<String, Duration> retryAfter, List<String> days, String from,
+                          String until, String timeZone, String endDate, String mode, String queue,
+                          Map<String, Integer> skills, Double abandonCap, String abandonFlow, Integer maxAttemptsPerDay,
+                          Boolean calleeLocalTime, String timeZoneAttribute, Duration previewTimeout, String previewTimeoutAction) {
+        this(name, segment, flow, reason, callerId, maxConcurrent, maxAttempts, retryAfter, days, from, until, timeZone,
+                endDate, mode, queue, skills, abandonCap, abandonFlow, maxAttemptsPerDay, calleeLocalTime, timeZoneAttribute,
+                previewTimeout, previewTimeoutAction, null);
+    }
+
+    /** Whether the campaign's list is a segment (else CSV imports, reminders and events only). */
+    public boolean hasSegment() {
+        return segment != null && !segment.isBlank();
     }
 
     /** Preview: how long the agent sees the customer before the preview times out. */
@@ -174,8 +192,13 @@ public record CampaignConfig(
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
             p.add(key + "name", "must be 1-64 letters, digits, '_', '-' or '.' (got '" + name + "')");
         }
-        if (segment == null || segment.isBlank()) {
-            p.add(key + "segment", "name the saved segment to call (./ivr segment list)");
+        if (segment != null && !segment.isBlank() && !segment.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            p.add(key + "segment", "must be a saved segment's name (./ivr segment list), or none for a CSV list (got '" + segment + "')");
+        }
+        if (refresh != null && !hasSegment()) {
+            p.add(key + "refresh", "refreshes the segment: name one in segment (a CSV list is refreshed by importing again)");
+        } else if (refresh != null && refresh.compareTo(Duration.ofMinutes(1)) < 0) {
+            p.add(key + "refresh", "must be at least 1m (got " + refresh + ")");
         }
         if (flow == null || flow.isBlank()) {
             p.add(key + "flow", "name the flow to run when the customer answers");

@@ -47,9 +47,13 @@ public final class CampaignStore {
         }
     }
 
-    /** An attempt as the records keep it, with the flow's outcome when the call reached it. */
+    /**
+     * An attempt as the records keep it, with the flow's outcome when the call reached it, and the
+     * answering machine detection's result ({@code amd}: HUMAN, MACHINE, NOTSURE, HANGUP; null when
+     * the flow did not start) and cause.
+     */
     public record Attempt(String customerId, int attemptNo, String phone, String node, Instant startedAt, Instant endedAt,
-                          String result, String callId, String flowOutcome) {
+                          String result, String callId, String flowOutcome, String amd, String amdCause) {
     }
 
     /**
@@ -361,6 +365,57 @@ public final class CampaignStore {
         return out;
     }
 
+    /**
+     * Records the answering machine detection of an attempt's answered call (the campaign's flow
+     * got it from the dialplan): only while the attempt is open, only once, and only from the call
+     * the attempt placed ({@code callId}: the attempt's call id once the dial result is in).
+     *
+     * @return whether an attempt took it
+     */
+    public boolean recordAmd(String campaign, String customerId, int attemptNo, String callId, String amd, String cause)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("update campaign_attempts set amd = ?, amd_cause = ? where campaign = ?"
+                     + " and customer_id = ? and attempt_no = ? and amd is null and ended_at is null"
+                     + " and (call_id is null or call_id = ?)")) {
+            ps.setString(1, amd);
+            ps.setString(2, cause);
+            ps.setString(3, campaign);
+            ps.setString(4, customerId);
+            ps.setInt(5, attemptNo);
+            ps.setString(6, callId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** The contact history's view of the attempts: the campaign attempt behind each of these calls. */
+    public dev.ivr.server.crm.CampaignCalls campaignCalls() {
+        return ids -> {
+            Map<String, dev.ivr.server.crm.CampaignCalls.Call> out = new java.util.HashMap<>();
+            List<String> list = ids.stream().filter(java.util.Objects::nonNull).distinct().toList();
+            try (Connection c = dataSource.getConnection()) {
+                for (int i = 0; i < list.size(); i += 500) {
+                    List<String> part = list.subList(i, Math.min(list.size(), i + 500));
+                    try (PreparedStatement ps = c.prepareStatement("select call_id, campaign, attempt_no, result, amd, amd_cause"
+                            + " from campaign_attempts where call_id in (" + "?, ".repeat(part.size() - 1) + "?)")) {
+                        for (int j = 0; j < part.size(); j++) {
+                            ps.setString(j + 1, part.get(j));
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.put(rs.getString(1), new dev.ivr.server.crm.CampaignCalls.Call(rs.getString(2), rs.getInt(3),
+                                        rs.getString(4), rs.getString(5), rs.getString(6)));
+                            }
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new dev.ivr.server.crm.CrmUnavailableException("campaign attempts unavailable: " + e.getSQLState(), e);
+            }
+            return out;
+        };
+    }
+
     /** Contacts by state. */
     public Map<String, Integer> contactStates(String campaign) throws SQLException {
         return counts("select state, count(*) from campaign_contacts where campaign = ? group by state order by state", campaign);
@@ -374,19 +429,32 @@ public final class CampaignStore {
 
     /** Every attempt of the campaign, in order, with the flow's outcome from the contact history. */
     public List<Attempt> attempts(String campaign) throws SQLException {
+        return attempts(campaign, null, Integer.MAX_VALUE, "a.id");
+    }
+
+    /** The campaign's latest attempts (of one customer when {@code customerId} is given), newest first. */
+    public List<Attempt> recentAttempts(String campaign, String customerId, int limit) throws SQLException {
+        return attempts(campaign, customerId, limit, "a.id desc");
+    }
+
+    private List<Attempt> attempts(String campaign, String customerId, int limit, String order) throws SQLException {
         List<Attempt> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("select a.customer_id, a.attempt_no, a.phone, a.node, a.started_at,"
-                     + " a.ended_at, a.result, a.call_id, i.outcome from campaign_attempts a left join interactions i"
-                     + " on i.call_id = a.call_id where a.campaign = ? order by a.id")) {
+                     + " a.ended_at, a.result, a.call_id, i.outcome, a.amd, a.amd_cause from campaign_attempts a left join interactions i"
+                     + " on i.call_id = a.call_id where a.campaign = ?" + (customerId == null ? "" : " and a.customer_id = ?")
+                     + " order by " + order + (limit == Integer.MAX_VALUE ? "" : " limit " + Math.max(1, limit)))) {
             ps.setString(1, campaign);
+            if (customerId != null) {
+                ps.setString(2, customerId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     var s = rs.getObject(5, java.time.OffsetDateTime.class);
                     var e = rs.getObject(6, java.time.OffsetDateTime.class);
                     out.add(new Attempt(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
                             s == null ? null : s.toInstant(), e == null ? null : e.toInstant(), rs.getString(7),
-                            rs.getString(8), rs.getString(9)));
+                            rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11)));
                 }
             }
         }

@@ -49,6 +49,10 @@ public final class Campaigns {
      */
     public Started start(String name) throws UnknownCampaign, SegmentException, SQLException {
         CampaignConfig c = campaign(name);
+        if (!c.hasSegment()) { // a CSV list: the contacts imported so far (./ivr campaign import) are dialled
+            store.start(name, null, Map.of(), clock.instant());
+            return new Started(0, 0, 0);
+        }
         Optional<Segments.Segment> segment = segments.get(c.segment());
         if (segment.isEmpty()) {
             throw new SegmentException(1, 1, "campaign " + name + ": no saved segment '" + c.segment() + "' (./ivr segment save)");

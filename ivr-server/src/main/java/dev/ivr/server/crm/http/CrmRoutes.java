@@ -3,6 +3,7 @@ package dev.ivr.server.crm.http;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
+import dev.ivr.server.crm.CampaignCalls;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmUnavailableException;
 import dev.ivr.server.crm.Customer;
@@ -32,7 +33,8 @@ import java.util.Map;
  *   <li>{@code GET /api/customers/{id}/interactions?limit=20&offset=0}: contact history, newest first</li>
  *   <li>{@code GET /api/interactions/{callId}}: one call's record</li>
  * </ul>
- * Each call carries {@code wrapUps}: the dispositions and notes agents saved for it.
+ * Each call carries {@code wrapUps}: the dispositions and notes agents saved for it, and a call a
+ * campaign placed its {@code campaign}: name, attempt, dial result, AMD status and cause.
  * <ul>
  * </ul>
  * 401 without a valid token, 403 without the role, 404 for an unknown id, 503 while the
@@ -45,15 +47,22 @@ public final class CrmRoutes implements HttpRoutes {
     private final CrmQueries crm;
     private final WrapUps wrapUps;
     private final TransferLog transfers;
+    private final CampaignCalls campaignCalls;
 
     /**
      * @param wrapUps   agents' wrap-ups, shown with each call ({@code wrapUps}: code and note per agent)
      * @param transfers agents' transfers, shown with each call ({@code transfers})
      */
     public CrmRoutes(CrmQueries crm, WrapUps wrapUps, TransferLog transfers) {
+        this(crm, wrapUps, transfers, CampaignCalls.NONE);
+    }
+
+    /** @param campaignCalls the campaign attempts behind calls, shown with each call ({@code campaign}) */
+    public CrmRoutes(CrmQueries crm, WrapUps wrapUps, TransferLog transfers, CampaignCalls campaignCalls) {
         this.crm = crm;
         this.wrapUps = wrapUps;
         this.transfers = transfers;
+        this.campaignCalls = campaignCalls;
     }
 
     @Override
@@ -104,8 +113,9 @@ public final class CrmRoutes implements HttpRoutes {
         List<String> ids = shown.stream().map(Interaction::callId).toList();
         Map<String, List<WrapUp>> notes = wrapUps.forCalls(ids);
         Map<String, List<TransferLog.Entry>> moves = transfers.forCalls(ids);
-        shown.forEach(i -> items.add(withTransfers(withWrapUps(interactionJson(i), notes.getOrDefault(i.callId(), List.of())),
-                moves.getOrDefault(i.callId(), List.of()))));
+        Map<String, CampaignCalls.Call> placed = campaignCalls.forCalls(ids);
+        shown.forEach(i -> items.add(withCampaign(withTransfers(withWrapUps(interactionJson(i),
+                notes.getOrDefault(i.callId(), List.of())), moves.getOrDefault(i.callId(), List.of())), placed.get(i.callId()))));
         JsonObject body = new JsonObject().put("customerId", id).put("limit", limit).put("offset", offset).put("items", items);
         body.put("next", page.size() > limit
                 ? "/api/customers/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")
@@ -116,9 +126,10 @@ public final class CrmRoutes implements HttpRoutes {
 
     private void interaction(RoutingContext ctx) {
         String callId = ctx.pathParam("callId");
-        crm.interaction(callId).ifPresentOrElse(i -> ok(ctx, withTransfers(withWrapUps(interactionJson(i),
+        crm.interaction(callId).ifPresentOrElse(i -> ok(ctx, withCampaign(withTransfers(withWrapUps(interactionJson(i),
                         wrapUps.forCalls(List.of(callId)).getOrDefault(callId, List.of())),
-                        transfers.forCalls(List.of(callId)).getOrDefault(callId, List.of()))),
+                        transfers.forCalls(List.of(callId)).getOrDefault(callId, List.of())),
+                        campaignCalls.forCalls(List.of(callId)).get(callId))),
                 () -> error(ctx, 404, "no interaction for call '" + callId + "'"));
     }
 
@@ -199,6 +210,15 @@ public final class CrmRoutes implements HttpRoutes {
                 .put("to", t.kind().toLowerCase(java.util.Locale.ROOT)).put("target", t.target()).put("note", t.note())
                 .put("at", text(t.at())).put("consult", t.consult())));
         return interaction.put("transfers", out);
+    }
+
+    /** A campaign's call: the campaign, the attempt, its dial result and answering machine detection. */
+    private static JsonObject withCampaign(JsonObject interaction, CampaignCalls.Call c) {
+        if (c == null) {
+            return interaction;
+        }
+        return interaction.put("campaign", new JsonObject().put("name", c.campaign()).put("attempt", c.attempt())
+                .put("result", c.result()).put("amd", c.amd()).put("amdCause", c.amdCause()));
     }
 
     private static String text(Instant t) {
