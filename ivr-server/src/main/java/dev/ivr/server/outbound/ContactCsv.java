@@ -99,10 +99,10 @@ public final class ContactCsv {
                 }
                 rows.add(new Row(line, id, e164));
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (IllegalStateException | IllegalArgumentException e) { // commons-csv: a broken quote, a bad header
-            problems.add("not CSV: " + shown(e.getMessage() == null ? e.toString() : e.getMessage()));
+        } catch (IOException | UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+            // commons-csv (the text is in memory): a broken quote, a bad header
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            problems.add("not CSV: " + (why.length() > 200 ? why.substring(0, 200) + "..." : why).replaceAll("\\p{Cntrl}", "?"));
         }
         return new Parsed(rows, problems, duplicates);
     }

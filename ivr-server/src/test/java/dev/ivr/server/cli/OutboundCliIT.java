@@ -41,6 +41,7 @@ class OutboundCliIT {
                 outbound:
                   campaigns:
                     - {name: renewal, segment: renewal, flow: contract-renewal, reason: contract-renewal}
+                    - {name: listed, flow: payment-reminder, reason: payment-late}
                 """.formatted(dir.resolve("data")));
         rootLevel = ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).getLevel();
     }
@@ -121,5 +122,54 @@ class OutboundCliIT {
         assertThat(run("dnc", "remove", "-c", config.toString(), "06 1 555 0002")).isZero();
         assertThat(run("dnc", "count", "-c", config.toString())).isZero();
         assertThat(out.toString()).contains("1 number(s) on the do-not-call list of every campaign");
+    }
+
+    @Test
+    void aCsvContactListFromTheCommandLineAndTheAttemptsWithTheirAmd() throws Exception {
+        Path customers = dir.resolve("c.csv");
+        Files.writeString(customers, """
+                id,first_name,phones
+                C1,Anna,+36 1 555 0001
+                C2,Bela,+36 1 555 0002
+                C3,Cili,
+                """);
+        assertThat(run("import-customers", "-c", config.toString(), customers.toString())).as(err.toString()).isZero();
+        Path list = dir.resolve("list.csv");
+        Files.writeString(list, """
+                customer,phone
+                C1,
+                C9,
+                ,06 1 555 0077
+                C3,
+                """);
+        assertThat(run("campaign", "import", "-c", config.toString(), "listed", list.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("list.csv: line 3: customer: no customer 'C9'")
+                .contains("list.csv: line 4: phone: no customer has the number +3615550077")
+                .contains("list.csv: line 5: customer C3 has no phone number").contains("nothing imported");
+        Files.writeString(list, """
+                customer,phone
+                C1,
+                ,(+36) 1-555-0002
+                C2,
+                """);
+        assertThat(run("campaign", "import", "-c", config.toString(), "listed", list.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("campaign listed: 3 row(s), 2 contact(s) added, 0 already in the campaign, 1 repeated row(s)");
+        assertThat(run("campaign", "start", "-c", config.toString(), "listed")).as(err.toString()).isZero();
+        assertThat(run("campaign", "status", "-c", config.toString(), "listed")).isZero();
+        assertThat(out.toString()).contains("campaign listed: running").contains("pending=2");
+
+        // an attempt as the dialer and the flow leave it (AmdRecordIT has the whole way)
+        try (dev.ivr.server.db.Database db = dev.ivr.server.db.Database.open(new dev.ivr.server.config.DatabaseConfig("", "sa", "", 2, 1,
+                java.time.Duration.ofSeconds(5)), dir.resolve("data"))) {
+            assertThat(db.awaitReady(java.time.Duration.ofSeconds(30))).isTrue();
+            try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement("insert into campaign_attempts (campaign,"
+                    + " customer_id, attempt_no, phone, node, started_at, ended_at, result, call_id, amd, amd_cause) values ('listed',"
+                    + " 'C1', 1, '+3615550001', 'node-a', current_timestamp, current_timestamp, 'answered', 'call-1', 'MACHINE',"
+                    + " 'TOOLONG-5000')")) {
+                ps.executeUpdate();
+            }
+        }
+        assertThat(run("campaign", "status", "-c", config.toString(), "listed", "--attempts")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("C1 #1 ").contains("answered node-a amd: MACHINE (TOOLONG-5000)");
     }
 }

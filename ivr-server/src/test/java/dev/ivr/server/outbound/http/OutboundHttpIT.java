@@ -61,6 +61,7 @@ class OutboundHttpIT {
                   campaigns:
                     - {name: renewal, segment: two, flow: customer-service, reason: contract-renewal}
                     - {name: payment-reminder, segment: two, flow: customer-service, reason: payment-late}
+                    - {name: listed, flow: customer-service, reason: payment-late}
                   events:
                     - {type: payment.missed, campaign: payment-reminder, delay: 1h}
                 """.formatted(AGENT, SUPERVISOR, ADMIN));
@@ -142,7 +143,7 @@ class OutboundHttpIT {
         assertThat(new JsonObject(send("POST", "/api/campaigns/renewal/stop", null, SUPERVISOR).body()).getString("status"))
                 .isEqualTo("stopped");
         JsonObject list = new JsonObject(send("GET", "/api/campaigns", null, SUPERVISOR).body());
-        assertThat(list.getJsonArray("campaigns")).hasSize(2);
+        assertThat(list.getJsonArray("campaigns")).hasSize(3);
         String metrics = send("GET", "/metrics", null, ADMIN).body();
         // (a reminder of another test may have added a third contact)
         assertThat(metrics).containsPattern("ivr_campaign_contacts\\{campaign=\"renewal\",node=\"[^\"]+\",state=\"pending\"} [23]\\.0")
@@ -206,6 +207,51 @@ class OutboundHttpIT {
                 assertThat(rs.getInt(1)).isEqualTo(1);
             }
         }
+    }
+
+    @Test
+    void aCsvContactListIsImportedAllOrNothingOverHttp() throws Exception {
+        String bad = "customer,phone\nC1001,\nC9999,\n,+36 1 555 9999\n";
+        assertThat(sendCsv("/api/campaigns/listed/contacts", bad, AGENT).statusCode()).isEqualTo(403);
+        assertThat(sendCsv("/api/campaigns/listed/contacts", bad, null).statusCode()).isEqualTo(401);
+        assertThat(sendCsv("/api/campaigns/listd/contacts", bad, SUPERVISOR).statusCode()).isEqualTo(404);
+        assertThat(send("POST", "/api/campaigns/listed/contacts", "{}", SUPERVISOR).statusCode()).as("not CSV").isEqualTo(415);
+        HttpResponse<String> refused = sendCsv("/api/campaigns/listed/contacts", bad, SUPERVISOR);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        JsonObject fields = new JsonObject(refused.body()).getJsonObject("fields");
+        assertThat(fields.fieldNames()).containsExactly("line 3", "line 4");
+        assertThat(fields.getString("line 3")).startsWith("customer: no customer 'C9999'");
+        assertThat(fields.getString("line 4")).startsWith("phone: no customer has the number +3615559999");
+        try (var c = server.database().dataSource().getConnection(); var ps = c.prepareStatement(
+                "select count(*) from campaign_contacts where campaign = 'listed'"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("nothing of a refused list").isZero();
+        }
+        // C1002 by a number in the national format, C1002 again by id; C1003 with a number to call
+        HttpResponse<String> ok = sendCsv("/api/campaigns/listed/contacts",
+                "customer,phone\nC1001,\n,06 1 234 5679\nC1002,\nC1003,+44 20 7946 0000\n", SUPERVISOR);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        JsonObject report = new JsonObject(ok.body());
+        assertThat(report.getInteger("added")).isEqualTo(3);
+        assertThat(report.getInteger("duplicates")).isEqualTo(1);
+        HttpResponse<String> started = send("POST", "/api/campaigns/listed/start", null, SUPERVISOR);
+        assertThat(started.statusCode()).isEqualTo(200);
+        JsonObject s = new JsonObject(started.body());
+        assertThat(s.getString("status")).isEqualTo("running");
+        assertThat(s.getInteger("total")).isEqualTo(3);
+        send("POST", "/api/campaigns/listed/stop", null, SUPERVISOR);
+        assertThat(send("GET", "/api/campaigns/listed/attempts?limit=0", null, SUPERVISOR).statusCode()).isEqualTo(400);
+        assertThat(new JsonObject(send("GET", "/api/campaigns/listed/attempts", null, SUPERVISOR).body()).getJsonArray("attempts"))
+                .isEmpty();
+    }
+
+    private static HttpResponse<String> sendCsv(String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "text/csv");
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String field(HttpResponse<String> r) {
