@@ -74,4 +74,22 @@ class CampaignModeConfigTest {
                         .contains("outbound.campaigns[0].preview-timeout: with queue sales's ring-time (20s) it must end at"
                                 + " least 10s before routing.reservation-ttl (60s)"));
     }
+
+    @Test
+    void aRefreshNeedsASegmentAndAtLeastAMinuteAndACsvCampaignNeedsNoSegment(@TempDir Path dir) throws Exception {
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, BASE + campaign("r", ", refresh: 1h") + "    - {name: listed, flow: payment-reminder}\n");
+        OutboundConfig o = ConfigLoader.load(ok, Map.of()).outbound();
+        assertThat(o.campaigns().get(0).refresh()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(o.campaigns().get(1).hasSegment()).isFalse();
+        assertThat(o.campaigns().get(1).refresh()).isNull();
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, BASE + campaign("a", ", refresh: 30s") + "    - {name: b, flow: f, refresh: 1h}\n"
+                + "    - {name: c, segment: 'no such', flow: f}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(String.join("\n", e.problems()))
+                        .contains("outbound.campaigns[0].refresh: must be at least 1m")
+                        .contains("outbound.campaigns[1].refresh: refreshes the segment: name one in segment")
+                        .contains("outbound.campaigns[2].segment: must be a saved segment's name"));
+    }
 }
