@@ -64,6 +64,10 @@ public final class CampaignCommand implements Runnable {
         public Integer call() {
             return with(config, spec, (campaigns, out, err) -> {
                 Campaigns.Started s = campaigns.start(name);
+                if (!campaigns.campaign(name).hasSegment()) {
+                    out.printf("campaign %s running: it dials its imported CSV list (campaign import)%n", name);
+                    return 0;
+                }
                 out.printf("campaign %s running: %d customer(s) in segment %s, %d added%s%n", name, s.members(),
                         campaigns.campaign(name).segment(), s.added(),
                         s.withoutNumber() == 0 ? "" : ", " + s.withoutNumber() + " without a phone number (not called)");

@@ -155,6 +155,7 @@ class OutboundCliIT {
         assertThat(run("campaign", "import", "-c", config.toString(), "listed", list.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).contains("campaign listed: 3 row(s), 2 contact(s) added, 0 already in the campaign, 1 repeated row(s)");
         assertThat(run("campaign", "start", "-c", config.toString(), "listed")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("campaign listed running: it dials its imported CSV list");
         assertThat(run("campaign", "status", "-c", config.toString(), "listed")).isZero();
         assertThat(out.toString()).contains("campaign listed: running").contains("pending=2");
 

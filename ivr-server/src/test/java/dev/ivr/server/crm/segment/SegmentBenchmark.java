@@ -151,7 +151,7 @@ public final class SegmentBenchmark {
     private static void load(Database db, boolean pg, int n) throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            String range = pg ? "generate_series(1, " + n + ") as r(x)" : "system_range(1, " + n + ") as r(x)";
+            String range = pg ? "generate_series(1::bigint, " + n + ") as r(x)" : "system_range(1, " + n + ") as r(x)";
             String id = pg ? "'C' || lpad(x::text, 7, '0')" : "'C' || lpad(cast(x as varchar), 7, '0')";
             String day = pg ? "to_char(current_date + ((x * 7919) % 730 - 365)::int, 'YYYY-MM-DD')"
                     : "formatdatetime(dateadd(day, mod(x * 7919, 730) - 365, current_date), 'yyyy-MM-dd')";
