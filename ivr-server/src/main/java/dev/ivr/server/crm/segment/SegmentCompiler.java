@@ -88,13 +88,15 @@ public final class SegmentCompiler {
         if (e.getKind() == CelExpr.ExprKind.Kind.CALL) {
             String f = e.call().function();
             List<CelExpr> args = e.call().args();
-            if (f.equals(Operator.LOGICAL_AND.getFunction()) || f.equals(Operator.LOGICAL_OR.getFunction())) {
-                String op = f.equals(Operator.LOGICAL_AND.getFunction()) ? " and " : " or ";
+            if (f.equals(Operator.LOGICAL_AND.getFunction())) {
+                return conjunction(chain(e, f));
+            }
+            if (f.equals(Operator.LOGICAL_OR.getFunction())) {
                 List<String> parts = new ArrayList<>();
                 for (CelExpr a : chain(e, f)) {
                     parts.add(condition(a));
                 }
-                return "(" + String.join(op, parts) + ")";
+                return "(" + String.join(" or ", parts) + ")";
             }
             if (f.equals(Operator.LOGICAL_NOT.getFunction())) {
                 return "not " + condition(args.get(0));
@@ -125,6 +127,84 @@ public final class SegmentCompiler {
         }
         throw error(e, "a segment is a condition: comparisons of attributes and customer fields joined with &&, || and !"
                 + " (this part is not one)");
+    }
+
+    /** One bound of a range on an attribute: {@code attr.X >= value} and the like. */
+    private record Bound(DeclaredAttribute attribute, String op, String canonical) {
+    }
+
+    /**
+     * Operands joined by &&. Two or more bounds on one attribute ({@code attr.contract_end >= A && attr.contract_end <=
+     * B}) become one sub-query with both bounds, so that the index reads the range once (a customer has one value per
+     * attribute: the same customers as one sub-query per bound).
+     */
+    private String conjunction(List<CelExpr> operands) throws SegmentException {
+        List<Optional<Bound>> bounds = new ArrayList<>();
+        Map<String, Integer> perAttribute = new java.util.HashMap<>();
+        for (CelExpr a : operands) {
+            Optional<Bound> b = bound(a);
+            bounds.add(b);
+            b.ifPresent(x -> perAttribute.merge(x.attribute().name(), 1, Integer::sum));
+        }
+        List<String> parts = new ArrayList<>();
+        Set<String> merged = new java.util.HashSet<>();
+        for (int i = 0; i < operands.size(); i++) {
+            Optional<Bound> b = bounds.get(i);
+            if (b.isEmpty() || perAttribute.get(b.get().attribute().name()) < 2) {
+                parts.add(condition(operands.get(i)));
+                continue;
+            }
+            DeclaredAttribute d = b.get().attribute();
+            if (!merged.add(d.name())) {
+                continue; // in the sub-query of the first bound
+            }
+            boolean number = d.type() == AttributeType.NUMBER;
+            StringBuilder sql = new StringBuilder("c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?");
+            params.add(d.name());
+            for (Optional<Bound> other : bounds) {
+                if (other.isPresent() && other.get().attribute().name().equals(d.name())) {
+                    sql.append(number ? " and a.attr_number " : " and a.attr_value ").append(other.get().op()).append(" ?");
+                    params.add(number ? new BigDecimal(other.get().canonical()) : other.get().canonical());
+                }
+            }
+            parts.add(sql.append(')').toString());
+        }
+        return "(" + String.join(" and ", parts) + ")";
+    }
+
+    /** The operand as a range bound on a date, number or text attribute, when it is one. */
+    private Optional<Bound> bound(CelExpr e) throws SegmentException {
+        if (e.getKind() != CelExpr.ExprKind.Kind.CALL || e.call().args().size() != 2) {
+            return Optional.empty();
+        }
+        String op = COMPARISONS.get(e.call().function());
+        if (op == null || op.equals("=") || op.equals("<>")) {
+            return Optional.empty();
+        }
+        Optional<Subject> l = subject(e.call().args().get(0));
+        Optional<Subject> r = subject(e.call().args().get(1));
+        if (l.isPresent() == r.isPresent()) {
+            return Optional.empty(); // an error, reported by condition()
+        }
+        Subject s = l.orElseGet(r::get);
+        DeclaredAttribute d = s.attribute();
+        if (d == null || !(d.type() == AttributeType.DATE || d.type() == AttributeType.NUMBER || d.type() == AttributeType.TEXT)) {
+            return Optional.empty();
+        }
+        CelExpr valueExpr = l.isPresent() ? e.call().args().get(1) : e.call().args().get(0);
+        String canonical = switch (d.type()) {
+            case DATE -> date(valueExpr).toString();
+            case NUMBER -> number(valueExpr, "attr." + d.name()).toPlainString();
+            default -> {
+                String v = text(valueExpr, "attr." + d.name() + " is " + d.type().word());
+                try {
+                    yield d.canonical(v);
+                } catch (DeclaredAttribute.InvalidValue x) {
+                    throw error(valueExpr, "attr." + d.name() + ": \"" + v + "\" " + x.getMessage());
+                }
+            }
+        };
+        return Optional.of(new Bound(d, l.isPresent() ? op : FLIPPED.get(op), canonical));
     }
 
     /** The operands of a chain of the same operator, flattened: a && (b && c) → a, b, c. */

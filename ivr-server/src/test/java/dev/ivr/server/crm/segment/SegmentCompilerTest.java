@@ -20,11 +20,23 @@ class SegmentCompilerTest {
     void theIssuesExampleBecomesIndexedSubqueriesWithTodayResolved() throws Exception {
         SegmentQuery q = compile("attr.contract_end >= today() + duration(\"25d\") && attr.contract_end <= today() + duration(\"30d\")"
                 + " && !attr.do_not_call");
+        // both bounds of contract_end in one sub-query: the index reads the range once
         assertThat(q.where()).isEqualTo("(c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
-                + " and a.attr_value >= ?) and c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
-                + " and a.attr_value <= ?) and not c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
-                + " and a.attr_value = ?))");
-        assertThat(q.parameters()).containsExactly("contract_end", "2027-03-26", "contract_end", "2027-03-31", "do_not_call", "true");
+                + " and a.attr_value >= ? and a.attr_value <= ?) and not c.id in (select a.customer_id from customer_attributes a"
+                + " where a.attr_name = ? and a.attr_value = ?))");
+        assertThat(q.parameters()).containsExactly("contract_end", "2027-03-26", "2027-03-31", "do_not_call", "true");
+    }
+
+    @Test
+    void boundsOnOneAttributeShareASubqueryOnlyUnderAnd() throws Exception {
+        SegmentQuery q = compile("attr.balance > 10 && customer.tier == \"gold\" && 100 >= attr.balance");
+        assertThat(q.where()).isEqualTo("(c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
+                + " and a.attr_number > ? and a.attr_number <= ?) and c.tier = ?)");
+        assertThat(q.parameters()).containsExactly("balance", new BigDecimal("10"), new BigDecimal("100"), "gold");
+        assertThat(compile("attr.balance > 10 || attr.balance < 0").where()).as("or: one sub-query each")
+                .containsOnlyOnce(" or ").contains("a.attr_number > ?").contains("a.attr_number < ?");
+        assertThat(compile("attr.balance > 10 && attr.contract_end < date(\"2027-12-31\")").parameters()).as("one bound each")
+                .containsExactly("balance", new BigDecimal("10"), "contract_end", "2027-12-31");
     }
 
     @Test
