@@ -38,6 +38,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * --customers N (1000000)  --db h2,postgres  --runs R (5)
+ * --h2-dir DIR (an H2 directory an earlier run loaded, kept: counts only)
  * </pre>
  */
 public final class SegmentBenchmark {
@@ -60,11 +61,13 @@ public final class SegmentBenchmark {
         int customers = 1_000_000;
         List<String> dbs = List.of("h2", "postgres");
         int runs = 5;
+        Path reuse = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--customers" -> customers = Integer.parseInt(args[++i].replace("_", ""));
                 case "--db" -> dbs = Arrays.asList(args[++i].split(","));
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--h2-dir" -> reuse = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -77,7 +80,8 @@ public final class SegmentBenchmark {
         StringBuilder table = new StringBuilder("| database | segment | matches | first ms | warm median ms | warm min-max ms | index used |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (String db : dbs) {
-            Path dir = Files.createTempDirectory("ivr-segment-bench-");
+            boolean reused = reuse != null && db.equals("h2");
+            Path dir = reused ? reuse : Files.createTempDirectory("ivr-segment-bench-");
             try {
                 boolean pg = db.equals("postgres");
                 String url = "";
@@ -89,10 +93,12 @@ public final class SegmentBenchmark {
                     user = PostgresServer.USER;
                     label = "PostgreSQL " + server.version();
                 }
-                run(url, user, dir, pg, label, customers, runs, table);
+                run(url, user, dir, pg, label, customers, runs, table, reused);
             } finally {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                if (!reused) {
+                    try (Stream<Path> files = Files.walk(dir)) {
+                        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
                 }
             }
         }
@@ -109,11 +115,11 @@ public final class SegmentBenchmark {
         return db;
     }
 
-    private static void run(String url, String user, Path dir, boolean pg, String label, int n, int runs, StringBuilder table)
-            throws Exception {
+    private static void run(String url, String user, Path dir, boolean pg, String label, int n, int runs, StringBuilder table,
+                            boolean reused) throws Exception {
         System.out.println();
-        System.out.println("== " + label);
-        try (Database db = open(url, user, dir)) {
+        System.out.println("== " + label + (reused ? " (loaded before, in " + dir + ")" : ""));
+        if (!reused) try (Database db = open(url, user, dir)) {
             long t0 = System.nanoTime();
             load(db, pg, n);
             System.out.printf("loaded %,d customers and %,d attribute rows in %.1f s (load average %s)%n", n, 5L * n,
