@@ -2,6 +2,8 @@ package dev.ivr.server.journal.report;
 
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.AgentKpis;
+import dev.ivr.server.journal.kpi.CampaignCalculator;
+import dev.ivr.server.journal.kpi.CampaignKpis;
 import dev.ivr.server.journal.kpi.FirstContact;
 import dev.ivr.server.journal.kpi.FlowFunnel;
 import dev.ivr.server.journal.kpi.Intervals;
@@ -34,6 +36,9 @@ public final class Reports {
             "occupancy_pct", "utilization_pct", "surveys", "csat_pct");
     public static final List<String> FUNNEL_COLUMNS = List.of("flow", "node", "reached", "hung_up", "reached_pct");
     public static final List<String> FLOW_COLUMNS = List.of("flow", "entered", "self_served", "containment_pct");
+    public static final List<String> CAMPAIGN_COLUMNS = List.of("interval_start", "interval_end", "campaign", "attempts",
+            "answered", "busy", "no_answer", "congestion", "failed", "machine", "dialing", "skipped", "contacts",
+            "contact_rate_pct", "abandoned", "abandon_rate_pct", "agent_handled", "average_talk_s", "aht_s", "opt_outs");
 
     /** The first-contact-resolution window when none is configured ({@code reports.fcr-window}). */
     public static final Duration FCR_WINDOW = Duration.ofDays(7);
@@ -137,6 +142,36 @@ public final class Reports {
             }
         });
         return new ReportTable(FUNNEL_COLUMNS, rows);
+    }
+
+    /**
+     * Per interval and campaign, and every campaign as campaign "*" (when more than one is shown); {@code campaign}
+     * null for every campaign. A campaign appears in an interval when something was counted for it.
+     */
+    public static ReportTable campaigns(List<CampaignCalculator.Result> results, String campaign) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (CampaignCalculator.Result r : results) {
+            if (campaign != null) {
+                rows.add(campaignRow(r.from(), r.to(), r.campaigns().getOrDefault(campaign, CampaignKpis.zero(campaign))));
+                continue;
+            }
+            r.campaigns().values().stream().filter(CampaignKpis::counted).forEach(k -> rows.add(campaignRow(r.from(), r.to(), k)));
+            rows.add(campaignRow(r.from(), r.to(), r.all()));
+        }
+        return new ReportTable(CAMPAIGN_COLUMNS, rows);
+    }
+
+    private static List<Object> campaignRow(Instant from, Instant to, CampaignKpis k) {
+        List<Object> row = new ArrayList<>(List.of(from.toString(), to.toString(), k.campaign(), k.attempts(), k.answered(),
+                k.busy(), k.noAnswer(), k.congestion(), k.failed(), k.machine(), k.dialing(), k.skipped(), k.contacts()));
+        row.add(pct(k.contactRate()));
+        row.add(k.abandoned());
+        row.add(pct(k.abandonRate()));
+        row.add(k.agentHandled());
+        row.add(secs(k.averageTalkMs()));
+        row.add(secs(k.ahtMs()));
+        row.add(k.optOuts());
+        return row;
     }
 
     /** Whether anything was counted for the queue (a queue row appears in an interval only then). */
