@@ -90,7 +90,7 @@ public final class ReportCommand implements Callable<Integer> {
                 case "queues" -> new QueueReport(db.dataSource(), rules, cfg.reports().fcrWindow())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
                 case "agents" -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
-                case "flows" -> reports.flows(events, q.filter());
+                case "flows" -> reports.flows(events, q.from(), q.to(), q.intervals(), q.filter());
                 case "campaigns" -> new dev.ivr.server.journal.store.CampaignReport(db.dataSource())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
                 default -> reports.funnel(events, q.filter());

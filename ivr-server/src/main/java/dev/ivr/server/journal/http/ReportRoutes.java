@@ -103,7 +103,7 @@ public final class ReportRoutes implements HttpRoutes {
             ReportTable table = switch (kind) {
                 case QUEUES -> queueReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case AGENTS -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
-                case FLOWS -> reports.flows(events, q.filter());
+                case FLOWS -> reports.flows(events, q.from(), q.to(), q.intervals(), q.filter());
                 case FUNNEL -> reports.funnel(events, q.filter());
                 case CAMPAIGNS -> campaignReport.table(q.from(), q.to(), q.intervals(), q.filter());
             };

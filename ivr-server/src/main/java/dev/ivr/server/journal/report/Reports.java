@@ -35,7 +35,8 @@ public final class Reports {
             "ring_no_answer", "talk_s", "wrap_up_s", "aht_s", "ready_s", "not_ready_s", "on_call_s", "signed_in_s",
             "occupancy_pct", "utilization_pct", "surveys", "csat_pct");
     public static final List<String> FUNNEL_COLUMNS = List.of("flow", "node", "reached", "hung_up", "reached_pct");
-    public static final List<String> FLOW_COLUMNS = List.of("flow", "entered", "self_served", "containment_pct");
+    public static final List<String> FLOW_COLUMNS = List.of("interval_start", "interval_end", "flow", "entered",
+            "self_served", "containment_pct");
     public static final List<String> CAMPAIGN_COLUMNS = List.of("interval_start", "interval_end", "campaign", "attempts",
             "answered", "busy", "no_answer", "congestion", "failed", "machine", "dialing", "skipped", "contacts",
             "contact_rate_pct", "abandoned", "abandon_rate_pct", "agent_handled", "average_talk_s", "aht_s", "opt_outs");
@@ -124,11 +125,37 @@ public final class Reports {
         return new ReportTable(AGENT_COLUMNS, rows);
     }
 
-    /** Containment per flow. */
-    public ReportTable flows(List<JournalEvent> events, String flow) {
+    /**
+     * Containment per interval and flow: a call counts in the interval it entered the flow in (its first event there
+     * when it entered before the events begin). A flow appears in an interval when calls entered it then.
+     */
+    public ReportTable flows(List<JournalEvent> events, Instant from, Instant to, Intervals intervals, String flow) {
+        java.util.TreeMap<Instant, Instant> ends = new java.util.TreeMap<>();
+        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
+            ends.put(s, intervals.next(s, to));
+        }
+        Map<String, Instant> startOf = new java.util.HashMap<>();
+        for (JournalEvent e : events) {
+            if (e.callId() != null && FlowFunnel.reads(e.type())) {
+                startOf.merge(e.callId(), e.at(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        Map<Instant, List<JournalEvent>> byInterval = new java.util.TreeMap<>();
+        for (JournalEvent e : events) {
+            Instant at = e.callId() == null ? null : startOf.get(e.callId());
+            if (at == null || at.isBefore(from) || !at.isBefore(to)) {
+                continue;
+            }
+            byInterval.computeIfAbsent(ends.floorKey(at), k -> new ArrayList<>()).add(e);
+        }
         List<List<Object>> rows = new ArrayList<>();
-        FlowFunnel.of(events).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f ->
-                rows.add(List.of(f.flow(), f.entered(), f.selfServed(), opt(pct(f.containment())))));
+        byInterval.forEach((start, list) -> {
+            Instant s = start.isBefore(from) ? from : start;
+            Instant e = ends.get(start).isAfter(to) ? to : ends.get(start);
+            FlowFunnel.of(list).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f ->
+                    rows.add(List.of(s.toString(), e.toString(), f.flow(), f.entered(), f.selfServed(),
+                            opt(pct(f.containment())))));
+        });
         return new ReportTable(FLOW_COLUMNS, rows);
     }
 

@@ -82,9 +82,9 @@ class CampaignCalculatorTest {
         var talks = CampaignCalculator.talks(events, Instant.parse("2026-03-02T10:20:00Z"));
         assertThat(talks.get("c-r11").wrapUpMs()).isEqualTo(410_000L); // 10:13:10 until a1's next event, READY 10:20
         events.add(dev.ivr.server.journal.JournalEvent.of(Instant.parse("2026-03-02T09:51:00Z"),
-                dev.ivr.server.journal.JournalEvent.Type.AGENT_STATE, "c-r9", null, null, null, "a1", null, "ON_CALL", null, "t"));
+                dev.ivr.server.journal.JournalEvent.Type.AGENT_STATE, "c-r9", null, null, null, "ca1", null, "ON_CALL", null, "t"));
         events.add(dev.ivr.server.journal.JournalEvent.of(Instant.parse("2026-03-02T09:53:00Z"),
-                dev.ivr.server.journal.JournalEvent.Type.AGENT_STATE, null, null, null, null, "a1", null, "READY", null, "t"));
+                dev.ivr.server.journal.JournalEvent.Type.AGENT_STATE, null, null, null, null, "ca1", null, "READY", null, "t"));
         talks = CampaignCalculator.talks(events, Instant.parse("2026-03-02T23:00:00Z"));
         assertThat(talks.get("c-r9").talkMs()).isEqualTo(240_000L); // a2 120 s + a1 (consulted) 120 s
         assertThat(talks).doesNotContainKey("c-r13"); // still talking

@@ -64,23 +64,23 @@ public final class ScriptedCampaigns {
                 new CampaignCalculator.OptOut("reminder", t("11:00:00")));
     }
 
-    /** The agents' events: a1 talks to r1 (240 s, 60 s wrap-up) and r11 (180 s, 60 s), a2 to r9 (120 s), a1 to r13 still. */
+    /** The agents' events: ca1 talks to r1 (240 s, 60 s wrap-up) and r11 (180 s, 60 s), ca2 to r9 (120 s), ca1 to r13 still. */
     public static List<JournalEvent> agentEvents() {
         List<JournalEvent> out = new ArrayList<>();
-        agent(out, "08:55:00", Type.AGENT_SIGNED_IN, "a1", "NOT_READY", null);
-        agent(out, "09:00:00", Type.AGENT_STATE, "a1", "READY", null);
-        agent(out, "09:05:30", Type.AGENT_STATE, "a1", "ON_CALL", "c-r1");
-        agent(out, "09:09:30", Type.AGENT_WRAP_UP, "a1", "WRAP_UP", "c-r1");
-        agent(out, "09:10:30", Type.AGENT_STATE, "a1", "READY", null);
-        agent(out, "09:45:00", Type.AGENT_SIGNED_IN, "a2", "NOT_READY", null);
-        agent(out, "09:46:00", Type.AGENT_STATE, "a2", "READY", null);
-        agent(out, "09:50:20", Type.AGENT_STATE, "a2", "ON_CALL", "c-r9");
-        agent(out, "09:52:20", Type.AGENT_STATE, "a2", "READY", null);
-        agent(out, "10:10:10", Type.AGENT_STATE, "a1", "ON_CALL", "c-r11");
-        agent(out, "10:13:10", Type.AGENT_WRAP_UP, "a1", "WRAP_UP", "c-r11");
-        agent(out, "10:14:10", Type.AGENT_STATE, "a1", "NOT_READY", null);
-        agent(out, "10:20:00", Type.AGENT_STATE, "a1", "READY", null);
-        agent(out, "10:31:00", Type.AGENT_STATE, "a1", "ON_CALL", "c-r13");
+        agent(out, "08:55:00", Type.AGENT_SIGNED_IN, "ca1", "NOT_READY", null);
+        agent(out, "09:00:00", Type.AGENT_STATE, "ca1", "READY", null);
+        agent(out, "09:05:30", Type.AGENT_STATE, "ca1", "ON_CALL", "c-r1");
+        agent(out, "09:09:30", Type.AGENT_WRAP_UP, "ca1", "WRAP_UP", "c-r1");
+        agent(out, "09:10:30", Type.AGENT_STATE, "ca1", "READY", null);
+        agent(out, "09:45:00", Type.AGENT_SIGNED_IN, "ca2", "NOT_READY", null);
+        agent(out, "09:46:00", Type.AGENT_STATE, "ca2", "READY", null);
+        agent(out, "09:50:20", Type.AGENT_STATE, "ca2", "ON_CALL", "c-r9");
+        agent(out, "09:52:20", Type.AGENT_STATE, "ca2", "READY", null);
+        agent(out, "10:10:10", Type.AGENT_STATE, "ca1", "ON_CALL", "c-r11");
+        agent(out, "10:13:10", Type.AGENT_WRAP_UP, "ca1", "WRAP_UP", "c-r11");
+        agent(out, "10:14:10", Type.AGENT_STATE, "ca1", "NOT_READY", null);
+        agent(out, "10:20:00", Type.AGENT_STATE, "ca1", "READY", null);
+        agent(out, "10:31:00", Type.AGENT_STATE, "ca1", "ON_CALL", "c-r13");
         return out;
     }
 
