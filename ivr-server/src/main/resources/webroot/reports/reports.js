@@ -1,5 +1,9 @@
 // The reports page: a report from /api/reports/..., as a table, with the previous period and a CSV download.
 import {$, el, api, signIn, signOut, session} from '/assets/desk.js';
+import {chartsOf} from '/reports/charts.js';
+
+// the filter parameter of each report (before signIn: a stored session starts the page at once)
+const FILTER = {queues: 'queue', agents: 'agent', flows: 'flow', funnel: 'flow', campaigns: 'campaign'};
 
 signIn({
   form: $('#login-form'), idInput: $('#login-id'), passwordInput: $('#login-password'), error: $('#login-error'),
@@ -38,10 +42,9 @@ function start(user) {
   if (params.get('interval')) $('#f-interval').value = params.get('interval');
   if (params.get('tz')) $('#f-tz').value = params.get('tz');
   else $('#f-tz').value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (params.get('filter')) $('#f-filter').value = params.get('filter');
   if (params.get('from')) show();
 }
-
-const FILTER = {queues: 'queue', agents: 'agent', flows: 'flow', funnel: 'flow'};
 
 function query(format) {
   const kind = $('#f-kind').value;
@@ -60,8 +63,9 @@ $('#filters').addEventListener('submit', ev => {
 async function show() {
   $('#report-error').textContent = '';
   try {
+    const kind = $('#f-kind').value;
     const r = await api('GET', query('json'));
-    render(r);
+    render(r, kind);
   } catch (e) {
     $('#report-error').textContent = e.message;
   }
@@ -71,7 +75,17 @@ function cell(v) {
   return v === null || v === undefined ? '' : String(v);
 }
 
-function render(r) {
+function charts(kind, r) {
+  const c = chartsOf(kind, r);
+  $('#chart-card').hidden = c.charts.length === 0;
+  $('#chart-title').textContent = c.title || 'Chart';
+  $('#chart-hint').textContent = kind === 'funnel' ? 'bars: calls that reached each node, and callers who hung up there'
+    : kind === 'flows' ? 'self-served ÷ entered per interval (self-served/entered below)' : 'per interval';
+  $('#charts').replaceChildren(...c.charts);
+}
+
+function render(r, kind) {
+  charts(kind, r);
   const table = $('#report-table');
   const thead = table.querySelector('thead');
   const tbody = table.querySelector('tbody');
@@ -89,13 +103,21 @@ function render(r) {
     const secs = x => x === null || x === undefined ? '–' : (x / 1000).toFixed(1) + ' s';
     const box = (label, now, before) => el('div', {class: 'kpi'}, el('div', {class: 'label'}, label),
       el('div', {class: 'value'}, now), el('div', {class: 'label'}, 'previous period: ' + before));
-    compare.replaceChildren(
-      box('Offered', String(r.totals.offered), String(r.previous.offered)),
-      box('Service level', pct(r.totals.serviceLevel), pct(r.previous.serviceLevel)),
-      box('Abandon rate', pct(r.totals.abandonRate), pct(r.previous.abandonRate)),
-      box('Avg speed of answer', secs(r.totals.asaMs), secs(r.previous.asaMs)),
-      box('Avg handle time', secs(r.totals.ahtMs), secs(r.previous.ahtMs)),
-      box('CSAT', pct(r.totals.csat), pct(r.previous.csat)));
+    const t = r.totals, p = r.previous;
+    compare.replaceChildren(...(kind === 'campaigns' ? [
+      box('Attempts', String(t.attempts), String(p.attempts)),
+      box('Contacts', String(t.contacts), String(p.contacts)),
+      box('Contact rate', pct(t.contactRate), pct(p.contactRate)),
+      box('Abandon rate', pct(t.abandonRate), pct(p.abandonRate)),
+      box('Agent-handled', String(t.agentHandled), String(p.agentHandled)),
+      box('Avg handle time', secs(t.ahtMs), secs(p.ahtMs)),
+      box('Opt-outs', String(t.optOuts), String(p.optOuts))] : [
+      box('Offered', String(t.offered), String(p.offered)),
+      box('Service level', pct(t.serviceLevel), pct(p.serviceLevel)),
+      box('Abandon rate', pct(t.abandonRate), pct(p.abandonRate)),
+      box('Avg speed of answer', secs(t.asaMs), secs(p.asaMs)),
+      box('Avg handle time', secs(t.ahtMs), secs(p.ahtMs)),
+      box('CSAT', pct(t.csat), pct(p.csat))]));
   } else {
     compare.hidden = true;
   }

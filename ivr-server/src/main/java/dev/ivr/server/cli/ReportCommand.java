@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code ivr-server report queues|agents|flows|funnel --from ... --to ... --interval 30m --format csv|table}. */
+/** {@code ivr-server report queues|agents|flows|funnel|campaigns --from ... --to ... --interval 30m --format csv|table}. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Print a report from the event journal, for scripts and cron (definitions: docs/reporting.md).",
                 "Reads the database of the configuration (an H2 file database only while the server is stopped)."})
@@ -31,7 +31,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Parameters(index = "0", paramLabel = "REPORT", description = "queues, agents, flows or funnel.")
+    @Parameters(index = "0", paramLabel = "REPORT", description = "queues, agents, flows, funnel or campaigns.")
     String report;
 
     @Option(names = "--from", required = true, description = "Start: a date (2026-03-02), a local time (2026-03-02T09:00) or an instant.")
@@ -46,7 +46,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--tz", defaultValue = "UTC", description = "Time zone of dates and intervals (default: ${DEFAULT-VALUE}).")
     String tz;
 
-    @Option(names = {"--queue", "--agent", "--flow"}, description = "Only this queue, agent or flow.")
+    @Option(names = {"--queue", "--agent", "--flow", "--campaign"}, description = "Only this queue, agent, flow or campaign.")
     String filter;
 
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
@@ -59,8 +59,8 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!List.of("queues", "agents", "flows", "funnel").contains(report)) {
-            err.println("ivr-server: the report is queues, agents, flows or funnel, not '" + report + "'");
+        if (!List.of("queues", "agents", "flows", "funnel", "campaigns").contains(report)) {
+            err.println("ivr-server: the report is queues, agents, flows, funnel or campaigns, not '" + report + "'");
             return 2;
         }
         ReportQuery q;
@@ -84,13 +84,15 @@ public final class ReportCommand implements Callable<Integer> {
             cfg.routing().queues().forEach(c -> thresholds.put(c.id(), c.serviceLevelTime()));
             KpiRules rules = new KpiRules(cfg.reports().serviceLevelTime(), cfg.reports().shortAbandon(), thresholds);
             Reports reports = new Reports(rules, cfg.reports().fcrWindow());
-            List<JournalEvent> events = report.equals("queues") ? List.of()
+            List<JournalEvent> events = report.equals("queues") || report.equals("campaigns") ? List.of()
                     : new JournalReader(db.dataSource()).events(q.from(), q.to());
             ReportTable table = switch (report) {
                 case "queues" -> new QueueReport(db.dataSource(), rules, cfg.reports().fcrWindow())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
                 case "agents" -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
-                case "flows" -> reports.flows(events, q.filter());
+                case "flows" -> reports.flows(events, q.from(), q.to(), q.intervals(), q.filter());
+                case "campaigns" -> new dev.ivr.server.journal.store.CampaignReport(db.dataSource())
+                        .table(q.from(), q.to(), q.intervals(), q.filter());
                 default -> reports.funnel(events, q.filter());
             };
             switch (q.format()) {

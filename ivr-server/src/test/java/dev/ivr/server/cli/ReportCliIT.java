@@ -78,4 +78,29 @@ class ReportCliIT {
         assertThat(err.toString()).contains("from must be a date");
         assertThat(run("report", "calls", "-c", config.toString(), "--from", "2026-03-02")).isEqualTo(2);
     }
+
+    @Test
+    void campaignsPerHourAsCsvAndATable() throws Exception {
+        Path config = dir.resolve("ivr.yaml");
+        Files.writeString(config, "node:\n  data-dir: %s\n".formatted(dir.resolve("data")));
+        IvrConfig cfg = ConfigLoader.load(config, Map.of());
+        try (Database db = Database.open(cfg.database(), cfg.dataDir())) {
+            assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
+            dev.ivr.server.journal.kpi.ScriptedCampaigns.write(db.dataSource());
+            try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, dir.resolve("outbox"),
+                    Duration.ofMillis(50), new SimpleMeterRegistry())) {
+                for (JournalEvent e : dev.ivr.server.journal.kpi.ScriptedCampaigns.agentEvents()) {
+                    journal.emit(e);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> journal.pending() == 0);
+            }
+        }
+        assertThat(run("report", "campaigns", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+                "--to", "2026-03-02T11:00:00Z", "--interval", "60m", "--format", "csv")).as(err.toString()).isZero();
+        assertThat(out.toString().split("\r\n")).hasSize(6).contains(
+                "2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,renewal,9,4,1,1,1,2,1,0,1,3,33.3,1,25.0,2,180.0,210.0,1");
+        assertThat(run("report", "campaigns", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+                "--to", "2026-03-02T11:00:00Z", "--interval", "all", "--campaign", "reminder")).isZero();
+        assertThat(out.toString()).startsWith("interval_start").contains(" reminder ").hasLineCount(2);
+    }
 }

@@ -5,11 +5,13 @@ import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.AgentKpis;
+import dev.ivr.server.journal.kpi.CampaignKpis;
 import dev.ivr.server.journal.kpi.KpiCalculator;
 import dev.ivr.server.journal.kpi.QueueKpis;
 import dev.ivr.server.journal.report.ReportQuery;
 import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
+import dev.ivr.server.journal.store.CampaignReport;
 import dev.ivr.server.journal.store.JournalReader;
 import dev.ivr.server.journal.store.QueueReport;
 import dev.ivr.server.journal.store.LiveKpis;
@@ -29,9 +31,10 @@ import java.util.Map;
  * The reports API (roles supervisor and admin; documented in openapi.yaml):
  * <ul>
  *   <li>{@code GET /api/reports/live}: the KPIs of the live window, per queue, center and agent</li>
- *   <li>{@code GET /api/reports/queues}, {@code /agents}, {@code /flows}, {@code /funnel}: historical reports
- *       from the journal ({@code from}, {@code to}, {@code interval}, {@code tz}, {@code queue}/{@code agent}/
- *       {@code flow}, {@code format=json|csv}); JSON carries the previous period's totals for comparison</li>
+ *   <li>{@code GET /api/reports/queues}, {@code /agents}, {@code /flows}, {@code /funnel}, {@code /campaigns}:
+ *       historical reports from the journal and the campaign attempts ({@code from}, {@code to}, {@code interval},
+ *       {@code tz}, {@code queue}/{@code agent}/{@code flow}/{@code campaign}, {@code format=json|csv}); JSON of
+ *       queues and campaigns carries the period's totals and the previous period's for comparison</li>
  * </ul>
  * 400 for bad parameters, 503 while the database is unavailable. Database work runs on worker threads.
  */
@@ -42,17 +45,20 @@ public final class ReportRoutes implements HttpRoutes {
     private final Reports reports;
     private final LiveKpis live;
     private final QueueReport queueReport;
+    private final CampaignReport campaignReport;
 
-    public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live, QueueReport queueReport) {
+    public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live, QueueReport queueReport,
+                        CampaignReport campaignReport) {
         this.reader = reader;
         this.reports = reports;
         this.live = live;
         this.queueReport = queueReport;
+        this.campaignReport = campaignReport;
     }
 
     /** Which report a path serves. */
     private enum Kind {
-        QUEUES("queue"), AGENTS("agent"), FLOWS("flow"), FUNNEL("flow");
+        QUEUES("queue"), AGENTS("agent"), FLOWS("flow"), FUNNEL("flow"), CAMPAIGNS("campaign");
 
         final String filter;
 
@@ -92,12 +98,14 @@ public final class ReportRoutes implements HttpRoutes {
             return;
         }
         try {
-            List<JournalEvent> events = kind == Kind.QUEUES ? List.of() : reader.events(q.from(), q.to());
+            List<JournalEvent> events = kind == Kind.QUEUES || kind == Kind.CAMPAIGNS ? List.of()
+                    : reader.events(q.from(), q.to());
             ReportTable table = switch (kind) {
                 case QUEUES -> queueReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case AGENTS -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
-                case FLOWS -> reports.flows(events, q.filter());
+                case FLOWS -> reports.flows(events, q.from(), q.to(), q.intervals(), q.filter());
                 case FUNNEL -> reports.funnel(events, q.filter());
+                case CAMPAIGNS -> campaignReport.table(q.from(), q.to(), q.intervals(), q.filter());
             };
             if (q.format().equals("csv")) {
                 ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8").putHeader("Cache-Control", "no-store")
@@ -116,6 +124,11 @@ public final class ReportRoutes implements HttpRoutes {
                 ReportQuery prev = q.previous();
                 body.put("totals", queueJson(queueReport.totals(q.from(), q.to())));
                 body.put("previous", queueJson(queueReport.totals(prev.from(), prev.to()))
+                        .put("from", prev.from().toString()).put("to", prev.to().toString()));
+            } else if (kind == Kind.CAMPAIGNS) {
+                ReportQuery prev = q.previous();
+                body.put("totals", campaignJson(campaignReport.totals(q.from(), q.to(), q.filter())));
+                body.put("previous", campaignJson(campaignReport.totals(prev.from(), prev.to(), q.filter()))
                         .put("from", prev.from().toString()).put("to", prev.to().toString()));
             }
             ok(ctx, body);
@@ -142,6 +155,16 @@ public final class ReportRoutes implements HttpRoutes {
                 .put("asaMs", q.asaMs()).put("averageWaitMs", q.averageWaitMs()).put("longestWaitMs", q.longestWaitMs())
                 .put("ahtMs", q.ahtMs()).put("talkMs", q.talkMs()).put("wrapUpMs", q.wrapUpMs()).put("handled", q.handled())
                 .put("surveys", q.surveys()).put("csat", q.csat());
+    }
+
+    static JsonObject campaignJson(CampaignKpis k) {
+        return new JsonObject().put("campaign", k.campaign()).put("attempts", k.attempts()).put("answered", k.answered())
+                .put("busy", k.busy()).put("noAnswer", k.noAnswer()).put("congestion", k.congestion())
+                .put("failed", k.failed()).put("machine", k.machine()).put("dialing", k.dialing())
+                .put("skipped", k.skipped()).put("contacts", k.contacts()).put("contactRate", k.contactRate())
+                .put("abandoned", k.abandoned()).put("abandonRate", k.abandonRate()).put("agentHandled", k.agentHandled())
+                .put("talkMs", k.talkMs()).put("wrapUpMs", k.wrapUpMs()).put("averageTalkMs", k.averageTalkMs())
+                .put("ahtMs", k.ahtMs()).put("optOuts", k.optOuts());
     }
 
     static JsonObject agentJson(AgentKpis a) {

@@ -2,6 +2,8 @@ package dev.ivr.server.journal.report;
 
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.AgentKpis;
+import dev.ivr.server.journal.kpi.CampaignCalculator;
+import dev.ivr.server.journal.kpi.CampaignKpis;
 import dev.ivr.server.journal.kpi.FirstContact;
 import dev.ivr.server.journal.kpi.FlowFunnel;
 import dev.ivr.server.journal.kpi.Intervals;
@@ -33,7 +35,11 @@ public final class Reports {
             "ring_no_answer", "talk_s", "wrap_up_s", "aht_s", "ready_s", "not_ready_s", "on_call_s", "signed_in_s",
             "occupancy_pct", "utilization_pct", "surveys", "csat_pct");
     public static final List<String> FUNNEL_COLUMNS = List.of("flow", "node", "reached", "hung_up", "reached_pct");
-    public static final List<String> FLOW_COLUMNS = List.of("flow", "entered", "self_served", "containment_pct");
+    public static final List<String> FLOW_COLUMNS = List.of("interval_start", "interval_end", "flow", "entered",
+            "self_served", "containment_pct");
+    public static final List<String> CAMPAIGN_COLUMNS = List.of("interval_start", "interval_end", "campaign", "attempts",
+            "answered", "busy", "no_answer", "congestion", "failed", "machine", "dialing", "skipped", "contacts",
+            "contact_rate_pct", "abandoned", "abandon_rate_pct", "agent_handled", "average_talk_s", "aht_s", "opt_outs");
 
     /** The first-contact-resolution window when none is configured ({@code reports.fcr-window}). */
     public static final Duration FCR_WINDOW = Duration.ofDays(7);
@@ -119,11 +125,37 @@ public final class Reports {
         return new ReportTable(AGENT_COLUMNS, rows);
     }
 
-    /** Containment per flow. */
-    public ReportTable flows(List<JournalEvent> events, String flow) {
+    /**
+     * Containment per interval and flow: a call counts in the interval it entered the flow in (its first event there
+     * when it entered before the events begin). A flow appears in an interval when calls entered it then.
+     */
+    public ReportTable flows(List<JournalEvent> events, Instant from, Instant to, Intervals intervals, String flow) {
+        java.util.TreeMap<Instant, Instant> ends = new java.util.TreeMap<>();
+        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
+            ends.put(s, intervals.next(s, to));
+        }
+        Map<String, Instant> startOf = new java.util.HashMap<>();
+        for (JournalEvent e : events) {
+            if (e.callId() != null && FlowFunnel.reads(e.type())) {
+                startOf.merge(e.callId(), e.at(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        Map<Instant, List<JournalEvent>> byInterval = new java.util.TreeMap<>();
+        for (JournalEvent e : events) {
+            Instant at = e.callId() == null ? null : startOf.get(e.callId());
+            if (at == null || at.isBefore(from) || !at.isBefore(to)) {
+                continue;
+            }
+            byInterval.computeIfAbsent(ends.floorKey(at), k -> new ArrayList<>()).add(e);
+        }
         List<List<Object>> rows = new ArrayList<>();
-        FlowFunnel.of(events).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f ->
-                rows.add(List.of(f.flow(), f.entered(), f.selfServed(), opt(pct(f.containment())))));
+        byInterval.forEach((start, list) -> {
+            Instant s = start.isBefore(from) ? from : start;
+            Instant e = ends.get(start).isAfter(to) ? to : ends.get(start);
+            FlowFunnel.of(list).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f ->
+                    rows.add(List.of(s.toString(), e.toString(), f.flow(), f.entered(), f.selfServed(),
+                            opt(pct(f.containment())))));
+        });
         return new ReportTable(FLOW_COLUMNS, rows);
     }
 
@@ -137,6 +169,36 @@ public final class Reports {
             }
         });
         return new ReportTable(FUNNEL_COLUMNS, rows);
+    }
+
+    /**
+     * Per interval and campaign, and every campaign as campaign "*" (when more than one is shown); {@code campaign}
+     * null for every campaign. A campaign appears in an interval when something was counted for it.
+     */
+    public static ReportTable campaigns(List<CampaignCalculator.Result> results, String campaign) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (CampaignCalculator.Result r : results) {
+            if (campaign != null) {
+                rows.add(campaignRow(r.from(), r.to(), r.campaigns().getOrDefault(campaign, CampaignKpis.zero(campaign))));
+                continue;
+            }
+            r.campaigns().values().stream().filter(CampaignKpis::counted).forEach(k -> rows.add(campaignRow(r.from(), r.to(), k)));
+            rows.add(campaignRow(r.from(), r.to(), r.all()));
+        }
+        return new ReportTable(CAMPAIGN_COLUMNS, rows);
+    }
+
+    private static List<Object> campaignRow(Instant from, Instant to, CampaignKpis k) {
+        List<Object> row = new ArrayList<>(List.of(from.toString(), to.toString(), k.campaign(), k.attempts(), k.answered(),
+                k.busy(), k.noAnswer(), k.congestion(), k.failed(), k.machine(), k.dialing(), k.skipped(), k.contacts()));
+        row.add(pct(k.contactRate()));
+        row.add(k.abandoned());
+        row.add(pct(k.abandonRate()));
+        row.add(k.agentHandled());
+        row.add(secs(k.averageTalkMs()));
+        row.add(secs(k.ahtMs()));
+        row.add(k.optOuts());
+        return row;
     }
 
     /** Whether anything was counted for the queue (a queue row appears in an interval only then). */

@@ -50,6 +50,19 @@ public final class JournalReader {
         return out;
     }
 
+    /** The agents' events of {@code [from, to)}, oldest first (talk and wrap-up of campaign calls). */
+    public List<JournalEvent> agentEvents(Instant from, Instant to) throws SQLException {
+        List<JournalEvent> out = new ArrayList<>();
+        query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
+                + " and occurred_at >= ? and occurred_at < ? and event_type like 'AGENT%' order by occurred_at, seq", ps -> {
+                    ps.setDate(1, java.sql.Date.valueOf(from.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setTimestamp(3, Timestamp.from(from));
+                    ps.setTimestamp(4, Timestamp.from(to));
+                }, r -> out.add(r.event()));
+        return out;
+    }
+
     /** The ended calls of identified customers in {@code [from, to)}, oldest first (first-contact resolution). */
     public List<JournalEvent> endedWithCustomer(Instant from, Instant to) throws SQLException {
         List<JournalEvent> out = new ArrayList<>();

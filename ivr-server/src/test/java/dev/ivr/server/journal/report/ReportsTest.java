@@ -74,8 +74,18 @@ class ReportsTest {
         call(e, t, "k3", List.of("welcome", "menu"), "ABANDONED_IN_IVR");
         call(e, t, "k4", List.of("welcome"), "ABANDONED_IN_IVR");
         call(e, t, "k5", List.of("welcome", "menu", "agent"), "ROUTED");
-        ReportTable flows = reports.flows(e, null);
-        assertThat(flows.csv()).isEqualTo("flow,entered,self_served,containment_pct\r\nmain,5,2,40.0\r\n");
+        ReportTable flows = reports.flows(e, t, t.plusSeconds(3600), Intervals.parse("all", ZoneOffset.UTC), null);
+        assertThat(flows.csv()).isEqualTo("interval_start,interval_end,flow,entered,self_served,containment_pct\r\n"
+                + "2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,main,5,2,40.0\r\n");
+        // per quarter hour: the calls that entered 09:20 (k6 self-served, k7 hung up at the welcome) on their own
+        call(e, t.plusSeconds(1200), "k6", List.of("welcome", "menu", "balance"), "SELF_SERVED");
+        call(e, t.plusSeconds(1250), "k7", List.of("welcome"), "ABANDONED_IN_IVR");
+        assertThat(reports.flows(e, t, t.plusSeconds(3600), Intervals.parse("15m", ZoneOffset.UTC), "main").csv())
+                .isEqualTo("interval_start,interval_end,flow,entered,self_served,containment_pct\r\n"
+                        + "2026-03-02T09:00:00Z,2026-03-02T09:15:00Z,main,5,2,40.0\r\n"
+                        + "2026-03-02T09:15:00Z,2026-03-02T09:30:00Z,main,2,1,50.0\r\n");
+        assertThat(reports.flows(e, t, t.plusSeconds(3600), Intervals.parse("15m", ZoneOffset.UTC), "other").rows()).isEmpty();
+        e.removeIf(x -> x.callId().equals("k6") || x.callId().equals("k7"));
         ReportTable funnel = reports.funnel(e, "main");
         assertThat(funnel.csv()).isEqualTo("""
                 flow,node,reached,hung_up,reached_pct\r
