@@ -57,6 +57,8 @@ final class AgiSocket implements SocketConnectionFacade {
     private int pos;
     private int limit;
     private byte[] line = new byte[256];
+    /** Commands written, encoded (ASCII); longer ones are encoded on their own. Only the call's thread writes commands. */
+    private final byte[] outBuf = new byte[512];
 
     private long environmentDeadline;
     private boolean environmentDone;
@@ -334,14 +336,55 @@ final class AgiSocket implements SocketConnectionFacade {
                 throw new IOException("connection closed");
             }
             out.write(s.getBytes(StandardCharsets.UTF_8));
-            if (armNext != null) {
-                armedStop = armNext;
-                armNext = null;
-                if (armedStop.getAsBoolean()) {
-                    out.flush();
-                    writeInterrupt();
-                }
+            armAfterWrite();
+        }
+    }
+
+    /** A command was written: an armed prompt is now interruptible (and interrupted at once if its stop came). */
+    private void armAfterWrite() throws IOException {
+        if (armNext != null) {
+            armedStop = armNext;
+            armNext = null;
+            if (armedStop.getAsBoolean()) {
+                out.flush();
+                writeInterrupt();
             }
+        }
+    }
+
+    /**
+     * Writes one command line and its newline, and flushes: what Asterisk-Java's writer does with
+     * {@code write(buildCommand() + "\n")} and {@code flush()}, in one lock and without the string
+     * copies (ASCII, the usual case, is encoded into a buffer the connection keeps).
+     */
+    void writeLine(CharSequence command) throws IOException {
+        int n = command.length();
+        byte[] bytes = n < outBuf.length ? outBuf : null;
+        if (bytes != null) {
+            for (int i = 0; i < n; i++) {
+                char ch = command.charAt(i);
+                if (ch >= 0x80) {
+                    bytes = null; // non-ASCII: the JDK's UTF-8 encoder
+                    break;
+                }
+                bytes[i] = (byte) ch;
+            }
+        }
+        int len;
+        if (bytes != null) {
+            bytes[n] = '\n';
+            len = n + 1;
+        } else {
+            bytes = (command + "\n").getBytes(StandardCharsets.UTF_8);
+            len = bytes.length;
+        }
+        synchronized (writeLock) {
+            if (closed) {
+                throw new IOException("connection closed");
+            }
+            out.write(bytes, 0, len);
+            armAfterWrite();
+            out.flush();
         }
     }
 
