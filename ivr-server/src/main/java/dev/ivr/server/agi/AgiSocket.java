@@ -39,7 +39,6 @@ import java.util.regex.Pattern;
 final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
     private static final Pattern ENV_LINE = Pattern.compile("(agi|ogi)_[A-Za-z0-9_]+:( .*)?");
-    private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
     /** Asterisk sends about 25 lines and at most 127 agi_arg_N (res_agi.c: MAX_ARGS 128). */
     static final int MAX_ENV_LINES = 256;
     /** All environment lines of a call together: what a peer can make the server keep for a call. */
@@ -233,12 +232,43 @@ final class AgiSocket implements SocketConnectionFacade {
             hangupReceived = true;
             return;
         }
-        if (!REPLY_LINE.matcher(l).matches()) {
+        if (!isReplyLine(l)) {
             throw protocolError("malformed_reply", "malformed AGI reply from the PBX: " + printable(l));
         }
         if (l.startsWith("520-") || l.startsWith("520 Invalid command syntax.  Proper usage follows")) {
             inUsageBlock = true;
         }
+    }
+
+    /**
+     * {@code NNN}, or {@code NNN} then a space or a dash and the rest of the line: what the regular
+     * expression {@code \d{3}([ -].*)?} matches (no line terminator in the rest), without a matcher per reply.
+     */
+    static boolean isReplyLine(String l) {
+        int n = l.length();
+        if (n < 3) {
+            return false;
+        }
+        for (int i = 0; i < 3; i++) {
+            char c = l.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        if (n == 3) {
+            return true;
+        }
+        char sep = l.charAt(3);
+        if (sep != ' ' && sep != '-') {
+            return false;
+        }
+        for (int i = 4; i < n; i++) {
+            char c = l.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false; // '.' matches none of these
+            }
+        }
+        return true;
     }
 
     private String readRawLine() throws IOException {

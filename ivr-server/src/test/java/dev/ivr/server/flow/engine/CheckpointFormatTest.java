@@ -182,11 +182,33 @@ class CheckpointFormatTest {
     /** What this code writes: the old format plus the caller's number (read by LostCallRecorder); OLD still reads. */
     static final String CURRENT = OLD.replace("\"server\":\"node-a\",", "\"server\":\"node-a\",\"ani\":\"" + KNOWN + "\",");
 
+    /**
+     * The same call's state one checkpoint earlier, as the call came to the subflow node: the old code wrote this
+     * too (before it went into the subflow); the format is OLD's, key for key.
+     */
+    static final String CURRENT_AT_SUB = CURRENT
+            .replace(",\"sub\",\"child/mark\"]", "]")
+            .replace(",{\"flow\":\"child\",\"version\":\"8c57b4accde5\",\"node\":\"menu\",\"vars\":{\"level\":3},"
+                    + "\"returnNode\":\"sub\"}]", "]");
+
     @Test
     void thisCodeWritesWhatTheOldCodeWrote() {
         Saved cp = new Saved(null);
         run(cp, "12345#,4321#,9876,123456#,say:rechnung,hangup");
-        assertThat(cp.saves.getLast()).isEqualTo(CURRENT);
+        // the subflow node and the child's set node are replayable: no checkpoint after them, so the last one is
+        // the one taken as the call came to the subflow (the state inside it is written by toJson: see below)
+        assertThat(CURRENT_AT_SUB).isNotEqualTo(CURRENT).contains("\"path\":[\"who\",\"auth\",\"code\",\"ref\",\"why\"]");
+        assertThat(cp.saves.getLast()).isEqualTo(CURRENT_AT_SUB);
+    }
+
+    @Test
+    void aCallResumedFromTheCheckpointBeforeTheReplayableNodesReachesTheSameState() {
+        Saved cp = new Saved(CURRENT_AT_SUB);
+        Transcript t = run(cp, "1");
+        assertThat(t.summary().path()).containsExactly("who", "auth", "code", "ref", "why", "sub", "child/mark",
+                "child/menu", "child/back", "bye");
+        assertThat(cp.saves).anyMatch(s -> s.contains("\"vars\":{\"level\":3}"));
+        assertThat(cp.saves).noneMatch(s -> s.contains("\"level\":4"));
     }
 
     @Test
