@@ -346,24 +346,26 @@ public final class FlowEngine {
                 if (next.node() != null) {
                     st.position.moveTo(next.node());
                 }
-                if (!replayable(node)) {
+                CallState.Frame upcoming = st.frame();
+                if (!replayable(upcoming.flow.node(upcoming.node))) {
                     checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
                 }
             }
         }
 
         /**
-         * A node whose work is a function of the state it starts from, with no effect on the caller
-         * or outside the call but idempotent ones (flow variables, the language, channel variables,
-         * jumps): no checkpoint after it. The last checkpoint is then the one taken as the call came
-         * to it (at this node, with the state before it), and a call resumed from there runs it again
-         * and reaches the very state the skipped checkpoint would have held; the next node that does
-         * something the caller hears or gives is checkpointed as before. Saves the JSON, seal and
-         * cluster write of a checkpoint per such node.
+         * A node whose work is a function of the state it starts from, done at once, with no effect on the
+         * caller or outside the call but idempotent ones (flow variables, the language, channel variables,
+         * jumps): the call is never at it for longer than that. No checkpoint is taken as the call comes
+         * to such a node; the next one, taken as the call comes to a node where it stays (a prompt, a menu,
+         * a queue), has it in its path and its effects in its state. A server that dies in those
+         * microseconds leaves the checkpoint before (the call resumes one node earlier, as when it dies
+         * before a checkpoint is written); every checkpoint points at a node where a call waits. Saves
+         * the JSON, seal and cluster write of a checkpoint per such node.
          */
         private static boolean replayable(Node node) {
-            return node instanceof Node.SetVars || node instanceof Node.Branch || node instanceof Node.Goto
-                    || node instanceof Node.Subflow || node instanceof Node.Return;
+            return node != null && (node instanceof Node.SetVars || node instanceof Node.Branch || node instanceof Node.Goto
+                    || node instanceof Node.Subflow || node instanceof Node.Return);
         }
 
         Next execute(Node node) {
