@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 /**
  * Runs flows on calls. One call runs on one thread, through its {@link CallChannel} only, on
  * the {@link FlowSet} that was current when it started. After each node the position and
- * variables are checkpointed (secrets excluded); a call that arrives with the unique id of a
+ * variables are checkpointed (secrets excluded; none as the call comes to a replayable node, see
+ * {@code Run.replayable}); a call that arrives with the unique id of a
  * checkpoint resumes there. At the end, one {@link Interaction} goes to the CRM store.
  */
 public final class FlowEngine {
