@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiChannelFactory;
 import org.asteriskjava.fastagi.AgiException;
+import org.asteriskjava.fastagi.AgiNetworkException;
 import org.asteriskjava.fastagi.AgiReader;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiWriter;
 import org.asteriskjava.fastagi.DefaultAgiServer;
+import org.asteriskjava.fastagi.command.AgiCommand;
 import org.asteriskjava.fastagi.internal.AgiChannelImpl;
 import org.asteriskjava.fastagi.reply.AgiReply;
 import org.asteriskjava.util.ServerSocketFacade;
@@ -329,40 +331,94 @@ public final class AgiListener {
 
         @Override
         public AgiChannel createAgiChannel(AgiRequest request, AgiWriter writer, AgiReader reader) {
-            long[] sentAt = new long[1];
-            long[] readAt = {System.nanoTime()}; // the AGI environment has just been read
-            String[] name = new String[1];
-            AgiWriter timedWriter = command -> {
-                name[0] = CommandNames.of(command);
-                sentAt[0] = System.nanoTime();
-                metrics.responseTime(name[0], sentAt[0] - readAt[0]);
-                writer.sendCommand(command);
-            };
-            AgiReader timedReader = new AgiReader() {
-                @Override
-                public AgiRequest readRequest() throws AgiException {
-                    return reader.readRequest();
-                }
+            AgiSocket socket = AgiSocket.current(); // this runs on the call's thread, which read the environment
+            return new MeteredChannel(request, new TimedWriter(metrics, writer, socket), reader);
+        }
+    }
 
-                @Override
-                public AgiReply readReply() throws AgiException {
-                    AgiReply reply = reader.readReply();
-                    readAt[0] = System.nanoTime();
-                    if (name[0] != null) {
-                        metrics.commandLatency(name[0], readAt[0] - sentAt[0]);
-                        name[0] = null;
-                    }
-                    return reply;
+    /**
+     * Writes each command, timing the server's turn before it and, with the reply read, its round
+     * trip. The line is written by {@link AgiCommandLine} straight into the connection (what
+     * Asterisk-Java's writer would send, without its per-argument regular expressions).
+     */
+    private static final class TimedWriter implements AgiWriter {
+        private final AgiMetrics metrics;
+        private final AgiWriter writer;
+        private final AgiSocket socket;
+        private final StringBuilder line = new StringBuilder(128);
+        /** When the last reply (or the AGI environment) was read. */
+        long readAt = System.nanoTime();
+        long sentAt;
+        AgiMetrics.CommandMeters pending;
+
+        TimedWriter(AgiMetrics metrics, AgiWriter writer, AgiSocket socket) {
+            this.metrics = metrics;
+            this.writer = writer;
+            this.socket = socket;
+        }
+
+        @Override
+        public void sendCommand(AgiCommand command) throws AgiException {
+            AgiMetrics.CommandMeters meters = metrics.meters(command);
+            sentAt = System.nanoTime();
+            meters.response(sentAt - readAt);
+            pending = meters;
+            if (socket == null) {
+                writer.sendCommand(command);
+                return;
+            }
+            line.setLength(0);
+            AgiCommandLine.append(line, command);
+            try {
+                socket.writeLine(line);
+            } catch (IOException e) {
+                throw new AgiNetworkException("Unable to send command to Asterisk: " + e.getMessage(), e);
+            } finally {
+                if (line.capacity() > 4096) {
+                    line.setLength(0);
+                    line.trimToSize(); // a long VERBOSE or EXEC: do not keep its buffer for the call
                 }
-            };
-            return new MeteredChannel(request, timedWriter, timedReader);
+            }
+        }
+
+        /** A reply was read. */
+        void replied() {
+            readAt = System.nanoTime();
+            AgiMetrics.CommandMeters m = pending;
+            if (m != null) {
+                m.roundTrip(readAt - sentAt);
+                pending = null;
+            }
+        }
+    }
+
+    /** Asterisk-Java's reader, telling the writer when each reply is in. */
+    private static final class TimedReader implements AgiReader {
+        private final AgiReader reader;
+        private final TimedWriter writer;
+
+        TimedReader(AgiReader reader, TimedWriter writer) {
+            this.reader = reader;
+            this.writer = writer;
+        }
+
+        @Override
+        public AgiRequest readRequest() throws AgiException {
+            return reader.readRequest();
+        }
+
+        @Override
+        public AgiReply readReply() throws AgiException {
+            AgiReply reply = reader.readReply();
+            writer.replied();
+            return reply;
         }
     }
 
     /** Asterisk-Java's channel; its constructor is protected. */
     private static final class MeteredChannel extends AgiChannelImpl {
-        MeteredChannel(AgiRequest request, AgiWriter writer, AgiReader reader) {
-            super(request, writer, reader);
+        MeteredChannel(AgiRequest request, TimedWriter writer, AgiReader reader) {
+            super(request, writer, new TimedReader(reader, writer));
         }
     }
 }

@@ -28,8 +28,8 @@ final class AgiMetrics {
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1)};
 
     private final MeterRegistry registry;
-    private final Map<String, Timer> commandTimers = new ConcurrentHashMap<>();
-    private final Map<String, Timer> responseTimers = new ConcurrentHashMap<>();
+    /** By command label; labels are bounded (command classes, at most 256 EXEC applications and "EXEC other"). */
+    private final Map<String, CommandMeters> byName = new ConcurrentHashMap<>();
     private final Map<String, Counter> calls = new ConcurrentHashMap<>();
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
@@ -41,21 +41,49 @@ final class AgiMetrics {
                 .register(registry);
     }
 
-    /** Round trip of one AGI command: sent by the server until the PBX's reply arrived. */
-    void commandLatency(String command, long nanos) {
-        commandTimers.computeIfAbsent(command, c -> timer("ivr.agi.command",
-                "AGI command round trip: command sent to reply received (includes playback and caller time)", c,
-                LATENCY_BUCKETS, Duration.ofNanos(100_000), Duration.ofMinutes(10))).record(nanos, TimeUnit.NANOSECONDS);
+    /**
+     * The two histograms of one AGI command, registered once: the command path records into them
+     * without a tag lookup.
+     */
+    record CommandMeters(String name, Timer roundTrip, Timer response) {
+        /** Round trip of one AGI command: sent by the server until the PBX's reply arrived. */
+        void roundTrip(long nanos) {
+            roundTrip.record(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        /**
+         * The server's turn before one AGI command: from the previous reply (or the AGI environment)
+         * read to this command written, i.e. the flow's own work plus waiting for a CPU.
+         */
+        void response(long nanos) {
+            response.record(nanos, TimeUnit.NANOSECONDS);
+        }
     }
 
-    /**
-     * The server's turn before one AGI command: from the previous reply (or the AGI environment)
-     * read to this command written, i.e. the flow's own work plus waiting for a CPU.
-     */
+    /** The meters of a command (its label: {@link CommandNames#of}). */
+    CommandMeters meters(org.asteriskjava.fastagi.command.AgiCommand command) {
+        return meters(CommandNames.of(command));
+    }
+
+    CommandMeters meters(String command) {
+        CommandMeters m = byName.get(command);
+        return m != null ? m : byName.computeIfAbsent(command, c -> new CommandMeters(c,
+                timer("ivr.agi.command",
+                        "AGI command round trip: command sent to reply received (includes playback and caller time)", c,
+                        LATENCY_BUCKETS, Duration.ofNanos(100_000), Duration.ofMinutes(10)),
+                timer("ivr.agi.response",
+                        "Server response time: previous reply (or the AGI environment) read to this command sent", c,
+                        RESPONSE_BUCKETS, Duration.ofNanos(10_000), Duration.ofMinutes(1))));
+    }
+
+    /** Round trip of one AGI command: sent by the server until the PBX's reply arrived. */
+    void commandLatency(String command, long nanos) {
+        meters(command).roundTrip(nanos);
+    }
+
+    /** The server's turn before one AGI command (see {@link CommandMeters#response}). */
     void responseTime(String command, long nanos) {
-        responseTimers.computeIfAbsent(command, c -> timer("ivr.agi.response",
-                "Server response time: previous reply (or the AGI environment) read to this command sent", c,
-                RESPONSE_BUCKETS, Duration.ofNanos(10_000), Duration.ofMinutes(1))).record(nanos, TimeUnit.NANOSECONDS);
+        meters(command).response(nanos);
     }
 
     /** A histogram per AGI command with Prometheus buckets at {@code buckets}. */

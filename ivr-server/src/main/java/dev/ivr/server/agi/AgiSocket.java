@@ -39,7 +39,6 @@ import java.util.regex.Pattern;
 final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
     private static final Pattern ENV_LINE = Pattern.compile("(agi|ogi)_[A-Za-z0-9_]+:( .*)?");
-    private static final Pattern REPLY_LINE = Pattern.compile("\\d{3}([ -].*)?");
     /** Asterisk sends about 25 lines and at most 127 agi_arg_N (res_agi.c: MAX_ARGS 128). */
     static final int MAX_ENV_LINES = 256;
     /** All environment lines of a call together: what a peer can make the server keep for a call. */
@@ -57,6 +56,8 @@ final class AgiSocket implements SocketConnectionFacade {
     private int pos;
     private int limit;
     private byte[] line = new byte[256];
+    /** Commands written, encoded (ASCII); longer ones are encoded on their own. Only the call's thread writes commands. */
+    private final byte[] outBuf = new byte[512];
 
     private long environmentDeadline;
     private boolean environmentDone;
@@ -231,12 +232,43 @@ final class AgiSocket implements SocketConnectionFacade {
             hangupReceived = true;
             return;
         }
-        if (!REPLY_LINE.matcher(l).matches()) {
+        if (!isReplyLine(l)) {
             throw protocolError("malformed_reply", "malformed AGI reply from the PBX: " + printable(l));
         }
         if (l.startsWith("520-") || l.startsWith("520 Invalid command syntax.  Proper usage follows")) {
             inUsageBlock = true;
         }
+    }
+
+    /**
+     * {@code NNN}, or {@code NNN} then a space or a dash and the rest of the line: what the regular
+     * expression {@code \d{3}([ -].*)?} matches (no line terminator in the rest), without a matcher per reply.
+     */
+    static boolean isReplyLine(String l) {
+        int n = l.length();
+        if (n < 3) {
+            return false;
+        }
+        for (int i = 0; i < 3; i++) {
+            char c = l.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        if (n == 3) {
+            return true;
+        }
+        char sep = l.charAt(3);
+        if (sep != ' ' && sep != '-') {
+            return false;
+        }
+        for (int i = 4; i < n; i++) {
+            char c = l.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false; // '.' matches none of these
+            }
+        }
+        return true;
     }
 
     private String readRawLine() throws IOException {
@@ -334,14 +366,55 @@ final class AgiSocket implements SocketConnectionFacade {
                 throw new IOException("connection closed");
             }
             out.write(s.getBytes(StandardCharsets.UTF_8));
-            if (armNext != null) {
-                armedStop = armNext;
-                armNext = null;
-                if (armedStop.getAsBoolean()) {
-                    out.flush();
-                    writeInterrupt();
-                }
+            armAfterWrite();
+        }
+    }
+
+    /** A command was written: an armed prompt is now interruptible (and interrupted at once if its stop came). */
+    private void armAfterWrite() throws IOException {
+        if (armNext != null) {
+            armedStop = armNext;
+            armNext = null;
+            if (armedStop.getAsBoolean()) {
+                out.flush();
+                writeInterrupt();
             }
+        }
+    }
+
+    /**
+     * Writes one command line and its newline, and flushes: what Asterisk-Java's writer does with
+     * {@code write(buildCommand() + "\n")} and {@code flush()}, in one lock and without the string
+     * copies (ASCII, the usual case, is encoded into a buffer the connection keeps).
+     */
+    void writeLine(CharSequence command) throws IOException {
+        int n = command.length();
+        byte[] bytes = n < outBuf.length ? outBuf : null;
+        if (bytes != null) {
+            for (int i = 0; i < n; i++) {
+                char ch = command.charAt(i);
+                if (ch >= 0x80) {
+                    bytes = null; // non-ASCII: the JDK's UTF-8 encoder
+                    break;
+                }
+                bytes[i] = (byte) ch;
+            }
+        }
+        int len;
+        if (bytes != null) {
+            bytes[n] = '\n';
+            len = n + 1;
+        } else {
+            bytes = (command + "\n").getBytes(StandardCharsets.UTF_8);
+            len = bytes.length;
+        }
+        synchronized (writeLock) {
+            if (closed) {
+                throw new IOException("connection closed");
+            }
+            out.write(bytes, 0, len);
+            armAfterWrite();
+            out.flush();
         }
     }
 

@@ -15,6 +15,7 @@ public final class Main {
         }
         int code = IvrCli.execute(args);
         if (code != IvrCli.KEEP_RUNNING) {
+            RunCommand.stopLogging(); // the console is written by a thread of its own: what it still has goes out first
             System.exit(code);
         }
     }

@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
         });
     }
 
-    private static void stopLogging() {
+    static void stopLogging() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
             ctx.stop();
         }

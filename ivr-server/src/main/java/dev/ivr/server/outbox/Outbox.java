@@ -86,6 +86,10 @@ public class Outbox<T> implements AutoCloseable {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final ReentrantLock flushLock = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
+    private final ReentrantLock forceLock = new ReentrantLock();
+    /** Bytes written to the segments since start (under the append lock), and how many of them are known forced. */
+    private long written;
+    private final java.util.concurrent.atomic.AtomicLong forced = new java.util.concurrent.atomic.AtomicLong();
     private FileChannel current;
     private Path currentPath;
     private long sequence;
@@ -125,11 +129,20 @@ public class Outbox<T> implements AutoCloseable {
 
     /**
      * Appends one record durably: when this returns, the line is on the device (forced).
-     * When it throws, the outbox holds nothing of it: a line cut short by a full disk is cut
+     * When the write throws, the outbox holds nothing of it: a line cut short by a full disk is cut
      * off again, so the next line does not land glued to it.
+     *
+     * <p>Appends of many calls share their forces (group commit): each writes its line under the
+     * append lock, then one force makes every line written so far durable, and an append whose line
+     * a force that started after its write already covered returns without forcing again. A busy
+     * server forces once for many lines instead of once per line, each call waiting behind the
+     * others'. When the force fails, the append throws and its line may still be on disk: the sinks
+     * ignore a key they already have, so a record kept elsewhere for a retry is not written twice.
      */
     public void append(T item) throws IOException {
         byte[] line = (JSON.writeValueAsString(item) + "\n").getBytes(StandardCharsets.UTF_8);
+        long mine;
+        FileChannel segment;
         appendLock.lock();
         try {
             if (current == null) {
@@ -149,14 +162,69 @@ public class Outbox<T> implements AutoCloseable {
                 while (buf.hasRemaining()) {
                     current.write(buf);
                 }
-                current.force(false);
             } catch (IOException e) {
                 cutBack(start);
                 throw e;
             }
-            pending.incrementAndGet();
+            written += line.length;
+            mine = written;
+            segment = current;
+            pending.incrementAndGet(); // the line is in the segment: a flush takes it, even if the force below fails
         } finally {
             appendLock.unlock();
+        }
+        forceUpTo(segment, mine);
+    }
+
+    /**
+     * Makes every byte appended up to {@code mark} (a count over all segments) durable, sharing the
+     * force with the appends around it. {@code mine} is the segment the line went to.
+     */
+    private void forceUpTo(FileChannel mine, long mark) throws IOException {
+        if (forced.get() >= mark) {
+            return;
+        }
+        forceLock.lock();
+        try {
+            if (forced.get() >= mark) {
+                return; // a force that started after our write covered it
+            }
+            FileChannel channel;
+            long target;
+            appendLock.lock();
+            try {
+                channel = current;
+                target = written;
+            } finally {
+                appendLock.unlock();
+            }
+            if (channel == mine) {
+                try {
+                    channel.force(false);
+                    forced.accumulateAndGet(target, Math::max);
+                    return;
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    // sealed meanwhile: sealing forces first (below)
+                }
+            }
+            // our segment was closed after our write: sealing forced it first, which forced says
+            if (forced.get() < mark) {
+                throw new IOException("the outbox segment was closed before its line was forced");
+            }
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
+    /** The segment being appended to is closed: everything written so far is forced first (under the append lock). */
+    private void forceAndClose() throws IOException {
+        try {
+            current.force(false);
+            forced.accumulateAndGet(written, Math::max);
+        } finally {
+            current.close();
+            current = null;
+            currentPath = null;
         }
     }
 
@@ -175,7 +243,12 @@ public class Outbox<T> implements AutoCloseable {
     private void abandonSegment() {
         try {
             if (current != null) {
-                current.close();
+                try {
+                    current.force(false); // what other appends wrote there before (best effort: the device is failing)
+                    forced.accumulateAndGet(written, Math::max);
+                } finally {
+                    current.close();
+                }
             }
         } catch (IOException e) {
             // closing anyway
@@ -302,9 +375,7 @@ public class Outbox<T> implements AutoCloseable {
         appendLock.lock();
         try {
             if (current != null) {
-                current.close();
-                current = null;
-                currentPath = null;
+                forceAndClose();
             }
         } finally {
             appendLock.unlock();
@@ -359,9 +430,7 @@ public class Outbox<T> implements AutoCloseable {
         appendLock.lock();
         try {
             if (current != null) {
-                current.close();
-                current = null;
-                currentPath = null;
+                forceAndClose();
             }
         } catch (IOException e) {
             LOG.warn("closing the outbox: {}", e.toString());

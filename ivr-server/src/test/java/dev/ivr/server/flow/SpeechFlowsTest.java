@@ -272,7 +272,8 @@ class SpeechFlowsTest {
         var set = load(DIR, SpeechModels.SIMULATED).flowSet();
         CallInfo info = new CallInfo("resume-1", "listen", Map.of(), List.of(), "+3612345678", "", "1000",
                 "PJSIP/1-1", "en", "from-pbx", "1000", "127.0.0.1");
-        // the first server checkpoints at the start, then after "ask" (the answer is in), then dies before "billing" runs
+        // the first server checkpoints at the start, then after "ask" (the answer is in) as the call comes to "done"
+        // ("billing" is a set node, replayable: no checkpoint as the call comes to it), and dies there
         Map<String, String> saved = new java.util.HashMap<>();
         int[] saves = {0};
         Checkpoints dying = new Checkpoints() {
@@ -297,11 +298,15 @@ class SpeechFlowsTest {
         SimulatedChannel first = new SimulatedChannel(info, CallerSteps.parse("say:my invoice@0.75"), null, x -> { });
         assertThatThrownBy(() -> new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), CallRouter.NONE, dying,
                 Clock.systemUTC(), "a", first.speech(true)).run(first, "listen")).hasMessage("server dies");
-        assertThat(saved.get("resume-1")).contains("\"node\":\"billing\"").contains("\"confidence\":0.75");
+        assertThat(saved.get("resume-1")).contains("\"node\":\"done\"").contains("\"path\":[\"ask\",\"billing\"]")
+                .contains("\"text\":\"my invoice\"").contains("\"confidence\":0.75");
+        assertThat(first.variables()).containsEntry("SPOKEN", "my invoice").containsEntry("CONFIDENCE", "0.75");
+        List<String> resumedSaves = new java.util.ArrayList<>();
 
         Checkpoints resume = new Checkpoints() {
             @Override
             public void save(String callId, String state) {
+                resumedSaves.add(state);
             }
 
             @Override
@@ -317,7 +322,10 @@ class SpeechFlowsTest {
         var summary = new FlowEngine(() -> set, new TranscriptAudio(), new NoCrmStore(), CallRouter.NONE, resume, Clock.systemUTC(),
                 "b", second.speech(true)).run(second, "listen");
         assertThat(summary.variables()).containsEntry("reason", "billing");
-        assertThat(second.variables()).containsEntry("SPOKEN", "my invoice").containsEntry("CONFIDENCE", "0.75");
+        assertThat(summary.inputs()).containsEntry("reason", "billing");
+        // the answer (text, confidence) is in the state the resuming server holds and checkpoints
+        assertThat(resumedSaves).isNotEmpty().allSatisfy(st -> assertThat(st).contains("\"text\":\"my invoice\"")
+                .contains("\"confidence\":0.75").contains("\"server\":\"b\""));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.ivr.server.crm.phone;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
@@ -46,7 +48,27 @@ public final class PhoneNumbers {
     public record Invalid(String reason) implements Parsed {
     }
 
+    /**
+     * What {@link #parse} gave for the numbers seen lately: a call parses its caller's number more
+     * than once (identification, the contact history), and callers call again; libphonenumber's
+     * parse is among the costlier steps of a call. Results are immutable; bounded.
+     */
+    private final Cache<String, Parsed> recent = CacheBuilder.newBuilder().maximumSize(RECENT).build();
+    static final int RECENT = 10_000;
+
     public Parsed parse(String raw) {
+        if (raw == null || raw.length() > 64) {
+            return parseUncached(raw); // nothing, or too long to be worth keeping
+        }
+        Parsed p = recent.getIfPresent(raw);
+        if (p == null) {
+            p = parseUncached(raw);
+            recent.put(raw, p);
+        }
+        return p;
+    }
+
+    private Parsed parseUncached(String raw) {
         String s = raw == null ? "" : raw.strip();
         // "Anna Kovacs" <3612345678> style caller ids, sip:/tel: URIs
         int lt = s.indexOf('<');

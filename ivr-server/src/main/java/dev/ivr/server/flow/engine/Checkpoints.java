@@ -3,7 +3,7 @@ package dev.ivr.server.flow.engine;
 import java.util.Optional;
 
 /**
- * Where a call's position and variables are saved after each node, by the call's unique id,
+ * Where a call's position and variables are saved after each node (but the replayable ones), by the call's unique id,
  * so that another server can resume the call if this one dies. Never receives secrets.
  */
 public interface Checkpoints {

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 /**
  * Runs flows on calls. One call runs on one thread, through its {@link CallChannel} only, on
  * the {@link FlowSet} that was current when it started. After each node the position and
- * variables are checkpointed (secrets excluded); a call that arrives with the unique id of a
+ * variables are checkpointed (secrets excluded; none as the call comes to a replayable node, see
+ * {@code Run.replayable}); a call that arrives with the unique id of a
  * checkpoint resumes there. At the end, one {@link Interaction} goes to the CRM store.
  */
 public final class FlowEngine {
@@ -346,8 +347,26 @@ public final class FlowEngine {
                 if (next.node() != null) {
                     st.position.moveTo(next.node());
                 }
-                checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
+                CallState.Frame upcoming = st.frame();
+                if (!replayable(upcoming.flow.node(upcoming.node))) {
+                    checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
+                }
             }
+        }
+
+        /**
+         * A node whose work is a function of the state it starts from, done at once, with no effect on the
+         * caller or outside the call but idempotent ones (flow variables, the language, channel variables,
+         * jumps): the call is never at it for longer than that. No checkpoint is taken as the call comes
+         * to such a node; the next one, taken as the call comes to a node where it stays (a prompt, a menu,
+         * a queue), has it in its path and its effects in its state. A server that dies in those
+         * microseconds leaves the checkpoint before (the call resumes one node earlier, as when it dies
+         * before a checkpoint is written); every checkpoint points at a node where a call waits. Saves
+         * the JSON, seal and cluster write of a checkpoint per such node.
+         */
+        private static boolean replayable(Node node) {
+            return node != null && (node instanceof Node.SetVars || node instanceof Node.Branch || node instanceof Node.Goto
+                    || node instanceof Node.Subflow || node instanceof Node.Return);
         }
 
         Next execute(Node node) {

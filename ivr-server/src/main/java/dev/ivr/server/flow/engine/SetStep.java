@@ -4,12 +4,20 @@ import dev.ivr.server.flow.expr.Expr;
 import dev.ivr.server.flow.expr.Template;
 import dev.ivr.server.flow.model.Node;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@code set} node: flow variables, the call's language, channel variables (one line each). */
 final class SetStep {
     private static final Logger LOG = LoggerFactory.getLogger(FlowEngine.class);
+
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?");
+
+    /** CR and LF as spaces (a channel variable's value is one AGI line); the string itself when it has none. */
+    static String oneLine(String value) {
+        return value.indexOf('\r') < 0 && value.indexOf('\n') < 0 ? value : value.replace('\r', ' ').replace('\n', ' ');
+    }
 
     Next run(Node.SetVars n, FlowEngine.Run run) {
         CallState st = run.st;
@@ -18,7 +26,7 @@ final class SetStep {
         }
         if (n.language() != null) {
             String lang = run.render(n.language(), n).trim();
-            if (lang.matches("[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")) {
+            if (LANGUAGE.matcher(lang).matches()) {
                 run.switchLanguage(lang);
                 run.observer.event("language " + lang);
             } else {
@@ -26,7 +34,7 @@ final class SetStep {
             }
         }
         for (Map.Entry<String, Template> e : n.channel().entrySet()) {
-            run.channel.setVariable(e.getKey(), run.render(e.getValue(), n).replaceAll("[\\r\\n]", " "));
+            run.channel.setVariable(e.getKey(), oneLine(run.render(e.getValue(), n)));
         }
         return Next.to(n.next());
     }
