@@ -63,7 +63,8 @@ public final class CampaignReport {
         List<CampaignCalculator.OptOut> optOuts = new ArrayList<>();
         String only = campaign == null ? "" : " and campaign = ?";
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("select campaign, started_at, result, call_id from campaign_attempts"
+            try (PreparedStatement ps = c.prepareStatement("select campaign, started_at, case when amd = 'MACHINE' and result in ('answered', 'abandoned')"
+                    + " then 'machine' else result end, call_id from campaign_attempts"
                     + " where started_at >= ? and started_at < ?" + only)) {
                 bind(ps, from, to, campaign);
                 try (ResultSet rs = ps.executeQuery()) {

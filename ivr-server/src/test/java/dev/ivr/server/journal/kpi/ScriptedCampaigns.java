@@ -91,7 +91,7 @@ public final class ScriptedCampaigns {
     public static void write(javax.sql.DataSource ds) throws java.sql.SQLException {
         try (java.sql.Connection c = ds.getConnection();
              java.sql.PreparedStatement a = c.prepareStatement("insert into campaign_attempts (campaign, customer_id,"
-                     + " attempt_no, phone, started_at, ended_at, result, call_id) values (?, ?, ?, ?, ?, ?, ?, ?)");
+                     + " attempt_no, phone, started_at, ended_at, result, call_id, amd) values (?, ?, ?, ?, ?, ?, ?, ?, ?)");
              java.sql.PreparedStatement d = c.prepareStatement("insert into dnc_numbers (e164, scope, source, reason,"
                      + " campaign, call_id, added_at) values (?, ?, 'flow', 'opted out during the call', ?, ?, ?)")) {
             int n = 0;
@@ -103,8 +103,11 @@ public final class ScriptedCampaigns {
                 a.setString(4, "+3612345" + String.format("%04d", n++));
                 a.setObject(5, x.startedAt().atOffset(java.time.ZoneOffset.UTC));
                 a.setObject(6, x.result() == null ? null : x.startedAt().plusSeconds(60).atOffset(java.time.ZoneOffset.UTC));
-                a.setString(7, x.result());
+                // the dialer records a machine as an answered call with AMD's verdict beside it
+                boolean machine = "machine".equals(x.result());
+                a.setString(7, machine ? "answered" : x.result());
                 a.setString(8, x.callId());
+                a.setString(9, machine ? "MACHINE" : null);
                 a.addBatch();
             }
             a.executeBatch();
