@@ -28,7 +28,8 @@ import java.util.Locale;
  * A stand-in for Asterisk 20's manager interface (AMI, TCP 5038), enough for the server's
  * needs: MD5 challenge login, CoreSettings, Ping, Originate (with scripted outcomes reported
  * by {@code OriginateResponse}), PJSIPShowEndpoints (device states), Status, Hangup, MixMonitor,
- * MixMonitorMute and StopMixMonitor (as apps/app_mixmonitor.c answers them), and
+ * MixMonitorMute and StopMixMonitor (as apps/app_mixmonitor.c answers them), Status (the channels
+ * Originates created, with the variables asked for), and
  * events pushed by the test (DeviceStateChange, ContactStatus, Hangup). Messages are
  * {@code Key: Value} lines ending with a blank line, CRLF, as Asterisk sends them.
  */
@@ -81,6 +82,9 @@ public final class FakeAmi implements AutoCloseable {
     private volatile Function<Map<String, String>, OriginateOutcome> originateOutcomes = a -> OriginateOutcome.ANSWERED;
     private volatile Duration originateDelay = Duration.ofMillis(50);
     private volatile boolean down;
+    private volatile boolean loseOriginates;
+    /** Channels an Originate created that are up (ringing or answered), by name, in creation order. */
+    private final Map<String, Originated> live = Collections.synchronizedMap(new LinkedHashMap<>());
 
     /** What MixMonitor did on one channel. */
     private final Map<String, MixMonitors> monitors = new ConcurrentHashMap<>();
@@ -247,6 +251,21 @@ public final class FakeAmi implements AutoCloseable {
         this.originateDelay = d;
     }
 
+    /**
+     * Whether Originates are lost on the way (as when the server that sent one died before it left): acknowledged
+     * to nobody, carried out never (no channel, no response); still listed in {@link #actions(String)}.
+     */
+    public void loseOriginates(boolean lose) {
+        this.loseOriginates = lose;
+    }
+
+    /** The channels Originates created that are up now (ringing, or answered and not hung up), by name. */
+    public List<String> liveChannels() {
+        synchronized (live) {
+            return List.copyOf(live.keySet());
+        }
+    }
+
     /** An endpoint known to the PBX, with its device state (NOT_INUSE, INUSE, RINGING, UNAVAILABLE ...). */
     public void endpoint(String device, String state) {
         deviceStates.put(device, state);
@@ -266,6 +285,9 @@ public final class FakeAmi implements AutoCloseable {
 
     /** A channel hangs up. */
     public void hangup(String channel, String uniqueId) {
+        if (channel != null) {
+            live.remove(channel);
+        }
         emit(event("Hangup", "Channel", channel, "Uniqueid", uniqueId, "Cause", "16", "Cause-txt", "Normal Clearing"));
         // as Asterisk: the device of a channel that hung up is idle again (DeviceStateChange NOT_INUSE)
         int dash = channel == null ? -1 : channel.lastIndexOf('-');
@@ -400,10 +422,7 @@ public final class FakeAmi implements AutoCloseable {
                 }
                 case "originate" -> originate(a, id);
                 case "pjsipshowendpoints" -> endpoints(id);
-                case "status" -> {
-                    send(response(id, "Success", "EventList", "start", "Message", "Channel status will follow"));
-                    send(withId(event("StatusComplete", "EventList", "Complete", "ListItems", "0", "Items", "0"), id));
-                }
+                case "status" -> status(a, id);
                 case "hangup" -> hangupAction(a.getOrDefault("Channel", ""), id);
                 case "mixmonitor" -> mixMonitor(a, id);
                 case "mixmonitormute" -> mixMonitorMute(a, id);
@@ -607,18 +626,61 @@ public final class FakeAmi implements AutoCloseable {
             }
         }
 
+        /**
+         * Status as Asterisk 20's manager.c answers it: "Channel status will follow", one {@code Status} event per
+         * channel (here: the channels Originates created that are up), with a {@code Variable: NAME=value} line for
+         * each name of the action's comma-separated {@code Variables} (empty when the channel lacks it), then
+         * {@code StatusComplete} with {@code Items}. A {@code Channel} that names no channel: "No such channel".
+         */
+        private void status(Map<String, String> a, String id) {
+            String only = a.getOrDefault("Channel", "");
+            List<Originated> channels;
+            synchronized (live) {
+                channels = live.values().stream().filter(o -> only.isEmpty() || only.equals(o.channel())
+                        || only.equals(o.uniqueId())).toList();
+            }
+            if (!only.isEmpty() && channels.isEmpty()) {
+                send(response(id, "Error", "Message", "No such channel"));
+                return;
+            }
+            send(response(id, "Success", "EventList", "start", "Message", "Channel status will follow"));
+            String[] names = a.getOrDefault("Variables", "").isBlank() ? new String[0] : a.get("Variables").split(",");
+            for (Originated o : channels) {
+                StringBuilder sb = new StringBuilder();
+                withId(event("Status", "Channel", o.channel(), "ChannelState", "6", "ChannelStateDesc", "Up",
+                        "Context", o.action().getOrDefault("Context", ""), "Exten", o.action().getOrDefault("Exten", ""),
+                        "Uniqueid", o.uniqueId(), "Linkedid", o.uniqueId()), id)
+                        .forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+                for (String name : names) {
+                    sb.append("Variable: ").append(name.trim()).append('=')
+                            .append(o.variables().getOrDefault(name.trim(), "")).append("\r\n");
+                }
+                sendRaw(sb.append("\r\n").toString());
+            }
+            send(withId(event("StatusComplete", "EventList", "Complete", "ListItems",
+                    Integer.toString(channels.size()), "Items", Integer.toString(channels.size())), id));
+        }
+
         private void originate(Map<String, String> a, String id) {
+            if (loseOriginates) {
+                return; // never arrived: no response, no channel
+            }
             send(response(id, "Success", "Message", "Originate successfully queued"));
             OriginateOutcome outcome = originateOutcomes.apply(a);
             String channel = a.getOrDefault("Channel", "");
             String uid = "1763843100." + sequence.incrementAndGet();
             String created = (channel.contains("/") ? channel : "PJSIP/" + channel) + "-" + String.format("%08x", sequence.get());
-            originated.add(new Originated(Collections.unmodifiableMap(a), created, uid, outcome));
+            Originated made = new Originated(Collections.unmodifiableMap(a), created, uid, outcome);
+            originated.add(made);
+            live.put(created, made); // the channel exists (and rings) from now on, with the action's variables
             Thread.ofVirtual().start(() -> {
                 try {
                     Thread.sleep(originateDelay);
                 } catch (InterruptedException e) {
                     return;
+                }
+                if (outcome != OriginateOutcome.ANSWERED) {
+                    live.remove(created); // it rang out, was busy or failed: gone
                 }
                 Map<String, String> ev = event("OriginateResponse", "Response",
                         outcome == OriginateOutcome.ANSWERED ? "Success" : "Failure",
@@ -683,6 +745,14 @@ public final class FakeAmi implements AutoCloseable {
                 m.put("ActionID", id);
             }
             return m;
+        }
+
+        synchronized void sendRaw(String message) {
+            try {
+                write(message);
+            } catch (IOException e) {
+                close();
+            }
         }
 
         synchronized void send(Map<String, String> message) {

@@ -459,7 +459,14 @@ public final class IvrServer implements AutoCloseable {
             LOG.info("routing is off (routing.enabled: false): route nodes take their failure edge");
             return;
         }
-        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), dev.ivr.routing.RoutingOptions.defaults(), crm,
+        dev.ivr.routing.RoutingOptions routingOptions = dev.ivr.routing.RoutingOptions.defaults();
+        Pbxs several = pbxs != null && pbxs.ids().size() > 1 ? pbxs : null;
+        if (several != null) {
+            // calls go first to agents on their own PBX (routing.pbx-affinity)
+            routingOptions = routingOptions.withPbxAffinity(RoutingModule.pbxAffinity(config.routing(),
+                    endpoint -> several.pbxOfEndpoint(endpoint).orElse(null)));
+        }
+        routing = RoutingModule.start(cluster.hazelcast(), config.routing(), routingOptions, crm,
                 new dev.ivr.server.callback.store.JdbcCallbackStore(database), new TopicScreenPops(cluster.hazelcast()),
                 QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
                 java.time.Clock.systemUTC(), nodeName);
@@ -471,6 +478,9 @@ public final class IvrServer implements AutoCloseable {
         if (pbxs != null) {
             toClose.add(pbxs.keepAgentsTrue(routing.service()));
             routing.agentLegs(pbxs);
+        }
+        if (several != null) {
+            routing.callPbxs(hint -> several.pbxOfCall(hint).orElse(null));
         }
         routing.onAgentAnswered((callId, queue, agentId) -> recordings.agentAnswered(callId, queue, agentId));
     }

@@ -149,6 +149,213 @@ public final class ChaosRun {
         this.plan = plan;
     }
 
+    /** Agents whose desktop stays connected (to a live server) through the run, numbering checked. */
+    static final int DESKTOPS = 8;
+    private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([a-z-]+)\"");
+    private static final Pattern SEQ = Pattern.compile("\"seq\"\\s*:\\s*(\\d+)");
+    private final List<Desktop> desktops = new CopyOnWriteArrayList<>();
+
+    /**
+     * An agent's desktop: logged in once, its live WebSocket on one server at a time, connected again to another
+     * server when that one dies, each time asking for what it missed ({@code resume} since the last message it has
+     * without a hole), and asking again whenever a message's number skips one, as the desk page does. What it
+     * received is checked at the end: every number from its first snapshot to its last message, or covered by a
+     * {@code resync} snapshot (more was missed than the cluster keeps); a hole is a silent gap.
+     */
+    private final class Desktop implements java.net.http.WebSocket.Listener {
+        final String agentId;
+        final java.util.TreeSet<Long> received = new java.util.TreeSet<>();
+        /** Everything up to here is covered: the first snapshot, or a resync. */
+        long floor = -1;
+        int connections;
+        volatile String lastError;
+        private final StringBuilder partial = new StringBuilder();
+        private volatile CompletableFuture<Void> closedSocket = new CompletableFuture<>();
+        private volatile java.net.http.WebSocket socket;
+
+        Desktop(String agentId) {
+            this.agentId = agentId;
+        }
+
+        /** The highest number with no hole below it (down to the floor). */
+        synchronized long contiguous() {
+            long n = floor;
+            for (long s : received.tailSet(floor, false)) {
+                if (s != n + 1) {
+                    break;
+                }
+                n = s;
+            }
+            return n;
+        }
+
+        synchronized List<String> holes() {
+            List<String> out = new ArrayList<>();
+            if (floor < 0 || received.isEmpty()) {
+                return out;
+            }
+            long expect = floor + 1;
+            for (long s : received.tailSet(floor, false)) {
+                if (s > expect) {
+                    out.add(expect == s - 1 ? Long.toString(expect) : expect + "-" + (s - 1));
+                }
+                expect = s + 1;
+            }
+            return out;
+        }
+
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private volatile String token;
+
+        /** Signs in (on any live server: the session is the cluster's), trying again while a server is busy. */
+        void signIn() throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!closed && System.nanoTime() < deadline) {
+                try {
+                    token = field(post(http, liveNode(null), "/api/login", null, "{\"id\":\"" + agentId
+                            + "\",\"password\":\"bench-password-" + agentId + "\"}", Duration.ofSeconds(60)), "token");
+                    return;
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    lastError = e.toString();
+                    Thread.sleep(1000);
+                }
+            }
+        }
+
+        void run() {
+            Node previous = null;
+            while (!closed) {
+                Node n = liveNode(previous);
+                try {
+                    if (token == null) {
+                        signIn();
+                    }
+                    String ticket = field(post(http, n, "/api/ws-ticket", token, "", Duration.ofSeconds(10)), "ticket");
+                    closedSocket = new CompletableFuture<>();
+                    socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                            .buildAsync(URI.create("ws://127.0.0.1:" + n.httpPort + "/api/ws?ticket=" + ticket), this)
+                            .get(10, TimeUnit.SECONDS);
+                    synchronized (this) {
+                        connections++;
+                    }
+                    closedSocket.get(); // until the server dies (or the run ends)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    lastError = e.toString();
+                    if (e.getMessage() != null && e.getMessage().contains(": 401")) {
+                        token = null; // the session is gone: log in again
+                    }
+                }
+                previous = n;
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private String post(HttpClient http, Node n, String path, String bearer, String json, Duration timeout)
+                throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + path))
+                    .timeout(timeout);
+            if (json.isEmpty()) {
+                b.POST(HttpRequest.BodyPublishers.noBody());
+            } else {
+                b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+            }
+            if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IOException("POST " + path + ": " + r.statusCode() + " " + r.body());
+            }
+            return r.body();
+        }
+
+        private static String field(String json, String name) throws IOException {
+            Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json); // pretty-printed
+            if (!m.find()) {
+                throw new IOException("no " + name + " in the answer");
+            }
+            return m.group(1);
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                onMessage(ws, text);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        private void onMessage(java.net.http.WebSocket ws, String text) {
+            Matcher type = TYPE.matcher(text);
+            Matcher seq = SEQ.matcher(text);
+            long n = -1;
+            while (seq.find()) {
+                n = Long.parseLong(seq.group(1)); // the message's own number is its last field
+            }
+            if (!type.find() || n < 0) {
+                return;
+            }
+            long resumeSince = -1;
+            synchronized (this) {
+                switch (type.group(1)) {
+                    case "agent" -> {
+                        if (floor < 0) {
+                            floor = n; // the first snapshot: numbering starts here
+                        } else if (n > contiguous()) {
+                            resumeSince = contiguous(); // connected again: what was missed meanwhile
+                        }
+                    }
+                    case "resync" -> floor = Math.max(floor, n); // a fresh snapshot instead of the missed messages
+                    case "offered", "connected", "ended" -> {
+                        if (floor >= 0) {
+                            received.add(n);
+                            if (n > contiguous() + 1 && !text.contains("\"replay\":true")) {
+                                resumeSince = contiguous(); // a number skipped: ask for the hole
+                            }
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            if (resumeSince >= 0) {
+                ws.sendText("{\"type\":\"resume\",\"since\":" + resumeSince + "}", true);
+            }
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int statusCode, String reason) {
+            closedSocket.complete(null);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket ws, Throwable error) {
+            closedSocket.complete(null);
+        }
+
+        void close() {
+            java.net.http.WebSocket s = socket;
+            if (s != null) {
+                s.abort();
+            }
+            closedSocket.complete(null);
+        }
+    }
+
     /** A server of the run: its ports, configuration and (while it lives) its process. */
     private static final class Node {
         final int index;
@@ -172,6 +379,12 @@ public final class ChaosRun {
         Files.createDirectories(plan.work());
         try {
             setUp();
+            for (int i = 1; i <= Math.min(DESKTOPS, plan.agents()); i++) {
+                Desktop d = new Desktop(String.format(Locale.ROOT, "agent%05d", i));
+                d.signIn(); // one at a time, before the calls: a sign-in hashes the password, a server takes few at once
+                desktops.add(d);
+                Thread.ofVirtual().name("chaos-desktop-" + i).start(d::run);
+            }
             long start = System.nanoTime();
             List<Thread> lanes = new ArrayList<>();
             for (int i = 0; i < plan.calls(); i++) {
@@ -675,6 +888,28 @@ public final class ChaosRun {
 
     private void checkInvariants() throws Exception {
         awaitMembers(NODES, Duration.ofMinutes(2));
+        // the desktops: no silent gap in any agent's desk messages (a resume may still be on its way: a moment)
+        long desksDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < desksDeadline && desktops.stream().anyMatch(d -> !d.holes().isEmpty())) {
+            Thread.sleep(1000);
+        }
+        long deskMessages = 0;
+        for (Desktop d : desktops) {
+            List<String> holes = d.holes();
+            synchronized (d) {
+                deskMessages += d.received.size();
+                figures.computeIfAbsent("desktop connections (8 desktops, reconnecting)", k -> new AtomicLong())
+                        .addAndGet(d.connections);
+            }
+            if (d.floor < 0) {
+                violations.add("desktop of " + d.agentId + " never received its snapshot (last error: " + d.lastError
+                        + ")");
+            }
+            holes.stream().limit(5).forEach(h -> violations.add("desktop of " + d.agentId + ": desk message(s) " + h
+                    + " never received (no replay, no resync)"));
+            d.close();
+        }
+        figures.put("desk messages received by the connected desktops", new AtomicLong(deskMessages));
         for (String phone : new HashSet<>(doubleOffers)) {
             violations.add("agent phone " + phone + " offered a call while it was on another");
         }
@@ -732,8 +967,9 @@ public final class ChaosRun {
             int tries = attempts.getOrDefault(id, -1);
             if (n == 0 && callbackReason(id).contains("node lost")) {
                 // marked DIALING, then its server died before the Originate reached the PBX: the server that took it
-                // over cannot tell whether the PBX has the call and closes it undialled (at most once, by design)
+                // over finds no channel with its IVR_CALL_ID on the PBX and dials it; closing it undialled is a loss
                 count("callbacks closed undialled: server killed between DIALING and its Originate");
+                violations.add("callback " + id + " closed undialled as \"node lost\" though the PBX never had its call");
             } else if (n != 1) {
                 violations.add("callback " + id + " dialled " + n + " times (attempts in the table: " + tries + ")");
             }
@@ -859,6 +1095,7 @@ public final class ChaosRun {
 
     private void close() {
         closed = true;
+        desktops.forEach(Desktop::close);
         timers.shutdownNow();
         // side by side: each may take its drain time and its member's shutdown
         try (var stopping = Executors.newVirtualThreadPerTaskExecutor()) {

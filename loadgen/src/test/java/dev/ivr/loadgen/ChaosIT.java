@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The short chaos run (the full one is {@code loadgen chaos}, see docs/benchmarks.md): three server processes on
  * PostgreSQL behind a proxy, 200 calls in progress for two minutes with agents answering, two servers SIGKILLed
- * and restarted, the database cut for 10 seconds, a few callbacks. Only invariants are asserted, never times.
+ * and restarted, the database cut for 10 seconds, a few callbacks, eight agents' desktops connected throughout (their
+ * desk message numbers checked for gaps). Only invariants are asserted, never times.
  */
 @Tag("integration")
 class ChaosIT {
@@ -42,6 +43,7 @@ class ChaosIT {
         assertThat(r.figures()).as("the run did what it says")
                 .containsEntry("kills (SIGKILL)", 2L).containsEntry("database cuts", 1L)
                 .hasEntrySatisfying("calls placed", n -> assertThat(n).isGreaterThanOrEqualTo(200))
-                .hasEntrySatisfying("callbacks dialled", n -> assertThat(n).isPositive());
+                .hasEntrySatisfying("callbacks dialled", n -> assertThat(n).isPositive())
+                .hasEntrySatisfying("desk messages received by the connected desktops", n -> assertThat(n).isPositive());
     }
 }

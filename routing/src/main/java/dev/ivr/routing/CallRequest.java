@@ -13,15 +13,29 @@ import java.util.Map;
  * @param priority         higher is served first (added to the queue's priority)
  * @param preferredAgentId agent who last served this customer, tried first for the queue's preferred-agent wait;
  *                         null for none
+ * @param pbx              the PBX the call is on (an id of the caller's choosing), for the service's
+ *                         {@link PbxAffinity}; null when unknown or when there is one PBX
  */
 public record CallRequest(String callId, String queueId, Map<String, Integer> requiredSkills, String language,
-                          int priority, String preferredAgentId) {
+                          int priority, String preferredAgentId, String pbx) {
     public CallRequest {
         Skills.require(callId, "call id");
         Skills.require(queueId, "queue id");
         requiredSkills = Skills.levels(requiredSkills, false, "call " + callId);
         language = Skills.language(language);
         preferredAgentId = preferredAgentId == null || preferredAgentId.isBlank() ? null : preferredAgentId;
+        pbx = pbx == null || pbx.isBlank() ? null : pbx;
+    }
+
+    /** A call on no PBX in particular. */
+    public CallRequest(String callId, String queueId, Map<String, Integer> requiredSkills, String language,
+                       int priority, String preferredAgentId) {
+        this(callId, queueId, requiredSkills, language, priority, preferredAgentId, null);
+    }
+
+    /** The same call, on {@code pbx} (null: unknown). */
+    public CallRequest withPbx(String pbx) {
+        return new CallRequest(callId, queueId, requiredSkills, language, priority, preferredAgentId, pbx);
     }
 
     public static Builder builder(String callId, String queueId) {
@@ -35,6 +49,7 @@ public record CallRequest(String callId, String queueId, Map<String, Integer> re
         private String language;
         private int priority;
         private String preferredAgentId;
+        private String pbx;
 
         private Builder(String callId, String queueId) {
             this.callId = callId;
@@ -61,8 +76,13 @@ public record CallRequest(String callId, String queueId, Map<String, Integer> re
             return this;
         }
 
+        public Builder pbx(String pbx) {
+            this.pbx = pbx;
+            return this;
+        }
+
         public CallRequest build() {
-            return new CallRequest(callId, queueId, skills, language, priority, preferredAgentId);
+            return new CallRequest(callId, queueId, skills, language, priority, preferredAgentId, pbx);
         }
     }
 }

@@ -22,10 +22,11 @@ import java.util.Objects;
  *                            or talked is kept in wrap-up (at least the queue's wrap-up time): the PBX may still
  *                            bridge that call, and no node will hear of its end; the agent, or a component that
  *                            sees the phone idle, ends the wrap-up sooner. Zero: ready at once
+ * @param pbxAffinity         whether calls go first to agents on their own PBX ({@link PbxAffinity#NONE}: no)
  */
 public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy, Duration reservationTtl,
                              Duration maintenanceInterval, int maxAttempts, Duration ownerLostHold,
-                             Duration ownerLeftGrace) {
+                             Duration ownerLeftGrace, PbxAffinity pbxAffinity) {
 
     public RoutingOptions {
         Skills.require(name, "name");
@@ -45,6 +46,7 @@ public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy
         if (ownerLeftGrace.isNegative()) {
             throw new IllegalArgumentException("ownerLeftGrace must not be negative");
         }
+        Objects.requireNonNull(pbxAffinity, "pbxAffinity");
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1");
         }
@@ -52,39 +54,44 @@ public record RoutingOptions(String name, Clock clock, MatchingStrategy strategy
 
     public static RoutingOptions defaults() {
         return new RoutingOptions("ivr.routing", Clock.systemUTC(), MatchingStrategy.bestSkillThenLongestIdle(),
-                Duration.ofSeconds(120), Duration.ofSeconds(1), 8, Duration.ofMinutes(2), Duration.ZERO);
+                Duration.ofSeconds(120), Duration.ofSeconds(1), 8, Duration.ofMinutes(2), Duration.ZERO, PbxAffinity.NONE);
     }
 
     public RoutingOptions withName(String name) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace, pbxAffinity);
     }
 
     public RoutingOptions withClock(Clock clock) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace, pbxAffinity);
     }
 
     public RoutingOptions withStrategy(MatchingStrategy strategy) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace, pbxAffinity);
     }
 
     public RoutingOptions withReservationTtl(Duration ttl) {
-        return new RoutingOptions(name, clock, strategy, ttl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace);
+        return new RoutingOptions(name, clock, strategy, ttl, maintenanceInterval, maxAttempts, ownerLostHold, ownerLeftGrace, pbxAffinity);
     }
 
     public RoutingOptions withMaintenanceInterval(Duration interval) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, interval, maxAttempts, ownerLostHold, ownerLeftGrace);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, interval, maxAttempts, ownerLostHold, ownerLeftGrace, pbxAffinity);
     }
 
     public RoutingOptions withMaxAttempts(int attempts) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, attempts, ownerLostHold, ownerLeftGrace);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, attempts, ownerLostHold, ownerLeftGrace, pbxAffinity);
     }
 
     public RoutingOptions withOwnerLostHold(Duration hold) {
-        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, hold, ownerLeftGrace);
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, hold, ownerLeftGrace, pbxAffinity);
     }
 
     public RoutingOptions withOwnerLeftGrace(Duration grace) {
         return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold,
-                grace);
+                grace, pbxAffinity);
+    }
+
+    public RoutingOptions withPbxAffinity(PbxAffinity affinity) {
+        return new RoutingOptions(name, clock, strategy, reservationTtl, maintenanceInterval, maxAttempts, ownerLostHold,
+                ownerLeftGrace, affinity);
     }
 }

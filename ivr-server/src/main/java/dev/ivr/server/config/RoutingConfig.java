@@ -41,15 +41,34 @@ public record RoutingConfig(
         @Doc("Dialplan context an agent's transfer to an outside number dials, as Dial(Local/NUMBER@context): the sample's ivr-transfer-out sends it to the trunk. Empty: no transfers to outside numbers.")
         String transferContext,
         @Doc("Outside numbers agents may transfer to: a regular expression the whole number must match (the allowlist). Default: 3 to 15 digits with an optional leading +.")
-        String transferNumbers) implements Validated {
+        String transferNumbers,
+        @Doc("With several PBXs (ami.pbxs): whether a queued call goes first to agents whose phone is on the call's own PBX (the one that dials the agent's leg). prefer: those agents first, the others when none of them is free (after pbx-affinity-wait); require: only those agents; ignore: any eligible agent. An agent's PBX is the one its endpoint is on (ami.pbxs[].endpoints, else the PBX that lists it). One PBX: no effect.")
+        String pbxAffinity,
+        @Doc("With pbx-affinity prefer: how long a call waits for an agent on its own PBX before an agent on another PBX may take it. 0: at once when none on its PBX is free.")
+        Duration pbxAffinityWait) implements Validated {
 
     public static final Set<String> DIAL_MODES = Set.of("exec", "dialplan");
+    public static final Set<String> PBX_AFFINITIES = Set.of("prefer", "require", "ignore");
+
+    /** Without the PBX affinity settings (their defaults: prefer, at once). */
+    public RoutingConfig(boolean enabled, String dialMode, String preDialHandler, String answerHandler, String musicClass,
+                         Duration reservationTtl, Duration ownerLostHold, Duration contextTtl,
+                         List<String> contextAttributes, Duration callbackExpiry, String callbackContext,
+                         int callbackAttempts, Duration callbackRetryDelay, Duration callbackLease,
+                         Duration ownerLeftGrace, List<QueueConfig> queues, String transferContext,
+                         String transferNumbers) {
+        this(enabled, dialMode, preDialHandler, answerHandler, musicClass, reservationTtl, ownerLostHold, contextTtl,
+                contextAttributes, callbackExpiry, callbackContext, callbackAttempts, callbackRetryDelay, callbackLease,
+                ownerLeftGrace, queues, transferContext, transferNumbers, null, null);
+    }
 
     public RoutingConfig {
         contextAttributes = contextAttributes == null ? List.of() : List.copyOf(contextAttributes);
         queues = queues == null ? List.of() : List.copyOf(queues);
         transferContext = transferContext == null ? "" : transferContext;
         transferNumbers = transferNumbers == null || transferNumbers.isBlank() ? "\\+?[0-9]{3,15}" : transferNumbers;
+        pbxAffinity = pbxAffinity == null || pbxAffinity.isBlank() ? "prefer" : pbxAffinity;
+        pbxAffinityWait = pbxAffinityWait == null ? Duration.ZERO : pbxAffinityWait;
     }
 
     @Override
@@ -83,6 +102,12 @@ public record RoutingConfig(
         }
         p.positive("callback-retry-delay", callbackRetryDelay);
         p.positive("callback-lease", callbackLease);
+        if (!PBX_AFFINITIES.contains(pbxAffinity)) {
+            p.add("pbx-affinity", "must be prefer, require or ignore (got " + pbxAffinity + ")");
+        }
+        if (pbxAffinityWait.isNegative()) {
+            p.add("pbx-affinity-wait", "must be 0 or a positive duration (got " + pbxAffinityWait + ")");
+        }
         if (ownerLeftGrace == null || ownerLeftGrace.isNegative()) {
             p.add("owner-left-grace", "must be 0 or a positive duration (got " + ownerLeftGrace + ")");
         }

@@ -3,10 +3,12 @@ package dev.ivr.server.pbx;
 import dev.ivr.server.routing.Originator;
 import org.asteriskjava.manager.ResponseEvents;
 import org.asteriskjava.manager.action.OriginateAction;
+import org.asteriskjava.manager.action.StatusAction;
 import org.asteriskjava.manager.event.HangupEvent;
 import org.asteriskjava.manager.event.ManagerEvent;
 import org.asteriskjava.manager.event.OriginateResponseEvent;
 import org.asteriskjava.manager.event.ResponseEvent;
+import org.asteriskjava.manager.event.StatusEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AmiOriginator implements Originator {
     private static final Logger LOG = LoggerFactory.getLogger(AmiOriginator.class);
     private static final Duration RESPONSE_MARGIN = Duration.ofSeconds(15);
+    /** The longest the channel list ({@code Status}) is waited for. */
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(5);
 
     private record Active(String endpoint, CompletableFuture<Instant> hangup) {
     }
@@ -81,6 +86,38 @@ public final class AmiOriginator implements Originator {
             }
         }
         throw new OriginateException("no OriginateResponse within " + request.timeout().plus(RESPONSE_MARGIN), null);
+    }
+
+    /**
+     * AMI {@code Status} with {@code Variables: <variable>}: Asterisk answers one {@code Status} event per channel,
+     * each with a {@code Variable: NAME=value} line per variable asked for, then {@code StatusComplete}.
+     */
+    @Override
+    public Optional<Boolean> hasChannel(String variable, String value) throws InterruptedException {
+        if (!ami.available()) {
+            return Optional.empty();
+        }
+        StatusAction a = new StatusAction();
+        a.setVariables(variable);
+        try {
+            ResponseEvents r = ami.send(a, STATUS_TIMEOUT);
+            if (r.getResponse() != null && "Error".equalsIgnoreCase(r.getResponse().getResponse())) {
+                LOG.warn("AMI Status refused: {}", r.getResponse().getMessage());
+                return Optional.empty();
+            }
+            for (ResponseEvent e : r.getEvents()) {
+                if (e instanceof StatusEvent status && status.getVariables() != null
+                        && value.equals(status.getVariables().get(variable))) {
+                    return Optional.of(true);
+                }
+            }
+            return Optional.of(false);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("AMI Status failed: {}", e.toString());
+            return Optional.empty();
+        }
     }
 
     static String reason(Integer code) {

@@ -187,6 +187,23 @@ public final class Pbxs implements Originator, AgentLegControl, Supervision, Cal
         return p.originator.originate(request);
     }
 
+    /**
+     * Asks every PBX (the one a callback's Originate went to depends on the agent's phone): true as soon as one has
+     * the channel; empty when none has it but one could not be asked.
+     */
+    @Override
+    public Optional<Boolean> hasChannel(String variable, String value) throws InterruptedException {
+        boolean unknown = false;
+        for (Pbx p : pbxs.values()) {
+            Optional<Boolean> has = p.originator.hasChannel(variable, value);
+            if (has.orElse(false)) {
+                return has;
+            }
+            unknown |= has.isEmpty();
+        }
+        return unknown ? Optional.empty() : Optional.of(false);
+    }
+
     // ------------------------------------------------------------------ AgentLegControl
 
     @Override

@@ -38,6 +38,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -395,11 +396,12 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                 continue;
             }
             persist(claimed);
-            takeOver(claimed, e.owner());
+            takeOver(claimed, e.owner(), e.owner() == null || !members.contains(e.owner()));
         }
     }
 
-    private void takeOver(CallbackEntry e, String previousOwner) {
+    /** @param ownerGone whether the previous owner left the cluster (not only let its lease run out) */
+    private void takeOver(CallbackEntry e, String previousOwner, boolean ownerGone) {
         String id = e.id();
         switch (e.state()) {
             case SCHEDULED -> {
@@ -425,18 +427,71 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                     start(e);
                 }
             }
-            case DIALING, CONNECTED -> {
-                // the PBX was asked to ring the agent: never asked twice; the dialplan's report (if any) ends it
-                CallbackEntry done = update(id, true, x -> x.with(State.DONE,
-                        "node lost during the call: the PBX placed it, its outcome is unknown", now()));
-                LOG.warn("callback {}: node {} was lost while its agent was rung or talking: not dialled again", id,
-                        previousOwner);
-                if (done != null) {
-                    record(done, null, null, null, Interaction.Outcome.FAILED, "node-lost");
+            case DIALING -> {
+                if (ownerGone) {
+                    dialAgainUnlessPlaced(e, previousOwner);
+                } else {
+                    nodeLost(e, previousOwner);
                 }
             }
+            case CONNECTED -> nodeLost(e, previousOwner);
             default -> {
             }
+        }
+    }
+
+    /**
+     * A callback whose owner left the cluster while it was {@code DIALING}: the owner may have died before its
+     * Originate reached the PBX. The PBX is asked for a channel carrying the callback's {@code IVR_CALL_ID} (set by
+     * that Originate on the agent's channel, from the moment it rings): none, and the callback is queued again,
+     * first in line, and dialled once more; one, and the PBX has the call (not dialled again, as before). When the
+     * PBX cannot be asked, or the dead owner's offer is still in the queue, it is tried again at the next sweep
+     * (until the callback's expiry: then it is given up as "node lost").
+     */
+    private void dialAgainUnlessPlaced(CallbackEntry e, String previousOwner) {
+        String id = e.id();
+        boolean expired = now() >= e.requestedAt() + settings.expiry().toMillis();
+        if (!expired && router.position(id).isPresent()) {
+            // the dead node's offer is still in the queue: routing removes it (and frees the agent) shortly
+            update(id, true, x -> x.claimedBy(null, 0, now()));
+            return;
+        }
+        Optional<Boolean> placed;
+        try {
+            placed = originator == null ? Optional.of(false) : originator.hasChannel(AgentLeg.CALL_ID, id);
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            update(id, true, y -> y.claimedBy(null, 0, now()));
+            return;
+        }
+        if (placed.isEmpty() && !expired) {
+            LOG.warn("callback {}: node {} was lost while dialling it and the PBX cannot be asked now whether it placed"
+                    + " the call: asked again shortly", id, previousOwner);
+            update(id, true, x -> x.claimedBy(null, 0, now()));
+            return;
+        }
+        if (placed.orElse(true)) {
+            nodeLost(e, previousOwner);
+            return;
+        }
+        CallbackEntry back = update(id, true, x -> x.state() == State.DIALING
+                ? x.with(State.WAITING, "node lost before the PBX rang the agent: dialled again", now()) : null);
+        if (back != null && enqueue(back, true)) {
+            LOG.warn("callback {}: node {} was lost before the PBX rang the agent (no channel with its {}): queued "
+                    + "again first in line, to be dialled once", id, previousOwner, AgentLeg.CALL_ID);
+            start(back);
+        }
+    }
+
+    /** The PBX has (or may have) the call: never asked twice; the dialplan's report (if any) ends it. */
+    private void nodeLost(CallbackEntry e, String previousOwner) {
+        String id = e.id();
+        CallbackEntry done = update(id, true, x -> x.state() != State.DIALING && x.state() != State.CONNECTED ? null
+                : x.with(State.DONE, "node lost during the call: the PBX placed it, its outcome is unknown", now()));
+        LOG.warn("callback {}: node {} was lost while its agent was rung or talking: not dialled again", id,
+                previousOwner);
+        if (done != null) {
+            record(done, null, null, null, Interaction.Outcome.FAILED, "node-lost");
         }
     }
 
@@ -564,6 +619,13 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         Map<String, String> vars = new LinkedHashMap<>(AgentLeg.variables(ctx, tokens.token(id)));
         vars.put(AgentLeg.CALLBACK_NUMBER, cb.number());
         String name = ctx.customerName() == null ? "Callback" : "Callback " + AgentLeg.clean(ctx.customerName());
+        CallbackEntry still = map.get(id);
+        if (still == null || still.state() != State.DIALING || !nodeId.equals(still.owner())) {
+            // taken over meanwhile (this node's lease ran out): the new owner decides; no Originate from here
+            LOG.warn("callback {}: no longer this node's before the agent was rung: offer released", id);
+            failed(r, "callback-taken-over");
+            return true;
+        }
         Originator.Result result;
         try {
             if (originator == null) {

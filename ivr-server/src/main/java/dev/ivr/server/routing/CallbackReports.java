@@ -59,15 +59,22 @@ final class CallbackReports implements ScriptResolver {
         String status = ch.getVariable("DIALSTATUS").orElse("").toUpperCase(java.util.Locale.ROOT);
         long now = clock.millis();
         if (!RETRIED.contains(status)) {
+            // the agent answered (the dialplan got this far): an entry still DIALING (its owner has not heard of the
+            // answer, or died) is CONNECTED from now on, so that a server taking it over never dials it again
+            callbacks.update(id.get(), false, e -> e.state() == State.DIALING ? e.connected(now) : null);
             ch.setVariable(AgentLeg.STATUS, "COMPLETED");
             LOG.info("callback {}: the customer's line answered {}", id.get(), status.isEmpty() ? "(no status)" : status);
             return;
         }
-        CallbackEntry next = callbacks.update(id.get(), false, e -> e.state() != State.CONNECTED ? null
-                : e.attempts() < e.maxAttempts()
-                ? e.retryAt(now + retryDelay.toMillis(), "customer " + status.toLowerCase(java.util.Locale.ROOT), now)
-                : e.with(State.FAILED, "customer " + status.toLowerCase(java.util.Locale.ROOT) + " after " + e.attempts()
-                + " attempt(s)", now));
+        CallbackEntry next = callbacks.update(id.get(), false, current -> {
+            // DIALING: the agent answered before its owner heard of it (or the owner died): this attempt counts
+            CallbackEntry e = current.state() == State.DIALING ? current.connected(now) : current;
+            return e.state() != State.CONNECTED ? null
+                    : e.attempts() < e.maxAttempts()
+                    ? e.retryAt(now + retryDelay.toMillis(), "customer " + status.toLowerCase(java.util.Locale.ROOT), now)
+                    : e.with(State.FAILED, "customer " + status.toLowerCase(java.util.Locale.ROOT) + " after "
+                    + e.attempts() + " attempt(s)", now);
+        });
         if (next == null) {
             ch.setVariable(AgentLeg.STATUS, "UNKNOWN");
             return;

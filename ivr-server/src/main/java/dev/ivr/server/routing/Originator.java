@@ -3,6 +3,7 @@ package dev.ivr.server.routing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +23,17 @@ public interface Originator {
      * @throws OriginateException when the PBX could not be asked (not connected, refused)
      */
     Result originate(Request request) throws InterruptedException;
+
+    /**
+     * Whether a channel whose {@code variable} is {@code value} exists on the PBX now (AMI {@code Status} with
+     * {@code Variables}; with several PBXs, on any of them): what a server taking over a callback in {@code DIALING}
+     * asks before it dials the callback again.
+     *
+     * @return empty when it cannot be told (a PBX that could have the channel cannot be asked)
+     */
+    default Optional<Boolean> hasChannel(String variable, String value) throws InterruptedException {
+        return Optional.empty();
+    }
 
     /**
      * @param callerId caller id the agent's phone shows, e.g. {@code "Callback Anna Kovacs" <+3612345678>}

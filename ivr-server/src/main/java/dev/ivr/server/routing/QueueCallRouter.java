@@ -79,6 +79,8 @@ public final class QueueCallRouter implements CallRouter {
     final String transferContext;
     /** Consult transfers: set by the routing module (the PBX's parts arrive after it started). */
     volatile ConsultLeg.Parts consults;
+    /** The PBX id of a call from its {@code CallInfo.pbxHint()}, null when unknown or when there is one PBX. */
+    volatile java.util.function.UnaryOperator<String> callPbx = hint -> null;
     /** Agents' reservations kept while they consult (their call goes on): by call id, on the call's thread. */
     final Map<String, Reservation> consulting = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -120,7 +122,7 @@ public final class QueueCallRouter implements CallRouter {
                     new java.util.TreeSet<>(queues.ids()));
             return new RouteResult.Failed("no queue '" + req.queue() + "' is configured");
         }
-        CallRequest call = callRequest(req);
+        CallRequest call = onItsPbx(callRequest(req), channel);
         try {
             Optional<Instant> since = QueuePlaces.takeOver(router, req.callId(), clock);
             if (since.isPresent()) {
@@ -174,6 +176,7 @@ public final class QueueCallRouter implements CallRouter {
         if (queue == null) {
             return new RouteResult.Failed("no queue '" + req.queue() + "'");
         }
+        call = onItsPbx(call, channel);
         if (consult != null && !router.anyAgentCouldServe(call, req.maxWait())) {
             return new RouteResult.NoAgents();
         }
@@ -182,6 +185,15 @@ public final class QueueCallRouter implements CallRouter {
         QueueWait w = new QueueWait(this, req, channel, queue, call, enqueuedAt);
         w.consult = consult;
         return w.run();
+    }
+
+    /** The request with the PBX the caller's channel is on (for routing's PBX affinity), when it is known. */
+    private CallRequest onItsPbx(CallRequest call, CallChannel channel) {
+        if (call.pbx() != null || channel == null || channel.info() == null) {
+            return call;
+        }
+        String pbx = callPbx.apply(channel.info().pbxHint());
+        return pbx == null ? call : call.withPbx(pbx);
     }
 
     CallRequest callRequestFor(RouteRequest req) {

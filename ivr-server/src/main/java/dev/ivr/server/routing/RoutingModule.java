@@ -124,6 +124,26 @@ public final class RoutingModule implements AutoCloseable {
         return module;
     }
 
+    /**
+     * Routing's PBX affinity as configured ({@code routing.pbx-affinity}, {@code routing.pbx-affinity-wait}), for
+     * {@link RoutingOptions#withPbxAffinity}.
+     *
+     * @param pbxOfEndpoint the PBX an agent's endpoint is on, null when unknown
+     */
+    public static dev.ivr.routing.PbxAffinity pbxAffinity(RoutingConfig config,
+                                                         java.util.function.Function<String, String> pbxOfEndpoint) {
+        return new dev.ivr.routing.PbxAffinity(dev.ivr.routing.PbxAffinity.Mode.valueOf(
+                config.pbxAffinity().toUpperCase(java.util.Locale.ROOT)), config.pbxAffinityWait(), pbxOfEndpoint);
+    }
+
+    /**
+     * How a call's PBX is told from its {@code CallInfo.pbxHint()} (a PBX id or null), for the PBX affinity: set
+     * with several PBXs only.
+     */
+    public void callPbxs(java.util.function.UnaryOperator<String> pbxOfCall) {
+        router.callPbx = pbxOfCall;
+    }
+
     /** What consult transfers use to move, mark and hang up agents' channels (the PBXs' manager interfaces). */
     public void agentLegs(dev.ivr.server.call.AgentLegControl legs) {
         router.consults = router.consults.withLegs(legs);

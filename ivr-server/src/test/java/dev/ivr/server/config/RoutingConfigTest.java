@@ -113,4 +113,25 @@ class RoutingConfigTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("routing.queues[0].ringtime: unknown key");
     }
+
+    @Test
+    void thePbxAffinityIsPreferAtOnceByDefaultAndABadOneIsRefusedWithItsKey() throws IOException {
+        IvrConfig d = ConfigLoader.load(Map.of());
+        assertThat(d.routing().pbxAffinity()).isEqualTo("prefer");
+        assertThat(d.routing().pbxAffinityWait()).isEqualTo(Duration.ZERO);
+        Path ok = Files.writeString(dir.resolve("ok.yaml"), """
+                routing:
+                  pbx-affinity: require
+                  pbx-affinity-wait: 15s
+                """);
+        IvrConfig c = ConfigLoader.load(ok, Map.of());
+        assertThat(c.routing().pbxAffinity()).isEqualTo("require");
+        assertThat(c.routing().pbxAffinityWait()).isEqualTo(Duration.ofSeconds(15));
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+                routing:
+                  pbx-affinity: nearest
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("routing.pbx-affinity: must be prefer, require or ignore (got nearest)");
+    }
 }

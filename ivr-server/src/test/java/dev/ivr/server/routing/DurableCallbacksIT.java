@@ -204,7 +204,48 @@ class DurableCallbacksIT {
         assertThat(callback(a, callId).reason()).contains("node lost");
         assertThat(interactions(callId + "-callback")).singleElement().satisfies(i ->
                 assertThat(i.path()).endsWith("callback", "node-lost"));
+        assertThat(ami.actions("Status")).as("the survivor asked the PBX for the callback's channel").isNotEmpty()
+                .allSatisfy(s -> assertThat(s).containsEntry("Variables", "IVR_CALL_ID"));
+        assertThat(ami.liveChannels()).as("the agent's phone still rings").hasSize(1);
         assertThat(ami.originated()).as("dialled exactly once").hasSize(1);
+    }
+
+    /**
+     * The owner marked the callback DIALING and died before its Originate reached the PBX (here: the Originate is lost
+     * on the way): the survivor finds no channel with the callback's IVR_CALL_ID on the PBX and dials it, once.
+     */
+    @Test
+    void theOwnerDiesBeforeItsOriginateReachesThePbxTheSurvivorDialsItOnce() throws Exception {
+        ServerNode a = nodes.get(0);
+        ServerNode b = nodes.get(1);
+        String callId = bookOn(b);
+        ami.loseOriginates(true);
+        b.service().ready("tina");
+        await().atMost(T).until(() -> ami.actions("Originate").size() == 1);
+        assertThat(callback(a, callId).state()).isEqualTo("DIALING");
+
+        b.kill();
+        ami.loseOriginates(false);
+        ami.originateOutcomes(x -> FakeAmi.OriginateOutcome.ANSWERED);
+        // tina is held in wrap-up (her phone may ring for the dead node's call); tom takes the callback
+        a.service().login(new AgentProfile("tom", "Tom", "PJSIP/3003", TECH, Set.of("en")));
+        a.service().ready("tom");
+
+        await("the survivor dials it").atMost(T).until(() -> ami.originated().size() == 1);
+        assertThat(ami.originated().get(0).action()).containsEntry("Channel", "PJSIP/3003").containsEntry("Exten", ANNA);
+        assertThat(ami.originated().get(0).variables()).containsEntry("IVR_CALL_ID", callId);
+        assertThat(ami.actions("Status")).as("after asking the PBX").isNotEmpty();
+        await().atMost(T).until(() -> a.service().agent("tom").orElseThrow().state() == AgentState.ON_CALL);
+        FakeAmi.Originated o = ami.originated().get(0);
+        ami.hangup(o.channel(), o.uniqueId());
+        await().atMost(T).until(() -> callback(a, callId).state().equals("DONE"));
+        assertThat(interactions(callId + "-callback")).singleElement().satisfies(i -> {
+            assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+            assertThat(i.agentId()).isEqualTo("tom");
+        });
+        assertThat(new JdbcCallbackStore(db).get(callId)).hasValueSatisfying(s -> assertThat(s.attempts()).isEqualTo(1));
+        assertThat(ami.actions("Originate")).as("the lost one and the survivor's").hasSize(2);
+        assertThat(ami.originated()).as("placed exactly once").hasSize(1);
     }
 
     @Test

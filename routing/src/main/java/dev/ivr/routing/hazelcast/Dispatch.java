@@ -25,7 +25,7 @@ final class Dispatch extends RoutingPart {
 
     Dispatch(RoutingContext ctx) {
         super(ctx);
-        this.matcher = new Matcher(view, options.strategy());
+        this.matcher = new Matcher(view, options.strategy(), options.pbxAffinity());
     }
 
     private enum Outcome { PAIRED, AGENT_LOST, CALL_LOST }

@@ -14,6 +14,7 @@ import dev.ivr.routing.QueueStatus;
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingEvent;
 import dev.ivr.routing.RoutingException;
+import dev.ivr.routing.PbxAffinity;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
@@ -227,6 +228,12 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     public boolean anyAgentCouldServe(CallRequest request, Duration maxWait) {
         if (view.queue(request.queueId()) == null) {
             throw new RoutingException(RoutingException.Reason.UNKNOWN_QUEUE, "unknown queue " + request.queueId());
+        }
+        PbxAffinity affinity = ctx.options.pbxAffinity();
+        if (affinity.mode() == PbxAffinity.Mode.REQUIRE && request.pbx() != null) {
+            // only agents on the call's PBX could ever take it
+            return view.anyAgentCouldServe(CallRecord.waiting(request, nodeId, 0, now()), maxWait,
+                    agent -> request.pbx().equals(affinity.pbxOf(agent.record.endpoint())));
         }
         return view.anyAgentCouldServe(CallRecord.waiting(request, nodeId, 0, now()), maxWait);
     }

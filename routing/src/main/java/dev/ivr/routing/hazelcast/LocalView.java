@@ -300,7 +300,7 @@ final class LocalView {
         QueueRules rules = queues.get(r.queueId());
         Map<String, Integer> skills = rules == null ? r.skills() : merge(rules.definition.requiredSkills(), r.skills());
         return new WaitingCall(r.callId(), r.queueId(), skills, r.language(), r.priority(), r.preferredAgent(),
-                r.owner(), Instant.ofEpochMilli(r.enqueuedAt()), r.head(), r.agentId(), r.offers());
+                r.owner(), Instant.ofEpochMilli(r.enqueuedAt()), r.head(), r.agentId(), r.offers(), r.pbx());
     }
 
     private static Map<String, Integer> merge(Map<String, Integer> a, Map<String, Integer> b) {
@@ -418,6 +418,11 @@ final class LocalView {
      * queue's own maximum wait, whichever is shorter (null: no limit).
      */
     boolean anyAgentCouldServe(CallRecord call, Duration maxWait) {
+        return anyAgentCouldServe(call, maxWait, null);
+    }
+
+    /** As {@link #anyAgentCouldServe(CallRecord, Duration)}, among the agents that pass {@code filter} (null: all). */
+    boolean anyAgentCouldServe(CallRecord call, Duration maxWait, java.util.function.Predicate<AgentEntry> filter) {
         QueueRules rules = queues.get(call.queueId());
         Requirement[][] stages = stages(call, rules);
         int reachable = 1;
@@ -435,7 +440,7 @@ final class LocalView {
             }
         }
         for (AgentEntry agent : agents.values()) {
-            if (agent.record.state() == AgentState.LOGGED_OUT) {
+            if (agent.record.state() == AgentState.LOGGED_OUT || filter != null && !filter.test(agent)) {
                 continue;
             }
             for (int k = 0; k < reachable; k++) {

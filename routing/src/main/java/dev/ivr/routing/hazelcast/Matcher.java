@@ -3,12 +3,14 @@ package dev.ivr.routing.hazelcast;
 import dev.ivr.routing.Agent;
 import dev.ivr.routing.AgentState;
 import dev.ivr.routing.MatchingStrategy;
+import dev.ivr.routing.PbxAffinity;
 
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Decides, on the local view, which agent takes a call and which call an agent takes. Pure decisions: the
@@ -17,10 +19,16 @@ import java.util.Set;
 final class Matcher {
     private final LocalView view;
     private final MatchingStrategy strategy;
+    private final PbxAffinity affinity;
 
     Matcher(LocalView view, MatchingStrategy strategy) {
+        this(view, strategy, PbxAffinity.NONE);
+    }
+
+    Matcher(LocalView view, MatchingStrategy strategy, PbxAffinity affinity) {
         this.view = view;
         this.strategy = strategy;
+        this.affinity = affinity;
     }
 
     /** The best ready agent for a waiting call, skipping {@code excluded} agent ids; null if none. */
@@ -37,18 +45,48 @@ final class Matcher {
         if (view.readyCount() == 0) {
             return null;
         }
-        if (strategy instanceof MatchingStrategy.BuiltIn builtIn) {
-            return chooseBuiltIn(builtIn, call, alternatives, excluded);
+        String pbx = affinePbx(call);
+        if (pbx != null) {
+            // agents on the call's PBX first; the others only when none of them is free and the call may go elsewhere
+            AgentEntry onPbx = choose(call, alternatives, excluded, now, agent -> onPbx(agent, pbx));
+            if (onPbx != null || strictAffinity(call, now)) {
+                return onPbx;
+            }
         }
-        Agent chosen = strategy.choose(call.call, () -> new Candidates(alternatives, excluded));
+        return choose(call, alternatives, excluded, now, null);
+    }
+
+    /** The strategy's choice among the eligible ready agents that pass {@code filter} (null: all). */
+    private AgentEntry choose(CallEntry call, Requirement[] alternatives, Set<String> excluded, long now,
+                              Predicate<AgentEntry> filter) {
+        if (strategy instanceof MatchingStrategy.BuiltIn builtIn) {
+            return chooseBuiltIn(builtIn, call, alternatives, excluded, filter);
+        }
+        Agent chosen = strategy.choose(call.call, () -> new Candidates(alternatives, excluded, filter));
         if (chosen == null) {
             return null;
         }
         AgentEntry entry = view.agent(chosen.id());
-        if (entry == null || !entry.isReady() || entry.agent != chosen && !canServe(entry, call, now)) {
+        if (entry == null || !entry.isReady() || entry.agent != chosen && !canServe(entry, call, now)
+                || filter != null && !filter.test(entry)) {
             return null;
         }
         return entry;
+    }
+
+    /** The call's PBX when the affinity applies to it (a PBX named, a mode other than IGNORE); else null. */
+    private String affinePbx(CallEntry call) {
+        return affinity.mode() == PbxAffinity.Mode.IGNORE ? null : call.record.pbx();
+    }
+
+    /** Whether only agents on the call's PBX may take it now: REQUIRE, or PREFER within the affinity wait. */
+    private boolean strictAffinity(CallEntry call, long now) {
+        return affinePbx(call) != null && (affinity.mode() == PbxAffinity.Mode.REQUIRE
+                || now - call.record.enqueuedAt() < affinity.waitFor().toMillis());
+    }
+
+    private boolean onPbx(AgentEntry agent, String pbx) {
+        return pbx.equals(affinity.pbxOf(agent.record.endpoint()));
     }
 
     /**
@@ -58,22 +96,22 @@ final class Matcher {
      * level is the answer; longest idle alone is the first eligible ready agent.
      */
     private AgentEntry chooseBuiltIn(MatchingStrategy.BuiltIn builtIn, CallEntry call, Requirement[] alternatives,
-                                     Set<String> excluded) {
+                                     Set<String> excluded, Predicate<AgentEntry> filter) {
         if (builtIn == MatchingStrategy.BuiltIn.LONGEST_IDLE) {
-            return firstEligible(view.ready(), alternatives, excluded);
+            return firstEligible(view.ready(), alternatives, excluded, filter);
         }
         int[] scored = view.scoredSkills(call);
         if (scored.length == 1) {
             SkillIndex index = view.readyWith(scored[0]);
             for (int level = 10; index != null && level >= 1; level--) {
-                AgentEntry first = firstEligible(index.at(level), alternatives, excluded);
+                AgentEntry first = firstEligible(index.at(level), alternatives, excluded, filter);
                 if (first != null) {
                     return first;
                 }
             }
             // no eligible agent has the scored skill: they all score 0, the general scan below decides
         }
-        Candidates candidates = new Candidates(alternatives, excluded);
+        Candidates candidates = new Candidates(alternatives, excluded, filter);
         AgentEntry best = null;
         int bestScore = Integer.MIN_VALUE;
         while (candidates.advance()) {
@@ -91,9 +129,10 @@ final class Matcher {
     }
 
     private static AgentEntry firstEligible(Iterable<AgentEntry> inIdleOrder, Requirement[] alternatives,
-                                            Set<String> excluded) {
+                                            Set<String> excluded, Predicate<AgentEntry> filter) {
         for (AgentEntry agent : inIdleOrder) {
-            if (agent.isReady() && !excluded.contains(agent.id()) && matchesAny(agent, alternatives)) {
+            if (agent.isReady() && !excluded.contains(agent.id()) && matchesAny(agent, alternatives)
+                    && (filter == null || filter.test(agent))) {
                 return agent;
             }
         }
@@ -158,10 +197,17 @@ final class Matcher {
         return seenSince == Long.MIN_VALUE || call.seenAt - seenSince >= 0;
     }
 
-    /** Whether the agent meets the call's requirements at {@code now}, preferred-agent rule included. */
+    /**
+     * Whether the agent meets the call's requirements at {@code now}, preferred-agent and strict PBX affinity rules
+     * included. (Under PREFER after its wait, an agent on another PBX may take a waiting call: the call waits because
+     * no agent on its own PBX was free.)
+     */
     boolean canServe(AgentEntry agent, CallEntry call, long now) {
         Requirement[] alternatives = view.alternatives(call, now);
         if (!matchesAny(agent, alternatives)) {
+            return false;
+        }
+        if (strictAffinity(call, now) && !onPbx(agent, call.record.pbx())) {
             return false;
         }
         String preferred = activePreferredAgent(call, alternatives, now);
@@ -170,14 +216,14 @@ final class Matcher {
 
     /**
      * What decides which agents a call accepts at {@code now} besides their states: its relaxation stage and
-     * whether it is still kept for its preferred agent. While this value stays the same, a call that found no
+     * whether it is still kept for its preferred agent or for agents on its PBX. While this value stays the same, a call that found no
      * agent need not be tried again until an agent becomes ready.
      */
     int eligibilityKey(CallEntry call, long now) {
         QueueRules rules = view.queue(call.record.queueId());
         int stage = rules == null ? 0 : rules.stage(now - call.record.enqueuedAt());
         boolean kept = activePreferredAgent(call, view.alternatives(call, now), now) != null;
-        return stage * 2 + (kept ? 1 : 0);
+        return stage * 4 + (strictAffinity(call, now) ? 2 : 0) + (kept ? 1 : 0);
     }
 
     /**
@@ -194,7 +240,8 @@ final class Matcher {
             return null;
         }
         AgentEntry agent = view.agent(preferred);
-        if (agent == null || agent.record.state() == AgentState.LOGGED_OUT || !matchesAny(agent, alternatives)) {
+        if (agent == null || agent.record.state() == AgentState.LOGGED_OUT || !matchesAny(agent, alternatives)
+                || strictAffinity(call, now) && !onPbx(agent, call.record.pbx())) {
             return null;
         }
         return preferred;
@@ -216,15 +263,17 @@ final class Matcher {
     private final class Candidates implements Iterator<Agent> {
         private final Requirement[] alternatives;
         private final Set<String> excluded;
+        private final Predicate<AgentEntry> filter;
         private final Set<String> seen;
         private int alternative = -1;
         private Requirement requirement;
         private Iterator<AgentEntry> source;
         private Agent next;
 
-        Candidates(Requirement[] alternatives, Set<String> excluded) {
+        Candidates(Requirement[] alternatives, Set<String> excluded, Predicate<AgentEntry> filter) {
             this.alternatives = alternatives;
             this.excluded = excluded;
+            this.filter = filter;
             this.seen = alternatives.length > 1 ? new HashSet<>() : null;
         }
 
@@ -245,7 +294,7 @@ final class Matcher {
                 }
                 AgentEntry candidate = source.next();
                 if (candidate.isReady() && requirement.matches(candidate) && !excluded.contains(candidate.id())
-                        && (seen == null || seen.add(candidate.id()))) {
+                        && (filter == null || filter.test(candidate)) && (seen == null || seen.add(candidate.id()))) {
                     entry = candidate;
                     return true;
                 }

@@ -295,12 +295,14 @@ public final class WireSerializer implements StreamSerializer<Wire> {
         out.writeInt(c.offers());
         out.writeLong(c.version());
         out.writeLong(c.token());
+        out.writeString(c.pbx());
     }
 
     private static CallRecord readCall(In in) throws IOException {
         return new CallRecord(in.readString(), in.readString(), readLevels(in), in.readString(), in.readInt(),
                 in.readString(), in.readString(), in.readLong(), in.readLong(), in.readBoolean(), in.readString(),
-                in.readString(), in.readString(), in.readLong(), in.readInt(), in.readLong(), in.readLong());
+                in.readString(), in.readString(), in.readLong(), in.readInt(), in.readLong(), in.readLong(),
+                in.readString());
     }
 
     private static void writeNullableCall(Out out, CallRecord c) throws IOException {

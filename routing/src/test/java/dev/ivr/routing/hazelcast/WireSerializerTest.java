@@ -77,8 +77,9 @@ class WireSerializerTest {
     @Test
     void callRecordsAndCommands() {
         CallRecord call = Fixtures.call(CallRequest.builder("c1", "sales").skill("x", 4).language("fr")
-                .priority(3).preferredAgent("a1").build(), T0).offer("a2", "Bob", "PJSIP/2", T0 + 3);
+                .priority(3).preferredAgent("a1").pbx("pbx-b").build(), T0).offer("a2", "Bob", "PJSIP/2", T0 + 3);
         assertThat((CallRecord) roundTrip(call)).isEqualTo(call);
+        assertThat(((CallRecord) roundTrip(call)).pbx()).isEqualTo("pbx-b");
         CallCommand offer = CallCommand.offer(Fixtures.ready("a", T0, "x:1"), T0);
         assertThat((CallCommand) roundTrip(offer)).isEqualTo(offer);
         for (CallResult r : List.of(new CallResult(true, call, null), new CallResult(false, call, call),
