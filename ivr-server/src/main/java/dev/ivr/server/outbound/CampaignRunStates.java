@@ -77,14 +77,19 @@ public final class CampaignRunStates implements AutoCloseable {
         if (s != null) {
             return Optional.of(s);
         }
-        s = map.get(campaign);
-        if (s == null) {
-            Optional<String> stored = store.status(campaign);
-            if (stored.isEmpty()) {
-                return Optional.empty();
+        try {
+            s = map.get(campaign);
+            if (s == null) {
+                Optional<String> stored = store.status(campaign);
+                if (stored.isEmpty()) {
+                    return Optional.empty();
+                }
+                String previous = map.putIfAbsent(campaign, stored.get());
+                s = previous == null ? stored.get() : previous;
             }
-            String previous = map.putIfAbsent(campaign, stored.get());
-            s = previous == null ? stored.get() : previous;
+        } catch (RuntimeException e) { // the cluster is in trouble: the database still knows
+            LOG.warn("campaign {}: state not read from the cluster ({}); reading the database", campaign, e.toString());
+            return store.status(campaign);
         }
         local.putIfAbsent(campaign, s);
         return Optional.of(s);
@@ -98,18 +103,35 @@ public final class CampaignRunStates implements AutoCloseable {
     /** Sets the state: first in the database (the source of truth), then on the cluster. */
     public void set(String campaign, String status, Instant now) throws SQLException {
         store.setStatus(campaign, status, now);
-        map.set(campaign, status);
+        try {
+            map.set(campaign, status);
+        } catch (RuntimeException e) { // the database has it (and every claim checks it); the cluster at the next refresh
+            LOG.warn("campaign {}: {} not written to the cluster ({}); the servers take it from the database within 5 s",
+                    campaign, status, e.toString());
+        }
     }
 
     /** The database's state of the campaign goes to the cluster (after a start, or a change made by another program). */
     public void publish(String campaign) throws SQLException {
+        // the map first, then the database: a change (database first, then map) made meanwhile on another member is
+        // never undone with what the database said before it; the replace is conditional for the same reason
+        String shared = map.get(campaign);
         Optional<String> stored = store.status(campaign);
-        if (stored.isPresent() && !stored.get().equals(map.get(campaign))) {
-            map.set(campaign, stored.get());
+        if (stored.isEmpty()) {
+            return;
+        }
+        if (shared == null) {
+            map.putIfAbsent(campaign, stored.get());
+        } else if (!shared.equals(stored.get())) {
+            map.replace(campaign, shared, stored.get());
+        }
+        String now = map.get(campaign);
+        if (now != null) {
+            changed(campaign, now); // this member's copy too, should it have missed an event
         }
     }
 
-    /** {@link #publish} for each campaign. */
+    /** {@link #publish} for each campaign (each dialer every 5 s: the database is the source of truth). */
     public void refresh(Collection<String> campaigns) throws SQLException {
         for (String c : campaigns) {
             publish(c);
