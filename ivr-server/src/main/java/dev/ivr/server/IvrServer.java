@@ -345,9 +345,12 @@ public final class IvrServer implements AutoCloseable {
                 new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
         routes.add(new dev.ivr.server.outbound.http.DncRoutes(dnc, java.time.Clock.systemUTC()));
         dev.ivr.server.outbound.CampaignStore campaignStore = new dev.ivr.server.outbound.CampaignStore(database.httpDataSource());
+        dev.ivr.server.outbound.CampaignRunStates runStates = new dev.ivr.server.outbound.CampaignRunStates(
+                cluster.hazelcast(), campaignStore);
+        toClose.add(runStates);
         routes.add(new dev.ivr.server.outbound.http.OutboundRoutes(config.outbound(), new dev.ivr.server.outbound.Campaigns(
                 config.outbound(), campaignStore, new Segments(database.httpDataSource(), attributes,
-                java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()),
+                java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()).runStates(runStates),
                 new dev.ivr.server.outbound.CampaignProgress(campaignStore), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
                 new dev.ivr.server.outbound.OutboundEvents(database.httpDataSource()), dnc, java.time.Clock.systemUTC()));
         routes.add(new dev.ivr.server.outbound.http.ContactListRoutes(config.outbound(), campaignStore,
@@ -443,12 +446,17 @@ public final class IvrServer implements AutoCloseable {
         }
         if (originator != null && config.outbound().enabled()) {
             CampaignStore campaignStore = new CampaignStore(database.dataSource());
+            dev.ivr.server.outbound.CampaignRunStates runStates = new dev.ivr.server.outbound.CampaignRunStates(
+                    cluster.hazelcast(), campaignStore); // pause, resume, stop from any member: at once
+            toClose.add(runStates);
             toClose.add(new CampaignDialer(config.outbound(), campaignStore, originator,
                     java.time.Clock.systemUTC(), nodeName, new dev.ivr.server.outbound.AgentDialing( // progressive, predictive
                     new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
                     pbxs, config.outbound().context(), campaignStore)).previews(new dev.ivr.server.outbound.PreviewDialing(
                     config.outbound(), new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
-                    () -> routing == null ? null : routing.previews(), campaignStore, java.time.Clock.systemUTC())).start());
+                    () -> routing == null ? null : routing.previews(), campaignStore, java.time.Clock.systemUTC()))
+                    .runStates(runStates)
+                    .start());
             // campaigns with refresh: one dialing server per period evaluates the segment again
             toClose.add(new dev.ivr.server.outbound.SegmentRefresher(config.outbound(), campaignStore, new Segments(
                     database.dataSource(), AttributeSchema.of(config.crm().attributes()), java.time.Clock.system(ZoneId.systemDefault())),

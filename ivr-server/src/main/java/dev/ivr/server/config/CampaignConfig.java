@@ -17,7 +17,7 @@ public record CampaignConfig(
         String name,
         @Doc("The saved segment whose customers are called (./ivr segment save); evaluated when the campaign starts (and every refresh). Without one, the campaign's list is what ./ivr campaign import (POST /api/campaigns/{name}/contacts) brings, from CSV.")
         String segment,
-        @Doc("The flow that runs when the customer answers; it reads call.query.campaign, call.query.customer, call.query.attempt and call.query.reason.")
+        @Doc("The flow that runs when the customer answers; it reads call.query.campaign, call.query.customer, call.query.attempt, call.query.reason and call.query.amd, and the customer called is the call's customer (customer.*) from its start.")
         String flow,
         @Doc("Why the customer is called, passed to the flow as call.query.reason (e.g. contract-renewal).")
         String reason,

@@ -60,6 +60,8 @@ public final class CampaignDialer implements AutoCloseable {
     private boolean reclaimedOwn;
     /** Preview campaigns (null: not on this server). */
     private volatile PreviewDialing previews;
+    /** The campaigns' states on the cluster (null: read from the database at every poll). */
+    private volatile CampaignRunStates runStates;
 
     public CampaignDialer(OutboundConfig config, CampaignStore store, Originator originator, Clock clock, String node) {
         this(config, store, originator, clock, node, null);
@@ -84,6 +86,22 @@ public final class CampaignDialer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Campaign states come from the cluster ({@link CampaignRunStates}): a pause on any member stops this dialer's
+     * claims at once, a resume wakes it.
+     */
+    public CampaignDialer runStates(CampaignRunStates states) {
+        this.runStates = states;
+        states.onChange(() -> {
+            try {
+                timer.execute(this::poll);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closed
+            }
+        });
+        return this;
+    }
+
     public CampaignDialer start() {
         long ms = config.pollInterval().toMillis();
         timer.scheduleWithFixedDelay(this::poll, ms, ms, TimeUnit.MILLISECONDS);
@@ -98,6 +116,10 @@ public final class CampaignDialer implements AutoCloseable {
         nextUpkeep = now.plus(UPKEEP);
         try {
             orphans.heartbeat(node, now);
+            CampaignRunStates states = runStates;
+            if (states != null) { // changes made to the database alone (the command line) reach the cluster
+                states.refresh(config.campaigns().stream().map(CampaignConfig::name).toList());
+            }
             Map<String, CampaignConfig> byName = new java.util.HashMap<>();
             config.campaigns().forEach(c -> byName.put(c.name(), c));
             if (!reclaimedOwn) {
@@ -143,12 +165,17 @@ public final class CampaignDialer implements AutoCloseable {
     }
 
     private void dial(CampaignConfig c) throws SQLException {
-        if (!store.status(c.name()).map("running"::equals).orElse(false)) {
+        CampaignRunStates states = runStates;
+        if (!(states != null ? states.status(c.name()) : store.status(c.name())).map("running"::equals).orElse(false)) {
             return;
         }
         Instant now = clock.instant();
         if (CallingWindow.ended(c, now)) {
-            store.setStatus(c.name(), "finished", now);
+            if (states != null) {
+                states.set(c.name(), "finished", now);
+            } else {
+                store.setStatus(c.name(), "finished", now);
+            }
             LOG.info("campaign {}: past its end date {}, finished", c.name(), c.effectiveEndDate());
             return;
         }
@@ -178,6 +205,9 @@ public final class CampaignDialer implements AutoCloseable {
             return;
         }
         for (CampaignStore.Due due : store.due(c.name(), now, free)) {
+            if (states != null && !states.running(c.name())) {
+                return; // paused or stopped on some member meanwhile: no more claims
+            }
             Optional<DialRules.Wait> wait = rules.check(c, due, now); // the customer's local time, attempts today
             if (wait.isPresent()) {
                 rules.postpone(c.name(), due, wait.get().until());

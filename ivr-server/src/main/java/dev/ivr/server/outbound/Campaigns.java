@@ -18,12 +18,20 @@ public final class Campaigns {
     private final CampaignStore store;
     private final Segments segments;
     private final Clock clock;
+    /** The campaigns' states on the cluster (null: in the database only, e.g. the command line). */
+    private volatile CampaignRunStates runStates;
 
     public Campaigns(OutboundConfig config, CampaignStore store, Segments segments, Clock clock) {
         this.config = config;
         this.store = store;
         this.segments = segments;
         this.clock = clock;
+    }
+
+    /** Start, pause, resume and stop reach every member of the cluster at once through {@code states}. */
+    public Campaigns runStates(CampaignRunStates states) {
+        this.runStates = states;
+        return this;
     }
 
     /** A campaign's name is not configured. */
@@ -62,6 +70,10 @@ public final class Campaigns {
         Map<String, String> contacts = new LinkedHashMap<>();
         ids.forEach(id -> contacts.put(id, phones.get(id)));
         int added = store.start(name, c.segment(), contacts, clock.instant());
+        CampaignRunStates states = runStates;
+        if (states != null) {
+            states.publish(name);
+        }
         return new Started(ids.size(), added, (int) ids.stream().filter(id -> phones.get(id) == null).count());
     }
 
@@ -71,7 +83,12 @@ public final class Campaigns {
         if (store.status(name).isEmpty()) {
             return false;
         }
-        store.setStatus(name, status, clock.instant());
+        CampaignRunStates states = runStates;
+        if (states != null) {
+            states.set(name, status, clock.instant());
+        } else {
+            store.setStatus(name, status, clock.instant());
+        }
         return true;
     }
 

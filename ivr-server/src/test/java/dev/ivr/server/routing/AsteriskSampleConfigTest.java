@@ -184,6 +184,20 @@ class AsteriskSampleConfigTest {
         assertThat(all(dialplan)).doesNotContainPattern("AGI\\(\\$\\{IVR}/(customer-service|agent-answered|route-ended)");
     }
 
+    /** app_amd does not load without amd.conf (Asterisk 20: "Configuration file amd.conf missing"): the sample ships one. */
+    @Test
+    void theOutboundContextRunsAmdAndTheSampleHasTheAmdConfigurationItNeeds() throws IOException {
+        Map<String, List<String>> dialplan = dialplan();
+        assertThat(dialplan.get("ivr-outbound")).anyMatch(l -> l.contains("AMD()"));
+        String amd = Files.readString(DIR.resolve("amd.conf"));
+        assertThat(amd).contains("[general]");
+        for (String key : List.of("initial_silence", "greeting", "after_greeting_silence", "total_analysis_time",
+                "min_word_length", "between_words_silence", "maximum_number_of_words", "silence_threshold",
+                "maximum_word_length")) {
+            assertThat(amd).as("amd.conf: " + key).containsPattern("(?m)^" + key + " = [0-9]+");
+        }
+    }
+
     @Test
     void theTransferTargetsAndMailboxesOfTheShippedFlowsExist() throws IOException {
         Map<String, List<String>> dialplan = dialplan();

@@ -206,6 +206,7 @@ final class PrivateAsterisk implements AutoCloseable {
                 + "read = agi,call,cdr,dtmf\nwrite = all\n");
         write("pjsip-agents.conf", sample("pjsip-agents.conf"));
         write("voicemail.conf", sample("voicemail.conf"));
+        write("amd.conf", sample("amd.conf"));
         StringBuilder phones = new StringBuilder("; generated: agents from the sample's templates, phones with fixed contacts\n");
         for (String id : agents) {
             if (id.equals("1001")) {

@@ -149,6 +149,7 @@ public final class FlowEngine {
             if (st.resumedFrom == null) {
                 run.languageByDnis(flow);
                 run.readChannelVariables(flow);
+                run.campaignCallee();
             }
             run.syncChannelLanguage();
             if (st.resumedFrom == null) {
@@ -305,6 +306,24 @@ public final class FlowEngine {
                 channel.setVariable("CHANNEL(language)", lang);
                 channelLanguage = lang;
             }
+        }
+
+        /**
+         * A campaign's call (the dialplan's ivr-outbound passes {@code campaign} and {@code customer} in the AGI
+         * query): the customer called is the call's customer from its start, so the interaction is on their
+         * contact history and the flow reads {@code customer.*} without an identify node.
+         */
+        void campaignCallee() {
+            String campaign = st.info.query().get("campaign");
+            String customerId = st.info.query().get("customer");
+            if (campaign == null || campaign.isBlank() || customerId == null || customerId.isBlank()) {
+                return;
+            }
+            crm.customer(customerId).ifPresent(c -> {
+                st.caller.identified(c);
+                observer.event("campaign " + campaign + ": customer " + c.id());
+                observer.identified("IDENTIFIED", c.id());
+            });
         }
 
         void readChannelVariables(Flow flow) {
