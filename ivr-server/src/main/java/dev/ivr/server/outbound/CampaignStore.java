@@ -67,32 +67,7 @@ public final class CampaignStore {
             c.setAutoCommit(false);
             try {
                 setStatus(c, campaign, "running", segment, now);
-                java.util.Set<String> present = new java.util.HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement("select customer_id from campaign_contacts where campaign = ?")) {
-                    ps.setString(1, campaign);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            present.add(rs.getString(1));
-                        }
-                    }
-                }
-                int added = 0;
-                try (PreparedStatement ins = c.prepareStatement("insert into campaign_contacts (campaign, customer_id, phone,"
-                        + " state, attempts, next_at) values (?, ?, ?, ?, 0, ?)")) {
-                    for (Map.Entry<String, String> e : contacts.entrySet()) {
-                        if (present.contains(e.getKey())) {
-                            continue;
-                        }
-                        ins.setString(1, campaign);
-                        ins.setString(2, e.getKey());
-                        ins.setString(3, e.getValue());
-                        ins.setString(4, e.getValue() == null ? "no-number" : "pending");
-                        ins.setObject(5, now.atOffset(ZoneOffset.UTC));
-                        ins.addBatch();
-                        added++;
-                    }
-                    ins.executeBatch();
-                }
+                int added = addContacts(c, campaign, contacts, now);
                 c.commit();
                 return added;
             } catch (SQLException | RuntimeException e) {
@@ -100,6 +75,44 @@ public final class CampaignStore {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Adds these customers (customer id → phone, E.164, null when the customer has none) to a campaign as pending
+     * contacts, in the caller's transaction; customers already in the campaign keep their state.
+     *
+     * @return how many contacts were added
+     */
+    static int addContacts(Connection c, String campaign, Map<String, String> contacts, Instant now) throws SQLException {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("select customer_id from campaign_contacts where campaign = ?")) {
+            ps.setString(1, campaign);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getString(1));
+                }
+            }
+        }
+        int added = 0;
+        try (PreparedStatement ins = c.prepareStatement("insert into campaign_contacts (campaign, customer_id, phone,"
+                + " state, attempts, next_at) values (?, ?, ?, ?, 0, ?)")) {
+            for (Map.Entry<String, String> e : contacts.entrySet()) {
+                if (present.contains(e.getKey())) {
+                    continue;
+                }
+                ins.setString(1, campaign);
+                ins.setString(2, e.getKey());
+                ins.setString(3, e.getValue());
+                ins.setString(4, e.getValue() == null ? "no-number" : "pending");
+                ins.setObject(5, now.atOffset(ZoneOffset.UTC));
+                ins.addBatch();
+                if (++added % 1000 == 0) {
+                    ins.executeBatch();
+                }
+            }
+            ins.executeBatch();
+        }
+        return added;
     }
 
     public void setStatus(String campaign, String status, Instant now) throws SQLException {

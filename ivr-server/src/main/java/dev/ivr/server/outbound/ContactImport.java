@@ -109,33 +109,7 @@ public final class ContactImport {
                     c.rollback();
                     throw new Rejected(withCount(problems));
                 }
-                Set<String> present = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement("select customer_id from campaign_contacts where campaign = ?")) {
-                    ps.setString(1, campaign);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            present.add(rs.getString(1));
-                        }
-                    }
-                }
-                int added = 0;
-                try (PreparedStatement ins = c.prepareStatement("insert into campaign_contacts (campaign, customer_id, phone,"
-                        + " state, attempts, next_at) values (?, ?, ?, 'pending', 0, ?)")) {
-                    for (Map.Entry<String, String> e : contacts.entrySet()) {
-                        if (present.contains(e.getKey())) {
-                            continue;
-                        }
-                        ins.setString(1, campaign);
-                        ins.setString(2, e.getKey());
-                        ins.setString(3, e.getValue());
-                        ins.setObject(4, now.atOffset(ZoneOffset.UTC));
-                        ins.addBatch();
-                        if (++added % 1000 == 0) {
-                            ins.executeBatch();
-                        }
-                    }
-                    ins.executeBatch();
-                }
+                int added = CampaignStore.addContacts(c, campaign, contacts, now);
                 c.commit();
                 return new Report(rows.size() + parsed.duplicates(), added, contacts.size() - added, duplicates);
             } catch (SQLException | RuntimeException e) {
