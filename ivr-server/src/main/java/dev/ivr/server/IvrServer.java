@@ -287,7 +287,8 @@ public final class IvrServer implements AutoCloseable {
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
                         HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability())),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations())
-                .recordingPauses(recordings);
+                .recordingPauses(recordings)
+                .reminders(new dev.ivr.server.outbound.FlowReminders(config.outbound(), database.dataSource()));
         if (config.prompts().prerender()) {
             // names are known before people call: their greetings render ahead, after the static prompts
             Thread.ofVirtual().name("prompt-prerender-names").start(() -> {
