@@ -378,6 +378,10 @@ public final class IvrServer implements AutoCloseable {
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());
             routes.add(new dev.ivr.server.callback.http.CallbackRoutes(routing.callbacks()));
+            routes.add(new dev.ivr.server.desk.http.ReminderRoutes(routing.service(),
+                    new dev.ivr.server.callcontext.CallContexts(cluster.hazelcast(), java.time.Duration.ofHours(1)),
+                    config.outbound(), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
+                    java.time.Clock.systemUTC()));
         } else {
             LOG.info("agent desktop and supervisor dashboard are off: routing is off");
         }
