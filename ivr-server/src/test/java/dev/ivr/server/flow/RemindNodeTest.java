@@ -122,7 +122,7 @@ class RemindNodeTest {
         assertThat(r.cases().get(3).failures()).containsExactly("reminders: expected [payment-reminder C-1001"
                 + " 2025-06-04T10:00:00Z]\n          but booked [payment-reminder C-1001 2025-06-03T10:00:00Z]");
         assertThat(r.cases().get(0).transcript().lines())
-                .anyMatch(l -> l.contains("remind payment-reminder: customer C-1001 at 2025-06-03T10:00:00Z (armed)"));
+                .anyMatch(l -> l.contains("remind payment-reminder: customer C-1001 at 2025-06-03T10:00:00Z (simulated: not stored)"));
     }
 
     @Test

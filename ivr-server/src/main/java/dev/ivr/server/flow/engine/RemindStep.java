@@ -46,8 +46,12 @@ final class RemindStep {
             if (n.time() != null) {
                 try {
                     at = ReminderTime.parse(n.time().render(run.st.activation()), zone);
-                } catch (EvalException | IllegalArgumentException e) {
-                    LOG.warn("[{}] remind {}: the time cannot be read: {}", n.id(), n.campaign(), e.getMessage());
+                } catch (EvalException e) {
+                    LOG.warn("[{}] remind {}: the time cannot be rendered: {}", n.id(), n.campaign(), e.getMessage());
+                    run.observer.event("remind " + n.campaign() + ": the time cannot be read");
+                    return Next.to(n.onError());
+                } catch (IllegalArgumentException e) { // the value may be the caller's: not logged
+                    LOG.warn("[{}] remind {}: the time is not an ISO date and time", n.id(), n.campaign());
                     run.observer.event("remind " + n.campaign() + ": the time cannot be read");
                     return Next.to(n.onError());
                 }

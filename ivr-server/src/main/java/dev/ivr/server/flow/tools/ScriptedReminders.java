@@ -40,7 +40,7 @@ public final class ScriptedReminders implements Reminders {
             throw new Refused("the reminders store is failing (scripted)");
         }
         bookings.add(new Booking(campaign, customerId, at));
-        return "armed";
+        return "simulated: not stored";
     }
 
     public synchronized List<Booking> bookings() {
