@@ -287,7 +287,8 @@ public final class IvrServer implements AutoCloseable {
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
                         HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability())),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations())
-                .recordingPauses(recordings);
+                .recordingPauses(recordings)
+                .reminders(new dev.ivr.server.outbound.FlowReminders(config.outbound(), database.dataSource()));
         if (config.prompts().prerender()) {
             // names are known before people call: their greetings render ahead, after the static prompts
             Thread.ofVirtual().name("prompt-prerender-names").start(() -> {
@@ -377,6 +378,10 @@ public final class IvrServer implements AutoCloseable {
             auth = auth.withSessions(desk.sessions());
             routes.addAll(desk.routes());
             routes.add(new dev.ivr.server.callback.http.CallbackRoutes(routing.callbacks()));
+            routes.add(new dev.ivr.server.desk.http.ReminderRoutes(routing.service(),
+                    new dev.ivr.server.callcontext.CallContexts(cluster.hazelcast(), java.time.Duration.ofHours(1)),
+                    config.outbound(), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
+                    java.time.Clock.systemUTC()));
         } else {
             LOG.info("agent desktop and supervisor dashboard are off: routing is off");
         }

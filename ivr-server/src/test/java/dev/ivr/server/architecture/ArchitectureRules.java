@@ -156,7 +156,7 @@ final class ArchitectureRules {
         return noClasses().that().resideInAnyPackage("dev.ivr.server.call..", "dev.ivr.server.config..",
                         "dev.ivr.server.net..", "dev.ivr.server.audio..",
                         "dev.ivr.server.flow", "dev.ivr.server.flow.yaml..", "dev.ivr.server.flow.expr..",
-                        "dev.ivr.server.flow.hours..", "dev.ivr.server.flow.model..", "dev.ivr.server.flow.route..",
+                        "dev.ivr.server.flow.hours..", "dev.ivr.server.flow.model..", "dev.ivr.server.flow.route..", "dev.ivr.server.flow.reminder..",
                         "dev.ivr.server.flow.load..", "dev.ivr.server.flow.engine..", "dev.ivr.server.flow.tools..",
                         "dev.ivr.server.prompt", "dev.ivr.server.prompt.say..", "dev.ivr.server.crm",
                         "dev.ivr.server.speech", "dev.ivr.server.tts")

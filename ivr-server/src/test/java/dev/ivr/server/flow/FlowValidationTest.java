@@ -29,7 +29,7 @@ class FlowValidationTest {
         assertThat(p).contains(
                 d + "unknown-type.yaml:4:11: nodes.hello.type: unknown node type 'speak' (one of: say, play, menu, collect,"
                         + " listen, set, branch, goto, subflow, return, hours, identify, authenticate, route, transfer,"
-                        + " voicemail, record, hangup, http)",
+                        + " voicemail, record, hangup, http, remind)",
                 d + "missing-node.yaml:7:12: node 'menu' goes to 'billling' (1), which is not a node of this flow; "
                         + "did you mean 'billing'?",
                 d + "missing-prompt.yaml:5:13: prompt 'no-such-prompt' is not in the en catalog (prompts/en/*.yaml)",

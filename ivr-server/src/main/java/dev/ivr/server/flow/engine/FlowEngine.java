@@ -70,6 +70,7 @@ public final class FlowEngine {
     private final IdentifyStep identify;
     private final AuthenticateStep authenticate;
     private final HttpStep http;
+    private final RemindStep remind;
     private volatile dev.ivr.server.call.RecordingPauses recordingPauses = dev.ivr.server.call.RecordingPauses.NONE;
 
     /** @param router null when no routing is configured: route nodes then take their failure edge */
@@ -108,6 +109,7 @@ public final class FlowEngine {
         this.clock = clock;
         this.nodeName = nodeName;
         this.hours = new HoursStep(clock);
+        this.remind = new RemindStep(clock);
         this.route = new RouteStep(this.router, audio);
         this.menu = new MenuStep(this.speech);
         this.listen = new ListenStep(this.speech);
@@ -118,6 +120,12 @@ public final class FlowEngine {
     /** Pauses calls' recordings while callers type secrets (authenticate nodes, secret collects). */
     public FlowEngine recordingPauses(dev.ivr.server.call.RecordingPauses pauses) {
         this.recordingPauses = pauses == null ? dev.ivr.server.call.RecordingPauses.NONE : pauses;
+        return this;
+    }
+
+    /** Where remind nodes book reminders ({@link dev.ivr.server.flow.reminder.Reminders#NONE}, the default: they take on-error). */
+    public FlowEngine reminders(dev.ivr.server.flow.reminder.Reminders reminders) {
+        remind.reminders(reminders);
         return this;
     }
 
@@ -409,6 +417,7 @@ public final class FlowEngine {
                 case Node.Record n -> recordings.record(n, this);
                 case Node.Hangup n -> hangup.run(n, this);
                 case Node.Http n -> http.run(n, this);
+                case Node.Remind n -> remind.run(n, this);
             };
         }
 

@@ -286,6 +286,7 @@ public final class FlowCompiler {
                     pos(n, "next"));
             case "hangup" -> new Node.Hangup(info, str(n, "outcome"));
             case "http" -> http(info, n);
+            case "remind" -> remind(info, n);
             default -> {
                 error(YamlDoc.get(n, "type"), "unknown node type '" + type + "'");
                 yield null;
@@ -530,6 +531,31 @@ public final class FlowCompiler {
                 bodyNode == null ? null : jsonTemplate(bodyNode), vars, duration(n, "timeout", null),
                 str(n, "on-error"), pos(n, "on-error"), str(n, "on-timeout"), pos(n, "on-timeout"), str(n, "next"),
                 pos(n, "next"));
+    }
+
+    private Node remind(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        Duration in = duration(n, "in", null);
+        if (in != null && in.isNegative()) {
+            error(YamlDoc.get(n, "in"), "in must not be negative");
+        }
+        java.time.LocalTime at = null;
+        String atText = str(n, "at");
+        if (atText != null) {
+            try {
+                at = java.time.LocalTime.parse(atText);
+            } catch (java.time.DateTimeException e) {
+                error(YamlDoc.get(n, "at"), "at must be a clock time such as \"10:00\" (got '" + atText + "')");
+            }
+        }
+        Template time = optionalTemplate(n, "time");
+        if (time != null && (in != null || atText != null)) {
+            error(YamlDoc.get(n, "time"), "give either time, or in and/or at, not both");
+        }
+        if (time == null && in == null && atText == null) {
+            error(YamlDoc.get(n, "type"), "a remind node needs in (e.g. 1d), at (e.g. \"10:00\"), both, or time");
+        }
+        return new Node.Remind(info, str(n, "campaign"), pos(n, "campaign"), in, at, time, str(n, "next"),
+                pos(n, "next"), str(n, "on-error"), pos(n, "on-error"));
     }
 
     /** An http node's body: mappings and lists as they are, text as templates, other scalars as literals. */

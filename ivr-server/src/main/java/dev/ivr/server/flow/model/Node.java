@@ -347,6 +347,23 @@ public sealed interface Node {
         }
     }
 
+    /**
+     * Books a reminder for the call's identified or authenticated customer: the campaign calls them
+     * at the time given (as {@code POST /api/reminders}).
+     *
+     * @param in   an offset from now (null: none); with {@code at}, the day it reaches
+     * @param at   a clock time in the customer's zone (null: none)
+     * @param time a written ISO time (null: {@code in}/{@code at} give it)
+     */
+    record Remind(Info info, String campaign, Pos campaignPos, Duration in, java.time.LocalTime at, Template time,
+                  String next, Pos nextPos, String onError, Pos onErrorPos) implements Node {
+        @Override
+        public List<Edge> edges() {
+            return List.of(new Edge("booked", next, Edge.Kind.NEXT, nextPos),
+                    new Edge("error", onError, Edge.Kind.FAILURE, onErrorPos));
+        }
+    }
+
     record Voicemail(Info info, Template mailbox, String options, String next, Pos nextPos) implements Node {
         @Override
         public List<Edge> edges() {

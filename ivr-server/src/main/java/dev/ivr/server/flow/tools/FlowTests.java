@@ -37,6 +37,7 @@ import java.util.function.Consumer;
  * customers: [...]                       # see {@link ScriptedCrm}
  * routing: {...}                         # see {@link ScriptedRouter}
  * http: {orders: {status: 200, body: {state: shipped}}}   # endpoints' answers, see {@link ScriptedIntegrations}
+ * reminders: failing                     # remind nodes' store refuses (default: it records, times in UTC)
  * cases:
  *   - name: billing, verified
  *     caller: "+3612345678"
@@ -51,6 +52,7 @@ import java.util.function.Consumer;
  *       heard: ["Hello Anna", "You are verified"]
  *       variables: {department: billing}
  *       outcome: ROUTED
+ *       reminders: ["payment-reminder C1001 2025-06-03T10:00:00Z"]   # campaign, customer, time booked
  * </pre>
  */
 public final class FlowTests {
@@ -267,14 +269,24 @@ public final class FlowTests {
         } catch (IllegalArgumentException | ClassCastException e) {
             return new CaseResult(file, name, List.of(String.valueOf(e.getMessage())), new Transcript(x -> { }));
         }
+        ScriptedReminders reminders = new ScriptedReminders(java.time.ZoneOffset.UTC,
+                "failing".equals(String.valueOf(c.getOrDefault("reminders", doc.get("reminders")))));
         Simulation.Call call = new Simulation.Call(flow, String.valueOf(c.getOrDefault("caller", "unknown")),
                 String.valueOf(c.getOrDefault("dialled", "1000")), String.valueOf(c.getOrDefault("language", "en")),
                 List.of(), at, steps, null, crm, router, !List.of("false", "off", "no").contains(String.valueOf(speech))
                         ? dev.ivr.server.speech.SpeechModels.SIMULATED : dev.ivr.server.speech.SpeechModels.NONE,
-                dev.ivr.server.flow.engine.LanguageByDnis.NONE, http, query(c.getOrDefault("query", doc.get("query"))));
+                dev.ivr.server.flow.engine.LanguageByDnis.NONE, http, query(c.getOrDefault("query", doc.get("query"))),
+                reminders);
         Transcript t = Simulation.run(flows, call, x -> { });
         Map<String, Object> expect = (Map<String, Object>) c.getOrDefault("expect", Map.of());
         check(expect, t, router, failures);
+        if (expect.containsKey("reminders")) {
+            List<String> want = strings(expect.get("reminders"));
+            List<String> got = reminders.bookings().stream().map(ScriptedReminders.Booking::toString).toList();
+            if (!want.equals(got)) {
+                failures.add("reminders: expected " + want + "\n          but booked " + got);
+            }
+        }
         return new CaseResult(file, name, failures, t);
     }
 

@@ -7,6 +7,7 @@ import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.engine.LanguageByDnis;
+import dev.ivr.server.flow.reminder.Reminders;
 import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.flow.integration.Integrations;
 import dev.ivr.server.speech.SpeechModels;
@@ -33,13 +34,22 @@ public final class Simulation {
      *                    elsewhere as on a server without a model (menus take keys only, listen nodes take their
      *                    on-error edge)
      * @param integrations what http nodes' endpoints answer (null: nothing; they take on-error)
+     * @param reminders   where remind nodes book (null: a {@link ScriptedReminders} in UTC that records them)
      * @param query       the AGI URL's query (call.query), e.g. what the ivr-outbound context passes a campaign's flow
      */
     public record Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
                        List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
-                       SpeechModels speech, LanguageByDnis byDnis, Integrations integrations, Map<String, String> query) {
+                       SpeechModels speech, LanguageByDnis byDnis, Integrations integrations, Map<String, String> query,
+                       Reminders reminders) {
         public Call {
             query = query == null ? Map.of() : Map.copyOf(query);
+        }
+
+        public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
+                    List<CallerStep> script, Supplier<CallerStep> interactive, CrmStore crm, CallRouter router,
+                    SpeechModels speech, LanguageByDnis byDnis, Integrations integrations, Map<String, String> query) {
+            this(flow, ani, dnis, language, args, time, script, interactive, crm, router, speech, byDnis, integrations,
+                    query, null);
         }
 
         public Call(String flow, String ani, String dnis, String language, List<String> args, Instant time,
@@ -84,7 +94,8 @@ public final class Simulation {
         SimulatedChannel channel = new SimulatedChannel(info, call.script(), call.interactive(), t);
         FlowEngine engine = new FlowEngine(() -> flows, new TranscriptAudio(), call.crm(), call.router(),
                 Checkpoints.NONE, Clock.fixed(call.time(), ZoneOffset.UTC), "simulator", channel.speech(call.speech()),
-                call.byDnis(), call.integrations());
+                call.byDnis(), call.integrations())
+                .reminders(call.reminders() != null ? call.reminders() : new ScriptedReminders(ZoneOffset.UTC, false));
         try {
             engine.run(channel, call.flow(), t);
         } catch (CallerHungUpException e) {
