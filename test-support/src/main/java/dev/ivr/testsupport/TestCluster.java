@@ -27,7 +27,7 @@ public final class TestCluster implements AutoCloseable {
         this.partitions = partitions;
         this.customizer = customizer;
         for (int i = 0; i < size; i++) {
-            ports.add(FreePorts.pick());
+            ports.add(FreePorts.pickForCluster()); // below the ephemeral range: no outgoing connection takes it before the member binds
         }
     }
 

@@ -215,7 +215,7 @@ public final class CampaignDialer implements AutoCloseable {
                         wait.get().why());
                 continue;
             }
-            Optional<CampaignStore.Claimed> claimed = store.claim(c.name(), due, limit, node, clock.instant()); // started now, not at the round's start
+            Optional<CampaignStore.Claimed> claimed = store.claim(c.name(), due, limit, node, clock::instant); // started once claimed, not at the round's start
             claimed.ifPresent(a -> Thread.ofVirtual().name("campaign-call-" + c.name() + "-" + a.attemptId())
                     .start(() -> call(c, a)));
         }

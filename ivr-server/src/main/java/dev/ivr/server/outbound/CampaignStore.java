@@ -228,6 +228,16 @@ public final class CampaignStore {
      * campaign runs and has fewer than {@code maxConcurrent} attempts under way.
      */
     public Optional<Claimed> claim(String campaign, Due due, int maxConcurrent, String node, Instant now) throws SQLException {
+        return claim(campaign, due, maxConcurrent, node, () -> now);
+    }
+
+    /**
+     * As {@link #claim(String, Due, int, String, Instant)}, the attempt's start read from {@code clock} once the
+     * campaign's row is locked and the attempts under way are counted: a claim that waited for the lock while another
+     * server's attempt ended is not recorded as started before that end.
+     */
+    public Optional<Claimed> claim(String campaign, Due due, int maxConcurrent, String node,
+                                   java.util.function.Supplier<Instant> clock) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -254,6 +264,7 @@ public final class CampaignStore {
                         }
                     }
                 }
+                Instant now = clock.get();
                 if (DncList.listed(c, due.phone(), campaign)) { // checked at dial time: recorded, never dialled
                     DialLocks.markDnc(c, campaign, due);
                     c.commit();

@@ -40,6 +40,14 @@ public final class AmiOriginator implements Originator {
     private final AmiConnection ami;
     private final Clock clock;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
+    /**
+     * Hang-ups of the last {@link #EARLY_HANGUP_MEMORY}, by unique id: the {@code OriginateResponse} reaches the sending
+     * thread while the {@code Hangup} that follows it on the wire comes through the event thread, so a call that ends
+     * at once (a short message, a machine) can be seen ended before it is known as ours.
+     */
+    private final Map<String, Instant> recentHangups = new ConcurrentHashMap<>();
+    private static final Duration EARLY_HANGUP_MEMORY = Duration.ofMinutes(2);
+    private volatile int pruneAt = 1024;
 
     public AmiOriginator(AmiConnection ami, Clock clock) {
         this.ami = ami;
@@ -80,6 +88,10 @@ public final class AmiOriginator implements Originator {
                     CompletableFuture<Instant> hangup = new CompletableFuture<>();
                     active.put(o.getUniqueId(), new Active(request.channel(), hangup));
                     hangup.whenComplete((t, x) -> active.remove(o.getUniqueId()));
+                    Instant early = recentHangups.remove(o.getUniqueId());
+                    if (early != null) {
+                        hangup.complete(early); // it hung up before this thread had the response
+                    }
                     return new Result(true, null, o.getUniqueId(), hangup, o.getChannel());
                 }
                 return new Result(false, reason(o.getReason()), null, new CompletableFuture<>());
@@ -134,9 +146,16 @@ public final class AmiOriginator implements Originator {
 
     private void onEvent(ManagerEvent e) {
         if (e instanceof HangupEvent h && h.getUniqueId() != null) {
+            Instant now = clock.instant();
+            if (recentHangups.size() > pruneAt) { // amortised: a sweep only when the map has doubled
+                recentHangups.values().removeIf(t -> t.isBefore(now.minus(EARLY_HANGUP_MEMORY)));
+                pruneAt = Math.max(1024, 2 * recentHangups.size());
+            }
+            recentHangups.put(h.getUniqueId(), now);
             Active a = active.get(h.getUniqueId());
             if (a != null) {
-                a.hangup().complete(clock.instant());
+                recentHangups.remove(h.getUniqueId());
+                a.hangup().complete(now);
             }
         }
     }
