@@ -33,8 +33,8 @@ final class AgentPhone implements AutoCloseable {
     final String endpoint;
     private final PrivateAsterisk asterisk;
     private final Path dir;
-    final int port;
-    private final int mediaPort;
+    int port; // picked again when the first start finds it taken meanwhile (see behave)
+    private int mediaPort;
     private Process process;
     private int generation;
 
@@ -61,10 +61,20 @@ final class AgentPhone implements AutoCloseable {
             case NoAnswer n -> noAnswer();
             case Busy x -> busy();
         } + QUALIFY_ANSWER));
-        process = Sipp.start(List.of("-sf", scenario.toString(), "-i", "127.0.0.1", "-p", Integer.toString(port),
-                "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort), "-aa", "-trace_msg", "-message_overwrite", "false",
-                "-message_file", messageLog().toString()), dir.resolve("phone-" + endpoint + "-" + generation + ".out"));
-        PrivateAsterisk.sleep(300);
+        for (int tries = 1; ; tries++) {
+            process = Sipp.start(List.of("-sf", scenario.toString(), "-i", "127.0.0.1", "-p", Integer.toString(port),
+                    "-mi", "127.0.0.1", "-mp", Integer.toString(mediaPort), "-aa", "-trace_msg", "-message_overwrite", "false",
+                    "-message_file", messageLog().toString()), dir.resolve("phone-" + endpoint + "-" + generation + ".out"));
+            PrivateAsterisk.sleep(300);
+            // a port found free at construction can be taken before sipp binds it (another process, Asterisk's RTP):
+            // before its first start nobody has been told the port, so pick others and try again
+            if (process.isAlive() || generation > 1 || tries == 3 || !Tools.run(List.of("cat",
+                    dir.resolve("phone-" + endpoint + "-" + generation + ".out").toString()), 5).contains("errno = 98")) {
+                break;
+            }
+            port = Tools.freeUdpRange(1);
+            mediaPort = Tools.freeUdpRange(4);
+        }
         if (!process.isAlive()) {
             throw new IllegalStateException("the phone " + endpoint + " (sipp) did not start: "
                     + Tools.run(List.of("cat", dir.resolve("phone-" + endpoint + "-" + generation + ".out").toString()), 5));
