@@ -90,18 +90,7 @@ public final class ContactListRoutes implements HttpRoutes {
     private void attempts(RoutingContext ctx) throws SQLException {
         CampaignConfig c = campaign(ctx);
         String customer = ctx.request().getParam("customer");
-        int limit = 100;
-        String l = ctx.request().getParam("limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l.trim());
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 1000) {
-                throw new Handlers.BadField("limit", "a whole number from 1 to 1000");
-            }
-        }
+        int limit = Handlers.limit(ctx, 100, 1000);
         JsonArray out = new JsonArray();
         List<CampaignStore.Attempt> list = store.recentAttempts(c.name(), customer == null || customer.isBlank() ? null : customer, limit);
         for (CampaignStore.Attempt a : list) {

@@ -72,18 +72,7 @@ public final class DncRoutes implements HttpRoutes {
 
     private void list(RoutingContext ctx) throws SQLException {
         String scope = scope(ctx);
-        int limit = 1000;
-        String l = ctx.request().getParam("limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l.trim());
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 10_000) {
-                throw new Handlers.BadField("limit", "a whole number from 1 to 10000");
-            }
-        }
+        int limit = Handlers.limit(ctx, 1000, 10_000);
         JsonArray entries = new JsonArray();
         dnc.list(scope, limit).forEach(e -> entries.add(json(e)));
         Handlers.json(ctx, 200, new JsonObject().put("scope", scope).put("count", dnc.count(scope)).put("entries", entries));

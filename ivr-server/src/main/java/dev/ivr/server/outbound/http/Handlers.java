@@ -31,6 +31,24 @@ final class Handlers {
         }
     }
 
+    /** The request's {@code limit} parameter: {@code dflt} without it, else a whole number from 1 to {@code max}. */
+    static int limit(RoutingContext ctx, int dflt, int max) {
+        String l = ctx.request().getParam("limit");
+        if (l == null) {
+            return dflt;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(l.trim());
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > max) {
+            throw new BadField("limit", "a whole number from 1 to " + max);
+        }
+        return limit;
+    }
+
     static Handler<RoutingContext> guarded(Work work) {
         return ctx -> {
             try {
