@@ -1,5 +1,6 @@
 package dev.ivr.server.journal;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,16 @@ public interface Journal {
 
     /** Keeps the event; never throws (a failure to keep it is logged and counted). */
     void emit(JournalEvent event);
+
+    /**
+     * Keeps these events, in this order, as {@link #emit} keeps one (a journal on disk writes them together: one
+     * write and one force for all); never throws. The events of one call that could wait for each other.
+     */
+    default void emitAll(List<JournalEvent> events) {
+        for (JournalEvent e : events) {
+            emit(e);
+        }
+    }
 
     /**
      * Hears every event this server emits, on the emitting thread, after it is kept. Keep the

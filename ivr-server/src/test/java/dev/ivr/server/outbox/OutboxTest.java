@@ -59,6 +59,29 @@ class OutboxTest {
         }
     }
 
+    /** Several records appended together are lines of their own, in order, among single appends; kept across a restart. */
+    @Test
+    void recordsAppendedTogetherAreSeparateLinesInOrder() throws IOException {
+        try (Outbox<Item> box = open()) {
+            box.append(new Item("a", 1));
+            box.appendAll(List.of(new Item("b", 2), new Item("c", 3), new Item("d", 4)));
+            box.appendAll(List.of());
+            box.appendAll(List.of(new Item("e", 5)));
+            assertThat(box.pending()).isEqualTo(5);
+            assertThat(box.flush(batch -> {
+                throw new IOException("database down");
+            }, 2)).isFalse();
+            assertThat(box.pending()).isEqualTo(5);
+        }
+        try (Outbox<Item> reopened = open()) {
+            assertThat(reopened.pending()).isEqualTo(5);
+            List<Item> written = new ArrayList<>();
+            assertThat(reopened.flush(written::addAll, 2)).isTrue();
+            assertThat(written).extracting(Item::id).containsExactly("a", "b", "c", "d", "e");
+            assertThat(reopened.pending()).isZero();
+        }
+    }
+
     /**
      * Appends from many threads share their forces (group commit) while a flusher seals and takes segments: every
      * record appended is written exactly once, and a reopened outbox has nothing left over.

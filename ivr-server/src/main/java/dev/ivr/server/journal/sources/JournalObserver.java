@@ -11,15 +11,41 @@ import dev.ivr.server.journal.JournalEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * What the flow engine reports of one call, as journal events: entered the flow, each node,
  * identified, authenticated, transferred, callback requested, ended. One observer per call.
+ *
+ * <p>The node events ({@code CALL_NODE}, one per node the call enters, most of a call's events) are
+ * stamped when the call enters the node and held here until the call's next other event (identified,
+ * authenticated, transferred, ended), then kept with it: one {@link Journal#emitAll} (one outbox write
+ * and force) for the lot, in the order they happened, instead of one per node. A {@code route} node's
+ * event is kept at once with those held: routing journals the call's queue events itself
+ * ({@link RoutingJournal}), and they come after the node events, in the database's order and in the
+ * webhooks' order per call, as they did when every node event was kept at once. At most
+ * {@link #HELD} are held; more are kept at once. What this costs: the node events of a call in
+ * progress reach the journal (and the reports, webhooks and the event stream) with its next event,
+ * at the latest when it ends; and a server killed mid-call (no {@code ended}) loses the node events
+ * held for its calls, those since each call's last kept event. Such a call's contact-history record,
+ * written from its checkpoint by a survivor ({@code cluster.LostCallRecorder}), still has its path.
  */
 public final class JournalObserver implements CallObserver {
+    /** The most node events held for one call before they are kept anyway (a flow looping for long). */
+    static final int HELD = 32;
+
     private final Journal journal;
     private final Clock clock;
     private final String server;
+    private final List<JournalEvent> held = new ArrayList<>();
+    /**
+     * Held while events are handed to the journal, so that they go in the order they were made (a lock, not a
+     * monitor: no virtual thread pinned while the journal forces its outbox).
+     */
+    private final ReentrantLock lock = new ReentrantLock();
     private String callId;
     private String flow;
     private String node;
@@ -41,7 +67,15 @@ public final class JournalObserver implements CallObserver {
     public void node(String flowName, Node n) {
         flow = flowName;
         node = n.id();
-        emit(JournalEvent.Type.CALL_NODE, null, null, null, null, null);
+        lock.lock();
+        try {
+            held.add(event(JournalEvent.Type.CALL_NODE, null, null, null, null, null));
+            if (n instanceof Node.Route || held.size() >= HELD) {
+                keep(List.of());
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -68,25 +102,63 @@ public final class JournalObserver implements CallObserver {
     public void ended(CallSummary summary) {
         Interaction i = summary.interaction();
         if (i == null) {
+            lock.lock();
+            try {
+                keep(List.of());
+            } finally {
+                lock.unlock();
+            }
             return;
         }
         if (callId == null) {
             callId = i.callId();
         }
+        List<JournalEvent> last = new ArrayList<>(3);
         if (i.outcome() == Interaction.Outcome.CALLBACK_REQUESTED) {
-            emit(JournalEvent.Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null);
+            last.add(event(JournalEvent.Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null));
         }
         String csat = i.inputs().get(CSAT_INPUT);
-        if (csat != null && csat.matches("[1-5]") && i.agentId() != null) {
-            emit(JournalEvent.Type.CALL_SURVEYED, i.queue(), i.agentId(), csat, null, i.end());
+        if (csat != null && CSAT.matcher(csat).matches() && i.agentId() != null) {
+            last.add(event(JournalEvent.Type.CALL_SURVEYED, i.queue(), i.agentId(), csat, null, i.end()));
         }
         Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
-        journal.emit(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),
+        last.add(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),
                 i.outcome() == null ? null : i.outcome().name(), length, i.end()).withCustomer(i.customerId()));
+        lock.lock();
+        try {
+            keep(last);
+        } finally {
+            lock.unlock();
+        }
     }
 
+    private static final Pattern CSAT = Pattern.compile("[1-5]");
+
     private void emit(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
-        journal.emit(event(type, queue, agent, detail, duration, at));
+        JournalEvent e = event(type, queue, agent, detail, duration, at);
+        lock.lock();
+        try {
+            keep(List.of(e));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keeps the node events held, then these (under {@link #lock}). */
+    private void keep(List<JournalEvent> then) {
+        if (held.isEmpty()) {
+            if (then.size() == 1) {
+                journal.emit(then.get(0));
+            } else if (!then.isEmpty()) {
+                journal.emitAll(then);
+            }
+            return;
+        }
+        List<JournalEvent> all = new ArrayList<>(held.size() + then.size());
+        all.addAll(held);
+        all.addAll(then);
+        held.clear();
+        journal.emitAll(all);
     }
 
     private JournalEvent event(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {

@@ -4,6 +4,7 @@ import dev.ivr.server.db.StaleConnections;
 import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.logging.LogText;
 import dev.ivr.server.outbox.Outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -93,6 +94,29 @@ public final class JdbcJournal implements Journal, AutoCloseable {
             LOG.error("journal event {} is NOT on disk ({}): kept in memory only ({} so)", event.type(), e.toString(),
                     unsaved.size());
         }
+        heard(event);
+    }
+
+    /** The events on disk with one write and one force (see {@link Outbox#appendAll}); in memory if the disk refuses. */
+    @Override
+    public void emitAll(List<JournalEvent> events) {
+        if (events.size() <= 1) {
+            events.forEach(this::emit);
+            return;
+        }
+        try {
+            outbox.appendAll(events);
+            kept.increment(events.size());
+        } catch (IOException e) {
+            unsaved.addAll(events);
+            inMemory.increment(events.size());
+            LOG.error("{} journal events of call {} are NOT on disk ({}): kept in memory only ({} so)", events.size(),
+                    LogText.callId(events.get(0).callId()), e.toString(), unsaved.size());
+        }
+        events.forEach(this::heard);
+    }
+
+    private void heard(JournalEvent event) {
         for (Consumer<JournalEvent> l : listeners) {
             try {
                 l.accept(event);

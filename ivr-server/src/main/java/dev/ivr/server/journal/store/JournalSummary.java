@@ -106,20 +106,28 @@ public final class JournalSummary {
     // ---------------------------------------------------------------- writing
 
     /**
-     * Writes the events the table does not have yet and adds them to the summary, in the caller's transaction.
-     *
-     * @return the events written (a replayed one is left out)
+     * Writes the events the table does not have yet and adds them to the summary, in the caller's transaction. A
+     * replayed event (its id is in the table) adds no row ({@code on conflict do nothing}) and, when it counts in the
+     * summary ({@link #counts}), nothing to the summary: only those events are looked up before the insert, the
+     * others (a call's node events and most of its own events) are written without a look-up or a read-back.
      */
-    public List<JournalEvent> write(Connection c, List<JournalEvent> batch) throws SQLException {
+    public void write(Connection c, List<JournalEvent> batch) throws SQLException {
         Map<String, JournalEvent> fresh = new LinkedHashMap<>();
+        Set<String> counted = new HashSet<>();
         for (JournalEvent e : batch) {
-            fresh.putIfAbsent(JdbcJournal.cut(e.id(), 40), e);
+            String id = JdbcJournal.cut(e.id(), 40);
+            if (fresh.putIfAbsent(id, e) == null && counts(e)) {
+                counted.add(id);
+            }
         }
-        for (String id : selectIds(c, fresh.keySet())) {
-            fresh.remove(id);
+        if (!counted.isEmpty()) {
+            for (String id : selectIds(c, counted)) {
+                fresh.remove(id);
+                counted.remove(id);
+            }
         }
         if (fresh.isEmpty()) {
-            return List.of();
+            return;
         }
         try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
             for (JournalEvent e : fresh.values()) {
@@ -128,8 +136,22 @@ public final class JournalSummary {
             }
             ps.executeBatch();
         }
-        added(c, fresh.keySet());
-        return List.copyOf(fresh.values());
+        if (!counted.isEmpty()) {
+            added(c, counted);
+        }
+    }
+
+    /**
+     * Whether an event can change the summary: a call figure, an event with a queue (a call's first queue may move
+     * its figures), an agent's event (handle times), a customer's ended call (first-contact resolution). The others
+     * (a call's node events, entered, identified ...: most of a call's events) are written and not read back.
+     */
+    static boolean counts(JournalEvent e) {
+        return switch (e.type()) {
+            case CALL_QUEUED, CALL_ANSWERED, CALL_ABANDONED, CALL_TRANSFERRED, CALLBACK_REQUESTED, CALL_SURVEYED -> true;
+            case CALL_ENDED -> e.customer() != null || e.queue() != null;
+            default -> e.queue() != null || e.type().agentEvent() && e.agent() != null;
+        };
     }
 
     private static Set<String> selectIds(Connection c, Collection<String> ids) throws SQLException {
