@@ -319,6 +319,9 @@ public final class LoadGen {
         @Option(names = "--warmup-rate", defaultValue = "30", description = "New calls per second during the warm-up (default ${DEFAULT-VALUE}).")
         int warmupRate;
 
+        @Option(names = "--jfr", description = "Record each measured plateau of the server with JFR (profile settings) into this directory.")
+        Path jfr;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
@@ -346,6 +349,9 @@ public final class LoadGen {
                 sp.awaitListening(Duration.ofMinutes(3));
                 awaitPrerender(sp);
                 Measurement m = new Measurement(new ProcessProbe(sp.pid()), ServerMetrics.of(httpPort, dir.resolve("ivr-data")), lag);
+                if (jfr != null) {
+                    m.recordInto(jfr);
+                }
                 try (LoadRunner runner = new LoadRunner("127.0.0.1", port, sc, duration(promptTime), ramp, Duration.ofMinutes(5))) {
                     runner.rate(warmupRate); // JIT, and each first name's greeting synthesised once: not measured
                     Thread.sleep(duration(warmup));
