@@ -86,7 +86,7 @@ public final class JournalBenchmark {
         boolean postgres = label.startsWith("PostgreSQL");
         DatabaseConfig served = new DatabaseConfig(url, user, "", 4, 1, Duration.ofSeconds(10));
         // H2 is loaded through a plain file URL on the same file: the server's own (DurableFilePath) makes every write
-        // O_DSYNC, which held a bulk load to about 1,000 events/s; the reports then read it opened as the server opens it
+        // O_DSYNC, and a bulk load through it waits on the disk; the reports then read it opened as the server opens it
         String loadUrl = postgres ? url : Database.effectiveUrl(served, dir).replace("jdbc:h2:durable:", "jdbc:h2:file:")
                 .replace(";WRITE_DELAY=0", "");
         Database db = open(new DatabaseConfig(loadUrl, user, "", 4, 1, Duration.ofSeconds(10)), dir, label);
