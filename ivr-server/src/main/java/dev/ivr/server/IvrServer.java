@@ -365,7 +365,9 @@ public final class IvrServer implements AutoCloseable {
         routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()),
                 new Reports(kpiRules(), config.reports().fcrWindow()), liveKpis,
                 new QueueReport(database.httpDataSource(), kpiRules(), config.reports().fcrWindow()),
-                new dev.ivr.server.journal.store.CampaignReport(database.httpDataSource())));
+                new dev.ivr.server.journal.store.CampaignReport(database.httpDataSource()),
+                new dev.ivr.server.journal.store.FlowReport(database.httpDataSource(),
+                        new Reports(kpiRules(), config.reports().fcrWindow()))));
         routes.add(new dev.ivr.server.recording.http.RecordingRoutes(recordings, routing == null ? null : routing.service(),
                 java.time.Clock.systemUTC()));
         if (routing != null) { // agents log in to routing: no desktop without it

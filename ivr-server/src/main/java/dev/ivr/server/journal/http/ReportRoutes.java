@@ -12,6 +12,7 @@ import dev.ivr.server.journal.report.ReportQuery;
 import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
 import dev.ivr.server.journal.store.CampaignReport;
+import dev.ivr.server.journal.store.FlowReport;
 import dev.ivr.server.journal.store.JournalReader;
 import dev.ivr.server.journal.store.QueueReport;
 import dev.ivr.server.journal.store.LiveKpis;
@@ -46,14 +47,16 @@ public final class ReportRoutes implements HttpRoutes {
     private final LiveKpis live;
     private final QueueReport queueReport;
     private final CampaignReport campaignReport;
+    private final FlowReport flowReport;
 
     public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live, QueueReport queueReport,
-                        CampaignReport campaignReport) {
+                        CampaignReport campaignReport, FlowReport flowReport) {
         this.reader = reader;
         this.reports = reports;
         this.live = live;
         this.queueReport = queueReport;
         this.campaignReport = campaignReport;
+        this.flowReport = flowReport;
     }
 
     /** Which report a path serves. */
@@ -98,12 +101,12 @@ public final class ReportRoutes implements HttpRoutes {
             return;
         }
         try {
-            List<JournalEvent> events = kind == Kind.QUEUES || kind == Kind.CAMPAIGNS ? List.of()
+            List<JournalEvent> events = kind == Kind.QUEUES || kind == Kind.CAMPAIGNS || kind == Kind.FLOWS ? List.of()
                     : reader.events(q.from(), q.to());
             ReportTable table = switch (kind) {
                 case QUEUES -> queueReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case AGENTS -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
-                case FLOWS -> reports.flows(events, q.from(), q.to(), q.intervals(), q.filter());
+                case FLOWS -> flowReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case FUNNEL -> reports.funnel(events, q.filter());
                 case CAMPAIGNS -> campaignReport.table(q.from(), q.to(), q.intervals(), q.filter());
             };

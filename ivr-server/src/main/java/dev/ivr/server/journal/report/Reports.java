@@ -153,10 +153,15 @@ public final class Reports {
             Instant s = start.isBefore(from) ? from : start;
             Instant e = ends.get(start).isAfter(to) ? to : ends.get(start);
             FlowFunnel.of(list).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f ->
-                    rows.add(List.of(s.toString(), e.toString(), f.flow(), f.entered(), f.selfServed(),
-                            opt(pct(f.containment())))));
+                    rows.add(flowRow(s, e, f.flow(), f.entered(), f.selfServed())));
         });
         return new ReportTable(FLOW_COLUMNS, rows);
+    }
+
+    /** A row of the flow report: calls that entered the flow in the interval, those it served, containment. */
+    public static List<Object> flowRow(Instant from, Instant to, String flow, long entered, long selfServed) {
+        return List.of(from.toString(), to.toString(), flow, entered, selfServed,
+                opt(pct(entered == 0 ? null : (double) selfServed / entered)));
     }
 
     /** The drop-off funnel: per flow and node, calls that reached it and callers who hung up there. */

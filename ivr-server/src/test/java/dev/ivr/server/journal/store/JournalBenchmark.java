@@ -36,12 +36,13 @@ import java.util.stream.Stream;
  *
  * <pre>
  * --events N (10000000)  --days D (30)  --db postgres,h2  --runs R (5: report runs after a first one)
- * --write-seconds S (60: the journal-write run at --calls-per-minute, 1000)  --memory (also time the in-memory report)
+ * --write-seconds S (60: the journal-write run at --calls-per-minute, 1000; 0: none)  --memory (also time the in-memory report)
+ * --other-days 1,7,30 (the agent, flow and campaign reports over these first days)  --lock FILE (flock(1) held while timing)
  * </pre>
  */
 public final class JournalBenchmark {
     private record Options(long events, int days, List<String> dbs, int runs, int writeSeconds, int callsPerMinute,
-                           boolean memory) {
+                           boolean memory, String lock, List<Integer> otherDays) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,10 +83,14 @@ public final class JournalBenchmark {
 
     private static void run(Options o, String url, String user, Path dir, String label, StringBuilder table)
             throws Exception {
-        try (Database db = Database.open(new DatabaseConfig(url, user, "", 4, 1, Duration.ofSeconds(10)), dir)) {
-            if (!db.awaitReady(Duration.ofSeconds(120))) {
-                throw new IllegalStateException(label + ": " + db.health().detail());
-            }
+        boolean postgres = label.startsWith("PostgreSQL");
+        DatabaseConfig served = new DatabaseConfig(url, user, "", 4, 1, Duration.ofSeconds(10));
+        // H2 is loaded through a plain file URL on the same file: the server's own (DurableFilePath) makes every write
+        // O_DSYNC, and a bulk load through it waits on the disk; the reports then read it opened as the server opens it
+        String loadUrl = postgres ? url : Database.effectiveUrl(served, dir).replace("jdbc:h2:durable:", "jdbc:h2:file:")
+                .replace(";WRITE_DELAY=0", "");
+        Database db = open(new DatabaseConfig(loadUrl, user, "", 4, 1, Duration.ofSeconds(10)), dir, label);
+        try {
             Instant first = Instant.parse("2026-03-02T00:00:00Z");
             long t0 = System.nanoTime();
             long[] calls = {0};
@@ -100,40 +105,28 @@ public final class JournalBenchmark {
                 c.commit();
             }
             double backfillS = (System.nanoTime() - t0) / 1e9;
+            long attempts = attempts(db);
             t0 = System.nanoTime();
             analyze(db, label);
             System.out.printf("%s: loaded %,d events (%,d calls) in %.0f s (%,.0f events/s), summary back-filled in %.0f s"
                             + " (%s), analyzed in %.0f s, %s; load average %s%n", label, loaded, calls[0], loadS, loaded / loadS,
                     backfillS, summaryRows(db), (System.nanoTime() - t0) / 1e9, size(db, label), load());
+            System.out.printf("%s: %,d campaign attempts made from a tenth of the calls%n", label, attempts);
+            if (!postgres) {
+                db.close();
+                db = open(served, dir, label);
+            }
             Instant from = first;
             Instant to = first.plus(Duration.ofDays(o.days()));
-            QueueReport report = new QueueReport(db.dataSource(), rules, Duration.ofDays(7));
-            for (String interval : List.of("60m", "day")) {
-                Intervals iv = Intervals.parse(interval, ZoneOffset.UTC);
-                long[] ms = new long[o.runs() + 1];
-                int rows = 0;
-                for (int i = 0; i <= o.runs(); i++) {
-                    long s = System.nanoTime();
-                    ReportTable t = report.table(from, to, iv, null);
-                    ms[i] = (System.nanoTime() - s) / 1_000_000;
-                    rows = t.rows().size();
-                }
-                long firstRun = ms[0];
-                long[] rest = Arrays.copyOfRange(ms, 1, ms.length);
-                Arrays.sort(rest);
-                String line = String.format(Locale.ROOT, "| %s | %,d | %d-day queue report per %s (%,d rows) | %,d | %,d | %,d |%n",
-                        label, loaded, o.days(), interval, rows, firstRun, rest[rest.length / 2], rest[rest.length - 1]);
-                System.out.print(line);
-                table.append(line);
+            AutoCloseable held = lock(o.lock());
+            try {
+                timeQueueReport(o, db, label, rules, loaded, from, to, table);
+                timeOtherReports(o, db, label, rules, loaded, first, table);
+            } finally {
+                held.close();
             }
-            if (o.memory()) {
-                long s = System.nanoTime();
-                ReportTable t = report.inMemory(from, to, Intervals.parse("day", ZoneOffset.UTC), null);
-                long ms = (System.nanoTime() - s) / 1_000_000;
-                String line = String.format(Locale.ROOT, "| %s | %,d | the same per day, events read into memory (%,d rows) | %,d | | |%n",
-                        label, loaded, t.rows().size(), ms);
-                System.out.print(line);
-                table.append(line);
+            if (o.writeSeconds() <= 0) {
+                return;
             }
             String line = writeCost(db, label, summary, first.plus(Duration.ofDays(o.days())));
             System.out.print(line);
@@ -141,7 +134,133 @@ public final class JournalBenchmark {
             line = write(o, db, dir, label, summary);
             System.out.print(line);
             table.append(line);
+        } finally {
+            db.close();
         }
+    }
+
+    private static Database open(DatabaseConfig config, Path dir, String label) {
+        Database db = Database.open(config, dir);
+        if (!db.awaitReady(Duration.ofSeconds(120))) {
+            db.close();
+            throw new IllegalStateException(label + ": " + db.health().detail());
+        }
+        return db;
+    }
+
+    private static void timeQueueReport(Options o, Database db, String label, KpiRules rules, long loaded, Instant from,
+                                        Instant to, StringBuilder table) throws Exception {
+        QueueReport report = new QueueReport(db.dataSource(), rules, Duration.ofDays(7));
+        for (String interval : List.of("60m", "day")) {
+            Intervals iv = Intervals.parse(interval, ZoneOffset.UTC);
+            long[] ms = new long[o.runs() + 1];
+            int rows = 0;
+            for (int i = 0; i <= o.runs(); i++) {
+                long s = System.nanoTime();
+                ReportTable t = report.table(from, to, iv, null);
+                ms[i] = (System.nanoTime() - s) / 1_000_000;
+                rows = t.rows().size();
+            }
+            long firstRun = ms[0];
+            long[] rest = Arrays.copyOfRange(ms, 1, ms.length);
+            Arrays.sort(rest);
+            String line = String.format(Locale.ROOT, "| %s | %,d | %d-day queue report per %s (%,d rows) | %,d | %,d | %,d |%n",
+                    label, loaded, o.days(), interval, rows, firstRun, rest[rest.length / 2], rest[rest.length - 1]);
+            System.out.print(line);
+            table.append(line);
+        }
+        if (o.memory()) {
+            long s = System.nanoTime();
+            ReportTable t = report.inMemory(from, to, Intervals.parse("day", ZoneOffset.UTC), null);
+            long ms = (System.nanoTime() - s) / 1_000_000;
+            String line = String.format(Locale.ROOT, "| %s | %,d | the same per day, events read into memory (%,d rows) | %,d | | |%n",
+                    label, loaded, t.rows().size(), ms);
+            System.out.print(line);
+            table.append(line);
+        }
+    }
+
+    /**
+     * The agent, flow and campaign reports per day over the first N days of the events (each N of --other-days),
+     * as the API computes them: once each (the longest periods read millions of events).
+     */
+    private static void timeOtherReports(Options o, Database db, String label, KpiRules rules, long loaded, Instant first,
+                                         StringBuilder table) throws Exception {
+        JournalReader reader = new JournalReader(db.dataSource());
+        dev.ivr.server.journal.report.Reports reports = new dev.ivr.server.journal.report.Reports(rules, Duration.ofDays(7));
+        CampaignReport campaigns = new CampaignReport(db.dataSource());
+        Intervals day = Intervals.parse("day", ZoneOffset.UTC);
+        FlowReport flows = new FlowReport(db.dataSource(), reports);
+        for (int days : o.otherDays()) {
+            if (days > o.days()) {
+                continue;
+            }
+            Instant from = first;
+            Instant to = first.plus(Duration.ofDays(days));
+            Map<String, Report> kinds = new LinkedHashMap<>();
+            kinds.put("agent report (events read)", () -> reports.agents(reader.events(from, to), from, to, day, null));
+            kinds.put("flow report (summed by the database)", () -> flows.table(from, to, day, null));
+            kinds.put("flow report (events read, as before)", () -> reports.flows(reader.events(from, to), from, to, day, null));
+            kinds.put("campaign report", () -> campaigns.table(from, to, day, null));
+            for (Map.Entry<String, Report> k : kinds.entrySet()) {
+                String result;
+                System.gc();
+                long s = System.nanoTime();
+                try {
+                    ReportTable t = k.getValue().run();
+                    result = String.format(Locale.ROOT, "%,d rows | %,d |", t.rows().size(), (System.nanoTime() - s) / 1_000_000);
+                } catch (OutOfMemoryError e) {
+                    result = String.format(Locale.ROOT, "out of memory (heap %,d MB) after %,d ms | |",
+                            Runtime.getRuntime().maxMemory() >> 20, (System.nanoTime() - s) / 1_000_000);
+                }
+                String line = String.format(Locale.ROOT, "| %s | %,d | %d-day %s per day, %s load %s |%n", label, loaded, days,
+                        k.getKey(), result, load());
+                System.out.print(line);
+                table.append(line);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Report {
+        ReportTable run() throws Exception;
+    }
+
+    /**
+     * Campaign attempts for a tenth of the generated calls (two campaigns; answered, busy, no answer), started when the
+     * call entered, with its call id: the campaign report then reads the agents' talk and wrap-up on them.
+     */
+    private static long attempts(Database db) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            return st.executeUpdate("insert into campaign_attempts (campaign, customer_id, attempt_no, phone, started_at,"
+                    + " ended_at, result, call_id) select case when mod(seq, 20) = 0 then 'renewal' else 'winback' end, call_id, 1,"
+                    + " '+3612345678', occurred_at, occurred_at, case when mod(seq, 70) = 10 then 'busy'"
+                    + " when mod(seq, 70) = 30 then 'no-answer' else 'answered' end, call_id"
+                    + " from journal_events where event_type = 'CALL_ENTERED' and mod(seq, 10) = 0");
+        }
+    }
+
+    /**
+     * Holds {@code flock(1)} on the file (the suite lock) until closed: a child {@code flock -o FILE sh -c 'echo; cat'}
+     * that keeps it while its input is open. Nothing when {@code file} is null.
+     */
+    private static AutoCloseable lock(String file) throws Exception {
+        if (file == null) {
+            return () -> { };
+        }
+        System.out.println("waiting for the lock " + file);
+        Process p = new ProcessBuilder("flock", "-o", file, "sh", "-c", "echo locked; exec cat > /dev/null")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (!"locked".equals(line)) {
+            throw new IllegalStateException("flock " + file + " failed");
+        }
+        System.out.println("holding the lock, load average " + load());
+        return () -> {
+            p.getOutputStream().close();
+            p.waitFor();
+        };
     }
 
     private static long load(Database db, Options o, Instant first, long[] calls, boolean copy) throws Exception {
@@ -151,29 +270,7 @@ public final class JournalBenchmark {
         if (copy) {
             return copy(db, o, first, calls, gen);
         }
-        long[] n = {0};
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
-            c.setAutoCommit(false);
-            long made = gen.generate(first, o.days(), o.events(), e -> {
-                try {
-                    JdbcJournal.bind(ps, e);
-                    ps.addBatch();
-                    if (++n[0] % 5000 == 0) {
-                        ps.executeBatch();
-                        c.commit();
-                    }
-                    if (n[0] % 1_000_000 == 0) {
-                        System.out.printf("  %,d events%n", n[0]);
-                    }
-                } catch (java.sql.SQLException ex) {
-                    throw new IllegalStateException(ex);
-                }
-            });
-            ps.executeBatch();
-            c.commit();
-            calls[0] = gen.calls();
-            return made;
-        }
+        return csvRead(db, o, first, calls, gen);
     }
 
     private static int agents(Options o) {
@@ -201,6 +298,87 @@ public final class JournalBenchmark {
             calls[0] = gen.calls();
             return made;
         }
+    }
+
+    /** The columns of a generated event in the CSV files and COPY, in order. */
+    private static final String CSV_COLUMNS = "event_id, occurred_at, event_day, event_type, call_id, flow, flow_node, queue,"
+            + " agent_id, duration_ms, detail, reason, server, customer_id";
+    /** The journal's secondary indexes (V40, V110, V135), dropped while H2 loads and made again after. */
+    private static final Map<String, String> H2_INDEXES = new LinkedHashMap<>();
+
+    static {
+        H2_INDEXES.put("journal_events_by_day", "(event_day, event_type)");
+        H2_INDEXES.put("journal_events_by_time", "(occurred_at)");
+        H2_INDEXES.put("journal_events_by_call", "(call_id)");
+        H2_INDEXES.put("journal_events_by_type_time", "(event_type, occurred_at)");
+        H2_INDEXES.put("journal_events_by_agent", "(agent_id, occurred_at)");
+        H2_INDEXES.put("journal_events_by_customer", "(customer_id, occurred_at)");
+    }
+
+    /**
+     * H2: each day's events written to a CSV file and loaded by one {@code INSERT ... SELECT ... FROM CSVREAD}, with
+     * the table's indexes and unique constraint dropped during the load and made again after (H2 builds an index of
+     * a filled table by sorting; row by row, the random event ids make every insert a walk of a deep B-tree).
+     */
+    private static long csvRead(Database db, Options o, Instant first, long[] calls, JournalGenerator gen) throws Exception {
+        Path file = Files.createTempFile("ivr-journal-day-", ".csv");
+        long made = 0;
+        long insertNs = 0;
+        long t0 = System.nanoTime();
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("alter table journal_events drop constraint journal_events_event_id");
+            for (String index : H2_INDEXES.keySet()) {
+                st.execute("drop index " + index);
+            }
+            String insert = "insert into journal_events (" + CSV_COLUMNS + ") select event_id,"
+                    + " cast(occurred_at as timestamp with time zone), cast(event_day as date), event_type, call_id, flow,"
+                    + " flow_node, queue, agent_id, cast(duration_ms as bigint), detail, reason, server, customer_id"
+                    + " from csvread('" + file.toAbsolutePath() + "', '" + CSV_COLUMNS.replace(" ", "")
+                    + "', 'charset=UTF-8 caseSensitiveColumnNames=true')";
+            long perDay = o.events() / o.days();
+            for (int d = 0; d < o.days(); d++) {
+                StringBuilder buf = new StringBuilder();
+                long[] n = {0};
+                try (var w = Files.newBufferedWriter(file)) {
+                    gen.generate(first.plus(Duration.ofDays(d)), 1, perDay, e -> {
+                        csv(buf, e);
+                        n[0]++;
+                        if (buf.length() > 1 << 20) {
+                            write(w, buf);
+                        }
+                    });
+                    write(w, buf);
+                }
+                long s = System.nanoTime();
+                int rows = st.executeUpdate(insert);
+                insertNs += System.nanoTime() - s;
+                if (rows != n[0]) {
+                    throw new IllegalStateException("day " + d + ": " + n[0] + " events written, " + rows + " loaded");
+                }
+                made += rows;
+                System.out.printf("  day %d: %,d events, %,d in all, %.0f s (inserts %.0f s), load average %s%n", d + 1,
+                        rows, made, (System.nanoTime() - t0) / 1e9, insertNs / 1e9, load());
+            }
+            long s = System.nanoTime();
+            st.execute("alter table journal_events add constraint journal_events_event_id unique (event_id)");
+            for (Map.Entry<String, String> index : H2_INDEXES.entrySet()) {
+                st.execute("create index " + index.getKey() + " on journal_events " + index.getValue());
+            }
+            System.out.printf("  indexes made in %.0f s%n", (System.nanoTime() - s) / 1e9);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        calls[0] = gen.calls();
+        return made;
+    }
+
+    private static void write(java.io.Writer w, StringBuilder buf) {
+        try {
+            w.append(buf);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        buf.setLength(0);
     }
 
     private static void flushCopy(org.postgresql.copy.CopyManager copy, String sql, StringBuilder buf) {
@@ -383,6 +561,8 @@ public final class JournalBenchmark {
         int writeSeconds = 60;
         int cpm = 1000;
         boolean memory = false;
+        String lock = null;
+        List<Integer> otherDays = List.of(1, 7, 30);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[++i].replace("_", ""));
@@ -392,10 +572,12 @@ public final class JournalBenchmark {
                 case "--write-seconds" -> writeSeconds = Integer.parseInt(args[++i]);
                 case "--calls-per-minute" -> cpm = Integer.parseInt(args[++i]);
                 case "--memory" -> memory = true;
+                case "--lock" -> lock = args[++i];
+                case "--other-days" -> otherDays = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory);
+        return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory, lock, otherDays);
     }
 
     private static void delete(Path dir) throws java.io.IOException {

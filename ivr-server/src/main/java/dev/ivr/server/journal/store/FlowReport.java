@@ -1,0 +1,106 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.journal.kpi.Intervals;
+import dev.ivr.server.journal.report.ReportTable;
+import dev.ivr.server.journal.report.Reports;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The flow report (IVR containment per interval and flow) summed by the database: per quarter hour (UTC) in which
+ * a call started (its first flow event of the period) and flow, the calls that entered the flow and those it served
+ * by itself; the quarter hours are put together into the report's intervals here. Only those sums leave the
+ * database. The same figures as {@link Reports#flows} over the events ({@link #inMemory}, the reference the tests
+ * compare with) for calls as the server journals them: a call enters one flow (a server that resumes it writes a
+ * resumption) before it ends. A report whose intervals do not fall on quarter hours (a time zone with an odd
+ * offset) is computed from the events.
+ */
+public final class FlowReport {
+    private static final long BUCKET_S = 900;
+
+    /*
+     * Per call (one pass, grouped by call): its first flow event of the period (the quarter it counts in), the flow it
+     * entered (a CALL_ENTERED that names a flow and is not a resumption), its SELF_SERVED ends and the flow they name;
+     * then per quarter, entered flow and end flow. No join and no window: both databases read the period's flow events
+     * once (PostgreSQL by the day index, H2 by the type-and-time index) and hash them by call.
+     */
+    private static final String SQL = "select floor(extract(epoch from started) / " + BUCKET_S + "), entered, ended,"
+            + " count(entered), sum(served) from (select min(occurred_at) as started,"
+            + " min(case when event_type = 'CALL_ENTERED' and (detail is null or detail <> 'resumed') then flow end) as entered,"
+            + " min(case when event_type = 'CALL_ENDED' and detail = 'SELF_SERVED' then flow end) as ended,"
+            + " sum(case when event_type = 'CALL_ENDED' and detail = 'SELF_SERVED' then 1 else 0 end) as served"
+            + " from journal_events where event_type in ('CALL_ENTERED', 'CALL_NODE', 'CALL_ENDED') and call_id is not null"
+            + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ? group by call_id) c"
+            + " group by floor(extract(epoch from started) / " + BUCKET_S + "), entered, ended";
+
+    private final DataSource dataSource;
+    private final JournalReader reader;
+    private final Reports reports;
+
+    public FlowReport(DataSource dataSource, Reports reports) {
+        this.dataSource = dataSource;
+        this.reader = new JournalReader(dataSource);
+        this.reports = reports;
+    }
+
+    /** Per interval and flow ({@code flow} null for every flow): calls entered, self-served, containment. */
+    public ReportTable table(Instant from, Instant to, Intervals intervals, String flow) throws SQLException {
+        if (!QueueReport.quarterHours(from, to, intervals)) {
+            return inMemory(from, to, intervals, flow);
+        }
+        // interval start (cut at from) -> flow -> {entered, self-served}
+        TreeMap<Instant, Instant> ends = new TreeMap<>();
+        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
+            Instant e = intervals.next(s, to);
+            ends.put(s.isBefore(from) ? from : s, e.isAfter(to) ? to : e);
+        }
+        TreeMap<Instant, TreeMap<String, long[]>> sums = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SQL)) {
+            ps.setDate(1, Date.valueOf(from.atZone(ZoneOffset.UTC).toLocalDate()));
+            ps.setDate(2, Date.valueOf(to.atZone(ZoneOffset.UTC).toLocalDate()));
+            ps.setTimestamp(3, Timestamp.from(from));
+            ps.setTimestamp(4, Timestamp.from(to));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // every call of the quarter started at or after from: the quarter's start cut at from lies in
+                    // the call's interval, as the interval edges inside the period fall on quarter hours
+                    Instant quarter = Instant.ofEpochSecond(rs.getLong(1) * BUCKET_S);
+                    TreeMap<String, long[]> flows = sums.computeIfAbsent(ends.floorKey(quarter.isBefore(from) ? from : quarter),
+                            k -> new TreeMap<>());
+                    String entered = rs.getString(2);
+                    // a self-served end counts for the flow the call entered, else for the one the end names
+                    String served = entered != null ? entered : rs.getString(3);
+                    if (entered != null && (flow == null || flow.equals(entered))) {
+                        flows.computeIfAbsent(entered, k -> new long[2])[0] += rs.getLong(4);
+                    }
+                    if (served != null && (flow == null || flow.equals(served))) {
+                        flows.computeIfAbsent(served, k -> new long[2])[1] += rs.getLong(5);
+                    }
+                }
+            }
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        sums.forEach((start, flows) -> flows.forEach((name, s) -> {
+            if (s[0] > 0) { // a flow appears in an interval when calls entered it then
+                rows.add(Reports.flowRow(start, ends.get(start), name, s[0], s[1]));
+            }
+        }));
+        return new ReportTable(Reports.FLOW_COLUMNS, rows);
+    }
+
+    /** The same report from the period's events read into memory ({@link Reports#flows}): the reference. */
+    public ReportTable inMemory(Instant from, Instant to, Intervals intervals, String flow) throws SQLException {
+        return reports.flows(reader.events(from, to), from, to, intervals, flow);
+    }
+}
