@@ -248,7 +248,7 @@ public final class IvrServer implements AutoCloseable {
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
                 config.flows().calendars(), givenRecognizers != null ? givenRecognizers::status
                 : SpeechEngines.models(config.speech()), AttributeSchema.of(config.crm().attributes()),
-                config.integrations().names()), java.time.Clock.systemUTC());
+                config.integrations().names(), config.outbound().campaignNames()), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
