@@ -73,6 +73,21 @@ class WrapUpPagesIT {
                 "billing", agent, Duration.ofSeconds(15), Duration.ofSeconds(180), Interaction.Outcome.ROUTED, null);
     }
 
+    /** A payment-reminder call of Anna that an answering machine took (attempt 2), as the dialer and the flow leave it. */
+    private void campaignCallToAMachine(String callId, Instant start) throws Exception {
+        server.crmStore().record(new Interaction(callId, "3612345678", "s", "payment-reminder", "1", start, start.plusSeconds(20),
+                List.of("reminder"), Map.of(), "C1001", null, null, null, null, null, Interaction.Outcome.SELF_SERVED, null));
+        try (var c = server.database().dataSource().getConnection(); var ps = c.prepareStatement("insert into campaign_attempts"
+                + " (campaign, customer_id, attempt_no, phone, node, started_at, ended_at, result, call_id, amd, amd_cause)"
+                + " values ('payment-reminder', 'C1001', 2, '+3612345678', 'node-a', ?, ?, 'answered', ?, 'MACHINE',"
+                + " 'INITIALSILENCE-2500-1500')")) {
+            ps.setObject(1, start.atOffset(java.time.ZoneOffset.UTC));
+            ps.setObject(2, start.plusSeconds(20).atOffset(java.time.ZoneOffset.UTC));
+            ps.setString(3, callId);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
     static CallContext context(String callId) {
         return new CallContext(callId, "+36 1 234 5678", "customer-service", "C1001", "Anna Kovács", "gold",
                 Map.of(), "OK", "billing", Map.of(), List.of("welcome", "identify", "menu", "route-billing"),
@@ -96,6 +111,7 @@ class WrapUpPagesIT {
     void aRequiredCodeIsAskedForAndTheNoteLandsInTheHistoryAsText(@TempDir Path dir) throws Exception {
         billingServer(dir);
         server.crmStore().record(routed("1740819600.1", Instant.parse("2025-03-01T09:00:00Z"), "bob"));
+        campaignCallToAMachine("1740906000.4", Instant.parse("2025-03-02T09:00:00Z"));
         desk.agent("alice", "Alice Martin", "PJSIP/1001", "en", "hu");
         String base = desk.base();
         desk.signIn("/agent/", "alice");
@@ -163,9 +179,12 @@ class WrapUpPagesIT {
         // ---- the customer calls again: the history shows the last call's outcome and note, as text
         offer(server, "1750000000.2");
         wait.until(ExpectedConditions.textToBe(By.id("pop-call-id"), "Call 1750000000.2"));
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history-table tbody tr:not(.empty-row)"), 2));
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history-table tbody tr:not(.empty-row)"), 3));
         String history = browser.findElement(By.id("history-table")).getText();
         assertThat(history).contains("Payment arranged", "Promised to pay on 5 May <script>alert('x')</script> & <b>call back</b>");
+        // the campaign's call of the day before: its campaign, attempt and what answered it (AMD), on that row only
+        assertThat(browser.findElements(By.cssSelector("#history-table .campaign-call"))).singleElement()
+                .extracting(WebElement::getText).isEqualTo("Campaign payment-reminder, attempt 2: answering machine (INITIALSILENCE-2500-1500)");
         assertThat(browser.findElements(By.cssSelector("#history-table script, #history-table b"))).isEmpty();
         Path historyShot = Chromium.screenshot(browser, "agent-history-with-wrap-up");
         assertThat(List.of(wrapUp, historyShot)).allSatisfy(p -> assertThat(p).isNotEmptyFile());
