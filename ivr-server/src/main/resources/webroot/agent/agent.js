@@ -213,6 +213,21 @@ const OUTCOMES = {
   ABANDONED_IN_QUEUE: 'Hung up in queue', TRANSFERRED: 'Transferred', VOICEMAIL: 'Voicemail', FAILED: 'Failed'
 };
 
+// answering machine detection of a campaign call (Asterisk's AMDSTATUS)
+const AMD = {
+  HUMAN: 'a person answered', MACHINE: 'answering machine', NOTSURE: 'machine detection not sure',
+  HANGUP: 'hung up during machine detection'
+};
+
+/** The campaign a call was placed for, its attempt, and what answered it; null for other calls. */
+function campaignNote(c) {
+  if (!c) {
+    return null;
+  }
+  const amd = c.amd ? (AMD[c.amd] || c.amd) + (c.amdCause ? ' (' + c.amdCause + ')' : '') : null;
+  return el('div', {class: 'campaign-call'}, 'Campaign ' + c.name + ', attempt ' + c.attempt + (amd ? ': ' + amd : ''));
+}
+
 function clearHistory(text) {
   $('#history-hint').textContent = '';
   $('#history-table tbody').replaceChildren(el('tr', {class: 'empty-row'}, el('td', {colspan: 8}, text)));
@@ -231,7 +246,7 @@ async function loadHistory(customerId) {
     $('#history-table tbody').replaceChildren(...rows.map(i => el('tr', {},
       el('td', {}, dateTime(i.start)),
       el('td', {}, OUTCOMES[i.outcome] || i.outcome),
-      el('td', {}, i.flow || '–'),
+      el('td', {}, i.flow || '–', campaignNote(i.campaign)),
       el('td', {}, i.queue || '–'),
       el('td', {}, i.agentId || '–'),
       el('td', {class: 'num'}, duration(i.waitSeconds)),

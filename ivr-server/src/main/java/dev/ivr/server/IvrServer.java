@@ -127,6 +127,8 @@ public final class IvrServer implements AutoCloseable {
     private IvrExits ivrExits;
     private Desk desk;
     private dev.ivr.server.recording.store.Recordings recordings;
+    /** Made by {@link #campaignRunStates()} (start thread only). */
+    private dev.ivr.server.outbound.CampaignRunStates campaignRunStates;
     private volatile boolean stopped;
 
     private IvrServer(IvrConfig config, java.util.function.Consumer<String> onFatal,
@@ -246,7 +248,7 @@ public final class IvrServer implements AutoCloseable {
         flows = FlowRepository.open(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
                 config.flows().calendars(), givenRecognizers != null ? givenRecognizers::status
                 : SpeechEngines.models(config.speech()), AttributeSchema.of(config.crm().attributes()),
-                config.integrations().names()), java.time.Clock.systemUTC());
+                config.integrations().names(), config.outbound().campaignNames()), java.time.Clock.systemUTC());
         toClose.add(flows);
         if (config.flows().watch()) {
             flows.watch();
@@ -346,12 +348,10 @@ public final class IvrServer implements AutoCloseable {
                 new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()));
         routes.add(new dev.ivr.server.outbound.http.DncRoutes(dnc, java.time.Clock.systemUTC()));
         dev.ivr.server.outbound.CampaignStore campaignStore = new dev.ivr.server.outbound.CampaignStore(database.httpDataSource());
-        dev.ivr.server.outbound.CampaignRunStates runStates = new dev.ivr.server.outbound.CampaignRunStates(
-                cluster.hazelcast(), campaignStore);
-        toClose.add(runStates);
+        // the dialer's run states; the Campaigns' own store (the HTTP pool) reads and writes the database
         routes.add(new dev.ivr.server.outbound.http.OutboundRoutes(config.outbound(), new dev.ivr.server.outbound.Campaigns(
                 config.outbound(), campaignStore, new Segments(database.httpDataSource(), attributes,
-                java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()).runStates(runStates),
+                java.time.Clock.system(ZoneId.systemDefault())), java.time.Clock.systemUTC()).runStates(campaignRunStates()),
                 new dev.ivr.server.outbound.CampaignProgress(campaignStore), new dev.ivr.server.outbound.Arming(database.httpDataSource()),
                 new dev.ivr.server.outbound.OutboundEvents(database.httpDataSource()), dnc, java.time.Clock.systemUTC()));
         routes.add(new dev.ivr.server.outbound.http.ContactListRoutes(config.outbound(), campaignStore,
@@ -453,16 +453,13 @@ public final class IvrServer implements AutoCloseable {
         }
         if (originator != null && config.outbound().enabled()) {
             CampaignStore campaignStore = new CampaignStore(database.dataSource());
-            dev.ivr.server.outbound.CampaignRunStates runStates = new dev.ivr.server.outbound.CampaignRunStates(
-                    cluster.hazelcast(), campaignStore); // pause, resume, stop from any member: at once
-            toClose.add(runStates);
             toClose.add(new CampaignDialer(config.outbound(), campaignStore, originator,
                     java.time.Clock.systemUTC(), nodeName, new dev.ivr.server.outbound.AgentDialing( // progressive, predictive
                     new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
                     pbxs, config.outbound().context(), campaignStore)).previews(new dev.ivr.server.outbound.PreviewDialing(
                     config.outbound(), new dev.ivr.server.outbound.RoutingAgentSupply(() -> routing == null ? null : routing.service()),
                     () -> routing == null ? null : routing.previews(), campaignStore, java.time.Clock.systemUTC()))
-                    .runStates(runStates)
+                    .runStates(campaignRunStates())
                     .start());
             // campaigns with refresh: one dialing server per period evaluates the segment again
             toClose.add(new dev.ivr.server.outbound.SegmentRefresher(config.outbound(), campaignStore, new Segments(
@@ -498,6 +495,20 @@ public final class IvrServer implements AutoCloseable {
             routing.callPbxs(hint -> several.pbxOfCall(hint).orElse(null));
         }
         routing.onAgentAnswered((callId, queue, agentId) -> recordings.agentAnswered(callId, queue, agentId));
+    }
+
+    /**
+     * The campaigns' run states on the cluster (pause, resume, stop from any member: at once), one instance for the dialer
+     * and the HTTP routes, made at first use. Its own store is on the calls' pool (the dialer's reads); the HTTP routes'
+     * {@code Campaigns} pass their store, on the HTTP pool, for what they read and write.
+     */
+    private dev.ivr.server.outbound.CampaignRunStates campaignRunStates() {
+        if (campaignRunStates == null) {
+            campaignRunStates = new dev.ivr.server.outbound.CampaignRunStates(cluster.hazelcast(),
+                    new CampaignStore(database.dataSource()));
+            toClose.add(campaignRunStates);
+        }
+        return campaignRunStates;
     }
 
     /** Call recording (recording.*): MixMonitor over AMI, its rows, the sealing and the retention purge. */

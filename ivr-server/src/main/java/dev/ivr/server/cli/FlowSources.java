@@ -53,6 +53,7 @@ public final class FlowSources {
         return new FlowLoader.Sources(flows != null ? flows : c.flows().dir(),
                 prompts != null ? prompts : c.prompts().dir(),
                 calendars != null ? calendars : c.flows().calendars(), speech,
-                dev.ivr.server.crm.attributes.AttributeSchema.of(c.crm().attributes()), c.integrations().names());
+                dev.ivr.server.crm.attributes.AttributeSchema.of(c.crm().attributes()), c.integrations().names(),
+                c.outbound().campaignNames());
     }
 }

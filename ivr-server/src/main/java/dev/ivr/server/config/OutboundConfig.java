@@ -38,6 +38,13 @@ public record OutboundConfig(
         this(enabled, channel, context, pollInterval, ringTimeout, maxCallTime, campaigns, null, null);
     }
 
+    /** The campaigns' names, as flows' {@code remind} nodes name them (checked when the flows load). */
+    public java.util.Set<String> campaignNames() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        campaigns.stream().filter(c -> c != null && c.name() != null).forEach(c -> out.add(c.name()));
+        return out;
+    }
+
     /** The configuration of an event type, if any. */
     public java.util.Optional<EventConfig> event(String type) {
         return events.stream().filter(e -> e != null && e.type() != null && e.type().equals(type)).findFirst();

@@ -399,7 +399,8 @@ public final class Doctor {
     private void checkFlows() {
         FlowLoader.Loaded loaded = FlowLoader.load(new FlowLoader.Sources(config.flows().dir(), config.prompts().dir(),
                 config.flows().calendars(), SpeechEngines.models(config.speech()),
-                dev.ivr.server.crm.attributes.AttributeSchema.of(config.crm().attributes()), config.integrations().names()));
+                dev.ivr.server.crm.attributes.AttributeSchema.of(config.crm().attributes()), config.integrations().names(),
+                config.outbound().campaignNames()));
         List<Problem> errors = loaded.allProblems().stream().filter(Problem::isError).toList();
         if (errors.isEmpty()) {
             findings.add(Finding.ok("flows", loaded.flows().size() + " flow(s) in " + config.flows().dir() + " are valid"));

@@ -28,6 +28,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * a resume wakes the dialers without waiting for their next poll. A change made to the database
  * alone ({@code ./ivr campaign pause} from the command line) reaches the map at the next
  * {@link #refresh}.
+ *
+ * <p>One instance per server serves both the dialer and the HTTP routes (one map listener, one
+ * copy). Its own store is the dialer's (the calls' pool); {@link #set(CampaignStore, String, String, Instant)}
+ * and {@link #publish(CampaignStore, String)} take the caller's store, so that HTTP requests read
+ * and write the database on the HTTP pool, as every other route does.
  */
 public final class CampaignRunStates implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CampaignRunStates.class);
@@ -102,7 +107,12 @@ public final class CampaignRunStates implements AutoCloseable {
 
     /** Sets the state: first in the database (the source of truth), then on the cluster. */
     public void set(String campaign, String status, Instant now) throws SQLException {
-        store.setStatus(campaign, status, now);
+        set(store, campaign, status, now);
+    }
+
+    /** {@link #set(String, String, Instant)} with the database written through {@code through} (the caller's pool). */
+    public void set(CampaignStore through, String campaign, String status, Instant now) throws SQLException {
+        through.setStatus(campaign, status, now);
         try {
             map.set(campaign, status);
         } catch (RuntimeException e) { // the database has it (and every claim checks it); the cluster at the next refresh
@@ -113,10 +123,15 @@ public final class CampaignRunStates implements AutoCloseable {
 
     /** The database's state of the campaign goes to the cluster (after a start, or a change made by another program). */
     public void publish(String campaign) throws SQLException {
+        publish(store, campaign);
+    }
+
+    /** {@link #publish(String)} with the database read through {@code through} (the caller's pool). */
+    public void publish(CampaignStore through, String campaign) throws SQLException {
         // the map first, then the database: a change (database first, then map) made meanwhile on another member is
         // never undone with what the database said before it; the replace is conditional for the same reason
         String shared = map.get(campaign);
-        Optional<String> stored = store.status(campaign);
+        Optional<String> stored = through.status(campaign);
         if (stored.isEmpty()) {
             return;
         }

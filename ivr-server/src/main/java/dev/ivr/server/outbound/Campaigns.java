@@ -28,7 +28,10 @@ public final class Campaigns {
         this.clock = clock;
     }
 
-    /** Start, pause, resume and stop reach every member of the cluster at once through {@code states}. */
+    /**
+     * Start, pause, resume and stop reach every member of the cluster at once through {@code states}; the database is
+     * read and written through this object's store all the same (the HTTP routes: the HTTP pool).
+     */
     public Campaigns runStates(CampaignRunStates states) {
         this.runStates = states;
         return this;
@@ -72,7 +75,7 @@ public final class Campaigns {
         int added = store.start(name, c.segment(), contacts, clock.instant());
         CampaignRunStates states = runStates;
         if (states != null) {
-            states.publish(name);
+            states.publish(store, name);
         }
         return new Started(ids.size(), added, (int) ids.stream().filter(id -> phones.get(id) == null).count());
     }
@@ -85,7 +88,7 @@ public final class Campaigns {
         }
         CampaignRunStates states = runStates;
         if (states != null) {
-            states.set(name, status, clock.instant());
+            states.set(store, name, status, clock.instant());
         } else {
             store.setStatus(name, status, clock.instant());
         }

@@ -2,10 +2,8 @@ package dev.ivr.server.desk;
 
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.IvrConfig;
-import dev.ivr.server.desk.users.UserSpec;
 import dev.ivr.server.recording.Recording;
 import dev.ivr.server.recording.store.JdbcRecordings;
-import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,11 +19,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,36 +31,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("integration")
 class RecordingPagesIT {
-    static final String PASSWORD = "correct horse battery";
-    IvrServer server;
-    WebDriver browser;
+    DeskPageFixture desk;
 
     @AfterEach
     void stop(TestInfo info) {
-        if (browser != null) {
-            Chromium.evidence(browser, "last-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
-            browser.quit();
-        }
-        if (server != null) {
-            server.stop();
+        if (desk != null) {
+            desk.close(info);
         }
     }
 
     @Test
     void anAgentIsRefusedPlaybackASupervisorPlaysItAndBothAreLogged(@TempDir Path dir) throws Exception {
-        Path yaml = dir.resolve("ivr.yaml");
-        Files.writeString(yaml, """
-                routing:
-                  queues:
-                    - id: billing
-                      name: Billing
-                      skills: {billing: 1}
-                crm:
-                  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
-                """);
-        IvrConfig config = TestConfigs.server(dir.resolve("data"), yaml);
-        server = IvrServer.start(config);
-        assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
+        desk = DeskPageFixture.start(dir, "", "");
+        IvrServer server = desk.server;
+        IvrConfig config = desk.config;
         // a stored recording of a call, as the sealing leaves it (recording.directory under the data directory)
         String callId = "1750000000.7";
         String file = "2025-06-15/" + callId + "-0123abcd.wav";
@@ -76,16 +55,12 @@ class RecordingPagesIT {
         store.insert(new Recording("0123abcd0123abcd", callId, "billing", "alice", "always", file,
                 Recording.State.STORED, false, (long) silence().length, Instant.parse("2025-06-15T09:00:00Z"),
                 Instant.parse("2025-06-15T09:03:00Z"), null));
-        server.desk().users().create(new UserSpec("alice", "Alice Martin", Set.of("agent"), "PJSIP/1001",
-                Map.of("billing", 7), Set.of("en"), true, PASSWORD));
-        server.desk().users().create(new UserSpec("sam", "Sam Super", Set.of("supervisor"), "", Map.of(), Set.of("en"),
-                true, PASSWORD));
-        String base = "http://127.0.0.1:" + server.httpPort();
-
-        browser = Chromium.start(dir.resolve("chromium-profile"));
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        desk.agent("alice", "Alice Martin", "PJSIP/1001");
+        desk.supervisor("sam", "Sam Super");
+        WebDriver browser = desk.browser();
+        WebDriverWait wait = desk.waitFor();
         // ---- the agent: sees that the call was recorded, may not hear it
-        signIn(wait, base + "/agent/", "alice");
+        desk.signIn("/agent/", "alice");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("recordings-call"))).sendKeys(callId);
         browser.findElement(By.id("recordings-find")).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#recordings-list .rec-play"))).click();
@@ -95,7 +70,7 @@ class RecordingPagesIT {
         browser.findElement(By.id("sign-out")).click();
 
         // ---- the supervisor: plays it on the dashboard
-        signIn(wait, base + "/supervisor/", "sam");
+        desk.signIn("/supervisor/", "sam");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("recordings-call"))).sendKeys(callId);
         browser.findElement(By.id("recordings-find")).click();
         wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#recordings-list .rec-play"))).click();
@@ -110,13 +85,6 @@ class RecordingPagesIT {
         assertThat(log).extracting(JdbcRecordings.Access::user, JdbcRecordings.Access::allowed)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("sam", true),
                         org.assertj.core.groups.Tuple.tuple("alice", false));
-    }
-
-    private void signIn(WebDriverWait wait, String page, String user) {
-        browser.get(page);
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-id"))).sendKeys(user);
-        browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
-        browser.findElement(By.id("login-submit")).click();
     }
 
     /** One second of silence, 8 kHz 16-bit mono WAV, as MixMonitor writes. */

@@ -2,12 +2,6 @@ package dev.ivr.server.desk;
 
 import dev.ivr.routing.Reservation;
 import dev.ivr.server.IvrServer;
-import dev.ivr.server.config.IvrConfig;
-import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
-import dev.ivr.server.desk.users.UserSpec;
-import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -22,15 +16,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,44 +33,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("integration")
 class ReminderPagesIT {
-    static final String PASSWORD = "correct horse battery";
+    static final String PASSWORD = DeskPageFixture.PASSWORD;
+    DeskPageFixture desk;
     IvrServer server;
-    WebDriver browser;
 
     @AfterEach
     void stop(TestInfo info) {
-        if (browser != null) {
-            Chromium.evidence(browser, "last-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
-            browser.quit();
-        }
-        if (server != null) {
-            server.stop();
+        if (desk != null) {
+            desk.close(info);
         }
     }
 
-    static IvrServer start(Path dir) throws Exception {
-        Path yaml = dir.resolve("ivr.yaml");
-        Files.writeString(yaml, """
-                routing:
-                  queues:
-                    - id: billing
-                      name: Billing
-                      skills: {billing: 1}
-                crm:
-                  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
+    /** The server with the payment-reminder campaign and the sample customers. */
+    private void start(Path dir) throws Exception {
+        desk = DeskPageFixture.start(dir, "", """
                 outbound:
                   campaigns:
                     - {name: payment-reminder, flow: customer-service, reason: payment-late}
-                """);
-        IvrConfig config = TestConfigs.server(dir.resolve("data"), yaml);
-        IvrServer server = IvrServer.start(config);
-        assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
-        CustomerImport.Report r = new CustomerImport(server.database().dataSource(),
-                new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                .run(Path.of("..", "config", "sample-customers.csv"), new CustomerImport.Options(false, false),
-                        CustomerImport.Progress.NONE);
-        assertThat(r.rejected()).isEmpty();
-        return server;
+                """).withSampleCustomers();
+        server = desk.server;
     }
 
     private Instant storedAt(String customer) throws Exception {
@@ -99,20 +70,12 @@ class ReminderPagesIT {
 
     @Test
     void anAgentSchedulesAReminderForTheCustomerOnScreen(@TempDir Path dir) throws Exception {
-        server = start(dir);
-        server.desk().users().create(new UserSpec("alice", "Alice Martin", Set.of("agent"), "PJSIP/1001",
-                Map.of("billing", 7), Set.of("en"), true, PASSWORD));
-        String base = "http://127.0.0.1:" + server.httpPort();
-        browser = Chromium.start(dir.resolve("chromium-profile"));
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get(base + "/agent/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-id"))).sendKeys("alice");
-        browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
-        browser.findElement(By.id("login-submit")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("btn-login"))).click();
-        wait.until(ExpectedConditions.textToBe(By.id("agent-state"), "Not ready"));
-        wait.until(ExpectedConditions.attributeContains(By.id("conn"), "class", "live"));
-        browser.findElement(By.id("btn-ready")).click();
+        start(dir);
+        desk.agent("alice", "Alice Martin", "PJSIP/1001");
+        desk.signIn("/agent/", "alice");
+        desk.agentReady();
+        WebDriver browser = desk.browser();
+        WebDriverWait wait = desk.waitFor();
 
         Reservation r = WrapUpPagesIT.offer(server, "1760000000.1");
         wait.until(ExpectedConditions.textToBe(By.id("pop-customer"), "Anna Kovács"));
@@ -142,13 +105,10 @@ class ReminderPagesIT {
 
     @Test
     void theServerLetsAnAgentBookOnlyForTheCustomerOfTheirOwnCall(@TempDir Path dir) throws Exception {
-        server = start(dir);
-        server.desk().users().create(new UserSpec("alice", "Alice Martin", Set.of("agent"), "PJSIP/1001",
-                Map.of("billing", 7), Set.of("en"), true, PASSWORD));
-        server.desk().users().create(new UserSpec("bob", "Bob Keller", Set.of("agent"), "PJSIP/1002",
-                Map.of("billing", 7), Set.of("en"), true, PASSWORD));
-        server.desk().users().create(new UserSpec("sam", "Sam Supervisor", Set.of("supervisor"), null, Map.of(), Set.of(),
-                true, PASSWORD));
+        start(dir);
+        desk.agent("alice", "Alice Martin", "PJSIP/1001");
+        desk.agent("bob", "Bob Keller", "PJSIP/1002");
+        desk.supervisor("sam", "Sam Supervisor");
         DeskClient api = new DeskClient(server.httpPort());
         String alice = api.login("alice", PASSWORD);
         String bob = api.login("bob", PASSWORD);

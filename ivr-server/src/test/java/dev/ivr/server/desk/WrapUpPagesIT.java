@@ -8,13 +8,7 @@ import dev.ivr.server.IvrServer;
 import dev.ivr.server.callcontext.CallContext;
 import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.TopicScreenPops;
-import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.Interaction;
-import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
-import dev.ivr.server.desk.users.UserSpec;
-import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -33,14 +27,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,52 +44,48 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("integration")
 class WrapUpPagesIT {
-    static final String PASSWORD = "correct horse battery";
+    static final String PASSWORD = DeskPageFixture.PASSWORD;
     static final String NOTE = "Promised to pay on 5 May <script>alert('x')</script> & <b>call back</b>";
+    DeskPageFixture desk;
     IvrServer server;
-    WebDriver browser;
 
     @AfterEach
     void stop(TestInfo info) {
-        if (browser != null) {
-            Chromium.evidence(browser, "last-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
-            browser.quit();
-        }
-        if (server != null) {
-            server.stop();
+        if (desk != null) {
+            desk.close(info);
         }
     }
 
-    static IvrServer billingServer(Path dir) throws Exception {
-        Path yaml = dir.resolve("ivr.yaml");
-        Files.writeString(yaml, """
-                routing:
-                  queues:
-                    - id: billing
-                      name: Billing
-                      skills: {billing: 1}
-                      wrap-up: 10m
-                      wrap-up-codes: [resolved, payment-arranged, follow-up]
-                      wrap-up-code-required: true
-                      wrap-up-extension: 2m
-                crm:
-                  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
-                """);
-        IvrConfig config = TestConfigs.server(dir.resolve("data"), yaml);
-        IvrServer server = IvrServer.start(config);
-        assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
-        CustomerImport.Report r = new CustomerImport(server.database().dataSource(),
-                new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                .run(Path.of("..", "config", "sample-customers.csv"), new CustomerImport.Options(false, false),
-                        CustomerImport.Progress.NONE);
-        assertThat(r.rejected()).isEmpty();
-        return server;
+    /** The billing queue requires a wrap-up code; the sample customers. */
+    private void billingServer(Path dir) throws Exception {
+        desk = DeskPageFixture.start(dir, """
+                wrap-up: 10m
+                wrap-up-codes: [resolved, payment-arranged, follow-up]
+                wrap-up-code-required: true
+                wrap-up-extension: 2m
+                """, "").withSampleCustomers();
+        server = desk.server;
     }
 
     static Interaction routed(String callId, Instant start, String agent) {
         return new Interaction(callId, "3612345678", "1000", "customer-service", "1", start, start.plusSeconds(200),
                 List.of("welcome", "identify", "menu", "route-billing"), Map.of("menu", "2", "pin", "***"), "C1001", "OK",
                 "billing", agent, Duration.ofSeconds(15), Duration.ofSeconds(180), Interaction.Outcome.ROUTED, null);
+    }
+
+    /** A payment-reminder call of Anna that an answering machine took (attempt 2), as the dialer and the flow leave it. */
+    private void campaignCallToAMachine(String callId, Instant start) throws Exception {
+        server.crmStore().record(new Interaction(callId, "3612345678", "s", "payment-reminder", "1", start, start.plusSeconds(20),
+                List.of("reminder"), Map.of(), "C1001", null, null, null, null, null, Interaction.Outcome.SELF_SERVED, null));
+        try (var c = server.database().dataSource().getConnection(); var ps = c.prepareStatement("insert into campaign_attempts"
+                + " (campaign, customer_id, attempt_no, phone, node, started_at, ended_at, result, call_id, amd, amd_cause)"
+                + " values ('payment-reminder', 'C1001', 2, '+3612345678', 'node-a', ?, ?, 'answered', ?, 'MACHINE',"
+                + " 'INITIALSILENCE-2500-1500')")) {
+            ps.setObject(1, start.atOffset(java.time.ZoneOffset.UTC));
+            ps.setObject(2, start.plusSeconds(20).atOffset(java.time.ZoneOffset.UTC));
+            ps.setString(3, callId);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
     }
 
     static CallContext context(String callId) {
@@ -122,23 +109,15 @@ class WrapUpPagesIT {
 
     @Test
     void aRequiredCodeIsAskedForAndTheNoteLandsInTheHistoryAsText(@TempDir Path dir) throws Exception {
-        server = billingServer(dir);
+        billingServer(dir);
         server.crmStore().record(routed("1740819600.1", Instant.parse("2025-03-01T09:00:00Z"), "bob"));
-        server.desk().users().create(new UserSpec("alice", "Alice Martin", Set.of("agent"), "PJSIP/1001",
-                Map.of("billing", 7), Set.of("en", "hu"), true, PASSWORD));
-        String base = "http://127.0.0.1:" + server.httpPort();
-
-        browser = Chromium.start(dir.resolve("chromium-profile"));
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get(base + "/agent/");
-        WebElement id = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-id")));
-        id.sendKeys("alice");
-        browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
-        browser.findElement(By.id("login-submit")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("btn-login"))).click();
-        wait.until(ExpectedConditions.textToBe(By.id("agent-state"), "Not ready"));
-        wait.until(ExpectedConditions.attributeContains(By.id("conn"), "class", "live"));
-        browser.findElement(By.id("btn-ready")).click();
+        campaignCallToAMachine("1740906000.4", Instant.parse("2025-03-02T09:00:00Z"));
+        desk.agent("alice", "Alice Martin", "PJSIP/1001", "en", "hu");
+        String base = desk.base();
+        desk.signIn("/agent/", "alice");
+        desk.agentReady();
+        WebDriver browser = desk.browser();
+        WebDriverWait wait = desk.waitFor();
 
         // ---- a call: offered, answered, ended: alice is in wrap-up and the card asks for the outcome
         String first = "1750000000.1";
@@ -200,9 +179,12 @@ class WrapUpPagesIT {
         // ---- the customer calls again: the history shows the last call's outcome and note, as text
         offer(server, "1750000000.2");
         wait.until(ExpectedConditions.textToBe(By.id("pop-call-id"), "Call 1750000000.2"));
-        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history-table tbody tr:not(.empty-row)"), 2));
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history-table tbody tr:not(.empty-row)"), 3));
         String history = browser.findElement(By.id("history-table")).getText();
         assertThat(history).contains("Payment arranged", "Promised to pay on 5 May <script>alert('x')</script> & <b>call back</b>");
+        // the campaign's call of the day before: its campaign, attempt and what answered it (AMD), on that row only
+        assertThat(browser.findElements(By.cssSelector("#history-table .campaign-call"))).singleElement()
+                .extracting(WebElement::getText).isEqualTo("Campaign payment-reminder, attempt 2: answering machine (INITIALSILENCE-2500-1500)");
         assertThat(browser.findElements(By.cssSelector("#history-table script, #history-table b"))).isEmpty();
         Path historyShot = Chromium.screenshot(browser, "agent-history-with-wrap-up");
         assertThat(List.of(wrapUp, historyShot)).allSatisfy(p -> assertThat(p).isNotEmptyFile());
@@ -210,13 +192,10 @@ class WrapUpPagesIT {
 
     @Test
     void theApiLetsAnAgentWrapUpOnlyTheirOwnCallsAndChecksWhatTheyGive(@TempDir Path dir) throws Exception {
-        server = billingServer(dir);
-        server.desk().users().create(new UserSpec("alice", "Alice Martin", Set.of("agent"), "PJSIP/1001",
-                Map.of("billing", 7), Set.of("en"), true, PASSWORD));
-        server.desk().users().create(new UserSpec("bob", "Bob Keller", Set.of("agent"), "PJSIP/1002",
-                Map.of("billing", 7), Set.of("en"), true, PASSWORD));
-        server.desk().users().create(new UserSpec("sam", "Sam Supervisor", Set.of("supervisor"), null, Map.of(), Set.of(),
-                true, PASSWORD));
+        billingServer(dir);
+        desk.agent("alice", "Alice Martin", "PJSIP/1001");
+        desk.agent("bob", "Bob Keller", "PJSIP/1002");
+        desk.supervisor("sam", "Sam Supervisor");
         DeskClient api = new DeskClient(server.httpPort());
         String alice = api.login("alice", PASSWORD);
         String bob = api.login("bob", PASSWORD);

@@ -52,6 +52,34 @@ class RemindNodeTest {
         return load(node).allProblems().stream().filter(Problem::isError).map(Problem::toString).toList();
     }
 
+    /** As the server and validate load it: against the configured campaigns ({@code outbound.campaigns}). */
+    private List<String> problems(String node, java.util.Set<String> campaigns) throws Exception {
+        Files.writeString(dir.resolve("f.yaml"), FLOW.formatted(node.indent(4).stripTrailing()));
+        return FlowLoader.load(new FlowLoader.Sources(dir, FlowValidationTest.PROMPTS, FlowValidationTest.CALENDARS,
+                null, null, null, campaigns)).allProblems().stream().filter(Problem::isError).map(Problem::toString).toList();
+    }
+
+    private static final String REMIND = "type: remind\ncampaign: %s\nin: 1d\nnext: booked\non-error: sorry";
+
+    @Test
+    void aConfiguredCampaignIsFine() throws Exception {
+        assertThat(problems(REMIND.formatted("payment-reminder"), java.util.Set.of("payment-reminder", "renewal"))).isEmpty();
+    }
+
+    @Test
+    void aCampaignTheConfigurationLacksIsAnErrorAtItsLine() throws Exception {
+        assertThat(problems(REMIND.formatted("payment-remider"), java.util.Set.of("payment-reminder", "renewal")))
+                .singleElement().asString().contains("f.yaml:11:").contains("no campaign named 'payment-remider' in outbound.campaigns")
+                .contains("did you mean 'payment-reminder'").contains("configured: payment-reminder, renewal");
+        assertThat(problems(REMIND.formatted("payment-reminder"), java.util.Set.of())).singleElement().asString()
+                .contains("f.yaml:11:").contains("(none configured)");
+    }
+
+    @Test
+    void whereNoConfigurationIsKnownAnyCampaignIsAccepted() throws Exception {
+        assertThat(problems(REMIND.formatted("anything"), null)).isEmpty();
+    }
+
     @Test
     void validFormsLoad() throws Exception {
         assertThat(problems("type: remind\ncampaign: payment-reminder\nin: 1d\nat: \"10:00\"\nnext: booked\non-error: sorry"))

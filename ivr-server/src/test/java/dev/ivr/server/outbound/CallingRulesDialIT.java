@@ -2,17 +2,11 @@ package dev.ivr.server.outbound;
 
 import dev.ivr.fakepbx.FakeAmi;
 import dev.ivr.server.call.CallInfo;
-import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.config.AttributeConfig;
 import dev.ivr.server.config.CampaignConfig;
-import dev.ivr.server.config.ConfigLoader;
-import dev.ivr.server.config.CrmConfig;
-import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.config.OutboundConfig;
 import dev.ivr.server.crm.attributes.AttributeSchema;
-import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.segment.Segments;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.flow.engine.CallSummary;
@@ -23,15 +17,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,114 +35,79 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("integration")
 class CallingRulesDialIT {
-    private static final Duration T = Duration.ofSeconds(60);
-    private static final String SECRET = "manager-secret-for-tests";
+    private static final Duration T = OutboundRig.T;
 
     @TempDir
     Path tmp;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final OutboundRig rig = new OutboundRig();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        rig.close();
     }
 
     @Test
     void aListedNumberIsNeverDialledAndAnOptOutInTheFlowStopsTheCampaignsCalls() throws Exception {
-        Database db = Database.open(new DatabaseConfig("", "sa", "", 5, 2, Duration.ofMillis(500)), tmp.resolve("data"));
-        toClose.add(db);
-        assertThat(db.awaitReady(T)).isTrue();
+        Database db = rig.database(tmp, 5);
         AttributeSchema schema = AttributeSchema.of(List.of(new AttributeConfig("vip", "boolean", null, null)));
-        Path csv = tmp.resolve("c.csv");
-        Files.writeString(csv, """
+        OutboundRig.importCustomers(db, schema, tmp, """
                 id,first_name,phones,attr.vip
                 C1,Anna,+36 1 555 0001,no
                 C2,Bela,+36 1 555 0002,no
                 C3,Cili,+36 1 555 0003,no
                 """);
-        CrmConfig crm = ConfigLoader.load(Map.of("IVR_CRM_PIN_HASH_MEMORY", "256", "IVR_CRM_PIN_HASH_ITERATIONS", "1")).crm();
-        assertThat(new CustomerImport(db.dataSource(), new PhoneNumbers(crm.region()), new PinHasher(crm.pinHash()),
-                Clock.systemUTC(), schema).run(csv, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE)
-                .rejected()).isEmpty();
         Segments segments = new Segments(db.dataSource(), schema, Clock.systemUTC());
         segments.save("everyone", "!attr.vip", null, "test");
         CampaignConfig campaign = new CampaignConfig("reminder", "everyone", "payment-reminder", "payment-late", null, 1, 2,
-                Map.of(), List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), "00:00", "23:59",
-                "UTC", null, null, false, null);
-        OutboundConfig outbound = new OutboundConfig(true, "PJSIP/{number}@trunk", "ivr-outbound", Duration.ofMillis(100),
-                Duration.ofSeconds(30), Duration.ofMinutes(5), List.of(campaign));
+                Map.of(), OutboundRig.EVERY_DAY, "00:00", "23:59", "UTC", null, null, false, null);
+        OutboundConfig outbound = OutboundRig.outbound(Duration.ofMillis(100), campaign);
         DncList dnc = new DncList(db.dataSource(), new PhoneNumbers("HU"));
 
-        try (FakeAmi ami = new FakeAmi("ivr", SECRET)) {
-            ami.originateOutcomes(a -> FakeAmi.OriginateOutcome.ANSWERED);
-            Set<String> hungUp = ConcurrentHashMap.newKeySet();
-            Thread hanger = Thread.ofVirtual().start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (FakeAmi.Originated o : List.copyOf(ami.originated())) {
-                        if (hungUp.add(o.uniqueId())) {
-                            try { // the call is up for a moment (its OriginateResponse first)
-                                Thread.sleep(200);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                            ami.hangup(o.channel(), o.uniqueId());
-                        }
-                    }
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            toClose.add(hanger::interrupt);
-            AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", SECRET));
-            toClose.add(connection);
-            await().atMost(T).until(connection::available);
-            CampaignStore store = new CampaignStore(db.dataSource());
-            CampaignDialer dialer = new CampaignDialer(outbound, store, new AmiOriginator(connection, Clock.systemUTC()),
-                    Clock.systemUTC(), "node-a");
-            toClose.add(dialer);
-            Campaigns campaigns = new Campaigns(outbound, store, segments, Clock.systemUTC());
-            assertThat(campaigns.start("reminder").members()).isEqualTo(3);
-            campaigns.set("reminder", "paused");
-            // C2 asks not to be called after the list was built: in the national format, on the list of every campaign
-            dnc.add("06 1 555 0002", null, DncList.Origin.of("api", "asked by e-mail", "sam"), java.time.Instant.now());
-            campaigns.set("reminder", "running");
-            dialer.start();
-            await().atMost(T).until(() -> store.contactStates("reminder").getOrDefault("pending", 0) == 0
-                    && store.contactStates("reminder").getOrDefault("dialing", 0) == 0);
+        FakeAmi ami = rig.fakeAmi();
+        ami.originateOutcomes(a -> FakeAmi.OriginateOutcome.ANSWERED);
+        rig.hangUpAnswered(ami, Duration.ofMillis(200));
+        AmiConnection connection = rig.connect(ami);
+        CampaignStore store = new CampaignStore(db.dataSource());
+        CampaignDialer dialer = new CampaignDialer(outbound, store, new AmiOriginator(connection, Clock.systemUTC()),
+                Clock.systemUTC(), "node-a");
+        rig.closing(dialer);
+        Campaigns campaigns = new Campaigns(outbound, store, segments, Clock.systemUTC());
+        assertThat(campaigns.start("reminder").members()).isEqualTo(3);
+        campaigns.set("reminder", "paused");
+        // C2 asks not to be called after the list was built: in the national format, on the list of every campaign
+        dnc.add("06 1 555 0002", null, DncList.Origin.of("api", "asked by e-mail", "sam"), java.time.Instant.now());
+        campaigns.set("reminder", "running");
+        dialer.start();
+        await().atMost(T).until(() -> store.contactStates("reminder").getOrDefault("pending", 0) == 0
+                && store.contactStates("reminder").getOrDefault("dialing", 0) == 0);
 
-            assertThat(store.contactStates("reminder")).containsExactlyInAnyOrderEntriesOf(Map.of("done", 2, "dnc", 1));
-            assertThat(ami.originated()).extracting(o -> o.action().get("Channel"))
-                    .containsExactlyInAnyOrder("PJSIP/+3615550001@trunk", "PJSIP/+3615550003@trunk");
-            assertThat(store.attempts("reminder")).extracting(CampaignStore.Attempt::customerId).containsExactlyInAnyOrder("C1", "C3");
+        assertThat(store.contactStates("reminder")).containsExactlyInAnyOrderEntriesOf(Map.of("done", 2, "dnc", 1));
+        assertThat(ami.originated()).extracting(o -> o.action().get("Channel"))
+                .containsExactlyInAnyOrder("PJSIP/+3615550001@trunk", "PJSIP/+3615550003@trunk");
+        assertThat(store.attempts("reminder")).extracting(CampaignStore.Attempt::customerId).containsExactlyInAnyOrder("C1", "C3");
 
-            // C1's call ran the flow, which set opt_out = "campaign" ("press 9 to stop these calls")
-            CampaignStore.Attempt c1 = store.attempts("reminder").stream().filter(a -> a.customerId().equals("C1")).findFirst()
-                    .orElseThrow();
-            OptOutRecorder recorder = new OptOutRecorder(dnc, db.dataSource(), Clock.systemUTC());
-            recorder.started(new CallInfo(c1.callId(), "payment-reminder", Map.of("campaign", "reminder", "customer", "C1",
-                    "attempt", "1"), List.of(), "+3619990000", "", "s", "PJSIP/trunk-00000001", "en", "ivr-outbound", "s",
-                    "127.0.0.1"), "payment-reminder", false);
-            recorder.ended(new CallSummary(List.of("reminder", "stop-calls"), Map.of("opt_out", "campaign"), Map.of(), Map.of(),
-                    Map.of(), null));
-            List<DncList.Entry> entries = dnc.lookup("+3615550001");
-            assertThat(entries).hasSize(1);
-            assertThat(entries.getFirst()).extracting(DncList.Entry::scope, DncList.Entry::source, DncList.Entry::campaign,
-                    DncList.Entry::callId, DncList.Entry::customerId).containsExactly("reminder", "flow", "reminder", c1.callId(), "C1");
-            assertThat(dnc.listed("+3615550001", "renewal")).as("only this campaign's list").isFalse();
+        // C1's call ran the flow, which set opt_out = "campaign" ("press 9 to stop these calls")
+        CampaignStore.Attempt c1 = store.attempts("reminder").stream().filter(a -> a.customerId().equals("C1")).findFirst()
+                .orElseThrow();
+        OptOutRecorder recorder = new OptOutRecorder(dnc, db.dataSource(), Clock.systemUTC());
+        recorder.started(new CallInfo(c1.callId(), "payment-reminder", Map.of("campaign", "reminder", "customer", "C1",
+                "attempt", "1"), List.of(), "+3619990000", "", "s", "PJSIP/trunk-00000001", "en", "ivr-outbound", "s",
+                "127.0.0.1"), "payment-reminder", false);
+        recorder.ended(new CallSummary(List.of("reminder", "stop-calls"), Map.of("opt_out", "campaign"), Map.of(), Map.of(),
+                Map.of(), null));
+        List<DncList.Entry> entries = dnc.lookup("+3615550001");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.getFirst()).extracting(DncList.Entry::scope, DncList.Entry::source, DncList.Entry::campaign,
+                DncList.Entry::callId, DncList.Entry::customerId).containsExactly("reminder", "flow", "reminder", c1.callId(), "C1");
+        assertThat(dnc.listed("+3615550001", "renewal")).as("only this campaign's list").isFalse();
 
-            // the campaign is armed again for C1 (a reminder): it is refused at dial time now
-            int before = ami.originated().size();
-            try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement(
-                    "update campaign_contacts set state = 'pending', next_at = current_timestamp where customer_id = 'C1'")) {
-                ps.executeUpdate();
-            }
-            await().atMost(T).until(() -> store.contactStates("reminder").getOrDefault("dnc", 0) == 2);
-            assertThat(ami.originated()).as("C1 opted out: not dialled again").hasSize(before);
+        // the campaign is armed again for C1 (a reminder): it is refused at dial time now
+        int before = ami.originated().size();
+        try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement(
+                "update campaign_contacts set state = 'pending', next_at = current_timestamp where customer_id = 'C1'")) {
+            ps.executeUpdate();
         }
+        await().atMost(T).until(() -> store.contactStates("reminder").getOrDefault("dnc", 0) == 2);
+        assertThat(ami.originated()).as("C1 opted out: not dialled again").hasSize(before);
     }
 }

@@ -1,17 +1,10 @@
 package dev.ivr.server.outbound;
 
 import dev.ivr.fakepbx.FakeAmi;
-import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.config.AttributeConfig;
 import dev.ivr.server.config.CampaignConfig;
-import dev.ivr.server.config.ConfigLoader;
-import dev.ivr.server.config.CrmConfig;
-import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.config.OutboundConfig;
 import dev.ivr.server.crm.attributes.AttributeSchema;
-import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.segment.Segments;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.pbx.AmiConnection;
@@ -22,7 +15,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,19 +38,16 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("integration")
 class CampaignRunStatesIT {
-    private static final Duration T = Duration.ofSeconds(60);
-    private static final String SECRET = "manager-secret-for-tests";
+    private static final Duration T = OutboundRig.T;
     private static final int CUSTOMERS = 40;
 
     @TempDir
     Path tmp;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final OutboundRig rig = new OutboundRig();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
+        rig.close();
     }
 
     private record Member(CampaignRunStates states, CampaignDialer dialer, AmiConnection connection) implements AutoCloseable {
@@ -74,8 +62,7 @@ class CampaignRunStatesIT {
     private List<Member> members(TestCluster cluster, Database db, OutboundConfig outbound, FakeAmi ami) {
         List<Member> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            AmiConnection connection = AmiConnection.start(new AmiConfig(true, "127.0.0.1", ami.port(), "ivr", SECRET));
-            await().atMost(T).until(connection::available);
+            AmiConnection connection = rig.connect(ami);
             CampaignRunStates states = new CampaignRunStates(cluster.member(i), new CampaignStore(db.dataSource()));
             CampaignDialer dialer = new CampaignDialer(outbound, new CampaignStore(db.dataSource()),
                     new AmiOriginator(connection, Clock.systemUTC()), Clock.systemUTC(), "node-" + "abc".charAt(i))
@@ -87,60 +74,28 @@ class CampaignRunStatesIT {
 
     @Test
     void aPauseOnOneMemberStopsEveryMembersClaimsWithinASecondAndAFullRestartResumesFromTheDatabase() throws Exception {
-        Database db = Database.open(new DatabaseConfig("", "sa", "", 8, 2, Duration.ofMillis(500)), tmp.resolve("data"));
-        toClose.add(db);
-        assertThat(db.awaitReady(T)).isTrue();
+        Database db = rig.database(tmp, 8);
         AttributeSchema schema = AttributeSchema.of(List.of(new AttributeConfig("do_not_call", "boolean", null, null)));
         StringBuilder csv = new StringBuilder("id,first_name,phones,attr.do_not_call\n");
         for (int i = 1; i <= CUSTOMERS; i++) {
             csv.append(String.format("C%02d,Customer %d,+36 1 555 %04d,no%n", i, i, i));
         }
-        Path file = tmp.resolve("c.csv");
-        Files.writeString(file, csv);
-        CrmConfig crm = ConfigLoader.load(Map.of("IVR_CRM_PIN_HASH_MEMORY", "256", "IVR_CRM_PIN_HASH_ITERATIONS", "1")).crm();
-        assertThat(new CustomerImport(db.dataSource(), new PhoneNumbers(crm.region()), new PinHasher(crm.pinHash()),
-                Clock.systemUTC(), schema).run(file, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE)
-                .rejected()).isEmpty();
+        OutboundRig.importCustomers(db, schema, tmp, csv);
         Segments segments = new Segments(db.dataSource(), schema, Clock.systemUTC());
         segments.save("callable", "!attr.do_not_call", null, "test");
         CampaignConfig campaign = new CampaignConfig("blast", "callable", "payment-reminder", "payment-late",
-                null, 3, 1, Map.of(), List.of("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-                "00:00", "23:59", "UTC", null);
-        OutboundConfig outbound = new OutboundConfig(true, "PJSIP/{number}@trunk", "ivr-outbound", Duration.ofMillis(200),
-                Duration.ofSeconds(30), Duration.ofMinutes(5), List.of(campaign));
+                null, 3, 1, Map.of(), OutboundRig.EVERY_DAY, "00:00", "23:59", "UTC", null);
+        OutboundConfig outbound = OutboundRig.outbound(Duration.ofMillis(200), campaign);
         CampaignStore store = new CampaignStore(db.dataSource());
 
-        FakeAmi ami = new FakeAmi("ivr", SECRET);
-        toClose.add(ami);
+        FakeAmi ami = rig.fakeAmi();
         ami.originateOutcomes(a -> FakeAmi.OriginateOutcome.ANSWERED);
-        Set<String> hungUp = ConcurrentHashMap.newKeySet();
-        Thread hanger = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                for (FakeAmi.Originated o : List.copyOf(ami.originated())) {
-                    if (hungUp.add(o.uniqueId())) {
-                        Thread.ofVirtual().start(() -> {
-                            try {
-                                Thread.sleep(300);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                            ami.hangup(o.channel(), o.uniqueId());
-                        });
-                    }
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        toClose.add(hanger::interrupt);
+        rig.hangUpAnswered(ami, Duration.ofMillis(300));
 
         TestCluster cluster = TestCluster.start(3);
-        toClose.add(cluster);
+        rig.closing(cluster);
         List<Member> members = members(cluster, db, outbound, ami);
-        members.forEach(toClose::add);
+        members.forEach(rig::closing);
         Campaigns onA = new Campaigns(outbound, store, segments, Clock.systemUTC()).runStates(members.get(0).states());
         Campaigns onC = new Campaigns(outbound, store, segments, Clock.systemUTC()).runStates(members.get(2).states());
         assertThat(onA.start("blast").members()).isEqualTo(CUSTOMERS);
@@ -175,9 +130,9 @@ class CampaignRunStatesIT {
         cluster.close();
 
         TestCluster again = TestCluster.start(3);
-        toClose.add(again);
+        rig.closing(again);
         List<Member> restarted = members(again, db, outbound, ami);
-        restarted.forEach(toClose::add);
+        restarted.forEach(rig::closing);
         long startRounds = restarted.stream().mapToLong(m -> m.dialer().polls()).sum();
         await().atMost(T).until(() -> restarted.stream().mapToLong(m -> m.dialer().polls()).sum() >= startRounds + 15);
         assertThat(store.attempts("blast")).as("paused before the restart: still paused").hasSize(beforeRestart);

@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  * A customer without the attribute matches no comparison ({@code !=} included: "has a value
  * other than"), and matches its negation ({@code !(attr.plan == "basic")}). Numbers compare as
  * numbers (the number column), dates as dates. Each comparison is a sub-query on the attribute
- * table's (name, value) or (name, number) index. Anything else is refused with its line and
+ * table's (name, value) or (name, number) index; a negated one is {@code not exists} correlated
+ * on the customer (an anti-join on the primary key). Anything else is refused with its line and
  * column, at save time.
  */
 public final class SegmentCompiler {
@@ -99,7 +100,7 @@ public final class SegmentCompiler {
                 return "(" + String.join(" or ", parts) + ")";
             }
             if (f.equals(Operator.LOGICAL_NOT.getFunction())) {
-                return "not " + condition(args.get(0));
+                return negation(args.get(0));
             }
             if (COMPARISONS.containsKey(f) && args.size() == 2) {
                 return comparison(e, COMPARISONS.get(f), args.get(0), args.get(1));
@@ -236,6 +237,11 @@ public final class SegmentCompiler {
     }
 
     private String in(CelExpr left, CelExpr list) throws SegmentException {
+        return "(" + String.join(" or ", inTests(left, list)) + ")";
+    }
+
+    /** {@code X in [v1, v2]}: one equality test per value. */
+    private List<String> inTests(CelExpr left, CelExpr list) throws SegmentException {
         Subject s = subject(left).orElseThrow(() -> error(left, "the left of 'in' must be an attribute or a customer field"));
         if (list.getKind() != CelExpr.ExprKind.Kind.LIST || list.list().elements().isEmpty()) {
             throw error(list, "the right of 'in' must be a list of values, e.g. [\"basic\", \"premium\"]");
@@ -244,7 +250,66 @@ public final class SegmentCompiler {
         for (CelExpr v : list.list().elements()) {
             parts.add(test(s, "=", v));
         }
-        return "(" + String.join(" or ", parts) + ")";
+        return parts;
+    }
+
+    /** An attribute sub-query as this compiler writes it, alone or in the parentheses of a conjunction of one. */
+    private static final Pattern SUBQUERY = Pattern.compile("c\\.id in \\(select a\\.customer_id from customer_attributes a where"
+            + " ([^()]*)\\)|\\(c\\.id in \\(select a\\.customer_id from customer_attributes a where ([^()]*)\\)\\)");
+
+    /**
+     * {@code !operand}. A customer without a matching attribute row is {@code not exists (...)} correlated on the
+     * customer (an anti-join on the attribute table's primary key), not {@code not c.id in (...)} (which reads every
+     * matching row of the attribute first); the negation of {@code ||}, {@code &&} and {@code in [...]} is carried
+     * to their operands (De Morgan: the same customers, SQL's three-valued logic included), so that each is one.
+     */
+    private String negation(CelExpr e) throws SegmentException {
+        if (e.getKind() == CelExpr.ExprKind.Kind.CALL) {
+            String f = e.call().function();
+            List<CelExpr> args = e.call().args();
+            if (f.equals(Operator.LOGICAL_NOT.getFunction())) {
+                return condition(args.get(0));
+            }
+            if (f.equals(Operator.LOGICAL_OR.getFunction())) {
+                List<String> parts = new ArrayList<>();
+                for (CelExpr a : chain(e, f)) {
+                    parts.add(negation(a));
+                }
+                return "(" + String.join(" and ", parts) + ")";
+            }
+            if (f.equals(Operator.LOGICAL_AND.getFunction())) {
+                int mark = params.size();
+                Optional<String> one = antiJoin(conjunction(chain(e, f))); // bounds of one attribute: one sub-query
+                if (one.isPresent()) {
+                    return one.get();
+                }
+                params.subList(mark, params.size()).clear();
+                List<String> parts = new ArrayList<>();
+                for (CelExpr a : chain(e, f)) {
+                    parts.add(negation(a));
+                }
+                return "(" + String.join(" or ", parts) + ")";
+            }
+            if (f.equals(Operator.IN.getFunction()) && args.size() == 2) {
+                List<String> parts = new ArrayList<>();
+                for (String t : inTests(args.get(0), args.get(1))) {
+                    parts.add(antiJoin(t).orElse("not " + t));
+                }
+                return "(" + String.join(" and ", parts) + ")";
+            }
+        }
+        String inner = condition(e);
+        return antiJoin(inner).orElse("not " + inner);
+    }
+
+    /** The negation of an attribute sub-query, correlated on the customer; empty when {@code sql} is not one. */
+    private static Optional<String> antiJoin(String sql) {
+        Matcher m = SUBQUERY.matcher(sql);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of("not exists (select 1 from customer_attributes a where a.customer_id = c.id and "
+                + (m.group(1) != null ? m.group(1) : m.group(2)) + ")");
     }
 
     /** An attribute or a customer field, with where it is. */

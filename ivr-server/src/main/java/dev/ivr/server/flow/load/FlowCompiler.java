@@ -54,14 +54,22 @@ public final class FlowCompiler {
      *                   naming others, or comparing them in ways that fail, get warnings
      * @param endpoints  the endpoint names of the configuration ({@code integrations.endpoints}) that
      *                   {@code http} nodes may name; null: not known here, not checked
+     * @param campaigns  the campaign names of the configuration ({@code outbound.campaigns}) that
+     *                   {@code remind} nodes may name; null: not known here, not checked
      */
     public record Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
-                          Set<String> inputNames, AttributeSchema attributes, Set<String> endpoints) {
+                          Set<String> inputNames, AttributeSchema attributes, Set<String> endpoints, Set<String> campaigns) {
         public Context {
             speech = speech == null ? SpeechModels.NONE : speech;
             inputNames = inputNames == null ? Set.of() : Set.copyOf(inputNames);
             attributes = attributes == null ? AttributeSchema.NONE : attributes;
             endpoints = endpoints == null ? null : Set.copyOf(endpoints);
+            campaigns = campaigns == null ? null : Set.copyOf(campaigns);
+        }
+
+        public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
+                       Set<String> inputNames, AttributeSchema attributes, Set<String> endpoints) {
+            this(prompts, calendars, flowNames, speech, inputNames, attributes, endpoints, null);
         }
 
         public Context(PromptCatalog prompts, Calendars calendars, Set<String> flowNames, SpeechModels speech,
@@ -534,6 +542,13 @@ public final class FlowCompiler {
     }
 
     private Node remind(Info info, org.snakeyaml.engine.v2.nodes.Node n) {
+        String campaign = str(n, "campaign");
+        if (campaign != null && ctx.campaigns() != null && !ctx.campaigns().contains(campaign)) {
+            error(YamlDoc.get(n, "campaign"), "no campaign named '" + campaign + "' in outbound.campaigns of the"
+                    + " configuration" + dev.ivr.server.text.DidYouMean.suffix(campaign, ctx.campaigns())
+                    + (ctx.campaigns().isEmpty() ? " (none configured)" : " (configured: "
+                    + String.join(", ", new java.util.TreeSet<>(ctx.campaigns())) + ")"));
+        }
         Duration in = duration(n, "in", null);
         if (in != null && in.isNegative()) {
             error(YamlDoc.get(n, "in"), "in must not be negative");
@@ -554,7 +569,7 @@ public final class FlowCompiler {
         if (time == null && in == null && atText == null) {
             error(YamlDoc.get(n, "type"), "a remind node needs in (e.g. 1d), at (e.g. \"10:00\"), both, or time");
         }
-        return new Node.Remind(info, str(n, "campaign"), pos(n, "campaign"), in, at, time, str(n, "next"),
+        return new Node.Remind(info, campaign, pos(n, "campaign"), in, at, time, str(n, "next"),
                 pos(n, "next"), str(n, "on-error"), pos(n, "on-error"));
     }
 

@@ -31,10 +31,16 @@ public final class FlowLoader {
      * are checked against it).
      */
     public record Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech,
-                          AttributeSchema attributes, java.util.Set<String> endpoints) {
+                          AttributeSchema attributes, java.util.Set<String> endpoints, java.util.Set<String> campaigns) {
         public Sources {
             speech = speech == null ? SpeechModels.NONE : speech;
             attributes = attributes == null ? AttributeSchema.NONE : attributes;
+        }
+
+        /** Campaign names not known here: {@code remind} nodes may name any (the tools without a configuration). */
+        public Sources(Path flowsDir, Path promptsDir, Path calendarsFile, SpeechModels speech,
+                       AttributeSchema attributes, java.util.Set<String> endpoints) {
+            this(flowsDir, promptsDir, calendarsFile, speech, attributes, endpoints, null);
         }
 
         /** Endpoint names not known here: {@code http} nodes may name any (the tools without a configuration). */
@@ -116,7 +122,8 @@ public final class FlowLoader {
         Calendars calendars = Calendars.load(src.calendarsFile(), problems);
         Map<String, Path> files = flowFiles(src.flowsDir());
         FlowCompiler.Context ctx = new FlowCompiler.Context(prompts == null ? PromptCatalog.empty() : prompts,
-                calendars, files.keySet(), src.speech(), inputNames(files.values()), src.attributes(), src.endpoints());
+                calendars, files.keySet(), src.speech(), inputNames(files.values()), src.attributes(), src.endpoints(),
+                src.campaigns());
         Map<String, FlowCompiler.Result> flows = new LinkedHashMap<>();
         files.forEach((name, file) -> {
             if (!name.matches(NAME_PATTERN) || name.contains("..")) {

@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * 3999.99), {@code do_not_call} (boolean, 5% true), {@code vip} (boolean, 10% true), {@code plan} (enum basic /
  * premium, one in three premium). Then for each segment: the plan ({@code EXPLAIN} of the count the server runs), a
  * first count right after the database is opened again (H2: its page cache is empty; PostgreSQL: a new connection
- * pool, its shared buffers and the OS cache as the load left them), and {@code --runs} more (warm).
+ * pool, its shared buffers and the OS cache as the load left them), and {@code --runs} more (warm). For a segment
+ * with a negation, the count alone is also planned and timed as compiled ({@code not exists}) and with the former
+ * {@code not c.id in (...)} form, for the comparison in docs/benchmarks.md.
  *
  * <pre>
  * --customers N (1000000)  --db h2,postgres  --runs R (5)
@@ -52,7 +54,11 @@ public final class SegmentBenchmark {
             new String[]{"renewal (date range + boolean)", "attr.contract_end >= today() + duration(\"25d\")"
                     + " && attr.contract_end <= today() + duration(\"30d\") && !attr.do_not_call"},
             new String[]{"vip with balance > 3000 (boolean + number)", "attr.vip && attr.balance > 3000"},
-            new String[]{"premium in debt (enum + number)", "attr.plan == \"premium\" && attr.balance < 0"});
+            new String[]{"premium in debt (enum + number)", "attr.plan == \"premium\" && attr.balance < 0"},
+            new String[]{"callable (negated boolean alone)", "!attr.do_not_call"});
+    /** A negation as the compiler wrote it before {@code not exists}: run beside it for the comparison. */
+    private static final java.util.regex.Pattern NOT_EXISTS = java.util.regex.Pattern.compile(
+            "not exists \\(select 1 from customer_attributes a where a\\.customer_id = c\\.id and ([^()]*)\\)");
 
     private SegmentBenchmark() {
     }
@@ -149,6 +155,53 @@ public final class SegmentBenchmark {
                 plan.forEach(l -> System.out.println("    " + l));
                 table.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.0f | %.0f | %.0f-%.0f | %s |%n", label, s[0], matches,
                         firstMs, warm[runs / 2], warm[0], warm[runs - 1], indexes));
+                String notIn = NOT_EXISTS.matcher(q.where()).replaceAll(
+                        "not c.id in (select a.customer_id from customer_attributes a where $1)");
+                if (!notIn.equals(q.where())) { // the same count as the compiler wrote it before: plan and time
+                    compare(db, pg, label, s[0], q.where(), notIn, q.parameters(), runs, table);
+                }
+            }
+        }
+    }
+
+    /** The count with {@code not exists} and with the former {@code not c.id in}: plans, counts, warm times. */
+    private static void compare(Database db, boolean pg, String label, String name, String notExists, String notIn,
+                                List<Object> params, int runs, StringBuilder table) throws Exception {
+        for (String[] form : List.of(new String[]{"not exists", notExists}, new String[]{"not in (before)", notIn})) {
+            String sql = "select count(*) from customers c where " + form[1];
+            List<String> plan = explain(db, pg, sql, params);
+            double[] times = new double[runs];
+            long matches = 0;
+            for (int r = 0; r < runs; r++) {
+                long t = System.nanoTime();
+                matches = count(db, sql, params);
+                times[r] = (System.nanoTime() - t) / 1e6;
+            }
+            Arrays.sort(times);
+            System.out.printf("  %s as %s: %,d match; count only, warm %s ms%n  plan:%n", name, form[0], matches,
+                    Arrays.toString(Arrays.stream(times).mapToLong(Math::round).toArray()));
+            plan.forEach(l -> System.out.println("    " + l));
+            table.append(String.format(Locale.ROOT, "| %s | %s, count only, %s | %,d | | %.0f | %.0f-%.0f | %s |%n", label, name,
+                    form[0], matches, times[runs / 2], times[0], times[runs - 1], indexes(plan)));
+        }
+    }
+
+    private static long count(Database db, String sql, List<Object> params) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> params) throws java.sql.SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i) instanceof BigDecimal d) {
+                ps.setBigDecimal(i + 1, d);
+            } else {
+                ps.setString(i + 1, (String) params.get(i));
             }
         }
     }
@@ -184,13 +237,7 @@ public final class SegmentBenchmark {
         List<String> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("explain " + sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                if (params.get(i) instanceof BigDecimal d) {
-                    ps.setBigDecimal(i + 1, d);
-                } else {
-                    ps.setString(i + 1, (String) params.get(i));
-                }
-            }
+            bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.addAll(Arrays.asList(rs.getString(1).split("\n")));

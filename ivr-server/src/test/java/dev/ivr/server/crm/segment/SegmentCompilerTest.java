@@ -22,8 +22,8 @@ class SegmentCompilerTest {
                 + " && !attr.do_not_call");
         // both bounds of contract_end in one sub-query: the index reads the range once
         assertThat(q.where()).isEqualTo("(c.id in (select a.customer_id from customer_attributes a where a.attr_name = ?"
-                + " and a.attr_value >= ? and a.attr_value <= ?) and not c.id in (select a.customer_id from customer_attributes a"
-                + " where a.attr_name = ? and a.attr_value = ?))");
+                + " and a.attr_value >= ? and a.attr_value <= ?) and not exists (select 1 from customer_attributes a"
+                + " where a.customer_id = c.id and a.attr_name = ? and a.attr_value = ?))");
         assertThat(q.parameters()).containsExactly("contract_end", "2027-03-26", "2027-03-31", "do_not_call", "true");
     }
 
@@ -47,6 +47,26 @@ class SegmentCompilerTest {
         assertThat(compile("has(attr.note) && attr.contract_end < date(\"2027-12-31\") - duration(\"1d\")").parameters())
                 .containsExactly("note", "contract_end", "2027-12-30");
         assertThat(compile("attr.balance >= -5.5").parameters()).containsExactly("balance", new BigDecimal("-5.5"));
+    }
+
+    @Test
+    void negationsAreNotExistsCorrelatedOnTheCustomerCarriedThroughOrAndAndIn() throws Exception {
+        String notExists = "not exists (select 1 from customer_attributes a where a.customer_id = c.id and a.attr_name = ?";
+        assertThat(compile("!has(attr.note)").where()).isEqualTo(notExists + ")");
+        assertThat(compile("!(attr.balance < 0)").where()).isEqualTo(notExists + " and a.attr_number < ?)");
+        assertThat(compile("!(attr.balance >= 0 && attr.balance < 10)").where()).as("one range: one sub-query")
+                .isEqualTo(notExists + " and a.attr_number >= ? and a.attr_number < ?)");
+        SegmentQuery or = compile("!(attr.do_not_call || customer.tier == \"gold\")");
+        assertThat(or.where()).isEqualTo("(" + notExists + " and a.attr_value = ?) and not c.tier = ?)");
+        assertThat(or.parameters()).containsExactly("do_not_call", "true", "gold");
+        SegmentQuery and = compile("!(attr.plan == \"basic\" && attr.balance > 50)");
+        assertThat(and.where()).isEqualTo("(" + notExists + " and a.attr_value = ?) or " + notExists + " and a.attr_number > ?))");
+        assertThat(and.parameters()).containsExactly("plan", "basic", "balance", new BigDecimal("50"));
+        assertThat(compile("!(attr.plan in [\"basic\", \"premium\"])").where())
+                .isEqualTo("(" + notExists + " and a.attr_value = ?) and " + notExists + " and a.attr_value = ?))");
+        assertThat(compile("!(!attr.do_not_call)").where()).startsWith("c.id in (select a.customer_id");
+        assertThat(compile("!(customer.tier == \"gold\")").where()).isEqualTo("not c.tier = ?");
+        assertThat(compile("!attr.do_not_call && attr.balance > 1").where()).doesNotContain("not c.id in");
     }
 
     @Test

@@ -44,12 +44,12 @@ abstract class SegmentsContract {
         assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
         Path csv = tmp.resolve("c.csv");
         Files.writeString(csv, """
-                id,first_name,tier,attr.contract_end,attr.balance,attr.do_not_call,attr.plan
-                C1,Anna,gold,2027-03-27,9,no,premium
-                C2,Bela,silver,2027-03-31,10,yes,basic
-                C3,Cili,gold,2027-04-01,100.5,,basic
-                C4,Dora,,2027-03-20,-3,no,
-                C5,Eva,gold,,1000,,premium
+                id,first_name,tier,attr.contract_end,attr.balance,attr.do_not_call,attr.plan,attr.note
+                C1,Anna,gold,2027-03-27,9,no,premium,alpha
+                C2,Bela,silver,2027-03-31,10,yes,basic,
+                C3,Cili,gold,2027-04-01,100.5,,basic,beta
+                C4,Dora,,2027-03-20,-3,no,,
+                C5,Eva,gold,,1000,,premium,
                 """);
         CrmConfig cfg = ConfigLoader.load(Map.of("IVR_CRM_PIN_HASH_MEMORY", "256", "IVR_CRM_PIN_HASH_ITERATIONS", "1")).crm();
         MutableClock clock = new MutableClock(Instant.parse("2027-03-01T10:00:00Z"));
@@ -88,6 +88,24 @@ abstract class SegmentsContract {
         Segments.Count sample = s.countExpression("true", 2);
         assertThat(sample.total()).isEqualTo(5);
         assertThat(sample.sample()).hasSize(2);
+    }
+
+    @Test
+    void negationsOfEveryKindMatchTheCustomersWithoutAMatchingValueMissingAttributesIncluded() throws Exception {
+        Segments s = segments();
+        assertThat(ids(s, "!attr.do_not_call")).as("boolean").containsExactly("C1", "C3", "C4", "C5");
+        assertThat(ids(s, "!(attr.balance > 9.5)")).as("number").containsExactly("C1", "C4");
+        assertThat(ids(s, "!(attr.balance >= -3 && attr.balance < 10)")).as("number range").containsExactly("C2", "C3", "C5");
+        assertThat(ids(s, "!(attr.contract_end <= date(\"2027-03-27\"))")).as("date").containsExactly("C2", "C3", "C5");
+        assertThat(ids(s, "!(attr.plan == \"premium\")")).as("enum").containsExactly("C2", "C3", "C4");
+        assertThat(ids(s, "!(attr.plan in [\"basic\", \"premium\"])")).as("enum list").containsExactly("C4");
+        assertThat(ids(s, "!(attr.note == \"alpha\")")).as("text").containsExactly("C2", "C3", "C4", "C5");
+        assertThat(ids(s, "!has(attr.contract_end)")).as("missing").containsExactly("C5");
+        assertThat(ids(s, "!has(attr.note)")).as("missing text").containsExactly("C2", "C4", "C5");
+        assertThat(ids(s, "!(attr.do_not_call || attr.plan == \"premium\")")).as("or").containsExactly("C3", "C4");
+        assertThat(ids(s, "!(attr.plan == \"basic\" && attr.balance > 50)")).as("and").containsExactly("C1", "C2", "C4", "C5");
+        assertThat(ids(s, "!(!attr.do_not_call)")).as("twice").containsExactly("C2");
+        assertThat(ids(s, "has(attr.balance) && !attr.do_not_call && !(attr.plan == \"basic\")")).containsExactly("C1", "C4", "C5");
     }
 
     @Test
