@@ -64,8 +64,8 @@ public final class DayRun {
     private static final String FLOW = "day";
     static final String SUPERVISOR = "sam";
     static final String SUPERVISOR_PASSWORD = "day-supervisor-password";
-    /** Fake time before the day opens: the server starts and the agents are created meanwhile. */
-    private static final Duration LEAD = Duration.ofMinutes(40);
+    /** Fake time before the day opens, at least (twice the server's first start at the day's speed, if more). */
+    private static final Duration LEAD = Duration.ofMinutes(10);
     private static final String[] NAMES = {"Anna Kovacs", "Peter Nagy", "Maria Szabo", "John Smith", "Eva Toth",
         "David Horvath", "Sarah Varga", "Gabor Kiss", "Julia Molnar", "Tom Brown", "Kata Farkas", "Ben Lee",
         "Lilla Balogh", "Mark Papp", "Nora Takacs", "Adam Juhasz", "Zoe Meszaros", "Paul Simon", "Rita Olah",
@@ -267,14 +267,13 @@ public final class DayRun {
             Map<String, Long> counted = new LinkedHashMap<>();
             new TreeMap<>(tally).forEach((k, v) -> counted.put(k, v.get()));
             List<String> mismatches = new ArrayList<>();
-            for (String k : List.of("offered", "answered", "abandoned", "callbacks requested", "self-served",
-                    "entered the flow")) {
-                long mine = counted.getOrDefault(k, 0L);
-                Long theirs = reported.get(k);
-                if (theirs == null || theirs != mine) {
-                    mismatches.add(k + ": the load generator counted " + mine + ", the reports say " + theirs);
-                }
-            }
+            // what the reports count, from what the generator saw (docs/reporting.md defines each figure)
+            compare(mismatches, reported, "offered", counted, "offered");
+            compare(mismatches, reported, "answered", counted, "answered", "callbacks dialled");
+            compare(mismatches, reported, "abandoned", counted, "abandoned", "sent away by the queue");
+            compare(mismatches, reported, "callbacks requested", counted, "callbacks requested");
+            compare(mismatches, reported, "entered the flow", counted, "calls placed");
+            compare(mismatches, reported, "self-served", counted, "self-served", "sent away by the queue");
             if (plan.screenshots() != null) {
                 reportScreenshots();
             }
@@ -388,21 +387,11 @@ public final class DayRun {
                 FreePorts.pickForCluster(), work.resolve("flows"), work.resolve("calendars.yaml"), work.resolve("prompts"),
                 ami.port(), AMI_USER, amiSecret, queues), StandardCharsets.UTF_8);
 
-        fakeStart = plan.date().atTime(plan.open()).minus(LEAD);
-        String stamp = fakeStart.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT));
-        realStart = System.nanoTime();
-        // -m: the multi-threaded libfaketime (a JVM's threads read the clock at once); the JVM's sleeps, timed waits
-        // and selects are sped up as much as its clocks (checked: docs/reporting.md)
-        server = ServerProcess.ivr(plan.jar(), config, agi, List.of("-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Duser.timezone=UTC"), work.resolve("server.log"),
-                List.of(faketime.toString(), "-m", "-f", "@" + stamp + " x" + plan.speed()));
-        server.awaitListening(Duration.ofMinutes(3));
-        ServerProcess.awaitPort(httpPort, Duration.ofMinutes(2)); // FastAGI listens first, HTTP a moment later
-        for (int i = 0; i < 120 && !Files.exists(work.resolve("data/admin-token")); i++) {
-            Thread.sleep(500);
-        }
-        log("server up (pid " + server.pid() + "), FastAGI " + agi + ", HTTP " + httpPort);
-        pbx = new FakePbx("127.0.0.1", agi).answerGosub("ivr-agent-answered", "agent-answered");
+        // first on the real clock: the users are made (their passwords hashed) and the start is timed; then again
+        // on the day's clock, starting early enough that the server listens before the first call
+        long t0 = System.nanoTime();
+        server = startServer(config, agi, List.of(), work.resolve("server-setup.log"));
+        Duration startup = Duration.ofNanos(System.nanoTime() - t0);
         token = Files.readString(work.resolve("data/admin-token")).trim();
         for (int i = 1; i <= plan.agents(); i++) {
             post("/api/users", """
@@ -413,9 +402,33 @@ public final class DayRun {
         post("/api/users", """
                 {"id":"%s","name":"Sam Supervisor","password":"%s","roles":["supervisor"]}"""
                 .formatted(SUPERVISOR, SUPERVISOR_PASSWORD), 201, 409);
+        server.close();
+        Duration lead = LEAD.compareTo(startup.multipliedBy(2L * plan.speed())) > 0 ? LEAD
+                : startup.multipliedBy(2L * plan.speed());
+        fakeStart = plan.date().atTime(plan.open()).minus(lead);
+        String stamp = fakeStart.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT));
+        realStart = System.nanoTime();
+        // -m: the multi-threaded libfaketime (a JVM's threads read the clock at once); the JVM's sleeps, timed waits
+        // and selects are sped up as much as its clocks (checked: docs/reporting.md)
+        server = startServer(config, agi, List.of(faketime.toString(), "-m", "-f", "@" + stamp + " x" + plan.speed()),
+                work.resolve("server.log"));
+        log("server up on the day's clock (pid " + server.pid() + "; its first start took " + startup.toSeconds()
+                + " s), FastAGI " + agi + ", HTTP " + httpPort);
+        pbx = new FakePbx("127.0.0.1", agi).answerGosub("ivr-agent-answered", "agent-answered");
         if (fakeNow().isAfter(plan.date().atTime(plan.open()))) {
             log("the server started late: the first calls come at once");
         }
+    }
+
+    private ServerProcess startServer(Path config, int agi, List<String> prefix, Path log) throws Exception {
+        ServerProcess p = ServerProcess.ivr(plan.jar(), config, agi, List.of("-Xmx768m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Duser.timezone=UTC"), log, prefix);
+        p.awaitListening(Duration.ofMinutes(3));
+        ServerProcess.awaitPort(httpPort, Duration.ofMinutes(2)); // FastAGI listens first, HTTP a moment later
+        for (int i = 0; i < 120 && !Files.exists(plan.work().resolve("data/admin-token")); i++) {
+            Thread.sleep(500);
+        }
+        return p;
     }
 
     // ---- the day's shape ---------------------------------------------------------------------------------------
@@ -675,6 +688,10 @@ public final class DayRun {
                     if (patience.compareTo(Duration.ofSeconds(5)) < 0) {
                         count("abandoned within 5 s (caller's patience)");
                     }
+                } else if (res.prompts().stream().anyMatch(p -> p.contains("day/sorry"))) {
+                    // the queue let the caller go (no agent signed in could take the call, or max-wait): the flow says
+                    // sorry and ends the call itself; the reports count it as abandoned in the queue, self-served in the flow
+                    count("sent away by the queue");
                 } else {
                     count("failures: queue caller neither answered, called back nor hung up ("
                             + res.prompts().stream().reduce((x, y) -> y).orElse("") + ")");
@@ -771,6 +788,20 @@ public final class DayRun {
         return out;
     }
 
+    /** A reported figure against the sum of the generator's figures that make it. */
+    private static void compare(List<String> mismatches, Map<String, Long> reported, String figure,
+                                Map<String, Long> counted, String... mine) {
+        long sum = 0;
+        for (String m : mine) {
+            sum += counted.getOrDefault(m, 0L);
+        }
+        Long theirs = reported.get(figure);
+        if (theirs == null || theirs != sum) {
+            mismatches.add(figure + ": the reports say " + theirs + ", the load generator counted " + sum + " ("
+                    + String.join(" + ", mine) + ")");
+        }
+    }
+
     /** The first number named so in the JSON text (null: none). */
     static Long number(String json, String name) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*(\\d+)").matcher(json);
@@ -832,10 +863,19 @@ public final class DayRun {
 
     // ---- HTTP --------------------------------------------------------------------------------------------------
 
+    /** Sends, once more after a second when the connection failed (a busy machine, a keep-alive closed meanwhile). */
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            Thread.sleep(1000);
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).build());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
         }
@@ -843,10 +883,9 @@ public final class DayRun {
     }
 
     private void post(String path, String json, int... ok) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(json)).build());
         for (int code : ok) {
             if (r.statusCode() == code) {
                 return;
