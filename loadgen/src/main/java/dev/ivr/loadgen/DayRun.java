@@ -104,13 +104,14 @@ public final class DayRun {
      * @param screenshots the files written
      * @param realTime    how long the day took in real time
      */
-    public record Result(Map<String, Long> tally, Map<String, Long> reported, List<String> mismatches,
-                         List<Path> screenshots, Duration realTime) {
-        /** The tally and the reports side by side, as Markdown. */
+    public record Result(Map<String, Long> tally, Map<String, Long> reported, List<String> comparisons,
+                         List<String> mismatches, List<Path> screenshots, Duration realTime) {
+        /** The reports against the tally, then the whole tally, as Markdown. */
         public String table() {
-            StringBuilder sb = new StringBuilder("| figure | load generator | reports |\n|---|---|---|\n");
-            tally.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" | ")
-                    .append(reported.containsKey(k) ? reported.get(k).toString() : "").append(" |\n"));
+            StringBuilder sb = new StringBuilder("| report figure | reports | load generator |\n|---|---|---|\n");
+            comparisons.forEach(c -> sb.append(c).append('\n'));
+            sb.append("\n| the load generator's tally | count |\n|---|---|\n");
+            tally.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
             return sb.toString();
         }
     }
@@ -267,17 +268,19 @@ public final class DayRun {
             Map<String, Long> counted = new LinkedHashMap<>();
             new TreeMap<>(tally).forEach((k, v) -> counted.put(k, v.get()));
             List<String> mismatches = new ArrayList<>();
+            List<String> comparisons = new ArrayList<>();
             // what the reports count, from what the generator saw (docs/reporting.md defines each figure)
-            compare(mismatches, reported, "offered", counted, "offered");
-            compare(mismatches, reported, "answered", counted, "answered", "callbacks dialled");
-            compare(mismatches, reported, "abandoned", counted, "abandoned", "sent away by the queue");
-            compare(mismatches, reported, "callbacks requested", counted, "callbacks requested");
-            compare(mismatches, reported, "entered the flow", counted, "calls placed");
-            compare(mismatches, reported, "self-served", counted, "self-served", "sent away by the queue");
+            compare(mismatches, comparisons, reported, "offered", counted, "offered");
+            compare(mismatches, comparisons, reported, "answered", counted, "answered", "callbacks dialled");
+            compare(mismatches, comparisons, reported, "abandoned", counted, "abandoned", "sent away by the queue");
+            compare(mismatches, comparisons, reported, "callbacks requested", counted, "callbacks requested");
+            compare(mismatches, comparisons, reported, "entered the flow", counted, "calls placed");
+            compare(mismatches, comparisons, reported, "self-served", counted, "self-served", "sent away by the queue");
             if (plan.screenshots() != null) {
                 reportScreenshots();
             }
-            return new Result(counted, reported, mismatches, List.copyOf(shots), Duration.ofNanos(System.nanoTime() - begun));
+            return new Result(counted, reported, comparisons, mismatches, List.copyOf(shots),
+                    Duration.ofNanos(System.nanoTime() - begun));
         } finally {
             close();
         }
@@ -789,13 +792,14 @@ public final class DayRun {
     }
 
     /** A reported figure against the sum of the generator's figures that make it. */
-    private static void compare(List<String> mismatches, Map<String, Long> reported, String figure,
-                                Map<String, Long> counted, String... mine) {
+    private static void compare(List<String> mismatches, List<String> comparisons, Map<String, Long> reported,
+                                String figure, Map<String, Long> counted, String... mine) {
         long sum = 0;
         for (String m : mine) {
             sum += counted.getOrDefault(m, 0L);
         }
         Long theirs = reported.get(figure);
+        comparisons.add("| " + figure + " | " + theirs + " | " + sum + " (" + String.join(" + ", mine) + ") |");
         if (theirs == null || theirs != sum) {
             mismatches.add(figure + ": the reports say " + theirs + ", the load generator counted " + sum + " ("
                     + String.join(" + ", mine) + ")");
