@@ -211,11 +211,16 @@ public final class DayRun {
                 line);
     }
 
-    /** The faketime command, or empty when it is not installed. */
+    /**
+     * libfaketime's multi-threaded library (Debian package faketime), or empty when it is not installed. The server is
+     * started with it in LD_PRELOAD through {@code env}, not through the {@code faketime} wrapper: the wrapper forks
+     * and leaves the JVM running when it is stopped.
+     */
     public static Optional<Path> faketime() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir, "faketime");
-            if (Files.isExecutable(p)) {
+        for (String dir : List.of("/usr/lib/x86_64-linux-gnu/faketime", "/usr/lib/aarch64-linux-gnu/faketime",
+                "/usr/lib/faketime", "/usr/local/lib/faketime")) {
+            Path p = Path.of(dir, "libfaketimeMT.so.1");
+            if (Files.isReadable(p)) {
                 return Optional.of(p);
             }
         }
@@ -227,7 +232,7 @@ public final class DayRun {
     /** Runs the day, then reads the reports and takes the screenshots; the server is stopped before it returns. */
     public Result run() throws Exception {
         Path faketime = faketime().orElseThrow(() -> new IOException(
-                "faketime is not installed (Debian: apt-get install faketime, or .ci/setup)"));
+                "libfaketime is not installed (Debian: apt-get install faketime, or .ci/setup)"));
         long begun = System.nanoTime();
         try {
             setUp(faketime);
@@ -411,9 +416,9 @@ public final class DayRun {
         fakeStart = plan.date().atTime(plan.open()).minus(lead);
         String stamp = fakeStart.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT));
         realStart = System.nanoTime();
-        // -m: the multi-threaded libfaketime (a JVM's threads read the clock at once); the JVM's sleeps, timed waits
-        // and selects are sped up as much as its clocks (checked: docs/reporting.md)
-        server = startServer(config, agi, List.of(faketime.toString(), "-m", "-f", "@" + stamp + " x" + plan.speed()),
+        // the multi-threaded libfaketime (a JVM's threads read the clock at once), as faketime -m -f "@... x60" sets it;
+        // the JVM's sleeps, timed waits and selects are sped up as much as its clocks (checked: docs/reporting.md)
+        server = startServer(config, agi, List.of("env", "LD_PRELOAD=" + faketime, "FAKETIME=@" + stamp + " x" + plan.speed()),
                 work.resolve("server.log"));
         log("server up on the day's clock (pid " + server.pid() + "; its first start took " + startup.toSeconds()
                 + " s), FastAGI " + agi + ", HTTP " + httpPort);
