@@ -76,6 +76,8 @@ public final class FakeCall {
     private boolean answered;
     private int promptsAfterEnd;
     private volatile boolean realTimeouts;
+    /** With real timeouts, a silent input lasts its timeout divided by this (a clock sped up as much). */
+    private volatile double timeScale = 1;
     private String error;
 
     FakeCall(FakePbx pbx, List<String> environment, String uniqueId, Caller caller,
@@ -740,7 +742,12 @@ public final class FakeCall {
             return;
         }
         long ms = parseInt(timeoutMillis, -1);
-        playFor(Duration.ofMillis(ms < 0 ? 600_000 : ms), running);
+        playFor(Duration.ofMillis(Math.round((ms < 0 ? 600_000 : ms) / timeScale)), running);
+    }
+
+    /** A silent input lasts its timeout divided by {@code speed}: for a server whose clock runs that much faster. */
+    void timeScale(double speed) {
+        this.timeScale = speed;
     }
 
     /** Input commands nobody answers take their whole timeout (load generation), instead of returning at once. */

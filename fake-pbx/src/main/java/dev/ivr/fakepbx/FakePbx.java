@@ -342,6 +342,7 @@ public final class FakePbx {
         private Duration promptTime = Duration.ZERO;
         private Duration audioPacing = Duration.ofMillis(2);
         private boolean realTimeouts;
+        private double timeScale = 1;
 
         CallBuilder(FakePbx pbx, String script) {
             this.pbx = pbx;
@@ -465,6 +466,20 @@ public final class FakePbx {
             return this;
         }
 
+        /**
+         * Real timeouts for a server whose clock runs {@code speed} times faster than the PBX's (libfaketime's
+         * {@code x60}, say): a silent input lasts its timeout divided by {@code speed}. Prompts' playing time is
+         * {@link #promptTime} (give it already divided).
+         */
+        public CallBuilder realTimeouts(double speed) {
+            if (!(speed > 0)) {
+                throw new IllegalArgumentException("speed must be positive: " + speed);
+            }
+            this.realTimeouts = true;
+            this.timeScale = speed;
+            return this;
+        }
+
         /** Places the call and returns at once; the call runs on its own virtual thread. */
         public FakeCall start() {
             String id = uniqueId != null ? uniqueId : pbx.nextUniqueId();
@@ -476,6 +491,7 @@ public final class FakePbx {
                     listener, hangupLineDelay, promptTime);
             call.audioPacing(audioPacing);
             call.realTimeouts(realTimeouts);
+            call.timeScale(timeScale);
             pbx.started(id, chan, call);
             call.start();
             return call;

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "loadgen", mixinStandardHelpOptions = true, description = "FastAGI load generator for ivr.",
         subcommands = {LoadGen.Compare.class, LoadGen.Setup.class, LoadGen.Run.class, LoadGen.Soak.class, LoadGen.Redraw.class,
-                LoadGen.Profile.class, LoadGen.Chaos.class})
+                LoadGen.Profile.class, LoadGen.Chaos.class, LoadGen.Day.class})
 public final class LoadGen {
 
     public static void main(String[] args) {
@@ -615,6 +615,69 @@ public final class LoadGen {
             Files.writeString(out.resolve("chaos.md"), md, java.nio.charset.StandardCharsets.UTF_8);
             System.out.println(md);
             return r.violations().isEmpty() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "day", mixinStandardHelpOptions = true,
+            description = "A contact center's day through a real ivr server (packaged jar, H2 file database) whose clock runs "
+                    + "--speed times faster under libfaketime: calls with a morning and an afternoon peak, agents on shifts "
+                    + "with breaks, self-service, transfers, abandons, callbacks; then the server's reports are compared "
+                    + "with the load generator's own tally and the dashboard and reports pages are photographed in "
+                    + "headless Chromium. Exit status 1 when a figure differs.")
+    static final class Day implements Callable<Integer> {
+        @Option(names = "--date", defaultValue = "2026-11-30", description = "The day (UTC; default ${DEFAULT-VALUE}).")
+        String date;
+
+        @Option(names = "--open", defaultValue = "07:00", description = "First call (default ${DEFAULT-VALUE}).")
+        String open;
+
+        @Option(names = "--close", defaultValue = "20:00", description = "Last call (default ${DEFAULT-VALUE}).")
+        String close;
+
+        @Option(names = "--speed", defaultValue = "60",
+                description = "How many times faster the server's clock runs (default ${DEFAULT-VALUE}: 13 hours in 13 minutes).")
+        int speed;
+
+        @Option(names = "--calls", defaultValue = "1500", description = "Calls in the day (default ${DEFAULT-VALUE}).")
+        int calls;
+
+        @Option(names = "--agents", defaultValue = "24", description = "Agents on three shifts (default ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--seed", defaultValue = "20261130", description = "Random seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
+        Path ivrJar;
+
+        @Option(names = "--work", defaultValue = "target/day-work", description = "Configuration, data and log of the server.")
+        Path work;
+
+        @Option(names = "--out", defaultValue = "target/day", description = "Screenshots and day.md.")
+        Path out;
+
+        @Option(names = "--no-screenshots", description = "Skip the Chromium screenshots.")
+        boolean noScreenshots;
+
+        @Override
+        public Integer call() throws Exception {
+            DayRun.Plan plan = new DayRun.Plan(java.time.LocalDate.parse(date), java.time.LocalTime.parse(open),
+                    java.time.LocalTime.parse(close), speed, calls, agents, seed, work.toAbsolutePath(),
+                    ivrJar.toAbsolutePath(), noScreenshots ? null : out.toAbsolutePath());
+            String info = String.format(java.util.Locale.ROOT, "%s; %d CPUs; load average at start %.1f; Java %s",
+                    Instant.now(), Runtime.getRuntime().availableProcessors(), Measurement.loadAverage(), Runtime.version());
+            DayRun.Result r = new DayRun(plan).run();
+            String md = "# Simulated day\n\n" + info + String.format(java.util.Locale.ROOT,
+                    "; load average at the end %.1f; %s from %s to %s at x%d, %d calls, %d agents, seed %d: %d s real time%n%n",
+                    Measurement.loadAverage(), date, open, close, speed, calls, agents, seed, r.realTime().toSeconds())
+                    + r.table() + "\n" + (r.mismatches().isEmpty() ? "The reports agree with the load generator.\n"
+                    : "Figures that differ:\n\n" + String.join("\n", r.mismatches().stream().map(v -> "- " + v).toList()) + "\n")
+                    + (r.screenshots().isEmpty() ? "" : "\nScreenshots:\n\n" + String.join("\n",
+                    r.screenshots().stream().map(p -> "- " + p).toList()) + "\n");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("day.md"), md, java.nio.charset.StandardCharsets.UTF_8);
+            System.out.println(md);
+            return r.mismatches().isEmpty() ? 0 : 1;
         }
     }
 }
