@@ -176,6 +176,7 @@ public final class IvrServer implements AutoCloseable {
         long t0 = System.nanoTime();
         LOG.info("starting ivr {} as node '{}' (data in {})", version(), nodeName, config.dataDir());
         PrivateFiles.directory(config.dataDir());
+        toClose.add(DataDirLock.take(config.dataDir()));
         HealthRegistry health = new HealthRegistry();
 
         metrics = new Metrics(nodeName);
