@@ -81,7 +81,9 @@ class SimulatedDayScreenshotsIT {
         ((ChromeDriver) browser).executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", zone));
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         String date = midnight.atZone(java.time.ZoneId.of(zone)).toLocalDate().toString();
-        String period = "from=" + date + "T08:00&to=" + date + "T20:00&tz=" + zone;
+        // encoded: in a query string a '+' (Etc/GMT+2, west of Greenwich) reads as a space
+        String period = "from=" + date + "T08:00&to=" + date + "T20:00&tz="
+                + java.net.URLEncoder.encode(zone, java.nio.charset.StandardCharsets.UTF_8);
 
         // the queues per hour, with the service-level chart
         browser.get(base + "/reports/?kind=queues&interval=60m&" + period);
