@@ -102,12 +102,7 @@ public final class JournalObserver implements CallObserver {
     public void ended(CallSummary summary) {
         Interaction i = summary.interaction();
         if (i == null) {
-            lock.lock();
-            try {
-                keep(List.of());
-            } finally {
-                lock.unlock();
-            }
+            keep(List.of());
             return;
         }
         if (callId == null) {
@@ -124,41 +119,35 @@ public final class JournalObserver implements CallObserver {
         Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
         last.add(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),
                 i.outcome() == null ? null : i.outcome().name(), length, i.end()).withCustomer(i.customerId()));
-        lock.lock();
-        try {
-            keep(last);
-        } finally {
-            lock.unlock();
-        }
+        keep(last);
     }
 
     private static final Pattern CSAT = Pattern.compile("[1-5]");
 
     private void emit(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
-        JournalEvent e = event(type, queue, agent, detail, duration, at);
+        keep(List.of(event(type, queue, agent, detail, duration, at)));
+    }
+
+    /**
+     * Keeps the node events held, then these, in one {@link Journal#emitAll} (which writes a single event as
+     * {@link Journal#emit} does). Takes {@link #lock} (reentrant: {@link #node} holds it already).
+     */
+    private void keep(List<JournalEvent> then) {
         lock.lock();
         try {
-            keep(List.of(e));
+            List<JournalEvent> all = then;
+            if (!held.isEmpty()) {
+                all = new ArrayList<>(held.size() + then.size());
+                all.addAll(held);
+                all.addAll(then);
+                held.clear();
+            }
+            if (!all.isEmpty()) {
+                journal.emitAll(all);
+            }
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Keeps the node events held, then these (under {@link #lock}). */
-    private void keep(List<JournalEvent> then) {
-        if (held.isEmpty()) {
-            if (then.size() == 1) {
-                journal.emit(then.get(0));
-            } else if (!then.isEmpty()) {
-                journal.emitAll(then);
-            }
-            return;
-        }
-        List<JournalEvent> all = new ArrayList<>(held.size() + then.size());
-        all.addAll(held);
-        all.addAll(then);
-        held.clear();
-        journal.emitAll(all);
     }
 
     private JournalEvent event(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
