@@ -31,7 +31,7 @@ final class Reservations extends RoutingPart {
 
     public boolean answered(Reservation reservation) {
         if (!isOffered(reservation)) {
-            return false;
+            return lateAnswer(reservation);
         }
         long now = now();
         String callId = reservation.callId();
@@ -53,6 +53,57 @@ final class Reservations extends RoutingPart {
         } else {
             log.warn("call {} answered by {} was no longer offered to that agent", callId, reservation.agentId());
         }
+        return true;
+    }
+
+    /**
+     * The agent answered after the reservation ended (it ran out while the phone rang; the call went back to its
+     * queue and may be offered to another agent by now): accepted when the call still waits in its queue and the
+     * agent is READY. The agent is reserved for the call and goes ON_CALL, the call leaves the queue (an agent it
+     * is offered to meanwhile is released), and {@link RoutingEvent.CallAnswered} counts the real wait. Refused
+     * (false, do not connect) when the call is gone (answered by another agent, abandoned) or the agent is not free.
+     */
+    private boolean lateAnswer(Reservation reservation) {
+        String callId = reservation.callId();
+        String agentId = reservation.agentId();
+        CallRecord waiting = callMap.get(callId);
+        AgentRecord agent = agentMap.get(agentId);
+        if (waiting == null || agent == null || agent.state() != AgentState.READY) {
+            log.warn("late answer of call {} by agent {} refused: {}", callId, agentId,
+                    waiting == null ? "the call is no longer queued" : "the agent is not ready");
+            return false;
+        }
+        long now = now();
+        AgentResult reserved = agentCommand(agentId, AgentCommand.reserve(agent.session(), callId, waiting.queueId(),
+                waiting.owner(), now + ttlMillis, now, nodeId));
+        if (!reserved.applied()) {
+            log.warn("late answer of call {} by agent {} refused: the agent is no longer ready", callId, agentId);
+            return false;
+        }
+        CallResult c = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE, null, now));
+        if (!c.applied()) {
+            freeAgent(agentId, callId, now); // the call left the queue in the meantime
+            log.warn("late answer of call {} by agent {} refused: the call is no longer queued", callId, agentId);
+            return false;
+        }
+        AgentResult a = agentCommand(agentId, AgentCommand.forCall(AgentCommand.Op.ANSWER, callId, now));
+        if (a.applied()) {
+            publishStateChange(a, callId);
+        }
+        CallRecord call = c.before();
+        String other = call.agentId();
+        if (other != null && !other.equals(agentId)) {
+            freeAgent(other, callId, now); // the call was offered to another agent meanwhile
+        }
+        long waited = now - call.enqueuedAt();
+        QueueRules rules = view.queue(call.queueId());
+        boolean inTarget = rules == null || waited <= rules.definition.serviceLevel().threshold().toMillis();
+        recordStats(call.queueId(), now, new int[]{QueueStatsRecord.ANSWERED, QueueStatsRecord.ANSWERED_IN_TARGET},
+                new long[]{1, inTarget ? 1 : 0});
+        publish(new RoutingEvent.CallAnswered(callId, call.queueId(), agentId, Duration.ofMillis(waited),
+                Instant.ofEpochMilli(now)));
+        log.warn("agent {} answered call {} after its reservation ended: accepted, the call was still queued",
+                agentId, callId);
         return true;
     }
 
