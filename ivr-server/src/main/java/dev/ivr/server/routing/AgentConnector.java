@@ -75,14 +75,22 @@ record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory co
             // any node); Dial's ANSWEREDTIME would count from the caller's answer (IVR and queue too)
             Optional<Instant> reported = answers.answeredAt(callId);
             Instant answeredAt = reported.orElse(end);
+            boolean accepted = reported.isPresent();
             if (reported.isEmpty()) {
                 LOG.warn("agent {} answered, but no answer report came (routing.answer-handler '{}' in the "
                         + "dialplan?): the talk time is unknown", r.agentId(), agentLeg.answerHandler());
-                answers.confirm(callId, end);
+                accepted = answers.confirm(callId, end);
             }
             w.talkTime = reported.map(a -> Duration.between(a, end)).orElse(null);
             w.queued = false;
-            if (w.owner.consults != null && ConsultLeg.pending(w.owner, callId, r.agentId()).isPresent()
+            if (!accepted) {
+                // routing refused the answer (a late one, see Answers.confirm), yet Dial connected them: the call
+                // must not stay queued as a ghost; an agent it was offered to meanwhile is released
+                w.owner.router.withdraw(callId);
+                screenPops.ended(r.agentId(), callId, "refused");
+                LOG.error("agent {} was connected to call {} although routing refused the answer: the call is "
+                        + "withdrawn from its queue, not counted as answered", r.agentId(), callId);
+            } else if (w.owner.consults != null && ConsultLeg.pending(w.owner, callId, r.agentId()).isPresent()
                     && !w.ch.isHungUp()) {
                 w.owner.consulting.put(callId, r); // the agent consults: still on the call, ended by the consult
             } else {

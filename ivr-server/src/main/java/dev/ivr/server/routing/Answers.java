@@ -41,7 +41,11 @@ final class Answers {
             LOG.info("agent {} answered call {}", r.agentId(), callId);
             return true;
         }
-        LOG.error("agent {} answered call {} after its reservation ended (longer than routing.reservation-ttl?)",
+        // refused (answered late, by then answered by another agent, gone, or this agent busy): the offer is put back
+        // unanswered, so the answer subroutine is not told OK and the ends of the offer see no answer
+        offers.put(offer.get());
+        LOG.error("agent {} answered call {} after its reservation ended (longer than routing.reservation-ttl?), "
+                + "and routing refused it: the call was answered by another agent, is gone, or the agent is busy",
                 r.agentId(), callId);
         return false;
     }

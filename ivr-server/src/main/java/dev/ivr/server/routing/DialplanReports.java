@@ -125,6 +125,9 @@ final class DialplanReports implements ScriptResolver {
         String status = ch.getVariable("DIALSTATUS").orElse("");
         if (status.equals("ANSWER")) {
             answered(id);
+            if (answers.answeredAt(id).isEmpty()) {
+                router.withdraw(id); // routing refused a late answer: no ghost left in the queue
+            }
             router.callEnded(r);
             screenPops.ended(r.agentId(), id, "completed");
             ch.setVariable(AgentLeg.STATUS, "COMPLETED");
