@@ -138,9 +138,12 @@ public interface RoutingService extends AutoCloseable {
     }
 
     /**
-     * The agent answered: agent to ON_CALL, the call leaves the queue.
+     * The agent answered: agent to ON_CALL, the call leaves the queue. A late answer (the reservation expired and
+     * the call went back to its queue, perhaps offered to another agent since) is accepted while the call still
+     * waits and the agent is READY: an agent it was offered to meanwhile is released.
      *
-     * @return false if the reservation no longer holds (it expired or the call was cancelled); do not connect
+     * @return false if the answer is refused (the call was answered by another agent or is gone, or the agent is
+     * busy); do not connect
      */
     boolean answered(Reservation reservation);
 
