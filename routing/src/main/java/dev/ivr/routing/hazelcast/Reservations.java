@@ -35,31 +35,60 @@ final class Reservations extends RoutingPart {
         }
         long now = now();
         String callId = reservation.callId();
-        AgentResult a = agentCommand(reservation.agentId(), AgentCommand.forCall(AgentCommand.Op.ANSWER, callId, now));
+        String agentId = reservation.agentId();
+        AgentResult a = agentCommand(agentId, AgentCommand.forCall(AgentCommand.Op.ANSWER, callId, now));
         if (!a.applied()) {
-            return false;
+            // the reservation ended between the two reads (it ran out, or was released): a late answer
+            return lateAnswer(reservation);
         }
         publishStateChange(a, callId);
-        CallResult c = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE_IF_OFFERED, reservation.agentId(), now));
+        CallResult c = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE_IF_OFFERED, agentId, now));
         if (c.applied()) {
-            CallRecord call = c.before();
-            long waited = now - call.enqueuedAt();
-            QueueRules rules = view.queue(call.queueId());
-            boolean inTarget = rules == null || waited <= rules.definition.serviceLevel().threshold().toMillis();
-            recordStats(call.queueId(), now, new int[]{QueueStatsRecord.ANSWERED, QueueStatsRecord.ANSWERED_IN_TARGET},
-                    new long[]{1, inTarget ? 1 : 0});
-            publish(new RoutingEvent.CallAnswered(callId, call.queueId(), reservation.agentId(),
-                    Duration.ofMillis(waited), Instant.ofEpochMilli(now)));
-        } else {
-            log.warn("call {} answered by {} was no longer offered to that agent", callId, reservation.agentId());
+            countAnswer(c.before(), agentId, now);
+            return true;
         }
-        return true;
+        // The agent was still reserved for the call, but the call is no longer offered to it: the reservation ran
+        // out in between (the call went back to its queue, maybe offered to another agent), or the call left. As for
+        // a late answer: accepted while the call still waits (it leaves its queue, another agent is released),
+        // refused when it is gone, and then the agent is not left on it.
+        CallResult waiting = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE, null, now));
+        if (waiting.applied()) {
+            String other = waiting.before().agentId();
+            if (other != null && !other.equals(agentId)) {
+                freeAgent(other, callId, now);
+            }
+            countAnswer(waiting.before(), agentId, now);
+            log.warn("agent {} answered call {} as its reservation ended: accepted, the call was still queued",
+                    agentId, callId);
+            return true;
+        }
+        AgentResult undo = agentCommand(agentId, AgentCommand.callEnded(callId, 0, now));
+        if (undo.applied()) {
+            publishStateChange(undo, callId);
+            if (undo.record().state() == AgentState.READY) {
+                offerAgent(agentId);
+            }
+        }
+        log.warn("answer of call {} by agent {} refused: the call left its queue as the reservation ended", callId,
+                agentId);
+        return false;
+    }
+
+    /** The call left its queue answered by the agent: counted once (queue figures, {@link RoutingEvent.CallAnswered}). */
+    private void countAnswer(CallRecord call, String agentId, long now) {
+        long waited = now - call.enqueuedAt();
+        QueueRules rules = view.queue(call.queueId());
+        boolean inTarget = rules == null || waited <= rules.definition.serviceLevel().threshold().toMillis();
+        recordStats(call.queueId(), now, new int[]{QueueStatsRecord.ANSWERED, QueueStatsRecord.ANSWERED_IN_TARGET},
+                new long[]{1, inTarget ? 1 : 0});
+        publish(new RoutingEvent.CallAnswered(call.callId(), call.queueId(), agentId, Duration.ofMillis(waited),
+                Instant.ofEpochMilli(now)));
     }
 
     /**
      * The agent answered after the reservation ended (it ran out while the phone rang; the call went back to its
      * queue and may be offered to another agent by now): accepted when the call still waits in its queue and the
-     * agent is READY. The agent is reserved for the call and goes ON_CALL, the call leaves the queue (an agent it
+     * agent is READY (or reserved for this call again). The agent is reserved for the call and goes ON_CALL, the call leaves the queue (an agent it
      * is offered to meanwhile is released), and {@link RoutingEvent.CallAnswered} counts the real wait. Refused
      * (false, do not connect) when the call is gone (answered by another agent, abandoned) or the agent is not free.
      */
@@ -68,17 +97,27 @@ final class Reservations extends RoutingPart {
         String agentId = reservation.agentId();
         CallRecord waiting = callMap.get(callId);
         AgentRecord agent = agentMap.get(agentId);
-        if (waiting == null || agent == null || agent.state() != AgentState.READY) {
-            log.warn("late answer of call {} by agent {} refused: {}", callId, agentId,
-                    waiting == null ? "the call is no longer queued" : "the agent is not ready");
+        // reserved for this call again (re-offered to the same agent, or the offer not yet marked on the call)
+        boolean reservedForIt = agent != null && agent.state() == AgentState.RESERVED && agent.holds(callId);
+        long now = now();
+        if (waiting == null) {
+            if (reservedForIt) {
+                freeAgent(agentId, callId, now); // not left reserved for a call that is gone
+            }
+            log.warn("late answer of call {} by agent {} refused: the call is no longer queued", callId, agentId);
             return false;
         }
-        long now = now();
-        AgentResult reserved = agentCommand(agentId, AgentCommand.reserve(agent.session(), callId, waiting.queueId(),
-                waiting.owner(), now + ttlMillis, now, nodeId));
-        if (!reserved.applied()) {
-            log.warn("late answer of call {} by agent {} refused: the agent is no longer ready", callId, agentId);
+        if (agent == null || (agent.state() != AgentState.READY && !reservedForIt)) {
+            log.warn("late answer of call {} by agent {} refused: the agent is not ready", callId, agentId);
             return false;
+        }
+        if (!reservedForIt) {
+            AgentResult reserved = agentCommand(agentId, AgentCommand.reserve(agent.session(), callId,
+                    waiting.queueId(), waiting.owner(), now + ttlMillis, now, nodeId));
+            if (!reserved.applied()) {
+                log.warn("late answer of call {} by agent {} refused: the agent is no longer ready", callId, agentId);
+                return false;
+            }
         }
         CallResult c = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE, null, now));
         if (!c.applied()) {
@@ -95,13 +134,7 @@ final class Reservations extends RoutingPart {
         if (other != null && !other.equals(agentId)) {
             freeAgent(other, callId, now); // the call was offered to another agent meanwhile
         }
-        long waited = now - call.enqueuedAt();
-        QueueRules rules = view.queue(call.queueId());
-        boolean inTarget = rules == null || waited <= rules.definition.serviceLevel().threshold().toMillis();
-        recordStats(call.queueId(), now, new int[]{QueueStatsRecord.ANSWERED, QueueStatsRecord.ANSWERED_IN_TARGET},
-                new long[]{1, inTarget ? 1 : 0});
-        publish(new RoutingEvent.CallAnswered(callId, call.queueId(), agentId, Duration.ofMillis(waited),
-                Instant.ofEpochMilli(now)));
+        countAnswer(call, agentId, now);
         log.warn("agent {} answered call {} after its reservation ended: accepted, the call was still queued",
                 agentId, callId);
         return true;

@@ -37,12 +37,13 @@ class LateAnswerTest {
     private MutableClock clock;
     private RoutingService router;
     private final List<RoutingEvent> events = new CopyOnWriteArrayList<>();
+    private final String name = "test-" + UUID.randomUUID();
 
     @BeforeEach
     void start() {
         cluster = TestCluster.start(1);
         clock = new MutableClock();
-        RoutingOptions options = RoutingOptions.defaults().withName("test-" + UUID.randomUUID()).withClock(clock)
+        RoutingOptions options = RoutingOptions.defaults().withName(name).withClock(clock)
                 .withMaintenanceInterval(Duration.ofMillis(50));
         router = HazelcastRouting.start(cluster.member(0),
                 List.of(QueueDefinition.builder("sales").requireSkill("sales", 1).build()), options);
@@ -82,6 +83,51 @@ class LateAnswerTest {
         assertThat(state(other)).isEqualTo(AgentState.ON_CALL);
         assertThat(router.position("c1")).isEmpty();
         assertThat(events.stream().filter(RoutingEvent.CallAnswered.class::isInstance)).hasSize(1);
+    }
+
+    /**
+     * The race in {@code answered}: the agent is still reserved for the call, but the call is no longer offered to it
+     * (its reservation ran out between the two steps and the call went back to its queue). Whether this node's view
+     * still shows the offer (the agent's ANSWER applies, REMOVE_IF_OFFERED fails) or already does not (late answer),
+     * the outcome is the same: the call still waits, so the answer is accepted and counted once.
+     */
+    @Test
+    void anAnswerRacingTheRequeueOfItsCallIsAcceptedWhileTheCallWaits() throws Exception {
+        Reservation offer = offerToAlice();
+        calls().executeOnKey("c1", CallCommand.of(CallCommand.Op.REQUEUE, "alice", clock.millis()));
+
+        assertThat(router.answered(offer)).as("the call still waits: accepted").isTrue();
+
+        assertThat(state("alice")).isEqualTo(AgentState.ON_CALL);
+        assertThat(calls().get("c1")).as("no ghost left in the queue").isNull();
+        await().atMost(WAIT).until(() -> events.stream().anyMatch(RoutingEvent.CallAnswered.class::isInstance));
+        assertThat(events.stream().filter(RoutingEvent.CallAnswered.class::isInstance)).hasSize(1);
+    }
+
+    /** The same race when the call left meanwhile (the caller hung up): refused, and the agent is not left holding it. */
+    @Test
+    void anAnswerRacingTheEndOfItsCallIsRefusedAndFreesTheAgent() throws Exception {
+        Reservation offer = offerToAlice();
+        calls().delete("c1");
+
+        assertThat(router.answered(offer)).as("the call is gone: refused").isFalse();
+
+        assertThat(state("alice")).as("neither on the call nor reserved for it").isEqualTo(AgentState.READY);
+        assertThat(events.stream().filter(RoutingEvent.CallAnswered.class::isInstance)).isEmpty();
+    }
+
+    private Reservation offerToAlice() throws InterruptedException {
+        router.login(new AgentProfile("alice", "alice", "PJSIP/alice", Map.of("sales", 5), Set.of("en")));
+        router.ready("alice");
+        router.enqueue(CallRequest.builder("c1", "sales").build());
+        WaitResult result = router.awaitAgent("c1", WAIT);
+        assertThat(result).isInstanceOf(WaitResult.Offered.class);
+        assertThat(state("alice")).isEqualTo(AgentState.RESERVED);
+        return ((WaitResult.Offered) result).reservation();
+    }
+
+    private com.hazelcast.map.IMap<String, CallRecord> calls() {
+        return cluster.member(0).getMap(name + ".calls");
     }
 
     /** Alice and Bob ready, c1 offered to one of them, the reservation runs out and the call goes to the other. */
