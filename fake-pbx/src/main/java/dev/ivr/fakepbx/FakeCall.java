@@ -865,6 +865,14 @@ public final class FakeCall {
         setDuration("RINGTIME", 0); // the agent's phone rang at once (measured from the dialled channel's creation)
         String legChannel = target + "-" + pbx.nextChannelSuffix();
         CallResult gosub = answerGosub(legChannel, options);
+        if (gosub != null && "REFUSED".equals(gosub.variable("IVR_STATUS"))) {
+            // the sample's answer subroutine sets GOSUB_RESULT=BUSY when the server refused the answer: Asterisk 20's
+            // app_dial hangs up the agent's leg, does not bridge, and goes on as after a busy signal (DIALSTATUS BUSY,
+            // result 0, the caller's channel up)
+            variables.put("DIALSTATUS", "BUSY");
+            dials.add(new DialedLeg(target, timeout, options, inherited, "BUSY", Duration.ZERO, gosub));
+            return "200 result=0";
+        }
         boolean callerLeft = false;
         boolean agentHungUp = false;
         if (talkUntil != null) {

@@ -41,7 +41,9 @@ public final class FakePbx {
      * Stands for a dialplan subroutine that runs {@code AGI(agi://host:port/SCRIPT)} on the
      * called channel when it answers: an {@code EXEC Dial} with {@code U(context^...)} among its
      * options then makes that FastAGI call from the answered channel (with the variables it
-     * inherited) and bridges only once it has ended, as Asterisk's Dial does with {@code U()}.
+     * inherited) and bridges only once it has ended, as Asterisk's Dial does with {@code U()}. Like the sample
+     * subroutine (config/asterisk/extensions.conf), it does not bridge when the script answers
+     * {@code IVR_STATUS=REFUSED}: Dial then ends as BUSY.
      */
     public FakePbx answerGosub(String context, String script) {
         answerGosubs.put(context, script);

@@ -29,17 +29,32 @@ final class Answers {
         this.screenPops = screenPops;
     }
 
+    /** What came of an answer report. */
+    enum Outcome {
+        /** The first report, and routing accepted it: the agent is on the call. */
+        ACCEPTED,
+        /** Routing refused it (a late answer, see {@link RoutingService#answered}): the two must not be connected. */
+        REFUSED,
+        /** No offer in progress for the call, or another report marked it answered already. */
+        NONE
+    }
+
     /** @return true if this report was the first and the router accepted it */
     boolean confirm(String callId, Instant at) {
+        return report(callId, at) == Outcome.ACCEPTED;
+    }
+
+    /** The agent answered: the offer is marked answered and routing is told, once. */
+    Outcome report(String callId, Instant at) {
         Optional<Offers.Offer> offer = offers.markAnswered(callId, at);
         if (offer.isEmpty()) {
-            return false;
+            return Outcome.NONE;
         }
         Reservation r = offer.get().reservation();
         if (router.answered(r)) {
             screenPops.connected(r.agentId(), callId);
             LOG.info("agent {} answered call {}", r.agentId(), callId);
-            return true;
+            return Outcome.ACCEPTED;
         }
         // refused (answered late, by then answered by another agent, gone, or this agent busy): the offer is put back
         // unanswered, so the answer subroutine is not told OK and the ends of the offer see no answer
@@ -47,7 +62,7 @@ final class Answers {
         LOG.error("agent {} answered call {} after its reservation ended (longer than routing.reservation-ttl?), "
                 + "and routing refused it: the call was answered by another agent, is gone, or the agent is busy",
                 r.agentId(), callId);
-        return false;
+        return Outcome.REFUSED;
     }
 
     /** Who is told of answers reported by the answer subroutine (call recording). */

@@ -23,7 +23,9 @@ import java.util.Optional;
  * cluster may get them; the offer is found in the cluster):
  * <ul>
  *   <li>{@value #AGENT_ANSWERED}: from the answer subroutine ({@code Dial} option {@code U}) on
- *       the agent's channel; the agent is on the call from now on.</li>
+ *       the agent's channel; the agent is on the call from now on ({@code IVR_STATUS=OK}), or, when routing
+ *       refused the answer (it came after the reservation ended and the call is gone or the agent busy),
+ *       {@code IVR_STATUS=REFUSED}: the answer subroutine must not let Dial bridge the two.</li>
  *   <li>{@value #ROUTE_ENDED}: dial mode {@code dialplan}, after the dialplan's {@code Dial}
  *       (and from the {@code h} extension): DIALSTATUS and ANSWEREDTIME end the offer.</li>
  * </ul>
@@ -34,6 +36,8 @@ final class DialplanReports implements ScriptResolver {
     private static final Logger LOG = LoggerFactory.getLogger(DialplanReports.class);
     static final String AGENT_ANSWERED = "agent-answered";
     static final String ROUTE_ENDED = "route-ended";
+    /** {@code agent-answered}'s answer when routing refused the answer: the dialplan must not bridge the two. */
+    static final String REFUSED = "REFUSED";
 
     private final RoutingService router;
     private final Offers offers;
@@ -87,26 +91,33 @@ final class DialplanReports implements ScriptResolver {
         if (callId.isEmpty()) {
             return;
         }
-        boolean first = answered(callId.get());
+        Answers.Outcome outcome = answered(callId.get());
+        if (outcome == Answers.Outcome.REFUSED) {
+            // the sample's answer subroutine hangs up the agent's leg (GOSUB_RESULT=BUSY): the two are not bridged,
+            // and the caller's Dial goes on as after a busy agent
+            ch.setVariable(AgentLeg.STATUS, REFUSED);
+            return;
+        }
         offers.get(callId.get()).ifPresent(o -> consults.legAnswered(o.agentId(), o.callId(), ch.info().channel()));
-        ch.setVariable(AgentLeg.STATUS, first || answers.answeredAt(callId.get()).isPresent() ? "OK" : "UNKNOWN");
+        ch.setVariable(AgentLeg.STATUS, outcome == Answers.Outcome.ACCEPTED
+                || answers.answeredAt(callId.get()).isPresent() ? "OK" : "UNKNOWN");
     }
 
     /**
      * The agent answered: the offer is confirmed, and the time the agent's phone rang is added to
      * the call's wait (recorded when the flow handed the call to the dialplan, before the ring).
      */
-    private boolean answered(String callId) {
+    private Answers.Outcome answered(String callId) {
         Optional<Offers.Offer> offer = offers.get(callId);
-        boolean first = answers.confirm(callId, clock.instant());
-        if (first && offer.isPresent()) {
+        Answers.Outcome outcome = answers.report(callId, clock.instant());
+        if (outcome == Answers.Outcome.ACCEPTED && offer.isPresent()) {
             Duration ring = Duration.between(offer.get().reservation().offeredAt(), routingClock.instant());
             answers.announce(offer.get().reservation()); // before the bridge: recording starts now
             crm.recordRing(callId, ring);
             LOG.info("call {}: agent {} answered after ringing {} ms", callId, offer.get().reservation().agentId(),
                     ring.toMillis());
         }
-        return first;
+        return outcome;
     }
 
     private void routeEnded(CallChannel ch) {

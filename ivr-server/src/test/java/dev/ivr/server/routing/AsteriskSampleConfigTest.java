@@ -165,6 +165,9 @@ class AsteriskSampleConfigTest {
         assertThat(leg).last().asString().contains("Return()");
         List<String> answered = dialplan.get(routing.answerHandler());
         assertThat(answered.get(0)).startsWith("exten => s,1,").contains("Gosub(ivr-agi,s,1(agent-answered))");
+        // an answer routing refused (a late one) is not bridged: the agent's leg ends as busy, the caller goes on
+        assertThat(answered).anyMatch(l -> l.contains("$[\"${IVR_STATUS}\" = \"" + DialplanReports.REFUSED + "\"]"))
+                .anyMatch(l -> l.contains("Set(GOSUB_RESULT=BUSY)")).noneMatch(l -> l.contains("GOSUB_RESULT=ABORT"));
         assertThat(answered).last().asString().contains("Return()");
         // callbacks: the customer's number (with or without +) is the extension Originate names
         assertThat(dialplan.get(routing.callbackContext())).anyMatch(l -> l.startsWith("exten => _X.,1,"))
