@@ -489,7 +489,7 @@ public final class IvrServer implements AutoCloseable {
         dev.ivr.server.routing.QueueGauges.register(routing.service(), metrics.registry(),
                 config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());
         if (pbxs != null) {
-            toClose.add(pbxs.keepAgentsTrue(routing.service()));
+            toClose.add(pbxs.keepAgentsTrue(routing.service(), routing::offerRinging));
             routing.agentLegs(pbxs);
         }
         if (several != null) {

@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>a READY agent whose phone is in use, ringing or busy with a call the router did not
  *       give them goes NOT_READY ({@value #BUSY_ELSEWHERE}), and back to READY when the phone is
- *       idle again;</li>
+ *       idle again (a phone still ringing with an offer from here whose reservation ran out is no
+ *       call from elsewhere: the agent may answer it late, see issue 17);</li>
  *   <li>a phone that is unavailable (not registered) or whose contact is removed or unreachable
  *       makes a READY agent NOT_READY ({@value #UNREGISTERED}), READY again once it registers;</li>
  *   <li>after every AMI login (start, reconnection) {@code PJSIPShowEndpoints} is compared with
@@ -58,12 +59,16 @@ public final class AgentPhones implements AutoCloseable {
     private final AmiOriginator originator;
     /** Whether an agent's endpoint is on this PBX (with several PBXs, each keeps its own agents true). */
     private final Predicate<String> mine;
+    /** Whether an agent's phone rings with an unanswered offer from here (see {@link #start}). */
+    private final Predicate<String> offerRinging;
     /** Last known device state per endpoint (upper case, e.g. PJSIP/1001). */
     private final Map<String, String> devices = new ConcurrentHashMap<>();
     private final ExecutorService work = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("agent-phones").factory());
     private final RoutingService.Subscription subscription;
 
-    private AgentPhones(AmiConnection ami, RoutingService router, AmiOriginator originator, Predicate<String> mine) {
+    private AgentPhones(AmiConnection ami, RoutingService router, AmiOriginator originator, Predicate<String> mine,
+                        Predicate<String> offerRinging) {
+        this.offerRinging = offerRinging;
         this.ami = ami;
         this.router = router;
         this.originator = originator;
@@ -89,7 +94,17 @@ public final class AgentPhones implements AutoCloseable {
      */
     public static AgentPhones start(AmiConnection ami, RoutingService router, AmiOriginator originator,
                                     Predicate<String> mine) {
-        AgentPhones phones = new AgentPhones(ami, router, originator, mine);
+        return start(ami, router, originator, mine, agentId -> false);
+    }
+
+    /**
+     * @param offerRinging whether the agent's phone rings with a call offered from here that is not answered yet
+     *                     (also once its reservation ran out, the agent READY again): that phone is not busy with a
+     *                     call from elsewhere, and the agent may still answer it late
+     */
+    public static AgentPhones start(AmiConnection ami, RoutingService router, AmiOriginator originator,
+                                    Predicate<String> mine, Predicate<String> offerRinging) {
+        AgentPhones phones = new AgentPhones(ami, router, originator, mine, offerRinging);
         if (ami.available()) {
             phones.work.execute(phones::reconcile); // logged in before the hook was registered
         }
@@ -206,6 +221,11 @@ public final class AgentPhones implements AutoCloseable {
         }
         try {
             if (BUSY.contains(deviceState) && a.state() == AgentState.READY) {
+                if (offerRinging.test(agentId)) {
+                    LOG.info("agent {}: phone {} is {} with a call offered here after its reservation ended: left "
+                            + "ready (a late answer)", agentId, a.endpoint(), deviceState);
+                    return false;
+                }
                 router.notReady(agentId, BUSY_ELSEWHERE);
                 LOG.info("agent {}: phone {} is {} with a call not routed here: not ready ({})", agentId, a.endpoint(),
                         deviceState, BUSY_ELSEWHERE);

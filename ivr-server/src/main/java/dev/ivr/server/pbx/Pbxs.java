@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Map;
 import java.util.Optional;
 
@@ -117,9 +118,14 @@ public final class Pbxs implements Originator, AgentLegControl, Supervision, Cal
      * @return stops it (before the router closes)
      */
     public AutoCloseable keepAgentsTrue(RoutingService router) {
+        return keepAgentsTrue(router, agentId -> false);
+    }
+
+    /** @param offerRinging whether an agent's phone rings with an offer from here (see {@link AgentPhones#start}) */
+    public AutoCloseable keepAgentsTrue(RoutingService router, Predicate<String> offerRinging) {
         for (Pbx p : pbxs.values()) {
             p.phones = AgentPhones.start(p.ami, router, p.originator, endpoint -> p.id.equals(pbxOfEndpoint(endpoint)
-                    .orElse(null)));
+                    .orElse(null)), offerRinging);
         }
         return this::closePhones;
     }

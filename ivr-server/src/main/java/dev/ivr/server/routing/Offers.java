@@ -94,6 +94,18 @@ final class Offers {
         }
     }
 
+    /**
+     * Whether an offer to the agent is still in progress, not answered: the agent's phone rings with a call routed
+     * here even when the reservation behind it ran out (a late answer may still come).
+     */
+    boolean ringing(String agentId) {
+        try {
+            return map.values().stream().anyMatch(o -> o.agentId().equals(agentId) && !o.answered());
+        } catch (com.hazelcast.nio.serialization.HazelcastSerializationException e) { // not sealed with the cluster's key
+            return false;
+        }
+    }
+
     void remove(String callId) {
         map.delete(callId);
     }

@@ -50,6 +50,7 @@ public final class RoutingModule implements AutoCloseable {
     private final ContextTokens tokens;
     private final LiveQueues queues;
     private Answers answers;
+    private Offers offers;
     private AgentPreviews previews;
 
     private RoutingModule(RoutingService service, QueueCallRouter router, ScriptResolver scripts,
@@ -119,6 +120,7 @@ public final class RoutingModule implements AutoCloseable {
                 originator == null ? "off (no AMI)" : "through AMI");
         RoutingModule module = new RoutingModule(service, router, scripts, callbacks, watch, contexts, tokens, live);
         module.answers = answers;
+        module.offers = offers;
         module.previews = new AgentPreviews(service, originator, offers, factory, contexts, tokens, screenPops, crm, clock,
                 nodeName);
         return module;
@@ -152,6 +154,14 @@ public final class RoutingModule implements AutoCloseable {
     /** Preview campaigns: agents reserved through the queues, shown the customer, rung when they accept. */
     public AgentPreviews previews() {
         return previews;
+    }
+
+    /**
+     * Whether the agent's phone rings with a call offered from here that is not answered yet, also after its
+     * reservation ran out: a busy phone is then no call from elsewhere (see {@code AgentPhones}).
+     */
+    public boolean offerRinging(String agentId) {
+        return offers.ringing(agentId);
     }
 
     /** Who is told when an agent answers (the answer subroutine's report): call recording. */

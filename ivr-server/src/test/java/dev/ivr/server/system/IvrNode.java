@@ -63,6 +63,17 @@ final class IvrNode implements AutoCloseable {
     /** @param recognizers speech recognition instead of Vosk models (null: as configured) */
     static IvrNode start(Path base, String name, int amiPort, String yaml, Map<String, String> extra,
                          dev.ivr.server.speech.RecognizerFactory recognizers) {
+        return start(base, name, amiPort, yaml, extra, recognizers, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * @param adjust changes the loaded (validated) configuration before the server starts: for settings a test needs
+     *               outside what validation allows (a reservation-ttl shorter than the ring time, to make agents
+     *               answer late)
+     */
+    static IvrNode start(Path base, String name, int amiPort, String yaml, Map<String, String> extra,
+                         dev.ivr.server.speech.RecognizerFactory recognizers,
+                         java.util.function.UnaryOperator<IvrConfig> adjust) {
         try {
             Path data = base.resolve(name);
             Files.createDirectories(data);
@@ -89,7 +100,7 @@ final class IvrNode implements AutoCloseable {
             env.putAll(extra);
             Path file = base.resolve(name + ".yaml");
             Files.writeString(file, "crm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n" + yaml);
-            IvrNode node = new IvrNode(ConfigLoader.load(file, env), data, recognizers);
+            IvrNode node = new IvrNode(adjust.apply(ConfigLoader.load(file, env)), data, recognizers);
             node.importSampleCustomers();
             return node;
         } catch (IOException e) {
