@@ -74,7 +74,11 @@ public final class Caller {
      * @param talkUntil an answered call lasts until this completes; null: it ends at once
      * @param talk an answered call lasts this long (when talkUntil is null); null: no fixed time
      */
-    record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk) implements Step {
+    record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk, CompletableFuture<?> ringUntil)
+            implements Step {
+        Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk) {
+            this(outcome, talkUntil, talk, null);
+        }
     }
 
     record RawReply(String line) implements Step {
@@ -159,6 +163,17 @@ public final class Caller {
     /** How the next {@code EXEC Dial} ends; when answered, the conversation lasts {@code talk}. */
     public Caller dial(DialOutcome outcome, Duration talk) {
         steps.add(new Dial(Objects.requireNonNull(outcome), null, Objects.requireNonNull(talk)));
+        return this;
+    }
+
+    /**
+     * The next {@code EXEC Dial}: the agent's phone rings until {@code ringUntil} completes (a late answer, when the
+     * test lets the reservation run out meanwhile), then it ends as {@code outcome}; an answered call lasts
+     * {@code talk}. The caller hanging up meanwhile ends it as CANCEL.
+     */
+    public Caller dialRingingUntil(CompletableFuture<?> ringUntil, DialOutcome outcome, Duration talk) {
+        steps.add(new Dial(Objects.requireNonNull(outcome), null, Objects.requireNonNull(talk),
+                Objects.requireNonNull(ringUntil)));
         return this;
     }
 

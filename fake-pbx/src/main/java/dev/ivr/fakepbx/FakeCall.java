@@ -847,6 +847,19 @@ public final class FakeCall {
         if (step instanceof Caller.Dial d) {
             caller.consume();
             outcome = d.outcome();
+            if (d.ringUntil() != null) {
+                inCommand = true;
+                try {
+                    CompletableFuture.anyOf(d.ringUntil(), hangupRequest).join();
+                } finally {
+                    inCommand = false;
+                }
+                if (hangupRequest.isDone()) {
+                    variables.put("DIALSTATUS", "CANCEL");
+                    dials.add(new DialedLeg(target, timeout, options, inherited, "CANCEL", Duration.ZERO, null));
+                    return callerHangsUpDuringCommand("200 result=-1");
+                }
+            }
             talkUntil = d.talkUntil() != null || d.talk() == null ? d.talkUntil()
                     : CompletableFuture.runAsync(() -> { },
                     CompletableFuture.delayedExecutor(d.talk().toMillis(), TimeUnit.MILLISECONDS));
