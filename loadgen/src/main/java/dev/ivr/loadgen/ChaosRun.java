@@ -420,6 +420,12 @@ public final class ChaosRun {
         } finally {
             close();
         }
+        // issue 17: no late answer the servers did not resolve, no refused answer bridged anyway
+        List<String> logProblems = ServerLogs.lateAnswerProblems(ServerLogs.logsIn(plan.work(), "node"));
+        logProblems.stream().limit(20).forEach(l -> violations.add("server log: " + l));
+        if (logProblems.size() > 20) {
+            violations.add("server log: " + (logProblems.size() - 20) + " more such lines");
+        }
         Map<String, Long> out = new LinkedHashMap<>();
         new TreeMap<>(figures).forEach((k, v) -> out.put(k, v.get()));
         return new Result(out, ms(all.getValueAtPercentile(99)), ms(duringKills.getValueAtPercentile(99)),
