@@ -74,10 +74,10 @@ public final class Caller {
      * @param talkUntil an answered call lasts until this completes; null: it ends at once
      * @param talk an answered call lasts this long (when talkUntil is null); null: no fixed time
      */
-    record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk, CompletableFuture<?> ringUntil)
-            implements Step {
+    record Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk, CompletableFuture<?> ringUntil,
+                Duration ringFor) implements Step {
         Dial(DialOutcome outcome, CompletableFuture<?> talkUntil, Duration talk) {
-            this(outcome, talkUntil, talk, null);
+            this(outcome, talkUntil, talk, null, null);
         }
     }
 
@@ -173,7 +173,14 @@ public final class Caller {
      */
     public Caller dialRingingUntil(CompletableFuture<?> ringUntil, DialOutcome outcome, Duration talk) {
         steps.add(new Dial(Objects.requireNonNull(outcome), null, Objects.requireNonNull(talk),
-                Objects.requireNonNull(ringUntil)));
+                Objects.requireNonNull(ringUntil), null));
+        return this;
+    }
+
+    /** As {@link #dialRingingUntil}, the phone ringing for {@code ring} from the start of the Dial. */
+    public Caller dialRingingFor(Duration ring, DialOutcome outcome, Duration talk) {
+        steps.add(new Dial(Objects.requireNonNull(outcome), null, Objects.requireNonNull(talk), null,
+                Objects.requireNonNull(ring)));
         return this;
     }
 

@@ -847,10 +847,13 @@ public final class FakeCall {
         if (step instanceof Caller.Dial d) {
             caller.consume();
             outcome = d.outcome();
-            if (d.ringUntil() != null) {
+            CompletableFuture<?> ringing = d.ringUntil() != null ? d.ringUntil() : d.ringFor() == null ? null
+                    : CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(d.ringFor().toMillis(), TimeUnit.MILLISECONDS));
+            if (ringing != null) {
                 inCommand = true;
                 try {
-                    CompletableFuture.anyOf(d.ringUntil(), hangupRequest).join();
+                    CompletableFuture.anyOf(ringing, hangupRequest).join();
                 } finally {
                     inCommand = false;
                 }

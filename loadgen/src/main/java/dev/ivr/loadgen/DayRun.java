@@ -85,15 +85,28 @@ public final class DayRun {
      * @param work        the server's configuration, data and log
      * @param jar         the packaged server ({@code ivr-server/target/ivr-server.jar})
      * @param screenshots where to write the screenshots (null: none)
+     * @param lateRings   in how many of a hundred queue calls the agent's phone rings past the reservation's time to
+     *                    live (routing.reservation-ttl, 2 minutes of the day's clock) before the agent answers: late
+     *                    answers (issue 17); the caller stays for the next agent when one is refused
      */
     public record Plan(LocalDate date, LocalTime open, LocalTime close, int speed, int calls, int agents, long seed,
-                       Path work, Path jar, Path screenshots) {
+                       Path work, Path jar, Path screenshots, int lateRings) {
         public Plan {
-            if (speed < 1 || calls < 1 || agents < 3 || !close.isAfter(open)) {
-                throw new IllegalArgumentException("need speed >= 1, calls >= 1, agents >= 3 and close after open");
+            if (speed < 1 || calls < 1 || agents < 3 || !close.isAfter(open) || lateRings < 0 || lateRings > 100) {
+                throw new IllegalArgumentException("need speed >= 1, calls >= 1, agents >= 3, close after open and "
+                        + "late rings 0 to 100");
             }
         }
+
+        /** A day without late rings. */
+        public Plan(LocalDate date, LocalTime open, LocalTime close, int speed, int calls, int agents, long seed,
+                    Path work, Path jar, Path screenshots) {
+            this(date, open, close, speed, calls, agents, seed, work, jar, screenshots, 0);
+        }
     }
+
+    /** How long a late ring lasts (of the day's clock): past the server's default reservation-ttl of 2 minutes. */
+    static final Duration LATE_RING = Duration.ofMinutes(2).plusSeconds(40);
 
     /**
      * What the day did.
@@ -607,6 +620,13 @@ public final class DayRun {
             script.hangUp();
         } else {
             script.press(kind.key());
+            if (kind != Kind.SELF_SERVICE && kind != Kind.OPERATOR
+                    && r.nextInt(100) < plan.lateRings()) {
+                // the agent answers after the reservation ran out: accepted while the call waits, else refused (the
+                // answer subroutine does not bridge, Dial ends BUSY) and the caller is offered to the next agent
+                count("late rings");
+                script.dialRingingFor(real(LATE_RING), Caller.DialOutcome.ANSWER, real(talk));
+            }
             // the operator and the agents answer and talk for the drawn time
             script.dial(Caller.DialOutcome.ANSWER, real(talk)).thenSilence();
         }

@@ -659,11 +659,16 @@ public final class LoadGen {
         @Option(names = "--no-screenshots", description = "Skip the Chromium screenshots.")
         boolean noScreenshots;
 
+        @Option(names = "--late-rings", defaultValue = "0", description = "In how many of a hundred queue calls the "
+                + "agent's phone rings past the reservation's time to live before the agent answers (late answers; "
+                + "default ${DEFAULT-VALUE}).")
+        int lateRings;
+
         @Override
         public Integer call() throws Exception {
             DayRun.Plan plan = new DayRun.Plan(java.time.LocalDate.parse(date), java.time.LocalTime.parse(open),
                     java.time.LocalTime.parse(close), speed, calls, agents, seed, work.toAbsolutePath(),
-                    ivrJar.toAbsolutePath(), noScreenshots ? null : out.toAbsolutePath());
+                    ivrJar.toAbsolutePath(), noScreenshots ? null : out.toAbsolutePath(), lateRings);
             String info = String.format(java.util.Locale.ROOT, "%s; %d CPUs; load average at start %.1f; Java %s",
                     Instant.now(), Runtime.getRuntime().availableProcessors(), Measurement.loadAverage(), Runtime.version());
             DayRun.Result r = new DayRun(plan).run();

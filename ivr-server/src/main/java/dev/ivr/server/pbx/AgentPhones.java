@@ -222,8 +222,8 @@ public final class AgentPhones implements AutoCloseable {
         try {
             if (BUSY.contains(deviceState) && a.state() == AgentState.READY) {
                 if (offerRinging.test(agentId)) {
-                    LOG.info("agent {}: phone {} is {} with a call offered here after its reservation ended: left "
-                            + "ready (a late answer)", agentId, a.endpoint(), deviceState);
+                    LOG.info("agent {}: phone {} is {} with a call offered here whose reservation ran out: left "
+                            + "ready (the agent may still answer it)", agentId, a.endpoint(), deviceState);
                     return false;
                 }
                 router.notReady(agentId, BUSY_ELSEWHERE);
