@@ -140,7 +140,9 @@ public interface RoutingService extends AutoCloseable {
     /**
      * The agent answered: agent to ON_CALL, the call leaves the queue. A late answer (the reservation expired and
      * the call went back to its queue, perhaps offered to another agent since) is accepted while the call still
-     * waits and the agent is READY: an agent it was offered to meanwhile is released.
+     * waits and the agent is READY (or reserved for it again): an agent it was offered to meanwhile is released. So
+     * is an answer whose reservation runs out while it is being recorded; if the call left meanwhile, the agent is
+     * not left on it.
      *
      * @return false if the answer is refused (the call was answered by another agent or is gone, or the agent is
      * busy); do not connect
