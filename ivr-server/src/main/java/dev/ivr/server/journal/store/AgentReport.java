@@ -154,26 +154,27 @@ public final class AgentReport {
         for (int i = 0; i <= STATES.size(); i++) {
             String is = i < STATES.size() ? " = '" + STATES.get(i) + "'"
                     : " not in ('" + String.join("', '", STATES) + "')";
-            cols.append(", sum(case when st").append(is).append(" then ").append(own).append(" else 0 end)")
-                    .append(" + sum(case when pst").append(is).append(" then ").append(prevPiece).append(" else 0 end)");
+            cols.append(", sum(case when st").append(is).append(" then own else 0 end)")
+                    .append(" + sum(case when pst").append(is).append(" then prv else 0 end)");
         }
         String handled = "(x >= fp and pst = 'ON_CALL' and pt <> 'AGENT_SIGNED_OUT')";
-        String sql = "select ag, q" + cols
-                + ", max(case when (x >= fp and " + counted + ") or (" + counted + " and s < e)"
+        // each row's pieces and flags worked out once (numeric arithmetic), then summed per agent and quarter
+        String pieces = "select ag, q, st, pst, " + own + " as own, " + prevPiece + " as prv,"
+                + " case when (x >= fp and " + counted + ") or (" + counted + " and s < e)"
                 + " or (" + prevCrossing + " and x > floor(x / " + BUCKET_S + ") * " + BUCKET_S + ") or " + handled
-                + " then 1 else 0 end)"
-                + ", sum(case when " + handled + " then 1 else 0 end)"
-                + ", sum(case when " + handled + " then floor((x - px) * 1000) else 0 end)"
-                + ", sum(case when " + handled + " and st = 'WRAP_UP' then greatest(0, floor((coalesce(nx, tp) - x) * 1000))"
-                + " else 0 end)"
+                + " then 1 else 0 end as pres,"
+                + " case when " + handled + " then 1 else 0 end as hd,"
+                + " case when " + handled + " then floor((x - px) * 1000) else 0 end as talk,"
+                + " case when " + handled + " and st = 'WRAP_UP' then greatest(0, floor((coalesce(nx, tp) - x) * 1000))"
+                + " else 0 end as wrap,"
                 // the state of this quarter that runs over its end edge (at most one per agent and quarter)
-                + ", max(case when " + crossing + " then st end)"
-                + ", max(case when " + crossing + " then floor(e / " + BUCKET_S + ") end)"
-                + ", max(case when " + crossing + " and e > floor(e / " + BUCKET_S + ") * " + BUCKET_S + " then 1 else 0 end)"
-                + ", max(case when " + crossing + " then floor((e - s) * 1000) - floor(e * 1000) + ceil(s * 1000) end)"
-                + ", max(case when " + crossing + " and nx is null then 1 else 0 end)"
-                + " from (select ag, t, st, pt, pst, x, px, nx, fp, tp, s, e, floor(s / " + BUCKET_S + ") as q from ("
-                + "select ag, t, st, pt, pst, x, px, nx, fp, tp, greatest(x, fp) as s, least(coalesce(nx, tp), tp) as e from ("
+                + " case when " + crossing + " then st end as cst,"
+                + " case when " + crossing + " then floor(e / " + BUCKET_S + ") end as ceq,"
+                + " case when " + crossing + " and e > floor(e / " + BUCKET_S + ") * " + BUCKET_S + " then 1 else 0 end as cin,"
+                + " case when " + crossing + " then floor((e - s) * 1000) - floor(e * 1000) + ceil(s * 1000) end as ccor,"
+                + " case when " + crossing + " and nx is null then 1 else 0 end as clast"
+                + " from (select ag, t, st, pt, pst, x, px, nx, fp, tp, greatest(x, fp) as s, least(coalesce(nx, tp), tp) as e,"
+                + " floor(greatest(x, fp) / " + BUCKET_S + ") as q from ("
                 + "select agent_id as ag, event_type as t, detail as st, pt, pst, extract(epoch from occurred_at) as x,"
                 + " extract(epoch from p_at) as px, extract(epoch from n_at) as nx, " + f + " as fp, " + f + " as tp from ("
                 + "select agent_id, event_type, detail, occurred_at,"
@@ -182,7 +183,9 @@ public final class AgentReport {
                 + " from journal_events where event_type in (" + AGENT_TYPES + ") and agent_id is not null"
                 + (agent == null ? "" : " and agent_id = ?")
                 + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ?) w) y) z"
-                + " where x >= fp or coalesce(nx, tp) > fp) r group by ag, q";
+                + " where x >= fp or coalesce(nx, tp) > fp";
+        String sql = "select ag, q" + cols + ", max(pres), sum(hd), sum(talk), sum(wrap), max(cst), max(ceq), max(cin),"
+                + " max(ccor), max(clast) from (" + pieces + ") r group by ag, q";
         Instant context = from.minus(JournalReader.AGENT_CONTEXT);
         int n = STATES.size() + 1;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
