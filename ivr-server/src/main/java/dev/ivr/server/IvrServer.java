@@ -368,6 +368,8 @@ public final class IvrServer implements AutoCloseable {
                 new QueueReport(database.httpDataSource(), kpiRules(), config.reports().fcrWindow()),
                 new dev.ivr.server.journal.store.CampaignReport(database.httpDataSource()),
                 new dev.ivr.server.journal.store.FlowReport(database.httpDataSource(),
+                        new Reports(kpiRules(), config.reports().fcrWindow())),
+                new dev.ivr.server.journal.store.AgentReport(database.httpDataSource(),
                         new Reports(kpiRules(), config.reports().fcrWindow()))));
         routes.add(new dev.ivr.server.recording.http.RecordingRoutes(recordings, routing == null ? null : routing.service(),
                 java.time.Clock.systemUTC()));

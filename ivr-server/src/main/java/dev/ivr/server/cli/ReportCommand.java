@@ -84,12 +84,13 @@ public final class ReportCommand implements Callable<Integer> {
             cfg.routing().queues().forEach(c -> thresholds.put(c.id(), c.serviceLevelTime()));
             KpiRules rules = new KpiRules(cfg.reports().serviceLevelTime(), cfg.reports().shortAbandon(), thresholds);
             Reports reports = new Reports(rules, cfg.reports().fcrWindow());
-            List<JournalEvent> events = report.equals("queues") || report.equals("campaigns") || report.equals("flows") ? List.of()
-                    : new JournalReader(db.dataSource()).events(q.from(), q.to());
+            List<JournalEvent> events = report.equals("funnel") ? new JournalReader(db.dataSource()).events(q.from(), q.to())
+                    : List.of();
             ReportTable table = switch (report) {
                 case "queues" -> new QueueReport(db.dataSource(), rules, cfg.reports().fcrWindow())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
-                case "agents" -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
+                case "agents" -> new dev.ivr.server.journal.store.AgentReport(db.dataSource(), reports)
+                        .table(q.from(), q.to(), q.intervals(), q.filter());
                 case "flows" -> new dev.ivr.server.journal.store.FlowReport(db.dataSource(), reports)
                         .table(q.from(), q.to(), q.intervals(), q.filter());
                 case "campaigns" -> new dev.ivr.server.journal.store.CampaignReport(db.dataSource())

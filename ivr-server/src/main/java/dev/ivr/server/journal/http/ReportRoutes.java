@@ -11,6 +11,7 @@ import dev.ivr.server.journal.kpi.QueueKpis;
 import dev.ivr.server.journal.report.ReportQuery;
 import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
+import dev.ivr.server.journal.store.AgentReport;
 import dev.ivr.server.journal.store.CampaignReport;
 import dev.ivr.server.journal.store.FlowReport;
 import dev.ivr.server.journal.store.JournalReader;
@@ -48,15 +49,17 @@ public final class ReportRoutes implements HttpRoutes {
     private final QueueReport queueReport;
     private final CampaignReport campaignReport;
     private final FlowReport flowReport;
+    private final AgentReport agentReport;
 
     public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live, QueueReport queueReport,
-                        CampaignReport campaignReport, FlowReport flowReport) {
+                        CampaignReport campaignReport, FlowReport flowReport, AgentReport agentReport) {
         this.reader = reader;
         this.reports = reports;
         this.live = live;
         this.queueReport = queueReport;
         this.campaignReport = campaignReport;
         this.flowReport = flowReport;
+        this.agentReport = agentReport;
     }
 
     /** Which report a path serves. */
@@ -101,11 +104,10 @@ public final class ReportRoutes implements HttpRoutes {
             return;
         }
         try {
-            List<JournalEvent> events = kind == Kind.QUEUES || kind == Kind.CAMPAIGNS || kind == Kind.FLOWS ? List.of()
-                    : reader.events(q.from(), q.to());
+            List<JournalEvent> events = kind == Kind.FUNNEL ? reader.events(q.from(), q.to()) : List.of();
             ReportTable table = switch (kind) {
                 case QUEUES -> queueReport.table(q.from(), q.to(), q.intervals(), q.filter());
-                case AGENTS -> reports.agents(events, q.from(), q.to(), q.intervals(), q.filter());
+                case AGENTS -> agentReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case FLOWS -> flowReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case FUNNEL -> reports.funnel(events, q.filter());
                 case CAMPAIGNS -> campaignReport.table(q.from(), q.to(), q.intervals(), q.filter());

@@ -21,4 +21,26 @@ import java.util.Map;
 public record AgentKpis(String agent, long handled, long ringNoAnswer, long talkMs, long wrapUpMs, Long ahtMs,
                         Map<String, Long> stateMs, Map<String, Long> reasonMs, long signedInMs, Double occupancy,
                         Double utilization, long surveys, Double csat) {
+
+    /**
+     * The figures from their sums: occupancy, utilization, AHT and CSAT worked out the one way both the in-memory
+     * calculation and the report summed by the database use.
+     *
+     * @param stateMs   time per state (LOGGED_OUT left out)
+     * @param satisfied surveys scored 4 or 5
+     */
+    public static AgentKpis of(String agent, long handled, long ringNoAnswer, long talkMs, long wrapUpMs,
+                               Map<String, Long> stateMs, Map<String, Long> reasonMs, long surveys, long satisfied) {
+        long busy = stateMs.getOrDefault("ON_CALL", 0L) + stateMs.getOrDefault("RESERVED", 0L)
+                + stateMs.getOrDefault("WRAP_UP", 0L);
+        long signedIn = stateMs.values().stream().mapToLong(Long::longValue).sum();
+        return new AgentKpis(agent, handled, ringNoAnswer, talkMs, wrapUpMs,
+                handled <= 0 ? null : Math.round((double) (talkMs + wrapUpMs) / handled),
+                Map.copyOf(stateMs), Map.copyOf(reasonMs), signedIn, ratio(busy, busy + stateMs.getOrDefault("READY", 0L)),
+                ratio(busy, signedIn), surveys, ratio(satisfied, surveys));
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole <= 0 ? null : (double) part / whole;
+    }
 }

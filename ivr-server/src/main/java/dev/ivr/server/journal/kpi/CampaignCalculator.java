@@ -58,7 +58,7 @@ public final class CampaignCalculator {
             if (o.at().isBefore(from) || !o.at().isBefore(to)) {
                 continue;
             }
-            CampaignKpis k = new CampaignKpis(o.campaign(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+            CampaignKpis k = optOuts(o.campaign(), 1);
             buckets.get(ends.floorKey(o.at())).merge(o.campaign(), k, CampaignKpis::plus);
         }
         List<Result> out = new ArrayList<>();
@@ -76,16 +76,49 @@ public final class CampaignCalculator {
     /** One attempt's figures. */
     static CampaignKpis one(CampaignAttempt a, Map<String, Talk> talks) {
         String r = a.result() == null ? null : a.result().toLowerCase(Locale.ROOT);
-        if ("skipped".equals(r)) {
-            return new CampaignKpis(a.campaign(), 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0);
-        }
         boolean answered = "answered".equals(r) || "abandoned".equals(r) || "machine".equals(r);
         Talk talk = answered && a.callId() != null ? talks.get(a.callId()) : null;
-        return new CampaignKpis(a.campaign(), 1, answered ? 1 : 0, "busy".equals(r) ? 1 : 0,
-                "no-answer".equals(r) ? 1 : 0, "congestion".equals(r) ? 1 : 0,
-                r != null && !answered && !List.of("busy", "no-answer", "congestion").contains(r) ? 1 : 0,
-                "machine".equals(r) ? 1 : 0, r == null ? 1 : 0, 0, "abandoned".equals(r) ? 1 : 0, talk == null ? 0 : 1,
-                talk == null ? 0 : talk.talkMs(), talk == null ? 0 : talk.wrapUpMs(), 0);
+        return attempts(a.campaign(), a.result(), 1, talk == null ? 0 : 1, talk == null ? 0 : talk.talkMs(),
+                talk == null ? 0 : talk.wrapUpMs());
+    }
+
+    /**
+     * The figures of {@code n} attempts of one campaign with the same result ({@code null} while dialling), of which
+     * {@code agentHandled} had an agent's talk (answered ones only), and that talk and wrap-up.
+     */
+    public static CampaignKpis attempts(String campaign, String result, long n, long agentHandled, long talkMs,
+                                        long wrapUpMs) {
+        String r = result == null ? null : result.toLowerCase(Locale.ROOT);
+        if ("skipped".equals(r)) {
+            return new CampaignKpis(campaign, 0, 0, 0, 0, 0, 0, 0, 0, n, 0, 0, 0, 0, 0);
+        }
+        boolean answered = "answered".equals(r) || "abandoned".equals(r) || "machine".equals(r);
+        long handled = answered ? agentHandled : 0;
+        return new CampaignKpis(campaign, n, answered ? n : 0, "busy".equals(r) ? n : 0,
+                "no-answer".equals(r) ? n : 0, "congestion".equals(r) ? n : 0,
+                r != null && !answered && !List.of("busy", "no-answer", "congestion").contains(r) ? n : 0,
+                "machine".equals(r) ? n : 0, r == null ? n : 0, 0, "abandoned".equals(r) ? n : 0, handled,
+                answered ? talkMs : 0, answered ? wrapUpMs : 0, 0);
+    }
+
+    /** {@code n} opt-outs of one campaign. */
+    public static CampaignKpis optOuts(String campaign, long n) {
+        return new CampaignKpis(campaign, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, n);
+    }
+
+    /** The rows of the intervals from per-interval sums (interval start, cut at from, to campaign to figures). */
+    public static List<Result> results(java.util.NavigableMap<Instant, Instant> ends,
+                                       Map<Instant, Map<String, CampaignKpis>> sums) {
+        List<Result> out = new ArrayList<>();
+        ends.forEach((s, e) -> {
+            Map<String, CampaignKpis> campaigns = new TreeMap<>(sums.getOrDefault(s, Map.of()));
+            CampaignKpis all = CampaignKpis.zero(CampaignKpis.ALL);
+            for (CampaignKpis k : campaigns.values()) {
+                all = all.plus(k);
+            }
+            out.add(new Result(s, e, campaigns, all));
+        });
+        return out;
     }
 
     /**

@@ -185,14 +185,6 @@ public final class KpiCalculator {
         }
     }
 
-    private static Double ratio(long part, long whole) {
-        return whole <= 0 ? null : (double) part / whole;
-    }
-
-    private static Long average(long total, long n) {
-        return n <= 0 ? null : Math.round((double) total / n);
-    }
-
     private static final class Acc {
         long offered;
         long answered;
@@ -245,13 +237,7 @@ public final class KpiCalculator {
         }
 
         AgentKpis kpis(String agent) {
-            long busy = stateMs.getOrDefault("ON_CALL", 0L) + stateMs.getOrDefault("RESERVED", 0L)
-                    + stateMs.getOrDefault("WRAP_UP", 0L);
-            long signedIn = stateMs.values().stream().mapToLong(Long::longValue).sum();
-            return new AgentKpis(agent, handled, ringNoAnswer, talk, wrap, average(talk + wrap, handled),
-                    Map.copyOf(stateMs), Map.copyOf(reasonMs), signedIn,
-                    ratio(busy, busy + stateMs.getOrDefault("READY", 0L)), ratio(busy, signedIn), surveys,
-                    ratio(satisfied, surveys));
+            return AgentKpis.of(agent, handled, ringNoAnswer, talk, wrap, stateMs, reasonMs, surveys, satisfied);
         }
     }
 }

@@ -115,14 +115,19 @@ public final class Reports {
                 if (agent != null && !agent.equals(a.agent())) {
                     continue;
                 }
-                Map<String, Long> s = a.stateMs();
-                rows.add(List.of(r.from().toString(), r.to().toString(), a.agent(), a.handled(), a.ringNoAnswer(),
-                        secs(a.talkMs()), secs(a.wrapUpMs()), opt(secs(a.ahtMs())), secs(s.getOrDefault("READY", 0L)),
-                        secs(s.getOrDefault("NOT_READY", 0L)), secs(s.getOrDefault("ON_CALL", 0L)), secs(a.signedInMs()),
-                        opt(pct(a.occupancy())), opt(pct(a.utilization())), a.surveys(), opt(pct(a.csat()))));
+                rows.add(agentRow(r.from(), r.to(), a));
             }
         }
         return new ReportTable(AGENT_COLUMNS, rows);
+    }
+
+    /** A row of the agent report. */
+    public static List<Object> agentRow(Instant from, Instant to, AgentKpis a) {
+        Map<String, Long> s = a.stateMs();
+        return List.of(from.toString(), to.toString(), a.agent(), a.handled(), a.ringNoAnswer(),
+                secs(a.talkMs()), secs(a.wrapUpMs()), opt(secs(a.ahtMs())), secs(s.getOrDefault("READY", 0L)),
+                secs(s.getOrDefault("NOT_READY", 0L)), secs(s.getOrDefault("ON_CALL", 0L)), secs(a.signedInMs()),
+                opt(pct(a.occupancy())), opt(pct(a.utilization())), a.surveys(), opt(pct(a.csat())));
     }
 
     /**

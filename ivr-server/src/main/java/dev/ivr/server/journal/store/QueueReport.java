@@ -44,6 +44,14 @@ public final class QueueReport {
     private static final String CALL_QUEUE = "(select q2.queue from journal_events q2 where q2.call_id = %s"
             + " and q2.queue is not null and q2.occurred_at >= ? and q2.occurred_at < ?"
             + " order by q2.occurred_at, q2.seq fetch first 1 rows only)";
+    /*
+     * One agent's events, through the agent index on both databases. Written as JournalSummary.AGENT_ONLY
+     * ("event_type in (...)"), H2 2.3 read them through the type-and-time index instead: every agent's events before
+     * the period's end, once per agent (EXPLAIN ANALYZE: 130,156 rows scanned per agent at 150,000 events, 2.6 s
+     * each; the 30-day queue report took 17 s to minutes on H2). The type test inside a CASE is no index condition,
+     * so both take (agent_id, occurred_at): 4,047 rows, 29 ms.
+     */
+    private static final String AGENT_LINE = "agent_id = ? and (case when event_type like 'AGENT%' then 1 else 0 end) = 1";
     private static final String MS_BETWEEN = "floor((extract(epoch from %2$s) - extract(epoch from %1$s)) * 1000)";
 
     private final DataSource dataSource;
@@ -173,7 +181,7 @@ public final class QueueReport {
         }
         Timestamp end = Timestamp.from(to);
         for (String agent : agents) {
-            List<JournalSummary.Stored> last = JournalSummary.select(c, JournalSummary.AGENT_ONLY
+            List<JournalSummary.Stored> last = JournalSummary.select(c, AGENT_LINE
                     + " and occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only", agent, end);
             if (last.size() < 2) {
                 continue;
@@ -184,7 +192,7 @@ public final class QueueReport {
                     || "AGENT_SIGNED_OUT".equals(call.type()) || wrap.at().isBefore(a) || !wrap.at().isBefore(b)) {
                 continue;
             }
-            List<JournalSummary.Stored> next = JournalSummary.select(c, JournalSummary.AGENT_ONLY
+            List<JournalSummary.Stored> next = JournalSummary.select(c, AGENT_LINE
                     + " and occurred_at >= ? order by occurred_at, seq fetch first 1 rows only", agent, end);
             long counted = next.isEmpty() ? 0 : Math.max(0, Duration.between(wrap.at(), next.get(0).at()).toMillis());
             long open = Math.max(0, Duration.between(wrap.at(), to).toMillis());

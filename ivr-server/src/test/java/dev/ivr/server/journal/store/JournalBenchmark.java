@@ -191,6 +191,7 @@ public final class JournalBenchmark {
         CampaignReport campaigns = new CampaignReport(db.dataSource());
         Intervals day = Intervals.parse("day", ZoneOffset.UTC);
         FlowReport flows = new FlowReport(db.dataSource(), reports);
+        AgentReport agents = new AgentReport(db.dataSource(), reports);
         for (int days : o.otherDays()) {
             if (days > o.days()) {
                 continue;
@@ -198,10 +199,14 @@ public final class JournalBenchmark {
             Instant from = first;
             Instant to = first.plus(Duration.ofDays(days));
             Map<String, Report> kinds = new LinkedHashMap<>();
-            kinds.put("agent report (events read)", () -> reports.agents(reader.events(from, to), from, to, day, null));
+            kinds.put("agent report (summed by the database)", () -> agents.table(from, to, day, null));
+            if (o.memory() || days <= 7) {
+                kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
+            }
             kinds.put("flow report (summed by the database)", () -> flows.table(from, to, day, null));
             kinds.put("flow report (events read, as before)", () -> reports.flows(reader.events(from, to), from, to, day, null));
-            kinds.put("campaign report", () -> campaigns.table(from, to, day, null));
+            kinds.put("campaign report (summed by the database)", () -> campaigns.table(from, to, day, null));
+            kinds.put("campaign report (rows read, as before)", () -> campaigns.inMemory(from, to, day, null));
             for (Map.Entry<String, Report> k : kinds.entrySet()) {
                 String result;
                 System.gc();

@@ -1,0 +1,207 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.server.db.Database;
+import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.JournalEvent.Type;
+import dev.ivr.server.journal.kpi.Intervals;
+import dev.ivr.server.journal.kpi.KpiRules;
+import dev.ivr.server.journal.kpi.ScriptedCampaigns;
+import dev.ivr.server.journal.report.ReportTable;
+import dev.ivr.server.journal.report.Reports;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent report and the campaign report summed by the database ({@link AgentReport}, {@link CampaignReport}):
+ * agents worked out by hand around interval edges (a talk over two quarter-hour edges, a state over the hour's edge,
+ * a call answered in one hour and ended in the next, a wrap-up still open at the period's end, a state that began
+ * before the period, microsecond times whose rounding differs when a state is cut at a quarter edge), and the same
+ * tables as the rows read into memory on those and on generated days, for every interval and two time zones.
+ */
+abstract class AgentReportContract {
+    @TempDir
+    Path tmp;
+    private Database db;
+    private AgentReport report;
+
+    /** A JDBC URL of an empty database ("" for the default H2 file database in the directory), and its user. */
+    protected abstract String[] database(Path dir);
+
+    @BeforeEach
+    void open() {
+        String[] d = database(tmp);
+        db = Database.open(new DatabaseConfig(d[0], d[1], "", 4, 1, Duration.ofSeconds(5)), tmp);
+        assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
+        report = new AgentReport(db.dataSource(), new Reports(new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5),
+                Map.of()), Duration.ofDays(7)));
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private void insert(List<JournalEvent> events) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+            for (JournalEvent e : events) {
+                JdbcJournal.bind(ps, e);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static Instant at(String time) {
+        return Instant.parse("2026-03-02T" + time + "Z");
+    }
+
+    private static JournalEvent agent(String time, Type type, String agent, String state, String reason, String call) {
+        return JournalEvent.of(at(time), type, call, null, null, null, agent, null, state, reason, "test");
+    }
+
+    private static JournalEvent call(String time, Type type, String call, String agent, String detail) {
+        return JournalEvent.of(at(time), type, call, null, null, "sales", agent, null, detail, null, "test");
+    }
+
+    /** Three agents worked out by hand (the expectations in the tests). */
+    static List<JournalEvent> agents() {
+        List<JournalEvent> l = new ArrayList<>();
+        // a1: signed in before the period; a talk from 09:14:10 to 09:31 over two quarter edges; READY from
+        // 09:32:30.000300 to 09:50:00.050400 (1,050,050.1 ms: 1,050,050 in one piece, 749,999 + 300,050 cut at 09:45);
+        // NOT_READY over 10:00; signed out 10:10
+        l.add(agent("08:50:00", Type.AGENT_SIGNED_IN, "a1", "NOT_READY", "login", null));
+        l.add(agent("09:14:00", Type.AGENT_STATE, "a1", "RESERVED", null, "c1"));
+        l.add(agent("09:14:10", Type.AGENT_STATE, "a1", "ON_CALL", null, "c1"));
+        l.add(agent("09:31:00", Type.AGENT_WRAP_UP, "a1", "WRAP_UP", null, "c1"));
+        l.add(agent("09:32:30.000300", Type.AGENT_STATE, "a1", "READY", null, null));
+        l.add(agent("09:50:00.050400", Type.AGENT_STATE, "a1", "NOT_READY", "lunch", null));
+        l.add(agent("10:10:00", Type.AGENT_SIGNED_OUT, "a1", "LOGGED_OUT", null, null));
+        // a2: a call answered at 09:59:30 and ended at 10:03 (handled in the hour it ended in, with its whole talk),
+        // a ring-no-answer before it and the caller's survey after it
+        l.add(agent("09:55:00", Type.AGENT_SIGNED_IN, "a2", "NOT_READY", "login", null));
+        l.add(agent("09:58:00", Type.AGENT_STATE, "a2", "READY", null, null));
+        l.add(call("09:58:30", Type.CALL_RING_NO_ANSWER, "c3", "a2", null));
+        l.add(agent("09:59:00", Type.AGENT_STATE, "a2", "RESERVED", null, "c2"));
+        l.add(agent("09:59:30", Type.AGENT_STATE, "a2", "ON_CALL", null, "c2"));
+        l.add(agent("10:03:00", Type.AGENT_WRAP_UP, "a2", "WRAP_UP", null, "c2"));
+        l.add(agent("10:04:00", Type.AGENT_STATE, "a2", "READY", null, null));
+        l.add(call("10:05:00", Type.CALL_SURVEYED, "c2", "a2", "5"));
+        // a3: a wrap-up from 09:50 that is still open when the period ends (it counts up to the end)
+        l.add(agent("09:20:00", Type.AGENT_SIGNED_IN, "a3", "NOT_READY", "login", null));
+        l.add(agent("09:40:00", Type.AGENT_STATE, "a3", "ON_CALL", null, "c4"));
+        l.add(agent("09:50:00", Type.AGENT_WRAP_UP, "a3", "WRAP_UP", null, "c4"));
+        return l;
+    }
+
+    private ReportTable same(Instant from, Instant to, String interval, ZoneId zone, String agent) throws Exception {
+        Intervals intervals = Intervals.parse(interval, zone);
+        ReportTable sql = report.table(from, to, intervals, agent);
+        assertThat(sql.csv()).as(from + " " + to + " " + interval + " " + zone + " " + agent)
+                .isEqualTo(report.inMemory(from, to, intervals, agent).csv());
+        return sql;
+    }
+
+    @Test
+    void theHandWorkedAgentsPerHour() throws Exception {
+        insert(agents());
+        ZoneId utc = ZoneId.of("UTC");
+        assertThat(same(at("09:00:00"), at("11:00:00"), "60m", utc, null).csv()).isEqualTo("""
+                interval_start,interval_end,agent,handled,ring_no_answer,talk_s,wrap_up_s,aht_s,ready_s,not_ready_s,\
+                on_call_s,signed_in_s,occupancy_pct,utilization_pct,surveys,csat_pct
+                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a1,1,0,1010.0,90.0,1100.0,1050.1,1439.9,1010.0,3600.0,51.4,30.8,0,
+                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a2,0,1,0.0,0.0,,60.0,180.0,30.0,300.0,50.0,20.0,0,
+                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a3,1,0,600.0,4200.0,4800.0,0.0,1200.0,600.0,2400.0,100.0,50.0,0,
+                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a1,0,0,0.0,0.0,,0.0,600.0,0.0,600.0,,0.0,0,
+                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a2,1,0,210.0,60.0,270.0,3360.0,0.0,180.0,3600.0,6.7,6.7,1,100.0
+                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a3,0,0,0.0,0.0,,0.0,0.0,0.0,3600.0,100.0,100.0,0,
+                """.replace("\n", "\r\n"));
+    }
+
+    @Test
+    void theHandWorkedAgentsPerQuarterHourAndInPeriodsCutInsideQuarters() throws Exception {
+        insert(agents());
+        ZoneId utc = ZoneId.of("UTC");
+        // a1's READY cut at 09:45: 749,999 ms (749,999.7 rounded down) and 300,050 (300,050.4)
+        ReportTable quarters = same(at("09:00:00"), at("10:00:00"), "15m", utc, "a1");
+        assertThat(quarters.maps()).extracting(m -> m.get("ready_s").toString()).containsExactly("0.0", "0.0", "750.0", "300.1");
+        assertThat(quarters.maps()).extracting(m -> m.get("on_call_s").toString()).containsExactly("50.0", "900.0", "60.0", "0.0");
+        assertThat(quarters.maps()).extracting(m -> m.get("handled").toString()).containsExactly("0", "0", "1", "0");
+        for (String interval : List.of("15m", "30m", "60m", "day", "all")) {
+            same(at("09:00:00"), at("11:00:00"), interval, utc, null);
+            same(at("09:07:00"), at("09:52:00.5"), interval, utc, null);
+            same(at("09:14:05"), at("09:59:45"), interval, utc, "a2");
+            same(at("09:32:30.000300"), at("09:50:00.050400"), interval, utc, null);
+        }
+        // the wrap-up open at 10:00 counts to 10:00 in a period that ends then
+        assertThat(same(at("09:00:00"), at("10:00:00"), "all", utc, "a3").maps()).singleElement()
+                .satisfies(m -> assertThat(m.get("wrap_up_s").toString()).isEqualTo("600.0"));
+        assertThat(same(at("09:00:00"), at("10:00:00"), "60m", utc, "nobody").rows()).isEmpty();
+    }
+
+    @Test
+    void generatedDaysSumTheSameAsInMemory() throws Exception {
+        Instant first = Instant.parse("2026-03-01T00:00:00Z");
+        insert(JournalGenerator.list(3, first, 2, 8_000));
+        Instant to = first.plus(Duration.ofDays(2));
+        for (ZoneId zone : List.of(ZoneId.of("UTC"), ZoneId.of("America/St_Johns"))) {
+            for (String interval : List.of("15m", "30m", "60m", "day", "week", "all")) {
+                same(first, to, interval, zone, null);
+            }
+        }
+        same(first.plusSeconds(3_700), to.minusSeconds(1_234), "60m", ZoneId.of("UTC"), null);
+        // a zone whose offset is not whole quarter hours (Liberia's old time, -0:44:30) is read from the events
+        assertThat(same(first, to, "60m", ZoneId.of("-00:44:30"), null).rows()).isNotEmpty();
+    }
+
+    @Test
+    void campaignReportSumsTheSameAsInMemory() throws Exception {
+        // the scripted campaigns (worked out by hand in CampaignCalculatorTest) and a simulated day's attempts
+        ScriptedCampaigns.write(db.dataSource());
+        insert(ScriptedCampaigns.agentEvents());
+        Instant midnight = Instant.parse("2026-03-03T00:00:00Z");
+        SimulatedDay day = new SimulatedDay(11, midnight, midnight.plus(Duration.ofDays(1)));
+        insert(day.events());
+        day.writeCampaigns(db.dataSource());
+        CampaignReport campaigns = new CampaignReport(db.dataSource(), Clock.fixed(Instant.parse("2026-03-10T00:00:00Z"),
+                ZoneOffset.UTC));
+        List<Instant[]> periods = List.of(new Instant[] {ScriptedCampaigns.FROM, ScriptedCampaigns.TO},
+                new Instant[] {midnight, midnight.plus(Duration.ofDays(1))},
+                new Instant[] {midnight.plusSeconds(8 * 3600 + 7), midnight.plusSeconds(13 * 3600)},
+                new Instant[] {ScriptedCampaigns.FROM, midnight.plus(Duration.ofDays(1))});
+        int rows = 0;
+        for (Instant[] p : periods) {
+            for (ZoneId zone : List.of(ZoneId.of("UTC"), ZoneId.of("America/St_Johns"), ZoneId.of("-00:44:30"))) {
+                for (String interval : List.of("15m", "60m", "day", "all")) {
+                    Intervals iv = Intervals.parse(interval, zone);
+                    for (String campaign : java.util.Arrays.asList(null, "renewal")) {
+                        ReportTable sql = campaigns.table(p[0], p[1], iv, campaign);
+                        assertThat(sql.csv()).as(p[0] + " " + p[1] + " " + interval + " " + zone + " " + campaign)
+                                .isEqualTo(campaigns.inMemory(p[0], p[1], iv, campaign).csv());
+                        rows += sql.rows().size();
+                    }
+                }
+            }
+        }
+        assertThat(rows).isGreaterThan(100);
+        // a period that ends before the talk of its attempts ended: the horizon reads it (the clock is later)
+        assertThat(campaigns.totals(ScriptedCampaigns.FROM, ScriptedCampaigns.TO, null).agentHandled())
+                .isEqualTo(3);
+    }
+}
