@@ -27,7 +27,7 @@ class PostgresJournalSequenceIT {
         String url = PostgresServer.get().newDatabase();
         try (Database db = Database.open(new DatabaseConfig(url, PostgresServer.USER, "", 2, 1, Duration.ofSeconds(5)), tmp);
              Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("select success from flyway_schema_history where version = '147'")) {
+            try (ResultSet rs = s.executeQuery("select success from flyway_schema_history where script like '%journal_sequence_cache'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getBoolean(1)).isTrue();
             }
