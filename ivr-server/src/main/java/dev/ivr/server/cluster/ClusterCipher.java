@@ -12,6 +12,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,6 +36,7 @@ public final class ClusterCipher implements ValueSeal {
     private static final int TAG_BITS = 128;
     private static final int HEADER = 1 + SALT + NONCE;
     private static final int MAX_PEER_KEYS = 4096;
+    static final int POOLED = 64;
 
     private final byte[] clusterKey;
     private final byte[] aad;
@@ -41,14 +44,14 @@ public final class ClusterCipher implements ValueSeal {
     private final SecretKeySpec ownKey;
     private final AtomicLong counter = new AtomicLong();
     private final Map<ByteBuffer, SecretKeySpec> keys = new ConcurrentHashMap<>();
-    /** A cipher object per thread (Hazelcast's partition threads seal and open all the time); made on first use. */
-    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-        try {
-            return Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    });
+    /**
+     * Cipher objects to reuse, shared by all threads. Not a {@code ThreadLocal}: seals and opens happen on the calls'
+     * virtual threads (a checkpoint is serialised on the thread that writes it), each new, so a thread-local cipher was
+     * one {@code Cipher.getInstance} (a provider look-up and the cipher's buffers) per call. A cipher is taken for one
+     * seal or open and given back; after a failure it is dropped. At most {@link #POOLED} are kept.
+     */
+    private static final BlockingQueue<Cipher> POOL = new ArrayBlockingQueue<>(POOLED);
+    private static final AtomicLong CREATED = new AtomicLong();
 
     /**
      * @param clusterKey 256 bits, the same on every member ({@link ClusterSecret#derive})
@@ -72,10 +75,11 @@ public final class ClusterCipher implements ValueSeal {
         System.arraycopy(salt, 0, out, 1, SALT);
         ByteBuffer.wrap(out, 1 + SALT + 4, 8).putLong(n); // 4 zero bytes, then the counter
         try {
-            Cipher c = CIPHER.get();
+            Cipher c = take();
             c.init(Cipher.ENCRYPT_MODE, ownKey, new GCMParameterSpec(TAG_BITS, out, 1 + SALT, NONCE));
             c.updateAAD(aad);
             c.doFinal(plain, 0, plain.length, out, HEADER);
+            POOL.offer(c); // only after a seal that worked; a full pool drops it
             return out;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a cluster value: " + e, e);
@@ -94,10 +98,11 @@ public final class ClusterCipher implements ValueSeal {
             key = keyFor(saltOf.array());
         }
         try {
-            Cipher c = CIPHER.get();
+            Cipher c = take();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1 + SALT, NONCE));
             c.updateAAD(aad);
             byte[] plain = c.doFinal(sealed, HEADER, sealed.length - HEADER);
+            POOL.offer(c);
             if (!known) { // only keys that authenticated a value are kept: forged salts cost their sender, not memory
                 if (keys.size() >= MAX_PEER_KEYS) {
                     keys.clear();
@@ -110,6 +115,20 @@ public final class ClusterCipher implements ValueSeal {
         } catch (GeneralSecurityException e) {
             throw new SecurityException("cannot open a cluster value: " + e);
         }
+    }
+
+    private static Cipher take() throws GeneralSecurityException {
+        Cipher c = POOL.poll();
+        if (c == null) {
+            c = Cipher.getInstance("AES/GCM/NoPadding");
+            CREATED.incrementAndGet();
+        }
+        return c;
+    }
+
+    /** How many cipher objects this process has made (the pool's misses). */
+    static long ciphersCreated() {
+        return CREATED.get();
     }
 
     private SecretKeySpec keyFor(byte[] saltBytes) {

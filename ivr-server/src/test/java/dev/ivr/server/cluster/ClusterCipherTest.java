@@ -60,4 +60,43 @@ class ClusterCipherTest {
         assertThat(nonces).hasSize(10_000);
         assertThat(values).hasSize(10_000);
     }
+
+    @Test
+    void callsOnFreshVirtualThreadsReuseCipherObjectsAndStillRoundTrip() throws Exception {
+        ClusterCipher a = new ClusterCipher(KEY, "server values");
+        ClusterCipher b = new ClusterCipher(KEY, "server values");
+        long before = ClusterCipher.ciphersCreated();
+        // one after another, each on a new virtual thread, as calls seal their checkpoints: the pool serves them all
+        for (int i = 0; i < 200; i++) {
+            byte[] value = ("call " + i).getBytes(StandardCharsets.UTF_8);
+            byte[][] opened = new byte[1][];
+            Thread.ofVirtual().start(() -> opened[0] = b.open(a.seal(value))).join();
+            assertThat(opened[0]).isEqualTo(value);
+        }
+        assertThat(ClusterCipher.ciphersCreated() - before).isLessThanOrEqualTo(2);
+
+        // many at once: each value opens to itself, never to another thread's
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < 32; t++) {
+            int n = t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 100; i++) {
+                    byte[] value = ("thread " + n + " value " + i).getBytes(StandardCharsets.UTF_8);
+                    if (!Arrays.equals(b.open(a.seal(value)), value)) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(wrong).hasValue(0);
+        // a value that fails authentication drops the cipher it used; the next ones still work
+        byte[] sealed = a.seal(new byte[] {1, 2, 3});
+        sealed[sealed.length - 1] ^= 1;
+        assertThatThrownBy(() -> b.open(sealed)).isInstanceOf(SecurityException.class);
+        assertThat(b.open(a.seal(new byte[] {4, 5}))).containsExactly(4, 5);
+    }
 }

@@ -1,0 +1,13 @@
+-- An index of the journal that no reader needs any more (issue 16): every journal row is written into each of the
+-- table's indexes, and on the embedded H2 database every commit writes the pages they dirtied. One script for H2
+-- (PostgreSQL mode) and PostgreSQL.
+--
+-- journal_events_by_customer (customer_id, occurred_at): every query that names a customer also names the event type
+-- (the summary writer's first-contact window: customer_id = ? and event_type = 'CALL_ENDED', ordered by time; the
+-- queue report's and the journal reader's first-contact parts: event_type = 'CALL_ENDED' and customer_id is not null,
+-- over days), and journal_events_by_customer_type (customer_id, event_type, occurred_at, V151) has the same leading
+-- column, the type and the order. EXPLAIN on H2 and PostgreSQL (700,000 events) chose no plan with it before the drop.
+--
+-- Kept: journal_events_by_time (occurred_at). PostgreSQL combines it with journal_events_by_day for the readers that
+-- select a period of every type (JournalReader.events and agentEvents); without it their estimated cost doubled.
+drop index journal_events_by_customer;
