@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * V147: on the embedded H2 database the journal's row numbers are reserved 1,000 at a time (one commit of H2's own per
+ * V153: on the embedded H2 database the journal's row numbers are reserved 1,000 at a time (one commit of H2's own per
  * 1,000 events instead of per 32, each a chunk forced to disk), and still handed out in the order the rows are
  * written, whichever connection writes them, and never below a number handed out before a restart.
  */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * V147 changes nothing on PostgreSQL: a sequence's cache there is per session, and a cache above 1 would let two
+ * V153 changes nothing on PostgreSQL: a sequence's cache there is per session, and a cache above 1 would let two
  * connections write journal rows numbered far apart out of commit order, past what the webhook tail's overlap covers.
  */
 @Tag("integration")

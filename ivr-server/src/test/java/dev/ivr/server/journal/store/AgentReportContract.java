@@ -112,7 +112,7 @@ abstract class AgentReportContract {
 
     private ReportTable same(Instant from, Instant to, String interval, ZoneId zone, String agent) throws Exception {
         Intervals intervals = Intervals.parse(interval, zone);
-        ReportTable sql = report.table(from, to, intervals, agent);
+        ReportTable sql = report.summed(from, to, intervals, agent);
         assertThat(sql.csv()).as(from + " " + to + " " + interval + " " + zone + " " + agent)
                 .isEqualTo(report.inMemory(from, to, intervals, agent).csv());
         return sql;

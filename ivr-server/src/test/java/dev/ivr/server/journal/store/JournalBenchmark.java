@@ -199,7 +199,7 @@ public final class JournalBenchmark {
             Instant from = first;
             Instant to = first.plus(Duration.ofDays(days));
             Map<String, Report> kinds = new LinkedHashMap<>();
-            kinds.put("agent report (summed by the database)", () -> agents.table(from, to, day, null));
+            kinds.put("agent report (summed by the database)", () -> agents.summed(from, to, day, null));
             if (o.memory() || days <= 7) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
             }

@@ -20,7 +20,7 @@ import java.sql.Statement;
  * does not cover; PostgreSQL's sequence costs no commit of its own anyway. A Java migration because the two
  * databases need different statements and every SQL migration is one script for both.
  */
-public class V147__journal_sequence_cache extends BaseJavaMigration {
+public class V153__journal_sequence_cache extends BaseJavaMigration {
     /** How many journal row numbers H2 reserves at a time. */
     static final int CACHE = 1000;
 
