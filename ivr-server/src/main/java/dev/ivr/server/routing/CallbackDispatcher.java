@@ -117,6 +117,8 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
     private final Set<String> queues;
     private final String nodeId;
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    /** Callbacks being booked on this node ({@link #adopt}): not yet running, not orphans either. */
+    private final Set<String> adopting = ConcurrentHashMap.newKeySet();
     /** Versions the database has not taken yet (it was down): written again at the next sweep. */
     private final Map<String, CallbackEntry> unsaved = new ConcurrentHashMap<>();
     /** Finished callbacks of dead owners this node wrote to the database again (once each). */
@@ -172,12 +174,21 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         CallbackEntry e = new CallbackEntry(cb.callId(), cb.request(), cb.number(), State.WAITING, now,
                 cb.requestedAt().toEpochMilli(), cb.enqueuedAt().toEpochMilli(), 0, settings.maxAttempts(), nodeId,
                 now + settings.lease().toMillis(), null, now, 1, cb.pbx());
-        if (!swap(0, e)) {
-            LOG.warn("callback {} is booked already: kept as it is", LogText.callId(cb.callId()));
-            return;
+        // until its thread is running (and so in `running`), the sweep must not take the entry for an orphan: the
+        // database write between can outlast the lease (a slow or cut database), and a sweep that claimed it then
+        // found the call still queued here, handed the claim back (owner none), and the waiting thread, started
+        // after, lost its claim at its first renewal: the call stayed queued with nobody waiting for its offers
+        adopting.add(e.id());
+        try {
+            if (!swap(0, e)) {
+                LOG.warn("callback {} is booked already: kept as it is", LogText.callId(cb.callId()));
+                return;
+            }
+            persist(e);
+            start(e);
+        } finally {
+            adopting.remove(e.id());
         }
-        persist(e);
-        start(e);
     }
 
     @Override
@@ -373,7 +384,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         }
         for (String id : map.localKeySet()) {
             CallbackEntry e = map.get(id);
-            if (e == null || running.containsKey(id)) {
+            if (e == null || running.containsKey(id) || adopting.contains(id)) {
                 continue;
             }
             if (e.state().isFinal()) {
