@@ -112,11 +112,7 @@ public final class AgentReport {
         if (!QueueReport.quarterHours(from, to, intervals)) {
             return inMemory(from, to, intervals, agent);
         }
-        TreeMap<Instant, Instant> ends = new TreeMap<>();
-        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
-            Instant e = intervals.next(s, to);
-            ends.put(s.isBefore(from) ? from : s, e.isAfter(to) ? to : e);
-        }
+        java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
         TreeMap<Instant, Map<String, Acc>> sums = new TreeMap<>();
         ends.keySet().forEach(s -> sums.put(s, new TreeMap<>()));
         try (Connection c = dataSource.getConnection()) {

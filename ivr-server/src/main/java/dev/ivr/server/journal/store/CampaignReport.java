@@ -87,11 +87,7 @@ public final class CampaignReport {
         if (!QueueReport.quarterHours(from, to, intervals)) {
             return readAndCompute(from, to, intervals, campaign);
         }
-        TreeMap<Instant, Instant> ends = new TreeMap<>();
-        for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
-            Instant e = intervals.next(s, to);
-            ends.put(s.isBefore(from) ? from : s, e.isAfter(to) ? to : e);
-        }
+        java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
         Map<Instant, Map<String, CampaignKpis>> sums = new HashMap<>();
         String only = campaign == null ? "" : " and campaign = ?";
         Instant until = until(to);

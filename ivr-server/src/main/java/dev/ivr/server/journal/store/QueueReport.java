@@ -102,13 +102,19 @@ public final class QueueReport {
         return true;
     }
 
-    /** The call figures and handle times per interval (agents left out: the agent report reads the events). */
-    List<KpiCalculator.Result> figures(Instant from, Instant to, Intervals intervals) throws SQLException {
+    /** The report's intervals, each start (the period's start for the first) to its end (clipped to the period's end). */
+    static java.util.NavigableMap<Instant, Instant> intervalEnds(Instant from, Instant to, Intervals intervals) {
         TreeMap<Instant, Instant> ends = new TreeMap<>();
         for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
             Instant e = intervals.next(s, to);
             ends.put(s.isBefore(from) ? from : s, e.isAfter(to) ? to : e);
         }
+        return ends;
+    }
+
+    /** The call figures and handle times per interval (agents left out: the agent report reads the events). */
+    List<KpiCalculator.Result> figures(Instant from, Instant to, Intervals intervals) throws SQLException {
+        java.util.NavigableMap<Instant, Instant> ends = intervalEnds(from, to, intervals);
         Map<Instant, Map<String, QueueSums>> sums = new HashMap<>();
         Sink sink = (at, queue, s) -> add(sums, ends, at, queue, s);
         try (Connection c = dataSource.getConnection()) {
