@@ -80,15 +80,33 @@ public final class Database implements AutoCloseable {
      * before the statement returns (its default keeps commits in memory for up to 500 ms and
      * writes them from a background thread, so a full disk or a crash loses them unseen), and
      * the write reaches the device.
+     *
+     * <p>Every H2 URL, the default and one the operator configures, gets {@code OPTIMIZE_REUSE_RESULTS=0} unless it
+     * sets that itself: H2 otherwise hands a statement run again on the same connection its previous result while the
+     * tables' modification counter has not moved, and a commit makes its rows visible (and releases its row locks)
+     * before it moves that counter. A transaction woken by that commit from a {@code select ... for update} could then
+     * count the rows of before the commit: two servers' campaign claims both saw max-concurrent free
+     * ({@code CampaignClaimRaceIT}).
      */
     public static String effectiveUrl(DatabaseConfig config, Path dataDir) {
         if (config.url() != null && !config.url().isBlank()) {
-            return config.url();
+            return withoutResultReuse(config.url());
         }
         Path file = dataDir.resolve("db").resolve("ivr").toAbsolutePath();
         // DB_CLOSE_ON_EXIT=FALSE: the server closes the database itself, after draining calls
         return H2_FILE + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0" + NO_RESULT_REUSE;
+    }
+
+    private static final String NO_RESULT_REUSE = ";OPTIMIZE_REUSE_RESULTS=0";
+
+    /** {@code url}, with H2's result reuse turned off when it is an H2 URL that does not set it (see {@link #effectiveUrl}). */
+    static String withoutResultReuse(String url) {
+        if (!url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length())
+                || url.toUpperCase(java.util.Locale.ROOT).contains("OPTIMIZE_REUSE_RESULTS")) {
+            return url;
+        }
+        return url + NO_RESULT_REUSE;
     }
 
     private static final String H2_FILE = "jdbc:h2:" + DurableFilePath.SCHEME + ":";

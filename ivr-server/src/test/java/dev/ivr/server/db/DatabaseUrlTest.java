@@ -1,0 +1,38 @@
+package dev.ivr.server.db;
+
+import dev.ivr.server.config.DatabaseConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which URL the server opens: H2's result reuse is off on every H2 URL (see {@link Database#effectiveUrl}). */
+class DatabaseUrlTest {
+    private static DatabaseConfig config(String url) {
+        return new DatabaseConfig(url, "sa", "", 5, 2, Duration.ofMillis(500));
+    }
+
+    @Test
+    void theDefaultFileDatabaseDoesNotReuseResults() {
+        assertThat(Database.effectiveUrl(config(""), Path.of("/var/lib/ivr")))
+                .startsWith("jdbc:h2:durable:/var/lib/ivr/db/ivr;MODE=PostgreSQL")
+                .contains(";WRITE_DELAY=0")
+                .endsWith(";OPTIMIZE_REUSE_RESULTS=0");
+    }
+
+    @Test
+    void anOperatorsH2UrlGetsItUnlessItSaysOtherwise() {
+        assertThat(Database.effectiveUrl(config("jdbc:h2:file:/srv/ivr;MODE=PostgreSQL"), Path.of("/x")))
+                .isEqualTo("jdbc:h2:file:/srv/ivr;MODE=PostgreSQL;OPTIMIZE_REUSE_RESULTS=0");
+        assertThat(Database.effectiveUrl(config("JDBC:H2:mem:t;optimize_reuse_results=1"), Path.of("/x")))
+                .isEqualTo("JDBC:H2:mem:t;optimize_reuse_results=1");
+    }
+
+    @Test
+    void otherDatabasesAreLeftAlone() {
+        assertThat(Database.effectiveUrl(config("jdbc:postgresql://db:5432/ivr"), Path.of("/x")))
+                .isEqualTo("jdbc:postgresql://db:5432/ivr");
+    }
+}
