@@ -141,7 +141,9 @@ class LateAnswerSystemIT {
                 .isEqualTo(200);
         rig.ready("carl", carlToken);
         await().atMost(BEA_RINGS).until(() -> rig.state("bea") == AgentState.NOT_READY);
-        await().atMost(Duration.ofSeconds(2)).until(() -> rig.state("carl") == AgentState.RESERVED);
+        // (not bounded tighter than Bea's ring: a GC pause or a slow commit on a loaded machine may delay Carl's
+        // reservation by seconds; what matters is that Bea's phone still rings then, checked next)
+        await().atMost(BEA_RINGS).until(() -> rig.state("carl") == AgentState.RESERVED);
         assertThat(dialsTo(call, "PJSIP/1001-")).as("Bea's phone still rings").isEmpty();
     }
 

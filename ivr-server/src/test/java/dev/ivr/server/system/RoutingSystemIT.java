@@ -118,7 +118,10 @@ class RoutingSystemIT {
                     org.assertj.core.data.Offset.offset(1.0));
             assertThat(i.waitTime().toMillis() / 1000.0).as("wait time: ringing only (Asterisk: %s s)", ring)
                     .isCloseTo(ring, org.assertj.core.data.Offset.offset(1.0));
-            // CEL (whole seconds): the agent's leg in the bridge with the caller
+            // CEL: the agent's leg in the bridge with the caller. cel_manager writes EventTime in whole seconds, so
+            // the difference of two of them is the true time in the bridge give or take up to a second (exclusive),
+            // and the server's own instants differ from Asterisk's by some milliseconds more: a tolerance of exactly
+            // one second failed on a loaded machine (talk 5.016 s, CEL 4 s)
             Ami.Message enter = asterisk.ami().await(e -> e.is("CEL") && "BRIDGE_ENTER".equals(e.get("EventName"))
                     && leg.equals(e.get("Channel")), Duration.ofSeconds(10));
             Ami.Message exit = asterisk.ami().await(e -> e.is("CEL") && "BRIDGE_EXIT".equals(e.get("EventName"))
@@ -126,7 +129,7 @@ class RoutingSystemIT {
             long bridged = Duration.between(java.time.LocalDateTime.parse(enter.get("EventTime").replace(' ', 'T')),
                     java.time.LocalDateTime.parse(exit.get("EventTime").replace(' ', 'T'))).toSeconds();
             assertThat(i.talkTime().toMillis() / 1000.0).as("talk time (CEL bridge: %s s)", bridged)
-                    .isCloseTo(bridged, org.assertj.core.data.Offset.offset(1.0));
+                    .isCloseTo(bridged, org.assertj.core.data.Offset.offset(1.25));
             // the CDR of the caller's channel bills from the IVR's answer: the IVR and the queue too, which is
             // what Dial's ANSWEREDTIME counts as well (finding 1: it was taken for the talk time)
             Ami.Message cdr = asterisk.ami().await(e -> e.is("Cdr") && leg.equals(e.get("DestinationChannel")),
