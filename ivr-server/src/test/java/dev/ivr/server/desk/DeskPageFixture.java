@@ -3,9 +3,8 @@ package dev.ivr.server.desk;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.desk.users.UserSpec;
+import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
@@ -15,7 +14,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -68,10 +66,7 @@ final class DeskPageFixture {
 
     /** The customers of config/sample-customers.csv (Anna Kovács is C1001). */
     DeskPageFixture withSampleCustomers() throws Exception {
-        CustomerImport.Report r = new CustomerImport(server.database().dataSource(),
-                new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                .run(Path.of("..", "config", "sample-customers.csv"), new CustomerImport.Options(false, false),
-                        CustomerImport.Progress.NONE);
+        CustomerImport.Report r = SampleCustomers.importInto(server);
         assertThat(r.rejected()).isEmpty();
         return this;
     }

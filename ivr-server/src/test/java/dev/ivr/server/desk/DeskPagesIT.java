@@ -22,6 +22,7 @@ import dev.ivr.server.desk.exits.IvrExits;
 import dev.ivr.server.desk.users.UserSpec;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.testing.Closer;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -59,7 +60,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("integration")
 class DeskPagesIT {
     static final String PASSWORD = "correct horse battery";
-    final List<AutoCloseable> open = new ArrayList<>();
+    final Closer open = new Closer();
     WebDriver browser;
 
     @AfterEach
@@ -68,13 +69,7 @@ class DeskPagesIT {
             Chromium.evidence(browser, "last-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
             browser.quit();
         }
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        open.close();
     }
 
     @Test

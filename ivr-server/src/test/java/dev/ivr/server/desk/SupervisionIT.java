@@ -24,6 +24,7 @@ import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiSupervision;
+import dev.ivr.server.testing.Closer;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,17 +53,11 @@ import static org.awaitility.Awaitility.await;
 class SupervisionIT {
     static final Duration T = Duration.ofSeconds(60);
     static final String PASSWORD = "correct horse battery";
-    final List<AutoCloseable> open = new ArrayList<>();
+    final Closer open = new Closer();
 
     @AfterEach
     void stop() {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        open.close();
     }
 
     @Test

@@ -104,30 +104,38 @@ class PromptWaitIT {
 
     @Test
     void withoutTheWaitingSoundAKeyTypedWhileTheGreetingRendersIsLostAsOnAsterisk() throws Exception {
-        PromptAudio noSound = slowGreeting(Duration.ofSeconds(1));
+        // the greeting is ready when the test says so (a fixed render time raced with the test's own pause: on a
+        // loaded machine the key could come after the render, during the menu)
+        PromptAudio catalog = slowGreeting(Duration.ZERO);
+        CompletableFuture<Void> rendering = new CompletableFuture<>();
+        CompletableFuture<Optional<String>> greeting = new CompletableFuture<>();
         h = new FlowHarness(Path.of("src/test/resources/flows-render"), Path.of("../prompts"),
                 Path.of("../config/calendars.yaml"), Clock.systemUTC(), new ScriptedCrm(List.of(), false), null,
                 Checkpoints.NONE, false, SpeechInput.NONE, new PromptAudio() {
                     @Override
                     public Optional<String> forPrompt(PromptEntry prompt, String renderedText) {
-                        return noSound.forPrompt(prompt, renderedText);
+                        return catalog.forPrompt(prompt, renderedText);
                     }
 
                     @Override
                     public Optional<String> fileFor(String text, String language) {
-                        return noSound.fileFor(text, language);
+                        return prepareText(text, language).join();
                     }
 
                     @Override
                     public CompletableFuture<Optional<String>> prepareText(String text, String language) {
-                        return noSound.prepareText(text, language);
+                        if (!text.startsWith("Hello")) {
+                            return catalog.prepareText(text, language);
+                        }
+                        rendering.complete(null);
+                        return greeting;
                     }
                 });
         FakeCall call = h.pbx.call("greet").callerIdName("Anna").caller(Caller.script().thenSilence()).realTimeouts()
                 .start();
-        call.awaitConnected(T);
-        Thread.sleep(400); // the server waits for the render with no command running
-        call.pressKey('1');
+        rendering.get(T.toSeconds(), TimeUnit.SECONDS);
+        call.pressKey('1'); // the server waits for the render with no command running
+        greeting.complete(Optional.of("tts/greeting"));
         CallResult r = call.await(T);
         assertThat(call.lostKeys()).containsExactly('1');
         assertThat(r.variable("CHOICE")).isEqualTo("none");

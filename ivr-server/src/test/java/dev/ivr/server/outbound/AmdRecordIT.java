@@ -6,10 +6,8 @@ import dev.ivr.fakepbx.FakeAmi;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.IvrConfig;
-import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.desk.DeskClient;
+import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +81,7 @@ class AmdRecordIT {
                 "IVR_AMI_SECRET", "manager-secret-for-tests", "IVR_FLOWS_WATCH", "false"));
         server = IvrServer.start(config);
         assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
-        assertThat(new CustomerImport(server.database().dataSource(), new PhoneNumbers(config.crm().region()),
-                new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                .run(Path.of("..", "config", "sample-customers.csv"), new CustomerImport.Options(false, false),
-                        CustomerImport.Progress.NONE).rejected()).isEmpty();
+        assertThat(SampleCustomers.importInto(server).rejected()).isEmpty();
         ami.originateOutcomes(a -> FakeAmi.OriginateOutcome.ANSWERED);
 
         // the ivr-outbound context: AMD() on the answered leg, then the flow over FastAGI on the same channel

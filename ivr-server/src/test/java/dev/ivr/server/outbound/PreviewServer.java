@@ -4,9 +4,8 @@ import dev.ivr.fakepbx.FakeAmi;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.desk.DeskClient;
+import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,10 +61,7 @@ public final class PreviewServer implements AutoCloseable {
                 "IVR_AMI_SECRET", "manager-secret-for-tests", "IVR_FLOWS_WATCH", "false"));
         server = IvrServer.start(config);
         assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
-        CustomerImport.Report r = new CustomerImport(server.database().dataSource(), new PhoneNumbers(config.crm().region()),
-                new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                .run(Path.of("..", "config", "sample-customers.csv"), new CustomerImport.Options(false, false),
-                        CustomerImport.Progress.NONE);
+        CustomerImport.Report r = SampleCustomers.importInto(server);
         assertThat(r.rejected()).isEmpty();
         desk = new DeskClient(server.httpPort());
         admin = ADMIN;

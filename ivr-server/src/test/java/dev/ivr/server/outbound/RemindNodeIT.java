@@ -6,9 +6,8 @@ import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.pin.PinHasher;
-import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.flow.reminder.ReminderTime;
+import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -79,10 +77,7 @@ class RemindNodeIT {
                 "IVR_FLOWS_DIR", flows.toString(), "IVR_FLOWS_WATCH", "false"));
         try (IvrServer server = IvrServer.start(config)) {
             assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
-            CustomerImport.Report imported = new CustomerImport(server.database().dataSource(),
-                    new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                    .run(Path.of("..", "config", "sample-customers.csv"), new CustomerImport.Options(false, false),
-                            CustomerImport.Progress.NONE);
+            CustomerImport.Report imported = SampleCustomers.importInto(server);
             assertThat(imported.rejected()).isEmpty();
             FakePbx pbx = new FakePbx("127.0.0.1", server.agiPort());
 

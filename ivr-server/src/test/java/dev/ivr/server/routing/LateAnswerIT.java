@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 import static dev.ivr.server.routing.RoutingHarness.config;
 import static dev.ivr.server.routing.RoutingHarness.queue;
@@ -89,16 +90,9 @@ class LateAnswerIT {
 
     @Test
     void aRefusedLateAnswerIsNotBridgedAndTheCallerIsConnectedToTheNextAgent() throws Exception {
-        start("ivr-agent-answered");
-        h.ready("ted", "PJSIP/2001", TECH);
-        h.ready("tina", "PJSIP/2002", TECH);
-        CompletableFuture<Void> pickUp = new CompletableFuture<>();
-        FakeCall call = h.pbx.call("queue-test").caller(Caller.script()
-                .dialRingingUntil(pickUp, Caller.DialOutcome.ANSWER, Duration.ofMillis(300))
-                .dial(Caller.DialOutcome.ANSWER, Duration.ofMillis(300))).start();
-        String[] agents = reservationRunsOut(call.uniqueId());
-        pickUp.complete(null);
-        CallResult r = call.await(T);
+        LateAnswer late = lateAnswer("ivr-agent-answered", c -> c.dial(Caller.DialOutcome.ANSWER, Duration.ofMillis(300)));
+        String[] agents = late.agents();
+        CallResult r = late.result();
 
         List<DialedLeg> dials = r.dials();
         assertThat(dials).extracting(DialedLeg::status).as("the late answer is hung up as busy, then the next agent")
@@ -118,15 +112,9 @@ class LateAnswerIT {
 
     @Test
     void withoutAnAnswerSubroutineARefusedAnswerIsWithdrawnFromTheQueueAndNotCountedAnswered() throws Exception {
-        start("");
-        h.ready("ted", "PJSIP/2001", TECH);
-        h.ready("tina", "PJSIP/2002", TECH);
-        CompletableFuture<Void> pickUp = new CompletableFuture<>();
-        FakeCall call = h.pbx.call("queue-test").caller(Caller.script()
-                .dialRingingUntil(pickUp, Caller.DialOutcome.ANSWER, Duration.ofMillis(300))).start();
-        String[] agents = reservationRunsOut(call.uniqueId());
-        pickUp.complete(null);
-        CallResult r = call.await(T);
+        LateAnswer late = lateAnswer("", c -> c);
+        String[] agents = late.agents();
+        CallResult r = late.result();
 
         // Asterisk bridged them (nothing asked it not to): the server learns of the answer when Dial returns
         assertThat(r.dials()).extracting(DialedLeg::status).containsExactly("ANSWER");
@@ -139,6 +127,26 @@ class LateAnswerIT {
         assertThat(support().abandoned()).as("withdrawn, not abandoned").isZero();
         assertThat(state(agents[0])).isEqualTo(AgentState.NOT_READY);
         assertThat(state(agents[1])).as("released from the ghost offer").isEqualTo(AgentState.READY);
+    }
+
+    /** The ended call, the agent who answered late (first) and the one reserved after (second). */
+    record LateAnswer(CallResult result, String[] agents) {
+    }
+
+    /**
+     * Ted and Tina ready; a call whose first Dial rings until the reservation ran out (see {@link #reservationRunsOut})
+     * and then the agent answers; {@code then} adds what the caller's Dials do after that.
+     */
+    private LateAnswer lateAnswer(String answerHandler, UnaryOperator<Caller> then) throws Exception {
+        start(answerHandler);
+        h.ready("ted", "PJSIP/2001", TECH);
+        h.ready("tina", "PJSIP/2002", TECH);
+        CompletableFuture<Void> pickUp = new CompletableFuture<>();
+        FakeCall call = h.pbx.call("queue-test").caller(then.apply(Caller.script()
+                .dialRingingUntil(pickUp, Caller.DialOutcome.ANSWER, Duration.ofMillis(300)))).start();
+        String[] agents = reservationRunsOut(call.uniqueId());
+        pickUp.complete(null);
+        return new LateAnswer(call.await(T), agents);
     }
 
     /**

@@ -21,6 +21,7 @@ import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.queue.store.JdbcQueueSettings;
+import dev.ivr.server.testing.Closer;
 import dev.ivr.server.testing.MemberPair;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.Vertx;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,17 +57,11 @@ class QueueSettingsIT {
     static final Duration T = Duration.ofSeconds(60);
     static final String PASSWORD = "correct horse battery";
     static final Map<String, Integer> TECH = Map.of("technical", 3);
-    final List<AutoCloseable> open = new ArrayList<>();
+    final Closer open = new Closer();
 
     @AfterEach
     void stop() {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        open.close();
     }
 
     @Test

@@ -23,6 +23,7 @@ import dev.ivr.server.recording.RecordingCipher;
 import dev.ivr.server.recording.http.RecordingRoutes;
 import dev.ivr.server.recording.store.JdbcRecordings;
 import dev.ivr.server.recording.store.Recordings;
+import dev.ivr.server.testing.Closer;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.MutableClock;
 import io.vertx.core.Vertx;
@@ -40,7 +41,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -63,17 +63,11 @@ import static org.awaitility.Awaitility.await;
 @Tag("integration")
 class RecordingIT {
     static final Duration T = Duration.ofSeconds(60);
-    final List<AutoCloseable> open = new ArrayList<>();
+    final Closer open = new Closer();
 
     @AfterEach
     void stop() {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        open.close();
     }
 
     @Test

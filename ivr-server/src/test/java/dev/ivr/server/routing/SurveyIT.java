@@ -9,6 +9,7 @@ import dev.ivr.server.config.QueueOverride;
 import dev.ivr.server.config.RoutingConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.testing.Closer;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,17 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SurveyIT {
     static final Duration T = Duration.ofSeconds(60);
     static final Map<String, Integer> TECH = Map.of("technical", 3);
-    final List<AutoCloseable> open = new ArrayList<>();
+    final Closer open = new Closer();
 
     @AfterEach
     void stop() {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        open.close();
     }
 
     RoutingHarness harness(Path dir, String survey) throws Exception {

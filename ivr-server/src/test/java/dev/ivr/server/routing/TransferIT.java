@@ -12,6 +12,7 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.DialedLeg;
 import dev.ivr.fakepbx.FakeAmi;
 import dev.ivr.fakepbx.FakeCall;
+import dev.ivr.server.testing.Closer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -24,11 +25,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static dev.ivr.server.routing.RoutingHarness.config;
 import static dev.ivr.server.routing.RoutingHarness.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,17 +44,11 @@ import static org.awaitility.Awaitility.await;
 class TransferIT {
     static final Duration T = Duration.ofSeconds(60);
     static final String PASSWORD = "correct horse battery";
-    final List<AutoCloseable> open = new ArrayList<>();
+    final Closer open = new Closer();
 
     @AfterEach
     void stop() {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        open.close();
     }
 
     @Test

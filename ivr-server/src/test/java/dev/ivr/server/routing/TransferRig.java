@@ -21,6 +21,7 @@ import dev.ivr.server.pbx.AmiAgentLegs;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.callcontext.Consults;
+import dev.ivr.server.testing.Closer;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.fakepbx.FakeAmi;
 import io.vertx.core.Vertx;
@@ -30,7 +31,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 final class TransferRig implements AutoCloseable {
     static final Duration T = Duration.ofSeconds(60);
     static final String PASSWORD = "correct horse battery";
-    final List<AutoCloseable> open = new ArrayList<>();
+    final Closer open = new Closer();
     RoutingHarness h;
     FakeAmi ami;
     JdbcTransferLog transferLog;
@@ -61,7 +61,7 @@ final class TransferRig implements AutoCloseable {
 
     static TransferRig start(Path dir, boolean tessStartsShift) throws Exception {
         TransferRig r = new TransferRig();
-        List<AutoCloseable> open = r.open;
+        Closer open = r.open;
         IvrConfig cfg = TestConfigs.server(dir.resolve("data"));
         ClusterMember member = ClusterMember.start(cfg.cluster(), "consult", cfg.dataDir());
         open.add(member);
@@ -124,12 +124,6 @@ final class TransferRig implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            try {
-                open.get(i).close();
-            } catch (Exception e) {
-                // best effort
-            }
-        }
+        open.close();
     }
 }

@@ -3,7 +3,6 @@ package dev.ivr.server.system;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.desk.DeskClient;
 import dev.ivr.server.outbound.CampaignStore;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,14 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +37,6 @@ import static org.awaitility.Awaitility.await;
 @Tag("system")
 class CampaignSystemIT {
     static final Duration CALL = Duration.ofSeconds(120);
-    static final String PASSWORD = "agent password 1";
     static final String CONFIG = """
             routing:
               queues:
@@ -81,38 +77,26 @@ class CampaignSystemIT {
                   callee-local-time: false
                   time-zone: UTC
             """;
-    static SystemRig rig;
+    static AgentRig rig;
     static PrivateAsterisk asterisk;
     static IvrNode node;
     static DeskClient desk;
     static String admin;
-    static AgentPhone phone;
 
     @BeforeAll
     static void start() throws Exception {
-        rig = new SystemRig(CampaignSystemIT.class);
-        asterisk = rig.asterisk();
-        phone = rig.add(new AgentPhone(asterisk, rig.dir, "1001"));
-        int agiPort = Tools.freeTcpPort();
-        asterisk.ivr(agiPort, agiPort).agents("1001").start();
-        asterisk.cli("agi set debug on");
-        phone.behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
-        assertThat(phone.register()).as("phone 1001 registers").isTrue();
-        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, CONFIG, Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiPort), "IVR_TTS_ENABLED", "true")));
-        node.awaitPrerendered();
-        await().atMost(Duration.ofSeconds(60)).until(() -> asterisk.logText().contains("Manager 'ivr' logged on"));
-        desk = new DeskClient(node.server.httpPort());
-        admin = Files.readString(node.dataDir.resolve("admin-token")).trim();
+        rig = AgentRig.prepare(CampaignSystemIT.class, "1001");
+        asterisk = rig.asterisk;
+        node = rig.start(CONFIG).node;
+        desk = rig.desk;
+        admin = rig.admin;
         segment("st-reminder", "customer.id in [\"C1001\", \"C1002\", \"C1003\", \"C1004\"]");
         segment("st-progressive", "customer.id == \"C1005\"");
     }
 
     @AfterAll
     static void stop() {
-        if (rig != null) {
-            rig.close();
-        }
+        AgentRig.close(rig);
     }
 
     static void segment(String name, String expression) {
@@ -258,13 +242,8 @@ class CampaignSystemIT {
 
     @Test
     void aProgressiveCallAnsweredWhenNoAgentIsFreeIsRedirectedToTheAbandonedExtensionAndRetried() throws Exception {
-        JsonObject skills = new JsonObject().put("billing", 7);
-        desk.createUser(admin, new JsonObject().put("id", "bea").put("name", "Agent Bea").put("password", PASSWORD)
-                .put("roles", new JsonArray().add("agent")).put("endpoint", "PJSIP/1001")
-                .put("languages", new JsonArray(List.copyOf(IvrNode.SAMPLE_LANGUAGES))).put("skills", skills));
-        String bea = desk.login("bea", PASSWORD);
-        assertThat(desk.post("/api/agents/bea/login", bea, new JsonObject().put("skills", new JsonArray().add("billing")))
-                .status()).isEqualTo(200);
+        rig.agent("bea", "1001", "billing");
+        String bea = rig.shift("bea", "billing");
         long mark = asterisk.logMark();
         Instant t0 = Instant.now();
         assertThat(desk.post("/api/campaigns/st-progressive/start", admin, null).status()).isEqualTo(200);

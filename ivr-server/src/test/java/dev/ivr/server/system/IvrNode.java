@@ -8,8 +8,7 @@ import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.testsupport.FreePorts;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 final class IvrNode implements AutoCloseable {
     /** The languages of the sample customers: agents speak them all, since calls are matched by the caller's language. */
     static final java.util.Set<String> SAMPLE_LANGUAGES = java.util.Set.of("en", "hu", "de", "it", "es");
-
-    static final Path SAMPLE_CUSTOMERS = Path.of("..", "config", "sample-customers.csv").toAbsolutePath().normalize();
 
     final IvrServer server;
     final IvrConfig config;
@@ -133,12 +129,7 @@ final class IvrNode implements AutoCloseable {
             throw new IllegalStateException("the database did not become ready");
         }
         try {
-            CustomerImport.Report r = new CustomerImport(server.database().dataSource(),
-                    new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                    .run(SAMPLE_CUSTOMERS, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE);
-            if (!r.rejected().isEmpty()) {
-                throw new IllegalStateException("sample customers rejected: " + r.rejected());
-            }
+            SampleCustomers.importInto(server);
         } catch (CustomerImport.ImportFailed e) {
             throw new IllegalStateException(e);
         }

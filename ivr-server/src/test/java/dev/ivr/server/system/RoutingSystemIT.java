@@ -3,7 +3,6 @@ package dev.ivr.server.system;
 import dev.ivr.routing.AgentState;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.desk.DeskClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -13,10 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,7 +32,6 @@ import static org.awaitility.Awaitility.await;
 @Tag("system")
 class RoutingSystemIT {
     static final Duration CALL = Duration.ofSeconds(120);
-    static final String PASSWORD = "agent password 1";
     static final String QUEUES = """
             routing:
               queues:
@@ -43,109 +39,44 @@ class RoutingSystemIT {
                 - {id: support, name: Support, skills: {technical: 1}, ring-time: 8s, wrap-up: 1s, default-handle-time: 1m}
                 - {id: sales, name: Sales, skills: {sales: 1}, ring-time: 8s, wrap-up: 1s, default-handle-time: 1m}
             """;
-    static SystemRig rig;
+    static AgentRig rig;
     static PrivateAsterisk asterisk;
     static IvrNode node;
     static DeskClient desk;
-    static String admin;
-    static final Map<String, AgentPhone> PHONES = new java.util.LinkedHashMap<>();
     static AgentPhone customerPhone;
 
     @BeforeAll
     static void start() throws Exception {
-        rig = new SystemRig(RoutingSystemIT.class);
-        asterisk = rig.asterisk();
-        for (String endpoint : List.of("1001", "1002", "1003", "1004")) {
-            PHONES.put(endpoint, rig.add(new AgentPhone(asterisk, rig.dir, endpoint)));
-        }
-        customerPhone = rig.add(new AgentPhone(asterisk, rig.dir, "trunk"))
-                .behave(new AgentPhone.Answer(Duration.ofMillis(500), Duration.ofSeconds(2)));
-        int agiPort = Tools.freeTcpPort();
-        asterisk.ivr(agiPort, agiPort).agents("1001", "1002", "1003", "1004").staticPhone("trunk", customerPhone.port)
-                .start();
-        asterisk.cli("agi set debug on");
-        for (AgentPhone p : PHONES.values()) {
-            p.behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
-            assertThat(p.register()).as("phone " + p.endpoint + " registers").isTrue();
-        }
-        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, QUEUES, Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiPort), "IVR_TTS_ENABLED", "true")));
-        node.awaitPrerendered();
-        // the server's manager connection, as Asterisk reports it (and its first reconciliation is done)
-        await().atMost(Duration.ofSeconds(60)).until(() -> asterisk.logText().contains("Manager 'ivr' logged on"));
-        PrivateAsterisk.sleep(1000);
-        desk = new DeskClient(node.server.httpPort());
-        admin = Files.readString(node.dataDir.resolve("admin-token")).trim();
-        agent("bea", "1001", "billing");
-        agent("carl", "1002", "billing");
-        agent("dana", "1003", "billing", "technical");
-        agent("eve", "1004", "sales");
+        rig = AgentRig.prepare(RoutingSystemIT.class, "1001", "1002", "1003", "1004");
+        asterisk = rig.asterisk;
+        customerPhone = rig.staticPhone("trunk", new AgentPhone.Answer(Duration.ofMillis(500), Duration.ofSeconds(2)));
+        node = rig.start(QUEUES).node;
+        desk = rig.desk;
+        rig.agent("bea", "1001", "billing");
+        rig.agent("carl", "1002", "billing");
+        rig.agent("dana", "1003", "billing", "technical");
+        rig.agent("eve", "1004", "sales");
     }
 
     @AfterAll
     static void stop() {
-        if (rig != null) {
-            rig.close();
-        }
+        AgentRig.close(rig);
     }
 
     /** Every test starts with no agent logged in (a failed test may leave one ready). */
     @AfterEach
     void logEveryoneOut() {
-        for (var a : node.server.routing().service().agents()) {
-            try {
-                if (a.state() != AgentState.LOGGED_OUT) {
-                    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-                        node.server.routing().service().logout(a.id());
-                        return true;
-                    });
-                }
-            } catch (RuntimeException e) {
-                System.err.println("agent " + a.id() + " not logged out: " + e);
-            }
-        }
+        rig.logEveryoneOut();
     }
-
-    static void agent(String id, String endpoint, String... skills) {
-        JsonObject s = new JsonObject();
-        for (String skill : skills) {
-            s.put(skill, 7);
-        }
-        desk.createUser(admin, new JsonObject().put("id", id).put("name", "Agent " + id).put("password", PASSWORD)
-                .put("roles", new JsonArray().add("agent")).put("endpoint", "PJSIP/" + endpoint)
-                .put("languages", new JsonArray(List.copyOf(IvrNode.SAMPLE_LANGUAGES))).put("skills", s));
-    }
-
-    /** Signs the agent in, logs them in to routing with every skill of their profile; returns the session. */
-    static String shift(String id, String... skills) {
-        String token = desk.login(id, PASSWORD);
-        JsonArray list = new JsonArray();
-        for (String s : skills) {
-            list.add(s);
-        }
-        assertThat(desk.post("/api/agents/" + id + "/login", token, new JsonObject().put("skills", list)).status())
-                .isEqualTo(200);
-        return token;
-    }
-
-    static void ready(String id, String token) {
-        assertThat(desk.post("/api/agents/" + id + "/ready", token, null).status()).isEqualTo(200);
-    }
-
-    static AgentState state(String id) {
-        return node.server.routing().service().agent(id).orElseThrow().state();
-    }
-
-
 
     // ------------------------------------------------------------- scenario 3, finding 1
 
     @Test
     void aRoutedCallRingsThePjsipPhoneWithTheSignedHeaderAndVariablesPopsTheScreenAndRecordsTrueTimes() throws Exception {
-        AgentPhone phone = PHONES.get("1001").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(5)));
-        String token = shift("bea", "billing");
+        AgentPhone phone = rig.phones.get("1001").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(5)));
+        String token = rig.shift("bea", "billing");
         try (DeskClient.Live live = desk.live(token)) {
-            ready("bea", token);
+            rig.ready("bea", token);
             SipCaller anna = new SipCaller(asterisk, rig.dir, "3612345678", "Anna Kovacs", "1000")
                     .pause(Duration.ofMillis(2500)).keys("1").pause(Duration.ofMillis(2500)).keys("10001#")
                     .pause(Duration.ofMillis(2500)).keys("1234#").thenWaitForHangUp(CALL).start();
@@ -187,7 +118,10 @@ class RoutingSystemIT {
                     org.assertj.core.data.Offset.offset(1.0));
             assertThat(i.waitTime().toMillis() / 1000.0).as("wait time: ringing only (Asterisk: %s s)", ring)
                     .isCloseTo(ring, org.assertj.core.data.Offset.offset(1.0));
-            // CEL (whole seconds): the agent's leg in the bridge with the caller
+            // CEL: the agent's leg in the bridge with the caller. cel_manager writes EventTime in whole seconds, so
+            // the difference of two of them is the true time in the bridge give or take up to a second (exclusive),
+            // and the server's own instants differ from Asterisk's by some milliseconds more: a tolerance of exactly
+            // one second failed on a loaded machine (talk 5.016 s, CEL 4 s)
             Ami.Message enter = asterisk.ami().await(e -> e.is("CEL") && "BRIDGE_ENTER".equals(e.get("EventName"))
                     && leg.equals(e.get("Channel")), Duration.ofSeconds(10));
             Ami.Message exit = asterisk.ami().await(e -> e.is("CEL") && "BRIDGE_EXIT".equals(e.get("EventName"))
@@ -195,7 +129,7 @@ class RoutingSystemIT {
             long bridged = Duration.between(java.time.LocalDateTime.parse(enter.get("EventTime").replace(' ', 'T')),
                     java.time.LocalDateTime.parse(exit.get("EventTime").replace(' ', 'T'))).toSeconds();
             assertThat(i.talkTime().toMillis() / 1000.0).as("talk time (CEL bridge: %s s)", bridged)
-                    .isCloseTo(bridged, org.assertj.core.data.Offset.offset(1.0));
+                    .isCloseTo(bridged, org.assertj.core.data.Offset.offset(1.25));
             // the CDR of the caller's channel bills from the IVR's answer: the IVR and the queue too, which is
             // what Dial's ANSWEREDTIME counts as well (finding 1: it was taken for the talk time)
             Ami.Message cdr = asterisk.ami().await(e -> e.is("Cdr") && leg.equals(e.get("DestinationChannel")),
@@ -210,10 +144,10 @@ class RoutingSystemIT {
 
     @Test
     void aQueuedCallHearsMusicAndAnnouncementsIsConnectedAtOnceWhenAnAgentIsReadyAndMovesOnWhenOneDoesNotAnswer() {
-        PHONES.get("1002").behave(new AgentPhone.NoAnswer());
-        PHONES.get("1003").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(2)));
-        String carl = shift("carl", "billing");
-        String dana = shift("dana", "billing", "technical");
+        rig.phones.get("1002").behave(new AgentPhone.NoAnswer());
+        rig.phones.get("1003").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        String carl = rig.shift("carl", "billing");
+        String dana = rig.shift("dana", "billing", "technical");
         long mark = asterisk.logMark();
         LocalCall call = LocalCall.place(asterisk, "1000", "+3612345679", "Bence Toth",
                 LocalCall.Script.of().bargeIn("1").bargeIn("10002#").bargeIn("2345#").thenSilence());
@@ -223,11 +157,11 @@ class RoutingSystemIT {
             List<LocalCall.Command> c = call.commands();
             return !c.isEmpty() && c.get(c.size() - 1).text().startsWith("STREAM FILE");
         });
-        ready("carl", carl);
+        rig.ready("carl", carl);
         // carl's phone rings out (ring time 6 s): carl is made not ready, the call goes back to the head
         asterisk.ami().await(e -> e.is("DialEnd") && e.getOrDefault("DestChannel", "").startsWith("PJSIP/1002-"), CALL);
-        await().atMost(Duration.ofSeconds(20)).until(() -> state("carl") == AgentState.NOT_READY);
-        ready("dana", dana);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rig.state("carl") == AgentState.NOT_READY);
+        rig.ready("dana", dana);
         call.awaitEnd(CALL);
         Interaction i = node.interaction(call.callId);
         assertThat(i.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
@@ -239,7 +173,7 @@ class RoutingSystemIT {
         assertThat(log).contains("Started music on hold, class 'default', on channel 'Local/s@caller-sim");
         // finding 5: the announcement playing when carl became ready was cut short (the next command, a
         // NOOP, ends a STREAM FILE) and Dial followed; no more of the announcement was played
-        List<String> agi = log.lines().filter(l -> l.contains("<" + localChannel(call) + ">AGI Rx <<"))
+        List<String> agi = log.lines().filter(l -> l.contains("<" + rig.localChannel(call) + ">AGI Rx <<"))
                 .map(l -> l.substring(l.indexOf("AGI Rx << ") + 10)).toList();
         int firstDial = indexOf(agi, "EXEC \"Dial\" \"PJSIP/1002");
         assertThat(firstDial).isPositive();
@@ -250,10 +184,6 @@ class RoutingSystemIT {
                 || c.startsWith("WAIT FOR DIGIT"));
         desk.post("/api/agents/carl/logout", carl, null);
         desk.post("/api/agents/dana/not-ready", dana, new JsonObject().put("reason", "break"));
-    }
-
-    static String localChannel(LocalCall call) {
-        return asterisk.ami().events(e -> e.is("Newchannel") && call.callId.equals(e.get("Uniqueid"))).get(0).get("Channel");
     }
 
     static int indexOf(List<String> list, String prefix) {
@@ -278,8 +208,8 @@ class RoutingSystemIT {
 
     @Test
     void aCallbackBookedInTheQueueIsDialledThroughAmiOriginateAndReachesAnAgentThenTheCustomer() {
-        PHONES.get("1003").behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
-        String dana = shift("dana", "billing", "technical");
+        rig.phones.get("1003").behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
+        String dana = rig.shift("dana", "billing", "technical");
         long mark = asterisk.logMark();
         int trunkInvites = customerPhone.invites().size();
         // an unknown caller: language menu (silence: English), 2 support, then 2 for a callback, 1 to confirm
@@ -287,7 +217,7 @@ class RoutingSystemIT {
                 LocalCall.Script.of().silence().bargeIn("2").bargeIn("2").bargeIn("1").thenSilence());
         call.awaitEnd(CALL);
         assertThat(node.interaction(call.callId).outcome()).isEqualTo(Interaction.Outcome.CALLBACK_REQUESTED);
-        ready("dana", dana);
+        rig.ready("dana", dana);
         Interaction callback = node.interaction(call.callId + "-callback");
         assertThat(callback.outcome()).isEqualTo(Interaction.Outcome.ROUTED);
         assertThat(callback.agentId()).isEqualTo("dana");
@@ -307,13 +237,13 @@ class RoutingSystemIT {
 
     @Test
     void agentStatesFollowTheRealDeviceStatesOfTheirPhones() {
-        AgentPhone phone = PHONES.get("1004");
+        AgentPhone phone = rig.phones.get("1004");
         phone.behave(new AgentPhone.Answer(Duration.ofMillis(500), null));
-        String eve = shift("eve", "sales");
-        ready("eve", eve);
+        String eve = rig.shift("eve", "sales");
+        rig.ready("eve", eve);
         // the phone goes offline: not ready (phone-unregistered), and no call is offered
         assertThat(phone.unregister()).isTrue();
-        await().atMost(Duration.ofSeconds(20)).until(() -> state("eve") == AgentState.NOT_READY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rig.state("eve") == AgentState.NOT_READY);
         assertThat(node.server.routing().service().agent("eve").orElseThrow().reasonCode()).isEqualTo("phone-unregistered");
         assertThat(asterisk.ami().action(Ami.of("Action", "Getvar", "Variable", "DEVICE_STATE(PJSIP/1004)")).get("Value"))
                 .isEqualTo("UNAVAILABLE");
@@ -327,13 +257,13 @@ class RoutingSystemIT {
         assertThat(phone.invites()).hasSize(invites);
         // back online: ready again
         assertThat(phone.register()).isTrue();
-        await().atMost(Duration.ofSeconds(20)).until(() -> state("eve") == AgentState.READY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rig.state("eve") == AgentState.READY);
         // a call the router did not give: the phone is busy, so eve is not ready (busy-elsewhere) until it is idle
         asterisk.ami().action(Ami.of("Action", "Originate", "Channel", "PJSIP/1004", "Application", "Wait", "Data", "3",
                 "Async", "true"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> state("eve") == AgentState.NOT_READY);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rig.state("eve") == AgentState.NOT_READY);
         assertThat(node.server.routing().service().agent("eve").orElseThrow().reasonCode()).isEqualTo("busy-elsewhere");
-        await().atMost(Duration.ofSeconds(30)).until(() -> state("eve") == AgentState.READY);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rig.state("eve") == AgentState.READY);
         desk.post("/api/agents/eve/not-ready", eve, new JsonObject().put("reason", "break"));
     }
 
@@ -351,7 +281,7 @@ class RoutingSystemIT {
         inIvr.awaitEnd(CALL);
         assertThat(node.interaction(inIvr.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_IVR);
         // in the queue, nobody ready
-        String carl = shift("carl", "billing");
+        String carl = rig.shift("carl", "billing");
         LocalCall inQueue = LocalCall.place(asterisk, "1000", "+3612345679", "Bence Toth",
                 LocalCall.Script.of().bargeIn("1").bargeIn("10002#").bargeIn("2345#").thenSilence());
         await().atMost(CALL).until(() -> node.server.routing().service().position(inQueue.callId).isPresent());
@@ -360,8 +290,8 @@ class RoutingSystemIT {
         assertThat(node.interaction(inQueue.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
         assertThat(node.server.routing().service().position(inQueue.callId)).isEmpty();
         // while the agent's phone rings: the call is cancelled, the agent is ready again at once
-        PHONES.get("1002").behave(new AgentPhone.NoAnswer());
-        ready("carl", carl);
+        rig.phones.get("1002").behave(new AgentPhone.NoAnswer());
+        rig.ready("carl", carl);
         LocalCall ringing = LocalCall.place(asterisk, "1000", "+3612345679", "Bence Toth",
                 LocalCall.Script.of().bargeIn("1").bargeIn("10002#").bargeIn("2345#").thenSilence());
         Ami.Message dial = asterisk.ami().await(e -> e.is("DialBegin") && ringing.callId.equals(e.get("Uniqueid")), CALL);
@@ -371,8 +301,8 @@ class RoutingSystemIT {
         Ami.Message end = asterisk.ami().await(e -> e.is("DialEnd") && ringing.callId.equals(e.get("Uniqueid")), CALL);
         assertThat(end.get("DialStatus")).isEqualTo("CANCEL");
         assertThat(node.interaction(ringing.callId).outcome()).isEqualTo(Interaction.Outcome.ABANDONED_IN_QUEUE);
-        await().atMost(Duration.ofSeconds(10)).until(() -> state("carl") == AgentState.READY);
-        assertThat(Sipp.received(PHONES.get("1002").messageLog())).anyMatch(m -> m.isRequest("CANCEL"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> rig.state("carl") == AgentState.READY);
+        assertThat(Sipp.received(rig.phones.get("1002").messageLog())).anyMatch(m -> m.isRequest("CANCEL"));
         desk.post("/api/agents/carl/logout", carl, null);
     }
 
@@ -387,14 +317,14 @@ class RoutingSystemIT {
      */
     @Test
     void aConsultTransferHoldsTheCallerBridgesTheTargetWithTheAgentAndCompletesOntoTheTarget() throws Exception {
-        PHONES.get("1002").behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
-        PHONES.get("1004").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(12)));
-        String carl = shift("carl", "billing");
-        String eve = shift("eve", "sales");
+        rig.phones.get("1002").behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
+        rig.phones.get("1004").behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(12)));
+        String carl = rig.shift("carl", "billing");
+        String eve = rig.shift("eve", "sales");
         java.time.Instant t0 = java.time.Instant.now();
         try {
-            ready("carl", carl);
-            ready("eve", eve);
+            rig.ready("carl", carl);
+            rig.ready("eve", eve);
             SipCaller anna = new SipCaller(asterisk, rig.dir, "3612345678", "Anna Kovacs", "1000")
                     .pause(Duration.ofMillis(2500)).keys("1").pause(Duration.ofMillis(2500)).keys("10001#")
                     .pause(Duration.ofMillis(2500)).keys("1234#").thenWaitForHangUp(CALL).start();
@@ -403,7 +333,7 @@ class RoutingSystemIT {
             String carlLeg = answered.get("DestChannel");
             String caller = answered.get("Channel");
             String callId = asterisk.ami().getvar(carlLeg, "IVR_CALL_ID");
-            await().atMost(CALL).until(() -> state("carl") == AgentState.ON_CALL);
+            await().atMost(CALL).until(() -> rig.state("carl") == AgentState.ON_CALL);
             JsonObject consult = new JsonObject().put("to", "queue").put("target", "sales").put("note", "upgrade");
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     desk.post("/api/agents/carl/consult", carl, consult).status() == 200);
@@ -413,11 +343,11 @@ class RoutingSystemIT {
             });
             String eveLeg = asterisk.ami().await(e -> e.receivedAt.isAfter(t0)
                     && e.is("Newchannel") && e.getOrDefault("Channel", "").startsWith("PJSIP/1004-"), CALL).get("Channel");
-            assertThat(state("carl")).isEqualTo(AgentState.ON_CALL);
-            assertThat(state("eve")).isEqualTo(AgentState.ON_CALL);
+            assertThat(rig.state("carl")).isEqualTo(AgentState.ON_CALL);
+            assertThat(rig.state("eve")).isEqualTo(AgentState.ON_CALL);
             assertThat(desk.post("/api/agents/carl/consult/complete", carl, null).status()).isEqualTo(200);
             Ami.Message carlGone = asterisk.ami().await(e -> e.is("Hangup") && carlLeg.equals(e.get("Channel")), CALL);
-            await().atMost(CALL).until(() -> state("carl") == AgentState.WRAP_UP);
+            await().atMost(CALL).until(() -> rig.state("carl") == AgentState.WRAP_UP);
             Ami.Message eveGone = asterisk.ami().await(e -> e.is("Hangup") && eveLeg.equals(e.get("Channel")), CALL);
             assertThat(eveGone.receivedAt).isAfter(carlGone.receivedAt);
             // the caller and Eve were in one bridge

@@ -7,9 +7,8 @@ import dev.ivr.server.crm.Authentication;
 import dev.ivr.server.crm.Identification;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.testing.CapturedLogs;
+import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.testsupport.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -86,9 +84,7 @@ class CrmHttpIT {
         IvrConfig config = ConfigLoader.load(yaml, env);
         server = IvrServer.start(config);
         assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
-        CustomerImport.Report r = new CustomerImport(server.database().dataSource(),
-                new PhoneNumbers(config.crm().region()), new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                .run(SAMPLE, new CustomerImport.Options(false, false), CustomerImport.Progress.NONE);
+        CustomerImport.Report r = SampleCustomers.importInto(server);
         assertThat(r.rejected()).isEmpty();
         assertThat(r.created()).isEqualTo(12);
         Instant t = Instant.parse("2025-03-01T09:00:00Z");

@@ -4,8 +4,7 @@ import dev.ivr.server.IvrServer;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
-import dev.ivr.server.crm.phone.PhoneNumbers;
-import dev.ivr.server.crm.pin.PinHasher;
+import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.testsupport.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -21,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -77,10 +75,7 @@ class OutboundHttpIT {
         IvrConfig config = ConfigLoader.load(yaml, env);
         server = IvrServer.start(config);
         assertThat(server.database().awaitReady(Duration.ofSeconds(60))).isTrue();
-        CustomerImport.Report r = new CustomerImport(server.database().dataSource(), new PhoneNumbers(config.crm().region()),
-                new PinHasher(config.crm().pinHash()), Clock.systemUTC())
-                .run(Path.of("..", "config", "sample-customers.csv"), new CustomerImport.Options(false, false),
-                        CustomerImport.Progress.NONE);
+        CustomerImport.Report r = SampleCustomers.importInto(server);
         assertThat(r.rejected()).isEmpty();
     }
 
