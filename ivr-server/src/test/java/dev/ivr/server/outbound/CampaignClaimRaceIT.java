@@ -59,7 +59,7 @@ class CampaignClaimRaceIT {
     }
 
     private CampaignStore open(String url, String user) {
-        db = Database.open(new DatabaseConfig(url, user, "", 6, 2, Duration.ofMillis(500)), tmp.resolve("data"));
+        db = Database.open(new DatabaseConfig(url, user, "", 6, 2, Duration.ofSeconds(2)), tmp.resolve("data"));
         assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
         return new CampaignStore(db.dataSource());
     }

@@ -47,7 +47,7 @@ final class OutboundRig {
 
     /** The default H2 database under {@code dir}, migrated. */
     Database database(Path dir, int poolSize) {
-        Database db = closing(Database.open(new DatabaseConfig("", "sa", "", poolSize, 2, Duration.ofMillis(500)),
+        Database db = closing(Database.open(new DatabaseConfig("", "sa", "", poolSize, 2, Duration.ofSeconds(2)),
                 dir.resolve("data")));
         assertThat(db.awaitReady(T)).isTrue();
         return db;
