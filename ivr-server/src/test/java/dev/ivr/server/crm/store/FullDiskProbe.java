@@ -25,7 +25,8 @@ import java.util.Map;
  * <pre>
  * FullDiskProbe write DIR     5 interactions, fill DIR's disk, 20 more; health; READY; wait for kill -9
  * FullDiskProbe verify DIR    free the disk, open the store again (its outbox is replayed), list what is there
- * FullDiskProbe recover DIR   fill the disk, interactions until 5 miss the database, free it, wait until they are safe; health
+ * FullDiskProbe recover DIR   set 512 KiB aside, fill the disk, interactions until 5 miss the database, free both, wait
+ *                             until they are safe; health
  * </pre>
  */
 public final class FullDiskProbe {
@@ -75,6 +76,10 @@ public final class FullDiskProbe {
     private static void recover(Path data) throws Exception {
         Database db = open(data);
         try (db; JdbcCrmStore store = store(db, data)) {
+            // what the operator will delete besides the filler: the database file may by now take nearly the whole
+            // disk (H2 does not give back space it grew into), and then the filler alone is a few KiB, less than
+            // H2's next chunk, so "room again" would be no room at all
+            Files.write(data.resolve("room"), new byte[ROOM]);
             fill(data);
             // the database file may still have free pages of its own (how many depends on its layout): write until
             // five interactions could not go to the database, so that some wait (in memory) for the room
@@ -87,6 +92,8 @@ public final class FullDiskProbe {
             }
             say("health crm " + store.health());
             Files.delete(data.resolve("filler"));
+            Files.delete(data.resolve("room"));
+            say("room again: " + Files.getFileStore(data).getUsableSpace() + " bytes usable");
             for (int tries = 0; tries < 100 && store.pendingInteractions() > 0; tries++) {
                 store.flushOutbox();
                 Thread.sleep(100);
@@ -98,6 +105,9 @@ public final class FullDiskProbe {
             say("health crm " + store.health());
         }
     }
+
+    /** Bytes the recovery's operator frees besides the filler. */
+    static final int ROOM = 512 * 1024;
 
     private static Database open(Path data) {
         Database db = Database.open(new DatabaseConfig("", "sa", "", 4, 2, Duration.ofSeconds(2)), data);

@@ -1,0 +1,95 @@
+package dev.ivr.server.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ivr.server.config.DatabaseConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * V158: on the embedded H2 database the journal's row numbers are reserved 1,000 at a time (one commit of H2's own per
+ * 1,000 events instead of per 32, each a chunk forced to disk), and still handed out in the order the rows are
+ * written, whichever connection writes them, and never below a number handed out before a restart.
+ */
+class JournalSequenceCacheTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theJournalsRowNumbersAreReservedAThousandAtATimeAndStayInWritingOrder() throws Exception {
+        DatabaseConfig config = new DatabaseConfig("", "sa", "", 4, 1, Duration.ofMillis(500));
+        List<Long> seqs = new ArrayList<>();
+        try (Database db = Database.open(config, tmp)) {
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select identity_cache from information_schema.columns"
+                         + " where lower(table_name) = 'journal_events' and lower(column_name) = 'seq'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(1000);
+            }
+            // two connections taking turns, across more than the old reservation of 32
+            try (Connection a = db.dataSource().getConnection(); Connection b = db.dataSource().getConnection()) {
+                for (int i = 0; i < 80; i++) {
+                    seqs.add(insert(i % 2 == 0 ? a : b, "e" + i));
+                }
+            }
+        }
+        assertThat(seqs).isSorted().doesNotHaveDuplicates();
+        try (Database db = Database.open(config, tmp); Connection c = db.dataSource().getConnection()) {
+            long after = insert(c, "after-restart");
+            assertThat(after).isGreaterThan(seqs.get(seqs.size() - 1));
+        }
+    }
+
+    @Test
+    void aDatabaseAlreadyAtV154IsMigratedWithoutLosingItsRowNumbers() throws Exception {
+        DatabaseConfig config = new DatabaseConfig("", "sa", "", 4, 1, Duration.ofMillis(500));
+        long before;
+        // the installation as the last release left it: migrated by Flyway up to V154 only, with a journal row
+        Path old = tmp.resolve("old");
+        String url = Database.effectiveUrl(config, old);
+        java.nio.file.Files.createDirectories(old.resolve("db"));
+        DurableFilePath.register();
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("154").load().migrate();
+        try (Connection c = java.sql.DriverManager.getConnection(url, "sa", "")) {
+            before = insert(c, "at-154");
+            try (Statement s = c.createStatement()) {
+                s.execute("shutdown");
+            }
+        }
+        try (Database db = Database.open(config, old); Connection c = db.dataSource().getConnection()) {
+            assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select identity_cache from"
+                    + " information_schema.columns where lower(table_name) = 'journal_events' and lower(column_name) = 'seq'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(1000);
+            }
+            assertThat(insert(c, "at-158")).isGreaterThan(before);
+        }
+    }
+
+    private static long insert(Connection c, String id) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("insert into journal_events (event_id, occurred_at, event_day,"
+                + " event_type) values (?, ?, ?, 'CALL_NODE')", new String[] {"seq"})) {
+            ps.setString(1, id);
+            ps.setTimestamp(2, Timestamp.from(Instant.parse("2026-12-03T20:00:00Z")));
+            ps.setObject(3, LocalDate.of(2026, 12, 3));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                assertThat(keys.next()).isTrue();
+                return keys.getLong(1);
+            }
+        }
+    }
+}

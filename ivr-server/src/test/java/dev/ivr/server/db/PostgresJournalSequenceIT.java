@@ -1,0 +1,41 @@
+package dev.ivr.server.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.testsupport.PostgresServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * V158 changes nothing on PostgreSQL: a sequence's cache there is per session, and a cache above 1 would let two
+ * connections write journal rows numbered far apart out of commit order, past what the webhook tail's overlap covers.
+ */
+@Tag("integration")
+class PostgresJournalSequenceIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theJournalsSequenceKeepsACacheOfOneOnPostgres() throws Exception {
+        String url = PostgresServer.get().newDatabase();
+        try (Database db = Database.open(new DatabaseConfig(url, PostgresServer.USER, "", 2, 1, Duration.ofSeconds(5)), tmp);
+             Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select success from flyway_schema_history where script like '%journal_sequence_cache'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
+            try (ResultSet rs = s.executeQuery("select cache_size from pg_sequences"
+                    + " where schemaname || '.' || sequencename = pg_get_serial_sequence('journal_events', 'seq')")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+            }
+        }
+    }
+}
