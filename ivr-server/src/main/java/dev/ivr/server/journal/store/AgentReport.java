@@ -14,6 +14,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,20 @@ public final class AgentReport {
         long surveys;
         long satisfied;
 
+        /** Adds a summary row's sums (the rounding of states over quarter edges left out). */
+        void add(long[] v) {
+            present += v[AgentSummary.PRESENT];
+            for (int k = 0; k < states.length; k++) {
+                states[k] += v[AgentSummary.STATE + k];
+            }
+            handled += v[AgentSummary.HANDLED];
+            talk += v[AgentSummary.TALK];
+            wrap += v[AgentSummary.WRAP];
+            ringNoAnswer += v[AgentSummary.RNA];
+            surveys += v[AgentSummary.SURVEYS];
+            satisfied += v[AgentSummary.SATISFIED];
+        }
+
         AgentKpis kpis(String agent) {
             Map<String, Long> stateMs = new HashMap<>();
             for (int i = 0; i < states.length; i++) {
@@ -98,39 +113,34 @@ public final class AgentReport {
         java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
         long first = from.getEpochSecond() / BUCKET_S;
         long last = to.getEpochSecond() / BUCKET_S;
-        Map<AgentSummary.Key, long[]> rows;
-        try (Connection c = dataSource.getConnection()) {
-            rows = AgentSummary.rows(c, first, last, agent);
-            for (String a : agent == null ? agents(c) : List.of(agent)) {
-                edges(c, a, from, to, rows);
-            }
-        }
         TreeMap<Instant, Map<String, Acc>> sums = new TreeMap<>();
         ends.keySet().forEach(s -> sums.put(s, new TreeMap<>()));
-        for (Map.Entry<AgentSummary.Key, long[]> r : rows.entrySet()) {
-            long q = r.getKey().quarter();
-            if (q < first || q >= last) {
-                continue;
+        Map<AgentSummary.Key, long[]> edgeRows = new TreeMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            long[] step = step(ends, first, last);
+            if (step != null) {
+                grouped(c, first, last, step[0], step[1], agent, ends, sums, from);
+            } else {
+                for (Map.Entry<AgentSummary.Key, long[]> r : AgentSummary.rows(c, first, last, agent).entrySet()) {
+                    long q = r.getKey().quarter();
+                    long[] v = r.getValue();
+                    Acc a = acc(ends, sums, from, q, r.getKey().agent());
+                    a.add(v);
+                    long endQuarter = v[AgentSummary.CROSS_QUARTER];
+                    // a state over quarter edges inside one interval: one piece in memory, rounded once
+                    if (v[AgentSummary.CROSS_MS] != 0 && endQuarter < last
+                            && ends.floorKey(Instant.ofEpochSecond(endQuarter * BUCKET_S)).equals(
+                                    ends.floorKey(Instant.ofEpochSecond(q * BUCKET_S)))) {
+                        a.states[(int) v[AgentSummary.CROSS_STATE] - AgentSummary.STATE] += v[AgentSummary.CROSS_MS];
+                    }
+                }
             }
-            long[] v = r.getValue();
-            Acc a = acc(ends, sums, from, q, r.getKey().agent());
-            a.present += v[AgentSummary.PRESENT];
-            for (int k = 0; k < a.states.length; k++) {
-                a.states[k] += v[AgentSummary.STATE + k];
+            for (String a : agent == null ? agents(c) : List.of(agent)) {
+                edges(c, a, from, to, edgeRows);
             }
-            a.handled += v[AgentSummary.HANDLED];
-            a.talk += v[AgentSummary.TALK];
-            a.wrap += v[AgentSummary.WRAP];
-            a.ringNoAnswer += v[AgentSummary.RNA];
-            a.surveys += v[AgentSummary.SURVEYS];
-            a.satisfied += v[AgentSummary.SATISFIED];
-            long endQuarter = v[AgentSummary.CROSS_QUARTER];
-            // a state over quarter edges inside one interval: one piece in memory, rounded once
-            if (v[AgentSummary.CROSS_MS] != 0 && endQuarter < last
-                    && ends.floorKey(Instant.ofEpochSecond(endQuarter * BUCKET_S)).equals(
-                            ends.floorKey(Instant.ofEpochSecond(q * BUCKET_S)))) {
-                a.states[(int) v[AgentSummary.CROSS_STATE] - AgentSummary.STATE] += v[AgentSummary.CROSS_MS];
-            }
+        }
+        for (Map.Entry<AgentSummary.Key, long[]> r : edgeRows.entrySet()) {
+            acc(ends, sums, from, r.getKey().quarter(), r.getKey().agent()).add(r.getValue());
         }
         List<List<Object>> out = new ArrayList<>();
         sums.forEach((start, agents) -> agents.forEach((name, a) -> {
@@ -145,6 +155,79 @@ public final class AgentReport {
                            Instant from, long quarter, String agent) {
         Instant at = Instant.ofEpochSecond(quarter * BUCKET_S);
         return sums.get(ends.floorKey(at.isBefore(from) ? from : at)).computeIfAbsent(agent, a -> new Acc());
+    }
+
+    /**
+     * The intervals as quarter numbers {@code base + i * k} ({@code {base, k}}), when every interval but the first and
+     * the last is k quarters long (minutes, hours, days in a zone without a change of offset in the period, weeks, the
+     * whole period); null otherwise (months, a change of offset).
+     */
+    private static long[] step(java.util.NavigableMap<Instant, Instant> ends, long first, long last) {
+        List<Long> starts = ends.keySet().stream().map(s -> s.getEpochSecond() / BUCKET_S).toList();
+        if (starts.size() == 1) {
+            return new long[] {first, last - first};
+        }
+        long k = starts.size() > 2 ? starts.get(2) - starts.get(1) : Math.max(starts.get(1) - first, last - starts.get(1));
+        for (int i = 2; i < starts.size(); i++) {
+            if (starts.get(i) - starts.get(i - 1) != k) {
+                return null;
+            }
+        }
+        long base = starts.get(1) - k;
+        return starts.get(1) - first <= k && last - starts.get(starts.size() - 1) <= k ? new long[] {base, k} : null;
+    }
+
+    /**
+     * The summary's rows summed by the database per agent and interval ({@code (quarter - base) / k}), with the
+     * rounding given back for a state over quarter edges inside one interval.
+     */
+    private static void grouped(Connection c, long first, long last, long base, long k, String agent,
+                                java.util.NavigableMap<Instant, Instant> ends, Map<Instant, Map<String, Acc>> sums,
+                                Instant from) throws SQLException {
+        String b = "cast(? as bigint)";
+        String interval = "floor((%1$s - " + b + ") / " + b + ")";
+        String rows = "select agent_id, " + interval.formatted("quarter") + " as i, case when cross_ms <> 0 and cross_quarter < "
+                + b + " and " + interval.formatted("cross_quarter") + " = " + interval.formatted("quarter")
+                + " then cross_ms else 0 end as cm, cross_state, " + String.join(", ",
+                        Arrays.copyOf(AgentSummary.SUMS, AgentSummary.CROSS_QUARTER)) + " from " + AgentSummary.TABLE
+                + " where quarter >= ? and quarter < ?" + (agent == null ? "" : " and agent_id = ?");
+        StringBuilder sql = new StringBuilder("select agent_id, i");
+        for (int i = 0; i < AgentSummary.CROSS_QUARTER; i++) {
+            sql.append(", sum(").append(AgentSummary.SUMS[i]).append(")");
+        }
+        for (int st = 0; st <= STATES.size(); st++) {
+            sql.append(", sum(case when cross_state = ").append(AgentSummary.STATE + st).append(" then cm else 0 end)");
+        }
+        sql.append(" from (").append(rows).append(") x group by agent_id, i");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setLong(i++, base);
+            ps.setLong(i++, k);
+            ps.setLong(i++, last);
+            ps.setLong(i++, base);
+            ps.setLong(i++, k);
+            ps.setLong(i++, base);
+            ps.setLong(i++, k);
+            ps.setLong(i++, first);
+            ps.setLong(i++, last);
+            if (agent != null) {
+                ps.setString(i, agent);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long start = Math.max(first, base + rs.getLong(2) * k);
+                    Acc a = acc(ends, sums, from, start, rs.getString(1));
+                    long[] v = AgentSummary.zero();
+                    for (int col = 0; col < AgentSummary.CROSS_QUARTER; col++) {
+                        v[col] = rs.getLong(3 + col);
+                    }
+                    a.add(v);
+                    for (int st = 0; st <= STATES.size(); st++) {
+                        a.states[st] += rs.getLong(3 + AgentSummary.CROSS_QUARTER + st);
+                    }
+                }
+            }
+        }
     }
 
     private static boolean onQuarter(Instant at) {
@@ -176,16 +259,14 @@ public final class AgentReport {
     private static void edges(Connection c, String agent, Instant from, Instant to, Map<AgentSummary.Key, long[]> rows)
             throws SQLException {
         Instant context = from.minus(JournalReader.AGENT_CONTEXT);
-        Timestamp end = Timestamp.from(to);
-        List<JournalSummary.Stored> before = JournalSummary.select(c, JournalSummary.AGENT_ONLY
-                + " and occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only", agent, end);
+        List<List<JournalSummary.Stored>> parts = around(c, agent, from, to);
+        List<JournalSummary.Stored> before = parts.get(0).reversed();
         if (before.isEmpty()) {
             return;
         }
         JournalSummary.Stored z = before.get(0);
         if (!z.at().isBefore(context)) { // an event the report sees
-            List<JournalSummary.Stored> after = JournalSummary.select(c, JournalSummary.AGENT_ONLY
-                    + " and occurred_at >= ? order by occurred_at, seq fetch first 1 rows only", agent, end);
+            List<JournalSummary.Stored> after = parts.get(1);
             String state = AgentSummary.state(z);
             if (after.isEmpty() && state != null) {
                 AgentSummary.pieces(agent, state, z.at().isBefore(from) ? from : z.at(), to, rows, 1, false);
@@ -199,15 +280,12 @@ public final class AgentReport {
             }
         }
         // the agent's last event before the report's horizon, when its state lasts into the period
-        List<JournalSummary.Stored> p = JournalSummary.select(c, JournalSummary.AGENT_ONLY
-                + " and occurred_at < ? order by occurred_at desc, seq desc fetch first 1 rows only", agent,
-                Timestamp.from(from));
+        List<JournalSummary.Stored> p = parts.get(2);
         if (p.isEmpty() || !p.get(0).at().isBefore(context)) {
             return;
         }
         List<JournalSummary.Stored> line = new ArrayList<>(p);
-        line.addAll(JournalSummary.select(c, JournalSummary.AGENT_ONLY
-                + " and occurred_at >= ? order by occurred_at, seq fetch first 2 rows only", agent, Timestamp.from(from)));
+        line.addAll(parts.get(3));
         if (line.size() < 2) {
             return;
         }
@@ -225,5 +303,41 @@ public final class AgentReport {
             r[AgentSummary.WRAP] -= AgentSummary.wrap(line, 0);
             r[AgentSummary.PRESENT]--;
         }
+    }
+
+    /**
+     * One agent's events at the period's edges, by one query: the last two before its end, the first at or after its
+     * end, the last one before its start and the first two at or after its start (each part in time order).
+     */
+    private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
+            throws SQLException {
+        String[] parts = {"occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only",
+            "occurred_at >= ? order by occurred_at, seq fetch first 1 rows only",
+            "occurred_at < ? order by occurred_at desc, seq desc fetch first 1 rows only",
+            "occurred_at >= ? order by occurred_at, seq fetch first 2 rows only"};
+        StringBuilder sql = new StringBuilder("select * from (");
+        for (int i = 0; i < parts.length; i++) {
+            sql.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS).append(", ")
+                    .append(i).append(" as part from journal_events where ").append(JournalSummary.AGENT_ONLY)
+                    .append(" and ").append(parts[i]).append(")");
+        }
+        sql.append(") w order by part, occurred_at, seq");
+        List<List<JournalSummary.Stored>> out = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            out.add(new ArrayList<>());
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Timestamp[] at = {Timestamp.from(to), Timestamp.from(to), Timestamp.from(from), Timestamp.from(from)};
+            for (int i = 0; i < parts.length; i++) {
+                ps.setString(2 * i + 1, agent);
+                ps.setTimestamp(2 * i + 2, at[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.get(rs.getInt(11)).add(JournalSummary.stored(rs));
+                }
+            }
+        }
+        return out;
     }
 }

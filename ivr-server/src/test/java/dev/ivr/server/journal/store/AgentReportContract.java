@@ -197,6 +197,9 @@ abstract class AgentReportContract {
             same(day, day.plus(Duration.ofDays(2)), interval, ZoneId.of("UTC"), null);
             same(day.plus(Duration.ofHours(13)), day.plus(Duration.ofHours(40)), interval, ZoneId.of("UTC"), null);
         }
+        // months of unequal length: the rows read per quarter hour rather than summed per interval by the database
+        same(Instant.parse("2025-12-31T00:00:00Z"), day.plus(Duration.ofDays(2)), "month", ZoneId.of("UTC"), null);
+        same(Instant.parse("2025-12-31T00:00:00Z"), day.plus(Duration.ofDays(2)), "month", ZoneId.of("UTC"), "agent-3");
     }
 
     /** An agent whose state began more than the report's horizon before the period: the report does not see it. */
