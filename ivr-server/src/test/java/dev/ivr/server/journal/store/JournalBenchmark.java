@@ -362,7 +362,6 @@ public final class JournalBenchmark {
         H2_INDEXES.put("journal_events_by_call", "(call_id)");
         H2_INDEXES.put("journal_events_by_type_time", "(event_type, occurred_at)");
         H2_INDEXES.put("journal_events_by_agent", "(agent_id, occurred_at)");
-        H2_INDEXES.put("journal_events_by_customer", "(customer_id, occurred_at)");
     }
 
     /**
