@@ -311,10 +311,13 @@ public final class AgentReport {
      */
     private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
             throws SQLException {
-        String[] parts = {"occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only",
-            "occurred_at >= ? order by occurred_at, seq fetch first 1 rows only",
-            "occurred_at < ? order by occurred_at desc, seq desc fetch first 1 rows only",
-            "occurred_at >= ? order by occurred_at, seq fetch first 2 rows only"};
+        // "with ties" on the time alone, the index's order (H2 then reads a few index rows, not the agent's every
+        // event before or after the edge to sort them); the parts cut to their counts in time and table order below
+        String[] parts = {"occurred_at < ? order by occurred_at desc fetch first 2 rows with ties",
+            "occurred_at >= ? order by occurred_at fetch first 1 rows with ties",
+            "occurred_at < ? order by occurred_at desc fetch first 1 rows with ties",
+            "occurred_at >= ? order by occurred_at fetch first 2 rows with ties"};
+        int[] counts = {2, 1, 1, 2};
         StringBuilder sql = new StringBuilder("select * from (");
         for (int i = 0; i < parts.length; i++) {
             sql.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS).append(", ")
@@ -337,6 +340,12 @@ public final class AgentReport {
                     out.get(rs.getInt(11)).add(JournalSummary.stored(rs));
                 }
             }
+        }
+        for (int i = 0; i < parts.length; i++) { // before an edge: the last ones; from an edge on: the first ones
+            List<JournalSummary.Stored> part = out.get(i);
+            int n = Math.min(counts[i], part.size());
+            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
+                    : new ArrayList<>(part.subList(0, n)));
         }
         return out;
     }

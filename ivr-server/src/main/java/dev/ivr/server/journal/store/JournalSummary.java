@@ -276,7 +276,7 @@ public final class JournalSummary {
 
     /**
      * The events of one timeline (an agent's, a customer's ended calls) around the given points: {@code around}
-     * before the first, those from the first to the last, {@code around} after the last, in order; the first
+     * (and any at the same time as the last of them) before the first, those from the first to the last, {@code around} after the last, in order; the first
      * {@code anchors} are the ones whose contribution may have changed.
      */
     record Window(List<Stored> line, int anchors) {
@@ -287,10 +287,12 @@ public final class JournalSummary {
         Timestamp min = Timestamp.from(points.stream().map(Stored::at).min(Instant::compareTo).orElseThrow());
         Timestamp max = Timestamp.from(points.stream().map(Stored::at).max(Instant::compareTo).orElseThrow());
         String cols = "select " + EVENT_COLUMNS + " from journal_events where " + where;
+        // "with ties" on the time alone, the index's order: H2 reads a few rows of the index instead of every row of
+        // the timeline before (after) the points to sort them by time and seq; the ties come along, in order below
         List<Stored> line = new ArrayList<>(rows(c, "select * from ((" + cols + " and occurred_at < ?"
-                + " order by occurred_at desc, seq desc fetch first " + around + " rows only) union all (" + cols
+                + " order by occurred_at desc fetch first " + around + " rows with ties) union all (" + cols
                 + " and occurred_at >= ? and occurred_at <= ?) union all (" + cols + " and occurred_at > ?"
-                + " order by occurred_at, seq fetch first " + around + " rows only)) w order by occurred_at, seq",
+                + " order by occurred_at fetch first " + around + " rows with ties)) w order by occurred_at, seq",
                 key, min, key, min, max, key, max));
         int anchors = (int) line.stream().filter(e -> !e.at().isAfter(max.toInstant())).count();
         return new Window(line, anchors);

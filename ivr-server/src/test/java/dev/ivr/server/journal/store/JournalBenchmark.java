@@ -204,10 +204,14 @@ public final class JournalBenchmark {
                 return;
             }
             String types = "event_type in ('AGENT_SIGNED_IN', 'AGENT_SIGNED_OUT', 'AGENT_STATE', 'AGENT_WRAP_UP')";
-            for (String where : List.of(types, "(case when event_type like 'AGENT%' then 1 else 0 end) = 1")) {
+            String caseType = "(case when event_type like 'AGENT%' then 1 else 0 end) = 1";
+            for (String[] q : List.of(new String[] {types, "seq desc fetch first 2 rows only"},
+                    new String[] {caseType, "seq desc fetch first 2 rows only"},
+                    new String[] {caseType, "fetch first 2 rows with ties"})) {
+                String where = q[0] + " ... " + q[1];
                 String sql = "select seq, occurred_at from journal_events where agent_id = '" + agent.replace("'", "''")
-                        + "' and " + where + " and occurred_at < timestamp '2026-03-20 12:00:00'"
-                        + " order by occurred_at desc, seq desc fetch first 2 rows only";
+                        + "' and " + q[0] + " and occurred_at < timestamp '2026-03-20 12:00:00'"
+                        + " order by occurred_at desc" + (q[1].startsWith("seq") ? ", " : " ") + q[1];
                 StringBuilder plan = new StringBuilder();
                 long t0 = System.nanoTime();
                 try (ResultSet rs = st.executeQuery((postgres ? "explain (analyze, costs off) " : "explain analyze ") + sql)) {
