@@ -43,9 +43,15 @@ abstract class AgentReportContract {
     /** A JDBC URL of an empty database ("" for the default H2 file database in the directory), and its user. */
     protected abstract String[] database(Path dir);
 
+    private String[] where;
+
     @BeforeEach
     void open() {
-        String[] d = database(tmp);
+        where = database(tmp);
+        open(where);
+    }
+
+    private void open(String[] d) {
         db = Database.open(new DatabaseConfig(d[0], d[1], "", 4, 1, Duration.ofSeconds(5)), tmp);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
         report = new AgentReport(db.dataSource(), new Reports(new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5),
@@ -200,6 +206,20 @@ abstract class AgentReportContract {
         // months of unequal length: the rows read per quarter hour rather than summed per interval by the database
         same(Instant.parse("2025-12-31T00:00:00Z"), day.plus(Duration.ofDays(2)), "month", ZoneId.of("UTC"), null);
         same(Instant.parse("2025-12-31T00:00:00Z"), day.plus(Duration.ofDays(2)), "month", ZoneId.of("UTC"), "agent-3");
+    }
+
+    /** The migration's back-fill (V156, Java, found by Flyway) over a journal already written: the writer's rows. */
+    @Test
+    void theMigrationBackFillsTheJournalAlreadyThere() throws Exception {
+        insert(agents());
+        List<String> kept = agentRows();
+        try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("delete from " + AgentSummary.TABLE);
+            st.executeUpdate("delete from flyway_schema_history where version = '156'");
+        }
+        db.close();
+        open(where); // the same database: Flyway applies V156 again
+        assertThat(agentRows()).hasSizeGreaterThan(10).isEqualTo(kept);
     }
 
     /** An agent whose state began more than the report's horizon before the period: the report does not see it. */
