@@ -6,53 +6,48 @@ import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
 
 import javax.sql.DataSource;
-import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The agent report summed by the database: per agent and quarter hour (UTC), the time in each state, calls handled
- * with their talk and wrap-up, ring-no-answers and surveys; the quarter hours are put together into the report's
- * intervals here. Only those sums (and, per agent, one row for each state that runs over a quarter-hour edge) leave
- * the database. The same figures as {@link Reports#agents} over the events ({@link #inMemory}, the reference the
- * tests compare with), to the millisecond:
+ * The agent report from the agent summary ({@link AgentSummary}: per agent and quarter hour (UTC), the time in each
+ * state, calls handled with their talk and wrap-up, ring-no-answers and surveys, kept by the journal writer), on H2 and
+ * PostgreSQL: the quarter hours put together into the report's intervals here, and per agent the few events at the
+ * period's edges read to count as the report does there. The same figures as {@link Reports#agents} over the events
+ * ({@link #inMemory}, the reference the tests compare with), to the millisecond:
  * <ul>
- *   <li>each agent's timeline (its events from {@link JournalReader#AGENT_CONTEXT} before the period, in time and
- *       table order) is read once with window functions: a state lasts from its event to the agent's next event (or
- *       the period's end), clipped to the period;</li>
- *   <li>a state that stays inside one quarter hour counts there (its length rounded down to the millisecond); one that
- *       runs over a quarter-hour edge counts its first part in its first quarter, its last part in the quarter of the
- *       next event (on that event's row), and the whole quarters between are added here; the in-memory calculation
- *       rounds each piece cut at an interval edge, so a state that crosses quarter edges but no interval edge gets the
- *       millisecond the rounding may differ by back (the database says how much);</li>
+ *   <li>each agent's timeline is its events from {@link JournalReader#AGENT_CONTEXT} before the period on, in time and
+ *       table order: a state lasts from its event to the agent's next event (or the period's end), clipped to the
+ *       period;</li>
+ *   <li>a state cut at an interval edge counts each piece rounded down to the millisecond; the summary cuts at every
+ *       quarter edge, so a state over quarter edges but inside one interval gets back what its pieces lost to
+ *       rounding (the summary keeps it with the state's first quarter);</li>
  *   <li>a call is handled in the quarter its talk (ON_CALL to the agent's next event) ended in, with the wrap-up
  *       right after it (to the event after, or the period's end).</li>
  * </ul>
- * A report whose intervals do not fall on quarter hours (a time zone with an odd offset) is computed from the events.
+ * A period or intervals that do not fall on quarter hours (a time zone with an odd offset) are computed from the
+ * events (docs/reporting.md, "How the agent report is computed").
  */
 public final class AgentReport {
     private static final long BUCKET_S = 900;
-    private static final long BUCKET_MS = BUCKET_S * 1000;
     /** The states with a column of their own; any other state counts as OTHER (signed-in time only). */
     private static final List<String> STATES = List.of("READY", "NOT_READY", "ON_CALL", "RESERVED", "WRAP_UP");
     private static final String OTHER = "OTHER";
-    private static final String AGENT_TYPES = "'AGENT_SIGNED_IN', 'AGENT_SIGNED_OUT', 'AGENT_STATE', 'AGENT_WRAP_UP'";
 
     private final DataSource dataSource;
     private final JournalReader reader;
     private final Reports reports;
-    private volatile Boolean postgres;
 
     public AgentReport(DataSource dataSource, Reports reports) {
         this.dataSource = dataSource;
@@ -67,7 +62,7 @@ public final class AgentReport {
 
     /** One agent's sums in one interval. */
     private static final class Acc {
-        boolean present;
+        long present;
         long handled;
         long ringNoAnswer;
         long talk;
@@ -75,6 +70,20 @@ public final class AgentReport {
         final long[] states = new long[STATES.size() + 1];
         long surveys;
         long satisfied;
+
+        /** Adds a summary row's sums (the rounding of states over quarter edges left out). */
+        void add(long[] v) {
+            present += v[AgentSummary.PRESENT];
+            for (int k = 0; k < states.length; k++) {
+                states[k] += v[AgentSummary.STATE + k];
+            }
+            handled += v[AgentSummary.HANDLED];
+            talk += v[AgentSummary.TALK];
+            wrap += v[AgentSummary.WRAP];
+            ringNoAnswer += v[AgentSummary.RNA];
+            surveys += v[AgentSummary.SURVEYS];
+            satisfied += v[AgentSummary.SATISFIED];
+        }
 
         AgentKpis kpis(String agent) {
             Map<String, Long> stateMs = new HashMap<>();
@@ -87,207 +96,257 @@ public final class AgentReport {
         }
     }
 
-    /**
-     * Per interval and agent; {@code agent} null for every agent. Summed by the database on PostgreSQL
-     * ({@link #summed}); on H2, whose window functions took five times as long as reading the events over a month
-     * (docs/benchmarks.md, "Reports over the journal"), from the events read into memory ({@link #inMemory}).
-     */
+    /** Per interval and agent; {@code agent} null for every agent: from the agent summary ({@link #summed}). */
     public ReportTable table(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
-        return postgres() ? summed(from, to, intervals, agent) : inMemory(from, to, intervals, agent);
+        return summed(from, to, intervals, agent);
     }
 
-    private boolean postgres() throws SQLException {
-        Boolean known = postgres;
-        if (known == null) {
-            try (Connection c = dataSource.getConnection()) {
-                known = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
-            }
-            postgres = known;
-        }
-        return known;
-    }
-
-    /** The report summed by the database on either database (what {@link #table} does on PostgreSQL). */
+    /**
+     * The report from the agent summary ({@link AgentSummary}): its quarter-hour rows put together into the intervals,
+     * and per agent the events at the period's edges. A period or intervals that do not fall on quarter hours are
+     * computed from the events.
+     */
     public ReportTable summed(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
-        if (!QueueReport.quarterHours(from, to, intervals)) {
+        if (!QueueReport.quarterHours(from, to, intervals) || !onQuarter(from) || !onQuarter(to)) {
             return inMemory(from, to, intervals, agent);
         }
         java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
+        long first = from.getEpochSecond() / BUCKET_S;
+        long last = to.getEpochSecond() / BUCKET_S;
         TreeMap<Instant, Map<String, Acc>> sums = new TreeMap<>();
         ends.keySet().forEach(s -> sums.put(s, new TreeMap<>()));
+        Map<AgentSummary.Key, long[]> edgeRows = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
-            states(c, from, to, agent, ends, sums);
-            calls(c, from, to, agent, ends, sums);
+            long[] step = step(ends, first, last);
+            if (step != null) {
+                grouped(c, first, last, step[0], step[1], agent, ends, sums, from);
+            } else {
+                for (Map.Entry<AgentSummary.Key, long[]> r : AgentSummary.rows(c, first, last, agent).entrySet()) {
+                    long q = r.getKey().quarter();
+                    long[] v = r.getValue();
+                    Acc a = acc(ends, sums, from, q, r.getKey().agent());
+                    a.add(v);
+                    long endQuarter = v[AgentSummary.CROSS_QUARTER];
+                    // a state over quarter edges inside one interval: one piece in memory, rounded once
+                    if (v[AgentSummary.CROSS_MS] != 0 && endQuarter < last
+                            && ends.floorKey(Instant.ofEpochSecond(endQuarter * BUCKET_S)).equals(
+                                    ends.floorKey(Instant.ofEpochSecond(q * BUCKET_S)))) {
+                        a.states[(int) v[AgentSummary.CROSS_STATE] - AgentSummary.STATE] += v[AgentSummary.CROSS_MS];
+                    }
+                }
+            }
+            for (String a : agent == null ? agents(c) : List.of(agent)) {
+                edges(c, a, from, to, edgeRows);
+            }
         }
-        List<List<Object>> rows = new ArrayList<>();
+        for (Map.Entry<AgentSummary.Key, long[]> r : edgeRows.entrySet()) {
+            acc(ends, sums, from, r.getKey().quarter(), r.getKey().agent()).add(r.getValue());
+        }
+        List<List<Object>> out = new ArrayList<>();
         sums.forEach((start, agents) -> agents.forEach((name, a) -> {
-            if (a.present) {
-                rows.add(Reports.agentRow(start, ends.get(start), a.kpis(name)));
+            if (a.present > 0) {
+                out.add(Reports.agentRow(start, ends.get(start), a.kpis(name)));
             }
         }));
-        return new ReportTable(Reports.AGENT_COLUMNS, rows);
+        return new ReportTable(Reports.AGENT_COLUMNS, out);
     }
 
-    private static BigDecimal epoch(Instant at) {
-        return BigDecimal.valueOf(at.getEpochSecond()).add(BigDecimal.valueOf(at.getNano(), 9));
-    }
-
-    private static Date day(Instant at) {
-        return Date.valueOf(at.atZone(ZoneOffset.UTC).toLocalDate());
-    }
-
-    private static Acc acc(java.util.NavigableMap<Instant, Instant> ends,
-            Map<Instant, Map<String, Acc>> sums, Instant from,
-                           long quarter, String agent) {
+    private static Acc acc(java.util.NavigableMap<Instant, Instant> ends, Map<Instant, Map<String, Acc>> sums,
+                           Instant from, long quarter, String agent) {
         Instant at = Instant.ofEpochSecond(quarter * BUCKET_S);
         return sums.get(ends.floorKey(at.isBefore(from) ? from : at)).computeIfAbsent(agent, a -> new Acc());
     }
 
-    private static int state(String s) {
-        int i = s == null ? -1 : STATES.indexOf(s);
-        return i < 0 ? STATES.size() : i;
+    /**
+     * The intervals as quarter numbers {@code base + i * k} ({@code {base, k}}), when every interval but the first and
+     * the last is k quarters long (minutes, hours, days in a zone without a change of offset in the period, weeks, the
+     * whole period); null otherwise (months, a change of offset).
+     */
+    private static long[] step(java.util.NavigableMap<Instant, Instant> ends, long first, long last) {
+        List<Long> starts = ends.keySet().stream().map(s -> s.getEpochSecond() / BUCKET_S).toList();
+        if (starts.size() == 1) {
+            return new long[] {first, last - first};
+        }
+        long k = starts.size() > 2 ? starts.get(2) - starts.get(1) : Math.max(starts.get(1) - first, last - starts.get(1));
+        for (int i = 2; i < starts.size(); i++) {
+            if (starts.get(i) - starts.get(i - 1) != k) {
+                return null;
+            }
+        }
+        long base = starts.get(1) - k;
+        return starts.get(1) - first <= k && last - starts.get(starts.size() - 1) <= k ? new long[] {base, k} : null;
     }
 
     /**
-     * The states, handled calls, talk and wrap-up. Per agent event (x: its time, px/nx: the agent's event before and
-     * after), s..e is its state clipped to the period, q the quarter s falls in; the row is grouped by agent and q.
+     * The summary's rows summed by the database per agent and interval ({@code (quarter - base) / k}), with the
+     * rounding given back for a state over quarter edges inside one interval.
      */
-    private static void states(Connection c, Instant from, Instant to, String agent, java.util.NavigableMap<Instant, Instant> ends,
-                               Map<Instant, Map<String, Acc>> sums) throws SQLException {
-        String f = "cast(? as decimal(24, 9))";
-        String order = " over (partition by agent_id order by occurred_at, seq)";
-        // own state counted: not a sign-out, a state given; prev likewise for the state before this event
-        String counted = "(t <> 'AGENT_SIGNED_OUT' and st is not null)";
-        String prevCounted = "(pt is not null and pt <> 'AGENT_SIGNED_OUT' and pst is not null)";
-        String crossing = "(" + counted + " and s < e and e > (q + 1) * " + BUCKET_S + ")";
-        // the state before this event ran over a quarter edge and ends here, inside the period
-        String prevCrossing = "(" + prevCounted + " and x >= " + "fp and x > (floor(greatest(px, fp) / " + BUCKET_S
-                + ") + 1) * " + BUCKET_S + ")";
-        String own = "case when " + counted + " and s < e then case when e > (q + 1) * " + BUCKET_S
-                + " then (q + 1) * " + BUCKET_MS + " - ceil(s * 1000) else floor((e - s) * 1000) end else 0 end";
-        String prevPiece = "case when " + prevCrossing + " then floor(x * 1000) - floor(x / " + BUCKET_S + ") * "
-                + BUCKET_MS + " else 0 end";
-        StringBuilder cols = new StringBuilder();
-        for (int i = 0; i <= STATES.size(); i++) {
-            String is = i < STATES.size() ? " = '" + STATES.get(i) + "'"
-                    : " not in ('" + String.join("', '", STATES) + "')";
-            cols.append(", sum(case when st").append(is).append(" then own else 0 end)")
-                    .append(" + sum(case when pst").append(is).append(" then prv else 0 end)");
+    private static void grouped(Connection c, long first, long last, long base, long k, String agent,
+                                java.util.NavigableMap<Instant, Instant> ends, Map<Instant, Map<String, Acc>> sums,
+                                Instant from) throws SQLException {
+        String b = "cast(? as bigint)";
+        String interval = "floor((%1$s - " + b + ") / " + b + ")";
+        String rows = "select agent_id, " + interval.formatted("quarter") + " as i, case when cross_ms <> 0 and cross_quarter < "
+                + b + " and " + interval.formatted("cross_quarter") + " = " + interval.formatted("quarter")
+                + " then cross_ms else 0 end as cm, cross_state, " + String.join(", ",
+                        Arrays.copyOf(AgentSummary.SUMS, AgentSummary.CROSS_QUARTER)) + " from " + AgentSummary.TABLE
+                + " where quarter >= ? and quarter < ?" + (agent == null ? "" : " and agent_id = ?");
+        StringBuilder sql = new StringBuilder("select agent_id, i");
+        for (int i = 0; i < AgentSummary.CROSS_QUARTER; i++) {
+            sql.append(", sum(").append(AgentSummary.SUMS[i]).append(")");
         }
-        String handled = "(x >= fp and pst = 'ON_CALL' and pt <> 'AGENT_SIGNED_OUT')";
-        // each row's pieces and flags worked out once (numeric arithmetic), then summed per agent and quarter
-        String pieces = "select ag, q, st, pst, " + own + " as own, " + prevPiece + " as prv,"
-                + " case when (x >= fp and " + counted + ") or (" + counted + " and s < e)"
-                + " or (" + prevCrossing + " and x > floor(x / " + BUCKET_S + ") * " + BUCKET_S + ") or " + handled
-                + " then 1 else 0 end as pres,"
-                + " case when " + handled + " then 1 else 0 end as hd,"
-                + " case when " + handled + " then floor((x - px) * 1000) else 0 end as talk,"
-                + " case when " + handled + " and st = 'WRAP_UP' then greatest(0, floor((coalesce(nx, tp) - x) * 1000))"
-                + " else 0 end as wrap,"
-                // the state of this quarter that runs over its end edge (at most one per agent and quarter)
-                + " case when " + crossing + " then st end as cst,"
-                + " case when " + crossing + " then floor(e / " + BUCKET_S + ") end as ceq,"
-                + " case when " + crossing + " and e > floor(e / " + BUCKET_S + ") * " + BUCKET_S + " then 1 else 0 end as cin,"
-                + " case when " + crossing + " then floor((e - s) * 1000) - floor(e * 1000) + ceil(s * 1000) end as ccor,"
-                + " case when " + crossing + " and nx is null then 1 else 0 end as clast"
-                + " from (select ag, t, st, pt, pst, x, px, nx, fp, tp, greatest(x, fp) as s, least(coalesce(nx, tp), tp) as e,"
-                + " floor(greatest(x, fp) / " + BUCKET_S + ") as q from ("
-                + "select agent_id as ag, event_type as t, detail as st, pt, pst, extract(epoch from occurred_at) as x,"
-                + " extract(epoch from p_at) as px, extract(epoch from n_at) as nx, " + f + " as fp, " + f + " as tp from ("
-                + "select agent_id, event_type, detail, occurred_at,"
-                + " lag(occurred_at, 1)" + order + " as p_at, lag(detail, 1)" + order + " as pst,"
-                + " lag(event_type, 1)" + order + " as pt, lead(occurred_at, 1)" + order + " as n_at"
-                + " from journal_events where event_type in (" + AGENT_TYPES + ") and agent_id is not null"
-                + (agent == null ? "" : " and agent_id = ?")
-                + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ?) w) y) z"
-                + " where x >= fp or coalesce(nx, tp) > fp";
-        String sql = "select ag, q" + cols + ", max(pres), sum(hd), sum(talk), sum(wrap), max(cst), max(ceq), max(cin),"
-                + " max(ccor), max(clast) from (" + pieces + ") r group by ag, q";
-        Instant context = from.minus(JournalReader.AGENT_CONTEXT);
-        int n = STATES.size() + 1;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int st = 0; st <= STATES.size(); st++) {
+            sql.append(", sum(case when cross_state = ").append(AgentSummary.STATE + st).append(" then cm else 0 end)");
+        }
+        sql.append(" from (").append(rows).append(") x group by agent_id, i");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
-            ps.setBigDecimal(i++, epoch(from));
-            ps.setBigDecimal(i++, epoch(to));
+            ps.setLong(i++, base);
+            ps.setLong(i++, k);
+            ps.setLong(i++, last);
+            ps.setLong(i++, base);
+            ps.setLong(i++, k);
+            ps.setLong(i++, base);
+            ps.setLong(i++, k);
+            ps.setLong(i++, first);
+            ps.setLong(i++, last);
             if (agent != null) {
-                ps.setString(i++, agent);
+                ps.setString(i, agent);
             }
-            ps.setDate(i++, day(context));
-            ps.setDate(i++, day(to));
-            ps.setTimestamp(i++, Timestamp.from(context));
-            ps.setTimestamp(i, Timestamp.from(to));
-            ps.setFetchSize(5000);
-            long toMs = to.toEpochMilli();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String name = rs.getString(1);
-                    long q = rs.getLong(2);
-                    Acc a = acc(ends, sums, from, q, name);
-                    for (int k = 0; k < n; k++) {
-                        a.states[k] += rs.getLong(3 + k);
+                    long start = Math.max(first, base + rs.getLong(2) * k);
+                    Acc a = acc(ends, sums, from, start, rs.getString(1));
+                    long[] v = AgentSummary.zero();
+                    for (int col = 0; col < AgentSummary.CROSS_QUARTER; col++) {
+                        v[col] = rs.getLong(3 + col);
                     }
-                    int col = 3 + n;
-                    a.present |= rs.getInt(col++) == 1;
-                    a.handled += rs.getLong(col++);
-                    a.talk += rs.getLong(col++);
-                    a.wrap += rs.getLong(col++);
-                    String crossState = rs.getString(col++);
-                    long endQuarter = rs.getLong(col++);
-                    boolean endInside = rs.getInt(col++) == 1;
-                    long correction = rs.getLong(col++);
-                    boolean last = rs.getInt(col) == 1;
-                    if (crossState == null) {
-                        continue;
-                    }
-                    int st = state(crossState);
-                    for (long k = q + 1; k < endQuarter; k++) { // the whole quarters between
-                        Acc whole = acc(ends, sums, from, k, name);
-                        whole.states[st] += BUCKET_MS;
-                        whole.present = true;
-                    }
-                    long lastQuarter = endInside ? endQuarter : endQuarter - 1;
-                    Acc first = acc(ends, sums, from, q, name);
-                    if (first == acc(ends, sums, from, lastQuarter, name)) {
-                        first.states[st] += correction; // one piece in memory: its length rounded once
-                    }
-                    if (last && endInside) { // the period's end cuts it: no next event carries its last part
-                        Acc end = acc(ends, sums, from, endQuarter, name);
-                        end.states[st] += toMs - endQuarter * BUCKET_MS;
-                        end.present = true;
+                    a.add(v);
+                    for (int st = 0; st <= STATES.size(); st++) {
+                        a.states[st] += rs.getLong(3 + AgentSummary.CROSS_QUARTER + st);
                     }
                 }
             }
         }
     }
 
-    /** Ring-no-answers and post-call surveys per agent and quarter. */
-    private static void calls(Connection c, Instant from, Instant to, String agent, java.util.NavigableMap<Instant, Instant> ends,
-                              Map<Instant, Map<String, Acc>> sums) throws SQLException {
-        String b = "floor(extract(epoch from occurred_at) / " + BUCKET_S + ")";
-        String sql = "select agent_id, " + b + ", sum(case when event_type = 'CALL_RING_NO_ANSWER' then 1 else 0 end),"
-                + " sum(case when event_type = 'CALL_SURVEYED' then 1 else 0 end),"
-                + " sum(case when event_type = 'CALL_SURVEYED' and detail in ('4', '5') then 1 else 0 end)"
-                + " from journal_events where event_type in ('CALL_RING_NO_ANSWER', 'CALL_SURVEYED') and agent_id is not null"
-                + (agent == null ? "" : " and agent_id = ?")
-                + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ? group by agent_id, " + b;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            if (agent != null) {
-                ps.setString(i++, agent);
+    private static boolean onQuarter(Instant at) {
+        return at.getNano() == 0 && at.getEpochSecond() % BUCKET_S == 0;
+    }
+
+    private static List<String> agents(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("select agent_id from journal_agents order by agent_id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
             }
-            ps.setDate(i++, day(from));
-            ps.setDate(i++, day(to));
-            ps.setTimestamp(i++, Timestamp.from(from));
-            ps.setTimestamp(i, Timestamp.from(to));
+        }
+        return out;
+    }
+
+    /**
+     * What the summary counts otherwise than the report at the period's edges, per agent, in the quarters' rows:
+     * <ul>
+     *   <li>the state the agent is in at the end with no next event yet (the summary counts it when the next event
+     *       comes): counted from its event (or the period's start) to the end;</li>
+     *   <li>a wrap-up running at the end, after a call whose talk ended in the period: counted to the end (the summary
+     *       has it to the next event, or 0);</li>
+     *   <li>the report sees an agent's events from {@link JournalReader#AGENT_CONTEXT} before the period on: a state
+     *       begun earlier, and the call whose talk began earlier, are taken out again.</li>
+     * </ul>
+     */
+    private static void edges(Connection c, String agent, Instant from, Instant to, Map<AgentSummary.Key, long[]> rows)
+            throws SQLException {
+        Instant context = from.minus(JournalReader.AGENT_CONTEXT);
+        List<List<JournalSummary.Stored>> parts = around(c, agent, from, to);
+        List<JournalSummary.Stored> before = parts.get(0).reversed();
+        if (before.isEmpty()) {
+            return;
+        }
+        JournalSummary.Stored z = before.get(0);
+        if (!z.at().isBefore(context)) { // an event the report sees
+            List<JournalSummary.Stored> after = parts.get(1);
+            String state = AgentSummary.state(z);
+            if (after.isEmpty() && state != null) {
+                AgentSummary.pieces(agent, state, z.at().isBefore(from) ? from : z.at(), to, rows, 1, false);
+            }
+            if (before.size() == 2 && "WRAP_UP".equals(z.detail()) && "ON_CALL".equals(AgentSummary.state(before.get(1)))
+                    && !before.get(1).at().isBefore(context) && !z.at().isBefore(from)) {
+                long counted = after.isEmpty() ? 0 : Math.max(0, Duration.between(z.at(), after.get(0).at()).toMillis());
+                long open = Math.max(0, Duration.between(z.at(), to).toMillis());
+                rows.computeIfAbsent(new AgentSummary.Key(JournalSummary.quarter(z.at()), agent), k -> AgentSummary.zero())
+                        [AgentSummary.WRAP] += open - counted;
+            }
+        }
+        // the agent's last event before the report's horizon, when its state lasts into the period
+        List<JournalSummary.Stored> p = parts.get(2);
+        if (p.isEmpty() || !p.get(0).at().isBefore(context)) {
+            return;
+        }
+        List<JournalSummary.Stored> line = new ArrayList<>(p);
+        line.addAll(parts.get(3));
+        if (line.size() < 2) {
+            return;
+        }
+        JournalSummary.Stored hidden = line.get(0);
+        JournalSummary.Stored next = line.get(1);
+        String hiddenState = AgentSummary.state(hidden);
+        if (hiddenState != null) {
+            AgentSummary.pieces(agent, hiddenState, from, next.at().isBefore(to) ? next.at() : to, rows, -1, false);
+        }
+        if ("ON_CALL".equals(hiddenState) && next.at().isBefore(to)) {
+            long[] r = rows.computeIfAbsent(new AgentSummary.Key(JournalSummary.quarter(next.at()), agent),
+                    k -> AgentSummary.zero());
+            r[AgentSummary.HANDLED]--;
+            r[AgentSummary.TALK] -= Duration.between(hidden.at(), next.at()).toMillis();
+            r[AgentSummary.WRAP] -= AgentSummary.wrap(line, 0);
+            r[AgentSummary.PRESENT]--;
+        }
+    }
+
+    /**
+     * One agent's events at the period's edges, by one query: the last two before its end, the first at or after its
+     * end, the last one before its start and the first two at or after its start (each part in time order).
+     */
+    private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
+            throws SQLException {
+        // "with ties" on the time alone, the index's order (H2 then reads a few index rows, not the agent's every
+        // event before or after the edge to sort them); the parts cut to their counts in time and table order below
+        String[] parts = {"occurred_at < ? order by occurred_at desc fetch first 2 rows with ties",
+            "occurred_at >= ? order by occurred_at fetch first 1 rows with ties",
+            "occurred_at < ? order by occurred_at desc fetch first 1 rows with ties",
+            "occurred_at >= ? order by occurred_at fetch first 2 rows with ties"};
+        int[] counts = {2, 1, 1, 2};
+        StringBuilder sql = new StringBuilder("select * from (");
+        for (int i = 0; i < parts.length; i++) {
+            sql.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS).append(", ")
+                    .append(i).append(" as part from journal_events where ").append(JournalSummary.AGENT_ONLY)
+                    .append(" and ").append(parts[i]).append(")");
+        }
+        sql.append(") w order by part, occurred_at, seq");
+        List<List<JournalSummary.Stored>> out = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            out.add(new ArrayList<>());
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            Timestamp[] at = {Timestamp.from(to), Timestamp.from(to), Timestamp.from(from), Timestamp.from(from)};
+            for (int i = 0; i < parts.length; i++) {
+                ps.setString(2 * i + 1, agent);
+                ps.setTimestamp(2 * i + 2, at[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Acc a = acc(ends, sums, from, rs.getLong(2), rs.getString(1));
-                    a.ringNoAnswer += rs.getLong(3);
-                    a.surveys += rs.getLong(4);
-                    a.satisfied += rs.getLong(5);
-                    a.present = true;
+                    out.get(rs.getInt(11)).add(JournalSummary.stored(rs));
                 }
             }
         }
+        for (int i = 0; i < parts.length; i++) { // before an edge: the last ones; from an edge on: the first ones
+            List<JournalSummary.Stored> part = out.get(i);
+            int n = Math.min(counts[i], part.size());
+            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
+                    : new ArrayList<>(part.subList(0, n)));
+        }
+        return out;
     }
 }

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,9 +43,15 @@ abstract class AgentReportContract {
     /** A JDBC URL of an empty database ("" for the default H2 file database in the directory), and its user. */
     protected abstract String[] database(Path dir);
 
+    private String[] where;
+
     @BeforeEach
     void open() {
-        String[] d = database(tmp);
+        where = database(tmp);
+        open(where);
+    }
+
+    private void open(String[] d) {
         db = Database.open(new DatabaseConfig(d[0], d[1], "", 4, 1, Duration.ofSeconds(5)), tmp);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
         report = new AgentReport(db.dataSource(), new Reports(new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5),
@@ -58,14 +63,50 @@ abstract class AgentReportContract {
         db.close();
     }
 
+    /** Writes the events as the journal writer does: in batches, each with its summary rows. */
     private void insert(List<JournalEvent> events) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
-            for (JournalEvent e : events) {
-                JdbcJournal.bind(ps, e);
-                ps.addBatch();
+        insert(events, JdbcJournal.BATCH);
+    }
+
+    private void insert(List<JournalEvent> events, int batch) throws Exception {
+        JournalSummary summary = new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7));
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < events.size(); i += batch) {
+                summary.write(c, events.subList(i, Math.min(events.size(), i + batch)));
+                c.commit();
             }
-            ps.executeBatch();
         }
+    }
+
+    /** The agent summary's rows as text, "quarter|agent|sums...", in key order. */
+    private List<String> agentRows() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("select * from " + AgentSummary.TABLE + " order by quarter, agent_id")) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                boolean counted = false;
+                for (int i = 1; i <= n; i++) {
+                    b.append(i > 1 ? "|" : "").append(rs.getString(i));
+                    counted |= i > 2 && !"0".equals(rs.getString(i));
+                }
+                if (counted) {
+                    out.add(b.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> rebuiltAgentRows() throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            AgentSummary.rebuild(c);
+            c.commit();
+        }
+        return agentRows();
     }
 
     private static Instant at(String time) {
@@ -122,7 +163,85 @@ abstract class AgentReportContract {
     void theHandWorkedAgentsPerHour() throws Exception {
         insert(agents());
         ZoneId utc = ZoneId.of("UTC");
-        assertThat(same(at("09:00:00"), at("11:00:00"), "60m", utc, null).csv()).isEqualTo("""
+        assertThat(same(at("09:00:00"), at("11:00:00"), "60m", utc, null).csv()).isEqualTo(HAND_WORKED_PER_HOUR);
+    }
+
+    /**
+     * The same agents with their events written out of order (an event after a later one of the same agent: a talk's
+     * end, a wrap-up's end, a sign-in before states already written), some twice: the same report and the same summary
+     * rows as the back-fill sums.
+     */
+    @Test
+    void theHandWorkedAgentsWrittenLateAndTwice() throws Exception {
+        List<JournalEvent> all = agents();
+        List<JournalEvent> late = List.of(all.get(0), all.get(3), all.get(4), all.get(11), all.get(14));
+        List<JournalEvent> first = new ArrayList<>(all);
+        first.removeAll(late);
+        insert(first, 3);
+        insert(late.reversed(), 1);
+        insert(all.subList(2, 9), 4); // redelivered: written once, counted once
+        ZoneId utc = ZoneId.of("UTC");
+        assertThat(same(at("09:00:00"), at("11:00:00"), "60m", utc, null).csv()).isEqualTo(HAND_WORKED_PER_HOUR);
+        List<String> kept = agentRows();
+        assertThat(kept).isNotEmpty().isEqualTo(rebuiltAgentRows());
+    }
+
+    /** Generated days written in any order, some twice: the writer's rows are the back-fill's, the report the same. */
+    @Test
+    void theSummaryKeptInAnyOrderIsTheBackFill() throws Exception {
+        Instant day = Instant.parse("2026-03-01T00:00:00Z");
+        List<JournalEvent> events = JournalGenerator.list(5, day, 2, 3_000);
+        List<JournalEvent> shuffled = new ArrayList<>(events);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(9));
+        int n = shuffled.size();
+        insert(shuffled.subList(0, n / 2), 89);
+        insert(shuffled.subList(n / 4, n / 2), 500);
+        insert(shuffled.subList(n / 2, n), 41);
+        List<String> kept = agentRows();
+        assertThat(kept).hasSizeGreaterThan(100).isEqualTo(rebuiltAgentRows());
+        for (String interval : List.of("15m", "60m", "day")) {
+            same(day, day.plus(Duration.ofDays(2)), interval, ZoneId.of("UTC"), null);
+            same(day.plus(Duration.ofHours(13)), day.plus(Duration.ofHours(40)), interval, ZoneId.of("UTC"), null);
+        }
+        // months of unequal length: the rows read per quarter hour rather than summed per interval by the database
+        same(Instant.parse("2025-12-31T00:00:00Z"), day.plus(Duration.ofDays(2)), "month", ZoneId.of("UTC"), null);
+        same(Instant.parse("2025-12-31T00:00:00Z"), day.plus(Duration.ofDays(2)), "month", ZoneId.of("UTC"), "agent-3");
+    }
+
+    /** The migration's back-fill (V156, Java, found by Flyway) over a journal already written: the writer's rows. */
+    @Test
+    void theMigrationBackFillsTheJournalAlreadyThere() throws Exception {
+        insert(agents());
+        List<String> kept = agentRows();
+        try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("delete from " + AgentSummary.TABLE);
+            st.executeUpdate("delete from flyway_schema_history where version = '156'");
+        }
+        db.close();
+        open(where); // the same database: Flyway applies V156 again
+        assertThat(agentRows()).hasSizeGreaterThan(10).isEqualTo(kept);
+    }
+
+    /** An agent whose state began more than the report's horizon before the period: the report does not see it. */
+    @Test
+    void aStateBegunBeforeTheHorizon() throws Exception {
+        insert(List.of(agent("00:00:00", Type.AGENT_SIGNED_IN, "a9", "READY", null, null),
+                agent("00:05:00", Type.AGENT_STATE, "a9", "ON_CALL", null, "c9"),
+                agent("13:00:00", Type.AGENT_WRAP_UP, "a9", "WRAP_UP", null, "c9"),
+                agent("13:01:00", Type.AGENT_STATE, "a9", "READY", null, null),
+                agent("00:10:00", Type.AGENT_SIGNED_IN, "a8", "NOT_READY", null, null),
+                agent("15:00:00", Type.AGENT_STATE, "a8", "READY", null, null)));
+        ZoneId utc = ZoneId.of("UTC");
+        for (String interval : List.of("15m", "60m", "all")) {
+            same(at("12:45:00"), at("14:00:00"), interval, utc, null);
+            same(at("12:00:00"), at("16:00:00"), interval, utc, null);
+            same(at("12:15:00"), at("13:00:00"), interval, utc, null);
+        }
+        assertThat(same(at("12:45:00"), at("14:00:00"), "all", utc, "a9").maps()).singleElement()
+                .satisfies(m -> assertThat(m.get("handled").toString()).isEqualTo("0"));
+    }
+
+    private static final String HAND_WORKED_PER_HOUR = """
                 interval_start,interval_end,agent,handled,ring_no_answer,talk_s,wrap_up_s,aht_s,ready_s,not_ready_s,\
                 on_call_s,signed_in_s,occupancy_pct,utilization_pct,surveys,csat_pct
                 2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a1,1,0,1010.0,90.0,1100.0,1050.1,1439.9,1010.0,3600.0,51.4,30.8,0,
@@ -131,8 +250,7 @@ abstract class AgentReportContract {
                 2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a1,0,0,0.0,0.0,,0.0,600.0,0.0,600.0,,0.0,0,
                 2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a2,1,0,210.0,60.0,270.0,3360.0,0.0,180.0,3600.0,6.7,6.7,1,100.0
                 2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a3,0,0,0.0,0.0,,0.0,0.0,0.0,3600.0,100.0,100.0,0,
-                """.replace("\n", "\r\n"));
-    }
+                """.replace("\n", "\r\n");
 
     @Test
     void theHandWorkedAgentsPerQuarterHourAndInPeriodsCutInsideQuarters() throws Exception {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,6 +106,13 @@ public final class JournalBenchmark {
                 c.commit();
             }
             double backfillS = (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
+            try (Connection c = db.dataSource().getConnection()) { // the agent part alone (rebuild did it too)
+                c.setAutoCommit(false);
+                AgentSummary.rebuild(c);
+                c.commit();
+            }
+            System.out.printf("%s: agent summary back-filled (V156) in %.1f s%n", label, (System.nanoTime() - t0) / 1e9);
             long attempts = attempts(db);
             t0 = System.nanoTime();
             analyze(db, label);
@@ -116,6 +124,7 @@ public final class JournalBenchmark {
                 db.close();
                 db = open(served, dir, label);
             }
+            explainAgentWindow(db, label, postgres);
             Instant from = first;
             Instant to = first.plus(Duration.ofDays(o.days()));
             AutoCloseable held = lock(o.lock());
@@ -181,6 +190,41 @@ public final class JournalBenchmark {
     }
 
     /**
+     * The plan of the summary writer's agent window (an agent's two events before a time) with the type test as it was
+     * ({@code event_type in (...)}) and as it is ({@link JournalSummary#AGENT_ONLY}), with the index each takes.
+     */
+    private static void explainAgentWindow(Database db, String label, boolean postgres) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            String agent;
+            try (ResultSet rs = st.executeQuery("select min(agent_id) from journal_agents")) {
+                rs.next();
+                agent = rs.getString(1);
+            }
+            if (agent == null) {
+                return;
+            }
+            String types = "event_type in ('AGENT_SIGNED_IN', 'AGENT_SIGNED_OUT', 'AGENT_STATE', 'AGENT_WRAP_UP')";
+            String caseType = "(case when event_type like 'AGENT%' then 1 else 0 end) = 1";
+            for (String[] q : List.of(new String[] {types, "seq desc fetch first 2 rows only"},
+                    new String[] {caseType, "seq desc fetch first 2 rows only"},
+                    new String[] {caseType, "fetch first 2 rows with ties"})) {
+                String where = q[0] + " ... " + q[1];
+                String sql = "select seq, occurred_at from journal_events where agent_id = '" + agent.replace("'", "''")
+                        + "' and " + q[0] + " and occurred_at < timestamp '2026-03-20 12:00:00'"
+                        + " order by occurred_at desc" + (q[1].startsWith("seq") ? ", " : " ") + q[1];
+                StringBuilder plan = new StringBuilder();
+                long t0 = System.nanoTime();
+                try (ResultSet rs = st.executeQuery((postgres ? "explain (analyze, costs off) " : "explain analyze ") + sql)) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1).strip().replaceAll("\\s+", " ")).append(" / ");
+                    }
+                }
+                System.out.printf("%s: agent window, %s: %.1f ms: %s%n", label, where, (System.nanoTime() - t0) / 1e6, plan);
+            }
+        }
+    }
+
+    /**
      * The agent, flow and campaign reports per day over the first N days of the events (each N of --other-days),
      * as the API computes them: once each (the longest periods read millions of events).
      */
@@ -207,6 +251,11 @@ public final class JournalBenchmark {
             kinds.put("flow report (events read, as before)", () -> reports.flows(reader.events(from, to), from, to, day, null));
             kinds.put("campaign report (summed by the database)", () -> campaigns.table(from, to, day, null));
             kinds.put("campaign report (rows read, as before)", () -> campaigns.inMemory(from, to, day, null));
+            if (days <= 7) {
+                boolean same = agents.summed(from, to, day, null).csv().equals(agents.inMemory(from, to, day, null).csv());
+                System.out.printf("%s: %d-day agent report from the summary the same as read into memory: %s%n", label, days,
+                        same);
+            }
             for (Map.Entry<String, Report> k : kinds.entrySet()) {
                 String result;
                 System.gc();
@@ -317,7 +366,6 @@ public final class JournalBenchmark {
         H2_INDEXES.put("journal_events_by_call", "(call_id)");
         H2_INDEXES.put("journal_events_by_type_time", "(event_type, occurred_at)");
         H2_INDEXES.put("journal_events_by_agent", "(agent_id, occurred_at)");
-        H2_INDEXES.put("journal_events_by_customer", "(customer_id, occurred_at)");
     }
 
     /**

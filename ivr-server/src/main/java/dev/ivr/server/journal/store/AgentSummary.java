@@ -1,0 +1,330 @@
+package dev.ivr.server.journal.store;
+
+import dev.ivr.server.journal.store.JournalSummary.Stored;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The agent report's figures summed ahead of time, per quarter hour (UTC) and agent: table
+ * {@code journal_agent_quarters} (migration V155; V156 back-fills it with {@link #rebuild}). Kept by the journal
+ * writer beside the queue summary ({@link JournalSummary#write}), from the same window of each agent's events around
+ * the new ones: each event's contribution (below) depends on the event and the agent's next two, so the writer takes
+ * the contributions of the events around the new ones as they were and adds them as they are now; a redelivered event
+ * is not written again and adds nothing. Each agent's whole timeline counts (no horizon), and the contributions of
+ * an agent event are:
+ * <ul>
+ *   <li>its state (the event's detail; none for a sign-out) from the event to the agent's next event, cut at quarter
+ *       edges, each piece's length rounded down to the millisecond as the in-memory report does it; a state with no
+ *       next event yet counts nothing (the report adds it up to its end);</li>
+ *   <li>a state that runs over a quarter edge: the millisecond its pieces lost to rounding against one piece
+ *       ({@code cross_ms}, with the quarter of its end and its state), on its first quarter's row: the report adds it
+ *       back when the state lies inside one of its intervals;</li>
+ *   <li>a handled call: an ON_CALL followed by another event, in the quarter of that event, with its talk and the
+ *       wrap-up right after it (0 until the event after the WRAP_UP is written);</li>
+ *   <li>{@code present}: how many things the agent did in the quarter (a state piece, an event with a state, a
+ *       handled call, a ring-no-answer, a survey): the report lists an agent in an interval when it is above 0.</li>
+ * </ul>
+ * Ring-no-answers and surveys count in the quarter of their event.
+ */
+public final class AgentSummary {
+    static final String TABLE = "journal_agent_quarters";
+    static final long QUARTER_S = JournalSummary.QUARTER_S;
+    /** The states with a column of their own; any other state counts in {@code other_ms}. */
+    static final List<String> STATES = List.of("READY", "NOT_READY", "ON_CALL", "RESERVED", "WRAP_UP");
+    static final String[] SUMS = {"present", "ready_ms", "not_ready_ms", "on_call_ms", "reserved_ms", "wrap_up_ms",
+        "other_ms", "handled", "talk_ms", "wrap_ms", "ring_no_answer", "surveys", "satisfied", "cross_quarter",
+        "cross_state", "cross_ms"};
+    static final int PRESENT = 0;
+    /** The first state column: READY; {@link #STATES} in order, then other. */
+    static final int STATE = 1;
+    static final int HANDLED = 7;
+    static final int TALK = 8;
+    static final int WRAP = 9;
+    static final int RNA = 10;
+    static final int SURVEYS = 11;
+    static final int SATISFIED = 12;
+    static final int CROSS_QUARTER = 13;
+    static final int CROSS_STATE = 14;
+    static final int CROSS_MS = 15;
+
+    private AgentSummary() {
+    }
+
+    /** A quarter hour and agent. */
+    record Key(long quarter, String agent) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) {
+            int c = Long.compare(quarter, o.quarter);
+            return c != 0 ? c : agent.compareTo(o.agent);
+        }
+    }
+
+    static long[] zero() {
+        return new long[SUMS.length];
+    }
+
+    /** The column of a state (READY ... WRAP_UP, else other). */
+    static int column(String state) {
+        int i = STATES.indexOf(state);
+        return STATE + (i < 0 ? STATES.size() : i);
+    }
+
+    private static long[] row(Map<Key, long[]> delta, long quarter, String agent) {
+        return delta.computeIfAbsent(new Key(quarter, agent), k -> zero());
+    }
+
+    private static Instant quarterStart(long q) {
+        return Instant.ofEpochSecond(q * QUARTER_S);
+    }
+
+    /** Whether an event is on an agent's timeline (the AGENT_* events). */
+    static boolean timeline(Stored e) {
+        return e.agent() != null && e.type().startsWith("AGENT_");
+    }
+
+    /** The state an agent event puts the agent in (null: none counted, as for a sign-out). */
+    static String state(Stored e) {
+        return "AGENT_SIGNED_OUT".equals(e.type()) ? null : e.detail();
+    }
+
+    /**
+     * The contributions of event {@code i} of an agent's timeline (in time and table order), with sign: its presence
+     * and state pieces (to the next event), and the call it ends the talk of when it is ON_CALL's next.
+     */
+    static void event(List<Stored> line, int i, Map<Key, long[]> delta, int sign) {
+        Stored e = line.get(i);
+        String state = state(e);
+        if (state == null) {
+            return;
+        }
+        String agent = e.agent();
+        row(delta, JournalSummary.quarter(e.at()), agent)[PRESENT] += sign;
+        if (i + 1 >= line.size()) {
+            return;
+        }
+        Stored next = line.get(i + 1);
+        pieces(agent, state, e.at(), next.at(), delta, sign, true);
+        if ("ON_CALL".equals(state)) {
+            long[] r = row(delta, JournalSummary.quarter(next.at()), agent);
+            r[HANDLED] += sign;
+            r[TALK] += sign * Duration.between(e.at(), next.at()).toMillis();
+            r[WRAP] += sign * wrap(line, i);
+            r[PRESENT] += sign;
+        }
+    }
+
+    /** The wrap-up of the call whose talk is event {@code i}: a WRAP_UP right after it, to the event after (or 0). */
+    static long wrap(List<Stored> line, int i) {
+        if (i + 2 < line.size() && "WRAP_UP".equals(line.get(i + 1).detail())) {
+            return Math.max(0, Duration.between(line.get(i + 1).at(), line.get(i + 2).at()).toMillis());
+        }
+        return 0;
+    }
+
+    /**
+     * A state from {@code s} to {@code e} cut at quarter edges into the rows, each piece rounded down to the
+     * millisecond; with {@code cross}, what the pieces lost to rounding against the whole on the first quarter's row.
+     */
+    static void pieces(String agent, String state, Instant s, Instant e, Map<Key, long[]> delta, int sign, boolean cross) {
+        if (!s.isBefore(e)) {
+            return;
+        }
+        int col = column(state);
+        long q1 = JournalSummary.quarter(s);
+        long sum = 0;
+        Instant at = s;
+        while (at.isBefore(e)) {
+            long q = JournalSummary.quarter(at);
+            Instant edge = quarterStart(q + 1);
+            Instant stop = edge.isBefore(e) ? edge : e;
+            long ms = Duration.between(at, stop).toMillis();
+            long[] r = row(delta, q, agent);
+            r[col] += sign * ms;
+            r[PRESENT] += sign;
+            sum += ms;
+            at = stop;
+        }
+        long lost = Duration.between(s, e).toMillis() - sum;
+        if (cross && lost != 0) {
+            long[] r = row(delta, q1, agent);
+            r[CROSS_QUARTER] += sign * JournalSummary.quarter(e);
+            r[CROSS_STATE] += (long) sign * col;
+            r[CROSS_MS] += sign * lost;
+        }
+    }
+
+    /** A ring-no-answer or a survey of an agent (the events that count on their own, not on the timeline). */
+    static void call(Stored e, Map<Key, long[]> delta) {
+        if (e.agent() == null) {
+            return;
+        }
+        long[] r;
+        switch (e.type()) {
+            case "CALL_RING_NO_ANSWER" -> {
+                r = row(delta, JournalSummary.quarter(e.at()), e.agent());
+                r[RNA]++;
+            }
+            case "CALL_SURVEYED" -> {
+                r = row(delta, JournalSummary.quarter(e.at()), e.agent());
+                r[SURVEYS]++;
+                r[SATISFIED] += "4".equals(e.detail()) || "5".equals(e.detail()) ? 1 : 0;
+            }
+            default -> {
+                return;
+            }
+        }
+        r[PRESENT]++;
+    }
+
+    /** Adds the deltas to their rows, in key order (two writers never wait for each other in a circle). */
+    static void apply(Connection c, Map<Key, long[]> delta) throws SQLException {
+        List<Map.Entry<Key, long[]>> changes = new TreeMap<>(delta).entrySet().stream()
+                .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
+        if (changes.isEmpty()) {
+            return;
+        }
+        StringBuilder update = new StringBuilder("update " + TABLE + " set ");
+        for (int i = 0; i < SUMS.length; i++) {
+            update.append(i == 0 ? "" : ", ").append(SUMS[i]).append(" = ").append(SUMS[i]).append(" + ?");
+        }
+        update.append(" where quarter = ? and agent_id = ?");
+        String insert = "insert into " + TABLE + " (quarter, agent_id, " + String.join(", ", SUMS) + ") values ("
+                + "?, ".repeat(SUMS.length + 1) + "?) on conflict do nothing";
+        try (PreparedStatement up = c.prepareStatement(update.toString()); PreparedStatement in = c.prepareStatement(insert)) {
+            for (Map.Entry<Key, long[]> d : changes) {
+                bind(up, d.getKey(), d.getValue());
+                up.addBatch();
+            }
+            int[] counts = up.executeBatch();
+            for (int j = 0; j < changes.size(); j++) {
+                if (counts[j] > 0) {
+                    continue;
+                }
+                if (counts[j] != 0) {
+                    throw new SQLException("the driver did not say whether agent summary row " + changes.get(j).getKey()
+                            + " was updated");
+                }
+                Key k = changes.get(j).getKey();
+                long[] s = changes.get(j).getValue();
+                in.setLong(1, k.quarter());
+                in.setString(2, k.agent());
+                for (int i = 0; i < s.length; i++) {
+                    in.setLong(3 + i, s[i]);
+                }
+                if (in.executeUpdate() == 0) {
+                    bind(up, k, s);
+                    if (up.executeUpdate() == 0) {
+                        throw new SQLException("agent summary row " + k + " neither updated nor inserted");
+                    }
+                }
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement up, Key k, long[] s) throws SQLException {
+        int i = 1;
+        for (long v : s) {
+            up.setLong(i++, v);
+        }
+        up.setLong(i++, k.quarter());
+        up.setString(i, k.agent());
+    }
+
+    /** The rows of quarters {@code [from, to)} (quarter numbers), of one agent or (null) every agent. */
+    static Map<Key, long[]> rows(Connection c, long from, long to, String agent) throws SQLException {
+        Map<Key, long[]> out = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select quarter, agent_id, " + String.join(", ", SUMS) + " from "
+                + TABLE + " where quarter >= ? and quarter < ?" + (agent == null ? "" : " and agent_id = ?"))) {
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            if (agent != null) {
+                ps.setString(3, agent);
+            }
+            ps.setFetchSize(5000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long[] s = zero();
+                    for (int i = 0; i < s.length; i++) {
+                        s[i] = rs.getLong(3 + i);
+                    }
+                    out.put(new Key(rs.getLong(1), rs.getString(2)), s);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Empties the agent summary and sums it again from every event: each agent's timeline read in order (one agent
+     * at a time), by the same contributions the writer adds. The migration's back-fill (V156) and
+     * {@link JournalSummary#rebuild}; in the caller's transaction.
+     */
+    public static void rebuild(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate("delete from " + TABLE);
+        }
+        String sql = "select " + JournalSummary.EVENT_COLUMNS + " from journal_events where agent_id is not null"
+                + " and (event_type like 'AGENT%' or event_type in ('CALL_RING_NO_ANSWER', 'CALL_SURVEYED'))"
+                + " order by agent_id, occurred_at, seq";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                String agent = null;
+                List<Stored> line = new ArrayList<>();
+                Map<Key, long[]> sums = new TreeMap<>();
+                while (rs.next()) {
+                    Stored e = JournalSummary.stored(rs);
+                    if (!e.agent().equals(agent)) {
+                        flush(c, line, sums);
+                        agent = e.agent();
+                    }
+                    if (timeline(e)) {
+                        line.add(e);
+                    } else {
+                        call(e, sums);
+                    }
+                }
+                flush(c, line, sums);
+            }
+        }
+    }
+
+    private static void flush(Connection c, List<Stored> line, Map<Key, long[]> sums) throws SQLException {
+        for (int i = 0; i < line.size(); i++) {
+            event(line, i, sums, 1);
+        }
+        List<Map.Entry<Key, long[]>> rows = sums.entrySet().stream()
+                .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
+        if (!rows.isEmpty()) {
+            try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, agent_id, "
+                    + String.join(", ", SUMS) + ") values (" + "?, ".repeat(SUMS.length + 1) + "?)")) {
+                int n = 0;
+                for (Map.Entry<Key, long[]> r : rows) {
+                    in.setLong(1, r.getKey().quarter());
+                    in.setString(2, r.getKey().agent());
+                    for (int i = 0; i < SUMS.length; i++) {
+                        in.setLong(3 + i, r.getValue()[i]);
+                    }
+                    in.addBatch();
+                    if (++n % 1000 == 0) {
+                        in.executeBatch();
+                    }
+                }
+                in.executeBatch();
+            }
+        }
+        line.clear();
+        sums.clear();
+    }
+}
