@@ -11,24 +11,21 @@ import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.flow.route.RouteRequest;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
+import dev.ivr.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -52,7 +49,7 @@ class CallbackAdoptIT {
     Path dir;
     ClusterMember member;
     CallbackDispatcher dispatcher;
-    final MovableClock clock = new MovableClock(Instant.parse("2026-03-02T09:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
 
     @BeforeEach
     void start() throws Exception {
@@ -116,33 +113,5 @@ class CallbackAdoptIT {
         dispatcher.sweep(); // renews this node's claim
         assertThat(hz.<String, CallbackEntry>getMap(mapName).get(id).owner()).isEqualTo("node-a");
         assertThat(dispatcher.pending()).as("the claim was not lost: the thread still waits").isEqualTo(1);
-    }
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        private final AtomicLong millis;
-
-        MovableClock(Instant start) {
-            millis = new AtomicLong(start.toEpochMilli());
-        }
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
     }
 }
