@@ -243,6 +243,31 @@ abstract class AgentReportContract {
                 .satisfies(m -> assertThat(m.get("handled").toString()).isEqualTo("0"));
     }
 
+    /** Events more than a day from the period's edges (AgentReport.EDGE_WINDOW): the edges are read without bound. */
+    @Test
+    void edgeEventsMoreThanADayAway() throws Exception {
+        Instant day = Instant.parse("2026-03-04T00:00:00Z");
+        insert(List.of(JournalEvent.of(day.minus(Duration.ofDays(3)), Type.AGENT_SIGNED_IN, null, null, null, null, "a6",
+                        null, "READY", null, "test"),
+                JournalEvent.of(day.plusSeconds(10 * 3600), Type.AGENT_STATE, null, null, null, null, "a6", null,
+                        "NOT_READY", "lunch", "test"),
+                JournalEvent.of(day.plusSeconds(11 * 3600), Type.AGENT_STATE, "c6", null, null, null, "a6", null,
+                        "ON_CALL", null, "test"),
+                JournalEvent.of(day.plusSeconds(11 * 3600 + 300), Type.AGENT_WRAP_UP, "c6", null, null, null, "a6", null,
+                        "WRAP_UP", null, "test"),
+                JournalEvent.of(day.plus(Duration.ofDays(3)), Type.AGENT_STATE, null, null, null, null, "a6", null,
+                        "READY", null, "test")));
+        ZoneId utc = ZoneId.of("UTC");
+        for (String interval : List.of("15m", "60m", "all")) {
+            same(day.plusSeconds(9 * 3600), day.plusSeconds(12 * 3600), interval, utc, null);
+            same(day.plusSeconds(10 * 3600 + 1800), day.plusSeconds(11 * 3600 + 900), interval, utc, null);
+            same(day.plusSeconds(12 * 3600), day.plusSeconds(13 * 3600), interval, utc, null);
+        }
+        same(day.minus(Duration.ofDays(1)), day.plus(Duration.ofDays(1)), "day", utc, null);
+        assertThat(same(day.plusSeconds(9 * 3600), day.plusSeconds(12 * 3600), "all", utc, "a6").maps()).singleElement()
+                .satisfies(m -> assertThat(m.get("handled").toString()).isEqualTo("1"));
+    }
+
     private static final String HAND_WORKED_PER_HOUR = """
                 interval_start,interval_end,agent,handled,ring_no_answer,talk_s,wrap_up_s,aht_s,ready_s,not_ready_s,\
                 on_call_s,signed_in_s,occupancy_pct,utilization_pct,surveys,csat_pct
