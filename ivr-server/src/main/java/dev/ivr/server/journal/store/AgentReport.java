@@ -305,24 +305,78 @@ public final class AgentReport {
         }
     }
 
+    /** How far from the period's edges the agent's events are looked for first (further: only when none are there). */
+    static final Duration EDGE_WINDOW = Duration.ofDays(1);
+
     /**
-     * One agent's events at the period's edges, by one query: the last two before its end, the first at or after its
-     * end, the last one before its start and the first two at or after its start (each part in time order).
+     * One agent's events at the period's edges: the last two before its end, the first at or after its end, the last
+     * one before its start and the first two at or after its start (each part in time order). One query reads the
+     * four parts each within {@link #EDGE_WINDOW} of its edge (H2 reads the index range between the edge and that
+     * bound, not the agent's every event on that side: it neither stops early in the index for "with ties" nor sorts
+     * incrementally); a part that found fewer events than it needs there is read again without the bound.
      */
     private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
             throws SQLException {
-        // "with ties" on the time alone, the index's order (H2 then reads a few index rows, not the agent's every
-        // event before or after the edge to sort them); the parts cut to their counts in time and table order below
-        String[] parts = {"occurred_at < ? order by occurred_at desc fetch first 2 rows with ties",
-            "occurred_at >= ? order by occurred_at fetch first 1 rows with ties",
-            "occurred_at < ? order by occurred_at desc fetch first 1 rows with ties",
-            "occurred_at >= ? order by occurred_at fetch first 2 rows with ties"};
         int[] counts = {2, 1, 1, 2};
-        StringBuilder sql = new StringBuilder("select * from (");
+        List<List<JournalSummary.Stored>> out = around(c, agent, from, to, new boolean[] {true, true, true, true});
+        boolean[] again = new boolean[counts.length];
+        boolean any = false;
+        for (int i = 0; i < counts.length; i++) {
+            again[i] = out.get(i).size() < counts[i];
+            any |= again[i];
+        }
+        if (any) {
+            boolean[] bounded = new boolean[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                bounded[i] = !again[i];
+            }
+            List<List<JournalSummary.Stored>> unbounded = around(c, agent, from, to, bounded);
+            for (int i = 0; i < counts.length; i++) {
+                if (again[i]) {
+                    out.set(i, unbounded.get(i));
+                }
+            }
+        }
+        for (int i = 0; i < counts.length; i++) { // before an edge: the last ones; from an edge on: the first ones
+            List<JournalSummary.Stored> part = out.get(i);
+            int n = Math.min(counts[i], part.size());
+            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
+                    : new ArrayList<>(part.subList(0, n)));
+        }
+        return out;
+    }
+
+    /**
+     * The parts asked for ({@code bounded[i]} true: within {@link #EDGE_WINDOW} of the edge; false: without a bound),
+     * by one query: the other parts are not read. With ties, the parts cut to their counts by the caller; a bounded
+     * part that has its count holds the same events as unbounded (its ties lie within the bound too).
+     */
+    private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to,
+                                                            boolean[] bounded) throws SQLException {
+        // "with ties" on the time alone, the index's order; the parts cut to their counts in time and table order
+        String[] parts = {"occurred_at < ?%s order by occurred_at desc fetch first 2 rows with ties",
+            "occurred_at >= ?%s order by occurred_at fetch first 1 rows with ties",
+            "occurred_at < ?%s order by occurred_at desc fetch first 1 rows with ties",
+            "occurred_at >= ?%s order by occurred_at fetch first 2 rows with ties"};
+        String[] bounds = {" and occurred_at >= ?", " and occurred_at < ?", " and occurred_at >= ?", " and occurred_at < ?"};
+        Instant[] edge = {to, to, from, from};
+        Instant[] bound = {to.minus(EDGE_WINDOW), to.plus(EDGE_WINDOW), from.minus(EDGE_WINDOW), from.plus(EDGE_WINDOW)};
+        boolean[] unbounded = new boolean[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            sql.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS).append(", ")
-                    .append(i).append(" as part from journal_events where ").append(JournalSummary.AGENT_ONLY)
-                    .append(" and ").append(parts[i]).append(")");
+            unbounded[i] = !bounded[i];
+        }
+        // in the first query every part is bounded; in the second only the unbounded parts are read
+        boolean second = unbounded[0] || unbounded[1] || unbounded[2] || unbounded[3];
+        StringBuilder sql = new StringBuilder("select * from (");
+        List<Integer> read = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            if (second && !unbounded[i]) {
+                continue;
+            }
+            sql.append(read.isEmpty() ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS)
+                    .append(", ").append(i).append(" as part from journal_events where ").append(JournalSummary.AGENT_ONLY)
+                    .append(" and ").append(parts[i].formatted(bounded[i] ? bounds[i] : "")).append(")");
+            read.add(i);
         }
         sql.append(") w order by part, occurred_at, seq");
         List<List<JournalSummary.Stored>> out = new ArrayList<>();
@@ -330,22 +384,19 @@ public final class AgentReport {
             out.add(new ArrayList<>());
         }
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            Timestamp[] at = {Timestamp.from(to), Timestamp.from(to), Timestamp.from(from), Timestamp.from(from)};
-            for (int i = 0; i < parts.length; i++) {
-                ps.setString(2 * i + 1, agent);
-                ps.setTimestamp(2 * i + 2, at[i]);
+            int k = 1;
+            for (int i : read) {
+                ps.setString(k++, agent);
+                ps.setTimestamp(k++, Timestamp.from(edge[i]));
+                if (bounded[i]) {
+                    ps.setTimestamp(k++, Timestamp.from(bound[i]));
+                }
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.get(rs.getInt(11)).add(JournalSummary.stored(rs));
                 }
             }
-        }
-        for (int i = 0; i < parts.length; i++) { // before an edge: the last ones; from an edge on: the first ones
-            List<JournalSummary.Stored> part = out.get(i);
-            int n = Math.min(counts[i], part.size());
-            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
-                    : new ArrayList<>(part.subList(0, n)));
         }
         return out;
     }

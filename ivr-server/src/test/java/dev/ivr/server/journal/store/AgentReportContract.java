@@ -221,7 +221,7 @@ abstract class AgentReportContract {
                     + " from flyway_schema_history where version = '156')");
         }
         db.close();
-        open(where); // the same database: Flyway applies V156 again
+        open(where); // the same database: Flyway applies V156 (and V158) again
         assertThat(agentRows()).hasSizeGreaterThan(10).isEqualTo(kept);
     }
 
@@ -242,6 +242,31 @@ abstract class AgentReportContract {
         }
         assertThat(same(at("12:45:00"), at("14:00:00"), "all", utc, "a9").maps()).singleElement()
                 .satisfies(m -> assertThat(m.get("handled").toString()).isEqualTo("0"));
+    }
+
+    /** Events more than a day from the period's edges (AgentReport.EDGE_WINDOW): the edges are read without bound. */
+    @Test
+    void edgeEventsMoreThanADayAway() throws Exception {
+        Instant day = Instant.parse("2026-03-04T00:00:00Z");
+        insert(List.of(JournalEvent.of(day.minus(Duration.ofDays(3)), Type.AGENT_SIGNED_IN, null, null, null, null, "a6",
+                        null, "READY", null, "test"),
+                JournalEvent.of(day.plusSeconds(10 * 3600), Type.AGENT_STATE, null, null, null, null, "a6", null,
+                        "NOT_READY", "lunch", "test"),
+                JournalEvent.of(day.plusSeconds(11 * 3600), Type.AGENT_STATE, "c6", null, null, null, "a6", null,
+                        "ON_CALL", null, "test"),
+                JournalEvent.of(day.plusSeconds(11 * 3600 + 300), Type.AGENT_WRAP_UP, "c6", null, null, null, "a6", null,
+                        "WRAP_UP", null, "test"),
+                JournalEvent.of(day.plus(Duration.ofDays(3)), Type.AGENT_STATE, null, null, null, null, "a6", null,
+                        "READY", null, "test")));
+        ZoneId utc = ZoneId.of("UTC");
+        for (String interval : List.of("15m", "60m", "all")) {
+            same(day.plusSeconds(9 * 3600), day.plusSeconds(12 * 3600), interval, utc, null);
+            same(day.plusSeconds(10 * 3600 + 1800), day.plusSeconds(11 * 3600 + 900), interval, utc, null);
+            same(day.plusSeconds(12 * 3600), day.plusSeconds(13 * 3600), interval, utc, null);
+        }
+        same(day.minus(Duration.ofDays(1)), day.plus(Duration.ofDays(1)), "day", utc, null);
+        assertThat(same(day.plusSeconds(9 * 3600), day.plusSeconds(12 * 3600), "all", utc, "a6").maps()).singleElement()
+                .satisfies(m -> assertThat(m.get("handled").toString()).isEqualTo("1"));
     }
 
     private static final String HAND_WORKED_PER_HOUR = """
@@ -324,5 +349,79 @@ abstract class AgentReportContract {
         // a period that ends before the talk of its attempts ended: the horizon reads it (the clock is later)
         assertThat(campaigns.totals(ScriptedCampaigns.FROM, ScriptedCampaigns.TO, null).agentHandled())
                 .isEqualTo(3);
+    }
+
+    @Test
+    void campaignTalksLongerThanTheNextEventsWindowAcrossIntervalsAndTransferred() throws Exception {
+        Instant noon = Instant.parse("2026-03-04T12:00:00Z");
+        try (Connection c = db.dataSource().getConnection();
+             java.sql.PreparedStatement a = c.prepareStatement("insert into campaign_attempts (campaign, customer_id,"
+                     + " attempt_no, phone, started_at, ended_at, result, call_id) values ('edge', ?, 1, ?, ?, ?, 'answered', ?)")) {
+            String[][] attempts = {{"x1", "12:04", "c-long"}, {"x2", "12:09", "c-tie"}, {"x3", "12:19", "c-wrap-open"},
+                {"x4", "12:14", "c-long-wrap"}, {"x5", "12:29", "c-xfer"}, {"x6", "12:44", "c-open"}, {"x7", "12:50", null}};
+            int n = 0;
+            for (String[] x : attempts) {
+                Instant at = Instant.parse("2026-03-04T" + x[1] + ":00Z");
+                a.setString(1, x[0]);
+                a.setString(2, "+3612300" + n++);
+                a.setObject(3, at.atOffset(ZoneOffset.UTC));
+                a.setObject(4, at.plusSeconds(60).atOffset(ZoneOffset.UTC));
+                a.setString(5, x[2]);
+                a.addBatch();
+            }
+            a.executeBatch();
+        }
+        List<JournalEvent> events = new ArrayList<>();
+        // 45 min of talk and 45 of wrap-up: the next events lie beyond the window read with the ON_CALL
+        agent(events, "12:05:00", Type.AGENT_STATE, "la", "ON_CALL", "c-long");
+        agent(events, "12:50:00", Type.AGENT_WRAP_UP, "la", "WRAP_UP", "c-long");
+        agent(events, "13:35:00", Type.AGENT_STATE, "la", "READY", null);
+        // the wrap-up in the same instant as the ON_CALL (after it in the table)
+        agent(events, "12:10:00", Type.AGENT_STATE, "lb", "ON_CALL", "c-tie");
+        agent(events, "12:10:00", Type.AGENT_WRAP_UP, "lb", "WRAP_UP", "c-tie");
+        agent(events, "12:11:00", Type.AGENT_STATE, "lb", "READY", null);
+        // a wrap-up still open: counted up to the horizon
+        agent(events, "12:20:00", Type.AGENT_STATE, "lc", "ON_CALL", "c-wrap-open");
+        agent(events, "12:25:00", Type.AGENT_WRAP_UP, "lc", "WRAP_UP", "c-wrap-open");
+        // the wrap-up in the window, its end beyond it
+        agent(events, "12:15:00", Type.AGENT_STATE, "lg", "ON_CALL", "c-long-wrap");
+        agent(events, "12:20:00", Type.AGENT_WRAP_UP, "lg", "WRAP_UP", "c-long-wrap");
+        agent(events, "12:55:00", Type.AGENT_STATE, "lg", "READY", null);
+        // a call transferred from one agent to another: both talks
+        agent(events, "12:30:00", Type.AGENT_STATE, "le", "ON_CALL", "c-xfer");
+        agent(events, "12:35:00", Type.AGENT_STATE, "le", "READY", null);
+        agent(events, "12:35:00", Type.AGENT_STATE, "lf", "ON_CALL", "c-xfer");
+        agent(events, "12:40:00", Type.AGENT_WRAP_UP, "lf", "WRAP_UP", "c-xfer");
+        agent(events, "12:41:00", Type.AGENT_STATE, "lf", "READY", null);
+        // a talk with no end yet
+        agent(events, "12:45:00", Type.AGENT_STATE, "ld", "ON_CALL", "c-open");
+        insert(events);
+        CampaignReport later = new CampaignReport(db.dataSource(), Clock.fixed(Instant.parse("2026-03-10T00:00:00Z"),
+                ZoneOffset.UTC));
+        CampaignReport atOne = new CampaignReport(db.dataSource(), Clock.fixed(noon.plusSeconds(3600), ZoneOffset.UTC));
+        for (CampaignReport campaigns : List.of(later, atOne)) {
+            for (Instant[] p : List.of(new Instant[] {noon, noon.plusSeconds(3600)},
+                    new Instant[] {noon, noon.plusSeconds(1800)}, new Instant[] {noon.plusSeconds(900), noon.plusSeconds(3600)})) {
+                for (String interval : List.of("15m", "60m", "all")) {
+                    Intervals iv = Intervals.parse(interval, ZoneId.of("UTC"));
+                    assertThat(campaigns.table(p[0], p[1], iv, "edge").csv()).as(p[0] + " " + p[1] + " " + interval)
+                            .isEqualTo(campaigns.inMemory(p[0], p[1], iv, "edge").csv());
+                }
+            }
+        }
+        var k = later.totals(noon, noon.plusSeconds(3600), "edge");
+        assertThat(k.agentHandled()).isEqualTo(5);
+        assertThat(k.talkMs()).isEqualTo(2_700_000 + 0 + 300_000 + 300_000 + 600_000);
+        // the open wrap-up counts to 13:00 + 12 h
+        assertThat(k.wrapUpMs()).isEqualTo(2_700_000 + 60_000 + 45_300_000 + 2_100_000 + 60_000);
+        // with the clock at 13:00 the open wrap-ups count to 13:00
+        var one = atOne.totals(noon, noon.plusSeconds(3600), "edge");
+        assertThat(one.agentHandled()).isEqualTo(5);
+        assertThat(one.wrapUpMs()).isEqualTo(600_000 + 60_000 + 2_100_000 + 2_100_000 + 60_000);
+    }
+
+    private static void agent(List<JournalEvent> out, String at, Type type, String agent, String state, String call) {
+        out.add(JournalEvent.of(Instant.parse("2026-03-04T" + at + "Z"), type, call, null, null, null, agent, null, state,
+                null, "test"));
     }
 }
