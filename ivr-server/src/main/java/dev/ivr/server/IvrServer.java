@@ -492,6 +492,7 @@ public final class IvrServer implements AutoCloseable {
                 config.routing().queues().stream().map(dev.ivr.server.config.QueueConfig::id).toList());
         if (pbxs != null) {
             toClose.add(pbxs.keepAgentsTrue(routing.service(), routing::offerRinging));
+            toClose.add(pbxs.journalHolds(routing.service(), journal, nodeName));
             routing.agentLegs(pbxs);
         }
         if (several != null) {

@@ -17,7 +17,8 @@ import java.util.UUID;
  * @param node       the flow node (node events; the last node at the end of a call)
  * @param queue      the queue (queue events)
  * @param agent      the agent (offers, answers, agent events)
- * @param durationMs a duration in milliseconds: the wait of an answered or abandoned call, the length of an ended call
+ * @param durationMs a duration in milliseconds: the wait of an answered or abandoned call, the length of an ended call,
+ *                   the hold of an unheld call
  * @param detail     a short value: the outcome of an ended call, an identify or authenticate status, an agent's new state
  * @param reason     why: an agent's reason code, why an offer failed or a call was abandoned
  * @param server     the server that wrote it
@@ -72,6 +73,16 @@ public record JournalEvent(String id, Instant at, Type type, String callId, Stri
         AGENT_STATE,
         /** an agent went into after-call work ({@code callId}: the call) */
         AGENT_WRAP_UP,
+        /**
+         * the agent put the call on hold ({@code agent}, {@code callId}, {@code queue}: the agent's call; from the PBX's
+         * {@code Hold} event on the agent's channel)
+         */
+        CALL_HOLD,
+        /**
+         * the call came off hold ({@code durationMs}: how long it was held; {@code reason}: {@code call-ended} when the
+         * talk ended with the call still on hold)
+         */
+        CALL_UNHOLD,
         /**
          * the caller answered the post-call survey's satisfaction question ({@code detail}: the score 1-5; {@code queue}
          * and {@code agent}: the call's last queue and agent)

@@ -130,6 +130,20 @@ public final class Pbxs implements Originator, AgentLegControl, Supervision, Cal
         return this::closePhones;
     }
 
+    /**
+     * Journals the agents' holds ({@link AmiHolds}) on every PBX, each for the agents whose endpoint is on it.
+     *
+     * @return closes them
+     */
+    public AutoCloseable journalHolds(RoutingService router, dev.ivr.server.journal.Journal journal, String server) {
+        List<AmiHolds> holds = new ArrayList<>();
+        for (Pbx p : pbxs.values()) {
+            holds.add(AmiHolds.start(p.ami, router, journal, server,
+                    endpoint -> p.id.equals(pbxOfEndpoint(endpoint).orElse(null))));
+        }
+        return () -> holds.forEach(AmiHolds::close);
+    }
+
     private void closePhones() {
         for (Pbx p : pbxs.values()) {
             AgentPhones phones = p.phones;

@@ -177,7 +177,7 @@ public final class ReportRoutes implements HttpRoutes {
                 .put("talkMs", a.talkMs()).put("wrapUpMs", a.wrapUpMs()).put("ahtMs", a.ahtMs())
                 .put("stateMs", new JsonObject(Map.copyOf(a.stateMs()))).put("reasonMs", new JsonObject(Map.copyOf(a.reasonMs())))
                 .put("signedInMs", a.signedInMs()).put("occupancy", a.occupancy()).put("utilization", a.utilization())
-                .put("surveys", a.surveys()).put("csat", a.csat());
+                .put("surveys", a.surveys()).put("csat", a.csat()).put("holdMs", a.holdMs());
     }
 
     private static void ok(RoutingContext ctx, JsonObject body) {

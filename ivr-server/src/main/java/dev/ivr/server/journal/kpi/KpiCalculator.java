@@ -99,6 +99,11 @@ public final class KpiCalculator {
                         agents.computeIfAbsent(e.agent(), a -> new AgentAcc()).ringNoAnswer++;
                     }
                 }
+                case CALL_UNHOLD -> {
+                    if (e.agent() != null) {
+                        agents.computeIfAbsent(e.agent(), a -> new AgentAcc()).hold += wait;
+                    }
+                }
                 default -> {
                     // node, identify, ... are not KPI inputs
                 }
@@ -226,6 +231,7 @@ public final class KpiCalculator {
         long ringNoAnswer;
         long talk;
         long wrap;
+        long hold;
         final Map<String, Long> stateMs = new TreeMap<>();
         final Map<String, Long> reasonMs = new TreeMap<>();
         long surveys;
@@ -237,7 +243,7 @@ public final class KpiCalculator {
         }
 
         AgentKpis kpis(String agent) {
-            return AgentKpis.of(agent, handled, ringNoAnswer, talk, wrap, stateMs, reasonMs, surveys, satisfied);
+            return AgentKpis.of(agent, handled, ringNoAnswer, talk, wrap, stateMs, reasonMs, surveys, satisfied, hold);
         }
     }
 }

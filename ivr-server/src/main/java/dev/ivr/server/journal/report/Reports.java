@@ -33,7 +33,7 @@ public final class Reports {
             "surveys", "csat_pct", "fcr_calls", "fcr_resolved", "fcr_pct");
     public static final List<String> AGENT_COLUMNS = List.of("interval_start", "interval_end", "agent", "handled",
             "ring_no_answer", "talk_s", "wrap_up_s", "aht_s", "ready_s", "not_ready_s", "on_call_s", "signed_in_s",
-            "occupancy_pct", "utilization_pct", "surveys", "csat_pct");
+            "occupancy_pct", "utilization_pct", "surveys", "csat_pct", "hold_s");
     public static final List<String> FUNNEL_COLUMNS = List.of("flow", "node", "reached", "hung_up", "reached_pct");
     public static final List<String> FLOW_COLUMNS = List.of("interval_start", "interval_end", "flow", "entered",
             "self_served", "containment_pct");
@@ -127,7 +127,7 @@ public final class Reports {
         return List.of(from.toString(), to.toString(), a.agent(), a.handled(), a.ringNoAnswer(),
                 secs(a.talkMs()), secs(a.wrapUpMs()), opt(secs(a.ahtMs())), secs(s.getOrDefault("READY", 0L)),
                 secs(s.getOrDefault("NOT_READY", 0L)), secs(s.getOrDefault("ON_CALL", 0L)), secs(a.signedInMs()),
-                opt(pct(a.occupancy())), opt(pct(a.utilization())), a.surveys(), opt(pct(a.csat())));
+                opt(pct(a.occupancy())), opt(pct(a.utilization())), a.surveys(), opt(pct(a.csat())), secs(a.holdMs()));
     }
 
     /**

@@ -67,6 +67,7 @@ public final class AgentReport {
         long ringNoAnswer;
         long talk;
         long wrap;
+        long hold;
         final long[] states = new long[STATES.size() + 1];
         long surveys;
         long satisfied;
@@ -83,6 +84,7 @@ public final class AgentReport {
             ringNoAnswer += v[AgentSummary.RNA];
             surveys += v[AgentSummary.SURVEYS];
             satisfied += v[AgentSummary.SATISFIED];
+            hold += v[AgentSummary.HOLD];
         }
 
         AgentKpis kpis(String agent) {
@@ -92,7 +94,7 @@ public final class AgentReport {
                     stateMs.put(i < STATES.size() ? STATES.get(i) : OTHER, states[i]);
                 }
             }
-            return AgentKpis.of(agent, handled, ringNoAnswer, talk, wrap, stateMs, Map.of(), surveys, satisfied);
+            return AgentKpis.of(agent, handled, ringNoAnswer, talk, wrap, stateMs, Map.of(), surveys, satisfied, hold);
         }
     }
 

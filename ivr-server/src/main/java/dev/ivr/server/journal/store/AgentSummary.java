@@ -35,7 +35,8 @@ import java.util.TreeMap;
  *   <li>{@code present}: how many things the agent did in the quarter (a state piece, an event with a state, a
  *       handled call, a ring-no-answer, a survey): the report lists an agent in an interval when it is above 0.</li>
  * </ul>
- * Ring-no-answers and surveys count in the quarter of their event.
+ * Ring-no-answers, surveys and holds (an unhold event's {@code durationMs}, {@code hold_ms}: V159) count in the quarter
+ * of their event.
  */
 public final class AgentSummary {
     static final String TABLE = "journal_agent_quarters";
@@ -43,8 +44,8 @@ public final class AgentSummary {
     /** The states with a column of their own; any other state counts in {@code other_ms}. */
     static final List<String> STATES = List.of("READY", "NOT_READY", "ON_CALL", "RESERVED", "WRAP_UP");
     static final String[] SUMS = {"present", "ready_ms", "not_ready_ms", "on_call_ms", "reserved_ms", "wrap_up_ms",
-        "other_ms", "handled", "talk_ms", "wrap_ms", "ring_no_answer", "surveys", "satisfied", "cross_quarter",
-        "cross_state", "cross_ms"};
+        "other_ms", "handled", "talk_ms", "wrap_ms", "ring_no_answer", "surveys", "satisfied", "hold_ms",
+        "cross_quarter", "cross_state", "cross_ms"};
     static final int PRESENT = 0;
     /** The first state column: READY; {@link #STATES} in order, then other. */
     static final int STATE = 1;
@@ -54,9 +55,11 @@ public final class AgentSummary {
     static final int RNA = 10;
     static final int SURVEYS = 11;
     static final int SATISFIED = 12;
-    static final int CROSS_QUARTER = 13;
-    static final int CROSS_STATE = 14;
-    static final int CROSS_MS = 15;
+    /** Time on hold (V159), in the quarter the hold ended in: part of the talk, not added to it. */
+    static final int HOLD = 13;
+    static final int CROSS_QUARTER = 14;
+    static final int CROSS_STATE = 15;
+    static final int CROSS_MS = 16;
 
     private AgentSummary() {
     }
@@ -164,7 +167,7 @@ public final class AgentSummary {
         }
     }
 
-    /** A ring-no-answer or a survey of an agent (the events that count on their own, not on the timeline). */
+    /** A ring-no-answer, a survey or an unhold of an agent (the events that count on their own, not on the timeline). */
     static void call(Stored e, Map<Key, long[]> delta) {
         if (e.agent() == null) {
             return;
@@ -179,6 +182,10 @@ public final class AgentSummary {
                 r = row(delta, JournalSummary.quarter(e.at()), e.agent());
                 r[SURVEYS]++;
                 r[SATISFIED] += "4".equals(e.detail()) || "5".equals(e.detail()) ? 1 : 0;
+            }
+            case "CALL_UNHOLD" -> {
+                r = row(delta, JournalSummary.quarter(e.at()), e.agent());
+                r[HOLD] += Math.max(0, e.durationMs());
             }
             default -> {
                 return;
@@ -268,14 +275,28 @@ public final class AgentSummary {
     /**
      * Empties the agent summary and sums it again from every event: each agent's timeline read in order (one agent
      * at a time), by the same contributions the writer adds. The migration's back-fill (V156) and
-     * {@link JournalSummary#rebuild}; in the caller's transaction.
+     * {@link JournalSummary#rebuild}; in the caller's transaction. Writes the columns the table has: V156 runs it
+     * before V159 adds {@code hold_ms} (no event of a journal that old has a hold to count).
      */
     public static void rebuild(Connection c) throws SQLException {
+        List<Integer> columns = new ArrayList<>();
         try (Statement st = c.createStatement()) {
             st.executeUpdate("delete from " + TABLE);
+            try (ResultSet rs = st.executeQuery("select * from " + TABLE + " where 1 = 0")) {
+                java.sql.ResultSetMetaData md = rs.getMetaData();
+                List<String> names = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    names.add(md.getColumnName(i).toLowerCase(java.util.Locale.ROOT));
+                }
+                for (int i = 0; i < SUMS.length; i++) {
+                    if (names.contains(SUMS[i])) {
+                        columns.add(i);
+                    }
+                }
+            }
         }
         String sql = "select " + JournalSummary.EVENT_COLUMNS + " from journal_events where agent_id is not null"
-                + " and (event_type like 'AGENT%' or event_type in ('CALL_RING_NO_ANSWER', 'CALL_SURVEYED'))"
+                + " and (event_type like 'AGENT%' or event_type in ('CALL_RING_NO_ANSWER', 'CALL_SURVEYED', 'CALL_UNHOLD'))"
                 + " order by agent_id, occurred_at, seq";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setFetchSize(10_000);
@@ -286,7 +307,7 @@ public final class AgentSummary {
                 while (rs.next()) {
                     Stored e = JournalSummary.stored(rs);
                     if (!e.agent().equals(agent)) {
-                        flush(c, line, sums);
+                        flush(c, line, sums, columns);
                         agent = e.agent();
                     }
                     if (timeline(e)) {
@@ -295,26 +316,34 @@ public final class AgentSummary {
                         call(e, sums);
                     }
                 }
-                flush(c, line, sums);
+                flush(c, line, sums, columns);
             }
         }
     }
 
-    private static void flush(Connection c, List<Stored> line, Map<Key, long[]> sums) throws SQLException {
+    private static void flush(Connection c, List<Stored> line, Map<Key, long[]> sums, List<Integer> columns)
+            throws SQLException {
         for (int i = 0; i < line.size(); i++) {
             event(line, i, sums, 1);
         }
         List<Map.Entry<Key, long[]>> rows = sums.entrySet().stream()
                 .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
         if (!rows.isEmpty()) {
+            String names = String.join(", ", columns.stream().map(i -> SUMS[i]).toList());
             try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, agent_id, "
-                    + String.join(", ", SUMS) + ") values (" + "?, ".repeat(SUMS.length + 1) + "?)")) {
+                    + names + ") values (" + "?, ".repeat(columns.size() + 1) + "?)")) {
                 int n = 0;
                 for (Map.Entry<Key, long[]> r : rows) {
                     in.setLong(1, r.getKey().quarter());
                     in.setString(2, r.getKey().agent());
                     for (int i = 0; i < SUMS.length; i++) {
-                        in.setLong(3 + i, r.getValue()[i]);
+                        int at = columns.indexOf(i);
+                        if (at >= 0) {
+                            in.setLong(3 + at, r.getValue()[i]);
+                        } else if (r.getValue()[i] != 0) {
+                            throw new SQLException("agent summary row " + r.getKey() + " has " + SUMS[i]
+                                    + " but the table has no such column yet");
+                        }
                     }
                     in.addBatch();
                     if (++n % 1000 == 0) {

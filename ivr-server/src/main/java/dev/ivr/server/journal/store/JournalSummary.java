@@ -155,7 +155,7 @@ public final class JournalSummary {
         return switch (e.type()) {
             case CALL_QUEUED, CALL_ANSWERED, CALL_ABANDONED, CALL_TRANSFERRED, CALLBACK_REQUESTED, CALL_SURVEYED -> true;
             case CALL_ENDED -> e.customer() != null || e.queue() != null;
-            case CALL_RING_NO_ANSWER -> e.agent() != null || e.queue() != null;
+            case CALL_RING_NO_ANSWER, CALL_UNHOLD -> e.agent() != null || e.queue() != null;
             default -> e.queue() != null || e.type().agentEvent() && e.agent() != null;
         };
     }

@@ -69,7 +69,9 @@ class KpiCalculatorTest {
         assertThat(a.handled()).isEqualTo(2);
         assertThat(a.talkMs()).isEqualTo(840_000);
         assertThat(a.wrapUpMs()).isEqualTo(60_000);
-        assertThat(a.ahtMs()).isEqualTo(450_000);
+        // talk + hold + wrap-up with the 90 s hold inside the talk (answer to end): counted once
+        assertThat(a.holdMs()).isEqualTo(90_000);
+        assertThat(a.ahtMs()).isEqualTo(450_000); // (240 + 600 + 60) / 2
         // signed in before 09:00: only 09:00-09:55 counts; NOT_READY 08:55-09:00 is outside
         assertThat(a.stateMs()).isEqualTo(Map.of("READY", 2_390_000L, "RESERVED", 10_000L, "ON_CALL", 840_000L,
                 "WRAP_UP", 60_000L));
@@ -84,7 +86,8 @@ class KpiCalculatorTest {
         AgentKpis a = r.agents().get("a2");
         assertThat(a.handled()).isEqualTo(1);
         assertThat(a.ringNoAnswer()).isEqualTo(1);
-        assertThat(a.ahtMs()).isEqualTo(720_000);
+        assertThat(a.holdMs()).isEqualTo(192_000); // closed when the talk ended on hold
+        assertThat(a.ahtMs()).isEqualTo(720_000); // 600 talk (of which 192 on hold) + 120 wrap-up
         assertThat(a.stateMs()).isEqualTo(Map.of("NOT_READY", 610_000L, "READY", 1_653_000L, "RESERVED", 17_000L,
                 "ON_CALL", 600_000L, "WRAP_UP", 120_000L));
         assertThat(a.reasonMs()).isEqualTo(Map.of("login", 600_000L, "no-answer", 10_000L));
@@ -135,6 +138,10 @@ class KpiCalculatorTest {
         assertThat(halves.get(1).queues().get("sales").ahtMs()).isEqualTo(600_000);
         assertThat(halves.get(0).agents().get("a1").stateMs().get("ON_CALL")).isEqualTo(240_000 + 505_000);
         assertThat(halves.get(1).agents().get("a1").stateMs().get("ON_CALL")).isEqualTo(95_000);
+        // a hold counts in the interval it ended in (09:25:30), the talk around it in the one the talk ended in
+        assertThat(halves.get(0).agents().get("a1").holdMs()).isEqualTo(90_000);
+        assertThat(halves.get(1).agents().get("a1").holdMs()).isZero();
+        assertThat(halves.get(1).agents().get("a2").holdMs()).isEqualTo(192_000);
         for (String agent : List.of("a1", "a2")) {
             for (String state : r.agents().get(agent).stateMs().keySet()) {
                 assertThat(halves.stream().mapToLong(h -> h.agents().get(agent).stateMs().getOrDefault(state, 0L)).sum())

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * A small scripted hour (09:00-10:00 on 2026-03-02) of queue and agent events whose KPIs are worked out by hand in
  * {@link KpiCalculatorTest}: two queues, two agents, a short abandon, a long abandon, a ring-no-answer, wrap-up,
- * a callback, a transfer, a call still waiting at the end.
+ * a callback, a transfer, a call still waiting at the end, two holds (one still on when the talk ends).
  */
 public final class ScriptedDay {
     public static final Instant FROM = Instant.parse("2026-03-02T09:00:00Z");
@@ -48,6 +48,9 @@ public final class ScriptedDay {
         d.call("09:21:30", Type.CALL_OFFERED, "c4", "sales", "a1", null, null);
         d.call("09:21:35", Type.CALL_ANSWERED, "c4", "sales", "a1", 35_000L, null);
         d.agent("09:21:35", Type.AGENT_STATE, "a1", "ON_CALL", null, "c4");
+        // a1 holds c4 for 90 s: inside the 600 s talk
+        d.call("09:24:00", Type.CALL_HOLD, "c4", "sales", "a1", null, null);
+        d.call("09:25:30", Type.CALL_UNHOLD, "c4", "sales", "a1", 90_000L, null);
         d.agent("09:31:35", Type.AGENT_STATE, "a1", "READY", null, null);
         // c5: a2 answers in 12 s, 600 s talk, 120 s wrap-up
         d.call("09:40:00", Type.CALL_QUEUED, "c5", "billing", null, null, null);
@@ -55,6 +58,9 @@ public final class ScriptedDay {
         d.call("09:40:10", Type.CALL_OFFERED, "c5", "billing", "a2", null, null);
         d.call("09:40:12", Type.CALL_ANSWERED, "c5", "billing", "a2", 12_000L, null);
         d.agent("09:40:12", Type.AGENT_STATE, "a2", "ON_CALL", null, "c5");
+        // a2 holds c5 from 09:47:00 and the talk ends on hold: closed with it (192 s)
+        d.call("09:47:00", Type.CALL_HOLD, "c5", "billing", "a2", null, null);
+        d.call("09:50:12", Type.CALL_UNHOLD, "c5", "billing", "a2", 192_000L, "call-ended");
         d.agent("09:50:12", Type.AGENT_WRAP_UP, "a2", "WRAP_UP", null, "c5");
         d.agent("09:52:12", Type.AGENT_STATE, "a2", "READY", null, null);
         // c6 asks for a callback while queued; c7 is transferred by its flow; c8 still waits at 10:00

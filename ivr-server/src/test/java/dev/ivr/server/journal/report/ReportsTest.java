@@ -56,6 +56,7 @@ class ReportsTest {
             assertThat(m.get("handled")).isEqualTo(1L);
             assertThat(m.get("ring_no_answer")).isEqualTo(1L);
             assertThat(m.get("aht_s")).hasToString("720.0");
+            assertThat(m.get("hold_s")).hasToString("192.0");
             assertThat(m.get("not_ready_s")).hasToString("610.0");
             assertThat(m.get("signed_in_s")).hasToString("3000.0");
             assertThat(m.get("occupancy_pct")).hasToString("30.8"); // 737 / 2390

@@ -121,6 +121,10 @@ abstract class AgentReportContract {
         return JournalEvent.of(at(time), type, call, null, null, "sales", agent, null, detail, null, "test");
     }
 
+    private static JournalEvent hold(String time, Type type, String call, String agent, Long ms, String reason) {
+        return JournalEvent.of(at(time), type, call, null, null, "sales", agent, ms, null, reason, "test");
+    }
+
     /** Three agents worked out by hand (the expectations in the tests). */
     static List<JournalEvent> agents() {
         List<JournalEvent> l = new ArrayList<>();
@@ -148,6 +152,12 @@ abstract class AgentReportContract {
         l.add(agent("09:20:00", Type.AGENT_SIGNED_IN, "a3", "NOT_READY", "login", null));
         l.add(agent("09:40:00", Type.AGENT_STATE, "a3", "ON_CALL", null, "c4"));
         l.add(agent("09:50:00", Type.AGENT_WRAP_UP, "a3", "WRAP_UP", null, "c4"));
+        // holds (after the others: the tests pick events by index), inside the talks: a1 holds c1 for 150 s over the
+        // 09:30 edge (counted in the quarter it ended in); a2 holds c2 from 10:01 until its talk ends (120 s)
+        l.add(hold("09:28:00", Type.CALL_HOLD, "c1", "a1", null, null));
+        l.add(hold("09:30:30", Type.CALL_UNHOLD, "c1", "a1", 150_000L, null));
+        l.add(hold("10:01:00", Type.CALL_HOLD, "c2", "a2", null, null));
+        l.add(hold("10:03:00", Type.CALL_UNHOLD, "c2", "a2", 120_000L, "call-ended"));
         return l;
     }
 
@@ -180,6 +190,7 @@ abstract class AgentReportContract {
         insert(first, 3);
         insert(late.reversed(), 1);
         insert(all.subList(2, 9), 4); // redelivered: written once, counted once
+        insert(all.subList(all.size() - 4, all.size()).reversed(), 2); // the holds too
         ZoneId utc = ZoneId.of("UTC");
         assertThat(same(at("09:00:00"), at("11:00:00"), "60m", utc, null).csv()).isEqualTo(HAND_WORKED_PER_HOUR);
         List<String> kept = agentRows();
@@ -271,13 +282,13 @@ abstract class AgentReportContract {
 
     private static final String HAND_WORKED_PER_HOUR = """
                 interval_start,interval_end,agent,handled,ring_no_answer,talk_s,wrap_up_s,aht_s,ready_s,not_ready_s,\
-                on_call_s,signed_in_s,occupancy_pct,utilization_pct,surveys,csat_pct
-                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a1,1,0,1010.0,90.0,1100.0,1050.1,1439.9,1010.0,3600.0,51.4,30.8,0,
-                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a2,0,1,0.0,0.0,,60.0,180.0,30.0,300.0,50.0,20.0,0,
-                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a3,1,0,600.0,4200.0,4800.0,0.0,1200.0,600.0,2400.0,100.0,50.0,0,
-                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a1,0,0,0.0,0.0,,0.0,600.0,0.0,600.0,,0.0,0,
-                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a2,1,0,210.0,60.0,270.0,3360.0,0.0,180.0,3600.0,6.7,6.7,1,100.0
-                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a3,0,0,0.0,0.0,,0.0,0.0,0.0,3600.0,100.0,100.0,0,
+                on_call_s,signed_in_s,occupancy_pct,utilization_pct,surveys,csat_pct,hold_s
+                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a1,1,0,1010.0,90.0,1100.0,1050.1,1439.9,1010.0,3600.0,51.4,30.8,0,,150.0
+                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a2,0,1,0.0,0.0,,60.0,180.0,30.0,300.0,50.0,20.0,0,,0.0
+                2026-03-02T09:00:00Z,2026-03-02T10:00:00Z,a3,1,0,600.0,4200.0,4800.0,0.0,1200.0,600.0,2400.0,100.0,50.0,0,,0.0
+                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a1,0,0,0.0,0.0,,0.0,600.0,0.0,600.0,,0.0,0,,0.0
+                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a2,1,0,210.0,60.0,270.0,3360.0,0.0,180.0,3600.0,6.7,6.7,1,100.0,120.0
+                2026-03-02T10:00:00Z,2026-03-02T11:00:00Z,a3,0,0,0.0,0.0,,0.0,0.0,0.0,3600.0,100.0,100.0,0,,0.0
                 """.replace("\n", "\r\n");
 
     @Test
