@@ -296,6 +296,21 @@ public final class FakeAmi implements AutoCloseable {
         }
     }
 
+    /**
+     * A phone puts its call on hold: {@code Hold} on that phone's channel, as Asterisk 20 raises it
+     * ({@code ast_queue_hold}: the channel's snapshot fields and {@code MusicClass}).
+     */
+    public void hold(String channel, String uniqueId, String musicClass) {
+        emit(event("Hold", "Channel", channel, "ChannelState", "6", "ChannelStateDesc", "Up", "Uniqueid", uniqueId,
+                "Linkedid", uniqueId, "MusicClass", musicClass));
+    }
+
+    /** The phone takes its call off hold: {@code Unhold} on its channel. */
+    public void unhold(String channel, String uniqueId) {
+        emit(event("Unhold", "Channel", channel, "ChannelState", "6", "ChannelStateDesc", "Up", "Uniqueid", uniqueId,
+                "Linkedid", uniqueId));
+    }
+
     /** Sends an event to every logged-in session. */
     public void emit(Map<String, String> event) {
         for (Session s : sessions) {

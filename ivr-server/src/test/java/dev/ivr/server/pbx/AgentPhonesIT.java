@@ -170,6 +170,51 @@ class AgentPhonesIT {
         awaitState("ann", AgentState.READY, null);
     }
 
+    /** Hold and Unhold over the manager interface: journaled on the agent's call, the hold's length on the unhold. */
+    @Test
+    void theAgentsHoldsAreJournaledOnItsCall() throws Exception {
+        ami.endpoint("PJSIP/1001", "NOT_INUSE");
+        ready("ann", "PJSIP/1001");
+        connect();
+        List<dev.ivr.server.journal.JournalEvent> journaled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.ivr.server.journal.Journal journal = new dev.ivr.server.journal.Journal() {
+            @Override
+            public void emit(dev.ivr.server.journal.JournalEvent event) {
+                journaled.add(event);
+            }
+
+            @Override
+            public AutoCloseable subscribe(java.util.function.Consumer<dev.ivr.server.journal.JournalEvent> listener) {
+                return () -> {
+                };
+            }
+        };
+        try (AmiHolds holds = AmiHolds.start(connection, router, journal, "n1", endpoint -> true)) {
+            router.enqueue(CallRequest.builder("call-7", "support").build());
+            Reservation r = ((WaitResult.Offered) router.awaitAgent("call-7", T)).reservation();
+            assertThat(router.answered(r)).isTrue();
+            ami.hold("PJSIP/1001-0000000a", "1764800000.10", "default");
+            await().atMost(T).until(() -> journaled.size() == 1);
+            Thread.sleep(20); // a hold of some milliseconds
+            ami.unhold("PJSIP/1001-0000000a", "1764800000.10");
+            await().atMost(T).until(() -> journaled.size() == 2);
+            assertThat(journaled).extracting(dev.ivr.server.journal.JournalEvent::type).containsExactly(
+                    dev.ivr.server.journal.JournalEvent.Type.CALL_HOLD, dev.ivr.server.journal.JournalEvent.Type.CALL_UNHOLD);
+            assertThat(journaled).allSatisfy(e -> {
+                assertThat(e.agent()).isEqualTo("ann");
+                assertThat(e.callId()).isEqualTo("call-7");
+                assertThat(e.queue()).isEqualTo("support");
+            });
+            assertThat(journaled.get(1).durationMs()).isGreaterThanOrEqualTo(20);
+            // held again, and the talk ends on hold: the hold ends with it
+            ami.hold("PJSIP/1001-0000000a", "1764800000.10", "default");
+            await().atMost(T).until(() -> journaled.size() == 3);
+            router.callEnded(r);
+            await().atMost(T).until(() -> journaled.size() == 4);
+            assertThat(journaled.get(3).reason()).isEqualTo(AmiHolds.CALL_ENDED);
+        }
+    }
+
     @Test
     void anAgentOnACallTheRouterGaveThemIsLeftAlone() throws Exception {
         ami.endpoint("PJSIP/1001", "NOT_INUSE");
