@@ -189,7 +189,8 @@ class AgentPhonesIT {
                 };
             }
         };
-        try (AmiHolds holds = AmiHolds.start(connection, router, journal, "n1", endpoint -> true)) {
+        AmiHolds holds = AmiHolds.start(connection, router, journal, "n1", endpoint -> true);
+        try {
             router.enqueue(CallRequest.builder("call-7", "support").build());
             Reservation r = ((WaitResult.Offered) router.awaitAgent("call-7", T)).reservation();
             assertThat(router.answered(r)).isTrue();
@@ -212,6 +213,8 @@ class AgentPhonesIT {
             router.callEnded(r);
             await().atMost(T).until(() -> journaled.size() == 4);
             assertThat(journaled.get(3).reason()).isEqualTo(AmiHolds.CALL_ENDED);
+        } finally {
+            holds.close();
         }
     }
 
