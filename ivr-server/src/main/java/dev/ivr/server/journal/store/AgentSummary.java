@@ -196,11 +196,6 @@ public final class AgentSummary {
 
     /** Adds the deltas to their rows, in key order (two writers never wait for each other in a circle). */
     static void apply(Connection c, Map<Key, long[]> delta) throws SQLException {
-        List<Map.Entry<Key, long[]>> changes = new TreeMap<>(delta).entrySet().stream()
-                .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
-        if (changes.isEmpty()) {
-            return;
-        }
         StringBuilder update = new StringBuilder("update " + TABLE + " set ");
         for (int i = 0; i < SUMS.length; i++) {
             update.append(i == 0 ? "" : ", ").append(SUMS[i]).append(" = ").append(SUMS[i]).append(" + ?");
@@ -208,35 +203,13 @@ public final class AgentSummary {
         update.append(" where quarter = ? and agent_id = ?");
         String insert = "insert into " + TABLE + " (quarter, agent_id, " + String.join(", ", SUMS) + ") values ("
                 + "?, ".repeat(SUMS.length + 1) + "?) on conflict do nothing";
-        try (PreparedStatement up = c.prepareStatement(update.toString()); PreparedStatement in = c.prepareStatement(insert)) {
-            for (Map.Entry<Key, long[]> d : changes) {
-                bind(up, d.getKey(), d.getValue());
-                up.addBatch();
+        QuarterRows.apply(c, delta, "agent summary row", update.toString(), AgentSummary::bind, insert, (in, k, s) -> {
+            in.setLong(1, k.quarter());
+            in.setString(2, k.agent());
+            for (int i = 0; i < s.length; i++) {
+                in.setLong(3 + i, s[i]);
             }
-            int[] counts = up.executeBatch();
-            for (int j = 0; j < changes.size(); j++) {
-                if (counts[j] > 0) {
-                    continue;
-                }
-                if (counts[j] != 0) {
-                    throw new SQLException("the driver did not say whether agent summary row " + changes.get(j).getKey()
-                            + " was updated");
-                }
-                Key k = changes.get(j).getKey();
-                long[] s = changes.get(j).getValue();
-                in.setLong(1, k.quarter());
-                in.setString(2, k.agent());
-                for (int i = 0; i < s.length; i++) {
-                    in.setLong(3 + i, s[i]);
-                }
-                if (in.executeUpdate() == 0) {
-                    bind(up, k, s);
-                    if (up.executeUpdate() == 0) {
-                        throw new SQLException("agent summary row " + k + " neither updated nor inserted");
-                    }
-                }
-            }
-        }
+        });
     }
 
     private static void bind(PreparedStatement up, Key k, long[] s) throws SQLException {

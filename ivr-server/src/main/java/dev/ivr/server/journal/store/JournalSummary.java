@@ -498,42 +498,16 @@ public final class JournalSummary {
                 .append(" fcr_ms = case when ? = 0 or fcr_ms = ? then fcr_ms else -1 end where quarter = ? and queue = ?");
         String insert = "insert into " + TABLE + " (quarter, queue, " + String.join(", ", SUMS)
                 + ", sl_ms, short_ms, fcr_ms) values (" + "?, ".repeat(SUMS.length + 4) + "?) on conflict do nothing";
-        List<Map.Entry<Key, long[]>> changes = delta.entrySet().stream()
-                .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
-        if (changes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement up = c.prepareStatement(update.toString()); PreparedStatement in = c.prepareStatement(insert)) {
-            for (Map.Entry<Key, long[]> d : changes) {
-                bindUpdate(up, d.getKey(), d.getValue());
-                up.addBatch();
+        QuarterRows.apply(c, delta, "summary row", update.toString(), this::bindUpdate, insert, (in, k, s) -> {
+            in.setLong(1, k.quarter());
+            in.setString(2, k.queue());
+            for (int i = 0; i < s.length; i++) {
+                in.setLong(3 + i, s[i]);
             }
-            int[] counts = up.executeBatch();
-            for (int j = 0; j < changes.size(); j++) {
-                if (counts[j] > 0) {
-                    continue;
-                }
-                if (counts[j] != 0) {
-                    throw new SQLException("the driver did not say whether summary row " + changes.get(j).getKey() + " was updated");
-                }
-                Key k = changes.get(j).getKey();
-                long[] s = changes.get(j).getValue();
-                in.setLong(1, k.quarter());
-                in.setString(2, k.queue());
-                for (int i = 0; i < s.length; i++) {
-                    in.setLong(3 + i, s[i]);
-                }
-                in.setLong(3 + s.length, threshold(k));
-                in.setLong(4 + s.length, rules.shortAbandon().toMillis());
-                in.setLong(5 + s.length, fcrWindow.toMillis());
-                if (in.executeUpdate() == 0) {
-                    bindUpdate(up, k, s);
-                    if (up.executeUpdate() == 0) {
-                        throw new SQLException("summary row " + k + " neither updated nor inserted");
-                    }
-                }
-            }
-        }
+            in.setLong(3 + s.length, threshold(k));
+            in.setLong(4 + s.length, rules.shortAbandon().toMillis());
+            in.setLong(5 + s.length, fcrWindow.toMillis());
+        });
     }
 
     private long threshold(Key k) {
