@@ -176,19 +176,8 @@ class AgentPhonesIT {
         ami.endpoint("PJSIP/1001", "NOT_INUSE");
         ready("ann", "PJSIP/1001");
         connect();
-        List<dev.ivr.server.journal.JournalEvent> journaled = new java.util.concurrent.CopyOnWriteArrayList<>();
-        dev.ivr.server.journal.Journal journal = new dev.ivr.server.journal.Journal() {
-            @Override
-            public void emit(dev.ivr.server.journal.JournalEvent event) {
-                journaled.add(event);
-            }
-
-            @Override
-            public AutoCloseable subscribe(java.util.function.Consumer<dev.ivr.server.journal.JournalEvent> listener) {
-                return () -> {
-                };
-            }
-        };
+        dev.ivr.server.testing.CollectingJournal journal = new dev.ivr.server.testing.CollectingJournal();
+        List<dev.ivr.server.journal.JournalEvent> journaled = journal.events();
         AmiHolds holds = AmiHolds.start(connection, router, journal, "n1", endpoint -> true);
         try {
             router.enqueue(CallRequest.builder("call-7", "support").build());

@@ -4,9 +4,9 @@ import dev.ivr.routing.Agent;
 import dev.ivr.routing.AgentState;
 import dev.ivr.routing.RoutingEvent;
 import dev.ivr.routing.RoutingService;
-import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.JournalEvent.Type;
+import dev.ivr.server.testing.CollectingJournal;
 import dev.ivr.testsupport.MutableClock;
 import org.asteriskjava.manager.event.AbstractHoldEvent;
 import org.asteriskjava.manager.event.HoldEvent;
@@ -17,7 +17,6 @@ import org.mockito.ArgumentCaptor;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,19 +32,8 @@ import static org.mockito.Mockito.when;
 class AmiHoldsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
     private final RoutingService router = mock(RoutingService.class);
-    private final List<JournalEvent> journaled = new ArrayList<>();
-    private final Journal journal = new Journal() {
-        @Override
-        public void emit(JournalEvent event) {
-            journaled.add(event);
-        }
-
-        @Override
-        public AutoCloseable subscribe(Consumer<JournalEvent> listener) {
-            return () -> {
-            };
-        }
-    };
+    private final CollectingJournal journal = new CollectingJournal();
+    private final List<JournalEvent> journaled = journal.events();
     private Consumer<? super RoutingEvent> routed;
     private AmiHolds holds;
 

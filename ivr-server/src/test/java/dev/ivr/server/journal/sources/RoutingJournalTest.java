@@ -4,30 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ivr.routing.AgentState;
 import dev.ivr.routing.RoutingEvent;
-import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.JournalEvent.Type;
+import dev.ivr.server.testing.CollectingJournal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class RoutingJournalTest {
-    private final List<JournalEvent> events = new ArrayList<>();
-    private final Journal journal = new Journal() {
-        @Override
-        public void emit(JournalEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public AutoCloseable subscribe(Consumer<JournalEvent> listener) {
-            return () -> {
-            };
-        }
-    };
+    private final CollectingJournal journal = new CollectingJournal();
+    private final List<JournalEvent> events = journal.events();
     private final Instant t = Instant.parse("2026-03-02T09:00:00Z");
 
     @Test
