@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -35,7 +38,9 @@ import java.util.function.Predicate;
  * <p>
  * Every server connected to the PBX sees the same AMI events: the events' ids are derived from the channel's
  * {@code Uniqueid} and the number of holds on it before, so the servers write the same ids and the journal keeps one
- * (a server connected in the middle of a call may number its holds differently: then a hold counts twice).
+ * (a server connected in the middle of a call may number its holds differently: then a hold counts twice). The AMI
+ * events and the router's are handled in the order they came, on one thread of this class's own (the journal's append
+ * waits for the disk; neither the manager connection's reader nor Hazelcast's event thread should).
  */
 public final class AmiHolds implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AmiHolds.class);
@@ -58,21 +63,25 @@ public final class AmiHolds implements AutoCloseable {
     /** The agent's channel unique ids of the current talk, by agent (forgotten when the talk ends). */
     private final Map<String, java.util.Set<String>> channels = new ConcurrentHashMap<>();
     private final RoutingService.Subscription subscription;
+    /** Where the events are handled, one at a time and in order. */
+    private final Executor work;
 
     /**
      * @param mine whether an agent's endpoint is on this PBX (with several PBXs, each journals its own agents' holds)
+     * @param work runs the handling of each event, one at a time, in order
      */
     AmiHolds(AmiConnection ami, RoutingService router, Journal journal, String server, Clock clock,
-             Predicate<String> mine) {
+             Predicate<String> mine, Executor work) {
         this.router = router;
         this.journal = journal;
         this.server = server;
         this.clock = clock;
         this.mine = mine;
+        this.work = work;
         ami.addListener(this::onEvent);
         this.subscription = router.subscribe(e -> {
             if (e instanceof RoutingEvent.AgentStateChanged c && c.from() == AgentState.ON_CALL) {
-                talkEnded(c.agentId(), c.at());
+                work.execute(() -> talkEnded(c.agentId(), c.at()));
             }
         });
     }
@@ -80,21 +89,23 @@ public final class AmiHolds implements AutoCloseable {
     /** Starts journaling the holds of the agents on this connection's PBX. */
     public static AmiHolds start(AmiConnection ami, RoutingService router, Journal journal, String server,
                                  Predicate<String> mine) {
-        return new AmiHolds(ami, router, journal, server, Clock.systemUTC(), mine);
+        return new AmiHolds(ami, router, journal, server, Clock.systemUTC(), mine,
+                Executors.newSingleThreadExecutor(Thread.ofVirtual().name("ami-holds").factory()));
     }
 
     void onEvent(ManagerEvent e) {
         if (!(e instanceof AbstractHoldEvent h) || h.getChannel() == null || h.getUniqueId() == null) {
             return;
         }
+        Instant at = clock.instant();
         if (e instanceof HoldEvent) {
-            held(h.getChannel(), h.getUniqueId());
+            work.execute(() -> held(h.getChannel(), h.getUniqueId(), at));
         } else if (e instanceof UnholdEvent) {
-            unheld(h.getUniqueId(), clock.instant(), null);
+            work.execute(() -> unheld(h.getUniqueId(), at, null));
         }
     }
 
-    private void held(String channel, String uniqueId) {
+    private void held(String channel, String uniqueId, Instant now) {
         if (open.containsKey(uniqueId)) {
             return; // Asterisk says Hold again for a re-invite while held: one hold
         }
@@ -103,7 +114,6 @@ public final class AmiHolds implements AutoCloseable {
             return; // not an agent's channel, or the agent is not on a call from the router
         }
         Agent a = agent.get();
-        Instant now = clock.instant();
         int n = counts.merge(uniqueId, 1, Integer::sum) - 1;
         channels.computeIfAbsent(a.id(), k -> ConcurrentHashMap.newKeySet()).add(uniqueId);
         open.put(uniqueId, new Open(a.id(), a.callId(), a.queueId(), now, uniqueId, n));
@@ -156,5 +166,8 @@ public final class AmiHolds implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
+        if (work instanceof ExecutorService s) {
+            s.shutdownNow();
+        }
     }
 }

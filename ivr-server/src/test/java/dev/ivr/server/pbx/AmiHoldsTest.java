@@ -46,7 +46,7 @@ class AmiHoldsTest {
         });
         when(router.agents()).thenReturn(List.of(agent("a1", "PJSIP/1001", AgentState.ON_CALL, "call-1"),
                 agent("a2", "PJSIP/1002", AgentState.READY, null)));
-        holds = new AmiHolds(ami, router, journal, "n1", clock, endpoint -> true);
+        holds = new AmiHolds(ami, router, journal, "n1", clock, endpoint -> true, Runnable::run);
         routed = sub.getValue();
         verify(ami).addListener(any());
     }
