@@ -1,5 +1,6 @@
 package dev.ivr.server.journal;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
@@ -9,7 +10,7 @@ import java.util.UUID;
  * {@code journal_events}) and as webhooks and the event stream send it. Written once: {@link #id}
  * is unique, and a replay of the same event is ignored.
  *
- * @param id         unique id of the event (a random UUID made where it happened)
+ * @param id         unique id of the event (a UUID made where it happened: version 7, time-ordered, see {@link #newId})
  * @param at         when it happened
  * @param type       what happened
  * @param callId     the call (null for agent events without a call)
@@ -115,8 +116,28 @@ public record JournalEvent(String id, Instant at, Type type, String callId, Stri
     /** A new event with a fresh id. */
     public static JournalEvent of(Instant at, Type type, String callId, String flow, String node, String queue,
                                   String agent, Long durationMs, String detail, String reason, String server) {
-        return new JournalEvent(UUID.randomUUID().toString(), at, type, callId, flow, node, queue, agent, durationMs,
-                detail, reason, server);
+        return new JournalEvent(newId(), at, type, callId, flow, node, queue, agent, durationMs, detail, reason, server);
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A fresh event id: a UUID of version 7 (RFC 9562), the milliseconds since the epoch it was made in its first 48
+     * bits and 74 random bits after them, in the usual text form. Unique as a random UUID is, and in the order the
+     * events were made: each batch of the journal adds its ids at the end of the event id's unique index (a few
+     * pages changed per commit) instead of all over it (a page per event: what H2 writes to disk at each commit).
+     * The JDK (25) makes random and name-based UUIDs only.
+     */
+    static String newId() {
+        byte[] r = new byte[10];
+        RANDOM.nextBytes(r);
+        long ms = System.currentTimeMillis();
+        long high = (ms << 16) | 0x7000L | ((r[0] & 0x0fL) << 8) | (r[1] & 0xffL);
+        long low = 0x8000_0000_0000_0000L | ((r[2] & 0x3fL) << 56);
+        for (int i = 3; i < 10; i++) {
+            low |= (r[i] & 0xffL) << (8 * (9 - i));
+        }
+        return new UUID(high, low).toString();
     }
 
     /** The same event with the caller's customer id. */

@@ -45,12 +45,16 @@ import dev.ivr.server.outbox.Outbox;
  * waits once the database is back. Secrets are masked and sizes bounded before anything is kept.
  *
  * <p>A call's own interaction ({@link #record}) is not written on the call's thread: it is handed to the
- * {@code crm-writer} thread, the single writer, which takes everything waiting and inserts it in one transaction
- * (many calls per commit), or puts it in the outbox when the database does not take it. A slow or absent database
- * therefore never adds latency to a call. The writer has a circuit of its own ({@code writeGuard}): its pool
- * timeouts never make the identify path look down. When the hand-over queue is full the call writes its
- * interaction itself ({@link #store}), as before. What is in the queue is in memory for the few milliseconds until
- * the writer's commit; {@link #close} writes it before the server stops.
+ * {@code crm-writer} thread, the single writer, which takes everything waiting, lingers for what other calls hand
+ * over in the next {@code linger} (200 ms in a server: {@link JdbcCrmStore#WRITER_LINGER}), and inserts it in one
+ * transaction (many calls per commit: on H2 each commit is a chunk written to disk, the largest cost of a call's
+ * record when every call had its own), or puts it in the outbox when the database does not take it. A slow or absent
+ * database therefore never adds latency to a call. The writer has a circuit of its own ({@code writeGuard}): its
+ * pool timeouts never make the identify path look down. When the hand-over queue is full the call writes its
+ * interaction itself ({@link #store}), as before. What is in the queue is in memory until the writer's commit, at
+ * most the linger and the commit (the call's checkpoint stays until then: a server killed meanwhile leaves the
+ * checkpoint, from which a survivor records the call); {@link #awaitHandedOver} makes the writer stop lingering,
+ * and {@link #close} writes what it holds before the server stops.
  */
 final class InteractionRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCrmStore.class);
@@ -60,6 +64,8 @@ final class InteractionRecorder {
 
     /** Largest number of interactions written in one transaction. */
     static final int BATCH = 256;
+    /** How often the writer wakes while it lingers, to see whether someone waits for what it holds. */
+    private static final long LINGER_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final DatabaseGuard db;
     /** The circuit of the writer's inserts (its own: a slow insert must not close the door on identify). */
@@ -82,13 +88,21 @@ final class InteractionRecorder {
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong handled = new AtomicLong();
     private final Thread writer;
+    /**
+     * How long the writer waits, after the first interaction of a batch, for more before it commits: one commit
+     * (on H2 one chunk written to disk) per that much time instead of one per call. The calls do not wait for it.
+     */
+    private final Duration linger;
+    /** Someone waits for what the writer holds ({@link #awaitHandedOver}): it stops lingering. */
+    private volatile boolean hurry;
     /** Why the outbox could not be written the last time it failed (while interactions are only in memory). */
     private volatile String outboxFailure;
     private volatile boolean closed;
 
     InteractionRecorder(DatabaseGuard db, DatabaseGuard writeGuard, WriteFailures writes, PhoneNumbers phones,
                         List<String> secretInputs, Path outboxDir, Clock clock, String node, Duration retryAfter,
-                        MeterRegistry meters, int queueCapacity) {
+                        MeterRegistry meters, int queueCapacity, Duration linger) {
+        this.linger = linger;
         this.db = db;
         this.writeGuard = writeGuard;
         this.handedOver = new ArrayBlockingQueue<>(queueCapacity);
@@ -163,6 +177,7 @@ final class InteractionRecorder {
         long target = submitted.get();
         long deadline = System.nanoTime() + atMost.toNanos();
         while (handled.get() < target && System.nanoTime() < deadline) {
+            hurry = true;
             LockSupport.parkNanos(1_000_000);
         }
     }
@@ -179,8 +194,13 @@ final class InteractionRecorder {
                     continue;
                 }
                 batch.add(first);
+                hurry = false;
                 handedOver.drainTo(batch, BATCH - 1);
+                boolean interrupted = lingerFor(batch);
                 writeBatch(batch);
+                if (interrupted) {
+                    Thread.currentThread().interrupt(); // after the write: the batch is not dropped
+                }
             } catch (InterruptedException e) {
                 if (closed) {
                     return;
@@ -192,6 +212,32 @@ final class InteractionRecorder {
                 batch.clear();
             }
         }
+    }
+
+    /**
+     * Adds to {@code batch} what calls hand over within {@link #linger} of its first, up to {@link #BATCH}; stops
+     * early when the recorder closes or someone waits for the batch ({@link #hurry}).
+     *
+     * @return whether the writer was interrupted meanwhile (the batch is written all the same)
+     */
+    private boolean lingerFor(List<Interaction> batch) {
+        long until = System.nanoTime() + linger.toNanos();
+        while (batch.size() < BATCH && !closed && !hurry) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                Interaction next = handedOver.poll(Math.min(left, LINGER_SLICE_NANOS), TimeUnit.NANOSECONDS);
+                if (next != null) {
+                    batch.add(next);
+                    handedOver.drainTo(batch, BATCH - batch.size());
+                }
+            } catch (InterruptedException e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes one batch: in one transaction when the database takes it, else each to the outbox. */
@@ -391,6 +437,11 @@ final class InteractionRecorder {
         ps.setString(17, i.node());
         ps.setString(18, phones.e164(i.ani()).orElse(null));
         setInstant(ps, 19, clock.instant());
+    }
+
+    /** Interactions handed to the writer and not yet in the database, the outbox or memory. */
+    int inWriter() {
+        return inWriter.get();
     }
 
     /** Interactions waiting for the database (on disk, or in memory if the disk failed). */

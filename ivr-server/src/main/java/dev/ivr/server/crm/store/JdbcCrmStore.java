@@ -74,6 +74,8 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     private final Authenticator authenticator;
     /** Interactions handed to the writer and not yet written, at most; past that a call writes its own. */
     static final int WRITER_QUEUE = 10_000;
+    /** How long the interaction writer gathers calls' interactions for one commit (see {@link InteractionRecorder}). */
+    static final Duration WRITER_LINGER = Duration.ofMillis(200);
     /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
     private volatile boolean readOnly;
 
@@ -163,7 +165,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                 .description("Interactions kept on local disk until the database is back").register(meters);
         this.recorder = new InteractionRecorder(db, new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter()),
                 writes, phones, config.secretInputs(), outboxDir, clock, node, config.retryDatabaseAfter(), meters,
-                WRITER_QUEUE);
+                WRITER_QUEUE, WRITER_LINGER);
         this.identifier = new Identifier(db, phones);
         this.authenticator = new Authenticator(db, pins, new Lockouts(lockout, node), clock, writes, recorder,
                 () -> readOnly);
@@ -326,20 +328,31 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
             return;
         }
         try {
-            int n = db.call(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "update interactions set wait_ms = coalesce(wait_ms, 0) + ? where call_id = ?")) {
-                    ps.setLong(1, ring.toMillis());
-                    ps.setString(2, cut(callId, 128));
-                    return ps.executeUpdate();
-                }
-            });
+            int n = addRing(callId, ring);
+            if (n == 0 && recorder.inWriter() > 0) {
+                recorder.awaitHandedOver(RING_WAITS_FOR_WRITER); // the call's interaction may be in the writer's batch
+                n = addRing(callId, ring);
+            }
             if (n == 0) {
                 LOG.info("ring time of {} ms not added to the wait: the interaction is not in the database yet", ring.toMillis());
             }
         } catch (DatabaseGuard.Unavailable e) {
             LOG.warn("ring time of {} ms not added to the wait: {}", ring.toMillis(), e.getMessage());
         }
+    }
+
+    /** How long a ring time waits at most for the writer to commit the interaction it belongs to. */
+    private static final Duration RING_WAITS_FOR_WRITER = Duration.ofSeconds(2);
+
+    private int addRing(String callId, Duration ring) throws DatabaseGuard.Unavailable {
+        return db.call(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update interactions set wait_ms = coalesce(wait_ms, 0) + ? where call_id = ?")) {
+                ps.setLong(1, ring.toMillis());
+                ps.setString(2, cut(callId, 128));
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Where {@link #record} left an interaction. */
