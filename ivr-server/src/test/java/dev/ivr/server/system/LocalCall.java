@@ -50,7 +50,10 @@ final class LocalCall {
         record Say(int hz) implements Step {
         }
 
-        /** At the next application, after {@code after}, the caller talks three seconds, then hangs up. */
+        /**
+         * At the next application (VoiceMail), once Asterisk plays the beep after the greeting and {@code after} more,
+         * the caller talks three seconds, then hangs up.
+         */
         record Message(Duration after) implements Step {
         }
 
@@ -96,9 +99,9 @@ final class LocalCall {
             return this;
         }
 
-        /** Leaves a message: at the next application (VoiceMail), after its greeting, talks three seconds and hangs up. */
-        Script leaveMessage(Duration afterGreeting) {
-            steps.add(new Message(afterGreeting));
+        /** Leaves a message: at the next application (VoiceMail), this long after the beep, talks three seconds and hangs up. */
+        Script leaveMessage(Duration afterBeep) {
+            steps.add(new Message(afterBeep));
             return this;
         }
 
@@ -244,6 +247,7 @@ final class LocalCall {
             }
             if (exec && step instanceof Script.Message m) {
                 script.steps.poll();
+                awaitBeep(Duration.ofSeconds(60)); // not a fixed time: a loaded Asterisk plays the greeting slower
                 sleep(m.after().toMillis());
                 ami.send(Ami.of("Action", "Redirect", "Channel", callerSide, "Context", "caller-talk", "Exten", "440",
                         "Priority", "1"), ami.nextId());
@@ -281,6 +285,19 @@ final class LocalCall {
                 script.steps.poll();
                 type(p.digits());
             }
+        }
+    }
+
+    /** Waits (up to {@code timeout}) until Asterisk's log says it plays the beep on the call's channel. */
+    private void awaitBeep(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> names = List.copyOf(channels);
+            if (asterisk.logSince(logMark).lines().anyMatch(l -> l.contains("> Playing 'beep")
+                    && names.stream().anyMatch(n -> l.contains("<" + n + "> ")))) {
+                return;
+            }
+            sleep(100);
         }
     }
 
