@@ -291,7 +291,7 @@ class CallFlowSystemIT {
         assertThat(operator.invites()).anyMatch(i -> i.firstLine().startsWith("INVITE sip:oncall@"));
         // 1: a message in the support mailbox (voicemail.conf sample)
         LocalCall message = LocalCall.place(asterisk, "system-test-lines", "flow-after-hours", "3612345678", "Anna",
-                LocalCall.Script.of().bargeIn("1").leaveMessage(Duration.ofSeconds(14)));
+                LocalCall.Script.of().bargeIn("1").leaveMessage(Duration.ofMillis(300)));
         message.awaitEnd(CALL);
         assertThat(node.interaction(message.callId).outcome()).isEqualTo(Interaction.Outcome.VOICEMAIL);
         Path inbox = asterisk.spool.resolve("voicemail/support/2000/INBOX");

@@ -35,6 +35,9 @@ final class IvrNode implements AutoCloseable {
     /** The languages of the sample customers: agents speak them all, since calls are matched by the caller's language. */
     static final java.util.Set<String> SAMPLE_LANGUAGES = java.util.Set.of("en", "hu", "de", "it", "es");
 
+    /** The nodes running in this JVM (for a call's failure message: what the servers logged about it). */
+    private static final java.util.Set<IvrNode> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     final IvrServer server;
     final IvrConfig config;
     final Path dataDir;
@@ -46,6 +49,7 @@ final class IvrNode implements AutoCloseable {
         problems.start();
         root().addAppender(problems);
         this.server = IvrServer.start(config, recognizers);
+        RUNNING.add(this);
     }
 
     /**
@@ -185,6 +189,16 @@ final class IvrNode implements AutoCloseable {
         }
     }
 
+    /**
+     * What the servers running in this JVM logged with this call id in their MDC (each node's appender sees the whole
+     * JVM's log, so one node's copy is enough), formatted as {@link #lines()}.
+     */
+    static List<String> linesOfCall(String callId) {
+        String tag = " call=" + dev.ivr.server.logging.LogText.callId(callId) + " - ";
+        return RUNNING.stream().findAny().map(n -> n.lines().stream().filter(l -> l.contains(tag)).toList())
+                .orElse(List.of());
+    }
+
     private static Logger root() {
         // while logback initialises (tests starting at once) SLF4J hands out stand-ins: wait for it
         for (int i = 0; i < 100 && !(LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext); i++) {
@@ -196,6 +210,7 @@ final class IvrNode implements AutoCloseable {
 
     @Override
     public void close() {
+        RUNNING.remove(this);
         try {
             server.stop();
         } finally {

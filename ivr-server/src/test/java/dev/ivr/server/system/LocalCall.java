@@ -50,7 +50,10 @@ final class LocalCall {
         record Say(int hz) implements Step {
         }
 
-        /** At the next application, after {@code after}, the caller talks three seconds, then hangs up. */
+        /**
+         * At the next application (VoiceMail), once Asterisk plays the beep after the greeting and {@code after} more,
+         * the caller talks three seconds, then hangs up.
+         */
         record Message(Duration after) implements Step {
         }
 
@@ -96,9 +99,9 @@ final class LocalCall {
             return this;
         }
 
-        /** Leaves a message: at the next application (VoiceMail), after its greeting, talks three seconds and hangs up. */
-        Script leaveMessage(Duration afterGreeting) {
-            steps.add(new Message(afterGreeting));
+        /** Leaves a message: at the next application (VoiceMail), this long after the beep, talks three seconds and hangs up. */
+        Script leaveMessage(Duration afterBeep) {
+            steps.add(new Message(afterBeep));
             return this;
         }
 
@@ -123,6 +126,11 @@ final class LocalCall {
     }
 
     private final Ami ami;
+    private final PrivateAsterisk asterisk;
+    /** Asterisk's log before the call was placed: a failure message quotes what came after. */
+    private final long logMark;
+    /** The channels events with the call's unique id named (its IVR side; Asterisk's log names channels, not ids). */
+    private final java.util.Set<String> channels = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final String callId;
     final String callerSide;
     private final Script script;
@@ -132,8 +140,10 @@ final class LocalCall {
     private final Consumer<Ami.Message> listener = this::onEvent;
     private volatile boolean hungUp;
 
-    private LocalCall(Ami ami, String callId, String callerSide, Script script) {
-        this.ami = ami;
+    private LocalCall(PrivateAsterisk asterisk, String callId, String callerSide, Script script) {
+        this.asterisk = asterisk;
+        this.ami = asterisk.ami();
+        this.logMark = asterisk.logMark();
         this.callId = callId;
         this.callerSide = callerSide;
         this.script = script;
@@ -166,9 +176,8 @@ final class LocalCall {
 
     private static LocalCall originate(PrivateAsterisk asterisk, String callerChannel, String context, String exten,
                                        String number, String name, Script script) {
-        long n = SEQUENCE.incrementAndGet();
-        String base = asterisk.systemName + "-" + (System.currentTimeMillis() / 1000) + "." + n;
-        LocalCall call = new LocalCall(asterisk.ami(), base, base + "-caller", script);
+        String base = callId(asterisk.systemName, System.currentTimeMillis() / 1000, SEQUENCE.incrementAndGet());
+        LocalCall call = new LocalCall(asterisk, base, base + "-caller", script);
         asterisk.ami().onEvent(call.listener);
         // asynchronous: the call's events tell how it goes (no wait for the response, so many calls start at once)
         asterisk.ami().send(Ami.of("Action", "Originate", "Channel", callerChannel,
@@ -179,10 +188,25 @@ final class LocalCall {
         return call;
     }
 
+    /**
+     * The unique id the test gives the call's IVR side (and, with {@code -caller}, its caller side). Never one
+     * Asterisk could make up for a channel of its own: Asterisk names channels {@code SYSTEMNAME-EPOCH.COUNTER}
+     * (channel_internal_api.c; COUNTER counts every channel since it started, EPOCH is the second it was made). An id
+     * of that shape, made in the same second as Asterisk's channel number {@code sequence}, is that channel's too:
+     * Asterisk refuses the Originate ("Channel Unique ID ... already in use", channel.c) and the test takes the other
+     * channel's events for its call's (an operator leg's Hangup: the call "ended" without one AGI command).
+     */
+    static String callId(String systemName, long epochSecond, long sequence) {
+        return "call-" + systemName + "-" + epochSecond + "-" + sequence;
+    }
+
     private void onEvent(Ami.Message e) {
         String uid = e.get("Uniqueid");
         if (!callId.equals(uid)) {
             return;
+        }
+        if (e.get("Channel") != null) {
+            channels.add(e.get("Channel"));
         }
         if (e.is("AGIExecStart")) {
             Command c = new Command(e.getOrDefault("Command", ""), System.nanoTime());
@@ -223,6 +247,7 @@ final class LocalCall {
             }
             if (exec && step instanceof Script.Message m) {
                 script.steps.poll();
+                awaitBeep(Duration.ofSeconds(60)); // not a fixed time: a loaded Asterisk plays the greeting slower
                 sleep(m.after().toMillis());
                 ami.send(Ami.of("Action", "Redirect", "Channel", callerSide, "Context", "caller-talk", "Exten", "440",
                         "Priority", "1"), ami.nextId());
@@ -260,6 +285,19 @@ final class LocalCall {
                 script.steps.poll();
                 type(p.digits());
             }
+        }
+    }
+
+    /** Waits (up to {@code timeout}) until Asterisk's log says it plays the beep on the call's channel. */
+    private void awaitBeep(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> names = List.copyOf(channels);
+            if (asterisk.logSince(logMark).lines().anyMatch(l -> l.contains("> Playing 'beep")
+                    && names.stream().anyMatch(n -> l.contains("<" + n + "> ")))) {
+                return;
+            }
+            sleep(100);
         }
     }
 
@@ -322,7 +360,8 @@ final class LocalCall {
         try {
             return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("call " + callId + " still up after " + timeout + "; AGI commands: " + commandTexts());
+            throw new AssertionError("call " + callId + " still up after " + timeout + "; AGI commands: " + commandTexts()
+                    + whatHappened());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -342,7 +381,48 @@ final class LocalCall {
             }
             sleep(50);
         }
-        throw new AssertionError("no AGI command '" + prefix + "...' on call " + callId + "; commands: " + commandTexts());
+        throw new AssertionError("no AGI command '" + prefix + "...' on call " + callId + " within " + timeout
+                + "; commands: " + commandTexts() + whatHappened());
+    }
+
+    /** Most lines of each log a failure message quotes (the first ones: how the call started). */
+    private static final int QUOTED_LINES = 60;
+    private static final Pattern ASTERISK_CALL_TAG = Pattern.compile("\\]\\[(C-[0-9a-f]+)\\]");
+
+    /**
+     * For a failure message: whether the call ended (and why, as Asterisk said), what Asterisk logged for its channel
+     * since it was placed (AGI traffic with "agi set debug on", the dialplan's applications and Verbose lines, res_agi's
+     * warnings), and what the servers in this JVM logged with its call id.
+     */
+    String whatHappened() {
+        StringBuilder sb = new StringBuilder("\n  ");
+        if (ended.isDone()) {
+            Ami.Message h = ended.join();
+            sb.append("the call ended: Hangup of ").append(h.get("Channel")).append(", cause ").append(h.get("Cause"))
+                    .append(" (").append(h.get("Cause-txt")).append(')');
+        } else {
+            sb.append("the call is still up");
+        }
+        List<String> names = List.copyOf(channels);
+        if (names.size() > 1) {
+            sb.append("\n  events with this unique id came from several channels: ").append(names);
+        }
+        sb.append("\n  Asterisk's log for ").append(names.isEmpty() ? "the call id (no event named its channel)" : names)
+                .append(':');
+        List<String> lines = asterisk.logSince(logMark).lines().toList();
+        java.util.function.Predicate<String> ours = l -> l.contains(callId) || names.stream().anyMatch(l::contains);
+        java.util.Set<String> tags = new java.util.HashSet<>();
+        for (String l : lines) {
+            Matcher m = ASTERISK_CALL_TAG.matcher(l);
+            if (ours.test(l) && m.find()) {
+                tags.add(m.group(1)); // the call's lines without its channel's name (res_agi's warnings) carry its tag
+            }
+        }
+        lines.stream().filter(l -> ours.test(l) || tags.stream().anyMatch(t -> l.contains("][" + t + "]")))
+                .limit(QUOTED_LINES).forEach(l -> sb.append("\n    ").append(l));
+        sb.append("\n  the servers' log for call id ").append(callId).append(':');
+        IvrNode.linesOfCall(callId).stream().limit(QUOTED_LINES).forEach(l -> sb.append("\n    ").append(l));
+        return sb.toString();
     }
 
     /** A channel variable of the IVR side as Asterisk has it now (while the call is up). */
