@@ -70,6 +70,8 @@ public final class FakeCall {
     private volatile Socket socket;
     private OutputStream out;
     private volatile boolean dead;
+    /** The AGI environment is written: from here on a broken connection ends the script as SUCCESS. */
+    private volatile boolean greeted;
     private volatile CallResult.HungUpBy hungUpBy = CallResult.HungUpBy.NOBODY;
     private volatile boolean inCommand;
     private long pendingHangupLineAt = -1; // nanoTime when the unprompted HANGUP is due
@@ -231,6 +233,7 @@ public final class FakeCall {
             }
             env.append('\n');
             write(env.toString());
+            greeted = true;
             connected.complete(null);
             hangUpBetweenCommandsIfScripted();
             long lastReplyAt = System.nanoTime();
@@ -256,11 +259,12 @@ public final class FakeCall {
             if (error == null) {
                 error = e.toString();
             }
-            // the server went away in the middle of the call (killed, connection reset): the
-            // dialplan goes on with AGISTATUS=SUCCESS, as Asterisk 20 does; a connection that
-            // breaks before any command (refused by the server at once) is a FAILURE, as one
-            // that cannot be made
-            finish(dead ? AgiStatus.HANGUP : commands.isEmpty() ? AgiStatus.FAILURE : AgiStatus.SUCCESS);
+            // the server went away (killed, connection reset): once Asterisk has sent its first
+            // line, res_agi's run_agi takes a read that ends or fails for the script's end and the
+            // dialplan goes on with AGISTATUS=SUCCESS, before any command too (Asterisk 20); only a
+            // connection that cannot be made, or whose first write fails (launch_netscript), is a
+            // FAILURE
+            finish(dead ? AgiStatus.HANGUP : greeted ? AgiStatus.SUCCESS : AgiStatus.FAILURE);
         }
     }
 

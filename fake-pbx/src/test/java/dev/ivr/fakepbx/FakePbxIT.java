@@ -344,6 +344,32 @@ class FakePbxIT {
         assertThat(AgiCommand.parse("stream file beep \"\"").name()).isEqualTo("STREAM FILE");
     }
 
+    /**
+     * Asterisk's res_agi, once its first line is sent, reads the script's commands; a read that fails (reset) or ends
+     * before any command ends the script as a successful one: AGISTATUS=SUCCESS, not FAILURE.
+     */
+    @Test
+    void aSessionResetBeforeAnyCommandEndsAsSuccessAsInAsterisk() throws Exception {
+        CompletableFuture<List<String>> environment = CompletableFuture.supplyAsync(() -> {
+            try (Socket s = server.accept()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                List<String> lines = new ArrayList<>();
+                String line;
+                while (!(line = in.readLine()).isEmpty()) {
+                    lines.add(line);
+                }
+                s.setSoLinger(true, 0); // close with a reset, as a server killed or refusing the session does
+                return lines;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        CallResult r = pbx.call("x").run(Duration.ofSeconds(10));
+        assertThat(environment.get(10, TimeUnit.SECONDS)).contains("agi_network: yes");
+        assertThat(r.commands()).isEmpty();
+        assertThat(r.agiStatus()).isEqualTo(AgiStatus.SUCCESS);
+    }
+
     @Test
     void refusedConnectionIsAFailure() throws IOException {
         int port = FreePorts.pick(); // nobody listens there
