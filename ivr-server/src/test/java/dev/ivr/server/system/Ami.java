@@ -223,6 +223,11 @@ final class Ami implements AutoCloseable {
 
     /** Waits for an event (one already received counts). */
     Message await(Predicate<Message> match, Duration timeout) {
+        return await(match, timeout, () -> "");
+    }
+
+    /** Waits for an event (one already received counts); a failure message ends with what {@code why} says. */
+    Message await(Predicate<Message> match, Duration timeout, java.util.function.Supplier<String> why) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (Message m : events()) {
@@ -237,7 +242,7 @@ final class Ami implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("no such AMI event within " + timeout);
+        throw new AssertionError("no such AMI event within " + timeout + why.get());
     }
 
     static Map<String, String> of(String... kv) {

@@ -135,8 +135,16 @@ class FailoverSystemIT {
         }
     }
 
-    /** What the shared database recorded for a call: outcome, node, path. */
-    static List<String> interaction(String callId) throws Exception {
+    /**
+     * What the shared database recorded for a call: outcome, node, path, agent. Waited for: the server's writer hands
+     * interactions over in batches (it lingers 200 ms for more), so the row comes a moment after the call's end.
+     */
+    static List<String> interaction(String callId) {
+        return await().alias("the interaction of " + callId).atMost(Duration.ofSeconds(30))
+                .until(() -> interactionRow(callId), r -> !r.isEmpty());
+    }
+
+    private static List<String> interactionRow(String callId) throws Exception {
         try (Connection c = DriverManager.getConnection(dbUrl, "sa", "");
              var ps = c.prepareStatement("select outcome, node, path, agent_id from interactions where call_id = ?")) {
             ps.setString(1, callId);
@@ -147,21 +155,50 @@ class FailoverSystemIT {
         }
     }
 
+    /**
+     * For a failure message when the agent's answer never came: the dial attempts Asterisk reported for the call,
+     * the agent as node B has it, what node A logged for the call before it was killed, and the call's own account
+     * (ended or not, its AGI commands, Asterisk's lines for its channel, node B's lines for it).
+     */
+    static String whyNotAnswered(LocalCall call) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("\n  dial events of the call: ").append(asterisk.ami().events(e -> (e.is("DialBegin") || e.is("DialEnd"))
+                && call.callId.equals(e.get("Uniqueid"))).stream().map(e -> e.event() + " " + e.get("DestChannel") + " "
+                + e.getOrDefault("DialStatus", "")).toList());
+        sb.append("\n  the agent on node B: ").append(nodeB.server.routing().service().agent("bea")
+                .map(a -> a.state() + " " + a).orElse("unknown"));
+        sb.append("\n  node A's log for the call:");
+        try {
+            Files.readAllLines(nodeALog).stream().filter(l -> l.contains("call=" + call.callId))
+                    .limit(40).forEach(l -> sb.append("\n    ").append(l));
+        } catch (IOException e) {
+            sb.append(' ').append(e);
+        }
+        sb.append("\n  AGI commands: ").append(call.commandTexts()).append(call.whatHappened());
+        return sb.toString();
+    }
+
     @Test
     void aCallWhoseNodeIsKilledResumesOnTheOtherWhereItWasAndTheAgentsAnswerReportReachesTheSurvivor() throws Exception {
         nodeB.server.routing().service().login(new AgentProfile("bea", "Bea", "PJSIP/1001", Map.of("billing", 7), IvrNode.SAMPLE_LANGUAGES));
         nodeB.server.routing().service().ready("bea");
         long mark = asterisk.logMark();
-        // menu 1 (billing) on node A; the account input is left silent: node A dies there
+        // menu 1 (billing) on node A; the caller is silent at the account input: node A dies there
         LocalCall call = LocalCall.place(asterisk, "1000", "3612345678", "Anna Kovacs",
-                LocalCall.Script.of().press("1").silence().press("10001#").press("1234#").thenSilence());
-        await().atMost(CALL).until(() -> call.commands().stream().filter(c -> c.text().startsWith("WAIT FOR DIGIT")).count() >= 2);
-        assertThat(Files.readString(nodeALog)).contains("call=" + call.callId);
+                LocalCall.Script.of().press("1").thenSilence());
+        await().atMost(CALL).pollInterval(Duration.ofMillis(20))
+                .until(() -> call.commands().stream().filter(c -> c.text().startsWith("WAIT FOR DIGIT")).count() >= 2);
         nodeA.destroyForcibly(); // SIGKILL
         assertThat(nodeA.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(nodeALog)).contains("call=" + call.callId);
+        // the account and the PIN only once node B has the call: typed before, they went to node A when its account
+        // input timed out before the kill (6 s, and a loaded machine can be that late), and were lost with it
+        await().atMost(CALL).until(() -> nodeB.lines().stream().anyMatch(l -> l.contains("call=" + call.callId)
+                && l.contains("resuming call at node")));
+        call.andThen(LocalCall.Script.of().press("10001#").press("1234#"));
         // the agent answers on Asterisk while node A is down: the report goes to node B (finding 6)
         Ami.Message answered = asterisk.ami().await(e -> e.is("DialEnd") && "ANSWER".equals(e.get("DialStatus"))
-                && call.callId.equals(e.get("Uniqueid")), CALL);
+                && call.callId.equals(e.get("Uniqueid")), CALL, () -> whyNotAnswered(call));
         // the answer report reaches node B through Asterisk's AGI to it after the DialEnd: seconds on a loaded machine
         await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.server.routing().service().agent("bea").orElseThrow()
                 .state() == AgentState.ON_CALL);

@@ -64,13 +64,13 @@ final class LocalCall {
             return new Script();
         }
 
-        /** Keys typed when the IVR next waits for input (WAIT FOR DIGIT, GET DATA), at a person's pace. */
+        /** Keys typed when the IVR next waits for input (WAIT FOR DIGIT, GET DATA), the rest as it takes them. */
         Script press(String digits) {
             steps.add(new Press(digits));
             return this;
         }
 
-        /** Keys typed while the next prompt that accepts keys plays: the first stops it, the rest follow at a person's pace. */
+        /** Keys typed while the next prompt that accepts keys plays: the first stops it, the rest follow as the IVR takes them. */
         Script bargeIn(String digits) {
             steps.add(new BargeIn(digits));
             return this;
@@ -112,8 +112,12 @@ final class LocalCall {
         }
     }
 
-    /** One AGI command Asterisk ran for the IVR on this call. */
-    record Command(String text, long atNanos) {
+    /**
+     * One AGI command Asterisk ran for the IVR on this call.
+     *
+     * @param id Asterisk's CommandId (AGIExecStart and AGIExecEnd)
+     */
+    record Command(String text, long atNanos, String id) {
         String name() {
             String[] w = text.split(" ");
             if (w.length >= 2 && (w[0].equals("STREAM") || w[0].equals("WAIT") || w[0].equals("GET")
@@ -139,6 +143,11 @@ final class LocalCall {
     private final ExecutorService actions = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private final Consumer<Ami.Message> listener = this::onEvent;
     private volatile boolean hungUp;
+    /** The CommandIds of the commands Asterisk reported ended. */
+    private final java.util.Set<String> endedCommands = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Keys of a {@link Script.Press} or {@link Script.BargeIn} still to type (guarded by the script). */
+    private String typing = "";
+    private volatile long lastKeyAt;
 
     private LocalCall(PrivateAsterisk asterisk, String callId, String callerSide, Script script) {
         this.asterisk = asterisk;
@@ -209,9 +218,11 @@ final class LocalCall {
             channels.add(e.get("Channel"));
         }
         if (e.is("AGIExecStart")) {
-            Command c = new Command(e.getOrDefault("Command", ""), System.nanoTime());
+            Command c = new Command(e.getOrDefault("Command", ""), System.nanoTime(), e.getOrDefault("CommandId", ""));
             commands.add(c);
             actions.execute(() -> react(c));
+        } else if (e.is("AGIExecEnd")) {
+            ended(e.getOrDefault("CommandId", ""));
         } else if (e.is("Hangup")) {
             ami.removeListener(listener);
             ended.complete(e);
@@ -231,6 +242,16 @@ final class LocalCall {
             List<Command> all = commands();
             if (!all.isEmpty() && all.get(all.size() - 1) != c) {
                 return; // the IVR has moved on (the caller was typing meanwhile): too late for this one
+            }
+            if (!typing.isEmpty()) {
+                // the rest of the keys being typed: one each time the IVR takes a key again (its next input, or a
+                // prompt that keys interrupt), never while no command runs (Asterisk drops a key between commands)
+                if (input || prompt && !escapeDigits(c.text()).isEmpty()) {
+                    sleep(Math.max(0, KEY_GAP_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastKeyAt)));
+                    key(typing.charAt(0));
+                    typing = typing.substring(1);
+                }
+                return;
             }
             Script.Step step = script.steps.peek();
             if (step == null) {
@@ -302,25 +323,42 @@ final class LocalCall {
     }
 
     /**
-     * Types keys as a person does, one every {@value #KEY_GAP_MILLIS} ms from now, whatever the IVR
-     * does meanwhile (the IVR takes each with its next input command; a key that comes while no
-     * command runs is lost, as on any phone).
+     * Types keys: the first now, each of the others when the IVR next takes a key (its next input command, or a prompt
+     * that keys interrupt), at least {@value #KEY_GAP_MILLIS} ms after the one before. Not at fixed moments: Asterisk
+     * drops a key that comes while no AGI command runs, and a loaded server can take longer than a person's pause
+     * between two commands (a key lost so put the account number in wrong).
      */
     private void type(String digits) {
-        for (int i = 0; i < digits.length(); i++) {
-            if (i > 0) {
-                sleep(KEY_GAP_MILLIS);
-            }
-            key(digits.charAt(i));
-        }
+        key(digits.charAt(0));
+        typing = digits.substring(1);
     }
 
-    static final long KEY_GAP_MILLIS = 350;
+    static final long KEY_GAP_MILLIS = 200;
 
     /** The caller presses a key now, whatever the IVR is doing. */
     void key(char k) {
+        lastKeyAt = System.nanoTime();
         ami.send(Ami.of("Action", "PlayDTMF", "Channel", callerSide, "Digit", String.valueOf(k), "Duration", "100"),
                 ami.nextId());
+    }
+
+    /**
+     * Steps the caller takes from now on, after those still to come (a test that drives the call in phases: keys only
+     * once something has happened, such as a server killed).
+     */
+    void andThen(Script more) {
+        synchronized (script) {
+            script.steps.addAll(more.steps);
+            List<Command> all = commands();
+            Command last = all.isEmpty() ? null : all.get(all.size() - 1);
+            if (last != null && !endedCommands.contains(last.id())) {
+                actions.execute(() -> react(last)); // the IVR waits for them now
+            }
+        }
+    }
+
+    private void ended(String commandId) {
+        endedCommands.add(commandId);
     }
 
     /** The caller hangs up now. */
@@ -385,8 +423,8 @@ final class LocalCall {
                 + "; commands: " + commandTexts() + whatHappened());
     }
 
-    /** Most lines of each log a failure message quotes (the first ones: how the call started). */
-    private static final int QUOTED_LINES = 60;
+    /** Most lines of each log a failure message quotes: the first ones (how the call started) and the last ones. */
+    private static final int QUOTED_LINES = 40;
     private static final Pattern ASTERISK_CALL_TAG = Pattern.compile("\\]\\[(C-[0-9a-f]+)\\]");
 
     /**
@@ -418,11 +456,22 @@ final class LocalCall {
                 tags.add(m.group(1)); // the call's lines without its channel's name (res_agi's warnings) carry its tag
             }
         }
-        lines.stream().filter(l -> ours.test(l) || tags.stream().anyMatch(t -> l.contains("][" + t + "]")))
-                .limit(QUOTED_LINES).forEach(l -> sb.append("\n    ").append(l));
+        quote(sb, lines.stream().filter(l -> ours.test(l) || tags.stream().anyMatch(t -> l.contains("][" + t + "]")))
+                .toList());
         sb.append("\n  the servers' log for call id ").append(callId).append(':');
-        IvrNode.linesOfCall(callId).stream().limit(QUOTED_LINES).forEach(l -> sb.append("\n    ").append(l));
+        quote(sb, IvrNode.linesOfCall(callId));
         return sb.toString();
+    }
+
+    /** The first and the last {@link #QUOTED_LINES} lines, and how many were left out between them. */
+    private static void quote(StringBuilder sb, List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (i == QUOTED_LINES && lines.size() > 2 * QUOTED_LINES) {
+                sb.append("\n    [").append(lines.size() - 2 * QUOTED_LINES).append(" lines]");
+                i = lines.size() - QUOTED_LINES;
+            }
+            sb.append("\n    ").append(lines.get(i));
+        }
     }
 
     /** A channel variable of the IVR side as Asterisk has it now (while the call is up). */
