@@ -117,8 +117,7 @@ class CallFlowSystemIT {
         for (SipCaller[] c : new SipCaller[][]{{anna}, {emma}}) {
             String account = c[0] == anna ? "10001#" : "10003#";
             String pin = c[0] == anna ? "1234#" : "3456#";
-            c[0].pause(Duration.ofMillis(2500)).keys("1").pause(Duration.ofMillis(2500)).keys(account)
-                    .pause(Duration.ofMillis(2500)).keys(pin).pause(Duration.ofSeconds(12)).thenHangUp().start();
+            c[0].keysAtPrompt("1").keysAtPrompt(account).keysAtPrompt(pin).pause(Duration.ofSeconds(12)).thenHangUp().start();
         }
         assertThat(anna.await(CALL)).as("Anna's SIP call went as scripted").isTrue();
         assertThat(emma.await(CALL)).as("Emma's SIP call went as scripted").isTrue();

@@ -70,7 +70,7 @@ final class LocalCall {
             return this;
         }
 
-        /** Keys typed while the next prompt that accepts keys plays: the first stops it, the rest follow as the IVR takes them. */
+        /** Keys typed while the next prompt that accepts keys plays: the first stops it, the rest follow at a person's pace. */
         Script bargeIn(String digits) {
             steps.add(new BargeIn(digits));
             return this;
@@ -145,7 +145,7 @@ final class LocalCall {
     private volatile boolean hungUp;
     /** The CommandIds of the commands Asterisk reported ended. */
     private final java.util.Set<String> endedCommands = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Keys of a {@link Script.Press} or {@link Script.BargeIn} still to type (guarded by the script). */
+    /** Keys of a {@link Script.Press} still to type (guarded by the script). */
     private String typing = "";
     private volatile long lastKeyAt;
 
@@ -279,7 +279,7 @@ final class LocalCall {
             if (prompt && step instanceof Script.BargeIn b && !escapeDigits(c.text()).isEmpty()) {
                 script.steps.poll();
                 sleep(150); // the prompt has started playing
-                type(b.digits());
+                typeThrough(b.digits());
                 return;
             }
             if (audioSocket && step instanceof Script.Say s) {
@@ -334,6 +334,22 @@ final class LocalCall {
     }
 
     static final long KEY_GAP_MILLIS = 200;
+
+    /**
+     * Types keys as a person does who knows the line, one every {@value #BARGE_IN_GAP_MILLIS} ms from now, whatever
+     * the IVR does meanwhile: through the prompt the first one stops, into the next inputs and prompts (what the IVR
+     * keeps of keys typed ahead is the point of the tests that barge in).
+     */
+    private void typeThrough(String digits) {
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0) {
+                sleep(BARGE_IN_GAP_MILLIS);
+            }
+            key(digits.charAt(i));
+        }
+    }
+
+    static final long BARGE_IN_GAP_MILLIS = 350;
 
     /** The caller presses a key now, whatever the IVR is doing. */
     void key(char k) {

@@ -173,7 +173,7 @@ final class PrivateAsterisk implements AutoCloseable {
             write(name, fill(resource(name), vars));
         }
         for (String empty : List.of("features.conf", "acl.conf", "udptl.conf", "pjproject.conf", "ccss.conf",
-                "res_http_media_cache.conf")) {
+                "res_http_media_cache.conf", "pjsip_notify.conf")) {
             write(empty, "");
         }
         // the samples PBX admins copy: only addresses, ports and paths change

@@ -78,8 +78,7 @@ class RoutingSystemIT {
         try (DeskClient.Live live = desk.live(token)) {
             rig.ready("bea", token);
             SipCaller anna = new SipCaller(asterisk, rig.dir, "3612345678", "Anna Kovacs", "1000")
-                    .pause(Duration.ofMillis(2500)).keys("1").pause(Duration.ofMillis(2500)).keys("10001#")
-                    .pause(Duration.ofMillis(2500)).keys("1234#").thenWaitForHangUp(CALL).start();
+                    .keysAtPrompt("1").keysAtPrompt("10001#").keysAtPrompt("1234#").thenWaitForHangUp(CALL).start();
             // the agent's leg, as Asterisk has it while the two talk
             Ami.Message answered = asterisk.ami().await(e -> e.is("DialEnd") && "ANSWER".equals(e.get("DialStatus"))
                     && e.getOrDefault("DestChannel", "").startsWith("PJSIP/1001-"), CALL);
@@ -326,8 +325,7 @@ class RoutingSystemIT {
             rig.ready("carl", carl);
             rig.ready("eve", eve);
             SipCaller anna = new SipCaller(asterisk, rig.dir, "3612345678", "Anna Kovacs", "1000")
-                    .pause(Duration.ofMillis(2500)).keys("1").pause(Duration.ofMillis(2500)).keys("10001#")
-                    .pause(Duration.ofMillis(2500)).keys("1234#").thenWaitForHangUp(CALL).start();
+                    .keysAtPrompt("1").keysAtPrompt("10001#").keysAtPrompt("1234#").thenWaitForHangUp(CALL).start();
             Ami.Message answered = asterisk.ami().await(e -> e.receivedAt.isAfter(t0) && e.is("DialEnd")
                     && "ANSWER".equals(e.get("DialStatus")) && e.getOrDefault("DestChannel", "").startsWith("PJSIP/1002-"), CALL);
             String carlLeg = answered.get("DestChannel");
