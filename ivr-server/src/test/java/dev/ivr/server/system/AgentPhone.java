@@ -164,6 +164,39 @@ final class AgentPhone implements AutoCloseable {
                   Contact: <sip:[local_ip]:[local_port];transport=[transport]>
             """;
 
+    /**
+     * A re-INVITE in the call (Asterisk updates the phone's connected line, P-Asserted-Identity, when the call's other
+     * party changes: a consult completed onto this phone) is answered with the same media, and the phone goes on as
+     * before; unanswered, sipp aborted the call (an unexpected message) and the phone never hung up: the consult test
+     * waited a minute for Asterisk to give up on its re-INVITE.
+     */
+    private static final String REINVITE = """
+              <label id="reinvite"/>
+              <send retrans="500">
+                <![CDATA[
+                  SIP/2.0 200 OK
+                  [last_Via:]
+                  [last_From:]
+                  [last_To:]
+                  [last_Call-ID:]
+                  [last_CSeq:]
+                  Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+                  Content-Type: application/sdp
+                  Content-Length: [len]
+
+                  v=0
+                  o=phone 53655765 2353687638 IN IP[local_ip_type] [local_ip]
+                  s=-
+                  c=IN IP[media_ip_type] [media_ip]
+                  t=0 0
+                  m=audio [media_port] RTP/AVP 0 8
+                  a=rtpmap:0 PCMU/8000
+                  a=rtpmap:8 PCMA/8000
+                ]]>
+              </send>
+              <recv request="ACK" crlf="true" next="talk"/>
+            """;
+
     private static String answer(Answer a) {
         // what a BYE of the phone's needs (sipp refuses variables it sets but never uses)
         String invite = ringing(a.talk() == null ? "" : """
@@ -195,10 +228,14 @@ final class AgentPhone implements AutoCloseable {
                 .replace("RING", Long.toString(a.ring().toMillis()));
         String ending;
         if (a.talk() == null) {
-            ending = "      <recv request=\"BYE\"/>\n" + Sipp.okToLast("");
+            ending = "      <label id=\"talk\"/>\n      <recv request=\"INVITE\" optional=\"true\" next=\"reinvite\"/>\n"
+                    + "      <recv request=\"BYE\"/>\n" + Sipp.okToLast("next=\"end\"") + REINVITE + "      <label id=\"end\"/>\n";
         } else {
-            ending = "      <recv request=\"BYE\" timeout=\"" + a.talk().toMillis() + "\" ontimeout=\"hangup\"/>\n"
-                    + Sipp.okToLast("next=\"end\"") + """
+            // the talk time starts again after a re-INVITE (a connected-line update when a consult completes)
+            ending = "      <label id=\"talk\"/>\n      <recv request=\"INVITE\" optional=\"true\" timeout=\""
+                    + a.talk().toMillis() + "\" ontimeout=\"hangup\" next=\"reinvite\"/>\n"
+                    + "      <recv request=\"BYE\"/>\n"
+                    + Sipp.okToLast("next=\"end\"") + REINVITE + """
                       <label id="hangup"/>
                       <send retrans="500">
                         <![CDATA[
