@@ -149,7 +149,7 @@ class ServerProcessIT {
     }
 
     private Process start(int agiPort, int httpPort, Path log, Map<String, String> extra) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx512m", "-jar", jar().toString(), "run")
+        ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "run")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("IVR_"));

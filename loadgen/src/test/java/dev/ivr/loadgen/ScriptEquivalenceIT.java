@@ -9,6 +9,7 @@ import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.loadgen.baseline.BaselineServer;
 import org.asteriskjava.fastagi.DefaultAgiServer;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Tag("integration")
+@Isolated // alone: its servers use both cores (the simulated days run side by side, see loadgen/pom.xml)
 class ScriptEquivalenceIT {
     @TempDir
     static Path work;
@@ -45,6 +47,10 @@ class ScriptEquivalenceIT {
     static int ivrPort;
     static int stockPort;
     static final int CUSTOMERS = 30;
+    /** The agent's wrap-up on both servers (the same on each; short, as the cases wait it out between calls). */
+    static final Duration WRAP_UP = Duration.ofSeconds(1);
+    /** Long enough for the wrap-up to end and the agent to be ready again on either server. */
+    static final long WRAP_UP_OVER_MS = WRAP_UP.toMillis() + 1500;
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,7 +59,7 @@ class ScriptEquivalenceIT {
         assertThat(jar).as("the packaged server (./ivr build, or the reactor build before this module)").exists();
         ivrPort = LoadGen.freePort();
         int httpPort = LoadGen.freePort();
-        Path config = BenchDeployment.writeConfig(work, repo, ivrPort, httpPort, Duration.ofSeconds(3));
+        Path config = BenchDeployment.writeConfig(work, repo, ivrPort, httpPort, WRAP_UP);
         Path csv = work.resolve("customers.csv");
         CrmPopulation.writeCsv(csv, CUSTOMERS);
         ServerProcess.importCustomers(jar, config, csv, work.resolve("import.log"));
@@ -63,7 +69,7 @@ class ScriptEquivalenceIT {
         BenchDeployment.agents(httpPort, work.resolve("ivr-data"), 1);
 
         stockPort = LoadGen.freePort();
-        stock = BaselineServer.create(stockPort, "default", 1, Duration.ofSeconds(3), "bench");
+        stock = BaselineServer.create(stockPort, "default", 1, WRAP_UP, "bench");
         Thread.ofPlatform().daemon(true).start(() -> {
             try {
                 stock.startup();
@@ -100,11 +106,11 @@ class ScriptEquivalenceIT {
                 .dial(Caller.DialOutcome.ANSWER, Duration.ofMillis(300)).thenSilence()).run(Duration.ofSeconds(60));
         out.add(first.await(Duration.ofSeconds(30)));
         out.add(waiting);
-        Thread.sleep(4500); // the agent's wrap-up
+        Thread.sleep(WRAP_UP_OVER_MS); // the agent's wrap-up
         // sales, the agent free: straight to the agent
         out.add(call(pbx, "customer-service", Caller.script().press("1").press("3")
                 .dial(Caller.DialOutcome.ANSWER, Duration.ofMillis(300)).thenSilence()).run(Duration.ofSeconds(30)));
-        Thread.sleep(4500);
+        Thread.sleep(WRAP_UP_OVER_MS);
         // silence at the language menu, a wrong key at the main menu, then sales
         out.add(call(pbx, "customer-service", Caller.script().silence().press("7").press("3")
                 .dial(Caller.DialOutcome.ANSWER, Duration.ofMillis(300)).thenSilence()).run(Duration.ofSeconds(30)));
@@ -148,7 +154,7 @@ class ScriptEquivalenceIT {
         for (Scenario sc : scenarios) {
             List<CallResult> both = new ArrayList<>();
             for (int port : new int[]{ivrPort, stockPort}) {
-                Thread.sleep(4500); // an agent in wrap-up from an earlier call is ready again
+                Thread.sleep(WRAP_UP_OVER_MS); // an agent in wrap-up from an earlier call is ready again
                 FakePbx pbx = new FakePbx("127.0.0.1", port);
                 sc.configure(pbx);
                 CallResult r = pbx.call(sc.script()).callerId(sc.callerId(new java.util.Random(7)))

@@ -52,7 +52,7 @@ class FullDiskIT {
                 "$@" verify "$disk" > "$out/verify.out" 2>&1 || exit 3
                 "$@" recover "$disk" > "$out/recover.out" 2>&1 || exit 4
                 """);
-        List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m",
+        List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), FullDiskProbe.class.getName());
         int exit = -1;
         for (List<String> unshare : List.of(List.of("unshare", "--user", "--map-root-user", "--mount"),
