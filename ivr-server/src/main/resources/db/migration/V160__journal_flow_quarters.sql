@@ -6,8 +6,8 @@
 -- the quarter of the call's first flow event of a period that starts after after_quarter: one row per
 -- quarter in which the call has a flow event, after_quarter being the previous such quarter (-1 for
 -- the first). A period of quarters [F, T) sums the rows with F <= quarter < T, after_quarter < F and
--- end_quarter < T. H2 and PostgreSQL.
-create table journal_flow_quarters (
+-- end_quarter < T. H2 and PostgreSQL; re-runnable (if not exists; V161 empties and refills it).
+create table if not exists journal_flow_quarters (
     quarter       bigint       not null,
     flow          varchar(200) not null,
     end_quarter   bigint       not null,
