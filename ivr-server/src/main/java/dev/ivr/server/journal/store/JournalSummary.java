@@ -69,11 +69,25 @@ public final class JournalSummary {
 
     private final KpiRules rules;
     private final Duration fcrWindow;
+    private final boolean flows;
 
     /** @param rules the service-level and short-abandon rules the counts are made with; fcrWindow likewise */
     public JournalSummary(KpiRules rules, Duration fcrWindow) {
+        this(rules, fcrWindow, true);
+    }
+
+    private JournalSummary(KpiRules rules, Duration fcrWindow, boolean flows) {
         this.rules = rules;
         this.fcrWindow = fcrWindow;
+        this.flows = flows;
+    }
+
+    /**
+     * The same writer without the flow summary: the journal write benchmark's "before" (what the flow summary costs a
+     * call); never used by the server, whose flow report needs the summary.
+     */
+    JournalSummary withoutFlowSummary() {
+        return new JournalSummary(rules, fcrWindow, false);
     }
 
     /** The rules the counts are made with. */
@@ -113,22 +127,32 @@ public final class JournalSummary {
     /**
      * Writes the events the table does not have yet and adds them to the summary, in the caller's transaction. A
      * replayed event (its id is in the table) adds no row ({@code on conflict do nothing}) and, when it counts in the
-     * summary ({@link #counts}), nothing to the summary: only those events are looked up before the insert, the
-     * others (a call's node events and most of its own events) are written without a look-up or a read-back.
+     * summary ({@link #counts}) or the flow summary ({@link FlowSummary#counts}), nothing to them: only those events
+     * are looked up before the insert, the others (a call's node events and most of its own events) are written
+     * without a look-up or a read-back.
      */
     public void write(Connection c, List<JournalEvent> batch) throws SQLException {
         Map<String, JournalEvent> fresh = new LinkedHashMap<>();
         Set<String> counted = new HashSet<>();
+        Set<String> flowCounted = new HashSet<>();
         for (JournalEvent e : batch) {
             String id = JdbcJournal.cut(e.id(), 40);
-            if (fresh.putIfAbsent(id, e) == null && counts(e)) {
-                counted.add(id);
+            if (fresh.putIfAbsent(id, e) == null) {
+                if (counts(e)) {
+                    counted.add(id);
+                }
+                if (flows && FlowSummary.counts(e)) {
+                    flowCounted.add(id);
+                }
             }
         }
-        if (!counted.isEmpty()) {
-            for (String id : selectIds(c, counted)) {
+        if (!counted.isEmpty() || !flowCounted.isEmpty()) {
+            Set<String> checked = new HashSet<>(counted);
+            checked.addAll(flowCounted);
+            for (String id : selectIds(c, checked)) {
                 fresh.remove(id);
                 counted.remove(id);
+                flowCounted.remove(id);
             }
         }
         if (fresh.isEmpty()) {
@@ -143,6 +167,13 @@ public final class JournalSummary {
         }
         if (!counted.isEmpty()) {
             added(c, counted);
+        }
+        if (!flowCounted.isEmpty()) {
+            List<JournalEvent> flowEvents = new ArrayList<>();
+            for (String id : flowCounted) {
+                flowEvents.add(fresh.get(id));
+            }
+            FlowSummary.write(c, flowEvents);
         }
     }
 
@@ -643,7 +674,7 @@ public final class JournalSummary {
     /**
      * Empties the summary and sums it again from every event, by the migration's own back-fill statements (for a
      * journal loaded around the writer, e.g. the benchmark's), then {@link #resum recounts} with these rules; and the
-     * agent summary likewise ({@link AgentSummary#rebuild}).
+     * agent and flow summaries likewise ({@link AgentSummary#rebuild}, {@link FlowSummary#rebuild}).
      */
     public void rebuild(Connection c) throws SQLException {
         String script;
@@ -665,5 +696,6 @@ public final class JournalSummary {
         }
         resum(c);
         AgentSummary.rebuild(c);
+        FlowSummary.rebuild(c);
     }
 }

@@ -227,7 +227,8 @@ abstract class AgentReportContract {
         try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
             st.executeUpdate("delete from " + AgentSummary.TABLE);
             // V156 and every migration after it are applied again (Flyway refuses to apply one below the newest
-            // applied); those after it must therefore be re-runnable (V158 sets H2's sequence cache: it is)
+            // applied); those after it must therefore be re-runnable (V158 sets H2's sequence cache, V159 and V160
+            // say "if not exists", V161 empties and refills the flow summary: they are)
             st.executeUpdate("delete from flyway_schema_history where installed_rank >= (select installed_rank"
                     + " from flyway_schema_history where version = '156')");
         }

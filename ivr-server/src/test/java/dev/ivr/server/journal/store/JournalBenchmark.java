@@ -113,6 +113,13 @@ public final class JournalBenchmark {
                 c.commit();
             }
             System.out.printf("%s: agent summary back-filled (V156) in %.1f s%n", label, (System.nanoTime() - t0) / 1e9);
+            t0 = System.nanoTime();
+            try (Connection c = db.dataSource().getConnection()) { // the flow part alone (rebuild did it too)
+                c.setAutoCommit(false);
+                FlowSummary.rebuild(c);
+                c.commit();
+            }
+            System.out.printf("%s: flow summary back-filled (V161) in %.1f s%n", label, (System.nanoTime() - t0) / 1e9);
             long attempts = attempts(db);
             t0 = System.nanoTime();
             analyze(db, label);
@@ -247,8 +254,13 @@ public final class JournalBenchmark {
             if (o.memory() || days <= 7) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
             }
-            kinds.put("flow report (summed by the database)", () -> flows.table(from, to, day, null));
-            kinds.put("flow report (events read, as before)", () -> reports.flows(reader.events(from, to), from, to, day, null));
+            kinds.put("flow report (from the flow summary)", () -> flows.table(from, to, day, null));
+            kinds.put("flow report (events summed by the database, before)", () -> flows.fromEvents(from, to, day, null));
+            if (o.memory() || days <= 7) {
+                kinds.put("flow report (events read)", () -> reports.flows(reader.events(from, to), from, to, day, null));
+            }
+            System.out.printf("%s: %d-day flow report from the summary the same as summed from the events: %s%n", label,
+                    days, flows.table(from, to, day, null).csv().equals(flows.fromEvents(from, to, day, null).csv()));
             kinds.put("campaign report (summed by the database)", () -> campaigns.table(from, to, day, null));
             kinds.put("campaign report (rows read, as before)", () -> campaigns.inMemory(from, to, day, null));
             if (days <= 7) {
@@ -466,33 +478,36 @@ public final class JournalBenchmark {
     }
 
     /**
-     * The database's share of writing the journal, before and after the summary: the events of 1,000 further calls
-     * written in batches of 200 as the writer's transactions, by the plain insert (as before the summary), and the
-     * events of 1,000 more by {@link JournalSummary#write} (insert, duplicates left out, summary rows).
+     * The database's share of writing the journal, before and after the summaries: the events of 1,000 further calls
+     * written in batches of 200 as the writer's transactions, by the plain insert (as before the summaries), the events
+     * of 1,000 more by {@link JournalSummary#write} without the flow summary (insert, duplicates left out, queue and
+     * agent rows: before V160), and of 1,000 more with it (as the server writes them), batch by batch in turn.
      */
     private static String writeCost(Database db, String label, JournalSummary summary, Instant day) throws Exception {
         List<JournalEvent> events = new ArrayList<>();
         JournalGenerator gen = new JournalGenerator(11, 60, 100_000);
-        gen.generate(day, 1, 2_000 * 13, events::add);
-        List<List<JournalEvent>> halves = new ArrayList<>();
+        gen.generate(day, 1, 3_000 * 13, events::add);
+        List<List<JournalEvent>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         Map<String, Integer> callOf = new LinkedHashMap<>();
-        List<JournalEvent> plain = new ArrayList<>();
-        List<JournalEvent> summed = new ArrayList<>();
         for (JournalEvent e : events) {
             if (e.callId() != null) {
                 callOf.putIfAbsent(e.callId(), callOf.size());
             }
-            (e.callId() == null || callOf.get(e.callId()) % 2 == 0 ? plain : summed).add(e);
+            parts.get(e.callId() == null ? 0 : callOf.get(e.callId()) % 3).add(e);
         }
-        halves.add(plain);
-        halves.add(summed);
-        long[] ns = new long[2];
+        JournalSummary noFlows = summary.withoutFlowSummary();
+        long[] ns = new long[3];
+        int most = parts.stream().mapToInt(List::size).max().orElse(0);
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            for (int h = 0; h < 2; h++) {
-                List<JournalEvent> list = halves.get(h);
-                long s = System.nanoTime();
-                for (int i = 0; i < list.size(); i += 200) {
+            // the three take turns, batch by batch, so that none has the warmer database or cache to itself
+            for (int i = 0; i < most; i += 200) {
+                for (int h = 0; h < 3; h++) {
+                    List<JournalEvent> list = parts.get(h);
+                    if (i >= list.size()) {
+                        continue;
+                    }
+                    long s = System.nanoTime();
                     List<JournalEvent> batch = list.subList(i, Math.min(list.size(), i + 200));
                     if (h == 0) {
                         try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
@@ -503,18 +518,18 @@ public final class JournalBenchmark {
                             ps.executeBatch();
                         }
                     } else {
-                        summary.write(c, batch);
+                        (h == 1 ? noFlows : summary).write(c, batch);
                     }
                     c.commit();
+                    ns[h] += System.nanoTime() - s;
                 }
-                ns[h] = System.nanoTime() - s;
             }
         }
-        double perCallPlain = ns[0] / 1e6 / (callOf.size() / 2.0);
-        double perCallSummed = ns[1] / 1e6 / (callOf.size() / 2.0);
+        double calls = callOf.size() / 3.0;
         return String.format(Locale.ROOT, "| %s | database time per call, batches of 200 events: plain insert %.2f ms (%,d events),"
-                        + " insert + summary %.2f ms (%,d events) | load %s |%n", label, perCallPlain, plain.size(),
-                perCallSummed, summed.size(), load());
+                        + " insert + queue and agent summaries %.2f ms (%,d events), + flow summary %.2f ms (%,d events)"
+                        + " | load %s |%n", label, ns[0] / 1e6 / calls, parts.get(0).size(), ns[1] / 1e6 / calls,
+                parts.get(1).size(), ns[2] / 1e6 / calls, parts.get(2).size(), load());
     }
 
     private static void analyze(Database db, String label) throws Exception {
