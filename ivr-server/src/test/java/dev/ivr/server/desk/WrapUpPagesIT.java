@@ -77,6 +77,7 @@ class WrapUpPagesIT {
     private void campaignCallToAMachine(String callId, Instant start) throws Exception {
         server.crmStore().record(new Interaction(callId, "3612345678", "s", "payment-reminder", "1", start, start.plusSeconds(20),
                 List.of("reminder"), Map.of(), "C1001", null, null, null, null, null, Interaction.Outcome.SELF_SERVED, null));
+        ((dev.ivr.server.crm.store.JdbcCrmStore) server.crmStore()).awaitRecorded(java.time.Duration.ofSeconds(30)); // past the writer's linger
         try (var c = server.database().dataSource().getConnection(); var ps = c.prepareStatement("insert into campaign_attempts"
                 + " (campaign, customer_id, attempt_no, phone, node, started_at, ended_at, result, call_id, amd, amd_cause)"
                 + " values ('payment-reminder', 'C1001', 2, '+3612345678', 'node-a', ?, ?, 'answered', ?, 'MACHINE',"

@@ -449,6 +449,14 @@ final class InteractionRecorder {
         return inWriter.get() + outbox.pending() + unsaved.size();
     }
 
+    /**
+     * Interactions the database did not take (in the outbox, or only in memory): the writer's batch, which lingers
+     * up to its linger before every commit, is not counted, so a busy server is not reported degraded.
+     */
+    int notTaken() {
+        return outbox.pending() + unsaved.size();
+    }
+
     private void flushLoop() {
         while (!closed) {
             LockSupport.parkNanos(this, retryAfter.toNanos());

@@ -408,7 +408,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         if (failing != null) {
             return Health.degraded("database writes fail (" + failing + "); " + waiting);
         }
-        return pendingInteractions() > 0 ? Health.degraded(waiting)
+        return recorder.notTaken() > 0 ? Health.degraded(waiting)
                 : Health.up("identify and authenticate available; outbox empty");
     }
 

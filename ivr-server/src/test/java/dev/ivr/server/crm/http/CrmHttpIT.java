@@ -7,6 +7,7 @@ import dev.ivr.server.crm.Authentication;
 import dev.ivr.server.crm.Identification;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.csv.CustomerImport;
+import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.testing.CapturedLogs;
 import dev.ivr.server.testing.SampleCustomers;
 import dev.ivr.testsupport.FreePorts;
@@ -94,6 +95,8 @@ class CrmHttpIT {
                     Map.of("menu", "2", "pin", "***"), "C1001", "OK", "billing", "agent-7", Duration.ofSeconds(15),
                     Duration.ofSeconds(90), Interaction.Outcome.ROUTED, null));
         }
+        // recording hands the interactions to the store's writer, which commits them within its linger
+        ((JdbcCrmStore) server.crmStore()).awaitRecorded(Duration.ofSeconds(30));
     }
 
     @AfterAll

@@ -181,6 +181,17 @@ class InteractionBatchesTest {
     }
 
     @Test
+    void whatTheWriterLingersOnIsPendingButNotRefusedByTheDatabase() throws Exception {
+        open(Duration.ofHours(1));
+        recorder.record(interaction("call-1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> recorder.inWriter() == 1);
+        assertThat(recorder.pending()).isEqualTo(1);
+        assertThat(recorder.notTaken()).as("the store's health is not degraded by a batch in the making").isZero();
+        recorder.awaitHandedOver(Duration.ofSeconds(30));
+        assertThat(recorder.pending()).isZero();
+    }
+
+    @Test
     void closingWritesWhatTheWriterHolds() throws Exception {
         open(Duration.ofHours(1));
         for (int i = 0; i < 3; i++) {
