@@ -108,6 +108,9 @@ class PreviewDialingIT {
                 assertThat(s.contact("C1002")).isEqualTo("done/answered");
                 await().atMost(T).until(() -> s.server.routing().service().agent("tina").orElseThrow().state()
                         == AgentState.WRAP_UP);
+                // the store's writer commits the call's interaction within its linger (200 ms)
+                await().atMost(T).until(() -> desk.get("/api/customers/C1002/interactions?limit=5", tina).json()
+                        .getJsonArray("items").stream().map(JsonObject.class::cast).anyMatch(i -> callId.equals(i.getString("callId"))));
                 JsonObject history = desk.get("/api/customers/C1002/interactions?limit=5", tina).json();
                 assertThat(history.getJsonArray("items").stream().map(JsonObject.class::cast)
                         .filter(i -> callId.equals(i.getString("callId"))).findFirst().orElseThrow().getMap())
