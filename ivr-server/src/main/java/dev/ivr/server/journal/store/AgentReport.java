@@ -109,7 +109,7 @@ public final class AgentReport {
      * computed from the events.
      */
     public ReportTable summed(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
-        if (!QueueReport.quarterHours(from, to, intervals) || !onQuarter(from) || !onQuarter(to)) {
+        if (!QueueReport.quarterHours(from, to, intervals) || !QueueReport.onQuarter(from) || !QueueReport.onQuarter(to)) {
             return inMemory(from, to, intervals, agent);
         }
         java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
@@ -232,9 +232,6 @@ public final class AgentReport {
         }
     }
 
-    private static boolean onQuarter(Instant at) {
-        return at.getNano() == 0 && at.getEpochSecond() % BUCKET_S == 0;
-    }
 
     private static List<String> agents(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();

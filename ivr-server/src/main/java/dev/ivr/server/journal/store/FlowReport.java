@@ -63,7 +63,7 @@ public final class FlowReport {
         if (!QueueReport.quarterHours(from, to, intervals)) {
             return inMemory(from, to, intervals, flow);
         }
-        if (onQuarter(from) && onQuarter(to)) {
+        if (QueueReport.onQuarter(from) && QueueReport.onQuarter(to)) {
             return fromSummary(from, to, intervals, flow);
         }
         return fromEvents(from, to, intervals, flow);
@@ -122,9 +122,6 @@ public final class FlowReport {
         return rows(sums, ends);
     }
 
-    private static boolean onQuarter(Instant at) {
-        return at.getNano() == 0 && at.getEpochSecond() % BUCKET_S == 0;
-    }
 
     private static ReportTable rows(Map<Instant, Map<String, long[]>> sums, Map<Instant, Instant> ends) {
         List<List<Object>> rows = new ArrayList<>();

@@ -95,11 +95,16 @@ public final class QueueReport {
     /** Whether every interval edge inside the period falls on a quarter hour (then quarter-hour sums add up to it). */
     static boolean quarterHours(Instant from, Instant to, Intervals intervals) {
         for (Instant s = intervals.next(intervals.start(from, from), to); s.isBefore(to); s = intervals.next(s, to)) {
-            if (s.getNano() != 0 || s.getEpochSecond() % BUCKET_S != 0) {
+            if (!onQuarter(s)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether an instant falls exactly on a quarter hour (UTC). */
+    static boolean onQuarter(Instant at) {
+        return at.getNano() == 0 && at.getEpochSecond() % BUCKET_S == 0;
     }
 
     /** The report's intervals, each start (the period's start for the first) to its end (clipped to the period's end). */
