@@ -269,8 +269,7 @@ class CallFlowSystemIT {
         LocalCall call = LocalCall.place(asterisk, "1000", "+3619999999", "Unknown Caller",
                 LocalCall.Script.of().bargeIn("2").thenSilence());
         await().atMost(CALL).until(() -> call.commandTexts().stream().filter(c -> c.startsWith("STREAM FILE")).count() >= 2);
-        PrivateAsterisk.sleep(1000);
-        assertThat(call.variable("CHANNEL(language)")).isEqualTo("es");
+        await().atMost(CALL).untilAsserted(() -> assertThat(call.variable("CHANNEL(language)")).isEqualTo("es"));
         call.hangUpNow();
         call.awaitEnd(CALL);
         assertThat(asterisk.logSince(mark)).contains("(language 'es')");

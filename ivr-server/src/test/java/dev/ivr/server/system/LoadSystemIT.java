@@ -21,9 +21,12 @@ import static org.awaitility.Awaitility.await;
  * Scenario 11: 100 callers at once, simulated in Asterisk (Local channels), through the
  * customer-service flow with real prompts (MaryTTS, rendered while the calls come in: the
  * greetings with the callers' names are not cached yet), verified by account and PIN, and routed
- * to ten agents whose PJSIP phones answer. Every call completes as it should, and neither
+ * to fifteen agents whose PJSIP phones answer. Every call completes as it should, and neither
  * Asterisk's log nor the server's has an error. (Finding 3: no key a caller types is lost while a
- * prompt renders: each call is verified with its own account.)
+ * prompt renders: each call is verified with its own account.) Each caller's phone types the menu
+ * choice into the greeting, then the account and the PIN into the prompts that ask for them, each
+ * string from the moment its prompt starts ({@link LocalCall.Script#typeAtPrompt}): not at fixed
+ * moments from the call's start, which prompts rendered on a loaded machine shift.
  */
 @ExtendWith(AsteriskInstallation.Required.class)
 @ResourceLock(SystemRig.ONE_AT_A_TIME)
@@ -94,8 +97,9 @@ class LoadSystemIT {
         List<LocalCall> calls = new ArrayList<>();
         for (int n = 0; n < CALLS; n++) {
             String[] c = CUSTOMERS.get(n % CUSTOMERS.size());
-            // the caller types menu 1, the account and the PIN while the prompts play, driven by the dialplan
-            calls.add(LocalCall.placeTyping(asterisk, "1000", c[0], "Caller " + n, "1", c[1], c[2]));
+            calls.add(LocalCall.place(asterisk, "1000", c[0], "Caller " + n,
+                    LocalCall.Script.of().typeAtPrompt("1").typeAtPrompt(c[1] + "#").typeAtPrompt(c[2] + "#")
+                            .thenSilence()));
             PrivateAsterisk.sleep(50);
         }
         for (LocalCall call : calls) {

@@ -31,7 +31,10 @@ final class LocalCall {
 
     /** What the caller does, in order (the fake PBX's {@code Caller} steps). */
     static final class Script {
-        sealed interface Step permits Press, BargeIn, Silence, HangUp, Say, Message {
+        sealed interface Step permits Press, BargeIn, TypeAtPrompt, Silence, HangUp, Say, Message {
+        }
+
+        record TypeAtPrompt(String digits) implements Step {
         }
 
         record Press(String digits) implements Step {
@@ -76,6 +79,18 @@ final class LocalCall {
             return this;
         }
 
+        /**
+         * Keys the caller's phone types itself (Asterisk's SendDTMF on the caller's side, a key every
+         * {@value LocalCall#PHONE_KEY_GAP_MILLIS} ms) once the next prompt that keys interrupt has started after the keys
+         * of the step before reached the IVR's side: through that prompt and into the inputs after it. The keys' spacing
+         * is Asterisk's, not the test's AMI connection's (whose events and actions lag by seconds with a hundred calls
+         * on a loaded machine), and the prompt that starts them is the IVR's own next one, not a fixed moment.
+         */
+        Script typeAtPrompt(String digits) {
+            steps.add(new TypeAtPrompt(digits));
+            return this;
+        }
+
         /** The next input times out. */
         Script silence() {
             steps.add(new Silence());
@@ -117,7 +132,11 @@ final class LocalCall {
      *
      * @param id Asterisk's CommandId (AGIExecStart and AGIExecEnd)
      */
-    record Command(String text, long atNanos, String id) {
+    record Command(String text, long atNanos, String id, int keysReceivedBefore) {
+        Command(String text, long atNanos, String id) {
+            this(text, atNanos, id, 0);
+        }
+
         String name() {
             String[] w = text.split(" ");
             if (w.length >= 2 && (w[0].equals("STREAM") || w[0].equals("WAIT") || w[0].equals("GET")
@@ -148,6 +167,9 @@ final class LocalCall {
     /** Keys of a {@link Script.Press} still to type (guarded by the script). */
     private String typing = "";
     private volatile long lastKeyAt;
+    /** Keys the IVR's side received (DTMFEnd events), and keys the caller's phone was told to type. */
+    private final java.util.concurrent.atomic.AtomicInteger keysReceived = new java.util.concurrent.atomic.AtomicInteger();
+    private int keysTyped;
 
     private LocalCall(PrivateAsterisk asterisk, String callId, String callerSide, Script script) {
         this.asterisk = asterisk;
@@ -170,17 +192,6 @@ final class LocalCall {
     static LocalCall place(PrivateAsterisk asterisk, String context, String exten, String number, String name,
                            Script script) {
         return originate(asterisk, "Local/s@caller-sim/n", context, exten, number, name, script);
-    }
-
-    /**
-     * A caller the dialplan drives by itself ({@code caller-sim-typing}): it types the menu choice,
-     * the account and the PIN while the prompts play, at fixed moments (no test in the loop: for
-     * many callers at once).
-     */
-    static LocalCall placeTyping(PrivateAsterisk asterisk, String exten, String number, String name, String menu,
-                                 String account, String pin) {
-        return originate(asterisk, "Local/" + menu + "-" + account + "-" + pin + "@caller-sim-typing/n", "from-pstn", exten,
-                number, name, Script.of().thenSilence());
     }
 
     private static LocalCall originate(PrivateAsterisk asterisk, String callerChannel, String context, String exten,
@@ -218,9 +229,12 @@ final class LocalCall {
             channels.add(e.get("Channel"));
         }
         if (e.is("AGIExecStart")) {
-            Command c = new Command(e.getOrDefault("Command", ""), System.nanoTime(), e.getOrDefault("CommandId", ""));
+            Command c = new Command(e.getOrDefault("Command", ""), System.nanoTime(), e.getOrDefault("CommandId", ""),
+                    keysReceived.get());
             commands.add(c);
             actions.execute(() -> react(c));
+        } else if (e.is("DTMFEnd") && "Received".equalsIgnoreCase(e.get("Direction"))) {
+            keysReceived.incrementAndGet();
         } else if (e.is("AGIExecEnd")) {
             ended(e.getOrDefault("CommandId", ""));
         } else if (e.is("Hangup")) {
@@ -274,6 +288,19 @@ final class LocalCall {
                         "Priority", "1"), ami.nextId());
                 sleep(3500);
                 hangUpNow();
+                return;
+            }
+            if (prompt && step instanceof Script.TypeAtPrompt t && !escapeDigits(c.text()).isEmpty()) {
+                if (c.keysReceivedBefore() < keysTyped) {
+                    return; // a prompt that started before the keys typed so far reached the IVR: not the one meant
+                }
+                script.steps.poll();
+                sleep(150); // the prompt has started playing
+                keysTyped += t.digits().length();
+                ami.send(Ami.of("Action", "Setvar", "Channel", callerSide, "Variable", "CALLER_KEYS",
+                        "Value", t.digits()), ami.nextId());
+                ami.send(Ami.of("Action", "Redirect", "Channel", callerSide, "Context", "caller-types", "Exten", "s",
+                        "Priority", "1"), ami.nextId());
                 return;
             }
             if (prompt && step instanceof Script.BargeIn b && !escapeDigits(c.text()).isEmpty()) {
@@ -350,6 +377,9 @@ final class LocalCall {
     }
 
     static final long BARGE_IN_GAP_MILLIS = 350;
+
+    /** The caller's phone's pause between two keys it types itself ({@code caller-types} in extensions-test.conf). */
+    static final long PHONE_KEY_GAP_MILLIS = 350;
 
     /** The caller presses a key now, whatever the IVR is doing. */
     void key(char k) {
