@@ -379,7 +379,7 @@ final class LocalCall {
     static final long BARGE_IN_GAP_MILLIS = 350;
 
     /** The caller's phone's pause between two keys it types itself ({@code caller-types} in extensions-test.conf). */
-    static final long PHONE_KEY_GAP_MILLIS = 350;
+    static final long PHONE_KEY_GAP_MILLIS = 600;
 
     /** The caller presses a key now, whatever the IVR is doing. */
     void key(char k) {
