@@ -55,8 +55,8 @@ public final class LostCallRecorder implements AutoCloseable {
     private static final Duration SAFE_WAIT = Duration.ofMinutes(1);
     /** How often a scan that failed (the cluster in flux) is tried again. */
     private static final int ATTEMPTS = 3;
-    /** How long a claimed checkpoint stays when this server neither records nor dies: as a checkpoint does. */
-    static final Duration DEFAULT_CLAIM_TTL = Duration.ofMinutes(30);
+    /** How long a claim stays when its claimer neither records the call durably nor dies (checkpoint-ttl's default). */
+    static final Duration DEFAULT_CLAIM_TTL = Duration.ofHours(2);
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, HazelcastCheckpoints.Checkpoint> checkpoints;
