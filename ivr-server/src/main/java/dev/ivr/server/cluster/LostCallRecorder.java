@@ -178,10 +178,15 @@ public final class LostCallRecorder implements AutoCloseable {
 
     /** The call's interaction is durable: its checkpoint goes, unless someone else has it now (a resumed call). */
     private void release(String callId, String me) {
+        // not waited for (the durable callbacks of a whole batch run one after another); when this member is gone the
+        // claim stays, another survivor claims it again, and the table keeps the call's one record
         try {
-            checkpoints.executeOnKey(callId, new ReleaseClaim(me));
+            checkpoints.submitToKey(callId, new ReleaseClaim(me)).whenComplete((removed, e) -> {
+                if (e != null) {
+                    LOG.info("claimed checkpoint of call {} not removed: {}", LogText.escape(callId), e.toString());
+                }
+            });
         } catch (RuntimeException e) {
-            // this member is gone: the claim stays, another survivor claims it again, the table keeps one record
             LOG.info("claimed checkpoint of call {} not removed: {}", LogText.escape(callId), e.toString());
         }
     }
