@@ -221,7 +221,7 @@ public final class IvrServer implements AutoCloseable {
                 config.reports().liveRefresh(), java.time.Clock.systemUTC(), metrics.registry());
         toClose.add(liveKpis);
         toClose.add(dev.ivr.server.cluster.LostCallRecorder.start(cluster.hazelcast(), crm, config.routing().ownerLeftGrace(),
-                java.time.Clock.systemUTC()));
+                config.flows().checkpointTtl(), java.time.Clock.systemUTC()));
     }
 
     /** Webhooks: deliveries made with their journal events, sent by this server's senders (docs/integration.md). */

@@ -53,11 +53,26 @@ public final class HazelcastCheckpoints implements Checkpoints {
      * A checkpoint as kept in the cluster: sealed, and bound to its call id. {@code member} is the UUID of the
      * Hazelcast member that wrote it (null in checkpoints of older servers): a server restarted under the same
      * name is a new member, so {@link LostCallRecorder} tells the calls of the dead incarnation from its own.
+     *
+     * <p>{@code claimedBy} is set once the call's server was lost: the UUID of the survivor that records the call
+     * from this checkpoint, since {@code claimedAt}, for the lost member {@code claimedFrom} (the writer, or an
+     * earlier claimer that was lost too). The claimer removes the checkpoint once the call's interaction is durable;
+     * if the claimer is lost first, its claims are claimed again. Null in a checkpoint of a live call.
      */
-    record Checkpoint(String callId, String state, String member) implements ClusterValue {
+    record Checkpoint(String callId, String state, String member, String claimedBy, String claimedFrom,
+                      java.time.Instant claimedAt) implements ClusterValue {
+        Checkpoint(String callId, String state, String member) {
+            this(callId, state, member, null, null, null);
+        }
+
         @Override
         public String key() {
             return callId;
+        }
+
+        /** This checkpoint, claimed by the member {@code claimer} at {@code at} because {@code from} was lost. */
+        Checkpoint claimed(String claimer, String from, java.time.Instant at) {
+            return new Checkpoint(callId, state, member, claimer, from, at);
         }
     }
 

@@ -507,6 +507,49 @@ abstract class CrmStoreContract {
         assertThat(count(db, "select count(*) from interactions")).isEqualTo(1);
     }
 
+    /**
+     * A call recorded again by another server (a survivor that claimed the call's checkpoint after the server that
+     * committed the call's interaction died before removing it) keeps its first record, from the database or from
+     * the second server's outbox alike; and the second server's durability callback still runs, so that its claim
+     * on the checkpoint goes.
+     */
+    @Test
+    void aCallRecordedAgainByAnotherServerKeepsItsFirstRecordAndTheSecondIsDurableAtOnce() throws Exception {
+        Served served = serve(tmp.resolve("served"));
+        toClose.add(served);
+        TcpProxy proxy = new TcpProxy(served.port());
+        toClose.add(proxy);
+        Database db = database(served.url(proxy.port()), tmp.resolve("data"));
+        JdbcCrmStore a = store(db, "a");
+        JdbcCrmStore c = store(db, "c");
+        Interaction routed = interaction("call-1", Interaction.Outcome.ROUTED, clock.instant());
+        a.record(routed);
+        a.awaitRecorded(WRITTEN);
+
+        Interaction lost = new Interaction("call-1", routed.ani(), null, routed.flow(), routed.flowVersion(),
+                routed.start(), routed.end().plusSeconds(30), List.of("welcome", "node-lost"), Map.of(), "C1", "OK",
+                null, null, null, null, Interaction.Outcome.FAILED, "node-b");
+        java.util.concurrent.CompletableFuture<Void> durable = new java.util.concurrent.CompletableFuture<>();
+        c.record(lost, () -> durable.complete(null));
+        durable.get(WRITTEN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(count(db, "select count(*) from interactions where call_id = 'call-1'")).isEqualTo(1);
+        assertThat(c.interaction("call-1")).get().usingRecursiveComparison().isEqualTo(routed);
+
+        // the database away: the second record waits in the outbox, and changes nothing once it is back
+        proxy.cut();
+        java.util.concurrent.CompletableFuture<Void> onDisk = new java.util.concurrent.CompletableFuture<>();
+        c.record(lost, () -> onDisk.complete(null));
+        onDisk.get(WRITTEN.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(c.pendingInteractions()).isEqualTo(1);
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(60)).until(() -> c.pendingInteractions() == 0);
+        assertThat(count(db, "select count(*) from interactions where call_id = 'call-1'")).isEqualTo(1);
+        assertThat(count(db, "select count(*) from interactions where outcome = 'ROUTED'")).isEqualTo(1);
+        assertThat(a.interaction("call-1")).get().usingRecursiveComparison().isEqualTo(routed);
+        assertThat(tmp.resolve("c-outbox").resolve("rejected.jsonl")).as("not refused as bad data: no false alarm")
+                .doesNotExist();
+    }
+
     // ------------------------------------------------------------------ outage
 
     /**
