@@ -274,11 +274,16 @@ public final class JournalBenchmark {
             kinds.put("campaign report (rows and agents' events read)", () -> campaigns.inMemory(from, to, day, null));
             System.out.printf("%s: %d-day campaign report from the attempt rows the same as from the events: %s%n", label,
                     days, campaigns.table(from, to, day, null).csv().equals(campaigns.inMemory(from, to, day, null).csv()));
-            kinds.put("funnel (summed by the database)", () -> flows.funnel(from, to, null));
-            if (o.memory() || days <= 7) {
-                kinds.put("funnel (events read, as before)", () -> flows.funnelInMemory(from, to, null));
+            boolean postgres = label.startsWith("PostgreSQL");
+            if (postgres) { // on H2 the server reads the events (FlowReport.funnel): the summing query took 101 s a day
+                kinds.put("funnel (summed by the database)", () -> flows.funnelSummed(from, to, null));
+            } else {
+                kinds.put("funnel (events read, as the server does on H2)", () -> flows.funnel(from, to, null));
+            }
+            if (postgres && (o.memory() || days <= 7)) {
+                kinds.put("funnel (events read, as before; H2's)", () -> flows.funnelInMemory(from, to, null));
                 System.out.printf("%s: %d-day funnel summed by the database the same as from the events: %s%n", label,
-                        days, flows.funnel(from, to, null).csv().equals(flows.funnelInMemory(from, to, null).csv()));
+                        days, flows.funnelSummed(from, to, null).csv().equals(flows.funnelInMemory(from, to, null).csv()));
             }
             if (days <= 7) {
                 boolean same = agents.summed(from, to, day, null).csv().equals(agents.inMemory(from, to, day, null).csv());
