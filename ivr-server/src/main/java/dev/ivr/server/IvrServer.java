@@ -363,8 +363,7 @@ public final class IvrServer implements AutoCloseable {
         dev.ivr.server.outbound.CampaignGauges.register(new dev.ivr.server.outbound.CampaignProgress(campaignStore), metrics.registry(),
                 config.outbound().campaigns().stream().map(dev.ivr.server.config.CampaignConfig::name).toList(), java.time.Clock.systemUTC());
         routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
-        routes.add(new ReportRoutes(new JournalReader(database.httpDataSource()),
-                new Reports(kpiRules(), config.reports().fcrWindow()), liveKpis,
+        routes.add(new ReportRoutes(liveKpis,
                 new QueueReport(database.httpDataSource(), kpiRules(), config.reports().fcrWindow()),
                 new dev.ivr.server.journal.store.CampaignReport(database.httpDataSource()),
                 new dev.ivr.server.journal.store.FlowReport(database.httpDataSource(),

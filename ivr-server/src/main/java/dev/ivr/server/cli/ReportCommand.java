@@ -2,12 +2,10 @@ package dev.ivr.server.cli;
 
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.db.Database;
-import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.journal.report.ReportQuery;
 import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
-import dev.ivr.server.journal.store.JournalReader;
 import dev.ivr.server.journal.store.QueueReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,8 +82,6 @@ public final class ReportCommand implements Callable<Integer> {
             cfg.routing().queues().forEach(c -> thresholds.put(c.id(), c.serviceLevelTime()));
             KpiRules rules = new KpiRules(cfg.reports().serviceLevelTime(), cfg.reports().shortAbandon(), thresholds);
             Reports reports = new Reports(rules, cfg.reports().fcrWindow());
-            List<JournalEvent> events = report.equals("funnel") ? new JournalReader(db.dataSource()).events(q.from(), q.to())
-                    : List.of();
             ReportTable table = switch (report) {
                 case "queues" -> new QueueReport(db.dataSource(), rules, cfg.reports().fcrWindow())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
@@ -95,7 +91,8 @@ public final class ReportCommand implements Callable<Integer> {
                         .table(q.from(), q.to(), q.intervals(), q.filter());
                 case "campaigns" -> new dev.ivr.server.journal.store.CampaignReport(db.dataSource())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
-                default -> reports.funnel(events, q.filter());
+                default -> new dev.ivr.server.journal.store.FlowReport(db.dataSource(), reports)
+                        .funnel(q.from(), q.to(), q.filter());
             };
             switch (q.format()) {
                 case "csv" -> out.print(table.csv());

@@ -3,18 +3,15 @@ package dev.ivr.server.journal.http;
 import dev.ivr.server.api.Auth;
 import dev.ivr.server.api.HttpErrors;
 import dev.ivr.server.api.HttpRoutes;
-import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.AgentKpis;
 import dev.ivr.server.journal.kpi.CampaignKpis;
 import dev.ivr.server.journal.kpi.KpiCalculator;
 import dev.ivr.server.journal.kpi.QueueKpis;
 import dev.ivr.server.journal.report.ReportQuery;
 import dev.ivr.server.journal.report.ReportTable;
-import dev.ivr.server.journal.report.Reports;
 import dev.ivr.server.journal.store.AgentReport;
 import dev.ivr.server.journal.store.CampaignReport;
 import dev.ivr.server.journal.store.FlowReport;
-import dev.ivr.server.journal.store.JournalReader;
 import dev.ivr.server.journal.store.QueueReport;
 import dev.ivr.server.journal.store.LiveKpis;
 import io.vertx.core.Handler;
@@ -26,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,18 +39,14 @@ import java.util.Map;
 public final class ReportRoutes implements HttpRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(ReportRoutes.class);
 
-    private final JournalReader reader;
-    private final Reports reports;
     private final LiveKpis live;
     private final QueueReport queueReport;
     private final CampaignReport campaignReport;
     private final FlowReport flowReport;
     private final AgentReport agentReport;
 
-    public ReportRoutes(JournalReader reader, Reports reports, LiveKpis live, QueueReport queueReport,
-                        CampaignReport campaignReport, FlowReport flowReport, AgentReport agentReport) {
-        this.reader = reader;
-        this.reports = reports;
+    public ReportRoutes(LiveKpis live, QueueReport queueReport, CampaignReport campaignReport, FlowReport flowReport,
+                        AgentReport agentReport) {
         this.live = live;
         this.queueReport = queueReport;
         this.campaignReport = campaignReport;
@@ -104,12 +96,11 @@ public final class ReportRoutes implements HttpRoutes {
             return;
         }
         try {
-            List<JournalEvent> events = kind == Kind.FUNNEL ? reader.events(q.from(), q.to()) : List.of();
             ReportTable table = switch (kind) {
                 case QUEUES -> queueReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case AGENTS -> agentReport.table(q.from(), q.to(), q.intervals(), q.filter());
                 case FLOWS -> flowReport.table(q.from(), q.to(), q.intervals(), q.filter());
-                case FUNNEL -> reports.funnel(events, q.filter());
+                case FUNNEL -> flowReport.funnel(q.from(), q.to(), q.filter());
                 case CAMPAIGNS -> campaignReport.table(q.from(), q.to(), q.intervals(), q.filter());
             };
             if (q.format().equals("csv")) {

@@ -29,8 +29,8 @@ public final class CampaignCalculator {
     public record Result(Instant from, Instant to, Map<String, CampaignKpis> campaigns, CampaignKpis all) {
     }
 
-    /** An agent's talk and wrap-up on one call. */
-    record Talk(long talkMs, long wrapUpMs) {
+    /** The agents' talk and wrap-up on one call (one or more talks that ended). */
+    public record Talk(long talkMs, long wrapUpMs) {
     }
 
     /**
@@ -41,11 +41,21 @@ public final class CampaignCalculator {
     public static List<Result> compute(List<CampaignAttempt> attempts, List<OptOut> optOuts,
                                        List<JournalEvent> agentEvents, Instant until, Instant from, Instant to,
                                        Intervals intervals) {
+        return compute(attempts, optOuts, talks(agentEvents, until), from, to, intervals);
+    }
+
+    /**
+     * The same from each call's talk and wrap-up worked out already (the attempts' rows keep them: the report's
+     * intervals that do not fall on quarter hours).
+     *
+     * @param talks per call id, the talks that ended on it (a call with none is not in it)
+     */
+    public static List<Result> compute(List<CampaignAttempt> attempts, List<OptOut> optOuts, Map<String, Talk> talks,
+                                       Instant from, Instant to, Intervals intervals) {
         TreeMap<Instant, Instant> ends = new TreeMap<>();
         for (Instant s = intervals.start(from, from); s.isBefore(to); s = intervals.next(s, to)) {
             ends.put(s, intervals.next(s, to));
         }
-        Map<String, Talk> talks = talks(agentEvents, until);
         Map<Instant, Map<String, CampaignKpis>> buckets = new TreeMap<>();
         ends.keySet().forEach(s -> buckets.put(s, new TreeMap<>()));
         for (CampaignAttempt a : attempts) {

@@ -174,11 +174,15 @@ public final class Reports {
         List<List<Object>> rows = new ArrayList<>();
         FlowFunnel.of(events).values().stream().filter(f -> flow == null || flow.equals(f.flow())).forEach(f -> {
             for (FlowFunnel.Step s : f.steps()) {
-                rows.add(List.of(f.flow(), s.node(), s.reached(), s.hungUp(),
-                        opt(pct(f.entered() == 0 ? null : (double) s.reached() / f.entered()))));
+                rows.add(funnelRow(f.flow(), s.node(), s.reached(), s.hungUp(), f.entered()));
             }
         });
         return new ReportTable(FUNNEL_COLUMNS, rows);
+    }
+
+    /** A row of the funnel: a flow's node, the calls that reached it and hung up there, of those that entered. */
+    public static List<Object> funnelRow(String flow, String node, long reached, long hungUp, long entered) {
+        return List.of(flow, node, reached, hungUp, opt(pct(entered == 0 ? null : (double) reached / entered)));
     }
 
     /**

@@ -133,6 +133,100 @@ public final class FlowReport {
         return new ReportTable(Reports.FLOW_COLUMNS, rows);
     }
 
+    /*
+     * The funnel's calls: per call its first CALL_ENTERED of the period that names a flow and is not a resumption (the
+     * flow the call entered; one window per call over the period's entries alone), then the period's node events and
+     * hang-ups in the IVR counted per flow (the one the call entered, when it entered before the event, else the
+     * event's own) and node: calls that reached the node, hang-ups there, and when the node was first reached.
+     */
+    private static final String ENTERED = "select call_id, flow, occurred_at, seq from (select call_id, flow, occurred_at,"
+            + " seq, row_number() over (partition by call_id order by occurred_at, seq) as rn from journal_events"
+            + " where event_type = 'CALL_ENTERED' and flow is not null and (detail is null or detail <> 'resumed')"
+            + " and call_id is not null and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ?) w"
+            + " where rn = 1";
+    private static final String FUNNEL = "select f, event_type, flow_node, count(distinct call_id), count(*),"
+            + " min(occurred_at), min(seq) from (select coalesce(case when e.call_id is not null and (e.occurred_at"
+            + " < x.occurred_at or e.occurred_at = x.occurred_at and e.seq < x.seq) then e.flow end, x.flow) as f,"
+            + " x.event_type, x.flow_node, x.call_id, x.occurred_at, x.seq from journal_events x left join (" + ENTERED
+            + ") e on e.call_id = x.call_id where x.call_id is not null and x.flow_node is not null"
+            + " and (x.event_type = 'CALL_NODE' or x.event_type = 'CALL_ENDED' and x.detail = 'ABANDONED_IN_IVR')"
+            + " and x.event_day >= ? and x.event_day <= ? and x.occurred_at >= ? and x.occurred_at < ?) n"
+            + " where f is not null group by f, event_type, flow_node";
+
+    /**
+     * The drop-off funnel of the period ({@code flow} null for every flow): per flow that calls entered in the period,
+     * each node in the order calls first reached it, with the calls that reached it and the callers who hung up there.
+     * On PostgreSQL summed by the database ({@link #funnelSummed}); on H2 from the events read into memory
+     * ({@link #funnelInMemory}): H2 evaluates the summing query's per-call window again for each node event (101 s
+     * for one day of a million-event journal, against 82 ms read into memory; docs/benchmarks.md).
+     */
+    public ReportTable funnel(Instant from, Instant to, String flow) throws SQLException {
+        boolean h2;
+        try (Connection c = dataSource.getConnection()) {
+            h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
+        }
+        return h2 ? funnelInMemory(from, to, flow) : funnelSummed(from, to, flow);
+    }
+
+    /**
+     * The funnel summed by the database: only the sums per flow and node leave it; the same table as
+     * {@link Reports#funnel} over the period's events ({@link #funnelInMemory}, the reference), for calls with an id.
+     */
+    ReportTable funnelSummed(Instant from, Instant to, String flow) throws SQLException {
+        Map<String, Long> entered = new TreeMap<>();
+        // flow -> node -> {reached, hung up, first reached (epoch micros), its seq}
+        Map<String, Map<String, long[]>> nodes = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("select flow, count(*) from (" + ENTERED + ") e group by flow")) {
+                bindPeriod(ps, 1, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (flow == null || flow.equals(rs.getString(1))) {
+                            entered.put(rs.getString(1), rs.getLong(2));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(FUNNEL)) {
+                bindPeriod(ps, 1, from, to);
+                bindPeriod(ps, 5, from, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long[] n = nodes.computeIfAbsent(rs.getString(1), k -> new java.util.HashMap<>())
+                                .computeIfAbsent(rs.getString(3), k -> new long[] {0, 0, Long.MAX_VALUE, Long.MAX_VALUE});
+                        if ("CALL_NODE".equals(rs.getString(2))) {
+                            Instant first = rs.getTimestamp(6).toInstant();
+                            n[0] = rs.getLong(4);
+                            n[2] = first.getEpochSecond() * 1_000_000 + first.getNano() / 1_000;
+                            n[3] = rs.getLong(7);
+                        } else {
+                            n[1] = rs.getLong(5);
+                        }
+                    }
+                }
+            }
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        entered.forEach((name, calls) -> nodes.getOrDefault(name, Map.of()).entrySet().stream()
+                .filter(n -> n.getValue()[0] > 0)
+                .sorted(java.util.Comparator.comparingLong((Map.Entry<String, long[]> n) -> n.getValue()[2])
+                        .thenComparingLong(n -> n.getValue()[3]))
+                .forEach(n -> rows.add(Reports.funnelRow(name, n.getKey(), n.getValue()[0], n.getValue()[1], calls))));
+        return new ReportTable(Reports.FUNNEL_COLUMNS, rows);
+    }
+
+    /** The funnel from the period's events read into memory ({@link Reports#funnel}): the reference. */
+    public ReportTable funnelInMemory(Instant from, Instant to, String flow) throws SQLException {
+        return reports.funnel(reader.events(from, to), flow);
+    }
+
+    private static void bindPeriod(PreparedStatement ps, int first, Instant from, Instant to) throws SQLException {
+        ps.setDate(first, Date.valueOf(from.atZone(ZoneOffset.UTC).toLocalDate()));
+        ps.setDate(first + 1, Date.valueOf(to.atZone(ZoneOffset.UTC).toLocalDate()));
+        ps.setTimestamp(first + 2, Timestamp.from(from));
+        ps.setTimestamp(first + 3, Timestamp.from(to));
+    }
+
     /** The same report from the period's events read into memory ({@link Reports#flows}): the reference. */
     public ReportTable inMemory(Instant from, Instant to, Intervals intervals, String flow) throws SQLException {
         return reports.flows(reader.events(from, to), from, to, intervals, flow);

@@ -231,7 +231,11 @@ public final class JournalSummary {
         Set<String> newIds = new HashSet<>(ids);
         Map<Key, long[]> delta = new TreeMap<>();
         Map<AgentSummary.Key, long[]> agentDelta = new TreeMap<>();
-        inserted.forEach(e -> AgentSummary.call(e, agentDelta));
+        CampaignTalk.Delta campaignDelta = new CampaignTalk.Delta();
+        inserted.forEach(e -> {
+            AgentSummary.call(e, agentDelta);
+            CampaignTalk.hold(e, campaignDelta);
+        });
         Queues queues = new Queues(c, newIds);
         queues.prefetch(inserted.stream().filter(e -> e.callId() != null && (e.queue() != null || callFigures(e) != null))
                 .map(Stored::callId).toList());
@@ -285,7 +289,7 @@ public final class JournalSummary {
         queues.prefetch(lines.values().stream().flatMap(w -> w.line().stream())
                 .filter(e -> "ON_CALL".equals(e.detail()) && e.callId() != null).map(Stored::callId).toList());
         for (Window w : lines.values()) {
-            timeline(w, newIds, queues, delta, agentDelta);
+            timeline(w, newIds, queues, delta, agentDelta, campaignDelta);
         }
         // first-contact resolution around the customers' new calls
         Map<String, List<Stored>> byCustomer = new TreeMap<>();
@@ -299,6 +303,7 @@ public final class JournalSummary {
         }
         apply(c, delta);
         AgentSummary.apply(c, agentDelta);
+        CampaignTalk.apply(c, campaignDelta);
     }
 
     private static String marks(int n) {
@@ -441,7 +446,8 @@ public final class JournalSummary {
      * them as they are now (a handled call's talk and wrap-up depend on the next two events).
      */
     private static void timeline(Window w, Set<String> newIds, Queues queues, Map<Key, long[]> delta,
-                                 Map<AgentSummary.Key, long[]> agentDelta) throws SQLException {
+                                 Map<AgentSummary.Key, long[]> agentDelta, CampaignTalk.Delta campaignDelta)
+            throws SQLException {
         List<Stored> line = w.line();
         List<Stored> old = new ArrayList<>();
         int oldAnchors = 0;
@@ -456,10 +462,12 @@ public final class JournalSummary {
         for (int i = 0; i < oldAnchors; i++) {
             handled(old, i, queues.before(old.get(i).callId()), delta, -1);
             AgentSummary.event(old, i, agentDelta, -1);
+            CampaignTalk.event(old, i, campaignDelta, -1);
         }
         for (int i = 0; i < w.anchors(); i++) {
             handled(line, i, queues.now(line.get(i).callId()), delta, 1);
             AgentSummary.event(line, i, agentDelta, 1);
+            CampaignTalk.event(line, i, campaignDelta, 1);
         }
     }
 
@@ -674,7 +682,8 @@ public final class JournalSummary {
     /**
      * Empties the summary and sums it again from every event, by the migration's own back-fill statements (for a
      * journal loaded around the writer, e.g. the benchmark's), then {@link #resum recounts} with these rules; and the
-     * agent and flow summaries likewise ({@link AgentSummary#rebuild}, {@link FlowSummary#rebuild}).
+     * agent and flow summaries and the campaign attempts' talk likewise ({@link AgentSummary#rebuild},
+     * {@link FlowSummary#rebuild}, {@link CampaignTalk#rebuild}).
      */
     public void rebuild(Connection c) throws SQLException {
         String script;
@@ -697,5 +706,6 @@ public final class JournalSummary {
         resum(c);
         AgentSummary.rebuild(c);
         FlowSummary.rebuild(c);
+        CampaignTalk.rebuild(c);
     }
 }

@@ -137,6 +137,13 @@ abstract class FlowReportContract {
         return l;
     }
 
+    private ReportTable sameFunnel(Instant from, Instant to, String flow) throws Exception {
+        ReportTable sql = report.funnelSummed(from, to, flow);
+        assertThat(sql.csv()).as("funnel " + from + " " + to + " " + flow).isEqualTo(report.funnelInMemory(from, to, flow).csv());
+        assertThat(report.funnel(from, to, flow).csv()).isEqualTo(sql.csv()); // what the API serves on this database
+        return sql;
+    }
+
     private ReportTable same(Instant from, Instant to, String interval, ZoneId zone, String flow) throws Exception {
         Intervals intervals = Intervals.parse(interval, zone);
         ReportTable sql = report.table(from, to, intervals, flow);
@@ -196,6 +203,11 @@ abstract class FlowReportContract {
         day.add(ev("09:40:00", Type.CALL_ENDED, "j", "billing", "end", "SELF_SERVED"));
         day.add(ev("09:44:00", Type.CALL_ENTERED, "k", "sales", null, null));
         day.add(ev("09:59:59.999", Type.CALL_ENDED, "k", "sales", "end", "SELF_SERVED"));
+        // l: hangs up in the IVR at its second node (the funnel's hang-ups)
+        day.add(ev("10:20:00", Type.CALL_ENTERED, "l", "main", null, null));
+        day.add(ev("10:20:05", Type.CALL_NODE, "l", "main", "menu", null));
+        day.add(ev("10:21:00", Type.CALL_NODE, "l", "main", "pin", null));
+        day.add(ev("10:22:00", Type.CALL_ENDED, "l", "main", "pin", "ABANDONED_IN_IVR"));
         day.sort(java.util.Comparator.comparing(JournalEvent::at));
         write(day, 2);
         write(day.subList(4, 8), 4); // a replayed batch adds nothing
@@ -214,9 +226,16 @@ abstract class FlowReportContract {
                     periods++;
                 }
                 same(from, to, "15m", utc, "main");
+                sameFunnel(from, to, null);
             }
         }
         assertThat(periods).isEqualTo(3 * 36);
+        // main entered by a, b, c, e, f, h, i, l; the menu reached by a, b, e, i (twice: once) and l; l hung up at pin
+        assertThat(sameFunnel(at("08:30:00"), at("10:30:00"), "main").csv()).isEqualTo("""
+                flow,node,reached,hung_up,reached_pct
+                main,menu,5,0,62.5
+                main,pin,1,1,12.5
+                """.replace("\n", "\r\n"));
         // a period from 09:15: i counts at 09:30 (its resumption) for main, j at 09:30 (its end) for billing, which
         // nobody entered then (no billing row there), k at 09:30 for sales, its end a millisecond before the period's
         assertThat(same(at("09:15:00"), at("10:00:00"), "15m", utc, null).csv()).isEqualTo("""
@@ -240,6 +259,10 @@ abstract class FlowReportContract {
             }
         }
         same(first.plusSeconds(3_700), to.minusSeconds(1_234), "60m", ZoneId.of("UTC"), "customer-service");
+        // the funnel summed by the database: the same table as from the events read into memory
+        assertThat(sameFunnel(first, to, null).rows()).hasSizeGreaterThan(3);
+        sameFunnel(first.plusSeconds(3_700), to.minusSeconds(1_234), "customer-service");
+        sameFunnel(first.plusSeconds(9 * 3600), first.plusSeconds(9 * 3600 + 900), null);
         // a zone whose offset is not whole quarter hours (Liberia's old time, -0:44:30) is read from the events
         assertThat(same(first, to, "60m", ZoneId.of("-00:44:30"), null).rows()).isNotEmpty();
     }
