@@ -69,8 +69,13 @@ public final class ClusterCipher implements ValueSeal {
 
     @Override
     public byte[] seal(byte[] plain) {
+        return seal(plain, plain.length);
+    }
+
+    /** Seals the first {@code length} bytes of {@code plain}. */
+    public byte[] seal(byte[] plain, int length) {
         long n = counter.incrementAndGet();
-        byte[] out = new byte[HEADER + plain.length + TAG_BITS / 8];
+        byte[] out = new byte[HEADER + length + TAG_BITS / 8];
         out[0] = VERSION;
         System.arraycopy(salt, 0, out, 1, SALT);
         ByteBuffer.wrap(out, 1 + SALT + 4, 8).putLong(n); // 4 zero bytes, then the counter
@@ -78,7 +83,7 @@ public final class ClusterCipher implements ValueSeal {
             Cipher c = take();
             c.init(Cipher.ENCRYPT_MODE, ownKey, new GCMParameterSpec(TAG_BITS, out, 1 + SALT, NONCE));
             c.updateAAD(aad);
-            c.doFinal(plain, 0, plain.length, out, HEADER);
+            c.doFinal(plain, 0, length, out, HEADER);
             POOL.offer(c); // only after a seal that worked; a full pool drops it
             return out;
         } catch (GeneralSecurityException e) {

@@ -24,7 +24,12 @@ import java.nio.charset.StandardCharsets;
 public final class ClusterValueSerializer implements StreamSerializer<ClusterValue> {
     /** Hazelcast type id ("IVR" + 2); the routing library's is "IVR" + 1. */
     public static final int TYPE_ID = 0x49565202;
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /**
+     * Buffers from a pool shared by all threads (Jackson's default pool is per thread; checkpoints are serialised on
+     * the calls' virtual threads, each new, so every call allocated the generator's buffers afresh).
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build())
             .addModule(new JavaTimeModule())
             .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
@@ -45,13 +50,29 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
 
     @Override
     public void write(ObjectDataOutput out, ClusterValue value) throws IOException {
-        byte[] name = WireNames.wireName(value.getClass().getName()).getBytes(StandardCharsets.UTF_8);
-        byte[] body = JSON.writeValueAsBytes(value);
-        byte[] plain = new byte[name.length + 1 + body.length];
-        System.arraycopy(name, 0, plain, 0, name.length);
-        plain[name.length] = '\n';
-        System.arraycopy(body, 0, plain, name.length + 1, body.length);
-        out.writeByteArray(cipher.seal(plain));
+        Plain plain = new Plain(1024);
+        plain.write(HEADS.get(value.getClass()));
+        JSON.writeValue(plain, value); // closing the stream (Jackson's default) does nothing
+        out.writeByteArray(cipher.seal(plain.bytes(), plain.size()));
+    }
+
+    /** Each type's wire name and its newline, as written before the fields. */
+    private static final ClassValue<byte[]> HEADS = new ClassValue<>() {
+        @Override
+        protected byte[] computeValue(Class<?> type) {
+            return (WireNames.wireName(type.getName()) + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+    };
+
+    /** The name and the fields encoded straight into one buffer, sealed from there (no copy in between). */
+    private static final class Plain extends java.io.ByteArrayOutputStream {
+        Plain(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     @Override
