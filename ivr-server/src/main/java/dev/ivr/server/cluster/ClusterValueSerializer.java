@@ -50,10 +50,17 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
 
     @Override
     public void write(ObjectDataOutput out, ClusterValue value) throws IOException {
-        Plain plain = new Plain(1024);
-        plain.write(HEADS.get(value.getClass()));
-        JSON.writeValue(plain, value); // closing the stream (Jackson's default) does nothing
-        out.writeByteArray(cipher.seal(plain.bytes(), plain.size()));
+        Plain plain = Plain.take();
+        try {
+            plain.write(HEADS.get(value.getClass()));
+            JSON.writeValue(plain, value); // closing the stream (Jackson's default) does nothing
+            byte[] sealed = plain.room(ClusterCipher.sealedLength(plain.size()));
+            int n = cipher.seal(plain.bytes(), plain.size(), sealed);
+            out.writeInt(n); // what writeByteArray writes: the length, then the bytes
+            out.write(sealed, 0, n);
+        } finally {
+            plain.giveBack();
+        }
     }
 
     /** Each type's wire name and its newline, as written before the fields. */
@@ -64,16 +71,47 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
         }
     };
 
-    /** The name and the fields encoded straight into one buffer, sealed from there (no copy in between). */
+    /**
+     * The name and the fields encoded straight into one buffer and sealed from there into a second, both reused: taken
+     * from a pool shared by all threads (values are written on the calls' virtual threads, each new, so a thread-local
+     * buffer would be one per call), given back after the write. At most {@link #POOLED} are kept, none over 64 KiB.
+     */
     private static final class Plain extends java.io.ByteArrayOutputStream {
-        Plain(int size) {
-            super(size);
+        private static final java.util.concurrent.BlockingQueue<Plain> POOL =
+                new java.util.concurrent.ArrayBlockingQueue<>(POOLED);
+        private byte[] sealed = new byte[4096];
+
+        Plain() {
+            super(4096);
+        }
+
+        static Plain take() {
+            Plain p = POOL.poll();
+            return p != null ? p : new Plain();
+        }
+
+        void giveBack() {
+            reset();
+            if (buf.length <= MAX_KEPT && sealed.length <= MAX_KEPT) {
+                POOL.offer(this);
+            }
         }
 
         byte[] bytes() {
             return buf;
         }
+
+        /** The second buffer, at least {@code n} bytes. */
+        byte[] room(int n) {
+            if (sealed.length < n) {
+                sealed = new byte[Math.max(n, sealed.length * 2)];
+            }
+            return sealed;
+        }
     }
+
+    private static final int POOLED = 64;
+    private static final int MAX_KEPT = 64 * 1024;
 
     @Override
     public ClusterValue read(ObjectDataInput in) throws IOException {

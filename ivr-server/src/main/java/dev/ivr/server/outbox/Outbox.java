@@ -145,9 +145,13 @@ public class Outbox<T> implements AutoCloseable {
      * ignore a key they already have, so a record kept elsewhere for a retry is not written twice.
      */
     public void append(T item) throws IOException {
-        Lines out = new Lines(512);
-        out.add(item);
-        append(out.bytes(), out.size(), 1);
+        Lines out = Lines.take();
+        try {
+            out.add(item);
+            append(out.bytes(), out.size(), 1);
+        } finally {
+            out.giveBack();
+        }
     }
 
     /**
@@ -160,17 +164,39 @@ public class Outbox<T> implements AutoCloseable {
         if (items.isEmpty()) {
             return;
         }
-        Lines out = new Lines(512 * items.size());
-        for (T item : items) {
-            out.add(item);
+        Lines out = Lines.take();
+        try {
+            for (T item : items) {
+                out.add(item);
+            }
+            append(out.bytes(), out.size(), items.size());
+        } finally {
+            out.giveBack();
         }
-        append(out.bytes(), out.size(), items.size());
     }
 
-    /** Records as JSON lines (UTF-8), encoded straight into one buffer: no copy per record, none for the write. */
+    /**
+     * Records as JSON lines (UTF-8), encoded straight into one buffer: no copy per record, none for the write. The
+     * buffers are reused: taken from a pool shared by all threads (appends run on the calls' virtual threads, each new),
+     * given back once the write is done. At most 64 are kept, none over 64 KiB.
+     */
     private static final class Lines extends java.io.ByteArrayOutputStream {
-        Lines(int size) {
-            super(size);
+        private static final java.util.concurrent.BlockingQueue<Lines> POOL = new java.util.concurrent.ArrayBlockingQueue<>(64);
+
+        private Lines() {
+            super(2048);
+        }
+
+        static Lines take() {
+            Lines l = POOL.poll();
+            return l != null ? l : new Lines();
+        }
+
+        void giveBack() {
+            reset();
+            if (buf.length <= 64 * 1024) {
+                POOL.offer(this);
+            }
         }
 
         void add(Object item) throws IOException {

@@ -45,6 +45,19 @@ class ClusterValueSerializerTest {
         assertThat(new String(cipher.open(sealed), StandardCharsets.UTF_8)).isEqualTo("hello, world");
     }
 
+    /** Sealing into a buffer that held something before: only the sealed length counts, and it opens. */
+    @Test
+    void sealingIntoAUsedBufferWritesAWholeValue() {
+        byte[] out = new byte[ClusterCipher.sealedLength(100)];
+        Arrays.fill(out, (byte) 0x5a);
+        byte[] plain = "twelve bytes".getBytes(StandardCharsets.UTF_8);
+        int n = cipher.seal(plain, plain.length, out);
+        assertThat(n).isEqualTo(ClusterCipher.sealedLength(plain.length));
+        assertThat(new String(cipher.open(Arrays.copyOf(out, n)), StandardCharsets.UTF_8)).isEqualTo("twelve bytes");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cipher.seal(plain, plain.length, new byte[n - 1]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static SerializationService service(ClusterCipher cipher) {
         SerializationConfig config = new SerializationConfig();
         config.addSerializerConfig(new SerializerConfig().setTypeClass(ClusterValue.class)
