@@ -8,7 +8,6 @@ import dev.ivr.server.flow.expr.Values;
 import dev.ivr.server.flow.model.Flow;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
