@@ -69,18 +69,43 @@ public final class ClusterCipher implements ValueSeal {
 
     @Override
     public byte[] seal(byte[] plain) {
+        return seal(plain, plain.length);
+    }
+
+    /** Seals the first {@code length} bytes of {@code plain}. */
+    public byte[] seal(byte[] plain, int length) {
+        byte[] out = new byte[sealedLength(length)];
+        seal(plain, length, out);
+        return out;
+    }
+
+    /** How long the sealed form of {@code plainLength} bytes is. */
+    public static int sealedLength(int plainLength) {
+        return HEADER + plainLength + TAG_BITS / 8;
+    }
+
+    /**
+     * Seals the first {@code length} bytes of {@code plain} into the start of {@code out} (at least {@link
+     * #sealedLength} bytes; the same bytes {@link #seal(byte[])} returns).
+     *
+     * @return how many bytes of {@code out} the sealed value takes
+     */
+    public int seal(byte[] plain, int length, byte[] out) {
         long n = counter.incrementAndGet();
-        byte[] out = new byte[HEADER + plain.length + TAG_BITS / 8];
+        int total = sealedLength(length);
+        if (out.length < total) {
+            throw new IllegalArgumentException("sealing " + length + " bytes needs " + total + " bytes of room");
+        }
         out[0] = VERSION;
         System.arraycopy(salt, 0, out, 1, SALT);
-        ByteBuffer.wrap(out, 1 + SALT + 4, 8).putLong(n); // 4 zero bytes, then the counter
+        ByteBuffer.wrap(out, 1 + SALT, NONCE).putInt(0).putLong(n); // 4 zero bytes, then the counter
         try {
             Cipher c = take();
             c.init(Cipher.ENCRYPT_MODE, ownKey, new GCMParameterSpec(TAG_BITS, out, 1 + SALT, NONCE));
             c.updateAAD(aad);
-            c.doFinal(plain, 0, plain.length, out, HEADER);
+            c.doFinal(plain, 0, length, out, HEADER);
             POOL.offer(c); // only after a seal that worked; a full pool drops it
-            return out;
+            return total;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a cluster value: " + e, e);
         }

@@ -24,7 +24,12 @@ import java.nio.charset.StandardCharsets;
 public final class ClusterValueSerializer implements StreamSerializer<ClusterValue> {
     /** Hazelcast type id ("IVR" + 2); the routing library's is "IVR" + 1. */
     public static final int TYPE_ID = 0x49565202;
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /**
+     * Buffers from a pool shared by all threads (Jackson's default pool is per thread; checkpoints are serialised on
+     * the calls' virtual threads, each new, so every call allocated the generator's buffers afresh).
+     */
+    private static final ObjectMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build())
             .addModule(new JavaTimeModule())
             .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
@@ -45,14 +50,68 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
 
     @Override
     public void write(ObjectDataOutput out, ClusterValue value) throws IOException {
-        byte[] name = WireNames.wireName(value.getClass().getName()).getBytes(StandardCharsets.UTF_8);
-        byte[] body = JSON.writeValueAsBytes(value);
-        byte[] plain = new byte[name.length + 1 + body.length];
-        System.arraycopy(name, 0, plain, 0, name.length);
-        plain[name.length] = '\n';
-        System.arraycopy(body, 0, plain, name.length + 1, body.length);
-        out.writeByteArray(cipher.seal(plain));
+        Plain plain = Plain.take();
+        try {
+            plain.write(HEADS.get(value.getClass()));
+            JSON.writeValue(plain, value); // closing the stream (Jackson's default) does nothing
+            byte[] sealed = plain.room(ClusterCipher.sealedLength(plain.size()));
+            int n = cipher.seal(plain.bytes(), plain.size(), sealed);
+            out.writeInt(n); // what writeByteArray writes: the length, then the bytes
+            out.write(sealed, 0, n);
+        } finally {
+            plain.giveBack();
+        }
     }
+
+    /** Each type's wire name and its newline, as written before the fields. */
+    private static final ClassValue<byte[]> HEADS = new ClassValue<>() {
+        @Override
+        protected byte[] computeValue(Class<?> type) {
+            return (WireNames.wireName(type.getName()) + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+    };
+
+    /**
+     * The name and the fields encoded straight into one buffer and sealed from there into a second, both reused: taken
+     * from a pool shared by all threads (values are written on the calls' virtual threads, each new, so a thread-local
+     * buffer would be one per call), given back after the write. At most {@link #POOLED} are kept, none over 64 KiB.
+     */
+    private static final class Plain extends java.io.ByteArrayOutputStream {
+        private static final java.util.concurrent.BlockingQueue<Plain> POOL =
+                new java.util.concurrent.ArrayBlockingQueue<>(POOLED);
+        private byte[] sealed = new byte[4096];
+
+        Plain() {
+            super(4096);
+        }
+
+        static Plain take() {
+            Plain p = POOL.poll();
+            return p != null ? p : new Plain();
+        }
+
+        void giveBack() {
+            reset();
+            if (buf.length <= MAX_KEPT && sealed.length <= MAX_KEPT) {
+                POOL.offer(this);
+            }
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+
+        /** The second buffer, at least {@code n} bytes. */
+        byte[] room(int n) {
+            if (sealed.length < n) {
+                sealed = new byte[Math.max(n, sealed.length * 2)];
+            }
+            return sealed;
+        }
+    }
+
+    private static final int POOLED = 64;
+    private static final int MAX_KEPT = 64 * 1024;
 
     @Override
     public ClusterValue read(ObjectDataInput in) throws IOException {

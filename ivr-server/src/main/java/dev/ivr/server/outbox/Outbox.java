@@ -72,7 +72,12 @@ public class Outbox<T> implements AutoCloseable {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
+    /**
+     * Buffers from a pool shared by all threads: Jackson's default pool is per thread, and appends run on the calls'
+     * virtual threads, each new, so every call allocated the generator's buffers (about 10 KB) afresh.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -140,10 +145,13 @@ public class Outbox<T> implements AutoCloseable {
      * ignore a key they already have, so a record kept elsewhere for a retry is not written twice.
      */
     public void append(T item) throws IOException {
-        byte[] json = JSON.writeValueAsBytes(item); // UTF-8
-        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-        line[json.length] = '\n';
-        append(line, 1);
+        Lines out = Lines.take();
+        try {
+            out.add(item);
+            append(out.bytes(), out.size(), 1);
+        } finally {
+            out.giveBack();
+        }
     }
 
     /**
@@ -156,20 +164,56 @@ public class Outbox<T> implements AutoCloseable {
         if (items.isEmpty()) {
             return;
         }
-        if (items.size() == 1) {
-            append(items.get(0));
-            return;
+        Lines out = Lines.take();
+        try {
+            for (T item : items) {
+                out.add(item);
+            }
+            append(out.bytes(), out.size(), items.size());
+        } finally {
+            out.giveBack();
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 * items.size());
-        for (T item : items) {
-            out.write(JSON.writeValueAsBytes(item));
-            out.write('\n');
-        }
-        append(out.toByteArray(), items.size());
     }
 
-    /** Appends {@code count} complete lines (each ending in a newline) with one write and one shared force. */
-    private void append(byte[] line, int count) throws IOException {
+    /**
+     * Records as JSON lines (UTF-8), encoded straight into one buffer: no copy per record, none for the write. The
+     * buffers are reused: taken from a pool shared by all threads (appends run on the calls' virtual threads, each new),
+     * given back once the write is done. At most 64 are kept, none over 64 KiB.
+     */
+    private static final class Lines extends java.io.ByteArrayOutputStream {
+        private static final java.util.concurrent.BlockingQueue<Lines> POOL = new java.util.concurrent.ArrayBlockingQueue<>(64);
+
+        private Lines() {
+            super(2048);
+        }
+
+        static Lines take() {
+            Lines l = POOL.poll();
+            return l != null ? l : new Lines();
+        }
+
+        void giveBack() {
+            reset();
+            if (buf.length <= 64 * 1024) {
+                POOL.offer(this);
+            }
+        }
+
+        void add(Object item) throws IOException {
+            JSON.writeValue(this, item); // closing this stream (Jackson's default) does nothing
+            write('\n');
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+    }
+
+    /**
+     * Appends {@code count} complete lines (each ending in a newline), the first {@code length} bytes of {@code line},
+     * with one write and one shared force.
+     */
+    private void append(byte[] line, int length, int count) throws IOException {
         long mine;
         FileChannel segment;
         appendLock.lock();
@@ -187,7 +231,7 @@ public class Outbox<T> implements AutoCloseable {
             }
             long start = current.size();
             try {
-                ByteBuffer buf = ByteBuffer.wrap(line);
+                ByteBuffer buf = ByteBuffer.wrap(line, 0, length);
                 while (buf.hasRemaining()) {
                     current.write(buf);
                 }
@@ -195,7 +239,7 @@ public class Outbox<T> implements AutoCloseable {
                 cutBack(start);
                 throw e;
             }
-            written += line.length;
+            written += length;
             mine = written;
             segment = current;
             pending.addAndGet(count); // the lines are in the segment: a flush takes them, even if the force below fails

@@ -83,6 +83,32 @@ class OutboxTest {
     }
 
     /**
+     * Records longer than the encoding buffer's first size, with non-ASCII text and characters JSON escapes, are whole
+     * lines of their own (each JSON, then one newline), alone and together, and read back as they were.
+     */
+    @Test
+    void longAndNonAsciiRecordsAreWholeLines() throws IOException {
+        String big = "Kovács \"Anna\"\n\u00e9\u4e2d\u0001".repeat(300);
+        List<Item> items = List.of(new Item(big, 1), new Item("x", 2), new Item(big + "2", 3));
+        try (Outbox<Item> box = open()) {
+            box.append(items.get(0));
+            box.appendAll(items.subList(1, 3));
+        }
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                lines.addAll(Files.readAllLines(f));
+            }
+        }
+        assertThat(lines).hasSize(3).allSatisfy(l -> assertThat(l).startsWith("{").endsWith("}"));
+        try (Outbox<Item> reopened = open()) {
+            List<Item> written = new ArrayList<>();
+            assertThat(reopened.flush(written::addAll, 10)).isTrue();
+            assertThat(written).containsExactlyElementsOf(items);
+        }
+    }
+
+    /**
      * Appends from many threads share their forces (group commit) while a flusher seals and takes segments: every
      * record appended is written exactly once, and a reopened outbox has nothing left over.
      */

@@ -8,7 +8,6 @@ import dev.ivr.server.flow.expr.Values;
 import dev.ivr.server.flow.model.Flow;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,9 @@ import java.util.Optional;
  */
 final class CallState {
     static final String MASK = Inputs.MASK;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Buffers from a pool shared by all threads: checkpoints are written on the calls' virtual threads, each new. */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build());
 
     /** A flow in progress: its node to run next, its own variables, and where to return in the caller. */
     static final class Frame {
@@ -100,40 +101,45 @@ final class CallState {
 
     // --------------------------------------------------------- checkpoints
 
-    /** JSON of everything needed to resume, secrets excluded. */
+    /**
+     * JSON of everything needed to resume, secrets excluded. Written field by field with a generator (the same JSON,
+     * key for key, as the map it was built from before; no map per checkpoint).
+     */
     String toJson(String nodeName) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("v", 1);
-        m.put("server", nodeName);
-        m.put("ani", info.ani());
-        m.put("start", start.toString());
-        m.put("language", language);
-        m.put("callVars", call.get("vars"));
-        m.put("customer", caller.customer);
-        m.put("customerId", caller.customerId);
-        m.put("auth", caller.auth);
-        m.put("authOutcome", caller.authOutcome);
-        m.put("inputs", inputs.withoutSecrets());
-        m.put("answers", inputs.answers);
-        m.put("speechOff", inputs.speechOff);
-        m.put("path", position.path());
-        List<Map<String, Object>> frames = new ArrayList<>();
-        for (Iterator<Frame> it = position.bottomUp(); it.hasNext(); ) {
-            Frame f = it.next();
-            Map<String, Object> fm = new LinkedHashMap<>();
-            fm.put("flow", f.flow.name());
-            fm.put("version", f.flow.version());
-            fm.put("node", f.node);
-            fm.put("vars", f.vars);
-            fm.put("returnNode", f.returnNode);
-            frames.add(fm);
-        }
-        m.put("frames", frames);
-        try {
-            return JSON.writeValueAsString(m);
-        } catch (JsonProcessingException e) {
+        java.io.StringWriter out = new java.io.StringWriter(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("v", 1);
+            g.writeObjectField("server", nodeName);
+            g.writeObjectField("ani", info.ani());
+            g.writeStringField("start", start.toString());
+            g.writeObjectField("language", language);
+            g.writeObjectField("callVars", call.get("vars"));
+            g.writeObjectField("customer", caller.customer);
+            g.writeObjectField("customerId", caller.customerId);
+            g.writeObjectField("auth", caller.auth);
+            g.writeObjectField("authOutcome", caller.authOutcome);
+            g.writeObjectField("inputs", inputs.withoutSecrets());
+            g.writeObjectField("answers", inputs.answers);
+            g.writeObjectField("speechOff", inputs.speechOff);
+            g.writeObjectField("path", position.path());
+            g.writeArrayFieldStart("frames");
+            for (Iterator<Frame> it = position.bottomUp(); it.hasNext(); ) {
+                Frame f = it.next();
+                g.writeStartObject();
+                g.writeObjectField("flow", f.flow.name());
+                g.writeObjectField("version", f.flow.version());
+                g.writeObjectField("node", f.node);
+                g.writeObjectField("vars", f.vars);
+                g.writeObjectField("returnNode", f.returnNode);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+        return out.toString();
     }
 
     /**
