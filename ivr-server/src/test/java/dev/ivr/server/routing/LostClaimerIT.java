@@ -183,8 +183,10 @@ class LostClaimerIT {
                     .caller(Caller.script().hold(never)).start());
         }
         List<String> ids = calls.stream().map(FakeCall::uniqueId).toList();
-        await().atMost(T).until(() -> ids.stream().allMatch(id ->
-                checkpoints.load(id).filter(s -> s.contains("\"server\":\"b\"") && s.contains("\"pick\"")).isPresent()));
+        // past pick: its checkpoint's path has it (a checkpoint written as the call enters pick names it only as the
+        // frame's node, and the interaction's path is the checkpoint's path)
+        await().atMost(T).until(() -> ids.stream().allMatch(id -> checkpoints.load(id)
+                .filter(s -> s.contains("\"server\":\"b\"") && s.contains("\"path\":[\"pick\"")).isPresent()));
         await().atMost(T).until(() -> c.member.hazelcast().getPartitionService().isClusterSafe());
 
         RecorderStore onA = new RecorderStore(store("a"), death);

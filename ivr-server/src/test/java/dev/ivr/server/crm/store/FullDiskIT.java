@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A real full disk: the store's data directory on a 4 MB tmpfs, mounted in a private mount
+ * A real full disk: the store's data directory on an 8 MB tmpfs, mounted in a private mount
  * namespace ({@code unshare}: as root, or as any user where user namespaces are allowed), so
  * nothing is mounted on the host and the file system goes away with the test.
  * {@link FullDiskProbe} records interactions, fills the disk, records more, and is killed with
@@ -38,7 +38,7 @@ class FullDiskIT {
         Files.writeString(script, """
                 set -u
                 disk="$1"; out="$2"; shift 2
-                mount -t tmpfs -o size=4m,mode=0700 tmpfs "$disk" || exit 77
+                mount -t tmpfs -o size=8m,mode=0700 tmpfs "$disk" || exit 77
                 "$@" write "$disk" > "$out/write.out" 2>&1 &
                 pid=$!
                 for _ in $(seq 1 1200); do
