@@ -96,10 +96,7 @@ public final class FlowReport {
         java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
         TreeMap<Instant, Map<String, long[]>> sums = new TreeMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SQL)) {
-            ps.setDate(1, Date.valueOf(from.atZone(ZoneOffset.UTC).toLocalDate()));
-            ps.setDate(2, Date.valueOf(to.atZone(ZoneOffset.UTC).toLocalDate()));
-            ps.setTimestamp(3, Timestamp.from(from));
-            ps.setTimestamp(4, Timestamp.from(to));
+            bindPeriod(ps, 1, from, to);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     // every call of the quarter started at or after from: the quarter's start cut at from lies in
