@@ -55,8 +55,6 @@ public final class LostCallRecorder implements AutoCloseable {
     private static final Duration SAFE_WAIT = Duration.ofMinutes(1);
     /** How often a scan that failed (the cluster in flux) is tried again. */
     private static final int ATTEMPTS = 3;
-    /** How long a claim stays when its claimer neither records the call durably nor dies (checkpoint-ttl's default). */
-    static final Duration DEFAULT_CLAIM_TTL = Duration.ofHours(2);
 
     private final HazelcastInstance hazelcast;
     private final IMap<String, HazelcastCheckpoints.Checkpoint> checkpoints;
@@ -88,11 +86,6 @@ public final class LostCallRecorder implements AutoCloseable {
                 }
             }
         });
-    }
-
-    /** @param grace how long a lost server's calls have to come back through the dialplan before they are recorded */
-    public static LostCallRecorder start(HazelcastInstance hazelcast, CrmStore crm, Duration grace, Clock clock) {
-        return start(hazelcast, crm, grace, DEFAULT_CLAIM_TTL, clock);
     }
 
     /**

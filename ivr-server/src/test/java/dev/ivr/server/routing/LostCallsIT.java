@@ -92,7 +92,7 @@ class LostCallsIT {
     @Test
     void aCallWhoseServerDiedAndThatNeverCameBackIsRecordedOnceAsFailed() throws Exception {
         try (LostCallRecorder recorder = LostCallRecorder.start(a.member.hazelcast(), crmA, Duration.ZERO,
-                Clock.systemUTC())) {
+                Duration.ofMinutes(5), Clock.systemUTC())) {
             UUID bMember = b.member.hazelcast().getCluster().getLocalMember().getUuid();
             String id = waitingOnBWhenItDies();
             await().atMost(T).until(() -> crmA.recorded().stream().anyMatch(i -> i.callId().equals(id)));
@@ -112,7 +112,7 @@ class LostCallsIT {
     @Test
     void aCallResumedOnAnotherServerGetsItsRealOutcomeOnly() throws Exception {
         try (LostCallRecorder recorder = LostCallRecorder.start(a.member.hazelcast(), crmA, Duration.ofHours(1),
-                Clock.systemUTC())) {
+                Duration.ofMinutes(5), Clock.systemUTC())) {
             UUID bMember = b.member.hazelcast().getCluster().getLocalMember().getUuid();
             String id = waitingOnBWhenItDies();
             FakePbx pbx = new FakePbx("127.0.0.1", a.listener.port()).answerGosub("ivr-agent-answered", "agent-answered");
@@ -173,9 +173,9 @@ class LostCallsIT {
 
         // both survivors look at once, as their recorders do when the grace is over
         try (LostCallRecorder onA = LostCallRecorder.start(a.member.hazelcast(), crmA, Duration.ofHours(1),
-                Clock.systemUTC());
+                Duration.ofMinutes(5), Clock.systemUTC());
              LostCallRecorder onB = LostCallRecorder.start(b.member.hazelcast(), crmB2, Duration.ofHours(1),
-                     Clock.systemUTC())) {
+                     Duration.ofMinutes(5), Clock.systemUTC())) {
             CompletableFuture<Integer> fromA = CompletableFuture.supplyAsync(() -> onA.recordCallsOf("b", oldB));
             CompletableFuture<Integer> fromB = CompletableFuture.supplyAsync(() -> onB.recordCallsOf("b", oldB));
             assertThat(fromA.get() + fromB.get()).isEqualTo(ids.size());

@@ -191,7 +191,8 @@ class LostClaimerIT {
 
         RecorderStore onA = new RecorderStore(store("a"), death);
         RecorderStore onC = new RecorderStore(store("c"), null);
-        toClose.add(LostCallRecorder.start(a.member.hazelcast(), onA, Duration.ZERO, Clock.systemUTC()));
+        toClose.add(LostCallRecorder.start(a.member.hazelcast(), onA, Duration.ZERO, Duration.ofMinutes(5),
+                Clock.systemUTC()));
         b.kill();
         calls.forEach(FakeCall::hangUpNow);
         // a has claimed every call of b (it records only once its scan has claimed them all)
@@ -205,7 +206,8 @@ class LostClaimerIT {
         // the claims are on c or backed up there before a dies (two members lost at once lose what had no backup)
         await().atMost(T).until(() -> c.member.hazelcast().getPartitionService().isClusterSafe());
 
-        toClose.add(LostCallRecorder.start(c.member.hazelcast(), onC, Duration.ZERO, Clock.systemUTC()));
+        toClose.add(LostCallRecorder.start(c.member.hazelcast(), onC, Duration.ZERO, Duration.ofMinutes(5),
+                Clock.systemUTC()));
         a.kill();
         onA.killed.countDown();
         await().atMost(T).until(() -> onC.durable.size() == CALLS);

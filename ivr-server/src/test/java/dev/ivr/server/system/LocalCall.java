@@ -130,13 +130,10 @@ final class LocalCall {
     /**
      * One AGI command Asterisk ran for the IVR on this call.
      *
-     * @param id Asterisk's CommandId (AGIExecStart and AGIExecEnd)
+     * @param id                 Asterisk's CommandId (AGIExecStart and AGIExecEnd)
+     * @param keysReceivedBefore the keys the IVR's side had received when the command started (DTMFEnd events)
      */
     record Command(String text, long atNanos, String id, int keysReceivedBefore) {
-        Command(String text, long atNanos, String id) {
-            this(text, atNanos, id, 0);
-        }
-
         String name() {
             String[] w = text.split(" ");
             if (w.length >= 2 && (w[0].equals("STREAM") || w[0].equals("WAIT") || w[0].equals("GET")
