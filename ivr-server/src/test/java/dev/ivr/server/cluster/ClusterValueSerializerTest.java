@@ -30,7 +30,8 @@ class ClusterValueSerializerTest {
             Object back = service.toObject(data);
             assertThat(back).isEqualTo(value);
             byte[] payload = data.toByteArray();
-            byte[] sealed = Arrays.copyOfRange(payload, payload.length - sealedLength(payload), payload.length);
+            int at = payload.length - WireNamesTest.sealedLength(payload);
+            byte[] sealed = Arrays.copyOfRange(payload, at, payload.length);
             String plain = new String(cipher.open(sealed), StandardCharsets.UTF_8);
             assertThat(plain).startsWith("dev.ivr.server.cluster.HazelcastCheckpoints$Checkpoint\n{\"callId\":\""
                     + value.callId() + "\"").endsWith("}").hasLineCount(2);
@@ -69,16 +70,5 @@ class ClusterValueSerializerTest {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 7);
         return key;
-    }
-
-    /** The sealed array is the last field of the serialized value: a 4-byte length, then the bytes. */
-    private static int sealedLength(byte[] payload) {
-        for (int start = 0; start < payload.length - 4; start++) {
-            int n = java.nio.ByteBuffer.wrap(payload, start, 4).getInt();
-            if (n > 0 && start + 4 + n == payload.length) {
-                return n;
-            }
-        }
-        throw new AssertionError("no sealed array in the serialized value");
     }
 }

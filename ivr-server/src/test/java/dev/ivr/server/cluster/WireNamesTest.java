@@ -43,7 +43,7 @@ class WireNamesTest {
     }
 
     /** The sealed array is the last field of the serialized value: a 4-byte length, then the bytes. */
-    private static int sealedLength(byte[] payload) {
+    static int sealedLength(byte[] payload) {
         for (int start = 0; start < payload.length - 4; start++) {
             int n = java.nio.ByteBuffer.wrap(payload, start, 4).getInt();
             if (n > 0 && start + 4 + n == payload.length) {
