@@ -6,8 +6,14 @@ import java.util.Optional;
 /** Where callbacks are kept beyond the cluster's memory (the database). */
 public interface CallbackStore {
 
-    /** Inserts or replaces a callback. @throws RuntimeException when the database cannot be written */
-    void save(StoredCallback callback);
+    /**
+     * Inserts a callback or replaces its row, unless the row holds a higher {@link StoredCallback#version()}: a save
+     * that comes late never puts an older state back.
+     *
+     * @return whether the row holds this version now (false: a newer one was there)
+     * @throws RuntimeException when the database cannot be written
+     */
+    boolean save(StoredCallback callback);
 
     /** Callbacks not yet done, failed or cancelled. */
     List<StoredCallback> open();
@@ -18,7 +24,8 @@ public interface CallbackStore {
     /** Keeps nothing (tests, and servers without a database). */
     CallbackStore NONE = new CallbackStore() {
         @Override
-        public void save(StoredCallback callback) {
+        public boolean save(StoredCallback callback) {
+            return true;
         }
 
         @Override

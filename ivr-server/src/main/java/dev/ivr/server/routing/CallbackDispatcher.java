@@ -292,7 +292,9 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
 
     private void persist(CallbackEntry e) {
         try {
-            store.save(stored(e));
+            if (!store.save(stored(e))) {
+                LOG.debug("callback {}: the table holds a version newer than {} already", e.id(), e.version());
+            }
             unsaved.remove(e.id(), e);
         } catch (RuntimeException x) {
             unsaved.merge(e.id(), e, (a, b) -> a.version() >= b.version() ? a : b);
@@ -310,7 +312,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         return new StoredCallback(e.id(), e.request().callId(), e.number(), e.queue(), e.state().name(),
                 Instant.ofEpochMilli(e.dueAt()), Instant.ofEpochMilli(e.requestedAt()),
                 e.enqueuedAt() == 0 ? null : Instant.ofEpochMilli(e.enqueuedAt()), e.attempts(), e.owner(), e.reason(),
-                request, Instant.ofEpochMilli(e.updatedAt()), e.pbx());
+                request, Instant.ofEpochMilli(e.updatedAt()), e.pbx(), e.version());
     }
 
     /** After a restart of the whole cluster: the open callbacks come back from the database, unowned. */
@@ -331,7 +333,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                 CallbackEntry e = new CallbackEntry(s.id(), req, s.number(), State.valueOf(s.state()),
                         s.dueAt().toEpochMilli(), s.requestedAt().toEpochMilli(),
                         s.enqueuedAt() == null ? 0 : s.enqueuedAt().toEpochMilli(), s.attempts(), settings.maxAttempts(),
-                        null, 0, s.reason(), s.updatedAt().toEpochMilli(), 1, s.pbx());
+                        null, 0, s.reason(), s.updatedAt().toEpochMilli(), Math.max(1, s.version()), s.pbx());
                 map.putIfAbsent(s.id(), e);
             } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException x) {
                 LOG.warn("callback {} in the database not readable: {}", s.id(), x.getMessage());
@@ -391,9 +393,11 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
                 if (now - e.updatedAt() > KEEP_FINISHED.toMillis()) {
                     map.delete(id);
                     resavedFinal.remove(id);
-                } else if (e.owner() != null && !members.contains(e.owner()) && resavedFinal.add(id)) {
-                    // its owner died: a save that failed there (the database away) died with it, kept for a retry in
-                    // its memory only; the final state is written again from the cluster (the same row: harmless)
+                } else if (now - e.updatedAt() > settings.sweep().toMillis() && resavedFinal.add(id)) {
+                    // the final state is written once more by the member that holds the entry: the node that finished
+                    // it may have died with its save still waiting for the database (kept for a retry in its memory
+                    // only), whether it owned the callback or not (a cancellation through another node's API). The
+                    // row takes it only if it holds no newer version: when the first save landed, nothing changes
                     persist(e);
                 }
                 continue;

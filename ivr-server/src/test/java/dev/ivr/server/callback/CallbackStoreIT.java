@@ -51,4 +51,37 @@ class CallbackStoreIT {
             assertThat(store.get("c2")).hasValueSatisfying(c -> assertThat(c.isFinal()).isTrue());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aSaveThatComesLateNeverPutsAnOlderStateBack(String kind) {
+        String url = kind.equals("h2") ? "" : PostgresServer.get().newDatabase();
+        String user = kind.equals("h2") ? "sa" : PostgresServer.USER;
+        try (Database db = Database.open(new DatabaseConfig(url, user, "", 4, 2, Duration.ofSeconds(2)), dir)) {
+            assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
+            CallbackStore store = new JdbcCallbackStore(db);
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            // the node that scheduled it could not write version 1 (the database was cut); another node took it
+            // over and wrote its end (version 7) first; then the first node's retry of version 1 comes
+            assertThat(store.save(version("cb-1", "DONE", 7, now))).isTrue();
+            assertThat(store.save(version("cb-1", "SCHEDULED", 1, now))).as("an older version: refused").isFalse();
+            assertThat(store.get("cb-1")).hasValueSatisfying(c -> {
+                assertThat(c.state()).isEqualTo("DONE");
+                assertThat(c.version()).isEqualTo(7);
+            });
+            assertThat(store.open()).isEmpty();
+
+            assertThat(store.save(version("cb-2", "SCHEDULED", 1, now))).isTrue();
+            assertThat(store.save(version("cb-2", "WAITING", 2, now))).isTrue();
+            assertThat(store.save(version("cb-2", "WAITING", 2, now))).as("the same version again: harmless").isTrue();
+            assertThat(store.save(version("cb-2", "SCHEDULED", 1, now))).isFalse();
+            assertThat(store.open()).extracting(StoredCallback::id, StoredCallback::state, StoredCallback::version)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("cb-2", "WAITING", 2L));
+        }
+    }
+
+    private static StoredCallback version(String id, String state, long version, Instant now) {
+        return new StoredCallback(id, id, "+3612345678", "support", state, now, now, null, 0, null, null, "{}",
+                now.plusMillis(version), null, version);
+    }
 }

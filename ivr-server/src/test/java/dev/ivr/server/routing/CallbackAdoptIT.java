@@ -90,7 +90,7 @@ class CallbackAdoptIT {
                 clock.advance(LEASE.plusSeconds(5));
                 self.get().sweep();
             }
-            return null;
+            return true;
         }).when(store).save(any(StoredCallback.class));
         HazelcastInstance hz = member.hazelcast();
         String mapName = "callbacks-" + UUID.randomUUID();

@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Callbacks in the {@code callbacks} table (migrations V50, V80), on the calls' pool. */
+/** Callbacks in the {@code callbacks} table (migrations V50, V80, V163), on the calls' pool. */
 public final class JdbcCallbackStore implements CallbackStore {
     private static final String COLUMNS = "id, call_id, number, queue, state, due_at, requested_at, enqueued_at, attempts,"
-            + " owner_node, reason, request, updated_at, pbx";
+            + " owner_node, reason, request, updated_at, pbx, version";
 
     private final Database database;
 
@@ -25,33 +25,71 @@ public final class JdbcCallbackStore implements CallbackStore {
         this.database = database;
     }
 
+    /**
+     * Inserts the row, or replaces it unless it holds a higher version: a save retried late (the database was away,
+     * or another node's save of a later version committed first) leaves the newer state in place. Answers whether
+     * the row now holds this version.
+     */
     @Override
-    public void save(StoredCallback c) {
+    public boolean save(StoredCallback c) {
         if (!database.isReady()) {
             throw new IllegalStateException("the database is not available");
         }
         try (Connection con = database.dataSource().getConnection()) {
             con.setAutoCommit(false);
-            int n;
-            try (PreparedStatement ps = con.prepareStatement("update callbacks set call_id = ?, number = ?, queue = ?,"
-                    + " state = ?, due_at = ?, requested_at = ?, enqueued_at = ?, attempts = ?, owner_node = ?, reason = ?,"
-                    + " request = ?, updated_at = ?, pbx = ? where id = ?")) {
-                int i = bind(ps, c, 1);
-                ps.setString(i, c.id());
-                n = ps.executeUpdate();
-            }
-            if (n == 0) {
-                try (PreparedStatement ps = con.prepareStatement("insert into callbacks (" + COLUMNS
-                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, c.id());
-                    bind(ps, c, 2);
-                    ps.executeUpdate();
+            try {
+                boolean saved = update(con, c) || insert(con, c);
+                con.commit();
+                return saved;
+            } catch (SQLException e) {
+                con.rollback();
+                if (!isDuplicateKey(e)) {
+                    throw e;
                 }
+                // another node inserted the same callback between this update and this insert: replace its row
+                // if this version is not older
+                boolean saved = update(con, c);
+                con.commit();
+                return saved;
             }
-            con.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("callback " + c.id() + " not saved: " + e.getMessage(), e);
         }
+    }
+
+    /** Replaces the row where it holds no higher version; false when there is no row or a newer one. */
+    private static boolean update(Connection con, StoredCallback c) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("update callbacks set call_id = ?, number = ?, queue = ?,"
+                + " state = ?, due_at = ?, requested_at = ?, enqueued_at = ?, attempts = ?, owner_node = ?, reason = ?,"
+                + " request = ?, updated_at = ?, pbx = ?, version = ? where id = ? and (version is null or version <= ?)")) {
+            int i = bind(ps, c, 1);
+            ps.setString(i++, c.id());
+            ps.setLong(i, c.version());
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /** Inserts the row where there is none; false when there is one (of a higher version: the update did not take). */
+    private static boolean insert(Connection con, StoredCallback c) throws SQLException {
+        try (PreparedStatement exists = con.prepareStatement("select 1 from callbacks where id = ?")) {
+            exists.setString(1, c.id());
+            try (ResultSet rs = exists.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+        }
+        try (PreparedStatement ps = con.prepareStatement("insert into callbacks (" + COLUMNS
+                + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, c.id());
+            bind(ps, c, 2);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    /** A unique-key violation (SQLState 23505 on PostgreSQL and H2). */
+    private static boolean isDuplicateKey(SQLException e) {
+        return "23505".equals(e.getSQLState());
     }
 
     private static int bind(PreparedStatement ps, StoredCallback c, int i) throws SQLException {
@@ -68,6 +106,7 @@ public final class JdbcCallbackStore implements CallbackStore {
         ps.setString(i++, c.request());
         ps.setTimestamp(i++, ts(c.updatedAt()));
         ps.setString(i++, c.pbx() == null || c.pbx().length() <= 128 ? c.pbx() : c.pbx().substring(0, 128));
+        ps.setLong(i++, c.version());
         return i;
     }
 
@@ -93,7 +132,7 @@ public final class JdbcCallbackStore implements CallbackStore {
                     out.add(new StoredCallback(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
                             instant(rs.getTimestamp(8)), rs.getInt(9), rs.getString(10), rs.getString(11),
-                            rs.getString(12), instant(rs.getTimestamp(13)), rs.getString(14)));
+                            rs.getString(12), instant(rs.getTimestamp(13)), rs.getString(14), rs.getLong(15)));
                 }
             }
             return out;
