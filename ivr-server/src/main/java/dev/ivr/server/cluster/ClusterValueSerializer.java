@@ -11,6 +11,8 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.StreamSerializer;
 
+import dev.ivr.server.json.PooledBytes;
+import dev.ivr.server.json.PooledJson;
 import dev.ivr.server.wire.ClusterValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +30,7 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
      * Buffers from a pool shared by all threads (Jackson's default pool is per thread; checkpoints are serialised on
      * the calls' virtual threads, each new, so every call allocated the generator's buffers afresh).
      */
-    private static final ObjectMapper JSON = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
-                    .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build())
+    private static final ObjectMapper JSON = JsonMapper.builder(PooledJson.factory())
             .addModule(new JavaTimeModule())
             .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
             .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
@@ -50,7 +51,8 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
 
     @Override
     public void write(ObjectDataOutput out, ClusterValue value) throws IOException {
-        Plain plain = Plain.take();
+        // the name and the fields encoded straight into one pooled buffer, sealed from there into its second one
+        PooledBytes plain = PooledBytes.take();
         try {
             plain.write(HEADS.get(value.getClass()));
             JSON.writeValue(plain, value); // closing the stream (Jackson's default) does nothing
@@ -70,48 +72,6 @@ public final class ClusterValueSerializer implements StreamSerializer<ClusterVal
             return (WireNames.wireName(type.getName()) + "\n").getBytes(StandardCharsets.UTF_8);
         }
     };
-
-    /**
-     * The name and the fields encoded straight into one buffer and sealed from there into a second, both reused: taken
-     * from a pool shared by all threads (values are written on the calls' virtual threads, each new, so a thread-local
-     * buffer would be one per call), given back after the write. At most {@link #POOLED} are kept, none over 64 KiB.
-     */
-    private static final class Plain extends java.io.ByteArrayOutputStream {
-        private static final java.util.concurrent.BlockingQueue<Plain> POOL =
-                new java.util.concurrent.ArrayBlockingQueue<>(POOLED);
-        private byte[] sealed = new byte[4096];
-
-        Plain() {
-            super(4096);
-        }
-
-        static Plain take() {
-            Plain p = POOL.poll();
-            return p != null ? p : new Plain();
-        }
-
-        void giveBack() {
-            reset();
-            if (buf.length <= MAX_KEPT && sealed.length <= MAX_KEPT) {
-                POOL.offer(this);
-            }
-        }
-
-        byte[] bytes() {
-            return buf;
-        }
-
-        /** The second buffer, at least {@code n} bytes. */
-        byte[] room(int n) {
-            if (sealed.length < n) {
-                sealed = new byte[Math.max(n, sealed.length * 2)];
-            }
-            return sealed;
-        }
-    }
-
-    private static final int POOLED = 64;
-    private static final int MAX_KEPT = 64 * 1024;
 
     @Override
     public ClusterValue read(ObjectDataInput in) throws IOException {

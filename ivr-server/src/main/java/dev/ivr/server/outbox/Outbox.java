@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ivr.server.json.PooledBytes;
+import dev.ivr.server.json.PooledJson;
 import dev.ivr.server.secrets.PrivateFiles;
 import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
@@ -76,8 +78,7 @@ public class Outbox<T> implements AutoCloseable {
      * Buffers from a pool shared by all threads: Jackson's default pool is per thread, and appends run on the calls'
      * virtual threads, each new, so every call allocated the generator's buffers (about 10 KB) afresh.
      */
-    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build())
+    private static final ObjectMapper JSON = new ObjectMapper(PooledJson.factory())
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
@@ -145,9 +146,9 @@ public class Outbox<T> implements AutoCloseable {
      * ignore a key they already have, so a record kept elsewhere for a retry is not written twice.
      */
     public void append(T item) throws IOException {
-        Lines out = Lines.take();
+        PooledBytes out = PooledBytes.take();
         try {
-            out.add(item);
+            addLine(out, item);
             append(out.bytes(), out.size(), 1);
         } finally {
             out.giveBack();
@@ -164,10 +165,10 @@ public class Outbox<T> implements AutoCloseable {
         if (items.isEmpty()) {
             return;
         }
-        Lines out = Lines.take();
+        PooledBytes out = PooledBytes.take();
         try {
             for (T item : items) {
-                out.add(item);
+                addLine(out, item);
             }
             append(out.bytes(), out.size(), items.size());
         } finally {
@@ -176,37 +177,11 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /**
-     * Records as JSON lines (UTF-8), encoded straight into one buffer: no copy per record, none for the write. The
-     * buffers are reused: taken from a pool shared by all threads (appends run on the calls' virtual threads, each new),
-     * given back once the write is done. At most 64 are kept, none over 64 KiB.
+     * Records as JSON lines (UTF-8), encoded straight into a pooled buffer: no copy per record, none for the write.
      */
-    private static final class Lines extends java.io.ByteArrayOutputStream {
-        private static final java.util.concurrent.BlockingQueue<Lines> POOL = new java.util.concurrent.ArrayBlockingQueue<>(64);
-
-        private Lines() {
-            super(2048);
-        }
-
-        static Lines take() {
-            Lines l = POOL.poll();
-            return l != null ? l : new Lines();
-        }
-
-        void giveBack() {
-            reset();
-            if (buf.length <= 64 * 1024) {
-                POOL.offer(this);
-            }
-        }
-
-        void add(Object item) throws IOException {
-            JSON.writeValue(this, item); // closing this stream (Jackson's default) does nothing
-            write('\n');
-        }
-
-        byte[] bytes() {
-            return buf;
-        }
+    private static void addLine(PooledBytes out, Object item) throws IOException {
+        JSON.writeValue(out, item); // closing the stream (Jackson's default) does nothing
+        out.write('\n');
     }
 
     /**

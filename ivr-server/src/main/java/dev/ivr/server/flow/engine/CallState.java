@@ -23,8 +23,7 @@ import java.util.Optional;
 final class CallState {
     static final String MASK = Inputs.MASK;
     /** Buffers from a pool shared by all threads: checkpoints are written on the calls' virtual threads, each new. */
-    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedBoundedPool()).build());
+    private static final ObjectMapper JSON = new ObjectMapper(dev.ivr.server.json.PooledJson.factory());
 
     /** A flow in progress: its node to run next, its own variables, and where to return in the caller. */
     static final class Frame {
