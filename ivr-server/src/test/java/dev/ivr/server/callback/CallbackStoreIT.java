@@ -25,10 +25,7 @@ class CallbackStoreIT {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aCallbackIsInsertedReplacedAndListedWhileOpen(String kind) {
-        String url = kind.equals("h2") ? "" : PostgresServer.get().newDatabase();
-        String user = kind.equals("h2") ? "sa" : PostgresServer.USER;
-        try (Database db = Database.open(new DatabaseConfig(url, user, "", 4, 2, Duration.ofSeconds(2)), dir)) {
-            assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
+        try (Database db = open(kind)) {
             CallbackStore store = new JdbcCallbackStore(db);
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             StoredCallback waiting = new StoredCallback("c1", "c1", "+3612345678", "support", "WAITING", now, now, now, 0,
@@ -55,10 +52,7 @@ class CallbackStoreIT {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aSaveThatComesLateNeverPutsAnOlderStateBack(String kind) {
-        String url = kind.equals("h2") ? "" : PostgresServer.get().newDatabase();
-        String user = kind.equals("h2") ? "sa" : PostgresServer.USER;
-        try (Database db = Database.open(new DatabaseConfig(url, user, "", 4, 2, Duration.ofSeconds(2)), dir)) {
-            assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
+        try (Database db = open(kind)) {
             CallbackStore store = new JdbcCallbackStore(db);
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             // the node that scheduled it could not write version 1 (the database was cut); another node took it
@@ -78,6 +72,14 @@ class CallbackStoreIT {
             assertThat(store.open()).extracting(StoredCallback::id, StoredCallback::state, StoredCallback::version)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("cb-2", "WAITING", 2L));
         }
+    }
+
+    private Database open(String kind) {
+        String url = kind.equals("h2") ? "" : PostgresServer.get().newDatabase();
+        String user = kind.equals("h2") ? "sa" : PostgresServer.USER;
+        Database db = Database.open(new DatabaseConfig(url, user, "", 4, 2, Duration.ofSeconds(2)), dir);
+        assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
+        return db;
     }
 
     private static StoredCallback version(String id, String state, long version, Instant now) {
