@@ -173,6 +173,10 @@ public final class LoadGen {
         @Option(names = "--jfr", description = "Record each measured plateau of the servers with JFR (profile settings) into this directory.")
         Path jfr;
 
+        @Option(names = "--histogram", description = "After each plateau's full GC, write the server's class histogram "
+                + "(jcmd GC.class_histogram) into this directory.")
+        Path histogram;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
@@ -214,6 +218,9 @@ public final class LoadGen {
                                 work.resolve("ivr-data")) : null, lag);
                         if (jfr != null) {
                             m.recordInto(jfr);
+                        }
+                        if (histogram != null) {
+                            m.histogramsInto(histogram);
                         }
                         rows.addAll(levels(sp, sc, m, mine, search));
                         commandRows.addAll(m.commandRows());

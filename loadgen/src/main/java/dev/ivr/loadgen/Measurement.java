@@ -37,6 +37,7 @@ final class Measurement {
     private final long idleRss;
     private final List<CommandRow> commandRows = new ArrayList<>();
     private Path recordings;
+    private Path histograms;
 
     /**
      * @param probe   the server process, or null when it is not on this machine
@@ -53,6 +54,11 @@ final class Measurement {
     /** Records each plateau of the server with JFR (profile settings) into this directory, one file per plateau. */
     void recordInto(Path dir) {
         this.recordings = dir;
+    }
+
+    /** Writes the server's class histogram after each plateau's full GC into this directory, one file per plateau. */
+    void histogramsInto(Path dir) {
+        this.histograms = dir;
     }
 
     List<CommandRow> commandRows() {
@@ -127,6 +133,13 @@ final class Measurement {
             rss = probe.rss();
             threads = probe.threads();
             files = probe.openFiles();
+            if (histograms != null) {
+                Files.createDirectories(histograms);
+                Path file = histograms.resolve(server + "-" + scenario + "-" + target + ".histo.txt");
+                Files.writeString(file, "calls in progress " + activeNow + ", heap after full GC " + heap + " bytes, idle "
+                        + idleHeap + " bytes\n" + probe.classHistogram());
+                System.out.println("    class histogram of the plateau: " + file);
+            }
         }
         int calls = Math.max(1, activeNow);
         boolean hasLatency = h.getTotalCount() > 0;

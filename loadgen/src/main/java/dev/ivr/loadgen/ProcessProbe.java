@@ -119,6 +119,14 @@ public final class ProcessProbe {
         return Long.parseLong(m.group(1)) << shift;
     }
 
+    /**
+     * The live objects by class ({@code jcmd PID GC.class_histogram}: a full GC first, then one line per class with
+     * its instances and bytes, largest first), as jcmd prints it.
+     */
+    public String classHistogram() throws IOException, InterruptedException {
+        return run("GC.class_histogram");
+    }
+
     /** Resident set size in bytes. */
     public long rss() throws IOException {
         return statusField("VmRSS") * 1024;

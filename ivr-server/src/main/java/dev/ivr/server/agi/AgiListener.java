@@ -332,6 +332,7 @@ public final class AgiListener {
         @Override
         public AgiChannel createAgiChannel(AgiRequest request, AgiWriter writer, AgiReader reader) {
             AgiSocket socket = AgiSocket.current(); // this runs on the call's thread, which read the environment
+            AgiEnvironment.share(request.getRequest()); // kept for the whole call: its strings shared with the others'
             return new MeteredChannel(request, new TimedWriter(metrics, writer, socket), reader);
         }
     }

@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  *       bytes in all (so an allowed peer cannot park megabytes per call for the call's length);</li>
  *   <li>a line longer than the limit, an environment line that is not {@code agi_x: value},
  *       or a reply that is not {@code NNN ...}/{@code HANGUP} ends the call;</li>
- *   <li>small buffers (1 KiB), so thousands of calls fit in little memory.</li>
+ *   <li>one small buffer per connection ({@value #READ_BUFFER} bytes, for reading), so thousands of waiting
+ *       callers fit in little memory: a line is read straight from it, and lines written are encoded into buffers
+ *       shared by all connections.</li>
  * </ul>
  * The unique id of the call goes into the logging MDC as soon as the environment names it,
  * so every line of the call, this class's included, carries it.
@@ -52,12 +54,16 @@ final class AgiSocket implements SocketConnectionFacade {
     private final long idleTimeoutMillis;
     private final Consumer<AgiSocket> onClose;
     private final Consumer<String> onProtocolError;
-    private final byte[] buf = new byte[1024];
+    /** AGI replies are tens of bytes; the environment (about 700 bytes) takes a few reads. */
+    static final int READ_BUFFER = 256;
+    /** Commands up to this length are encoded into a pooled buffer; longer ones on their own. */
+    static final int WRITE_BUFFER = 512;
+    /** Buffers commands are encoded into: shared by all connections (a waiting call holds none), at most 64 kept. */
+    private static final java.util.concurrent.BlockingQueue<byte[]> WRITE_BUFFERS =
+            new java.util.concurrent.ArrayBlockingQueue<>(64);
+    private final byte[] buf = new byte[READ_BUFFER];
     private int pos;
     private int limit;
-    private byte[] line = new byte[256];
-    /** Commands written, encoded (ASCII); longer ones are encoded on their own. Only the call's thread writes commands. */
-    private final byte[] outBuf = new byte[512];
 
     private long environmentDeadline;
     private boolean environmentDone;
@@ -272,6 +278,7 @@ final class AgiSocket implements SocketConnectionFacade {
     }
 
     private String readRawLine() throws IOException {
+        byte[] line = null; // the part of a line read before the buffer ran out (rare after the environment)
         int len = 0;
         while (true) {
             if (pos >= limit) {
@@ -282,27 +289,41 @@ final class AgiSocket implements SocketConnectionFacade {
                     break; // last line without newline
                 }
             }
-            byte b = buf[pos++];
-            if (b == '\n') {
-                break;
+            int start = pos;
+            int end = start;
+            while (end < limit && buf[end] != '\n') {
+                end++;
             }
-            if (len >= maxLine) {
+            int n = end - start;
+            if (len + n > maxLine) {
                 throw protocolError("line_too_long", "line from the PBX longer than " + maxLine + " bytes");
             }
-            if (len == line.length) {
-                line = java.util.Arrays.copyOf(line, Math.min(maxLine + 1, line.length * 2));
+            boolean newline = end < limit;
+            pos = newline ? end + 1 : end;
+            if (newline && line == null) {
+                return text(buf, start, n); // the usual case: the whole line in the buffer, read from there
             }
-            line[len++] = b;
+            if (line == null) {
+                line = new byte[Math.min(maxLine + 1, Math.max(256, n * 2))];
+            } else if (len + n > line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(maxLine + 1, Math.max(len + n, line.length * 2)));
+            }
+            System.arraycopy(buf, start, line, len, n);
+            len += n;
+            if (newline) {
+                break;
+            }
         }
-        if (len > 0 && line[len - 1] == '\r') {
+        return text(line, 0, len);
+    }
+
+    /** The line without its CR, if it has one. */
+    private String text(byte[] bytes, int from, int len) {
+        if (len > 0 && bytes[from + len - 1] == '\r') {
             len--;
         }
         lastLineBytes = len;
-        String s = new String(line, 0, len, StandardCharsets.UTF_8);
-        if (line.length > 1024) {
-            line = new byte[256]; // do not keep a big buffer for the rest of the call
-        }
-        return s;
+        return new String(bytes, from, len, StandardCharsets.UTF_8);
     }
 
     private boolean fill() throws IOException {
@@ -389,32 +410,45 @@ final class AgiSocket implements SocketConnectionFacade {
      */
     void writeLine(CharSequence command) throws IOException {
         int n = command.length();
-        byte[] bytes = n < outBuf.length ? outBuf : null;
-        if (bytes != null) {
-            for (int i = 0; i < n; i++) {
-                char ch = command.charAt(i);
-                if (ch >= 0x80) {
-                    bytes = null; // non-ASCII: the JDK's UTF-8 encoder
-                    break;
+        byte[] pooled = null;
+        if (n < WRITE_BUFFER) {
+            pooled = WRITE_BUFFERS.poll();
+            if (pooled == null) {
+                pooled = new byte[WRITE_BUFFER];
+            }
+        }
+        byte[] bytes = pooled;
+        try {
+            if (bytes != null) {
+                for (int i = 0; i < n; i++) {
+                    char ch = command.charAt(i);
+                    if (ch >= 0x80) {
+                        bytes = null; // non-ASCII: the JDK's UTF-8 encoder
+                        break;
+                    }
+                    bytes[i] = (byte) ch;
                 }
-                bytes[i] = (byte) ch;
             }
-        }
-        int len;
-        if (bytes != null) {
-            bytes[n] = '\n';
-            len = n + 1;
-        } else {
-            bytes = (command + "\n").getBytes(StandardCharsets.UTF_8);
-            len = bytes.length;
-        }
-        synchronized (writeLock) {
-            if (closed) {
-                throw new IOException("connection closed");
+            int len;
+            if (bytes != null) {
+                bytes[n] = '\n';
+                len = n + 1;
+            } else {
+                bytes = (command + "\n").getBytes(StandardCharsets.UTF_8);
+                len = bytes.length;
             }
-            out.write(bytes, 0, len);
-            armAfterWrite();
-            out.flush();
+            synchronized (writeLock) {
+                if (closed) {
+                    throw new IOException("connection closed");
+                }
+                out.write(bytes, 0, len);
+                armAfterWrite();
+                out.flush();
+            }
+        } finally {
+            if (pooled != null) {
+                WRITE_BUFFERS.offer(pooled); // a full pool drops it
+            }
         }
     }
 

@@ -51,6 +51,10 @@ class AgiListenerIT {
     private void start(AgiConfig config) throws IOException {
         listener = new AgiListener(config, "test-node", ScriptResolvers.fixed(Map.of(
                 "echo", AgiListenerIT::echo,
+                "args", ch -> {
+                    ch.setVariable("ARG_1", ch.info().args().get(0));
+                    ch.setVariable("ARG_2", ch.info().args().get(1));
+                },
                 "boom", ch -> {
                     ch.answer();
                     throw new IllegalStateException("bug in a script");
@@ -181,6 +185,37 @@ class AgiListenerIT {
         assertThat(counter("ivr.agi.protocol.errors", "kind", "line_too_long")).isEqualTo(2);
         await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
         assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
+    }
+
+    @Test
+    void linesCutAcrossReadsAndLongerThanTheReadBufferAreReadWhole() throws IOException {
+        start(); // lines of up to 1024 bytes
+        // a line of exactly the limit (its CR included), a two-byte character cut between two sends, CRLF endings
+        String arg = "x".repeat(1010) + "\u00fc";
+        String env = "agi_network: yes\r\nagi_network_script: args\r\nagi_request: agi://127.0.0.1/args\r\n"
+                + "agi_channel: PJSIP/1001-00000001\r\nagi_uniqueid: 1700000000.1\r\nagi_arg_1: " + arg
+                + "\r\nagi_arg_2: zwei\r\n\r\n";
+        byte[] bytes = env.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(("agi_arg_1: " + arg + "\r").getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(1024);
+        try (RawConnection raw = pbx.raw()) {
+            int cut = env.indexOf('\u00fc') + 1; // between the character's two bytes (ASCII before it: bytes = chars)
+            for (int from = 0; from < bytes.length; from += 97) {
+                int to = Math.min(bytes.length, from + 97);
+                if (from < cut && cut < to) {
+                    raw.sendBytes(java.util.Arrays.copyOfRange(bytes, from, cut));
+                    raw.sendBytes(java.util.Arrays.copyOfRange(bytes, cut, to));
+                } else {
+                    raw.sendBytes(java.util.Arrays.copyOfRange(bytes, from, to));
+                }
+            }
+            assertThat(raw.readLine(CALL_TIMEOUT)).isEqualTo("SET VARIABLE \"IVR_NODE\" \"test-node\"");
+            raw.send("200 res").send("ult=1\r\n");
+            assertThat(raw.readLine(CALL_TIMEOUT)).isEqualTo("SET VARIABLE \"ARG_1\" \"" + arg + "\"");
+            raw.send("200 result=1\r\n200 result=1\r\n"); // two replies in one read: the second is the next one's
+            assertThat(raw.readLine(CALL_TIMEOUT)).isEqualTo("SET VARIABLE \"ARG_2\" \"zwei\"");
+        }
+        assertThat(counter("ivr.agi.protocol.errors", "kind", "line_too_long")).isZero();
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
     }
 
     @Test

@@ -6,11 +6,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The contact-center KPIs of a period, computed from journal events (pure: no I/O, no clock). Call figures count
@@ -28,6 +31,27 @@ public final class KpiCalculator {
     /** The figures of a period (or of one interval of a report). */
     public record Result(Instant from, Instant to, Map<String, QueueKpis> queues, QueueKpis center,
                          Map<String, AgentKpis> agents) {
+    }
+
+    /** The call events whose own figures {@link #compute} counts (its switch); agent events count too (timelines). */
+    private static final Set<JournalEvent.Type> COUNTED = EnumSet.of(JournalEvent.Type.CALL_QUEUED,
+            JournalEvent.Type.CALL_ANSWERED, JournalEvent.Type.CALL_ABANDONED, JournalEvent.Type.CALL_TRANSFERRED,
+            JournalEvent.Type.CALLBACK_REQUESTED, JournalEvent.Type.CALL_SURVEYED, JournalEvent.Type.CALL_RING_NO_ANSWER,
+            JournalEvent.Type.CALL_UNHOLD);
+
+    /**
+     * The event with only what {@link #compute} reads of it: for any event its time, type, call and queue (which
+     * queue a call's other events belong to); for the counted ones and agent events also the agent, duration, detail
+     * and reason. The event id, flow, node, server and customer are never read, so they are dropped. {@code calls}
+     * and {@code names} may return an equal string kept elsewhere, for the call id and for the queue, agent, detail
+     * and reason (the same few values over and over). {@code compute} gives the same figures for these events as for
+     * the whole ones: what a holder of many events (the live window, {@code journal.store.LiveKpis}) keeps instead.
+     */
+    public static JournalEvent input(JournalEvent e, UnaryOperator<String> calls, UnaryOperator<String> names) {
+        boolean counted = COUNTED.contains(e.type()) || e.type().agentEvent();
+        return new JournalEvent(null, e.at(), e.type(), calls.apply(e.callId()), null, null, names.apply(e.queue()),
+                counted ? names.apply(e.agent()) : null, counted ? e.durationMs() : null,
+                counted ? names.apply(e.detail()) : null, counted ? names.apply(e.reason()) : null, null, null);
     }
 
     /** The figures of the whole period. */

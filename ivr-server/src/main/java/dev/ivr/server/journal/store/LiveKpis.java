@@ -37,8 +37,15 @@ public final class LiveKpis implements AutoCloseable {
     private final Clock clock;
     private final MeterRegistry meters;
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+    /**
+     * The window's events as the calculator reads them ({@link KpiCalculator#input}): a busy hour is hundreds of
+     * thousands of events, and ids, flows, nodes and servers the KPIs never read were most of their memory.
+     */
     private final List<JournalEvent> events = new ArrayList<>();
     private final Map<String, JournalEvent> agentContext = new HashMap<>();
+    /** One string for each queue, agent, state or reason seen (a few hundred); emptied if it ever grows past {@link #NAMES}. */
+    private final Map<String, String> names = new HashMap<>();
+    static final int NAMES = 10_000;
     private volatile KpiCalculator.Result current;
     private long lastSeq;
     private final Thread thread;
@@ -75,8 +82,10 @@ public final class LiveKpis implements AutoCloseable {
     public synchronized void refresh() throws SQLException {
         Instant now = clock.instant();
         Instant from = now.minus(window);
+        Map<String, String> calls = new HashMap<>(); // a call's events read together share its id
         for (JournalReader.Row r : reader.after(lastSeq, from.minus(JournalReader.AGENT_CONTEXT))) {
-            events.add(r.event());
+            events.add(KpiCalculator.input(r.event(), id -> id == null ? null : calls.computeIfAbsent(id, k -> k),
+                    this::name));
             lastSeq = Math.max(lastSeq, r.seq());
         }
         // what fell out of the window: call events go; each agent's last event before it stays as context
@@ -98,6 +107,17 @@ public final class LiveKpis implements AutoCloseable {
         KpiCalculator.Result r = calculator.compute(all, from, now);
         current = r;
         r.queues().keySet().forEach(this::gauges);
+    }
+
+    private String name(String s) {
+        if (s == null) {
+            return null;
+        }
+        if (names.size() >= NAMES) {
+            names.clear(); // transfer destinations, say: never more than this many kept
+        }
+        String kept = names.putIfAbsent(s, s);
+        return kept == null ? s : kept;
     }
 
     private void gauges(String queue) {

@@ -187,4 +187,38 @@ class KpiCalculatorTest {
         return dev.ivr.server.journal.JournalEvent.of(at, dev.ivr.server.journal.JournalEvent.Type.CALL_SURVEYED, call,
                 "customer-service", "end-call", queue, agent, null, score, null, "ivr-1");
     }
+
+    @Test
+    void theEventsKeptForTheLiveWindowGiveTheSameFiguresAsTheWholeOnes() {
+        List<dev.ivr.server.journal.JournalEvent> all = new ArrayList<>(ScriptedDay.events());
+        java.time.Instant t = ScriptedDay.FROM.plusSeconds(600);
+        int i = 0;
+        for (dev.ivr.server.journal.JournalEvent.Type type : dev.ivr.server.journal.JournalEvent.Type.values()) {
+            // every type with every field set; half of them with a queue, the others only through their call
+            all.add(new dev.ivr.server.journal.JournalEvent("id-" + i, t.plusSeconds(i), type, "cx", "flow", "node",
+                    i % 2 == 0 ? "billing" : null, "a1", 1_000L * i, i % 3 == 0 ? "5" : "READY", "reason", "server",
+                    "customer"));
+            i++;
+        }
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        List<dev.ivr.server.journal.JournalEvent> kept = all.stream()
+                .map(e -> KpiCalculator.input(e, c -> c == null ? null : new String(c),
+                        n -> n == null ? null : names.computeIfAbsent(n, k -> k)))
+                .toList();
+
+        assertThat(calc.compute(kept, ScriptedDay.FROM, ScriptedDay.TO))
+                .isEqualTo(calc.compute(all, ScriptedDay.FROM, ScriptedDay.TO));
+        Intervals halves = new Intervals("30m", 30, java.time.ZoneOffset.UTC);
+        assertThat(calc.compute(kept, ScriptedDay.FROM, ScriptedDay.TO, halves))
+                .isEqualTo(calc.compute(all, ScriptedDay.FROM, ScriptedDay.TO, halves));
+        assertThat(kept).allSatisfy(e -> {
+            assertThat(e.id()).isNull();
+            assertThat(e.flow()).isNull();
+            assertThat(e.node()).isNull();
+            assertThat(e.server()).isNull();
+            assertThat(e.customer()).isNull();
+        });
+        assertThat(kept).filteredOn(e -> e.type() == dev.ivr.server.journal.JournalEvent.Type.CALL_NODE)
+                .allSatisfy(e -> assertThat(e.agent()).isNull());
+    }
 }
