@@ -113,6 +113,11 @@ public final class Caller {
         return this;
     }
 
+    /**
+     * The next input times out with nothing typed. A {@code WAIT FOR DIGIT} right after a {@code GET DATA} that timed
+     * out so is the same silence, not the next input: ivr reads a digits input as {@code GET DATA} for the pause between
+     * keys, then {@code WAIT FOR DIGIT} for the rest of the wait for the first key.
+     */
     public Caller silence() {
         steps.add(new Silence());
         return this;
