@@ -87,7 +87,9 @@ class DigitsInputIT {
     @Test
     void keysPressedInRealTimeDuringTheInputAreAllHeard() {
         FakeCall c = h.pbx.call("hash").caller(Caller.script().thenSilence()).realTimeouts().start();
-        await().atMost(T).until(() -> c.snapshot().stream().anyMatch(cmd -> cmd.name().equals("GET DATA")));
+        // the keys come within the input's first second (its pause): look often
+        await().atMost(T).pollInterval(Duration.ofMillis(5))
+                .until(() -> c.snapshot().stream().anyMatch(cmd -> cmd.name().equals("GET DATA")));
         for (char k : "314159".toCharArray()) {
             c.pressKey(k);
             sleep(30);
