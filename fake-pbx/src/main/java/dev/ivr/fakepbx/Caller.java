@@ -227,6 +227,16 @@ public final class Caller {
         return silentWhenDone ? new Silence() : new HangUp();
     }
 
+    /** The step after the next one, or null (what {@link #peek} gives when the steps run out is not looked at). */
+    Step peekSecond() {
+        java.util.Iterator<Step> it = steps.iterator();
+        if (!it.hasNext()) {
+            return null;
+        }
+        it.next();
+        return it.hasNext() ? it.next() : null;
+    }
+
     boolean exhausted() {
         return steps.isEmpty();
     }

@@ -691,26 +691,7 @@ public final class FakeCall {
             return callerHangsUpDuringCommand("200 result=-1");
         }
         if (step instanceof Caller.Press p) {
-            String digits = p.digits();
-            int hash = digits.indexOf('#');
-            int take;
-            boolean timedOut;
-            String typed;
-            if (hash >= 0 && hash <= max) {
-                typed = digits.substring(0, Math.min(hash, max));
-                take = hash + 1;
-                timedOut = false;
-            } else if (digits.length() >= max) {
-                typed = digits.substring(0, max);
-                take = max;
-                timedOut = false;
-            } else {
-                typed = digits;
-                take = digits.length();
-                timedOut = true;
-            }
-            consumeKeys(p, take);
-            return "200 result=" + typed + (timedOut ? " (timeout)" : "");
+            return scriptedKeys(p, max, betweenMillis, running);
         }
         if (step instanceof Caller.Silence) {
             caller.consume();
@@ -726,11 +707,55 @@ public final class FakeCall {
     }
 
     /**
+     * GET DATA's keys from the script: a press's keys up to {@code #} or the maximum; a press that ends neither, followed
+     * by a pause shorter than the pause between keys and another press, goes on into it (the caller typing on, as
+     * Asterisk keeps listening); otherwise the input times out with the keys so far.
+     */
+    private String scriptedKeys(Caller.Press p, int max, long betweenMillis, Running running) throws IOException {
+        StringBuilder typed = new StringBuilder();
+        while (true) {
+            String digits = p.digits();
+            int hash = digits.indexOf('#');
+            int room = max - typed.length();
+            if (hash >= 0 && hash <= room) {
+                typed.append(digits, 0, Math.min(hash, room));
+                consumeKeys(p, hash + 1);
+                return "200 result=" + typed;
+            }
+            if (digits.length() >= room) {
+                typed.append(digits, 0, room);
+                consumeKeys(p, room);
+                return "200 result=" + typed;
+            }
+            typed.append(digits);
+            consumeKeys(p, digits.length());
+            if (!(caller.peek() instanceof Caller.Pause pause) || betweenMillis < 0
+                    || pause.duration().toMillis() >= betweenMillis || !(caller.peekSecond() instanceof Caller.Press next)) {
+                return "200 result=" + typed + " (timeout)";
+            }
+            caller.consume(); // the pause, spent listening
+            try {
+                cutBy(waitInCommand(pause.duration().toMillis(), null, running.keys(), running.interruptible()));
+            } catch (Cut c) {
+                return c.why == Wake.COMMAND ? null : keysInRealTime(typed, c.key, max, betweenMillis);
+            }
+            if (hangupRequest.isDone() && !dead) {
+                return callerHangsUpDuringCommand("200 result=-1");
+            }
+            p = next;
+        }
+    }
+
+    /**
      * The rest of a GET DATA after its first key pressed in real time: every key is taken until {@code #}, the
      * maximum, or a pause of {@code betweenMillis} (negative: none), as Asterisk's ast_readstring_full reads them.
      */
     private String keysInRealTime(char first, int max, long betweenMillis) throws IOException {
-        StringBuilder sb = new StringBuilder();
+        return keysInRealTime(new StringBuilder(), first, max, betweenMillis);
+    }
+
+    /** The same after the keys {@code sb} already read. */
+    private String keysInRealTime(StringBuilder sb, char first, int max, long betweenMillis) throws IOException {
         char k = first;
         while (true) {
             if (k == '#') {

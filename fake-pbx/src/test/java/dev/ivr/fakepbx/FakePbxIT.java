@@ -134,6 +134,17 @@ class FakePbxIT {
     }
 
     @Test
+    void getDataHearsAScriptedCallerTypeOnAfterAPauseShorterThanItsTimeout() throws Exception {
+        Session s = run(Caller.script().press("12").pause(Duration.ofMillis(100)).press("34").press("9")
+                        .pause(Duration.ofMillis(100)).press("8").pause(Duration.ofMillis(400)).press("7"),
+                "GET DATA \"pin\" 3000 10", "GET DATA \"\" 300 10", "WAIT FOR DIGIT 3000");
+        assertThat(s.replies).containsExactly(
+                "200 result=1234 (timeout)", // a press then nothing more: the next press is the next input's
+                "200 result=98 (timeout)",   // then a pause of 400 ms, longer than this input's 300 ms
+                "200 result=55");
+    }
+
+    @Test
     void partialDigitsThenTimeout() throws Exception {
         Session s = run(Caller.script().press("12"), "GET DATA \"pin\" 3000 4");
         assertThat(s.replies).containsExactly("200 result=12 (timeout)");
