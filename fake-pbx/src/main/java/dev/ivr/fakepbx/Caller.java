@@ -113,6 +113,11 @@ public final class Caller {
         return this;
     }
 
+    /**
+     * The next input times out with nothing typed. A {@code WAIT FOR DIGIT} right after a {@code GET DATA} that timed
+     * out so is the same silence, not the next input: ivr reads a digits input as {@code GET DATA} for the pause between
+     * keys, then {@code WAIT FOR DIGIT} for the rest of the wait for the first key.
+     */
     public Caller silence() {
         steps.add(new Silence());
         return this;
@@ -220,6 +225,16 @@ public final class Caller {
             return s;
         }
         return silentWhenDone ? new Silence() : new HangUp();
+    }
+
+    /** The step after the next one, or null (what {@link #peek} gives when the steps run out is not looked at). */
+    Step peekSecond() {
+        java.util.Iterator<Step> it = steps.iterator();
+        if (!it.hasNext()) {
+            return null;
+        }
+        it.next();
+        return it.hasNext() ? it.next() : null;
     }
 
     boolean exhausted() {

@@ -80,6 +80,10 @@ public final class FakeCall {
     private volatile boolean realTimeouts;
     /** With real timeouts, a silent input lasts its timeout divided by this (a clock sped up as much). */
     private volatile double timeScale = 1;
+    /** The last GET DATA timed out on a silence step (set while it replies; read by the next command). */
+    private boolean silenceGoesOn;
+    /** {@link #silenceGoesOn} as the command that runs found it. */
+    private boolean silenceCarried;
     private String error;
 
     FakeCall(FakePbx pbx, List<String> environment, String uniqueId, Caller caller,
@@ -398,6 +402,8 @@ public final class FakeCall {
     // ---------------------------------------------------------------- replies
 
     private void respond(AgiCommand cmd) throws IOException {
+        silenceCarried = silenceGoesOn;
+        silenceGoesOn = false;
         Caller.Step step = caller.peek();
         if (step instanceof Caller.RawReply raw) {
             caller.consume();
@@ -643,22 +649,39 @@ public final class FakeCall {
         return "200 result=0 endpos=" + 16000;
     }
 
+    /**
+     * GET DATA as res_agi's handle_getdata and ast_app_getdata_full / ast_readstring_full run it: the prompt (none
+     * when the argument is empty) plays with every key stopping it, and the key that stops it is the first of the
+     * input; then keys are read until {@code #} (not included), the maximum, or a pause of the timeout between keys
+     * ({@code (timeout)}); the one timeout argument is also the wait for the first key after the prompt (absent or 0:
+     * Asterisk's 6 s for the first and 2 s between keys; negative: no limit). Keys pressed in real time
+     * ({@link #pressKey}) are all heard while it runs: none is lost between two keys. The server's next command ends
+     * it without a reply; a hang-up answers {@code -1} (the digits read so far are lost); a maximum of 0 is {@code -1}.
+     */
     private String getData(AgiCommand cmd) throws IOException {
         int max = parseInt(cmd.arg(2, "1024"), 1024);
-        if (max <= 0) {
+        if (max == 0) {
+            return "200 result=-1";
+        }
+        if (max < 0) {
             max = 1024;
         }
-        if (!playable(cmd.arg(0, ""))) {
+        long timeout = parseInt(cmd.arg(1, "0"), 0);
+        long firstMillis = timeout > 0 ? timeout : timeout == 0 ? 6000 : -1;
+        long betweenMillis = timeout > 0 ? timeout : timeout == 0 ? 2000 : -1;
+        String prompt = cmd.arg(0, "");
+        if (!playable(prompt)) {
             return "200 result=-1";
         }
         Running running = new Running(ALL_KEYS, true);
         Caller.Step step;
         try {
-            playFor(promptTime, running);
+            if (!prompt.isEmpty()) {
+                playFor(promptTime, running);
+            }
             step = takeTimedSteps(running);
         } catch (Cut c) {
-            return c.why == Wake.COMMAND ? null : "200 result=" + (c.key == '#' ? "" : String.valueOf(c.key))
-                    + (c.key == '#' || max == 1 ? "" : " (timeout)");
+            return c.why == Wake.COMMAND ? null : keysInRealTime(c.key, max, betweenMillis);
         }
         if (step == null || dead) {
             return "200 result=-1";
@@ -668,42 +691,110 @@ public final class FakeCall {
             return callerHangsUpDuringCommand("200 result=-1");
         }
         if (step instanceof Caller.Press p) {
-            String digits = p.digits();
-            int hash = digits.indexOf('#');
-            int take;
-            boolean timedOut;
-            String typed;
-            if (hash >= 0 && hash <= max) {
-                typed = digits.substring(0, Math.min(hash, max));
-                take = hash + 1;
-                timedOut = false;
-            } else if (digits.length() >= max) {
-                typed = digits.substring(0, max);
-                take = max;
-                timedOut = false;
-            } else {
-                typed = digits;
-                take = digits.length();
-                timedOut = true;
-            }
-            consumeKeys(p, take);
-            return "200 result=" + typed + (timedOut ? " (timeout)" : "");
+            return scriptedKeys(p, max, betweenMillis, running);
         }
         if (step instanceof Caller.Silence) {
             caller.consume();
+            silenceGoesOn = true; // the caller's silence through this input: a WAIT FOR DIGIT right after is in it
         }
         try {
-            waitOut(cmd.arg(1, "2000"), running);
+            waitOut(Long.toString(firstMillis), running);
         } catch (Cut c) {
-            return c.why == Wake.COMMAND ? null : "200 result=" + (c.key == '#' ? "" : String.valueOf(c.key))
-                    + (c.key == '#' || max == 1 ? "" : " (timeout)");
+            silenceGoesOn = false;
+            return c.why == Wake.COMMAND ? null : keysInRealTime(c.key, max, betweenMillis);
         }
         return "200 result= (timeout)";
+    }
+
+    /**
+     * GET DATA's keys from the script: a press's keys up to {@code #} or the maximum; a press that ends neither, followed
+     * by a pause shorter than the pause between keys and another press, goes on into it (the caller typing on, as
+     * Asterisk keeps listening); otherwise the input times out with the keys so far.
+     */
+    private String scriptedKeys(Caller.Press p, int max, long betweenMillis, Running running) throws IOException {
+        StringBuilder typed = new StringBuilder();
+        while (true) {
+            String digits = p.digits();
+            int hash = digits.indexOf('#');
+            int room = max - typed.length();
+            if (hash >= 0 && hash <= room) {
+                typed.append(digits, 0, Math.min(hash, room));
+                consumeKeys(p, hash + 1);
+                return "200 result=" + typed;
+            }
+            if (digits.length() >= room) {
+                typed.append(digits, 0, room);
+                consumeKeys(p, room);
+                return "200 result=" + typed;
+            }
+            typed.append(digits);
+            consumeKeys(p, digits.length());
+            if (!(caller.peek() instanceof Caller.Pause pause) || betweenMillis < 0
+                    || pause.duration().toMillis() >= betweenMillis || !(caller.peekSecond() instanceof Caller.Press next)) {
+                return "200 result=" + typed + " (timeout)";
+            }
+            caller.consume(); // the pause, spent listening
+            try {
+                cutBy(waitInCommand(pause.duration().toMillis(), null, running.keys(), running.interruptible()));
+            } catch (Cut c) {
+                return c.why == Wake.COMMAND ? null : keysInRealTime(typed, c.key, max, betweenMillis);
+            }
+            if (hangupRequest.isDone() && !dead) {
+                return callerHangsUpDuringCommand("200 result=-1");
+            }
+            p = next;
+        }
+    }
+
+    /**
+     * The rest of a GET DATA after its first key pressed in real time: every key is taken until {@code #}, the
+     * maximum, or a pause of {@code betweenMillis} (negative: none), as Asterisk's ast_readstring_full reads them.
+     */
+    private String keysInRealTime(char first, int max, long betweenMillis) throws IOException {
+        return keysInRealTime(new StringBuilder(), first, max, betweenMillis);
+    }
+
+    /** The same after the keys {@code sb} already read. */
+    private String keysInRealTime(StringBuilder sb, char first, int max, long betweenMillis) throws IOException {
+        char k = first;
+        while (true) {
+            if (k == '#') {
+                return "200 result=" + sb;
+            }
+            sb.append(k);
+            if (sb.length() >= max) {
+                return "200 result=" + sb;
+            }
+            long wait = betweenMillis < 0 ? -1 : Math.max(1, Math.round(betweenMillis / timeScale));
+            Wake w = waitInCommand(wait, null, ALL_KEYS, true);
+            switch (w) {
+                case KEY -> k = takePressedKey();
+                case COMMAND -> {
+                    return null; // the next command ends it without a reply (ast_readstring_full's "interrupted")
+                }
+                case HANGUP -> {
+                    return callerHangsUpDuringCommand("200 result=-1");
+                }
+                default -> {
+                    return "200 result=" + sb + " (timeout)";
+                }
+            }
+        }
     }
 
     private String waitForDigit(AgiCommand cmd) throws IOException {
         Running running = new Running(ALL_KEYS, true);
         Caller.Step step;
+        if (silenceCarried && !hangupRequest.isDone()) {
+            // the rest of the wait for a first key after a GET DATA the caller let time out (the server's digits
+            // input): the same silence step, not the next one
+            try {
+                waitOut(cmd.arg(0, "-1"), running);
+            } catch (Cut c) {
+                return waitForDigitCut(c);
+            }
+            return "200 result=0";
+        }
         try {
             step = takeTimedSteps(running);
         } catch (Cut c) {

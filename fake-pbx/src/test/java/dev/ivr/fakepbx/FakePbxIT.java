@@ -113,12 +113,14 @@ class FakePbxIT {
                 "STREAM FILE \"menu\" \"123\"",
                 "GET DATA \"enter\" 5000 10",
                 "GET DATA \"enter\" 5000 10",
+                "WAIT FOR DIGIT 2000",
                 "WAIT FOR DIGIT 3000",
                 "SAY DIGITS \"42\" \"\"");
         assertThat(s.replies).containsExactly(
                 "200 result=49 endpos=4000", // '1' ends the prompt
                 "200 result=234",            // '#' ends input and is not included
                 "200 result= (timeout)",
+                "200 result=0",              // right after a silent GET DATA: the same silence (ivr's digits input)
                 "200 result=57",
                 "200 result=0 endpos=16000");
     }
@@ -129,6 +131,17 @@ class FakePbxIT {
                 "STREAM FILE \"notice\" \"\"",
                 "STREAM FILE \"menu\" \"5\"");
         assertThat(s.replies).containsExactly("200 result=0 endpos=16000", "200 result=53 endpos=4000");
+    }
+
+    @Test
+    void getDataHearsAScriptedCallerTypeOnAfterAPauseShorterThanItsTimeout() throws Exception {
+        Session s = run(Caller.script().press("12").pause(Duration.ofMillis(100)).press("34").press("9")
+                        .pause(Duration.ofMillis(100)).press("8").pause(Duration.ofMillis(400)).press("7"),
+                "GET DATA \"pin\" 3000 10", "GET DATA \"\" 300 10", "WAIT FOR DIGIT 3000");
+        assertThat(s.replies).containsExactly(
+                "200 result=1234 (timeout)", // a press then nothing more: the next press is the next input's
+                "200 result=98 (timeout)",   // then a pause of 400 ms, longer than this input's 300 ms
+                "200 result=55");
     }
 
     @Test
@@ -303,6 +316,69 @@ class FakePbxIT {
         c.await(Duration.ofSeconds(10));
         assertThat(replies).containsExactly("200 result=51", "200 result=50 endpos=4000");
         assertThat(c.lostKeys()).containsExactly('7', '5');
+    }
+
+    @Test
+    void getDataWithoutAPromptHearsEveryKeyPressedInRealTimeUntilTheHashThenAPauseEndsTheNext() throws Exception {
+        CompletableFuture<FakeCall> call = new CompletableFuture<>();
+        List<String> replies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> server = serveDialogue((in, out) -> {
+            FakeCall c = call.get(5, TimeUnit.SECONDS);
+            send(out, "GET DATA \"\" 2000 10"); // no prompt: listens at once
+            for (char k : "1002#".toCharArray()) {
+                Thread.sleep(100);
+                c.pressKey(k);
+            }
+            replies.add(in.readLine());
+            c.pressKey('5'); // between commands: lost
+            send(out, "GET DATA \"\" 300 10");
+            Thread.sleep(100);
+            c.pressKey('4');
+            Thread.sleep(100);
+            c.pressKey('*');
+            replies.add(in.readLine()); // no key for 300 ms: timeout, with the keys so far
+            send(out, "GET DATA \"\" 5000 2");
+            Thread.sleep(100);
+            c.pressKey('8');
+            Thread.sleep(100);
+            c.pressKey('9');
+            replies.add(in.readLine()); // the maximum
+            send(out, "GET DATA \"\" 5000 4");
+            Thread.sleep(100);
+            c.pressKey('#');
+            replies.add(in.readLine()); // # first: nothing
+        });
+        FakeCall c = pbx.call("flow").promptTime(Duration.ofSeconds(5)).caller(Caller.script().thenSilence())
+                .realTimeouts().start();
+        call.complete(c);
+        server.get(20, TimeUnit.SECONDS);
+        c.await(Duration.ofSeconds(10));
+        assertThat(replies).containsExactly("200 result=1002", "200 result=4* (timeout)", "200 result=89", "200 result=");
+        assertThat(c.lostKeys()).containsExactly('5');
+    }
+
+    @Test
+    void aKeyThatStopsGetDatasPromptIsTheFirstOfTheInputAndTheNextCommandEndsItWithoutAReply() throws Exception {
+        CompletableFuture<FakeCall> call = new CompletableFuture<>();
+        List<String> replies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> server = serveDialogue((in, out) -> {
+            FakeCall c = call.get(5, TimeUnit.SECONDS);
+            send(out, "GET DATA \"enter-account\" 3000 5");
+            Thread.sleep(200);
+            c.pressKey('7'); // stops the prompt, and is the first key
+            Thread.sleep(100);
+            c.pressKey('3');
+            Thread.sleep(100);
+            send(out, "NOOP"); // ends GET DATA: Asterisk sends no reply of its own for it
+            replies.add(in.readLine());
+        });
+        FakeCall c = pbx.call("flow").promptTime(Duration.ofSeconds(5)).caller(Caller.script().thenSilence())
+                .realTimeouts().start();
+        call.complete(c);
+        server.get(20, TimeUnit.SECONDS);
+        c.await(Duration.ofSeconds(10));
+        assertThat(replies).containsExactly("200 result=0");
+        assertThat(c.lostKeys()).isEmpty();
     }
 
     @Test

@@ -94,10 +94,20 @@ final class AgiCallChannel implements CallChannel {
 
     @Override
     public Digits readDigits(String promptFile, Duration timeout, int maxDigits) {
-        requireFile(promptFile);
+        if (promptFile == null) {
+            throw new IllegalArgumentException("no prompt: give \"\" for none");
+        }
+        if (maxDigits < 1 || maxDigits > 1023 || timeout.toMillis() <= 0) {
+            // GET DATA takes 0 digits as a failure (-1), 1024 as its default, and a timeout of 0 as its own defaults
+            throw new IllegalArgumentException("GET DATA needs 1 to 1023 digits and a positive timeout: " + maxDigits
+                    + ", " + timeout);
+        }
         AgiReply r = send(new GetDataCommand(promptFile, timeout.toMillis(), maxDigits), true);
         String digits = r.getResult() == null ? "" : r.getResult();
         if (digits.equals("-1")) {
+            if (promptFile.isEmpty()) {
+                throw hungUp(); // nothing to play: only a hang-up (or a failed wait on the channel) answers -1
+            }
             notPlayed(promptFile); // the caller hung up, or Asterisk could not open the prompt
             return new Digits("", true);
         }

@@ -41,7 +41,12 @@ public interface CallChannel {
 
     /**
      * Plays a prompt and collects digits (Asterisk GET DATA): keys pressed during the prompt
-     * count; {@code #} ends the input and is not included.
+     * count; {@code #} ends the input and is not included. One command listens all along, so a key
+     * typed between two others is never lost. {@code timeout} is the wait for each key, the first
+     * after the prompt included; the input ends with a pause that long ({@link Digits#timedOut}),
+     * at {@code #}, or with {@code maxDigits} keys (1 to 1023).
+     *
+     * @param promptFile the prompt, or {@code ""} for none: then it listens at once
      */
     Digits readDigits(String promptFile, Duration timeout, int maxDigits);
 

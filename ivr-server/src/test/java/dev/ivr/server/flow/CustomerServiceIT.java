@@ -67,8 +67,9 @@ class CustomerServiceIT {
         return crm.recorded().stream().filter(i -> i.callId().equals(callId)).findFirst().orElseThrow();
     }
 
+    /** The prompts played: STREAM FILE's, and GET DATA's own (an account or PIN prompt that listens for the keys). */
     static List<String> played(CallResult r) {
-        return r.commands("STREAM FILE").stream().map(c -> c.arg(0, "")).toList();
+        return r.prompts().stream().filter(p -> !p.isEmpty()).toList();
     }
 
     @ParameterizedTest(name = "key {0} → {1}")
@@ -98,6 +99,9 @@ class CustomerServiceIT {
                 "verify-caller/thank-you", "to-billing", "end-call");
         assertThat(played(r)).containsSubsequence("ivr/en/main-menu", "ivr/en/enter-account", "ivr/en/enter-pin",
                 "ivr/en/auth-ok");
+        // each number is one GET DATA that plays its prompt and hears every key (none dropped between commands)
+        assertThat(r.commands("GET DATA")).extracting(c -> c.arg(0, "")).containsSubsequence("ivr/en/enter-account",
+                "ivr/en/enter-pin");
         RouteRequest q = routed.stream().filter(x -> x.callId().equals(r.uniqueId())).findFirst().orElseThrow();
         assertThat(q.queue()).isEqualTo("billing");
         assertThat(q.skills()).containsEntry("billing", 3);

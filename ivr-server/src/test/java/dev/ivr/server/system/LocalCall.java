@@ -34,7 +34,8 @@ final class LocalCall {
         sealed interface Step permits Press, BargeIn, TypeAtPrompt, Silence, HangUp, Say, Message {
         }
 
-        record TypeAtPrompt(String digits) implements Step {
+        /** @param context the caller's phone's dialplan that types them ({@code caller-types}, {@code caller-types-fast}) */
+        record TypeAtPrompt(String digits, String context) implements Step {
         }
 
         record Press(String digits) implements Step {
@@ -87,7 +88,16 @@ final class LocalCall {
          * on a loaded machine), and the prompt that starts them is the IVR's own next one, not a fixed moment.
          */
         Script typeAtPrompt(String digits) {
-            steps.add(new TypeAtPrompt(digits));
+            steps.add(new TypeAtPrompt(digits, "caller-types"));
+            return this;
+        }
+
+        /**
+         * As {@link #typeAtPrompt}, at a machine's pace: a key of 100 ms every {@value LocalCall#FAST_KEY_GAP_MILLIS} ms
+         * of pause ({@code caller-types-fast}: a PBX or an IVR tester sending DTMF, a caller who knows the number).
+         */
+        Script typeFastAtPrompt(String digits) {
+            steps.add(new TypeAtPrompt(digits, "caller-types-fast"));
             return this;
         }
 
@@ -247,6 +257,9 @@ final class LocalCall {
         boolean input = name.equals("WAIT FOR DIGIT") || name.equals("GET DATA") || name.equals("GET OPTION")
                 || name.equals("RECORD FILE");
         boolean prompt = name.equals("STREAM FILE") || name.equals("CONTROL STREAM") || name.startsWith("SAY ");
+        // a prompt that keys interrupt: one with escape digits, or GET DATA's own prompt (every key stops it)
+        boolean keyPrompt = prompt && !escapeDigits(c.text()).isEmpty()
+                || name.equals("GET DATA") && !firstQuoted(c.text()).isEmpty();
         boolean audioSocket = c.text().toLowerCase(java.util.Locale.ROOT).matches("exec \"?audiosocket.*");
         boolean exec = name.equals("EXEC");
         synchronized (script) {
@@ -257,10 +270,11 @@ final class LocalCall {
             if (!typing.isEmpty()) {
                 // the rest of the keys being typed: one each time the IVR takes a key again (its next input, or a
                 // prompt that keys interrupt), never while no command runs (Asterisk drops a key between commands)
-                if (input || prompt && !escapeDigits(c.text()).isEmpty()) {
+                if (input || keyPrompt) {
                     sleep(Math.max(0, KEY_GAP_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastKeyAt)));
                     key(typing.charAt(0));
                     typing = typing.substring(1);
+                    typeOnWhileItListens(c);
                 }
                 return;
             }
@@ -287,7 +301,7 @@ final class LocalCall {
                 hangUpNow();
                 return;
             }
-            if (prompt && step instanceof Script.TypeAtPrompt t && !escapeDigits(c.text()).isEmpty()) {
+            if (keyPrompt && step instanceof Script.TypeAtPrompt t) {
                 if (c.keysReceivedBefore() < keysTyped) {
                     return; // a prompt that started before the keys typed so far reached the IVR: not the one meant
                 }
@@ -296,11 +310,11 @@ final class LocalCall {
                 keysTyped += t.digits().length();
                 ami.send(Ami.of("Action", "Setvar", "Channel", callerSide, "Variable", "CALLER_KEYS",
                         "Value", t.digits()), ami.nextId());
-                ami.send(Ami.of("Action", "Redirect", "Channel", callerSide, "Context", "caller-types", "Exten", "s",
+                ami.send(Ami.of("Action", "Redirect", "Channel", callerSide, "Context", t.context(), "Exten", "s",
                         "Priority", "1"), ami.nextId());
                 return;
             }
-            if (prompt && step instanceof Script.BargeIn b && !escapeDigits(c.text()).isEmpty()) {
+            if (keyPrompt && step instanceof Script.BargeIn b) {
                 script.steps.poll();
                 sleep(150); // the prompt has started playing
                 typeThrough(b.digits());
@@ -329,6 +343,7 @@ final class LocalCall {
             if (step instanceof Script.Press p) {
                 script.steps.poll();
                 type(p.digits());
+                typeOnWhileItListens(c);
             }
         }
     }
@@ -357,6 +372,21 @@ final class LocalCall {
         typing = digits.substring(1);
     }
 
+    /**
+     * GET DATA keeps listening between keys: the rest of the keys being typed go on into it, {@value #KEY_GAP_MILLIS}
+     * ms apart, while it runs (another command would only come once it has ended).
+     */
+    private void typeOnWhileItListens(Command c) {
+        if (!c.name().equals("GET DATA")) {
+            return;
+        }
+        while (!typing.isEmpty() && !endedCommands.contains(c.id()) && !hungUp) {
+            sleep(Math.max(0, KEY_GAP_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastKeyAt)));
+            key(typing.charAt(0));
+            typing = typing.substring(1);
+        }
+    }
+
     static final long KEY_GAP_MILLIS = 200;
 
     /**
@@ -377,6 +407,9 @@ final class LocalCall {
 
     /** The caller's phone's pause between two keys it types itself ({@code caller-types} in extensions-test.conf). */
     static final long PHONE_KEY_GAP_MILLIS = 600;
+
+    /** The pause between two keys of {@link Script#typeFastAtPrompt} ({@code caller-types-fast}). */
+    static final long FAST_KEY_GAP_MILLIS = 100;
 
     /** The caller presses a key now, whatever the IVR is doing. */
     void key(char k) {
@@ -410,6 +443,12 @@ final class LocalCall {
             hungUp = true;
             ami.send(Ami.of("Action", "Hangup", "Channel", callerSide), ami.nextId());
         }
+    }
+
+    /** The first quoted argument of a command line (GET DATA's prompt), or "". */
+    static String firstQuoted(String command) {
+        Matcher m = QUOTED.matcher(command);
+        return m.find() ? m.group(1) : "";
     }
 
     static String escapeDigits(String command) {

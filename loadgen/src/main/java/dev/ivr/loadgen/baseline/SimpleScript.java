@@ -1,6 +1,9 @@
 package dev.ivr.loadgen.baseline;
 
 import org.asteriskjava.fastagi.AgiChannel;
+import org.asteriskjava.fastagi.AgiHangupException;
+import org.asteriskjava.fastagi.command.GetDataCommand;
+import org.asteriskjava.fastagi.reply.AgiReply;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.BaseAgiScript;
@@ -53,20 +56,23 @@ final class SimpleScript extends BaseAgiScript {
         return 0;
     }
 
-    /** Four digits (# ends early: too short is invalid); null when both tries failed. */
+    /**
+     * Four digits (# ends early: too short is invalid); null when both tries failed. Read as ivr reads a digits input
+     * (terminator #, timeout 5 s, 3 s between keys): GET DATA with the prompt and the 3 s pause; when no key came
+     * within it, WAIT FOR DIGIT for the other 2 s, and GET DATA without a prompt for the keys after that one.
+     */
     private String code(AgiChannel channel) throws AgiException {
         for (int attempt = 0; attempt < 2; attempt++) {
             StringBuilder digits = new StringBuilder();
-            char key = channel.streamFile("bench/enter-code", KEYS);
-            if (key == 0) {
-                key = channel.waitForDigit(5000);
-            }
-            while (key != 0 && key != '#') {
-                digits.append(key);
-                if (digits.length() >= 4) {
-                    break;
+            AgiReply r = getData(channel, "bench/enter-code", 4);
+            if (r.getResult().isEmpty() && "timeout".equals(r.getExtra())) {
+                char key = channel.waitForDigit(2000);
+                if (key != 0 && key != '#') {
+                    digits.append(key);
+                    digits.append(getData(channel, "", 3).getResult());
                 }
-                key = channel.waitForDigit(3000);
+            } else {
+                digits.append(r.getResult());
             }
             if (digits.length() == 4) {
                 return digits.toString();
@@ -76,5 +82,14 @@ final class SimpleScript extends BaseAgiScript {
             }
         }
         return null;
+    }
+
+    /** GET DATA with a 3 s pause between keys; the reply's result is the digits ("" for none). */
+    private static AgiReply getData(AgiChannel channel, String prompt, int max) throws AgiException {
+        AgiReply r = channel.sendCommand(new GetDataCommand(prompt, 3000, max));
+        if ("-1".equals(r.getResult())) {
+            throw new AgiHangupException();
+        }
+        return r;
     }
 }

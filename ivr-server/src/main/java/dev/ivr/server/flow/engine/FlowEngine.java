@@ -430,8 +430,22 @@ public final class FlowEngine {
          * is kept as typed ahead for the next input, and the prompt plays once it is ready.
          */
         Optional<Character> say(PromptRef ref, String escapes, Node node) {
+            Prompted p = prepare(ref, escapes, node);
+            return p.file().isPresent() ? channel.play(p.file().get(), escapes) : p.key();
+        }
+
+        /**
+         * A prompt made ready to play: the key that skipped it while it was rendered (see {@link #say}), or the file
+         * to play (not played yet), or neither (no prompt, no audio).
+         */
+        record Prompted(Optional<Character> key, Optional<String> file) {
+            static final Prompted NOTHING = new Prompted(Optional.empty(), Optional.empty());
+        }
+
+        /** What {@link #say} does before it plays the file: the prompt rendered, with keys heard meanwhile. */
+        Prompted prepare(PromptRef ref, String escapes, Node node) {
             if (ref == null) {
-                return Optional.empty();
+                return Prompted.NOTHING;
             }
             Flow flow = st.frame().flow;
             String lang = flow.languages().contains(st.language) ? st.language : flow.languages().get(0);
@@ -444,7 +458,7 @@ public final class FlowEngine {
                         : set.prompts().find(entry.fallback(), lang).orElse(null);
                 if (entry == null) {
                     LOG.warn("prompt '{}' missing in language {}: skipped", ref.id(), lang);
-                    return Optional.empty();
+                    return Prompted.NOTHING;
                 }
                 Template t = flow.promptText(lang, ref.id());
                 text = t == null ? null : render(t, node);
@@ -458,7 +472,7 @@ public final class FlowEngine {
             if (!pending.isDone()) {
                 Optional<Character> key = awaitRender(pending, escapes);
                 if (key.isPresent()) {
-                    return key;
+                    return new Prompted(key, Optional.empty());
                 }
             }
             Optional<String> file = pending.join(); // within the latency budget
@@ -476,9 +490,9 @@ public final class FlowEngine {
                 if (warnedSilent.add(flow.name() + "/" + flow.version() + "/" + lang + "/" + what)) {
                     LOG.warn("{} ({}) has no audio now (no recording, no speech): skipped", what, lang);
                 }
-                return Optional.empty();
+                return Prompted.NOTHING;
             }
-            return channel.play(file.get(), escapes);
+            return new Prompted(Optional.empty(), file);
         }
 
         /**
@@ -540,16 +554,47 @@ public final class FlowEngine {
             return recordingPauses.pause(st.info);
         }
 
-        /** Digits typed after a prompt: up to max, ended by the terminator or a pause; empty on silence. */
+        /**
+         * Digits typed after a prompt: up to max, ended by the terminator or a pause; empty on silence.
+         *
+         * <p>Asterisk drops the keys that come while no command runs, so a caller who types faster than the server
+         * sends its next command would lose keys if each key were a command of its own. Where Asterisk's
+         * {@code GET DATA} can keep the node's rules (terminator {@code #} or none, a pause of a positive length no
+         * longer than the wait for the first key), the input is one command that keeps listening between keys: the
+         * prompt itself is played by it when keys may stop the prompt, otherwise it follows the prompt; when no key
+         * came within the pause after the prompt, {@code WAIT FOR DIGIT} waits out the rest of the first key's time
+         * and {@code GET DATA} takes the keys after it. {@code GET DATA} always ends at {@code #}: for a node
+         * without a terminator that {@code #} is a key like the others and the input goes on with another
+         * {@code GET DATA}. Other terminators ({@code *}, several keys) are read a key at a time, as before
+         * (docs/asterisk-behaviour.md, "GET DATA").
+         */
         String digits(PromptRef prompt, boolean bargeIn, int max, String terminator, Duration first, Duration between,
                       Node node) {
             StringBuilder sb = new StringBuilder();
+            boolean oneCommand = getDataKeepsRules(terminator, max, first, between);
             Optional<Character> key = takeTypeAhead();
-            if (key.isEmpty()) {
+            if (key.isEmpty() && oneCommand) {
+                Prompted p = prepare(prompt, bargeIn ? ALL_KEYS : "", node);
+                key = p.key().or(this::takeTypeAhead);
+                if (key.isEmpty()) {
+                    String file = "";
+                    if (p.file().isPresent() && bargeIn) {
+                        file = p.file().get(); // GET DATA plays it: a key stops it and is the first of the input
+                    } else if (p.file().isPresent()) {
+                        channel.play(p.file().get(), "");
+                    }
+                    CallChannel.Digits d = channel.readDigits(file, between, max);
+                    if (!d.isEmpty() || !d.timedOut()) {
+                        return getData(sb, d, max, terminator, between);
+                    }
+                    Duration left = first.minus(between); // no key within the pause after the prompt
+                    key = left.isPositive() ? channel.waitForDigit(left) : Optional.empty();
+                }
+            } else if (key.isEmpty()) {
                 key = say(prompt, bargeIn ? ALL_KEYS : "", node).or(this::takeTypeAhead);
-            }
-            if (key.isEmpty()) {
-                key = channel.waitForDigit(first);
+                if (key.isEmpty()) {
+                    key = channel.waitForDigit(first);
+                }
             }
             while (key.isPresent()) {
                 char k = key.get();
@@ -561,11 +606,40 @@ public final class FlowEngine {
                     break;
                 }
                 key = takeTypeAhead();
+                if (key.isEmpty() && oneCommand) {
+                    return getData(sb, channel.readDigits("", between, max - sb.length()), max, terminator, between);
+                }
                 if (key.isEmpty()) {
                     key = channel.waitForDigit(between);
                 }
             }
             return sb.toString();
+        }
+
+        /**
+         * Whether GET DATA keeps a digits input's rules: it ends only at {@code #} (so: terminator {@code #}, or none,
+         * where {@code #} is then taken as a key), and its one timeout is the pause between keys and the wait for the
+         * first (0 would be Asterisk's defaults of 2 s and 6 s); it reads at most 1023 keys.
+         */
+        static boolean getDataKeepsRules(String terminator, int max, Duration first, Duration between) {
+            return (terminator.isEmpty() || terminator.equals("#")) && between.toMillis() > 0
+                    && first.compareTo(between) >= 0 && max >= 1 && max <= 1023;
+        }
+
+        /** Adds what GET DATA read to {@code sb}, and reads on while a {@code #} that is no terminator ended it. */
+        private String getData(StringBuilder sb, CallChannel.Digits d, int max, String terminator, Duration between) {
+            while (true) {
+                int asked = max - sb.length();
+                sb.append(d.digits());
+                if (d.timedOut() || d.digits().length() >= asked || !terminator.isEmpty()) {
+                    return sb.toString(); // a pause, max reached, or the terminator #
+                }
+                sb.append('#'); // no terminator: # is one of the keys
+                if (sb.length() >= max) {
+                    return sb.toString();
+                }
+                d = channel.readDigits("", between, max - sb.length());
+            }
         }
 
         /** The language the dialled number starts the call in ({@code languages.by-dnis}), where the flow offers it. */

@@ -32,6 +32,8 @@ public final class SimulatedChannel implements CallChannel {
     private final Map<String, String> variables = new HashMap<>();
     private boolean hungUp;
     private boolean answered;
+    /** A GET DATA just timed out on a silence step: the WAIT FOR DIGIT right after it is the same silence. */
+    private boolean silenceGoesOn;
 
     /**
      * @param more asked for the next step when the script is empty (interactive mode), or null:
@@ -73,6 +75,7 @@ public final class SimulatedChannel implements CallChannel {
     @Override
     public Optional<Character> play(String file, String escapeDigits) {
         requireUp();
+        silenceGoesOn = false;
         CallerStep s = steps.peek();
         if (s instanceof CallerStep.HangUp) {
             steps.poll();
@@ -91,12 +94,20 @@ public final class SimulatedChannel implements CallChannel {
 
     @Override
     public Digits readDigits(String promptFile, Duration timeout, int maxDigits) {
-        Optional<Character> first = play(promptFile, "0123456789*#");
+        // GET DATA: the prompt (none when "") with every key stopping it, then keys until #, the maximum or a pause
+        silenceGoesOn = false;
+        Optional<Character> first = promptFile.isEmpty() ? Optional.empty() : play(promptFile, "0123456789*#");
         StringBuilder sb = new StringBuilder();
+        if (first.isPresent() && first.get() == '#') {
+            return new Digits("", false);
+        }
         first.ifPresent(sb::append);
         while (sb.length() < maxDigits) {
-            Optional<Character> k = waitForDigit(timeout);
+            Optional<Character> k = key(timeout);
             if (k.isEmpty()) {
+                // a silence step is the caller's silence through the whole input: the engine's WAIT FOR DIGIT
+                // for the rest of the first key's time, right after, is part of it
+                silenceGoesOn = sb.isEmpty() && !hungUp;
                 return new Digits(sb.toString(), true);
             }
             if (k.get() == '#') {
@@ -109,6 +120,17 @@ public final class SimulatedChannel implements CallChannel {
 
     @Override
     public Optional<Character> waitForDigit(Duration timeout) {
+        requireUp();
+        if (silenceGoesOn) {
+            silenceGoesOn = false;
+            out.accept("  caller: silence (" + timeout.toMillis() / 1000.0 + " s more)");
+            return Optional.empty();
+        }
+        return key(timeout);
+    }
+
+    /** The caller's next key within {@code timeout}, as the script says. */
+    private Optional<Character> key(Duration timeout) {
         requireUp();
         CallerStep s = peekForInput();
         if (s == null || s instanceof CallerStep.HangUp) {
