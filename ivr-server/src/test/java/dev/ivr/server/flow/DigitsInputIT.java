@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * How a {@code collect} node reads digits over FastAGI (the fake PBX, real sockets): with terminator {@code #} or none,
  * one {@code GET DATA} that plays the prompt and keeps listening between keys (Asterisk drops keys that come while no
  * command runs); with another terminator, a key per {@code WAIT FOR DIGIT}. Flows in src/test/resources/flows-digits:
- * max-length 6, timeout 3 s, inter-digit-timeout 1 s, barge-in.
+ * max-length 6, timeout 3 s, inter-digit-timeout 1 s, barge-in (hash-patient: 20 s and 10 s).
  */
 @Tag("integration")
 class DigitsInputIT {
@@ -86,8 +86,9 @@ class DigitsInputIT {
 
     @Test
     void keysPressedInRealTimeDuringTheInputAreAllHeard() {
-        FakeCall c = h.pbx.call("hash").caller(Caller.script().thenSilence()).realTimeouts().start();
-        // the keys come within the input's first second (its pause): look often
+        // hash-patient: as hash with a 10 s pause between keys, so that a test thread starved on a busy machine still
+        // types within GET DATA's first pause
+        FakeCall c = h.pbx.call("hash-patient").caller(Caller.script().thenSilence()).realTimeouts().start();
         await().atMost(T).pollInterval(Duration.ofMillis(5))
                 .until(() -> c.snapshot().stream().anyMatch(cmd -> cmd.name().equals("GET DATA")));
         for (char k : "314159".toCharArray()) {
@@ -97,7 +98,7 @@ class DigitsInputIT {
         CallResult r = c.await(T);
         assertThat(r.variable("NUMBER")).isEqualTo("314159");
         assertThat(c.lostKeys()).isEmpty();
-        assertThat(lines(r)).containsExactly("GET DATA tts/Enter_the_number_ 1000 6");
+        assertThat(lines(r)).containsExactly("GET DATA tts/Enter_the_number_ 10000 6");
     }
 
     private static void sleep(long ms) {
