@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,10 +106,19 @@ public final class AgentReport {
 
     /**
      * The report from the agent summary ({@link AgentSummary}): its quarter-hour rows put together into the intervals,
-     * and per agent the events at the period's edges. A period or intervals that do not fall on quarter hours are
+     * and per agent the events at the period's edges (on PostgreSQL every agent's by one query, {@link #aroundAll};
+     * on H2 by one query per agent, {@link #around}). A period or intervals that do not fall on quarter hours are
      * computed from the events.
      */
     public ReportTable summed(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
+        return summed(from, to, intervals, agent, false);
+    }
+
+    /**
+     * {@link #summed}, with {@code perAgent} the edges read by one query per agent on PostgreSQL too (as before wave
+     * 13: the benchmark's "before").
+     */
+    ReportTable summed(Instant from, Instant to, Intervals intervals, String agent, boolean perAgent) throws SQLException {
         if (!QueueReport.quarterHours(from, to, intervals) || !QueueReport.onQuarter(from) || !QueueReport.onQuarter(to)) {
             return inMemory(from, to, intervals, agent);
         }
@@ -137,8 +147,17 @@ public final class AgentReport {
                     }
                 }
             }
-            for (String a : agent == null ? agents(c) : List.of(agent)) {
-                edges(c, a, from, to, edgeRows);
+            List<String> names = agent == null ? agents(c) : List.of(agent);
+            if (perAgent || c.getMetaData().getDatabaseProductName().startsWith("H2")) {
+                for (String a : names) {
+                    edges(a, around(c, a, from, to), from, to, edgeRows);
+                }
+            } else {
+                Map<String, List<List<JournalSummary.Stored>>> parts = aroundAll(c, agent, from, to);
+                for (String a : names) {
+                    edges(a, parts.getOrDefault(a, List.of(List.of(), List.of(), List.of(), List.of())), from, to,
+                            edgeRows);
+                }
             }
         }
         for (Map.Entry<AgentSummary.Key, long[]> r : edgeRows.entrySet()) {
@@ -255,10 +274,9 @@ public final class AgentReport {
      *       begun earlier, and the call whose talk began earlier, are taken out again.</li>
      * </ul>
      */
-    private static void edges(Connection c, String agent, Instant from, Instant to, Map<AgentSummary.Key, long[]> rows)
-            throws SQLException {
+    private static void edges(String agent, List<List<JournalSummary.Stored>> parts, Instant from, Instant to,
+                              Map<AgentSummary.Key, long[]> rows) {
         Instant context = from.minus(JournalReader.AGENT_CONTEXT);
-        List<List<JournalSummary.Stored>> parts = around(c, agent, from, to);
         List<JournalSummary.Stored> before = parts.get(0).reversed();
         if (before.isEmpty()) {
             return;
@@ -304,11 +322,79 @@ public final class AgentReport {
         }
     }
 
+    /** The parts of {@link #around}: before the end, from the end, before the start, from the start. */
+    private static final String[] PARTS = {"occurred_at < ?%s order by occurred_at desc fetch first 2 rows with ties",
+        "occurred_at >= ?%s order by occurred_at fetch first 1 rows with ties",
+        "occurred_at < ?%s order by occurred_at desc fetch first 1 rows with ties",
+        "occurred_at >= ?%s order by occurred_at fetch first 2 rows with ties"};
+    private static final int[] COUNTS = {2, 1, 1, 2};
+
+    /**
+     * Every agent's events at the period's edges ({@code agent} null) or one agent's, as {@link #around}, by one query
+     * on PostgreSQL: per agent of {@code journal_agents} (a lateral join) the four parts, each an index scan of the
+     * agent's events from the edge that stops at the rows it needs (PostgreSQL stops early for "with ties", so no
+     * bound). One round trip instead of one or two per agent: on a busy machine each round trip waits for the
+     * database's process to be scheduled (303 agents took 2 s; docs/benchmarks.md, wave 13).
+     */
+    private static Map<String, List<List<JournalSummary.Stored>>> aroundAll(Connection c, String agent, Instant from,
+                                                                            Instant to) throws SQLException {
+        StringBuilder sql = new StringBuilder("select w.*, a.agent_id from journal_agents a cross join lateral (");
+        Instant[] edge = {to, to, from, from};
+        for (int i = 0; i < PARTS.length; i++) {
+            sql.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS)
+                    .append(", ").append(i).append(" as part from journal_events where ")
+                    .append("agent_id = a.agent_id and event_type like 'AGENT%'")
+                    .append(" and ").append(PARTS[i].formatted("")).append(")");
+        }
+        sql.append(") w").append(agent == null ? "" : " where a.agent_id = ?").append(" order by a.agent_id, part,"
+                + " occurred_at, seq");
+        Map<String, List<List<JournalSummary.Stored>>> out = new HashMap<>();
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            // the planner's cost of a few hundred agents' index scans is past jit_above_cost: compiling the plan took
+            // 0.5 s for 25 agents (docs/benchmarks.md, wave 13), where running it takes milliseconds
+            st.execute("set local jit = off");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int k = 1;
+            for (Instant e : edge) {
+                ps.setTimestamp(k++, Timestamp.from(e));
+            }
+            if (agent != null) {
+                ps.setString(k, agent);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(12), a -> new ArrayList<>(List.of(new ArrayList<>(),
+                            new ArrayList<>(), new ArrayList<>(), new ArrayList<>()))).get(rs.getInt(11))
+                            .add(JournalSummary.stored(rs));
+                }
+            }
+        } finally {
+            c.commit();
+            c.setAutoCommit(auto);
+        }
+        out.values().forEach(AgentReport::cut);
+        return out;
+    }
+
+    /** Before an edge: the last ones; from an edge on: the first ones (each part in time and table order). */
+    private static void cut(List<List<JournalSummary.Stored>> out) {
+        for (int i = 0; i < COUNTS.length; i++) {
+            List<JournalSummary.Stored> part = out.get(i);
+            int n = Math.min(COUNTS[i], part.size());
+            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
+                    : new ArrayList<>(part.subList(0, n)));
+        }
+    }
+
     /** How far from the period's edges the agent's events are looked for first (further: only when none are there). */
     static final Duration EDGE_WINDOW = Duration.ofDays(1);
 
     /**
-     * One agent's events at the period's edges: the last two before its end, the first at or after its end, the last
+     * One agent's events at the period's edges, on H2 (PostgreSQL reads every agent's at once: {@link #aroundAll}):
+     * the last two before its end, the first at or after its end, the last
      * one before its start and the first two at or after its start (each part in time order). One query reads the
      * four parts each within {@link #EDGE_WINDOW} of its edge (H2 reads the index range between the edge and that
      * bound, not the agent's every event on that side: it neither stops early in the index for "with ties" nor sorts
@@ -316,7 +402,7 @@ public final class AgentReport {
      */
     private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
             throws SQLException {
-        int[] counts = {2, 1, 1, 2};
+        int[] counts = COUNTS;
         List<List<JournalSummary.Stored>> out = around(c, agent, from, to, new boolean[] {true, true, true, true});
         boolean[] again = new boolean[counts.length];
         boolean any = false;
@@ -336,12 +422,7 @@ public final class AgentReport {
                 }
             }
         }
-        for (int i = 0; i < counts.length; i++) { // before an edge: the last ones; from an edge on: the first ones
-            List<JournalSummary.Stored> part = out.get(i);
-            int n = Math.min(counts[i], part.size());
-            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
-                    : new ArrayList<>(part.subList(0, n)));
-        }
+        cut(out);
         return out;
     }
 
@@ -353,10 +434,7 @@ public final class AgentReport {
     private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to,
                                                             boolean[] bounded) throws SQLException {
         // "with ties" on the time alone, the index's order; the parts cut to their counts in time and table order
-        String[] parts = {"occurred_at < ?%s order by occurred_at desc fetch first 2 rows with ties",
-            "occurred_at >= ?%s order by occurred_at fetch first 1 rows with ties",
-            "occurred_at < ?%s order by occurred_at desc fetch first 1 rows with ties",
-            "occurred_at >= ?%s order by occurred_at fetch first 2 rows with ties"};
+        String[] parts = PARTS;
         String[] bounds = {" and occurred_at >= ?", " and occurred_at < ?", " and occurred_at >= ?", " and occurred_at < ?"};
         Instant[] edge = {to, to, from, from};
         Instant[] bound = {to.minus(EDGE_WINDOW), to.plus(EDGE_WINDOW), from.minus(EDGE_WINDOW), from.plus(EDGE_WINDOW)};
