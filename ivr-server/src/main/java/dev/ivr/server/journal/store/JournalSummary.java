@@ -70,16 +70,18 @@ public final class JournalSummary {
     private final KpiRules rules;
     private final Duration fcrWindow;
     private final boolean flows;
+    private final boolean funnel;
 
     /** @param rules the service-level and short-abandon rules the counts are made with; fcrWindow likewise */
     public JournalSummary(KpiRules rules, Duration fcrWindow) {
-        this(rules, fcrWindow, true);
+        this(rules, fcrWindow, true, true);
     }
 
-    private JournalSummary(KpiRules rules, Duration fcrWindow, boolean flows) {
+    private JournalSummary(KpiRules rules, Duration fcrWindow, boolean flows, boolean funnel) {
         this.rules = rules;
         this.fcrWindow = fcrWindow;
         this.flows = flows;
+        this.funnel = funnel;
     }
 
     /**
@@ -87,7 +89,12 @@ public final class JournalSummary {
      * summaries cost a call); never used by the server, whose flow report and funnel need them.
      */
     JournalSummary withoutFlowSummary() {
-        return new JournalSummary(rules, fcrWindow, false);
+        return new JournalSummary(rules, fcrWindow, false, false);
+    }
+
+    /** The same writer without the funnel summary (the benchmark's "before" for the funnel summary alone); not the server's. */
+    JournalSummary withoutFunnelSummary() {
+        return new JournalSummary(rules, fcrWindow, flows, false);
     }
 
     /** The rules the counts are made with. */
@@ -146,7 +153,7 @@ public final class JournalSummary {
                 if (flows && FlowSummary.counts(e)) {
                     flowCounted.add(id);
                 }
-                if (flows && FunnelSummary.counts(e)) {
+                if (funnel && FunnelSummary.counts(e)) {
                     funnelCounted.add(id);
                 }
             }

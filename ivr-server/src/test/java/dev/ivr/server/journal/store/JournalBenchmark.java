@@ -638,22 +638,23 @@ public final class JournalBenchmark {
         List<JournalEvent> events = new ArrayList<>();
         JournalGenerator gen = new JournalGenerator(11, 60, 100_000);
         gen.generate(day, 1, 3_000 * 13, events::add);
-        List<List<JournalEvent>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<JournalEvent>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         Map<String, Integer> callOf = new LinkedHashMap<>();
         for (JournalEvent e : events) {
             if (e.callId() != null) {
                 callOf.putIfAbsent(e.callId(), callOf.size());
             }
-            parts.get(e.callId() == null ? 0 : callOf.get(e.callId()) % 3).add(e);
+            parts.get(e.callId() == null ? 0 : callOf.get(e.callId()) % 4).add(e);
         }
         JournalSummary noFlows = summary.withoutFlowSummary();
-        long[] ns = new long[3];
+        JournalSummary noFunnel = summary.withoutFunnelSummary();
+        long[] ns = new long[4];
         int most = parts.stream().mapToInt(List::size).max().orElse(0);
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            // the three take turns, batch by batch, so that none has the warmer database or cache to itself
+            // the four take turns, batch by batch, so that none has the warmer database or cache to itself
             for (int i = 0; i < most; i += 200) {
-                for (int h = 0; h < 3; h++) {
+                for (int h = 0; h < 4; h++) {
                     List<JournalEvent> list = parts.get(h);
                     if (i >= list.size()) {
                         continue;
@@ -669,18 +670,19 @@ public final class JournalBenchmark {
                             ps.executeBatch();
                         }
                     } else {
-                        (h == 1 ? noFlows : summary).write(c, batch);
+                        (h == 1 ? noFlows : h == 2 ? noFunnel : summary).write(c, batch);
                     }
                     c.commit();
                     ns[h] += System.nanoTime() - s;
                 }
             }
         }
-        double calls = callOf.size() / 3.0;
+        double calls = callOf.size() / 4.0;
         return String.format(Locale.ROOT, "| %s | database time per call, batches of 200 events: plain insert %.2f ms (%,d events),"
-                        + " insert + queue and agent summaries %.2f ms (%,d events), + flow summary %.2f ms (%,d events)"
-                        + " | load %s |%n", label, ns[0] / 1e6 / calls, parts.get(0).size(), ns[1] / 1e6 / calls,
-                parts.get(1).size(), ns[2] / 1e6 / calls, parts.get(2).size(), load());
+                        + " insert + queue and agent summaries %.2f ms (%,d events), + flow summary %.2f ms (%,d events),"
+                        + " + funnel summary %.2f ms (%,d events) | load %s |%n", label, ns[0] / 1e6 / calls,
+                parts.get(0).size(), ns[1] / 1e6 / calls, parts.get(1).size(), ns[2] / 1e6 / calls, parts.get(2).size(),
+                ns[3] / 1e6 / calls, parts.get(3).size(), load());
     }
 
     private static void analyze(Database db, String label) throws Exception {
