@@ -111,14 +111,15 @@ public final class AgentReport {
      * computed from the events.
      */
     public ReportTable summed(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
-        return summed(from, to, intervals, agent, false);
+        return summed(from, to, intervals, agent, false, false);
     }
 
     /**
-     * {@link #summed}, with {@code perAgent} the edges read by one query per agent on PostgreSQL too (as before wave
-     * 13: the benchmark's "before").
+     * {@link #summed}; on PostgreSQL with {@code perAgent} the edges read by one query per agent, with {@code jit} the
+     * database's default for just-in-time compilation (both as before wave 13: the benchmark's "before").
      */
-    ReportTable summed(Instant from, Instant to, Intervals intervals, String agent, boolean perAgent) throws SQLException {
+    ReportTable summed(Instant from, Instant to, Intervals intervals, String agent, boolean perAgent, boolean jit)
+            throws SQLException {
         if (!QueueReport.quarterHours(from, to, intervals) || !QueueReport.onQuarter(from) || !QueueReport.onQuarter(to)) {
             return inMemory(from, to, intervals, agent);
         }
@@ -129,6 +130,15 @@ public final class AgentReport {
         ends.keySet().forEach(s -> sums.put(s, new TreeMap<>()));
         Map<AgentSummary.Key, long[]> edgeRows = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
+            boolean h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
+            if (!h2 && !jit) {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    // the planner's cost of a month of summary rows, or of a few hundred agents' index scans, is past
+                    // jit_above_cost: compiling the plan took longer than running it (docs/benchmarks.md, wave 13)
+                    st.execute("set local jit = off");
+                }
+            }
             long[] step = step(ends, first, last);
             if (step != null) {
                 grouped(c, first, last, step[0], step[1], agent, ends, sums, from);
@@ -148,7 +158,7 @@ public final class AgentReport {
                 }
             }
             List<String> names = agent == null ? agents(c) : List.of(agent);
-            if (perAgent || c.getMetaData().getDatabaseProductName().startsWith("H2")) {
+            if (perAgent || h2) {
                 for (String a : names) {
                     edges(a, around(c, a, from, to), from, to, edgeRows);
                 }
@@ -158,6 +168,10 @@ public final class AgentReport {
                     edges(a, parts.getOrDefault(a, List.of(List.of(), List.of(), List.of(), List.of())), from, to,
                             edgeRows);
                 }
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+                c.setAutoCommit(true);
             }
         }
         for (Map.Entry<AgentSummary.Key, long[]> r : edgeRows.entrySet()) {
@@ -205,6 +219,57 @@ public final class AgentReport {
     private static void grouped(Connection c, long first, long last, long base, long k, String agent,
                                 java.util.NavigableMap<Instant, Instant> ends, Map<Instant, Map<String, Acc>> sums,
                                 Instant from) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(groupedSql(agent))) {
+            bindGrouped(ps, first, last, base, k, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long start = Math.max(first, base + rs.getLong(2) * k);
+                    Acc a = acc(ends, sums, from, start, rs.getString(1));
+                    long[] v = AgentSummary.zero();
+                    for (int col = 0; col < AgentSummary.CROSS_QUARTER; col++) {
+                        v[col] = rs.getLong(3 + col);
+                    }
+                    a.add(v);
+                    for (int st = 0; st <= STATES.size(); st++) {
+                        a.states[st] += rs.getLong(3 + AgentSummary.CROSS_QUARTER + st);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The plan of the summary's query for a period and intervals (PostgreSQL: EXPLAIN ANALYZE, with the database's
+     * default for just-in-time compilation or without it): the benchmark's look at where the time goes.
+     */
+    String explainSummed(Instant from, Instant to, Intervals intervals, boolean jit) throws SQLException {
+        java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
+        long first = from.getEpochSecond() / BUCKET_S;
+        long last = to.getEpochSecond() / BUCKET_S;
+        long[] step = step(ends, first, last);
+        if (step == null) {
+            return "(not grouped by the database)";
+        }
+        StringBuilder out = new StringBuilder();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("set local jit = " + (jit ? "on" : "off"));
+            }
+            try (PreparedStatement ps = c.prepareStatement("explain (analyze, buffers) " + groupedSql(null))) {
+                bindGrouped(ps, first, last, step[0], step[1], null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+            c.commit();
+        }
+        return out.toString();
+    }
+
+    private static String groupedSql(String agent) {
         String b = "cast(? as bigint)";
         String interval = "floor((%1$s - " + b + ") / " + b + ")";
         String rows = "select agent_id, " + interval.formatted("quarter") + " as i, case when cross_ms <> 0 and cross_quarter < "
@@ -220,34 +285,23 @@ public final class AgentReport {
             sql.append(", sum(case when cross_state = ").append(AgentSummary.STATE + st).append(" then cm else 0 end)");
         }
         sql.append(" from (").append(rows).append(") x group by agent_id, i");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setLong(i++, base);
-            ps.setLong(i++, k);
-            ps.setLong(i++, last);
-            ps.setLong(i++, base);
-            ps.setLong(i++, k);
-            ps.setLong(i++, base);
-            ps.setLong(i++, k);
-            ps.setLong(i++, first);
-            ps.setLong(i++, last);
-            if (agent != null) {
-                ps.setString(i, agent);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long start = Math.max(first, base + rs.getLong(2) * k);
-                    Acc a = acc(ends, sums, from, start, rs.getString(1));
-                    long[] v = AgentSummary.zero();
-                    for (int col = 0; col < AgentSummary.CROSS_QUARTER; col++) {
-                        v[col] = rs.getLong(3 + col);
-                    }
-                    a.add(v);
-                    for (int st = 0; st <= STATES.size(); st++) {
-                        a.states[st] += rs.getLong(3 + AgentSummary.CROSS_QUARTER + st);
-                    }
-                }
-            }
+        return sql.toString();
+    }
+
+    private static void bindGrouped(PreparedStatement ps, long first, long last, long base, long k, String agent)
+            throws SQLException {
+        int i = 1;
+        ps.setLong(i++, base);
+        ps.setLong(i++, k);
+        ps.setLong(i++, last);
+        ps.setLong(i++, base);
+        ps.setLong(i++, k);
+        ps.setLong(i++, base);
+        ps.setLong(i++, k);
+        ps.setLong(i++, first);
+        ps.setLong(i++, last);
+        if (agent != null) {
+            ps.setString(i, agent);
         }
     }
 
@@ -349,13 +403,6 @@ public final class AgentReport {
         sql.append(") w").append(agent == null ? "" : " where a.agent_id = ?").append(" order by a.agent_id, part,"
                 + " occurred_at, seq");
         Map<String, List<List<JournalSummary.Stored>>> out = new HashMap<>();
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-            // the planner's cost of a few hundred agents' index scans is past jit_above_cost: compiling the plan took
-            // 0.5 s for 25 agents (docs/benchmarks.md, wave 13), where running it takes milliseconds
-            st.execute("set local jit = off");
-        }
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int k = 1;
             for (Instant e : edge) {
@@ -371,9 +418,6 @@ public final class AgentReport {
                             .add(JournalSummary.stored(rs));
                 }
             }
-        } finally {
-            c.commit();
-            c.setAutoCommit(auto);
         }
         out.values().forEach(AgentReport::cut);
         return out;

@@ -367,7 +367,15 @@ public final class JournalBenchmark {
             }
             kinds.put("agent report (summed by the database)", () -> agents.summed(from, to, day, null));
             if (postgres) {
-                kinds.put("agent report (edges read per agent, before)", () -> agents.summed(from, to, day, null, true));
+                kinds.put("agent report (edges read per agent, jit: before)", () -> agents.summed(from, to, day, null, true, true));
+                kinds.put("agent report (edges by one query, jit)", () -> agents.summed(from, to, day, null, false, true));
+                kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
+                if (o.reports().contains("agent")) {
+                    for (boolean jit : List.of(true, false)) {
+                        System.out.printf("%s: %d-day agent report's summary query, jit %s:%n%s", label, days, jit ? "on" : "off",
+                                agents.explainSummed(from, to, day, jit));
+                    }
+                }
             }
             if (o.memory() || days <= 7) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
