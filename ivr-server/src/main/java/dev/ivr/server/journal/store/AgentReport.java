@@ -116,7 +116,7 @@ public final class AgentReport {
 
     /**
      * {@link #summed}; on PostgreSQL with {@code perAgent} the edges read by one query per agent, with {@code jit} the
-     * database's default for just-in-time compilation (both as before wave 13: the benchmark's "before").
+     * database's defaults for just-in-time compilation and work_mem (both as before wave 13: the benchmark's "before").
      */
     ReportTable summed(Instant from, Instant to, Intervals intervals, String agent, boolean perAgent, boolean jit)
             throws SQLException {
@@ -135,8 +135,11 @@ public final class AgentReport {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     // the planner's cost of a month of summary rows, or of a few hundred agents' index scans, is past
-                    // jit_above_cost: compiling the plan took longer than running it (docs/benchmarks.md, wave 13)
+                    // jit_above_cost: compiling the plan took longer than running it; and a month's rows (450,000 at
+                    // 10 M events) were sorted on disk in 4 MB of work_mem where a hash of the 9,000 (agent, day)
+                    // groups fits in memory (docs/benchmarks.md, wave 13)
                     st.execute("set local jit = off");
+                    st.execute("set local work_mem = '32MB'");
                 }
             }
             long[] step = step(ends, first, last);
@@ -240,7 +243,7 @@ public final class AgentReport {
 
     /**
      * The plan of the summary's query for a period and intervals (PostgreSQL: EXPLAIN ANALYZE, with the database's
-     * default for just-in-time compilation or without it): the benchmark's look at where the time goes.
+     * defaults, or as the report runs it: jit off, 32 MB of work_mem): the benchmark's look at where the time goes.
      */
     String explainSummed(Instant from, Instant to, Intervals intervals, boolean jit) throws SQLException {
         java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
@@ -255,6 +258,9 @@ public final class AgentReport {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
                 st.execute("set local jit = " + (jit ? "on" : "off"));
+                if (!jit) {
+                    st.execute("set local work_mem = '32MB'"); // as the report does
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("explain (analyze, buffers) " + groupedSql(null))) {
                 bindGrouped(ps, first, last, step[0], step[1], null);

@@ -367,12 +367,13 @@ public final class JournalBenchmark {
             }
             kinds.put("agent report (summed by the database)", () -> agents.summed(from, to, day, null));
             if (postgres) {
-                kinds.put("agent report (edges read per agent, jit: before)", () -> agents.summed(from, to, day, null, true, true));
-                kinds.put("agent report (edges by one query, jit)", () -> agents.summed(from, to, day, null, false, true));
+                kinds.put("agent report (edges read per agent, defaults: before)", () -> agents.summed(from, to, day, null, true, true));
+                kinds.put("agent report (edges by one query, defaults)", () -> agents.summed(from, to, day, null, false, true));
                 kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
                 if (o.reports().contains("agent")) {
                     for (boolean jit : List.of(true, false)) {
-                        System.out.printf("%s: %d-day agent report's summary query, jit %s:%n%s", label, days, jit ? "on" : "off",
+                        System.out.printf("%s: %d-day agent report's summary query, %s:%n%s", label, days,
+                                jit ? "the database's defaults" : "jit off, work_mem 32MB",
                                 agents.explainSummed(from, to, day, jit));
                     }
                 }
