@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,10 +106,20 @@ public final class AgentReport {
 
     /**
      * The report from the agent summary ({@link AgentSummary}): its quarter-hour rows put together into the intervals,
-     * and per agent the events at the period's edges. A period or intervals that do not fall on quarter hours are
+     * and per agent the events at the period's edges (on PostgreSQL every agent's by one query, {@link #aroundAll};
+     * on H2 by one query per agent, {@link #around}). A period or intervals that do not fall on quarter hours are
      * computed from the events.
      */
     public ReportTable summed(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
+        return summed(from, to, intervals, agent, false, false);
+    }
+
+    /**
+     * {@link #summed}; on PostgreSQL with {@code perAgent} the edges read by one query per agent, with {@code jit} the
+     * database's defaults for just-in-time compilation and work_mem (both as before wave 13: the benchmark's "before").
+     */
+    ReportTable summed(Instant from, Instant to, Intervals intervals, String agent, boolean perAgent, boolean jit)
+            throws SQLException {
         if (!QueueReport.quarterHours(from, to, intervals) || !QueueReport.onQuarter(from) || !QueueReport.onQuarter(to)) {
             return inMemory(from, to, intervals, agent);
         }
@@ -119,6 +130,18 @@ public final class AgentReport {
         ends.keySet().forEach(s -> sums.put(s, new TreeMap<>()));
         Map<AgentSummary.Key, long[]> edgeRows = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
+            boolean h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
+            if (!h2 && !jit) {
+                c.setAutoCommit(false);
+                try (Statement st = c.createStatement()) {
+                    // the planner's cost of a month of summary rows, or of a few hundred agents' index scans, is past
+                    // jit_above_cost: compiling the plan took longer than running it; and a month's rows (450,000 at
+                    // 10 M events) were sorted on disk in 4 MB of work_mem where a hash of the 9,000 (agent, day)
+                    // groups fits in memory (docs/benchmarks.md, wave 13)
+                    st.execute("set local jit = off");
+                    st.execute("set local work_mem = '32MB'");
+                }
+            }
             long[] step = step(ends, first, last);
             if (step != null) {
                 grouped(c, first, last, step[0], step[1], agent, ends, sums, from);
@@ -137,8 +160,21 @@ public final class AgentReport {
                     }
                 }
             }
-            for (String a : agent == null ? agents(c) : List.of(agent)) {
-                edges(c, a, from, to, edgeRows);
+            List<String> names = agent == null ? agents(c) : List.of(agent);
+            if (perAgent || h2) {
+                for (String a : names) {
+                    edges(a, around(c, a, from, to), from, to, edgeRows);
+                }
+            } else {
+                Map<String, List<List<JournalSummary.Stored>>> parts = aroundAll(c, agent, from, to);
+                for (String a : names) {
+                    edges(a, parts.getOrDefault(a, List.of(List.of(), List.of(), List.of(), List.of())), from, to,
+                            edgeRows);
+                }
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+                c.setAutoCommit(true);
             }
         }
         for (Map.Entry<AgentSummary.Key, long[]> r : edgeRows.entrySet()) {
@@ -186,6 +222,60 @@ public final class AgentReport {
     private static void grouped(Connection c, long first, long last, long base, long k, String agent,
                                 java.util.NavigableMap<Instant, Instant> ends, Map<Instant, Map<String, Acc>> sums,
                                 Instant from) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(groupedSql(agent))) {
+            bindGrouped(ps, first, last, base, k, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long start = Math.max(first, base + rs.getLong(2) * k);
+                    Acc a = acc(ends, sums, from, start, rs.getString(1));
+                    long[] v = AgentSummary.zero();
+                    for (int col = 0; col < AgentSummary.CROSS_QUARTER; col++) {
+                        v[col] = rs.getLong(3 + col);
+                    }
+                    a.add(v);
+                    for (int st = 0; st <= STATES.size(); st++) {
+                        a.states[st] += rs.getLong(3 + AgentSummary.CROSS_QUARTER + st);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The plan of the summary's query for a period and intervals (PostgreSQL: EXPLAIN ANALYZE, with the database's
+     * defaults, or as the report runs it: jit off, 32 MB of work_mem): the benchmark's look at where the time goes.
+     */
+    String explainSummed(Instant from, Instant to, Intervals intervals, boolean jit) throws SQLException {
+        java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
+        long first = from.getEpochSecond() / BUCKET_S;
+        long last = to.getEpochSecond() / BUCKET_S;
+        long[] step = step(ends, first, last);
+        if (step == null) {
+            return "(not grouped by the database)";
+        }
+        StringBuilder out = new StringBuilder();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("set local jit = " + (jit ? "on" : "off"));
+                if (!jit) {
+                    st.execute("set local work_mem = '32MB'"); // as the report does
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("explain (analyze, buffers) " + groupedSql(null))) {
+                bindGrouped(ps, first, last, step[0], step[1], null);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(rs.getString(1)).append('\n');
+                    }
+                }
+            }
+            c.commit();
+        }
+        return out.toString();
+    }
+
+    private static String groupedSql(String agent) {
         String b = "cast(? as bigint)";
         String interval = "floor((%1$s - " + b + ") / " + b + ")";
         String rows = "select agent_id, " + interval.formatted("quarter") + " as i, case when cross_ms <> 0 and cross_quarter < "
@@ -201,34 +291,23 @@ public final class AgentReport {
             sql.append(", sum(case when cross_state = ").append(AgentSummary.STATE + st).append(" then cm else 0 end)");
         }
         sql.append(" from (").append(rows).append(") x group by agent_id, i");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setLong(i++, base);
-            ps.setLong(i++, k);
-            ps.setLong(i++, last);
-            ps.setLong(i++, base);
-            ps.setLong(i++, k);
-            ps.setLong(i++, base);
-            ps.setLong(i++, k);
-            ps.setLong(i++, first);
-            ps.setLong(i++, last);
-            if (agent != null) {
-                ps.setString(i, agent);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long start = Math.max(first, base + rs.getLong(2) * k);
-                    Acc a = acc(ends, sums, from, start, rs.getString(1));
-                    long[] v = AgentSummary.zero();
-                    for (int col = 0; col < AgentSummary.CROSS_QUARTER; col++) {
-                        v[col] = rs.getLong(3 + col);
-                    }
-                    a.add(v);
-                    for (int st = 0; st <= STATES.size(); st++) {
-                        a.states[st] += rs.getLong(3 + AgentSummary.CROSS_QUARTER + st);
-                    }
-                }
-            }
+        return sql.toString();
+    }
+
+    private static void bindGrouped(PreparedStatement ps, long first, long last, long base, long k, String agent)
+            throws SQLException {
+        int i = 1;
+        ps.setLong(i++, base);
+        ps.setLong(i++, k);
+        ps.setLong(i++, last);
+        ps.setLong(i++, base);
+        ps.setLong(i++, k);
+        ps.setLong(i++, base);
+        ps.setLong(i++, k);
+        ps.setLong(i++, first);
+        ps.setLong(i++, last);
+        if (agent != null) {
+            ps.setString(i, agent);
         }
     }
 
@@ -255,10 +334,9 @@ public final class AgentReport {
      *       begun earlier, and the call whose talk began earlier, are taken out again.</li>
      * </ul>
      */
-    private static void edges(Connection c, String agent, Instant from, Instant to, Map<AgentSummary.Key, long[]> rows)
-            throws SQLException {
+    private static void edges(String agent, List<List<JournalSummary.Stored>> parts, Instant from, Instant to,
+                              Map<AgentSummary.Key, long[]> rows) {
         Instant context = from.minus(JournalReader.AGENT_CONTEXT);
-        List<List<JournalSummary.Stored>> parts = around(c, agent, from, to);
         List<JournalSummary.Stored> before = parts.get(0).reversed();
         if (before.isEmpty()) {
             return;
@@ -304,11 +382,69 @@ public final class AgentReport {
         }
     }
 
+    /** The parts of {@link #around}: before the end, from the end, before the start, from the start. */
+    private static final String[] PARTS = {"occurred_at < ?%s order by occurred_at desc fetch first 2 rows with ties",
+        "occurred_at >= ?%s order by occurred_at fetch first 1 rows with ties",
+        "occurred_at < ?%s order by occurred_at desc fetch first 1 rows with ties",
+        "occurred_at >= ?%s order by occurred_at fetch first 2 rows with ties"};
+    private static final int[] COUNTS = {2, 1, 1, 2};
+
+    /**
+     * Every agent's events at the period's edges ({@code agent} null) or one agent's, as {@link #around}, by one query
+     * on PostgreSQL: per agent of {@code journal_agents} (a lateral join) the four parts, each an index scan of the
+     * agent's events from the edge that stops at the rows it needs (PostgreSQL stops early for "with ties", so no
+     * bound). One round trip instead of one or two per agent: on a busy machine each round trip waits for the
+     * database's process to be scheduled (303 agents took 2 s; docs/benchmarks.md, wave 13).
+     */
+    private static Map<String, List<List<JournalSummary.Stored>>> aroundAll(Connection c, String agent, Instant from,
+                                                                            Instant to) throws SQLException {
+        StringBuilder sql = new StringBuilder("select w.*, a.agent_id from journal_agents a cross join lateral (");
+        Instant[] edge = {to, to, from, from};
+        for (int i = 0; i < PARTS.length; i++) {
+            sql.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS)
+                    .append(", ").append(i).append(" as part from journal_events where ")
+                    .append("agent_id = a.agent_id and event_type like 'AGENT%'")
+                    .append(" and ").append(PARTS[i].formatted("")).append(")");
+        }
+        sql.append(") w").append(agent == null ? "" : " where a.agent_id = ?").append(" order by a.agent_id, part,"
+                + " occurred_at, seq");
+        Map<String, List<List<JournalSummary.Stored>>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int k = 1;
+            for (Instant e : edge) {
+                ps.setTimestamp(k++, Timestamp.from(e));
+            }
+            if (agent != null) {
+                ps.setString(k, agent);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(12), a -> new ArrayList<>(List.of(new ArrayList<>(),
+                            new ArrayList<>(), new ArrayList<>(), new ArrayList<>()))).get(rs.getInt(11))
+                            .add(JournalSummary.stored(rs));
+                }
+            }
+        }
+        out.values().forEach(AgentReport::cut);
+        return out;
+    }
+
+    /** Before an edge: the last ones; from an edge on: the first ones (each part in time and table order). */
+    private static void cut(List<List<JournalSummary.Stored>> out) {
+        for (int i = 0; i < COUNTS.length; i++) {
+            List<JournalSummary.Stored> part = out.get(i);
+            int n = Math.min(COUNTS[i], part.size());
+            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
+                    : new ArrayList<>(part.subList(0, n)));
+        }
+    }
+
     /** How far from the period's edges the agent's events are looked for first (further: only when none are there). */
     static final Duration EDGE_WINDOW = Duration.ofDays(1);
 
     /**
-     * One agent's events at the period's edges: the last two before its end, the first at or after its end, the last
+     * One agent's events at the period's edges, on H2 (PostgreSQL reads every agent's at once: {@link #aroundAll}):
+     * the last two before its end, the first at or after its end, the last
      * one before its start and the first two at or after its start (each part in time order). One query reads the
      * four parts each within {@link #EDGE_WINDOW} of its edge (H2 reads the index range between the edge and that
      * bound, not the agent's every event on that side: it neither stops early in the index for "with ties" nor sorts
@@ -316,7 +452,7 @@ public final class AgentReport {
      */
     private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
             throws SQLException {
-        int[] counts = {2, 1, 1, 2};
+        int[] counts = COUNTS;
         List<List<JournalSummary.Stored>> out = around(c, agent, from, to, new boolean[] {true, true, true, true});
         boolean[] again = new boolean[counts.length];
         boolean any = false;
@@ -336,12 +472,7 @@ public final class AgentReport {
                 }
             }
         }
-        for (int i = 0; i < counts.length; i++) { // before an edge: the last ones; from an edge on: the first ones
-            List<JournalSummary.Stored> part = out.get(i);
-            int n = Math.min(counts[i], part.size());
-            out.set(i, i % 2 == 0 ? new ArrayList<>(part.subList(part.size() - n, part.size()))
-                    : new ArrayList<>(part.subList(0, n)));
-        }
+        cut(out);
         return out;
     }
 
@@ -353,10 +484,7 @@ public final class AgentReport {
     private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to,
                                                             boolean[] bounded) throws SQLException {
         // "with ties" on the time alone, the index's order; the parts cut to their counts in time and table order
-        String[] parts = {"occurred_at < ?%s order by occurred_at desc fetch first 2 rows with ties",
-            "occurred_at >= ?%s order by occurred_at fetch first 1 rows with ties",
-            "occurred_at < ?%s order by occurred_at desc fetch first 1 rows with ties",
-            "occurred_at >= ?%s order by occurred_at fetch first 2 rows with ties"};
+        String[] parts = PARTS;
         String[] bounds = {" and occurred_at >= ?", " and occurred_at < ?", " and occurred_at >= ?", " and occurred_at < ?"};
         Instant[] edge = {to, to, from, from};
         Instant[] bound = {to.minus(EDGE_WINDOW), to.plus(EDGE_WINDOW), from.minus(EDGE_WINDOW), from.plus(EDGE_WINDOW)};

@@ -153,16 +153,38 @@ public final class FlowReport {
     /**
      * The drop-off funnel of the period ({@code flow} null for every flow): per flow that calls entered in the period,
      * each node in the order calls first reached it, with the calls that reached it and the callers who hung up there.
-     * On PostgreSQL summed by the database ({@link #funnelSummed}); on H2 from the events read into memory
+     * A period from and to quarter hours (UTC) is read from the funnel summary ({@link FunnelSummary}, both
+     * databases: {@link #funnelFromSummary}); a period cut inside a quarter hour is, on PostgreSQL, summed by the
+     * database from the events ({@link #funnelSummed}) and, on H2, computed from the events read into memory
      * ({@link #funnelInMemory}): H2 evaluates the summing query's per-call window again for each node event (101 s
      * for one day of a million-event journal, against 82 ms read into memory; docs/benchmarks.md).
      */
     public ReportTable funnel(Instant from, Instant to, String flow) throws SQLException {
+        if (QueueReport.onQuarter(from) && QueueReport.onQuarter(to)) {
+            return funnelFromSummary(from, to, flow);
+        }
         boolean h2;
         try (Connection c = dataSource.getConnection()) {
             h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
         }
         return h2 ? funnelInMemory(from, to, flow) : funnelSummed(from, to, flow);
+    }
+
+    /**
+     * The funnel from the funnel summary's rows of the period's quarter hours (from and to on quarter hours): a few
+     * rows per quarter hour, flow and node, whatever the number of events.
+     */
+    ReportTable funnelFromSummary(Instant from, Instant to, String flow) throws SQLException {
+        Map<String, FunnelSummary.Flow> flows;
+        try (Connection c = dataSource.getConnection()) {
+            flows = FunnelSummary.sums(c, JournalSummary.quarter(from), JournalSummary.quarter(to), flow);
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        flows.forEach((name, f) -> f.steps().stream()
+                .sorted(java.util.Comparator.comparingLong(FunnelSummary.Step::firstAt)
+                        .thenComparingLong(FunnelSummary.Step::firstSeq))
+                .forEach(s -> rows.add(Reports.funnelRow(name, s.node(), s.reached(), s.hungUp(), f.entered()))));
+        return new ReportTable(Reports.FUNNEL_COLUMNS, rows);
     }
 
     /**

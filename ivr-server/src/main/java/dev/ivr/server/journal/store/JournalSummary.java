@@ -70,24 +70,31 @@ public final class JournalSummary {
     private final KpiRules rules;
     private final Duration fcrWindow;
     private final boolean flows;
+    private final boolean funnel;
 
     /** @param rules the service-level and short-abandon rules the counts are made with; fcrWindow likewise */
     public JournalSummary(KpiRules rules, Duration fcrWindow) {
-        this(rules, fcrWindow, true);
+        this(rules, fcrWindow, true, true);
     }
 
-    private JournalSummary(KpiRules rules, Duration fcrWindow, boolean flows) {
+    private JournalSummary(KpiRules rules, Duration fcrWindow, boolean flows, boolean funnel) {
         this.rules = rules;
         this.fcrWindow = fcrWindow;
         this.flows = flows;
+        this.funnel = funnel;
     }
 
     /**
-     * The same writer without the flow summary: the journal write benchmark's "before" (what the flow summary costs a
-     * call); never used by the server, whose flow report needs the summary.
+     * The same writer without the flow and funnel summaries: the journal write benchmark's "before" (what those
+     * summaries cost a call); never used by the server, whose flow report and funnel need them.
      */
     JournalSummary withoutFlowSummary() {
-        return new JournalSummary(rules, fcrWindow, false);
+        return new JournalSummary(rules, fcrWindow, false, false);
+    }
+
+    /** The same writer without the funnel summary (the benchmark's "before" for the funnel summary alone); not the server's. */
+    JournalSummary withoutFunnelSummary() {
+        return new JournalSummary(rules, fcrWindow, flows, false);
     }
 
     /** The rules the counts are made with. */
@@ -127,14 +134,16 @@ public final class JournalSummary {
     /**
      * Writes the events the table does not have yet and adds them to the summary, in the caller's transaction. A
      * replayed event (its id is in the table) adds no row ({@code on conflict do nothing}) and, when it counts in the
-     * summary ({@link #counts}) or the flow summary ({@link FlowSummary#counts}), nothing to them: only those events
-     * are looked up before the insert, the others (a call's node events and most of its own events) are written
-     * without a look-up or a read-back.
+     * summary ({@link #counts}), the flow summary ({@link FlowSummary#counts}) or the funnel summary
+     * ({@link FunnelSummary#counts}: a call's entry, node events, hang-up in the IVR), nothing to them: only those events
+     * are looked up before the insert, the others (a call's queue and agent events without a queue, identified ...)
+     * are written without a look-up or a read-back.
      */
     public void write(Connection c, List<JournalEvent> batch) throws SQLException {
         Map<String, JournalEvent> fresh = new LinkedHashMap<>();
         Set<String> counted = new HashSet<>();
         Set<String> flowCounted = new HashSet<>();
+        Set<String> funnelCounted = new HashSet<>();
         for (JournalEvent e : batch) {
             String id = JdbcJournal.cut(e.id(), 40);
             if (fresh.putIfAbsent(id, e) == null) {
@@ -144,15 +153,20 @@ public final class JournalSummary {
                 if (flows && FlowSummary.counts(e)) {
                     flowCounted.add(id);
                 }
+                if (funnel && FunnelSummary.counts(e)) {
+                    funnelCounted.add(id);
+                }
             }
         }
-        if (!counted.isEmpty() || !flowCounted.isEmpty()) {
+        if (!counted.isEmpty() || !flowCounted.isEmpty() || !funnelCounted.isEmpty()) {
             Set<String> checked = new HashSet<>(counted);
             checked.addAll(flowCounted);
+            checked.addAll(funnelCounted);
             for (String id : selectIds(c, checked)) {
                 fresh.remove(id);
                 counted.remove(id);
                 flowCounted.remove(id);
+                funnelCounted.remove(id);
             }
         }
         if (fresh.isEmpty()) {
@@ -174,6 +188,13 @@ public final class JournalSummary {
                 flowEvents.add(fresh.get(id));
             }
             FlowSummary.write(c, flowEvents);
+        }
+        if (!funnelCounted.isEmpty()) {
+            List<JournalEvent> funnelEvents = new ArrayList<>();
+            for (String id : funnelCounted) {
+                funnelEvents.add(fresh.get(id));
+            }
+            FunnelSummary.write(c, funnelEvents);
         }
     }
 
@@ -682,8 +703,8 @@ public final class JournalSummary {
     /**
      * Empties the summary and sums it again from every event, by the migration's own back-fill statements (for a
      * journal loaded around the writer, e.g. the benchmark's), then {@link #resum recounts} with these rules; and the
-     * agent and flow summaries and the campaign attempts' talk likewise ({@link AgentSummary#rebuild},
-     * {@link FlowSummary#rebuild}, {@link CampaignTalk#rebuild}).
+     * agent, flow and funnel summaries and the campaign attempts' talk likewise ({@link AgentSummary#rebuild},
+     * {@link FlowSummary#rebuild}, {@link FunnelSummary#rebuild}, {@link CampaignTalk#rebuild}).
      */
     public void rebuild(Connection c) throws SQLException {
         String script;
@@ -706,6 +727,7 @@ public final class JournalSummary {
         resum(c);
         AgentSummary.rebuild(c);
         FlowSummary.rebuild(c);
+        FunnelSummary.rebuild(c);
         CampaignTalk.rebuild(c);
     }
 }

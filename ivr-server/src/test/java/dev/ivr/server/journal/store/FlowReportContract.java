@@ -83,6 +83,7 @@ abstract class FlowReportContract {
             }
             ps.executeBatch();
             FlowSummary.rebuild(c);
+            FunnelSummary.rebuild(c);
         }
     }
 
@@ -137,11 +138,27 @@ abstract class FlowReportContract {
         return l;
     }
 
+    private Map<FunnelSummary.Key, List<Long>> funnelRows() throws Exception {
+        Map<FunnelSummary.Key, List<Long>> out = new java.util.TreeMap<>();
+        try (Connection c = db.dataSource().getConnection()) {
+            FunnelSummary.rows(c).forEach((k, v) -> out.put(k, java.util.Arrays.stream(v).boxed().toList()));
+        }
+        return out;
+    }
+
+    /**
+     * The funnel summed by the database from the events, and (a period on quarter hours) from the funnel summary: the
+     * same table as from the events read into memory (the reference), and what the API serves.
+     */
     private ReportTable sameFunnel(Instant from, Instant to, String flow) throws Exception {
-        ReportTable sql = report.funnelSummed(from, to, flow);
-        assertThat(sql.csv()).as("funnel " + from + " " + to + " " + flow).isEqualTo(report.funnelInMemory(from, to, flow).csv());
-        assertThat(report.funnel(from, to, flow).csv()).isEqualTo(sql.csv()); // what the API serves on this database
-        return sql;
+        ReportTable reference = report.funnelInMemory(from, to, flow);
+        String what = "funnel " + from + " " + to + " " + flow;
+        assertThat(report.funnelSummed(from, to, flow).csv()).as(what).isEqualTo(reference.csv());
+        if (QueueReport.onQuarter(from) && QueueReport.onQuarter(to)) {
+            assertThat(report.funnelFromSummary(from, to, flow).csv()).as(what + " (summary)").isEqualTo(reference.csv());
+        }
+        assertThat(report.funnel(from, to, flow).csv()).as(what + " (served)").isEqualTo(reference.csv());
+        return reference;
     }
 
     private ReportTable same(Instant from, Instant to, String interval, ZoneId zone, String flow) throws Exception {
@@ -245,6 +262,95 @@ abstract class FlowReportContract {
                 2026-03-02T09:30:00Z,2026-03-02T09:45:00Z,main,1,1,100.0
                 2026-03-02T09:30:00Z,2026-03-02T09:45:00Z,sales,1,1,100.0
                 2026-03-02T09:45:00Z,2026-03-02T10:00:00Z,main,1,1,100.0
+                """.replace("\n", "\r\n"));
+    }
+
+    private static JournalEvent ev(String time, Type type, String call, String flow, String node, String detail,
+                                   String server) {
+        return JournalEvent.of(at(time), type, call, flow, node, null, null, null, detail, null, server);
+    }
+
+    /**
+     * The funnel summary (V164) on a scripted day, written by the journal writer in batches of three, one batch
+     * replayed and one call's events arriving late (another server's outbox after an outage): its rows are those the
+     * back-fill makes, and every period of whole quarter hours from 08:45 to 10:30 reads from them the same funnel as
+     * the events read into memory. m loops in its flow (menu, pin, menu, pin, hang-up at pin); n crosses the 09:15 edge
+     * between two nodes; o is resumed on another server at another node (not entered twice) and hangs up there; p
+     * entered main and goes on in the billing flow (its nodes count for main while its entry is in the period, for
+     * billing after); q entered before the period's first quarter; r's node events reach the writer before its entry.
+     */
+    @Test
+    void theFunnelSummaryEqualsTheEventsOnAScriptedDay() throws Exception {
+        List<JournalEvent> day = new ArrayList<>();
+        day.add(ev("09:01:00", Type.CALL_ENTERED, "m", "main", null, null));
+        day.add(ev("09:01:01", Type.CALL_NODE, "m", "main", "menu", null));
+        day.add(ev("09:01:30", Type.CALL_NODE, "m", "main", "pin", null));
+        day.add(ev("09:02:00", Type.CALL_NODE, "m", "main", "menu", null));
+        day.add(ev("09:16:00", Type.CALL_NODE, "m", "main", "pin", null));
+        day.add(ev("09:17:00", Type.CALL_ENDED, "m", "main", "pin", "ABANDONED_IN_IVR"));
+        day.add(ev("09:14:00", Type.CALL_ENTERED, "n", "main", null, null));
+        day.add(ev("09:14:59.999", Type.CALL_NODE, "n", "main", "menu", null));
+        day.add(ev("09:15:00", Type.CALL_NODE, "n", "main", "pin", null));
+        day.add(ev("09:15:30", Type.CALL_ENDED, "n", "main", "end", "SELF_SERVED"));
+        day.add(ev("09:20:00", Type.CALL_ENTERED, "o", "main", null, null, "a"));
+        day.add(ev("09:20:01", Type.CALL_NODE, "o", "main", "menu", null, "a"));
+        day.add(ev("09:40:00", Type.CALL_ENTERED, "o", "main", null, "resumed", "b"));
+        day.add(ev("09:40:01", Type.CALL_NODE, "o", "main", "pin", null, "b"));
+        day.add(ev("09:41:00", Type.CALL_ENDED, "o", "main", "pin", "ABANDONED_IN_IVR", "b"));
+        day.add(ev("09:25:00", Type.CALL_ENTERED, "p", "main", null, null));
+        day.add(ev("09:25:01", Type.CALL_NODE, "p", "main", "menu", null));
+        day.add(ev("09:31:00", Type.CALL_NODE, "p", "billing", "balance", null));
+        day.add(ev("09:32:00", Type.CALL_ENDED, "p", "billing", "balance", "ABANDONED_IN_IVR"));
+        day.add(ev("09:33:00", Type.CALL_ENTERED, "s", "billing", null, null));
+        day.add(ev("09:33:01", Type.CALL_NODE, "s", "billing", "balance", null));
+        day.add(ev("08:40:00", Type.CALL_ENTERED, "q", "main", null, null));
+        day.add(ev("08:59:00", Type.CALL_NODE, "q", "main", "menu", null));
+        day.add(ev("09:05:00", Type.CALL_NODE, "q", "main", "pin", null));
+        day.add(ev("09:06:00", Type.CALL_ENDED, "q", "main", "end", "SELF_SERVED"));
+        day.add(ev("10:10:00", Type.CALL_ENTERED, "r", "main", null, null));
+        day.add(ev("10:10:01", Type.CALL_NODE, "r", "main", "menu", null));
+        day.add(ev("10:16:00", Type.CALL_NODE, "r", "main", "pin", null));
+        day.add(ev("10:16:30", Type.CALL_ENDED, "r", "main", "pin", "ABANDONED_IN_IVR"));
+        day.sort(java.util.Comparator.comparing(JournalEvent::at));
+        List<JournalEvent> late = day.stream().filter(e -> e.callId().equals("r") && e.type() != Type.CALL_ENTERED).toList();
+        List<JournalEvent> first = new ArrayList<>(day);
+        first.removeAll(late);
+        write(first.subList(0, 20), 3);
+        write(first.subList(5, 11), 3); // replayed batches add nothing
+        write(late, 3); // r's nodes and hang-up before its entry
+        write(first.subList(20, first.size()), 3);
+        Map<FunnelSummary.Key, List<Long>> written = funnelRows();
+        assertThat(written).isNotEmpty();
+        try (Connection c = db.dataSource().getConnection()) {
+            FunnelSummary.rebuild(c);
+        }
+        assertThat(funnelRows()).isEqualTo(written);
+        int periods = 0;
+        for (Instant from = at("08:45:00"); from.isBefore(at("10:30:00")); from = from.plusSeconds(900)) {
+            for (Instant to = from.plusSeconds(900); !to.isAfter(at("10:30:00")); to = to.plusSeconds(900)) {
+                sameFunnel(from, to, null);
+                sameFunnel(from, to, "billing");
+                periods++;
+            }
+        }
+        assertThat(periods).isEqualTo(28);
+        // main entered by m, n, o, p, r (q before 09:00); menu reached by m (twice: once), n, o, p, r (q's before
+        // 09:00); pin by m (twice: once), q, n, o, r; m hung up at pin, o at pin after its resumption, r at pin; p's
+        // billing node and hang-up count for main, the flow it entered; s entered billing and reached its node
+        assertThat(sameFunnel(at("09:00:00"), at("10:30:00"), null).csv()).isEqualTo("""
+                flow,node,reached,hung_up,reached_pct
+                billing,balance,1,0,100.0
+                main,menu,5,0,100.0
+                main,pin,5,3,100.0
+                main,balance,1,1,20.0
+                """.replace("\n", "\r\n"));
+        // from 09:30: p's entry is before the period, its billing node counts for billing (with s, who entered it);
+        // o's resumption is no entry: its pin counts for main (nobody entered main then but r)
+        assertThat(sameFunnel(at("09:30:00"), at("10:30:00"), null).csv()).isEqualTo("""
+                flow,node,reached,hung_up,reached_pct
+                billing,balance,2,1,200.0
+                main,pin,2,2,200.0
+                main,menu,1,0,100.0
                 """.replace("\n", "\r\n"));
     }
 

@@ -39,11 +39,12 @@ import java.util.stream.Stream;
  * --events N (10000000)  --days D (30)  --db postgres,h2  --runs R (5: report runs after a first one)
  * --write-seconds S (60: the journal-write run at --calls-per-minute, 1000; 0: none)  --memory (also time the in-memory report)
  * --other-days 1,7,30 (the agent, flow and campaign reports over these first days)  --lock FILE (flock(1) held while timing)
+ * --reports queue,agent,flow,campaign,funnel (the reports timed)
  * </pre>
  */
 public final class JournalBenchmark {
     private record Options(long events, int days, List<String> dbs, int runs, int writeSeconds, int callsPerMinute,
-                           boolean memory, String lock, List<Integer> otherDays) {
+                           boolean memory, String lock, List<Integer> otherDays, List<String> reports) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -120,6 +121,14 @@ public final class JournalBenchmark {
                 c.commit();
             }
             System.out.printf("%s: flow summary back-filled (V161) in %.1f s%n", label, (System.nanoTime() - t0) / 1e9);
+            t0 = System.nanoTime();
+            try (Connection c = db.dataSource().getConnection()) { // the funnel part alone (rebuild did it too)
+                c.setAutoCommit(false);
+                FunnelSummary.rebuild(c);
+                c.commit();
+            }
+            System.out.printf("%s: funnel summary back-filled (V165) in %.1f s, %,d rows%n", label,
+                    (System.nanoTime() - t0) / 1e9, count(db, FunnelSummary.TABLE));
             long attempts = attempts(db);
             t0 = System.nanoTime();
             int talked;
@@ -145,7 +154,9 @@ public final class JournalBenchmark {
             Instant to = first.plus(Duration.ofDays(o.days()));
             AutoCloseable held = lock(o.lock());
             try {
-                timeQueueReport(o, db, label, rules, loaded, from, to, table);
+                if (o.reports().contains("queue")) {
+                    timeQueueReport(o, db, label, rules, loaded, from, to, table);
+                }
                 timeOtherReports(o, db, label, rules, loaded, first, table);
             } finally {
                 held.close();
@@ -162,6 +173,97 @@ public final class JournalBenchmark {
         } finally {
             db.close();
         }
+    }
+
+    private static long count(Database db, String table) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Where the agent report's edges went before wave 13 (one query per agent): per agent, the bounded edge query of
+     * {@link AgentReport} under EXPLAIN ANALYZE (the database's own planning and execution time, summed over the
+     * agents) against the wall time of the same queries run by the report; and the plan of the one query that reads
+     * every agent's edges now.
+     */
+    private static void explainAgentEdges(Database db, String label, Instant from, Instant to) throws SQLException {
+        List<String> agents = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select agent_id from journal_agents order by agent_id")) {
+            while (rs.next()) {
+                agents.add(rs.getString(1));
+            }
+        }
+        String[] parts = {"occurred_at < '%2$s' and occurred_at >= '%3$s' order by occurred_at desc fetch first 2 rows with ties",
+            "occurred_at >= '%2$s' and occurred_at < '%4$s' order by occurred_at fetch first 1 rows with ties",
+            "occurred_at < '%1$s' and occurred_at >= '%5$s' order by occurred_at desc fetch first 1 rows with ties",
+            "occurred_at >= '%1$s' and occurred_at < '%6$s' order by occurred_at fetch first 2 rows with ties"};
+        StringBuilder q = new StringBuilder("select * from (");
+        for (int i = 0; i < parts.length; i++) {
+            q.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS).append(", ")
+                    .append(i).append(" as part from journal_events where agent_id = '%7$s' and (case when event_type")
+                    .append(" like 'AGENT%%' then 1 else 0 end) = 1 and ").append(parts[i]).append(")");
+        }
+        q.append(") w order by part, occurred_at, seq");
+        Duration day = AgentReport.EDGE_WINDOW;
+        double planning = 0;
+        double execution = 0;
+        String plan = "";
+        long t0 = System.nanoTime();
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            for (String a : agents) {
+                String sql = q.toString().formatted(from, to, to.minus(day), to.plus(day), from.minus(day), from.plus(day),
+                        a.replace("'", "''"));
+                StringBuilder text = new StringBuilder();
+                try (ResultSet rs = st.executeQuery("explain (analyze, buffers) " + sql)) {
+                    while (rs.next()) {
+                        String line = rs.getString(1);
+                        text.append(line).append('\n');
+                        if (line.startsWith("Planning Time:")) {
+                            planning += Double.parseDouble(line.replaceAll("[^0-9.]", ""));
+                        } else if (line.startsWith("Execution Time:")) {
+                            execution += Double.parseDouble(line.replaceAll("[^0-9.]", ""));
+                        }
+                    }
+                }
+                if (plan.isEmpty()) {
+                    plan = text.toString();
+                }
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e6;
+        System.out.printf("%s: agent edges %s-%s, one bounded query per agent under EXPLAIN ANALYZE, %d agents: wall %.0f ms,"
+                + " the database's planning %.0f ms + execution %.0f ms; load %s; the first agent's plan:%n%s", label, from, to,
+                agents.size(), wall, planning, execution, load(), plan);
+        StringBuilder lateral = new StringBuilder("explain (analyze, buffers) select w.*, a.agent_id from journal_agents a"
+                + " cross join lateral (");
+        String[] unbounded = {"occurred_at < '%2$s' order by occurred_at desc fetch first 2 rows with ties",
+            "occurred_at >= '%2$s' order by occurred_at fetch first 1 rows with ties",
+            "occurred_at < '%1$s' order by occurred_at desc fetch first 1 rows with ties",
+            "occurred_at >= '%1$s' order by occurred_at fetch first 2 rows with ties"};
+        for (int i = 0; i < unbounded.length; i++) {
+            lateral.append(i == 0 ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS)
+                    .append(", ").append(i).append(" as part from journal_events where agent_id = a.agent_id and")
+                    .append(" event_type like 'AGENT%%' and ").append(unbounded[i]).append(")");
+        }
+        lateral.append(") w order by a.agent_id, part, occurred_at, seq");
+        StringBuilder text = new StringBuilder();
+        t0 = System.nanoTime();
+        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("set local jit = off"); // as AgentReport does
+            try (ResultSet rs = st.executeQuery(lateral.toString().formatted(from, to))) {
+                while (rs.next()) {
+                    text.append(rs.getString(1)).append('\n');
+                }
+            }
+            c.commit();
+        }
+        System.out.printf("%s: every agent's edges by one lateral query under EXPLAIN ANALYZE: wall %.0f ms; load %s:%n%s",
+                label, (System.nanoTime() - t0) / 1e6, load(), text);
     }
 
     private static Database open(DatabaseConfig config, Path dir, String label) {
@@ -259,7 +361,23 @@ public final class JournalBenchmark {
             Instant from = first;
             Instant to = first.plus(Duration.ofDays(days));
             Map<String, Report> kinds = new LinkedHashMap<>();
+            boolean postgres = label.startsWith("PostgreSQL");
+            if (postgres && o.reports().contains("agent")) {
+                explainAgentEdges(db, label, from, to);
+            }
             kinds.put("agent report (summed by the database)", () -> agents.summed(from, to, day, null));
+            if (postgres) {
+                kinds.put("agent report (edges read per agent, defaults: before)", () -> agents.summed(from, to, day, null, true, true));
+                kinds.put("agent report (edges by one query, defaults)", () -> agents.summed(from, to, day, null, false, true));
+                kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
+                if (o.reports().contains("agent")) {
+                    for (boolean jit : List.of(true, false)) {
+                        System.out.printf("%s: %d-day agent report's summary query, %s:%n%s", label, days,
+                                jit ? "the database's defaults" : "jit off, work_mem 32MB",
+                                agents.explainSummed(from, to, day, jit));
+                    }
+                }
+            }
             if (o.memory() || days <= 7) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
             }
@@ -268,35 +386,42 @@ public final class JournalBenchmark {
             if (o.memory() || days <= 7) {
                 kinds.put("flow report (events read)", () -> reports.flows(reader.events(from, to), from, to, day, null));
             }
-            System.out.printf("%s: %d-day flow report from the summary the same as summed from the events: %s%n", label,
-                    days, flows.table(from, to, day, null).csv().equals(flows.fromEvents(from, to, day, null).csv()));
+            if (o.reports().contains("flow")) {
+                System.out.printf("%s: %d-day flow report from the summary the same as summed from the events: %s%n", label,
+                        days, flows.table(from, to, day, null).csv().equals(flows.fromEvents(from, to, day, null).csv()));
+            }
             kinds.put("campaign report (from the attempt rows)", () -> campaigns.table(from, to, day, null));
             kinds.put("campaign report (rows and agents' events read)", () -> campaigns.inMemory(from, to, day, null));
-            System.out.printf("%s: %d-day campaign report from the attempt rows the same as from the events: %s%n", label,
-                    days, campaigns.table(from, to, day, null).csv().equals(campaigns.inMemory(from, to, day, null).csv()));
-            boolean postgres = label.startsWith("PostgreSQL");
-            if (postgres) { // on H2 the server reads the events (FlowReport.funnel): the summing query took 101 s a day
-                kinds.put("funnel (summed by the database)", () -> flows.funnelSummed(from, to, null));
-            } else {
-                kinds.put("funnel (events read, as the server does on H2)", () -> flows.funnel(from, to, null));
+            if (o.reports().contains("campaign")) {
+                System.out.printf("%s: %d-day campaign report from the attempt rows the same as from the events: %s%n", label,
+                        days, campaigns.table(from, to, day, null).csv().equals(campaigns.inMemory(from, to, day, null).csv()));
             }
-            if (postgres && (o.memory() || days <= 7)) {
-                kinds.put("funnel (events read, as before; H2's)", () -> flows.funnelInMemory(from, to, null));
-                System.out.printf("%s: %d-day funnel summed by the database the same as from the events: %s%n", label,
-                        days, flows.funnelSummed(from, to, null).csv().equals(flows.funnelInMemory(from, to, null).csv()));
+            kinds.put("funnel (from the funnel summary)", () -> flows.funnel(from, to, null));
+            if (postgres) { // on H2 the summing query took 101 s a day
+                kinds.put("funnel (summed by the database, before)", () -> flows.funnelSummed(from, to, null));
             }
-            if (days <= 7) {
+            if (!postgres || o.memory() || days <= 7) {
+                kinds.put("funnel (events read, as before on H2)", () -> flows.funnelInMemory(from, to, null));
+            }
+            if (days <= 7 && o.reports().contains("agent")) {
                 boolean same = agents.summed(from, to, day, null).csv().equals(agents.inMemory(from, to, day, null).csv());
                 System.out.printf("%s: %d-day agent report from the summary the same as read into memory: %s%n", label, days,
                         same);
             }
+            Map<String, String> funnels = new LinkedHashMap<>();
             for (Map.Entry<String, Report> k : kinds.entrySet()) {
+                if (o.reports().stream().noneMatch(r -> k.getKey().startsWith(r))) {
+                    continue;
+                }
                 String result;
                 System.gc();
                 long s = System.nanoTime();
                 try {
                     ReportTable t = k.getValue().run();
                     result = String.format(Locale.ROOT, "%,d rows | %,d |", t.rows().size(), (System.nanoTime() - s) / 1_000_000);
+                    if (k.getKey().startsWith("funnel")) {
+                        funnels.put(k.getKey(), t.csv());
+                    }
                 } catch (OutOfMemoryError e) {
                     result = String.format(Locale.ROOT, "out of memory (heap %,d MB) after %,d ms | |",
                             Runtime.getRuntime().maxMemory() >> 20, (System.nanoTime() - s) / 1_000_000);
@@ -306,6 +431,14 @@ public final class JournalBenchmark {
                 System.out.print(line);
                 table.append(line);
             }
+            String summary = funnels.get("funnel (from the funnel summary)");
+            funnels.forEach((name, csv) -> {
+                if (summary != null && !csv.equals(summary)) {
+                    System.out.printf("%s: %d-day funnel from the summary NOT the same as %s%n", label, days, name);
+                } else if (summary != null) {
+                    System.out.printf("%s: %d-day funnel from the summary the same as %s: true%n", label, days, name);
+                }
+            });
         }
     }
 
@@ -514,22 +647,23 @@ public final class JournalBenchmark {
         List<JournalEvent> events = new ArrayList<>();
         JournalGenerator gen = new JournalGenerator(11, 60, 100_000);
         gen.generate(day, 1, 3_000 * 13, events::add);
-        List<List<JournalEvent>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        List<List<JournalEvent>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         Map<String, Integer> callOf = new LinkedHashMap<>();
         for (JournalEvent e : events) {
             if (e.callId() != null) {
                 callOf.putIfAbsent(e.callId(), callOf.size());
             }
-            parts.get(e.callId() == null ? 0 : callOf.get(e.callId()) % 3).add(e);
+            parts.get(e.callId() == null ? 0 : callOf.get(e.callId()) % 4).add(e);
         }
         JournalSummary noFlows = summary.withoutFlowSummary();
-        long[] ns = new long[3];
+        JournalSummary noFunnel = summary.withoutFunnelSummary();
+        long[] ns = new long[4];
         int most = parts.stream().mapToInt(List::size).max().orElse(0);
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            // the three take turns, batch by batch, so that none has the warmer database or cache to itself
+            // the four take turns, batch by batch, so that none has the warmer database or cache to itself
             for (int i = 0; i < most; i += 200) {
-                for (int h = 0; h < 3; h++) {
+                for (int h = 0; h < 4; h++) {
                     List<JournalEvent> list = parts.get(h);
                     if (i >= list.size()) {
                         continue;
@@ -545,18 +679,19 @@ public final class JournalBenchmark {
                             ps.executeBatch();
                         }
                     } else {
-                        (h == 1 ? noFlows : summary).write(c, batch);
+                        (h == 1 ? noFlows : h == 2 ? noFunnel : summary).write(c, batch);
                     }
                     c.commit();
                     ns[h] += System.nanoTime() - s;
                 }
             }
         }
-        double calls = callOf.size() / 3.0;
+        double calls = callOf.size() / 4.0;
         return String.format(Locale.ROOT, "| %s | database time per call, batches of 200 events: plain insert %.2f ms (%,d events),"
-                        + " insert + queue and agent summaries %.2f ms (%,d events), + flow summary %.2f ms (%,d events)"
-                        + " | load %s |%n", label, ns[0] / 1e6 / calls, parts.get(0).size(), ns[1] / 1e6 / calls,
-                parts.get(1).size(), ns[2] / 1e6 / calls, parts.get(2).size(), load());
+                        + " insert + queue and agent summaries %.2f ms (%,d events), + flow summary %.2f ms (%,d events),"
+                        + " + funnel summary %.2f ms (%,d events) | load %s |%n", label, ns[0] / 1e6 / calls,
+                parts.get(0).size(), ns[1] / 1e6 / calls, parts.get(1).size(), ns[2] / 1e6 / calls, parts.get(2).size(),
+                ns[3] / 1e6 / calls, parts.get(3).size(), load());
     }
 
     private static void analyze(Database db, String label) throws Exception {
@@ -658,6 +793,7 @@ public final class JournalBenchmark {
         boolean memory = false;
         String lock = null;
         List<Integer> otherDays = List.of(1, 7, 30);
+        List<String> reports = List.of("queue", "agent", "flow", "campaign", "funnel");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[++i].replace("_", ""));
@@ -669,10 +805,11 @@ public final class JournalBenchmark {
                 case "--memory" -> memory = true;
                 case "--lock" -> lock = args[++i];
                 case "--other-days" -> otherDays = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--reports" -> reports = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory, lock, otherDays);
+        return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory, lock, otherDays, reports);
     }
 
     private static void delete(Path dir) throws java.io.IOException {
