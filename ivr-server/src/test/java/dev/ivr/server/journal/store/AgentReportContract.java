@@ -229,7 +229,8 @@ abstract class AgentReportContract {
             // V156 and every migration after it are applied again (Flyway refuses to apply one below the newest
             // applied); those after it must therefore be re-runnable (V158 sets H2's sequence cache, V159 and V160
             // say "if not exists", V161 empties and refills the flow summary, V162 says "if not exists" and sets the
-            // campaign attempts' talk again: they are)
+            // campaign attempts' talk again, V163 says "if not exists", V164 too and V165 empties and refills the
+            // funnel summary: they are)
             st.executeUpdate("delete from flyway_schema_history where installed_rank >= (select installed_rank"
                     + " from flyway_schema_history where version = '156')");
         }
