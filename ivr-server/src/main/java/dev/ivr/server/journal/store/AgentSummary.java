@@ -355,27 +355,18 @@ public final class AgentSummary {
         String sql = "select " + JournalSummary.EVENT_COLUMNS + " from journal_events where agent_id is not null"
                 + " and (event_type like 'AGENT%' or event_type in ('CALL_RING_NO_ANSWER', 'CALL_SURVEYED', 'CALL_UNHOLD'))"
                 + " order by agent_id, occurred_at, seq";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                String agent = null;
-                List<Stored> line = new ArrayList<>();
-                Map<Key, long[]> sums = new TreeMap<>();
-                while (rs.next()) {
-                    Stored e = JournalSummary.stored(rs);
-                    if (!e.agent().equals(agent)) {
-                        flush(c, line, sums, tables);
-                        agent = e.agent();
-                    }
-                    if (timeline(e)) {
-                        line.add(e);
-                    } else {
-                        call(e, sums);
-                    }
+        List<Stored> line = new ArrayList<>();
+        Map<Key, long[]> sums = new TreeMap<>();
+        EventRuns.each(c, sql, "agent_id", JournalSummary::stored, events -> {
+            for (Stored e : events) {
+                if (timeline(e)) {
+                    line.add(e);
+                } else {
+                    call(e, sums);
                 }
-                flush(c, line, sums, tables);
             }
-        }
+            flush(c, line, sums, tables);
+        });
     }
 
     private static void flush(Connection c, List<Stored> line, Map<Key, long[]> sums, List<Table> tables)

@@ -371,25 +371,9 @@ public final class FunnelSummary {
             st.executeUpdate("delete from " + TABLE);
         }
         Map<Key, long[]> sums = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select call_id, seq, event_id, occurred_at, event_type, flow,"
-                + " flow_node, detail from journal_events where call_id is not null and event_type in " + TYPES
-                + " order by call_id, occurred_at, seq")) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                String call = null;
-                List<Ev> line = new ArrayList<>();
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    if (!id.equals(call)) {
-                        add(line, sums);
-                        line.clear();
-                        call = id;
-                    }
-                    line.add(ev(rs));
-                }
-                add(line, sums);
-            }
-        }
+        EventRuns.each(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail"
+                        + " from journal_events where call_id is not null and event_type in " + TYPES
+                        + " order by call_id, occurred_at, seq", "call_id", FunnelSummary::ev, line -> add(line, sums));
         try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, flow, node, end_quarter,"
                 + " after_quarter, entered, reached, hung_up, first_at, first_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int n = 0;
