@@ -24,8 +24,9 @@ import java.util.TreeMap;
 /**
  * The agent report from the agent summary ({@link AgentSummary}: per agent and quarter hour (UTC), the time in each
  * state, calls handled with their talk and wrap-up, ring-no-answers and surveys, kept by the journal writer), on H2 and
- * PostgreSQL: the quarter hours put together into the report's intervals here, and per agent the few events at the
- * period's edges read to count as the report does there. The same figures as {@link Reports#agents} over the events
+ * PostgreSQL: the quarter hours put together into the report's intervals here (whole hours from the per-hour rows
+ * when no interval edge falls inside an hour: {@link #ranges}), and per agent the few events at the period's edges
+ * read to count as the report does there. The same figures as {@link Reports#agents} over the events
  * ({@link #inMemory}, the reference the tests compare with), to the millisecond:
  * <ul>
  *   <li>each agent's timeline is its events from {@link JournalReader#AGENT_CONTEXT} before the period on, in time and
