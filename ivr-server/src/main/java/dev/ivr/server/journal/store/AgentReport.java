@@ -24,8 +24,9 @@ import java.util.TreeMap;
 /**
  * The agent report from the agent summary ({@link AgentSummary}: per agent and quarter hour (UTC), the time in each
  * state, calls handled with their talk and wrap-up, ring-no-answers and surveys, kept by the journal writer), on H2 and
- * PostgreSQL: the quarter hours put together into the report's intervals here, and per agent the few events at the
- * period's edges read to count as the report does there. The same figures as {@link Reports#agents} over the events
+ * PostgreSQL: the quarter hours put together into the report's intervals here (whole hours from the per-hour rows
+ * when no interval edge falls inside an hour: {@link #ranges}), and per agent the few events at the period's edges
+ * read to count as the report does there. The same figures as {@link Reports#agents} over the events
  * ({@link #inMemory}, the reference the tests compare with), to the millisecond:
  * <ul>
  *   <li>each agent's timeline is its events from {@link JournalReader#AGENT_CONTEXT} before the period on, in time and
@@ -111,15 +112,16 @@ public final class AgentReport {
      * computed from the events.
      */
     public ReportTable summed(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
-        return summed(from, to, intervals, agent, false, false);
+        return summed(from, to, intervals, agent, false, false, true);
     }
 
     /**
      * {@link #summed}; on PostgreSQL with {@code perAgent} the edges read by one query per agent, with {@code jit} the
-     * database's defaults for just-in-time compilation and work_mem (both as before wave 13: the benchmark's "before").
+     * database's defaults for just-in-time compilation and work_mem (both as before wave 13: the benchmark's "before");
+     * without {@code hours} every quarter's row read (as before wave 14: the tests' and the benchmark's reference).
      */
-    ReportTable summed(Instant from, Instant to, Intervals intervals, String agent, boolean perAgent, boolean jit)
-            throws SQLException {
+    ReportTable summed(Instant from, Instant to, Intervals intervals, String agent, boolean perAgent, boolean jit,
+                       boolean hours) throws SQLException {
         if (!QueueReport.quarterHours(from, to, intervals) || !QueueReport.onQuarter(from) || !QueueReport.onQuarter(to)) {
             return inMemory(from, to, intervals, agent);
         }
@@ -133,18 +135,13 @@ public final class AgentReport {
             boolean h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
             if (!h2 && !jit) {
                 c.setAutoCommit(false);
-                try (Statement st = c.createStatement()) {
-                    // the planner's cost of a month of summary rows, or of a few hundred agents' index scans, is past
-                    // jit_above_cost: compiling the plan took longer than running it; and a month's rows (450,000 at
-                    // 10 M events) were sorted on disk in 4 MB of work_mem where a hash of the 9,000 (agent, day)
-                    // groups fits in memory (docs/benchmarks.md, wave 13)
-                    st.execute("set local jit = off");
-                    st.execute("set local work_mem = '32MB'");
-                }
+                sessionSettings(c);
             }
             long[] step = step(ends, first, last);
             if (step != null) {
-                grouped(c, first, last, step[0], step[1], agent, ends, sums, from);
+                for (Range r : ranges(ends, first, last, step, hours)) {
+                    grouped(c, r, last, step[0], step[1], agent, ends, sums, from);
+                }
             } else {
                 for (Map.Entry<AgentSummary.Key, long[]> r : AgentSummary.rows(c, first, last, agent).entrySet()) {
                     long q = r.getKey().quarter();
@@ -200,7 +197,7 @@ public final class AgentReport {
      * the last is k quarters long (minutes, hours, days in a zone without a change of offset in the period, weeks, the
      * whole period); null otherwise (months, a change of offset).
      */
-    private static long[] step(java.util.NavigableMap<Instant, Instant> ends, long first, long last) {
+    static long[] step(java.util.NavigableMap<Instant, Instant> ends, long first, long last) {
         List<Long> starts = ends.keySet().stream().map(s -> s.getEpochSecond() / BUCKET_S).toList();
         if (starts.size() == 1) {
             return new long[] {first, last - first};
@@ -216,14 +213,57 @@ public final class AgentReport {
     }
 
     /**
-     * The summary's rows summed by the database per agent and interval ({@code (quarter - base) / k}), with the
-     * rounding given back for a state over quarter edges inside one interval.
+     * The report's session settings on PostgreSQL, in the caller's transaction ({@code set local}): the planner's cost
+     * of a month of summary rows, or of a few hundred agents' index scans, is past jit_above_cost (compiling the plan
+     * took longer than running it), so no just-in-time compilation; and a month's rows (450,000 quarter rows at 10 M
+     * events) were sorted on disk in 4 MB of work_mem where a hash of the 9,000 (agent, day) groups fits in 32 MB
+     * (docs/benchmarks.md, wave 13).
      */
-    private static void grouped(Connection c, long first, long last, long base, long k, String agent,
+    static void sessionSettings(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("set local jit = off");
+            st.execute("set local work_mem = '32MB'");
+        }
+    }
+
+    /** Summary rows {@code [lo, hi)} (quarter numbers) of one table. */
+    record Range(String table, long lo, long hi) {
+    }
+
+    /**
+     * The summary rows that tile the period's quarters {@code [first, last)}: with {@code hours}, when no interval edge
+     * inside the period falls inside an hour, the whole hours from the per-hour summary and the quarters before the
+     * first and after the last whole hour from the quarters'; else every quarter.
+     */
+    static List<Range> ranges(java.util.NavigableMap<Instant, Instant> ends, long first, long last, long[] step,
+                              boolean hours) {
+        long h1 = AgentSummary.hour(first + AgentSummary.HOUR_Q - 1);
+        long h2 = AgentSummary.hour(last);
+        boolean aligned = ends.size() == 1 || step[1] % AgentSummary.HOUR_Q == 0 && AgentSummary.hour(step[0]) == step[0];
+        if (!hours || !aligned || h1 >= h2) {
+            return List.of(new Range(AgentSummary.TABLE, first, last));
+        }
+        List<Range> out = new ArrayList<>();
+        if (first < h1) {
+            out.add(new Range(AgentSummary.TABLE, first, h1));
+        }
+        out.add(new Range(AgentSummary.HOURS, h1, h2));
+        if (h2 < last) {
+            out.add(new Range(AgentSummary.TABLE, h2, last));
+        }
+        return out;
+    }
+
+    /**
+     * A range's summary rows summed by the database per agent and interval ({@code (quarter - base) / k}), with the
+     * rounding given back for a state over quarter edges inside one interval (and ending before {@code last}).
+     */
+    private static void grouped(Connection c, Range range, long last, long base, long k, String agent,
                                 java.util.NavigableMap<Instant, Instant> ends, Map<Instant, Map<String, Acc>> sums,
                                 Instant from) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(groupedSql(agent))) {
-            bindGrouped(ps, first, last, base, k, agent);
+        long first = from.getEpochSecond() / BUCKET_S;
+        try (PreparedStatement ps = c.prepareStatement(groupedSql(range.table(), agent))) {
+            bindGrouped(ps, range, last, base, k, agent);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long start = Math.max(first, base + rs.getLong(2) * k);
@@ -245,7 +285,7 @@ public final class AgentReport {
      * The plan of the summary's query for a period and intervals (PostgreSQL: EXPLAIN ANALYZE, with the database's
      * defaults, or as the report runs it: jit off, 32 MB of work_mem): the benchmark's look at where the time goes.
      */
-    String explainSummed(Instant from, Instant to, Intervals intervals, boolean jit) throws SQLException {
+    String explainSummed(Instant from, Instant to, Intervals intervals, boolean jit, boolean hours) throws SQLException {
         java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, intervals);
         long first = from.getEpochSecond() / BUCKET_S;
         long last = to.getEpochSecond() / BUCKET_S;
@@ -256,17 +296,21 @@ public final class AgentReport {
         StringBuilder out = new StringBuilder();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("set local jit = " + (jit ? "on" : "off"));
-                if (!jit) {
-                    st.execute("set local work_mem = '32MB'"); // as the report does
+            if (jit) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("set local jit = on");
                 }
+            } else {
+                sessionSettings(c); // as the report does
             }
-            try (PreparedStatement ps = c.prepareStatement("explain (analyze, buffers) " + groupedSql(null))) {
-                bindGrouped(ps, first, last, step[0], step[1], null);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.append(rs.getString(1)).append('\n');
+            for (Range r : ranges(ends, first, last, step, hours)) {
+                out.append(r).append(":\n");
+                try (PreparedStatement ps = c.prepareStatement("explain (analyze, buffers) " + groupedSql(r.table(), null))) {
+                    bindGrouped(ps, r, last, step[0], step[1], null);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.append(rs.getString(1)).append('\n');
+                        }
                     }
                 }
             }
@@ -275,13 +319,13 @@ public final class AgentReport {
         return out.toString();
     }
 
-    private static String groupedSql(String agent) {
+    private static String groupedSql(String table, String agent) {
         String b = "cast(? as bigint)";
         String interval = "floor((%1$s - " + b + ") / " + b + ")";
         String rows = "select agent_id, " + interval.formatted("quarter") + " as i, case when cross_ms <> 0 and cross_quarter < "
                 + b + " and " + interval.formatted("cross_quarter") + " = " + interval.formatted("quarter")
                 + " then cross_ms else 0 end as cm, cross_state, " + String.join(", ",
-                        Arrays.copyOf(AgentSummary.SUMS, AgentSummary.CROSS_QUARTER)) + " from " + AgentSummary.TABLE
+                        Arrays.copyOf(AgentSummary.SUMS, AgentSummary.CROSS_QUARTER)) + " from " + table
                 + " where quarter >= ? and quarter < ?" + (agent == null ? "" : " and agent_id = ?");
         StringBuilder sql = new StringBuilder("select agent_id, i");
         for (int i = 0; i < AgentSummary.CROSS_QUARTER; i++) {
@@ -294,7 +338,7 @@ public final class AgentReport {
         return sql.toString();
     }
 
-    private static void bindGrouped(PreparedStatement ps, long first, long last, long base, long k, String agent)
+    private static void bindGrouped(PreparedStatement ps, Range range, long last, long base, long k, String agent)
             throws SQLException {
         int i = 1;
         ps.setLong(i++, base);
@@ -304,8 +348,8 @@ public final class AgentReport {
         ps.setLong(i++, k);
         ps.setLong(i++, base);
         ps.setLong(i++, k);
-        ps.setLong(i++, first);
-        ps.setLong(i++, last);
+        ps.setLong(i++, range.lo());
+        ps.setLong(i++, range.hi());
         if (agent != null) {
             ps.setString(i, agent);
         }

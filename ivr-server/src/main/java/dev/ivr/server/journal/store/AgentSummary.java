@@ -37,9 +37,21 @@ import java.util.TreeMap;
  * </ul>
  * Ring-no-answers, surveys and holds (an unhold event's {@code durationMs}, {@code hold_ms}: V159) count in the quarter
  * of their event.
+ * <p>
+ * The same sums per hour (UTC) and agent, table {@code journal_agent_hours} (V166; V167 back-fills it), kept in the
+ * same transaction from the same contributions, so that a report over a month reads a quarter of the rows: an hour row
+ * (its {@code quarter} the hour's first quarter hour) holds its four quarters' sums, except the rounding of a state over
+ * quarter edges: one that ends in the same hour is given back in its state's column (a report reads an hour row only
+ * when the whole hour lies in one of its intervals), one that runs over the hour's end edge is kept as on the quarter
+ * row ({@code cross_quarter} the quarter of its end: the report gives it back when that quarter lies in the same
+ * interval and period). At most one state that begins in an hour runs over its end, as for a quarter.
  */
 public final class AgentSummary {
     static final String TABLE = "journal_agent_quarters";
+    /** The per-hour sums (V166). */
+    static final String HOURS = "journal_agent_hours";
+    /** Quarters in an hour. */
+    static final long HOUR_Q = 4;
     static final long QUARTER_S = JournalSummary.QUARTER_S;
     /** The states with a column of their own; any other state counts in {@code other_ms}. */
     static final List<String> STATES = List.of("READY", "NOT_READY", "ON_CALL", "RESERVED", "WRAP_UP");
@@ -64,13 +76,23 @@ public final class AgentSummary {
     private AgentSummary() {
     }
 
-    /** A quarter hour and agent. */
-    record Key(long quarter, String agent) implements Comparable<Key> {
+    /** A quarter hour and agent; with {@code hour}, the hour beginning with that quarter ({@link #HOURS}'s row). */
+    record Key(long quarter, String agent, boolean hour) implements Comparable<Key> {
+        Key(long quarter, String agent) {
+            this(quarter, agent, false);
+        }
+
         @Override
         public int compareTo(Key o) {
-            int c = Long.compare(quarter, o.quarter);
+            int c = Boolean.compare(hour, o.hour);
+            c = c != 0 ? c : Long.compare(quarter, o.quarter);
             return c != 0 ? c : agent.compareTo(o.agent);
         }
+    }
+
+    /** The first quarter of the hour a quarter lies in. */
+    static long hour(long quarter) {
+        return Math.floorDiv(quarter, HOUR_Q) * HOUR_Q;
     }
 
     static long[] zero() {
@@ -85,6 +107,16 @@ public final class AgentSummary {
 
     private static long[] row(Map<Key, long[]> delta, long quarter, String agent) {
         return delta.computeIfAbsent(new Key(quarter, agent), k -> zero());
+    }
+
+    private static long[] hourRow(Map<Key, long[]> delta, long quarter, String agent) {
+        return delta.computeIfAbsent(new Key(hour(quarter), agent, true), k -> zero());
+    }
+
+    /** Adds {@code v} to a column of the quarter's row and of its hour's. */
+    private static void both(Map<Key, long[]> delta, long quarter, String agent, int column, long v) {
+        row(delta, quarter, agent)[column] += v;
+        hourRow(delta, quarter, agent)[column] += v;
     }
 
     private static Instant quarterStart(long q) {
@@ -112,18 +144,18 @@ public final class AgentSummary {
             return;
         }
         String agent = e.agent();
-        row(delta, JournalSummary.quarter(e.at()), agent)[PRESENT] += sign;
+        both(delta, JournalSummary.quarter(e.at()), agent, PRESENT, sign);
         if (i + 1 >= line.size()) {
             return;
         }
         Stored next = line.get(i + 1);
         pieces(agent, state, e.at(), next.at(), delta, sign, true);
         if ("ON_CALL".equals(state)) {
-            long[] r = row(delta, JournalSummary.quarter(next.at()), agent);
-            r[HANDLED] += sign;
-            r[TALK] += sign * Duration.between(e.at(), next.at()).toMillis();
-            r[WRAP] += sign * wrap(line, i);
-            r[PRESENT] += sign;
+            long q = JournalSummary.quarter(next.at());
+            both(delta, q, agent, HANDLED, sign);
+            both(delta, q, agent, TALK, sign * Duration.between(e.at(), next.at()).toMillis());
+            both(delta, q, agent, WRAP, sign * wrap(line, i));
+            both(delta, q, agent, PRESENT, sign);
         }
     }
 
@@ -137,9 +169,11 @@ public final class AgentSummary {
 
     /**
      * A state from {@code s} to {@code e} cut at quarter edges into the rows, each piece rounded down to the
-     * millisecond; with {@code cross}, what the pieces lost to rounding against the whole on the first quarter's row.
+     * millisecond; with {@code summary} (the summaries' rows, not a report's corrections), the hours' rows too and what
+     * the pieces lost to rounding against the whole: on the first quarter's row, and on the first hour's row when the
+     * state runs over its end edge (else given back in the hour's state column).
      */
-    static void pieces(String agent, String state, Instant s, Instant e, Map<Key, long[]> delta, int sign, boolean cross) {
+    static void pieces(String agent, String state, Instant s, Instant e, Map<Key, long[]> delta, int sign, boolean summary) {
         if (!s.isBefore(e)) {
             return;
         }
@@ -152,18 +186,32 @@ public final class AgentSummary {
             Instant edge = quarterStart(q + 1);
             Instant stop = edge.isBefore(e) ? edge : e;
             long ms = Duration.between(at, stop).toMillis();
-            long[] r = row(delta, q, agent);
-            r[col] += sign * ms;
-            r[PRESENT] += sign;
+            if (summary) {
+                both(delta, q, agent, col, sign * ms);
+                both(delta, q, agent, PRESENT, sign);
+            } else {
+                long[] r = row(delta, q, agent);
+                r[col] += sign * ms;
+                r[PRESENT] += sign;
+            }
             sum += ms;
             at = stop;
         }
         long lost = Duration.between(s, e).toMillis() - sum;
-        if (cross && lost != 0) {
+        if (summary && lost != 0) {
+            long qe = JournalSummary.quarter(e);
             long[] r = row(delta, q1, agent);
-            r[CROSS_QUARTER] += sign * JournalSummary.quarter(e);
+            r[CROSS_QUARTER] += sign * qe;
             r[CROSS_STATE] += (long) sign * col;
             r[CROSS_MS] += sign * lost;
+            long[] h = hourRow(delta, q1, agent);
+            if (hour(qe) == hour(q1)) {
+                h[col] += sign * lost;
+            } else {
+                h[CROSS_QUARTER] += sign * qe;
+                h[CROSS_STATE] += (long) sign * col;
+                h[CROSS_MS] += sign * lost;
+            }
         }
     }
 
@@ -172,38 +220,42 @@ public final class AgentSummary {
         if (e.agent() == null) {
             return;
         }
-        long[] r;
+        long q = JournalSummary.quarter(e.at());
         switch (e.type()) {
-            case "CALL_RING_NO_ANSWER" -> {
-                r = row(delta, JournalSummary.quarter(e.at()), e.agent());
-                r[RNA]++;
-            }
+            case "CALL_RING_NO_ANSWER" -> both(delta, q, e.agent(), RNA, 1);
             case "CALL_SURVEYED" -> {
-                r = row(delta, JournalSummary.quarter(e.at()), e.agent());
-                r[SURVEYS]++;
-                r[SATISFIED] += "4".equals(e.detail()) || "5".equals(e.detail()) ? 1 : 0;
+                both(delta, q, e.agent(), SURVEYS, 1);
+                both(delta, q, e.agent(), SATISFIED, "4".equals(e.detail()) || "5".equals(e.detail()) ? 1 : 0);
             }
-            case "CALL_UNHOLD" -> {
-                r = row(delta, JournalSummary.quarter(e.at()), e.agent());
-                r[HOLD] += Math.max(0, e.durationMs());
-            }
+            case "CALL_UNHOLD" -> both(delta, q, e.agent(), HOLD, Math.max(0, e.durationMs()));
             default -> {
                 return;
             }
         }
-        r[PRESENT]++;
+        both(delta, q, e.agent(), PRESENT, 1);
     }
 
-    /** Adds the deltas to their rows, in key order (two writers never wait for each other in a circle). */
+    /**
+     * Adds the deltas to their rows, the quarters' then the hours', each in key order (two writers never wait for each
+     * other in a circle).
+     */
     static void apply(Connection c, Map<Key, long[]> delta) throws SQLException {
-        StringBuilder update = new StringBuilder("update " + TABLE + " set ");
+        Map<Key, long[]> quarters = new TreeMap<>();
+        Map<Key, long[]> hours = new TreeMap<>();
+        delta.forEach((k, v) -> (k.hour() ? hours : quarters).put(k, v));
+        apply(c, TABLE, quarters);
+        apply(c, HOURS, hours);
+    }
+
+    private static void apply(Connection c, String table, Map<Key, long[]> delta) throws SQLException {
+        StringBuilder update = new StringBuilder("update " + table + " set ");
         for (int i = 0; i < SUMS.length; i++) {
             update.append(i == 0 ? "" : ", ").append(SUMS[i]).append(" = ").append(SUMS[i]).append(" + ?");
         }
         update.append(" where quarter = ? and agent_id = ?");
-        String insert = "insert into " + TABLE + " (quarter, agent_id, " + String.join(", ", SUMS) + ") values ("
+        String insert = "insert into " + table + " (quarter, agent_id, " + String.join(", ", SUMS) + ") values ("
                 + "?, ".repeat(SUMS.length + 1) + "?) on conflict do nothing";
-        QuarterRows.apply(c, delta, "agent summary row", update.toString(), AgentSummary::bind, insert, (in, k, s) -> {
+        QuarterRows.apply(c, delta, table + " row", update.toString(), AgentSummary::bind, insert, (in, k, s) -> {
             in.setLong(1, k.quarter());
             in.setString(2, k.agent());
             for (int i = 0; i < s.length; i++) {
@@ -246,16 +298,44 @@ public final class AgentSummary {
     }
 
     /**
-     * Empties the agent summary and sums it again from every event: each agent's timeline read in order (one agent
-     * at a time), by the same contributions the writer adds. The migration's back-fill (V156) and
-     * {@link JournalSummary#rebuild}; in the caller's transaction. Writes the columns the table has: V156 runs it
-     * before V159 adds {@code hold_ms} (no event of a journal that old has a hold to count).
+     * Empties the agent summary (quarters and, once V166 made it, hours) and sums it again from every event: each
+     * agent's timeline read in order (one agent at a time), by the same contributions the writer adds. The migrations'
+     * back-fills (V156, V167) and {@link JournalSummary#rebuild}; in the caller's transaction. Writes the columns the
+     * tables have: V156 runs it before V159 adds {@code hold_ms} (no event of a journal that old has a hold to count).
      */
     public static void rebuild(Connection c) throws SQLException {
+        List<Table> tables = new ArrayList<>();
+        tables.add(table(c, TABLE, false));
+        if (exists(c, HOURS)) {
+            tables.add(table(c, HOURS, true));
+        }
+        rebuild(c, tables);
+    }
+
+    /** Empties the per-hour agent summary and sums it again from every event (V167's back-fill; the quarters kept). */
+    public static void rebuildHours(Connection c) throws SQLException {
+        rebuild(c, List.of(table(c, HOURS, true)));
+    }
+
+    /** A summary table and the indexes of {@link #SUMS} it has columns for. */
+    private record Table(String name, boolean hours, List<Integer> columns) {
+    }
+
+    private static boolean exists(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select count(*) from information_schema.tables"
+                + " where lower(table_name) = ? and lower(table_schema) = lower(current_schema)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    private static Table table(Connection c, String name, boolean hours) throws SQLException {
         List<Integer> columns = new ArrayList<>();
         try (Statement st = c.createStatement()) {
-            st.executeUpdate("delete from " + TABLE);
-            try (ResultSet rs = st.executeQuery("select * from " + TABLE + " where 1 = 0")) {
+            st.executeUpdate("delete from " + name);
+            try (ResultSet rs = st.executeQuery("select * from " + name + " where 1 = 0")) {
                 java.sql.ResultSetMetaData md = rs.getMetaData();
                 List<String> names = new ArrayList<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -268,42 +348,41 @@ public final class AgentSummary {
                 }
             }
         }
+        return new Table(name, hours, columns);
+    }
+
+    private static void rebuild(Connection c, List<Table> tables) throws SQLException {
         String sql = "select " + JournalSummary.EVENT_COLUMNS + " from journal_events where agent_id is not null"
                 + " and (event_type like 'AGENT%' or event_type in ('CALL_RING_NO_ANSWER', 'CALL_SURVEYED', 'CALL_UNHOLD'))"
                 + " order by agent_id, occurred_at, seq";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                String agent = null;
-                List<Stored> line = new ArrayList<>();
-                Map<Key, long[]> sums = new TreeMap<>();
-                while (rs.next()) {
-                    Stored e = JournalSummary.stored(rs);
-                    if (!e.agent().equals(agent)) {
-                        flush(c, line, sums, columns);
-                        agent = e.agent();
-                    }
-                    if (timeline(e)) {
-                        line.add(e);
-                    } else {
-                        call(e, sums);
-                    }
+        List<Stored> line = new ArrayList<>();
+        Map<Key, long[]> sums = new TreeMap<>();
+        EventRuns.each(c, sql, "agent_id", JournalSummary::stored, events -> {
+            for (Stored e : events) {
+                if (timeline(e)) {
+                    line.add(e);
+                } else {
+                    call(e, sums);
                 }
-                flush(c, line, sums, columns);
             }
-        }
+            flush(c, line, sums, tables);
+        });
     }
 
-    private static void flush(Connection c, List<Stored> line, Map<Key, long[]> sums, List<Integer> columns)
+    private static void flush(Connection c, List<Stored> line, Map<Key, long[]> sums, List<Table> tables)
             throws SQLException {
         for (int i = 0; i < line.size(); i++) {
             event(line, i, sums, 1);
         }
-        List<Map.Entry<Key, long[]>> rows = sums.entrySet().stream()
-                .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
-        if (!rows.isEmpty()) {
+        for (Table t : tables) {
+            List<Map.Entry<Key, long[]>> rows = sums.entrySet().stream().filter(d -> d.getKey().hour() == t.hours())
+                    .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            List<Integer> columns = t.columns();
             String names = String.join(", ", columns.stream().map(i -> SUMS[i]).toList());
-            try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, agent_id, "
+            try (PreparedStatement in = c.prepareStatement("insert into " + t.name() + " (quarter, agent_id, "
                     + names + ") values (" + "?, ".repeat(columns.size() + 1) + "?)")) {
                 int n = 0;
                 for (Map.Entry<Key, long[]> r : rows) {
@@ -314,7 +393,7 @@ public final class AgentSummary {
                         if (at >= 0) {
                             in.setLong(3 + at, r.getValue()[i]);
                         } else if (r.getValue()[i] != 0) {
-                            throw new SQLException("agent summary row " + r.getKey() + " has " + SUMS[i]
+                            throw new SQLException(t.name() + " row " + r.getKey() + " has " + SUMS[i]
                                     + " but the table has no such column yet");
                         }
                     }

@@ -242,26 +242,10 @@ public final class FlowSummary {
             st.executeUpdate("delete from " + TABLE);
         }
         Map<Key, long[]> sums = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select call_id, occurred_at, event_type, flow, detail from"
-                + " journal_events where call_id is not null and event_type in " + FLOW_TYPES
-                + " order by call_id, occurred_at, seq")) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                String call = null;
-                List<Flowed> line = new ArrayList<>();
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    if (!id.equals(call)) {
-                        call(line, sums);
-                        line.clear();
-                        call = id;
-                    }
-                    line.add(new Flowed(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                            rs.getString(5)));
-                }
-                call(line, sums);
-            }
-        }
+        EventRuns.each(c, "select call_id, occurred_at, event_type, flow, detail from journal_events"
+                        + " where call_id is not null and event_type in " + FLOW_TYPES + " order by call_id, occurred_at, seq",
+                "call_id", rs -> new Flowed(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                        rs.getString(5)), line -> call(line, sums));
         List<Map.Entry<Key, long[]>> rows = sums.entrySet().stream()
                 .filter(d -> Arrays.stream(d.getValue()).anyMatch(v -> v != 0)).toList();
         try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, flow, end_quarter,"

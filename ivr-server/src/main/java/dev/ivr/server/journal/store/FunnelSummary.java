@@ -40,8 +40,8 @@ import java.util.TreeSet;
  * The writer reads, per batch, the funnel events of the calls that have new ones there (by call id, one query per
  * 500 calls), takes the call's rows as they were without the batch's events and adds them as they are with them: a
  * replayed event (not new) changes nothing, a late one moves the call's rows. Two servers writing events of one call
- * in the same moment (a resumed call and the old server's outbox) may miss each other's events; {@link #rebuild}
- * (and {@link JournalSummary#rebuild}) recounts. The steps' order ({@code first_at}, {@code first_seq}) is kept as
+ * in the same moment (a resumed call and the old server's outbox) take turns on PostgreSQL ({@link #lockCalls}), so
+ * the second sees the first's events and neither misses the other's. The steps' order ({@code first_at}, {@code first_seq}) is kept as
  * the least of what was added.
  */
 public final class FunnelSummary {
@@ -184,6 +184,7 @@ public final class FunnelSummary {
         if (calls.isEmpty()) {
             return;
         }
+        lockCalls(c, calls);
         Map<Key, long[]> delta = new TreeMap<>();
         lines(c, calls).forEach((call, line) -> {
             Map<Key, long[]> now = new HashMap<>();
@@ -193,6 +194,40 @@ public final class FunnelSummary {
             diff(now, before, delta);
         });
         apply(c, delta);
+    }
+
+    /**
+     * On PostgreSQL, takes a transaction-scoped advisory lock per call (a 64-bit hash of its id, {@link #lockKey}; in
+     * the keys' order, so two writers never wait for each other in a circle): two servers writing events of one call at
+     * once (a resumed call and the old server's outbox) take turns, and the second, its events already inserted, reads
+     * the first's once it committed (read committed: each statement sees what was committed before it began). The
+     * locks are released at commit or rollback; no table holds them. A hash shared by two calls only makes them take
+     * turns. H2 is an embedded database written by one server process: nothing to take turns with.
+     */
+    static void lockCalls(Connection c, Collection<String> calls) throws SQLException {
+        if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+            return;
+        }
+        long[] keys = calls.stream().mapToLong(FunnelSummary::lockKey).sorted().distinct().toArray();
+        Long[] boxed = java.util.Arrays.stream(keys).boxed().toArray(Long[]::new);
+        // a function scan returns the array's elements in order, each locked as its row is produced
+        try (PreparedStatement ps = c.prepareStatement("select count(pg_advisory_xact_lock(k)) from unnest(?) as t(k)")) {
+            ps.setArray(1, c.createArrayOf("bigint", boxed));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+        }
+    }
+
+    /** A call's advisory lock: the first 8 bytes of the SHA-256 of "journal funnel " and its id (UTF-8). */
+    static long lockKey(String call) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("journal funnel " + call).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(h).getLong();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** {@code now - before} into {@code delta}: the counts' differences, and the first reach where it changed. */
@@ -371,25 +406,9 @@ public final class FunnelSummary {
             st.executeUpdate("delete from " + TABLE);
         }
         Map<Key, long[]> sums = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("select call_id, seq, event_id, occurred_at, event_type, flow,"
-                + " flow_node, detail from journal_events where call_id is not null and event_type in " + TYPES
-                + " order by call_id, occurred_at, seq")) {
-            ps.setFetchSize(10_000);
-            try (ResultSet rs = ps.executeQuery()) {
-                String call = null;
-                List<Ev> line = new ArrayList<>();
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    if (!id.equals(call)) {
-                        add(line, sums);
-                        line.clear();
-                        call = id;
-                    }
-                    line.add(ev(rs));
-                }
-                add(line, sums);
-            }
-        }
+        EventRuns.each(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail"
+                        + " from journal_events where call_id is not null and event_type in " + TYPES
+                        + " order by call_id, occurred_at, seq", "call_id", FunnelSummary::ev, line -> add(line, sums));
         try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, flow, node, end_quarter,"
                 + " after_quarter, entered, reached, hung_up, first_at, first_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int n = 0;

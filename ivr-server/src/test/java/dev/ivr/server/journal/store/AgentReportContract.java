@@ -79,11 +79,18 @@ abstract class AgentReportContract {
         }
     }
 
-    /** The agent summary's rows as text, "quarter|agent|sums...", in key order. */
+    /** The agent summary's rows as text, "quarter|agent|sums...", in key order: the quarters', then the hours'. */
     private List<String> agentRows() throws Exception {
+        List<String> out = agentRows(AgentSummary.TABLE);
+        out.add("hours:");
+        out.addAll(agentRows(AgentSummary.HOURS));
+        return out;
+    }
+
+    private List<String> agentRows(String table) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("select * from " + AgentSummary.TABLE + " order by quarter, agent_id")) {
+             java.sql.ResultSet rs = st.executeQuery("select * from " + table + " order by quarter, agent_id")) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder b = new StringBuilder();
@@ -165,7 +172,8 @@ abstract class AgentReportContract {
         Intervals intervals = Intervals.parse(interval, zone);
         ReportTable sql = report.summed(from, to, intervals, agent);
         assertThat(sql.csv()).as(from + " " + to + " " + interval + " " + zone + " " + agent)
-                .isEqualTo(report.inMemory(from, to, intervals, agent).csv());
+                .isEqualTo(report.inMemory(from, to, intervals, agent).csv())
+                .isEqualTo(report.summed(from, to, intervals, agent, false, false, false).csv()); // quarter rows only
         return sql;
     }
 
@@ -226,17 +234,62 @@ abstract class AgentReportContract {
         List<String> kept = agentRows();
         try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
             st.executeUpdate("delete from " + AgentSummary.TABLE);
+            st.executeUpdate("delete from " + AgentSummary.HOURS);
             // V156 and every migration after it are applied again (Flyway refuses to apply one below the newest
             // applied); those after it must therefore be re-runnable (V158 sets H2's sequence cache, V159 and V160
             // say "if not exists", V161 empties and refills the flow summary, V162 says "if not exists" and sets the
             // campaign attempts' talk again, V163 says "if not exists", V164 too and V165 empties and refills the
-            // funnel summary: they are)
+            // funnel summary, V166 says "if not exists" and V167 empties and refills the agent summary's hours: they are)
             st.executeUpdate("delete from flyway_schema_history where installed_rank >= (select installed_rank"
                     + " from flyway_schema_history where version = '156')");
         }
         db.close();
         open(where); // the same database: Flyway applies V156 (and V158) again
         assertThat(agentRows()).hasSizeGreaterThan(10).isEqualTo(kept);
+        assertThat(agentRows(AgentSummary.HOURS)).hasSizeGreaterThan(5);
+        // V167 alone (the journal of a server before wave 14: quarters, no hours)
+        try (Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("delete from " + AgentSummary.HOURS);
+            st.executeUpdate("delete from flyway_schema_history where version = '167'");
+        }
+        db.close();
+        open(where);
+        assertThat(agentRows()).isEqualTo(kept);
+    }
+
+    /** The rows the report reads: whole hours from the hour rows when no interval edge falls inside an hour. */
+    @Test
+    void theReportReadsHourRowsWhereTheyTileThePeriod() {
+        Instant day = Instant.parse("2026-03-01T00:00:00Z");
+        long q = day.getEpochSecond() / 900;
+        assertThat(ranges(day.plusSeconds(900), day.plus(Duration.ofDays(30)).minusSeconds(1800), "day"))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q + 1, q + 4),
+                        new AgentReport.Range(AgentSummary.HOURS, q + 4, q + 30 * 96 - 4),
+                        new AgentReport.Range(AgentSummary.TABLE, q + 30 * 96 - 4, q + 30 * 96 - 2));
+        assertThat(ranges(day, day.plus(Duration.ofDays(1)), "60m"))
+                .containsExactly(new AgentReport.Range(AgentSummary.HOURS, q, q + 96));
+        assertThat(ranges(day.plusSeconds(900), day.plusSeconds(3 * 3600 + 900), "all"))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q + 1, q + 4),
+                        new AgentReport.Range(AgentSummary.HOURS, q + 4, q + 12),
+                        new AgentReport.Range(AgentSummary.TABLE, q + 12, q + 13));
+        // hours on the clock's hours: the period's first and last intervals shorter
+        assertThat(ranges(day.plusSeconds(900), day.plusSeconds(3 * 3600 + 900), "60m"))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q + 1, q + 4),
+                        new AgentReport.Range(AgentSummary.HOURS, q + 4, q + 12),
+                        new AgentReport.Range(AgentSummary.TABLE, q + 12, q + 13));
+        // an interval edge inside an hour (30 minutes), or no whole hour: quarter rows
+        assertThat(ranges(day, day.plus(Duration.ofDays(1)), "30m"))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q, q + 96));
+        assertThat(ranges(day.plusSeconds(900), day.plusSeconds(3600 + 900), "all"))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q + 1, q + 5));
+    }
+
+    private static List<AgentReport.Range> ranges(Instant from, Instant to, String interval) {
+        java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, Intervals.parse(interval,
+                ZoneId.of("UTC")));
+        long first = from.getEpochSecond() / 900;
+        long last = to.getEpochSecond() / 900;
+        return AgentReport.ranges(ends, first, last, AgentReport.step(ends, first, last), true);
     }
 
     /** An agent whose state began more than the report's horizon before the period: the report does not see it. */
@@ -326,6 +379,12 @@ abstract class AgentReportContract {
             }
         }
         same(first.plusSeconds(3_700), to.minusSeconds(1_234), "60m", ZoneId.of("UTC"), null);
+        // periods from and to quarter hours inside hours: the whole hours from the hour rows, the quarters at the edges
+        for (String interval : List.of("60m", "day", "all", "30m")) {
+            same(first.plusSeconds(900), to.minusSeconds(2_700), interval, ZoneId.of("UTC"), null);
+            same(first.plusSeconds(3 * 3600 + 2_700), first.plusSeconds(5 * 3600 + 900), interval, ZoneId.of("UTC"), null);
+            same(first.plusSeconds(3 * 3600 + 2_700), first.plusSeconds(4 * 3600 + 900), interval, ZoneId.of("UTC"), "agent-1");
+        }
         // a zone whose offset is not whole quarter hours (Liberia's old time, -0:44:30) is read from the events
         assertThat(same(first, to, "60m", ZoneId.of("-00:44:30"), null).rows()).isNotEmpty();
     }

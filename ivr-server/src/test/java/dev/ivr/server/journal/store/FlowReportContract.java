@@ -354,6 +354,59 @@ abstract class FlowReportContract {
                 """.replace("\n", "\r\n"));
     }
 
+    /**
+     * Two servers writing events of one call at once (a resumed call and the old server's outbox), on PostgreSQL: the
+     * second writer waits for the first's transaction (FunnelSummary.lockCalls) and then counts the call with the
+     * first's events, so the funnel rows are the rebuild's. Without the lock the second counts its node event as the
+     * call's first (after_quarter -1) and the rows differ. H2 is written by one server process.
+     */
+    @Test
+    void twoWritersOfOneCallSeeEachOthersFunnelEvents() throws Exception {
+        try (Connection c = db.dataSource().getConnection()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue("PostgreSQL".equals(c.getMetaData().getDatabaseProductName()),
+                    "H2 is written by one server process");
+        }
+        JournalSummary writer = new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7));
+        try (Connection a = db.dataSource().getConnection(); Connection b = db.dataSource().getConnection();
+             Connection watch = db.dataSource().getConnection()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            writer.write(a, List.of(ev("09:10:00", Type.CALL_ENTERED, "t", "main", null, null)));
+            long pid;
+            try (java.sql.Statement st = b.createStatement(); java.sql.ResultSet rs = st.executeQuery("select pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getLong(1);
+            }
+            java.util.concurrent.CompletableFuture<Void> second = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    writer.write(b, List.of(ev("09:20:00", Type.CALL_NODE, "t", "main", "menu", null)));
+                    b.commit();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> second.isDone()
+                    || waitsForALock(watch, pid));
+            a.commit();
+            second.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        Map<FunnelSummary.Key, List<Long>> written = funnelRows();
+        assertThat(written).hasSizeGreaterThan(1);
+        try (Connection c = db.dataSource().getConnection()) {
+            FunnelSummary.rebuild(c);
+        }
+        assertThat(funnelRows()).isEqualTo(written);
+    }
+
+    private static boolean waitsForALock(Connection watch, long pid) throws java.sql.SQLException {
+        try (PreparedStatement ps = watch.prepareStatement("select count(*) from pg_locks where pid = ? and not granted")) {
+            ps.setLong(1, pid);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
+    }
+
     @Test
     void generatedDaysSumTheSameAsInMemory() throws Exception {
         Instant first = Instant.parse("2026-03-01T00:00:00Z");

@@ -113,7 +113,23 @@ public final class JournalBenchmark {
                 AgentSummary.rebuild(c);
                 c.commit();
             }
-            System.out.printf("%s: agent summary back-filled (V156) in %.1f s%n", label, (System.nanoTime() - t0) / 1e9);
+            System.out.printf("%s: agent summary back-filled (V156, quarters and hours) in %.1f s%n", label,
+                    (System.nanoTime() - t0) / 1e9);
+            t0 = System.nanoTime();
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                AgentSummary.rebuildHours(c);
+                c.commit();
+            }
+            System.out.printf("%s: agent summary's hours back-filled (V167) in %.1f s%n", label, (System.nanoTime() - t0) / 1e9);
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                for (String t : List.of(AgentSummary.TABLE, AgentSummary.HOURS)) {
+                    try (ResultSet rs = st.executeQuery("select count(*) from " + t)) {
+                        rs.next();
+                        System.out.printf("%s: %s rows: %d%n", label, t, rs.getLong(1));
+                    }
+                }
+            }
             t0 = System.nanoTime();
             try (Connection c = db.dataSource().getConnection()) { // the flow part alone (rebuild did it too)
                 c.setAutoCommit(false);
@@ -366,17 +382,23 @@ public final class JournalBenchmark {
                 explainAgentEdges(db, label, from, to);
             }
             kinds.put("agent report (summed by the database)", () -> agents.summed(from, to, day, null));
+            kinds.put("agent report (quarter-hour rows only: wave 13)", () -> agents.summed(from, to, day, null, false, false, false));
             if (postgres) {
-                kinds.put("agent report (edges read per agent, defaults: before)", () -> agents.summed(from, to, day, null, true, true));
-                kinds.put("agent report (edges by one query, defaults)", () -> agents.summed(from, to, day, null, false, true));
-                kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
-                if (o.reports().contains("agent")) {
-                    for (boolean jit : List.of(true, false)) {
-                        System.out.printf("%s: %d-day agent report's summary query, %s:%n%s", label, days,
-                                jit ? "the database's defaults" : "jit off, work_mem 32MB",
-                                agents.explainSummed(from, to, day, jit));
-                    }
+                kinds.put("agent report (edges read per agent, defaults: before)", () -> agents.summed(from, to, day, null, true, true, false));
+                kinds.put("agent report (edges by one query, defaults)", () -> agents.summed(from, to, day, null, false, true, false));
+            }
+            kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
+            kinds.put("agent report (quarter-hour rows only: wave 13) again", () -> agents.summed(from, to, day, null, false, false, false));
+            if (postgres && o.reports().contains("agent")) {
+                for (boolean hours : List.of(false, true)) {
+                    System.out.printf("%s: %d-day agent report's summary query, jit off, work_mem 32MB, %s:%n%s", label,
+                            days, hours ? "hour rows" : "quarter rows only", agents.explainSummed(from, to, day, false, hours));
                 }
+            }
+            if (o.reports().contains("agent")) {
+                System.out.printf("%s: %d-day agent report from the hour rows the same as from the quarter rows: %s%n", label,
+                        days, agents.summed(from, to, day, null).csv().equals(
+                                agents.summed(from, to, day, null, false, false, false).csv()));
             }
             if (o.memory() || days <= 7) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
