@@ -558,12 +558,64 @@ public final class LoadGen {
         }
     }
 
+    /**
+     * The commands that start their own servers for a scenario of their own (chaos, day) and end with a report: their
+     * {@code --ivr-jar}, {@code --work} (target/NAME-work) and {@code --out} (target/NAME, where NAME.md goes), and the
+     * report itself.
+     */
+    abstract static class OwnRun implements Callable<Integer> {
+        private final String name;
+
+        @Option(names = "--ivr-jar", description = "The server's packaged jar (default ${DEFAULT-VALUE}).")
+        Path ivrJar = Path.of("ivr-server/target/ivr-server.jar");
+
+        @Option(names = "--work", description = "The servers' configuration, data and logs (default ${DEFAULT-VALUE}).")
+        Path work;
+
+        @Option(names = "--out", description = "Where the report goes, as NAME.md, and what else the run keeps "
+                + "(default ${DEFAULT-VALUE}).")
+        Path out;
+
+        OwnRun(String name) {
+            this.name = name;
+            this.work = Path.of("target", name + "-work"); // picocli takes a field's first value as its default
+            this.out = Path.of("target", name);
+        }
+
+        /** When, the machine's CPUs and load average now, and Java: the start of the report's run line. */
+        static String machine() {
+            return String.format(java.util.Locale.ROOT, "%s; %d CPUs; load average at start %.1f; Java %s", Instant.now(),
+                    Runtime.getRuntime().availableProcessors(), Measurement.loadAverage(), Runtime.version());
+        }
+
+        /**
+         * Writes the report to {@code out/NAME.md} and prints it: the title, the run line, the table, then {@code ok} or
+         * the {@code failedHeading} and the list of what failed, then {@code more}.
+         *
+         * @return the exit status: 0 when nothing failed, else 1
+         */
+        int report(String title, String run, String table, List<String> failed, String ok, String failedHeading,
+                   String more) throws IOException {
+            String md = title + "\n\n" + run + "\n\n" + table + "\n"
+                    + (failed.isEmpty() ? ok + "\n" : failedHeading + "\n\n" + list(failed)) + more;
+            Files.createDirectories(out);
+            Files.writeString(out.resolve(name + ".md"), md, java.nio.charset.StandardCharsets.UTF_8);
+            System.out.println(md);
+            return failed.isEmpty() ? 0 : 1;
+        }
+
+        /** A Markdown list, a line an item. */
+        static String list(List<?> items) {
+            return String.join("", items.stream().map(v -> "- " + v + "\n").toList());
+        }
+    }
+
     @Command(name = "chaos", mixinStandardHelpOptions = true,
             description = "Three ivr servers on PostgreSQL (through a proxy that cuts it), the fake PBX with AMI: calls and "
                     + "agents for --duration while a server is SIGKILLed and restarted and the database is cut; then the "
                     + "invariants (one interaction per call, no double offer, no agent left reserved, every callback dialled "
                     + "once, every caller reached an agent). Exit status 1 when one does not hold.")
-    static final class Chaos implements Callable<Integer> {
+    static final class Chaos extends OwnRun {
         @Option(names = "--duration", defaultValue = "10m", description = "How long calls keep coming (default ${DEFAULT-VALUE}).")
         String length;
 
@@ -592,18 +644,13 @@ public final class LoadGen {
         @Option(names = "--server-heap", defaultValue = "1g", description = "-Xmx of each server (default ${DEFAULT-VALUE}).")
         String heap;
 
-        @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
-        Path ivrJar;
-
         @Option(names = "--restart-after", defaultValue = "5s",
                 description = "How long a killed server stays dead before it is started again (default ${DEFAULT-VALUE}).")
         String restartAfter;
 
-        @Option(names = "--work", defaultValue = "target/chaos-work", description = "Configuration, data and logs of the servers.")
-        Path work;
-
-        @Option(names = "--out", defaultValue = "target/chaos", description = "Where the figures go (chaos.md).")
-        Path out;
+        Chaos() {
+            super("chaos");
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -611,17 +658,11 @@ public final class LoadGen {
             ChaosRun.Plan plan = new ChaosRun.Plan(Durations.parse(length), calls, agents, kills, dbCuts, Durations.parse(dbCut),
                     callbacks, Durations.parse(t[0]), Durations.parse(t[t.length - 1]), work.toAbsolutePath(),
                     ivrJar.toAbsolutePath(), heap, Durations.parse(restartAfter));
-            String info = String.format(java.util.Locale.ROOT, "%s; %d CPUs; load average at start %.1f; Java %s; %s",
-                    Instant.now(), Runtime.getRuntime().availableProcessors(), Measurement.loadAverage(), Runtime.version(), plan);
+            String machine = machine();
             ChaosRun.Result r = new ChaosRun(plan).run();
-            String md = "# Chaos run\n\n" + info + String.format(java.util.Locale.ROOT, "; load average at the end %.1f%n%n",
-                    Measurement.loadAverage()) + r.table() + "\n" + (r.violations().isEmpty() ? "Every invariant held.\n"
-                    : "Invariants that did not hold:\n\n" + String.join("\n", r.violations().stream().map(v -> "- " + v).toList())
-                    + "\n");
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("chaos.md"), md, java.nio.charset.StandardCharsets.UTF_8);
-            System.out.println(md);
-            return r.violations().isEmpty() ? 0 : 1;
+            return report("# Chaos run", machine + "; " + plan + String.format(java.util.Locale.ROOT,
+                    "; load average at the end %.1f", Measurement.loadAverage()), r.table(), r.violations(),
+                    "Every invariant held.", "Invariants that did not hold:", "");
         }
     }
 
@@ -631,7 +672,7 @@ public final class LoadGen {
                     + "with breaks, self-service, transfers, abandons, callbacks; then the server's reports are compared "
                     + "with the load generator's own tally and the dashboard and reports pages are photographed in "
                     + "headless Chromium. Exit status 1 when a figure differs.")
-    static final class Day implements Callable<Integer> {
+    static final class Day extends OwnRun {
         @Option(names = "--date", defaultValue = "2026-11-30", description = "The day (UTC; default ${DEFAULT-VALUE}).")
         String date;
 
@@ -654,15 +695,6 @@ public final class LoadGen {
         @Option(names = "--seed", defaultValue = "20261130", description = "Random seed (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
-        Path ivrJar;
-
-        @Option(names = "--work", defaultValue = "target/day-work", description = "Configuration, data and log of the server.")
-        Path work;
-
-        @Option(names = "--out", defaultValue = "target/day", description = "Screenshots and day.md.")
-        Path out;
-
         @Option(names = "--no-screenshots", description = "Skip the Chromium screenshots.")
         boolean noScreenshots;
 
@@ -671,25 +703,23 @@ public final class LoadGen {
                 + "default ${DEFAULT-VALUE}).")
         int lateRings;
 
+        Day() {
+            super("day");
+        }
+
         @Override
         public Integer call() throws Exception {
             DayRun.Plan plan = new DayRun.Plan(java.time.LocalDate.parse(date), java.time.LocalTime.parse(open),
                     java.time.LocalTime.parse(close), speed, calls, agents, seed, work.toAbsolutePath(),
                     ivrJar.toAbsolutePath(), noScreenshots ? null : out.toAbsolutePath(), lateRings);
-            String info = String.format(java.util.Locale.ROOT, "%s; %d CPUs; load average at start %.1f; Java %s",
-                    Instant.now(), Runtime.getRuntime().availableProcessors(), Measurement.loadAverage(), Runtime.version());
+            String machine = machine();
             DayRun.Result r = new DayRun(plan).run();
-            String md = "# Simulated day\n\n" + info + String.format(java.util.Locale.ROOT,
-                    "; load average at the end %.1f; %s from %s to %s at x%d, %d calls, %d agents, seed %d: %d s real time%n%n",
-                    Measurement.loadAverage(), date, open, close, speed, calls, agents, seed, r.realTime().toSeconds())
-                    + r.table() + "\n" + (r.mismatches().isEmpty() ? "The reports agree with the load generator.\n"
-                    : "Figures that differ:\n\n" + String.join("\n", r.mismatches().stream().map(v -> "- " + v).toList()) + "\n")
-                    + (r.screenshots().isEmpty() ? "" : "\nScreenshots:\n\n" + String.join("\n",
-                    r.screenshots().stream().map(p -> "- " + p).toList()) + "\n");
-            Files.createDirectories(out);
-            Files.writeString(out.resolve("day.md"), md, java.nio.charset.StandardCharsets.UTF_8);
-            System.out.println(md);
-            return r.mismatches().isEmpty() ? 0 : 1;
+            return report("# Simulated day", machine + String.format(java.util.Locale.ROOT,
+                    "; load average at the end %.1f; %s from %s to %s at x%d, %d calls, %d agents, seed %d: %d s real time",
+                    Measurement.loadAverage(), date, open, close, speed, calls, agents, seed, r.realTime().toSeconds()),
+                    r.table(), r.mismatches(), "The reports agree with the load generator.", "Figures that differ:",
+                    r.screenshots().isEmpty() ? "" : "\nScreenshots:\n\n" + list(r.screenshots()));
         }
+
     }
 }

@@ -97,10 +97,9 @@ final class AgiCallChannel implements CallChannel {
         if (promptFile == null) {
             throw new IllegalArgumentException("no prompt: give \"\" for none");
         }
-        if (maxDigits < 1 || maxDigits > 1023 || timeout.toMillis() <= 0) {
-            // GET DATA takes 0 digits as a failure (-1), 1024 as its default, and a timeout of 0 as its own defaults
-            throw new IllegalArgumentException("GET DATA needs 1 to 1023 digits and a positive timeout: " + maxDigits
-                    + ", " + timeout);
+        if (!CallChannel.readsDigits(maxDigits, timeout)) {
+            throw new IllegalArgumentException("GET DATA needs 1 to " + MAX_DIGITS + " digits and a positive timeout: "
+                    + maxDigits + ", " + timeout);
         }
         AgiReply r = send(new GetDataCommand(promptFile, timeout.toMillis(), maxDigits), true);
         String digits = r.getResult() == null ? "" : r.getResult();

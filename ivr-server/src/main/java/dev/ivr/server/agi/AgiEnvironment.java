@@ -1,10 +1,11 @@
 package dev.ivr.server.agi;
 
+import dev.ivr.server.text.SharedStrings;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes a call's AGI environment share its strings with every other call's. Asterisk-Java keeps the environment for
@@ -24,8 +25,8 @@ final class AgiEnvironment {
      */
     static final int MAX_KEPT = 2_000;
     /** Asterisk's variable names (without {@code agi_}), arguments included. */
-    private static final Map<String, String> NAMES = new ConcurrentHashMap<>();
-    private static final Map<String, String> VALUES = new ConcurrentHashMap<>();
+    private static final SharedStrings NAMES = new SharedStrings(MAX_KEPT);
+    private static final SharedStrings VALUES = new SharedStrings(MAX_KEPT);
 
     private AgiEnvironment() {
     }
@@ -44,8 +45,8 @@ final class AgiEnvironment {
                 continue;
             }
             String value = env.get(key);
-            String name = shared(NAMES, key);
-            String v = value != null && SHARED_VALUES.contains(name) ? shared(VALUES, value) : value;
+            String name = NAMES.share(key);
+            String v = SHARED_VALUES.contains(name) ? VALUES.share(value) : value;
             if (name != key) {
                 env.remove(key); // put keeps the key it has: take it out to store the shared one
                 env.put(name, v);
@@ -58,18 +59,5 @@ final class AgiEnvironment {
     /** How many names and values are kept now. */
     static int kept() {
         return NAMES.size() + VALUES.size();
-    }
-
-    /** The string kept for {@code s}, kept now if there is room; else {@code s} itself. */
-    private static String shared(Map<String, String> kept, String s) {
-        String k = kept.get(s);
-        if (k != null) {
-            return k;
-        }
-        if (kept.size() >= MAX_KEPT) {
-            kept.clear();
-        }
-        k = kept.putIfAbsent(s, s);
-        return k == null ? s : k;
     }
 }

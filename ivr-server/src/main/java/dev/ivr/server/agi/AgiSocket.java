@@ -1,6 +1,7 @@
 package dev.ivr.server.agi;
 
 import org.asteriskjava.util.SocketConnectionFacade;
+import dev.ivr.server.json.PooledBytes;
 import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +57,6 @@ final class AgiSocket implements SocketConnectionFacade {
     private final Consumer<String> onProtocolError;
     /** AGI replies are tens of bytes; the environment (about 700 bytes) takes a few reads. */
     static final int READ_BUFFER = 256;
-    /** Commands up to this length are encoded into a pooled buffer; longer ones on their own. */
-    static final int WRITE_BUFFER = 512;
-    /** Buffers commands are encoded into: shared by all connections (a waiting call holds none), at most 64 kept. */
-    private static final java.util.concurrent.BlockingQueue<byte[]> WRITE_BUFFERS =
-            new java.util.concurrent.ArrayBlockingQueue<>(64);
     private final byte[] buf = new byte[READ_BUFFER];
     private int pos;
     private int limit;
@@ -405,50 +401,27 @@ final class AgiSocket implements SocketConnectionFacade {
 
     /**
      * Writes one command line and its newline, and flushes: what Asterisk-Java's writer does with
-     * {@code write(buildCommand() + "\n")} and {@code flush()}, in one lock and without the string
-     * copies (ASCII, the usual case, is encoded into a buffer the connection keeps).
+     * {@code write(buildCommand() + "\n")} and {@code flush()}, in one lock and without the string copies: the line is
+     * encoded into a {@link PooledBytes} buffer (shared by all connections, so a waiting call holds none), ASCII (the
+     * usual case) byte for byte, anything else by the JDK's UTF-8 encoder.
      */
     void writeLine(CharSequence command) throws IOException {
-        int n = command.length();
-        byte[] pooled = null;
-        if (n < WRITE_BUFFER) {
-            pooled = WRITE_BUFFERS.poll();
-            if (pooled == null) {
-                pooled = new byte[WRITE_BUFFER];
-            }
-        }
-        byte[] bytes = pooled;
+        PooledBytes line = PooledBytes.take();
         try {
-            if (bytes != null) {
-                for (int i = 0; i < n; i++) {
-                    char ch = command.charAt(i);
-                    if (ch >= 0x80) {
-                        bytes = null; // non-ASCII: the JDK's UTF-8 encoder
-                        break;
-                    }
-                    bytes[i] = (byte) ch;
-                }
+            if (!line.writeAscii(command)) {
+                line.writeBytes(command.toString().getBytes(StandardCharsets.UTF_8));
             }
-            int len;
-            if (bytes != null) {
-                bytes[n] = '\n';
-                len = n + 1;
-            } else {
-                bytes = (command + "\n").getBytes(StandardCharsets.UTF_8);
-                len = bytes.length;
-            }
+            line.write('\n');
             synchronized (writeLock) {
                 if (closed) {
                     throw new IOException("connection closed");
                 }
-                out.write(bytes, 0, len);
+                out.write(line.bytes(), 0, line.size());
                 armAfterWrite();
                 out.flush();
             }
         } finally {
-            if (pooled != null) {
-                WRITE_BUFFERS.offer(pooled); // a full pool drops it
-            }
+            line.giveBack();
         }
     }
 

@@ -44,11 +44,23 @@ public interface CallChannel {
      * count; {@code #} ends the input and is not included. One command listens all along, so a key
      * typed between two others is never lost. {@code timeout} is the wait for each key, the first
      * after the prompt included; the input ends with a pause that long ({@link Digits#timedOut}),
-     * at {@code #}, or with {@code maxDigits} keys (1 to 1023).
+     * at {@code #}, or with {@code maxDigits} keys (1 to {@value #MAX_DIGITS}: {@link #readsDigits}).
      *
      * @param promptFile the prompt, or {@code ""} for none: then it listens at once
+     * @throws IllegalArgumentException when {@link #readsDigits} does not take {@code maxDigits} and {@code timeout}
      */
     Digits readDigits(String promptFile, Duration timeout, int maxDigits);
+
+    /** The most keys {@link #readDigits} reads in one input: Asterisk's GET DATA takes 1024 as its own default. */
+    int MAX_DIGITS = 1023;
+
+    /**
+     * Whether {@link #readDigits} takes these limits: 1 to {@value #MAX_DIGITS} keys and a timeout of at least a
+     * millisecond (GET DATA takes 0 digits as a failure, and a timeout of 0 as its own defaults of 2 s and 6 s).
+     */
+    static boolean readsDigits(int maxDigits, Duration timeout) {
+        return maxDigits >= 1 && maxDigits <= MAX_DIGITS && timeout.toMillis() > 0;
+    }
 
     /** Waits for one key; empty on timeout. */
     Optional<Character> waitForDigit(Duration timeout);

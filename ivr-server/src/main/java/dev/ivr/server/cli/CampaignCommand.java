@@ -6,14 +6,12 @@ import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.outbound.Campaigns;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.concurrent.Callable;
 import java.time.ZoneId;
 
 /**
@@ -48,11 +46,7 @@ public final class CampaignCommand implements Runnable {
         });
     }
 
-    abstract static class Named implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    abstract static class Named extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "A campaign of outbound.campaigns.")
         String name;
     }

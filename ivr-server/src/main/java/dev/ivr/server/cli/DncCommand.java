@@ -5,7 +5,6 @@ import dev.ivr.server.outbound.DncCsv;
 import dev.ivr.server.outbound.DncList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ivr-server dnc add|remove|check|import|export|count}: the do-not-call list the dialer
@@ -54,11 +52,7 @@ public final class DncCommand implements Runnable {
         });
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    abstract static class Base extends ConfigCommand {
         @Option(names = "--campaign", paramLabel = "NAME", description = "The list of one campaign (default: every campaign's).")
         String campaign;
 
@@ -103,11 +97,7 @@ public final class DncCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Whether a number is listed, and by whom.")
-    static final class Check implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Check extends ConfigCommand {
         @Parameters(paramLabel = "NUMBER")
         String number;
 

@@ -5,7 +5,6 @@ import dev.ivr.server.crm.segment.SegmentException;
 import dev.ivr.server.crm.segment.Segments;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -13,7 +12,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.time.ZoneId;
 
 /**
@@ -43,17 +41,24 @@ public final class SegmentCommand implements Runnable {
         int run(Segments segments, PrintWriter out, PrintWriter err) throws SegmentException;
     }
 
-    static int withSegments(ConfigOption option, CommandLine.Model.CommandSpec spec, Work work) {
-        return CrmDatabase.withDatabase(option, spec, (cfg, db, out, err) -> work.run(
-                new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()), Clock.system(ZoneId.systemDefault())), out, err));
+    /**
+     * Runs {@code work} on the configured database's segments; a {@link SegmentException} (a bad expression) is
+     * printed after {@code subject} (what it is about: {@code "segment NAME"}, {@code "expression"}) and exits with 1.
+     */
+    static int withSegments(ConfigCommand command, String subject, Work work) {
+        return CrmDatabase.withDatabase(command.config, command.spec, (cfg, db, out, err) -> {
+            try {
+                return work.run(new Segments(db.dataSource(), AttributeSchema.of(cfg.crm().attributes()),
+                        Clock.system(ZoneId.systemDefault())), out, err);
+            } catch (SegmentException e) {
+                err.println(subject + ":" + e.getMessage());
+                return 1;
+            }
+        });
     }
 
     @Command(name = "save", mixinStandardHelpOptions = true, description = "Check and save (create or replace) a segment.")
-    static final class Save implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Save extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Parameters(index = "1", paramLabel = "EXPRESSION", description = "In the flows' expression language (quote it for the shell).")
@@ -63,13 +68,8 @@ public final class SegmentCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return withSegments(config, spec, (segments, out, err) -> {
-                try {
-                    segments.save(name, expression, description, "cli:" + System.getProperty("user.name", "?"));
-                } catch (SegmentException e) {
-                    err.println("segment " + name + ":" + e.getMessage());
-                    return 1;
-                }
+            return withSegments(this, "segment " + name, (segments, out, err) -> {
+                segments.save(name, expression, description, "cli:" + System.getProperty("user.name", "?"));
                 out.println("saved segment " + name);
                 return 0;
             });
@@ -77,11 +77,7 @@ public final class SegmentCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true, description = "Check an expression (and count it) without saving.")
-    static final class Check implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Check extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "EXPRESSION")
         String expression;
         @Option(names = "--sample", paramLabel = "N", description = "How many matching customers to list (default 5, at most 100).")
@@ -89,24 +85,15 @@ public final class SegmentCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return withSegments(config, spec, (segments, out, err) -> {
-                try {
-                    print(out, segments.countExpression(expression, sample));
-                    return 0;
-                } catch (SegmentException e) {
-                    err.println("expression:" + e.getMessage());
-                    return 1;
-                }
+            return withSegments(this, "expression", (segments, out, err) -> {
+                print(out, segments.countExpression(expression, sample));
+                return 0;
             });
         }
     }
 
     @Command(name = "count", mixinStandardHelpOptions = true, description = "How many customers a saved segment has now, with a sample.")
-    static final class Count implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Count extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
         @Option(names = "--sample", paramLabel = "N", description = "How many matching customers to list (default 5, at most 100).")
@@ -114,7 +101,7 @@ public final class SegmentCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return withSegments(config, spec, (segments, out, err) -> {
+            return withSegments(this, "segment " + name, (segments, out, err) -> {
                 Optional<Segments.Count> c;
                 try {
                     c = segments.count(name, sample);
@@ -147,15 +134,10 @@ public final class SegmentCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The saved segments.")
-    static final class ListSegments implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class ListSegments extends ConfigCommand {
         @Override
         public Integer call() {
-            return withSegments(config, spec, (segments, out, err) -> {
+            return withSegments(this, "segments", (segments, out, err) -> {
                 var all = segments.list();
                 if (all.isEmpty()) {
                     out.println("no segments (save one with: segment save NAME EXPRESSION)");
@@ -169,17 +151,13 @@ public final class SegmentCommand implements Runnable {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a saved segment.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Delete extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
-            return withSegments(config, spec, (segments, out, err) -> {
+            return withSegments(this, "segments", (segments, out, err) -> {
                 if (!segments.delete(name)) {
                     err.println("ivr-server: no segment '" + name + "'");
                     return 1;

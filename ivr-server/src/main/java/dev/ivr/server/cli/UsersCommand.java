@@ -9,7 +9,6 @@ import dev.ivr.server.desk.users.UserSpec;
 import dev.ivr.server.desk.users.UserStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ivr-server users add|list|passwd|remove}: the people who sign in to the agent desktop
@@ -55,11 +53,7 @@ public final class UsersCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Create a user.")
-    static final class Add implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Add extends ConfigCommand {
 
         @Parameters(index = "0", paramLabel = "ID", description = "User id (an agent's id is also their agent id).")
         String id;
@@ -104,11 +98,7 @@ public final class UsersCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users.")
-    static final class ListUsers implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class ListUsers extends ConfigCommand {
 
         @Override
         public Integer call() {
@@ -127,11 +117,7 @@ public final class UsersCommand implements Runnable {
     }
 
     @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a user's password.")
-    static final class Passwd implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Passwd extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
         @Option(names = "--password-stdin", description = "Read the password from the first line of standard input.")
@@ -152,11 +138,7 @@ public final class UsersCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete a user.")
-    static final class Remove implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
+    static final class Remove extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
 

@@ -8,7 +8,6 @@ import dev.ivr.server.webhook.store.JdbcWebhooks;
 import dev.ivr.server.webhook.store.Webhooks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -17,7 +16,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ivr-server webhooks list|add|remove|dead-letters|replay}: webhook subscriptions, through the database every
@@ -53,14 +51,7 @@ public final class WebhooksCommand implements Runnable {
         });
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ConfigOption config;
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-    }
-
-    abstract static class Named extends Base {
+    abstract static class Named extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "A webhook's id (wh_...), as 'webhooks list' shows it.")
         String id;
     }
@@ -77,7 +68,7 @@ public final class WebhooksCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The subscriptions, with pending and dead-lettered deliveries.")
-    static final class ListCmd extends Base {
+    static final class ListCmd extends ConfigCommand {
         @Override
         public Integer call() {
             return with(config, spec, (webhooks, out, err) -> {
@@ -100,7 +91,7 @@ public final class WebhooksCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Subscribe a URL to event types; prints the signing secret, the only time it is shown.")
-    static final class Add extends Base {
+    static final class Add extends ConfigCommand {
         @Parameters(index = "0", paramLabel = "URL", description = "https URL on a host of webhooks.allowed-hosts.")
         String url;
         @Option(names = "--events", required = true, split = ",",

@@ -1,13 +1,16 @@
 package dev.ivr.server.json;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
  * A byte buffer to encode into, and a second one to transform into (sealing), reused: {@link #take() taken} from a
  * pool shared by all threads, {@link #giveBack() given back} once the bytes are written out. At most {@value #POOLED}
- * are kept, none over 64 KiB (a larger one is left to the garbage collector).
+ * are kept, none over 64 KiB (a larger one is left to the garbage collector). The JSON encoders (outbox, cluster
+ * values) and the AGI connections' command lines ({@link #writeAscii}) use it; one thread at a time, between take and
+ * give back.
  */
 public final class PooledBytes extends ByteArrayOutputStream {
     static final int POOLED = 64;
@@ -32,6 +35,26 @@ public final class PooledBytes extends ByteArrayOutputStream {
         if (buf.length <= MAX_KEPT && second.length <= MAX_KEPT) {
             POOL.offer(this);
         }
+    }
+
+    /**
+     * Appends {@code s} one byte a character if every character is ASCII (UTF-8's own bytes, without an encoder or a
+     * copy of the text); else writes nothing and answers false, for the caller to encode it.
+     */
+    public boolean writeAscii(CharSequence s) {
+        int n = s.length();
+        if (count + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(count + n, buf.length * 2));
+        }
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x80) {
+                return false;
+            }
+            buf[count + i] = (byte) ch;
+        }
+        count += n;
+        return true;
     }
 
     /** The buffer itself (the first {@link #size()} bytes are what was written): no copy. */

@@ -40,4 +40,26 @@ class PooledBytesTest {
         assertThat(taken).doesNotContain(big, roomy);
         taken.forEach(PooledBytes::giveBack);
     }
+
+    @Test
+    void asciiIsWrittenByteForByteAndAnythingElseIsLeftToTheCaller() {
+        PooledBytes b = PooledBytes.take();
+        try {
+            assertThat(b.writeAscii("GET DATA enter-digits 5000 4")).isTrue();
+            b.write('\n');
+            assertThat(new String(b.bytes(), 0, b.size(), StandardCharsets.US_ASCII))
+                    .isEqualTo("GET DATA enter-digits 5000 4\n");
+
+            int before = b.size();
+            assertThat(b.writeAscii("SET VARIABLE name \"Ren\u00e9e\"")).isFalse();
+            assertThat(b.size()).as("nothing written").isEqualTo(before);
+
+            String longer = "x".repeat(10_000); // past the buffer's 4 KiB: it grows
+            assertThat(b.writeAscii(longer)).isTrue();
+            assertThat(b.size()).isEqualTo(before + 10_000);
+            assertThat(new String(b.bytes(), before, 10_000, StandardCharsets.US_ASCII)).isEqualTo(longer);
+        } finally {
+            b.giveBack();
+        }
+    }
 }

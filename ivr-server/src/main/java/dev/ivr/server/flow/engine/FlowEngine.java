@@ -619,11 +619,11 @@ public final class FlowEngine {
         /**
          * Whether GET DATA keeps a digits input's rules: it ends only at {@code #} (so: terminator {@code #}, or none,
          * where {@code #} is then taken as a key), and its one timeout is the pause between keys and the wait for the
-         * first (0 would be Asterisk's defaults of 2 s and 6 s); it reads at most 1023 keys.
+         * first; and {@link CallChannel#readsDigits} takes the maximum and that pause.
          */
         static boolean getDataKeepsRules(String terminator, int max, Duration first, Duration between) {
-            return (terminator.isEmpty() || terminator.equals("#")) && between.toMillis() > 0
-                    && first.compareTo(between) >= 0 && max >= 1 && max <= 1023;
+            return (terminator.isEmpty() || terminator.equals("#")) && first.compareTo(between) >= 0
+                    && CallChannel.readsDigits(max, between);
         }
 
         /** Adds what GET DATA read to {@code sb}, and reads on while a {@code #} that is no terminator ended it. */

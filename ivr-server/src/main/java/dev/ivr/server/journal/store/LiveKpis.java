@@ -4,6 +4,7 @@ import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.KpiCalculator;
 import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.journal.kpi.QueueKpis;
+import dev.ivr.server.text.SharedStrings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -44,8 +45,8 @@ public final class LiveKpis implements AutoCloseable {
     private final List<JournalEvent> events = new ArrayList<>();
     private final Map<String, JournalEvent> agentContext = new HashMap<>();
     /** One string for each queue, agent, state or reason seen (a few hundred); emptied if it ever grows past {@link #NAMES}. */
-    private final Map<String, String> names = new HashMap<>();
-    static final int NAMES = 10_000;
+    private final SharedStrings names = new SharedStrings(NAMES);
+    static final int NAMES = 10_000; // transfer destinations, say: never more than this many kept
     private volatile KpiCalculator.Result current;
     private long lastSeq;
     private final Thread thread;
@@ -85,7 +86,7 @@ public final class LiveKpis implements AutoCloseable {
         Map<String, String> calls = new HashMap<>(); // a call's events read together share its id
         for (JournalReader.Row r : reader.after(lastSeq, from.minus(JournalReader.AGENT_CONTEXT))) {
             events.add(KpiCalculator.input(r.event(), id -> id == null ? null : calls.computeIfAbsent(id, k -> k),
-                    this::name));
+                    names::share));
             lastSeq = Math.max(lastSeq, r.seq());
         }
         // what fell out of the window: call events go; each agent's last event before it stays as context
@@ -107,17 +108,6 @@ public final class LiveKpis implements AutoCloseable {
         KpiCalculator.Result r = calculator.compute(all, from, now);
         current = r;
         r.queues().keySet().forEach(this::gauges);
-    }
-
-    private String name(String s) {
-        if (s == null) {
-            return null;
-        }
-        if (names.size() >= NAMES) {
-            names.clear(); // transfer destinations, say: never more than this many kept
-        }
-        String kept = names.putIfAbsent(s, s);
-        return kept == null ? s : kept;
     }
 
     private void gauges(String queue) {
