@@ -144,7 +144,8 @@ public final class JournalSummary {
      * it. A driver that does not say (PgJDBC's {@code reWriteBatchedInserts} answers {@code SUCCESS_NO_INFO}) gets the
      * look-up: the first batch is inserted after a savepoint, and when its answer is not row by row it is rolled back
      * to it and written again with the look-up first (the events that count looked up, the others written without a
-     * look-up or a read-back), as every later batch of that driver.
+     * look-up or a read-back), as every later batch of that driver. Until the driver is known, a connection in
+     * auto-commit (no transaction to take a savepoint in; the journal writer's never is) gets the look-up too.
      */
     public void write(Connection c, List<JournalEvent> batch) throws SQLException {
         Map<String, JournalEvent> fresh = new LinkedHashMap<>();
@@ -166,7 +167,9 @@ public final class JournalSummary {
             }
         }
         Boolean rowCounts = driverCounts;
-        if (rowCounts == null) { // not known yet for this driver: try, and take it back if the answer is not row by row
+        if (rowCounts == null && c.getAutoCommit()) { // no savepoint to take a try back to: the look-up, as before
+            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted);
+        } else if (rowCounts == null) { // not known yet for this driver: try, and take it back if the answer is not row by row
             Savepoint before = c.setSavepoint();
             int[] answer = insert(c, fresh.values());
             if (rowByRow(answer, fresh.size())) {
