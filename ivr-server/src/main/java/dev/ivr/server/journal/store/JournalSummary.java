@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -71,6 +72,8 @@ public final class JournalSummary {
     private final Duration fcrWindow;
     private final boolean flows;
     private final boolean funnel;
+    /** Whether the JDBC driver answers a batch insert row by row (null: not known yet; see {@link #write}). */
+    private volatile Boolean driverCounts;
 
     /** @param rules the service-level and short-abandon rules the counts are made with; fcrWindow likewise */
     public JournalSummary(KpiRules rules, Duration fcrWindow) {
@@ -135,9 +138,14 @@ public final class JournalSummary {
      * Writes the events the table does not have yet and adds them to the summary, in the caller's transaction. A
      * replayed event (its id is in the table) adds no row ({@code on conflict do nothing}) and, when it counts in the
      * summary ({@link #counts}), the flow summary ({@link FlowSummary#counts}) or the funnel summary
-     * ({@link FunnelSummary#counts}: a call's entry, node events, hang-up in the IVR), nothing to them: only those events
-     * are looked up before the insert, the others (a call's queue and agent events without a queue, identified ...)
-     * are written without a look-up or a read-back.
+     * ({@link FunnelSummary#counts}: a call's entry, node events, hang-up in the IVR), nothing to them.
+     *
+     * <p>Which events are new is what the insert answers, row by row (1 inserted, 0 already there): no look-up before
+     * it. A driver that does not say (PgJDBC's {@code reWriteBatchedInserts} answers {@code SUCCESS_NO_INFO}) gets the
+     * look-up: the first batch is inserted after a savepoint, and when its answer is not row by row it is rolled back
+     * to it and written again with the look-up first (the events that count looked up, the others written without a
+     * look-up or a read-back), as every later batch of that driver. Until the driver is known, a connection in
+     * auto-commit (no transaction to take a savepoint in; the journal writer's never is) gets the look-up too.
      */
     public void write(Connection c, List<JournalEvent> batch) throws SQLException {
         Map<String, JournalEvent> fresh = new LinkedHashMap<>();
@@ -158,26 +166,32 @@ public final class JournalSummary {
                 }
             }
         }
-        if (!counted.isEmpty() || !flowCounted.isEmpty() || !funnelCounted.isEmpty()) {
-            Set<String> checked = new HashSet<>(counted);
-            checked.addAll(flowCounted);
-            checked.addAll(funnelCounted);
-            for (String id : selectIds(c, checked)) {
-                fresh.remove(id);
-                counted.remove(id);
-                flowCounted.remove(id);
-                funnelCounted.remove(id);
+        Boolean rowCounts = driverCounts;
+        if (rowCounts == null && c.getAutoCommit()) { // no savepoint to take a try back to: the look-up, as before
+            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted);
+        } else if (rowCounts == null) { // not known yet for this driver: try, and take it back if the answer is not row by row
+            Savepoint before = c.setSavepoint();
+            int[] answer = insert(c, fresh.values());
+            if (rowByRow(answer, fresh.size())) {
+                driverCounts = true;
+                c.releaseSavepoint(before);
+                keepInserted(answer, fresh, counted, flowCounted, funnelCounted);
+            } else {
+                c.rollback(before);
+                driverCounts = false;
+                lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted);
             }
+        } else if (rowCounts) {
+            int[] answer = insert(c, fresh.values());
+            if (!rowByRow(answer, fresh.size())) { // the same data source cannot change its driver: never happens, and then loudly
+                throw new SQLException("the driver stopped saying which journal events were inserted");
+            }
+            keepInserted(answer, fresh, counted, flowCounted, funnelCounted);
+        } else {
+            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted);
         }
         if (fresh.isEmpty()) {
             return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
-            for (JournalEvent e : fresh.values()) {
-                JdbcJournal.bind(ps, e);
-                ps.addBatch();
-            }
-            ps.executeBatch();
         }
         if (!counted.isEmpty()) {
             added(c, counted);
@@ -196,6 +210,68 @@ public final class JournalSummary {
             }
             FunnelSummary.write(c, funnelEvents);
         }
+    }
+
+    /** The events as rows ({@code on conflict do nothing}), one batch: the driver's answer per row. */
+    private static int[] insert(Connection c, Collection<JournalEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+            for (JournalEvent e : events) {
+                JdbcJournal.bind(ps, e);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
+    }
+
+    /** Whether the answer is a row count (0 or 1) for each of the {@code rows}, not {@code SUCCESS_NO_INFO}. */
+    private static boolean rowByRow(int[] answer, int rows) {
+        if (answer.length != rows) {
+            return false;
+        }
+        for (int n : answer) {
+            if (n < 0 || n > 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Leaves in {@code fresh} and the sets only the events the insert added (answered 1; 0: the table had it). */
+    private static void keepInserted(int[] answer, Map<String, JournalEvent> fresh, Set<String> counted,
+                                      Set<String> flowCounted, Set<String> funnelCounted) {
+        int i = 0;
+        for (java.util.Iterator<String> it = fresh.keySet().iterator(); it.hasNext(); i++) {
+            String id = it.next();
+            if (answer[i] == 0) {
+                it.remove();
+                counted.remove(id);
+                flowCounted.remove(id);
+                funnelCounted.remove(id);
+            }
+        }
+    }
+
+    /**
+     * For a driver that does not answer row by row: the events that count looked up first (those in the table are
+     * dropped), then all inserted.
+     */
+    private static void lookUpThenInsert(Connection c, Map<String, JournalEvent> fresh, Set<String> counted,
+                                         Set<String> flowCounted, Set<String> funnelCounted) throws SQLException {
+        if (!counted.isEmpty() || !flowCounted.isEmpty() || !funnelCounted.isEmpty()) {
+            Set<String> checked = new HashSet<>(counted);
+            checked.addAll(flowCounted);
+            checked.addAll(funnelCounted);
+            for (String id : selectIds(c, checked)) {
+                fresh.remove(id);
+                counted.remove(id);
+                flowCounted.remove(id);
+                funnelCounted.remove(id);
+            }
+        }
+        insert(c, fresh.values());
     }
 
     /**

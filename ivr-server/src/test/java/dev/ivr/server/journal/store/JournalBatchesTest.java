@@ -18,6 +18,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -56,6 +57,10 @@ class JournalBatchesTest {
         final AtomicBoolean down = new AtomicBoolean();
         final AtomicInteger lostAcks = new AtomicInteger();
         final AtomicInteger commits = new AtomicInteger();
+        /** A driver that answers a batch of inserts with {@code SUCCESS_NO_INFO} for each row (PgJDBC's reWriteBatchedInserts). */
+        final AtomicBoolean noRowCounts = new AtomicBoolean();
+        /** The statements prepared, by their SQL. */
+        final List<String> prepared = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public Connection getConnection() throws SQLException {
@@ -67,11 +72,34 @@ class JournalBatchesTest {
                     (proxy, m, args) -> {
                         try {
                             Object r = m.invoke(real, args);
+                            if (m.getName().equals("prepareStatement")) {
+                                prepared.add((String) args[0]);
+                                if (noRowCounts.get() && ((String) args[0]).startsWith("insert")) {
+                                    return noRowCounts((PreparedStatement) r);
+                                }
+                            }
                             if (m.getName().equals("commit")) {
                                 commits.incrementAndGet();
                                 if (lostAcks.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                                     throw new SQLException("connection reset after the commit (test)", "08006");
                                 }
+                            }
+                            return r;
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        private static PreparedStatement noRowCounts(PreparedStatement real) {
+            return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class}, (proxy, m, args) -> {
+                        try {
+                            Object r = m.invoke(real, args);
+                            if (m.getName().equals("executeBatch")) {
+                                int[] none = new int[((int[]) r).length];
+                                java.util.Arrays.fill(none, Statement.SUCCESS_NO_INFO);
+                                return none;
                             }
                             return r;
                         } catch (InvocationTargetException e) {
@@ -218,6 +246,30 @@ class JournalBatchesTest {
         assertThat(summary).containsExactly(JournalSummary.quarter(t0) + "|billing|1|1|1|0|0|0|0|15000|15000|1|15000|0|0|0|0|0|0|0");
         assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7))))
                 .isEqualTo(summary);
+    }
+
+    @Test
+    void theInsertSaysWhichEventsAreNewWithoutALookUpFirst() throws SQLException {
+        aBatchWrittenAgainAfterItsCommitWasNotAcknowledgedAddsNothingTwice();
+        assertThat(flaky.prepared).as("statements of both tries").contains(JdbcJournal.INSERT)
+                .noneMatch(sql -> sql.startsWith("select event_id from journal_events"));
+    }
+
+    @Test
+    void aDriverThatDoesNotSayWhichRowsItInsertedGetsTheLookUpAndCountsNothingTwice() throws SQLException {
+        flaky.noRowCounts.set(true);
+        aBatchWrittenAgainAfterItsCommitWasNotAcknowledgedAddsNothingTwice();
+        assertThat(flaky.prepared).anyMatch(sql -> sql.startsWith("select event_id from journal_events"));
+        // the next batch goes straight to the look-up (no insert taken back first)
+        int before = flaky.prepared.size();
+        journal.emit(JournalEvent.of(t0.plusSeconds(90), Type.CALL_QUEUED, "call-3", "main", null, "billing", null, null, null,
+                null, "node-a"));
+        assertThat(journal.flush()).isTrue();
+        assertThat(flaky.prepared.subList(before, flaky.prepared.size()).stream()
+                .filter(JdbcJournal.INSERT::equals)).hasSize(1);
+        assertThat(count()).isEqualTo(9);
+        assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7))))
+                .isEqualTo(SummaryRows.of(db.dataSource()));
     }
 
     private JournalEvent event(int second, Type type, String queue, String agent, Long ms, String node) {
