@@ -588,7 +588,7 @@ public final class AgentReport {
      * bound, not the agent's every event on that side: it neither stops early in the index for "with ties" nor sorts
      * incrementally); a part that found fewer events than it needs there is read again without the bound.
      */
-    private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
+    static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
             throws SQLException {
         int[] counts = COUNTS;
         List<List<JournalSummary.Stored>> out = around(c, agent, from, to, new boolean[] {true, true, true, true});

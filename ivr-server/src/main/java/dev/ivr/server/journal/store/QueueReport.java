@@ -205,9 +205,16 @@ public final class QueueReport {
         Map<String, List<JournalSummary.Stored>> near = h2 ? AgentReport.near(c, to, to) : Map.of();
         for (String agent : agents) {
             List<JournalSummary.Stored> mine = near.getOrDefault(agent, List.of());
-            List<JournalSummary.Stored> last = h2 ? AgentReport.nearPart(mine, 0, to, to) : null;
-            if (last != null) {
-                last = List.of(last.get(1), last.get(0));
+            List<List<JournalSummary.Stored>> around = null;
+            List<JournalSummary.Stored> last;
+            if (h2) {
+                // ascending; else within a day of the end first (AgentReport.around), not every event before it
+                List<JournalSummary.Stored> asc = AgentReport.nearPart(mine, 0, to, to);
+                if (asc == null) {
+                    around = AgentReport.around(c, agent, to, to);
+                    asc = around.get(0);
+                }
+                last = asc.size() < 2 ? asc : List.of(asc.get(1), asc.get(0));
             } else {
                 last = JournalSummary.select(c, AGENT_LINE
                         + " and occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only", agent, end);
@@ -222,7 +229,9 @@ public final class QueueReport {
                 continue;
             }
             List<JournalSummary.Stored> next = h2 ? AgentReport.nearPart(mine, 1, to, to) : null;
-            if (next == null) {
+            if (h2 && next == null) {
+                next = (around != null ? around : AgentReport.around(c, agent, to, to)).get(1);
+            } else if (next == null) {
                 next = JournalSummary.select(c, AGENT_LINE
                         + " and occurred_at >= ? order by occurred_at, seq fetch first 1 rows only", agent, end);
             }
