@@ -108,7 +108,8 @@ public final class AgentReport {
     /**
      * The report from the agent summary ({@link AgentSummary}): its quarter-hour rows put together into the intervals,
      * and per agent the events at the period's edges (on PostgreSQL every agent's by one query, {@link #aroundAll};
-     * on H2 by one query per agent, {@link #around}). A period or intervals that do not fall on quarter hours are
+     * on H2 every agent's near the edges by one or two queries, {@link #aroundNear}, and one query per agent only for
+     * an agent without events near an edge). A period or intervals that do not fall on quarter hours are
      * computed from the events.
      */
     public ReportTable summed(Instant from, Instant to, Intervals intervals, String agent) throws SQLException {
@@ -116,7 +117,7 @@ public final class AgentReport {
     }
 
     /**
-     * {@link #summed}; on PostgreSQL with {@code perAgent} the edges read by one query per agent, with {@code jit} the
+     * {@link #summed}; with {@code perAgent} the edges read by one query per agent (on H2 as before wave 14b), with {@code jit} the
      * database's defaults for just-in-time compilation and work_mem (both as before wave 13: the benchmark's "before");
      * without {@code hours} every quarter's row read (as before wave 14: the tests' and the benchmark's reference).
      */
@@ -158,9 +159,14 @@ public final class AgentReport {
                 }
             }
             List<String> names = agent == null ? agents(c) : List.of(agent);
-            if (perAgent || h2) {
+            if (perAgent) {
                 for (String a : names) {
                     edges(a, around(c, a, from, to), from, to, edgeRows);
+                }
+            } else if (h2) {
+                Map<String, List<List<JournalSummary.Stored>>> parts = aroundNear(c, names, from, to);
+                for (String a : names) {
+                    edges(a, parts.get(a), from, to, edgeRows);
                 }
             } else {
                 Map<String, List<List<JournalSummary.Stored>>> parts = aroundAll(c, agent, from, to);
@@ -483,6 +489,94 @@ public final class AgentReport {
         }
     }
 
+    /** How far from the period's edges H2 reads every agent's events at once ({@link #aroundNear}). */
+    static final Duration NEAR_WINDOW = Duration.ofHours(1);
+
+    /**
+     * The agents' events at the period's edges, as {@link #around}, on H2 without one query per agent: every agent's
+     * events within {@link #NEAR_WINDOW} of either edge by one query through the time index (H2 has no lateral join;
+     * 303 queries through the agent index took 1.2-1.5 s at 10 M events whatever the period's length: docs/benchmarks.md,
+     * wave 14), each part then taken in memory. A part that has its count within the window holds the same events as
+     * unbounded (its ties lie within the window too; the events before the window are earlier than all in it): only
+     * an agent with a part short of its count (no events near an edge) is read again by {@link #around}.
+     */
+    static Map<String, List<List<JournalSummary.Stored>>> aroundNear(Connection c, List<String> agents, Instant from,
+                                                                      Instant to) throws SQLException {
+        Map<String, List<JournalSummary.Stored>> near = near(c, from, to);
+        Map<String, List<List<JournalSummary.Stored>>> out = new HashMap<>();
+        for (String a : agents) {
+            List<JournalSummary.Stored> events = near.getOrDefault(a, List.of());
+            List<List<JournalSummary.Stored>> parts = new ArrayList<>();
+            for (int i = 0; i < COUNTS.length && parts.size() == i; i++) {
+                List<JournalSummary.Stored> part = nearPart(events, i, from, to);
+                if (part != null) {
+                    parts.add(part);
+                }
+            }
+            out.put(a, parts.size() == COUNTS.length ? parts : around(c, a, from, to));
+        }
+        return out;
+    }
+
+    /**
+     * Every agent's events within {@link #NEAR_WINDOW} of {@code from} or {@code to}, per agent in time and table
+     * order, by one query per range through the time index (the type test inside a CASE and no agent condition: no
+     * other index applies; {@link JournalSummary#AGENT_ONLY}).
+     */
+    static Map<String, List<JournalSummary.Stored>> near(Connection c, Instant from, Instant to) throws SQLException {
+        Map<String, List<JournalSummary.Stored>> near = new HashMap<>();
+        for (Instant[] r : nearRanges(from, to)) {
+            try (PreparedStatement ps = c.prepareStatement("select " + JournalSummary.EVENT_COLUMNS
+                    + " from journal_events where (case when event_type like 'AGENT%' then 1 else 0 end) = 1"
+                    + " and occurred_at >= ? and occurred_at < ?")) {
+                ps.setTimestamp(1, Timestamp.from(r[0]));
+                ps.setTimestamp(2, Timestamp.from(r[1]));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JournalSummary.Stored e = JournalSummary.stored(rs);
+                        if (e.agent() != null) {
+                            near.computeIfAbsent(e.agent(), a -> new ArrayList<>()).add(e);
+                        }
+                    }
+                }
+            }
+        }
+        java.util.Comparator<JournalSummary.Stored> order = java.util.Comparator.comparing(JournalSummary.Stored::at)
+                .thenComparingLong(JournalSummary.Stored::seq);
+        near.values().forEach(l -> l.sort(order));
+        return near;
+    }
+
+    /**
+     * Part {@code i} of {@link #around} (0: the last two before {@code to}, 1: the first at or after it, 2: the last
+     * before {@code from}, 3: the first two at or after it) from an agent's events of {@link #near}, or null when
+     * fewer than its count lie within {@link #NEAR_WINDOW} of the edge (then only a query without the bound can tell).
+     */
+    static List<JournalSummary.Stored> nearPart(List<JournalSummary.Stored> events, int i, Instant from, Instant to) {
+        Instant e = i < 2 ? to : from;
+        Instant bound = i % 2 == 0 ? e.minus(NEAR_WINDOW) : e.plus(NEAR_WINDOW);
+        List<JournalSummary.Stored> part = new ArrayList<>();
+        for (JournalSummary.Stored s : events) {
+            if (i % 2 == 0 ? s.at().isBefore(e) && !s.at().isBefore(bound) : !s.at().isBefore(e) && s.at().isBefore(bound)) {
+                part.add(s);
+            }
+        }
+        if (part.size() < COUNTS[i]) {
+            return null;
+        }
+        return new ArrayList<>(i % 2 == 0 ? part.subList(part.size() - COUNTS[i], part.size()) : part.subList(0, COUNTS[i]));
+    }
+
+    /** The time ranges within {@link #NEAR_WINDOW} of either edge, merged where they overlap (each read once). */
+    private static List<Instant[]> nearRanges(Instant from, Instant to) {
+        Instant[] a = {from.minus(NEAR_WINDOW), from.plus(NEAR_WINDOW)};
+        Instant[] b = {to.minus(NEAR_WINDOW), to.plus(NEAR_WINDOW)};
+        if (b[0].isAfter(a[1])) {
+            return List.of(a, b);
+        }
+        return List.<Instant[]>of(new Instant[] {a[0], b[1].isAfter(a[1]) ? b[1] : a[1]});
+    }
+
     /** How far from the period's edges the agent's events are looked for first (further: only when none are there). */
     static final Duration EDGE_WINDOW = Duration.ofDays(1);
 
@@ -494,7 +588,7 @@ public final class AgentReport {
      * bound, not the agent's every event on that side: it neither stops early in the index for "with ties" nor sorts
      * incrementally); a part that found fewer events than it needs there is read again without the bound.
      */
-    private static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
+    static List<List<JournalSummary.Stored>> around(Connection c, String agent, Instant from, Instant to)
             throws SQLException {
         int[] counts = COUNTS;
         List<List<JournalSummary.Stored>> out = around(c, agent, from, to, new boolean[] {true, true, true, true});

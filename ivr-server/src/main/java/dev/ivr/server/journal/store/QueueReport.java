@@ -70,15 +70,20 @@ public final class QueueReport {
 
     /** The report per interval and queue (and the center); {@code queue} null for every queue. */
     public ReportTable table(Instant from, Instant to, Intervals intervals, String queue) throws SQLException {
+        return table(from, to, intervals, queue, false);
+    }
+
+    /** {@link #table}; with {@code perAgent} the open wrap-ups read by one query per agent on H2 too (before wave 14b). */
+    ReportTable table(Instant from, Instant to, Intervals intervals, String queue, boolean perAgent) throws SQLException {
         if (!quarterHours(from, to, intervals)) {
             return inMemory(from, to, intervals, queue);
         }
-        return reports.queues(figures(from, to, intervals), firstContact(from, to, intervals), queue);
+        return reports.queues(figures(from, to, intervals, perAgent), firstContact(from, to, intervals), queue);
     }
 
     /** The whole period's figures for the center. */
     public QueueKpis totals(Instant from, Instant to) throws SQLException {
-        return figures(from, to, all()).get(0).center();
+        return figures(from, to, all(), false).get(0).center();
     }
 
     /** The same report from the events read into memory and {@link KpiCalculator}: the reference. */
@@ -118,7 +123,7 @@ public final class QueueReport {
     }
 
     /** The call figures and handle times per interval (agents left out: the agent report reads the events). */
-    List<KpiCalculator.Result> figures(Instant from, Instant to, Intervals intervals) throws SQLException {
+    List<KpiCalculator.Result> figures(Instant from, Instant to, Intervals intervals, boolean perAgent) throws SQLException {
         java.util.NavigableMap<Instant, Instant> ends = intervalEnds(from, to, intervals);
         Map<Instant, Map<String, QueueSums>> sums = new HashMap<>();
         Sink sink = (at, queue, s) -> add(sums, ends, at, queue, s);
@@ -141,7 +146,7 @@ public final class QueueReport {
                     calls(c, sb, to, from, to, sink);
                     handled(c, sb, to, from, to, sink);
                 }
-                openWrapUps(c, sa, sb, to, sink);
+                openWrapUps(c, sa, sb, to, sink, perAgent);
             } else {
                 calls(c, from, to, from, to, sink);
                 handled(c, from, to, from, to, sink);
@@ -180,9 +185,12 @@ public final class QueueReport {
     /**
      * The summary counts a wrap-up when the agent's next event is written; the report counts one still running at its
      * end up to the end. For each agent whose last event before {@code to} is a WRAP_UP right after ON_CALL, with the
-     * talk ended in the summed quarters {@code [a, b)}: the difference.
+     * talk ended in the summed quarters {@code [a, b)}: the difference. On H2 the agents' last events read near
+     * {@code to} by one query ({@link AgentReport#near}): one query per agent read every event of the agent before
+     * {@code to} (H2 neither stops early in the index nor sorts incrementally for "order by occurred_at desc, seq desc").
      */
-    private static void openWrapUps(Connection c, Instant a, Instant b, Instant to, Sink sink) throws SQLException {
+    private static void openWrapUps(Connection c, Instant a, Instant b, Instant to, Sink sink, boolean perAgent)
+            throws SQLException {
         List<String> agents = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select agent_id from journal_agents");
              ResultSet rs = ps.executeQuery()) {
@@ -191,9 +199,26 @@ public final class QueueReport {
             }
         }
         Timestamp end = Timestamp.from(to);
+        boolean h2 = !perAgent && c.getMetaData().getDatabaseProductName().startsWith("H2");
+        // on H2 every agent's events near the end by one query (AgentReport.near); an agent's own query only when
+        // they do not tell
+        Map<String, List<JournalSummary.Stored>> near = h2 ? AgentReport.near(c, to, to) : Map.of();
         for (String agent : agents) {
-            List<JournalSummary.Stored> last = JournalSummary.select(c, AGENT_LINE
-                    + " and occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only", agent, end);
+            List<JournalSummary.Stored> mine = near.getOrDefault(agent, List.of());
+            List<List<JournalSummary.Stored>> around = null;
+            List<JournalSummary.Stored> last;
+            if (h2) {
+                // ascending; else within a day of the end first (AgentReport.around), not every event before it
+                List<JournalSummary.Stored> asc = AgentReport.nearPart(mine, 0, to, to);
+                if (asc == null) {
+                    around = AgentReport.around(c, agent, to, to);
+                    asc = around.get(0);
+                }
+                last = asc.size() < 2 ? asc : List.of(asc.get(1), asc.get(0));
+            } else {
+                last = JournalSummary.select(c, AGENT_LINE
+                        + " and occurred_at < ? order by occurred_at desc, seq desc fetch first 2 rows only", agent, end);
+            }
             if (last.size() < 2) {
                 continue;
             }
@@ -203,8 +228,13 @@ public final class QueueReport {
                     || "AGENT_SIGNED_OUT".equals(call.type()) || wrap.at().isBefore(a) || !wrap.at().isBefore(b)) {
                 continue;
             }
-            List<JournalSummary.Stored> next = JournalSummary.select(c, AGENT_LINE
-                    + " and occurred_at >= ? order by occurred_at, seq fetch first 1 rows only", agent, end);
+            List<JournalSummary.Stored> next = h2 ? AgentReport.nearPart(mine, 1, to, to) : null;
+            if (h2 && next == null) {
+                next = (around != null ? around : AgentReport.around(c, agent, to, to)).get(1);
+            } else if (next == null) {
+                next = JournalSummary.select(c, AGENT_LINE
+                        + " and occurred_at >= ? order by occurred_at, seq fetch first 1 rows only", agent, end);
+            }
             long counted = next.isEmpty() ? 0 : Math.max(0, Duration.between(wrap.at(), next.get(0).at()).toMillis());
             long open = Math.max(0, Duration.between(wrap.at(), to).toMillis());
             String queue = null;

@@ -312,6 +312,18 @@ public final class JournalBenchmark {
             System.out.print(line);
             table.append(line);
         }
+        if (label.startsWith("H2")) {
+            Intervals day = Intervals.parse("day", ZoneOffset.UTC);
+            long s = System.nanoTime();
+            ReportTable t = report.table(from, to, day, null, true);
+            long ms = (System.nanoTime() - s) / 1_000_000;
+            String line = String.format(Locale.ROOT, "| %s | %,d | the same per day, open wrap-ups read per agent (before"
+                    + " wave 14b; %,d rows) | %,d | | |%n", label, loaded, t.rows().size(), ms);
+            System.out.print(line);
+            table.append(line);
+            System.out.printf("%s: queue report per day the same with the open wrap-ups read per agent: %s%n", label,
+                    t.csv().equals(report.table(from, to, day, null).csv()));
+        }
         if (o.memory()) {
             long s = System.nanoTime();
             ReportTable t = report.inMemory(from, to, Intervals.parse("day", ZoneOffset.UTC), null);
@@ -386,6 +398,8 @@ public final class JournalBenchmark {
             if (postgres) {
                 kinds.put("agent report (edges read per agent, defaults: before)", () -> agents.summed(from, to, day, null, true, true, false));
                 kinds.put("agent report (edges by one query, defaults)", () -> agents.summed(from, to, day, null, false, true, false));
+            } else {
+                kinds.put("agent report (edges read per agent: before wave 14b)", () -> agents.summed(from, to, day, null, true, false, true));
             }
             kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
             kinds.put("agent report (quarter-hour rows only: wave 13) again", () -> agents.summed(from, to, day, null, false, false, false));
@@ -399,6 +413,11 @@ public final class JournalBenchmark {
                 System.out.printf("%s: %d-day agent report from the hour rows the same as from the quarter rows: %s%n", label,
                         days, agents.summed(from, to, day, null).csv().equals(
                                 agents.summed(from, to, day, null, false, false, false).csv()));
+            }
+            if (!postgres && o.reports().contains("agent")) {
+                System.out.printf("%s: %d-day agent report with the edges near the period's edges the same as read per agent: %s%n",
+                        label, days, agents.summed(from, to, day, null).csv().equals(
+                                agents.summed(from, to, day, null, true, false, true).csv()));
             }
             if (o.memory() || days <= 7) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
