@@ -504,6 +504,7 @@ public final class AgentReport {
                                                                       Instant to) throws SQLException {
         Map<String, List<JournalSummary.Stored>> near = near(c, from, to);
         Map<String, List<List<JournalSummary.Stored>>> out = new HashMap<>();
+        List<String> missing = new ArrayList<>();
         for (String a : agents) {
             List<JournalSummary.Stored> events = near.getOrDefault(a, List.of());
             List<List<JournalSummary.Stored>> parts = new ArrayList<>();
@@ -513,9 +514,206 @@ public final class AgentReport {
                     parts.add(part);
                 }
             }
-            out.put(a, parts.size() == COUNTS.length ? parts : around(c, a, from, to));
+            if (parts.size() == COUNTS.length) {
+                out.put(a, parts);
+            } else {
+                missing.add(a);
+            }
+        }
+        if (!missing.isEmpty()) {
+            out.putAll(aroundHinted(c, missing, from, to));
+        }
+        for (String a : missing) {
+            if (!out.containsKey(a)) {
+                out.put(a, around(c, a, from, to));
+            }
         }
         return out;
+    }
+
+    /** How far from an edge the per-hour agent summary is looked at for the agents' last and first hours there. */
+    static final long HINT_HOURS = 24;
+    /** Agents per query of {@link #aroundHinted} (a union of two index ranges per agent). */
+    private static final int HINT_BATCH = 50;
+
+    /**
+     * The agents' events at the period's edges, as {@link #around}, for agents without events near them (a period
+     * from midnight to midnight): where to look is taken from the per-hour agent summary ({@link AgentSummary#HOURS},
+     * a row per hour the agent was present): per agent and edge, its last hour with a row before the edge and its
+     * first hour with a row that ends after it, within {@link #HINT_HOURS} (one query per edge over the summary's
+     * rows of those hours); then every agent's events from the hour before that last hour to the hour after that
+     * first one by one query per {@link #HINT_BATCH} agents, each agent's range an index range of its own (the agent
+     * index). A part that has its count within its range holds the same events as unbounded (as {@link #aroundNear});
+     * the parts still short (no hour rows on that side within a day, or the hint missed) are read as {@link #around}
+     * reads them without a bound, by one query per {@link #HINT_BATCH} parts. The hint chooses only where to read,
+     * never what is counted: a summary that misled costs a read, not a wrong figure.
+     */
+    static Map<String, List<List<JournalSummary.Stored>>> aroundHinted(Connection c, List<String> agents, Instant from,
+                                                                        Instant to) throws SQLException {
+        Instant[] edges = {to, from};
+        // per edge: agent -> {range start or null, range end or null}
+        List<Map<String, Instant[]>> ranges = new ArrayList<>();
+        for (Instant e : edges) {
+            ranges.add(hints(c, e));
+        }
+        List<String> asked = new ArrayList<>();
+        List<Instant[]> spans = new ArrayList<>();
+        Map<String, Instant[][]> bounds = new HashMap<>();
+        for (String a : agents) {
+            Instant[][] r = new Instant[2][];
+            for (int k = 0; k < 2; k++) {
+                Instant[] h = ranges.get(k).getOrDefault(a, new Instant[2]);
+                r[k] = new Instant[] {h[0] == null ? edges[k] : h[0], h[1] == null ? edges[k] : h[1]};
+            }
+            bounds.put(a, r);
+            if (!r[0][0].isAfter(r[1][1]) && !r[1][0].isAfter(r[0][1])) {
+                addSpan(asked, spans, a, new Instant[] {r[0][0].isBefore(r[1][0]) ? r[0][0] : r[1][0],
+                    r[0][1].isAfter(r[1][1]) ? r[0][1] : r[1][1]});
+            } else {
+                addSpan(asked, spans, a, r[0]);
+                addSpan(asked, spans, a, r[1]);
+            }
+        }
+        Map<String, List<JournalSummary.Stored>> read = new HashMap<>();
+        for (int lo = 0; lo < asked.size(); lo += HINT_BATCH) {
+            int hi = Math.min(asked.size(), lo + HINT_BATCH);
+            StringBuilder sql = new StringBuilder();
+            for (int i = lo; i < hi; i++) {
+                sql.append(i == lo ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS)
+                        .append(" from journal_events where ").append(JournalSummary.AGENT_ONLY)
+                        .append(" and occurred_at >= ? and occurred_at < ?)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int k = 1;
+                for (int i = lo; i < hi; i++) {
+                    ps.setString(k++, asked.get(i));
+                    ps.setTimestamp(k++, Timestamp.from(spans.get(i)[0]));
+                    ps.setTimestamp(k++, Timestamp.from(spans.get(i)[1]));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        JournalSummary.Stored s = JournalSummary.stored(rs);
+                        read.computeIfAbsent(s.agent(), x -> new ArrayList<>()).add(s);
+                    }
+                }
+            }
+        }
+        java.util.Comparator<JournalSummary.Stored> order = java.util.Comparator.comparing(JournalSummary.Stored::at)
+                .thenComparingLong(JournalSummary.Stored::seq);
+        Map<String, List<List<JournalSummary.Stored>>> out = new HashMap<>();
+        List<String> shortAgents = new ArrayList<>();
+        List<Integer> shortParts = new ArrayList<>();
+        for (String a : agents) {
+            Instant[][] r = bounds.get(a);
+            List<JournalSummary.Stored> events = read.getOrDefault(a, new ArrayList<>());
+            events.sort(order);
+            List<List<JournalSummary.Stored>> parts = new ArrayList<>();
+            for (int i = 0; i < COUNTS.length; i++) {
+                List<JournalSummary.Stored> part = part(events, i, edges[i / 2], i % 2 == 0 ? r[i / 2][0] : r[i / 2][1]);
+                if (part == null) {
+                    shortAgents.add(a);
+                    shortParts.add(i);
+                    part = new ArrayList<>();
+                }
+                parts.add(part);
+            }
+            out.put(a, parts);
+        }
+        // the parts short of their count: without a bound, as around's second query, one query per batch of parts
+        for (int lo = 0; lo < shortAgents.size(); lo += HINT_BATCH) {
+            int hi = Math.min(shortAgents.size(), lo + HINT_BATCH);
+            StringBuilder sql = new StringBuilder("select * from (");
+            for (int i = lo; i < hi; i++) {
+                sql.append(i == lo ? "(" : " union all (").append("select ").append(JournalSummary.EVENT_COLUMNS)
+                        .append(", ").append(i - lo).append(" as part from journal_events where ")
+                        .append(JournalSummary.AGENT_ONLY).append(" and ")
+                        .append(PARTS[shortParts.get(i)].formatted("")).append(")");
+            }
+            sql.append(") w order by part, occurred_at, seq");
+            List<List<JournalSummary.Stored>> got = new ArrayList<>();
+            for (int i = lo; i < hi; i++) {
+                got.add(new ArrayList<>());
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int k = 1;
+                for (int i = lo; i < hi; i++) {
+                    ps.setString(k++, shortAgents.get(i));
+                    ps.setTimestamp(k++, Timestamp.from(edges[shortParts.get(i) / 2]));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        got.get(rs.getInt(11)).add(JournalSummary.stored(rs));
+                    }
+                }
+            }
+            for (int i = lo; i < hi; i++) {
+                int p = shortParts.get(i);
+                List<JournalSummary.Stored> part = got.get(i - lo);
+                int n = Math.min(COUNTS[p], part.size());
+                out.get(shortAgents.get(i)).set(p, new ArrayList<>(p % 2 == 0
+                        ? part.subList(part.size() - n, part.size()) : part.subList(0, n)));
+            }
+        }
+        return out;
+    }
+
+    private static void addSpan(List<String> asked, List<Instant[]> spans, String agent, Instant[] span) {
+        if (span[0].isBefore(span[1])) {
+            asked.add(agent);
+            spans.add(span);
+        }
+    }
+
+    /**
+     * Per agent with rows in the per-hour summary within {@link #HINT_HOURS} of {@code edge}: the range of its events
+     * to read around the edge, from the start of the hour before its last hour with a row that begins before the edge
+     * (null without such a row) to the end of the hour after its first hour with a row that ends after it (null
+     * without such a row).
+     */
+    private static Map<String, Instant[]> hints(Connection c, Instant edge) throws SQLException {
+        long eq = edge.getEpochSecond() / BUCKET_S;
+        long h = AgentSummary.hour(eq);
+        long span = HINT_HOURS * AgentSummary.HOUR_Q;
+        Map<String, Instant[]> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select agent_id, max(case when quarter < ? then quarter end),"
+                + " min(case when quarter > ? then quarter end) from " + AgentSummary.HOURS
+                + " where quarter >= ? and quarter <= ? group by agent_id")) {
+            ps.setLong(1, eq);
+            ps.setLong(2, eq - AgentSummary.HOUR_Q);
+            ps.setLong(3, h - span);
+            ps.setLong(4, h + span);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long before = rs.getLong(2);
+                    boolean hasBefore = !rs.wasNull();
+                    long after = rs.getLong(3);
+                    boolean hasAfter = !rs.wasNull();
+                    // an hour more on each side: the last hour may hold only the sign-out, the first only the sign-in
+                    out.put(rs.getString(1), new Instant[] {
+                        hasBefore ? Instant.ofEpochSecond((before - AgentSummary.HOUR_Q) * BUCKET_S) : null,
+                        hasAfter ? Instant.ofEpochSecond((after + 2 * AgentSummary.HOUR_Q) * BUCKET_S) : null});
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Part {@code i} of {@link #around} from an agent's events read over a range around its edge that reaches
+     * {@code bound} on the part's side (before the edge: from {@code bound} on; after: before {@code bound}), or null
+     * when fewer than its count lie there.
+     */
+    static List<JournalSummary.Stored> part(List<JournalSummary.Stored> events, int i, Instant e, Instant bound) {
+        List<JournalSummary.Stored> part = new ArrayList<>();
+        for (JournalSummary.Stored s : events) {
+            if (i % 2 == 0 ? s.at().isBefore(e) && !s.at().isBefore(bound) : !s.at().isBefore(e) && s.at().isBefore(bound)) {
+                part.add(s);
+            }
+        }
+        if (part.size() < COUNTS[i]) {
+            return null;
+        }
+        return new ArrayList<>(i % 2 == 0 ? part.subList(part.size() - COUNTS[i], part.size()) : part.subList(0, COUNTS[i]));
     }
 
     /**

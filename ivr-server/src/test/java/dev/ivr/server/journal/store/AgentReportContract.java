@@ -369,6 +369,36 @@ abstract class AgentReportContract {
     }
 
     @Test
+    void theEdgesFoundFromTheHourRowsAreEachAgentsOwn() throws Exception {
+        Instant first = Instant.parse("2026-03-01T00:00:00Z");
+        insert(JournalGenerator.list(5, first, 3, 8_000));
+        try (Connection c = db.dataSource().getConnection()) {
+            List<String> agents = new ArrayList<>();
+            try (var ps = c.prepareStatement("select agent_id from journal_agents order by agent_id");
+                 var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    agents.add(rs.getString(1));
+                }
+            }
+            assertThat(agents).isNotEmpty();
+            Instant day = first.plus(Duration.ofDays(1));
+            List<Instant[]> periods = List.of(new Instant[] {day, day.plus(Duration.ofDays(1))},
+                    new Instant[] {first.plusSeconds(20 * 3600), day.plus(Duration.ofDays(1))},
+                    new Instant[] {day.plusSeconds(3 * 3600 + 2_700), day.plusSeconds(5 * 3600 + 900)},
+                    new Instant[] {day.plusSeconds(12 * 3600), day.plusSeconds(12 * 3600 + 900)});
+            for (Instant[] p : periods) {
+                Map<String, List<List<JournalSummary.Stored>>> hinted = AgentReport.aroundHinted(c, agents, p[0], p[1]);
+                // the hour rows answer agents, and what they answer is what each agent's own query reads
+                assertThat(hinted).as("%s - %s", p[0], p[1]).isNotEmpty();
+                for (Map.Entry<String, List<List<JournalSummary.Stored>>> e : hinted.entrySet()) {
+                    assertThat(e.getValue()).as("%s at %s - %s", e.getKey(), p[0], p[1])
+                            .isEqualTo(AgentReport.around(c, e.getKey(), p[0], p[1]));
+                }
+            }
+        }
+    }
+
+    @Test
     void generatedDaysSumTheSameAsInMemory() throws Exception {
         Instant first = Instant.parse("2026-03-01T00:00:00Z");
         insert(JournalGenerator.list(3, first, 2, 8_000));

@@ -419,6 +419,12 @@ public final class JournalBenchmark {
                         label, days, agents.summed(from, to, day, null).csv().equals(
                                 agents.summed(from, to, day, null, true, false, true).csv()));
             }
+            if (!postgres && o.reports().contains("agent")) {
+                agentEdges(db, label, days, from, to);
+                if (days < o.days()) { // midnight to midnight with events on both sides of both edges
+                    agentEdges(db, label, days, from.plus(Duration.ofDays(1)), to.plus(Duration.ofDays(1)));
+                }
+            }
             if (o.memory() || days <= 7) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
             }
@@ -856,6 +862,38 @@ public final class JournalBenchmark {
     private static void delete(Path dir) throws java.io.IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /**
+     * The H2 agent report's edges alone (wave 14c): how many agents have events near both edges (the near read), then
+     * every agent's edges from the per-hour summary's hint (AgentReport.aroundHinted) against one query per agent
+     * (AgentReport.around, before wave 14c for agents without events near the edges), the same parts checked.
+     */
+    private static void agentEdges(dev.ivr.server.db.Database db, String label, int days, Instant from, Instant to)
+            throws Exception {
+        try (java.sql.Connection c = db.dataSource().getConnection()) {
+            List<String> names = new java.util.ArrayList<>();
+            try (var ps = c.prepareStatement("select agent_id from journal_agents order by agent_id");
+                 var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            Map<String, List<JournalSummary.Stored>> near = AgentReport.near(c, from, to);
+            long complete = names.stream().filter(a -> java.util.stream.IntStream.range(0, 4).allMatch(i ->
+                    AgentReport.nearPart(near.getOrDefault(a, List.of()), i, from, to) != null)).count();
+            long t0 = System.nanoTime();
+            Map<String, List<List<JournalSummary.Stored>>> hinted = AgentReport.aroundHinted(c, names, from, to);
+            long t1 = System.nanoTime();
+            Map<String, List<List<JournalSummary.Stored>>> own = new java.util.HashMap<>();
+            for (String a : names) {
+                own.put(a, AgentReport.around(c, a, from, to));
+            }
+            long t2 = System.nanoTime();
+            System.out.printf("%s: %d-day agent report's edges from %s: %d of %d agents with events near both edges; every agent's"
+                    + " from the hour rows' hint %d ms, one query per agent %d ms, the same: %s%n", label, days, from, complete,
+                    names.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, hinted.equals(own));
         }
     }
 }
