@@ -642,7 +642,7 @@ public final class AgentReport {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        got.get(rs.getInt(11)).add(JournalSummary.stored(rs));
+                        got.get(rs.getInt("part")).add(JournalSummary.stored(rs));
                     }
                 }
             }
