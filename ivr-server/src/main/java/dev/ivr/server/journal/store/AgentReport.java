@@ -752,17 +752,7 @@ public final class AgentReport {
      */
     static List<JournalSummary.Stored> nearPart(List<JournalSummary.Stored> events, int i, Instant from, Instant to) {
         Instant e = i < 2 ? to : from;
-        Instant bound = i % 2 == 0 ? e.minus(NEAR_WINDOW) : e.plus(NEAR_WINDOW);
-        List<JournalSummary.Stored> part = new ArrayList<>();
-        for (JournalSummary.Stored s : events) {
-            if (i % 2 == 0 ? s.at().isBefore(e) && !s.at().isBefore(bound) : !s.at().isBefore(e) && s.at().isBefore(bound)) {
-                part.add(s);
-            }
-        }
-        if (part.size() < COUNTS[i]) {
-            return null;
-        }
-        return new ArrayList<>(i % 2 == 0 ? part.subList(part.size() - COUNTS[i], part.size()) : part.subList(0, COUNTS[i]));
+        return part(events, i, e, i % 2 == 0 ? e.minus(NEAR_WINDOW) : e.plus(NEAR_WINDOW));
     }
 
     /** The time ranges within {@link #NEAR_WINDOW} of either edge, merged where they overlap (each read once). */
