@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -193,12 +194,16 @@ public class Outbox<T> implements AutoCloseable {
         FileChannel segment;
         appendLock.lock();
         try {
-            if (current == null) {
+            while (current == null) {
                 currentPath = dir.resolve(prefix + System.currentTimeMillis() + "-" + String.format("%06d", sequence++) + SUFFIX);
                 try {
                     current = FileChannel.open(currentPath, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                             StandardOpenOption.APPEND), PrivateFiles.fileAttributes(currentPath));
                     forceDirectory();
+                } catch (FileAlreadyExistsException e) {
+                    // a segment of an earlier run (reopened in the same millisecond) has the name: it is left as it
+                    // is, and the next sequence number names this one
+                    currentPath = null;
                 } catch (IOException e) {
                     abandonSegment();
                     throw e;

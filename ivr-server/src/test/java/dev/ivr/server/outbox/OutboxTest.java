@@ -44,6 +44,26 @@ class OutboxTest {
         assertThat(Files.readString(dir.resolve("rejected.jsonl"))).contains("\"c4\"").doesNotContain("\"c3\"");
     }
 
+    /**
+     * An outbox reopened in the millisecond its last segment was named (a quick restart, a test) gave its first
+     * segment the same name and refused the append: segments of an earlier run named for every millisecond of the
+     * next few seconds, and the new record still gets a segment of its own.
+     */
+    @Test
+    void aSegmentNameAnEarlierRunTookIsNotReused() throws IOException {
+        long now = System.currentTimeMillis();
+        for (long ms = now; ms < now + 5_000; ms++) {
+            Files.createFile(dir.resolve("items-" + ms + "-000000.jsonl"));
+        }
+        try (Outbox<Item> box = open()) {
+            box.append(new Item("new", 1));
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 10)).isTrue();
+            assertThat(written).extracting(Item::id).containsExactly("new");
+            assertThat(box.pending()).isZero();
+        }
+    }
+
     @Test
     void aFailingSinkKeepsTheSegmentForTheNextFlush() throws IOException {
         try (Outbox<Item> box = open()) {
