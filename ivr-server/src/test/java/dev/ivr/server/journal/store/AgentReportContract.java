@@ -239,8 +239,8 @@ abstract class AgentReportContract {
             // applied); those after it must therefore be re-runnable (V158 sets H2's sequence cache, V159 and V160
             // say "if not exists", V161 empties and refills the flow summary, V162 says "if not exists" and sets the
             // campaign attempts' talk again, V163 says "if not exists", V164 too and V165 empties and refills the
-            // funnel summary, V166 says "if not exists", V167 empties and refills the agent summary's hours and V169
-            // sets H2's sequence cache: they are)
+            // funnel summary, V166 says "if not exists", V167 empties and refills the agent summary's hours, V168 says
+            // "if exists" and V169 sets H2's sequence cache: they are)
             st.executeUpdate("delete from flyway_schema_history where installed_rank >= (select installed_rank"
                     + " from flyway_schema_history where version = '156')");
         }

@@ -18,34 +18,45 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Issue 16, eleventh round, the index audit of journal_events on H2: the journal JournalBenchmark generates (the same
+ * Issue 16, eleventh round, the index audit of journal_events: the journal JournalBenchmark generates (the same
  * generator and seed, --events over --days), written with the journal writer's own insert (JdbcJournal.INSERT) on the
- * server's H2 database, analyzed; then each statement of a file (one per blank-line-separated block, parameters
- * already replaced by literals: the statements PostgreSQL logged while JournalBenchmark ran every reader, see
- * docs/benchmarks.md) under EXPLAIN ANALYZE, printed with the indexes H2 chose and the rows it read (scanCount:
- * load-independent). Arguments: events, days, the statements file, and optionally a comma-separated list of indexes
- * to drop before explaining ("-" = none).
+ * server's H2 database or a throwaway PostgreSQL (test-support's PostgresServer), analyzed; then each statement of a
+ * file (one per blank-line-separated block, parameters already replaced by literals: the statements PostgreSQL logged
+ * while JournalBenchmark ran every reader, see docs/benchmarks.md) under EXPLAIN ANALYZE, printed with the
+ * journal_events indexes the database chose and what it read (load-independent: H2's scanCount summed over the plan,
+ * rows read; PostgreSQL's buffers of the plan's top node, pages). Arguments: events, days, the statements file, a
+ * comma-separated list of indexes to drop before explaining ("-" = none), and h2 or postgres.
  * Run (package dev.ivr.server.journal.store: compile against the classes and test classes):
- * java -cp "OUT:classes:test-classes:DEPS" dev.ivr.server.journal.store.H2ExplainProbe 1000000 7 statements.sql -
+ * java -cp "OUT:classes:test-classes:DEPS" dev.ivr.server.journal.store.ExplainProbe 1000000 7 statements.sql - h2
  */
-public final class H2ExplainProbe {
-    private static final Pattern INDEX = Pattern.compile("(?i)(JOURNAL_EVENTS_[A-Z_]+|PRIMARY_KEY_[0-9A-F]+|tableScan)");
+public final class ExplainProbe {
+    private static final Pattern INDEX = Pattern.compile("(?i)(JOURNAL_EVENTS_[A-Z_]+|PRIMARY_KEY_[0-9A-F]+|tableScan|Seq Scan on journal_events\\b|journal_events_pkey)");
     private static final Pattern SCANS = Pattern.compile("scanCount: (\\d+)");
+    private static final Pattern BUFFERS = Pattern.compile("Buffers: shared(?: hit=(\\d+))?(?: read=(\\d+))?");
 
     public static void main(String[] a) throws Exception {
         long events = Long.parseLong(a[0]);
         int days = Integer.parseInt(a[1]);
         List<String> statements = new ArrayList<>();
         for (String block : Files.readString(Path.of(a[2])).split("\n\\s*\n")) {
-            if (!block.isBlank()) {
+            if (!block.isBlank() && !block.strip().lines().allMatch(l -> l.startsWith("--"))) { // not a comment alone
                 statements.add(block.strip());
             }
         }
         String drop = a.length > 3 ? a[3] : "-";
-        Path dir = Files.createTempDirectory("h2explainprobe");
-        DatabaseConfig served = new DatabaseConfig("", "sa", "", 4, 1, Duration.ofSeconds(10));
-        String url = Database.effectiveUrl(served, dir).replace("jdbc:h2:durable:", "jdbc:h2:file:").replace(";WRITE_DELAY=0", "");
-        try (Database db = Database.open(new DatabaseConfig(url, "sa", "", 4, 1, Duration.ofSeconds(10)), dir)) {
+        boolean postgres = a.length > 4 && a[4].equals("postgres");
+        Path dir = Files.createTempDirectory("explainprobe");
+        String url;
+        String user;
+        if (postgres) {
+            url = dev.ivr.testsupport.PostgresServer.get().newDatabase() + "?reWriteBatchedInserts=true";
+            user = dev.ivr.testsupport.PostgresServer.USER;
+        } else {
+            DatabaseConfig served = new DatabaseConfig("", "sa", "", 4, 1, Duration.ofSeconds(10));
+            url = Database.effectiveUrl(served, dir).replace("jdbc:h2:durable:", "jdbc:h2:file:").replace(";WRITE_DELAY=0", "");
+            user = "sa";
+        }
+        try (Database db = Database.open(new DatabaseConfig(url, user, "", 4, 1, Duration.ofSeconds(10)), dir)) {
             if (!db.awaitReady(Duration.ofSeconds(120))) {
                 throw new IllegalStateException(db.health().detail());
             }
@@ -82,9 +93,9 @@ public final class H2ExplainProbe {
                 for (String sql : statements) {
                     i++;
                     StringBuilder plan = new StringBuilder();
-                    try (ResultSet rs = st.executeQuery("explain analyze " + sql)) {
+                    try (ResultSet rs = st.executeQuery((postgres ? "explain (analyze, buffers) " : "explain analyze ") + sql)) {
                         while (rs.next()) {
-                            plan.append(rs.getString(1));
+                            plan.append(rs.getString(1)).append('\n');
                         }
                     } catch (java.sql.SQLException x) {
                         plan.append("FAILED: ").append(x.getMessage());
@@ -95,11 +106,16 @@ public final class H2ExplainProbe {
                         used.add(m.group(1).toLowerCase());
                     }
                     long scans = 0;
-                    Matcher s = SCANS.matcher(plan);
+                    Matcher s = (postgres ? BUFFERS : SCANS).matcher(plan);
                     while (s.find()) {
-                        scans += Long.parseLong(s.group(1));
+                        scans += (s.group(1) == null ? 0 : Long.parseLong(s.group(1)))
+                                + (postgres && s.group(2) != null ? Long.parseLong(s.group(2)) : 0);
+                        if (postgres) {
+                            break; // the top node's buffers include its children's
+                        }
                     }
-                    System.out.printf("#%d indexes %s, scanCount sum %,d%n  %s%n  PLAN %s%n%n", i, used, scans,
+                    System.out.printf("#%d indexes %s, %s %,d%n  %s%n  PLAN %s%n%n", i, used,
+                            postgres ? "buffers (top node)" : "scanCount sum", scans,
                             sql.replace('\n', ' '), plan.toString().replace('\n', ' '));
                 }
             }
