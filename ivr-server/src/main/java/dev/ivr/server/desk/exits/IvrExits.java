@@ -89,10 +89,10 @@ public final class IvrExits {
                 }
                 try {
                     if (i.outcome() == Interaction.Outcome.ABANDONED_IN_IVR && flow != null) {
-                        record(flow, node);
+                        recordAsync(flow, node);
                     }
                     if (i.flow() != null) {
-                        record(i.flow(), CALLS);
+                        recordAsync(i.flow(), CALLS);
                     }
                 } catch (RuntimeException e) { // statistics never fail a call
                     LOG.warn("IVR exit not counted: {}", e.toString());
@@ -111,9 +111,26 @@ public final class IvrExits {
         record(flow, CALLS);
     }
 
+    /** Counts one, and returns once the key's partition has it. */
     private void record(String flow, String node) {
         long bucket = clock.millis() / bucketMillis;
         map.executeOnKey(flow + "\n" + node, new Increment(bucket, bucket - BUCKETS + 1));
+    }
+
+    /**
+     * Counts one without waiting for the key's partition (a call's end: the call needs nothing back, and its thread
+     * used to wait for a round trip to the partition thread, where every call's count of a flow queues on one key).
+     * The count is there a moment later, as a desk's next read or its change listener sees it; one that fails (the
+     * cluster shutting down) is logged, as a synchronous one was.
+     */
+    private void recordAsync(String flow, String node) {
+        long bucket = clock.millis() / bucketMillis;
+        String key = flow + "\n" + node;
+        map.submitToKey(key, new Increment(bucket, bucket - BUCKETS + 1)).whenComplete((none, e) -> {
+            if (e != null) {
+                LOG.warn("IVR exit not counted: {}", e.toString());
+            }
+        });
     }
 
     /** The counts over the window, read from the cluster. */
