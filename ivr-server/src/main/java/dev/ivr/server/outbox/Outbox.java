@@ -99,6 +99,9 @@ public class Outbox<T> implements AutoCloseable {
     /** Bytes written to the segments since start (under the append lock), and how many of them are known forced. */
     private long written;
     private final java.util.concurrent.atomic.AtomicLong forced = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
+    /** A thread waits to force what {@link #appendWritten} wrote. */
+    private final java.util.concurrent.atomic.AtomicBoolean forceScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private FileChannel current;
     private Path currentPath;
     /** The next segment's number: one more than the highest of the segments in the directory when it was opened. */
@@ -171,6 +174,72 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /**
+     * Appends one record without waiting for its force: when this returns, the line is written to the segment (in the
+     * operating system's cache: a server process killed from here on loses nothing), and it is forced to the device by
+     * the next force of any append (each forces the whole segment: a record appended later is never durable before
+     * this one), by the sealing of its segment (a flush), by {@link #close}, or at the latest {@link #FORCE_WITHIN}
+     * after this returns by a thread of the outbox's own. What it does not survive until then is the machine itself
+     * stopping (power, kernel). For a record nobody is told is kept (a call's first journal event), so that a call
+     * does not wait for a device's flush before it goes on; a failure to write it throws, as {@link #append} does.
+     */
+    public void appendWritten(T item) throws IOException {
+        Written w;
+        PooledBytes out = PooledBytes.take();
+        try {
+            addLine(out, item);
+            w = write(out.bytes(), out.size(), 1);
+        } finally {
+            out.giveBack();
+        }
+        forceSoon(w.mark());
+    }
+
+    /** At most how long a line of {@link #appendWritten} waits for a force that some append would have made anyway. */
+    public static final java.time.Duration FORCE_WITHIN = java.time.Duration.ofMillis(50);
+
+    /** Starts the thread that forces what {@link #appendWritten} wrote, unless one is already waiting to. */
+    private void forceSoon(long mark) {
+        if (forced.get() >= mark || !forceScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("outbox-force").start(() -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(FORCE_WITHIN.toNanos());
+            forceScheduled.set(false);
+            forceWritten();
+        });
+    }
+
+    /**
+     * Forces everything written so far, unless a force since covered it (then no system call at all). What
+     * {@link #appendWritten} relies on; a failure is logged (the lines stay written, and the next append's force
+     * tries again).
+     */
+    public void forceWritten() {
+        FileChannel channel;
+        long target;
+        appendLock.lock();
+        try {
+            channel = current;
+            target = written;
+        } finally {
+            appendLock.unlock();
+        }
+        if (channel == null || forced.get() >= target) {
+            return; // sealed (which forced it) or forced meanwhile
+        }
+        try {
+            forceUpTo(channel, target);
+        } catch (IOException e) {
+            LOG.error("cannot force the outbox of {} {}: {} (the next append tries again)", what, dir, e.toString());
+        }
+    }
+
+    /** How many times the segments were forced to the device since the outbox was opened (for tests and probes). */
+    public long forces() {
+        return forces.get();
+    }
+
+    /**
      * Appends several records durably, in this order, with one write and one force (as {@link #append} does for one):
      * when this returns, all of them are on the device; when it throws, none is kept (a partial write is cut off),
      * unless the force alone failed, which leaves them written (as {@link #append} says). The records of one call
@@ -204,6 +273,16 @@ public class Outbox<T> implements AutoCloseable {
      * with one write and one shared force.
      */
     private void append(byte[] line, int length, int count) throws IOException {
+        Written w = write(line, length, count);
+        forceUpTo(w.segment(), w.mark());
+    }
+
+    /** Where a write went: its segment, and the count of bytes appended since start once it was written. */
+    private record Written(FileChannel segment, long mark) {
+    }
+
+    /** Writes {@code count} complete lines with one write, not forced (see {@link #append(byte[], int, int)}). */
+    private Written write(byte[] line, int length, int count) throws IOException {
         long mine;
         FileChannel segment;
         appendLock.lock();
@@ -236,11 +315,11 @@ public class Outbox<T> implements AutoCloseable {
             written += length;
             mine = written;
             segment = current;
-            pending.addAndGet(count); // the lines are in the segment: a flush takes them, even if the force below fails
+            pending.addAndGet(count); // the lines are in the segment: a flush takes them, even if a force fails
         } finally {
             appendLock.unlock();
         }
-        forceUpTo(segment, mine);
+        return new Written(segment, mine);
     }
 
     /**
@@ -268,6 +347,7 @@ public class Outbox<T> implements AutoCloseable {
             if (channel == mine) {
                 try {
                     channel.force(false);
+                    forces.incrementAndGet();
                     forced.accumulateAndGet(target, Math::max);
                     return;
                 } catch (java.nio.channels.ClosedChannelException e) {
@@ -287,6 +367,7 @@ public class Outbox<T> implements AutoCloseable {
     private void forceAndClose() throws IOException {
         try {
             current.force(false);
+            forces.incrementAndGet();
             forced.accumulateAndGet(written, Math::max);
         } finally {
             current.close();

@@ -1,6 +1,7 @@
 package dev.ivr.server.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -184,6 +185,37 @@ class OutboxTest {
 
     private static String line(String id) {
         return "{\"id\":\"" + id + "\",\"n\":0}\n";
+    }
+
+    /**
+     * A record appended without waiting for its force is in the segment when the append returns (an outbox opened
+     * again without closing this one, as after the server's process was killed, has it), and is forced by the
+     * outbox's own thread soon after, or by the next append's force, which covers every line written before it.
+     */
+    @Test
+    void aRecordAppendedWrittenIsInTheSegmentAtOnceAndForcedSoon() throws IOException {
+        Outbox<Item> box = open();
+        box.appendWritten(new Item("a", 1));
+        try (Outbox<Item> afterAKill = open()) {
+            assertThat(afterAKill.pending()).isEqualTo(1);
+        }
+        await().until(() -> box.forces() == 1); // by the outbox's thread: nothing else forced
+        long before = box.forces();
+        for (int i = 0; i < 100; i++) {
+            box.appendWritten(new Item("w" + i, i));
+        }
+        box.append(new Item("forced", 100));
+        assertThat(box.forces() - before).as("one force for many lines, not one each").isLessThan(20);
+        box.forceWritten(); // everything is forced already: no system call
+        long settled = box.forces();
+        box.forceWritten();
+        assertThat(box.forces()).isEqualTo(settled);
+        List<Item> written = new ArrayList<>();
+        assertThat(box.flush(written::addAll, 500)).isTrue();
+        assertThat(written).hasSize(102);
+        assertThat(written.get(0).id()).isEqualTo("a");
+        assertThat(written.get(101).id()).isEqualTo("forced");
+        box.close();
     }
 
     @Test
