@@ -104,4 +104,28 @@ class IvrExitsIT {
             await().untilTrue(changed);
         }
     }
+    /**
+     * The ends of many calls are counted with a few entry processors on the flow's key, not one each: every one
+     * changes the entry (one change event each), and 200 calls' ends make far fewer changes than 200; all are counted.
+     */
+    @Test
+    void callsEndingTogetherAreCountedTogether(@TempDir Path dir) throws Exception {
+        try (ClusterMember member = ClusterMember.start(TestConfigs.server(dir).cluster(), "exits-together", dir)) {
+            IvrExits exits = new IvrExits(member.hazelcast(), Duration.ofHours(24), Clock.systemUTC());
+            java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+            exits.listen(changes::incrementAndGet);
+            for (int i = 0; i < 200; i++) {
+                var observer = exits.observer();
+                observer.node("simple", new Node.Hangup(new Node.Info("goodbye", "hangup", null, null, null), null));
+                observer.ended(new CallSummary(List.of(), Map.of(), Map.of(), null, null, new Interaction("call-" + i,
+                        "+3612345678", "1000", "simple", "1", Instant.now(), Instant.now(), List.of("goodbye"),
+                        Map.of(), null, null, null, null, null, null, Interaction.Outcome.SELF_SERVED, "n1")));
+            }
+            await().until(() -> exits.snapshot().totalCalls() == 200);
+            assertThat(exits.snapshot().exits()).isEmpty();
+            assertThat(changes.get()).as("entry processors on the flow's key").isGreaterThan(0).isLessThan(50);
+            exits.call("simple"); // counted at once, as before
+            assertThat(exits.snapshot().calls()).containsEntry("simple", 201L);
+        }
+    }
 }
