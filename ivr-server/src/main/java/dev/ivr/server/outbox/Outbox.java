@@ -35,7 +35,8 @@ import java.util.stream.Stream;
 /**
  * Records that must reach the database, kept on local disk until it has them. An append-only
  * journal of JSON lines in segment files ({@code <prefix>*.jsonl}), each line forced to disk
- * before {@link #append} returns, so a crash or restart loses nothing. {@link #flush} writes the
+ * before {@link #append} returns, so a crash or restart loses nothing ({@link #appendWritten}: written before it
+ * returns, forced within {@link #FORCE_WITHIN}, for records nobody is told are kept). {@link #flush} writes the
  * closed segments to a {@link Sink} in the order they were opened (a sequence number in their names, not the wall
  * clock: see {@link SegmentOrder}) and deletes each once all its lines are written; the
  * sink must be idempotent on the record's key, since a segment cut short by a failure is replayed
