@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (load-independent: those threads' own counters), per call.
  * <pre>
  * ./ivr mvn -q -o -pl ivr-server test-compile
- * J=$(./ivr java-home)/bin/java; CP="ivr-server/target/test-classes:ivr-server/target/classes:ivr-server/target/lib/*"
+ * J=$(./ivr java-home)/bin/java; CP="ivr-server/target/test-classes:ivr-server/target/classes:test-support/target/test-support-0.1.0-SNAPSHOT.jar:ivr-server/target/lib/*"
  * $J -cp "$CP" dev.ivr.server.desk.exits.ExitsProbe each 3000 200
  * $J -cp "$CP" dev.ivr.server.desk.exits.ExitsProbe together 3000 200
  * </pre>
