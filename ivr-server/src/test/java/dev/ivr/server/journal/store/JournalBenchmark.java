@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  * --reports queue,agent,flow,campaign,funnel (the reports timed)
  * --db-dir DIR (H2 only: the database kept in DIR/h2 and reused by later runs asking for the same events, days and seed)
  * --seed S (20260302: the generator's seed)
+ * --reference-days N (all: the ways before and the events read into memory, and the checks against them, only for
+ *   the --other-days periods up to N days; at 30 days and 10 M events on H2 they take minutes each)
  * </pre>
  *
  * <p>With {@code --db-dir} the first run generates, loads and back-fills the H2 database in {@code DIR/h2} and writes
@@ -53,7 +55,7 @@ import java.util.stream.Stream;
 public final class JournalBenchmark {
     record Options(long events, int days, List<String> dbs, int runs, int writeSeconds, int callsPerMinute,
                            boolean memory, String lock, List<Integer> otherDays, List<String> reports, Path dbDir,
-                           long seed) {
+                           long seed, int referenceDays) {
     }
 
     /** The file beside a kept database that says what was asked and made ({@code --db-dir}). */
@@ -304,6 +306,34 @@ public final class JournalBenchmark {
         }
     }
 
+    /**
+     * The agent summary's rows a report of the period reads (load-independent): every quarter's row, against the
+     * quarters' rows at the edges and the whole hours' rows.
+     */
+    private static void summaryRowsRead(Database db, String label, Instant from, Instant to) throws SQLException {
+        long first = from.getEpochSecond() / JournalSummary.QUARTER_S;
+        long last = to.getEpochSecond() / JournalSummary.QUARTER_S;
+        long h1 = AgentSummary.hour(first + AgentSummary.HOUR_Q - 1);
+        long h2 = AgentSummary.hour(last);
+        String sql = "select count(*) from %s where quarter >= ? and quarter < ?";
+        long[] n = new long[3];
+        try (Connection c = db.dataSource().getConnection()) {
+            long[][] ranges = {{first, last}, {h1, h2}};
+            for (int i = 0; i < 2; i++) {
+                try (PreparedStatement ps = c.prepareStatement(sql.formatted(i == 0 ? AgentSummary.TABLE : AgentSummary.HOURS))) {
+                    ps.setLong(1, ranges[i][0]);
+                    ps.setLong(2, ranges[i][1]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        n[i] = rs.getLong(1);
+                    }
+                }
+            }
+        }
+        System.out.printf("%s: the agent summary's rows for %s-%s: %,d quarter rows (every quarter), %,d hour rows (the whole"
+                + " hours; the period's edges here fall on hours)%n", label, from, to, n[0], n[1]);
+    }
+
     private static long count(Database db, String table) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select count(*) from " + table)) {
@@ -506,64 +536,91 @@ public final class JournalBenchmark {
             if (postgres && o.reports().contains("agent")) {
                 explainAgentEdges(db, label, from, to);
             }
+            // the references (the ways before, the events read) only up to --reference-days: at 30 days and 10 M events
+            // on H2 they take minutes each
+            boolean ref = days <= o.referenceDays();
             kinds.put("agent report (summed by the database)", () -> agents.summed(from, to, day, null));
-            kinds.put("agent report (quarter-hour rows only: wave 13)", () -> agents.summed(from, to, day, null, false, false, false));
-            if (postgres) {
+            // weeks in a zone whose offset changes in the period (Berlin, March 29, 2026): intervals of unequal lengths
+            Intervals berlinWeeks = Intervals.parse("week", java.time.ZoneId.of("Europe/Berlin"));
+            kinds.put("agent report per week in Europe/Berlin (unequal intervals: hour rows, wave 15)",
+                    () -> agents.summed(from, to, berlinWeeks, null));
+            kinds.put("agent report per week in Europe/Berlin (unequal intervals: quarter rows, before)",
+                    () -> agents.summed(from, to, berlinWeeks, null, false, false, false));
+            if (ref) {
+                kinds.put("agent report (quarter-hour rows only: wave 13)", () -> agents.summed(from, to, day, null, false, false, false));
+            }
+            if (!ref) {
+                // nothing more
+            } else if (postgres) {
                 kinds.put("agent report (edges read per agent, defaults: before)", () -> agents.summed(from, to, day, null, true, true, false));
                 kinds.put("agent report (edges by one query, defaults)", () -> agents.summed(from, to, day, null, false, true, false));
             } else {
                 kinds.put("agent report (edges read per agent: before wave 14b)", () -> agents.summed(from, to, day, null, true, false, true));
             }
             kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
-            kinds.put("agent report (quarter-hour rows only: wave 13) again", () -> agents.summed(from, to, day, null, false, false, false));
+            kinds.put("agent report per week in Europe/Berlin (unequal intervals: hour rows, wave 15) again",
+                    () -> agents.summed(from, to, berlinWeeks, null));
+            if (ref) {
+                kinds.put("agent report (quarter-hour rows only: wave 13) again", () -> agents.summed(from, to, day, null, false, false, false));
+            }
+            if (o.reports().contains("agent")) {
+                System.out.printf("%s: %d-day agent report per week in Europe/Berlin from the hour rows the same as from the"
+                        + " quarter rows: %s%n", label, days, agents.summed(from, to, berlinWeeks, null).csv().equals(
+                                agents.summed(from, to, berlinWeeks, null, false, false, false).csv()));
+                summaryRowsRead(db, label, from, to);
+            }
             if (postgres && o.reports().contains("agent")) {
                 for (boolean hours : List.of(false, true)) {
                     System.out.printf("%s: %d-day agent report's summary query, jit off, work_mem 32MB, %s:%n%s", label,
                             days, hours ? "hour rows" : "quarter rows only", agents.explainSummed(from, to, day, false, hours));
                 }
             }
-            if (o.reports().contains("agent")) {
+            if (ref && o.reports().contains("agent")) {
                 System.out.printf("%s: %d-day agent report from the hour rows the same as from the quarter rows: %s%n", label,
                         days, agents.summed(from, to, day, null).csv().equals(
                                 agents.summed(from, to, day, null, false, false, false).csv()));
             }
-            if (!postgres && o.reports().contains("agent")) {
+            if (ref && !postgres && o.reports().contains("agent")) {
                 System.out.printf("%s: %d-day agent report with the edges near the period's edges the same as read per agent: %s%n",
                         label, days, agents.summed(from, to, day, null).csv().equals(
                                 agents.summed(from, to, day, null, true, false, true).csv()));
             }
-            if (!postgres && o.reports().contains("agent")) {
+            if (ref && !postgres && o.reports().contains("agent")) {
                 agentEdges(db, label, days, from, to);
                 if (days < o.days()) { // midnight to midnight with events on both sides of both edges
                     agentEdges(db, label, days, from.plus(Duration.ofDays(1)), to.plus(Duration.ofDays(1)));
                 }
             }
-            if (o.memory() || days <= 7) {
+            if (ref && (o.memory() || days <= 7)) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
             }
             kinds.put("flow report (from the flow summary)", () -> flows.table(from, to, day, null));
-            kinds.put("flow report (events summed by the database, before)", () -> flows.fromEvents(from, to, day, null));
-            if (o.memory() || days <= 7) {
+            if (ref) {
+                kinds.put("flow report (events summed by the database, before)", () -> flows.fromEvents(from, to, day, null));
+            }
+            if (ref && (o.memory() || days <= 7)) {
                 kinds.put("flow report (events read)", () -> reports.flows(reader.events(from, to), from, to, day, null));
             }
-            if (o.reports().contains("flow")) {
+            if (ref && o.reports().contains("flow")) {
                 System.out.printf("%s: %d-day flow report from the summary the same as summed from the events: %s%n", label,
                         days, flows.table(from, to, day, null).csv().equals(flows.fromEvents(from, to, day, null).csv()));
             }
             kinds.put("campaign report (from the attempt rows)", () -> campaigns.table(from, to, day, null));
-            kinds.put("campaign report (rows and agents' events read)", () -> campaigns.inMemory(from, to, day, null));
-            if (o.reports().contains("campaign")) {
+            if (ref) {
+                kinds.put("campaign report (rows and agents' events read)", () -> campaigns.inMemory(from, to, day, null));
+            }
+            if (ref && o.reports().contains("campaign")) {
                 System.out.printf("%s: %d-day campaign report from the attempt rows the same as from the events: %s%n", label,
                         days, campaigns.table(from, to, day, null).csv().equals(campaigns.inMemory(from, to, day, null).csv()));
             }
             kinds.put("funnel (from the funnel summary)", () -> flows.funnel(from, to, null));
-            if (postgres) { // on H2 the summing query took 101 s a day
+            if (ref && postgres) { // on H2 the summing query took 101 s a day
                 kinds.put("funnel (summed by the database, before)", () -> flows.funnelSummed(from, to, null));
             }
-            if (!postgres || o.memory() || days <= 7) {
+            if (ref && (!postgres || o.memory() || days <= 7)) {
                 kinds.put("funnel (events read, as before on H2)", () -> flows.funnelInMemory(from, to, null));
             }
-            if (days <= 7 && o.reports().contains("agent")) {
+            if (ref && days <= 7 && o.reports().contains("agent")) {
                 boolean same = agents.summed(from, to, day, null).csv().equals(agents.inMemory(from, to, day, null).csv());
                 System.out.printf("%s: %d-day agent report from the summary the same as read into memory: %s%n", label, days,
                         same);
@@ -586,8 +643,8 @@ public final class JournalBenchmark {
                     result = String.format(Locale.ROOT, "out of memory (heap %,d MB) after %,d ms | |",
                             Runtime.getRuntime().maxMemory() >> 20, (System.nanoTime() - s) / 1_000_000);
                 }
-                String line = String.format(Locale.ROOT, "| %s | %,d | %d-day %s per day, %s load %s |%n", label, loaded, days,
-                        k.getKey(), result, load());
+                String line = String.format(Locale.ROOT, "| %s | %,d | %d-day %s%s, %s load %s |%n", label, loaded, days,
+                        k.getKey(), k.getKey().contains(" per ") ? "" : " per day", result, load());
                 System.out.print(line);
                 table.append(line);
             }
@@ -956,6 +1013,7 @@ public final class JournalBenchmark {
         List<String> reports = List.of("queue", "agent", "flow", "campaign", "funnel");
         Path dbDir = null;
         long seed = 20_260_302L;
+        int referenceDays = Integer.MAX_VALUE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[++i].replace("_", ""));
@@ -970,6 +1028,7 @@ public final class JournalBenchmark {
                 case "--reports" -> reports = List.of(args[++i].split(","));
                 case "--db-dir" -> dbDir = Path.of(args[++i]).toAbsolutePath();
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--reference-days" -> referenceDays = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -981,7 +1040,7 @@ public final class JournalBenchmark {
             throw new IllegalArgumentException("--db-dir needs --write-seconds 0: the write runs add events to the kept database");
         }
         return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory, lock, otherDays, reports, dbDir,
-                seed);
+                seed, referenceDays);
     }
 
     private static void delete(Path dir) throws java.io.IOException {
