@@ -282,6 +282,7 @@ public final class IvrServer implements AutoCloseable {
         }
         startSpeech(health); // before the engine: calls may listen as soon as FastAGI accepts them
         ivrExits = new IvrExits(cluster.hazelcast(), config.desk().ivrExitsWindow(), java.time.Clock.systemUTC());
+        toClose.add(ivrExits::flush); // the counts of the last calls' ends, once the calls ended (closed after agi)
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));

@@ -26,6 +26,16 @@ public interface Journal {
     void emit(JournalEvent event);
 
     /**
+     * Keeps the event as {@link #emit} does, but a journal on disk does not wait for the device's flush: the event is
+     * written (a killed server process loses nothing) and forced with the next event's force, or within moments
+     * (see {@code Outbox.appendWritten}). For an event whose call goes on at once and tells nobody it was kept (a
+     * call's first event); never throws.
+     */
+    default void emitWritten(JournalEvent event) {
+        emit(event);
+    }
+
+    /**
      * Keeps these events, in this order, as {@link #emit} keeps one (a journal on disk writes them together: one
      * write and one force for all); never throws. The events of one call that could wait for each other.
      */

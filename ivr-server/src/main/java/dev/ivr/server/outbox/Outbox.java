@@ -23,6 +23,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,8 +35,10 @@ import java.util.stream.Stream;
 /**
  * Records that must reach the database, kept on local disk until it has them. An append-only
  * journal of JSON lines in segment files ({@code <prefix>*.jsonl}), each line forced to disk
- * before {@link #append} returns, so a crash or restart loses nothing. {@link #flush} writes the
- * closed segments to a {@link Sink} in order and deletes each once all its lines are written; the
+ * before {@link #append} returns, so a crash or restart loses nothing ({@link #appendWritten}: written before it
+ * returns, forced within {@link #FORCE_WITHIN}, for records nobody is told are kept). {@link #flush} writes the
+ * closed segments to a {@link Sink} in the order they were opened (a sequence number in their names, not the wall
+ * clock: see {@link SegmentOrder}) and deletes each once all its lines are written; the
  * sink must be idempotent on the record's key, since a segment cut short by a failure is replayed
  * whole next time. Lines the sink rejects for good (bad data, not an outage) go to
  * {@code rejected.jsonl} for a person to look at. Used for the contact history
@@ -97,9 +100,14 @@ public class Outbox<T> implements AutoCloseable {
     /** Bytes written to the segments since start (under the append lock), and how many of them are known forced. */
     private long written;
     private final java.util.concurrent.atomic.AtomicLong forced = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
+    /** A thread waits to force what {@link #appendWritten} wrote. */
+    private final java.util.concurrent.atomic.AtomicBoolean forceScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     private FileChannel current;
     private Path currentPath;
+    /** The next segment's number: one more than the highest of the segments in the directory when it was opened. */
     private long sequence;
+    private final Clock clock;
 
     /**
      * Opens (creating if needed) the outbox in {@code dir}; segments left by a previous run are pending.
@@ -109,6 +117,15 @@ public class Outbox<T> implements AutoCloseable {
      * @param what     what the records are, plural, for the logs
      */
     public Outbox(Path dir, String prefix, Class<T> type, Function<T, String> callIdOf, String what) {
+        this(dir, prefix, type, callIdOf, what, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #Outbox(Path, String, Class, Function, String)}, with the clock whose time goes into the segments'
+     * names (as information only: their order is their sequence number, see {@link SegmentOrder}).
+     */
+    public Outbox(Path dir, String prefix, Class<T> type, Function<T, String> callIdOf, String what, Clock clock) {
+        this.clock = clock;
         this.dir = dir;
         this.prefix = prefix;
         this.type = type;
@@ -122,8 +139,9 @@ public class Outbox<T> implements AutoCloseable {
                 }
             }
             int left = 0;
-            for (Path p : segments()) {
+            for (Path p : segmentFiles()) {
                 left += lines(p).size();
+                sequence = Math.max(sequence, sequenceOf(prefix, p.getFileName().toString()) + 1);
             }
             pending.set(left);
             if (left > 0) {
@@ -154,6 +172,72 @@ public class Outbox<T> implements AutoCloseable {
         } finally {
             out.giveBack();
         }
+    }
+
+    /**
+     * Appends one record without waiting for its force: when this returns, the line is written to the segment (in the
+     * operating system's cache: a server process killed from here on loses nothing), and it is forced to the device by
+     * the next force of any append (each forces the whole segment: a record appended later is never durable before
+     * this one), by the sealing of its segment (a flush), by {@link #close}, or at the latest {@link #FORCE_WITHIN}
+     * after this returns by a thread of the outbox's own. What it does not survive until then is the machine itself
+     * stopping (power, kernel). For a record nobody is told is kept (a call's first journal event), so that a call
+     * does not wait for a device's flush before it goes on; a failure to write it throws, as {@link #append} does.
+     */
+    public void appendWritten(T item) throws IOException {
+        Written w;
+        PooledBytes out = PooledBytes.take();
+        try {
+            addLine(out, item);
+            w = write(out.bytes(), out.size(), 1);
+        } finally {
+            out.giveBack();
+        }
+        forceSoon(w.mark());
+    }
+
+    /** At most how long a line of {@link #appendWritten} waits for a force that some append would have made anyway. */
+    public static final java.time.Duration FORCE_WITHIN = java.time.Duration.ofMillis(50);
+
+    /** Starts the thread that forces what {@link #appendWritten} wrote, unless one is already waiting to. */
+    private void forceSoon(long mark) {
+        if (forced.get() >= mark || !forceScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("outbox-force").start(() -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(FORCE_WITHIN.toNanos());
+            forceScheduled.set(false);
+            forceWritten();
+        });
+    }
+
+    /**
+     * Forces everything written so far, unless a force since covered it (then no system call at all). What
+     * {@link #appendWritten} relies on; a failure is logged (the lines stay written, and the next append's force
+     * tries again).
+     */
+    public void forceWritten() {
+        FileChannel channel;
+        long target;
+        appendLock.lock();
+        try {
+            channel = current;
+            target = written;
+        } finally {
+            appendLock.unlock();
+        }
+        if (channel == null || forced.get() >= target) {
+            return; // sealed (which forced it) or forced meanwhile
+        }
+        try {
+            forceUpTo(channel, target);
+        } catch (IOException e) {
+            LOG.error("cannot force the outbox of {} {}: {} (the next append tries again)", what, dir, e.toString());
+        }
+    }
+
+    /** How many times the segments were forced to the device since the outbox was opened (for tests and probes). */
+    public long forces() {
+        return forces.get();
     }
 
     /**
@@ -190,19 +274,29 @@ public class Outbox<T> implements AutoCloseable {
      * with one write and one shared force.
      */
     private void append(byte[] line, int length, int count) throws IOException {
+        Written w = write(line, length, count);
+        forceUpTo(w.segment(), w.mark());
+    }
+
+    /** Where a write went: its segment, and the count of bytes appended since start once it was written. */
+    private record Written(FileChannel segment, long mark) {
+    }
+
+    /** Writes {@code count} complete lines with one write, not forced (see {@link #append(byte[], int, int)}). */
+    private Written write(byte[] line, int length, int count) throws IOException {
         long mine;
         FileChannel segment;
         appendLock.lock();
         try {
             while (current == null) {
-                currentPath = dir.resolve(prefix + System.currentTimeMillis() + "-" + String.format("%06d", sequence++) + SUFFIX);
+                currentPath = dir.resolve(segmentName(prefix, sequence++, clock.millis()));
                 try {
                     current = FileChannel.open(currentPath, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                             StandardOpenOption.APPEND), PrivateFiles.fileAttributes(currentPath));
                     forceDirectory();
                 } catch (FileAlreadyExistsException e) {
-                    // a segment of an earlier run (reopened in the same millisecond) has the name: it is left as it
-                    // is, and the next sequence number names this one
+                    // a file of that number is there (put there after the outbox was opened): it is left as it is,
+                    // and the next sequence number names this one
                     currentPath = null;
                 } catch (IOException e) {
                     abandonSegment();
@@ -222,11 +316,11 @@ public class Outbox<T> implements AutoCloseable {
             written += length;
             mine = written;
             segment = current;
-            pending.addAndGet(count); // the lines are in the segment: a flush takes them, even if the force below fails
+            pending.addAndGet(count); // the lines are in the segment: a flush takes them, even if a force fails
         } finally {
             appendLock.unlock();
         }
-        forceUpTo(segment, mine);
+        return new Written(segment, mine);
     }
 
     /**
@@ -254,6 +348,7 @@ public class Outbox<T> implements AutoCloseable {
             if (channel == mine) {
                 try {
                     channel.force(false);
+                    forces.incrementAndGet();
                     forced.accumulateAndGet(target, Math::max);
                     return;
                 } catch (java.nio.channels.ClosedChannelException e) {
@@ -273,6 +368,7 @@ public class Outbox<T> implements AutoCloseable {
     private void forceAndClose() throws IOException {
         try {
             current.force(false);
+            forces.incrementAndGet();
             forced.accumulateAndGet(written, Math::max);
         } finally {
             current.close();
@@ -435,13 +531,102 @@ public class Outbox<T> implements AutoCloseable {
         }
     }
 
+    /** The closed segments, oldest first (see {@link SegmentOrder}). */
     private List<Path> segments() throws IOException {
+        return segmentFiles().stream().filter(p -> !p.equals(currentPath)).toList();
+    }
+
+    /** Every segment file in the directory, oldest first. */
+    private List<Path> segmentFiles() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> {
                 String n = p.getFileName().toString();
-                return n.startsWith(prefix) && n.endsWith(SUFFIX) && !p.equals(currentPath);
-            }).sorted().toList();
+                return n.startsWith(prefix) && n.endsWith(SUFFIX);
+            }).sorted(new SegmentOrder(prefix)).toList();
         }
+    }
+
+    /**
+     * A segment's name: the prefix, {@code s}, its sequence number in the directory (12 digits or more), {@code -},
+     * the wall clock when it was opened (for a person reading the directory; never used to order), {@code .jsonl}.
+     */
+    static String segmentName(String prefix, long sequence, long wallClockMillis) {
+        return prefix + String.format(java.util.Locale.ROOT, "s%012d-%d", sequence, Math.max(0, wallClockMillis)) + SUFFIX;
+    }
+
+    /**
+     * The order segments are written to the sink in, the order they were opened: first the segments named by
+     * versions before the sequence ({@code <prefix><wall clock ms>-<nnnnnn>.jsonl}), by their clock then their
+     * number as they always were (they are all older than any segment named by this version: a server upgraded with
+     * records waiting writes those first); then those named by {@link #segmentName}, by their sequence number alone,
+     * whatever the wall clock said (set back between two segments, it used to put the newer one first). A name of
+     * neither form (not made by an outbox) goes between the two, by name.
+     */
+    static final class SegmentOrder implements java.util.Comparator<Path> {
+        private final String prefix;
+
+        SegmentOrder(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public int compare(Path a, Path b) {
+            Key x = key(a.getFileName().toString());
+            Key y = key(b.getFileName().toString());
+            int c = x.rank != y.rank ? Integer.compare(x.rank, y.rank)
+                    : x.first != y.first ? Long.compare(x.first, y.first)
+                    : Long.compare(x.second, y.second);
+            return c != 0 ? c : x.name.compareTo(y.name);
+        }
+
+        /** Old names first (rank 0, by clock and number), then names of neither form (1), then sequenced ones (2). */
+        private Key key(String name) {
+            long seq = sequenceOf(prefix, name);
+            if (seq >= 0) {
+                return new Key(2, seq, 0, name);
+            }
+            long[] old = oldName(prefix, name);
+            return old == null ? new Key(1, 0, 0, name) : new Key(0, old[0], old[1], name);
+        }
+
+        private record Key(int rank, long first, long second, String name) {
+        }
+    }
+
+    /** The sequence number of a segment named by {@link #segmentName}, or -1 for any other name. */
+    static long sequenceOf(String prefix, String name) {
+        if (!name.startsWith(prefix + "s") || !name.endsWith(SUFFIX)) {
+            return -1;
+        }
+        String rest = name.substring(prefix.length() + 1, name.length() - SUFFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash <= 0 || !digits(rest, 0, dash) || !digits(rest, dash + 1, rest.length()) || dash > 18) {
+            return -1;
+        }
+        return Long.parseLong(rest, 0, dash, 10);
+    }
+
+    /** The wall clock and number of a segment named by an earlier version ({@code <ms>-<n>}), or null. */
+    private static long[] oldName(String prefix, String name) {
+        String rest = name.substring(prefix.length(), name.length() - SUFFIX.length());
+        int dash = rest.indexOf('-');
+        if (dash <= 0 || dash > 18 || rest.length() - dash - 1 > 18 || !digits(rest, 0, dash)
+                || !digits(rest, dash + 1, rest.length())) {
+            return null;
+        }
+        return new long[]{Long.parseLong(rest, 0, dash, 10), Long.parseLong(rest, dash + 1, rest.length(), 10)};
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The complete lines of a segment; a torn last line (a crash mid-write) is set aside. */

@@ -1,10 +1,15 @@
 package dev.ivr.server.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,6 +67,155 @@ class OutboxTest {
             assertThat(written).extracting(Item::id).containsExactly("new");
             assertThat(box.pending()).isZero();
         }
+    }
+
+    /** A clock that stays where it is set. */
+    private static final class SetClock extends Clock {
+        long millis;
+
+        SetClock(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    private Outbox<Item> open(Clock clock) {
+        return new Outbox<>(dir, "items-", Item.class, Item::id, "item(s)", clock);
+    }
+
+    /** Seals the segment being written (a flush the database refuses) so that the next append starts another. */
+    private static void sealRefused(Outbox<Item> box) {
+        assertThat(box.flush(batch -> {
+            throw new IOException("database down");
+        }, 10)).isFalse();
+    }
+
+    /**
+     * Segments used to be named by the wall clock first: a clock set back (by hand, by NTP stepping it) between two
+     * segments ordered the newer before the older, and the flush wrote a call's later records first. Their order is
+     * now their sequence number, carried over a restart from the names in the directory.
+     */
+    @Test
+    void aClockSetBackDoesNotReorderTheSegments() throws IOException {
+        SetClock clock = new SetClock(1_800_000_000_000L);
+        try (Outbox<Item> box = open(clock)) {
+            box.append(new Item("a", 1));
+            sealRefused(box);
+            clock.millis -= 3_600_000; // an hour back
+            box.append(new Item("b", 2));
+            sealRefused(box);
+            clock.millis -= 86_400_000; // a day back, and restarted
+        }
+        try (Outbox<Item> box = open(clock)) {
+            box.append(new Item("c", 3));
+            sealRefused(box);
+            clock.millis = 0; // as far back as it goes
+            box.append(new Item("d", 4));
+            assertThat(box.pending()).isEqualTo(4);
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 1)).isTrue();
+            assertThat(written).extracting(Item::id).containsExactly("a", "b", "c", "d");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("every segment written and deleted").isEmpty();
+        }
+    }
+
+    /**
+     * A server upgraded with records waiting in segments of the old naming ({@code <ms>-<n>}, ordered by the clock and
+     * then the number, whatever the number of digits) writes those first, in their old order, then its own, even when
+     * its clock is behind theirs; the new segments' numbers start where the directory's highest left off.
+     */
+    @Test
+    void segmentsOfTheOldNamingAreWrittenFirstInTheirOrder() throws IOException {
+        Files.writeString(dir.resolve("items-1733400000000-000001.jsonl"), line("old-3"));
+        Files.writeString(dir.resolve("items-1733400000000-000000.jsonl"), line("old-2"));
+        Files.writeString(dir.resolve("items-999-000007.jsonl"), line("old-1")); // fewer digits: still older
+        Files.writeString(dir.resolve("items-1733400000001-000000.jsonl"), line("old-4") + line("old-5"));
+        SetClock clock = new SetClock(1_000); // behind every old segment
+        try (Outbox<Item> box = open(clock)) {
+            assertThat(box.pending()).isEqualTo(5);
+            box.append(new Item("new-1", 1));
+            sealRefused(box);
+            box.append(new Item("new-2", 2));
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("items-s")).sorted())
+                    .containsExactly("items-s000000000000-1000.jsonl", "items-s000000000001-1000.jsonl");
+        }
+        Files.writeString(dir.resolve("items-s000000000041-5.jsonl"), line("new-3")); // numbers carry on from the highest
+        try (Outbox<Item> box = open(clock)) {
+            box.append(new Item("new-4", 4));
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 2)).isTrue();
+            assertThat(written).extracting(Item::id)
+                    .containsExactly("old-1", "old-2", "old-3", "old-4", "old-5", "new-1", "new-2", "new-3", "new-4");
+        }
+    }
+
+    @Test
+    void theOrderOfNames() {
+        Outbox.SegmentOrder order = new Outbox.SegmentOrder("items-");
+        List<String> names = List.of("items-5-000000.jsonl", "items-1733400000000-000000.jsonl",
+                "items-1733400000000-000002.jsonl", "items-unexpected.jsonl", "items-s000000000002-1.jsonl",
+                "items-s000000000010-0.jsonl", "items-s1000000000000-0.jsonl");
+        List<String> shuffled = new ArrayList<>(names);
+        java.util.Collections.reverse(shuffled);
+        shuffled.sort((a, b) -> order.compare(Path.of(a), Path.of(b)));
+        assertThat(shuffled).containsExactlyElementsOf(names);
+        assertThat(Outbox.sequenceOf("items-", Outbox.segmentName("items-", 42, 1_733_400_000_000L))).isEqualTo(42);
+        assertThat(Outbox.segmentName("items-", 42, -5)).isEqualTo("items-s000000000042-0.jsonl");
+        assertThat(Outbox.sequenceOf("items-", "items-1733400000000-000002.jsonl")).isEqualTo(-1);
+        assertThat(Outbox.sequenceOf("items-", "items-sx-1.jsonl")).isEqualTo(-1);
+    }
+
+    private static String line(String id) {
+        return "{\"id\":\"" + id + "\",\"n\":0}\n";
+    }
+
+    /**
+     * A record appended without waiting for its force is in the segment when the append returns (an outbox opened
+     * again without closing this one, as after the server's process was killed, has it), and is forced by the
+     * outbox's own thread soon after, or by the next append's force, which covers every line written before it.
+     */
+    @Test
+    void aRecordAppendedWrittenIsInTheSegmentAtOnceAndForcedSoon() throws IOException {
+        Outbox<Item> box = open();
+        box.appendWritten(new Item("a", 1));
+        try (Outbox<Item> afterAKill = open()) {
+            assertThat(afterAKill.pending()).isEqualTo(1);
+        }
+        await().until(() -> box.forces() == 1); // by the outbox's thread: nothing else forced
+        long before = box.forces();
+        for (int i = 0; i < 100; i++) {
+            box.appendWritten(new Item("w" + i, i));
+        }
+        box.append(new Item("forced", 100));
+        assertThat(box.forces() - before).as("one force for many lines, not one each").isLessThan(20);
+        box.forceWritten(); // everything is forced already: no system call
+        long settled = box.forces();
+        box.forceWritten();
+        assertThat(box.forces()).isEqualTo(settled);
+        List<Item> written = new ArrayList<>();
+        assertThat(box.flush(written::addAll, 500)).isTrue();
+        assertThat(written).hasSize(102);
+        assertThat(written.get(0).id()).isEqualTo("a");
+        assertThat(written.get(101).id()).isEqualTo("forced");
+        box.close();
     }
 
     @Test

@@ -58,6 +58,10 @@ public final class IvrExits {
     }
 
     private final IMap<String, Buckets> map;
+    /** Counts of calls' ends not sent yet (see {@link #recordAsync}). */
+    private final java.util.concurrent.ConcurrentHashMap<Slot, Long> unsent = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A thread waits to send {@link #unsent}. */
+    private final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean();
     private final Duration window;
     private final long bucketMillis;
     private final Clock clock;
@@ -89,10 +93,10 @@ public final class IvrExits {
                 }
                 try {
                     if (i.outcome() == Interaction.Outcome.ABANDONED_IN_IVR && flow != null) {
-                        record(flow, node);
+                        recordAsync(flow, node);
                     }
                     if (i.flow() != null) {
-                        record(i.flow(), CALLS);
+                        recordAsync(i.flow(), CALLS);
                     }
                 } catch (RuntimeException e) { // statistics never fail a call
                     LOG.warn("IVR exit not counted: {}", e.toString());
@@ -111,9 +115,57 @@ public final class IvrExits {
         record(flow, CALLS);
     }
 
+    /** Counts one, and returns once the key's partition has it. */
     private void record(String flow, String node) {
         long bucket = clock.millis() / bucketMillis;
-        map.executeOnKey(flow + "\n" + node, new Increment(bucket, bucket - BUCKETS + 1));
+        map.executeOnKey(flow + "\n" + node, new Increment(bucket, bucket - BUCKETS + 1, 1));
+    }
+
+    /**
+     * Counts one without waiting for the key's partition (a call's end: the call needs nothing back, and its thread
+     * used to wait for a round trip to the partition thread, where every call's count of a flow queues on one key).
+     * The counts of the next {@link #SEND_EVERY} are added up here and sent together, one entry processor per key and
+     * bucket (every call's end used to be one on the flow's key: the sealed buckets opened, changed and sealed again
+     * on that partition's thread for each call). So a desk sees a count up to that much later; one that fails (the
+     * cluster shutting down) is logged, as a synchronous one was; {@link #flush} sends what waits at once.
+     */
+    private void recordAsync(String flow, String node) {
+        long bucket = clock.millis() / bucketMillis;
+        unsent.merge(new Slot(flow + "\n" + node, bucket), 1L, Long::sum);
+        if (sending.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("ivr-exits").start(() -> {
+                java.util.concurrent.locks.LockSupport.parkNanos(SEND_EVERY.toNanos());
+                sending.set(false);
+                flush();
+            });
+        }
+    }
+
+    /** How long the counts of calls' ends wait to be sent together. */
+    static final Duration SEND_EVERY = Duration.ofMillis(250);
+
+    /** Sends the counts of calls' ends not sent yet (the server stopping: after its calls ended). Never throws. */
+    public void flush() {
+        for (Slot slot : unsent.keySet()) {
+            Long n = unsent.remove(slot);
+            if (n == null) {
+                continue;
+            }
+            try {
+                map.submitToKey(slot.key(), new Increment(slot.bucket(), slot.bucket() - BUCKETS + 1, n))
+                        .whenComplete((none, e) -> {
+                            if (e != null) {
+                                LOG.warn("{} IVR exit(s) not counted: {}", n, e.toString());
+                            }
+                        });
+            } catch (RuntimeException e) {
+                LOG.warn("{} IVR exit(s) not counted: {}", n, e.toString());
+            }
+        }
+    }
+
+    /** A key and time bucket whose counts wait to be sent. */
+    private record Slot(String key, long bucket) {
     }
 
     /** The counts over the window, read from the cluster. */
@@ -171,13 +223,18 @@ public final class IvrExits {
         }
     }
 
-    /** Adds one to a bucket, atomically on the key's partition. */
-    record Increment(long bucket, long oldest) implements EntryProcessor<String, Buckets, Void>, ClusterValue {
+    /**
+     * Adds {@code count} to a bucket, atomically on the key's partition. An increment of a server before
+     * {@code count} has none (read as 0 here): it adds one, as it did; a server before it reads this one's
+     * {@code count} as nothing it knows and adds one (counts sent together are undercounted while both run, in a
+     * rolling upgrade: statistics only).
+     */
+    record Increment(long bucket, long oldest, long count) implements EntryProcessor<String, Buckets, Void>, ClusterValue {
         @Override
         public Void process(Map.Entry<String, Buckets> entry) {
             TreeMap<Long, Long> counts = entry.getValue() == null ? new TreeMap<>() : entry.getValue().counts();
             counts.headMap(oldest, false).clear();
-            counts.merge(bucket, 1L, Long::sum);
+            counts.merge(bucket, Math.max(1, count), Long::sum);
             entry.setValue(new Buckets(counts));
             return null;
         }

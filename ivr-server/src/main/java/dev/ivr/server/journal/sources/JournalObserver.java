@@ -64,7 +64,9 @@ public final class JournalObserver implements CallObserver {
     public void started(CallInfo call, String flowName, boolean resumed) {
         callId = call.uniqueId();
         flow = flowName;
-        emit(JournalEvent.Type.CALL_ENTERED, null, null, resumed ? "resumed" : null, null, null);
+        // the call's first event (nothing held yet): written, and forced with its next event or within moments, so
+        // that the call does not wait for the device before it is answered (Journal#emitWritten)
+        journal.emitWritten(event(JournalEvent.Type.CALL_ENTERED, null, null, resumed ? "resumed" : null, null, null));
     }
 
     @Override

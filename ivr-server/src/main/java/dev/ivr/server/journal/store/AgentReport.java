@@ -144,17 +144,20 @@ public final class AgentReport {
                     grouped(c, r, last, step[0], step[1], agent, ends, sums, from);
                 }
             } else {
-                for (Map.Entry<AgentSummary.Key, long[]> r : AgentSummary.rows(c, first, last, agent).entrySet()) {
-                    long q = r.getKey().quarter();
-                    long[] v = r.getValue();
-                    Acc a = acc(ends, sums, from, q, r.getKey().agent());
-                    a.add(v);
-                    long endQuarter = v[AgentSummary.CROSS_QUARTER];
-                    // a state over quarter edges inside one interval: one piece in memory, rounded once
-                    if (v[AgentSummary.CROSS_MS] != 0 && endQuarter < last
-                            && ends.floorKey(Instant.ofEpochSecond(endQuarter * BUCKET_S)).equals(
-                                    ends.floorKey(Instant.ofEpochSecond(q * BUCKET_S)))) {
-                        a.states[(int) v[AgentSummary.CROSS_STATE] - AgentSummary.STATE] += v[AgentSummary.CROSS_MS];
+                for (Range range : unevenRanges(ends, first, last, hours)) {
+                    for (Map.Entry<AgentSummary.Key, long[]> r : AgentSummary.rows(c, range.table(), range.lo(), range.hi(),
+                            agent).entrySet()) {
+                        long q = r.getKey().quarter();
+                        long[] v = r.getValue();
+                        Acc a = acc(ends, sums, from, q, r.getKey().agent());
+                        a.add(v);
+                        long endQuarter = v[AgentSummary.CROSS_QUARTER];
+                        // a state over quarter (or hour) edges inside one interval: one piece in memory, rounded once
+                        if (v[AgentSummary.CROSS_MS] != 0 && endQuarter < last
+                                && ends.floorKey(Instant.ofEpochSecond(endQuarter * BUCKET_S)).equals(
+                                        ends.floorKey(Instant.ofEpochSecond(q * BUCKET_S)))) {
+                            a.states[(int) v[AgentSummary.CROSS_STATE] - AgentSummary.STATE] += v[AgentSummary.CROSS_MS];
+                        }
                     }
                 }
             }
@@ -243,10 +246,33 @@ public final class AgentReport {
      */
     static List<Range> ranges(java.util.NavigableMap<Instant, Instant> ends, long first, long last, long[] step,
                               boolean hours) {
+        boolean aligned = ends.size() == 1 || step[1] % AgentSummary.HOUR_Q == 0 && AgentSummary.hour(step[0]) == step[0];
+        return hourRanges(first, last, hours && aligned);
+    }
+
+    /**
+     * The summary rows that tile the period's quarters {@code [first, last)} for intervals of unequal lengths (months;
+     * days or weeks over a change of offset: {@link #step} null), read into memory: with {@code hours}, when every
+     * interval edge inside the period falls on an hour (UTC; a zone with a whole-hour offset), the whole hours from the
+     * per-hour summary and the quarters before the first and after the last whole hour from the quarters'; else every
+     * quarter (a zone with a half-hour offset).
+     */
+    static List<Range> unevenRanges(java.util.NavigableMap<Instant, Instant> ends, long first, long last, boolean hours) {
+        boolean onHours = ends.keySet().stream().skip(1).allMatch(s -> {
+            long q = s.getEpochSecond() / BUCKET_S;
+            return AgentSummary.hour(q) == q;
+        });
+        return hourRanges(first, last, hours && onHours);
+    }
+
+    /**
+     * {@code [first, last)} as quarter rows, or (with {@code hours}) as the whole hours' rows and the quarters' rows
+     * before the first and after the last whole hour.
+     */
+    private static List<Range> hourRanges(long first, long last, boolean hours) {
         long h1 = AgentSummary.hour(first + AgentSummary.HOUR_Q - 1);
         long h2 = AgentSummary.hour(last);
-        boolean aligned = ends.size() == 1 || step[1] % AgentSummary.HOUR_Q == 0 && AgentSummary.hour(step[0]) == step[0];
-        if (!hours || !aligned || h1 >= h2) {
+        if (!hours || h1 >= h2) {
             return List.of(new Range(AgentSummary.TABLE, first, last));
         }
         List<Range> out = new ArrayList<>();

@@ -275,9 +275,17 @@ public final class AgentSummary {
 
     /** The rows of quarters {@code [from, to)} (quarter numbers), of one agent or (null) every agent. */
     static Map<Key, long[]> rows(Connection c, long from, long to, String agent) throws SQLException {
+        return rows(c, TABLE, from, to, agent);
+    }
+
+    /**
+     * The rows of one table ({@link #TABLE}, or {@link #HOURS}: keyed by the hour's first quarter) whose quarter lies in
+     * {@code [from, to)} (quarter numbers), of one agent or (null) every agent.
+     */
+    static Map<Key, long[]> rows(Connection c, String table, long from, long to, String agent) throws SQLException {
         Map<Key, long[]> out = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement("select quarter, agent_id, " + String.join(", ", SUMS) + " from "
-                + TABLE + " where quarter >= ? and quarter < ?" + (agent == null ? "" : " and agent_id = ?"))) {
+                + table + " where quarter >= ? and quarter < ?" + (agent == null ? "" : " and agent_id = ?"))) {
             ps.setLong(1, from);
             ps.setLong(2, to);
             if (agent != null) {

@@ -85,8 +85,22 @@ public final class JdbcJournal implements Journal, AutoCloseable {
 
     @Override
     public void emit(JournalEvent event) {
+        keep(event, true);
+    }
+
+    /** On disk without waiting for the device's flush (see {@link Outbox#appendWritten}); in memory if the disk refuses. */
+    @Override
+    public void emitWritten(JournalEvent event) {
+        keep(event, false);
+    }
+
+    private void keep(JournalEvent event, boolean forced) {
         try {
-            outbox.append(event);
+            if (forced) {
+                outbox.append(event);
+            } else {
+                outbox.appendWritten(event);
+            }
             kept.increment();
         } catch (IOException e) {
             unsaved.add(event);

@@ -1,6 +1,9 @@
 package dev.ivr.server.desk.exits;
 
 import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.crm.Interaction;
+import dev.ivr.server.flow.engine.CallSummary;
+import dev.ivr.server.flow.model.Node;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -66,6 +72,60 @@ class IvrExitsIT {
             now.set(now.get().plus(Duration.ofHours(13)));
             assertThat(exits.snapshot().exits()).isEmpty();
             assertThat(exits.snapshot().totalCalls()).isZero();
+        }
+    }
+    /**
+     * A call's end counts its exit without waiting for the key's partition: with the flow's key locked (its entry
+     * processors wait), the observer returns at once; the counts are there once the lock is gone, as the desk reads them.
+     */
+    @Test
+    void aCallsEndDoesNotWaitForTheCount(@TempDir Path dir) throws Exception {
+        try (ClusterMember member = ClusterMember.start(TestConfigs.server(dir).cluster(), "exits-async", dir)) {
+            IvrExits exits = new IvrExits(member.hazelcast(), Duration.ofHours(24), Clock.systemUTC());
+            AtomicBoolean changed = new AtomicBoolean();
+            exits.listen(() -> changed.set(true));
+            com.hazelcast.map.IMap<String, IvrExits.Buckets> map = member.hazelcast().getMap(IvrExits.MAP);
+            map.lock("customer-service\n*");
+            CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
+                var observer = exits.observer();
+                observer.node("customer-service", new Node.Hangup(new Node.Info("main-menu", "menu", null, null, null), null));
+                observer.ended(new CallSummary(List.of(), Map.of(), Map.of(), null, null, new Interaction("call-1",
+                        "+3612345678", "1000", "customer-service", "1", Instant.now(), Instant.now(), List.of("main-menu"),
+                        Map.of(), null, null, null, null, null, null, Interaction.Outcome.ABANDONED_IN_IVR, "n1")));
+            });
+            await().until(ended::isDone);
+            ended.get();
+            await().until(() -> exits.snapshot().totalExits() == 1);
+            assertThat(exits.snapshot().exits()).containsExactly(new IvrExits.Exit("customer-service", "main-menu", 1));
+            assertThat(exits.snapshot().totalCalls()).as("the flow's key is locked: not counted yet").isZero();
+            map.unlock("customer-service\n*");
+            await().until(() -> exits.snapshot().totalCalls() == 1);
+            assertThat(exits.snapshot().calls()).containsEntry("customer-service", 1L);
+            await().untilTrue(changed);
+        }
+    }
+    /**
+     * The ends of many calls are counted with a few entry processors on the flow's key, not one each: every one
+     * changes the entry (one change event each), and 200 calls' ends make far fewer changes than 200; all are counted.
+     */
+    @Test
+    void callsEndingTogetherAreCountedTogether(@TempDir Path dir) throws Exception {
+        try (ClusterMember member = ClusterMember.start(TestConfigs.server(dir).cluster(), "exits-together", dir)) {
+            IvrExits exits = new IvrExits(member.hazelcast(), Duration.ofHours(24), Clock.systemUTC());
+            java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+            exits.listen(changes::incrementAndGet);
+            for (int i = 0; i < 200; i++) {
+                var observer = exits.observer();
+                observer.node("simple", new Node.Hangup(new Node.Info("goodbye", "hangup", null, null, null), null));
+                observer.ended(new CallSummary(List.of(), Map.of(), Map.of(), null, null, new Interaction("call-" + i,
+                        "+3612345678", "1000", "simple", "1", Instant.now(), Instant.now(), List.of("goodbye"),
+                        Map.of(), null, null, null, null, null, null, Interaction.Outcome.SELF_SERVED, "n1")));
+            }
+            await().until(() -> exits.snapshot().totalCalls() == 200);
+            assertThat(exits.snapshot().exits()).isEmpty();
+            assertThat(changes.get()).as("entry processors on the flow's key").isGreaterThan(0).isLessThan(50);
+            exits.call("simple"); // counted at once, as before
+            assertThat(exits.snapshot().calls()).containsEntry("simple", 201L);
         }
     }
 }

@@ -422,6 +422,59 @@ abstract class AgentReportContract {
         assertThat(same(first, to, "60m", ZoneId.of("-00:44:30"), null).rows()).isNotEmpty();
     }
 
+    /**
+     * Months, and days and weeks over a change of offset (intervals of unequal lengths): from the hour rows where every
+     * interval edge falls on an hour, else (a half-hour zone) from the quarter rows; the same as the events read into
+     * memory and as the quarter rows alone. Generated days from January 31 to April 2, 2026 (four months' intervals,
+     * February shorter than March; Berlin's clocks go forward on March 29, St John's on March 8).
+     */
+    @Test
+    void monthsAndOffsetChangesSumTheSameFromTheHourRows() throws Exception {
+        Instant first = Instant.parse("2026-01-31T00:00:00Z");
+        insert(JournalGenerator.list(5, first, 61, 12_000));
+        Instant to = first.plus(Duration.ofDays(61));
+        for (ZoneId zone : List.of(ZoneId.of("UTC"), ZoneId.of("Europe/Berlin"), ZoneId.of("Asia/Kolkata"),
+                ZoneId.of("America/St_Johns"))) {
+            for (String interval : List.of("month", "week", "day")) {
+                assertThat(same(first, to, interval, zone, null).rows()).as(zone + " " + interval).isNotEmpty();
+            }
+        }
+        // a period from and to quarter hours inside hours: the whole hours from the hour rows, the quarters at the edges
+        same(first.plusSeconds(900), to.minusSeconds(2_700), "month", ZoneId.of("UTC"), null);
+        same(first.plusSeconds(3 * 3600 + 2_700), to.minusSeconds(900), "month", ZoneId.of("Europe/Berlin"), "agent-1");
+    }
+
+    /** The rows a month's report reads: the hour rows where every month edge falls on an hour, else the quarters'. */
+    @Test
+    void monthsReadHourRowsWhereTheirEdgesFallOnHours() {
+        Instant from = Instant.parse("2026-01-15T00:15:00Z");
+        Instant to = Instant.parse("2026-04-15T00:00:00Z");
+        long q = from.getEpochSecond() / 900;
+        long last = to.getEpochSecond() / 900;
+        assertThat(unevenRanges(from, to, "month", ZoneId.of("UTC")))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q, q + 3),
+                        new AgentReport.Range(AgentSummary.HOURS, q + 3, last));
+        assertThat(unevenRanges(from, to, "month", ZoneId.of("Europe/Berlin")))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q, q + 3),
+                        new AgentReport.Range(AgentSummary.HOURS, q + 3, last));
+        // months start at 18:30 UTC in Kolkata (+05:30): an edge inside an hour, so every quarter's row
+        assertThat(unevenRanges(from, to, "month", ZoneId.of("Asia/Kolkata")))
+                .containsExactly(new AgentReport.Range(AgentSummary.TABLE, q, last));
+        // days over Berlin's change of offset (no fixed step): hours
+        Instant d = Instant.parse("2026-03-27T23:00:00Z");
+        long dq = d.getEpochSecond() / 900;
+        assertThat(unevenRanges(d, d.plus(Duration.ofDays(3)), "day", ZoneId.of("Europe/Berlin")))
+                .containsExactly(new AgentReport.Range(AgentSummary.HOURS, dq, dq + 3 * 96));
+    }
+
+    private static List<AgentReport.Range> unevenRanges(Instant from, Instant to, String interval, ZoneId zone) {
+        java.util.NavigableMap<Instant, Instant> ends = QueueReport.intervalEnds(from, to, Intervals.parse(interval, zone));
+        long first = from.getEpochSecond() / 900;
+        long last = to.getEpochSecond() / 900;
+        assertThat(AgentReport.step(ends, first, last)).as("intervals of unequal lengths").isNull();
+        return AgentReport.unevenRanges(ends, first, last, true);
+    }
+
     @Test
     void campaignReportSumsTheSameAsInMemory() throws Exception {
         // the scripted campaigns (worked out by hand in CampaignCalculatorTest) and a simulated day's attempts

@@ -40,12 +40,26 @@ import java.util.stream.Stream;
  * --write-seconds S (60: the journal-write run at --calls-per-minute, 1000; 0: none)  --memory (also time the in-memory report)
  * --other-days 1,7,30 (the agent, flow and campaign reports over these first days)  --lock FILE (flock(1) held while timing)
  * --reports queue,agent,flow,campaign,funnel (the reports timed)
+ * --db-dir DIR (H2 only: the database kept in DIR/h2 and reused by later runs asking for the same events, days and seed)
+ * --seed S (20260302: the generator's seed)
+ * --reference-days N (all: the ways before and the events read into memory, and the checks against them, only for
+ *   the --other-days periods up to N days; at 30 days and 10 M events on H2 they take minutes each)
  * </pre>
+ *
+ * <p>With {@code --db-dir} the first run generates, loads and back-fills the H2 database in {@code DIR/h2} and writes
+ * {@code journal-benchmark.properties} beside it (what was asked and made) once everything is in; a later run with the
+ * same {@code --events}, {@code --days} and {@code --seed} reads that database instead of generating it again, and
+ * refuses a directory made for other values, one whose generation did not finish, or one whose event count is not the
+ * one recorded. The write runs add events, so {@code --write-seconds} must be 0 with it.
  */
 public final class JournalBenchmark {
-    private record Options(long events, int days, List<String> dbs, int runs, int writeSeconds, int callsPerMinute,
-                           boolean memory, String lock, List<Integer> otherDays, List<String> reports) {
+    record Options(long events, int days, List<String> dbs, int runs, int writeSeconds, int callsPerMinute,
+                           boolean memory, String lock, List<Integer> otherDays, List<String> reports, Path dbDir,
+                           long seed, int referenceDays) {
     }
+
+    /** The file beside a kept database that says what was asked and made ({@code --db-dir}). */
+    static final String KEPT = "journal-benchmark.properties";
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
@@ -58,7 +72,8 @@ public final class JournalBenchmark {
                 + Runtime.version() + ", load average at start " + load());
         StringBuilder table = new StringBuilder();
         for (String db : o.dbs()) {
-            Path dir = Files.createTempDirectory("ivr-journal-bench-");
+            Path dir = o.dbDir() == null ? Files.createTempDirectory("ivr-journal-bench-")
+                    : Files.createDirectories(o.dbDir().resolve(db));
             try {
                 String url;
                 String user;
@@ -75,7 +90,9 @@ public final class JournalBenchmark {
                 }
                 run(o, url, user, dir, label, table);
             } finally {
-                delete(dir);
+                if (o.dbDir() == null) {
+                    delete(dir);
+                }
             }
         }
         System.out.println();
@@ -91,15 +108,139 @@ public final class JournalBenchmark {
         // O_DSYNC, and a bulk load through it waits on the disk; the reports then read it opened as the server opens it
         String loadUrl = postgres ? url : Database.effectiveUrl(served, dir).replace("jdbc:h2:durable:", "jdbc:h2:file:")
                 .replace(";WRITE_DELAY=0", "");
-        Database db = open(new DatabaseConfig(loadUrl, user, "", 4, 1, Duration.ofSeconds(10)), dir, label);
+        Instant first = Instant.parse("2026-03-02T00:00:00Z");
+        KpiRules rules = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5), Map.of("vip", Duration.ofSeconds(10)));
+        JournalSummary summary = new JournalSummary(rules, Duration.ofDays(7));
+        java.util.Properties kept = o.dbDir() == null ? null : kept(o, dir, first);
+        Database db;
+        long loaded;
+        if (kept != null && "ready".equals(kept.getProperty("status"))) {
+            db = open(served, dir, label);
+            loaded = Long.parseLong(kept.getProperty("loaded"));
+            long there = count(db, "journal_events");
+            if (there != loaded) {
+                db.close();
+                throw new IllegalStateException(dir + " holds " + there + " journal events where " + loaded
+                        + " were loaded: not the database that was generated; delete the directory to generate it again");
+            }
+            System.out.printf("%s: reusing the database in %s (made %s): %,d events (%,d calls), %s campaign attempts;"
+                            + " load average %s%n", label, dir, kept.getProperty("made"), loaded,
+                    Long.parseLong(kept.getProperty("calls")), kept.getProperty("attempts"), load());
+        } else {
+            db = open(new DatabaseConfig(loadUrl, user, "", 4, 1, Duration.ofSeconds(10)), dir, label);
+            try {
+                if (kept != null) {
+                    kept.setProperty("status", "loading");
+                    store(kept, dir);
+                }
+                long[] made = generate(o, db, label, first, summary);
+                loaded = made[0];
+                if (kept != null) {
+                    kept.setProperty("status", "ready");
+                    kept.setProperty("loaded", Long.toString(made[0]));
+                    kept.setProperty("calls", Long.toString(made[1]));
+                    kept.setProperty("attempts", Long.toString(made[2]));
+                    kept.setProperty("made", Instant.now().toString());
+                    store(kept, dir);
+                }
+            } catch (Exception | Error e) {
+                db.close();
+                throw e;
+            }
+            if (!postgres) {
+                db.close();
+                db = open(served, dir, label);
+            }
+        }
         try {
-            Instant first = Instant.parse("2026-03-02T00:00:00Z");
+            explainAgentWindow(db, label, postgres);
+            Instant from = first;
+            Instant to = first.plus(Duration.ofDays(o.days()));
+            AutoCloseable held = lock(o.lock());
+            try {
+                if (o.reports().contains("queue")) {
+                    timeQueueReport(o, db, label, rules, loaded, from, to, table);
+                }
+                timeOtherReports(o, db, label, rules, loaded, first, table);
+            } finally {
+                held.close();
+            }
+            if (o.writeSeconds() <= 0) {
+                return;
+            }
+            String line = writeCost(db, label, summary, first.plus(Duration.ofDays(o.days())));
+            System.out.print(line);
+            table.append(line);
+            line = write(o, db, dir, label, summary);
+            System.out.print(line);
+            table.append(line);
+        } finally {
+            db.close();
+        }
+    }
+
+    /**
+     * What a kept database directory says ({@code --db-dir}): a new record of what is asked when the directory is empty;
+     * the record there when it was made for the same events, days, first day, seed and agents; otherwise refused.
+     */
+    static java.util.Properties kept(Options o, Path dir, Instant first) throws java.io.IOException {
+        java.util.Properties asked = new java.util.Properties();
+        asked.setProperty("events", Long.toString(o.events()));
+        asked.setProperty("days", Integer.toString(o.days()));
+        asked.setProperty("first", first.toString());
+        asked.setProperty("seed", Long.toString(o.seed()));
+        asked.setProperty("agents", Integer.toString(agents(o)));
+        Path file = dir.resolve(KEPT);
+        if (!Files.exists(file)) {
+            try (Stream<Path> there = Files.list(dir)) {
+                if (there.findAny().isPresent()) {
+                    throw new IllegalStateException(dir + " is not empty and has no " + KEPT
+                            + ": not a database this benchmark kept; give an empty or new directory");
+                }
+            }
+            return asked;
+        }
+        java.util.Properties found = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            found.load(in);
+        }
+        List<String> differ = new ArrayList<>();
+        for (String key : asked.stringPropertyNames().stream().sorted().toList()) {
+            if (!asked.getProperty(key).equals(found.getProperty(key))) {
+                differ.add(key + " " + found.getProperty(key) + " there, " + asked.getProperty(key) + " asked");
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IllegalStateException("the database kept in " + dir + " was generated for other values (" + String.join(
+                    "; ", differ) + "): refusing to time it; give another --db-dir or delete this one to generate it again");
+        }
+        if (!"ready".equals(found.getProperty("status"))) {
+            throw new IllegalStateException("the database in " + dir + " was not fully generated (status "
+                    + found.getProperty("status") + "): delete the directory to generate it again");
+        }
+        return found;
+    }
+
+    private static void store(java.util.Properties p, Path dir) throws java.io.IOException {
+        Path tmp = dir.resolve(KEPT + ".tmp");
+        try (var out = Files.newBufferedWriter(tmp)) {
+            p.store(out, "JournalBenchmark --db-dir: what was asked and made");
+        }
+        Files.move(tmp, dir.resolve(KEPT), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Generates and loads the events, back-fills every summary, adds the campaign attempts and analyzes the tables:
+     * {events loaded, calls, attempts}.
+     */
+    private static long[] generate(Options o, Database db, String label, Instant first, JournalSummary summary)
+            throws Exception {
+        {
             long t0 = System.nanoTime();
             long[] calls = {0};
             long loaded = load(db, o, first, calls, label.startsWith("PostgreSQL"));
             double loadS = (System.nanoTime() - t0) / 1e9;
-            KpiRules rules = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5), Map.of("vip", Duration.ofSeconds(10)));
-            JournalSummary summary = new JournalSummary(rules, Duration.ofDays(7));
             t0 = System.nanoTime();
             try (Connection c = db.dataSource().getConnection()) {
                 c.setAutoCommit(false);
@@ -161,34 +302,36 @@ public final class JournalBenchmark {
                             + " (%s), analyzed in %.0f s, %s; load average %s%n", label, loaded, calls[0], loadS, loaded / loadS,
                     backfillS, summaryRows(db), (System.nanoTime() - t0) / 1e9, size(db, label), load());
             System.out.printf("%s: %,d campaign attempts made from a tenth of the calls%n", label, attempts);
-            if (!postgres) {
-                db.close();
-                db = open(served, dir, label);
-            }
-            explainAgentWindow(db, label, postgres);
-            Instant from = first;
-            Instant to = first.plus(Duration.ofDays(o.days()));
-            AutoCloseable held = lock(o.lock());
-            try {
-                if (o.reports().contains("queue")) {
-                    timeQueueReport(o, db, label, rules, loaded, from, to, table);
-                }
-                timeOtherReports(o, db, label, rules, loaded, first, table);
-            } finally {
-                held.close();
-            }
-            if (o.writeSeconds() <= 0) {
-                return;
-            }
-            String line = writeCost(db, label, summary, first.plus(Duration.ofDays(o.days())));
-            System.out.print(line);
-            table.append(line);
-            line = write(o, db, dir, label, summary);
-            System.out.print(line);
-            table.append(line);
-        } finally {
-            db.close();
+            return new long[] {loaded, calls[0], attempts};
         }
+    }
+
+    /**
+     * The agent summary's rows a report of the period reads (load-independent): every quarter's row, against the
+     * quarters' rows at the edges and the whole hours' rows.
+     */
+    private static void summaryRowsRead(Database db, String label, Instant from, Instant to) throws SQLException {
+        long first = from.getEpochSecond() / JournalSummary.QUARTER_S;
+        long last = to.getEpochSecond() / JournalSummary.QUARTER_S;
+        long h1 = AgentSummary.hour(first + AgentSummary.HOUR_Q - 1);
+        long h2 = AgentSummary.hour(last);
+        String sql = "select count(*) from %s where quarter >= ? and quarter < ?";
+        long[] n = new long[3];
+        try (Connection c = db.dataSource().getConnection()) {
+            long[][] ranges = {{first, last}, {h1, h2}};
+            for (int i = 0; i < 2; i++) {
+                try (PreparedStatement ps = c.prepareStatement(sql.formatted(i == 0 ? AgentSummary.TABLE : AgentSummary.HOURS))) {
+                    ps.setLong(1, ranges[i][0]);
+                    ps.setLong(2, ranges[i][1]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        n[i] = rs.getLong(1);
+                    }
+                }
+            }
+        }
+        System.out.printf("%s: the agent summary's rows for %s-%s: %,d quarter rows (every quarter), %,d hour rows (the whole"
+                + " hours; the period's edges here fall on hours)%n", label, from, to, n[0], n[1]);
     }
 
     private static long count(Database db, String table) throws SQLException {
@@ -393,64 +536,91 @@ public final class JournalBenchmark {
             if (postgres && o.reports().contains("agent")) {
                 explainAgentEdges(db, label, from, to);
             }
+            // the references (the ways before, the events read) only up to --reference-days: at 30 days and 10 M events
+            // on H2 they take minutes each
+            boolean ref = days <= o.referenceDays();
             kinds.put("agent report (summed by the database)", () -> agents.summed(from, to, day, null));
-            kinds.put("agent report (quarter-hour rows only: wave 13)", () -> agents.summed(from, to, day, null, false, false, false));
-            if (postgres) {
+            // weeks in a zone whose offset changes in the period (Berlin, March 29, 2026): intervals of unequal lengths
+            Intervals berlinWeeks = Intervals.parse("week", java.time.ZoneId.of("Europe/Berlin"));
+            kinds.put("agent report per week in Europe/Berlin (unequal intervals: hour rows, wave 15)",
+                    () -> agents.summed(from, to, berlinWeeks, null));
+            kinds.put("agent report per week in Europe/Berlin (unequal intervals: quarter rows, before)",
+                    () -> agents.summed(from, to, berlinWeeks, null, false, false, false));
+            if (ref) {
+                kinds.put("agent report (quarter-hour rows only: wave 13)", () -> agents.summed(from, to, day, null, false, false, false));
+            }
+            if (!ref) {
+                // nothing more
+            } else if (postgres) {
                 kinds.put("agent report (edges read per agent, defaults: before)", () -> agents.summed(from, to, day, null, true, true, false));
                 kinds.put("agent report (edges by one query, defaults)", () -> agents.summed(from, to, day, null, false, true, false));
             } else {
                 kinds.put("agent report (edges read per agent: before wave 14b)", () -> agents.summed(from, to, day, null, true, false, true));
             }
             kinds.put("agent report (summed by the database) again", () -> agents.summed(from, to, day, null));
-            kinds.put("agent report (quarter-hour rows only: wave 13) again", () -> agents.summed(from, to, day, null, false, false, false));
+            kinds.put("agent report per week in Europe/Berlin (unequal intervals: hour rows, wave 15) again",
+                    () -> agents.summed(from, to, berlinWeeks, null));
+            if (ref) {
+                kinds.put("agent report (quarter-hour rows only: wave 13) again", () -> agents.summed(from, to, day, null, false, false, false));
+            }
+            if (o.reports().contains("agent")) {
+                System.out.printf("%s: %d-day agent report per week in Europe/Berlin from the hour rows the same as from the"
+                        + " quarter rows: %s%n", label, days, agents.summed(from, to, berlinWeeks, null).csv().equals(
+                                agents.summed(from, to, berlinWeeks, null, false, false, false).csv()));
+                summaryRowsRead(db, label, from, to);
+            }
             if (postgres && o.reports().contains("agent")) {
                 for (boolean hours : List.of(false, true)) {
                     System.out.printf("%s: %d-day agent report's summary query, jit off, work_mem 32MB, %s:%n%s", label,
                             days, hours ? "hour rows" : "quarter rows only", agents.explainSummed(from, to, day, false, hours));
                 }
             }
-            if (o.reports().contains("agent")) {
+            if (ref && o.reports().contains("agent")) {
                 System.out.printf("%s: %d-day agent report from the hour rows the same as from the quarter rows: %s%n", label,
                         days, agents.summed(from, to, day, null).csv().equals(
                                 agents.summed(from, to, day, null, false, false, false).csv()));
             }
-            if (!postgres && o.reports().contains("agent")) {
+            if (ref && !postgres && o.reports().contains("agent")) {
                 System.out.printf("%s: %d-day agent report with the edges near the period's edges the same as read per agent: %s%n",
                         label, days, agents.summed(from, to, day, null).csv().equals(
                                 agents.summed(from, to, day, null, true, false, true).csv()));
             }
-            if (!postgres && o.reports().contains("agent")) {
+            if (ref && !postgres && o.reports().contains("agent")) {
                 agentEdges(db, label, days, from, to);
                 if (days < o.days()) { // midnight to midnight with events on both sides of both edges
                     agentEdges(db, label, days, from.plus(Duration.ofDays(1)), to.plus(Duration.ofDays(1)));
                 }
             }
-            if (o.memory() || days <= 7) {
+            if (ref && (o.memory() || days <= 7)) {
                 kinds.put("agent report (events read, as before)", () -> agents.inMemory(from, to, day, null));
             }
             kinds.put("flow report (from the flow summary)", () -> flows.table(from, to, day, null));
-            kinds.put("flow report (events summed by the database, before)", () -> flows.fromEvents(from, to, day, null));
-            if (o.memory() || days <= 7) {
+            if (ref) {
+                kinds.put("flow report (events summed by the database, before)", () -> flows.fromEvents(from, to, day, null));
+            }
+            if (ref && (o.memory() || days <= 7)) {
                 kinds.put("flow report (events read)", () -> reports.flows(reader.events(from, to), from, to, day, null));
             }
-            if (o.reports().contains("flow")) {
+            if (ref && o.reports().contains("flow")) {
                 System.out.printf("%s: %d-day flow report from the summary the same as summed from the events: %s%n", label,
                         days, flows.table(from, to, day, null).csv().equals(flows.fromEvents(from, to, day, null).csv()));
             }
             kinds.put("campaign report (from the attempt rows)", () -> campaigns.table(from, to, day, null));
-            kinds.put("campaign report (rows and agents' events read)", () -> campaigns.inMemory(from, to, day, null));
-            if (o.reports().contains("campaign")) {
+            if (ref) {
+                kinds.put("campaign report (rows and agents' events read)", () -> campaigns.inMemory(from, to, day, null));
+            }
+            if (ref && o.reports().contains("campaign")) {
                 System.out.printf("%s: %d-day campaign report from the attempt rows the same as from the events: %s%n", label,
                         days, campaigns.table(from, to, day, null).csv().equals(campaigns.inMemory(from, to, day, null).csv()));
             }
             kinds.put("funnel (from the funnel summary)", () -> flows.funnel(from, to, null));
-            if (postgres) { // on H2 the summing query took 101 s a day
+            if (ref && postgres) { // on H2 the summing query took 101 s a day
                 kinds.put("funnel (summed by the database, before)", () -> flows.funnelSummed(from, to, null));
             }
-            if (!postgres || o.memory() || days <= 7) {
+            if (ref && (!postgres || o.memory() || days <= 7)) {
                 kinds.put("funnel (events read, as before on H2)", () -> flows.funnelInMemory(from, to, null));
             }
-            if (days <= 7 && o.reports().contains("agent")) {
+            if (ref && days <= 7 && o.reports().contains("agent")) {
                 boolean same = agents.summed(from, to, day, null).csv().equals(agents.inMemory(from, to, day, null).csv());
                 System.out.printf("%s: %d-day agent report from the summary the same as read into memory: %s%n", label, days,
                         same);
@@ -473,8 +643,8 @@ public final class JournalBenchmark {
                     result = String.format(Locale.ROOT, "out of memory (heap %,d MB) after %,d ms | |",
                             Runtime.getRuntime().maxMemory() >> 20, (System.nanoTime() - s) / 1_000_000);
                 }
-                String line = String.format(Locale.ROOT, "| %s | %,d | %d-day %s per day, %s load %s |%n", label, loaded, days,
-                        k.getKey(), result, load());
+                String line = String.format(Locale.ROOT, "| %s | %,d | %d-day %s%s, %s load %s |%n", label, loaded, days,
+                        k.getKey(), k.getKey().contains(" per ") ? "" : " per day", result, load());
                 System.out.print(line);
                 table.append(line);
             }
@@ -535,7 +705,7 @@ public final class JournalBenchmark {
         // enough agents for the calls (about 90 a day each), so that waits stay minutes, not hours
         int agents = agents(o);
         // 11 events a call when spreading them: whole days then reach --events (13 made 8.6 M of 10 M asked)
-        JournalGenerator gen = new JournalGenerator(20_260_302L, agents, Math.max(1000, (int) (o.events() / 40)),
+        JournalGenerator gen = new JournalGenerator(o.seed(), agents, Math.max(1000, (int) (o.events() / 40)),
                 EVENTS_PER_CALL);
         if (copy) {
             return copy(db, o, first, calls, gen);
@@ -829,7 +999,7 @@ public final class JournalBenchmark {
         }
     }
 
-    private static Options parse(String[] args) {
+    static Options parse(String[] args) {
         long events = 10_000_000;
         int days = 30;
         List<String> dbs = List.of("postgres", "h2");
@@ -840,6 +1010,9 @@ public final class JournalBenchmark {
         String lock = null;
         List<Integer> otherDays = List.of(1, 7, 30);
         List<String> reports = List.of("queue", "agent", "flow", "campaign", "funnel");
+        Path dbDir = null;
+        long seed = 20_260_302L;
+        int referenceDays = Integer.MAX_VALUE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> events = Long.parseLong(args[++i].replace("_", ""));
@@ -852,10 +1025,21 @@ public final class JournalBenchmark {
                 case "--lock" -> lock = args[++i];
                 case "--other-days" -> otherDays = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--reports" -> reports = List.of(args[++i].split(","));
+                case "--db-dir" -> dbDir = Path.of(args[++i]).toAbsolutePath();
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--reference-days" -> referenceDays = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory, lock, otherDays, reports);
+        if (dbDir != null && dbs.contains("postgres")) {
+            throw new IllegalArgumentException("--db-dir keeps the H2 database only (PostgreSQL runs as a throwaway server):"
+                    + " run PostgreSQL without it");
+        }
+        if (dbDir != null && writeSeconds > 0) {
+            throw new IllegalArgumentException("--db-dir needs --write-seconds 0: the write runs add events to the kept database");
+        }
+        return new Options(events, days, dbs, Math.max(1, runs), writeSeconds, cpm, memory, lock, otherDays, reports, dbDir,
+                seed, referenceDays);
     }
 
     private static void delete(Path dir) throws java.io.IOException {
