@@ -4,13 +4,15 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One thing that happened to a call, a queue or an agent, as the journal keeps it (table
  * {@code journal_events}) and as webhooks and the event stream send it. Written once: {@link #id}
  * is unique, and a replay of the same event is ignored.
  *
- * @param id         unique id of the event (a UUID made where it happened: version 7, time-ordered, see {@link #newId})
+ * @param id         unique id of the event (a UUID made where it is handed to the journal: version 7, in the order it
+ *                   was made, see {@link #newId}; made once, before the event reaches the outbox, so a replay reuses it)
  * @param at         when it happened
  * @param type       what happened
  * @param callId     the call (null for agent events without a call)
@@ -120,20 +122,27 @@ public record JournalEvent(String id, Instant at, Type type, String callId, Stri
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The last id's millisecond (high 48 bits) and counter (low 16 bits): see {@link #newId}. */
+    private static final AtomicLong LAST = new AtomicLong();
 
     /**
      * A fresh event id: a UUID of version 7 (RFC 9562), the milliseconds since the epoch it was made in its first 48
-     * bits and 74 random bits after them, in the usual text form. Unique as a random UUID is, and in the order the
-     * events were made: each batch of the journal adds its ids at the end of the event id's unique index (a few
-     * pages changed per commit) instead of all over it (a page per event: what H2 writes to disk at each commit).
-     * The JDK (25) makes random and name-based UUIDs only.
+     * bits, then a 16-bit counter (the 12 bits after the version and the 4 after the variant: RFC 9562's "fixed
+     * bit-length dedicated counter", started at a random value in each millisecond) and 58 random bits, in the usual
+     * text form. Unique as a random UUID is, and on one server in the order the ids were made, also within a
+     * millisecond: each batch of the journal adds its ids at the end of the event id's unique index (a few pages
+     * changed per commit) instead of all over it (a page per event: what H2 writes to disk at each commit). A held
+     * node event gets its id when it is kept ({@code journal.sources.JournalObserver}), so ids follow the order the
+     * events are written, not the order they happened ({@link #at}). Should one millisecond need more than 32,768
+     * ids, the next ones take the next millisecond. The JDK (25) makes random and name-based UUIDs only.
      */
     static String newId() {
         byte[] r = new byte[10];
         RANDOM.nextBytes(r);
-        long ms = System.currentTimeMillis();
-        long high = (ms << 16) | 0x7000L | ((r[0] & 0x0fL) << 8) | (r[1] & 0xffL);
-        long low = 0x8000_0000_0000_0000L | ((r[2] & 0x3fL) << 56);
+        long start = (System.currentTimeMillis() << 16) | ((r[0] & 0x7fL) << 8) | (r[1] & 0xffL);
+        long v = LAST.accumulateAndGet(start, (last, fresh) -> Math.max(last + 1, fresh));
+        long high = ((v >>> 16) << 16) | 0x7000L | ((v >>> 4) & 0x0fffL);
+        long low = 0x8000_0000_0000_0000L | ((v & 0x0fL) << 58) | ((r[2] & 0x03L) << 56);
         for (int i = 3; i < 10; i++) {
             low |= (r[i] & 0xffL) << (8 * (9 - i));
         }

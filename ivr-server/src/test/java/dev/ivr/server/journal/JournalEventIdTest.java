@@ -45,4 +45,35 @@ class JournalEventIdTest {
         }
         assertThat(low).hasSize(1_000);
     }
+
+    @Test
+    void idsMadeOneAfterAnotherSortInThatOrderAlsoWithinAMillisecond() {
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            made.add(JournalEvent.newId());
+        }
+        assertThat(made).isSorted().doesNotHaveDuplicates();
+        for (String id : made) {
+            UUID u = UUID.fromString(id);
+            assertThat(u.version()).isEqualTo(7);
+            assertThat(u.variant()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void idsMadeOnManyThreadsAtOnceAreUnique() throws InterruptedException {
+        Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    seen.add(JournalEvent.newId());
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(seen).hasSize(80_000);
+    }
 }

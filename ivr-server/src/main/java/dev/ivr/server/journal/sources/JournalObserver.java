@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
  *
  * <p>The node events ({@code CALL_NODE}, one per node the call enters, most of a call's events) are
  * stamped when the call enters the node and held here until the call's next other event (identified,
- * authenticated, transferred, ended), then kept with it: one {@link Journal#emitAll} (one outbox write
+ * authenticated, transferred, ended), then kept with it, and get their ids when they are kept (the ids
+ * follow the order events are written, so each journal batch appends to the event id's index instead of
+ * writing a leaf of it per held event; {@code at} stays when the call entered the node; an id is still made
+ * once, before the event reaches the outbox, so an outbox replay writes the same id and is ignored): one {@link Journal#emitAll} (one outbox write
  * and force) for the lot, in the order they happened, instead of one per node. A {@code route} node's
  * event is kept at once with those held: routing journals the call's queue events itself
  * ({@link RoutingJournal}), and they come after the node events, in the database's order and in the
@@ -40,7 +43,8 @@ public final class JournalObserver implements CallObserver {
     private final Journal journal;
     private final Clock clock;
     private final String server;
-    private final List<JournalEvent> held = new ArrayList<>();
+    /** The node events held, without their ids yet (made when they are kept: {@link #kept}). */
+    private final List<Held> held = new ArrayList<>();
     /**
      * Held while events are handed to the journal, so that they go in the order they were made (a lock, not a
      * monitor: no virtual thread pinned while the journal forces its outbox).
@@ -71,9 +75,9 @@ public final class JournalObserver implements CallObserver {
         node = n.id();
         lock.lock();
         try {
-            held.add(event(JournalEvent.Type.CALL_NODE, null, null, null, null, null));
+            held.add(new Held(clock.instant(), callId, flow, node));
             if (n instanceof Node.Route || held.size() >= HELD) {
-                keep(List.of());
+                journal.emitAll(kept(0));
             }
         } finally {
             lock.unlock();
@@ -103,53 +107,72 @@ public final class JournalObserver implements CallObserver {
     @Override
     public void ended(CallSummary summary) {
         Interaction i = summary.interaction();
-        if (i == null) {
-            keep(List.of());
-            return;
+        lock.lock();
+        try {
+            if (i == null) {
+                if (!held.isEmpty()) {
+                    journal.emitAll(kept(0));
+                }
+                return;
+            }
+            if (callId == null) {
+                callId = i.callId();
+            }
+            List<JournalEvent> all = kept(3);
+            if (i.outcome() == Interaction.Outcome.CALLBACK_REQUESTED) {
+                all.add(event(JournalEvent.Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null));
+            }
+            String csat = i.inputs().get(CSAT_INPUT);
+            if (csat != null && CSAT.matcher(csat).matches() && i.agentId() != null) {
+                all.add(event(JournalEvent.Type.CALL_SURVEYED, i.queue(), i.agentId(), csat, null, i.end()));
+            }
+            Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
+            all.add(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),
+                    i.outcome() == null ? null : i.outcome().name(), length, i.end()).withCustomer(i.customerId()));
+            journal.emitAll(all);
+        } finally {
+            lock.unlock();
         }
-        if (callId == null) {
-            callId = i.callId();
-        }
-        List<JournalEvent> last = new ArrayList<>(3);
-        if (i.outcome() == Interaction.Outcome.CALLBACK_REQUESTED) {
-            last.add(event(JournalEvent.Type.CALLBACK_REQUESTED, i.queue(), null, null, null, null));
-        }
-        String csat = i.inputs().get(CSAT_INPUT);
-        if (csat != null && CSAT.matcher(csat).matches() && i.agentId() != null) {
-            last.add(event(JournalEvent.Type.CALL_SURVEYED, i.queue(), i.agentId(), csat, null, i.end()));
-        }
-        Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
-        last.add(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),
-                i.outcome() == null ? null : i.outcome().name(), length, i.end()).withCustomer(i.customerId()));
-        keep(last);
     }
 
     private static final Pattern CSAT = Pattern.compile("[1-5]");
 
-    private void emit(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
-        keep(List.of(event(type, queue, agent, detail, duration, at)));
-    }
-
     /**
-     * Keeps the node events held, then these, in one {@link Journal#emitAll} (which writes a single event as
-     * {@link Journal#emit} does). Takes {@link #lock} (reentrant: {@link #node} holds it already).
+     * Keeps this event after the node events held, in one {@link Journal#emitAll} (which writes a single event as
+     * {@link Journal#emit} does). Under {@link #lock}, so that the held events' ids and this one's are made in the
+     * order they are written.
      */
-    private void keep(List<JournalEvent> then) {
+    private void emit(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {
         lock.lock();
         try {
-            List<JournalEvent> all = then;
-            if (!held.isEmpty()) {
-                all = new ArrayList<>(held.size() + then.size());
-                all.addAll(held);
-                all.addAll(then);
-                held.clear();
-            }
-            if (!all.isEmpty()) {
+            if (held.isEmpty()) {
+                journal.emitAll(List.of(event(type, queue, agent, detail, duration, at)));
+            } else {
+                List<JournalEvent> all = kept(1);
+                all.add(event(type, queue, agent, detail, duration, at));
                 journal.emitAll(all);
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The node events held, as journal events with ids made now, in the order the call entered the nodes, in a list
+     * with room for {@code more}; none held any more. Under {@link #lock}.
+     */
+    private List<JournalEvent> kept(int more) {
+        List<JournalEvent> all = new ArrayList<>(held.size() + more);
+        for (Held h : held) {
+            all.add(JournalEvent.of(h.at(), JournalEvent.Type.CALL_NODE, h.callId(), h.flow(), h.node(), null, null,
+                    null, null, null, server));
+        }
+        held.clear();
+        return all;
+    }
+
+    /** A node event held: when the call entered the node, and which. */
+    private record Held(Instant at, String callId, String flow, String node) {
     }
 
     private JournalEvent event(JournalEvent.Type type, String queue, String agent, String detail, Long duration, Instant at) {

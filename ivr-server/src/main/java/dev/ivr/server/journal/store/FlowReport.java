@@ -37,7 +37,7 @@ public final class FlowReport {
      * Per call (one pass, grouped by call): its first flow event of the period (the quarter it counts in), the flow it
      * entered (a CALL_ENTERED that names a flow and is not a resumption), its SELF_SERVED ends and the flow they name;
      * then per quarter, entered flow and end flow. No join and no window: both databases read the period's flow events
-     * once (PostgreSQL by the day index, H2 by the type-and-time index) and hash them by call.
+     * once (by the time or the type-and-time index) and hash them by call.
      */
     private static final String SQL = "select floor(extract(epoch from started) / " + BUCKET_S + "), entered, ended,"
             + " count(entered), sum(served) from (select min(occurred_at) as started,"

@@ -182,4 +182,28 @@ class JournalObserverTest {
         assertThat(journal.shapes()).containsExactly("CALL_ENTERED", "transfer,CALL_TRANSFERRED", "CALL_ENDED");
         assertThat(journal.writes.get(2).get(0).durationMs()).isEqualTo(Duration.ofSeconds(60).toMillis());
     }
+
+    @Test
+    void heldNodeEventsGetTheirIdsWhenKeptSoThatIdsFollowTheOrderEventsAreWrittenAcrossCalls() {
+        JournalObserver other = new JournalObserver(journal, clock, "node-a");
+        observer.started(info(), "main", false);
+        observer.node("main", node("welcome"));
+        observer.node("main", node("menu"));
+        Instant enteredMenu = clock.now;
+        // a second call starts and ends while the first one's node events are held
+        other.started(new CallInfo("call-2", "main", Map.of(), List.of(), "+3612345679", "", "1000",
+                "Local/x-00000002;1", "en", "test", "1000", "127.0.0.1"), "main", false);
+        other.node("main", node("welcome"));
+        other.ended(new CallSummary(List.of(), Map.of(), Map.of(), null, null, null));
+        observer.ended(ended(Interaction.Outcome.SELF_SERVED, null));
+
+        List<JournalEvent> written = journal.writes.stream().flatMap(List::stream).toList();
+        assertThat(written).extracting(e -> e.callId() + "/" + Writes.shape(e)).containsExactly("call-1/CALL_ENTERED",
+                "call-2/CALL_ENTERED", "call-2/welcome", "call-1/welcome", "call-1/menu", "call-1/CALL_ENDED");
+        // the event id's index is appended to: the ids sort as the events were written, although call-1's node
+        // events happened before call-2's
+        assertThat(written).extracting(JournalEvent::id).isSorted().doesNotHaveDuplicates();
+        assertThat(written.get(4).at()).as("a node event keeps the time the call entered the node").isEqualTo(enteredMenu);
+        assertThat(written.get(3).at()).isBefore(written.get(1).at());
+    }
 }
