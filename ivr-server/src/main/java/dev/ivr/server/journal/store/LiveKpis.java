@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToDoubleFunction;
@@ -49,6 +50,13 @@ public final class LiveKpis implements AutoCloseable {
     static final int NAMES = 10_000; // transfer destinations, say: never more than this many kept
     private volatile KpiCalculator.Result current;
     private long lastSeq;
+    /**
+     * Rows are read from {@link #OVERLAP} numbers before the highest one read, because two servers' transactions
+     * commit out of sequence order (a row numbered below one already read can appear later); the numbers read in that
+     * range are remembered so that no row is counted twice.
+     */
+    static final long OVERLAP = 1000;
+    private final TreeSet<Long> readNear = new TreeSet<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -84,11 +92,18 @@ public final class LiveKpis implements AutoCloseable {
         Instant now = clock.instant();
         Instant from = now.minus(window);
         Map<String, String> calls = new HashMap<>(); // a call's events read together share its id
-        for (JournalReader.Row r : reader.after(lastSeq, from.minus(JournalReader.AGENT_CONTEXT))) {
+        for (JournalReader.Row r : reader.after(Math.max(0, lastSeq - OVERLAP), from.minus(JournalReader.AGENT_CONTEXT))) {
+            if (!readNear.add(r.seq())) {
+                continue; // read by an earlier refresh
+            }
             events.add(KpiCalculator.input(r.event(), id -> id == null ? null : calls.computeIfAbsent(id, k -> k),
                     names::share));
             lastSeq = Math.max(lastSeq, r.seq());
+            if (readNear.size() > 2 * OVERLAP) { // a first read of a busy window: keep only the numbers near the top
+                readNear.headSet(lastSeq - OVERLAP, true).clear();
+            }
         }
+        readNear.headSet(lastSeq - OVERLAP, true).clear();
         // what fell out of the window: call events go; each agent's last event before it stays as context
         List<JournalEvent> kept = new ArrayList<>();
         for (JournalEvent e : events) {
