@@ -23,77 +23,81 @@ import org.junit.jupiter.api.io.TempDir;
  * are those of the whole events, read in several refreshes.
  */
 class LiveKpisTest {
+    private static final KpiRules RULES = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5));
+    private static final List<JournalEvent> DAY = ScriptedDay.events();
+    private static final int THIRD = DAY.size() / 3;
+
     @TempDir
     Path tmp;
 
-    @Test
-    void theFiguresOfTheEventsKeptAreThoseOfTheWholeEvents() throws Exception {
-        KpiRules rules = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5));
-        List<JournalEvent> day = ScriptedDay.events();
+    /** The journal, the live window over it (a fixed clock at the scripted day's end) and their database. */
+    private record Live(Database db, JdbcJournal journal, LiveKpis kpis) {
+        void emit(int from, int to) throws Exception {
+            journal.emitAll(new ArrayList<>(DAY.subList(from, to)));
+            assertThat(journal.flush()).isTrue();
+        }
+
+        long maxSeq() throws Exception {
+            try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+                 var rs = st.executeQuery("select max(seq) from journal_events")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+
+        void update(String sql) throws Exception {
+            try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
+                assertThat(st.executeUpdate(sql)).isPositive();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface WithLive {
+        void run(Live live) throws Exception;
+    }
+
+    private void withLive(WithLive test) throws Exception {
         try (Database db = Database.open(new DatabaseConfig("", "sa", "", 3, 2, Duration.ofMillis(500)), tmp.resolve("data"))) {
             assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
             JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, tmp.resolve("outbox"), Duration.ofHours(1),
                     new SimpleMeterRegistry());
-            try (journal; LiveKpis live = new LiveKpis(new JournalReader(db.dataSource()), rules, Duration.ofHours(1),
+            try (journal; LiveKpis kpis = new LiveKpis(new JournalReader(db.dataSource()), RULES, Duration.ofHours(1),
                     Duration.ofHours(1), Clock.fixed(ScriptedDay.TO, ZoneOffset.UTC), new SimpleMeterRegistry())) {
-                // the events arrive in three parts, each read by its own refresh
-                int third = day.size() / 3;
-                List<List<JournalEvent>> parts = List.of(day.subList(0, third), day.subList(third, 2 * third),
-                        day.subList(2 * third, day.size()));
-                for (List<JournalEvent> part : parts) {
-                    journal.emitAll(new ArrayList<>(part));
-                    assertThat(journal.flush()).isTrue();
-                    live.refresh();
-                }
-                assertThat(live.current()).isEqualTo(new KpiCalculator(rules).compute(day, ScriptedDay.FROM, ScriptedDay.TO));
-                assertThat(live.current().queues()).containsKeys("billing", "sales");
+                test.run(new Live(db, journal, kpis));
+                assertThat(kpis.current()).isEqualTo(new KpiCalculator(RULES).compute(DAY, ScriptedDay.FROM, ScriptedDay.TO));
+                assertThat(kpis.current().queues()).containsKeys("billing", "sales");
             }
         }
+    }
+
+    @Test
+    void theFiguresOfTheEventsKeptAreThoseOfTheWholeEvents() throws Exception {
+        withLive(live -> {
+            // the events arrive in three parts, each read by its own refresh
+            for (int from : new int[] {0, THIRD, 2 * THIRD}) {
+                live.emit(from, from == 2 * THIRD ? DAY.size() : from + THIRD);
+                live.kpis().refresh();
+            }
+        });
     }
 
     @Test
     void rowsThatCommitOutOfSequenceOrderAreCountedOnceEach() throws Exception {
-        KpiRules rules = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5));
-        List<JournalEvent> day = ScriptedDay.events();
-        try (Database db = Database.open(new DatabaseConfig("", "sa", "", 3, 2, Duration.ofMillis(500)), tmp.resolve("data"))) {
-            assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
-            JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, tmp.resolve("outbox"), Duration.ofHours(1),
-                    new SimpleMeterRegistry());
-            try (journal; LiveKpis live = new LiveKpis(new JournalReader(db.dataSource()), rules, Duration.ofHours(1),
-                    Duration.ofHours(1), Clock.fixed(ScriptedDay.TO, ZoneOffset.UTC), new SimpleMeterRegistry())) {
-                int third = day.size() / 3;
-                journal.emitAll(new ArrayList<>(day.subList(0, third)));
-                assertThat(journal.flush()).isTrue();
-                live.refresh();
-                long read = maxSeq(db);
-                // the second part gets its numbers first but "commits" after the third part was read, as a slower
-                // server's transaction does: hidden (negative numbers) until then
-                journal.emitAll(new ArrayList<>(day.subList(third, 2 * third)));
-                assertThat(journal.flush()).isTrue();
-                update(db, "update journal_events set seq = -seq where seq > " + read);
-                journal.emitAll(new ArrayList<>(day.subList(2 * third, day.size())));
-                assertThat(journal.flush()).isTrue();
-                live.refresh();
-                update(db, "update journal_events set seq = -seq where seq < 0");
-                assertThat(maxSeq(db) - read).isLessThan(LiveKpis.OVERLAP);
-                live.refresh();
-                live.refresh(); // a refresh with nothing new counts nothing again
-                assertThat(live.current()).isEqualTo(new KpiCalculator(rules).compute(day, ScriptedDay.FROM, ScriptedDay.TO));
-            }
-        }
-    }
-
-    private static long maxSeq(Database db) throws Exception {
-        try (var c = db.dataSource().getConnection(); var st = c.createStatement();
-             var rs = st.executeQuery("select max(seq) from journal_events")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void update(Database db, String sql) throws Exception {
-        try (var c = db.dataSource().getConnection(); var st = c.createStatement()) {
-            assertThat(st.executeUpdate(sql)).isPositive();
-        }
+        withLive(live -> {
+            live.emit(0, THIRD);
+            live.kpis().refresh();
+            long read = live.maxSeq();
+            // the second part gets its numbers first but "commits" after the third part was read, as a slower
+            // server's transaction does: hidden (negative numbers) until then
+            live.emit(THIRD, 2 * THIRD);
+            live.update("update journal_events set seq = -seq where seq > " + read);
+            live.emit(2 * THIRD, DAY.size());
+            live.kpis().refresh();
+            live.update("update journal_events set seq = -seq where seq < 0");
+            assertThat(live.maxSeq() - read).isLessThan(LiveKpis.OVERLAP);
+            live.kpis().refresh();
+            live.kpis().refresh(); // a refresh with nothing new counts nothing again
+        });
     }
 }
