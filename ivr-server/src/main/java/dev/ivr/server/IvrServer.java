@@ -282,7 +282,8 @@ public final class IvrServer implements AutoCloseable {
         }
         startSpeech(health); // before the engine: calls may listen as soon as FastAGI accepts them
         ivrExits = new IvrExits(cluster.hazelcast(), config.desk().ivrExitsWindow(), java.time.Clock.systemUTC());
-        toClose.add(ivrExits::flush); // the counts of the last calls' ends, once the calls ended (closed after agi)
+        toClose.add(ivrExits::stop); // the counts of the last calls' ends: after agi (its calls ended or cut and ended),
+        // before the cluster shuts down (closed after this)
 
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));

@@ -187,7 +187,10 @@ public final class AgiListener {
         return connections.isEmpty();
     }
 
-    /** Stops accepting and cuts every remaining connection. */
+    /**
+     * Stops accepting, cuts every remaining connection, and waits (up to {@link #CALLS_END_AFTER_CUT}) for the cut
+     * calls' threads to end: what a call does when it ends (its journal, its counts) runs before what closes after.
+     */
     public void close() {
         stopAccepting();
         int n = connections.size();
@@ -201,7 +204,23 @@ public final class AgiListener {
                 // closing anyway
             }
         }
+        long deadline = System.nanoTime() + CALLS_END_AFTER_CUT.toNanos();
+        for (Thread t : List.copyOf(callThreads)) {
+            try {
+                if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                    LOG.warn("call thread {} still running after its call was cut", t.getName());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
+
+    /** How long {@link #close} waits for the threads of the calls it cut to end. */
+    static final Duration CALLS_END_AFTER_CUT = Duration.ofSeconds(5);
+    /** The threads running calls (see {@link #close}). */
+    private final java.util.Set<Thread> callThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     // ------------------------------------------------------------------------
 
@@ -223,6 +242,7 @@ public final class AgiListener {
         @Override
         protected void execute(Runnable command) {
             Thread.ofVirtual().name("call-" + threadCounter.incrementAndGet()).start(() -> {
+                callThreads.add(Thread.currentThread());
                 try {
                     command.run();
                 } catch (VirtualMachineError | LinkageError e) { // every later call would fail the same way
@@ -232,6 +252,7 @@ public final class AgiListener {
                 } finally {
                     MDC.clear();
                     AgiSocket.clearCurrent();
+                    callThreads.remove(Thread.currentThread());
                 }
             });
         }

@@ -97,15 +97,24 @@ public class Outbox<T> implements AutoCloseable {
     private final ReentrantLock flushLock = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
     private final ReentrantLock forceLock = new ReentrantLock();
-    /** Bytes written to the segments since start (under the append lock), and how many of them are known forced. */
+    /**
+     * Bytes written to the segments since start (under the append lock), and below which mark every byte is either
+     * forced or in a segment whose force failed ({@link #failed}: an append whose line is there throws).
+     */
     private long written;
     private final java.util.concurrent.atomic.AtomicLong forced = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong forces = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong forceFailures = new java.util.concurrent.atomic.AtomicLong();
     /** A thread waits to force what {@link #appendWritten} wrote. */
     private final java.util.concurrent.atomic.AtomicBoolean forceScheduled = new java.util.concurrent.atomic.AtomicBoolean();
-    private FileChannel current;
-    private Path currentPath;
-    /** The next segment's number: one more than the highest of the segments in the directory when it was opened. */
+    /** How long the background force waits next: {@link #FORCE_WITHIN}, doubled after each failure (up to 5 s). */
+    private volatile long forceDelayNanos = FORCE_WITHIN.toNanos();
+    private static final long MAX_FORCE_DELAY_NANOS = java.time.Duration.ofSeconds(5).toNanos();
+    /** Segments whose force failed, with the bytes of them never known forced (published before {@link #forced}). */
+    private final List<Segment> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Forcer forcer;
+    private Segment current;
+    /** The next segment's number: one more than the highest of the segments in the directory, looked at as each opens. */
     private long sequence;
     private final Clock clock;
 
@@ -125,6 +134,34 @@ public class Outbox<T> implements AutoCloseable {
      * names (as information only: their order is their sequence number, see {@link SegmentOrder}).
      */
     public Outbox(Path dir, String prefix, Class<T> type, Function<T, String> callIdOf, String what, Clock clock) {
+        this(dir, prefix, type, callIdOf, what, clock, channel -> channel.force(false));
+    }
+
+    /** How a segment is forced to its device (a test makes it fail, as a failing device does). */
+    @FunctionalInterface
+    interface Forcer {
+        void force(FileChannel channel) throws IOException;
+    }
+
+    /** One segment file being (or having been) appended to; {@code end} is set when it is closed (append lock). */
+    private static final class Segment {
+        final FileChannel channel;
+        final Path path;
+        /** The count of bytes appended since start when it was opened, and when it was closed (-1 while open). */
+        final long start;
+        volatile long end = -1;
+        /** Set when a force of it failed: the bytes after this mark (up to {@code end}) are not known forced. */
+        volatile long unforcedFrom = Long.MAX_VALUE;
+
+        Segment(FileChannel channel, Path path, long start) {
+            this.channel = channel;
+            this.path = path;
+            this.start = start;
+        }
+    }
+
+    Outbox(Path dir, String prefix, Class<T> type, Function<T, String> callIdOf, String what, Clock clock, Forcer forcer) {
+        this.forcer = forcer;
         this.clock = clock;
         this.dir = dir;
         this.prefix = prefix;
@@ -178,9 +215,12 @@ public class Outbox<T> implements AutoCloseable {
      * Appends one record without waiting for its force: when this returns, the line is written to the segment (in the
      * operating system's cache: a server process killed from here on loses nothing), and it is forced to the device by
      * the next force of any append (each forces the whole segment: a record appended later is never durable before
-     * this one), by the sealing of its segment (a flush), by {@link #close}, or at the latest {@link #FORCE_WITHIN}
-     * after this returns by a thread of the outbox's own. What it does not survive until then is the machine itself
-     * stopping (power, kernel). For a record nobody is told is kept (a call's first journal event), so that a call
+     * this one), by the sealing of its segment (a flush), by {@link #close}, or by a thread of the outbox's own about
+     * {@link #FORCE_WITHIN} after this returns, plus the time the device takes to flush. What it does not survive until
+     * then is the machine itself stopping (power, kernel). When that force fails, the segment is closed (on Linux a
+     * later force of the same file would not prove these bytes reached the device), its lines stay for the flusher,
+     * the failure is logged with the count of bytes not known forced and counted ({@link #forceFailures}), and the
+     * next lines go to a new segment. For a record nobody is told is kept (a call's first journal event), so that a call
      * does not wait for a device's flush before it goes on; a failure to write it throws, as {@link #append} does.
      */
     public void appendWritten(T item) throws IOException {
@@ -195,7 +235,10 @@ public class Outbox<T> implements AutoCloseable {
         forceSoon(w.mark());
     }
 
-    /** At most how long a line of {@link #appendWritten} waits for a force that some append would have made anyway. */
+    /**
+     * About how long a line of {@link #appendWritten} waits for a force that some append would have made anyway (then
+     * the force itself takes the device's flush time; after a failed force, the next waits longer, up to 5 s).
+     */
     public static final java.time.Duration FORCE_WITHIN = java.time.Duration.ofMillis(50);
 
     /** Starts the thread that forces what {@link #appendWritten} wrote, unless one is already waiting to. */
@@ -204,7 +247,7 @@ public class Outbox<T> implements AutoCloseable {
             return;
         }
         Thread.ofVirtual().name("outbox-force").start(() -> {
-            java.util.concurrent.locks.LockSupport.parkNanos(FORCE_WITHIN.toNanos());
+            java.util.concurrent.locks.LockSupport.parkNanos(forceDelayNanos);
             forceScheduled.set(false);
             forceWritten();
         });
@@ -212,32 +255,59 @@ public class Outbox<T> implements AutoCloseable {
 
     /**
      * Forces everything written so far, unless a force since covered it (then no system call at all). What
-     * {@link #appendWritten} relies on; a failure is logged (the lines stay written, and the next append's force
-     * tries again).
+     * {@link #appendWritten} relies on. When the force fails, its segment is failed (closed, its unforced bytes
+     * logged and counted, see {@link #appendWritten}), and another force is scheduled, later each time, for what is
+     * written meanwhile.
      */
     public void forceWritten() {
-        FileChannel channel;
+        Segment segment;
         long target;
         appendLock.lock();
         try {
-            channel = current;
+            segment = current;
             target = written;
         } finally {
             appendLock.unlock();
         }
-        if (channel == null || forced.get() >= target) {
-            return; // sealed (which forced it) or forced meanwhile
+        if (segment == null || forced.get() >= target) {
+            return; // sealed (which forced it or failed it) or forced meanwhile
         }
         try {
-            forceUpTo(channel, target);
+            forceUpTo(segment, target);
+            forceDelayNanos = FORCE_WITHIN.toNanos();
         } catch (IOException e) {
-            LOG.error("cannot force the outbox of {} {}: {} (the next append tries again)", what, dir, e.toString());
+            forceDelayNanos = Math.min(MAX_FORCE_DELAY_NANOS, forceDelayNanos * 2);
+            long now;
+            appendLock.lock();
+            try {
+                now = written;
+            } finally {
+                appendLock.unlock();
+            }
+            forceSoon(now); // what was written since, to a new segment (nothing when nothing was)
         }
     }
 
     /** How many times the segments were forced to the device since the outbox was opened (for tests and probes). */
     public long forces() {
         return forces.get();
+    }
+
+    /** How many forces failed since the outbox was opened (each failed its segment: see {@link #appendWritten}). */
+    public long forceFailures() {
+        return forceFailures.get();
+    }
+
+    /**
+     * Bytes written to segments whose force failed, after their last successful force: lines on disk (the flusher
+     * takes them) not known to be on the device. Never counted as forced.
+     */
+    public long bytesNotForced() {
+        long n = 0;
+        for (Segment s : failed) {
+            n += s.end - s.unforcedFrom;
+        }
+        return n;
     }
 
     /**
@@ -279,35 +349,35 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /** Where a write went: its segment, and the count of bytes appended since start once it was written. */
-    private record Written(FileChannel segment, long mark) {
+    private record Written(Segment segment, long mark) {
     }
 
     /** Writes {@code count} complete lines with one write, not forced (see {@link #append(byte[], int, int)}). */
     private Written write(byte[] line, int length, int count) throws IOException {
         long mine;
-        FileChannel segment;
+        Segment segment;
         appendLock.lock();
         try {
             while (current == null) {
-                currentPath = dir.resolve(segmentName(prefix, sequence++, clock.millis()));
+                // a number no segment in the directory has (another outbox on this directory and prefix, which the
+                // data directory's lock keeps out, or a file put there by hand): the highest there, plus one.
+                // CREATE_NEW alone would not see it, the wall clock being part of the name.
+                sequence = Math.max(sequence, highestSequence() + 1);
+                Path path = dir.resolve(segmentName(prefix, sequence++, clock.millis()));
                 try {
-                    current = FileChannel.open(currentPath, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                            StandardOpenOption.APPEND), PrivateFiles.fileAttributes(currentPath));
+                    current = new Segment(FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE, StandardOpenOption.APPEND), PrivateFiles.fileAttributes(path)),
+                            path, written);
                     forceDirectory();
                 } catch (FileAlreadyExistsException e) {
-                    // a file of that number is there (put there after the outbox was opened): it is left as it is,
-                    // and the next sequence number names this one
-                    currentPath = null;
-                } catch (IOException e) {
-                    abandonSegment();
-                    throw e;
+                    // created since we looked: the next number names this one
                 }
             }
-            long start = current.size();
+            long start = current.channel.size();
             try {
                 ByteBuffer buf = ByteBuffer.wrap(line, 0, length);
                 while (buf.hasRemaining()) {
-                    current.write(buf);
+                    current.channel.write(buf);
                 }
             } catch (IOException e) {
                 cutBack(start);
@@ -323,87 +393,156 @@ public class Outbox<T> implements AutoCloseable {
         return new Written(segment, mine);
     }
 
+    /** The highest sequence number of the segments in the directory, or -1. */
+    private long highestSequence() throws IOException {
+        long highest = -1;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                highest = Math.max(highest, sequenceOf(prefix, p.getFileName().toString()));
+            }
+        }
+        return highest;
+    }
+
     /**
      * Makes every byte appended up to {@code mark} (a count over all segments) durable, sharing the
-     * force with the appends around it. {@code mine} is the segment the line went to.
+     * force with the appends around it. {@code mine} is the segment the line went to. Throws when that segment's
+     * force failed after the line was written (by this force or another), even if a later one succeeded.
      */
-    private void forceUpTo(FileChannel mine, long mark) throws IOException {
+    private void forceUpTo(Segment mine, long mark) throws IOException {
         if (forced.get() >= mark) {
+            checkForced(mine, mark);
             return;
         }
         forceLock.lock();
         try {
             if (forced.get() >= mark) {
-                return; // a force that started after our write covered it
+                checkForced(mine, mark); // a force that started after our write covered it, or failed it
+                return;
             }
-            FileChannel channel;
+            Segment segment;
             long target;
             appendLock.lock();
             try {
-                channel = current;
+                segment = current;
                 target = written;
             } finally {
                 appendLock.unlock();
             }
-            if (channel == mine) {
+            if (segment == mine) {
+                long before = forced.get();
                 try {
-                    channel.force(false);
+                    forcer.force(segment.channel);
                     forces.incrementAndGet();
                     forced.accumulateAndGet(target, Math::max);
+                    checkForced(mine, mark); // a seal that failed while this force ran
                     return;
                 } catch (java.nio.channels.ClosedChannelException e) {
-                    // sealed meanwhile: sealing forces first (below)
+                    // sealed meanwhile: sealing forces first, or fails the segment (below)
+                } catch (IOException e) {
+                    appendLock.lock();
+                    try {
+                        fail(segment, before, e);
+                    } finally {
+                        appendLock.unlock();
+                    }
+                    throw e;
                 }
             }
-            // our segment was closed after our write: sealing forced it first, which forced says
+            // our segment was closed after our write: sealing forced it first, which forced says, or failed it
             if (forced.get() < mark) {
                 throw new IOException("the outbox segment was closed before its line was forced");
             }
+            checkForced(mine, mark);
         } finally {
             forceLock.unlock();
         }
     }
 
+    /** Throws when the byte at {@code mark} of {@code segment} is in its part a failed force left unforced. */
+    private static void checkForced(Segment segment, long mark) throws IOException {
+        if (mark > segment.unforcedFrom) {
+            throw new IOException("the force of outbox segment " + segment.path.getFileName() + " failed");
+        }
+    }
+
+    /**
+     * A force of {@code segment} failed (under the append lock): it is closed if it is the one appended to (the next
+     * append opens another), the bytes written to it after {@code forcedBefore} (the mark forced when that force
+     * started) are never counted as forced, and every append waiting for them throws. Its lines stay for the flusher.
+     */
+    private void fail(Segment segment, long forcedBefore, IOException cause) {
+        if (segment == current) {
+            segment.end = written;
+            try {
+                segment.channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            current = null;
+        }
+        long from = Math.max(forcedBefore, segment.start);
+        long notForced = Math.max(0, segment.end - from);
+        if (from < segment.unforcedFrom) {
+            segment.unforcedFrom = from; // before forced moves past it: a waiter that sees forced sees this
+        }
+        if (!failed.contains(segment)) {
+            failed.add(segment);
+        }
+        forced.accumulateAndGet(segment.end, Math::max);
+        forceFailures.incrementAndGet();
+        LOG.error("cannot force the outbox segment {} of {}: {}; {} byte(s) written to it since its last force are not"
+                + " known to be on the device (its lines stay for the database; the appends waiting for them fail);"
+                + " the next records go to a new segment", segment.path, what, cause.toString(), notForced);
+    }
+
     /** The segment being appended to is closed: everything written so far is forced first (under the append lock). */
     private void forceAndClose() throws IOException {
+        Segment segment = current;
+        segment.end = written;
+        long before = forced.get();
         try {
-            current.force(false);
+            forcer.force(segment.channel);
             forces.incrementAndGet();
-            forced.accumulateAndGet(written, Math::max);
+            forced.accumulateAndGet(segment.end, Math::max);
+        } catch (IOException e) {
+            fail(segment, before, e);
+            throw e;
         } finally {
-            current.close();
-            current = null;
-            currentPath = null;
+            if (current == segment) {
+                current = null;
+                segment.channel.close();
+            }
         }
     }
 
     /** Takes off what a failed append wrote; if even that fails, leaves the segment for a new one. */
     private void cutBack(long size) {
         try {
-            current.truncate(size);
-            current.force(false);
+            current.channel.truncate(size);
         } catch (IOException e) {
-            LOG.error("cannot cut a failed write off {}: {}; starting a new segment", currentPath, e.toString());
+            LOG.error("cannot cut a failed write off {}: {}; starting a new segment", current.path, e.toString());
             abandonSegment();
+            return;
+        }
+        long before = forced.get();
+        try {
+            forcer.force(current.channel);
+        } catch (IOException e) {
+            fail(current, before, e);
         }
     }
 
     /** Closes the segment being written (what it holds stays for the flusher); the next append starts another. */
     private void abandonSegment() {
-        try {
-            if (current != null) {
-                try {
-                    current.force(false); // what other appends wrote there before (best effort: the device is failing)
-                    forced.accumulateAndGet(written, Math::max);
-                } finally {
-                    current.close();
-                }
-            }
-        } catch (IOException e) {
-            // closing anyway
+        if (current == null) {
+            return;
         }
-        current = null;
-        currentPath = null;
+        try {
+            forceAndClose(); // what other appends wrote there before (the device is failing: may fail the segment)
+        } catch (IOException e) {
+            // said by fail
+        }
     }
 
     /** Records not yet confirmed written to the sink. */
@@ -533,7 +672,15 @@ public class Outbox<T> implements AutoCloseable {
 
     /** The closed segments, oldest first (see {@link SegmentOrder}). */
     private List<Path> segments() throws IOException {
-        return segmentFiles().stream().filter(p -> !p.equals(currentPath)).toList();
+        List<Path> files = segmentFiles();
+        Path open; // read after listing: a segment listed is either this one or closed
+        appendLock.lock();
+        try {
+            open = current == null ? null : current.path;
+        } finally {
+            appendLock.unlock();
+        }
+        return files.stream().filter(p -> !p.equals(open)).toList();
     }
 
     /** Every segment file in the directory, oldest first. */

@@ -360,6 +360,42 @@ class AgiListenerIT {
         assertThat(call.await(CALL_TIMEOUT).agiStatus()).isNotEqualTo(AgiStatus.SUCCESS);
     }
 
+    /**
+     * What a cut call does as it ends (its journal, its counts: the call's {@code ended}) runs before what the server
+     * closes after the listener (the IVR exits' last send, the cluster): {@code close} used to return once it had cut
+     * the sockets, the calls' threads still running.
+     */
+    @Test
+    void closeReturnsAfterTheCutCallsThreadsEnded() throws Exception {
+        java.util.concurrent.CountDownLatch ending = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        listener = new AgiListener(config(List.of("127.0.0.1/32"), Duration.ofSeconds(60)), "test-node",
+                ScriptResolvers.fixed(Map.of("wait", ch -> {
+                    ch.answer();
+                    try {
+                        ch.readDigits("enter-digits", Duration.ofSeconds(60), 4);
+                    } finally {
+                        ending.countDown();
+                        gate.join();
+                        ended.set(true);
+                    }
+                })), registry);
+        listener.start();
+        pbx = new FakePbx("127.0.0.1", listener.port());
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        FakeCall call = pbx.call("wait").caller(Caller.script().hold(release)).start();
+        await().until(() -> listener.activeCalls() == 1);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(listener::close);
+        ending.await();
+        assertThat(closing).as("close waits for the call's thread").isNotDone();
+        gate.complete(null);
+        closing.get();
+        assertThat(ended).as("the call's end ran before close returned").isTrue();
+        release.complete(null);
+        assertThat(call.await(CALL_TIMEOUT).agiStatus()).isNotEqualTo(AgiStatus.SUCCESS);
+    }
+
     private double counter(String name, String tag, String value) {
         var c = registry.find(name).tag(tag, value).counter();
         return c == null ? 0 : c.count();

@@ -49,26 +49,6 @@ class OutboxTest {
         assertThat(Files.readString(dir.resolve("rejected.jsonl"))).contains("\"c4\"").doesNotContain("\"c3\"");
     }
 
-    /**
-     * An outbox reopened in the millisecond its last segment was named (a quick restart, a test) gave its first
-     * segment the same name and refused the append: segments of an earlier run named for every millisecond of the
-     * next few seconds, and the new record still gets a segment of its own.
-     */
-    @Test
-    void aSegmentNameAnEarlierRunTookIsNotReused() throws IOException {
-        long now = System.currentTimeMillis();
-        for (long ms = now; ms < now + 5_000; ms++) {
-            Files.createFile(dir.resolve("items-" + ms + "-000000.jsonl"));
-        }
-        try (Outbox<Item> box = open()) {
-            box.append(new Item("new", 1));
-            List<Item> written = new ArrayList<>();
-            assertThat(box.flush(written::addAll, 10)).isTrue();
-            assertThat(written).extracting(Item::id).containsExactly("new");
-            assertThat(box.pending()).isZero();
-        }
-    }
-
     /** A clock that stays where it is set. */
     private static final class SetClock extends Clock {
         long millis;
@@ -194,28 +174,148 @@ class OutboxTest {
      */
     @Test
     void aRecordAppendedWrittenIsInTheSegmentAtOnceAndForcedSoon() throws IOException {
-        Outbox<Item> box = open();
-        box.appendWritten(new Item("a", 1));
-        try (Outbox<Item> afterAKill = open()) {
-            assertThat(afterAKill.pending()).isEqualTo(1);
+        try (Outbox<Item> box = open()) {
+            box.appendWritten(new Item("a", 1));
+            try (Outbox<Item> afterAKill = open()) {
+                assertThat(afterAKill.pending()).isEqualTo(1);
+            }
+            await().until(() -> box.forces() == 1); // by the outbox's thread: nothing else forced
+            long before = box.forces();
+            for (int i = 0; i < 100; i++) {
+                box.appendWritten(new Item("w" + i, i));
+            }
+            box.append(new Item("forced", 100));
+            assertThat(box.forces() - before).as("one force for many lines, not one each").isLessThan(20);
+            long settled = box.forces();
+            box.forceWritten(); // everything is forced already (by the append): no system call
+            assertThat(box.forces()).isEqualTo(settled);
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 500)).isTrue();
+            assertThat(written).hasSize(102);
+            assertThat(written.get(0).id()).isEqualTo("a");
+            assertThat(written.get(101).id()).isEqualTo("forced");
         }
-        await().until(() -> box.forces() == 1); // by the outbox's thread: nothing else forced
-        long before = box.forces();
-        for (int i = 0; i < 100; i++) {
-            box.appendWritten(new Item("w" + i, i));
+    }
+
+    private Outbox<Item> open(Outbox.Forcer forcer) {
+        return new Outbox<>(dir, "items-", Item.class, Item::id, "item(s)", Clock.systemUTC(), forcer);
+    }
+
+    private List<String> segmentNames() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("items-")).sorted().toList();
         }
-        box.append(new Item("forced", 100));
-        assertThat(box.forces() - before).as("one force for many lines, not one each").isLessThan(20);
-        box.forceWritten(); // everything is forced already: no system call
-        long settled = box.forces();
-        box.forceWritten();
-        assertThat(box.forces()).isEqualTo(settled);
-        List<Item> written = new ArrayList<>();
-        assertThat(box.flush(written::addAll, 500)).isTrue();
-        assertThat(written).hasSize(102);
-        assertThat(written.get(0).id()).isEqualTo("a");
-        assertThat(written.get(101).id()).isEqualTo("forced");
-        box.close();
+    }
+
+    /**
+     * The outbox's own force of what {@link Outbox#appendWritten} wrote fails (the device said EIO): it used to log
+     * and leave the segment open, and the next append's force of the same file "succeeded" and counted the line as
+     * forced, which on Linux proves nothing after a failed fsync. Now the failure is counted, the segment is closed
+     * with its bytes never counted forced, the next records go to a new segment, and the line still reaches the sink.
+     */
+    @Test
+    void aFailedBackgroundForceFailsItsSegmentAndIsCounted() throws IOException {
+        java.util.concurrent.atomic.AtomicReference<java.nio.channels.FileChannel> failing =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try (Outbox<Item> box = open(channel -> {
+            if (failing.compareAndSet(null, channel) || failing.get() == channel) {
+                throw new IOException("Input/output error (the test's device)");
+            }
+            channel.force(false);
+        })) {
+            box.appendWritten(new Item("a", 1));
+            await().until(() -> box.forceFailures() == 1);
+            long lineA = line("a").length();
+            assertThat(box.bytesNotForced()).isEqualTo(lineA);
+            box.append(new Item("b", 2)); // a new segment, forced
+            assertThat(box.forceFailures()).isEqualTo(1);
+            assertThat(box.bytesNotForced()).as("a later force does not count a's bytes forced").isEqualTo(lineA);
+            assertThat(segmentNames()).as("b went to a segment of its own").hasSize(2);
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 10)).isTrue();
+            assertThat(written).extracting(Item::id).containsExactly("a", "b");
+        }
+    }
+
+    /**
+     * A segment whose seal (its force when a flush closes it) failed used to be closed with its bytes uncounted, and
+     * the next segment's successful force moved the forced mark past them: appends still waiting for their force in
+     * the failed segment then returned as if their lines were on the device. They fail now, and the bytes are never
+     * counted forced; the lines still reach the sink.
+     */
+    @Test
+    void appendsWaitingOnASegmentWhoseSealFailedFail() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.nio.channels.FileChannel> first =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch inForce = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (Outbox<Item> box = open(channel -> {
+            if (first.compareAndSet(null, channel)) { // a's force: held until the segment's seal failed
+                inForce.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            } else if (first.get() == channel) {
+                throw new IOException("Input/output error (the test's device)"); // the seal's force
+            }
+            channel.force(false);
+        })) {
+            var a = java.util.concurrent.CompletableFuture.runAsync(() -> append(box, new Item("a", 1)));
+            inForce.await();
+            var b = java.util.concurrent.CompletableFuture.runAsync(() -> append(box, new Item("b", 2)));
+            await().until(() -> box.pending() == 2); // b written, waiting for the force a holds
+            sealRefused(box); // the seal's force fails
+            assertThat(box.forceFailures()).isEqualTo(1);
+            box.appendWritten(new Item("c", 3)); // the next segment
+            sealRefused(box); // forced: the forced mark moves past a and b
+            release.countDown();
+            assertThat(catchThrowableOf(a)).as("a's force did not make it").isNotNull();
+            assertThat(catchThrowableOf(b)).as("b's force did not make it").isNotNull();
+            assertThat(box.bytesNotForced()).isEqualTo(2L * line("a").length());
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 10)).isTrue();
+            assertThat(written).extracting(Item::id).containsExactlyInAnyOrder("a", "b", "c");
+        }
+    }
+
+    private static void append(Outbox<Item> box, Item item) {
+        try {
+            box.append(item);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Throwable catchThrowableOf(java.util.concurrent.CompletableFuture<Void> f) {
+        try {
+            f.join();
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            assertThat(e.getCause()).isInstanceOf(java.io.UncheckedIOException.class);
+            return e.getCause();
+        }
+    }
+
+    /**
+     * Two outboxes on one directory and prefix (which the data directory's lock keeps out; a tool, a test) each took
+     * the sequence number after the highest they saw when opened, and their segments, named at different
+     * milliseconds, shared numbers: the order between them was the clock's again. Each takes a number no segment in
+     * the directory has.
+     */
+    @Test
+    void twoOutboxesOnOneDirectoryNeverShareASequenceNumber() throws IOException {
+        try (Outbox<Item> one = open(new SetClock(1_000)); Outbox<Item> two = open(new SetClock(2_000))) {
+            for (int i = 0; i < 3; i++) {
+                one.append(new Item("one-" + i, i));
+                sealRefused(one);
+                two.append(new Item("two-" + i, i));
+                sealRefused(two);
+            }
+        }
+        List<Long> sequences = segmentNames().stream().map(n -> Outbox.sequenceOf("items-", n)).toList();
+        assertThat(sequences).hasSize(6).doesNotHaveDuplicates().doesNotContain(-1L);
     }
 
     @Test

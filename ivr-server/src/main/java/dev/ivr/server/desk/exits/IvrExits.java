@@ -10,6 +10,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.engine.CallObserver;
 import dev.ivr.server.flow.engine.CallSummary;
 import dev.ivr.server.flow.model.Node;
+import dev.ivr.server.logging.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +100,7 @@ public final class IvrExits {
                         recordAsync(i.flow(), CALLS);
                     }
                 } catch (RuntimeException e) { // statistics never fail a call
-                    LOG.warn("IVR exit not counted: {}", e.toString());
+                    LOG.warn("IVR exit of {} not counted: {}", LogText.escape(i.flow()), e.toString());
                 }
             }
         };
@@ -132,6 +133,10 @@ public final class IvrExits {
     private void recordAsync(String flow, String node) {
         long bucket = clock.millis() / bucketMillis;
         unsent.merge(new Slot(flow + "\n" + node, bucket), 1L, Long::sum);
+        if (stopped) {
+            flush(); // the server is stopping: no thread waits to send it later (the cluster is about to go)
+            return;
+        }
         if (sending.compareAndSet(false, true)) {
             Thread.ofVirtual().name("ivr-exits").start(() -> {
                 java.util.concurrent.locks.LockSupport.parkNanos(SEND_EVERY.toNanos());
@@ -143,8 +148,16 @@ public final class IvrExits {
 
     /** How long the counts of calls' ends wait to be sent together. */
     static final Duration SEND_EVERY = Duration.ofMillis(250);
+    /** How long {@link #stop} waits for the cluster to take the counts it sends. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(2);
+    /** Set by {@link #stop}: a call's end is sent at once. */
+    private volatile boolean stopped;
+    /** Counts sent and not yet taken by their partition. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, java.util.concurrent.CompletableFuture<?>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong sends = new java.util.concurrent.atomic.AtomicLong();
 
-    /** Sends the counts of calls' ends not sent yet (the server stopping: after its calls ended). Never throws. */
+    /** Sends the counts of calls' ends not sent yet, without waiting for the cluster. Never throws. */
     public void flush() {
         for (Slot slot : unsent.keySet()) {
             Long n = unsent.remove(slot);
@@ -152,16 +165,51 @@ public final class IvrExits {
                 continue;
             }
             try {
-                map.submitToKey(slot.key(), new Increment(slot.bucket(), slot.bucket() - BUCKETS + 1, n))
-                        .whenComplete((none, e) -> {
-                            if (e != null) {
-                                LOG.warn("{} IVR exit(s) not counted: {}", n, e.toString());
-                            }
-                        });
+                java.util.concurrent.CompletableFuture<?> sent = map.submitToKey(slot.key(),
+                        new Increment(slot.bucket(), slot.bucket() - BUCKETS + 1, n)).toCompletableFuture();
+                long id = sends.incrementAndGet();
+                inFlight.put(id, sent);
+                sent.whenComplete((none, e) -> {
+                    inFlight.remove(id);
+                    if (e != null) {
+                        LOG.warn("{} IVR exit(s) of {} not counted: {}", n, LogText.escape(slot.key()), e.toString());
+                    }
+                });
             } catch (RuntimeException e) {
-                LOG.warn("{} IVR exit(s) not counted: {}", n, e.toString());
+                LOG.warn("{} IVR exit(s) of {} not counted: {}", n, LogText.escape(slot.key()), e.toString());
             }
         }
+    }
+
+    /**
+     * The server is stopping (its calls ended or were cut, the cluster not yet shut down): sends what waits, and waits
+     * up to {@link #STOP_WAIT} for the cluster to take every count sent; a call's end after this is sent at once.
+     * Never throws.
+     */
+    public void stop() {
+        stopped = true;
+        flush();
+        try {
+            java.util.concurrent.CompletableFuture.allOf(inFlight.values().toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // each failure is logged with its key
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("{} IVR exit count(s) not confirmed by the cluster within {} ms of the stop", inFlight.size(),
+                    STOP_WAIT.toMillis());
+        }
+    }
+
+    /** Counts sent and not yet taken by the cluster (for tests). */
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    /** Counts of calls' ends not sent yet (for tests). */
+    int unsent() {
+        return unsent.size();
     }
 
     /** A key and time bucket whose counts wait to be sent. */

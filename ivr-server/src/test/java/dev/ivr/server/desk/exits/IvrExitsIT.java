@@ -128,4 +128,32 @@ class IvrExitsIT {
             assertThat(exits.snapshot().calls()).containsEntry("simple", 201L);
         }
     }
+    private static void endCall(IvrExits exits, String id) {
+        var observer = exits.observer();
+        observer.node("simple", new Node.Hangup(new Node.Info("goodbye", "hangup", null, null, null), null));
+        observer.ended(new CallSummary(List.of(), Map.of(), Map.of(), null, null, new Interaction(id,
+                "+3612345678", "1000", "simple", "1", Instant.now(), Instant.now(), List.of("goodbye"),
+                Map.of(), null, null, null, null, null, null, Interaction.Outcome.SELF_SERVED, "n1")));
+    }
+
+    /**
+     * The server's stop: the counts waiting to be sent go at once and the stop returns when the cluster has them (it
+     * shuts down next); a call cut after that (its end runs later) is sent at once, not by a thread 250 ms later.
+     */
+    @Test
+    void theStopSendsWhatWaitsAndWaitsForTheCluster(@TempDir Path dir) {
+        try (ClusterMember member = ClusterMember.start(TestConfigs.server(dir).cluster(), "exits-stop", dir)) {
+            IvrExits exits = new IvrExits(member.hazelcast(), Duration.ofHours(24), Clock.systemUTC());
+            for (int i = 0; i < 3; i++) {
+                endCall(exits, "call-" + i);
+            }
+            exits.stop();
+            assertThat(exits.unsent()).isZero();
+            assertThat(exits.inFlight()).as("the stop waited for the cluster").isZero();
+            assertThat(exits.snapshot().calls()).containsEntry("simple", 3L);
+            endCall(exits, "cut-after-the-stop");
+            assertThat(exits.unsent()).as("sent at once").isZero();
+            await().until(() -> exits.snapshot().totalCalls() == 4);
+        }
+    }
 }
