@@ -108,6 +108,6 @@ class ReportsApiIT {
         Reply metrics = api.get("/metrics", admin);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("ivr_kpi_service_level{", "queue=\"*\"", "ivr_kpi_asa_seconds{",
-                "ivr_kpi_agent_occupancy", "ivr_journal_pending");
+                "ivr_kpi_agent_occupancy", "ivr_journal_pending", "ivr_journal_outbox_force_failures_total");
     }
 }

@@ -7,6 +7,7 @@ import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.logging.LogText;
 import dev.ivr.server.outbox.Outbox;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -80,6 +81,9 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                 .register(meters);
         Gauge.builder("ivr.journal.pending", this, JdbcJournal::pending)
                 .description("Journal events waiting for the database").register(meters);
+        FunctionCounter.builder("ivr.journal.outbox.force.failures", outbox, Outbox::forceFailures)
+                .description("Forces of the journal's outbox that failed (each fails its segment; its lines still reach the database)")
+                .register(meters);
         this.flusher = Thread.ofVirtual().name("journal-outbox").start(this::flushLoop);
     }
 
