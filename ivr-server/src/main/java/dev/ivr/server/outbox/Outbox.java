@@ -260,15 +260,9 @@ public class Outbox<T> implements AutoCloseable {
      * written meanwhile.
      */
     public void forceWritten() {
-        Segment segment;
-        long target;
-        appendLock.lock();
-        try {
-            segment = current;
-            target = written;
-        } finally {
-            appendLock.unlock();
-        }
+        Written now = soFar();
+        Segment segment = now.segment();
+        long target = now.mark();
         if (segment == null || forced.get() >= target) {
             return; // sealed (which forced it or failed it) or forced meanwhile
         }
@@ -277,14 +271,7 @@ public class Outbox<T> implements AutoCloseable {
             forceDelayNanos = FORCE_WITHIN.toNanos();
         } catch (IOException e) {
             forceDelayNanos = Math.min(MAX_FORCE_DELAY_NANOS, forceDelayNanos * 2);
-            long now;
-            appendLock.lock();
-            try {
-                now = written;
-            } finally {
-                appendLock.unlock();
-            }
-            forceSoon(now); // what was written since, to a new segment (nothing when nothing was)
+            forceSoon(soFar().mark()); // what was written since, to a new segment (nothing when nothing was)
         }
     }
 
@@ -420,15 +407,9 @@ public class Outbox<T> implements AutoCloseable {
                 checkForced(mine, mark); // a force that started after our write covered it, or failed it
                 return;
             }
-            Segment segment;
-            long target;
-            appendLock.lock();
-            try {
-                segment = current;
-                target = written;
-            } finally {
-                appendLock.unlock();
-            }
+            Written now = soFar();
+            Segment segment = now.segment();
+            long target = now.mark();
             if (segment == mine) {
                 long before = forced.get();
                 try {
@@ -456,6 +437,16 @@ public class Outbox<T> implements AutoCloseable {
             checkForced(mine, mark);
         } finally {
             forceLock.unlock();
+        }
+    }
+
+    /** The segment appended to (null when sealed) and the bytes written to the segments so far, read together. */
+    private Written soFar() {
+        appendLock.lock();
+        try {
+            return new Written(current, written);
+        } finally {
+            appendLock.unlock();
         }
     }
 

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.ivr.testsupport.MutableClock;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,30 +49,6 @@ class OutboxTest {
         assertThat(Files.readString(dir.resolve("rejected.jsonl"))).contains("\"c4\"").doesNotContain("\"c3\"");
     }
 
-    /** A clock that stays where it is set. */
-    private static final class SetClock extends Clock {
-        long millis;
-
-        SetClock(long millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
-
     private Outbox<Item> open(Clock clock) {
         return new Outbox<>(dir, "items-", Item.class, Item::id, "item(s)", clock);
     }
@@ -91,19 +67,19 @@ class OutboxTest {
      */
     @Test
     void aClockSetBackDoesNotReorderTheSegments() throws IOException {
-        SetClock clock = new SetClock(1_800_000_000_000L);
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_800_000_000_000L));
         try (Outbox<Item> box = open(clock)) {
             box.append(new Item("a", 1));
             sealRefused(box);
-            clock.millis -= 3_600_000; // an hour back
+            clock.advance(Duration.ofMillis(-3_600_000)); // an hour back
             box.append(new Item("b", 2));
             sealRefused(box);
-            clock.millis -= 86_400_000; // a day back, and restarted
+            clock.advance(Duration.ofMillis(-86_400_000)); // a day back, and restarted
         }
         try (Outbox<Item> box = open(clock)) {
             box.append(new Item("c", 3));
             sealRefused(box);
-            clock.millis = 0; // as far back as it goes
+            clock.advance(Duration.ofMillis(-clock.millis())); // as far back as it goes
             box.append(new Item("d", 4));
             assertThat(box.pending()).isEqualTo(4);
             List<Item> written = new ArrayList<>();
@@ -126,7 +102,7 @@ class OutboxTest {
         Files.writeString(dir.resolve("items-1733400000000-000000.jsonl"), line("old-2"));
         Files.writeString(dir.resolve("items-999-000007.jsonl"), line("old-1")); // fewer digits: still older
         Files.writeString(dir.resolve("items-1733400000001-000000.jsonl"), line("old-4") + line("old-5"));
-        SetClock clock = new SetClock(1_000); // behind every old segment
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(1_000)); // behind every old segment
         try (Outbox<Item> box = open(clock)) {
             assertThat(box.pending()).isEqualTo(5);
             box.append(new Item("new-1", 1));
@@ -306,7 +282,8 @@ class OutboxTest {
      */
     @Test
     void twoOutboxesOnOneDirectoryNeverShareASequenceNumber() throws IOException {
-        try (Outbox<Item> one = open(new SetClock(1_000)); Outbox<Item> two = open(new SetClock(2_000))) {
+        try (Outbox<Item> one = open(new MutableClock(Instant.ofEpochMilli(1_000)));
+             Outbox<Item> two = open(new MutableClock(Instant.ofEpochMilli(2_000)))) {
             for (int i = 0; i < 3; i++) {
                 one.append(new Item("one-" + i, i));
                 sealRefused(one);
