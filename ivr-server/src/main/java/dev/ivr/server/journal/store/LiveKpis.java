@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToDoubleFunction;
@@ -32,7 +31,6 @@ import java.util.function.ToDoubleFunction;
 public final class LiveKpis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveKpis.class);
 
-    private final JournalReader reader;
     private final KpiCalculator calculator;
     private final Duration window;
     private final Duration every;
@@ -49,20 +47,14 @@ public final class LiveKpis implements AutoCloseable {
     private final SharedStrings names = new SharedStrings(NAMES);
     static final int NAMES = 10_000; // transfer destinations, say: never more than this many kept
     private volatile KpiCalculator.Result current;
-    private long lastSeq;
-    /**
-     * Rows are read from {@link #OVERLAP} numbers before the highest one read, because two servers' transactions
-     * commit out of sequence order (a row numbered below one already read can appear later); the numbers read in that
-     * range are remembered so that no row is counted twice.
-     */
-    static final long OVERLAP = 1000;
-    private final TreeSet<Long> readNear = new TreeSet<>();
+    /** What is new in the journal, each row once (rows that commit out of sequence order included). */
+    private final JournalCursor rows;
     private final Thread thread;
     private volatile boolean closed;
 
     public LiveKpis(JournalReader reader, KpiRules rules, Duration window, Duration every, Clock clock,
                     MeterRegistry meters) {
-        this.reader = reader;
+        this.rows = new JournalCursor(reader);
         this.calculator = new KpiCalculator(rules);
         this.window = window;
         this.every = every;
@@ -92,18 +84,10 @@ public final class LiveKpis implements AutoCloseable {
         Instant now = clock.instant();
         Instant from = now.minus(window);
         Map<String, String> calls = new HashMap<>(); // a call's events read together share its id
-        for (JournalReader.Row r : reader.after(Math.max(0, lastSeq - OVERLAP), from.minus(JournalReader.AGENT_CONTEXT))) {
-            if (!readNear.add(r.seq())) {
-                continue; // read by an earlier refresh
-            }
+        for (JournalReader.Row r : rows.next(from.minus(JournalReader.AGENT_CONTEXT))) {
             events.add(KpiCalculator.input(r.event(), id -> id == null ? null : calls.computeIfAbsent(id, k -> k),
                     names::share));
-            lastSeq = Math.max(lastSeq, r.seq());
-            if (readNear.size() > 2 * OVERLAP) { // a first read of a busy window: keep only the numbers near the top
-                readNear.headSet(lastSeq - OVERLAP, true).clear();
-            }
         }
-        readNear.headSet(lastSeq - OVERLAP, true).clear();
         // what fell out of the window: call events go; each agent's last event before it stays as context
         List<JournalEvent> kept = new ArrayList<>();
         for (JournalEvent e : events) {

@@ -1,6 +1,7 @@
 package dev.ivr.server.webhook.store;
 
 import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.journal.store.JournalCursor;
 import dev.ivr.server.journal.store.JournalReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,9 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -18,36 +17,29 @@ import java.util.function.Consumer;
 
 /**
  * The journal of the whole cluster, live: reads {@code journal_events} (every server writes there) every
- * {@code every} while someone listens, and hands each new event to the listeners once. Rows are read by sequence
- * with an overlap ({@link #OVERLAP} numbers back), and events already handed over are remembered by id, so rows
- * that commit out of sequence order (two servers writing at once) are not missed and none is handed over twice.
+ * {@code every} while someone listens, and hands each new event to the listeners once: rows are read by sequence
+ * with an overlap ({@link JournalCursor}), so rows that commit out of sequence order (two servers writing at once)
+ * are not missed and none is handed over twice.
  * Events that happened more than {@link #RECENT} ago are not streamed (a live view, not a replay). Listeners run on
  * the tail's thread: keep them short (the event stream hands over to a bounded queue).
  */
 public final class JournalTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalTail.class);
-    static final long OVERLAP = 1000;
     static final Duration RECENT = Duration.ofSeconds(60);
-    private static final int REMEMBERED = 20_000;
 
-    private final JournalReader reader;
     private final BooleanSupplier ready;
     private final Duration every;
     private final Clock clock;
     private final List<Consumer<JournalEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, Boolean> seen = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final JournalCursor rows;
     private final Thread thread;
     private volatile boolean closed;
-    private long cursor = -1;
+    /** Rows were read since someone listens (the first read's events from before the first listener are not streamed). */
+    private boolean reading;
     private volatile java.time.Instant since = java.time.Instant.MAX;
 
     public JournalTail(JournalReader reader, BooleanSupplier ready, Duration every, Clock clock) {
-        this.reader = reader;
+        this.rows = new JournalCursor(reader);
         this.ready = ready;
         this.every = every;
         this.clock = clock;
@@ -67,8 +59,8 @@ public final class JournalTail implements AutoCloseable {
     private void loop() {
         while (!closed) {
             if (listeners.isEmpty()) {
-                cursor = -1; // nobody listens: read nothing, start afresh with the next listener
-                seen.clear();
+                reading = false; // nobody listens: read nothing, start afresh with the next listener
+                rows.reset();
             } else if (ready.getAsBoolean()) {
                 try {
                     poll();
@@ -81,13 +73,10 @@ public final class JournalTail implements AutoCloseable {
     }
 
     void poll() throws SQLException {
-        boolean first = cursor < 0;
-        List<JournalReader.Row> rows = reader.after(first ? 0 : Math.max(0, cursor - OVERLAP),
-                clock.instant().minus(RECENT));
-        for (JournalReader.Row r : rows) {
-            cursor = Math.max(cursor, r.seq());
-            if (seen.put(r.event().id(), Boolean.TRUE) != null || first && r.event().at().isBefore(since)) {
-                continue; // handed over already, or from before the first listener came
+        boolean first = !reading;
+        for (JournalReader.Row r : rows.next(clock.instant().minus(RECENT))) {
+            if (first && r.event().at().isBefore(since)) {
+                continue; // from before the first listener came
             }
             for (Consumer<JournalEvent> l : listeners) {
                 try {
@@ -97,7 +86,7 @@ public final class JournalTail implements AutoCloseable {
                 }
             }
         }
-        cursor = Math.max(cursor, 0);
+        reading = true;
     }
 
     @Override

@@ -95,7 +95,7 @@ class LiveKpisTest {
             live.emit(2 * THIRD, DAY.size());
             live.kpis().refresh();
             live.update("update journal_events set seq = -seq where seq < 0");
-            assertThat(live.maxSeq() - read).isLessThan(LiveKpis.OVERLAP);
+            assertThat(live.maxSeq() - read).isLessThan(JournalCursor.OVERLAP);
             live.kpis().refresh();
             live.kpis().refresh(); // a refresh with nothing new counts nothing again
         });
