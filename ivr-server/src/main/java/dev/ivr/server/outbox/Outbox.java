@@ -737,22 +737,24 @@ public class Outbox<T> implements AutoCloseable {
             return -1;
         }
         String rest = name.substring(prefix.length() + 1, name.length() - SUFFIX.length());
-        int dash = rest.indexOf('-');
-        if (dash <= 0 || !digits(rest, 0, dash) || !digits(rest, dash + 1, rest.length()) || dash > 18) {
-            return -1;
-        }
-        return Long.parseLong(rest, 0, dash, 10);
+        int dash = digitPair(rest);
+        return dash < 0 ? -1 : Long.parseLong(rest, 0, dash, 10);
     }
 
     /** The wall clock and number of a segment named by an earlier version ({@code <ms>-<n>}), or null. */
     private static long[] oldName(String prefix, String name) {
         String rest = name.substring(prefix.length(), name.length() - SUFFIX.length());
-        int dash = rest.indexOf('-');
-        if (dash <= 0 || dash > 18 || rest.length() - dash - 1 > 18 || !digits(rest, 0, dash)
-                || !digits(rest, dash + 1, rest.length())) {
+        int dash = digitPair(rest);
+        if (dash < 0 || rest.length() - dash - 1 > 18) {
             return null;
         }
         return new long[]{Long.parseLong(rest, 0, dash, 10), Long.parseLong(rest, dash + 1, rest.length(), 10)};
+    }
+
+    /** Where the dash is in {@code <digits>-<digits>} (at most 18 digits before it, to fit a long), or -1. */
+    private static int digitPair(String s) {
+        int dash = s.indexOf('-');
+        return dash > 0 && dash <= 18 && digits(s, 0, dash) && digits(s, dash + 1, s.length()) ? dash : -1;
     }
 
     private static boolean digits(String s, int from, int to) {
