@@ -99,7 +99,7 @@ public final class LostCallRecorder implements AutoCloseable {
     }
 
     private void lost(String node, UUID member) {
-        Thread t = Thread.ofVirtual().name("lost-calls-" + node).unstarted(() -> {
+        Thread t = Thread.ofPlatform().daemon().name("lost-calls-" + node).unstarted(() -> {
             try {
                 Thread.sleep(grace.toMillis());
                 for (int attempt = 1; !closed; attempt++) {

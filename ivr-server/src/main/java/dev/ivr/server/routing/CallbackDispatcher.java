@@ -149,7 +149,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         this.queues = Set.copyOf(queues);
         this.nodeId = router.nodeId();
         loadFromDatabase();
-        this.sweeper = Thread.ofVirtual().name("callback-sweep").start(this::sweepLoop);
+        this.sweeper = Thread.ofPlatform().daemon().name("callback-sweep").start(this::sweepLoop);
     }
 
     /** Whether callbacks can be placed now. */

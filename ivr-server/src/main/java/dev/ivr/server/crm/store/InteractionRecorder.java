@@ -41,7 +41,7 @@ import dev.ivr.server.outbox.Outbox;
 
 /**
  * Where the CRM store's interactions go: the database when it takes them, else the outbox on local disk (forced),
- * else memory (said loudly, lost if the server stops first); the {@code crm-outbox} virtual thread writes what
+ * else memory (said loudly, lost if the server stops first); the {@code crm-outbox} platform thread writes what
  * waits once the database is back. Secrets are masked and sizes bounded before anything is kept.
  *
  * <p>A call's own interaction ({@link #record}) is not written on the call's thread: it is handed to the
@@ -114,7 +114,7 @@ final class InteractionRecorder {
         this.retryAfter = retryAfter;
         this.meters = meters;
         this.outbox = new InteractionOutbox(outboxDir);
-        this.flusher = Thread.ofVirtual().name("crm-outbox").start(this::flushLoop);
+        this.flusher = Thread.ofPlatform().daemon().name("crm-outbox").start(this::flushLoop);
         this.writer = Thread.ofPlatform().daemon().name("crm-writer").start(this::writeLoop);
     }
 

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 
 /**
  * The journal on the database, through an outbox: {@link #emit} appends the event to the outbox on local disk
- * (forced) and returns; the {@code journal-outbox} virtual thread writes what waits there to
+ * (forced) and returns; the {@code journal-outbox} platform thread writes what waits there to
  * {@code journal_events} in batches, and deletes a segment once all of it is in the database. A call never
  * waits for the database, an outage or a restart loses nothing (the segments stay until written), and a
  * segment replayed after a failure duplicates nothing (the event id is unique; a replayed one is ignored).
@@ -84,7 +84,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         FunctionCounter.builder("ivr.journal.outbox.force.failures", outbox, Outbox::forceFailures)
                 .description("Forces of the journal's outbox that failed (each fails its segment; its lines still reach the database)")
                 .register(meters);
-        this.flusher = Thread.ofVirtual().name("journal-outbox").start(this::flushLoop);
+        this.flusher = Thread.ofPlatform().daemon().name("journal-outbox").start(this::flushLoop);
     }
 
     @Override

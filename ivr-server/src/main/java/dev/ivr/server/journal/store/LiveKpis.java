@@ -25,7 +25,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The KPIs of the last {@code window} (cluster-wide: read from the journal every server writes), refreshed every
- * {@code every} on the {@code journal-kpis} virtual thread; served to the dashboard and as Prometheus gauges
+ * {@code every} on the {@code journal-kpis} platform thread; served to the dashboard and as Prometheus gauges
  * labelled by queue only ({@code ivr_kpi_*{queue="billing"}}, {@code queue="*"} for the whole center).
  */
 public final class LiveKpis implements AutoCloseable {
@@ -67,7 +67,7 @@ public final class LiveKpis implements AutoCloseable {
                 .description("Mean occupancy of the agents signed in over the window").register(meters);
         Gauge.builder("ivr.kpi.agent.utilization", this, k -> average(k, false))
                 .description("Mean utilization of the agents signed in over the window").register(meters);
-        this.thread = Thread.ofVirtual().name("journal-kpis").start(this::loop);
+        this.thread = Thread.ofPlatform().daemon().name("journal-kpis").start(this::loop);
     }
 
     /** The latest figures (of the window ending at the last refresh). */

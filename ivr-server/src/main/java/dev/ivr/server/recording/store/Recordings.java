@@ -265,12 +265,12 @@ public final class Recordings implements RecordingPauses {
     }
 
     /**
-     * Runs the upkeep on a virtual thread ({@code recording-upkeep}): sealing every few seconds, the purge at
+     * Runs the upkeep on a platform thread ({@code recording-upkeep}): sealing every few seconds, the purge at
      * start and every purge-interval. Closing stops it.
      */
     public AutoCloseable startUpkeep() {
         java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                Thread.ofVirtual().name("recording-upkeep").factory());
+                Thread.ofPlatform().daemon().name("recording-upkeep").factory());
         long sealEvery = Math.max(1, Math.min(config.sealDelay().toMillis(), 5_000));
         s.scheduleWithFixedDelay(() -> guarded("seal", this::seal), sealEvery, sealEvery,
                 java.util.concurrent.TimeUnit.MILLISECONDS);

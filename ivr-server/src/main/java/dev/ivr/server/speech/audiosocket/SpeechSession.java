@@ -22,8 +22,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * One listen: the AudioSocket connection Asterisk opened for it, end-of-speech detection and
- * the recognizer, fed on a virtual thread of its own (recognition never runs on the event
- * loop). Ends once with a {@link ListenResult}; then the server sends the hangup frame and
+ * the recognizer, fed on a platform thread of its own (recognition never runs on the event
+ * loop, nor on a virtual thread, whose carrier a decoder in native code would hold). Ends once with a {@link ListenResult}; then the server sends the hangup frame and
  * closes the connection, which makes Asterisk's {@code EXEC AudioSocket} return.
  */
 final class SpeechSession {
@@ -93,7 +93,7 @@ final class SpeechSession {
             }
         });
         guardTimer = v.setTimer(wallClockLimit.toMillis(), t -> audio.offer(GUARD));
-        Thread.ofVirtual().name("speech-" + id).start(this::recognise);
+        Thread.ofPlatform().daemon().name("speech-" + id).start(this::recognise);
         log("speech session {} started ({}, {})", id, request.language(),
                 request.phrases().isEmpty() ? "free text" : request.phrases().size() + " phrase(s)");
     }

@@ -121,7 +121,7 @@ public final class WebhookSender implements AutoCloseable {
 
     /** Starts the poller. */
     public WebhookSender start() {
-        poller = Thread.ofVirtual().name("webhook-poller").start(this::pollLoop);
+        poller = Thread.ofPlatform().daemon().name("webhook-poller").start(this::pollLoop);
         return this;
     }
 

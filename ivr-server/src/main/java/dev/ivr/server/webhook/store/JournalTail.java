@@ -43,7 +43,7 @@ public final class JournalTail implements AutoCloseable {
         this.ready = ready;
         this.every = every;
         this.clock = clock;
-        this.thread = Thread.ofVirtual().name("journal-tail").start(this::loop);
+        this.thread = Thread.ofPlatform().daemon().name("journal-tail").start(this::loop);
     }
 
     /** Hears every event of the cluster from now on. Close the result to stop. */

@@ -8,6 +8,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.db.WriteFailures;
+import dev.ivr.testsupport.Threads;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -153,6 +154,9 @@ class InteractionBatchesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> durable.get() == 40);
         assertThat(rows()).isEqualTo(40);
         assertThat(ds.commits.get()).as("one transaction for the forty").isEqualTo(1);
+        // the writers compute (H2 inserts and commits): platform threads, so the calls' carriers are not held
+        assertThat(List.of("crm-writer", "crm-outbox"))
+                .allSatisfy(name -> assertThat(Threads.platformNamed(name)).as(name).isNotEmpty());
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select inputs from interactions where call_id = 'call-7'")) {
             assertThat(rs.next()).isTrue();

@@ -8,6 +8,7 @@ import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.KpiCalculator;
 import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.journal.kpi.ScriptedDay;
+import dev.ivr.testsupport.Threads;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,6 +75,10 @@ class LiveKpisTest {
     @Test
     void theFiguresOfTheEventsKeptAreThoseOfTheWholeEvents() throws Exception {
         withLive(live -> {
+            // both loops compute (an H2 commit, a KPI read): on a virtual thread they would hold the calls' virtual
+            // threads off the carrier until they park, so they run on platform threads (docs/architecture.md)
+            assertThat(List.of("journal-outbox", "journal-kpis"))
+                    .allSatisfy(name -> assertThat(Threads.platformNamed(name)).as(name).isNotEmpty());
             // the events arrive in three parts, each read by its own refresh
             for (int from : new int[] {0, THIRD, 2 * THIRD}) {
                 live.emit(from, from == 2 * THIRD ? DAY.size() : from + THIRD);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.testsupport.Threads;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,6 +43,7 @@ class JournalTailTest {
             insert(db, 1, "before", Instant.now().minusSeconds(1));
             try (JournalTail tail = new JournalTail(new JournalReader(db.dataSource()), db::isReady, Duration.ofMillis(20),
                     Clock.systemUTC())) {
+                assertThat(Threads.platformNamed("journal-tail")).as("reads and decodes rows: a platform thread").isNotEmpty();
                 List<String> heard = new CopyOnWriteArrayList<>();
                 AutoCloseable sub = tail.subscribe(e -> heard.add(e.id()));
                 insert(db, 10, "ten", Instant.now());
