@@ -268,8 +268,15 @@ class SpeechFlowsTest {
     }
 
     @Test
-    void anAnswerSurvivesACheckpointAndResume() {
-        var set = load(DIR, SpeechModels.SIMULATED).flowSet();
+    void anAnswerSurvivesACheckpointAndResume(@TempDir Path tmp) throws Exception {
+        // listen.yaml with a goodbye said at "done" before the hangup: the call waits there, so the checkpoint after
+        // the answer is taken as the call comes to it (none is taken as a call comes to a hangup node)
+        String listen = Files.readString(DIR.resolve("listen.yaml"));
+        String hangup = "  done:\n    type: hangup\n";
+        assertThat(listen).endsWith(hangup);
+        Files.writeString(tmp.resolve("listen.yaml"), listen.replace(hangup,
+                "  done:\n    type: say\n    text: Thank you, goodbye.\n    next: bye\n  bye:\n    type: hangup\n"));
+        var set = load(tmp, SpeechModels.SIMULATED).flowSet();
         CallInfo info = new CallInfo("resume-1", "listen", Map.of(), List.of(), "+3612345678", "", "1000",
                 "PJSIP/1-1", "en", "from-pbx", "1000", "127.0.0.1");
         // the first server checkpoints at the start, then after "ask" (the answer is in) as the call comes to "done"

@@ -211,6 +211,17 @@ class CheckpointFormatTest {
     }
 
     @Test
+    void noCheckpointIsTakenAsTheCallComesToItsHangupNode() {
+        Saved cp = new Saved(CURRENT_AT_SUB);
+        Transcript t = run(cp, "1");
+        assertThat(t.summary().path()).endsWith("child/back", "bye");
+        // the last is taken as the call comes to the child's menu, where it waits; "bye" sets IVR_OUTCOME and
+        // IVR_STATUS and hangs up at once: a server lost there leaves the menu's checkpoint (FlowEngine.Run)
+        assertThat(cp.saves.getLast()).contains("\"node\":\"menu\"");
+        assertThat(cp.saves).noneMatch(s -> s.contains("\"node\":\"bye\""));
+    }
+
+    @Test
     void aCallCheckpointedByTheOldCodeResumesInItsSubflowWithEverythingItHad() {
         assertThat(OLD).doesNotContain("9876"); // the secret was never in it
         Saved cp = new Saved(OLD);
