@@ -1,5 +1,8 @@
 package dev.ivr.server.prompt.render;
 
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.ivr.server.audio.AsteriskFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Set;
@@ -40,8 +44,23 @@ public final class PromptCache {
     /** The cache directory's mode for new subdirectories, and the mode of files; null without POSIX permissions. */
     private final Set<PosixFilePermission> dirMode;
     private final Set<PosixFilePermission> fileMode;
+    /**
+     * Keys found complete on this server's disk (or written by it) within the last {@link #SEEN_FOR}: a call asks about
+     * its prompts several times (prefetch, play, after a render), callers hear the same greeting and menu, and each
+     * answer was one {@code stat} per format (2.6% of the server's CPU in the call-setup benchmark). Only presence is
+     * remembered, never absence: a key rendered or copied meanwhile is seen at once; a file deleted by hand is seen
+     * missing (and rendered or copied again) at most {@link #SEEN_FOR} later.
+     */
+    private final Cache<String, Boolean> seen;
+    static final Duration SEEN_FOR = Duration.ofSeconds(1);
+    static final int SEEN_KEYS = 10_000;
 
     public PromptCache(Path dir, List<AsteriskFormat> formats, SharedAudio shared) {
+        this(dir, formats, shared, Ticker.systemTicker());
+    }
+
+    PromptCache(Path dir, List<AsteriskFormat> formats, SharedAudio shared, Ticker ticker) {
+        this.seen = CacheBuilder.newBuilder().maximumSize(SEEN_KEYS).expireAfterWrite(SEEN_FOR).ticker(ticker).build();
         if (formats.isEmpty()) {
             throw new IllegalArgumentException("at least one audio format is needed");
         }
@@ -134,9 +153,12 @@ public final class PromptCache {
 
     /**
      * Whether every format of the key is on this server's disk, copying it from the cluster
-     * when another server has rendered it.
+     * when another server has rendered it. A key seen there within the last {@link #SEEN_FOR} is not looked at again.
      */
     public boolean contains(String key) {
+        if (seen.getIfPresent(key) != null) {
+            return true;
+        }
         boolean all = true;
         for (AsteriskFormat f : formats) {
             if (!Files.isRegularFile(file(key, f))) {
@@ -145,6 +167,7 @@ public final class PromptCache {
             }
         }
         if (all) {
+            seen.put(key, Boolean.TRUE);
             return true;
         }
         Map<AsteriskFormat, byte[]> copied = new EnumMap<>(AsteriskFormat.class);
@@ -156,6 +179,7 @@ public final class PromptCache {
             copied.put(f, b.get());
         }
         writeLocal(key, copied);
+        seen.put(key, Boolean.TRUE);
         return true;
     }
 
@@ -167,6 +191,7 @@ public final class PromptCache {
             }
         }
         writeLocal(key, files);
+        seen.put(key, Boolean.TRUE);
         for (AsteriskFormat f : formats) {
             shared.put(key + "." + f.extension(), files.get(f));
         }
