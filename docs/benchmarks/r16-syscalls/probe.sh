@@ -14,18 +14,18 @@ measure() { # label
   local c0 c1 io0 io1 cpu0 cpu1
   c0=$(ctx $srv); io0=$(awk '/syscr|syscw/{printf "%s ", $2}' /proc/$srv/io); cpu0=$(awk '{print $14+$15}' /proc/$srv/stat)
   if [ $(( $(ls /proc/$srv/task | wc -l) * 18 )) -lt 19000 ]; then
-    perf stat -x, -e "$ev" -p $srv -- sleep 15 2> /tmp/perf16a-perf.$$
+    perf stat -x, -e "$ev" -p $srv -- sleep 15 2> /tmp/r16-perf.$$
     if [ $(ls /proc/$srv/task | wc -l) -lt 300 ]; then # per thread, by thread name, once more (another 15 s)
       for t in /proc/$srv/task/*; do echo "$(basename $t) $(cat $t/comm)"; done > $out.$1.threads
       perf stat --per-thread -x, -e "$ev" -p $srv -- sleep 15 2> $out.$1.perthread
     fi
   else # too many threads for per-thread counters under the fd limit: strace (slows the process; counts per command stay valid)
-    timeout -s INT 15 strace -c -f -p $srv -o /tmp/perf16a-perf.$$ 2>/dev/null; sed -i 's/^/strace,/' /tmp/perf16a-perf.$$
+    timeout -s INT 15 strace -c -f -p $srv -o /tmp/r16-perf.$$ 2>/dev/null; sed -i 's/^/strace,/' /tmp/r16-perf.$$
   fi
   c1=$(ctx $srv); io1=$(awk '/syscr|syscw/{printf "%s ", $2}' /proc/$srv/io); cpu1=$(awk '{print $14+$15}' /proc/$srv/stat)
   { echo "== $1 at $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg) sockets $(sockets $srv) threads $(ls /proc/$srv/task | wc -l)"
     echo "ctx before $c0 after $c1 ; io(syscr syscw) before $io0 after $io1 ; cpu ticks $cpu0 -> $cpu1"
-    awk -F, '/^strace,/{sub(/^strace,/,""); print; next}{print $3, $1}' /tmp/perf16a-perf.$$ ; } >> $out
+    awk -F, '/^strace,/{sub(/^strace,/,""); print; next}{print $3, $1}' /tmp/r16-perf.$$ ; } >> $out
 }
 while [ "$(sockets $srv)" -lt 950 ]; do sleep 1; kill -0 $srv 2>/dev/null || exit 0; done
 sleep 50; measure L1000
