@@ -1,9 +1,12 @@
 package dev.ivr.server;
 
 import dev.ivr.testsupport.FreePorts;
+import dev.ivr.testsupport.KeptLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -41,11 +44,21 @@ class DistributionIT {
     Path tmp;
     Process server;
 
+    volatile String failedTest;
+
+    @RegisterExtension
+    final AfterTestExecutionCallback noteFailure = context -> context.getExecutionException()
+            .ifPresent(e -> failedTest = context.getRequiredTestMethod().getName());
+
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         if (server != null && server.isAlive()) {
             server.descendants().forEach(ProcessHandle::destroyForcibly);
             server.destroyForcibly();
+        }
+        if (failedTest != null) {
+            Path kept = KeptLogs.keep(DistributionIT.class, failedTest, tmp);
+            System.err.println("DistributionIT failed: the server's output and logs are kept in " + kept.toAbsolutePath());
         }
     }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import org.awaitility.core.ConditionTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -165,12 +166,31 @@ class ServerProcessIT {
         return pb.start();
     }
 
+    /**
+     * Waits until the server answers {@code /health} with 200; if it does not within two minutes (a slow start on a
+     * busy machine is not what these tests judge), fails with the last lines of its output, so a run that failed
+     * says why without its temporary directory.
+     */
     static void awaitHealthy(int httpPort, Path log) {
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .conditionEvaluationListener(c -> { })
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the server did not answer /health with 200 within 120 s; the last lines of "
+                    + log.getFileName() + ":\n" + tail(log, 60), e);
+        }
+    }
+
+    /** The last {@code n} lines of a file, or why it could not be read. */
+    static String tail(Path file, int n) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(not readable: " + e + ")";
+        }
     }
 
     static String java() {
@@ -183,8 +203,4 @@ class ServerProcessIT {
         return jar;
     }
 
-    @SuppressWarnings("unused")
-    private static List<String> lines(Path log) throws IOException {
-        return new ArrayList<>(Files.readAllLines(log));
-    }
 }

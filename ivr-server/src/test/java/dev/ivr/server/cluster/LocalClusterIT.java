@@ -6,6 +6,7 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.testing.Listeners;
+import dev.ivr.testsupport.KeptLogs;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -24,7 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -77,8 +76,6 @@ class LocalClusterIT {
     final Map<Integer, Set<String>> phonesInUseByNode = new ConcurrentHashMap<>();
     final List<String> doubleOffers = new CopyOnWriteArrayList<>();
 
-    /** Where a failed run's logs are kept: beside the failsafe reports, which CI keeps (the temporary directory goes). */
-    static final Path KEPT_LOGS = Path.of("target", "failsafe-reports", "LocalClusterIT-logs");
     /** Set when the test method threw (before {@link #stop}, which copies the logs once the cluster has stopped). */
     volatile String failedTest;
 
@@ -99,28 +96,9 @@ class LocalClusterIT {
             all.forEach(ProcessHandle::destroyForcibly);
         }
         if (failedTest != null) {
-            Path kept = keepLogs(dir, KEPT_LOGS.resolve(failedTest + "-" + Instant.now().toString().replace(':', '-')));
+            Path kept = KeptLogs.keep(LocalClusterIT.class, failedTest, dir);
             System.err.println("LocalClusterIT failed: the cluster's logs are kept in " + kept.toAbsolutePath());
         }
-    }
-
-    /**
-     * Copies the logs of a run under {@code from} (the script's output, every node's and the database server's log:
-     * {@code *.log} and {@code *.out}, nothing else, so no token or database file) to {@code to}, keeping their paths.
-     */
-    static Path keepLogs(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".log") || name.endsWith(".out")) {
-                    Path target = to.resolve(from.relativize(f).toString());
-                    Files.createDirectories(target.getParent());
-                    Files.copy(f, target);
-                }
-            }
-        }
-        return to;
     }
 
     @Test

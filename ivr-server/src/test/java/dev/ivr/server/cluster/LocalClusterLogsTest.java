@@ -1,5 +1,6 @@
 package dev.ivr.server.cluster;
 
+import dev.ivr.testsupport.KeptLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +10,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What {@link LocalClusterIT} keeps of a failed run: the logs, under their paths, and nothing else. */
+/** What {@link LocalClusterIT} keeps of a failed run ({@link KeptLogs}): the logs, under their paths, and nothing else. */
 class LocalClusterLogsTest {
     @TempDir
     Path run;
@@ -27,7 +28,7 @@ class LocalClusterLogsTest {
         Files.writeString(run.resolve("cluster/node2/admin-token"), "secret");
         Files.writeString(run.resolve("cluster/db/ivr.mv.db"), "pages");
 
-        Path kept = LocalClusterIT.keepLogs(run, reports.resolve("LocalClusterIT-logs/test-1"));
+        Path kept = KeptLogs.copy(run, reports.resolve("LocalClusterIT-logs/test-1"));
 
         try (Stream<Path> files = Files.walk(kept)) {
             assertThat(files.filter(Files::isRegularFile).map(f -> kept.relativize(f).toString()))
