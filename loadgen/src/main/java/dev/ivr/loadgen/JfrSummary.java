@@ -20,7 +20,8 @@ import java.util.Map;
  * samples, each grouped three ways: by component (the first frame from the top of the stack that
  * is not the JDK's: H2, Hazelcast, Logback, ...), by the closest ivr method on the stack (who
  * asked for it), and by the top frame itself; then what blocked threads (file writes, pinned
- * virtual threads), the GC pauses and the exceptions thrown.
+ * virtual threads), the GC pauses (and, when recorded, their parallel phases and the objects they copied)
+ * and the exceptions thrown.
  */
 final class JfrSummary {
     private static final List<String[]> COMPONENTS = List.of(
@@ -137,6 +138,8 @@ final class JfrSummary {
         Tally pinned = new Tally();
         long pinnedEvents = 0;
         Tally exceptions = new Tally();
+        Tally gcPhases = new Tally();
+        Tally copied = new Tally();
         List<Double> pauses = new ArrayList<>();
         String gcThreads = "?";
         Duration span = Duration.ZERO;
@@ -179,6 +182,9 @@ final class JfrSummary {
                     }
                     case "jdk.JavaExceptionThrow" -> exceptions.add(e.getClass("thrownClass").getName(), 1);
                     case "jdk.GarbageCollection" -> pauses.add(e.getDuration("sumOfPauses").toNanos() / 1e6);
+                    case "jdk.GCPhaseParallel" -> gcPhases.add(e.getString("name"), e.getDuration().toNanos() / 1e6);
+                    case "jdk.PromoteObjectInNewPLAB", "jdk.PromoteObjectOutsidePLAB" ->
+                            copied.add(e.getClass("objectClass").getName(), (double) e.getLong("objectSize"));
                     case "jdk.GCConfiguration" -> gcThreads = e.getInt("parallelGCThreads") + " parallel, "
                             + e.getInt("concurrentGCThreads") + " concurrent";
                     default -> {
@@ -214,6 +220,14 @@ final class JfrSummary {
             md.append(String.format(Locale.ROOT, "%d collections, %.0f ms paused in all (%.1f%% of the recording), "
                             + "median pause %.1f ms, longest %.1f ms%n%n", pauses.size(), sum,
                     span.isZero() ? 0 : 100 * sum / span.toMillis(), pauses.get(pauses.size() / 2), pauses.getLast()));
+        }
+        if (gcPhases.total > 0) {
+            // where the pauses go: ScanHR is old objects' cards that point into the young generation, ObjCopy the copying
+            section(md, "GC pauses by parallel phase (jdk.GCPhaseParallel, summed over workers)", gcPhases, top, "ms", false);
+        }
+        if (copied.total > 0) {
+            section(md, "Objects copied to survivor or old space by class (sampled, jdk.PromoteObjectInNewPLAB)", copied,
+                    top, "MB", true);
         }
         section(md, "Exceptions thrown", exceptions, top, "thrown", false);
         return md.toString();

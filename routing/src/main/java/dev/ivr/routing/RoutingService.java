@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -104,6 +105,16 @@ public interface RoutingService extends AutoCloseable {
      * @throws RoutingException NOT_OWNER
      */
     WaitResult awaitAgent(String callId, Duration timeout) throws InterruptedException;
+
+    /**
+     * Completes when {@link #awaitAgent} would return at once with something else than {@link WaitResult.Waiting}:
+     * an agent reserved for the call, the call no longer queued, or its queue's maximum wait reached. No thread waits
+     * meanwhile: the future is completed by the thread that saw the change (a cluster event's, or a call's that
+     * reserved an agent), so dependent actions must not block (hand them to an executor). Ask {@link #awaitAgent}
+     * what happened. Cancel it when no longer interested. Only the node that enqueued the call can watch it; for a
+     * call it does not wait for, the future is complete at once.
+     */
+    CompletableFuture<Void> whenNotWaiting(String callId);
 
     /**
      * Takes over a waiting call whose node left the cluster (kept for {@link RoutingOptions#ownerLeftGrace()}), or

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * One caller waiting in a queue, on the call's own thread: the tick loop (offers, keys, hang-ups), music and
@@ -26,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class QueueWait {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
+    /** Where the cut of an announcement runs: off the thread that completed the routing's future. */
+    private static final Executor CUT = r -> Thread.ofVirtual().name("queue-announcement-cut").start(r);
 
     final QueueCallRouter owner;
     final RouteRequest req;
@@ -45,8 +48,8 @@ final class QueueWait {
     long ticks;
     Duration waitTime;
     Duration talkTime;
-    /** What a watcher saw while an announcement played (an offer): taken at the top of the loop. */
-    WaitResult seenDuringAnnouncement;
+    /** The call stopped waiting while an announcement played (an offer): asked at once at the top of the loop. */
+    boolean stoppedDuringAnnouncement;
     /** The consult this wait finds an agent for, or null (a caller waiting for an agent of their own). */
     ConsultLeg consult;
     /** While an announcement plays: completes when an agent is reserved (the announcement is cut short); else null. */
@@ -100,8 +103,7 @@ final class QueueWait {
     private RouteResult loop() throws InterruptedException {
         Duration rest = Duration.ZERO;
         while (true) {
-            WaitResult w = seenDuringAnnouncement != null ? seenDuringAnnouncement : owner.router.awaitAgent(req.callId(), rest);
-            seenDuringAnnouncement = null;
+            WaitResult w = owner.router.awaitAgent(req.callId(), rest);
             switch (w) {
                 case WaitResult.Offered o -> {
                     OfferOutcome out = owner.connector.offer(this, o.reservation());
@@ -152,7 +154,7 @@ final class QueueWait {
             if (req.announcement() != null && !owner.clock.instant().isBefore(nextAnnouncement)) {
                 key = announceWatchingForAnAgent();
                 nextAnnouncement = owner.clock.instant().plus(req.announcement().every());
-                if (key.isEmpty() && seenDuringAnnouncement != null) {
+                if (key.isEmpty() && stoppedDuringAnnouncement) {
                     rest = Duration.ZERO;
                     continue; // an agent was reserved meanwhile: the announcement stopped, connect now
                 }
@@ -197,44 +199,26 @@ final class QueueWait {
     }
 
     /**
-     * Announces while a watcher waits for an agent: when one is reserved, the prompt being played
-     * is cut short (the offer is then made at once, not after the announcement's last word).
+     * Announces while the routing watches the call: when an agent is reserved (or the call stops waiting otherwise),
+     * the prompt being played is cut short (the offer is then made at once, not after the announcement's last word).
+     * No thread waits meanwhile: the routing completes its future on the thread that saw the change, and the cut (a
+     * NOOP written to the PBX) is handed to a virtual thread from there.
      */
-    private Optional<Character> announceWatchingForAnAgent() throws InterruptedException {
+    private Optional<Character> announceWatchingForAnAgent() {
         CompletableFuture<Void> offered = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicReference<WaitResult> seen = new java.util.concurrent.atomic.AtomicReference<>();
-        String callId = req.callId();
-        java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
-        Thread watcher = Thread.ofVirtual().name("queue-watch-" + callId).start(() -> {
-            if (mdc != null) {
-                org.slf4j.MDC.setContextMap(mdc);
-            }
-            try {
-                while (!offered.isDone()) {
-                    WaitResult w = owner.router.awaitAgent(callId, Duration.ofMillis(500));
-                    if (!(w instanceof WaitResult.Waiting)) {
-                        seen.set(w);
-                        offered.complete(null);
-                    }
-                }
-            } catch (InterruptedException | RuntimeException e) {
-                // the announcement is over (or the cluster went away: the main loop finds out)
-            }
-        });
+        CompletableFuture<Void> watch = owner.router.whenNotWaiting(req.callId());
+        watch.thenRunAsync(() -> offered.complete(null), CUT);
         offeredNow = offered;
         try {
             return announce();
         } finally {
             offeredNow = null;
-            boolean reserved = offered.isDone();
+            boolean stopped = watch.isDone() && !watch.isCancelled();
+            watch.cancel(false);
             offered.complete(null);
-            watcher.interrupt();
-            watcher.join();
-            if (reserved) {
-                seenDuringAnnouncement = seen.get();
-                if (seenDuringAnnouncement instanceof WaitResult.Offered) {
-                    LOG.info("an agent was reserved during the announcement: it stopped");
-                }
+            stoppedDuringAnnouncement = stopped;
+            if (stopped) {
+                LOG.info("the call stopped waiting during the announcement (an agent reserved): it stopped");
             }
         }
     }

@@ -10,6 +10,8 @@ import dev.ivr.routing.WaitResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A call's life in its queue on the node that owns it: queued, waiting for an agent, its position, cancelled. */
@@ -90,6 +92,65 @@ final class Calls extends RoutingPart {
             }
             waiter.await(seen, Math.min(remaining, Waiter.toNanos(waitLeft)));
         }
+    }
+
+    /** See {@link dev.ivr.routing.RoutingService#whenNotWaiting}: a listener on the call's waiter, no thread. */
+    public CompletableFuture<Void> whenNotWaiting(String callId) {
+        Waiter waiter = waiters.get(callId);
+        if (waiter == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Watch watch = new Watch(callId, waiter);
+        watch.done.whenComplete((v, e) -> waiter.remove(watch));
+        CallEntry call = view.call(callId);
+        QueueRules rules = call == null ? null : view.queue(call.record.queueId());
+        if (rules != null && rules.maxWaitMillis != Long.MAX_VALUE && !call.record.isOffered()) {
+            long left = call.record.enqueuedAt() + rules.maxWaitMillis - now();
+            watch.done.completeOnTimeout(null, Math.max(0, left), TimeUnit.MILLISECONDS);
+        }
+        watch.run();
+        return watch.done;
+    }
+
+    /** Completes {@link #done} at the first change of the call after which {@link #awaitAgent} would not wait. */
+    private final class Watch implements Runnable {
+        final String callId;
+        final Waiter waiter;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Watch(String callId, Waiter waiter) {
+            this.callId = callId;
+            this.waiter = waiter;
+        }
+
+        @Override
+        public void run() {
+            while (!done.isDone()) {
+                long seen = waiter.signals();
+                if (!waiting(callId, waiter)) {
+                    done.complete(null);
+                    return;
+                }
+                if (waiter.onSignalAfter(seen, this)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * What {@link #awaitAgent} checks before it waits, without its side effects: the call is still queued here in
+     * the same incarnation and not offered (or its offer outlived the reservation's time to live).
+     */
+    private boolean waiting(String callId, Waiter waiter) {
+        if (waiters.get(callId) != waiter) {
+            return false;
+        }
+        CallEntry call = view.call(callId);
+        if (call == null || call.record.incarnation() != waiter.incarnation) {
+            return false;
+        }
+        return !call.record.isOffered() || now() >= call.record.offeredAt() + ttlMillis;
     }
 
     private Reservation reservation(CallRecord record, QueueRules rules) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -246,6 +247,11 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     @Override
     public WaitResult awaitAgent(String callId, Duration timeout) throws InterruptedException {
         return calls.awaitAgent(callId, timeout);
+    }
+
+    @Override
+    public CompletableFuture<Void> whenNotWaiting(String callId) {
+        return calls.whenNotWaiting(callId);
     }
 
     @Override

@@ -106,7 +106,12 @@ final class IcuForms implements SpokenForms {
         for (long i = 200; i <= 900; i += 100) {
             base.add(i);
         }
-        base.add(1000L);
+        // the thousands: a queue position past 1,000 ("four thousand | three hundred | twelve") is then never
+        // synthesised on the call's path (the first caller to reach it waited up to the latency budget, then heard
+        // the PBX's digits instead)
+        for (long i = 1000; i <= 9000; i += 1000) {
+            base.add(i);
+        }
         Set<String> p = new LinkedHashSet<>();
         base.forEach(i -> p.add("n." + i));
         // counting forms where they differ from the plain number ("eine", "un", "veintiún")

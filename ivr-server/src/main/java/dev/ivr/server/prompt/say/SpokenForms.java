@@ -52,7 +52,7 @@ public interface SpokenForms {
     /** The words of a segment id; null when the id is not one of these rules'. */
     String segmentText(String id);
 
-    /** The segments worth rendering ahead of time (numbers up to 100, the hundreds, one thousand). */
+    /** The segments worth rendering ahead of time (numbers up to 100, the hundreds, the thousands up to 9,000). */
     Set<String> prerenderSegments();
 
     /** A number in words, as when counting ("twelve thousand three hundred forty-five"). */
