@@ -592,12 +592,19 @@ public final class JournalSummary {
         if (agents.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into journal_agents (agent_id) values (?) on conflict do nothing")) {
-            for (String a : agents) {
-                ps.setString(1, a);
-                ps.addBatch();
+        // only the agents not listed yet are inserted: H2 answers "on conflict do nothing" for a row that is there by
+        // building (and dropping) a constraint violation exception, stack trace and all, for every agent of every batch
+        Set<String> listed = strings(c, "select agent_id from journal_agents where agent_id in (%s)", agents);
+        if (listed.size() < agents.size()) {
+            try (PreparedStatement ps = c.prepareStatement("insert into journal_agents (agent_id) values (?) on conflict do nothing")) {
+                for (String a : agents) {
+                    if (!listed.contains(a)) {
+                        ps.setString(1, a);
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
             }
-            ps.executeBatch();
         }
         strings(c, "select agent_id from journal_agents where agent_id in (%s) order by agent_id for update", agents);
     }
