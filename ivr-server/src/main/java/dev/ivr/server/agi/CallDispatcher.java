@@ -72,8 +72,7 @@ final class CallDispatcher {
                 outcome = "caller_hangup";
             }
         } catch (CallerHungUpException e) {
-            outcome = "caller_hangup";
-            LOG.info("caller hung up");
+            outcome = "caller_hangup"; // the "call ended" line below says it
         } catch (CallFailedException e) {
             outcome = socket.protocolError() != null ? "protocol_error" : "failed";
             LOG.warn("call failed: {}", e.getMessage());

@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,11 @@ import java.util.concurrent.TimeoutException;
  * partition owner, newer states of the same call replace each other and only the last is sent
  * when the first is acknowledged, so a cluster that falls behind receives fewer writes, not a
  * growing queue; the delete at the call's end goes after the write on its way.
+ *
+ * <p>What follows a write's acknowledgement runs in the one task that Hazelcast itself hands to
+ * {@link java.util.concurrent.ForkJoinPool#commonPool()} for every asynchronous map operation (the map proxy's
+ * future completes there), see {@link #acknowledged}: a callback given to Hazelcast's own {@code whenComplete} cost
+ * two more hand-offs to that pool per write.
  */
 public final class HazelcastCheckpoints implements Checkpoints {
     public static final String MAP = "ivr.flow.checkpoints";
@@ -139,9 +147,9 @@ public final class HazelcastCheckpoints implements Checkpoints {
 
     private void send(String callId, String state) {
         try {
-            map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis, TimeUnit.MILLISECONDS).whenComplete((ok, e) -> {
+            acknowledged(map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis, TimeUnit.MILLISECONDS)).whenComplete((ok, e) -> {
                 if (e != null) {
-                    LOG.warn("checkpoint not saved: {}", e.toString());
+                    LOG.warn("checkpoint not saved: {}", cause(e));
                 }
                 next(callId);
             });
@@ -208,10 +216,30 @@ public final class HazelcastCheckpoints implements Checkpoints {
     }
 
     private void deleteAsync(String callId) {
-        map.deleteAsync(callId).whenComplete((ok, e) -> {
+        acknowledged(map.deleteAsync(callId)).whenComplete((ok, e) -> {
             if (e != null) {
-                LOG.warn("checkpoint not deleted: {}", e.toString());
+                LOG.warn("checkpoint not deleted: {}", cause(e));
             }
         });
+    }
+
+    /**
+     * A plain {@link CompletableFuture} completed by Hazelcast's future of a map operation, on the thread that completes
+     * that one, so that what is chained to it with {@code whenComplete} runs there too. Hazelcast's map proxy returns a
+     * future that its invocation completes through a task on {@code ForkJoinPool.commonPool()} (5.x: its
+     * {@code DelegatingCompletableFuture}); every stage chained to it with Hazelcast's methods ({@code whenComplete},
+     * even {@code whenCompleteAsync} with a direct executor) is one more such future, one more task, and for the
+     * non-async ones the callback itself is a third. {@link CompletableFuture#copy()} is the JDK's own: it hangs on
+     * the future's completion without a task of its own and returns a JDK future, whose {@code whenComplete} runs
+     * the callback in the completing thread. The callback runs on a common-pool worker as before (it may log and send
+     * the next write), in the task the pool runs anyway.
+     */
+    static <T> CompletableFuture<T> acknowledged(CompletionStage<T> hazelcastFuture) {
+        return hazelcastFuture.toCompletableFuture().copy();
+    }
+
+    /** What failed, without the {@link CompletionException} that {@link #acknowledged}'s copy wraps it in. */
+    static String cause(Throwable e) {
+        return (e instanceof CompletionException && e.getCause() != null ? e.getCause() : e).toString();
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.Semaphore;
  * it), the fake PBX calling it {@code calls} times, {@code parallel} calls at once, each prompt playing
  * {@code promptMs} (with 20 ms, as in the command below, a call's checkpoints are mostly acknowledged before the
  * next, as with the benchmark's 2 s prompts, and seldom coalesced: 3.8 writes of 4; with 0 most are). Prints per
- * call: Hazelcast's operations by map and kind (the member's own statistics), the CPU time and bytes allocated of the partition operation threads and of the other Hazelcast threads (their own counters:
+ * call: Hazelcast's operations by map and kind (the member's own statistics), the CPU time and bytes allocated of the partition operation threads, of the other Hazelcast threads and of the common pool's workers (their own counters:
  * load-independent), and the bytes allocated by every platform thread of the JVM, carriers of the calls' virtual
  * threads included (this includes the fake PBX's side, the same before and after a change of the server).
  * <pre>
@@ -48,9 +48,10 @@ public final class CallClusterProbe {
             System.out.printf("%d calls, %d at once, prompts of %d ms; Hazelcast operations per call:%s%n", calls, parallel,
                     prompt.toMillis(), perCall);
             System.out.printf("per call: partition threads %.1f us CPU, %.0f bytes; other hz threads %.1f us CPU, %.0f bytes;"
-                            + " all platform threads %.0f bytes allocated%n",
+                            + " common pool %.1f us CPU, %.0f bytes; all platform threads %.0f bytes allocated%n",
                     (after[0] - before[0]) / 1e3 / calls, (after[1] - before[1]) / (double) calls,
                     (after[2] - before[2]) / 1e3 / calls, (after[3] - before[3]) / (double) calls,
+                    (after[5] - before[5]) / 1e3 / calls, (after[6] - before[6]) / (double) calls,
                     (after[4] - before[4]) / (double) calls);
         }
         System.exit(0);
@@ -88,10 +89,14 @@ public final class CallClusterProbe {
         Thread.sleep(600);
     }
 
-    /** CPU ns and bytes of the partition threads, of the other hz.* threads, and bytes of every platform thread. */
+    /**
+     * CPU ns and bytes of the partition threads, of the other hz.* threads, bytes of every platform thread, CPU ns and
+     * bytes of {@code ForkJoinPool.commonPool}'s workers (where Hazelcast runs callbacks given no executor; a worker idle
+     * for a minute ends, and its counts with it: the runs here are shorter).
+     */
     private static long[] threads() {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long[] out = new long[5];
+        long[] out = new long[7];
         for (var info : mx.dumpAllThreads(false, false)) {
             long id = info.getThreadId();
             long bytes = Math.max(0, mx.getThreadAllocatedBytes(id));
@@ -102,6 +107,9 @@ public final class CallClusterProbe {
             } else if (info.getThreadName().startsWith("hz.")) {
                 out[2] += mx.getThreadCpuTime(id);
                 out[3] += bytes;
+            } else if (info.getThreadName().startsWith("ForkJoinPool.commonPool")) {
+                out[5] += mx.getThreadCpuTime(id);
+                out[6] += bytes;
             }
         }
         return out;
