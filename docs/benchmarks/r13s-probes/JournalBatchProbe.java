@@ -17,7 +17,8 @@ import java.util.List;
  * What the journal writer's transactions cost per flush at about 300 new calls a second: a flush of 525 opening
  * events (75 calls of 7 events: entered, 4 node events, identified, ended with a customer) written as the writer
  * does (JournalSummary.write, then commit), in one transaction (BATCH 1000) or in two of 500 and 25 (BATCH 500),
- * alternated, on the server's default H2 file database (fresh, migrated). Process CPU time per flush.
+ * alternated, on the server's default H2 file database (fresh, migrated). Process CPU time per flush, and the bytes
+ * the writing thread allocated (the events' objects made by the probe included).
  * Run: java -cp "ivr-server/target/ivr-server.jar:ivr-server/target/lib/*" docs/benchmarks/r13s-probes/JournalBatchProbe.java
  * [flushes (200)] [calls per flush (75)] [events in the first of the two transactions (500)]
  */
@@ -35,7 +36,10 @@ public class JournalBatchProbe {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long call = 0;
         Instant t = Instant.parse("2026-12-05T10:00:00Z");
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long me = Thread.currentThread().threadId();
         long[] cpu = new long[2];
+        long[] bytes = new long[2];
         int[] n = new int[2];
         for (int f = 0; f < flushes * 2 + 40; f++) {
             List<JournalEvent> flush = new ArrayList<>();
@@ -53,6 +57,7 @@ public class JournalBatchProbe {
             }
             int mode = f % 2; // 0: one transaction of all; 1: split + the rest
             long t0 = os.getProcessCpuTime();
+            long b0 = threads.getThreadAllocatedBytes(me);
             if (mode == 0) {
                 write(db, summary, flush);
             } else {
@@ -60,14 +65,17 @@ public class JournalBatchProbe {
                 write(db, summary, flush.subList(split, flush.size()));
             }
             long dt = os.getProcessCpuTime() - t0;
+            long db0 = threads.getThreadAllocatedBytes(me) - b0;
             if (f >= 40) {
                 cpu[mode] += dt;
+                bytes[mode] += db0;
                 n[mode]++;
             }
         }
-        System.out.printf("%d events in one transaction: %.2f ms CPU (%d times)%n", calls * 7, cpu[0] / 1e6 / n[0], n[0]);
-        System.out.printf("%d events in two, %d + %d: %.2f ms CPU (%d times)%n", calls * 7, split, calls * 7 - split,
-                cpu[1] / 1e6 / n[1], n[1]);
+        System.out.printf("%d events in one transaction: %.2f ms CPU, %.0f KB allocated by the writing thread (%d times)%n",
+                calls * 7, cpu[0] / 1e6 / n[0], bytes[0] / 1e3 / n[0], n[0]);
+        System.out.printf("%d events in two, %d + %d: %.2f ms CPU, %.0f KB allocated (%d times)%n", calls * 7, split,
+                calls * 7 - split, cpu[1] / 1e6 / n[1], bytes[1] / 1e3 / n[1], n[1]);
         db.close();
     }
 
