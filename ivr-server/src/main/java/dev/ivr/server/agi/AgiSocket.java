@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * One FastAGI connection, as Asterisk-Java's reader and writer see it, with the guards the
@@ -27,8 +26,8 @@ import java.util.regex.Pattern;
  *       bytes in all (so an allowed peer cannot park megabytes per call for the call's length);</li>
  *   <li>a line longer than the limit, an environment line that is not {@code agi_x: value},
  *       or a reply that is not {@code NNN ...}/{@code HANGUP} ends the call;</li>
- *   <li>one small buffer per connection ({@value #READ_BUFFER} bytes, for reading), so thousands of waiting
- *       callers fit in little memory: a line is read straight from it, and lines written are encoded into buffers
+ *   <li>one small buffer per connection ({@value #READ_BUFFER} bytes, for reading; {@value #ENVIRONMENT_BUFFER}
+ *       while the environment is read), so thousands of waiting callers fit in little memory: a line is read straight from it, and lines written are encoded into buffers
  *       shared by all connections.</li>
  * </ul>
  * The unique id of the call goes into the logging MDC as soon as the environment names it,
@@ -41,7 +40,6 @@ import java.util.regex.Pattern;
  */
 final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
-    private static final Pattern ENV_LINE = Pattern.compile("(agi|ogi)_[A-Za-z0-9_]+:( .*)?");
     /** Asterisk sends about 25 lines and at most 127 agi_arg_N (res_agi.c: MAX_ARGS 128). */
     static final int MAX_ENV_LINES = 256;
     /** All environment lines of a call together: what a peer can make the server keep for a call. */
@@ -55,9 +53,15 @@ final class AgiSocket implements SocketConnectionFacade {
     private final long idleTimeoutMillis;
     private final Consumer<AgiSocket> onClose;
     private final Consumer<String> onProtocolError;
-    /** AGI replies are tens of bytes; the environment (about 700 bytes) takes a few reads. */
+    /** AGI replies are tens of bytes. */
     static final int READ_BUFFER = 256;
-    private final byte[] buf = new byte[READ_BUFFER];
+    /**
+     * The environment (about 700 bytes from Asterisk, written at once) is read into a buffer this large, in one read
+     * where a 256-byte buffer took three (and three timed waits), then the buffer is replaced by one of
+     * {@link #READ_BUFFER} bytes before the first reply is read: a waiting call holds the small one.
+     */
+    static final int ENVIRONMENT_BUFFER = 2048;
+    private byte[] buf = new byte[ENVIRONMENT_BUFFER];
     private int pos;
     private int limit;
 
@@ -215,7 +219,7 @@ final class AgiSocket implements SocketConnectionFacade {
             throw protocolError("environment_too_large", "AGI environment larger than " + MAX_ENV_BYTES
                     + " bytes (after " + environmentLines + " variables)");
         }
-        if (!ENV_LINE.matcher(l).matches()) {
+        if (!isEnvironmentLine(l)) {
             throw protocolError("malformed_environment", "malformed AGI environment line: " + printable(l));
         }
         if (l.startsWith("agi_uniqueid: ")) {
@@ -243,6 +247,46 @@ final class AgiSocket implements SocketConnectionFacade {
     }
 
     /**
+     * {@code agi_NAME:} or {@code ogi_NAME:}, then nothing or a space and the value, NAME letters, digits and
+     * underscores: what the regular expression {@code (agi|ogi)_[A-Za-z0-9_]+:( .*)?} matches (no line terminator in
+     * the value), without a matcher per line (about 25 lines per call).
+     */
+    static boolean isEnvironmentLine(String l) {
+        int n = l.length();
+        if (n < 6 || !(l.startsWith("agi_") || l.startsWith("ogi_"))) {
+            return false;
+        }
+        int i = 4;
+        while (i < n) {
+            char c = l.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (i == 4 || i == n || l.charAt(i) != ':') {
+            return false;
+        }
+        i++;
+        if (i == n) {
+            return true;
+        }
+        return l.charAt(i) == ' ' && noLineTerminator(l, i + 1);
+    }
+
+    /** Whether no character from {@code from} on is one that the regular expressions' {@code .} does not match. */
+    private static boolean noLineTerminator(String l, int from) {
+        for (int i = from; i < l.length(); i++) {
+            char c = l.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * {@code NNN}, or {@code NNN} then a space or a dash and the rest of the line: what the regular
      * expression {@code \d{3}([ -].*)?} matches (no line terminator in the rest), without a matcher per reply.
      */
@@ -264,13 +308,7 @@ final class AgiSocket implements SocketConnectionFacade {
         if (sep != ' ' && sep != '-') {
             return false;
         }
-        for (int i = 4; i < n; i++) {
-            char c = l.charAt(i);
-            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
-                return false; // '.' matches none of these
-            }
-        }
-        return true;
+        return noLineTerminator(l, 4);
     }
 
     private String readRawLine() throws IOException {
@@ -323,6 +361,9 @@ final class AgiSocket implements SocketConnectionFacade {
     }
 
     private boolean fill() throws IOException {
+        if (environmentDone && buf.length > READ_BUFFER) {
+            buf = new byte[READ_BUFFER]; // everything read from the large one was taken (pos >= limit)
+        }
         if (!environmentDone) {
             long left = (environmentDeadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
