@@ -13,20 +13,16 @@ import dev.ivr.server.flow.route.RouteRequest;
 import dev.ivr.server.flow.route.RouteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
-import java.util.function.Supplier;
 
 /**
- * One caller waiting in a queue, on a thread of its own while the call's thread waits ({@link #run}): the tick loop (offers, keys, hang-ups), music and
+ * One caller waiting in a queue, on the call's own thread: the tick loop (offers, keys, hang-ups), music and
  * announcements, the callback offer; an agent the library reserved is connected by {@link AgentConnector#offer}.
  */
 final class QueueWait {
@@ -77,60 +73,7 @@ final class QueueWait {
         this.nextAnnouncement = enqueuedAt;
     }
 
-    /**
-     * Waits on a virtual thread of its own, with a shallow stack, while the call's thread (the flow engine's frames
-     * above this, tens of them) parks once until the wait ends. Between two ticks the waiting thread parks in the
-     * AGI read; each time it does, the JVM freezes its frames into a new stack chunk, which every young collection
-     * then copies while it lives: only the wait's few frames are frozen that way, the call's deep stack was frozen
-     * once and ages into the old generation. One thread at a time uses the channel: the call's thread does nothing
-     * until the wait ended.
-     */
     RouteResult run() {
-        return onAThreadOfItsOwn(Thread.currentThread().getName() + "-queue", this::waitHere);
-    }
-
-    /**
-     * Runs {@code body} on a new virtual thread and parks the current thread until it ended: the current thread's log
-     * context (MDC) goes along; an interrupt of the current thread is passed on to the body's (which ends as it would
-     * have here) and kept; what the body throws is thrown here.
-     */
-    static <T> T onAThreadOfItsOwn(String name, Supplier<T> body) {
-        Map<String, String> mdc = MDC.getCopyOfContextMap();
-        FutureTask<T> task = new FutureTask<>(() -> {
-            if (mdc != null) {
-                MDC.setContextMap(mdc);
-            }
-            try {
-                return body.get();
-            } finally {
-                MDC.clear();
-            }
-        });
-        Thread thread = Thread.ofVirtual().name(name).start(task);
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return task.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    thread.interrupt(); // the body ends as it would have on this thread: its result is awaited
-                } catch (ExecutionException e) {
-                    switch (e.getCause()) {
-                        case RuntimeException r -> throw r;
-                        case Error r -> throw r;
-                        default -> throw new IllegalStateException(e.getCause()); // a Supplier throws no checked one
-                    }
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private RouteResult waitHere() {
         try {
             return loop();
         } catch (CallerHungUpException e) {
