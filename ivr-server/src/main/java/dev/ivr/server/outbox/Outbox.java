@@ -41,7 +41,10 @@ import java.util.stream.Stream;
  * clock: see {@link SegmentOrder}) and deletes each once all its lines are written; the
  * sink must be idempotent on the record's key, since a segment cut short by a failure is replayed
  * whole next time. Lines the sink rejects for good (bad data, not an outage) go to
- * {@code rejected.jsonl} for a person to look at. Used for the contact history
+ * {@code rejected.jsonl} for a person to look at. A segment this process wrote without a failure is handed to the
+ * sink from the records it kept in memory as they were appended (the same records, in the same order, as its lines:
+ * no reading back and parsing of the file; up to {@link #HELD_IN_MEMORY} records in all, the rest read back from
+ * their files as those of a previous run are). Used for the contact history
  * ({@code crm.outbox.InteractionOutbox}) and the event journal ({@code journal.store}).
  *
  * @param <T> the record type (a Jackson-readable record)
@@ -98,6 +101,16 @@ public class Outbox<T> implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private final ReentrantLock forceLock = new ReentrantLock();
     /**
+     * Records kept in memory at most, over every segment (see {@link #held}): 2,000 journal events a second are
+     * about 500 per flush; an outbox whose database is away keeps this many and then reads its files, as after a
+     * restart.
+     */
+    public static final int HELD_IN_MEMORY = 20_000;
+    /** The records of segments this process closed cleanly, by file, until each is written and deleted. */
+    private final java.util.Map<Path, List<T>> held = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Records in memory now: in {@link #held} and in the open segment's list. */
+    private final AtomicInteger heldCount = new AtomicInteger();
+    /**
      * Bytes written to the segments since start (under the append lock), and below which mark every byte is either
      * forced or in a segment whose force failed ({@link #failed}: an append whose line is there throws).
      */
@@ -152,6 +165,11 @@ public class Outbox<T> implements AutoCloseable {
         volatile long end = -1;
         /** Set when a force of it failed: the bytes after this mark (up to {@code end}) are not known forced. */
         volatile long unforcedFrom = Long.MAX_VALUE;
+        /**
+         * The records of its lines, in their order (under the append lock), while all of them are kept: null once a
+         * write or force of it failed (its file is read back) or the outbox holds {@link #HELD_IN_MEMORY} already.
+         */
+        List<Object> items = new ArrayList<>();
 
         Segment(FileChannel channel, Path path, long start) {
             this.channel = channel;
@@ -205,7 +223,7 @@ public class Outbox<T> implements AutoCloseable {
         PooledBytes out = PooledBytes.take();
         try {
             addLine(out, item);
-            append(out.bytes(), out.size(), 1);
+            append(out.bytes(), out.size(), List.of(item));
         } finally {
             out.giveBack();
         }
@@ -228,7 +246,7 @@ public class Outbox<T> implements AutoCloseable {
         PooledBytes out = PooledBytes.take();
         try {
             addLine(out, item);
-            w = write(out.bytes(), out.size(), 1);
+            w = write(out.bytes(), out.size(), List.of(item));
         } finally {
             out.giveBack();
         }
@@ -312,7 +330,7 @@ public class Outbox<T> implements AutoCloseable {
             for (T item : items) {
                 addLine(out, item);
             }
-            append(out.bytes(), out.size(), items.size());
+            append(out.bytes(), out.size(), items);
         } finally {
             out.giveBack();
         }
@@ -327,11 +345,11 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /**
-     * Appends {@code count} complete lines (each ending in a newline), the first {@code length} bytes of {@code line},
+     * Appends the lines of {@code items} (each ending in a newline), the first {@code length} bytes of {@code line},
      * with one write and one shared force.
      */
-    private void append(byte[] line, int length, int count) throws IOException {
-        Written w = write(line, length, count);
+    private void append(byte[] line, int length, List<T> items) throws IOException {
+        Written w = write(line, length, items);
         forceUpTo(w.segment(), w.mark());
     }
 
@@ -339,8 +357,9 @@ public class Outbox<T> implements AutoCloseable {
     private record Written(Segment segment, long mark) {
     }
 
-    /** Writes {@code count} complete lines with one write, not forced (see {@link #append(byte[], int, int)}). */
-    private Written write(byte[] line, int length, int count) throws IOException {
+    /** Writes the lines of {@code items} with one write, not forced (see {@link #append(byte[], int, List)}). */
+    private Written write(byte[] line, int length, List<T> items) throws IOException {
+        int count = items.size();
         long mine;
         Segment segment;
         appendLock.lock();
@@ -373,11 +392,42 @@ public class Outbox<T> implements AutoCloseable {
             written += length;
             mine = written;
             segment = current;
+            keep(segment, items);
             pending.addAndGet(count); // the lines are in the segment: a flush takes them, even if a force fails
         } finally {
             appendLock.unlock();
         }
         return new Written(segment, mine);
+    }
+
+    /** Keeps the records just written to {@code segment} with it, while it keeps them all (append lock). */
+    private void keep(Segment segment, List<T> items) {
+        if (segment.items == null) {
+            return;
+        }
+        if (heldCount.addAndGet(items.size()) > HELD_IN_MEMORY) {
+            heldCount.addAndGet(-items.size());
+            forget(segment); // its file is read back when flushed
+            return;
+        }
+        segment.items.addAll(items);
+    }
+
+    /** The segment's records are no longer kept in memory (append lock): its file is read back when flushed. */
+    private void forget(Segment segment) {
+        if (segment.items != null) {
+            heldCount.addAndGet(-segment.items.size());
+            segment.items = null;
+        }
+    }
+
+    /** The segment was closed with every line written and forced: its records go to {@link #held} (append lock). */
+    @SuppressWarnings("unchecked")
+    private void hold(Segment segment) {
+        if (segment.items != null) {
+            held.put(segment.path, (List<T>) (List<?>) segment.items);
+            segment.items = null;
+        }
     }
 
     /** The highest sequence number of the segments in the directory, or -1. */
@@ -463,6 +513,11 @@ public class Outbox<T> implements AutoCloseable {
      * started) are never counted as forced, and every append waiting for them throws. Its lines stay for the flusher.
      */
     private void fail(Segment segment, long forcedBefore, IOException cause) {
+        forget(segment);
+        List<T> kept = held.remove(segment.path);
+        if (kept != null) {
+            heldCount.addAndGet(-kept.size());
+        }
         if (segment == current) {
             segment.end = written;
             try {
@@ -496,6 +551,9 @@ public class Outbox<T> implements AutoCloseable {
             forcer.force(segment.channel);
             forces.incrementAndGet();
             forced.accumulateAndGet(segment.end, Math::max);
+            if (segment.unforcedFrom == Long.MAX_VALUE) {
+                hold(segment);
+            }
         } catch (IOException e) {
             fail(segment, before, e);
             throw e;
@@ -509,6 +567,7 @@ public class Outbox<T> implements AutoCloseable {
 
     /** Takes off what a failed append wrote; if even that fails, leaves the segment for a new one. */
     private void cutBack(long size) {
+        forget(current); // what the file holds now is read back from it
         try {
             current.channel.truncate(size);
         } catch (IOException e) {
@@ -566,14 +625,26 @@ public class Outbox<T> implements AutoCloseable {
         try {
             seal();
             for (Path segment : segments()) {
-                List<String> lines = lines(segment);
-                List<Line<T>> items = new ArrayList<>(lines.size());
-                for (String line : lines) {
-                    try {
-                        items.add(new Line<>(line, JSON.readValue(line, type)));
-                    } catch (JsonProcessingException e) {
-                        setAside(line, "unreadable line in " + segment.getFileName() + ": " + e.getOriginalMessage());
+                List<T> kept = held.get(segment);
+                List<Line<T>> items;
+                int count;
+                if (kept != null) { // written by this process without a failure: its records, as appended
+                    items = new ArrayList<>(kept.size());
+                    for (T item : kept) {
+                        items.add(new Line<>(null, item));
                     }
+                    count = kept.size();
+                } else {
+                    List<String> lines = lines(segment);
+                    items = new ArrayList<>(lines.size());
+                    for (String line : lines) {
+                        try {
+                            items.add(new Line<>(line, JSON.readValue(line, type)));
+                        } catch (JsonProcessingException e) {
+                            setAside(line, "unreadable line in " + segment.getFileName() + ": " + e.getOriginalMessage());
+                        }
+                    }
+                    count = lines.size();
                 }
                 for (int from = 0; from < items.size(); from += batchSize) {
                     if (!write(sink, items.subList(from, Math.min(items.size(), from + batchSize)))) {
@@ -581,7 +652,10 @@ public class Outbox<T> implements AutoCloseable {
                     }
                 }
                 Files.delete(segment);
-                pending.addAndGet(-lines.size());
+                if (held.remove(segment) != null) {
+                    heldCount.addAndGet(-count);
+                }
+                pending.addAndGet(-count);
             }
             return pending.get() == 0;
         } catch (IOException e) {
@@ -592,6 +666,7 @@ public class Outbox<T> implements AutoCloseable {
         }
     }
 
+    /** A record to write, with its line as read from the file (null: kept in memory; its JSON is made if set aside). */
     private record Line<T>(String text, T item) {
     }
 
@@ -606,7 +681,12 @@ public class Outbox<T> implements AutoCloseable {
             return true;
         } catch (Rejected e) {
             if (batch.size() == 1) {
-                setAside(batch.get(0).text(), e.getMessage());
+                Line<T> one = batch.get(0);
+                if (one.text() == null) {
+                    reject(one.item(), e.getMessage());
+                } else {
+                    setAside(one.text(), e.getMessage());
+                }
                 return true;
             }
             for (Line<T> one : batch) {

@@ -310,6 +310,80 @@ class OutboxTest {
         }
     }
 
+    /**
+     * A segment this process wrote without a failure reaches the sink as the records appended (the same objects: its
+     * file is not read back and parsed); its lines are still on disk until then, and an outbox opened on them after
+     * a restart reads equal records from the file.
+     */
+    @Test
+    void aSegmentWrittenCleanlyIsHandedOverFromMemoryAndReadBackAfterARestart() throws IOException {
+        Item a = new Item("a", 1);
+        Item b = new Item("b", 2);
+        Item c = new Item("c", 3);
+        try (Outbox<Item> box = open()) {
+            box.append(a);
+            box.appendAll(List.of(b, c));
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 10)).isTrue();
+            assertThat(written).hasSize(3);
+            assertThat(written.get(0)).isSameAs(a);
+            assertThat(written.get(1)).isSameAs(b);
+            assertThat(written.get(2)).isSameAs(c);
+            box.append(a);
+            box.appendWritten(b);
+        }
+        try (Outbox<Item> reopened = open()) {
+            List<Item> written = new ArrayList<>();
+            assertThat(reopened.flush(written::addAll, 10)).isTrue();
+            assertThat(written).containsExactly(a, b);
+            assertThat(written.get(0)).isNotSameAs(a);
+        }
+    }
+
+    /** Over {@link Outbox#HELD_IN_MEMORY} records waiting, a segment's are read back from its file, all and in order. */
+    @Test
+    void beyondWhatIsHeldInMemoryTheFileIsReadBack() throws IOException {
+        List<Item> many = new ArrayList<>();
+        for (int i = 0; i <= Outbox.HELD_IN_MEMORY; i++) {
+            many.add(new Item("i" + i, i));
+        }
+        Item first = new Item("first", 0);
+        try (Outbox<Item> box = open()) {
+            box.append(first);
+            box.appendAll(many); // more than the outbox holds: this segment is read back
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 1000)).isTrue();
+            assertThat(written).hasSize(many.size() + 1);
+            assertThat(written.get(0)).isEqualTo(first).isNotSameAs(first);
+            assertThat(written.subList(1, written.size())).isEqualTo(many);
+            box.append(first); // nothing held any more: the next segment is kept in memory again
+            written.clear();
+            assertThat(box.flush(written::addAll, 10)).isTrue();
+            assertThat(written.get(0)).isSameAs(first);
+        }
+    }
+
+    /**
+     * The records the outboxes keep (journal events, interactions) read back from their JSON lines equal to what was
+     * appended: a segment handed over from memory and one read from its file write the same rows.
+     */
+    @Test
+    void theOutboxesRecordsReadBackEqualToWhatWasAppended() throws IOException {
+        var json = Outbox.json();
+        var event = new dev.ivr.server.journal.JournalEvent("0193a1b2-0000-7000-8000-000000000001",
+                Instant.parse("2026-12-06T00:40:01.123456789Z"), dev.ivr.server.journal.JournalEvent.Type.CALL_ENDED,
+                "1764900000.1", "customer-service", "menu", "sales", "agent-7", 2_000L, "caller_hangup", "a reason",
+                "node-1", "C42");
+        assertThat(json.readValue(json.writeValueAsString(event), dev.ivr.server.journal.JournalEvent.class)).isEqualTo(event);
+        var interaction = new dev.ivr.server.crm.Interaction("1764900000.1", "+15551234567", "100", "customer-service",
+                "3", Instant.parse("2026-12-06T00:40:01.5Z"), Instant.parse("2026-12-06T00:41:02.25Z"),
+                List.of("start", "menu"), java.util.Map.of("choice", "2", "account", "Ünïcode \"quoted\""), "C42",
+                "IDENTIFIED", "sales", "agent-7", Duration.ofMillis(1500), Duration.ofSeconds(61),
+                dev.ivr.server.crm.Interaction.Outcome.ROUTED, "queue");
+        assertThat(json.readValue(json.writeValueAsString(interaction), dev.ivr.server.crm.Interaction.class))
+                .isEqualTo(interaction);
+    }
+
     /** Several records appended together are lines of their own, in order, among single appends; kept across a restart. */
     @Test
     void recordsAppendedTogetherAreSeparateLinesInOrder() throws IOException {
