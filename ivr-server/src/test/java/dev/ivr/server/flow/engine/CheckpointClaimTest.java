@@ -3,7 +3,6 @@ package dev.ivr.server.flow.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ivr.server.call.CallInfo;
-import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.flow.tools.CallerSteps;
@@ -52,23 +51,10 @@ class CheckpointClaimTest {
                   bye:
                     type: hangup
                 """);
-        Files.writeString(dir.resolve("vars.yaml"), """
-                description: reads a channel variable as it starts
-                start: hello
-                languages: [en]
-                channel-variables: [ACCOUNT]
-                nodes:
-                  hello:
-                    type: say
-                    text: Hello.
-                    next: bye
-                  bye:
-                    type: hangup
-                """);
-        FlowLoader.Loaded loaded = FlowLoader.load(new FlowLoader.Sources(dir, Path.of("../prompts"),
-                Path.of("../config/calendars.yaml"), SpeechModels.SIMULATED));
-        assertThat(loaded.hasErrors()).as("%s %s", loaded.problems(), loaded.flows()).isFalse();
-        flows = loaded.flowSet();
+        // the same flow, reading a channel variable as it starts
+        Files.writeString(dir.resolve("vars.yaml"), Files.readString(dir.resolve("plain.yaml"))
+                .replace("description: no opening work", "description: reads a channel variable\nchannel-variables: [ACCOUNT]"));
+        flows = CheckpointFormatTest.flowsIn(dir);
     }
 
     /** A store that claims: loadOrClaim saves {@code first} when it holds nothing. */
