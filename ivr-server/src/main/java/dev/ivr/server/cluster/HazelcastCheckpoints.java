@@ -192,6 +192,40 @@ public final class HazelcastCheckpoints implements Checkpoints {
         }
     }
 
+    /**
+     * One {@code putIfAbsent} (with the TTL): the checkpoint a call the dialplan sent again resumes from, or, for a new
+     * call, {@code first} stored as its first checkpoint, where a {@code get} and, once the call's opening ran, a
+     * {@code set} took two operations (and the set a common-pool task). The call's thread waits for it, as it waited
+     * for the {@code get}; with {@link Durability#BACKUP_ACK} it is acknowledged by the backups before it returns, as
+     * that durability's writes are. A value in the slot that is not this call's (see
+     * {@link dev.ivr.server.wire.ClusterValue#belongsTo}) is replaced, and a cluster problem falls back to
+     * {@link #save}: either way {@code first} is sent, and the call starts as a new one.
+     */
+    @Override
+    public Optional<String> loadOrClaim(String callId, String first) {
+        Checkpoint found;
+        try {
+            found = map.putIfAbsent(callId, new Checkpoint(callId, first, member), ttlMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint not read: {}", e.toString());
+            save(callId, first);
+            return Optional.empty();
+        }
+        if (found == null) {
+            return Optional.empty();
+        }
+        if (!found.belongsTo(callId)) {
+            save(callId, first);
+            return Optional.empty();
+        }
+        return Optional.of(found.state());
+    }
+
+    @Override
+    public boolean claims() {
+        return true;
+    }
+
     @Override
     public void delete(String callId) {
         boolean[] later = {false};

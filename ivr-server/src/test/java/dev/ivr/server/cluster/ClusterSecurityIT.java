@@ -203,7 +203,8 @@ class ClusterSecurityIT {
             if (!Files.exists(p)) {
                 continue;
             }
-            for (String line : Files.readAllLines(p).subList(1, Files.readAllLines(p).size())) {
+            List<String> lines = Files.readAllLines(p); // read once: the table changes between two reads on a busy machine
+            for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split("\\s+");
                 if (f[1].endsWith(hexPort) && f[3].equals("0A")) { // 0A: LISTEN
                     out.add(address(f[1].substring(0, f[1].indexOf(':'))));

@@ -50,6 +50,12 @@ final class CallState {
     String language;
     Instant start;
     String resumedFrom;
+    /**
+     * Whether the call's opening (language by DNIS, channel variables, campaign callee) is still to run: true in a
+     * state restored from a claim, the checkpoint a call gets as it arrives, before its opening ran
+     * ({@link Checkpoints#loadOrClaim}); such a resumed call runs its opening as a new one does.
+     */
+    boolean openingPending;
 
     CallState(CallInfo info, Instant start) {
         this.info = info;
@@ -107,10 +113,21 @@ final class CallState {
      * ({@link #value}).
      */
     String toJson(String nodeName) {
+        return toJson(nodeName, false);
+    }
+
+    /**
+     * The same, with {@code "opened": false} after {@code v} when {@code openingPending}: the claim's checkpoint, taken
+     * before the call's opening ran (a checkpoint without the field is one taken after it, as all were before).
+     */
+    String toJson(String nodeName, boolean openingPending) {
         java.io.StringWriter out = new java.io.StringWriter(1024);
         try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", 1);
+            if (openingPending) {
+                g.writeBooleanField("opened", false);
+            }
             field(g, "server", nodeName);
             field(g, "ani", info.ani());
             g.writeStringField("start", start.toString());
@@ -237,6 +254,7 @@ final class CallState {
             return Optional.empty();
         }
         s.resumedFrom = (String) m.get("server");
+        s.openingPending = Boolean.FALSE.equals(m.get("opened"));
         return Optional.of(s);
     }
 }

@@ -142,27 +142,32 @@ public final class FlowEngine {
     public CallSummary run(CallChannel channel, String flowName, CallObserver observer) {
         FlowSet set = flows.get();
         Flow flow = set.flow(flowName).orElseThrow(() -> new IllegalArgumentException("no flow named " + flowName));
-        CallState st = resume(set, channel, flowName).orElse(null);
-        if (st == null) {
-            st = new CallState(channel.info(), clock.instant());
-            st.position.enter(new CallState.Frame(flow, flow.start(), new LinkedHashMap<>(flow.variables()), null));
-            if (!flow.languages().contains(st.language)) {
-                st.setLanguage(flow.languages().get(0));
-            }
+        CallState fresh = new CallState(channel.info(), clock.instant());
+        fresh.position.enter(new CallState.Frame(flow, flow.start(), new LinkedHashMap<>(flow.variables()), null));
+        if (!flow.languages().contains(fresh.language)) {
+            fresh.setLanguage(flow.languages().get(0));
         }
+        // where the store can, the look-up for a checkpoint to resume from saves the new call's first one (its claim)
+        String claim = checkpoints.claims() ? fresh.toJson(nodeName, true) : null;
+        boolean[] claimed = {false};
+        CallState st = resume(set, channel, flowName, claim, claimed).orElse(fresh);
         Run run = new Run(set, channel, st, observer);
         observer.started(channel.info(), st.frame().flow.name(), st.resumedFrom != null);
         try {
             channel.answer();
-            if (st.resumedFrom == null) {
+            boolean opening = st.resumedFrom == null || st.openingPending;
+            if (opening) {
                 run.languageByDnis(flow);
                 run.readChannelVariables(flow);
                 run.campaignCallee();
+                st.openingPending = false;
             }
             run.syncChannelLanguage();
-            if (st.resumedFrom == null) {
+            if (opening && !(claimed[0] && st.toJson(nodeName, true).equals(claim))) {
                 // before the first node too: a call whose server dies in it (a flow that starts with its route node)
-                // is resumed there, and recorded by LostCallRecorder if it never comes back
+                // is resumed there, and recorded by LostCallRecorder if it never comes back. Not when the claim
+                // saved this very state already (the opening changed nothing): that checkpoint, resumed, runs the
+                // opening again, which reads what it read here.
                 checkpoints.save(st.info.uniqueId(), st.toJson(nodeName));
             }
             run.loop();
@@ -227,10 +232,15 @@ public final class FlowEngine {
     private static final java.util.regex.Pattern OTHER_MAPS = java.util.regex.Pattern.compile(
             "\\$\\{[^}]*\\b(call|auth|inputs)\\b");
 
-    private Optional<CallState> resume(FlowSet set, CallChannel channel, String flowName) {
+    /**
+     * The call's state from its checkpoint, or empty: none (then, when {@code claim} is not null, the store saved it
+     * as the call's first checkpoint and {@code claimed[0]} is set), or one that cannot be resumed here.
+     */
+    private Optional<CallState> resume(FlowSet set, CallChannel channel, String flowName, String claim, boolean[] claimed) {
         String callId = channel.info().uniqueId();
-        Optional<String> saved = checkpoints.load(callId);
+        Optional<String> saved = claim == null ? checkpoints.load(callId) : checkpoints.loadOrClaim(callId, claim);
         if (saved.isEmpty()) {
+            claimed[0] = claim != null;
             return Optional.empty();
         }
         StringBuilder why = new StringBuilder();
@@ -240,7 +250,8 @@ public final class FlowEngine {
         } else {
             LOG.info("resuming call at node '{}' of flow '{}' (checkpointed by {}; {} nodes done)",
                     st.get().frame().node, st.get().frame().flow.name(), st.get().resumedFrom, st.get().position.path().size());
-            checkpoints.save(callId, st.get().toJson(nodeName)); // this server has the call now (LostCallRecorder)
+            // this server has the call now (LostCallRecorder)
+            checkpoints.save(callId, st.get().toJson(nodeName, st.get().openingPending));
         }
         return st;
     }

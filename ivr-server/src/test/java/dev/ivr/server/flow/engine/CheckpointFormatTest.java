@@ -114,10 +114,15 @@ class CheckpointFormatTest {
                   back:
                     type: return
                 """);
+        flows = flowsIn(dir);
+    }
+
+    /** The flows of a directory, loaded as the server does (with the shipped prompts), without a problem. */
+    static FlowSet flowsIn(Path dir) {
         FlowLoader.Loaded loaded = FlowLoader.load(new FlowLoader.Sources(dir, Path.of("../prompts"),
                 Path.of("../config/calendars.yaml"), SpeechModels.SIMULATED));
         assertThat(loaded.hasErrors()).as("%s %s", loaded.problems(), loaded.flows()).isFalse();
-        flows = loaded.flowSet();
+        return loaded.flowSet();
     }
 
     static final class Saved implements Checkpoints {
