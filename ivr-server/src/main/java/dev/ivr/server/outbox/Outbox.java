@@ -421,6 +421,14 @@ public class Outbox<T> implements AutoCloseable {
         }
     }
 
+    /** The records {@link #held} for the segment file {@code path} are let go (written, or to be read back from it). */
+    private void release(Path path) {
+        List<T> kept = held.remove(path);
+        if (kept != null) {
+            heldCount.addAndGet(-kept.size());
+        }
+    }
+
     /** The segment was closed with every line written and forced: its records go to {@link #held} (append lock). */
     @SuppressWarnings("unchecked")
     private void hold(Segment segment) {
@@ -514,10 +522,7 @@ public class Outbox<T> implements AutoCloseable {
      */
     private void fail(Segment segment, long forcedBefore, IOException cause) {
         forget(segment);
-        List<T> kept = held.remove(segment.path);
-        if (kept != null) {
-            heldCount.addAndGet(-kept.size());
-        }
+        release(segment.path);
         if (segment == current) {
             segment.end = written;
             try {
@@ -652,9 +657,7 @@ public class Outbox<T> implements AutoCloseable {
                     }
                 }
                 Files.delete(segment);
-                if (held.remove(segment) != null) {
-                    heldCount.addAndGet(-count);
-                }
+                release(segment);
                 pending.addAndGet(-count);
             }
             return pending.get() == 0;

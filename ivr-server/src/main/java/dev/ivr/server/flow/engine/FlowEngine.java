@@ -148,9 +148,11 @@ public final class FlowEngine {
             fresh.setLanguage(flow.languages().get(0));
         }
         // where the store can, the look-up for a checkpoint to resume from saves the new call's first one (its claim)
+        String callId = channel.info().uniqueId();
         String claim = checkpoints.claims() ? fresh.toJson(nodeName, true) : null;
-        boolean[] claimed = {false};
-        CallState st = resume(set, channel, flowName, claim, claimed).orElse(fresh);
+        Optional<String> saved = claim == null ? checkpoints.load(callId) : checkpoints.loadOrClaim(callId, claim);
+        boolean claimed = claim != null && saved.isEmpty(); // the store holds the claim as the call's first checkpoint
+        CallState st = saved.flatMap(json -> resume(set, channel, flowName, json)).orElse(fresh);
         Run run = new Run(set, channel, st, observer);
         observer.started(channel.info(), st.frame().flow.name(), st.resumedFrom != null);
         try {
@@ -163,7 +165,7 @@ public final class FlowEngine {
                 st.openingPending = false;
             }
             run.syncChannelLanguage();
-            if (opening && !(claimed[0] && st.toJson(nodeName, true).equals(claim))) {
+            if (opening && !(claimed && st.toJson(nodeName, true).equals(claim))) {
                 // before the first node too: a call whose server dies in it (a flow that starts with its route node)
                 // is resumed there, and recorded by LostCallRecorder if it never comes back. Not when the claim
                 // saved this very state already (the opening changed nothing): that checkpoint, resumed, runs the
@@ -232,19 +234,11 @@ public final class FlowEngine {
     private static final java.util.regex.Pattern OTHER_MAPS = java.util.regex.Pattern.compile(
             "\\$\\{[^}]*\\b(call|auth|inputs)\\b");
 
-    /**
-     * The call's state from its checkpoint, or empty: none (then, when {@code claim} is not null, the store saved it
-     * as the call's first checkpoint and {@code claimed[0]} is set), or one that cannot be resumed here.
-     */
-    private Optional<CallState> resume(FlowSet set, CallChannel channel, String flowName, String claim, boolean[] claimed) {
+    /** The call's state from its checkpoint {@code saved}, or empty when it cannot be resumed here. */
+    private Optional<CallState> resume(FlowSet set, CallChannel channel, String flowName, String saved) {
         String callId = channel.info().uniqueId();
-        Optional<String> saved = claim == null ? checkpoints.load(callId) : checkpoints.loadOrClaim(callId, claim);
-        if (saved.isEmpty()) {
-            claimed[0] = claim != null;
-            return Optional.empty();
-        }
         StringBuilder why = new StringBuilder();
-        Optional<CallState> st = CallState.fromJson(saved.get(), channel.info(), set, why);
+        Optional<CallState> st = CallState.fromJson(saved, channel.info(), set, why);
         if (st.isEmpty()) {
             LOG.warn("call {} has a checkpoint but cannot resume ({}): starting '{}' over", callId, why, flowName);
         } else {
