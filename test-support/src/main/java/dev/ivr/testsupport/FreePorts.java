@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,13 +18,25 @@ public final class FreePorts {
     private FreePorts() {
     }
 
-    /** A port free on every local address at this moment. */
+    /** The ports {@link #pick} handed out in this JVM: none is handed out twice. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free on every local address at this moment, and not one this method returned before in this JVM: the
+     * kernel may give a port just closed again at once, and a test that picks two ports (a server's AGI and HTTP
+     * ports) must not get the same one twice.
+     */
     public static int pick() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free TCP port: " + e.getMessage(), e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free TCP port: " + e.getMessage(), e);
+            }
         }
+        throw new IllegalStateException("no free TCP port that was not handed out already");
     }
 
     /**
