@@ -717,7 +717,8 @@ public final class FlowEngine {
 
         String render(Template t, Node node) {
             try {
-                return t.render(st.activation());
+                // a text without ${...} reads no variable: no activation (a copy of the frame's variables and inputs)
+                return t.render(t.isDynamic() ? st.activation() : Map.of());
             } catch (EvalException e) {
                 LOG.warn("[{}] {}", node.id(), e.getMessage());
                 return "";
