@@ -123,7 +123,7 @@ final class CallState {
     String toJson(String nodeName, boolean openingPending) {
         // the text is built in buffers from the shared pool (as ObjectMapper.writeValueAsString does), which the
         // generator takes from the writer: the one copy made is the string returned. A StringWriter cost a 1 KB
-        // buffer per checkpoint besides (its StringBuffer), a quarter of what a simple-flow call allocates in here.
+        // buffer per checkpoint besides (its StringBuffer).
         com.fasterxml.jackson.core.util.BufferRecycler buffers = JSON.getFactory()._getBufferRecycler();
         try (com.fasterxml.jackson.core.io.SegmentedStringWriter out =
                      new com.fasterxml.jackson.core.io.SegmentedStringWriter(buffers)) {

@@ -361,8 +361,7 @@ public final class FlowEngine {
             boolean changed = false;
             for (String v : flow.channelVariables()) {
                 String value = channel.getVariable(v).orElse("");
-                boolean had = vars.containsKey(v);
-                changed |= !value.equals(vars.put(v, value)) || !had;
+                changed |= !value.equals(vars.put(v, value)); // put gives the value before: null when there was none
             }
             return changed;
         }
