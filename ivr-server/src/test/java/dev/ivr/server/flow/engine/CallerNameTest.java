@@ -32,9 +32,7 @@ class CallerNameTest {
         c.identified(ANNA);
         c.customer.put("name", "as it was"); // what a second formatting would overwrite
         c.nameIn("hu");
-        assertThat(c.customer.get("name")).isEqualTo("as it was");
-        c.nameIn("en");
-        assertThat(c.customer.get("name")).isEqualTo("Anna Kovács");
+        assertThat(c.customer).containsEntry("name", "as it was");
     }
 
     @Test
