@@ -124,9 +124,9 @@ public class Outbox<T> implements AutoCloseable {
     private volatile long forceDelayNanos = FORCE_WITHIN.toNanos();
     private static final long MAX_FORCE_DELAY_NANOS = java.time.Duration.ofSeconds(5).toNanos();
     /** Segments whose force failed, with the bytes of them never known forced (published before {@link #forced}). */
-    private final List<Segment> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Segment<T>> failed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Forcer forcer;
-    private Segment current;
+    private Segment<T> current;
     /** The next segment's number: one more than the highest of the segments in the directory, looked at as each opens. */
     private long sequence;
     private final Clock clock;
@@ -157,7 +157,7 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /** One segment file being (or having been) appended to; {@code end} is set when it is closed (append lock). */
-    private static final class Segment {
+    private static final class Segment<T> {
         final FileChannel channel;
         final Path path;
         /** The count of bytes appended since start when it was opened, and when it was closed (-1 while open). */
@@ -169,7 +169,7 @@ public class Outbox<T> implements AutoCloseable {
          * The records of its lines, in their order (under the append lock), while all of them are kept: null once a
          * write or force of it failed (its file is read back) or the outbox holds {@link #HELD_IN_MEMORY} already.
          */
-        List<Object> items = new ArrayList<>();
+        List<T> items = new ArrayList<>();
 
         Segment(FileChannel channel, Path path, long start) {
             this.channel = channel;
@@ -242,7 +242,7 @@ public class Outbox<T> implements AutoCloseable {
      * does not wait for a device's flush before it goes on; a failure to write it throws, as {@link #append} does.
      */
     public void appendWritten(T item) throws IOException {
-        Written w;
+        Written<T> w;
         PooledBytes out = PooledBytes.take();
         try {
             addLine(out, item);
@@ -278,8 +278,8 @@ public class Outbox<T> implements AutoCloseable {
      * written meanwhile.
      */
     public void forceWritten() {
-        Written now = soFar();
-        Segment segment = now.segment();
+        Written<T> now = soFar();
+        Segment<T> segment = now.segment();
         long target = now.mark();
         if (segment == null || forced.get() >= target) {
             return; // sealed (which forced it or failed it) or forced meanwhile
@@ -309,7 +309,7 @@ public class Outbox<T> implements AutoCloseable {
      */
     public long bytesNotForced() {
         long n = 0;
-        for (Segment s : failed) {
+        for (Segment<T> s : failed) {
             n += s.end - s.unforcedFrom;
         }
         return n;
@@ -349,19 +349,19 @@ public class Outbox<T> implements AutoCloseable {
      * with one write and one shared force.
      */
     private void append(byte[] line, int length, List<T> items) throws IOException {
-        Written w = write(line, length, items);
+        Written<T> w = write(line, length, items);
         forceUpTo(w.segment(), w.mark());
     }
 
     /** Where a write went: its segment, and the count of bytes appended since start once it was written. */
-    private record Written(Segment segment, long mark) {
+    private record Written<T>(Segment<T> segment, long mark) {
     }
 
     /** Writes the lines of {@code items} with one write, not forced (see {@link #append(byte[], int, List)}). */
-    private Written write(byte[] line, int length, List<T> items) throws IOException {
+    private Written<T> write(byte[] line, int length, List<T> items) throws IOException {
         int count = items.size();
         long mine;
-        Segment segment;
+        Segment<T> segment;
         appendLock.lock();
         try {
             while (current == null) {
@@ -371,7 +371,7 @@ public class Outbox<T> implements AutoCloseable {
                 sequence = Math.max(sequence, highestSequence() + 1);
                 Path path = dir.resolve(segmentName(prefix, sequence++, clock.millis()));
                 try {
-                    current = new Segment(FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
+                    current = new Segment<>(FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, StandardOpenOption.APPEND), PrivateFiles.fileAttributes(path)),
                             path, written);
                     forceDirectory();
@@ -397,11 +397,11 @@ public class Outbox<T> implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
-        return new Written(segment, mine);
+        return new Written<>(segment, mine);
     }
 
     /** Keeps the records just written to {@code segment} with it, while it keeps them all (append lock). */
-    private void keep(Segment segment, List<T> items) {
+    private void keep(Segment<T> segment, List<T> items) {
         if (segment.items == null) {
             return;
         }
@@ -414,7 +414,7 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /** The segment's records are no longer kept in memory (append lock): its file is read back when flushed. */
-    private void forget(Segment segment) {
+    private void forget(Segment<T> segment) {
         if (segment.items != null) {
             heldCount.addAndGet(-segment.items.size());
             segment.items = null;
@@ -430,10 +430,9 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /** The segment was closed with every line written and forced: its records go to {@link #held} (append lock). */
-    @SuppressWarnings("unchecked")
-    private void hold(Segment segment) {
+    private void hold(Segment<T> segment) {
         if (segment.items != null) {
-            held.put(segment.path, (List<T>) (List<?>) segment.items);
+            held.put(segment.path, segment.items);
             segment.items = null;
         }
     }
@@ -454,7 +453,7 @@ public class Outbox<T> implements AutoCloseable {
      * force with the appends around it. {@code mine} is the segment the line went to. Throws when that segment's
      * force failed after the line was written (by this force or another), even if a later one succeeded.
      */
-    private void forceUpTo(Segment mine, long mark) throws IOException {
+    private void forceUpTo(Segment<T> mine, long mark) throws IOException {
         if (forced.get() >= mark) {
             checkForced(mine, mark);
             return;
@@ -465,8 +464,8 @@ public class Outbox<T> implements AutoCloseable {
                 checkForced(mine, mark); // a force that started after our write covered it, or failed it
                 return;
             }
-            Written now = soFar();
-            Segment segment = now.segment();
+            Written<T> now = soFar();
+            Segment<T> segment = now.segment();
             long target = now.mark();
             if (segment == mine) {
                 long before = forced.get();
@@ -499,17 +498,17 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /** The segment appended to (null when sealed) and the bytes written to the segments so far, read together. */
-    private Written soFar() {
+    private Written<T> soFar() {
         appendLock.lock();
         try {
-            return new Written(current, written);
+            return new Written<>(current, written);
         } finally {
             appendLock.unlock();
         }
     }
 
     /** Throws when the byte at {@code mark} of {@code segment} is in its part a failed force left unforced. */
-    private static void checkForced(Segment segment, long mark) throws IOException {
+    private static void checkForced(Segment<?> segment, long mark) throws IOException {
         if (mark > segment.unforcedFrom) {
             throw new IOException("the force of outbox segment " + segment.path.getFileName() + " failed");
         }
@@ -520,7 +519,7 @@ public class Outbox<T> implements AutoCloseable {
      * append opens another), the bytes written to it after {@code forcedBefore} (the mark forced when that force
      * started) are never counted as forced, and every append waiting for them throws. Its lines stay for the flusher.
      */
-    private void fail(Segment segment, long forcedBefore, IOException cause) {
+    private void fail(Segment<T> segment, long forcedBefore, IOException cause) {
         forget(segment);
         release(segment.path);
         if (segment == current) {
@@ -549,7 +548,7 @@ public class Outbox<T> implements AutoCloseable {
 
     /** The segment being appended to is closed: everything written so far is forced first (under the append lock). */
     private void forceAndClose() throws IOException {
-        Segment segment = current;
+        Segment<T> segment = current;
         segment.end = written;
         long before = forced.get();
         try {

@@ -3,6 +3,7 @@ package dev.ivr.server.flow;
 import dev.ivr.server.flow.expr.EvalException;
 import dev.ivr.server.flow.expr.ExprEnv;
 import dev.ivr.server.flow.expr.ExprException;
+import dev.ivr.server.flow.expr.Values;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,6 +40,17 @@ class ExpressionsTest {
                 .isEqualTo("Hello Anna, you called from 3612345678.");
         assertThat(env.compile("attempts + 1", false).eval(vars())).isEqualTo(3L);
         assertThat(env.template("costs $$5").render(vars())).isEqualTo("costs $5");
+    }
+
+    @Test
+    void aTemplateWithoutExpressionsRendersTheSameWithoutVariables() throws Exception {
+        // what the flow engine relies on to skip building the variables for a fixed text
+        assertThat(env.template("costs $$5, press 1.").isDynamic()).isFalse();
+        assertThat(env.template("costs $$5, press 1.").render(Map.of())).isEqualTo("costs $5, press 1.");
+        assertThat(env.template("Hello ${customer.first_name}").isDynamic()).isTrue();
+        // still held to the length limit
+        assertThatThrownBy(() -> env.template("x".repeat(Values.MAX_TEXT + 1)).render(Map.of()))
+                .isInstanceOf(EvalException.class);
     }
 
     @ParameterizedTest

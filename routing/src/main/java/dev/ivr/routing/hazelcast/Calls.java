@@ -57,34 +57,30 @@ final class Calls extends RoutingPart {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long seen = waiter.signals();
-            CallEntry call = view.call(callId);
-            if (call == null || call.record.incarnation() != waiter.incarnation) {
+            CallEntry call = queued(callId, waiter);
+            if (call == null) {
                 waiters.remove(callId, waiter);
                 return new WaitResult.Removed("not queued");
             }
             long now = now();
             CallRecord record = call.record;
             QueueRules rules = view.queue(record.queueId());
-            long waitLeft = Long.MAX_VALUE;
-            if (record.isOffered()) {
-                if (now < record.offeredAt() + ttlMillis) {
-                    return new WaitResult.Offered(reservation(record, rules));
+            if (offerHolds(record, now)) {
+                return new WaitResult.Offered(reservation(record, rules));
+            }
+            long waitLeft = maxWaitLeft(record, rules, now);
+            if (waitLeft <= 0) {
+                CallResult r = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE_IF_WAITING, null, now));
+                if (r.applied()) {
+                    waiters.remove(callId, waiter);
+                    Duration waited = Duration.ofMillis(now - record.enqueuedAt());
+                    String target = rules.definition.maxWaitTarget();
+                    recordStats(record.queueId(), now, new int[]{QueueStatsRecord.MAX_WAIT}, new long[]{1});
+                    publish(new RoutingEvent.MaxWaitReached(callId, record.queueId(), target, waited,
+                            Instant.ofEpochMilli(now)));
+                    return new WaitResult.MaxWaitReached(target, waited);
                 }
-            } else if (rules != null && rules.maxWaitMillis != Long.MAX_VALUE) {
-                waitLeft = record.enqueuedAt() + rules.maxWaitMillis - now;
-                if (waitLeft <= 0) {
-                    CallResult r = callCommand(callId, CallCommand.of(CallCommand.Op.REMOVE_IF_WAITING, null, now));
-                    if (r.applied()) {
-                        waiters.remove(callId, waiter);
-                        Duration waited = Duration.ofMillis(now - record.enqueuedAt());
-                        String target = rules.definition.maxWaitTarget();
-                        recordStats(record.queueId(), now, new int[]{QueueStatsRecord.MAX_WAIT}, new long[]{1});
-                        publish(new RoutingEvent.MaxWaitReached(callId, record.queueId(), target, waited,
-                                Instant.ofEpochMilli(now)));
-                        return new WaitResult.MaxWaitReached(target, waited);
-                    }
-                    continue;
-                }
+                continue;
             }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
@@ -103,9 +99,8 @@ final class Calls extends RoutingPart {
         Watch watch = new Watch(callId, waiter);
         watch.done.whenComplete((v, e) -> waiter.remove(watch));
         CallEntry call = view.call(callId);
-        QueueRules rules = call == null ? null : view.queue(call.record.queueId());
-        if (rules != null && rules.maxWaitMillis != Long.MAX_VALUE && !call.record.isOffered()) {
-            long left = call.record.enqueuedAt() + rules.maxWaitMillis - now();
+        long left = call == null ? Long.MAX_VALUE : maxWaitLeft(call.record, view.queue(call.record.queueId()), now());
+        if (left != Long.MAX_VALUE) {
             watch.done.completeOnTimeout(null, Math.max(0, left), TimeUnit.MILLISECONDS);
         }
         watch.run();
@@ -140,17 +135,37 @@ final class Calls extends RoutingPart {
 
     /**
      * What {@link #awaitAgent} checks before it waits, without its side effects: the call is still queued here in
-     * the same incarnation and not offered (or its offer outlived the reservation's time to live).
+     * the same incarnation and no offer of it holds. (Its maximum wait is {@link #whenNotWaiting}'s timeout.)
      */
     private boolean waiting(String callId, Waiter waiter) {
         if (waiters.get(callId) != waiter) {
             return false;
         }
+        CallEntry call = queued(callId, waiter);
+        return call != null && !offerHolds(call.record, now());
+    }
+
+    /** The call's entry while it is queued in the waiter's incarnation; null once it left (or came back as another). */
+    private CallEntry queued(String callId, Waiter waiter) {
         CallEntry call = view.call(callId);
-        if (call == null || call.record.incarnation() != waiter.incarnation) {
-            return false;
+        return call == null || call.record.incarnation() != waiter.incarnation ? null : call;
+    }
+
+    /** Whether the call is offered and the offer holds: within the reservation's time to live. */
+    private boolean offerHolds(CallRecord record, long now) {
+        return record.isOffered() && now < record.offeredAt() + ttlMillis;
+    }
+
+    /**
+     * How long the call may still wait before its queue's maximum wait, in milliseconds ({@code <= 0}: reached);
+     * {@link Long#MAX_VALUE} when the queue has none, or the call is offered (an offer, even one past its time to
+     * live, is not cut by the maximum wait).
+     */
+    private static long maxWaitLeft(CallRecord record, QueueRules rules, long now) {
+        if (record.isOffered() || rules == null || rules.maxWaitMillis == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
         }
-        return !call.record.isOffered() || now() >= call.record.offeredAt() + ttlMillis;
+        return record.enqueuedAt() + rules.maxWaitMillis - now;
     }
 
     private Reservation reservation(CallRecord record, QueueRules rules) {

@@ -121,7 +121,22 @@ final class CallState {
      * before the call's opening ran (a checkpoint without the field is one taken after it, as all were before).
      */
     String toJson(String nodeName, boolean openingPending) {
-        java.io.StringWriter out = new java.io.StringWriter(1024);
+        // the text is built in buffers from the shared pool (as ObjectMapper.writeValueAsString does), which the
+        // generator takes from the writer: the one copy made is the string returned. A StringWriter cost a 1 KB
+        // buffer per checkpoint besides (its StringBuffer).
+        com.fasterxml.jackson.core.util.BufferRecycler buffers = JSON.getFactory()._getBufferRecycler();
+        try (com.fasterxml.jackson.core.io.SegmentedStringWriter out =
+                     new com.fasterxml.jackson.core.io.SegmentedStringWriter(buffers)) {
+            writeJson(out, nodeName, openingPending);
+            return out.getAndClear();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            buffers.releaseToPool();
+        }
+    }
+
+    private void writeJson(java.io.Writer out, String nodeName, boolean openingPending) throws java.io.IOException {
         try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("v", 1);
@@ -154,10 +169,7 @@ final class CallState {
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
         }
-        return out.toString();
     }
 
     private static void field(com.fasterxml.jackson.core.JsonGenerator g, String name, Object v) throws java.io.IOException {

@@ -14,11 +14,17 @@ final class Caller {
     Map<String, Object> auth = noAuth();
     String customerId;
     String authOutcome;
+    /**
+     * The language {@code customer.name} was last put in (null: not known, e.g. a customer restored from a checkpoint):
+     * {@link #nameIn} with that language again would give the same name, so it does not ask the formatter again.
+     */
+    private String nameLanguage;
 
     /** The CRM found exactly this customer by number. */
     void identified(Customer c) {
         customer = customerMap(c, 1);
         customerId = c.id();
+        nameLanguage = ownLanguage(c);
     }
 
     /** The CRM found several customers for the number: none is taken, {@code customer.matches} says how many. */
@@ -36,6 +42,7 @@ final class Caller {
         if (a.status() == Authentication.Status.OK && a.customer() != null) {
             customer = customerMap(a.customer(), 1);
             customerId = a.customer().id();
+            nameLanguage = ownLanguage(a.customer());
         }
     }
 
@@ -51,12 +58,22 @@ final class Caller {
         return Boolean.TRUE.equals(customer.get("known"));
     }
 
-    /** A known customer's {@code customer.name} as {@code lang} says it. */
+    /**
+     * A known customer's {@code customer.name} as {@code lang} says it. Not formatted again in the language it is in
+     * already (an identify or authenticate node puts the call's language again after the customer's map is made in
+     * the customer's own): ICU's person-name formatter costs some 8 KB per name.
+     */
     void nameIn(String lang) {
-        if (known()) {
+        if (known() && !lang.equals(nameLanguage)) {
             customer.put("name", CallState.nameIn(lang, (String) customer.get("first_name"), (String) customer.get("last_name"),
                     (String) customer.get("language"), (String) customer.get("name")));
+            nameLanguage = lang;
         }
+    }
+
+    /** The language {@link #customerMap} puts a customer's name in: their own, else English. */
+    private static String ownLanguage(Customer cu) {
+        return cu.language() == null || cu.language().isBlank() ? "en" : cu.language();
     }
 
     static Map<String, Object> unknownCustomer() {
@@ -79,8 +96,7 @@ final class Caller {
         c.put("id", nz(cu.id()));
         c.put("first_name", nz(cu.firstName()));
         c.put("last_name", nz(cu.lastName()));
-        c.put("name", CallState.nameIn(cu.language() == null || cu.language().isBlank() ? "en" : cu.language(),
-                cu.firstName(), cu.lastName(), cu.language(), cu.name()));
+        c.put("name", CallState.nameIn(ownLanguage(cu), cu.firstName(), cu.lastName(), cu.language(), cu.name()));
         c.put("tier", nz(cu.tier()));
         c.put("language", nz(cu.language()));
         c.put("attributes", new LinkedHashMap<String, Object>(cu.attributes()));

@@ -158,14 +158,9 @@ public final class FlowEngine {
         try {
             channel.answer();
             boolean opening = st.resumedFrom == null || st.openingPending;
-            if (opening) {
-                run.languageByDnis(flow);
-                run.readChannelVariables(flow);
-                run.campaignCallee();
-                st.openingPending = false;
-            }
+            boolean changed = opening && run.open(flow);
             run.syncChannelLanguage();
-            if (opening && !(claimed && st.toJson(nodeName, true).equals(claim))) {
+            if (opening && (!claimed || changed)) {
                 // before the first node too: a call whose server dies in it (a flow that starts with its route node)
                 // is resumed there, and recorded by LostCallRecorder if it never comes back. Not when the claim
                 // saved this very state already (the opening changed nothing): that checkpoint, resumed, runs the
@@ -324,29 +319,51 @@ public final class FlowEngine {
         }
 
         /**
+         * The call's opening, before its first node: the language of the number dialled, the flow's channel
+         * variables, a campaign's callee. Run once per call (again by a server that resumes the call from its claim,
+         * the checkpoint taken before it). Returns whether it changed what a checkpoint holds: each of its steps says
+         * so, which spares serialising the state again to compare it with the claim.
+         */
+        boolean open(Flow flow) {
+            boolean changed = languageByDnis(flow);
+            changed |= readChannelVariables(flow);
+            changed |= campaignCallee();
+            st.openingPending = false;
+            return changed;
+        }
+
+        /**
          * A campaign's call (the dialplan's ivr-outbound passes {@code campaign} and {@code customer} in the AGI
          * query): the customer called is the call's customer from its start, so the interaction is on their
-         * contact history and the flow reads {@code customer.*} without an identify node.
+         * contact history and the flow reads {@code customer.*} without an identify node. Returns whether the
+         * customer was found (the state changed).
          */
-        void campaignCallee() {
+        boolean campaignCallee() {
             String campaign = st.info.query().get("campaign");
             String customerId = st.info.query().get("customer");
             if (campaign == null || campaign.isBlank() || customerId == null || customerId.isBlank()) {
-                return;
+                return false;
             }
-            crm.customer(customerId).ifPresent(c -> {
-                st.caller.identified(c);
-                observer.event("campaign " + campaign + ": customer " + c.id());
-                observer.identified("IDENTIFIED", c.id());
-            });
+            Optional<dev.ivr.server.crm.Customer> c = crm.customer(customerId);
+            if (c.isEmpty()) {
+                return false;
+            }
+            st.caller.identified(c.get());
+            observer.event("campaign " + campaign + ": customer " + c.get().id());
+            observer.identified("IDENTIFIED", c.get().id());
+            return true;
         }
 
-        void readChannelVariables(Flow flow) {
+        /** The flow's channel variables into {@code call.vars}; returns whether one was new or had another value. */
+        boolean readChannelVariables(Flow flow) {
             @SuppressWarnings("unchecked")
             Map<String, Object> vars = (Map<String, Object>) st.call.get("vars");
+            boolean changed = false;
             for (String v : flow.channelVariables()) {
-                vars.put(v, channel.getVariable(v).orElse(""));
+                String value = channel.getVariable(v).orElse("");
+                changed |= !value.equals(vars.put(v, value)); // put gives the value before: null when there was none
             }
+            return changed;
         }
 
         void loop() {
@@ -663,36 +680,44 @@ public final class FlowEngine {
             }
         }
 
-        /** The language the dialled number starts the call in ({@code languages.by-dnis}), where the flow offers it. */
-        void languageByDnis(Flow flow) {
-            String dnis = st.info.dnis();
-            byDnis.languageFor(dnis).ifPresent(lang -> {
-                if (flow.languages().contains(lang)) {
-                    switchLanguage(lang);
-                    observer.event("language " + lang + " (dialled number)");
-                } else {
-                    LOG.info("languages.by-dnis gives {} for the dialled number, which flow '{}' does not offer: the call"
-                            + " stays in {}", lang, flow.name(), st.language);
-                }
-            });
+        /**
+         * The language the dialled number starts the call in ({@code languages.by-dnis}), where the flow offers it;
+         * returns whether the call's language changed.
+         */
+        boolean languageByDnis(Flow flow) {
+            Optional<String> lang = byDnis.languageFor(st.info.dnis());
+            if (lang.isEmpty()) {
+                return false;
+            }
+            if (!flow.languages().contains(lang.get())) {
+                LOG.info("languages.by-dnis gives {} for the dialled number, which flow '{}' does not offer: the call"
+                        + " stays in {}", lang.get(), flow.name(), st.language);
+                return false;
+            }
+            boolean changed = switchLanguage(lang.get());
+            observer.event("language " + lang.get() + " (dialled number)");
+            return changed;
         }
 
         /**
          * The call's language from now on: prompts, voice, speech, the agent's language skill, and
-         * Asterisk's own sounds (CHANNEL(language): voicemail, SAY DIGITS) follow it.
+         * Asterisk's own sounds (CHANNEL(language): voicemail, SAY DIGITS) follow it. Returns whether it was another.
          */
-        void switchLanguage(String lang) {
-            if (!lang.equals(st.language)) {
-                st.setLanguage(lang);
-                syncChannelLanguage();
+        boolean switchLanguage(String lang) {
+            if (lang.equals(st.language)) {
+                return false;
             }
+            st.setLanguage(lang);
+            syncChannelLanguage();
+            return true;
         }
 
         // ----------------------------------------------------------- helpers
 
         String render(Template t, Node node) {
             try {
-                return t.render(st.activation());
+                // a text without ${...} reads no variable: no activation (a copy of the frame's variables and inputs)
+                return t.render(t.isDynamic() ? st.activation() : Map.of());
             } catch (EvalException e) {
                 LOG.warn("[{}] {}", node.id(), e.getMessage());
                 return "";

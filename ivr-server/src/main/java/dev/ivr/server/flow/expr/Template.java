@@ -2,6 +2,7 @@ package dev.ivr.server.flow.expr;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Text with {@code ${expression}} parts, e.g. {@code "Hello ${customer.first_name}"}. {@code $$}
@@ -19,19 +20,25 @@ public final class Template {
 
     private final String source;
     private final List<Part> parts;
+    private final boolean dynamic;
+    /** What it renders to, whatever the variables, when it has no {@code ${...}} part (and is not too long); else null. */
+    private final String fixed;
 
     Template(String source, List<Part> parts) {
         this.source = source;
         this.parts = List.copyOf(parts);
+        this.dynamic = parts.stream().anyMatch(p -> p instanceof Dynamic);
+        String text = dynamic ? null : this.parts.stream().map(p -> ((Literal) p).text()).collect(Collectors.joining());
+        this.fixed = text != null && text.length() <= Values.MAX_TEXT ? text : null;
     }
 
     public String source() {
         return source;
     }
 
-    /** Whether it has any {@code ${...}} part. */
+    /** Whether it has any {@code ${...}} part: one without renders the same for any variables (none are read). */
     public boolean isDynamic() {
-        return parts.stream().anyMatch(p -> p instanceof Dynamic);
+        return dynamic;
     }
 
     /** The expressions inside, in order. */
@@ -50,6 +57,9 @@ public final class Template {
      */
     public String render(Map<String, Object> variables, java.util.function.UnaryOperator<String> escape)
             throws EvalException {
+        if (fixed != null) {
+            return fixed;
+        }
         StringBuilder sb = new StringBuilder();
         for (Part p : parts) {
             if (p instanceof Literal l) {

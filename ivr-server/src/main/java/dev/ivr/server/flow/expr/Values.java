@@ -24,11 +24,13 @@ public final class Values {
     private Values() {
     }
 
-    /** Java values (ints, nulls, ...) as CEL expects them: longs, NullValue. */
-    static Map<String, Object> toCel(Map<String, Object> vars) {
-        Map<String, Object> out = new LinkedHashMap<>(vars.size() * 2);
-        vars.forEach((k, v) -> out.put(k, toCelValue(v)));
-        return out;
+    /**
+     * The variables as CEL reads them: each, when an expression names it, converted from its Java value (ints,
+     * nulls, ...) to what CEL expects (longs, NullValue). Only the names an expression reads are converted: an
+     * expression on {@code inputs} no longer copies the call's, the customer's and the frame's maps as well.
+     */
+    static dev.cel.runtime.CelVariableResolver toCel(Map<String, Object> vars) {
+        return name -> vars.containsKey(name) ? java.util.Optional.of(toCelValue(vars.get(name))) : java.util.Optional.empty();
     }
 
     private static Object toCelValue(Object v) {

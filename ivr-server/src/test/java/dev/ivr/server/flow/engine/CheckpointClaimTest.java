@@ -3,6 +3,7 @@ package dev.ivr.server.flow.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ivr.server.call.CallInfo;
+import dev.ivr.server.config.LanguagesConfig;
 import dev.ivr.server.flow.model.FlowSet;
 import dev.ivr.server.flow.route.CallRouter;
 import dev.ivr.server.flow.tools.CallerSteps;
@@ -54,6 +55,9 @@ class CheckpointClaimTest {
         // the same flow, reading a channel variable as it starts
         Files.writeString(dir.resolve("vars.yaml"), Files.readString(dir.resolve("plain.yaml"))
                 .replace("description: no opening work", "description: reads a channel variable\nchannel-variables: [ACCOUNT]"));
+        // in two languages, for the language by the number dialled
+        Files.writeString(dir.resolve("two.yaml"), Files.readString(dir.resolve("plain.yaml"))
+                .replace("languages: [en]", "languages: [en, hu]"));
         flows = CheckpointFormatTest.flowsIn(dir);
     }
 
@@ -99,7 +103,12 @@ class CheckpointClaimTest {
     }
 
     static SimulatedChannel channel(String account) {
-        SimulatedChannel c = new SimulatedChannel(new CallInfo("call-1", "x", Map.of(), List.of(), "+15551230000", "",
+        return channel(account, Map.of());
+    }
+
+    /** @param query the AGI URL's parameters ({@code campaign} and {@code customer}: a campaign's callee) */
+    static SimulatedChannel channel(String account, Map<String, String> query) {
+        SimulatedChannel c = new SimulatedChannel(new CallInfo("call-1", "x", query, List.of(), "+15551230000", "",
                 "1000", "Local/cp-00000001;1", "en", "test", "1000", "127.0.0.1"), CallerSteps.parse("hangup"), null,
                 x -> { });
         if (account != null) {
@@ -109,9 +118,15 @@ class CheckpointClaimTest {
     }
 
     static void run(Checkpoints checkpoints, SimulatedChannel channel, String flow) {
+        run(checkpoints, channel, flow, LanguageByDnis.NONE);
+    }
+
+    static void run(Checkpoints checkpoints, SimulatedChannel channel, String flow, LanguageByDnis byDnis) {
         Transcript t = new Transcript(x -> { });
-        FlowEngine engine = new FlowEngine(() -> flows, new TranscriptAudio(), new ScriptedCrm(List.of(), false),
-                CallRouter.NONE, checkpoints, Clock.fixed(AT, ZoneOffset.UTC), "node-a", channel.speech(SpeechModels.SIMULATED));
+        ScriptedCrm crm = new ScriptedCrm(List.of(Map.of("id", "C1", "first-name", "Anna", "last-name", "Kovacs",
+                "language", "en")), false);
+        FlowEngine engine = new FlowEngine(() -> flows, new TranscriptAudio(), crm, CallRouter.NONE, checkpoints,
+                Clock.fixed(AT, ZoneOffset.UTC), "node-a", channel.speech(SpeechModels.SIMULATED), byDnis);
         try {
             engine.run(channel, flow, t);
         } catch (RuntimeException e) {
@@ -139,6 +154,39 @@ class CheckpointClaimTest {
             assertThat(s).doesNotContain("opened");
             assertThat(s).contains("\"callVars\":{\"ACCOUNT\":\"12345\"}").contains("\"node\":\"hello\"");
         });
+    }
+
+    @Test
+    void aNewCallWhoseOpeningSwitchedItsLanguageByTheNumberDialledIsCheckpointedAgainAfterIt() {
+        Claiming cp = new Claiming(null);
+        run(cp, channel(null), "two", LanguageByDnis.of(new LanguagesConfig(Map.of("1000", "hu"))));
+        assertThat(cp.claims).singleElement().satisfies(c -> assertThat(c).contains("\"language\":\"en\""));
+        assertThat(cp.saves).singleElement().satisfies(s -> assertThat(s).doesNotContain("opened")
+                .contains("\"language\":\"hu\""));
+    }
+
+    @Test
+    void aNewCallWhoseNumberGivesTheLanguageItHasIsCheckpointedOnce() {
+        Claiming cp = new Claiming(null);
+        run(cp, channel(null), "two", LanguageByDnis.of(new LanguagesConfig(Map.of("1000", "en"))));
+        assertThat(cp.claims).hasSize(1);
+        assertThat(cp.saves).isEmpty();
+    }
+
+    @Test
+    void aCampaignCallWhoseCalleeIsKnownIsCheckpointedAgainAfterItsOpening() {
+        Claiming cp = new Claiming(null);
+        run(cp, channel(null, Map.of("campaign", "renewals", "customer", "C1")), "plain");
+        assertThat(cp.claims).singleElement().satisfies(c -> assertThat(c).contains("\"customerId\":null"));
+        assertThat(cp.saves).singleElement().satisfies(s -> assertThat(s).contains("\"customerId\":\"C1\""));
+    }
+
+    @Test
+    void aCampaignCallWhoseCalleeIsUnknownIsCheckpointedOnce() {
+        Claiming cp = new Claiming(null);
+        run(cp, channel(null, Map.of("campaign", "renewals", "customer", "C404")), "plain");
+        assertThat(cp.claims).hasSize(1);
+        assertThat(cp.saves).isEmpty();
     }
 
     @Test
