@@ -22,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * One caller waiting in a queue, on the call's own thread: the tick loop (offers, keys, hang-ups), music and
- * announcements, the callback offer; an agent the library reserved is connected by {@link AgentConnector#offer}.
+ * One caller waiting in a queue, on the call's own thread: the wait loop (one wait for a key per quiet stretch, cut
+ * by an offer; keys, hang-ups), music and announcements, the callback offer; an agent the library reserved is
+ * connected by {@link AgentConnector#offer}.
  */
 final class QueueWait {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
