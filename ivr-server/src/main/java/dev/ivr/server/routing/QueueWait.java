@@ -196,9 +196,9 @@ final class QueueWait {
     /**
      * How long the next wait for a key lasts: until the next announcement, the node's maximum wait or the next check
      * that someone could still serve the call, in whole seconds, at least a {@link QueueCallRouter#TICK} (a tick for a
-     * consult, whose cancel is seen at the top of the loop). An agent
-     * reserved meanwhile, the queue's maximum wait and a call removed from the queue cut it
-     * ({@link #waitWatchingForAnAgent}); a key or the caller's hang-up ends it on the PBX.
+     * consult, whose cancel is seen at the top of the loop). An agent reserved meanwhile, the queue's maximum wait and
+     * a call removed from the queue cut it ({@link #waitWatchingForAnAgent}); a key or the caller's hang-up ends it on
+     * the PBX.
      */
     Duration quietStretch() {
         if (consult != null) {
