@@ -42,6 +42,8 @@ import java.util.Optional;
  */
 final class AgiCallChannel implements CallChannel {
     private static final Logger LOG = LoggerFactory.getLogger(AgiCallChannel.class);
+    /** WAIT FOR DIGIT's result when a command arrived on the AGI socket during the wait (no key is below 48). */
+    private static final int CUT_BY_A_COMMAND = 1;
     private final CallInfo info;
     private final AgiChannel agi;
     private final AgiSocket socket;
@@ -116,6 +118,30 @@ final class AgiCallChannel implements CallChannel {
     @Override
     public Optional<Character> waitForDigit(Duration timeout) {
         return key(send(new WaitForDigitCommand(timeout.toMillis()), true));
+    }
+
+    /**
+     * WAIT FOR DIGIT, cut by a NOOP when {@code stop} completes. Asterisk (res_agi.c, handle_waitfordigit) always
+     * answers WAIT FOR DIGIT: a command arriving on the AGI socket during the wait ends it with {@code result=1} (no
+     * key: keys are their ASCII codes, 48 and up), then the NOOP gets its own reply, which is skipped. When the wait
+     * had ended on its own (time-out, key, hang-up) just before the NOOP arrived, its reply is the usual one and the
+     * NOOP's reply that follows is skipped all the same.
+     */
+    @Override
+    public Optional<Character> waitForDigitUntil(Duration timeout, java.util.concurrent.CompletableFuture<?> stop) {
+        if (stop.isDone()) {
+            return Optional.empty();
+        }
+        socket.armInterrupt(stop::isDone);
+        stop.whenComplete((v, e) -> socket.interrupt());
+        AgiReply r;
+        boolean cut;
+        try {
+            r = send(new WaitForDigitCommand(timeout.toMillis()), true);
+        } finally {
+            cut = socket.disarmOwnReply(); // the reply read is WAIT FOR DIGIT's own: a NOOP's is still to come
+        }
+        return cut && r.getResultCode() == CUT_BY_A_COMMAND ? Optional.empty() : key(r);
     }
 
     @Override

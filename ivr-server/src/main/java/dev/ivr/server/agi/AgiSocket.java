@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  * Asterisk stops a STREAM FILE without a reply when the next command arrives while it plays, so
  * a {@code NOOP} is written then and its reply stands for the prompt's. When the prompt had
  * ended (with its own reply) before the NOOP arrived, the NOOP's reply that follows is skipped.
+ * WAIT FOR DIGIT is cut the same way, but always answers (result=1 when the NOOP cut it), so the
+ * NOOP's reply is always skipped then ({@link #disarmOwnReply}).
  */
 final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
@@ -192,6 +194,25 @@ final class AgiSocket implements SocketConnectionFacade {
             armedStop = null;
             interrupted = false;
             return wasInterrupted && !ownReply;
+        }
+    }
+
+    /**
+     * A reply that is always the command's own is in (WAIT FOR DIGIT answers even when a command cut it): no more
+     * interrupts; the NOOP's reply, if one was sent, is still to come and is skipped.
+     *
+     * @return whether a NOOP was sent
+     */
+    boolean disarmOwnReply() {
+        synchronized (writeLock) {
+            boolean wasInterrupted = interrupted;
+            if (interrupted) {
+                repliesToSkip++;
+            }
+            armNext = null;
+            armedStop = null;
+            interrupted = false;
+            return wasInterrupted;
         }
     }
 

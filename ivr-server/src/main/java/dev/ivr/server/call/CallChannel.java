@@ -65,6 +65,18 @@ public interface CallChannel {
     /** Waits for one key; empty on timeout. */
     Optional<Character> waitForDigit(Duration timeout);
 
+    /**
+     * Waits for one key until {@code timeout} passes or {@code stop} completes: then the wait is cut short at once
+     * (on Asterisk: by the next command, a NOOP written off the call's thread; WAIT FOR DIGIT then answers
+     * {@code result=1} and the NOOP its own reply). For the long waits of a caller waiting for an agent: one wait per
+     * quiet stretch, cut when an agent is reserved.
+     *
+     * @return the key pressed, or empty (timed out, or stopped)
+     */
+    default Optional<Character> waitForDigitUntil(Duration timeout, java.util.concurrent.CompletableFuture<?> stop) {
+        return stop.isDone() ? Optional.empty() : waitForDigit(timeout);
+    }
+
     /** Speaks digits with the PBX's own sounds (SAY DIGITS), e.g. as a fallback without TTS. */
     Optional<Character> sayDigits(String digits, String escapeDigits);
 

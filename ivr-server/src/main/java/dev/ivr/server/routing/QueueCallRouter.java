@@ -33,13 +33,15 @@ import java.util.concurrent.CompletableFuture;
  * The {@code route} node's router: queues the call in the routing library and keeps the caller
  * company until an agent is reserved, then connects them.
  *
- * <p>Waiting is a loop of short ticks: music on hold ({@code SET MUSIC on}), then
- * {@code WAIT FOR DIGIT} for up to a tick, then a check of the reservation for the rest of the
- * tick. A key or the caller's hang-up ends {@code WAIT FOR DIGIT} at once, whatever the tick;
- * an offer is picked up at the end of the tick. So the tick adapts to the call's place in the
- * queue: one second near the head, where an offer is close, longer further back, where it is
- * not ({@link #tickFor}): thousands of waiting callers then cost the server and the PBX a
- * fraction of the commands.
+ * <p>Waiting is one {@code WAIT FOR DIGIT} per quiet stretch, music on hold ({@code SET MUSIC on})
+ * under it: until the next announcement, the node's maximum wait or the next check that someone
+ * could still serve the call ({@link #ELIGIBILITY_EVERY}). A key or the caller's hang-up ends it
+ * on the PBX; an agent reserved, the queue's maximum wait or the call's removal cuts it at once
+ * (the routing's not-waiting signal, then a {@code NOOP} written off the call's thread), so an
+ * offer reaches the caller without polling and a waiting call costs the server and the PBX a
+ * command or two per announcement interval. Where a wait ends early without a key (a PBX that
+ * does not wait out silence), the reservation is watched for the rest of a tick that adapts to
+ * the call's place in the queue ({@link #tickFor}).
  * Announcements (the node's prompt, then position and estimated wait) interrupt the music every
  * {@code every}. An agent reserved: the context is built and stored, the agent's desktop pops,
  * the agent leg's variables are set and the agent is dialled ({@code EXEC Dial} with the ring
@@ -49,12 +51,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class QueueCallRouter implements CallRouter {
     static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
-    /** How long one wait for a key lasts: the latency of offers, keys and hang-ups while waiting. */
+    /** The shortest wait for a key; after a wait that ended early, how long the reservation is watched near the head. */
     static final Duration TICK = Duration.ofSeconds(1);
     /** The longest tick, for calls far from the head of their queue. */
     static final Duration LONG_TICK = Duration.ofSeconds(5);
-    /** Every how many ticks a waiting call checks that someone could still serve it (a pass over the agents). */
-    static final int ELIGIBILITY_TICKS = 10;
+    /** How often a waiting call checks that someone could still serve it (a pass over the agents). */
+    static final Duration ELIGIBILITY_EVERY = Duration.ofSeconds(60);
     /** How long the caller has to confirm a callback after its prompt. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 

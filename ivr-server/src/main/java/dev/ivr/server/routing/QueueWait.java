@@ -22,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * One caller waiting in a queue, on the call's own thread: the tick loop (offers, keys, hang-ups), music and
- * announcements, the callback offer; an agent the library reserved is connected by {@link AgentConnector#offer}.
+ * One caller waiting in a queue, on the call's own thread: the wait loop (one wait for a key per quiet stretch, cut
+ * by an offer; keys, hang-ups), music and announcements, the callback offer; an agent the library reserved is
+ * connected by {@link AgentConnector#offer}.
  */
 final class QueueWait {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
@@ -45,7 +46,8 @@ final class QueueWait {
     String connectedAgent;
     /** The offer being made, until its outcome is reported: ended on the desktop if the call breaks off. */
     Reservation offering;
-    long ticks;
+    /** When the call next checks that someone could still serve it. */
+    Instant nextEligibilityCheck;
     Duration waitTime;
     Duration talkTime;
     /** The call stopped waiting while an announcement played (an offer): asked at once at the top of the loop. */
@@ -71,6 +73,7 @@ final class QueueWait {
         }
         this.escapes = keys.toString();
         this.nextAnnouncement = enqueuedAt;
+        this.nextEligibilityCheck = enqueuedAt.plus(QueueCallRouter.ELIGIBILITY_EVERY);
     }
 
     RouteResult run() {
@@ -145,10 +148,12 @@ final class QueueWait {
                 LOG.info("queue {}: no agent within the node's max-wait of {} s", req.queue(), req.maxWait().toSeconds());
                 return new RouteResult.TimedOut(waited);
             }
-            if (++ticks % QueueCallRouter.ELIGIBILITY_TICKS == 0
-                    && !owner.router.anyAgentCouldServe(call, req.maxWait())) {
-                LOG.info("queue {}: every agent who could take the call logged out", req.queue());
-                return new RouteResult.NoAgents();
+            if (!owner.clock.instant().isBefore(nextEligibilityCheck)) {
+                nextEligibilityCheck = owner.clock.instant().plus(QueueCallRouter.ELIGIBILITY_EVERY);
+                if (!owner.router.anyAgentCouldServe(call, req.maxWait())) {
+                    LOG.info("queue {}: every agent who could take the call logged out", req.queue());
+                    return new RouteResult.NoAgents();
+                }
             }
             Optional<Character> key = Optional.empty();
             if (req.announcement() != null && !owner.clock.instant().isBefore(nextAnnouncement)) {
@@ -160,10 +165,10 @@ final class QueueWait {
                 }
             }
             long t0 = System.nanoTime();
-            Duration tick = QueueCallRouter.tickFor(position);
+            Duration stretch = quietStretch();
             if (key.isEmpty()) {
                 music(true);
-                key = ch.waitForDigit(tick);
+                key = waitWatchingForAnAgent(stretch);
             }
             if (key.isPresent()) {
                 char k = key.get();
@@ -179,10 +184,55 @@ final class QueueWait {
                     }
                 }
             }
-            rest = tick.minusNanos(System.nanoTime() - t0);
+            // a wait that ended early (a key; a PBX that does not wait out silence): the rest of a tick for an offer
+            Duration tick = QueueCallRouter.tickFor(position);
+            rest = (tick.compareTo(stretch) < 0 ? tick : stretch).minusNanos(System.nanoTime() - t0);
             if (rest.isNegative()) {
                 rest = Duration.ZERO;
             }
+        }
+    }
+
+    /**
+     * How long the next wait for a key lasts: until the next announcement, the node's maximum wait or the next check
+     * that someone could still serve the call, in whole seconds, at least a {@link QueueCallRouter#TICK} (a tick for a
+     * consult, whose cancel is seen at the top of the loop). An agent reserved meanwhile, the queue's maximum wait and
+     * a call removed from the queue cut it ({@link #waitWatchingForAnAgent}); a key or the caller's hang-up ends it on
+     * the PBX.
+     */
+    Duration quietStretch() {
+        if (consult != null) {
+            return QueueCallRouter.tickFor(position); // the agent's cancel is no routing change: looked at every tick
+        }
+        Instant until = enqueuedAt.plus(req.maxWait());
+        if (nextEligibilityCheck.isBefore(until)) {
+            until = nextEligibilityCheck;
+        }
+        if (req.announcement() != null && nextAnnouncement.isBefore(until)) {
+            until = nextAnnouncement;
+        }
+        long millis = Duration.between(owner.clock.instant(), until).toMillis();
+        long seconds = Math.max(QueueCallRouter.TICK.toSeconds(), (millis + 999) / 1000);
+        return Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * One wait for a key (music on) while the routing watches the call: when an agent is reserved (or the call stops
+     * waiting otherwise) the wait is cut at once, as an announcement is ({@link #announceWatchingForAnAgent}), and the
+     * loop's next look at the routing finds why. No thread waits for the routing meanwhile.
+     */
+    private Optional<Character> waitWatchingForAnAgent(Duration stretch) {
+        CompletableFuture<Void> watch = owner.router.whenNotWaiting(req.callId());
+        if (watch.isDone()) {
+            return Optional.empty();
+        }
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        watch.thenRunAsync(() -> stop.complete(null), CUT);
+        try {
+            return ch.waitForDigitUntil(stretch, stop);
+        } finally {
+            watch.cancel(false);
+            stop.complete(null);
         }
     }
 

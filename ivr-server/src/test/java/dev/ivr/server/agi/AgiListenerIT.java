@@ -48,6 +48,25 @@ class AgiListenerIT {
         }
     }
 
+    /**
+     * A wait for a key whose stop comes while WAIT FOR DIGIT is being written (not done when asked first, done when
+     * asked again once the command is written): the NOOP follows the wait at once. Then a variable read: its reply
+     * must be its own, not the NOOP's. Says what it got in RESULT ("key/channel").
+     */
+    static void cutWait(CallChannel ch) {
+        CompletableFuture<Void> stop = new CompletableFuture<>() {
+            int looks;
+
+            @Override
+            public boolean isDone() {
+                return ++looks > 1 || super.isDone();
+            }
+        };
+        java.util.Optional<Character> key = ch.waitForDigitUntil(Duration.ofSeconds(30), stop);
+        String channel = ch.getVariable("CHANNEL").orElse("?");
+        ch.setVariable("RESULT", key.map(String::valueOf).orElse("none") + "/" + channel);
+    }
+
     private void start(AgiConfig config) throws IOException {
         listener = new AgiListener(config, "test-node", ScriptResolvers.fixed(Map.of(
                 "echo", AgiListenerIT::echo,
@@ -58,7 +77,8 @@ class AgiListenerIT {
                 "boom", ch -> {
                     ch.answer();
                     throw new IllegalStateException("bug in a script");
-                })), registry);
+                },
+                "cut-wait", AgiListenerIT::cutWait)), registry);
         listener.start();
         pbx = new FakePbx("127.0.0.1", listener.port());
     }
@@ -94,6 +114,25 @@ class AgiListenerIT {
         await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
         assertThat(counter("ivr.calls", "outcome", "completed")).isEqualTo(1);
         assertThat(registry.find("ivr.agi.command").tag("command", "GET DATA").timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aWaitForDigitCutByANoopAnswersFirstThenTheNoopWhoseReplyIsSkippedWhetherTheWaitWasCutOrHadEnded() throws IOException {
+        start();
+        // cut in time: the wait goes on until the NOOP comes, Asterisk answers it result=1, then the NOOP result=0
+        CallResult cut = pbx.call("cut-wait").caller(Caller.script().thenSilence()).realTimeouts().run(CALL_TIMEOUT);
+        assertThat(cut.commandNames()).containsSubsequence("WAIT FOR DIGIT", "NOOP", "GET FULL VARIABLE", "SET VARIABLE");
+        // the variable's reply is its own ("200 result=1 (PJSIP/...)"), not the NOOP's result=0 ("?")
+        assertThat(cut.variable("RESULT")).matches("none/[A-Za-z]+/.+");
+        // raced, a key: the wait had ended with the caller's key just before the NOOP came; the key counts
+        CallResult key = pbx.call("cut-wait").caller(Caller.script().press("5")).run(CALL_TIMEOUT);
+        assertThat(key.commandNames()).containsSubsequence("WAIT FOR DIGIT", "NOOP", "GET FULL VARIABLE", "SET VARIABLE");
+        assertThat(key.variable("RESULT")).matches("5/[A-Za-z]+/.+");
+        // raced, a time-out: the wait's own result=0, then the NOOP's, skipped
+        CallResult timedOut = pbx.call("cut-wait").caller(Caller.script().silence()).run(CALL_TIMEOUT);
+        assertThat(timedOut.commandNames()).containsSubsequence("WAIT FOR DIGIT", "NOOP", "GET FULL VARIABLE", "SET VARIABLE");
+        assertThat(timedOut.variable("RESULT")).matches("none/[A-Za-z]+/.+");
+        assertThat(List.of(cut.error() == null, key.error() == null, timedOut.error() == null)).containsOnly(true);
     }
 
     @Test

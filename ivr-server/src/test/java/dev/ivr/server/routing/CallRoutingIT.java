@@ -330,6 +330,31 @@ class CallRoutingIT {
         assertThat(h.interaction(r.uniqueId()).outcome()).isEqualTo(Interaction.Outcome.ROUTED);
     }
 
+    @Test
+    void anAgentReservedDuringTheWaitForAKeyCutsItAndIsDialledAtOnce() throws Exception {
+        testFlows(supportAndSales("exec"), null);
+        h.service().login(new AgentProfile("tom", "Tom", "PJSIP/2003", TECH, Set.of("en")));
+        // a wait for a key lasts fifty times its timeout on this PBX: only the cut ends it in time
+        FakeCall call = h.pbx.call("queue-test").callerId(ANNA).realTimeouts(0.02)
+                .caller(Caller.script().dial(Caller.DialOutcome.ANSWER)).start();
+        await().atMost(T).until(() -> {
+            List<AgiCommand> c = call.snapshot();
+            return !c.isEmpty() && c.get(c.size() - 1).name().equals("WAIT FOR DIGIT");
+        });
+        h.service().ready("tom");
+        CallResult r = call.await(T);
+        // one wait for the quiet stretch up to the next announcement (queue-test: every 2 s), music under it; the
+        // routing's signal cuts it with a NOOP (Asterisk: WAIT FOR DIGIT answers result=1, then the NOOP), then Dial
+        List<String> names = r.commandNames();
+        int wait = names.lastIndexOf("WAIT FOR DIGIT");
+        assertThat(r.commands("WAIT FOR DIGIT").get(r.commands("WAIT FOR DIGIT").size() - 1).arg(0, ""))
+                .isIn("1000", "2000");
+        assertThat(names.get(wait + 1)).isEqualTo("NOOP");
+        assertThat(names.subList(wait + 1, names.size())).containsSubsequence("NOOP", "EXEC")
+                .doesNotContain("STREAM FILE", "WAIT FOR DIGIT");
+        assertThat(h.interaction(r.uniqueId()).outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+    }
+
     // ------------------------------------------------------------ no agents
 
     @Test

@@ -160,6 +160,12 @@ class RoutingSystemIT {
         // carl's phone rings out (ring time 6 s): carl is made not ready, the call goes back to the head
         asterisk.ami().await(e -> e.is("DialEnd") && e.getOrDefault("DestChannel", "").startsWith("PJSIP/1002-"), CALL);
         await().atMost(Duration.ofSeconds(20)).until(() -> rig.state("carl") == AgentState.NOT_READY);
+        // the call waits again: one WAIT FOR DIGIT for the quiet stretch up to the next announcement (30 s), which
+        // dana's being ready cuts (a NOOP), not a tick of a second or more
+        await().atMost(CALL).until(() -> {
+            List<LocalCall.Command> c = call.commands();
+            return !c.isEmpty() && c.get(c.size() - 1).text().startsWith("WAIT FOR DIGIT");
+        });
         rig.ready("dana", dana);
         call.awaitEnd(CALL);
         Interaction i = node.interaction(call.callId);
@@ -181,6 +187,30 @@ class RoutingSystemIT {
         assertThat(beforeDial.subList(lastPrompt + 1, beforeDial.size())).first().isEqualTo("NOOP");
         assertThat(beforeDial.subList(lastPrompt + 1, beforeDial.size())).noneMatch(c -> c.startsWith("STREAM FILE")
                 || c.startsWith("WAIT FOR DIGIT"));
+        // the wait dana's being ready cut: Asterisk (res_agi.c) ends WAIT FOR DIGIT with result=1 when the NOOP comes,
+        // then answers the NOOP; Dial follows without another wait
+        int secondDial = indexOf(agi, "EXEC \"Dial\" \"PJSIP/1003");
+        assertThat(secondDial).isGreaterThan(firstDial);
+        List<String> beforeSecondDial = agi.subList(firstDial + 1, secondDial);
+        int lastWait = lastIndexOf(beforeSecondDial, "WAIT FOR DIGIT");
+        assertThat(lastWait).as("AGI before dana's Dial: %s", beforeSecondDial).isNotNegative();
+        long stretch = Long.parseLong(beforeSecondDial.get(lastWait).substring("WAIT FOR DIGIT ".length()).trim());
+        assertThat(stretch).as("one wait up to the next announcement, not a tick").isGreaterThan(5_000);
+        assertThat(beforeSecondDial.subList(lastWait + 1, beforeSecondDial.size())).first().isEqualTo("NOOP");
+        assertThat(beforeSecondDial.subList(lastWait + 1, beforeSecondDial.size())).noneMatch(c -> c.startsWith("STREAM FILE")
+                || c.startsWith("WAIT FOR DIGIT"));
+        String channel = "<" + rig.localChannel(call) + ">AGI ";
+        List<String> traffic = log.lines().filter(l -> l.contains(channel + "Rx << ") || l.contains(channel + "Tx >> "))
+                .map(l -> l.substring(l.indexOf(channel) + channel.length())).toList();
+        int waitRx = -1;
+        for (int t = 0; t < traffic.size(); t++) {
+            if (traffic.get(t).equals("Rx << " + beforeSecondDial.get(lastWait))) {
+                waitRx = t;
+            }
+        }
+        assertThat(waitRx).isNotNegative();
+        assertThat(traffic.subList(waitRx, Math.min(traffic.size(), waitRx + 4))).as("the cut wait and the NOOP, as Asterisk logs them")
+                .containsExactly("Rx << " + beforeSecondDial.get(lastWait), "Tx >> 200 result=1", "Rx << NOOP", "Tx >> 200 result=0");
         desk.post("/api/agents/carl/logout", carl, null);
         desk.post("/api/agents/dana/not-ready", dana, new JsonObject().put("reason", "break"));
     }

@@ -29,6 +29,8 @@ final class AgentPool {
         final long ticket;
         final long enqueuedAt;
         volatile String offered;
+        /** Run (on a virtual thread of its own) when an agent is reserved: cuts the caller's wait for a key. */
+        volatile Runnable onOffer;
 
         Waiting(String callId, String queue, int priority, long ticket, long enqueuedAt) {
             this.callId = callId;
@@ -175,6 +177,10 @@ final class AgentPool {
             line.calls.remove(best.ticket);
             line.snapshot = null;
             best.offered = ready.pollFirst();
+            Runnable cut = best.onOffer;
+            if (cut != null) {
+                Thread.ofVirtual().name("queue-wait-cut").start(cut); // off the pool's lock, as ivr's routing does
+            }
             notifyAll();
         }
     }

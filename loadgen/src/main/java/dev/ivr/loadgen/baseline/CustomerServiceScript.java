@@ -10,14 +10,17 @@ import org.asteriskjava.fastagi.command.SetMusicOnCommand;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The shipped customer-service flow, written by hand against the AgiChannel API for the paths
  * the load scenario's callers take: open hours, an unknown number (welcome, language menu),
  * the main menu with its reprompts, support or sales, the queue exactly as ivr's router keeps a
- * caller company (music on hold; {@code WAIT FOR DIGIT} ticks of 1, 2 or 5 s by the place in
- * the queue; for support, every 45 s the announcement with the place in line and the estimated
- * wait spoken from number segments; the wait keys), the agent leg's variables and {@code Dial}
+ * caller company (music on hold; one {@code WAIT FOR DIGIT} per quiet stretch, until the next
+ * announcement, the node's maximum wait or the next minute's eligibility check, cut by a
+ * {@code NOOP} when an agent is reserved; for support, every 45 s the announcement with the place
+ * in line and the estimated wait spoken from number segments; the wait keys), the agent leg's
+ * variables and {@code Dial}
  * with the same pre-dial handler and answer subroutine, and the ends of the call (routed;
  * voicemail after the queue's maximum wait or on key 1; the operator). Same AGI commands with
  * the same arguments in the same order as the ivr server sends (prompt files apart: the server
@@ -38,6 +41,9 @@ final class CustomerServiceScript extends BaseAgiScript {
     private static final Route SUPPORT = new Route("support", 3, Duration.ofMinutes(10), "queue-wait-callback",
             Duration.ofSeconds(45), "1", '2');
     private static final Route SALES = new Route("sales", 1, Duration.ofMinutes(3), null, null, "", (char) 0);
+
+    /** How often ivr's router checks that someone could still serve a waiting call (QueueCallRouter.ELIGIBILITY_EVERY). */
+    private static final long ELIGIBILITY_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final String nodeName;
     private final AgentPool agents;
@@ -175,9 +181,12 @@ final class CustomerServiceScript extends BaseAgiScript {
     /** A route node: waits for an agent as ivr's router does; the node to go to next. */
     private String route(Call c, Route r) throws AgiException {
         String callId = c.request.getUniqueId();
+        CuttableWait wait = CuttableWait.of(c.ch);
         AgentPool.Waiting w = agents.enqueue(callId, r.queue(), r.priority());
+        w.onOffer = wait::cut;
         long enqueuedAt = System.nanoTime();
         long nextAnnouncement = enqueuedAt;
+        long nextEligibility = enqueuedAt + ELIGIBILITY_EVERY_NANOS;   // ivr's check that someone could serve the call
         boolean[] music = {false};
         boolean connected = false;
         long restMillis = 0;
@@ -198,6 +207,9 @@ final class CustomerServiceScript extends BaseAgiScript {
                 if (waited >= r.maxWait().toNanos()) {
                     return "queue-timeout";
                 }
+                if (System.nanoTime() >= nextEligibility) {
+                    nextEligibility = System.nanoTime() + ELIGIBILITY_EVERY_NANOS; // the benchmark's agents stay logged in
+                }
                 char key = 0;
                 if (r.announcement() != null && System.nanoTime() >= nextAnnouncement) {
                     key = announce(c, r, position, music);
@@ -205,9 +217,14 @@ final class CustomerServiceScript extends BaseAgiScript {
                 }
                 long t0 = System.nanoTime();
                 int tick = position <= 10 ? 1000 : position <= 50 ? 2000 : 5000;
+                long until = Math.min(enqueuedAt + r.maxWait().toNanos(), nextEligibility);
+                if (r.announcement() != null) {
+                    until = Math.min(until, nextAnnouncement);
+                }
+                long stretch = Math.max(1, (TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()) + 999) / 1000) * 1000;
                 if (key == 0) {
                     music(c, music, true);
-                    key = c.ch.waitForDigit(tick);
+                    key = wait.waitForDigit(stretch, () -> w.offered != null);
                 }
                 if (key != 0) {
                     if (r.waitKeys().indexOf(key) >= 0) {
@@ -219,12 +236,13 @@ final class CustomerServiceScript extends BaseAgiScript {
                         c.ch.streamFile(StockPrompts.prompt("system.callback-unavailable"), escapes(r));
                     }
                 }
-                restMillis = Math.max(0, tick - (System.nanoTime() - t0) / 1_000_000);
+                restMillis = Math.max(0, Math.min(tick, stretch) - (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AgiHangupException();
         } finally {
+            w.onOffer = null;
             if (!connected) {
                 agents.cancel(w);
             }
