@@ -375,7 +375,8 @@ public final class LoadGen {
                 try (LoadRunner runner = new LoadRunner("127.0.0.1", port, sc, duration(promptTime), ramp, Duration.ofMinutes(5))) {
                     runner.rate(warmupRate); // JIT, and each first name's greeting synthesised once: not measured
                     WarmupSettle settle = warmUp(metrics, runner);
-                    String warm = settle.describe() + "; the load generator's failures in it: " + runner.stats().failures();
+                    String warm = settle.describe() + "; in it the server's prompt misses " + misses(metrics)
+                            + ", the load generator's failures " + runner.stats().failures();
                     System.out.println(warm);
                     String spoiled = null;
                     CeilingSearch search = new CeilingSearch(rates, 1.33, cap, 0.1, 10, rates.size() + searchSteps);
@@ -421,6 +422,14 @@ public final class LoadGen {
             return settle;
         }
 
+        private static String misses(ServerMetrics metrics) throws InterruptedException {
+            try {
+                return String.format("%,d", metrics.promptMisses());
+            } catch (IOException e) {
+                return "unknown (" + e.getMessage() + ")";
+            }
+        }
+
         private static long progress(ServerMetrics metrics, LoadRunner runner) throws InterruptedException {
             try {
                 return metrics.promptMisses() + runner.stats().failed();
@@ -432,7 +441,9 @@ public final class LoadGen {
         private void writeSetup(List<StepResult> rows, String info, String warm, CeilingSearch search, String spoiled)
                 throws IOException {
             Report.csv(rows, out.resolve("setup.csv"));
-            Report.setupPng(rows, out.resolve("setup.png"));
+            if (!rows.isEmpty()) {
+                Report.setupPng(rows, out.resolve("setup.png"));
+            }
             String figure = spoiled != null ? "**no figure**: " + spoiled
                     : String.format("%s%s", search.highestHeld() < 0 ? "none" : search.highestHeld() + " new calls/s",
                     search.lowestFailed() < 0 ? "" : "; not held at " + search.lowestFailed() + "/s");

@@ -29,7 +29,6 @@ final class WarmupSettle {
     private final long maxNanos;
     private long last = Long.MIN_VALUE;
     private long lastChangeNanos;
-    private long firstProgress = -1;
     private long lastElapsedNanos;
     private State state = State.WARMING;
 
@@ -63,9 +62,6 @@ final class WarmupSettle {
             last = progress;
             lastChangeNanos = now;
         }
-        if (firstProgress < 0 && progress >= 0) {
-            firstProgress = progress;
-        }
         if (now >= minNanos && progress >= 0 && now - lastChangeNanos >= quietNanos) {
             state = State.SETTLED;
         } else if (now >= maxNanos) {
@@ -81,14 +77,15 @@ final class WarmupSettle {
     /** For the report: how the warm-up ended. */
     String describe() {
         String progress = last < 0 ? "the server's prompt misses not readable at the end"
-                : String.format(Locale.ROOT, "%,d prompt misses and failed calls during it, the last %d s after the start",
-                last - Math.max(0, firstProgress), lastChangeNanos / 1_000_000_000L);
+                : String.format(Locale.ROOT, "prompt misses and failed calls last grew %d s after the start",
+                lastChangeNanos / 1_000_000_000L);
         return switch (state) {
             case WARMING -> String.format(Locale.ROOT, "warming up for %d s (%s)", lastElapsedNanos / 1_000_000_000L, progress);
-            case SETTLED -> String.format(Locale.ROOT, "warm-up settled after %d s (%s; none for %d s)",
+            case SETTLED -> String.format(Locale.ROOT, "warm-up settled after %d s (%s, none for %d s)",
                     lastElapsedNanos / 1_000_000_000L, progress, quietNanos / 1_000_000_000L);
-            case NOT_SETTLED -> String.format(Locale.ROOT, "warm-up did not settle within %d s (%s): the server was still "
-                    + "rendering greetings, nothing measured", maxNanos / 1_000_000_000L, progress);
+            case NOT_SETTLED -> String.format(Locale.ROOT, "warm-up did not settle within %d s (%s): no quiet %d s (greetings "
+                    + "still rendered, calls failing, or the server's figures not readable), nothing measured",
+                    maxNanos / 1_000_000_000L, progress, quietNanos / 1_000_000_000L);
         };
     }
 }

@@ -39,7 +39,7 @@ class WarmupSettleTest {
         assertThat(w.observe(s(105), misses)).isEqualTo(SETTLED);
         assertThat(w.state()).isEqualTo(SETTLED);
         assertThat(w.observe(s(106), misses + 100)).as("settled stays settled").isEqualTo(SETTLED);
-        assertThat(w.describe()).contains("settled after 105 s").contains("270 prompt misses").contains("the last 90 s");
+        assertThat(w.describe()).contains("settled after 105 s").contains("last grew 90 s after the start").contains("none for 15 s");
     }
 
     @Test
