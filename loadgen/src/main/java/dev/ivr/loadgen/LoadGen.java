@@ -335,6 +335,12 @@ public final class LoadGen {
                 description = "A warm-up not settled by then is reported as such and nothing is measured (default ${DEFAULT-VALUE}).")
         String warmupMax;
 
+        @Option(names = "--max-other-cpu", defaultValue = "50",
+                description = "A plateau in which the machine's other processes used more than this % of one CPU stops the search "
+                        + "with no figure: a busy machine, not the set-up, decided it (default ${DEFAULT-VALUE}; a negative value: "
+                        + "no limit).")
+        double maxOtherCpu;
+
         @Option(names = "--jfr", description = "Record each measured plateau of the server with JFR (profile settings) into this directory.")
         Path jfr;
 
@@ -395,11 +401,8 @@ public final class LoadGen {
                                         + "CPU %.0f%%, lag p99 %.2f ms, other processes' CPU %.0f%%: %s%n", rate, r.callsPerSecond(),
                                 r.reached(), r.failed(), r.failures(), r.p99Micros() / 1000.0, r.serverCpuPercent(),
                                 r.lagP99Micros() / 1000.0, r.otherCpuPercent(), held ? "held" : "not held");
-                        long fallbacks = r.failures().getOrDefault("scenario_" + OpeningScenario.GREETING_FALLBACK, 0L);
-                        if (fallbacks > 0) {
-                            // greetings still rendered: what this and any lower rate measure is the renders, not the set-up
-                            spoiled = String.format("%,d callers at %d/s heard the fallback greeting (the server was still "
-                                    + "rendering greetings by name): the search stopped", fallbacks, rate);
+                        spoiled = spoiled(r, maxOtherCpu);
+                        if (spoiled != null) {
                             exit = 2;
                         }
                         writeSetup(rows, info, warm, search, spoiled);
@@ -410,6 +413,24 @@ public final class LoadGen {
             }
             System.out.println(Files.readString(out.resolve("setup.md")));
             return exit;
+        }
+
+        /**
+         * Why a measured plateau cannot stand for the set-up rate, or null when it can: callers heard the fallback
+         * greeting (the server was still rendering greetings; this and any lower rate would measure the renders), or the
+         * machine's other processes took more than {@code maxOtherCpu}% of a CPU (a negative limit: none).
+         */
+        static String spoiled(StepResult r, double maxOtherCpu) {
+            long fallbacks = r.failures().getOrDefault("scenario_" + OpeningScenario.GREETING_FALLBACK, 0L);
+            if (fallbacks > 0) {
+                return String.format(java.util.Locale.ROOT, "%,d callers at %d/s heard the fallback greeting (the server was "
+                        + "still rendering greetings by name): the search stopped", fallbacks, r.target());
+            }
+            if (maxOtherCpu >= 0 && r.otherCpuPercent() > maxOtherCpu) {
+                return String.format(java.util.Locale.ROOT, "at %d/s the machine's other processes used %.0f%% of a CPU (more "
+                        + "than --max-other-cpu %.0f%%): the search stopped", r.target(), r.otherCpuPercent(), maxOtherCpu);
+            }
+            return null;
         }
 
         /** Warms up until the server has nothing left to render ({@link WarmupSettle}), reading its figures each second. */
