@@ -335,7 +335,7 @@ public final class LoadGen {
                 description = "A warm-up not settled by then is reported as such and nothing is measured (default ${DEFAULT-VALUE}).")
         String warmupMax;
 
-        @Option(names = "--max-other-cpu", defaultValue = "50",
+        @Option(names = "--max-other-cpu", defaultValue = "25",
                 description = "A plateau in which the machine's other processes used more than this % of one CPU stops the search "
                         + "with no figure: a busy machine, not the set-up, decided it (default ${DEFAULT-VALUE}; a negative value: "
                         + "no limit).")
@@ -417,14 +417,16 @@ public final class LoadGen {
 
         /**
          * Why a measured plateau cannot stand for the set-up rate, or null when it can: callers heard the fallback
-         * greeting (the server was still rendering greetings; this and any lower rate would measure the renders), or the
+         * greeting or waited for theirs (the server was still rendering greetings; this and any lower rate would measure
+         * the renders), or the
          * machine's other processes took more than {@code maxOtherCpu}% of a CPU (a negative limit: none).
          */
         static String spoiled(StepResult r, double maxOtherCpu) {
             long fallbacks = r.failures().getOrDefault("scenario_" + OpeningScenario.GREETING_FALLBACK, 0L);
-            if (fallbacks > 0) {
-                return String.format(java.util.Locale.ROOT, "%,d callers at %d/s heard the fallback greeting (the server was "
-                        + "still rendering greetings by name): the search stopped", fallbacks, r.target());
+            long waited = r.failures().getOrDefault("scenario_" + OpeningScenario.GREETING_WAITED, 0L);
+            if (fallbacks + waited > 0) {
+                return String.format(java.util.Locale.ROOT, "%,d callers at %d/s heard the fallback greeting and %,d waited for "
+                        + "theirs (the server was still rendering greetings by name): the search stopped", fallbacks, r.target(), waited);
             }
             if (maxOtherCpu >= 0 && r.otherCpuPercent() > maxOtherCpu) {
                 return String.format(java.util.Locale.ROOT, "at %d/s the machine's other processes used %.0f%% of a CPU (more "

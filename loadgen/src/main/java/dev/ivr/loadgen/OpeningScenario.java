@@ -20,13 +20,17 @@ import java.util.Random;
  * <p>The greeting by name ({@code greet-known}) is synthesised the first time a first name is
  * greeted; until it is, the server says the generic welcome in its place (the prompt's
  * fallback), also two prompts. With the welcome's file known ({@link #fallbackFile(FakePbx, Duration)}, learned from
- * an unknown caller) a call that heard it fails as {@code greeting_fallback}: a plateau measured
- * while greetings were still rendered does not hold.
+ * an unknown caller) a call that heard it fails as {@code greeting_fallback}; a call that heard the
+ * server's waiting sound first (the greeting rendered within the latency budget while it
+ * played: three prompts) as {@code greeting_waited}. A plateau measured while greetings were
+ * still rendered does not hold.
  */
 final class OpeningScenario implements Scenario {
     static final String NAME = "opening";
     /** The failure kind of a call that heard the fallback greeting. */
     static final String GREETING_FALLBACK = "greeting_fallback";
+    /** The failure kind of a call that heard the server's waiting sound while its greeting by name was rendered. */
+    static final String GREETING_WAITED = "greeting_waited";
     /** Not a customer of {@link CrmPopulation} (those are +3620...): the flow welcomes them without a name. */
     static final String UNKNOWN_CALLER = "+36991234567";
 
@@ -105,6 +109,10 @@ final class OpeningScenario implements Scenario {
         }
         if (fallbackFile != null && files.contains(fallbackFile)) {
             return GREETING_FALLBACK; // the generic welcome said in place of the greeting by name: not rendered yet
+        }
+        if (files.size() > 2) {
+            // something before the greeting: the server's waiting sound while the greeting by name was rendered
+            return GREETING_WAITED;
         }
         if (files.size() != 2) {
             return "greeting_skipped"; // the greeting by name was not ready within the server's latency budget

@@ -50,6 +50,15 @@ class OpeningScenarioTest {
     }
 
     @Test
+    void theGreetingAfterTheWaitingSoundIsAWait() {
+        CallResult r = call(CallResult.HungUpBy.CALLER, "ANSWER", "STREAM FILE \"/var/ivr/prompts/00/silence\" \"0123456789*#\"",
+                "STREAM FILE \"" + GREETING_ANNA + "\" \"0123456789*#\"", "STREAM FILE \"" + MAIN_MENU + "\" \"0123456789*#\"",
+                "WAIT FOR DIGIT 5000");
+        assertThat(new OpeningScenario(1000, WELCOME).check(r)).isEqualTo("greeting_waited");
+        assertThat(new OpeningScenario(1000).check(r)).isEqualTo("greeting_waited");
+    }
+
+    @Test
     void withoutTheFallbackKnownOnlyTheNumberOfPromptsIsChecked() {
         OpeningScenario sc = new OpeningScenario(1000);
         assertThat(sc.fallbackFile()).isNull();

@@ -22,9 +22,11 @@ class SetupSpoiledTest {
     }
 
     @Test
-    void aFallbackGreetingSpoilsIt() {
+    void aFallbackGreetingOrAWaitForTheGreetingSpoilsIt() {
         assertThat(LoadGen.Setup.spoiled(plateau(150, Map.of("scenario_greeting_fallback", 294L), 5), 50))
-                .contains("294 callers at 150/s heard the fallback greeting");
+                .contains("294 callers at 150/s heard the fallback greeting and 0 waited");
+        assertThat(LoadGen.Setup.spoiled(plateau(150, Map.of("scenario_greeting_waited", 14L), 5), 50))
+                .contains("0 callers at 150/s heard the fallback greeting and 14 waited for theirs");
     }
 
     @Test
