@@ -41,19 +41,21 @@ class OpeningScenarioTest {
         assertThat(Failures.classify(opening(WELCOME), sc)).isEqualTo("scenario_greeting_fallback");
     }
 
+    /** The server's waiting sound while the greeting was rendered, then {@code greeting}, the menu and its input. */
+    static CallResult afterTheWaitingSound(String greeting) {
+        return call(CallResult.HungUpBy.CALLER, "ANSWER", "STREAM FILE \"/var/ivr/prompts/00/silence\" \"0123456789*#\"",
+                "STREAM FILE \"" + greeting + "\" \"0123456789*#\"", "STREAM FILE \"" + MAIN_MENU + "\" \"0123456789*#\"",
+                "WAIT FOR DIGIT 5000");
+    }
+
     @Test
     void theFallbackAfterTheWaitingSoundIsAFallbackToo() {
-        CallResult r = call(CallResult.HungUpBy.CALLER, "ANSWER", "STREAM FILE \"/var/ivr/prompts/00/silence\" \"0123456789*#\"",
-                "STREAM FILE \"" + WELCOME + "\" \"0123456789*#\"", "STREAM FILE \"" + MAIN_MENU + "\" \"0123456789*#\"",
-                "WAIT FOR DIGIT 5000");
-        assertThat(new OpeningScenario(1000, WELCOME).check(r)).isEqualTo("greeting_fallback");
+        assertThat(new OpeningScenario(1000, WELCOME).check(afterTheWaitingSound(WELCOME))).isEqualTo("greeting_fallback");
     }
 
     @Test
     void theGreetingAfterTheWaitingSoundIsAWait() {
-        CallResult r = call(CallResult.HungUpBy.CALLER, "ANSWER", "STREAM FILE \"/var/ivr/prompts/00/silence\" \"0123456789*#\"",
-                "STREAM FILE \"" + GREETING_ANNA + "\" \"0123456789*#\"", "STREAM FILE \"" + MAIN_MENU + "\" \"0123456789*#\"",
-                "WAIT FOR DIGIT 5000");
+        CallResult r = afterTheWaitingSound(GREETING_ANNA);
         assertThat(new OpeningScenario(1000, WELCOME).check(r)).isEqualTo("greeting_waited");
         assertThat(new OpeningScenario(1000).check(r)).isEqualTo("greeting_waited");
     }
