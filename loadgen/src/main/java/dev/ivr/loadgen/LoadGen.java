@@ -418,8 +418,8 @@ public final class LoadGen {
         /**
          * Why a measured plateau cannot stand for the set-up rate, or null when it can: callers heard the fallback
          * greeting or waited for theirs (the server was still rendering greetings; this and any lower rate would measure
-         * the renders), or the
-         * machine's other processes took more than {@code maxOtherCpu}% of a CPU (a negative limit: none).
+         * the renders), or the machine's other processes took more than {@code maxOtherCpu}% of a CPU (a negative limit:
+         * none).
          */
         static String spoiled(StepResult r, double maxOtherCpu) {
             long fallbacks = r.failures().getOrDefault("scenario_" + OpeningScenario.GREETING_FALLBACK, 0L);
@@ -447,7 +447,7 @@ public final class LoadGen {
 
         private static String misses(ServerMetrics metrics) throws InterruptedException {
             try {
-                return String.format("%,d", metrics.promptMisses());
+                return String.format(java.util.Locale.ROOT, "%,d", metrics.promptMisses());
             } catch (IOException e) {
                 return "unknown (" + e.getMessage() + ")";
             }
