@@ -326,6 +326,21 @@ public final class LoadGen {
         @Option(names = "--warmup-rate", defaultValue = "30", description = "New calls per second during the warm-up (default ${DEFAULT-VALUE}).")
         int warmupRate;
 
+        @Option(names = "--warmup-quiet", defaultValue = "15s",
+                description = "The warm-up (at least --warmup) ends when the server's prompt misses (greetings not rendered yet) "
+                        + "and the failed calls have not grown for this long (default ${DEFAULT-VALUE}).")
+        String warmupQuiet;
+
+        @Option(names = "--warmup-max", defaultValue = "10m",
+                description = "A warm-up not settled by then is reported as such and nothing is measured (default ${DEFAULT-VALUE}).")
+        String warmupMax;
+
+        @Option(names = "--max-other-cpu", defaultValue = "25",
+                description = "A plateau in which the machine's other processes used more than this % of one CPU stops the search "
+                        + "with no figure: a busy machine, not the set-up, decided it (default ${DEFAULT-VALUE}; a negative value: "
+                        + "no limit).")
+        double maxOtherCpu;
+
         @Option(names = "--jfr", description = "Record each measured plateau of the server with JFR (profile settings) into this directory.")
         Path jfr;
 
@@ -349,21 +364,33 @@ public final class LoadGen {
             }
             Affinity.Plan plan = affinity();
             String info = runInfo(plan);
-            Scenario sc = new OpeningScenario(customers);
             List<StepResult> rows = new ArrayList<>();
+            int exit = 0;
             try (ServerProcess sp = ServerProcess.ivr(ivrJar, config, port, jvm(), dir.resolve("server.log"), plan.serverPrefix());
                  LagMonitor lag = new LagMonitor()) {
                 sp.awaitListening(Duration.ofMinutes(3));
                 awaitPrerender(sp);
-                Measurement m = new Measurement(new ProcessProbe(sp.pid()), ServerMetrics.of(httpPort, dir.resolve("ivr-data")), lag);
+                // the file of the generic welcome, said in place of a greeting by name not rendered in time
+                String fallback = OpeningScenario.fallbackFile(new dev.ivr.fakepbx.FakePbx("127.0.0.1", port), Duration.ofMinutes(1));
+                Scenario sc = new OpeningScenario(customers, fallback);
+                ServerMetrics metrics = ServerMetrics.of(httpPort, dir.resolve("ivr-data"));
+                Measurement m = new Measurement(new ProcessProbe(sp.pid()), metrics, lag);
                 if (jfr != null) {
                     m.recordInto(jfr);
                 }
                 try (LoadRunner runner = new LoadRunner("127.0.0.1", port, sc, duration(promptTime), ramp, Duration.ofMinutes(5))) {
                     runner.rate(warmupRate); // JIT, and each first name's greeting synthesised once: not measured
-                    Thread.sleep(duration(warmup));
+                    WarmupSettle settle = warmUp(metrics, runner);
+                    String warm = settle.describe() + "; in it the server's prompt misses " + misses(metrics)
+                            + ", the load generator's failures " + runner.stats().failures();
+                    System.out.println(warm);
+                    String spoiled = null;
                     CeilingSearch search = new CeilingSearch(rates, 1.33, cap, 0.1, 10, rates.size() + searchSteps);
-                    for (int rate; (rate = search.next()) > 0; ) {
+                    if (settle.state() != WarmupSettle.State.SETTLED) {
+                        spoiled = "nothing measured";
+                        exit = 2;
+                    }
+                    for (int rate; spoiled == null && (rate = search.next()) > 0; ) {
                         runner.rate(rate);
                         Thread.sleep(Duration.ofSeconds(8)); // the calls of the previous rate end, the new ones are in their opening
                         StepResult r = m.plateau("ivr", OpeningScenario.NAME, rate, runner, duration(hold));
@@ -374,22 +401,83 @@ public final class LoadGen {
                                         + "CPU %.0f%%, lag p99 %.2f ms, other processes' CPU %.0f%%: %s%n", rate, r.callsPerSecond(),
                                 r.reached(), r.failed(), r.failures(), r.p99Micros() / 1000.0, r.serverCpuPercent(),
                                 r.lagP99Micros() / 1000.0, r.otherCpuPercent(), held ? "held" : "not held");
-                        writeSetup(rows, info, search);
+                        spoiled = spoiled(r, maxOtherCpu);
+                        if (spoiled != null) {
+                            exit = 2;
+                        }
+                        writeSetup(rows, info, warm, search, spoiled);
                     }
+                    writeSetup(rows, info, warm, search, spoiled);
                     runner.stop(Duration.ofSeconds(60));
                 }
             }
             System.out.println(Files.readString(out.resolve("setup.md")));
-            return 0;
+            return exit;
         }
 
-        private void writeSetup(List<StepResult> rows, String info, CeilingSearch search) throws IOException {
+        /**
+         * Why a measured plateau cannot stand for the set-up rate, or null when it can: callers heard the fallback
+         * greeting or waited for theirs (the server was still rendering greetings; this and any lower rate would measure
+         * the renders), or the machine's other processes took more than {@code maxOtherCpu}% of a CPU (a negative limit:
+         * none).
+         */
+        static String spoiled(StepResult r, double maxOtherCpu) {
+            long fallbacks = r.failures().getOrDefault("scenario_" + OpeningScenario.GREETING_FALLBACK, 0L);
+            long waited = r.failures().getOrDefault("scenario_" + OpeningScenario.GREETING_WAITED, 0L);
+            if (fallbacks + waited > 0) {
+                return String.format(java.util.Locale.ROOT, "%,d callers at %d/s heard the fallback greeting and %,d waited for "
+                        + "theirs (the server was still rendering greetings by name): the search stopped", fallbacks, r.target(), waited);
+            }
+            if (maxOtherCpu >= 0 && r.otherCpuPercent() > maxOtherCpu) {
+                return String.format(java.util.Locale.ROOT, "at %d/s the machine's other processes used %.0f%% of a CPU (more "
+                        + "than --max-other-cpu %.0f%%): the search stopped", r.target(), r.otherCpuPercent(), maxOtherCpu);
+            }
+            return null;
+        }
+
+        /** Warms up until the server has nothing left to render ({@link WarmupSettle}), reading its figures each second. */
+        private WarmupSettle warmUp(ServerMetrics metrics, LoadRunner runner) throws InterruptedException {
+            WarmupSettle settle = new WarmupSettle(duration(warmup), duration(warmupQuiet), duration(warmupMax));
+            long t0 = System.nanoTime();
+            while (settle.observe(Duration.ofNanos(System.nanoTime() - t0), progress(metrics, runner)) == WarmupSettle.State.WARMING) {
+                Thread.sleep(1000);
+            }
+            return settle;
+        }
+
+        private static String misses(ServerMetrics metrics) throws InterruptedException {
+            try {
+                return String.format(java.util.Locale.ROOT, "%,d", metrics.promptMisses());
+            } catch (IOException e) {
+                return "unknown (" + e.getMessage() + ")";
+            }
+        }
+
+        private static long progress(ServerMetrics metrics, LoadRunner runner) throws InterruptedException {
+            try {
+                return metrics.promptMisses() + runner.stats().failed();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        private void writeSetup(List<StepResult> rows, String info, String warm, CeilingSearch search, String spoiled)
+                throws IOException {
             Report.csv(rows, out.resolve("setup.csv"));
-            Report.setupPng(rows, out.resolve("setup.png"));
-            Files.writeString(out.resolve("setup.md"), "Run: " + info + "\n\n" + Report.setupMarkdown(rows)
-                    + String.format("%nHighest rate held (p99 ≤ 20 ms, none failed, at least 95%% of the offered calls started): %s%s%n",
-                    search.highestHeld() < 0 ? "none" : search.highestHeld() + " new calls/s",
-                    search.lowestFailed() < 0 ? "" : "; not held at " + search.lowestFailed() + "/s"));
+            if (!rows.isEmpty()) {
+                Report.setupPng(rows, out.resolve("setup.png"));
+            }
+            String figure = spoiled != null ? "**no figure**: " + spoiled
+                    : String.format("%s%s", search.highestHeld() < 0 ? "none" : search.highestHeld() + " new calls/s",
+                    search.lowestFailed() < 0 ? "" : "; not held at " + search.lowestFailed() + "/s");
+            Files.writeString(out.resolve("setup.md"), "Run: " + info + "\n\n" + capitalise(warm) + ".\n\n"
+                    + Report.setupMarkdown(rows)
+                    + String.format("%nHighest rate held (p99 ≤ 20 ms, none failed, no fallback greeting, at least 95%% of the "
+                    + "offered calls started): %s%n", figure));
+        }
+
+        private static String capitalise(String s) {
+            return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
         }
     }
 

@@ -19,11 +19,17 @@ import java.util.regex.Pattern;
  * histogram of {@code /metrics} (previous reply read to next command sent, inside the server),
  * summed over commands, read at the start and the end of a plateau. Unlike the load generator's
  * figure it leaves out the generator's own scheduling and the loopback; its resolution is the
- * histogram's buckets, so a percentile is reported as the upper bound of its bucket.
+ * histogram's buckets, so a percentile is reported as the upper bound of its bucket. And the
+ * prompts calls asked for that were not rendered yet ({@link #promptMisses}), for the set-up
+ * benchmark's warm-up.
  */
 final class ServerMetrics {
     private static final Pattern BUCKET = Pattern.compile(
             "^ivr_agi_response_seconds_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)", Pattern.MULTILINE);
+
+    private static final Pattern PROMPT_REQUESTS = Pattern.compile(
+            "^ivr_prompt_requests_total\\{([^}]*)} ([0-9.eE+-]+)", Pattern.MULTILINE);
+    private static final Pattern OUTCOME = Pattern.compile("outcome=\"([^\"]*)\"");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
@@ -42,12 +48,39 @@ final class ServerMetrics {
 
     /** Cumulative counts by upper bound (seconds), over every command. */
     NavigableMap<Double, Long> snapshot() throws IOException, InterruptedException {
+        return parse(get());
+    }
+
+    /** Prompt requests of calls so far that did not find the prompt rendered ({@link #promptMisses(String)}). */
+    long promptMisses() throws IOException, InterruptedException {
+        return promptMisses(get());
+    }
+
+    /**
+     * The server's {@code ivr_prompt_requests_total} summed over every outcome but {@code hit}: a call asked for a
+     * prompt (a greeting with the caller's name) that was not rendered yet, and waited for it ({@code rendered}),
+     * went on without it ({@code over_budget}, the fallback said instead), or it could not be rendered
+     * ({@code failed}, {@code no_voice}). It stops growing once every prompt the calls ask for is rendered.
+     */
+    static long promptMisses(String prometheusText) {
+        long misses = 0;
+        Matcher m = PROMPT_REQUESTS.matcher(prometheusText);
+        while (m.find()) {
+            Matcher outcome = OUTCOME.matcher(m.group(1));
+            if (outcome.find() && !outcome.group(1).equals("hit")) {
+                misses += (long) Double.parseDouble(m.group(2));
+            }
+        }
+        return misses;
+    }
+
+    private String get() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + uri + ": " + r.statusCode());
         }
-        return parse(r.body());
+        return r.body();
     }
 
     static NavigableMap<Double, Long> parse(String prometheusText) {

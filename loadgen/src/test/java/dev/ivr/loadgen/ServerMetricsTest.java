@@ -41,4 +41,19 @@ class ServerMetricsTest {
         assertThat(ServerMetrics.percentileMicros(before, after, 99)).isEqualTo(Long.MAX_VALUE); // beyond the last bucket
         assertThat(ServerMetrics.percentileMicros(after, after, 99)).isEqualTo(-1); // nothing recorded
     }
+
+    @Test
+    void promptMissesAreEveryOutcomeButAHit() {
+        String text = """
+                # HELP ivr_prompt_requests_total Prompts asked for by calls, by outcome
+                # TYPE ivr_prompt_requests_total counter
+                ivr_prompt_requests_total{outcome="hit"} 5000.0
+                ivr_prompt_requests_total{outcome="over_budget"} 740.0
+                ivr_prompt_requests_total{node="n1",outcome="rendered"} 12.0
+                ivr_prompt_requests_total{outcome="failed",} 1.0
+                ivr_prompt_miss_seconds_count 12.0
+                """;
+        assertThat(ServerMetrics.promptMisses(text)).isEqualTo(753);
+        assertThat(ServerMetrics.promptMisses("# nothing asked for yet\n")).isZero();
+    }
 }
