@@ -89,7 +89,8 @@ final class AgiCallChannel implements CallChannel {
             r = send(new StreamFileCommand(file, escapeDigits == null ? "" : escapeDigits), true);
         } finally {
             // a reply with endpos is the prompt's own; without, it is the interrupting NOOP's
-            cut = socket.disarm(r == null || r.getAttribute("endpos") != null);
+            boolean own = r == null || r.getAttribute("endpos") != null;
+            cut = socket.disarm(own) && !own;
         }
         return cut ? Optional.empty() : prompt(r, file);
     }
@@ -139,7 +140,7 @@ final class AgiCallChannel implements CallChannel {
         try {
             r = send(new WaitForDigitCommand(timeout.toMillis()), true);
         } finally {
-            cut = socket.disarmOwnReply(); // the reply read is WAIT FOR DIGIT's own: a NOOP's is still to come
+            cut = socket.disarm(true); // the reply read is WAIT FOR DIGIT's own: a NOOP's is still to come
         }
         return cut && r.getResultCode() == CUT_BY_A_COMMAND ? Optional.empty() : key(r);
     }

@@ -38,7 +38,7 @@ import java.util.function.Consumer;
  * a {@code NOOP} is written then and its reply stands for the prompt's. When the prompt had
  * ended (with its own reply) before the NOOP arrived, the NOOP's reply that follows is skipped.
  * WAIT FOR DIGIT is cut the same way, but always answers (result=1 when the NOOP cut it), so the
- * NOOP's reply is always skipped then ({@link #disarmOwnReply}).
+ * NOOP's reply is always skipped then ({@link #disarm}).
  */
 final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
@@ -178,35 +178,17 @@ final class AgiSocket implements SocketConnectionFacade {
     }
 
     /**
-     * The prompt's reply is in: no more interrupts.
+     * The command's reply is in: no more interrupts.
      *
-     * @param ownReply whether the reply read was the prompt's own (it has {@code endpos}): then the
-     *                 NOOP's reply, if one was sent, is still to come and is skipped
-     * @return whether the prompt was interrupted (its reply is the NOOP's)
+     * @param ownReply whether the reply read was the command's own (a prompt's has {@code endpos}; WAIT FOR DIGIT
+     *                 always answers, result=1 when the NOOP cut it): then the NOOP's reply, if one was sent, is
+     *                 still to come and is skipped; otherwise the reply read was the NOOP's
+     * @return whether a NOOP was sent
      */
     boolean disarm(boolean ownReply) {
         synchronized (writeLock) {
             boolean wasInterrupted = interrupted;
             if (interrupted && ownReply) {
-                repliesToSkip++;
-            }
-            armNext = null;
-            armedStop = null;
-            interrupted = false;
-            return wasInterrupted && !ownReply;
-        }
-    }
-
-    /**
-     * A reply that is always the command's own is in (WAIT FOR DIGIT answers even when a command cut it): no more
-     * interrupts; the NOOP's reply, if one was sent, is still to come and is skipped.
-     *
-     * @return whether a NOOP was sent
-     */
-    boolean disarmOwnReply() {
-        synchronized (writeLock) {
-            boolean wasInterrupted = interrupted;
-            if (interrupted) {
                 repliesToSkip++;
             }
             armNext = null;
