@@ -1,6 +1,7 @@
 package dev.ivr.server.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 
 /** Jackson set up for the calls' virtual threads. */
@@ -14,5 +15,13 @@ public final class PooledJson {
      */
     public static JsonFactory factory() {
         return JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build();
+    }
+
+    /**
+     * Buffers from the same shared pool, for text built outside a mapper (a {@code SegmentedStringWriter}); the caller
+     * hands them back with {@link BufferRecycler#releaseToPool()}.
+     */
+    public static BufferRecycler buffers() {
+        return JsonRecyclerPools.sharedBoundedPool().acquireAndLinkPooled();
     }
 }

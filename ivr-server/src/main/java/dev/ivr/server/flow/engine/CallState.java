@@ -121,10 +121,10 @@ final class CallState {
      * before the call's opening ran (a checkpoint without the field is one taken after it, as all were before).
      */
     String toJson(String nodeName, boolean openingPending) {
-        // the text is built in buffers from the shared pool (as ObjectMapper.writeValueAsString does), which the
+        // the text is built in buffers from the mapper's shared pool (as ObjectMapper.writeValueAsString does), which the
         // generator takes from the writer: the one copy made is the string returned. A StringWriter cost a 1 KB
         // buffer per checkpoint besides (its StringBuffer).
-        com.fasterxml.jackson.core.util.BufferRecycler buffers = JSON.getFactory()._getBufferRecycler();
+        com.fasterxml.jackson.core.util.BufferRecycler buffers = dev.ivr.server.json.PooledJson.buffers();
         try (com.fasterxml.jackson.core.io.SegmentedStringWriter out =
                      new com.fasterxml.jackson.core.io.SegmentedStringWriter(buffers)) {
             writeJson(out, nodeName, openingPending);
