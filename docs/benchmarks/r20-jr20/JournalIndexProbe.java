@@ -17,12 +17,14 @@ import java.util.List;
 
 /**
  * jr20: JournalRowProbe (r14s-probes) with other index layouts of journal_events instead of one index dropped at a
- * time. The rest as there:
+ * time (the layouts are made from the schema before V170: run it with a jar built before it, e.g. main's at 722782c;
+ * with this branch's jar and a second argument "" it measures V170's layout as migrated). The rest as there:
  * what one journal row costs H2 (bytes allocated by the writing thread, process CPU) and how much of it each index of
  * journal_events is: flushes of 525 opening events (75 calls of 7) inserted as the journal writer inserts them (one
  * prepared batch, "on conflict do nothing", commit), on the server's default H2 file database (fresh, migrated), with
  * every index, and then with each index dropped in turn (recreated after). No summaries: the rows alone.
  * Run: java -cp "ivr-server/target/ivr-server.jar:ivr-server/target/lib/*" docs/benchmarks/r20-jr20/JournalIndexProbe.java [flushes (60)]
+ *   [settings added to the H2 URL, e.g. ";PAGE_SIZE=1024": then the first layout only, with them]
  */
 public class JournalIndexProbe {
     static final String INSERT = "insert into journal_events (event_id, occurred_at, event_day, event_type, call_id,"
@@ -33,7 +35,7 @@ public class JournalIndexProbe {
 
     /** Each configuration: a name and the statements that turn the migrated schema into it. */
     static final String[][] CONFIGS = {
-            {"today (V168): row map + event_id unique + by_time, by_call, by_type_time, by_customer_type"},
+            {"the schema as migrated (before V170: row map, event_id unique, by_time, by_call, by_type_time, by_agent, by_customer_type)"},
             {"by_call and the event_id constraint as one unique (call_id, event_id)",
                     "alter table journal_events drop constraint journal_events_event_id", "drop index journal_events_by_call",
                     "create unique index journal_events_by_call on journal_events (call_id, event_id)"},
@@ -43,14 +45,18 @@ public class JournalIndexProbe {
             {"without by_customer_type (what a side table of the customers' ended calls could save, less its own row)",
                     "drop index journal_events_by_customer_type"},
             {"without by_time", "drop index journal_events_by_time"},
-            {"today again"},
+            {"the schema as migrated, again"},
     };
 
     public static void main(String[] args) throws Exception {
         int flushes = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-        for (String[] cfg : CONFIGS) {
-            Database fresh = Database.open(new DatabaseConfig("", "sa", "", 3, 2, Duration.ofMillis(500)),
-                    Files.createTempDirectory("journal-index-probe"));
+        // a second argument: settings added to the server's H2 URL (";PAGE_SIZE=1024"), the first layout only
+        String settings = args.length > 1 ? args[1] : null;
+        for (String[] cfg : settings == null ? CONFIGS : new String[][]{{"today, with " + settings}}) {
+            Path dir = Files.createTempDirectory("journal-index-probe");
+            String url = settings == null ? "" : Database.effectiveUrl(new DatabaseConfig("", "sa", "", 3, 2,
+                    Duration.ofMillis(500)), dir) + settings;
+            Database fresh = Database.open(new DatabaseConfig(url, "sa", "", 3, 2, Duration.ofMillis(500)), dir);
             while (!fresh.isReady()) {
                 Thread.sleep(100);
             }
@@ -63,7 +69,8 @@ public class JournalIndexProbe {
             t = Instant.parse("2026-12-05T10:00:00Z");
             run(fresh, 20, null); // warm-up
             double[] r = run(fresh, flushes, null);
-            System.out.printf("%s: %.2f KB allocated and %.1f µs CPU per row%n", cfg[0], r[0], r[1]);
+            System.out.printf("%s: %.2f KB allocated, %.1f µs process CPU, %.1f µs the writing thread's CPU per row%n",
+                    cfg[0], r[0], r[1], r[2]);
             fresh.close();
         }
     }
@@ -72,7 +79,7 @@ public class JournalIndexProbe {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long me = Thread.currentThread().threadId();
-        long cpu = 0, bytes = 0, rows = 0;
+        long cpu = 0, bytes = 0, rows = 0, mine = 0;
         for (int f = 0; f < flushes; f++) {
             List<Object[]> flush = new ArrayList<>();
             for (int k = 0; k < 75; k++, call++) {
@@ -86,6 +93,7 @@ public class JournalIndexProbe {
                 flush.add(row(id, "CALL_ENDED", "menu", null, "C" + (call * 7919 % 1_000_000)));
             }
             long t0 = os.getProcessCpuTime();
+            long m0 = threads.getCurrentThreadCpuTime();
             long b0 = threads.getThreadAllocatedBytes(me);
             try (Connection c = db.dataSource().getConnection()) {
                 c.setAutoCommit(false);
@@ -112,10 +120,11 @@ public class JournalIndexProbe {
                 c.commit();
             }
             cpu += os.getProcessCpuTime() - t0;
+            mine += threads.getCurrentThreadCpuTime() - m0;
             bytes += threads.getThreadAllocatedBytes(me) - b0;
             rows += flush.size();
         }
-        return new double[]{bytes / 1024.0 / rows, cpu / 1000.0 / rows};
+        return new double[]{bytes / 1024.0 / rows, cpu / 1000.0 / rows, mine / 1000.0 / rows};
     }
 
     static Object[] row(String call, String type, String node, String detail, String customer) {
