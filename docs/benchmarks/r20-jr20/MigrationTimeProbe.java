@@ -11,8 +11,8 @@ import java.time.Duration;
  * jr20: how long V170 takes on an existing H2 journal. "fill DIR CALLS" (with a jar before V170): the server's default
  * database in DIR, CALLS calls of 9 rows (CallEventPlanProbe's); "open DIR" (with this branch's jar): the time to open
  * and migrate it, and the table's constraints and indexes after.
- * Run: java -cp "JAR:ivr-server/target/lib/*:test-support/target/test-support-0.1.0-SNAPSHOT.jar:docs/benchmarks/r20-jr20"
- *   docs/benchmarks/r20-jr20/MigrationTimeProbe.java fill|open DIR [CALLS]
+ * Run: java -cp "JAR:ivr-server/target/lib/*:test-support/target/test-support-0.1.0-SNAPSHOT.jar"
+ *   docs/benchmarks/r20-jr20/MigrationTimeProbe.java fill|open DIR [CALLS]   (JDK 22+: the launcher compiles CallEventPlanProbe.java beside it)
  */
 public class MigrationTimeProbe {
     public static void main(String[] a) throws Exception {
