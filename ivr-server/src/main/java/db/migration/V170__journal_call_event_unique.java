@@ -17,7 +17,7 @@ import java.sql.Statement;
  * {@code journal_events_call_event (call_id, event_id)}, nulls not distinct. Every journal row is written into each of
  * the table's B-trees, and on the embedded H2 database each costs the writer about 2.6 KB and its share of the CPU per
  * row (MVStore's copy-on-write: the insert and the commit each copy the leaf and the pages above it); seven B-trees
- * were 19.7 KB a row, six are 17.2 KB (docs/benchmarks/r20-jr20/JournalIndexProbe.java).
+ * were 20.4 KB a row, six are 17.9 KB (docs/benchmarks.md, "sixteenth round: what a call's journal rows cost").
  *
  * <p>What each did is kept. A replayed event (the same id: the outbox after a crash, a hold event that every server
  * sees with the same name-based id) has the same call id, so it is still refused ({@code on conflict do nothing}),
