@@ -324,7 +324,7 @@ public final class JournalSummary {
 
         /** The row of the event with this (stored, cut) id, or null. */
         Stored row(String id, JournalEvent e) throws SQLException {
-            List<Stored> rows = run(statement(id, e), new Object[0]);
+            List<Stored> rows = run(statement(id, e));
             return rows.isEmpty() ? null : rows.get(0);
         }
 
@@ -503,9 +503,9 @@ public final class JournalSummary {
 
     /**
      * The window query of one kind of timeline ({@code where} names the timeline's key with one {@code ?}), prepared
-     * once for a flush and run for each key: the text is the same for every agent (every customer), and building it
-     * and having the driver parse it again per key was about a third of what a customer's first-contact window
-     * allocated (docs/benchmarks.md, "fourteenth round: allocation per new call").
+     * once for a flush and run for each key: the text is the same for every agent (every customer), and it was built
+     * and parsed again per key (about 1.7 KB per identified call: docs/benchmarks.md, "sixteenth round: what a call's
+     * journal rows cost").
      */
     private static final class Windows implements AutoCloseable {
         private final Connection c;
