@@ -21,6 +21,8 @@ import java.util.List;
  * prepared batch, "on conflict do nothing", commit), on the server's default H2 file database (fresh, migrated), with
  * every index, and then with each index dropped in turn (recreated after). No summaries: the rows alone.
  * Run: java -cp "ivr-server/target/ivr-server.jar:ivr-server/target/lib/*" docs/benchmarks/r14s-probes/JournalRowProbe.java [flushes (60)] [each: also without each index in turn]
+ * jr20 added: "layouts" instead of "each": other layouts of the indexes before V170 (with a jar built before it); a
+ * second argument starting with ";": H2 settings added to the server's URL (";PAGE_SIZE=1024"), every index only.
  */
 public class JournalRowProbe {
     static final String INSERT = "insert into journal_events (event_id, occurred_at, event_day, event_type, call_id,"
@@ -46,30 +48,48 @@ public class JournalRowProbe {
             }
         }
         db.close();
-        // each configuration on its own fresh database, the same rows: the tree's depth and H2's cache alike
+        // each configuration on its own fresh database, the same rows: the tree's depth and H2's cache alike. A
+        // configuration: its name, settings added to the server's H2 URL (or null), the statements that make it
         List<String[]> configs = new ArrayList<>();
-        configs.add(null);
-        if (args.length > 1 && args[1].equals("each")) {
-            configs.addAll(indexes);
+        configs.add(new String[]{"every index", null});
+        String mode = args.length > 1 ? args[1] : "";
+        if (mode.equals("each")) {
+            for (String[] ix : indexes) {
+                configs.add(new String[]{"without " + ix[0] + " (" + ix[1] + ")", null, "drop index " + ix[0]});
+            }
+        } else if (mode.equals("layouts")) { // jr20: other layouts of the schema before V170 (run it with a jar before it)
+            configs.add(new String[]{"by_call and the event_id constraint as one unique (call_id, event_id)", null,
+                    "alter table journal_events drop constraint journal_events_event_id", "drop index journal_events_by_call",
+                    "create unique index journal_events_by_call on journal_events (call_id, event_id)"});
+            configs.add(new String[]{"by_type_time and the event_id constraint as one unique (event_type, occurred_at, event_id)", null,
+                    "alter table journal_events drop constraint journal_events_event_id", "drop index journal_events_by_type_time",
+                    "create unique index journal_events_by_type_time on journal_events (event_type, occurred_at, event_id)"});
+            configs.add(new String[]{"without by_customer_type", null, "drop index journal_events_by_customer_type"});
+            configs.add(new String[]{"without by_time", null, "drop index journal_events_by_time"});
+        } else if (mode.startsWith(";")) { // jr20: H2 settings on the URL
+            configs.set(0, new String[]{"every index, with " + mode, mode});
         }
-        configs.add(null);
-        for (String[] ix : configs) {
-            Database fresh = Database.open(new DatabaseConfig("", "sa", "", 3, 2, Duration.ofMillis(500)),
-                    Files.createTempDirectory("journal-row-probe"));
+        if (!mode.startsWith(";")) {
+            configs.add(new String[]{"every index", null});
+        }
+        for (String[] cfg : configs) {
+            Path freshDir = Files.createTempDirectory("journal-row-probe");
+            String url = cfg[1] == null ? "" : Database.effectiveUrl(new DatabaseConfig("", "sa", "", 3, 2,
+                    Duration.ofMillis(500)), freshDir) + cfg[1];
+            Database fresh = Database.open(new DatabaseConfig(url, "sa", "", 3, 2, Duration.ofMillis(500)), freshDir);
             while (!fresh.isReady()) {
                 Thread.sleep(100);
             }
-            if (ix != null) {
-                try (Connection c = fresh.dataSource().getConnection(); Statement s = c.createStatement()) {
-                    s.execute("drop index " + ix[0]);
+            try (Connection c = fresh.dataSource().getConnection(); Statement s = c.createStatement()) {
+                for (int i = 2; i < cfg.length; i++) {
+                    s.execute(cfg[i]);
                 }
             }
             call = 0;
             t = Instant.parse("2026-12-05T10:00:00Z");
             run(fresh, 20, null); // warm-up
             double[] r = run(fresh, flushes, null);
-            System.out.printf("%s: %.1f KB allocated and %.1f µs CPU per row%n",
-                    ix == null ? "every index" : "without " + ix[0] + " (" + ix[1] + ")", r[0], r[1]);
+            System.out.printf("%s: %.1f KB allocated, %.1f µs CPU (the writing thread's %.1f µs) per row%n", cfg[0], r[0], r[1], r[2]);
             fresh.close();
         }
     }
@@ -78,7 +98,7 @@ public class JournalRowProbe {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long me = Thread.currentThread().threadId();
-        long cpu = 0, bytes = 0, rows = 0;
+        long cpu = 0, bytes = 0, rows = 0, mine = 0;
         for (int f = 0; f < flushes; f++) {
             List<Object[]> flush = new ArrayList<>();
             for (int k = 0; k < 75; k++, call++) {
@@ -92,6 +112,7 @@ public class JournalRowProbe {
                 flush.add(row(id, "CALL_ENDED", "menu", null, "C" + (call * 7919 % 1_000_000)));
             }
             long t0 = os.getProcessCpuTime();
+            long m0 = threads.getCurrentThreadCpuTime();
             long b0 = threads.getThreadAllocatedBytes(me);
             try (Connection c = db.dataSource().getConnection()) {
                 c.setAutoCommit(false);
@@ -118,10 +139,11 @@ public class JournalRowProbe {
                 c.commit();
             }
             cpu += os.getProcessCpuTime() - t0;
+            mine += threads.getCurrentThreadCpuTime() - m0;
             bytes += threads.getThreadAllocatedBytes(me) - b0;
             rows += flush.size();
         }
-        return new double[]{bytes / 1024.0 / rows, cpu / 1000.0 / rows};
+        return new double[]{bytes / 1024.0 / rows, cpu / 1000.0 / rows, mine / 1000.0 / rows};
     }
 
     static Object[] row(String call, String type, String node, String detail, String customer) {

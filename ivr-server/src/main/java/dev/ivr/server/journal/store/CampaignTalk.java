@@ -159,9 +159,9 @@ public final class CampaignTalk {
     /**
      * Sets every attempt's talk, hold and wrap-up again from the journal, by the writer's definitions (the migration's
      * back-fill, V162, and the benchmark's after it made attempts); in the caller's transaction. The ON_CALL events of
-     * the attempts' calls are found by call id (index {@code journal_events_by_call}), their agent's next events in
-     * the {@link #NEXT_WINDOW} after them by the agent's index in the same query; an ON_CALL whose next events lie
-     * further has them read by one query of its own.
+     * the attempts' calls are found by call id (the unique constraint {@code journal_events_call_event}, call id
+     * first), their agent's next events in the {@link #NEXT_WINDOW} after them by the agent's index in the same query;
+     * an ON_CALL whose next events lie further has them read by one query of its own.
      *
      * @return the attempts that had a talk
      */

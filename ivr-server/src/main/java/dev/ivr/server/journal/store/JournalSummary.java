@@ -194,7 +194,7 @@ public final class JournalSummary {
             return;
         }
         if (!counted.isEmpty()) {
-            added(c, counted);
+            added(c, counted, fresh);
         }
         if (!flowCounted.isEmpty()) {
             List<JournalEvent> flowEvents = new ArrayList<>();
@@ -264,7 +264,7 @@ public final class JournalSummary {
             Set<String> checked = new HashSet<>(counted);
             checked.addAll(flowCounted);
             checked.addAll(funnelCounted);
-            for (String id : selectIds(c, checked)) {
+            for (String id : selectIds(c, checked, fresh)) {
                 fresh.remove(id);
                 counted.remove(id);
                 flowCounted.remove(id);
@@ -288,8 +288,84 @@ public final class JournalSummary {
         };
     }
 
-    private static Set<String> selectIds(Connection c, Collection<String> ids) throws SQLException {
-        return strings(c, "select event_id from journal_events where event_id in (%s)", ids);
+    /** Those of the {@code ids} (of events in {@code events}) that the table has. */
+    private static Set<String> selectIds(Connection c, Collection<String> ids, Map<String, JournalEvent> events)
+            throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (ById rows = new ById(c, "event_id")) {
+            for (String id : ids) {
+                if (rows.has(id, events.get(id))) {
+                    out.add(id);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Rows of the table by event id, each asked with its event's call id: the unique constraint on
+     * {@code (call_id, event_id)} (V170) has the call id first, and no index has the event id first any more. Two
+     * statements, prepared once: a call's event ({@code call_id = ?}) and an event without a call
+     * ({@code call_id is null}: PostgreSQL does not look up {@code is not distinct from ?} in an index). Before V170
+     * (and on a PostgreSQL before 15, which keeps that layout) the call index and the event id's constraint answer the
+     * same statements.
+     */
+    private static final class ById implements AutoCloseable {
+        private final Connection c;
+        private final String columns;
+        private PreparedStatement ofCall;
+        private PreparedStatement noCall;
+
+        /** @param columns what to select: {@link #EVENT_COLUMNS} for {@link #row}, {@code event_id} for {@link #has} */
+        ById(Connection c, String columns) {
+            this.c = c;
+            this.columns = columns;
+        }
+
+        /** The row of the event with this (stored, cut) id, or null. */
+        Stored row(String id, JournalEvent e) throws SQLException {
+            List<Stored> rows = run(statement(id, e));
+            return rows.isEmpty() ? null : rows.get(0);
+        }
+
+        /** Whether the table has the event with this (stored, cut) id. */
+        boolean has(String id, JournalEvent e) throws SQLException {
+            try (ResultSet rs = statement(id, e).executeQuery()) {
+                return rs.next();
+            }
+        }
+
+        private PreparedStatement statement(String id, JournalEvent e) throws SQLException {
+            String call = JdbcJournal.cut(e.callId(), 128);
+            if (call == null) {
+                if (noCall == null) {
+                    noCall = c.prepareStatement("select " + columns + " from journal_events where call_id is null"
+                            + " and event_id = ?");
+                }
+                noCall.setString(1, id);
+                return noCall;
+            }
+            if (ofCall == null) {
+                ofCall = c.prepareStatement("select " + columns + " from journal_events where call_id = ?"
+                        + " and event_id = ?");
+            }
+            ofCall.setString(1, call);
+            ofCall.setString(2, id);
+            return ofCall;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (ofCall != null) {
+                    ofCall.close();
+                }
+            } finally {
+                if (noCall != null) {
+                    noCall.close();
+                }
+            }
+        }
     }
 
     /** The first column of a query over the given values, asked 500 at a time ({@code %s}: their placeholders). */
@@ -319,12 +395,18 @@ public final class JournalSummary {
         return out;
     }
 
-    /** Adds the events just inserted (by id) to the summary. */
-    void added(Connection c, Set<String> ids) throws SQLException {
+    /** Adds the events just inserted (by id; the events by id in {@code events}) to the summary. */
+    void added(Connection c, Set<String> ids, Map<String, JournalEvent> events) throws SQLException {
         List<Stored> inserted = new ArrayList<>();
-        for (List<String> part : parts(ids)) {
-            inserted.addAll(select(c, "event_id in (" + marks(part.size()) + ") order by occurred_at, seq", part.toArray()));
+        try (ById rows = new ById(c, EVENT_COLUMNS)) {
+            for (String id : ids) {
+                Stored e = rows.row(id, events.get(id));
+                if (e != null) {
+                    inserted.add(e);
+                }
+            }
         }
+        inserted.sort(java.util.Comparator.comparing(Stored::at).thenComparingLong(Stored::seq));
         Set<String> newIds = new HashSet<>(ids);
         Map<Key, long[]> delta = new TreeMap<>();
         Map<AgentSummary.Key, long[]> agentDelta = new TreeMap<>();
@@ -380,8 +462,10 @@ public final class JournalSummary {
         anchors.forEach((agent, set) -> byAgent.computeIfAbsent(agent, a -> new ArrayList<>()).addAll(set));
         lockAgents(c, byAgent.keySet());
         Map<String, Window> lines = new TreeMap<>();
-        for (Map.Entry<String, List<Stored>> a : byAgent.entrySet()) {
-            lines.put(a.getKey(), window(c, AGENT_ONLY, a.getKey(), a.getValue(), 2));
+        try (Windows agents = new Windows(c, AGENT_ONLY, 2)) {
+            for (Map.Entry<String, List<Stored>> a : byAgent.entrySet()) {
+                lines.put(a.getKey(), agents.around(a.getKey(), a.getValue()));
+            }
         }
         queues.prefetch(lines.values().stream().flatMap(w -> w.line().stream())
                 .filter(e -> "ON_CALL".equals(e.detail()) && e.callId() != null).map(Stored::callId).toList());
@@ -395,8 +479,10 @@ public final class JournalSummary {
                 byCustomer.computeIfAbsent(e.customer(), k -> new ArrayList<>()).add(e);
             }
         }
-        for (Map.Entry<String, List<Stored>> k : byCustomer.entrySet()) {
-            customer(window(c, "customer_id = ? and event_type = 'CALL_ENDED'", k.getKey(), k.getValue(), 1), newIds, delta);
+        try (Windows customers = new Windows(c, "customer_id = ? and event_type = 'CALL_ENDED'", 1)) {
+            for (Map.Entry<String, List<Stored>> k : byCustomer.entrySet()) {
+                customer(customers.around(k.getKey(), k.getValue()), newIds, delta);
+            }
         }
         apply(c, delta);
         AgentSummary.apply(c, agentDelta);
@@ -415,20 +501,46 @@ public final class JournalSummary {
     record Window(List<Stored> line, int anchors) {
     }
 
-    private static Window window(Connection c, String where, String key, List<Stored> points, int around)
-            throws SQLException {
-        Timestamp min = Timestamp.from(points.stream().map(Stored::at).min(Instant::compareTo).orElseThrow());
-        Timestamp max = Timestamp.from(points.stream().map(Stored::at).max(Instant::compareTo).orElseThrow());
-        String cols = "select " + EVENT_COLUMNS + " from journal_events where " + where;
-        // "with ties" on the time alone, the index's order: H2 reads a few rows of the index instead of every row of
-        // the timeline before (after) the points to sort them by time and seq; the ties come along, in order below
-        List<Stored> line = new ArrayList<>(rows(c, "select * from ((" + cols + " and occurred_at < ?"
-                + " order by occurred_at desc fetch first " + around + " rows with ties) union all (" + cols
-                + " and occurred_at >= ? and occurred_at <= ?) union all (" + cols + " and occurred_at > ?"
-                + " order by occurred_at fetch first " + around + " rows with ties)) w order by occurred_at, seq",
-                key, min, key, min, max, key, max));
-        int anchors = (int) line.stream().filter(e -> !e.at().isAfter(max.toInstant())).count();
-        return new Window(line, anchors);
+    /**
+     * The window query of one kind of timeline ({@code where} names the timeline's key with one {@code ?}), prepared
+     * once for a flush and run for each key: the text is the same for every agent (every customer), and it was built
+     * and parsed again per key (about 1.7 KB per identified call: docs/benchmarks.md, "sixteenth round: what a call's
+     * journal rows cost").
+     */
+    private static final class Windows implements AutoCloseable {
+        private final Connection c;
+        private final String sql;
+        private PreparedStatement ps;
+
+        Windows(Connection c, String where, int around) {
+            this.c = c;
+            String cols = "select " + EVENT_COLUMNS + " from journal_events where " + where;
+            // "with ties" on the time alone, the index's order: H2 reads a few rows of the index instead of every row of
+            // the timeline before (after) the points to sort them by time and seq; the ties come along, in order below
+            this.sql = "select * from ((" + cols + " and occurred_at < ?"
+                    + " order by occurred_at desc fetch first " + around + " rows with ties) union all (" + cols
+                    + " and occurred_at >= ? and occurred_at <= ?) union all (" + cols + " and occurred_at > ?"
+                    + " order by occurred_at fetch first " + around + " rows with ties)) w order by occurred_at, seq";
+        }
+
+        /** The timeline of {@code key} around the given points. */
+        Window around(String key, List<Stored> points) throws SQLException {
+            Timestamp min = Timestamp.from(points.stream().map(Stored::at).min(Instant::compareTo).orElseThrow());
+            Timestamp max = Timestamp.from(points.stream().map(Stored::at).max(Instant::compareTo).orElseThrow());
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+            }
+            List<Stored> line = new ArrayList<>(run(ps, key, min, key, min, max, key, max));
+            int anchors = (int) line.stream().filter(e -> !e.at().isAfter(max.toInstant())).count();
+            return new Window(line, anchors);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (ps != null) {
+                ps.close();
+            }
+        }
     }
 
     /** A call event's figures (null for events that are not call figures). */
@@ -679,17 +791,22 @@ public final class JournalSummary {
 
     private static List<Stored> rows(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            List<Stored> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(stored(rs));
-                }
-            }
-            return out;
+            return run(ps, args);
         }
+    }
+
+    /** The events a prepared query of {@link #EVENT_COLUMNS} answers for these arguments. */
+    private static List<Stored> run(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+        List<Stored> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(stored(rs));
+            }
+        }
+        return out;
     }
 
     /** The event at the result set's row ({@link #EVENT_COLUMNS}). */
