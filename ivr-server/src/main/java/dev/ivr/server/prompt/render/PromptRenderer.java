@@ -219,7 +219,8 @@ public final class PromptRenderer implements AutoCloseable {
                 return existing;
             }
             synchronized (existing) {
-                if (existing.isCompletedExceptionally() && existing.exceptionNow() instanceof RenderedElsewhere) {
+                if (existing.state() == java.util.concurrent.Future.State.FAILED
+                        && existing.exceptionNow() instanceof RenderedElsewhere) {
                     inFlight.remove(key, existing); // gave way to another server just now: this call asks again
                     continue;
                 }
