@@ -294,22 +294,29 @@ public final class IvrServer implements AutoCloseable {
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations())
                 .recordingPauses(recordings)
                 .reminders(new dev.ivr.server.outbound.FlowReminders(config.outbound(), database.dataSource()));
-        if (config.prompts().prerender()) {
-            // names are known before people call: their greetings render ahead, after the static prompts
-            Thread.ofVirtual().name("prompt-prerender-names").start(() -> {
+        int perPrompt = config.prompts().prerenderCustomerValues();
+        if (config.prompts().prerender() && perPrompt > 0) {
+            // names are known before people call: the greetings of the most frequent ones render ahead, after the
+            // static prompts, behind every call's render, at most half of one CPU; stopped with the server
+            Thread names = Thread.ofVirtual().name("prompt-prerender-names").start(() -> {
                 try {
                     Thread static_ = voice.prerenderThread().orElse(null);
                     if (static_ != null) {
                         static_.join();
                     }
-                    int n = engine.prerenderCustomerPrompts(crm.customersToGreet(GREETINGS_AHEAD));
-                    LOG.info("prompts: {} greeting(s) with a customer's name queued for rendering ahead of their calls", n);
+                    long t0 = System.nanoTime();
+                    long before = voice.renderer().synthesisCount();
+                    int n = engine.prerenderFrequentCustomerPrompts(crm::mostFrequentValues, perPrompt);
+                    LOG.info("prompts: {} text(s) with customers' {} most frequent values ready ahead of their calls in {} s"
+                            + " ({} synthesised here, the rest cached or rendered by another server)", n, perPrompt,
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), voice.renderer().synthesisCount() - before);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     LOG.warn("prompts: greetings with customers' names not rendered ahead: {}", e.toString());
                 }
             });
+            toClose.add(names::interrupt);
         }
         List<ScriptResolver> resolvers = new ArrayList<>(List.of(builtins));
         if (routing != null) {
@@ -405,9 +412,6 @@ public final class IvrServer implements AutoCloseable {
 
     /** How often the journal's outbox is written to the database. */
     static final java.time.Duration JOURNAL_FLUSH = java.time.Duration.ofMillis(250);
-
-    /** How many customers' greetings are rendered ahead at start (the most recently changed first). */
-    static final int GREETINGS_AHEAD = 10_000;
 
     /** The server can no longer work as it should: /health says DOWN, and whoever runs it is told (once). */
     private void fatal(String reason) {

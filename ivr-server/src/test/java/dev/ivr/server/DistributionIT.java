@@ -191,6 +191,9 @@ class DistributionIT {
         for (String l : lines) {
             if (l.startsWith("Environment=")) {
                 String kv = l.substring("Environment=".length());
+                if (kv.length() > 1 && kv.startsWith("\"") && kv.endsWith("\"")) {
+                    kv = kv.substring(1, kv.length() - 1); // systemd's quoting of a value with spaces
+                }
                 env.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             } else if (l.startsWith("ExecStart=")) {
                 exec = l.substring("ExecStart=".length());

@@ -336,7 +336,7 @@ public final class LoadGen {
         String warmupMax;
 
         @Option(names = "--max-other-cpu", defaultValue = "25",
-                description = "A plateau in which the machine's other processes used more than this % of one CPU stops the search "
+                description = "A plateau in which the machine's other processes used more than this %% of one CPU stops the search "
                         + "with no figure: a busy machine, not the set-up, decided it (default ${DEFAULT-VALUE}; a negative value: "
                         + "no limit).")
         double maxOtherCpu;

@@ -14,6 +14,8 @@ public record PromptsConfig(
         String cacheDir,
         @Doc("Render every static prompt (catalog texts without variables, recordings, number and date segments) in the background at start, with progress in the log.")
         boolean prerender,
+        @Doc("For prompts whose text speaks to the caller through customer fields (e.g. Hello ${customer.first_name}): how many of the CRM's most frequent values of those fields are rendered in the background at start, behind everything calls wait for, so that the first callers with common names hear their greeting at once (the rest render on their first call, the prompt's fallback said meanwhile). In a cluster each is rendered by one server and copied by the others. At most half of one CPU, after the static prompts; only with prerender. 0: off.")
+        int prerenderCustomerValues,
         @Doc("Longest a call waits for a prompt that is not cached yet; past it the prompt is skipped with a log line (and cached for the next caller).")
         Duration latencyBudget,
         @Doc("Memory per cluster member for rendered prompts shared between servers (MB, least recently used evicted first).")
@@ -50,6 +52,9 @@ public record PromptsConfig(
             }
         }
         p.positive("latency-budget", latencyBudget);
+        if (prerenderCustomerValues < 0) {
+            p.add("prerender-customer-values", "must be 0 (off) or more (got " + prerenderCustomerValues + ")");
+        }
         if (clusterCacheMb < 1) {
             p.add("cluster-cache-mb", "must be at least 1 (got " + clusterCacheMb + ")");
         }

@@ -47,8 +47,12 @@ public interface PromptAudio extends Speaker {
     /**
      * Renders a prompt ahead of any call, behind everything calls wait for (a greeting with the
      * name of a customer who may call: names are known before they call).
+     *
+     * @return done when the prompt is rendered, or failed when it is not (another server of the cluster renders it,
+     *         text to speech is down): for pacing only, nobody needs its value
      */
-    default void prerender(PromptEntry prompt, String renderedText) {
+    default CompletableFuture<?> prerender(PromptEntry prompt, String renderedText) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.server.crm.Customer;
 import dev.ivr.server.flow.engine.Checkpoints;
+import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
@@ -58,8 +59,9 @@ class GreetingFallbackIT {
             }
 
             @Override
-            public void prerender(PromptEntry prompt, String renderedText) {
+            public CompletableFuture<?> prerender(PromptEntry prompt, String renderedText) {
                 prerendered.add(prompt.language() + ":" + prompt.id() + ":" + renderedText);
+                return CompletableFuture.completedFuture(null);
             }
         };
     }
@@ -96,6 +98,32 @@ class GreetingFallbackIT {
                 "en:greet-known:Hello Emma, welcome back to Example Corp.", "en:auth-ok:Thank you, Emma. You are verified.");
         // one text once: the two Emmas share their English greeting
         assertThat(prerendered.stream().filter(s -> s.startsWith("en:greet-known:")).count()).isEqualTo(1);
+        assertThat(n).isEqualTo(prerendered.size());
+    }
+    @Test
+    void theGreetingsOfTheMostFrequentFirstNamesRenderAheadBoundedAndOff() throws Exception {
+        h = new FlowHarness(Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),
+                Clock.systemUTC(), new ScriptedCrm(List.of(), false), null, Checkpoints.NONE, false, SpeechInput.NONE,
+                overBudgetGreeting());
+        List<String> asked = Collections.synchronizedList(new ArrayList<>());
+        FlowEngine.FrequentValues crm = (columns, limit) -> {
+            asked.add(new java.util.TreeSet<>(columns) + " " + limit);
+            // what the CRM answers: its most frequent values of those columns, most customers first
+            return List.of(new Customer(null, "Emma", null, "en", null, Map.of()),
+                    new Customer(null, "Anna", null, "hu", null, Map.of()),
+                    new Customer(null, "Noah", null, null, null, Map.of())).subList(0, Math.min(3, limit));
+        };
+        assertThat(h.engine.prerenderFrequentCustomerPrompts(crm, 0)).isZero();
+        assertThat(asked).isEmpty(); // off: not even a look-up
+        prerendered.clear();
+
+        int n = h.engine.prerenderFrequentCustomerPrompts(crm, 2);
+        // the flows' prompts by first name: by first name and language in the flows of several languages; the
+        // Hungarian greeting says the full name (not rendered ahead)
+        assertThat(asked).contains("[first_name, language] 2");
+        assertThat(prerendered).contains("en:greet-known:Hello Emma, welcome back to Example Corp.",
+                "en:auth-ok:Thank you, Emma. You are verified.");
+        assertThat(prerendered).noneMatch(s -> s.startsWith("hu:") || s.contains("Noah")); // Noah is the third
         assertThat(n).isEqualTo(prerendered.size());
     }
 }

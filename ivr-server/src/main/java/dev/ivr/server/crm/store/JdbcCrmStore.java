@@ -99,28 +99,41 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
         return s;
     }
 
+    /** The customer columns whose most frequent values {@link #mostFrequentValues} can read. */
+    public static final List<String> VALUE_COLUMNS = List.of("language", "first_name", "last_name", "tier");
+
     /**
-     * Up to {@code limit} customers, most recently changed first, without attributes: whom the
-     * prompts that speak to callers by name are rendered for ahead of their calls.
+     * The {@code limit} most frequent combinations of these customer columns (of {@link #VALUE_COLUMNS}), most
+     * customers first, each as a customer with only those fields (the others null, no id, no attributes): whose
+     * greetings by name are rendered ahead of their calls. One aggregate query over the customers, off the calls'
+     * path; empty when the database is down (the greetings then render when those customers call).
      */
-    public List<Customer> customersToGreet(int limit) {
+    public List<Customer> mostFrequentValues(java.util.Collection<String> columns, int limit) {
+        List<String> cols = VALUE_COLUMNS.stream().filter(columns::contains).toList();
+        if (cols.isEmpty() || limit <= 0) {
+            return List.of();
+        }
+        String list = String.join(", ", cols); // names from VALUE_COLUMNS only, never from outside
         try {
             return db.call(c -> {
                 List<Customer> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("select id, first_name, last_name, language, tier"
-                        + " from customers order by updated_at desc")) {
+                try (PreparedStatement ps = c.prepareStatement("select " + list + ", count(*) as customers from customers"
+                        + " group by " + list + " order by customers desc, " + list)) {
                     ps.setMaxRows(limit);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.add(new Customer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), Map.of()));
+                            String[] v = new String[VALUE_COLUMNS.size()];
+                            for (int i = 0; i < cols.size(); i++) {
+                                v[VALUE_COLUMNS.indexOf(cols.get(i))] = rs.getString(i + 1);
+                            }
+                            out.add(new Customer(null, v[1], v[2], v[0], v[3], Map.of()));
                         }
                     }
                 }
                 return out;
             });
         } catch (DatabaseGuard.Unavailable e) {
-            LOG.info("customers to greet by name: database unavailable ({}); their greetings render when they call",
+            LOG.info("customers' most frequent names: database unavailable ({}); their greetings render when they call",
                     e.getMessage());
             return List.of();
         }

@@ -195,6 +195,111 @@ public final class FlowEngine {
      * @return how many distinct texts were handed to the renderer
      */
     public int prerenderCustomerPrompts(List<dev.ivr.server.crm.Customer> customers) {
+        try {
+            return prerenderCustomerPrompts(customers, (flow, src) -> true, rendering -> { });
+        } catch (InterruptedException e) { // not paced: never waits
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** The most frequent values of some customer columns (the CRM's {@code mostFrequentValues}). */
+    @FunctionalInterface
+    public interface FrequentValues {
+        List<dev.ivr.server.crm.Customer> mostFrequent(Set<String> columns, int limit);
+    }
+
+    /**
+     * For each prompt of the flows whose text speaks to the customer through their first name, tier or language
+     * only (e.g. {@code Hello ${customer.first_name}}; see {@link #customerColumns}), renders ahead of calls and behind everything calls wait for
+     * its variants for the {@code perPrompt} most frequent values of those columns among the customers
+     * (with the customer's language where it picks the prompt's language). One look-up per
+     * set of columns. One text at a time, each followed by a pause as long as it took, so that these renders
+     * use at most half of one CPU however many there are (calls' renders still go first).
+     *
+     * @return how many distinct texts were handed to the renderer
+     * @throws InterruptedException when the server stops meanwhile
+     */
+    public int prerenderFrequentCustomerPrompts(FrequentValues crm, int perPrompt) throws InterruptedException {
+        if (perPrompt <= 0) {
+            return 0;
+        }
+        Map<Set<String>, Boolean> columnSets = new LinkedHashMap<>();
+        for (Flow f : flows.get().flows().values()) {
+            f.promptTexts().values().forEach(t -> customerColumns(t.source(), f.languages().size() > 1)
+                    .ifPresent(cols -> columnSets.put(cols, Boolean.TRUE)));
+        }
+        int n = 0;
+        for (Set<String> cols : columnSets.keySet()) {
+            List<dev.ivr.server.crm.Customer> values = crm.mostFrequent(cols, perPrompt);
+            n += prerenderCustomerPrompts(values, (flow, src) ->
+                    customerColumns(src, flow.languages().size() > 1).filter(cols::equals).isPresent(), FlowEngine::halfPaced);
+        }
+        return n;
+    }
+
+    private static final java.util.regex.Pattern EXPRESSION = java.util.regex.Pattern.compile("\\$\\{([^}]*)}");
+    private static final java.util.regex.Pattern CUSTOMER_FIELD = java.util.regex.Pattern.compile(
+            "\\bcustomer\\s*\\.\\s*([A-Za-z_][A-Za-z_0-9]*)");
+
+    /**
+     * The CRM columns whose values decide a prompt text (its template's source): the first name, tier and language.
+     * Empty when it does not speak to the customer, or uses more (the last name or the full name, nearly every
+     * customer's own, so that their most frequent values would each serve a caller or two while grouping millions of
+     * them costs the database; the id, attributes, the call, inputs).
+     */
+    static Optional<Set<String>> customerColumns(String source, boolean multilingualFlow) {
+        if (!source.contains("${") || OTHER_MAPS.matcher(source).find()) {
+            return Optional.empty();
+        }
+        Set<String> cols = new java.util.TreeSet<>();
+        java.util.regex.Matcher expr = EXPRESSION.matcher(source);
+        while (expr.find()) {
+            java.util.regex.Matcher m = CUSTOMER_FIELD.matcher(expr.group(1));
+            while (m.find()) {
+                switch (m.group(1)) {
+                    case "first_name", "tier", "language" -> cols.add(m.group(1));
+                    default -> { // the last name (alone or in the name) is nearly every customer's own; id, attributes
+                        return Optional.empty();
+                    }
+                }
+            }
+            if (CUSTOMER_FIELD.matcher(expr.group(1)).replaceAll("").matches("(?s).*\\bcustomer\\b.*")) {
+                return Optional.empty(); // the customer map some other way (customer["x"], the whole map)
+            }
+        }
+        if (cols.isEmpty()) {
+            return Optional.empty();
+        }
+        if (multilingualFlow) {
+            cols.add("language"); // the customer's language picks the prompt's
+        }
+        return Optional.of(Set.copyOf(cols));
+    }
+
+    /** What is done with each render started ahead of calls. */
+    @FunctionalInterface
+    private interface Pace {
+        void after(CompletableFuture<?> rendering) throws InterruptedException;
+    }
+
+    /** Waits for the render, then as long again: at most half of one CPU. */
+    private static void halfPaced(CompletableFuture<?> rendering) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            rendering.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // another server renders it, or text to speech is down: the next one
+        }
+        long took = System.nanoTime() - t0;
+        if (took > 0) {
+            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(took);
+        }
+    }
+
+    private int prerenderCustomerPrompts(List<dev.ivr.server.crm.Customer> customers,
+                                         java.util.function.BiPredicate<Flow, String> which, Pace pace)
+            throws InterruptedException {
         FlowSet set = flows.get();
         Set<String> seen = new java.util.HashSet<>();
         for (dev.ivr.server.crm.Customer c : customers) {
@@ -205,22 +310,27 @@ public final class FlowEngine {
                 customer.put("name", CallState.nameIn(lang, c.firstName(), c.lastName(), c.language(),
                         (String) customer.get("name")));
                 Map<String, Object> activation = Map.of("customer", customer);
-                f.promptTexts().forEach((langAndId, template) -> {
-                    String src = template.source();
-                    if (!langAndId.startsWith(lang + "/") || !src.contains("customer.") || OTHER_MAPS.matcher(src).find()) {
-                        return;
+                for (Map.Entry<String, Template> t : f.promptTexts().entrySet()) {
+                    String langAndId = t.getKey();
+                    String src = t.getValue().source();
+                    if (!langAndId.startsWith(lang + "/") || !src.contains("customer.") || OTHER_MAPS.matcher(src).find()
+                            || !which.test(f, src)) {
+                        continue;
                     }
-                    set.prompts().find(langAndId.substring(lang.length() + 1), lang).ifPresent(entry -> {
-                        try {
-                            String text = template.render(activation);
-                            if (seen.add(lang + "\n" + text)) {
-                                audio.prerender(entry, text);
-                            }
-                        } catch (EvalException e) {
-                            // needs more than the customer: rendered when it is said
-                        }
-                    });
-                });
+                    Optional<PromptEntry> entry = set.prompts().find(langAndId.substring(lang.length() + 1), lang);
+                    if (entry.isEmpty()) {
+                        continue;
+                    }
+                    String text;
+                    try {
+                        text = t.getValue().render(activation);
+                    } catch (EvalException e) {
+                        continue; // needs more than the customer: rendered when it is said
+                    }
+                    if (seen.add(lang + "\n" + text)) {
+                        pace.after(audio.prerender(entry.get(), text));
+                    }
+                }
             }
         }
         return seen.size();

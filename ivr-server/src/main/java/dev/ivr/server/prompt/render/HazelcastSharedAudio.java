@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The cluster's prompt audio in a Hazelcast map, bounded by memory per member (least
@@ -19,6 +20,10 @@ import java.util.Optional;
  */
 public final class HazelcastSharedAudio implements SharedAudio {
     public static final String MAP = "ivr-prompt-audio";
+    /** Who renders a prompt ahead of calls: the member's id, for {@link #CLAIM_FOR}. */
+    public static final String CLAIMS = "ivr-prompt-claims";
+    /** Far longer than one render (1-3 s); a claim of a server that stopped lapses after it. */
+    static final java.time.Duration CLAIM_FOR = java.time.Duration.ofMinutes(5);
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastSharedAudio.class);
 
     /** Rendered audio as kept in the cluster: sealed (a dynamic prompt may say a customer's name), bound to its name. */
@@ -29,7 +34,17 @@ public final class HazelcastSharedAudio implements SharedAudio {
         }
     }
 
+    /** A server's claim to render a prompt ahead of calls. */
+    record Claim(String name, String member) implements ClusterValue {
+        @Override
+        public String key() {
+            return name;
+        }
+    }
+
     private final IMap<String, SharedPrompt> map;
+    private final IMap<String, Claim> claims;
+    private final String member;
 
     public HazelcastSharedAudio(HazelcastInstance hz, int maxMegabytesPerMember) {
         try {
@@ -42,6 +57,8 @@ public final class HazelcastSharedAudio implements SharedAudio {
             LOG.warn("shared prompt cache: keeping the cluster's existing settings for map {} ({})", MAP, e.getMessage());
         }
         this.map = hz.getMap(MAP);
+        this.claims = hz.getMap(CLAIMS);
+        this.member = hz.getCluster().getLocalMember().getUuid().toString();
     }
 
     @Override
@@ -60,6 +77,17 @@ public final class HazelcastSharedAudio implements SharedAudio {
             map.set(name, new SharedPrompt(name, bytes));
         } catch (RuntimeException e) {
             LOG.warn("could not share rendered prompt {}: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public boolean claim(String name) {
+        try {
+            Claim held = claims.putIfAbsent(name, new Claim(name, member), CLAIM_FOR.toSeconds(), TimeUnit.SECONDS);
+            return held == null || !held.belongsTo(name) || member.equals(held.member());
+        } catch (RuntimeException e) {
+            LOG.warn("shared prompt cache unavailable ({}): rendering {} here", e.toString(), name);
+            return true;
         }
     }
 }

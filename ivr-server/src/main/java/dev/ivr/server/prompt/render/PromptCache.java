@@ -197,6 +197,14 @@ public final class PromptCache {
         }
     }
 
+    /**
+     * Whether this server should render a key ahead of calls: false when another server of the
+     * cluster claimed it (it will be copied from there when a call needs it).
+     */
+    public boolean claim(String key) {
+        return shared.claim(key);
+    }
+
     /** A file's bytes, from disk or the cluster; empty when neither has it. */
     public Optional<byte[]> read(String key, AsteriskFormat format) {
         Path p = file(key, format);

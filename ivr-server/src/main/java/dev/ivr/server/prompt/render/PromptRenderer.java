@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each key is rendered once: concurrent requests for the same key share one job. Jobs
  * run on one background thread (the TTS engine speaks one text at a time anyway) with call
- * requests ahead of pre-rendering, so a caller never waits behind the start-up batch.
+ * requests ahead of pre-rendering, so a caller never waits behind the start-up batch; a call that
+ * asks for a key queued for pre-rendering moves it ahead of the batch.
  */
 public final class PromptRenderer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PromptRenderer.class);
@@ -41,6 +42,8 @@ public final class PromptRenderer implements AutoCloseable {
     private final Synthesizer tts;
     private final PromptCache cache;
     private final Map<String, CompletableFuture<String>> inFlight = new ConcurrentHashMap<>();
+    /** Keys in flight only for pre-rendering (behind every call's job), with their job's future. */
+    private final Map<String, CompletableFuture<String>> queuedAhead = new ConcurrentHashMap<>();
     private final Map<Path, RecordingKey> recordingKeys = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor worker;
     private final AtomicLong sequence = new AtomicLong();
@@ -81,11 +84,31 @@ public final class PromptRenderer implements AutoCloseable {
 
     /** The key of a text spoken by a voice; rendered in the background unless cached. */
     public CompletableFuture<String> text(String text, String voice, Priority priority) {
+        return text(text, voice, priority, false);
+    }
+
+    /**
+     * A text rendered ahead of the calls that will say it (a greeting with a frequent first name), behind every
+     * other job, and only if no other server of the cluster claimed it: that one renders it and this one copies it
+     * when a call asks. Fails with {@link RenderedElsewhere} then.
+     */
+    public CompletableFuture<String> ahead(String text, String voice) {
+        return text(text, voice, Priority.PRERENDER, true);
+    }
+
+    /** Another server of the cluster renders this text ahead of calls. */
+    public static final class RenderedElsewhere extends RuntimeException {
+        RenderedElsewhere(String key) {
+            super("another server renders " + key, null, false, false);
+        }
+    }
+
+    private CompletableFuture<String> text(String text, String voice, Priority priority, boolean claim) {
         String key = PromptKey.forText(voice, text);
         if (!tts.isReady(voice) && !cache.contains(key)) {
             return CompletableFuture.failedFuture(new IllegalStateException("text to speech is not available"));
         }
-        return submit(key, priority, () -> {
+        return submit(key, priority, claim, () -> {
             if (!tts.isReady(voice)) {
                 throw new IllegalStateException("text to speech is not available");
             }
@@ -117,7 +140,7 @@ public final class PromptRenderer implements AutoCloseable {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new UncheckedIOException("cannot read recording " + file, e));
         }
-        return submit(key, priority, () -> {
+        return submit(key, priority, false, () -> {
             try {
                 return Wav.read(content);
             } catch (IOException e) {
@@ -178,33 +201,72 @@ public final class PromptRenderer implements AutoCloseable {
         Pcm audio();
     }
 
-    private CompletableFuture<String> submit(String key, Priority priority, Source source) {
-        if (cache.contains(key)) {
-            return CompletableFuture.completedFuture(key);
+    private CompletableFuture<String> submit(String key, Priority priority, boolean claim, Source source) {
+        while (true) {
+            if (cache.contains(key)) {
+                return CompletableFuture.completedFuture(key);
+            }
+            CompletableFuture<String> mine = new CompletableFuture<>();
+            CompletableFuture<String> existing = inFlight.putIfAbsent(key, mine);
+            if (existing == null) {
+                if (priority == Priority.PRERENDER) {
+                    queuedAhead.put(key, mine);
+                }
+                enqueue(key, priority, claim, source, mine);
+                return mine;
+            }
+            if (priority != Priority.CALL) {
+                return existing;
+            }
+            synchronized (existing) {
+                if (existing.state() == java.util.concurrent.Future.State.FAILED
+                        && existing.exceptionNow() instanceof RenderedElsewhere) {
+                    inFlight.remove(key, existing); // gave way to another server just now: this call asks again
+                    continue;
+                }
+                if (queuedAhead.remove(key, existing)) {
+                    // a caller needs what was queued behind everything: rendered next, for everyone waiting on it
+                    enqueue(key, Priority.CALL, false, source, existing);
+                }
+                return existing;
+            }
         }
-        CompletableFuture<String> mine = new CompletableFuture<>();
-        CompletableFuture<String> existing = inFlight.putIfAbsent(key, mine);
-        if (existing != null) {
-            return existing;
-        }
+    }
+
+    /** One job for a key; two when a call needs a key queued ahead of calls (whichever runs first renders it). */
+    private void enqueue(String key, Priority priority, boolean claim, Source source, CompletableFuture<String> done) {
         try {
             worker.execute(new Job(priority, sequence.incrementAndGet(), () -> {
                 try {
+                    if (done.isDone()) {
+                        return;
+                    }
                     if (!cache.contains(key)) {
+                        if (claim) {
+                            synchronized (done) { // a call asking now either comes before this (and keeps it) or after
+                                if (queuedAhead.get(key) == done && !cache.claim(key)) {
+                                    done.completeExceptionally(new RenderedElsewhere(key));
+                                    return;
+                                }
+                            }
+                        }
                         cache.put(key, encode(source.audio()));
                     }
-                    mine.complete(key);
+                    done.complete(key);
                 } catch (Throwable t) {
-                    mine.completeExceptionally(t);
+                    done.completeExceptionally(t);
                 } finally {
-                    inFlight.remove(key, mine);
+                    if (done.isDone()) {
+                        inFlight.remove(key, done);
+                        queuedAhead.remove(key, done);
+                    }
                 }
             }));
         } catch (RuntimeException e) { // rejected: shutting down
-            inFlight.remove(key, mine);
-            mine.completeExceptionally(e);
+            inFlight.remove(key, done);
+            queuedAhead.remove(key, done);
+            done.completeExceptionally(e);
         }
-        return mine;
     }
 
     private Map<AsteriskFormat, byte[]> encode(Pcm audio) {

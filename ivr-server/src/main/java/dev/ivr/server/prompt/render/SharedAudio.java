@@ -21,4 +21,13 @@ public interface SharedAudio {
     Optional<byte[]> get(String name);
 
     void put(String name, byte[] bytes);
+
+    /**
+     * Claims the rendering of a name ahead of calls for a while, so that servers starting together
+     * do not all synthesise the same texts: true when this server should render it (nobody else
+     * claimed it, or the cluster cannot tell). A claim lapses by itself; a call never waits on one.
+     */
+    default boolean claim(String name) {
+        return true;
+    }
 }

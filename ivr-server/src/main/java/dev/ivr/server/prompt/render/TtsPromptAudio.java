@@ -102,16 +102,16 @@ public final class TtsPromptAudio implements PromptAudio {
     }
 
     @Override
-    public void prerender(PromptEntry prompt, String renderedText) {
+    public CompletableFuture<?> prerender(PromptEntry prompt, String renderedText) {
         String text = renderedText != null ? renderedText : prompt.text();
         if (prompt.audio() != null || prompt.sound() != null || text == null || text.isBlank()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        renderer.synthesizer().voiceFor(prompt.language()).ifPresent(voice -> {
-            if (!renderer.isCached(PromptKey.forText(voice, text))) {
-                renderer.text(text, voice, PromptRenderer.Priority.PRERENDER);
-            }
-        });
+        Optional<String> voice = renderer.synthesizer().voiceFor(prompt.language());
+        if (voice.isEmpty() || renderer.isCached(PromptKey.forText(voice.get(), text))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return renderer.ahead(text, voice.get());
     }
 
     @Override

@@ -46,6 +46,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -225,6 +226,34 @@ abstract class CrmStoreContract {
         for (String ani : new String[]{null, "", "unknown", "anonymous", "Anonymous", "restricted", "private", "abc", "12"}) {
             assertThat(store.identify(ani).status()).as(String.valueOf(ani)).isEqualTo(Identification.Status.WITHHELD);
         }
+    }
+
+    // ------------------------------------------------- most frequent values
+
+    @Test
+    void theMostFrequentValuesOfTheAskedColumnsComeFirstBoundedByTheLimit() throws Exception {
+        Database db = database();
+        importCsv(db, """
+                id,first_name,last_name,language,tier
+                C1,Anna,Kovacs,hu,gold
+                C2,Bela,Nagy,en,silver
+                C3,Cecilia,Nagy,en,
+                C4,Anna,Szabo,en,gold
+                C5,Anna,Kiss,en,gold
+                C6,Bela,Kiss,en,
+                """);
+        JdbcCrmStore store = store(db, "a");
+        // by first name: Anna 3, Bela 2, Cecilia 1; only the fields asked for are set
+        assertThat(store.mostFrequentValues(Set.of("first_name"), 2)).containsExactly(
+                new Customer(null, "Anna", null, null, null, Map.of()), new Customer(null, "Bela", null, null, null, Map.of()));
+        // by language and first name: ties in the columns' order (language, first name)
+        assertThat(store.mostFrequentValues(Set.of("first_name", "language"), 10))
+                .extracting(c -> c.language() + " " + c.firstName())
+                .containsExactly("en Anna", "en Bela", "en Cecilia", "hu Anna");
+        assertThat(store.mostFrequentValues(Set.of("last_name"), 1)).extracting(Customer::lastName).containsExactly("Kiss");
+        // off, and columns it does not group by (an id is every customer's own)
+        assertThat(store.mostFrequentValues(Set.of("first_name"), 0)).isEmpty();
+        assertThat(store.mostFrequentValues(Set.of("id", "attributes"), 10)).isEmpty();
     }
 
     // ----------------------------------------------------------- authenticate

@@ -13,8 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Two Hazelcast members on loopback: what one server rendered, the other copies instead of synthesising. */
 @Tag("integration")
@@ -60,6 +63,36 @@ class ClusterPromptCacheIT {
             assertThat(fileB).startsWith(dir.resolve("b").toString());
             assertThat(Path.of(fileB + ".wav")).hasSameBinaryContentAs(Path.of(fileA + ".wav"));
             assertThat(Path.of(fileB + ".sln16")).hasSameBinaryContentAs(Path.of(fileA + ".sln16"));
+        } finally {
+            onA.renderer().close();
+            onB.renderer().close();
+        }
+    }
+    @Test
+    void aTextRenderedAheadIsRenderedByTheServerThatClaimedItAndCopiedByTheOther() throws Exception {
+        FakeSynthesizer ttsA = new FakeSynthesizer();
+        FakeSynthesizer ttsB = new FakeSynthesizer();
+        TtsPromptAudio onA = server(a, ttsA, "a-ahead");
+        TtsPromptAudio onB = server(b, ttsB, "b-ahead");
+        try {
+            // both start with the same greetings to render ahead; A claims the first, B gives way
+            CompletableFuture<Void> holdA = new CompletableFuture<>();
+            ttsA.hold = holdA;
+            CompletableFuture<String> firstOnA = onA.renderer().ahead("Hello Emma, welcome back.", "fake-voice");
+            await().atMost(Duration.ofSeconds(30)).until(() -> b.hazelcast().getMap(HazelcastSharedAudio.CLAIMS)
+                    .containsKey(PromptKey.forText("fake-voice", "Hello Emma, welcome back.")));
+            assertThatThrownBy(() -> onB.renderer().ahead("Hello Emma, welcome back.", "fake-voice").get())
+                    .hasCauseInstanceOf(PromptRenderer.RenderedElsewhere.class);
+            holdA.complete(null);
+            firstOnA.get();
+            assertThat(ttsA.count()).isEqualTo(1);
+            assertThat(ttsB.count()).isZero();
+            // B's caller gets A's audio, copied, not synthesised
+            assertThat(onB.fileFor("Hello Emma, welcome back.", "en")).isPresent();
+            assertThat(ttsB.count()).isZero();
+            // a text nobody claimed is B's to render
+            assertThat(onB.renderer().ahead("Hello Noah, welcome back.", "fake-voice").get()).isNotNull();
+            assertThat(ttsB.count()).isEqualTo(1);
         } finally {
             onA.renderer().close();
             onB.renderer().close();

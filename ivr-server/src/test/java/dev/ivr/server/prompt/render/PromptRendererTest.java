@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.ivr.server.audio.Signals.tone;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class PromptRendererTest {
@@ -92,6 +93,64 @@ class PromptRendererTest {
             assertThat(j.get()).isEqualTo(jobs.get(0).get());
         }
         assertThat(tts.count()).isEqualTo(1);
+    }
+
+    /** Another server of the cluster claimed every text rendered ahead of calls. */
+    static final SharedAudio CLAIMED_ELSEWHERE = new SharedAudio() {
+        @Override
+        public Optional<byte[]> get(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void put(String name, byte[] bytes) {
+        }
+
+        @Override
+        public boolean claim(String name) {
+            return false;
+        }
+    };
+
+    @Test
+    void aCallAskingForATextQueuedAheadOfCallsHasItRenderedNext() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        tts.hold = release; // the worker is busy with a call's render
+        CompletableFuture<String> first = renderer.text("First caller", "fake-voice", PromptRenderer.Priority.CALL);
+        CompletableFuture<String> bela = renderer.ahead("Hello Bela", "fake-voice");
+        CompletableFuture<String> anna = renderer.ahead("Hello Anna", "fake-voice");
+        CompletableFuture<String> annaCalls = renderer.text("Hello Anna", "fake-voice", PromptRenderer.Priority.CALL);
+        assertThat(annaCalls).isSameAs(anna); // one render, shared
+        release.complete(null);
+        first.get();
+        assertThat(annaCalls.get()).isEqualTo(PromptKey.forText("fake-voice", "Hello Anna"));
+        bela.get();
+        assertThat(tts.spoken).containsExactly("First caller", "Hello Anna", "Hello Bela");
+    }
+
+    @Test
+    void aTextAnotherServerClaimedIsNotRenderedAheadHereButStillForACall() throws Exception {
+        FakeSynthesizer synth = new FakeSynthesizer();
+        PromptRenderer r = renderer(synth, dir.resolve("other-cache"), CLAIMED_ELSEWHERE);
+        assertThatThrownBy(() -> r.ahead("Hello Anna", "fake-voice").get())
+                .hasCauseInstanceOf(PromptRenderer.RenderedElsewhere.class);
+        assertThat(synth.count()).isZero();
+        assertThat(r.isCached(PromptKey.forText("fake-voice", "Hello Anna"))).isFalse();
+
+        // a call that asks while the text waits to be rendered ahead keeps it here: the caller is not let down
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        synth.hold = release;
+        CompletableFuture<String> busy = r.text("First caller", "fake-voice", PromptRenderer.Priority.CALL);
+        CompletableFuture<String> bela = r.ahead("Hello Bela", "fake-voice");
+        CompletableFuture<String> belaCalls = r.text("Hello Bela", "fake-voice", PromptRenderer.Priority.CALL);
+        release.complete(null);
+        busy.get();
+        assertThat(belaCalls.get()).isEqualTo(bela.get()).isEqualTo(PromptKey.forText("fake-voice", "Hello Bela"));
+        assertThat(synth.spoken).containsExactly("First caller", "Hello Bela");
+        // and a call after another server's claim renders it (its copy was not there)
+        assertThat(r.text("Hello Anna", "fake-voice", PromptRenderer.Priority.CALL).get())
+                .isEqualTo(PromptKey.forText("fake-voice", "Hello Anna"));
+        assertThat(synth.spoken).containsExactly("First caller", "Hello Bela", "Hello Anna");
     }
 
     @Test

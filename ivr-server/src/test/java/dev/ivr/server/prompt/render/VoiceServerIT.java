@@ -48,12 +48,34 @@ class VoiceServerIT {
 
     @BeforeAll
     static void start() throws Exception {
-        server = IvrServer.start(TestConfigs.server(data, Map.of(
+        dev.ivr.server.config.IvrConfig config = TestConfigs.server(data, Map.of(
                 "IVR_TTS_ENABLED", "true",
                 "IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString(),
                 "IVR_PROMPTS_DELIVERY", "http",
+                // the two most frequent first names' greetings are rendered ahead of their calls
+                "IVR_PROMPTS_PRERENDER_CUSTOMER_VALUES", "2",
                 // the diag call must hear TTS even when a loaded machine renders slowly (the budget itself is unit-tested)
-                "IVR_PROMPTS_LATENCY_BUDGET", "60s")));
+                "IVR_PROMPTS_LATENCY_BUDGET", "60s"));
+        // customers before the server starts: Anna three times, Emma twice, Bela once
+        try (dev.ivr.server.db.Database db = dev.ivr.server.db.Database.open(config.database(), config.dataDir())) {
+            assertThat(db.awaitReady(Duration.ofSeconds(60))).isTrue();
+            Path csv = data.resolve("customers.csv");
+            java.nio.file.Files.writeString(csv, """
+                    id,first_name,last_name,language,phones
+                    C1,Anna,Kovacs,en,+36 1 555 0001
+                    C2,Emma,Smith,en,+36 1 555 0002
+                    C3,Anna,Nagy,en,+36 1 555 0003
+                    C4,Bela,Kiss,en,+36 1 555 0004
+                    C5,Emma,Jones,en,+36 1 555 0005
+                    C6,Anna,Szabo,en,+36 1 555 0006
+                    """);
+            assertThat(new dev.ivr.server.crm.csv.CustomerImport(db.dataSource(),
+                    new dev.ivr.server.crm.phone.PhoneNumbers(config.crm().region()),
+                    new dev.ivr.server.crm.pin.PinHasher(config.crm().pinHash()), java.time.Clock.systemUTC())
+                    .run(csv, new dev.ivr.server.crm.csv.CustomerImport.Options(false, false),
+                            dev.ivr.server.crm.csv.CustomerImport.Progress.NONE).rejected()).isEmpty();
+        }
+        server = IvrServer.start(config);
         assertThat(server.tts().awaitReady(5, TimeUnit.MINUTES)).isTrue();
     }
 
@@ -111,6 +133,19 @@ class VoiceServerIT {
         assertThat(voice.say().amount(new java.math.BigDecimal("42.10"), "EUR", "en").flatMap(voice.say()::fileFor))
                 .hasValueSatisfying(u -> assertThat(u).endsWith(".wav"));
         assertThat(voice.renderer().synthesisCount()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void theGreetingsOfTheMostFrequentFirstNamesAreRenderedAfterStart() {
+        Voice voice = server.voice();
+        String voiceName = server.tts().mary().voice();
+        List<String> ahead = List.of("Hello Anna, welcome back to Example Corp.", "Thank you, Anna. You are verified.",
+                "Hello Emma, welcome back to Example Corp.", "Thank you, Emma. You are verified.");
+        await().atMost(Duration.ofMinutes(6)).until(() -> ahead.stream()
+                .allMatch(text -> voice.renderer().isCached(PromptKey.forText(voiceName, text))));
+        // the third name is beyond prompts.prerender-customer-values: rendered when Bela calls
+        assertThat(voice.renderer().isCached(PromptKey.forText(voiceName, "Hello Bela, welcome back to Example Corp.")))
+                .isFalse();
     }
 
     @Test
