@@ -86,20 +86,23 @@ class GreetingFallbackIT {
     }
 
     @Test
-    void greetingsWithCustomersNamesRenderAheadInTheirLanguage() throws Exception {
+    void greetingsRenderAheadInTheLanguageEachCustomerWouldHearEachTextOnce() throws Exception {
         h = new FlowHarness(Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),
                 Clock.systemUTC(), new ScriptedCrm(List.of(), false), null, Checkpoints.NONE, false, SpeechInput.NONE,
                 overBudgetGreeting());
-        int n = h.engine.prerenderCustomerPrompts(List.of(
-                new Customer("C1", "Anna", "Kovács", "hu", "gold", Map.of()),
-                new Customer("C2", "Emma", "Smith", "en", "gold", Map.of()),
-                new Customer("C3", "Emma", "Jones", "en", "silver", Map.of())));
-        assertThat(prerendered).contains("hu:greet-known:Jó napot, Kovács Anna! Örülünk, hogy ismét minket hív.",
-                "en:greet-known:Hello Emma, welcome back to Example Corp.", "en:auth-ok:Thank you, Emma. You are verified.");
-        // one text once: the two Emmas share their English greeting
-        assertThat(prerendered.stream().filter(s -> s.startsWith("en:greet-known:")).count()).isEqualTo(1);
+        // the CRM's groups by first name and language: (Emma, en) and (Emma, no language) are two groups that hear
+        // the same English greeting; a language the flow does not speak falls back to the flow's first
+        FlowEngine.FrequentValues crm = (columns, limit) -> List.of(
+                new Customer(null, "Emma", null, "en", null, Map.of()),
+                new Customer(null, "Emma", null, null, null, Map.of()),
+                new Customer(null, "Noah", null, "sv", null, Map.of()));
+        int n = h.engine.prerenderFrequentCustomerPrompts(crm, 3);
+        assertThat(prerendered).contains("en:greet-known:Hello Emma, welcome back to Example Corp.",
+                "en:auth-ok:Thank you, Emma. You are verified.", "en:greet-known:Hello Noah, welcome back to Example Corp.");
+        assertThat(prerendered.stream().filter(s -> s.startsWith("en:greet-known:Hello Emma")).count()).isEqualTo(1);
         assertThat(n).isEqualTo(prerendered.size());
     }
+
     @Test
     void theGreetingsOfTheMostFrequentFirstNamesRenderAheadBoundedAndOff() throws Exception {
         h = new FlowHarness(Path.of("../flows"), Path.of("../prompts"), Path.of("../config/calendars.yaml"),

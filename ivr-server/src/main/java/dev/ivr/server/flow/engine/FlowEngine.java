@@ -186,23 +186,6 @@ public final class FlowEngine {
         return run.summary;
     }
 
-    /**
-     * Renders, behind everything calls wait for, the prompts that speak to these customers by
-     * name (greetings, "thank you, Anna"), in the language each would hear, so that their calls
-     * find them ready: names are known before people call. Only prompts whose variables are all
-     * the customer's.
-     *
-     * @return how many distinct texts were handed to the renderer
-     */
-    public int prerenderCustomerPrompts(List<dev.ivr.server.crm.Customer> customers) {
-        try {
-            return prerenderCustomerPrompts(customers, (flow, src) -> true, rendering -> { });
-        } catch (InterruptedException e) { // not paced: never waits
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-    }
-
     /** The most frequent values of some customer columns (the CRM's {@code mostFrequentValues}). */
     @FunctionalInterface
     public interface FrequentValues {
@@ -232,8 +215,7 @@ public final class FlowEngine {
         int n = 0;
         for (Set<String> cols : columnSets.keySet()) {
             List<dev.ivr.server.crm.Customer> values = crm.mostFrequent(cols, perPrompt);
-            n += prerenderCustomerPrompts(values, (flow, src) ->
-                    customerColumns(src, flow.languages().size() > 1).filter(cols::equals).isPresent(), FlowEngine::halfPaced);
+            n += prerenderCustomerPrompts(values, cols);
         }
         return n;
     }
@@ -277,12 +259,6 @@ public final class FlowEngine {
         return Optional.of(Set.copyOf(cols));
     }
 
-    /** What is done with each render started ahead of calls. */
-    @FunctionalInterface
-    private interface Pace {
-        void after(CompletableFuture<?> rendering) throws InterruptedException;
-    }
-
     /** Waits for the render, then as long again: at most half of one CPU. */
     private static void halfPaced(CompletableFuture<?> rendering) throws InterruptedException {
         long t0 = System.nanoTime();
@@ -297,24 +273,38 @@ public final class FlowEngine {
         }
     }
 
-    private int prerenderCustomerPrompts(List<dev.ivr.server.crm.Customer> customers,
-                                         java.util.function.BiPredicate<Flow, String> which, Pace pace)
+    /**
+     * Renders the prompts that speak to the customer through exactly the columns {@code cols} (see
+     * {@link #customerColumns}) for each of these customers, in the language each would hear; each distinct text once,
+     * paced ({@link #halfPaced}).
+     */
+    private int prerenderCustomerPrompts(List<dev.ivr.server.crm.Customer> customers, Set<String> cols)
             throws InterruptedException {
         FlowSet set = flows.get();
+        // the prompts chosen once per flow, not once per customer
+        Map<Flow, List<Map.Entry<String, Template>>> chosen = new LinkedHashMap<>();
+        for (Flow f : set.flows().values()) {
+            boolean multilingual = f.languages().size() > 1;
+            List<Map.Entry<String, Template>> texts = f.promptTexts().entrySet().stream()
+                    .filter(t -> customerColumns(t.getValue().source(), multilingual).filter(cols::equals).isPresent())
+                    .toList();
+            if (!texts.isEmpty()) {
+                chosen.put(f, texts);
+            }
+        }
         Set<String> seen = new java.util.HashSet<>();
         for (dev.ivr.server.crm.Customer c : customers) {
-            for (Flow f : set.flows().values()) {
+            for (Map.Entry<Flow, List<Map.Entry<String, Template>>> fc : chosen.entrySet()) {
+                Flow f = fc.getKey();
                 String lang = c.language() != null && f.languages().contains(c.language()) ? c.language()
                         : f.languages().get(0);
                 Map<String, Object> customer = Caller.customerMap(c, 1);
                 customer.put("name", CallState.nameIn(lang, c.firstName(), c.lastName(), c.language(),
                         (String) customer.get("name")));
                 Map<String, Object> activation = Map.of("customer", customer);
-                for (Map.Entry<String, Template> t : f.promptTexts().entrySet()) {
+                for (Map.Entry<String, Template> t : fc.getValue()) {
                     String langAndId = t.getKey();
-                    String src = t.getValue().source();
-                    if (!langAndId.startsWith(lang + "/") || !src.contains("customer.") || OTHER_MAPS.matcher(src).find()
-                            || !which.test(f, src)) {
+                    if (!langAndId.startsWith(lang + "/")) {
                         continue;
                     }
                     Optional<PromptEntry> entry = set.prompts().find(langAndId.substring(lang.length() + 1), lang);
@@ -328,7 +318,7 @@ public final class FlowEngine {
                         continue; // needs more than the customer: rendered when it is said
                     }
                     if (seen.add(lang + "\n" + text)) {
-                        pace.after(audio.prerender(entry.get(), text));
+                        halfPaced(audio.prerender(entry.get(), text));
                     }
                 }
             }
