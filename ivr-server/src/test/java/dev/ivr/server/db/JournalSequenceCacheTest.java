@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * V158 and V169: on the embedded H2 database the journal's row numbers are reserved 100,000 at a time (one commit of
+ * V158, V169 and V171 (one sequence, journal_seq, for journal_events and journal_nodes): on the embedded H2
+ * database the journal's row numbers are reserved 100,000 at a time (one commit of
  * H2's own per 100,000 events instead of per 32 or 1,000, each a chunk forced to disk), and still handed out in the
  * order the rows are written, whichever connection writes them, and never below a number handed out before a restart.
  */
@@ -33,15 +34,16 @@ class JournalSequenceCacheTest {
         List<Long> seqs = new ArrayList<>();
         try (Database db = Database.open(config, tmp)) {
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select identity_cache from information_schema.columns"
-                         + " where lower(table_name) = 'journal_events' and lower(column_name) = 'seq'")) {
+                 ResultSet rs = s.executeQuery("select cache from information_schema.sequences"
+                         + " where lower(sequence_name) = 'journal_seq'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(100_000);
             }
-            // two connections taking turns, across more than the first reservation of 32
+            // two connections taking turns, across more than the first reservation of 32; every third row a node
+            // event's in journal_nodes (V171: one sequence numbers both tables)
             try (Connection a = db.dataSource().getConnection(); Connection b = db.dataSource().getConnection()) {
                 for (int i = 0; i < 80; i++) {
-                    seqs.add(insert(i % 2 == 0 ? a : b, "e" + i));
+                    seqs.add(i % 3 == 2 ? insertNode(i % 2 == 0 ? a : b, "e" + i) : insert(i % 2 == 0 ? a : b, "e" + i));
                 }
             }
         }
@@ -70,12 +72,27 @@ class JournalSequenceCacheTest {
         }
         try (Database db = Database.open(config, old); Connection c = db.dataSource().getConnection()) {
             assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select identity_cache from"
-                    + " information_schema.columns where lower(table_name) = 'journal_events' and lower(column_name) = 'seq'")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select cache from"
+                    + " information_schema.sequences where lower(sequence_name) = 'journal_seq'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(100_000);
             }
             assertThat(insert(c, "at-169")).isGreaterThan(before);
+            assertThat(insertNode(c, "node-at-171")).isGreaterThan(before);
+        }
+    }
+
+    private static long insertNode(Connection c, String id) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("insert into journal_nodes (event_id, occurred_at, event_day,"
+                + " call_id) values (?, ?, ?, 'c1')", new String[] {"seq"})) {
+            ps.setString(1, id);
+            ps.setTimestamp(2, Timestamp.from(Instant.parse("2026-12-03T20:00:00Z")));
+            ps.setObject(3, LocalDate.of(2026, 12, 3));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                assertThat(keys.next()).isTrue();
+                return keys.getLong(1);
+            }
         }
     }
 

@@ -116,7 +116,7 @@ public final class FlowSummary {
         for (int i = 0; i < all.size(); i += 500) {
             List<String> part = all.subList(i, Math.min(all.size(), i + 500));
             try (PreparedStatement ps = c.prepareStatement("select call_id, occurred_at, event_type, flow, detail from"
-                    + " journal_events where call_id in (" + String.join(", ", java.util.Collections.nCopies(part.size(), "?"))
+                    + " journal_all where call_id in (" + String.join(", ", java.util.Collections.nCopies(part.size(), "?"))
                     + ") and (case when event_type in " + FLOW_TYPES + " then 1 else 0 end) = 1"
                     + " order by call_id, occurred_at, seq")) {
                 for (int j = 0; j < part.size(); j++) {
@@ -238,11 +238,19 @@ public final class FlowSummary {
      * {@link JournalSummary#rebuild}; in the caller's transaction.
      */
     public static void rebuild(Connection c) throws SQLException {
+        rebuild(c, "journal_all");
+    }
+
+    /**
+     * {@link #rebuild(Connection)} from the events of {@code events}: {@code journal_all} (V171: the node events of
+     * {@code journal_nodes} too), or {@code journal_events} for the migration's back-fill, which runs before V171.
+     */
+    public static void rebuild(Connection c, String events) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("delete from " + TABLE);
         }
         Map<Key, long[]> sums = new TreeMap<>();
-        EventRuns.each(c, "select call_id, occurred_at, event_type, flow, detail from journal_events"
+        EventRuns.each(c, "select call_id, occurred_at, event_type, flow, detail from " + events
                         + " where call_id is not null and event_type in " + FLOW_TYPES + " order by call_id, occurred_at, seq",
                 "call_id", rs -> new Flowed(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
                         rs.getString(5)), line -> call(line, sums));

@@ -268,7 +268,7 @@ public final class FunnelSummary {
         for (int i = 0; i < all.size(); i += 500) {
             List<String> part = all.subList(i, Math.min(all.size(), i + 500));
             try (PreparedStatement ps = c.prepareStatement("select call_id, seq, event_id, occurred_at, event_type, flow,"
-                    + " flow_node, detail from journal_events where call_id in ("
+                    + " flow_node, detail from journal_all where call_id in ("
                     + String.join(", ", Collections.nCopies(part.size(), "?"))
                     + ") and (case when event_type in " + TYPES + " then 1 else 0 end) = 1"
                     + " order by call_id, occurred_at, seq")) {
@@ -402,12 +402,20 @@ public final class FunnelSummary {
      * {@link JournalSummary#rebuild}; in the caller's transaction.
      */
     public static void rebuild(Connection c) throws SQLException {
+        rebuild(c, "journal_all");
+    }
+
+    /**
+     * {@link #rebuild(Connection)} from the events of {@code events}: {@code journal_all} (V171: the node events of
+     * {@code journal_nodes} too), or {@code journal_events} for the migration's back-fill, which runs before V171.
+     */
+    public static void rebuild(Connection c, String events) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("delete from " + TABLE);
         }
         Map<Key, long[]> sums = new HashMap<>();
         EventRuns.each(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail"
-                        + " from journal_events where call_id is not null and event_type in " + TYPES
+                        + " from " + events + " where call_id is not null and event_type in " + TYPES
                         + " order by call_id, occurred_at, seq", "call_id", FunnelSummary::ev, line -> add(line, sums));
         try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, flow, node, end_quarter,"
                 + " after_quarter, entered, reached, hung_up, first_at, first_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Reads the journal back for reports and the live KPIs (by time range, through the day and time indexes). */
+/**
+ * Reads the journal back for reports and the live KPIs (by time range, through the day and time indexes). The readers
+ * of every event read {@code journal_all} (V171: {@code journal_events} and the node events of {@code journal_nodes});
+ * those of agents' events and ended calls only, {@code journal_events}.
+ */
 public final class JournalReader {
     /** Agent events this long before a report's start say which state each agent was in when it began. */
     public static final Duration AGENT_CONTEXT = Duration.ofHours(12);
@@ -38,7 +42,7 @@ public final class JournalReader {
     public List<JournalEvent> events(Instant from, Instant to) throws SQLException {
         List<JournalEvent> out = new ArrayList<>();
         Instant context = from.minus(AGENT_CONTEXT);
-        query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
+        query("select " + COLUMNS + " from journal_all where event_day >= ? and event_day <= ?"
                 + " and occurred_at >= ? and occurred_at < ?"
                 + " and (occurred_at >= ? or event_type like 'AGENT%') order by occurred_at, seq", ps -> {
                     ps.setDate(1, java.sql.Date.valueOf(context.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
@@ -80,7 +84,7 @@ public final class JournalReader {
     /** Events added to the table after {@code seq} (by any server), at or after {@code since}, in table order. */
     public List<Row> after(long seq, Instant since) throws SQLException {
         List<Row> out = new ArrayList<>();
-        query("select " + COLUMNS + " from journal_events where seq > ? and occurred_at >= ? order by seq", ps -> {
+        query("select " + COLUMNS + " from journal_all where seq > ? and occurred_at >= ? order by seq", ps -> {
             ps.setLong(1, seq);
             ps.setTimestamp(2, Timestamp.from(since));
         }, out::add);
