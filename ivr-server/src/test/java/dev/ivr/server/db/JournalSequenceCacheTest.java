@@ -82,6 +82,38 @@ class JournalSequenceCacheTest {
         }
     }
 
+    @Test
+    void v171RunAgainChangesNothingAndKeepsTheNumbering() throws Exception {
+        DatabaseConfig config = new DatabaseConfig("", "sa", "", 4, 1, Duration.ofMillis(500));
+        try (Database db = Database.open(config, tmp.resolve("again")); Connection c = db.dataSource().getConnection()) {
+            assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
+            long a = insert(c, "before-again");
+            long b = insertNode(c, "node-before-again");
+            new db.migration.V171__journal_nodes().migrate(new org.flywaydb.core.api.migration.Context() {
+                @Override
+                public org.flywaydb.core.api.configuration.Configuration getConfiguration() {
+                    return null;
+                }
+
+                @Override
+                public Connection getConnection() {
+                    return c;
+                }
+            });
+            assertThat(insert(c, "after-again")).isGreaterThan(b);
+            assertThat(b).isGreaterThan(a);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select event_type, event_id"
+                    + " from journal_all order by seq")) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getString(2));
+                }
+                assertThat(rows).containsExactly("CALL_NODE before-again", "CALL_NODE node-before-again",
+                        "CALL_NODE after-again");
+            }
+        }
+    }
+
     private static long insertNode(Connection c, String id) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("insert into journal_nodes (event_id, occurred_at, event_day,"
                 + " call_id) values (?, ?, ?, 'c1')", new String[] {"seq"})) {
