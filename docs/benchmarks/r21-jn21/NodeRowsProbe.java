@@ -82,6 +82,32 @@ public class NodeRowsProbe {
         System.out.printf("per call of 8 events: %.1f KB allocated by the writing thread, %.1f µs its CPU, %.1f µs the"
                 + " process's CPU (%d calls measured after %d of warm-up)%n", bytes / 1024.0 / n, mine / 1e3 / n, cpu / 1e3 / n,
                 n, (long) warm * calls);
+        // the readers of node events over what was written (the same rows with either jar): their results (a hash of
+        // each table, to compare between the jars) and the time each took, the second of two runs
+        Instant from = Instant.parse("2026-12-05T10:00:07Z");
+        Instant to = t.minusSeconds(7);
+        var reports = new dev.ivr.server.journal.report.Reports(KpiRules.DEFAULT);
+        var flowReport = new dev.ivr.server.journal.store.FlowReport(db.dataSource(), reports);
+        var intervals = dev.ivr.server.journal.kpi.Intervals.parse("15m", java.time.ZoneOffset.UTC);
+        var reader = new dev.ivr.server.journal.store.JournalReader(db.dataSource());
+        for (int run = 0; run < 2; run++) {
+            long r0 = System.nanoTime();
+            var funnel = flowReport.funnel(from, to, null);
+            long r1 = System.nanoTime();
+            var table = flowReport.table(from, to, intervals, null);
+            long r2 = System.nanoTime();
+            var inMemory = flowReport.funnelInMemory(from, to, null);
+            long r3 = System.nanoTime();
+            int tail = reader.after(0, Instant.EPOCH).size();
+            long r4 = System.nanoTime();
+            if (run == 1) {
+                System.out.printf("funnel %d rows hash %08x %.0f ms; flow table (from events) %d rows hash %08x %.0f ms;"
+                        + " funnel in memory %d rows hash %08x %.0f ms; every row after 0: %d rows %.0f ms%n",
+                        funnel.rows().size(), funnel.rows().hashCode(), (r1 - r0) / 1e6, table.rows().size(),
+                        table.rows().hashCode(), (r2 - r1) / 1e6, inMemory.rows().size(), inMemory.rows().hashCode(),
+                        (r3 - r2) / 1e6, tail, (r4 - r3) / 1e6);
+            }
+        }
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             for (String table : List.of("journal_events", "journal_nodes")) {
                 try (ResultSet rs = s.executeQuery("select count(*) from " + table)) {

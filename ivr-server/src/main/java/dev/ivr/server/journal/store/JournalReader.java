@@ -16,14 +16,24 @@ import java.util.function.Consumer;
 
 /**
  * Reads the journal back for reports and the live KPIs (by time range, through the day and time indexes). The readers
- * of every event read {@code journal_all} (V171: {@code journal_events} and the node events of {@code journal_nodes});
- * those of agents' events and ended calls only, {@code journal_events}.
+ * of every event read both tables (V171: {@code journal_events}, and the node events of {@code journal_nodes}), each
+ * in the order asked, and merge the two in that order: the same rows in the same order as one query of the view
+ * {@code journal_all}, without the database sorting their union again (on H2 twice as long for a day's events:
+ * docs/benchmarks.md, "seventeenth round ... (jn21)"); those of agents' events and ended calls only, {@code journal_events}.
  */
 public final class JournalReader {
     /** Agent events this long before a report's start say which state each agent was in when it began. */
     public static final Duration AGENT_CONTEXT = Duration.ofHours(12);
     private static final String COLUMNS = "seq, event_id, occurred_at, event_type, call_id, flow, flow_node, queue,"
             + " agent_id, duration_ms, detail, reason, server, customer_id";
+    /** {@link #COLUMNS} of a {@code journal_nodes} row (V171): a node event, without queue, agent, duration ... */
+    private static final String NODE_COLUMNS = "seq, event_id, occurred_at, 'CALL_NODE', call_id, flow, flow_node, null,"
+            + " null, null, null, null, server, null";
+    /** Rows in time and table order. */
+    private static final java.util.Comparator<Row> BY_TIME = java.util.Comparator
+            .comparing((Row r) -> r.event().at()).thenComparingLong(Row::seq);
+    /** Rows in table order. */
+    private static final java.util.Comparator<Row> BY_SEQ = java.util.Comparator.comparingLong(Row::seq);
 
     private final DataSource dataSource;
 
@@ -40,9 +50,9 @@ public final class JournalReader {
      * oldest first.
      */
     public List<JournalEvent> events(Instant from, Instant to) throws SQLException {
-        List<JournalEvent> out = new ArrayList<>();
+        List<Row> events = new ArrayList<>();
         Instant context = from.minus(AGENT_CONTEXT);
-        query("select " + COLUMNS + " from journal_all where event_day >= ? and event_day <= ?"
+        query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
                 + " and occurred_at >= ? and occurred_at < ?"
                 + " and (occurred_at >= ? or event_type like 'AGENT%') order by occurred_at, seq", ps -> {
                     ps.setDate(1, java.sql.Date.valueOf(context.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
@@ -50,7 +60,18 @@ public final class JournalReader {
                     ps.setTimestamp(3, Timestamp.from(context));
                     ps.setTimestamp(4, Timestamp.from(to));
                     ps.setTimestamp(5, Timestamp.from(from));
-                }, r -> out.add(r.event()));
+                }, events::add);
+        List<Row> nodes = new ArrayList<>();
+        query("select " + NODE_COLUMNS + " from journal_nodes where event_day >= ? and event_day <= ?"
+                + " and occurred_at >= ? and occurred_at < ? order by occurred_at, seq", ps -> {
+                    // the same day bounds as above (no agent events here: the period's alone)
+                    ps.setDate(1, java.sql.Date.valueOf(context.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+                    ps.setTimestamp(3, Timestamp.from(from));
+                    ps.setTimestamp(4, Timestamp.from(to));
+                }, nodes::add);
+        List<JournalEvent> out = new ArrayList<>(events.size() + nodes.size());
+        merge(events, nodes, BY_TIME).forEach(r -> out.add(r.event()));
         return out;
     }
 
@@ -83,11 +104,35 @@ public final class JournalReader {
 
     /** Events added to the table after {@code seq} (by any server), at or after {@code since}, in table order. */
     public List<Row> after(long seq, Instant since) throws SQLException {
-        List<Row> out = new ArrayList<>();
-        query("select " + COLUMNS + " from journal_all where seq > ? and occurred_at >= ? order by seq", ps -> {
+        List<Row> events = new ArrayList<>();
+        query("select " + COLUMNS + " from journal_events where seq > ? and occurred_at >= ? order by seq", ps -> {
             ps.setLong(1, seq);
             ps.setTimestamp(2, Timestamp.from(since));
-        }, out::add);
+        }, events::add);
+        List<Row> nodes = new ArrayList<>();
+        query("select " + NODE_COLUMNS + " from journal_nodes where seq > ? and occurred_at >= ? order by seq", ps -> {
+            ps.setLong(1, seq);
+            ps.setTimestamp(2, Timestamp.from(since));
+        }, nodes::add);
+        return merge(events, nodes, BY_SEQ);
+    }
+
+    /** Two lists each in {@code order}, as one in that order. */
+    static List<Row> merge(List<Row> a, List<Row> b, java.util.Comparator<Row> order) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<Row> out = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() && j < b.size()) {
+            out.add(order.compare(a.get(i), b.get(j)) <= 0 ? a.get(i++) : b.get(j++));
+        }
+        out.addAll(a.subList(i, a.size()));
+        out.addAll(b.subList(j, b.size()));
         return out;
     }
 
