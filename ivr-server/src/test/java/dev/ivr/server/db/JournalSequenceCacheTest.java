@@ -115,22 +115,17 @@ class JournalSequenceCacheTest {
     }
 
     private static long insertNode(Connection c, String id) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("insert into journal_nodes (event_id, occurred_at, event_day,"
-                + " call_id) values (?, ?, ?, 'c1')", new String[] {"seq"})) {
-            ps.setString(1, id);
-            ps.setTimestamp(2, Timestamp.from(Instant.parse("2026-12-03T20:00:00Z")));
-            ps.setObject(3, LocalDate.of(2026, 12, 3));
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                assertThat(keys.next()).isTrue();
-                return keys.getLong(1);
-            }
-        }
+        return insert(c, "insert into journal_nodes (event_id, occurred_at, event_day, call_id) values (?, ?, ?, 'c1')", id);
     }
 
     private static long insert(Connection c, String id) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("insert into journal_events (event_id, occurred_at, event_day,"
-                + " event_type) values (?, ?, ?, 'CALL_NODE')", new String[] {"seq"})) {
+        return insert(c, "insert into journal_events (event_id, occurred_at, event_day, event_type) values (?, ?, ?,"
+                + " 'CALL_NODE')", id);
+    }
+
+    /** The row's number. */
+    private static long insert(Connection c, String sql, String id) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"seq"})) {
             ps.setString(1, id);
             ps.setTimestamp(2, Timestamp.from(Instant.parse("2026-12-03T20:00:00Z")));
             ps.setObject(3, LocalDate.of(2026, 12, 3));

@@ -55,21 +55,13 @@ public final class JournalReader {
         query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
                 + " and occurred_at >= ? and occurred_at < ?"
                 + " and (occurred_at >= ? or event_type like 'AGENT%') order by occurred_at, seq", ps -> {
-                    ps.setDate(1, java.sql.Date.valueOf(context.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setTimestamp(3, Timestamp.from(context));
-                    ps.setTimestamp(4, Timestamp.from(to));
+                    period(ps, context, context, to);
                     ps.setTimestamp(5, Timestamp.from(from));
                 }, events::add);
         List<Row> nodes = new ArrayList<>();
         query("select " + NODE_COLUMNS + " from journal_nodes where event_day >= ? and event_day <= ?"
-                + " and occurred_at >= ? and occurred_at < ? order by occurred_at, seq", ps -> {
-                    // the same day bounds as above (no agent events here: the period's alone)
-                    ps.setDate(1, java.sql.Date.valueOf(context.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setTimestamp(3, Timestamp.from(from));
-                    ps.setTimestamp(4, Timestamp.from(to));
-                }, nodes::add);
+                + " and occurred_at >= ? and occurred_at < ? order by occurred_at, seq",
+                ps -> period(ps, context, from, to), nodes::add); // the same day bounds; no agent events: the period's alone
         List<JournalEvent> out = new ArrayList<>(events.size() + nodes.size());
         merge(events, nodes, BY_TIME).forEach(r -> out.add(r.event()));
         return out;
@@ -79,12 +71,8 @@ public final class JournalReader {
     public List<JournalEvent> agentEvents(Instant from, Instant to) throws SQLException {
         List<JournalEvent> out = new ArrayList<>();
         query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
-                + " and occurred_at >= ? and occurred_at < ? and event_type like 'AGENT%' order by occurred_at, seq", ps -> {
-                    ps.setDate(1, java.sql.Date.valueOf(from.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setTimestamp(3, Timestamp.from(from));
-                    ps.setTimestamp(4, Timestamp.from(to));
-                }, r -> out.add(r.event()));
+                + " and occurred_at >= ? and occurred_at < ? and event_type like 'AGENT%' order by occurred_at, seq",
+                ps -> period(ps, from, from, to), r -> out.add(r.event()));
         return out;
     }
 
@@ -93,12 +81,7 @@ public final class JournalReader {
         List<JournalEvent> out = new ArrayList<>();
         query("select " + COLUMNS + " from journal_events where event_type = 'CALL_ENDED' and customer_id is not null"
                 + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ? order by occurred_at, seq",
-                ps -> {
-                    ps.setDate(1, java.sql.Date.valueOf(from.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setTimestamp(3, Timestamp.from(from));
-                    ps.setTimestamp(4, Timestamp.from(to));
-                }, r -> out.add(r.event()));
+                ps -> period(ps, from, from, to), r -> out.add(r.event()));
         return out;
     }
 
@@ -134,6 +117,14 @@ public final class JournalReader {
         out.addAll(a.subList(i, a.size()));
         out.addAll(b.subList(j, b.size()));
         return out;
+    }
+
+    /** Binds {@code event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ?} (UTC days). */
+    private static void period(PreparedStatement ps, Instant dayOf, Instant from, Instant to) throws SQLException {
+        ps.setDate(1, java.sql.Date.valueOf(dayOf.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+        ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+        ps.setTimestamp(3, Timestamp.from(from));
+        ps.setTimestamp(4, Timestamp.from(to));
     }
 
     @FunctionalInterface
