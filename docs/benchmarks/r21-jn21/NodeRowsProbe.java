@@ -22,13 +22,13 @@ import java.util.List;
  * writing thread's bytes and CPU per call (the probe's own event objects included, the same in both jars), and the
  * rows each table has at the end. With jn21's jar the writer's steady state (write(c, batch, false): no look-up of node
  * events in journal_events, which the writer does only until the outbox found at start is written). Run it with main's jar and with the branch's:
- * java -cp "ivr-server/target/ivr-server.jar:ivr-server/target/lib/*" docs/benchmarks/r21-jn21/NodeRowsProbe.java [flushes (300)] [calls per flush (100)]
+ * java -cp "ivr-server/target/ivr-server.jar:ivr-server/target/lib/*" docs/benchmarks/r21-jn21/NodeRowsProbe.java [flushes (300)] [calls per flush (100)] [flushes of warm-up (60)]
  */
 public class NodeRowsProbe {
     public static void main(String[] args) throws Exception {
         int flushes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-        int warm = 60;
+        int warm = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         Path dir = Files.createTempDirectory("node-rows-probe");
         Database db = Database.open(new DatabaseConfig("", "sa", "", 3, 2, Duration.ofMillis(500)), dir);
         while (!db.isReady()) {
@@ -48,6 +48,7 @@ public class NodeRowsProbe {
         long call = 0;
         Instant t = Instant.parse("2026-12-05T10:00:00Z");
         long cpu = 0, mine = 0, bytes = 0, n = 0;
+        java.util.Map<String, Long> javaThreads = new java.util.TreeMap<>(); // CPU ns by thread name, measured part
         for (int f = 0; f < flushes + warm; f++) {
             List<JournalEvent> flush = new ArrayList<>();
             for (int c = 0; c < calls; c++, call++) {
@@ -59,6 +60,11 @@ public class NodeRowsProbe {
                 }
                 flush.add(JournalEvent.of(t.plusMillis(2), JournalEvent.Type.CALL_ENDED, id, "simple", "hang-up", null, null,
                         2000L, "SELF_SERVED", null, "bench"));
+            }
+            if (f == warm) {
+                threadCpu(threads, javaThreads, -1);
+                gc0 = gcMillis();
+                jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             }
             long t0 = os.getProcessCpuTime();
             long m0 = threads.getCurrentThreadCpuTime();
@@ -79,6 +85,14 @@ public class NodeRowsProbe {
                 n += calls;
             }
         }
+        threadCpu(threads, javaThreads, 1);
+        System.out.printf("GC (collectors' time) %.1f µs, JIT (compilation time) %.1f µs per call%n",
+                (gcMillis() - gc0) * 1e3 / n, (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) * 1e3 / n);
+        long javaNs = javaThreads.values().stream().mapToLong(Long::longValue).sum();
+        long measured = n;
+        System.out.printf("Java threads' CPU µs per call: %s; all Java threads %.1f%n", javaThreads.entrySet().stream()
+                .filter(e -> e.getValue() > measured * 1000L).map(e -> e.getKey() + " " + String.format("%.1f", e.getValue() / 1e3 / measured))
+                .toList(), javaNs / 1e3 / n);
         System.out.printf("per call of 8 events: %.1f KB allocated by the writing thread, %.1f µs its CPU, %.1f µs the"
                 + " process's CPU (%d calls measured after %d of warm-up)%n", bytes / 1024.0 / n, mine / 1e3 / n, cpu / 1e3 / n,
                 n, (long) warm * calls);
@@ -119,5 +133,22 @@ public class NodeRowsProbe {
             }
         }
         db.close();
+    }
+
+    static long gc0, jit0;
+
+    static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+    }
+
+    /** Adds each live Java thread's CPU time (by name) times {@code sign} to {@code into}. */
+    static void threadCpu(java.lang.management.ThreadMXBean threads, java.util.Map<String, Long> into, int sign) {
+        for (long id : threads.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+            long ns = threads.getThreadCpuTime(id);
+            if (info != null && ns >= 0) {
+                into.merge(info.getThreadName(), sign * ns, Long::sum);
+            }
+        }
     }
 }

@@ -267,13 +267,16 @@ public final class FunnelSummary {
         List<String> all = new ArrayList<>(calls);
         for (int i = 0; i < all.size(); i += 500) {
             List<String> part = all.subList(i, Math.min(all.size(), i + 500));
+            String in = String.join(", ", Collections.nCopies(part.size(), "?"));
+            // the two tables (V171) each by its own call index, not the view: H2 runs a view's union once per call id
             try (PreparedStatement ps = c.prepareStatement("select call_id, seq, event_id, occurred_at, event_type, flow,"
-                    + " flow_node, detail from journal_all where call_id in ("
-                    + String.join(", ", Collections.nCopies(part.size(), "?"))
+                    + " flow_node, detail from journal_events where call_id in (" + in
                     + ") and (case when event_type in " + TYPES + " then 1 else 0 end) = 1"
-                    + " order by call_id, occurred_at, seq")) {
+                    + " union all select call_id, seq, event_id, occurred_at, 'CALL_NODE', flow, flow_node, null"
+                    + " from journal_nodes where call_id in (" + in + ") order by 1, 4, 2")) {
                 for (int j = 0; j < part.size(); j++) {
                     ps.setString(j + 1, part.get(j));
+                    ps.setString(part.size() + j + 1, part.get(j));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
