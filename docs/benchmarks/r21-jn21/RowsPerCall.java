@@ -15,7 +15,9 @@ import java.time.Duration;
  */
 public class RowsPerCall {
     public static void main(String[] args) throws Exception {
-        dev.ivr.server.db.DurableFilePath.register();
+        var register = dev.ivr.server.db.DurableFilePath.class.getDeclaredMethod("register"); // the server's H2 file system
+        register.setAccessible(true);
+        register.invoke(null);
         String url = Database.effectiveUrl(new DatabaseConfig("", "sa", "", 1, 1, Duration.ofSeconds(5)), Path.of(args[0]));
         try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
             long calls = one(s, "select count(distinct call_id) from journal_events where call_id is not null");
