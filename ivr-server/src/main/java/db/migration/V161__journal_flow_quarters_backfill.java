@@ -11,6 +11,6 @@ import org.flywaydb.core.api.migration.Context;
 public final class V161__journal_flow_quarters_backfill extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
-        FlowSummary.rebuild(context.getConnection());
+        FlowSummary.rebuild(context.getConnection(), "journal_events"); // before V171: no journal_all yet
     }
 }

@@ -11,6 +11,6 @@ import org.flywaydb.core.api.migration.Context;
 public final class V165__journal_funnel_quarters_backfill extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws Exception {
-        FunnelSummary.rebuild(context.getConnection());
+        FunnelSummary.rebuild(context.getConnection(), "journal_events"); // before V171: no journal_all yet
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * V158 and V169: on the embedded H2 database the journal's row numbers are reserved 100,000 at a time (one commit of
+ * V158, V169 and V171 (one sequence, journal_seq, for journal_events and journal_nodes): on the embedded H2
+ * database the journal's row numbers are reserved 100,000 at a time (one commit of
  * H2's own per 100,000 events instead of per 32 or 1,000, each a chunk forced to disk), and still handed out in the
  * order the rows are written, whichever connection writes them, and never below a number handed out before a restart.
  */
@@ -33,15 +34,16 @@ class JournalSequenceCacheTest {
         List<Long> seqs = new ArrayList<>();
         try (Database db = Database.open(config, tmp)) {
             try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("select identity_cache from information_schema.columns"
-                         + " where lower(table_name) = 'journal_events' and lower(column_name) = 'seq'")) {
+                 ResultSet rs = s.executeQuery("select cache from information_schema.sequences"
+                         + " where lower(sequence_name) = 'journal_seq'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(100_000);
             }
-            // two connections taking turns, across more than the first reservation of 32
+            // two connections taking turns, across more than the first reservation of 32; every third row a node
+            // event's in journal_nodes (V171: one sequence numbers both tables)
             try (Connection a = db.dataSource().getConnection(); Connection b = db.dataSource().getConnection()) {
                 for (int i = 0; i < 80; i++) {
-                    seqs.add(insert(i % 2 == 0 ? a : b, "e" + i));
+                    seqs.add(i % 3 == 2 ? insertNode(i % 2 == 0 ? a : b, "e" + i) : insert(i % 2 == 0 ? a : b, "e" + i));
                 }
             }
         }
@@ -70,18 +72,60 @@ class JournalSequenceCacheTest {
         }
         try (Database db = Database.open(config, old); Connection c = db.dataSource().getConnection()) {
             assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select identity_cache from"
-                    + " information_schema.columns where lower(table_name) = 'journal_events' and lower(column_name) = 'seq'")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select cache from"
+                    + " information_schema.sequences where lower(sequence_name) = 'journal_seq'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(100_000);
             }
             assertThat(insert(c, "at-169")).isGreaterThan(before);
+            assertThat(insertNode(c, "node-at-171")).isGreaterThan(before);
         }
     }
 
+    @Test
+    void v171RunAgainChangesNothingAndKeepsTheNumbering() throws Exception {
+        DatabaseConfig config = new DatabaseConfig("", "sa", "", 4, 1, Duration.ofMillis(500));
+        try (Database db = Database.open(config, tmp.resolve("again")); Connection c = db.dataSource().getConnection()) {
+            assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
+            long a = insert(c, "before-again");
+            long b = insertNode(c, "node-before-again");
+            new db.migration.V171__journal_nodes().migrate(new org.flywaydb.core.api.migration.Context() {
+                @Override
+                public org.flywaydb.core.api.configuration.Configuration getConfiguration() {
+                    return null;
+                }
+
+                @Override
+                public Connection getConnection() {
+                    return c;
+                }
+            });
+            assertThat(insert(c, "after-again")).isGreaterThan(b);
+            assertThat(b).isGreaterThan(a);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select event_type, event_id"
+                    + " from journal_all order by seq")) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getString(2));
+                }
+                assertThat(rows).containsExactly("CALL_NODE before-again", "CALL_NODE node-before-again",
+                        "CALL_NODE after-again");
+            }
+        }
+    }
+
+    private static long insertNode(Connection c, String id) throws Exception {
+        return insert(c, "insert into journal_nodes (event_id, occurred_at, event_day, call_id) values (?, ?, ?, 'c1')", id);
+    }
+
     private static long insert(Connection c, String id) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("insert into journal_events (event_id, occurred_at, event_day,"
-                + " event_type) values (?, ?, ?, 'CALL_NODE')", new String[] {"seq"})) {
+        return insert(c, "insert into journal_events (event_id, occurred_at, event_day, event_type) values (?, ?, ?,"
+                + " 'CALL_NODE')", id);
+    }
+
+    /** The row's number. */
+    private static long insert(Connection c, String sql, String id) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"seq"})) {
             ps.setString(1, id);
             ps.setTimestamp(2, Timestamp.from(Instant.parse("2026-12-03T20:00:00Z")));
             ps.setObject(3, LocalDate.of(2026, 12, 3));

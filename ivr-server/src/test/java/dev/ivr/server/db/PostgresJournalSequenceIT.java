@@ -34,7 +34,7 @@ class PostgresJournalSequenceIT {
                 assertThat(rs.getInt(2)).isEqualTo(1);
             }
             try (ResultSet rs = s.executeQuery("select cache_size from pg_sequences"
-                    + " where schemaname || '.' || sequencename = pg_get_serial_sequence('journal_events', 'seq')")) {
+                    + " where sequencename = 'journal_seq'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(1);
             }

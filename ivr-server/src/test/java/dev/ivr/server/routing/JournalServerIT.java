@@ -62,7 +62,7 @@ class JournalServerIT {
     }
 
     private static List<String> types(IvrServer server, String callId) throws Exception {
-        return column(server, "select event_type from journal_events where call_id = ? order by seq", callId);
+        return column(server, "select event_type from journal_all where call_id = ? order by seq", callId);
     }
 
     private static List<String> agentTypes(IvrServer server, String agent) throws Exception {

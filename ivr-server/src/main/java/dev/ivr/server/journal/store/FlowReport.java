@@ -44,7 +44,7 @@ public final class FlowReport {
             + " min(case when event_type = 'CALL_ENTERED' and (detail is null or detail <> 'resumed') then flow end) as entered,"
             + " min(case when event_type = 'CALL_ENDED' and detail = 'SELF_SERVED' then flow end) as ended,"
             + " sum(case when event_type = 'CALL_ENDED' and detail = 'SELF_SERVED' then 1 else 0 end) as served"
-            + " from journal_events where event_type in ('CALL_ENTERED', 'CALL_NODE', 'CALL_ENDED') and call_id is not null"
+            + " from journal_all where event_type in ('CALL_ENTERED', 'CALL_NODE', 'CALL_ENDED') and call_id is not null"
             + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ? group by call_id) c"
             + " group by floor(extract(epoch from started) / " + BUCKET_S + "), entered, ended";
 
@@ -144,7 +144,7 @@ public final class FlowReport {
     private static final String FUNNEL = "select f, event_type, flow_node, count(distinct call_id), count(*),"
             + " min(occurred_at), min(seq) from (select coalesce(case when e.call_id is not null and (e.occurred_at"
             + " < x.occurred_at or e.occurred_at = x.occurred_at and e.seq < x.seq) then e.flow end, x.flow) as f,"
-            + " x.event_type, x.flow_node, x.call_id, x.occurred_at, x.seq from journal_events x left join (" + ENTERED
+            + " x.event_type, x.flow_node, x.call_id, x.occurred_at, x.seq from journal_all x left join (" + ENTERED
             + ") e on e.call_id = x.call_id where x.call_id is not null and x.flow_node is not null"
             + " and (x.event_type = 'CALL_NODE' or x.event_type = 'CALL_ENDED' and x.detail = 'ABANDONED_IN_IVR')"
             + " and x.event_day >= ? and x.event_day <= ? and x.occurred_at >= ? and x.occurred_at < ?) n"

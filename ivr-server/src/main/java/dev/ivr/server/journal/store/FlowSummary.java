@@ -115,12 +115,16 @@ public final class FlowSummary {
         List<String> all = new ArrayList<>(calls);
         for (int i = 0; i < all.size(); i += 500) {
             List<String> part = all.subList(i, Math.min(all.size(), i + 500));
-            try (PreparedStatement ps = c.prepareStatement("select call_id, occurred_at, event_type, flow, detail from"
-                    + " journal_events where call_id in (" + String.join(", ", java.util.Collections.nCopies(part.size(), "?"))
+            String in = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            // the two tables (V171) each by its own call index, not the view: H2 runs a view's union once per call id
+            try (PreparedStatement ps = c.prepareStatement("select call_id, occurred_at, event_type, flow, detail, seq from"
+                    + " journal_events where call_id in (" + in
                     + ") and (case when event_type in " + FLOW_TYPES + " then 1 else 0 end) = 1"
-                    + " order by call_id, occurred_at, seq")) {
+                    + " union all select call_id, occurred_at, 'CALL_NODE', flow, null, seq from journal_nodes"
+                    + " where call_id in (" + in + ") order by 1, 2, 6")) {
                 for (int j = 0; j < part.size(); j++) {
                     ps.setString(j + 1, part.get(j));
+                    ps.setString(part.size() + j + 1, part.get(j));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -238,11 +242,19 @@ public final class FlowSummary {
      * {@link JournalSummary#rebuild}; in the caller's transaction.
      */
     public static void rebuild(Connection c) throws SQLException {
+        rebuild(c, "journal_all");
+    }
+
+    /**
+     * {@link #rebuild(Connection)} from the events of {@code events}: {@code journal_all} (V171: the node events of
+     * {@code journal_nodes} too), or {@code journal_events} for the migration's back-fill, which runs before V171.
+     */
+    public static void rebuild(Connection c, String events) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("delete from " + TABLE);
         }
         Map<Key, long[]> sums = new TreeMap<>();
-        EventRuns.each(c, "select call_id, occurred_at, event_type, flow, detail from journal_events"
+        EventRuns.each(c, "select call_id, occurred_at, event_type, flow, detail from " + events
                         + " where call_id is not null and event_type in " + FLOW_TYPES + " order by call_id, occurred_at, seq",
                 "call_id", rs -> new Flowed(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
                         rs.getString(5)), line -> call(line, sums));

@@ -267,13 +267,16 @@ public final class FunnelSummary {
         List<String> all = new ArrayList<>(calls);
         for (int i = 0; i < all.size(); i += 500) {
             List<String> part = all.subList(i, Math.min(all.size(), i + 500));
+            String in = String.join(", ", Collections.nCopies(part.size(), "?"));
+            // the two tables (V171) each by its own call index, not the view: H2 runs a view's union once per call id
             try (PreparedStatement ps = c.prepareStatement("select call_id, seq, event_id, occurred_at, event_type, flow,"
-                    + " flow_node, detail from journal_events where call_id in ("
-                    + String.join(", ", Collections.nCopies(part.size(), "?"))
+                    + " flow_node, detail from journal_events where call_id in (" + in
                     + ") and (case when event_type in " + TYPES + " then 1 else 0 end) = 1"
-                    + " order by call_id, occurred_at, seq")) {
+                    + " union all select call_id, seq, event_id, occurred_at, 'CALL_NODE', flow, flow_node, null"
+                    + " from journal_nodes where call_id in (" + in + ") order by 1, 4, 2")) {
                 for (int j = 0; j < part.size(); j++) {
                     ps.setString(j + 1, part.get(j));
+                    ps.setString(part.size() + j + 1, part.get(j));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -402,12 +405,20 @@ public final class FunnelSummary {
      * {@link JournalSummary#rebuild}; in the caller's transaction.
      */
     public static void rebuild(Connection c) throws SQLException {
+        rebuild(c, "journal_all");
+    }
+
+    /**
+     * {@link #rebuild(Connection)} from the events of {@code events}: {@code journal_all} (V171: the node events of
+     * {@code journal_nodes} too), or {@code journal_events} for the migration's back-fill, which runs before V171.
+     */
+    public static void rebuild(Connection c, String events) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("delete from " + TABLE);
         }
         Map<Key, long[]> sums = new HashMap<>();
         EventRuns.each(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail"
-                        + " from journal_events where call_id is not null and event_type in " + TYPES
+                        + " from " + events + " where call_id is not null and event_type in " + TYPES
                         + " order by call_id, occurred_at, seq", "call_id", FunnelSummary::ev, line -> add(line, sums));
         try (PreparedStatement in = c.prepareStatement("insert into " + TABLE + " (quarter, flow, node, end_quarter,"
                 + " after_quarter, entered, reached, hung_up, first_at, first_seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -34,7 +35,8 @@ import java.util.function.Consumer;
 /**
  * The journal on the database, through an outbox: {@link #emit} appends the event to the outbox on local disk
  * (forced) and returns; the {@code journal-outbox} platform thread writes what waits there to
- * {@code journal_events} in batches, and deletes a segment once all of it is in the database. A call never
+ * {@code journal_events} (a call's node events: {@code journal_nodes}, V171) in batches, and deletes a segment once
+ * all of it is in the database. A call never
  * waits for the database, an outage or a restart loses nothing (the segments stay until written), and a
  * segment replayed after a failure duplicates nothing (the event id is unique per call id, V170; a replayed one is ignored).
  * When even the disk refuses a line, the event waits in memory (said loudly) until disk or database takes it.
@@ -51,6 +53,30 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     static final String INSERT = "insert into journal_events (event_id, occurred_at, event_day, event_type, call_id,"
             + " flow, flow_node, queue, agent_id, duration_ms, detail, reason, server, customer_id) values"
             + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
+    /**
+     * {@link #INSERT} with the row's number given ({@link #seqs}): a batch with node events, so that the rows of both
+     * tables are numbered in the order of the batch (V171).
+     */
+    static final String INSERT_SEQ = "insert into journal_events (event_id, occurred_at, event_day, event_type, call_id,"
+            + " flow, flow_node, queue, agent_id, duration_ms, detail, reason, server, customer_id, seq) values"
+            + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
+    /**
+     * A call's node event into {@code journal_nodes} (V171: three B-trees instead of six, its columns only), with its
+     * row's number given ({@link #seqs}), refused when that table has it ({@code on conflict do nothing}).
+     */
+    static final String INSERT_NODE = "insert into journal_nodes (event_id, occurred_at, event_day, call_id, flow,"
+            + " flow_node, server, seq) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
+    /**
+     * {@link #INSERT_NODE}, also refused when {@code journal_events} has the event: a node event written there before
+     * V171 and replayed from the outbox after the upgrade. Only until the outbox found at start is written
+     * ({@link JournalSummary#write(Connection, List, boolean)}): the look-up costs H2 about 3 KB a row (jn21's
+     * NodeInsertProbe). The casts: PostgreSQL types a select's parameters by them, not by the columns.
+     */
+    static final String INSERT_NODE_GUARDED = "insert into journal_nodes (event_id, occurred_at, event_day, call_id,"
+            + " flow, flow_node, server, seq) select cast(? as varchar(40)), cast(? as timestamp with time zone),"
+            + " cast(? as date), cast(? as varchar(128)), cast(? as varchar(200)), cast(? as varchar(200)),"
+            + " cast(? as varchar(100)), cast(? as bigint)"
+            + " where not exists (select 1 from journal_events where call_id = ? and event_id = ?) on conflict do nothing";
 
     private final DataSource dataSource;
     private final BooleanSupplier ready;
@@ -65,6 +91,11 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private final Thread flusher;
     private volatile JournalSummary summary = new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7));
     private volatile boolean resummed;
+    /**
+     * Until the outbox found at start is written: it may hold node events a server before V171 wrote into
+     * {@code journal_events} (a batch committed, its acknowledgement lost), so node events are looked up there too.
+     */
+    private volatile boolean replaying = true;
     private volatile boolean closed;
 
     /**
@@ -202,6 +233,9 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         }
         int before = outbox.pending();
         boolean done = outbox.flush(this::insert, BATCH);
+        if (done) {
+            replaying = false;
+        }
         int n = before - outbox.pending();
         if (n > 0) {
             written.increment(n);
@@ -214,7 +248,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             try {
                 c.setAutoCommit(false);
-                summary.write(c, batch);
+                summary.write(c, batch, replaying);
                 for (BatchHook h : hooks) {
                     h.written(c, batch);
                 }
@@ -268,6 +302,53 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         ps.setString(12, cut(e.reason(), 200));
         ps.setString(13, cut(e.server(), 100));
         ps.setString(14, cut(e.customer(), 64));
+    }
+
+    /** Whether the event is written into {@code journal_nodes} ({@link #INSERT_NODE}), not {@code journal_events}. */
+    static boolean node(JournalEvent e) {
+        return e.type() == JournalEvent.Type.CALL_NODE && e.callId() != null;
+    }
+
+    /** Binds {@link #INSERT_NODE} or {@link #INSERT_NODE_GUARDED}: the event and its row's number. */
+    static void bindNode(PreparedStatement ps, JournalEvent e, long seq, boolean guarded) throws SQLException {
+        String id = cut(e.id(), 40);
+        String call = cut(e.callId(), 128);
+        ps.setString(1, id);
+        ps.setTimestamp(2, Timestamp.from(e.at()));
+        ps.setDate(3, Date.valueOf(e.day()));
+        ps.setString(4, call);
+        ps.setString(5, cut(e.flow(), 200));
+        ps.setString(6, cut(e.node(), 200));
+        ps.setString(7, cut(e.server(), 100));
+        ps.setLong(8, seq);
+        if (guarded) {
+            ps.setString(9, call);
+            ps.setString(10, id);
+        }
+    }
+
+    /**
+     * {@code n} row numbers from the journal's sequence ({@code journal_seq}, V171), ascending: one statement for a
+     * batch. A number not used (an event refused as already written) is a gap, as a failed insert's always was.
+     */
+    static long[] seqs(Connection c, int n) throws SQLException {
+        boolean h2 = "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+        long[] out = new long[n];
+        try (PreparedStatement ps = c.prepareStatement(h2 ? "select next value for journal_seq from system_range(1, ?)"
+                : "select nextval('journal_seq') from generate_series(1, ?)")) {
+            ps.setInt(1, n);
+            try (ResultSet rs = ps.executeQuery()) {
+                int i = 0;
+                while (rs.next()) {
+                    out[i++] = rs.getLong(1);
+                }
+                if (i != n) {
+                    throw new SQLException("the journal's sequence gave " + i + " row numbers of " + n);
+                }
+            }
+        }
+        java.util.Arrays.sort(out);
+        return out;
     }
 
     static String cut(String s, int max) {

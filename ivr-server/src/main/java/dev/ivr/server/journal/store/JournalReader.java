@@ -14,12 +14,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Reads the journal back for reports and the live KPIs (by time range, through the day and time indexes). */
+/**
+ * Reads the journal back for reports and the live KPIs (by time range, through the day and time indexes). The readers
+ * of every event read both tables (V171: {@code journal_events}, and the node events of {@code journal_nodes}), each
+ * in the order asked, and merge the two in that order: the same rows in the same order as one query of the view
+ * {@code journal_all}, without the database sorting their union again (on H2 twice as long for a day's events:
+ * docs/benchmarks.md, "seventeenth round ... (jn21)"); those of agents' events and ended calls only, {@code journal_events}.
+ */
 public final class JournalReader {
     /** Agent events this long before a report's start say which state each agent was in when it began. */
     public static final Duration AGENT_CONTEXT = Duration.ofHours(12);
     private static final String COLUMNS = "seq, event_id, occurred_at, event_type, call_id, flow, flow_node, queue,"
             + " agent_id, duration_ms, detail, reason, server, customer_id";
+    /** {@link #COLUMNS} of a {@code journal_nodes} row (V171): a node event, without queue, agent, duration ... */
+    private static final String NODE_COLUMNS = "seq, event_id, occurred_at, 'CALL_NODE', call_id, flow, flow_node, null,"
+            + " null, null, null, null, server, null";
+    /** Rows in time and table order. */
+    private static final java.util.Comparator<Row> BY_TIME = java.util.Comparator
+            .comparing((Row r) -> r.event().at()).thenComparingLong(Row::seq);
+    /** Rows in table order. */
+    private static final java.util.Comparator<Row> BY_SEQ = java.util.Comparator.comparingLong(Row::seq);
 
     private final DataSource dataSource;
 
@@ -36,17 +50,20 @@ public final class JournalReader {
      * oldest first.
      */
     public List<JournalEvent> events(Instant from, Instant to) throws SQLException {
-        List<JournalEvent> out = new ArrayList<>();
+        List<Row> events = new ArrayList<>();
         Instant context = from.minus(AGENT_CONTEXT);
         query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
                 + " and occurred_at >= ? and occurred_at < ?"
                 + " and (occurred_at >= ? or event_type like 'AGENT%') order by occurred_at, seq", ps -> {
-                    ps.setDate(1, java.sql.Date.valueOf(context.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setTimestamp(3, Timestamp.from(context));
-                    ps.setTimestamp(4, Timestamp.from(to));
+                    period(ps, context, context, to);
                     ps.setTimestamp(5, Timestamp.from(from));
-                }, r -> out.add(r.event()));
+                }, events::add);
+        List<Row> nodes = new ArrayList<>();
+        query("select " + NODE_COLUMNS + " from journal_nodes where event_day >= ? and event_day <= ?"
+                + " and occurred_at >= ? and occurred_at < ? order by occurred_at, seq",
+                ps -> period(ps, context, from, to), nodes::add); // the same day bounds; no agent events: the period's alone
+        List<JournalEvent> out = new ArrayList<>(events.size() + nodes.size());
+        merge(events, nodes, BY_TIME).forEach(r -> out.add(r.event()));
         return out;
     }
 
@@ -54,12 +71,8 @@ public final class JournalReader {
     public List<JournalEvent> agentEvents(Instant from, Instant to) throws SQLException {
         List<JournalEvent> out = new ArrayList<>();
         query("select " + COLUMNS + " from journal_events where event_day >= ? and event_day <= ?"
-                + " and occurred_at >= ? and occurred_at < ? and event_type like 'AGENT%' order by occurred_at, seq", ps -> {
-                    ps.setDate(1, java.sql.Date.valueOf(from.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setTimestamp(3, Timestamp.from(from));
-                    ps.setTimestamp(4, Timestamp.from(to));
-                }, r -> out.add(r.event()));
+                + " and occurred_at >= ? and occurred_at < ? and event_type like 'AGENT%' order by occurred_at, seq",
+                ps -> period(ps, from, from, to), r -> out.add(r.event()));
         return out;
     }
 
@@ -68,23 +81,50 @@ public final class JournalReader {
         List<JournalEvent> out = new ArrayList<>();
         query("select " + COLUMNS + " from journal_events where event_type = 'CALL_ENDED' and customer_id is not null"
                 + " and event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ? order by occurred_at, seq",
-                ps -> {
-                    ps.setDate(1, java.sql.Date.valueOf(from.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
-                    ps.setTimestamp(3, Timestamp.from(from));
-                    ps.setTimestamp(4, Timestamp.from(to));
-                }, r -> out.add(r.event()));
+                ps -> period(ps, from, from, to), r -> out.add(r.event()));
         return out;
     }
 
     /** Events added to the table after {@code seq} (by any server), at or after {@code since}, in table order. */
     public List<Row> after(long seq, Instant since) throws SQLException {
-        List<Row> out = new ArrayList<>();
+        List<Row> events = new ArrayList<>();
         query("select " + COLUMNS + " from journal_events where seq > ? and occurred_at >= ? order by seq", ps -> {
             ps.setLong(1, seq);
             ps.setTimestamp(2, Timestamp.from(since));
-        }, out::add);
+        }, events::add);
+        List<Row> nodes = new ArrayList<>();
+        query("select " + NODE_COLUMNS + " from journal_nodes where seq > ? and occurred_at >= ? order by seq", ps -> {
+            ps.setLong(1, seq);
+            ps.setTimestamp(2, Timestamp.from(since));
+        }, nodes::add);
+        return merge(events, nodes, BY_SEQ);
+    }
+
+    /** Two lists each in {@code order}, as one in that order. */
+    static List<Row> merge(List<Row> a, List<Row> b, java.util.Comparator<Row> order) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<Row> out = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() && j < b.size()) {
+            out.add(order.compare(a.get(i), b.get(j)) <= 0 ? a.get(i++) : b.get(j++));
+        }
+        out.addAll(a.subList(i, a.size()));
+        out.addAll(b.subList(j, b.size()));
         return out;
+    }
+
+    /** Binds {@code event_day >= ? and event_day <= ? and occurred_at >= ? and occurred_at < ?} (UTC days). */
+    private static void period(PreparedStatement ps, Instant dayOf, Instant from, Instant to) throws SQLException {
+        ps.setDate(1, java.sql.Date.valueOf(dayOf.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+        ps.setDate(2, java.sql.Date.valueOf(to.atZone(java.time.ZoneOffset.UTC).toLocalDate()));
+        ps.setTimestamp(3, Timestamp.from(from));
+        ps.setTimestamp(4, Timestamp.from(to));
     }
 
     @FunctionalInterface

@@ -148,6 +148,16 @@ public final class JournalSummary {
      * auto-commit (no transaction to take a savepoint in; the journal writer's never is) gets the look-up too.
      */
     public void write(Connection c, List<JournalEvent> batch) throws SQLException {
+        write(c, batch, true);
+    }
+
+    /**
+     * {@link #write(Connection, List)}; {@code replayed}: the batch may hold node events written before V171 (into
+     * {@code journal_events}, not {@code journal_nodes}), so each node event is looked up there too before it is added
+     * ({@link JdbcJournal#INSERT_NODE_GUARDED}). The journal writer says false once the outbox it found at start is
+     * written.
+     */
+    public void write(Connection c, List<JournalEvent> batch, boolean replayed) throws SQLException {
         Map<String, JournalEvent> fresh = new LinkedHashMap<>();
         Set<String> counted = new HashSet<>();
         Set<String> flowCounted = new HashSet<>();
@@ -168,10 +178,10 @@ public final class JournalSummary {
         }
         Boolean rowCounts = driverCounts;
         if (rowCounts == null && c.getAutoCommit()) { // no savepoint to take a try back to: the look-up, as before
-            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted);
+            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, replayed);
         } else if (rowCounts == null) { // not known yet for this driver: try, and take it back if the answer is not row by row
             Savepoint before = c.setSavepoint();
-            int[] answer = insert(c, fresh.values());
+            int[] answer = insert(c, fresh.values(), replayed);
             if (rowByRow(answer, fresh.size())) {
                 driverCounts = true;
                 c.releaseSavepoint(before);
@@ -179,16 +189,16 @@ public final class JournalSummary {
             } else {
                 c.rollback(before);
                 driverCounts = false;
-                lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted);
+                lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, replayed);
             }
         } else if (rowCounts) {
-            int[] answer = insert(c, fresh.values());
+            int[] answer = insert(c, fresh.values(), replayed);
             if (!rowByRow(answer, fresh.size())) { // the same data source cannot change its driver: never happens, and then loudly
                 throw new SQLException("the driver stopped saying which journal events were inserted");
             }
             keepInserted(answer, fresh, counted, flowCounted, funnelCounted);
         } else {
-            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted);
+            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, replayed);
         }
         if (fresh.isEmpty()) {
             return;
@@ -212,15 +222,69 @@ public final class JournalSummary {
         }
     }
 
-    /** The events as rows ({@code on conflict do nothing}), one batch: the driver's answer per row. */
-    private static int[] insert(Connection c, Collection<JournalEvent> events) throws SQLException {
+    /**
+     * The events as rows ({@code on conflict do nothing}): a call's node events into {@code journal_nodes}, the others
+     * into {@code journal_events} (V171), one batch each; the driver's answer per row, in the order of {@code events}.
+     * With node events the rows' numbers are taken first ({@link JdbcJournal#seqs}) and given in the order of
+     * {@code events}: both tables' rows numbered in the order the events happened and were kept, as one table's were
+     * (the event stream, the readers' ties on time).
+     */
+    private static int[] insert(Connection c, Collection<JournalEvent> events, boolean replayed) throws SQLException {
         if (events.isEmpty()) {
             return new int[0];
         }
-        try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+        int nodes = 0;
+        for (JournalEvent e : events) {
+            if (JdbcJournal.node(e)) {
+                nodes++;
+            }
+        }
+        if (nodes == 0) {
+            try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
+                for (JournalEvent e : events) {
+                    JdbcJournal.bind(ps, e);
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        }
+        long[] seqs = JdbcJournal.seqs(c, events.size());
+        int[] rows = nodes == events.size() ? new int[0] : batch(c, JdbcJournal.INSERT_SEQ, events, seqs, false, false);
+        int[] nodeRows = batch(c, replayed ? JdbcJournal.INSERT_NODE_GUARDED : JdbcJournal.INSERT_NODE, events, seqs,
+                true, replayed);
+        if (rows.length != events.size() - nodes || nodeRows.length != nodes) { // not row by row: the caller looks
+            return new int[0];
+        }
+        int[] answer = new int[events.size()];
+        int i = 0;
+        int r = 0;
+        int n = 0;
+        for (JournalEvent e : events) {
+            answer[i++] = JdbcJournal.node(e) ? nodeRows[n++] : rows[r++];
+        }
+        return answer;
+    }
+
+    /**
+     * The events that are (or are not) node events ({@link JdbcJournal#node}) as one batch of {@code sql}, each with
+     * its row's number: the {@code seqs} in the order of {@code events}; {@code guarded}: {@code sql} is
+     * {@link JdbcJournal#INSERT_NODE_GUARDED}.
+     */
+    private static int[] batch(Connection c, String sql, Collection<JournalEvent> events, long[] seqs, boolean nodes,
+                               boolean guarded) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 0;
             for (JournalEvent e : events) {
-                JdbcJournal.bind(ps, e);
-                ps.addBatch();
+                long seq = seqs[i++];
+                if (JdbcJournal.node(e) == nodes) {
+                    if (nodes) {
+                        JdbcJournal.bindNode(ps, e, seq, guarded);
+                    } else {
+                        JdbcJournal.bind(ps, e);
+                        ps.setLong(15, seq);
+                    }
+                    ps.addBatch();
+                }
             }
             return ps.executeBatch();
         }
@@ -259,7 +323,8 @@ public final class JournalSummary {
      * dropped), then all inserted.
      */
     private static void lookUpThenInsert(Connection c, Map<String, JournalEvent> fresh, Set<String> counted,
-                                         Set<String> flowCounted, Set<String> funnelCounted) throws SQLException {
+                                         Set<String> flowCounted, Set<String> funnelCounted, boolean replayed)
+            throws SQLException {
         if (!counted.isEmpty() || !flowCounted.isEmpty() || !funnelCounted.isEmpty()) {
             Set<String> checked = new HashSet<>(counted);
             checked.addAll(flowCounted);
@@ -271,7 +336,7 @@ public final class JournalSummary {
                 funnelCounted.remove(id);
             }
         }
-        insert(c, fresh.values());
+        insert(c, fresh.values(), replayed);
     }
 
     /**
@@ -315,6 +380,7 @@ public final class JournalSummary {
         private final String columns;
         private PreparedStatement ofCall;
         private PreparedStatement noCall;
+        private PreparedStatement ofNode;
 
         /** @param columns what to select: {@link #EVENT_COLUMNS} for {@link #row}, {@code event_id} for {@link #has} */
         ById(Connection c, String columns) {
@@ -345,6 +411,15 @@ public final class JournalSummary {
                 noCall.setString(1, id);
                 return noCall;
             }
+            if (JdbcJournal.node(e)) { // in journal_nodes, or in journal_events if written before V171
+                if (ofNode == null) {
+                    ofNode = c.prepareStatement("select " + columns + " from journal_all where call_id = ?"
+                            + " and event_id = ?");
+                }
+                ofNode.setString(1, call);
+                ofNode.setString(2, id);
+                return ofNode;
+            }
             if (ofCall == null) {
                 ofCall = c.prepareStatement("select " + columns + " from journal_events where call_id = ?"
                         + " and event_id = ?");
@@ -361,8 +436,14 @@ public final class JournalSummary {
                     ofCall.close();
                 }
             } finally {
-                if (noCall != null) {
-                    noCall.close();
+                try {
+                    if (noCall != null) {
+                        noCall.close();
+                    }
+                } finally {
+                    if (ofNode != null) {
+                        ofNode.close();
+                    }
                 }
             }
         }

@@ -136,7 +136,7 @@ abstract class JournalContract {
 
     private static long rows(Database db) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select count(*) from journal_events")) {
+             ResultSet rs = st.executeQuery("select count(*) from journal_all")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -146,7 +146,7 @@ abstract class JournalContract {
     private static List<String> ids(Database db) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("select event_id from journal_events order by seq")) {
+             ResultSet rs = st.executeQuery("select event_id from journal_all order by seq")) {
             while (rs.next()) {
                 out.add(rs.getString(1));
             }
@@ -157,7 +157,7 @@ abstract class JournalContract {
     private static String columns(Database db, String id) throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select event_type, call_id, queue, agent_id, duration_ms, event_day"
-                     + " from journal_events where event_id = '" + id + "'")) {
+                     + " from journal_all where event_id = '" + id + "'")) {
             rs.next();
             return rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4) + "|"
                     + rs.getLong(5) + "|" + rs.getString(6);
