@@ -177,6 +177,10 @@ public final class LoadGen {
                 + "(jcmd GC.class_histogram) into this directory.")
         Path histogram;
 
+        @Option(names = "--timeline", description = "Write each plateau's replies per wall-clock second (UTC), with how many "
+                + "took over 5 and 50 ms, into this directory (to line slow commands up with a GC log decorated with time).")
+        Path timeline;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
@@ -221,6 +225,9 @@ public final class LoadGen {
                         }
                         if (histogram != null) {
                             m.histogramsInto(histogram);
+                        }
+                        if (timeline != null) {
+                            m.timelinesInto(timeline);
                         }
                         rows.addAll(levels(sp, sc, m, mine, search));
                         commandRows.addAll(m.commandRows());
