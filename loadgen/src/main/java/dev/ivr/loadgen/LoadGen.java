@@ -159,6 +159,11 @@ public final class LoadGen {
                 description = "Levels for the stock server as it ships (default ${DEFAULT-VALUE}).")
         List<Integer> defaultLevels;
 
+        @Option(names = "--settle", defaultValue = "5s",
+                description = "How long a level runs after it is reached before its plateau is measured: the last calls of the "
+                        + "ramp get past their opening (default ${DEFAULT-VALUE}; customer-service at 10,000 calls: 30s).")
+        String settle;
+
         @Option(names = "--search-steps", defaultValue = "3",
                 description = "Further levels to find the most calls held with p99 ≤ 20 ms (0: none; default ${DEFAULT-VALUE}).")
         int searchSteps;
@@ -285,7 +290,7 @@ public final class LoadGen {
             runner.target(level);
             runner.awaitAtMost(level, Duration.ofMinutes(10)); // down from a higher level: calls end by themselves
             int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
-            Thread.sleep(Duration.ofSeconds(5)); // the new calls past their first commands
+            Thread.sleep(duration(settle)); // the new calls past their first commands (their opening, with --settle 30s)
             StepResult r = m.plateau(sp.name(), scenario, level, runner, duration(hold));
             System.out.printf("%s %,d calls: reached %,d, %d failed %s, %.0f commands/s, p99 %.2f ms (in server: %s), "
                             + "CPU %.0f%% = %.0f ms per 1,000 commands, heap/call %.1f KB, lag p99 %.2f ms, other processes' CPU %.0f%%%n",
