@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,8 +138,10 @@ public final class LoadGen {
 
         /** A line about the machine and the set-up, for the results. */
         String runInfo(Affinity.Plan plan) {
-            return String.format("%s; %d CPUs online; %s; Java %s; server %s; load average at start %.1f; %s",
+            // the generator's own JVM too: its collector's pauses are in every reply it times
+            return String.format("%s; %d CPUs online; %s; Java %s; server %s; load generator %s; load average at start %.1f; %s",
                     Instant.now(), Affinity.online().size(), plan.describe(), Runtime.version(), String.join(" ", jvm()),
+                    String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
                     Measurement.loadAverage(), "scenario " + scenario + ", prompts " + promptTime + ", hold " + hold);
         }
     }
@@ -191,7 +194,7 @@ public final class LoadGen {
             Files.createDirectories(out);
             Files.createDirectories(work);
             Affinity.Plan plan = affinity();
-            String info = runInfo(plan);
+            String info = runInfo(plan) + ", settle " + settle;
             Scenario sc = scenario();
             List<StepResult> rows = new ArrayList<>();
             List<Measurement.CommandRow> commandRows = new ArrayList<>();
