@@ -2,8 +2,8 @@
 """Pauses of a plateau from a -Xlog:gc*,gc+phases=debug,gc+age=trace,safepoint:file=LOG:time,uptime log, lined up with
 the load generator's replies per second (compare --timeline) and, optionally, the load generator's own GC log.
 
-usage: pauses.py SERVER_GC_LOG TIMELINE_CSV [LOADGEN_GC_LOG]
-The window is the timeline's first to last second (the plateau). Prints each stop-the-world pause in it (G1 young,
+usage: pauses.py SERVER_GC_LOG TIMELINE_CSV [LOADGEN_GC_LOG [SKIP_SECONDS]]
+The window is the timeline's first to last second (the plateau), less its first SKIP_SECONDS (the ramp's tail). Prints each stop-the-world pause in it (G1 young,
 remark, cleanup; ZGC's are sub-millisecond and listed by safepoint), their share of the time, what a young pause
 copied and where it went, and how many of the replies over 5 ms arrived in a second in which, or right after which,
 a pause of the server or of the load generator ended."""
@@ -66,7 +66,7 @@ def young(path):
     return {k: v for k, v in g.items() if 'end' in v}
 
 server_log, timeline = sys.argv[1], sys.argv[2]
-rows = list(csv.DictReader(open(timeline)))
+rows = list(csv.DictReader(open(timeline)))[int(sys.argv[4]) if len(sys.argv) > 4 else 0:]
 secs = [tosec(r['second_utc']) for r in rows]
 t0, t1 = secs[0], secs[-1] + 1
 span = t1 - t0
