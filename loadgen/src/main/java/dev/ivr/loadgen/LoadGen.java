@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,8 +138,10 @@ public final class LoadGen {
 
         /** A line about the machine and the set-up, for the results. */
         String runInfo(Affinity.Plan plan) {
-            return String.format("%s; %d CPUs online; %s; Java %s; server %s; load average at start %.1f; %s",
+            // the generator's own JVM too: its collector's pauses are in every reply it times
+            return String.format("%s; %d CPUs online; %s; Java %s; server %s; load generator %s; load average at start %.1f; %s",
                     Instant.now(), Affinity.online().size(), plan.describe(), Runtime.version(), String.join(" ", jvm()),
+                    String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
                     Measurement.loadAverage(), "scenario " + scenario + ", prompts " + promptTime + ", hold " + hold);
         }
     }
@@ -159,6 +162,11 @@ public final class LoadGen {
                 description = "Levels for the stock server as it ships (default ${DEFAULT-VALUE}).")
         List<Integer> defaultLevels;
 
+        @Option(names = "--settle", defaultValue = "5s",
+                description = "How long a level runs after it is reached before its plateau is measured: the last calls of the "
+                        + "ramp get past their opening (default ${DEFAULT-VALUE}; customer-service at 10,000 calls: 30s).")
+        String settle;
+
         @Option(names = "--search-steps", defaultValue = "3",
                 description = "Further levels to find the most calls held with p99 ≤ 20 ms (0: none; default ${DEFAULT-VALUE}).")
         int searchSteps;
@@ -177,12 +185,16 @@ public final class LoadGen {
                 + "(jcmd GC.class_histogram) into this directory.")
         Path histogram;
 
+        @Option(names = "--timeline", description = "Write each plateau's replies per wall-clock second (UTC), with how many "
+                + "took over 5 and 50 ms, into this directory (to line slow commands up with a GC log decorated with time).")
+        Path timeline;
+
         @Override
         public Integer call() throws Exception {
             Files.createDirectories(out);
             Files.createDirectories(work);
             Affinity.Plan plan = affinity();
-            String info = runInfo(plan);
+            String info = runInfo(plan) + ", settle " + settle;
             Scenario sc = scenario();
             List<StepResult> rows = new ArrayList<>();
             List<Measurement.CommandRow> commandRows = new ArrayList<>();
@@ -221,6 +233,9 @@ public final class LoadGen {
                         }
                         if (histogram != null) {
                             m.histogramsInto(histogram);
+                        }
+                        if (timeline != null) {
+                            m.timelinesInto(timeline);
                         }
                         rows.addAll(levels(sp, sc, m, mine, search));
                         commandRows.addAll(m.commandRows());
@@ -278,7 +293,7 @@ public final class LoadGen {
             runner.target(level);
             runner.awaitAtMost(level, Duration.ofMinutes(10)); // down from a higher level: calls end by themselves
             int reached = runner.awaitTarget(Duration.ofSeconds(level / Math.max(1, ramp) + 60));
-            Thread.sleep(Duration.ofSeconds(5)); // the new calls past their first commands
+            Thread.sleep(duration(settle)); // the new calls past their first commands (their opening, with --settle 30s)
             StepResult r = m.plateau(sp.name(), scenario, level, runner, duration(hold));
             System.out.printf("%s %,d calls: reached %,d, %d failed %s, %.0f commands/s, p99 %.2f ms (in server: %s), "
                             + "CPU %.0f%% = %.0f ms per 1,000 commands, heap/call %.1f KB, lag p99 %.2f ms, other processes' CPU %.0f%%%n",

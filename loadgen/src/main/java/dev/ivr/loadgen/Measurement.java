@@ -38,6 +38,7 @@ final class Measurement {
     private final List<CommandRow> commandRows = new ArrayList<>();
     private Path recordings;
     private Path histograms;
+    private Path timelines;
 
     /**
      * @param probe   the server process, or null when it is not on this machine
@@ -59,6 +60,11 @@ final class Measurement {
     /** Writes the server's class histogram after each plateau's full GC into this directory, one file per plateau. */
     void histogramsInto(Path dir) {
         this.histograms = dir;
+    }
+
+    /** Writes each plateau's replies per second (and the slow ones) into this directory, one CSV per plateau. */
+    void timelinesInto(Path dir) {
+        this.timelines = dir;
     }
 
     List<CommandRow> commandRows() {
@@ -89,6 +95,7 @@ final class Measurement {
             probe.startRecording("loadgen-plateau");
         }
         long t0 = System.nanoTime();
+        long wall0 = System.currentTimeMillis();
         Thread.sleep(hold);
         long cpu1 = probe == null ? -1 : probe.cpuNanos();
         long selfCpu1 = self.cpuNanos();
@@ -96,6 +103,11 @@ final class Measurement {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double otherCpu = otherCpuPercent(machine0, machine1, cpu0, cpu1, selfCpu1 - selfCpu0, seconds);
         Histogram h = s.intervalResponseTimes();
+        if (timelines != null) {
+            Path file = timelines.resolve(server + "-" + scenario + "-" + target + "-timeline.csv");
+            s.timeline().writeWindow(wall0, System.currentTimeMillis(), file);
+            System.out.println("    replies per second of the plateau: " + file);
+        }
         if (recordings != null && probe != null) {
             Files.createDirectories(recordings);
             Path file = recordings.resolve(server + "-" + scenario + "-" + target + ".jfr");

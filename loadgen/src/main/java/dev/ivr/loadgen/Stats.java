@@ -21,6 +21,8 @@ public final class Stats {
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicInteger maxActive = new AtomicInteger();
+    /** Per wall-clock second of the replies: to line slow commands up with GC pauses in time. */
+    private final Timeline timeline = new Timeline();
 
     void callStarted() {
         started.increment();
@@ -42,6 +44,12 @@ public final class Stats {
         long v = Math.min(serverNanos, 60_000_000_000L);
         responseTimes.recordValue(v);
         byCommand.computeIfAbsent(name, n -> new Recorder(60_000_000_000L, 2)).recordValue(v);
+        timeline.record(System.currentTimeMillis(), v);
+    }
+
+    /** Replies per wall-clock second, with how many were slow: see {@link Timeline}. */
+    public Timeline timeline() {
+        return timeline;
     }
 
     /** Per command name, the response times recorded since the previous call of this method. */

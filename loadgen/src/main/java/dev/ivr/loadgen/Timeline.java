@@ -1,0 +1,58 @@
+package dev.ivr.loadgen;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The replies of a run per wall-clock second (the second the reply arrived, UTC), with how many took over 5 ms and
+ * over 50 ms and the slowest: a slow command can then be lined up with the server's GC log (decorated with
+ * {@code time}) and the load generator's own, to tell which pause (or which burst) it waited for.
+ */
+public final class Timeline {
+    static final String CSV_HEADER = "second_utc,replies,over_5ms,over_50ms,max_ms";
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private record Second(LongAdder replies, LongAdder over5, LongAdder over50, LongAccumulator max) {
+        Second() {
+            this(new LongAdder(), new LongAdder(), new LongAdder(), new LongAccumulator(Math::max, 0));
+        }
+    }
+
+    private final ConcurrentSkipListMap<Long, Second> seconds = new ConcurrentSkipListMap<>();
+
+    void record(long epochMillis, long nanos) {
+        Second s = seconds.computeIfAbsent(epochMillis / 1000, k -> new Second());
+        s.replies.increment();
+        if (nanos > 5_000_000) {
+            s.over5.increment();
+        }
+        if (nanos > 50_000_000) {
+            s.over50.increment();
+        }
+        s.max.accumulate(nanos);
+    }
+
+    /** Writes the seconds from {@code fromMillis} to {@code toMillis} as CSV and forgets everything before the latter. */
+    void writeWindow(long fromMillis, long toMillis, Path file) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(CSV_HEADER));
+        for (Map.Entry<Long, Second> e : seconds.subMap(fromMillis / 1000, true, toMillis / 1000, true).entrySet()) {
+            Second s = e.getValue();
+            lines.add(String.join(",", SECOND.format(Instant.ofEpochSecond(e.getKey())), String.valueOf(s.replies.sum()),
+                    String.valueOf(s.over5.sum()), String.valueOf(s.over50.sum()), String.format(Locale.ROOT, "%.2f", s.max.get() / 1e6)));
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines);
+        seconds.headMap(toMillis / 1000, true).clear();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ivr.loadgen;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Replies are counted per wall-clock second of their arrival, with the slow ones, and a window is written once. */
+class TimelineTest {
+    @Test
+    void countsRepliesPerSecondWithTheSlowOnesAndForgetsWhatWasWritten(@TempDir Path dir) throws Exception {
+        Timeline t = new Timeline();
+        long s0 = 1_796_000_000_000L; // a whole second, epoch millis
+        t.record(s0 + 10, 200_000);
+        t.record(s0 + 900, 6_000_000);
+        t.record(s0 + 1_000, 120_000_000);
+        t.record(s0 + 1_500, 1_000_000);
+        t.record(s0 + 5_000, 1_000_000); // after the window
+        Path file = dir.resolve("t.csv");
+        t.writeWindow(s0, s0 + 1_999, file);
+        assertThat(Files.readAllLines(file)).containsExactly(Timeline.CSV_HEADER,
+                "00:53:20,2,1,0,6.00",
+                "00:53:21,2,1,1,120.00");
+        t.writeWindow(s0, s0 + 5_999, file);
+        assertThat(Files.readAllLines(file)).as("the seconds written before are gone").containsExactly(Timeline.CSV_HEADER,
+                "00:53:25,1,0,0,1.00");
+    }
+}
