@@ -120,4 +120,40 @@ class OffCallThreadTest {
         release.countDown();
         assertThat(ran.get(30, TimeUnit.SECONDS)).isEqualTo("false 1700000000.43");
     }
+
+    @Test
+    void whenEveryThreadIsBusyTheOperationRunsOnAShortLivedThreadOfItsOwnNotTheCalls() throws Exception {
+        CountDownLatch busy = new CountDownLatch(OffCallThread.MAX_THREADS);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < OffCallThread.MAX_THREADS; i++) {
+                onVirtualThread(() -> {
+                    OffCallThread.send(() -> {
+                        busy.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    return null;
+                });
+            }
+            busy.await(); // the pool's threads (and perhaps overflow threads) all wait
+            String[] seen = onVirtualThread(() -> {
+                Thread call = Thread.currentThread();
+                MDC.put("call", "1700000000.44");
+                try {
+                    return OffCallThread.call(() -> new String[] {Boolean.toString(Thread.currentThread() == call),
+                            MDC.get("call")});
+                } finally {
+                    MDC.remove("call");
+                }
+            });
+            assertThat(seen[0]).as("ran on the call's own thread").isEqualTo("false");
+            assertThat(seen[1]).isEqualTo("1700000000.44");
+        } finally {
+            release.countDown();
+        }
+    }
 }
