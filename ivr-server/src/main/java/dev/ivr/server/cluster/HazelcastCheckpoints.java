@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.wire.ClusterValue;
+import dev.ivr.server.wire.OffCallThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,15 +129,15 @@ public final class HazelcastCheckpoints implements Checkpoints {
             return p;
         });
         if (sendNow[0]) {
-            send(callId, state);
+            OffCallThread.send(() -> send(callId, state)); // later ones are sent from the acknowledgement's thread
         }
     }
 
     /** Waits until the owner stored the checkpoint and the backups acknowledged it (Hazelcast's synchronous backups). */
     private void saveAcknowledged(String callId, String state) {
         try {
-            map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis, TimeUnit.MILLISECONDS).toCompletableFuture()
-                    .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            OffCallThread.call(() -> map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis,
+                    TimeUnit.MILLISECONDS).toCompletableFuture()).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.warn("checkpoint not confirmed: interrupted");
@@ -185,7 +186,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
     @Override
     public Optional<String> load(String callId) {
         try {
-            return Optional.ofNullable(map.get(callId)).filter(c -> c.belongsTo(callId)).map(Checkpoint::state);
+            return Optional.ofNullable(OffCallThread.call(() -> map.get(callId))).filter(c -> c.belongsTo(callId)).map(Checkpoint::state);
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not read: {}", e.toString());
             return Optional.empty();
@@ -205,7 +206,8 @@ public final class HazelcastCheckpoints implements Checkpoints {
     public Optional<String> loadOrClaim(String callId, String first) {
         Checkpoint found;
         try {
-            found = map.putIfAbsent(callId, new Checkpoint(callId, first, member), ttlMillis, TimeUnit.MILLISECONDS);
+            found = OffCallThread.call(() -> map.putIfAbsent(callId, new Checkpoint(callId, first, member), ttlMillis,
+                    TimeUnit.MILLISECONDS));
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not read: {}", e.toString());
             save(callId, first);
@@ -240,9 +242,9 @@ public final class HazelcastCheckpoints implements Checkpoints {
         }
         try {
             if (durability == Durability.ASYNC) {
-                deleteAsync(callId); // the call's last commands do not wait for the cluster either
+                OffCallThread.send(() -> deleteAsync(callId)); // the call's last commands do not wait for the cluster either
             } else {
-                map.delete(callId);
+                OffCallThread.run(() -> map.delete(callId));
             }
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not deleted: {}", e.toString());
@@ -250,11 +252,15 @@ public final class HazelcastCheckpoints implements Checkpoints {
     }
 
     private void deleteAsync(String callId) {
-        acknowledged(map.deleteAsync(callId)).whenComplete((ok, e) -> {
-            if (e != null) {
-                LOG.warn("checkpoint not deleted: {}", cause(e));
-            }
-        });
+        try {
+            acknowledged(map.deleteAsync(callId)).whenComplete((ok, e) -> {
+                if (e != null) {
+                    LOG.warn("checkpoint not deleted: {}", cause(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("checkpoint not deleted: {}", e.toString());
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.ContextTokens;
 import dev.ivr.server.callcontext.ScreenPops;
 import dev.ivr.server.routing.QueueCallRouter.OfferOutcome;
+import dev.ivr.server.wire.OffCallThread;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -40,9 +41,11 @@ record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory co
     private OfferOutcome offerTo(QueueWait w, Reservation r) {
         String callId = w.req.callId();
         CallContext ctx = contexts.build(w.req, r, w.enqueuedAt, w.owner.clock.instant(), false);
-        callContexts.put(ctx);
-        offers.put(Offers.Offer.of(r, dialplanMode ? Offers.Mode.DIALPLAN : Offers.Mode.EXEC, nodeName));
-        screenPops.offered(r.agentId(), ctx);
+        OffCallThread.run(() -> { // the cluster writes off the call's thread: it keeps no Hazelcast buffer for its talk
+            callContexts.put(ctx);
+            offers.put(Offers.Offer.of(r, dialplanMode ? Offers.Mode.DIALPLAN : Offers.Mode.EXEC, nodeName));
+            screenPops.offered(r.agentId(), ctx);
+        });
         LOG.info("offered to agent {} ({}), offer {}, after {} s in queue {}", r.agentId(), r.endpoint(), r.offer(),
                 w.waited().toSeconds(), w.req.queue());
         if (!AgentLeg.dialable(r.endpoint())) {

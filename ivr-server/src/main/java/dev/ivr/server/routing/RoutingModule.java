@@ -106,7 +106,7 @@ public final class RoutingModule implements AutoCloseable {
         AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
         dev.ivr.server.callcontext.Consults consults = new dev.ivr.server.callcontext.Consults(hazelcast,
                 config.contextTtl());
-        QueueCallRouter router = new QueueCallRouter(service,
+        QueueCallRouter router = new QueueCallRouter(new OffCallThreadRouting(service),
                 new QueueSettings(live, config.musicClass()),
                 new AgentConnector(leg, "dialplan".equals(config.dialMode()), factory, contexts, tokens, screenPops,
                         offers, answers, watch, nodeName, new dev.ivr.server.callcontext.Transfers(hazelcast, config.contextTtl()),

@@ -57,7 +57,7 @@ final class Inputs {
     /** The inputs a checkpoint keeps: the secrets' names left out altogether. */
     Map<String, String> withoutSecrets() {
         Map<String, String> out = new LinkedHashMap<>(values);
-        secrets.keySet().forEach(out::remove);
+        secrets.forEach((name, secret) -> out.remove(name)); // no keySet(): the map would keep the view for the call
         return out;
     }
 
