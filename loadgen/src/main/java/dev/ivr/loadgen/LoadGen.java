@@ -89,7 +89,8 @@ public final class LoadGen {
         @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
         Path ivrJar;
 
-        @Option(names = "--server-heap", defaultValue = "2g", description = "-Xmx of each server (default ${DEFAULT-VALUE}).")
+        @Option(names = "--server-heap", defaultValue = "2g", description = "-Xms and -Xmx of each server: the whole heap from the start,"
+                + " as the distribution's unit file gives ivr (default ${DEFAULT-VALUE}).")
         String heap;
 
         @Option(names = "--server-jvm-opt", description = "A further JVM option for the servers (repeatable), e.g. a JFR recording.")
@@ -118,7 +119,7 @@ public final class LoadGen {
         String serverCpus;
 
         List<String> jvm() {
-            List<String> j = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
+            List<String> j = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
             j.addAll(serverJvmOptions);
             return j;
         }
