@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -69,8 +70,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     /**
      * {@link #INSERT_NODE}, also refused when {@code journal_events} has the event: a node event written there before
      * V171 and replayed from the outbox after the upgrade. Only until the outbox found at start is written
-     * ({@link JournalSummary#write(Connection, List, boolean)}): the look-up costs H2 about 3 KB a row (jn21's
-     * NodeInsertProbe). The casts: PostgreSQL types a select's parameters by them, not by the columns.
+     * ({@link JournalSummary#write}, then {@link JournalSummary#writeAfterReplay}): the look-up costs H2 about 3 KB a
+     * row (jn21's NodeInsertProbe). The casts: PostgreSQL types a select's parameters by them, not by the columns.
      */
     static final String INSERT_NODE_GUARDED = "insert into journal_nodes (event_id, occurred_at, event_day, call_id,"
             + " flow, flow_node, server, seq) select cast(? as varchar(40)), cast(? as timestamp with time zone),"
@@ -206,7 +207,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
      * time, the FCR window); rows counted with others are recounted before the next batch is written.
      */
     public void summarize(KpiRules rules, Duration fcrWindow) {
-        summary = new JournalSummary(rules, fcrWindow);
+        summary = summary.withRules(rules, fcrWindow);
         resummed = false;
     }
 
@@ -248,7 +249,11 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             try {
                 c.setAutoCommit(false);
-                summary.write(c, batch, replaying);
+                if (replaying) {
+                    summary.write(c, batch);
+                } else {
+                    summary.writeAfterReplay(c, batch);
+                }
                 for (BatchHook h : hooks) {
                     h.written(c, batch);
                 }
@@ -309,33 +314,43 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         return e.type() == JournalEvent.Type.CALL_NODE && e.callId() != null;
     }
 
-    /** Binds {@link #INSERT_NODE} or {@link #INSERT_NODE_GUARDED}: the event and its row's number. */
-    static void bindNode(PreparedStatement ps, JournalEvent e, long seq, boolean guarded) throws SQLException {
-        String id = cut(e.id(), 40);
-        String call = cut(e.callId(), 128);
-        ps.setString(1, id);
+    /** Binds {@link #INSERT_NODE}: the event and its row's number. */
+    static void bindNode(PreparedStatement ps, JournalEvent e, long seq) throws SQLException {
+        ps.setString(1, cut(e.id(), 40));
         ps.setTimestamp(2, Timestamp.from(e.at()));
         ps.setDate(3, Date.valueOf(e.day()));
-        ps.setString(4, call);
+        ps.setString(4, cut(e.callId(), 128));
         ps.setString(5, cut(e.flow(), 200));
         ps.setString(6, cut(e.node(), 200));
         ps.setString(7, cut(e.server(), 100));
         ps.setLong(8, seq);
-        if (guarded) {
-            ps.setString(9, call);
-            ps.setString(10, id);
-        }
+    }
+
+    /** Binds {@link #INSERT_NODE_GUARDED}: {@link #bindNode}'s, then the event looked up in {@code journal_events}. */
+    static void bindGuardedNode(PreparedStatement ps, JournalEvent e, long seq) throws SQLException {
+        bindNode(ps, e, seq);
+        ps.setString(9, cut(e.callId(), 128));
+        ps.setString(10, cut(e.id(), 40));
+    }
+
+    /**
+     * The statement {@link #seqs} runs, in the dialect of {@code c}'s database (H2 or PostgreSQL): asked once by each
+     * writer ({@link JournalSummary}), not per batch.
+     */
+    static String seqsSql(Connection c) throws SQLException {
+        return "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName())
+                ? "select next value for journal_seq from system_range(1, ?)"
+                : "select nextval('journal_seq') from generate_series(1, ?)";
     }
 
     /**
      * {@code n} row numbers from the journal's sequence ({@code journal_seq}, V171), ascending: one statement for a
-     * batch. A number not used (an event refused as already written) is a gap, as a failed insert's always was.
+     * batch ({@code sql}: {@link #seqsSql}'s). A number not used (an event refused as already written) is a gap, as a
+     * failed insert's always was.
      */
-    static long[] seqs(Connection c, int n) throws SQLException {
-        boolean h2 = "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+    static long[] seqs(Connection c, String sql, int n) throws SQLException {
         long[] out = new long[n];
-        try (PreparedStatement ps = c.prepareStatement(h2 ? "select next value for journal_seq from system_range(1, ?)"
-                : "select nextval('journal_seq') from generate_series(1, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, n);
             try (ResultSet rs = ps.executeQuery()) {
                 int i = 0;
@@ -347,7 +362,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                 }
             }
         }
-        java.util.Arrays.sort(out);
+        Arrays.sort(out);
         return out;
     }
 

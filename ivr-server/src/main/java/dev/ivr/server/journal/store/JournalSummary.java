@@ -74,6 +74,30 @@ public final class JournalSummary {
     private final boolean funnel;
     /** Whether the JDBC driver answers a batch insert row by row (null: not known yet; see {@link #write}). */
     private volatile Boolean driverCounts;
+    /** The statement that takes the rows' numbers, in the database's dialect (null: not known yet; see {@link #insert}). */
+    private volatile String seqsSql;
+
+    /** How a batch's node events go into {@code journal_nodes}. */
+    private enum NodeInsert {
+        /** {@link JdbcJournal#INSERT_NODE}: events kept since V171, which only that table can have. */
+        PLAIN(JdbcJournal.INSERT_NODE),
+        /** {@link JdbcJournal#INSERT_NODE_GUARDED}: also refused when {@code journal_events} has the event. */
+        GUARDED(JdbcJournal.INSERT_NODE_GUARDED);
+
+        final String sql;
+
+        NodeInsert(String sql) {
+            this.sql = sql;
+        }
+
+        void bind(PreparedStatement ps, JournalEvent e, long seq) throws SQLException {
+            if (this == GUARDED) {
+                JdbcJournal.bindGuardedNode(ps, e, seq);
+            } else {
+                JdbcJournal.bindNode(ps, e, seq);
+            }
+        }
+    }
 
     /** @param rules the service-level and short-abandon rules the counts are made with; fcrWindow likewise */
     public JournalSummary(KpiRules rules, Duration fcrWindow) {
@@ -98,6 +122,17 @@ public final class JournalSummary {
     /** The same writer without the funnel summary (the benchmark's "before" for the funnel summary alone); not the server's. */
     JournalSummary withoutFunnelSummary() {
         return new JournalSummary(rules, fcrWindow, flows, false);
+    }
+
+    /**
+     * A writer counting with other rules on the same database: what this one learned of the database (its driver's
+     * answer to a batch, its sequence dialect) goes with it.
+     */
+    JournalSummary withRules(KpiRules rules, Duration fcrWindow) {
+        JournalSummary other = new JournalSummary(rules, fcrWindow, flows, funnel);
+        other.driverCounts = driverCounts;
+        other.seqsSql = seqsSql;
+        return other;
     }
 
     /** The rules the counts are made with. */
@@ -146,18 +181,24 @@ public final class JournalSummary {
      * to it and written again with the look-up first (the events that count looked up, the others written without a
      * look-up or a read-back), as every later batch of that driver. Until the driver is known, a connection in
      * auto-commit (no transaction to take a savepoint in; the journal writer's never is) gets the look-up too.
+     *
+     * <p>The batch may hold node events written before V171 (into {@code journal_events}, not {@code journal_nodes}):
+     * each node event is looked up there too before it is added ({@link JdbcJournal#INSERT_NODE_GUARDED}). Once the
+     * outbox it found at start is written, the journal writer uses {@link #writeAfterReplay} instead.
      */
     public void write(Connection c, List<JournalEvent> batch) throws SQLException {
-        write(c, batch, true);
+        write(c, batch, NodeInsert.GUARDED);
     }
 
     /**
-     * {@link #write(Connection, List)}; {@code replayed}: the batch may hold node events written before V171 (into
-     * {@code journal_events}, not {@code journal_nodes}), so each node event is looked up there too before it is added
-     * ({@link JdbcJournal#INSERT_NODE_GUARDED}). The journal writer says false once the outbox it found at start is
-     * written.
+     * {@link #write} for a batch whose node events were kept since V171: they are added to {@code journal_nodes}
+     * without the look-up in {@code journal_events} ({@link JdbcJournal#INSERT_NODE}).
      */
-    public void write(Connection c, List<JournalEvent> batch, boolean replayed) throws SQLException {
+    public void writeAfterReplay(Connection c, List<JournalEvent> batch) throws SQLException {
+        write(c, batch, NodeInsert.PLAIN);
+    }
+
+    private void write(Connection c, List<JournalEvent> batch, NodeInsert nodeInsert) throws SQLException {
         Map<String, JournalEvent> fresh = new LinkedHashMap<>();
         Set<String> counted = new HashSet<>();
         Set<String> flowCounted = new HashSet<>();
@@ -178,10 +219,10 @@ public final class JournalSummary {
         }
         Boolean rowCounts = driverCounts;
         if (rowCounts == null && c.getAutoCommit()) { // no savepoint to take a try back to: the look-up, as before
-            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, replayed);
+            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, nodeInsert);
         } else if (rowCounts == null) { // not known yet for this driver: try, and take it back if the answer is not row by row
             Savepoint before = c.setSavepoint();
-            int[] answer = insert(c, fresh.values(), replayed);
+            int[] answer = insert(c, fresh.values(), nodeInsert);
             if (rowByRow(answer, fresh.size())) {
                 driverCounts = true;
                 c.releaseSavepoint(before);
@@ -189,16 +230,16 @@ public final class JournalSummary {
             } else {
                 c.rollback(before);
                 driverCounts = false;
-                lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, replayed);
+                lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, nodeInsert);
             }
         } else if (rowCounts) {
-            int[] answer = insert(c, fresh.values(), replayed);
+            int[] answer = insert(c, fresh.values(), nodeInsert);
             if (!rowByRow(answer, fresh.size())) { // the same data source cannot change its driver: never happens, and then loudly
                 throw new SQLException("the driver stopped saying which journal events were inserted");
             }
             keepInserted(answer, fresh, counted, flowCounted, funnelCounted);
         } else {
-            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, replayed);
+            lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, nodeInsert);
         }
         if (fresh.isEmpty()) {
             return;
@@ -225,11 +266,11 @@ public final class JournalSummary {
     /**
      * The events as rows ({@code on conflict do nothing}): a call's node events into {@code journal_nodes}, the others
      * into {@code journal_events} (V171), one batch each; the driver's answer per row, in the order of {@code events}.
-     * With node events the rows' numbers are taken first ({@link JdbcJournal#seqs}) and given in the order of
-     * {@code events}: both tables' rows numbered in the order the events happened and were kept, as one table's were
-     * (the event stream, the readers' ties on time).
+     * With node events the rows' numbers are taken first ({@link JdbcJournal#seqs}, the statement in the database's
+     * dialect asked once) and given in the order of {@code events}: both tables' rows numbered in the order the events
+     * happened and were kept, as one table's were (the event stream, the readers' ties on time).
      */
-    private static int[] insert(Connection c, Collection<JournalEvent> events, boolean replayed) throws SQLException {
+    private int[] insert(Connection c, Collection<JournalEvent> events, NodeInsert nodeInsert) throws SQLException {
         if (events.isEmpty()) {
             return new int[0];
         }
@@ -248,10 +289,14 @@ public final class JournalSummary {
                 return ps.executeBatch();
             }
         }
-        long[] seqs = JdbcJournal.seqs(c, events.size());
-        int[] rows = nodes == events.size() ? new int[0] : batch(c, JdbcJournal.INSERT_SEQ, events, seqs, false, false);
-        int[] nodeRows = batch(c, replayed ? JdbcJournal.INSERT_NODE_GUARDED : JdbcJournal.INSERT_NODE, events, seqs,
-                true, replayed);
+        String sql = seqsSql;
+        if (sql == null) {
+            sql = JdbcJournal.seqsSql(c);
+            seqsSql = sql;
+        }
+        long[] seqs = JdbcJournal.seqs(c, sql, events.size());
+        int[] rows = nodes == events.size() ? new int[0] : insertOthers(c, events, seqs);
+        int[] nodeRows = insertNodes(c, events, seqs, nodeInsert);
         if (rows.length != events.size() - nodes || nodeRows.length != nodes) { // not row by row: the caller looks
             return new int[0];
         }
@@ -266,23 +311,33 @@ public final class JournalSummary {
     }
 
     /**
-     * The events that are (or are not) node events ({@link JdbcJournal#node}) as one batch of {@code sql}, each with
-     * its row's number: the {@code seqs} in the order of {@code events}; {@code guarded}: {@code sql} is
-     * {@link JdbcJournal#INSERT_NODE_GUARDED}.
+     * The events that are not node events ({@link JdbcJournal#node}) as one batch of {@link JdbcJournal#INSERT_SEQ},
+     * each with its row's number: the {@code seqs} in the order of {@code events}.
      */
-    private static int[] batch(Connection c, String sql, Collection<JournalEvent> events, long[] seqs, boolean nodes,
-                               boolean guarded) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+    private static int[] insertOthers(Connection c, Collection<JournalEvent> events, long[] seqs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT_SEQ)) {
             int i = 0;
             for (JournalEvent e : events) {
                 long seq = seqs[i++];
-                if (JdbcJournal.node(e) == nodes) {
-                    if (nodes) {
-                        JdbcJournal.bindNode(ps, e, seq, guarded);
-                    } else {
-                        JdbcJournal.bind(ps, e);
-                        ps.setLong(15, seq);
-                    }
+                if (!JdbcJournal.node(e)) {
+                    JdbcJournal.bind(ps, e);
+                    ps.setLong(15, seq);
+                    ps.addBatch();
+                }
+            }
+            return ps.executeBatch();
+        }
+    }
+
+    /** The node events as one batch of {@code how}'s statement, each with its row's number as {@link #insertOthers}. */
+    private static int[] insertNodes(Connection c, Collection<JournalEvent> events, long[] seqs, NodeInsert how)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(how.sql)) {
+            int i = 0;
+            for (JournalEvent e : events) {
+                long seq = seqs[i++];
+                if (JdbcJournal.node(e)) {
+                    how.bind(ps, e, seq);
                     ps.addBatch();
                 }
             }
@@ -322,8 +377,8 @@ public final class JournalSummary {
      * For a driver that does not answer row by row: the events that count looked up first (those in the table are
      * dropped), then all inserted.
      */
-    private static void lookUpThenInsert(Connection c, Map<String, JournalEvent> fresh, Set<String> counted,
-                                         Set<String> flowCounted, Set<String> funnelCounted, boolean replayed)
+    private void lookUpThenInsert(Connection c, Map<String, JournalEvent> fresh, Set<String> counted,
+                                  Set<String> flowCounted, Set<String> funnelCounted, NodeInsert nodeInsert)
             throws SQLException {
         if (!counted.isEmpty() || !flowCounted.isEmpty() || !funnelCounted.isEmpty()) {
             Set<String> checked = new HashSet<>(counted);
@@ -336,7 +391,7 @@ public final class JournalSummary {
                 funnelCounted.remove(id);
             }
         }
-        insert(c, fresh.values(), replayed);
+        insert(c, fresh.values(), nodeInsert);
     }
 
     /**

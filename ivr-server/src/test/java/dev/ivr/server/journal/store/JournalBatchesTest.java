@@ -61,6 +61,8 @@ class JournalBatchesTest {
         final AtomicBoolean noRowCounts = new AtomicBoolean();
         /** The statements prepared, by their SQL. */
         final List<String> prepared = java.util.Collections.synchronizedList(new ArrayList<>());
+        /** How often the database was asked what it is ({@link Connection#getMetaData}). */
+        final AtomicInteger metaData = new AtomicInteger();
 
         @Override
         public Connection getConnection() throws SQLException {
@@ -77,6 +79,9 @@ class JournalBatchesTest {
                                 if (noRowCounts.get() && ((String) args[0]).startsWith("insert")) {
                                     return noRowCounts((PreparedStatement) r);
                                 }
+                            }
+                            if (m.getName().equals("getMetaData")) {
+                                metaData.incrementAndGet();
                             }
                             if (m.getName().equals("commit")) {
                                 commits.incrementAndGet();
@@ -302,6 +307,24 @@ class JournalBatchesTest {
         assertThat(journal.flush()).isTrue();
         assertThat(flaky.prepared).contains(JdbcJournal.INSERT_NODE).doesNotContain(JdbcJournal.INSERT_NODE_GUARDED);
         assertThat(rows()).containsExactly("n0", "n1", "n2", "CALL_ENDED", "menu", "CALL_ENDED");
+    }
+
+    @Test
+    void theSequencesDialectIsAskedOnceNotPerBatch() throws SQLException {
+        // without the funnel summary, whose per-call locks ask the database what it is on each batch
+        JournalSummary summary = new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7)).withoutFunnelSummary();
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = flaky.getConnection()) {
+                c.setAutoCommit(false);
+                summary.writeAfterReplay(c, List.of(JournalEvent.of(t0.plusSeconds(i), Type.CALL_NODE, "call-" + i, "main",
+                        "menu", null, null, null, null, null, "node-a"), JournalEvent.of(t0.plusSeconds(i), Type.CALL_ENDED,
+                        "call-" + i, "main", "menu", null, null, 1_000L, null, null, "node-a")));
+                c.commit();
+            }
+            summary = summary.withRules(KpiRules.DEFAULT, Duration.ofDays(1)); // other rules: the same database
+        }
+        assertThat(rows()).containsExactly("menu", "CALL_ENDED", "menu", "CALL_ENDED", "menu", "CALL_ENDED");
+        assertThat(flaky.metaData.get()).isEqualTo(1);
     }
 
     private JournalEvent event(int second, Type type, String queue, String agent, Long ms, String node) {
