@@ -55,6 +55,7 @@ import dev.ivr.server.webhook.store.JdbcWebhooks;
 import dev.ivr.server.webhook.store.JournalTail;
 import dev.ivr.server.webhook.store.Webhooks;
 import dev.ivr.server.wire.ClusterKeys;
+import dev.ivr.server.wire.OffCallThread;
 import dev.ivr.server.crm.NoCrmStore;
 import dev.ivr.server.flow.http.FlowRoutes;
 import dev.ivr.server.flow.engine.FlowEngine;
@@ -124,6 +125,11 @@ public final class IvrServer implements AutoCloseable {
     private AgiListener agi;
     private FlowRepository flows;
     private RoutingModule routing;
+    /**
+     * Where calls' cluster operations run (checkpoints, routing): this server's own, closed after what uses it and
+     * before the cluster member.
+     */
+    private OffCallThread offCallThread;
     private IvrExits ivrExits;
     private Desk desk;
     private dev.ivr.server.recording.store.Recordings recordings;
@@ -197,6 +203,8 @@ public final class IvrServer implements AutoCloseable {
         cluster = ClusterMember.start(config.cluster(), nodeName, config.dataDir(), this::fatal);
         toClose.add(cluster);
         health.register("hazelcast", true, cluster::health);
+        offCallThread = new OffCallThread();
+        toClose.add(offCallThread);
 
         database = Database.open(config.database(), config.dataDir());
         toClose.add(database);
@@ -290,7 +298,7 @@ public final class IvrServer implements AutoCloseable {
         startRouting(health, new CallbackJournal(crm, journal, nodeName));
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
                 new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
-                        HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability())),
+                        HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability()), offCallThread),
                 java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations())
                 .recordingPauses(recordings)
                 .reminders(new dev.ivr.server.outbound.FlowReminders(config.outbound(), database.dataSource()));
@@ -489,7 +497,7 @@ public final class IvrServer implements AutoCloseable {
         routing = RoutingModule.start(cluster.hazelcast(), config.routing(), routingOptions, crm,
                 new dev.ivr.server.callback.store.JdbcCallbackStore(database), new TopicScreenPops(cluster.hazelcast()),
                 QueueVoice.of(() -> flows.current().prompts(), voice.audio(), voice.say()), originator,
-                java.time.Clock.systemUTC(), nodeName);
+                java.time.Clock.systemUTC(), nodeName, offCallThread);
         toClose.add(routing);
         restoreQueueSettings(routing.queues());
         routing.service().subscribeLocal(new RoutingJournal(journal, nodeName));

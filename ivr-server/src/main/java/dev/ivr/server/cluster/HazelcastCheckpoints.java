@@ -96,12 +96,16 @@ public final class HazelcastCheckpoints implements Checkpoints {
     private final long ttlMillis;
     private final Durability durability;
     private final ConcurrentHashMap<String, Pending> onTheirWay = new ConcurrentHashMap<>();
+    private final OffCallThread offCallThread;
 
-    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl) {
-        this(hazelcast, ttl, Durability.ASYNC);
+    /** @param offCallThread where a call's map operations run (its server's) */
+    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl, OffCallThread offCallThread) {
+        this(hazelcast, ttl, Durability.ASYNC, offCallThread);
     }
 
-    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl, Durability durability) {
+    public HazelcastCheckpoints(HazelcastInstance hazelcast, Duration ttl, Durability durability,
+                                OffCallThread offCallThread) {
+        this.offCallThread = java.util.Objects.requireNonNull(offCallThread, "offCallThread");
         this.map = hazelcast.getMap(MAP);
         this.member = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.ttlMillis = ttl.toMillis();
@@ -129,14 +133,14 @@ public final class HazelcastCheckpoints implements Checkpoints {
             return p;
         });
         if (sendNow[0]) {
-            OffCallThread.send(() -> send(callId, state)); // later ones are sent from the acknowledgement's thread
+            offCallThread.send(() -> send(callId, state)); // later ones are sent from the acknowledgement's thread
         }
     }
 
     /** Waits until the owner stored the checkpoint and the backups acknowledged it (Hazelcast's synchronous backups). */
     private void saveAcknowledged(String callId, String state) {
         try {
-            OffCallThread.call(() -> map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis,
+            offCallThread.call(() -> map.setAsync(callId, new Checkpoint(callId, state, member), ttlMillis,
                     TimeUnit.MILLISECONDS).toCompletableFuture()).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -186,7 +190,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
     @Override
     public Optional<String> load(String callId) {
         try {
-            return Optional.ofNullable(OffCallThread.call(() -> map.get(callId))).filter(c -> c.belongsTo(callId)).map(Checkpoint::state);
+            return Optional.ofNullable(offCallThread.call(() -> map.get(callId))).filter(c -> c.belongsTo(callId)).map(Checkpoint::state);
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not read: {}", e.toString());
             return Optional.empty();
@@ -206,7 +210,7 @@ public final class HazelcastCheckpoints implements Checkpoints {
     public Optional<String> loadOrClaim(String callId, String first) {
         Checkpoint found;
         try {
-            found = OffCallThread.call(() -> map.putIfAbsent(callId, new Checkpoint(callId, first, member), ttlMillis,
+            found = offCallThread.call(() -> map.putIfAbsent(callId, new Checkpoint(callId, first, member), ttlMillis,
                     TimeUnit.MILLISECONDS));
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not read: {}", e.toString());
@@ -242,9 +246,9 @@ public final class HazelcastCheckpoints implements Checkpoints {
         }
         try {
             if (durability == Durability.ASYNC) {
-                OffCallThread.send(() -> deleteAsync(callId)); // the call's last commands do not wait for the cluster either
+                offCallThread.send(() -> deleteAsync(callId)); // the call's last commands do not wait for the cluster either
             } else {
-                OffCallThread.run(() -> map.delete(callId));
+                offCallThread.run(() -> map.delete(callId));
             }
         } catch (RuntimeException e) {
             LOG.warn("checkpoint not deleted: {}", e.toString());

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory contexts, CallContexts callContexts,
                       ContextTokens tokens, ScreenPops screenPops, Offers offers, Answers answers,
-                      DialplanWatch dialplanWatch, String nodeName, Transfers transfers, String transferContext) {
+                      DialplanWatch dialplanWatch, String nodeName, Transfers transfers, String transferContext,
+                      OffCallThread offCallThread) {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
 
     /**
@@ -41,7 +42,7 @@ record AgentConnector(AgentLeg agentLeg, boolean dialplanMode, ContextFactory co
     private OfferOutcome offerTo(QueueWait w, Reservation r) {
         String callId = w.req.callId();
         CallContext ctx = contexts.build(w.req, r, w.enqueuedAt, w.owner.clock.instant(), false);
-        OffCallThread.run(() -> { // the cluster writes off the call's thread: it keeps no Hazelcast buffer for its talk
+        offCallThread.run(() -> { // the cluster writes off the call's thread: it keeps no Hazelcast buffer for its talk
             callContexts.put(ctx);
             offers.put(Offers.Offer.of(r, dialplanMode ? Offers.Mode.DIALPLAN : Offers.Mode.EXEC, nodeName));
             screenPops.offered(r.agentId(), ctx);

@@ -16,6 +16,7 @@ import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.callcontext.ContextTokens;
 import dev.ivr.server.callcontext.ScreenPops;
 import dev.ivr.server.flow.route.CallRouter;
+import dev.ivr.server.wire.OffCallThread;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,8 @@ import java.util.Map;
  * callback dispatcher.
  *
  * <pre>{@code
- * RoutingModule routing = RoutingModule.start(hazelcast, config.routing(), crm, screenPops, voice, originator,
- *         clock, nodeName);
+ * RoutingModule routing = RoutingModule.start(hazelcast, config.routing(), options, crm, callbackStore, screenPops,
+ *         voice, originator, clock, nodeName, offCallThread);
  * new FlowEngine(..., routing.router(), ...);          // route nodes
  * ScriptResolvers.firstOf(List.of(builtins, routing.scripts(), flows));
  * routing.service().login(profile);                    // agents (REST API)
@@ -66,31 +67,29 @@ public final class RoutingModule implements AutoCloseable {
         this.queues = queues;
     }
 
-    /**
-     * @param screenPops where screen pops go ({@link dev.ivr.server.callcontext.TopicScreenPops} in the server)
-     * @param originator places callbacks (AMI); null when there is none: callbacks are then refused with a prompt
-     */
-    public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, CrmStore crm,
-                                      ScreenPops screenPops, QueueVoice voice, Originator originator, Clock clock,
-                                      String nodeName) {
-        return start(hazelcast, config, RoutingOptions.defaults(), crm, screenPops, voice, originator, clock, nodeName);
-    }
-
-    /** With routing library options of the caller's (tests: a name of their own, a clock). */
+    /** Without callbacks kept beyond the cluster (tests). */
     public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, RoutingOptions options,
                                       CrmStore crm, ScreenPops screenPops, QueueVoice voice, Originator originator,
-                                      Clock clock, String nodeName) {
-        return start(hazelcast, config, options, crm, CallbackStore.NONE, screenPops, voice, originator, clock, nodeName);
+                                      Clock clock, String nodeName, OffCallThread offCallThread) {
+        return start(hazelcast, config, options, crm, CallbackStore.NONE, screenPops, voice, originator, clock, nodeName,
+                offCallThread);
     }
 
-    /** @param callbackStore where callbacks are kept beyond the cluster (the database) */
+    /**
+     * @param options       the routing library's options (tests: a name of their own, a clock)
+     * @param callbackStore where callbacks are kept beyond the cluster (the database)
+     * @param screenPops    where screen pops go ({@link dev.ivr.server.callcontext.TopicScreenPops} in the server)
+     * @param originator    places callbacks (AMI); null when there is none: callbacks are then refused with a prompt
+     * @param offCallThread where the routing service and the agent connector run a call's cluster operations (the
+     *                      server's; not closed here)
+     */
     public static RoutingModule start(HazelcastInstance hazelcast, RoutingConfig config, RoutingOptions options,
                                       CrmStore crm, CallbackStore callbackStore, ScreenPops screenPops, QueueVoice voice,
-                                      Originator originator, Clock clock, String nodeName) {
+                                      Originator originator, Clock clock, String nodeName, OffCallThread offCallThread) {
         LiveQueues live = new LiveQueues(hazelcast, config.queues(), clock);
         RoutingService service = HazelcastRouting.start(hazelcast, new ArrayList<>(live.definitions()),
                 options.withReservationTtl(config.reservationTtl()).withOwnerLostHold(config.ownerLostHold())
-                        .withOwnerLeftGrace(config.ownerLeftGrace()));
+                        .withOwnerLeftGrace(config.ownerLeftGrace()), offCallThread::call);
         live.attach(service);
         CallContexts contexts = new CallContexts(hazelcast, config.contextTtl());
         ContextTokens tokens = ContextTokens.forCluster(hazelcast);
@@ -106,11 +105,11 @@ public final class RoutingModule implements AutoCloseable {
         AgentLeg leg = new AgentLeg(config.preDialHandler(), config.answerHandler());
         dev.ivr.server.callcontext.Consults consults = new dev.ivr.server.callcontext.Consults(hazelcast,
                 config.contextTtl());
-        QueueCallRouter router = new QueueCallRouter(new OffCallThreadRouting(service),
+        QueueCallRouter router = new QueueCallRouter(service,
                 new QueueSettings(live, config.musicClass()),
                 new AgentConnector(leg, "dialplan".equals(config.dialMode()), factory, contexts, tokens, screenPops,
                         offers, answers, watch, nodeName, new dev.ivr.server.callcontext.Transfers(hazelcast, config.contextTtl()),
-                        config.transferContext()),
+                        config.transferContext(), offCallThread),
                 voice, callbacks, clock);
         router.consults = new ConsultLeg.Parts(consults, originator, dev.ivr.server.call.AgentLegControl.NONE);
         ScriptResolver scripts = ScriptResolvers.firstOf(List.of(new DialplanReports(service, offers, answers, tokens,

@@ -1,5 +1,7 @@
 package dev.ivr.server.wire;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Runs a call's cluster operations on a few shared platform threads instead of the call's own virtual thread.
+ * Runs a call's cluster operations on a few platform threads instead of the call's own virtual thread: one instance per
+ * server, made when it starts and closed when it stops, handed to what runs the calls' cluster operations (the flow
+ * engine's checkpoints, routing's service and agent connector).
  *
  * <p>Why: Hazelcast (5.7) keeps a serialization buffer pool per thread ({@code BufferPoolThreadLocal}), with an output
  * buffer of 4,096 bytes, for as long as the thread lives, and its initial size cannot be configured. Every call runs
@@ -29,21 +33,30 @@ import java.util.function.Supplier;
  * queues calls behind each other here; running it on the call's own thread instead left half of 10,000 waiting callers
  * with a buffer in a benchmark on a busy machine.
  */
-public final class OffCallThread {
+public final class OffCallThread implements AutoCloseable {
     /** At most this many threads; idle ones end after {@link #KEEP_ALIVE_SECONDS}. */
     static final int MAX_THREADS = 64;
     static final long KEEP_ALIVE_SECONDS = 30;
-    private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ThreadFactory FACTORY = r -> {
-        Thread t = new Thread(r, "ivr-cluster-op-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    };
+    /** How long {@link #close} waits for the operations under way. */
+    private static final long CLOSE_WAIT_SECONDS = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(OffCallThread.class);
     private static final ThreadFactory OVERFLOW = Thread.ofVirtual().name("ivr-cluster-op-overflow").factory();
-    private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, MAX_THREADS, KEEP_ALIVE_SECONDS,
-            TimeUnit.SECONDS, new SynchronousQueue<>(), FACTORY, (task, pool) -> OVERFLOW.newThread(task).start());
 
-    private OffCallThread() {
+    private final ThreadPoolExecutor pool;
+
+    /**
+     * Threads of its own, made as needed, for one server (its lifecycle closes it). After {@link #close} an operation
+     * still handed here runs on a virtual thread of its own, as one that finds every thread busy.
+     */
+    public OffCallThread() {
+        AtomicInteger threads = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "ivr-cluster-op-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        pool = new ThreadPoolExecutor(0, MAX_THREADS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                factory, (task, busy) -> OVERFLOW.newThread(task).start());
     }
 
     /** Whether the current thread is one a cluster operation should leave (a virtual thread: a call's). */
@@ -52,12 +65,12 @@ public final class OffCallThread {
     }
 
     /** {@code operation}'s result, computed off the call's thread when called on one (see the class). */
-    public static <T> T call(Supplier<T> operation) {
+    public <T> T call(Supplier<T> operation) {
         if (!onCallThread()) {
             return operation.get();
         }
         String call = MDC.get("call");
-        CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> withCall(call, operation), POOL);
+        CompletableFuture<T> result = CompletableFuture.supplyAsync(() -> withCall(call, operation), pool);
         try {
             return result.join(); // waits without giving up on an interrupt, and keeps it for the caller
         } catch (CompletionException e) {
@@ -73,7 +86,7 @@ public final class OffCallThread {
     }
 
     /** {@link #call} for an operation without a result. */
-    public static void run(Runnable operation) {
+    public void run(Runnable operation) {
         call(() -> {
             operation.run();
             return null;
@@ -84,16 +97,30 @@ public final class OffCallThread {
      * {@code operation} started off the call's thread without waiting for it (an asynchronous write whose completion
      * is handled by its own callbacks); in place from any other thread. What it throws is its own to handle.
      */
-    public static void send(Runnable operation) {
+    public void send(Runnable operation) {
         if (!onCallThread()) {
             operation.run();
             return;
         }
         String call = MDC.get("call");
-        POOL.execute(() -> withCall(call, () -> {
+        pool.execute(() -> withCall(call, () -> {
             operation.run();
             return null;
         }));
+    }
+
+    /** Stops the threads once the operations under way are done (waits up to {@value #CLOSE_WAIT_SECONDS} s for them). */
+    @Override
+    public void close() {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("{} cluster operation(s) of calls still running after {} s", pool.getActiveCount(),
+                        CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static <T> T withCall(String call, Supplier<T> operation) {

@@ -3,6 +3,7 @@ package dev.ivr.server.cluster;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.server.wire.OffCallThread;
 import org.junit.jupiter.api.AfterAll;
@@ -83,9 +84,9 @@ class CallThreadBuffersIT {
 
     @Test
     void aCallsThreadThatClaimsSavesLoadsAndDeletesItsCheckpointKeepsNoBuffer() throws Exception {
-        HazelcastCheckpoints async = new HazelcastCheckpoints(hz, Duration.ofMinutes(5));
+        HazelcastCheckpoints async = new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED);
         HazelcastCheckpoints acknowledged = new HazelcastCheckpoints(hz, Duration.ofMinutes(5),
-                HazelcastCheckpoints.Durability.BACKUP_ACK);
+                HazelcastCheckpoints.Durability.BACKUP_ACK, OffCallThreads.SHARED);
         String[] seen = onCallThread(() -> {
             Optional<String> claimed = async.loadOrClaim("1.1", "{\"n\":1}");
             async.save("1.1", "{\"n\":2}");
@@ -113,7 +114,7 @@ class CallThreadBuffersIT {
             }
         };
         assertThat(onCallThread(direct::get)).isTrue();
-        assertThat(onCallThread(() -> OffCallThread.call(() -> hz.getMap("buffers-test").get("k")) != null && !hasBufferPool()))
+        assertThat(onCallThread(() -> OffCallThreads.SHARED.call(() -> hz.getMap("buffers-test").get("k")) != null && !hasBufferPool()))
                 .isTrue();
     }
 }

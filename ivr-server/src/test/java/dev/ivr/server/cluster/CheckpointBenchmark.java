@@ -1,5 +1,6 @@
 package dev.ivr.server.cluster;
 
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
 
@@ -46,7 +47,7 @@ public final class CheckpointBenchmark {
             for (HazelcastCheckpoints.Durability d : List.of(HazelcastCheckpoints.Durability.ASYNC,
                     HazelcastCheckpoints.Durability.BACKUP_ACK, HazelcastCheckpoints.Durability.ASYNC,
                     HazelcastCheckpoints.Durability.BACKUP_ACK)) {
-                run(new HazelcastCheckpoints(a.hazelcast(), Duration.ofMinutes(5), d), d, callers, saves, interval, state);
+                run(new HazelcastCheckpoints(a.hazelcast(), Duration.ofMinutes(5), d, OffCallThreads.SHARED), d, callers, saves, interval, state);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.ivr.server.cluster;
 
 import dev.ivr.server.config.ClusterConfig;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -71,7 +72,7 @@ class CheckpointDurabilityIT {
     void withBackupAckEveryStepSavedIsFoundAfterItsOwnerIsKilled() {
         twoMembers();
         HazelcastCheckpoints onA = new HazelcastCheckpoints(a.hazelcast(), Duration.ofMinutes(5),
-                HazelcastCheckpoints.Durability.BACKUP_ACK);
+                HazelcastCheckpoints.Durability.BACKUP_ACK, OffCallThreads.SHARED);
         List<String> calls = callsOwnedByA();
         for (int step = 1; step <= STEPS; step++) {
             for (String id : calls) {
@@ -82,7 +83,7 @@ class CheckpointDurabilityIT {
         a.hazelcast().getLifecycleService().terminate();
         a = null;
 
-        HazelcastCheckpoints onB = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5));
+        HazelcastCheckpoints onB = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
         for (String id : calls) {
             assertThat(onB.load(id)).as(id).contains("{\"step\":" + STEPS + "}");
         }
@@ -91,8 +92,8 @@ class CheckpointDurabilityIT {
     @Test
     void asyncWritesArriveInOrderAndTheDeleteAtTheEndIsNotUndone() {
         twoMembers();
-        HazelcastCheckpoints onA = new HazelcastCheckpoints(a.hazelcast(), Duration.ofMinutes(5));
-        HazelcastCheckpoints onB = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5));
+        HazelcastCheckpoints onA = new HazelcastCheckpoints(a.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
+        HazelcastCheckpoints onB = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
         List<String> ended = new ArrayList<>();
         List<String> going = new ArrayList<>();
         for (int i = 0; i < CALLS; i++) {

@@ -18,6 +18,7 @@ import dev.ivr.server.callcontext.CallContext;
 import dev.ivr.server.callcontext.CallContexts;
 import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.User;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +80,7 @@ class ClusterSecurityIT {
         new CallContexts(hz, Duration.ofMinutes(10)).put(new CallContext("1700000000.1", "+3612345678", "customer-service",
                 "C1001", CUSTOMER, "gold", Map.of("account", "10001"), "OK", "billing", Map.of(), List.of("menu"), Map.of(),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), "billing", "alice", Instant.now(), false));
-        new HazelcastCheckpoints(hz, Duration.ofMinutes(10)).save("1700000000.1", "{\"node\":\"menu\",\"customer\":\"" + CUSTOMER + "\"}");
+        new HazelcastCheckpoints(hz, Duration.ofMinutes(10), OffCallThreads.SHARED).save("1700000000.1", "{\"node\":\"menu\",\"customer\":\"" + CUSTOMER + "\"}");
         routing = HazelcastRouting.start(hz, List.of());
         routing.login(new AgentProfile("alice", "Alice Agent-Secret", "PJSIP/1001", Map.of("billing", 5), Set.of("en")));
         await().until(() -> hz.getMap(HazelcastCheckpoints.MAP).containsKey("1700000000.1"));

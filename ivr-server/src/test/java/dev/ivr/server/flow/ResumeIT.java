@@ -6,6 +6,7 @@ import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.IvrServer;
 import dev.ivr.server.cluster.HazelcastCheckpoints;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -62,7 +63,7 @@ class ResumeIT {
         CompletableFuture<Void> never = new CompletableFuture<>();
         FakeCall first = new FakePbx("127.0.0.1", a.agiPort()).call("customer-service").callerId("+3619999999")
                 .caller(Caller.script().press("1").hold(never)).start();
-        HazelcastCheckpoints checkpoints = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5));
+        HazelcastCheckpoints checkpoints = new HazelcastCheckpoints(b.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
         // a liveness bound, generous: the first call on a fresh server under a loaded 2-core machine
         await().atMost(Duration.ofSeconds(90)).until(() -> checkpoints.load(first.uniqueId())
                 .filter(cp -> cp.contains("\"node\":\"main-menu\"")).isPresent());

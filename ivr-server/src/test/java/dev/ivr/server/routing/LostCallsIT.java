@@ -10,6 +10,7 @@ import dev.ivr.server.cluster.LostCallRecorder;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -59,11 +60,11 @@ class LostCallsIT {
                 "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pickForCluster()),
                 "IVR_CLUSTER_NAME", clusterName)).cluster();
         a = new ServerNode("a", cluster, dir, null, null, routingName, crmA,
-                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
+                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         b = new ServerNode("b", cluster, dir, null, null, routingName, crmB,
-                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
+                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 2);
-        checkpoints = new HazelcastCheckpoints(a.member.hazelcast(), Duration.ofMinutes(5));
+        checkpoints = new HazelcastCheckpoints(a.member.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
         a.service().login(new AgentProfile("tina", "Tina", "PJSIP/3002", Map.of("technical", 3), Set.of("en")));
     }
 
@@ -156,7 +157,7 @@ class LostCallsIT {
 
         ScriptedCrm crmB2 = new ScriptedCrm(List.of(), false);
         b = new ServerNode("b", cluster, dir, null, null, routingName, crmB2,
-                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
+                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 2
                 && a.member.hazelcast().getPartitionService().isClusterSafe());
         UUID newB = b.member.hazelcast().getCluster().getLocalMember().getUuid();

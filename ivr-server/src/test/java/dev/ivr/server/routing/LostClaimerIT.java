@@ -17,6 +17,7 @@ import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
 import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -144,7 +145,7 @@ class LostClaimerIT {
         b = node("b", cluster);
         c = node("c", cluster);
         await().atMost(T).until(() -> c.member.hazelcast().getCluster().getMembers().size() == 3);
-        checkpoints = new HazelcastCheckpoints(c.member.hazelcast(), Duration.ofMinutes(5));
+        checkpoints = new HazelcastCheckpoints(c.member.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
         c.service().login(new AgentProfile("tina", "Tina", "PJSIP/3002", Map.of("technical", 3), Set.of("en")));
         db = Database.open(config.database(), dir.resolve("data"));
         toClose.add(db);
@@ -153,7 +154,7 @@ class LostClaimerIT {
 
     ServerNode node(String name, ClusterConfig cluster) throws Exception {
         return new ServerNode(name, cluster, dir, null, null, routingName, new ScriptedCrm(List.of(), false),
-                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
+                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
     }
 
     JdbcCrmStore store(String node) {

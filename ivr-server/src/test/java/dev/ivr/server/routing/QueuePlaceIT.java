@@ -10,6 +10,7 @@ import dev.ivr.server.cluster.HazelcastCheckpoints;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.tools.ScriptedCrm;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
@@ -58,9 +59,9 @@ class QueuePlaceIT {
                 "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
                 "IVR_CLUSTER_NAME", "qp-" + UUID.randomUUID())).cluster();
         a = new ServerNode("a", cluster, dir, null, null, routingName, crmA,
-                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
+                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         b = new ServerNode("b", cluster, dir, null, null, routingName, crmB,
-                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5)));
+                hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 2);
     }
 

@@ -23,6 +23,7 @@ import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.queue.store.JdbcQueueSettings;
 import dev.ivr.server.testing.Closer;
 import dev.ivr.server.testing.MemberPair;
+import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -83,7 +84,8 @@ class QueueSettingsIT {
         // member A runs the supervisor's desk
         RoutingModule onA = RoutingModule.start(members.a.hazelcast(), routing,
                 RoutingOptions.defaults().withName(onB.routingName), new ScriptedCrm(List.of(), false),
-                new TopicScreenPops(members.a.hazelcast()), RoutingHarness.VOICE, null, Clock.systemUTC(), "node-a2");
+                new TopicScreenPops(members.a.hazelcast()), RoutingHarness.VOICE, null, Clock.systemUTC(), "node-a2",
+                OffCallThreads.SHARED);
         open.add(onA);
         onA.queues().useStore(new JdbcQueueSettings(db.httpDataSource()));
         Vertx vertx = Vertx.vertx();

@@ -20,6 +20,7 @@ import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptEntry;
+import dev.ivr.server.wire.OffCallThread;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Path;
@@ -75,6 +76,8 @@ final class RoutingHarness implements AutoCloseable {
 
     final String routingName = "test-routing-" + NAMES.incrementAndGet();
     final RoutingModule routing;
+    /** Where routing runs the calls' cluster operations: the harness's own, as a server's. */
+    private final OffCallThread offCallThread = new OffCallThread();
     final FlowRepository flows;
     final AgiListener listener;
     final FakePbx pbx;
@@ -85,7 +88,7 @@ final class RoutingHarness implements AutoCloseable {
                    ScriptedCrm crm, Originator originator, Clock clock) throws java.io.IOException {
         this.crm = crm;
         this.routing = RoutingModule.start(hz, config, RoutingOptions.defaults().withName(routingName), crm,
-                new TopicScreenPops(hz), VOICE, originator, clock, "node-a");
+                new TopicScreenPops(hz), VOICE, originator, clock, "node-a", offCallThread);
         this.flows = FlowRepository.open(new FlowLoader.Sources(flowsDir, promptsDir, calendars), clock);
         this.engine = new FlowEngine(flows::current, AUDIO, crm, routing.router(), Checkpoints.NONE, clock, "node-a");
         this.listener = new AgiListener(new AgiConfig("127.0.0.1", 0, List.of("127.0.0.1/32"), Duration.ofSeconds(10),
@@ -151,5 +154,6 @@ final class RoutingHarness implements AutoCloseable {
             }
         }
         routing.close();
+        offCallThread.close();
     }
 }

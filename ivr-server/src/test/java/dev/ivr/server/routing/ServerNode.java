@@ -23,6 +23,7 @@ import dev.ivr.server.flow.engine.FlowEngine;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
+import dev.ivr.server.wire.OffCallThread;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.nio.file.Files;
@@ -48,6 +49,8 @@ final class ServerNode implements AutoCloseable {
     final RoutingModule routing;
     final FlowRepository flows;
     final AgiListener listener;
+    /** This server's, as {@code IvrServer}'s is. */
+    private final OffCallThread offCallThread = new OffCallThread();
     private boolean dead;
 
     ServerNode(String name, ClusterConfig cluster, Path dir, FakeAmi ami, Database db, String routingName, CrmStore crm,
@@ -61,7 +64,7 @@ final class ServerNode implements AutoCloseable {
         this.routing = RoutingModule.start(member.hazelcast(), config, RoutingOptions.defaults().withName(routingName),
                 crm, db == null ? CallbackStore.NONE : new JdbcCallbackStore(db), new TopicScreenPops(member.hazelcast()),
                 RoutingHarness.VOICE, amiConnection == null ? null : new AmiOriginator(amiConnection, Clock.systemUTC()),
-                Clock.systemUTC(), name);
+                Clock.systemUTC(), name, offCallThread);
         this.flows = FlowRepository.open(new FlowLoader.Sources(RoutingHarness.testFlows(),
                 RoutingHarness.testPrompts(), dir.resolve("no-calendars.yaml")), Clock.systemUTC());
         FlowEngine engine = new FlowEngine(flows::current, RoutingHarness.AUDIO, crm, routing.router(),
@@ -99,6 +102,7 @@ final class ServerNode implements AutoCloseable {
             // the member is gone
         }
         flows.close();
+        offCallThread.close();
     }
 
     @Override
@@ -109,6 +113,7 @@ final class ServerNode implements AutoCloseable {
         listener.close();
         flows.close();
         routing.close();
+        offCallThread.close();
         if (amiConnection != null) {
             amiConnection.close();
         }

@@ -1,5 +1,6 @@
 package dev.ivr.server.wire;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -12,6 +13,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OffCallThreadTest {
+    private final OffCallThread off = new OffCallThread();
+
+    @AfterEach
+    void close() {
+        off.close();
+    }
 
     /** Runs {@code body} on a new virtual thread (a call's) and returns what it returned. */
     private static <T> T onVirtualThread(java.util.concurrent.Callable<T> body) throws Exception {
@@ -36,9 +43,9 @@ class OffCallThreadTest {
     @Test
     void fromAPlatformThreadTheOperationRunsInPlace() {
         Thread me = Thread.currentThread();
-        assertThat(OffCallThread.call(Thread::currentThread)).isSameAs(me);
+        assertThat(off.call(Thread::currentThread)).isSameAs(me);
         AtomicReference<Thread> sent = new AtomicReference<>();
-        OffCallThread.send(() -> sent.set(Thread.currentThread()));
+        off.send(() -> sent.set(Thread.currentThread()));
         assertThat(sent.get()).isSameAs(me);
     }
 
@@ -47,7 +54,7 @@ class OffCallThreadTest {
         String[] seen = onVirtualThread(() -> {
             MDC.put("call", "1700000000.42");
             try {
-                return OffCallThread.call(() -> new String[] {Boolean.toString(Thread.currentThread().isVirtual()),
+                return off.call(() -> new String[] {Boolean.toString(Thread.currentThread().isVirtual()),
                         Thread.currentThread().getName(), MDC.get("call")});
             } finally {
                 MDC.remove("call");
@@ -61,12 +68,12 @@ class OffCallThreadTest {
     @Test
     void whatTheOperationThrowsIsThrownOnTheCallsThread() {
         IllegalStateException thrown = new IllegalStateException("cluster gone");
-        assertThatThrownBy(() -> onVirtualThread(() -> OffCallThread.call(() -> {
+        assertThatThrownBy(() -> onVirtualThread(() -> off.call(() -> {
             throw thrown;
         }))).isSameAs(thrown);
         AssertionError error = new AssertionError("bug");
         assertThatThrownBy(() -> onVirtualThread(() -> {
-            OffCallThread.run(() -> {
+            off.run(() -> {
                 throw error;
             });
             return null;
@@ -79,7 +86,7 @@ class OffCallThreadTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<String> result = new CompletableFuture<>();
         Thread call = Thread.ofVirtual().start(() -> {
-            String r = OffCallThread.call(() -> {
+            String r = off.call(() -> {
                 running.countDown();
                 try {
                     release.await();
@@ -104,7 +111,7 @@ class OffCallThreadTest {
         onVirtualThread(() -> {
             MDC.put("call", "1700000000.43");
             try {
-                OffCallThread.send(() -> {
+                off.send(() -> {
                     try {
                         release.await(); // the call's thread does not wait for this
                     } catch (InterruptedException e) {
@@ -128,7 +135,7 @@ class OffCallThreadTest {
         try {
             for (int i = 0; i < OffCallThread.MAX_THREADS; i++) {
                 onVirtualThread(() -> {
-                    OffCallThread.send(() -> {
+                    off.send(() -> {
                         busy.countDown();
                         try {
                             release.await();
@@ -144,7 +151,7 @@ class OffCallThreadTest {
                 Thread call = Thread.currentThread();
                 MDC.put("call", "1700000000.44");
                 try {
-                    return OffCallThread.call(() -> new String[] {Boolean.toString(Thread.currentThread() == call),
+                    return off.call(() -> new String[] {Boolean.toString(Thread.currentThread() == call),
                             MDC.get("call")});
                 } finally {
                     MDC.remove("call");
@@ -155,5 +162,17 @@ class OffCallThreadTest {
         } finally {
             release.countDown();
         }
+    }
+
+    @Test
+    void afterCloseAnOperationStillRunsOffTheCallsThreadOnAThreadOfItsOwn() throws Exception {
+        off.close();
+        String[] seen = onVirtualThread(() -> {
+            Thread call = Thread.currentThread();
+            return off.call(() -> new String[] {Boolean.toString(Thread.currentThread() == call),
+                    Thread.currentThread().getName()});
+        });
+        assertThat(seen[0]).as("ran on the call's own thread").isEqualTo("false");
+        assertThat(seen[1]).isEqualTo("ivr-cluster-op-overflow");
     }
 }

@@ -3,6 +3,7 @@ package dev.ivr.routing.hazelcast;
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.config.SerializerConfig;
 import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.routing.ClusterCalls;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.RoutingOptions;
 import dev.ivr.routing.RoutingService;
@@ -29,7 +30,16 @@ public final class HazelcastRouting {
      */
     public static RoutingService start(HazelcastInstance hazelcast, Collection<QueueDefinition> queues,
                                        RoutingOptions options) {
-        return HazelcastRoutingService.start(hazelcast, queues, options);
+        return start(hazelcast, queues, options, ClusterCalls.IN_PLACE);
+    }
+
+    /**
+     * {@link #start(HazelcastInstance, Collection, RoutingOptions)}, the service's operations on the cluster's maps run
+     * through {@code cluster} (see {@link ClusterCalls}).
+     */
+    public static RoutingService start(HazelcastInstance hazelcast, Collection<QueueDefinition> queues,
+                                       RoutingOptions options, ClusterCalls cluster) {
+        return HazelcastRoutingService.start(hazelcast, queues, options, cluster);
     }
 
     /**

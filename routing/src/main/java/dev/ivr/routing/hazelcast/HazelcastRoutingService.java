@@ -8,6 +8,7 @@ import dev.ivr.routing.Agent;
 import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.AgentState;
 import dev.ivr.routing.CallRequest;
+import dev.ivr.routing.ClusterCalls;
 import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.QueuePosition;
 import dev.ivr.routing.QueueStatus;
@@ -25,6 +26,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,11 @@ import java.util.function.Consumer;
  * waiting, cancelled), {@link Reservations} (answered, failed offers, call ends), {@link Dispatch} (matching),
  * {@link Maintenance} (timed rules, departed nodes), {@link QueueFigures} (status, positions, counters),
  * {@link Events} (the event topic), {@link ViewListeners} (the local view), on a shared {@link RoutingContext}.
+ *
+ * <p>The methods that read or write the cluster's maps run their work through the {@link ClusterCalls} given at start
+ * (in place by default); those answered from this node's view ({@link #agents}, {@link #waitingCalls},
+ * {@link #anyAgentCouldServe}, {@link #position}), the wait for an agent (on this node's own waiter) and the
+ * subscriptions run on the caller's thread.
  */
 public final class HazelcastRoutingService extends RoutingPart implements RoutingService {
     private final Events events;
@@ -47,9 +54,11 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     private final Reservations reservations;
     private final Dispatch dispatch;
     private final ViewListeners listeners;
+    private final ClusterCalls cluster;
 
-    private HazelcastRoutingService(RoutingContext ctx) {
+    private HazelcastRoutingService(RoutingContext ctx, ClusterCalls cluster) {
         super(ctx);
+        this.cluster = cluster;
         this.events = new Events(ctx);
         this.figures = new QueueFigures(ctx);
         this.dispatch = new Dispatch(ctx);
@@ -64,10 +73,15 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
         ctx.maintenance = new Maintenance(ctx);
     }
 
-    /** Registers listeners, loads the current state into the local view and starts the timed tasks. */
+    /**
+     * Registers listeners, loads the current state into the local view and starts the timed tasks.
+     *
+     * @param cluster where the methods that read or write the cluster's maps run their work
+     */
     public static HazelcastRoutingService start(HazelcastInstance hazelcast, Collection<QueueDefinition> queues,
-                                                RoutingOptions options) {
-        HazelcastRoutingService service = new HazelcastRoutingService(new RoutingContext(hazelcast, options));
+                                                RoutingOptions options, ClusterCalls cluster) {
+        HazelcastRoutingService service = new HazelcastRoutingService(new RoutingContext(hazelcast, options),
+                Objects.requireNonNull(cluster, "cluster"));
         service.init(queues);
         return service;
     }
@@ -112,6 +126,10 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public Agent login(AgentProfile profile) {
+        return cluster.call(() -> loginHere(profile));
+    }
+
+    private Agent loginHere(AgentProfile profile) {
         AgentResult r = agentCommand(profile.id(),
                 AgentCommand.login(profile, ThreadLocalRandom.current().nextLong(), now()));
         if (!r.applied()) {
@@ -124,36 +142,42 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public Agent ready(String agentId) {
-        return userTransition(agentId, AgentCommand.simple(AgentCommand.Op.READY, now()), "become ready");
+        return cluster.call(() -> userTransition(agentId, AgentCommand.simple(AgentCommand.Op.READY, now()),
+                "become ready"));
     }
 
     @Override
     public Agent notReady(String agentId, String reasonCode) {
         String reason = reasonCode == null || reasonCode.isBlank() ? "not-ready" : reasonCode;
-        return userTransition(agentId, AgentCommand.notReady(reason, now()), "become not ready");
+        return cluster.call(() -> userTransition(agentId, AgentCommand.notReady(reason, now()), "become not ready"));
     }
 
     @Override
     public Agent wrapUpDone(String agentId) {
-        return userTransition(agentId, AgentCommand.simple(AgentCommand.Op.WRAP_UP_DONE, now()), "end wrap-up");
+        return cluster.call(() -> userTransition(agentId, AgentCommand.simple(AgentCommand.Op.WRAP_UP_DONE, now()),
+                "end wrap-up"));
     }
 
     @Override
     public Agent extendWrapUp(String agentId, Duration by) {
-        return userTransition(agentId, AgentCommand.extendWrapUp(by.toMillis(), now()), "extend wrap-up");
+        return cluster.call(() -> userTransition(agentId, AgentCommand.extendWrapUp(by.toMillis(), now()),
+                "extend wrap-up"));
     }
 
     @Override
     public Agent changeSkills(String agentId, Map<String, Integer> skills) {
-        Agent a = agent(agentId).orElseThrow(() -> new RoutingException(RoutingException.Reason.UNKNOWN_AGENT,
-                "unknown agent " + agentId));
-        AgentProfile changed = new AgentProfile(agentId, a.name(), a.endpoint(), skills, a.languages());
-        return userTransition(agentId, AgentCommand.setSkills(changed, now()), "change skills");
+        return cluster.call(() -> {
+            Agent a = agentHere(agentId).orElseThrow(() -> new RoutingException(RoutingException.Reason.UNKNOWN_AGENT,
+                    "unknown agent " + agentId));
+            AgentProfile changed = new AgentProfile(agentId, a.name(), a.endpoint(), skills, a.languages());
+            return userTransition(agentId, AgentCommand.setSkills(changed, now()), "change skills");
+        });
     }
 
     @Override
     public Agent logout(String agentId) {
-        return userTransition(agentId, AgentCommand.simple(AgentCommand.Op.LOGOUT, now()), "log out");
+        return cluster.call(() -> userTransition(agentId, AgentCommand.simple(AgentCommand.Op.LOGOUT, now()),
+                "log out"));
     }
 
     private Agent userTransition(String agentId, AgentCommand command, String what) {
@@ -179,6 +203,10 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public Optional<Agent> agent(String agentId) {
+        return cluster.call(() -> agentHere(agentId));
+    }
+
+    private Optional<Agent> agentHere(String agentId) {
         AgentRecord record = agentMap.get(agentId);
         if (record != null) {
             view.applyAgent(record);
@@ -188,13 +216,17 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public List<Agent> agents() {
-        return view.agentsById();
+        return view.agentsById(); // this node's view of the agents: no cluster operation
     }
 
     // =================================================================== queues
 
     @Override
     public void defineQueues(Collection<QueueDefinition> queues) {
+        cluster.run(() -> defineQueuesHere(queues));
+    }
+
+    private void defineQueuesHere(Collection<QueueDefinition> queues) {
         for (QueueDefinition definition : queues) {
             QueueEntry existing = queueMap.put(definition.id(), new QueueEntry(definition));
             if (existing != null && !existing.definition().equals(definition)) {
@@ -211,14 +243,16 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public List<QueueStatus> queues() {
-        long now = now();
-        return view.queues().stream().sorted(Comparator.comparing(r -> r.definition.id()))
-                .map(rules -> figures.status(rules, now)).toList();
+        return cluster.call(() -> {
+            long now = now();
+            return view.queues().stream().sorted(Comparator.comparing(r -> r.definition.id()))
+                    .map(rules -> figures.status(rules, now)).toList(); // each queue's counters from the cluster
+        });
     }
 
     @Override
     public List<WaitingCall> waitingCalls(String queueId) {
-        long now = now();
+        long now = now(); // this node's view of the calls: no cluster operation
         return view.calls().stream().filter(c -> c.record.queueId().equals(queueId)).sorted(view.order(now))
                 .map(c -> c.call).toList();
     }
@@ -241,7 +275,7 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public QueuePosition enqueue(CallRequest request) {
-        return calls.enqueue(request);
+        return cluster.call(() -> calls.enqueue(request));
     }
 
     @Override
@@ -256,6 +290,10 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public Optional<QueuePosition> adopt(String callId) {
+        return cluster.call(() -> adoptHere(callId));
+    }
+
+    private Optional<QueuePosition> adoptHere(String callId) {
         CallRecord known = callMap.get(callId);
         if (known == null || known.isOffered()) {
             return Optional.empty();
@@ -295,27 +333,27 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
 
     @Override
     public boolean cancel(String callId) {
-        return calls.cancel(callId);
+        return cluster.call(() -> calls.cancel(callId));
     }
 
     @Override
     public boolean withdraw(String callId) {
-        return calls.withdraw(callId);
+        return cluster.call(() -> calls.withdraw(callId));
     }
 
     @Override
     public boolean answered(Reservation reservation) {
-        return reservations.answered(reservation);
+        return cluster.call(() -> reservations.answered(reservation));
     }
 
     @Override
     public boolean offerFailed(Reservation reservation, String reasonCode) {
-        return reservations.offerFailed(reservation, reasonCode);
+        return cluster.call(() -> reservations.offerFailed(reservation, reasonCode));
     }
 
     @Override
     public boolean callEnded(Reservation reservation) {
-        return reservations.callEnded(reservation);
+        return cluster.call(() -> reservations.callEnded(reservation));
     }
 
     /** For tests: every waiting call of this node is tried now. */

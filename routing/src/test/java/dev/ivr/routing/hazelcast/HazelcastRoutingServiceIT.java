@@ -75,7 +75,8 @@ class HazelcastRoutingServiceIT {
                 QueueDefinition.builder("any").build());
         router = HazelcastRoutingService.start(member, queues, RoutingOptions.defaults()
                 .withName("test-" + UUID.randomUUID()).withClock(clock)
-                .withMaintenanceInterval(Duration.ofMillis(50)).withReservationTtl(Duration.ofSeconds(60)));
+                .withMaintenanceInterval(Duration.ofMillis(50)).withReservationTtl(Duration.ofSeconds(60)),
+                dev.ivr.routing.ClusterCalls.IN_PLACE);
         router.subscribe(events::add);
     }
 

@@ -39,7 +39,8 @@ class WhenNotWaitingTest {
                 List.of(QueueDefinition.builder("sales").requireSkill("sales", 1).build(),
                         QueueDefinition.builder("short").requireSkill("sales", 1)
                                 .maxWait(Duration.ofMillis(300), "voicemail").build()),
-                RoutingOptions.defaults().withName(name).withMaintenanceInterval(Duration.ofMillis(50)));
+                RoutingOptions.defaults().withName(name).withMaintenanceInterval(Duration.ofMillis(50)),
+                dev.ivr.routing.ClusterCalls.IN_PLACE);
     }
 
     @AfterEach
