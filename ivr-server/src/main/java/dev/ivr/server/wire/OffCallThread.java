@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * buffer of 4,096 bytes, for as long as the thread lives, and its initial size cannot be configured. Every call runs
  * on a virtual thread of its own that lives as long as the call: a call that touched the cluster once (its checkpoint
  * claim, its queue entry) kept about 4.5 KB of Hazelcast's for its whole length, 10,000 waiting callers 45 MB. The
- * operations handed here serialise on this class's threads, which keep one pool each.
+ * operations handed here serialise on this instance's threads, which keep one pool each.
  *
  * <p>What does not change: the call's thread waits for the operation as it did (its result, or what it threw, is the
  * call's; an interrupt of the waiting thread is kept for it, the operation is not cancelled: Hazelcast's synchronous

@@ -37,9 +37,9 @@ import java.util.function.Consumer;
  * The journal on the database, through an outbox: {@link #emit} appends the event to the outbox on local disk
  * (forced) and returns; the {@code journal-outbox} platform thread writes what waits there to
  * {@code journal_events} (a call's node events: {@code journal_nodes}, V171) in batches, and deletes a segment once
- * all of it is in the database. A call never
- * waits for the database, an outage or a restart loses nothing (the segments stay until written), and a
- * segment replayed after a failure duplicates nothing (the event id is unique per call id, V170; a replayed one is ignored).
+ * all of it is in the database. A call never waits for the database, an outage or a restart loses nothing (the
+ * segments stay until written), and a segment replayed after a failure duplicates nothing (the event id is unique per
+ * call id, V170; a replayed one is ignored).
  * When even the disk refuses a line, the event waits in memory (said loudly) until disk or database takes it.
  */
 public final class JdbcJournal implements Journal, AutoCloseable {

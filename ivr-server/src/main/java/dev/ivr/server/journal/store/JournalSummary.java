@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -362,7 +363,7 @@ public final class JournalSummary {
     private static void keepInserted(int[] answer, Map<String, JournalEvent> fresh, Set<String> counted,
                                       Set<String> flowCounted, Set<String> funnelCounted) {
         int i = 0;
-        for (java.util.Iterator<String> it = fresh.keySet().iterator(); it.hasNext(); i++) {
+        for (Iterator<String> it = fresh.keySet().iterator(); it.hasNext(); i++) {
             String id = it.next();
             if (answer[i] == 0) {
                 it.remove();
