@@ -165,6 +165,14 @@ class OffCallThreadTest {
     }
 
     @Test
+    void closeEndsItsThreads() throws Exception {
+        Thread worker = onVirtualThread(() -> off.call(Thread::currentThread));
+        assertThat(worker.getName()).startsWith("ivr-cluster-op-");
+        off.close();
+        assertThat(worker.join(java.time.Duration.ofSeconds(30))).as("the thread ended").isTrue();
+    }
+
+    @Test
     void afterCloseAnOperationStillRunsOffTheCallsThreadOnAThreadOfItsOwn() throws Exception {
         off.close();
         String[] seen = onVirtualThread(() -> {
