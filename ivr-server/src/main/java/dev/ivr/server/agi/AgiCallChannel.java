@@ -87,14 +87,10 @@ final class AgiCallChannel implements CallChannel {
             return CallChannel.super.playUntilLater(file, escapeDigits, stop);
         }
         requireFile(file);
-        if (stop.isDone()) {
-            return CompletableFuture.completedFuture(Optional.empty());
+        CompletableFuture<Optional<Character>> notSent = armed(stop);
+        if (notSent != null) {
+            return notSent;
         }
-        if (isHungUp()) {
-            return CompletableFuture.failedFuture(hungUp());
-        }
-        socket.armInterrupt(stop::isDone);
-        stop.whenComplete((v, e) -> socket.interrupt());
         StreamFileCommand command = new StreamFileCommand(file, escapeDigits == null ? "" : escapeDigits);
         return later.sendLater(command).handle((r, e) -> {
             // a reply with endpos is the prompt's own; without, it is the interrupting NOOP's
@@ -114,14 +110,10 @@ final class AgiCallChannel implements CallChannel {
         if (later == null) {
             return CallChannel.super.waitForDigitUntilLater(timeout, stop);
         }
-        if (stop.isDone()) {
-            return CompletableFuture.completedFuture(Optional.empty());
+        CompletableFuture<Optional<Character>> notSent = armed(stop);
+        if (notSent != null) {
+            return notSent;
         }
-        if (isHungUp()) {
-            return CompletableFuture.failedFuture(hungUp());
-        }
-        socket.armInterrupt(stop::isDone);
-        stop.whenComplete((v, e) -> socket.interrupt());
         WaitForDigitCommand command = new WaitForDigitCommand(timeout.toMillis());
         return later.sendLater(command).handle((r, e) -> {
             boolean cut = socket.disarm(true); // the reply read is WAIT FOR DIGIT's own: a NOOP's is still to come
@@ -149,6 +141,22 @@ final class AgiCallChannel implements CallChannel {
             }
             return null;
         });
+    }
+
+    /**
+     * Arms the next command to be cut by a NOOP when {@code stop} completes; or, when it is not to be sent (stopped
+     * already, or the caller hung up), what to return instead.
+     */
+    private CompletableFuture<Optional<Character>> armed(CompletableFuture<?> stop) {
+        if (stop.isDone()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (isHungUp()) {
+            return CompletableFuture.failedFuture(hungUp());
+        }
+        socket.armInterrupt(stop::isDone);
+        stop.whenComplete((v, e) -> socket.interrupt());
+        return null;
     }
 
     private static Throwable unwrap(Throwable e) {

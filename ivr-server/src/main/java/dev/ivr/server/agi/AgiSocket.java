@@ -100,10 +100,8 @@ final class AgiSocket implements SocketConnectionFacade {
     private final AgiPoller poller;
     /** The connection's channel, or null (a socket made without one). */
     private final SocketChannel channel;
-    /** While registered with the poller (non-blocking): completed, on a virtual thread, when a reply can be read. */
-    private CompletableFuture<Void> replyReadable;
-    /** The logging MDC of the call that waits for {@link #replyReadable}: set on the thread that completes it. */
-    private Map<String, String> replyMdc;
+    /** While registered with the poller (non-blocking): who waits for a reply to be readable; else null. */
+    private Waiting waiting;
     /** A read on the poller failed: thrown by the next read of the call's thread. */
     private IOException pollerReadError;
 
@@ -557,8 +555,7 @@ final class AgiSocket implements SocketConnectionFacade {
             } catch (IOException e) {
                 return CompletableFuture.completedFuture(null); // the read says what broke
             }
-            replyReadable = f;
-            replyMdc = MDC.getCopyOfContextMap();
+            waiting = new Waiting(f, MDC.getCopyOfContextMap());
         }
         poller.register(this);
         return f;
@@ -611,14 +608,11 @@ final class AgiSocket implements SocketConnectionFacade {
 
     /** On the poller, after the channel left its selector: blocking again, and the waiting call goes on. */
     void replyReadable() {
-        CompletableFuture<Void> f;
-        Map<String, String> mdc;
+        Waiting w;
         synchronized (writeLock) {
-            f = replyReadable;
-            mdc = replyMdc;
-            replyReadable = null;
-            replyMdc = null;
-            if (f != null && !closed) {
+            w = waiting;
+            waiting = null;
+            if (w != null && !closed) {
                 try {
                     channel.configureBlocking(true);
                 } catch (IOException | RuntimeException e) {
@@ -628,23 +622,28 @@ final class AgiSocket implements SocketConnectionFacade {
                 }
             }
         }
-        deliver(f, mdc);
+        if (w != null) {
+            w.go();
+        }
     }
 
-    private static void deliver(CompletableFuture<Void> f, Map<String, String> mdc) {
-        if (f == null) {
-            return;
+    /**
+     * A reply waited for without a thread: the future to complete, and the logging MDC of the call (set on the virtual
+     * thread that completes it, where what depends on the reply runs).
+     */
+    private record Waiting(CompletableFuture<Void> future, Map<String, String> mdc) {
+        void go() {
+            Thread.ofVirtual().name("agi-reply").start(() -> {
+                if (mdc != null) {
+                    MDC.setContextMap(mdc);
+                }
+                try {
+                    future.complete(null);
+                } finally {
+                    MDC.clear();
+                }
+            });
         }
-        Thread.ofVirtual().name("agi-reply").start(() -> {
-            if (mdc != null) {
-                MDC.setContextMap(mdc);
-            }
-            try {
-                f.complete(null);
-            } finally {
-                MDC.clear();
-            }
-        });
     }
 
     /** Set when the server cut the connection itself (the end of a shutdown's drain time): not the caller's doing. */
@@ -665,19 +664,18 @@ final class AgiSocket implements SocketConnectionFacade {
         if (closed) {
             return;
         }
-        CompletableFuture<Void> waiting;
-        Map<String, String> mdc;
+        Waiting w;
         synchronized (writeLock) {
             closed = true;
-            waiting = replyReadable;
-            mdc = replyMdc;
-            replyReadable = null;
-            replyMdc = null;
+            w = waiting;
+            waiting = null;
         }
         try {
             socket.close();
         } finally {
-            deliver(waiting, mdc); // the reader finds the connection closed
+            if (w != null) {
+                w.go(); // the reader finds the connection closed
+            }
             onClose.accept(this);
         }
     }
