@@ -57,6 +57,8 @@ final class AgiSocket implements SocketConnectionFacade {
     /** All environment lines of a call together: what a peer can make the server keep for a call. */
     static final int MAX_ENV_BYTES = 64 * 1024;
     private static final ThreadLocal<AgiSocket> CURRENT = new ThreadLocal<>();
+    /** The threads that read a reply no thread waited for, and run what follows it. */
+    private static final java.util.concurrent.ThreadFactory REPLY_THREADS = Thread.ofVirtual().name("agi-reply").factory();
     private static final byte[] NOOP = "NOOP\n".getBytes(StandardCharsets.UTF_8);
     /** How long a write to a connection registered with the poller may find the PBX's side full before it fails. */
     private static final long NON_BLOCKING_WRITE_NANOS = 5_000_000_000L;
@@ -633,7 +635,7 @@ final class AgiSocket implements SocketConnectionFacade {
      */
     private record Waiting(CompletableFuture<Void> future, Map<String, String> mdc) {
         void go() {
-            Thread.ofVirtual().name("agi-reply").start(() -> {
+            REPLY_THREADS.newThread(() -> {
                 if (mdc != null) {
                     MDC.setContextMap(mdc);
                 }
@@ -642,7 +644,7 @@ final class AgiSocket implements SocketConnectionFacade {
                 } finally {
                     MDC.clear();
                 }
-            });
+            }).start();
         }
     }
 

@@ -36,6 +36,8 @@ final class QueueWait {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
     /** Where the cut of an announcement runs: off the thread that completed the routing's future. */
     private static final Executor CUT = r -> Thread.ofVirtual().name("queue-announcement-cut").start(r);
+    /** The wait's looks at the routing, each on a short virtual thread of its own ({@link #next}). */
+    private static final java.util.concurrent.ThreadFactory STEPS = Thread.ofVirtual().name("queue-wait").factory();
 
     final QueueCallRouter owner;
     final RouteRequest req;
@@ -222,7 +224,7 @@ final class QueueWait {
 
     /** The wait's next step, on a virtual thread of its own with the call's MDC. */
     private void next(Duration rest) {
-        Thread.ofVirtual().name("queue-wait").start(() -> {
+        STEPS.newThread(() -> {
             if (mdc != null) {
                 MDC.setContextMap(mdc);
             }
@@ -231,7 +233,7 @@ final class QueueWait {
             } finally {
                 MDC.clear();
             }
-        });
+        }).start();
     }
 
     private void fail(Throwable e) {
