@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@link CallChannel} over a FastAGI connection, with Asterisk 20's replies read as
@@ -56,128 +54,6 @@ final class AgiCallChannel implements CallChannel {
         this.info = info;
         this.agi = agi;
         this.socket = socket;
-    }
-
-    /** A channel that can send a command and have its reply read later, without a thread waiting meanwhile. */
-    interface RepliesLater {
-        /** Whether {@link #sendLater} reads the reply without a thread waiting (else it blocks as usual). */
-        boolean repliesLater();
-
-        /**
-         * Writes the command; the future completes with its reply, read on a virtual thread of its own (with the
-         * call's logging MDC) once the PBX answered, or with the {@link AgiException} that
-         * {@link AgiChannel#sendCommand} would throw.
-         */
-        CompletableFuture<AgiReply> sendLater(AgiCommand command);
-    }
-
-    private RepliesLater later() {
-        return agi instanceof RepliesLater r && r.repliesLater() ? r : null;
-    }
-
-    /**
-     * {@link #playUntil} without a thread waiting while it plays: the reply is read on a virtual thread of its own
-     * (the call's logging MDC set), which then runs what depends on the future.
-     */
-    @Override
-    public CompletableFuture<Optional<Character>> playUntilLater(String file, String escapeDigits,
-                                                                 CompletableFuture<?> stop) {
-        RepliesLater later = later();
-        if (later == null) {
-            return CallChannel.super.playUntilLater(file, escapeDigits, stop);
-        }
-        requireFile(file);
-        CompletableFuture<Optional<Character>> notSent = armed(stop);
-        if (notSent != null) {
-            return notSent;
-        }
-        StreamFileCommand command = new StreamFileCommand(file, escapeDigits == null ? "" : escapeDigits);
-        return later.sendLater(command).handle((r, e) -> {
-            // a reply with endpos is the prompt's own; without, it is the interrupting NOOP's
-            boolean own = r == null || r.getAttribute("endpos") != null;
-            boolean cut = socket.disarm(own) && !own;
-            if (e != null) {
-                throw new CompletionException(failure(unwrap(e), command));
-            }
-            return cut ? Optional.empty() : prompt(r, file);
-        });
-    }
-
-    /** {@link #waitForDigitUntil} without a thread waiting meanwhile (as {@link #playUntilLater}). */
-    @Override
-    public CompletableFuture<Optional<Character>> waitForDigitUntilLater(Duration timeout, CompletableFuture<?> stop) {
-        RepliesLater later = later();
-        if (later == null) {
-            return CallChannel.super.waitForDigitUntilLater(timeout, stop);
-        }
-        CompletableFuture<Optional<Character>> notSent = armed(stop);
-        if (notSent != null) {
-            return notSent;
-        }
-        WaitForDigitCommand command = new WaitForDigitCommand(timeout.toMillis());
-        return later.sendLater(command).handle((r, e) -> {
-            boolean cut = socket.disarm(true); // the reply read is WAIT FOR DIGIT's own: a NOOP's is still to come
-            if (e != null) {
-                throw new CompletionException(failure(unwrap(e), command));
-            }
-            return cut && r.getResultCode() == CUT_BY_A_COMMAND ? Optional.<Character>empty() : key(r);
-        });
-    }
-
-    /** {@link #musicOnHold} without a thread waiting for its reply (as {@link #playUntilLater}). */
-    @Override
-    public CompletableFuture<Void> musicOnHoldLater(boolean on, String musicClass) {
-        RepliesLater later = later();
-        if (later == null) {
-            return CallChannel.super.musicOnHoldLater(on, musicClass);
-        }
-        if (isHungUp()) {
-            return CompletableFuture.failedFuture(hungUp());
-        }
-        AgiCommand command = musicCommand(on, musicClass);
-        return later.sendLater(command).handle((r, e) -> {
-            if (e != null) {
-                throw new CompletionException(failure(unwrap(e), command));
-            }
-            return null;
-        });
-    }
-
-    /**
-     * Arms the next command to be cut by a NOOP when {@code stop} completes; or, when it is not to be sent (stopped
-     * already, or the caller hung up), what to return instead.
-     */
-    private CompletableFuture<Optional<Character>> armed(CompletableFuture<?> stop) {
-        if (stop.isDone()) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-        if (isHungUp()) {
-            return CompletableFuture.failedFuture(hungUp());
-        }
-        socket.armInterrupt(stop::isDone);
-        stop.whenComplete((v, e) -> socket.interrupt());
-        return null;
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    /** What {@link #send} throws for what the command's send or reply failed with. */
-    private RuntimeException failure(Throwable e, AgiCommand command) {
-        if (e instanceof AgiException a) {
-            return failure(a, command);
-        }
-        if (e instanceof RuntimeException r) {
-            return r;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        return new CallFailedException("AGI command failed: " + e, e);
     }
 
     @Override
@@ -281,12 +157,8 @@ final class AgiCallChannel implements CallChannel {
 
     @Override
     public void musicOnHold(boolean on, String musicClass) {
-        send(musicCommand(on, musicClass), true);
-    }
-
-    private static AgiCommand musicCommand(boolean on, String musicClass) {
-        return on ? (musicClass == null || musicClass.isBlank() ? new SetMusicOnCommand() : new SetMusicOnCommand(musicClass))
-                : new SetMusicOffCommand();
+        send(on ? (musicClass == null || musicClass.isBlank() ? new SetMusicOnCommand() : new SetMusicOnCommand(musicClass))
+                : new SetMusicOffCommand(), true);
     }
 
     @Override
@@ -400,35 +272,27 @@ final class AgiCallChannel implements CallChannel {
         }
         try {
             return agi.sendCommand(command);
-        } catch (AgiException e) {
-            throw failure(e, command);
-        }
-    }
-
-    /** What a command's failure means for the call: the caller hung up, or the call failed (and why). */
-    private RuntimeException failure(AgiException e, AgiCommand command) {
-        if (e instanceof AgiHangupException) {
+        } catch (AgiHangupException e) {
             if (socket.cutByServer()) {
-                return cut(e);
+                throw cut(e);
             }
             if (socket.protocolError() != null) {
-                return new CallFailedException("AGI connection ended: " + socket.protocolError(), e);
+                throw new CallFailedException("AGI connection ended: " + socket.protocolError(), e);
             }
             if (socket.peerClosed() && !socket.hangupReceived() && !hungUp) {
-                return new CallFailedException("the PBX closed the AGI connection", e);
+                throw new CallFailedException("the PBX closed the AGI connection", e);
             }
-            return hungUp();
+            throw hungUp();
+        } catch (InvalidOrUnknownCommandException e) {
+            throw new CallFailedException("the PBX does not know the command: " + command.buildCommand(), e);
+        } catch (InvalidCommandSyntaxException e) {
+            throw new CallFailedException("the PBX refused the syntax of: " + command.buildCommand(), e);
+        } catch (AgiException e) {
+            if (socket.cutByServer()) {
+                throw cut(e);
+            }
+            throw new CallFailedException("AGI command failed: " + e.getMessage(), e);
         }
-        if (e instanceof InvalidOrUnknownCommandException) {
-            return new CallFailedException("the PBX does not know the command: " + command.buildCommand(), e);
-        }
-        if (e instanceof InvalidCommandSyntaxException) {
-            return new CallFailedException("the PBX refused the syntax of: " + command.buildCommand(), e);
-        }
-        if (socket.cutByServer()) {
-            return cut(e);
-        }
-        return new CallFailedException("AGI command failed: " + e.getMessage(), e);
     }
 
     /** The server stopped and its drain time ran out: the call failed on our side; the caller did not hang up. */

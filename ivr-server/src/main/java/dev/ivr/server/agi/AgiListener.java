@@ -8,9 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiChannelFactory;
 import org.asteriskjava.fastagi.AgiException;
-import org.asteriskjava.fastagi.AgiHangupException;
-import org.asteriskjava.fastagi.InvalidCommandSyntaxException;
-import org.asteriskjava.fastagi.InvalidOrUnknownCommandException;
 import org.asteriskjava.fastagi.AgiNetworkException;
 import org.asteriskjava.fastagi.AgiReader;
 import org.asteriskjava.fastagi.AgiRequest;
@@ -34,9 +31,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.nio.channels.ServerSocketChannel;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,14 +61,12 @@ public final class AgiListener {
     /** An error no call can recover from (a class that cannot initialise, out of memory): DOWN for good. */
     private volatile String broken;
     private volatile ServerSocket serverSocket;
-    /** Waits for the replies that no thread waits for (a caller waiting for an agent). */
-    private volatile AgiPoller poller;
     private volatile boolean accepting;
     private Server server;
     private Thread acceptThread;
 
     public AgiListener(AgiConfig config, String nodeName, ScriptResolver scripts, MeterRegistry registry) {
-        this(config, nodeName, scripts, registry, CHANNELS);
+        this(config, nodeName, scripts, registry, ServerSocketFactory.getDefault());
     }
 
     /** With the server socket made by {@code sockets} (tests make one that fails). */
@@ -85,31 +77,6 @@ public final class AgiListener {
         this.metrics = new AgiMetrics(registry, activeCalls::get);
         this.dispatcher = new CallDispatcher(nodeName, scripts, metrics, activeCalls);
     }
-
-    /**
-     * Server sockets with channels: their connections' replies can be waited for without a thread ({@link AgiPoller}).
-     */
-    private static final ServerSocketFactory CHANNELS = new ServerSocketFactory() {
-        @Override
-        public ServerSocket createServerSocket() throws IOException {
-            return ServerSocketChannel.open().socket();
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port) throws IOException {
-            throw new UnsupportedOperationException("bound by start()");
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port, int backlog) throws IOException {
-            throw new UnsupportedOperationException("bound by start()");
-        }
-
-        @Override
-        public ServerSocket createServerSocket(int port, int backlog, InetAddress address) throws IOException {
-            throw new UnsupportedOperationException("bound by start()");
-        }
-    };
 
     /** Binds the port (failing here if it cannot) and starts accepting calls. */
     public synchronized void start() throws IOException {
@@ -126,7 +93,6 @@ public final class AgiListener {
                     + e.getMessage(), e);
         }
         serverSocket = ss;
-        poller = new AgiPoller("agi-poller");
         accepting = true;
         server = new Server(new GuardedServerSocket());
         acceptThread = Thread.ofPlatform().name("agi-accept").daemon(true).start(() -> {
@@ -246,12 +212,8 @@ public final class AgiListener {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
-        }
-        AgiPoller p = poller;
-        if (p != null) {
-            p.close();
         }
     }
 
@@ -346,7 +308,7 @@ public final class AgiListener {
                     continue;
                 }
                 AgiSocket conn = new AgiSocket(s, config.maxLineLength(), config.idleTimeout().toMillis(),
-                        connections::remove, metrics::protocolError, poller);
+                        connections::remove, metrics::protocolError);
                 connections.add(conn);
                 return conn;
             }
@@ -475,55 +437,10 @@ public final class AgiListener {
         }
     }
 
-    /**
-     * Asterisk-Java's channel (its constructor is protected), and a command whose reply is read later, on the thread
-     * that {@link AgiSocket#whenReplyReadable} hands it to, with the checks of {@link AgiChannelImpl#sendCommand}.
-     */
-    private static final class MeteredChannel extends AgiChannelImpl implements AgiCallChannel.RepliesLater {
-        private final TimedWriter writer;
-        private final AgiReader reader;
-        private final AgiSocket socket;
-
+    /** Asterisk-Java's channel; its constructor is protected. */
+    private static final class MeteredChannel extends AgiChannelImpl {
         MeteredChannel(AgiRequest request, TimedWriter writer, AgiReader reader) {
-            this(request, writer, new TimedReader(reader, writer));
-        }
-
-        private MeteredChannel(AgiRequest request, TimedWriter writer, TimedReader reader) {
-            super(request, writer, reader);
-            this.writer = writer;
-            this.reader = reader;
-            this.socket = writer.socket;
-        }
-
-        @Override
-        public boolean repliesLater() {
-            return socket != null && socket.channel() != null;
-        }
-
-        @Override
-        public CompletableFuture<AgiReply> sendLater(AgiCommand command) {
-            try {
-                writer.sendCommand(command);
-            } catch (AgiException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-            return socket.whenReplyReadable().thenApply(v -> {
-                try {
-                    AgiReply reply = reader.readReply();
-                    if (reply.getStatus() == AgiReply.SC_INVALID_OR_UNKNOWN_COMMAND) {
-                        throw new InvalidOrUnknownCommandException(command.buildCommand());
-                    }
-                    if (reply.getStatus() == AgiReply.SC_DEAD_CHANNEL) {
-                        throw new AgiHangupException();
-                    }
-                    if (reply.getStatus() == AgiReply.SC_INVALID_COMMAND_SYNTAX) {
-                        throw new InvalidCommandSyntaxException(reply.getSynopsis(), reply.getUsage());
-                    }
-                    return reply;
-                } catch (AgiException e) {
-                    throw new CompletionException(e);
-                }
-            });
+            super(request, writer, new TimedReader(reader, writer));
         }
     }
 }

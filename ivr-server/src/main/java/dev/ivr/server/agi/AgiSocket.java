@@ -13,12 +13,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -44,11 +39,6 @@ import java.util.function.Consumer;
  * ended (with its own reply) before the NOOP arrived, the NOOP's reply that follows is skipped.
  * WAIT FOR DIGIT is cut the same way, but always answers (result=1 when the NOOP cut it), so the
  * NOOP's reply is always skipped then ({@link #disarm}).
- *
- * <p>A reply can be waited for without a thread ({@link #whenReplyReadable}): while a call waits for an agent, the
- * connection is registered with the listener's {@link AgiPoller} (non-blocking meanwhile), which reads what arrives
- * into this connection's buffer and, once a whole line is in, makes the connection blocking again and hands on to a
- * virtual thread that reads the reply as usual, from the buffer.
  */
 final class AgiSocket implements SocketConnectionFacade {
     private static final Logger LOG = LoggerFactory.getLogger(AgiSocket.class);
@@ -57,11 +47,6 @@ final class AgiSocket implements SocketConnectionFacade {
     /** All environment lines of a call together: what a peer can make the server keep for a call. */
     static final int MAX_ENV_BYTES = 64 * 1024;
     private static final ThreadLocal<AgiSocket> CURRENT = new ThreadLocal<>();
-    /** The threads that read a reply no thread waited for, and run what follows it. */
-    private static final java.util.concurrent.ThreadFactory REPLY_THREADS = Thread.ofVirtual().name("agi-reply").factory();
-    private static final byte[] NOOP = "NOOP\n".getBytes(StandardCharsets.UTF_8);
-    /** How long a write to a connection registered with the poller may find the PBX's side full before it fails. */
-    private static final long NON_BLOCKING_WRITE_NANOS = 5_000_000_000L;
 
     private final Socket socket;
     private final InputStream in;
@@ -98,25 +83,10 @@ final class AgiSocket implements SocketConnectionFacade {
     private java.util.function.BooleanSupplier armedStop;
     private boolean interrupted;
     private int repliesToSkip;
-    /** Waits for replies without a thread; null when the connection has no channel (then a thread reads). */
-    private final AgiPoller poller;
-    /** The connection's channel, or null (a socket made without one). */
-    private final SocketChannel channel;
-    /** While registered with the poller (non-blocking): who waits for a reply to be readable; else null. */
-    private Waiting waiting;
-    /** A read on the poller failed: thrown by the next read of the call's thread. */
-    private IOException pollerReadError;
 
     AgiSocket(Socket socket, int maxLine, long idleTimeoutMillis, Consumer<AgiSocket> onClose,
               Consumer<String> onProtocolError) throws IOException {
-        this(socket, maxLine, idleTimeoutMillis, onClose, onProtocolError, null);
-    }
-
-    AgiSocket(Socket socket, int maxLine, long idleTimeoutMillis, Consumer<AgiSocket> onClose,
-              Consumer<String> onProtocolError, AgiPoller poller) throws IOException {
         this.socket = socket;
-        this.channel = socket.getChannel();
-        this.poller = channel == null ? null : poller;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         this.maxLine = maxLine;
@@ -198,8 +168,8 @@ final class AgiSocket implements SocketConnectionFacade {
 
     private boolean writeInterrupt() {
         try {
-            byte[] noop = NOOP;
-            rawWrite(noop, 0, noop.length);
+            out.write("NOOP\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
             interrupted = true;
             return true;
         } catch (IOException e) {
@@ -404,11 +374,6 @@ final class AgiSocket implements SocketConnectionFacade {
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
         }
-        if (pollerReadError != null) {
-            IOException e = pollerReadError;
-            pollerReadError = null;
-            throw e;
-        }
         int n;
         try {
             n = in.read(buf, 0, buf.length);
@@ -461,8 +426,7 @@ final class AgiSocket implements SocketConnectionFacade {
             if (closed) {
                 throw new IOException("connection closed");
             }
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            rawWrite(b, 0, b.length);
+            out.write(s.getBytes(StandardCharsets.UTF_8));
             armAfterWrite();
         }
     }
@@ -473,6 +437,7 @@ final class AgiSocket implements SocketConnectionFacade {
             armedStop = armNext;
             armNext = null;
             if (armedStop.getAsBoolean()) {
+                out.flush();
                 writeInterrupt();
             }
         }
@@ -495,8 +460,9 @@ final class AgiSocket implements SocketConnectionFacade {
                 if (closed) {
                     throw new IOException("connection closed");
                 }
-                rawWrite(line.bytes(), 0, line.size());
+                out.write(line.bytes(), 0, line.size());
                 armAfterWrite();
+                out.flush();
             }
         } finally {
             line.giveBack();
@@ -505,146 +471,8 @@ final class AgiSocket implements SocketConnectionFacade {
 
     @Override
     public void flush() throws IOException {
-        // every write goes out at once (the socket's stream has no buffer)
-    }
-
-    /**
-     * Writes bytes (under {@link #writeLock}): through the socket's stream, or through the channel while the
-     * connection is registered with the poller (non-blocking; an AGI line fits the socket's buffer, so it goes in
-     * one write unless the PBX stopped reading).
-     */
-    private void rawWrite(byte[] b, int off, int len) throws IOException {
-        if (channel == null || channel.isBlocking()) {
-            out.write(b, off, len);
-            return;
-        }
-        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-        long deadline = System.nanoTime() + NON_BLOCKING_WRITE_NANOS;
-        while (bb.hasRemaining()) {
-            if (channel.write(bb) == 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("the PBX reads no more commands");
-                }
-                LockSupport.parkNanos(1_000_000);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------ replies read without a thread
-
-    /** The connection's channel (the poller's). */
-    SocketChannel channel() {
-        return channel;
-    }
-
-    /**
-     * Completes when a reply (a whole line) can be read without blocking, or the connection ended: on a virtual thread
-     * of its own with the current thread's logging MDC, which then reads the reply as usual ({@link #readLine}).
-     * Between now and then no thread waits for the PBX. Completed at once when a line is in the buffer already, or
-     * when the connection has no channel (then the reply is read by blocking as always).
-     */
-    CompletableFuture<Void> whenReplyReadable() {
-        if (poller == null || closed || hasBufferedLine()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> f = new CompletableFuture<>();
         synchronized (writeLock) {
-            if (closed) {
-                return CompletableFuture.completedFuture(null);
-            }
-            try {
-                channel.configureBlocking(false);
-            } catch (IOException e) {
-                return CompletableFuture.completedFuture(null); // the read says what broke
-            }
-            waiting = new Waiting(f, MDC.getCopyOfContextMap());
-        }
-        poller.register(this);
-        return f;
-    }
-
-    private boolean hasBufferedLine() {
-        for (int i = pos; i < limit; i++) {
-            if (buf[i] == '\n') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * On the poller: reads what the channel has into the buffer; true when a whole line is in (or the connection
-     * ended, or a line is longer than the limit: the reader finds out), false to wait for more.
-     */
-    boolean readAvailable() {
-        try {
-            while (true) {
-                if (hasBufferedLine()) {
-                    return true;
-                }
-                if (pos > 0) {
-                    System.arraycopy(buf, pos, buf, 0, limit - pos);
-                    limit -= pos;
-                    pos = 0;
-                }
-                if (limit == buf.length) {
-                    if (buf.length > maxLine) {
-                        return true; // the reader ends the call (line_too_long)
-                    }
-                    buf = java.util.Arrays.copyOf(buf, Math.min(maxLine + 1, buf.length * 2));
-                }
-                int n = channel.read(ByteBuffer.wrap(buf, limit, buf.length - limit));
-                if (n < 0) {
-                    return true; // the reader sees the end of the stream
-                }
-                if (n == 0) {
-                    return false;
-                }
-                limit += n;
-            }
-        } catch (IOException | RuntimeException e) {
-            pollerReadError = e instanceof IOException io ? io : new IOException(e);
-            return true;
-        }
-    }
-
-    /** On the poller, after the channel left its selector: blocking again, and the waiting call goes on. */
-    void replyReadable() {
-        Waiting w;
-        synchronized (writeLock) {
-            w = waiting;
-            waiting = null;
-            if (w != null && !closed) {
-                try {
-                    channel.configureBlocking(true);
-                } catch (IOException | RuntimeException e) {
-                    if (pollerReadError == null) {
-                        pollerReadError = e instanceof IOException io ? io : new IOException(e);
-                    }
-                }
-            }
-        }
-        if (w != null) {
-            w.go();
-        }
-    }
-
-    /**
-     * A reply waited for without a thread: the future to complete, and the logging MDC of the call (set on the virtual
-     * thread that completes it, where what depends on the reply runs).
-     */
-    private record Waiting(CompletableFuture<Void> future, Map<String, String> mdc) {
-        void go() {
-            REPLY_THREADS.newThread(() -> {
-                if (mdc != null) {
-                    MDC.setContextMap(mdc);
-                }
-                try {
-                    future.complete(null);
-                } finally {
-                    MDC.clear();
-                }
-            }).start();
+            out.flush();
         }
     }
 
@@ -666,18 +494,10 @@ final class AgiSocket implements SocketConnectionFacade {
         if (closed) {
             return;
         }
-        Waiting w;
-        synchronized (writeLock) {
-            closed = true;
-            w = waiting;
-            waiting = null;
-        }
+        closed = true;
         try {
             socket.close();
         } finally {
-            if (w != null) {
-                w.go(); // the reader finds the connection closed
-            }
             onClose.accept(this);
         }
     }

@@ -77,41 +77,6 @@ public interface CallChannel {
         return stop.isDone() ? Optional.empty() : waitForDigit(timeout);
     }
 
-    /**
-     * {@link #playUntil}, with no thread waiting while it plays (a caller waiting for an agent holds no stack between
-     * its commands): the future completes with what {@link #playUntil} returns, or exceptionally with what it throws.
-     * What depends on it runs on the thread that completes it (on AGI a virtual thread of its own, the call's logging
-     * MDC set), so it may use the channel, one command at a time. By default the prompt plays on the calling thread.
-     */
-    default java.util.concurrent.CompletableFuture<Optional<Character>> playUntilLater(
-            String file, String escapeDigits, java.util.concurrent.CompletableFuture<?> stop) {
-        try {
-            return java.util.concurrent.CompletableFuture.completedFuture(playUntil(file, escapeDigits, stop));
-        } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /** {@link #waitForDigitUntil} with no thread waiting meanwhile, as {@link #playUntilLater}. */
-    default java.util.concurrent.CompletableFuture<Optional<Character>> waitForDigitUntilLater(
-            Duration timeout, java.util.concurrent.CompletableFuture<?> stop) {
-        try {
-            return java.util.concurrent.CompletableFuture.completedFuture(waitForDigitUntil(timeout, stop));
-        } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
-        }
-    }
-
-    /** {@link #musicOnHold} with no thread waiting for the PBX's answer, as {@link #playUntilLater}. */
-    default java.util.concurrent.CompletableFuture<Void> musicOnHoldLater(boolean on, String musicClass) {
-        try {
-            musicOnHold(on, musicClass);
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
-        } catch (RuntimeException e) {
-            return java.util.concurrent.CompletableFuture.failedFuture(e);
-        }
-    }
-
     /** Speaks digits with the PBX's own sounds (SAY DIGITS), e.g. as a fallback without TTS. */
     Optional<Character> sayDigits(String digits, String escapeDigits);
 

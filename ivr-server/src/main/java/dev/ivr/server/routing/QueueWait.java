@@ -13,31 +13,23 @@ import dev.ivr.server.flow.route.RouteRequest;
 import dev.ivr.server.flow.route.RouteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
- * One caller waiting in a queue: the wait loop (one wait for a key per quiet stretch, cut by an offer; keys,
- * hang-ups), music and announcements, the callback offer; an agent the library reserved is connected by
- * {@link AgentConnector#offer}. The call's thread parks once while the caller waits ({@link #awaitTurn}) and is woken
- * only for an offer, a wait key or the callback key, and the end of the wait; between those the wait runs in steps
- * driven by the PBX's replies and the routing's watch, and no thread waits for either.
+ * One caller waiting in a queue, on the call's own thread: the wait loop (one wait for a key per quiet stretch, cut
+ * by an offer; keys, hang-ups), music and announcements, the callback offer; an agent the library reserved is
+ * connected by {@link AgentConnector#offer}.
  */
 final class QueueWait {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
     /** Where the cut of an announcement runs: off the thread that completed the routing's future. */
     private static final Executor CUT = r -> Thread.ofVirtual().name("queue-announcement-cut").start(r);
-    /** The wait's looks at the routing, each on a short virtual thread of its own ({@link #next}). */
-    private static final java.util.concurrent.ThreadFactory STEPS = Thread.ofVirtual().name("queue-wait").factory();
 
     final QueueCallRouter owner;
     final RouteRequest req;
@@ -62,6 +54,8 @@ final class QueueWait {
     boolean stoppedDuringAnnouncement;
     /** The consult this wait finds an agent for, or null (a caller waiting for an agent of their own). */
     ConsultLeg consult;
+    /** While an announcement plays: completes when an agent is reserved (the announcement is cut short); else null. */
+    CompletableFuture<Void> offeredNow;
 
     QueueWait(QueueCallRouter owner, RouteRequest req, CallChannel ch, QueueDefinition queue, CallRequest call, Instant enqueuedAt) {
         this.owner = owner;
@@ -109,34 +103,12 @@ final class QueueWait {
         }
     }
 
-    /**
-     * What the call's thread is woken for. Everything else of the wait (the looks at the routing, music,
-     * announcements, the waits for a key, each cut by an offer) runs without it, each step on a short virtual thread of
-     * its own or on the one that read the PBX's reply ({@link CallChannel#playUntilLater}): between two commands a
-     * waiting caller has no stack.
-     */
-    private sealed interface Turn {
-        /** An agent was reserved: the offer (the agent's leg, Dial) runs on the call's thread. */
-        record Offer(Reservation reservation) implements Turn {
-        }
-
-        /** The wait is over. */
-        record Done(RouteResult result) implements Turn {
-        }
-
-        /** A wait key or the callback key: the wait's quiet stretch had begun at {@code since} (nanoTime). */
-        record Key(char key, Duration stretch, long since) implements Turn {
-        }
-    }
-
     private RouteResult loop() throws InterruptedException {
         Duration rest = Duration.ZERO;
         while (true) {
-            switch (awaitTurn(rest)) {
-                case Turn.Done d -> {
-                    return d.result();
-                }
-                case Turn.Offer o -> {
+            WaitResult w = owner.router.awaitAgent(req.callId(), rest);
+            switch (w) {
+                case WaitResult.Offered o -> {
                     OfferOutcome out = owner.connector.offer(this, o.reservation());
                     switch (out) {
                         case CONNECTED -> {
@@ -148,207 +120,77 @@ final class QueueWait {
                         case CALLER_GONE -> {
                             return new RouteResult.CallerHungUp(waited());
                         }
-                        case NOT_ANSWERED -> rest = Duration.ZERO; // back at the head of the queue: the next agent, or keep waiting
+                        case NOT_ANSWERED -> {
+                            rest = Duration.ZERO;
+                            continue; // back at the head of the queue: the next agent, or keep waiting
+                        }
                     }
                 }
-                case Turn.Key k -> {
-                    char key = k.key();
-                    if (req.waitKeys().contains(String.valueOf(key))) {
-                        LOG.info("caller pressed {} after {} s in queue {}", key, waited().toSeconds(), req.queue());
-                        music(false);
-                        return new RouteResult.KeyPressed(key, waited());
-                    }
+                case WaitResult.MaxWaitReached m -> {
+                    queued = false;
+                    LOG.info("queue {}: maximum wait of the queue reached after {} s (target {})", req.queue(),
+                            m.waited().toSeconds(), m.target());
+                    return new RouteResult.TimedOut(m.waited());
+                }
+                case WaitResult.Removed r -> {
+                    queued = false;
+                    LOG.warn("queue {}: the call was removed from the queue ({})", req.queue(), r.reason());
+                    return new RouteResult.Failed("removed from the queue: " + r.reason());
+                }
+                case WaitResult.Waiting p -> position = p.position();
+            }
+            if (consult != null && consult.cancelled()) {
+                LOG.info("queue {}: the consult was cancelled", req.queue());
+                return new RouteResult.Failed("consult cancelled");
+            }
+            Duration waited = waited();
+            if (waited.compareTo(req.maxWait()) >= 0) {
+                LOG.info("queue {}: no agent within the node's max-wait of {} s", req.queue(), req.maxWait().toSeconds());
+                return new RouteResult.TimedOut(waited);
+            }
+            if (!owner.clock.instant().isBefore(nextEligibilityCheck)) {
+                nextEligibilityCheck = owner.clock.instant().plus(QueueCallRouter.ELIGIBILITY_EVERY);
+                if (!owner.router.anyAgentCouldServe(call, req.maxWait())) {
+                    LOG.info("queue {}: every agent who could take the call logged out", req.queue());
+                    return new RouteResult.NoAgents();
+                }
+            }
+            Optional<Character> key = Optional.empty();
+            if (req.announcement() != null && !owner.clock.instant().isBefore(nextAnnouncement)) {
+                key = announceWatchingForAnAgent();
+                nextAnnouncement = owner.clock.instant().plus(req.announcement().every());
+                if (key.isEmpty() && stoppedDuringAnnouncement) {
+                    rest = Duration.ZERO;
+                    continue; // an agent was reserved meanwhile: the announcement stopped, connect now
+                }
+            }
+            long t0 = System.nanoTime();
+            Duration stretch = quietStretch();
+            if (key.isEmpty()) {
+                music(true);
+                key = waitWatchingForAnAgent(stretch);
+            }
+            if (key.isPresent()) {
+                char k = key.get();
+                if (req.waitKeys().contains(String.valueOf(k))) {
+                    LOG.info("caller pressed {} after {} s in queue {}", k, waited().toSeconds(), req.queue());
+                    music(false);
+                    return new RouteResult.KeyPressed(k, waited());
+                }
+                if (req.callback() != null && k == req.callback().key()) {
                     Optional<RouteResult> cb = callback();
                     if (cb.isPresent()) {
                         return cb.get();
                     }
-                    rest = restAfter(k.stretch(), k.since());
                 }
             }
-        }
-    }
-
-    /** Completed (by the wait's steps) when the call's thread is needed. */
-    private volatile CompletableFuture<Turn> turn;
-    /** The call's thread was interrupted: the wait stops at its next step. */
-    private volatile boolean abandoned;
-    /** What cuts the command being played or waited on (an offer); completed when the call's thread is interrupted. */
-    private volatile CompletableFuture<Void> cutNow;
-    /** The call's logging MDC, for the wait's steps. */
-    private final Map<String, String> mdc = MDC.getCopyOfContextMap();
-
-    /** Runs the wait without the call's thread until something needs it (the call's thread parks once meanwhile). */
-    private Turn awaitTurn(Duration rest) throws InterruptedException {
-        CompletableFuture<Turn> t = new CompletableFuture<>();
-        turn = t;
-        next(rest);
-        try {
-            return t.get();
-        } catch (ExecutionException e) {
-            throw rethrown(e.getCause());
-        } catch (InterruptedException e) {
-            abandoned = true; // one user of the channel at a time: the wait ends its command before the call goes on
-            CompletableFuture<Void> cut = cutNow;
-            if (cut != null) {
-                cut.complete(null);
-            }
-            try {
-                t.join();
-            } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
-                // interrupted anyway
-            }
-            throw e;
-        }
-    }
-
-    private static RuntimeException rethrown(Throwable e) throws InterruptedException {
-        e = unwrap(e);
-        if (e instanceof RuntimeException r) {
-            throw r;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        if (e instanceof InterruptedException ie) {
-            throw ie;
-        }
-        throw new IllegalStateException("queue wait failed: " + e, e);
-    }
-
-    private static Throwable unwrap(Throwable e) {
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
-    }
-
-    /** The wait's next step, on a virtual thread of its own with the call's MDC. */
-    private void next(Duration rest) {
-        STEPS.newThread(() -> {
-            if (mdc != null) {
-                MDC.setContextMap(mdc);
-            }
-            try {
-                step(rest);
-            } finally {
-                MDC.clear();
-            }
-        }).start();
-    }
-
-    private void fail(Throwable e) {
-        turn.completeExceptionally(unwrap(e));
-    }
-
-    /** A look at the routing; then, unless the call's thread is needed, music, an announcement, a wait for a key. */
-    private void step(Duration rest) {
-        try {
-            if (abandoned) {
-                turn.complete(new Turn.Done(new RouteResult.Failed("interrupted")));
-                return;
-            }
-            Turn t = look(rest);
-            if (t != null) {
-                turn.complete(t);
-                return;
-            }
-            if (req.announcement() != null && !owner.clock.instant().isBefore(nextAnnouncement)) {
-                announceWatchingForAnAgent().whenComplete((key, e) -> {
-                    if (e != null) {
-                        fail(e);
-                        return;
-                    }
-                    try {
-                        nextAnnouncement = owner.clock.instant().plus(req.announcement().every());
-                        if (key.isEmpty() && stoppedDuringAnnouncement) {
-                            next(Duration.ZERO); // an agent was reserved meanwhile: the announcement stopped, connect now
-                            return;
-                        }
-                        quiet(key);
-                    } catch (Throwable t2) {
-                        fail(t2);
-                    }
-                });
-            } else {
-                quiet(Optional.empty());
-            }
-        } catch (Throwable e) {
-            fail(e);
-        }
-    }
-
-    /** The top of the wait: what the routing says (an offer, the end of the wait) and the wait's own limits; or null. */
-    private Turn look(Duration rest) throws InterruptedException {
-        WaitResult w = owner.router.awaitAgent(req.callId(), rest);
-        switch (w) {
-            case WaitResult.Offered o -> {
-                return new Turn.Offer(o.reservation());
-            }
-            case WaitResult.MaxWaitReached m -> {
-                queued = false;
-                LOG.info("queue {}: maximum wait of the queue reached after {} s (target {})", req.queue(),
-                        m.waited().toSeconds(), m.target());
-                return new Turn.Done(new RouteResult.TimedOut(m.waited()));
-            }
-            case WaitResult.Removed r -> {
-                queued = false;
-                LOG.warn("queue {}: the call was removed from the queue ({})", req.queue(), r.reason());
-                return new Turn.Done(new RouteResult.Failed("removed from the queue: " + r.reason()));
-            }
-            case WaitResult.Waiting p -> position = p.position();
-        }
-        if (consult != null && consult.cancelled()) {
-            LOG.info("queue {}: the consult was cancelled", req.queue());
-            return new Turn.Done(new RouteResult.Failed("consult cancelled"));
-        }
-        Duration waited = waited();
-        if (waited.compareTo(req.maxWait()) >= 0) {
-            LOG.info("queue {}: no agent within the node's max-wait of {} s", req.queue(), req.maxWait().toSeconds());
-            return new Turn.Done(new RouteResult.TimedOut(waited));
-        }
-        if (!owner.clock.instant().isBefore(nextEligibilityCheck)) {
-            nextEligibilityCheck = owner.clock.instant().plus(QueueCallRouter.ELIGIBILITY_EVERY);
-            if (!owner.router.anyAgentCouldServe(call, req.maxWait())) {
-                LOG.info("queue {}: every agent who could take the call logged out", req.queue());
-                return new Turn.Done(new RouteResult.NoAgents());
+            // a wait that ended early (a key; a PBX that does not wait out silence): the rest of a tick for an offer
+            Duration tick = QueueCallRouter.tickFor(position);
+            rest = (tick.compareTo(stretch) < 0 ? tick : stretch).minusNanos(System.nanoTime() - t0);
+            if (rest.isNegative()) {
+                rest = Duration.ZERO;
             }
         }
-        return null;
-    }
-
-    /**
-     * Music and one wait for a key (unless the announcement was stopped by a key); then a wait key or the callback
-     * key wakes the call's thread, anything else goes on to the next look after the rest of a tick.
-     */
-    private void quiet(Optional<Character> announcedKey) {
-        long since = System.nanoTime();
-        Duration stretch = quietStretch();
-        CompletableFuture<Optional<Character>> waited = announcedKey.isPresent()
-                ? CompletableFuture.completedFuture(announcedKey)
-                : musicLater(true).thenCompose(v -> waitWatchingForAnAgent(stretch));
-        waited.whenComplete((key, e) -> {
-            if (e != null) {
-                fail(e);
-                return;
-            }
-            try {
-                if (key.isPresent() && (req.waitKeys().contains(String.valueOf(key.get()))
-                        || req.callback() != null && key.get() == req.callback().key())) {
-                    turn.complete(new Turn.Key(key.get(), stretch, since));
-                    return;
-                }
-                next(restAfter(stretch, since));
-            } catch (Throwable t) {
-                fail(t);
-            }
-        });
-    }
-
-    /** A wait that ended early (a key; a PBX that does not wait out silence): the rest of a tick, for an offer. */
-    private Duration restAfter(Duration stretch, long since) {
-        Duration tick = QueueCallRouter.tickFor(position);
-        Duration rest = (tick.compareTo(stretch) < 0 ? tick : stretch).minusNanos(System.nanoTime() - since);
-        return rest.isNegative() ? Duration.ZERO : rest;
     }
 
     /**
@@ -377,32 +219,21 @@ final class QueueWait {
     /**
      * One wait for a key (music on) while the routing watches the call: when an agent is reserved (or the call stops
      * waiting otherwise) the wait is cut at once, as an announcement is ({@link #announceWatchingForAnAgent}), and the
-     * next look at the routing finds why. No thread waits for the routing or for the PBX meanwhile.
+     * loop's next look at the routing finds why. No thread waits for the routing meanwhile.
      */
-    private CompletableFuture<Optional<Character>> waitWatchingForAnAgent(Duration stretch) {
+    private Optional<Character> waitWatchingForAnAgent(Duration stretch) {
         CompletableFuture<Void> watch = owner.router.whenNotWaiting(req.callId());
-        if (watch.isDone() || abandoned) {
-            return CompletableFuture.completedFuture(Optional.empty());
+        if (watch.isDone()) {
+            return Optional.empty();
         }
         CompletableFuture<Void> stop = new CompletableFuture<>();
         watch.thenRunAsync(() -> stop.complete(null), CUT);
-        cutNow = stop;
-        if (abandoned) {
-            stop.complete(null);
-        }
-        return ch.waitForDigitUntilLater(stretch, stop).whenComplete((k, e) -> {
-            cutNow = null;
+        try {
+            return ch.waitForDigitUntil(stretch, stop);
+        } finally {
             watch.cancel(false);
             stop.complete(null);
-        });
-    }
-
-    /** Music on or off, without a thread waiting for the PBX's answer. */
-    private CompletableFuture<Void> musicLater(boolean on) {
-        if (on == musicOn) {
-            return CompletableFuture.completedFuture(null);
         }
-        return ch.musicOnHoldLater(on, on ? music : null).thenRun(() -> musicOn = on);
     }
 
     Duration waited() {
@@ -421,25 +252,17 @@ final class QueueWait {
      * Announces while the routing watches the call: when an agent is reserved (or the call stops waiting otherwise),
      * the prompt being played is cut short (the offer is then made at once, not after the announcement's last word).
      * No thread waits meanwhile: the routing completes its future on the thread that saw the change, and the cut (a
-     * NOOP written to the PBX) is handed to a virtual thread from there; each part's reply plays the next.
+     * NOOP written to the PBX) is handed to a virtual thread from there.
      */
-    private CompletableFuture<Optional<Character>> announceWatchingForAnAgent() {
+    private Optional<Character> announceWatchingForAnAgent() {
         CompletableFuture<Void> offered = new CompletableFuture<>();
         CompletableFuture<Void> watch = owner.router.whenNotWaiting(req.callId());
         watch.thenRunAsync(() -> offered.complete(null), CUT);
-        cutNow = offered;
-        if (abandoned) {
-            offered.complete(null);
-        }
-        CompletableFuture<Optional<Character>> played;
+        offeredNow = offered;
         try {
-            List<Part> parts = announcement();
-            played = musicLater(false).thenCompose(v -> play(parts, 0, offered));
-        } catch (RuntimeException e) {
-            played = CompletableFuture.failedFuture(e);
-        }
-        return played.whenComplete((key, e) -> {
-            cutNow = null;
+            return announce();
+        } finally {
+            offeredNow = null;
             boolean stopped = watch.isDone() && !watch.isCancelled();
             watch.cancel(false);
             offered.complete(null);
@@ -447,80 +270,88 @@ final class QueueWait {
             if (stopped) {
                 LOG.info("the call stopped waiting during the announcement (an agent reserved): it stopped");
             }
-        });
-    }
-
-    /** One part of an announcement: a file (STREAM FILE, cut by an offer), or digits in the PBX's own sounds. */
-    private record Part(String file, String digits) {
-    }
-
-    /** The parts from {@code i} on, one after the other, until a key, the end, or an offer. */
-    private CompletableFuture<Optional<Character>> play(List<Part> parts, int i, CompletableFuture<Void> offered) {
-        if (i == parts.size() || offered.isDone()) {
-            return CompletableFuture.completedFuture(Optional.empty());
         }
-        Part p = parts.get(i);
-        CompletableFuture<Optional<Character>> played;
-        if (p.file() != null) {
-            played = ch.playUntilLater(p.file(), escapes, offered);
-        } else {
-            try {
-                played = CompletableFuture.completedFuture(ch.sayDigits(p.digits(), escapes)); // not cut, as before
-            } catch (RuntimeException e) {
-                played = CompletableFuture.failedFuture(e);
-            }
-        }
-        return played.thenCompose(key -> key.isPresent() ? CompletableFuture.completedFuture(key)
-                : play(parts, i + 1, offered));
     }
 
-    /** The node's prompt, then position and estimated wait: "You are number 3 in line. The estimated wait is 4 minutes." */
-    private List<Part> announcement() {
+    /** Plays one part of an announcement (or a prompt); an agent reserved meanwhile cuts an announcement short. */
+    private Optional<Character> announcePart(String file) {
+        CompletableFuture<Void> offered = offeredNow;
+        if (offered == null) {
+            return ch.play(file, escapes);
+        }
+        return offered.isDone() ? Optional.empty() : ch.playUntil(file, escapes, offered);
+    }
+
+    /** The node's prompt, then position and estimated wait; a wait key stops it and is returned. */
+    private Optional<Character> announce() {
+        music(false);
         RouteRequest.Announcement a = req.announcement();
-        List<Part> parts = new ArrayList<>();
+        Optional<Character> key = Optional.empty();
         if (a.file() != null) {
-            parts.add(new Part(a.file(), null));
+            key = announcePart(a.file());
         }
-        if (a.position()) {
+        if (key.isEmpty() && a.position() && !offeredNow.isDone()) { // offeredNow: set while announcing
             QueuePosition p = position != null ? position : owner.router.position(req.callId()).orElse(null);
             if (p != null) {
-                sayPosition(p, parts);
+                key = sayPosition(p);
             }
         }
-        return parts;
+        return key;
     }
 
-    private void sayPosition(QueuePosition p, List<Part> parts) {
-        say(QueueVoice.POSITION, parts);
-        number(owner.voice.number(p.position(), req.language()), p.position(), parts);
-        say(QueueVoice.POSITION_END, parts);
+    /** "You are number 3 in line. The estimated wait is 4 minutes." */
+    private Optional<Character> sayPosition(QueuePosition p) {
+        String lang = req.language();
+        Optional<Character> key = say(QueueVoice.POSITION);
+        if (key.isEmpty()) {
+            key = sayNumber(p.position());
+        }
+        if (key.isEmpty()) {
+            key = say(QueueVoice.POSITION_END);
+        }
+        if (key.isPresent()) {
+            return key;
+        }
         long minutes = (p.estimatedWait().toSeconds() + 59) / 60;
         if (minutes < 1) {
-            say(QueueVoice.WAIT_SHORT, parts);
-        } else {
-            say(QueueVoice.WAIT, parts);
-            number(owner.voice.count(minutes, QueueVoice.MINUTE_NOUN, req.language()), minutes, parts);
-            say(minutes == 1 ? QueueVoice.MINUTE : QueueVoice.MINUTES, parts);
+            return say(QueueVoice.WAIT_SHORT);
         }
-        LOG.debug("announcing position {} and about {} minute(s) in {}", p.position(), minutes, req.language());
+        key = say(QueueVoice.WAIT);
+        if (key.isEmpty()) {
+            key = play(owner.voice.count(minutes, QueueVoice.MINUTE_NOUN, req.language()), minutes);
+        }
+        if (key.isEmpty()) {
+            key = say(minutes == 1 ? QueueVoice.MINUTE : QueueVoice.MINUTES);
+        }
+        LOG.debug("announced position {} and about {} minute(s) in {}", p.position(), minutes, lang);
+        return key;
     }
 
-    private void say(String promptId, List<Part> parts) {
+    private Optional<Character> say(String promptId) {
         Optional<String> file = owner.voice.prompt(promptId, req.language());
         if (file.isEmpty()) {
             LOG.debug("prompt {} has no audio in {}: skipped", promptId, req.language());
-            return;
+            return Optional.empty();
         }
-        parts.add(new Part(file.get(), null));
+        return announcePart(file.get());
+    }
+
+    private Optional<Character> sayNumber(long n) {
+        return play(owner.voice.number(n, req.language()), n);
     }
 
     /** A number's segments one after the other; the PBX's own digits when there are none. */
-    private static void number(Optional<List<String>> files, long n, List<Part> parts) {
+    private Optional<Character> play(Optional<List<String>> files, long n) {
         if (files.isEmpty()) {
-            parts.add(new Part(null, Long.toString(n))); // the PBX's own sounds, in the channel's language
-            return;
+            return ch.sayDigits(Long.toString(n), escapes); // the PBX's own sounds, in the channel's language
         }
-        files.get().forEach(f -> parts.add(new Part(f, null)));
+        for (String file : files.get()) {
+            Optional<Character> key = announcePart(file);
+            if (key.isPresent()) {
+                return key;
+            }
+        }
+        return Optional.empty();
     }
 
     /** The caller asked for a callback: confirm, then hand the queued call to the dispatcher. */
@@ -529,11 +360,11 @@ final class QueueWait {
         music(false);
         if (!owner.callbacks.available()) {
             LOG.warn("callback asked for, but callbacks are unavailable (no AMI connection): the caller keeps waiting");
-            sayNow(QueueVoice.CALLBACK_UNAVAILABLE);
+            say(QueueVoice.CALLBACK_UNAVAILABLE);
             return Optional.empty();
         }
         if (cb.number().isEmpty()) {
-            sayNow(QueueVoice.CALLBACK_NO_NUMBER);
+            say(QueueVoice.CALLBACK_NO_NUMBER);
             return Optional.empty();
         }
         Optional<Character> key = cb.confirmFile() == null ? Optional.empty()
@@ -552,15 +383,5 @@ final class QueueWait {
         LOG.info("callback to {} confirmed after {} s in queue {}: the call keeps its place", cb.number(),
                 waited().toSeconds(), req.queue());
         return Optional.of(new RouteResult.CallbackScheduled(cb.number(), waited()));
-    }
-
-    /** A system prompt of the caller's language, on the call's thread; skipped when it has no audio. */
-    private void sayNow(String promptId) {
-        Optional<String> file = owner.voice.prompt(promptId, req.language());
-        if (file.isEmpty()) {
-            LOG.debug("prompt {} has no audio in {}: skipped", promptId, req.language());
-            return;
-        }
-        ch.play(file.get(), escapes);
     }
 }
