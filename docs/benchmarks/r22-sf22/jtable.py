@@ -7,13 +7,8 @@ G=[(r"C2 Compiler","JIT C2"),(r"C1 Compiler","JIT C1"),(r"GC Thread|G1 |GC ","GC
    (r"^journal-kpis","live KPIs (journal-kpis)"),(r"^crm","CRM writer"),(r"Poller","JDK pollers"),(r"^agi-accept","agi-accept"),
    (r"AsyncAppender|logback","log writer"),(r"VM Thread|VM Periodic|Service Thread|Monitor Deflation|Signal|Finalizer|Reference|Common-Cleaner|Notification","JVM housekeeping")]
 def group(n): return next((g for p,g in G if re.search(p,n)),"other")
-def load(f):
-    d={}
-    for l in open(f):
-        m=re.match(r'"(.*?)".*?cpu=([\d.]+)ms',l)
-        if m: d[m.group(1)]=float(m.group(2))
-    return d
-def sec(t): h,m,s=t.split(":"); return int(h)*3600+int(m)*60+float(s)
+def load(f): return {n:float(v) for n,v in re.findall(r'^"(.*?)".*?cpu=([\d.]+)ms',open(f).read(),re.M)}
+def sec(t): return sum(float(x)*m for x,m in zip(t.split(":"),(3600,60,1)))
 cols=[]
 for arg in sys.argv[1:]:
     out,cps,label=arg.split(":",2); cps=float(cps)
