@@ -54,6 +54,20 @@ public final class KpiCalculator {
                 counted ? names.apply(e.detail()) : null, counted ? names.apply(e.reason()) : null, null, null);
     }
 
+    /**
+     * Whether {@code e} can change the figures of one window ({@link #compute(List, Instant, Instant)}): a counted
+     * event, an agent event, or an event that names a queue (which queue its call's other events belong to). Any other
+     * event (a call's node events, its entry and end, identification, ...) adds nothing to one window's figures, so a
+     * holder of one window's events (the live window, {@code journal.store.LiveKpis}) need not keep it. One difference
+     * only: such an event in the window makes the queue its call is known by appear with zero figures when nothing
+     * else of that queue is in the window (its call's queue event stamped at or after the window's end, or known only
+     * from an agent's event before it); without it that queue appears once its own event is in the window (the next
+     * refresh). Not for reports by interval: there an interval's empty queue rows come from such events too.
+     */
+    public static boolean countsInOneWindow(JournalEvent e) {
+        return COUNTED.contains(e.type()) || e.type().agentEvent() || e.queue() != null;
+    }
+
     /** The figures of the whole period. */
     public Result compute(List<JournalEvent> events, Instant from, Instant to) {
         return compute(events, from, to, new Intervals("all", 0, java.time.ZoneOffset.UTC)).get(0);

@@ -17,17 +17,29 @@ public final class JournalCursor {
     public static final long OVERLAP = 1000;
 
     private final JournalReader reader;
+    private final boolean nodeEvents;
     private long highest;
     /** The numbers read that a next read can meet again (above {@code highest - OVERLAP}). */
     private final TreeSet<Long> readNear = new TreeSet<>();
 
     public JournalCursor(JournalReader reader) {
+        this(reader, true);
+    }
+
+    /**
+     * A cursor over every row ({@code nodeEvents}) or over those of {@code journal_events} only (no node event: the
+     * live KPIs, which never read them). Both tables take their numbers from one sequence, so the overlap covers the
+     * same transactions either way; without node rows the highest number read is lower, never higher, and each read
+     * starts no later than it would with them.
+     */
+    public JournalCursor(JournalReader reader, boolean nodeEvents) {
         this.reader = reader;
+        this.nodeEvents = nodeEvents;
     }
 
     /** The rows not returned before (of those that happened at or after {@code since}), in sequence order. */
     public List<JournalReader.Row> next(Instant since) throws SQLException {
-        List<JournalReader.Row> rows = reader.after(Math.max(0, highest - OVERLAP), since);
+        List<JournalReader.Row> rows = reader.after(Math.max(0, highest - OVERLAP), since, nodeEvents);
         rows.removeIf(r -> {
             if (!readNear.add(r.seq())) {
                 return true; // returned by an earlier read

@@ -87,11 +87,22 @@ public final class JournalReader {
 
     /** Events added to the table after {@code seq} (by any server), at or after {@code since}, in table order. */
     public List<Row> after(long seq, Instant since) throws SQLException {
+        return after(seq, since, true);
+    }
+
+    /**
+     * As {@link #after(long, Instant)}; without the node events ({@code journal_nodes}) when {@code nodeEvents} is
+     * false: for a reader that never reads them (the live KPIs), which then does not read that table at all.
+     */
+    public List<Row> after(long seq, Instant since, boolean nodeEvents) throws SQLException {
         List<Row> events = new ArrayList<>();
         query("select " + COLUMNS + " from journal_events where seq > ? and occurred_at >= ? order by seq", ps -> {
             ps.setLong(1, seq);
             ps.setTimestamp(2, Timestamp.from(since));
         }, events::add);
+        if (!nodeEvents) {
+            return events;
+        }
         List<Row> nodes = new ArrayList<>();
         query("select " + NODE_COLUMNS + " from journal_nodes where seq > ? and occurred_at >= ? order by seq", ps -> {
             ps.setLong(1, seq);

@@ -39,7 +39,10 @@ public final class LiveKpis implements AutoCloseable {
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
     /**
      * The window's events as the calculator reads them ({@link KpiCalculator#input}): a busy hour is hundreds of
-     * thousands of events, and ids, flows, nodes and servers the KPIs never read were most of their memory.
+     * thousands of events, and ids, flows, nodes and servers the KPIs never read were most of their memory. Only the
+     * events that count in one window ({@link KpiCalculator#countsInOneWindow}): a call's entry, node events and end
+     * (every event of a call that never queues; read from {@code journal_nodes} for nothing) were held for the whole
+     * window and copied, sorted and walked at every refresh, a cost that grew with the window up to its hour.
      */
     private final List<JournalEvent> events = new ArrayList<>();
     private final Map<String, JournalEvent> agentContext = new HashMap<>();
@@ -54,7 +57,7 @@ public final class LiveKpis implements AutoCloseable {
 
     public LiveKpis(JournalReader reader, KpiRules rules, Duration window, Duration every, Clock clock,
                     MeterRegistry meters) {
-        this.rows = new JournalCursor(reader);
+        this.rows = new JournalCursor(reader, false); // node events never count: not read
         this.calculator = new KpiCalculator(rules);
         this.window = window;
         this.every = every;
@@ -79,12 +82,20 @@ public final class LiveKpis implements AutoCloseable {
         return window;
     }
 
+    /** Events held in the window (tests). */
+    synchronized int held() {
+        return events.size() + agentContext.size();
+    }
+
     /** Reads what is new in the journal and computes the window's figures again. */
     public synchronized void refresh() throws SQLException {
         Instant now = clock.instant();
         Instant from = now.minus(window);
         Map<String, String> calls = new HashMap<>(); // a call's events read together share its id
         for (JournalReader.Row r : rows.next(from.minus(JournalReader.AGENT_CONTEXT))) {
+            if (!KpiCalculator.countsInOneWindow(r.event())) {
+                continue; // a call's entry, end, identification...: nothing in one window's figures
+            }
             events.add(KpiCalculator.input(r.event(), id -> id == null ? null : calls.computeIfAbsent(id, k -> k),
                     names::share));
         }

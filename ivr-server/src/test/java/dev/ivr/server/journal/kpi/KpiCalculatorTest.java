@@ -221,4 +221,30 @@ class KpiCalculatorTest {
         assertThat(kept).filteredOn(e -> e.type() == dev.ivr.server.journal.JournalEvent.Type.CALL_NODE)
                 .allSatisfy(e -> assertThat(e.agent()).isNull());
     }
+
+    /**
+     * An event that does not count in one window ({@link KpiCalculator#countsInOneWindow}: every type but the counted
+     * and agent ones, without a queue) changes nothing in one window's figures: the live window does not keep them.
+     */
+    @Test
+    void eventsThatDoNotCountInOneWindowChangeNothingInIt() {
+        List<dev.ivr.server.journal.JournalEvent> events = ScriptedDay.events();
+        List<dev.ivr.server.journal.JournalEvent> more = new ArrayList<>(events);
+        int added = 0;
+        for (dev.ivr.server.journal.JournalEvent.Type t : dev.ivr.server.journal.JournalEvent.Type.values()) {
+            for (String call : List.of("c1", "c4", "c7", "c8", "c42")) {
+                var e = dev.ivr.server.journal.JournalEvent.of(ScriptedDay.FROM.plusSeconds(1800 + added), t, call, "main",
+                        "n", null, "a1", 5_000L, "READY", "r", "n1");
+                if (!KpiCalculator.countsInOneWindow(e)) {
+                    more.add(e);
+                    added++;
+                }
+            }
+        }
+        assertThat(added).isGreaterThan(20);
+        more.sort(java.util.Comparator.comparing(dev.ivr.server.journal.JournalEvent::at));
+        KpiCalculator calc = new KpiCalculator(new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5)));
+        assertThat(calc.compute(more, ScriptedDay.FROM, ScriptedDay.TO))
+                .isEqualTo(calc.compute(events, ScriptedDay.FROM, ScriptedDay.TO));
+    }
 }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +28,42 @@ class LiveKpisTest {
     private static final KpiRules RULES = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5));
     private static final List<JournalEvent> DAY = ScriptedDay.events();
     private static final int THIRD = DAY.size() / 3;
+    /**
+     * The scripted hour with what every call also writes: its entry, node events (one of them 09:59:59, of the call
+     * queued at 10:00, after the window) and its end, none with a queue, for calls queued and not (c7, c10).
+     */
+    private static final List<JournalEvent> WITH_CALLS = withCallEvents();
 
     @TempDir
     Path tmp;
 
+    private static List<JournalEvent> withCallEvents() {
+        List<JournalEvent> all = new ArrayList<>(DAY);
+        java.util.Map<String, Instant> first = new java.util.TreeMap<>();
+        DAY.stream().filter(e -> e.callId() != null).forEach(e -> first.merge(e.callId(), e.at(), (a, b) -> a.isBefore(b) ? a : b));
+        first.put("c10", ScriptedDay.FROM.plusSeconds(600));
+        first.forEach((call, at) -> {
+            Instant in = at.minusSeconds(20);
+            all.add(JournalEvent.of(in, JournalEvent.Type.CALL_ENTERED, call, "main", null, null, null, null, null, null, "n1"));
+            for (int i = 1; i <= 6; i++) {
+                Instant t = "c9".equals(call) ? at.minusSeconds(7 - i) : in.plusSeconds(2L * i);
+                all.add(JournalEvent.of(t, JournalEvent.Type.CALL_NODE, call, "main", "node-" + i, null, null, null, null,
+                        null, "n1"));
+            }
+            Instant end = at.plusSeconds(30);
+            if (end.isBefore(ScriptedDay.TO)) {
+                all.add(JournalEvent.of(end, JournalEvent.Type.CALL_ENDED, call, "main", null, null, null, 30_000L,
+                        "self-served", null, "n1"));
+            }
+        });
+        all.sort(java.util.Comparator.comparing(JournalEvent::at));
+        return all;
+    }
+
     /** The journal, the live window over it (a fixed clock at the scripted day's end) and their database. */
-    private record Live(Database db, JdbcJournal journal, LiveKpis kpis) {
+    private record Live(Database db, JdbcJournal journal, LiveKpis kpis, List<JournalEvent> day) {
         void emit(int from, int to) throws Exception {
-            journal.emitAll(new ArrayList<>(DAY.subList(from, to)));
+            journal.emitAll(new ArrayList<>(day.subList(from, to)));
             assertThat(journal.flush()).isTrue();
         }
 
@@ -64,14 +93,18 @@ class LiveKpisTest {
     }
 
     private void withLive(WithLive test) throws Exception {
+        withLive(DAY, test);
+    }
+
+    private void withLive(List<JournalEvent> day, WithLive test) throws Exception {
         try (Database db = Database.open(new DatabaseConfig("", "sa", "", 3, 2, Duration.ofMillis(500)), tmp.resolve("data"))) {
             assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
             JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, tmp.resolve("outbox"), Duration.ofHours(1),
                     new SimpleMeterRegistry());
             try (journal; LiveKpis kpis = new LiveKpis(new JournalReader(db.dataSource()), RULES, Duration.ofHours(1),
                     Duration.ofHours(1), Clock.fixed(ScriptedDay.TO, ZoneOffset.UTC), new SimpleMeterRegistry())) {
-                test.run(new Live(db, journal, kpis));
-                assertThat(kpis.current()).isEqualTo(new KpiCalculator(RULES).compute(DAY, ScriptedDay.FROM, ScriptedDay.TO));
+                test.run(new Live(db, journal, kpis, day));
+                assertThat(kpis.current()).isEqualTo(new KpiCalculator(RULES).compute(day, ScriptedDay.FROM, ScriptedDay.TO));
                 assertThat(kpis.current().queues()).containsKeys("billing", "sales");
             }
         }
@@ -110,6 +143,25 @@ class LiveKpisTest {
             assertThat(live.maxSeq() - read).isLessThan(JournalCursor.OVERLAP);
             live.kpis().refresh();
             live.kpis().refresh(); // a refresh with nothing new counts nothing again
+        });
+    }
+
+    @Test
+    void aCallsEntryNodesAndEndAreNotKeptAndTheFiguresAreThoseOfTheWholeEvents() throws Exception {
+        withLive(WITH_CALLS, live -> {
+            int third = WITH_CALLS.size() / 3;
+            for (int from : new int[] {0, third, 2 * third}) {
+                live.emit(from, from == 2 * third ? WITH_CALLS.size() : from + third);
+                live.kpis().refresh();
+            }
+            // what the window holds: the scripted hour's queue and agent events (and the next hour's queued call)
+            assertThat(live.kpis().held()).isEqualTo(DAY.size());
+            assertThat(WITH_CALLS.size() - DAY.size()).isGreaterThan(DAY.size());
+            try (var c = live.db().dataSource().getConnection(); var st = c.createStatement();
+                 var rs = st.executeQuery("select count(*) from journal_nodes")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(WITH_CALLS.stream().filter(e -> e.type() == JournalEvent.Type.CALL_NODE).count());
+            }
         });
     }
 }
