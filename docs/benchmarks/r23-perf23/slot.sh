@@ -1,6 +1,6 @@
 #!/bin/sh
 # perf23's slot: main's jar and this branch's at 2,000 calls of the simple flow, back to back, each with jt.sh's windows
-# (threads' CPU, the writers' write calls), first with JFR, then without. Run from the repository root after the install;
+# (threads' CPU, the writers' write calls), first without JFR, then with. Run from the repository root after the install;
 # ivr-server/target/ivr-server-main.jar is main's jar (ad31c31), ivr-server/target/ivr-server-perf23.jar this branch's.
 J=$(./ivr java-home)/bin/java; export JCMDX=$(./ivr java-home)/bin/jcmd
 mkdir -p target/bench
@@ -12,8 +12,8 @@ run() { # JAR NAME [--jfr DIR]
   lg=$!; docs/benchmarks/r23-perf23/jt.sh $lg target/bench/jt-$2 & wait $lg; wait
 }
 timely() { [ "$(date -u +%H%M)" -lt "${STOP:-1754}" ] || { echo "no time for $1 ($(date -u +%H:%M:%S))"; exit 0; }; }
-timely main-jfr; run main main-jfr --jfr target/bench/jfr-main
-timely perf23-jfr; run perf23 perf23-jfr --jfr target/bench/jfr-perf23
 timely main; run main main
 timely perf23; run perf23 perf23
+timely perf23-jfr; run perf23 perf23-jfr --jfr target/bench/jfr-perf23
+timely main-jfr; run main main-jfr --jfr target/bench/jfr-main
 echo "end $(date -u +%H:%M:%S) $(uptime)"
