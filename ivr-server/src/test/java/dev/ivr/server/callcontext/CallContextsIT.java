@@ -1,15 +1,12 @@
 package dev.ivr.server.callcontext;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.ivr.server.cluster.ClusterMember;
-import dev.ivr.server.testing.TestConfigs;
-import org.junit.jupiter.api.AfterAll;
+import dev.ivr.server.testing.OneMember;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,18 +17,13 @@ import static org.awaitility.Awaitility.await;
 
 @Tag("integration")
 class CallContextsIT {
-    static ClusterMember member;
+    @RegisterExtension
+    static final OneMember CLUSTER = new OneMember("contexts");
     static HazelcastInstance hz;
 
     @BeforeAll
-    static void start(@TempDir Path dir) {
-        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "contexts", dir);
-        hz = member.hazelcast();
-    }
-
-    @AfterAll
-    static void stop() {
-        member.close();
+    static void start() {
+        hz = CLUSTER.hazelcast();
     }
 
     @Test

@@ -4,16 +4,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.ivr.server.testing.OffCallThreads;
-import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.server.testing.OneMember;
 import dev.ivr.server.wire.OffCallThread;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.Field;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,18 +31,13 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("integration")
 class CallThreadBuffersIT {
-    static ClusterMember member;
+    @RegisterExtension
+    static final OneMember CLUSTER = new OneMember("buffers");
     static HazelcastInstance hz;
 
     @BeforeAll
-    static void start(@TempDir Path dir) {
-        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "buffers", dir);
-        hz = member.hazelcast();
-    }
-
-    @AfterAll
-    static void stop() {
-        member.close();
+    static void start() {
+        hz = CLUSTER.hazelcast();
     }
 
     /** Whether Hazelcast keeps a serialization buffer pool for the current thread. */
