@@ -38,7 +38,7 @@ public enum Dialect {
                 + Database.redact(url));
     }
 
-    /** The dialect of the database {@code c} is connected to, by its product name; an SQLException for another database. */
+    /** The dialect of the database {@code c} is connected to, by its product name; SQLException for another database. */
     public static Dialect of(Connection c) throws SQLException {
         String name = c.getMetaData().getDatabaseProductName();
         for (Dialect d : values()) {

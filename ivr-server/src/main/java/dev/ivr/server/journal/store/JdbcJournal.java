@@ -106,8 +106,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
      * @param outboxDir  where events wait for the database
      * @param flushEvery how often the flusher writes what waits
      */
-    public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir, Duration flushEvery,
-                       MeterRegistry meters) {
+    public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
+                       Duration flushEvery, MeterRegistry meters) {
         this.dataSource = dataSource;
         this.summary = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
         this.ready = ready;
