@@ -10,7 +10,7 @@ import java.sql.SQLFeatureNotSupportedException;
  * to the journal and the reports; by a Flyway Java migration from its connection ({@link #of(Connection)}).
  */
 public enum Dialect {
-    /** H2 (the default embedded file database, or an H2 server), run with {@code MODE=PostgreSQL}. */
+    /** H2: the default embedded file database (in {@code MODE=PostgreSQL}), or an H2 database the URL names. */
     H2("H2", "jdbc:h2:"),
     POSTGRESQL("PostgreSQL", "jdbc:postgresql:");
 

@@ -1,12 +1,10 @@
 package dev.ivr.server.cluster;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.OneMember;
 import dev.ivr.server.wire.OffCallThread;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,17 +31,12 @@ import static org.awaitility.Awaitility.await;
 class CallThreadBuffersIT {
     @RegisterExtension
     static final OneMember CLUSTER = new OneMember("buffers");
-    static HazelcastInstance hz;
-
-    @BeforeAll
-    static void start() {
-        hz = CLUSTER.hazelcast();
-    }
 
     /** Whether Hazelcast keeps a serialization buffer pool for the current thread. */
     @SuppressWarnings("unchecked")
     static boolean hasBufferPool() throws ReflectiveOperationException {
-        InternalSerializationService ss = (InternalSerializationService) ((SerializationServiceSupport) hz).getSerializationService();
+        InternalSerializationService ss = (InternalSerializationService)
+                ((SerializationServiceSupport) CLUSTER.hazelcast()).getSerializationService();
         Field pools = field(ss.getClass(), "bufferPoolThreadLocal");
         Object threadLocal = pools.get(ss);
         Map<Thread, ?> strong = (Map<Thread, ?>) field(threadLocal.getClass(), "strongReferences").get(threadLocal);
@@ -77,8 +70,8 @@ class CallThreadBuffersIT {
 
     @Test
     void aCallsThreadThatClaimsSavesLoadsAndDeletesItsCheckpointKeepsNoBuffer() throws Exception {
-        HazelcastCheckpoints async = new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED);
-        HazelcastCheckpoints acknowledged = new HazelcastCheckpoints(hz, Duration.ofMinutes(5),
+        HazelcastCheckpoints async = new HazelcastCheckpoints(CLUSTER.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
+        HazelcastCheckpoints acknowledged = new HazelcastCheckpoints(CLUSTER.hazelcast(), Duration.ofMinutes(5),
                 HazelcastCheckpoints.Durability.BACKUP_ACK, OffCallThreads.SHARED);
         String[] seen = onCallThread(() -> {
             Optional<String> claimed = async.loadOrClaim("1.1", "{\"n\":1}");
@@ -99,7 +92,7 @@ class CallThreadBuffersIT {
     @Test
     void theTestSeesThePoolOfAThreadThatSerialises() throws Exception {
         Supplier<Boolean> direct = () -> {
-            hz.getMap("buffers-test").set("k", "v");
+            CLUSTER.hazelcast().getMap("buffers-test").set("k", "v");
             try {
                 return hasBufferPool();
             } catch (ReflectiveOperationException e) {
@@ -107,7 +100,7 @@ class CallThreadBuffersIT {
             }
         };
         assertThat(onCallThread(direct::get)).isTrue();
-        assertThat(onCallThread(() -> OffCallThreads.SHARED.call(() -> hz.getMap("buffers-test").get("k")) != null && !hasBufferPool()))
-                .isTrue();
+        assertThat(onCallThread(() -> OffCallThreads.SHARED.call(() -> CLUSTER.hazelcast().getMap("buffers-test").get("k"))
+                != null && !hasBufferPool())).isTrue();
     }
 }
