@@ -1,5 +1,6 @@
 package db.migration;
 
+import dev.ivr.server.db.Dialect;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -26,8 +27,7 @@ public class V158__journal_sequence_cache extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws SQLException {
-        String product = context.getConnection().getMetaData().getDatabaseProductName();
-        if (!"H2".equalsIgnoreCase(product)) {
+        if (Dialect.of(context.getConnection()) != Dialect.H2) {
             return;
         }
         try (Statement s = context.getConnection().createStatement()) {

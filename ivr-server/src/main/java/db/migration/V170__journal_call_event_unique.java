@@ -1,5 +1,6 @@
 package db.migration;
 
+import dev.ivr.server.db.Dialect;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.slf4j.Logger;
@@ -36,8 +37,7 @@ public class V170__journal_call_event_unique extends BaseJavaMigration {
     public void migrate(Context context) throws SQLException {
         Connection c = context.getConnection();
         var meta = c.getMetaData();
-        boolean h2 = "H2".equalsIgnoreCase(meta.getDatabaseProductName());
-        if (!h2 && meta.getDatabaseMajorVersion() < 15) {
+        if (Dialect.of(c) == Dialect.POSTGRESQL && meta.getDatabaseMajorVersion() < 15) {
             LOG.info("PostgreSQL {} has no unique ... nulls not distinct: the journal keeps its event id constraint and"
                     + " call index", meta.getDatabaseProductVersion());
             return;

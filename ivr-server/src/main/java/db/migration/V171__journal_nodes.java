@@ -1,5 +1,6 @@
 package db.migration;
 
+import dev.ivr.server.db.Dialect;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -35,7 +36,7 @@ public class V171__journal_nodes extends BaseJavaMigration {
     @Override
     public void migrate(Context context) throws SQLException {
         Connection c = context.getConnection();
-        boolean h2 = "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName());
+        boolean h2 = Dialect.of(c) == Dialect.H2;
         try (Statement s = c.createStatement()) {
             if (identity(c)) {
                 // first the identity goes (on PostgreSQL this locks the table until the migration commits: no row

@@ -220,8 +220,8 @@ public final class IvrServer implements AutoCloseable {
                 nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
-        journal = new JdbcJournal(database.dataSource(), database::isReady, config.dataDir().resolve("journal-outbox"),
-                JOURNAL_FLUSH, metrics.registry());
+        journal = new JdbcJournal(database.dataSource(), database.dialect(), database::isReady,
+                config.dataDir().resolve("journal-outbox"), JOURNAL_FLUSH, metrics.registry());
         journal.summarize(kpiRules(), config.reports().fcrWindow());
         toClose.add(journal);
         startWebhooks();
@@ -381,11 +381,12 @@ public final class IvrServer implements AutoCloseable {
                 config.outbound().campaigns().stream().map(dev.ivr.server.config.CampaignConfig::name).toList(), java.time.Clock.systemUTC());
         routes.add(new EventStreamRoutes(journalTail::subscribe, config.webhooks().streamHeartbeat(), metrics.registry()));
         routes.add(new ReportRoutes(liveKpis,
-                new QueueReport(database.httpDataSource(), kpiRules(), config.reports().fcrWindow()),
+                new QueueReport(database.httpDataSource(), database.dialect(), kpiRules(),
+                        config.reports().fcrWindow()),
                 new dev.ivr.server.journal.store.CampaignReport(database.httpDataSource()),
-                new dev.ivr.server.journal.store.FlowReport(database.httpDataSource(),
+                new dev.ivr.server.journal.store.FlowReport(database.httpDataSource(), database.dialect(),
                         new Reports(kpiRules(), config.reports().fcrWindow())),
-                new dev.ivr.server.journal.store.AgentReport(database.httpDataSource(),
+                new dev.ivr.server.journal.store.AgentReport(database.httpDataSource(), database.dialect(),
                         new Reports(kpiRules(), config.reports().fcrWindow()))));
         routes.add(new dev.ivr.server.recording.http.RecordingRoutes(recordings, routing == null ? null : routing.service(),
                 java.time.Clock.systemUTC()));

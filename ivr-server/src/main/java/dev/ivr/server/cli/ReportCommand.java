@@ -83,15 +83,15 @@ public final class ReportCommand implements Callable<Integer> {
             KpiRules rules = new KpiRules(cfg.reports().serviceLevelTime(), cfg.reports().shortAbandon(), thresholds);
             Reports reports = new Reports(rules, cfg.reports().fcrWindow());
             ReportTable table = switch (report) {
-                case "queues" -> new QueueReport(db.dataSource(), rules, cfg.reports().fcrWindow())
+                case "queues" -> new QueueReport(db.dataSource(), db.dialect(), rules, cfg.reports().fcrWindow())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
-                case "agents" -> new dev.ivr.server.journal.store.AgentReport(db.dataSource(), reports)
+                case "agents" -> new dev.ivr.server.journal.store.AgentReport(db.dataSource(), db.dialect(), reports)
                         .table(q.from(), q.to(), q.intervals(), q.filter());
-                case "flows" -> new dev.ivr.server.journal.store.FlowReport(db.dataSource(), reports)
+                case "flows" -> new dev.ivr.server.journal.store.FlowReport(db.dataSource(), db.dialect(), reports)
                         .table(q.from(), q.to(), q.intervals(), q.filter());
                 case "campaigns" -> new dev.ivr.server.journal.store.CampaignReport(db.dataSource())
                         .table(q.from(), q.to(), q.intervals(), q.filter());
-                default -> new dev.ivr.server.journal.store.FlowReport(db.dataSource(), reports)
+                default -> new dev.ivr.server.journal.store.FlowReport(db.dataSource(), db.dialect(), reports)
                         .funnel(q.from(), q.to(), q.filter());
             };
             switch (q.format()) {

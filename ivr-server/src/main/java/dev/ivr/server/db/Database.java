@@ -34,7 +34,7 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final HikariDataSource httpPool;
-    private final String url;
+    private final Dialect dialect;
     private volatile boolean migrated;
     private volatile String lastError = "not connected yet";
     private volatile Thread migrator;
@@ -43,10 +43,10 @@ public final class Database implements AutoCloseable {
     private final Path h2Dir;
     private final WriteFailures writeFailures = new WriteFailures();
 
-    private Database(HikariDataSource pool, HikariDataSource httpPool, String url, Path h2Dir) {
+    private Database(HikariDataSource pool, HikariDataSource httpPool, Dialect dialect, Path h2Dir) {
         this.pool = pool;
         this.httpPool = httpPool;
-        this.url = url;
+        this.dialect = dialect;
         this.h2Dir = h2Dir;
     }
 
@@ -56,6 +56,7 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(DatabaseConfig config, Path dataDir) {
         String url = effectiveUrl(config, dataDir);
+        Dialect dialect = Dialect.ofUrl(url);
         Path h2Dir = null;
         if (url.startsWith(H2_FILE)) {
             h2Dir = privateH2Directory(dataDir);
@@ -66,7 +67,7 @@ public final class Database implements AutoCloseable {
         // side then shares the calls' pool (bounded by desk.max-concurrent-sign-ins, and no
         // connection is held during a password check).
         HikariDataSource http = h2Dir != null ? calls : pool("ivr-db-http", url, config, config.httpPoolSize());
-        Database db = new Database(calls, http, url, h2Dir);
+        Database db = new Database(calls, http, dialect, h2Dir);
         LOG.info("database {}", redact(url));
         if (!db.tryMigrate()) {
             db.retryInBackground();
@@ -247,9 +248,9 @@ public final class Database implements AutoCloseable {
         return migrated;
     }
 
-    /** True for PostgreSQL, false for H2: for the few statements that differ. */
-    public boolean isPostgres() {
-        return url.startsWith("jdbc:postgresql:");
+    /** H2 or PostgreSQL: for the few statements that differ (known from the URL, also while the database is down). */
+    public Dialect dialect() {
+        return dialect;
     }
 
     public Health health() {
@@ -261,7 +262,7 @@ public final class Database implements AutoCloseable {
             if (!c.isValid(1)) {
                 return Health.down("connection not valid");
             }
-            connected = Health.up((isPostgres() ? "PostgreSQL" : "H2") + ", pool "
+            connected = Health.up(dialect.product() + ", pool "
                     + pool.getHikariPoolMXBean().getActiveConnections() + "/" + pool.getMaximumPoolSize() + " in use"
                     + (httpPool == pool ? " (shared by the HTTP side)" : ", HTTP pool "
                     + httpPool.getHikariPoolMXBean().getActiveConnections() + "/" + httpPool.getMaximumPoolSize()));
@@ -298,7 +299,7 @@ public final class Database implements AutoCloseable {
         if (httpPool != pool) {
             httpPool.close();
         }
-        if (!isPostgres() && migrated) {
+        if (dialect == Dialect.H2 && migrated) {
             try (Connection c = pool.getConnection(); var st = c.createStatement()) {
                 st.execute("SHUTDOWN");
             } catch (SQLException e) {

@@ -1,15 +1,10 @@
 package dev.ivr.server.callcontext;
 
-import com.hazelcast.core.HazelcastInstance;
-import dev.ivr.server.cluster.ClusterMember;
-import dev.ivr.server.testing.TestConfigs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.ivr.server.testing.OneMember;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,23 +15,12 @@ import static org.awaitility.Awaitility.await;
 
 @Tag("integration")
 class CallContextsIT {
-    static ClusterMember member;
-    static HazelcastInstance hz;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "contexts", dir);
-        hz = member.hazelcast();
-    }
-
-    @AfterAll
-    static void stop() {
-        member.close();
-    }
+    @RegisterExtension
+    static final OneMember CLUSTER = new OneMember("contexts");
 
     @Test
     void storedWithATimeToLiveAndOneKeyForTheCluster() {
-        CallContexts contexts = new CallContexts(hz, Duration.ofSeconds(2));
+        CallContexts contexts = new CallContexts(CLUSTER.hazelcast(), Duration.ofSeconds(2));
         CallContext ctx = new CallContext("1.1", "+3612345678", "customer-service", "c-1", "Anna Kovacs", "gold",
                 Map.of("segment", "retail"), "OK", "billing", Map.of("reason", "billing"),
                 List.of("main-menu", "to-billing"), Map.of("pin", "****"), Duration.ofSeconds(42),
@@ -45,8 +29,8 @@ class CallContextsIT {
         assertThat(contexts.get("1.1")).contains(ctx);
         await().atMost(Duration.ofSeconds(20)).until(() -> contexts.get("1.1").isEmpty());
 
-        ContextTokens a = ContextTokens.forCluster(hz);
-        ContextTokens b = ContextTokens.forCluster(hz);
+        ContextTokens a = ContextTokens.forCluster(CLUSTER.hazelcast());
+        ContextTokens b = ContextTokens.forCluster(CLUSTER.hazelcast());
         assertThat(b.verify(a.token("1.1"))).contains("1.1");
     }
 }

@@ -34,7 +34,7 @@ class ReportCliIT {
         IvrConfig cfg = ConfigLoader.load(config, Map.of());
         try (Database db = Database.open(cfg.database(), cfg.dataDir())) {
             assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
-            try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, dir.resolve("outbox"),
+            try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db.dialect(), db::isReady, dir.resolve("outbox"),
                     Duration.ofMillis(50), new SimpleMeterRegistry())) {
                 for (JournalEvent e : ScriptedDay.events()) {
                     journal.emit(e);
@@ -62,7 +62,7 @@ class ReportCliIT {
         try (Database db = Database.open(cfg.database(), cfg.dataDir())) {
             assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
             dev.ivr.server.journal.kpi.ScriptedCampaigns.write(db.dataSource());
-            try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, dir.resolve("outbox"),
+            try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db.dialect(), db::isReady, dir.resolve("outbox"),
                     Duration.ofMillis(50), new SimpleMeterRegistry())) {
                 for (JournalEvent e : dev.ivr.server.journal.kpi.ScriptedCampaigns.agentEvents()) {
                     journal.emit(e);

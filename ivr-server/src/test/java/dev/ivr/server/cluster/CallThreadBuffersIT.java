@@ -1,19 +1,15 @@
 package dev.ivr.server.cluster;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.ivr.server.testing.OffCallThreads;
-import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.server.testing.OneMember;
 import dev.ivr.server.wire.OffCallThread;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.Field;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -33,24 +29,14 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("integration")
 class CallThreadBuffersIT {
-    static ClusterMember member;
-    static HazelcastInstance hz;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "buffers", dir);
-        hz = member.hazelcast();
-    }
-
-    @AfterAll
-    static void stop() {
-        member.close();
-    }
+    @RegisterExtension
+    static final OneMember CLUSTER = new OneMember("buffers");
 
     /** Whether Hazelcast keeps a serialization buffer pool for the current thread. */
     @SuppressWarnings("unchecked")
     static boolean hasBufferPool() throws ReflectiveOperationException {
-        InternalSerializationService ss = (InternalSerializationService) ((SerializationServiceSupport) hz).getSerializationService();
+        InternalSerializationService ss = (InternalSerializationService)
+                ((SerializationServiceSupport) CLUSTER.hazelcast()).getSerializationService();
         Field pools = field(ss.getClass(), "bufferPoolThreadLocal");
         Object threadLocal = pools.get(ss);
         Map<Thread, ?> strong = (Map<Thread, ?>) field(threadLocal.getClass(), "strongReferences").get(threadLocal);
@@ -84,8 +70,8 @@ class CallThreadBuffersIT {
 
     @Test
     void aCallsThreadThatClaimsSavesLoadsAndDeletesItsCheckpointKeepsNoBuffer() throws Exception {
-        HazelcastCheckpoints async = new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED);
-        HazelcastCheckpoints acknowledged = new HazelcastCheckpoints(hz, Duration.ofMinutes(5),
+        HazelcastCheckpoints async = new HazelcastCheckpoints(CLUSTER.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
+        HazelcastCheckpoints acknowledged = new HazelcastCheckpoints(CLUSTER.hazelcast(), Duration.ofMinutes(5),
                 HazelcastCheckpoints.Durability.BACKUP_ACK, OffCallThreads.SHARED);
         String[] seen = onCallThread(() -> {
             Optional<String> claimed = async.loadOrClaim("1.1", "{\"n\":1}");
@@ -106,7 +92,7 @@ class CallThreadBuffersIT {
     @Test
     void theTestSeesThePoolOfAThreadThatSerialises() throws Exception {
         Supplier<Boolean> direct = () -> {
-            hz.getMap("buffers-test").set("k", "v");
+            CLUSTER.hazelcast().getMap("buffers-test").set("k", "v");
             try {
                 return hasBufferPool();
             } catch (ReflectiveOperationException e) {
@@ -114,7 +100,7 @@ class CallThreadBuffersIT {
             }
         };
         assertThat(onCallThread(direct::get)).isTrue();
-        assertThat(onCallThread(() -> OffCallThreads.SHARED.call(() -> hz.getMap("buffers-test").get("k")) != null && !hasBufferPool()))
-                .isTrue();
+        assertThat(onCallThread(() -> OffCallThreads.SHARED.call(() -> CLUSTER.hazelcast().getMap("buffers-test").get("k"))
+                != null && !hasBufferPool())).isTrue();
     }
 }

@@ -61,7 +61,7 @@ class FlowSummaryMigrationTest {
                 // a self-served end has a row per quarter hour in which its call has a flow event: a and c two each
                 assertThat(rs.getLong(2)).isEqualTo(4);
             }
-            FlowReport report = new FlowReport(db.dataSource(), new Reports(KpiRules.DEFAULT, Duration.ofDays(7)));
+            FlowReport report = new FlowReport(db.dataSource(), db.dialect(), new Reports(KpiRules.DEFAULT, Duration.ofDays(7)));
             Instant from = Instant.parse("2026-03-02T09:00:00Z");
             Instant to = Instant.parse("2026-03-02T10:00:00Z");
             Intervals quarters = Intervals.parse("15m", ZoneOffset.UTC);

@@ -59,7 +59,7 @@ class FunnelSummaryMigrationTest {
                 assertThat(rs.getLong(1)).isEqualTo(2); // a and b entered
                 assertThat(rs.getLong(2)).isEqualTo(1); // a hung up at pin (a's events lie in one quarter hour)
             }
-            FlowReport report = new FlowReport(db.dataSource(), new Reports(KpiRules.DEFAULT, Duration.ofDays(7)));
+            FlowReport report = new FlowReport(db.dataSource(), db.dialect(), new Reports(KpiRules.DEFAULT, Duration.ofDays(7)));
             Instant from = Instant.parse("2026-03-02T09:00:00Z");
             Instant to = Instant.parse("2026-03-02T10:00:00Z");
             assertThat(report.funnel(from, to, null).csv())

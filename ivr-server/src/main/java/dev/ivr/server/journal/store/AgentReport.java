@@ -1,5 +1,6 @@
 package dev.ivr.server.journal.store;
 
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.journal.kpi.AgentKpis;
 import dev.ivr.server.journal.kpi.Intervals;
 import dev.ivr.server.journal.report.ReportTable;
@@ -48,11 +49,14 @@ public final class AgentReport {
     private static final String OTHER = "OTHER";
 
     private final DataSource dataSource;
+    private final Dialect dialect;
     private final JournalReader reader;
     private final Reports reports;
 
-    public AgentReport(DataSource dataSource, Reports reports) {
+    /** @param dialect the database's ({@link dev.ivr.server.db.Database#dialect}) */
+    public AgentReport(DataSource dataSource, Dialect dialect, Reports reports) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
         this.reader = new JournalReader(dataSource);
         this.reports = reports;
     }
@@ -133,7 +137,7 @@ public final class AgentReport {
         ends.keySet().forEach(s -> sums.put(s, new TreeMap<>()));
         Map<AgentSummary.Key, long[]> edgeRows = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
-            boolean h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
+            boolean h2 = dialect == Dialect.H2;
             if (!h2 && !jit) {
                 c.setAutoCommit(false);
                 sessionSettings(c);

@@ -1,5 +1,6 @@
 package dev.ivr.server.journal.store;
 
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.journal.kpi.Intervals;
 import dev.ivr.server.journal.report.ReportTable;
 import dev.ivr.server.journal.report.Reports;
@@ -49,11 +50,14 @@ public final class FlowReport {
             + " group by floor(extract(epoch from started) / " + BUCKET_S + "), entered, ended";
 
     private final DataSource dataSource;
+    private final Dialect dialect;
     private final JournalReader reader;
     private final Reports reports;
 
-    public FlowReport(DataSource dataSource, Reports reports) {
+    /** @param dialect the database's ({@link dev.ivr.server.db.Database#dialect}) */
+    public FlowReport(DataSource dataSource, Dialect dialect, Reports reports) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
         this.reader = new JournalReader(dataSource);
         this.reports = reports;
     }
@@ -163,11 +167,7 @@ public final class FlowReport {
         if (QueueReport.onQuarter(from) && QueueReport.onQuarter(to)) {
             return funnelFromSummary(from, to, flow);
         }
-        boolean h2;
-        try (Connection c = dataSource.getConnection()) {
-            h2 = c.getMetaData().getDatabaseProductName().startsWith("H2");
-        }
-        return h2 ? funnelInMemory(from, to, flow) : funnelSummed(from, to, flow);
+        return dialect == Dialect.H2 ? funnelInMemory(from, to, flow) : funnelSummed(from, to, flow);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ivr.server.journal.store;
 
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.journal.JournalEvent;
 
 import java.sql.Connection;
@@ -172,9 +173,9 @@ public final class FunnelSummary {
 
     /**
      * Adds what the batch's new funnel events ({@link #counts}; already inserted in this transaction) change: per call
-     * with new events, its rows with them less its rows without them.
+     * with new events, its rows with them less its rows without them. {@code dialect}: {@code c}'s database.
      */
-    static void write(Connection c, Collection<JournalEvent> fresh) throws SQLException {
+    static void write(Connection c, Dialect dialect, Collection<JournalEvent> fresh) throws SQLException {
         Set<String> calls = new TreeSet<>();
         Set<String> ids = new HashSet<>();
         for (JournalEvent e : fresh) {
@@ -184,7 +185,7 @@ public final class FunnelSummary {
         if (calls.isEmpty()) {
             return;
         }
-        lockCalls(c, calls);
+        lockCalls(c, dialect, calls);
         Map<Key, long[]> delta = new TreeMap<>();
         lines(c, calls).forEach((call, line) -> {
             Map<Key, long[]> now = new HashMap<>();
@@ -204,8 +205,8 @@ public final class FunnelSummary {
      * locks are released at commit or rollback; no table holds them. A hash shared by two calls only makes them take
      * turns. H2 is an embedded database written by one server process: nothing to take turns with.
      */
-    static void lockCalls(Connection c, Collection<String> calls) throws SQLException {
-        if (!"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+    static void lockCalls(Connection c, Dialect dialect, Collection<String> calls) throws SQLException {
+        if (dialect != Dialect.POSTGRESQL) {
             return;
         }
         long[] keys = calls.stream().mapToLong(FunnelSummary::lockKey).sorted().distinct().toArray();

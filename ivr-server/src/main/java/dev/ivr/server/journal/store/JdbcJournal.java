@@ -1,5 +1,6 @@
 package dev.ivr.server.journal.store;
 
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.db.StaleConnections;
 import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
@@ -99,7 +100,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private final Counter inMemory;
     private final Counter written;
     private final Thread flusher;
-    private volatile JournalSummary summary = new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7));
+    private volatile JournalSummary summary;
     private volatile boolean resummed;
     /**
      * Until the outbox found at start is written: it may hold node events a server before V171 wrote into
@@ -112,20 +113,22 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private final AtomicLong committed = new AtomicLong();
 
     /**
+     * @param dialect    the database's ({@link dev.ivr.server.db.Database#dialect})
      * @param ready      whether the schema is migrated
      * @param outboxDir  where events wait for the database
      * @param flushEvery how often the flusher writes what waits
      */
-    public JdbcJournal(DataSource dataSource, BooleanSupplier ready, Path outboxDir, Duration flushEvery,
-                       MeterRegistry meters) {
-        this(dataSource, ready, outboxDir, flushEvery, BUSY_WINDOW, meters);
+    public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
+                       Duration flushEvery, MeterRegistry meters) {
+        this(dataSource, dialect, ready, outboxDir, flushEvery, BUSY_WINDOW, meters);
     }
 
     /** As the public constructor, with the busy writer's longest wait between commits ({@link #BUSY_WINDOW}) given. */
-    JdbcJournal(DataSource dataSource, BooleanSupplier ready, Path outboxDir, Duration flushEvery, Duration busyWindow,
-                MeterRegistry meters) {
+    JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir, Duration flushEvery,
+                Duration busyWindow, MeterRegistry meters) {
         this.busyWindow = busyWindow;
         this.dataSource = dataSource;
+        this.summary = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
         this.ready = ready;
         this.flushEvery = flushEvery;
         this.outbox = new JournalOutbox(outboxDir);
@@ -354,22 +357,16 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     }
 
     /**
-     * The statement {@link #seqs} runs, in the dialect of {@code c}'s database (H2 or PostgreSQL): asked once by each
-     * writer ({@link JournalSummary}), not per batch.
-     */
-    static String seqsSql(Connection c) throws SQLException {
-        return "H2".equalsIgnoreCase(c.getMetaData().getDatabaseProductName())
-                ? "select next value for journal_seq from system_range(1, ?)"
-                : "select nextval('journal_seq') from generate_series(1, ?)";
-    }
-
-    /**
      * {@code n} row numbers from the journal's sequence ({@code journal_seq}, V171), ascending: one statement for a
-     * batch ({@code sql}: {@link #seqsSql}'s). A number not used (an event refused as already written) is a gap, as a
-     * failed insert's always was.
+     * batch, in the dialect of {@code c}'s database. A number not used (an event refused as already written) is a gap,
+     * as a failed insert's always was.
      */
-    static long[] seqs(Connection c, String sql, int n) throws SQLException {
+    static long[] seqs(Connection c, Dialect dialect, int n) throws SQLException {
         long[] out = new long[n];
+        String sql = switch (dialect) {
+            case H2 -> "select next value for journal_seq from system_range(1, ?)";
+            case POSTGRESQL -> "select nextval('journal_seq') from generate_series(1, ?)";
+        };
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, n);
             try (ResultSet rs = ps.executeQuery()) {

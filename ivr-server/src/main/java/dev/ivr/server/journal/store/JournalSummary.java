@@ -1,5 +1,6 @@
 package dev.ivr.server.journal.store;
 
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.KpiRules;
 
@@ -69,21 +70,30 @@ public final class JournalSummary {
         "wrap_ms", "surveys", "satisfied", "fcr_calls", "fcr_repeated"};
     static final int LONGEST = 10;
 
+    private final Dialect dialect;
     private final KpiRules rules;
     private final Duration fcrWindow;
     private final boolean flows;
     private final boolean funnel;
     /** Whether the JDBC driver answers a batch insert row by row (null: not known yet; see {@link #write}). */
     private volatile Boolean driverCounts;
-    /** The statement that takes the rows' numbers, in the database's dialect (null: not known yet; see {@link #insert}). */
-    private volatile String seqsSql;
 
     /** How a batch's node events go into {@code journal_nodes}. */
     private enum NodeInsert {
         /** {@link JdbcJournal#INSERT_NODE}: events kept since V171, which only that table can have. */
-        PLAIN(JdbcJournal.INSERT_NODE),
+        PLAIN(JdbcJournal.INSERT_NODE) {
+            @Override
+            void bind(PreparedStatement ps, JournalEvent e, long seq) throws SQLException {
+                JdbcJournal.bindNode(ps, e, seq);
+            }
+        },
         /** {@link JdbcJournal#INSERT_NODE_GUARDED}: also refused when {@code journal_events} has the event. */
-        GUARDED(JdbcJournal.INSERT_NODE_GUARDED);
+        GUARDED(JdbcJournal.INSERT_NODE_GUARDED) {
+            @Override
+            void bind(PreparedStatement ps, JournalEvent e, long seq) throws SQLException {
+                JdbcJournal.bindGuardedNode(ps, e, seq);
+            }
+        };
 
         final String sql;
 
@@ -91,21 +101,20 @@ public final class JournalSummary {
             this.sql = sql;
         }
 
-        void bind(PreparedStatement ps, JournalEvent e, long seq) throws SQLException {
-            if (this == GUARDED) {
-                JdbcJournal.bindGuardedNode(ps, e, seq);
-            } else {
-                JdbcJournal.bindNode(ps, e, seq);
-            }
-        }
+        /** Binds {@link #sql}'s parameters for the node event {@code e} and its row's number. */
+        abstract void bind(PreparedStatement ps, JournalEvent e, long seq) throws SQLException;
     }
 
-    /** @param rules the service-level and short-abandon rules the counts are made with; fcrWindow likewise */
-    public JournalSummary(KpiRules rules, Duration fcrWindow) {
-        this(rules, fcrWindow, true, true);
+    /**
+     * @param dialect the database's ({@link dev.ivr.server.db.Database#dialect})
+     * @param rules   the service-level and short-abandon rules the counts are made with; fcrWindow likewise
+     */
+    public JournalSummary(Dialect dialect, KpiRules rules, Duration fcrWindow) {
+        this(dialect, rules, fcrWindow, true, true);
     }
 
-    private JournalSummary(KpiRules rules, Duration fcrWindow, boolean flows, boolean funnel) {
+    private JournalSummary(Dialect dialect, KpiRules rules, Duration fcrWindow, boolean flows, boolean funnel) {
+        this.dialect = dialect;
         this.rules = rules;
         this.fcrWindow = fcrWindow;
         this.flows = flows;
@@ -117,22 +126,21 @@ public final class JournalSummary {
      * summaries cost a call); never used by the server, whose flow report and funnel need them.
      */
     JournalSummary withoutFlowSummary() {
-        return new JournalSummary(rules, fcrWindow, false, false);
+        return new JournalSummary(dialect, rules, fcrWindow, false, false);
     }
 
     /** The same writer without the funnel summary (the benchmark's "before" for the funnel summary alone); not the server's. */
     JournalSummary withoutFunnelSummary() {
-        return new JournalSummary(rules, fcrWindow, flows, false);
+        return new JournalSummary(dialect, rules, fcrWindow, flows, false);
     }
 
     /**
      * A writer counting with other rules on the same database: what this one learned of the database (its driver's
-     * answer to a batch, its sequence dialect) goes with it.
+     * answer to a batch) goes with it.
      */
     JournalSummary withRules(KpiRules rules, Duration fcrWindow) {
-        JournalSummary other = new JournalSummary(rules, fcrWindow, flows, funnel);
+        JournalSummary other = new JournalSummary(dialect, rules, fcrWindow, flows, funnel);
         other.driverCounts = driverCounts;
-        other.seqsSql = seqsSql;
         return other;
     }
 
@@ -260,16 +268,16 @@ public final class JournalSummary {
             for (String id : funnelCounted) {
                 funnelEvents.add(fresh.get(id));
             }
-            FunnelSummary.write(c, funnelEvents);
+            FunnelSummary.write(c, dialect, funnelEvents);
         }
     }
 
     /**
      * The events as rows ({@code on conflict do nothing}): a call's node events into {@code journal_nodes}, the others
      * into {@code journal_events} (V171), one batch each; the driver's answer per row, in the order of {@code events}.
-     * With node events the rows' numbers are taken first ({@link JdbcJournal#seqs}, the statement in the database's
-     * dialect asked once) and given in the order of {@code events}: both tables' rows numbered in the order the events
-     * happened and were kept, as one table's were (the event stream, the readers' ties on time).
+     * With node events the rows' numbers are taken first ({@link JdbcJournal#seqs}) and given in the order of
+     * {@code events}: both tables' rows numbered in the order the events happened and were kept, as one table's were
+     * (the event stream, the readers' ties on time).
      */
     private int[] insert(Connection c, Collection<JournalEvent> events, NodeInsert nodeInsert) throws SQLException {
         if (events.isEmpty()) {
@@ -290,12 +298,7 @@ public final class JournalSummary {
                 return ps.executeBatch();
             }
         }
-        String sql = seqsSql;
-        if (sql == null) {
-            sql = JdbcJournal.seqsSql(c);
-            seqsSql = sql;
-        }
-        long[] seqs = JdbcJournal.seqs(c, sql, events.size());
+        long[] seqs = JdbcJournal.seqs(c, dialect, events.size());
         int[] rows = nodes == events.size() ? new int[0] : insertOthers(c, events, seqs);
         int[] nodeRows = insertNodes(c, events, seqs, nodeInsert);
         if (rows.length != events.size() - nodes || nodeRows.length != nodes) { // not row by row: the caller looks

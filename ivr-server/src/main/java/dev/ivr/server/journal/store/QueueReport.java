@@ -1,5 +1,6 @@
 package dev.ivr.server.journal.store;
 
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.FirstContact;
 import dev.ivr.server.journal.kpi.Intervals;
@@ -55,14 +56,17 @@ public final class QueueReport {
     private static final String MS_BETWEEN = "floor((extract(epoch from %2$s) - extract(epoch from %1$s)) * 1000)";
 
     private final DataSource dataSource;
+    private final Dialect dialect;
     private final JournalReader reader;
     private final KpiRules rules;
     private final Reports reports;
     private final JournalSummary summary;
 
-    public QueueReport(DataSource dataSource, KpiRules rules, Duration fcrWindow) {
+    /** @param dialect the database's ({@link dev.ivr.server.db.Database#dialect}) */
+    public QueueReport(DataSource dataSource, Dialect dialect, KpiRules rules, Duration fcrWindow) {
         this.dataSource = dataSource;
-        this.summary = new JournalSummary(rules, fcrWindow);
+        this.dialect = dialect;
+        this.summary = new JournalSummary(dialect, rules, fcrWindow);
         this.reader = new JournalReader(dataSource);
         this.rules = rules;
         this.reports = new Reports(rules, fcrWindow);
@@ -146,7 +150,7 @@ public final class QueueReport {
                     calls(c, sb, to, from, to, sink);
                     handled(c, sb, to, from, to, sink);
                 }
-                openWrapUps(c, sa, sb, to, sink, perAgent);
+                openWrapUps(c, sa, sb, to, sink, dialect == Dialect.H2 && !perAgent);
             } else {
                 calls(c, from, to, from, to, sink);
                 handled(c, from, to, from, to, sink);
@@ -185,11 +189,12 @@ public final class QueueReport {
     /**
      * The summary counts a wrap-up when the agent's next event is written; the report counts one still running at its
      * end up to the end. For each agent whose last event before {@code to} is a WRAP_UP right after ON_CALL, with the
-     * talk ended in the summed quarters {@code [a, b)}: the difference. On H2 the agents' last events read near
-     * {@code to} by one query ({@link AgentReport#near}): one query per agent read every event of the agent before
-     * {@code to} (H2 neither stops early in the index nor sorts incrementally for "order by occurred_at desc, seq desc").
+     * talk ended in the summed quarters {@code [a, b)}: the difference. With {@code oneQuery} (H2) the agents' last
+     * events read near {@code to} by one query ({@link AgentReport#near}): on H2 one query per agent read every event
+     * of the agent before {@code to} (H2 neither stops early in the index nor sorts incrementally for "order by
+     * occurred_at desc, seq desc"). Without it one query per agent (PostgreSQL; H2 as before wave 14b).
      */
-    private static void openWrapUps(Connection c, Instant a, Instant b, Instant to, Sink sink, boolean perAgent)
+    private static void openWrapUps(Connection c, Instant a, Instant b, Instant to, Sink sink, boolean oneQuery)
             throws SQLException {
         List<String> agents = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select agent_id from journal_agents");
@@ -199,15 +204,14 @@ public final class QueueReport {
             }
         }
         Timestamp end = Timestamp.from(to);
-        boolean h2 = !perAgent && c.getMetaData().getDatabaseProductName().startsWith("H2");
-        // on H2 every agent's events near the end by one query (AgentReport.near); an agent's own query only when
-        // they do not tell
-        Map<String, List<JournalSummary.Stored>> near = h2 ? AgentReport.near(c, to, to) : Map.of();
+        // every agent's events near the end by one query (AgentReport.near); an agent's own query only when they do
+        // not tell
+        Map<String, List<JournalSummary.Stored>> near = oneQuery ? AgentReport.near(c, to, to) : Map.of();
         for (String agent : agents) {
             List<JournalSummary.Stored> mine = near.getOrDefault(agent, List.of());
             List<List<JournalSummary.Stored>> around = null;
             List<JournalSummary.Stored> last;
-            if (h2) {
+            if (oneQuery) {
                 // ascending; else within a day of the end first (AgentReport.around), not every event before it
                 List<JournalSummary.Stored> asc = AgentReport.nearPart(mine, 0, to, to);
                 if (asc == null) {
@@ -228,8 +232,8 @@ public final class QueueReport {
                     || "AGENT_SIGNED_OUT".equals(call.type()) || wrap.at().isBefore(a) || !wrap.at().isBefore(b)) {
                 continue;
             }
-            List<JournalSummary.Stored> next = h2 ? AgentReport.nearPart(mine, 1, to, to) : null;
-            if (h2 && next == null) {
+            List<JournalSummary.Stored> next = oneQuery ? AgentReport.nearPart(mine, 1, to, to) : null;
+            if (oneQuery && next == null) {
                 next = (around != null ? around : AgentReport.around(c, agent, to, to)).get(1);
             } else if (next == null) {
                 next = JournalSummary.select(c, AGENT_LINE

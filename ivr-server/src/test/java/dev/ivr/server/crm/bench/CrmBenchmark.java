@@ -9,6 +9,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.db.Database;
+import dev.ivr.server.db.Dialect;
 import dev.ivr.testsupport.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -303,7 +304,7 @@ public final class CrmBenchmark {
             }
             c.setAutoCommit(true);
             try (Statement st = c.createStatement()) { // statistics / data on disk before measuring
-                st.execute(db.isPostgres() ? "analyze" : "checkpoint sync");
+                st.execute(db.dialect() == Dialect.POSTGRESQL ? "analyze" : "checkpoint sync");
             }
         }
     }

@@ -1,15 +1,11 @@
 package dev.ivr.server.desk.sessions;
 
-import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.desk.users.User;
-import dev.ivr.server.testing.TestConfigs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.ivr.server.testing.OneMember;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,21 +20,12 @@ import static org.awaitility.Awaitility.await;
 /** Sessions, tickets and lockouts on a real Hazelcast member. */
 @Tag("integration")
 class SessionsIT {
-    static ClusterMember member;
-
-    @BeforeAll
-    static void start(@TempDir Path dir) {
-        member = ClusterMember.start(TestConfigs.server(dir).cluster(), "sessions-test", dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        member.close();
-    }
+    @RegisterExtension
+    static final OneMember CLUSTER = new OneMember("sessions-test");
 
     /** The tests share the cluster's maps: their tokens are random and their user ids distinct. */
     static Sessions sessions(Duration idle) {
-        return new Sessions(member.hazelcast(), idle, Duration.ofHours(1), Duration.ofSeconds(30), 3, 5,
+        return new Sessions(CLUSTER.hazelcast(), idle, Duration.ofHours(1), Duration.ofSeconds(30), 3, 5,
                 Duration.ofMinutes(5), Clock.systemUTC());
     }
 
@@ -58,7 +45,7 @@ class SessionsIT {
         assertThat(session.endpoint()).isEqualTo("PJSIP/alice");
         assertThat(session.skills()).containsEntry("billing", 5);
         assertThat(s.resolve(token).orElseThrow().roles()).containsExactly("agent");
-        assertThat(member.hazelcast().getMap(Sessions.SESSIONS).containsKey(token)).isFalse(); // only its hash is kept
+        assertThat(CLUSTER.hazelcast().getMap(Sessions.SESSIONS).containsKey(token)).isFalse(); // only its hash is kept
         assertThat(s.resolve("nope")).isEmpty();
         assertThat(s.close(token)).isTrue();
         assertThat(s.find(token)).isEmpty();
@@ -126,7 +113,7 @@ class SessionsIT {
     @Test
     void parallelAttemptsAreCountedAtomically() throws Exception {
         // an address budget above the attempts made: only the per-id-and-address limit decides here
-        Sessions s = new Sessions(member.hazelcast(), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(30), 3,
+        Sessions s = new Sessions(CLUSTER.hazelcast(), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofSeconds(30), 3,
                 100, Duration.ofMinutes(5), Clock.systemUTC());
         int parallel = 40;
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
@@ -151,7 +138,7 @@ class SessionsIT {
     void throttlingKeysAreBoundedWhateverTheIdLength() {
         Sessions s = sessions(Duration.ofMinutes(5));
         s.attempt("x".repeat(100_000), "192.0.2.88");
-        assertThat(member.hazelcast().getMap(Sessions.FAILURES).keySet()).allMatch(k -> k.toString().length() < 64);
+        assertThat(CLUSTER.hazelcast().getMap(Sessions.FAILURES).keySet()).allMatch(k -> k.toString().length() < 64);
     }
 
     @Test

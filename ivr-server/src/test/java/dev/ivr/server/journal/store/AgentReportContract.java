@@ -54,7 +54,7 @@ abstract class AgentReportContract {
     private void open(String[] d) {
         db = Database.open(new DatabaseConfig(d[0], d[1], "", 4, 1, Duration.ofSeconds(5)), tmp);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
-        report = new AgentReport(db.dataSource(), new Reports(new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5),
+        report = new AgentReport(db.dataSource(), db.dialect(), new Reports(new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5),
                 Map.of()), Duration.ofDays(7)));
     }
 
@@ -69,7 +69,7 @@ abstract class AgentReportContract {
     }
 
     private void insert(List<JournalEvent> events, int batch) throws Exception {
-        JournalSummary summary = new JournalSummary(KpiRules.DEFAULT, Duration.ofDays(7));
+        JournalSummary summary = new JournalSummary(db.dialect(), KpiRules.DEFAULT, Duration.ofDays(7));
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             for (int i = 0; i < events.size(); i += batch) {

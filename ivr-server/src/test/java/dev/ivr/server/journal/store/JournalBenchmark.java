@@ -2,6 +2,7 @@ package dev.ivr.server.journal.store;
 
 import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.db.Database;
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.Intervals;
 import dev.ivr.server.journal.kpi.KpiRules;
@@ -110,7 +111,7 @@ public final class JournalBenchmark {
                 .replace(";WRITE_DELAY=0", "");
         Instant first = Instant.parse("2026-03-02T00:00:00Z");
         KpiRules rules = new KpiRules(Duration.ofSeconds(20), Duration.ofSeconds(5), Map.of("vip", Duration.ofSeconds(10)));
-        JournalSummary summary = new JournalSummary(rules, Duration.ofDays(7));
+        JournalSummary summary = new JournalSummary(Dialect.ofUrl(url), rules, Duration.ofDays(7));
         java.util.Properties kept = o.dbDir() == null ? null : kept(o, dir, first);
         Database db;
         long loaded;
@@ -436,7 +437,7 @@ public final class JournalBenchmark {
 
     private static void timeQueueReport(Options o, Database db, String label, KpiRules rules, long loaded, Instant from,
                                         Instant to, StringBuilder table) throws Exception {
-        QueueReport report = new QueueReport(db.dataSource(), rules, Duration.ofDays(7));
+        QueueReport report = new QueueReport(db.dataSource(), db.dialect(), rules, Duration.ofDays(7));
         for (String interval : List.of("60m", "day")) {
             Intervals iv = Intervals.parse(interval, ZoneOffset.UTC);
             long[] ms = new long[o.runs() + 1];
@@ -523,8 +524,8 @@ public final class JournalBenchmark {
         dev.ivr.server.journal.report.Reports reports = new dev.ivr.server.journal.report.Reports(rules, Duration.ofDays(7));
         CampaignReport campaigns = new CampaignReport(db.dataSource());
         Intervals day = Intervals.parse("day", ZoneOffset.UTC);
-        FlowReport flows = new FlowReport(db.dataSource(), reports);
-        AgentReport agents = new AgentReport(db.dataSource(), reports);
+        FlowReport flows = new FlowReport(db.dataSource(), db.dialect(), reports);
+        AgentReport agents = new AgentReport(db.dataSource(), db.dialect(), reports);
         for (int days : o.otherDays()) {
             if (days > o.days()) {
                 continue;
@@ -958,7 +959,7 @@ public final class JournalBenchmark {
         long drainMs;
         long cpu0;
         long cpu1;
-        try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, dir.resolve("journal-outbox"),
+        try (JdbcJournal journal = new JdbcJournal(db.dataSource(), db.dialect(), db::isReady, dir.resolve("journal-outbox"),
                 Duration.ofMillis(250), new SimpleMeterRegistry())) {
             journal.summarize(summary.rules(), summary.fcrWindow());
             cpu0 = os.getProcessCpuTime();

@@ -52,7 +52,7 @@ abstract class JournalContract {
     }
 
     private JdbcJournal journal(Database db) {
-        return new JdbcJournal(db.dataSource(), db::isReady, tmp.resolve("journal-outbox"), Duration.ofMillis(50),
+        return new JdbcJournal(db.dataSource(), db.dialect(), db::isReady, tmp.resolve("journal-outbox"), Duration.ofMillis(50),
                 new SimpleMeterRegistry());
     }
 
@@ -130,7 +130,7 @@ abstract class JournalContract {
         // the queue summary counted each event once, as summing all of them again gives
         List<String> summary = SummaryRows.of(db.dataSource());
         assertThat(summary).containsExactly(JournalSummary.quarter(t0) + "|billing|1|1|1|0|0|0|0|5000|5000|1|5000|1|52000|1000|0|0|0|0");
-        assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(dev.ivr.server.journal.kpi.KpiRules.DEFAULT,
+        assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(db.dialect(), dev.ivr.server.journal.kpi.KpiRules.DEFAULT,
                 Duration.ofDays(7)))).isEqualTo(summary);
     }
 

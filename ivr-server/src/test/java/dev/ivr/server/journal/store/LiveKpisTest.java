@@ -99,7 +99,7 @@ class LiveKpisTest {
     private void withLive(List<JournalEvent> day, WithLive test) throws Exception {
         try (Database db = Database.open(new DatabaseConfig("", "sa", "", 3, 2, Duration.ofMillis(500)), tmp.resolve("data"))) {
             assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
-            JdbcJournal journal = new JdbcJournal(db.dataSource(), db::isReady, tmp.resolve("outbox"), Duration.ofHours(1),
+            JdbcJournal journal = new JdbcJournal(db.dataSource(), db.dialect(), db::isReady, tmp.resolve("outbox"), Duration.ofHours(1),
                     new SimpleMeterRegistry());
             try (journal; LiveKpis kpis = new LiveKpis(new JournalReader(db.dataSource()), RULES, Duration.ofHours(1),
                     Duration.ofHours(1), Clock.fixed(ScriptedDay.TO, ZoneOffset.UTC), new SimpleMeterRegistry())) {

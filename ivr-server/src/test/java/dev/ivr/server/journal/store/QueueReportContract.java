@@ -49,7 +49,7 @@ abstract class QueueReportContract {
         String[] d = database(tmp);
         db = Database.open(new DatabaseConfig(d[0], d[1], "", 4, 1, Duration.ofSeconds(5)), tmp);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
-        report = new QueueReport(db.dataSource(), RULES, FCR);
+        report = new QueueReport(db.dataSource(), db.dialect(), RULES, FCR);
     }
 
     @AfterEach
@@ -63,7 +63,7 @@ abstract class QueueReportContract {
     }
 
     private void insert(List<JournalEvent> events, int batch) throws Exception {
-        JournalSummary summary = new JournalSummary(RULES, FCR);
+        JournalSummary summary = new JournalSummary(db.dialect(), RULES, FCR);
         try (Connection c = db.dataSource().getConnection()) {
             c.setAutoCommit(false);
             for (int i = 0; i < events.size(); i += batch) {
@@ -126,7 +126,7 @@ abstract class QueueReportContract {
         insert(events.subList(0, n / 3), 500);
         List<String> kept = SummaryRows.of(db.dataSource());
         assertThat(kept).hasSizeGreaterThan(100);
-        assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(RULES, FCR))).isEqualTo(kept);
+        assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(db.dialect(), RULES, FCR))).isEqualTo(kept);
         Instant from = first.plus(Duration.ofHours(6));
         Instant to = first.plus(Duration.ofDays(2));
         for (String interval : List.of("15m", "60m", "all")) {
@@ -162,7 +162,7 @@ abstract class QueueReportContract {
         assertSame(t, t.plusSeconds(3600), "15m", ZoneId.of("UTC"), null);
         assertThat(report.totals(t, t.plusSeconds(3600)).wrapUpMs()).isEqualTo(50_000 + 900_000);
         assertThat(report.totals(t, t.plusSeconds(1800)).wrapUpMs()).isEqualTo(50_000 + 300_000);
-        assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(RULES, FCR))).isEqualTo(SummaryRows.of(db.dataSource()));
+        assertThat(SummaryRows.rebuilt(db.dataSource(), new JournalSummary(db.dialect(), RULES, FCR))).isEqualTo(SummaryRows.of(db.dataSource()));
     }
 
     /** A report with other thresholds than the summary's recounts from the events; the writer's resum fixes the rows. */
@@ -171,11 +171,11 @@ abstract class QueueReportContract {
         Instant first = Instant.parse("2026-03-01T00:00:00Z");
         insert(JournalGenerator.list(5, first, 1, 4_000));
         KpiRules strict = new KpiRules(Duration.ofSeconds(5), Duration.ofSeconds(2), Map.of("sales", Duration.ofSeconds(8)));
-        QueueReport other = new QueueReport(db.dataSource(), strict, Duration.ofDays(2));
+        QueueReport other = new QueueReport(db.dataSource(), db.dialect(), strict, Duration.ofDays(2));
         Instant to = first.plus(Duration.ofDays(1));
         Intervals hours = Intervals.parse("60m", ZoneId.of("UTC"));
         assertThat(other.table(first, to, hours, null).csv()).isEqualTo(other.inMemory(first, to, hours, null).csv());
-        JournalSummary resummed = new JournalSummary(strict, Duration.ofDays(2));
+        JournalSummary resummed = new JournalSummary(db.dialect(), strict, Duration.ofDays(2));
         try (Connection c = db.dataSource().getConnection()) {
             assertThat(resummed.resum(c)).isPositive();
             assertThat(resummed.resum(c)).isZero();
