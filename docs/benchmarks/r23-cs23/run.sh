@@ -5,7 +5,7 @@
 # ../../docs/benchmarks/r23-cs23/gcsum.py --csv NAME...) for the table.
 set -u
 N=$1; JAR=$2; shift 2
-B=target/cs23
+B="$(pwd)/target/cs23"
 mkdir -p $B/$N
 J=$(./ivr java-home)/bin/java
 EXTRA=()
