@@ -46,8 +46,7 @@ import dev.ivr.server.outbox.Outbox;
  *
  * <p>A call's own interaction ({@link #record}) is not written on the call's thread: it is handed to the
  * {@code crm-writer} thread, the single writer, which takes everything waiting, lingers for what other calls hand
- * over in the next {@code linger} (200 ms in a server: {@link JdbcCrmStore#WRITER_LINGER}; after a batch of
- * {@link #BUSY_BATCH} or more, {@code busyLinger}, 1 s: {@link JdbcCrmStore#WRITER_BUSY_LINGER}), and inserts it in one
+ * over in the next {@code linger} (200 ms in a server: {@link JdbcCrmStore#WRITER_LINGER}), and inserts it in one
  * transaction (many calls per commit: on H2 each commit is a chunk written to disk, the largest cost of a call's
  * record when every call had its own), or puts it in the outbox when the database does not take it. A slow or absent
  * database therefore never adds latency to a call. The writer has a circuit of its own ({@code writeGuard}): its
@@ -65,12 +64,6 @@ final class InteractionRecorder {
 
     /** Largest number of interactions written in one transaction. */
     static final int BATCH = 256;
-    /**
-     * A batch of at least this many interactions makes the writer busy: the next batch lingers {@code busyLinger}
-     * instead of {@code linger} (fewer, larger commits under load; on H2 fewer chunks written, sharing their index
-     * pages). Below it (under some 80 calls a second at the server's 200 ms linger) every batch lingers as before.
-     */
-    static final int BUSY_BATCH = 16;
     /** How often the writer wakes while it lingers, to see whether someone waits for what it holds. */
     private static final long LINGER_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -100,10 +93,6 @@ final class InteractionRecorder {
      * (on H2 one chunk written to disk) per that much time instead of one per call. The calls do not wait for it.
      */
     private final Duration linger;
-    /** The linger after a batch of {@link #BUSY_BATCH} or more (1 s in a server: {@link JdbcCrmStore#WRITER_BUSY_LINGER}). */
-    private final Duration busyLinger;
-    /** The last batch was {@link #BUSY_BATCH} or more (the writer's own). */
-    private boolean busy;
     /** Someone waits for what the writer holds ({@link #awaitHandedOver}): it stops lingering. */
     private volatile boolean hurry;
     /** Why the outbox could not be written the last time it failed (while interactions are only in memory). */
@@ -112,9 +101,8 @@ final class InteractionRecorder {
 
     InteractionRecorder(DatabaseGuard db, DatabaseGuard writeGuard, WriteFailures writes, PhoneNumbers phones,
                         List<String> secretInputs, Path outboxDir, Clock clock, String node, Duration retryAfter,
-                        MeterRegistry meters, int queueCapacity, Duration linger, Duration busyLinger) {
+                        MeterRegistry meters, int queueCapacity, Duration linger) {
         this.linger = linger;
-        this.busyLinger = busyLinger;
         this.db = db;
         this.writeGuard = writeGuard;
         this.handedOver = new ArrayBlockingQueue<>(queueCapacity);
@@ -209,7 +197,6 @@ final class InteractionRecorder {
                 hurry = false;
                 handedOver.drainTo(batch, BATCH - 1);
                 boolean interrupted = lingerFor(batch);
-                busy = batch.size() >= BUSY_BATCH;
                 writeBatch(batch);
                 if (interrupted) {
                     Thread.currentThread().interrupt(); // after the write: the batch is not dropped
@@ -228,13 +215,13 @@ final class InteractionRecorder {
     }
 
     /**
-     * Adds to {@code batch} what calls hand over within {@link #linger} of its first ({@link #busyLinger} after a busy
-     * batch), up to {@link #BATCH}; stops early when the recorder closes or someone waits for the batch ({@link #hurry}).
+     * Adds to {@code batch} what calls hand over within {@link #linger} of its first, up to {@link #BATCH}; stops
+     * early when the recorder closes or someone waits for the batch ({@link #hurry}).
      *
      * @return whether the writer was interrupted meanwhile (the batch is written all the same)
      */
     private boolean lingerFor(List<Interaction> batch) {
-        long until = System.nanoTime() + (busy ? busyLinger : linger).toNanos();
+        long until = System.nanoTime() + linger.toNanos();
         while (batch.size() < BATCH && !closed && !hurry) {
             long left = until - System.nanoTime();
             if (left <= 0) {

@@ -76,11 +76,6 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
     static final int WRITER_QUEUE = 10_000;
     /** How long the interaction writer gathers calls' interactions for one commit (see {@link InteractionRecorder}). */
     static final Duration WRITER_LINGER = Duration.ofMillis(200);
-    /**
-     * The interaction writer's linger while it is busy (its last batch large): one commit a second at most under load,
-     * not five (see {@link InteractionRecorder#BUSY_BATCH}). A call's checkpoint stays until the commit.
-     */
-    static final Duration WRITER_BUSY_LINGER = Duration.ofSeconds(1);
     /** A simulation's store: reads the database, writes nothing (see {@link #readOnly}). */
     private volatile boolean readOnly;
 
@@ -183,7 +178,7 @@ public final class JdbcCrmStore implements CrmStore, CrmQueries, AutoCloseable {
                 .description("Interactions kept on local disk until the database is back").register(meters);
         this.recorder = new InteractionRecorder(db, new DatabaseGuard(dataSource, ready, config.retryDatabaseAfter()),
                 writes, phones, config.secretInputs(), outboxDir, clock, node, config.retryDatabaseAfter(), meters,
-                WRITER_QUEUE, WRITER_LINGER, WRITER_BUSY_LINGER);
+                WRITER_QUEUE, WRITER_LINGER);
         this.identifier = new Identifier(db, phones);
         this.authenticator = new Authenticator(db, pins, new Lockouts(lockout, node), clock, writes, recorder,
                 () -> readOnly);

@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -47,20 +46,12 @@ import java.util.function.Consumer;
 public final class JdbcJournal implements Journal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcJournal.class);
     /**
-     * Events per transaction at most, and how many waiting events end a busy writer's wait at once ({@link #flushLoop}).
-     * Each commit costs H2 a chunk written to disk, most of it the leaf pages of every index the batch touches (its
-     * rows' keys spread over the last seconds of each time-ordered index): a larger batch shares more of them. At
-     * 1,000 events a second (the simple flow's 2,000 calls) a busy writer commits about once a second.
+     * Events per transaction at most. The writer takes a segment of the outbox per flush (every 250 ms): up to this
+     * many in one transaction, and each commit costs H2 some milliseconds whatever its size (it rewrites the pages
+     * every index touched). At 500, from 2,000 events a second (about 290 new calls a second, 7 events each) every
+     * flush took two transactions, the second of a few rows; at 1,000 one up to 4,000 events a second.
      */
-    static final int BATCH = 2000;
-    /**
-     * A flush that wrote at least this many events makes the writer busy: it then waits for {@link #BATCH} events or
-     * {@link #BUSY_WINDOW}, whichever comes first, before the next commit. Below it (under some 400 events a second at
-     * the server's 250 ms tick) every tick writes what waits, as before.
-     */
-    static final int BUSY_EVENTS = 100;
-    /** The longest a busy writer lets events wait between its commits (they are on disk in the outbox meanwhile). */
-    static final Duration BUSY_WINDOW = Duration.ofSeconds(1);
+    static final int BATCH = 1000;
     static final String INSERT = "insert into journal_events (event_id, occurred_at, event_day, event_type, call_id,"
             + " flow, flow_node, queue, agent_id, duration_ms, detail, reason, server, customer_id) values"
             + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing";
@@ -108,9 +99,6 @@ public final class JdbcJournal implements Journal, AutoCloseable {
      */
     private volatile boolean replaying = true;
     private volatile boolean closed;
-    private final Duration busyWindow;
-    /** Events committed to the database since start. */
-    private final AtomicLong committed = new AtomicLong();
 
     /**
      * @param dialect    the database's ({@link dev.ivr.server.db.Database#dialect})
@@ -120,13 +108,6 @@ public final class JdbcJournal implements Journal, AutoCloseable {
      */
     public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
                        Duration flushEvery, MeterRegistry meters) {
-        this(dataSource, dialect, ready, outboxDir, flushEvery, BUSY_WINDOW, meters);
-    }
-
-    /** As the public constructor, with the busy writer's longest wait between commits ({@link #BUSY_WINDOW}) given. */
-    JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir, Duration flushEvery,
-                Duration busyWindow, MeterRegistry meters) {
-        this.busyWindow = busyWindow;
         this.dataSource = dataSource;
         this.summary = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
         this.ready = ready;
@@ -280,7 +261,6 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                     h.written(c, batch);
                 }
                 c.commit();
-                committed.addAndGet(batch.size());
             } catch (SQLException e) {
                 try {
                     c.rollback();
@@ -387,33 +367,16 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
-    /**
-     * Every {@code flushEvery} (250 ms in a server), writes what waits; but while the writer is busy (its last flush
-     * wrote {@link #BUSY_EVENTS} or more), only once {@link #BATCH} events wait or {@link #BUSY_WINDOW} has passed since
-     * its last flush: fewer, larger commits under load (on H2 fewer chunks, sharing their index pages), and a writer
-     * that was idle writes at the next tick, as before. Durability is unchanged: the events are on disk in the outbox
-     * until the commit that writes them.
-     */
     private void flushLoop() {
-        long last = System.nanoTime();
-        boolean busy = false;
         while (!closed) {
             LockSupport.parkNanos(this, flushEvery.toNanos());
-            if (closed) {
-                break;
+            if (!closed) {
+                try {
+                    flush();
+                } catch (RuntimeException e) {
+                    LOG.warn("journal flush failed: {}", e.toString());
+                }
             }
-            if (busy && outbox.pending() < BATCH && unsaved.isEmpty()
-                    && System.nanoTime() - last < busyWindow.toNanos()) {
-                continue;
-            }
-            last = System.nanoTime();
-            long before = committed.get();
-            try {
-                flush();
-            } catch (RuntimeException e) {
-                LOG.warn("journal flush failed: {}", e.toString());
-            }
-            busy = committed.get() - before >= BUSY_EVENTS;
         }
     }
 

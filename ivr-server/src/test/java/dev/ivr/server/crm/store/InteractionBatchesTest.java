@@ -119,17 +119,13 @@ class InteractionBatchesTest {
     }
 
     private CountingCommits open(Duration linger) {
-        return open(linger, linger);
-    }
-
-    private CountingCommits open(Duration linger, Duration busyLinger) {
         db = Database.open(new DatabaseConfig("", "sa", "", 4, 1, Duration.ofMillis(500)), tmp.resolve("data"));
         assertThat(db.awaitReady(Duration.ofSeconds(30))).isTrue();
         CountingCommits ds = new CountingCommits(db.dataSource());
         recorder = new InteractionRecorder(new DatabaseGuard(ds, db::isReady, Duration.ofSeconds(1)),
                 new DatabaseGuard(ds, db::isReady, Duration.ofSeconds(1)), new WriteFailures(), new PhoneNumbers("HU"),
                 List.of("pin"), tmp.resolve("outbox"), Clock.systemUTC(), "node-a", Duration.ofSeconds(1),
-                new SimpleMeterRegistry(), 1_000, linger, busyLinger);
+                new SimpleMeterRegistry(), 1_000, linger);
         return ds;
     }
 
@@ -166,22 +162,6 @@ class InteractionBatchesTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).contains("\"menu\":\"1\"").doesNotContain("1234"); // sanitised as before
         }
-    }
-
-    /** After a batch of {@link InteractionRecorder#BUSY_BATCH} or more the writer lingers its busy linger (here none). */
-    @Test
-    void afterABusyBatchTheWriterLingersItsBusyLinger() throws Exception {
-        CountingCommits ds = open(Duration.ofHours(1), Duration.ZERO);
-        int n = InteractionRecorder.BUSY_BATCH;
-        for (int i = 0; i < n; i++) {
-            recorder.record(interaction("call-" + i));
-        }
-        recorder.awaitHandedOver(Duration.ofSeconds(30));
-        assertThat(rows()).isEqualTo(n);
-        assertThat(ds.commits.get()).isEqualTo(1);
-        recorder.record(interaction("call-" + n)); // nobody waits: written without the hour's linger
-        await().atMost(Duration.ofSeconds(30)).until(() -> rows() == n + 1);
-        assertThat(ds.commits.get()).isEqualTo(2);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.ivr.server.journal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.config.DatabaseConfig;
@@ -195,35 +194,6 @@ class JournalBatchesTest {
 
     private static Node node(String id) {
         return new Node.Hangup(new Node.Info(id, "hangup", null, null, null), null);
-    }
-
-    /**
-     * A writer whose last flush wrote {@link JdbcJournal#BUSY_EVENTS} or more waits, tick after tick, until a full
-     * batch waits (here its busy window is an hour): one commit for what came in meanwhile, not one per tick.
-     */
-    @Test
-    void aBusyWriterWaitsForAFullBatchNotTheNextTick() throws Exception {
-        try (JdbcJournal busy = new JdbcJournal(flaky, db.dialect(), db::isReady, tmp.resolve("busy-outbox"), Duration.ofMillis(5),
-                Duration.ofHours(1), new SimpleMeterRegistry())) {
-            busy.emitAll(calls(0, JdbcJournal.BUSY_EVENTS));
-            await().atMost(Duration.ofSeconds(60)).until(() -> busy.pending() == 0);
-            int before = flaky.commits.get();
-            busy.emitAll(calls(1, 1));
-            busy.emitAll(calls(2, JdbcJournal.BATCH - 1));
-            await().atMost(Duration.ofSeconds(60)).until(() -> busy.pending() == 0);
-            assertThat(flaky.commits.get() - before).as("one commit for the lone event and the batch after it").isEqualTo(1);
-            assertThat(count()).isEqualTo(JdbcJournal.BUSY_EVENTS + JdbcJournal.BATCH);
-        }
-    }
-
-    /** {@code n} call-end events of calls of their own, for the {@code k}th emit. */
-    private List<JournalEvent> calls(int k, int n) {
-        List<JournalEvent> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(JournalEvent.of(t0.plusSeconds(i), Type.CALL_ENDED, "busy-" + k + "-" + i, "main", null, null, null,
-                    1000L, null, null, "node-a"));
-        }
-        return out;
     }
 
     @Test
