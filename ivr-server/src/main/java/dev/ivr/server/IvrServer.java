@@ -12,6 +12,7 @@ import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.crm.CrmQueries;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.TransferLog;
@@ -214,7 +215,7 @@ public final class IvrServer implements AutoCloseable {
         if (!config.database().url().isBlank() && config.crm().pinPepperFile().isBlank()) {
             LOG.warn("crm.pin-pepper-file is not set: PINs are peppered with {}/pin-pepper, made for this server alone;"
                     + " every server sharing the database {} needs the same pepper file", config.dataDir(),
-                    Database.redact(config.database().url()));
+                    Redaction.url(config.database().url()));
         }
         crm = JdbcCrmStore.open(database, config.crm(), new PinHasher(config.crm().pinHash(), pepper), config.dataDir(),
                 nodeName, metrics.registry());

@@ -2,6 +2,7 @@ package dev.ivr.server.cli;
 
 import ch.qos.logback.classic.Level;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.db.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +42,8 @@ final class CrmDatabase {
         }
         String why = db.health().detail();
         db.close();
-        err.println("ivr-server: cannot reach the database " + Database.effectiveUrl(config.database(), config.dataDir())
-                .replaceAll("(?i)(password=)[^;&]*", "$1***") + ": " + why);
+        err.println("ivr-server: cannot reach the database "
+                + Redaction.url(Database.effectiveUrl(config.database(), config.dataDir())) + ": " + why);
         if (why != null && (why.contains("is locked") || why.contains("already in use"))) {
             err.println("ivr-server: an H2 file database has one user at a time: stop the server first,"
                     + " or run the server on PostgreSQL (database.url)");

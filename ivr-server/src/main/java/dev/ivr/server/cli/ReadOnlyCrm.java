@@ -2,6 +2,7 @@ package dev.ivr.server.cli;
 
 import dev.ivr.server.config.ConfigException;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.pin.PinHasher;
 import dev.ivr.server.crm.pin.PinPepper;
@@ -78,13 +79,13 @@ final class ReadOnlyCrm implements AutoCloseable {
         if (!db.awaitReady(wait.compareTo(Duration.ofSeconds(5)) > 0 ? wait : Duration.ofSeconds(5))) {
             String why = db.health().detail();
             db.close();
-            return none("no customers: cannot reach the database " + Database.redact(Database.effectiveUrl(cfg.database(),
+            return none("no customers: cannot reach the database " + Redaction.url(Database.effectiveUrl(cfg.database(),
                     cfg.dataDir())) + " (" + why + ")");
         }
         try {
             Path scratch = Files.createTempDirectory("ivr-simulate");
             JdbcCrmStore store = JdbcCrmStore.readOnly(db, cfg.crm(), pins, scratch, new SimpleMeterRegistry());
-            return new ReadOnlyCrm(store, "customers from the configured database " + Database.redact(
+            return new ReadOnlyCrm(store, "customers from the configured database " + Redaction.url(
                     Database.effectiveUrl(cfg.database(), cfg.dataDir())).replaceAll(";.*", "") + ", read only", db, scratch);
         } catch (IOException e) {
             db.close();

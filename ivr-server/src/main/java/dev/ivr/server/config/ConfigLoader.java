@@ -141,7 +141,7 @@ public final class ConfigLoader {
         java.util.function.Function<String, String> where = key -> {
             for (Map.Entry<String, String> e : fromEnv.entrySet()) {
                 if (key.equals(e.getKey()) || key.startsWith(e.getKey() + ".") || key.startsWith(e.getKey() + "[")) {
-                    return "environment " + e.getValue() + "=" + LogSafe.value(env.get(e.getValue()), e.getKey());
+                    return "environment " + e.getValue() + "=" + Redaction.setting(e.getKey(), env.get(e.getValue()));
                 }
             }
             return fileText == null ? source : locate(file, fileText, key);
@@ -168,14 +168,6 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         return config;
-    }
-
-    /** Secrets in the environment are not repeated in messages. */
-    private static final class LogSafe {
-        static String value(String v, String key) {
-            String k = key.toLowerCase(Locale.ROOT);
-            return k.contains("password") || k.contains("secret") || k.contains("token") ? "***" : v;
-        }
     }
 
     /**

@@ -16,10 +16,35 @@ public record DatabaseConfig(
         @Doc("How long a call waits for a connection before it goes on without the database.")
         Duration connectTimeout) implements Validated {
 
+    /** The start of every H2 URL. */
+    private static final String H2 = "jdbc:h2:";
+    /** The start of every PostgreSQL URL. */
+    private static final String POSTGRESQL = "jdbc:postgresql:";
+
+    /**
+     * Whether {@code url} names an H2 database. In lower case only, as the H2 driver takes it ({@code JDBC:H2:} finds no
+     * driver): the one test of "H2 or PostgreSQL" this check, {@code Dialect.ofUrl} and the doctor share.
+     */
+    public static boolean isH2Url(String url) {
+        return url.startsWith(H2);
+    }
+
+    /** Whether {@code url} names a PostgreSQL database; in lower case only, as PgJDBC takes it (see {@link #isH2Url}). */
+    public static boolean isPostgresqlUrl(String url) {
+        return url.startsWith(POSTGRESQL);
+    }
+
     @Override
     public void validate(Problems p) {
-        if (url != null && !url.isBlank() && !url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
-            p.add("url", "only H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql://...) are supported (got '" + url + "')");
+        if (url != null && !url.isBlank()) {
+            if (!isH2Url(url) && !isPostgresqlUrl(url)) {
+                // the scheme only: a PostgreSQL URL may carry password=...
+                p.add("url", "only H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql://...) are supported (got "
+                        + Redaction.scheme(url) + ")");
+            } else if (url.matches("[^?;]*//[^/?;]*@.*")) {
+                p.add("url", "must not carry user:password@: give database.user and database.password (neither driver"
+                        + " reads them there, and the URL is shown in messages)");
+            }
         }
         if (poolSize < 1 || poolSize > 500) {
             p.add("pool-size", "must be between 1 and 500 (got " + poolSize + ")");
@@ -31,5 +56,12 @@ public record DatabaseConfig(
         if (connectTimeout != null && connectTimeout.toMillis() < 250) {
             p.add("connect-timeout", "must be at least 250ms (the pool's lower bound)");
         }
+    }
+
+    /** Without the password, and the URL without its credentials ({@link Redaction}). */
+    @Override
+    public String toString() {
+        return "DatabaseConfig[url=" + Redaction.url(url) + ", user=" + user + ", password=" + Redaction.secret(password)
+                + ", poolSize=" + poolSize + ", httpPoolSize=" + httpPoolSize + ", connectTimeout=" + connectTimeout + "]";
     }
 }

@@ -132,4 +132,15 @@ public record EndpointConfig(
             p.add(at + "." + header, "must be a single line of text");
         }
     }
+
+    /** Without the secret headers' values ({@link Redaction#MASK} for each). */
+    @Override
+    public String toString() {
+        Map<String, String> masked = new java.util.TreeMap<>();
+        secretHeaders.forEach((k, v) -> masked.put(k, Redaction.secret(v)));
+        return "EndpointConfig[name=" + name + ", url=" + Redaction.url(url) + ", headers=" + headers + ", secretHeaders="
+                + masked + ", secretHeaderFiles=" + secretHeaderFiles + ", timeout=" + timeout + ", breakerFailureRate="
+                + breakerFailureRate + ", breakerWindow=" + breakerWindow + ", breakerMinimumCalls=" + breakerMinimumCalls
+                + ", breakerOpenFor=" + breakerOpenFor + "]";
+    }
 }

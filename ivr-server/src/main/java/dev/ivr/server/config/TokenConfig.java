@@ -47,4 +47,11 @@ public record TokenConfig(
             p.add("agent", "a token with the agent role must name its agent id");
         }
     }
+
+    /** Without the token and its hash ({@link Redaction#secret}). */
+    @Override
+    public String toString() {
+        return "TokenConfig[name=" + name + ", roles=" + roles + ", token=" + Redaction.secret(token) + ", sha256="
+                + Redaction.secret(sha256) + ", agent=" + agent + "]";
+    }
 }

@@ -3,6 +3,7 @@ package dev.ivr.server.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.secrets.PrivateFiles;
 import org.flywaydb.core.Flyway;
@@ -68,7 +69,7 @@ public final class Database implements AutoCloseable {
         // connection is held during a password check).
         HikariDataSource http = h2Dir != null ? calls : pool("ivr-db-http", url, config, config.httpPoolSize());
         Database db = new Database(calls, http, dialect, h2Dir);
-        LOG.info("database {}", redact(url));
+        LOG.info("database {}", Redaction.url(url));
         if (!db.tryMigrate()) {
             db.retryInBackground();
         }
@@ -101,10 +102,12 @@ public final class Database implements AutoCloseable {
 
     private static final String NO_RESULT_REUSE = ";OPTIMIZE_REUSE_RESULTS=0";
 
-    /** {@code url}, with H2's result reuse turned off when it is an H2 URL that does not set it (see {@link #effectiveUrl}). */
+    /**
+     * {@code url}, with H2's result reuse turned off when it is an H2 URL that does not set it (see {@link #effectiveUrl});
+     * IllegalArgumentException for a database other than H2 and PostgreSQL ({@link Dialect#ofUrl}).
+     */
     static String withoutResultReuse(String url) {
-        if (!url.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length())
-                || url.toUpperCase(java.util.Locale.ROOT).contains("OPTIMIZE_REUSE_RESULTS")) {
+        if (Dialect.ofUrl(url) != Dialect.H2 || url.toUpperCase(java.util.Locale.ROOT).contains("OPTIMIZE_REUSE_RESULTS")) {
             return url;
         }
         return url + NO_RESULT_REUSE;
@@ -197,7 +200,7 @@ public final class Database implements AutoCloseable {
                             : flyway.info().current().getVersion() : r.targetSchemaVersion, r.migrationsExecuted);
             return true;
         } catch (RuntimeException e) {
-            lastError = rootMessage(e);
+            lastError = Redaction.url(rootMessage(e));
             LOG.warn("database not ready: {}", lastError);
             return false;
         }
@@ -267,7 +270,7 @@ public final class Database implements AutoCloseable {
                     + (httpPool == pool ? " (shared by the HTTP side)" : ", HTTP pool "
                     + httpPool.getHikariPoolMXBean().getActiveConnections() + "/" + httpPool.getMaximumPoolSize()));
         } catch (SQLException e) {
-            return Health.down(rootMessage(e));
+            return Health.down(Redaction.url(rootMessage(e)));
         }
         String failing = writeFailures.describe();
         if (failing != null) {
@@ -307,10 +310,6 @@ public final class Database implements AutoCloseable {
             }
         }
         pool.close();
-    }
-
-    public static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,5 +1,8 @@
 package dev.ivr.server.db;
 
+import dev.ivr.server.config.DatabaseConfig;
+import dev.ivr.server.config.Redaction;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -11,15 +14,13 @@ import java.sql.SQLFeatureNotSupportedException;
  */
 public enum Dialect {
     /** H2: the default embedded file database (in {@code MODE=PostgreSQL}), or an H2 database the URL names. */
-    H2("H2", "jdbc:h2:"),
-    POSTGRESQL("PostgreSQL", "jdbc:postgresql:");
+    H2("H2"),
+    POSTGRESQL("PostgreSQL");
 
     private final String product;
-    private final String urlPrefix;
 
-    Dialect(String product, String urlPrefix) {
+    Dialect(String product) {
         this.product = product;
-        this.urlPrefix = urlPrefix;
     }
 
     /** The name the database's JDBC driver gives itself ({@code DatabaseMetaData.getDatabaseProductName}). */
@@ -27,15 +28,19 @@ public enum Dialect {
         return product;
     }
 
-    /** The dialect of a JDBC URL; IllegalArgumentException for another database. */
+    /**
+     * The dialect of a JDBC URL, by the test the configuration's check uses ({@link DatabaseConfig#isH2Url}: in lower
+     * case, as the drivers take it); IllegalArgumentException for another database, naming only its scheme.
+     */
     public static Dialect ofUrl(String url) {
-        for (Dialect d : values()) {
-            if (url.regionMatches(true, 0, d.urlPrefix, 0, d.urlPrefix.length())) {
-                return d;
-            }
+        if (DatabaseConfig.isH2Url(url)) {
+            return H2;
+        }
+        if (DatabaseConfig.isPostgresqlUrl(url)) {
+            return POSTGRESQL;
         }
         throw new IllegalArgumentException("ivr runs on H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql:...), not on "
-                + Database.redact(url));
+                + Redaction.scheme(url));
     }
 
     /** The dialect of the database {@code c} is connected to, by its product name; SQLException for another database. */

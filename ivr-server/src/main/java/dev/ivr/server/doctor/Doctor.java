@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.net.Cidr;
 import dev.ivr.server.config.IvrConfig;
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.config.WeakSettings;
+import dev.ivr.server.db.Dialect;
 import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
 import dev.ivr.server.prompt.PromptCatalog;
@@ -250,14 +252,19 @@ public final class Doctor {
     // ---------------------------------------------------------------- database
 
     private void checkDatabase() {
+        findings.add(database());
+    }
+
+    /** What the database check finds; no URL, message or fix it gives shows the URL's credentials. */
+    Finding database() {
         String url = config.database().url() == null ? "" : config.database().url();
-        boolean postgres = url.startsWith("jdbc:postgresql:");
+        // the configuration's check has refused any other database: an empty URL is the default H2 file database
+        boolean postgres = !url.isBlank() && Dialect.ofUrl(url) == Dialect.POSTGRESQL;
         boolean h2Server = url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:");
         if (!postgres && !h2Server) {
             // an embedded H2 file has one user at a time: the running server; its /health says how it is
-            String where = url.isEmpty() ? config.dataDir().resolve("db") + " (the data directory)" : url;
-            findings.add(Finding.ok("database", "H2 file database " + where + " (checked through the server's /health)"));
-            return;
+            String where = url.isBlank() ? config.dataDir().resolve("db") + " (the data directory)" : Redaction.url(url);
+            return Finding.ok("database", "H2 file database " + where + " (checked through the server's /health)");
         }
         String what = postgres ? "PostgreSQL" : "H2 server " + h2ServerAddress(url);
         DriverManager.setLoginTimeout(5);
@@ -265,11 +272,11 @@ public final class Doctor {
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("select max(\"version\") from \"flyway_schema_history\" where \"success\"")) {
             rs.next();
-            findings.add(Finding.ok("database", what + " reachable, schema version " + rs.getString(1)));
+            return Finding.ok("database", what + " reachable, schema version " + rs.getString(1));
         } catch (SQLException e) {
-            findings.add(Finding.fail("database", what + ": " + e.getMessage(), postgres
+            return Finding.fail("database", what + ": " + Redaction.url(e.getMessage()), postgres
                     ? "check database.url, user, password, pg_hba.conf and that the server has started once (it migrates the schema)"
-                    : "check that the H2 server runs (org.h2.tools.Server -tcp) and database.url, user, password"));
+                    : "check that the H2 server runs (org.h2.tools.Server -tcp) and database.url, user, password");
         }
     }
 
@@ -420,26 +427,27 @@ public final class Doctor {
                     ? baseUrl() + "/prompts"
                     : config.prompts().httpUrl();
             if (sample.isEmpty()) {
-                findings.add(Finding.warn("delivery", "no rendered prompt in " + cache + " yet to fetch from " + base,
+                findings.add(Finding.warn("delivery", "no rendered prompt in " + cache + " yet to fetch from " + Redaction.url(base),
                         "let the server pre-render (prompts.prerender) and run doctor again"));
                 return;
             }
             String name = sample.get().getFileName().toString();
             String url = base + "/" + name.substring(0, name.lastIndexOf('.')) + ".wav";
+            String shown = Redaction.url(url); // prompts.http-url may carry user:password@
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD",
                         HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
-                    findings.add(Finding.ok("delivery", "prompts are served at " + base + " (HEAD " + url + ": 200)"));
+                    findings.add(Finding.ok("delivery", "prompts are served at " + Redaction.url(base) + " (HEAD " + shown + ": 200)"));
                 } else if (r.statusCode() == 403) {
-                    findings.add(Finding.warn("delivery", "this host may not fetch " + url + " (403): only prompts.http-allow may",
+                    findings.add(Finding.warn("delivery", "this host may not fetch " + shown + " (403): only prompts.http-allow may",
                             "make sure the PBX's address is in prompts.http-allow (or agi.allow)"));
                 } else {
-                    findings.add(Finding.fail("delivery", "HEAD " + url + " answered " + r.statusCode(),
+                    findings.add(Finding.fail("delivery", "HEAD " + shown + " answered " + r.statusCode(),
                             "check prompts.http-url: Asterisk fetches the prompts from there"));
                 }
             } catch (IOException | IllegalArgumentException e) {
-                findings.add(Finding.fail("delivery", "cannot fetch " + url + ": " + e.getMessage(),
+                findings.add(Finding.fail("delivery", "cannot fetch " + shown + ": " + Redaction.url(e.getMessage()),
                         "prompts.http-url must be reachable from the PBX"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -117,7 +117,71 @@ class ConfigLoaderTest {
                         f + ":2:3: agi.port: must be a TCP port between 1 and 65535, or 0 for any free port (got 70000)",
                         f + ":3:11: agi.allow[0]: '10.0.0.0/33': the prefix length must be 0-32",
                         f + ":3:24: agi.allow[1]: 'example.com' is not an IPv4 or IPv6 address block (host names are not allowed)",
-                        f + ":5:3: database.url: only H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql://...) are supported (got 'jdbc:mysql://db/ivr')"));
+                        f + ":5:3: database.url: only H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql://...) are supported (got jdbc:mysql:...)"));
+    }
+
+    @Test
+    void aRefusedDatabaseUrlIsNamedByItsSchemeNeverItsCredentials() throws IOException {
+        // the password from the environment, as the README has it, and one written into the URL
+        Path f = write("""
+                database:
+                  url: jdbc:mysql://root:${DB_PASSWORD}@db/ivr?password=${DB_PASSWORD}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("DB_PASSWORD", "s3cret")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        f + ":2:3: database.url: only H2 (jdbc:h2:...) and PostgreSQL (jdbc:postgresql://...) are supported"
+                                + " (got jdbc:mysql:...)"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+        // a URL given in the environment is shown with the variable, without its password
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("DB_PASSWORD", "s3cret",
+                "IVR_DATABASE_URL", "jdbc:postgresql://db/ivr?password=s3cret", "IVR_DATABASE_POOL_SIZE", "0")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "environment IVR_DATABASE_POOL_SIZE=0: database.pool-size: must be between 1 and 500 (got 0)"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("DB_PASSWORD", "s3cret",
+                "IVR_DATABASE_URL", "jdbc:mysql://db/ivr?password=s3cret")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "environment IVR_DATABASE_URL=jdbc:mysql://db/ivr?password=***: database.url: only H2 (jdbc:h2:...)"
+                                + " and PostgreSQL (jdbc:postgresql://...) are supported (got jdbc:mysql:...)"));
+    }
+
+    @Test
+    void aDatabaseUrlWithUserAndPasswordBeforeTheHostIsRefusedWithoutShowingThem() throws IOException {
+        Path f = write("""
+                database:
+                  url: jdbc:postgresql://ivr:s3cret@db:5432/ivr
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        f + ":2:3: database.url: must not carry user:password@: give database.user and database.password"
+                                + " (neither driver reads them there, and the URL is shown in messages)"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+    }
+
+    @Test
+    void theDatabaseUrlsTestIsTheDriversLowerCaseOne() throws IOException {
+        // the same inputs as before: H2 and PostgreSQL in lower case, the default when empty; JDBC:H2: finds no driver
+        for (String url : java.util.List.of("jdbc:h2:mem:x", "jdbc:h2:tcp://db:9092/ivr", "jdbc:postgresql://db/ivr",
+                "jdbc:postgresql:ivr", "\"\"")) {
+            Path f = write("database:\n  url: " + url + "\n");
+            assertThat(ConfigLoader.load(f, Map.of()).database().url()).isEqualTo(url.equals("\"\"") ? "" : url);
+        }
+        for (String url : java.util.List.of("JDBC:H2:mem:x", "jdbc:PostgreSQL://db/ivr", "h2:mem:x")) {
+            Path f = write("database:\n  url: " + url + "\n");
+            assertThatThrownBy(() -> ConfigLoader.load(f, Map.of())).hasMessageContaining("database.url: only H2");
+        }
+    }
+
+    @Test
+    void aPromptsUrlIsShownWithoutItsCredentials() throws IOException {
+        Path f = write("""
+                prompts:
+                  http-url: http://asterisk:s3cret@ivr-1:8080/prompts?x=1
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(f, Map.of()))
+                .hasMessageContaining("prompts.http-url: must be an http(s) URL without query")
+                .hasMessageContaining("(got http://***@ivr-1:8080/prompts?x=1)")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
     }
 
     @Test

@@ -26,8 +26,8 @@ class DatabaseUrlTest {
     void anOperatorsH2UrlGetsItUnlessItSaysOtherwise() {
         assertThat(Database.effectiveUrl(config("jdbc:h2:file:/srv/ivr;MODE=PostgreSQL"), Path.of("/x")))
                 .isEqualTo("jdbc:h2:file:/srv/ivr;MODE=PostgreSQL;OPTIMIZE_REUSE_RESULTS=0");
-        assertThat(Database.effectiveUrl(config("JDBC:H2:mem:t;optimize_reuse_results=1"), Path.of("/x")))
-                .isEqualTo("JDBC:H2:mem:t;optimize_reuse_results=1");
+        assertThat(Database.effectiveUrl(config("jdbc:h2:mem:t;optimize_reuse_results=1"), Path.of("/x")))
+                .isEqualTo("jdbc:h2:mem:t;optimize_reuse_results=1");
     }
 
     @Test

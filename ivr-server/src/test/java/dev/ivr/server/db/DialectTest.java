@@ -20,9 +20,29 @@ class DialectTest {
         assertThat(Dialect.ofUrl("jdbc:h2:durable:/var/lib/ivr/db/ivr;MODE=PostgreSQL")).isEqualTo(Dialect.H2);
         assertThat(Dialect.ofUrl("jdbc:h2:tcp://db:9092/ivr")).isEqualTo(Dialect.H2);
         assertThat(Dialect.ofUrl("jdbc:postgresql://db:5432/ivr")).isEqualTo(Dialect.POSTGRESQL);
-        assertThatThrownBy(() -> Dialect.ofUrl("jdbc:mysql://db/ivr?password=secret"))
+        assertThatThrownBy(() -> Dialect.ofUrl("jdbc:mysql://root:s3cret@db/ivr?password=s3cret"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("H2").hasMessageContaining("PostgreSQL").hasMessageNotContaining("secret");
+                .hasMessage("ivr runs on H2 (jdbc:h2:...) or PostgreSQL (jdbc:postgresql:...), not on jdbc:mysql:...");
+    }
+
+    @Test
+    void theUrlsCaseIsTheDriversAndTheConfigurationsRule() {
+        // the drivers take jdbc:h2: and jdbc:postgresql: in lower case only, and so does database.url's check
+        assertThatThrownBy(() -> Dialect.ofUrl("JDBC:H2:mem:x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Dialect.ofUrl("jdbc:PostgreSQL://db/ivr")).isInstanceOf(IllegalArgumentException.class);
+        for (String url : java.util.List.of("jdbc:h2:mem:x", "JDBC:H2:mem:x", "jdbc:postgresql://db/ivr", "jdbc:PostgreSQL://db/ivr",
+                "jdbc:mysql://db/ivr")) {
+            dev.ivr.server.config.Problems p = new dev.ivr.server.config.Problems();
+            new DatabaseConfig(url, "sa", "", 1, 1, Duration.ofSeconds(1)).validate(p);
+            boolean dialect;
+            try {
+                Dialect.ofUrl(url);
+                dialect = true;
+            } catch (IllegalArgumentException e) {
+                dialect = false;
+            }
+            assertThat(p.lines().isEmpty()).as(url).isEqualTo(dialect);
+        }
     }
 
     @Test

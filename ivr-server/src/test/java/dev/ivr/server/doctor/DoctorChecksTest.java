@@ -1,11 +1,16 @@
 package dev.ivr.server.doctor;
 
+import dev.ivr.server.config.ConfigLoader;
+import dev.ivr.server.config.IvrConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,5 +50,29 @@ class DoctorChecksTest {
         assertThat(Doctor.h2ServerAddress("jdbc:h2:tcp://127.0.0.1:9123/./ivr;MODE=PostgreSQL"))
                 .isEqualTo("127.0.0.1:9123 (database /./ivr)");
         assertThat(Doctor.h2ServerAddress("jdbc:h2:tcp://db.example.com/ivr")).isEqualTo("db.example.com:9092 (database /ivr)");
+    }
+
+    @Test
+    void theDatabaseFindingNeverShowsTheUrlsPassword() throws Exception {
+        Doctor h2 = doctor("jdbc:h2:file:" + tmp.resolve("ivr") + ";MODE=PostgreSQL;PASSWORD=s3cret");
+        assertThat(h2.database()).satisfies(f -> {
+            assertThat(f.level()).isEqualTo(Finding.Level.OK);
+            assertThat(f.message()).contains("H2 file database jdbc:h2:file:", ";PASSWORD=***").doesNotContain("s3cret");
+        });
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort(); // nothing listens there once it is closed
+        }
+        Doctor pg = doctor("jdbc:postgresql://127.0.0.1:" + closed + "/ivr?password=s3cret&sslpassword=s3cret&connectTimeout=2");
+        assertThat(pg.database()).satisfies(f -> {
+            assertThat(f.level()).isEqualTo(Finding.Level.FAIL);
+            assertThat(f.message()).startsWith("PostgreSQL: ").doesNotContain("s3cret");
+            assertThat(f.fix()).doesNotContain("s3cret");
+        });
+    }
+
+    private Doctor doctor(String databaseUrl) {
+        IvrConfig config = ConfigLoader.load(Map.of("IVR_DATABASE_URL", databaseUrl, "IVR_NODE_DATA_DIR", tmp.toString()));
+        return new Doctor(config, List.of(), "token-not-used");
     }
 }
