@@ -1,11 +1,9 @@
 package db.migration;
 
-import dev.ivr.server.db.Dialect;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * On H2 only: the journal's row numbers ({@code journal_events.seq}, an identity column) are handed out 1,000 at a
@@ -27,11 +25,6 @@ public class V158__journal_sequence_cache extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws SQLException {
-        if (Dialect.of(context.getConnection()) != Dialect.H2) {
-            return;
-        }
-        try (Statement s = context.getConnection().createStatement()) {
-            s.execute("alter table journal_events alter column seq set cache " + CACHE);
-        }
+        JournalSequenceCache.setOnH2(context, CACHE);
     }
 }

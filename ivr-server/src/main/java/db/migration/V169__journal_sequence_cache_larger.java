@@ -1,11 +1,9 @@
 package db.migration;
 
-import dev.ivr.server.db.Dialect;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * On H2 only: the journal's row numbers ({@code journal_events.seq}) are reserved 100,000 at a time instead of 1,000
@@ -28,11 +26,6 @@ public class V169__journal_sequence_cache_larger extends BaseJavaMigration {
 
     @Override
     public void migrate(Context context) throws SQLException {
-        if (Dialect.of(context.getConnection()) != Dialect.H2) {
-            return;
-        }
-        try (Statement s = context.getConnection().createStatement()) {
-            s.execute("alter table journal_events alter column seq set cache " + CACHE);
-        }
+        JournalSequenceCache.setOnH2(context, CACHE);
     }
 }

@@ -39,6 +39,17 @@ class JournalSequenceCacheTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(100_000);
             }
+            // a Java migration's checksum is none (Flyway does not take it from the body): V158 and V169 sharing
+            // their body (JournalSequenceCache) leaves every database's history valid
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select \"version\", \"checksum\", \"success\" from \"flyway_schema_history\""
+                         + " where \"version\" in ('158', '169') order by \"installed_rank\"")) {
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getObject(2) + " " + rs.getBoolean(3));
+                }
+                assertThat(rows).containsExactly("158 null true", "169 null true");
+            }
             // two connections taking turns, across more than the first reservation of 32; every third row a node
             // event's in journal_nodes (V171: one sequence numbers both tables)
             try (Connection a = db.dataSource().getConnection(); Connection b = db.dataSource().getConnection()) {
