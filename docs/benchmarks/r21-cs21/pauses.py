@@ -7,22 +7,17 @@ The window is the timeline's first to last second (the plateau), less its first 
 remark, cleanup; ZGC's are sub-millisecond and listed by safepoint), their share of the time, what a young pause
 copied and where it went, and how many of the replies over 5 ms arrived in a second in which, or right after which,
 a pause of the server or of the load generator ended."""
-import csv, re, sys, statistics
+import csv, sys, statistics
 from collections import defaultdict
-
-def tosec(hms):
-    h, m, s = hms.split(':')
-    return int(h) * 3600 + int(m) * 60 + float(s)
-
-deco = re.compile(r'^\[(\d{4}-\d\d-\d\dT(\d\d:\d\d:[\d.]+))[^\]]*\]\[([\d.]+)s\]')
+from g1log import (DECO as deco, PAUSE_END, COPIED_BYTES, OBJECT_COPY, SCAN_HEAP_ROOTS, EXT_ROOT_SCANNING,
+                   SCANNED_CARDS, REGIONS, THRESHOLD, AGE, SAFEPOINT, tosec)
 
 def safepoints(path):
     """Every safepoint: (end time of day s, total ms, name)."""
     out = []
-    sp = re.compile(r'Safepoint "([^"]+)".*Reaching safepoint: (\d+) ns, At safepoint: (\d+) ns')
     for line in open(path, errors='replace'):
         d = deco.match(line)
-        m = sp.search(line)
+        m = SAFEPOINT.search(line)
         if d and m:
             out.append((tosec(d.group(2)), (int(m.group(2)) + int(m.group(3))) / 1e6, m.group(1)))
     return out
@@ -30,17 +25,10 @@ def safepoints(path):
 def young(path):
     """G1 pauses by GC id: end time, ms, kind, and the phases of interest."""
     g = defaultdict(dict)
-    end = re.compile(r'GC\((\d+)\) (Pause \S+(?: \([^)]*\))*) (?:\d+M->\d+M\(\d+M\) )?([\d.]+)ms$')
-    fields = {
-        'copied': re.compile(r'GC\((\d+)\)\s+Copied Bytes:\s+Min: (\d+)'),
-        'object_copy': re.compile(r'GC\((\d+)\)\s+Object Copy \(ms\):\s+Min: ([\d.]+)'),
-        'scan_heap_roots': re.compile(r'GC\((\d+)\)\s+Scan Heap Roots \(ms\):\s+Min: ([\d.]+)'),
-        'ext_roots': re.compile(r'GC\((\d+)\)\s+Ext Root Scanning \(ms\):\s+Min: ([\d.]+)'),
-        'cards': re.compile(r'GC\((\d+)\)\s+Scanned Cards:\s+Min: (\d+)'),
-    }
-    regions = re.compile(r'GC\((\d+)\) (Eden|Survivor|Old|Humongous) regions: (\d+)->(\d+)')
-    thr = re.compile(r'GC\((\d+)\) Desired survivor size (\d+) bytes, new threshold (\d+) \(max threshold (\d+)\)')
-    age = re.compile(r'GC\((\d+)\)\s+- age\s+(\d+):\s+(\d+) bytes')
+    end = PAUSE_END
+    fields = {'copied': COPIED_BYTES, 'object_copy': OBJECT_COPY, 'scan_heap_roots': SCAN_HEAP_ROOTS,
+              'ext_roots': EXT_ROOT_SCANNING, 'cards': SCANNED_CARDS}
+    regions, thr, age = REGIONS, THRESHOLD, AGE
     for line in open(path, errors='replace'):
         d = deco.match(line)
         if not d:

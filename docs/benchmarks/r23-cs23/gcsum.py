@@ -7,22 +7,13 @@ Plateau = the timeline's first to last second. Young pauses in it: count, ms, by
 thread), survivors by age after the pause (gc+age), what went to the old generation (old regions after - before).
 Concurrent cycles, mixed collections and remarks are counted over the whole log after the plateau's first
 second minus 60 s (the measured level's ramp, settle and plateau) and in the plateau."""
-import csv, glob, os, re, sys, statistics
+import csv, glob, os, sys, statistics
 from collections import defaultdict
-
-deco = re.compile(r'^\[(\d{4}-\d\d-\d\dT(\d\d:\d\d:[\d.]+))[^\]]*\]\[([\d.]+)s\]')
-end = re.compile(r'GC\((\d+)\) (Pause [A-Za-z]+(?: \([^)]*\))*) (?:\d+M->\d+M\(\d+M\) )?([\d.]+)ms$')
-conc = re.compile(r'GC\((\d+)\) Concurrent (Mark|Undo) Cycle ([\d.]+)ms$')
-copied = re.compile(r'GC\((\d+)\)\s+Copied Bytes:\s+Min: (\d+)')
-objcopy = re.compile(r'GC\((\d+)\)\s+Object Copy \(ms\):\s+Min: ([\d.]+)')
-scanroots = re.compile(r'GC\((\d+)\)\s+Scan Heap Roots \(ms\):\s+Min: ([\d.]+)')
-regions = re.compile(r'GC\((\d+)\) (Eden|Survivor|Old|Humongous) regions: (\d+)->(\d+)')
-age = re.compile(r'GC\((\d+)\)\s+- age\s+(\d+):\s+(\d+) bytes')
-thr = re.compile(r'GC\((\d+)\) Desired survivor size (\d+) bytes, new threshold (\d+)')
-
-def tosec(hms):
-    h, m, s = hms.split(':')
-    return int(h) * 3600 + int(m) * 60 + float(s)
+# the log's lines are read with pauses.py's patterns (one module, so the two scripts cannot drift)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'r21-cs21'))
+from g1log import (DECO as deco, PAUSE_END as end, CONCURRENT_CYCLE as conc, COPIED_BYTES as copied,
+                   OBJECT_COPY as objcopy, SCAN_HEAP_ROOTS as scanroots, REGIONS as regions, AGE as age,
+                   THRESHOLD as thr, tosec)
 
 def parse(path):
     g = defaultdict(dict)
