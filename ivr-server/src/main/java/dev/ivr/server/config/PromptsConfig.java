@@ -65,7 +65,8 @@ public record PromptsConfig(
             p.add("asterisk-dir", "must be an absolute path as the PBX sees it (got " + asteriskDir + ")");
         }
         if (httpUrl != null && !httpUrl.isBlank() && !httpUrl.matches("https?://[^\\s/]+(/[^\\s?#]*)?")) {
-            p.add("http-url", "must be an http(s) URL without query, e.g. http://ivr-1:8080/prompts (got " + Redaction.url(httpUrl) + ")");
+            p.add("http-url", "must be an http(s) URL without query, e.g. http://ivr-1:8080/prompts (got "
+                    + Redaction.url(httpUrl) + ")");
         }
         p.cidrs("http-allow", httpAllow);
     }

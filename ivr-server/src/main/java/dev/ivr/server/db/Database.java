@@ -107,7 +107,8 @@ public final class Database implements AutoCloseable {
      * IllegalArgumentException for a database other than H2 and PostgreSQL ({@link Dialect#ofUrl}).
      */
     static String withoutResultReuse(String url) {
-        if (Dialect.ofUrl(url) != Dialect.H2 || url.toUpperCase(java.util.Locale.ROOT).contains("OPTIMIZE_REUSE_RESULTS")) {
+        if (Dialect.ofUrl(url) != Dialect.H2
+                || url.toUpperCase(java.util.Locale.ROOT).contains("OPTIMIZE_REUSE_RESULTS")) {
             return url;
         }
         return url + NO_RESULT_REUSE;

@@ -427,7 +427,8 @@ public final class Doctor {
                     ? baseUrl() + "/prompts"
                     : config.prompts().httpUrl();
             if (sample.isEmpty()) {
-                findings.add(Finding.warn("delivery", "no rendered prompt in " + cache + " yet to fetch from " + Redaction.url(base),
+                findings.add(Finding.warn("delivery", "no rendered prompt in " + cache + " yet to fetch from "
+                                + Redaction.url(base),
                         "let the server pre-render (prompts.prerender) and run doctor again"));
                 return;
             }
@@ -438,7 +439,8 @@ public final class Doctor {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD",
                         HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
-                    findings.add(Finding.ok("delivery", "prompts are served at " + Redaction.url(base) + " (HEAD " + shown + ": 200)"));
+                    findings.add(Finding.ok("delivery", "prompts are served at " + Redaction.url(base) + " (HEAD " + shown
+                            + ": 200)"));
                 } else if (r.statusCode() == 403) {
                     findings.add(Finding.warn("delivery", "this host may not fetch " + shown + " (403): only prompts.http-allow may",
                             "make sure the PBX's address is in prompts.http-allow (or agi.allow)"));

@@ -71,6 +71,23 @@ class DoctorChecksTest {
         });
     }
 
+    @Test
+    void anH2ServerIsCheckedAndItsUrlsPasswordNotShown() throws Exception {
+        org.h2.tools.Server h2 = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir",
+                tmp.resolve("h2").toString()).start();
+        try {
+            // no schema yet: the check fails, naming the server and not the password
+            Doctor d = doctor("jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/ivr;PASSWORD=s3cret");
+            assertThat(d.database()).satisfies(f -> {
+                assertThat(f.level()).isEqualTo(Finding.Level.FAIL);
+                assertThat(f.message()).startsWith("H2 server 127.0.0.1:" + h2.getPort() + " (database /ivr)")
+                        .doesNotContain("s3cret");
+            });
+        } finally {
+            h2.stop();
+        }
+    }
+
     private Doctor doctor(String databaseUrl) {
         IvrConfig config = ConfigLoader.load(Map.of("IVR_DATABASE_URL", databaseUrl, "IVR_NODE_DATA_DIR", tmp.toString()));
         return new Doctor(config, List.of(), "token-not-used");

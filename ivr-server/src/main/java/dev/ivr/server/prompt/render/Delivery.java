@@ -1,6 +1,7 @@
 package dev.ivr.server.prompt.render;
 
 import dev.ivr.server.audio.AsteriskFormat;
+import dev.ivr.server.config.Redaction;
 
 import java.nio.file.Path;
 
@@ -56,7 +57,7 @@ public interface Delivery {
 
             @Override
             public String describe() {
-                return "http " + base() + "/<key>." + format.extension();
+                return "http " + Redaction.url(base()) + "/<key>." + format.extension();
             }
         };
     }

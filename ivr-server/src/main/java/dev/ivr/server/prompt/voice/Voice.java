@@ -5,6 +5,7 @@ import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.audio.AsteriskFormat;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.config.PromptsConfig;
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.prompt.PromptAudio;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.http.PromptHttpRoutes;
@@ -79,7 +80,8 @@ public final class Voice implements AutoCloseable {
         Say say = new Say(catalog, renderer, delivery, pc.latencyBudget());
         LOG.info("prompts: cache {} ({}), delivery {}, latency budget {} ms", cache.dir(),
                 formats.stream().map(AsteriskFormat::extension).toList(), "http".equals(pc.delivery())
-                        ? "http " + (pc.httpUrl() == null || pc.httpUrl().isBlank() ? "on this server's HTTP port" : pc.httpUrl())
+                        ? "http " + (pc.httpUrl() == null || pc.httpUrl().isBlank() ? "on this server's HTTP port"
+                                : Redaction.url(pc.httpUrl()))
                         : delivery.describe(), pc.latencyBudget().toMillis());
         return new Voice(renderer, delivery, audio, say, routes, catalog);
     }

@@ -1,5 +1,6 @@
 package dev.ivr.server.webhook.delivery;
 
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.config.WebhooksConfig;
 import dev.ivr.server.webhook.Backoff;
 import dev.ivr.server.webhook.HostAllowlist;
@@ -81,6 +82,10 @@ public final class WebhookSender implements AutoCloseable {
 
     /** A subscription ready to send to: its secret opened. */
     private record Target(Subscription subscription, String secret, Instant loaded) {
+        @Override
+        public String toString() {
+            return "Target[subscription=" + subscription + ", secret=" + Redaction.secret(secret) + ", loaded=" + loaded + "]";
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ivr.server.webhook.store;
 
+import dev.ivr.server.config.Redaction;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.webhook.HostAllowlist;
 import dev.ivr.server.webhook.SecretBox;
@@ -32,6 +33,11 @@ public final class Webhooks {
 
     /** A new subscription and its secret: the only time the secret is shown. */
     public record Created(Subscription subscription, String secret) {
+        /** Without the secret: it is shown once, on purpose, by whoever made the subscription. */
+        @Override
+        public String toString() {
+            return "Created[subscription=" + subscription + ", secret=" + Redaction.secret(secret) + "]";
+        }
     }
 
     /**

@@ -212,6 +212,14 @@ class PromptRendererTest {
     }
 
     @Test
+    void httpDeliveryIsDescribedWithoutTheUrlsCredentials() {
+        // the start-up log line: Asterisk is given the URL as configured, the log shows it without user:password@
+        Delivery d = Delivery.http(() -> "http://asterisk:s3cret@ivr-1:8080/prompts", AsteriskFormat.WAV);
+        assertThat(d.describe()).isEqualTo("http http://***@ivr-1:8080/prompts/<key>.wav");
+        assertThat(d.reference("k")).isEqualTo("http://asterisk:s3cret@ivr-1:8080/prompts/k.wav");
+    }
+
+    @Test
     void aServerOfTheClusterCopiesWhatAnotherRenderedInsteadOfSynthesising() {
         Map<String, byte[]> clusterMap = new ConcurrentHashMap<>();
         SharedAudio shared = new SharedAudio() {
