@@ -3,7 +3,7 @@ package dev.ivr.server.config;
 import java.time.Duration;
 
 public record DatabaseConfig(
-        @Doc("JDBC URL. Empty: an H2 file database under <data-dir>/db. PostgreSQL: jdbc:postgresql://host:5432/ivr")
+        @Doc("JDBC URL. Empty: an H2 file database under <data-dir>/db. PostgreSQL: jdbc:postgresql://host:5432/ivr (the scheme in lower case, as the drivers take it; user and password go in user and password, never before the host).")
         String url,
         @Doc("Database user.")
         String user,
