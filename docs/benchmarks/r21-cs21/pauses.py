@@ -9,6 +9,7 @@ copied and where it went, and how many of the replies over 5 ms arrived in a sec
 a pause of the server or of the load generator ended."""
 import csv, sys, statistics
 from collections import defaultdict
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in docs/
 from g1log import (DECO as deco, PAUSE_END, COPIED_BYTES, OBJECT_COPY, SCAN_HEAP_ROOTS, EXT_ROOT_SCANNING,
                    SCANNED_CARDS, REGIONS, THRESHOLD, AGE, SAFEPOINT, tosec)
 
@@ -25,15 +26,13 @@ def safepoints(path):
 def young(path):
     """G1 pauses by GC id: end time, ms, kind, and the phases of interest."""
     g = defaultdict(dict)
-    end = PAUSE_END
     fields = {'copied': COPIED_BYTES, 'object_copy': OBJECT_COPY, 'scan_heap_roots': SCAN_HEAP_ROOTS,
               'ext_roots': EXT_ROOT_SCANNING, 'cards': SCANNED_CARDS}
-    regions, thr, age = REGIONS, THRESHOLD, AGE
     for line in open(path, errors='replace'):
         d = deco.match(line)
         if not d:
             continue
-        m = end.search(line)
+        m = PAUSE_END.search(line)
         if m and 'Pause' in m.group(2):
             gid = int(m.group(1))
             g[gid].update(end=tosec(d.group(2)), ms=float(m.group(3)), kind=m.group(2))
@@ -42,13 +41,13 @@ def young(path):
             m = rx.search(line)
             if m:
                 g[int(m.group(1))][k] = float(m.group(2))
-        m = regions.search(line)
+        m = REGIONS.search(line)
         if m:
             g[int(m.group(1))][m.group(2).lower()] = (int(m.group(3)), int(m.group(4)))
-        m = thr.search(line)
+        m = THRESHOLD.search(line)
         if m:
             g[int(m.group(1))]['threshold'] = int(m.group(3))
-        m = age.search(line)
+        m = AGE.search(line)
         if m:
             g[int(m.group(1))].setdefault('ages', {})[int(m.group(2))] = int(m.group(3))
     return {k: v for k, v in g.items() if 'end' in v}

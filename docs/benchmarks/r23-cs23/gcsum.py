@@ -10,6 +10,7 @@ second minus 60 s (the measured level's ramp, settle and plateau) and in the pla
 import csv, glob, os, sys, statistics
 from collections import defaultdict
 # the log's lines are read with pauses.py's patterns (one module, so the two scripts cannot drift)
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts in docs/
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'r21-cs21'))
 from g1log import (DECO as deco, PAUSE_END as end, CONCURRENT_CYCLE as conc, COPIED_BYTES as copied,
                    OBJECT_COPY as objcopy, SCAN_HEAP_ROOTS as scanroots, REGIONS as regions, AGE as age,
