@@ -35,4 +35,25 @@ class DatabaseUrlTest {
         assertThat(Database.effectiveUrl(config("jdbc:postgresql://db:5432/ivr"), Path.of("/x")))
                 .isEqualTo("jdbc:postgresql://db:5432/ivr");
     }
+
+    @Test
+    void anUnreachableDatabaseIsReportedWithoutTheUrlsPassword() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort(); // nothing listens there once it is closed
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closed + "/ivr?password=s3cret&connectTimeout=1";
+        try (Database db = Database.open(new DatabaseConfig(url, "ivr", "s3cret", 1, 1, Duration.ofMillis(250)),
+                Path.of("/x"))) {
+            assertThat(db.isReady()).isFalse();
+            assertThat(db.health().detail()).isNotBlank().doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void anotherDatabaseIsRefusedByItsSchemeAlone() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Database.effectiveUrl(
+                        config("jdbc:mysql://root:s3cret@db/ivr?password=s3cret"), Path.of("/x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("not on jdbc:mysql:...");
+    }
 }
