@@ -109,7 +109,9 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
                        Duration flushEvery, MeterRegistry meters) {
         this.dataSource = dataSource;
-        this.summary = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
+        JournalSummary s = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
+        // the open calls' flow events kept in memory only where this server is the database's one writer (CallLines)
+        this.summary = dialect == Dialect.H2 ? s.withCallLines(new CallLines()) : s;
         this.ready = ready;
         this.flushEvery = flushEvery;
         this.outbox = new JournalOutbox(outboxDir);
@@ -249,6 +251,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     }
 
     private void insert(List<JournalEvent> batch) throws Exception {
+        JournalSummary summary = this.summary;
+        boolean committed = false;
         try (Connection c = dataSource.getConnection()) {
             try {
                 c.setAutoCommit(false);
@@ -261,6 +265,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                     h.written(c, batch);
                 }
                 c.commit();
+                committed = true;
+                summary.committed();
             } catch (SQLException e) {
                 try {
                     c.rollback();
@@ -276,6 +282,10 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                 throw new Outbox.Rejected(e.getMessage(), e);
             }
             throw e;
+        } finally {
+            if (!committed) {
+                summary.rolledBack();
+            }
         }
     }
 
