@@ -1,16 +1,16 @@
 package dev.ivr.server.journal.store;
 
 import dev.ivr.server.journal.JournalEvent;
+import dev.ivr.server.text.SharedStrings;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The journal writer's own copy of each open call's flow events (issue 16, twentieth round): what the flow and funnel
@@ -43,6 +43,7 @@ final class CallLines {
     static final byte NODE = 2;
     static final byte ENDED = 3;
     static final byte HUNG_UP = 4;
+    /** Flow and node names shared at most (a flow's nodes are few; ever-new names only clear them now and then). */
     private static final int MAX_NAMES = 10_000;
 
     /** One row of a call's line: seq, time in epoch microseconds, the batch that added it, kind, flow, node. */
@@ -64,7 +65,7 @@ final class CallLines {
     private final long maxIdleNanos;
     private final LinkedHashMap<String, Line> lines = new LinkedHashMap<>(1024, 0.75f, true);
     private final Set<String> touched = new HashSet<>();
-    private final Map<String, String> names = new HashMap<>();
+    private final SharedStrings names = new SharedStrings(MAX_NAMES);
     private int events;
     private int batch;
     private long hits;
@@ -151,19 +152,23 @@ final class CallLines {
             return;
         }
         touched.add(call);
-        String detail = JdbcJournal.cut(e.detail(), 500);
-        byte kind = switch (e.type()) {
-            case CALL_ENTERED -> "resumed".equals(detail) ? RESUMED : ENTERED;
-            case CALL_NODE -> NODE;
-            default -> FunnelSummary.HUNG_UP.equals(detail) ? HUNG_UP : ENDED;
-        };
-        String node = e.type() == JournalEvent.Type.CALL_NODE || kind == HUNG_UP ? JdbcJournal.cut(e.node(), 200) : null;
-        insert(l, new Entry(seq, micros(e.at()), batch, kind, name(JdbcJournal.cut(e.flow(), 200)), name(node)));
+        insert(l, entry(seq, micros(e.at()), e.type().name(), JdbcJournal.cut(e.flow(), 200),
+                JdbcJournal.cut(e.node(), 200), JdbcJournal.cut(e.detail(), 500)));
         if (l.entries.size() > maxLine) {
             drop(call);
         } else {
             bound();
         }
+    }
+
+    /** A row of this batch (type, flow, node and detail as the table has them), with what the summaries tell apart. */
+    private Entry entry(long seq, long micros, String type, String flow, String node, String detail) {
+        byte kind = switch (type) {
+            case "CALL_ENTERED" -> "resumed".equals(detail) ? RESUMED : ENTERED;
+            case "CALL_NODE" -> NODE;
+            default -> FunnelSummary.HUNG_UP.equals(detail) ? HUNG_UP : ENDED;
+        };
+        return new Entry(seq, micros, batch, kind, name(flow), kind == NODE || kind == HUNG_UP ? name(node) : null);
     }
 
     private static void insert(Line l, Entry x) {
@@ -181,21 +186,15 @@ final class CallLines {
      * from now on its rows come from here.
      */
     synchronized void seed(String call, List<FunnelSummary.Ev> read) {
+        drop(call);
         if (read.size() > maxLine) {
             return;
         }
         Line l = new Line();
         for (FunnelSummary.Ev e : read) {
-            byte kind = switch (e.type()) {
-                case "CALL_ENTERED" -> "resumed".equals(e.detail()) ? RESUMED : ENTERED;
-                case "CALL_NODE" -> NODE;
-                default -> FunnelSummary.HUNG_UP.equals(e.detail()) ? HUNG_UP : ENDED;
-            };
-            l.entries.add(new Entry(e.seq(), micros(e.at()), batch, kind, name(e.flow()),
-                    kind == NODE || kind == HUNG_UP ? name(e.node()) : null));
+            l.entries.add(entry(e.seq(), micros(e.at()), e.type(), e.flow(), e.node(), e.detail()));
         }
         l.touched = System.nanoTime();
-        drop(call);
         lines.put(call, l);
         events += l.entries.size();
         touched.add(call);
@@ -209,19 +208,8 @@ final class CallLines {
         }
     }
 
-    /** One shared instance per flow or node name (the first {@code MAX_NAMES} names). */
     private String name(String s) {
-        if (s == null) {
-            return null;
-        }
-        String known = names.get(s);
-        if (known != null) {
-            return known;
-        }
-        if (names.size() < MAX_NAMES) {
-            names.put(s, s);
-        }
-        return s;
+        return names.share(s);
     }
 
     /**
@@ -229,33 +217,29 @@ final class CallLines {
      * else without them), or null when it has no line.
      */
     synchronized List<FunnelSummary.Ev> funnel(String call, boolean withBatch) {
-        Line l = lines.get(call);
-        if (l == null) {
-            misses++;
-            return null;
-        }
-        hits++;
-        List<FunnelSummary.Ev> out = new ArrayList<>(l.entries.size());
-        for (Entry x : l.entries) {
-            if (withBatch || x.batch() != batch) {
-                out.add(new FunnelSummary.Ev(x.seq(), null, instant(x.micros()), type(x.kind()), x.flow(), x.node(),
-                        detail(x.kind())));
-            }
-        }
-        return out;
+        return rows(call, withBatch, x -> new FunnelSummary.Ev(x.seq(), null, instant(x.micros()), type(x.kind()),
+                x.flow(), x.node(), detail(x.kind())));
     }
 
     /** The call's flow events as {@link FlowSummary#write} reads them, or null when it has no line. */
     synchronized List<FlowSummary.Flowed> flow(String call) {
+        return rows(call, true, x -> new FlowSummary.Flowed(instant(x.micros()), type(x.kind()), x.flow(),
+                detail(x.kind())));
+    }
+
+    /** The call's line as {@code T}s (without this batch's rows unless {@code withBatch}), or null when it has none. */
+    private <T> List<T> rows(String call, boolean withBatch, Function<Entry, T> as) {
         Line l = lines.get(call);
         if (l == null) {
             misses++;
             return null;
         }
         hits++;
-        List<FlowSummary.Flowed> out = new ArrayList<>(l.entries.size());
+        List<T> out = new ArrayList<>(l.entries.size());
         for (Entry x : l.entries) {
-            out.add(new FlowSummary.Flowed(instant(x.micros()), type(x.kind()), x.flow(), detail(x.kind())));
+            if (withBatch || x.batch() != batch) {
+                out.add(as.apply(x));
+            }
         }
         return out;
     }

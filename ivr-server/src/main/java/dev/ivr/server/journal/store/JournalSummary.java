@@ -131,6 +131,11 @@ public final class JournalSummary {
      * batch whether it committed ({@link #committed}, {@link #rolledBack}).
      */
     JournalSummary withCallLines(CallLines lines) {
+        return copy(rules, fcrWindow, lines);
+    }
+
+    /** This writer with other rules or lines; what it learned of the database (its driver's answer) goes with it. */
+    private JournalSummary copy(KpiRules rules, Duration fcrWindow, CallLines lines) {
         JournalSummary other = new JournalSummary(dialect, rules, fcrWindow, flows, funnel, lines);
         other.driverCounts = driverCounts;
         return other;
@@ -173,9 +178,7 @@ public final class JournalSummary {
      * answer to a batch) goes with it.
      */
     JournalSummary withRules(KpiRules rules, Duration fcrWindow) {
-        JournalSummary other = new JournalSummary(dialect, rules, fcrWindow, flows, funnel, lines);
-        other.driverCounts = driverCounts;
-        return other;
+        return copy(rules, fcrWindow, lines);
     }
 
     /** The rules the counts are made with. */
