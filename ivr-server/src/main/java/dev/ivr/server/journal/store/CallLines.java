@@ -23,11 +23,13 @@ import java.util.function.Function;
  * <p>A line is only kept where it is provably the database's: it is made from the funnel summary's read of the
  * call in the batch that inserted (the database took it) the call's entry (a CALL_ENTERED naming a flow, not a
  * resumption), and from then on each event of the call the database takes in this writer's batches is added with
- * the {@code seq} the batch gave it. Only on H2 ({@link JdbcJournal}), the embedded database one server process
- * writes: no other writer can add a row of the call behind this one's back. A line is dropped when the call's
+ * the {@code seq} the batch gave it. Only on the embedded H2 file database (no database URL configured; {@link JdbcJournal}'s
+ * {@code soleWriter}), which one server process writes: no other writer can add a row of the call behind this one's
+ * back (an H2 server, {@code jdbc:h2:tcp://}, is shared by several servers: read as on PostgreSQL). A line is dropped when the call's
  * CALL_ENDED was written and summarised, when a batch that touched it rolls back ({@link #rolledBack}), when an event
  * cannot be told exactly (no seq known), and by the bounds below; a call without a line (a resumed call, one begun
- * before the process started, a dropped or evicted line, PostgreSQL) is read from the database as before.
+ * before the process started, a dropped or evicted line, an H2 server, PostgreSQL) is read from the database as
+ * before.
  *
  * <p>Bounds: {@link #maxLines} lines (least recently used evicted first), {@link #maxEvents} events in all and
  * {@link #maxLine} in one line, and a line not touched for {@link #maxIdleNanos} is evicted (a call whose end this

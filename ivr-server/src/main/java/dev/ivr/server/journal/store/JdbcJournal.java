@@ -101,17 +101,30 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * A journal on a database this process alone writes when it is H2 (the tests' embedded databases): as
+     * {@link #JdbcJournal(DataSource, Dialect, BooleanSupplier, Path, Duration, MeterRegistry, boolean)} with
+     * {@code soleWriter} true for H2.
+     */
+    public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
+                       Duration flushEvery, MeterRegistry meters) {
+        this(dataSource, dialect, ready, outboxDir, flushEvery, meters, dialect == Dialect.H2);
+    }
+
+    /**
      * @param dialect    the database's ({@link dev.ivr.server.db.Database#dialect})
      * @param ready      whether the schema is migrated
      * @param outboxDir  where events wait for the database
      * @param flushEvery how often the flusher writes what waits
+     * @param soleWriter whether this process is the only one that writes the journal's tables (the embedded H2 file
+     *                   database; not an H2 server or PostgreSQL, which several servers share): the writer then keeps
+     *                   the open calls' flow events in memory instead of reading them back ({@link CallLines}).
+     *                   Ignored on PostgreSQL.
      */
     public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
-                       Duration flushEvery, MeterRegistry meters) {
+                       Duration flushEvery, MeterRegistry meters, boolean soleWriter) {
         this.dataSource = dataSource;
         JournalSummary s = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
-        // the open calls' flow events kept in memory only where this server is the database's one writer (CallLines)
-        this.summary = dialect == Dialect.H2 ? s.withCallLines(new CallLines()) : s;
+        this.summary = soleWriter && dialect == Dialect.H2 ? s.withCallLines(new CallLines()) : s;
         this.ready = ready;
         this.flushEvery = flushEvery;
         this.outbox = new JournalOutbox(outboxDir);
