@@ -229,6 +229,11 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         resummed = false;
     }
 
+    /** The open calls' lines the writer keeps, or null (tests). */
+    CallLines callLines() {
+        return summary.callLines();
+    }
+
     /** Events not yet in the database (on disk or in memory). */
     public int pending() {
         return outbox.pending() + unsaved.size();

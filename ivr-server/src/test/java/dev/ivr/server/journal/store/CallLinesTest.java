@@ -180,6 +180,58 @@ class CallLinesTest {
     }
 
     @Test
+    void theServersWriterKeepsTheLinesAndDropsThoseOfABatchThatRolledBack() throws SQLException {
+        java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
+        try (JdbcJournal journal = new JdbcJournal(cachedDb.dataSource(), cachedDb.dialect(), cachedDb::isReady,
+                tmp.resolve("outbox"), Duration.ofHours(1), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                true)) {
+            journal.addBatchHook((c, batch) -> {
+                if (fail.getAndSet(false)) {
+                    throw new SQLException("the batch fails (test)", "08006");
+                }
+            });
+            lines = journal.callLines();
+            for (int step = 0; step < 4; step++) {
+                for (int i = 0; i < 20; i++) {
+                    String call = "c" + i;
+                    Instant at = T0.plusSeconds(step * 200L + i);
+                    if (step == 0) {
+                        journal.emit(ev(call + "e", at, Type.CALL_ENTERED, call, "main", null, null));
+                    }
+                    journal.emit(ev(call + "n" + step, at.plusNanos(500), Type.CALL_NODE, call, "main", "n" + step, null));
+                    if (step == 3) {
+                        journal.emit(ev(call + "z", at.plusSeconds(1), Type.CALL_ENDED, call, "main", "n3",
+                                i % 2 == 0 ? FlowSummary.SELF_SERVED : FunnelSummary.HUNG_UP));
+                    }
+                }
+                long hits = lines.counts()[0];
+                if (step == 2) {
+                    assertThat(hits).isPositive(); // step 1's batch read the kept lines
+                    fail.set(true);
+                    assertThat(journal.flush()).isFalse();
+                    assertThat(lines.size()).isZero(); // the lines the failed batch touched are gone
+                }
+                assertThat(journal.flush()).isTrue();
+                if (step < 3) {
+                    linesAreTheDatabases();
+                }
+            }
+        }
+        assertThat(lines.counts()[0]).isPositive();
+        assertThat(lines.size()).isZero();
+        try (Connection c = cachedDb.dataSource().getConnection()) {
+            List<String> funnel = text(FunnelSummary.rows(c));
+            List<String> flow = text(FlowSummary.rows(c));
+            c.setAutoCommit(false);
+            FunnelSummary.rebuild(c);
+            FlowSummary.rebuild(c);
+            assertThat(text(FunnelSummary.rows(c))).isEqualTo(funnel);
+            assertThat(text(FlowSummary.rows(c))).isEqualTo(flow);
+            c.rollback();
+        }
+    }
+
+    @Test
     void aRandomStreamGivesTheSameRowsAsTheRead() throws SQLException {
         keep(new CallLines(30, 400, 25, Long.MAX_VALUE));
         Random r = new Random(16);
