@@ -221,8 +221,10 @@ public final class IvrServer implements AutoCloseable {
                 nodeName, metrics.registry());
         toClose.add(crm);
         health.register("crm", false, crm::health);
+        // the embedded H2 file (no URL configured) is written by this process alone; an H2 server or PostgreSQL is shared
         journal = new JdbcJournal(database.dataSource(), database.dialect(), database::isReady,
-                config.dataDir().resolve("journal-outbox"), JOURNAL_FLUSH, metrics.registry());
+                config.dataDir().resolve("journal-outbox"), JOURNAL_FLUSH, metrics.registry(),
+                Database.h2File(config.database(), config.dataDir()) != null);
         journal.summarize(kpiRules(), config.reports().fcrWindow());
         toClose.add(journal);
         startWebhooks();

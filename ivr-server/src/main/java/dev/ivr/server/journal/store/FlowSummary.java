@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *       one the call entered in those quarters (or later), else the one its end names.</li>
  * </ul>
  * The writer reads, per batch, the flow events of the calls that a self-served end in the batch ends (by call id):
- * one query per batch. A call's earlier flow event that arrives after its end (another server's outbox after an
+ * one query per batch; on H2 a call the writer keeps the line of ({@link CallLines}) is not read. A call's earlier flow event that arrives after its end (another server's outbox after an
  * outage) does not move the end's rows; {@link #rebuild} (and {@link JournalSummary#rebuild}) recounts them.
  */
 public final class FlowSummary {
@@ -85,6 +85,14 @@ public final class FlowSummary {
      * transaction) to the summary.
      */
     static void write(Connection c, Collection<JournalEvent> fresh) throws SQLException {
+        write(c, fresh, null);
+    }
+
+    /**
+     * {@link #write(Connection, Collection)}, a call's flow events taken from {@code kept} where it has the call's
+     * line ({@link CallLines}), else read from the database.
+     */
+    static void write(Connection c, Collection<JournalEvent> fresh, CallLines kept) throws SQLException {
         Map<Key, long[]> delta = new TreeMap<>();
         Map<String, List<JournalEvent>> ends = new TreeMap<>();
         for (JournalEvent e : fresh) {
@@ -99,7 +107,19 @@ public final class FlowSummary {
             }
         }
         if (!ends.isEmpty()) {
-            Map<String, List<Flowed>> lines = lines(c, ends.keySet());
+            Map<String, List<Flowed>> lines = new HashMap<>();
+            List<String> read = new ArrayList<>();
+            for (String call : ends.keySet()) {
+                List<Flowed> line = kept == null ? null : kept.flow(call);
+                if (line != null) {
+                    lines.put(call, line);
+                } else {
+                    read.add(call);
+                }
+            }
+            if (!read.isEmpty()) {
+                lines.putAll(lines(c, read));
+            }
             ends.forEach((call, list) -> list.forEach(e -> served(lines.getOrDefault(call, List.of()), e.at(),
                     JdbcJournal.cut(e.flow(), 200), delta)));
         }

@@ -39,7 +39,7 @@ import java.util.TreeSet;
  * exactly what the funnel counts from the events, each call once per node.
  * <p>
  * The writer reads, per batch, the funnel events of the calls that have new ones there (by call id, one query per
- * 500 calls), takes the call's rows as they were without the batch's events and adds them as they are with them: a
+ * 500 calls; on H2 not those of a call whose line the writer keeps, {@link CallLines}), takes the call's rows as they were without the batch's events and adds them as they are with them: a
  * replayed event (not new) changes nothing, a late one moves the call's rows. Two servers writing events of one call
  * in the same moment (a resumed call and the old server's outbox) take turns on PostgreSQL ({@link #lockCalls}), so
  * the second sees the first's events and neither misses the other's. The steps' order ({@code first_at}, {@code first_seq}) is kept as
@@ -176,23 +176,53 @@ public final class FunnelSummary {
      * with new events, its rows with them less its rows without them. {@code dialect}: {@code c}'s database.
      */
     static void write(Connection c, Dialect dialect, Collection<JournalEvent> fresh) throws SQLException {
+        write(c, dialect, fresh, null);
+    }
+
+    /**
+     * {@link #write(Connection, Dialect, Collection)}, a call's funnel events taken from {@code kept} where it has the
+     * call's line ({@link CallLines}), else read from the database; a call whose entry (CALL_ENTERED naming a flow,
+     * not a resumption) is among the batch's events gets its line made from that read.
+     */
+    static void write(Connection c, Dialect dialect, Collection<JournalEvent> fresh, CallLines kept) throws SQLException {
         Set<String> calls = new TreeSet<>();
         Set<String> ids = new HashSet<>();
+        Set<String> entered = new HashSet<>();
         for (JournalEvent e : fresh) {
-            calls.add(JdbcJournal.cut(e.callId(), 128));
+            String call = JdbcJournal.cut(e.callId(), 128);
+            calls.add(call);
             ids.add(JdbcJournal.cut(e.id(), 40));
+            if (e.type() == JournalEvent.Type.CALL_ENTERED) {
+                entered.add(call);
+            }
         }
         if (calls.isEmpty()) {
             return;
         }
         lockCalls(c, dialect, calls);
         Map<Key, long[]> delta = new TreeMap<>();
-        lines(c, calls).forEach((call, line) -> {
+        List<String> read = new ArrayList<>();
+        for (String call : calls) {
+            List<Ev> line = kept == null ? null : kept.funnel(call, true);
+            if (line == null) {
+                read.add(call);
+                continue;
+            }
+            Map<Key, long[]> now = new HashMap<>();
+            Map<Key, long[]> before = new HashMap<>();
+            call(line, now);
+            call(kept.funnel(call, false), before);
+            diff(now, before, delta);
+        }
+        lines(c, read).forEach((call, line) -> {
             Map<Key, long[]> now = new HashMap<>();
             Map<Key, long[]> before = new HashMap<>();
             call(line, now);
             call(line.stream().filter(e -> !ids.contains(e.id())).toList(), before);
             diff(now, before, delta);
+            if (kept != null && entered.contains(call)) {
+                kept.seed(call, line);
+            }
         });
         apply(c, delta);
     }
@@ -263,7 +293,7 @@ public final class FunnelSummary {
      * The funnel events of these calls, each call's in time and table order, read by call id 500 at a time. The type
      * test inside a CASE, as {@link JournalSummary#AGENT_ONLY}: both databases then take the call index.
      */
-    private static Map<String, List<Ev>> lines(Connection c, Collection<String> calls) throws SQLException {
+    static Map<String, List<Ev>> lines(Connection c, Collection<String> calls) throws SQLException {
         Map<String, List<Ev>> out = new TreeMap<>();
         List<String> all = new ArrayList<>(calls);
         for (int i = 0; i < all.size(); i += 500) {

@@ -101,15 +101,30 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * A journal on a database this process alone writes when it is H2 (the tests' embedded databases): as
+     * {@link #JdbcJournal(DataSource, Dialect, BooleanSupplier, Path, Duration, MeterRegistry, boolean)} with
+     * {@code soleWriter} true for H2.
+     */
+    public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
+                       Duration flushEvery, MeterRegistry meters) {
+        this(dataSource, dialect, ready, outboxDir, flushEvery, meters, dialect == Dialect.H2);
+    }
+
+    /**
      * @param dialect    the database's ({@link dev.ivr.server.db.Database#dialect})
      * @param ready      whether the schema is migrated
      * @param outboxDir  where events wait for the database
      * @param flushEvery how often the flusher writes what waits
+     * @param soleWriter whether this process is the only one that writes the journal's tables (the embedded H2 file
+     *                   database; not an H2 server or PostgreSQL, which several servers share): the writer then keeps
+     *                   the open calls' flow events in memory instead of reading them back ({@link CallLines}).
+     *                   Ignored on PostgreSQL.
      */
     public JdbcJournal(DataSource dataSource, Dialect dialect, BooleanSupplier ready, Path outboxDir,
-                       Duration flushEvery, MeterRegistry meters) {
+                       Duration flushEvery, MeterRegistry meters, boolean soleWriter) {
         this.dataSource = dataSource;
-        this.summary = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
+        JournalSummary s = new JournalSummary(dialect, KpiRules.DEFAULT, Duration.ofDays(7));
+        this.summary = soleWriter && dialect == Dialect.H2 ? s.withCallLines(new CallLines()) : s;
         this.ready = ready;
         this.flushEvery = flushEvery;
         this.outbox = new JournalOutbox(outboxDir);
@@ -214,6 +229,11 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         resummed = false;
     }
 
+    /** The open calls' lines the writer keeps, or null (tests). */
+    CallLines callLines() {
+        return summary.callLines();
+    }
+
     /** Events not yet in the database (on disk or in memory). */
     public int pending() {
         return outbox.pending() + unsaved.size();
@@ -249,6 +269,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
     }
 
     private void insert(List<JournalEvent> batch) throws Exception {
+        JournalSummary summary = this.summary;
+        boolean committed = false;
         try (Connection c = dataSource.getConnection()) {
             try {
                 c.setAutoCommit(false);
@@ -261,6 +283,8 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                     h.written(c, batch);
                 }
                 c.commit();
+                committed = true;
+                summary.committed();
             } catch (SQLException e) {
                 try {
                     c.rollback();
@@ -276,6 +300,10 @@ public final class JdbcJournal implements Journal, AutoCloseable {
                 throw new Outbox.Rejected(e.getMessage(), e);
             }
             throw e;
+        } finally {
+            if (!committed) {
+                summary.rolledBack();
+            }
         }
     }
 

@@ -75,6 +75,8 @@ public final class JournalSummary {
     private final Duration fcrWindow;
     private final boolean flows;
     private final boolean funnel;
+    /** The open calls' flow events, kept by this writer (null: always read from the database); see {@link CallLines}. */
+    private final CallLines lines;
     /** Whether the JDBC driver answers a batch insert row by row (null: not known yet; see {@link #write}). */
     private volatile Boolean driverCounts;
 
@@ -110,15 +112,52 @@ public final class JournalSummary {
      * @param rules   the service-level and short-abandon rules the counts are made with; fcrWindow likewise
      */
     public JournalSummary(Dialect dialect, KpiRules rules, Duration fcrWindow) {
-        this(dialect, rules, fcrWindow, true, true);
+        this(dialect, rules, fcrWindow, true, true, null);
     }
 
-    private JournalSummary(Dialect dialect, KpiRules rules, Duration fcrWindow, boolean flows, boolean funnel) {
+    private JournalSummary(Dialect dialect, KpiRules rules, Duration fcrWindow, boolean flows, boolean funnel,
+                           CallLines lines) {
         this.dialect = dialect;
         this.rules = rules;
         this.fcrWindow = fcrWindow;
         this.flows = flows;
         this.funnel = funnel;
+        this.lines = lines;
+    }
+
+    /**
+     * The same writer keeping the open calls' flow events in memory ({@link CallLines}) instead of reading them back
+     * at each batch: for a database only this writer writes (the embedded H2), and a caller that says after each
+     * batch whether it committed ({@link #committed}, {@link #rolledBack}).
+     */
+    JournalSummary withCallLines(CallLines lines) {
+        return copy(rules, fcrWindow, lines);
+    }
+
+    /** This writer with other rules or lines; what it learned of the database (its driver's answer) goes with it. */
+    private JournalSummary copy(KpiRules rules, Duration fcrWindow, CallLines lines) {
+        JournalSummary other = new JournalSummary(dialect, rules, fcrWindow, flows, funnel, lines);
+        other.driverCounts = driverCounts;
+        return other;
+    }
+
+    /** The lines kept, or null. */
+    CallLines callLines() {
+        return lines;
+    }
+
+    /** The batch's transaction committed. */
+    void committed() {
+        if (lines != null) {
+            lines.committed();
+        }
+    }
+
+    /** The batch's transaction rolled back (or its outcome is not known): the lines it touched are dropped. */
+    void rolledBack() {
+        if (lines != null) {
+            lines.rolledBack();
+        }
     }
 
     /**
@@ -126,12 +165,12 @@ public final class JournalSummary {
      * summaries cost a call); never used by the server, whose flow report and funnel need them.
      */
     JournalSummary withoutFlowSummary() {
-        return new JournalSummary(dialect, rules, fcrWindow, false, false);
+        return new JournalSummary(dialect, rules, fcrWindow, false, false, lines);
     }
 
     /** The same writer without the funnel summary (the benchmark's "before" for the funnel summary alone); not the server's. */
     JournalSummary withoutFunnelSummary() {
-        return new JournalSummary(dialect, rules, fcrWindow, flows, false);
+        return new JournalSummary(dialect, rules, fcrWindow, flows, false, lines);
     }
 
     /**
@@ -139,9 +178,7 @@ public final class JournalSummary {
      * answer to a batch) goes with it.
      */
     JournalSummary withRules(KpiRules rules, Duration fcrWindow) {
-        JournalSummary other = new JournalSummary(dialect, rules, fcrWindow, flows, funnel);
-        other.driverCounts = driverCounts;
-        return other;
+        return copy(rules, fcrWindow, lines);
     }
 
     /** The rules the counts are made with. */
@@ -226,15 +263,32 @@ public final class JournalSummary {
                 }
             }
         }
+        CallLines kept = lines;
+        boolean numbered = false;
+        List<JournalEvent> sent = null;
+        if (kept != null) {
+            kept.begin();
+            for (JournalEvent e : fresh.values()) {
+                if (CallLines.lineEvent(e) && kept.has(JdbcJournal.cut(e.callId(), 128))) {
+                    numbered = true; // a kept line needs each row's number: taken first, as for node events
+                    break;
+                }
+            }
+            sent = numbered ? new ArrayList<>(fresh.values()) : null;
+        }
+        long[][] seqs = new long[1][];
+        boolean answered = false;
         Boolean rowCounts = driverCounts;
         if (rowCounts == null && c.getAutoCommit()) { // no savepoint to take a try back to: the look-up, as before
             lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, nodeInsert);
         } else if (rowCounts == null) { // not known yet for this driver: try, and take it back if the answer is not row by row
             Savepoint before = c.setSavepoint();
-            int[] answer = insert(c, fresh.values(), nodeInsert);
+            int[] answer = insert(c, fresh.values(), nodeInsert, numbered, seqs);
             if (rowByRow(answer, fresh.size())) {
                 driverCounts = true;
                 c.releaseSavepoint(before);
+                keepLines(kept, sent, answer, seqs[0]);
+                answered = true;
                 keepInserted(answer, fresh, counted, flowCounted, funnelCounted);
             } else {
                 c.rollback(before);
@@ -242,13 +296,22 @@ public final class JournalSummary {
                 lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, nodeInsert);
             }
         } else if (rowCounts) {
-            int[] answer = insert(c, fresh.values(), nodeInsert);
+            int[] answer = insert(c, fresh.values(), nodeInsert, numbered, seqs);
             if (!rowByRow(answer, fresh.size())) { // the same data source cannot change its driver: never happens, and then loudly
                 throw new SQLException("the driver stopped saying which journal events were inserted");
             }
+            keepLines(kept, sent, answer, seqs[0]);
+            answered = true;
             keepInserted(answer, fresh, counted, flowCounted, funnelCounted);
         } else {
             lookUpThenInsert(c, fresh, counted, flowCounted, funnelCounted, nodeInsert);
+        }
+        if (kept != null && !answered) { // which rows the database took is not known row by row: read them back
+            for (JournalEvent e : batch) {
+                if (CallLines.lineEvent(e)) {
+                    kept.drop(JdbcJournal.cut(e.callId(), 128));
+                }
+            }
         }
         if (fresh.isEmpty()) {
             return;
@@ -261,14 +324,42 @@ public final class JournalSummary {
             for (String id : flowCounted) {
                 flowEvents.add(fresh.get(id));
             }
-            FlowSummary.write(c, flowEvents);
+            FlowSummary.write(c, flowEvents, kept);
         }
         if (!funnelCounted.isEmpty()) {
             List<JournalEvent> funnelEvents = new ArrayList<>();
             for (String id : funnelCounted) {
                 funnelEvents.add(fresh.get(id));
             }
-            FunnelSummary.write(c, dialect, funnelEvents);
+            FunnelSummary.write(c, dialect, funnelEvents, kept);
+        }
+        if (kept != null) {
+            for (JournalEvent e : fresh.values()) {
+                if (e.type() == JournalEvent.Type.CALL_ENDED && e.callId() != null) {
+                    kept.drop(JdbcJournal.cut(e.callId(), 128)); // the call ended: written and summarised
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds to the kept lines the rows of {@code sent} (the events in the order inserted) the database took (answered
+     * 1), each with its row number; without the numbers ({@code seqs} null: the batch had no line event of a kept
+     * call when it was numbered) nothing is added, as nothing needs to be.
+     */
+    private static void keepLines(CallLines kept, List<JournalEvent> sent, int[] answer, long[] seqs) {
+        if (kept == null || sent == null) {
+            return;
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            JournalEvent e = sent.get(i);
+            if (answer[i] == 1 && CallLines.lineEvent(e)) {
+                if (seqs == null) {
+                    kept.drop(JdbcJournal.cut(e.callId(), 128));
+                } else {
+                    kept.add(e, seqs[i]);
+                }
+            }
         }
     }
 
@@ -277,9 +368,13 @@ public final class JournalSummary {
      * into {@code journal_events} (V171), one batch each; the driver's answer per row, in the order of {@code events}.
      * With node events the rows' numbers are taken first ({@link JdbcJournal#seqs}) and given in the order of
      * {@code events}: both tables' rows numbered in the order the events happened and were kept, as one table's were
-     * (the event stream, the readers' ties on time).
+     * (the event stream, the readers' ties on time). So too when {@code numbered} (a kept call's line needs each
+     * row's number, {@link CallLines}): the numbers come from the same sequence the column's default takes them from.
+     * The numbers taken, if any, into {@code seqsOut[0]}.
      */
-    private int[] insert(Connection c, Collection<JournalEvent> events, NodeInsert nodeInsert) throws SQLException {
+    private int[] insert(Connection c, Collection<JournalEvent> events, NodeInsert nodeInsert, boolean numbered,
+                         long[][] seqsOut) throws SQLException {
+        seqsOut[0] = null;
         if (events.isEmpty()) {
             return new int[0];
         }
@@ -289,7 +384,7 @@ public final class JournalSummary {
                 nodes++;
             }
         }
-        if (nodes == 0) {
+        if (nodes == 0 && !numbered) {
             try (PreparedStatement ps = c.prepareStatement(JdbcJournal.INSERT)) {
                 for (JournalEvent e : events) {
                     JdbcJournal.bind(ps, e);
@@ -299,6 +394,7 @@ public final class JournalSummary {
             }
         }
         long[] seqs = JdbcJournal.seqs(c, dialect, events.size());
+        seqsOut[0] = seqs;
         int[] rows = nodes == events.size() ? new int[0] : insertOthers(c, events, seqs);
         int[] nodeRows = insertNodes(c, events, seqs, nodeInsert);
         if (rows.length != events.size() - nodes || nodeRows.length != nodes) { // not row by row: the caller looks
@@ -395,7 +491,7 @@ public final class JournalSummary {
                 funnelCounted.remove(id);
             }
         }
-        insert(c, fresh.values(), nodeInsert);
+        insert(c, fresh.values(), nodeInsert, false, new long[1][]);
     }
 
     /**
