@@ -1,28 +1,18 @@
 #!/bin/sh
-# jit24's diagnosis slot: main's jar at 2,000 calls of the simple flow (perf23's compare), with -XX:+PrintCompilation in
-# the server's log and JFR's jdk.Compilation (threshold 0) / jdk.Deoptimization; then a JDK 25 AOT-cache training run
-# (-XX:AOTCacheOutput, a shorter run of the same load) and the same diagnosed run with -XX:AOTCache. jt.sh's windows
-# (threads' CPU) in each measured run. Run from the repository root after the install; ivr-server/target/ivr-server-main.jar
-# is main's jar.
-J=$(./ivr java-home)/bin/java; export JCMDX=$(./ivr java-home)/bin/jcmd
-B=$PWD/target/bench; A=$PWD/target/aot; mkdir -p $B $A
-JITOPTS="--server-jvm-opt=-XX:+UnlockDiagnosticVMOptions --server-jvm-opt=-XX:+PrintCompilation"
-jfr() { echo "--server-jvm-opt=-XX:StartFlightRecording:jdk.Compilation#threshold=0ms,filename=$B/$1.jfr,dumponexit=true"; }
-run() { # NAME WARMUP JT(yes/no) OPTIONS...
-  n=$1; w=$2; jt=$3; shift 3
-  echo "start $n $(date -u +%H:%M:%S) $(uptime)"; ps -eo pcpu,comm --sort=-pcpu | head -5
-  flock /tmp/ivr-bench.lock $J -XX:+UseZGC -Xms3g -Xmx3g -jar loadgen/target/loadgen.jar compare --scenario simple --servers ivr \
-    --ivr-jar ivr-server/target/ivr-server-main.jar --levels 2000 --search-steps 0 --hold 30s --warmup $w --ramp 1500 \
-    --name $n --out $B --work $PWD/target/bench-work-$n "$@" &
-  lg=$!; [ $jt = yes ] && docs/benchmarks/r23-perf23/jt.sh $lg $B/jt-$n & wait $lg; wait
-  echo "end $n $(date -u +%H:%M:%S)"
-}
-timely() { [ "$(date -u +%H%M)" -lt "${STOP:-2010}" ] || { echo "no time for $1 ($(date -u +%H:%M:%S))"; exit 0; }; }
-timely diag-main; run diag-main 120s yes $JITOPTS $(jfr diag-main)
-timely train; run train 60s no --server-jvm-opt=-XX:AOTCacheOutput=$A/main.aot
-i=0; while [ $i -lt 180 ] && { [ ! -s $A/main.aot ] || [ -e $A/main.aot.config ]; }; do sleep 2; i=$((i+2)); done
-ls -la $A; echo "cache after $i s $(date -u +%H:%M:%S)"
-timely diag-aot; run diag-aot 120s yes $JITOPTS $(jfr diag-aot) --server-jvm-opt=-XX:AOTCache=$A/main.aot --server-jvm-opt=-Xlog:aot
-timely plain-aot; run plain-aot 120s yes --server-jvm-opt=-XX:AOTCache=$A/main.aot
-timely plain-main; run plain-main 120s yes
+# jit24's diagnosis slot (19:35-20:08), the runs in the order they ran (they ran from four scripts, slot1.sh to
+# slot1d.sh, merged here: the first version's jt.sh found the load generator, not the server, so diag-main has no
+# threads table). diag-main: main with -XX:+PrintCompilation and JFR's jdk.Compilation (threshold 0); train: the JDK 25
+# AOT cache's training run (-XX:AOTCacheOutput; the JVM writes the cache when the server stops); diag-nocache: meant
+# as diag-main with the cache, which the JVM refused (JFR from the start adds the jdk.jfr module): a second diag-main;
+# diag-aot2: the cache with PrintCompilation; plain-aot, plain-main: without diagnostics; main-w300: main after a
+# 300 s warm-up (the steady state). jitwin.py then reads each server log with its jt.sh file.
+STOP=${STOP:-2010}
+. docs/benchmarks/r24-jit24/run.sh
+timely diag-main; run diag-main 120s $JITOPTS $(jfr diag-main)
+timely train; run train 60s --server-jvm-opt=-XX:AOTCacheOutput=$A/main.aot
+timely diag-nocache; run diag-nocache 120s $JITOPTS $(jfr diag-nocache) --server-jvm-opt=-XX:AOTCache=$A/main.aot --server-jvm-opt=-Xlog:aot
+timely diag-aot2; run diag-aot2 120s $JITOPTS --server-jvm-opt=-XX:AOTCache=$A/main.aot --server-jvm-opt=-Xlog:aot
+timely plain-aot; run plain-aot 120s --server-jvm-opt=-XX:AOTCache=$A/main.aot
+timely plain-main; run plain-main 120s
+timely main-w300; run main-w300 300s
 echo "end $(date -u +%H:%M:%S) $(uptime)"
