@@ -110,11 +110,27 @@ class DistributionIT {
         assertThat(imported).contains("imported 12 customer(s)");
         assertThat(data.resolve("db")).isDirectory();
 
-        // the server, started as the installed unit starts it
+        // the server, started as the installed unit starts it, with the unit's optional AOT cache: the first run makes it
+        // when it stops, the next one starts with it
+        // (IVR_JAVA_HOME is this JVM: the cache needs Java 25)
+        Path aot = data.resolve("ivr.aot");
+        boolean withAot = Runtime.version().feature() >= 25;
+        aotCache = withAot ? aot : null;
         startAsTheUnitDoes(unit);
         assertThat(get("/api/flows")).contains("\"night-line\"").contains("\"customer-service\"");
         assertThat(get("/api/customers/C1001")).contains("Anna");
         stopAsTheUnitDoes();
+        if (withAot) {
+            assertThat(Files.readString(tmp.resolve("server.out"))).contains("this run makes " + aot + " when it stops");
+            assertThat(aot).as("made by the JVM when the server stopped").isNotEmptyFile();
+            assertThat(aot.resolveSibling("ivr.aot.stamp")).content().contains(opt.resolve(release).toString());
+            Files.writeString(tmp.resolve("server.out"), "");
+            startAsTheUnitDoes(unit);
+            assertThat(get("/api/customers/C1001")).contains("Anna");
+            stopAsTheUnitDoes();
+            assertThat(Files.readString(tmp.resolve("server.out"))).as("the cache used, not made again")
+                    .doesNotContain("this run makes").doesNotContain("[error][aot]");
+        }
         String pepper = Files.readString(etc.resolve("pin-pepper"));
         String token = Files.readString(data.resolve("admin-token"));
 
@@ -148,16 +164,23 @@ class DistributionIT {
         assertThat(Files.readString(etc.resolve("pin-pepper"))).isEqualTo(pepper);
         assertThat(Files.readString(data.resolve("admin-token"))).isEqualTo(token);
 
-        // the upgraded server: the same flows, data and customers
+        // the upgraded server: the same flows, data and customers; the previous release's AOT cache made again
         startAsTheUnitDoes(unit);
         assertThat(get("/api/flows")).contains("\"night-line\"");
         assertThat(get("/api/customers/C1001")).contains("Anna");
         stopAsTheUnitDoes();
+        if (withAot) {
+            assertThat(Files.readString(tmp.resolve("server.out"))).contains("this run makes " + aot + " when it stops");
+            assertThat(aot.resolveSibling("ivr.aot.stamp")).content().contains(opt.resolve("ivr-9.9.9").toString());
+            assertThat(aot).isNotEmptyFile();
+        }
     }
 
     // ------------------------------------------------------------------ helpers
 
     private int httpPort;
+    /** IVR_AOT_CACHE for the server (Java 25+), or none. */
+    private Path aotCache;
 
     private Path root() {
         return tmp.resolve("root");
@@ -210,6 +233,9 @@ class DistributionIT {
         env.put("IVR_CLUSTER_NAME", "dist-" + UUID.randomUUID());
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_TTS_ENABLED", "false");
+        if (aotCache != null) {
+            env.put("IVR_AOT_CACHE", aotCache.toString());
+        }
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "umask " + umask + " && exec " + exec));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("server.out").toFile()));

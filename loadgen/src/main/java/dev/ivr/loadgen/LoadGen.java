@@ -297,11 +297,11 @@ public final class LoadGen {
             Thread.sleep(duration(settle)); // the new calls past their first commands (their opening, with --settle 30s)
             StepResult r = m.plateau(sp.name(), scenario, level, runner, duration(hold));
             System.out.printf("%s %,d calls: reached %,d, %d failed %s, %.0f commands/s, p99 %.2f ms (in server: %s), "
-                            + "CPU %.0f%% = %.0f ms per 1,000 commands, heap/call %.1f KB, lag p99 %.2f ms, other processes' CPU %.0f%%%n",
+                            + "CPU %.0f%% = %.0f ms per 1,000 commands (JIT compilers %.0f), heap/call %.1f KB, lag p99 %.2f ms, other processes' CPU %.0f%%%n",
                     sp.name(), level, Math.max(reached, r.reached()), r.failed(), r.failures(), r.commandsPerSecond(),
                     r.p99Micros() / 1000.0, r.serverP99Micros() < 0 ? "-" : r.serverP99Micros() == Long.MAX_VALUE ? "beyond the last bucket"
                             : "≤ " + r.serverP99Micros() / 1000.0 + " ms",
-                    r.serverCpuPercent(), r.cpuMillisPer1000Commands(), r.heapPerCall() / 1024.0, r.lagP99Micros() / 1000.0,
+                    r.serverCpuPercent(), r.cpuMillisPer1000Commands(), r.jitMillisPer1000Commands(), r.heapPerCall() / 1024.0, r.lagP99Micros() / 1000.0,
                     r.otherCpuPercent());
             return r;
         }

@@ -89,6 +89,7 @@ final class Measurement {
         long commands0 = s.commands();
         Map<String, Long> failures0 = s.failures();
         long cpu0 = probe == null ? -1 : probe.cpuNanos();
+        Map<Long, Long> jit0 = probe == null ? Map.of() : probe.jitTicks();
         long selfCpu0 = self.cpuNanos();
         long machine0 = ProcessProbe.machineBusyNanos();
         if (recordings != null && probe != null) {
@@ -98,6 +99,7 @@ final class Measurement {
         long wall0 = System.currentTimeMillis();
         Thread.sleep(hold);
         long cpu1 = probe == null ? -1 : probe.cpuNanos();
+        long jitNanos = probe == null ? -1 : ProcessProbe.jitNanosBetween(jit0, probe.jitTicks());
         long selfCpu1 = self.cpuNanos();
         long machine1 = ProcessProbe.machineBusyNanos();
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -165,7 +167,7 @@ final class Measurement {
                 hasLatency ? h.getMaxValue() / 1000 : -1,
                 metrics == null ? -1 : ServerMetrics.percentileMicros(serverBefore, serverAfter, 50),
                 metrics == null ? -1 : ServerMetrics.percentileMicros(serverBefore, serverAfter, 99),
-                cpu0 < 0 ? -1 : (cpu1 - cpu0) / 1e7 / seconds, cpu0 < 0 ? -1 : cpu1 - cpu0,
+                cpu0 < 0 ? -1 : (cpu1 - cpu0) / 1e7 / seconds, cpu0 < 0 ? -1 : cpu1 - cpu0, jitNanos,
                 (selfCpu1 - selfCpu0) / 1e7 / seconds,
                 heap < 0 ? -1 : Math.max(0, heap - idleHeap) / calls,
                 rss < 0 ? -1 : Math.max(0, rss - idleRss) / calls,

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * Reads a server process from outside, as an admin would: heap used after a full GC (jcmd),
- * resident memory, threads, open file descriptors and CPU time (/proc).
+ * resident memory, threads, open file descriptors and CPU time, the whole process's and its JIT compilers' (/proc).
  */
 public final class ProcessProbe {
     /** G1, Parallel and Serial print "heap total 393216K, used 123456K"; ZGC prints "ZHeap used 120M". */
@@ -52,6 +54,49 @@ public final class ProcessProbe {
             Thread.currentThread().interrupt();
             return 100;
         }
+    }
+
+    /**
+     * The CPU time of the JVM's JIT compiler threads so far (C1 and C2: named "C1 CompilerThre..." and "C2 CompilerThre..."
+     * in /proc/PID/task/TID/stat), clock ticks by thread id; empty where there is no /proc. A compiler thread the JVM
+     * stops while idle (dynamic compiler threads) takes its time with it: over a window, {@link #jitNanosBetween} then
+     * counts less, never more.
+     */
+    public Map<Long, Long> jitTicks() {
+        Map<Long, Long> ticks = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    if (isJitThread(stat)) {
+                        ticks.put(Long.parseLong(t.getFileName().toString()), cpuTicks(stat));
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
+    /** Whether a /proc/PID/task/TID/stat line is a JIT compiler thread's (HotSpot names them "C1/C2 CompilerThreadN"). */
+    static boolean isJitThread(String stat) {
+        int open = stat.indexOf('(');
+        return open >= 0 && (stat.startsWith("C1 CompilerThre", open + 1) || stat.startsWith("C2 CompilerThre", open + 1));
+    }
+
+    /** The JIT compilers' CPU time between two {@link #jitTicks} readings, nanoseconds; -1 when there was none. */
+    static long jitNanosBetween(Map<Long, Long> before, Map<Long, Long> after) {
+        if (after.isEmpty()) {
+            return -1;
+        }
+        long ticks = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            ticks += Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+        }
+        return ticks * (1_000_000_000L / CLOCK_TICKS);
     }
 
     /**

@@ -62,14 +62,14 @@ public final class Report {
     public static String markdown(List<StepResult> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("| server | calls | reached | failed | commands/s | p50 ms | p99 ms | p99.9 ms | max ms "
-                + "| in-server p50 / p99 ms | server CPU % | CPU ms per 1,000 commands | heap/call KB | RSS/call KB "
+                + "| in-server p50 / p99 ms | server CPU % | CPU ms per 1,000 commands | of which JIT compilers | heap/call KB | RSS/call KB "
                 + "| threads | load generator lag p99 / max ms | load average | other processes' CPU % |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (StepResult r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     r.server(), r.target(), r.reached(), failedText(r), r.commandsPerSecond(), ms(r.p50Micros()),
                     ms(r.p99Micros()), ms(r.p999Micros()), ms(r.maxMicros()), inServer(r), pct(r.serverCpuPercent()),
-                    num(r.cpuMillisPer1000Commands()), kb(r.heapPerCall()), kb(r.rssPerCall()), count(r.threads()),
+                    num(r.cpuMillisPer1000Commands()), num(r.jitMillisPer1000Commands()), kb(r.heapPerCall()), kb(r.rssPerCall()), count(r.threads()),
                     lag(r), r.loadAverage() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.loadAverage()),
                     pct(r.otherCpuPercent())));
         }

@@ -26,7 +26,7 @@ public record StepResult(String server, String scenario, int target, int reached
                          long started, long succeeded, Map<String, Long> failures, long commands,
                          long p50Micros, long p99Micros, long p999Micros, long maxMicros,
                          long serverP50Micros, long serverP99Micros,
-                         double serverCpuPercent, long serverCpuNanos, double loadgenCpuPercent,
+                         double serverCpuPercent, long serverCpuNanos, long serverJitCpuNanos, double loadgenCpuPercent,
                          long heapPerCall, long rssPerCall, long heapBytes, long rssBytes, long threads, long openFiles,
                          long lagP99Micros, long lagMaxMicros, long platformLagP99Micros, long platformLagMaxMicros,
                          double loadAverage, double otherCpuPercent) {
@@ -48,6 +48,14 @@ public record StepResult(String server, String scenario, int target, int reached
         return serverCpuNanos < 0 || commands <= 0 ? -1 : serverCpuNanos / 1e6 / (commands / 1000.0);
     }
 
+    /**
+     * Of {@link #cpuMillisPer1000Commands}: the JIT compiler threads' part (C1 and C2), milliseconds per 1,000 commands; -1
+     * unknown. Near zero once the server's code is compiled; high in a server minutes old (its code still compiling).
+     */
+    public double jitMillisPer1000Commands() {
+        return serverJitCpuNanos < 0 || commands <= 0 ? -1 : serverJitCpuNanos / 1e6 / (commands / 1000.0);
+    }
+
     /** Held: every call reached, none failed, p99 at or under the bound. */
     public boolean holds(long p99BoundMicros) {
         return failed() == 0 && p99Micros >= 0 && p99Micros <= p99BoundMicros && reached >= target * 0.98;
@@ -55,7 +63,7 @@ public record StepResult(String server, String scenario, int target, int reached
 
     static final List<String> COLUMNS = List.of("server", "scenario", "target", "reached", "seconds", "calls_per_s",
             "started", "succeeded", "failed", "failures", "commands", "p50_us", "p99_us", "p999_us", "max_us",
-            "server_p50_us", "server_p99_us", "server_cpu_pct", "server_cpu_ns", "loadgen_cpu_pct", "heap_per_call_bytes",
+            "server_p50_us", "server_p99_us", "server_cpu_pct", "server_cpu_ns", "server_jit_cpu_ns", "loadgen_cpu_pct", "heap_per_call_bytes",
             "rss_per_call_bytes", "heap_bytes", "rss_bytes", "threads", "open_files", "lag_p99_us", "lag_max_us",
             "platform_lag_p99_us", "platform_lag_max_us", "load_average", "other_cpu_pct");
 
@@ -69,7 +77,7 @@ public record StepResult(String server, String scenario, int target, int reached
                 d(seconds), d(callsPerSecond), String.valueOf(started), String.valueOf(succeeded), String.valueOf(failed()),
                 f.toString(), String.valueOf(commands), String.valueOf(p50Micros), String.valueOf(p99Micros),
                 String.valueOf(p999Micros), String.valueOf(maxMicros), String.valueOf(serverP50Micros),
-                String.valueOf(serverP99Micros), d(serverCpuPercent), String.valueOf(serverCpuNanos), d(loadgenCpuPercent),
+                String.valueOf(serverP99Micros), d(serverCpuPercent), String.valueOf(serverCpuNanos), String.valueOf(serverJitCpuNanos), d(loadgenCpuPercent),
                 String.valueOf(heapPerCall), String.valueOf(rssPerCall), String.valueOf(heapBytes), String.valueOf(rssBytes),
                 String.valueOf(threads), String.valueOf(openFiles), String.valueOf(lagP99Micros), String.valueOf(lagMaxMicros),
                 String.valueOf(platformLagP99Micros), String.valueOf(platformLagMaxMicros), d(loadAverage),
@@ -94,7 +102,7 @@ public record StepResult(String server, String scenario, int target, int reached
         return new StepResult(r.get("server"), r.get("scenario"), i(r, "target"), i(r, "reached"), dbl(r, "seconds"),
                 dbl(r, "calls_per_s"), l(r, "started"), l(r, "succeeded"), failures, l(r, "commands"), l(r, "p50_us"),
                 l(r, "p99_us"), l(r, "p999_us"), l(r, "max_us"), l(r, "server_p50_us"), l(r, "server_p99_us"),
-                dbl(r, "server_cpu_pct"), l(r, "server_cpu_ns"), dbl(r, "loadgen_cpu_pct"), l(r, "heap_per_call_bytes"),
+                dbl(r, "server_cpu_pct"), l(r, "server_cpu_ns"), l(r, "server_jit_cpu_ns"), dbl(r, "loadgen_cpu_pct"), l(r, "heap_per_call_bytes"),
                 l(r, "rss_per_call_bytes"), l(r, "heap_bytes"), l(r, "rss_bytes"), l(r, "threads"), l(r, "open_files"),
                 l(r, "lag_p99_us"), l(r, "lag_max_us"), l(r, "platform_lag_p99_us"), l(r, "platform_lag_max_us"),
                 dbl(r, "load_average"), dbl(r, "other_cpu_pct"));

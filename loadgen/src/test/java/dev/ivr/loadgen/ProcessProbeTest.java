@@ -3,6 +3,7 @@ package dev.ivr.loadgen;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,5 +66,26 @@ class ProcessProbeTest {
         assertThat(Measurement.otherCpuPercent(0, 1_000_000_000L, 0, 2_000_000_000L, 0, 10.0)).isZero();
         assertThat(Measurement.otherCpuPercent(-1, 1, 0, 1, 0, 10.0)).isEqualTo(-1);
         assertThat(Measurement.otherCpuPercent(0, 1, -1, -1, 0, 10.0)).isEqualTo(-1);
+    }
+
+    @Test
+    void theJitCompilersAreTheThreadsHotSpotNamesC1AndC2CompilerThread() {
+        assertThat(ProcessProbe.isJitThread("4250 (C2 CompilerThre) S 1 4242 4242 0 -1 0 0 0 0 0 900 20 0 0")).isTrue();
+        assertThat(ProcessProbe.isJitThread("4251 (C1 CompilerThre) S 1 4242 4242 0 -1 0 0 0 0 0 90 2 0 0")).isTrue();
+        assertThat(ProcessProbe.isJitThread("4252 (GC Thread#0) S 1 4242 4242 0 -1 0 0 0 0 0 90 2 0 0")).isFalse();
+        assertThat(ProcessProbe.isJitThread("4253 (journal-outbox) S 1 4242 4242 0 -1 0 0 0 0 0 90 2 0 0")).isFalse();
+    }
+
+    @Test
+    void theJitsTimeOverAWindowIsEachCompilerThreadsOwnIncrease() {
+        long tick = 1_000_000_000L / ProcessProbe.CLOCK_TICKS;
+        // thread 2 started within the window: all of its time; thread 3 stopped meanwhile: its time is not counted
+        assertThat(ProcessProbe.jitNanosBetween(Map.of(1L, 100L, 3L, 40L), Map.of(1L, 130L, 2L, 5L))).isEqualTo(35 * tick);
+        assertThat(ProcessProbe.jitNanosBetween(Map.of(), Map.of())).isEqualTo(-1);
+    }
+
+    @Test
+    void thisJvmHasJitCompilerThreads() {
+        assertThat(new ProcessProbe(ProcessHandle.current().pid()).jitTicks()).isNotEmpty();
     }
 }

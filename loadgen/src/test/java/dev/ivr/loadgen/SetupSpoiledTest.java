@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SetupSpoiledTest {
     static StepResult plateau(int rate, Map<String, Long> failures, double otherCpuPercent) {
         return new StepResult("ivr", OpeningScenario.NAME, rate, rate * 5, 30.0, rate, rate * 30L, rate * 30L, failures,
-                rate * 150L, 300, 9000, 20_000, 40_000, 250, 10_000, 50.0, 1_000_000_000L, 20.0, 30_000, 60_000,
+                rate * 150L, 300, 9000, 20_000, 40_000, 250, 10_000, 50.0, 1_000_000_000L, 100_000_000L, 20.0, 30_000, 60_000,
                 100_000_000, 500_000_000, 80, 900, 1000, 5000, 1000, 5000, 1.5, otherCpuPercent);
     }
 

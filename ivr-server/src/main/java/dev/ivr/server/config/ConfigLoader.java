@@ -53,7 +53,8 @@ public final class ConfigLoader {
 
     /** Environment variables with the IVR_ prefix that are not configuration keys. */
     private static final List<String> NOT_CONFIG = List.of("IVR_JAVA_HOME", "IVR_JAVA_OPTS", "IVR_TEST_", "IVR_HOME",
-            "IVR_CONFIG", "IVR_LOG_DIR", "IVR_BENCH_", "IVR_ETC", "IVR_INSTALL_", "IVR_SERVER_JAR", "IVR_ASTERISK_HOME");
+            "IVR_CONFIG", "IVR_LOG_DIR", "IVR_BENCH_", "IVR_ETC", "IVR_INSTALL_", "IVR_SERVER_JAR", "IVR_ASTERISK_HOME",
+            "IVR_AOT_CACHE");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()

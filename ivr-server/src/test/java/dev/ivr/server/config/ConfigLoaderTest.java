@@ -243,7 +243,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("IVR_AGI_PROT is not a configuration key");
         // launcher and test variables are not configuration
         ConfigLoader.load(Map.of("IVR_JAVA_OPTS", "-Xmx1g", "IVR_TEST_PG_URL", "x", "IVR_ETC", "/etc/ivr",
-                "IVR_INSTALL_ROOT", "/tmp/root"));
+                "IVR_INSTALL_ROOT", "/tmp/root", "IVR_AOT_CACHE", "/var/lib/ivr/ivr.aot"));
     }
 
     @Test
