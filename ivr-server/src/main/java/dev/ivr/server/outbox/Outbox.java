@@ -163,6 +163,11 @@ public class Outbox<T> implements AutoCloseable {
         /** The count of bytes appended since start when it was opened, and when it was closed (-1 while open). */
         final long start;
         volatile long end = -1;
+        /**
+         * The bytes in its file (under the append lock): it was created empty and only this outbox appends to it, so
+         * this is what {@code channel.size()} would answer, without a system call per append (carr25).
+         */
+        long size;
         /** Set when a force of it failed: the bytes after this mark (up to {@code end}) are not known forced. */
         volatile long unforcedFrom = Long.MAX_VALUE;
         /**
@@ -379,7 +384,7 @@ public class Outbox<T> implements AutoCloseable {
                     // created since we looked: the next number names this one
                 }
             }
-            long start = current.channel.size();
+            long start = current.size;
             try {
                 ByteBuffer buf = ByteBuffer.wrap(line, 0, length);
                 while (buf.hasRemaining()) {
@@ -389,6 +394,7 @@ public class Outbox<T> implements AutoCloseable {
                 cutBack(start);
                 throw e;
             }
+            current.size = start + length;
             written += length;
             mine = written;
             segment = current;

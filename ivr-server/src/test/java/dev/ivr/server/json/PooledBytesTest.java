@@ -6,6 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,5 +65,42 @@ class PooledBytesTest {
         } finally {
             b.giveBack();
         }
+    }
+
+    @Test
+    void aBufferIsNeverHeldByTwoThreadsAtOnce() throws Exception {
+        Set<PooledBytes> held = ConcurrentHashMap.newKeySet();
+        AtomicInteger twice = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int id = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 20_000; i++) {
+                    PooledBytes a = PooledBytes.take();
+                    PooledBytes b = i % 3 == 0 ? PooledBytes.take() : null; // more than one at a time, at times
+                    for (PooledBytes x : b == null ? List.of(a) : List.of(a, b)) {
+                        if (!held.add(x) || x.size() != 0) {
+                            twice.incrementAndGet();
+                        }
+                        x.write(id);
+                    }
+                    for (PooledBytes x : b == null ? List.of(a) : List.of(b, a)) {
+                        held.remove(x);
+                        x.giveBack();
+                    }
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(twice).as("buffers handed to a second holder, or handed out not empty").hasValue(0);
     }
 }
