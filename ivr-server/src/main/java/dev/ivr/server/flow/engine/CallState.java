@@ -48,7 +48,9 @@ final class CallState {
     final Inputs inputs = new Inputs();
     final Disposition disposition = new Disposition();
     String language;
-    Instant start;
+    final Instant start;
+    /** {@code start} as each checkpoint writes it, made at the first (an {@code Instant.toString} per checkpoint before). */
+    private String startText;
     String resumedFrom;
     /**
      * Whether the call's opening (language by DNIS, channel variables, campaign callee) is still to run: true in a
@@ -145,7 +147,10 @@ final class CallState {
             }
             field(g, "server", nodeName);
             field(g, "ani", info.ani());
-            g.writeStringField("start", start.toString());
+            if (startText == null) {
+                startText = start.toString();
+            }
+            g.writeStringField("start", startText);
             field(g, "language", language);
             field(g, "callVars", call.get("vars"));
             field(g, "customer", caller.customer);
