@@ -270,7 +270,11 @@ final class AgiCallChannel implements CallChannel {
             throw hungUp();
         }
         try {
-            return agi.command(command);
+            agi.write(command);
+            // the call's thread parks here until the reply comes: the fewer frames under it, the fewer bytes a waiting
+            // caller's thread freezes at each command (docs/benchmarks.md, twenty-first round, cs25)
+            AgiListener.MeteredChannel.awaitReply(socket);
+            return agi.reply(command);
         } catch (AgiHangupException e) {
             if (socket.cutByServer()) {
                 throw cut(e);

@@ -459,21 +459,41 @@ public final class AgiListener {
 
         /**
          * What {@link AgiChannelImpl#sendCommand} does (the command written, its reply read by Asterisk-Java's
-         * reader, 510, 511 and 520 thrown as the same exceptions), with the wait for the reply in {@link
-         * AgiSocket#awaitReply}: the call's thread parks under this frame and the socket read's, not under
-         * Asterisk-Java's synchronized {@code sendCommand}, its reader and our line reader, which then read the reply
-         * from the buffer. {@link #getLastReply} is not kept (nothing reads it). One thread uses a call's channel at a
-         * time (the call's); the interrupting NOOP of another thread goes through {@link AgiSocket}'s own lock.
+         * reader, 510, 511 and 520 thrown as the same exceptions), in three steps, so that a caller of its own ({@link
+         * AgiCallChannel}'s) can wait for the reply in its own frame: {@link #write}, {@link #awaitReply}, {@link
+         * #reply}. {@link #getLastReply} is not kept (nothing reads it). One thread uses a call's channel at a time
+         * (the call's); the interrupting NOOP of another thread goes through {@link AgiSocket}'s own lock.
          */
         AgiReply command(AgiCommand command) throws AgiException {
+            write(command);
+            awaitReply(socket);
+            return reply(command);
+        }
+
+        /** Writes the command (timed). */
+        void write(AgiCommand command) throws AgiException {
             writer.sendCommand(command);
-            if (socket != null) {
-                try {
-                    socket.awaitReply();
-                } catch (IOException e) {
-                    throw new AgiHangupException(); // what Asterisk-Java's reader throws for a failed read
-                }
+        }
+
+        /**
+         * Waits for the reply's first bytes ({@link AgiSocket#awaitReply}): the call's thread parks here, under its
+         * caller's frame and the socket read's, not under Asterisk-Java's synchronized {@code sendCommand}, its reader
+         * and our line reader, which {@link #reply} then runs on the bytes read. A failed read is what Asterisk-Java's
+         * reader makes of it, a hang-up.
+         */
+        static void awaitReply(AgiSocket socket) throws AgiHangupException {
+            if (socket == null) {
+                return;
             }
+            try {
+                socket.awaitReply();
+            } catch (IOException e) {
+                throw new AgiHangupException();
+            }
+        }
+
+        /** Reads the command's reply (from the buffer, once {@link #awaitReply} returned), with sendCommand's checks. */
+        AgiReply reply(AgiCommand command) throws AgiException {
             AgiReply reply = reader.readReply();
             int status = reply.getStatus();
             if (status == AgiReply.SC_INVALID_OR_UNKNOWN_COMMAND) {

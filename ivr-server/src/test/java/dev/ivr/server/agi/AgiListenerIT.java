@@ -282,7 +282,7 @@ class AgiListenerIT {
                     .filter(f -> f.startsWith("dev.ivr.") || f.startsWith("org.asteriskjava."))
                     .limit(5).toList();
             assertThat(ours).containsExactly("dev.ivr.server.agi.AgiSocket.fill", "dev.ivr.server.agi.AgiSocket.awaitReply",
-                    "dev.ivr.server.agi.AgiListener$MeteredChannel.command", "dev.ivr.server.agi.AgiCallChannel.send",
+                    "dev.ivr.server.agi.AgiListener$MeteredChannel.awaitReply", "dev.ivr.server.agi.AgiCallChannel.send",
                     "dev.ivr.server.agi.AgiCallChannel.waitForDigit");
             raw.send("200 result=53\n");
             assertThat(raw.readLine(CALL_TIMEOUT)).isEqualTo("SET VARIABLE \"KEY\" \"5\"");
