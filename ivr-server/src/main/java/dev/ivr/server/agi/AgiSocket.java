@@ -317,8 +317,8 @@ final class AgiSocket implements SocketConnectionFacade {
     /**
      * Waits, when nothing is buffered, for the PBX's next bytes: a command's sender parks here ({@link
      * AgiCallChannel}'s send, through {@link AgiListener.MeteredChannel#awaitReply}), under the fewest frames, and the
-     * reply is then read from the buffer by
-     * {@link #readLine} (through Asterisk-Java's reader) without waiting again, but for a line that arrived in parts.
+     * reply is then read from the buffer by {@link #readLine} (through Asterisk-Java's reader) without waiting again,
+     * but for a line that arrived in parts.
      * A waiting caller's thread is frozen at each of its commands and a young collection copies what it froze: the
      * frames between the command and the socket read are copied for every waiting caller that woke since the last
      * collection (docs/benchmarks.md, twenty-first round, cs25). The end of the stream is left to the read that
