@@ -4,7 +4,6 @@ import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.CallFailedException;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.call.CallerHungUpException;
-import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.InvalidCommandSyntaxException;
@@ -45,12 +44,12 @@ final class AgiCallChannel implements CallChannel {
     /** WAIT FOR DIGIT's result when a command arrived on the AGI socket during the wait (no key is below 48). */
     private static final int CUT_BY_A_COMMAND = 1;
     private final CallInfo info;
-    private final AgiChannel agi;
+    private final AgiListener.MeteredChannel agi;
     private final AgiSocket socket;
     private boolean answered;
     private boolean hungUp;
 
-    AgiCallChannel(CallInfo info, AgiChannel agi, AgiSocket socket) {
+    AgiCallChannel(CallInfo info, AgiListener.MeteredChannel agi, AgiSocket socket) {
         this.info = info;
         this.agi = agi;
         this.socket = socket;
@@ -244,7 +243,7 @@ final class AgiCallChannel implements CallChannel {
     private void notPlayed(String what) {
         if (!socket.hangupReceived() && !hungUp) {
             try {
-                AgiReply status = agi.sendCommand(new ChannelStatusCommand());
+                AgiReply status = agi.command(new ChannelStatusCommand());
                 if (status.getResultCode() >= 0 && !socket.hangupReceived()) {
                     LOG.warn("Asterisk could not play {} (the channel is up): does the file exist in a format Asterisk "
                             + "reads, and may Asterisk's user read it?", what);
@@ -271,7 +270,11 @@ final class AgiCallChannel implements CallChannel {
             throw hungUp();
         }
         try {
-            return agi.sendCommand(command);
+            agi.write(command);
+            // the call's thread parks here until the reply comes: the fewer frames under it, the fewer bytes a waiting
+            // caller's thread freezes at each command (docs/benchmarks.md, twenty-first round, cs25)
+            AgiListener.MeteredChannel.awaitReply(socket);
+            return agi.reply(command);
         } catch (AgiHangupException e) {
             if (socket.cutByServer()) {
                 throw cut(e);
