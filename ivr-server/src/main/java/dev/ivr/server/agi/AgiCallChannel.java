@@ -4,6 +4,7 @@ import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.CallFailedException;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.call.CallerHungUpException;
+import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiException;
 import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.InvalidCommandSyntaxException;
@@ -44,12 +45,12 @@ final class AgiCallChannel implements CallChannel {
     /** WAIT FOR DIGIT's result when a command arrived on the AGI socket during the wait (no key is below 48). */
     private static final int CUT_BY_A_COMMAND = 1;
     private final CallInfo info;
-    private final AgiListener.MeteredChannel agi;
+    private final AgiChannel agi;
     private final AgiSocket socket;
     private boolean answered;
     private boolean hungUp;
 
-    AgiCallChannel(CallInfo info, AgiListener.MeteredChannel agi, AgiSocket socket) {
+    AgiCallChannel(CallInfo info, AgiChannel agi, AgiSocket socket) {
         this.info = info;
         this.agi = agi;
         this.socket = socket;
@@ -243,7 +244,7 @@ final class AgiCallChannel implements CallChannel {
     private void notPlayed(String what) {
         if (!socket.hangupReceived() && !hungUp) {
             try {
-                AgiReply status = agi.command(new ChannelStatusCommand());
+                AgiReply status = agi.sendCommand(new ChannelStatusCommand());
                 if (status.getResultCode() >= 0 && !socket.hangupReceived()) {
                     LOG.warn("Asterisk could not play {} (the channel is up): does the file exist in a format Asterisk "
                             + "reads, and may Asterisk's user read it?", what);
@@ -270,11 +271,7 @@ final class AgiCallChannel implements CallChannel {
             throw hungUp();
         }
         try {
-            agi.write(command);
-            // the call's thread parks here until the reply comes: the fewer frames under it, the fewer bytes a waiting
-            // caller's thread freezes at each command (docs/benchmarks.md, twenty-first round, cs25)
-            AgiListener.MeteredChannel.awaitReply(socket);
-            return agi.reply(command);
+            return agi.sendCommand(command);
         } catch (AgiHangupException e) {
             if (socket.cutByServer()) {
                 throw cut(e);

@@ -8,14 +8,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiChannelFactory;
 import org.asteriskjava.fastagi.AgiException;
-import org.asteriskjava.fastagi.AgiHangupException;
 import org.asteriskjava.fastagi.AgiNetworkException;
 import org.asteriskjava.fastagi.AgiReader;
 import org.asteriskjava.fastagi.AgiRequest;
 import org.asteriskjava.fastagi.AgiWriter;
 import org.asteriskjava.fastagi.DefaultAgiServer;
-import org.asteriskjava.fastagi.InvalidCommandSyntaxException;
-import org.asteriskjava.fastagi.InvalidOrUnknownCommandException;
 import org.asteriskjava.fastagi.command.AgiCommand;
 import org.asteriskjava.fastagi.internal.AgiChannelImpl;
 import org.asteriskjava.fastagi.reply.AgiReply;
@@ -357,8 +354,7 @@ public final class AgiListener {
         public AgiChannel createAgiChannel(AgiRequest request, AgiWriter writer, AgiReader reader) {
             AgiSocket socket = AgiSocket.current(); // this runs on the call's thread, which read the environment
             AgiEnvironment.share(request.getRequest()); // kept for the whole call: its strings shared with the others'
-            TimedWriter timed = new TimedWriter(metrics, writer, socket);
-            return new MeteredChannel(request, timed, new TimedReader(reader, timed), socket);
+            return new MeteredChannel(request, new TimedWriter(metrics, writer, socket), reader);
         }
     }
 
@@ -441,71 +437,10 @@ public final class AgiListener {
         }
     }
 
-    /**
-     * Asterisk-Java's channel (its constructor is protected), and the command path of {@link AgiCallChannel}
-     * ({@link #command}).
-     */
-    static final class MeteredChannel extends AgiChannelImpl {
-        private final TimedWriter writer;
-        private final TimedReader reader;
-        private final AgiSocket socket;
-
-        private MeteredChannel(AgiRequest request, TimedWriter writer, TimedReader reader, AgiSocket socket) {
-            super(request, writer, reader);
-            this.writer = writer;
-            this.reader = reader;
-            this.socket = socket;
-        }
-
-        /**
-         * What {@link AgiChannelImpl#sendCommand} does (the command written, its reply read by Asterisk-Java's
-         * reader, 510, 511 and 520 thrown as the same exceptions), in three steps, so that a caller of its own ({@link
-         * AgiCallChannel}'s) can wait for the reply in its own frame: {@link #write}, {@link #awaitReply}, {@link
-         * #reply}. {@link #getLastReply} is not kept (nothing reads it). One thread uses a call's channel at a time
-         * (the call's); the interrupting NOOP of another thread goes through {@link AgiSocket}'s own lock.
-         */
-        AgiReply command(AgiCommand command) throws AgiException {
-            write(command);
-            awaitReply(socket);
-            return reply(command);
-        }
-
-        /** Writes the command (timed). */
-        void write(AgiCommand command) throws AgiException {
-            writer.sendCommand(command);
-        }
-
-        /**
-         * Waits for the reply's first bytes ({@link AgiSocket#awaitReply}): the call's thread parks here, under its
-         * caller's frame and the socket read's, not under Asterisk-Java's synchronized {@code sendCommand}, its reader
-         * and our line reader, which {@link #reply} then runs on the bytes read. A failed read is what Asterisk-Java's
-         * reader makes of it, a hang-up.
-         */
-        static void awaitReply(AgiSocket socket) throws AgiHangupException {
-            if (socket == null) {
-                return;
-            }
-            try {
-                socket.awaitReply();
-            } catch (IOException e) {
-                throw new AgiHangupException();
-            }
-        }
-
-        /** Reads the command's reply (from the buffer, once {@link #awaitReply} returned), with sendCommand's checks. */
-        AgiReply reply(AgiCommand command) throws AgiException {
-            AgiReply reply = reader.readReply();
-            int status = reply.getStatus();
-            if (status == AgiReply.SC_INVALID_OR_UNKNOWN_COMMAND) {
-                throw new InvalidOrUnknownCommandException(command.buildCommand());
-            }
-            if (status == AgiReply.SC_DEAD_CHANNEL) {
-                throw new AgiHangupException();
-            }
-            if (status == AgiReply.SC_INVALID_COMMAND_SYNTAX) {
-                throw new InvalidCommandSyntaxException(reply.getSynopsis(), reply.getUsage());
-            }
-            return reply;
+    /** Asterisk-Java's channel; its constructor is protected. */
+    private static final class MeteredChannel extends AgiChannelImpl {
+        MeteredChannel(AgiRequest request, TimedWriter writer, AgiReader reader) {
+            super(request, writer, new TimedReader(reader, writer));
         }
     }
 }

@@ -314,22 +314,6 @@ final class AgiSocket implements SocketConnectionFacade {
         return noLineTerminator(l, 4);
     }
 
-    /**
-     * Waits, when nothing is buffered, for the PBX's next bytes: a command's sender parks here ({@link
-     * AgiCallChannel}'s send, through {@link AgiListener.MeteredChannel#awaitReply}), under the fewest frames, and the
-     * reply is then read from the buffer by {@link #readLine} (through Asterisk-Java's reader) without waiting again,
-     * but for a line that arrived in parts.
-     * A waiting caller's thread is frozen at each of its commands and a young collection copies what it froze: the
-     * frames between the command and the socket read are copied for every waiting caller that woke since the last
-     * collection (docs/benchmarks.md, twenty-first round, cs25). The end of the stream is left to the read that
-     * follows, which meets it again (an ended, closed or reset connection answers every later read the same way).
-     */
-    void awaitReply() throws IOException {
-        if (pos >= limit) {
-            fill();
-        }
-    }
-
     private String readRawLine() throws IOException {
         byte[] line = null; // the part of a line read before the buffer ran out (rare after the environment)
         int len = 0;

@@ -56,7 +56,7 @@ final class CallDispatcher {
         activeCalls.incrementAndGet();
         long start = System.nanoTime();
         String outcome = "completed";
-        CallChannel channel = new AgiCallChannel(info, (AgiListener.MeteredChannel) agi, socket); // our factory's
+        CallChannel channel = new AgiCallChannel(info, agi, socket);
         try {
             channel.setVariable("IVR_NODE", nodeName);
             Optional<CallHandler> handler = validName(info.script()) ? scripts.resolve(info.script()) : Optional.empty();

@@ -31,8 +31,6 @@ class AgiListenerIT {
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    /** The thread of the "parked" script's call. */
-    private final java.util.concurrent.atomic.AtomicReference<Thread> parked = new java.util.concurrent.atomic.AtomicReference<>();
     private AgiListener listener;
     private FakePbx pbx;
 
@@ -80,11 +78,7 @@ class AgiListenerIT {
                     ch.answer();
                     throw new IllegalStateException("bug in a script");
                 },
-                "cut-wait", AgiListenerIT::cutWait,
-                "parked", ch -> {
-                    parked.set(Thread.currentThread());
-                    ch.setVariable("KEY", ch.waitForDigit(Duration.ofSeconds(30)).map(String::valueOf).orElse("none"));
-                })), registry);
+                "cut-wait", AgiListenerIT::cutWait)), registry);
         listener.start();
         pbx = new FakePbx("127.0.0.1", listener.port());
     }
@@ -261,35 +255,6 @@ class AgiListenerIT {
         }
         assertThat(counter("ivr.agi.protocol.errors", "kind", "line_too_long")).isZero();
         await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
-    }
-
-    /**
-     * A call waiting for a reply parks right under its command's send, not under Asterisk-Java's synchronized
-     * {@code sendCommand}, its reader and our line reader, which read the reply from the buffer once it is in: a
-     * waiting caller's thread is frozen at every command and each young collection copies the frames frozen since
-     * the last (docs/benchmarks.md, twenty-first round, cs25). The reply read is still the command's own.
-     */
-    @Test
-    void aCallWaitingForAReplyParksUnderItsSendAndTheSocketReadOnly() throws IOException {
-        start();
-        try (RawConnection raw = pbx.raw().send("agi_network: yes\nagi_network_script: parked\nagi_uniqueid: 1700000000.7\n\n")) {
-            assertThat(raw.readLine(CALL_TIMEOUT)).isEqualTo("SET VARIABLE \"IVR_NODE\" \"test-node\"");
-            raw.send("200 result=1\n");
-            assertThat(raw.readLine(CALL_TIMEOUT)).isEqualTo("WAIT FOR DIGIT 30000");
-            await().until(() -> parked.get() != null && parked.get().getState() == Thread.State.WAITING);
-            List<String> ours = java.util.Arrays.stream(parked.get().getStackTrace())
-                    .map(f -> f.getClassName() + "." + f.getMethodName())
-                    .filter(f -> f.startsWith("dev.ivr.") || f.startsWith("org.asteriskjava."))
-                    .limit(5).toList();
-            assertThat(ours).containsExactly("dev.ivr.server.agi.AgiSocket.fill", "dev.ivr.server.agi.AgiSocket.awaitReply",
-                    "dev.ivr.server.agi.AgiListener$MeteredChannel.awaitReply", "dev.ivr.server.agi.AgiCallChannel.send",
-                    "dev.ivr.server.agi.AgiCallChannel.waitForDigit");
-            raw.send("200 result=53\n");
-            assertThat(raw.readLine(CALL_TIMEOUT)).isEqualTo("SET VARIABLE \"KEY\" \"5\"");
-            raw.send("200 result=1\n");
-        }
-        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
-        assertThat(counter("ivr.calls", "outcome", "completed")).isEqualTo(1);
     }
 
     @Test
