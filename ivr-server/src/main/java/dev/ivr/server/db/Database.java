@@ -101,9 +101,10 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Parsed statements H2 keeps per connection of the default database (H2's default: 8). The journal's writer alone
-     * prepares some fifteen statement texts per batch (its inserts, row numbers, the summaries' reads and upserts) and
-     * a call's opening as many: with 8, each batch parsed most of them again (issue 16, twenty-first round, js25).
+     * Parsed statements H2 keeps per connection of the default database (H2's default: 8). The journal writer's batch
+     * prepares about as many texts as 8 (its inserts, row numbers, the summaries' reads and upserts), and other work
+     * on the same pooled connection more: with 8, one more statement in the batch had its upserts parsed anew at every
+     * batch (issue 16, twenty-first round, js25). H2 clears the cache when the schema changes, as with 8.
      */
     static final int QUERY_CACHE = 64;
 
