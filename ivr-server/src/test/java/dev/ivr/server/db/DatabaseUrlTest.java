@@ -23,6 +23,21 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void theDefaultFileDatabaseKeepsMoreParsedStatementsThanH2s8(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Database db = Database.open(config(""), dir);
+        try (var c = db.dataSource().getConnection(); var s = c.createStatement();
+             var rs = s.executeQuery("select setting_value from information_schema.settings"
+                     + " where setting_name = 'QUERY_CACHE_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo(String.valueOf(Database.QUERY_CACHE));
+            assertThat(Database.QUERY_CACHE).isGreaterThan(8);
+        } finally {
+            db.close();
+        }
+    }
+
+    @Test
     void anOperatorsH2UrlGetsItUnlessItSaysOtherwise() {
         assertThat(Database.effectiveUrl(config("jdbc:h2:file:/srv/ivr;MODE=PostgreSQL"), Path.of("/x")))
                 .isEqualTo("jdbc:h2:file:/srv/ivr;MODE=PostgreSQL;OPTIMIZE_REUSE_RESULTS=0");

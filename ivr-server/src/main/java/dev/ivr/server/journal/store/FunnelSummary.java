@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -291,32 +290,46 @@ public final class FunnelSummary {
 
     /**
      * The funnel events of these calls, each call's in time and table order, read by call id 500 at a time. The type
-     * test inside a CASE, as {@link JournalSummary#AGENT_ONLY}: both databases then take the call index.
+     * test inside a CASE, as {@link JournalSummary#AGENT_ONLY}: both databases then take the call index. The two
+     * tables (V171) each by its own statement and call index (not the view: H2 runs a view's union once per call id;
+     * not one union either: H2 parses a union anew each time, it caches only a plain select's parse), each with an
+     * {@code in} list of one of {@link PaddedIn}'s lengths (a few statement texts, each parsed once per connection);
+     * then each call's rows in time and table order ({@code seq}, one sequence for both tables), as the union's
+     * {@code order by} gave them.
      */
     static Map<String, List<Ev>> lines(Connection c, Collection<String> calls) throws SQLException {
         Map<String, List<Ev>> out = new TreeMap<>();
         List<String> all = new ArrayList<>(calls);
-        for (int i = 0; i < all.size(); i += 500) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + 500));
-            String in = String.join(", ", Collections.nCopies(part.size(), "?"));
-            // the two tables (V171) each by its own call index, not the view: H2 runs a view's union once per call id
-            try (PreparedStatement ps = c.prepareStatement("select call_id, seq, event_id, occurred_at, event_type, flow,"
-                    + " flow_node, detail from journal_events where call_id in (" + in
-                    + ") and (case when event_type in " + TYPES + " then 1 else 0 end) = 1"
-                    + " union all select call_id, seq, event_id, occurred_at, 'CALL_NODE', flow, flow_node, null"
-                    + " from journal_nodes where call_id in (" + in + ") order by 1, 4, 2")) {
-                for (int j = 0; j < part.size(); j++) {
-                    ps.setString(j + 1, part.get(j));
-                    ps.setString(part.size() + j + 1, part.get(j));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(ev(rs));
-                    }
+        for (int i = 0; i < all.size(); i += PaddedIn.MAX) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + PaddedIn.MAX));
+            int size = PaddedIn.size(part.size());
+            String in = PaddedIn.marks(size);
+            read(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail from journal_events"
+                    + " where call_id in (" + in + ") and (case when event_type in " + TYPES + " then 1 else 0 end) = 1",
+                    part, size, out);
+            read(c, "select call_id, seq, event_id, occurred_at, 'CALL_NODE', flow, flow_node, null from journal_nodes"
+                    + " where call_id in (" + in + ")", part, size, out);
+        }
+        for (List<Ev> line : out.values()) {
+            line.sort(IN_ORDER);
+        }
+        return out;
+    }
+
+    /** A call's events in time, then table order. */
+    private static final java.util.Comparator<Ev> IN_ORDER =
+            java.util.Comparator.comparing(Ev::at).thenComparingLong(Ev::seq);
+
+    private static void read(Connection c, String sql, List<String> calls, int size, Map<String, List<Ev>> out)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            PaddedIn.bind(ps, 1, calls, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(ev(rs));
                 }
             }
         }
-        return out;
     }
 
     private static Ev ev(ResultSet rs) throws SQLException {
