@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,34 +128,48 @@ public final class FlowSummary {
     }
 
     /**
-     * The flow events of these calls, each call's in time order, read by call id 500 at a time. The type test inside a
-     * CASE, as {@link JournalSummary#AGENT_ONLY}: both databases then take the call index.
+     * The flow events of these calls, each call's in time order, read by call id {@link PaddedIn#MAX} at a time. The
+     * type test inside a CASE, as {@link JournalSummary#AGENT_ONLY}: both databases then take the call index. The two
+     * tables (V171) each by its own statement and call index, with an {@code in} list of one of {@link PaddedIn}'s
+     * lengths, as {@link FunnelSummary}'s lines (H2 parses a union anew at every batch; it keeps a plain select's
+     * parse); then each call's rows in time and table order ({@code seq}: one sequence for both tables).
      */
     private static Map<String, List<Flowed>> lines(Connection c, Collection<String> calls) throws SQLException {
-        Map<String, List<Flowed>> out = new HashMap<>();
+        Map<String, List<Numbered>> rows = new HashMap<>();
         List<String> all = new ArrayList<>(calls);
-        for (int i = 0; i < all.size(); i += 500) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + 500));
-            String in = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
-            // the two tables (V171) each by its own call index, not the view: H2 runs a view's union once per call id
-            try (PreparedStatement ps = c.prepareStatement("select call_id, occurred_at, event_type, flow, detail, seq from"
-                    + " journal_events where call_id in (" + in
-                    + ") and (case when event_type in " + FLOW_TYPES + " then 1 else 0 end) = 1"
-                    + " union all select call_id, occurred_at, 'CALL_NODE', flow, null, seq from journal_nodes"
-                    + " where call_id in (" + in + ") order by 1, 2, 6")) {
-                for (int j = 0; j < part.size(); j++) {
-                    ps.setString(j + 1, part.get(j));
-                    ps.setString(part.size() + j + 1, part.get(j));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Flowed(
-                                rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5)));
-                    }
+        for (int i = 0; i < all.size(); i += PaddedIn.MAX) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + PaddedIn.MAX));
+            int size = PaddedIn.size(part.size());
+            String in = PaddedIn.marks(size);
+            read(c, "select call_id, occurred_at, event_type, flow, detail, seq from journal_events where call_id in ("
+                    + in + ") and (case when event_type in " + FLOW_TYPES + " then 1 else 0 end) = 1", part, size, rows);
+            read(c, "select call_id, occurred_at, 'CALL_NODE', flow, null, seq from journal_nodes where call_id in ("
+                    + in + ")", part, size, rows);
+        }
+        Map<String, List<Flowed>> out = new HashMap<>();
+        rows.forEach((call, line) -> out.put(call, line.stream().sorted(IN_ORDER).map(Numbered::flowed).toList()));
+        return out;
+    }
+
+    /** A row read with its number, to put the two tables' rows of a call in order. */
+    private record Numbered(long seq, Flowed flowed) {
+    }
+
+    private static final Comparator<Numbered> IN_ORDER =
+            Comparator.comparing((Numbered r) -> r.flowed().at()).thenComparingLong(Numbered::seq);
+
+    private static void read(Connection c, String sql, List<String> calls, int size, Map<String, List<Numbered>> out)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            PaddedIn.bind(ps, 1, calls, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Numbered(rs.getLong(6),
+                            new Flowed(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                                    rs.getString(5))));
                 }
             }
         }
-        return out;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -317,8 +318,7 @@ public final class FunnelSummary {
     }
 
     /** A call's events in time, then table order. */
-    private static final java.util.Comparator<Ev> IN_ORDER =
-            java.util.Comparator.comparing(Ev::at).thenComparingLong(Ev::seq);
+    private static final Comparator<Ev> IN_ORDER = Comparator.comparing(Ev::at).thenComparingLong(Ev::seq);
 
     private static void read(Connection c, String sql, List<String> calls, int size, Map<String, List<Ev>> out)
             throws SQLException {
