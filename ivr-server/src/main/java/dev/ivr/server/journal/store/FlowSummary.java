@@ -141,10 +141,11 @@ public final class FlowSummary {
             List<String> part = all.subList(i, Math.min(all.size(), i + PaddedIn.MAX));
             int size = PaddedIn.size(part.size());
             String in = PaddedIn.marks(size);
-            read(c, "select call_id, occurred_at, event_type, flow, detail, seq from journal_events where call_id in ("
-                    + in + ") and (case when event_type in " + FLOW_TYPES + " then 1 else 0 end) = 1", part, size, rows);
-            read(c, "select call_id, occurred_at, 'CALL_NODE', flow, null, seq from journal_nodes where call_id in ("
-                    + in + ")", part, size, rows);
+            PaddedIn.readByCall(c, "select call_id, occurred_at, event_type, flow, detail, seq from journal_events"
+                    + " where call_id in (" + in + ") and (case when event_type in " + FLOW_TYPES + " then 1 else 0 end)"
+                    + " = 1", part, size, rows, FlowSummary::numbered);
+            PaddedIn.readByCall(c, "select call_id, occurred_at, 'CALL_NODE', flow, null, seq from journal_nodes"
+                    + " where call_id in (" + in + ")", part, size, rows, FlowSummary::numbered);
         }
         Map<String, List<Flowed>> out = new HashMap<>();
         rows.forEach((call, line) -> out.put(call, line.stream().sorted(IN_ORDER).map(Numbered::flowed).toList()));
@@ -158,18 +159,9 @@ public final class FlowSummary {
     private static final Comparator<Numbered> IN_ORDER =
             Comparator.comparing((Numbered r) -> r.flowed().at()).thenComparingLong(Numbered::seq);
 
-    private static void read(Connection c, String sql, List<String> calls, int size, Map<String, List<Numbered>> out)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            PaddedIn.bind(ps, 1, calls, size);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Numbered(rs.getLong(6),
-                            new Flowed(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                                    rs.getString(5))));
-                }
-            }
-        }
+    private static Numbered numbered(ResultSet rs) throws SQLException {
+        return new Numbered(rs.getLong(6), new Flowed(rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                rs.getString(5)));
     }
 
     /**

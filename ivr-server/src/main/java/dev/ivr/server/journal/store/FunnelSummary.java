@@ -305,11 +305,13 @@ public final class FunnelSummary {
             List<String> part = all.subList(i, Math.min(all.size(), i + PaddedIn.MAX));
             int size = PaddedIn.size(part.size());
             String in = PaddedIn.marks(size);
-            read(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail from journal_events"
+            PaddedIn.readByCall(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail"
+                    + " from journal_events"
                     + " where call_id in (" + in + ") and (case when event_type in " + TYPES + " then 1 else 0 end) = 1",
-                    part, size, out);
-            read(c, "select call_id, seq, event_id, occurred_at, 'CALL_NODE', flow, flow_node, null from journal_nodes"
-                    + " where call_id in (" + in + ")", part, size, out);
+                    part, size, out, FunnelSummary::ev);
+            PaddedIn.readByCall(c, "select call_id, seq, event_id, occurred_at, 'CALL_NODE', flow, flow_node, null"
+                    + " from journal_nodes"
+                    + " where call_id in (" + in + ")", part, size, out, FunnelSummary::ev);
         }
         for (List<Ev> line : out.values()) {
             line.sort(IN_ORDER);
@@ -319,18 +321,6 @@ public final class FunnelSummary {
 
     /** A call's events in time, then table order. */
     private static final Comparator<Ev> IN_ORDER = Comparator.comparing(Ev::at).thenComparingLong(Ev::seq);
-
-    private static void read(Connection c, String sql, List<String> calls, int size, Map<String, List<Ev>> out)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            PaddedIn.bind(ps, 1, calls, size);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(ev(rs));
-                }
-            }
-        }
-    }
 
     private static Ev ev(ResultSet rs) throws SQLException {
         return new Ev(rs.getLong(2), rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6),

@@ -1,9 +1,13 @@
 package dev.ivr.server.journal.store;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An {@code in (?, ...)} list of one of a few lengths (8, 16, ... 256, {@link #MAX}), the values after the given ones
@@ -42,6 +46,22 @@ final class PaddedIn {
         String last = values.get(values.size() - 1);
         for (int j = 0; j < size; j++) {
             ps.setString(first + j, j < values.size() ? values.get(j) : last);
+        }
+    }
+
+    /**
+     * Runs {@code sql}, whose only parameters are an {@code in} list of {@code size} marks, for these calls (at most
+     * {@link #MAX}), and adds each row, as {@code row} reads it, to the list of its first column (the call id).
+     */
+    static <T> void readByCall(Connection c, String sql, List<String> calls, int size, Map<String, List<T>> out,
+            EventRuns.Row<T> row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, 1, calls, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(row.read(rs));
+                }
+            }
         }
     }
 }
