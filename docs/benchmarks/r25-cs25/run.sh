@@ -7,17 +7,7 @@ set -u
 N=$1; JAR=$2; shift 2
 B="$(pwd)/target/cs23"
 mkdir -p $B/$N
-J=$(./ivr java-home)/bin/java
-EXTRA=()
-for o in "$@"; do EXTRA+=("--server-jvm-opt=$o"); done
-echo "start $(date -u +%T) load $(cat /proc/loadavg)" > $B/$N/meta.txt
 docs/benchmarks/r25-cs25/dump.sh $B/$N/$N $JAR &
 DUMP=$!
-$J -XX:+UseZGC -Xms3g -Xmx3g -jar loadgen/target/loadgen.jar compare --scenario customer-service \
-    --servers ivr --levels 10000 --search-steps 0 --hold ${HOLD:-60s} --warmup 60s --settle 30s \
-    --ivr-jar $JAR --name $N --out $B/$N/out --work $B/$N/work --timeline $B/$N/tl --histogram $B/$N/histo \
-    "--server-jvm-opt=-Xlog:gc*,gc+phases=debug,gc+age=trace,safepoint:file=$B/$N/gc.log:time,uptime" "${EXTRA[@]}" \
-    > $B/$N/loadgen.txt 2>&1
-echo "end $(date -u +%T) rc $?" >> $B/$N/meta.txt
+LOADGEN_OPTS="--histogram $B/$N/histo" docs/benchmarks/r23-cs23/run.sh "$N" "$JAR" "$@"
 kill $DUMP 2>/dev/null
-python3 docs/benchmarks/r21-cs21/pauses.py $B/$N/gc.log $B/$N/tl/ivr-customer-service-10000-timeline.csv > $B/$N/pauses.txt 2>&1
