@@ -136,16 +136,12 @@ public final class FlowSummary {
      */
     private static Map<String, List<Flowed>> lines(Connection c, Collection<String> calls) throws SQLException {
         Map<String, List<Numbered>> rows = new HashMap<>();
-        List<String> all = new ArrayList<>(calls);
-        for (int i = 0; i < all.size(); i += PaddedIn.MAX) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + PaddedIn.MAX));
-            int size = PaddedIn.size(part.size());
-            String in = PaddedIn.marks(size);
+        for (PaddedIn.Part part : PaddedIn.parts(calls)) {
             PaddedIn.readByCall(c, "select call_id, occurred_at, event_type, flow, detail, seq from journal_events"
-                    + " where call_id in (" + in + ") and (case when event_type in " + FLOW_TYPES + " then 1 else 0 end)"
-                    + " = 1", part, size, rows, FlowSummary::numbered);
+                    + " where call_id in (" + part.marks() + ") and (case when event_type in " + FLOW_TYPES
+                    + " then 1 else 0 end) = 1", part, rows, FlowSummary::numbered);
             PaddedIn.readByCall(c, "select call_id, occurred_at, 'CALL_NODE', flow, null, seq from journal_nodes"
-                    + " where call_id in (" + in + ")", part, size, rows, FlowSummary::numbered);
+                    + " where call_id in (" + part.marks() + ")", part, rows, FlowSummary::numbered);
         }
         Map<String, List<Flowed>> out = new HashMap<>();
         rows.forEach((call, line) -> out.put(call, line.stream().sorted(IN_ORDER).map(Numbered::flowed).toList()));

@@ -290,7 +290,7 @@ public final class FunnelSummary {
     }
 
     /**
-     * The funnel events of these calls, each call's in time and table order, read by call id 500 at a time. The type
+     * The funnel events of these calls, each call's in time and table order, read by call id {@link PaddedIn#MAX} at a time. The type
      * test inside a CASE, as {@link JournalSummary#AGENT_ONLY}: both databases then take the call index. The two
      * tables (V171) each by its own statement and call index (not the view: H2 runs a view's union once per call id;
      * not one union either: H2 parses a union anew each time, it caches only a plain select's parse), each with an
@@ -300,18 +300,14 @@ public final class FunnelSummary {
      */
     static Map<String, List<Ev>> lines(Connection c, Collection<String> calls) throws SQLException {
         Map<String, List<Ev>> out = new TreeMap<>();
-        List<String> all = new ArrayList<>(calls);
-        for (int i = 0; i < all.size(); i += PaddedIn.MAX) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + PaddedIn.MAX));
-            int size = PaddedIn.size(part.size());
-            String in = PaddedIn.marks(size);
+        for (PaddedIn.Part part : PaddedIn.parts(calls)) {
             PaddedIn.readByCall(c, "select call_id, seq, event_id, occurred_at, event_type, flow, flow_node, detail"
                     + " from journal_events"
-                    + " where call_id in (" + in + ") and (case when event_type in " + TYPES + " then 1 else 0 end) = 1",
-                    part, size, out, FunnelSummary::ev);
+                    + " where call_id in (" + part.marks() + ") and (case when event_type in " + TYPES
+                    + " then 1 else 0 end) = 1", part, out, FunnelSummary::ev);
             PaddedIn.readByCall(c, "select call_id, seq, event_id, occurred_at, 'CALL_NODE', flow, flow_node, null"
                     + " from journal_nodes"
-                    + " where call_id in (" + in + ")", part, size, out, FunnelSummary::ev);
+                    + " where call_id in (" + part.marks() + ")", part, out, FunnelSummary::ev);
         }
         for (List<Ev> line : out.values()) {
             line.sort(IN_ORDER);

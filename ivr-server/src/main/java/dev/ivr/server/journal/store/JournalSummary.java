@@ -604,29 +604,21 @@ public final class JournalSummary {
         }
     }
 
-    /** The first column of a query over the given values, asked 500 at a time ({@code %s}: their placeholders). */
+    /**
+     * The first column of a query over the given values, asked {@link PaddedIn#MAX} at a time ({@code %s}: their
+     * placeholders, a {@link PaddedIn} list: a few statement texts, each parsed once per connection).
+     */
     private static Set<String> strings(Connection c, String sql, Collection<String> values) throws SQLException {
         Set<String> out = new HashSet<>();
-        for (List<String> part : parts(values)) {
-            try (PreparedStatement ps = c.prepareStatement(sql.formatted(marks(part.size())))) {
-                for (int i = 0; i < part.size(); i++) {
-                    ps.setString(i + 1, part.get(i));
-                }
+        for (PaddedIn.Part part : PaddedIn.parts(values)) {
+            try (PreparedStatement ps = c.prepareStatement(sql.formatted(part.marks()))) {
+                PaddedIn.bind(ps, 1, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(rs.getString(1));
                     }
                 }
             }
-        }
-        return out;
-    }
-
-    private static List<List<String>> parts(Collection<String> ids) {
-        List<String> all = new ArrayList<>(ids);
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += 500) {
-            out.add(all.subList(i, Math.min(all.size(), i + 500)));
         }
         return out;
     }
@@ -670,11 +662,10 @@ public final class JournalSummary {
                 moved.add(call);
             }
         }
-        for (List<String> part : parts(moved)) {
-            List<Object> args = new ArrayList<>(part);
-            for (Stored e : select(c, "call_id in (" + marks(part.size()) + ") and (queue is null and event_type in"
+        for (PaddedIn.Part part : PaddedIn.parts(moved)) {
+            for (Stored e : select(c, "call_id in (" + part.marks() + ") and (queue is null and event_type in"
                     + " ('CALL_TRANSFERRED', 'CALLBACK_REQUESTED', 'CALL_SURVEYED', 'CALL_QUEUED', 'CALL_ANSWERED',"
-                    + " 'CALL_ABANDONED') or detail = 'ON_CALL' and event_type in " + AGENT_TYPES_SQL + ")", args.toArray())) {
+                    + " 'CALL_ABANDONED') or detail = 'ON_CALL' and event_type in " + AGENT_TYPES_SQL + ")", part.padded().toArray())) {
                 if (newIds.contains(e.id())) {
                     continue;
                 }
@@ -723,10 +714,6 @@ public final class JournalSummary {
         apply(c, delta);
         AgentSummary.apply(c, agentDelta);
         CampaignTalk.apply(c, campaignDelta);
-    }
-
-    private static String marks(int n) {
-        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     /**
@@ -840,13 +827,13 @@ public final class JournalSummary {
         /** Reads the first queues of these calls with one query. */
         void prefetch(Collection<String> calls) throws SQLException {
             List<String> todo = calls.stream().filter(k -> !cache.containsKey(k)).distinct().toList();
-            for (List<String> part : parts(todo)) {
+            for (PaddedIn.Part part : PaddedIn.parts(todo)) {
                 Map<String, List<Stored>> byCall = new HashMap<>();
-                for (Stored e : select(c, "call_id in (" + marks(part.size()) + ") and queue is not null"
-                        + " order by occurred_at, seq", part.toArray())) {
+                for (Stored e : select(c, "call_id in (" + part.marks() + ") and queue is not null"
+                        + " order by occurred_at, seq", part.padded().toArray())) {
                     byCall.computeIfAbsent(e.callId(), k -> new ArrayList<>()).add(e);
                 }
-                for (String call : part) {
+                for (String call : part.values()) {
                     cache.put(call, first(byCall.getOrDefault(call, List.of())));
                 }
             }

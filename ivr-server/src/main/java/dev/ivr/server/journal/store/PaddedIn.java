@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -41,22 +42,51 @@ final class PaddedIn {
         return String.join(", ", Collections.nCopies(size, "?"));
     }
 
-    /** Sets parameters {@code first} to {@code first + size - 1}: the {@code values}, then the last of them again. */
-    static void bind(PreparedStatement ps, int first, List<String> values, int size) throws SQLException {
-        String last = values.get(values.size() - 1);
-        for (int j = 0; j < size; j++) {
-            ps.setString(first + j, j < values.size() ? values.get(j) : last);
+    /** The values, {@link #MAX} at a time, each part with its list's length; none for no values. */
+    static List<Part> parts(Collection<String> values) {
+        List<String> all = new ArrayList<>(values);
+        List<Part> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += MAX) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + MAX));
+            out.add(new Part(part, size(part.size())));
+        }
+        return out;
+    }
+
+    /** At most {@link #MAX} values and the length of their {@code in} list ({@link #size}). */
+    record Part(List<String> values, int size) {
+        /** The list's question marks, comma-separated. */
+        String marks() {
+            return PaddedIn.marks(size);
+        }
+
+        /** The list's values: the given ones, then the last of them again. */
+        List<String> padded() {
+            List<String> out = new ArrayList<>(values);
+            String last = values.get(values.size() - 1);
+            while (out.size() < size) {
+                out.add(last);
+            }
+            return out;
+        }
+    }
+
+    /** Sets parameters {@code first} to {@code first + size - 1} to the part's {@link Part#padded} values. */
+    static void bind(PreparedStatement ps, int first, Part part) throws SQLException {
+        List<String> padded = part.padded();
+        for (int j = 0; j < padded.size(); j++) {
+            ps.setString(first + j, padded.get(j));
         }
     }
 
     /**
-     * Runs {@code sql}, whose only parameters are an {@code in} list of {@code size} marks, for these calls (at most
-     * {@link #MAX}), and adds each row, as {@code row} reads it, to the list of its first column (the call id).
+     * Runs {@code sql}, whose only parameters are the part's {@code in} list ({@link Part#marks}), and adds each row,
+     * as {@code row} reads it, to the list of its first column (the call id).
      */
-    static <T> void readByCall(Connection c, String sql, List<String> calls, int size, Map<String, List<T>> out,
-            EventRuns.Row<T> row) throws SQLException {
+    static <T> void readByCall(Connection c, String sql, Part part, Map<String, List<T>> out, EventRuns.Row<T> row)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, 1, calls, size);
+            bind(ps, 1, part);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(row.read(rs));

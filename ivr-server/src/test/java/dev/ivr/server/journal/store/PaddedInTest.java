@@ -30,7 +30,7 @@ class PaddedInTest {
     @Test
     void theValuesThenTheLastAgainFillTheList() throws Exception {
         PreparedStatement ps = mock(PreparedStatement.class);
-        PaddedIn.bind(ps, 9, List.of("a", "b", "c"), 5);
+        PaddedIn.bind(ps, 9, new PaddedIn.Part(List.of("a", "b", "c"), 5));
         var order = inOrder(ps);
         order.verify(ps).setString(9, "a");
         order.verify(ps).setString(10, "b");
@@ -38,5 +38,20 @@ class PaddedInTest {
         order.verify(ps).setString(12, "c");
         order.verify(ps).setString(13, "c");
         verifyNoMoreInteractions(ps);
+    }
+
+    @Test
+    void valuesArePartedAtTheLongestListEachWithItsLength() {
+        List<String> values = java.util.stream.IntStream.range(0, PaddedIn.MAX + 9).mapToObj(i -> "c" + i).toList();
+        List<PaddedIn.Part> parts = PaddedIn.parts(values);
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0).values()).isEqualTo(values.subList(0, PaddedIn.MAX));
+        assertThat(parts.get(0).size()).isEqualTo(PaddedIn.MAX);
+        assertThat(parts.get(1).values()).isEqualTo(values.subList(PaddedIn.MAX, PaddedIn.MAX + 9));
+        assertThat(parts.get(1).size()).isEqualTo(16);
+        assertThat(parts.get(1).padded()).hasSize(16).startsWith(values.subList(PaddedIn.MAX, PaddedIn.MAX + 9)
+                .toArray(String[]::new)).endsWith("c" + (PaddedIn.MAX + 8));
+        assertThat(parts.get(1).marks()).isEqualTo(PaddedIn.marks(16));
+        assertThat(PaddedIn.parts(List.of())).isEmpty();
     }
 }
