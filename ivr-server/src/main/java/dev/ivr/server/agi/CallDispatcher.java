@@ -82,8 +82,8 @@ final class CallDispatcher {
             LOG.error("call failed in '{}': {}", info.script(), e.toString(), e);
             failed(channel);
         } finally {
-            // said once what the call's thread still does after the connection's close is done (its journal's force:
-            // CallEnd), so that nothing reports the call ended before its last events are on the device
+            // said once what the call's thread does after the connection's close (the journal's force of the call's
+            // last events: CallEnd) is done, so that nothing reports the call ended before those events are on the device
             String how = outcome;
             long ms = (System.nanoTime() - start) / 1_000_000;
             CallEnd.later(() -> {
