@@ -1,5 +1,6 @@
 package dev.ivr.server.agi;
 
+import dev.ivr.server.call.CallEnd;
 import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.health.Health;
@@ -244,7 +245,7 @@ public final class AgiListener {
             Thread.ofVirtual().name("call-" + threadCounter.incrementAndGet()).start(() -> {
                 callThreads.add(Thread.currentThread());
                 try {
-                    command.run();
+                    CallEnd.run(command); // the call, its connection's close, then what waits for no one (CallEnd)
                 } catch (VirtualMachineError | LinkageError e) { // every later call would fail the same way
                     broken = "a call failed with " + e;
                     LOG.error("call failed: {}", e.toString(), e);

@@ -1,6 +1,7 @@
 package dev.ivr.server.agi;
 
 import dev.ivr.server.call.CallChannel;
+import dev.ivr.server.call.CallEnd;
 import dev.ivr.server.call.CallFailedException;
 import dev.ivr.server.call.CallHandler;
 import dev.ivr.server.call.CallInfo;
@@ -81,9 +82,15 @@ final class CallDispatcher {
             LOG.error("call failed in '{}': {}", info.script(), e.toString(), e);
             failed(channel);
         } finally {
-            activeCalls.decrementAndGet();
-            metrics.callEnded(outcome);
-            LOG.info("call ended: {} after {} ms", outcome, (System.nanoTime() - start) / 1_000_000);
+            // said once what the call's thread does after the connection's close (the journal's force of the call's
+            // last events: CallEnd) is done, so that nothing reports the call ended before those events are on the device
+            String how = outcome;
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            CallEnd.later(() -> {
+                activeCalls.decrementAndGet();
+                metrics.callEnded(how);
+                LOG.info("call ended: {} after {} ms", how, ms);
+            });
         }
     }
 

@@ -46,6 +46,20 @@ public interface Journal {
     }
 
     /**
+     * Keeps these events as {@link #emitAll} does, in two parts: this writes them (a journal on disk: one write, not
+     * waiting for the device's flush; a killed server process loses nothing from here on), and the result, run later
+     * on the same thread, waits until they are forced to the device (shared with the forces of the events around
+     * them) and then hands them to the listeners. For a call's last events, whose wait for the device can come after
+     * the call's connection to the PBX is closed (see {@code call.CallEnd}). Neither part throws (a failure to keep the
+     * events is logged and counted, as {@link #emitAll}'s).
+     */
+    default Runnable emitAllThen(List<JournalEvent> events) {
+        emitAll(events);
+        return () -> {
+        };
+    }
+
+    /**
      * Hears every event this server emits, on the emitting thread, after it is kept. Keep the
      * listener short and non-blocking (hand over to a queue). Close the result to stop.
      */

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * Records that must reach the database, kept on local disk until it has them. An append-only
  * journal of JSON lines in segment files ({@code <prefix>*.jsonl}), each line forced to disk
  * before {@link #append} returns, so a crash or restart loses nothing ({@link #appendWritten}: written before it
- * returns, forced within {@link #FORCE_WITHIN}, for records nobody is told are kept). {@link #flush} writes the
+ * returns, forced within {@link #FORCE_WITHIN}, for records nobody is told are kept; {@link #appendAllWritten}: the
+ * same, with {@link #awaitForced} to wait for that force later, for a call's last records). {@link #flush} writes the
  * closed segments to a {@link Sink} in the order they were opened (a sequence number in their names, not the wall
  * clock: see {@link SegmentOrder}) and deletes each once all its lines are written; the
  * sink must be idempotent on the record's key, since a segment cut short by a failure is replayed
@@ -100,6 +101,10 @@ public class Outbox<T> implements AutoCloseable {
     private final ReentrantLock flushLock = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
     private final ReentrantLock forceLock = new ReentrantLock();
+    /** Held by those waiting in {@link #awaitForced} (counted in {@link #waiters}), signalled as the forced mark moves. */
+    private final ReentrantLock forcedLock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition forcedMoved = forcedLock.newCondition();
+    private final AtomicInteger waiters = new AtomicInteger();
     /**
      * Records kept in memory at most, over every segment (see {@link #held}): 2,000 journal events a second are
      * about 500 per flush; an outbox whose database is away keeps this many and then reads its files, as after a
@@ -342,6 +347,87 @@ public class Outbox<T> implements AutoCloseable {
     }
 
     /**
+     * Lines written by {@link #appendAllWritten} and not yet known forced: {@link #awaitForced} waits for them.
+     */
+    public static final class Unforced {
+        private final Segment<?> segment;
+        private final long mark;
+
+        private Unforced(Segment<?> segment, long mark) {
+            this.segment = segment;
+            this.mark = mark;
+        }
+    }
+
+    /**
+     * Writes several records as {@link #appendAll} does (one write, in this order; when it throws, none is kept), but
+     * returns without waiting for their force: when this returns, the lines are in the segment (in the operating
+     * system's cache: a server process killed from here on loses nothing), and they are forced by the next force of
+     * any append, by the sealing of their segment, by {@link #close}, or by the outbox's own thread about
+     * {@link #FORCE_WITHIN} later, as {@link #appendWritten}'s. {@link #awaitForced} with the result waits for that
+     * force and says whether it succeeded, so that the one who appended can wait where a wait costs nobody (a call's
+     * end: after its connection to the PBX is closed), and the calls ending within those milliseconds share one force
+     * instead of one each.
+     */
+    public Unforced appendAllWritten(List<T> items) throws IOException {
+        Written<T> w;
+        PooledBytes out = PooledBytes.take();
+        try {
+            for (T item : items) {
+                addLine(out, item);
+            }
+            w = write(out.bytes(), out.size(), items);
+        } finally {
+            out.giveBack();
+        }
+        forceSoon(w.mark());
+        return new Unforced(w.segment(), w.mark());
+    }
+
+    /**
+     * Waits until the lines of {@code lines} are forced to the device, by whichever force covers them first (this
+     * thread forces nothing itself unless interrupted); throws as {@link #append} does when that force failed (the
+     * lines are still in their segment for the flusher, not known to be on the device).
+     */
+    public void awaitForced(Unforced lines) throws IOException {
+        if (forced.get() < lines.mark) {
+            waiters.incrementAndGet();
+            forcedLock.lock();
+            try {
+                while (forced.get() < lines.mark) {
+                    forceSoon(lines.mark); // scheduled when written; again in case a failed force delayed the next
+                    forcedMoved.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // not waiting any more: forced here (shared as any append's)
+            } finally {
+                forcedLock.unlock();
+                waiters.decrementAndGet();
+            }
+            if (forced.get() < lines.mark) {
+                @SuppressWarnings("unchecked")
+                Segment<T> mine = (Segment<T>) lines.segment;
+                forceUpTo(mine, lines.mark);
+                return;
+            }
+        }
+        checkForced(lines.segment, lines.mark);
+    }
+
+    /** Moves the forced mark up to {@code mark} (a force succeeded, or failed its segment) and wakes those waiting. */
+    private void forcedTo(long mark) {
+        forced.accumulateAndGet(mark, Math::max);
+        if (waiters.get() > 0) { // read after the mark moved; a waiter counts itself before it looks at the mark
+            forcedLock.lock();
+            try {
+                forcedMoved.signalAll();
+            } finally {
+                forcedLock.unlock();
+            }
+        }
+    }
+
+    /**
      * Records as JSON lines (UTF-8), encoded straight into a pooled buffer: no copy per record, none for the write.
      */
     private static void addLine(PooledBytes out, Object item) throws IOException {
@@ -478,7 +564,7 @@ public class Outbox<T> implements AutoCloseable {
                 try {
                     forcer.force(segment.channel);
                     forces.incrementAndGet();
-                    forced.accumulateAndGet(target, Math::max);
+                    forcedTo(target);
                     checkForced(mine, mark); // a seal that failed while this force ran
                     return;
                 } catch (java.nio.channels.ClosedChannelException e) {
@@ -545,7 +631,7 @@ public class Outbox<T> implements AutoCloseable {
         if (!failed.contains(segment)) {
             failed.add(segment);
         }
-        forced.accumulateAndGet(segment.end, Math::max);
+        forcedTo(segment.end);
         forceFailures.incrementAndGet();
         LOG.error("cannot force the outbox segment {} of {}: {}; {} byte(s) written to it since its last force are not"
                 + " known to be on the device (its lines stay for the database; the appends waiting for them fail);"
@@ -560,7 +646,7 @@ public class Outbox<T> implements AutoCloseable {
         try {
             forcer.force(segment.channel);
             forces.incrementAndGet();
-            forced.accumulateAndGet(segment.end, Math::max);
+            forcedTo(segment.end);
             if (segment.unforcedFrom == Long.MAX_VALUE) {
                 hold(segment);
             }

@@ -173,6 +173,69 @@ class OutboxTest {
         }
     }
 
+    /**
+     * A call's last records: written at once (a killed process loses nothing), forced by a force that covers them
+     * (this thread forces nothing), and the calls ending while a force runs share the next one: two forces for a hundred
+     * writes, whatever the timing (the second force starts only once the first, held here, is done, and covers every
+     * line written by then). Twenty-second round.
+     */
+    @Test
+    void linesWrittenAreAwaitedUntilAForceCoversThemAndShareIt() throws Exception {
+        java.util.concurrent.CountDownLatch inFirstForce = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<Long> forcedSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Outbox<Item> box = open(channel -> {
+            if (inFirstForce.getCount() > 0) {
+                inFirstForce.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+            channel.force(false);
+            forcedSizes.add(channel.size());
+        })) {
+            Outbox.Unforced first = box.appendAllWritten(List.of(new Item("a", 1), new Item("b", 2)));
+            try (Outbox<Item> afterAKill = open()) {
+                assertThat(afterAKill.pending()).as("written at once").isEqualTo(2);
+            }
+            inFirstForce.await(); // the outbox's own force of a and b, held
+            List<Outbox.Unforced> more = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                more.add(box.appendAllWritten(List.of(new Item("c" + i, i))));
+            }
+            long all = Files.size(dir.resolve(segmentNames().get(0)));
+            release.countDown();
+            box.awaitForced(first);
+            for (Outbox.Unforced u : more) {
+                box.awaitForced(u);
+            }
+            assertThat(box.forces()).as("a and b's force, and one for the hundred written while it ran").isEqualTo(2);
+            assertThat(forcedSizes).last().isEqualTo(all);
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 500)).isTrue();
+            assertThat(written).hasSize(102);
+        }
+    }
+
+    /** The force a call's end waits for fails: the wait throws, the failure is counted, the lines still go out. */
+    @Test
+    void aWaitForAForceThatFailedThrows() throws IOException {
+        try (Outbox<Item> box = open(channel -> {
+            throw new IOException("Input/output error (the test's device)");
+        })) {
+            Outbox.Unforced lines = box.appendAllWritten(List.of(new Item("a", 1), new Item("b", 2)));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> box.awaitForced(lines))
+                    .isInstanceOf(IOException.class);
+            assertThat(box.forceFailures()).isEqualTo(1);
+            assertThat(box.bytesNotForced()).isEqualTo(line("a").length() + line("b").length());
+            List<Item> written = new ArrayList<>();
+            assertThat(box.flush(written::addAll, 10)).isTrue();
+            assertThat(written).extracting(Item::id).containsExactly("a", "b");
+        }
+    }
+
     private Outbox<Item> open(Outbox.Forcer forcer) {
         return new Outbox<>(dir, "items-", Item.class, Item::id, "item(s)", Clock.systemUTC(), forcer);
     }

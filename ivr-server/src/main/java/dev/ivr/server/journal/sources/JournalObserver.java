@@ -1,5 +1,6 @@
 package dev.ivr.server.journal.sources;
 
+import dev.ivr.server.call.CallEnd;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.engine.CallObserver;
@@ -111,7 +112,7 @@ public final class JournalObserver implements CallObserver {
         try {
             if (i == null) {
                 if (!held.isEmpty()) {
-                    journal.emitAll(kept(0));
+                    keepLast(kept(0));
                 }
                 return;
             }
@@ -129,9 +130,23 @@ public final class JournalObserver implements CallObserver {
             Long length = i.start() == null || i.end() == null ? null : Duration.between(i.start(), i.end()).toMillis();
             all.add(event(JournalEvent.Type.CALL_ENDED, i.queue(), i.agentId(),
                     i.outcome() == null ? null : i.outcome().name(), length, i.end()).withCustomer(i.customerId()));
-            journal.emitAll(all);
+            keepLast(all);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The call's last events: written now, and on a call's thread forced (and heard by the listeners) after the call's
+     * connection to the PBX is closed ({@link CallEnd}), so that neither the PBX nor the load of the calls around it
+     * waits for the device's flush, and the calls ending within moments of each other share one force. Elsewhere kept
+     * at once, as {@link Journal#emitAll} does.
+     */
+    private void keepLast(List<JournalEvent> events) {
+        if (CallEnd.deferring()) {
+            CallEnd.later(journal.emitAllThen(events));
+        } else {
+            journal.emitAll(events);
         }
     }
 

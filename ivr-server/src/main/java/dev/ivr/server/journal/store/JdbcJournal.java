@@ -182,12 +182,41 @@ public final class JdbcJournal implements Journal, AutoCloseable {
             outbox.appendAll(events);
             kept.increment(events.size());
         } catch (IOException e) {
-            unsaved.addAll(events);
-            inMemory.increment(events.size());
-            LOG.error("{} journal events of call {} are NOT on disk ({}): kept in memory only ({} so)", events.size(),
-                    LogText.callId(events.get(0).callId()), e.toString(), unsaved.size());
+            notOnDisk(events, e);
         }
         events.forEach(this::heard);
+    }
+
+    /** Written now with one write; forced, counted and heard when the result runs (see {@link Outbox#appendAllWritten}). */
+    @Override
+    public Runnable emitAllThen(List<JournalEvent> events) {
+        if (events.isEmpty()) {
+            return () -> {
+            };
+        }
+        Outbox.Unforced lines;
+        try {
+            lines = outbox.appendAllWritten(events);
+        } catch (IOException e) {
+            notOnDisk(events, e);
+            return () -> events.forEach(this::heard);
+        }
+        return () -> {
+            try {
+                outbox.awaitForced(lines);
+                kept.increment(events.size());
+            } catch (IOException e) {
+                notOnDisk(events, e);
+            }
+            events.forEach(this::heard);
+        };
+    }
+
+    private void notOnDisk(List<JournalEvent> events, IOException e) {
+        unsaved.addAll(events);
+        inMemory.increment(events.size());
+        LOG.error("{} journal events of call {} are NOT on disk ({}): kept in memory only ({} so)", events.size(),
+                LogText.callId(events.get(0).callId()), e.toString(), unsaved.size());
     }
 
     private void heard(JournalEvent event) {

@@ -2,6 +2,7 @@ package dev.ivr.server.journal.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ivr.server.call.CallEnd;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.engine.CallSummary;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a call of the load benchmark's simple flow asks of the journal on its own thread: its first event written
- * without waiting for the device, and one forced write for the rest, at its end (issue 16, eleventh round).
+ * without waiting for the device, and one forced write for the rest, at its end (issue 16, eleventh round); on an AGI
+ * call's thread that force waited for after the call's connection is closed (twenty-second round).
  */
 class CallJournalWritesTest {
     /** Each write the observer asks for: "forced" (emit, emitAll) or "written" (emitWritten), with its events. */
@@ -41,6 +43,12 @@ class CallJournalWritesTest {
         }
 
         @Override
+        public Runnable emitAllThen(List<JournalEvent> events) {
+            writes.add("written " + events.stream().map(e -> e.type().name()).toList());
+            return () -> writes.add("forced (the written events above)");
+        }
+
+        @Override
         public AutoCloseable subscribe(Consumer<JournalEvent> listener) {
             return () -> {
             };
@@ -50,6 +58,32 @@ class CallJournalWritesTest {
     @Test
     void theSimpleFlowsCallWaitsForOneForce() {
         Writes journal = new Writes();
+        simpleCall(journal);
+        assertThat(journal.writes).containsExactly("written CALL_ENTERED",
+                "forced [CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_ENDED]");
+    }
+
+    /**
+     * On a call's thread (the AGI listener runs each call in {@link CallEnd#run}) the call's last events are written at
+     * its end, and the wait for their force comes after the call's connection is closed: the PBX's last command
+     * (Asterisk-Java's {@code SET VARIABLE AJ_AGISTATUS}) and the close do not wait for the device (twenty-second round).
+     */
+    @Test
+    void onACallsThreadTheLastForceIsWaitedForAfterTheConnectionsClose() {
+        Writes journal = new Writes();
+        CallEnd.run(() -> {
+            simpleCall(journal);
+            journal.writes.add("AJ_AGISTATUS sent, connection closed");
+        });
+        journal.writes.add("the call's thread ends");
+        assertThat(journal.writes).containsExactly("written CALL_ENTERED",
+                "written [CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_ENDED]",
+                "AJ_AGISTATUS sent, connection closed",
+                "forced (the written events above)",
+                "the call's thread ends");
+    }
+
+    private static void simpleCall(Journal journal) {
         JournalObserver observer = new JournalObserver(journal, Clock.systemUTC(), "node-a");
         observer.started(new CallInfo("call-1", "simple", Map.of(), List.of(), "+3612345678", "", "1000",
                 "Local/x-00000001;1", "en", "test", "1000", "127.0.0.1"), "simple", false);
@@ -60,7 +94,5 @@ class CallJournalWritesTest {
         observer.ended(new CallSummary(List.of(), Map.of(), Map.of(), null, null, new Interaction("call-1",
                 "+3612345678", "1000", "simple", "1", start, start.plusSeconds(15), List.of(), Map.of(), null, null,
                 null, null, null, null, Interaction.Outcome.SELF_SERVED, "node-a")));
-        assertThat(journal.writes).containsExactly("written CALL_ENTERED",
-                "forced [CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_NODE, CALL_ENDED]");
     }
 }

@@ -2,6 +2,7 @@ package dev.ivr.server.journal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ivr.server.call.CallEnd;
 import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.config.DatabaseConfig;
 import dev.ivr.server.crm.Interaction;
@@ -223,6 +224,31 @@ class JournalBatchesTest {
         assertThat(rows()).containsExactly("CALL_ENTERED", "welcome", "lookup", "CALL_IDENTIFIED", "menu", "code", "bye",
                 "CALL_ENDED");
         assertThat(ordered("occurred_at, seq")).isEqualTo(ordered("seq"));
+    }
+
+    /**
+     * On a call's thread ({@link CallEnd}) the call's last events are on disk when the flow ends (before the connection
+     * to the PBX closes: a killed process loses none of them), and the listeners (live KPIs, the event stream) hear
+     * them only once they are forced, after the close (twenty-second round).
+     */
+    @Test
+    void aCallsLastEventsAreWrittenBeforeItsConnectionClosesAndHeardOnceForced() {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        journal.subscribe(e -> heard.add(e.type().name()));
+        CallEnd.run(() -> {
+            JournalObserver call = new JournalObserver(journal, new Ticking(t0), "node-a");
+            call.started(new CallInfo("call-1", "main", Map.of(), List.of(), "+3612345678", "", "1000",
+                    "Local/x-00000001;1", "en", "test", "1000", "127.0.0.1"), "main", false);
+            call.node("main", node("welcome"));
+            call.ended(new CallSummary(List.of(), Map.of(), Map.of(), null, null, new Interaction("call-1",
+                    "+3612345678", "1000", "main", "1", t0, t0.plusSeconds(30), List.of(), Map.of(), null, null, null,
+                    null, null, null, Interaction.Outcome.SELF_SERVED, "node-a")));
+            assertThat(journal.pending()).as("on disk as the flow ends").isEqualTo(3);
+            assertThat(heard).as("not heard before the connection's close and the force").containsExactly("CALL_ENTERED");
+        });
+        assertThat(heard).containsExactly("CALL_ENTERED", "CALL_NODE", "CALL_ENDED");
+        assertThat(journal.flush()).isTrue();
+        assertThat(rows()).containsExactly("CALL_ENTERED", "welcome", "CALL_ENDED");
     }
 
     @Test
