@@ -45,6 +45,11 @@ public final class LoadGen {
                 description = "New calls per second at most while ramping and replacing calls that ended (default ${DEFAULT-VALUE}).")
         int ramp;
 
+        @Option(names = "--steady-ramp", description = "Reach each level at the rate its calls will be replaced at (the level "
+                + "÷ the mean call length so far, at most --ramp), so that the level's calls do not start together and come "
+                + "back in waves; --ramp then only caps the replacement of ended calls (default: off, every level at --ramp).")
+        boolean steadyRamp;
+
         @Option(names = "--hold", defaultValue = "30s", description = "How long each plateau is measured (default ${DEFAULT-VALUE}).")
         String hold;
 
@@ -143,7 +148,8 @@ public final class LoadGen {
             return String.format("%s; %d CPUs online; %s; Java %s; server %s; load generator %s; load average at start %.1f; %s",
                     Instant.now(), Affinity.online().size(), plan.describe(), Runtime.version(), String.join(" ", jvm()),
                     String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
-                    Measurement.loadAverage(), "scenario " + scenario + ", prompts " + promptTime + ", hold " + hold);
+                    Measurement.loadAverage(), "scenario " + scenario + ", prompts " + promptTime + ", hold " + hold
+                            + ", ramp " + ramp + (steadyRamp ? " (steady: each level at its calls' replacement rate)" : ""));
         }
     }
 
@@ -187,7 +193,8 @@ public final class LoadGen {
         Path histogram;
 
         @Option(names = "--timeline", description = "Write each plateau's replies per wall-clock second (UTC), with how many "
-                + "took over 5 and 50 ms, into this directory (to line slow commands up with a GC log decorated with time).")
+                + "took over 5 and 50 ms, into this directory (to line slow commands up with a GC log decorated with time), "
+                + "and beside it each reply over 5 ms (NAME-slow.csv: when it arrived and was sent, epoch ms, and its command).")
         Path timeline;
 
         @Override
@@ -262,7 +269,7 @@ public final class LoadGen {
             List<StepResult> rows = new ArrayList<>();
             int highest = mine.stream().mapToInt(Integer::intValue).max().orElse(0);
             try (LoadRunner runner = new LoadRunner("127.0.0.1", sp.port(), sc, duration(promptTime), ramp,
-                    Duration.ofMinutes(40))) {
+                    Duration.ofMinutes(40)).steadyRamp(steadyRamp)) {
                 runner.target(Math.min(warmupCalls, highest));
                 Thread.sleep(duration(warmup)); // JIT, caches: not measured
                 List<Integer> todo = new ArrayList<>(mine);
@@ -527,7 +534,8 @@ public final class LoadGen {
             }
             List<StepResult> rows = new ArrayList<>();
             try (LagMonitor lag = new LagMonitor();
-                 LoadRunner runner = new LoadRunner(host, port, sc, duration(promptTime), ramp, Duration.ofMinutes(10))) {
+                 LoadRunner runner = new LoadRunner(host, port, sc, duration(promptTime), ramp, Duration.ofMinutes(10))
+                         .steadyRamp(steadyRamp)) {
                 Measurement m = new Measurement(pid == null ? null : new ProcessProbe(pid), metrics, lag);
                 for (int level : levels) {
                     runner.target(level);

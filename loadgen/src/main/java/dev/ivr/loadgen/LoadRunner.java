@@ -7,6 +7,7 @@ import dev.ivr.fakepbx.FakePbx;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keeps a target number of calls in progress against one server: new calls start as soon as
@@ -14,6 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link #rate}), starts new calls at a fixed rate whatever the number in progress, as a PBX
  * does when callers keep dialling in. Each call is a fake PBX call with the scenario's caller;
  * its commands' response times and its outcome go to {@link Stats}.
+ *
+ * <p>With a steady ramp ({@link #steadyRamp}) a new target is reached at the rate at which its calls will end and be
+ * replaced (the target divided by the mean length of the calls ended so far), not at {@code rampPerSecond}: calls that
+ * start within a few seconds of each other follow the scenario's fixed prompt times and come back together, call
+ * after call, so a fast ramp leaves the level's load in waves of several times its mean for minutes (t26).
  */
 public final class LoadRunner implements AutoCloseable {
     private final FakePbx pbx;
@@ -24,6 +30,12 @@ public final class LoadRunner implements AutoCloseable {
     private final Stats stats = new Stats();
     private final AtomicLong seed = new AtomicLong(42);
     private volatile int target;
+    /** Whether the calls in progress have reached {@link #target} since it was set. */
+    private volatile boolean reached;
+    private volatile boolean steadyRamp;
+    /** Calls ended without a failure, and their length summed: the mean call length of a steady ramp. */
+    private final LongAdder endedCalls = new LongAdder();
+    private final LongAdder endedNanos = new LongAdder();
     /** New calls per second in open-loop mode; 0: keep {@link #target} calls in progress instead. */
     private volatile int rate;
     private volatile boolean running = true;
@@ -47,8 +59,41 @@ public final class LoadRunner implements AutoCloseable {
     /** Sets how many calls should be in progress (and leaves open-loop mode). */
     public void target(int calls) {
         this.rate = 0;
+        this.reached = false;
         this.target = calls;
     }
+
+    /**
+     * Reaches each new target at the rate its calls will be replaced at (target ÷ mean call length so far, at most
+     * {@code rampPerSecond}) instead of at {@code rampPerSecond}, so that the calls' starts are spread over a call's
+     * length; once the target is reached, calls that end are replaced at up to {@code rampPerSecond} as before.
+     * Until a few calls have ended (the first target) the ramp is {@code rampPerSecond}.
+     */
+    public LoadRunner steadyRamp(boolean steady) {
+        this.steadyRamp = steady;
+        return this;
+    }
+
+    /** New calls per second at most now: {@code rampPerSecond}, or a steady ramp's rate while a target is reached. */
+    int rampRate() {
+        return rampRate(rampPerSecond, steadyRamp && !reached, target, endedCalls.sum(), endedNanos.sum());
+    }
+
+    /**
+     * A steady ramp's rate: {@code target} ÷ the mean length of {@code ended} calls that lasted {@code endedNanos} in
+     * all, at least 1 and at most {@code rampPerSecond}; {@code rampPerSecond} when not ramping steadily or before
+     * {@link #MIN_ENDED_FOR_MEAN} calls have ended.
+     */
+    static int rampRate(int rampPerSecond, boolean steadily, int target, long ended, long endedNanos) {
+        if (!steadily || ended < MIN_ENDED_FOR_MEAN || endedNanos <= 0) {
+            return rampPerSecond;
+        }
+        double meanSeconds = endedNanos / 1e9 / ended;
+        return (int) Math.max(1, Math.min(rampPerSecond, Math.round(target / meanSeconds)));
+    }
+
+    /** Calls ended before their mean length is trusted for a steady ramp. */
+    static final int MIN_ENDED_FOR_MEAN = 20;
 
     /** Starts {@code callsPerSecond} new calls a second from now on, however many are in progress (0 stops). */
     public void rate(int callsPerSecond) {
@@ -83,8 +128,9 @@ public final class LoadRunner implements AutoCloseable {
         long next = System.nanoTime();
         while (running) {
             int r = rate;
-            long intervalNanos = 1_000_000_000L / Math.max(1, r > 0 ? r : rampPerSecond);
+            long intervalNanos = 1_000_000_000L / Math.max(1, r > 0 ? r : rampRate());
             if (r == 0 && stats.active() >= target) {
+                reached = true;
                 sleepNanos(2_000_000);
                 next = System.nanoTime();
                 continue;
@@ -111,6 +157,7 @@ public final class LoadRunner implements AutoCloseable {
         if (!promptTime.isZero()) {
             b.realTimeouts(); // a realistic caller: silent inputs take their whole timeout
         }
+        long startedAt = System.nanoTime();
         FakeCall call = b.start();
         call.result()
                 .orTimeout(maxCallTime.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -119,7 +166,12 @@ public final class LoadRunner implements AutoCloseable {
                         call.hangUpNow();
                         stats.callEnded("call_too_long");
                     } else {
-                        stats.callEnded(Failures.classify(r, scenario));
+                        String failure = Failures.classify(r, scenario);
+                        if (failure == null) {
+                            endedNanos.add(System.nanoTime() - startedAt);
+                            endedCalls.increment();
+                        }
+                        stats.callEnded(failure);
                     }
                 });
     }

@@ -44,7 +44,7 @@ public final class Stats {
         long v = Math.min(serverNanos, 60_000_000_000L);
         responseTimes.recordValue(v);
         byCommand.computeIfAbsent(name, n -> new Recorder(60_000_000_000L, 2)).recordValue(v);
-        timeline.record(System.currentTimeMillis(), v);
+        timeline.record(System.currentTimeMillis(), v, name);
     }
 
     /** Replies per wall-clock second, with how many were slow: see {@link Timeline}. */

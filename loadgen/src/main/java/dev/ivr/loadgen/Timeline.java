@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,7 +31,25 @@ public final class Timeline {
         }
     }
 
+    /** A reply over {@link #SLOW_NANOS}: when it arrived (epoch ms), how long it took and which command it answered. */
+    private record Slow(long epochMillis, long nanos, String command) {
+    }
+
+    static final String SLOW_CSV_HEADER = "reply_epoch_ms,sent_epoch_ms,ms,command";
+    /** Replies slower than this are kept one by one (for the plateau's {@code -slow.csv}), at most {@link #SLOW_CAP}. */
+    static final long SLOW_NANOS = 5_000_000;
+    private static final int SLOW_CAP = 500_000;
+
     private final ConcurrentSkipListMap<Long, Second> seconds = new ConcurrentSkipListMap<>();
+    private final ConcurrentLinkedQueue<Slow> slow = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger slowCount = new AtomicInteger();
+
+    void record(long epochMillis, long nanos, String command) {
+        if (nanos > SLOW_NANOS && slowCount.incrementAndGet() <= SLOW_CAP) {
+            slow.add(new Slow(epochMillis, nanos, command));
+        }
+        record(epochMillis, nanos);
+    }
 
     void record(long epochMillis, long nanos) {
         Second s = seconds.computeIfAbsent(epochMillis / 1000, k -> new Second());
@@ -54,5 +74,16 @@ public final class Timeline {
         Files.createDirectories(file.getParent());
         Files.write(file, lines);
         seconds.headMap(toMillis / 1000, true).clear();
+        List<String> slowLines = new ArrayList<>(List.of(SLOW_CSV_HEADER));
+        for (Slow x : slow) {
+            if (x.epochMillis() >= fromMillis && x.epochMillis() <= toMillis) {
+                slowLines.add(x.epochMillis() + "," + (x.epochMillis() - x.nanos() / 1_000_000) + ","
+                        + String.format(Locale.ROOT, "%.2f", x.nanos() / 1e6) + "," + x.command());
+            }
+        }
+        String name = file.getFileName().toString();
+        Files.write(file.resolveSibling(name.replace("-timeline.csv", "") + "-slow.csv"), slowLines);
+        slow.removeIf(x -> x.epochMillis() <= toMillis);
+        slowCount.set(slow.size());
     }
 }

@@ -172,4 +172,15 @@ class LoadRunnerTest {
                 .isEqualTo("SET VARIABLE AJ_AGISTATUS");
         assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("WAIT FOR DIGIT 5000"))).isEqualTo("WAIT FOR DIGIT");
     }
+
+    @Test
+    void aSteadyRampReachesATargetAtTheRateItsCallsWillBeReplacedAt() {
+        long thirteenSeconds = 13_000_000_000L;
+        assertThat(LoadRunner.rampRate(1500, true, 5000, 100, 100 * thirteenSeconds)).as("5,000 calls of 13 s").isEqualTo(385);
+        assertThat(LoadRunner.rampRate(1500, true, 26_000, 100, 100 * thirteenSeconds)).as("capped by the ramp").isEqualTo(1500);
+        assertThat(LoadRunner.rampRate(1500, true, 5, 100, 100 * thirteenSeconds)).as("at least one a second").isEqualTo(1);
+        assertThat(LoadRunner.rampRate(1500, false, 5000, 100, 100 * thirteenSeconds)).as("not steady: the ramp").isEqualTo(1500);
+        assertThat(LoadRunner.rampRate(1500, true, 5000, LoadRunner.MIN_ENDED_FOR_MEAN - 1, 19 * thirteenSeconds))
+                .as("too few calls ended to know their length").isEqualTo(1500);
+    }
 }

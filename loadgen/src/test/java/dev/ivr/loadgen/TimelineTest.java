@@ -28,4 +28,21 @@ class TimelineTest {
         assertThat(Files.readAllLines(file)).as("the seconds written before are gone").containsExactly(Timeline.CSV_HEADER,
                 "00:53:25,1,0,0,1.00");
     }
+
+    @Test
+    void keepsEachReplyOverFiveMillisecondsOfTheWindowWithItsCommand(@TempDir Path dir) throws Exception {
+        Timeline t = new Timeline();
+        long s0 = 1_796_000_000_000L;
+        t.record(s0 + 100, 4_000_000, "ANSWER");
+        t.record(s0 + 900, 6_000_000, "STREAM FILE");
+        t.record(s0 + 1_500, 120_000_000, "WAIT FOR DIGIT");
+        t.record(s0 + 5_000, 30_000_000, "HANGUP"); // after the window
+        t.writeWindow(s0, s0 + 1_999, dir.resolve("ivr-simple-10-timeline.csv"));
+        assertThat(Files.readAllLines(dir.resolve("ivr-simple-10-slow.csv"))).containsExactly(Timeline.SLOW_CSV_HEADER,
+                (s0 + 900) + "," + (s0 + 894) + ",6.00,STREAM FILE",
+                (s0 + 1_500) + "," + (s0 + 1_380) + ",120.00,WAIT FOR DIGIT");
+        t.writeWindow(s0, s0 + 5_999, dir.resolve("ivr-simple-10-timeline.csv"));
+        assertThat(Files.readAllLines(dir.resolve("ivr-simple-10-slow.csv"))).as("the replies written before are gone")
+                .containsExactly(Timeline.SLOW_CSV_HEADER, (s0 + 5_000) + "," + (s0 + 4_970) + ",30.00,HANGUP");
+    }
 }
