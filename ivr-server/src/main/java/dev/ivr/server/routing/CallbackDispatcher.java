@@ -381,8 +381,9 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         }
         unsaved.values().forEach(this::persist);
         if (map.getLocalMapStats().getOwnedEntryCount() == 0) {
-            // nothing held here (most servers, most of the time): the key set is a query of every partition,
-            // some 8% of an idle server's CPU at one sweep a second (docs/benchmarks.md, bg26); the map's own count is not
+            // nothing held here (most servers, most of the time): the key set is a query sent to every partition
+            // (an eighth of an idle server's CPU samples on Java threads at one sweep a second: docs/benchmarks.md,
+            // bg26); the count walks the member's own record stores, at half that cost
             return;
         }
         Set<String> members = new java.util.HashSet<>();
