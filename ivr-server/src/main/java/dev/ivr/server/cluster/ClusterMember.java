@@ -124,6 +124,11 @@ public final class ClusterMember implements AutoCloseable {
         config.setProperty("hazelcast.logging.type", "slf4j");
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.shutdownhook.enabled", "false"); // the server stops it after draining calls
+        // Hazelcast's own metrics are collected every 5 s for the Management Center and JMX, which ivr does not
+        // offer (no client endpoint, JMX off): a quarter of an idle server's CPU samples on Java threads, ~1-3 ms of
+        // CPU a second (docs/benchmarks.md, bg26). The map statistics (getLocalMapStats) and the health monitor do not
+        // depend on it; ivr's metrics are Micrometer's.
+        config.getMetricsConfig().setEnabled(false);
         config.getMemberAttributeConfig().setAttribute("node", nodeName);
         secret.attachTo(config);
 
