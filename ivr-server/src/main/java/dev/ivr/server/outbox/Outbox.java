@@ -252,15 +252,7 @@ public class Outbox<T> implements AutoCloseable {
      * does not wait for a device's flush before it goes on; a failure to write it throws, as {@link #append} does.
      */
     public void appendWritten(T item) throws IOException {
-        Written<T> w;
-        PooledBytes out = PooledBytes.take();
-        try {
-            addLine(out, item);
-            w = write(out.bytes(), out.size(), List.of(item));
-        } finally {
-            out.giveBack();
-        }
-        forceSoon(w.mark());
+        appendAllWritten(List.of(item));
     }
 
     /**
@@ -350,12 +342,10 @@ public class Outbox<T> implements AutoCloseable {
      * Lines written by {@link #appendAllWritten} and not yet known forced: {@link #awaitForced} waits for them.
      */
     public static final class Unforced {
-        private final Segment<?> segment;
-        private final long mark;
+        private final Written<?> at;
 
-        private Unforced(Segment<?> segment, long mark) {
-            this.segment = segment;
-            this.mark = mark;
+        private Unforced(Written<?> at) {
+            this.at = at;
         }
     }
 
@@ -381,7 +371,7 @@ public class Outbox<T> implements AutoCloseable {
             out.giveBack();
         }
         forceSoon(w.mark());
-        return new Unforced(w.segment(), w.mark());
+        return new Unforced(w);
     }
 
     /**
@@ -389,13 +379,14 @@ public class Outbox<T> implements AutoCloseable {
      * thread forces nothing itself unless interrupted); throws as {@link #append} does when that force failed (the
      * lines are still in their segment for the flusher, not known to be on the device).
      */
-    public void awaitForced(Unforced lines) throws IOException {
-        if (forced.get() < lines.mark) {
+    public void awaitForced(Unforced unforced) throws IOException {
+        Written<?> lines = unforced.at;
+        if (forced.get() < lines.mark()) {
             waiters.incrementAndGet();
             forcedLock.lock();
             try {
-                while (forced.get() < lines.mark) {
-                    forceSoon(lines.mark); // scheduled when written; again in case a failed force delayed the next
+                while (forced.get() < lines.mark()) {
+                    forceSoon(lines.mark()); // scheduled when written; again in case a failed force delayed the next
                     forcedMoved.await(1, java.util.concurrent.TimeUnit.SECONDS);
                 }
             } catch (InterruptedException e) {
@@ -404,14 +395,14 @@ public class Outbox<T> implements AutoCloseable {
                 forcedLock.unlock();
                 waiters.decrementAndGet();
             }
-            if (forced.get() < lines.mark) {
+            if (forced.get() < lines.mark()) {
                 @SuppressWarnings("unchecked")
-                Segment<T> mine = (Segment<T>) lines.segment;
-                forceUpTo(mine, lines.mark);
+                Segment<T> mine = (Segment<T>) lines.segment();
+                forceUpTo(mine, lines.mark());
                 return;
             }
         }
-        checkForced(lines.segment, lines.mark);
+        checkForced(lines.segment(), lines.mark());
     }
 
     /** Moves the forced mark up to {@code mark} (a force succeeded, or failed its segment) and wakes those waiting. */
@@ -631,8 +622,8 @@ public class Outbox<T> implements AutoCloseable {
         if (!failed.contains(segment)) {
             failed.add(segment);
         }
+        forceFailures.incrementAndGet(); // before forced moves: a waiter woken by it that throws sees the count
         forcedTo(segment.end);
-        forceFailures.incrementAndGet();
         LOG.error("cannot force the outbox segment {} of {}: {}; {} byte(s) written to it since its last force are not"
                 + " known to be on the device (its lines stay for the database; the appends waiting for them fail);"
                 + " the next records go to a new segment", segment.path, what, cause.toString(), notForced);
