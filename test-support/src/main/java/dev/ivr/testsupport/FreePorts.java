@@ -1,7 +1,6 @@
 package dev.ivr.testsupport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * TCP ports that the system found free just now, for what a test cannot bind to port 0 itself (a server started
  * in another process, Hazelcast members that must know each other's ports in advance). Another process may take
- * the port before the test binds it: use port 0 wherever the code allows it.
+ * the port before the test binds it (less likely below the ephemeral range, where they are picked): use port 0
+ * wherever the code allows it.
  */
 public final class FreePorts {
     private FreePorts() {
@@ -22,42 +22,40 @@ public final class FreePorts {
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     /**
-     * A port free on every local address at this moment, and not one this method returned before in this JVM: the
-     * kernel may give a port just closed again at once, and a test that picks two ports (a server's AGI and HTTP
-     * ports) must not get the same one twice.
+     * A port free on every local address at this moment, below the kernel's ephemeral range (Linux:
+     * {@code net.ipv4.ip_local_port_range}; 32768 when it cannot be read), and not one this method returned before in
+     * this JVM (a test that picks two ports, a server's AGI and HTTP ports, must not get the same one twice).
+     *
+     * <p>Below the range because a port is free when picked, not when bound: in the range, the kernel hands it to the
+     * next socket bound to port 0 or connecting out (this JVM's Hazelcast members reconnecting, a pool's database
+     * connections, another test's listener), and the server told to bind it later fails. Below it, only a process
+     * that asks for that very port can take it. Also what a Hazelcast member killed and started again on the same
+     * port needs: while its member is dead, another member on this host reconnecting to it can be given a port in the
+     * range as its local port and connect to itself, after which the restarted member is never reached (see
+     * docs/high-availability.md).
      */
     public static int pick() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                if (HANDED_OUT.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free TCP port: " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalStateException("no free TCP port that was not handed out already");
-    }
-
-    /**
-     * A port free at this moment below the kernel's ephemeral range (Linux: {@code net.ipv4.ip_local_port_range};
-     * 32768 when it cannot be read), for a Hazelcast member that is killed and started again on the same port. A
-     * port from {@link #pick} lies in that range: while its member is dead, another member on this host reconnecting
-     * to it can be given that very port as its local port and connect to itself, after which the restarted member
-     * is never reached (see docs/high-availability.md).
-     */
-    public static int pickForCluster() {
         int below = ephemeralLow();
         int from = Math.min(10000, below / 2);
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(from, below);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
             try (ServerSocket s = new ServerSocket(port)) {
-                return s.getLocalPort();
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
             } catch (IOException e) {
                 // taken: another
             }
         }
-        throw new IllegalStateException("no free TCP port below " + below);
+        throw new IllegalStateException("no free TCP port below " + below + " that was not handed out already");
+    }
+
+    /** As {@link #pick} (whose ports are all below the ephemeral range now), for the callers that say why they need it. */
+    public static int pickForCluster() {
+        return pick();
     }
 
     private static int ephemeralLow() {

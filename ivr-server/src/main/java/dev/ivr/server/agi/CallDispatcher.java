@@ -87,9 +87,11 @@ final class CallDispatcher {
             String how = outcome;
             long ms = (System.nanoTime() - start) / 1_000_000;
             CallEnd.later(() -> {
-                activeCalls.decrementAndGet();
+                // counted and said before the call stops being active: whoever waits for no call left (a drain, a
+                // test reading ivr.calls) finds it counted
                 metrics.callEnded(how);
                 LOG.info("call ended: {} after {} ms", how, ms);
+                activeCalls.decrementAndGet();
             });
         }
     }

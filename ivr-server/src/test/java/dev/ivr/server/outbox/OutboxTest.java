@@ -200,7 +200,8 @@ class OutboxTest {
             try (Outbox<Item> afterAKill = open()) {
                 assertThat(afterAKill.pending()).as("written at once").isEqualTo(2);
             }
-            inFirstForce.await(); // the outbox's own force of a and b, held
+            assertThat(inFirstForce.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the outbox's own force of a and b, held").isTrue();
             List<Outbox.Unforced> more = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 more.add(box.appendAllWritten(List.of(new Item("c" + i, i))));
@@ -301,22 +302,44 @@ class OutboxTest {
             }
             channel.force(false);
         })) {
-            var a = java.util.concurrent.CompletableFuture.runAsync(() -> append(box, new Item("a", 1)));
-            inForce.await();
-            var b = java.util.concurrent.CompletableFuture.runAsync(() -> append(box, new Item("b", 2)));
-            await().until(() -> box.pending() == 2); // b written, waiting for the force a holds
-            sealRefused(box); // the seal's force fails
-            assertThat(box.forceFailures()).isEqualTo(1);
-            box.appendWritten(new Item("c", 3)); // the next segment
-            sealRefused(box); // forced: the forced mark moves past a and b
-            release.countDown();
-            assertThat(catchThrowableOf(a)).as("a's force did not make it").isNotNull();
-            assertThat(catchThrowableOf(b)).as("b's force did not make it").isNotNull();
-            assertThat(box.bytesNotForced()).isEqualTo(2L * line("a").length());
-            List<Item> written = new ArrayList<>();
-            assertThat(box.flush(written::addAll, 10)).isTrue();
-            assertThat(written).extracting(Item::id).containsExactlyInAnyOrder("a", "b", "c");
+            try {
+                var a = appendOnItsOwnThread(box, new Item("a", 1));
+                assertThat(inForce.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("a's force started").isTrue();
+                var b = appendOnItsOwnThread(box, new Item("b", 2));
+                await().until(() -> box.pending() == 2); // b written, waiting for the force a holds
+                sealRefused(box); // the seal's force fails
+                assertThat(box.forceFailures()).isEqualTo(1);
+                box.appendWritten(new Item("c", 3)); // the next segment
+                sealRefused(box); // forced: the forced mark moves past a and b
+                release.countDown();
+                assertThat(catchThrowableOf(a)).as("a's force did not make it").isNotNull();
+                assertThat(catchThrowableOf(b)).as("b's force did not make it").isNotNull();
+                assertThat(box.bytesNotForced()).isEqualTo(2L * line("a").length());
+                List<Item> written = new ArrayList<>();
+                assertThat(box.flush(written::addAll, 10)).isTrue();
+                assertThat(written).extracting(Item::id).containsExactlyInAnyOrder("a", "b", "c");
+            } finally {
+                release.countDown(); // a failed assertion above leaves no thread waiting for ever
+            }
         }
+    }
+
+    /**
+     * The append on a thread of its own. Not {@code CompletableFuture.runAsync}: its common pool has one thread where
+     * the JVM sees two processors (surefire raises it to two, an IDE does not), and there a, held in its force, kept b
+     * from ever starting (the wait for b's write timed out, and the next test's a never started at all).
+     */
+    private static java.util.concurrent.CompletableFuture<Void> appendOnItsOwnThread(Outbox<Item> box, Item item) {
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        Thread.ofPlatform().daemon().name("append-" + item.id()).start(() -> {
+            try {
+                append(box, item);
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     private static void append(Outbox<Item> box, Item item) {

@@ -14,7 +14,6 @@ import dev.ivr.routing.hazelcast.HazelcastRouting;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.AmiConfig;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +42,6 @@ class AgentPhonesIT {
     static final AtomicInteger NAMES = new AtomicInteger();
 
     static final String CLUSTER = "phones-" + java.util.UUID.randomUUID();
-    static final int PORT = FreePorts.pick();
 
     @TempDir
     static Path dir;
@@ -57,8 +55,16 @@ class AgentPhonesIT {
 
     @BeforeAll
     static void cluster() {
-        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", Integer.toString(PORT),
-                "IVR_CLUSTER_NAME", CLUSTER)).cluster(), "phones", dir);
+        member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", CLUSTER)).cluster(), "phones", dir);
+    }
+
+    /**
+     * The port the first member listens on. Not the port it was configured with: that one was free when the test picked
+     * it, another process can take it before the member binds, and the member then takes the next (Hazelcast's
+     * auto-increment); a second member told the configured port would form a cluster of its own.
+     */
+    static int memberPort() {
+        return member.hazelcast().getCluster().getLocalMember().getAddress().getPort();
     }
 
     @AfterAll
@@ -146,7 +152,7 @@ class AgentPhonesIT {
         connect();
         // a second node routes a call to ann, then dies while she talks: Asterisk still bridges that call
         ClusterMember second = ClusterMember.start(TestConfigs.server(other, Map.of("IVR_CLUSTER_NAME", CLUSTER,
-                "IVR_CLUSTER_MEMBERS", "127.0.0.1:" + PORT)).cluster(), "doomed", other);
+                "IVR_CLUSTER_MEMBERS", "127.0.0.1:" + memberPort())).cluster(), "doomed", other);
         await().atMost(T).until(() -> member.hazelcast().getCluster().getMembers().size() == 2
                 && member.hazelcast().getPartitionService().isClusterSafe());
         try (RoutingService doomed = HazelcastRouting.start(second.hazelcast(), queues(),

@@ -3,7 +3,6 @@ package dev.ivr.server.journal.store;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.Tag;
 
-import java.net.ServerSocket;
 import java.nio.file.Path;
 
 /** The journal contract on H2 in server mode behind a proxy. */
@@ -11,12 +10,8 @@ import java.nio.file.Path;
 class H2JournalIT extends JournalContract {
     @Override
     protected Served serve(Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        Server h2 = Server.createTcpServer("-tcpPort", String.valueOf(port), "-baseDir", dir.toString(), "-ifNotExists")
-                .start();
+        // port 0: H2 binds a free port itself (a port picked free and bound later can be taken in between)
+        Server h2 = Server.createTcpServer("-tcpPort", "0", "-baseDir", dir.toString(), "-ifNotExists").start();
         int served = h2.getPort();
         return new Served() {
             @Override
