@@ -89,9 +89,12 @@ final class CallDispatcher {
             CallEnd.later(() -> {
                 // counted and said before the call stops being active: whoever waits for no call left (a drain, a
                 // test reading ivr.calls) finds it counted
-                metrics.callEnded(how);
-                LOG.info("call ended: {} after {} ms", how, ms);
-                activeCalls.decrementAndGet();
+                try {
+                    metrics.callEnded(how);
+                    LOG.info("call ended: {} after {} ms", how, ms);
+                } finally {
+                    activeCalls.decrementAndGet(); // whatever the metrics did: a drain waits for this count
+                }
             });
         }
     }
