@@ -5,6 +5,7 @@ import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.net.Cidr;
+import dev.ivr.server.wire.OffCallThread;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiChannelFactory;
@@ -37,8 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one virtual thread per
- * call instead of its bounded platform-thread pool, an allowlist of PBX addresses checked
+ * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one thread per call (virtual, or platform
+ * with {@code agi.call-threads: platform}) instead of its bounded platform-thread pool, an allowlist of PBX addresses checked
  * before anything is read, guarded connections ({@link AgiSocket}), a cap on calls, per-command
  * latency metrics and a graceful drain.
  */
@@ -229,9 +230,15 @@ public final class AgiListener {
     private final class Server extends DefaultAgiServer {
         private final GuardedServerSocket socket;
 
+        /** Makes each call's thread (a builder is not thread-safe: only the accept loop uses it). */
+        private final Thread.Builder callThread;
+
         Server(GuardedServerSocket socket) {
             super(null, (request, channel) -> dispatcher.scriptFor(request), new MeteredChannelFactory(metrics));
             this.socket = socket;
+            this.callThread = config.platformCallThreads()
+                    ? OffCallThread.platformCallThreads().daemon(true).stackSize(config.callThreadStackKb() * 1024L)
+                    : Thread.ofVirtual();
         }
 
         @Override
@@ -239,10 +246,13 @@ public final class AgiListener {
             return socket;
         }
 
-        /** One virtual thread per call, instead of the stock bounded platform-thread pool. */
+        /**
+         * One thread per call, instead of the stock bounded platform-thread pool: virtual, or with
+         * {@code agi.call-threads: platform} a daemon platform thread with {@code agi.call-thread-stack-kb} of stack.
+         */
         @Override
         protected void execute(Runnable command) {
-            Thread.ofVirtual().name("call-" + threadCounter.incrementAndGet()).start(() -> {
+            callThread.name("call-" + threadCounter.incrementAndGet()).start(() -> {
                 callThreads.add(Thread.currentThread());
                 try {
                     CallEnd.run(command); // the call, its connection's close, then what waits for no one (CallEnd)

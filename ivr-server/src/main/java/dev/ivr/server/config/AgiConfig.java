@@ -17,10 +17,31 @@ public record AgiConfig(
         @Doc("Most calls served at once by this server; further connections are refused with a log line.")
         int maxCalls,
         @Doc("On shutdown (SIGTERM), how long calls in progress may continue before they are cut.")
-        Duration drainTime) implements Validated {
+        Duration drainTime,
+        @Doc("The kind of thread each call runs on: virtual (the default: a few kilobytes of heap per call, each wait parks) or platform (an operating-system thread per call with blocking reads: fewer system calls and hand-offs per command, a native stack per call; see docs/operators.md).")
+        String callThreads,
+        @Doc("Stack size of each call's thread in KB when call-threads is platform (128 to 16384); ignored for virtual threads.")
+        int callThreadStackKb) implements Validated {
+
+    /** The call thread kinds {@code call-threads} accepts. */
+    public static final List<String> CALL_THREADS = List.of("virtual", "platform");
+    /** The default {@code call-thread-stack-kb}. */
+    public static final int DEFAULT_CALL_THREAD_STACK_KB = 512;
 
     public AgiConfig {
         allow = allow == null ? List.of() : List.copyOf(allow);
+        callThreads = callThreads == null ? "virtual" : callThreads;
+    }
+
+    /** With the call threads as the defaults have them (virtual). */
+    public AgiConfig(String bind, int port, List<String> allow, Duration idleTimeout, int maxLineLength, int maxCalls,
+                     Duration drainTime) {
+        this(bind, port, allow, idleTimeout, maxLineLength, maxCalls, drainTime, "virtual", DEFAULT_CALL_THREAD_STACK_KB);
+    }
+
+    /** Whether each call runs on a platform thread of its own ({@code call-threads: platform}). */
+    public boolean platformCallThreads() {
+        return "platform".equals(callThreads);
     }
 
     @Override
@@ -44,6 +65,12 @@ public record AgiConfig(
         p.positive("max-calls", maxCalls);
         if (drainTime == null || drainTime.isNegative()) {
             p.add("drain-time", "must be a duration of 0s or more (got " + drainTime + ")");
+        }
+        if (!CALL_THREADS.contains(callThreads)) {
+            p.add("call-threads", "must be one of " + CALL_THREADS + " (got " + callThreads + ")");
+        }
+        if (callThreadStackKb < 128 || callThreadStackKb > 16_384) {
+            p.add("call-thread-stack-kb", "must be between 128 and 16384 (got " + callThreadStackKb + ")");
         }
     }
 }

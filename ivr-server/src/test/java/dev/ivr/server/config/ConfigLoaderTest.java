@@ -66,6 +66,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void callThreadsAreVirtualByDefaultPlatformWhenSetAndNothingElse() throws IOException {
+        AgiConfig byDefault = ConfigLoader.load(Map.of()).agi();
+        assertThat(byDefault.callThreads()).isEqualTo("virtual");
+        assertThat(byDefault.platformCallThreads()).isFalse();
+        assertThat(byDefault.callThreadStackKb()).isEqualTo(AgiConfig.DEFAULT_CALL_THREAD_STACK_KB);
+
+        Path f = write("""
+                agi:
+                  call-threads: platform
+                  call-thread-stack-kb: 256
+                """);
+        AgiConfig platform = ConfigLoader.load(f, Map.of()).agi();
+        assertThat(platform.platformCallThreads()).isTrue();
+        assertThat(platform.callThreadStackKb()).isEqualTo(256);
+        assertThat(ConfigLoader.load(f, Map.of("IVR_AGI_CALL_THREADS", "virtual")).agi().platformCallThreads()).isFalse();
+
+        Path bad = write("""
+                agi:
+                  call-threads: green
+                  call-thread-stack-kb: 64
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        bad + ":2:3: agi.call-threads: must be one of [virtual, platform] (got green)",
+                        bad + ":3:3: agi.call-thread-stack-kb: must be between 128 and 16384 (got 64)"));
+    }
+
+    @Test
     void theShippedConfigFileIsValid() {
         IvrConfig c = ConfigLoader.load(Path.of("..", "config", "ivr.yaml"), Map.of());
         assertThat(c.agi().allow()).contains("127.0.0.1/32");
