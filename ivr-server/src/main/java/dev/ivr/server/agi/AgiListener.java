@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one thread per call (virtual, or platform
- * with {@code agi.call-threads: platform} or {@code platform-pooled}) instead of its bounded platform-thread pool, an allowlist of PBX addresses checked
- * before anything is read, guarded connections ({@link AgiSocket}), a cap on calls, per-command
+ * with {@code agi.call-threads: platform} or {@code platform-pooled}) instead of its bounded platform-thread pool,
+ * an allowlist of PBX addresses checked before anything is read, guarded connections ({@link AgiSocket}), a cap on calls, per-command
  * latency metrics and a graceful drain.
  */
 public final class AgiListener {

@@ -18,7 +18,7 @@ public record AgiConfig(
         int maxCalls,
         @Doc("On shutdown (SIGTERM), how long calls in progress may continue before they are cut.")
         Duration drainTime,
-        @Doc("The kind of thread each call runs on: virtual (the default: a few kilobytes of heap per call, each wait parks), platform (an operating-system thread made for each call, blocking reads) or platform-pooled (operating-system threads reused from call to call; an idle one ends after a minute). See docs/operators.md for when platform threads pay.")
+        @Doc("The kind of thread each call runs on: virtual (the default: a few kilobytes of heap per call, each wait parks), platform-pooled (operating-system threads reused from call to call, blocking reads; an idle one ends after a minute) or platform (an operating-system thread made for each call: not recommended). See docs/operators.md (Call threads) for when platform threads pay.")
         String callThreads,
         @Doc("Stack size of each call's platform thread in KB (128 to 16384); ignored for virtual threads.")
         int callThreadStackKb) implements Validated {
