@@ -62,12 +62,15 @@ final class BenchDeployment {
 
     /** Writes the configuration for a server on these ports; returns the file. */
     static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp) throws IOException {
-        return writeConfig(out, repo, agiPort, httpPort, wrapUp, "async");
+        return writeConfig(out, repo, agiPort, httpPort, wrapUp, "async", "virtual");
     }
 
-    /** @param checkpointDurability the server's {@code flows.checkpoint-durability}: async or backup-ack */
-    static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp, String checkpointDurability)
-            throws IOException {
+    /**
+     * @param checkpointDurability the server's {@code flows.checkpoint-durability}: async or backup-ack
+     * @param callThreads          the server's {@code agi.call-threads}: virtual or platform
+     */
+    static Path writeConfig(Path out, Path repo, int agiPort, int httpPort, Duration wrapUp, String checkpointDurability,
+                            String callThreads) throws IOException {
         Files.createDirectories(out);
         writeFlows(out, repo);
         Path calendars = out.resolve("bench-calendars.yaml");
@@ -100,7 +103,7 @@ final class BenchDeployment {
                   port: %d
                   max-calls: 50000
                   drain-time: 5s
-                http:
+                %shttp:
                   port: %d
                 cluster:
                   name: bench-%s
@@ -116,7 +119,9 @@ final class BenchDeployment {
                   port: 0
                 routing:
                   queues:
-                %s""".formatted(out.resolve("ivr-data"), agiPort, httpPort, UUID.randomUUID(), out.resolve("flows"),
+                %s""".formatted(out.resolve("ivr-data"), agiPort,
+                "virtual".equals(callThreads) ? "" // the default: a server from before the key reads it too
+                        : "  call-threads: " + callThreads + "\n", httpPort, UUID.randomUUID(), out.resolve("flows"),
                 calendars, "async".equals(checkpointDurability) ? "" // the default: a server from before the key reads it too
                         : "  checkpoint-durability: " + checkpointDurability + "\n", out.resolve("prompts"), queues));
         return cfg;

@@ -91,6 +91,10 @@ public final class LoadGen {
                 description = "ivr's flows.checkpoint-durability: async or backup-ack (default ${DEFAULT-VALUE}).")
         String checkpointDurability;
 
+        @Option(names = "--call-threads", defaultValue = "virtual",
+                description = "ivr's agi.call-threads: virtual or platform (default ${DEFAULT-VALUE}).")
+        String callThreads;
+
         @Option(names = "--ivr-jar", defaultValue = "ivr-server/target/ivr-server.jar")
         Path ivrJar;
 
@@ -215,7 +219,7 @@ public final class LoadGen {
                 boolean ivr = server.equals("ivr");
                 ServerProcess sp = switch (server) {
                     case "ivr" -> ServerProcess.ivr(ivrJar, BenchDeployment.writeConfig(work, Path.of("").toAbsolutePath(), port,
-                            httpPort, duration(wrapUp), checkpointDurability), port, jvm(), log, plan.serverPrefix());
+                            httpPort, duration(wrapUp), checkpointDurability, callThreads), port, jvm(), log, plan.serverPrefix());
                     case "stock-raised" -> ServerProcess.baseline(server, port, String.valueOf(poolMax), agents, duration(wrapUp),
                             jvm(), log, plan.serverPrefix());
                     case "stock-default" -> ServerProcess.baseline(server, port, "default", agents, duration(wrapUp), jvm(), log,
@@ -374,7 +378,8 @@ public final class LoadGen {
             Files.createDirectories(dir);
             int port = freePort();
             int httpPort = freePort();
-            Path config = BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp));
+            Path config = BenchDeployment.writeConfig(dir, Path.of("").toAbsolutePath(), port, httpPort, duration(wrapUp),
+                    checkpointDurability, callThreads);
             Path marker = dir.resolve("ivr-data").resolve("crm-" + customers + ".imported");
             if (!Files.exists(marker)) {
                 Path csv = dir.resolve("customers.csv");

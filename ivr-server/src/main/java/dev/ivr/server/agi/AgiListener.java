@@ -5,6 +5,7 @@ import dev.ivr.server.call.ScriptResolver;
 import dev.ivr.server.config.AgiConfig;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.net.Cidr;
+import dev.ivr.server.wire.OffCallThread;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.asteriskjava.fastagi.AgiChannel;
 import org.asteriskjava.fastagi.AgiChannelFactory;
@@ -33,13 +34,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one virtual thread per
- * call instead of its bounded platform-thread pool, an allowlist of PBX addresses checked
- * before anything is read, guarded connections ({@link AgiSocket}), a cap on calls, per-command
+ * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one thread per call (virtual, or platform
+ * with {@code agi.call-threads: platform} or {@code platform-pooled}) instead of its bounded platform-thread pool,
+ * an allowlist of PBX addresses checked before anything is read, guarded connections ({@link AgiSocket}), a cap on calls, per-command
  * latency metrics and a graceful drain.
  */
 public final class AgiListener {
@@ -205,6 +209,9 @@ public final class AgiListener {
                 // closing anyway
             }
         }
+        if (server != null) {
+            server.endCallThreads(); // a pooled thread ends once its call has, so the joins below wait for the calls
+        }
         long deadline = System.nanoTime() + CALLS_END_AFTER_CUT.toNanos();
         for (Thread t : List.copyOf(callThreads)) {
             try {
@@ -229,9 +236,25 @@ public final class AgiListener {
     private final class Server extends DefaultAgiServer {
         private final GuardedServerSocket socket;
 
+        /** Makes each call's thread (a builder is not thread-safe: only the accept loop uses it); null when pooled. */
+        private final Thread.Builder callThread;
+        /** The calls' platform threads, reused ({@code agi.call-threads: platform-pooled}); null otherwise. */
+        private final ThreadPoolExecutor pool;
+
         Server(GuardedServerSocket socket) {
             super(null, (request, channel) -> dispatcher.scriptFor(request), new MeteredChannelFactory(metrics));
             this.socket = socket;
+            Thread.Builder.OfPlatform platform = OffCallThread.platformCallThreads().daemon(true)
+                    .stackSize(config.callThreadStackKb() * 1024L);
+            if (config.pooledCallThreads()) {
+                // as many as there are calls (agi.max-calls caps them); an idle one ends after a minute
+                pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                        platform.name("call-pool-", 1).factory());
+                callThread = null;
+            } else {
+                pool = null;
+                callThread = config.platformCallThreads() ? platform : Thread.ofVirtual();
+            }
         }
 
         @Override
@@ -239,23 +262,44 @@ public final class AgiListener {
             return socket;
         }
 
-        /** One virtual thread per call, instead of the stock bounded platform-thread pool. */
+        /**
+         * One thread per call, instead of the stock bounded platform-thread pool: virtual, or with
+         * {@code agi.call-threads: platform} a daemon platform thread with {@code agi.call-thread-stack-kb} of stack, or
+         * with {@code platform-pooled} such a thread reused from call to call (named for the call while it runs it).
+         */
         @Override
         protected void execute(Runnable command) {
-            Thread.ofVirtual().name("call-" + threadCounter.incrementAndGet()).start(() -> {
-                callThreads.add(Thread.currentThread());
-                try {
-                    CallEnd.run(command); // the call, its connection's close, then what waits for no one (CallEnd)
-                } catch (VirtualMachineError | LinkageError e) { // every later call would fail the same way
-                    broken = "a call failed with " + e;
-                    LOG.error("call failed: {}", e.toString(), e);
-                    throw e;
-                } finally {
-                    MDC.clear();
-                    AgiSocket.clearCurrent();
-                    callThreads.remove(Thread.currentThread());
-                }
-            });
+            String name = "call-" + threadCounter.incrementAndGet();
+            if (pool != null) {
+                pool.execute(() -> {
+                    Thread.currentThread().setName(name);
+                    runCall(command);
+                });
+            } else {
+                callThread.name(name).start(() -> runCall(command));
+            }
+        }
+
+        private void runCall(Runnable command) {
+            callThreads.add(Thread.currentThread());
+            try {
+                CallEnd.run(command); // the call, its connection's close, then what waits for no one (CallEnd)
+            } catch (VirtualMachineError | LinkageError e) { // every later call would fail the same way
+                broken = "a call failed with " + e;
+                LOG.error("call failed: {}", e.toString(), e);
+                throw e;
+            } finally {
+                MDC.clear();
+                AgiSocket.clearCurrent();
+                callThreads.remove(Thread.currentThread());
+            }
+        }
+
+        /** Lets the pooled call threads end once their calls have (nothing when calls have threads of their own). */
+        void endCallThreads() {
+            if (pool != null) {
+                pool.shutdown();
+            }
         }
 
         @Override

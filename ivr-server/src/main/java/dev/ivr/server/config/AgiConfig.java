@@ -17,10 +17,36 @@ public record AgiConfig(
         @Doc("Most calls served at once by this server; further connections are refused with a log line.")
         int maxCalls,
         @Doc("On shutdown (SIGTERM), how long calls in progress may continue before they are cut.")
-        Duration drainTime) implements Validated {
+        Duration drainTime,
+        @Doc("The kind of thread each call runs on: virtual (the default: a few kilobytes of heap per call, each wait parks), platform-pooled (operating-system threads reused from call to call, blocking reads; an idle one ends after a minute) or platform (an operating-system thread made for each call: not recommended). See docs/operators.md (Call threads) for when platform threads pay.")
+        String callThreads,
+        @Doc("Stack size of each call's platform thread in KB (128 to 16384); ignored for virtual threads.")
+        int callThreadStackKb) implements Validated {
+
+    /** The call thread kinds {@code call-threads} accepts. */
+    public static final List<String> CALL_THREADS = List.of("virtual", "platform", "platform-pooled");
+    /** The default {@code call-thread-stack-kb}. */
+    public static final int DEFAULT_CALL_THREAD_STACK_KB = 512;
 
     public AgiConfig {
         allow = allow == null ? List.of() : List.copyOf(allow);
+        callThreads = callThreads == null ? "virtual" : callThreads;
+    }
+
+    /** With the call threads as the defaults have them (virtual). */
+    public AgiConfig(String bind, int port, List<String> allow, Duration idleTimeout, int maxLineLength, int maxCalls,
+                     Duration drainTime) {
+        this(bind, port, allow, idleTimeout, maxLineLength, maxCalls, drainTime, "virtual", DEFAULT_CALL_THREAD_STACK_KB);
+    }
+
+    /** Whether each call runs on a platform thread ({@code call-threads: platform} or {@code platform-pooled}). */
+    public boolean platformCallThreads() {
+        return callThreads.startsWith("platform");
+    }
+
+    /** Whether the calls' platform threads are reused from call to call ({@code call-threads: platform-pooled}). */
+    public boolean pooledCallThreads() {
+        return "platform-pooled".equals(callThreads);
     }
 
     @Override
@@ -44,6 +70,12 @@ public record AgiConfig(
         p.positive("max-calls", maxCalls);
         if (drainTime == null || drainTime.isNegative()) {
             p.add("drain-time", "must be a duration of 0s or more (got " + drainTime + ")");
+        }
+        if (!CALL_THREADS.contains(callThreads)) {
+            p.add("call-threads", "must be one of " + CALL_THREADS + " (got " + callThreads + ")");
+        }
+        if (callThreadStackKb < 128 || callThreadStackKb > 16_384) {
+            p.add("call-thread-stack-kb", "must be between 128 and 16384 (got " + callThreadStackKb + ")");
         }
     }
 }

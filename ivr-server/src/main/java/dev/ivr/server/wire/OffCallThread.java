@@ -59,9 +59,24 @@ public final class OffCallThread implements AutoCloseable {
                 factory, (task, busy) -> OVERFLOW.newThread(task).start());
     }
 
-    /** Whether the current thread is one a cluster operation should leave (a virtual thread: a call's). */
+    /** The group of the calls' platform threads ({@code agi.call-threads: platform}), which marks them as calls'. */
+    private static final ThreadGroup PLATFORM_CALLS = new ThreadGroup("ivr-calls");
+
+    /**
+     * A builder of platform threads that {@link #onCallThread} counts as calls' (the AGI listener's, with
+     * {@code agi.call-threads: platform}): a call on one keeps Hazelcast's buffers as long as a virtual one would.
+     */
+    public static Thread.Builder.OfPlatform platformCallThreads() {
+        return Thread.ofPlatform().group(PLATFORM_CALLS);
+    }
+
+    /**
+     * Whether the current thread is one a cluster operation should leave: a virtual thread (a call's, by default) or a
+     * call's platform thread (made by {@link #platformCallThreads}).
+     */
     public static boolean onCallThread() {
-        return Thread.currentThread().isVirtual();
+        Thread t = Thread.currentThread();
+        return t.isVirtual() || t.getThreadGroup() == PLATFORM_CALLS;
     }
 
     /** {@code operation}'s result, computed off the call's thread when called on one (see the class). */

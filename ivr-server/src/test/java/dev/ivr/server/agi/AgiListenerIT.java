@@ -10,6 +10,7 @@ import dev.ivr.fakepbx.RawConnection;
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.ScriptResolvers;
 import dev.ivr.server.config.AgiConfig;
+import dev.ivr.server.wire.OffCallThread;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -78,7 +79,12 @@ class AgiListenerIT {
                     ch.answer();
                     throw new IllegalStateException("bug in a script");
                 },
-                "cut-wait", AgiListenerIT::cutWait)), registry);
+                "cut-wait", AgiListenerIT::cutWait,
+                "thread", ch -> {
+                    Thread t = Thread.currentThread();
+                    ch.setVariable("THREAD", (t.isVirtual() ? "virtual" : "platform") + "/" + t.getName()
+                            + "/daemon=" + t.isDaemon() + "/call=" + OffCallThread.onCallThread());
+                })), registry);
         listener.start();
         pbx = new FakePbx("127.0.0.1", listener.port());
     }
@@ -114,6 +120,32 @@ class AgiListenerIT {
         await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
         assertThat(counter("ivr.calls", "outcome", "completed")).isEqualTo(1);
         assertThat(registry.find("ivr.agi.command").tag("command", "GET DATA").timer().count()).isEqualTo(2);
+    }
+
+    @Test
+    void eachCallRunsOnAVirtualThreadByDefaultAndOnAPlatformThreadWithCallThreadsPlatformOrPlatformPooled() throws IOException {
+        start();
+        CallResult virtual = pbx.call("thread").run(CALL_TIMEOUT);
+        assertThat(virtual.variable("THREAD")).matches("virtual/call-\\d+/daemon=true/call=true");
+        listener.close();
+
+        start(new AgiConfig("127.0.0.1", 0, List.of("127.0.0.1/32"), Duration.ofSeconds(5), 1024, 5000,
+                Duration.ofSeconds(5), "platform", 256));
+        CallResult platform = pbx.call("thread").run(CALL_TIMEOUT);
+        // a platform thread, named and daemon as the virtual ones, that the cluster's operations still leave
+        assertThat(platform.variable("THREAD")).matches("platform/call-\\d+/daemon=true/call=true");
+        listener.close();
+
+        start(new AgiConfig("127.0.0.1", 0, List.of("127.0.0.1/32"), Duration.ofSeconds(5), 1024, 5000,
+                Duration.ofSeconds(5), "platform-pooled", 256));
+        CallResult first = pbx.call("thread").run(CALL_TIMEOUT);
+        CallResult second = pbx.call("thread").run(CALL_TIMEOUT);
+        // pooled: each call's thread carries the call's own name while it runs it
+        assertThat(first.variable("THREAD")).matches("platform/call-\\d+/daemon=true/call=true");
+        assertThat(second.variable("THREAD")).matches("platform/call-\\d+/daemon=true/call=true")
+                .isNotEqualTo(first.variable("THREAD"));
+        assertThat(List.of(virtual.error() == null, platform.error() == null, first.error() == null,
+                second.error() == null)).containsOnly(true);
     }
 
     @Test

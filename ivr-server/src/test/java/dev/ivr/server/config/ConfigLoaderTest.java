@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +64,37 @@ class ConfigLoaderTest {
         assertThat(c.http().port()).isEqualTo(8080);
         assertThat(c.cluster().members()).isEmpty();
         assertThat(c.database().url()).isEmpty();
+    }
+
+    @Test
+    void callThreadsAreVirtualByDefaultPlatformWhenSetAndNothingElse() throws IOException {
+        AgiConfig byDefault = ConfigLoader.load(Map.of()).agi();
+        assertThat(byDefault.callThreads()).isEqualTo("virtual");
+        assertThat(byDefault.platformCallThreads()).isFalse();
+        assertThat(byDefault.callThreadStackKb()).isEqualTo(AgiConfig.DEFAULT_CALL_THREAD_STACK_KB);
+
+        Path f = write("""
+                agi:
+                  call-threads: platform
+                  call-thread-stack-kb: 256
+                """);
+        AgiConfig platform = ConfigLoader.load(f, Map.of()).agi();
+        assertThat(platform.platformCallThreads()).isTrue();
+        assertThat(platform.callThreadStackKb()).isEqualTo(256);
+        assertThat(platform.pooledCallThreads()).isFalse();
+        assertThat(ConfigLoader.load(f, Map.of("IVR_AGI_CALL_THREADS", "virtual")).agi().platformCallThreads()).isFalse();
+        AgiConfig pooled = ConfigLoader.load(f, Map.of("IVR_AGI_CALL_THREADS", "platform-pooled")).agi();
+        assertThat(List.of(pooled.platformCallThreads(), pooled.pooledCallThreads())).containsOnly(true);
+
+        Path bad = write("""
+                agi:
+                  call-threads: green
+                  call-thread-stack-kb: 64
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        bad + ":2:3: agi.call-threads: must be one of [virtual, platform, platform-pooled] (got green)",
+                        bad + ":3:3: agi.call-thread-stack-kb: must be between 128 and 16384 (got 64)"));
     }
 
     @Test
