@@ -2,7 +2,7 @@
 # pt27 (twenty-third round): the simple flow at 1,000, 5,000 and 10,000 calls in one run (one server start, one
 # warm-up), ivr alone, its calls on virtual threads (main's jar, or --call-threads virtual) or on platform threads.
 # Usage, from the repository's root after the install:
-#   docs/benchmarks/r27-pt27/run.sh NAME IVR_JAR virtual|platform|platform-pooled
+#   docs/benchmarks/r27-pt27/run.sh NAME IVR_JAR virtual|platform   (platform-pooled when this ran; now platform)
 # (the jar inside a directory with lib/ beside it). Output in target/pt27/ (NAME.log, out/NAME*.csv|md, work-NAME/).
 # LOCK=-n: give up if the lock is held (outside one's slot).
 set -u

@@ -41,8 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one thread per call (virtual, or platform
- * with {@code agi.call-threads: platform} or {@code platform-pooled}) instead of its bounded platform-thread pool,
+ * The FastAGI listener: Asterisk-Java's {@link DefaultAgiServer} with one thread per call (virtual, or a pooled
+ * platform thread with {@code agi.call-threads: platform}) instead of its bounded platform-thread pool,
  * an allowlist of PBX addresses checked before anything is read, guarded connections ({@link AgiSocket}), a cap on calls, per-command
  * latency metrics and a graceful drain.
  */
@@ -236,25 +236,18 @@ public final class AgiListener {
     private final class Server extends DefaultAgiServer {
         private final GuardedServerSocket socket;
 
-        /** Makes each call's thread (a builder is not thread-safe: only the accept loop uses it); null when pooled. */
-        private final Thread.Builder callThread;
-        /** The calls' platform threads, reused ({@code agi.call-threads: platform-pooled}); null otherwise. */
+        /** The calls' platform threads, reused ({@code agi.call-threads: platform}); null for virtual threads. */
         private final ThreadPoolExecutor pool;
 
         Server(GuardedServerSocket socket) {
             super(null, (request, channel) -> dispatcher.scriptFor(request), new MeteredChannelFactory(metrics));
             this.socket = socket;
-            Thread.Builder.OfPlatform platform = OffCallThread.platformCallThreads().daemon(true)
-                    .stackSize(config.callThreadStackKb() * 1024L);
-            if (config.pooledCallThreads()) {
-                // as many as there are calls (agi.max-calls caps them); an idle one ends after a minute
-                pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                        platform.name("call-pool-", 1).factory());
-                callThread = null;
-            } else {
-                pool = null;
-                callThread = config.platformCallThreads() ? platform : Thread.ofVirtual();
-            }
+            // reused, because a platform thread started per call measured too slow to start at 5,000 calls (the accept
+            // loop waits for each); as many as there are calls (agi.max-calls caps them); an idle one ends after a minute
+            pool = !config.platformCallThreads() ? null
+                    : new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                            OffCallThread.platformCallThreads().daemon(true).stackSize(config.callThreadStackKb() * 1024L)
+                                    .name("call-pool-", 1).factory());
         }
 
         @Override
@@ -264,19 +257,25 @@ public final class AgiListener {
 
         /**
          * One thread per call, instead of the stock bounded platform-thread pool: virtual, or with
-         * {@code agi.call-threads: platform} a daemon platform thread with {@code agi.call-thread-stack-kb} of stack, or
-         * with {@code platform-pooled} such a thread reused from call to call (named for the call while it runs it).
+         * {@code agi.call-threads: platform} a daemon platform thread with {@code agi.call-thread-stack-kb} of stack,
+         * reused from call to call (named for the call while it runs it).
          */
         @Override
         protected void execute(Runnable command) {
             String name = "call-" + threadCounter.incrementAndGet();
             if (pool != null) {
                 pool.execute(() -> {
-                    Thread.currentThread().setName(name);
-                    runCall(command);
+                    Thread t = Thread.currentThread();
+                    String idle = t.getName(); // call-pool-N: what a thread dump shows between calls
+                    t.setName(name);
+                    try {
+                        runCall(command);
+                    } finally {
+                        t.setName(idle);
+                    }
                 });
             } else {
-                callThread.name(name).start(() -> runCall(command));
+                Thread.ofVirtual().name(name).start(() -> runCall(command));
             }
         }
 

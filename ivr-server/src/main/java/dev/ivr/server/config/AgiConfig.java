@@ -18,13 +18,13 @@ public record AgiConfig(
         int maxCalls,
         @Doc("On shutdown (SIGTERM), how long calls in progress may continue before they are cut.")
         Duration drainTime,
-        @Doc("The kind of thread each call runs on: virtual (the default: a few kilobytes of heap per call, each wait parks), platform-pooled (operating-system threads reused from call to call, blocking reads; an idle one ends after a minute) or platform (an operating-system thread made for each call: not recommended). See docs/operators.md (Call threads) for when platform threads pay.")
+        @Doc("The kind of thread each call runs on: virtual (the default: a few kilobytes of heap per call, each wait parks) or platform (operating-system threads with blocking reads, reused from call to call; an idle one ends after a minute). See docs/operators.md (Call threads) for when platform threads pay.")
         String callThreads,
         @Doc("Stack size of each call's platform thread in KB (128 to 16384); ignored for virtual threads.")
         int callThreadStackKb) implements Validated {
 
     /** The call thread kinds {@code call-threads} accepts. */
-    public static final List<String> CALL_THREADS = List.of("virtual", "platform", "platform-pooled");
+    public static final List<String> CALL_THREADS = List.of("virtual", "platform");
     /** The default {@code call-thread-stack-kb}. */
     public static final int DEFAULT_CALL_THREAD_STACK_KB = 512;
 
@@ -39,14 +39,9 @@ public record AgiConfig(
         this(bind, port, allow, idleTimeout, maxLineLength, maxCalls, drainTime, "virtual", DEFAULT_CALL_THREAD_STACK_KB);
     }
 
-    /** Whether each call runs on a platform thread ({@code call-threads: platform} or {@code platform-pooled}). */
+    /** Whether each call runs on a platform thread, reused from call to call ({@code call-threads: platform}). */
     public boolean platformCallThreads() {
-        return callThreads.startsWith("platform");
-    }
-
-    /** Whether the calls' platform threads are reused from call to call ({@code call-threads: platform-pooled}). */
-    public boolean pooledCallThreads() {
-        return "platform-pooled".equals(callThreads);
+        return "platform".equals(callThreads);
     }
 
     @Override

@@ -81,10 +81,7 @@ class ConfigLoaderTest {
         AgiConfig platform = ConfigLoader.load(f, Map.of()).agi();
         assertThat(platform.platformCallThreads()).isTrue();
         assertThat(platform.callThreadStackKb()).isEqualTo(256);
-        assertThat(platform.pooledCallThreads()).isFalse();
         assertThat(ConfigLoader.load(f, Map.of("IVR_AGI_CALL_THREADS", "virtual")).agi().platformCallThreads()).isFalse();
-        AgiConfig pooled = ConfigLoader.load(f, Map.of("IVR_AGI_CALL_THREADS", "platform-pooled")).agi();
-        assertThat(List.of(pooled.platformCallThreads(), pooled.pooledCallThreads())).containsOnly(true);
 
         Path bad = write("""
                 agi:
@@ -93,7 +90,7 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(bad, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        bad + ":2:3: agi.call-threads: must be one of [virtual, platform, platform-pooled] (got green)",
+                        bad + ":2:3: agi.call-threads: must be one of [virtual, platform] (got green)",
                         bad + ":3:3: agi.call-thread-stack-kb: must be between 128 and 16384 (got 64)"));
     }
 
