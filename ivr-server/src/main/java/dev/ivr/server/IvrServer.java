@@ -68,6 +68,7 @@ import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.outbound.CampaignDialer;
 import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.pbx.Pbxs;
@@ -185,6 +186,7 @@ public final class IvrServer implements AutoCloseable {
         PrivateFiles.directory(config.dataDir());
         toClose.add(DataDirLock.take(config.dataDir()));
         HealthRegistry health = new HealthRegistry();
+        BackgroundThreads.lowerBy(config.node().backgroundNice());
 
         metrics = new Metrics(nodeName);
         toClose.add(metrics);

@@ -25,6 +25,7 @@ import dev.ivr.server.crm.CrmStore;
 import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.route.RouteRequest;
 import dev.ivr.server.logging.LogText;
+import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.routing.CallbackEntry.State;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,7 +150,7 @@ final class CallbackDispatcher implements CallbackService, AutoCloseable {
         this.queues = Set.copyOf(queues);
         this.nodeId = router.nodeId();
         loadFromDatabase();
-        this.sweeper = Thread.ofPlatform().daemon().name("callback-sweep").start(this::sweepLoop);
+        this.sweeper = BackgroundThreads.start("callback-sweep", this::sweepLoop);
     }
 
     /** Whether callbacks can be placed now. */

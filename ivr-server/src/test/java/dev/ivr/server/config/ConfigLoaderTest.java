@@ -36,7 +36,7 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("IVR_AGI_DRAIN_TIME", "abc", "IVR_HTTP_PORTT", "1")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings)",
+                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings, background-nice)",
                         "environment: IVR_HTTP_PORTT is not a configuration key; did you mean 'IVR_HTTP_PORT'? (see ivr-server config-reference)",
                         f + ":4:3: agi.port: 'abc' is not a whole number",
                         f + ":5:3: agi.idle-timeout: 'forever' is not a duration; write e.g. 500ms, 10s, 2m, 1h",
@@ -53,6 +53,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(ok, Map.of("IVR_HTTP_PORT", "70000")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
                         .startsWith("environment IVR_HTTP_PORT=70000: http.port: must be a TCP port"));
+    }
+
+    @Test
+    void backgroundNiceIsTenByDefaultAndANiceValue() throws IOException {
+        assertThat(ConfigLoader.load(Map.of()).node().backgroundNice()).isZero();
+        assertThat(ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_NICE", "10")).node().backgroundNice()).isEqualTo(10);
+        Path ok = dir.resolve("ok.yaml");
+        Files.writeString(ok, "agi:\n  bind: 127.0.0.1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(ok, Map.of("IVR_NODE_BACKGROUND_NICE", "20")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "environment IVR_NODE_BACKGROUND_NICE=20: node.background-nice: must be 0-19 (got 20)"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.crm.outbox.InteractionOutbox;
 import dev.ivr.server.crm.phone.PhoneNumbers;
 import dev.ivr.server.db.WriteFailures;
+import dev.ivr.server.os.BackgroundThreads;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -114,8 +115,8 @@ final class InteractionRecorder {
         this.retryAfter = retryAfter;
         this.meters = meters;
         this.outbox = new InteractionOutbox(outboxDir);
-        this.flusher = Thread.ofPlatform().daemon().name("crm-outbox").start(this::flushLoop);
-        this.writer = Thread.ofPlatform().daemon().name("crm-writer").start(this::writeLoop);
+        this.flusher = BackgroundThreads.start("crm-outbox", this::flushLoop);
+        this.writer = BackgroundThreads.start("crm-writer", this::writeLoop);
     }
 
     /**

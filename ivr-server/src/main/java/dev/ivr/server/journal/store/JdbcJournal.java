@@ -6,6 +6,7 @@ import dev.ivr.server.journal.Journal;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.logging.LogText;
+import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.outbox.Outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -140,7 +141,7 @@ public final class JdbcJournal implements Journal, AutoCloseable {
         FunctionCounter.builder("ivr.journal.outbox.force.failures", outbox, Outbox::forceFailures)
                 .description("Forces of the journal's outbox that failed (each fails its segment; its lines still reach the database)")
                 .register(meters);
-        this.flusher = Thread.ofPlatform().daemon().name("journal-outbox").start(this::flushLoop);
+        this.flusher = BackgroundThreads.start("journal-outbox", this::flushLoop);
     }
 
     @Override

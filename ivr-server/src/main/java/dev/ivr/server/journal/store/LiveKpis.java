@@ -4,6 +4,7 @@ import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.kpi.KpiCalculator;
 import dev.ivr.server.journal.kpi.KpiRules;
 import dev.ivr.server.journal.kpi.QueueKpis;
+import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.text.SharedStrings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -70,7 +71,7 @@ public final class LiveKpis implements AutoCloseable {
                 .description("Mean occupancy of the agents signed in over the window").register(meters);
         Gauge.builder("ivr.kpi.agent.utilization", this, k -> average(k, false))
                 .description("Mean utilization of the agents signed in over the window").register(meters);
-        this.thread = Thread.ofPlatform().daemon().name("journal-kpis").start(this::loop);
+        this.thread = BackgroundThreads.start("journal-kpis", this::loop);
     }
 
     /** The latest figures (of the window ending at the last refresh). */

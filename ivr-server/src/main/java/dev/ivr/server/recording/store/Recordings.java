@@ -4,6 +4,7 @@ import dev.ivr.server.call.CallInfo;
 import dev.ivr.server.call.CallRecorder;
 import dev.ivr.server.call.RecordingPauses;
 import dev.ivr.server.config.RecordingConfig;
+import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.recording.Recording;
 import dev.ivr.server.recording.RecordingCipher;
 import dev.ivr.server.recording.RecordingPolicy;
@@ -270,7 +271,7 @@ public final class Recordings implements RecordingPauses {
      */
     public AutoCloseable startUpkeep() {
         java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("recording-upkeep").factory());
+                BackgroundThreads.factory("recording-upkeep"));
         long sealEvery = Math.max(1, Math.min(config.sealDelay().toMillis(), 5_000));
         s.scheduleWithFixedDelay(() -> guarded("seal", this::seal), sealEvery, sealEvery,
                 java.util.concurrent.TimeUnit.MILLISECONDS);

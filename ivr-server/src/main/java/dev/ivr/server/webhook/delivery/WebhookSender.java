@@ -2,6 +2,7 @@ package dev.ivr.server.webhook.delivery;
 
 import dev.ivr.server.config.Redaction;
 import dev.ivr.server.config.WebhooksConfig;
+import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.webhook.Backoff;
 import dev.ivr.server.webhook.HostAllowlist;
 import dev.ivr.server.webhook.SecretBox;
@@ -126,7 +127,7 @@ public final class WebhookSender implements AutoCloseable {
 
     /** Starts the poller. */
     public WebhookSender start() {
-        poller = Thread.ofPlatform().daemon().name("webhook-poller").start(this::pollLoop);
+        poller = BackgroundThreads.start("webhook-poller", this::pollLoop);
         return this;
     }
 

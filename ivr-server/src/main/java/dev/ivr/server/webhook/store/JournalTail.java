@@ -3,6 +3,7 @@ package dev.ivr.server.webhook.store;
 import dev.ivr.server.journal.JournalEvent;
 import dev.ivr.server.journal.store.JournalCursor;
 import dev.ivr.server.journal.store.JournalReader;
+import dev.ivr.server.os.BackgroundThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class JournalTail implements AutoCloseable {
         this.ready = ready;
         this.every = every;
         this.clock = clock;
-        this.thread = Thread.ofPlatform().daemon().name("journal-tail").start(this::loop);
+        this.thread = BackgroundThreads.start("journal-tail", this::loop);
     }
 
     /** Hears every event of the cluster from now on. Close the result to stop. */
