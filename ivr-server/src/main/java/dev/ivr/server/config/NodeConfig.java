@@ -11,7 +11,7 @@ public record NodeConfig(
         Path dataDir,
         @Doc("Weak settings this server may run with anyway, by key: crm.pin-hash (Argon2id below OWASP's minimum), crm.lockout (more than 10 wrong PINs per window), agi.allow, speech.allow, prompts.http-allow (a block of /8 or wider, /16 for IPv6, on a listener not bound to loopback), integrations.endpoints (an endpoint of http nodes over plain http to another host). The server refuses to start with a weak setting not listed here, and warns at every start about those listed.")
         List<String> acceptWeakSettings,
-        @Doc("How many steps below the calls' priority (Linux nice values, 0-19) the background writers and loops run: the journal's and the contact history's writers, the live KPIs, the journal tail, the webhook poller, the callback sweep, the recordings' upkeep. On a busy CPU the calls' threads then run first and the writers catch up after (their work is off the calls' path). 0: the same priority as the calls. Linux with Java 22 or newer; elsewhere it does nothing.")
+        @Doc("How many steps below the calls' priority (Linux nice values, 0-19) the background writers and loops run: the journal's and the contact history's writers, the live KPIs, the journal tail, the webhook poller, the callback sweep, the recordings' upkeep. On a busy CPU the calls' threads then run first and the writers catch up after (their work is off the calls' path). 0 (the default): the same priority as the calls. Linux with Java 22 or newer; elsewhere it does nothing.")
         int backgroundNice) implements Validated {
 
     public NodeConfig {
