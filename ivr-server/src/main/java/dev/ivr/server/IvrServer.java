@@ -72,6 +72,7 @@ import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.outbound.CampaignDialer;
 import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.pbx.Pbxs;
+import dev.ivr.server.ports.PortsReport;
 import dev.ivr.server.prompt.render.HazelcastSharedAudio;
 import dev.ivr.server.prompt.voice.Voice;
 import dev.ivr.server.routing.QueueVoice;
@@ -125,6 +126,8 @@ public final class IvrServer implements AutoCloseable {
     private Vertx vertx;
     private HttpApi http;
     private AgiListener agi;
+    /** The AudioSocket port for speech input, or -1 when none is open. */
+    private int speechPort = -1;
     private FlowRepository flows;
     private RoutingModule routing;
     /**
@@ -185,6 +188,12 @@ public final class IvrServer implements AutoCloseable {
         LOG.info("starting ivr {} as node '{}' (data in {})", version(), nodeName, config.dataDir());
         PrivateFiles.directory(config.dataDir());
         toClose.add(DataDirLock.take(config.dataDir()));
+        if (PortsReport.remove(config.dataDir())) {
+            LOG.warn("removed {}, left behind by a server on this data directory that did not stop",
+                    PortsReport.file(config.dataDir()));
+        }
+        // closed after every listener, before the lock: a server started next on this directory writes its own
+        toClose.add(() -> PortsReport.remove(config.dataDir()));
         HealthRegistry health = new HealthRegistry();
         BackgroundThreads.lowerBy(config.node().backgroundNice());
 
@@ -199,6 +208,21 @@ public final class IvrServer implements AutoCloseable {
         LOG.info("ivr node '{}' started in {} ms: FastAGI on {}:{}{}", nodeName, (System.nanoTime() - t0) / 1_000_000,
                 config.agi().bind(), agi.port(),
                 http == null ? "" : ", HTTP on " + config.http().bind() + ":" + http.port());
+        reportPorts();
+    }
+
+    /** Writes {@code <data-dir>/ports.json}: the ports bound, for operators, the tools and tests (port 0 included). */
+    private void reportPorts() throws IOException {
+        var member = cluster.hazelcast().getCluster().getLocalMember().getAddress();
+        PortsReport report = new PortsReport(ProcessHandle.current().pid(), nodeName, version(), java.time.Instant.now(),
+                new PortsReport.Listener(config.agi().bind(), agi.port()),
+                http == null ? null : new PortsReport.Listener(config.http().bind(), http.port()),
+                http != null && config.http().tls().enabled(),
+                http == null || http.redirectPort() < 0 ? null : new PortsReport.Listener(config.http().bind(), http.redirectPort()),
+                speechPort < 0 ? null : new PortsReport.Listener(config.speech().bind(), speechPort),
+                new PortsReport.Listener(member.getHost(), member.getPort()));
+        report.write(config.dataDir());
+        LOG.info("ports reported in {}", PortsReport.file(config.dataDir()));
     }
 
     /** The cluster member, the database and the CRM store on it. */
@@ -575,6 +599,7 @@ public final class IvrServer implements AutoCloseable {
             List<String> allow = sc.allow().isEmpty() ? config.agi().allow() : sc.allow();
             audioSocket = AudioSocketServer.start(vertx, sc.bind(), sc.port(), dev.ivr.server.net.Cidr.parseAll(allow),
                     sc.maxSessions());
+            speechPort = audioSocket.port();
             if (advertise == null || advertise.isBlank()) {
                 advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
             }

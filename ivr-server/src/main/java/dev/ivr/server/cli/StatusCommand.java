@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.doctor.HttpTls;
+import dev.ivr.server.ports.PortsReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code ivr-server status}: is the server up, and each component, in words; says so plainly
  * when nothing answers (where {@code curl -s .../health} prints nothing). {@code --wait} waits
- * for a server that is still starting (the first {@code ./ivr run} builds first).
+ * for a server that is still starting (the first {@code ./ivr run} builds first). Asks the HTTP port the running
+ * server reported in {@code <data-dir>/ports.json} ({@code http.port} 0 included), else the configured one.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Say whether the server answers and the status of each component (from /health).",
@@ -64,8 +66,8 @@ public final class StatusCommand implements Callable<Integer> {
             return 2;
         }
         String host = cfg.http().bind().equals("0.0.0.0") || cfg.http().bind().equals("::") ? "127.0.0.1" : cfg.http().bind();
-        String base = (cfg.http().tls().enabled() ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host)
-                + ":" + cfg.http().port();
+        String scheme = cfg.http().tls().enabled() ? "https://" : "http://";
+        String hostPart = host.contains(":") ? "[" + host + "]" : host;
         String bearer = token;
         HttpClient http = HttpTls.client(cfg.http().tls());
         long deadline = System.nanoTime() + patience.toNanos();
@@ -74,6 +76,25 @@ public final class StatusCommand implements Callable<Integer> {
             if (bearer == null) { // written by the server on its first start
                 bearer = readToken(cfg);
             }
+            // the port the running server bound (http.port 0: any free one), else the configured one
+            java.util.Optional<PortsReport> ports = PortsReport.read(cfg.dataDir());
+            int port = ports.map(PortsReport::http).map(PortsReport.Listener::port).orElse(cfg.http().port());
+            if (port == 0) {
+                if (System.nanoTime() >= deadline) {
+                    System.err.println("ivr-server: http.port is 0 (any free port) and no running server reported the port"
+                            + " it took in " + PortsReport.file(cfg.dataDir()) + ": is the server running? Start it with"
+                            + " ./ivr run, or wait for it with ./ivr status --wait 3m");
+                    return 1;
+                }
+                if (!told) {
+                    System.err.println("waiting for the server to report its ports in " + PortsReport.file(cfg.dataDir())
+                            + " (up to " + DurationText.format(patience) + ")...");
+                    told = true;
+                }
+                Thread.sleep(1000);
+                continue;
+            }
+            String base = scheme + hostPart + ":" + port;
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(10));
             if (bearer != null) {
                 req.header("Authorization", "Bearer " + bearer);
@@ -83,6 +104,7 @@ public final class StatusCommand implements Callable<Integer> {
                 JsonNode body = JSON.readTree(r.body());
                 String status = body.path("status").asText("?");
                 System.out.println("ivr at " + base + ": " + status);
+                ports.ifPresent(p -> System.out.println("  listening: " + listening(p) + " (" + PortsReport.file(cfg.dataDir()) + ")"));
                 Iterator<Map.Entry<String, JsonNode>> it = body.path("components").properties().iterator();
                 while (it.hasNext()) {
                     Map.Entry<String, JsonNode> c = it.next();
@@ -110,6 +132,27 @@ public final class StatusCommand implements Callable<Integer> {
                 return 1;
             }
         }
+    }
+
+    /** "FastAGI 127.0.0.1:4573, HTTP 127.0.0.1:8080, ...": the listeners a running server reported. */
+    static String listening(PortsReport r) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        out.add("FastAGI " + address(r.agi()));
+        if (r.http() != null) {
+            out.add((r.httpTls() ? "HTTPS " : "HTTP ") + address(r.http()));
+        }
+        if (r.httpRedirect() != null) {
+            out.add("HTTP redirect " + address(r.httpRedirect()));
+        }
+        if (r.speech() != null) {
+            out.add("AudioSocket " + address(r.speech()));
+        }
+        out.add("cluster " + address(r.cluster()) + "; process " + r.pid());
+        return String.join(", ", out);
+    }
+
+    private static String address(PortsReport.Listener l) {
+        return (l.host().contains(":") ? "[" + l.host() + "]" : l.host()) + ":" + l.port();
     }
 
     private static String readToken(IvrConfig cfg) {

@@ -6,7 +6,7 @@ import java.util.List;
 public record AgiConfig(
         @Doc("Address the FastAGI listener binds to. 0.0.0.0 listens on every interface.")
         String bind,
-        @Doc("TCP port of the FastAGI listener (Asterisk's default is 4573); 0 picks a free port.")
+        @Doc("TCP port of the FastAGI listener (Asterisk's default is 4573); 0 picks a free port (the one bound is reported in <data-dir>/ports.json).")
         int port,
         @Doc("PBX addresses allowed to connect, as CIDR blocks (IPv4 or IPv6). Other connections are closed at once and logged; FastAGI itself has no authentication.")
         List<String> allow,

@@ -7,7 +7,7 @@ public record ClusterConfig(
         String name,
         @Doc("Address the Hazelcast member binds to and advertises; it listens on this address only (0.0.0.0: every interface, on purpose). Anything but loopback needs secret-file.")
         String bind,
-        @Doc("Hazelcast member port; the next ports are tried when it is taken. With several members on one host keep it below the kernel's ephemeral port range (Linux: net.ipv4.ip_local_port_range, usually from 32768): a member restarted on a port of that range can hang joining (see docs/high-availability.md).")
+        @Doc("Hazelcast member port; the next ports are tried when it is taken. With several members on one host keep it below the kernel's ephemeral port range (Linux: net.ipv4.ip_local_port_range, usually from 32768): a member restarted on a port of that range can hang joining (see docs/high-availability.md). 0 picks a free port (the one bound is reported in <data-dir>/ports.json): other members cannot list it in their members then, but it can join them.")
         int port,
         @Doc("Other members to join as host:port. Empty with multicast off: a single-node cluster.")
         List<String> members,
@@ -26,7 +26,7 @@ public record ClusterConfig(
     public void validate(Problems p) {
         p.notBlank("name", name);
         p.notBlank("bind", bind);
-        p.port("port", port);
+        p.listenPort("port", port);
         for (int i = 0; i < members.size(); i++) {
             String m = members.get(i);
             if (!m.matches("[^\\s:]+(:\\d{1,5})?") && !m.matches("\\[[0-9a-fA-F:]+](:\\d{1,5})?")) {

@@ -10,7 +10,7 @@ public record HttpConfig(
         boolean enabled,
         @Doc("Address the HTTP server binds to.")
         String bind,
-        @Doc("TCP port of the HTTP server; 0 picks a free port.")
+        @Doc("TCP port of the HTTP server; 0 picks a free port (the one bound is reported in <data-dir>/ports.json).")
         int port,
         @Doc("API tokens and their roles. Callers send 'Authorization: Bearer <token>'. When none is configured, an admin token is generated into <data-dir>/admin-token on first start.")
         List<TokenConfig> tokens,

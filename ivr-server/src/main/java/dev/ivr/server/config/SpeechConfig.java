@@ -10,7 +10,7 @@ public record SpeechConfig(
         boolean enabled,
         @Doc("Address the AudioSocket listener binds to.")
         String bind,
-        @Doc("TCP port of the AudioSocket listener; 0 picks a free port.")
+        @Doc("TCP port of the AudioSocket listener; 0 picks a free port (the one bound is reported in <data-dir>/ports.json).")
         int port,
         @Doc("host:port Asterisk connects to for AudioSocket (what EXEC AudioSocket is given). Empty: bind and port, which needs a bind other than 0.0.0.0.")
         String advertise,

@@ -1,5 +1,6 @@
 package dev.ivr.server.doctor;
 
+import dev.ivr.server.ports.PortsReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.net.Cidr;
@@ -50,7 +51,8 @@ import java.util.Locale;
  * (and does it admit the PBXs given), what the server's /health says of each component,
  * whether the cluster has its members, the database, prompt catalogs and TTS voices, speech
  * models, flows, and whether the prompt files are where Asterisk will look for them. Each
- * finding says what to fix.
+ * finding says what to fix. The FastAGI and HTTP ports are those the running server reported in
+ * {@code <data-dir>/ports.json} when it did (port 0 configured), else the configured ones.
  */
 public final class Doctor {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -86,7 +88,8 @@ public final class Doctor {
 
     private String baseUrl() {
         return (config.http().tls().enabled() ? "https://" : "http://") + localHost(config.http().bind()) + ":"
-                + config.http().port();
+                + PortsReport.read(config.dataDir()).map(PortsReport::http).map(PortsReport.Listener::port)
+                .orElse(config.http().port());
     }
 
     /** Runs every check. */
@@ -162,7 +165,8 @@ public final class Doctor {
 
     private void checkAgi() {
         String host = localHost(config.agi().bind());
-        int port = config.agi().port();
+        // the port the running server bound (agi.port 0: any free one), else the configured one
+        int port = PortsReport.read(config.dataDir()).map(r -> r.agi().port()).orElse(config.agi().port());
         AgiProbe.Result r = AgiProbe.call(host, port, 10_000);
         if (!r.connected()) {
             findings.add(Finding.fail("agi", "nothing answers on " + host + ":" + port + " (" + r.error() + ")",
