@@ -1,6 +1,6 @@
 package dev.ivr.server;
 
-import dev.ivr.testsupport.FreePorts;
+import dev.ivr.server.ports.PortsReport;
 import dev.ivr.testsupport.KeptLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.ivr.server.ServerProcessIT.awaitHealthy;
+import static dev.ivr.server.ServerProcessIT.awaitPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -225,11 +226,11 @@ class DistributionIT {
             }
         }
         assertThat(exec).isNotNull();
-        httpPort = FreePorts.pick();
         env.put("IVR_JAVA_OPTS", "-Xmx384m -XX:TieredStopAtLevel=1"); // C1 only: a short run starts faster
-        env.put("IVR_AGI_PORT", String.valueOf(FreePorts.pick()));
-        env.put("IVR_HTTP_PORT", String.valueOf(httpPort));
-        env.put("IVR_CLUSTER_PORT", String.valueOf(FreePorts.pick()));
+        // every port 0: the ports bound are read from the report the server writes in its data directory
+        env.put("IVR_AGI_PORT", "0");
+        env.put("IVR_HTTP_PORT", "0");
+        env.put("IVR_CLUSTER_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "dist-" + UUID.randomUUID());
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_TTS_ENABLED", "false");
@@ -242,12 +243,14 @@ class DistributionIT {
         env(pb.environment());
         pb.environment().putAll(env);
         server = pb.start();
+        httpPort = awaitPorts(root().resolve("var/lib/ivr"), server, tmp.resolve("server.out")).http().port();
         awaitHealthy(httpPort, tmp.resolve("server.out"));
     }
 
     private void stopAsTheUnitDoes() throws InterruptedException {
         server.destroy(); // SIGTERM, as systemctl stop
         assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(PortsReport.file(root().resolve("var/lib/ivr"))).as("removed at the stop").doesNotExist();
     }
 
     private String get(String path) throws Exception {

@@ -5,7 +5,7 @@ import dev.ivr.fakepbx.CallResult;
 import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
-import dev.ivr.testsupport.FreePorts;
+import dev.ivr.server.ports.PortsReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,13 +46,12 @@ class ServerProcessIT {
 
     @Test
     void sigtermStopsNewCallsLetsTheCallInProgressFinishThenExits() throws Exception {
-        int agiPort = FreePorts.pick();
-        int httpPort = FreePorts.pick();
         Path log = data.resolve("server.log");
-        process = start(agiPort, httpPort, log, Map.of("IVR_AGI_DRAIN_TIME", "60s"));
-        awaitHealthy(httpPort, log);
+        process = start(log, Map.of("IVR_AGI_DRAIN_TIME", "60s"));
+        PortsReport ports = awaitPorts(data, process, log);
+        awaitHealthy(ports.http().port(), log);
 
-        FakePbx pbx = new FakePbx("127.0.0.1", agiPort);
+        FakePbx pbx = new FakePbx("127.0.0.1", ports.agi().port());
         CompletableFuture<Void> release = new CompletableFuture<>();
         FakeCall inProgress = pbx.call("diag").caller(Caller.script().hold(release)).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(log).contains("took call " + inProgress.uniqueId()));
@@ -68,6 +67,7 @@ class ServerProcessIT {
         assertThat(finished.error()).isNull();
         assertThat(finished.commandNames()).contains("HANGUP");
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(PortsReport.file(data)).as("the ports report, removed at the stop").doesNotExist();
         String out = Files.readString(log);
         assertThat(out).contains("call ended: completed").contains("stopped");
         assertThat(out).doesNotContain("cutting");
@@ -79,15 +79,14 @@ class ServerProcessIT {
 
     @Test
     void controlCharactersSentByThePbxAreEscapedInTheLog() throws Exception {
-        int agiPort = FreePorts.pick();
-        int httpPort = FreePorts.pick();
         Path log = data.resolve("server.log");
-        process = start(agiPort, httpPort, log, Map.of());
-        awaitHealthy(httpPort, log);
+        process = start(log, Map.of());
+        PortsReport ports = awaitPorts(data, process, log);
+        awaitHealthy(ports.http().port(), log);
 
         // a hostile peer on the allowlist: ESC sequences (clear screen, set the terminal title) and NUL
         String id = "1.1\u001b[2J\u0000x";
-        CallResult r = new FakePbx("127.0.0.1", agiPort).call("diag").uniqueId(id)
+        CallResult r = new FakePbx("127.0.0.1", ports.agi().port()).call("diag").uniqueId(id)
                 .callerIdName("\u001b]0;pwned\u0007").dialled("100\u001b[1A").channel("PJSIP/evil\u0000-1")
                 .run(Duration.ofSeconds(20));
         assertThat(r.error()).isNull();
@@ -96,6 +95,12 @@ class ServerProcessIT {
         assertThat(out.chars().filter(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f))
                 .as("control characters in the log").isEmpty();
         assertThat(out).contains("call=1.1\\e[2J\\0x - ");
+
+        // killed: the report it leaves behind no longer counts
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(PortsReport.file(data)).exists();
+        assertThat(PortsReport.read(data)).as("a killed server's report").isEmpty();
     }
 
     @Test
@@ -125,11 +130,10 @@ class ServerProcessIT {
         assertThat(data.resolve("weak-data")).doesNotExist();
 
         // accepted by name: the server starts, and says so loudly
-        int httpPort = FreePorts.pick();
         Path log = data.resolve("server.log");
-        process = start(FreePorts.pick(), httpPort, log, Map.of("IVR_CRM_PIN_HASH_MEMORY", "8", "IVR_CRM_PIN_HASH_ITERATIONS", "1",
+        process = start(log, Map.of("IVR_CRM_PIN_HASH_MEMORY", "8", "IVR_CRM_PIN_HASH_ITERATIONS", "1",
                 "IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"));
-        awaitHealthy(httpPort, log);
+        awaitHealthy(awaitPorts(data, process, log).http().port(), log);
         assertThat(Files.readString(log)).contains("WARN ").contains("WEAK SETTING accepted by node.accept-weak-settings:"
                 + " crm.pin-hash: Argon2id with 8 KiB and 1 pass(es) is below OWASP's minimum");
     }
@@ -149,21 +153,43 @@ class ServerProcessIT {
                 .contains(cfg + ":3:11: agi.allow[0]: 'nowhere' is not an IPv4 or IPv6 address block");
     }
 
-    private Process start(int agiPort, int httpPort, Path log, Map<String, String> extra) throws IOException {
+    /** Starts the packaged server on this test's data directory, every listener on port 0 (see {@link #awaitPorts}). */
+    private Process start(Path log, Map<String, String> extra) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "run")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("IVR_"));
         env.put("IVR_NODE_DATA_DIR", data.toString());
-        env.put("IVR_AGI_PORT", String.valueOf(agiPort));
-        env.put("IVR_HTTP_PORT", String.valueOf(httpPort));
+        env.put("IVR_AGI_PORT", "0");
+        env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "proc-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()));
+        env.put("IVR_CLUSTER_PORT", "0");
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
         env.putAll(extra);
         return pb.start();
+    }
+
+    /**
+     * Waits until the server started as {@code process} (or a process it started: a launcher script) reports the ports
+     * it bound in {@code <dataDir>/ports.json}, which it writes once every listener is bound; fails with the last lines
+     * of its output when it exits first or does not report within two minutes.
+     */
+    static PortsReport awaitPorts(Path dataDir, Process process, Path log) {
+        try {
+            return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the server exited (" + process.exitValue() + ") before it reported its"
+                            + " ports; the last lines of " + log.getFileName() + ":\n" + tail(log, 60));
+                }
+                return PortsReport.read(dataDir).filter(r -> r.pid() == process.pid()
+                        || process.descendants().anyMatch(d -> d.pid() == r.pid())).orElse(null);
+            }, java.util.Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the server did not report its ports in " + PortsReport.file(dataDir)
+                    + " within 120 s; the last lines of " + log.getFileName() + ":\n" + tail(log, 60), e);
+        }
     }
 
     /**

@@ -9,10 +9,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * TCP ports that the system found free just now, for what a test cannot bind to port 0 itself (a server started
- * in another process, Hazelcast members that must know each other's ports in advance). Another process may take
- * the port before the test binds it (less likely below the ephemeral range, where they are picked): use port 0
- * wherever the code allows it.
+ * TCP ports that the system found free just now, for a port that must be known before anything binds it. Another
+ * process may take the port between the pick and the bind (less likely below the ephemeral range, where they are
+ * picked): use port 0 wherever the code allows it. An ivr server, in this JVM or in another process, takes port 0
+ * for every listener ({@code agi.port}, {@code http.port}, {@code speech.port}, {@code cluster.port}) and reports the
+ * ports it bound in {@code <data-dir>/ports.json} ({@code ServerProcessIT.awaitPorts} waits for it); a peer is told
+ * the port bound. What is left for a picked port:
+ * <ul>
+ *   <li>configuration written before anything runs that names a port: Asterisk's (the system tier: {@code ami.conf},
+ *       the dialplan's FastAGI and AudioSocket addresses), a Hazelcast member list ({@code cluster.members}) of
+ *       members started together, or of a member that is killed and must come back on the same port;</li>
+ *   <li>a port where nothing listens, for what a client says then (the doctor's broken deployment, a refused
+ *       connection).</li>
+ * </ul>
  */
 public final class FreePorts {
     private FreePorts() {

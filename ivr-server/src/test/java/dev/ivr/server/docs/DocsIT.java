@@ -1,6 +1,5 @@
 package dev.ivr.server.docs;
 
-import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,12 +111,12 @@ class DocsIT {
         tour.addAll(commands(partFile));
         assertThat(tour).contains("./ivr run &").anyMatch(c -> c.startsWith("./ivr simulate"))
                 .anyMatch(c -> c.startsWith("./ivr status"));
-        int http = FreePorts.pick();
+        // every port 0: status reads the ports the server bound from data/ports.json, and so does this script
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("IVR_HTTP_PORT", String.valueOf(http));
+        env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_SPEECH_PORT", "0");
-        env.put("IVR_CLUSTER_PORT", String.valueOf(FreePorts.pick()));
+        env.put("IVR_CLUSTER_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "tour-" + System.nanoTime());
         StringBuilder script = new StringBuilder("set -e\n");
         for (String c : tour) {
@@ -126,11 +125,13 @@ class DocsIT {
                 script.append("server=$!\ntrap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT\n");
             }
         }
-        // the pages answer while the server runs
-        script.append("curl -sf -o /dev/null -w 'supervisor %{http_code}\\n' http://127.0.0.1:").append(http).append("/supervisor/\n");
-        script.append("curl -sf -o /dev/null -w 'agent %{http_code}\\n' http://127.0.0.1:").append(http).append("/agent/\n");
+        // the pages answer while the server runs, on the HTTP port it reported
+        script.append("http=$(sed -n '/\"http\" : {/,/}/s/.*\"port\" : \\([0-9]*\\).*/\\1/p' data/ports.json)\n");
+        script.append("echo \"http port $http\"\n");
+        script.append("curl -sf -o /dev/null -w 'supervisor %{http_code}\\n' http://127.0.0.1:$http/supervisor/\n");
+        script.append("curl -sf -o /dev/null -w 'agent %{http_code}\\n' http://127.0.0.1:$http/agent/\n");
         script.append("curl -sf -o /dev/null -w 'login %{http_code}\\n' -H 'Content-Type: application/json'"
-                + " -d '{\"id\":\"sam\",\"password\":\"sam password\"}' http://127.0.0.1:").append(http).append("/api/login\n");
+                + " -d '{\"id\":\"sam\",\"password\":\"sam password\"}' http://127.0.0.1:$http/api/login\n");
         Result r = bash(script.toString(), env, 12);
         assertThat(r.exit()).as(r.out()).isZero();
         assertThat(r.out()).contains("imported 12 customer(s)", "0 error(s)", "identify: IDENTIFIED (customer C1003)",
@@ -138,7 +139,10 @@ class DocsIT {
                 "alice can take calls of queue(s) billing, sales, support",
                 "supervisor 200", "agent 200", "login 200");
         // up; degraded here only because this test turns text to speech off
-        assertThat(r.out()).containsPattern("ivr at http://127.0.0.1:" + http + ": (UP|DEGRADED)\n");
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("http port ([1-9][0-9]*)\n").matcher(r.out());
+        assertThat(port.find()).as(r.out()).isTrue();
+        assertThat(r.out()).containsPattern("ivr at http://127.0.0.1:" + port.group(1) + ": (UP|DEGRADED)\n")
+                .containsPattern("  listening: FastAGI 127\\.0\\.0\\.1:[1-9][0-9]*, HTTP 127\\.0\\.0\\.1:" + port.group(1) + ", ");
     }
 
     /** Every runnable ./ivr example of the README and docs/ exits 0, each in a data directory of its own. */

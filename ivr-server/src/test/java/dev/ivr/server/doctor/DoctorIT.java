@@ -29,8 +29,9 @@ class DoctorIT {
 
     @Test
     void aHealthyDeploymentPassesAndNamesWhatItChecked() throws Exception {
-        Map<String, String> env = Map.of("IVR_AGI_PORT", String.valueOf(FreePorts.pick()), "IVR_HTTP_PORT",
-                String.valueOf(FreePorts.pick()), "IVR_TTS_ENABLED", "true", "IVR_SPEECH_SPHINX_ENABLED", "true");
+        // every port 0: the doctor reads the ports the server bound from <data-dir>/ports.json
+        Map<String, String> env = Map.of("IVR_AGI_PORT", "0", "IVR_HTTP_PORT", "0", "IVR_CLUSTER_PORT", "0",
+                "IVR_TTS_ENABLED", "true", "IVR_SPEECH_SPHINX_ENABLED", "true");
         IvrConfig cfg = TestConfigs.server(data, env);
         try (IvrServer server = IvrServer.start(cfg)) {
             assertThat(server.tts().awaitReady(2, TimeUnit.MINUTES)).isTrue();
@@ -40,7 +41,8 @@ class DoctorIT {
             assertThat(findings).noneMatch(f -> f.level() == Finding.Level.FAIL);
             assertThat(findings).anySatisfy(f -> {
                 assertThat(f.check()).isEqualTo("agi");
-                assertThat(f.message()).contains("ran the diag script on node " + server.nodeName());
+                assertThat(f.message()).contains("FastAGI on 127.0.0.1:" + server.agiPort() + " ran the diag script on node "
+                        + server.nodeName());
             });
             assertThat(findings).extracting(Finding::check)
                     .contains("allowlist", "health:hazelcast", "health:database", "health:tts", "cluster", "voices",
@@ -75,6 +77,7 @@ class DoctorIT {
                   models:
                     en: %s
                 """.formatted(data.resolve("d"), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), data.resolve("no-such-model")));
+        // FreePorts.pick: ports the doctor is told, where nothing listens
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream old = System.out;
         int code;
