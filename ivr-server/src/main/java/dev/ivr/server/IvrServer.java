@@ -93,6 +93,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.time.Instant;
 import java.time.ZoneId;
 
 /**
@@ -214,7 +215,7 @@ public final class IvrServer implements AutoCloseable {
     /** Writes {@code <data-dir>/ports.json}: the ports bound, for operators, the tools and tests (port 0 included). */
     private void reportPorts() throws IOException {
         var member = cluster.hazelcast().getCluster().getLocalMember().getAddress();
-        PortsReport report = new PortsReport(ProcessHandle.current().pid(), nodeName, version(), java.time.Instant.now(),
+        PortsReport report = new PortsReport(ProcessHandle.current().pid(), nodeName, version(), Instant.now(),
                 new PortsReport.Listener(config.agi().bind(), agi.port()),
                 http == null ? null : new PortsReport.Listener(config.http().bind(), http.port()),
                 http != null && config.http().tls().enabled(),

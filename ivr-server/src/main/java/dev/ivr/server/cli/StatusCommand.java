@@ -21,8 +21,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -77,7 +80,7 @@ public final class StatusCommand implements Callable<Integer> {
                 bearer = readToken(cfg);
             }
             // the port the running server bound (http.port 0: any free one), else the configured one
-            java.util.Optional<PortsReport> ports = PortsReport.read(cfg.dataDir());
+            Optional<PortsReport> ports = PortsReport.read(cfg.dataDir());
             int port = ports.map(PortsReport::http).map(PortsReport.Listener::port).orElse(cfg.http().port());
             if (port == 0) {
                 if (System.nanoTime() >= deadline) {
@@ -136,7 +139,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** "FastAGI 127.0.0.1:4573, HTTP 127.0.0.1:8080, ...": the listeners a running server reported. */
     static String listening(PortsReport r) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         out.add("FastAGI " + address(r.agi()));
         if (r.http() != null) {
             out.add((r.httpTls() ? "HTTPS " : "HTTP ") + address(r.http()));

@@ -1,6 +1,5 @@
 package dev.ivr.server.doctor;
 
-import dev.ivr.server.ports.PortsReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.net.Cidr;
@@ -10,6 +9,7 @@ import dev.ivr.server.config.WeakSettings;
 import dev.ivr.server.db.Dialect;
 import dev.ivr.server.flow.yaml.Problem;
 import dev.ivr.server.flow.load.FlowLoader;
+import dev.ivr.server.ports.PortsReport;
 import dev.ivr.server.prompt.PromptCatalog;
 import dev.ivr.server.prompt.PromptCatalogException;
 import dev.ivr.server.prompt.voice.PromptChecks;

@@ -1,10 +1,8 @@
 package dev.ivr.server.system;
 
+import dev.ivr.testsupport.FreePorts;
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,15 +30,13 @@ final class Tools {
         return Optional.empty();
     }
 
-    /** A TCP port free on 127.0.0.1 now (other tests run on this machine: never a fixed port). */
+    /**
+     * A TCP port free now, for Asterisk's configuration written before anything binds it: {@link FreePorts#pick},
+     * below the kernel's ephemeral range, where no port-0 bind or outgoing connection of another test can take it
+     * before its listener binds it (other tests run on this machine: never a fixed port).
+     */
     static int freeTcpPort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free TCP port", e);
-        }
+        return FreePorts.pick();
     }
 
     /** A TCP and UDP port free on 127.0.0.1 now (SIP listens on both). */
