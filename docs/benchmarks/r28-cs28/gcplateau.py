@@ -2,7 +2,8 @@
 """One line per run of r23-cs23/run.sh (or any compare run with --timeline and a -Xlog:gc*,...,safepoint:...:time,uptime
 log): the loadgen's figures and what the collector did in the plateau, for G1 and Shenandoah (either mode) alike.
 
-usage: gcplateau.py [--csv] RUN_DIR...      (RUN_DIR holds gc.log, out/*.md and tl/*-timeline.csv)
+usage: gcplateau.py [--csv] [--level N] RUN_DIR...   (RUN_DIR holds gc.log, out/*.md and tl/*-timeline.csv; --level:
+       the plateau of that level, when a run measured several)
 
 Plateau = the timeline's first to last second. Read from the GC log, in the plateau:
 - safepoints: every one (name, and "Total" = reaching + at + leaving, the time the Java threads were held), count,
@@ -39,7 +40,7 @@ COLUMNS = {'calls': 'calls', 'failed': 'failed', 'cps': 'commands/s', 'p50': 'p5
            'lag': 'load generator lag p99 / max ms', 'load': 'load average', 'other': "other processes' CPU %"}
 
 
-def md_row(d):
+def md_row(d, level):
     """The loadgen's line for ivr, read by the header's names (the table gained columns over the rounds)."""
     f = glob.glob(os.path.join(d, 'out', '*.md'))
     header = None
@@ -47,13 +48,13 @@ def md_row(d):
         c = [x.strip() for x in line.strip().strip('|').split('|')]
         if c[0] == 'server' and 'p99 ms' in c:
             header = c
-        elif header and c[0] == 'ivr' and len(c) == len(header):
+        elif header and c[0] == 'ivr' and len(c) == len(header) and (not level or c[1].replace(',', '') == level):
             return {k: c[header.index(v)] for k, v in COLUMNS.items() if v in header}
     return {}
 
 
-def summary(d):
-    tl = glob.glob(os.path.join(d, 'tl', '*-timeline.csv'))[0]
+def summary(d, level):
+    tl = sorted(glob.glob(os.path.join(d, 'tl', f"*-{level}-timeline.csv" if level else '*-timeline.csv')))[0]
     rows = list(csv.DictReader(open(tl)))
     t0, t1 = tosec(rows[0]['second_utc']), tosec(rows[-1]['second_utc']) + 1
     span = t1 - t0
@@ -79,7 +80,7 @@ def summary(d):
         elif (c := PACING.search(rest)):
             pacing += int(c.group(1))
     r = dict(name=os.path.basename(d.rstrip('/')), span_s=round(span))
-    r.update(md_row(d))
+    r.update(md_row(d, level))
     total = sum(s[1] for s in sps)
     r['safepoints'] = len(sps)
     r['safepoint_ms'] = round(total)
@@ -121,7 +122,10 @@ args = sys.argv[1:]
 as_csv = bool(args) and args[0] == '--csv'
 if as_csv:
     args = args[1:]
-rs = [summary(d) for d in args]
+lvl = None
+if args and args[0] == '--level':
+    lvl, args = args[1], args[2:]
+rs = [summary(d, lvl) for d in args]
 keys = list(dict.fromkeys(k for r in rs for k in r))
 if as_csv:
     w = csv.DictWriter(sys.stdout, fieldnames=keys)
