@@ -19,8 +19,12 @@ import java.util.stream.Stream;
  * resident memory, threads, open file descriptors and CPU time, the whole process's and its JIT compilers' (/proc).
  */
 public final class ProcessProbe {
-    /** G1, Parallel and Serial print "heap total 393216K, used 123456K"; ZGC prints "ZHeap used 120M". */
-    private static final Pattern HEAP_USED = Pattern.compile("(?:heap\\s+total.*?|ZHeap\\s+)used (\\d+)([KMG])");
+    /**
+     * G1, Parallel and Serial print "heap total 393216K, used 123456K"; ZGC prints "ZHeap used 120M"; Shenandoah (both
+     * modes) prints "2048M max, 2048M soft max, 2048M committed, 123456K used" under "Shenandoah Heap".
+     */
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "(?:heap\\s+total.*?|ZHeap\\s+)used (\\d+)([KMG])|Shenandoah Heap\\s+.*?committed, (\\d+)([KMG]) used");
 
     private final long pid;
     private final Path jcmd;
@@ -156,12 +160,13 @@ public final class ProcessProbe {
         if (!m.find()) {
             throw new IOException("cannot read heap usage from jcmd GC.heap_info: " + heapInfo);
         }
-        int shift = switch (m.group(2)) {
+        int g = m.group(1) != null ? 1 : 3;
+        int shift = switch (m.group(g + 1)) {
             case "K" -> 10;
             case "M" -> 20;
             default -> 30;
         };
-        return Long.parseLong(m.group(1)) << shift;
+        return Long.parseLong(m.group(g)) << shift;
     }
 
     /**

@@ -33,6 +33,20 @@ class ProcessProbeTest {
     }
 
     @Test
+    void readsTheHeapInUseOfShenandoah() throws Exception {
+        // JDK 25's jcmd GC.heap_info, the same in the satb and the generational mode; "committed" must not be read
+        String shenandoah = """
+                12100:
+                Shenandoah Heap
+                 2048M max, 2048M soft max, 2048M committed, 13045K used
+                 8192 x 256 K regions
+                Status: not cancelled
+                 Metaspace       used 61234K, committed 62080K, reserved 1114112K
+                """;
+        assertThat(ProcessProbe.heapUsed(shenandoah)).isEqualTo(13045L * 1024);
+    }
+
+    @Test
     void anUnknownFormatIsAnErrorNotAZero() {
         assertThatThrownBy(() -> ProcessProbe.heapUsed("12345:\n Metaspace used 1K\n")).isInstanceOf(IOException.class);
     }
