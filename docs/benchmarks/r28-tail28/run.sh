@@ -41,5 +41,5 @@ fi
     "--server-jvm-opt=-Xlog:gc*,safepoint:file=$B/gc.log:time,uptime,tags" --slow-ms "${SLOW_MS:-1}" "${EXTRA[@]}" ${LOADGEN_OPTS:-} 2>&1 \
   | while IFS= read -r line; do echo "$(date -u +%T.%3N) $line"; done > "$B/loadgen.txt"
 echo "end $(date -u +%T) rc ${PIPESTATUS[0]}" >> "$B/meta.txt"
-[ "${PERF:-1}" = 1 ] && { kill -INT $PP 2>/dev/null; wait $PP; }
+[ "${PERF:-1}" = 1 ] && { kill -TERM $PP 2>/dev/null; wait $PP; }
 echo "after $(off)" >> "$B/clock.txt"
