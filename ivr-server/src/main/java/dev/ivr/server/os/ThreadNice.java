@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Lowers the calling thread's scheduling priority on Linux: raises its nice value with {@code
  * setpriority(PRIO_PROCESS, gettid(), nice)}, which any thread may do to itself without privilege (only raising a
- * priority needs one). Java's thread priorities do nothing on Linux for an unprivileged process.
+ * priority needs one), or moves it to the {@code SCHED_IDLE} policy ({@link #idleCurrentThread}). Java's thread
+ * priorities do nothing on Linux for an unprivileged process.
  *
  * <p>libc is called through the Foreign Function and Memory API (final in Java 22), looked up reflectively so
  * that the server still compiles for and runs on Java 21, where that API is a preview: there, and off Linux, this
