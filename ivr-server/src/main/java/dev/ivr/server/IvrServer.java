@@ -197,6 +197,7 @@ public final class IvrServer implements AutoCloseable {
         toClose.add(() -> PortsReport.remove(config.dataDir()));
         HealthRegistry health = new HealthRegistry();
         BackgroundThreads.lowerBy(config.node().backgroundNice());
+        BackgroundThreads.idle(config.node().backgroundIdle());
 
         metrics = new Metrics(nodeName);
         toClose.add(metrics);

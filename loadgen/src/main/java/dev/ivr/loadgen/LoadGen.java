@@ -198,8 +198,14 @@ public final class LoadGen {
 
         @Option(names = "--timeline", description = "Write each plateau's replies per wall-clock second (UTC), with how many "
                 + "took over 5 and 50 ms, into this directory (to line slow commands up with a GC log decorated with time), "
-                + "and beside it each reply over 5 ms (NAME-slow.csv: when it arrived and was sent, epoch ms, and its command).")
+                + "and beside it each reply over --slow-ms (NAME-slow.csv: when it arrived and was sent, epoch ms to the "
+                + "microsecond, and its command) and each wake-up of the load generator's lag tickers over 0.5 ms late "
+                + "(NAME-lag.csv).")
         Path timeline;
+
+        @Option(names = "--slow-ms", defaultValue = "5", description = "With --timeline: list each reply slower than this "
+                + "(ms, default ${DEFAULT-VALUE}) in NAME-slow.csv.")
+        double slowMs;
 
         @Override
         public Integer call() throws Exception {
@@ -274,6 +280,7 @@ public final class LoadGen {
             int highest = mine.stream().mapToInt(Integer::intValue).max().orElse(0);
             try (LoadRunner runner = new LoadRunner("127.0.0.1", sp.port(), sc, duration(promptTime), ramp,
                     Duration.ofMinutes(40)).steadyRamp(steadyRamp)) {
+                runner.stats().timeline().slowOver((long) (slowMs * 1_000_000));
                 runner.target(Math.min(warmupCalls, highest));
                 Thread.sleep(duration(warmup)); // JIT, caches: not measured
                 List<Integer> todo = new ArrayList<>(mine);

@@ -83,6 +83,7 @@ final class Measurement {
         s.intervalByCommand();
         lag.virtualInterval();
         lag.platformInterval();
+        lag.forgetLate();
         s.resetMaxActive();
         long started0 = s.started();
         long ok0 = s.succeeded();
@@ -107,7 +108,9 @@ final class Measurement {
         Histogram h = s.intervalResponseTimes();
         if (timelines != null) {
             Path file = timelines.resolve(server + "-" + scenario + "-" + target + "-timeline.csv");
-            s.timeline().writeWindow(wall0, System.currentTimeMillis(), file);
+            long wall1 = System.currentTimeMillis();
+            s.timeline().writeWindow(wall0, wall1, file);
+            lag.writeLate(wall0, wall1, timelines.resolve(server + "-" + scenario + "-" + target + "-lag.csv"));
             System.out.println("    replies per second of the plateau: " + file);
         }
         if (recordings != null && probe != null) {

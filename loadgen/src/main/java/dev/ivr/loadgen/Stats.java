@@ -44,7 +44,13 @@ public final class Stats {
         long v = Math.min(serverNanos, 60_000_000_000L);
         responseTimes.recordValue(v);
         byCommand.computeIfAbsent(name, n -> new Recorder(60_000_000_000L, 2)).recordValue(v);
-        timeline.record(System.currentTimeMillis(), v, name);
+        timeline.record(epochMicros(), v, name);
+    }
+
+    /** The wall clock in microseconds since the epoch (as precise as the platform's clock gives it). */
+    static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     /** Replies per wall-clock second, with how many were slow: see {@link Timeline}. */

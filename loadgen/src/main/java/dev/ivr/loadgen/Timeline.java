@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The replies of a run per wall-clock second (the second the reply arrived, UTC), with how many took over 5 ms and
- * over 50 ms and the slowest: a slow command can then be lined up with the server's GC log (decorated with
- * {@code time}) and the load generator's own, to tell which pause (or which burst) it waited for.
+ * over 50 ms and the slowest, and each reply over a threshold (5 ms unless told) with its times to the microsecond: a
+ * slow command can then be lined up with the server's GC log (decorated with {@code time}), a scheduler trace and the
+ * load generator's own lateness, to tell which pause (or which burst, or which thread) it waited for.
  */
 public final class Timeline {
     static final String CSV_HEADER = "second_utc,replies,over_5ms,over_50ms,max_ms";
@@ -31,24 +32,32 @@ public final class Timeline {
         }
     }
 
-    /** A reply over {@link #SLOW_NANOS}: when it arrived (epoch ms), how long it took and which command it answered. */
-    private record Slow(long epochMillis, long nanos, String command) {
+    /** A slow reply: when it arrived (epoch microseconds), how long it took and which command it answered. */
+    private record Slow(long epochMicros, long nanos, String command) {
     }
 
+    /** Epoch milliseconds with three decimals (microseconds), when the reply arrived and when it was asked for. */
     static final String SLOW_CSV_HEADER = "reply_epoch_ms,sent_epoch_ms,ms,command";
-    /** Replies slower than this are kept one by one (for the plateau's {@code -slow.csv}), at most {@link #SLOW_CAP}. */
+    /** Replies slower than this are kept one by one (for the plateau's {@code -slow.csv}) unless told otherwise. */
     static final long SLOW_NANOS = 5_000_000;
     private static final int SLOW_CAP = 500_000;
 
     private final ConcurrentSkipListMap<Long, Second> seconds = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedQueue<Slow> slow = new ConcurrentLinkedQueue<>();
     private final AtomicInteger slowCount = new AtomicInteger();
+    private volatile long slowNanos = SLOW_NANOS;
 
-    void record(long epochMillis, long nanos, String command) {
-        if (nanos > SLOW_NANOS && slowCount.incrementAndGet() <= SLOW_CAP) {
-            slow.add(new Slow(epochMillis, nanos, command));
+    /** Keeps each reply over this many nanoseconds in the slow list (default {@link #SLOW_NANOS}), at most {@link #SLOW_CAP} a window. */
+    void slowOver(long nanos) {
+        this.slowNanos = nanos;
+    }
+
+    /** A reply that arrived at {@code epochMicros} (wall clock, microseconds), {@code nanos} after it was asked for. */
+    void record(long epochMicros, long nanos, String command) {
+        if (nanos > slowNanos && slowCount.incrementAndGet() <= SLOW_CAP) {
+            slow.add(new Slow(epochMicros, nanos, command));
         }
-        record(epochMillis, nanos);
+        record(epochMicros / 1000, nanos);
     }
 
     void record(long epochMillis, long nanos) {
@@ -76,14 +85,15 @@ public final class Timeline {
         seconds.headMap(toMillis / 1000, true).clear();
         List<String> slowLines = new ArrayList<>(List.of(SLOW_CSV_HEADER));
         for (Slow x : slow) {
-            if (x.epochMillis() >= fromMillis && x.epochMillis() <= toMillis) {
-                slowLines.add(x.epochMillis() + "," + (x.epochMillis() - x.nanos() / 1_000_000) + ","
-                        + String.format(Locale.ROOT, "%.2f", x.nanos() / 1e6) + "," + x.command());
+            long millis = x.epochMicros() / 1000;
+            if (millis >= fromMillis && millis <= toMillis) {
+                slowLines.add(String.format(Locale.ROOT, "%.3f,%.3f,%.2f,%s", x.epochMicros() / 1e3,
+                        (x.epochMicros() - x.nanos() / 1000) / 1e3, x.nanos() / 1e6, x.command()));
             }
         }
         String name = file.getFileName().toString();
         Files.write(file.resolveSibling(name.replace("-timeline.csv", "") + "-slow.csv"), slowLines);
-        slow.removeIf(x -> x.epochMillis() <= toMillis);
+        slow.removeIf(x -> x.epochMicros() / 1000 <= toMillis);
         slowCount.set(slow.size());
     }
 }

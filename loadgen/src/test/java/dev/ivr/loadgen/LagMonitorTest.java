@@ -3,6 +3,7 @@ package dev.ivr.loadgen;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,5 +33,24 @@ class LagMonitorTest {
         LagMonitor.Ticker t = new LagMonitor.Ticker(now::get, nanos -> now.addAndGet(nanos / 2)); // woke early
         t.tick();
         assertThat(t.interval().getMaxValue()).isZero();
+    }
+
+    @Test
+    void keepsTheWakeUpsLaterThanHalfAMillisecondWithTheirWallClockTimeForTheWindow() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        long us0 = 1_796_000_000_000_000L; // epoch microseconds
+        AtomicLong wall = new AtomicLong(us0);
+        long[] oversleep = {400_000, 600_000, 0, 2_000_000};
+        int[] i = {0};
+        LagMonitor.Ticker t = new LagMonitor.Ticker(now::get, nanos -> {
+            now.addAndGet(nanos + oversleep[i[0]]);
+            wall.addAndGet((nanos + oversleep[i[0]++]) / 1000);
+        }, wall::get);
+        for (int k = 0; k < oversleep.length; k++) {
+            t.tick();
+        }
+        List<LagMonitor.Late> late = t.late(us0 / 1000, us0 / 1000 + 10);
+        assertThat(late).containsExactly(new LagMonitor.Late(us0 + 3_000, 600_000), new LagMonitor.Late(us0 + 7_000, 2_000_000));
+        assertThat(t.late(0, Long.MAX_VALUE)).as("written once").isEmpty();
     }
 }

@@ -30,19 +30,34 @@ class TimelineTest {
     }
 
     @Test
-    void keepsEachReplyOverFiveMillisecondsOfTheWindowWithItsCommand(@TempDir Path dir) throws Exception {
+    void keepsEachReplyOverFiveMillisecondsOfTheWindowWithItsCommandToTheMicrosecond(@TempDir Path dir) throws Exception {
         Timeline t = new Timeline();
         long s0 = 1_796_000_000_000L;
-        t.record(s0 + 100, 4_000_000, "ANSWER");
-        t.record(s0 + 900, 6_000_000, "STREAM FILE");
-        t.record(s0 + 1_500, 120_000_000, "WAIT FOR DIGIT");
-        t.record(s0 + 5_000, 30_000_000, "HANGUP"); // after the window
+        long us0 = s0 * 1000;
+        t.record(us0 + 100_000, 4_000_000, "ANSWER");
+        t.record(us0 + 900_250, 6_000_500, "STREAM FILE");
+        t.record(us0 + 1_500_000, 120_000_000, "WAIT FOR DIGIT");
+        t.record(us0 + 5_000_000, 30_000_000, "HANGUP"); // after the window
         t.writeWindow(s0, s0 + 1_999, dir.resolve("ivr-simple-10-timeline.csv"));
         assertThat(Files.readAllLines(dir.resolve("ivr-simple-10-slow.csv"))).containsExactly(Timeline.SLOW_CSV_HEADER,
-                (s0 + 900) + "," + (s0 + 894) + ",6.00,STREAM FILE",
-                (s0 + 1_500) + "," + (s0 + 1_380) + ",120.00,WAIT FOR DIGIT");
+                (s0 + 900) + ".250," + (s0 + 894) + ".250,6.00,STREAM FILE",
+                (s0 + 1_500) + ".000," + (s0 + 1_380) + ".000,120.00,WAIT FOR DIGIT");
+        assertThat(Files.readAllLines(dir.resolve("ivr-simple-10-timeline.csv"))).as("counted in the second they arrived in")
+                .containsExactly(Timeline.CSV_HEADER, "00:53:20,2,1,0,6.00", "00:53:21,1,1,1,120.00");
         t.writeWindow(s0, s0 + 5_999, dir.resolve("ivr-simple-10-timeline.csv"));
         assertThat(Files.readAllLines(dir.resolve("ivr-simple-10-slow.csv"))).as("the replies written before are gone")
-                .containsExactly(Timeline.SLOW_CSV_HEADER, (s0 + 5_000) + "," + (s0 + 4_970) + ",30.00,HANGUP");
+                .containsExactly(Timeline.SLOW_CSV_HEADER, (s0 + 5_000) + ".000," + (s0 + 4_970) + ".000,30.00,HANGUP");
+    }
+
+    @Test
+    void keepsTheRepliesOverAThresholdOfItsOwn(@TempDir Path dir) throws Exception {
+        Timeline t = new Timeline();
+        t.slowOver(1_000_000);
+        long s0 = 1_796_000_000_000L;
+        t.record(s0 * 1000 + 10_000, 999_000, "ANSWER");
+        t.record(s0 * 1000 + 20_000, 1_500_000, "HANGUP");
+        t.writeWindow(s0, s0 + 999, dir.resolve("ivr-simple-10-timeline.csv"));
+        assertThat(Files.readAllLines(dir.resolve("ivr-simple-10-slow.csv"))).containsExactly(Timeline.SLOW_CSV_HEADER,
+                (s0 + 20) + ".000," + (s0 + 18) + ".500,1.50,HANGUP");
     }
 }

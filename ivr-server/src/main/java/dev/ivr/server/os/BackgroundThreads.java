@@ -9,11 +9,12 @@ import java.util.concurrent.ThreadFactory;
  * work is off the calls' path (the calls hand it over and do not wait for it), so they catch up when the CPU is
  * free again.
  *
- * <p>The setting is the process's, set once at the server's start ({@link #lowerBy}); 0 (the value until then)
- * leaves the threads at the calls' priority.
+ * <p>The settings are the process's, set once at the server's start ({@link #lowerBy}, {@link #idle}); 0 and
+ * false (the values until then) leave the threads at the calls' priority.
  */
 public final class BackgroundThreads {
     private static volatile int lowerBy;
+    private static volatile boolean idle;
 
     private BackgroundThreads() {
     }
@@ -24,6 +25,15 @@ public final class BackgroundThreads {
             throw new IllegalArgumentException("nice steps must be 0-" + ThreadNice.MAX + ": " + steps);
         }
         lowerBy = steps;
+    }
+
+    /**
+     * Whether the background threads started from now on run under Linux's {@code SCHED_IDLE} policy instead
+     * ({@link ThreadNice#idleCurrentThread}): preempted the moment a call's thread wakes, given only the CPU time
+     * nothing else wants. Where that cannot be set, they fall back to {@link #lowerBy}'s nice value.
+     */
+    public static void idle(boolean on) {
+        idle = on;
     }
 
     /** Starts a daemon platform thread that lowers its priority, then runs {@code loop}. */
@@ -38,8 +48,11 @@ public final class BackgroundThreads {
         ThreadFactory platform = Thread.ofPlatform().daemon().name(name).factory();
         return task -> {
             int steps = lowerBy;
+            boolean idlePolicy = idle;
             return platform.newThread(() -> {
-                ThreadNice.lowerCurrentThread(steps);
+                if (!idlePolicy || !ThreadNice.idleCurrentThread()) {
+                    ThreadNice.lowerCurrentThread(steps);
+                }
                 task.run();
             });
         };

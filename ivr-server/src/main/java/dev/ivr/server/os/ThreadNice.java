@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Lowers the calling thread's scheduling priority on Linux: raises its nice value with {@code
  * setpriority(PRIO_PROCESS, gettid(), nice)}, which any thread may do to itself without privilege (only raising a
- * priority needs one). Java's thread priorities do nothing on Linux for an unprivileged process.
+ * priority needs one), or moves it to the {@code SCHED_IDLE} policy ({@link #idleCurrentThread}). Java's thread
+ * priorities do nothing on Linux for an unprivileged process.
  *
  * <p>libc is called through the Foreign Function and Memory API (final in Java 22), looked up reflectively so
  * that the server still compiles for and runs on Java 21, where that API is a preview: there, and off Linux, this
@@ -73,6 +74,40 @@ public final class ThreadNice {
         }
     }
 
+    /**
+     * Moves the calling thread to Linux's {@code SCHED_IDLE} policy ({@code sched_setscheduler(0, SCHED_IDLE, {0})},
+     * no privilege needed to lower one's own policy): it then runs only on CPU time that no other thread of the
+     * machine wants, and the kernel preempts it the moment any ordinary thread on its CPU wakes, instead of letting
+     * it finish its time slice (up to a scheduler tick, 4 ms at 250 Hz). Threads it starts inherit the policy (the
+     * kernel's reset-on-fork flag resets only real-time policies and negative nice values), as they inherit a nice
+     * value: a thread the calls depend on must not be started by such a thread.
+     *
+     * @return whether the thread now runs under {@code SCHED_IDLE} (false off Linux, on Java 21, or when the call failed)
+     */
+    public static boolean idleCurrentThread() {
+        if (NATIVES == null) {
+            return false;
+        }
+        String thread = Thread.currentThread().getName();
+        try {
+            int rc = NATIVES.schedIdle();
+            if (rc != 0) {
+                LOG.debug("thread {}: sched_setscheduler(SCHED_IDLE) returned {}, policy unchanged", thread, rc);
+                return false;
+            }
+            LOG.debug("thread {}: SCHED_IDLE", thread);
+            return true;
+        } catch (Throwable e) { // a native call that misbehaves must not stop the loop that asked
+            LOG.debug("thread {}: policy not changed: {}", thread, e.toString());
+            return false;
+        }
+    }
+
+    /** The calling thread's scheduling policy, field 41 of {@code /proc/thread-self/stat} (5: SCHED_IDLE), empty off Linux. */
+    public static OptionalInt currentThreadPolicy() {
+        return statField(Path.of("/proc/thread-self/stat"), 38);
+    }
+
     /** The calling thread's nice value ({@code /proc/thread-self/stat}), empty off Linux. */
     public static OptionalInt currentThreadNice() {
         return niceOf(Path.of("/proc/thread-self/stat"));
@@ -85,17 +120,36 @@ public final class ThreadNice {
 
     /** Field 19 of a {@code /proc/.../stat} line (after the command name, which may hold spaces). */
     static OptionalInt niceOf(Path stat) {
+        return statField(stat, 16);
+    }
+
+    /** The given field of a {@code /proc/.../stat} line counted from the state (field 3) as 0. */
+    private static OptionalInt statField(Path stat, int index) {
         try {
             String line = Files.readString(stat);
             String[] f = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
-            return OptionalInt.of(Integer.parseInt(f[16]));
+            return OptionalInt.of(Integer.parseInt(f[index]));
         } catch (IOException | RuntimeException e) {
             return OptionalInt.empty();
         }
     }
 
-    /** libc's {@code gettid} and {@code setpriority} as method handles; null where they cannot be had. */
-    private record Natives(MethodHandle gettidCall, MethodHandle setpriorityCall) {
+    /** Linux's policy for threads that run only when nothing else wants the CPU. */
+    private static final int SCHED_IDLE = 5;
+
+    /**
+     * libc's {@code gettid}, {@code setpriority} and {@code sched_setscheduler} as method handles (the last with a
+     * zeroed {@code struct sched_param} of its own, never freed: 4 bytes); null where they cannot be had.
+     */
+    private record Natives(MethodHandle gettidCall, MethodHandle setpriorityCall, MethodHandle setschedulerCall,
+                           Object zeroParam) {
+        int schedIdle() throws Throwable {
+            if (setschedulerCall == null) {
+                return -1;
+            }
+            return (int) setschedulerCall.invokeWithArguments(0, SCHED_IDLE, zeroParam);
+        }
+
         int gettid() throws Throwable {
             return (int) gettidCall.invoke();
         }
@@ -144,8 +198,25 @@ public final class ThreadNice {
                     Array.set(ints, i, jint);
                 }
                 Object intOfThreeInts = of.invoke(null, jint, ints);
+                MethodHandle setscheduler = null;
+                Object zeroParam = null;
+                Optional<?> setschedulerSymbol = (Optional<?>) find.invoke(libc, "sched_setscheduler");
+                if (setschedulerSymbol.isPresent()) {
+                    Object address = Class.forName("java.lang.foreign.ValueLayout").getField("ADDRESS").get(null);
+                    Object intIntPointer = Array.newInstance(layoutType, 3);
+                    Array.set(intIntPointer, 0, jint);
+                    Array.set(intIntPointer, 1, jint);
+                    Array.set(intIntPointer, 2, address);
+                    setscheduler = (MethodHandle) downcall.invoke(linker, setschedulerSymbol.get(),
+                            of.invoke(null, jint, intIntPointer), noOptions);
+                    Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
+                    Object arena = arenaType.getMethod("global").invoke(null);
+                    zeroParam = arenaType.getMethod("allocate", long.class).invoke(arena, 4L);
+                    segmentType.getMethod("fill", byte.class).invoke(zeroParam, (byte) 0); // sched_priority 0
+                }
                 return new Natives((MethodHandle) downcall.invoke(linker, gettid.get(), intOfNothing, noOptions),
-                        (MethodHandle) downcall.invoke(linker, setpriority.get(), intOfThreeInts, noOptions));
+                        (MethodHandle) downcall.invoke(linker, setpriority.get(), intOfThreeInts, noOptions),
+                        setscheduler, zeroParam);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 LOG.debug("thread priorities: libc not reachable ({}), background threads keep the calls' priority",
                         e.toString());

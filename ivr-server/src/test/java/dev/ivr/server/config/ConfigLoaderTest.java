@@ -36,7 +36,7 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("IVR_AGI_DRAIN_TIME", "abc", "IVR_HTTP_PORTT", "1")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings, background-nice)",
+                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings, background-nice, background-idle)",
                         "environment: IVR_HTTP_PORTT is not a configuration key; did you mean 'IVR_HTTP_PORT'? (see ivr-server config-reference)",
                         f + ":4:3: agi.port: 'abc' is not a whole number",
                         f + ":5:3: agi.idle-timeout: 'forever' is not a duration; write e.g. 500ms, 10s, 2m, 1h",
@@ -64,6 +64,12 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(ok, Map.of("IVR_NODE_BACKGROUND_NICE", "20")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "environment IVR_NODE_BACKGROUND_NICE=20: node.background-nice: must be 0-19 (got 20)"));
+    }
+
+    @Test
+    void backgroundIdleIsOffByDefaultAndSetFromTheEnvironment() throws IOException {
+        assertThat(ConfigLoader.load(Map.of()).node().backgroundIdle()).isFalse();
+        assertThat(ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_IDLE", "true")).node().backgroundIdle()).isTrue();
     }
 
     @Test

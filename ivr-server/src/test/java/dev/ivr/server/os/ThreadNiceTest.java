@@ -20,7 +20,11 @@ class ThreadNiceTest {
     @AfterEach
     void backgroundThreadsAtTheCallsPriorityAgain() {
         BackgroundThreads.lowerBy(0);
+        BackgroundThreads.idle(false);
     }
+
+    private static final int SCHED_OTHER = 0;
+    private static final int SCHED_IDLE = 5;
 
     private static void assumeNiceCanBeSet() {
         assumeTrue(ThreadNice.available(), "thread priorities are set on Linux with Java 22 or newer only ("
@@ -105,6 +109,38 @@ class ThreadNiceTest {
         BackgroundThreads.factory("nice-test-off").newThread(
                 () -> nice.complete(ThreadNice.currentThreadNice().orElse(-100))).start();
         assertThat(nice.get(30, TimeUnit.SECONDS)).isEqualTo(process);
+    }
+
+    @Test
+    void aThreadMovesItselfToTheIdlePolicyAndTheThreadsItStartsInheritIt() throws Exception {
+        assumeNiceCanBeSet();
+        int[] seen = onANewThread(() -> {
+            int before = ThreadNice.currentThreadPolicy().orElseThrow();
+            boolean moved = ThreadNice.idleCurrentThread();
+            int after = ThreadNice.currentThreadPolicy().orElseThrow();
+            CompletableFuture<Integer> child = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> child.complete(ThreadNice.currentThreadPolicy().orElse(-1)));
+            return new int[] {before, moved ? 1 : 0, after, child.join()};
+        });
+        assertThat(seen[0]).isEqualTo(SCHED_OTHER);
+        assertThat(seen[1]).isEqualTo(1);
+        assertThat(seen[2]).as("the kernel's policy of the thread, /proc/thread-self/stat").isEqualTo(SCHED_IDLE);
+        assertThat(seen[3]).as("a thread it started inherits the policy, as it would a nice value").isEqualTo(SCHED_IDLE);
+        assertThat(ThreadNice.currentThreadPolicy()).as("the test's own thread is untouched").hasValue(SCHED_OTHER);
+    }
+
+    @Test
+    void aBackgroundThreadRunsItsLoopUnderTheIdlePolicyWhenAsked() throws Exception {
+        assumeNiceCanBeSet();
+        BackgroundThreads.idle(true);
+        CompletableFuture<Integer> policy = new CompletableFuture<>();
+        Thread t = BackgroundThreads.start("idle-test-loop", () -> policy.complete(ThreadNice.currentThreadPolicy().orElse(-1)));
+        assertThat(policy.get(30, TimeUnit.SECONDS)).isEqualTo(SCHED_IDLE);
+        t.join();
+        BackgroundThreads.idle(false);
+        CompletableFuture<Integer> off = new CompletableFuture<>();
+        BackgroundThreads.start("idle-test-off", () -> off.complete(ThreadNice.currentThreadPolicy().orElse(-1))).join();
+        assertThat(off.get(30, TimeUnit.SECONDS)).isEqualTo(SCHED_OTHER);
     }
 
     @Test
