@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -43,8 +45,8 @@ public final class LagMonitor implements AutoCloseable {
         private final Sleeper sleeper;
         private final LongSupplier wallMicros;
         private final Recorder lateness = new Recorder(MAX_NANOS, 3);
-        private final java.util.concurrent.ConcurrentLinkedQueue<Late> lateOnes = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.atomic.AtomicInteger lateCount = new java.util.concurrent.atomic.AtomicInteger();
+        private final ConcurrentLinkedQueue<Late> lateOnes = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger lateCount = new AtomicInteger();
         private volatile boolean running = true;
 
         Ticker(LongSupplier clock, Sleeper sleeper) {

@@ -3,6 +3,7 @@ package dev.ivr.loadgen;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +50,7 @@ public final class Stats {
 
     /** The wall clock in microseconds since the epoch (as precise as the platform's clock gives it). */
     static long epochMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
