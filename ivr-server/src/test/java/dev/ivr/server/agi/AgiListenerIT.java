@@ -176,6 +176,8 @@ class AgiListenerIT {
         assertThat(hostile.variable("IVR_STATUS")).isEqualTo("NOT_FOUND");
 
         assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
+        // a call's outcome is counted as its thread ends, after the PBX's side has seen the script end
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
         assertThat(counter("ivr.calls", "outcome", "not_found")).isEqualTo(2);
     }
 
@@ -351,6 +353,7 @@ class AgiListenerIT {
         // back to the dialplan with the status, for its fallback (the caller is not hung up)
         assertThat(r.variable("IVR_STATUS")).isEqualTo("FAILED");
         assertThat(r.commandNames()).doesNotContain("HANGUP");
+        await().until(() -> listener.activeCalls() == 0 && listener.openConnections() == 0);
         assertThat(counter("ivr.calls", "outcome", "failed")).isEqualTo(1);
         assertThat(pbx.call("echo").caller(Caller.script().silence()).run(CALL_TIMEOUT).error()).isNull();
     }
