@@ -4,7 +4,7 @@
 sp=$(pgrep -f -- "java.*[-]-config $1/work" | head -1)
 for t in /proc/$sp/task/*; do
   c=$(cat $t/comm 2>/dev/null)
-  case "$c" in journal-outbox|crm-writer|crm-outbox|journal-kpis|journal-tail|jit-slice|C1\ CompilerThre*|C2\ CompilerThre*|ForkJoinPool-1-wo*)
+  case "$c" in journal-outbox|crm-writer|crm-outbox|journal-kpis|journal-tail|jit-slice|C1\ CompilerThre*|C2\ CompilerThre*|ForkJoinPool-1-*)
     echo "$c | ${t##*/} | $(sed 's/.*) //' $t/stat | awk '{print "nice", $17, "policy", $39}') | slice $(awk -F: '/^se.slice/ {gsub(/ /,"",$2); print $2}' $t/sched)";;
   esac
 done
