@@ -69,7 +69,6 @@ import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.os.BackgroundThreads;
-import dev.ivr.server.os.CompilerThreads;
 import dev.ivr.server.outbound.CampaignDialer;
 import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.pbx.Pbxs;
@@ -199,10 +198,6 @@ public final class IvrServer implements AutoCloseable {
         HealthRegistry health = new HealthRegistry();
         BackgroundThreads.lowerBy(config.node().backgroundNice());
         BackgroundThreads.idle(config.node().backgroundIdle());
-        BackgroundThreads.slice(config.node().backgroundSlice());
-        if (config.node().backgroundSliceCompilers()) {
-            toClose.add(CompilerThreads.watch(config.node().backgroundSlice()));
-        }
 
         metrics = new Metrics(nodeName);
         toClose.add(metrics);

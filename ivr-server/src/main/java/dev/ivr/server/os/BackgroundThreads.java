@@ -1,6 +1,5 @@
 package dev.ivr.server.os;
 
-import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -10,13 +9,12 @@ import java.util.concurrent.ThreadFactory;
  * work is off the calls' path (the calls hand it over and do not wait for it), so they catch up when the CPU is
  * free again.
  *
- * <p>The settings are the process's, set once at the server's start ({@link #lowerBy}, {@link #idle}, {@link
- * #slice}); 0 and false (the values until then) leave the threads at the calls' priority.
+ * <p>The settings are the process's, set once at the server's start ({@link #lowerBy}, {@link #idle}); 0 and
+ * false (the values until then) leave the threads at the calls' priority.
  */
 public final class BackgroundThreads {
     private static volatile int lowerBy;
     private static volatile boolean idle;
-    private static volatile Duration slice = Duration.ZERO;
 
     private BackgroundThreads() {
     }
@@ -38,19 +36,6 @@ public final class BackgroundThreads {
         idle = on;
     }
 
-    /**
-     * The custom EEVDF time slice the background threads started from now on give themselves ({@link
-     * ThreadNice#sliceCurrentThread}), keeping their nice value: a call's thread that wakes on their CPU then takes
-     * it at once, while they keep their share of a busy CPU. Zero: none (the kernel's default slice). A thread under
-     * {@code SCHED_IDLE} ({@link #idle}) keeps that policy and gets no slice.
-     */
-    public static void slice(Duration length) {
-        if (length.isNegative() || length.compareTo(ThreadNice.MAX_SLICE) > 0) {
-            throw new IllegalArgumentException("slice must be 0-" + ThreadNice.MAX_SLICE.toMillis() + " ms: " + length);
-        }
-        slice = length;
-    }
-
     /** Starts a daemon platform thread that lowers its priority, then runs {@code loop}. */
     public static Thread start(String name, Runnable loop) {
         Thread t = factory(name).newThread(loop);
@@ -64,13 +49,9 @@ public final class BackgroundThreads {
         return task -> {
             int steps = lowerBy;
             boolean idlePolicy = idle;
-            Duration length = slice;
             return platform.newThread(() -> {
                 if (!idlePolicy || !ThreadNice.idleCurrentThread()) {
                     ThreadNice.lowerCurrentThread(steps);
-                    if (!length.isZero()) {
-                        ThreadNice.sliceCurrentThread(length);
-                    }
                 }
                 task.run();
             });

@@ -3,25 +3,19 @@ package dev.ivr.server.os;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Array;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Lowers the calling thread's scheduling priority on Linux: raises its nice value with {@code
  * setpriority(PRIO_PROCESS, gettid(), nice)}, which any thread may do to itself without privilege (only raising a
- * priority needs one), moves it to the {@code SCHED_IDLE} policy ({@link #idleCurrentThread}), or gives it (or
- * another thread of the process, such as the JIT's compilers) a long EEVDF time slice ({@link #sliceThread}) so that
- * a call's thread that wakes takes the CPU from it at once. Java's thread priorities do nothing on Linux for an
- * unprivileged process.
+ * priority needs one), or moves it to the {@code SCHED_IDLE} policy ({@link #idleCurrentThread}). Java's thread
+ * priorities do nothing on Linux for an unprivileged process.
  *
  * <p>libc is called through the Foreign Function and Memory API (final in Java 22), looked up reflectively so
  * that the server still compiles for and runs on Java 21, where that API is a preview: there, and off Linux, this
@@ -109,76 +103,6 @@ public final class ThreadNice {
         }
     }
 
-    /** The longest and shortest custom time slices Linux accepts (it clamps to these). */
-    public static final Duration MAX_SLICE = Duration.ofMillis(100);
-    public static final Duration MIN_SLICE = Duration.ofNanos(100_000);
-
-    /**
-     * Gives the calling thread a custom EEVDF time slice ({@link #sliceThread}), keeping its nice value.
-     *
-     * @return whether the slice is set (false off Linux 6.12+ x86_64/aarch64, on Java 21, or when the call failed)
-     */
-    public static boolean sliceCurrentThread(Duration slice) {
-        if (NATIVES == null || NATIVES.setattrCall() == null) {
-            return false;
-        }
-        try {
-            return sliceThread(NATIVES.gettid(), slice, Path.of("/proc/thread-self/stat"));
-        } catch (Throwable e) { // a native call that misbehaves must not stop the loop that asked
-            LOG.debug("thread {}: slice not set: {}", Thread.currentThread().getName(), e.toString());
-            return false;
-        }
-    }
-
-    /**
-     * Gives thread {@code tid} of this process a custom time slice under Linux's EEVDF scheduler (6.12 or newer):
-     * {@code sched_setattr(tid, {SCHED_OTHER, nice, sched_runtime = slice}, 0)}, the thread's nice value passed as it
-     * is (read from {@code stat}), no privilege needed for threads of the same user. With a slice longer than the
-     * calls' threads' (the default, {@code se.slice} 1.4 ms on a 2-CPU machine), the kernel's {@code PREEMPT_SHORT}
-     * lets a call's thread that wakes on its CPU take it at once instead of waiting out the running thread's slice
-     * protection, while the thread keeps its weight (its fair share of a busy CPU). Kernels before 6.12 accept the
-     * call and ignore the slice; the thread then runs as before.
-     *
-     * @param stat the thread's {@code /proc/.../stat} file (its nice value is kept)
-     * @return whether the call succeeded (false when the thread is gone, or where it cannot be made)
-     */
-    static boolean sliceThread(int tid, Duration slice, Path stat) throws Throwable {
-        if (NATIVES == null || NATIVES.setattrCall() == null) {
-            return false;
-        }
-        OptionalInt nice = niceOf(stat);
-        if (nice.isEmpty()) {
-            return false; // the thread is gone, or /proc unreadable
-        }
-        long rc = NATIVES.setattr(tid, nice.getAsInt(), slice.toNanos());
-        if (rc != 0) {
-            LOG.debug("thread {}: sched_setattr(slice {} ns, nice {}) returned {}, slice unchanged", tid,
-                    slice.toNanos(), nice.getAsInt(), rc);
-            return false;
-        }
-        LOG.debug("thread {}: slice {} ns (nice {})", tid, slice.toNanos(), nice.getAsInt());
-        return true;
-    }
-
-    /** Whether custom slices can be asked for here (Linux on x86_64 or aarch64, Java 22 or newer). */
-    public static boolean slicesAvailable() {
-        return NATIVES != null && NATIVES.setattrCall() != null;
-    }
-
-    /** The {@code se.slice} line of a {@code /proc/.../sched} file in nanoseconds; empty where it has none. */
-    static OptionalLong sliceOf(Path sched) {
-        try {
-            for (String line : Files.readAllLines(sched)) {
-                if (line.startsWith("se.slice")) {
-                    return OptionalLong.of(Long.parseLong(line.substring(line.indexOf(':') + 1).trim()));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // gone or unreadable: empty
-        }
-        return OptionalLong.empty();
-    }
-
     /** The calling thread's scheduling policy, field 41 of {@code /proc/thread-self/stat} (5: SCHED_IDLE), empty off Linux. */
     public static OptionalInt currentThreadPolicy() {
         return statField(Path.of("/proc/thread-self/stat"), 38);
@@ -215,25 +139,10 @@ public final class ThreadNice {
 
     /**
      * libc's {@code gettid}, {@code setpriority} and {@code sched_setscheduler} as method handles (the last with a
-     * zeroed {@code struct sched_param} of its own, never freed: 4 bytes), and {@code syscall} for {@code
-     * sched_setattr} (glibc has no wrapper before 2.41; null on other architectures than x86_64 and aarch64); null
-     * where they cannot be had.
+     * zeroed {@code struct sched_param} of its own, never freed: 4 bytes); null where they cannot be had.
      */
     private record Natives(MethodHandle gettidCall, MethodHandle setpriorityCall, MethodHandle setschedulerCall,
-                           Object zeroParam, MethodHandle setattrCall, long setattrNumber, Memory memory) {
-        /** {@code syscall(SYS_sched_setattr, tid, &attr, 0)} with a {@code struct sched_attr} of 56 bytes. */
-        long setattr(int tid, int nice, long runtimeNanos) throws Throwable {
-            ByteBuffer attr = ByteBuffer.allocate(56).order(ByteOrder.nativeOrder());
-            attr.putInt(0, 56);              // size
-            attr.putInt(4, 0);               // policy: SCHED_OTHER
-            attr.putLong(8, 0);              // flags
-            attr.putInt(16, nice);           // nice (kept)
-            attr.putInt(20, 0);              // priority
-            attr.putLong(24, runtimeNanos);  // runtime: the fair class's custom slice (util_min/max 0: unused)
-            return memory.withNative(attr.array(),
-                    address -> (long) setattrCall.invokeWithArguments(setattrNumber, (long) tid, address, 0L));
-        }
-
+                           Object zeroParam) {
         int schedIdle() throws Throwable {
             if (setschedulerCall == null) {
                 return -1;
@@ -305,64 +214,14 @@ public final class ThreadNice {
                     zeroParam = arenaType.getMethod("allocate", long.class).invoke(arena, 4L);
                     segmentType.getMethod("fill", byte.class).invoke(zeroParam, (byte) 0); // sched_priority 0
                 }
-                MethodHandle setattr = null;
-                long setattrNumber = setattrSyscall();
-                Memory memory = null;
-                Optional<?> syscall = (Optional<?>) find.invoke(libc, "syscall");
-                if (setattrNumber > 0 && syscall.isPresent()) {
-                    Object jlong = Class.forName("java.lang.foreign.ValueLayout").getField("JAVA_LONG").get(null);
-                    Object address = Class.forName("java.lang.foreign.ValueLayout").getField("ADDRESS").get(null);
-                    Object args = Array.newInstance(layoutType, 4);
-                    Array.set(args, 0, jlong);
-                    Array.set(args, 1, jlong);
-                    Array.set(args, 2, address);
-                    Array.set(args, 3, jlong);
-                    Object variadic = Array.newInstance(optionType, 1); // syscall(long number, ...)
-                    Array.set(variadic, 0, optionType.getMethod("firstVariadicArg", int.class).invoke(null, 1));
-                    setattr = (MethodHandle) downcall.invoke(linker, syscall.get(), of.invoke(null, jlong, args),
-                            variadic);
-                    memory = Memory.load();
-                }
                 return new Natives((MethodHandle) downcall.invoke(linker, gettid.get(), intOfNothing, noOptions),
                         (MethodHandle) downcall.invoke(linker, setpriority.get(), intOfThreeInts, noOptions),
-                        setscheduler, zeroParam, setattr, setattrNumber, memory);
+                        setscheduler, zeroParam);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 LOG.debug("thread priorities: libc not reachable ({}), background threads keep the calls' priority",
                         e.toString());
                 return null;
             }
-        }
-
-        /** {@code SYS_sched_setattr} of this architecture; 0 where it is not known here (no slices then). */
-        private static long setattrSyscall() {
-            return switch (System.getProperty("os.arch", "")) {
-                case "amd64", "x86_64" -> 314;
-                case "aarch64" -> 274;
-                default -> 0;
-            };
-        }
-    }
-
-    /** A native copy of a small byte array for the length of one call (a confined arena, freed after it). */
-    private record Memory(java.lang.reflect.Method ofConfined, java.lang.reflect.Method allocate,
-                          java.lang.reflect.Method ofArray, java.lang.reflect.Method copyFrom) {
-        interface Call {
-            long with(Object address) throws Throwable;
-        }
-
-        long withNative(byte[] bytes, Call call) throws Throwable {
-            try (AutoCloseable arena = (AutoCloseable) ofConfined.invoke(null)) {
-                Object segment = allocate.invoke(arena, (long) bytes.length);
-                copyFrom.invoke(segment, ofArray.invoke(null, (Object) bytes));
-                return call.with(segment);
-            }
-        }
-
-        static Memory load() throws ReflectiveOperationException {
-            Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
-            Class<?> segmentType = Class.forName("java.lang.foreign.MemorySegment");
-            return new Memory(arenaType.getMethod("ofConfined"), arenaType.getMethod("allocate", long.class),
-                    segmentType.getMethod("ofArray", byte[].class), segmentType.getMethod("copyFrom", segmentType));
         }
     }
 }

@@ -36,7 +36,7 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("IVR_AGI_DRAIN_TIME", "abc", "IVR_HTTP_PORTT", "1")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings, background-nice, background-idle, background-slice, background-slice-compilers)",
+                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings, background-nice, background-idle)",
                         "environment: IVR_HTTP_PORTT is not a configuration key; did you mean 'IVR_HTTP_PORT'? (see ivr-server config-reference)",
                         f + ":4:3: agi.port: 'abc' is not a whole number",
                         f + ":5:3: agi.idle-timeout: 'forever' is not a duration; write e.g. 500ms, 10s, 2m, 1h",
@@ -70,24 +70,6 @@ class ConfigLoaderTest {
     void backgroundIdleIsOffByDefaultAndSetFromTheEnvironment() throws IOException {
         assertThat(ConfigLoader.load(Map.of()).node().backgroundIdle()).isFalse();
         assertThat(ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_IDLE", "true")).node().backgroundIdle()).isTrue();
-    }
-
-    @Test
-    void backgroundSliceIsOffByDefaultAndSetFromTheEnvironment() throws IOException {
-        assertThat(ConfigLoader.load(Map.of()).node().backgroundSlice()).isZero();
-        assertThat(ConfigLoader.load(Map.of()).node().backgroundSliceCompilers()).isFalse();
-        NodeConfig on = ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_SLICE", "50ms",
-                "IVR_NODE_BACKGROUND_SLICE_COMPILERS", "true")).node();
-        assertThat(on.backgroundSlice()).isEqualTo(Duration.ofMillis(50));
-        assertThat(on.backgroundSliceCompilers()).isTrue();
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_SLICE", "101ms")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "environment IVR_NODE_BACKGROUND_SLICE=101ms: node.background-slice: must be 0ms (off) or"
-                                + " 1ms-100ms (got 101ms)"));
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_SLICE_COMPILERS", "true")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "environment IVR_NODE_BACKGROUND_SLICE_COMPILERS=true: node.background-slice-compilers:"
-                                + " needs background-slice (a slice of 1ms-100ms)"));
     }
 
     @Test

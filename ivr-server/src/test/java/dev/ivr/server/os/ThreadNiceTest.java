@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,6 @@ class ThreadNiceTest {
     void backgroundThreadsAtTheCallsPriorityAgain() {
         BackgroundThreads.lowerBy(0);
         BackgroundThreads.idle(false);
-        BackgroundThreads.slice(Duration.ZERO);
     }
 
     private static final int SCHED_OTHER = 0;
@@ -143,75 +141,6 @@ class ThreadNiceTest {
         CompletableFuture<Integer> off = new CompletableFuture<>();
         BackgroundThreads.start("idle-test-off", () -> off.complete(ThreadNice.currentThreadPolicy().orElse(-1))).join();
         assertThat(off.get(30, TimeUnit.SECONDS)).isEqualTo(SCHED_OTHER);
-    }
-
-    /** Skips where custom slices cannot be asked for, or the kernel shows none ({@code se.slice}: Linux 6.6+). */
-    static void assumeSlicesCanBeSet() {
-        assumeTrue(ThreadNice.slicesAvailable(), "custom slices are set on Linux (x86_64, aarch64) with Java 22 or"
-                + " newer only (" + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
-                + Runtime.version().feature() + ")");
-        assumeTrue(ThreadNice.sliceOf(Path.of("/proc/thread-self/sched")).isPresent(),
-                "this kernel's /proc/thread-self/sched has no se.slice line (before Linux 6.6, no EEVDF)");
-        String[] v = System.getProperty("os.version", "0.0").split("[.-]");
-        int major = Integer.parseInt(v[0]);
-        int minor = v.length > 1 ? Integer.parseInt(v[1]) : 0;
-        assumeTrue(major > 6 || (major == 6 && minor >= 12), "Linux " + System.getProperty("os.version")
-                + " takes no custom slice for ordinary threads (6.12 or newer does)");
-    }
-
-    @Test
-    void aThreadGivesItselfALongSliceAndKeepsItsNiceValue() throws Exception {
-        assumeNiceCanBeSet();
-        assumeSlicesCanBeSet();
-        int process = processNice();
-        assumeTrue(process <= ThreadNice.MAX - 4, "the test JVM already runs at nice " + process);
-        long[] seen = onANewThread(() -> {
-            long before = ThreadNice.sliceOf(Path.of("/proc/thread-self/sched")).orElseThrow();
-            ThreadNice.lowerCurrentThread(4);
-            boolean set = ThreadNice.sliceCurrentThread(Duration.ofMillis(37));
-            return new long[] {before, set ? 1 : 0, ThreadNice.sliceOf(Path.of("/proc/thread-self/sched")).orElseThrow(),
-                ThreadNice.currentThreadNice().orElseThrow(), ThreadNice.currentThreadPolicy().orElseThrow()};
-        });
-        assertThat(seen[1]).as("sched_setattr succeeded").isEqualTo(1);
-        assertThat(seen[0]).as("the kernel's default slice").isNotEqualTo(37_000_000);
-        assertThat(seen[2]).as("se.slice in /proc/thread-self/sched after the call (ns)").isEqualTo(37_000_000);
-        assertThat(seen[3]).as("the nice value set before is kept").isEqualTo(process + 4);
-        assertThat(seen[4]).isEqualTo(SCHED_OTHER);
-        assertThat(ThreadNice.sliceOf(Path.of("/proc/thread-self/sched"))).as("the test's own thread is untouched")
-                .hasValue(seen[0]);
-    }
-
-    @Test
-    void aBackgroundThreadRunsItsLoopWithTheSliceWhenAskedAndIdleWinsOverIt() throws Exception {
-        assumeNiceCanBeSet();
-        assumeSlicesCanBeSet();
-        int process = processNice();
-        assumeTrue(process <= ThreadNice.MAX - 2, "the test JVM already runs at nice " + process);
-        BackgroundThreads.lowerBy(2);
-        BackgroundThreads.slice(Duration.ofMillis(50));
-        CompletableFuture<long[]> seen = new CompletableFuture<>();
-        BackgroundThreads.start("slice-test-loop", () -> seen.complete(new long[] {
-            ThreadNice.sliceOf(Path.of("/proc/thread-self/sched")).orElse(-1),
-            ThreadNice.currentThreadNice().orElse(-100)})).join();
-        assertThat(seen.get(30, TimeUnit.SECONDS)).containsExactly(50_000_000, process + 2);
-
-        BackgroundThreads.idle(true);
-        CompletableFuture<Integer> policy = new CompletableFuture<>();
-        BackgroundThreads.start("slice-test-idle", () -> policy.complete(ThreadNice.currentThreadPolicy().orElse(-1)))
-                .join();
-        assertThat(policy.get(30, TimeUnit.SECONDS)).as("SCHED_IDLE is kept, not replaced by the slice's policy")
-                .isEqualTo(SCHED_IDLE);
-    }
-
-    @Test
-    void theSliceIsReadFromTheSchedFile() throws Exception {
-        Path sched = dir.resolve("sched");
-        Files.writeString(sched, "java (4242, #threads: 1)\n---\nse.exec_start    :    1.5\n"
-                + "se.slice                                     :             50000000\nnr_switches : 3\n");
-        assertThat(ThreadNice.sliceOf(sched)).hasValue(50_000_000);
-        Files.writeString(sched, "se.exec_start : 1.5\n");
-        assertThat(ThreadNice.sliceOf(sched)).isEmpty();
-        assertThat(ThreadNice.sliceOf(dir.resolve("missing"))).isEmpty();
     }
 
     @Test
