@@ -68,6 +68,7 @@ import dev.ivr.server.health.FileDescriptors;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.net.HostPort;
 import dev.ivr.server.os.BackgroundThreads;
 import dev.ivr.server.outbound.CampaignDialer;
 import dev.ivr.server.outbound.CampaignStore;
@@ -603,7 +604,7 @@ public final class IvrServer implements AutoCloseable {
                     sc.maxSessions());
             speechPort = audioSocket.port();
             if (advertise == null || advertise.isBlank()) {
-                advertise = (sc.bind().contains(":") ? "[" + sc.bind() + "]" : sc.bind()) + ":" + audioSocket.port();
+                advertise = HostPort.format(sc.bind(), audioSocket.port());
             }
         }
         SpeechEngines engines = givenRecognizers == null ? SpeechEngines.start(sc) : null;

@@ -356,21 +356,33 @@ public final class ChaosRun {
         }
     }
 
-    /** A server of the run: its ports, configuration and (while it lives) its process. */
+    /**
+     * A server of the run: its configuration, (while it lives) its process, and the ports that process reported. FastAGI
+     * and HTTP are on port 0: each start of the node takes new ones, read from its {@code ports.json}.
+     */
     private static final class Node {
         final int index;
-        final int agi = FreePorts.pick();
-        final int httpPort = FreePorts.pick();
-        /** Below the ephemeral ports: a killed member's port is then never taken by a peer reconnecting to it. */
+        /**
+         * The member port, picked: a killed server comes back on its configured port, as in production, and the other
+         * members find it there by their member lists. Below the ephemeral ports: a killed member's port is then never
+         * taken by a peer reconnecting to it (docs/high-availability.md), as port 0 would be.
+         */
         final int hz = FreePorts.pickForCluster();
         Path config;
         volatile ServerProcess process;
         volatile boolean up;
-        final FakePbx pbx;
+        /** The ports of the node's last start (0 before the first). */
+        volatile int agi;
+        volatile int httpPort;
+        /** Calls to the node's last start. */
+        volatile FakePbx pbx;
 
         Node(int index) {
             this.index = index;
-            this.pbx = new FakePbx("127.0.0.1", agi).answerGosub("ivr-agent-answered", "agent-answered");
+        }
+
+        Path dataDir(Path work) {
+            return work.resolve("node" + (index + 1));
         }
     }
 
@@ -498,21 +510,21 @@ public final class ChaosRun {
                       name: node%1$d
                       data-dir: %2$s
                     agi:
-                      port: %3$d
+                      port: 0
                       drain-time: 2s
                     http:
-                      port: %4$d
-                      admin-token-file: %5$s
+                      port: 0
+                      admin-token-file: %3$s
                     cluster:
-                      name: %6$s
-                      port: %7$d
-                      members: [%8$s]
-                      secret-file: %9$s
+                      name: %4$s
+                      port: %5$d
+                      members: [%6$s]
+                      secret-file: %7$s
                     crm:
-                      pin-pepper-file: %10$s
+                      pin-pepper-file: %8$s
                     database:
-                      url: %11$s
-                      user: %12$s
+                      url: %9$s
+                      user: %10$s
                       password: ""
                       connect-timeout: 1s
                     tts:
@@ -521,11 +533,11 @@ public final class ChaosRun {
                       enabled: false
                       port: 0
                     flows:
-                      dir: %13$s
-                      calendars: %14$s
+                      dir: %11$s
+                      calendars: %12$s
                       watch: false
                     prompts:
-                      dir: %15$s
+                      dir: %13$s
                       prerender: false
                     routing:
                       owner-left-grace: 30s
@@ -541,10 +553,10 @@ public final class ChaosRun {
                     ami:
                       enabled: true
                       host: 127.0.0.1
-                      port: %16$d
-                      username: %17$s
-                      secret: %18$s
-                    """.formatted(n.index + 1, work.resolve("node" + (n.index + 1)), n.agi, n.httpPort,
+                      port: %14$d
+                      username: %15$s
+                      secret: %16$s
+                    """.formatted(n.index + 1, n.dataDir(work),
                     work.resolve("admin-token"), cluster, n.hz, members, work.resolve("cluster.key"),
                     work.resolve("pin-pepper"), viaProxy, PostgresServer.USER, flows, work.resolve("calendars.yaml"),
                     work.resolve("prompts"), ami.port(), AMI_USER, amiSecret));
@@ -594,10 +606,13 @@ public final class ChaosRun {
                 // ServerProcess truncates: each start after the first gets its own file
                 Path thisStart = Files.exists(log) ? plan.work().resolve("node" + (n.index + 1) + "-"
                         + System.currentTimeMillis() + ".log") : log;
-                n.process = ServerProcess.ivr(plan.jar(), n.config, n.agi, List.of("-Xmx" + plan.heap(), "-XX:+UseG1GC",
+                n.process = ServerProcess.ivr(plan.jar(), n.config, 0, List.of("-Xmx" + plan.heap(), "-XX:+UseG1GC",
                         "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"), thisStart, List.of());
                 try {
-                    n.process.awaitListening(START_TIMEOUT);
+                    ServerPorts ports = n.process.awaitPorts(n.dataDir(plan.work()), START_TIMEOUT);
+                    n.agi = ports.agi();
+                    n.httpPort = ports.http();
+                    n.pbx = new FakePbx("127.0.0.1", ports.agi()).answerGosub("ivr-agent-answered", "agent-answered");
                     n.up = true;
                     log("node" + (n.index + 1) + " up, pid " + n.process.pid() + ", FastAGI " + n.agi + ", HTTP "
                             + n.httpPort);

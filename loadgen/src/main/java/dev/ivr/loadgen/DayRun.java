@@ -6,7 +6,6 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeAmi;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
-import dev.ivr.testsupport.FreePorts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -189,7 +188,9 @@ public final class DayRun {
     private FakeAmi ami;
     private FakePbx pbx;
     private ServerProcess server;
-    private int httpPort;
+    /** The running server's FastAGI and HTTP ports (port 0 in its configuration: what it reported). */
+    private volatile int agiPort;
+    private volatile int httpPort;
     private String token;
     private LocalDateTime fakeStart;
     private long realStart;
@@ -357,8 +358,6 @@ public final class DayRun {
             ami.endpoint(endpoint(i), "NOT_INUSE");
             agentOf.put(endpoint(i), agentId(i));
         }
-        int agi = FreePorts.pick();
-        httpPort = FreePorts.pick();
         Path config = work.resolve("day-ivr.yaml");
         String queues = String.join("", List.of("support:technical:60s:3m", "sales:sales:20s:2m", "billing:billing:30s:3m")
                 .stream().map(q -> {
@@ -380,18 +379,18 @@ public final class DayRun {
                   name: day
                   data-dir: %s
                 agi:
-                  port: %d
+                  port: 0
                   drain-time: 2s
                   idle-timeout: %ds
                 http:
-                  port: %d
+                  port: 0
                   idle-timeout: %ds
                   header-timeout: %ds
                 database:
                   connect-timeout: %ds
                 cluster:
                   name: day-%s
-                  port: %d
+                  port: 0
                 tts:
                   enabled: false
                 speech:
@@ -417,15 +416,14 @@ public final class DayRun {
                   secret: %s
                 routing:
                   queues:
-                %s""".formatted(work.resolve("data"), agi, 10 * plan.speed(), httpPort, 120 * plan.speed(), 10 * plan.speed(),
-                2 * plan.speed(), HexFormat.of().formatHex(key, 0, 6),
-                FreePorts.pickForCluster(), work.resolve("flows"), work.resolve("calendars.yaml"), work.resolve("prompts"),
-                ami.port(), AMI_USER, amiSecret, queues), StandardCharsets.UTF_8);
+                %s""".formatted(work.resolve("data"), 10 * plan.speed(), 120 * plan.speed(), 10 * plan.speed(),
+                2 * plan.speed(), HexFormat.of().formatHex(key, 0, 6), work.resolve("flows"), work.resolve("calendars.yaml"),
+                work.resolve("prompts"), ami.port(), AMI_USER, amiSecret, queues), StandardCharsets.UTF_8);
 
         // first on the real clock: the users are made (their passwords hashed) and the start is timed; then again
         // on the day's clock, starting early enough that the server listens before the first call
         long t0 = System.nanoTime();
-        server = startServer(config, agi, List.of(), work.resolve("server-setup.log"));
+        server = startServer(config, List.of(), work.resolve("server-setup.log"));
         Duration startup = Duration.ofNanos(System.nanoTime() - t0);
         token = Files.readString(work.resolve("data/admin-token")).trim();
         for (int i = 1; i <= plan.agents(); i++) {
@@ -445,21 +443,29 @@ public final class DayRun {
         realStart = System.nanoTime();
         // the multi-threaded libfaketime (a JVM's threads read the clock at once), as faketime -m -f "@... x60" sets it;
         // the JVM's sleeps, timed waits and selects are sped up as much as its clocks (checked: docs/reporting.md)
-        server = startServer(config, agi, List.of("env", "LD_PRELOAD=" + faketime, "FAKETIME=@" + stamp + " x" + plan.speed()),
+        server = startServer(config, List.of("env", "LD_PRELOAD=" + faketime, "FAKETIME=@" + stamp + " x" + plan.speed()),
                 work.resolve("server.log"));
         log("server up on the day's clock (pid " + server.pid() + "; its first start took " + startup.toSeconds()
-                + " s), FastAGI " + agi + ", HTTP " + httpPort);
-        pbx = new FakePbx("127.0.0.1", agi).answerGosub("ivr-agent-answered", "agent-answered");
+                + " s), FastAGI " + agiPort + ", HTTP " + httpPort);
+        pbx = new FakePbx("127.0.0.1", agiPort).answerGosub("ivr-agent-answered", "agent-answered");
         if (fakeNow().isAfter(plan.date().atTime(plan.open()))) {
             log("the server started late: the first calls come at once");
         }
     }
 
-    private ServerProcess startServer(Path config, int agi, List<String> prefix, Path log) throws Exception {
-        ServerProcess p = ServerProcess.ivr(plan.jar(), config, agi, List.of("-Xmx768m", "-XX:+UseSerialGC",
+    /** Starts the server (every port 0) and waits until it reports the ports it bound: each start takes new ones. */
+    private ServerProcess startServer(Path config, List<String> prefix, Path log) throws Exception {
+        ServerProcess p = ServerProcess.ivr(plan.jar(), config, 0, List.of("-Xmx768m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Duser.timezone=UTC"), log, prefix);
-        p.awaitListening(Duration.ofMinutes(3));
-        ServerProcess.awaitPort(httpPort, Duration.ofMinutes(2)); // FastAGI listens first, HTTP a moment later
+        ServerPorts ports;
+        try {
+            ports = p.awaitPorts(plan.work().resolve("data"), Duration.ofMinutes(3));
+        } catch (IOException e) {
+            p.close();
+            throw e;
+        }
+        agiPort = ports.agi();
+        httpPort = ports.http();
         for (int i = 0; i < 120 && !Files.exists(plan.work().resolve("data/admin-token")); i++) {
             Thread.sleep(500);
         }

@@ -1,17 +1,23 @@
 package dev.ivr.loadgen;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A server under test in its own JVM: the ivr server, or the stock Asterisk-Java baseline. */
 public final class ServerProcess implements AutoCloseable {
+    /** How much of a server's log a failed start quotes. */
+    private static final int LOG_TAIL_LINES = 30;
     private final String name;
     private final Process process;
     private final int port;
@@ -27,6 +33,8 @@ public final class ServerProcess implements AutoCloseable {
     /**
      * The ivr server from its packaged jar with the given configuration file; {@code prefix} goes
      * before the command (e.g. {@code taskset -c 1}, which then runs the JVM in its own process).
+     * {@code agiPort} is the configured FastAGI port, for {@link #awaitListening}; a configuration with port 0
+     * passes 0 and waits with {@link #awaitPorts} instead.
      */
     public static ServerProcess ivr(Path jar, Path config, int agiPort, List<String> jvmOptions, Path log,
                                     List<String> prefix) throws IOException {
@@ -95,7 +103,7 @@ public final class ServerProcess implements AutoCloseable {
     public boolean awaitLog(String text, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
-            if (java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(text)) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
                 return true;
             }
             Thread.sleep(500);
@@ -116,6 +124,48 @@ public final class ServerProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IOException(name + " server not listening on " + port + " after " + timeout);
+    }
+
+    /**
+     * Waits until the ivr server reports the ports it bound in {@code <dataDir>/ports.json} (written once it is ready:
+     * every listener bound, the cluster joined), this process's report, not one a server before it left behind.
+     *
+     * @throws IOException when the process exits first, or no report comes in time (the message ends with the
+     *                     server log's last lines)
+     */
+    public ServerPorts awaitPorts(Path dataDir, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<ServerPorts> ports = ServerPorts.read(dataDir).filter(this::wrote);
+            if (ports.isPresent()) {
+                return ports.get();
+            }
+            if (!process.isAlive()) {
+                throw new IOException(name + " server exited with " + process.exitValue() + " before it reported its"
+                        + " ports in " + ServerPorts.file(dataDir) + "; " + log + " ends:\n" + logTail(LOG_TAIL_LINES));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException(name + " server (pid " + process.pid() + ") did not report its ports in "
+                        + ServerPorts.file(dataDir) + " within " + timeout + "; " + log + " ends:\n"
+                        + logTail(LOG_TAIL_LINES));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Whether this process (or one it started: a prefix that does not exec) wrote the report. */
+    private boolean wrote(ServerPorts ports) {
+        return ports.pid() == process.pid() || process.descendants().anyMatch(h -> h.pid() == ports.pid());
+    }
+
+    /** The server log's last {@code lines} lines (what it said before it died or hung), or why there are none. */
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     /** Waits until something accepts connections on this loopback port. */

@@ -1,5 +1,6 @@
 package dev.ivr.testsupport;
 
+import com.hazelcast.cluster.Address;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -13,22 +14,19 @@ import java.util.function.Consumer;
 
 /**
  * Hazelcast members on loopback, isolated from every other cluster on this machine: a random cluster name,
- * no multicast, TCP-IP join on explicit 127.0.0.1 ports picked free at start, no phone-home. Short heartbeats and
- * join waits, so that tests of members leaving and joining finish in seconds.
+ * no multicast, no phone-home; each member binds port 0 (any free port) and joins by TCP-IP the members started
+ * before it, at the addresses they bound. Short heartbeats and join waits, so that tests of members leaving and
+ * joining finish in seconds.
  */
 public final class TestCluster implements AutoCloseable {
     private final String name = "ivr-test-" + UUID.randomUUID();
-    private final List<Integer> ports = new ArrayList<>();
     private final List<HazelcastInstance> members = new ArrayList<>();
     private final int partitions;
     private final Consumer<Config> customizer;
 
-    private TestCluster(int size, int partitions, Consumer<Config> customizer) {
+    private TestCluster(int partitions, Consumer<Config> customizer) {
         this.partitions = partitions;
         this.customizer = customizer;
-        for (int i = 0; i < size; i++) {
-            ports.add(FreePorts.pickForCluster()); // below the ephemeral range: no outgoing connection takes it before the member binds
-        }
     }
 
     /** Starts {@code size} members (71 partitions: quicker to start and migrate than the default 271). */
@@ -46,7 +44,7 @@ public final class TestCluster implements AutoCloseable {
      * register serializers).
      */
     public static TestCluster start(int size, int partitions, Consumer<Config> customizer) {
-        TestCluster cluster = new TestCluster(size, partitions, customizer);
+        TestCluster cluster = new TestCluster(partitions, customizer);
         try {
             for (int i = 0; i < size; i++) {
                 cluster.members.add(Hazelcast.newHazelcastInstance(cluster.config(i)));
@@ -86,14 +84,15 @@ public final class TestCluster implements AutoCloseable {
         config.setProperty("hazelcast.graceful.shutdown.max.wait", "20");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         NetworkConfig network = config.getNetworkConfig();
-        network.setPort(ports.get(index)).setPortAutoIncrement(false);
+        network.setPort(0).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true);
-        for (int port : ports) {
-            join.getTcpIpConfig().addMember("127.0.0.1:" + port);
+        for (HazelcastInstance running : members.subList(0, index)) { // none for the first: it forms the cluster
+            Address a = running.getCluster().getLocalMember().getAddress();
+            join.getTcpIpConfig().addMember(a.getHost() + ":" + a.getPort());
         }
         customizer.accept(config);
         return config;

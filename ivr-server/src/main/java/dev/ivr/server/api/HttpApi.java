@@ -5,12 +5,14 @@ import dev.ivr.server.config.HttpConfig;
 import dev.ivr.server.health.Health;
 import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
+import dev.ivr.server.net.HostPort;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -119,6 +121,21 @@ public final class HttpApi implements AutoCloseable {
                 .putHeader("Cache-Control", "no-store").end(body.encodePrettily());
     }
 
+    /**
+     * The host the browser asked for (Vert.x keeps an IPv6 literal's brackets), else the bound address, with the HTTPS
+     * port.
+     */
+    static String redirectAuthority(HostAndPort asked, String bind, int httpsPort) {
+        if (asked != null) {
+            try {
+                return HostPort.format(asked.host(), httpsPort);
+            } catch (IllegalArgumentException e) {
+                // a host text Guava does not take (an IPvFuture literal): the bound address
+            }
+        }
+        return HostPort.format(bind, httpsPort);
+    }
+
     /** A plain-HTTP port that only sends browsers to HTTPS; it reads no body and serves nothing. */
     private static HttpServer startRedirect(Vertx vertx, HttpConfig config, int httpsPort) {
         HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false).setIdleTimeout(10).setIdleTimeoutUnit(TimeUnit.SECONDS)
@@ -126,8 +143,7 @@ public final class HttpApi implements AutoCloseable {
         Guards guards = new Guards(vertx, config.maxConnections(), config.headerTimeout().toMillis());
         try {
             return guards.install(vertx.createHttpServer(options), req -> {
-                String host = req.authority() == null ? config.bind() : req.authority().host();
-                String target = "https://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpsPort + req.uri();
+                String target = "https://" + redirectAuthority(req.authority(), config.bind(), httpsPort) + req.uri();
                 boolean safe = req.method().name().equals("GET") || req.method().name().equals("HEAD");
                 req.response().setStatusCode(safe ? 308 : 403).putHeader("Location", target)
                         .putHeader("Content-Type", "text/plain")

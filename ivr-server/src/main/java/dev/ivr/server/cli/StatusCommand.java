@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivr.server.config.DurationText;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.doctor.HttpTls;
+import dev.ivr.server.net.HostPort;
 import dev.ivr.server.ports.PortsReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,7 +71,6 @@ public final class StatusCommand implements Callable<Integer> {
         }
         String host = cfg.http().bind().equals("0.0.0.0") || cfg.http().bind().equals("::") ? "127.0.0.1" : cfg.http().bind();
         String scheme = cfg.http().tls().enabled() ? "https://" : "http://";
-        String hostPart = host.contains(":") ? "[" + host + "]" : host;
         String bearer = token;
         HttpClient http = HttpTls.client(cfg.http().tls());
         long deadline = System.nanoTime() + patience.toNanos();
@@ -97,7 +97,7 @@ public final class StatusCommand implements Callable<Integer> {
                 Thread.sleep(1000);
                 continue;
             }
-            String base = scheme + hostPart + ":" + port;
+            String base = scheme + HostPort.format(host, port);
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(10));
             if (bearer != null) {
                 req.header("Authorization", "Bearer " + bearer);
@@ -155,7 +155,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private static String address(PortsReport.Listener l) {
-        return (l.host().contains(":") ? "[" + l.host() + "]" : l.host()) + ":" + l.port();
+        return HostPort.format(l.host(), l.port());
     }
 
     private static String readToken(IvrConfig cfg) {

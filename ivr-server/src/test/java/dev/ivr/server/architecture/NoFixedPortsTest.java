@@ -13,10 +13,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every test that listens binds port 0 (or a port the system just found free), so the suite passes while a
- * server runs on the same machine and while other suites run beside it. This scans the test sources of every
- * module for a fixed port handed to something that binds; a file that only parses an address names its
- * reason in {@link #PARSE_ONLY}.
+ * Every test that listens binds port 0 (or a port the system just found free, where a port must be known before
+ * anything binds it), so the suite passes while a server runs on the same machine and while other suites run
+ * beside it. This scans the test sources of every module for a fixed port handed to something that binds, a
+ * cluster port picked for a server in the test's JVM (port 0 and {@code TestConfigs.joining} instead) and a member
+ * list without ports; a file that only parses an address names its reason in {@link #PARSE_ONLY}.
  */
 class NoFixedPortsTest {
     static final List<Pattern> FIXED = List.of(
@@ -26,7 +27,12 @@ class NoFixedPortsTest {
             Pattern.compile("new InetSocketAddress\\([^)]*,\\s*[1-9][0-9]*\\)"),
             Pattern.compile("members: \\[[^]]*:[1-9]"),
             Pattern.compile("^\\s*port: [1-9]", Pattern.MULTILINE),
-            Pattern.compile("-tcpPort\",\\s*\"[1-9]"));
+            Pattern.compile("-tcpPort\",\\s*\"[1-9]"),
+            // a cluster member of a test binds port 0 (TestConfigs' default); one that joins is told the bound port
+            // (TestConfigs.joining): a picked port can be taken before the member binds it
+            Pattern.compile("\"IVR_CLUSTER_PORT\",\\s*Integer\\.toString\\(\\s*FreePorts\\."),
+            // a member list of bare hosts joins on the base port and the ones after it, whoever listens there
+            Pattern.compile("\"IVR_CLUSTER_MEMBERS\",\\s*\"[^\":\\[]*\""));
     /** Files whose fixed ports are never bound: file name → why. */
     static final Map<String, String> PARSE_ONLY = Map.of(
             "ConfigLoaderTest.java", "parses configuration files (ports are read, never bound)",
@@ -52,12 +58,19 @@ class NoFixedPortsTest {
                 }
             }
         }
-        assertThat(found).as("fixed ports in tests: bind 0 (or FreePorts.pick()) instead").isEmpty();
+        assertThat(found).as("fixed or picked ports in tests: bind 0 (a member that joins: TestConfigs.joining; FreePorts.pick()"
+                + " only where a port must be known before anything binds it)").isEmpty();
     }
 
     @Test
     void thePatternsCatchAFixedPort() {
-        String sample = "env.put(\"IVR_SPEECH_PORT\", \"9092\");\nnew ServerSocket(4573);\n  port: 4573\n";
-        assertThat(FIXED.stream().filter(p -> p.matcher(sample).find()).count()).isEqualTo(3);
+        String sample = "env.put(\"IVR_SPEECH_PORT\", \"9092\");\nnew ServerSocket(4573);\n  port: 4573\n"
+                + "Map.of(\"IVR_CLUSTER_PORT\", Integer.toString(FreePorts.pick()));\n"
+                + "Map.of(\"IVR_CLUSTER_MEMBERS\", \"127.0.0.1\");\n";
+        assertThat(FIXED.stream().filter(p -> p.matcher(sample).find()).count()).isEqualTo(5);
+        String allowed = "env.put(\"IVR_SPEECH_PORT\", \"0\");\nnew ServerSocket(0);\n  port: 0\n"
+                + "Map.of(\"IVR_CLUSTER_PORT\", \"0\");\nMap.of(\"IVR_CLUSTER_MEMBERS\", \"127.0.0.1:\" + port);\n"
+                + "Map.of(\"IVR_CLUSTER_MEMBERS\", \"[::1]:5701\");\n";
+        assertThat(FIXED).noneMatch(p -> p.matcher(allowed).find());
     }
 }

@@ -2,7 +2,6 @@ package dev.ivr.server.cluster;
 
 import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -35,11 +34,9 @@ public final class CheckpointBenchmark {
         long interval = Long.getLong("interval", 250);
         int size = Integer.getInteger("size", 1500);
         Path dir = Files.createTempDirectory("checkpoint-bench");
-        var cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_NAME", "checkpoint-bench-" + UUID.randomUUID(),
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster();
+        var cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", "checkpoint-bench-" + UUID.randomUUID())).cluster();
         try (ClusterMember a = ClusterMember.start(cluster, "a", dir.resolve("a"));
-             ClusterMember b = ClusterMember.start(cluster, "b", dir.resolve("b"))) {
+             ClusterMember b = ClusterMember.start(TestConfigs.joining(cluster, a), "b", dir.resolve("b"))) {
             while (b.hazelcast().getCluster().getMembers().size() < 2 || !a.hazelcast().getPartitionService().isClusterSafe()) {
                 Thread.sleep(100);
             }

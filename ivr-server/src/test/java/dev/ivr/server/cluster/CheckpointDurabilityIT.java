@@ -3,7 +3,6 @@ package dev.ivr.server.cluster;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -46,12 +45,11 @@ class CheckpointDurabilityIT {
     }
 
     void twoMembers() {
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_NAME", "durability-" + UUID.randomUUID(),
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster();
+        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", "durability-" + UUID.randomUUID()))
+                .cluster();
         assertThat(cluster.backupCount()).as("the checkpoints have a backup").isGreaterThanOrEqualTo(1);
         a = ClusterMember.start(cluster, "a", dir.resolve("a"));
-        b = ClusterMember.start(cluster, "b", dir.resolve("b"));
+        b = ClusterMember.start(TestConfigs.joining(cluster, a), "b", dir.resolve("b")); // both on port 0
         await().atMost(Duration.ofMinutes(1)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
         await().atMost(Duration.ofMinutes(1)).until(() -> b.hazelcast().getPartitionService().isClusterSafe());
     }

@@ -20,7 +20,6 @@ import dev.ivr.server.desk.sessions.Sessions;
 import dev.ivr.server.desk.users.User;
 import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -187,7 +186,7 @@ class ClusterSecurityIT {
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.max.join.seconds", "5");
-        c.getNetworkConfig().setPort(FreePorts.pick()).setPortAutoIncrement(true);
+        c.getNetworkConfig().setPort(0); // any free port
         c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         c.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         c.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);

@@ -11,7 +11,6 @@ import dev.ivr.server.db.Database;
 import dev.ivr.server.flow.engine.Checkpoints;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import dev.ivr.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,9 +66,7 @@ class BackupSiteIT {
     }
 
     ClusterConfig site(String name) {
-        return TestConfigs.server(dir.resolve(name), Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
-                "IVR_CLUSTER_NAME", name + "-" + UUID.randomUUID())).cluster();
+        return TestConfigs.server(dir.resolve(name), Map.of("IVR_CLUSTER_NAME", name + "-" + UUID.randomUUID())).cluster();
     }
 
     @Test

@@ -5,7 +5,6 @@ import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -44,7 +43,7 @@ public final class CallRoutingBenchmark {
         int waiting = Integer.getInteger("waiting", 500);
         int calls = Integer.getInteger("calls", 2000);
         Path dir = Files.createTempDirectory("routing-bench");
-        ClusterMember member = ClusterMember.start(TestConfigs.server(dir, Map.of("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster(),
+        ClusterMember member = ClusterMember.start(TestConfigs.server(dir).cluster(),
                 "bench", dir);
         try (RoutingHarness h = new RoutingHarness(member.hazelcast(), RoutingHarness.testFlows(),
                 RoutingHarness.testPrompts(), dir.resolve("none.yaml"),

@@ -10,7 +10,6 @@ import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.flow.route.RouteRequest;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import dev.ivr.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,9 +52,7 @@ class CallbackAdoptIT {
 
     @BeforeEach
     void start() throws Exception {
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
-                "IVR_CLUSTER_NAME", "adopt-" + UUID.randomUUID())).cluster();
+        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", "adopt-" + UUID.randomUUID())).cluster();
         member = ClusterMember.start(cluster, "a", dir.resolve("a"));
     }
 

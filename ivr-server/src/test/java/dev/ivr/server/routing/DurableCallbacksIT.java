@@ -33,7 +33,6 @@ import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.testsupport.PostgresServer;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import dev.ivr.testsupport.TcpProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -87,11 +86,11 @@ class DurableCallbacksIT {
         db = Database.open(new DatabaseConfig(PostgresServer.url(dbProxy.port(), direct.substring(direct.lastIndexOf('/')
                 + 1)), PostgresServer.USER, "", 4, 2, Duration.ofSeconds(2)), dir);
         assertThat(db.awaitReady(Duration.ofSeconds(60))).as(db.health().detail()).isTrue();
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
-                "IVR_CLUSTER_NAME", "cb-" + UUID.randomUUID())).cluster();
-        for (String name : List.of("a", "b", "c")) {
-            nodes.add(new ServerNode(name, cluster, dir, ami, db, routingName, crm, hz -> Checkpoints.NONE));
+        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", "cb-" + UUID.randomUUID())).cluster();
+        for (String name : List.of("a", "b", "c")) { // each on port 0; b and c join the ones running
+            ClusterConfig own = nodes.isEmpty() ? cluster
+                    : TestConfigs.joining(cluster, nodes.stream().map(n -> n.member).toArray(ClusterMember[]::new));
+            nodes.add(new ServerNode(name, own, dir, ami, db, routingName, crm, hz -> Checkpoints.NONE));
         }
         await().atMost(T).until(() -> nodes.get(0).member.hazelcast().getCluster().getMembers().size() == 3);
         await().atMost(T).until(() -> nodes.get(2).member.hazelcast().getPartitionService().isClusterSafe());

@@ -49,19 +49,22 @@ class LostCallsIT {
     final ScriptedCrm crmA = new ScriptedCrm(List.of(), false);
     final ScriptedCrm crmB = new ScriptedCrm(List.of(), false);
     final CompletableFuture<Void> never = new CompletableFuture<>();
-    ClusterConfig cluster;
+    /** b's: it joins a, on a port of its own that it takes again when started again (the same address). */
+    ClusterConfig clusterOfB;
     ServerNode a;
     ServerNode b;
     HazelcastCheckpoints checkpoints;
 
     @BeforeEach
     void start() throws Exception {
-        cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pickForCluster()),
-                "IVR_CLUSTER_NAME", clusterName)).cluster();
+        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", clusterName)).cluster(); // port 0
         a = new ServerNode("a", cluster, dir, null, null, routingName, crmA,
                 hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
-        b = new ServerNode("b", cluster, dir, null, null, routingName, crmB,
+        // a picked port, not 0: one test starts b again on its address, as a server restarted on its configured
+        // port; below the ephemeral range, so that a reconnecting to the dead b never takes that port itself
+        // (docs/high-availability.md)
+        clusterOfB = TestConfigs.joining(cluster, FreePorts.pickForCluster(), a.member);
+        b = new ServerNode("b", clusterOfB, dir, null, null, routingName, crmB,
                 hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 2);
         checkpoints = new HazelcastCheckpoints(a.member.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
@@ -156,7 +159,7 @@ class LostCallsIT {
         await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 1);
 
         ScriptedCrm crmB2 = new ScriptedCrm(List.of(), false);
-        b = new ServerNode("b", cluster, dir, null, null, routingName, crmB2,
+        b = new ServerNode("b", clusterOfB, dir, null, null, routingName, crmB2,
                 hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 2
                 && a.member.hazelcast().getPartitionService().isClusterSafe());

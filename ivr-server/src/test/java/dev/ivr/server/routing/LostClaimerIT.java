@@ -19,7 +19,6 @@ import dev.ivr.server.db.Database;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,13 +136,11 @@ class LostClaimerIT {
 
     @BeforeEach
     void start() throws Exception {
-        config = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pickForCluster()),
-                "IVR_CLUSTER_NAME", "claims-" + UUID.randomUUID()));
-        ClusterConfig cluster = config.cluster();
+        config = TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", "claims-" + UUID.randomUUID()));
+        ClusterConfig cluster = config.cluster(); // port 0: b and c are told the ports of the ones running
         a = node("a", cluster);
-        b = node("b", cluster);
-        c = node("c", cluster);
+        b = node("b", TestConfigs.joining(cluster, a.member));
+        c = node("c", TestConfigs.joining(cluster, a.member, b.member));
         await().atMost(T).until(() -> c.member.hazelcast().getCluster().getMembers().size() == 3);
         checkpoints = new HazelcastCheckpoints(c.member.hazelcast(), Duration.ofMinutes(5), OffCallThreads.SHARED);
         c.service().login(new AgentProfile("tina", "Tina", "PJSIP/3002", Map.of("technical", 3), Set.of("en")));

@@ -12,7 +12,6 @@ import dev.ivr.server.crm.Interaction;
 import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.testing.OffCallThreads;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.FreePorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -55,12 +54,10 @@ class QueuePlaceIT {
 
     @BeforeEach
     void start() throws Exception {
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()),
-                "IVR_CLUSTER_NAME", "qp-" + UUID.randomUUID())).cluster();
+        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_NAME", "qp-" + UUID.randomUUID())).cluster();
         a = new ServerNode("a", cluster, dir, null, null, routingName, crmA,
                 hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
-        b = new ServerNode("b", cluster, dir, null, null, routingName, crmB,
+        b = new ServerNode("b", TestConfigs.joining(cluster, a.member), dir, null, null, routingName, crmB,
                 hz -> new HazelcastCheckpoints(hz, Duration.ofMinutes(5), OffCallThreads.SHARED));
         await().atMost(T).until(() -> a.member.hazelcast().getCluster().getMembers().size() == 2);
     }

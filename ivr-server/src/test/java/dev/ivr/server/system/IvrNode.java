@@ -9,7 +9,6 @@ import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.testing.SampleCustomers;
-import dev.ivr.testsupport.FreePorts;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -25,8 +24,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An ivr server in the test's JVM, configured for a {@link PrivateAsterisk}: FastAGI and HTTP on
- * free ports, its own cluster, its data directory where Asterisk (another user) can read the
+ * An ivr server in the test's JVM, configured for a {@link PrivateAsterisk}: HTTP, AudioSocket and its
+ * cluster member on port 0. The tests pass a picked FastAGI port ({@link Tools#freeTcpPort}) in {@code extra}:
+ * their Asterisk starts first, with a dialplan that names it, since a server started before Asterisk logs
+ * AMI login failures (which the tests read as problems) and then waits out its login back-off. Its own
+ * cluster, its data directory where Asterisk (another user) can read the
  * prompts, the shipped flows and prompts with MaryTTS, AMI to that Asterisk with the sample
  * manager user, calendars that are always open, and the twelve sample customers. The server's
  * warnings and errors are kept for the test to check.
@@ -84,7 +86,7 @@ final class IvrNode implements AutoCloseable {
             env.put("IVR_AGI_PORT", "0");
             env.put("IVR_HTTP_PORT", "0");
             env.put("IVR_CLUSTER_NAME", "system-" + UUID.randomUUID());
-            env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()));
+            env.put("IVR_CLUSTER_PORT", "0"); // FailoverSystemIT, whose two nodes list each other before either starts, picks its own
             // one secret for the nodes of a test (each would generate its own, and they would not join)
             env.put("IVR_CLUSTER_SECRET_FILE", dev.ivr.server.testing.TestConfigs.clusterSecret().toString());
             env.put("IVR_SPEECH_PORT", "0");

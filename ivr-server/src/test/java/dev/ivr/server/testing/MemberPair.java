@@ -2,17 +2,16 @@ package dev.ivr.server.testing;
 
 import dev.ivr.server.cluster.ClusterMember;
 import dev.ivr.server.config.ClusterConfig;
-import dev.ivr.testsupport.FreePorts;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * Two cluster members of the server's own kind ({@link ClusterMember}: the test configuration's cluster of its
- * own, joined on loopback), both with their data in {@code dir}; started when both see each other. Closing stops
+ * own, joined on loopback: both on port 0, b told the port a bound), both with their data in {@code dir}; started
+ * when both see each other. Closing stops
  * b, then a. (Whole servers: {@link ServerPair}; bare Hazelcast members: {@code dev.ivr.testsupport.TestCluster}.)
  */
 public final class MemberPair implements AutoCloseable {
@@ -26,12 +25,11 @@ public final class MemberPair implements AutoCloseable {
 
     /** Members "a" and "b", up and joined. */
     public static MemberPair start(Path dir) {
-        ClusterConfig cluster = TestConfigs.server(dir, Map.of("IVR_CLUSTER_MEMBERS", "127.0.0.1",
-                "IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()))).cluster();
+        ClusterConfig cluster = TestConfigs.server(dir).cluster(); // port 0: b is told the port a bound
         ClusterMember a = ClusterMember.start(cluster, "a", dir);
         ClusterMember b;
         try {
-            b = ClusterMember.start(cluster, "b", dir);
+            b = ClusterMember.start(TestConfigs.joining(cluster, a), "b", dir);
         } catch (RuntimeException e) {
             a.close();
             throw e;

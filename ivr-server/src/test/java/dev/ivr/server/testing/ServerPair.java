@@ -24,7 +24,7 @@ public final class ServerPair implements AutoCloseable {
     public static ServerPair start(Path dir, Map<String, String> common) throws java.io.IOException {
         IvrServer a = IvrServer.start(TestConfigs.server(Files.createDirectories(dir.resolve("a")), common));
         Map<String, String> bEnv = new HashMap<>(common);
-        bEnv.put("IVR_CLUSTER_MEMBERS", "127.0.0.1:" + a.hazelcast().getCluster().getLocalMember().getAddress().getPort());
+        bEnv.put("IVR_CLUSTER_MEMBERS", TestConfigs.address(a.hazelcast())); // both on port 0: b is told a's
         IvrServer b;
         try {
             b = IvrServer.start(TestConfigs.server(Files.createDirectories(dir.resolve("b")), bEnv));

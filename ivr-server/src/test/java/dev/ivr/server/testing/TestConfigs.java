@@ -1,22 +1,28 @@
 package dev.ivr.server.testing;
 
+import com.hazelcast.cluster.Address;
+import com.hazelcast.core.HazelcastInstance;
+import dev.ivr.server.cluster.ClusterMember;
+import dev.ivr.server.config.ClusterConfig;
 import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
-import dev.ivr.testsupport.FreePorts;
+import dev.ivr.server.net.HostPort;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Configurations for servers started by tests: free ports, a cluster of their own (a unique
- * name, so tests running at the same time never join each other; a base port the system
- * found free; one cluster secret shared by every test server of this JVM, so the members a
- * test starts can join each other), a temporary data directory, no TTS and no Sphinx4 unless
+ * Configurations for servers started by tests: every listener on port 0, a cluster of their own (a unique
+ * name, so tests running at the same time never join each other; no members listed, so a member forms
+ * its cluster alone; one cluster secret shared by every test server of this JVM, so the members a
+ * test starts can join each other: see {@link #joining}), a temporary data directory, no TTS and no Sphinx4 unless
  * asked (each loads models for seconds; the tests of speech turn it on). Built through the same
  * loader as production, with the
  * overrides given as IVR_* environment variables.
@@ -69,7 +75,7 @@ public final class TestConfigs {
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick())); // a base: Hazelcast tries the next ones when taken
+        env.put("IVR_CLUSTER_PORT", "0"); // any free port; a member that joins it is told the port bound (joining)
         env.put("IVR_CLUSTER_SECRET_FILE", clusterSecret().toString());
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
@@ -79,5 +85,31 @@ public final class TestConfigs {
         env.put("IVR_PROMPTS_DIR", Path.of("..", "prompts").toAbsolutePath().normalize().toString());
         env.putAll(overrides);
         return env;
+    }
+
+    /**
+     * The cluster settings of a member that joins members already running: {@code cluster} (the first member's)
+     * on any free port, with the running members' actual addresses as its members. A member killed and started
+     * again is given the live ones. (A member that must come back on its own address, as a restarted server does
+     * on its configured port, needs a picked port: {@link #joining(ClusterConfig, int, ClusterMember...)}.)
+     */
+    public static ClusterConfig joining(ClusterConfig cluster, ClusterMember... running) {
+        return joining(cluster, 0, running);
+    }
+
+    /** As {@link #joining(ClusterConfig, ClusterMember...)}, bound to {@code port}. */
+    public static ClusterConfig joining(ClusterConfig cluster, int port, ClusterMember... running) {
+        List<String> members = Arrays.stream(running).map(m -> address(m.hazelcast())).toList();
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("no running member to join");
+        }
+        return new ClusterConfig(cluster.name(), cluster.bind(), port, members, cluster.multicast(),
+                cluster.backupCount(), cluster.secretFile());
+    }
+
+    /** A running member's address as other members list it ({@code cluster.members}, IVR_CLUSTER_MEMBERS). */
+    public static String address(HazelcastInstance member) {
+        Address a = member.getCluster().getLocalMember().getAddress();
+        return HostPort.format(a.getHost(), a.getPort());
     }
 }

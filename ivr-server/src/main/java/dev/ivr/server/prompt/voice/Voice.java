@@ -1,6 +1,7 @@
 package dev.ivr.server.prompt.voice;
 
 import dev.ivr.server.net.Cidr;
+import dev.ivr.server.net.HostPort;
 import dev.ivr.server.api.HttpRoutes;
 import dev.ivr.server.audio.AsteriskFormat;
 import dev.ivr.server.config.IvrConfig;
@@ -66,9 +67,9 @@ public final class Voice implements AutoCloseable {
         List<HttpRoutes> routes;
         if ("http".equals(pc.delivery())) {
             String configured = pc.httpUrl();
-            String host = config.http().bind().contains(":") ? "[" + config.http().bind() + "]" : config.http().bind();
             delivery = Delivery.http(() -> configured == null || configured.isBlank()
-                    ? (config.http().tls().enabled() ? "https://" : "http://") + host + ":" + httpPort.getAsInt() + "/prompts"
+                    ? (config.http().tls().enabled() ? "https://" : "http://")
+                            + HostPort.format(config.http().bind(), httpPort.getAsInt()) + "/prompts"
                     : configured, formats.get(0));
             List<String> allow = pc.httpAllow().isEmpty() ? config.agi().allow() : pc.httpAllow();
             routes = List.of(new PromptHttpRoutes(cache, Cidr.parseAll(allow)));

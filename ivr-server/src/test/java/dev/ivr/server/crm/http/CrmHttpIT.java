@@ -10,7 +10,6 @@ import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.crm.store.JdbcCrmStore;
 import dev.ivr.server.testing.CapturedLogs;
 import dev.ivr.server.testing.SampleCustomers;
-import dev.ivr.testsupport.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +78,7 @@ class CrmHttpIT {
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()));
+        env.put("IVR_CLUSTER_PORT", "0");
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         IvrConfig config = ConfigLoader.load(yaml, env);

@@ -5,7 +5,6 @@ import dev.ivr.server.config.ConfigLoader;
 import dev.ivr.server.config.IvrConfig;
 import dev.ivr.server.crm.csv.CustomerImport;
 import dev.ivr.server.testing.SampleCustomers;
-import dev.ivr.testsupport.FreePorts;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +68,7 @@ class OutboundHttpIT {
         env.put("IVR_AGI_PORT", "0");
         env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", "test-" + UUID.randomUUID());
-        env.put("IVR_CLUSTER_PORT", Integer.toString(FreePorts.pick()));
+        env.put("IVR_CLUSTER_PORT", "0");
         env.put("IVR_TTS_ENABLED", "false");
         env.put("IVR_SPEECH_PORT", "0");
         IvrConfig config = ConfigLoader.load(yaml, env);
