@@ -70,7 +70,6 @@ import dev.ivr.server.health.HealthRegistry;
 import dev.ivr.server.metrics.Metrics;
 import dev.ivr.server.net.HostPort;
 import dev.ivr.server.os.BackgroundThreads;
-import dev.ivr.server.os.CompilerThreads;
 import dev.ivr.server.outbound.CampaignDialer;
 import dev.ivr.server.outbound.CampaignStore;
 import dev.ivr.server.pbx.Pbxs;
@@ -200,9 +199,6 @@ public final class IvrServer implements AutoCloseable {
         HealthRegistry health = new HealthRegistry();
         BackgroundThreads.lowerBy(config.node().backgroundNice());
         BackgroundThreads.idle(config.node().backgroundIdle());
-        if (config.node().backgroundNiceCompilers()) {
-            toClose.add(CompilerThreads.watch(config.node().backgroundNice()));
-        }
 
         metrics = new Metrics(nodeName);
         toClose.add(metrics);

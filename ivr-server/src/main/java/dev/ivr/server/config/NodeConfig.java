@@ -14,9 +14,7 @@ public record NodeConfig(
         @Doc("How many steps below the calls' priority (Linux nice values, 0-19) the background writers and loops run: the journal's and the contact history's writers, the live KPIs, the journal tail, the webhook poller, the callback sweep, the recordings' upkeep. On a busy CPU the calls' threads then run first and the writers catch up after (their work is off the calls' path). 0 (the default): the same priority as the calls. Linux with Java 22 or newer; elsewhere it does nothing.")
         int backgroundNice,
         @Doc("Whether the same background writers and loops run under Linux's SCHED_IDLE policy instead: the kernel then preempts them the moment a call's thread wakes (with the default policy, or a nice value, a writer in the middle of a batch keeps the CPU until its time slice is checked, up to a scheduler tick: 4 ms at 250 Hz, a call's reply waits that long) and gives them only CPU time nothing else wants. On a CPU saturated for long they fall behind (the journal's and the contact history's outboxes keep their events on disk; the live KPIs and the event stream lag) and catch up when it is free. Off (the default): background-nice applies. Linux with Java 22 or newer; elsewhere background-nice applies.")
-        boolean backgroundIdle,
-        @Doc("Whether the JIT's compiler threads (C1, C2) are lowered by background-nice's steps as well (which must be 1-19): a call's thread that wakes while a compilation runs then gets the CPU before the compiler, which keeps a share of a busy CPU (the warm-up is slowed only while the calls want the CPU). The JVM starts compiler threads as it needs them: a background loop looks for new ones every 10 s. Off (the default): the compilers run at the calls' priority. Linux with Java 22 or newer; elsewhere it does nothing.")
-        boolean backgroundNiceCompilers) implements Validated {
+        boolean backgroundIdle) implements Validated {
 
     public NodeConfig {
         acceptWeakSettings = acceptWeakSettings == null ? List.of() : List.copyOf(acceptWeakSettings);
@@ -32,8 +30,6 @@ public record NodeConfig(
         }
         if (backgroundNice < 0 || backgroundNice > 19) {
             p.add("background-nice", "must be 0-19 (got " + backgroundNice + ")");
-        } else if (backgroundNiceCompilers && backgroundNice == 0) {
-            p.add("background-nice-compilers", "needs background-nice (1-19 steps)");
         }
         for (int i = 0; i < acceptWeakSettings.size(); i++) {
             if (!WeakSettings.KEYS.contains(acceptWeakSettings.get(i))) {

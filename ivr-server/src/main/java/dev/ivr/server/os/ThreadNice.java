@@ -75,42 +75,6 @@ public final class ThreadNice {
     }
 
     /**
-     * Lowers another thread of this process, by its Linux thread id, to the process's nice value plus {@code by} (at
-     * most {@link #MAX}) with {@code setpriority(PRIO_PROCESS, tid, nice)}: raising the nice value of a thread of
-     * one's own user needs no privilege. Used for the JVM's own threads, which run no code of ours
-     * ({@link CompilerThreads}).
-     *
-     * @param stat the thread's {@code /proc/self/task/TID/stat}, to read its nice value now (and whether it still exists)
-     * @return whether the thread is now at that nice value or lower (false: gone, not changed, or off Linux)
-     */
-    static boolean lowerThread(int tid, int by, Path stat) {
-        if (by <= 0 || NATIVES == null) {
-            return false;
-        }
-        try {
-            OptionalInt process = niceOf(Path.of("/proc/self/stat"));
-            OptionalInt current = niceOf(stat);
-            if (process.isEmpty() || current.isEmpty()) {
-                return false; // gone (or /proc unreadable)
-            }
-            int target = Math.min(MAX, process.getAsInt() + by);
-            if (current.getAsInt() >= target) {
-                return true;
-            }
-            int rc = NATIVES.setpriority(PRIO_PROCESS, tid, target);
-            if (rc != 0) {
-                LOG.debug("thread {}: setpriority({}, {}) returned {}, nice left at {}", tid, tid, target, rc,
-                        current.getAsInt());
-                return false;
-            }
-            return true;
-        } catch (Throwable e) { // a native call that misbehaves must not stop the caller's loop
-            LOG.debug("thread {}: nice not changed: {}", tid, e.toString());
-            return false;
-        }
-    }
-
-    /**
      * Moves the calling thread to Linux's {@code SCHED_IDLE} policy ({@code sched_setscheduler(0, SCHED_IDLE, {0})},
      * no privilege needed to lower one's own policy): it then runs only on CPU time that no other thread of the
      * machine wants, and the kernel preempts it the moment any ordinary thread on its CPU wakes, instead of letting

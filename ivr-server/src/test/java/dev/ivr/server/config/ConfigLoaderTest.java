@@ -36,7 +36,7 @@ class ConfigLoaderTest {
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("IVR_AGI_DRAIN_TIME", "abc", "IVR_HTTP_PORTT", "1")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings, background-nice, background-idle, background-nice-compilers)",
+                        f + ":2:3: node.nmae: unknown key; did you mean 'name'? (known keys here: name, data-dir, accept-weak-settings, background-nice, background-idle)",
                         "environment: IVR_HTTP_PORTT is not a configuration key; did you mean 'IVR_HTTP_PORT'? (see ivr-server config-reference)",
                         f + ":4:3: agi.port: 'abc' is not a whole number",
                         f + ":5:3: agi.idle-timeout: 'forever' is not a duration; write e.g. 500ms, 10s, 2m, 1h",
@@ -70,19 +70,6 @@ class ConfigLoaderTest {
     void backgroundIdleIsOffByDefaultAndSetFromTheEnvironment() throws IOException {
         assertThat(ConfigLoader.load(Map.of()).node().backgroundIdle()).isFalse();
         assertThat(ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_IDLE", "true")).node().backgroundIdle()).isTrue();
-    }
-
-    @Test
-    void backgroundNiceCompilersIsOffByDefaultAndNeedsANiceValue() throws IOException {
-        assertThat(ConfigLoader.load(Map.of()).node().backgroundNiceCompilers()).isFalse();
-        NodeConfig on = ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_NICE", "19",
-                "IVR_NODE_BACKGROUND_NICE_COMPILERS", "true")).node();
-        assertThat(on.backgroundNice()).isEqualTo(19);
-        assertThat(on.backgroundNiceCompilers()).isTrue();
-        assertThatThrownBy(() -> ConfigLoader.load(Map.of("IVR_NODE_BACKGROUND_NICE_COMPILERS", "true")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "environment IVR_NODE_BACKGROUND_NICE_COMPILERS=true: node.background-nice-compilers:"
-                                + " needs background-nice (1-19 steps)"));
     }
 
     @Test
