@@ -1,10 +1,10 @@
 #!/bin/bash
-# jitnice.sh RUN_DIR NICE [SECONDS=400]: from outside the server, gives the JIT's compiler threads of the running
+# jitnice.sh RUN_DIR NICE [SECONDS=400] [DELAY=0]: DELAY seconds after its start, from outside the server, gives the JIT's compiler threads of the running
 # server (run.sh's, --config RUN_DIR/work) the nice value NICE by tid (renice; raising one's own threads' nice value
 # needs no privilege), scanning /proc/PID/task again every 3 s for SECONDS (the JVM starts and stops compiler threads as
 # its queue grows and shrinks); each thread reniced is logged to RUN_DIR/jitnice.txt.
 set -u
-R=$1; N=$2; T=${3:-400}
+R=$1; N=$2; T=${3:-400}; sleep "${4:-0}"
 end=$(( $(date +%s) + T )); declare -A done
 while [ "$(date +%s)" -lt "$end" ]; do
   sp=$(pgrep -f -- "java.*[-]-config $R/work" | head -1)
