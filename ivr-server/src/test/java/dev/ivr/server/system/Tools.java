@@ -35,11 +35,11 @@ final class Tools {
      * below the kernel's ephemeral range, where no port-0 bind or outgoing connection of another test can take it
      * before its listener binds it (other tests run on this machine: never a fixed port).
      *
-     * <p>Only for Asterisk's own listeners and the phones it calls (SIP, AMI, the RTP range, sipp's ports): Asterisk
-     * takes a port from its configuration files, has no "any free port" for them, and does not report the ports it
-     * bound; the static phones' contacts name their sipp's port in that configuration too. The ivr servers bind port
-     * 0 (FastAGI, HTTP, AudioSocket, the cluster) and Asterisk learns their FastAGI port over AMI
-     * ({@link PrivateAsterisk#ivr}).
+     * <p>Only for Asterisk's own listeners (AMI here, SIP with {@link #freeTcpAndUdpPort}; the RTP range and the sipp
+     * phones' ports come from {@link #freeUdpRange}): Asterisk takes its ports from its configuration files, has no
+     * "any free port" for them and does not report the ports it bound, and the static phones' contacts name their
+     * sipp's port in that configuration too. The ivr servers bind port 0 (FastAGI, HTTP, AudioSocket, the cluster) and
+     * Asterisk learns their FastAGI port over AMI ({@link PrivateAsterisk#ivr}).
      */
     static int freeTcpPort() {
         return FreePorts.pick();
