@@ -6,6 +6,7 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.ports.PortsReport;
+import dev.ivr.testsupport.ProcessReports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -178,17 +177,13 @@ class ServerProcessIT {
      */
     static PortsReport awaitPorts(Path dataDir, Process process, Path log) {
         try {
-            return await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the server exited (" + process.exitValue() + ") before it reported its"
-                            + " ports; the last lines of " + log.getFileName() + ":\n" + tail(log, 60));
-                }
-                return PortsReport.read(dataDir).filter(r -> r.pid() == process.pid()
-                        || process.descendants().anyMatch(d -> d.pid() == r.pid())).orElse(null);
-            }, java.util.Objects::nonNull);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("the server did not report its ports in " + PortsReport.file(dataDir)
-                    + " within 120 s; the last lines of " + log.getFileName() + ":\n" + tail(log, 60), e);
+            return ProcessReports.await("the server", process, log, "its ports in " + PortsReport.file(dataDir),
+                    Duration.ofSeconds(120), () -> PortsReport.read(dataDir), PortsReport::pid);
+        } catch (IOException e) {
+            throw new AssertionError(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the server's ports", e);
         }
     }
 
@@ -205,20 +200,11 @@ class ServerProcessIT {
                             HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("the server did not answer /health with 200 within 120 s; the last lines of "
-                    + log.getFileName() + ":\n" + tail(log, 60), e);
+                    + log.getFileName() + ":\n" + ProcessReports.tail(log, 60), e);
         }
     }
 
     /** The last {@code n} lines of a file, or why it could not be read. */
-    static String tail(Path file, int n) {
-        try {
-            List<String> all = Files.readAllLines(file);
-            return String.join("\n", all.subList(Math.max(0, all.size() - n), all.size()));
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return "(not readable: " + e + ")";
-        }
-    }
-
     static String java() {
         return ProcessHandle.current().info().command().orElse("java");
     }

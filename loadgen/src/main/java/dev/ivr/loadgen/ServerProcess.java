@@ -1,23 +1,19 @@
 package dev.ivr.loadgen;
 
+import dev.ivr.testsupport.ProcessReports;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A server under test in its own JVM: the ivr server, or the stock Asterisk-Java baseline. */
 public final class ServerProcess implements AutoCloseable {
-    /** How much of a server's log a failed start quotes. */
-    private static final int LOG_TAIL_LINES = 30;
     private final String name;
     private final Process process;
     private final int port;
@@ -128,44 +124,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /**
      * Waits until the ivr server reports the ports it bound in {@code <dataDir>/ports.json} (written once it is ready:
-     * every listener bound, the cluster joined), this process's report, not one a server before it left behind.
+     * every listener bound, the cluster joined), this process's report, not one a server before it left behind
+     * ({@link ProcessReports#await}, the wait ivr-server's tests share).
      *
      * @throws IOException when the process exits first, or no report comes in time (the message ends with the
      *                     server log's last lines)
      */
     public ServerPorts awaitPorts(Path dataDir, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<ServerPorts> ports = ServerPorts.read(dataDir).filter(this::wrote);
-            if (ports.isPresent()) {
-                return ports.get();
-            }
-            if (!process.isAlive()) {
-                throw new IOException(name + " server exited with " + process.exitValue() + " before it reported its"
-                        + " ports in " + ServerPorts.file(dataDir) + "; " + log + " ends:\n" + logTail(LOG_TAIL_LINES));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(name + " server (pid " + process.pid() + ") did not report its ports in "
-                        + ServerPorts.file(dataDir) + " within " + timeout + "; " + log + " ends:\n"
-                        + logTail(LOG_TAIL_LINES));
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** Whether this process (or one it started: a prefix that does not exec) wrote the report. */
-    private boolean wrote(ServerPorts ports) {
-        return ports.pid() == process.pid() || process.descendants().anyMatch(h -> h.pid() == ports.pid());
-    }
-
-    /** The server log's last {@code lines} lines (what it said before it died or hung), or why there are none. */
-    String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ProcessReports.await(name + " server", process, log, "its ports in " + ServerPorts.file(dataDir), timeout,
+                () -> ServerPorts.read(dataDir), ServerPorts::pid);
     }
 
     /** Waits until something accepts connections on this loopback port. */

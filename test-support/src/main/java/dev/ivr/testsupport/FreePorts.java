@@ -13,12 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * process may take the port between the pick and the bind (less likely below the ephemeral range, where they are
  * picked): use port 0 wherever the code allows it. An ivr server, in this JVM or in another process, takes port 0
  * for every listener ({@code agi.port}, {@code http.port}, {@code speech.port}, {@code cluster.port}) and reports the
- * ports it bound in {@code <data-dir>/ports.json} ({@code ServerProcessIT.awaitPorts} and the load generator's
- * {@code ServerProcess.awaitPorts} wait for it); a member that joins is told the port bound (in ivr-server's tests
- * {@code TestConfigs.joining}; {@link TestCluster} does the same). What is left for a picked port:
+ * ports it bound in {@code <data-dir>/ports.json} ({@link ProcessReports#await} waits for it); a member that joins
+ * is told the port bound (in ivr-server's tests {@code TestConfigs.joining}; {@link TestCluster} does the same);
+ * the system tier's Asterisk is told the FastAGI port over AMI. What is left for a picked port:
  * <ul>
- *   <li>configuration written before anything runs that names a port: Asterisk's (the system tier: {@code ami.conf},
- *       the dialplan's FastAGI and AudioSocket addresses), the member list of a member that is killed and must come
+ *   <li>configuration written before anything runs that names a port: Asterisk's own listeners (the system tier:
+ *       SIP, AMI, the RTP range; the sipp phones its configuration names), the member list of a member that is killed and must come
  *       back on the same address, as a restarted server does on its configured port (LostCallsIT, the chaos
  *       run);</li>
  *   <li>a port where nothing listens, for what a client says then (the doctor's broken deployment, a refused

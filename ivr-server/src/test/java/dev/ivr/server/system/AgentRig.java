@@ -72,8 +72,7 @@ final class AgentRig implements AutoCloseable {
 
     /** @param adjust changes the node's validated configuration (see {@link IvrNode#start}) */
     AgentRig start(String yaml, UnaryOperator<IvrConfig> adjust) throws IOException {
-        int agiPort = Tools.freeTcpPort();
-        asterisk.ivr(agiPort, agiPort).agents(phones.keySet().toArray(String[]::new));
+        asterisk.agents(phones.keySet().toArray(String[]::new));
         staticPhones.forEach((endpoint, p) -> asterisk.staticPhone(endpoint, p.port));
         asterisk.start();
         asterisk.cli("agi set debug on");
@@ -81,8 +80,9 @@ final class AgentRig implements AutoCloseable {
             p.behave(new AgentPhone.Answer(Duration.ofSeconds(1), null));
             assertThat(p.register()).as("phone " + p.endpoint + " registers").isTrue();
         }
-        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, yaml, Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiPort), "IVR_TTS_ENABLED", "true"), null, adjust));
+        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, yaml, Map.of("IVR_TTS_ENABLED", "true"), null,
+                adjust));
+        asterisk.ivr(node.agiPort(), node.agiPort());
         node.awaitPrerendered();
         // the server's manager connection, as Asterisk reports it, and its first reconciliation with the phones
         await().atMost(Duration.ofSeconds(60)).until(() -> asterisk.logText().contains("Manager 'ivr' logged on"));

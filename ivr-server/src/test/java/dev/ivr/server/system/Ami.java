@@ -196,6 +196,12 @@ final class Ami implements AutoCloseable {
         return r.getOrDefault("Value", "");
     }
 
+    /** A global variable of the dialplan (Getvar without a channel). */
+    String global(String name) {
+        Message r = action(Map.of("Action", "Getvar", "Variable", name));
+        return r.getOrDefault("Value", "");
+    }
+
     /** A CLI command's output (the test user may run commands). */
     String command(String command) {
         Message r = action(Map.of("Action", "Command", "Command", command));

@@ -68,15 +68,14 @@ class CallFlowSystemIT {
         }
         Files.writeString(flows.resolve("refused.yaml"), "start: hello\nlanguages: [en]\nnodes:\n  hello:\n    type: say\n"
                 + "    text: Hello.\n    next: nowhere\n");
-        int agiPort = Tools.freeTcpPort();
-        asterisk.ivr(agiPort, agiPort).staticPhone("operator", operator.port).staticPhone("oncall", operator.port).start();
+        asterisk.staticPhone("operator", operator.port).staticPhone("oncall", operator.port).start();
         asterisk.cli("agi set debug on");
         node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, "", Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiPort),
                 "IVR_TTS_ENABLED", "true",
                 "IVR_FLOWS_DIR", flows.toString(),
                 "IVR_SPEECH_SPHINX_ENABLED", "false",
                 "IVR_SPEECH_PORT", Integer.toString(audioSocketPortTaken.getLocalPort()))));
+        asterisk.ivr(node.agiPort(), node.agiPort());
         node.awaitPrerendered();
     }
 

@@ -4,6 +4,9 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.AgentState;
 import dev.ivr.server.doctor.Doctor;
 import dev.ivr.server.doctor.Finding;
+import dev.ivr.server.ports.PortsReport;
+import dev.ivr.server.testing.TestConfigs;
+import dev.ivr.testsupport.ProcessReports;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Scenario 10 and findings 6, 7 and 11 (doctor): two ivr nodes in one cluster sharing an H2
- * database server, the sample dialplan with IVR pointing at node A and IVR_BACKUP at node B.
+ * database server, the sample dialplan with IVR pointing at node A and IVR_BACKUP at node B (both on port 0: the test
+ * sets the two globals over AMI to the ports they bound).
  * Node A (a process of its own) is killed with SIGKILL in the middle of a call: Asterisk gets
  * the call back, the sample's [ivr-agi] calls node B, which resumes the call where it was; the
  * agent's answer report, and new calls, reach node B while node A is down.
@@ -60,35 +64,34 @@ class FailoverSystemIT {
         h2 = Server.createTcpServer("-tcp", "-tcpPort", "0", "-ifNotExists", "-baseDir", db.toString()).start();
         rig.add(h2::stop);
         dbUrl = "jdbc:h2:tcp://127.0.0.1:" + h2.getPort() + "/./ivr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-        agiA = Tools.freeTcpPort();
-        agiB = Tools.freeTcpPort();
-        int clusterA = Tools.freeTcpPort();
-        int clusterB = Tools.freeTcpPort();
         String cluster = "failover-" + UUID.randomUUID();
-        String members = "127.0.0.1:" + clusterA + ",127.0.0.1:" + clusterB;
-        asterisk.ivr(agiA, agiB).agents("1001").start();
+        asterisk.agents("1001").start();
         asterisk.cli("agi set debug on");
         phone.behave(new AgentPhone.Answer(Duration.ofSeconds(1), Duration.ofSeconds(4)));
         assertThat(phone.register()).isTrue();
-        // node B, in this JVM: it migrates the shared database and imports the sample customers
+        // node B, in this JVM, every listener on port 0 and alone in its cluster: it migrates the shared database and
+        // imports the sample customers
         nodeB = rig.add(IvrNode.start(rig.dir, "node-b", asterisk.amiPort, "database:\n  url: " + dbUrl + "\n", Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiB), "IVR_TTS_ENABLED", "false", "IVR_CLUSTER_NAME", cluster,
-                "IVR_CLUSTER_PORT", Integer.toString(clusterB), "IVR_CLUSTER_MEMBERS", members)));
-        // node A, a process of its own (so it can be killed)
+                "IVR_TTS_ENABLED", "false", "IVR_CLUSTER_NAME", cluster)));
+        agiB = nodeB.agiPort();
+        // node A, a process of its own (so it can be killed), on port 0 too: it joins node B at the address B bound, and
+        // says the ports it bound in its ports.json
         nodeALog = rig.dir.resolve("node-a.log");
-        nodeA = startNodeA(cluster, clusterA, members);
+        Path dataA = Files.createDirectories(rig.dir.resolve("node-a"));
+        nodeA = startNodeA(dataA, cluster, TestConfigs.address(nodeB.server.hazelcast()));
         rig.add(() -> {
             if (nodeA.isAlive()) {
                 nodeA.destroyForcibly();
             }
         });
-        await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(nodeALog).contains("started in"));
+        agiA = ProcessReports.await("node A", nodeA, nodeALog, "its ports in " + PortsReport.file(dataA),
+                Duration.ofSeconds(120), () -> PortsReport.read(dataA), PortsReport::pid).agi().port();
+        asterisk.ivr(agiA, agiB);
         await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.server.hazelcast().getCluster().getMembers().size() == 2);
         await().atMost(Duration.ofSeconds(60)).until(() -> countMatches(asterisk.logText(), "Manager 'ivr' logged on") >= 2);
     }
 
-    static Process startNodeA(String cluster, int clusterPort, String members) throws IOException {
-        Path data = Files.createDirectories(rig.dir.resolve("node-a"));
+    static Process startNodeA(Path data, String cluster, String members) throws IOException {
         Path config = rig.dir.resolve("node-a.yaml");
         Files.writeString(config, "database:\n  url: " + dbUrl + "\ncrm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n"
                 + "node:\n  accept-weak-settings: [crm.pin-hash]\n"); // cheap hashes for the test's sample customers
@@ -99,10 +102,10 @@ class FailoverSystemIT {
         env.keySet().removeIf(k -> k.startsWith("IVR_"));
         env.put("IVR_NODE_NAME", "node-a");
         env.put("IVR_NODE_DATA_DIR", data.toString());
-        env.put("IVR_AGI_PORT", Integer.toString(agiA));
-        env.put("IVR_HTTP_PORT", Integer.toString(Tools.freeTcpPort()));
+        env.put("IVR_AGI_PORT", "0");
+        env.put("IVR_HTTP_PORT", "0");
         env.put("IVR_CLUSTER_NAME", cluster);
-        env.put("IVR_CLUSTER_PORT", Integer.toString(clusterPort));
+        env.put("IVR_CLUSTER_PORT", "0");
         env.put("IVR_CLUSTER_MEMBERS", members);
         env.put("IVR_CLUSTER_SECRET_FILE", dev.ivr.server.testing.TestConfigs.clusterSecret().toString()); // node B's too
         env.put("IVR_TTS_ENABLED", "false");

@@ -38,12 +38,11 @@ class FastKeysSystemIT {
     static void start() throws Exception {
         rig = new SystemRig(FastKeysSystemIT.class);
         asterisk = rig.asterisk();
-        int agiPort = Tools.freeTcpPort();
-        proxy = rig.add(new SlowAgiProxy(agiPort, Duration.ofMillis(SLOW_MILLIS)));
-        asterisk.ivr(proxy.port(), proxy.port()).start();
+        asterisk.start();
         asterisk.cli("agi set debug on");
-        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, "", Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiPort), "IVR_TTS_ENABLED", "true")));
+        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, "", Map.of("IVR_TTS_ENABLED", "true")));
+        proxy = rig.add(new SlowAgiProxy(node.agiPort(), Duration.ofMillis(SLOW_MILLIS)));
+        asterisk.ivr(proxy.port(), proxy.port());
         node.awaitPrerendered();
     }
 

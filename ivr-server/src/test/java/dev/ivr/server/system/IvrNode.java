@@ -24,10 +24,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An ivr server in the test's JVM, configured for a {@link PrivateAsterisk}: HTTP, AudioSocket and its
- * cluster member on port 0. The tests pass a picked FastAGI port ({@link Tools#freeTcpPort}) in {@code extra}:
- * their Asterisk starts first, with a dialplan that names it, since a server started before Asterisk logs
- * AMI login failures (which the tests read as problems) and then waits out its login back-off. Its own
+ * An ivr server in the test's JVM, configured for a {@link PrivateAsterisk}: FastAGI, HTTP, AudioSocket and its
+ * cluster member on port 0. The tests start their Asterisk first (a server started before Asterisk logs AMI login
+ * failures, which the tests read as problems, and then waits out its login back-off), then the server, and then hand
+ * Asterisk the FastAGI port it bound ({@link #agiPort}, {@link PrivateAsterisk#ivr}) before the first call. Its own
  * cluster, its data directory where Asterisk (another user) can read the
  * prompts, the shipped flows and prompts with MaryTTS, AMI to that Asterisk with the sample
  * manager user, calendars that are always open, and the twelve sample customers. The server's
@@ -86,7 +86,7 @@ final class IvrNode implements AutoCloseable {
             env.put("IVR_AGI_PORT", "0");
             env.put("IVR_HTTP_PORT", "0");
             env.put("IVR_CLUSTER_NAME", "system-" + UUID.randomUUID());
-            env.put("IVR_CLUSTER_PORT", "0"); // FailoverSystemIT, whose two nodes list each other before either starts, picks its own
+            env.put("IVR_CLUSTER_PORT", "0"); // a member that joins (FailoverSystemIT's node A) lists the port bound
             // one secret for the nodes of a test (each would generate its own, and they would not join)
             env.put("IVR_CLUSTER_SECRET_FILE", dev.ivr.server.testing.TestConfigs.clusterSecret().toString());
             env.put("IVR_SPEECH_PORT", "0");
@@ -170,6 +170,7 @@ final class IvrNode implements AutoCloseable {
         return server.crmQueries().history(customerId, 1, 0).get(0);
     }
 
+    /** The FastAGI port the server bound (it is given port 0). */
     int agiPort() {
         return server.agiPort();
     }

@@ -66,14 +66,13 @@ class LoadSystemIT {
             endpoints[a] = Integer.toString(2001 + a);
             phones.add(rig.add(new AgentPhone(asterisk, rig.dir, endpoints[a])));
         }
-        int agiPort = Tools.freeTcpPort();
-        asterisk.ivr(agiPort, agiPort).agents(endpoints).start();
+        asterisk.agents(endpoints).start();
         for (AgentPhone p : phones) {
             p.behave(new AgentPhone.Answer(Duration.ofMillis(300), Duration.ofSeconds(1)));
             assertThat(p.register()).isTrue();
         }
-        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, QUEUES, Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiPort), "IVR_TTS_ENABLED", "true")));
+        node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, QUEUES, Map.of("IVR_TTS_ENABLED", "true")));
+        asterisk.ivr(node.agiPort(), node.agiPort());
         node.awaitPrerendered();
         await().atMost(Duration.ofSeconds(60)).until(() -> asterisk.logText().contains("Manager 'ivr' logged on"));
         for (int a = 0; a < AGENTS; a++) {

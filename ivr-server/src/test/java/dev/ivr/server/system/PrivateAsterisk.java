@@ -22,7 +22,9 @@ import java.util.stream.Stream;
  * very files PBX admins copy ({@code config/asterisk/*.conf}, with only addresses, ports and paths
  * substituted) and the test's own files ({@code src/test/resources/system/asterisk}: transports,
  * modules, logger, the caller simulation), its own run, log, spool and database directories,
- * everything on loopback on ports picked free at run time, started in the foreground and stopped
+ * everything on loopback: its own ports (SIP, AMI, the RTP range) picked free at run time, as its
+ * configuration must name them before it starts; the IVR servers' FastAGI ports handed to it over
+ * AMI once they are bound ({@link #ivr}). Started in the foreground and stopped
  * by its process id. Run as the unprivileged user {@code nobody} when the tests run as root, as a
  * packaged Asterisk runs as its own user.
  */
@@ -39,8 +41,11 @@ final class PrivateAsterisk implements AutoCloseable {
     private static final Pattern IVR_GLOBAL = Pattern.compile("(?m)^(IVR|IVR_BACKUP)=agi://127\\.0\\.0\\.1:\\d+$");
 
     private final AsteriskInstallation installation;
-    private String ivr;
-    private String ivrBackup;
+    /**
+     * What the dialplan's IVR and IVR_BACKUP name until the test sets them ({@link #ivr}): port 1 on loopback, where
+     * nothing listens (not port 0: res_agi takes an {@code agi://} URL without a port, or with port 0, for 4573).
+     */
+    static final String NO_IVR = "agi://127.0.0.1:1";
     private final List<String> agents = new ArrayList<>();
     private final Map<String, Integer> staticPhones = new LinkedHashMap<>();
     private boolean asItsOwnUser = true;
@@ -85,11 +90,33 @@ final class PrivateAsterisk implements AutoCloseable {
         systemName = "st" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
     }
 
-    /** The IVR servers the sample dialplan's IVR and IVR_BACKUP point at (FastAGI ports on 127.0.0.1). */
+    /**
+     * Points the sample dialplan's IVR and IVR_BACKUP globals at these FastAGI ports on 127.0.0.1, at run time: an AMI
+     * {@code Setvar} without a channel sets a global variable (manager.c {@code action_setvar} with no channel), and
+     * {@code AGI(${IVR}/...)} reads it when a call gets there. So Asterisk starts first (a server started before it logs
+     * AMI login failures, which the tests read as problems) and the servers after it on port 0, and the test hands
+     * Asterisk the port a server bound (in this JVM {@code server.agiPort()}, a process's {@code ports.json}) before
+     * its first call. Until then the globals name {@link #NO_IVR}, where nothing listens. (A {@code dialplan reload}
+     * would set them back from the file: no system test reloads.)
+     */
     PrivateAsterisk ivr(int agiPort, int backupAgiPort) {
-        this.ivr = "agi://127.0.0.1:" + agiPort;
-        this.ivrBackup = "agi://127.0.0.1:" + backupAgiPort;
+        if (ami == null) {
+            throw new IllegalStateException("start Asterisk first: the IVR's address is set over AMI");
+        }
+        setGlobal("IVR", "agi://127.0.0.1:" + agiPort);
+        setGlobal("IVR_BACKUP", "agi://127.0.0.1:" + backupAgiPort);
         return this;
+    }
+
+    private void setGlobal(String name, String value) {
+        Ami.Message r = ami.action(Map.of("Action", "Setvar", "Variable", name, "Value", value));
+        if (!"Success".equals(r.get("Response"))) {
+            throw new IllegalStateException("Setvar " + name + "=" + value + " answered " + r);
+        }
+        String now = ami.global(name);
+        if (!value.equals(now)) {
+            throw new IllegalStateException("the global " + name + " is '" + now + "' after Setvar to " + value);
+        }
     }
 
     /** Agent endpoints (PJSIP/ID) from the sample's templates; 1001 is the sample's own. */
@@ -183,13 +210,13 @@ final class PrivateAsterisk implements AutoCloseable {
         int found = 0;
         while (m.find()) {
             found++;
-            m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + "="
-                    + (m.group(1).equals("IVR") ? ivr : ivrBackup)));
+            m.appendReplacement(sb, Matcher.quoteReplacement("; set over AMI once the server listens (the system tests'"
+                    + " PrivateAsterisk.ivr)\n" + m.group(1) + "=" + NO_IVR));
         }
         m.appendTail(sb);
-        if (found != 2 || ivr == null) {
+        if (found != 2) {
             throw new IllegalStateException("the sample dialplan must set IVR and IVR_BACKUP to agi://127.0.0.1:PORT in "
-                    + "[globals] (found " + found + "), and the test must say where the IVR is");
+                    + "[globals] (found " + found + ")");
         }
         write("extensions-ivr.conf", sb.toString());
         write("extensions.conf", "; generated: the sample dialplan, then the system tests' contexts\n"

@@ -36,15 +36,14 @@ class SpeechSystemIT {
     static void start() {
         rig = new SystemRig(SpeechSystemIT.class);
         asterisk = rig.asterisk();
-        int agiPort = Tools.freeTcpPort();
-        asterisk.ivr(agiPort, agiPort).start();
+        asterisk.start();
         asterisk.cli("agi set debug on");
         node = rig.add(IvrNode.start(rig.dir, "node-a", asterisk.amiPort, "", Map.of(
-                "IVR_AGI_PORT", Integer.toString(agiPort),
                 "IVR_TTS_ENABLED", "false",
                 "IVR_FLOWS_DIR", Path.of("src/test/resources/flows-speech").toAbsolutePath().toString(),
                 "IVR_SPEECH_NO_INPUT_TIMEOUT", "4s",
                 "IVR_SPEECH_END_SILENCE", "500ms"), new ToneRecognizers(Set.of("en"))));
+        asterisk.ivr(node.agiPort(), node.agiPort());
     }
 
     @AfterAll

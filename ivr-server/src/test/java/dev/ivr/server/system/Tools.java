@@ -34,6 +34,12 @@ final class Tools {
      * A TCP port free now, for Asterisk's configuration written before anything binds it: {@link FreePorts#pick},
      * below the kernel's ephemeral range, where no port-0 bind or outgoing connection of another test can take it
      * before its listener binds it (other tests run on this machine: never a fixed port).
+     *
+     * <p>Only for Asterisk's own listeners (AMI here, SIP with {@link #freeTcpAndUdpPort}; the RTP range and the sipp
+     * phones' ports come from {@link #freeUdpRange}): Asterisk takes its ports from its configuration files, has no
+     * "any free port" for them and does not report the ports it bound, and the static phones' contacts name their
+     * sipp's port in that configuration too. The ivr servers bind port 0 (FastAGI, HTTP, AudioSocket, the cluster) and
+     * Asterisk learns their FastAGI port over AMI ({@link PrivateAsterisk#ivr}).
      */
     static int freeTcpPort() {
         return FreePorts.pick();
