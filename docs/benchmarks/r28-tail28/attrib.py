@@ -1,4 +1,5 @@
 """attrib.py RUN_DIR [THRESHOLD_MS=1] [LEVEL=2000]: what each slow reply of a run.sh run waited for (tail28).
+SCEN=customer-service for that flow's files (cs30's r30-cs30/run.sh; default: the simple flow's).
 
 RUN_DIR: run.sh's directory (perf.txt: `perf script` of the plateau, written by perfdump.sh; clock.txt; gc.log;
 tl/ivr-simple-LEVEL-slow.csv and -lag.csv). For each reply slower than THRESHOLD_MS, over its own interval
@@ -17,11 +18,12 @@ import sys, re, collections, bisect, datetime, os
 run = sys.argv[1]
 thr = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
 level = sys.argv[3] if len(sys.argv) > 3 else "2000"
+scen = os.environ.get("SCEN", "simple")
 offs = [float(l.split()[1]) for l in open(os.path.join(run, "clock.txt"))]
 OFF = sum(offs) / len(offs)  # CLOCK_REALTIME - CLOCK_MONOTONIC, seconds
 
 G = [(r"^C2 Compiler", "JIT C2"), (r"^C1 Compiler", "JIT C1"),
-     (r"^GC Thread|^G1 |^GC |VM Periodic|Concurrent|^VM Thread", "GC and VM thread"),
+     (r"^Shen|Shenandoah", "GC: Shenandoah"), (r"^GC Thread|^G1 |^GC |VM Periodic|Concurrent|^VM Thread", "GC and VM thread"),
      (r"^ForkJoinPool-\d", "calls: carriers"), (r"Poller", "calls: JDK pollers"), (r"^agi-accept", "calls: agi-accept"),
      (r"^ivr-cluster-op", "ivr-cluster-op"), (r"^journal-outbox", "journal writer"), (r"^outbox-force", "journal forces"),
      (r"^crm", "CRM outbox and writer"), (r"^journal-kpis", "live KPIs"), (r"^hz\.", "Hazelcast"),
@@ -120,7 +122,7 @@ pauses.sort()
 
 tl = os.path.join(run, "tl")
 late = []
-lagf = os.path.join(tl, f"ivr-simple-{level}-lag.csv")
+lagf = os.path.join(tl, f"ivr-{scen}-{level}-lag.csv")
 if os.path.exists(lagf):
     for l in open(lagf):
         if l[0].isdigit():
@@ -129,7 +131,7 @@ if os.path.exists(lagf):
 late.sort()
 
 slow = []
-for l in open(os.path.join(tl, f"ivr-simple-{level}-slow.csv")):
+for l in open(os.path.join(tl, f"ivr-{scen}-{level}-slow.csv")):
     if l[0].isdigit():
         r, s, ms, c = l.rstrip("\n").split(",", 3)
         if float(ms) > thr:
