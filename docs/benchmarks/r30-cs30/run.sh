@@ -6,7 +6,8 @@
 # 60 s plateau begins ~213 s after it; PERF=0: no trace). clock.txt: CLOCK_REALTIME - CLOCK_MONOTONIC before/after.
 # usage: [LOADGEN_OPTS=--steady-ramp] [PERF=1] docs/benchmarks/r30-cs30/run.sh NAME IVR_JAR [SERVER_JVM_OPT...]
 # IDLE_RE=REGEX: from 10 s after the start, every 5 s, the server's threads whose name (comm) matches the extended
-# regex are moved to SCHED_IDLE from outside (chrt -i; each once, logged in idle.txt), e.g. '^(Shenandoah|C2 Compiler)'.
+# regex are moved to SCHED_IDLE from outside (chrt -i; each once, logged in idle.txt), e.g. '^(Shenandoah|C2 Compiler)';
+# with IDLE_NICE=N they are reniced to N instead (renice -n N, SCHED_OTHER kept).
 # writes target/cs30/NAME/{gc.log,perf.data,clock.txt,out/,tl/,work/,loadgen.txt,meta.txt,plateau.txt}
 set -u
 N=$1; JAR=$2; shift 2
@@ -16,7 +17,7 @@ J=$(./ivr java-home)/bin/java
 EXTRA=()
 for o in "$@"; do EXTRA+=("--server-jvm-opt=$o"); done
 off() { python3 -c 'import time;print("%.6f" % (time.clock_gettime(time.CLOCK_REALTIME)-time.clock_gettime(time.CLOCK_MONOTONIC)))'; }
-echo "start $(date -u +%T) load $(cat /proc/loadavg) opts $* loadgen ${LOADGEN_OPTS:-} idle ${IDLE_RE:-}" > "$B/meta.txt"
+echo "start $(date -u +%T) load $(cat /proc/loadavg) opts $* loadgen ${LOADGEN_OPTS:-} idle ${IDLE_RE:-} nice ${IDLE_NICE:-}" > "$B/meta.txt"
 echo "before $(off)" > "$B/clock.txt"
 if [ "${PERF:-1}" = 1 ]; then
   ( sleep "${PERF_DELAY:-235}" && echo "perf $(date -u +%T.%N)" >> "$B/meta.txt" && \
@@ -35,7 +36,11 @@ if [ -n "${IDLE_RE:-}" ]; then
         id=${t##*/}; [ -n "${done[$id]:-}" ] && continue
         read -r c < $t/comm 2>/dev/null || continue
         if [[ "$c" =~ $IDLE_RE ]]; then
-          chrt -i -p 0 "$id" && echo "$(date -u +%T) $sp $c $id $(chrt -p $id | tr '\n' ' ')" >> "$B/idle.txt"
+          if [ -n "${IDLE_NICE:-}" ]; then
+            renice -n "$IDLE_NICE" -p "$id" > /dev/null && echo "$(date -u +%T) $sp $c $id nice $(cut -d")" -f2- /proc/$sp/task/$id/stat | awk '{print $17}')" >> "$B/idle.txt"
+          else
+            chrt -i -p 0 "$id" && echo "$(date -u +%T) $sp $c $id $(chrt -p $id | tr '\n' ' ')" >> "$B/idle.txt"
+          fi
           done[$id]=1
         fi
       done
