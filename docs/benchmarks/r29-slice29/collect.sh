@@ -1,14 +1,3 @@
 #!/bin/bash
-# collect.sh NAME LEVEL...: copies a run.sh run's small files here (the run's table, per-command csv, the plateau's
-# timeline, slow replies and lag csv, attrib.py's output, meta, the threads' slices); the trace itself (perf.txt) stays out.
-set -u
-D=$(dirname "$0")
-while [ $# -ge 2 ]; do
-  n=$1; l=$2; shift 2; R=target/t28/$n
-  cp "$R/out/$n.md" "$D/$n.md"; cp "$R/out/$n-commands.csv" "$D/$n-commands.csv"
-  for f in timeline slow lag; do [ -f "$R/tl/ivr-simple-$l-$f.csv" ] && cp "$R/tl/ivr-simple-$l-$f.csv" "$D/$n-$f.csv"; done
-  [ -f "$R/attrib.txt" ] && cp "$R/attrib.txt" "$D/$n-attrib.txt"
-  [ -f "$R/slices.txt" ] && cp "$R/slices.txt" "$D/$n-slices.txt"
-  grep -E 'Pause Young|Pause Full' "$R/gc.log" | grep -v 'gc,start' | sed 's/\[[0-9.]*s\]//' > "$D/$n-pauses.txt"
-  cat "$R/meta.txt" > "$D/$n-meta.txt"
-done
+# collect.sh NAME LEVEL...: tail28's collect.sh (slice29's runs are run.sh runs too), copying into this folder.
+DEST=$(dirname "$0") exec "$(dirname "$0")/../r28-tail28/collect.sh" "$@"
