@@ -204,7 +204,7 @@ class ServerProcessIT {
         }
     }
 
-    /** The last {@code n} lines of a file, or why it could not be read. */
+    /** The java launcher of this test's JVM, to start the server with. */
     static String java() {
         return ProcessHandle.current().info().command().orElse("java");
     }
