@@ -28,7 +28,14 @@ public final class ThreadNice {
     public static final int MAX = 19;
     private static final int PRIO_PROCESS = 0;
 
-    private static final Natives NATIVES = Natives.load();
+    /**
+     * libc's calls, looked up the first time a thread asks for a change (not when this class loads): a server that
+     * lowers no thread never touches the foreign linker, so a JVM started without {@code --enable-native-access}
+     * (an embedding application, a test's child JVM) prints no restricted-method warning for nothing.
+     */
+    private static final class Lazy {
+        static final Natives NATIVES = Natives.load();
+    }
 
     private ThreadNice() {
     }
@@ -44,7 +51,7 @@ public final class ThreadNice {
         if (by <= 0) {
             return OptionalInt.empty();
         }
-        if (NATIVES == null) {
+        if (Lazy.NATIVES == null) {
             return OptionalInt.empty(); // why was logged once at load
         }
         String thread = Thread.currentThread().getName();
@@ -59,8 +66,8 @@ public final class ThreadNice {
             if (current.getAsInt() >= target) {
                 return OptionalInt.empty();
             }
-            int tid = NATIVES.gettid();
-            int rc = NATIVES.setpriority(PRIO_PROCESS, tid, target);
+            int tid = Lazy.NATIVES.gettid();
+            int rc = Lazy.NATIVES.setpriority(PRIO_PROCESS, tid, target);
             if (rc != 0) {
                 LOG.debug("thread {}: setpriority({}, {}) returned {}, nice left at {}", thread, tid, target, rc,
                         current.getAsInt());
@@ -85,12 +92,12 @@ public final class ThreadNice {
      * @return whether the thread now runs under {@code SCHED_IDLE} (false off Linux, on Java 21, or when the call failed)
      */
     public static boolean idleCurrentThread() {
-        if (NATIVES == null) {
+        if (Lazy.NATIVES == null) {
             return false;
         }
         String thread = Thread.currentThread().getName();
         try {
-            int rc = NATIVES.schedIdle();
+            int rc = Lazy.NATIVES.schedIdle();
             if (rc != 0) {
                 LOG.debug("thread {}: sched_setscheduler(SCHED_IDLE) returned {}, policy unchanged", thread, rc);
                 return false;
@@ -115,7 +122,7 @@ public final class ThreadNice {
 
     /** Whether this JVM can change a thread's nice value (Linux, Java 22 or newer, libc found). */
     public static boolean available() {
-        return NATIVES != null;
+        return Lazy.NATIVES != null;
     }
 
     /** Field 19 of a {@code /proc/.../stat} line (after the command name, which may hold spaces). */

@@ -39,7 +39,7 @@ class FullDiskIT {
                 set -u
                 disk="$1"; out="$2"; shift 2
                 mount -t tmpfs -o size=8m,mode=0700 tmpfs "$disk" || exit 77
-                "$@" write "$disk" > "$out/write.out" 2>&1 &
+                "$@" write "$disk" > "$out/write.out" 2> "$out/write.err" &
                 pid=$!
                 for _ in $(seq 1 1200); do
                   grep -q '^PROBE READY' "$out/write.out" && break
@@ -49,11 +49,13 @@ class FullDiskIT {
                 kill -9 "$pid"
                 wait "$pid"
                 echo "writer ended: $?" > "$out/killed"
-                "$@" verify "$disk" > "$out/verify.out" 2>&1 || exit 3
-                "$@" recover "$disk" > "$out/recover.out" 2>&1 || exit 4
+                "$@" verify "$disk" > "$out/verify.out" 2> "$out/verify.err" || exit 3
+                "$@" recover "$disk" > "$out/recover.out" 2> "$out/recover.err" || exit 4
                 """);
+        // the probe's PROBE lines and the logs go to stdout, the JVM's own messages to stderr, kept apart: a JVM
+        // warning written while the probe prints once split a "PROBE found" line in two (the interaction looked lost)
         List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), FullDiskProbe.class.getName());
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), FullDiskProbe.class.getName());
         int exit = -1;
         for (List<String> unshare : List.of(List.of("unshare", "--user", "--map-root-user", "--mount"),
                 List.of("unshare", "--mount"))) {
@@ -71,7 +73,9 @@ class FullDiskIT {
         assumeTrue(Files.exists(out.resolve("write.out")), "a tmpfs cannot be mounted here (needs root or user"
                 + " namespaces for unshare): " + Files.readString(tmp.resolve("unshare.out")));
         String write = Files.readString(out.resolve("write.out"));
-        assertThat(exit).as("the scenario script: %s%n%s", Files.readString(tmp.resolve("unshare.out")), write).isZero();
+        String stderr = read(out.resolve("write.err")) + read(out.resolve("verify.err")) + read(out.resolve("recover.err"));
+        assertThat(exit).as("the scenario script: %s%n%s%nstderr:%n%s", Files.readString(tmp.resolve("unshare.out")), write,
+                stderr).isZero();
         assertThat(Files.readString(out.resolve("killed"))).contains("writer ended: 137"); // SIGKILL
 
         System.out.println("what the probe said:\n" + String.join("\n", probe(write)));
@@ -132,7 +136,6 @@ class FullDiskIT {
         return probe(output).stream().filter(l -> l.startsWith(prefix)).reduce((a, b) -> b).orElse("(no " + prefix + "line)");
     }
 
-    @SuppressWarnings("unused")
     private static String read(Path p) throws IOException {
         return Files.exists(p) ? Files.readString(p) : "";
     }
