@@ -25,8 +25,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static dev.ivr.server.ServerProcessIT.awaitHealthy;
-import static dev.ivr.server.ServerProcessIT.awaitPorts;
+import static dev.ivr.server.testing.ServerProcesses.awaitHealthy;
+import static dev.ivr.server.testing.ServerProcesses.awaitPorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -243,7 +243,7 @@ class DistributionIT {
         env(pb.environment());
         pb.environment().putAll(env);
         server = pb.start();
-        httpPort = awaitPorts(root().resolve("var/lib/ivr"), server, tmp.resolve("server.out")).http().port();
+        httpPort = awaitPorts("the server", root().resolve("var/lib/ivr"), server, tmp.resolve("server.out")).http().port();
         awaitHealthy(httpPort, tmp.resolve("server.out"));
     }
 

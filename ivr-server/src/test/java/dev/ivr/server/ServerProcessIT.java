@@ -6,18 +6,13 @@ import dev.ivr.fakepbx.Caller;
 import dev.ivr.fakepbx.FakeCall;
 import dev.ivr.fakepbx.FakePbx;
 import dev.ivr.server.ports.PortsReport;
-import dev.ivr.testsupport.ProcessReports;
+import dev.ivr.server.testing.ServerProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import org.awaitility.core.ConditionTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +21,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.ivr.server.testing.ServerProcesses.awaitHealthy;
+import static dev.ivr.server.testing.ServerProcesses.awaitPorts;
+import static dev.ivr.server.testing.ServerProcesses.java;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,7 +45,7 @@ class ServerProcessIT {
     void sigtermStopsNewCallsLetsTheCallInProgressFinishThenExits() throws Exception {
         Path log = data.resolve("server.log");
         process = start(log, Map.of("IVR_AGI_DRAIN_TIME", "60s"));
-        PortsReport ports = awaitPorts(data, process, log);
+        PortsReport ports = awaitPorts("the server", data, process, log);
         awaitHealthy(ports.http().port(), log);
 
         FakePbx pbx = new FakePbx("127.0.0.1", ports.agi().port());
@@ -80,7 +78,7 @@ class ServerProcessIT {
     void controlCharactersSentByThePbxAreEscapedInTheLog() throws Exception {
         Path log = data.resolve("server.log");
         process = start(log, Map.of());
-        PortsReport ports = awaitPorts(data, process, log);
+        PortsReport ports = awaitPorts("the server", data, process, log);
         awaitHealthy(ports.http().port(), log);
 
         // a hostile peer on the allowlist: ESC sequences (clear screen, set the terminal title) and NUL
@@ -132,7 +130,7 @@ class ServerProcessIT {
         Path log = data.resolve("server.log");
         process = start(log, Map.of("IVR_CRM_PIN_HASH_MEMORY", "8", "IVR_CRM_PIN_HASH_ITERATIONS", "1",
                 "IVR_NODE_ACCEPT_WEAK_SETTINGS", "crm.pin-hash"));
-        awaitHealthy(awaitPorts(data, process, log).http().port(), log);
+        awaitHealthy(awaitPorts("the server", data, process, log).http().port(), log);
         assertThat(Files.readString(log)).contains("WARN ").contains("WEAK SETTING accepted by node.accept-weak-settings:"
                 + " crm.pin-hash: Argon2id with 8 KiB and 1 pass(es) is below OWASP's minimum");
     }
@@ -152,7 +150,7 @@ class ServerProcessIT {
                 .contains(cfg + ":3:11: agi.allow[0]: 'nowhere' is not an IPv4 or IPv6 address block");
     }
 
-    /** Starts the packaged server on this test's data directory, every listener on port 0 (see {@link #awaitPorts}). */
+    /** Starts the packaged server on this test's data directory, every listener on port 0 (see {@link ServerProcesses#awaitPorts}). */
     private Process start(Path log, Map<String, String> extra) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "run")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -168,45 +166,6 @@ class ServerProcessIT {
         env.put("IVR_FLOWS_DIR", Path.of("..", "flows").toAbsolutePath().normalize().toString());
         env.putAll(extra);
         return pb.start();
-    }
-
-    /**
-     * Waits until the server started as {@code process} (or a process it started: a launcher script) reports the ports
-     * it bound in {@code <dataDir>/ports.json}, which it writes once every listener is bound; fails with the last lines
-     * of its output when it exits first or does not report within two minutes.
-     */
-    static PortsReport awaitPorts(Path dataDir, Process process, Path log) {
-        try {
-            return ProcessReports.await("the server", process, log, "its ports in " + PortsReport.file(dataDir),
-                    Duration.ofSeconds(120), () -> PortsReport.read(dataDir), PortsReport::pid);
-        } catch (IOException e) {
-            throw new AssertionError(e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for the server's ports", e);
-        }
-    }
-
-    /**
-     * Waits until the server answers {@code /health} with 200; if it does not within two minutes (a slow start on a
-     * busy machine is not what these tests judge), fails with the last lines of its output, so a run that failed
-     * says why without its temporary directory.
-     */
-    static void awaitHealthy(int httpPort, Path log) {
-        HttpClient http = HttpClient.newHttpClient();
-        try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health")).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("the server did not answer /health with 200 within 120 s; the last lines of "
-                    + log.getFileName() + ":\n" + ProcessReports.tail(log, 60), e);
-        }
-    }
-
-    /** The java launcher of this test's JVM, to start the server with. */
-    static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
     }
 
     static Path jar() {

@@ -4,9 +4,8 @@ import dev.ivr.routing.AgentProfile;
 import dev.ivr.routing.AgentState;
 import dev.ivr.server.doctor.Doctor;
 import dev.ivr.server.doctor.Finding;
-import dev.ivr.server.ports.PortsReport;
+import dev.ivr.server.testing.ServerProcesses;
 import dev.ivr.server.testing.TestConfigs;
-import dev.ivr.testsupport.ProcessReports;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,8 +83,7 @@ class FailoverSystemIT {
                 nodeA.destroyForcibly();
             }
         });
-        agiA = ProcessReports.await("node A", nodeA, nodeALog, "its ports in " + PortsReport.file(dataA),
-                Duration.ofSeconds(120), () -> PortsReport.read(dataA), PortsReport::pid).agi().port();
+        agiA = ServerProcesses.awaitPorts("node A", dataA, nodeA, nodeALog).agi().port();
         asterisk.ivr(agiA, agiB);
         await().atMost(Duration.ofSeconds(30)).until(() -> nodeB.server.hazelcast().getCluster().getMembers().size() == 2);
         await().atMost(Duration.ofSeconds(60)).until(() -> countMatches(asterisk.logText(), "Manager 'ivr' logged on") >= 2);
@@ -95,7 +93,7 @@ class FailoverSystemIT {
         Path config = rig.dir.resolve("node-a.yaml");
         Files.writeString(config, "database:\n  url: " + dbUrl + "\ncrm:\n  pin-hash: {memory: 1024, iterations: 1, parallelism: 1}\n"
                 + "node:\n  accept-weak-settings: [crm.pin-hash]\n"); // cheap hashes for the test's sample customers
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", Path.of("target", "ivr-server.jar")
+        List<String> cmd = new ArrayList<>(List.of(ServerProcesses.java(), "-Xmx512m", "-jar", Path.of("target", "ivr-server.jar")
                 .toAbsolutePath().toString(), "run", "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(nodeALog.toFile());
         Map<String, String> env = pb.environment();
@@ -119,9 +117,6 @@ class FailoverSystemIT {
         return pb.start();
     }
 
-    static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
 
     static int countMatches(String text, String part) {
         int n = 0;
