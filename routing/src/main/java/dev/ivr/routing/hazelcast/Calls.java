@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -101,10 +103,25 @@ final class Calls extends RoutingPart {
         CallEntry call = view.call(callId);
         long left = call == null ? Long.MAX_VALUE : maxWaitLeft(call.record, view.queue(call.record.queueId()), now());
         if (left != Long.MAX_VALUE) {
-            watch.done.completeOnTimeout(null, Math.max(0, left), TimeUnit.MILLISECONDS);
+            timeOut(watch.done, Math.max(0, left));
         }
         watch.run();
         return watch.done;
+    }
+
+    /**
+     * Completes {@code done} after {@code millis}, on the routing thread: its scheduler forgets a cancelled timer at
+     * once and is woken only by a timer due before all the others, where {@code completeOnTimeout} (the common pool's
+     * delay scheduler) wakes its thread for every timer set and every timer cancelled, four times per turn of a
+     * caller's wait in the queue.
+     */
+    private void timeOut(CompletableFuture<Void> done, long millis) {
+        try {
+            ScheduledFuture<?> timer = scheduler.schedule(() -> done.complete(null), millis, TimeUnit.MILLISECONDS);
+            done.whenComplete((v, e) -> timer.cancel(false));
+        } catch (RejectedExecutionException e) {
+            // the routing is closed (the node is stopping): no timer; the caller's own wait ends it
+        }
     }
 
     /** Completes {@link #done} at the first change of the call after which {@link #awaitAgent} would not wait. */

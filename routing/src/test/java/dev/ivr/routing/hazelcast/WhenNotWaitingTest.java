@@ -38,7 +38,9 @@ class WhenNotWaitingTest {
         router = HazelcastRoutingService.start(cluster.member(0),
                 List.of(QueueDefinition.builder("sales").requireSkill("sales", 1).build(),
                         QueueDefinition.builder("short").requireSkill("sales", 1)
-                                .maxWait(Duration.ofMillis(300), "voicemail").build()),
+                                .maxWait(Duration.ofMillis(300), "voicemail").build(),
+                        QueueDefinition.builder("long").requireSkill("sales", 1)
+                                .maxWait(Duration.ofMinutes(30), "voicemail").build()),
                 RoutingOptions.defaults().withName(name).withMaintenanceInterval(Duration.ofMillis(50)),
                 dev.ivr.routing.ClusterCalls.IN_PLACE);
     }
@@ -84,6 +86,22 @@ class WhenNotWaitingTest {
 
         await().atMost(WAIT).until(f::isDone);
         assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.MaxWaitReached.class);
+    }
+
+    @Test
+    void aCancelledFutureLeavesNoTimerBehind() throws Exception {
+        router.enqueue(CallRequest.builder("c1", "long").build());
+        var timers = ((java.util.concurrent.ScheduledThreadPoolExecutor) router.ctx.scheduler).getQueue();
+        for (int i = 0; i < 100; i++) {
+            CompletableFuture<Void> f = router.whenNotWaiting("c1"); // each with a timer at the queue's maximum wait
+            assertThat(f).isNotDone();
+            f.cancel(false);
+        }
+        assertThat(timers.size()).as("the cancelled timers are gone from the routing thread's queue").isLessThan(10);
+        CompletableFuture<Void> f = router.whenNotWaiting("c1");
+        router.cancel("c1");
+        assertThat(f).isCompleted();
+        assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.Removed.class);
     }
 
     @Test
