@@ -105,6 +105,52 @@ class WhenNotWaitingTest {
     }
 
     @Test
+    void aWatchRunsItsActionOnceWhenAnAgentIsReserved() throws Exception {
+        router.login(new AgentProfile("alice", "alice", "PJSIP/alice", Map.of("sales", 5), Set.of("en")));
+        router.enqueue(CallRequest.builder("c1", "long").build());
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        RoutingService.Watch watch = router.watchWaiting("c1", runs::incrementAndGet);
+        assertThat(watch.fired()).isFalse();
+
+        router.ready("alice");
+
+        await().atMost(WAIT).until(watch::fired);
+        watch.close(); // after it fired: nothing more
+        assertThat(runs).hasValue(1);
+        assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.Offered.class);
+    }
+
+    @Test
+    void aClosedWatchRunsNothingAndLeavesNoListenerOrTimer() throws Exception {
+        router.enqueue(CallRequest.builder("c1", "long").build());
+        Waiter waiter = router.ctx.waiters.get("c1");
+        var timers = ((java.util.concurrent.ScheduledThreadPoolExecutor) router.ctx.scheduler).getQueue();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 100; i++) {
+            RoutingService.Watch watch = router.watchWaiting("c1", runs::incrementAndGet);
+            assertThat(waiter.listenerCount()).isEqualTo(1);
+            watch.close();
+        }
+        assertThat(waiter.listenerCount()).isZero();
+        assertThat(timers.size()).isLessThan(10);
+
+        router.cancel("c1");
+
+        assertThat(runs).as("closed before the call left").hasValue(0);
+        assertThat(router.watchWaiting("c1", runs::incrementAndGet).fired()).as("not waited for: at once").isTrue();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void aWatchFiresAtTheQueuesMaximumWait() throws Exception {
+        router.enqueue(CallRequest.builder("c1", "short").build());
+        RoutingService.Watch watch = router.watchWaiting("c1", () -> { });
+
+        await().atMost(WAIT).until(watch::fired);
+        assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.MaxWaitReached.class);
+    }
+
+    @Test
     void aCallNotWaitedForHereIsCompleteAtOnce() {
         assertThat(router.whenNotWaiting("unknown")).isCompleted();
     }
