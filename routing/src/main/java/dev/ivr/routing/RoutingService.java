@@ -117,6 +117,26 @@ public interface RoutingService extends AutoCloseable {
     CompletableFuture<Void> whenNotWaiting(String callId);
 
     /**
+     * As {@link #whenNotWaiting}, without a future: {@code then} runs once at that change, on the thread that saw it
+     * (it must not block: hand the work to an executor), unless the watch is closed first; for a call it does not
+     * wait for here, at once on this thread. Closing the watch forgets its listener and its timer and makes no
+     * exception, where cancelling {@link #whenNotWaiting}'s future makes one for the future and one for each stage
+     * depending on it, each with the stack trace of the cancelling thread: a waiting caller stops watching once or
+     * twice in every turn of its wait.
+     */
+    Watch watchWaiting(String callId, Runnable then);
+
+    /** A watch of {@link #watchWaiting}. */
+    interface Watch extends AutoCloseable {
+        /** Whether its action ran (or is running): the call stopped waiting. */
+        boolean fired();
+
+        /** Stops watching: the action will not run if it has not begun. */
+        @Override
+        void close();
+    }
+
+    /**
      * Takes over a waiting call whose node left the cluster (kept for {@link RoutingOptions#ownerLeftGrace()}), or
      * a call of this node nobody here waits for: the call keeps its place, its enqueue time and its head-of-line
      * mark, this node becomes its owner, and waits for it with {@link #awaitAgent}. A caller resumed on another

@@ -5,6 +5,7 @@ import dev.ivr.routing.QueueDefinition;
 import dev.ivr.routing.QueuePosition;
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingException;
+import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
 import dev.ivr.server.call.CallChannel;
 import dev.ivr.server.call.CallerHungUpException;
@@ -28,7 +29,7 @@ import java.util.concurrent.Executor;
  */
 final class QueueWait {
     private static final Logger LOG = LoggerFactory.getLogger(QueueCallRouter.class);
-    /** Where the cut of an announcement runs: off the thread that completed the routing's future. */
+    /** Where the cut of an announcement runs: off the thread that ran the routing's watch. */
     private static final Executor CUT = r -> Thread.ofVirtual().name("queue-announcement-cut").start(r);
 
     final QueueCallRouter owner;
@@ -222,16 +223,13 @@ final class QueueWait {
      * loop's next look at the routing finds why. No thread waits for the routing meanwhile.
      */
     private Optional<Character> waitWatchingForAnAgent(Duration stretch) {
-        CompletableFuture<Void> watch = owner.router.whenNotWaiting(req.callId());
-        if (watch.isDone()) {
-            return Optional.empty();
-        }
         CompletableFuture<Void> stop = new CompletableFuture<>();
-        watch.thenRunAsync(() -> stop.complete(null), CUT);
+        RoutingService.Watch watch = owner.router.watchWaiting(req.callId(),
+                () -> CUT.execute(() -> stop.complete(null)));
         try {
-            return ch.waitForDigitUntil(stretch, stop);
+            return watch.fired() ? Optional.empty() : ch.waitForDigitUntil(stretch, stop);
         } finally {
-            watch.cancel(false);
+            watch.close();
             stop.complete(null);
         }
     }
@@ -251,20 +249,21 @@ final class QueueWait {
     /**
      * Announces while the routing watches the call: when an agent is reserved (or the call stops waiting otherwise),
      * the prompt being played is cut short (the offer is then made at once, not after the announcement's last word).
-     * No thread waits meanwhile: the routing completes its future on the thread that saw the change, and the cut (a
-     * NOOP written to the PBX) is handed to a virtual thread from there.
+     * No thread waits meanwhile: the routing runs the watch's action on the thread that saw the change, and the cut (a
+     * NOOP written to the PBX) is handed to a virtual thread from there. A watch is closed, not a future cancelled:
+     * a cancelled future makes an exception (and one per stage depending on it) with this thread's stack trace.
      */
     private Optional<Character> announceWatchingForAnAgent() {
         CompletableFuture<Void> offered = new CompletableFuture<>();
-        CompletableFuture<Void> watch = owner.router.whenNotWaiting(req.callId());
-        watch.thenRunAsync(() -> offered.complete(null), CUT);
+        RoutingService.Watch watch = owner.router.watchWaiting(req.callId(),
+                () -> CUT.execute(() -> offered.complete(null)));
         offeredNow = offered;
         try {
             return announce();
         } finally {
             offeredNow = null;
-            boolean stopped = watch.isDone() && !watch.isCancelled();
-            watch.cancel(false);
+            boolean stopped = watch.fired();
+            watch.close();
             offered.complete(null);
             stoppedDuringAnnouncement = stopped;
             if (stopped) {

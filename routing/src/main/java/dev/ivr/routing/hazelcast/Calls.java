@@ -6,12 +6,16 @@ import dev.ivr.routing.QueuePosition;
 import dev.ivr.routing.Reservation;
 import dev.ivr.routing.RoutingEvent;
 import dev.ivr.routing.RoutingException;
+import dev.ivr.routing.RoutingService;
 import dev.ivr.routing.WaitResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A call's life in its queue on the node that owns it: queued, waiting for an agent, its position, cancelled. */
@@ -90,45 +94,102 @@ final class Calls extends RoutingPart {
         }
     }
 
-    /** See {@link dev.ivr.routing.RoutingService#whenNotWaiting}: a listener on the call's waiter, no thread. */
+    /** See {@link dev.ivr.routing.RoutingService#whenNotWaiting}: a {@link #watchWaiting} that completes it. */
     public CompletableFuture<Void> whenNotWaiting(String callId) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        RoutingService.Watch watch = watchWaiting(callId, () -> done.complete(null));
+        done.whenComplete((v, e) -> watch.close());
+        return done;
+    }
+
+    /** See {@link dev.ivr.routing.RoutingService#watchWaiting}: a listener on the call's waiter, no thread. */
+    public RoutingService.Watch watchWaiting(String callId, Runnable then) {
         Waiter waiter = waiters.get(callId);
+        Watch watch = new Watch(callId, waiter, then);
         if (waiter == null) {
-            return CompletableFuture.completedFuture(null);
+            watch.fire();
+            return watch;
         }
-        Watch watch = new Watch(callId, waiter);
-        watch.done.whenComplete((v, e) -> waiter.remove(watch));
         CallEntry call = view.call(callId);
         long left = call == null ? Long.MAX_VALUE : maxWaitLeft(call.record, view.queue(call.record.queueId()), now());
         if (left != Long.MAX_VALUE) {
-            watch.done.completeOnTimeout(null, Math.max(0, left), TimeUnit.MILLISECONDS);
+            watch.timer = timer(watch::fire, Math.max(0, left));
         }
         watch.run();
-        return watch.done;
+        return watch;
     }
 
-    /** Completes {@link #done} at the first change of the call after which {@link #awaitAgent} would not wait. */
-    private final class Watch implements Runnable {
+    /**
+     * Runs {@code action} after {@code millis} on the routing thread, whose scheduler forgets a cancelled timer at
+     * once and is woken only by a timer due before all the others (where {@code completeOnTimeout}'s delay scheduler,
+     * JDK 25, wakes its thread for every timer set and every timer cancelled); null when the routing is closed.
+     */
+    private ScheduledFuture<?> timer(Runnable action, long millis) {
+        try {
+            return scheduler.schedule(action, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the node is stopping: no timer; the caller's own wait ends
+        }
+    }
+
+    /** Runs its action at the first change of the call after which {@link #awaitAgent} would not wait. */
+    private final class Watch implements Runnable, RoutingService.Watch {
+        private static final int WATCHING = 0;
+        private static final int FIRED = 1;
+        private static final int CLOSED = 2;
         final String callId;
         final Waiter waiter;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final Runnable then;
+        final AtomicInteger state = new AtomicInteger(WATCHING);
+        volatile ScheduledFuture<?> timer;
 
-        Watch(String callId, Waiter waiter) {
+        Watch(String callId, Waiter waiter, Runnable then) {
             this.callId = callId;
             this.waiter = waiter;
+            this.then = then;
         }
 
+        /** The waiter's listener: looks at the call, and listens again while it still waits. */
         @Override
         public void run() {
-            while (!done.isDone()) {
+            while (state.get() == WATCHING) {
                 long seen = waiter.signals();
                 if (!waiting(callId, waiter)) {
-                    done.complete(null);
+                    fire();
                     return;
                 }
                 if (waiter.onSignalAfter(seen, this)) {
                     return;
                 }
+            }
+        }
+
+        void fire() {
+            if (state.compareAndSet(WATCHING, FIRED)) {
+                forget();
+                then.run();
+            }
+        }
+
+        @Override
+        public boolean fired() {
+            return state.get() == FIRED;
+        }
+
+        @Override
+        public void close() {
+            if (state.compareAndSet(WATCHING, CLOSED)) {
+                forget();
+            }
+        }
+
+        private void forget() {
+            ScheduledFuture<?> t = timer;
+            if (t != null) {
+                t.cancel(false);
+            }
+            if (waiter != null) {
+                waiter.remove(this);
             }
         }
     }

@@ -289,6 +289,11 @@ public final class HazelcastRoutingService extends RoutingPart implements Routin
     }
 
     @Override
+    public Watch watchWaiting(String callId, Runnable then) {
+        return calls.watchWaiting(callId, then);
+    }
+
+    @Override
     public Optional<QueuePosition> adopt(String callId) {
         return cluster.call(() -> adoptHere(callId));
     }

@@ -9,7 +9,6 @@ import dev.ivr.routing.WaitingCall;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -45,13 +44,10 @@ final class LocalView {
     private final AtomicLong queuesEpoch = new AtomicLong();
     /** Waiting calls in queue order, valid while no queue ages priorities ({@link #anyAging}). */
     private final ConcurrentSkipListMap<CallEntry.OrderKey, CallEntry> ordered = new ConcurrentSkipListMap<>();
-    private final ConcurrentHashMap<String, ConcurrentSkipListMap<CallEntry.OrderKey, CallEntry>> orderedByQueue =
-            new ConcurrentHashMap<>();
+    /** Each queue's calls in order, with how many wait ahead of a place ({@link QueueLine}). */
+    private final ConcurrentHashMap<String, QueueLine> lines = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> waitingByQueue = new ConcurrentHashMap<>();
     private volatile boolean anyAging;
-    /** Counts every change of the calls' order (and of their offered flag): a queue's order snapshot is valid while it holds. */
-    private final AtomicLong orderEpoch = new AtomicLong();
-    private final ConcurrentHashMap<String, QueueOrder> queueOrders = new ConcurrentHashMap<>();
     /** Counts every applied agent change: the sorted agent list is rebuilt only after one. */
     private final AtomicLong agentsEpoch = new AtomicLong();
     private volatile AgentList agentList;
@@ -184,17 +180,15 @@ final class LocalView {
         CallEntry.OrderKey key = new CallEntry.OrderKey(entry.record.head(), priority, entry.record.enqueuedAt(),
                 entry.id());
         entry.orderKey = key;
-        orderEpoch.incrementAndGet();
         ordered.put(key, entry);
-        orderedByQueue.computeIfAbsent(entry.record.queueId(), q -> new ConcurrentSkipListMap<>()).put(key, entry);
+        lines.computeIfAbsent(entry.record.queueId(), q -> new QueueLine()).add(key, entry);
         waitingByQueue.computeIfAbsent(entry.record.queueId(), q -> new AtomicInteger()).incrementAndGet();
     }
 
     private void unorder(CallEntry entry) {
         CallEntry.OrderKey key = entry.orderKey;
         if (key != null && ordered.remove(key, entry)) {
-            orderEpoch.incrementAndGet();
-            orderedByQueue.get(entry.record.queueId()).remove(key, entry);
+            lines.get(entry.record.queueId()).remove(key, entry);
             waitingByQueue.get(entry.record.queueId()).decrementAndGet();
         }
     }
@@ -212,53 +206,17 @@ final class LocalView {
 
     /**
      * How many calls of its queue wait ahead of {@code call} (offered ones do not count), or -1 when the
-     * order depends on time (a queue ages priorities). Reads a snapshot of the queue's order, taken in one
-     * pass and kept until the order changes, so that announcing positions to every waiting caller costs a
-     * binary search each rather than a walk of the queue each.
+     * order depends on time (a queue ages priorities). Exact, from the queue's {@link QueueLine}: a snapshot of
+     * its order corrected by the changes since, so that announcing positions to every waiting caller costs a
+     * binary search each rather than a walk of the queue each, even while calls come and go.
      */
     int waitingAhead(CallEntry call) {
         CallEntry.OrderKey key = call.orderKey;
-        String queueId = call.record.queueId();
-        var queue = orderedByQueue.get(queueId);
-        if (anyAging || key == null || queue == null) {
+        QueueLine line = lines.get(call.record.queueId());
+        if (anyAging || key == null || line == null) {
             return -1;
         }
-        long epoch = orderEpoch.get();
-        QueueOrder order = queueOrders.get(queueId);
-        if (order == null || order.epoch != epoch) {
-            order = QueueOrder.of(epoch, queue.values());
-            queueOrders.put(queueId, order);
-        }
-        int i = Arrays.binarySearch(order.keys, key);
-        if (i >= 0) {
-            return order.waitingBefore[i];
-        }
-        int ahead = 0; // the order changed while the snapshot was taken: count directly
-        for (CallEntry other : queue.headMap(key).values()) {
-            if (!other.record.isOffered()) {
-                ahead++;
-            }
-        }
-        return ahead;
-    }
-
-    /** A queue's calls in order, and for each how many not-offered calls come before it. */
-    private record QueueOrder(long epoch, CallEntry.OrderKey[] keys, int[] waitingBefore) {
-        static QueueOrder of(long epoch, Collection<CallEntry> inOrder) {
-            List<CallEntry> calls = new ArrayList<>(inOrder);
-            CallEntry.OrderKey[] keys = new CallEntry.OrderKey[calls.size()];
-            int[] before = new int[calls.size()];
-            int waiting = 0;
-            for (int i = 0; i < keys.length; i++) {
-                CallEntry c = calls.get(i);
-                keys[i] = c.orderKey;
-                before[i] = waiting;
-                if (!c.record.isOffered()) {
-                    waiting++;
-                }
-            }
-            return new QueueOrder(epoch, keys, before);
-        }
+        return line.waitingAhead(key);
     }
 
     /**

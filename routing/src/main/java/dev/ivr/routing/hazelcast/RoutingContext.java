@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,11 +59,13 @@ final class RoutingContext {
         this.queueMap = hazelcast.getMap(options.name() + ".queues");
         this.statsMap = hazelcast.getMap(options.name() + ".stats");
         this.ttlMillis = options.reservationTtl().toMillis();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor routingThread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "ivr-routing-" + options.name());
             t.setDaemon(true);
             return t;
         });
+        routingThread.setRemoveOnCancelPolicy(true); // the waiting calls' timers, mostly cancelled: not kept until due
+        this.scheduler = routingThread;
     }
 
     long now() {

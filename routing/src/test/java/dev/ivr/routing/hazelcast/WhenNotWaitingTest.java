@@ -38,7 +38,9 @@ class WhenNotWaitingTest {
         router = HazelcastRoutingService.start(cluster.member(0),
                 List.of(QueueDefinition.builder("sales").requireSkill("sales", 1).build(),
                         QueueDefinition.builder("short").requireSkill("sales", 1)
-                                .maxWait(Duration.ofMillis(300), "voicemail").build()),
+                                .maxWait(Duration.ofMillis(300), "voicemail").build(),
+                        QueueDefinition.builder("long").requireSkill("sales", 1)
+                                .maxWait(Duration.ofMinutes(30), "voicemail").build()),
                 RoutingOptions.defaults().withName(name).withMaintenanceInterval(Duration.ofMillis(50)),
                 dev.ivr.routing.ClusterCalls.IN_PLACE);
     }
@@ -83,6 +85,68 @@ class WhenNotWaitingTest {
         CompletableFuture<Void> f = router.whenNotWaiting("c1");
 
         await().atMost(WAIT).until(f::isDone);
+        assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.MaxWaitReached.class);
+    }
+
+    @Test
+    void aCancelledFutureLeavesNoTimerBehind() throws Exception {
+        router.enqueue(CallRequest.builder("c1", "long").build());
+        var timers = ((java.util.concurrent.ScheduledThreadPoolExecutor) router.ctx.scheduler).getQueue();
+        for (int i = 0; i < 100; i++) {
+            CompletableFuture<Void> f = router.whenNotWaiting("c1"); // each with a timer at the queue's maximum wait
+            assertThat(f).isNotDone();
+            f.cancel(false);
+        }
+        assertThat(timers.size()).as("the cancelled timers are gone from the routing thread's queue").isLessThan(10);
+        CompletableFuture<Void> f = router.whenNotWaiting("c1");
+        router.cancel("c1");
+        assertThat(f).isCompleted();
+        assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.Removed.class);
+    }
+
+    @Test
+    void aWatchRunsItsActionOnceWhenAnAgentIsReserved() throws Exception {
+        router.login(new AgentProfile("alice", "alice", "PJSIP/alice", Map.of("sales", 5), Set.of("en")));
+        router.enqueue(CallRequest.builder("c1", "long").build());
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        RoutingService.Watch watch = router.watchWaiting("c1", runs::incrementAndGet);
+        assertThat(watch.fired()).isFalse();
+
+        router.ready("alice");
+
+        await().atMost(WAIT).until(watch::fired);
+        watch.close(); // after it fired: nothing more
+        assertThat(runs).hasValue(1);
+        assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.Offered.class);
+    }
+
+    @Test
+    void aClosedWatchRunsNothingAndLeavesNoListenerOrTimer() throws Exception {
+        router.enqueue(CallRequest.builder("c1", "long").build());
+        Waiter waiter = router.ctx.waiters.get("c1");
+        var timers = ((java.util.concurrent.ScheduledThreadPoolExecutor) router.ctx.scheduler).getQueue();
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 100; i++) {
+            RoutingService.Watch watch = router.watchWaiting("c1", runs::incrementAndGet);
+            assertThat(waiter.listenerCount()).isEqualTo(1);
+            watch.close();
+        }
+        assertThat(waiter.listenerCount()).isZero();
+        assertThat(timers.size()).isLessThan(10);
+
+        router.cancel("c1");
+
+        assertThat(runs).as("closed before the call left").hasValue(0);
+        assertThat(router.watchWaiting("c1", runs::incrementAndGet).fired()).as("not waited for: at once").isTrue();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void aWatchFiresAtTheQueuesMaximumWait() throws Exception {
+        router.enqueue(CallRequest.builder("c1", "short").build());
+        RoutingService.Watch watch = router.watchWaiting("c1", () -> { });
+
+        await().atMost(WAIT).until(watch::fired);
         assertThat(router.awaitAgent("c1", Duration.ZERO)).isInstanceOf(WaitResult.MaxWaitReached.class);
     }
 
