@@ -26,7 +26,7 @@ public final class ServerProcesses {
     private ServerProcesses() {
     }
 
-    /** The java launcher of this test's JVM, to start a server with. */
+    /** The java launcher of this test's JVM, to start a server (or a probe of the server's code) with. */
     public static String java() {
         return ProcessHandle.current().info().command().orElse("java");
     }

@@ -1,5 +1,6 @@
 package dev.ivr.server.crm.store;
 
+import dev.ivr.server.testing.ServerProcesses;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class FullDiskIT {
                 """);
         // the probe's PROBE lines and the logs go to stdout, the JVM's own messages to stderr, kept apart: a JVM
         // warning written while the probe prints once split a "PROBE found" line in two (the interaction looked lost)
-        List<String> java = List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        List<String> java = List.of(ServerProcesses.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), FullDiskProbe.class.getName());
         int exit = -1;
         for (List<String> unshare : List.of(List.of("unshare", "--user", "--map-root-user", "--mount"),
