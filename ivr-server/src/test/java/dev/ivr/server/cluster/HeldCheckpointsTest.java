@@ -27,12 +27,16 @@ class HeldCheckpointsTest {
     /** The cluster's map as the write paths apply it: each call's writes in the order they were handed over. */
     static final class Map_ {
         final Map<String, List<String>> writes = new ConcurrentHashMap<>();
+        /** When (a global sequence) each call's last write was handed over. */
+        final Map<String, Long> lastWrite = new ConcurrentHashMap<>();
+        static final AtomicLong SEQUENCE = new AtomicLong();
 
         void write(String callId, String state) {
             List<String> w = writes.computeIfAbsent(callId, k -> new ArrayList<>());
             synchronized (w) {
                 w.add(state);
             }
+            lastWrite.put(callId, SEQUENCE.incrementAndGet());
         }
 
         List<String> of(String callId) {
@@ -150,7 +154,7 @@ class HeldCheckpointsTest {
     /**
      * Many calls' threads save while a member joins (and, in later rounds, leaves and joins again): whatever the
      * interleaving, each call's newest state ends up in the map, each state is written at most once, and in the
-     * order the call saved them.
+     * order the call saved them; a call that ends (forgotten) meanwhile is not written after its end.
      */
     @Test
     void savesRacingTheMembershipLoseNoCallsNewestState() throws Exception {
@@ -161,6 +165,7 @@ class HeldCheckpointsTest {
             Map_ map = new Map_();
             h.membership(true, map.flush());
             Map<String, String> newest = new ConcurrentHashMap<>();
+            Map<String, Long> ended = new ConcurrentHashMap<>();
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> callThreads = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -180,9 +185,13 @@ class HeldCheckpointsTest {
                     // each call saves a different number of steps: some stop before the join, some during, some after
                     for (int step = 1; step <= 200; step++) {
                         for (String id : ids) {
-                            if (step <= 20 + Math.floorMod(id.hashCode(), 180)) {
+                            int last = 20 + Math.floorMod(id.hashCode(), 180);
+                            if (step < last || step == last && Math.floorMod(id.hashCode(), 4) != 0) {
                                 save(h, map, id, Integer.toString(step));
                                 newest.put(id, Integer.toString(step));
+                            } else if (step == last) { // a quarter of the calls end here
+                                h.forget(id);
+                                ended.put(id, Map_.SEQUENCE.incrementAndGet());
                             }
                         }
                         if (step % 16 == 0) {
@@ -200,6 +209,11 @@ class HeldCheckpointsTest {
             }
             for (Thread t : callThreads) {
                 t.join();
+            }
+            for (Map.Entry<String, Long> e : ended.entrySet()) {
+                assertThat(map.lastWrite.getOrDefault(e.getKey(), 0L)).as("round %d, %s: written after its end", round,
+                        e.getKey()).isLessThan(e.getValue());
+                newest.remove(e.getKey());
             }
             for (Map.Entry<String, String> e : newest.entrySet()) {
                 List<String> written = map.of(e.getKey());
