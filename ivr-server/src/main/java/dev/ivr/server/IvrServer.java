@@ -328,10 +328,11 @@ public final class IvrServer implements AutoCloseable {
         ScriptResolver builtins = ScriptResolvers.fixed(Map.<String, CallHandler>of(
                 DiagnosticScript.NAME, new DiagnosticScript(nodeName, version(), () -> agi.activeCalls(), voice.audio())));
         startRouting(health, new CallbackJournal(crm, journal, nodeName));
+        HazelcastCheckpoints checkpoints = new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
+                HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability()), offCallThread);
+        toClose.add(checkpoints); // after agi (its calls' last checkpoints), before the cluster
         FlowEngine engine = new FlowEngine(flows::current, voice.audio(), crm, routing == null ? CallRouter.NONE : routing.router(),
-                new HazelcastCheckpoints(cluster.hazelcast(), config.flows().checkpointTtl(),
-                        HazelcastCheckpoints.Durability.parse(config.flows().checkpointDurability()), offCallThread),
-                java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations())
+                checkpoints, java.time.Clock.systemUTC(), nodeName, speech, LanguageByDnis.of(config.languages()), integrations())
                 .recordingPauses(recordings)
                 .reminders(new dev.ivr.server.outbound.FlowReminders(config.outbound(), database.dataSource()));
         int perPrompt = config.prompts().prerenderCustomerValues();

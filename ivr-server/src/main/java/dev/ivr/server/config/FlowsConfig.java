@@ -12,7 +12,7 @@ public record FlowsConfig(
         boolean watch,
         @Doc("How long a call's checkpoint (position and variables, no secrets) stays in the cluster after its last node, for another server to resume the call.")
         Duration checkpointTtl,
-        @Doc("When a node's checkpoint counts as written: async (sent to the cluster, the call goes on at once; a member that dies can take the last step or two with it) or backup-ack (the next AGI command waits until the partition owner stored it and its backup acknowledged it). Measured cost per command: docs/benchmarks.md.")
+        @Doc("When a node's checkpoint counts as written: async (sent to the cluster, the call goes on at once; a member that dies can take the last step or two with it) or backup-ack (the next AGI command waits until the partition owner stored it and its backup acknowledged it). Either way a server alone in its cluster keeps the checkpoints after the call's first one in its own memory (the map would have no backup anywhere else) and writes them to the cluster when a member joins. Measured cost per command: docs/benchmarks.md.")
         String checkpointDurability) implements Validated {
 
     @Override
