@@ -178,13 +178,16 @@ public final class LoadRunner implements AutoCloseable {
 
     /**
      * The name a command's response time is filed under: the command, with the application for
-     * EXEC and the variable for SET VARIABLE (the flows' variables are a small fixed set), so that
-     * a slow turn of the server can be told apart (AJ_AGISTATUS is set after the script ended).
+     * EXEC, the variable for SET VARIABLE (the flows' variables are a small fixed set) and on or off
+     * for SET MUSIC (lower case: Asterisk-Java sends ON/OFF), so that a slow turn of the server can
+     * be told apart (AJ_AGISTATUS is set after the script ended; music goes on after a wait's turn
+     * and off before an announcement).
      */
     static String label(dev.ivr.fakepbx.AgiCommand command) {
         return switch (command.name()) {
             case "EXEC" -> "EXEC " + command.app();
             case "SET VARIABLE" -> "SET VARIABLE " + command.arg(0, "?");
+            case "SET MUSIC" -> "SET MUSIC " + command.arg(0, "?").toLowerCase(java.util.Locale.ROOT);
             default -> command.name();
         };
     }

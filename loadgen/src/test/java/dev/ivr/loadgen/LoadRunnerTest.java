@@ -171,6 +171,10 @@ class LoadRunnerTest {
         assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("SET VARIABLE \"AJ_AGISTATUS\" \"SUCCESS\"")))
                 .isEqualTo("SET VARIABLE AJ_AGISTATUS");
         assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("WAIT FOR DIGIT 5000"))).isEqualTo("WAIT FOR DIGIT");
+        // music on (after a wait's turn) and off (before an announcement) are told apart, whatever their case
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("SET MUSIC ON default"))).isEqualTo("SET MUSIC on");
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("SET MUSIC on"))).isEqualTo("SET MUSIC on");
+        assertThat(LoadRunner.label(dev.ivr.fakepbx.AgiCommand.parse("SET MUSIC OFF"))).isEqualTo("SET MUSIC off");
     }
 
     @Test

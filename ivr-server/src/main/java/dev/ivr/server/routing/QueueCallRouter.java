@@ -34,12 +34,13 @@ import java.util.concurrent.CompletableFuture;
  * company until an agent is reserved, then connects them.
  *
  * <p>Waiting is one {@code WAIT FOR DIGIT} per quiet stretch, music on hold ({@code SET MUSIC on})
- * under it: until the next announcement, the node's maximum wait or the next check that someone
- * could still serve the call ({@link #ELIGIBILITY_EVERY}). A key or the caller's hang-up ends it
- * on the PBX; an agent reserved, the queue's maximum wait or the call's removal cuts it at once
- * (the routing's not-waiting signal, then a {@code NOOP} written off the call's thread), so an
+ * under it: until the next announcement or the node's maximum wait. A key or the caller's hang-up
+ * ends it on the PBX; an agent reserved, the queue's maximum wait or the call's removal cuts it at
+ * once (the routing's not-waiting signal, then a {@code NOOP} written off the call's thread), so an
  * offer reaches the caller without polling and a waiting call costs the server and the PBX a
- * command or two per announcement interval. Where a wait ends early without a key (a PBX that
+ * command or two per announcement interval. Every {@link #ELIGIBILITY_EVERY} the node's
+ * {@link EligibilitySweep} checks, off the call's thread, that someone could still serve the call;
+ * only when nobody could does it cut the wait, and the caller leaves with {@code NoAgents}. Where a wait ends early without a key (a PBX that
  * does not wait out silence), the reservation is watched for the rest of a tick that adapts to
  * the call's place in the queue ({@link #tickFor}).
  * Announcements (the node's prompt, then position and estimated wait) interrupt the music every
@@ -55,7 +56,7 @@ public final class QueueCallRouter implements CallRouter {
     static final Duration TICK = Duration.ofSeconds(1);
     /** The longest tick, for calls far from the head of their queue. */
     static final Duration LONG_TICK = Duration.ofSeconds(5);
-    /** How often a waiting call checks that someone could still serve it (a pass over the agents). */
+    /** How often the sweep checks that someone could still serve a waiting call (a pass over the agents). */
     static final Duration ELIGIBILITY_EVERY = Duration.ofSeconds(60);
     /** How long the caller has to confirm a callback after its prompt. */
     static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
@@ -83,6 +84,8 @@ public final class QueueCallRouter implements CallRouter {
     volatile ConsultLeg.Parts consults;
     /** The PBX id of a call from its {@code CallInfo.pbxHint()}, null when unknown or when there is one PBX. */
     volatile java.util.function.UnaryOperator<String> callPbx = hint -> null;
+    /** The waiting calls' check that someone could still serve them, off their threads (closed with the module). */
+    final EligibilitySweep eligibility;
     /** Agents' reservations kept while they consult (their call goes on): by call id, on the call's thread. */
     final Map<String, Reservation> consulting = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -114,6 +117,7 @@ public final class QueueCallRouter implements CallRouter {
         this.callbacks = callbacks;
         this.voice = voice;
         this.clock = clock;
+        this.eligibility = new EligibilitySweep(clock);
     }
 
     @Override

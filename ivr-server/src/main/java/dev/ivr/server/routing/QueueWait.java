@@ -47,8 +47,14 @@ final class QueueWait {
     String connectedAgent;
     /** The offer being made, until its outcome is reported: ended on the desktop if the call breaks off. */
     Reservation offering;
-    /** When the call next checks that someone could still serve it. */
+    /** When the sweep next checks that someone could still serve the call ({@link EligibilitySweep}'s thread only). */
     Instant nextEligibilityCheck;
+    /** The sweep found that nobody could serve the call any more: the loop leaves with NoAgents. */
+    volatile boolean nobodyCanServe;
+    /** The sweep's check failed in the routing (a queue gone): the loop fails with it, as it did on its own thread. */
+    volatile RoutingException eligibilityFailure;
+    /** While a wait for a key runs: completing it cuts the wait (as an offer does); else null. */
+    volatile CompletableFuture<Void> waitCut;
     Duration waitTime;
     Duration talkTime;
     /** The call stopped waiting while an announcement played (an offer): asked at once at the top of the loop. */
@@ -78,6 +84,7 @@ final class QueueWait {
     }
 
     RouteResult run() {
+        owner.eligibility.add(this);
         try {
             return loop();
         } catch (CallerHungUpException e) {
@@ -90,6 +97,7 @@ final class QueueWait {
             LOG.error("queue {}: routing failed: {}", req.queue(), e.getMessage());
             return new RouteResult.Failed(e.getMessage());
         } finally {
+            owner.eligibility.remove(this);
             if (offering != null) {
                 owner.screenPops.ended(offering.agentId(), req.callId(), "caller-hangup");
                 owner.offers.remove(req.callId());
@@ -149,12 +157,12 @@ final class QueueWait {
                 LOG.info("queue {}: no agent within the node's max-wait of {} s", req.queue(), req.maxWait().toSeconds());
                 return new RouteResult.TimedOut(waited);
             }
-            if (!owner.clock.instant().isBefore(nextEligibilityCheck)) {
-                nextEligibilityCheck = owner.clock.instant().plus(QueueCallRouter.ELIGIBILITY_EVERY);
-                if (!owner.router.anyAgentCouldServe(call, req.maxWait())) {
-                    LOG.info("queue {}: every agent who could take the call logged out", req.queue());
-                    return new RouteResult.NoAgents();
-                }
+            if (eligibilityFailure != null) {
+                throw eligibilityFailure;
+            }
+            if (nobodyCanServe) {
+                LOG.info("queue {}: every agent who could take the call logged out", req.queue());
+                return new RouteResult.NoAgents();
             }
             Optional<Character> key = Optional.empty();
             if (req.announcement() != null && !owner.clock.instant().isBefore(nextAnnouncement)) {
@@ -167,7 +175,7 @@ final class QueueWait {
             }
             long t0 = System.nanoTime();
             Duration stretch = quietStretch();
-            if (key.isEmpty()) {
+            if (key.isEmpty() && !nobodyCanServe) {
                 music(true);
                 key = waitWatchingForAnAgent(stretch);
             }
@@ -188,27 +196,25 @@ final class QueueWait {
             // a wait that ended early (a key; a PBX that does not wait out silence): the rest of a tick for an offer
             Duration tick = QueueCallRouter.tickFor(position);
             rest = (tick.compareTo(stretch) < 0 ? tick : stretch).minusNanos(System.nanoTime() - t0);
-            if (rest.isNegative()) {
+            if (rest.isNegative() || nobodyCanServe || eligibilityFailure != null) {
                 rest = Duration.ZERO;
             }
         }
     }
 
     /**
-     * How long the next wait for a key lasts: until the next announcement, the node's maximum wait or the next check
-     * that someone could still serve the call, in whole seconds, at least a {@link QueueCallRouter#TICK} (a tick for a
-     * consult, whose cancel is seen at the top of the loop). An agent reserved meanwhile, the queue's maximum wait and
-     * a call removed from the queue cut it ({@link #waitWatchingForAnAgent}); a key or the caller's hang-up ends it on
-     * the PBX.
+     * How long the next wait for a key lasts: until the next announcement or the node's maximum wait, in whole
+     * seconds, at least a {@link QueueCallRouter#TICK} (a tick for a consult, whose cancel is seen at the top of the
+     * loop). An agent reserved meanwhile, the queue's maximum wait, a call removed from the queue and the sweep finding
+     * that nobody could serve the call any more ({@link EligibilitySweep}) cut it ({@link #waitWatchingForAnAgent}); a
+     * key or the caller's hang-up ends it on the PBX. The check that someone could still serve the call does not end
+     * it: the sweep makes that check off this thread.
      */
     Duration quietStretch() {
         if (consult != null) {
             return QueueCallRouter.tickFor(position); // the agent's cancel is no routing change: looked at every tick
         }
         Instant until = enqueuedAt.plus(req.maxWait());
-        if (nextEligibilityCheck.isBefore(until)) {
-            until = nextEligibilityCheck;
-        }
         if (req.announcement() != null && nextAnnouncement.isBefore(until)) {
             until = nextAnnouncement;
         }
@@ -220,17 +226,48 @@ final class QueueWait {
     /**
      * One wait for a key (music on) while the routing watches the call: when an agent is reserved (or the call stops
      * waiting otherwise) the wait is cut at once, as an announcement is ({@link #announceWatchingForAnAgent}), and the
-     * loop's next look at the routing finds why. No thread waits for the routing meanwhile.
+     * loop's next look at the routing finds why. No thread waits for the routing meanwhile. The eligibility sweep
+     * cuts it too ({@link #checkEligibility}): {@link #waitCut} is set before {@link #nobodyCanServe} is read, and the
+     * sweep sets the flag before it reads the cut, so one of the two sees the other.
      */
     private Optional<Character> waitWatchingForAnAgent(Duration stretch) {
         CompletableFuture<Void> stop = new CompletableFuture<>();
         RoutingService.Watch watch = owner.router.watchWaiting(req.callId(),
                 () -> CUT.execute(() -> stop.complete(null)));
+        waitCut = stop;
         try {
-            return watch.fired() ? Optional.empty() : ch.waitForDigitUntil(stretch, stop);
+            return watch.fired() || nobodyCanServe || eligibilityFailure != null ? Optional.empty()
+                    : ch.waitForDigitUntil(stretch, stop);
         } finally {
+            waitCut = null;
             watch.close();
             stop.complete(null);
+        }
+    }
+
+    /**
+     * On {@link EligibilitySweep}'s thread, when the check is due: whether someone could still serve the call (a pass
+     * over the local view's agents, no cluster operation). If nobody could, the wait for a key running now is cut (the
+     * NOOP written from a virtual thread, as for an offer) and the loop leaves with NoAgents at its next turn; a check
+     * that finds someone changes nothing for the caller. An announcement playing meanwhile is not cut: the loop sees
+     * the flag after it.
+     */
+    void checkEligibility(Instant now) {
+        if (now.isBefore(nextEligibilityCheck)) {
+            return;
+        }
+        nextEligibilityCheck = now.plus(QueueCallRouter.ELIGIBILITY_EVERY);
+        try {
+            if (owner.router.anyAgentCouldServe(call, req.maxWait())) {
+                return;
+            }
+            nobodyCanServe = true;
+        } catch (RoutingException e) {
+            eligibilityFailure = e;
+        }
+        CompletableFuture<Void> cut = waitCut;
+        if (cut != null) {
+            CUT.execute(() -> cut.complete(null));
         }
     }
 

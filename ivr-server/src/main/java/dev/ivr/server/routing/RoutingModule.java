@@ -210,6 +210,7 @@ public final class RoutingModule implements AutoCloseable {
 
     @Override
     public void close() {
+        router.eligibility.close();
         queues.close();
         callbacks.close();
         dialplanWatch.close();

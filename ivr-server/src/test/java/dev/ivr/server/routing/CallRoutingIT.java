@@ -24,6 +24,7 @@ import dev.ivr.server.flow.tools.ScriptedCrm;
 import dev.ivr.server.pbx.AmiConnection;
 import dev.ivr.server.pbx.AmiOriginator;
 import dev.ivr.server.testing.MemberPair;
+import dev.ivr.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,8 +105,12 @@ class CallRoutingIT {
     }
 
     void testFlows(RoutingConfig config, Originator originator) throws Exception {
+        testFlows(config, originator, Clock.systemUTC());
+    }
+
+    void testFlows(RoutingConfig config, Originator originator, Clock clock) throws Exception {
         h = new RoutingHarness(a.hazelcast(), RoutingHarness.testFlows(), RoutingHarness.testPrompts(),
-                dir.resolve("no-calendars.yaml"), config, new ScriptedCrm(List.of(), false), originator, Clock.systemUTC());
+                dir.resolve("no-calendars.yaml"), config, new ScriptedCrm(List.of(), false), originator, clock);
     }
 
     List<DeskMessage> deskFor(String callId) {
@@ -365,6 +370,66 @@ class CallRoutingIT {
         assertThat(h.interaction(r.uniqueId()).path()).containsExactly("pick", "sales", "nobody", "bye");
         assertThat(r.commands("SET MUSIC")).isEmpty();
         assertThat(h.service().waitingCalls("sales")).isEmpty();
+    }
+
+    /**
+     * The minute's check that someone could still serve a waiting call is the node's sweep's, off the call's thread:
+     * a caller waits in one long {@code WAIT FOR DIGIT} (sales: no announcement, max-wait 10 m) across two checks
+     * that find the logged-in agent, and the agent who becomes ready then is dialled from that same wait.
+     */
+    @Test
+    void theMinutesCheckThatFindsAnAgentCostsTheWaitingCallerNoCommand() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        testFlows(supportAndSales("exec"), null, clock);
+        h.service().login(new AgentProfile("sam", "Sam", "PJSIP/2005", Map.of("sales", 1), Set.of("en"))); // not ready
+        FakeCall call = h.pbx.call("queue-test").args("sales").callerId(ANNA).realTimeouts()
+                .caller(Caller.script().dial(Caller.DialOutcome.ANSWER)).start();
+        awaitAWaitForAKey(call);
+        QueueCallRouter router = (QueueCallRouter) h.routing.router();
+        for (int minute = 0; minute < 2; minute++) {
+            clock.advance(Duration.ofSeconds(61));
+            router.eligibility.sweep(); // Sam could take the call: the wait goes on
+            assertThat(h.service().waitingCalls("sales")).hasSize(1);
+        }
+        h.service().ready("sam");
+        CallResult r = call.await(T);
+        assertThat(h.interaction(r.uniqueId()).outcome()).isEqualTo(Interaction.Outcome.ROUTED);
+        // one wait for the whole stretch up to the node's max-wait, not one per minute, cut by the offer
+        assertThat(r.commands("WAIT FOR DIGIT")).singleElement().extracting(c -> c.arg(0, "")).isEqualTo("600000");
+        List<String> names = r.commandNames();
+        assertThat(names.subList(names.indexOf("WAIT FOR DIGIT") + 1, names.size())).startsWith("NOOP")
+                .contains("EXEC").doesNotContain("WAIT FOR DIGIT");
+    }
+
+    /** Every agent who could take the call logs out: the sweep's check cuts the caller's one wait, on to on-no-agents. */
+    @Test
+    void everyAgentLoggedOutEndsTheWaitAtTheSweepAfterTheMinute() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        testFlows(supportAndSales("exec"), null, clock);
+        h.service().login(new AgentProfile("sam", "Sam", "PJSIP/2005", Map.of("sales", 1), Set.of("en")));
+        FakeCall call = h.pbx.call("queue-test").args("sales").callerId(ANNA).realTimeouts()
+                .caller(Caller.script().thenSilence()).start();
+        awaitAWaitForAKey(call);
+        QueueCallRouter router = (QueueCallRouter) h.routing.router();
+        h.service().logout("sam");
+        router.eligibility.sweep(); // not due yet: the wait goes on
+        assertThat(h.service().waitingCalls("sales")).hasSize(1);
+        clock.advance(Duration.ofSeconds(61));
+        router.eligibility.sweep();
+        CallResult r = call.await(T);
+        assertThat(h.interaction(r.uniqueId()).path()).containsExactly("pick", "sales", "nobody", "bye");
+        assertThat(r.commands("WAIT FOR DIGIT")).singleElement().extracting(c -> c.arg(0, "")).isEqualTo("600000");
+        List<String> names = r.commandNames();
+        assertThat(names.get(names.indexOf("WAIT FOR DIGIT") + 1)).isEqualTo("NOOP"); // the cut
+        assertThat(h.service().waitingCalls("sales")).isEmpty();
+        assertThat(router.eligibility.size()).isZero();
+    }
+
+    private static void awaitAWaitForAKey(FakeCall call) {
+        await().atMost(T).until(() -> {
+            List<AgiCommand> c = call.snapshot();
+            return !c.isEmpty() && c.get(c.size() - 1).name().equals("WAIT FOR DIGIT");
+        });
     }
 
     // ---------------------------------------------------------------- callbacks

@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
  * the load scenario's callers take: open hours, an unknown number (welcome, language menu),
  * the main menu with its reprompts, support or sales, the queue exactly as ivr's router keeps a
  * caller company (music on hold; one {@code WAIT FOR DIGIT} per quiet stretch, until the next
- * announcement, the node's maximum wait or the next minute's eligibility check, cut by a
- * {@code NOOP} when an agent is reserved; for support, every 45 s the announcement with the place
+ * announcement or the node's maximum wait, cut by a {@code NOOP} when an agent is reserved (ivr's
+ * minute's check that someone could still serve the call runs off the call's thread and cuts a
+ * wait only when nobody could: the benchmark's agents stay logged in, so there is nothing to
+ * mirror here); for support, every 45 s the announcement with the place
  * in line and the estimated wait spoken from number segments; the wait keys), the agent leg's
  * variables and {@code Dial}
  * with the same pre-dial handler and answer subroutine, and the ends of the call (routed;
@@ -41,9 +43,6 @@ final class CustomerServiceScript extends BaseAgiScript {
     private static final Route SUPPORT = new Route("support", 3, Duration.ofMinutes(10), "queue-wait-callback",
             Duration.ofSeconds(45), "1", '2');
     private static final Route SALES = new Route("sales", 1, Duration.ofMinutes(3), null, null, "", (char) 0);
-
-    /** How often ivr's router checks that someone could still serve a waiting call (QueueCallRouter.ELIGIBILITY_EVERY). */
-    private static final long ELIGIBILITY_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final String nodeName;
     private final AgentPool agents;
@@ -186,7 +185,6 @@ final class CustomerServiceScript extends BaseAgiScript {
         w.onOffer = wait::cut;
         long enqueuedAt = System.nanoTime();
         long nextAnnouncement = enqueuedAt;
-        long nextEligibility = enqueuedAt + ELIGIBILITY_EVERY_NANOS;   // ivr's check that someone could serve the call
         boolean[] music = {false};
         boolean connected = false;
         long restMillis = 0;
@@ -207,9 +205,6 @@ final class CustomerServiceScript extends BaseAgiScript {
                 if (waited >= r.maxWait().toNanos()) {
                     return "queue-timeout";
                 }
-                if (System.nanoTime() >= nextEligibility) {
-                    nextEligibility = System.nanoTime() + ELIGIBILITY_EVERY_NANOS; // the benchmark's agents stay logged in
-                }
                 char key = 0;
                 if (r.announcement() != null && System.nanoTime() >= nextAnnouncement) {
                     key = announce(c, r, position, music);
@@ -217,7 +212,7 @@ final class CustomerServiceScript extends BaseAgiScript {
                 }
                 long t0 = System.nanoTime();
                 int tick = position <= 10 ? 1000 : position <= 50 ? 2000 : 5000;
-                long until = Math.min(enqueuedAt + r.maxWait().toNanos(), nextEligibility);
+                long until = enqueuedAt + r.maxWait().toNanos();
                 if (r.announcement() != null) {
                     until = Math.min(until, nextAnnouncement);
                 }
