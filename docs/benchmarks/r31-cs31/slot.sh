@@ -6,10 +6,10 @@
 # 10 s: throwables.sh), noperf (no scheduler trace);
 # then its small files are copied to docs/benchmarks/r31-cs31/ (NAME.md, NAME-commands.csv, NAME-plateau.txt,
 # NAME-meta.txt, NAME-top.txt, NAME-timeline.csv); the trace is read afterwards by wakes.py. A run is not started after
-# LAST_START.
+# LAST_START. SLOT_OUT=DIR: the small files go to DIR instead.
 set -u
 LAST=$1; shift
-D=docs/benchmarks/r31-cs31
+D=${SLOT_OUT:-docs/benchmarks/r31-cs31}
 GEN="-XX:-UseG1GC -XX:+UseShenandoahGC -XX:ShenandoahGCMode=generational -XX:-ExplicitGCInvokesConcurrent"
 for spec in "$@"; do
   IFS=: read -r n jar flags <<< "$spec"
